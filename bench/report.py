@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Turns scripts/bench's raw measurements into the results table.
+
+  report.py RUNS.tsv CAPTURES.tsv [NOTES.txt]
+
+RUNS.tsv: capture, tool, seconds, peak RSS KiB, exit status (one line per run)
+CAPTURES.tsv: capture, packets, bytes (from the floor)
+Each figure is the median of the runs of a tool on a capture.
+"""
+import statistics
+import sys
+from collections import defaultdict
+
+
+def read_tsv(path):
+    with open(path) as f:
+        return [line.rstrip("\n").split("\t") for line in f if line.strip()]
+
+
+def human_rate(per_second):
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if per_second >= scale:
+            return f"{per_second / scale:.2f}{unit}"
+    return f"{per_second:.0f}"
+
+
+def main():
+    runs = read_tsv(sys.argv[1])
+    captures = {row[0]: (int(row[1]), int(row[2])) for row in read_tsv(sys.argv[2])}
+    notes = open(sys.argv[3]).read().strip() if len(sys.argv) > 3 else ""
+
+    measured = defaultdict(list)    # (capture, tool) -> [(seconds, rss_kib)]
+    failures = defaultdict(int)
+    order = []
+    for capture, tool, seconds, rss, status in runs:
+        if (capture, tool) not in order:
+            order.append((capture, tool))
+        if status == "0":
+            measured[(capture, tool)].append((float(seconds), int(rss)))
+        else:
+            failures[(capture, tool)] += 1
+
+    def median_of(capture, tool):
+        samples = measured.get((capture, tool))
+        if not samples:
+            return None
+        return (statistics.median(s for s, _ in samples),
+                statistics.median(r for _, r in samples))
+
+    header = ("capture", "tool", "runs", "time s", "packets/s", "Gbit/s",
+              "peak RSS MiB", "x floor", "vs tshark")
+    rows = []
+    for capture, tool in order:
+        packets, nbytes = captures.get(capture, (0, 0))
+        result = median_of(capture, tool)
+        n = len(measured.get((capture, tool), []))
+        failed = failures.get((capture, tool), 0)
+        runs_text = f"{n}" + (f" ({failed} failed)" if failed else "")
+        if result is None:
+            rows.append((capture, tool, runs_text, "-", "-", "-", "-", "-", "-"))
+            continue
+        seconds, rss = result
+        # /usr/bin/time has 10 ms resolution: never divide by zero
+        seconds_eff = max(seconds, 0.005)
+        floor = median_of(capture, "floor")
+        tshark = median_of(capture, "tshark")
+        rows.append((
+            capture, tool, runs_text, f"{seconds:.2f}",
+            human_rate(packets / seconds_eff),
+            f"{nbytes * 8 / seconds_eff / 1e9:.3f}",
+            f"{rss / 1024:.1f}",
+            f"{seconds_eff / max(floor[0], 0.005):.1f}" if floor else "-",
+            f"{max(tshark[0], 0.005) / seconds_eff:.1f}x" if tshark else "-",
+        ))
+
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    lines = ["  ".join(str(v).ljust(w) if i < 2 else str(v).rjust(w)
+                       for i, (v, w) in enumerate(zip(r, widths)))
+             for r in [header] + rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    print("\n".join(lines))
+    for capture, (packets, nbytes) in captures.items():
+        print(f"{capture}: {packets} packets, {nbytes} bytes")
+    print("time and RSS: median of the runs; x floor = time / libpcap-only read time; "
+          "vs tshark = how many times faster than tshark -q -z conv,tcp")
+    if notes:
+        print(notes)
+
+
+if __name__ == "__main__":
+    main()

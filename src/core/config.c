@@ -1,0 +1,15 @@
+#include "core/config.h"
+
+#include <string.h>
+
+void vigil_config_defaults(struct vigil_config *c)
+{
+    memset(c, 0, sizeof *c);
+    decode_config_defaults(&c->decode);
+    c->tcp_timeout_us = 5 * 60 * 1000000LL;
+    c->udp_timeout_us = 60 * 1000000LL;
+    c->icmp_timeout_us = 60 * 1000000LL;
+    c->max_flows = 2000000;
+    c->community_id_seed = 0;
+    c->workers = 1;
+}

@@ -1,0 +1,28 @@
+/* core/config: every tunable of a run in one place, each default explained. */
+#ifndef VIGIL_CORE_CONFIG_H
+#define VIGIL_CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode/decode.h"
+#include "util/addr.h"
+
+#define VIGIL_MAX_LOCAL_NETS 256
+
+struct vigil_config {
+    struct decode_config decode;
+    /* Zeek's defaults: tcp_inactivity_timeout 5 min, udp/icmp 1 min. */
+    int64_t tcp_timeout_us, udp_timeout_us, icmp_timeout_us;
+    /* Flows tracked at once per run; beyond it the oldest idle flow is
+     * evicted (logged, counted). 2M flows stays well under 1 GiB. */
+    uint32_t max_flows;
+    uint16_t community_id_seed;
+    unsigned workers;
+    unsigned n_local_nets;
+    struct ip_prefix local_nets[VIGIL_MAX_LOCAL_NETS];
+};
+
+void vigil_config_defaults(struct vigil_config *c);
+
+#endif

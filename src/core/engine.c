@@ -1,0 +1,393 @@
+/* The engine: decode -> flow -> output, on the caller's thread or on worker
+ * threads. With workers, the reader packs frames into batches per worker
+ * (chosen by a symmetric address hash) and hands over whole batches, so the
+ * only synchronisation is one lock per batch, never per packet. */
+#include "core/engine.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/decode.h"
+#include "flow/flow.h"
+#include "flow/uid.h"
+
+#define BATCH_BYTES (256 * 1024)
+#define QUEUE_DEPTH 8
+#define MAX_WORKERS 64
+
+struct frame_header {
+    int64_t ts_us;
+    uint32_t caplen, wirelen;
+    int32_t linktype;
+};
+
+struct batch {
+    size_t used;
+    uint8_t data[BATCH_BYTES];
+};
+
+/* A bounded queue of batches, one producer (reader) and one consumer. */
+struct batch_queue {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    struct batch *items[QUEUE_DEPTH];
+    unsigned head, count;
+    bool closed;
+};
+
+struct worker {
+    struct engine *engine;
+    struct decoder *decoder;
+    struct flow_table *flows;
+    struct output_worker *out;
+    uint64_t packets, bytes, weirds;
+    pthread_t thread;
+    struct batch_queue full, empty;
+    struct batch *filling;
+    bool queues_ready;
+};
+
+struct engine {
+    struct vigil_config cfg;
+    struct output *out;
+    unsigned n_workers;
+    bool threaded;
+    struct worker workers[MAX_WORKERS];
+};
+
+static void queue_init(struct batch_queue *q)
+{
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->cond, NULL);
+}
+
+static void queue_destroy(struct batch_queue *q)
+{
+    pthread_mutex_destroy(&q->lock);
+    pthread_cond_destroy(&q->cond);
+}
+
+static void queue_push(struct batch_queue *q, struct batch *b)
+{
+    pthread_mutex_lock(&q->lock);
+    while (q->count == QUEUE_DEPTH)
+        pthread_cond_wait(&q->cond, &q->lock);
+    q->items[(q->head + q->count) % QUEUE_DEPTH] = b;
+    q->count++;
+    pthread_cond_broadcast(&q->cond);
+    pthread_mutex_unlock(&q->lock);
+}
+
+/* NULL once the queue is closed and drained. */
+static struct batch *queue_pop(struct batch_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    while (q->count == 0 && !q->closed)
+        pthread_cond_wait(&q->cond, &q->lock);
+    struct batch *b = NULL;
+    if (q->count) {
+        b = q->items[q->head];
+        q->head = (q->head + 1) % QUEUE_DEPTH;
+        q->count--;
+        pthread_cond_broadcast(&q->cond);
+    }
+    pthread_mutex_unlock(&q->lock);
+    return b;
+}
+
+static void queue_close(struct batch_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    q->closed = true;
+    pthread_cond_broadcast(&q->cond);
+    pthread_mutex_unlock(&q->lock);
+}
+
+/* --- sinks --- */
+
+static void on_conn(void *ctx, const struct conn_record *rec)
+{
+    struct worker *w = ctx;
+    if (w->out)
+        output_conn(w->out, rec);
+}
+
+static void on_flow_weird(void *ctx, const struct weird_record *rec)
+{
+    struct worker *w = ctx;
+    w->weirds++;
+    if (w->out)
+        output_weird(w->out, rec);
+}
+
+static void on_decode_weird(void *ctx, const struct packet *pkt, const char *name, const char *addl)
+{
+    struct worker *w = ctx;
+    struct weird_record r = {.ts_us = pkt->ts_us, .name = name, .addl = addl};
+    if (pkt->ip_version) {
+        r.has_addrs = true;
+        r.orig_h = pkt->src;
+        r.resp_h = pkt->dst;
+    }
+    w->weirds++;
+    if (w->out)
+        output_weird(w->out, &r);
+}
+
+/* --- per packet --- */
+
+static bool udp_tunnel(enum tunnel_type t)
+{
+    return t == TUNNEL_VXLAN || t == TUNNEL_GTPV1 || t == TUNNEL_TEREDO;
+}
+
+/* The outer UDP connection of a UDP encapsulation is a connection of its own. */
+static uint64_t track_outer_udp(struct worker *w, const struct packet *inner, const struct tunnel_layer *l,
+                                const uint64_t *parents, unsigned n_parents)
+{
+    struct packet outer;
+    memset(&outer, 0, sizeof outer);
+    outer.ts_us = inner->ts_us;
+    outer.wirelen = inner->wirelen;
+    outer.caplen = inner->caplen;
+    outer.ip_version = l->ip_version;
+    outer.src = l->src;
+    outer.dst = l->dst;
+    outer.vlan = l->vlan;
+    outer.ip_len = l->ip_len;
+    outer.l4_proto = 17;
+    outer.sport = l->sport;
+    outer.dport = l->dport;
+    outer.l4_len = l->udp_payload_len + 8;
+    outer.payload_len = l->udp_payload_len;
+    return flow_table_packet(w->flows, &outer, parents, n_parents);
+}
+
+static uint64_t ip_tunnel_uid(const struct tunnel_layer *l)
+{
+    struct {
+        struct ip_addr lo, hi;
+        uint32_t type;
+    } k;
+    memset(&k, 0, sizeof k);
+    bool src_first = ip_addr_cmp(&l->src, &l->dst) <= 0;
+    k.lo = src_first ? l->src : l->dst;
+    k.hi = src_first ? l->dst : l->src;
+    k.type = (uint32_t)l->type;
+    return hash64_bytes(&k, sizeof k, 0x7e11);
+}
+
+static void worker_packet(struct worker *w, int linktype, int64_t ts, const uint8_t *data, uint32_t caplen,
+                          uint32_t wirelen)
+{
+    struct packet pkt;
+    w->packets++;
+    w->bytes += wirelen;
+    if (decode_packet(w->decoder, linktype, ts, data, caplen, wirelen, &pkt) != DECODE_OK)
+        return;
+    uint64_t parents[PACKET_MAX_TUNNELS];
+    unsigned n = 0;
+    for (unsigned i = 0; i < pkt.tunnel_depth && i < PACKET_MAX_TUNNELS; i++) {
+        const struct tunnel_layer *l = &pkt.tunnels[i];
+        uint64_t uid = udp_tunnel(l->type) ? track_outer_udp(w, &pkt, l, parents, n) : ip_tunnel_uid(l);
+        /* Zeek lists only the innermost enclosing tunnel as the parent. */
+        parents[0] = uid;
+        n = 1;
+    }
+    flow_table_packet(w->flows, &pkt, parents, n);
+}
+
+static void worker_run_batch(struct worker *w, const struct batch *b)
+{
+    size_t off = 0;
+    while (off + sizeof(struct frame_header) <= b->used) {
+        struct frame_header h;
+        memcpy(&h, b->data + off, sizeof h);
+        off += sizeof h;
+        worker_packet(w, h.linktype, h.ts_us, b->data + off, h.caplen, h.wirelen);
+        off += h.caplen;
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct batch *b;
+    while ((b = queue_pop(&w->full)) != NULL) {
+        worker_run_batch(w, b);
+        b->used = 0;
+        queue_push(&w->empty, b);
+    }
+    return NULL;
+}
+
+/* --- life cycle --- */
+
+static bool worker_init(struct engine *e, struct worker *w, char *err, size_t errlen)
+{
+    w->engine = e;
+    w->decoder = decoder_new(&e->cfg.decode, on_decode_weird, w);
+    struct flow_config fc = {
+        .tcp_timeout_us = e->cfg.tcp_timeout_us,
+        .udp_timeout_us = e->cfg.udp_timeout_us,
+        .icmp_timeout_us = e->cfg.icmp_timeout_us,
+        .max_flows = e->cfg.max_flows / e->n_workers + 1,
+        .community_id_seed = e->cfg.community_id_seed,
+        .n_local_nets = e->cfg.n_local_nets,
+        .local_nets = e->cfg.local_nets,
+    };
+    struct flow_sink sink = {.conn = on_conn, .weird = on_flow_weird, .ctx = w};
+    w->flows = flow_table_new(&fc, &sink);
+    w->out = e->out ? output_worker_new(e->out) : NULL;
+    if (!w->decoder || !w->flows || (e->out && !w->out)) {
+        snprintf(err, errlen, "out of memory setting up a worker (--max-flows %u)", e->cfg.max_flows);
+        return false;
+    }
+    if (!e->threaded)
+        return true;
+    queue_init(&w->full);
+    queue_init(&w->empty);
+    w->queues_ready = true;
+    for (int i = 0; i < QUEUE_DEPTH; i++) {
+        struct batch *b = malloc(sizeof *b);
+        if (!b) {
+            snprintf(err, errlen, "out of memory for packet batches");
+            return false;
+        }
+        b->used = 0;
+        queue_push(&w->empty, b);
+    }
+    w->filling = queue_pop(&w->empty);
+    if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+        snprintf(err, errlen, "cannot start a worker thread");
+        return false;
+    }
+    return true;
+}
+
+struct engine *engine_new(const struct vigil_config *cfg, struct output *out, char *err, size_t errlen)
+{
+    struct engine *e = calloc(1, sizeof *e);
+    if (!e) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    e->cfg = *cfg;
+    e->out = out;
+    e->n_workers = cfg->workers < 1 ? 1 : cfg->workers > MAX_WORKERS ? MAX_WORKERS : cfg->workers;
+    e->threaded = e->n_workers > 1;
+    for (unsigned i = 0; i < e->n_workers; i++) {
+        if (!worker_init(e, &e->workers[i], err, errlen)) {
+            e->n_workers = i + 1;
+            engine_finish(e);
+            engine_free(e);
+            return NULL;
+        }
+    }
+    return e;
+}
+
+static void dispatch(struct engine *e, int linktype, int64_t ts, const uint8_t *data, uint32_t caplen,
+                     uint32_t wirelen)
+{
+    uint32_t h = decode_dispatch_hash(linktype, data, caplen);
+    struct worker *w = &e->workers[h % e->n_workers];
+    size_t need = sizeof(struct frame_header) + caplen;
+    if (need > BATCH_BYTES)
+        return; /* larger than any link's MTU; decode would reject it too */
+    if (w->filling->used + need > BATCH_BYTES) {
+        queue_push(&w->full, w->filling);
+        w->filling = queue_pop(&w->empty);
+    }
+    struct frame_header fh = {.ts_us = ts, .caplen = caplen, .wirelen = wirelen, .linktype = linktype};
+    memcpy(w->filling->data + w->filling->used, &fh, sizeof fh);
+    memcpy(w->filling->data + w->filling->used + sizeof fh, data, caplen);
+    w->filling->used += need;
+}
+
+void engine_packet(struct engine *e, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen,
+                   uint32_t wirelen)
+{
+    if (e->threaded)
+        dispatch(e, linktype, ts_us, data, caplen, wirelen);
+    else
+        worker_packet(&e->workers[0], linktype, ts_us, data, caplen, wirelen);
+}
+
+static void worker_stop(struct engine *e, struct worker *w)
+{
+    if (w->queues_ready && w->thread) {
+        if (w->filling && w->filling->used)
+            queue_push(&w->full, w->filling);
+        else
+            free(w->filling);
+        w->filling = NULL;
+        queue_close(&w->full);
+        pthread_join(w->thread, NULL);
+        w->thread = 0;
+    }
+    if (w->flows)
+        flow_table_flush(w->flows);
+    if (w->out)
+        output_worker_flush(w->out);
+}
+
+void engine_finish(struct engine *e)
+{
+    for (unsigned i = 0; i < e->n_workers; i++)
+        worker_stop(e, &e->workers[i]);
+}
+
+void engine_get_stats(const struct engine *e, struct engine_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    for (unsigned i = 0; i < e->n_workers; i++) {
+        const struct worker *w = &e->workers[i];
+        s->packets += w->packets;
+        s->bytes += w->bytes;
+        s->weirds += w->weirds;
+        if (w->decoder) {
+            const struct decode_stats *d = decoder_stats(w->decoder);
+            s->not_ip += d->not_ip;
+            s->malformed += d->malformed;
+            s->truncated += d->truncated;
+            s->fragments += d->fragments;
+            s->frag_dropped += d->frag_dropped;
+        }
+        if (w->flows) {
+            const struct flow_stats *f = flow_table_stats(w->flows);
+            s->flows += f->flows_logged;
+            s->flows_evicted += f->flows_evicted;
+        }
+    }
+}
+
+static void drain_batches(struct batch_queue *q)
+{
+    for (unsigned i = 0; i < q->count; i++)
+        free(q->items[(q->head + i) % QUEUE_DEPTH]);
+    q->count = 0;
+}
+
+void engine_free(struct engine *e)
+{
+    if (!e)
+        return;
+    for (unsigned i = 0; i < e->n_workers; i++) {
+        struct worker *w = &e->workers[i];
+        if (w->queues_ready) {
+            drain_batches(&w->empty);
+            drain_batches(&w->full);
+            free(w->filling);
+            queue_destroy(&w->full);
+            queue_destroy(&w->empty);
+        }
+        if (w->out)
+            output_worker_free(w->out);
+        flow_table_free(w->flows);
+        decoder_free(w->decoder);
+    }
+    free(e);
+}

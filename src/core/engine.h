@@ -1,0 +1,33 @@
+/* core/engine: the packet pipeline behind `vigil read` and `vigil live`.
+ * The caller (capture loop) feeds frames; the engine decodes, tracks flows
+ * and writes logs, on the caller's thread (workers == 1) or spread over
+ * worker threads by a symmetric address hash. */
+#ifndef VIGIL_CORE_ENGINE_H
+#define VIGIL_CORE_ENGINE_H
+
+#include <stdint.h>
+
+#include "core/config.h"
+#include "output/output.h"
+
+struct engine;
+
+struct engine_stats {
+    uint64_t packets, bytes;
+    uint64_t flows;            /* connections logged */
+    uint64_t not_ip, malformed, truncated;
+    uint64_t weirds;
+    uint64_t flows_evicted;    /* memcap evictions */
+    uint64_t fragments, frag_dropped;
+};
+
+/* out may be NULL: everything is analysed and nothing written (fuzzing). */
+struct engine *engine_new(const struct vigil_config *cfg, struct output *out, char *err, size_t errlen);
+void engine_packet(struct engine *e, int linktype, int64_t ts_us,
+                   const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+/* Ends every flow (reason: shutdown), drains the workers, flushes outputs. */
+void engine_finish(struct engine *e);
+void engine_get_stats(const struct engine *e, struct engine_stats *s);
+void engine_free(struct engine *e);
+
+#endif

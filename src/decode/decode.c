@@ -1,0 +1,269 @@
+/* Entry point: link-type dispatch, decoder life cycle, statistics and the
+ * worker dispatch hash. */
+#include "decode/decode_internal.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+
+void decode_config_defaults(struct decode_config *cfg)
+{
+    cfg->verify_checksums = true;          /* Zeek's default (-C turns it off) */
+    cfg->frag_memcap = 64u * 1024 * 1024;  /* 1000 maximal datagrams at once */
+    cfg->frag_timeout_us = 60u * 1000000;  /* Zeek has none; we need a bound */
+    cfg->frag_max_datagrams = 65536;
+}
+
+struct decoder *decoder_new(const struct decode_config *cfg, decode_weird_fn weird, void *weird_ctx)
+{
+    struct decoder *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    if (cfg)
+        d->cfg = *cfg;
+    else
+        decode_config_defaults(&d->cfg);
+    d->weird_fn = weird;
+    d->weird_ctx = weird_ctx;
+    d->frags = frag_table_new(&d->cfg);
+    if (!d->frags) {
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void decoder_free(struct decoder *d)
+{
+    if (!d)
+        return;
+    frag_table_free(d->frags);
+    for (size_t i = 0; i < DECODE_MAX_IP_LAYERS; i++)
+        free(d->reasm_buf[i]);
+    free(d);
+}
+
+const struct decode_stats *decoder_stats(const struct decoder *d)
+{
+    return &d->stats;
+}
+
+void decode_weird(struct decoder *d, const struct packet *pkt, const char *name, const char *addl)
+{
+    if (d->weird_fn)
+        d->weird_fn(d->weird_ctx, pkt, name, addl);
+}
+
+void packet_reset_l3(struct packet *pkt)
+{
+    bool reassembled = pkt->reassembled;
+    size_t from = offsetof(struct packet, ip_version);
+    size_t to = offsetof(struct packet, tunnel_depth);
+    memset((uint8_t *)pkt + from, 0, to - from);
+    pkt->reassembled = reassembled;
+    pkt->tcp_wscale = -1;
+}
+
+bool decode_linktype_supported(int linktype)
+{
+    switch (linktype) {
+    case LINKTYPE_NULL:
+    case LINKTYPE_ETHERNET:
+    case LINKTYPE_RAW:
+    case LINKTYPE_LOOP:
+    case LINKTYPE_LINUX_SLL:
+    case LINKTYPE_LINUX_SLL2:
+    case LINKTYPE_IPV4:
+    case LINKTYPE_IPV6:
+    case LINKTYPE_PPP_ETHER:
+    case DLT_RAW_OPENBSD:
+    case DLT_RAW_BSD:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static enum decode_result decode_link(struct decoder *d, struct packet *pkt, int linktype,
+                                      const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+    switch (linktype) {
+    case LINKTYPE_ETHERNET:
+        return decode_ethernet(d, pkt, data, caplen, wirelen);
+    case LINKTYPE_RAW:
+    case LINKTYPE_IPV4:
+    case LINKTYPE_IPV6:
+    case DLT_RAW_OPENBSD:
+    case DLT_RAW_BSD:
+        return decode_ip(d, pkt, data, caplen, wirelen);
+    case LINKTYPE_LINUX_SLL:
+        return decode_linux_sll(d, pkt, data, caplen, wirelen);
+    case LINKTYPE_LINUX_SLL2:
+        return decode_linux_sll2(d, pkt, data, caplen, wirelen);
+    case LINKTYPE_NULL:
+        return decode_null(d, pkt, data, caplen, wirelen, false);
+    case LINKTYPE_LOOP:
+        return decode_null(d, pkt, data, caplen, wirelen, true);
+    case LINKTYPE_PPP_ETHER:
+        return decode_pppoe(d, pkt, data, caplen, wirelen);
+    default:
+        return DECODE_NOT_IP;
+    }
+}
+
+enum decode_result decode_packet(struct decoder *d, int linktype, int64_t ts_us,
+                                 const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+                                 struct packet *pkt)
+{
+    /* The tunnel array is only meaningful up to tunnel_depth: not cleared. */
+    memset(pkt, 0, offsetof(struct packet, tunnels));
+    pkt->ts_us = ts_us;
+    pkt->data = data;
+    pkt->caplen = caplen;
+    pkt->wirelen = wirelen;
+    pkt->linktype = linktype;
+    pkt->tcp_wscale = -1;
+
+    d->stats.packets++;
+    if (caplen < wirelen)
+        d->stats.truncated++;
+    else
+        wirelen = caplen; /* a wire length below caplen is a capture bug */
+    if (!data)
+        caplen = 0;
+
+    frag_expire(d, ts_us);
+
+    enum decode_result r = decode_link(d, pkt, linktype, data, caplen, wirelen);
+    if (r == DECODE_NOT_IP)
+        d->stats.not_ip++;
+    else if (r == DECODE_MALFORMED)
+        d->stats.malformed++;
+    return r;
+}
+
+/* ---- dispatch hash: only the outermost addresses, no full decode ---- */
+
+static uint32_t hash_mix(uint32_t h, uint32_t v)
+{
+    h ^= v * 0xcc9e2d51u;
+    h = (h << 15) | (h >> 17);
+    return h * 0x1b873593u + 0xe6546b64u;
+}
+
+static uint32_t hash_bytes(uint32_t h, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i + 4 <= n; i += 4)
+        h = hash_mix(h, load32be(p + i));
+    return h;
+}
+
+static uint32_t hash_ip(const uint8_t *p, uint32_t cap, uint16_t vlan)
+{
+    const uint8_t *a, *b;
+    size_t alen;
+    if (cap >= 20 && (p[0] >> 4) == 4) {
+        a = p + 12;
+        b = p + 16;
+        alen = 4;
+    } else if (cap >= 40 && (p[0] >> 4) == 6) {
+        a = p + 8;
+        b = p + 24;
+        alen = 16;
+    } else {
+        return 0;
+    }
+    /* Order the pair so both directions hash alike. */
+    if (memcmp(a, b, alen) > 0) {
+        const uint8_t *t = a;
+        a = b;
+        b = t;
+    }
+    uint32_t h = hash_mix(0x9747b28cu, vlan);
+    h = hash_bytes(h, a, alen);
+    h = hash_bytes(h, b, alen);
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    return h ? h : 1;
+}
+
+static uint32_t hash_after_ethertype(uint32_t type, const uint8_t *p, uint32_t cap)
+{
+    uint16_t vlan = 0;
+    for (int hops = 0; hops < 8; hops++) {
+        switch (type) {
+        case ETHERTYPE_IPV4:
+        case ETHERTYPE_IPV6:
+            return hash_ip(p, cap, vlan);
+        case ETHERTYPE_VLAN:
+        case ETHERTYPE_QINQ:
+        case ETHERTYPE_QINQ_OLD:
+            if (cap < 4)
+                return 0;
+            if (!vlan)
+                vlan = load16be(p) & 0x0fff;
+            type = load16be(p + 2);
+            p += 4;
+            cap -= 4;
+            break;
+        case ETHERTYPE_MPLS:
+        case ETHERTYPE_MPLS_MCAST:
+            for (;;) {
+                if (cap < 4)
+                    return 0;
+                bool bottom = p[2] & 1;
+                p += 4;
+                cap -= 4;
+                if (bottom)
+                    break;
+            }
+            return hash_ip(p, cap, vlan);
+        case ETHERTYPE_PPPOE_SESSION: {
+            if (cap < 8)
+                return 0;
+            uint16_t ppp = load16be(p + 6);
+            if (ppp != 0x0021 && ppp != 0x0057)
+                return 0;
+            return hash_ip(p + 8, cap - 8, vlan);
+        }
+        default:
+            return 0;
+        }
+    }
+    return 0;
+}
+
+uint32_t decode_dispatch_hash(int linktype, const uint8_t *data, uint32_t caplen)
+{
+    if (!data)
+        return 0;
+    switch (linktype) {
+    case LINKTYPE_ETHERNET:
+        if (caplen < 14)
+            return 0;
+        return hash_after_ethertype(load16be(data + 12), data + 14, caplen - 14);
+    case LINKTYPE_RAW:
+    case LINKTYPE_IPV4:
+    case LINKTYPE_IPV6:
+    case DLT_RAW_OPENBSD:
+    case DLT_RAW_BSD:
+        return hash_ip(data, caplen, 0);
+    case LINKTYPE_LINUX_SLL:
+        if (caplen < 16)
+            return 0;
+        return hash_after_ethertype(load16be(data + 14), data + 16, caplen - 16);
+    case LINKTYPE_LINUX_SLL2:
+        if (caplen < 20)
+            return 0;
+        return hash_after_ethertype(load16be(data), data + 20, caplen - 20);
+    case LINKTYPE_NULL:
+    case LINKTYPE_LOOP:
+        if (caplen < 4)
+            return 0;
+        return hash_ip(data + 4, caplen - 4, 0);
+    case LINKTYPE_PPP_ETHER:
+        return hash_after_ethertype(ETHERTYPE_PPPOE_SESSION, data, caplen);
+    default:
+        return 0;
+    }
+}

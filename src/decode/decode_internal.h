@@ -1,0 +1,119 @@
+/* decode/ private interface: the per-layer decoders call each other through
+ * these functions. Every decoder takes the bytes of its layer as
+ * (p, cap, wire): cap bytes are readable, wire is what the layer had on the
+ * wire (cap <= wire). Nothing here is used outside src/decode/. */
+#ifndef VIGIL_DECODE_INTERNAL_H
+#define VIGIL_DECODE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "decode/decode.h"
+
+/* Zeek's Tunnel::max_depth. */
+#define DECODE_MAX_TUNNEL_DEPTH 2
+/* Reassembled datagrams are built per IP layer so that an inner datagram
+ * never overwrites the outer one it was carried in. */
+#define DECODE_MAX_IP_LAYERS (DECODE_MAX_TUNNEL_DEPTH + 1)
+#define DECODE_REASM_BUF_SIZE (65535u + 40u)
+
+enum {
+    PROTO_HOPOPTS = 0, PROTO_ICMP = 1, PROTO_IPIP = 4, PROTO_TCP = 6, PROTO_UDP = 17,
+    PROTO_IPV6 = 41, PROTO_ROUTING = 43, PROTO_FRAGMENT = 44, PROTO_GRE = 47,
+    PROTO_ESP = 50, PROTO_AH = 51, PROTO_ICMPV6 = 58, PROTO_NONE = 59, PROTO_DSTOPTS = 60,
+};
+
+enum {
+    ETHERTYPE_IPV4 = 0x0800, ETHERTYPE_IPV6 = 0x86DD, ETHERTYPE_VLAN = 0x8100,
+    ETHERTYPE_QINQ = 0x88A8, ETHERTYPE_QINQ_OLD = 0x9100, ETHERTYPE_MPLS = 0x8847,
+    ETHERTYPE_MPLS_MCAST = 0x8848, ETHERTYPE_PPPOE_SESSION = 0x8864,
+    ETHERTYPE_TEB = 0x6558, ETHERTYPE_ERSPAN_2 = 0x88BE, ETHERTYPE_ERSPAN_3 = 0x22EB,
+};
+
+struct frag_table;
+
+struct decoder {
+    struct decode_config cfg;
+    decode_weird_fn weird_fn;
+    void *weird_ctx;
+    struct decode_stats stats;
+    struct frag_table *frags;
+    uint8_t *reasm_buf[DECODE_MAX_IP_LAYERS]; /* allocated on first use */
+    char addl[64];                            /* scratch for a weird's addl text */
+};
+
+static inline uint16_t load16be(const uint8_t *p)
+{
+    return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
+}
+
+static inline uint32_t load32be(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+static inline uint32_t load32le(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint32_t min_u32(uint32_t a, uint32_t b)
+{
+    return a < b ? a : b;
+}
+
+void decode_weird(struct decoder *d, const struct packet *pkt, const char *name, const char *addl);
+
+/* Clears everything a new (inner) IP layer fills, keeping L2 and tunnels. */
+void packet_reset_l3(struct packet *pkt);
+
+/* L2 */
+enum decode_result decode_ethernet(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
+enum decode_result decode_ethertype(struct decoder *d, struct packet *pkt, uint32_t type, const uint8_t *p, uint32_t cap, uint32_t wire);
+enum decode_result decode_pppoe(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
+enum decode_result decode_linux_sll(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
+enum decode_result decode_linux_sll2(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
+enum decode_result decode_null(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire, bool network_order);
+
+/* L3 */
+enum decode_result decode_ip(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
+enum decode_result decode_ipv4(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
+enum decode_result decode_ipv6(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
+
+/* L4: cap <= len, len from the IP header. */
+enum decode_result decode_transport(struct decoder *d, struct packet *pkt, uint8_t proto, const uint8_t *l4, uint32_t cap, uint32_t len);
+enum decode_result decode_tcp(struct decoder *d, struct packet *pkt, const uint8_t *l4, uint32_t cap, uint32_t len);
+enum decode_result decode_udp(struct decoder *d, struct packet *pkt, const uint8_t *l4, uint32_t cap, uint32_t len);
+enum decode_result decode_icmp(struct decoder *d, struct packet *pkt, uint8_t proto, const uint8_t *l4, uint32_t cap, uint32_t len);
+/* Zeek's IPBasedAnalyzer::CheckHeaderTrunc. */
+bool check_header_trunc(struct decoder *d, struct packet *pkt, uint32_t min_len, uint32_t cap, uint32_t len);
+
+/* Tunnels */
+bool tunnel_push(struct decoder *d, struct packet *pkt, enum tunnel_type type);
+enum decode_result decode_ip_tunnel(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t len);
+enum decode_result decode_gre(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t len);
+/* Called by UDP with the payload; returns false when the payload is not a
+ * tunnel we decode (pkt is then left as the plain UDP packet). */
+bool decode_udp_tunnel(struct decoder *d, struct packet *pkt, enum decode_result *res);
+
+/* Fragments */
+struct frag_table *frag_table_new(const struct decode_config *cfg);
+void frag_table_free(struct frag_table *t);
+void frag_expire(struct decoder *d, int64_t now_us);
+/* Fragment of an IP datagram whose header (p) is fully captured and whose
+ * payload is complete. Returns the contiguous reassembled datagram (in the
+ * decoder's buffer for this IP layer) once complete, NULL while incomplete. */
+const uint8_t *frag_add_ipv4(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t hdr_len,
+                             uint32_t total_len, uint32_t *out_len);
+const uint8_t *frag_add_ipv6(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t frag_hdr_off,
+                             uint32_t prev_nh_off, uint32_t total_len, uint32_t *out_len);
+
+/* Internet checksum: accumulate in native order, fold at the end.
+ * A correct header/segment folds to 0xffff. */
+uint64_t checksum_add(uint64_t acc, const uint8_t *p, size_t n);
+uint16_t checksum_fold(uint64_t acc);
+uint64_t checksum_pseudo(const struct packet *pkt, uint8_t proto, uint32_t len);
+
+#endif

@@ -1,0 +1,97 @@
+/* The decoded packet: what decode/ hands to flow/. Zero-copy: pointers into
+ * the captured bytes (or into the fragment reassembler's buffer, valid until
+ * the next decode call on the same decoder). Type-only header. */
+#ifndef VIGIL_DECODE_PACKET_H
+#define VIGIL_DECODE_PACKET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/addr.h"
+
+/* libpcap DLT_ values we decode (numbers from pcap/dlt.h, kept here so that
+ * decoders and the fuzzer do not need libpcap headers). */
+enum linktype {
+    LINKTYPE_NULL = 0,        /* BSD loopback: 4-byte host-order family */
+    LINKTYPE_ETHERNET = 1,
+    LINKTYPE_RAW = 101,       /* raw IPv4/IPv6 */
+    LINKTYPE_LOOP = 108,      /* OpenBSD loopback: network-order family */
+    LINKTYPE_LINUX_SLL = 113,
+    LINKTYPE_LINUX_SLL2 = 276,
+    LINKTYPE_IPV4 = 228,
+    LINKTYPE_IPV6 = 229,
+    LINKTYPE_PPP_ETHER = 51,  /* PPPoE session frames without Ethernet */
+    DLT_RAW_OPENBSD = 14,     /* DLT_RAW on some platforms */
+    DLT_RAW_BSD = 12,
+};
+
+enum tunnel_type {
+    TUNNEL_NONE = 0,
+    TUNNEL_IP,      /* IP-in-IP, 6in4, 4in6 */
+    TUNNEL_GRE,     /* GRE, incl. transparent Ethernet bridging and ERSPAN */
+    TUNNEL_VXLAN,   /* UDP-based: the outer UDP flow is tracked too */
+    TUNNEL_GTPV1,   /* UDP-based */
+    TUNNEL_TEREDO,  /* UDP-based (not decoded yet) */
+    TUNNEL_GENEVE,  /* UDP-based */
+};
+
+/* One encapsulation layer, outermost first in packet.tunnels[]. */
+struct tunnel_layer {
+    enum tunnel_type type;
+    struct ip_addr src, dst;
+    uint16_t sport, dport;   /* UDP ports for UDP-based tunnels, 0 otherwise */
+    uint8_t ip_version;
+    uint32_t ip_len;         /* outer IP total length (for the outer flow's ip_bytes) */
+    uint32_t udp_payload_len;/* outer UDP payload length for UDP-based tunnels */
+    uint16_t vlan;           /* outer VLAN of this layer */
+};
+
+#define PACKET_MAX_TUNNELS 4
+
+/* TCP flag bits as on the wire. */
+enum {
+    TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_PSH = 0x08,
+    TCP_ACK = 0x10, TCP_URG = 0x20, TCP_ECE = 0x40, TCP_CWR = 0x80,
+};
+
+struct packet {
+    int64_t ts_us;            /* packet time, microseconds since the epoch */
+    const uint8_t *data;      /* the captured frame */
+    uint32_t caplen, wirelen;
+    int linktype;
+
+    /* L2 (innermost Ethernet header seen, may be NULL) */
+    const uint8_t *eth_src, *eth_dst; /* 6 bytes each */
+    uint16_t vlan;            /* outer 802.1Q/802.1ad VLAN id, 0 = untagged */
+    uint16_t inner_vlan;      /* QinQ inner id, 0 = none */
+
+    /* L3: the innermost IP header */
+    uint8_t ip_version;       /* 4, 6, or 0 when the frame carries no IP */
+    struct ip_addr src, dst;
+    uint8_t ttl;
+    uint32_t ip_len;          /* IPv4 total length / 40 + IPv6 payload length (reassembled size for fragments) */
+    const uint8_t *l3;        /* IP header */
+    uint32_t l3_caplen;       /* captured bytes from l3 */
+    bool reassembled;         /* l3 points into the reassembler's buffer */
+
+    /* L4 */
+    uint8_t l4_proto;         /* IPPROTO_TCP, _UDP, _ICMP, _ICMPV6, or other (then only addresses are set) */
+    const uint8_t *l4;        /* L4 header */
+    uint32_t l4_caplen;       /* captured bytes from l4 */
+    uint32_t l4_len;          /* L4 length according to the IP header */
+    uint16_t sport, dport;    /* host order; for ICMP see flow/: type/code mapping */
+    uint32_t tcp_seq, tcp_ack;
+    uint8_t tcp_flags;
+    uint16_t tcp_win;
+    int8_t tcp_wscale;        /* window scale option, -1 when absent */
+    uint8_t icmp_type, icmp_code;
+    const uint8_t *payload;   /* L4 payload */
+    uint32_t payload_caplen;  /* captured payload bytes */
+    uint32_t payload_len;     /* payload length according to the headers */
+    bool l4_checksum_bad;     /* checksum verified and wrong (never set when not verifiable) */
+
+    uint8_t tunnel_depth;
+    struct tunnel_layer tunnels[PACKET_MAX_TUNNELS];
+};
+
+#endif

@@ -1,0 +1,69 @@
+/* The finished connection: what flow/ hands to outputs and detectors when a
+ * flow ends (timeout, close, eviction, end of capture). Type-only header. */
+#ifndef VIGIL_FLOW_CONN_RECORD_H
+#define VIGIL_FLOW_CONN_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/addr.h"
+
+#define UID_LEN 24              /* "C" + up to 22 base62 chars + NUL */
+#define CONN_HISTORY_MAX 48
+#define CONN_MAX_TUNNEL_PARENTS 4
+
+enum flow_end_reason {
+    FLOW_END_TIMEOUT,           /* EVE "timeout" */
+    FLOW_END_CLOSED,            /* FIN/RST teardown finished: EVE "timeout" too (Suricata says so) */
+    FLOW_END_EVICTED,           /* memcap: EVE "forced" */
+    FLOW_END_SHUTDOWN,          /* end of capture or signal: EVE "shutdown" */
+};
+
+struct conn_record {
+    int64_t ts_us;              /* first packet */
+    int64_t last_ts_us;         /* last packet */
+    char uid[UID_LEN];
+    uint64_t flow_id;           /* EVE flow_id: derived from the same hash as uid */
+    struct ip_addr orig_h, resp_h;
+    uint16_t orig_p, resp_p;    /* for ICMP: type and counterpart type/code, as Zeek */
+    uint8_t proto;              /* IPPROTO_TCP, _UDP, _ICMP, _ICMPV6, or another IP protocol */
+    uint16_t vlan, inner_vlan;  /* 0 = none */
+    const char *service;        /* NULL when unknown */
+    bool has_duration;          /* Zeek leaves duration/orig_bytes/resp_bytes unset when duration == 0 */
+    int64_t duration_us;
+    uint64_t orig_bytes, resp_bytes;
+    const char *conn_state;     /* "S0", "SF", ... */
+    int8_t local_orig, local_resp; /* -1 unset (no --local-nets), 0 F, 1 T */
+    uint64_t missed_bytes;
+    char history[CONN_HISTORY_MAX];
+    uint64_t orig_pkts, orig_ip_bytes, resp_pkts, resp_ip_bytes;
+    uint8_t n_tunnel_parents;
+    char tunnel_parents[CONN_MAX_TUNNEL_PARENTS][UID_LEN];
+    char community_id[64];      /* "1:base64..." */
+    uint8_t orig_l2[6], resp_l2[6];
+    bool has_l2;
+    /* EVE flow extras */
+    enum flow_end_reason end_reason;
+    const char *eve_state;      /* "new", "established", "closed" */
+    uint8_t tcp_flags_ts, tcp_flags_tc; /* OR of flags seen to server / to client */
+    /* Zeek's pkt byte counts are per IP packet; EVE bytes are per frame */
+    uint64_t orig_frame_bytes, resp_frame_bytes;
+};
+
+/* A weird: Zeek's weird.log record / EVE anomaly event. */
+struct weird_record {
+    int64_t ts_us;
+    const char *name;           /* Zeek's weird name */
+    const char *addl;           /* may be NULL */
+    const char *source;         /* analyzer that raised it: "" or "DNS"... may be NULL */
+    bool has_conn;              /* uid and id.* set */
+    char uid[UID_LEN];
+    uint64_t flow_id;
+    struct ip_addr orig_h, resp_h;
+    uint16_t orig_p, resp_p;
+    uint8_t proto;
+    bool has_addrs;             /* addresses known though no conn (decode-level weird) */
+    char community_id[64];
+};
+
+#endif

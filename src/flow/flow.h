@@ -1,0 +1,128 @@
+/* flow/: the connection table and Zeek's connection semantics.
+ * A worker owns one flow_table; nothing here is shared between threads. */
+#ifndef VIGIL_FLOW_FLOW_H
+#define VIGIL_FLOW_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode/packet.h"
+#include "flow/conn_record.h"
+#include "util/addr.h"
+
+/* Zeek's TCP endpoint states (analyzer/protocol/tcp/TCP_Endpoint.h). */
+enum tcp_endpoint_state {
+    TCP_EP_INACTIVE,
+    TCP_EP_SYN_SENT,
+    TCP_EP_SYN_ACK_SENT,
+    TCP_EP_PARTIAL,
+    TCP_EP_ESTABLISHED,
+    TCP_EP_CLOSED,
+    TCP_EP_RESET,
+};
+
+/* Scaled history entries (T, W, C, G) are added at the 1st, 10th, 100th...
+ * occurrence, as Zeek's ScaledHistoryEntry does. */
+struct scaled_counter {
+    uint32_t count, threshold;
+};
+
+/* One side of a TCP connection: Zeek's TCP_Endpoint reduced to what the
+ * conn log and the state machine need. Sequence numbers are absolute. */
+struct tcp_endpoint {
+    uint32_t start_seq, last_seq, ack_seq;
+    uint32_t seq_wraps, ack_wraps;
+    uint32_t window, window_seq, window_ack_seq;
+    uint32_t hist_last_syn, hist_last_fin, hist_last_rst; /* relative, low 32 bits */
+    uint32_t fin_seq_rel;      /* relative seq of the FIN, valid when fin_cnt > 0 */
+    uint32_t reassem_rel;      /* relative seq up to which the stream is contiguous */
+    uint32_t ooo[2][2];        /* out-of-order ranges [start, end) seen above reassem_rel */
+    uint16_t fin_cnt, rst_cnt;
+    uint8_t state, prev_state;
+    uint8_t window_scale;
+    bool did_close;
+    struct scaled_counter rxmit, win0, chksum, gap;
+};
+
+enum flow_proto_class { FLOW_TCP, FLOW_UDP, FLOW_ICMP, FLOW_OTHER };
+
+/* The table key: addresses and ports in canonical order (lower endpoint
+ * first) so both directions find the same entry. */
+struct flow_key {
+    struct ip_addr a, b;
+    uint16_t port_a, port_b;
+    uint16_t vlan, inner_vlan;
+    uint8_t proto;
+    uint8_t pad[3];
+};
+
+struct flow {
+    struct flow_key key;
+    uint32_t hash;
+    uint32_t next_in_bucket;   /* flow index, FLOW_NONE terminates */
+    uint32_t lru_prev, lru_next;
+    int64_t start_us, last_us;
+    bool orig_is_a;            /* the originator is key.a */
+    bool tcp_partial;          /* Zeek's is_partial */
+    uint8_t first_packet_seen; /* bit 0 orig, bit 1 resp */
+    uint8_t flags_orig, flags_resp; /* TCP flags seen, for EVE */
+    uint8_t n_tunnel_parents;
+    char history[20];          /* overflow is truncated, as a bounded cap */
+    uint32_t hist_seen;        /* Zeek's hist_seen bitmask */
+    uint64_t orig_pkts, resp_pkts;
+    uint64_t orig_ip_bytes, resp_ip_bytes;
+    uint64_t orig_frame_bytes, resp_frame_bytes;
+    uint64_t missed_bytes;
+    int64_t udp_orig_len, udp_resp_len;  /* UDP/ICMP payload sums, -1 = nothing yet */
+    uint64_t tunnel_parent_hash[2]; /* uids of enclosing tunnels, by hash */
+    uint8_t orig_l2[6], resp_l2[6];
+    /* Zeek's connection timers, absolute packet times (0 = not armed). */
+    int64_t attempt_at_us, delete_at_us, reset_at_us;
+    uint32_t weirds_seen;      /* one bit per hashed weird name: each is logged once per flow */
+    bool tcp_long_timeout;     /* handshake done: tcp_inactivity_timeout applies (else udp's) */
+    struct tcp_endpoint ep[2]; /* [0] originator, [1] responder */
+};
+
+#define FLOW_NONE UINT32_MAX
+
+struct flow_config {
+    int64_t tcp_timeout_us, udp_timeout_us, icmp_timeout_us;
+    uint32_t max_flows;
+    uint16_t community_id_seed;
+    unsigned n_local_nets;
+    const struct ip_prefix *local_nets;
+};
+
+struct flow_stats {
+    uint64_t flows_created, flows_logged, flows_evicted, flows_timed_out;
+    uint64_t active;
+};
+
+/* Receives every finished connection (record valid only during the call)
+ * and every weird raised by the flow layer. */
+struct flow_sink {
+    void (*conn)(void *ctx, const struct conn_record *rec);
+    void (*weird)(void *ctx, const struct weird_record *rec);
+    void *ctx;
+};
+
+struct flow_table;
+
+struct flow_table *flow_table_new(const struct flow_config *cfg, const struct flow_sink *sink);
+void flow_table_free(struct flow_table *t);
+/* Tracks one decoded packet (pkt->ip_version != 0). parents are the uid
+ * hashes of enclosing tunnels (n_parents may be 0). Returns the uid hash of
+ * the packet's connection, or 0 when the packet was not tracked. */
+uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const uint64_t *parents,
+                           unsigned n_parents);
+/* Expires idle flows up to packet time now (called by the engine now and then). */
+void flow_table_sweep(struct flow_table *t, int64_t now);
+/* Ends every flow still open (end of capture, shutdown). */
+void flow_table_flush(struct flow_table *t);
+const struct flow_stats *flow_table_stats(const struct flow_table *t);
+
+/* Builds the record of a flow; exposed for tests. */
+void flow_make_record(const struct flow_table *t, const struct flow *f, enum flow_end_reason why,
+                      struct conn_record *rec);
+
+#endif

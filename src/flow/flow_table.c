@@ -1,0 +1,667 @@
+/* The flow table: a fixed pool of flows (max_flows), chained hash buckets
+ * of pool indices, and one LRU list per timeout class so that the oldest
+ * idle flow is always at a list head. Nothing here allocates per packet. */
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow/community_id.h"
+#include "flow/flow_internal.h"
+#include "flow/uid.h"
+
+enum lru_class { LRU_TCP, LRU_UDP, LRU_OTHER, LRU_CLASSES };
+
+struct lru_list {
+    uint32_t head, tail;
+};
+
+#define MAX_LOCAL_NETS 300
+
+struct flow_table {
+    struct flow_config cfg;
+    struct flow_sink sink;
+    struct flow *pool;
+    uint32_t capacity;      /* max_flows */
+    uint32_t high_water;    /* pool slots ever used */
+    uint32_t free_head;     /* free list through next_in_bucket */
+    uint32_t *buckets;      /* index + 1; 0 = empty */
+    uint32_t bucket_mask;
+    struct lru_list lru[LRU_CLASSES];
+    int64_t now_us, last_sweep_us;
+    struct flow_stats stats;
+    unsigned n_local;
+    struct ip_prefix local[MAX_LOCAL_NETS];
+};
+
+/* Zeek's Site::private_address_space, which it counts as local by default. */
+static const char *const private_space[] = {
+    "0.0.0.0/8",     "10.0.0.0/8",      "100.64.0.0/10",   "127.0.0.0/8",    "169.254.0.0/16", "172.16.0.0/12",
+    "192.0.0.0/24",  "192.0.2.0/24",    "192.88.99.0/24",  "192.168.0.0/16", "198.18.0.0/15",  "198.51.100.0/24",
+    "203.0.113.0/24", "224.0.0.0/4",    "240.0.0.0/4",     "::1/128",        "100::/64",       "2001:2::/48",
+    "2001:db8::/32", "fc00::/7",        "fe80::/10",
+};
+
+static enum lru_class class_of(uint8_t proto)
+{
+    return proto == IPPROTO_TCP ? LRU_TCP : proto == IPPROTO_UDP ? LRU_UDP : LRU_OTHER;
+}
+
+static struct flow *flow_at(const struct flow_table *t, uint32_t idx)
+{
+    return &t->pool[idx];
+}
+
+static uint32_t index_of(const struct flow_table *t, const struct flow *f)
+{
+    return (uint32_t)(f - t->pool);
+}
+
+static void lru_unlink(struct flow_table *t, struct flow *f)
+{
+    struct lru_list *l = &t->lru[class_of(f->key.proto)];
+    if (f->lru_prev != FLOW_NONE)
+        flow_at(t, f->lru_prev)->lru_next = f->lru_next;
+    else
+        l->head = f->lru_next;
+    if (f->lru_next != FLOW_NONE)
+        flow_at(t, f->lru_next)->lru_prev = f->lru_prev;
+    else
+        l->tail = f->lru_prev;
+}
+
+static void lru_append(struct flow_table *t, struct flow *f)
+{
+    struct lru_list *l = &t->lru[class_of(f->key.proto)];
+    uint32_t idx = index_of(t, f);
+    f->lru_next = FLOW_NONE;
+    f->lru_prev = l->tail;
+    if (l->tail != FLOW_NONE)
+        flow_at(t, l->tail)->lru_next = idx;
+    else
+        l->head = idx;
+    l->tail = idx;
+}
+
+static void lru_touch(struct flow_table *t, struct flow *f)
+{
+    struct lru_list *l = &t->lru[class_of(f->key.proto)];
+    if (l->tail == index_of(t, f))
+        return;
+    lru_unlink(t, f);
+    lru_append(t, f);
+}
+
+static void add_local_net(struct flow_table *t, const struct ip_prefix *p)
+{
+    if (t->n_local < MAX_LOCAL_NETS)
+        t->local[t->n_local++] = *p;
+}
+
+struct flow_table *flow_table_new(const struct flow_config *cfg, const struct flow_sink *sink)
+{
+    struct flow_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->cfg = *cfg;
+    t->sink = *sink;
+    t->capacity = cfg->max_flows ? cfg->max_flows : 1;
+    uint32_t nb = 1024;
+    while (nb < t->capacity && nb < (1u << 30))
+        nb <<= 1;
+    t->bucket_mask = nb - 1;
+    /* calloc maps zero pages lazily: untouched slots cost no memory. */
+    t->pool = calloc(t->capacity, sizeof *t->pool);
+    t->buckets = calloc(nb, sizeof *t->buckets);
+    if (!t->pool || !t->buckets) {
+        flow_table_free(t);
+        return NULL;
+    }
+    t->free_head = FLOW_NONE;
+    for (int c = 0; c < LRU_CLASSES; c++)
+        t->lru[c].head = t->lru[c].tail = FLOW_NONE;
+    for (size_t i = 0; i < sizeof private_space / sizeof *private_space; i++) {
+        struct ip_prefix p;
+        if (ip_prefix_parse(private_space[i], &p))
+            add_local_net(t, &p);
+    }
+    for (unsigned i = 0; i < cfg->n_local_nets; i++)
+        add_local_net(t, &cfg->local_nets[i]);
+    t->cfg.local_nets = NULL;
+    return t;
+}
+
+void flow_table_free(struct flow_table *t)
+{
+    if (!t)
+        return;
+    free(t->pool);
+    free(t->buckets);
+    free(t);
+}
+
+const struct flow_stats *flow_table_stats(const struct flow_table *t)
+{
+    return &t->stats;
+}
+
+/* --- history and weirds --- */
+
+void flow_add_history(struct flow *f, char code)
+{
+    size_t n = strlen(f->history);
+    if (n + 1 < sizeof f->history) {
+        f->history[n] = code;
+        f->history[n + 1] = '\0';
+    }
+}
+
+bool flow_check_history(struct flow *f, uint32_t mask, char code)
+{
+    if (f->hist_seen & mask)
+        return true;
+    f->hist_seen |= mask;
+    flow_add_history(f, code);
+    return false;
+}
+
+void flow_scaled_history(struct flow *f, struct scaled_counter *c, char code)
+{
+    if (++c->count != c->threshold)
+        return;
+    flow_add_history(f, code);
+    uint32_t next = c->threshold * 10;
+    c->threshold = next > c->threshold ? next : UINT32_MAX;
+}
+
+static uint64_t flow_uid_hash(const struct flow *f)
+{
+    return hash64_bytes(&f->key, sizeof f->key, (uint64_t)f->start_us);
+}
+
+static void endpoints_of(const struct flow *f, struct ip_addr *oh, uint16_t *op, struct ip_addr *rh, uint16_t *rp)
+{
+    if (f->orig_is_a) {
+        *oh = f->key.a, *op = f->key.port_a, *rh = f->key.b, *rp = f->key.port_b;
+    } else {
+        *oh = f->key.b, *op = f->key.port_b, *rh = f->key.a, *rp = f->key.port_a;
+    }
+}
+
+static uint32_t weird_bit(const char *name)
+{
+    uint32_t h = 2166136261u;
+    for (; *name; name++)
+        h = (h ^ (uint8_t)*name) * 16777619u;
+    return 1u << (h & 31);
+}
+
+static bool is_icmp(uint8_t proto)
+{
+    return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
+}
+
+static void flow_community_id(const struct flow_table *t, const struct flow *f, const struct ip_addr *oh,
+                              uint16_t op, const struct ip_addr *rh, uint16_t rp, char out[COMMUNITY_ID_LEN])
+{
+    bool one_way = false;
+    if (is_icmp(f->key.proto))
+        icmp_counterpart(f->key.proto == IPPROTO_ICMPV6, (uint8_t)op, (uint8_t)rp, &one_way);
+    community_id_v1(t->cfg.community_id_seed, oh, rh, op, rp, f->key.proto, one_way, out);
+}
+
+void flow_weird(struct flow_table *t, const struct flow *f, const char *name, const char *addl)
+{
+    uint32_t bit = weird_bit(name);
+    if (f->weirds_seen & bit)
+        return; /* each weird once per connection */
+    ((struct flow *)f)->weirds_seen |= bit;
+    if (!t->sink.weird)
+        return;
+    struct weird_record w = {.ts_us = t->now_us, .name = name, .addl = addl, .source = NULL, .has_conn = true};
+    uint64_t h = flow_uid_hash(f);
+    uid_format(h, 'C', w.uid);
+    w.flow_id = uid_flow_id(h);
+    endpoints_of(f, &w.orig_h, &w.orig_p, &w.resp_h, &w.resp_p);
+    w.proto = f->key.proto;
+    flow_community_id(t, f, &w.orig_h, w.orig_p, &w.resp_h, w.resp_p, w.community_id);
+    t->sink.weird(t->sink.ctx, &w);
+}
+
+void flow_flip_roles(struct flow *f)
+{
+    f->orig_is_a = !f->orig_is_a;
+    struct tcp_endpoint te = f->ep[0];
+    f->ep[0] = f->ep[1];
+    f->ep[1] = te;
+#define SWAP(a, b)                                                                                                     \
+    do {                                                                                                               \
+        __typeof__(a) tmp_ = (a);                                                                                      \
+        (a) = (b);                                                                                                     \
+        (b) = tmp_;                                                                                                    \
+    } while (0)
+    SWAP(f->orig_pkts, f->resp_pkts);
+    SWAP(f->orig_ip_bytes, f->resp_ip_bytes);
+    SWAP(f->orig_frame_bytes, f->resp_frame_bytes);
+    SWAP(f->udp_orig_len, f->udp_resp_len);
+    SWAP(f->flags_orig, f->flags_resp);
+    uint8_t l2[6];
+    memcpy(l2, f->orig_l2, 6);
+    memcpy(f->orig_l2, f->resp_l2, 6);
+    memcpy(f->resp_l2, l2, 6);
+#undef SWAP
+    f->first_packet_seen = (uint8_t)(((f->first_packet_seen & 1) << 1) | ((f->first_packet_seen & 2) >> 1));
+    f->tcp_partial = false;
+    flow_add_history(f, '^');
+}
+
+/* --- records --- */
+
+static int8_t is_local(const struct flow_table *t, const struct ip_addr *a)
+{
+    for (unsigned i = 0; i < t->n_local; i++)
+        if (ip_prefix_contains(&t->local[i], a))
+            return 1;
+    return 0;
+}
+
+static const char *non_tcp_state(const struct flow *f)
+{
+    if (f->key.proto != IPPROTO_UDP)
+        return "OTH";
+    bool o = f->udp_orig_len >= 0, r = f->udp_resp_len >= 0;
+    return o ? (r ? "SF" : "S0") : (r ? "SHR" : "OTH");
+}
+
+static const char *eve_state(const struct flow *f)
+{
+    if (f->key.proto == IPPROTO_TCP)
+        return tcp_eve_state(f);
+    return f->resp_pkts && f->orig_pkts ? "established" : "new";
+}
+
+void flow_make_record(const struct flow_table *t, const struct flow *f, enum flow_end_reason why,
+                      struct conn_record *rec)
+{
+    memset(rec, 0, offsetof(struct conn_record, history));
+    uint64_t h = flow_uid_hash(f);
+    rec->ts_us = f->start_us;
+    rec->last_ts_us = f->last_us;
+    uid_format(h, 'C', rec->uid);
+    rec->flow_id = uid_flow_id(h);
+    endpoints_of(f, &rec->orig_h, &rec->orig_p, &rec->resp_h, &rec->resp_p);
+    rec->proto = f->key.proto;
+    rec->vlan = f->key.vlan;
+    rec->inner_vlan = f->key.inner_vlan;
+    rec->service = NULL;
+    rec->duration_us = f->last_us - f->start_us;
+    rec->has_duration = rec->duration_us > 0;
+    if (f->key.proto == IPPROTO_TCP) {
+        rec->orig_bytes = tcp_endpoint_size(&f->ep[0], &f->ep[1]);
+        rec->resp_bytes = tcp_endpoint_size(&f->ep[1], &f->ep[0]);
+        rec->conn_state = tcp_conn_state(f);
+    } else {
+        rec->orig_bytes = f->udp_orig_len > 0 ? (uint64_t)f->udp_orig_len : 0;
+        rec->resp_bytes = f->udp_resp_len > 0 ? (uint64_t)f->udp_resp_len : 0;
+        rec->conn_state = non_tcp_state(f);
+    }
+    rec->local_orig = is_local(t, &rec->orig_h);
+    rec->local_resp = is_local(t, &rec->resp_h);
+    rec->missed_bytes = f->missed_bytes;
+    memcpy(rec->history, f->history, sizeof f->history);
+    rec->history[sizeof f->history] = '\0';
+    rec->orig_pkts = f->orig_pkts;
+    rec->orig_ip_bytes = f->orig_ip_bytes;
+    rec->resp_pkts = f->resp_pkts;
+    rec->resp_ip_bytes = f->resp_ip_bytes;
+    rec->n_tunnel_parents = f->n_tunnel_parents;
+    for (unsigned i = 0; i < f->n_tunnel_parents && i < CONN_MAX_TUNNEL_PARENTS; i++)
+        uid_format(f->tunnel_parent_hash[i], 'C', rec->tunnel_parents[i]);
+    flow_community_id(t, f, &rec->orig_h, rec->orig_p, &rec->resp_h, rec->resp_p, rec->community_id);
+    memcpy(rec->orig_l2, f->orig_l2, 6);
+    memcpy(rec->resp_l2, f->resp_l2, 6);
+    rec->has_l2 = true;
+    rec->end_reason = why;
+    rec->eve_state = eve_state(f);
+    rec->tcp_flags_ts = f->flags_orig;
+    rec->tcp_flags_tc = f->flags_resp;
+    rec->orig_frame_bytes = f->orig_frame_bytes;
+    rec->resp_frame_bytes = f->resp_frame_bytes;
+}
+
+/* --- table maintenance --- */
+
+static uint32_t key_hash(const struct flow_key *k)
+{
+    return (uint32_t)hash64_bytes(k, sizeof *k, 0x5eed);
+}
+
+static void bucket_remove(struct flow_table *t, struct flow *f)
+{
+    uint32_t idx = index_of(t, f);
+    uint32_t *slot = &t->buckets[f->hash & t->bucket_mask];
+    if (*slot == idx + 1) {
+        *slot = f->next_in_bucket == FLOW_NONE ? 0 : f->next_in_bucket + 1;
+        return;
+    }
+    uint32_t cur = *slot ? *slot - 1 : FLOW_NONE;
+    while (cur != FLOW_NONE) {
+        struct flow *c = flow_at(t, cur);
+        if (c->next_in_bucket == idx) {
+            c->next_in_bucket = f->next_in_bucket;
+            return;
+        }
+        cur = c->next_in_bucket;
+    }
+}
+
+static void flow_release(struct flow_table *t, struct flow *f)
+{
+    bucket_remove(t, f);
+    lru_unlink(t, f);
+    f->next_in_bucket = t->free_head;
+    t->free_head = index_of(t, f);
+    t->stats.active--;
+}
+
+static void flow_finish(struct flow_table *t, struct flow *f, enum flow_end_reason why)
+{
+    if (t->sink.conn) {
+        struct conn_record rec;
+        flow_make_record(t, f, why, &rec);
+        t->sink.conn(t->sink.ctx, &rec);
+    }
+    t->stats.flows_logged++;
+    flow_release(t, f);
+}
+
+static int64_t inactivity_of(const struct flow_table *t, const struct flow *f)
+{
+    if (f->key.proto == IPPROTO_TCP)
+        return f->tcp_long_timeout ? t->cfg.tcp_timeout_us : t->cfg.udp_timeout_us;
+    if (f->key.proto == IPPROTO_UDP)
+        return t->cfg.udp_timeout_us;
+    return t->cfg.icmp_timeout_us;
+}
+
+static bool flow_expired(const struct flow_table *t, const struct flow *f, int64_t now)
+{
+    int64_t timeout = inactivity_of(t, f);
+    if (f->key.proto == IPPROTO_TCP)
+        return tcp_flow_expired(f, now, timeout);
+    return now - f->last_us >= timeout;
+}
+
+void flow_table_sweep(struct flow_table *t, int64_t now)
+{
+    for (int c = 0; c < LRU_CLASSES; c++) {
+        /* Heads are the least recently active; stop at the first one still alive.
+         * Flows behind it with shorter timers are found at their next packet or sweep. */
+        while (t->lru[c].head != FLOW_NONE) {
+            struct flow *f = flow_at(t, t->lru[c].head);
+            if (!flow_expired(t, f, now))
+                break;
+            t->stats.flows_timed_out++;
+            flow_finish(t, f, FLOW_END_TIMEOUT);
+        }
+    }
+    t->last_sweep_us = now;
+}
+
+void flow_table_flush(struct flow_table *t)
+{
+    for (int c = 0; c < LRU_CLASSES; c++)
+        while (t->lru[c].head != FLOW_NONE)
+            flow_finish(t, flow_at(t, t->lru[c].head), FLOW_END_SHUTDOWN);
+}
+
+static void evict_oldest(struct flow_table *t)
+{
+    struct flow *oldest = NULL;
+    for (int c = 0; c < LRU_CLASSES; c++) {
+        if (t->lru[c].head == FLOW_NONE)
+            continue;
+        struct flow *f = flow_at(t, t->lru[c].head);
+        if (!oldest || f->last_us < oldest->last_us)
+            oldest = f;
+    }
+    if (oldest) {
+        t->stats.flows_evicted++;
+        flow_finish(t, oldest, FLOW_END_EVICTED);
+    }
+}
+
+static struct flow *flow_alloc(struct flow_table *t)
+{
+    if (t->free_head == FLOW_NONE && t->high_water == t->capacity)
+        evict_oldest(t);
+    uint32_t idx;
+    if (t->free_head != FLOW_NONE) {
+        idx = t->free_head;
+        t->free_head = flow_at(t, idx)->next_in_bucket;
+    } else if (t->high_water < t->capacity) {
+        idx = t->high_water++;
+    } else {
+        return NULL;
+    }
+    t->stats.active++;
+    t->stats.flows_created++;
+    return flow_at(t, idx);
+}
+
+/* --- per packet --- */
+
+struct packet_view {
+    struct flow_key key;
+    bool src_is_a;
+    uint16_t sport, dport; /* as seen in this packet (ICMP: type, counterpart) */
+};
+
+static bool endpoint_lt(const struct ip_addr *a, uint16_t pa, const struct ip_addr *b, uint16_t pb)
+{
+    int c = ip_addr_cmp(a, b);
+    return c < 0 || (c == 0 && pa < pb);
+}
+
+static void make_view(const struct packet *pkt, struct packet_view *v)
+{
+    memset(v, 0, sizeof *v);
+    uint16_t sp = 0, dp = 0;
+    switch (pkt->l4_proto) {
+    case IPPROTO_TCP:
+    case IPPROTO_UDP:
+        sp = pkt->sport;
+        dp = pkt->dport;
+        break;
+    case IPPROTO_ICMP:
+    case IPPROTO_ICMPV6: {
+        bool one_way;
+        sp = pkt->icmp_type;
+        dp = icmp_counterpart(pkt->l4_proto == IPPROTO_ICMPV6, pkt->icmp_type, pkt->icmp_code, &one_way);
+        break;
+    }
+    default:
+        break;
+    }
+    v->sport = sp;
+    v->dport = dp;
+    v->src_is_a = endpoint_lt(&pkt->src, sp, &pkt->dst, dp) || (ip_addr_cmp(&pkt->src, &pkt->dst) == 0 && sp == dp);
+    if (v->src_is_a) {
+        v->key.a = pkt->src, v->key.port_a = sp, v->key.b = pkt->dst, v->key.port_b = dp;
+    } else {
+        v->key.a = pkt->dst, v->key.port_a = dp, v->key.b = pkt->src, v->key.port_b = sp;
+    }
+    v->key.vlan = pkt->vlan;
+    v->key.inner_vlan = pkt->inner_vlan;
+    v->key.proto = pkt->l4_proto;
+}
+
+static struct flow *lookup(struct flow_table *t, const struct flow_key *k, uint32_t h)
+{
+    uint32_t slot = t->buckets[h & t->bucket_mask];
+    uint32_t idx = slot ? slot - 1 : FLOW_NONE;
+    while (idx != FLOW_NONE) {
+        struct flow *f = flow_at(t, idx);
+        if (f->hash == h && memcmp(&f->key, k, sizeof *k) == 0)
+            return f;
+        idx = f->next_in_bucket;
+    }
+    return NULL;
+}
+
+/* Zeek's WantConnection: pick the originator of a new connection. */
+static bool should_flip(const struct packet *pkt)
+{
+    if (pkt->l4_proto == IPPROTO_UDP)
+        return likely_server_port(IPPROTO_UDP, pkt->sport) && !likely_server_port(IPPROTO_UDP, pkt->dport);
+    if (pkt->l4_proto != IPPROTO_TCP)
+        return false;
+    uint8_t fl = pkt->tcp_flags;
+    if ((fl & TCP_SYN) && !(fl & TCP_ACK))
+        return false;
+    if (!likely_server_port(IPPROTO_TCP, pkt->sport))
+        return false;
+    if (likely_server_port(IPPROTO_TCP, pkt->dport))
+        return !(fl & TCP_SYN) && pkt->sport < pkt->dport;
+    return true;
+}
+
+static struct flow *flow_create(struct flow_table *t, const struct packet_view *v, uint32_t h,
+                                const struct packet *pkt, const uint64_t *parents, unsigned n_parents)
+{
+    struct flow *f = flow_alloc(t);
+    if (!f)
+        return NULL;
+    memset(f, 0, sizeof *f);
+    f->key = v->key;
+    f->hash = h;
+    f->start_us = f->last_us = pkt->ts_us;
+    f->orig_is_a = v->src_is_a;
+    f->udp_orig_len = f->udp_resp_len = -1;
+    tcp_flow_init(f);
+    f->n_tunnel_parents = (uint8_t)(n_parents > 2 ? 2 : n_parents);
+    for (unsigned i = 0; i < f->n_tunnel_parents; i++)
+        f->tunnel_parent_hash[i] = parents[i];
+    uint32_t *slot = &t->buckets[h & t->bucket_mask];
+    f->next_in_bucket = *slot ? *slot - 1 : FLOW_NONE;
+    *slot = index_of(t, f) + 1;
+    lru_append(t, f);
+    if (should_flip(pkt))
+        flow_flip_roles(f);
+    return f;
+}
+
+static bool is_from_orig(const struct flow *f, const struct packet_view *v)
+{
+    return f->orig_is_a == v->src_is_a;
+}
+
+static bool udp_packet(struct flow_table *t, struct flow *f, const struct packet *pkt, bool is_orig)
+{
+    uint32_t mask_shift = is_orig ? 0 : 16;
+    if (pkt->l4_checksum_bad) {
+        flow_weird(t, f, "bad_UDP_checksum", NULL);
+        flow_check_history(f, (uint32_t)HIST_CORRUPT_PKT << mask_shift, is_orig ? 'C' : 'c');
+        return false;
+    }
+    uint32_t ulen = pkt->l4_caplen >= 6 ? ((uint32_t)pkt->l4[4] << 8 | pkt->l4[5]) : pkt->l4_len;
+    if (ulen != pkt->l4_len)
+        flow_weird(t, f, "UDP_datagram_length_mismatch", NULL);
+    f->last_us = pkt->ts_us;
+    flow_check_history(f, (uint32_t)HIST_DATA_PKT << mask_shift, is_orig ? 'D' : 'd');
+    int64_t payload = ulen >= 8 ? (int64_t)ulen - 8 : 0;
+    int64_t *len = is_orig ? &f->udp_orig_len : &f->udp_resp_len;
+    *len = *len < 0 ? payload : *len + payload;
+    return true;
+}
+
+static bool icmp_packet(struct flow_table *t, struct flow *f, const struct packet *pkt, bool is_orig)
+{
+    if (pkt->l4_checksum_bad) {
+        flow_weird(t, f, "bad_ICMP_checksum", NULL);
+        return false;
+    }
+    f->last_us = pkt->ts_us;
+    int64_t payload = pkt->l4_len >= 8 ? (int64_t)pkt->l4_len - 8 : 0;
+    int64_t *len = is_orig ? &f->udp_orig_len : &f->udp_resp_len;
+    *len = *len < 0 ? payload : *len + payload;
+    return true;
+}
+
+static void count_packet(struct flow *f, const struct packet *pkt, bool is_orig)
+{
+    if (is_orig) {
+        f->orig_pkts++;
+        f->orig_ip_bytes += pkt->ip_len;
+        f->orig_frame_bytes += pkt->wirelen;
+        f->flags_orig |= pkt->tcp_flags;
+        if (pkt->eth_src && f->orig_pkts == 1)
+            memcpy(f->orig_l2, pkt->eth_src, 6);
+    } else {
+        f->resp_pkts++;
+        f->resp_ip_bytes += pkt->ip_len;
+        f->resp_frame_bytes += pkt->wirelen;
+        f->flags_resp |= pkt->tcp_flags;
+        if (pkt->eth_src && f->resp_pkts == 1)
+            memcpy(f->resp_l2, pkt->eth_src, 6);
+    }
+}
+
+static bool deliver(struct flow_table *t, struct flow *f, const struct packet *pkt, bool is_orig)
+{
+    switch (pkt->l4_proto) {
+    case IPPROTO_TCP:
+        return tcp_flow_segment(t, f, pkt, is_orig);
+    case IPPROTO_UDP:
+        return udp_packet(t, f, pkt, is_orig);
+    case IPPROTO_ICMP:
+    case IPPROTO_ICMPV6:
+        return icmp_packet(t, f, pkt, is_orig);
+    default:
+        f->last_us = pkt->ts_us;
+        return true;
+    }
+}
+
+/* A packet for a connection Zeek would already have removed starts a new one. */
+static struct flow *retire_if_stale(struct flow_table *t, struct flow *f, const struct packet *pkt,
+                                    const struct packet_view *v)
+{
+    if (flow_expired(t, f, pkt->ts_us)) {
+        t->stats.flows_timed_out++;
+        flow_finish(t, f, FLOW_END_TIMEOUT);
+        return NULL;
+    }
+    if (pkt->l4_proto == IPPROTO_TCP && tcp_flow_is_reuse(t, f, pkt, is_from_orig(f, v))) {
+        flow_finish(t, f, FLOW_END_CLOSED);
+        return NULL;
+    }
+    return f;
+}
+
+uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const uint64_t *parents,
+                           unsigned n_parents)
+{
+    if (!pkt->ip_version)
+        return 0;
+    t->now_us = pkt->ts_us;
+    if (pkt->ts_us - t->last_sweep_us >= 1000000 || pkt->ts_us < t->last_sweep_us)
+        flow_table_sweep(t, pkt->ts_us);
+
+    struct packet_view v;
+    make_view(pkt, &v);
+    uint32_t h = key_hash(&v.key);
+    struct flow *f = lookup(t, &v.key, h);
+    if (f)
+        f = retire_if_stale(t, f, pkt, &v);
+    if (!f)
+        f = flow_create(t, &v, h, pkt, parents, n_parents);
+    if (!f)
+        return 0;
+    bool is_orig = is_from_orig(f, &v);
+    if (deliver(t, f, pkt, is_orig)) {
+        /* The TCP machine may have flipped roles. */
+        count_packet(f, pkt, is_from_orig(f, &v));
+    }
+    lru_touch(t, f);
+    return flow_uid_hash(f);
+}

@@ -1,0 +1,401 @@
+/* EVE JSON: flow and anomaly events, and the helpers protocol modules use
+ * for theirs. Field order follows Suricata 8 (output-json.c,
+ * output-json-flow.c, output-json-anomaly.c). */
+#include "output/eve.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "output/output_internal.h"
+
+struct json_writer *eve_begin(struct output_worker *w)
+{
+    if (w == NULL || w->o == NULL || (w->o->formats & OUTPUT_EVE) == 0)
+        return NULL;
+    if (w->eve_active)
+        eve_abort(w);
+    if (w->eve_log == NULL) {
+        w->eve_log = output_worker_log(w, NULL, LOG_EVE);
+        if (w->eve_log == NULL)
+            return NULL;
+    }
+    w->eve_start = w->eve_log->buf.len;
+    json_init(&w->eve, &w->eve_log->buf, JSON_SURICATA);
+    json_object_begin(&w->eve);
+    w->eve_active = true;
+    return &w->eve;
+}
+
+void eve_abort(struct output_worker *w)
+{
+    if (w == NULL || !w->eve_active)
+        return;
+    buf_truncate(&w->eve_log->buf, w->eve_start);
+    w->eve_log->buf.failed = false;
+    w->eve_active = false;
+}
+
+void eve_end(struct output_worker *w)
+{
+    if (w == NULL || !w->eve_active)
+        return;
+    json_object_end(&w->eve);
+    if (!json_complete(&w->eve)) {
+        eve_abort(w);
+        output_count_bad_row(w);
+        return;
+    }
+    buf_putc(&w->eve_log->buf, '\n');
+    w->eve_active = false;
+    output_worker_commit(w, w->eve_log, w->eve_start);
+}
+
+/* Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's
+ * days-to-civil), so formatting a timestamp needs no libc time call. */
+static void civil_from_days(int64_t z, int64_t *year, unsigned *month, unsigned *day)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *day = doy - (153 * mp + 2) / 5 + 1;
+    *month = mp < 10 ? mp + 3 : mp - 9;
+    *year = (int64_t)yoe + era * 400 + (*month <= 2);
+}
+
+static size_t put2(char *out, unsigned v)
+{
+    out[0] = (char)('0' + v / 10 % 10);
+    out[1] = (char)('0' + v % 10);
+    return 2;
+}
+
+size_t eve_format_time(char *out, int64_t us)
+{
+    int64_t sec = us / 1000000, usec = us % 1000000;
+    if (usec < 0) {
+        usec += 1000000;
+        sec -= 1;
+    }
+    int64_t days = sec / 86400, rem = sec % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        days -= 1;
+    }
+    int64_t year;
+    unsigned month, day;
+    civil_from_days(days, &year, &month, &day);
+    size_t n = 0;
+    if (year < 0 || year > 9999) {
+        n += json_fmt_i64(out, year);
+    } else {
+        n += put2(out + n, (unsigned)(year / 100));
+        n += put2(out + n, (unsigned)(year % 100));
+    }
+    out[n++] = '-';
+    n += put2(out + n, month);
+    out[n++] = '-';
+    n += put2(out + n, day);
+    out[n++] = 'T';
+    n += put2(out + n, (unsigned)(rem / 3600));
+    out[n++] = ':';
+    n += put2(out + n, (unsigned)(rem / 60 % 60));
+    out[n++] = ':';
+    n += put2(out + n, (unsigned)(rem % 60));
+    out[n++] = '.';
+    for (int i = 5; i >= 0; i--) {
+        out[n + (size_t)i] = (char)('0' + usec % 10);
+        usec /= 10;
+    }
+    n += 6;
+    memcpy(out + n, "+0000", 5);
+    return n + 5;
+}
+
+void eve_kv_time(struct json_writer *j, const char *key, int64_t us)
+{
+    char text[48];
+    size_t n = eve_format_time(text, us);
+    json_kv_strn(j, key, text, n);
+}
+
+const char *eve_proto_name(uint8_t proto, char tmp[4])
+{
+    /* the names Suricata takes from its protocol table (/etc/protocols aliases) */
+    switch (proto) {
+    case 1: return "ICMP";
+    case 2: return "IGMP";
+    case 4: return "IP-ENCAP";
+    case 6: return "TCP";
+    case 17: return "UDP";
+    case 41: return "IPv6";
+    case 47: return "GRE";
+    case 50: return "ESP";
+    case 51: return "AH";
+    case 58: return "IPv6-ICMP";
+    case 89: return "OSPFIGP";
+    case 103: return "PIM";
+    case 112: return "VRRP";
+    case 132: return "SCTP";
+    default: break;
+    }
+    size_t n = json_fmt_u64(tmp, proto);
+    tmp[n] = '\0';
+    return tmp;
+}
+
+const char *eve_app_proto(const char *zeek_service, char *tmp, size_t n)
+{
+    if (zeek_service == NULL || zeek_service[0] == '\0' || n == 0)
+        return NULL;
+    /* Zeek may list several ("ssl,http"); the first is what was detected first */
+    size_t len = strcspn(zeek_service, ",");
+    if (len >= n)
+        len = n - 1;
+    for (size_t i = 0; i < len; i++)
+        tmp[i] = (char)tolower((unsigned char)zeek_service[i]);
+    tmp[len] = '\0';
+    static const struct {
+        const char *zeek, *suricata;
+    } renames[] = {
+        {"ssl", "tls"}, {"krb", "krb5"}, {"krb_tcp", "krb5"}, {"dce_rpc", "dcerpc"},
+        {"ntp", "ntp"}, {"irc", "irc"},
+    };
+    for (size_t i = 0; i < sizeof(renames) / sizeof(renames[0]); i++)
+        if (strcmp(tmp, renames[i].zeek) == 0)
+            return renames[i].suricata;
+    return tmp;
+}
+
+static bool has_ports(uint8_t proto)
+{
+    return proto == 6 || proto == 17 || proto == 132;
+}
+
+static void put_vlans(struct json_writer *j, const uint16_t vlan[2])
+{
+    if (vlan[0] == 0)
+        return;
+    json_key(j, "vlan");
+    json_array_begin(j);
+    json_uint(j, vlan[0]);
+    if (vlan[1] != 0)
+        json_uint(j, vlan[1]);
+    json_array_end(j);
+}
+
+static void put_addr(struct json_writer *j, const char *key, const struct ip_addr *a)
+{
+    char text[IP_ADDR_STRLEN];
+    size_t n = ip_addr_format(a, text, sizeof(text));
+    json_kv_strn(j, key, text, n);
+}
+
+void eve_header(struct json_writer *j, int64_t ts_us, uint64_t flow_id, const char *event_type,
+                const struct eve_tuple *t)
+{
+    eve_kv_time(j, "timestamp", ts_us);
+    if (flow_id != 0)
+        json_kv_uint(j, "flow_id", flow_id);
+    json_kv_str(j, "event_type", event_type);
+    if (t == NULL || t->src == NULL || t->dst == NULL)
+        return;
+    put_vlans(j, t->vlan);
+    put_addr(j, "src_ip", t->src);
+    bool ports = has_ports(t->proto) && !t->no_ports;
+    if (ports)
+        json_kv_uint(j, "src_port", t->src_port);
+    put_addr(j, "dest_ip", t->dst);
+    if (ports)
+        json_kv_uint(j, "dest_port", t->dst_port);
+    char tmp[4];
+    json_kv_str(j, "proto", eve_proto_name(t->proto, tmp));
+    json_kv_uint(j, "ip_v", ip_addr_is_v4(t->src) ? 4 : 6);
+    if (t->has_icmp && (t->proto == 1 || t->proto == 58)) {
+        json_kv_uint(j, "icmp_type", t->icmp_type);
+        json_kv_uint(j, "icmp_code", t->icmp_code);
+    }
+}
+
+void eve_community_id(struct json_writer *j, const char *id)
+{
+    if (id != NULL && id[0] != '\0')
+        json_kv_str(j, "community_id", id);
+}
+
+static const char *flow_end_reason(enum flow_end_reason r)
+{
+    switch (r) {
+    case FLOW_END_TIMEOUT:
+    case FLOW_END_CLOSED: return "timeout";
+    case FLOW_END_EVICTED: return "forced";
+    case FLOW_END_SHUTDOWN: return "shutdown";
+    }
+    return "unknown";
+}
+
+/* Suricata's TCP session state at flow end, inferred from Zeek's
+ * conn_state (the record carries no TcpSession). NULL: Suricata would have
+ * had no session (no SYN seen, midstream pickup off). */
+static const char *tcp_state_from_conn_state(const char *cs)
+{
+    if (cs == NULL)
+        return NULL;
+    static const struct {
+        const char *zeek, *suricata;
+    } map[] = {
+        {"S0", "syn_sent"}, {"SH", "syn_sent"},   {"S1", "established"},
+        {"S2", "fin_wait2"}, {"S3", "close_wait"}, {"SF", "closed"},
+        {"REJ", "closed"},   {"RSTO", "closed"},   {"RSTR", "closed"},
+        {"RSTOS0", "closed"}, {"RSTRH", "closed"},
+    };
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (strcmp(cs, map[i].zeek) == 0)
+            return map[i].suricata;
+    return NULL;
+}
+
+static void put_hex_flags(struct json_writer *j, const char *key, uint8_t flags)
+{
+    static const char hex[] = "0123456789abcdef";
+    char text[2] = {hex[flags >> 4], hex[flags & 15]};
+    json_kv_strn(j, key, text, 2);
+}
+
+static void put_tcp(struct json_writer *j, const struct conn_record *c)
+{
+    uint8_t all = c->tcp_flags_ts | c->tcp_flags_tc;
+    json_key(j, "tcp");
+    json_object_begin(j);
+    put_hex_flags(j, "tcp_flags", all);
+    put_hex_flags(j, "tcp_flags_ts", c->tcp_flags_ts);
+    put_hex_flags(j, "tcp_flags_tc", c->tcp_flags_tc);
+    static const struct {
+        uint8_t bit;
+        const char *name;
+    } flags[] = {
+        {0x02, "syn"}, {0x01, "fin"}, {0x04, "rst"}, {0x08, "psh"},
+        {0x10, "ack"}, {0x20, "urg"}, {0x40, "ecn"}, {0x80, "cwr"},
+    };
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+        if (all & flags[i].bit)
+            json_kv_bool(j, flags[i].name, true);
+    const char *state = tcp_state_from_conn_state(c->conn_state);
+    if (state != NULL) {
+        json_kv_str(j, "state", state);
+        json_kv_uint(j, "ts_max_regions", 1);
+        json_kv_uint(j, "tc_max_regions", 1);
+    }
+    json_object_end(j);
+}
+
+void eve_write_flow(struct output_worker *w, const struct conn_record *c)
+{
+    struct json_writer *j = eve_begin(w);
+    if (j == NULL)
+        return;
+    /* Suricata stamps a flow event with the engine time when the flow is
+     * logged; the flow's last packet is the deterministic equivalent. */
+    eve_kv_time(j, "timestamp", c->last_ts_us);
+    if (c->flow_id != 0)
+        json_kv_uint(j, "flow_id", c->flow_id);
+    json_kv_str(j, "event_type", "flow");
+    uint16_t vlan[2] = {c->vlan, c->vlan ? c->inner_vlan : 0};
+    put_vlans(j, vlan);
+    put_addr(j, "src_ip", &c->orig_h);
+    if (has_ports(c->proto))
+        json_kv_uint(j, "src_port", c->orig_p);
+    put_addr(j, "dest_ip", &c->resp_h);
+    if (has_ports(c->proto))
+        json_kv_uint(j, "dest_port", c->resp_p);
+    json_kv_uint(j, "ip_v", ip_addr_is_v4(&c->orig_h) ? 4 : 6);
+    char tmp[4];
+    json_kv_str(j, "proto", eve_proto_name(c->proto, tmp));
+    if (c->proto == 1 || c->proto == 58) {
+        /* Zeek keeps the ICMP type in orig_p and the counterpart type in
+         * resp_p; the record has no ICMP codes, so they are written as 0 */
+        json_kv_uint(j, "icmp_type", c->orig_p);
+        json_kv_uint(j, "icmp_code", 0);
+        if (c->resp_pkts > 0) {
+            json_kv_uint(j, "response_icmp_type", c->resp_p);
+            json_kv_uint(j, "response_icmp_code", 0);
+        }
+    }
+    char app[32];
+    const char *app_proto = eve_app_proto(c->service, app, sizeof(app));
+    if (app_proto != NULL)
+        json_kv_str(j, "app_proto", app_proto);
+
+    json_key(j, "flow");
+    json_object_begin(j);
+    json_kv_uint(j, "pkts_toserver", c->orig_pkts);
+    json_kv_uint(j, "pkts_toclient", c->resp_pkts);
+    json_kv_uint(j, "bytes_toserver", c->orig_frame_bytes);
+    json_kv_uint(j, "bytes_toclient", c->resp_frame_bytes);
+    eve_kv_time(j, "start", c->ts_us);
+    eve_kv_time(j, "end", c->last_ts_us);
+    int64_t start_s = c->ts_us / 1000000, end_s = c->last_ts_us / 1000000;
+    json_kv_uint(j, "age", end_s > start_s ? (uint64_t)(end_s - start_s) : 0);
+    json_kv_str(j, "state", c->eve_state ? c->eve_state : "new");
+    json_kv_str(j, "reason", flow_end_reason(c->end_reason));
+    json_kv_bool(j, "alerted", false);
+    json_object_end(j);
+
+    eve_community_id(j, c->community_id);
+    if (c->proto == 6)
+        put_tcp(j, c);
+    eve_end(w);
+}
+
+static bool is_transport_source(const char *s)
+{
+    static const char *const names[] = {"TCP", "UDP", "ICMP", "IP", "ConnSize", "tcp", "udp"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(s, names[i]) == 0)
+            return true;
+    return false;
+}
+
+void eve_write_anomaly(struct output_worker *w, const struct weird_record *r)
+{
+    struct json_writer *j = eve_begin(w);
+    if (j == NULL)
+        return;
+    struct eve_tuple t = {0};
+    if (r->has_conn || r->has_addrs) {
+        t.src = &r->orig_h;
+        t.dst = &r->resp_h;
+        t.proto = r->proto;
+        if (r->has_conn) {
+            t.src_port = r->orig_p;
+            t.dst_port = r->resp_p;
+        } else {
+            t.no_ports = true; /* a decode weird knows no ports: do not invent 0s */
+        }
+    }
+    eve_header(j, r->ts_us, r->has_conn ? r->flow_id : 0, "anomaly", &t);
+    json_kv_str(j, "pkt_src", "wire/pcap");
+    if (r->has_conn)
+        eve_community_id(j, r->community_id);
+
+    json_key(j, "anomaly");
+    json_object_begin(j);
+    const char *name = r->name ? r->name : "";
+    if (!r->has_conn) {
+        json_kv_str(j, "type", "decode");
+        json_kv_str(j, "event", name);
+    } else if (r->source != NULL && r->source[0] != '\0' && !is_transport_source(r->source)) {
+        char app[32];
+        json_kv_str(j, "app_proto", eve_app_proto(r->source, app, sizeof(app)));
+        json_kv_str(j, "type", "applayer");
+        json_kv_str(j, "event", name);
+        json_kv_str(j, "layer", "proto_parser");
+    } else {
+        json_kv_str(j, "type", "stream");
+        json_kv_str(j, "event", name);
+    }
+    json_object_end(j);
+    eve_end(w);
+}

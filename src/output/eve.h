@@ -1,0 +1,60 @@
+/* EVE JSON (eve.json), Suricata's event stream: one object per line, keys
+ * in Suricata's order. Protocol modules write their events like this:
+ *
+ *     struct json_writer *j = eve_begin(w);   // NULL: EVE is off
+ *     if (j != NULL) {
+ *         struct eve_tuple t = {...};
+ *         eve_header(j, ts_us, flow_id, "dns", &t);
+ *         json_key(j, "dns"); json_object_begin(j); ... json_object_end(j);
+ *         eve_community_id(j, community_id);
+ *         eve_end(w);
+ *     }
+ *
+ * Timestamps are always UTC ("+0000") so a replay does not depend on TZ.
+ * Strings use Suricata's escaping (util/json.h, JSON_SURICATA). */
+#ifndef VIGIL_OUTPUT_EVE_H
+#define VIGIL_OUTPUT_EVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/addr.h"
+#include "util/json.h"
+
+struct output_worker;
+
+/* The addressing part of an EVE header. */
+struct eve_tuple {
+    const struct ip_addr *src, *dst; /* NULL src: no tuple at all */
+    uint16_t src_port, dst_port;     /* written for TCP, UDP and SCTP only */
+    bool no_ports;                   /* ports unknown: omit them even for TCP/UDP */
+    uint8_t proto;
+    uint16_t vlan[2];                /* 0 = absent; outer first */
+    bool has_icmp;                   /* ICMP/ICMPv6: type and code below */
+    uint8_t icmp_type, icmp_code;
+};
+
+/* Opens the event object in the worker's eve.json buffer. */
+struct json_writer *eve_begin(struct output_worker *w);
+/* Closes the object, ends the line, queues it. Drops it if unbalanced. */
+void eve_end(struct output_worker *w);
+void eve_abort(struct output_worker *w);
+
+/* timestamp, flow_id (0 = none), event_type, vlan, src_ip, src_port,
+ * dest_ip, dest_port, proto, ip_v, icmp_type/icmp_code: the header
+ * Suricata's CreateEveHeader writes for packet-triggered events. */
+void eve_header(struct json_writer *j, int64_t ts_us, uint64_t flow_id, const char *event_type,
+                const struct eve_tuple *t);
+/* "community_id":"1:..." when id is non-empty. */
+void eve_community_id(struct json_writer *j, const char *id);
+
+/* "2026-11-27T18:38:28.123456+0000"; out needs 40 bytes. */
+size_t eve_format_time(char *out, int64_t us);
+void eve_kv_time(struct json_writer *j, const char *key, int64_t us);
+/* Suricata's protocol name ("TCP", "IPv6-ICMP") or the number as text. */
+const char *eve_proto_name(uint8_t proto, char tmp[4]);
+/* Suricata's app_proto for a Zeek service name ("ssl" -> "tls"). */
+const char *eve_app_proto(const char *zeek_service, char *tmp, size_t n);
+
+#endif

@@ -1,0 +1,388 @@
+/* Log files and worker buffers: lazily opened files, whole-line appends
+ * under a per-file lock, error capture for output_close. */
+#include "output/output_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
+{
+    if (err != NULL && errlen > 0)
+        snprintf(err, errlen, fmt, a, b);
+}
+
+/* mkdir -p: creates each missing component. */
+static int make_dirs(const char *path)
+{
+    char tmp[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof(tmp))
+        return ENAMETOOLONG;
+    memcpy(tmp, path, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (tmp[i] != '/' && tmp[i] != '\0')
+            continue;
+        char saved = tmp[i];
+        tmp[i] = '\0';
+        if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+            return errno;
+        tmp[i] = saved;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return errno;
+    if (!S_ISDIR(st.st_mode))
+        return ENOTDIR;
+    return 0;
+}
+
+struct output *output_open(const char *dir, unsigned formats, char *err, size_t errlen)
+{
+    if (dir == NULL || dir[0] == '\0')
+        dir = ".";
+    if (strlen(dir) >= sizeof(((struct output *)0)->dir)) {
+        set_err(err, errlen, "%s: %s", dir, strerror(ENAMETOOLONG));
+        return NULL;
+    }
+    int e = make_dirs(dir);
+    if (e == 0 && access(dir, W_OK | X_OK) != 0)
+        e = errno;
+    if (e != 0) {
+        set_err(err, errlen, "output directory %s: %s", dir, strerror(e));
+        return NULL;
+    }
+    struct output *o = calloc(1, sizeof(*o));
+    if (o == NULL) {
+        set_err(err, errlen, "%s: %s", dir, strerror(ENOMEM));
+        return NULL;
+    }
+    memcpy(o->dir, dir, strlen(dir) + 1);
+    o->formats = formats;
+    pthread_mutex_init(&o->lock, NULL);
+    return o;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        if (k == 0)
+            return EIO;
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+static void record_error(struct log_file *f, const char *op, int e)
+{
+    if (f->error == 0) {
+        f->error = e;
+        f->error_op = op;
+    }
+}
+
+/* Called with f->lock held. */
+static void open_log_file(struct output *o, struct log_file *f)
+{
+    char path[4096 + 128];
+    int n = snprintf(path, sizeof(path), "%s/%s", o->dir, f->name);
+    if (n < 0 || (size_t)n >= sizeof(path)) {
+        record_error(f, "open", ENAMETOOLONG);
+        return;
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        record_error(f, "open", errno);
+        return;
+    }
+    f->fd = fd;
+    if (f->kind == LOG_ZEEK_TSV) {
+        struct buf header;
+        buf_init(&header, 1024, 0);
+        zeek_write_tsv_header(&header, f->schema, time(NULL));
+        int e = header.failed ? ENOMEM : write_all(fd, header.data, header.len);
+        buf_free(&header);
+        if (e != 0)
+            record_error(f, "write", e);
+    }
+}
+
+static void flush_log(struct output *o, struct worker_log *l)
+{
+    if (l->buf.len == 0)
+        return;
+    struct log_file *f = l->file;
+    uint64_t dropped = 0;
+    pthread_mutex_lock(&f->lock);
+    if (f->fd < 0 && f->error == 0)
+        open_log_file(o, f);
+    if (f->error == 0) {
+        int e = write_all(f->fd, l->buf.data, l->buf.len);
+        if (e != 0) {
+            record_error(f, "write", e);
+            dropped = l->pending_lines;
+        } else {
+            f->lines += l->pending_lines;
+        }
+    } else {
+        dropped = l->pending_lines;
+    }
+    pthread_mutex_unlock(&f->lock);
+    if (dropped != 0) {
+        pthread_mutex_lock(&o->lock);
+        o->dropped_lines += dropped;
+        pthread_mutex_unlock(&o->lock);
+    }
+    buf_reset(&l->buf);
+    l->pending_lines = 0;
+}
+
+static void log_file_name(char *out, size_t n, const struct zeek_schema *s, enum log_kind kind,
+                          unsigned formats)
+{
+    switch (kind) {
+    case LOG_EVE:
+        snprintf(out, n, "eve.json");
+        break;
+    case LOG_ZEEK_TSV:
+        snprintf(out, n, "%s.log", s->path);
+        break;
+    case LOG_ZEEK_JSON:
+        snprintf(out, n, "%s.%s", s->path, (formats & OUTPUT_ZEEK_TSV) ? "json" : "log");
+        break;
+    }
+}
+
+static bool same_log(const struct log_file *f, const struct zeek_schema *s, enum log_kind kind)
+{
+    if (f->kind != kind)
+        return false;
+    if (kind == LOG_EVE)
+        return true;
+    return f->schema == s || strcmp(f->schema->path, s->path) == 0;
+}
+
+static struct log_file *find_or_add_file(struct output *o, const struct zeek_schema *s,
+                                         enum log_kind kind)
+{
+    struct log_file *found = NULL;
+    pthread_mutex_lock(&o->lock);
+    for (size_t i = 0; i < o->n_files && found == NULL; i++)
+        if (same_log(o->files[i], s, kind))
+            found = o->files[i];
+    if (found == NULL && o->n_files < OUTPUT_MAX_LOGS) {
+        found = calloc(1, sizeof(*found));
+        if (found != NULL) {
+            found->kind = kind;
+            found->schema = s;
+            found->fd = -1;
+            log_file_name(found->name, sizeof(found->name), s, kind, o->formats);
+            pthread_mutex_init(&found->lock, NULL);
+            o->files[o->n_files++] = found;
+        }
+    }
+    pthread_mutex_unlock(&o->lock);
+    return found;
+}
+
+struct worker_log *output_worker_log(struct output_worker *w, const struct zeek_schema *schema,
+                                     enum log_kind kind)
+{
+    for (size_t i = 0; i < w->n_logs; i++) {
+        struct log_file *f = w->logs[i].file;
+        if (f->kind == kind && (kind == LOG_EVE || f->schema == schema))
+            return &w->logs[i];
+    }
+    if (w->n_logs >= OUTPUT_MAX_LOGS)
+        return NULL;
+    struct log_file *f = find_or_add_file(w->o, schema, kind);
+    if (f == NULL)
+        return NULL;
+    /* a second schema object with the same path maps to the same file */
+    for (size_t i = 0; i < w->n_logs; i++)
+        if (w->logs[i].file == f)
+            return &w->logs[i];
+    struct worker_log *l = &w->logs[w->n_logs++];
+    l->file = f;
+    buf_init(&l->buf, 0, OUTPUT_FLUSH_BYTES + OUTPUT_MAX_LINE);
+    l->pending_lines = 0;
+    return l;
+}
+
+void output_worker_commit(struct output_worker *w, struct worker_log *l, size_t line_start)
+{
+    if (l->buf.failed) {
+        buf_truncate(&l->buf, line_start);
+        l->buf.failed = false;
+        pthread_mutex_lock(&w->o->lock);
+        w->o->dropped_lines++;
+        pthread_mutex_unlock(&w->o->lock);
+        return;
+    }
+    l->pending_lines++;
+    if (l->buf.len >= OUTPUT_FLUSH_BYTES)
+        flush_log(w->o, l);
+}
+
+void output_count_bad_row(struct output_worker *w)
+{
+    pthread_mutex_lock(&w->o->lock);
+    w->o->bad_rows++;
+    pthread_mutex_unlock(&w->o->lock);
+}
+
+struct output_worker *output_worker_new(struct output *o)
+{
+    if (o == NULL)
+        return NULL;
+    struct output_worker *w = calloc(1, sizeof(*w));
+    if (w == NULL)
+        return NULL;
+    w->o = o;
+    pthread_mutex_lock(&o->lock);
+    w->next_worker = o->workers;
+    o->workers = w;
+    pthread_mutex_unlock(&o->lock);
+    return w;
+}
+
+void output_worker_flush(struct output_worker *w)
+{
+    if (w == NULL || w->o == NULL)
+        return;
+    for (size_t i = 0; i < w->n_logs; i++)
+        flush_log(w->o, &w->logs[i]);
+}
+
+void output_worker_free(struct output_worker *w)
+{
+    if (w == NULL)
+        return;
+    struct output *o = w->o;
+    if (o != NULL) {
+        output_worker_flush(w);
+        pthread_mutex_lock(&o->lock);
+        for (struct output_worker **pp = &o->workers; *pp != NULL; pp = &(*pp)->next_worker) {
+            if (*pp == w) {
+                *pp = w->next_worker;
+                break;
+            }
+        }
+        pthread_mutex_unlock(&o->lock);
+    }
+    for (size_t i = 0; i < w->n_logs; i++)
+        buf_free(&w->logs[i].buf);
+    free(w);
+}
+
+size_t zeek_format_wall_time(char *out, size_t n, time_t t)
+{
+    struct tm tm;
+    if (localtime_r(&t, &tm) == NULL)
+        return 0;
+    return strftime(out, n, "%Y-%m-%d-%H-%M-%S", &tm);
+}
+
+static void close_log_file(struct log_file *f)
+{
+    pthread_mutex_lock(&f->lock);
+    if (f->fd >= 0) {
+        if (f->kind == LOG_ZEEK_TSV && f->error == 0) {
+            char line[64];
+            char when[32];
+            zeek_format_wall_time(when, sizeof(when), time(NULL));
+            int n = snprintf(line, sizeof(line), "#close\t%s\n", when);
+            int e = write_all(f->fd, line, (size_t)n);
+            if (e != 0)
+                record_error(f, "write", e);
+        }
+        if (close(f->fd) != 0 && errno != EINTR)
+            record_error(f, "close", errno);
+        f->fd = -1;
+    }
+    pthread_mutex_unlock(&f->lock);
+}
+
+int output_close(struct output *o, char *err, size_t errlen)
+{
+    if (o == NULL)
+        return 0;
+    /* Workers still attached were not freed: flush what they hold and
+     * detach them so a later output_worker_free only releases memory. */
+    pthread_mutex_lock(&o->lock);
+    struct output_worker *leftover = o->workers;
+    o->workers = NULL;
+    pthread_mutex_unlock(&o->lock);
+    for (struct output_worker *w = leftover; w != NULL; w = w->next_worker) {
+        output_worker_flush(w);
+        w->o = NULL;
+    }
+    int rc = 0;
+    if (err != NULL && errlen > 0)
+        err[0] = '\0';
+    for (size_t i = 0; i < o->n_files; i++) {
+        struct log_file *f = o->files[i];
+        close_log_file(f);
+        if (f->error != 0 && rc == 0) {
+            rc = -1;
+            char path[4096 + 128];
+            snprintf(path, sizeof(path), "%s/%s", o->dir, f->name);
+            if (err != NULL && errlen > 0)
+                snprintf(err, errlen, "%s: %s failed: %s", path, f->error_op, strerror(f->error));
+        }
+        pthread_mutex_destroy(&f->lock);
+        free(f);
+    }
+    pthread_mutex_destroy(&o->lock);
+    free(o);
+    return rc;
+}
+
+void output_get_stats(struct output *o, struct output_stats *st)
+{
+    memset(st, 0, sizeof(*st));
+    if (o == NULL)
+        return;
+    pthread_mutex_lock(&o->lock);
+    st->lines_dropped = o->dropped_lines;
+    st->bad_rows = o->bad_rows;
+    size_t n = o->n_files;
+    pthread_mutex_unlock(&o->lock);
+    for (size_t i = 0; i < n; i++) {
+        struct log_file *f = o->files[i];
+        pthread_mutex_lock(&f->lock);
+        st->lines_written += f->lines;
+        pthread_mutex_unlock(&f->lock);
+    }
+}
+
+void output_conn(struct output_worker *w, const struct conn_record *c)
+{
+    if (w == NULL || w->o == NULL || c == NULL)
+        return;
+    if (w->o->formats & (OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON))
+        zeek_write_conn(w, c);
+    if (w->o->formats & OUTPUT_EVE)
+        eve_write_flow(w, c);
+}
+
+void output_weird(struct output_worker *w, const struct weird_record *r)
+{
+    if (w == NULL || w->o == NULL || r == NULL)
+        return;
+    if (w->o->formats & (OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON))
+        zeek_write_weird(w, r);
+    if (w->o->formats & OUTPUT_EVE)
+        eve_write_anomaly(w, r);
+}

@@ -1,0 +1,45 @@
+/* output/: every log Vigil writes. One `struct output` per run owns the files;
+ * each worker has its own `struct output_worker` that buffers whole lines and
+ * appends them to the shared files under a lock, so lines are never torn or
+ * interleaved, whatever the number of workers. */
+#ifndef VIGIL_OUTPUT_OUTPUT_H
+#define VIGIL_OUTPUT_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow/conn_record.h"
+
+enum output_format {
+    OUTPUT_ZEEK_TSV = 1 << 0,   /* conn.log ... with #fields/#types headers */
+    OUTPUT_ZEEK_JSON = 1 << 1,  /* conn.log ... as JSON lines, Zeek's field names */
+    OUTPUT_EVE = 1 << 2,        /* eve.json, Suricata's event types */
+};
+
+struct output;
+struct output_worker;
+
+/* Creates DIR if needed. Files are opened lazily on their first line, so a
+ * run writes only the logs it has something for (as Zeek does).
+ * On error returns NULL and a one-line reason in err. */
+struct output *output_open(const char *dir, unsigned formats, char *err, size_t errlen);
+/* Flushes, writes the Zeek #close footers, closes every file. 0 or -1 (err set). */
+int output_close(struct output *o, char *err, size_t errlen);
+
+struct output_worker *output_worker_new(struct output *o);
+void output_worker_flush(struct output_worker *w);
+void output_worker_free(struct output_worker *w); /* flushes first */
+
+void output_conn(struct output_worker *w, const struct conn_record *c);
+void output_weird(struct output_worker *w, const struct weird_record *r);
+
+/* Counters for the end-of-run report. Safe to call while workers run. */
+struct output_stats {
+    uint64_t lines_written;   /* lines that reached a file */
+    uint64_t lines_dropped;   /* longer than the line cap, or lost to a write error */
+    uint64_t bad_rows;        /* Zeek rows with a missing or extra value (a caller bug) */
+};
+void output_get_stats(struct output *o, struct output_stats *st);
+
+#endif

@@ -1,0 +1,108 @@
+/* What the files of output/ share and nobody else should see: the log
+ * registry, the per-worker buffers and the row state. */
+#ifndef VIGIL_OUTPUT_OUTPUT_INTERNAL_H
+#define VIGIL_OUTPUT_OUTPUT_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "output/output.h"
+#include "output/zeek_log.h"
+#include "util/buf.h"
+#include "util/json.h"
+
+/* Max distinct log files one run writes (every Zeek log twice + eve.json). */
+#define OUTPUT_MAX_LOGS 64
+/* A worker's buffer is written out once it holds this much. */
+#define OUTPUT_FLUSH_BYTES (64 * 1024)
+/* Longest line accepted; longer ones are dropped and counted (attacker
+ * controlled fields must not grow a buffer without bound). */
+#define OUTPUT_MAX_LINE (4 * 1024 * 1024)
+
+enum log_kind {
+    LOG_ZEEK_TSV,
+    LOG_ZEEK_JSON,
+    LOG_EVE,
+};
+
+struct log_file {
+    enum log_kind kind;
+    const struct zeek_schema *schema; /* NULL for eve.json */
+    char name[96];                    /* file name inside the output dir */
+    pthread_mutex_t lock;             /* serialises open, writes, close */
+    int fd;                           /* -1 until the first line */
+    int error;                        /* first errno; 0 while healthy */
+    const char *error_op;             /* "open", "write", "close" */
+    uint64_t lines;
+};
+
+struct worker_log {
+    struct log_file *file;
+    struct buf buf;
+    uint64_t pending_lines;
+};
+
+struct zrow {
+    struct output_worker *worker;
+    const struct zeek_schema *schema;
+    struct worker_log *tsv, *json;
+    size_t tsv_start, json_start;
+    size_t field;          /* index of the next field to write */
+    size_t json_members;
+    size_t list_items;
+    bool active;
+    bool in_list;
+    bool list_skipped;     /* the list's field was beyond the schema */
+    bool bad;              /* wrong number of values, or misuse */
+};
+
+struct output_worker {
+    struct output *o;
+    struct output_worker *next_worker;
+    struct worker_log logs[OUTPUT_MAX_LOGS];
+    size_t n_logs;
+    struct zrow row;
+    struct worker_log *eve_log;
+    struct json_writer eve;
+    size_t eve_start;
+    bool eve_active;
+};
+
+struct output {
+    char dir[4096];
+    unsigned formats;
+    pthread_mutex_t lock;  /* guards files[], workers and the counters */
+    struct log_file *files[OUTPUT_MAX_LOGS];
+    size_t n_files;
+    struct output_worker *workers;
+    uint64_t bad_rows;
+    uint64_t dropped_lines;
+};
+
+/* The worker's buffer for one log, registering the log on first use; NULL
+ * when the registry is full. `schema` is NULL for eve.json. */
+struct worker_log *output_worker_log(struct output_worker *w, const struct zeek_schema *schema,
+                                     enum log_kind kind);
+/* Called after a line (ending in '\n') was appended from line_start on:
+ * drops it if the buffer overflowed, flushes when the buffer is full. */
+void output_worker_commit(struct output_worker *w, struct worker_log *l, size_t line_start);
+void output_count_bad_row(struct output_worker *w);
+
+/* "2026-11-27-18-38-28", local time, as Zeek's #open/#close. */
+size_t zeek_format_wall_time(char *out, size_t n, time_t t);
+/* The TSV header of a log, ending with the #types line. */
+void zeek_write_tsv_header(struct buf *b, const struct zeek_schema *s, time_t opened);
+
+extern const struct zeek_schema zeek_conn_schema;
+extern const struct zeek_schema zeek_weird_schema;
+
+/* conn.log/weird.log rows and their EVE counterparts. */
+void zeek_write_conn(struct output_worker *w, const struct conn_record *c);
+void zeek_write_weird(struct output_worker *w, const struct weird_record *r);
+void eve_write_flow(struct output_worker *w, const struct conn_record *c);
+void eve_write_anomaly(struct output_worker *w, const struct weird_record *r);
+
+#endif

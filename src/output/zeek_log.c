@@ -1,0 +1,579 @@
+/* The Zeek row builder: one call per field renders TSV (Zeek's Ascii
+ * writer) and/or JSON (Zeek's JSON writer) straight into the worker's
+ * buffers. */
+#include "output/output_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char hex_lower[] = "0123456789abcdef";
+
+const char *zeek_type_name(enum zeek_type t)
+{
+    switch (t) {
+    case ZEEK_TIME: return "time";
+    case ZEEK_INTERVAL: return "interval";
+    case ZEEK_STRING: return "string";
+    case ZEEK_ENUM: return "enum";
+    case ZEEK_ADDR: return "addr";
+    case ZEEK_SUBNET: return "subnet";
+    case ZEEK_PORT: return "port";
+    case ZEEK_COUNT: return "count";
+    case ZEEK_INT: return "int";
+    case ZEEK_DOUBLE: return "double";
+    case ZEEK_BOOL: return "bool";
+    case ZEEK_SET_STRING: return "set[string]";
+    case ZEEK_SET_ENUM: return "set[enum]";
+    case ZEEK_SET_ADDR: return "set[addr]";
+    case ZEEK_SET_COUNT: return "set[count]";
+    case ZEEK_SET_PORT: return "set[port]";
+    case ZEEK_VECTOR_STRING: return "vector[string]";
+    case ZEEK_VECTOR_COUNT: return "vector[count]";
+    case ZEEK_VECTOR_INTERVAL: return "vector[interval]";
+    case ZEEK_VECTOR_ADDR: return "vector[addr]";
+    }
+    return "string";
+}
+
+void zeek_write_tsv_header(struct buf *b, const struct zeek_schema *s, time_t opened)
+{
+    char when[32];
+    size_t wn = zeek_format_wall_time(when, sizeof(when), opened);
+    /* Zeek writes the separator itself escaped, after a space */
+    buf_puts(b, "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\t");
+    buf_puts(b, s->path);
+    buf_puts(b, "\n#open\t");
+    buf_append(b, when, wn);
+    buf_puts(b, "\n#fields");
+    for (size_t i = 0; i < s->n_fields; i++) {
+        buf_putc(b, '\t');
+        buf_puts(b, s->fields[i].name);
+    }
+    buf_puts(b, "\n#types");
+    for (size_t i = 0; i < s->n_fields; i++) {
+        buf_putc(b, '\t');
+        buf_puts(b, zeek_type_name(s->fields[i].type));
+    }
+    buf_putc(b, '\n');
+}
+
+/* ---- TSV escaping (Zeek's Ascii formatter over an escaping ODesc with
+ * UTF-8 enabled, LogAscii::enable_utf_8 = T) ---- */
+
+static void tsv_hex(struct buf *b, uint8_t c)
+{
+    char esc[4] = {'\\', 'x', hex_lower[c >> 4], hex_lower[c & 15]};
+    buf_append(b, esc, 4);
+}
+
+static void tsv_append_string(struct buf *b, const uint8_t *p, size_t n, bool in_list)
+{
+    if (n == 0) {
+        buf_append(b, "(empty)", 7);
+        return;
+    }
+    size_t i = 0;
+    /* a value that reads as the unset or empty marker gets its first byte escaped */
+    if ((n == 1 && p[0] == '-') || (n == 7 && memcmp(p, "(empty)", 7) == 0)) {
+        tsv_hex(b, p[0]);
+        i = 1;
+    }
+    size_t run = i;
+    while (i < n) {
+        uint8_t c = p[i];
+        if (c >= 0x20 && c < 0x7f && c != '\\' && !(in_list && c == ',')) {
+            i++;
+            continue;
+        }
+        if (c >= 0x80) {
+            size_t len = utf8_sequence_length(p + i, n - i);
+            if (len > 0) {
+                i += len;
+                continue;
+            }
+        }
+        buf_append(b, p + run, i - run);
+        tsv_hex(b, c);
+        i++;
+        run = i;
+    }
+    buf_append(b, p + run, n - run);
+}
+
+/* ---- time values ---- */
+
+static void split_us(int64_t us, int64_t *sec, int64_t *usec)
+{
+    *sec = us / 1000000;
+    *usec = us % 1000000;
+    if (*usec < 0) {
+        *usec += 1000000;
+        *sec -= 1;
+    }
+}
+
+/* The double Zeek holds for a packet time: tv_sec + tv_usec / 1e6. */
+static double zeek_time_double(int64_t us)
+{
+    int64_t sec, usec;
+    split_us(us, &sec, &usec);
+    return (double)sec + (double)usec / 1e6;
+}
+
+/* Zeek's JSON writes times with RapidJSON's shortest round-trip form. Below
+ * 2^33 s a double resolves microseconds, so that form is the 6-decimal text
+ * without its trailing zeros; elsewhere we take the generic path. */
+static void json_append_zeek_time(struct buf *b, int64_t us)
+{
+    int64_t sec, usec;
+    split_us(us, &sec, &usec);
+    if (sec < 0 || sec >= ((int64_t)1 << 33)) {
+        json_append_double(b, zeek_time_double(us));
+        return;
+    }
+    char tmp[32];
+    size_t n = json_fmt_u64(tmp, (uint64_t)sec);
+    tmp[n++] = '.';
+    if (usec == 0) {
+        tmp[n++] = '0';
+    } else {
+        char frac[6];
+        int64_t v = usec;
+        for (int i = 5; i >= 0; i--) {
+            frac[i] = (char)('0' + v % 10);
+            v /= 10;
+        }
+        size_t fl = 6;
+        while (frac[fl - 1] == '0')
+            fl--;
+        memcpy(tmp + n, frac, fl);
+        n += fl;
+    }
+    buf_append(b, tmp, n);
+}
+
+/* ---- the row ---- */
+
+static struct buf *tsv_buf(struct zrow *r) { return r->tsv ? &r->tsv->buf : NULL; }
+static struct buf *json_buf(struct zrow *r) { return r->json ? &r->json->buf : NULL; }
+
+struct zrow *zrow_begin(struct output_worker *w, const struct zeek_schema *schema)
+{
+    if (w == NULL || w->o == NULL || schema == NULL)
+        return NULL;
+    unsigned formats = w->o->formats;
+    if ((formats & (OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON)) == 0)
+        return NULL;
+    struct zrow *r = &w->row;
+    if (r->active) {
+        /* the previous row was never ended: a caller bug, drop it */
+        zrow_abort(r);
+        output_count_bad_row(w);
+    }
+    memset(r, 0, sizeof(*r));
+    r->worker = w;
+    r->schema = schema;
+    if (formats & OUTPUT_ZEEK_TSV)
+        r->tsv = output_worker_log(w, schema, LOG_ZEEK_TSV);
+    if (formats & OUTPUT_ZEEK_JSON)
+        r->json = output_worker_log(w, schema, LOG_ZEEK_JSON);
+    if (r->tsv == NULL && r->json == NULL)
+        return NULL;
+    if (r->tsv)
+        r->tsv_start = r->tsv->buf.len;
+    if (r->json) {
+        r->json_start = r->json->buf.len;
+        buf_putc(&r->json->buf, '{');
+    }
+    r->active = true;
+    return r;
+}
+
+void zrow_abort(struct zrow *r)
+{
+    if (r == NULL || !r->active)
+        return;
+    if (r->tsv) {
+        buf_truncate(&r->tsv->buf, r->tsv_start);
+        r->tsv->buf.failed = false;
+    }
+    if (r->json) {
+        buf_truncate(&r->json->buf, r->json_start);
+        r->json->buf.failed = false;
+    }
+    r->active = false;
+}
+
+/* Claims the next field: writes the TSV separator, returns the field or
+ * NULL when the row already has all its values. */
+static const struct zeek_field *next_field(struct zrow *r)
+{
+    if (r == NULL || !r->active)
+        return NULL;
+    if (r->in_list) {
+        r->bad = true;
+        zrow_list_end(r);
+    }
+    if (r->field >= r->schema->n_fields) {
+        r->bad = true;
+        return NULL;
+    }
+    const struct zeek_field *f = &r->schema->fields[r->field++];
+    if (r->tsv && r->field > 1)
+        buf_putc(&r->tsv->buf, '\t');
+    return f;
+}
+
+static void json_field_key(struct zrow *r, const struct zeek_field *f)
+{
+    struct buf *b = json_buf(r);
+    if (b == NULL)
+        return;
+    if (r->json_members++ > 0)
+        buf_putc(b, ',');
+    buf_putc(b, '"');
+    buf_puts(b, f->name);
+    buf_append(b, "\":", 2);
+}
+
+void zrow_unset(struct zrow *r)
+{
+    if (next_field(r) == NULL)
+        return;
+    if (r->tsv)
+        buf_putc(&r->tsv->buf, '-');
+}
+
+void zrow_time(struct zrow *r, int64_t us)
+{
+    const struct zeek_field *f = next_field(r);
+    if (f == NULL)
+        return;
+    if (r->tsv)
+        json_append_us6(tsv_buf(r), us);
+    if (r->json) {
+        json_field_key(r, f);
+        json_append_zeek_time(json_buf(r), us);
+    }
+}
+
+void zrow_interval(struct zrow *r, int64_t us)
+{
+    const struct zeek_field *f = next_field(r);
+    if (f == NULL)
+        return;
+    if (r->tsv)
+        json_append_us6(tsv_buf(r), us);
+    if (r->json) {
+        json_field_key(r, f);
+        json_append_double(json_buf(r), (double)us / 1e6);
+    }
+}
+
+void zrow_interval_between(struct zrow *r, int64_t start_us, int64_t end_us)
+{
+    const struct zeek_field *f = next_field(r);
+    if (f == NULL)
+        return;
+    if (r->tsv)
+        json_append_us6(tsv_buf(r), end_us - start_us);
+    if (r->json) {
+        json_field_key(r, f);
+        json_append_double(json_buf(r), zeek_time_double(end_us) - zeek_time_double(start_us));
+    }
+}
+
+void zrow_string(struct zrow *r, const void *p, size_t n)
+{
+    const struct zeek_field *f = next_field(r);
+    if (f == NULL)
+        return;
+    if (p == NULL)
+        n = 0;
+    if (r->tsv)
+        tsv_append_string(tsv_buf(r), p, n, false);
+    if (r->json) {
+        json_field_key(r, f);
+        json_append_string(json_buf(r), p, n, JSON_ZEEK);
+    }
+}
+
+void zrow_cstr(struct zrow *r, const char *s)
+{
+    if (s == NULL)
+        zrow_unset(r);
+    else
+        zrow_string(r, s, strlen(s));
+}
+
+void zrow_enum(struct zrow *r, const char *s)
+{
+    zrow_cstr(r, s);
+}
+
+static void write_addr_text(struct zrow *r, const struct zeek_field *f, const char *text, size_t n)
+{
+    if (r->tsv)
+        buf_append(tsv_buf(r), text, n);
+    if (r->json) {
+        json_field_key(r, f);
+        struct buf *b = json_buf(r);
+        buf_putc(b, '"');
+        buf_append(b, text, n);
+        buf_putc(b, '"');
+    }
+}
+
+void zrow_addr(struct zrow *r, const struct ip_addr *a)
+{
+    if (a == NULL) {
+        zrow_unset(r);
+        return;
+    }
+    const struct zeek_field *f = next_field(r);
+    if (f == NULL)
+        return;
+    char text[IP_ADDR_STRLEN];
+    size_t n = ip_addr_format(a, text, sizeof(text));
+    write_addr_text(r, f, text, n);
+}
+
+void zrow_subnet(struct zrow *r, const struct ip_addr *a, unsigned prefix_len)
+{
+    if (a == NULL) {
+        zrow_unset(r);
+        return;
+    }
+    const struct zeek_field *f = next_field(r);
+    if (f == NULL)
+        return;
+    char text[IP_ADDR_STRLEN + 8];
+    size_t n = ip_addr_format(a, text, IP_ADDR_STRLEN);
+    text[n++] = '/';
+    n += json_fmt_u64(text + n, prefix_len);
+    write_addr_text(r, f, text, n);
+}
+
+static void write_number_text(struct zrow *r, const struct zeek_field *f, const char *text, size_t n)
+{
+    if (r->tsv)
+        buf_append(tsv_buf(r), text, n);
+    if (r->json) {
+        json_field_key(r, f);
+        buf_append(json_buf(r), text, n);
+    }
+}
+
+void zrow_port(struct zrow *r, uint16_t port)
+{
+    zrow_count(r, port);
+}
+
+void zrow_count(struct zrow *r, uint64_t v)
+{
+    const struct zeek_field *f = next_field(r);
+    if (f == NULL)
+        return;
+    char text[24];
+    write_number_text(r, f, text, json_fmt_u64(text, v));
+}
+
+void zrow_int(struct zrow *r, int64_t v)
+{
+    const struct zeek_field *f = next_field(r);
+    if (f == NULL)
+        return;
+    char text[24];
+    write_number_text(r, f, text, json_fmt_i64(text, v));
+}
+
+/* Zeek's TSV double: up to 6 decimals, trailing zeros dropped, ".0" kept
+ * on integral values. */
+static void tsv_append_double(struct buf *b, double v)
+{
+    if (isnan(v) || isinf(v)) {
+        buf_puts(b, isnan(v) ? "nan" : (v < 0 ? "-inf" : "inf"));
+        return;
+    }
+    char text[64];
+    int n = snprintf(text, sizeof(text), "%.6f", v);
+    if (n < 0 || (size_t)n >= sizeof(text)) {
+        n = snprintf(text, sizeof(text), "%e", v);
+        buf_append(b, text, n > 0 ? (size_t)n : 0);
+        return;
+    }
+    while (n > 0 && text[n - 1] == '0')
+        n--;
+    if (n > 0 && text[n - 1] == '.')
+        text[n++] = '0';
+    buf_append(b, text, (size_t)n);
+}
+
+void zrow_double(struct zrow *r, double v)
+{
+    const struct zeek_field *f = next_field(r);
+    if (f == NULL)
+        return;
+    if (r->tsv)
+        tsv_append_double(tsv_buf(r), v);
+    if (r->json) {
+        json_field_key(r, f);
+        json_append_double(json_buf(r), v);
+    }
+}
+
+void zrow_bool(struct zrow *r, bool v)
+{
+    const struct zeek_field *f = next_field(r);
+    if (f == NULL)
+        return;
+    if (r->tsv)
+        buf_putc(tsv_buf(r), v ? 'T' : 'F');
+    if (r->json) {
+        json_field_key(r, f);
+        if (v)
+            buf_append(json_buf(r), "true", 4);
+        else
+            buf_append(json_buf(r), "false", 5);
+    }
+}
+
+void zrow_list_begin(struct zrow *r)
+{
+    const struct zeek_field *f = next_field(r);
+    if (r == NULL || !r->active)
+        return;
+    r->in_list = true;
+    r->list_items = 0;
+    r->list_skipped = (f == NULL);
+    if (f != NULL && r->json) {
+        json_field_key(r, f);
+        buf_putc(json_buf(r), '[');
+    }
+}
+
+/* Separators before a list item; false when the item must be ignored. */
+static bool list_item_start(struct zrow *r)
+{
+    if (r == NULL || !r->active)
+        return false;
+    if (!r->in_list) {
+        r->bad = true;
+        return false;
+    }
+    if (r->list_skipped)
+        return false;
+    if (r->list_items++ > 0) {
+        if (r->tsv)
+            buf_putc(tsv_buf(r), ',');
+        if (r->json)
+            buf_putc(json_buf(r), ',');
+    }
+    return true;
+}
+
+void zrow_item_string(struct zrow *r, const void *p, size_t n)
+{
+    if (!list_item_start(r))
+        return;
+    if (p == NULL)
+        n = 0;
+    if (r->tsv)
+        tsv_append_string(tsv_buf(r), p, n, true);
+    if (r->json)
+        json_append_string(json_buf(r), p, n, JSON_ZEEK);
+}
+
+void zrow_item_cstr(struct zrow *r, const char *s)
+{
+    zrow_item_string(r, s, s ? strlen(s) : 0);
+}
+
+void zrow_item_addr(struct zrow *r, const struct ip_addr *a)
+{
+    if (a == NULL || !list_item_start(r))
+        return;
+    char text[IP_ADDR_STRLEN];
+    size_t n = ip_addr_format(a, text, sizeof(text));
+    if (r->tsv)
+        buf_append(tsv_buf(r), text, n);
+    if (r->json) {
+        buf_putc(json_buf(r), '"');
+        buf_append(json_buf(r), text, n);
+        buf_putc(json_buf(r), '"');
+    }
+}
+
+void zrow_item_count(struct zrow *r, uint64_t v)
+{
+    if (!list_item_start(r))
+        return;
+    char text[24];
+    size_t n = json_fmt_u64(text, v);
+    if (r->tsv)
+        buf_append(tsv_buf(r), text, n);
+    if (r->json)
+        buf_append(json_buf(r), text, n);
+}
+
+void zrow_item_interval(struct zrow *r, int64_t us)
+{
+    if (!list_item_start(r))
+        return;
+    if (r->tsv)
+        json_append_us6(tsv_buf(r), us);
+    if (r->json)
+        json_append_double(json_buf(r), (double)us / 1e6);
+}
+
+void zrow_list_end(struct zrow *r)
+{
+    if (r == NULL || !r->active)
+        return;
+    if (!r->in_list) {
+        r->bad = true;
+        return;
+    }
+    r->in_list = false;
+    if (r->list_skipped)
+        return;
+    if (r->tsv && r->list_items == 0)
+        buf_append(tsv_buf(r), "(empty)", 7);
+    if (r->json)
+        buf_putc(json_buf(r), ']');
+}
+
+void zrow_strings(struct zrow *r, const struct zeek_str *items, size_t n)
+{
+    zrow_list_begin(r);
+    for (size_t i = 0; i < n; i++)
+        zrow_item_string(r, items[i].p, items[i].n);
+    zrow_list_end(r);
+}
+
+void zrow_end(struct zrow *r)
+{
+    if (r == NULL || !r->active)
+        return;
+    if (r->in_list) {
+        r->bad = true;
+        zrow_list_end(r);
+    }
+    while (r->field < r->schema->n_fields) {
+        r->bad = true;
+        zrow_unset(r);
+    }
+    struct output_worker *w = r->worker;
+    if (r->tsv) {
+        buf_putc(&r->tsv->buf, '\n');
+        output_worker_commit(w, r->tsv, r->tsv_start);
+    }
+    if (r->json) {
+        buf_append(&r->json->buf, "}\n", 2);
+        output_worker_commit(w, r->json, r->json_start);
+    }
+    r->active = false;
+    if (r->bad)
+        output_count_bad_row(w);
+}

@@ -1,0 +1,141 @@
+/* Zeek logs: one schema table per log, one row builder for all of them.
+ *
+ * Adding a log (dns, http, ssl ...) is a schema and a function that fills
+ * rows; files, headers, buffering, locking and the TSV/JSON choice are all
+ * handled here:
+ *
+ *     static const struct zeek_field dns_fields[] = {
+ *         {"ts", ZEEK_TIME}, {"uid", ZEEK_STRING}, {"id.orig_h", ZEEK_ADDR},
+ *         ...
+ *         {"answers", ZEEK_VECTOR_STRING}, {"TTLs", ZEEK_VECTOR_INTERVAL},
+ *     };
+ *     const struct zeek_schema dns_schema = ZEEK_SCHEMA("dns", dns_fields);
+ *
+ *     struct zrow *r = zrow_begin(w, &dns_schema);  // NULL: no Zeek output
+ *     zrow_time(r, tx->ts_us);
+ *     zrow_cstr(r, tx->uid);
+ *     zrow_addr(r, &tx->orig_h);
+ *     ...
+ *     zrow_list_begin(r);
+ *     for (i = 0; i < n; i++) zrow_item_string(r, a[i].p, a[i].n);
+ *     zrow_list_end(r);
+ *     zrow_end(r);
+ *
+ * Rules:
+ * - Call exactly one value function per field, in schema order; every
+ *   zrow_* accepts r == NULL and then does nothing, so callers never branch
+ *   on the output formats.
+ * - "Unset" (Zeek's `-`, absent from JSON) is zrow_unset(), or NULL passed
+ *   to zrow_cstr/zrow_enum. An empty string is a value: TSV `(empty)`,
+ *   JSON "".
+ * - Strings are raw bytes from the wire; escaping is done here exactly as
+ *   Zeek does it (TSV: \xNN for control bytes, backslash and invalid UTF-8;
+ *   a value equal to "-" or "(empty)" gets its first byte escaped; the set
+ *   separator ',' is escaped inside sets and vectors. JSON: see util/json.h).
+ * - A row is written whole or not at all: if a field is missing at
+ *   zrow_end() the remaining ones are written unset and the row counted in
+ *   output_stats().bad_rows, so a bug never shifts columns.
+ * - Time values are int64 microseconds since the epoch (packet time);
+ *   intervals are int64 microseconds.
+ *
+ * Files: with OUTPUT_ZEEK_TSV a schema writes <path>.log with Zeek's
+ * #separator ... #types header and #close footer. With OUTPUT_ZEEK_JSON
+ * alone it writes <path>.log as JSON lines (as Zeek with
+ * LogAscii::use_json=T); with both, the JSON lines go to <path>.json.
+ * A file is created on its first row only. */
+#ifndef VIGIL_OUTPUT_ZEEK_LOG_H
+#define VIGIL_OUTPUT_ZEEK_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/addr.h"
+
+struct output_worker;
+struct zrow;
+
+enum zeek_type {
+    ZEEK_TIME,
+    ZEEK_INTERVAL,
+    ZEEK_STRING,
+    ZEEK_ENUM,
+    ZEEK_ADDR,
+    ZEEK_SUBNET,
+    ZEEK_PORT,
+    ZEEK_COUNT,
+    ZEEK_INT,
+    ZEEK_DOUBLE,
+    ZEEK_BOOL,
+    ZEEK_SET_STRING,
+    ZEEK_SET_ENUM,
+    ZEEK_SET_ADDR,
+    ZEEK_SET_COUNT,
+    ZEEK_SET_PORT,
+    ZEEK_VECTOR_STRING,
+    ZEEK_VECTOR_COUNT,
+    ZEEK_VECTOR_INTERVAL,
+    ZEEK_VECTOR_ADDR,
+};
+
+struct zeek_field {
+    const char *name;   /* as Zeek writes it, record fields flattened: "id.orig_h" */
+    enum zeek_type type;
+};
+
+struct zeek_schema {
+    const char *path;   /* "conn": the file is conn.log, #path conn */
+    const struct zeek_field *fields;
+    size_t n_fields;
+};
+
+#define ZEEK_SCHEMA(path_, fields_) \
+    { (path_), (fields_), sizeof(fields_) / sizeof((fields_)[0]) }
+
+/* Zeek's name of a type for the #types line: "set[string]", "interval". */
+const char *zeek_type_name(enum zeek_type t);
+
+/* A string slice, for zrow_strings(). */
+struct zeek_str {
+    const char *p;
+    size_t n;
+};
+
+/* Starts a row of `schema`; NULL when the run writes no Zeek logs. */
+struct zrow *zrow_begin(struct output_worker *w, const struct zeek_schema *schema);
+/* Finishes and queues the row (whole-line append to the worker's buffer). */
+void zrow_end(struct zrow *r);
+/* Drops the row being built. */
+void zrow_abort(struct zrow *r);
+
+void zrow_unset(struct zrow *r);
+void zrow_time(struct zrow *r, int64_t us);
+void zrow_interval(struct zrow *r, int64_t us);
+/* An interval computed as Zeek computes it, the difference of two packet
+ * times as doubles: same TSV text as zrow_interval(end-start), and the JSON
+ * number carries the same floating-point residue Zeek's does. */
+void zrow_interval_between(struct zrow *r, int64_t start_us, int64_t end_us);
+void zrow_string(struct zrow *r, const void *p, size_t n);
+void zrow_cstr(struct zrow *r, const char *s);   /* NULL = unset */
+void zrow_enum(struct zrow *r, const char *s);   /* NULL = unset */
+void zrow_addr(struct zrow *r, const struct ip_addr *a);
+void zrow_subnet(struct zrow *r, const struct ip_addr *a, unsigned prefix_len);
+void zrow_port(struct zrow *r, uint16_t port);
+void zrow_count(struct zrow *r, uint64_t v);
+void zrow_int(struct zrow *r, int64_t v);
+void zrow_double(struct zrow *r, double v);
+void zrow_bool(struct zrow *r, bool v);
+
+/* A set or vector field: begin, zero or more items, end. An empty one is
+ * `(empty)` in TSV and [] in JSON; an unset one is zrow_unset(). */
+void zrow_list_begin(struct zrow *r);
+void zrow_item_string(struct zrow *r, const void *p, size_t n);
+void zrow_item_cstr(struct zrow *r, const char *s);
+void zrow_item_addr(struct zrow *r, const struct ip_addr *a);
+void zrow_item_count(struct zrow *r, uint64_t v);
+void zrow_item_interval(struct zrow *r, int64_t us);
+void zrow_list_end(struct zrow *r);
+/* Shorthand: a whole set/vector of strings; n == 0 writes an empty one. */
+void zrow_strings(struct zrow *r, const struct zeek_str *items, size_t n);
+
+#endif

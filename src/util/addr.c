@@ -1,0 +1,94 @@
+#include "util/addr.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const uint8_t v4_mapped_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+void ip_addr_from_v4(struct ip_addr *a, const uint8_t v4[4])
+{
+    memcpy(a->b, v4_mapped_prefix, 12);
+    memcpy(a->b + 12, v4, 4);
+}
+
+void ip_addr_from_v6(struct ip_addr *a, const uint8_t v6[16])
+{
+    memcpy(a->b, v6, 16);
+}
+
+bool ip_addr_is_v4(const struct ip_addr *a)
+{
+    return memcmp(a->b, v4_mapped_prefix, 12) == 0;
+}
+
+size_t ip_addr_format(const struct ip_addr *a, char *buf, size_t n)
+{
+    const char *r = ip_addr_is_v4(a) ? inet_ntop(AF_INET, a->b + 12, buf, (socklen_t)n)
+                                     : inet_ntop(AF_INET6, a->b, buf, (socklen_t)n);
+    if (!r) {
+        if (n)
+            buf[0] = '\0';
+        return 0;
+    }
+    return strlen(buf);
+}
+
+bool ip_addr_parse(const char *s, struct ip_addr *a)
+{
+    uint8_t tmp[16];
+    if (inet_pton(AF_INET, s, tmp) == 1) {
+        ip_addr_from_v4(a, tmp);
+        return true;
+    }
+    if (inet_pton(AF_INET6, s, tmp) == 1) {
+        ip_addr_from_v6(a, tmp);
+        return true;
+    }
+    return false;
+}
+
+int ip_addr_cmp(const struct ip_addr *x, const struct ip_addr *y)
+{
+    return memcmp(x->b, y->b, 16);
+}
+
+bool ip_prefix_parse(const char *s, struct ip_prefix *p)
+{
+    char host[IP_ADDR_STRLEN];
+    const char *slash = strchr(s, '/');
+    size_t hl = slash ? (size_t)(slash - s) : strlen(s);
+    if (hl == 0 || hl >= sizeof host)
+        return false;
+    memcpy(host, s, hl);
+    host[hl] = '\0';
+    if (!ip_addr_parse(host, &p->addr))
+        return false;
+    bool v4 = ip_addr_is_v4(&p->addr) && strchr(host, ':') == NULL;
+    unsigned max = v4 ? 32 : 128;
+    unsigned len = max;
+    if (slash) {
+        char *end;
+        unsigned long v = strtoul(slash + 1, &end, 10);
+        if (end == slash + 1 || *end != '\0' || v > max)
+            return false;
+        len = (unsigned)v;
+    }
+    p->len = (uint8_t)(v4 ? len + 96 : len);
+    /* Clear host bits so containment is a plain masked compare. */
+    for (unsigned i = p->len; i < 128; i++)
+        p->addr.b[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
+    return true;
+}
+
+bool ip_prefix_contains(const struct ip_prefix *p, const struct ip_addr *a)
+{
+    unsigned full = p->len / 8, rest = p->len % 8;
+    if (memcmp(p->addr.b, a->b, full) != 0)
+        return false;
+    if (rest == 0)
+        return true;
+    uint8_t mask = (uint8_t)(0xff00u >> rest);
+    return (p->addr.b[full] & mask) == (a->b[full] & mask);
+}

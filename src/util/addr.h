@@ -1,0 +1,33 @@
+/* IP addresses as one 16-byte type: IPv4 is stored v4-mapped (::ffff:a.b.c.d)
+ * so flow keys, hashing and comparison never branch on the family. */
+#ifndef VIGIL_UTIL_ADDR_H
+#define VIGIL_UTIL_ADDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ip_addr {
+    uint8_t b[16];
+};
+
+#define IP_ADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
+
+void ip_addr_from_v4(struct ip_addr *a, const uint8_t v4[4]);
+void ip_addr_from_v6(struct ip_addr *a, const uint8_t v6[16]);
+bool ip_addr_is_v4(const struct ip_addr *a);
+/* Zeek's textual form: dotted quad for IPv4, RFC 5952 compressed for IPv6. Returns length. */
+size_t ip_addr_format(const struct ip_addr *a, char *buf, size_t n);
+/* Parses "1.2.3.4" or "2001:db8::1". Returns false on garbage. */
+bool ip_addr_parse(const char *s, struct ip_addr *a);
+int ip_addr_cmp(const struct ip_addr *x, const struct ip_addr *y);
+
+/* A CIDR prefix; IPv4 prefixes are stored with len+96 on the mapped form. */
+struct ip_prefix {
+    struct ip_addr addr;
+    uint8_t len; /* 0..128 on the 16-byte form */
+};
+bool ip_prefix_parse(const char *s, struct ip_prefix *p);
+bool ip_prefix_contains(const struct ip_prefix *p, const struct ip_addr *a);
+
+#endif

@@ -1,0 +1,439 @@
+#include "util/json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char hex_lower[] = "0123456789abcdef";
+
+size_t json_fmt_u64(char *out, uint64_t v)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    for (size_t i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    return n;
+}
+
+size_t json_fmt_i64(char *out, int64_t v)
+{
+    if (v >= 0)
+        return json_fmt_u64(out, (uint64_t)v);
+    out[0] = '-';
+    /* negate in unsigned arithmetic so INT64_MIN does not overflow */
+    return 1 + json_fmt_u64(out + 1, (uint64_t)0 - (uint64_t)v);
+}
+
+size_t json_fmt_us6(char *out, int64_t us)
+{
+    size_t n = 0;
+    uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
+    if (us < 0)
+        out[n++] = '-';
+    n += json_fmt_u64(out + n, mag / 1000000);
+    out[n++] = '.';
+    uint64_t frac = mag % 1000000;
+    for (int i = 5; i >= 0; i--) {
+        out[n + (size_t)i] = (char)('0' + frac % 10);
+        frac /= 10;
+    }
+    return n + 6;
+}
+
+void json_append_u64(struct buf *b, uint64_t v)
+{
+    char tmp[24];
+    buf_append(b, tmp, json_fmt_u64(tmp, v));
+}
+
+void json_append_i64(struct buf *b, int64_t v)
+{
+    char tmp[24];
+    buf_append(b, tmp, json_fmt_i64(tmp, v));
+}
+
+void json_append_us6(struct buf *b, int64_t us)
+{
+    char tmp[32];
+    buf_append(b, tmp, json_fmt_us6(tmp, us));
+}
+
+/* Shortest decimal digits for d (> 0, finite) and the decimal exponent of
+ * the first digit. Tries 15, 16 then 17 significant digits: the first that
+ * reads back exactly is the shortest up to trailing zeros. */
+static size_t shortest_digits(double d, char digits[20], int *exp10)
+{
+    char tmp[40];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
+        if (prec == 17 || strtod(tmp, NULL) == d)
+            break;
+    }
+    size_t n = 0;
+    const char *s = tmp;
+    for (; *s != 'e' && *s != '\0'; s++) {
+        if (*s >= '0' && *s <= '9' && n < 19)
+            digits[n++] = *s;
+    }
+    *exp10 = (*s == 'e') ? (int)strtol(s + 1, NULL, 10) : 0;
+    while (n > 1 && digits[n - 1] == '0')
+        n--;
+    digits[n] = '\0';
+    return n;
+}
+
+static void append_exponent(struct buf *b, int e)
+{
+    buf_putc(b, 'e');
+    if (e < 0) {
+        buf_putc(b, '-');
+        e = -e;
+    }
+    json_append_u64(b, (uint64_t)e);
+}
+
+void json_append_double(struct buf *b, double d)
+{
+    if (isnan(d) || isinf(d)) {
+        buf_append(b, "null", 4);
+        return;
+    }
+    if (signbit(d)) {
+        buf_putc(b, '-');
+        d = -d;
+    }
+    if (d == 0.0) {
+        buf_append(b, "0.0", 3);
+        return;
+    }
+    char digits[20];
+    int exp10;
+    int len = (int)shortest_digits(d, digits, &exp10);
+    int k = exp10 - (len - 1); /* value = digits * 10^k */
+    int kk = len + k;          /* position of the decimal point */
+    if (k >= 0 && kk <= 21) {
+        buf_append(b, digits, (size_t)len);
+        for (int i = 0; i < k; i++)
+            buf_putc(b, '0');
+        buf_append(b, ".0", 2);
+    } else if (kk > 0 && kk <= 21) {
+        buf_append(b, digits, (size_t)kk);
+        buf_putc(b, '.');
+        buf_append(b, digits + kk, (size_t)(len - kk));
+    } else if (kk > -6 && kk <= 0) {
+        buf_append(b, "0.", 2);
+        for (int i = 0; i < -kk; i++)
+            buf_putc(b, '0');
+        buf_append(b, digits, (size_t)len);
+    } else if (len == 1) {
+        buf_putc(b, digits[0]);
+        append_exponent(b, kk - 1);
+    } else {
+        buf_putc(b, digits[0]);
+        buf_putc(b, '.');
+        buf_append(b, digits + 1, (size_t)(len - 1));
+        append_exponent(b, kk - 1);
+    }
+}
+
+size_t utf8_sequence_length(const uint8_t *p, size_t n)
+{
+    if (n == 0)
+        return 0;
+    uint8_t c = p[0];
+    if (c < 0x80)
+        return 1;
+    size_t len;
+    uint8_t lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0)
+            lo = 0xA0; /* overlong */
+        else if (c == 0xED)
+            hi = 0x9F; /* surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0)
+            lo = 0x90; /* overlong */
+        else if (c == 0xF4)
+            hi = 0x8F; /* above U+10FFFF */
+    } else {
+        return 0;
+    }
+    if (n < len || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return len;
+}
+
+static bool is_valid_utf8(const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len = utf8_sequence_length(p + i, n - i);
+        if (len == 0)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+/* The two-character escapes JSON defines; 0 where there is none. */
+static char short_escape(uint8_t c)
+{
+    switch (c) {
+    case '"': return '"';
+    case '\\': return '\\';
+    case '\b': return 'b';
+    case '\f': return 'f';
+    case '\n': return 'n';
+    case '\r': return 'r';
+    case '\t': return 't';
+    default: return 0;
+    }
+}
+
+static inline bool needs_escape(uint8_t c)
+{
+    return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+}
+
+/* Writes "\\xNN": the JSON text of a literal backslash, 'x' and two hex digits. */
+static void append_backslash_hex(struct buf *b, uint8_t c)
+{
+    char esc[5] = {'\\', '\\', 'x', hex_lower[c >> 4], hex_lower[c & 15]};
+    buf_append(b, esc, sizeof(esc));
+}
+
+static void append_unicode_escape(struct buf *b, uint8_t c)
+{
+    char esc[6] = {'\\', 'u', '0', '0', hex_lower[c >> 4], hex_lower[c & 15]};
+    buf_append(b, esc, sizeof(esc));
+}
+
+static void escape_suricata(struct buf *b, const uint8_t *p, size_t n)
+{
+    bool valid = is_valid_utf8(p, n);
+    size_t run = 0; /* start of the pending run of bytes copied verbatim */
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = p[i];
+        if (!needs_escape(c) || (c >= 0x80 && valid))
+            continue;
+        buf_append(b, p + run, i - run);
+        run = i + 1;
+        char e = short_escape(c);
+        if (e != 0) {
+            char esc[2] = {'\\', e};
+            buf_append(b, esc, 2);
+        } else if (c < 0x20) {
+            append_unicode_escape(b, c);
+        } else {
+            append_backslash_hex(b, c);
+        }
+    }
+    buf_append(b, p + run, n - run);
+}
+
+static void escape_zeek(struct buf *b, const uint8_t *p, size_t n)
+{
+    size_t run = 0;
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = p[i];
+        if (!needs_escape(c)) {
+            i++;
+            continue;
+        }
+        if (c >= 0x80) {
+            size_t len = utf8_sequence_length(p + i, n - i);
+            if (len > 0) {
+                i += len;
+                continue;
+            }
+        }
+        buf_append(b, p + run, i - run);
+        char e = short_escape(c);
+        if (e != 0) {
+            char esc[2] = {'\\', e};
+            buf_append(b, esc, 2);
+        } else {
+            append_backslash_hex(b, c);
+        }
+        i++;
+        run = i;
+    }
+    buf_append(b, p + run, n - run);
+}
+
+void json_append_string(struct buf *b, const void *p, size_t n, enum json_dialect dialect)
+{
+    buf_reserve(b, n + 2);
+    buf_putc(b, '"');
+    if (n > 0) {
+        if (dialect == JSON_ZEEK)
+            escape_zeek(b, p, n);
+        else
+            escape_suricata(b, p, n);
+    }
+    buf_putc(b, '"');
+}
+
+void json_init(struct json_writer *w, struct buf *b, enum json_dialect dialect)
+{
+    w->b = b;
+    w->dialect = dialect;
+    w->depth = 0;
+    w->after_key = false;
+    w->has_items = 0;
+    w->misused = false;
+}
+
+/* Writes the comma a new member or element needs, unless it follows a key. */
+static void before_value(struct json_writer *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (w->depth == 0)
+        return;
+    uint32_t bit = 1u << (w->depth - 1);
+    if (w->has_items & bit)
+        buf_putc(w->b, ',');
+    w->has_items |= bit;
+}
+
+static void open_container(struct json_writer *w, char c)
+{
+    before_value(w);
+    buf_putc(w->b, c);
+    if (w->depth >= JSON_MAX_DEPTH) {
+        w->misused = true;
+        return;
+    }
+    w->depth++;
+    w->has_items &= ~(1u << (w->depth - 1));
+}
+
+static void close_container(struct json_writer *w, char c)
+{
+    if (w->depth == 0 || w->after_key)
+        w->misused = true;
+    else
+        w->depth--;
+    w->after_key = false;
+    buf_putc(w->b, c);
+}
+
+void json_object_begin(struct json_writer *w) { open_container(w, '{'); }
+void json_object_end(struct json_writer *w) { close_container(w, '}'); }
+void json_array_begin(struct json_writer *w) { open_container(w, '['); }
+void json_array_end(struct json_writer *w) { close_container(w, ']'); }
+
+void json_key(struct json_writer *w, const char *key)
+{
+    before_value(w);
+    json_append_string(w->b, key, strlen(key), w->dialect);
+    buf_putc(w->b, ':');
+    w->after_key = true;
+}
+
+void json_string(struct json_writer *w, const void *p, size_t n)
+{
+    before_value(w);
+    json_append_string(w->b, p, n, w->dialect);
+}
+
+void json_cstr(struct json_writer *w, const char *s)
+{
+    if (s == NULL)
+        json_null(w);
+    else
+        json_string(w, s, strlen(s));
+}
+
+void json_uint(struct json_writer *w, uint64_t v)
+{
+    before_value(w);
+    json_append_u64(w->b, v);
+}
+
+void json_int(struct json_writer *w, int64_t v)
+{
+    before_value(w);
+    json_append_i64(w->b, v);
+}
+
+void json_double(struct json_writer *w, double d)
+{
+    before_value(w);
+    json_append_double(w->b, d);
+}
+
+void json_bool(struct json_writer *w, bool v)
+{
+    before_value(w);
+    if (v)
+        buf_append(w->b, "true", 4);
+    else
+        buf_append(w->b, "false", 5);
+}
+
+void json_null(struct json_writer *w)
+{
+    before_value(w);
+    buf_append(w->b, "null", 4);
+}
+
+void json_raw(struct json_writer *w, const char *p, size_t n)
+{
+    before_value(w);
+    buf_append(w->b, p, n);
+}
+
+void json_kv_str(struct json_writer *w, const char *key, const char *s)
+{
+    json_key(w, key);
+    json_cstr(w, s);
+}
+
+void json_kv_strn(struct json_writer *w, const char *key, const void *p, size_t n)
+{
+    json_key(w, key);
+    json_string(w, p, n);
+}
+
+void json_kv_uint(struct json_writer *w, const char *key, uint64_t v)
+{
+    json_key(w, key);
+    json_uint(w, v);
+}
+
+void json_kv_int(struct json_writer *w, const char *key, int64_t v)
+{
+    json_key(w, key);
+    json_int(w, v);
+}
+
+void json_kv_bool(struct json_writer *w, const char *key, bool v)
+{
+    json_key(w, key);
+    json_bool(w, v);
+}
+
+bool json_complete(const struct json_writer *w)
+{
+    return w->depth == 0 && !w->after_key && !w->misused;
+}

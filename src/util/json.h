@@ -1,0 +1,92 @@
+/* A fast JSON writer that appends to a caller-owned struct buf. No
+ * allocation of its own, no DOM: values go straight into the buffer in the
+ * order they are written, so output field order is exactly the call order
+ * (what EVE and Zeek JSON consumers diff against).
+ *
+ * Strings are bytes from the wire, not trusted text. Two escaping dialects
+ * reproduce what the reference tools write for the same bytes:
+ *   JSON_SURICATA  (Suricata's Rust JsonBuilder): when the whole string is
+ *     valid UTF-8 it is kept, control characters become \b \t \n \f \r or
+ *     \u00xx (lower-case hex); when it is not valid UTF-8 every byte >= 0x80
+ *     becomes the four characters \xNN, written in JSON as "\\xNN".
+ *   JSON_ZEEK  (Zeek's JSON log writer): valid UTF-8 sequences are kept,
+ *     each byte of an invalid sequence becomes "\\xNN"; \b \f \n \r \t use
+ *     the short escapes and the other control bytes become "\\xNN" as well
+ *     (Zeek 8.1 briefly wrote \u00XX and reverted that, zeek/zeek#5362).
+ * Neither tool writes U+FFFD, so neither do we: the original bytes stay
+ * recoverable from the log. Depends on util/buf only. */
+#ifndef VIGIL_UTIL_JSON_H
+#define VIGIL_UTIL_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+
+enum json_dialect {
+    JSON_SURICATA,
+    JSON_ZEEK,
+};
+
+#define JSON_MAX_DEPTH 32
+
+struct json_writer {
+    struct buf *b;
+    enum json_dialect dialect;
+    unsigned depth;
+    bool after_key;
+    uint32_t has_items; /* bit d: the container at depth d already has a member */
+    bool misused;       /* unbalanced calls or nesting deeper than JSON_MAX_DEPTH */
+};
+
+/* Number and text primitives (no separators, no keys). The fmt_ ones write
+ * into `out` and return the length; out needs 21 bytes for integers. */
+size_t json_fmt_u64(char *out, uint64_t v);
+size_t json_fmt_i64(char *out, int64_t v);
+/* Microseconds as seconds with exactly 6 decimals, as "%.6f" would print
+ * them but without a double round trip: -1 -> "-0.000001". out: 28 bytes. */
+size_t json_fmt_us6(char *out, int64_t us);
+void json_append_u64(struct buf *b, uint64_t v);
+void json_append_i64(struct buf *b, int64_t v);
+void json_append_us6(struct buf *b, int64_t us);
+/* Shortest text that reads back as the same double, laid out the way
+ * RapidJSON (hence Zeek) prints it: 1.0, 0.000435, 1e-7, 1.5e22; NaN and
+ * infinities as null. */
+void json_append_double(struct buf *b, double d);
+/* A quoted, escaped JSON string. */
+void json_append_string(struct buf *b, const void *p, size_t n, enum json_dialect dialect);
+
+/* Length of the well-formed UTF-8 sequence starting at p (1..4), or 0 when
+ * p[0] does not start one (overlong forms, surrogates and code points above
+ * U+10FFFF are rejected, as RFC 3629 says). */
+size_t utf8_sequence_length(const uint8_t *p, size_t n);
+
+void json_init(struct json_writer *w, struct buf *b, enum json_dialect dialect);
+void json_object_begin(struct json_writer *w);
+void json_object_end(struct json_writer *w);
+void json_array_begin(struct json_writer *w);
+void json_array_end(struct json_writer *w);
+/* An object key; the next call writes its value. Keys are escaped too. */
+void json_key(struct json_writer *w, const char *key);
+void json_string(struct json_writer *w, const void *p, size_t n);
+void json_cstr(struct json_writer *w, const char *s); /* NULL -> null */
+void json_uint(struct json_writer *w, uint64_t v);
+void json_int(struct json_writer *w, int64_t v);
+void json_double(struct json_writer *w, double d);
+void json_bool(struct json_writer *w, bool v);
+void json_null(struct json_writer *w);
+/* A value already formatted as JSON (a number, a nested document). */
+void json_raw(struct json_writer *w, const char *p, size_t n);
+
+/* key + value in one call, for the common case. */
+void json_kv_str(struct json_writer *w, const char *key, const char *s);
+void json_kv_strn(struct json_writer *w, const char *key, const void *p, size_t n);
+void json_kv_uint(struct json_writer *w, const char *key, uint64_t v);
+void json_kv_int(struct json_writer *w, const char *key, int64_t v);
+void json_kv_bool(struct json_writer *w, const char *key, bool v);
+
+/* True once every container opened has been closed and nothing was misused. */
+bool json_complete(const struct json_writer *w);
+
+#endif

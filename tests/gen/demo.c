@@ -1,0 +1,169 @@
+/* The demo scenario: a few minutes of a small office network. Later issues
+ * add attack traffic here (phishing mail, beaconing, tunnels): add a function
+ * per story and call it from scenario_demo with its start time. */
+#include "scenarios.h"
+
+#include <string.h>
+
+struct office_host {
+    const char *name;
+    const char *ip;
+    uint16_t next_port;
+};
+
+struct site {
+    const char *host;
+    const char *ip;
+    bool tls;
+};
+
+static const struct site sites[] = {
+    {"www.wikipedia.org", "185.15.59.224", true},     {"news.example.com", "93.184.216.34", false},
+    {"www.debian.org", "151.101.2.132", true},        {"intranet.corp.example", "192.168.10.7", false},
+    {"cdn.jsdelivr.net", "151.101.1.229", true},      {"weather.example.net", "198.51.100.14", false},
+    {"login.microsoftonline.com", "20.190.160.1", true}, {"github.com", "140.82.121.3", true},
+};
+
+static const uint8_t resolver_ip_text[] = "192.168.10.1";
+
+static void lookup(struct gen *g, struct office_host *h, uint64_t t, const char *name,
+                   const char *answer_ip)
+{
+    struct ip_pair dns;
+    ip_pair_v4(&dns, h->ip, (const char *)resolver_ip_text);
+    struct path pa;
+    path_ethernet(&pa, 0, &dns);
+    struct ip_pair answer;
+    ip_pair_v4(&answer, answer_ip, answer_ip);
+    dns_exchange(g, &pa, &dns, h->next_port++, t, name, 1, answer.src, 4);
+}
+
+static void browse(struct gen *g, struct office_host *h, uint64_t t, const struct site *s)
+{
+    lookup(g, h, t, s->host, s->ip);
+    struct ip_pair ip;
+    ip_pair_v4(&ip, h->ip, s->ip);
+    struct path pa;
+    path_ethernet(&pa, 0, &ip);
+    uint64_t start = t + MS(40);
+    if (s->tls)
+        tls_session(g, &pa, &ip, h->next_port++, start, s->host, 2000 + rng_below(g, 30000));
+    else
+        http_session(g, &pa, &ip, h->next_port++, start, s->host, "/", 1000 + rng_below(g, 12000));
+}
+
+static void say(struct tcp_flow *f, int dir, const char *text)
+{
+    tcp_send(f, dir, (const uint8_t *)text, strlen(text));
+    tcp_wait(f, MS(5) + rng_below(f->g, 20000));
+}
+
+static void mail_submission(struct gen *g, struct office_host *h, uint64_t t)
+{
+    lookup(g, h, t, "mail.corp.example", "192.168.10.5");
+    struct ip_pair ip;
+    ip_pair_v4(&ip, h->ip, "192.168.10.5");
+    struct path pa;
+    path_ethernet(&pa, 0, &ip);
+    struct tcp_flow f;
+    tcp_flow_init(&f, g, &pa, &ip, h->next_port++, 587, t + MS(30));
+    tcp_handshake(&f);
+    say(&f, 1, "220 mail.corp.example ESMTP Postfix (Debian/GNU)\r\n");
+    say(&f, 0, "EHLO bob-laptop.corp.example\r\n");
+    say(&f, 1, "250-mail.corp.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-AUTH PLAIN LOGIN\r\n"
+               "250-8BITMIME\r\n250 SMTPUTF8\r\n");
+    say(&f, 0, "AUTH PLAIN AGJvYgBodW50ZXIy\r\n");
+    say(&f, 1, "235 2.7.0 Authentication successful\r\n");
+    say(&f, 0, "MAIL FROM:<bob@corp.example>\r\n");
+    say(&f, 1, "250 2.1.0 Ok\r\n");
+    say(&f, 0, "RCPT TO:<carol@corp.example>\r\n");
+    say(&f, 1, "250 2.1.5 Ok\r\n");
+    say(&f, 0, "DATA\r\n");
+    say(&f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
+    say(&f, 0, "From: Bob <bob@corp.example>\r\nTo: Carol <carol@corp.example>\r\n"
+               "Subject: Quarterly numbers\r\nDate: Mon, 4 Mar 2024 09:01:10 +0000\r\n"
+               "Message-ID: <20240304090110.1@corp.example>\r\nMIME-Version: 1.0\r\n"
+               "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+               "Hi Carol,\r\n\r\nthe numbers look fine, see you at the meeting.\r\n\r\nBob\r\n.\r\n");
+    say(&f, 1, "250 2.0.0 Ok: queued as 4Tp2Qs1Hk3z9\r\n");
+    say(&f, 0, "QUIT\r\n");
+    say(&f, 1, "221 2.0.0 Bye\r\n");
+    tcp_close(&f, 0);
+}
+
+static void ssh_session(struct gen *g, struct office_host *h, uint64_t t, unsigned keystrokes)
+{
+    struct ip_pair ip;
+    ip_pair_v4(&ip, h->ip, "192.168.10.6");
+    struct path pa;
+    path_ethernet(&pa, 0, &ip);
+    struct tcp_flow f;
+    tcp_flow_init(&f, g, &pa, &ip, h->next_port++, 22, t);
+    tcp_handshake(&f);
+    say(&f, 1, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2\r\n");
+    say(&f, 0, "SSH-2.0-OpenSSH_9.6\r\n");
+    uint8_t blob[1500];
+    for (int i = 0; i < 4; i++) { /* key exchange: binary packets of plausible sizes */
+        size_t n = (size_t)(i % 2 ? 1100 : 600) + rng_below(g, 300);
+        for (size_t k = 0; k < n; k++)
+            blob[k] = (uint8_t)rng_next(g);
+        put32(blob, (uint32_t)(n - 4));
+        tcp_send(&f, i % 2, blob, n);
+    }
+    for (unsigned k = 0; k < keystrokes; k++) {
+        for (size_t i = 0; i < 36; i++)
+            blob[i] = (uint8_t)rng_next(g);
+        tcp_send(&f, 0, blob, 36);
+        tcp_send(&f, 1, blob, 36 + (k % 7 == 0 ? 400 : 0));
+        tcp_wait(&f, MS(150) + rng_below(g, 900000));
+    }
+    tcp_close(&f, 0);
+}
+
+bool scenario_demo(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    if (iface != 0)
+        return false;
+    uint64_t t0 = GEN_BASE_TIME_US;
+    struct office_host hosts[] = {
+        {"alice", "192.168.10.21", 50100},
+        {"bob", "192.168.10.22", 50200},
+        {"carol", "192.168.10.23", 50300},
+        {"dave", "192.168.10.24", 50400},
+    };
+    size_t nhosts = sizeof hosts / sizeof hosts[0];
+
+    for (size_t i = 0; i < nhosts; i++) {
+        struct ip_pair ip;
+        ip_pair_v4(&ip, hosts[i].ip, "192.168.10.1");
+        struct path pa;
+        path_ethernet(&pa, 0, &ip);
+        ntp_exchange(g, &pa, &ip, 123, t0 + MS(500 + 1700 * i));
+    }
+
+    /* Browsing: each of the first three hosts visits a site every 10-40 s for 4 minutes. */
+    for (size_t i = 0; i < 3; i++) {
+        uint64_t t = t0 + SEC(2 + i * 3);
+        while (t < t0 + SEC(240)) {
+            browse(g, &hosts[i], t, &sites[rng_below(g, sizeof sites / sizeof sites[0])]);
+            t += SEC(10) + rng_below(g, 30000000);
+        }
+    }
+
+    mail_submission(g, &hosts[1], t0 + SEC(65));
+    ssh_session(g, &hosts[2], t0 + SEC(30), 120);
+
+    struct ip_pair ip;
+    struct path pa;
+    ip_pair_v4(&ip, hosts[3].ip, "192.168.10.1");
+    path_ethernet(&pa, 0, &ip);
+    icmp_echo(g, &pa, &ip, 0x0d0d, 4, t0 + SEC(45), 400);
+    ip_pair_v4(&ip, hosts[3].ip, "8.8.8.8");
+    path_ethernet(&pa, 0, &ip);
+    icmp_echo(g, &pa, &ip, 0x0d0e, 4, t0 + SEC(50), 11000);
+    /* dave is a printer-like device: periodic lookups it never follows up on. */
+    for (unsigned k = 0; k < 8; k++)
+        lookup(g, &hosts[3], t0 + SEC(20 + 30 * k), "time.corp.example", "192.168.10.1");
+    return true;
+}

@@ -1,0 +1,42 @@
+/* The named scenarios and the small protocol helpers they share (DNS, NTP,
+ * HTTP, TLS-looking and SMTP payloads) so demo.c and bench.c can reuse them. */
+#ifndef VIGIL_GEN_SCENARIOS_H
+#define VIGIL_GEN_SCENARIOS_H
+
+#include "session.h"
+
+struct scenario {
+    const char *name;
+    const char *description;
+    bool force_pcapng;          /* several link types or interfaces need pcapng */
+    bool (*run)(struct gen *g); /* false: could not set up (message already printed) */
+};
+
+const struct scenario *scenario_find(const char *name);
+const struct scenario *scenario_at(size_t i); /* NULL past the end */
+
+#define SEC(n) ((uint64_t)(n) * US_PER_SEC)
+#define MS(n) ((uint64_t)(n) * 1000ull)
+
+int add_ethernet_iface(struct gen *g, uint32_t snaplen);
+
+/* Wire-format DNS message: one question, and for a response one A/AAAA
+ * answer (answer_len 4 or 16) or none (NXDOMAIN when rcode is 3). */
+size_t dns_message(uint8_t *buf, size_t cap, uint16_t id, const char *name, uint16_t qtype, bool response,
+                   uint8_t rcode, const uint8_t *answer, size_t answer_len);
+/* Query from ip.src to ip.dst:53 and the answer rtt later. */
+void dns_exchange(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t sport, uint64_t t,
+                  const char *name, uint16_t qtype, const uint8_t *answer, size_t answer_len);
+void ntp_exchange(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t sport, uint64_t t);
+/* A whole HTTP/1.1 GET over a fresh TCP connection; returns the end time. */
+uint64_t http_session(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t cport, uint64_t t,
+                      const char *host, const char *uri, size_t body_len);
+/* A TLS 1.2/1.3-looking session (ClientHello with SNI, ServerHello,
+ * application data records); returns the end time. */
+uint64_t tls_session(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t cport, uint64_t t,
+                     const char *sni, size_t resp_len);
+
+bool scenario_demo(struct gen *g);
+bool scenario_bench(struct gen *g);
+
+#endif

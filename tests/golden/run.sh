@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Golden tests: a generated capture in, logs out, compared with the expected
+# logs committed in tests/golden/<scenario>/expected/.
+#   tests/golden/run.sh            compare (PASS/FAIL line per scenario)
+#   tests/golden/run.sh --update   rewrite the expected files (review the diff!)
+# VIGIL and VIGIL_GEN name the binaries (default: the release build).
+set -uo pipefail
+
+cd "$(dirname "$0")/../.." || exit 2
+repo=$(pwd)
+golden=$repo/tests/golden
+
+# Scenarios whose logs are deterministic and worth pinning. Damaged captures
+# (corrupt, cut) are here too: vigil exits 1 on them but its logs must still
+# be exactly right up to the damage.
+scenarios=(basic tcp-states frag vlan ipv6 tunnels linktypes truncated corrupt cut timeouts)
+# Zeek TSV logs keep the run's wall-clock time in #open/#close: not compared.
+compared_logs=(conn.log weird.log eve.json)
+
+update=
+case ${1:-} in
+    --update) update=1 ;;
+    "") ;;
+    *) echo "usage: tests/golden/run.sh [--update]" >&2; exit 2 ;;
+esac
+
+vigil=${VIGIL:-$repo/build/release/vigil}
+gen=${VIGIL_GEN:-$repo/build/release/vigil-gen}
+for bin in "$vigil" "$gen"; do
+    if [[ ! -x $bin ]]; then
+        echo "FAIL golden ($bin not built)"
+        exit 1
+    fi
+done
+
+export TZ=UTC
+tmp=$(mktemp -d /tmp/vigil-golden.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# The comparable form of a log: #open/#close lines carry the date of the run.
+normalize() {
+    grep -v -E '^#(open|close)' "$1"
+}
+
+failures=0
+for scenario in "${scenarios[@]}"; do
+    work=$tmp/$scenario
+    mkdir -p "$work/logs"
+    if ! "$gen" "$scenario" "$work/in.pcap" >"$work/gen.out" 2>&1; then
+        echo "FAIL golden/$scenario (vigil-gen $scenario failed: $(head -c 200 "$work/gen.out"))"
+        failures=$((failures + 1))
+        continue
+    fi
+    "$vigil" read "$work/in.pcap" -o "$work/logs" --format all -q >"$work/vigil.out" 2>&1
+    rc=$?
+    if ((rc != 0 && rc != 1)); then
+        echo "FAIL golden/$scenario (vigil exited $rc: $(head -c 300 "$work/vigil.out"))"
+        failures=$((failures + 1))
+        continue
+    fi
+
+    expected=$golden/$scenario/expected
+    if [[ $update ]]; then
+        mkdir -p "$expected"
+        for log in "${compared_logs[@]}"; do
+            rm -f "$expected/$log"
+            [[ -f $work/logs/$log ]] && normalize "$work/logs/$log" >"$expected/$log"
+        done
+        echo "PASS golden/$scenario (expected output updated; review with git diff)"
+        continue
+    fi
+
+    if [[ ! -d $expected ]]; then
+        echo "FAIL golden/$scenario (no expected output; run tests/golden/run.sh --update and review)"
+        failures=$((failures + 1))
+        continue
+    fi
+    problems=()
+    for log in "${compared_logs[@]}"; do
+        if [[ -f $expected/$log && ! -f $work/logs/$log ]]; then
+            problems+=("$log missing")
+        elif [[ ! -f $expected/$log && -f $work/logs/$log ]]; then
+            problems+=("$log unexpected")
+        elif [[ -f $expected/$log ]]; then
+            if ! normalize "$work/logs/$log" | diff -u "$expected/$log" - >"$work/$log.diff"; then
+                problems+=("$log differs")
+            fi
+        fi
+    done
+    if ((${#problems[@]} == 0)); then
+        echo "PASS golden/$scenario"
+    else
+        failures=$((failures + 1))
+        echo "FAIL golden/$scenario (${problems[*]})"
+        for log in "${compared_logs[@]}"; do
+            [[ -s $work/$log.diff ]] && head -n 30 "$work/$log.diff" | sed 's/^/  /'
+        done
+    fi
+done
+
+((failures == 0))

@@ -1,0 +1,345 @@
+/* flow/: Zeek's connection semantics on hand-built packets. */
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "flow/community_id.h"
+#include "flow/flow.h"
+
+#define MAX_RECS 16
+
+struct collected {
+    struct conn_record recs[MAX_RECS];
+    int n;
+    char weirds[32][48];
+    int n_weirds;
+};
+
+static void collect_conn(void *ctx, const struct conn_record *r)
+{
+    struct collected *c = ctx;
+    if (c->n < MAX_RECS)
+        c->recs[c->n++] = *r;
+}
+
+static void collect_weird(void *ctx, const struct weird_record *w)
+{
+    struct collected *c = ctx;
+    if (c->n_weirds < 32)
+        snprintf(c->weirds[c->n_weirds++], 48, "%s", w->name);
+}
+
+static struct flow_table *new_table(struct collected *c, uint32_t max_flows)
+{
+    struct flow_config cfg = {
+        .tcp_timeout_us = 300 * 1000000LL,
+        .udp_timeout_us = 60 * 1000000LL,
+        .icmp_timeout_us = 60 * 1000000LL,
+        .max_flows = max_flows,
+    };
+    struct flow_sink sink = {.conn = collect_conn, .weird = collect_weird, .ctx = c};
+    memset(c, 0, sizeof *c);
+    return flow_table_new(&cfg, &sink);
+}
+
+enum { CLIENT, SERVER };
+
+static const char *const hosts[] = {"10.0.0.1", "192.0.2.80"};
+
+static struct packet tcp_pkt(int from, int64_t ts_ms, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len)
+{
+    struct packet p;
+    memset(&p, 0, sizeof p);
+    p.ts_us = ts_ms * 1000;
+    p.ip_version = 4;
+    ip_addr_parse(hosts[from], &p.src);
+    ip_addr_parse(hosts[!from], &p.dst);
+    p.sport = from == CLIENT ? 40000 : 80;
+    p.dport = from == CLIENT ? 80 : 40000;
+    p.l4_proto = IPPROTO_TCP;
+    p.tcp_flags = flags;
+    p.tcp_seq = seq;
+    p.tcp_ack = ack;
+    p.tcp_win = 1000;
+    p.payload_len = p.payload_caplen = len;
+    p.l4_len = 20 + len;
+    p.ip_len = 40 + len;
+    p.wirelen = p.caplen = 54 + len;
+    return p;
+}
+
+static void feed(struct flow_table *t, struct packet p)
+{
+    flow_table_packet(t, &p, NULL, 0);
+}
+
+#define C_ISN 1000u
+#define S_ISN 5000u
+
+static void handshake(struct flow_table *t)
+{
+    feed(t, tcp_pkt(CLIENT, 0, TCP_SYN, C_ISN, 0, 0));
+    feed(t, tcp_pkt(SERVER, 10, TCP_SYN | TCP_ACK, S_ISN, C_ISN + 1, 0));
+    feed(t, tcp_pkt(CLIENT, 20, TCP_ACK, C_ISN + 1, S_ISN + 1, 0));
+}
+
+static void test_sf_with_data(void **state)
+{
+    (void)state;
+    struct collected c;
+    struct flow_table *t = new_table(&c, 100);
+    handshake(t);
+    feed(t, tcp_pkt(CLIENT, 30, TCP_ACK | TCP_PSH, C_ISN + 1, S_ISN + 1, 100));
+    feed(t, tcp_pkt(SERVER, 40, TCP_ACK | TCP_PSH, S_ISN + 1, C_ISN + 101, 300));
+    feed(t, tcp_pkt(CLIENT, 50, TCP_ACK | TCP_FIN, C_ISN + 101, S_ISN + 301, 0));
+    feed(t, tcp_pkt(SERVER, 60, TCP_ACK | TCP_FIN, S_ISN + 301, C_ISN + 102, 0));
+    feed(t, tcp_pkt(CLIENT, 70, TCP_ACK, C_ISN + 102, S_ISN + 302, 0));
+    flow_table_flush(t);
+    assert_int_equal(c.n, 1);
+    const struct conn_record *r = &c.recs[0];
+    assert_string_equal(r->conn_state, "SF");
+    assert_string_equal(r->history, "ShADdFf");
+    assert_int_equal(r->orig_bytes, 100);
+    assert_int_equal(r->resp_bytes, 300);
+    assert_int_equal(r->orig_pkts, 5);
+    assert_int_equal(r->resp_pkts, 3);
+    assert_int_equal(r->orig_ip_bytes, 5 * 40 + 100);
+    assert_int_equal(r->duration_us, 60000); /* the last ACK comes after both FINs: Zeek stops the clock */
+    assert_int_equal(r->orig_p, 40000);
+    assert_int_equal(r->resp_p, 80);
+    assert_int_equal(r->missed_bytes, 0);
+    flow_table_free(t);
+}
+
+static const char *single_state(void (*script)(struct flow_table *), char *history_out)
+{
+    static struct collected c;
+    struct flow_table *t = new_table(&c, 100);
+    script(t);
+    flow_table_flush(t);
+    flow_table_free(t);
+    if (c.n != 1)
+        return "count";
+    snprintf(history_out, 64, "%s", c.recs[0].history);
+    return c.recs[0].conn_state;
+}
+
+static void script_s0(struct flow_table *t)
+{
+    feed(t, tcp_pkt(CLIENT, 0, TCP_SYN, C_ISN, 0, 0));
+}
+
+static void script_rej(struct flow_table *t)
+{
+    feed(t, tcp_pkt(CLIENT, 0, TCP_SYN, C_ISN, 0, 0));
+    feed(t, tcp_pkt(SERVER, 1, TCP_RST | TCP_ACK, 0, C_ISN + 1, 0));
+}
+
+static void script_s1(struct flow_table *t)
+{
+    handshake(t);
+}
+
+static void script_rsto(struct flow_table *t)
+{
+    handshake(t);
+    feed(t, tcp_pkt(CLIENT, 30, TCP_RST | TCP_ACK, C_ISN + 1, S_ISN + 1, 0));
+}
+
+static void script_rstr(struct flow_table *t)
+{
+    handshake(t);
+    feed(t, tcp_pkt(SERVER, 30, TCP_RST | TCP_ACK, S_ISN + 1, C_ISN + 1, 0));
+}
+
+static void script_sh(struct flow_table *t)
+{
+    feed(t, tcp_pkt(CLIENT, 0, TCP_SYN, C_ISN, 0, 0));
+    feed(t, tcp_pkt(CLIENT, 1, TCP_FIN, C_ISN + 1, 0, 0));
+}
+
+static void script_s2(struct flow_table *t)
+{
+    handshake(t);
+    feed(t, tcp_pkt(CLIENT, 30, TCP_ACK | TCP_FIN, C_ISN + 1, S_ISN + 1, 0));
+}
+
+static void script_s3(struct flow_table *t)
+{
+    handshake(t);
+    feed(t, tcp_pkt(SERVER, 30, TCP_ACK | TCP_FIN, S_ISN + 1, C_ISN + 1, 0));
+}
+
+static void script_rstos0(struct flow_table *t)
+{
+    feed(t, tcp_pkt(CLIENT, 0, TCP_SYN, C_ISN, 0, 0));
+    feed(t, tcp_pkt(CLIENT, 1, TCP_RST, C_ISN + 1, 0, 0));
+}
+
+static void script_rstrh(struct flow_table *t)
+{
+    feed(t, tcp_pkt(SERVER, 0, TCP_SYN | TCP_ACK, S_ISN, C_ISN + 1, 0));
+    feed(t, tcp_pkt(SERVER, 1, TCP_RST, S_ISN + 1, 0, 0));
+}
+
+static void script_oth_midstream(struct flow_table *t)
+{
+    feed(t, tcp_pkt(CLIENT, 0, TCP_ACK | TCP_PSH, C_ISN + 1, S_ISN + 1, 50));
+    feed(t, tcp_pkt(SERVER, 1, TCP_ACK | TCP_PSH, S_ISN + 1, C_ISN + 51, 50));
+}
+
+static void script_shr(struct flow_table *t)
+{
+    feed(t, tcp_pkt(SERVER, 0, TCP_ACK | TCP_FIN, S_ISN + 1, C_ISN + 1, 0));
+}
+
+static void test_conn_states(void **state)
+{
+    (void)state;
+    struct {
+        void (*script)(struct flow_table *);
+        const char *conn_state, *history;
+    } cases[] = {
+        {script_s0, "S0", "S"},         {script_rej, "REJ", "Sr"},       {script_s1, "S1", "ShA"},
+        {script_rsto, "RSTO", "ShAR"},  {script_rstr, "RSTR", "ShAr"},   {script_sh, "SH", "SF"},
+        {script_s2, "S2", "ShAF"},      {script_s3, "S3", "ShAf"},       {script_rstos0, "RSTOS0", "SR"},
+        {script_rstrh, "RSTRH", "^hr"}, {script_oth_midstream, "OTH", "Dd"}, {script_shr, "SHR", "^f"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char history[64] = "";
+        const char *st = single_state(cases[i].script, history);
+        if (strcmp(st, cases[i].conn_state) != 0 || strcmp(history, cases[i].history) != 0)
+            fail_msg("case %zu: got %s/%s, want %s/%s", i, st, history, cases[i].conn_state, cases[i].history);
+    }
+}
+
+static void test_retransmission_and_gap(void **state)
+{
+    (void)state;
+    struct collected c;
+    struct flow_table *t = new_table(&c, 100);
+    handshake(t);
+    feed(t, tcp_pkt(CLIENT, 30, TCP_ACK, C_ISN + 1, S_ISN + 1, 100));
+    feed(t, tcp_pkt(CLIENT, 31, TCP_ACK, C_ISN + 1, S_ISN + 1, 100)); /* retransmission */
+    /* 200 bytes never seen; the server acks them. */
+    feed(t, tcp_pkt(CLIENT, 40, TCP_ACK, C_ISN + 301, S_ISN + 1, 100));
+    feed(t, tcp_pkt(SERVER, 50, TCP_ACK, S_ISN + 1, C_ISN + 401, 0));
+    flow_table_flush(t);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.recs[0].history, "ShADTaG");
+    assert_int_equal(c.recs[0].missed_bytes, 200);
+    assert_int_equal(c.recs[0].orig_bytes, 400);
+    flow_table_free(t);
+}
+
+static void test_bad_checksum_not_counted(void **state)
+{
+    (void)state;
+    struct collected c;
+    struct flow_table *t = new_table(&c, 100);
+    struct packet p = tcp_pkt(CLIENT, 0, TCP_SYN, C_ISN, 0, 0);
+    p.l4_checksum_bad = true;
+    feed(t, p);
+    flow_table_flush(t);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.recs[0].history, "C");
+    assert_string_equal(c.recs[0].conn_state, "OTH");
+    assert_int_equal(c.recs[0].orig_pkts, 0);
+    assert_int_equal(c.n_weirds, 1);
+    assert_string_equal(c.weirds[0], "bad_TCP_checksum");
+    flow_table_free(t);
+}
+
+static struct packet udp_pkt(const char *src, uint16_t sport, const char *dst, uint16_t dport, int64_t ts_ms,
+                             uint32_t len)
+{
+    struct packet p;
+    memset(&p, 0, sizeof p);
+    p.ts_us = ts_ms * 1000;
+    p.ip_version = 4;
+    ip_addr_parse(src, &p.src);
+    ip_addr_parse(dst, &p.dst);
+    p.sport = sport;
+    p.dport = dport;
+    p.l4_proto = IPPROTO_UDP;
+    p.l4_len = 8 + len;
+    p.payload_len = len;
+    p.ip_len = 28 + len;
+    return p;
+}
+
+static void test_udp_timeout_and_flip(void **state)
+{
+    (void)state;
+    struct collected c;
+    struct flow_table *t = new_table(&c, 100);
+    /* A reply seen first from port 53 is flipped: the client is the originator. */
+    feed(t, udp_pkt("192.0.2.53", 53, "10.0.0.1", 33333, 0, 80));
+    feed(t, udp_pkt("10.0.0.1", 33333, "192.0.2.53", 53, 10, 30));
+    /* 90 s of silence: Zeek's 60 s UDP timeout makes this a new connection. */
+    feed(t, udp_pkt("10.0.0.1", 33333, "192.0.2.53", 53, 90010, 30));
+    flow_table_flush(t);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.recs[0].history, "^dD");
+    assert_string_equal(c.recs[0].conn_state, "SF");
+    assert_int_equal(c.recs[0].orig_p, 33333);
+    assert_int_equal(c.recs[0].orig_bytes, 30);
+    assert_int_equal(c.recs[0].resp_bytes, 80);
+    assert_int_equal(c.recs[0].local_orig, 1);
+    assert_int_equal(c.recs[0].local_resp, 1);
+    assert_string_equal(c.recs[1].conn_state, "S0");
+    assert_false(c.recs[1].has_duration);
+    assert_string_not_equal(c.recs[0].uid, c.recs[1].uid);
+    flow_table_free(t);
+}
+
+static void test_memcap_evicts_oldest(void **state)
+{
+    (void)state;
+    struct collected c;
+    struct flow_table *t = new_table(&c, 4);
+    char src[32];
+    for (int i = 0; i < 10; i++) {
+        snprintf(src, sizeof src, "10.1.0.%d", i + 1);
+        feed(t, udp_pkt(src, 1000, "10.2.0.1", 2000, i, 10));
+    }
+    assert_int_equal(flow_table_stats(t)->flows_evicted, 6);
+    assert_int_equal(c.n, 6);
+    assert_int_equal(c.recs[0].ts_us, 0); /* the oldest went first */
+    flow_table_flush(t);
+    assert_int_equal(c.n, MAX_RECS > 10 ? 10 : MAX_RECS);
+    flow_table_free(t);
+}
+
+static void test_community_id_known_value(void **state)
+{
+    (void)state;
+    /* The spec's TCP example: 128.232.110.120:34855 -> 66.35.250.204:80 */
+    struct ip_addr a, b;
+    ip_addr_parse("128.232.110.120", &a);
+    ip_addr_parse("66.35.250.204", &b);
+    char out[COMMUNITY_ID_LEN];
+    community_id_v1(0, &a, &b, 34855, 80, IPPROTO_TCP, false, out);
+    assert_string_equal(out, "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
+    community_id_v1(0, &b, &a, 80, 34855, IPPROTO_TCP, false, out);
+    assert_string_equal(out, "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sf_with_data),
+        cmocka_unit_test(test_conn_states),
+        cmocka_unit_test(test_retransmission_and_gap),
+        cmocka_unit_test(test_bad_checksum_not_counted),
+        cmocka_unit_test(test_udp_timeout_and_flip),
+        cmocka_unit_test(test_memcap_evicts_oldest),
+        cmocka_unit_test(test_community_id_known_value),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,587 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "output/eve.h"
+#include "output/output.h"
+#include "output/zeek_log.h"
+
+#define TS0 1300475167096535LL /* 2011-03-18T19:06:07.096535Z */
+
+static char *make_tmpdir(void)
+{
+    char *dir = strdup("/tmp/vigil-test-output-XXXXXX");
+    assert_non_null(dir);
+    assert_non_null(mkdtemp(dir));
+    return dir;
+}
+
+static void remove_tree(const char *dir)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static char *read_log(const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 1 << 16, len = 0;
+    char *data = malloc(cap);
+    assert_non_null(data);
+    size_t n;
+    while ((n = fread(data + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len < 2) {
+            cap *= 2;
+            data = realloc(data, cap);
+            assert_non_null(data);
+        }
+    }
+    fclose(f);
+    data[len] = '\0';
+    return data;
+}
+
+/* The data lines of a log: everything not starting with '#', joined. */
+static char *data_lines(const char *text)
+{
+    size_t n = strlen(text);
+    char *out = calloc(1, n + 1);
+    assert_non_null(out);
+    size_t o = 0;
+    for (const char *p = text; *p != '\0';) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) + 1 : strlen(p);
+        if (p[0] != '#') {
+            memcpy(out + o, p, len);
+            o += len;
+        }
+        p += len;
+    }
+    return out;
+}
+
+static void addr(struct ip_addr *a, const char *text)
+{
+    assert_true(ip_addr_parse(text, a));
+}
+
+static void dns_conn(struct conn_record *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->ts_us = TS0;
+    c->last_ts_us = TS0 + 435;
+    snprintf(c->uid, sizeof(c->uid), "CHhAvVGS1DHFjwGM9");
+    c->flow_id = 1234;
+    addr(&c->orig_h, "141.142.220.118");
+    addr(&c->resp_h, "141.142.2.2");
+    c->orig_p = 43927;
+    c->resp_p = 53;
+    c->proto = 17;
+    c->service = "dns";
+    c->has_duration = true;
+    c->duration_us = 435;
+    c->orig_bytes = 38;
+    c->resp_bytes = 89;
+    c->conn_state = "SF";
+    c->local_orig = 0;
+    c->local_resp = 0;
+    snprintf(c->history, sizeof(c->history), "Dd");
+    c->orig_pkts = 1;
+    c->orig_ip_bytes = 66;
+    c->resp_pkts = 1;
+    c->resp_ip_bytes = 117;
+    snprintf(c->community_id, sizeof(c->community_id), "1:xyz");
+    c->end_reason = FLOW_END_TIMEOUT;
+    c->eve_state = "established";
+    c->orig_frame_bytes = 80;
+    c->resp_frame_bytes = 131;
+}
+
+static void icmp6_conn(struct conn_record *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->ts_us = 1300475168000000LL;
+    c->last_ts_us = c->ts_us;
+    snprintf(c->uid, sizeof(c->uid), "Cuid2");
+    c->flow_id = 77;
+    addr(&c->orig_h, "fe80::217:f2ff:fed7:cf65");
+    addr(&c->resp_h, "ff02::1");
+    c->orig_p = 135;
+    c->resp_p = 136;
+    c->proto = 58;
+    c->conn_state = "OTH";
+    c->local_orig = -1;
+    c->local_resp = -1;
+    c->orig_pkts = 1;
+    c->orig_ip_bytes = 64;
+    c->n_tunnel_parents = 2;
+    snprintf(c->tunnel_parents[0], UID_LEN, "CabcDEF");
+    snprintf(c->tunnel_parents[1], UID_LEN, "C,x-");
+    c->end_reason = FLOW_END_SHUTDOWN;
+    c->eve_state = "new";
+    c->orig_frame_bytes = 78;
+}
+
+static void tcp_conn(struct conn_record *c)
+{
+    dns_conn(c);
+    snprintf(c->uid, sizeof(c->uid), "Ctcp");
+    c->proto = 6;
+    c->resp_p = 80;
+    c->service = "ssl";
+    c->vlan = 10;
+    c->inner_vlan = 20;
+    c->last_ts_us = TS0 + 2500000;
+    c->tcp_flags_ts = 0x1b;
+    c->tcp_flags_tc = 0x12;
+    c->end_reason = FLOW_END_EVICTED;
+    c->eve_state = "closed";
+}
+
+/* Writes records through one worker and returns the named file. */
+static char *run_conns(const char *dir, unsigned formats, const struct conn_record *cs, size_t n,
+                       const char *name)
+{
+    char err[256];
+    struct output *o = output_open(dir, formats, err, sizeof(err));
+    assert_non_null(o);
+    struct output_worker *w = output_worker_new(o);
+    assert_non_null(w);
+    for (size_t i = 0; i < n; i++)
+        output_conn(w, &cs[i]);
+    output_worker_free(w);
+    assert_int_equal(output_close(o, err, sizeof(err)), 0);
+    return read_log(dir, name);
+}
+
+static const char dns_tsv[] =
+    "1300475167.096535\tCHhAvVGS1DHFjwGM9\t141.142.220.118\t43927\t141.142.2.2\t53\tudp\tdns\t"
+    "0.000435\t38\t89\tSF\tF\tF\t0\tDd\t1\t66\t1\t117\t-\t17\n";
+static const char icmp6_tsv[] =
+    "1300475168.000000\tCuid2\tfe80::217:f2ff:fed7:cf65\t135\tff02::1\t136\ticmp\t-\t-\t-\t-\t"
+    "OTH\t-\t-\t0\t-\t1\t64\t0\t0\tCabcDEF,C\\x2cx-\t58\n";
+static const char dns_json[] =
+    "{\"ts\":1300475167.096535,\"uid\":\"CHhAvVGS1DHFjwGM9\",\"id.orig_h\":\"141.142.220.118\","
+    "\"id.orig_p\":43927,\"id.resp_h\":\"141.142.2.2\",\"id.resp_p\":53,\"proto\":\"udp\","
+    "\"service\":\"dns\",\"duration\":0.00043511390686035156,\"orig_bytes\":38,\"resp_bytes\":89,"
+    "\"conn_state\":\"SF\",\"local_orig\":false,\"local_resp\":false,\"missed_bytes\":0,"
+    "\"history\":\"Dd\",\"orig_pkts\":1,\"orig_ip_bytes\":66,\"resp_pkts\":1,\"resp_ip_bytes\":117,"
+    "\"ip_proto\":17}\n";
+static const char icmp6_json[] =
+    "{\"ts\":1300475168.0,\"uid\":\"Cuid2\",\"id.orig_h\":\"fe80::217:f2ff:fed7:cf65\","
+    "\"id.orig_p\":135,\"id.resp_h\":\"ff02::1\",\"id.resp_p\":136,\"proto\":\"icmp\","
+    "\"conn_state\":\"OTH\",\"missed_bytes\":0,\"orig_pkts\":1,\"orig_ip_bytes\":64,"
+    "\"resp_pkts\":0,\"resp_ip_bytes\":0,\"tunnel_parents\":[\"CabcDEF\",\"C,x-\"],"
+    "\"ip_proto\":58}\n";
+
+static void test_conn_tsv(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    struct conn_record cs[2];
+    dns_conn(&cs[0]);
+    icmp6_conn(&cs[1]);
+    char *text = run_conns(dir, OUTPUT_ZEEK_TSV, cs, 2, "conn.log");
+    assert_non_null(text);
+
+    static const char head[] =
+        "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#open\t";
+    assert_memory_equal(text, head, sizeof(head) - 1);
+    const char *p = text + sizeof(head) - 1;
+    /* 2026-11-27-18-38-28 */
+    assert_int_equal(strcspn(p, "\n"), 19);
+    assert_true(p[4] == '-' && p[7] == '-' && p[10] == '-' && p[13] == '-' && p[16] == '-');
+    p += 20;
+    static const char fields[] =
+        "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\t"
+        "orig_bytes\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\t"
+        "orig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\ttunnel_parents\tip_proto\n"
+        "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\t"
+        "string\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]\tcount\n";
+    assert_memory_equal(p, fields, sizeof(fields) - 1);
+    p += sizeof(fields) - 1;
+    assert_memory_equal(p, dns_tsv, sizeof(dns_tsv) - 1);
+    p += sizeof(dns_tsv) - 1;
+    assert_memory_equal(p, icmp6_tsv, sizeof(icmp6_tsv) - 1);
+    p += sizeof(icmp6_tsv) - 1;
+    assert_memory_equal(p, "#close\t", 7);
+    assert_int_equal(strlen(p), 7 + 19 + 1);
+    assert_int_equal(p[strlen(p) - 1], '\n');
+    free(text);
+    remove_tree(dir);
+    free(dir);
+}
+
+static void test_conn_json(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    struct conn_record cs[2];
+    dns_conn(&cs[0]);
+    icmp6_conn(&cs[1]);
+    /* JSON alone: conn.log holds JSON lines, no header (LogAscii::use_json=T) */
+    char *text = run_conns(dir, OUTPUT_ZEEK_JSON, cs, 2, "conn.log");
+    assert_non_null(text);
+    char want[2048];
+    snprintf(want, sizeof(want), "%s%s", dns_json, icmp6_json);
+    assert_string_equal(text, want);
+    free(text);
+    /* both: TSV in conn.log, JSON in conn.json */
+    text = run_conns(dir, OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON, cs, 1, "conn.json");
+    assert_string_equal(text, dns_json);
+    free(text);
+    text = read_log(dir, "conn.log");
+    char *rows = data_lines(text);
+    assert_string_equal(rows, dns_tsv);
+    free(rows);
+    free(text);
+    assert_null(read_log(dir, "eve.json"));
+    remove_tree(dir);
+    free(dir);
+}
+
+static void test_conn_eve(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    struct conn_record cs[3];
+    dns_conn(&cs[0]);
+    tcp_conn(&cs[1]);
+    icmp6_conn(&cs[2]);
+    char *text = run_conns(dir, OUTPUT_EVE, cs, 3, "eve.json");
+    assert_non_null(text);
+    static const char want[] =
+        "{\"timestamp\":\"2011-03-18T19:06:07.096970+0000\",\"flow_id\":1234,\"event_type\":\"flow\","
+        "\"src_ip\":\"141.142.220.118\",\"src_port\":43927,\"dest_ip\":\"141.142.2.2\",\"dest_port\":53,"
+        "\"ip_v\":4,\"proto\":\"UDP\",\"app_proto\":\"dns\",\"flow\":{\"pkts_toserver\":1,"
+        "\"pkts_toclient\":1,\"bytes_toserver\":80,\"bytes_toclient\":131,"
+        "\"start\":\"2011-03-18T19:06:07.096535+0000\",\"end\":\"2011-03-18T19:06:07.096970+0000\","
+        "\"age\":0,\"state\":\"established\",\"reason\":\"timeout\",\"alerted\":false},"
+        "\"community_id\":\"1:xyz\"}\n"
+        "{\"timestamp\":\"2011-03-18T19:06:09.596535+0000\",\"flow_id\":1234,\"event_type\":\"flow\","
+        "\"vlan\":[10,20],\"src_ip\":\"141.142.220.118\",\"src_port\":43927,\"dest_ip\":\"141.142.2.2\","
+        "\"dest_port\":80,\"ip_v\":4,\"proto\":\"TCP\",\"app_proto\":\"tls\",\"flow\":{"
+        "\"pkts_toserver\":1,\"pkts_toclient\":1,\"bytes_toserver\":80,\"bytes_toclient\":131,"
+        "\"start\":\"2011-03-18T19:06:07.096535+0000\",\"end\":\"2011-03-18T19:06:09.596535+0000\","
+        "\"age\":2,\"state\":\"closed\",\"reason\":\"forced\",\"alerted\":false},"
+        "\"community_id\":\"1:xyz\",\"tcp\":{\"tcp_flags\":\"1b\",\"tcp_flags_ts\":\"1b\","
+        "\"tcp_flags_tc\":\"12\",\"syn\":true,\"fin\":true,\"psh\":true,\"ack\":true,"
+        "\"state\":\"closed\",\"ts_max_regions\":1,\"tc_max_regions\":1}}\n"
+        "{\"timestamp\":\"2011-03-18T19:06:08.000000+0000\",\"flow_id\":77,\"event_type\":\"flow\","
+        "\"src_ip\":\"fe80::217:f2ff:fed7:cf65\",\"dest_ip\":\"ff02::1\",\"ip_v\":6,"
+        "\"proto\":\"IPv6-ICMP\",\"icmp_type\":135,\"icmp_code\":0,\"flow\":{\"pkts_toserver\":1,"
+        "\"pkts_toclient\":0,\"bytes_toserver\":78,\"bytes_toclient\":0,"
+        "\"start\":\"2011-03-18T19:06:08.000000+0000\",\"end\":\"2011-03-18T19:06:08.000000+0000\","
+        "\"age\":0,\"state\":\"new\",\"reason\":\"shutdown\",\"alerted\":false}}\n";
+    assert_string_equal(text, want);
+    free(text);
+    remove_tree(dir);
+    free(dir);
+}
+
+static void weird_pair(struct weird_record *with, struct weird_record *without)
+{
+    memset(with, 0, sizeof(*with));
+    with->ts_us = 1300475167500000LL;
+    with->name = "DNS_max_compression_chain_depth_exceeded";
+    with->addl = "6";
+    with->source = "DNS";
+    with->has_conn = true;
+    snprintf(with->uid, sizeof(with->uid), "CHhAvVGS1DHFjwGM9");
+    with->flow_id = 99;
+    addr(&with->orig_h, "5.6.7.8");
+    addr(&with->resp_h, "1.2.3.4");
+    with->orig_p = 53;
+    with->resp_p = 12345;
+    with->proto = 17;
+    snprintf(with->community_id, sizeof(with->community_id), "1:abc");
+
+    memset(without, 0, sizeof(*without));
+    without->ts_us = 1300475167500000LL;
+    without->name = "truncated_IP";
+    without->source = "";
+}
+
+static void test_weird(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    struct weird_record rs[2];
+    weird_pair(&rs[0], &rs[1]);
+    char err[256];
+    struct output *o = output_open(dir, OUTPUT_ZEEK_TSV | OUTPUT_EVE, err, sizeof(err));
+    assert_non_null(o);
+    struct output_worker *w = output_worker_new(o);
+    output_weird(w, &rs[0]);
+    output_weird(w, &rs[1]);
+    output_worker_free(w);
+    assert_int_equal(output_close(o, err, sizeof(err)), 0);
+
+    char *text = read_log(dir, "weird.log");
+    assert_non_null(strstr(text, "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tname\t"
+                                 "addl\tnotice\tpeer\tsource\n#types\ttime\tstring\taddr\tport\taddr\t"
+                                 "port\tstring\tstring\tbool\tstring\tstring\n"));
+    char *rows = data_lines(text);
+    assert_string_equal(rows,
+                        "1300475167.500000\tCHhAvVGS1DHFjwGM9\t5.6.7.8\t53\t1.2.3.4\t12345\t"
+                        "DNS_max_compression_chain_depth_exceeded\t6\tF\tzeek\tDNS\n"
+                        "1300475167.500000\t-\t-\t-\t-\t-\ttruncated_IP\t-\tF\tzeek\t-\n");
+    free(rows);
+    free(text);
+    text = read_log(dir, "eve.json");
+    assert_string_equal(
+        text,
+        "{\"timestamp\":\"2011-03-18T19:06:07.500000+0000\",\"flow_id\":99,\"event_type\":\"anomaly\","
+        "\"src_ip\":\"5.6.7.8\",\"src_port\":53,\"dest_ip\":\"1.2.3.4\",\"dest_port\":12345,"
+        "\"proto\":\"UDP\",\"ip_v\":4,\"pkt_src\":\"wire/pcap\",\"community_id\":\"1:abc\","
+        "\"anomaly\":{\"app_proto\":\"dns\",\"type\":\"applayer\","
+        "\"event\":\"DNS_max_compression_chain_depth_exceeded\",\"layer\":\"proto_parser\"}}\n"
+        "{\"timestamp\":\"2011-03-18T19:06:07.500000+0000\",\"event_type\":\"anomaly\","
+        "\"pkt_src\":\"wire/pcap\",\"anomaly\":{\"type\":\"decode\",\"event\":\"truncated_IP\"}}\n");
+    free(text);
+    remove_tree(dir);
+    free(dir);
+}
+
+static const struct zeek_field esc_fields[] = {
+    {"s1", ZEEK_STRING}, {"s2", ZEEK_STRING}, {"s3", ZEEK_STRING}, {"s4", ZEEK_STRING},
+    {"s5", ZEEK_STRING}, {"s6", ZEEK_STRING}, {"s7", ZEEK_STRING}, {"s8", ZEEK_STRING},
+    {"set", ZEEK_SET_STRING}, {"vec", ZEEK_VECTOR_COUNT}, {"d", ZEEK_DOUBLE},
+};
+static const struct zeek_schema esc_schema = ZEEK_SCHEMA("esc", esc_fields);
+
+static void write_escape_row(struct output_worker *w)
+{
+    struct zrow *r = zrow_begin(w, &esc_schema);
+    assert_non_null(r);
+    zrow_cstr(r, "-");
+    zrow_cstr(r, "(empty)");
+    zrow_cstr(r, "");
+    zrow_cstr(r, "a\tb");
+    zrow_string(r, "\x01\xff\\", 3);
+    zrow_cstr(r, "\xc3\xa9");
+    zrow_cstr(r, "-x");
+    zrow_cstr(r, NULL);
+    struct zeek_str items[] = {{"a,b", 3}, {"-", 1}, {"", 0}};
+    zrow_strings(r, items, 3);
+    zrow_list_begin(r);
+    zrow_list_end(r);
+    zrow_double(r, 2.5);
+    zrow_end(r);
+}
+
+static void test_escaping(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char err[256];
+    struct output *o = output_open(dir, OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON, err, sizeof(err));
+    struct output_worker *w = output_worker_new(o);
+    write_escape_row(w);
+    /* a row missing values is completed with unset fields and counted */
+    struct zrow *r = zrow_begin(w, &esc_schema);
+    zrow_cstr(r, "only");
+    zrow_end(r);
+    output_worker_free(w);
+    struct output_stats st;
+    output_get_stats(o, &st);
+    assert_int_equal(st.bad_rows, 1);
+    assert_int_equal(st.lines_written, 4);
+    assert_int_equal(output_close(o, err, sizeof(err)), 0);
+
+    char *text = read_log(dir, "esc.log");
+    assert_non_null(strstr(text, "#types\tstring\tstring\tstring\tstring\tstring\tstring\tstring\t"
+                                 "string\tset[string]\tvector[count]\tdouble\n"));
+    char *rows = data_lines(text);
+    assert_string_equal(rows, "\\x2d\t\\x28empty)\t(empty)\ta\\x09b\t\\x01\\xff\\x5c\t\xc3\xa9\t-x\t-\t"
+                              "a\\x2cb,\\x2d,(empty)\t(empty)\t2.5\n"
+                              "only\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\n");
+    free(rows);
+    free(text);
+    text = read_log(dir, "esc.json");
+    assert_string_equal(text, "{\"s1\":\"-\",\"s2\":\"(empty)\",\"s3\":\"\",\"s4\":\"a\\tb\","
+                              "\"s5\":\"\\\\x01\\\\xff\\\\\",\"s6\":\"\xc3\xa9\",\"s7\":\"-x\","
+                              "\"set\":[\"a,b\",\"-\",\"\"],\"vec\":[],\"d\":2.5}\n"
+                              "{\"s1\":\"only\"}\n");
+    free(text);
+    remove_tree(dir);
+    free(dir);
+}
+
+struct writer_arg {
+    struct output *o;
+    int id;
+};
+
+#define LINES_PER_THREAD 100000
+
+static void *writer_thread(void *p)
+{
+    struct writer_arg *a = p;
+    struct output_worker *w = output_worker_new(a->o);
+    struct conn_record c;
+    dns_conn(&c);
+    for (int i = 0; i < LINES_PER_THREAD; i++) {
+        snprintf(c.uid, sizeof(c.uid), "T%d-%d", a->id, i);
+        c.orig_bytes = (uint64_t)i;
+        output_conn(w, &c);
+    }
+    output_worker_free(w);
+    return NULL;
+}
+
+static void test_two_threads(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char err[256];
+    struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
+    assert_non_null(o);
+    pthread_t t[2];
+    struct writer_arg args[2] = {{o, 0}, {o, 1}};
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, writer_thread, &args[i]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(output_close(o, err, sizeof(err)), 0);
+
+    char *text = read_log(dir, "conn.log");
+    assert_non_null(text);
+    int per_thread[2] = {0, 0};
+    int next_index[2] = {0, 0};
+    int headers = 0;
+    for (char *line = text; *line != '\0';) {
+        char *end = strchr(line, '\n');
+        assert_non_null(end); /* every line, the last included, is whole */
+        *end = '\0';
+        if (line[0] == '#') {
+            headers++;
+            line = end + 1;
+            continue;
+        }
+        int tabs = 0;
+        for (char *c = line; *c; c++)
+            tabs += *c == '\t';
+        assert_int_equal(tabs, 21);
+        char *uid = strchr(line, '\t') + 1;
+        assert_int_equal(uid[0], 'T');
+        char *rest;
+        unsigned long id = strtoul(uid + 1, &rest, 10);
+        assert_true(id <= 1 && *rest == '-');
+        unsigned long idx = strtoul(rest + 1, &rest, 10);
+        assert_int_equal(*rest, '\t');
+        /* each worker's lines keep their order */
+        assert_int_equal(idx, (unsigned long)next_index[id]);
+        next_index[id]++;
+        per_thread[id]++;
+        assert_memory_equal(end - 3, "\t17", 3);
+        line = end + 1;
+    }
+    assert_int_equal(headers, 9);
+    assert_int_equal(per_thread[0], LINES_PER_THREAD);
+    assert_int_equal(per_thread[1], LINES_PER_THREAD);
+    free(text);
+    remove_tree(dir);
+    free(dir);
+}
+
+static void test_unwritable_dir(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char path[512];
+    snprintf(path, sizeof(path), "%s/plainfile", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    snprintf(path, sizeof(path), "%s/plainfile/logs", dir);
+    char err[256] = "";
+    assert_null(output_open(path, OUTPUT_ZEEK_TSV, err, sizeof(err)));
+    assert_non_null(strstr(err, "plainfile"));
+    assert_null(strchr(err, '\n'));
+    remove_tree(dir);
+    free(dir);
+}
+
+static void test_disk_full(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char path[512];
+    snprintf(path, sizeof(path), "%s/conn.log", dir);
+    assert_int_equal(symlink("/dev/full", path), 0);
+    char err[256] = "";
+    struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
+    assert_non_null(o);
+    struct output_worker *w = output_worker_new(o);
+    struct conn_record c;
+    dns_conn(&c);
+    output_conn(w, &c);
+    output_worker_free(w);
+    assert_int_equal(output_close(o, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "conn.log"));
+    assert_non_null(strstr(err, "No space left on device"));
+    remove_tree(dir);
+    free(dir);
+}
+
+static void test_no_zeek_formats(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char err[256];
+    struct output *o = output_open(dir, OUTPUT_EVE, err, sizeof(err));
+    struct output_worker *w = output_worker_new(o);
+    /* rows are no-ops when no Zeek format is on, and NULL rows are safe */
+    assert_null(zrow_begin(w, &esc_schema));
+    zrow_cstr(NULL, "x");
+    zrow_end(NULL);
+    /* nothing written -> no file created */
+    output_worker_free(w);
+    assert_int_equal(output_close(o, err, sizeof(err)), 0);
+    assert_null(read_log(dir, "eve.json"));
+    assert_null(read_log(dir, "esc.log"));
+    remove_tree(dir);
+    free(dir);
+}
+
+static void test_eve_time(void **state)
+{
+    (void)state;
+    char text[48];
+    size_t n = eve_format_time(text, 0);
+    text[n] = '\0';
+    assert_string_equal(text, "1970-01-01T00:00:00.000000+0000");
+    n = eve_format_time(text, -1);
+    text[n] = '\0';
+    assert_string_equal(text, "1969-12-31T23:59:59.999999+0000");
+    n = eve_format_time(text, 1709251199999999LL); /* leap year */
+    text[n] = '\0';
+    assert_string_equal(text, "2024-02-29T23:59:59.999999+0000");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_conn_tsv),      cmocka_unit_test(test_conn_json),
+        cmocka_unit_test(test_conn_eve),      cmocka_unit_test(test_weird),
+        cmocka_unit_test(test_escaping),      cmocka_unit_test(test_two_threads),
+        cmocka_unit_test(test_unwritable_dir), cmocka_unit_test(test_disk_full),
+        cmocka_unit_test(test_no_zeek_formats), cmocka_unit_test(test_eve_time),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
