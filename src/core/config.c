@@ -10,6 +10,7 @@ void vigil_config_defaults(struct vigil_config *c)
     c->udp_timeout_us = 60 * 1000000LL;
     c->icmp_timeout_us = 60 * 1000000LL;
     c->max_flows = 2000000;
+    c->stream_memcap = 256u << 20;
     c->community_id_seed = 0;
     c->workers = 1;
 }

@@ -17,6 +17,8 @@ struct vigil_config {
     /* Flows tracked at once per run; beyond it the oldest idle flow is
      * evicted (logged, counted). 2M flows stays well under 1 GiB. */
     uint32_t max_flows;
+    /* Out-of-order TCP bytes held for reassembly, all flows: 256 MiB. */
+    uint32_t stream_memcap;
     uint16_t community_id_seed;
     unsigned workers;
     unsigned n_local_nets;

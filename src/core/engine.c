@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/publish.h"
 #include "decode/decode.h"
 #include "flow/flow.h"
 #include "flow/uid.h"
@@ -47,6 +48,7 @@ struct worker {
     struct batch_queue full, empty;
     struct batch *filling;
     bool queues_ready;
+    struct app_hooks app;
 };
 
 struct engine {
@@ -136,11 +138,17 @@ static void on_decode_weird(void *ctx, const struct packet *pkt, const char *nam
         output_weird(w->out, &r);
 }
 
+static void on_transaction(void *ctx, const void *conn, int kind, const void *txn)
+{
+    struct worker *w = ctx;
+    publish_transaction(w->out, conn, kind, txn);
+}
+
 /* --- per packet --- */
 
 static bool udp_tunnel(enum tunnel_type t)
 {
-    return t == TUNNEL_VXLAN || t == TUNNEL_GTPV1 || t == TUNNEL_TEREDO;
+    return t == TUNNEL_VXLAN || t == TUNNEL_GTPV1 || t == TUNNEL_TEREDO || t == TUNNEL_GENEVE;
 }
 
 /* The outer UDP connection of a UDP encapsulation is a connection of its own. */
@@ -228,12 +236,16 @@ static void *worker_main(void *arg)
 static bool worker_init(struct engine *e, struct worker *w, char *err, size_t errlen)
 {
     w->engine = e;
+    w->app.publish = on_transaction;
+    w->app.ctx = w;
     w->decoder = decoder_new(&e->cfg.decode, on_decode_weird, w);
     struct flow_config fc = {
         .tcp_timeout_us = e->cfg.tcp_timeout_us,
         .udp_timeout_us = e->cfg.udp_timeout_us,
         .icmp_timeout_us = e->cfg.icmp_timeout_us,
         .max_flows = e->cfg.max_flows / e->n_workers + 1,
+        .app = &w->app,
+        .stream_memcap = e->cfg.stream_memcap / e->n_workers,
         .community_id_seed = e->cfg.community_id_seed,
         .n_local_nets = e->cfg.n_local_nets,
         .local_nets = e->cfg.local_nets,

@@ -53,8 +53,11 @@ static void process_routing(struct decoder *d, struct packet *pkt, const uint8_t
     }
 }
 
-enum decode_result decode_ipv6(struct decoder *d, struct packet *pkt, const uint8_t *p,
-                               uint32_t cap, uint32_t wire)
+/* from_reassembly: p is a datagram we just rebuilt. Zeek does not look for
+ * fragments again there (a second fragment header becomes the protocol), and
+ * neither do we: it also keeps nested fragment headers from recursing. */
+static enum decode_result decode_ipv6_layer(struct decoder *d, struct packet *pkt, const uint8_t *p,
+                                            uint32_t cap, uint32_t wire, bool from_reassembly)
 {
     /* decode_ip guarantees cap >= 40. */
     uint32_t total_len = (uint32_t)load16be(p + 4) + 40;
@@ -78,6 +81,8 @@ enum decode_result decode_ipv6(struct decoder *d, struct packet *pkt, const uint
     uint8_t nh = p[6];
     bool seen_routing = false;
     for (int n = 0; n < MAX_EXT_HEADERS && is_ext_header(nh); n++) {
+        if (nh == PROTO_FRAGMENT && from_reassembly)
+            break;
         if (cap - off < 2)
             break;
         uint32_t len = ext_header_len(nh, p + off);
@@ -113,9 +118,15 @@ enum decode_result decode_ipv6(struct decoder *d, struct packet *pkt, const uint
             if (!whole)
                 return DECODE_HELD;
             pkt->reassembled = true;
-            return decode_ipv6(d, pkt, whole, len, len);
+            return decode_ipv6_layer(d, pkt, whole, len, len, true);
         }
     }
 
     return decode_transport(d, pkt, nh, p + off, cap - off, total_len - off);
+}
+
+enum decode_result decode_ipv6(struct decoder *d, struct packet *pkt, const uint8_t *p,
+                               uint32_t cap, uint32_t wire)
+{
+    return decode_ipv6_layer(d, pkt, p, cap, wire, false);
 }

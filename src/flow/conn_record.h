@@ -28,7 +28,8 @@ struct conn_record {
     uint16_t orig_p, resp_p;    /* for ICMP: type and counterpart type/code, as Zeek */
     uint8_t proto;              /* IPPROTO_TCP, _UDP, _ICMP, _ICMPV6, or another IP protocol */
     uint16_t vlan, inner_vlan;  /* 0 = none */
-    const char *service;        /* NULL when unknown */
+    const char *service;        /* NULL when unknown; may point into service_buf */
+    char service_buf[32];       /* "ssl,smtp" when a connection carried two */
     bool has_duration;          /* Zeek leaves duration/orig_bytes/resp_bytes unset when duration == 0 */
     int64_t duration_us;
     uint64_t orig_bytes, resp_bytes;

@@ -29,6 +29,9 @@ struct scaled_counter {
 
 /* One side of a TCP connection: Zeek's TCP_Endpoint reduced to what the
  * conn log and the state machine need. Sequence numbers are absolute. */
+struct ooo_segment;
+struct app_slot;
+
 struct tcp_endpoint {
     uint32_t start_seq, last_seq, ack_seq;
     uint32_t seq_wraps, ack_wraps;
@@ -36,7 +39,7 @@ struct tcp_endpoint {
     uint32_t hist_last_syn, hist_last_fin, hist_last_rst; /* relative, low 32 bits */
     uint32_t fin_seq_rel;      /* relative seq of the FIN, valid when fin_cnt > 0 */
     uint32_t reassem_rel;      /* relative seq up to which the stream is contiguous */
-    uint32_t ooo[2][2];        /* out-of-order ranges [start, end) seen above reassem_rel */
+    struct ooo_segment *ooo;   /* segments above a hole, sorted; see stream.c */
     uint16_t fin_cnt, rst_cnt;
     uint8_t state, prev_state;
     uint8_t window_scale;
@@ -80,13 +83,23 @@ struct flow {
     int64_t attempt_at_us, delete_at_us, reset_at_us;
     uint32_t weirds_seen;      /* one bit per hashed weird name: each is logged once per flow */
     bool tcp_long_timeout;     /* handshake done: tcp_inactivity_timeout applies (else udp's) */
+    uint8_t app_tries;         /* payload chunks probed without finding a parser */
+    struct app_slot *app;      /* the attached parser and its state, NULL when none */
     struct tcp_endpoint ep[2]; /* [0] originator, [1] responder */
 };
 
 #define FLOW_NONE UINT32_MAX
 
+/* Where parsers' transactions go (the engine routes them to outputs and detectors). */
+struct app_hooks {
+    void (*publish)(void *ctx, const void *conn /* struct app_conn */, int kind, const void *txn);
+    void *ctx;
+};
+
 struct flow_config {
     int64_t tcp_timeout_us, udp_timeout_us, icmp_timeout_us;
+    const struct app_hooks *app;     /* NULL: no application layer */
+    uint32_t stream_memcap;          /* out-of-order bytes buffered per worker */
     uint32_t max_flows;
     uint16_t community_id_seed;
     unsigned n_local_nets;

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow/app_layer.h"
 #include "flow/community_id.h"
+#include "flow/stream.h"
 #include "flow/flow_internal.h"
 #include "flow/uid.h"
 
@@ -29,6 +31,7 @@ struct flow_table {
     struct lru_list lru[LRU_CLASSES];
     int64_t now_us, last_sweep_us;
     struct flow_stats stats;
+    uint64_t stream_bytes;  /* out-of-order bytes held, all flows */
     unsigned n_local;
     struct ip_prefix local[MAX_LOCAL_NETS];
 };
@@ -209,7 +212,8 @@ static void flow_community_id(const struct flow_table *t, const struct flow *f, 
     community_id_v1(t->cfg.community_id_seed, oh, rh, op, rp, f->key.proto, one_way, out);
 }
 
-void flow_weird(struct flow_table *t, const struct flow *f, const char *name, const char *addl)
+void flow_weird_from(struct flow_table *t, const struct flow *f, const char *name, const char *addl,
+                     const char *source)
 {
     uint32_t bit = weird_bit(name);
     if (f->weirds_seen & bit)
@@ -217,7 +221,7 @@ void flow_weird(struct flow_table *t, const struct flow *f, const char *name, co
     ((struct flow *)f)->weirds_seen |= bit;
     if (!t->sink.weird)
         return;
-    struct weird_record w = {.ts_us = t->now_us, .name = name, .addl = addl, .source = NULL, .has_conn = true};
+    struct weird_record w = {.ts_us = t->now_us, .name = name, .addl = addl, .source = source, .has_conn = true};
     uint64_t h = flow_uid_hash(f);
     uid_format(h, 'C', w.uid);
     w.flow_id = uid_flow_id(h);
@@ -225,6 +229,43 @@ void flow_weird(struct flow_table *t, const struct flow *f, const char *name, co
     w.proto = f->key.proto;
     flow_community_id(t, f, &w.orig_h, w.orig_p, &w.resp_h, w.resp_p, w.community_id);
     t->sink.weird(t->sink.ctx, &w);
+}
+
+void flow_weird(struct flow_table *t, const struct flow *f, const char *name, const char *addl)
+{
+    flow_weird_from(t, f, name, addl, NULL);
+}
+
+const struct app_hooks *flow_table_app_hooks(const struct flow_table *t)
+{
+    return t->cfg.app;
+}
+
+void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct app_conn *out)
+{
+    memset(out, 0, sizeof *out);
+    uint64_t h = flow_uid_hash(f);
+    out->start_us = f->start_us;
+    uid_format(h, 'C', out->uid);
+    out->flow_id = uid_flow_id(h);
+    endpoints_of(f, &out->orig_h, &out->orig_p, &out->resp_h, &out->resp_p);
+    out->proto = f->key.proto;
+    out->vlan = f->key.vlan;
+    out->inner_vlan = f->key.inner_vlan;
+    flow_community_id(t, f, &out->orig_h, out->orig_p, &out->resp_h, out->resp_p, out->community_id);
+}
+
+bool flow_table_stream_reserve(struct flow_table *t, uint32_t bytes)
+{
+    if (t->stream_bytes + bytes > t->cfg.stream_memcap)
+        return false;
+    t->stream_bytes += bytes;
+    return true;
+}
+
+void flow_table_stream_release(struct flow_table *t, uint32_t bytes)
+{
+    t->stream_bytes -= bytes;
 }
 
 void flow_flip_roles(struct flow *f)
@@ -292,7 +333,7 @@ void flow_make_record(const struct flow_table *t, const struct flow *f, enum flo
     rec->proto = f->key.proto;
     rec->vlan = f->key.vlan;
     rec->inner_vlan = f->key.inner_vlan;
-    rec->service = NULL;
+    rec->service = app_layer_service(f, rec->service_buf, sizeof rec->service_buf);
     rec->duration_us = f->last_us - f->start_us;
     rec->has_duration = rec->duration_us > 0;
     if (f->key.proto == IPPROTO_TCP) {
@@ -356,6 +397,10 @@ static void bucket_remove(struct flow_table *t, struct flow *f)
 
 static void flow_release(struct flow_table *t, struct flow *f)
 {
+    free(f->app);
+    f->app = NULL;
+    stream_free(t, &f->ep[0]);
+    stream_free(t, &f->ep[1]);
     bucket_remove(t, f);
     lru_unlink(t, f);
     f->next_in_bucket = t->free_head;
@@ -365,6 +410,7 @@ static void flow_release(struct flow_table *t, struct flow *f)
 
 static void flow_finish(struct flow_table *t, struct flow *f, enum flow_end_reason why)
 {
+    app_layer_close(t, f);
     if (t->sink.conn) {
         struct conn_record rec;
         flow_make_record(t, f, why, &rec);
@@ -571,6 +617,10 @@ static bool udp_packet(struct flow_table *t, struct flow *f, const struct packet
     int64_t payload = ulen >= 8 ? (int64_t)ulen - 8 : 0;
     int64_t *len = is_orig ? &f->udp_orig_len : &f->udp_resp_len;
     *len = *len < 0 ? payload : *len + payload;
+    if (pkt->payload) {
+        uint32_t n = pkt->payload_caplen < pkt->payload_len ? pkt->payload_caplen : pkt->payload_len;
+        app_layer_data(t, f, is_orig, pkt->payload, n);
+    }
     return true;
 }
 

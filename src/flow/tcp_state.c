@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "flow/flow_internal.h"
+#include "flow/stream.h"
 
 static int32_t seq_delta(uint32_t a, uint32_t b)
 {
@@ -439,95 +440,12 @@ static void update_state_machine(struct flow_table *t, struct flow *f, struct tc
     }
 }
 
-/* --- content tracking: which stream bytes were seen, for gaps (G) and missed_bytes --- */
+/* --- content: in-order delivery and gaps live in stream.c --- */
 
-static bool is_clean(const struct tcp_endpoint *e)
+static void ack_received(struct flow_table *t, struct flow *f, struct tcp_endpoint *ep, struct tcp_endpoint *peer,
+                         int64_t rel_ack)
 {
-    return e->state == TCP_EP_ESTABLISHED || (e->state == TCP_EP_CLOSED && e->prev_state == TCP_EP_ESTABLISHED);
-}
-
-static void content_gap(struct flow *f, struct tcp_endpoint *ep, struct tcp_endpoint *peer, uint64_t len)
-{
-    /* Gaps outside a cleanly established connection are artefacts (RSTs, partial connections). */
-    if (!(is_clean(ep) && is_clean(peer)))
-        return;
-    ep_scaled(f, ep, &ep->gap, 'G');
-    f->missed_bytes += len;
-}
-
-/* Absorbs out-of-order ranges that the contiguous stream now reaches. */
-static void absorb_ooo(struct tcp_endpoint *ep)
-{
-    bool moved = true;
-    while (moved) {
-        moved = false;
-        for (int i = 0; i < 2; i++) {
-            uint32_t *r = ep->ooo[i];
-            if (r[1] == 0)
-                continue;
-            if (r[0] <= ep->reassem_rel) {
-                if (r[1] > ep->reassem_rel)
-                    ep->reassem_rel = r[1];
-                r[0] = r[1] = 0;
-                moved = true;
-            }
-        }
-    }
-}
-
-/* Remembers a range above a hole; two ranges are kept, a third widens the nearest. */
-static void note_ooo(struct tcp_endpoint *ep, uint32_t lo, uint32_t hi)
-{
-    for (int i = 0; i < 2; i++) {
-        uint32_t *r = ep->ooo[i];
-        if (r[1] != 0 && lo <= r[1] && hi >= r[0]) {
-            r[0] = lo < r[0] ? lo : r[0];
-            r[1] = hi > r[1] ? hi : r[1];
-            return;
-        }
-    }
-    for (int i = 0; i < 2; i++) {
-        if (ep->ooo[i][1] == 0) {
-            ep->ooo[i][0] = lo;
-            ep->ooo[i][1] = hi;
-            return;
-        }
-    }
-    uint32_t *r = ep->ooo[lo < ep->ooo[1][0] ? 0 : 1];
-    r[0] = lo < r[0] ? lo : r[0];
-    r[1] = hi > r[1] ? hi : r[1];
-}
-
-static void data_sent(struct tcp_endpoint *ep, uint64_t rel, int64_t len, bool captured)
-{
-    /* Without the bytes (snaplen) nothing is delivered: the ack will reveal the gap. */
-    if (!captured || len <= 0)
-        return;
-    uint64_t upper = rel + (uint64_t)len;
-    if (upper <= ep->reassem_rel)
-        return;
-    if (rel <= ep->reassem_rel) {
-        ep->reassem_rel = (uint32_t)upper;
-        absorb_ooo(ep);
-    } else {
-        note_ooo(ep, (uint32_t)rel, (uint32_t)upper);
-    }
-}
-
-/* The lowest out-of-order range starting below `limit`, or NULL. */
-static uint32_t *lowest_ooo_below(struct tcp_endpoint *ep, uint32_t limit)
-{
-    uint32_t *best = NULL;
-    for (int i = 0; i < 2; i++) {
-        uint32_t *r = ep->ooo[i];
-        if (r[1] != 0 && r[0] < limit && (!best || r[0] < best[0]))
-            best = r;
-    }
-    return best;
-}
-
-static void ack_received(struct flow *f, struct tcp_endpoint *ep, struct tcp_endpoint *peer, int64_t rel_ack)
-{
+    /* The FIN's octet is not data. */
     if (ep->fin_cnt > 0 && rel_ack >= (int64_t)ep->fin_seq_rel)
         rel_ack = (int64_t)ep->fin_seq_rel - 1;
     if (rel_ack <= (int64_t)ep->reassem_rel)
@@ -535,19 +453,7 @@ static void ack_received(struct flow *f, struct tcp_endpoint *ep, struct tcp_end
     /* A partial connection's faked ISN makes its first ack look like a gap. */
     if (rel_ack <= 2 && f->tcp_partial)
         return;
-    uint32_t up_to = (uint32_t)rel_ack;
-    uint32_t *r;
-    while ((r = lowest_ooo_below(ep, up_to)) != NULL) {
-        if (r[0] > ep->reassem_rel)
-            content_gap(f, ep, peer, r[0] - ep->reassem_rel);
-        if (r[1] > ep->reassem_rel)
-            ep->reassem_rel = r[1];
-        r[0] = r[1] = 0;
-    }
-    if (up_to > ep->reassem_rel) {
-        content_gap(f, ep, peer, up_to - ep->reassem_rel);
-        ep->reassem_rel = up_to;
-    }
+    stream_ack(t, f, ep, peer, (uint32_t)rel_ack);
 }
 
 static void connection_closed(struct flow *f, struct tcp_endpoint *ep, struct tcp_endpoint *peer)
@@ -660,11 +566,11 @@ bool tcp_flow_segment(struct flow_table *t, struct flow *f, const struct packet 
     update_state_machine(t, f, &ep, &peer, &s, delta_last, &d);
 
     if (has(&s, TCP_ACK))
-        ack_received(f, peer, ep, rel_ack);
+        ack_received(t, f, peer, ep, rel_ack);
 
     int64_t rel_data = has(&s, TCP_SYN) ? rel_seq + 1 : rel_seq;
     if (s.len > 0 && !has(&s, TCP_RST) && !underflow && rel_data >= 0)
-        data_sent(ep, (uint64_t)rel_data, s.len, s.caplen >= s.len);
+        stream_data(t, f, ep, (uint64_t)rel_data, s.caplen >= s.len ? pkt->payload : NULL, (uint32_t)s.len);
 
     f->first_packet_seen |= ep_is_orig(f, ep) ? 1 : 2;
     if (d.do_close)

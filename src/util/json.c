@@ -279,6 +279,22 @@ static void escape_zeek(struct buf *b, const uint8_t *p, size_t n)
 
 void json_append_string(struct buf *b, const void *p, size_t n, enum json_dialect dialect)
 {
+    const uint8_t *bytes = p;
+    size_t plain = 0;
+    while (plain < n && !needs_escape(bytes[plain]))
+        plain++;
+    if (plain == n) {
+        /* the common case, printable ASCII: one copy */
+        if (!buf_reserve(b, n + 2))
+            return;
+        char *out = b->data + b->len;
+        out[0] = '"';
+        if (n > 0)
+            memcpy(out + 1, p, n);
+        out[n + 1] = '"';
+        b->len += n + 2;
+        return;
+    }
     buf_reserve(b, n + 2);
     buf_putc(b, '"');
     if (n > 0) {

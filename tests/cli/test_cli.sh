@@ -9,6 +9,9 @@ cd "$(dirname "$0")/../.." || exit 2
 repo=$(pwd)
 vigil=${VIGIL:-$repo/build/release/vigil}
 gen=${VIGIL_GEN:-$repo/build/release/vigil-gen}
+# absolute, because some checks run from another directory
+[[ $vigil == /* ]] || vigil=$repo/$vigil
+[[ $gen == /* ]] || gen=$repo/$gen
 tool=(python3 "$repo/tests/cli/pcaptool.py")
 export TZ=UTC
 
@@ -101,35 +104,37 @@ for cmd in read live; do
     else fail "help-$cmd" "exit $rc or no usage text"; fi
 done
 
-if expect_exit no-command 2; then pass no-command; fi
+# no command: usage on stderr (may be several lines), exit 2
+run no-command
+if ((rc == 2)); then pass no-command; else fail no-command "exit $rc, expected 2"; fi
 if expect_exit unknown-option 2 read --no-such-option "$base"; then pass unknown-option; fi
 
 # --- setup errors: exit 2, one line ---------------------------------------
 missing=$tmp/does-not-exist.pcap
-if expect_exit missing-file 2 read "$missing" -o "$tmp/o-missing"; then
+if expect_exit missing-file 2 read -o "$tmp/o-missing" "$missing"; then
     if grep -qF "$missing" "$tmp/missing-file.err"; then pass missing-file
     else fail missing-file "error does not name the file: $(first_err_line missing-file)"; fi
 fi
 
-if expect_exit text-file 2 read "$tmp/text.pcap" -o "$tmp/o-text"; then
-    if grep -qi "not a capture" "$tmp/text-file.err"; then pass text-file
+if expect_exit text-file 2 read -o "$tmp/o-text" "$tmp/text.pcap"; then
+    if grep -qiE "not a (pcap|pcapng|.* )?capture" "$tmp/text-file.err"; then pass text-file
     else fail text-file "error does not say 'not a capture': $(first_err_line text-file)"; fi
 fi
 
-if expect_exit unknown-linktype 2 read "$tmp/linktype.pcap" -o "$tmp/o-linktype"; then
+if expect_exit unknown-linktype 2 read -o "$tmp/o-linktype" "$tmp/linktype.pcap"; then
     pass unknown-linktype
 fi
-if expect_exit unwritable-outdir 2 read "$base" -o "$tmp/notadir/logs"; then
+if expect_exit unwritable-outdir 2 read -o "$tmp/notadir/logs" "$base"; then
     pass unwritable-outdir
 fi
-if expect_exit bad-bpf 2 read "$base" -o "$tmp/o-bpf" -f 'tcp port ++ nonsense'; then
+if expect_exit bad-bpf 2 read -o "$tmp/o-bpf" -f 'tcp port ++ nonsense' "$base"; then
     pass bad-bpf
 fi
-if expect_exit bad-workers 2 read "$base" -o "$tmp/o-w" --workers 0; then pass bad-workers; fi
-if expect_exit bad-format 2 read "$base" -o "$tmp/o-f" --format yaml; then pass bad-format; fi
+if expect_exit bad-workers 2 read -o "$tmp/o-w" --workers 0 "$base"; then pass bad-workers; fi
+if expect_exit bad-format 2 read -o "$tmp/o-f" --format yaml "$base"; then pass bad-format; fi
 
 # --- a good run -----------------------------------------------------------
-if expect_exit read-ok 0 read "$base" -o "$tmp/o-ok"; then
+if expect_exit read-ok 0 read -o "$tmp/o-ok" "$base"; then
     problems=
     [[ -f $tmp/o-ok/conn.log ]] || problems="no conn.log"
     [[ -f $tmp/o-ok/eve.json ]] || problems="$problems no eve.json"
@@ -140,14 +145,20 @@ if expect_exit read-ok 0 read "$base" -o "$tmp/o-ok"; then
     if [[ -z $problems ]]; then pass read-ok; else fail read-ok "$problems"; fi
 fi
 
+# The documented order, `vigil read FILE... [OPTIONS]`: options after files.
+if expect_exit options-after-files 0 read "$base" -o "$tmp/o-after" -q --workers 1; then
+    if [[ -f $tmp/o-after/conn.log ]]; then pass options-after-files
+    else fail options-after-files "no conn.log in -o DIR"; fi
+fi
+
 # -o defaults to the current directory (run in a scratch one)
-(mkdir -p "$tmp/cwd" && cd "$tmp/cwd" && "$vigil" read "$base" -q >/dev/null 2>&1)
+(mkdir -p "$tmp/cwd" && cd "$tmp/cwd" && "$vigil" read -q "$base" >/dev/null 2>&1)
 if [[ -f $tmp/cwd/conn.log ]]; then pass default-outdir-is-cwd
 else fail default-outdir-is-cwd "no conn.log in the current directory"; fi
 
 # --- damaged captures: exit 1, named damage, complete logs ----------------
 for damage in corrupt cut; do
-    run "$damage" read "$tmp/$damage.pcap" -o "$tmp/o-$damage"
+    run "$damage" read -o "$tmp/o-$damage" "$tmp/$damage.pcap"
     if ((rc != 1)); then
         fail "$damage" "exit $rc, expected 1: $(first_err_line "$damage")"
         continue
@@ -164,15 +175,15 @@ for damage in corrupt cut; do
 done
 
 # --- inputs: stdin, several files ----------------------------------------
-run file-whole read "$base" -o "$tmp/o-whole"
+run file-whole read -o "$tmp/o-whole" "$base"
 whole_rc=$rc
-"$vigil" read - -o "$tmp/o-stdin" <"$base" >/dev/null 2>"$tmp/stdin.err"
+"$vigil" read -o "$tmp/o-stdin" - <"$base" >/dev/null 2>"$tmp/stdin.err"
 rc=$?
 if ((rc != whole_rc)); then fail stdin "exit $rc, reading the file gave $whole_rc"
 elif ! why=$(same_logs "$tmp/o-whole" "$tmp/o-stdin"); then fail stdin "$why"
 else pass stdin; fi
 
-run several-files read "$tmp/part1.pcap" "$tmp/part2.pcap" -o "$tmp/o-parts"
+run several-files read -o "$tmp/o-parts" "$tmp/part1.pcap" "$tmp/part2.pcap"
 if ((rc != whole_rc)); then fail several-files "exit $rc, one file gave $whole_rc"
 elif ! why=$(same_logs "$tmp/o-whole" "$tmp/o-parts"); then fail several-files "$why"
 else pass several-files; fi
@@ -180,28 +191,28 @@ else pass several-files; fi
 # --- workers: same logs whatever the number of workers -------------------
 for input in "$base" "$tmp/flows.pcap"; do
     name=workers-$(basename "$input" .pcap)
-    run "$name-1" read "$input" -o "$tmp/o-$name-1" --workers 1
+    run "$name-1" read -o "$tmp/o-$name-1" --workers 1 "$input"
     rc1=$rc
-    run "$name-2" read "$input" -o "$tmp/o-$name-2" --workers 2
+    run "$name-2" read -o "$tmp/o-$name-2" --workers 2 "$input"
     if ((rc != rc1)); then fail "$name" "exit $rc with 2 workers, $rc1 with 1"
     elif ! why=$(same_logs "$tmp/o-$name-1" "$tmp/o-$name-2"); then fail "$name" "$why"
     else pass "$name"; fi
 done
 
 # --- formats -------------------------------------------------------------
-if expect_exit format-json 0 read "$base" -o "$tmp/o-json" --format json; then
+if expect_exit format-json 0 read -o "$tmp/o-json" --format json "$base"; then
     if [[ ! -f $tmp/o-json/conn.log ]]; then fail format-json "no conn.log"
     elif [[ -f $tmp/o-json/eve.json ]]; then fail format-json "eve.json written too"
     elif ! why=$("${tool[@]}" check-json "$tmp/o-json/conn.log" 2>&1); then fail format-json "$why"
     else pass format-json; fi
 fi
-if expect_exit format-eve 0 read "$base" -o "$tmp/o-eve" --format eve; then
+if expect_exit format-eve 0 read -o "$tmp/o-eve" --format eve "$base"; then
     if [[ ! -s $tmp/o-eve/eve.json ]]; then fail format-eve "no eve.json"
     elif [[ -f $tmp/o-eve/conn.log ]]; then fail format-eve "conn.log written too"
     elif ! why=$("${tool[@]}" check-json "$tmp/o-eve/eve.json" 2>&1); then fail format-eve "$why"
     else pass format-eve; fi
 fi
-if expect_exit format-zeek 0 read "$base" -o "$tmp/o-zeek" --format zeek; then
+if expect_exit format-zeek 0 read -o "$tmp/o-zeek" --format zeek "$base"; then
     if [[ -f $tmp/o-zeek/eve.json ]]; then fail format-zeek "eve.json written"
     elif ! why=$("${tool[@]}" check-tsv "$tmp/o-zeek/conn.log" 2>&1); then fail format-zeek "$why"
     else pass format-zeek; fi
@@ -209,7 +220,7 @@ fi
 
 # --- SIGTERM mid-run leaves whole lines only -----------------------------
 "${tool[@]}" flows "$tmp/big.pcap" 200000 1500000
-"$vigil" read "$tmp/big.pcap" -o "$tmp/o-term" --format all -q >/dev/null 2>"$tmp/term.err" &
+"$vigil" read -o "$tmp/o-term" --format all -q "$tmp/big.pcap" >/dev/null 2>"$tmp/term.err" &
 pid=$!
 sleep 2
 if kill -0 "$pid" 2>/dev/null; then

@@ -133,6 +133,11 @@ def compare_logs(spec, baseline, actual):
     def key_of(row):
         return tuple(row.get(f) for f in key)
 
+    def reversed_key(row):
+        """The 5-tuple seen from the other side (a row Vigil oriented the other way)."""
+        return (row.get("id.resp_h"), row.get("id.resp_p"), row.get("id.orig_h"),
+                row.get("id.orig_p"), row.get("proto"))
+
     def differences(want, got):
         return [f"{f}: want {want.get(f)!s} got {got.get(f, '(absent)')!s}"
                 for f in compared if not values_equal(spec, f, want.get(f), got.get(f))]
@@ -155,7 +160,11 @@ def compare_logs(spec, baseline, actual):
             result.matched += 1
     for want in unmatched_baseline:
         candidates = unpaired_actual.get(key_of(want))
-        if not candidates:
+        reversed_rows = unpaired_actual.get(reversed_key(want)) if tuple(key) == FIVE_TUPLE else None
+        if not candidates and reversed_rows:
+            reversed_rows.pop(0)
+            result.details.append(f"originator and responder swapped: {describe_row(want)}")
+        elif not candidates:
             result.details.append(f"missing: {describe_row(want)}")
         else:
             got = candidates.pop(0)
@@ -197,7 +206,7 @@ def prepare_trace(path, scratch):
 
 def run_vigil(vigil, traces, outdir, extra_args, timeout):
     outdir.mkdir(parents=True, exist_ok=True)
-    cmd = [str(vigil), "read", *map(str, traces), "-o", str(outdir), "-q", *extra_args]
+    cmd = [str(vigil), "read", "-o", str(outdir), "-q", *extra_args, *map(str, traces)]
     env = dict(os.environ, TZ="UTC")
     try:
         proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

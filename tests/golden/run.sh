@@ -11,9 +11,9 @@ repo=$(pwd)
 golden=$repo/tests/golden
 
 # Scenarios whose logs are deterministic and worth pinning. Damaged captures
-# (corrupt, cut) are here too: vigil exits 1 on them but its logs must still
-# be exactly right up to the damage.
-scenarios=(basic tcp-states frag vlan ipv6 tunnels linktypes truncated corrupt cut timeouts)
+# (cut, badheader) are here too: vigil exits 1 on them but its logs must
+# still be exactly right up to the damage.
+scenarios=(basic tcp-states frag vlan ipv6 tunnels linktypes truncated corrupt cut badheader timeouts)
 # Zeek TSV logs keep the run's wall-clock time in #open/#close: not compared.
 compared_logs=(conn.log weird.log eve.json)
 
@@ -51,7 +51,7 @@ for scenario in "${scenarios[@]}"; do
         failures=$((failures + 1))
         continue
     fi
-    "$vigil" read "$work/in.pcap" -o "$work/logs" --format all -q >"$work/vigil.out" 2>&1
+    "$vigil" read -o "$work/logs" --format all -q "$work/in.pcap" >"$work/vigil.out" 2>&1
     rc=$?
     if ((rc != 0 && rc != 1)); then
         echo "FAIL golden/$scenario (vigil exited $rc: $(head -c 300 "$work/vigil.out"))"

@@ -1238,6 +1238,16 @@ static void test_ipv6_fragments(void **state)
     assert_int_equal(run(f, LINKTYPE_RAW, 1, fr, frag6(fr, l4, 0, total, false, 77, false)), DECODE_OK);
     assert_int_equal(f->pkt.dport, 7001);
     assert_int_equal(f->w.n, 0);
+
+    /* an atomic fragment inside an atomic fragment is not reassembled twice */
+    uint8_t nested[64] = {17, 0, 0, 0, 0, 0, 0, 5};
+    memcpy(nested + 8, l4, 16);
+    uint8_t body[128] = {44, 0, 0, 0, 0, 0, 0, 6};
+    memcpy(body + 8, nested, 24);
+    size_t n = ipv6_full(fr, 44, IP6_A, IP6_B, body, 32, 0, 0, NULL);
+    assert_int_equal(run(f, LINKTYPE_RAW, 1, fr, n), DECODE_OK);
+    assert_true(f->pkt.reassembled);
+    assert_int_equal(f->pkt.l4_proto, 44);
     fixture_free(f);
 }
 

@@ -51,6 +51,8 @@ enum { CLIENT, SERVER };
 
 static const char *const hosts[] = {"10.0.0.1", "192.0.2.80"};
 
+static const uint8_t zero_payload[2048];
+
 static struct packet tcp_pkt(int from, int64_t ts_ms, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len)
 {
     struct packet p;
@@ -67,6 +69,7 @@ static struct packet tcp_pkt(int from, int64_t ts_ms, uint8_t flags, uint32_t se
     p.tcp_ack = ack;
     p.tcp_win = 1000;
     p.payload_len = p.payload_caplen = len;
+    p.payload = zero_payload;
     p.l4_len = 20 + len;
     p.ip_len = 40 + len;
     p.wirelen = p.caplen = 54 + len;

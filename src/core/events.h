@@ -1,0 +1,20 @@
+/* The typed transactions that parsers publish and outputs and detectors
+ * consume. Type-only: each payload struct lives in its protocol's header
+ * (proto/dns.h: struct dns_txn, ...). */
+#ifndef VIGIL_CORE_EVENTS_H
+#define VIGIL_CORE_EVENTS_H
+
+enum event_kind {
+    EVENT_DNS,      /* struct dns_txn   (proto/dns.h) */
+    EVENT_HTTP,     /* struct http_txn  (proto/http.h) */
+    EVENT_TLS,      /* struct tls_txn   (proto/tls.h) */
+    EVENT_X509,     /* struct x509_cert (proto/x509.h) */
+    EVENT_SSH,      /* struct ssh_txn   (proto/ssh.h) */
+    EVENT_SMTP,     /* struct smtp_txn  (proto/smtp.h) */
+    EVENT_DHCP,     /* struct dhcp_txn  (proto/dhcp.h) */
+    EVENT_QUIC,     /* struct quic_txn  (proto/quic.h) */
+    EVENT_FILE,     /* struct file_info (files/files.h) */
+    EVENT_KIND_COUNT,
+};
+
+#endif

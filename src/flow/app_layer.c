@@ -1,0 +1,196 @@
+/* Chooses a parser for a flow and feeds it. A parser is tried by its
+ * well-known port first (confirmed by its probe when it has one), then by
+ * content on the first payloads of either direction, so HTTP on 4444 and
+ * TLS on 8443 are found. A flow that matched nothing after a few payloads is
+ * left alone. */
+#include "flow/app_layer.h"
+
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define APP_MAX_TRIES 4
+#define APP_MAX_SERVICES 2
+
+struct app_slot {
+    const struct app_parser *parser;
+    struct flow_table *table;
+    struct flow *flow;
+    struct app_conn conn;
+    const char *services[APP_MAX_SERVICES];
+    bool published;
+    _Alignas(16) uint8_t state[];
+};
+
+static bool has_port(const struct app_parser *p, uint16_t port)
+{
+    for (size_t i = 0; i < p->n_ports; i++)
+        if (p->ports[i] == port)
+            return true;
+    return false;
+}
+
+static enum app_probe probe(const struct app_parser *p, const uint8_t *d, size_t n, bool from_orig)
+{
+    return p->probe ? p->probe(d, n, from_orig) : APP_PROBE_NO;
+}
+
+static uint16_t resp_port(const struct flow *f)
+{
+    return f->orig_is_a ? f->key.port_b : f->key.port_a;
+}
+
+static uint16_t orig_port(const struct flow *f)
+{
+    return f->orig_is_a ? f->key.port_a : f->key.port_b;
+}
+
+/* By port (the probe may veto), then by content. */
+static const struct app_parser *choose(const struct flow *f, bool from_orig, const uint8_t *d, size_t n,
+                                       bool *maybe)
+{
+    size_t count;
+    const struct app_parser *const *all = app_parsers(&count);
+    *maybe = false;
+    for (size_t i = 0; i < count; i++) {
+        const struct app_parser *p = all[i];
+        if (!p || p->ipproto != f->key.proto)
+            continue;
+        if ((has_port(p, resp_port(f)) || (f->key.proto == IPPROTO_UDP && has_port(p, orig_port(f)))) &&
+            (!p->probe || probe(p, d, n, from_orig) != APP_PROBE_NO))
+            return p;
+    }
+    for (size_t i = 0; i < count; i++) {
+        const struct app_parser *p = all[i];
+        if (!p || p->ipproto != f->key.proto)
+            continue;
+        enum app_probe r = probe(p, d, n, from_orig);
+        if (r == APP_PROBE_YES)
+            return p;
+        if (r == APP_PROBE_MAYBE)
+            *maybe = true;
+    }
+    return NULL;
+}
+
+static void env_publish(struct app_env *env, enum event_kind kind, const void *txn)
+{
+    struct app_slot *s = env->ctx;
+    const struct app_hooks *h = flow_table_app_hooks(s->table);
+    if (!s->published) {
+        s->published = true;
+        if (!s->services[0])
+            s->services[0] = s->parser->name;
+    }
+    if (h && h->publish)
+        h->publish(h->ctx, env->conn, (int)kind, txn);
+}
+
+static void env_weird(struct app_env *env, const char *name, const char *addl, const char *source)
+{
+    struct app_slot *s = env->ctx;
+    flow_weird_from(s->table, s->flow, name, addl, source);
+}
+
+static void env_add_service(struct app_env *env, const char *service)
+{
+    struct app_slot *s = env->ctx;
+    for (int i = 0; i < APP_MAX_SERVICES; i++) {
+        if (s->services[i] && strcmp(s->services[i], service) == 0)
+            return;
+        if (!s->services[i]) {
+            s->services[i] = service;
+            return;
+        }
+    }
+}
+
+static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
+{
+    env->conn = &s->conn;
+    env->ts_us = ts;
+    env->publish = env_publish;
+    env->weird = env_weird;
+    env->add_service = env_add_service;
+    env->ctx = s;
+}
+
+static struct app_slot *attach(struct flow_table *t, struct flow *f, const struct app_parser *p)
+{
+    struct app_slot *s = calloc(1, sizeof *s + p->state_size);
+    if (!s)
+        return NULL;
+    s->parser = p;
+    s->table = t;
+    s->flow = f;
+    flow_fill_app_conn(t, f, &s->conn);
+    if (p->open)
+        p->open(s->state);
+    f->app = s;
+    return s;
+}
+
+void app_layer_data(struct flow_table *t, struct flow *f, bool from_orig, const uint8_t *p, size_t n)
+{
+    if (n == 0 || !flow_table_app_hooks(t))
+        return;
+    struct app_slot *s = f->app;
+    if (!s) {
+        if (f->app_tries >= APP_MAX_TRIES)
+            return;
+        bool maybe;
+        const struct app_parser *parser = choose(f, from_orig, p, n, &maybe);
+        if (!parser) {
+            f->app_tries++;
+            return;
+        }
+        s = attach(t, f, parser);
+        if (!s)
+            return;
+    }
+    s->flow = f; /* flows live in a pool: the pointer is stable, but keep it honest */
+    struct app_env env;
+    make_env(s, &env, f->last_us);
+    s->parser->data(s->state, &env, from_orig, p, n);
+}
+
+void app_layer_gap(struct flow_table *t, struct flow *f, bool from_orig, uint64_t len)
+{
+    struct app_slot *s = f->app;
+    if (!s || !s->parser->gap)
+        return;
+    struct app_env env;
+    make_env(s, &env, f->last_us);
+    s->parser->gap(s->state, &env, from_orig, len);
+}
+
+void app_layer_close(struct flow_table *t, struct flow *f)
+{
+    struct app_slot *s = f->app;
+    if (!s)
+        return;
+    struct app_env env;
+    make_env(s, &env, f->last_us);
+    if (s->parser->close)
+        s->parser->close(s->state, &env);
+    /* Keep the slot for the record's service; flow_table frees it after. */
+}
+
+const char *app_layer_service(const struct flow *f, char *buf, size_t n)
+{
+    const struct app_slot *s = f->app;
+    if (!s || !s->services[0] || n == 0)
+        return NULL;
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < APP_MAX_SERVICES && s->services[i]; i++) {
+        size_t len = strlen(s->services[i]);
+        if (used + len + (i ? 1 : 0) + 1 > n)
+            break;
+        if (i)
+            buf[used++] = ',';
+        memcpy(buf + used, s->services[i], len + 1);
+        used += len;
+    }
+    return buf;
+}

@@ -1,0 +1,28 @@
+/* Private to flow/: the bridge from a flow's bytes to an application parser. */
+#ifndef VIGIL_FLOW_APP_LAYER_H
+#define VIGIL_FLOW_APP_LAYER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow/flow_internal.h"
+#include "proto/parser.h"
+
+/* In-order payload of one direction (TCP stream bytes or one UDP datagram).
+ * Chooses a parser on the first payloads (by port, then by content). */
+void app_layer_data(struct flow_table *t, struct flow *f, bool from_orig, const uint8_t *p, size_t n);
+/* len bytes of a TCP direction were lost. */
+void app_layer_gap(struct flow_table *t, struct flow *f, bool from_orig, uint64_t len);
+/* The flow ends: the parser publishes what is pending and is freed. */
+void app_layer_close(struct flow_table *t, struct flow *f);
+/* conn.log's service: comma-separated names into buf, or NULL when none. */
+const char *app_layer_service(const struct flow *f, char *buf, size_t n);
+
+/* What app_layer needs from the table (flow_table.c). */
+const struct app_hooks *flow_table_app_hooks(const struct flow_table *t);
+void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct app_conn *out);
+/* Raises a weird on the flow (once per name), with the analyzer as source. */
+void flow_weird_from(struct flow_table *t, const struct flow *f, const char *name, const char *addl, const char *source);
+
+#endif

@@ -1,0 +1,71 @@
+/* proto/: application parsers. One file per protocol registers one
+ * `struct app_parser` in registry.c. A parser consumes reassembled bytes
+ * (TCP) or whole datagrams (UDP) incrementally — a request may arrive one
+ * byte at a time — and publishes typed transactions through env->publish;
+ * it never writes logs itself and never reaches into another stage. */
+#ifndef VIGIL_PROTO_PARSER_H
+#define VIGIL_PROTO_PARSER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/events.h"
+#include "flow/conn_record.h"
+#include "util/addr.h"
+
+/* Who the transaction belongs to: copied into every log line. */
+struct app_conn {
+    int64_t start_us;
+    char uid[UID_LEN];
+    uint64_t flow_id;
+    struct ip_addr orig_h, resp_h;
+    uint16_t orig_p, resp_p;
+    uint8_t proto;          /* IPPROTO_TCP / IPPROTO_UDP */
+    uint16_t vlan, inner_vlan;
+    char community_id[64];
+};
+
+/* What a parser may use. Valid during the call only. */
+struct app_env {
+    const struct app_conn *conn;
+    int64_t ts_us;          /* time of the packet that delivered the bytes */
+    /* Publishes a transaction (struct dns_txn, struct http_txn, ...) to the
+     * outputs and detectors, synchronously. */
+    void (*publish)(struct app_env *env, enum event_kind kind, const void *txn);
+    /* Reports a protocol weird (Zeek's name), tied to the connection. */
+    void (*weird)(struct app_env *env, const char *name, const char *addl, const char *source);
+    /* Marks the connection's service for conn.log (e.g. SMTP after STARTTLS adds "ssl"). */
+    void (*add_service)(struct app_env *env, const char *service);
+    void *ctx;              /* the engine's, opaque */
+};
+
+enum app_probe {
+    APP_PROBE_NO,           /* not this protocol */
+    APP_PROBE_MAYBE,        /* need more bytes to tell */
+    APP_PROBE_YES,
+};
+
+struct app_parser {
+    const char *name;       /* conn.log service name: "dns", "http", "ssl" */
+    uint8_t ipproto;        /* IPPROTO_TCP or IPPROTO_UDP */
+    const uint16_t *ports;  /* well-known server ports; content detection also applies elsewhere */
+    size_t n_ports;
+    /* Content detection on the first bytes the originator (from_orig) or
+     * responder sent. May be NULL: then the parser is chosen by port only. */
+    enum app_probe (*probe)(const uint8_t *p, size_t n, bool from_orig);
+    size_t state_size;      /* zeroed by the caller before open() */
+    void (*open)(void *state);
+    /* In-order bytes of one direction (TCP), or one whole datagram (UDP). */
+    void (*data)(void *state, struct app_env *env, bool from_orig, const uint8_t *p, size_t n);
+    /* len bytes of one direction were lost (TCP only): resynchronise or give up. */
+    void (*gap)(void *state, struct app_env *env, bool from_orig, uint64_t len);
+    /* The connection ended: publish what is pending, free what the state owns. */
+    void (*close)(void *state, struct app_env *env);
+};
+
+/* registry.c */
+const struct app_parser *const *app_parsers(size_t *n);
+const struct app_parser *app_parser_by_name(const char *name);
+
+#endif
