@@ -66,6 +66,7 @@ static const char usage_common[] =
     "      --local-nets LIST    comma-separated CIDRs counted as local, besides private space\n"
     "      --max-flows N        flows tracked at once; the oldest idle is evicted beyond (default 2000000)\n"
     "      --community-id-seed N  Community ID seed (default 0)\n"
+    "      --conn-only          connection logs only, no protocol parsers (fastest)\n"
     "  -q, --quiet              no progress bar and no summary\n"
     "  -h, --help               this help\n";
 
@@ -135,7 +136,7 @@ static bool parse_local_nets(const char *list, struct vigil_config *cfg)
     return true;
 }
 
-enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED };
+enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -146,6 +147,7 @@ static const struct option long_options[] = {
     {"local-nets", required_argument, NULL, OPT_LOCAL_NETS},
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
     {"community-id-seed", required_argument, NULL, OPT_CID_SEED},
+    {"conn-only", no_argument, NULL, OPT_CONN_ONLY},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -194,6 +196,9 @@ static int parse_options(int argc, char **argv, const char *cmd, struct options 
             if (!parse_uint(optarg, 65535, &v))
                 return usage_error("--community-id-seed takes a number from 0 to 65535, not '%s'", optarg);
             o->cfg.community_id_seed = (uint16_t)v;
+            break;
+        case OPT_CONN_ONLY:
+            o->cfg.conn_only = true;
             break;
         case 'q':
             o->quiet = true;

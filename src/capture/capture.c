@@ -1,6 +1,7 @@
 #include "capture/capture.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -153,9 +154,52 @@ static int64_t to_us(const struct timeval *tv)
     return (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
 }
 
+struct dispatch_ctx {
+    capture_packet_fn fn;
+    void *ctx;
+    int linktype;
+};
+
+static void dispatch_one(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+    const struct dispatch_ctx *d = (const struct dispatch_ctx *)user;
+    d->fn(d->ctx, d->linktype, to_us(&h->ts), data, h->caplen, h->len);
+}
+
+/* libpcap's own wait can block in poll() forever (TPACKET_V3 retires blocks
+ * only when packets come), so live capture is non-blocking and waits in our
+ * poll(), which a signal interrupts. */
+static enum capture_status run_live(struct capture *c, capture_packet_fn fn, void *ctx, volatile sig_atomic_t *stop,
+                                    char *msg, size_t msglen)
+{
+    char perr[PCAP_ERRBUF_SIZE];
+    struct dispatch_ctx d = {fn, ctx, pcap_datalink(c->pcap)};
+    int fd = pcap_get_selectable_fd(c->pcap);
+    if (fd < 0 || pcap_setnonblock(c->pcap, 1, perr) != 0) {
+        snprintf(msg, msglen, "%s: cannot poll the interface", c->name);
+        return CAPTURE_FAILED;
+    }
+    while (!*stop) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int pr = poll(&pfd, 1, 100);
+        if (pr < 0 && errno != EINTR) {
+            snprintf(msg, msglen, "%s: %s", c->name, strerror(errno));
+            return CAPTURE_FAILED;
+        }
+        int n = pcap_dispatch(c->pcap, 4096, dispatch_one, (u_char *)&d);
+        if (n == PCAP_ERROR) {
+            snprintf(msg, msglen, "%s: %s", c->name, pcap_geterr(c->pcap));
+            return CAPTURE_FAILED;
+        }
+    }
+    return CAPTURE_END;
+}
+
 enum capture_status capture_run(struct capture *c, capture_packet_fn fn, void *ctx, volatile sig_atomic_t *stop,
                                 char *msg, size_t msglen)
 {
+    if (c->live)
+        return run_live(c, fn, ctx, stop, msg, msglen);
     int linktype = pcap_datalink(c->pcap);
     struct pcap_pkthdr *h;
     const u_char *data;

@@ -56,6 +56,7 @@ struct engine {
     struct output *out;
     unsigned n_workers;
     bool threaded;
+    int64_t last_ts_us;     /* the newest packet time seen by any worker */
     struct worker workers[MAX_WORKERS];
 };
 
@@ -244,7 +245,7 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
         .udp_timeout_us = e->cfg.udp_timeout_us,
         .icmp_timeout_us = e->cfg.icmp_timeout_us,
         .max_flows = e->cfg.max_flows / e->n_workers + 1,
-        .app = &w->app,
+        .app = e->cfg.conn_only ? NULL : &w->app,
         .stream_memcap = e->cfg.stream_memcap / e->n_workers,
         .community_id_seed = e->cfg.community_id_seed,
         .n_local_nets = e->cfg.n_local_nets,
@@ -322,6 +323,8 @@ static void dispatch(struct engine *e, int linktype, int64_t ts, const uint8_t *
 void engine_packet(struct engine *e, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen,
                    uint32_t wirelen)
 {
+    if (ts_us > e->last_ts_us)
+        e->last_ts_us = ts_us;
     if (e->threaded)
         dispatch(e, linktype, ts_us, data, caplen, wirelen);
     else
@@ -340,8 +343,12 @@ static void worker_stop(struct engine *e, struct worker *w)
         pthread_join(w->thread, NULL);
         w->thread = 0;
     }
-    if (w->flows)
+    if (w->flows) {
+        /* Every worker ends at the same clock, so what timed out and what was
+         * cut by the end of input does not depend on the number of workers. */
+        flow_table_sweep(w->flows, e->last_ts_us);
         flow_table_flush(w->flows);
+    }
     if (w->out)
         output_worker_flush(w->out);
 }

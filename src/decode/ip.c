@@ -59,6 +59,12 @@ enum decode_result decode_transport(struct decoder *d, struct packet *pkt, uint8
         return decode_ip_tunnel(d, pkt, l4, cap, len);
     case PROTO_GRE:
         return decode_gre(d, pkt, l4, cap, len);
+    case 132: /* SCTP: ports only, for the flow key and Community ID */
+        if (cap >= 4) {
+            pkt->sport = load16be(l4);
+            pkt->dport = load16be(l4 + 2);
+        }
+        return DECODE_OK;
     case PROTO_NONE:
         /* No Teredo here, so no bubble to excuse it. */
         decode_weird(d, pkt, "ipv6_no_next", NULL);

@@ -54,7 +54,7 @@ static const struct app_parser *choose(const struct flow *f, bool from_orig, con
     *maybe = false;
     for (size_t i = 0; i < count; i++) {
         const struct app_parser *p = all[i];
-        if (!p || p->ipproto != f->key.proto)
+        if (!p || p->ipproto != f->key.proto || (p->skip_partial && f->tcp_partial))
             continue;
         if ((has_port(p, resp_port(f)) || (f->key.proto == IPPROTO_UDP && has_port(p, orig_port(f)))) &&
             (!p->probe || probe(p, d, n, from_orig) != APP_PROBE_NO))
@@ -62,7 +62,7 @@ static const struct app_parser *choose(const struct flow *f, bool from_orig, con
     }
     for (size_t i = 0; i < count; i++) {
         const struct app_parser *p = all[i];
-        if (!p || p->ipproto != f->key.proto)
+        if (!p || p->ipproto != f->key.proto || (p->skip_partial && f->tcp_partial))
             continue;
         enum app_probe r = probe(p, d, n, from_orig);
         if (r == APP_PROBE_YES)

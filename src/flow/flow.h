@@ -22,10 +22,8 @@ enum tcp_endpoint_state {
 };
 
 /* Scaled history entries (T, W, C, G) are added at the 1st, 10th, 100th...
- * occurrence, as Zeek's ScaledHistoryEntry does. */
-struct scaled_counter {
-    uint32_t count, threshold;
-};
+ * occurrence, as Zeek's ScaledHistoryEntry does: a count is all it takes. */
+typedef uint32_t scaled_counter_t;
 
 /* One side of a TCP connection: Zeek's TCP_Endpoint reduced to what the
  * conn log and the state machine need. Sequence numbers are absolute. */
@@ -34,17 +32,15 @@ struct app_slot;
 
 struct tcp_endpoint {
     uint32_t start_seq, last_seq, ack_seq;
-    uint32_t seq_wraps, ack_wraps;
-    uint32_t window, window_seq, window_ack_seq;
+    uint16_t seq_wraps, ack_wraps;  /* 2^48 bytes: more than any connection carries */
     uint32_t hist_last_syn, hist_last_fin, hist_last_rst; /* relative, low 32 bits */
     uint32_t fin_seq_rel;      /* relative seq of the FIN, valid when fin_cnt > 0 */
     uint32_t reassem_rel;      /* relative seq up to which the stream is contiguous */
     struct ooo_segment *ooo;   /* segments above a hole, sorted; see stream.c */
     uint16_t fin_cnt, rst_cnt;
     uint8_t state, prev_state;
-    uint8_t window_scale;
     bool did_close;
-    struct scaled_counter rxmit, win0, chksum, gap;
+    scaled_counter_t rxmit, win0, chksum, gap;
 };
 
 enum flow_proto_class { FLOW_TCP, FLOW_UDP, FLOW_ICMP, FLOW_OTHER };
@@ -76,16 +72,20 @@ struct flow {
     uint64_t orig_ip_bytes, resp_ip_bytes;
     uint64_t orig_frame_bytes, resp_frame_bytes;
     uint64_t missed_bytes;
-    int64_t udp_orig_len, udp_resp_len;  /* UDP/ICMP payload sums, -1 = nothing yet */
-    uint64_t tunnel_parent_hash[2]; /* uids of enclosing tunnels, by hash */
+    uint64_t tunnel_parent_hash; /* uid hash of the innermost enclosing tunnel */
     uint8_t orig_l2[6], resp_l2[6];
-    /* Zeek's connection timers, absolute packet times (0 = not armed). */
-    int64_t attempt_at_us, delete_at_us, reset_at_us;
+    /* Zeek's connection timers, in ms after start_us (0 = not armed). */
+    uint32_t attempt_at_ms, delete_at_ms, reset_at_ms;
     uint32_t weirds_seen;      /* one bit per hashed weird name: each is logged once per flow */
     bool tcp_long_timeout;     /* handshake done: tcp_inactivity_timeout applies (else udp's) */
     uint8_t app_tries;         /* payload chunks probed without finding a parser */
     struct app_slot *app;      /* the attached parser and its state, NULL when none */
-    struct tcp_endpoint ep[2]; /* [0] originator, [1] responder */
+    union {
+        struct tcp_endpoint ep[2]; /* TCP: [0] originator, [1] responder */
+        struct {                   /* UDP/ICMP payload sums, -1 = nothing yet */
+            int64_t udp_orig_len, udp_resp_len;
+        };
+    };
 };
 
 #define FLOW_NONE UINT32_MAX

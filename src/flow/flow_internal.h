@@ -31,7 +31,10 @@ struct flow_table;
 void flow_add_history(struct flow *f, char code);
 /* Adds code the first time mask is seen; returns true when it was seen before (Zeek's CheckHistory). */
 bool flow_check_history(struct flow *f, uint32_t mask, char code);
-void flow_scaled_history(struct flow *f, struct scaled_counter *c, char code);
+void flow_scaled_history(struct flow *f, scaled_counter_t *c, char code);
+/* Zeek's timers: armed at an absolute packet time, due once now reaches it. */
+void flow_timer_arm(const struct flow *f, uint32_t *timer_ms, int64_t at_us);
+bool flow_timer_due(const struct flow *f, uint32_t timer_ms, int64_t now_us);
 void flow_weird(struct flow_table *t, const struct flow *f, const char *name, const char *addl);
 void flow_flip_roles(struct flow *f);
 

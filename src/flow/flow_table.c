@@ -167,13 +167,24 @@ bool flow_check_history(struct flow *f, uint32_t mask, char code)
     return false;
 }
 
-void flow_scaled_history(struct flow *f, struct scaled_counter *c, char code)
+void flow_scaled_history(struct flow *f, scaled_counter_t *c, char code)
 {
-    if (++c->count != c->threshold)
-        return;
-    flow_add_history(f, code);
-    uint32_t next = c->threshold * 10;
-    c->threshold = next > c->threshold ? next : UINT32_MAX;
+    uint32_t n = ++*c;
+    while (n % 10 == 0)
+        n /= 10;
+    if (n == 1)
+        flow_add_history(f, code);
+}
+
+void flow_timer_arm(const struct flow *f, uint32_t *timer_ms, int64_t at_us)
+{
+    int64_t rel = (at_us - f->start_us + 999) / 1000;
+    *timer_ms = rel < 1 ? 1 : rel > UINT32_MAX ? UINT32_MAX : (uint32_t)rel;
+}
+
+bool flow_timer_due(const struct flow *f, uint32_t timer_ms, int64_t now_us)
+{
+    return timer_ms != 0 && now_us >= f->start_us + (int64_t)timer_ms * 1000;
 }
 
 static uint64_t flow_uid_hash(const struct flow *f)
@@ -210,6 +221,14 @@ static void flow_community_id(const struct flow_table *t, const struct flow *f, 
     if (is_icmp(f->key.proto))
         icmp_counterpart(f->key.proto == IPPROTO_ICMPV6, (uint8_t)op, (uint8_t)rp, &one_way);
     community_id_v1(t->cfg.community_id_seed, oh, rh, op, rp, f->key.proto, one_way, out);
+}
+
+static int8_t is_local(const struct flow_table *t, const struct ip_addr *a)
+{
+    for (unsigned i = 0; i < t->n_local; i++)
+        if (ip_prefix_contains(&t->local[i], a))
+            return 1;
+    return 0;
 }
 
 void flow_weird_from(struct flow_table *t, const struct flow *f, const char *name, const char *addl,
@@ -253,6 +272,8 @@ void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct
     out->vlan = f->key.vlan;
     out->inner_vlan = f->key.inner_vlan;
     flow_community_id(t, f, &out->orig_h, out->orig_p, &out->resp_h, out->resp_p, out->community_id);
+    out->local_orig = is_local(t, &out->orig_h);
+    out->local_resp = is_local(t, &out->resp_h);
 }
 
 bool flow_table_stream_reserve(struct flow_table *t, uint32_t bytes)
@@ -271,9 +292,15 @@ void flow_table_stream_release(struct flow_table *t, uint32_t bytes)
 void flow_flip_roles(struct flow *f)
 {
     f->orig_is_a = !f->orig_is_a;
-    struct tcp_endpoint te = f->ep[0];
-    f->ep[0] = f->ep[1];
-    f->ep[1] = te;
+    if (f->key.proto == IPPROTO_TCP) {
+        struct tcp_endpoint te = f->ep[0];
+        f->ep[0] = f->ep[1];
+        f->ep[1] = te;
+    } else {
+        int64_t tl = f->udp_orig_len;
+        f->udp_orig_len = f->udp_resp_len;
+        f->udp_resp_len = tl;
+    }
 #define SWAP(a, b)                                                                                                     \
     do {                                                                                                               \
         __typeof__(a) tmp_ = (a);                                                                                      \
@@ -283,7 +310,6 @@ void flow_flip_roles(struct flow *f)
     SWAP(f->orig_pkts, f->resp_pkts);
     SWAP(f->orig_ip_bytes, f->resp_ip_bytes);
     SWAP(f->orig_frame_bytes, f->resp_frame_bytes);
-    SWAP(f->udp_orig_len, f->udp_resp_len);
     SWAP(f->flags_orig, f->flags_resp);
     uint8_t l2[6];
     memcpy(l2, f->orig_l2, 6);
@@ -297,13 +323,6 @@ void flow_flip_roles(struct flow *f)
 
 /* --- records --- */
 
-static int8_t is_local(const struct flow_table *t, const struct ip_addr *a)
-{
-    for (unsigned i = 0; i < t->n_local; i++)
-        if (ip_prefix_contains(&t->local[i], a))
-            return 1;
-    return 0;
-}
 
 static const char *non_tcp_state(const struct flow *f)
 {
@@ -355,8 +374,8 @@ void flow_make_record(const struct flow_table *t, const struct flow *f, enum flo
     rec->resp_pkts = f->resp_pkts;
     rec->resp_ip_bytes = f->resp_ip_bytes;
     rec->n_tunnel_parents = f->n_tunnel_parents;
-    for (unsigned i = 0; i < f->n_tunnel_parents && i < CONN_MAX_TUNNEL_PARENTS; i++)
-        uid_format(f->tunnel_parent_hash[i], 'C', rec->tunnel_parents[i]);
+    if (f->n_tunnel_parents)
+        uid_format(f->tunnel_parent_hash, 'C', rec->tunnel_parents[0]);
     flow_community_id(t, f, &rec->orig_h, rec->orig_p, &rec->resp_h, rec->resp_p, rec->community_id);
     memcpy(rec->orig_l2, f->orig_l2, 6);
     memcpy(rec->resp_l2, f->resp_l2, 6);
@@ -399,8 +418,10 @@ static void flow_release(struct flow_table *t, struct flow *f)
 {
     free(f->app);
     f->app = NULL;
-    stream_free(t, &f->ep[0]);
-    stream_free(t, &f->ep[1]);
+    if (f->key.proto == IPPROTO_TCP) {
+        stream_free(t, &f->ep[0]);
+        stream_free(t, &f->ep[1]);
+    }
     bucket_remove(t, f);
     lru_unlink(t, f);
     f->next_in_bucket = t->free_head;
@@ -515,6 +536,7 @@ static void make_view(const struct packet *pkt, struct packet_view *v)
     switch (pkt->l4_proto) {
     case IPPROTO_TCP:
     case IPPROTO_UDP:
+    case IPPROTO_SCTP:
         sp = pkt->sport;
         dp = pkt->dport;
         break;
@@ -582,11 +604,13 @@ static struct flow *flow_create(struct flow_table *t, const struct packet_view *
     f->hash = h;
     f->start_us = f->last_us = pkt->ts_us;
     f->orig_is_a = v->src_is_a;
-    f->udp_orig_len = f->udp_resp_len = -1;
-    tcp_flow_init(f);
-    f->n_tunnel_parents = (uint8_t)(n_parents > 2 ? 2 : n_parents);
-    for (unsigned i = 0; i < f->n_tunnel_parents; i++)
-        f->tunnel_parent_hash[i] = parents[i];
+    if (f->key.proto == IPPROTO_TCP)
+        tcp_flow_init(f);
+    else
+        f->udp_orig_len = f->udp_resp_len = -1;
+    f->n_tunnel_parents = n_parents ? 1 : 0;
+    if (n_parents)
+        f->tunnel_parent_hash = parents[n_parents - 1];
     uint32_t *slot = &t->buckets[h & t->bucket_mask];
     f->next_in_bucket = *slot ? *slot - 1 : FLOW_NONE;
     *slot = index_of(t, f) + 1;

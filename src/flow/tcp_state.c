@@ -73,7 +73,7 @@ static void ep_add_history(struct flow *f, const struct tcp_endpoint *ep, char c
     flow_add_history(f, ep_is_orig(f, ep) ? code : (char)tolower((unsigned char)code));
 }
 
-static void ep_scaled(struct flow *f, struct tcp_endpoint *ep, struct scaled_counter *c, char code)
+static void ep_scaled(struct flow *f, struct tcp_endpoint *ep, scaled_counter_t *c, char code)
 {
     flow_scaled_history(f, c, ep_is_orig(f, ep) ? code : (char)tolower((unsigned char)code));
 }
@@ -287,7 +287,7 @@ static void update_inactive(struct flow_table *t, struct flow *f, struct tcp_end
             } else {
                 set_state(f, ep, TCP_EP_SYN_SENT);
             }
-            f->attempt_at_us = s->ts + TCP_ATTEMPT_DELAY_US;
+            flow_timer_arm(f, &f->attempt_at_ms, s->ts + TCP_ATTEMPT_DELAY_US);
         } else {
             if (has(s, TCP_ACK)) {
                 if (peer->state != TCP_EP_INACTIVE && peer->state != TCP_EP_PARTIAL &&
@@ -399,7 +399,7 @@ static void update_closed(struct flow_table *t, struct flow *f, struct tcp_endpo
         set_state(f, ep, TCP_EP_RESET);
         if (!ep->did_close)
             d->do_close = true;
-        f->reset_at_us = s->ts + TCP_RESET_DELAY_US;
+        flow_timer_arm(f, &f->reset_at_ms, s->ts + TCP_RESET_DELAY_US);
     }
 }
 
@@ -462,8 +462,8 @@ static void connection_closed(struct flow *f, struct tcp_endpoint *ep, struct tc
         return;
     ep->did_close = true;
     bool complete = ep->state == TCP_EP_RESET || peer->did_close || peer->state == TCP_EP_INACTIVE;
-    if (complete && f->delete_at_us == 0)
-        f->delete_at_us = f->last_us + TCP_CLOSE_DELAY_US;
+    if (complete && f->delete_at_ms == 0)
+        flow_timer_arm(f, &f->delete_at_ms, f->last_us + TCP_CLOSE_DELAY_US);
 }
 
 static void set_partial_status(struct flow *f, const struct segment *s)
@@ -481,8 +481,6 @@ void tcp_flow_init(struct flow *f)
     for (int i = 0; i < 2; i++) {
         memset(&f->ep[i], 0, sizeof f->ep[i]);
         f->ep[i].state = f->ep[i].prev_state = TCP_EP_INACTIVE;
-        f->ep[i].rxmit.threshold = f->ep[i].win0.threshold = 1;
-        f->ep[i].chksum.threshold = f->ep[i].gap.threshold = 1;
         f->ep[i].reassem_rel = 1;
     }
 }
@@ -639,11 +637,9 @@ bool tcp_flow_expired(const struct flow *f, int64_t now, int64_t inactivity_us)
     const struct tcp_endpoint *o = &f->ep[0], *r = &f->ep[1];
     if (now - f->last_us >= inactivity_us)
         return true;
-    if (f->delete_at_us && now >= f->delete_at_us)
+    if (flow_timer_due(f, f->delete_at_ms, now) || flow_timer_due(f, f->reset_at_ms, now))
         return true;
-    if (f->reset_at_us && now >= f->reset_at_us)
-        return true;
-    if (f->attempt_at_us && now >= f->attempt_at_us &&
+    if (flow_timer_due(f, f->attempt_at_ms, now) &&
         (o->state == TCP_EP_SYN_SENT || o->state == TCP_EP_SYN_ACK_SENT) && r->state == TCP_EP_INACTIVE)
         return true;
     return linger_done(f, now);

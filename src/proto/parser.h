@@ -24,6 +24,9 @@ struct app_conn {
     uint8_t proto;          /* IPPROTO_TCP / IPPROTO_UDP */
     uint16_t vlan, inner_vlan;
     char community_id[64];
+    /* Zeek's Site::is_local_addr of each end, as conn_record: -1 unknown,
+     * 0 F, 1 T. ssh.log's direction needs it. */
+    int8_t local_orig, local_resp;
 };
 
 /* What a parser may use. Valid during the call only. */
@@ -51,6 +54,8 @@ struct app_parser {
     uint8_t ipproto;        /* IPPROTO_TCP or IPPROTO_UDP */
     const uint16_t *ports;  /* well-known server ports; content detection also applies elsewhere */
     size_t n_ports;
+    /* Zeek's analyzers that ignore connections picked up mid-stream (no SYN seen). */
+    bool skip_partial;
     /* Content detection on the first bytes the originator (from_orig) or
      * responder sent. May be NULL: then the parser is chosen by port only. */
     enum app_probe (*probe)(const uint8_t *p, size_t n, bool from_orig);

@@ -7,6 +7,7 @@
 /* Weak so that the tree builds while a parser is being written; a missing
  * one is simply not offered. */
 extern const struct app_parser dns_parser __attribute__((weak));
+extern const struct app_parser dns_tcp_parser __attribute__((weak));
 extern const struct app_parser http_parser __attribute__((weak));
 extern const struct app_parser tls_parser __attribute__((weak));
 extern const struct app_parser ssh_parser __attribute__((weak));
@@ -17,7 +18,7 @@ extern const struct app_parser quic_parser __attribute__((weak));
 const struct app_parser *const *app_parsers(size_t *n)
 {
     static const struct app_parser *const all[] = {
-        &dns_parser, &http_parser, &tls_parser, &ssh_parser, &dhcp_parser, &smtp_parser, &quic_parser,
+        &dns_parser, &dns_tcp_parser, &http_parser, &tls_parser, &ssh_parser, &dhcp_parser, &smtp_parser, &quic_parser,
     };
     *n = sizeof all / sizeof *all;
     return all;

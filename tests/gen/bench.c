@@ -113,7 +113,8 @@ static void bench_write(struct bench *b, const struct bench_flow *f, int dir, ui
     }
     uint8_t *l = h + iph;
     memcpy(l, l4, l4_len);
-    memcpy(l + l4_len, payload, plen);
+    if (plen)
+        memcpy(l + l4_len, payload, plen);
     if (proto != 1) {
         uint32_t sum = cksum_add(l, seg, proto == 58 || proto == 6 || proto == 17 ? cksum_pseudo(&ip, proto, (uint32_t)seg) : 0);
         uint16_t c = cksum_fold(sum);
@@ -179,9 +180,8 @@ static void bench_new_flow(struct bench *b, struct bench_flow *f)
     f->sport = (uint16_t)(1024 + (k / 60000) % 64000);
     f->server = rng_below(g, 4096) + 1;
     f->ip_id = (uint16_t)rng_next(g);
-    uint64_t flows_left = b->want_flows > b->created ? b->want_flows - b->created : 1;
-    uint64_t packets_left = b->want_packets > b->emitted ? b->want_packets - b->emitted : 0;
-    double mean = (double)packets_left / (double)flows_left;
+    /* One fixed mean for the whole run keeps the flow and packet targets in step. */
+    double mean = (double)b->want_packets / (double)b->want_flows;
     if (mean < 2)
         mean = 2;
     if (mean > 2000)
@@ -212,7 +212,7 @@ static void bench_new_flow(struct bench *b, struct bench_flow *f)
         f->step = ST_SYN;
     } else if (roll < 980) {
         f->kind = rng_below(g, 100) < 60 ? BK_DNS : BK_UDP;
-        f->dport = f->kind == BK_DNS ? 53 : (uint16_t)(rng_below(g, 3) == 0 ? 123 : 1025 + rng_below(g, 60000));
+        f->dport = f->kind == BK_DNS ? 53 : (uint16_t)(rng_below(g, 3) == 0 ? 123 : 49152 + rng_below(g, 16000));
         f->dgrams_left = f->kind == BK_DNS ? 2 : (uint16_t)(2 + 2 * rng_below(g, (uint32_t)mean));
         f->dns_id = (uint16_t)rng_next(g);
     } else {
@@ -240,6 +240,12 @@ static bool bench_step_udp(struct bench *b, struct bench_flow *f)
         put16(ih + 6, (uint16_t)(f->icmp_seq / 2 + 1));
         f->icmp_seq++;
         bench_write(b, f, dir, f->v6 ? 58 : 1, ih, 8, 2, b->pattern, 56);
+    } else if (f->dport == 123) {
+        memset(b->scratch, 0, 48);
+        b->scratch[0] = dir ? 0x24 : 0x23; /* NTPv4 server / client */
+        b->scratch[1] = dir ? 2 : 0;
+        put32(b->scratch + 40, (uint32_t)(b->now / US_PER_SEC + 2208988800ull));
+        bench_udp(b, f, dir, b->scratch, 48);
     } else {
         size_t n = 20 + rng_below(b->g, 1200);
         bench_udp(b, f, dir, pattern_at(b, n), n);
@@ -333,7 +339,9 @@ bool scenario_bench(struct gen *g)
     b->now = GEN_BASE_TIME_US;
     b->tick = (uint64_t)BENCH_SECONDS * US_PER_SEC / (b->want_packets ? b->want_packets : 1);
     rng_fill(g, b->pattern, PATTERN_LEN);
-    for (size_t i = 0; i < BENCH_CONCURRENT && (b->created < b->want_flows || b->emitted < b->want_packets); i++)
+    /* Fewer concurrent flows than flows wanted, or the first wave alone would overshoot. */
+    size_t concurrent = b->want_flows / 8 + 1 < BENCH_CONCURRENT ? b->want_flows / 8 + 1 : BENCH_CONCURRENT;
+    for (size_t i = 0; i < concurrent; i++)
         bench_new_flow(b, &b->flows[b->nactive++]);
     while (b->nactive) {
         size_t i = rng_below(g, (uint32_t)b->nactive);

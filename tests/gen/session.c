@@ -89,7 +89,8 @@ static int queued_cmp(const void *a, const void *b)
 
 bool gen_finish(struct gen *g)
 {
-    qsort(g->queue, g->queue_len, sizeof *g->queue, queued_cmp);
+    if (g->queue_len)
+        qsort(g->queue, g->queue_len, sizeof *g->queue, queued_cmp);
     for (size_t i = 0; i < g->queue_len; i++) {
         const struct queued_packet *q = &g->queue[i];
         const uint8_t *data = g->bytes + q->offset;

@@ -1,0 +1,13 @@
+/* dhcp.log (Zeek, one row per transaction ID) and the EVE "dhcp" event
+ * (Suricata, one per message, extended mode). */
+#ifndef VIGIL_OUTPUT_DHCP_LOG_H
+#define VIGIL_OUTPUT_DHCP_LOG_H
+
+#include "proto/dhcp.h"
+#include "proto/parser.h"
+
+struct output_worker;
+
+void output_dhcp(struct output_worker *w, const struct app_conn *c, const struct dhcp_txn *t);
+
+#endif

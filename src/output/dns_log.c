@@ -1,0 +1,378 @@
+/* dns.log as Zeek's base/protocols/dns writes it (with the opcode fields of
+ * Zeek 8.1), and Suricata 8's EVE "dns" event, version 3: one event per
+ * message, "request" or "response", with the questions in "queries", the
+ * records in "answers"/"authorities"/"additionals" and the answers again
+ * by type in "grouped". */
+#include "output/dns_log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "output/eve.h"
+#include "output/zeek_log.h"
+
+static const struct zeek_field dns_fields[] = {
+    {"ts", ZEEK_TIME},
+    {"uid", ZEEK_STRING},
+    {"id.orig_h", ZEEK_ADDR},
+    {"id.orig_p", ZEEK_PORT},
+    {"id.resp_h", ZEEK_ADDR},
+    {"id.resp_p", ZEEK_PORT},
+    {"proto", ZEEK_ENUM},
+    {"trans_id", ZEEK_COUNT},
+    {"rtt", ZEEK_INTERVAL},
+    {"query", ZEEK_STRING},
+    {"qclass", ZEEK_COUNT},
+    {"qclass_name", ZEEK_STRING},
+    {"qtype", ZEEK_COUNT},
+    {"qtype_name", ZEEK_STRING},
+    {"rcode", ZEEK_COUNT},
+    {"rcode_name", ZEEK_STRING},
+    {"AA", ZEEK_BOOL},
+    {"TC", ZEEK_BOOL},
+    {"RD", ZEEK_BOOL},
+    {"RA", ZEEK_BOOL},
+    {"Z", ZEEK_COUNT},
+    {"answers", ZEEK_VECTOR_STRING},
+    {"TTLs", ZEEK_VECTOR_INTERVAL},
+    {"rejected", ZEEK_BOOL},
+    {"opcode", ZEEK_COUNT},
+    {"opcode_name", ZEEK_STRING},
+};
+static const struct zeek_schema dns_schema = ZEEK_SCHEMA("dns", dns_fields);
+
+static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct dns_row *d)
+{
+    struct zrow *r = zrow_begin(w, &dns_schema);
+    if (r == NULL)
+        return;
+    char tmp[32];
+    zrow_time(r, d->ts_us);
+    zrow_string(r, c->uid, strnlen(c->uid, sizeof c->uid));
+    zrow_addr(r, &c->orig_h);
+    zrow_port(r, c->orig_p);
+    zrow_addr(r, &c->resp_h);
+    zrow_port(r, c->resp_p);
+    zrow_enum(r, c->proto == 6 ? "tcp" : "udp");
+    zrow_count(r, d->trans_id);
+    if (d->has_rtt)
+        zrow_interval_between(r, d->rtt_from_us, d->rtt_to_us);
+    else
+        zrow_unset(r);
+    if (d->has_query)
+        zrow_string(r, d->query.p, d->query.n);
+    else
+        zrow_unset(r);
+    if (d->has_qclass) {
+        zrow_count(r, d->qclass);
+        zrow_cstr(r, dns_zeek_class_name(d->qclass, tmp, sizeof tmp));
+        zrow_count(r, d->qtype);
+        const char *qtype_name = dns_zeek_qtype_name(d->qtype, tmp, sizeof tmp);
+        /* NetBIOS reuses SRV's number for its status query */
+        if (d->is_netbios && d->qtype == 33)
+            qtype_name = "NBSTAT";
+        zrow_cstr(r, qtype_name);
+    } else {
+        for (int i = 0; i < 4; i++)
+            zrow_unset(r);
+    }
+    if (d->has_rcode) {
+        zrow_count(r, d->rcode);
+        zrow_cstr(r, dns_zeek_rcode_name(d->rcode, tmp, sizeof tmp));
+    } else {
+        zrow_unset(r);
+        zrow_unset(r);
+    }
+    zrow_bool(r, d->AA);
+    zrow_bool(r, d->TC);
+    zrow_bool(r, d->RD);
+    zrow_bool(r, d->RA);
+    zrow_count(r, d->Z);
+    if (d->n_answers == 0) {
+        zrow_unset(r);
+        zrow_unset(r);
+    } else {
+        zrow_list_begin(r);
+        for (size_t i = 0; i < d->n_answers; i++)
+            zrow_item_string(r, d->answers[i].p, d->answers[i].n);
+        zrow_list_end(r);
+        zrow_list_begin(r);
+        for (size_t i = 0; i < d->n_answers; i++)
+            zrow_item_interval(r, (int64_t)d->ttls[i] * 1000000);
+        zrow_list_end(r);
+    }
+    zrow_bool(r, d->rejected);
+    zrow_count(r, d->opcode);
+    zrow_cstr(r, dns_zeek_opcode_name(d->opcode, d->is_netbios, tmp, sizeof tmp));
+    zrow_end(r);
+}
+
+/* ---- EVE --------------------------------------------------------------- */
+
+static void eve_name(struct json_writer *j, const char *key, struct dns_str s)
+{
+    if (s.n == 0)
+        json_kv_str(j, key, "<root>");
+    else
+        json_kv_strn(j, key, s.p, s.n);
+}
+
+/* Suricata prints IPv6 answers uncompressed, as 8 groups of 4 hex digits. */
+static void eve_addr(struct json_writer *j, const char *key, const struct dns_rr *rr)
+{
+    char text[48];
+    if (rr->rrtype == 1) {
+        size_t n = ip_addr_format(&rr->addr, text, sizeof text);
+        json_kv_strn(j, key, text, n);
+        return;
+    }
+    const uint8_t *b = rr->addr.b;
+    snprintf(text, sizeof text, "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+             b[15]);
+    json_kv_str(j, key, text);
+}
+
+/* TXT strings concatenated, without their length bytes. */
+static void eve_txt(struct json_writer *j, const char *key, struct dns_str raw)
+{
+    uint8_t text[DNS_POOL_SIZE < 65536 ? DNS_POOL_SIZE : 65536];
+    size_t n = 0, i = 0;
+    while (i < raw.n) {
+        size_t sl = raw.p[i++];
+        if (sl > raw.n - i)
+            sl = raw.n - i;
+        if (sl > sizeof text - n)
+            sl = sizeof text - n;
+        memcpy(text + n, raw.p + i, sl);
+        n += sl;
+        i += sl;
+    }
+    if (key != NULL)
+        json_kv_strn(j, key, text, n);
+    else
+        json_string(j, text, n);
+}
+
+static void eve_soa(struct json_writer *j, const struct dns_rr *rr)
+{
+    json_object_begin(j);
+    eve_name(j, "mname", rr->target);
+    eve_name(j, "rname", rr->rname);
+    json_kv_uint(j, "serial", rr->serial);
+    json_kv_uint(j, "refresh", rr->refresh);
+    json_kv_uint(j, "retry", rr->retry);
+    json_kv_uint(j, "expire", rr->expire);
+    json_kv_uint(j, "minimum", rr->minimum);
+    json_object_end(j);
+}
+
+static void eve_sshfp(struct json_writer *j, const struct dns_rr *rr)
+{
+    char hex[3 * 256];
+    size_t n = 0;
+    for (size_t i = 0; i < rr->raw.n && n + 3 < sizeof hex; i++)
+        n += (size_t)snprintf(hex + n, sizeof hex - n, "%s%02x", i ? ":" : "", rr->raw.p[i]);
+    json_object_begin(j);
+    json_kv_strn(j, "fingerprint", hex, n);
+    json_kv_uint(j, "algo", rr->sshfp_algo);
+    json_kv_uint(j, "type", rr->sshfp_type);
+    json_object_end(j);
+}
+
+static void eve_srv(struct json_writer *j, const struct dns_rr *rr)
+{
+    json_object_begin(j);
+    json_kv_uint(j, "priority", rr->priority);
+    json_kv_uint(j, "weight", rr->weight);
+    json_kv_uint(j, "port", rr->port);
+    eve_name(j, "name", rr->target);
+    json_object_end(j);
+}
+
+static bool is_name_type(uint16_t t)
+{
+    return t == 2 || t == 5 || t == 12 || t == 15; /* NS CNAME PTR MX */
+}
+
+static void eve_rr(struct json_writer *j, const struct dns_rr *rr)
+{
+    char tmp[16];
+    json_object_begin(j);
+    eve_name(j, "rrname", rr->name);
+    json_kv_str(j, "rrtype", dns_suricata_rrtype_name(rr->rrtype, tmp, sizeof tmp));
+    json_kv_uint(j, "ttl", rr->ttl);
+    if (rr->kind == DNS_RDATA_ADDR) {
+        eve_addr(j, "rdata", rr);
+    } else if (rr->kind == DNS_RDATA_NAME && is_name_type(rr->rrtype)) {
+        eve_name(j, "rdata", rr->target);
+    } else if (rr->kind == DNS_RDATA_TXT) {
+        eve_txt(j, "rdata", rr->raw);
+    } else if (rr->rrtype == 10) {
+        json_kv_strn(j, "rdata", rr->raw.p, rr->raw.n);
+    } else if (rr->kind == DNS_RDATA_SOA) {
+        json_key(j, "soa");
+        eve_soa(j, rr);
+    } else if (rr->kind == DNS_RDATA_SSHFP) {
+        json_key(j, "sshfp");
+        eve_sshfp(j, rr);
+    } else if (rr->kind == DNS_RDATA_NAME && rr->rrtype == 33) {
+        json_key(j, "srv");
+        eve_srv(j, rr);
+    }
+    json_object_end(j);
+}
+
+/* A grouped value, or false when Suricata groups nothing for this type. */
+static bool eve_grouped_value(struct json_writer *j, const struct dns_rr *rr, bool write)
+{
+    bool ok = rr->kind == DNS_RDATA_ADDR || (rr->kind == DNS_RDATA_NAME && is_name_type(rr->rrtype)) ||
+              rr->kind == DNS_RDATA_TXT || rr->rrtype == 10 || rr->kind == DNS_RDATA_SOA ||
+              rr->kind == DNS_RDATA_SSHFP || (rr->kind == DNS_RDATA_NAME && rr->rrtype == 33);
+    if (!ok || !write)
+        return ok;
+    if (rr->kind == DNS_RDATA_ADDR) {
+        char text[48];
+        if (rr->rrtype == 1) {
+            size_t n = ip_addr_format(&rr->addr, text, sizeof text);
+            json_string(j, text, n);
+        } else {
+            const uint8_t *b = rr->addr.b;
+            snprintf(text, sizeof text,
+                     "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x", b[0], b[1],
+                     b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+            json_cstr(j, text);
+        }
+    } else if (rr->kind == DNS_RDATA_NAME && is_name_type(rr->rrtype)) {
+        if (rr->target.n == 0)
+            json_cstr(j, "<root>");
+        else
+            json_string(j, rr->target.p, rr->target.n);
+    } else if (rr->kind == DNS_RDATA_TXT) {
+        eve_txt(j, NULL, rr->raw);
+    } else if (rr->rrtype == 10) {
+        json_string(j, rr->raw.p, rr->raw.n);
+    } else if (rr->kind == DNS_RDATA_SOA) {
+        eve_soa(j, rr);
+    } else if (rr->kind == DNS_RDATA_SSHFP) {
+        eve_sshfp(j, rr);
+    } else {
+        eve_srv(j, rr);
+    }
+    return true;
+}
+
+static void eve_section(struct json_writer *j, const char *key, const struct dns_message *m,
+                        enum dns_section s)
+{
+    bool open = false;
+    for (size_t i = 0; i < m->n_rrs; i++) {
+        const struct dns_rr *rr = &m->rrs[i];
+        if (rr->section != s)
+            continue;
+        /* an EDNS OPT record without options is not worth a line */
+        if (rr->rrtype == 41 && rr->rdlength == 0)
+            continue;
+        if (!open) {
+            json_key(j, key);
+            json_array_begin(j);
+            open = true;
+        }
+        eve_rr(j, rr);
+    }
+    if (open)
+        json_array_end(j);
+}
+
+static void eve_grouped(struct json_writer *j, const struct dns_message *m)
+{
+    bool open = false;
+    char tmp[16];
+    for (size_t i = 0; i < m->n_rrs; i++) {
+        const struct dns_rr *rr = &m->rrs[i];
+        if (rr->section != DNS_SECTION_ANSWER || !eve_grouped_value(j, rr, false))
+            continue;
+        bool seen = false;  /* keys in order of first appearance */
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = m->rrs[k].section == DNS_SECTION_ANSWER && m->rrs[k].rrtype == rr->rrtype &&
+                   eve_grouped_value(j, &m->rrs[k], false);
+        if (seen)
+            continue;
+        if (!open) {
+            json_key(j, "grouped");
+            json_object_begin(j);
+            open = true;
+        }
+        json_key(j, dns_suricata_rrtype_name(rr->rrtype, tmp, sizeof tmp));
+        json_array_begin(j);
+        for (size_t k = i; k < m->n_rrs; k++)
+            if (m->rrs[k].section == DNS_SECTION_ANSWER && m->rrs[k].rrtype == rr->rrtype)
+                eve_grouped_value(j, &m->rrs[k], true);
+        json_array_end(j);
+    }
+    if (open)
+        json_object_end(j);
+}
+
+static void write_eve(struct output_worker *w, const struct app_conn *c, const struct dns_message *m)
+{
+    struct json_writer *j = eve_begin(w);
+    if (j == NULL)
+        return;
+    struct eve_tuple tuple = {
+        .src = m->from_orig ? &c->orig_h : &c->resp_h,
+        .dst = m->from_orig ? &c->resp_h : &c->orig_h,
+        .src_port = m->from_orig ? c->orig_p : c->resp_p,
+        .dst_port = m->from_orig ? c->resp_p : c->orig_p,
+        .proto = c->proto,
+        .vlan = {c->vlan, c->inner_vlan},
+    };
+    char tmp[16];
+    eve_header(j, m->ts_us, c->flow_id, "dns", &tuple);
+    json_key(j, "dns");
+    json_object_begin(j);
+    json_kv_uint(j, "version", 3);
+    json_kv_str(j, "type", m->qr ? "response" : "request");
+    json_kv_uint(j, "tx_id", m->tx_id);
+    json_kv_uint(j, "id", m->id);
+    snprintf(tmp, sizeof tmp, "%x", m->flags);
+    json_kv_str(j, "flags", tmp);
+    static const struct {
+        uint16_t bit;
+        const char *key;
+    } bits[] = {{0x8000, "qr"}, {0x0400, "aa"}, {0x0200, "tc"}, {0x0100, "rd"}, {0x0080, "ra"}, {0x0040, "z"}};
+    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
+        if (m->flags & bits[i].bit)
+            json_kv_bool(j, bits[i].key, true);
+    json_kv_uint(j, "opcode", m->opcode);
+    json_kv_str(j, "rcode", dns_suricata_rcode_name(m->rcode, tmp, sizeof tmp));
+    if (m->n_questions > 0) {
+        json_key(j, "queries");
+        json_array_begin(j);
+        for (size_t i = 0; i < m->n_questions; i++) {
+            const struct dns_question *q = &m->questions[i];
+            json_object_begin(j);
+            eve_name(j, "rrname", q->name);
+            json_kv_str(j, "rrtype", dns_suricata_rrtype_name(q->qtype, tmp, sizeof tmp));
+            if (q->name_truncated)
+                json_kv_bool(j, "rrname_truncated", true);
+            json_object_end(j);
+        }
+        json_array_end(j);
+    }
+    eve_section(j, "answers", m, DNS_SECTION_ANSWER);
+    eve_grouped(j, m);
+    eve_section(j, "authorities", m, DNS_SECTION_AUTHORITY);
+    eve_section(j, "additionals", m, DNS_SECTION_ADDITIONAL);
+    json_object_end(j);
+    eve_community_id(j, c->community_id);
+    eve_end(w);
+}
+
+void output_dns(struct output_worker *w, const struct app_conn *c, const struct dns_txn *t)
+{
+    if (t->row != NULL)
+        write_zeek(w, c, t->row);
+    if (t->msg != NULL)
+        write_eve(w, c, t->msg);
+}

@@ -1,0 +1,243 @@
+/* http.log as Zeek 7/8 writes it (base/protocols/http/main.zeek, with the
+ * file fields of base/protocols/http/entities.zeek left unset until the
+ * files layer fills them), and Suricata's EVE http event with its default
+ * "extended" fields (output-json-http.c). */
+#include "output/http_log.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "output/eve.h"
+#include "output/zeek_log.h"
+
+static const struct zeek_field http_fields[] = {
+    {"ts", ZEEK_TIME},
+    {"uid", ZEEK_STRING},
+    {"id.orig_h", ZEEK_ADDR},
+    {"id.orig_p", ZEEK_PORT},
+    {"id.resp_h", ZEEK_ADDR},
+    {"id.resp_p", ZEEK_PORT},
+    {"trans_depth", ZEEK_COUNT},
+    {"method", ZEEK_STRING},
+    {"host", ZEEK_STRING},
+    {"uri", ZEEK_STRING},
+    {"referrer", ZEEK_STRING},
+    {"version", ZEEK_STRING},
+    {"user_agent", ZEEK_STRING},
+    {"origin", ZEEK_STRING},
+    {"request_body_len", ZEEK_COUNT},
+    {"response_body_len", ZEEK_COUNT},
+    {"status_code", ZEEK_COUNT},
+    {"status_msg", ZEEK_STRING},
+    {"info_code", ZEEK_COUNT},
+    {"info_msg", ZEEK_STRING},
+    {"tags", ZEEK_SET_ENUM},
+    {"username", ZEEK_STRING},
+    {"password", ZEEK_STRING},
+    {"proxied", ZEEK_SET_STRING},
+    {"orig_fuids", ZEEK_VECTOR_STRING},
+    {"orig_filenames", ZEEK_VECTOR_STRING},
+    {"orig_mime_types", ZEEK_VECTOR_STRING},
+    {"resp_fuids", ZEEK_VECTOR_STRING},
+    {"resp_filenames", ZEEK_VECTOR_STRING},
+    {"resp_mime_types", ZEEK_VECTOR_STRING},
+};
+static const struct zeek_schema http_schema = ZEEK_SCHEMA("http", http_fields);
+
+static void opt_str(struct zrow *r, struct http_str s)
+{
+    if (s.p == NULL)
+        zrow_unset(r);
+    else
+        zrow_string(r, s.p, s.n);
+}
+
+static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct http_txn *t)
+{
+    struct zrow *r = zrow_begin(w, &http_schema);
+    if (r == NULL)
+        return;
+    zrow_time(r, t->ts_us);
+    zrow_string(r, c->uid, strnlen(c->uid, sizeof c->uid));
+    zrow_addr(r, &c->orig_h);
+    zrow_port(r, c->orig_p);
+    zrow_addr(r, &c->resp_h);
+    zrow_port(r, c->resp_p);
+    zrow_count(r, t->trans_depth);
+    opt_str(r, t->method);
+    opt_str(r, t->host);
+    opt_str(r, t->uri);
+    opt_str(r, t->referrer);
+    opt_str(r, t->version);
+    opt_str(r, t->user_agent);
+    opt_str(r, t->origin);
+    zrow_count(r, t->request_body_len);
+    zrow_count(r, t->response_body_len);
+    if (t->has_status)
+        zrow_count(r, t->status_code);
+    else
+        zrow_unset(r);
+    opt_str(r, t->status_msg);
+    if (t->has_info)
+        zrow_count(r, t->info_code);
+    else
+        zrow_unset(r);
+    opt_str(r, t->info_msg);
+    zrow_list_begin(r); /* tags: always present, empty until a script adds one */
+    zrow_list_end(r);
+    opt_str(r, t->username);
+    opt_str(r, t->password);
+    if (t->n_proxied == 0) {
+        zrow_unset(r);
+    } else {
+        zrow_list_begin(r);
+        for (size_t i = 0; i < t->n_proxied && i < HTTP_MAX_PROXIED; i++)
+            zrow_item_string(r, t->proxied[i].p, t->proxied[i].n);
+        zrow_list_end(r);
+    }
+    for (int i = 0; i < 6; i++)
+        zrow_unset(r); /* file fields: the files layer */
+    zrow_end(r);
+}
+
+/* libhtp's normalised hostname: from an absolute URI or the Host header,
+ * port removed, lower case, trailing dots dropped. */
+struct host_parts {
+    char name[256];
+    size_t name_len;
+    bool has_port;
+    unsigned port;
+};
+
+static void split_host(const uint8_t *p, size_t n, struct host_parts *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t end = n;
+    if (n > 0 && p[0] == '[') {
+        const uint8_t *close = memchr(p, ']', n);
+        if (close != NULL)
+            end = (size_t)(close - p) + 1;
+    } else {
+        const uint8_t *colon = memchr(p, ':', n);
+        if (colon != NULL)
+            end = (size_t)(colon - p);
+    }
+    if (end < n && p[end] == ':') {
+        unsigned port = 0;
+        size_t digits = 0;
+        for (size_t i = end + 1; i < n && p[i] >= '0' && p[i] <= '9' && digits < 6; i++, digits++)
+            port = port * 10 + (unsigned)(p[i] - '0');
+        if (digits > 0 && end + 1 + digits == n && port > 0 && port <= 65535) {
+            out->has_port = true;
+            out->port = port;
+        }
+    }
+    while (end > 0 && p[end - 1] == '.')
+        end--;
+    if (end >= sizeof out->name)
+        end = sizeof out->name - 1;
+    for (size_t i = 0; i < end; i++) {
+        uint8_t ch = p[i];
+        out->name[i] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
+    }
+    out->name_len = end;
+}
+
+static bool hostname_of(const struct http_txn *t, struct host_parts *out)
+{
+    const struct http_str *u = &t->raw_uri;
+    static const char *const schemes[] = {"http://", "https://"};
+    for (size_t s = 0; u->p != NULL && s < 2; s++) {
+        size_t k = strlen(schemes[s]);
+        if (u->n > k && strncasecmp((const char *)u->p, schemes[s], k) == 0) {
+            const uint8_t *a = u->p + k;
+            size_t an = u->n - k, e = 0;
+            while (e < an && a[e] != '/' && a[e] != '?' && a[e] != '#')
+                e++;
+            const uint8_t *at = memchr(a, '@', e);
+            if (at != NULL) {
+                e -= (size_t)(at + 1 - a);
+                a = at + 1;
+            }
+            split_host(a, e, out);
+            return true;
+        }
+    }
+    if (t->host.p == NULL)
+        return false;
+    size_t i = 0, n = t->host.n;
+    while (i < n && (t->host.p[i] == ' ' || t->host.p[i] == '\t'))
+        i++;
+    while (n > i && (t->host.p[n - 1] == ' ' || t->host.p[n - 1] == '\t'))
+        n--;
+    split_host(t->host.p + i, n - i, out);
+    return true;
+}
+
+static void write_eve(struct output_worker *w, const struct app_conn *c, const struct http_txn *t)
+{
+    if (!t->request_seen)
+        return; /* Suricata has no transaction for a reply without request */
+    struct json_writer *j = eve_begin(w);
+    if (j == NULL)
+        return;
+    struct eve_tuple tuple = {
+        .src = &c->orig_h,
+        .dst = &c->resp_h,
+        .src_port = c->orig_p,
+        .dst_port = c->resp_p,
+        .proto = c->proto,
+        .vlan = {c->vlan, c->inner_vlan},
+    };
+    eve_header(j, t->ts_us, c->flow_id, "http", &tuple);
+    json_kv_str(j, "pkt_src", "wire/pcap");
+    eve_community_id(j, c->community_id);
+    json_kv_uint(j, "tx_id", t->trans_depth > 0 ? t->trans_depth - 1 : 0);
+    json_key(j, "http");
+    json_object_begin(j);
+    struct host_parts host;
+    if (hostname_of(t, &host)) {
+        json_kv_strn(j, "hostname", host.name, host.name_len);
+        if (host.has_port)
+            json_kv_uint(j, "http_port", host.port);
+    }
+    if (t->raw_uri.p != NULL)
+        json_kv_strn(j, "url", t->raw_uri.p, t->raw_uri.n);
+    if (t->user_agent.p != NULL)
+        json_kv_strn(j, "http_user_agent", t->user_agent.p, t->user_agent.n);
+    if (t->xff.p != NULL)
+        json_kv_strn(j, "xff", t->xff.p, t->xff.n);
+    if (t->response_content_type.p != NULL) {
+        const uint8_t *semi = memchr(t->response_content_type.p, ';', t->response_content_type.n);
+        size_t len = semi ? (size_t)(semi - t->response_content_type.p) : t->response_content_type.n;
+        json_kv_strn(j, "http_content_type", t->response_content_type.p, len);
+    }
+    if (t->content_range.p != NULL) {
+        json_key(j, "content_range");
+        json_object_begin(j);
+        json_kv_strn(j, "raw", t->content_range.p, t->content_range.n);
+        json_object_end(j);
+    }
+    if (t->referrer.p != NULL)
+        json_kv_strn(j, "http_refer", t->referrer.p, t->referrer.n);
+    if (t->method.p != NULL)
+        json_kv_strn(j, "http_method", t->method.p, t->method.n);
+    if (t->request_protocol.p != NULL)
+        json_kv_strn(j, "protocol", t->request_protocol.p, t->request_protocol.n);
+    if (t->has_status && t->response_seen && t->status_code > 0) {
+        json_kv_uint(j, "status", t->status_code);
+        if (t->location.p != NULL)
+            json_kv_strn(j, "redirect", t->location.p, t->location.n);
+    }
+    json_kv_uint(j, "length", t->response_transfer_len);
+    json_object_end(j);
+    eve_end(w);
+}
+
+void output_http(struct output_worker *w, const struct app_conn *c, const struct http_txn *t)
+{
+    if (w == NULL || c == NULL || t == NULL)
+        return;
+    write_zeek(w, c, t);
+    write_eve(w, c, t);
+}

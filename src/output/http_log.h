@@ -1,0 +1,11 @@
+/* http.log (Zeek) and the EVE "http" event (Suricata) for one transaction. */
+#ifndef VIGIL_OUTPUT_HTTP_LOG_H
+#define VIGIL_OUTPUT_HTTP_LOG_H
+
+#include "output/output.h"
+#include "proto/http.h"
+#include "proto/parser.h"
+
+void output_http(struct output_worker *w, const struct app_conn *c, const struct http_txn *t);
+
+#endif

@@ -1,0 +1,25 @@
+/* ssl.log (Zeek) and the EVE "tls" event (Suricata). */
+#ifndef VIGIL_OUTPUT_TLS_LOG_H
+#define VIGIL_OUTPUT_TLS_LOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/parser.h"
+#include "proto/tls.h"
+
+struct output_worker;
+
+void output_tls(struct output_worker *w, const struct app_conn *c, const struct tls_txn *t);
+
+/* Zeek's names (base/protocols/ssl/consts.zeek): "TLSv12",
+ * "TLS_AES_128_GCM_SHA256", "x25519", "handshake_failure"; unknown values
+ * as Zeek prints them ("unknown-1234"). tmp holds formatted ones. */
+const char *tls_version_name(uint16_t v, char *tmp, size_t n);
+const char *tls_cipher_name(uint16_t v, char *tmp, size_t n);
+const char *tls_curve_name(uint16_t v, char *tmp, size_t n);
+const char *tls_alert_name(uint8_t v, char *tmp, size_t n);
+/* Suricata's version text: "TLS 1.2", "TLSv1", "TLS 1.3 draft-19". */
+const char *tls_eve_version_name(uint16_t v, char *tmp, size_t n);
+
+#endif

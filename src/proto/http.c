@@ -1,0 +1,1603 @@
+/* HTTP/1.x over reassembled TCP, following Zeek's HTTP analyzer
+ * (src/analyzer/protocol/http/HTTP.cc) for framing and weirds, and its
+ * base/protocols/http/main.zeek for request/response pairing and for when a
+ * row is written.
+ *
+ * Each direction is a small state machine: start line, headers (with
+ * obsolete folding), then a body framed by chunking, Content-Length or the
+ * connection close. Lines are assembled in a buffer capped at HTTP_MAX_LINE;
+ * bodies are never buffered, only counted, inflated through a fixed scratch
+ * buffer and their first HTTP_BODY_HEAD_MAX bytes kept. Request/response
+ * records wait in a bounded pending list keyed like Zeek's http_state. */
+#include "proto/http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+#include "proto/parser.h"
+
+#define INFLATE_SCRATCH 16384
+/* Requests whose method we remember for the responses (HEAD, CONNECT). */
+#define HTTP_MAX_UNANSWERED (2 * HTTP_MAX_PENDING)
+
+struct hbuf {
+    uint8_t *p;     /* NULL: unset */
+    size_t n;
+};
+
+/* One request/response pair being assembled (Zeek's HTTP::Info). */
+struct http_entry {
+    uint64_t key;
+    int64_t ts_us;
+    uint64_t trans_depth;
+    struct hbuf method, host, uri, raw_uri, referrer, user_agent, origin, username;
+    struct hbuf status_msg, info_msg, request_protocol, request_ctype, response_ctype;
+    struct hbuf location, xff, content_range;
+    struct hbuf proxied[HTTP_MAX_PROXIED];
+    size_t n_proxied;
+    bool has_version;
+    uint8_t ver_major, ver_minor;
+    bool has_status, has_info;
+    uint16_t status_code, info_code;
+    uint64_t request_body_len, response_body_len, response_transfer_len;
+    bool request_seen, response_seen;
+    uint8_t *head[2];       /* first body bytes: [0] request, [1] response */
+    size_t head_len[2];
+};
+
+enum half_state {
+    H_START_LINE,
+    H_HEADERS,
+    H_BODY_LENGTH,
+    H_CHUNK_SIZE,
+    H_CHUNK_DATA,
+    H_CHUNK_CRLF,
+    H_TRAILERS,
+    H_BODY_CLOSE,
+    H_STOPPED,
+};
+
+enum body_encoding {
+    ENC_IDENTITY,
+    ENC_GZIP,
+    ENC_DEFLATE,
+};
+
+struct http_version {
+    bool set;
+    uint8_t major, minor;
+};
+
+/* One direction's parser. */
+struct http_half {
+    enum half_state state;
+    uint8_t *line;
+    size_t line_len, line_cap;
+    bool line_too_long;
+    bool skip_lf;           /* a line ended at CR: swallow the LF after it */
+    uint8_t *header;        /* the header being folded, until the next line shows it ended */
+    size_t header_len, header_cap;
+    bool header_pending, header_too_long;
+    unsigned header_lines;
+    bool message_ongoing;
+    bool body_not_expected;
+    unsigned n_headers;
+    int64_t content_length; /* -1: none */
+    bool chunked;
+    enum body_encoding encoding;
+    uint64_t remaining;     /* of the Content-Length body or of the current chunk */
+    uint64_t body_len;      /* decoded, as Zeek's body_length */
+    uint64_t transfer_len;  /* after dechunking, before inflating */
+    z_stream *z;
+    bool inflate_dead;
+    uint8_t zhead[2];       /* deflate: the first two bytes tell zlib from raw */
+    size_t zhead_len;
+    uint64_t inflated;
+    bool multipart;         /* Content-Type multipart/ or message/ */
+    /* Zeek reads some bodies as lines (multipart ones, replies without
+     * length): each line end then counts two bytes, whatever it was, and a
+     * last unterminated line gets two as well. */
+    bool line_counting, body_line_open, body_cr;
+};
+
+struct http_state {
+    struct http_half half[2];   /* [0] originator, [1] responder */
+    struct http_entry *pending[HTTP_MAX_PENDING + 4];
+    size_t n_pending;
+    uint64_t current_request, current_response, trans_depth;
+    uint8_t unanswered[HTTP_MAX_UNANSWERED]; /* ring of UA_* flags */
+    size_t ua_head, ua_count;
+    uint64_t num_requests;
+    int reply_code;
+    struct http_version req_version, reply_version;
+    bool keep_alive, connection_close, connect_request;
+    bool upgrade_connection, upgrade_protocol, upgraded, tunnel;
+    bool http09_reply;
+    bool no_crlf_reported, single_cr_reported;
+    uint8_t *scratch;           /* inflate output, INFLATE_SCRATCH bytes */
+};
+
+enum { UA_HEAD = 1, UA_CONNECT = 2 };
+
+/* ---- small helpers ---- */
+
+static bool is_ws(uint8_t c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static size_t skip_ws(const uint8_t *p, size_t i, size_t n)
+{
+    while (i < n && is_ws(p[i]))
+        i++;
+    return i;
+}
+
+static bool eq_nocase(const uint8_t *p, size_t n, const char *s)
+{
+    size_t k = strlen(s);
+    return n == k && strncasecmp((const char *)p, s, k) == 0;
+}
+
+static bool prefix_nocase(const uint8_t *p, size_t n, const char *s)
+{
+    size_t k = strlen(s);
+    return n >= k && strncasecmp((const char *)p, s, k) == 0;
+}
+
+static void hbuf_free(struct hbuf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->n = 0;
+}
+
+/* Replaces b with a copy of p[0..n). On allocation failure b stays unset. */
+static void hbuf_set(struct hbuf *b, const void *p, size_t n)
+{
+    if (n > HTTP_MAX_LINE)
+        n = HTTP_MAX_LINE;
+    uint8_t *copy = malloc(n + 1);
+    hbuf_free(b);
+    if (copy == NULL)
+        return;
+    if (n > 0)
+        memcpy(copy, p, n);
+    copy[n] = '\0';
+    b->p = copy;
+    b->n = n;
+}
+
+static void hbuf_set_cstr(struct hbuf *b, const char *s)
+{
+    hbuf_set(b, s, strlen(s));
+}
+
+/* Appends up to `limit` total bytes to a growing buffer; returns false if
+ * something had to be dropped. */
+static bool grow_append(uint8_t **buf, size_t *len, size_t *cap, const uint8_t *p, size_t n,
+                        size_t limit)
+{
+    bool complete = true;
+    if (*len + n > limit) {
+        n = limit - *len;
+        complete = false;
+    }
+    if (n == 0)
+        return complete;
+    if (*len + n > *cap) {
+        size_t want = *cap ? *cap : 128;
+        while (want < *len + n)
+            want *= 2;
+        if (want > limit)
+            want = limit;
+        uint8_t *nb = realloc(*buf, want);
+        if (nb == NULL)
+            return false;
+        *buf = nb;
+        *cap = want;
+    }
+    memcpy(*buf + *len, p, n);
+    *len += n;
+    return complete;
+}
+
+static void weird(struct app_env *env, const char *name, const void *addl, size_t addl_len,
+                  const char *source)
+{
+    if (env == NULL || env->weird == NULL)
+        return;
+    char text[256];
+    const char *a = NULL;
+    if (addl != NULL) {
+        if (addl_len >= sizeof text)
+            addl_len = sizeof text - 1;
+        memcpy(text, addl, addl_len);
+        text[addl_len] = '\0';
+        a = text;
+    }
+    env->weird(env, name, a, source);
+}
+
+static void http_weird(struct app_env *env, const char *name)
+{
+    weird(env, name, NULL, 0, "HTTP");
+}
+
+/* ---- pending request/response records (main.zeek's http_state) ---- */
+
+static void entry_free(struct http_entry *e)
+{
+    struct hbuf *all[] = {&e->method, &e->host, &e->uri, &e->raw_uri, &e->referrer,
+                          &e->user_agent, &e->origin, &e->username, &e->status_msg,
+                          &e->info_msg, &e->request_protocol, &e->request_ctype,
+                          &e->response_ctype, &e->location, &e->xff, &e->content_range};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        hbuf_free(all[i]);
+    for (size_t i = 0; i < e->n_proxied; i++)
+        hbuf_free(&e->proxied[i]);
+    free(e->head[0]);
+    free(e->head[1]);
+    free(e);
+}
+
+static struct http_str str_of(const struct hbuf *b)
+{
+    struct http_str s = {b->p, b->n};
+    return s;
+}
+
+static void publish_entry(struct app_env *env, const struct http_entry *e)
+{
+    if (env == NULL || env->publish == NULL)
+        return;
+    struct http_txn t;
+    memset(&t, 0, sizeof t);
+    char version[8];
+    t.ts_us = e->ts_us;
+    t.trans_depth = e->trans_depth;
+    t.method = str_of(&e->method);
+    t.host = str_of(&e->host);
+    t.uri = str_of(&e->uri);
+    t.raw_uri = str_of(&e->raw_uri);
+    t.referrer = str_of(&e->referrer);
+    if (e->has_version) {
+        version[0] = (char)('0' + e->ver_major % 10);
+        version[1] = '.';
+        version[2] = (char)('0' + e->ver_minor % 10);
+        version[3] = '\0';
+        t.version.p = (const uint8_t *)version;
+        t.version.n = 3;
+    }
+    t.user_agent = str_of(&e->user_agent);
+    t.origin = str_of(&e->origin);
+    t.request_body_len = e->request_body_len;
+    t.response_body_len = e->response_body_len;
+    t.has_status = e->has_status;
+    t.status_code = e->status_code;
+    t.status_msg = str_of(&e->status_msg);
+    t.has_info = e->has_info;
+    t.info_code = e->info_code;
+    t.info_msg = str_of(&e->info_msg);
+    t.username = str_of(&e->username);
+    t.n_proxied = e->n_proxied;
+    for (size_t i = 0; i < e->n_proxied; i++)
+        t.proxied[i] = str_of(&e->proxied[i]);
+    t.request_protocol = str_of(&e->request_protocol);
+    t.request_content_type = str_of(&e->request_ctype);
+    t.response_content_type = str_of(&e->response_ctype);
+    t.location = str_of(&e->location);
+    t.xff = str_of(&e->xff);
+    t.content_range = str_of(&e->content_range);
+    t.response_transfer_len = e->response_transfer_len;
+    t.request_seen = e->request_seen;
+    t.response_seen = e->response_seen;
+    t.request_body_head = e->head[0];
+    t.request_body_head_len = e->head_len[0];
+    t.response_body_head = e->head[1];
+    t.response_body_head_len = e->head_len[1];
+    env->publish(env, EVENT_HTTP, &t);
+}
+
+static size_t find_pending(const struct http_state *st, uint64_t key)
+{
+    for (size_t i = 0; i < st->n_pending; i++)
+        if (st->pending[i]->key == key)
+            return i;
+    return SIZE_MAX;
+}
+
+static void remove_pending_at(struct http_state *st, size_t i)
+{
+    entry_free(st->pending[i]);
+    memmove(&st->pending[i], &st->pending[i + 1], (st->n_pending - i - 1) * sizeof st->pending[0]);
+    st->n_pending--;
+}
+
+static void log_and_remove(struct http_state *st, struct app_env *env, uint64_t key)
+{
+    size_t i = find_pending(st, key);
+    if (i == SIZE_MAX)
+        return;
+    if (key != 0)
+        publish_entry(env, st->pending[i]);
+    remove_pending_at(st, i);
+}
+
+/* Zeek's set_state(): the record of the current request or response,
+ * created on first use. NULL only when out of memory. */
+static struct http_entry *set_state(struct http_state *st, struct app_env *env, bool is_orig)
+{
+    uint64_t key = is_orig ? st->current_request : st->current_response;
+    size_t i = find_pending(st, key);
+    if (i != SIZE_MAX)
+        return st->pending[i];
+    if (st->n_pending >= sizeof st->pending / sizeof st->pending[0]) {
+        /* The script-level cap should have fired first; never grow. */
+        if (st->pending[0]->key != 0)
+            publish_entry(env, st->pending[0]);
+        remove_pending_at(st, 0);
+    }
+    struct http_entry *e = calloc(1, sizeof *e);
+    if (e == NULL)
+        return NULL;
+    e->key = key;
+    e->ts_us = env ? env->ts_us : 0;
+    e->trans_depth = ++st->trans_depth;
+    st->pending[st->n_pending++] = e;
+    return e;
+}
+
+static void ua_push(struct http_state *st, uint8_t flags)
+{
+    if (st->ua_count == HTTP_MAX_UNANSWERED) {
+        st->ua_head = (st->ua_head + 1) % HTTP_MAX_UNANSWERED;
+        st->ua_count--;
+    }
+    st->unanswered[(st->ua_head + st->ua_count) % HTTP_MAX_UNANSWERED] = flags;
+    st->ua_count++;
+}
+
+static void ua_pop(struct http_state *st)
+{
+    if (st->ua_count == 0)
+        return;
+    st->ua_head = (st->ua_head + 1) % HTTP_MAX_UNANSWERED;
+    st->ua_count--;
+}
+
+static int ua_front(const struct http_state *st)
+{
+    return st->ua_count ? st->unanswered[st->ua_head] : -1;
+}
+
+/* ---- versions ---- */
+
+static struct http_version parse_version(const uint8_t *p, size_t n)
+{
+    struct http_version v = {true, 0, 0};
+    if (n >= 3 && p[0] >= '0' && p[0] <= '9' && p[1] == '.' && p[2] >= '0' && p[2] <= '9') {
+        v.major = (uint8_t)(p[0] - '0');
+        v.minor = (uint8_t)(p[2] - '0');
+    }
+    return v;
+}
+
+static void set_version(struct http_state *st, struct app_env *env, struct http_version *cur,
+                        struct http_version v)
+{
+    if (!cur->set) {
+        *cur = v;
+    } else if (cur->major != v.major || cur->minor != v.minor) {
+        http_weird(env, "HTTP_version_mismatch");
+        *cur = v;
+    }
+    if (cur->major > 1 || (cur->major == 1 && cur->minor > 0))
+        st->keep_alive = true;
+}
+
+static bool is_v11(const struct http_version *v)
+{
+    return v->set && v->major == 1 && v->minor == 1;
+}
+
+/* ---- bodies ---- */
+
+static void inflate_stop(struct http_half *h)
+{
+    if (h->z != NULL) {
+        inflateEnd(h->z);
+        free(h->z);
+        h->z = NULL;
+    }
+}
+
+static void head_append(struct http_state *st, int dir, const uint8_t *p, size_t n)
+{
+    uint64_t key = dir == 0 ? st->current_request : st->current_response;
+    size_t i = find_pending(st, key);
+    if (i == SIZE_MAX || n == 0)
+        return;
+    struct http_entry *e = st->pending[i];
+    if (e->head_len[dir] >= HTTP_BODY_HEAD_MAX)
+        return;
+    if (e->head[dir] == NULL) {
+        e->head[dir] = malloc(HTTP_BODY_HEAD_MAX);
+        if (e->head[dir] == NULL)
+            return;
+    }
+    size_t take = HTTP_BODY_HEAD_MAX - e->head_len[dir];
+    if (take > n)
+        take = n;
+    memcpy(e->head[dir] + e->head_len[dir], p, take);
+    e->head_len[dir] += take;
+}
+
+static void body_clear(struct http_state *st, struct app_env *env, int dir, const uint8_t *p,
+                       size_t n)
+{
+    st->half[dir].body_len += n;
+    head_append(st, dir, p, n);
+}
+
+static void body_lines(struct http_state *st, int dir, const uint8_t *p, size_t n)
+{
+    struct http_half *h = &st->half[dir];
+    head_append(st, dir, p, n);
+    if (h->multipart) {
+        /* inside multipart entities only CRLF ends a line */
+        for (size_t k = 0; k < n; k++) {
+            h->body_line_open = !(p[k] == '\n' && h->body_cr);
+            h->body_cr = p[k] == '\r';
+        }
+        h->body_len += n;
+        return;
+    }
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && p[j] != '\r' && p[j] != '\n')
+            j++;
+        if (j > i) {
+            h->body_len += j - i;
+            h->body_line_open = true;
+            h->body_cr = false;
+        }
+        if (j == n)
+            break;
+        if (p[j] == '\n' && h->body_cr) {
+            h->body_cr = false;
+        } else {
+            h->body_len += 2;
+            h->body_line_open = false;
+            h->body_cr = p[j] == '\r';
+        }
+        i = j + 1;
+    }
+}
+
+static bool inflate_start(struct http_half *h, bool raw)
+{
+    h->z = calloc(1, sizeof *h->z);
+    if (h->z == NULL)
+        return false;
+    int window = h->encoding == ENC_GZIP ? 15 + 32 : (raw ? -15 : 15);
+    if (inflateInit2(h->z, window) != Z_OK) {
+        free(h->z);
+        h->z = NULL;
+        return false;
+    }
+    return true;
+}
+
+static void inflate_feed(struct http_state *st, struct app_env *env, int dir, const uint8_t *p,
+                         size_t n)
+{
+    struct http_half *h = &st->half[dir];
+    if (st->scratch == NULL) {
+        st->scratch = malloc(INFLATE_SCRATCH);
+        if (st->scratch == NULL) {
+            h->inflate_dead = true;
+            return;
+        }
+    }
+    h->z->next_in = (Bytef *)(uintptr_t)p;
+    h->z->avail_in = (uInt)n;
+    while (h->z->avail_in > 0) {
+        h->z->next_out = st->scratch;
+        h->z->avail_out = INFLATE_SCRATCH;
+        int rc = inflate(h->z, Z_SYNC_FLUSH);
+        size_t produced = INFLATE_SCRATCH - h->z->avail_out;
+        if (produced > 0) {
+            if (h->inflated + produced > HTTP_MAX_INFLATE)
+                produced = (size_t)(HTTP_MAX_INFLATE - h->inflated);
+            h->inflated += produced;
+            body_clear(st, env, dir, st->scratch, produced);
+            if (h->inflated >= HTTP_MAX_INFLATE) {
+                weird(env, "HTTP_inflate_limit", NULL, 0, "HTTP");
+                h->inflate_dead = true;
+                inflate_stop(h);
+                return;
+            }
+        }
+        if (rc == Z_STREAM_END) {
+            /* trailing bytes after the stream (or a second gzip member) are dropped */
+            inflate_stop(h);
+            h->inflate_dead = true;
+            return;
+        }
+        if (rc != Z_OK && !(rc == Z_BUF_ERROR && produced > 0)) {
+            weird(env, "inflate_failed", NULL, 0, "HTTP");
+            h->inflate_dead = true;
+            inflate_stop(h);
+            return;
+        }
+        if (produced == 0 && h->z->avail_in > 0 && rc == Z_OK && h->z->avail_out > 0)
+            break; /* no progress possible; avoid spinning */
+    }
+}
+
+static void body_deliver(struct http_state *st, struct app_env *env, int dir, const uint8_t *p,
+                         size_t n)
+{
+    struct http_half *h = &st->half[dir];
+    h->transfer_len += n;
+    if (h->encoding == ENC_IDENTITY) {
+        if (h->line_counting)
+            body_lines(st, dir, p, n);
+        else
+            body_clear(st, env, dir, p, n);
+        return;
+    }
+    if (h->inflate_dead || n == 0)
+        return;
+    if (h->z == NULL) {
+        bool raw = false;
+        if (h->encoding == ENC_DEFLATE) {
+            /* "deflate" is meant to be zlib-wrapped but servers send raw
+             * deflate too: the zlib header check decides (2 bytes). */
+            while (h->zhead_len < 2 && n > 0) {
+                h->zhead[h->zhead_len++] = *p++;
+                n--;
+            }
+            if (h->zhead_len < 2)
+                return;
+            unsigned hdr = ((unsigned)h->zhead[0] << 8) | h->zhead[1];
+            raw = (h->zhead[0] & 0x0f) != 8 || hdr % 31 != 0;
+        }
+        if (!inflate_start(h, raw)) {
+            h->inflate_dead = true;
+            return;
+        }
+        if (h->encoding == ENC_DEFLATE) {
+            inflate_feed(st, env, dir, h->zhead, 2);
+            if (h->z == NULL)
+                return;
+        }
+    }
+    if (n > 0)
+        inflate_feed(st, env, dir, p, n);
+}
+
+/* ---- message life cycle ---- */
+
+static void message_begin(struct http_half *h, bool body_not_expected)
+{
+    h->state = H_HEADERS;
+    h->message_ongoing = true;
+    h->body_not_expected = body_not_expected;
+    h->n_headers = 0;
+    h->content_length = -1;
+    h->chunked = false;
+    h->encoding = ENC_IDENTITY;
+    h->remaining = 0;
+    h->body_len = 0;
+    h->transfer_len = 0;
+    inflate_stop(h);
+    h->inflate_dead = false;
+    h->zhead_len = 0;
+    h->inflated = 0;
+    h->multipart = false;
+    h->line_counting = false;
+    h->body_line_open = false;
+    h->body_cr = false;
+    h->header_pending = false;
+    h->header_len = 0;
+}
+
+static void stop_half(struct http_half *h)
+{
+    h->state = H_STOPPED;
+    h->line_len = 0;
+    h->header_pending = false;
+}
+
+/* RequestMade()/ReplyMade() with the script's http_message_done handlers. */
+static void message_done(struct http_state *st, struct app_env *env, int dir, bool interrupted)
+{
+    struct http_half *h = &st->half[dir];
+    if (!h->message_ongoing)
+        return;
+    h->message_ongoing = false;
+    inflate_stop(h);
+    if (h->line_counting && h->body_line_open)
+        h->body_len += 2;
+    struct http_entry *e = set_state(st, env, dir == 0);
+    if (dir == 0) {
+        if (e != NULL)
+            e->request_body_len = h->body_len;
+        if (interrupted)
+            stop_half(h);
+        else
+            h->state = H_START_LINE;
+        return;
+    }
+    if (e != NULL) {
+        e->response_body_len = h->body_len;
+        e->response_transfer_len = h->transfer_len;
+        if (!(e->has_status && e->status_code >= 100 && e->status_code <= 199))
+            log_and_remove(st, env, st->current_response);
+    }
+    if (st->reply_code < 100 || st->reply_code >= 200)
+        ua_pop(st);
+    if (st->reply_code == 101 && st->ua_count == 1 && st->upgrade_connection &&
+        st->upgrade_protocol)
+        st->upgraded = true; /* e.g. websocket: nothing after this is HTTP */
+    st->reply_code = 0;
+    st->upgrade_connection = false;
+    st->upgrade_protocol = false;
+    if (interrupted || st->upgraded) {
+        stop_half(h);
+        if (st->upgraded)
+            stop_half(&st->half[0]);
+    } else {
+        h->state = H_START_LINE;
+    }
+}
+
+static void end_of_headers(struct http_state *st, struct app_env *env, int dir)
+{
+    struct http_half *h = &st->half[dir];
+    if (h->state == H_TRAILERS) {
+        message_done(st, env, dir, false);
+        return;
+    }
+    if (dir == 1 && st->connect_request) {
+        /* CONNECT answered 200: the rest of the connection is a tunnel. */
+        message_done(st, env, dir, false);
+        st->tunnel = true;
+        stop_half(&st->half[0]);
+        stop_half(&st->half[1]);
+        return;
+    }
+    if (h->body_not_expected) {
+        message_done(st, env, dir, false);
+    } else if (h->chunked) {
+        h->state = H_CHUNK_SIZE;
+    } else if (h->content_length >= 0) {
+        if (h->content_length > 0) {
+            h->remaining = (uint64_t)h->content_length;
+            h->state = H_BODY_LENGTH;
+            h->line_counting = h->multipart;
+        } else {
+            message_done(st, env, dir, false);
+        }
+    } else if (st->connection_close || h->encoding != ENC_IDENTITY) {
+        h->state = H_BODY_CLOSE;
+    } else if (dir == 1) {
+        /* Zeek reads such a reply as lines until the connection ends */
+        h->state = H_BODY_CLOSE;
+        h->line_counting = true;
+    } else {
+        message_done(st, env, dir, false);
+    }
+}
+
+/* ---- headers ---- */
+
+static bool is_mime_tspecial(uint8_t c)
+{
+    return strchr("()<>@,;:\\\"/[]?=", c) != NULL;
+}
+
+/* MIME's value token: leading whitespace skipped, then token characters. */
+static void value_token(const uint8_t *v, size_t n, size_t *tok_start, size_t *tok_len)
+{
+    size_t i = skip_ws(v, 0, n), j = i;
+    while (j < n && v[j] > 32 && v[j] < 127 && !is_mime_tspecial(v[j]))
+        j++;
+    *tok_start = i;
+    *tok_len = j - i;
+}
+
+static bool parse_u63(const uint8_t *p, size_t n, int base, int64_t *out)
+{
+    if (n == 0)
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        int d;
+        if (p[i] >= '0' && p[i] <= '9')
+            d = p[i] - '0';
+        else if (base == 16 && p[i] >= 'a' && p[i] <= 'f')
+            d = p[i] - 'a' + 10;
+        else if (base == 16 && p[i] >= 'A' && p[i] <= 'F')
+            d = p[i] - 'A' + 10;
+        else
+            return false;
+        if (v > ((uint64_t)INT64_MAX - (uint64_t)d) / (uint64_t)base)
+            return false;
+        v = v * (uint64_t)base + (uint64_t)d;
+    }
+    *out = (int64_t)v;
+    return true;
+}
+
+/* Zeek's Content-Range handling for 206 replies: weirds, and the range
+ * length standing in for a missing Content-Length. */
+static void content_range_header(struct http_state *st, struct app_env *env,
+                                 struct http_half *h, const uint8_t *v, size_t n)
+{
+    size_t ts, tl;
+    value_token(v, n, &ts, &tl);
+    if (!(tl == 5 && memcmp(v + ts, "bytes", 5) == 0)) {
+        http_weird(env, "HTTP_content_range_unknown_byte_unit");
+        return;
+    }
+    char range[128];
+    size_t rl = 0;
+    for (size_t i = ts + tl; i < n && rl + 1 < sizeof range; i++)
+        if (v[i] != ' ')
+            range[rl++] = (char)v[i];
+    range[rl] = '\0';
+    const char *slash = memchr(range, '/', rl);
+    if (slash == NULL) {
+        http_weird(env, "HTTP_content_range_cannot_parse");
+        return;
+    }
+    const char *dash = memchr(range, '-', (size_t)(slash - range));
+    if (dash == NULL) {
+        http_weird(env, "HTTP_content_range_cannot_parse");
+        return;
+    }
+    /* atoi_n semantics: optional sign, digits */
+    int64_t f = 0, l = 0;
+    const char *fs = range, *ls = dash + 1;
+    bool fneg = false, lneg = false;
+    size_t fl = (size_t)(dash - range), ll = (size_t)(slash - ls);
+    if (fl > 0 && fs[0] == '-') {
+        fneg = true;
+        fs++;
+        fl--;
+    }
+    if (ll > 0 && ls[0] == '-') {
+        lneg = true;
+        ls++;
+        ll--;
+    }
+    bool fok = parse_u63((const uint8_t *)fs, fl, 10, &f);
+    bool lok = parse_u63((const uint8_t *)ls, ll, 10, &l);
+    if (!fok || !lok) {
+        bool overflow = fl > 0 && ll > 0 && strspn(fs, "0123456789") >= fl &&
+                        strspn(ls, "0123456789") >= ll;
+        weird(env, overflow ? "HTTP_content_range_overflow" : "HTTP_content_range_cannot_parse",
+              range, rl, "HTTP");
+        return;
+    }
+    if (fneg)
+        f = -f;
+    if (lneg)
+        l = -l;
+    if (f < 0 || l < 0) {
+        weird(env, "HTTP_content_range_invalid", range, rl, "HTTP");
+        return;
+    }
+    if (l < f) {
+        weird(env, "HTTP_non_positive_content_range", range, rl, "HTTP");
+        return;
+    }
+    if (l - f > INT64_MAX - 1) {
+        weird(env, "HTTP_content_range_overflow", range, rl, "HTTP");
+        return;
+    }
+    int64_t len = l - f + 1;
+    const char *inst = slash + 1;
+    size_t inst_len = rl - (size_t)(inst - range);
+    int64_t instance;
+    if (!(inst_len == 1 && inst[0] == '*') &&
+        !parse_u63((const uint8_t *)inst, inst_len, 10, &instance))
+        weird(env, "HTTP_content_range_invalid_instance", range, rl, "HTTP");
+    if (h->content_length > 0) {
+        if (h->content_length != len) {
+            http_weird(env, "HTTP_range_not_matching_len");
+            if (len > h->content_length)
+                h->content_length = len;
+        }
+    } else {
+        h->content_length = len;
+    }
+    (void)st;
+}
+
+/* The header's effect on framing (HTTP_Entity::SubmitHeader) and on the
+ * connection (HTTP_Analyzer::HTTP_Header). */
+static void framing_header(struct http_state *st, struct app_env *env, int dir,
+                           const uint8_t *name, size_t name_len, const uint8_t *v, size_t n)
+{
+    struct http_half *h = &st->half[dir];
+    size_t ts, tl;
+    value_token(v, n, &ts, &tl);
+    const uint8_t *tok = v + ts;
+
+    if (eq_nocase(name, name_len, "content-length")) {
+        if (h->chunked)
+            http_weird(env, "HTTP_content_length_and_chunked");
+        if (tl > 0) {
+            int64_t cl;
+            if (parse_u63(tok, tl, 10, &cl)) {
+                if (cl > 0 && tok[0] == '0')
+                    weird(env, "HTTP_content_length_leading_zeros", tok, tl, "HTTP");
+                h->content_length = cl;
+            } else {
+                h->content_length = 0;
+            }
+        }
+    } else if (dir == 1 && st->reply_code == 206 && eq_nocase(name, name_len, "content-range")) {
+        content_range_header(st, env, h, v, n);
+    } else if (eq_nocase(name, name_len, "transfer-encoding")) {
+        const struct http_version *ver = dir == 0 ? &st->req_version : &st->reply_version;
+        if (eq_nocase(tok, tl, "chunked") && is_v11(ver)) {
+            h->chunked = true;
+            size_t rest = ts + tl;
+            if (rest < n)
+                weird(env, "HTTP_chunked_multi", v + rest, n - rest, "HTTP");
+            if (h->content_length >= 0)
+                http_weird(env, "HTTP_content_length_and_chunked");
+        }
+    } else if (eq_nocase(name, name_len, "content-type")) {
+        h->multipart = eq_nocase(tok, tl, "multipart") || eq_nocase(tok, tl, "message");
+    } else if (eq_nocase(name, name_len, "content-encoding")) {
+        if (eq_nocase(tok, tl, "gzip") || eq_nocase(tok, tl, "x-gzip"))
+            h->encoding = ENC_GZIP;
+        if (eq_nocase(tok, tl, "deflate"))
+            h->encoding = ENC_DEFLATE;
+    } else if (eq_nocase(name, name_len, "expect")) {
+        if (!eq_nocase(tok, tl, "100-continue"))
+            weird(env, "HTTP_expect_not_100_continue", tok, tl, "HTTP");
+        if (h->content_length == 0)
+            http_weird(env, "HTTP_content_length_0_and_expect_100_cont");
+    }
+
+    if (eq_nocase(name, name_len, "connection")) {
+        if (dir == 0 && eq_nocase(tok, tl, "keep-alive"))
+            st->keep_alive = true;
+        if (dir == 1 && eq_nocase(tok, tl, "close"))
+            st->connection_close = true;
+        else if (dir == 1 && eq_nocase(tok, tl, "upgrade"))
+            st->upgrade_connection = true;
+    }
+    if (dir == 1 && eq_nocase(name, name_len, "upgrade"))
+        st->upgrade_protocol = tl > 0;
+}
+
+static int b64_value(uint8_t c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+/* Lenient base64: stops at '=' or the first byte outside the alphabet. */
+static size_t b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+{
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n && o < cap; i++) {
+        int v = b64_value(in[i]);
+        if (v < 0)
+            break;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[o++] = (uint8_t)(acc >> bits);
+        }
+    }
+    return o;
+}
+
+static void authorization_header(struct http_entry *e, const uint8_t *v, size_t n)
+{
+    if (!(n > 6 && prefix_nocase(v, n, "basic ")))
+        return;
+    size_t i = 5;
+    while (i < n && is_ws(v[i]))
+        i++;
+    uint8_t decoded[512];
+    size_t dl = b64_decode(v + i, n - i, decoded, sizeof decoded);
+    const uint8_t *colon = memchr(decoded, ':', dl);
+    if (colon != NULL) {
+        hbuf_set(&e->username, decoded, (size_t)(colon - decoded));
+        return;
+    }
+    char text[600];
+    size_t vl = n < 400 ? n : 400;
+    int len = snprintf(text, sizeof text, "<problem-decoding> (%.*s)", (int)vl, (const char *)v);
+    if (len > 0)
+        hbuf_set(&e->username, text, (size_t)len < sizeof text ? (size_t)len : sizeof text - 1);
+}
+
+static const char *const proxy_headers[] = {
+    "FORWARDED", "X-FORWARDED-FOR", "X-FORWARDED-FROM", "CLIENT-IP",
+    "VIA", "XROXY-CONNECTION", "PROXY-CONNECTION",
+};
+
+/* What main.zeek's http_header handler records, plus EVE's extras. */
+static void log_header(struct http_state *st, struct app_env *env, int dir, const uint8_t *name,
+                       size_t name_len, const uint8_t *v, size_t n)
+{
+    struct http_entry *e = set_state(st, env, dir == 0);
+    if (e == NULL)
+        return;
+    if (dir == 1) {
+        if (eq_nocase(name, name_len, "content-type"))
+            hbuf_set(&e->response_ctype, v, n);
+        else if (eq_nocase(name, name_len, "location"))
+            hbuf_set(&e->location, v, n);
+        else if (eq_nocase(name, name_len, "content-range"))
+            hbuf_set(&e->content_range, v, n);
+        return;
+    }
+    if (eq_nocase(name, name_len, "x-forwarded-for"))
+        hbuf_set(&e->xff, v, n);
+    if (eq_nocase(name, name_len, "content-type"))
+        hbuf_set(&e->request_ctype, v, n);
+
+    if (eq_nocase(name, name_len, "referer")) {
+        hbuf_set(&e->referrer, v, n);
+    } else if (eq_nocase(name, name_len, "host")) {
+        hbuf_set(&e->host, v, n);
+    } else if (eq_nocase(name, name_len, "origin")) {
+        hbuf_set(&e->origin, v, n);
+    } else if (eq_nocase(name, name_len, "user-agent")) {
+        hbuf_set(&e->user_agent, v, n);
+    } else if (eq_nocase(name, name_len, "authorization") ||
+               eq_nocase(name, name_len, "proxy-authorization")) {
+        authorization_header(e, v, n);
+    } else {
+        for (size_t i = 0; i < sizeof proxy_headers / sizeof proxy_headers[0]; i++) {
+            if (!eq_nocase(name, name_len, proxy_headers[i]))
+                continue;
+            if (e->n_proxied >= HTTP_MAX_PROXIED)
+                break;
+            uint8_t text[HTTP_MAX_LINE];
+            size_t nl = name_len < 64 ? name_len : 64;
+            size_t len = 0;
+            for (size_t k = 0; k < nl; k++) {
+                uint8_t c = name[k];
+                text[len++] = (c >= 'a' && c <= 'z') ? (uint8_t)(c - 32) : c;
+            }
+            memcpy(text + len, " -> ", 4);
+            len += 4;
+            size_t vl = n < sizeof text - len ? n : sizeof text - len;
+            memcpy(text + len, v, vl);
+            len += vl;
+            /* a set: equal entries collapse */
+            bool dup = false;
+            for (size_t k = 0; k < e->n_proxied; k++)
+                if (e->proxied[k].n == len && memcmp(e->proxied[k].p, text, len) == 0)
+                    dup = true;
+            if (!dup)
+                hbuf_set(&e->proxied[e->n_proxied++], text, len);
+            break;
+        }
+    }
+}
+
+static void submit_header(struct http_state *st, struct app_env *env, int dir)
+{
+    struct http_half *h = &st->half[dir];
+    if (!h->header_pending)
+        return;
+    h->header_pending = false;
+    const uint8_t *p = h->header;
+    size_t n = h->header_len;
+    const uint8_t *colon = memchr(p, ':', n);
+    if (colon == NULL || colon == p)
+        return; /* not a header; Zeek's MIME layer drops it as well */
+    size_t name_len = (size_t)(colon - p);
+    while (name_len > 0 && is_ws(p[name_len - 1]))
+        name_len--;
+    h->n_headers++;
+    if (h->n_headers == HTTP_MAX_HEADERS + 1)
+        http_weird(env, "HTTP_too_many_headers");
+    if (h->header_lines > 1)
+        weird(env, "HTTP_obsolete_line_folding", p, name_len, "HTTP");
+    size_t vs = skip_ws(p, (size_t)(colon - p) + 1, n);
+    const uint8_t *v = p + vs;
+    size_t vn = n - vs;
+    if (h->state != H_TRAILERS)
+        framing_header(st, env, dir, p, name_len, v, vn);
+    if (h->n_headers <= HTTP_MAX_HEADERS)
+        log_header(st, env, dir, p, name_len, v, vn);
+}
+
+static void header_line(struct http_state *st, struct app_env *env, int dir, const uint8_t *p,
+                        size_t n)
+{
+    struct http_half *h = &st->half[dir];
+    if (n > 0 && is_ws(p[0]) && h->header_pending) {
+        if (!grow_append(&h->header, &h->header_len, &h->header_cap, p, n, HTTP_MAX_LINE) &&
+            !h->header_too_long) {
+            h->header_too_long = true;
+            weird(env, "contentline_size_exceeded", NULL, 0, "CONTENTLINE");
+        }
+        h->header_lines++;
+        return;
+    }
+    submit_header(st, env, dir);
+    if (h->state == H_STOPPED)
+        return;
+    if (n == 0) {
+        end_of_headers(st, env, dir);
+        return;
+    }
+    h->header_len = 0;
+    h->header_too_long = false;
+    h->header_lines = 1;
+    grow_append(&h->header, &h->header_len, &h->header_cap, p, n, HTTP_MAX_LINE);
+    h->header_pending = true;
+}
+
+/* ---- start lines ---- */
+
+static bool is_token_char(uint8_t c)
+{
+    return c > 31 && c < 127 && strchr(" \t()<>@,;:\\\"/[]?={}", c) == NULL;
+}
+
+static bool is_uri_char(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c != 0 && strchr(":/?#[]@!$&'()*+,;=-_.~%", c) != NULL);
+}
+
+static int hex_value(uint8_t c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Zeek's unescape_URI(), with its weirds; out holds at least n bytes. */
+static size_t unescape_uri(struct app_env *env, const uint8_t *p, size_t n, uint8_t *out)
+{
+    size_t o = 0, i = 0;
+    while (i < n) {
+        if (p[i] != '%') {
+            out[o++] = p[i++];
+            continue;
+        }
+        i++;
+        if (i == n) {
+            out[o++] = '%';
+            http_weird(env, "illegal_%_at_end_of_URI");
+            break;
+        }
+        if (i + 1 == n) {
+            out[o++] = '%';
+            out[o++] = p[i];
+            http_weird(env, "partial_escape_at_end_of_URI");
+            break;
+        }
+        if (p[i] == '%') {
+            http_weird(env, "double_%_in_URI");
+            continue; /* the second '%' starts the escape */
+        }
+        if (hex_value(p[i]) >= 0 && hex_value(p[i + 1]) >= 0) {
+            out[o++] = (uint8_t)(hex_value(p[i]) << 4 | hex_value(p[i + 1]));
+            i += 2;
+        } else if (n - i >= 5 && p[i] == 'u' && hex_value(p[i + 1]) >= 0 &&
+                   hex_value(p[i + 2]) >= 0 && hex_value(p[i + 3]) >= 0 &&
+                   hex_value(p[i + 4]) >= 0) {
+            if (!(p[i + 1] == '0' && p[i + 2] == '0'))
+                out[o++] = (uint8_t)(hex_value(p[i + 1]) << 4 | hex_value(p[i + 2]));
+            out[o++] = (uint8_t)(hex_value(p[i + 3]) << 4 | hex_value(p[i + 4]));
+            i += 5;
+        } else {
+            http_weird(env, "unescaped_%_in_URI");
+            out[o++] = '%';
+            out[o++] = p[i++];
+        }
+    }
+    return o;
+}
+
+static const char *const known_methods[] = {
+    "GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE", "CONNECT", "PROPFIND",
+    "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "POLL", "REPORT", "SUBSCRIBE",
+    "BMOVE", "SEARCH",
+};
+
+static bool known_method(const uint8_t *m, size_t n)
+{
+    for (size_t i = 0; i < sizeof known_methods / sizeof known_methods[0]; i++)
+        if (n == strlen(known_methods[i]) && memcmp(m, known_methods[i], n) == 0)
+            return true;
+    return false;
+}
+
+static void bad_request(struct http_state *st, struct app_env *env, const char *name)
+{
+    http_weird(env, name);
+    /* RequestExpected(): a first request, or a keep-alive connection */
+    if (st->num_requests == 0 || st->keep_alive)
+        stop_half(&st->half[0]);
+}
+
+/* HTTP_RequestLine() + ParseRequest() + the http_request script handler. */
+static void request_line(struct http_state *st, struct app_env *env, const uint8_t *p, size_t n)
+{
+    if (n == 0)
+        return; /* stray CRLF between requests, e.g. after a POST body */
+    size_t end_of_method = 0;
+    while (end_of_method < n && is_token_char(p[end_of_method]))
+        end_of_method++;
+    if (end_of_method == 0) {
+        if (n >= 9 && strncasecmp((const char *)p + n - 9, " HTTP/", 6) == 0)
+            bad_request(st, env, "bad_HTTP_request_with_version");
+        else
+            bad_request(st, env, "bad_HTTP_request");
+        return;
+    }
+    size_t rest = skip_ws(p, end_of_method, n);
+    if (rest == end_of_method) {
+        bad_request(st, env, "bad_HTTP_request");
+        return;
+    }
+
+    size_t end_of_uri = rest;
+    while (end_of_uri < n && is_uri_char(p[end_of_uri]))
+        end_of_uri++;
+    if (end_of_uri >= n && n - rest >= 5 && memcmp(p + rest, "HTTP/", 5) == 0) {
+        http_weird(env, "missing_HTTP_uri");
+        end_of_uri = rest;
+    }
+    size_t version_start;
+    for (version_start = end_of_uri; version_start < n; ++version_start) {
+        end_of_uri = version_start;
+        version_start = skip_ws(p, version_start, n);
+        if (n - version_start >= 5 && memcmp(p + version_start, "HTTP/", 5) == 0)
+            break;
+    }
+    struct http_version v = {true, 0, 9};
+    size_t proto_start = 0, proto_len = 0;
+    if (version_start < n) {
+        proto_start = version_start;
+        proto_len = n - version_start;
+        if (version_start + 8 <= n)
+            set_version(st, env, &st->req_version,
+                        parse_version(p + version_start + 5, n - version_start - 5));
+        v = st->req_version;
+    } else {
+        set_version(st, env, &st->req_version, v);
+    }
+    size_t uri_len = end_of_uri - rest;
+    bool http09 = v.set && v.major == 0 && v.minor == 9 && version_start >= n;
+    if (http09 && (end_of_method < 3 || uri_len == 0)) {
+        bad_request(st, env, "bad_HTTP_request");
+        return;
+    }
+    if (http09 && !(end_of_method == 3 && memcmp(p, "GET", 3) == 0))
+        weird(env, "invalid_http_09_request_method", p, end_of_method, "HTTP");
+
+    st->num_requests++;
+    if (!st->keep_alive && st->num_requests > 1)
+        http_weird(env, "unexpected_multiple_HTTP_requests");
+    bool is_connect = end_of_method <= 7 && strncasecmp((const char *)p, "CONNECT", end_of_method) == 0;
+    bool is_head = end_of_method <= 4 && strncasecmp((const char *)p, "HEAD", end_of_method) == 0;
+    ua_push(st, (uint8_t)((is_head ? UA_HEAD : 0) | (is_connect ? UA_CONNECT : 0)));
+    if (is_connect)
+        st->connect_request = true;
+    message_begin(&st->half[0], false);
+    if (http09)
+        st->http09_reply = true;
+
+    /* main.zeek's http_request */
+    if (st->current_request < st->current_response) {
+        weird(env, "HTTP_response_before_request", NULL, 0, NULL);
+        st->current_request = st->current_response;
+    }
+    if (st->n_pending > HTTP_MAX_PENDING) {
+        weird(env, "HTTP_excessive_pipelining", NULL, 0, NULL);
+        if (st->current_response == 0)
+            st->current_response++;
+        while (st->current_response < st->current_request) {
+            log_and_remove(st, env, st->current_response);
+            st->current_response++;
+        }
+    }
+    st->current_request++;
+    struct http_entry *e = set_state(st, env, true);
+    if (e != NULL) {
+        uint8_t *unescaped = malloc(uri_len + 1);
+        e->request_seen = true;
+        hbuf_set(&e->method, p, end_of_method);
+        hbuf_set(&e->raw_uri, p + rest, uri_len);
+        if (unescaped != NULL) {
+            size_t ul = unescape_uri(env, p + rest, uri_len, unescaped);
+            hbuf_set(&e->uri, unescaped, ul);
+            free(unescaped);
+        }
+        if (proto_len > 0)
+            hbuf_set(&e->request_protocol, p + proto_start, proto_len);
+    }
+    if (!known_method(p, end_of_method))
+        weird(env, "unknown_HTTP_method", p, end_of_method, NULL);
+}
+
+/* The http_reply script handler. */
+static void reply_started(struct http_state *st, struct app_env *env, int code,
+                          const uint8_t *reason, size_t reason_len, bool has_reason)
+{
+    if (st->connect_request && code != 200)
+        st->connect_request = false;
+    st->reply_code = code;
+    size_t cur = find_pending(st, st->current_response);
+    if (cur == SIZE_MAX ||
+        (st->pending[cur]->has_status &&
+         !(st->pending[cur]->status_code >= 100 && st->pending[cur]->status_code <= 199)))
+        st->current_response++;
+    struct http_entry *e = set_state(st, env, false);
+    if (e != NULL) {
+        e->response_seen = true;
+        e->has_status = true;
+        e->status_code = (uint16_t)code;
+        if (has_reason)
+            hbuf_set(&e->status_msg, reason, reason_len);
+        else
+            hbuf_set_cstr(&e->status_msg, "<empty>");
+        e->has_version = true;
+        e->ver_major = st->reply_version.major;
+        e->ver_minor = st->reply_version.minor;
+        if (code >= 100 && code <= 199) {
+            e->has_info = true;
+            e->info_code = (uint16_t)code;
+            if (has_reason)
+                hbuf_set(&e->info_msg, reason, reason_len);
+            else
+                hbuf_set_cstr(&e->info_msg, "<empty>");
+        }
+    }
+    int front = ua_front(st);
+    bool no_body = (front >= 0 && (front & UA_HEAD)) || (code >= 100 && code < 200) ||
+                   code == 204 || code == 304;
+    message_begin(&st->half[1], no_body);
+}
+
+/* HTTP_ReplyLine(). */
+static void reply_line(struct http_state *st, struct app_env *env, const uint8_t *p, size_t n)
+{
+    if (n == 0)
+        return;
+    if (n < 5 || memcmp(p, "HTTP/", 5) != 0) {
+        stop_half(&st->half[1]);
+        return;
+    }
+    set_version(st, env, &st->reply_version, parse_version(p + 5, n - 5));
+    size_t i = 5;
+    while (i < n && !is_ws(p[i]))
+        i++;
+    if (i >= n) {
+        stop_half(&st->half[1]);
+        return;
+    }
+    i = skip_ws(p, i, n);
+    if (i + 3 > n) {
+        stop_half(&st->half[1]);
+        return;
+    }
+    int code = 0;
+    if (p[i] >= '0' && p[i] <= '9' && p[i + 1] >= '0' && p[i + 1] <= '9' && p[i + 2] >= '0' &&
+        p[i + 2] <= '9')
+        code = (p[i] - '0') * 100 + (p[i + 1] - '0') * 10 + (p[i + 2] - '0');
+    for (i += 3; i < n; i++)
+        if (is_ws(p[i]))
+            break;
+    if (i >= n) {
+        reply_started(st, env, code, NULL, 0, false);
+        return;
+    }
+    i = skip_ws(p, i, n);
+    reply_started(st, env, code, p + i, n - i, true);
+}
+
+/* ---- line assembly and dispatch ---- */
+
+static void chunk_size_line(struct http_state *st, struct app_env *env, int dir,
+                            const uint8_t *p, size_t n)
+{
+    struct http_half *h = &st->half[dir];
+    size_t i = skip_ws(p, 0, n), j = i;
+    while (j < n && hex_value(p[j]) >= 0)
+        j++;
+    int64_t size = 0;
+    if (j == i || !parse_u63(p + i, j - i, 16, &size)) {
+        http_weird(env, "HTTP_bad_chunk_size");
+        size = 0;
+    }
+    if (size > 0) {
+        h->remaining = (uint64_t)size;
+        h->state = H_CHUNK_DATA;
+    } else {
+        h->state = H_TRAILERS;
+        h->n_headers = 0;
+        h->header_pending = false;
+    }
+}
+
+static void process_line(struct http_state *st, struct app_env *env, int dir, const uint8_t *p,
+                         size_t n)
+{
+    struct http_half *h = &st->half[dir];
+    switch (h->state) {
+    case H_START_LINE:
+        if (dir == 0)
+            request_line(st, env, p, n);
+        else
+            reply_line(st, env, p, n);
+        break;
+    case H_HEADERS:
+    case H_TRAILERS:
+        header_line(st, env, dir, p, n);
+        break;
+    case H_CHUNK_SIZE:
+        chunk_size_line(st, env, dir, p, n);
+        break;
+    case H_CHUNK_CRLF:
+        h->state = H_CHUNK_SIZE;
+        break;
+    default:
+        break;
+    }
+}
+
+/* HTTP/0.9: the whole reply is the body, without status line or headers. */
+static void start_http09_reply(struct http_state *st, struct app_env *env)
+{
+    struct http_version v = {true, 0, 9};
+    set_version(st, env, &st->reply_version, v);
+    ua_pop(st);
+    st->connection_close = true;
+    reply_started(st, env, 0, NULL, 0, false);
+    end_of_headers(st, env, 1);
+}
+
+static void half_data(struct http_state *st, struct app_env *env, int dir, const uint8_t *p,
+                      size_t n)
+{
+    struct http_half *h = &st->half[dir];
+    size_t i = 0;
+    while (i < n) {
+        if (h->state == H_STOPPED || st->tunnel || st->upgraded)
+            return;
+        if (dir == 1 && st->http09_reply && h->state == H_START_LINE && !h->message_ongoing) {
+            start_http09_reply(st, env);
+            continue;
+        }
+        if (h->skip_lf) {
+            h->skip_lf = false;
+            if (p[i] == '\n') {
+                i++;
+                continue;
+            }
+            if (!st->single_cr_reported && h->state != H_BODY_LENGTH &&
+                h->state != H_CHUNK_DATA && h->state != H_BODY_CLOSE) {
+                st->single_cr_reported = true;
+                weird(env, "line_terminated_with_single_CR", NULL, 0, "CONTENTLINE");
+            }
+        }
+        if (h->state == H_BODY_LENGTH || h->state == H_CHUNK_DATA) {
+            size_t take = n - i;
+            if (take > h->remaining)
+                take = (size_t)h->remaining;
+            body_deliver(st, env, dir, p + i, take);
+            h->remaining -= take;
+            i += take;
+            if (h->remaining == 0) {
+                if (h->state == H_BODY_LENGTH) {
+                    if (h->line_counting && h->body_line_open && !st->no_crlf_reported) {
+                        /* ContentLine's delivery size ran out mid-line */
+                        st->no_crlf_reported = true;
+                        weird(env, "line_terminated_without_CRLF", NULL, 0, "CONTENTLINE");
+                    }
+                    message_done(st, env, dir, false);
+                } else {
+                    h->state = H_CHUNK_CRLF;
+                }
+            }
+            continue;
+        }
+        if (h->state == H_BODY_CLOSE) {
+            body_deliver(st, env, dir, p + i, n - i);
+            return;
+        }
+        size_t j = i;
+        while (j < n && p[j] != '\n' && p[j] != '\r')
+            j++;
+        if (!grow_append(&h->line, &h->line_len, &h->line_cap, p + i, j - i, HTTP_MAX_LINE) &&
+            !h->line_too_long) {
+            h->line_too_long = true;
+            weird(env, "contentline_size_exceeded", NULL, 0, "CONTENTLINE");
+        }
+        if (j == n)
+            return;
+        if (p[j] == '\r')
+            h->skip_lf = true;
+        i = j + 1;
+        size_t len = h->line_len;
+        h->line_len = 0;
+        h->line_too_long = false;
+        process_line(st, env, dir, h->line ? h->line : (const uint8_t *)"", len);
+    }
+}
+
+/* ---- the app_parser interface ---- */
+
+/* YES only for a request line ending in an HTTP/ version, or a status line:
+ * enough to find HTTP on any port. Otherwise MAYBE, except for what is
+ * plainly another protocol: on its well-known ports HTTP is attached by
+ * port alone, as Zeek does, so broken requests are still seen (and their
+ * weirds reported). */
+static enum app_probe http_probe(const uint8_t *p, size_t n, bool from_orig)
+{
+    if (n == 0)
+        return APP_PROBE_MAYBE;
+    if (p[0] == 0x16 || (n >= 4 && memcmp(p, "SSH-", 4) == 0))
+        return APP_PROBE_NO; /* TLS handshake, SSH banner */
+    if (!from_orig) {
+        size_t k = n < 7 ? n : 7;
+        if (memcmp(p, "HTTP/1.", k) == 0 && n >= 7)
+            return APP_PROBE_YES;
+        return APP_PROBE_MAYBE;
+    }
+    size_t m = 0;
+    while (m < n && m < 32 && is_token_char(p[m]))
+        m++;
+    if (m == 0 || m == n || !is_ws(p[m]))
+        return APP_PROBE_MAYBE;
+    size_t limit = n < 8192 ? n : 8192;
+    for (size_t i = m + 1; i < limit; i++) {
+        if (p[i] == '\r' || p[i] == '\n')
+            break;
+        if (i + 6 <= limit && is_ws(p[i]) && memcmp(p + i + 1, "HTTP/", 5) == 0)
+            return APP_PROBE_YES;
+    }
+    return APP_PROBE_MAYBE;
+}
+
+static void http_open(void *state)
+{
+    struct http_state *st = state;
+    for (int d = 0; d < 2; d++)
+        st->half[d].state = H_START_LINE;
+}
+
+static void http_data(void *state, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)
+{
+    struct http_state *st = state;
+    if (p == NULL || n == 0)
+        return;
+    half_data(st, env, from_orig ? 0 : 1, p, n);
+}
+
+static void http_gap(void *state, struct app_env *env, bool from_orig, uint64_t len)
+{
+    struct http_state *st = state;
+    int dir = from_orig ? 0 : 1;
+    struct http_half *h = &st->half[dir];
+    if (h->state == H_STOPPED || st->tunnel || st->upgraded)
+        return;
+    if ((h->state == H_BODY_LENGTH || h->state == H_CHUNK_DATA) && h->remaining >= len &&
+        h->line_len == 0) {
+        /* the hole is inside the body: count it, as Zeek does, and go on */
+        h->body_len += len;
+        h->transfer_len += len;
+        h->remaining -= len;
+        if (h->encoding != ENC_IDENTITY) {
+            inflate_stop(h);
+            h->inflate_dead = true;
+        }
+        if (h->remaining == 0) {
+            if (h->state == H_BODY_LENGTH)
+                message_done(st, env, dir, false);
+            else
+                h->state = H_CHUNK_CRLF;
+        }
+        return;
+    }
+    /* Otherwise the framing is lost. A request gap also stops the replies:
+     * whether a reply has a body depends on the request. */
+    if (dir == 0) {
+        message_done(st, env, 0, true);
+        stop_half(&st->half[0]);
+        message_done(st, env, 1, true);
+        stop_half(&st->half[1]);
+    } else {
+        message_done(st, env, 1, true);
+        stop_half(&st->half[1]);
+    }
+}
+
+static void finish_half(struct http_state *st, struct app_env *env, int dir)
+{
+    struct http_half *h = &st->half[dir];
+    bool parsing = h->state != H_STOPPED && !st->tunnel && !st->upgraded;
+    if (parsing && h->line_len > 0 && h->state != H_BODY_LENGTH && h->state != H_CHUNK_DATA &&
+        h->state != H_BODY_CLOSE) {
+        /* ContentLine delivers a last unterminated line at EOF */
+        size_t len = h->line_len;
+        h->line_len = 0;
+        process_line(st, env, dir, h->line, len);
+    }
+    if (parsing && (h->state == H_HEADERS || h->state == H_TRAILERS))
+        submit_header(st, env, dir);
+    message_done(st, env, dir, false);
+}
+
+static void http_close(void *state, struct app_env *env)
+{
+    struct http_state *st = state;
+    finish_half(st, env, 0);
+    finish_half(st, env, 1);
+    /* Zeek's finalize_http: whatever is still pending is logged. */
+    for (size_t i = 0; i < st->n_pending; i++) {
+        if (st->pending[i]->key != 0)
+            publish_entry(env, st->pending[i]);
+        entry_free(st->pending[i]);
+    }
+    st->n_pending = 0;
+    for (int d = 0; d < 2; d++) {
+        struct http_half *h = &st->half[d];
+        inflate_stop(h);
+        free(h->line);
+        free(h->header);
+        h->line = h->header = NULL;
+        h->line_len = h->line_cap = h->header_len = h->header_cap = 0;
+        h->state = H_STOPPED;
+    }
+    free(st->scratch);
+    st->scratch = NULL;
+}
+
+static const uint16_t http_ports[] = {80, 81, 631, 1080, 3128, 8000, 8080, 8888};
+
+const struct app_parser http_parser = {
+    .name = "http",
+    .ipproto = 6,
+    .skip_partial = true,
+    .ports = http_ports,
+    .n_ports = sizeof http_ports / sizeof http_ports[0],
+    .probe = http_probe,
+    .state_size = sizeof(struct http_state),
+    .open = http_open,
+    .data = http_data,
+    .gap = http_gap,
+    .close = http_close,
+};

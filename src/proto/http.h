@@ -1,0 +1,77 @@
+/* HTTP/1.x transactions (type-only). One struct http_txn is published per
+ * request/response pair, when Zeek would write its http.log row: after the
+ * final (non-1xx) response is complete, or at connection end for pairs left
+ * pending. Everything the txn points to lives during the publish call only. */
+#ifndef VIGIL_PROTO_HTTP_H
+#define VIGIL_PROTO_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest request/status/header line kept; the rest of a longer line is
+ * dropped (weird contentline_size_exceeded). */
+#define HTTP_MAX_LINE (16 * 1024)
+/* Headers per message before HTTP_too_many_headers; further ones are still
+ * parsed for framing but never stored. */
+#define HTTP_MAX_HEADERS 256
+/* Request/response pairs waiting for their response (Zeek's
+ * HTTP::max_pending_requests): beyond it they are logged and dropped. */
+#define HTTP_MAX_PENDING 100
+/* First decoded body bytes kept per message, for MIME type detection. */
+#define HTTP_BODY_HEAD_MAX 4096
+/* Proxy headers kept per request (Zeek's `proxied` set). */
+#define HTTP_MAX_PROXIED 8
+/* Decompressed bytes produced per body before inflating stops (a zip bomb
+ * then costs bounded CPU; memory is bounded anyway). */
+#define HTTP_MAX_INFLATE ((uint64_t)256 * 1024 * 1024)
+
+/* A byte string from the wire; p == NULL means unset (Zeek's `-`). */
+struct http_str {
+    const uint8_t *p;
+    size_t n;
+};
+
+struct http_txn {
+    int64_t ts_us;              /* when Zeek created the record (request, or orphan reply) */
+    uint64_t trans_depth;
+    struct http_str method;
+    struct http_str host;       /* Host header as sent, port included */
+    struct http_str uri;        /* unescaped as Zeek logs it */
+    struct http_str raw_uri;    /* as on the request line (Suricata's url) */
+    struct http_str referrer;
+    struct http_str version;    /* reply version "1.1", "0.9"; unset without reply */
+    struct http_str user_agent;
+    struct http_str origin;
+    uint64_t request_body_len;  /* decoded entity bytes (after dechunking and inflating) */
+    uint64_t response_body_len;
+    bool has_status;
+    uint16_t status_code;
+    struct http_str status_msg;
+    bool has_info;
+    uint16_t info_code;
+    struct http_str info_msg;
+    struct http_str username;
+    struct http_str password;   /* never captured by default, as Zeek */
+    size_t n_proxied;
+    struct http_str proxied[HTTP_MAX_PROXIED]; /* "X-FORWARDED-FOR -> 1.2.3.4" */
+
+    /* For EVE and the files layer. */
+    struct http_str request_protocol;   /* "HTTP/1.1" as on the request line */
+    struct http_str request_content_type;
+    struct http_str response_content_type; /* full header value */
+    struct http_str location;
+    struct http_str xff;
+    struct http_str content_range;
+    uint64_t response_transfer_len;     /* body bytes after dechunking, before inflating */
+    bool request_seen, response_seen;
+    const uint8_t *request_body_head;   /* first decoded bytes, <= HTTP_BODY_HEAD_MAX */
+    size_t request_body_head_len;
+    const uint8_t *response_body_head;
+    size_t response_body_head_len;
+};
+
+struct app_parser;
+extern const struct app_parser http_parser;
+
+#endif

@@ -1,0 +1,1133 @@
+/* TLS 1.0-1.3 over reassembled TCP, as Zeek's SSL analyzer sees it: the
+ * record layer, the clear-text handshake (ClientHello, ServerHello,
+ * Certificate, key exchanges), ChangeCipherSpec and alerts. Once Zeek would
+ * call the session established it logs and detaches, and so do we: the
+ * encrypted stream is never parsed.
+ *
+ * Per direction, record bodies are not buffered: only the 5-byte header,
+ * an alert's 2 bytes and handshake messages (which may span records, and
+ * several of which may share one) are kept, the latter in a buffer of at
+ * most TLS_HS_BUF_MAX bytes. */
+#include "proto/tls.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "proto/x509.h"
+
+/* Largest handshake message reassembled; bigger ones are skipped (weird).
+ * Certificate chains get more room: Zeek's own tests carry a 330 KiB one. */
+#define TLS_HS_BUF_MAX (64 * 1024)
+#define TLS_CERT_MSG_MAX (512 * 1024)
+/* Values kept per ClientHello list for the fingerprints (JA4 sorts them). */
+#define TLS_LIST_MAX 2048
+
+enum {
+    CT_CHANGE_CIPHER_SPEC = 20,
+    CT_ALERT = 21,
+    CT_HANDSHAKE = 22,
+    CT_APPLICATION_DATA = 23,
+    CT_HEARTBEAT = 24,
+};
+
+enum {
+    HS_HELLO_REQUEST = 0,
+    HS_CLIENT_HELLO = 1,
+    HS_SERVER_HELLO = 2,
+    HS_HELLO_VERIFY_REQUEST = 3,
+    HS_SESSION_TICKET = 4,
+    HS_END_OF_EARLY_DATA = 5,
+    HS_HELLO_RETRY_REQUEST = 6,
+    HS_ENCRYPTED_EXTENSIONS = 8,
+    HS_CERTIFICATE = 11,
+    HS_SERVER_KEY_EXCHANGE = 12,
+    HS_CERTIFICATE_REQUEST = 13,
+    HS_SERVER_HELLO_DONE = 14,
+    HS_CERTIFICATE_VERIFY = 15,
+    HS_CLIENT_KEY_EXCHANGE = 16,
+    HS_FINISHED = 20,
+    HS_CERTIFICATE_URL = 21,
+    HS_CERTIFICATE_STATUS = 22,
+    HS_SUPPLEMENTAL_DATA = 23,
+    HS_KEY_UPDATE = 24,
+    HS_MESSAGE_HASH = 254,
+};
+
+enum {
+    EXT_SERVER_NAME = 0,
+    EXT_SUPPORTED_GROUPS = 10,
+    EXT_EC_POINT_FORMATS = 11,
+    EXT_SIGNATURE_ALGORITHMS = 13,
+    EXT_ALPN = 16,
+    EXT_SESSION_TICKET = 35,
+    EXT_PRE_SHARED_KEY = 41,
+    EXT_SUPPORTED_VERSIONS = 43,
+    EXT_KEY_SHARE = 51,
+};
+
+enum record_mode {
+    REC_HEADER,         /* reading the 5-byte header */
+    REC_HANDSHAKE,      /* body goes to the handshake buffer */
+    REC_ALERT,          /* first 2 body bytes are the alert */
+    REC_SKIP,           /* body is ignored */
+};
+
+struct tls_dir {
+    enum record_mode mode;
+    uint8_t hdr[5];
+    size_t hdr_len;
+    uint32_t body_left;
+    uint8_t alert[2];
+    size_t alert_len;
+    uint8_t *hs;            /* handshake reassembly, grown up to TLS_HS_BUF_MAX */
+    size_t hs_len, hs_cap;
+    uint32_t hs_skip;       /* bytes left of an oversized message */
+    bool encrypted;
+    bool lost;              /* a gap: this direction is no longer parsed */
+};
+
+struct tls_state {
+    struct tls_dir dir[2];  /* [0] originator (client), [1] responder */
+    uint16_t record_layer_version;
+    uint16_t negotiated_version; /* 0 until a ServerHello */
+    bool session;           /* Zeek's c$ssl exists */
+    bool done;              /* logged (established or violation): stop parsing */
+    bool hrr_seen;
+    bool client_ticket_empty_session_seen;
+    bool client_key_exchange_seen;
+    bool client_psk_seen;
+    bool has_session_id;
+    uint8_t session_id[32];
+    size_t session_id_len;
+    bool server_cert_seen[2];
+    struct tls_txn txn;
+    struct x509_cert cert;  /* scratch for one certificate at a time */
+    struct x509_eve_view cert_eve;
+    uint16_t list_a[TLS_LIST_MAX], list_b[TLS_LIST_MAX]; /* JA4 sort scratch */
+};
+
+/* A bounds-checked reader over one message. */
+struct reader {
+    const uint8_t *p;
+    size_t n, off;
+    bool bad;
+};
+
+static uint32_t rd_u8(struct reader *r)
+{
+    if (r->bad || r->n - r->off < 1) {
+        r->bad = true;
+        return 0;
+    }
+    return r->p[r->off++];
+}
+
+static uint32_t rd_u16(struct reader *r)
+{
+    if (r->bad || r->n - r->off < 2) {
+        r->bad = true;
+        return 0;
+    }
+    uint32_t v = (uint32_t)r->p[r->off] << 8 | r->p[r->off + 1];
+    r->off += 2;
+    return v;
+}
+
+static uint32_t rd_u24(struct reader *r)
+{
+    if (r->bad || r->n - r->off < 3) {
+        r->bad = true;
+        return 0;
+    }
+    uint32_t v = (uint32_t)r->p[r->off] << 16 | (uint32_t)r->p[r->off + 1] << 8 | r->p[r->off + 2];
+    r->off += 3;
+    return v;
+}
+
+/* A sub-reader over the next len bytes (bad if they are not there). */
+static struct reader rd_sub(struct reader *r, size_t len)
+{
+    struct reader s = {NULL, 0, 0, true};
+    if (r->bad || r->n - r->off < len) {
+        r->bad = true;
+        return s;
+    }
+    s.p = r->p + r->off;
+    s.n = len;
+    s.bad = false;
+    r->off += len;
+    return s;
+}
+
+static size_t rd_left(const struct reader *r)
+{
+    return r->bad ? 0 : r->n - r->off;
+}
+
+static bool is_grease(uint32_t v)
+{
+    return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
+static void weird(struct app_env *env, const char *name, const char *addl)
+{
+    if (env != NULL && env->weird != NULL)
+        env->weird(env, name, addl, "SSL");
+}
+
+static void str_set(struct tls_str *s, const uint8_t *p, size_t n)
+{
+    if (n >= sizeof(s->text))
+        n = sizeof(s->text) - 1;
+    memcpy(s->text, p, n);
+    s->text[n] = '\0';
+    s->len = n;
+    s->set = true;
+}
+
+/* ---- session bookkeeping (Zeek's ssl/main.zeek) ---- */
+
+static void set_session(struct tls_state *st, struct app_env *env)
+{
+    if (st->session)
+        return;
+    st->session = true;
+    st->txn.ts_us = env->ts_us;
+    st->txn.sni_matches_cert = -1;
+}
+
+static void add_history(struct tls_state *st, struct app_env *env, bool from_client, char letter)
+{
+    struct tls_txn *t = &st->txn;
+    if (t->history_len >= TLS_HISTORY_MAX)
+        return;
+    char c = letter;
+    if (from_client && c >= 'a' && c <= 'z')
+        c = (char)(c - 'a' + 'A');
+    t->history[t->history_len++] = c;
+    t->history[t->history_len] = '\0';
+    if (t->history_len == TLS_HISTORY_MAX)
+        weird(env, "SSL_max_ssl_history_length_reached", NULL);
+}
+
+static void publish(struct tls_state *st, struct app_env *env)
+{
+    if (!st->session || st->done)
+        return;
+    st->done = true;
+    st->txn.eve_ts_us = env != NULL ? env->ts_us : st->txn.ts_us;
+    if (env != NULL && env->publish != NULL)
+        env->publish(env, EVENT_TLS, &st->txn);
+}
+
+/* ---- fingerprints ---- */
+
+static void md5_hex(const char *s, size_t n, char out[33])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int dl = 0;
+    out[0] = '\0';
+    if (EVP_Digest(s, n, d, &dl, EVP_md5(), NULL) != 1 || dl != 16)
+        return;
+    for (unsigned i = 0; i < 16; i++) {
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 15];
+    }
+    out[32] = '\0';
+}
+
+static void sha256_12(const char *s, size_t n, char out[13])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int dl = 0;
+    memset(out, '0', 12);
+    out[12] = '\0';
+    if (EVP_Digest(s, n, d, &dl, EVP_sha256(), NULL) != 1 || dl < 6)
+        return;
+    for (unsigned i = 0; i < 6; i++) {
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 15];
+    }
+}
+
+/* Appends to a bounded text; *overflow is set once it no longer fits. */
+struct text {
+    char *p;
+    size_t cap, len;
+    bool overflow;
+};
+
+static void text_add(struct text *t, const char *s, size_t n)
+{
+    if (t->overflow || t->cap - t->len <= n) {
+        t->overflow = true;
+        return;
+    }
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+    t->p[t->len] = '\0';
+}
+
+static void text_u32(struct text *t, uint32_t v)
+{
+    char b[12];
+    int k = snprintf(b, sizeof(b), "%u", (unsigned)v);
+    if (k > 0)
+        text_add(t, b, (size_t)k);
+}
+
+static void text_hex4(struct text *t, uint32_t v)
+{
+    char b[8];
+    int k = snprintf(b, sizeof(b), "%04x", (unsigned)(v & 0xffff));
+    if (k > 0)
+        text_add(t, b, (size_t)k);
+}
+
+/* A u16 list from a reader, GREASE values dropped, joined with sep. */
+static void text_u16_list(struct text *t, struct reader r, char sep)
+{
+    bool first = true;
+    while (rd_left(&r) >= 2) {
+        uint32_t v = rd_u16(&r);
+        if (is_grease(v))
+            continue;
+        if (!first)
+            text_add(t, &sep, 1);
+        first = false;
+        text_u32(t, v);
+    }
+}
+
+static int cmp_u16(const void *a, const void *b)
+{
+    uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* ---- ClientHello ---- */
+
+struct hello_ext {
+    uint32_t type;
+    struct reader body;
+};
+
+/* What one pass over the ClientHello's extensions collects. */
+struct client_hello_view {
+    uint32_t legacy_version;
+    struct reader ciphers;
+    bool has_exts;
+    struct reader exts;
+    bool has_groups, has_points, has_sigalgs, has_alpn, has_versions, has_sni;
+    struct reader groups, points, sigalgs;
+    struct reader alpn_first;   /* first ALPN name */
+    uint32_t max_version;       /* highest non-GREASE supported_versions entry */
+};
+
+static void parse_sni(struct tls_state *st, struct app_env *env, bool from_client, struct reader r)
+{
+    struct reader list = rd_sub(&r, rd_u16(&r));
+    size_t n_names = 0;
+    while (rd_left(&list) >= 3) {
+        uint32_t type = rd_u8(&list);
+        struct reader name = rd_sub(&list, rd_u16(&list));
+        if (list.bad)
+            break;
+        if (type != 0) {
+            char addl[64];
+            snprintf(addl, sizeof(addl), "%u", (unsigned)type);
+            weird(env, "SSL_unknown_server_name_type", addl);
+            continue;
+        }
+        if (name.n == 0) {
+            weird(env, "SSL_empty_server_name", NULL);
+            continue;
+        }
+        if (from_client && n_names == 0)
+            str_set(&st->txn.server_name, name.p, name.n);
+        n_names++;
+    }
+    if (from_client && n_names > 1)
+        weird(env, "SSL_many_server_names", NULL);
+}
+
+static void parse_alpn(struct tls_str *out, size_t *n_out, struct reader r, struct reader *first)
+{
+    struct reader list = rd_sub(&r, rd_u16(&r));
+    bool have_first = false;
+    while (rd_left(&list) >= 1) {
+        struct reader name = rd_sub(&list, rd_u8(&list));
+        if (list.bad)
+            break;
+        if (!have_first && first != NULL) {
+            *first = name;
+            have_first = true;
+        }
+        if (*n_out < TLS_MAX_ALPN)
+            str_set(&out[(*n_out)++], name.p, name.n);
+    }
+}
+
+static void compute_ja3(struct tls_txn *t, const struct client_hello_view *v)
+{
+    struct text j = {t->ja3, sizeof(t->ja3), 0, false};
+    t->ja3[0] = '\0';
+    text_u32(&j, v->legacy_version);
+    text_add(&j, ",", 1);
+    text_u16_list(&j, v->ciphers, '-');
+    text_add(&j, ",", 1);
+    if (v->has_exts) {
+        struct reader e = v->exts;
+        bool first = true;
+        while (rd_left(&e) >= 4) {
+            uint32_t type = rd_u16(&e);
+            rd_sub(&e, rd_u16(&e));
+            if (e.bad)
+                break;
+            if (is_grease(type))
+                continue;
+            if (!first)
+                text_add(&j, "-", 1);
+            first = false;
+            text_u32(&j, type);
+        }
+    }
+    text_add(&j, ",", 1);
+    if (v->has_groups)
+        text_u16_list(&j, v->groups, '-');
+    text_add(&j, ",", 1);
+    if (v->has_points) {
+        struct reader p = v->points;
+        bool first = true;
+        while (rd_left(&p) >= 1) {
+            if (!first)
+                text_add(&j, "-", 1);
+            first = false;
+            text_u32(&j, rd_u8(&p));
+        }
+    }
+    t->ja3_len = j.len;
+    md5_hex(t->ja3, t->ja3_len, t->ja3_hash);
+    t->has_ja3 = true;
+}
+
+static const char *ja4_version(uint32_t v)
+{
+    switch (v) {
+    case 0x0304: return "13";
+    case 0x0303: return "12";
+    case 0x0302: return "11";
+    case 0x0301: return "10";
+    case 0x0300: return "s3";
+    case 0x0002: return "s2";
+    case 0xfeff: return "d1";
+    case 0xfefd: return "d2";
+    case 0xfefc: return "d3";
+    default: return "00";
+    }
+}
+
+static bool is_alnum_byte(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* FoxIO's JA4 (TLS over TCP): a_b_c with sorted ciphers and extensions. */
+static void compute_ja4(struct tls_state *st, const struct client_hello_view *v)
+{
+    struct tls_txn *t = &st->txn;
+    size_t n_ciphers = 0, n_exts = 0, n_exts_all = 0;
+
+    struct reader c = v->ciphers;
+    while (rd_left(&c) >= 2) {
+        uint32_t x = rd_u16(&c);
+        if (is_grease(x))
+            continue;
+        if (n_ciphers < TLS_LIST_MAX)
+            st->list_a[n_ciphers] = (uint16_t)x;
+        n_ciphers++;
+    }
+    if (v->has_exts) {
+        struct reader e = v->exts;
+        while (rd_left(&e) >= 4) {
+            uint32_t type = rd_u16(&e);
+            rd_sub(&e, rd_u16(&e));
+            if (e.bad)
+                break;
+            if (is_grease(type))
+                continue;
+            n_exts_all++;
+            if (type == EXT_SERVER_NAME || type == EXT_ALPN)
+                continue;
+            if (n_exts < TLS_LIST_MAX)
+                st->list_b[n_exts++] = (uint16_t)type;
+        }
+    }
+    size_t kc = n_ciphers < TLS_LIST_MAX ? n_ciphers : TLS_LIST_MAX;
+    qsort(st->list_a, kc, sizeof(uint16_t), cmp_u16);
+    qsort(st->list_b, n_exts, sizeof(uint16_t), cmp_u16);
+
+    char alpn[3] = "00";
+    if (v->has_alpn && v->alpn_first.n > 0) {
+        uint8_t f = v->alpn_first.p[0], l = v->alpn_first.p[v->alpn_first.n - 1];
+        if (f > 127) {
+            memcpy(alpn, "99", 2);
+        } else if (is_alnum_byte(f) && is_alnum_byte(l)) {
+            alpn[0] = (char)f;
+            alpn[1] = (char)l;
+        } else {
+            static const char hex[] = "0123456789abcdef";
+            alpn[0] = hex[f >> 4];
+            alpn[1] = hex[l & 15];
+        }
+    }
+    uint32_t version = v->has_versions && v->max_version != 0 ? v->max_version : v->legacy_version;
+
+    /* reuse the JA3 buffer's tail is not possible: build in a local */
+    char raw[TLS_LIST_MAX * 5 + 16];
+    struct text r = {raw, sizeof(raw), 0, false};
+    raw[0] = '\0';
+    for (size_t i = 0; i < kc; i++) {
+        if (i > 0)
+            text_add(&r, ",", 1);
+        text_hex4(&r, st->list_a[i]);
+    }
+    char hash_b[13] = "000000000000";
+    if (kc > 0)
+        sha256_12(raw, r.len, hash_b);
+
+    r.len = 0;
+    r.overflow = false;
+    raw[0] = '\0';
+    for (size_t i = 0; i < n_exts; i++) {
+        if (i > 0)
+            text_add(&r, ",", 1);
+        text_hex4(&r, st->list_b[i]);
+    }
+    if (v->has_sigalgs) {
+        struct reader s = v->sigalgs;
+        bool first = true;
+        while (rd_left(&s) >= 2) {
+            uint32_t x = rd_u16(&s);
+            if (is_grease(x))
+                continue;
+            text_add(&r, first ? "_" : ",", 1);
+            first = false;
+            text_hex4(&r, x);
+        }
+    }
+    char hash_c[13] = "000000000000";
+    if (n_exts > 0)
+        sha256_12(raw, r.len, hash_c);
+
+    snprintf(t->ja4, sizeof(t->ja4), "t%s%c%02u%02u%c%c_%s_%s", ja4_version(version),
+             v->has_sni ? 'd' : 'i', (unsigned)(n_ciphers > 99 ? 99 : n_ciphers),
+             (unsigned)(n_exts_all > 99 ? 99 : n_exts_all), alpn[0], alpn[1], hash_b, hash_c);
+    t->has_ja4 = true;
+}
+
+static void client_extension(struct tls_state *st, struct app_env *env, bool from_client,
+                             uint32_t type, struct reader body, struct client_hello_view *v)
+{
+    switch (type) {
+    case EXT_SERVER_NAME:
+        v->has_sni = true;
+        parse_sni(st, env, from_client, body);
+        break;
+    case EXT_SUPPORTED_GROUPS: {
+        v->has_groups = true;
+        v->groups = rd_sub(&body, rd_u16(&body));
+        break;
+    }
+    case EXT_EC_POINT_FORMATS:
+        v->has_points = true;
+        v->points = rd_sub(&body, rd_u8(&body));
+        break;
+    case EXT_SIGNATURE_ALGORITHMS:
+        v->has_sigalgs = true;
+        v->sigalgs = rd_sub(&body, rd_u16(&body));
+        break;
+    case EXT_ALPN:
+        v->has_alpn = true;
+        parse_alpn(st->txn.client_alpns, &st->txn.n_client_alpns, body, &v->alpn_first);
+        break;
+    case EXT_SUPPORTED_VERSIONS: {
+        v->has_versions = true;
+        struct reader list = rd_sub(&body, rd_u8(&body));
+        while (rd_left(&list) >= 2) {
+            uint32_t ver = rd_u16(&list);
+            if (!is_grease(ver) && ver > v->max_version)
+                v->max_version = ver;
+        }
+        break;
+    }
+    case EXT_SESSION_TICKET:
+        if (from_client && body.n > 0)
+            st->client_ticket_empty_session_seen = true;
+        break;
+    case EXT_PRE_SHARED_KEY:
+        if (from_client)
+            st->client_psk_seen = true;
+        break;
+    default:
+        break;
+    }
+}
+
+static void handle_client_hello(struct tls_state *st, struct app_env *env, bool from_client,
+                                struct reader r)
+{
+    struct client_hello_view v;
+    memset(&v, 0, sizeof(v));
+    v.legacy_version = rd_u16(&r);
+    rd_sub(&r, 32); /* random */
+    struct reader sid = rd_sub(&r, rd_u8(&r));
+    uint32_t csuit_len = rd_u16(&r);
+    v.ciphers = rd_sub(&r, csuit_len);
+    struct reader comp = rd_sub(&r, rd_u8(&r));
+    if (r.bad || csuit_len < 2 || csuit_len % 2 != 0 || comp.n == 0) {
+        weird(env, "SSL_malformed_client_hello", NULL);
+        return;
+    }
+    if (rd_left(&r) >= 2) {
+        v.has_exts = true;
+        v.exts = rd_sub(&r, rd_u16(&r));
+        if (r.bad) {
+            /* Zeek parses what is there; keep the rest as the list */
+            v.exts.bad = true;
+        }
+    }
+    set_session(st, env);
+    st->txn.n_client_alpns = 0;
+
+    if (v.has_exts && !v.exts.bad) {
+        struct reader e = v.exts;
+        while (rd_left(&e) >= 4) {
+            uint32_t type = rd_u16(&e);
+            struct reader body = rd_sub(&e, rd_u16(&e));
+            if (e.bad)
+                break;
+            client_extension(st, env, from_client, type, body, &v);
+        }
+    } else {
+        v.has_exts = false;
+    }
+
+    /* ssl_client_hello */
+    st->txn.client_version = (uint16_t)v.legacy_version;
+    static const uint8_t zeros[32];
+    if (sid.n > 0 && !(sid.n == 32 && memcmp(sid.p, zeros, 32) == 0)) {
+        st->has_session_id = true;
+        st->session_id_len = sid.n <= sizeof(st->session_id) ? sid.n : sizeof(st->session_id);
+        memcpy(st->session_id, sid.p, st->session_id_len);
+        st->client_ticket_empty_session_seen = false;
+    }
+    compute_ja3(&st->txn, &v);
+    compute_ja4(st, &v);
+    add_history(st, env, from_client, 'c');
+}
+
+/* ---- ServerHello ---- */
+
+static const uint8_t hrr_random[32] = {
+    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+    0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
+};
+
+static void handle_server_hello(struct tls_state *st, struct app_env *env, bool from_client,
+                                struct reader r)
+{
+    struct tls_txn *t = &st->txn;
+    uint32_t version = rd_u16(&r);
+    struct reader random = rd_sub(&r, 32);
+    /* TLS 1.3 drafts before 22 dropped session id and compression */
+    bool early_draft = (version >> 8) == 0x7f && (version & 0xff) < 22;
+    struct reader sid = {NULL, 0, 0, false};
+    if (!early_draft)
+        sid = rd_sub(&r, rd_u8(&r));
+    uint32_t cipher = rd_u16(&r);
+    if (!early_draft)
+        rd_u8(&r); /* compression */
+    if (r.bad) {
+        weird(env, "SSL_malformed_server_hello", NULL);
+        return;
+    }
+    set_session(st, env);
+    bool has_exts = false;
+    struct reader exts = {NULL, 0, 0, true};
+    if (rd_left(&r) >= 2) {
+        exts = rd_sub(&r, rd_u16(&r));
+        has_exts = !exts.bad;
+    }
+
+    /* JA3S: version, cipher, extensions (GREASE dropped) */
+    struct text j = {t->ja3s, sizeof(t->ja3s), 0, false};
+    t->ja3s[0] = '\0';
+    text_u32(&j, version);
+    text_add(&j, ",", 1);
+    text_u32(&j, cipher);
+    text_add(&j, ",", 1);
+
+    bool first_ext = true;
+    uint32_t chosen_version = 0;
+    t->n_server_alpns = 0;
+    if (has_exts) {
+        struct reader e = exts;
+        while (rd_left(&e) >= 4) {
+            uint32_t type = rd_u16(&e);
+            struct reader body = rd_sub(&e, rd_u16(&e));
+            if (e.bad)
+                break;
+            if (!is_grease(type)) {
+                if (!first_ext)
+                    text_add(&j, "-", 1);
+                first_ext = false;
+                text_u32(&j, type);
+            }
+            switch (type) {
+            case EXT_SUPPORTED_VERSIONS:
+                if (body.n == 2) {
+                    chosen_version = rd_u16(&body);
+                    t->has_version = true;
+                    t->version_num = (uint16_t)chosen_version;
+                }
+                break;
+            case EXT_KEY_SHARE:
+                if (body.n >= 2) {
+                    t->has_curve = true;
+                    t->curve = (uint16_t)rd_u16(&body);
+                }
+                break;
+            case EXT_ALPN: {
+                struct reader first = {NULL, 0, 0, true};
+                parse_alpn(t->server_alpns, &t->n_server_alpns, body, &first);
+                if (!first.bad) {
+                    str_set(&t->next_protocol, first.p, first.n);
+                }
+                break;
+            }
+            case EXT_PRE_SHARED_KEY:
+                if (st->client_psk_seen)
+                    t->resumed = true;
+                break;
+            case EXT_SERVER_NAME:
+                parse_sni(st, env, from_client, body);
+                break;
+            default:
+                break;
+            }
+        }
+    }
+    t->ja3s_len = j.len;
+    md5_hex(t->ja3s, t->ja3s_len, t->ja3s_hash);
+    t->has_ja3s = true;
+
+    /* ssl_server_hello */
+    if (!t->has_version) {
+        t->has_version = true;
+        t->version_num = (uint16_t)version;
+    }
+    st->negotiated_version = chosen_version != 0 ? (uint16_t)chosen_version : (uint16_t)version;
+    t->has_cipher = true;
+    t->cipher = (uint16_t)cipher;
+    if (!random.bad && memcmp(random.p, hrr_random, 32) == 0)
+        st->hrr_seen = true;
+    if (st->has_session_id && sid.n == st->session_id_len &&
+        memcmp(sid.p, st->session_id, sid.n) == 0 && t->version_num / 0xFF != 0x7F &&
+        t->version_num != 0x0304)
+        t->resumed = true;
+
+    if (st->hrr_seen) {
+        add_history(st, env, from_client, 'j');
+        st->hrr_seen = false;
+    } else {
+        add_history(st, env, from_client, 's');
+    }
+}
+
+/* ---- Certificate ---- */
+
+static void handle_certificate(struct tls_state *st, struct app_env *env, bool from_client,
+                               struct reader r)
+{
+    struct tls_txn *t = &st->txn;
+    struct reader list = rd_sub(&r, rd_u24(&r));
+    if (r.bad) {
+        weird(env, "SSL_malformed_certificate", NULL);
+        return;
+    }
+    set_session(st, env);
+    t->has_cert_chains = true;
+    size_t index = 0;
+    while (rd_left(&list) >= 3) {
+        struct reader der = rd_sub(&list, rd_u24(&list));
+        if (list.bad) {
+            weird(env, "SSL_malformed_certificate", NULL);
+            break;
+        }
+        if (der.n == 0)
+            continue;
+        struct x509_cert *c = &st->cert;
+        memset(c, 0, sizeof(*c));
+        c->ts_us = env->ts_us;
+        c->host_cert = !from_client && index == 0;
+        c->client_cert = from_client && index == 0;
+        bool server_leaf = !from_client && index == 0 && !t->has_server_cert;
+        const char *sni = server_leaf && t->server_name.set ? t->server_name.text : NULL;
+        if (!x509_cert_parse(der.p, der.n, c, &st->cert_eve, sni, t->server_name.len)) {
+            weird(env, "x509_certificate_parse_error", NULL);
+            index++;
+            continue;
+        }
+        size_t *nfp = from_client ? &t->n_client_fps : &t->n_server_fps;
+        char(*fps)[65] = from_client ? t->client_fps : t->server_fps;
+        if (*nfp < TLS_MAX_CHAIN)
+            memcpy(fps[(*nfp)++], c->fingerprint, 65);
+        if (server_leaf) {
+            t->has_server_cert = true;
+            memcpy(t->subject, st->cert_eve.subject, sizeof(t->subject));
+            memcpy(t->issuerdn, st->cert_eve.issuerdn, sizeof(t->issuerdn));
+            memcpy(t->serial, st->cert_eve.serial, sizeof(t->serial));
+            memcpy(t->fingerprint, st->cert_eve.sha1, sizeof(t->fingerprint));
+            t->notbefore_s = c->not_valid_before_s;
+            t->notafter_s = c->not_valid_after_s;
+            if (st->cert_eve.sni_checked)
+                t->sni_matches_cert = st->cert_eve.sni_matches ? 1 : 0;
+        }
+        if (env->publish != NULL)
+            env->publish(env, EVENT_X509, c);
+        index++;
+    }
+}
+
+static bool cipher_is_ecdhe(uint16_t c)
+{
+    return (c >> 8) == 0xC0 || (c >> 8) == 0xD0 || c == 0xCCA8 || c == 0xCCA9 || c == 0xCCAC;
+}
+
+static void handle_handshake_message(struct tls_state *st, struct app_env *env, bool from_client,
+                                     uint8_t type, const uint8_t *body, size_t len)
+{
+    struct reader r = {body, len, 0, false};
+    char letter;
+    set_session(st, env);
+    switch (type) {
+    case HS_CLIENT_HELLO:
+        handle_client_hello(st, env, from_client, r);
+        return;
+    case HS_SERVER_HELLO:
+        handle_server_hello(st, env, from_client, r);
+        return;
+    case HS_CERTIFICATE:
+        /* TLS 1.3 sends it encrypted; a clear one is the 1.2 layout */
+        handle_certificate(st, env, from_client, r);
+        letter = 'x';
+        break;
+    case HS_SERVER_KEY_EXCHANGE:
+        if (st->txn.has_cipher && cipher_is_ecdhe(st->txn.cipher) && len >= 3 && body[0] == 3) {
+            st->txn.has_curve = true;
+            st->txn.curve = (uint16_t)(body[1] << 8 | body[2]);
+        }
+        letter = 'k';
+        break;
+    case HS_CLIENT_KEY_EXCHANGE:
+        if (from_client)
+            st->client_key_exchange_seen = true;
+        letter = 'g';
+        break;
+    case HS_HELLO_REQUEST: letter = 'h'; break;
+    case HS_HELLO_VERIFY_REQUEST: letter = 'v'; break;
+    case HS_SESSION_TICKET: letter = 't'; break;
+    case HS_END_OF_EARLY_DATA: letter = 'e'; break;
+    case HS_HELLO_RETRY_REQUEST: letter = 'j'; break;
+    case HS_ENCRYPTED_EXTENSIONS: letter = 'o'; break;
+    case HS_CERTIFICATE_REQUEST: letter = 'r'; break;
+    case HS_SERVER_HELLO_DONE: letter = 'n'; break;
+    case HS_CERTIFICATE_VERIFY: letter = 'y'; break;
+    case HS_FINISHED: letter = 'f'; break;
+    case HS_CERTIFICATE_URL: letter = 'w'; break;
+    case HS_CERTIFICATE_STATUS: letter = 'u'; break;
+    case HS_SUPPLEMENTAL_DATA: letter = 'a'; break;
+    case HS_KEY_UPDATE: letter = 'p'; break;
+    case HS_MESSAGE_HASH: letter = 'm'; break;
+    default: letter = 'z'; break;
+    }
+    add_history(st, env, from_client, letter);
+}
+
+/* ---- record layer ---- */
+
+static size_t hs_message_cap(uint8_t type)
+{
+    return type == HS_CERTIFICATE ? TLS_CERT_MSG_MAX : TLS_HS_BUF_MAX;
+}
+
+static bool hs_reserve(struct tls_dir *d, size_t need, size_t limit)
+{
+    if (need <= d->hs_cap)
+        return true;
+    if (need > limit)
+        return false;
+    size_t cap = d->hs_cap ? d->hs_cap : 1024;
+    while (cap < need)
+        cap *= 2;
+    if (cap > limit)
+        cap = limit;
+    uint8_t *p = realloc(d->hs, cap);
+    if (p == NULL)
+        return false;
+    d->hs = p;
+    d->hs_cap = cap;
+    return true;
+}
+
+/* Feeds handshake-record bytes and processes every complete message. */
+static void handshake_bytes(struct tls_state *st, struct app_env *env, bool from_client,
+                            const uint8_t *p, size_t n)
+{
+    struct tls_dir *d = &st->dir[from_client ? 0 : 1];
+    while (n > 0 && !st->done) {
+        if (d->hs_skip > 0) {
+            size_t k = n < d->hs_skip ? n : d->hs_skip;
+            d->hs_skip -= (uint32_t)k;
+            p += k;
+            n -= k;
+            continue;
+        }
+        /* take what is needed for the header, then for the message */
+        size_t want = 4;
+        if (d->hs_len >= 4)
+            want = 4 + ((size_t)d->hs[1] << 16 | (size_t)d->hs[2] << 8 | d->hs[3]);
+        size_t limit = d->hs_len >= 4 ? hs_message_cap(d->hs[0]) : TLS_HS_BUF_MAX;
+        if (want > limit) {
+            weird(env, "SSL_handshake_message_too_large", NULL);
+            d->hs_skip = (uint32_t)(want - d->hs_len);
+            d->hs_len = 0;
+            continue;
+        }
+        size_t k = want - d->hs_len;
+        if (k > n)
+            k = n;
+        if (!hs_reserve(d, d->hs_len + k, limit)) {
+            weird(env, "SSL_handshake_buffer_exhausted", NULL);
+            d->lost = true;
+            return;
+        }
+        memcpy(d->hs + d->hs_len, p, k);
+        d->hs_len += k;
+        p += k;
+        n -= k;
+        if (d->hs_len >= 4) {
+            size_t msg_len = (size_t)d->hs[1] << 16 | (size_t)d->hs[2] << 8 | d->hs[3];
+            if (d->hs_len == 4 + msg_len) {
+                handle_handshake_message(st, env, from_client, d->hs[0], d->hs + 4, msg_len);
+                d->hs_len = 0;
+            }
+        }
+    }
+}
+
+static bool is_tls_record_version(uint16_t v)
+{
+    return v == 0x0300 || v == 0x0301 || v == 0x0302 || v == 0x0303;
+}
+
+static bool version_is_pre_13(uint16_t v)
+{
+    return v == 0x0002 || v == 0x0300 || v == 0x0301 || v == 0x0302 || v == 0x0303;
+}
+
+/* Zeek's analyzer_violation: log what we have and stop. */
+static void violation(struct tls_state *st, struct app_env *env)
+{
+    publish(st, env);
+    st->done = true;
+}
+
+static void start_record(struct tls_state *st, struct app_env *env, bool from_client)
+{
+    struct tls_dir *d = &st->dir[from_client ? 0 : 1];
+    uint8_t type = d->hdr[0];
+    uint16_t version = (uint16_t)(d->hdr[1] << 8 | d->hdr[2]);
+    d->body_left = (uint32_t)d->hdr[3] << 8 | d->hdr[4];
+    d->hdr_len = 0;
+    d->alert_len = 0;
+    d->mode = REC_SKIP;
+
+    if (type & 0x80) {
+        /* SSLv2 framing: not analysed */
+        violation(st, env);
+        return;
+    }
+    if (!is_tls_record_version(version)) {
+        violation(st, env);
+        return;
+    }
+    if (st->record_layer_version == 0) {
+        if (type < 20 || type > 30) {
+            violation(st, env);
+            return;
+        }
+        st->record_layer_version = version;
+    }
+
+    bool encrypted = d->encrypted;
+    if (!encrypted && type == CT_APPLICATION_DATA && !version_is_pre_13(st->negotiated_version)) {
+        d->encrypted = true;
+        encrypted = true;
+    }
+    if (encrypted) {
+        if (st->dir[0].encrypted && st->dir[1].encrypted && st->session &&
+            !st->txn.established) {
+            st->txn.established = true;
+            publish(st, env);
+        }
+        return;
+    }
+    switch (type) {
+    case CT_CHANGE_CIPHER_SPEC:
+        set_session(st, env);
+        add_history(st, env, from_client, 'i');
+        if (from_client && st->client_ticket_empty_session_seen && !st->client_key_exchange_seen)
+            st->txn.resumed = true;
+        d->encrypted = true;
+        break;
+    case CT_ALERT:
+        d->mode = REC_ALERT;
+        break;
+    case CT_HANDSHAKE:
+        d->mode = REC_HANDSHAKE;
+        break;
+    case CT_APPLICATION_DATA:
+        set_session(st, env);
+        if (st->txn.has_version && !st->txn.established)
+            weird(env, "ssl_early_application_data", NULL);
+        break;
+    case CT_HEARTBEAT:
+        set_session(st, env);
+        add_history(st, env, from_client, 'b');
+        break;
+    default:
+        violation(st, env);
+        break;
+    }
+}
+
+static void finish_alert(struct tls_state *st, struct app_env *env, bool from_client)
+{
+    struct tls_dir *d = &st->dir[from_client ? 0 : 1];
+    set_session(st, env);
+    add_history(st, env, from_client, 'l');
+    st->txn.has_last_alert = true;
+    st->txn.last_alert = d->alert[1];
+}
+
+static void tls_data(void *state, struct app_env *env, bool from_client, const uint8_t *p, size_t n)
+{
+    struct tls_state *st = state;
+    struct tls_dir *d = &st->dir[from_client ? 0 : 1];
+    while (n > 0 && !st->done && !d->lost) {
+        if (d->mode == REC_HEADER) {
+            size_t k = 5 - d->hdr_len;
+            if (k > n)
+                k = n;
+            memcpy(d->hdr + d->hdr_len, p, k);
+            d->hdr_len += k;
+            p += k;
+            n -= k;
+            if (d->hdr_len == 5) {
+                start_record(st, env, from_client);
+                if (d->body_left == 0) {
+                    d->mode = REC_HEADER;
+                }
+            }
+            continue;
+        }
+        size_t k = n < d->body_left ? n : d->body_left;
+        if (d->mode == REC_HANDSHAKE) {
+            handshake_bytes(st, env, from_client, p, k);
+        } else if (d->mode == REC_ALERT) {
+            for (size_t i = 0; i < k && d->alert_len < 2; i++)
+                d->alert[d->alert_len++] = p[i];
+        }
+        p += k;
+        n -= k;
+        d->body_left -= (uint32_t)k;
+        if (d->body_left == 0) {
+            if (d->mode == REC_ALERT && d->alert_len == 2)
+                finish_alert(st, env, from_client);
+            d->mode = REC_HEADER;
+        }
+    }
+}
+
+static void tls_gap(void *state, struct app_env *env, bool from_client, uint64_t len)
+{
+    struct tls_state *st = state;
+    st->dir[from_client ? 0 : 1].lost = true;
+}
+
+static void tls_open(void *state)
+{
+    struct tls_state *st = state;
+    st->dir[0].mode = REC_HEADER;
+    st->dir[1].mode = REC_HEADER;
+    st->txn.sni_matches_cert = -1;
+}
+
+static void tls_close(void *state, struct app_env *env)
+{
+    struct tls_state *st = state;
+    publish(st, env);
+    for (int i = 0; i < 2; i++) {
+        free(st->dir[i].hs);
+        st->dir[i].hs = NULL;
+        st->dir[i].hs_len = st->dir[i].hs_cap = 0;
+    }
+}
+
+/* A record header of a handshake record (TLS 1.0-1.2 record versions, SSL
+ * 3.0 too) that carries a ClientHello. */
+static enum app_probe tls_probe(const uint8_t *p, size_t n, bool from_orig)
+{
+    if (n == 0)
+        return APP_PROBE_MAYBE;
+    if (p[0] != CT_HANDSHAKE)
+        return APP_PROBE_NO;
+    if (n < 2)
+        return APP_PROBE_MAYBE;
+    if (p[1] != 0x03)
+        return APP_PROBE_NO;
+    if (n < 3)
+        return APP_PROBE_MAYBE;
+    if (p[2] > 0x04)
+        return APP_PROBE_NO;
+    if (n < 6)
+        return APP_PROBE_MAYBE;
+    uint32_t len = (uint32_t)p[3] << 8 | p[4];
+    if (len < 4)
+        return APP_PROBE_NO;
+    if (from_orig)
+        return p[5] == HS_CLIENT_HELLO ? APP_PROBE_YES : APP_PROBE_NO;
+    return p[5] == HS_SERVER_HELLO ? APP_PROBE_YES : APP_PROBE_NO;
+}
+
+static const uint16_t tls_ports[] = {443, 563, 585, 614, 636, 989, 990, 992, 993, 995, 5223};
+
+const struct app_parser tls_parser = {
+    .name = "ssl",
+    .ipproto = 6,
+    .ports = tls_ports,
+    .n_ports = sizeof(tls_ports) / sizeof(tls_ports[0]),
+    .probe = tls_probe,
+    .state_size = sizeof(struct tls_state),
+    .open = tls_open,
+    .data = tls_data,
+    .gap = tls_gap,
+    .close = tls_close,
+};

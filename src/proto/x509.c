@@ -1,0 +1,309 @@
+/* One DER certificate into struct x509_cert, through OpenSSL, the way
+ * Zeek's X509 file analyzer fills x509.log, plus the few fields Suricata
+ * prints in its EVE tls event. Garbage DER is a `false`, never a crash. */
+#include "proto/x509.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+/* d2i_X509 takes a long; certificates beyond this are not certificates. */
+#define X509_DER_MAX (1024 * 1024)
+
+static void copy_bio_text(BIO *bio, char *out, size_t n)
+{
+    char *data = NULL;
+    long len = BIO_get_mem_data(bio, &data);
+    size_t k = 0;
+    if (len > 0 && data != NULL) {
+        k = (size_t)len;
+        if (k >= n)
+            k = n - 1;
+        memcpy(out, data, k);
+    }
+    out[k] = '\0';
+}
+
+static void name_text(const X509_NAME *name, unsigned long flags, char *out, size_t n)
+{
+    out[0] = '\0';
+    BIO *bio = BIO_new(BIO_s_mem());
+    if (bio == NULL)
+        return;
+    if (name != NULL && X509_NAME_print_ex(bio, name, 0, flags) >= 0)
+        copy_bio_text(bio, out, n);
+    BIO_free(bio);
+}
+
+static void hex_digest(const uint8_t *p, size_t n, const EVP_MD *md, bool colons, char *out,
+                       size_t outn)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int dlen = 0;
+    size_t k = 0;
+    out[0] = '\0';
+    if (EVP_Digest(p, n, digest, &dlen, md, NULL) != 1)
+        return;
+    for (unsigned i = 0; i < dlen && k + (colons ? 3u : 2u) < outn; i++) {
+        if (colons && i > 0)
+            out[k++] = ':';
+        out[k++] = hex[digest[i] >> 4];
+        out[k++] = hex[digest[i] & 15];
+    }
+    out[k] = '\0';
+}
+
+static int64_t asn1_time_seconds(const ASN1_TIME *t)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof(tm));
+    if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+        return 0;
+    return (int64_t)timegm(&tm);
+}
+
+static void object_text(const ASN1_OBJECT *obj, char *out, size_t n)
+{
+    out[0] = '\0';
+    if (obj != NULL && OBJ_obj2txt(out, (int)n, obj, 0) < 0)
+        out[0] = '\0';
+}
+
+static void fill_serial(X509 *x, struct x509_cert *c, struct x509_eve_view *eve)
+{
+    const ASN1_INTEGER *serial = X509_get0_serialNumber(x);
+    BIO *bio = BIO_new(BIO_s_mem());
+    if (bio != NULL) {
+        if (i2a_ASN1_INTEGER(bio, serial) > 0)
+            copy_bio_text(bio, c->serial, sizeof(c->serial));
+        BIO_free(bio);
+    }
+    if (eve == NULL)
+        return;
+    /* Suricata prints the DER content octets, sign byte included */
+    eve->serial[0] = '\0';
+    unsigned char *der = NULL;
+    int dlen = i2d_ASN1_INTEGER(serial, &der);
+    if (dlen > 2 && der != NULL) {
+        size_t hdr = 2;
+        if (der[1] & 0x80)
+            hdr += der[1] & 0x7f;
+        size_t k = 0;
+        for (size_t i = hdr; i < (size_t)dlen && k + 4 < sizeof(eve->serial); i++) {
+            static const char hex[] = "0123456789ABCDEF";
+            if (i > hdr)
+                eve->serial[k++] = ':';
+            eve->serial[k++] = hex[der[i] >> 4];
+            eve->serial[k++] = hex[der[i] & 15];
+        }
+        eve->serial[k] = '\0';
+    }
+    OPENSSL_free(der);
+}
+
+static void fill_key(X509 *x, struct x509_cert *c)
+{
+    X509_PUBKEY *xpk = X509_get_X509_PUBKEY(x);
+    ASN1_OBJECT *alg = NULL;
+    if (xpk != NULL && X509_PUBKEY_get0_param(&alg, NULL, NULL, NULL, xpk) == 1)
+        object_text(alg, c->key_alg, sizeof(c->key_alg));
+
+    EVP_PKEY *pkey = X509_get0_pubkey(x);
+    if (pkey == NULL)
+        return;
+    int id = EVP_PKEY_get_base_id(pkey);
+    if (id == EVP_PKEY_RSA) {
+        c->key_type = "rsa";
+        BIGNUM *e = NULL;
+        if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &e) == 1 && e != NULL) {
+            char *dec = BN_bn2dec(e);
+            if (dec != NULL) {
+                size_t k = strnlen(dec, sizeof(c->exponent) - 1);
+                memcpy(c->exponent, dec, k);
+                c->exponent[k] = '\0';
+                OPENSSL_free(dec);
+            }
+        }
+        BN_free(e);
+    } else if (id == EVP_PKEY_DSA) {
+        c->key_type = "dsa";
+    } else if (id == EVP_PKEY_EC) {
+        c->key_type = "ecdsa";
+        char group[64];
+        size_t glen = 0;
+        if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+                                           &glen) == 1) {
+            int nid = OBJ_txt2nid(group);
+            const char *sn = nid != NID_undef ? OBJ_nid2sn(nid) : NULL;
+            const char *name = sn != NULL ? sn : group;
+            size_t k = strnlen(name, sizeof(c->curve) - 1);
+            memcpy(c->curve, name, k);
+            c->curve[k] = '\0';
+        }
+    }
+    if (c->key_type != NULL) {
+        int bits = EVP_PKEY_get_bits(pkey);
+        if (bits > 0) {
+            c->has_key_length = true;
+            c->key_length = (uint64_t)bits;
+        }
+    }
+}
+
+static void add_san(struct x509_cert *c, enum x509_san_kind kind, const ASN1_STRING *s)
+{
+    if (s == NULL || c->n_san[kind] >= X509_SAN_MAX)
+        return;
+    int len = ASN1_STRING_length(s);
+    const unsigned char *data = ASN1_STRING_get0_data(s);
+    if (len < 0 || data == NULL || (size_t)len > sizeof(c->san_pool) - c->san_pool_used)
+        return;
+    size_t i = c->n_san[kind]++;
+    c->san[kind][i].off = (uint16_t)c->san_pool_used;
+    c->san[kind][i].len = (uint16_t)len;
+    memcpy(c->san_pool + c->san_pool_used, data, (size_t)len);
+    c->san_pool_used += (size_t)len;
+}
+
+static void fill_san(X509 *x, struct x509_cert *c)
+{
+    GENERAL_NAMES *names = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+    if (names == NULL)
+        return;
+    for (int i = 0; i < sk_GENERAL_NAME_num(names); i++) {
+        const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
+        if (g == NULL)
+            continue;
+        switch (g->type) {
+        case GEN_DNS: add_san(c, X509_SAN_DNS, g->d.dNSName); break;
+        case GEN_URI: add_san(c, X509_SAN_URI, g->d.uniformResourceIdentifier); break;
+        case GEN_EMAIL: add_san(c, X509_SAN_EMAIL, g->d.rfc822Name); break;
+        case GEN_IPADD: {
+            int len = ASN1_STRING_length(g->d.iPAddress);
+            const unsigned char *d = ASN1_STRING_get0_data(g->d.iPAddress);
+            if (c->n_san_ip >= X509_SAN_MAX || d == NULL)
+                break;
+            if (len == 4)
+                ip_addr_from_v4(&c->san_ip[c->n_san_ip++], d);
+            else if (len == 16)
+                ip_addr_from_v6(&c->san_ip[c->n_san_ip++], d);
+            break;
+        }
+        default: break;
+        }
+    }
+    GENERAL_NAMES_free(names);
+}
+
+static void fill_basic_constraints(X509 *x, struct x509_cert *c)
+{
+    BASIC_CONSTRAINTS *bc = X509_get_ext_d2i(x, NID_basic_constraints, NULL, NULL);
+    if (bc == NULL)
+        return;
+    c->has_basic_constraints = true;
+    c->ca = bc->ca != 0;
+    if (bc->pathlen != NULL) {
+        long v = ASN1_INTEGER_get(bc->pathlen);
+        if (v >= 0) {
+            c->has_path_len = true;
+            c->path_len = (uint64_t)v;
+        }
+    }
+    BASIC_CONSTRAINTS_free(bc);
+}
+
+/* "*.example.com" matches exactly one leading label, as browsers do. */
+static bool hostname_matches(const char *pattern, size_t plen, const char *host, size_t hlen)
+{
+    if (plen == hlen && strncasecmp(pattern, host, plen) == 0)
+        return true;
+    if (plen < 3 || pattern[0] != '*' || pattern[1] != '.')
+        return false;
+    const char *dot = memchr(host, '.', hlen);
+    if (dot == NULL || dot == host)
+        return false;
+    size_t rest = hlen - (size_t)(dot - host);
+    return rest == plen - 1 && strncasecmp(dot, pattern + 1, rest) == 0;
+}
+
+static bool cert_matches_host(X509 *x, const struct x509_cert *c, const char *host, size_t hlen)
+{
+    for (size_t i = 0; i < c->n_san[X509_SAN_DNS]; i++)
+        if (hostname_matches(c->san_pool + c->san[X509_SAN_DNS][i].off,
+                             c->san[X509_SAN_DNS][i].len, host, hlen))
+            return true;
+    const X509_NAME *subject = X509_get_subject_name(x);
+    int idx = -1;
+    while ((idx = X509_NAME_get_index_by_NID(subject, NID_commonName, idx)) >= 0) {
+        const ASN1_STRING *cn = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, idx));
+        const unsigned char *d = ASN1_STRING_get0_data(cn);
+        int len = ASN1_STRING_length(cn);
+        if (d != NULL && len > 0 && hostname_matches((const char *)d, (size_t)len, host, hlen))
+            return true;
+    }
+    return false;
+}
+
+bool x509_cert_parse(const uint8_t *der, size_t n, struct x509_cert *out,
+                     struct x509_eve_view *eve, const char *sni, size_t sni_len)
+{
+    if (der == NULL || n == 0 || n > X509_DER_MAX)
+        return false;
+    const unsigned char *p = der;
+    X509 *x = d2i_X509(NULL, &p, (long)n);
+    if (x == NULL)
+        return false;
+
+    int64_t ts = out->ts_us;
+    bool host = out->host_cert, client = out->client_cert;
+    memset(out, 0, sizeof(*out));
+    out->ts_us = ts;
+    out->host_cert = host;
+    out->client_cert = client;
+
+    hex_digest(der, n, EVP_sha256(), false, out->fingerprint, sizeof(out->fingerprint));
+    out->version = (uint64_t)X509_get_version(x) + 1;
+    fill_serial(x, out, eve);
+    /* Zeek: RFC 2253 but non-ASCII bytes left as they are */
+    unsigned long zeek_flags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
+    name_text(X509_get_subject_name(x), zeek_flags, out->subject, sizeof(out->subject));
+    name_text(X509_get_issuer_name(x), zeek_flags, out->issuer, sizeof(out->issuer));
+    out->not_valid_before_s = asn1_time_seconds(X509_get0_notBefore(x));
+    out->not_valid_after_s = asn1_time_seconds(X509_get0_notAfter(x));
+    const X509_ALGOR *sig = NULL;
+    X509_get0_signature(NULL, &sig, x);
+    if (sig != NULL) {
+        const ASN1_OBJECT *obj = NULL;
+        X509_ALGOR_get0(&obj, NULL, NULL, sig);
+        object_text(obj, out->sig_alg, sizeof(out->sig_alg));
+    }
+    fill_key(x, out);
+    fill_san(x, out);
+    fill_basic_constraints(x, out);
+
+    if (eve != NULL) {
+        unsigned long suri_flags = XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN | ASN1_STRFLGS_UTF8_CONVERT;
+        name_text(X509_get_subject_name(x), suri_flags, eve->subject, sizeof(eve->subject));
+        name_text(X509_get_issuer_name(x), suri_flags, eve->issuerdn, sizeof(eve->issuerdn));
+        hex_digest(der, n, EVP_sha1(), true, eve->sha1, sizeof(eve->sha1));
+        eve->sni_checked = false;
+        eve->sni_matches = false;
+        if (sni != NULL) {
+            eve->sni_checked = true;
+            eve->sni_matches = cert_matches_host(x, out, sni, sni_len);
+        }
+    }
+    X509_free(x);
+    return true;
+}

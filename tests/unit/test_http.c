@@ -1,0 +1,667 @@
+/* HTTP/1.x parser: framing, pairing, decoding, caps and weirds. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "proto/http.h"
+#include "proto/parser.h"
+
+#define MAX_TXNS 256
+#define MAX_WEIRDS 64
+
+struct seen_txn {
+    char method[64], host[128], uri[256], version[8], user_agent[128], status_msg[64];
+    char info_msg[64], username[64], referrer[128], proxied0[128], content_type[64];
+    bool has_method, has_host, has_version, has_status, has_info, has_username;
+    uint64_t trans_depth, req_len, resp_len, transfer_len;
+    unsigned status, info;
+    size_t n_proxied;
+    uint8_t resp_head[64];
+    size_t resp_head_len;
+};
+
+struct capture {
+    struct seen_txn txn[MAX_TXNS];
+    size_t n_txn;
+    char weird[MAX_WEIRDS][64];
+    char weird_addl[MAX_WEIRDS][64];
+    size_t n_weird;
+};
+
+static void copy_str(char *dst, size_t cap, struct http_str s, bool *has)
+{
+    if (has != NULL)
+        *has = s.p != NULL;
+    size_t n = s.p == NULL ? 0 : (s.n < cap - 1 ? s.n : cap - 1);
+    if (n > 0)
+        memcpy(dst, s.p, n);
+    dst[n] = '\0';
+}
+
+static void on_publish(struct app_env *env, enum event_kind kind, const void *p)
+{
+    struct capture *c = env->ctx;
+    assert_int_equal(kind, EVENT_HTTP);
+    if (c->n_txn >= MAX_TXNS)
+        return;
+    const struct http_txn *t = p;
+    struct seen_txn *s = &c->txn[c->n_txn++];
+    copy_str(s->method, sizeof s->method, t->method, &s->has_method);
+    copy_str(s->host, sizeof s->host, t->host, &s->has_host);
+    copy_str(s->uri, sizeof s->uri, t->uri, NULL);
+    copy_str(s->version, sizeof s->version, t->version, &s->has_version);
+    copy_str(s->user_agent, sizeof s->user_agent, t->user_agent, NULL);
+    copy_str(s->status_msg, sizeof s->status_msg, t->status_msg, NULL);
+    copy_str(s->info_msg, sizeof s->info_msg, t->info_msg, NULL);
+    copy_str(s->username, sizeof s->username, t->username, &s->has_username);
+    copy_str(s->referrer, sizeof s->referrer, t->referrer, NULL);
+    copy_str(s->content_type, sizeof s->content_type, t->response_content_type, NULL);
+    if (t->n_proxied > 0)
+        copy_str(s->proxied0, sizeof s->proxied0, t->proxied[0], NULL);
+    s->n_proxied = t->n_proxied;
+    s->trans_depth = t->trans_depth;
+    s->req_len = t->request_body_len;
+    s->resp_len = t->response_body_len;
+    s->transfer_len = t->response_transfer_len;
+    s->has_status = t->has_status;
+    s->status = t->status_code;
+    s->has_info = t->has_info;
+    s->info = t->info_code;
+    assert_true(t->response_body_head_len <= HTTP_BODY_HEAD_MAX);
+    s->resp_head_len = t->response_body_head_len < sizeof s->resp_head ? t->response_body_head_len
+                                                                      : sizeof s->resp_head;
+    if (s->resp_head_len > 0)
+        memcpy(s->resp_head, t->response_body_head, s->resp_head_len);
+}
+
+static void on_weird(struct app_env *env, const char *name, const char *addl, const char *source)
+{
+    struct capture *c = env->ctx;
+    if (c->n_weird >= MAX_WEIRDS)
+        return;
+    snprintf(c->weird[c->n_weird], sizeof c->weird[0], "%s", name);
+    snprintf(c->weird_addl[c->n_weird], sizeof c->weird_addl[0], "%s", addl ? addl : "");
+    c->n_weird++;
+}
+
+static void on_service(struct app_env *env, const char *service)
+{
+}
+
+struct session {
+    void *state;
+    struct app_env env;
+    struct app_conn conn;
+    struct capture *cap;
+};
+
+static void session_open(struct session *s)
+{
+    memset(s, 0, sizeof *s);
+    s->cap = calloc(1, sizeof *s->cap);
+    assert_non_null(s->cap);
+    s->state = calloc(1, http_parser.state_size);
+    assert_non_null(s->state);
+    s->env.conn = &s->conn;
+    s->env.ts_us = 1000000;
+    s->env.publish = on_publish;
+    s->env.weird = on_weird;
+    s->env.add_service = on_service;
+    s->env.ctx = s->cap;
+    http_parser.open(s->state);
+}
+
+static void feed(struct session *s, bool from_orig, const void *p, size_t n)
+{
+    http_parser.data(s->state, &s->env, from_orig, p, n);
+}
+
+static void feed_str(struct session *s, bool from_orig, const char *text)
+{
+    feed(s, from_orig, text, strlen(text));
+}
+
+/* Byte-by-byte delivery of the same text. */
+static void feed_bytes(struct session *s, bool from_orig, const char *text)
+{
+    for (size_t i = 0; text[i]; i++)
+        feed(s, from_orig, text + i, 1);
+}
+
+static void session_close(struct session *s)
+{
+    http_parser.close(s->state, &s->env);
+    free(s->state);
+    s->state = NULL;
+}
+
+static void session_free(struct session *s)
+{
+    free(s->cap);
+}
+
+static bool has_weird(const struct capture *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_weird; i++)
+        if (strcmp(c->weird[i], name) == 0)
+            return true;
+    return false;
+}
+
+static const char simple_req[] = "GET /a%20b?x=1 HTTP/1.1\r\n"
+                                 "Host: www.example.com:8080\r\n"
+                                 "User-Agent: test/1.0\r\n"
+                                 "Referer: http://ref.example/\r\n"
+                                 "X-Forwarded-For: 10.0.0.1\r\n"
+                                 "Authorization: Basic dXNlcjpwYXNz\r\n"
+                                 "\r\n";
+static const char simple_resp[] = "HTTP/1.1 200 OK\r\n"
+                                  "Content-Type: text/html; charset=utf-8\r\n"
+                                  "Content-Length: 5\r\n"
+                                  "\r\n"
+                                  "hello";
+
+static void check_simple(const struct capture *c)
+{
+    assert_int_equal(c->n_txn, 1);
+    const struct seen_txn *t = &c->txn[0];
+    assert_string_equal(t->method, "GET");
+    assert_string_equal(t->host, "www.example.com:8080");
+    assert_string_equal(t->uri, "/a b?x=1");
+    assert_string_equal(t->version, "1.1");
+    assert_string_equal(t->user_agent, "test/1.0");
+    assert_string_equal(t->referrer, "http://ref.example/");
+    assert_string_equal(t->username, "user");
+    assert_int_equal(t->n_proxied, 1);
+    assert_string_equal(t->proxied0, "X-FORWARDED-FOR -> 10.0.0.1");
+    assert_int_equal(t->status, 200);
+    assert_string_equal(t->status_msg, "OK");
+    assert_false(t->has_info);
+    assert_int_equal(t->req_len, 0);
+    assert_int_equal(t->resp_len, 5);
+    assert_int_equal(t->trans_depth, 1);
+    assert_string_equal(t->content_type, "text/html; charset=utf-8");
+    assert_int_equal(t->resp_head_len, 5);
+    assert_memory_equal(t->resp_head, "hello", 5);
+    assert_int_equal(c->n_weird, 0);
+}
+
+static void test_simple_exchange(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    feed_str(&s, true, simple_req);
+    feed_str(&s, false, simple_resp);
+    assert_int_equal(s.cap->n_txn, 1); /* logged when the reply is complete */
+    session_close(&s);
+    check_simple(s.cap);
+    session_free(&s);
+}
+
+static void test_byte_by_byte(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    feed_bytes(&s, true, simple_req);
+    feed_bytes(&s, false, simple_resp);
+    session_close(&s);
+    check_simple(s.cap);
+    session_free(&s);
+}
+
+static void test_pipelining(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    feed_str(&s, true,
+             "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"
+             "HEAD /2 HTTP/1.1\r\nHost: a\r\n\r\n"
+             "POST /3 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc");
+    feed_str(&s, false,
+             "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+             "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" /* HEAD: no body */
+             "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 3);
+    assert_string_equal(s.cap->txn[0].uri, "/1");
+    assert_int_equal(s.cap->txn[0].resp_len, 2);
+    assert_string_equal(s.cap->txn[1].method, "HEAD");
+    assert_int_equal(s.cap->txn[1].resp_len, 0);
+    assert_string_equal(s.cap->txn[2].uri, "/3");
+    assert_int_equal(s.cap->txn[2].req_len, 3);
+    assert_int_equal(s.cap->txn[2].status, 201);
+    assert_int_equal(s.cap->txn[2].trans_depth, 3);
+    session_free(&s);
+}
+
+static const char chunked_resp[] = "HTTP/1.1 200 OK\r\n"
+                                   "Transfer-Encoding: chunked\r\n"
+                                   "\r\n"
+                                   "5;ext=1\r\nhello\r\n"
+                                   "6\r\n world\r\n"
+                                   "0\r\n"
+                                   "X-Trailer: yes\r\n"
+                                   "\r\n"
+                                   "HTTP/1.1 204 No Content\r\n\r\n";
+
+static void test_chunked_with_trailers(void **unused)
+{
+    for (int bytewise = 0; bytewise < 2; bytewise++) {
+        struct session s;
+        session_open(&s);
+        feed_str(&s, true, "GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
+        if (bytewise)
+            feed_bytes(&s, false, chunked_resp);
+        else
+            feed_str(&s, false, chunked_resp);
+        session_close(&s);
+        assert_int_equal(s.cap->n_txn, 2);
+        assert_int_equal(s.cap->txn[0].resp_len, 11);
+        assert_int_equal(s.cap->txn[0].transfer_len, 11);
+        assert_int_equal(s.cap->txn[1].status, 204);
+        assert_int_equal(s.cap->txn[1].resp_len, 0);
+        assert_int_equal(s.cap->n_weird, 0);
+        session_free(&s);
+    }
+}
+
+static size_t compress_body(const char *text, int window, uint8_t *out, size_t cap)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, window, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = (Bytef *)(uintptr_t)text;
+    z.avail_in = (uInt)strlen(text);
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    size_t n = cap - z.avail_out;
+    deflateEnd(&z);
+    return n;
+}
+
+static void run_encoded(const char *encoding, int window, bool chunked, bool bytewise)
+{
+    static const char plain[] = "the quick brown fox jumps over the lazy dog, again and again and "
+                                "again and again and again and again";
+    uint8_t body[512];
+    size_t n = compress_body(plain, window, body, sizeof body);
+    char head[256];
+    if (chunked)
+        snprintf(head, sizeof head,
+                 "HTTP/1.1 200 OK\r\nContent-Encoding: %s\r\nTransfer-Encoding: chunked\r\n\r\n%zx\r\n",
+                 encoding, n);
+    else
+        snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Encoding: %s\r\nContent-Length: %zu\r\n\r\n",
+                 encoding, n);
+    struct session s;
+    session_open(&s);
+    feed_str(&s, true, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    feed_str(&s, false, head);
+    if (bytewise) {
+        for (size_t i = 0; i < n; i++)
+            feed(&s, false, body + i, 1);
+    } else {
+        feed(&s, false, body, n);
+    }
+    if (chunked)
+        feed_str(&s, false, "\r\n0\r\n\r\n");
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 1);
+    assert_int_equal(s.cap->txn[0].resp_len, strlen(plain));
+    assert_int_equal(s.cap->txn[0].transfer_len, n);
+    assert_memory_equal(s.cap->txn[0].resp_head, plain, sizeof s.cap->txn[0].resp_head);
+    assert_int_equal(s.cap->n_weird, 0);
+    session_free(&s);
+}
+
+static void test_content_encoding(void **unused)
+{
+    for (int bytewise = 0; bytewise < 2; bytewise++) {
+        run_encoded("gzip", 15 + 16, false, bytewise);
+        run_encoded("x-gzip", 15 + 16, true, bytewise);
+        run_encoded("deflate", 15, false, bytewise);  /* zlib-wrapped */
+        run_encoded("deflate", -15, true, bytewise);  /* raw, as some servers send */
+    }
+}
+
+static void test_bad_gzip(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    feed_str(&s, true, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    feed_str(&s, false, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\nnot gzip!!");
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 1);
+    assert_int_equal(s.cap->txn[0].resp_len, 0);
+    assert_true(has_weird(s.cap, "inflate_failed"));
+    session_free(&s);
+}
+
+static void test_100_continue(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    feed_str(&s, true, "POST /up HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+    feed_str(&s, false, "HTTP/1.1 100 Continue\r\n\r\n");
+    assert_int_equal(s.cap->n_txn, 0);
+    feed_str(&s, true, "data");
+    feed_str(&s, false, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 1);
+    assert_int_equal(s.cap->txn[0].status, 200);
+    assert_int_equal(s.cap->txn[0].info, 100);
+    assert_string_equal(s.cap->txn[0].info_msg, "Continue");
+    assert_int_equal(s.cap->txn[0].req_len, 4);
+    assert_int_equal(s.cap->txn[0].resp_len, 2);
+    assert_int_equal(s.cap->n_weird, 0);
+    session_free(&s);
+}
+
+static void test_101_upgrade_stops(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    feed_str(&s, true, "GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+    feed_str(&s, false, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+    feed_str(&s, false, "\x81\x05hello garbage that is not http\r\n\r\n");
+    feed_str(&s, true, "\x81\x85more frames\r\n");
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 1);
+    assert_int_equal(s.cap->txn[0].status, 101);
+    assert_int_equal(s.cap->txn[0].info, 101);
+    assert_int_equal(s.cap->n_weird, 0);
+    session_free(&s);
+}
+
+static void test_connect_tunnel(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    feed_str(&s, true, "CONNECT mail.example:25 HTTP/1.0\r\n\r\n");
+    feed_str(&s, false, "HTTP/1.0 200 Connection established\r\n\r\n220 smtp ready\r\n");
+    feed_str(&s, true, "EHLO x\r\n");
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 1);
+    assert_string_equal(s.cap->txn[0].method, "CONNECT");
+    assert_string_equal(s.cap->txn[0].uri, "mail.example:25");
+    assert_int_equal(s.cap->txn[0].status, 200);
+    assert_int_equal(s.cap->txn[0].resp_len, 0);
+    assert_int_equal(s.cap->n_weird, 0);
+    session_free(&s);
+}
+
+static void test_obsolete_fold_and_te_cl(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    feed_str(&s, true,
+             "POST / HTTP/1.1\r\nHost: target\r\nContent-Length: 3\r\nTransfer-Encoding:\r\n chunked\r\n\r\n"
+             "0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: target\r\n\r\n");
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 2);
+    assert_true(has_weird(s.cap, "HTTP_obsolete_line_folding"));
+    assert_true(has_weird(s.cap, "HTTP_content_length_and_chunked"));
+    assert_string_equal(s.cap->txn[1].uri, "/smuggled");
+    assert_int_equal(s.cap->txn[1].trans_depth, 2);
+    session_free(&s);
+}
+
+static void test_bare_lf(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    feed_str(&s, true, "GET / HTTP/1.1\nHost: lf\n\nGET /2 HTTP/1.1\nHost: lf\n\n");
+    feed_str(&s, false, "HTTP/1.1 200 OK\nContent-Length: 1\n\nxHTTP/1.1 404 Not Found\nContent-Length: 0\n\n");
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 2);
+    assert_string_equal(s.cap->txn[0].host, "lf");
+    assert_int_equal(s.cap->txn[0].resp_len, 1);
+    assert_int_equal(s.cap->txn[1].status, 404);
+    assert_int_equal(s.cap->n_weird, 0); /* Zeek takes bare LF lines silently */
+    session_free(&s);
+}
+
+/* Multipart bodies are read as lines within the Content-Length: an
+ * unterminated last line counts two more bytes, as Zeek's body_length. */
+static void test_multipart_length(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    feed_str(&s, true, "POST /f HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                       "Content-Length: 19\r\n\r\n--x\r\nbin\ndata\r--x--");
+    feed_str(&s, true, "POST /g HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                       "Content-Length: 12\r\n\r\n--x\r\n--x--\r\n");
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 2);
+    assert_int_equal(s.cap->txn[0].req_len, 21);
+    assert_int_equal(s.cap->txn[1].req_len, 12);
+    assert_int_equal(s.cap->n_weird, 1);
+    assert_string_equal(s.cap->weird[0], "line_terminated_without_CRLF");
+    session_free(&s);
+}
+
+static void test_close_delimited_and_huge_length(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    feed_str(&s, true, "GET / HTTP/1.0\r\n\r\n");
+    feed_str(&s, false, "HTTP/1.0 200 OK\r\nConnection: close\r\n\r\n");
+    for (int i = 0; i < 100; i++)
+        feed_str(&s, false, "0123456789");
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 1);
+    assert_int_equal(s.cap->txn[0].resp_len, 1000);
+    session_free(&s);
+
+    /* 4 GiB announced: counted as it comes, never buffered */
+    session_open(&s);
+    feed_str(&s, true, "GET /big HTTP/1.1\r\nHost: a\r\n\r\n");
+    feed_str(&s, false, "HTTP/1.1 200 OK\r\nContent-Length: 4294967296\r\n\r\n");
+    static uint8_t block[65536];
+    for (int i = 0; i < 64; i++)
+        feed(&s, false, block, sizeof block);
+    http_parser.gap(s.state, &s.env, false, 1000000); /* a hole inside the body is counted */
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 1);
+    assert_int_equal(s.cap->txn[0].resp_len, 64 * 65536 + 1000000);
+    session_free(&s);
+}
+
+static void test_header_flood_is_bounded(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    feed_str(&s, true, "GET / HTTP/1.1\r\nHost: a\r\n");
+    for (int i = 0; i < 100000; i++)
+        feed_str(&s, true, "X-Flood: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n");
+    feed_str(&s, true, "\r\n");
+    feed_str(&s, false, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 1);
+    assert_true(has_weird(s.cap, "HTTP_too_many_headers"));
+    assert_int_equal(s.cap->n_weird, 1);
+    session_free(&s);
+}
+
+static void test_long_line(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    size_t n = 100000;
+    char *line = malloc(n + 64);
+    assert_non_null(line);
+    memcpy(line, "GET /", 5);
+    memset(line + 5, 'a', n);
+    memcpy(line + 5 + n, " HTTP/1.1\r\nHost: a\r\n\r\n", 23);
+    feed(&s, true, line, n + 5 + 22);
+    free(line);
+    feed_str(&s, false, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    session_close(&s);
+    assert_true(has_weird(s.cap, "contentline_size_exceeded"));
+    assert_int_equal(s.cap->n_txn, 1);
+    session_free(&s);
+}
+
+static void test_http09_and_bad_requests(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    feed_str(&s, true, "GET /HTTP/1.1\r\n\r\n");
+    feed_str(&s, false, "<html>raw 0.9 body</html>");
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 1);
+    assert_string_equal(s.cap->txn[0].version, "0.9");
+    assert_int_equal(s.cap->txn[0].status, 0);
+    assert_string_equal(s.cap->txn[0].status_msg, "<empty>");
+    assert_string_equal(s.cap->txn[0].uri, "/HTTP/1.1");
+    assert_int_equal(s.cap->txn[0].resp_len, 25);
+    session_free(&s);
+
+    session_open(&s);
+    feed_str(&s, true, "\x01\x02 garbage\r\n\r\n");
+    feed_str(&s, false, "HTTP/1.0 400 Bad Request\r\nContent-Length: 3\r\n\r\nbad");
+    session_close(&s);
+    assert_true(has_weird(s.cap, "bad_HTTP_request"));
+    assert_int_equal(s.cap->n_txn, 1);
+    assert_false(s.cap->txn[0].has_method);
+    assert_int_equal(s.cap->txn[0].status, 400);
+    assert_int_equal(s.cap->txn[0].trans_depth, 1);
+    session_free(&s);
+
+    session_open(&s);
+    feed_str(&s, true, "CCM_POST / HTTP/1.1\r\nHost: a\r\n\r\n");
+    session_close(&s);
+    assert_true(has_weird(s.cap, "unknown_HTTP_method"));
+    assert_string_equal(s.cap->weird_addl[0], "CCM_POST");
+    assert_int_equal(s.cap->n_txn, 1);
+    assert_false(s.cap->txn[0].has_status);
+    assert_false(s.cap->txn[0].has_version);
+    session_free(&s);
+}
+
+static void test_version_mismatch_and_uri_weirds(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    feed_str(&s, true, "GET /a%zz%4 HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.0\r\nHost: a\r\n\r\n");
+    feed_str(&s, false, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n");
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 2);
+    assert_string_equal(s.cap->txn[0].uri, "/a%zz%4");
+    assert_true(has_weird(s.cap, "unescaped_%_in_URI"));
+    assert_true(has_weird(s.cap, "partial_escape_at_end_of_URI"));
+    assert_true(has_weird(s.cap, "HTTP_version_mismatch"));
+    assert_string_equal(s.cap->txn[1].version, "1.0");
+    session_free(&s);
+}
+
+static void test_orphan_reply_and_excess_pipelining(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    for (int i = 0; i < 150; i++)
+        feed_str(&s, true, "GET /p HTTP/1.1\r\nHost: a\r\n\r\n");
+    assert_true(has_weird(s.cap, "HTTP_excessive_pipelining"));
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 150);
+    session_free(&s);
+
+    session_open(&s);
+    feed_str(&s, false, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 1);
+    assert_false(s.cap->txn[0].has_method);
+    assert_int_equal(s.cap->txn[0].resp_len, 2);
+    session_free(&s);
+}
+
+static void test_gap_outside_body_stops(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    feed_str(&s, true, "GET / HTTP/1.1\r\nHo");
+    http_parser.gap(s.state, &s.env, true, 10);
+    feed_str(&s, true, "GET /after HTTP/1.1\r\n\r\n");
+    feed_str(&s, false, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    session_close(&s);
+    assert_int_equal(s.cap->n_txn, 1);
+    assert_string_equal(s.cap->txn[0].uri, "/");
+    session_free(&s);
+}
+
+/* Every prefix of a complete exchange, then close: no crash, no leak. */
+static void test_every_truncation(void **unused)
+{
+    static const char req[] = "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              "3\r\nabc\r\n0\r\nT: 1\r\n\r\n";
+    static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc";
+    for (size_t cut = 0; cut <= sizeof req - 1; cut++) {
+        struct session s;
+        session_open(&s);
+        feed(&s, true, req, cut);
+        session_close(&s);
+        session_free(&s);
+    }
+    for (size_t cut = 0; cut <= sizeof resp - 1; cut++) {
+        struct session s;
+        session_open(&s);
+        feed_str(&s, true, req);
+        feed(&s, false, resp, cut);
+        session_close(&s);
+        assert_int_equal(s.cap->n_txn, 1);
+        session_free(&s);
+    }
+}
+
+static void test_probe(void **unused)
+{
+    const struct app_parser *p = &http_parser;
+    assert_int_equal(p->probe((const uint8_t *)"GET / HTTP/1.1\r\n", 16, true), APP_PROBE_YES);
+    assert_int_equal(p->probe((const uint8_t *)"GET / HT", 8, true), APP_PROBE_MAYBE);
+    assert_int_equal(p->probe((const uint8_t *)"GE", 2, true), APP_PROBE_MAYBE);
+    assert_int_equal(p->probe((const uint8_t *)"SSH-2.0-x\r\n", 11, true), APP_PROBE_NO);
+    assert_int_equal(p->probe((const uint8_t *)"\x16\x03\x01", 3, true), APP_PROBE_NO);
+    assert_int_equal(p->probe((const uint8_t *)"HELO x\r\n", 8, true), APP_PROBE_MAYBE);
+    assert_int_equal(p->probe((const uint8_t *)"OPTIONSHTTP/1.1\n", 16, true), APP_PROBE_MAYBE);
+    assert_int_equal(p->probe((const uint8_t *)"GET /x HTTP/1.0\n", 16, true), APP_PROBE_YES);
+    assert_int_equal(p->probe((const uint8_t *)"HTTP/1.1 200 OK\r\n", 17, false), APP_PROBE_YES);
+    assert_int_equal(p->probe((const uint8_t *)"HTT", 3, false), APP_PROBE_MAYBE);
+    assert_int_equal(p->probe((const uint8_t *)"220 smtp", 8, false), APP_PROBE_MAYBE);
+    assert_int_equal(p->probe((const uint8_t *)"SSH-2.0-OpenSSH\r\n", 17, false), APP_PROBE_NO);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_simple_exchange),
+        cmocka_unit_test(test_byte_by_byte),
+        cmocka_unit_test(test_pipelining),
+        cmocka_unit_test(test_chunked_with_trailers),
+        cmocka_unit_test(test_content_encoding),
+        cmocka_unit_test(test_bad_gzip),
+        cmocka_unit_test(test_100_continue),
+        cmocka_unit_test(test_101_upgrade_stops),
+        cmocka_unit_test(test_connect_tunnel),
+        cmocka_unit_test(test_obsolete_fold_and_te_cl),
+        cmocka_unit_test(test_bare_lf),
+        cmocka_unit_test(test_multipart_length),
+        cmocka_unit_test(test_close_delimited_and_huge_length),
+        cmocka_unit_test(test_header_flood_is_bounded),
+        cmocka_unit_test(test_long_line),
+        cmocka_unit_test(test_http09_and_bad_requests),
+        cmocka_unit_test(test_version_mismatch_and_uri_weirds),
+        cmocka_unit_test(test_orphan_reply_and_excess_pipelining),
+        cmocka_unit_test(test_gap_outside_body_stops),
+        cmocka_unit_test(test_every_truncation),
+        cmocka_unit_test(test_probe),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
