@@ -13,9 +13,15 @@ golden=$repo/tests/golden
 # Scenarios whose logs are deterministic and worth pinning. Damaged captures
 # (cut, badheader) are here too: vigil exits 1 on them but its logs must
 # still be exactly right up to the damage.
-scenarios=(basic tcp-states frag vlan ipv6 tunnels linktypes truncated corrupt cut badheader timeouts)
-# Zeek TSV logs keep the run's wall-clock time in #open/#close: not compared.
-compared_logs=(conn.log weird.log eve.json)
+# NAME@LINKTYPE writes the scenario in that link type (vigil-gen --linktype):
+# libpcap reads one link type per file, so each gets its own capture.
+scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badheader timeouts
+    basic@sll basic@sll2 basic@raw basic@null basic@loop)
+# Every log either side has is compared; Zeek TSV logs keep the run's
+# wall-clock time in #open/#close, which is not.
+logs_of() {
+    (cd "$1" 2>/dev/null && ls -- *.log *.json 2>/dev/null) | sort -u
+}
 
 update=
 case ${1:-} in
@@ -46,7 +52,9 @@ failures=0
 for scenario in "${scenarios[@]}"; do
     work=$tmp/$scenario
     mkdir -p "$work/logs"
-    if ! "$gen" "$scenario" "$work/in.pcap" >"$work/gen.out" 2>&1; then
+    gen_args=("${scenario%@*}" "$work/in.pcap")
+    [[ $scenario == *@* ]] && gen_args+=(--linktype "${scenario#*@}")
+    if ! "$gen" "${gen_args[@]}" >"$work/gen.out" 2>&1; then
         echo "FAIL golden/$scenario (vigil-gen $scenario failed: $(head -c 200 "$work/gen.out"))"
         failures=$((failures + 1))
         continue
@@ -61,10 +69,10 @@ for scenario in "${scenarios[@]}"; do
 
     expected=$golden/$scenario/expected
     if [[ $update ]]; then
+        rm -rf "$expected"
         mkdir -p "$expected"
-        for log in "${compared_logs[@]}"; do
-            rm -f "$expected/$log"
-            [[ -f $work/logs/$log ]] && normalize "$work/logs/$log" >"$expected/$log"
+        for log in $(logs_of "$work/logs"); do
+            normalize "$work/logs/$log" >"$expected/$log"
         done
         echo "PASS golden/$scenario (expected output updated; review with git diff)"
         continue
@@ -76,6 +84,7 @@ for scenario in "${scenarios[@]}"; do
         continue
     fi
     problems=()
+    compared_logs=($( (logs_of "$expected"; logs_of "$work/logs") | sort -u))
     for log in "${compared_logs[@]}"; do
         if [[ -f $expected/$log && ! -f $work/logs/$log ]]; then
             problems+=("$log missing")
