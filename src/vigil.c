@@ -354,6 +354,7 @@ static int run(int argc, char **argv, bool live)
     int prc = parse_options(argc, argv, cmd, &o);
     if (prc >= 0)
         return prc;
+    o.cfg.community_id = (o.formats & OUTPUT_EVE) != 0;
     if (o.n_inputs == 0)
         return usage_error(live ? "live needs an interface%s" : "read needs at least one capture file%s", "");
     if (live && o.n_inputs != 1)

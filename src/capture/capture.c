@@ -1,20 +1,77 @@
 #include "capture/capture.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+/* Classic pcap files are read straight from a memory map: libpcap's stdio
+ * path copies every byte twice (kernel to stdio buffer to its own), which is
+ * most of the cost of a plain read loop. pcapng, standard input and live
+ * capture go through libpcap. */
+struct mapped_pcap {
+    const uint8_t *base;
+    size_t size, off;
+    bool swapped;        /* file written on a host of the other byte order */
+    bool nanoseconds;
+    int linktype;
+    struct bpf_program filter;
+    bool has_filter;
+};
 
 struct capture {
-    pcap_t *pcap;
+    pcap_t *pcap;        /* NULL when mapped (then a dead handle serves BPF compilation) */
+    pcap_t *dead;
+    struct mapped_pcap map;
+    bool mapped;
     const char *name;
     bool live;
     uint64_t size;
 };
+
+#define PCAP_MAX_RECORD (256u * 1024) /* libpcap's largest snapshot length */
+
+static uint32_t file_u32(const struct mapped_pcap *m, const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return m->swapped ? __builtin_bswap32(v) : v;
+}
+
+/* Maps the file when it is a classic pcap; false means "use libpcap". */
+static bool map_classic_pcap(int fd, size_t size, struct mapped_pcap *m)
+{
+    if (size < 24)
+        return false;
+    void *base = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (base == MAP_FAILED)
+        return false;
+    const uint8_t *b = base;
+    uint32_t magic;
+    memcpy(&magic, b, 4);
+    switch (magic) {
+    case 0xa1b2c3d4: m->swapped = false, m->nanoseconds = false; break;
+    case 0xd4c3b2a1: m->swapped = true, m->nanoseconds = false; break;
+    case 0xa1b23c4d: m->swapped = false, m->nanoseconds = true; break;
+    case 0x4d3cb2a1: m->swapped = true, m->nanoseconds = true; break;
+    default:
+        munmap(base, size);
+        return false;
+    }
+    m->base = b;
+    m->size = size;
+    m->off = 24;
+    m->linktype = (int)(file_u32(m, b + 20) & 0x0fffffff);
+    madvise(base, size, MADV_SEQUENTIAL);
+    return true;
+}
 
 static struct capture *capture_wrap(pcap_t *p, const char *name, bool live, uint64_t size)
 {
@@ -59,6 +116,32 @@ struct capture *capture_open_file(const char *path, char *err, size_t errlen)
             return NULL;
         }
         size = (uint64_t)st.st_size;
+        int fd = open(path, O_RDONLY);
+        if (fd < 0) {
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            return NULL;
+        }
+        struct mapped_pcap m = {0};
+        bool mapped = S_ISREG(st.st_mode) && map_classic_pcap(fd, (size_t)st.st_size, &m);
+        close(fd);
+        if (mapped) {
+            struct capture *c = calloc(1, sizeof *c);
+            pcap_t *dead = pcap_open_dead(m.linktype, PCAP_MAX_RECORD);
+            if (!c || !dead) {
+                free(c);
+                if (dead)
+                    pcap_close(dead);
+                munmap((void *)m.base, m.size);
+                snprintf(err, errlen, "out of memory");
+                return NULL;
+            }
+            c->dead = dead;
+            c->map = m;
+            c->mapped = true;
+            c->name = path;
+            c->size = size;
+            return c;
+        }
         FILE *f = fopen(path, "rb");
         if (!f) {
             snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -111,9 +194,15 @@ struct capture *capture_open_live(const char *iface, char *err, size_t errlen)
 bool capture_set_filter(struct capture *c, const char *filter, char *err, size_t errlen)
 {
     struct bpf_program prog;
-    if (pcap_compile(c->pcap, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-        snprintf(err, errlen, "bad BPF filter '%s': %s", filter, pcap_geterr(c->pcap));
+    pcap_t *p = c->mapped ? c->dead : c->pcap;
+    if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        snprintf(err, errlen, "bad BPF filter '%s': %s", filter, pcap_geterr(p));
         return false;
+    }
+    if (c->mapped) {
+        c->map.filter = prog;
+        c->map.has_filter = true;
+        return true;
     }
     int rc = pcap_setfilter(c->pcap, &prog);
     pcap_freecode(&prog);
@@ -126,17 +215,19 @@ bool capture_set_filter(struct capture *c, const char *filter, char *err, size_t
 
 int capture_linktype(const struct capture *c)
 {
-    return pcap_datalink(c->pcap);
+    return c->mapped ? c->map.linktype : pcap_datalink(c->pcap);
 }
 
 const char *capture_linktype_name(const struct capture *c)
 {
-    const char *n = pcap_datalink_val_to_name(pcap_datalink(c->pcap));
+    const char *n = pcap_datalink_val_to_name(capture_linktype(c));
     return n ? n : "unknown";
 }
 
 uint64_t capture_position(const struct capture *c)
 {
+    if (c->mapped)
+        return c->map.off;
     if (c->live)
         return 0;
     FILE *f = pcap_file(c->pcap);
@@ -195,9 +286,49 @@ static enum capture_status run_live(struct capture *c, capture_packet_fn fn, voi
     return CAPTURE_END;
 }
 
+/* Record by record, with libpcap's checks and its wording of the damage. */
+static enum capture_status run_mapped(struct capture *c, capture_packet_fn fn, void *ctx, volatile sig_atomic_t *stop,
+                                      char *msg, size_t msglen)
+{
+    struct mapped_pcap *m = &c->map;
+    while (!*stop && m->off < m->size) {
+        size_t left = m->size - m->off;
+        if (left < 16) {
+            snprintf(msg, msglen, "%s: truncated dump file; tried to read 16 header bytes, only got %zu", c->name,
+                     left);
+            return CAPTURE_DAMAGED;
+        }
+        const uint8_t *h = m->base + m->off;
+        uint32_t sec = file_u32(m, h), frac = file_u32(m, h + 4);
+        uint32_t caplen = file_u32(m, h + 8), wirelen = file_u32(m, h + 12);
+        if (caplen > PCAP_MAX_RECORD) {
+            snprintf(msg, msglen, "%s: invalid packet capture length %u, bigger than maximum of %u", c->name, caplen,
+                     PCAP_MAX_RECORD);
+            return CAPTURE_DAMAGED;
+        }
+        if (left - 16 < caplen) {
+            snprintf(msg, msglen, "%s: truncated dump file; tried to read %u captured bytes, only got %zu", c->name,
+                     caplen, left - 16);
+            return CAPTURE_DAMAGED;
+        }
+        const uint8_t *data = h + 16;
+        m->off += 16 + (size_t)caplen;
+        if (m->has_filter) {
+            struct pcap_pkthdr ph = {.caplen = caplen, .len = wirelen};
+            if (!pcap_offline_filter(&m->filter, &ph, data))
+                continue;
+        }
+        int64_t us = (int64_t)sec * 1000000 + (m->nanoseconds ? frac / 1000 : frac);
+        fn(ctx, m->linktype, us, data, caplen, wirelen);
+    }
+    return CAPTURE_END;
+}
+
 enum capture_status capture_run(struct capture *c, capture_packet_fn fn, void *ctx, volatile sig_atomic_t *stop,
                                 char *msg, size_t msglen)
 {
+    if (c->mapped)
+        return run_mapped(c, fn, ctx, stop, msg, msglen);
     if (c->live)
         return run_live(c, fn, ctx, stop, msg, msglen);
     int linktype = pcap_datalink(c->pcap);
@@ -223,6 +354,13 @@ void capture_close(struct capture *c)
 {
     if (!c)
         return;
-    pcap_close(c->pcap);
+    if (c->mapped) {
+        if (c->map.has_filter)
+            pcap_freecode(&c->map.filter);
+        munmap((void *)c->map.base, c->map.size);
+        pcap_close(c->dead);
+    } else {
+        pcap_close(c->pcap);
+    }
     free(c);
 }

@@ -12,5 +12,6 @@ void vigil_config_defaults(struct vigil_config *c)
     c->max_flows = 2000000;
     c->stream_memcap = 256u << 20;
     c->community_id_seed = 0;
+    c->community_id = true;
     c->workers = 1;
 }

@@ -20,6 +20,7 @@ struct vigil_config {
     /* Out-of-order TCP bytes held for reassembly, all flows: 256 MiB. */
     uint32_t stream_memcap;
     uint16_t community_id_seed;
+    bool community_id;  /* compute Community IDs (EVE writes them; Zeek's logs do not) */
     bool conn_only;     /* no application parsers: conn logging alone (benchmarks) */
     unsigned workers;
     unsigned n_local_nets;

@@ -248,6 +248,7 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
         .app = e->cfg.conn_only ? NULL : &w->app,
         .stream_memcap = e->cfg.stream_memcap / e->n_workers,
         .community_id_seed = e->cfg.community_id_seed,
+        .community_id = e->cfg.community_id,
         .n_local_nets = e->cfg.n_local_nets,
         .local_nets = e->cfg.local_nets,
     };

@@ -2,7 +2,46 @@
 
 #include <netinet/in.h>
 #include <openssl/evp.h>
+#include <stdlib.h>
 #include <string.h>
+
+struct community_hasher {
+    EVP_MD *sha1;
+    EVP_MD_CTX *ctx;
+};
+
+struct community_hasher *community_hasher_new(void)
+{
+    struct community_hasher *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+    h->ctx = EVP_MD_CTX_new();
+    if (!h->sha1 || !h->ctx) {
+        community_hasher_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void community_hasher_free(struct community_hasher *h)
+{
+    if (!h)
+        return;
+    EVP_MD_CTX_free(h->ctx);
+    EVP_MD_free(h->sha1);
+    free(h);
+}
+
+static unsigned sha1(struct community_hasher *h, const uint8_t *p, size_t n, unsigned char *out)
+{
+    unsigned int len = 0;
+    if (h && EVP_DigestInit_ex(h->ctx, h->sha1, NULL) && EVP_DigestUpdate(h->ctx, p, n) &&
+        EVP_DigestFinal_ex(h->ctx, out, &len))
+        return len;
+    EVP_Digest(p, n, out, &len, EVP_sha1(), NULL);
+    return len;
+}
 
 static bool proto_has_ports(uint8_t proto)
 {
@@ -18,7 +57,7 @@ static bool endpoints_ordered(const struct ip_addr *src, const struct ip_addr *d
     return c < 0 || (c == 0 && sport <= dport);
 }
 
-void community_id_v1(uint16_t seed, const struct ip_addr *src, const struct ip_addr *dst, uint16_t sport,
+void community_id_v1(struct community_hasher *h, uint16_t seed, const struct ip_addr *src, const struct ip_addr *dst, uint16_t sport,
                      uint16_t dport, uint8_t proto, bool one_way, char out[COMMUNITY_ID_LEN])
 {
     if (!one_way && !endpoints_ordered(src, dst, sport, dport)) {
@@ -48,8 +87,7 @@ void community_id_v1(uint16_t seed, const struct ip_addr *src, const struct ip_a
         buf[n++] = (uint8_t)dport;
     }
     unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
-    EVP_Digest(buf, n, digest, &dlen, EVP_sha1(), NULL);
+    unsigned int dlen = sha1(h, buf, n, digest);
     memcpy(out, "1:", 2);
     EVP_EncodeBlock((unsigned char *)out + 2, digest, (int)dlen);
 }

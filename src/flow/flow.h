@@ -57,7 +57,8 @@ struct flow_key {
 
 struct flow {
     struct flow_key key;
-    uint32_t hash;
+    uint32_t hash;             /* bucket hash of the key (seeded per table) */
+    uint64_t uid_hash;         /* the uid and EVE flow_id derive from it */
     uint32_t next_in_bucket;   /* flow index, FLOW_NONE terminates */
     uint32_t lru_prev, lru_next;
     int64_t start_us, last_us;
@@ -102,6 +103,7 @@ struct flow_config {
     uint32_t stream_memcap;          /* out-of-order bytes buffered per worker */
     uint32_t max_flows;
     uint16_t community_id_seed;
+    bool community_id;               /* compute it (EVE needs it; Zeek logs do not) */
     unsigned n_local_nets;
     const struct ip_prefix *local_nets;
 };

@@ -3,6 +3,7 @@
  * idle flow is always at a list head. Nothing here allocates per packet. */
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/random.h>
 #include <string.h>
 
 #include "flow/app_layer.h"
@@ -32,6 +33,8 @@ struct flow_table {
     int64_t now_us, last_sweep_us;
     struct flow_stats stats;
     uint64_t stream_bytes;  /* out-of-order bytes held, all flows */
+    uint64_t hash_seed;
+    struct community_hasher *hasher;
     unsigned n_local;
     struct ip_prefix local[MAX_LOCAL_NETS];
 };
@@ -108,9 +111,9 @@ struct flow_table *flow_table_new(const struct flow_config *cfg, const struct fl
     t->cfg = *cfg;
     t->sink = *sink;
     t->capacity = cfg->max_flows ? cfg->max_flows : 1;
-    uint32_t nb = 1024;
-    while (nb < t->capacity && nb < (1u << 30))
-        nb <<= 1;
+    /* Buckets start small and double with the flow count (flow_table_grow):
+     * a table sized for max_flows up front costs page faults on every run. */
+    uint32_t nb = 4096;
     t->bucket_mask = nb - 1;
     /* calloc maps zero pages lazily: untouched slots cost no memory. */
     t->pool = calloc(t->capacity, sizeof *t->pool);
@@ -120,6 +123,9 @@ struct flow_table *flow_table_new(const struct flow_config *cfg, const struct fl
         return NULL;
     }
     t->free_head = FLOW_NONE;
+    t->hasher = community_hasher_new();
+    if (getrandom(&t->hash_seed, sizeof t->hash_seed, 0) != sizeof t->hash_seed)
+        t->hash_seed = (uint64_t)(uintptr_t)t ^ 0x6a09e667f3bcc909ULL;
     for (int c = 0; c < LRU_CLASSES; c++)
         t->lru[c].head = t->lru[c].tail = FLOW_NONE;
     for (size_t i = 0; i < sizeof private_space / sizeof *private_space; i++) {
@@ -139,6 +145,7 @@ void flow_table_free(struct flow_table *t)
         return;
     free(t->pool);
     free(t->buckets);
+    community_hasher_free(t->hasher);
     free(t);
 }
 
@@ -189,7 +196,7 @@ bool flow_timer_due(const struct flow *f, uint32_t timer_ms, int64_t now_us)
 
 static uint64_t flow_uid_hash(const struct flow *f)
 {
-    return hash64_bytes(&f->key, sizeof f->key, (uint64_t)f->start_us);
+    return f->uid_hash;
 }
 
 static void endpoints_of(const struct flow *f, struct ip_addr *oh, uint16_t *op, struct ip_addr *rh, uint16_t *rp)
@@ -220,7 +227,11 @@ static void flow_community_id(const struct flow_table *t, const struct flow *f, 
     bool one_way = false;
     if (is_icmp(f->key.proto))
         icmp_counterpart(f->key.proto == IPPROTO_ICMPV6, (uint8_t)op, (uint8_t)rp, &one_way);
-    community_id_v1(t->cfg.community_id_seed, oh, rh, op, rp, f->key.proto, one_way, out);
+    if (!t->cfg.community_id) {
+        out[0] = '\0';
+        return;
+    }
+    community_id_v1(t->hasher, t->cfg.community_id_seed, oh, rh, op, rp, f->key.proto, one_way, out);
 }
 
 static int8_t is_local(const struct flow_table *t, const struct ip_addr *a)
@@ -390,9 +401,25 @@ void flow_make_record(const struct flow_table *t, const struct flow *f, enum flo
 
 /* --- table maintenance --- */
 
-static uint32_t key_hash(const struct flow_key *k)
+/* Per packet, so cheap: one multiply-add per 32-bit word and a final mix.
+ * The seed is random per table so that crafted keys cannot aim at one bucket
+ * (it changes nothing in the output: lists are ordered by time, not hash). */
+static uint32_t key_hash(const struct flow_table *t, const struct flow_key *k)
 {
-    return (uint32_t)hash64_bytes(k, sizeof *k, 0x5eed);
+    static const uint64_t mult[] = {
+        0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL, 0x165667b19e3779f9ULL, 0xd6e8feb86659fd93ULL,
+        0xff51afd7ed558ccdULL, 0xc4ceb9fe1a85ec53ULL, 0x27d4eb2f165667c5ULL, 0x94d049bb133111ebULL,
+        0xbf58476d1ce4e5b9ULL, 0x2545f4914f6cdd1dULL, 0x9fb21c651e98df25ULL,
+    };
+    _Static_assert(sizeof(struct flow_key) == 11 * 4, "flow_key is hashed as 11 words");
+    uint32_t w[11];
+    memcpy(w, k, sizeof w);
+    uint64_t h = t->hash_seed;
+    for (int i = 0; i < 11; i++)
+        h += w[i] * mult[i];
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    return (uint32_t)(h >> 32);
 }
 
 static void bucket_remove(struct flow_table *t, struct flow *f)
@@ -563,13 +590,24 @@ static void make_view(const struct packet *pkt, struct packet_view *v)
     v->key.proto = pkt->l4_proto;
 }
 
+static bool key_equal(const struct flow_key *x, const struct flow_key *y)
+{
+    uint64_t a[5], b[5];
+    uint32_t at, bt;
+    memcpy(a, x, 40);
+    memcpy(b, y, 40);
+    memcpy(&at, (const uint8_t *)x + 40, 4);
+    memcpy(&bt, (const uint8_t *)y + 40, 4);
+    return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) | (a[4] ^ b[4]) | (at ^ bt)) == 0;
+}
+
 static struct flow *lookup(struct flow_table *t, const struct flow_key *k, uint32_t h)
 {
     uint32_t slot = t->buckets[h & t->bucket_mask];
     uint32_t idx = slot ? slot - 1 : FLOW_NONE;
     while (idx != FLOW_NONE) {
         struct flow *f = flow_at(t, idx);
-        if (f->hash == h && memcmp(&f->key, k, sizeof *k) == 0)
+        if (f->hash == h && key_equal(&f->key, k))
             return f;
         idx = f->next_in_bucket;
     }
@@ -593,9 +631,32 @@ static bool should_flip(const struct packet *pkt)
     return true;
 }
 
+/* Doubles the buckets once flows outnumber them, keeping chains short. */
+static void maybe_grow_buckets(struct flow_table *t)
+{
+    uint64_t nb = (uint64_t)t->bucket_mask + 1;
+    if (t->stats.active <= nb || nb >= (1u << 30))
+        return;
+    uint32_t *grown = calloc(nb * 2, sizeof *grown);
+    if (!grown)
+        return; /* longer chains, still correct */
+    free(t->buckets);
+    t->buckets = grown;
+    t->bucket_mask = (uint32_t)(nb * 2 - 1);
+    for (int c = 0; c < LRU_CLASSES; c++) {
+        for (uint32_t idx = t->lru[c].head; idx != FLOW_NONE; idx = flow_at(t, idx)->lru_next) {
+            struct flow *f = flow_at(t, idx);
+            uint32_t *slot = &t->buckets[f->hash & t->bucket_mask];
+            f->next_in_bucket = *slot ? *slot - 1 : FLOW_NONE;
+            *slot = idx + 1;
+        }
+    }
+}
+
 static struct flow *flow_create(struct flow_table *t, const struct packet_view *v, uint32_t h,
                                 const struct packet *pkt, const uint64_t *parents, unsigned n_parents)
 {
+    maybe_grow_buckets(t);
     struct flow *f = flow_alloc(t);
     if (!f)
         return NULL;
@@ -603,6 +664,7 @@ static struct flow *flow_create(struct flow_table *t, const struct packet_view *
     f->key = v->key;
     f->hash = h;
     f->start_us = f->last_us = pkt->ts_us;
+    f->uid_hash = hash64_bytes(&f->key, sizeof f->key, (uint64_t)f->start_us);
     f->orig_is_a = v->src_is_a;
     if (f->key.proto == IPPROTO_TCP)
         tcp_flow_init(f);
@@ -723,7 +785,7 @@ uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const
 
     struct packet_view v;
     make_view(pkt, &v);
-    uint32_t h = key_hash(&v.key);
+    uint32_t h = key_hash(t, &v.key);
     struct flow *f = lookup(t, &v.key, h);
     if (f)
         f = retire_if_stale(t, f, pkt, &v);

@@ -635,6 +635,9 @@ static bool linger_done(const struct flow *f, int64_t now)
 bool tcp_flow_expired(const struct flow *f, int64_t now, int64_t inactivity_us)
 {
     const struct tcp_endpoint *o = &f->ep[0], *r = &f->ep[1];
+    /* The common case, per packet: no timer armed and active within the linger time. */
+    if (!f->attempt_at_ms && !f->delete_at_ms && !f->reset_at_ms && now - f->last_us <= TCP_CONNECTION_LINGER_US)
+        return false;
     if (now - f->last_us >= inactivity_us)
         return true;
     if (flow_timer_due(f, f->delete_at_ms, now) || flow_timer_due(f, f->reset_at_ms, now))

@@ -23,10 +23,36 @@ bool ip_addr_is_v4(const struct ip_addr *a)
     return memcmp(a->b, v4_mapped_prefix, 12) == 0;
 }
 
+/* Dotted quad by hand: inet_ntop goes through sprintf, and every log line has two addresses. */
+static size_t format_v4(const uint8_t *q, char *buf, size_t n)
+{
+    char tmp[16];
+    size_t len = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = q[i];
+        if (v >= 100)
+            tmp[len++] = (char)('0' + v / 100);
+        if (v >= 10)
+            tmp[len++] = (char)('0' + v / 10 % 10);
+        tmp[len++] = (char)('0' + v % 10);
+        if (i < 3)
+            tmp[len++] = '.';
+    }
+    if (len + 1 > n) {
+        if (n)
+            buf[0] = '\0';
+        return 0;
+    }
+    memcpy(buf, tmp, len);
+    buf[len] = '\0';
+    return len;
+}
+
 size_t ip_addr_format(const struct ip_addr *a, char *buf, size_t n)
 {
-    const char *r = ip_addr_is_v4(a) ? inet_ntop(AF_INET, a->b + 12, buf, (socklen_t)n)
-                                     : inet_ntop(AF_INET6, a->b, buf, (socklen_t)n);
+    if (ip_addr_is_v4(a))
+        return format_v4(a->b + 12, buf, n);
+    const char *r = inet_ntop(AF_INET6, a->b, buf, (socklen_t)n);
     if (!r) {
         if (n)
             buf[0] = '\0';

@@ -41,6 +41,7 @@ static struct flow_table *new_table(struct collected *c, uint32_t max_flows)
         .udp_timeout_us = 60 * 1000000LL,
         .icmp_timeout_us = 60 * 1000000LL,
         .max_flows = max_flows,
+        .community_id = true,
     };
     struct flow_sink sink = {.conn = collect_conn, .weird = collect_weird, .ctx = c};
     memset(c, 0, sizeof *c);
@@ -327,9 +328,9 @@ static void test_community_id_known_value(void **state)
     ip_addr_parse("128.232.110.120", &a);
     ip_addr_parse("66.35.250.204", &b);
     char out[COMMUNITY_ID_LEN];
-    community_id_v1(0, &a, &b, 34855, 80, IPPROTO_TCP, false, out);
+    community_id_v1(NULL, 0, &a, &b, 34855, 80, IPPROTO_TCP, false, out);
     assert_string_equal(out, "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
-    community_id_v1(0, &b, &a, 80, 34855, IPPROTO_TCP, false, out);
+    community_id_v1(NULL, 0, &b, &a, 80, 34855, IPPROTO_TCP, false, out);
     assert_string_equal(out, "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
 }
 
