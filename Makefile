@@ -3,7 +3,7 @@
 # fuzz builds never mix.
 
 CC      ?= cc
-PKGS    := libpcap libcrypto zlib
+PKGS    := libpcap libcrypto zlib libmagic
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -17,6 +17,7 @@ DECLARE_WRITER(output_ssh, struct ssh_txn);
 DECLARE_WRITER(output_smtp, struct smtp_txn);
 DECLARE_WRITER(output_dhcp, struct dhcp_txn);
 DECLARE_WRITER(output_quic, struct quic_txn);
+DECLARE_WRITER(output_files, struct file_info);
 
 #define ROUTE(kind, fn)                                                                                                \
     case kind:                                                                                                         \
@@ -38,6 +39,7 @@ void publish_transaction(struct output_worker *out, const void *conn, int kind, 
         ROUTE(EVENT_SMTP, output_smtp);
         ROUTE(EVENT_DHCP, output_dhcp);
         ROUTE(EVENT_QUIC, output_quic);
+        ROUTE(EVENT_FILE, output_files);
     default:
         break;
     }

@@ -112,6 +112,7 @@ static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
     env->publish = env_publish;
     env->weird = env_weird;
     env->add_service = env_add_service;
+    env->files = flow_table_app_hooks(s->table) ? flow_table_app_hooks(s->table)->files : NULL;
     env->ctx = s;
 }
 

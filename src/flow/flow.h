@@ -95,6 +95,7 @@ struct flow {
 struct app_hooks {
     void (*publish)(void *ctx, const void *conn /* struct app_conn */, int kind, const void *txn);
     void *ctx;
+    struct file_ctx *files;          /* handed to parsers through app_env */
 };
 
 struct flow_config {

@@ -14,6 +14,8 @@
 #include "flow/conn_record.h"
 #include "util/addr.h"
 
+struct file_ctx;
+
 /* Who the transaction belongs to: copied into every log line. */
 struct app_conn {
     int64_t start_us;
@@ -40,6 +42,8 @@ struct app_env {
     void (*weird)(struct app_env *env, const char *name, const char *addl, const char *source);
     /* Marks the connection's service for conn.log (e.g. SMTP after STARTTLS adds "ssl"). */
     void (*add_service)(struct app_env *env, const char *service);
+    /* The worker's file analysis (files/files.h), NULL when files are off. */
+    struct file_ctx *files;
     void *ctx;              /* the engine's, opaque */
 };
 
