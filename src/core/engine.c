@@ -171,6 +171,7 @@ static uint64_t track_outer_udp(struct worker *w, const struct packet *inner, co
     outer.dport = l->dport;
     outer.l4_len = l->udp_payload_len + 8;
     outer.payload_len = l->udp_payload_len;
+    outer.outer_tunnel = (uint8_t)l->type;
     return flow_table_packet(w->flows, &outer, parents, n_parents);
 }
 

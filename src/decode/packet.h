@@ -92,6 +92,10 @@ struct packet {
 
     uint8_t tunnel_depth;
     struct tunnel_layer tunnels[PACKET_MAX_TUNNELS];
+
+    /* Set by the engine on the outer packet of a UDP tunnel: the tunnel
+     * type, which names the outer connection's service ("vxlan", "gtpv1"). */
+    uint8_t outer_tunnel;     /* enum tunnel_type, TUNNEL_NONE otherwise */
 };
 
 #endif

@@ -19,6 +19,8 @@ struct app_slot {
     struct app_conn conn;
     const char *services[APP_MAX_SERVICES];
     bool published;
+    bool hand_over;                        /* requested during data() */
+    const struct app_parser *next_parser;  /* NULL with hand_over: detect again */
     _Alignas(16) uint8_t state[];
 };
 
@@ -73,25 +75,6 @@ static const struct app_parser *choose(const struct flow *f, bool from_orig, con
     return NULL;
 }
 
-static void env_publish(struct app_env *env, enum event_kind kind, const void *txn)
-{
-    struct app_slot *s = env->ctx;
-    const struct app_hooks *h = flow_table_app_hooks(s->table);
-    if (!s->published) {
-        s->published = true;
-        if (!s->services[0])
-            s->services[0] = s->parser->name;
-    }
-    if (h && h->publish)
-        h->publish(h->ctx, env->conn, (int)kind, txn);
-}
-
-static void env_weird(struct app_env *env, const char *name, const char *addl, const char *source)
-{
-    struct app_slot *s = env->ctx;
-    flow_weird_from(s->table, s->flow, name, addl, source);
-}
-
 static void env_add_service(struct app_env *env, const char *service)
 {
     struct app_slot *s = env->ctx;
@@ -105,6 +88,32 @@ static void env_add_service(struct app_env *env, const char *service)
     }
 }
 
+static void env_publish(struct app_env *env, enum event_kind kind, const void *txn)
+{
+    struct app_slot *s = env->ctx;
+    const struct app_hooks *h = flow_table_app_hooks(s->table);
+    if (!s->published) {
+        s->published = true;
+        env_add_service(env, s->parser->name);
+    }
+    if (h && h->publish)
+        h->publish(h->ctx, env->conn, (int)kind, txn);
+}
+
+static void env_weird(struct app_env *env, const char *name, const char *addl, const char *source)
+{
+    struct app_slot *s = env->ctx;
+    flow_weird_from(s->table, s->flow, name, addl, source);
+}
+
+
+static void env_hand_over(struct app_env *env, const char *parser_name)
+{
+    struct app_slot *s = env->ctx;
+    s->hand_over = true;
+    s->next_parser = parser_name ? app_parser_by_name(parser_name) : NULL;
+}
+
 static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
 {
     env->conn = &s->conn;
@@ -112,8 +121,41 @@ static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
     env->publish = env_publish;
     env->weird = env_weird;
     env->add_service = env_add_service;
+    env->hand_over = env_hand_over;
     env->files = flow_table_app_hooks(s->table) ? flow_table_app_hooks(s->table)->files : NULL;
     env->ctx = s;
+}
+
+static struct app_slot *attach(struct flow_table *t, struct flow *f, const struct app_parser *p);
+
+/* Closes the current parser and starts the next one (or none: detect again),
+ * keeping the services already found for conn.log. */
+static void do_hand_over(struct flow_table *t, struct flow *f, struct app_slot *old)
+{
+    const struct app_parser *next = old->next_parser;
+    const char *services[APP_MAX_SERVICES];
+    memcpy(services, old->services, sizeof services);
+    struct app_env env;
+    make_env(old, &env, f->last_us);
+    if (old->parser->close)
+        old->parser->close(old->state, &env);
+    free(old);
+    f->app = NULL;
+    f->app_tries = 0;
+    struct app_slot *s = next ? attach(t, f, next) : NULL;
+    if (!s && services[0]) {
+        /* Detection starts again but the services found so far stay. */
+        s = calloc(1, sizeof *s);
+        if (!s)
+            return;
+        s->parser = NULL;
+        s->table = t;
+        s->flow = f;
+        flow_fill_app_conn(t, f, &s->conn);
+        f->app = s;
+    }
+    if (s)
+        memcpy(s->services, services, sizeof services);
 }
 
 static struct app_slot *attach(struct flow_table *t, struct flow *f, const struct app_parser *p)
@@ -136,7 +178,7 @@ void app_layer_data(struct flow_table *t, struct flow *f, bool from_orig, const 
     if (n == 0 || !flow_table_app_hooks(t))
         return;
     struct app_slot *s = f->app;
-    if (!s) {
+    if (!s || !s->parser) {
         if (f->app_tries >= APP_MAX_TRIES)
             return;
         bool maybe;
@@ -145,20 +187,29 @@ void app_layer_data(struct flow_table *t, struct flow *f, bool from_orig, const 
             f->app_tries++;
             return;
         }
+        const char *kept[APP_MAX_SERVICES] = {NULL};
+        if (s) { /* a placeholder after a hand-over: carry its services */
+            memcpy(kept, s->services, sizeof kept);
+            free(s);
+            f->app = NULL;
+        }
         s = attach(t, f, parser);
         if (!s)
             return;
+        memcpy(s->services, kept, sizeof kept);
     }
-    s->flow = f; /* flows live in a pool: the pointer is stable, but keep it honest */
+    s->flow = f;
     struct app_env env;
     make_env(s, &env, f->last_us);
     s->parser->data(s->state, &env, from_orig, p, n);
+    if (s->hand_over)
+        do_hand_over(t, f, s);
 }
 
 void app_layer_gap(struct flow_table *t, struct flow *f, bool from_orig, uint64_t len)
 {
     struct app_slot *s = f->app;
-    if (!s || !s->parser->gap)
+    if (!s || !s->parser || !s->parser->gap)
         return;
     struct app_env env;
     make_env(s, &env, f->last_us);
@@ -172,7 +223,7 @@ void app_layer_close(struct flow_table *t, struct flow *f)
         return;
     struct app_env env;
     make_env(s, &env, f->last_us);
-    if (s->parser->close)
+    if (s->parser && s->parser->close)
         s->parser->close(s->state, &env);
     /* Keep the slot for the record's service; flow_table frees it after. */
 }

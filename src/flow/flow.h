@@ -67,6 +67,7 @@ struct flow {
     uint8_t first_packet_seen; /* bit 0 orig, bit 1 resp */
     uint8_t flags_orig, flags_resp; /* TCP flags seen, for EVE */
     uint8_t n_tunnel_parents;
+    uint8_t outer_tunnel;      /* this flow carries a UDP tunnel: enum tunnel_type */
     char history[20];          /* overflow is truncated, as a bounded cap */
     uint32_t hist_seen;        /* Zeek's hist_seen bitmask */
     uint64_t orig_pkts, resp_pkts;

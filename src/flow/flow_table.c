@@ -335,6 +335,23 @@ void flow_flip_roles(struct flow *f)
 /* --- records --- */
 
 
+/* Zeek names the outer connection of a UDP tunnel after the tunnel. */
+static const char *tunnel_service(uint8_t type)
+{
+    switch (type) {
+    case TUNNEL_VXLAN:
+        return "vxlan";
+    case TUNNEL_GTPV1:
+        return "gtpv1";
+    case TUNNEL_GENEVE:
+        return "geneve";
+    case TUNNEL_TEREDO:
+        return "teredo";
+    default:
+        return NULL;
+    }
+}
+
 static const char *non_tcp_state(const struct flow *f)
 {
     if (f->key.proto != IPPROTO_UDP)
@@ -364,6 +381,8 @@ void flow_make_record(const struct flow_table *t, const struct flow *f, enum flo
     rec->vlan = f->key.vlan;
     rec->inner_vlan = f->key.inner_vlan;
     rec->service = app_layer_service(f, rec->service_buf, sizeof rec->service_buf);
+    if (!rec->service)
+        rec->service = tunnel_service(f->outer_tunnel);
     rec->duration_us = f->last_us - f->start_us;
     rec->has_duration = rec->duration_us > 0;
     if (f->key.proto == IPPROTO_TCP) {
@@ -794,6 +813,8 @@ uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const
     if (!f)
         return 0;
     bool is_orig = is_from_orig(f, &v);
+    if (pkt->outer_tunnel)
+        f->outer_tunnel = pkt->outer_tunnel;
     if (deliver(t, f, pkt, is_orig)) {
         /* The TCP machine may have flipped roles. */
         count_packet(f, pkt, is_from_orig(f, &v));

@@ -42,6 +42,11 @@ struct app_env {
     void (*weird)(struct app_env *env, const char *name, const char *addl, const char *source);
     /* Marks the connection's service for conn.log (e.g. SMTP after STARTTLS adds "ssl"). */
     void (*add_service)(struct app_env *env, const char *service);
+    /* Gives the rest of the connection to another parser once the current
+     * data() call returns (SMTP STARTTLS -> "ssl"), or, with NULL, to protocol
+     * detection again (an HTTP CONNECT tunnel). The current parser is closed
+     * first, so it publishes what it has. */
+    void (*hand_over)(struct app_env *env, const char *parser_name);
     /* The worker's file analysis (files/files.h), NULL when files are off. */
     struct file_ctx *files;
     void *ctx;              /* the engine's, opaque */
