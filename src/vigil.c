@@ -241,7 +241,7 @@ static double seconds_since(const struct timespec *t0)
 static void draw_progress(struct run_state *rs)
 {
     double elapsed = seconds_since(&rs->started);
-    uint64_t done = rs->bytes_before + capture_position(rs->current);
+    uint64_t done = rs->bytes_before + (rs->current ? capture_position(rs->current) : 0);
     double frac = rs->total_bytes ? (double)done / (double)rs->total_bytes : 0;
     if (frac > 1)
         frac = 1;
@@ -274,10 +274,10 @@ static void print_summary(const struct run_state *rs, const char *out_dir)
     double el = seconds_since(&rs->started);
     double rate = el > 0 ? (double)s.packets / el : 0;
     fprintf(stderr,
-            "vigil: %llu packets, %.1f MB in %.2f s (%.0f packets/s, %.2f Gbit/s); %llu flows logged "
+            "vigil: %llu packets, %.1f MB captured (%.1f MB on the wire) in %.2f s (%.0f packets/s, %.2f Gbit/s); %llu flows logged "
             "(%llu evicted by --max-flows); %llu decode anomalies and weirds, %llu malformed and %llu truncated "
             "packets, %llu not IP, %llu IP fragments; logs in %s\n",
-            (unsigned long long)s.packets, (double)s.bytes / 1e6, el, rate,
+            (unsigned long long)s.packets, (double)s.bytes / 1e6, (double)s.wire_bytes / 1e6, el, rate,
             el > 0 ? (double)s.bytes * 8 / el / 1e9 : 0, (unsigned long long)s.flows,
             (unsigned long long)s.flows_evicted, (unsigned long long)s.weirds, (unsigned long long)s.malformed,
             (unsigned long long)s.truncated, (unsigned long long)s.not_ip, (unsigned long long)s.fragments, out_dir);
@@ -329,6 +329,7 @@ static int run_captures(const struct options *o, struct capture **caps, struct r
         rs->current = caps[i];
         enum capture_status st = capture_run(caps[i], on_packet, rs, &stop_requested, msg, sizeof msg);
         rs->bytes_before += capture_size(caps[i]);
+        rs->current = NULL;
         if (st == CAPTURE_DAMAGED) {
             if (rs->show_progress)
                 fputc('\n', stderr);

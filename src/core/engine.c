@@ -43,7 +43,7 @@ struct worker {
     struct decoder *decoder;
     struct flow_table *flows;
     struct output_worker *out;
-    uint64_t packets, bytes, weirds;
+    uint64_t packets, bytes, wire_bytes, weirds;
     pthread_t thread;
     struct batch_queue full, empty;
     struct batch *filling;
@@ -194,7 +194,8 @@ static void worker_packet(struct worker *w, int linktype, int64_t ts, const uint
 {
     struct packet pkt;
     w->packets++;
-    w->bytes += wirelen;
+    w->bytes += caplen;
+    w->wire_bytes += wirelen;
     if (decode_packet(w->decoder, linktype, ts, data, caplen, wirelen, &pkt) != DECODE_OK)
         return;
     uint64_t parents[PACKET_MAX_TUNNELS];
@@ -368,6 +369,7 @@ void engine_get_stats(const struct engine *e, struct engine_stats *s)
         const struct worker *w = &e->workers[i];
         s->packets += w->packets;
         s->bytes += w->bytes;
+        s->wire_bytes += w->wire_bytes;
         s->weirds += w->weirds;
         if (w->decoder) {
             const struct decode_stats *d = decoder_stats(w->decoder);

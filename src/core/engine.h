@@ -13,7 +13,9 @@
 struct engine;
 
 struct engine_stats {
-    uint64_t packets, bytes;
+    uint64_t packets;
+    uint64_t bytes;            /* captured bytes processed */
+    uint64_t wire_bytes;       /* original lengths: more than bytes when a snaplen cut packets */
     uint64_t flows;            /* connections logged */
     uint64_t not_ip, malformed, truncated;
     uint64_t weirds;
