@@ -48,5 +48,11 @@ bad=$(grep -v '^#' "$out/conn.log" | awk -F'\t' -v n="$nf" 'NF != n - 1' | wc -l
 [ "$bad" = 0 ] && ok "every conn.log line whole" || ko "$bad torn lines"
 "$VIGIL" live no-such-iface0 -o "$out/x" 2>"$out/err2"; rc=$?
 [ "$rc" = 2 ] && grep -q 'no-such-iface0' "$out/err2" && ok "unknown interface: exit 2, named" || ko "unknown interface rc=$rc: $(cat "$out/err2")"
+if command -v runuser >/dev/null; then
+    chmod o+rx "$out"
+    runuser -u nobody -- "$VIGIL" live lo -o "$out/nobody" 2>"$out/err3"; rc=$?
+    [ "$rc" = 2 ] && grep -q 'lo: permission denied' "$out/err3" && ok "no capture rights: exit 2, permission denied" ||
+        ko "no capture rights rc=$rc: $(cat "$out/err3")"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
