@@ -67,6 +67,9 @@ static const char usage_common[] =
     "      --max-flows N        flows tracked at once; the oldest idle is evicted beyond (default 2000000)\n"
     "      --community-id-seed N  Community ID seed (default 0)\n"
     "      --conn-only          connection logs only, no protocol parsers (fastest)\n"
+    "      --extract-files DIR  write files seen (HTTP bodies...) into DIR, named by SHA-256\n"
+    "      --extract-max-file BYTES   bytes written per file (default 104857600)\n"
+    "      --extract-max-total BYTES  bytes written per worker and run (default 1073741824)\n"
     "  -q, --quiet              no progress bar and no summary\n"
     "  -h, --help               this help\n";
 
@@ -136,7 +139,8 @@ static bool parse_local_nets(const char *list, struct vigil_config *cfg)
     return true;
 }
 
-enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY };
+enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
+       OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -148,6 +152,9 @@ static const struct option long_options[] = {
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
     {"community-id-seed", required_argument, NULL, OPT_CID_SEED},
     {"conn-only", no_argument, NULL, OPT_CONN_ONLY},
+    {"extract-files", required_argument, NULL, OPT_EXTRACT_FILES},
+    {"extract-max-file", required_argument, NULL, OPT_EXTRACT_MAX_FILE},
+    {"extract-max-total", required_argument, NULL, OPT_EXTRACT_MAX_TOTAL},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -199,6 +206,18 @@ static int parse_options(int argc, char **argv, const char *cmd, struct options 
             break;
         case OPT_CONN_ONLY:
             o->cfg.conn_only = true;
+            break;
+        case OPT_EXTRACT_FILES:
+            o->cfg.extract_dir = optarg;
+            break;
+        case OPT_EXTRACT_MAX_FILE:
+        case OPT_EXTRACT_MAX_TOTAL:
+            if (!parse_uint(optarg, ULONG_MAX, &v) || v == 0)
+                return usage_error("--extract-max-file/--extract-max-total take a positive byte count, not '%s'", optarg);
+            if (c == OPT_EXTRACT_MAX_FILE)
+                o->cfg.extract_max_file = v;
+            else
+                o->cfg.extract_max_total = v;
             break;
         case 'q':
             o->quiet = true;

@@ -23,6 +23,10 @@ struct vigil_config {
     bool community_id;  /* compute Community IDs (EVE writes them; Zeek's logs do not) */
     bool conn_only;     /* no application parsers: conn logging alone (benchmarks) */
     unsigned workers;
+    /* File extraction (files/): NULL = off. Caps of 0 take the defaults of
+     * files/files.h: 100 MiB per file, 1 GiB per run and worker. */
+    const char *extract_dir;
+    uint64_t extract_max_file, extract_max_total;
     unsigned n_local_nets;
     struct ip_prefix local_nets[VIGIL_MAX_LOCAL_NETS];
 };

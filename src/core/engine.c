@@ -11,6 +11,7 @@
 
 #include "core/publish.h"
 #include "decode/decode.h"
+#include "files/files.h"
 #include "flow/flow.h"
 #include "flow/uid.h"
 
@@ -241,6 +242,16 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
     w->engine = e;
     w->app.publish = on_transaction;
     w->app.ctx = w;
+    if (!e->cfg.conn_only) {
+        struct file_config filecfg = {
+            .extract_dir = e->cfg.extract_dir,
+            .extract_max_file = e->cfg.extract_max_file,
+            .extract_max_total = e->cfg.extract_max_total,
+        };
+        w->app.files = file_ctx_new(&filecfg, err, errlen);
+        if (!w->app.files)
+            return false;
+    }
     w->decoder = decoder_new(&e->cfg.decode, on_decode_weird, w);
     struct flow_config fc = {
         .tcp_timeout_us = e->cfg.tcp_timeout_us,
@@ -411,6 +422,7 @@ void engine_free(struct engine *e)
             output_worker_free(w->out);
         flow_table_free(w->flows);
         decoder_free(w->decoder);
+        file_ctx_free(w->app.files);
     }
     free(e);
 }

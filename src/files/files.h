@@ -46,7 +46,23 @@ struct file_info {
     bool extracted_cutoff;
     uint64_t extracted_size;
     uint16_t depth;               /* nesting, e.g. an attachment inside an attachment */
+
+    /* Additions for EVE fileinfo (Suricata) and files.log's analyzers. */
+    bool truncated;               /* ended before its end (connection closed, framing lost) */
+    const char *eve_filename;     /* Suricata's name (e.g. the URI path); NULL: use filename */
+    size_t eve_filename_len;
+    bool has_tx_id;
+    uint64_t tx_id;               /* Suricata's transaction index of the carrier */
+    bool extract_attached;        /* extraction was on for this file (analyzer EXTRACT) */
 };
+
+/* Defaults of struct file_config when a cap is 0. */
+#define FILES_DEFAULT_EXTRACT_MAX_FILE ((uint64_t)100 << 20)
+#define FILES_DEFAULT_EXTRACT_MAX_TOTAL ((uint64_t)1 << 30)
+/* Bytes of a file's start kept for MIME detection (Zeek's default BOF buffer). */
+#define FILES_MAGIC_BYTES 4096
+/* Longest file name kept (longer ones are cut). */
+#define FILES_MAX_NAME 1024
 
 struct file_analysis;
 
@@ -60,5 +76,28 @@ void file_gap(struct file_analysis *fa, uint64_t n);
 void file_end(struct file_analysis *fa, struct app_env *env, char fuid_out[UID_LEN], char mime_out[96]);
 /* Drops a file without publishing (parser torn down by an error path). */
 void file_abort(struct file_analysis *fa);
+
+/* Like file_begin, with the parser's own per-connection file counter in the
+ * fuid (file_begin derives one from the connection, direction and time). */
+struct file_analysis *file_begin_seq(struct file_ctx *fc, const struct app_conn *conn, const char *source,
+                                     bool is_orig, const char *filename, size_t filename_len, uint64_t total_bytes,
+                                     int64_t ts_us, uint64_t seq);
+/* The fuid the file will be logged with (valid until file_end/abort). */
+const char *file_fuid(const struct file_analysis *fa);
+/* Marks the file as cut short (EVE state TRUNCATED). */
+void file_set_truncated(struct file_analysis *fa);
+/* Suricata's file name when it differs from Zeek's (bytes copied). */
+void file_set_eve_filename(struct file_analysis *fa, const char *name, size_t len);
+void file_set_tx_id(struct file_analysis *fa, uint64_t tx_id);
+
+/* Counters of one worker's file analysis. */
+struct file_stats {
+    uint64_t files;              /* files ended (published) */
+    uint64_t extracted;          /* files written to extract_dir */
+    uint64_t extracted_bytes;
+    uint64_t extract_cutoffs;    /* files cut by a cap */
+    uint64_t extract_errors;     /* open/write/rename failures */
+};
+void file_ctx_stats(const struct file_ctx *fc, struct file_stats *out);
 
 #endif

@@ -1,6 +1,6 @@
 /* http.log as Zeek 7/8 writes it (base/protocols/http/main.zeek, with the
- * file fields of base/protocols/http/entities.zeek left unset until the
- * files layer fills them), and Suricata's EVE http event with its default
+ * file fields of base/protocols/http/entities.zeek filled from the files
+ * layer), and Suricata's EVE http event with its default
  * "extended" fields (output-json-http.c). */
 #include "output/http_log.h"
 
@@ -52,6 +52,45 @@ static void opt_str(struct zrow *r, struct http_str s)
         zrow_string(r, s.p, s.n);
 }
 
+/* entities.zeek: the fuids of every file, the names of those that have
+ * one, the MIME types of those that were identified; each unset when empty. */
+static void write_files(struct zrow *r, const struct http_txn *t, int dir)
+{
+    size_t n = t->n_files[dir] < HTTP_MAX_FILES ? t->n_files[dir] : HTTP_MAX_FILES;
+    const struct http_file_ref *f = t->files[dir];
+    if (n == 0) {
+        zrow_unset(r);
+    } else {
+        zrow_list_begin(r);
+        for (size_t i = 0; i < n; i++)
+            zrow_item_cstr(r, f[i].fuid);
+        zrow_list_end(r);
+    }
+    size_t named = 0, typed = 0;
+    for (size_t i = 0; i < n; i++) {
+        named += f[i].filename.p != NULL;
+        typed += f[i].mime_type != NULL && f[i].mime_type[0] != '\0';
+    }
+    if (named == 0) {
+        zrow_unset(r);
+    } else {
+        zrow_list_begin(r);
+        for (size_t i = 0; i < n; i++)
+            if (f[i].filename.p != NULL)
+                zrow_item_string(r, f[i].filename.p, f[i].filename.n);
+        zrow_list_end(r);
+    }
+    if (typed == 0) {
+        zrow_unset(r);
+    } else {
+        zrow_list_begin(r);
+        for (size_t i = 0; i < n; i++)
+            if (f[i].mime_type != NULL && f[i].mime_type[0] != '\0')
+                zrow_item_cstr(r, f[i].mime_type);
+        zrow_list_end(r);
+    }
+}
+
 static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct http_txn *t)
 {
     struct zrow *r = zrow_begin(w, &http_schema);
@@ -95,8 +134,8 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
             zrow_item_string(r, t->proxied[i].p, t->proxied[i].n);
         zrow_list_end(r);
     }
-    for (int i = 0; i < 6; i++)
-        zrow_unset(r); /* file fields: the files layer */
+    write_files(r, t, 0);
+    write_files(r, t, 1);
     zrow_end(r);
 }
 

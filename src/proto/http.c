@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <zlib.h>
 
+#include "files/files.h"
 #include "proto/parser.h"
 
 #define INFLATE_SCRATCH 16384
@@ -26,6 +27,13 @@
 struct hbuf {
     uint8_t *p;     /* NULL: unset */
     size_t n;
+};
+
+/* A finished file, kept for the transaction's http.log row. */
+struct file_record {
+    char fuid[UID_LEN];
+    char mime[96];
+    struct hbuf filename;
 };
 
 /* One request/response pair being assembled (Zeek's HTTP::Info). */
@@ -46,6 +54,8 @@ struct http_entry {
     bool request_seen, response_seen;
     uint8_t *head[2];       /* first body bytes: [0] request, [1] response */
     size_t head_len[2];
+    struct file_record *files[2]; /* HTTP_MAX_FILES each, allocated on the first */
+    size_t n_files[2];
 };
 
 enum half_state {
@@ -101,6 +111,9 @@ struct http_half {
      * length): each line end then counts two bytes, whatever it was, and a
      * last unterminated line gets two as well. */
     bool line_counting, body_line_open, body_cr;
+    /* The body as a file (files/): begun on its first byte or gap. */
+    struct file_analysis *file;
+    struct hbuf entity_filename; /* Zeek's current_entity$filename */
 };
 
 struct http_state {
@@ -118,6 +131,7 @@ struct http_state {
     bool http09_reply;
     bool no_crlf_reported, single_cr_reported;
     uint8_t *scratch;           /* inflate output, INFLATE_SCRATCH bytes */
+    uint64_t files_begun;       /* per-connection file counter, for fuids */
 };
 
 enum { UA_HEAD = 1, UA_CONNECT = 2 };
@@ -241,6 +255,11 @@ static void entry_free(struct http_entry *e)
         hbuf_free(&e->proxied[i]);
     free(e->head[0]);
     free(e->head[1]);
+    for (int d = 0; d < 2; d++) {
+        for (size_t i = 0; i < e->n_files[d]; i++)
+            hbuf_free(&e->files[d][i].filename);
+        free(e->files[d]);
+    }
     free(e);
 }
 
@@ -299,6 +318,14 @@ static void publish_entry(struct app_env *env, const struct http_entry *e)
     t.request_body_head_len = e->head_len[0];
     t.response_body_head = e->head[1];
     t.response_body_head_len = e->head_len[1];
+    for (int d = 0; d < 2; d++) {
+        t.n_files[d] = e->n_files[d];
+        for (size_t i = 0; i < e->n_files[d]; i++) {
+            t.files[d][i].fuid = e->files[d][i].fuid;
+            t.files[d][i].filename = str_of(&e->files[d][i].filename);
+            t.files[d][i].mime_type = e->files[d][i].mime;
+        }
+    }
     env->publish(env, EVENT_HTTP, &t);
 }
 
@@ -436,17 +463,114 @@ static void head_append(struct http_state *st, int dir, const uint8_t *p, size_t
     e->head_len[dir] += take;
 }
 
+/* ---- bodies as files (files/files.h) ---- */
+
+static struct http_entry *current_entry(struct http_state *st, int dir)
+{
+    size_t i = find_pending(st, dir == 0 ? st->current_request : st->current_response);
+    return i == SIZE_MAX ? NULL : st->pending[i];
+}
+
+/* The path of a request URI, as Suricata names an HTTP file: no scheme or
+ * authority, no query or fragment. */
+static struct http_str uri_path(const struct hbuf *raw)
+{
+    struct http_str out = {NULL, 0};
+    if (raw->p == NULL)
+        return out;
+    const uint8_t *u = raw->p;
+    size_t n = raw->n, i = 0;
+    while (i < n && i < 16 && u[i] != ':' && u[i] != '/')
+        i++;
+    if (i + 2 < n && u[i] == ':' && u[i + 1] == '/' && u[i + 2] == '/') {
+        i += 3;
+        while (i < n && u[i] != '/' && u[i] != '?' && u[i] != '#')
+            i++;
+        u += i;
+        n -= i;
+    }
+    size_t k = 0;
+    while (k < n && u[k] != '?' && u[k] != '#')
+        k++;
+    out.p = u;
+    out.n = k;
+    return out;
+}
+
+/* Starts the body's file on its first byte (or gap), as Zeek's file
+ * manager does: an empty body is no file. Multipart bodies are files per
+ * part in Zeek, which needs a MIME splitter: not analysed yet. */
+static void file_ensure(struct http_state *st, struct app_env *env, int dir)
+{
+    struct http_half *h = &st->half[dir];
+    if (h->file != NULL || env == NULL || env->files == NULL || h->multipart)
+        return;
+    uint64_t total = 0;
+    if (h->encoding == ENC_IDENTITY && !h->chunked && h->content_length > 0 &&
+        !(dir == 1 && st->reply_code == 206))
+        total = (uint64_t)h->content_length;
+    const struct hbuf *fn = &h->entity_filename;
+    h->file = file_begin_seq(env->files, env->conn, "HTTP", dir == 0, (const char *)fn->p, fn->n, total,
+                             env->ts_us, st->files_begun++);
+    struct http_entry *e = current_entry(st, dir);
+    if (h->file == NULL || e == NULL)
+        return;
+    file_set_tx_id(h->file, e->trans_depth > 0 ? e->trans_depth - 1 : 0);
+    if (fn->p == NULL) {
+        struct http_str path = uri_path(&e->raw_uri);
+        if (path.p != NULL)
+            file_set_eve_filename(h->file, (const char *)path.p, path.n);
+    }
+}
+
+static void file_feed(struct http_state *st, struct app_env *env, int dir, const uint8_t *p, size_t n)
+{
+    if (n == 0)
+        return;
+    file_ensure(st, env, dir);
+    file_data(st->half[dir].file, p, n, env ? env->ts_us : 0);
+}
+
+/* Ends the body's file and lists it in the transaction (HTTP_MAX_FILES at most, as Zeek). */
+static void file_finish(struct http_state *st, struct app_env *env, int dir, bool truncated,
+                        struct http_entry *e)
+{
+    struct http_half *h = &st->half[dir];
+    if (h->file == NULL)
+        return;
+    char fuid[UID_LEN], mime[96];
+    if (truncated)
+        file_set_truncated(h->file);
+    file_end(h->file, env, fuid, mime);
+    h->file = NULL;
+    if (e == NULL || e->n_files[dir] >= HTTP_MAX_FILES)
+        return;
+    if (e->files[dir] == NULL) {
+        e->files[dir] = calloc(HTTP_MAX_FILES, sizeof *e->files[dir]);
+        if (e->files[dir] == NULL)
+            return;
+    }
+    struct file_record *r = &e->files[dir][e->n_files[dir]++];
+    memcpy(r->fuid, fuid, sizeof r->fuid);
+    memcpy(r->mime, mime, sizeof r->mime);
+    if (h->entity_filename.p != NULL)
+        hbuf_set(&r->filename, h->entity_filename.p, h->entity_filename.n);
+}
+
 static void body_clear(struct http_state *st, struct app_env *env, int dir, const uint8_t *p,
                        size_t n)
 {
     st->half[dir].body_len += n;
     head_append(st, dir, p, n);
+    file_feed(st, env, dir, p, n);
 }
 
-static void body_lines(struct http_state *st, int dir, const uint8_t *p, size_t n)
+static void body_lines(struct http_state *st, struct app_env *env, int dir, const uint8_t *p,
+                       size_t n)
 {
     struct http_half *h = &st->half[dir];
     head_append(st, dir, p, n);
+    file_feed(st, env, dir, p, n);
     if (h->multipart) {
         /* inside multipart entities only CRLF ends a line */
         for (size_t k = 0; k < n; k++) {
@@ -547,7 +671,7 @@ static void body_deliver(struct http_state *st, struct app_env *env, int dir, co
     h->transfer_len += n;
     if (h->encoding == ENC_IDENTITY) {
         if (h->line_counting)
-            body_lines(st, dir, p, n);
+            body_lines(st, env, dir, p, n);
         else
             body_clear(st, env, dir, p, n);
         return;
@@ -606,6 +730,9 @@ static void message_begin(struct http_half *h, bool body_not_expected)
     h->body_cr = false;
     h->header_pending = false;
     h->header_len = 0;
+    file_abort(h->file); /* message_done always ended it; never leak one */
+    h->file = NULL;
+    hbuf_free(&h->entity_filename);
 }
 
 static void stop_half(struct http_half *h)
@@ -626,6 +753,7 @@ static void message_done(struct http_state *st, struct app_env *env, int dir, bo
     if (h->line_counting && h->body_line_open)
         h->body_len += 2;
     struct http_entry *e = set_state(st, env, dir == 0);
+    file_finish(st, env, dir, interrupted, e);
     if (dir == 0) {
         if (e != NULL)
             e->request_body_len = h->body_len;
@@ -671,6 +799,9 @@ static void end_of_headers(struct http_state *st, struct app_env *env, int dir)
         st->tunnel = true;
         stop_half(&st->half[0]);
         stop_half(&st->half[1]);
+        /* What the tunnel carries is found by detection again (Zeek: SMTP in http-connect). */
+        if (env->hand_over)
+            env->hand_over(env, NULL);
         return;
     }
     if (h->body_not_expected) {
@@ -822,6 +953,81 @@ static void content_range_header(struct http_state *st, struct app_env *env,
     (void)st;
 }
 
+static size_t unescape_uri(struct app_env *env, const uint8_t *p, size_t n, uint8_t *out);
+
+/* "name" [blank]* ["*"] "=" at v[at]: the index after '=', or SIZE_MAX. */
+static size_t name_param_end(const uint8_t *v, size_t n, size_t at, bool allow_star)
+{
+    if (n < 4 || at > n - 4 || strncasecmp((const char *)v + at, "name", 4) != 0)
+        return SIZE_MAX;
+    size_t i = skip_ws(v, at + 4, n);
+    if (allow_star && i < n && v[i] == '*')
+        i++;
+    return i < n && v[i] == '=' ? i + 1 : SIZE_MAX;
+}
+
+/* entities.zeek's tests: /filename[[:blank:]]*\*?=/ in Content-Disposition,
+ * /name[[:blank:]]*=/ in Content-Type. */
+static bool has_name_param(const uint8_t *v, size_t n, bool disposition)
+{
+    for (size_t at = disposition ? 4 : 0; at + 4 <= n; at++) {
+        if (name_param_end(v, n, at, disposition) == SIZE_MAX)
+            continue;
+        if (!disposition || strncasecmp((const char *)v + at - 4, "file", 4) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The token characters of RFC 2231's charset'language' prefix, as Zeek's
+ * regex spells them ([a-zA-Z0-9\!#$%&+-^_`{}~], where +-^ is a range). */
+static bool is_2231_char(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '+' && c <= '^') || strchr("!#$%&_`{}~", c) != NULL;
+}
+
+/* base/utils/files.zeek's extract_filename_from_content_disposition():
+ * after the last name=, the quoted string or the rest, without an RFC 2231
+ * charset'language' prefix, %-unescaped. */
+static void entity_filename(struct http_half *h, const uint8_t *v, size_t n)
+{
+    size_t start = SIZE_MAX;
+    for (size_t at = n >= 4 ? n - 4 + 1 : 0; at-- > 0;) {
+        start = name_param_end(v, n, at, true);
+        if (start != SIZE_MAX)
+            break;
+    }
+    if (start == SIZE_MAX)
+        return;
+    start = skip_ws(v, start, n);
+    const uint8_t *f = v + start;
+    size_t fl = n - start;
+    if (fl > 0 && f[0] == '"') {
+        const uint8_t *q = memchr(f + 1, '"', fl - 1);
+        size_t end = q ? (size_t)(q - f) : fl;
+        fl = end - 1;
+        f++;
+    }
+    size_t i = 0;
+    while (i < fl && is_2231_char(f[i]))
+        i++;
+    if (i > 0 && i < fl && f[i] == '\'') {
+        size_t j = i + 1;
+        while (j < fl && is_2231_char(f[j]))
+            j++;
+        if (j < fl && f[j] == '\'') {
+            f += j + 1;
+            fl -= j + 1;
+        }
+    }
+    uint8_t *out = malloc(fl + 1);
+    if (out == NULL)
+        return;
+    size_t ol = unescape_uri(NULL, f, fl, out);
+    hbuf_set(&h->entity_filename, out, ol);
+    free(out);
+}
+
 /* The header's effect on framing (HTTP_Entity::SubmitHeader) and on the
  * connection (HTTP_Analyzer::HTTP_Header). */
 static void framing_header(struct http_state *st, struct app_env *env, int dir,
@@ -870,6 +1076,11 @@ static void framing_header(struct http_state *st, struct app_env *env, int dir,
         if (h->content_length == 0)
             http_weird(env, "HTTP_content_length_0_and_expect_100_cont");
     }
+
+    if (eq_nocase(name, name_len, "content-disposition") && has_name_param(v, n, true))
+        entity_filename(h, v, n);
+    else if (eq_nocase(name, name_len, "content-type") && has_name_param(v, n, false))
+        entity_filename(h, v, n);
 
     if (eq_nocase(name, name_len, "connection")) {
         if (dir == 0 && eq_nocase(tok, tl, "keep-alive"))
@@ -1517,6 +1728,8 @@ static void http_gap(void *state, struct app_env *env, bool from_orig, uint64_t 
     if ((h->state == H_BODY_LENGTH || h->state == H_CHUNK_DATA) && h->remaining >= len &&
         h->line_len == 0) {
         /* the hole is inside the body: count it, as Zeek does, and go on */
+        file_ensure(st, env, dir);
+        file_gap(h->file, len);
         h->body_len += len;
         h->transfer_len += len;
         h->remaining -= len;
@@ -1558,6 +1771,9 @@ static void finish_half(struct http_state *st, struct app_env *env, int dir)
     }
     if (parsing && (h->state == H_HEADERS || h->state == H_TRAILERS))
         submit_header(st, env, dir);
+    if (h->state == H_BODY_LENGTH || h->state == H_CHUNK_SIZE || h->state == H_CHUNK_DATA ||
+        h->state == H_CHUNK_CRLF)
+        file_set_truncated(h->file); /* the connection ended inside the body */
     message_done(st, env, dir, false);
 }
 
@@ -1575,6 +1791,9 @@ static void http_close(void *state, struct app_env *env)
     st->n_pending = 0;
     for (int d = 0; d < 2; d++) {
         struct http_half *h = &st->half[d];
+        file_abort(h->file);
+        h->file = NULL;
+        hbuf_free(&h->entity_filename);
         inflate_stop(h);
         free(h->line);
         free(h->header);

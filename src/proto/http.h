@@ -26,10 +26,21 @@
  * then costs bounded CPU; memory is bounded anyway). */
 #define HTTP_MAX_INFLATE ((uint64_t)256 * 1024 * 1024)
 
+/* Files logged per direction of a transaction (Zeek's HTTP::max_files_orig
+ * and max_files_resp); later ones are analysed but not listed in http.log. */
+#define HTTP_MAX_FILES 15
+
 /* A byte string from the wire; p == NULL means unset (Zeek's `-`). */
 struct http_str {
     const uint8_t *p;
     size_t n;
+};
+
+/* A file carried by a message body (files/files.h analysed it). */
+struct http_file_ref {
+    const char *fuid;
+    struct http_str filename;   /* from Content-Disposition/Content-Type; unset when none */
+    const char *mime_type;      /* "" when unknown */
 };
 
 struct http_txn {
@@ -69,6 +80,10 @@ struct http_txn {
     size_t request_body_head_len;
     const uint8_t *response_body_head;
     size_t response_body_head_len;
+
+    /* Files of the request body ([0]) and of the response body ([1]). */
+    size_t n_files[2];
+    struct http_file_ref files[2][HTTP_MAX_FILES];
 };
 
 struct app_parser;

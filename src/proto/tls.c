@@ -1091,6 +1091,27 @@ static void tls_close(void *state, struct app_env *env)
     }
 }
 
+/* For protocols that carry TLS handshakes outside TLS records (QUIC):
+ * the ClientHello's view as the TLS parser computes it, on a scratch state
+ * so nothing is published and no weird is raised twice. */
+bool tls_parse_client_hello(const uint8_t *body, size_t n, char ja4_transport, struct tls_txn *out)
+{
+    struct tls_state *st = calloc(1, sizeof(*st));
+    if (st == NULL)
+        return false;
+    struct app_env quiet;
+    memset(&quiet, 0, sizeof(quiet));
+    tls_open(st);
+    struct reader r = {body, n, 0, false};
+    handle_client_hello(st, &quiet, true, r);
+    bool ok = st->txn.has_ja3;
+    if (ok && st->txn.has_ja4 && ja4_transport != '\0')
+        st->txn.ja4[0] = ja4_transport;
+    memcpy(out, &st->txn, sizeof(*out));
+    free(st);
+    return ok;
+}
+
 /* A record header of a handshake record (TLS 1.0-1.2 record versions, SSL
  * 3.0 too) that carries a ClientHello. */
 static enum app_probe tls_probe(const uint8_t *p, size_t n, bool from_orig)

@@ -77,4 +77,12 @@ struct tls_txn {
 
 extern const struct app_parser tls_parser;
 
+/* Parses a ClientHello body (the handshake message after its 4-byte header)
+ * into the client-side fields of *out (server_name, client_alpns,
+ * client_version, ja3, ja4) as the TLS parser would; ja4_transport replaces
+ * JA4's leading 't' ('q' for QUIC, '\0' keeps it). Allocates a scratch state
+ * for the call. False when the message is malformed. */
+bool tls_parse_client_hello(const uint8_t *body, size_t n, char ja4_transport, struct tls_txn *out);
+
+
 #endif

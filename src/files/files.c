@@ -1,0 +1,578 @@
+/* The file analysis of one worker: streamed MD5/SHA-1/SHA-256 (OpenSSL
+ * EVP), MIME type by content (libmagic, on the first FILES_MAGIC_BYTES),
+ * optional extraction under content-derived names, and the EVENT_FILE
+ * record for files.log and EVE fileinfo.
+ *
+ * Memory per open file is one fixed struct (the magic buffer and two names
+ * included); nothing grows with the file. Finished analyses go back to a
+ * small free list with their digest contexts, so a busy worker does not
+ * allocate per file. */
+#include "files/files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <magic.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "flow/uid.h"
+
+/* Analyses kept for reuse; beyond it finished ones are freed. */
+#define FILES_FREE_LIST_MAX 32
+
+enum { DIGEST_MD5, DIGEST_SHA1, DIGEST_SHA256, DIGEST_COUNT };
+
+struct file_analysis {
+    struct file_ctx *fc;
+    struct file_analysis *next_free;
+    struct file_info info;
+    char source[16];
+    char filename[FILES_MAX_NAME];
+    char eve_name[FILES_MAX_NAME];
+    EVP_MD_CTX *md[DIGEST_COUNT];
+    bool hashing;                /* false after a gap: a hash of partial content would lie */
+    uint8_t head[FILES_MAGIC_BYTES];
+    size_t head_len;
+    bool sniffed;
+    int64_t last_ts_us;
+    /* extraction */
+    int fd;                      /* -1: not (or no longer) writing */
+    bool extract_done;           /* stopped: cut off or failed */
+    uint64_t extract_pos;        /* file offset reached (holes for gaps included) */
+    char temp_name[UID_LEN + 8];
+    char extracted_name[128];
+};
+
+struct file_ctx {
+    magic_t magic;               /* NULL: MIME types unknown */
+    int dir_fd;                  /* extract_dir, -1 when extraction is off */
+    uint64_t max_file, max_total;
+    uint64_t total_written;
+    EVP_MD *digest[DIGEST_COUNT];
+    struct file_analysis *free_list;
+    size_t n_free;
+    uint64_t last_key, last_count; /* file_begin's fuid disambiguator */
+    struct file_stats stats;
+};
+
+/* ---- context ---- */
+
+static int open_extract_dir(const char *dir, char *err, size_t errlen)
+{
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create extract directory '%s': %s", dir, strerror(errno));
+        return -1;
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open extract directory '%s': %s", dir, strerror(errno));
+        return -1;
+    }
+    if (faccessat(fd, ".", W_OK | X_OK, AT_EACCESS) != 0) {
+        snprintf(err, errlen, "extract directory '%s' is not writable: %s", dir, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+struct file_ctx *file_ctx_new(const struct file_config *cfg, char *err, size_t errlen)
+{
+    struct file_ctx *fc = calloc(1, sizeof *fc);
+    if (fc == NULL) {
+        snprintf(err, errlen, "out of memory for file analysis");
+        return NULL;
+    }
+    fc->dir_fd = -1;
+    fc->max_file = cfg && cfg->extract_max_file ? cfg->extract_max_file : FILES_DEFAULT_EXTRACT_MAX_FILE;
+    fc->max_total = cfg && cfg->extract_max_total ? cfg->extract_max_total : FILES_DEFAULT_EXTRACT_MAX_TOTAL;
+    static const char *const names[DIGEST_COUNT] = {"MD5", "SHA1", "SHA256"};
+    for (int i = 0; i < DIGEST_COUNT; i++) {
+        fc->digest[i] = EVP_MD_fetch(NULL, names[i], NULL);
+        if (fc->digest[i] == NULL) {
+            snprintf(err, errlen, "OpenSSL has no %s digest", names[i]);
+            file_ctx_free(fc);
+            return NULL;
+        }
+    }
+    if (cfg && cfg->extract_dir) {
+        fc->dir_fd = open_extract_dir(cfg->extract_dir, err, errlen);
+        if (fc->dir_fd < 0) {
+            file_ctx_free(fc);
+            return NULL;
+        }
+    }
+    /* Without a magic database files are still hashed, just untyped. */
+    fc->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
+    if (fc->magic != NULL && magic_load(fc->magic, NULL) != 0) {
+        magic_close(fc->magic);
+        fc->magic = NULL;
+    }
+    return fc;
+}
+
+static void analysis_destroy(struct file_analysis *fa)
+{
+    for (int i = 0; i < DIGEST_COUNT; i++)
+        EVP_MD_CTX_free(fa->md[i]);
+    free(fa);
+}
+
+void file_ctx_free(struct file_ctx *fc)
+{
+    if (fc == NULL)
+        return;
+    while (fc->free_list) {
+        struct file_analysis *fa = fc->free_list;
+        fc->free_list = fa->next_free;
+        analysis_destroy(fa);
+    }
+    for (int i = 0; i < DIGEST_COUNT; i++)
+        EVP_MD_free(fc->digest[i]);
+    if (fc->magic)
+        magic_close(fc->magic);
+    if (fc->dir_fd >= 0)
+        close(fc->dir_fd);
+    free(fc);
+}
+
+void file_ctx_stats(const struct file_ctx *fc, struct file_stats *out)
+{
+    if (fc == NULL) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    *out = fc->stats;
+}
+
+/* ---- MIME types ---- */
+
+/* libmagic's names where Zeek's signatures (base/frameworks/files/magic)
+ * say something else for the same content; "" = Zeek reports nothing. */
+static const char *const mime_aliases[][2] = {
+    {"application/octet-stream", ""},
+    {"inode/x-empty", ""},
+    {"application/x-empty", ""},
+    {"application/json", "text/json"},
+    {"text/xml", "application/xml"},
+    {"text/javascript", "application/javascript"},
+    {"image/vnd.microsoft.icon", "image/x-icon"},
+    {"application/vnd.microsoft.portable-executable", "application/x-dosexec"},
+    {"application/x-pie-executable", "application/x-executable"},
+    {"application/x-sharedlib", "application/x-executable"},
+    {"application/x-gzip", "application/gzip"},
+};
+
+static void set_mime(struct file_analysis *fa, const char *m)
+{
+    for (size_t i = 0; i < sizeof mime_aliases / sizeof mime_aliases[0]; i++) {
+        if (strcmp(m, mime_aliases[i][0]) == 0) {
+            m = mime_aliases[i][1];
+            break;
+        }
+    }
+    snprintf(fa->info.mime_type, sizeof fa->info.mime_type, "%s", m);
+}
+
+static void sniff(struct file_analysis *fa)
+{
+    if (fa->sniffed || fa->head_len == 0)
+        return;
+    fa->sniffed = true;
+    if (fa->fc->magic == NULL)
+        return;
+    const char *m = magic_buffer(fa->fc->magic, fa->head, fa->head_len);
+    if (m != NULL)
+        set_mime(fa, m);
+}
+
+/* Extension of an extracted file, by MIME type. */
+static const char *mime_extension(const char *mime)
+{
+    static const char *const ext[][2] = {
+        {"application/pdf", "pdf"},
+        {"application/x-dosexec", "exe"},
+        {"application/x-executable", "elf"},
+        {"application/zip", "zip"},
+        {"application/gzip", "gz"},
+        {"application/x-rar", "rar"},
+        {"application/x-7z-compressed", "7z"},
+        {"application/java-archive", "jar"},
+        {"application/msword", "doc"},
+        {"application/vnd.ms-excel", "xls"},
+        {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"},
+        {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"},
+        {"application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"},
+        {"text/rtf", "rtf"},
+        {"application/rtf", "rtf"},
+        {"text/html", "html"},
+        {"text/plain", "txt"},
+        {"text/json", "json"},
+        {"application/xml", "xml"},
+        {"application/javascript", "js"},
+        {"image/jpeg", "jpg"},
+        {"image/png", "png"},
+        {"image/gif", "gif"},
+        {"image/x-icon", "ico"},
+        {"application/x-shockwave-flash", "swf"},
+    };
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
+        if (strcmp(mime, ext[i][0]) == 0)
+            return ext[i][1];
+    return "bin";
+}
+
+/* ---- analyses ---- */
+
+static struct file_analysis *analysis_get(struct file_ctx *fc)
+{
+    struct file_analysis *fa = fc->free_list;
+    if (fa != NULL) {
+        fc->free_list = fa->next_free;
+        fc->n_free--;
+    } else {
+        fa = calloc(1, sizeof *fa);
+        if (fa == NULL)
+            return NULL;
+        for (int i = 0; i < DIGEST_COUNT; i++) {
+            fa->md[i] = EVP_MD_CTX_new();
+            if (fa->md[i] == NULL) {
+                analysis_destroy(fa);
+                return NULL;
+            }
+        }
+    }
+    EVP_MD_CTX *md[DIGEST_COUNT];
+    memcpy(md, fa->md, sizeof md);
+    memset(fa, 0, sizeof *fa);
+    memcpy(fa->md, md, sizeof md);
+    fa->fc = fc;
+    fa->fd = -1;
+    fa->hashing = true;
+    for (int i = 0; i < DIGEST_COUNT; i++)
+        if (EVP_DigestInit_ex(fa->md[i], fc->digest[i], NULL) != 1)
+            fa->hashing = false;
+    return fa;
+}
+
+static void analysis_put(struct file_analysis *fa)
+{
+    struct file_ctx *fc = fa->fc;
+    if (fa->fd >= 0) {
+        close(fa->fd);
+        fa->fd = -1;
+    }
+    if (fc->n_free >= FILES_FREE_LIST_MAX) {
+        analysis_destroy(fa);
+        return;
+    }
+    fa->next_free = fc->free_list;
+    fc->free_list = fa;
+    fc->n_free++;
+}
+
+struct file_analysis *file_begin_seq(struct file_ctx *fc, const struct app_conn *conn, const char *source,
+                                     bool is_orig, const char *filename, size_t filename_len, uint64_t total_bytes,
+                                     int64_t ts_us, uint64_t seq)
+{
+    if (fc == NULL || conn == NULL)
+        return NULL;
+    struct file_analysis *fa = analysis_get(fc);
+    if (fa == NULL)
+        return NULL;
+    snprintf(fa->source, sizeof fa->source, "%s", source ? source : "");
+    /* The fuid depends only on what the connection carried, so a replay
+     * with any number of workers names every file the same. */
+    struct {
+        char uid[UID_LEN];
+        char source[16];
+        uint64_t seq;
+        uint8_t is_orig;
+    } key;
+    memset(&key, 0, sizeof key);
+    memcpy(key.uid, conn->uid, sizeof key.uid);
+    memcpy(key.source, fa->source, sizeof key.source);
+    key.seq = seq;
+    key.is_orig = is_orig;
+    uid_format(hash64_bytes(&key, sizeof key, 0xf11e5), 'F', fa->info.fuid);
+
+    struct file_info *fi = &fa->info;
+    fi->ts_us = ts_us;
+    fa->last_ts_us = ts_us;
+    fi->source = fa->source;
+    fi->is_orig = is_orig;
+    fi->total_bytes = total_bytes;
+    if (filename != NULL) {
+        if (filename_len > sizeof fa->filename)
+            filename_len = sizeof fa->filename;
+        memcpy(fa->filename, filename, filename_len);
+        fi->filename = fa->filename;
+        fi->filename_len = filename_len;
+    }
+    fi->extract_attached = fc->dir_fd >= 0;
+    return fa;
+}
+
+struct file_analysis *file_begin(struct file_ctx *fc, const struct app_conn *conn, const char *source, bool is_orig,
+                                 const char *filename, size_t filename_len, uint64_t total_bytes, int64_t ts_us)
+{
+    if (fc == NULL || conn == NULL)
+        return NULL;
+    /* Files of one connection, direction and instant are told apart by
+     * their order; anything else already differs in the key. */
+    struct {
+        char uid[UID_LEN];
+        int64_t ts_us;
+        uint8_t is_orig;
+    } k;
+    memset(&k, 0, sizeof k);
+    memcpy(k.uid, conn->uid, sizeof k.uid);
+    k.ts_us = ts_us;
+    k.is_orig = is_orig;
+    uint64_t h = hash64_bytes(&k, sizeof k, 0xbe6);
+    if (h == fc->last_key) {
+        fc->last_count++;
+    } else {
+        fc->last_key = h;
+        fc->last_count = 0;
+    }
+    return file_begin_seq(fc, conn, source, is_orig, filename, filename_len, total_bytes, ts_us,
+                          (uint64_t)ts_us * 1024 + fc->last_count);
+}
+
+const char *file_fuid(const struct file_analysis *fa)
+{
+    return fa ? fa->info.fuid : "";
+}
+
+void file_set_truncated(struct file_analysis *fa)
+{
+    if (fa)
+        fa->info.truncated = true;
+}
+
+void file_set_eve_filename(struct file_analysis *fa, const char *name, size_t len)
+{
+    if (fa == NULL || name == NULL)
+        return;
+    if (len > sizeof fa->eve_name)
+        len = sizeof fa->eve_name;
+    memcpy(fa->eve_name, name, len);
+    fa->info.eve_filename = fa->eve_name;
+    fa->info.eve_filename_len = len;
+}
+
+void file_set_tx_id(struct file_analysis *fa, uint64_t tx_id)
+{
+    if (fa == NULL)
+        return;
+    fa->info.has_tx_id = true;
+    fa->info.tx_id = tx_id;
+}
+
+/* ---- extraction ---- */
+
+static void extract_fail(struct file_analysis *fa)
+{
+    fa->fc->stats.extract_errors++;
+    if (fa->fd >= 0) {
+        close(fa->fd);
+        fa->fd = -1;
+    }
+    unlinkat(fa->fc->dir_fd, fa->temp_name, 0);
+    fa->temp_name[0] = '\0';
+    fa->extract_done = true;
+}
+
+static bool extract_open(struct file_analysis *fa)
+{
+    struct file_ctx *fc = fa->fc;
+    snprintf(fa->temp_name, sizeof fa->temp_name, "%s", fa->info.fuid);
+    int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    fa->fd = openat(fc->dir_fd, fa->temp_name, flags, 0600);
+    if (fa->fd < 0 && errno == EEXIST) {
+        /* left over by an interrupted run (fuids repeat across replays) */
+        unlinkat(fc->dir_fd, fa->temp_name, 0);
+        fa->fd = openat(fc->dir_fd, fa->temp_name, flags, 0600);
+    }
+    if (fa->fd < 0) {
+        fa->temp_name[0] = '\0';
+        fa->extract_done = true;
+        fc->stats.extract_errors++;
+        return false;
+    }
+    return true;
+}
+
+static void extract_cut(struct file_analysis *fa)
+{
+    fa->info.extracted_cutoff = true;
+    fa->extract_done = true;
+    fa->fc->stats.extract_cutoffs++;
+}
+
+static void extract_data(struct file_analysis *fa, const uint8_t *p, size_t n)
+{
+    struct file_ctx *fc = fa->fc;
+    if (fc->dir_fd < 0 || fa->extract_done)
+        return;
+    if (fa->fd < 0 && !extract_open(fa))
+        return;
+    uint64_t room = fc->max_file > fa->extract_pos ? fc->max_file - fa->extract_pos : 0;
+    uint64_t total_room = fc->max_total > fc->total_written ? fc->max_total - fc->total_written : 0;
+    if (total_room < room)
+        room = total_room;
+    size_t take = n;
+    if (take > room)
+        take = (size_t)room;
+    size_t off = 0;
+    while (off < take) {
+        ssize_t w = write(fa->fd, p + off, take - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            extract_fail(fa);
+            return;
+        }
+        off += (size_t)w;
+    }
+    fa->extract_pos += take;
+    fc->total_written += take;
+    fc->stats.extracted_bytes += take;
+    if (take < n)
+        extract_cut(fa);
+}
+
+static void extract_gap(struct file_analysis *fa, uint64_t n)
+{
+    if (fa->fc->dir_fd < 0 || fa->extract_done || fa->fd < 0)
+        return; /* a gap before the first byte: the file starts at its first byte */
+    if (n > fa->fc->max_file - fa->extract_pos || fa->fc->max_file < fa->extract_pos) {
+        extract_cut(fa);
+        return;
+    }
+    /* a hole: costs no disk, keeps later bytes at their offsets */
+    if (lseek(fa->fd, (off_t)n, SEEK_CUR) < 0) {
+        extract_fail(fa);
+        return;
+    }
+    fa->extract_pos += n;
+}
+
+static void extract_finish(struct file_analysis *fa)
+{
+    struct file_ctx *fc = fa->fc;
+    if (fa->temp_name[0] == '\0')
+        return;
+    /* a trailing hole needs the size set explicitly */
+    if (fa->fd >= 0 && ftruncate(fa->fd, (off_t)fa->extract_pos) != 0) {
+        extract_fail(fa);
+        return;
+    }
+    if (fa->fd >= 0 && close(fa->fd) != 0) {
+        fa->fd = -1;
+        extract_fail(fa);
+        return;
+    }
+    fa->fd = -1;
+    /* a cut or holed file is not what its hash names: keep its fuid */
+    const char *stem = fa->info.sha256[0] && !fa->info.extracted_cutoff ? fa->info.sha256 : fa->info.fuid;
+    snprintf(fa->extracted_name, sizeof fa->extracted_name, "%s.%s", stem, mime_extension(fa->info.mime_type));
+    /* rename() replaces a link at the target rather than following it */
+    if (renameat(fc->dir_fd, fa->temp_name, fc->dir_fd, fa->extracted_name) != 0) {
+        extract_fail(fa);
+        return;
+    }
+    fa->info.extracted = fa->extracted_name;
+    fa->info.extracted_size = fa->extract_pos;
+    fc->stats.extracted++;
+}
+
+/* ---- data ---- */
+
+void file_data(struct file_analysis *fa, const uint8_t *p, size_t n, int64_t ts_us)
+{
+    if (fa == NULL || p == NULL || n == 0)
+        return;
+    fa->info.seen_bytes += n;
+    if (ts_us > fa->last_ts_us)
+        fa->last_ts_us = ts_us;
+    if (fa->hashing)
+        for (int i = 0; i < DIGEST_COUNT; i++)
+            if (EVP_DigestUpdate(fa->md[i], p, n) != 1)
+                fa->hashing = false;
+    if (!fa->sniffed) {
+        size_t take = FILES_MAGIC_BYTES - fa->head_len;
+        if (take > n)
+            take = n;
+        memcpy(fa->head + fa->head_len, p, take);
+        fa->head_len += take;
+        if (fa->head_len == FILES_MAGIC_BYTES)
+            sniff(fa);
+    }
+    extract_data(fa, p, n);
+}
+
+void file_gap(struct file_analysis *fa, uint64_t n)
+{
+    if (fa == NULL || n == 0)
+        return;
+    fa->info.missing_bytes += n;
+    fa->hashing = false;
+    sniff(fa); /* as Zeek: the BOF buffer is sniffed when a gap ends it */
+    extract_gap(fa, n);
+}
+
+static void hex(const unsigned char *d, unsigned n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (unsigned i = 0; i < n; i++) {
+        out[2 * i] = digits[d[i] >> 4];
+        out[2 * i + 1] = digits[d[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+void file_end(struct file_analysis *fa, struct app_env *env, char fuid_out[UID_LEN], char mime_out[96])
+{
+    if (fa == NULL)
+        return;
+    struct file_info *fi = &fa->info;
+    sniff(fa);
+    if (fa->hashing && fi->seen_bytes > 0) {
+        char *outs[DIGEST_COUNT] = {fi->md5, fi->sha1, fi->sha256};
+        for (int i = 0; i < DIGEST_COUNT; i++) {
+            unsigned char d[EVP_MAX_MD_SIZE];
+            unsigned len = 0;
+            if (EVP_DigestFinal_ex(fa->md[i], d, &len) == 1 && len * 2 < 65)
+                hex(d, len, outs[i]);
+        }
+    }
+    fi->duration_us = fa->last_ts_us - fi->ts_us;
+    extract_finish(fa);
+    fa->fc->stats.files++;
+    if (env != NULL && env->publish != NULL)
+        env->publish(env, EVENT_FILE, fi);
+    if (fuid_out != NULL)
+        memcpy(fuid_out, fi->fuid, UID_LEN);
+    if (mime_out != NULL)
+        memcpy(mime_out, fi->mime_type, sizeof fi->mime_type);
+    analysis_put(fa);
+}
+
+void file_abort(struct file_analysis *fa)
+{
+    if (fa == NULL)
+        return;
+    if (fa->fd >= 0) {
+        close(fa->fd);
+        fa->fd = -1;
+    }
+    if (fa->temp_name[0] != '\0' && fa->fc->dir_fd >= 0)
+        unlinkat(fa->fc->dir_fd, fa->temp_name, 0);
+    analysis_put(fa);
+}

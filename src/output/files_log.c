@@ -1,0 +1,176 @@
+/* files.log as Zeek writes it (base/frameworks/files/main.zeek, plus the
+ * md5/sha1/sha256 of base/files/hash and the extracted* fields of
+ * base/files/extract), and Suricata's EVE fileinfo (output-json-file.c,
+ * EveFileInfo). */
+#include "output/files_log.h"
+
+#include <string.h>
+
+#include "output/eve.h"
+#include "output/zeek_log.h"
+
+static const struct zeek_field files_fields[] = {
+    {"ts", ZEEK_TIME},
+    {"fuid", ZEEK_STRING},
+    {"uid", ZEEK_STRING},
+    {"id.orig_h", ZEEK_ADDR},
+    {"id.orig_p", ZEEK_PORT},
+    {"id.resp_h", ZEEK_ADDR},
+    {"id.resp_p", ZEEK_PORT},
+    {"source", ZEEK_STRING},
+    {"depth", ZEEK_COUNT},
+    {"analyzers", ZEEK_SET_STRING},
+    {"mime_type", ZEEK_STRING},
+    {"filename", ZEEK_STRING},
+    {"duration", ZEEK_INTERVAL},
+    {"local_orig", ZEEK_BOOL},
+    {"is_orig", ZEEK_BOOL},
+    {"seen_bytes", ZEEK_COUNT},
+    {"total_bytes", ZEEK_COUNT},
+    {"missing_bytes", ZEEK_COUNT},
+    {"overflow_bytes", ZEEK_COUNT},
+    {"timedout", ZEEK_BOOL},
+    {"parent_fuid", ZEEK_STRING},
+    {"md5", ZEEK_STRING},
+    {"sha1", ZEEK_STRING},
+    {"sha256", ZEEK_STRING},
+    {"extracted", ZEEK_STRING},
+    {"extracted_cutoff", ZEEK_BOOL},
+    {"extracted_size", ZEEK_COUNT},
+};
+static const struct zeek_schema files_schema = ZEEK_SCHEMA("files", files_fields);
+
+static void opt_cstr(struct zrow *r, const char *s)
+{
+    zrow_cstr(r, s != NULL && s[0] != '\0' ? s : NULL);
+}
+
+static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct file_info *f)
+{
+    struct zrow *r = zrow_begin(w, &files_schema);
+    if (r == NULL)
+        return;
+    zrow_time(r, f->ts_us);
+    zrow_cstr(r, f->fuid);
+    zrow_string(r, c->uid, strnlen(c->uid, sizeof c->uid));
+    zrow_addr(r, &c->orig_h);
+    zrow_port(r, c->orig_p);
+    zrow_addr(r, &c->resp_h);
+    zrow_port(r, c->resp_p);
+    opt_cstr(r, f->source);
+    zrow_count(r, f->depth);
+    /* the analyzers every file gets: Zeek's hash-all-files, and extraction */
+    zrow_list_begin(r);
+    if (f->extract_attached)
+        zrow_item_cstr(r, "EXTRACT");
+    zrow_item_cstr(r, "MD5");
+    zrow_item_cstr(r, "SHA1");
+    zrow_item_cstr(r, "SHA256");
+    zrow_list_end(r);
+    opt_cstr(r, f->mime_type);
+    if (f->filename != NULL)
+        zrow_string(r, f->filename, f->filename_len);
+    else
+        zrow_unset(r);
+    zrow_interval_between(r, f->ts_us, f->ts_us + f->duration_us);
+    /* Zeek: whether the sender of the file is local */
+    int8_t local = f->is_orig ? c->local_orig : c->local_resp;
+    if (local < 0)
+        zrow_unset(r);
+    else
+        zrow_bool(r, local != 0);
+    zrow_bool(r, f->is_orig);
+    zrow_count(r, f->seen_bytes);
+    if (f->total_bytes > 0)
+        zrow_count(r, f->total_bytes);
+    else
+        zrow_unset(r);
+    zrow_count(r, f->missing_bytes);
+    zrow_count(r, 0); /* overflow_bytes: nothing is reassembled out of order here */
+    zrow_bool(r, f->timedout);
+    zrow_unset(r); /* parent_fuid */
+    opt_cstr(r, f->md5);
+    opt_cstr(r, f->sha1);
+    opt_cstr(r, f->sha256);
+    if (f->extracted != NULL) {
+        zrow_cstr(r, f->extracted);
+        zrow_bool(r, f->extracted_cutoff);
+        zrow_count(r, f->extracted_size);
+    } else {
+        zrow_unset(r);
+        zrow_unset(r);
+        zrow_unset(r);
+    }
+    zrow_end(r);
+}
+
+static const char *eve_app_proto_of(const char *source)
+{
+    if (source == NULL)
+        return NULL;
+    if (strcmp(source, "HTTP") == 0)
+        return "http";
+    if (strcmp(source, "SMTP") == 0)
+        return "smtp";
+    if (strcmp(source, "FTP_DATA") == 0 || strcmp(source, "FTP") == 0)
+        return "ftp-data";
+    return NULL;
+}
+
+static void write_eve(struct output_worker *w, const struct app_conn *c, const struct file_info *f)
+{
+    struct json_writer *j = eve_begin(w);
+    if (j == NULL)
+        return;
+    /* Suricata orients a file event along the file: a download comes from
+     * the server. */
+    struct eve_tuple tuple = {
+        .src = f->is_orig ? &c->orig_h : &c->resp_h,
+        .dst = f->is_orig ? &c->resp_h : &c->orig_h,
+        .src_port = f->is_orig ? c->orig_p : c->resp_p,
+        .dst_port = f->is_orig ? c->resp_p : c->orig_p,
+        .proto = c->proto,
+        .vlan = {c->vlan, c->inner_vlan},
+    };
+    eve_header(j, f->ts_us + f->duration_us, c->flow_id, "fileinfo", &tuple);
+    json_kv_str(j, "pkt_src", "wire/pcap");
+    eve_community_id(j, c->community_id);
+    const char *app = eve_app_proto_of(f->source);
+    if (app != NULL)
+        json_kv_str(j, "app_proto", app);
+    json_key(j, "fileinfo");
+    json_object_begin(j);
+    if (f->eve_filename != NULL)
+        json_kv_strn(j, "filename", f->eve_filename, f->eve_filename_len);
+    else if (f->filename != NULL)
+        json_kv_strn(j, "filename", f->filename, f->filename_len);
+    else
+        json_kv_str(j, "filename", "");
+    json_key(j, "sid");
+    json_array_begin(j);
+    json_array_end(j);
+    json_kv_bool(j, "gaps", f->missing_bytes > 0);
+    /* Suricata: a file with a hole, or cut short, is TRUNCATED */
+    bool closed = !f->truncated && f->missing_bytes == 0;
+    json_kv_str(j, "state", closed ? "CLOSED" : "TRUNCATED");
+    if (closed && f->md5[0])
+        json_kv_str(j, "md5", f->md5);
+    if (closed && f->sha1[0])
+        json_kv_str(j, "sha1", f->sha1);
+    if (f->sha256[0])
+        json_kv_str(j, "sha256", f->sha256);
+    json_kv_bool(j, "stored", f->extracted != NULL);
+    json_kv_uint(j, "size", f->seen_bytes);
+    if (f->has_tx_id)
+        json_kv_uint(j, "tx_id", f->tx_id);
+    json_object_end(j);
+    eve_end(w);
+}
+
+void output_files(struct output_worker *w, const struct app_conn *c, const struct file_info *f)
+{
+    if (w == NULL || c == NULL || f == NULL)
+        return;
+    write_zeek(w, c, f);
+    write_eve(w, c, f);
+}

@@ -1,0 +1,13 @@
+/* files.log (Zeek 7/8 with base/files/hash and base/files/extract loaded)
+ * and the EVE "fileinfo" event (Suricata). */
+#ifndef VIGIL_OUTPUT_FILES_LOG_H
+#define VIGIL_OUTPUT_FILES_LOG_H
+
+#include "files/files.h"
+#include "proto/parser.h"
+
+struct output_worker;
+
+void output_files(struct output_worker *w, const struct app_conn *c, const struct file_info *f);
+
+#endif

@@ -1,0 +1,19 @@
+/* quic.log (Zeek's base/protocols/quic) and the EVE "quic" event (Suricata). */
+#ifndef VIGIL_OUTPUT_QUIC_LOG_H
+#define VIGIL_OUTPUT_QUIC_LOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/parser.h"
+#include "proto/quic.h"
+
+struct output_worker;
+
+void output_quic(struct output_worker *w, const struct app_conn *c, const struct quic_txn *t);
+
+/* Zeek's QUIC::version_strings: "1", "quicv2", "draft-29", else
+ * "unknown-<hex>". tmp holds formatted ones. */
+const char *quic_zeek_version_name(uint32_t v, char *tmp, size_t n);
+
+#endif

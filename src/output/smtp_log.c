@@ -1,0 +1,200 @@
+/* smtp.log as Zeek writes it (base/protocols/smtp/main.zeek and files.zeek;
+ * is_webmail comes from a policy script and is not part of the base log),
+ * and Suricata's EVE smtp event: "smtp" (helo, mail_from, rcpt_to) and
+ * "email" (from, to, cc, status, attachment, url) as output-json-smtp.c and
+ * the MIME logger write them by default. */
+#include "output/smtp_log.h"
+
+#include <string.h>
+
+#include "output/eve.h"
+#include "output/zeek_log.h"
+
+static const struct zeek_field smtp_fields[] = {
+    {"ts", ZEEK_TIME},
+    {"uid", ZEEK_STRING},
+    {"id.orig_h", ZEEK_ADDR},
+    {"id.orig_p", ZEEK_PORT},
+    {"id.resp_h", ZEEK_ADDR},
+    {"id.resp_p", ZEEK_PORT},
+    {"trans_depth", ZEEK_COUNT},
+    {"helo", ZEEK_STRING},
+    {"mailfrom", ZEEK_STRING},
+    {"rcptto", ZEEK_SET_STRING},
+    {"date", ZEEK_STRING},
+    {"from", ZEEK_STRING},
+    {"to", ZEEK_SET_STRING},
+    {"cc", ZEEK_SET_STRING},
+    {"reply_to", ZEEK_STRING},
+    {"msg_id", ZEEK_STRING},
+    {"in_reply_to", ZEEK_STRING},
+    {"subject", ZEEK_STRING},
+    {"x_originating_ip", ZEEK_ADDR},
+    {"first_received", ZEEK_STRING},
+    {"second_received", ZEEK_STRING},
+    {"last_reply", ZEEK_STRING},
+    {"path", ZEEK_VECTOR_ADDR},
+    {"user_agent", ZEEK_STRING},
+    {"tls", ZEEK_BOOL},
+    {"fuids", ZEEK_VECTOR_STRING},
+};
+static const struct zeek_schema smtp_schema = ZEEK_SCHEMA("smtp", smtp_fields);
+
+static void opt_str(struct zrow *r, struct smtp_str s)
+{
+    if (s.p == NULL)
+        zrow_unset(r);
+    else
+        zrow_string(r, s.p, s.n);
+}
+
+static void opt_set(struct zrow *r, bool present, const struct smtp_str *items, size_t n)
+{
+    if (!present) {
+        zrow_unset(r);
+        return;
+    }
+    zrow_list_begin(r);
+    for (size_t i = 0; i < n; i++)
+        zrow_item_string(r, items[i].p, items[i].n);
+    zrow_list_end(r);
+}
+
+static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct smtp_txn *t)
+{
+    struct zrow *r = zrow_begin(w, &smtp_schema);
+    if (r == NULL)
+        return;
+    zrow_time(r, t->ts_us);
+    zrow_string(r, c->uid, strnlen(c->uid, sizeof c->uid));
+    zrow_addr(r, &c->orig_h);
+    zrow_port(r, c->orig_p);
+    zrow_addr(r, &c->resp_h);
+    zrow_port(r, c->resp_p);
+    zrow_count(r, t->trans_depth);
+    opt_str(r, t->helo);
+    opt_str(r, t->mailfrom);
+    opt_set(r, t->rcptto_set, t->rcptto, t->n_rcptto < SMTP_MAX_RCPT ? t->n_rcptto : SMTP_MAX_RCPT);
+    opt_str(r, t->date);
+    opt_str(r, t->from);
+    opt_set(r, t->to_set, t->to, t->n_to < SMTP_MAX_ADDRS ? t->n_to : SMTP_MAX_ADDRS);
+    opt_set(r, t->cc_set, t->cc, t->n_cc < SMTP_MAX_ADDRS ? t->n_cc : SMTP_MAX_ADDRS);
+    opt_str(r, t->reply_to);
+    opt_str(r, t->msg_id);
+    opt_str(r, t->in_reply_to);
+    opt_str(r, t->subject);
+    if (t->has_x_originating_ip)
+        zrow_addr(r, &t->x_originating_ip);
+    else
+        zrow_unset(r);
+    opt_str(r, t->first_received);
+    opt_str(r, t->second_received);
+    opt_str(r, t->last_reply);
+    if (t->n_path == 0) {
+        zrow_unset(r);
+    } else {
+        zrow_list_begin(r);
+        for (size_t i = 0; i < t->n_path && i < SMTP_MAX_PATH; i++)
+            zrow_item_addr(r, &t->path[i]);
+        zrow_list_end(r);
+    }
+    opt_str(r, t->user_agent);
+    zrow_bool(r, t->tls);
+    zrow_list_begin(r);
+    for (size_t i = 0; i < t->n_fuids && i < SMTP_MAX_FILES; i++)
+        zrow_item_cstr(r, t->fuids[i]);
+    zrow_list_end(r);
+    zrow_end(r);
+}
+
+/* Suricata splits To/Cc on commas and skips the blanks after each comma. */
+static void comma_list(struct json_writer *j, const char *key, struct smtp_str s)
+{
+    if (s.p == NULL)
+        return;
+    json_key(j, key);
+    json_array_begin(j);
+    size_t i = 0;
+    for (;;) {
+        size_t e = i;
+        while (e < s.n && s.p[e] != ',')
+            e++;
+        size_t a = i;
+        while (a < e && (s.p[a] == ' ' || s.p[a] == '\t'))
+            a++;
+        json_string(j, s.p + a, e - a);
+        if (e >= s.n)
+            break;
+        i = e + 1;
+    }
+    json_array_end(j);
+}
+
+static void write_eve(struct output_worker *w, const struct app_conn *c, const struct smtp_txn *t)
+{
+    /* Suricata has a transaction once the client started a mail. */
+    if (t->mail_from_raw.p == NULL && t->n_rcpt_raw == 0 && !t->message_seen)
+        return;
+    struct json_writer *j = eve_begin(w);
+    if (j == NULL)
+        return;
+    struct eve_tuple tuple = {
+        .src = &c->orig_h,
+        .dst = &c->resp_h,
+        .src_port = c->orig_p,
+        .dst_port = c->resp_p,
+        .proto = c->proto,
+        .vlan = {c->vlan, c->inner_vlan},
+    };
+    eve_header(j, t->end_ts_us ? t->end_ts_us : t->ts_us, c->flow_id, "smtp", &tuple);
+    json_kv_str(j, "pkt_src", "wire/pcap");
+    eve_community_id(j, c->community_id);
+    json_kv_uint(j, "tx_id", t->trans_depth > 0 ? t->trans_depth - 1 : 0);
+    json_key(j, "smtp");
+    json_object_begin(j);
+    if (t->helo.p != NULL)
+        json_kv_strn(j, "helo", t->helo.p, t->helo.n);
+    if (t->mail_from_raw.p != NULL)
+        json_kv_strn(j, "mail_from", t->mail_from_raw.p, t->mail_from_raw.n);
+    if (t->n_rcpt_raw > 0) {
+        json_key(j, "rcpt_to");
+        json_array_begin(j);
+        for (size_t i = 0; i < t->n_rcpt_raw && i < SMTP_MAX_RCPT; i++)
+            json_string(j, t->rcpt_raw[i].p, t->rcpt_raw[i].n);
+        json_array_end(j);
+    }
+    json_object_end(j);
+    if (t->message_seen) {
+        json_key(j, "email");
+        json_object_begin(j);
+        if (t->eve_from.p != NULL)
+            json_kv_strn(j, "from", t->eve_from.p, t->eve_from.n);
+        comma_list(j, "to", t->eve_to);
+        comma_list(j, "cc", t->eve_cc);
+        json_kv_str(j, "status", "PARSE_DONE");
+        if (t->n_attachments > 0) {
+            json_key(j, "attachment");
+            json_array_begin(j);
+            for (size_t i = 0; i < t->n_attachments && i < SMTP_MAX_FILES; i++)
+                json_string(j, t->attachments[i].p, t->attachments[i].n);
+            json_array_end(j);
+        }
+        if (t->n_urls > 0) {
+            json_key(j, "url");
+            json_array_begin(j);
+            for (size_t i = 0; i < t->n_urls && i < SMTP_MAX_URLS; i++)
+                json_string(j, t->urls[i].p, t->urls[i].n);
+            json_array_end(j);
+        }
+        json_object_end(j);
+    }
+    eve_end(w);
+}
+
+void output_smtp(struct output_worker *w, const struct app_conn *c, const struct smtp_txn *t)
+{
+    if (w == NULL || c == NULL || t == NULL)
+        return;
+    write_zeek(w, c, t);
+    write_eve(w, c, t);
+}

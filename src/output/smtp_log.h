@@ -1,0 +1,12 @@
+/* smtp.log (Zeek) and the EVE "smtp" event with its "email" object (Suricata). */
+#ifndef VIGIL_OUTPUT_SMTP_LOG_H
+#define VIGIL_OUTPUT_SMTP_LOG_H
+
+#include "proto/parser.h"
+#include "proto/smtp.h"
+
+struct output_worker;
+
+void output_smtp(struct output_worker *w, const struct app_conn *c, const struct smtp_txn *t);
+
+#endif

@@ -1,0 +1,1857 @@
+/* SMTP as Zeek's SMTP analyzer and base/protocols/smtp scripts see it:
+ * commands and (multi-line) replies with Zeek's command/reply state machine
+ * (pipelining always on), DATA with dot-unstuffing up to CRLF.CRLF, BDAT
+ * chunks, AUTH noted (never the credentials), STARTTLS handing the
+ * connection to TLS; the message itself goes through a streaming MIME parser
+ * modelled on Zeek's MIME_Entity (headers with folding, nested multiparts,
+ * message/rfc822, base64 and quoted-printable), whose leaf entities are
+ * streamed to the files layer. smtp.log rows are built as the scripts build
+ * them (c$smtp), Suricata's EVE smtp/email fields on the way. */
+#include "proto/smtp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "files/files.h"
+#include "proto/parser.h"
+
+/* files/ is written separately; until it is linked these resolve to NULL
+ * and files are skipped, as when env->files is NULL. */
+#pragma weak file_begin
+#pragma weak file_data
+#pragma weak file_gap
+#pragma weak file_end
+#pragma weak file_abort
+
+/* Zeek's SMTP_cmd.def order does not matter here; END_OF_DATA and
+ * AUTH_ANSWER are the analyzer's pseudo commands. */
+enum smtp_cmd {
+    CMD_NONE = -1,
+    CMD_CONN_ESTABLISHMENT = 0,
+    CMD_EHLO,
+    CMD_HELO,
+    CMD_MAIL,
+    CMD_RCPT,
+    CMD_DATA,
+    CMD_BDAT,
+    CMD_RSET,
+    CMD_SEND,
+    CMD_SOML,
+    CMD_SAML,
+    CMD_VRFY,
+    CMD_EXPN,
+    CMD_HELP,
+    CMD_NOOP,
+    CMD_QUIT,
+    CMD_TURN,
+    CMD_ETRN,
+    CMD_AUTH,
+    CMD_STARTTLS,
+    CMD_X_ANONYMOUSTLS,
+    CMD_END_OF_DATA,
+    CMD_AUTH_ANSWER,
+};
+
+static const char *const cmd_words[] = {
+    [CMD_EHLO] = "EHLO",         [CMD_HELO] = "HELO", [CMD_MAIL] = "MAIL", [CMD_RCPT] = "RCPT",
+    [CMD_DATA] = "DATA",         [CMD_BDAT] = "BDAT", [CMD_RSET] = "RSET", [CMD_SEND] = "SEND",
+    [CMD_SOML] = "SOML",         [CMD_SAML] = "SAML", [CMD_VRFY] = "VRFY", [CMD_EXPN] = "EXPN",
+    [CMD_HELP] = "HELP",         [CMD_NOOP] = "NOOP", [CMD_QUIT] = "QUIT", [CMD_TURN] = "TURN",
+    [CMD_ETRN] = "ETRN",         [CMD_AUTH] = "AUTH", [CMD_STARTTLS] = "STARTTLS",
+    [CMD_X_ANONYMOUSTLS] = "X-ANONYMOUSTLS",
+};
+
+enum smtp_phase {
+    ST_CONNECTED,
+    ST_INITIATED,
+    ST_NOT_AVAILABLE,
+    ST_READY,
+    ST_MAIL_OK,
+    ST_RCPT_OK,
+    ST_IN_DATA,
+    ST_AFTER_DATA,
+    ST_IN_AUTH,
+    ST_IN_TLS,
+    ST_QUIT,
+    ST_AFTER_GAP,
+    ST_GAP_RECOVERY,
+};
+
+enum mime_kind { MIME_MULTIPART, MIME_MESSAGE, MIME_TEXT, MIME_OTHER };
+enum mime_encoding { ENC_7BIT, ENC_8BIT, ENC_BINARY, ENC_QP, ENC_BASE64, ENC_OTHER };
+enum boundary_match { NOT_BOUNDARY, BOUNDARY, CLOSING_BOUNDARY };
+
+struct mime_entity {
+    enum mime_kind kind;
+    enum mime_encoding encoding;
+    bool in_header;
+    bool end_of_data;
+    bool has_child;         /* ent[level + 1] is this entity's current child */
+    bool delay_crlf;        /* Zeek's delay_adding_implicit_CRLF */
+    bool has_boundary;
+    unsigned n_headers;
+    size_t boundary_len;
+    uint8_t boundary[SMTP_MAX_BOUNDARY];
+    bool has_filename;
+    size_t filename_len;
+    uint8_t filename[SMTP_MAX_FILENAME];
+    struct file_analysis *file;
+    uint8_t b64_quad[4];
+    unsigned b64_n;
+    bool b64_reported;
+};
+
+struct line_buf {
+    size_t len;
+    bool overflow;          /* the line being read was cut */
+    uint8_t buf[SMTP_MAX_LINE];
+};
+
+/* Everything of a connection that is too large for the engine's zeroed
+ * state block; allocated once at open. */
+struct smtp_work {
+    struct app_env *env;    /* during a data/gap/close call only */
+    struct line_buf line[2]; /* [0] responder, [1] originator */
+    struct line_buf bdat_line;
+
+    /* The analyzer (SMTP.cc) */
+    enum smtp_phase phase;
+    int first_cmd, last_replied_cmd, pending_reply;
+    int queue[SMTP_MAX_PENDING_CMDS];
+    size_t q_head, q_len;
+    uint64_t bdat_remaining;
+    bool bdat_last_chunk;
+    bool mail_active;
+    bool tls;
+    size_t tls_leftover;
+    bool stopped;
+
+    /* The scripts (main.zeek: c$smtp_state and c$smtp) */
+    bool has_helo;
+    size_t helo_len;
+    uint8_t helo[SMTP_MAX_FIELD];
+    uint64_t messages_transferred;
+    bool trans_mail_from_seen, trans_rcpt_to_seen, bdat_last_observed;
+    unsigned invalid_transactions;
+    bool have_cur;
+    bool has_client_activity;
+    bool process_received_from;
+    unsigned entity_count;
+    struct smtp_txn cur;
+    size_t arena_used;
+    bool arena_full_reported;
+    uint8_t arena[SMTP_TXN_ARENA];
+    size_t first_received_len, second_received_len, last_reply_len;
+    uint8_t first_received[SMTP_MAX_FIELD];
+    uint8_t second_received[SMTP_MAX_FIELD];
+    uint8_t last_reply[SMTP_MAX_FIELD];
+
+    /* MIME */
+    struct mime_entity ent[SMTP_MIME_MAX_DEPTH + 1];
+    bool hdr_active, hdr_cap_reported;
+    size_t hdr_len;
+    uint8_t hdr[SMTP_MAX_HEADER_BYTES];
+    size_t out_len;
+    uint8_t out[512];
+    size_t url_len;
+    bool url_overflow;
+    uint8_t url_line[SMTP_MAX_URL_LEN];
+};
+
+struct smtp_state {
+    struct smtp_work *w;
+};
+
+static bool is_lws(uint8_t c) { return c == ' ' || c == '\t'; }
+static bool is_space(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+static uint8_t to_upper(uint8_t c) { return (c >= 'a' && c <= 'z') ? (uint8_t)(c - 32) : c; }
+
+static bool ieq(const uint8_t *p, size_t n, const char *s)
+{
+    size_t k = strlen(s);
+    return n == k && strncasecmp((const char *)p, s, k) == 0;
+}
+
+static bool istarts(const uint8_t *p, size_t n, const char *s)
+{
+    size_t k = strlen(s);
+    return n >= k && strncasecmp((const char *)p, s, k) == 0;
+}
+
+static int hex_value(uint8_t c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static void weird(struct smtp_work *w, const char *name, const char *addl)
+{
+    if (w->env != NULL && w->env->weird != NULL)
+        w->env->weird(w->env, name, addl, "SMTP");
+}
+
+static bool files_on(const struct smtp_work *w)
+{
+    return w->env != NULL && w->env->files != NULL && file_begin != NULL && file_data != NULL &&
+           file_end != NULL;
+}
+
+/* ---- the transaction record (c$smtp) ---- */
+
+static const uint8_t *arena_dup(struct smtp_work *w, const uint8_t *p, size_t n)
+{
+    if (n > SMTP_MAX_FIELD)
+        n = SMTP_MAX_FIELD;
+    if (SMTP_TXN_ARENA - w->arena_used < n + 1) {
+        if (!w->arena_full_reported) {
+            w->arena_full_reported = true;
+            weird(w, "smtp_transaction_storage_exhausted", NULL);
+        }
+        return NULL;
+    }
+    uint8_t *d = w->arena + w->arena_used;
+    if (n > 0)
+        memcpy(d, p, n);
+    d[n] = 0;
+    w->arena_used += n + 1;
+    return d;
+}
+
+static void set_str(struct smtp_work *w, struct smtp_str *dst, const uint8_t *p, size_t n)
+{
+    const uint8_t *d = arena_dup(w, p, n);
+    if (d == NULL)
+        return;
+    dst->p = d;
+    dst->n = n > SMTP_MAX_FIELD ? SMTP_MAX_FIELD : n;
+}
+
+/* Adds to a set of strings (Zeek's `add s[x]`); false when the cap is hit. */
+static bool set_add(struct smtp_work *w, struct smtp_str *items, size_t *n, size_t cap, const uint8_t *p,
+                    size_t len)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (items[i].n == len && (len == 0 || memcmp(items[i].p, p, len) == 0))
+            return true;
+    if (*n >= cap)
+        return false;
+    struct smtp_str s = {NULL, 0};
+    set_str(w, &s, p, len);
+    if (s.p != NULL)
+        items[(*n)++] = s;
+    return true;
+}
+
+static void new_txn(struct smtp_work *w)
+{
+    memset(&w->cur, 0, sizeof w->cur);
+    w->arena_used = 0;
+    w->arena_full_reported = false;
+    w->first_received_len = w->second_received_len = w->last_reply_len = 0;
+    w->cur.ts_us = w->env ? w->env->ts_us : 0;
+    w->cur.trans_depth = w->messages_transferred + 1;
+    if (w->has_helo) {
+        w->cur.helo.p = w->helo;
+        w->cur.helo.n = w->helo_len;
+    }
+    if (w->env != NULL && w->env->conn != NULL) {
+        w->cur.path[0] = w->env->conn->resp_h;
+        w->cur.path[1] = w->env->conn->orig_h;
+        w->cur.n_path = 2;
+    }
+    w->has_client_activity = false;
+    w->process_received_from = true;
+    w->entity_count = 0;
+    w->have_cur = true;
+}
+
+static void set_session(struct smtp_work *w)
+{
+    if (!w->have_cur)
+        new_txn(w);
+}
+
+static void publish_cur(struct smtp_work *w)
+{
+    if (w->env != NULL && w->env->publish != NULL) {
+        w->cur.end_ts_us = w->env->ts_us;
+        w->env->publish(w->env, EVENT_SMTP, &w->cur);
+    }
+}
+
+/* main.zeek smtp_message(): logs the record if the client did anything. */
+static void smtp_message(struct smtp_work *w)
+{
+    if (w->have_cur && w->has_client_activity) {
+        publish_cur(w);
+        new_txn(w);
+    }
+}
+
+static void mail_transaction_invalid(struct smtp_work *w, const char *addl)
+{
+    weird(w, "smtp_mail_transaction_invalid", addl);
+    w->invalid_transactions++;
+    if (w->invalid_transactions > SMTP_MAX_INVALID_TRANSACTIONS && !w->stopped) {
+        weird(w, "smtp_excessive_invalid_mail_transactions", NULL);
+        w->stopped = true;
+    }
+}
+
+/* ---- addresses, as base/utils/email.zeek and addrs.zeek find them ---- */
+
+static bool in_set(uint8_t c, const char *set) { return c != 0 && strchr(set, c) != NULL; }
+
+/* find_all(str, /(^|[<,:[:blank:]])[^<,:[:blank:]@]+"@"[^>,;[:blank:]]+([>,;[:blank:]]|$)/)
+ * with the delimiters removed, as extract_email_addrs_vec() does. Calls
+ * fn for each address in order; stops when fn returns false. */
+typedef bool (*email_fn)(struct smtp_work *w, const uint8_t *p, size_t n, void *ctx);
+
+static void find_email_addrs(struct smtp_work *w, const uint8_t *s, size_t n, email_fn fn, void *ctx)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        if (in_set(s[i], "<,: \t"))
+            j = i + 1;
+        size_t local = j;
+        while (local < n && !in_set(s[local], "<,: \t@"))
+            local++;
+        if (local == j || local >= n || s[local] != '@') {
+            i++;
+            continue;
+        }
+        size_t dom = local + 1;
+        while (dom < n && !in_set(s[dom], ">,; \t"))
+            dom++;
+        if (dom == local + 1) {
+            i++;
+            continue;
+        }
+        size_t end = dom < n ? dom + 1 : dom;
+        uint8_t buf[SMTP_MAX_FIELD];
+        size_t bl = 0;
+        for (size_t k = i; k < end && bl < sizeof buf; k++)
+            if (!in_set(s[k], "<>,:; \t"))
+                buf[bl++] = s[k];
+        if (!fn(w, buf, bl, ctx))
+            return;
+        i = end;
+    }
+}
+
+static bool first_addr_cb(struct smtp_work *w, const uint8_t *p, size_t n, void *ctx)
+{
+    if (n > 0)
+        set_str(w, (struct smtp_str *)ctx, p, n);
+    return false;
+}
+
+static bool rcpt_addr_cb(struct smtp_work *w, const uint8_t *p, size_t n, void *ctx)
+{
+    (void)ctx;
+    /* gsub(addr, /ORCPT=rfc822;?/, "") */
+    uint8_t buf[SMTP_MAX_FIELD];
+    size_t bl = 0;
+    for (size_t i = 0; i < n;) {
+        if (n - i >= 12 && memcmp(p + i, "ORCPT=rfc822", 12) == 0) {
+            i += 12;
+            if (i < n && p[i] == ';')
+                i++;
+            continue;
+        }
+        buf[bl++] = p[i++];
+    }
+    if (!set_add(w, w->cur.rcptto, &w->cur.n_rcptto, SMTP_MAX_RCPT, buf, bl)) {
+        weird(w, "smtp_too_many_rcptto_addresses", NULL);
+        return false;
+    }
+    return true;
+}
+
+/* split_mime_email_addresses(): find_all(/(\"[^"]*\")?[^,]+/), each part
+ * stripped, into a set. */
+static void split_mime_addrs(struct smtp_work *w, const uint8_t *s, size_t n, struct smtp_str *items, size_t *count,
+                             const char *weird_name)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (s[i] == ',') {
+            i++;
+            continue;
+        }
+        size_t end = i;
+        if (s[i] == '"') {
+            const uint8_t *q = memchr(s + i + 1, '"', n - i - 1);
+            if (q != NULL) {
+                size_t after = (size_t)(q - s) + 1;
+                size_t k = after;
+                while (k < n && s[k] != ',')
+                    k++;
+                if (k > after)
+                    end = k;
+            }
+        }
+        if (end == i)
+            while (end < n && s[end] != ',')
+                end++;
+        size_t a = i, b = end;
+        while (a < b && is_space(s[a]))
+            a++;
+        while (b > a && is_space(s[b - 1]))
+            b--;
+        if (b > a && !set_add(w, items, count, SMTP_MAX_ADDRS, s + a, b - a)) {
+            weird(w, weird_name, NULL);
+            return;
+        }
+        i = end;
+    }
+}
+
+static bool is_ipish(uint8_t c) { return hex_value(c) >= 0 || c == '.' || c == ':'; }
+
+static bool parse_ip_run(const uint8_t *p, size_t n, struct ip_addr *out)
+{
+    char tmp[64];
+    if (n == 0 || n >= sizeof tmp)
+        return false;
+    memcpy(tmp, p, n);
+    tmp[n] = 0;
+    if (memchr(p, ':', n) == NULL) {
+        /* dotted quads only: no hex letters */
+        for (size_t i = 0; i < n; i++)
+            if (!(p[i] == '.' || (p[i] >= '0' && p[i] <= '9')))
+                return false;
+    }
+    return ip_addr_parse(tmp, out);
+}
+
+/* extract_ip_addresses(): every address-looking run, optionally only those
+ * wrapped in matching [] () {} or spaces (or making up the whole string). */
+static size_t extract_ips(const uint8_t *s, size_t n, bool check_wrapping, struct ip_addr *out, size_t max)
+{
+    size_t found = 0;
+    size_t i = 0;
+    while (i < n && found < max) {
+        if (!is_ipish(s[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && is_ipish(s[j]))
+            j++;
+        /* trim a trailing dot or colon the address cannot end with */
+        size_t e = j;
+        while (e > i && s[e - 1] == '.')
+            e--;
+        struct ip_addr a;
+        if (parse_ip_run(s + i, e - i, &a)) {
+            bool ok = true;
+            if (check_wrapping) {
+                if (i == 0 && e == n) {
+                    ok = true;
+                } else if (i == 0 || e >= n) {
+                    ok = false;
+                } else {
+                    uint8_t b = s[i - 1], c = s[e];
+                    ok = (b == '[' && c == ']') || (b == '(' && c == ')') || (b == '{' && c == '}') ||
+                         (b == ' ' && c == ' ');
+                }
+            }
+            if (ok)
+                out[found++] = a;
+        }
+        i = j;
+    }
+    return found;
+}
+
+static void received_path(struct smtp_work *w, const uint8_t *v, size_t n)
+{
+    if (!w->process_received_from)
+        return;
+    struct ip_addr ips[2];
+    size_t k = extract_ips(v, n, true, ips, 2);
+    if (k == 0)
+        return;
+    struct ip_addr ip = k > 1 ? ips[1] : ips[0];
+    /* mail_path_capture is ALL_HOSTS: the path is never cut short. */
+    if (w->cur.n_path > 0 && ip_addr_cmp(&w->cur.path[w->cur.n_path - 1], &ip) == 0)
+        return;
+    if (w->cur.n_path >= SMTP_MAX_PATH) {
+        weird(w, "smtp_max_path_length_exceeded", NULL);
+        return;
+    }
+    w->cur.path[w->cur.n_path++] = ip;
+}
+
+/* ---- the SMTP header fields (mime_one_header in main.zeek) ---- */
+
+static void store_received(struct smtp_work *w, const uint8_t *v, size_t n)
+{
+    if (n > SMTP_MAX_FIELD)
+        n = SMTP_MAX_FIELD;
+    if (w->cur.first_received.p != NULL) {
+        memcpy(w->second_received, w->first_received, w->first_received_len);
+        w->second_received_len = w->first_received_len;
+        w->cur.second_received.p = w->second_received;
+        w->cur.second_received.n = w->second_received_len;
+    }
+    memcpy(w->first_received, v, n);
+    w->first_received_len = n;
+    w->cur.first_received.p = w->first_received;
+    w->cur.first_received.n = n;
+}
+
+static void smtp_header(struct smtp_work *w, const uint8_t *name, size_t nl, const uint8_t *v, size_t vn)
+{
+    struct smtp_txn *t = &w->cur;
+    if (ieq(name, nl, "MESSAGE-ID")) {
+        set_str(w, &t->msg_id, v, vn);
+    } else if (ieq(name, nl, "RECEIVED")) {
+        store_received(w, v, vn);
+        received_path(w, v, vn);
+    } else if (ieq(name, nl, "IN-REPLY-TO")) {
+        set_str(w, &t->in_reply_to, v, vn);
+    } else if (ieq(name, nl, "SUBJECT")) {
+        set_str(w, &t->subject, v, vn);
+    } else if (ieq(name, nl, "FROM")) {
+        set_str(w, &t->from, v, vn);
+        if (t->eve_from.p == NULL)
+            t->eve_from = t->from;
+    } else if (ieq(name, nl, "REPLY-TO")) {
+        set_str(w, &t->reply_to, v, vn);
+    } else if (ieq(name, nl, "DATE")) {
+        set_str(w, &t->date, v, vn);
+    } else if (ieq(name, nl, "TO")) {
+        t->to_set = true;
+        split_mime_addrs(w, v, vn, t->to, &t->n_to, "smtp_too_many_to_addresses");
+        if (t->eve_to.p == NULL)
+            set_str(w, &t->eve_to, v, vn);
+    } else if (ieq(name, nl, "CC")) {
+        t->cc_set = true;
+        split_mime_addrs(w, v, vn, t->cc, &t->n_cc, "smtp_too_many_cc_addresses");
+        if (t->eve_cc.p == NULL)
+            set_str(w, &t->eve_cc, v, vn);
+    } else if (ieq(name, nl, "X-ORIGINATING-IP")) {
+        struct ip_addr a;
+        if (extract_ips(v, vn, false, &a, 1) == 1) {
+            t->has_x_originating_ip = true;
+            t->x_originating_ip = a;
+        }
+    } else if (ieq(name, nl, "X-MAILER") || ieq(name, nl, "USER-AGENT") || ieq(name, nl, "X-USER-AGENT")) {
+        set_str(w, &t->user_agent, v, vn);
+    }
+}
+
+/* ---- MIME (Zeek's MIME_Entity, line by line) ---- */
+
+static size_t skip_comment(const uint8_t *p, size_t n)
+{
+    if (n == 0 || p[0] != '(')
+        return 0;
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '(') {
+            depth++;
+        } else if (p[i] == ')') {
+            if (--depth == 0)
+                return i + 1;
+        } else if (p[i] == '\\') {
+            i++;
+        }
+    }
+    return n;
+}
+
+static size_t skip_lws_comments(const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (is_lws(p[i]))
+            i++;
+        else if (p[i] == '(')
+            i += skip_comment(p + i, n - i);
+        else
+            return i;
+    }
+    return n;
+}
+
+static bool is_tspecial(uint8_t c, bool boundary)
+{
+    if (boundary)
+        return c == '"';
+    return in_set(c, "()<>@,;:\\\"/[]?=");
+}
+
+static bool is_token_char(uint8_t c, bool boundary) { return c >= 33 && c <= 126 && !is_tspecial(c, boundary); }
+
+/* MIME_get_token: skips to the next token; returns the offset after it or -1. */
+static long get_token(const uint8_t *p, size_t n, bool boundary, size_t *tok_off, size_t *tok_len)
+{
+    size_t i = boundary ? 0 : skip_lws_comments(p, n);
+    while (i < n) {
+        if (is_token_char(p[i], boundary)) {
+            size_t j = i;
+            while (j < n && is_token_char(p[j], boundary))
+                j++;
+            *tok_off = i;
+            *tok_len = j - i;
+            return (long)j;
+        }
+        size_t k = skip_lws_comments(p + i, n - i);
+        i += k > 0 ? k : 1;
+    }
+    return -1;
+}
+
+static void set_boundary(struct mime_entity *e, const uint8_t *p, size_t n, bool quoted)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < SMTP_MAX_BOUNDARY; i++) {
+        if (quoted && p[i] == '\\') {
+            if (++i >= n)
+                break;
+        }
+        e->boundary[k++] = p[i];
+    }
+    e->boundary_len = k;
+    e->has_boundary = true;
+}
+
+/* ParseFieldParameters for Content-Type: only the boundary matters. */
+static void parse_parameters(struct smtp_work *w, struct mime_entity *e, const uint8_t *p, size_t n)
+{
+    for (;;) {
+        size_t off = skip_lws_comments(p, n);
+        if (off >= n || p[off] != ';')
+            return;
+        p += off + 1;
+        n -= off + 1;
+        size_t to, tl;
+        long r = get_token(p, n, false, &to, &tl);
+        if (r < 0)
+            return;
+        const uint8_t *attr = p + to;
+        size_t attr_len = tl;
+        p += r;
+        n -= (size_t)r;
+        off = skip_lws_comments(p, n);
+        if (off >= n || p[off] != '=')
+            continue;
+        p += off + 1;
+        n -= off + 1;
+        bool boundary = e->kind == MIME_MULTIPART && ieq(attr, attr_len, "boundary");
+        size_t lead = boundary ? 0 : skip_lws_comments(p, n);
+        const uint8_t *v = p + lead;
+        size_t vn = n - lead;
+        if (vn > 0 && v[0] == '"') {
+            size_t q0 = skip_lws_comments(v, vn);
+            size_t i = q0 + 1, end = 0;
+            bool closed = false;
+            for (; i < vn; i++) {
+                if (v[i] == '\\') {
+                    i++;
+                } else if (v[i] == '"') {
+                    end = i;
+                    closed = true;
+                    break;
+                }
+            }
+            if (!closed)
+                continue;
+            if (boundary)
+                set_boundary(e, v + q0 + 1, end - q0 - 1, true);
+            p = v + end + 1;
+            n = vn - end - 1;
+        } else {
+            r = get_token(v, vn, boundary, &to, &tl);
+            if (r < 0)
+                continue;
+            if (boundary)
+                set_boundary(e, v + to, tl, false);
+            p = v + r;
+            n = vn - (size_t)r;
+        }
+    }
+    (void)w;
+}
+
+static void parse_content_type(struct smtp_work *w, struct mime_entity *e, const uint8_t *v, size_t n)
+{
+    size_t to, tl, so, sl;
+    long r = get_token(v, n, false, &to, &tl);
+    if (r < 0)
+        return;
+    size_t off = (size_t)r;
+    off += skip_lws_comments(v + off, n - off);
+    if (off >= n || v[off] != '/')
+        return;
+    off++;
+    long r2 = get_token(v + off, n - off, false, &so, &sl);
+    if (r2 < 0)
+        return;
+    const uint8_t *type = v + to;
+    if (ieq(type, tl, "MULTIPART"))
+        e->kind = MIME_MULTIPART;
+    else if (ieq(type, tl, "MESSAGE"))
+        e->kind = MIME_MESSAGE;
+    else if (ieq(type, tl, "TEXT"))
+        e->kind = MIME_TEXT;
+    else
+        e->kind = MIME_OTHER;
+    off += (size_t)r2;
+    if (e->kind == MIME_MULTIPART || e->kind == MIME_MESSAGE)
+        parse_parameters(w, e, v + off, n - off);
+    if (e->kind == MIME_MULTIPART && !e->has_boundary)
+        e->kind = MIME_OTHER;
+}
+
+static void parse_encoding(struct mime_entity *e, const uint8_t *v, size_t n)
+{
+    size_t to, tl;
+    if (get_token(v, n, false, &to, &tl) < 0)
+        return;
+    static const char *const names[] = {"7BIT", "8BIT", "BINARY", "QUOTED-PRINTABLE", "BASE64"};
+    e->encoding = ENC_OTHER;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (ieq(v + to, tl, names[i]))
+            e->encoding = (enum mime_encoding)i;
+}
+
+/* Case-insensitive search for /name[[:blank:]]*\*?=/ from the end; returns
+ * the offset after '=' of the last match, or -1. */
+static long last_name_eq(const uint8_t *v, size_t n, const char *name, bool allow_star)
+{
+    size_t k = strlen(name);
+    long best = -1;
+    for (size_t i = 0; i + k <= n; i++) {
+        if (strncasecmp((const char *)v + i, name, k) != 0)
+            continue;
+        size_t j = i + k;
+        while (j < n && is_lws(v[j]))
+            j++;
+        if (allow_star && j < n && v[j] == '*')
+            j++;
+        if (j < n && v[j] == '=')
+            best = (long)(j + 1);
+    }
+    return best;
+}
+
+static bool rfc2231_class(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || in_set(c, "!#$%&_`{}~") ||
+           (c >= 0x2b && c <= 0x5e);
+}
+
+/* base/utils/files.zeek extract_filename_from_content_disposition(). */
+static void extract_filename(struct mime_entity *e, const uint8_t *v, size_t n)
+{
+    long at = last_name_eq(v, n, "name", true);
+    if (at < 0)
+        return;
+    size_t i = (size_t)at;
+    while (i < n && is_lws(v[i]))
+        i++;
+    const uint8_t *f = v + i;
+    size_t fl = n - i;
+    if (fl > 0 && f[0] == '"') {
+        const uint8_t *q = memchr(f + 1, '"', fl - 1);
+        size_t inner = q ? (size_t)(q - f - 1) : fl - 1;
+        f = f + 1;
+        fl = inner;
+    }
+    /* charset'language' prefix of RFC 2231 */
+    size_t a = 0;
+    while (a < fl && rfc2231_class(f[a]) && f[a] != '\'')
+        a++;
+    if (a > 0 && a < fl && f[a] == '\'') {
+        size_t b = a + 1;
+        while (b < fl && rfc2231_class(f[b]) && f[b] != '\'')
+            b++;
+        if (b < fl && f[b] == '\'') {
+            f += b + 1;
+            fl -= b + 1;
+        }
+    }
+    size_t k = 0;
+    for (size_t j = 0; j < fl && k < SMTP_MAX_FILENAME; j++) {
+        if (f[j] == '%' && j + 2 < fl && hex_value(f[j + 1]) >= 0 && hex_value(f[j + 2]) >= 0) {
+            e->filename[k++] = (uint8_t)(hex_value(f[j + 1]) * 16 + hex_value(f[j + 2]));
+            j += 2;
+        } else {
+            e->filename[k++] = f[j];
+        }
+    }
+    e->filename_len = k;
+    e->has_filename = true;
+}
+
+static void finish_header(struct smtp_work *w, unsigned level)
+{
+    if (!w->hdr_active)
+        return;
+    w->hdr_active = false;
+    struct mime_entity *e = &w->ent[level];
+    const uint8_t *d = w->hdr;
+    size_t n = w->hdr_len;
+    if (++e->n_headers > SMTP_MAX_HEADERS) {
+        if (e->n_headers == SMTP_MAX_HEADERS + 1)
+            weird(w, "smtp_too_many_mime_headers", NULL);
+        return;
+    }
+    /* MIME_get_field_name */
+    size_t i = skip_lws_comments(d, n);
+    size_t name_off = 0, name_len = 0;
+    bool found = false;
+    while (i < n) {
+        if (d[i] >= 33 && d[i] <= 126 && d[i] != ':') {
+            size_t j = i;
+            while (j < n && d[j] >= 33 && d[j] <= 126 && d[j] != ':')
+                j++;
+            name_off = i;
+            name_len = j - i;
+            i = j;
+            found = true;
+            break;
+        }
+        size_t k = skip_lws_comments(d + i, n - i);
+        i += k > 0 ? k : 1;
+    }
+    if (!found)
+        return;
+    i += skip_lws_comments(d + i, n - i);
+    if (i >= n || d[i] != ':')
+        return;
+    const uint8_t *name = d + name_off;
+    const uint8_t *v = d + i + 1;
+    size_t vn = n - i - 1;
+    while (vn > 0 && is_space(v[0])) {
+        v++;
+        vn--;
+    }
+    if (ieq(name, name_len, "content-type")) {
+        parse_content_type(w, e, v, vn);
+        if (last_name_eq(v, vn, "name", false) >= 0)
+            extract_filename(e, v, vn);
+    } else if (ieq(name, name_len, "content-transfer-encoding")) {
+        parse_encoding(e, v, vn);
+    } else if (ieq(name, name_len, "content-disposition")) {
+        if (last_name_eq(v, vn, "filename", true) >= 0)
+            extract_filename(e, v, vn);
+    }
+    /* Only the message's own headers: main.zeek stops at the 2nd entity. */
+    if (level == 0 && w->entity_count <= 1)
+        smtp_header(w, name, name_len, v, vn);
+}
+
+static void new_header(struct smtp_work *w, unsigned level, const uint8_t *p, size_t n)
+{
+    finish_header(w, level);
+    if (n == 0)
+        return;
+    if (n > SMTP_MAX_HEADER_BYTES)
+        n = SMTP_MAX_HEADER_BYTES;
+    memcpy(w->hdr, p, n);
+    w->hdr_len = n;
+    w->hdr_active = true;
+    w->hdr_cap_reported = false;
+}
+
+static void cont_header(struct smtp_work *w, unsigned level, const uint8_t *p, size_t n)
+{
+    if (!w->hdr_active) {
+        size_t ws = 0;
+        while (ws < n && is_lws(p[ws]))
+            ws++;
+        new_header(w, level, p + ws, n - ws);
+        return;
+    }
+    if (w->hdr_len + n > SMTP_MAX_HEADER_BYTES) {
+        if (!w->hdr_cap_reported) {
+            w->hdr_cap_reported = true;
+            weird(w, "exceeded_mime_max_header_bytes", NULL);
+        }
+        n = SMTP_MAX_HEADER_BYTES - w->hdr_len;
+    }
+    memcpy(w->hdr + w->hdr_len, p, n);
+    w->hdr_len += n;
+}
+
+/* ---- decoded entity data: files, URLs ---- */
+
+static void add_url(struct smtp_work *w, const uint8_t *p, size_t n)
+{
+    struct smtp_txn *t = &w->cur;
+    for (size_t i = 0; i < t->n_urls; i++)
+        if (t->urls[i].n == n && memcmp(t->urls[i].p, p, n) == 0)
+            return;
+    if (t->n_urls >= SMTP_MAX_URLS)
+        return;
+    struct smtp_str s = {NULL, 0};
+    set_str(w, &s, p, n);
+    if (s.p != NULL)
+        t->urls[t->n_urls++] = s;
+}
+
+static void scan_urls(struct smtp_work *w)
+{
+    const uint8_t *p = w->url_line;
+    size_t n = w->url_len;
+    for (size_t i = 0; i + 7 < n; i++) {
+        size_t skip;
+        if (p[i] != 'h' && p[i] != 'H')
+            continue;
+        if (istarts(p + i, n - i, "http://"))
+            skip = 7;
+        else if (istarts(p + i, n - i, "https://"))
+            skip = 8;
+        else
+            continue;
+        size_t j = i + skip;
+        while (j < n && p[j] > ' ' && p[j] != 0x7f && !in_set(p[j], "\"'<>"))
+            j++;
+        if (j > i + skip)
+            add_url(w, p + i, j - i);
+        i = j - 1;
+    }
+    w->url_len = 0;
+}
+
+static void url_feed(struct smtp_work *w, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\n' || p[i] == '\r') {
+            scan_urls(w);
+            continue;
+        }
+        if (w->url_len == sizeof w->url_line)
+            scan_urls(w);
+        w->url_line[w->url_len++] = p[i];
+    }
+}
+
+static void flush_out(struct smtp_work *w, unsigned level)
+{
+    if (w->out_len == 0)
+        return;
+    struct mime_entity *e = &w->ent[level];
+    w->cur.body_bytes += w->out_len;
+    if (files_on(w)) {
+        if (e->file == NULL)
+            e->file = file_begin(w->env->files, w->env->conn, "SMTP", true,
+                                 e->has_filename ? (const char *)e->filename : NULL, e->filename_len, 0,
+                                 w->env->ts_us);
+        if (e->file != NULL)
+            file_data(e->file, w->out, w->out_len, w->env->ts_us);
+    }
+    if (e->kind == MIME_TEXT)
+        url_feed(w, w->out, w->out_len);
+    w->out_len = 0;
+}
+
+static void out_byte(struct smtp_work *w, unsigned level, uint8_t c)
+{
+    if (w->out_len == sizeof w->out)
+        flush_out(w, level);
+    w->out[w->out_len++] = c;
+}
+
+static void out_bytes(struct smtp_work *w, unsigned level, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out_byte(w, level, p[i]);
+}
+
+static int b64_value(uint8_t c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+static void b64_emit(struct smtp_work *w, unsigned level, struct mime_entity *e)
+{
+    uint8_t *q = e->b64_quad;
+    if (e->b64_n >= 2)
+        out_byte(w, level, (uint8_t)((q[0] << 2) | (q[1] >> 4)));
+    if (e->b64_n >= 3)
+        out_byte(w, level, (uint8_t)(((q[1] & 0xf) << 4) | (q[2] >> 2)));
+    if (e->b64_n >= 4)
+        out_byte(w, level, (uint8_t)(((q[2] & 0x3) << 6) | q[3]));
+    e->b64_n = 0;
+}
+
+static void decode_base64(struct smtp_work *w, unsigned level, const uint8_t *p, size_t n)
+{
+    struct mime_entity *e = &w->ent[level];
+    for (size_t i = 0; i < n; i++) {
+        int v = b64_value(p[i]);
+        if (v < 0) {
+            if (p[i] == '=') {
+                b64_emit(w, level, e); /* padding ends the group */
+            } else if (!is_space(p[i]) && !e->b64_reported) {
+                e->b64_reported = true;
+                weird(w, "base64_illegal_encoding", "character ignored by Base64 decoding");
+            }
+            continue;
+        }
+        e->b64_quad[e->b64_n++] = (uint8_t)v;
+        if (e->b64_n == 4)
+            b64_emit(w, level, e);
+    }
+}
+
+static void decode_qp(struct smtp_work *w, unsigned level, const uint8_t *p, size_t n, bool eol)
+{
+    size_t end = n;
+    while (end > 0 && is_lws(p[end - 1]))
+        end--;
+    bool soft = false;
+    for (size_t i = 0; i < end; i++) {
+        if (p[i] == '=') {
+            if (i + 1 == end) {
+                soft = true;
+            } else if (i + 2 < n && hex_value(p[i + 1]) >= 0 && hex_value(p[i + 2]) >= 0) {
+                out_byte(w, level, (uint8_t)(hex_value(p[i + 1]) * 16 + hex_value(p[i + 2])));
+                i += 2;
+            } else {
+                out_byte(w, level, p[i]);
+            }
+        } else {
+            out_byte(w, level, p[i]);
+        }
+    }
+    if (!soft && eol) {
+        out_byte(w, level, '\r');
+        out_byte(w, level, '\n');
+    }
+}
+
+static void decode_binary(struct smtp_work *w, unsigned level, const uint8_t *p, size_t n, bool eol)
+{
+    struct mime_entity *e = &w->ent[level];
+    if (e->delay_crlf) {
+        e->delay_crlf = false;
+        out_byte(w, level, '\r');
+        out_byte(w, level, '\n');
+    }
+    out_bytes(w, level, p, n);
+    if (eol) {
+        /* the CRLF before a boundary belongs to the boundary */
+        if (level > 0 && w->ent[level - 1].kind == MIME_MULTIPART) {
+            e->delay_crlf = true;
+        } else {
+            out_byte(w, level, '\r');
+            out_byte(w, level, '\n');
+        }
+    }
+}
+
+static void decode_line(struct smtp_work *w, unsigned level, const uint8_t *p, size_t n, bool eol)
+{
+    switch (w->ent[level].encoding) {
+    case ENC_QP:
+        decode_qp(w, level, p, n, eol);
+        break;
+    case ENC_BASE64:
+        decode_base64(w, level, p, n);
+        break;
+    default:
+        decode_binary(w, level, p, n, eol);
+        break;
+    }
+    flush_out(w, level);
+}
+
+static void end_entity(struct smtp_work *w, unsigned level);
+
+static void begin_child(struct smtp_work *w, unsigned level)
+{
+    if (level + 1 > SMTP_MIME_MAX_DEPTH) {
+        char addl[24];
+        snprintf(addl, sizeof addl, "%u", level);
+        weird(w, "exceeded_mime_max_depth", addl);
+        return;
+    }
+    struct mime_entity *parent = &w->ent[level];
+    struct mime_entity *c = &w->ent[level + 1];
+    memset(c, 0, sizeof *c);
+    c->kind = MIME_TEXT;
+    c->encoding = parent->encoding;
+    c->in_header = true;
+    parent->has_child = true;
+    w->entity_count++;
+}
+
+static void end_child(struct smtp_work *w, unsigned level)
+{
+    if (!w->ent[level].has_child)
+        return;
+    end_entity(w, level + 1);
+    w->ent[level].has_child = false;
+}
+
+static void begin_body(struct smtp_work *w, unsigned level)
+{
+    struct mime_entity *e = &w->ent[level];
+    e->b64_n = 0;
+    if (e->kind == MIME_MESSAGE)
+        begin_child(w, level);
+}
+
+/* MIME_Entity::EndOfData plus MIME_Mail::EndEntity. */
+static void end_entity(struct smtp_work *w, unsigned level)
+{
+    struct mime_entity *e = &w->ent[level];
+    if (e->end_of_data)
+        return;
+    e->end_of_data = true;
+    if (e->in_header) {
+        finish_header(w, level);
+        e->in_header = false;
+    } else {
+        end_child(w, level);
+        if (e->encoding == ENC_BASE64) {
+            b64_emit(w, level, e);
+            flush_out(w, level);
+        }
+    }
+    if (e->kind == MIME_TEXT && w->url_len > 0)
+        scan_urls(w);
+    w->url_len = 0;
+    if (e->file != NULL) {
+        char fuid[UID_LEN] = "";
+        file_end(e->file, w->env, fuid, NULL);
+        e->file = NULL;
+        if (fuid[0] != 0 && !w->cur.tls && w->cur.n_fuids < SMTP_MAX_FILES) {
+            memcpy(w->cur.fuids[w->cur.n_fuids], fuid, UID_LEN);
+            w->cur.fuids[w->cur.n_fuids][UID_LEN - 1] = 0;
+            w->cur.n_fuids++;
+        }
+    }
+    if (e->has_filename && w->cur.n_attachments < SMTP_MAX_FILES) {
+        struct smtp_str s = {NULL, 0};
+        set_str(w, &s, e->filename, e->filename_len);
+        if (s.p != NULL)
+            w->cur.attachments[w->cur.n_attachments++] = s;
+    }
+}
+
+static enum boundary_match check_boundary(const struct mime_entity *e, const uint8_t *p, size_t n)
+{
+    if (!e->has_boundary || n < 2 || p[0] != '-' || p[1] != '-')
+        return NOT_BOUNDARY;
+    p += 2;
+    n -= 2;
+    if (n < e->boundary_len || memcmp(p, e->boundary, e->boundary_len) != 0)
+        return NOT_BOUNDARY;
+    p += e->boundary_len;
+    n -= e->boundary_len;
+    return (n >= 2 && p[0] == '-' && p[1] == '-') ? CLOSING_BOUNDARY : BOUNDARY;
+}
+
+/* One line of message content (dot-unstuffed); eol false for a piece of a
+ * line cut at SMTP_MAX_LINE, cont true for the pieces after the first. */
+static void mime_line(struct smtp_work *w, const uint8_t *p, size_t n, bool eol, bool cont)
+{
+    unsigned level = 0;
+    for (;;) {
+        struct mime_entity *e = &w->ent[level];
+        if (e->in_header) {
+            if (cont) {
+                if (w->hdr_active)
+                    cont_header(w, level, p, n);
+                return;
+            }
+            if (n == 0 || p[0] == 0) {
+                finish_header(w, level);
+                e->in_header = false;
+                if (!e->end_of_data)
+                    begin_body(w, level);
+            } else if (is_lws(p[0])) {
+                cont_header(w, level, p, n);
+            } else {
+                new_header(w, level, p, n);
+            }
+            return;
+        }
+        if (e->kind == MIME_MULTIPART && !cont) {
+            enum boundary_match m = check_boundary(e, p, n);
+            if (m == BOUNDARY) {
+                end_child(w, level);
+                if (!e->end_of_data)
+                    begin_child(w, level);
+                return;
+            }
+            if (m == CLOSING_BOUNDARY) {
+                end_child(w, level);
+                end_entity(w, level);
+                return;
+            }
+        }
+        if (e->kind == MIME_MULTIPART || e->kind == MIME_MESSAGE) {
+            if (!e->has_child)
+                return; /* preamble and epilogue */
+            level++;
+            continue;
+        }
+        if (!e->end_of_data)
+            decode_line(w, level, p, n, eol);
+        return;
+    }
+}
+
+static void mime_begin(struct smtp_work *w)
+{
+    memset(&w->ent[0], 0, sizeof w->ent[0]);
+    w->ent[0].kind = MIME_TEXT;
+    w->ent[0].encoding = ENC_OTHER;
+    w->ent[0].in_header = true;
+    w->hdr_active = false;
+    w->url_len = 0;
+    w->out_len = 0;
+    w->entity_count++;
+    w->mail_active = true;
+    w->cur.message_seen = true;
+}
+
+static void mime_end(struct smtp_work *w, bool complete)
+{
+    if (!w->mail_active)
+        return;
+    end_entity(w, 0);
+    w->mail_active = false;
+    if (complete)
+        w->cur.message_done = true;
+}
+
+/* Drops files still open (connection torn down without an end). */
+static void mime_abort(struct smtp_work *w)
+{
+    for (unsigned i = 0; i <= SMTP_MIME_MAX_DEPTH; i++) {
+        if (w->ent[i].file != NULL && file_abort != NULL)
+            file_abort(w->ent[i].file);
+        w->ent[i].file = NULL;
+    }
+    w->mail_active = false;
+}
+
+/* ---- the SMTP analyzer ---- */
+
+static void begin_data(struct smtp_work *w)
+{
+    if (w->mail_active)
+        mime_end(w, false);
+    set_session(w);
+    mime_begin(w);
+}
+
+static void end_data(struct smtp_work *w, bool complete)
+{
+    mime_end(w, complete);
+}
+
+static void start_tls(struct smtp_work *w)
+{
+    w->phase = ST_IN_TLS;
+    w->tls = true;
+    if (w->env != NULL && w->env->add_service != NULL)
+        w->env->add_service(w->env, "ssl");
+    /* event smtp_starttls */
+    if (w->have_cur) {
+        w->cur.tls = true;
+        w->has_client_activity = true;
+    }
+}
+
+static void update_state(struct smtp_work *w, int cmd, int reply)
+{
+    enum smtp_phase st = w->phase;
+    switch (cmd) {
+    case CMD_CONN_ESTABLISHMENT:
+        if (reply == 0)
+            w->phase = ST_INITIATED;
+        else if (reply == 421 || reply == 554)
+            w->phase = ST_NOT_AVAILABLE;
+        break;
+    case CMD_EHLO:
+    case CMD_HELO:
+        if (reply == 0)
+            w->phase = ST_READY;
+        else if (reply == 421 || reply == 500 || reply == 501 || reply == 504 || reply == 550)
+            w->phase = ST_INITIATED;
+        break;
+    case CMD_MAIL:
+    case CMD_SEND:
+    case CMD_SOML:
+    case CMD_SAML:
+        if (reply == 0) {
+            w->phase = ST_MAIL_OK;
+        } else if (reply == 421 || reply == 451 || reply == 452 || reply == 500 || reply == 501 ||
+                   reply == 503 || reply == 550 || reply == 552 || reply == 553) {
+            if (w->phase != ST_IN_DATA)
+                w->phase = ST_READY;
+        }
+        break;
+    case CMD_RCPT:
+        if (reply == 0)
+            w->phase = ST_RCPT_OK;
+        break;
+    case CMD_DATA:
+        if (reply == 0) {
+            begin_data(w);
+            w->phase = ST_IN_DATA;
+        } else if (reply == 354) {
+            /* go ahead */
+        } else if (reply == 421) {
+            if (w->phase == ST_IN_DATA)
+                end_data(w, false);
+            w->phase = ST_QUIT;
+        } else {
+            if (w->phase == ST_IN_DATA)
+                end_data(w, false);
+            w->phase = ST_READY;
+        }
+        break;
+    case CMD_END_OF_DATA:
+        if (reply == 0) {
+            end_data(w, true);
+            w->phase = ST_AFTER_DATA;
+        } else {
+            w->phase = ST_READY;
+        }
+        break;
+    case CMD_RSET:
+        if (reply == 0)
+            w->phase = ST_READY;
+        break;
+    case CMD_QUIT:
+        if (reply == 0)
+            w->phase = ST_QUIT;
+        break;
+    case CMD_AUTH:
+    case CMD_AUTH_ANSWER:
+        if (reply == 334)
+            w->phase = ST_IN_AUTH;
+        else if (reply != 0)
+            w->phase = ST_INITIATED;
+        if (reply == 235 && w->have_cur)
+            w->cur.auth_success = true;
+        break;
+    case CMD_STARTTLS:
+    case CMD_X_ANONYMOUSTLS:
+        if (reply == 220)
+            start_tls(w);
+        break;
+    case CMD_BDAT:
+        if (reply >= 400 && w->mail_active && w->bdat_remaining == 0)
+            end_data(w, false);
+        break;
+    default:
+        if (st == ST_GAP_RECOVERY && reply == 354) {
+            begin_data(w);
+            w->phase = ST_IN_DATA;
+        }
+        break;
+    }
+}
+
+static void new_cmd(struct smtp_work *w, int cmd)
+{
+    if (w->first_cmd < 0) {
+        w->first_cmd = cmd;
+        return;
+    }
+    if (w->q_len == SMTP_MAX_PENDING_CMDS) {
+        weird(w, "smtp_excessive_pending_cmds", NULL);
+        w->q_len = 0;
+        w->q_head = 0;
+    }
+    w->queue[(w->q_head + w->q_len) % SMTP_MAX_PENDING_CMDS] = cmd;
+    w->q_len++;
+}
+
+static void new_reply(struct smtp_work *w, int code)
+{
+    if (w->phase == ST_AFTER_GAP && code > 0)
+        w->phase = ST_GAP_RECOVERY;
+    int cmd = w->first_cmd;
+    w->last_replied_cmd = w->first_cmd;
+    w->first_cmd = CMD_NONE;
+    if (w->q_len > 0) {
+        w->first_cmd = w->queue[w->q_head];
+        w->q_head = (w->q_head + 1) % SMTP_MAX_PENDING_CMDS;
+        w->q_len--;
+    }
+    update_state(w, cmd, code);
+}
+
+static int parse_cmd(const uint8_t *p, size_t n)
+{
+    for (int c = CMD_EHLO; c <= CMD_X_ANONYMOUSTLS; c++)
+        if (ieq(p, n, cmd_words[c]))
+            return c;
+    return CMD_NONE;
+}
+
+/* Suricata's SMTPParseCommandWithParam: after the ':' and spaces, up to the
+ * next space. */
+static bool suricata_param(const uint8_t *arg, size_t n, const uint8_t **v, size_t *vn)
+{
+    const uint8_t *colon = memchr(arg, ':', n);
+    if (colon == NULL)
+        return false;
+    size_t i = (size_t)(colon - arg) + 1;
+    while (i < n && arg[i] == ' ')
+        i++;
+    size_t j = i;
+    while (j < n && arg[j] != ' ')
+        j++;
+    *v = arg + i;
+    *vn = j - i;
+    return true;
+}
+
+static bool parse_bdat(const uint8_t *arg, size_t n, uint64_t *size, bool *last)
+{
+    size_t i = 0;
+    uint64_t v = 0;
+    while (i < n && arg[i] >= '0' && arg[i] <= '9') {
+        if (v > UINT64_MAX / 10 - 10)
+            return false;
+        v = v * 10 + (uint64_t)(arg[i] - '0');
+        i++;
+    }
+    if (i == 0)
+        return false;
+    while (i < n && is_lws(arg[i]))
+        i++;
+    *last = ieq(arg + i, n - i, "LAST");
+    *size = v;
+    return true;
+}
+
+/* event smtp_request in main.zeek (plus what Suricata and detectors want). */
+static void request_event(struct smtp_work *w, int cmd, const uint8_t *arg, size_t an)
+{
+    set_session(w);
+    struct smtp_txn *t = &w->cur;
+    if (cmd == CMD_HELO || cmd == CMD_EHLO) {
+        size_t k = an > SMTP_MAX_FIELD ? SMTP_MAX_FIELD : an;
+        memcpy(w->helo, arg, k);
+        w->helo_len = k;
+        w->has_helo = true;
+        t->helo.p = w->helo;
+        t->helo.n = k;
+    } else if (cmd == CMD_RCPT && an >= 3 && to_upper(arg[0]) == 'T' && to_upper(arg[1]) == 'O' && arg[2] == ':') {
+        t->rcptto_set = true;
+        find_email_addrs(w, arg, an, rcpt_addr_cb, NULL);
+        const uint8_t *v;
+        size_t vn;
+        if (suricata_param(arg, an, &v, &vn) && t->n_rcpt_raw < SMTP_MAX_RCPT) {
+            struct smtp_str s = {NULL, 0};
+            set_str(w, &s, v, vn);
+            if (s.p != NULL)
+                t->rcpt_raw[t->n_rcpt_raw++] = s;
+        }
+        w->has_client_activity = true;
+        w->trans_rcpt_to_seen = true;
+        if (!w->trans_mail_from_seen)
+            mail_transaction_invalid(w, "rcpt to missing mail from");
+    } else if (cmd == CMD_MAIL && an >= 5 && istarts(arg, an, "FROM:")) {
+        smtp_message(w);
+        t = &w->cur;
+        find_email_addrs(w, arg, an, first_addr_cb, &t->mailfrom);
+        const uint8_t *v;
+        size_t vn;
+        if (suricata_param(arg, an, &v, &vn))
+            set_str(w, &t->mail_from_raw, v, vn);
+        w->has_client_activity = true;
+        w->trans_mail_from_seen = true;
+        w->trans_rcpt_to_seen = false;
+    } else if (cmd == CMD_DATA || cmd == CMD_BDAT) {
+        if (!w->trans_rcpt_to_seen)
+            mail_transaction_invalid(w, "data missing rcpt to");
+        if (cmd == CMD_BDAT && an >= 5 && ieq(arg + an - 5, 5, " LAST")) {
+            w->trans_mail_from_seen = false;
+            w->trans_rcpt_to_seen = false;
+            w->bdat_last_observed = true;
+        }
+    } else if (cmd == CMD_END_OF_DATA) {
+        w->trans_mail_from_seen = false;
+        w->trans_rcpt_to_seen = false;
+    } else if (cmd == CMD_AUTH) {
+        t->auth_attempted = true;
+        size_t k = 0;
+        while (k < an && !is_space(arg[k]))
+            k++;
+        if (k > 0 && t->auth_mechanism.p == NULL)
+            set_str(w, &t->auth_mechanism, arg, k);
+    }
+}
+
+/* event smtp_reply in main.zeek, both priorities. */
+static void reply_event(struct smtp_work *w, int code, int cmd, const uint8_t *msg, size_t mn, bool cont)
+{
+    set_session(w);
+    char head[8];
+    int hl = snprintf(head, sizeof head, "%d ", code);
+    size_t k = (size_t)hl;
+    memcpy(w->last_reply, head, k);
+    size_t room = SMTP_MAX_FIELD - k;
+    if (mn > room)
+        mn = room;
+    memcpy(w->last_reply + k, msg, mn);
+    w->last_reply_len = k + mn;
+    w->cur.last_reply.p = w->last_reply;
+    w->cur.last_reply.n = w->last_reply_len;
+
+    if (cmd == CMD_END_OF_DATA || (!cont && cmd == CMD_BDAT && w->bdat_last_observed)) {
+        w->messages_transferred++;
+        w->bdat_last_observed = false;
+        smtp_message(w);
+        new_txn(w);
+    }
+}
+
+static void bdat_content(struct smtp_work *w, const uint8_t *p, size_t n);
+
+static void sender_line(struct smtp_work *w, const uint8_t *line, size_t len, bool eol, bool cont)
+{
+    const uint8_t *end = line + len;
+    if (w->phase == ST_AFTER_GAP)
+        return;
+    if (w->phase == ST_IN_DATA && !cont && len == 1 && line[0] == '.') {
+        new_cmd(w, CMD_END_OF_DATA);
+        update_state(w, CMD_END_OF_DATA, 0);
+        request_event(w, CMD_END_OF_DATA, NULL, 0);
+        return;
+    }
+    if (w->phase == ST_IN_DATA) {
+        if (!cont && len > 0 && line[0] == '.')
+            line++;
+        if (!w->mail_active)
+            begin_data(w);
+        mime_line(w, line, (size_t)(end - line), eol, cont);
+        return;
+    }
+    if (cont)
+        return; /* the rest of an over-long command */
+    if (w->phase == ST_IN_AUTH) {
+        new_cmd(w, CMD_AUTH_ANSWER);
+        update_state(w, CMD_AUTH_ANSWER, 0);
+        return;
+    }
+    size_t wl = 0;
+    while (wl < len && !is_space(line[wl]))
+        wl++;
+    const uint8_t *arg = line + wl;
+    while (arg < end && is_space(*arg))
+        arg++;
+    int cmd = parse_cmd(line, wl);
+    if (cmd == CMD_NONE)
+        return;
+    new_cmd(w, cmd);
+    size_t an = (size_t)(end - arg);
+    request_event(w, cmd, arg, an);
+    update_state(w, cmd, 0);
+    if (cmd == CMD_BDAT) {
+        uint64_t size;
+        bool last;
+        if (!parse_bdat(arg, an, &size, &last)) {
+            weird(w, "smtp_invalid_bdat_command", NULL);
+            return;
+        }
+        if (!w->mail_active) {
+            begin_data(w);
+            w->bdat_line.len = 0;
+            w->bdat_line.overflow = false;
+        }
+        w->bdat_remaining = size;
+        w->bdat_last_chunk = last;
+        if (size == 0)
+            bdat_content(w, NULL, 0);
+    }
+}
+
+static void receiver_line(struct smtp_work *w, const uint8_t *line, size_t len)
+{
+    const uint8_t *end = line + len;
+    int code = -1;
+    if (len >= 3 && line[0] >= '0' && line[0] <= '9' && line[1] >= '0' && line[1] <= '9' && line[2] >= '0' &&
+        line[2] <= '9')
+        code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+    if (code < 100 || code > 599)
+        return;
+    if (w->pending_reply && code != w->pending_reply)
+        w->pending_reply = 0;
+    if (!w->pending_reply)
+        new_reply(w, code);
+    const uint8_t *msg;
+    if (len > 3 && line[3] == '-') {
+        w->pending_reply = code;
+        msg = line + 4;
+    } else {
+        w->pending_reply = 0;
+        msg = line + 3;
+    }
+    while (msg < end && is_space(*msg))
+        msg++;
+    reply_event(w, code, w->last_replied_cmd, msg, (size_t)(end - msg), w->pending_reply > 0);
+}
+
+static void process_line(struct smtp_work *w, bool from_orig, const uint8_t *line, size_t len, bool eol, bool cont)
+{
+    if (eol)
+        while (len > 0 && line[len - 1] == '\r')
+            len--;
+    if (from_orig)
+        sender_line(w, line, len, eol, cont);
+    else if (!cont)
+        receiver_line(w, line, len);
+}
+
+/* BDAT chunk bytes: split into lines for MIME, no dot-unstuffing. */
+static void bdat_content(struct smtp_work *w, const uint8_t *p, size_t n)
+{
+    struct line_buf *lb = &w->bdat_line;
+    while (n > 0) {
+        const uint8_t *nl = memchr(p, '\n', n);
+        size_t take = nl ? (size_t)(nl - p) + 1 : n;
+        size_t body = nl ? take - 1 : take;
+        size_t room = SMTP_MAX_LINE - lb->len;
+        if (body > room) {
+            memcpy(lb->buf + lb->len, p, room);
+            lb->len += room;
+            if (w->mail_active)
+                mime_line(w, lb->buf, lb->len, false, lb->overflow);
+            lb->overflow = true;
+            lb->len = 0;
+            p += room;
+            n -= room;
+            continue;
+        }
+        memcpy(lb->buf + lb->len, p, body);
+        lb->len += body;
+        if (nl != NULL) {
+            size_t l = lb->len;
+            while (l > 0 && lb->buf[l - 1] == '\r')
+                l--;
+            if (w->mail_active)
+                mime_line(w, lb->buf, l, true, lb->overflow);
+            lb->len = 0;
+            lb->overflow = false;
+        }
+        p += take;
+        n -= take;
+    }
+    if (w->bdat_remaining == 0 && w->bdat_last_chunk) {
+        if (lb->len > 0 && w->mail_active)
+            mime_line(w, lb->buf, lb->len, false, lb->overflow);
+        lb->len = 0;
+        lb->overflow = false;
+        end_data(w, true);
+        w->bdat_last_chunk = false;
+        w->phase = ST_READY;
+    }
+}
+
+static void deliver(struct smtp_work *w, bool from_orig, const uint8_t *p, size_t n)
+{
+    struct line_buf *lb = &w->line[from_orig ? 1 : 0];
+    while (n > 0 && !w->stopped) {
+        if (w->tls) {
+            if (!from_orig)
+                w->tls_leftover = n;
+            return;
+        }
+        if (from_orig && w->bdat_remaining > 0) {
+            size_t take = n < w->bdat_remaining ? n : (size_t)w->bdat_remaining;
+            w->bdat_remaining -= take;
+            bdat_content(w, p, take);
+            p += take;
+            n -= take;
+            continue;
+        }
+        const uint8_t *nl = memchr(p, '\n', n);
+        size_t take = nl ? (size_t)(nl - p) + 1 : n;
+        size_t body = nl ? take - 1 : take;
+        size_t room = SMTP_MAX_LINE - lb->len;
+        if (body > room) {
+            /* An over-long line: message content goes on in pieces, a
+             * command or reply is cut (the rest up to the newline dropped). */
+            if (!lb->overflow)
+                weird(w, "smtp_line_too_long", NULL);
+            memcpy(lb->buf + lb->len, p, room);
+            lb->len += room;
+            if (from_orig && w->phase == ST_IN_DATA) {
+                process_line(w, from_orig, lb->buf, lb->len, false, lb->overflow);
+                lb->len = 0;
+                lb->overflow = true;
+                p += room;
+                n -= room;
+            } else {
+                lb->overflow = true;
+                p += body;
+                n -= body;
+            }
+            continue;
+        }
+        memcpy(lb->buf + lb->len, p, body);
+        lb->len += body;
+        p += take;
+        n -= take;
+        if (nl != NULL) {
+            bool cont = lb->overflow && from_orig && w->phase == ST_IN_DATA;
+            size_t len = lb->len;
+            lb->len = 0;
+            lb->overflow = false;
+            process_line(w, from_orig, lb->buf, len, true, cont);
+            if (w->tls && !from_orig)
+                w->tls_leftover = n;
+        }
+    }
+}
+
+/* ---- the parser interface ---- */
+
+static enum app_probe probe_prefix(const uint8_t *p, size_t n, const char *const *prefixes, size_t np)
+{
+    bool maybe = false;
+    for (size_t i = 0; i < np; i++) {
+        size_t k = strlen(prefixes[i]);
+        size_t m = n < k ? n : k;
+        if (strncasecmp((const char *)p, prefixes[i], m) == 0) {
+            if (n >= k)
+                return APP_PROBE_YES;
+            maybe = true;
+        }
+    }
+    return maybe ? APP_PROBE_MAYBE : APP_PROBE_NO;
+}
+
+static enum app_probe smtp_probe(const uint8_t *p, size_t n, bool from_orig)
+{
+    static const char *const client[] = {"EHLO ", "HELO "};
+    static const char *const server[] = {"220 ", "220-"};
+    if (n == 0)
+        return APP_PROBE_MAYBE;
+    return from_orig ? probe_prefix(p, n, client, 2) : probe_prefix(p, n, server, 2);
+}
+
+static void smtp_open(void *state)
+{
+    struct smtp_state *s = state;
+    s->w = calloc(1, sizeof *s->w);
+    if (s->w == NULL)
+        return;
+    s->w->phase = ST_CONNECTED;
+    s->w->first_cmd = CMD_CONN_ESTABLISHMENT;
+    s->w->last_replied_cmd = CMD_NONE;
+    /* UpdateState(CONN_ESTABLISHMENT, 0) in the analyzer's constructor */
+    s->w->phase = ST_INITIATED;
+}
+
+static void smtp_data(void *state, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)
+{
+    struct smtp_state *s = state;
+    struct smtp_work *w = s->w;
+    if (w == NULL || w->stopped || p == NULL)
+        return;
+    w->env = env;
+    if (w->tls) {
+        if (!from_orig)
+            w->tls_leftover = n;
+        w->env = NULL;
+        return;
+    }
+    w->tls_leftover = 0;
+    deliver(w, from_orig, p, n);
+    w->env = NULL;
+}
+
+static void smtp_gap(void *state, struct app_env *env, bool from_orig, uint64_t len)
+{
+    struct smtp_state *s = state;
+    struct smtp_work *w = s->w;
+    if (w == NULL || w->stopped || w->tls || len == 0)
+        return;
+    w->env = env;
+    if (w->mail_active) {
+        for (unsigned i = 0; i <= SMTP_MIME_MAX_DEPTH; i++)
+            if (w->ent[i].file != NULL && file_gap != NULL && !w->ent[i].end_of_data)
+                file_gap(w->ent[i].file, len);
+        end_data(w, false);
+    }
+    w->bdat_remaining = 0;
+    w->bdat_last_chunk = false;
+    w->line[from_orig ? 1 : 0].len = 0;
+    w->line[from_orig ? 1 : 0].overflow = false;
+    w->q_len = 0;
+    w->q_head = 0;
+    w->first_cmd = w->last_replied_cmd = CMD_NONE;
+    w->pending_reply = 0;
+    w->phase = ST_AFTER_GAP;
+    w->env = NULL;
+}
+
+static void smtp_close(void *state, struct app_env *env)
+{
+    struct smtp_state *s = state;
+    struct smtp_work *w = s->w;
+    if (w == NULL)
+        return;
+    w->env = env;
+    if (w->mail_active)
+        end_data(w, false);
+    /* finalize_smtp */
+    if (w->have_cur)
+        smtp_message(w);
+    mime_abort(w);
+    free(w);
+    s->w = NULL;
+}
+
+bool smtp_tls_takeover(const void *state, size_t *resp_leftover)
+{
+    const struct smtp_state *s = state;
+    if (s == NULL || s->w == NULL || !s->w->tls)
+        return false;
+    if (resp_leftover != NULL)
+        *resp_leftover = s->w->tls_leftover;
+    return true;
+}
+
+static const uint16_t smtp_ports[] = {25, 587};
+
+const struct app_parser smtp_parser = {
+    .name = "smtp",
+    .ipproto = 6,
+    .ports = smtp_ports,
+    .n_ports = sizeof smtp_ports / sizeof smtp_ports[0],
+    .skip_partial = true,
+    .probe = smtp_probe,
+    .state_size = sizeof(struct smtp_state),
+    .open = smtp_open,
+    .data = smtp_data,
+    .gap = smtp_gap,
+    .close = smtp_close,
+};

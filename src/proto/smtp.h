@@ -1,0 +1,109 @@
+/* SMTP: what the parser publishes (EVENT_SMTP). One struct smtp_txn per
+ * message transaction, when Zeek writes its smtp.log row: at the reply to
+ * the end of DATA (or to BDAT ... LAST), when a new MAIL FROM starts while
+ * the previous transaction was never acknowledged, or when the connection
+ * ends with client activity pending (e.g. a STARTTLS). Type-only apart from
+ * smtp_tls_takeover(). Everything the txn points to lives during the
+ * publish call only. */
+#ifndef VIGIL_PROTO_SMTP_H
+#define VIGIL_PROTO_SMTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow/conn_record.h"
+#include "util/addr.h"
+
+/* Longest command/reply/message line kept whole. A longer message line is
+ * passed on in pieces (weird smtp_line_too_long); a longer command or reply
+ * is truncated. */
+#define SMTP_MAX_LINE (16 * 1024)
+/* One MIME header, folded lines joined (Zeek's MIME::max_header_bytes role). */
+#define SMTP_MAX_HEADER_BYTES (16 * 1024)
+/* Headers per MIME entity; later ones are ignored (weird). */
+#define SMTP_MAX_HEADERS 1024
+/* Nesting of MIME entities (Zeek's MIME::max_depth, lowered). */
+#define SMTP_MIME_MAX_DEPTH 20
+/* Multipart boundary bytes kept (RFC 2046 allows 70). */
+#define SMTP_MAX_BOUNDARY 256
+/* Filename bytes kept per entity. */
+#define SMTP_MAX_FILENAME 256
+/* Unique addresses per set (Zeek's max_rcptto/to/cc_addresses is 1000). */
+#define SMTP_MAX_RCPT 256
+#define SMTP_MAX_ADDRS 256
+/* Entries of the Received path (Zeek's max_path_length is 1000). */
+#define SMTP_MAX_PATH 64
+/* URLs found in text bodies, and their length. */
+#define SMTP_MAX_URLS 32
+#define SMTP_MAX_URL_LEN 1024
+/* Files (MIME leaf entities) and attachment names per message. */
+#define SMTP_MAX_FILES 64
+/* Bytes of strings one transaction may hold (header values, addresses...). */
+#define SMTP_TXN_ARENA (64 * 1024)
+/* A single header value or reply text kept. */
+#define SMTP_MAX_FIELD (4 * 1024)
+/* Pipelined commands awaiting their reply (Zeek clears its queue at 1000). */
+#define SMTP_MAX_PENDING_CMDS 128
+/* Invalid mail transactions before analysis stops (Zeek's default). */
+#define SMTP_MAX_INVALID_TRANSACTIONS 25
+
+/* A byte string from the wire; p == NULL means unset (Zeek's `-`). */
+struct smtp_str {
+    const uint8_t *p;
+    size_t n;
+};
+
+struct smtp_txn {
+    int64_t ts_us;                  /* when Zeek created the record */
+    int64_t end_ts_us;              /* when it was published (Suricata logs then) */
+    uint64_t trans_depth;
+    struct smtp_str helo;
+    struct smtp_str mailfrom;       /* first address of MAIL FROM (Zeek) */
+    bool rcptto_set;                /* a RCPT TO was seen: the set exists, maybe empty */
+    size_t n_rcptto;                /* unique addresses of RCPT TO (Zeek's set) */
+    struct smtp_str rcptto[SMTP_MAX_RCPT];
+    struct smtp_str date, from, reply_to, msg_id, in_reply_to, subject;
+    bool to_set, cc_set;            /* a To/Cc header was seen */
+    size_t n_to, n_cc;
+    struct smtp_str to[SMTP_MAX_ADDRS];
+    struct smtp_str cc[SMTP_MAX_ADDRS];
+    bool has_x_originating_ip;
+    struct ip_addr x_originating_ip;
+    struct smtp_str first_received, second_received;
+    struct smtp_str last_reply;     /* "250 OK id=..." */
+    size_t n_path;
+    struct ip_addr path[SMTP_MAX_PATH];
+    struct smtp_str user_agent;
+    bool tls;                       /* STARTTLS accepted */
+    size_t n_fuids;
+    char fuids[SMTP_MAX_FILES][UID_LEN];
+
+    /* Suricata's view (EVE smtp/email) and the detectors'. */
+    struct smtp_str mail_from_raw;  /* "<a@b>" as after "MAIL FROM:" */
+    size_t n_rcpt_raw;
+    struct smtp_str rcpt_raw[SMTP_MAX_RCPT];
+    struct smtp_str eve_from;       /* first From/To/Cc header values */
+    struct smtp_str eve_to, eve_cc;
+    bool message_seen;              /* DATA/BDAT content was parsed */
+    bool message_done;              /* ... up to its end (Suricata PARSE_DONE) */
+    size_t n_attachments;
+    struct smtp_str attachments[SMTP_MAX_FILES];
+    size_t n_urls;
+    struct smtp_str urls[SMTP_MAX_URLS]; /* http/https URLs of text bodies */
+    bool auth_attempted;            /* AUTH seen; credentials are never kept */
+    struct smtp_str auth_mechanism; /* "PLAIN", "LOGIN" ... */
+    bool auth_success;              /* 235 reply */
+    uint64_t body_bytes;            /* decoded bytes of all entities */
+};
+
+struct app_parser;
+extern const struct app_parser smtp_parser;
+
+/* True once the server accepted STARTTLS: every later byte of the
+ * connection is TLS and must go to the tls parser; SMTP parses no more.
+ * *resp_leftover is the number of bytes at the end of the last responder
+ * chunk passed to data() that followed the 220 reply (already TLS). */
+bool smtp_tls_takeover(const void *state, size_t *resp_leftover);
+
+#endif

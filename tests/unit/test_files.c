@@ -1,0 +1,712 @@
+/* files/: hashes, MIME types, fuids, extraction and its caps, and HTTP
+ * bodies flowing through it (decoded bytes, names, http.log's file fields). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "files/files.h"
+#include "proto/http.h"
+#include "proto/parser.h"
+
+#define MAX_FILES 16
+#define MAX_TXNS 16
+
+struct seen_file {
+    struct file_info info;       /* pointers inside are dangling after the call */
+    char filename[256];
+    bool has_filename;
+    char eve_filename[256];
+    bool has_eve_filename;
+    char extracted[160];
+};
+
+struct seen_txn {
+    size_t n_files[2];
+    char fuid[2][4][UID_LEN];
+    char filename[2][4][64];
+    bool has_filename[2][4];
+    char mime[2][4][96];
+    uint64_t resp_len;
+};
+
+struct capture {
+    struct seen_file files[MAX_FILES];
+    size_t n_files;
+    struct seen_txn txns[MAX_TXNS];
+    size_t n_txns;
+    int order[64];               /* event kinds in publish order */
+    size_t n_order;
+};
+
+static void copy_bytes(char *dst, size_t cap, const void *p, size_t n)
+{
+    if (n > cap - 1)
+        n = cap - 1;
+    if (n > 0)
+        memcpy(dst, p, n);
+    dst[n] = '\0';
+}
+
+static void on_publish(struct app_env *env, enum event_kind kind, const void *p)
+{
+    struct capture *c = env->ctx;
+    if (c->n_order < 64)
+        c->order[c->n_order++] = kind;
+    if (kind == EVENT_FILE) {
+        const struct file_info *f = p;
+        if (c->n_files >= MAX_FILES)
+            return;
+        struct seen_file *s = &c->files[c->n_files++];
+        s->info = *f;
+        s->has_filename = f->filename != NULL;
+        if (f->filename)
+            copy_bytes(s->filename, sizeof s->filename, f->filename, f->filename_len);
+        s->has_eve_filename = f->eve_filename != NULL;
+        if (f->eve_filename)
+            copy_bytes(s->eve_filename, sizeof s->eve_filename, f->eve_filename, f->eve_filename_len);
+        if (f->extracted)
+            copy_bytes(s->extracted, sizeof s->extracted, f->extracted, strlen(f->extracted));
+        return;
+    }
+    assert_int_equal(kind, EVENT_HTTP);
+    const struct http_txn *t = p;
+    if (c->n_txns >= MAX_TXNS)
+        return;
+    struct seen_txn *s = &c->txns[c->n_txns++];
+    s->resp_len = t->response_body_len;
+    for (int d = 0; d < 2; d++) {
+        s->n_files[d] = t->n_files[d];
+        for (size_t i = 0; i < t->n_files[d] && i < 4; i++) {
+            copy_bytes(s->fuid[d][i], UID_LEN, t->files[d][i].fuid, strlen(t->files[d][i].fuid));
+            s->has_filename[d][i] = t->files[d][i].filename.p != NULL;
+            if (t->files[d][i].filename.p)
+                copy_bytes(s->filename[d][i], 64, t->files[d][i].filename.p, t->files[d][i].filename.n);
+            copy_bytes(s->mime[d][i], 96, t->files[d][i].mime_type, strlen(t->files[d][i].mime_type));
+        }
+    }
+}
+
+static void on_weird(struct app_env *env, const char *name, const char *addl, const char *source)
+{
+}
+
+static void on_service(struct app_env *env, const char *service)
+{
+}
+
+struct harness {
+    struct file_ctx *fc;
+    struct app_conn conn;
+    struct app_env env;
+    struct capture *cap;
+    void *http;
+};
+
+static void harness_init(struct harness *h, const struct file_config *cfg)
+{
+    memset(h, 0, sizeof *h);
+    char err[256] = "";
+    h->fc = file_ctx_new(cfg, err, sizeof err);
+    assert_non_null(h->fc);
+    h->cap = calloc(1, sizeof *h->cap);
+    assert_non_null(h->cap);
+    snprintf(h->conn.uid, sizeof h->conn.uid, "%s", "CabcdefGHIJ123");
+    h->conn.local_orig = h->conn.local_resp = -1;
+    h->env.conn = &h->conn;
+    h->env.ts_us = 1000000;
+    h->env.publish = on_publish;
+    h->env.weird = on_weird;
+    h->env.add_service = on_service;
+    h->env.files = h->fc;
+    h->env.ctx = h->cap;
+}
+
+static void harness_free(struct harness *h)
+{
+    if (h->http) {
+        http_parser.close(h->http, &h->env);
+        free(h->http);
+    }
+    file_ctx_free(h->fc);
+    free(h->cap);
+}
+
+static const char hello[] = "hello world\n";
+#define HELLO_MD5 "6f5902ac237024bdd0c176cb93063dc4"
+#define HELLO_SHA1 "22596363b3de40b06f981fb85d82312e8c0ed511"
+#define HELLO_SHA256 "a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447"
+
+/* ---- the API alone ---- */
+
+static void test_hashes_and_mime(void **state)
+{
+    struct harness h;
+    harness_init(&h, NULL);
+    struct file_analysis *fa = file_begin(h.fc, &h.conn, "HTTP", false, "a.txt", 5, 12, 5000000);
+    assert_non_null(fa);
+    file_data(fa, (const uint8_t *)hello, 5, 5000000);
+    file_data(fa, (const uint8_t *)hello + 5, sizeof hello - 1 - 5, 5250000);
+    char fuid[UID_LEN], mime[96];
+    file_end(fa, &h.env, fuid, mime);
+    assert_int_equal(h.cap->n_files, 1);
+    const struct file_info *f = &h.cap->files[0].info;
+    assert_string_equal(f->md5, HELLO_MD5);
+    assert_string_equal(f->sha1, HELLO_SHA1);
+    assert_string_equal(f->sha256, HELLO_SHA256);
+    assert_string_equal(f->mime_type, "text/plain");
+    assert_string_equal(mime, "text/plain");
+    assert_string_equal(fuid, f->fuid);
+    assert_int_equal(fuid[0], 'F');
+    assert_true(strlen(fuid) > 10);
+    assert_int_equal(f->seen_bytes, 12);
+    assert_int_equal(f->total_bytes, 12);
+    assert_int_equal(f->missing_bytes, 0);
+    assert_int_equal(f->ts_us, 5000000);
+    assert_int_equal(f->duration_us, 250000);
+    assert_string_equal(h.cap->files[0].filename, "a.txt");
+    assert_false(f->is_orig);
+    assert_false(f->truncated);
+    assert_null(f->extracted);
+    harness_free(&h);
+}
+
+static void test_byte_by_byte_same_hashes(void **state)
+{
+    struct harness h;
+    harness_init(&h, NULL);
+    for (int round = 0; round < 2; round++) {
+        struct file_analysis *fa = file_begin(h.fc, &h.conn, "HTTP", true, NULL, 0, 0, 7);
+        for (size_t i = 0; i < sizeof hello - 1; i++)
+            file_data(fa, (const uint8_t *)hello + i, round == 0 ? 1 : 0, 7);
+        if (round == 1)
+            file_data(fa, (const uint8_t *)hello, sizeof hello - 1, 7);
+        file_end(fa, &h.env, NULL, NULL);
+    }
+    assert_int_equal(h.cap->n_files, 2);
+    assert_string_equal(h.cap->files[0].info.sha256, HELLO_SHA256);
+    assert_string_equal(h.cap->files[1].info.sha256, HELLO_SHA256);
+    assert_false(h.cap->files[0].has_filename);
+    /* same connection, direction and time: told apart by order */
+    assert_string_not_equal(h.cap->files[0].info.fuid, h.cap->files[1].info.fuid);
+    harness_free(&h);
+}
+
+static void test_fuids_deterministic(void **state)
+{
+    char a[4][UID_LEN];
+    for (int run = 0; run < 2; run++) {
+        struct harness h;
+        harness_init(&h, NULL);
+        struct file_analysis *f1 = file_begin_seq(h.fc, &h.conn, "HTTP", true, NULL, 0, 0, 1, 0);
+        struct file_analysis *f2 = file_begin_seq(h.fc, &h.conn, "HTTP", false, NULL, 0, 0, 1, 0);
+        struct file_analysis *f3 = file_begin_seq(h.fc, &h.conn, "HTTP", false, NULL, 0, 0, 1, 1);
+        struct file_analysis *f4 = file_begin_seq(h.fc, &h.conn, "SMTP", false, NULL, 0, 0, 1, 1);
+        if (run == 0) {
+            snprintf(a[0], UID_LEN, "%s", file_fuid(f1));
+            snprintf(a[1], UID_LEN, "%s", file_fuid(f2));
+            snprintf(a[2], UID_LEN, "%s", file_fuid(f3));
+            snprintf(a[3], UID_LEN, "%s", file_fuid(f4));
+            for (int i = 0; i < 4; i++)
+                for (int j = i + 1; j < 4; j++)
+                    assert_string_not_equal(a[i], a[j]);
+        } else {
+            assert_string_equal(a[0], file_fuid(f1));
+            assert_string_equal(a[1], file_fuid(f2));
+            assert_string_equal(a[2], file_fuid(f3));
+            assert_string_equal(a[3], file_fuid(f4));
+        }
+        file_abort(f1);
+        file_abort(f2);
+        file_abort(f3);
+        file_abort(f4);
+        harness_free(&h);
+    }
+}
+
+static void test_gap_drops_hashes(void **state)
+{
+    struct harness h;
+    harness_init(&h, NULL);
+    struct file_analysis *fa = file_begin(h.fc, &h.conn, "HTTP", false, NULL, 0, 100, 1);
+    file_data(fa, (const uint8_t *)"GIF89a", 6, 1);
+    file_gap(fa, 50);
+    file_data(fa, (const uint8_t *)"xyz", 3, 2);
+    file_set_truncated(fa);
+    file_set_eve_filename(fa, "/x.gif", 6);
+    file_set_tx_id(fa, 3);
+    file_end(fa, &h.env, NULL, NULL);
+    const struct seen_file *s = &h.cap->files[0];
+    assert_int_equal(s->info.missing_bytes, 50);
+    assert_int_equal(s->info.seen_bytes, 9);
+    assert_string_equal(s->info.md5, "");
+    assert_string_equal(s->info.sha256, "");
+    assert_string_equal(s->info.mime_type, "image/gif");
+    assert_true(s->info.truncated);
+    assert_true(s->info.has_tx_id);
+    assert_int_equal(s->info.tx_id, 3);
+    assert_string_equal(s->eve_filename, "/x.gif");
+    harness_free(&h);
+}
+
+static void test_empty_and_null(void **state)
+{
+    struct harness h;
+    harness_init(&h, NULL);
+    assert_null(file_begin(NULL, &h.conn, "HTTP", true, NULL, 0, 0, 0));
+    file_data(NULL, (const uint8_t *)"x", 1, 0);
+    file_gap(NULL, 1);
+    file_end(NULL, &h.env, NULL, NULL);
+    file_abort(NULL);
+    struct file_analysis *fa = file_begin(h.fc, &h.conn, "HTTP", true, NULL, 0, 0, 0);
+    char mime[96] = "junk";
+    file_end(fa, &h.env, NULL, mime);
+    assert_string_equal(mime, "");
+    assert_string_equal(h.cap->files[0].info.md5, "");
+    /* a long name is cut, never overflows */
+    char longname[5000];
+    memset(longname, 'a', sizeof longname);
+    fa = file_begin(h.fc, &h.conn, "HTTP", true, longname, sizeof longname, 0, 0);
+    file_set_eve_filename(fa, longname, sizeof longname);
+    file_end(fa, &h.env, NULL, NULL);
+    assert_int_equal(h.cap->files[1].info.filename_len, FILES_MAX_NAME);
+    assert_int_equal(h.cap->files[1].info.eve_filename_len, FILES_MAX_NAME);
+    harness_free(&h);
+}
+
+/* ---- extraction ---- */
+
+static void make_temp_dir(char *out, size_t n)
+{
+    snprintf(out, n, "/tmp/vigil-files-XXXXXX");
+    assert_non_null(mkdtemp(out));
+}
+
+static void remove_dir(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_extract(void **state)
+{
+    char dir[64];
+    make_temp_dir(dir, sizeof dir);
+    struct file_config cfg = {.extract_dir = dir};
+    struct harness h;
+    harness_init(&h, &cfg);
+    struct file_analysis *fa = file_begin(h.fc, &h.conn, "HTTP", false, "../../etc/passwd", 16, 0, 1);
+    file_data(fa, (const uint8_t *)hello, sizeof hello - 1, 1);
+    file_end(fa, &h.env, NULL, NULL);
+    const struct seen_file *s = &h.cap->files[0];
+    assert_string_equal(s->extracted, HELLO_SHA256 ".txt");
+    assert_false(s->info.extracted_cutoff);
+    assert_int_equal(s->info.extracted_size, sizeof hello - 1);
+    assert_true(s->info.extract_attached);
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, s->extracted);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(st.st_size, sizeof hello - 1);
+    /* the streaming name is gone */
+    snprintf(path, sizeof path, "%s/%s", dir, s->info.fuid);
+    assert_int_not_equal(access(path, F_OK), 0);
+    struct file_stats fs;
+    file_ctx_stats(h.fc, &fs);
+    assert_int_equal(fs.extracted, 1);
+    harness_free(&h);
+    remove_dir(dir);
+}
+
+static void test_extract_caps(void **state)
+{
+    char dir[64];
+    make_temp_dir(dir, sizeof dir);
+    struct file_config cfg = {.extract_dir = dir, .extract_max_file = 5, .extract_max_total = 8};
+    struct harness h;
+    harness_init(&h, &cfg);
+    for (int i = 0; i < 3; i++) {
+        struct file_analysis *fa = file_begin(h.fc, &h.conn, "HTTP", false, NULL, 0, 0, 10 + i);
+        file_data(fa, (const uint8_t *)hello, sizeof hello - 1, 10 + i);
+        file_end(fa, &h.env, NULL, NULL);
+    }
+    assert_int_equal(h.cap->n_files, 3);
+    /* 5 of 12 bytes, then the 3 left of the total, then nothing */
+    assert_int_equal(h.cap->files[0].info.extracted_size, 5);
+    assert_true(h.cap->files[0].info.extracted_cutoff);
+    assert_int_equal(h.cap->files[1].info.extracted_size, 3);
+    assert_true(h.cap->files[1].info.extracted_cutoff);
+    assert_int_equal(h.cap->files[2].info.extracted_size, 0);
+    assert_true(h.cap->files[2].info.extracted_cutoff);
+    /* hashes cover the whole file, whatever was written */
+    assert_string_equal(h.cap->files[0].info.sha256, HELLO_SHA256);
+    harness_free(&h);
+    remove_dir(dir);
+}
+
+static void test_extract_never_follows_links(void **state)
+{
+    char dir[64], victim[128], link[192];
+    make_temp_dir(dir, sizeof dir);
+    snprintf(victim, sizeof victim, "%s.victim", dir);
+    FILE *v = fopen(victim, "w");
+    assert_non_null(v);
+    fputs("precious", v);
+    fclose(v);
+    struct file_config cfg = {.extract_dir = dir};
+    struct harness h;
+    harness_init(&h, &cfg);
+    struct file_analysis *fa = file_begin_seq(h.fc, &h.conn, "HTTP", false, NULL, 0, 0, 1, 0);
+    /* a planted link at the streaming name and at the final name */
+    snprintf(link, sizeof link, "%s/%s", dir, file_fuid(fa));
+    assert_int_equal(symlink(victim, link), 0);
+    snprintf(link, sizeof link, "%s/%s.txt", dir, HELLO_SHA256);
+    assert_int_equal(symlink(victim, link), 0);
+    file_data(fa, (const uint8_t *)hello, sizeof hello - 1, 1);
+    file_end(fa, &h.env, NULL, NULL);
+    char buf[32] = "";
+    v = fopen(victim, "r");
+    assert_non_null(v);
+    assert_non_null(fgets(buf, sizeof buf, v));
+    fclose(v);
+    assert_string_equal(buf, "precious");
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    harness_free(&h);
+    remove_dir(dir);
+    unlink(victim);
+}
+
+static void test_extract_dir_errors(void **state)
+{
+    char err[256] = "";
+    struct file_config cfg = {.extract_dir = "/nonexistent-parent-vigil/x"};
+    assert_null(file_ctx_new(&cfg, err, sizeof err));
+    assert_non_null(strstr(err, "/nonexistent-parent-vigil/x"));
+    assert_null(strchr(err, '\n'));
+    /* a missing dir whose parent exists is created */
+    char dir[64], sub[96];
+    make_temp_dir(dir, sizeof dir);
+    snprintf(sub, sizeof sub, "%s/new", dir);
+    cfg.extract_dir = sub;
+    struct file_ctx *fc = file_ctx_new(&cfg, err, sizeof err);
+    assert_non_null(fc);
+    file_ctx_free(fc);
+    struct stat st;
+    assert_int_equal(stat(sub, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    /* a regular file is no directory */
+    char file[128];
+    snprintf(file, sizeof file, "%s/plain", dir);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fclose(f);
+    cfg.extract_dir = file;
+    assert_null(file_ctx_new(&cfg, err, sizeof err));
+    remove_dir(dir);
+}
+
+/* ---- HTTP bodies ---- */
+
+static void http_open(struct harness *h)
+{
+    h->http = calloc(1, http_parser.state_size);
+    assert_non_null(h->http);
+    http_parser.open(h->http);
+}
+
+static void http_feed(struct harness *h, bool from_orig, const void *p, size_t n, bool bytewise)
+{
+    if (!bytewise) {
+        http_parser.data(h->http, &h->env, from_orig, p, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        http_parser.data(h->http, &h->env, from_orig, (const uint8_t *)p + i, 1);
+}
+
+static void http_str(struct harness *h, bool from_orig, const char *s, bool bytewise)
+{
+    http_feed(h, from_orig, s, strlen(s), bytewise);
+}
+
+static void http_close(struct harness *h)
+{
+    http_parser.close(h->http, &h->env);
+    free(h->http);
+    h->http = NULL;
+}
+
+static void test_http_response_file(void **state)
+{
+    char fuid[2][UID_LEN];
+    for (int bytewise = 0; bytewise < 2; bytewise++) {
+        struct harness h;
+        harness_init(&h, NULL);
+        http_open(&h);
+        http_str(&h, true, "GET /dir/report.php?x=1 HTTP/1.1\r\nHost: a\r\n\r\n", bytewise);
+        http_str(&h, false,
+                 "HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename=\"test.json\"\r\n"
+                 "Content-Length: 12\r\n\r\nhello world\n",
+                 bytewise);
+        http_close(&h);
+        struct capture *c = h.cap;
+        assert_int_equal(c->n_files, 1);
+        assert_int_equal(c->n_txns, 1);
+        assert_int_equal(c->order[0], EVENT_FILE); /* the file first: its fuid is in the row */
+        const struct seen_file *f = &c->files[0];
+        assert_string_equal(f->info.sha1, HELLO_SHA1);
+        assert_int_equal(f->info.total_bytes, 12);
+        assert_false(f->info.is_orig);
+        assert_false(f->info.truncated);
+        assert_string_equal(f->info.source, "HTTP");
+        assert_string_equal(f->filename, "test.json");
+        assert_false(f->has_eve_filename); /* the Content-Disposition name serves both */
+        assert_true(f->info.has_tx_id);
+        assert_int_equal(f->info.tx_id, 0);
+        const struct seen_txn *t = &c->txns[0];
+        assert_int_equal(t->n_files[0], 0);
+        assert_int_equal(t->n_files[1], 1);
+        assert_string_equal(t->fuid[1][0], f->info.fuid);
+        assert_string_equal(t->filename[1][0], "test.json");
+        assert_string_equal(t->mime[1][0], "text/plain");
+        snprintf(fuid[bytewise], UID_LEN, "%s", f->info.fuid);
+        harness_free(&h);
+    }
+    assert_string_equal(fuid[0], fuid[1]);
+}
+
+static void test_http_eve_name_from_uri(void **state)
+{
+    struct harness h;
+    harness_init(&h, NULL);
+    http_open(&h);
+    http_str(&h, true, "GET http://example.com/a/b.exe?q=1 HTTP/1.1\r\nHost: a\r\n\r\n", false);
+    http_str(&h, false, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nMZ", false);
+    http_close(&h);
+    assert_int_equal(h.cap->n_files, 1);
+    assert_false(h.cap->files[0].has_filename);
+    assert_string_equal(h.cap->files[0].eve_filename, "/a/b.exe");
+    assert_int_equal(h.cap->txns[0].n_files[1], 1);
+    assert_false(h.cap->txns[0].has_filename[1][0]);
+    harness_free(&h);
+}
+
+static void test_http_filename_forms(void **state)
+{
+    static const struct {
+        const char *header, *want;
+    } cases[] = {
+        {"Content-Disposition: attachment; filename=plain.txt", "plain.txt"},
+        {"Content-Disposition: attachment; FileName = \"sp ace.txt\"; size=3", "sp ace.txt"},
+        {"Content-Disposition: attachment; filename*=UTF-8''na%20me.pdf", "na me.pdf"},
+        {"Content-Type: application/pdf; name=\"ct.pdf\"", "ct.pdf"},
+        {"Content-Disposition: inline; filename=\"unterminated", "unterminated"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct harness h;
+        harness_init(&h, NULL);
+        http_open(&h);
+        char reply[512];
+        snprintf(reply, sizeof reply, "HTTP/1.1 200 OK\r\n%s\r\nContent-Length: 3\r\n\r\nabc", cases[i].header);
+        http_str(&h, true, "GET / HTTP/1.1\r\n\r\n", false);
+        http_str(&h, false, reply, false);
+        http_close(&h);
+        assert_int_equal(h.cap->n_files, 1);
+        assert_string_equal(h.cap->files[0].filename, cases[i].want);
+        harness_free(&h);
+    }
+    /* "disposition" without a file name gives none */
+    struct harness h;
+    harness_init(&h, NULL);
+    http_open(&h);
+    http_str(&h, true, "GET / HTTP/1.1\r\n\r\n", false);
+    http_str(&h, false, "HTTP/1.1 200 OK\r\nContent-Disposition: inline\r\nContent-Length: 3\r\n\r\nabc", false);
+    http_close(&h);
+    assert_false(h.cap->files[0].has_filename);
+    harness_free(&h);
+}
+
+static size_t gzip_text(const char *text, uint8_t *out, size_t cap)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = (Bytef *)(uintptr_t)text;
+    z.avail_in = (uInt)strlen(text);
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    size_t n = cap - z.avail_out;
+    deflateEnd(&z);
+    return n;
+}
+
+static void test_http_decoded_bodies(void **state)
+{
+    for (int bytewise = 0; bytewise < 2; bytewise++) {
+        struct harness h;
+        harness_init(&h, NULL);
+        http_open(&h);
+        uint8_t gz[256];
+        size_t gzn = gzip_text(hello, gz, sizeof gz);
+        char head[256];
+        snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %zu\r\n\r\n", gzn);
+        http_str(&h, true, "GET /1 HTTP/1.1\r\n\r\nPOST /2 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", bytewise);
+        http_str(&h, true, "5\r\nhello\r\n7\r\n world\n\r\n0\r\n\r\n", bytewise);
+        http_str(&h, false, head, bytewise);
+        http_feed(&h, false, gz, gzn, bytewise);
+        http_str(&h, false, "HTTP/1.1 204 No Content\r\n\r\n", bytewise);
+        http_close(&h);
+        struct capture *c = h.cap;
+        assert_int_equal(c->n_files, 2);
+        for (size_t i = 0; i < 2; i++) {
+            assert_string_equal(c->files[i].info.sha256, HELLO_SHA256);
+            assert_int_equal(c->files[i].info.total_bytes, 0); /* encoded/chunked: size unknown */
+        }
+        assert_int_equal(c->n_txns, 2);
+        assert_int_equal(c->txns[0].n_files[1], 1);
+        assert_int_equal(c->txns[1].n_files[0], 1);
+        assert_int_equal(c->txns[1].n_files[1], 0); /* 204: no body, no file */
+        assert_true(c->files[0].info.is_orig); /* the request body ended first */
+        assert_false(c->files[1].info.is_orig);
+        harness_free(&h);
+    }
+}
+
+static void test_http_gap_and_truncation(void **state)
+{
+    struct harness h;
+    harness_init(&h, NULL);
+    http_open(&h);
+    http_str(&h, true, "GET /big HTTP/1.1\r\n\r\n", false);
+    /* 4 GiB announced, a few bytes, a hole, then the connection ends */
+    http_str(&h, false, "HTTP/1.1 200 OK\r\nContent-Length: 4294967296\r\n\r\nabcdef", false);
+    http_parser.gap(h.http, &h.env, false, 1000);
+    http_str(&h, false, "ghi", false);
+    http_close(&h);
+    assert_int_equal(h.cap->n_files, 1);
+    const struct file_info *f = &h.cap->files[0].info;
+    assert_int_equal(f->total_bytes, 4294967296ULL);
+    assert_int_equal(f->seen_bytes, 9);
+    assert_int_equal(f->missing_bytes, 1000);
+    assert_true(f->truncated);
+    assert_string_equal(f->sha256, "");
+    assert_int_equal(h.cap->txns[0].n_files[1], 1);
+    harness_free(&h);
+}
+
+static void test_http_empty_and_multipart(void **state)
+{
+    struct harness h;
+    harness_init(&h, NULL);
+    http_open(&h);
+    http_str(&h, true, "GET / HTTP/1.1\r\n\r\n", false);
+    http_str(&h, false, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false);
+    http_str(&h, true,
+             "POST /up HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=xx\r\nContent-Length: 8\r\n\r\n"
+             "--xx--\r\n",
+             false);
+    http_str(&h, false, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false);
+    http_close(&h);
+    assert_int_equal(h.cap->n_txns, 2);
+    assert_int_equal(h.cap->n_files, 0); /* no body: no file; multipart: per part (not yet) */
+    harness_free(&h);
+}
+
+/* Many bodies on one connection: one file each, every fuid distinct. */
+static void test_http_many_files(void **state)
+{
+    struct harness h;
+    harness_init(&h, NULL);
+    http_open(&h);
+    for (int i = 0; i < 20; i++) {
+        http_str(&h, true, "GET / HTTP/1.1\r\n\r\n", false);
+        http_str(&h, false, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx", false);
+    }
+    http_close(&h);
+    assert_int_equal(h.cap->n_files, MAX_FILES); /* the capture's own cap */
+    assert_int_equal(h.cap->n_txns, MAX_TXNS);
+    for (size_t i = 0; i < MAX_TXNS; i++) {
+        assert_int_equal(h.cap->txns[i].n_files[1], 1);
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(h.cap->txns[i].fuid[1][0], h.cap->txns[j].fuid[1][0]);
+    }
+    harness_free(&h);
+}
+
+/* A gzip bomb: inflating stops at HTTP_MAX_INFLATE, the file sees exactly
+ * that much, memory stays flat (nothing is buffered). */
+static void test_http_gzip_bomb(void **state)
+{
+    const size_t zeros = (size_t)HTTP_MAX_INFLATE + (32u << 20);
+    size_t cap = zeros / 500 + 65536;
+    uint8_t *gz = malloc(cap);
+    uint8_t *block = calloc(1, 1 << 16);
+    assert_non_null(gz);
+    assert_non_null(block);
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_out = gz;
+    z.avail_out = (uInt)cap;
+    for (size_t done = 0; done < zeros; done += 1 << 16) {
+        z.next_in = block;
+        z.avail_in = 1 << 16;
+        assert_int_equal(deflate(&z, Z_NO_FLUSH), Z_OK);
+    }
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    size_t gzn = cap - z.avail_out;
+    deflateEnd(&z);
+
+    struct harness h;
+    harness_init(&h, NULL);
+    http_open(&h);
+    char head[160];
+    snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %zu\r\n\r\n", gzn);
+    http_str(&h, true, "GET /bomb HTTP/1.1\r\n\r\n", false);
+    http_str(&h, false, head, false);
+    http_feed(&h, false, gz, gzn, false);
+    http_close(&h);
+    assert_int_equal(h.cap->n_files, 1);
+    assert_int_equal(h.cap->files[0].info.seen_bytes, HTTP_MAX_INFLATE);
+    harness_free(&h);
+    free(gz);
+    free(block);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hashes_and_mime),
+        cmocka_unit_test(test_byte_by_byte_same_hashes),
+        cmocka_unit_test(test_fuids_deterministic),
+        cmocka_unit_test(test_gap_drops_hashes),
+        cmocka_unit_test(test_empty_and_null),
+        cmocka_unit_test(test_extract),
+        cmocka_unit_test(test_extract_caps),
+        cmocka_unit_test(test_extract_never_follows_links),
+        cmocka_unit_test(test_extract_dir_errors),
+        cmocka_unit_test(test_http_response_file),
+        cmocka_unit_test(test_http_eve_name_from_uri),
+        cmocka_unit_test(test_http_filename_forms),
+        cmocka_unit_test(test_http_decoded_bodies),
+        cmocka_unit_test(test_http_gap_and_truncation),
+        cmocka_unit_test(test_http_empty_and_multipart),
+        cmocka_unit_test(test_http_many_files),
+        cmocka_unit_test(test_http_gzip_bomb),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
