@@ -1,0 +1,77 @@
+/* libFuzzer target for the files layer: MIME sniffing (libmagic), hashing
+ * and the file life cycle on attacker bytes.
+ *
+ * Input: [1 byte: number of files 1..4] then chunks [1 control byte][bytes]:
+ * the control byte's low two bits pick the file, bit 2 makes the chunk a gap
+ * instead of data, bit 3 ends the file, the upper four bits plus one times 16
+ * give the chunk length (a length past the end takes what is left). */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "files/files.h"
+#include "proto/parser.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void fuzz_publish(struct app_env *env, enum event_kind kind, const void *txn)
+{
+    const struct file_info *f = txn;
+    volatile size_t sink = strlen(f->mime_type) + strlen(f->md5) + strlen(f->sha1) + strlen(f->sha256);
+    (void)sink;
+}
+
+static void fuzz_weird(struct app_env *env, const char *name, const char *addl, const char *source)
+{
+}
+
+#define MAX_FILES 4
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static struct file_ctx *fc; /* libmagic's database loads once per process */
+    if (!fc) {
+        struct file_config cfg = {0};
+        char err[256];
+        fc = file_ctx_new(&cfg, err, sizeof err);
+        if (!fc)
+            return 0;
+    }
+    if (size < 1)
+        return 0;
+    struct app_conn conn;
+    memset(&conn, 0, sizeof conn);
+    memcpy(conn.uid, "Cfuzz", 6);
+    struct app_env env = {.conn = &conn, .publish = fuzz_publish, .weird = fuzz_weird, .files = fc};
+    struct file_analysis *open_files[MAX_FILES] = {NULL};
+    unsigned n_files = (unsigned)(data[0] % MAX_FILES) + 1;
+    size_t off = 1;
+    int64_t ts = 1;
+    for (unsigned i = 0; i < n_files; i++)
+        open_files[i] = file_begin(fc, &conn, (i & 1) ? "SMTP" : "HTTP", i & 1, "name.bin", 8, 0, ts);
+    while (off < size) {
+        uint8_t ctl = data[off++];
+        unsigned which = ctl & 3u;
+        size_t len = ((size_t)(ctl >> 4) + 1) * 16;
+        if (len > size - off)
+            len = size - off;
+        struct file_analysis *fa = open_files[which % n_files];
+        if (!fa)
+            continue;
+        if (ctl & 4u)
+            file_gap(fa, len);
+        else
+            file_data(fa, data + off, len, ++ts);
+        off += len;
+        if (ctl & 8u) {
+            char fuid[UID_LEN], mime[96];
+            file_end(fa, &env, fuid, mime);
+            open_files[which % n_files] = NULL;
+        }
+    }
+    for (unsigned i = 0; i < n_files; i++)
+        if (open_files[i])
+            file_end(open_files[i], &env, NULL, NULL);
+    return 0;
+}
