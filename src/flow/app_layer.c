@@ -134,11 +134,12 @@ static void do_hand_over(struct flow_table *t, struct flow *f, struct app_slot *
 {
     const struct app_parser *next = old->next_parser;
     const char *services[APP_MAX_SERVICES];
-    memcpy(services, old->services, sizeof services);
     struct app_env env;
     make_env(old, &env, f->last_us);
     if (old->parser->close)
         old->parser->close(old->state, &env);
+    /* After close: what it published there counts too. */
+    memcpy(services, old->services, sizeof services);
     free(old);
     f->app = NULL;
     f->app_tries = 0;

@@ -17,14 +17,6 @@
 #include "files/files.h"
 #include "proto/parser.h"
 
-/* files/ is written separately; until it is linked these resolve to NULL
- * and files are skipped, as when env->files is NULL. */
-#pragma weak file_begin
-#pragma weak file_data
-#pragma weak file_gap
-#pragma weak file_end
-#pragma weak file_abort
-
 /* Zeek's SMTP_cmd.def order does not matter here; END_OF_DATA and
  * AUTH_ANSWER are the analyzer's pseudo commands. */
 enum smtp_cmd {
@@ -199,8 +191,7 @@ static void weird(struct smtp_work *w, const char *name, const char *addl)
 
 static bool files_on(const struct smtp_work *w)
 {
-    return w->env != NULL && w->env->files != NULL && file_begin != NULL && file_data != NULL &&
-           file_end != NULL;
+    return w->env != NULL && w->env->files != NULL;
 }
 
 /* ---- the transaction record (c$smtp) ---- */
@@ -1247,7 +1238,7 @@ static void mime_end(struct smtp_work *w, bool complete)
 static void mime_abort(struct smtp_work *w)
 {
     for (unsigned i = 0; i <= SMTP_MIME_MAX_DEPTH; i++) {
-        if (w->ent[i].file != NULL && file_abort != NULL)
+        if (w->ent[i].file != NULL)
             file_abort(w->ent[i].file);
         w->ent[i].file = NULL;
     }
@@ -1273,8 +1264,13 @@ static void start_tls(struct smtp_work *w)
 {
     w->phase = ST_IN_TLS;
     w->tls = true;
-    if (w->env != NULL && w->env->add_service != NULL)
+    if (w->env != NULL && w->env->add_service != NULL) {
+        w->env->add_service(w->env, "smtp"); /* confirmed by now: Zeek logs "smtp,ssl" */
         w->env->add_service(w->env, "ssl");
+    }
+    /* The rest of the connection is TLS: the TLS parser takes it from here. */
+    if (w->env != NULL && w->env->hand_over != NULL)
+        w->env->hand_over(w->env, "ssl");
     /* event smtp_starttls */
     if (w->have_cur) {
         w->cur.tls = true;
@@ -1797,7 +1793,7 @@ static void smtp_gap(void *state, struct app_env *env, bool from_orig, uint64_t 
     w->env = env;
     if (w->mail_active) {
         for (unsigned i = 0; i <= SMTP_MIME_MAX_DEPTH; i++)
-            if (w->ent[i].file != NULL && file_gap != NULL && !w->ent[i].end_of_data)
+            if (w->ent[i].file != NULL && !w->ent[i].end_of_data)
                 file_gap(w->ent[i].file, len);
         end_data(w, false);
     }
@@ -1829,6 +1825,7 @@ static void smtp_close(void *state, struct app_env *env)
     free(w);
     s->w = NULL;
 }
+
 
 bool smtp_tls_takeover(const void *state, size_t *resp_leftover)
 {

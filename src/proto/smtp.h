@@ -3,7 +3,8 @@
  * the end of DATA (or to BDAT ... LAST), when a new MAIL FROM starts while
  * the previous transaction was never acknowledged, or when the connection
  * ends with client activity pending (e.g. a STARTTLS). Type-only apart from
- * smtp_tls_takeover(). Everything the txn points to lives during the
+ * smtp_tls_takeover() (a query used by tests; the hand-over itself goes
+ * through env->hand_over). Everything the txn points to lives during the
  * publish call only. */
 #ifndef VIGIL_PROTO_SMTP_H
 #define VIGIL_PROTO_SMTP_H
