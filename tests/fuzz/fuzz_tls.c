@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         return 0;
     struct app_conn conn;
     memset(&conn, 0, sizeof(conn));
-    struct app_env env = {&conn, 0, no_publish, no_weird, no_service, NULL};
+    struct app_env env = {.conn = &conn, .publish = no_publish, .weird = no_weird, .add_service = no_service};
     tls_parser.open(state);
     bool from_orig = true;
     size_t i = 0;
