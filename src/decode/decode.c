@@ -157,10 +157,26 @@ static uint32_t hash_bytes(uint32_t h, const uint8_t *p, size_t n)
     return h;
 }
 
+/* DHCP: a lease's messages travel between different address pairs
+ * (0.0.0.0 -> broadcast, server -> client), and Zeek logs them as one record:
+ * all of IPv4 DHCP goes to one worker so that one worker sees the lease. */
+static bool is_dhcp_v4(const uint8_t *p, uint32_t cap)
+{
+    if (cap < 20 || (p[0] >> 4) != 4 || p[9] != 17)
+        return false;
+    uint32_t ihl = (uint32_t)(p[0] & 0x0f) * 4;
+    if (ihl < 20 || cap < ihl + 4 || (load16be(p + 6) & 0x1fff) != 0)
+        return false;
+    uint16_t sport = load16be(p + ihl), dport = load16be(p + ihl + 2);
+    return (sport == 67 || sport == 68) && (dport == 67 || dport == 68);
+}
+
 static uint32_t hash_ip(const uint8_t *p, uint32_t cap, uint16_t vlan)
 {
     const uint8_t *a, *b;
     size_t alen;
+    if (is_dhcp_v4(p, cap))
+        return 1;
     if (cap >= 20 && (p[0] >> 4) == 4) {
         a = p + 12;
         b = p + 16;

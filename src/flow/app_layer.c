@@ -114,6 +114,44 @@ static void env_hand_over(struct app_env *env, const char *parser_name)
     s->next_parser = parser_name ? app_parser_by_name(parser_name) : NULL;
 }
 
+/* The parser's per-worker state, created on first use. */
+static void *worker_state_of(struct flow_table *t, const struct app_parser *p)
+{
+    if (!p || !p->worker_open)
+        return NULL;
+    size_t n, slots;
+    const struct app_parser *const *all = app_parsers(&n);
+    void **states = flow_table_parser_states(t, &slots);
+    for (size_t i = 0; i < n && i < slots; i++) {
+        if (all[i] != p)
+            continue;
+        if (!states[i])
+            states[i] = p->worker_open();
+        return states[i];
+    }
+    return NULL;
+}
+
+void app_layer_finish_worker(struct flow_table *t)
+{
+    size_t n, slots;
+    const struct app_parser *const *all = app_parsers(&n);
+    void **states = flow_table_parser_states(t, &slots);
+    for (size_t i = 0; i < n && i < slots; i++) {
+        if (!states[i] || !all[i]->worker_close)
+            continue;
+        struct app_conn none;
+        memset(&none, 0, sizeof none);
+        struct app_slot ctx = {.parser = all[i], .table = t, .published = true};
+        struct app_env env = {.conn = &none, .worker_state = states[i], .ctx = &ctx};
+        env.publish = env_publish;
+        env.weird = NULL;
+        env.add_service = NULL;
+        all[i]->worker_close(states[i], &env);
+        states[i] = NULL;
+    }
+}
+
 static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
 {
     env->conn = &s->conn;
@@ -122,6 +160,7 @@ static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
     env->weird = env_weird;
     env->add_service = env_add_service;
     env->hand_over = env_hand_over;
+    env->worker_state = worker_state_of(s->table, s->parser);
     env->files = flow_table_app_hooks(s->table) ? flow_table_app_hooks(s->table)->files : NULL;
     env->ctx = s;
 }

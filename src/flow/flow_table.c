@@ -35,6 +35,7 @@ struct flow_table {
     uint64_t stream_bytes;  /* out-of-order bytes held, all flows */
     uint64_t hash_seed;
     struct community_hasher *hasher;
+    void *parser_states[16];  /* per-worker parser state, see app_parser.worker_open */
     unsigned n_local;
     struct ip_prefix local[MAX_LOCAL_NETS];
 };
@@ -143,6 +144,7 @@ void flow_table_free(struct flow_table *t)
 {
     if (!t)
         return;
+    app_layer_finish_worker(t);
     free(t->pool);
     free(t->buckets);
     community_hasher_free(t->hasher);
@@ -520,11 +522,18 @@ void flow_table_sweep(struct flow_table *t, int64_t now)
     t->last_sweep_us = now;
 }
 
+void **flow_table_parser_states(struct flow_table *t, size_t *n)
+{
+    *n = sizeof t->parser_states / sizeof *t->parser_states;
+    return t->parser_states;
+}
+
 void flow_table_flush(struct flow_table *t)
 {
     for (int c = 0; c < LRU_CLASSES; c++)
         while (t->lru[c].head != FLOW_NONE)
             flow_finish(t, flow_at(t, t->lru[c].head), FLOW_END_SHUTDOWN);
+    app_layer_finish_worker(t);
 }
 
 static void evict_oldest(struct flow_table *t)

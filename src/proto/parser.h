@@ -49,6 +49,8 @@ struct app_env {
     void (*hand_over)(struct app_env *env, const char *parser_name);
     /* The worker's file analysis (files/files.h), NULL when files are off. */
     struct file_ctx *files;
+    /* The parser's per-worker state (see worker_open), NULL when it has none. */
+    void *worker_state;
     void *ctx;              /* the engine's, opaque */
 };
 
@@ -76,6 +78,13 @@ struct app_parser {
     void (*gap)(void *state, struct app_env *env, bool from_orig, uint64_t len);
     /* The connection ended: publish what is pending, free what the state owns. */
     void (*close)(void *state, struct app_env *env);
+    /* Optional, for records that span connections (a DHCP lease seen on a
+     * broadcast and a unicast connection): state shared by all connections
+     * of one worker, created on first use and given to every call as
+     * env->worker_state; worker_close publishes what is pending at the end of
+     * the run and frees it (env->conn is then a zeroed identity). */
+    void *(*worker_open)(void);
+    void (*worker_close)(void *worker_state, struct app_env *env);
 };
 
 /* registry.c */
