@@ -8,6 +8,7 @@
  * small free list with their digest contexts, so a busy worker does not
  * allocate per file. */
 #include "files/files.h"
+#include "files/sniff.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -183,9 +184,14 @@ static void sniff(struct file_analysis *fa)
     if (fa->sniffed || fa->head_len == 0)
         return;
     fa->sniffed = true;
+    const char *m = sniff_text_type(fa->head, fa->head_len);
+    if (m != NULL) {
+        set_mime(fa, m);
+        return;
+    }
     if (fa->fc->magic == NULL)
         return;
-    const char *m = magic_buffer(fa->fc->magic, fa->head, fa->head_len);
+    m = magic_buffer(fa->fc->magic, fa->head, fa->head_len);
     if (m != NULL)
         set_mime(fa, m);
 }

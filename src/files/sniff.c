@@ -1,0 +1,64 @@
+#include "files/sniff.h"
+
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+/* Text: no NUL and few control bytes (UTF-8 and Latin-1 bytes count as text). */
+static bool looks_like_text(const uint8_t *p, size_t n)
+{
+    size_t control = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = p[i];
+        if (c == 0)
+            return false;
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b)
+            control++;
+    }
+    return control * 100 <= n;
+}
+
+static bool starts_nocase(const uint8_t *p, size_t n, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    return n >= k && strncasecmp((const char *)p, prefix, k) == 0;
+}
+
+static bool is_html(const uint8_t *p, size_t n)
+{
+    static const char *const tags[] = {"<!doctype html", "<html", "<head", "<body", "<title", "<script",
+                                       "<meta", "<iframe", "<h1", "<div", "<table", "<a href", "<p>", "<br"};
+    for (size_t i = 0; i < sizeof tags / sizeof *tags; i++)
+        if (starts_nocase(p, n, tags[i]))
+            return true;
+    return false;
+}
+
+const char *sniff_text_type(const uint8_t *p, size_t n)
+{
+    if (n == 0 || !looks_like_text(p, n))
+        return NULL;
+    if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+        p += 3;
+        n -= 3;
+    }
+    if (starts_nocase(p, n, "%PDF-") || starts_nocase(p, n, "{\\rtf"))
+        return NULL; /* documents: libmagic names them */
+    size_t skip = 0;
+    while (skip < n && (p[skip] == ' ' || p[skip] == '\t' || p[skip] == '\r' || p[skip] == '\n'))
+        skip++;
+    p += skip;
+    n -= skip;
+    if (starts_nocase(p, n, "<?xml"))
+        return "application/xml";
+    if (is_html(p, n))
+        return "text/html";
+    if (n >= 2 && (p[0] == '{' || p[0] == '[')) {
+        size_t i = 1;
+        while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+            i++;
+        if (i < n && (p[i] == '"' || p[i] == '{' || p[i] == '[' || p[i] == ']' || p[i] == '}'))
+            return "text/json";
+    }
+    return "text/plain";
+}
