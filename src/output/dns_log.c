@@ -5,6 +5,8 @@
  * by type in "grouped". */
 #include "output/dns_log.h"
 
+#include "output/conn_id.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -48,11 +50,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
         return;
     char tmp[32];
     zrow_time(r, d->ts_us);
-    zrow_string(r, c->uid, strnlen(c->uid, sizeof c->uid));
-    zrow_addr(r, &c->orig_h);
-    zrow_port(r, c->orig_p);
-    zrow_addr(r, &c->resp_h);
-    zrow_port(r, c->resp_p);
+    zrow_conn_id(r, c);
     zrow_enum(r, c->proto == 6 ? "tcp" : "udp");
     zrow_count(r, d->trans_id);
     if (d->has_rtt)

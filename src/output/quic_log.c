@@ -5,6 +5,8 @@
  * ja3s. */
 #include "output/quic_log.h"
 
+#include "output/conn_id.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -83,11 +85,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
         return;
     char tmp[32];
     zrow_time(r, t->ts_us);
-    zrow_string(r, c->uid, strnlen(c->uid, sizeof c->uid));
-    zrow_addr(r, &c->orig_h);
-    zrow_port(r, c->orig_p);
-    zrow_addr(r, &c->resp_h);
-    zrow_port(r, c->resp_p);
+    zrow_conn_id(r, c);
     zrow_cstr(r, quic_zeek_version_name(t->version, tmp, sizeof tmp));
     cid_field(r, &t->client_initial_dcid);
     cid_field(r, &t->client_scid);

@@ -2,6 +2,8 @@
  * event (with HASSH, as app-layer.protocols.ssh.hassh=yes logs it). */
 #include "output/ssh_log.h"
 
+#include "output/conn_id.h"
+
 #include <string.h>
 
 #include "output/eve.h"
@@ -59,11 +61,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     if (r == NULL)
         return;
     zrow_time(r, t->ts_us);
-    zrow_string(r, c->uid, strnlen(c->uid, sizeof c->uid));
-    zrow_addr(r, &c->orig_h);
-    zrow_port(r, c->orig_p);
-    zrow_addr(r, &c->resp_h);
-    zrow_port(r, c->resp_p);
+    zrow_conn_id(r, c);
     if (t->has_version)
         zrow_count(r, t->version);
     else

@@ -19,6 +19,8 @@
 #define TLS_JA3_MAX 8192           /* JA3 string; longer hellos are truncated (weird) */
 #define TLS_JA4_MAX 40             /* "t13d1516h2_8daaf6152771_e5627efa2ab1" */
 #define TLS_MAX_ALPN 8             /* ALPN names kept for EVE */
+#define TLS_MAX_SAN 64             /* server certificate subjectAltNames kept for EVE */
+#define TLS_SAN_POOL 4096          /* bytes for all of them */
 
 /* A string that may be unset (Zeek's `-`). */
 struct tls_str {
@@ -73,6 +75,25 @@ struct tls_txn {
     size_t n_client_alpns, n_server_alpns;
     struct tls_str client_alpns[TLS_MAX_ALPN];
     struct tls_str server_alpns[TLS_MAX_ALPN];
+    /* Server leaf's subjectAltNames (DNS names, then e-mails, URIs, IP
+     * addresses), offsets into san_pool. */
+    size_t n_sans, san_pool_used;
+    struct {
+        uint16_t off, len;
+    } sans[TLS_MAX_SAN];
+    char san_pool[TLS_SAN_POOL];
+    /* First client certificate (client authentication): EVE's tls.client. */
+    bool has_client_cert;
+    char client_subject[TLS_DN_MAX];
+    char client_issuerdn[TLS_DN_MAX];
+    char client_serial[200];
+    char client_fingerprint[60];
+    int64_t client_notbefore_s, client_notafter_s;
+    /* Each side's first Certificate message: the certificate_list (3-byte
+     * length-prefixed DER certificates), NULL/0 when none. Owned by the
+     * parser and valid during the publish call only. */
+    const uint8_t *server_chain, *client_chain;
+    size_t server_chain_len, client_chain_len;
 };
 
 extern const struct app_parser tls_parser;
