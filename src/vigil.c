@@ -38,6 +38,7 @@ struct options {
     const char *out_dir;
     const char *filter;
     unsigned formats;
+    unsigned eve_options;   /* OUTPUT_EVE_*_EXTENDED, kept apart so --format cannot reset them */
     bool quiet;
     const char *inputs[MAX_INPUTS];
     unsigned n_inputs;
@@ -67,6 +68,9 @@ static const char usage_common[] =
     "      --max-flows N        flows tracked at once; the oldest idle is evicted beyond (default 2000000)\n"
     "      --community-id-seed N  Community ID seed (default 0)\n"
     "      --conn-only          connection logs only, no protocol parsers (fastest)\n"
+    "      --eve-tls-extended   EVE tls: also the certificates as sent (certificate, chain,\n"
+    "                           client.certificate, client.chain; base64 DER)\n"
+    "      --eve-email-extended EVE email: also subject_md5 and body_md5\n"
     "      --extract-files DIR  write files seen (HTTP bodies...) into DIR, named by SHA-256\n"
     "      --extract-max-file BYTES   bytes written per file (default 104857600)\n"
     "      --extract-max-total BYTES  bytes written per worker and run (default 1073741824)\n"
@@ -140,7 +144,8 @@ static bool parse_local_nets(const char *list, struct vigil_config *cfg)
 }
 
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
-       OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL };
+       OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
+       OPT_EVE_EMAIL_EXTENDED };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -152,6 +157,8 @@ static const struct option long_options[] = {
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
     {"community-id-seed", required_argument, NULL, OPT_CID_SEED},
     {"conn-only", no_argument, NULL, OPT_CONN_ONLY},
+    {"eve-tls-extended", no_argument, NULL, OPT_EVE_TLS_EXTENDED},
+    {"eve-email-extended", no_argument, NULL, OPT_EVE_EMAIL_EXTENDED},
     {"extract-files", required_argument, NULL, OPT_EXTRACT_FILES},
     {"extract-max-file", required_argument, NULL, OPT_EXTRACT_MAX_FILE},
     {"extract-max-total", required_argument, NULL, OPT_EXTRACT_MAX_TOTAL},
@@ -206,6 +213,12 @@ static int parse_options(int argc, char **argv, const char *cmd, struct options 
             break;
         case OPT_CONN_ONLY:
             o->cfg.conn_only = true;
+            break;
+        case OPT_EVE_TLS_EXTENDED:
+            o->eve_options |= OUTPUT_EVE_TLS_EXTENDED;
+            break;
+        case OPT_EVE_EMAIL_EXTENDED:
+            o->eve_options |= OUTPUT_EVE_EMAIL_EXTENDED;
             break;
         case OPT_EXTRACT_FILES:
             o->cfg.extract_dir = optarg;
@@ -387,7 +400,7 @@ static int run(int argc, char **argv, bool live)
     char err[512];
     struct output *out = NULL;
     if (rc == EXIT_OK) {
-        out = output_open(o.out_dir, o.formats, err, sizeof err);
+        out = output_open(o.out_dir, o.formats | o.eve_options, err, sizeof err);
         if (!out) {
             fprintf(stderr, "vigil: %s\n", err);
             rc = EXIT_USAGE;

@@ -14,6 +14,7 @@ enum event_kind {
     EVENT_DHCP,     /* struct dhcp_txn  (proto/dhcp.h) */
     EVENT_QUIC,     /* struct quic_txn  (proto/quic.h) */
     EVENT_FILE,     /* struct file_info (files/files.h) */
+    EVENT_SOCKS,    /* struct socks_txn (proto/socks.h) */
     EVENT_KIND_COUNT,
 };
 

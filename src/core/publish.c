@@ -7,6 +7,7 @@
 #include "output/http_log.h"
 #include "output/quic_log.h"
 #include "output/smtp_log.h"
+#include "output/socks_log.h"
 #include "output/ssh_log.h"
 #include "output/tls_log.h"
 #include "output/x509_log.h"
@@ -44,6 +45,9 @@ void publish_transaction(struct output_worker *out, const void *conn, int kind, 
         break;
     case EVENT_FILE:
         output_files(out, c, txn);
+        break;
+    case EVENT_SOCKS:
+        output_socks(out, c, txn);
         break;
     case EVENT_KIND_COUNT:
         break;

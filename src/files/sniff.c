@@ -42,8 +42,12 @@ const char *sniff_text_type(const uint8_t *p, size_t n)
         p += 3;
         n -= 3;
     }
-    if (starts_nocase(p, n, "%PDF-") || starts_nocase(p, n, "{\\rtf"))
-        return NULL; /* documents: libmagic names them */
+    /* Formats whose magic is printable: libmagic names them. */
+    static const char *const printable_magic[] = {"%PDF-", "{\\rtf", "GIF8", "MZ", "OggS", "RIFF", "ID3", "fLaC",
+                                                   "Rar!", "%!PS", "BZh", "#!"};
+    for (size_t i = 0; i < sizeof printable_magic / sizeof *printable_magic; i++)
+        if (n >= strlen(printable_magic[i]) && memcmp(p, printable_magic[i], strlen(printable_magic[i])) == 0)
+            return NULL;
     size_t skip = 0;
     while (skip < n && (p[skip] == ' ' || p[skip] == '\t' || p[skip] == '\r' || p[skip] == '\n'))
         skip++;

@@ -645,6 +645,11 @@ static struct flow *lookup(struct flow_table *t, const struct flow_key *k, uint3
 /* Zeek's WantConnection: pick the originator of a new connection. */
 static bool should_flip(const struct packet *pkt)
 {
+    /* Zeek never flips a connection to the IPv4 broadcast address (a DHCP
+     * server's 67 -> 255.255.255.255:68 stays as sent). */
+    static const uint8_t broadcast[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    if (memcmp(pkt->dst.b, broadcast, sizeof broadcast) == 0)
+        return false;
     if (pkt->l4_proto == IPPROTO_UDP)
         return likely_server_port(IPPROTO_UDP, pkt->sport) && !likely_server_port(IPPROTO_UDP, pkt->dport);
     if (pkt->l4_proto != IPPROTO_TCP)

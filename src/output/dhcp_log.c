@@ -51,14 +51,17 @@ static void text_or_unset(struct zrow *r, const struct dhcp_text *t)
         zrow_unset(r);
 }
 
-static void write_summary(struct output_worker *w, const struct app_conn *c, const struct dhcp_summary *s)
+/* The summary carries its own uids: it may be published on another
+ * connection's call, or at the end of the run with no connection at all. */
+static void write_summary(struct output_worker *w, const struct dhcp_summary *s)
 {
     struct zrow *r = zrow_begin(w, &dhcp_schema);
     if (r == NULL)
         return;
     zrow_time(r, s->ts_us);
     zrow_list_begin(r);
-    zrow_item_string(r, c->uid, strnlen(c->uid, sizeof c->uid));
+    for (size_t i = 0; i < s->n_uids && i < DHCP_MAX_UIDS; i++)
+        zrow_item_string(r, s->uids[i], strnlen(s->uids[i], sizeof s->uids[i]));
     zrow_list_end(r);
     addr_or_unset(r, s->has_client_addr, &s->client_addr);
     addr_or_unset(r, s->has_server_addr, &s->server_addr);
@@ -222,5 +225,5 @@ void output_dhcp(struct output_worker *w, const struct app_conn *c, const struct
     if (t->kind == DHCP_TXN_MESSAGE && t->msg != NULL)
         write_message(w, c, t->msg);
     else if (t->kind == DHCP_TXN_SUMMARY && t->summary != NULL)
-        write_summary(w, c, t->summary);
+        write_summary(w, t->summary);
 }

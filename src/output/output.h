@@ -15,6 +15,9 @@ enum output_format {
     OUTPUT_ZEEK_TSV = 1 << 0,   /* conn.log ... with #fields/#types headers */
     OUTPUT_ZEEK_JSON = 1 << 1,  /* conn.log ... as JSON lines, Zeek's field names */
     OUTPUT_EVE = 1 << 2,        /* eve.json, Suricata's event types */
+    /* EVE fields Suricata writes only when its yaml asks for them: */
+    OUTPUT_EVE_TLS_EXTENDED = 1 << 3,   /* tls certificate/chain (also the client's), base64 DER */
+    OUTPUT_EVE_EMAIL_EXTENDED = 1 << 4, /* email subject_md5/body_md5 */
 };
 
 struct output;

@@ -7,7 +7,10 @@
 
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "output/eve.h"
+#include "output/output_internal.h"
 #include "output/zeek_log.h"
 
 static const struct zeek_field smtp_fields[] = {
@@ -130,6 +133,23 @@ static void comma_list(struct json_writer *j, const char *key, struct smtp_str s
     json_array_end(j);
 }
 
+/* Suricata's email `md5: [subject]`: the MD5 of the Subject value. */
+static void subject_md5(struct json_writer *j, struct smtp_str subject)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int dl = 0;
+    char text[33];
+    if (subject.p == NULL || EVP_Digest(subject.p, subject.n, d, &dl, EVP_md5(), NULL) != 1 || dl != 16)
+        return;
+    for (unsigned i = 0; i < 16; i++) {
+        text[2 * i] = hex[d[i] >> 4];
+        text[2 * i + 1] = hex[d[i] & 15];
+    }
+    text[32] = '\0';
+    json_kv_str(j, "subject_md5", text);
+}
+
 static void write_eve(struct output_worker *w, const struct app_conn *c, const struct smtp_txn *t)
 {
     /* Suricata has a transaction once the client started a mail. */
@@ -185,6 +205,11 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
             for (size_t i = 0; i < t->n_urls && i < SMTP_MAX_URLS; i++)
                 json_string(j, t->urls[i].p, t->urls[i].n);
             json_array_end(j);
+        }
+        if (w->o->formats & OUTPUT_EVE_EMAIL_EXTENDED) {
+            subject_md5(j, t->subject);
+            if (t->has_body_md5)
+                json_kv_str(j, "body_md5", t->body_md5);
         }
         json_object_end(j);
     }

@@ -647,8 +647,93 @@ static void alpn_array(struct json_writer *j, const char *key, const struct tls_
     json_array_end(j);
 }
 
+/* A JSON string of the standard base64 (with padding) of p, encoded in
+ * small chunks straight into the line buffer. */
+static void json_base64(struct json_writer *j, const uint8_t *p, size_t n)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char chunk[256];
+    size_t used = 0;
+    json_raw(j, "\"", 1);
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16;
+        if (i + 1 < n)
+            v |= (uint32_t)p[i + 1] << 8;
+        if (i + 2 < n)
+            v |= p[i + 2];
+        chunk[used++] = alphabet[(v >> 18) & 63];
+        chunk[used++] = alphabet[(v >> 12) & 63];
+        chunk[used++] = i + 1 < n ? alphabet[(v >> 6) & 63] : '=';
+        chunk[used++] = i + 2 < n ? alphabet[v & 63] : '=';
+        if (used > sizeof(chunk) - 4) {
+            buf_append(j->b, chunk, used);
+            used = 0;
+        }
+    }
+    buf_append(j->b, chunk, used);
+    buf_putc(j->b, '"');
+}
+
+/* Walks a certificate_list (3-byte length-prefixed DER certificates),
+ * stopping at the first length that overruns it. */
+struct der_cursor {
+    const uint8_t *p;
+    size_t n, off;
+};
+
+static bool next_der(struct der_cursor *c, const uint8_t **der, size_t *len)
+{
+    if (c->p == NULL || c->n - c->off < 3)
+        return false;
+    size_t l = (size_t)c->p[c->off] << 16 | (size_t)c->p[c->off + 1] << 8 | c->p[c->off + 2];
+    if (l > c->n - c->off - 3)
+        return false;
+    *der = c->p + c->off + 3;
+    *len = l;
+    c->off += 3 + l;
+    return true;
+}
+
+/* Suricata's custom "certificate" (first DER) and "chain" (every DER, as
+ * sent) fields, empty certificates included as Suricata keeps them. */
+static void certificate_fields(struct json_writer *j, const uint8_t *list, size_t n)
+{
+    struct der_cursor cur = {list, n, 0};
+    const uint8_t *der;
+    size_t len;
+    if (!next_der(&cur, &der, &len))
+        return;
+    json_key(j, "certificate");
+    json_base64(j, der, len);
+    cur.off = 0;
+    json_key(j, "chain");
+    json_array_begin(j);
+    while (next_der(&cur, &der, &len))
+        json_base64(j, der, len);
+    json_array_end(j);
+}
+
+static void client_object(struct json_writer *j, const struct tls_txn *t, bool with_certificates)
+{
+    json_key(j, "client");
+    json_object_begin(j);
+    json_kv_str(j, "subject", t->client_subject);
+    json_kv_str(j, "issuerdn", t->client_issuerdn);
+    json_kv_str(j, "fingerprint", t->client_fingerprint);
+    json_kv_str(j, "serial", t->client_serial);
+    if (t->client_notbefore_s != 0)
+        kv_seconds(j, "notbefore", t->client_notbefore_s);
+    if (t->client_notafter_s != 0)
+        kv_seconds(j, "notafter", t->client_notafter_s);
+    if (with_certificates)
+        certificate_fields(j, t->client_chain, t->client_chain_len);
+    json_object_end(j);
+}
+
 static void write_eve(struct output_worker *w, const struct app_conn *c, const struct tls_txn *t)
 {
+    bool with_certificates = (w->o->formats & OUTPUT_EVE_TLS_EXTENDED) != 0;
     struct json_writer *j = eve_begin(w);
     if (j == NULL)
         return;
@@ -667,6 +752,13 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     if (t->has_server_cert) {
         json_kv_str(j, "subject", t->subject);
         json_kv_str(j, "issuerdn", t->issuerdn);
+        if (t->n_sans > 0) {
+            json_key(j, "subjectaltname");
+            json_array_begin(j);
+            for (size_t i = 0; i < t->n_sans && i < TLS_MAX_SAN; i++)
+                json_string(j, t->san_pool + t->sans[i].off, t->sans[i].len);
+            json_array_end(j);
+        }
     } else if (t->resumed) {
         json_kv_bool(j, "session_resumed", true);
     }
@@ -676,12 +768,16 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     }
     if (t->server_name.set)
         json_kv_strn(j, "sni", t->server_name.text, t->server_name.len);
-    json_kv_str(j, "version",
-                tls_eve_version_name(t->has_version ? t->version_num : 0, tmp, sizeof(tmp)));
+    /* Suricata logs the server's version; with no ServerHello (bug 5713)
+     * the one the ClientHello offered, UNDETERMINED only without either. */
+    uint16_t version = t->has_version ? t->version_num : t->client_version;
+    json_kv_str(j, "version", tls_eve_version_name(version, tmp, sizeof(tmp)));
     if (t->has_server_cert) {
         kv_seconds(j, "notbefore", t->notbefore_s);
         kv_seconds(j, "notafter", t->notafter_s);
     }
+    if (with_certificates)
+        certificate_fields(j, t->server_chain, t->server_chain_len);
     if (t->has_ja3) {
         json_key(j, "ja3");
         json_object_begin(j);
@@ -700,6 +796,8 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
         json_kv_str(j, "ja4", t->ja4);
     alpn_array(j, "client_alpns", t->client_alpns, t->n_client_alpns);
     alpn_array(j, "server_alpns", t->server_alpns, t->n_server_alpns);
+    if (t->has_client_cert)
+        client_object(j, t, with_certificates);
     json_object_end(j);
     eve_community_id(j, c->community_id);
     eve_end(w);

@@ -1,14 +1,17 @@
 /* DHCP (RFC 2131/2132) over UDP 67/68: the BOOTP header and its options,
  * published per datagram (Suricata's view) and aggregated per transaction
- * ID the way Zeek's base/protocols/dhcp/main.zeek builds dhcp.log. */
+ * ID the way Zeek's base/protocols/dhcp/main.zeek builds dhcp.log. A lease
+ * spans connections (0.0.0.0 -> broadcast, server -> client), so the
+ * aggregation lives in the per-worker state (the engine sends all of IPv4
+ * DHCP to one worker) and each row carries the uids of its connections. */
 #include "proto/dhcp.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define BOOTP_FIXED_LEN 236          /* op .. file */
 #define DHCP_COOKIE 0x63825363u
-#define DHCP_MAX_PENDING 4           /* transaction IDs watched at once per flow */
 #define US_PER_S 1000000LL
 /* Zeek's timing: join_data entries expire 10 s after creation and are then
  * re-checked every 5 s; one is logged once 5 s passed without a message or
@@ -32,15 +35,27 @@ enum {
     OPT_END = 255,
 };
 
-struct pending {
-    bool used;
-    int64_t next_check_us;
-    struct dhcp_summary s;
+/* Per connection: only the datagram being parsed (too big for the stack). */
+struct dhcp_state {
+    struct dhcp_message msg;
 };
 
-struct dhcp_state {
-    struct dhcp_message msg;     /* the datagram being parsed: too big for the stack */
-    struct pending pending[DHCP_MAX_PENDING];
+/* One watched xid. The index is kept apart from the (large) summaries so
+ * that the per-packet lookup scans a few KB. */
+struct watched {
+    bool used;
+    uint32_t xid;
+    int64_t next_check_us;
+};
+
+/* Per worker: Zeek's join_data, every connection's messages by xid. Zeek's
+ * table is unbounded, a flood of xids must not be: past DHCP_MAX_WATCHED the
+ * oldest is logged early. */
+struct dhcp_worker {
+    size_t n_used;
+    int64_t earliest_check_us;   /* no check falls due before it */
+    struct watched index[DHCP_MAX_WATCHED];
+    struct dhcp_summary summaries[DHCP_MAX_WATCHED];
 };
 
 static uint32_t read_u32(const uint8_t *p)
@@ -173,81 +188,121 @@ static bool v4_zero(const uint8_t a[4])
     return (a[0] | a[1] | a[2] | a[3]) == 0;
 }
 
-static void publish_summary(struct app_env *env, struct pending *pd)
+static void publish_summary(struct dhcp_worker *w, struct app_env *env, size_t i)
 {
-    struct dhcp_summary *s = &pd->s;
+    struct dhcp_summary *s = &w->summaries[i];
     /* No client-id and no server chaddr: the client's chaddr is the mac. */
     if (s->mac[0] == '\0' && s->has_client_chaddr)
         memcpy(s->mac, s->client_chaddr, sizeof s->mac);
     struct dhcp_txn t = {.kind = DHCP_TXN_SUMMARY, .summary = s};
     env->publish(env, EVENT_DHCP, &t);
-    pd->used = false;
+    w->index[i].used = false;
+    w->n_used--;
 }
 
-/* Runs Zeek's expiration checks that fall due by `now`. */
-static void expire_due(struct dhcp_state *st, struct app_env *env, int64_t now)
+/* join_data_expiration for the checks that fell due by `now`, the packet
+ * time that makes Zeek's timers fire. */
+static void expire_due(struct dhcp_worker *w, struct app_env *env, int64_t now)
 {
-    for (int i = 0; i < DHCP_MAX_PENDING; i++) {
-        struct pending *pd = &st->pending[i];
-        while (pd->used && pd->next_check_us <= now) {
-            int64_t t = pd->next_check_us;
-            if (t - pd->s.last_us > IDLE_US || t - pd->s.ts_us > MAX_WATCH_US)
-                publish_summary(env, pd);
-            else
-                pd->next_check_us += RECHECK_US;
+    if (w->n_used == 0 || now < w->earliest_check_us)
+        return;
+    int64_t earliest = INT64_MAX;
+    for (size_t i = 0; i < DHCP_MAX_WATCHED; i++) {
+        struct watched *x = &w->index[i];
+        if (!x->used)
+            continue;
+        if (x->next_check_us <= now) {
+            const struct dhcp_summary *s = &w->summaries[i];
+            if (now - s->last_us > IDLE_US || now - s->ts_us > MAX_WATCH_US) {
+                publish_summary(w, env, i);
+                continue;
+            }
+            x->next_check_us = now + RECHECK_US;
         }
+        if (x->next_check_us < earliest)
+            earliest = x->next_check_us;
     }
+    w->earliest_check_us = earliest;
 }
 
-static struct pending *oldest_pending(struct dhcp_state *st)
+static size_t oldest_watched(const struct dhcp_worker *w)
 {
-    struct pending *oldest = NULL;
-    for (int i = 0; i < DHCP_MAX_PENDING; i++)
-        if (st->pending[i].used && (oldest == NULL || st->pending[i].s.ts_us < oldest->s.ts_us))
-            oldest = &st->pending[i];
+    size_t oldest = DHCP_MAX_WATCHED;
+    for (size_t i = 0; i < DHCP_MAX_WATCHED; i++)
+        if (w->index[i].used && (oldest == DHCP_MAX_WATCHED || w->summaries[i].ts_us < w->summaries[oldest].ts_us))
+            oldest = i;
     return oldest;
 }
 
-static struct pending *pending_for(struct dhcp_state *st, struct app_env *env, uint32_t xid, int64_t now)
+static size_t watch_xid(struct dhcp_worker *w, struct app_env *env, uint32_t xid, int64_t now)
 {
-    struct pending *slot = NULL;
-    for (int i = 0; i < DHCP_MAX_PENDING; i++) {
-        struct pending *pd = &st->pending[i];
-        if (pd->used && pd->s.xid == xid)
-            return pd;
-        if (!pd->used && slot == NULL)
-            slot = pd;
+    size_t slot = DHCP_MAX_WATCHED;
+    for (size_t i = 0; i < DHCP_MAX_WATCHED; i++) {
+        if (w->index[i].used && w->index[i].xid == xid)
+            return i;
+        if (!w->index[i].used && slot == DHCP_MAX_WATCHED)
+            slot = i;
     }
-    if (slot == NULL) {
-        /* Every slot busy (a flood of xids on one flow): log the oldest early. */
-        env->weird(env, "DHCP_too_many_transactions", NULL, "DHCP");
-        slot = oldest_pending(st);
-        publish_summary(env, slot);
+    if (slot == DHCP_MAX_WATCHED) {
+        /* Every slot busy (a flood of xids): log the oldest early. */
+        if (env->weird)
+            env->weird(env, "DHCP_too_many_transactions", NULL, "DHCP");
+        slot = oldest_watched(w);
+        publish_summary(w, env, slot);
     }
-    memset(slot, 0, sizeof *slot);
-    slot->used = true;
-    slot->next_check_us = now + FIRST_CHECK_US;
-    slot->s.ts_us = now;
-    slot->s.last_us = now;
-    slot->s.xid = xid;
+    struct watched *x = &w->index[slot];
+    x->used = true;
+    x->xid = xid;
+    x->next_check_us = now + FIRST_CHECK_US;
+    if (w->n_used == 0 || x->next_check_us < w->earliest_check_us)
+        w->earliest_check_us = x->next_check_us;
+    w->n_used++;
+    struct dhcp_summary *s = &w->summaries[slot];
+    memset(s, 0, sizeof *s);
+    s->ts_us = now;
+    s->last_us = now;
+    s->xid = xid;
     return slot;
 }
 
+static void add_uid(struct dhcp_summary *s, const char *uid)
+{
+    size_t len = strnlen(uid, UID_LEN - 1);
+    for (size_t i = 0; i < s->n_uids; i++)
+        if (strncmp(s->uids[i], uid, UID_LEN) == 0)
+            return;
+    if (s->n_uids >= DHCP_MAX_UIDS)
+        return;
+    memcpy(s->uids[s->n_uids], uid, len);
+    s->uids[s->n_uids][len] = '\0';
+    s->n_uids++;
+}
+
+/* Zeek's is_client: the sender is the originator and the connection looks
+ * like a client's (an unconfigured source, or the client/server ports);
+ * a server broadcasting to 255.255.255.255 is an originator too. */
+static bool sent_by_client(const struct app_conn *c, bool from_orig)
+{
+    return from_orig && (addr_is(&c->orig_h, 0, 0, 0, 0) || c->orig_p == 68 || c->resp_p == 67);
+}
+
 /* DHCP::aggregate_msgs, priorities 1000 and 5. */
-static void aggregate(struct dhcp_state *st, struct app_env *env, const struct dhcp_message *m)
+static void aggregate(struct dhcp_worker *w, struct app_env *env, const struct dhcp_message *m)
 {
     const struct app_conn *c = env->conn;
-    struct pending *pd = pending_for(st, env, m->xid, m->ts_us);
-    struct dhcp_summary *s = &pd->s;
+    size_t slot = watch_xid(w, env, m->xid, m->ts_us);
+    struct dhcp_summary *s = &w->summaries[slot];
     s->last_us = m->ts_us;
+    add_uid(s, c->uid);
     if (s->n_msg_types < DHCP_MAX_MSG_TYPES)
         s->msg_types[s->n_msg_types++] = m->has_msg_type ? m->msg_type : 0;
 
+    bool is_client = sent_by_client(c, m->from_orig);
     const struct dhcp_option *o = find_option(m, OPT_MESSAGE);
     if (o != NULL)
-        text_set(m->from_orig ? &s->client_message : &s->server_message, o->data, o->len);
+        text_set(is_client ? &s->client_message : &s->server_message, o->data, o->len);
 
-    if (m->from_orig) {
+    if (is_client) {
         if (!addr_is(&c->orig_h, 0, 0, 0, 0) && !addr_is(&c->orig_h, 255, 255, 255, 255)) {
             s->client_addr = c->orig_h;
             s->has_client_addr = true;
@@ -268,8 +323,10 @@ static void aggregate(struct dhcp_state *st, struct app_env *env, const struct d
             s->has_requested_addr = true;
         }
     } else {
-        if (!v4_zero(m->yiaddr) && !addr_is(&c->resp_h, 255, 255, 255, 255)) {
-            s->server_addr = c->resp_h;
+        /* Only a server that hands out an address is logged: the sender,
+         * whichever end of the connection it is. */
+        if (!v4_zero(m->yiaddr)) {
+            s->server_addr = m->from_orig ? c->orig_h : c->resp_h;
             s->has_server_addr = true;
         }
         if (s->mac[0] == '\0')
@@ -296,8 +353,10 @@ static void aggregate(struct dhcp_state *st, struct app_env *env, const struct d
             s->has_lease_time = true;
         }
     }
-    if (s->n_msg_types >= DHCP_MAX_MSG_TYPES)
-        publish_summary(env, pd);
+    /* Zeek logs early once uids or msg_types reach their caps; no message
+     * type ends a transaction by itself. */
+    if (s->n_uids >= DHCP_MAX_UIDS || s->n_msg_types >= DHCP_MAX_MSG_TYPES)
+        publish_summary(w, env, slot);
 }
 
 /* ---- parser interface --------------------------------------------------- */
@@ -305,16 +364,19 @@ static void aggregate(struct dhcp_state *st, struct app_env *env, const struct d
 static void dhcp_data(void *state, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)
 {
     struct dhcp_state *st = state;
-    expire_due(st, env, env->ts_us);
+    struct dhcp_worker *w = env->worker_state;
+    if (w != NULL)
+        expire_due(w, env, env->ts_us);
     struct dhcp_message *m = &st->msg;
     if (!parse_message(m, env, from_orig, p, n))
         return;
     struct dhcp_txn t = {.kind = DHCP_TXN_MESSAGE, .msg = m};
     env->publish(env, EVENT_DHCP, &t);
     /* Zeek's binpac parser throws, and raises no dhcp_message, when the
-     * options run out before End. */
-    if (m->saw_end && !m->truncated_options)
-        aggregate(st, env, m);
+     * options run out before End. Without a worker state (out of memory)
+     * there is nowhere to aggregate: only the EVE events are written. */
+    if (w != NULL && m->saw_end && !m->truncated_options)
+        aggregate(w, env, m);
 }
 
 static void dhcp_open(void *state)
@@ -322,13 +384,29 @@ static void dhcp_open(void *state)
     memset(state, 0, sizeof(struct dhcp_state));
 }
 
+/* A connection's end ends nothing: its xids stay watched in the worker
+ * state, as Zeek's join_data outlives connections. */
 static void dhcp_close(void *state, struct app_env *env)
 {
-    struct dhcp_state *st = state;
-    /* zeek_done: whatever is still watched gets logged, oldest first. */
-    struct pending *pd;
-    while ((pd = oldest_pending(st)) != NULL)
-        publish_summary(env, pd);
+    (void)state;
+    (void)env;
+}
+
+static void *dhcp_worker_open(void)
+{
+    return calloc(1, sizeof(struct dhcp_worker));
+}
+
+/* zeek_done: whatever is still watched gets logged, oldest first. */
+static void dhcp_worker_close(void *worker_state, struct app_env *env)
+{
+    struct dhcp_worker *w = worker_state;
+    if (w == NULL)
+        return;
+    size_t i;
+    while (w->n_used > 0 && (i = oldest_watched(w)) < DHCP_MAX_WATCHED)
+        publish_summary(w, env, i);
+    free(w);
 }
 
 static enum app_probe dhcp_probe(const uint8_t *p, size_t n, bool from_orig)
@@ -354,4 +432,6 @@ const struct app_parser dhcp_parser = {
     .data = dhcp_data,
     .gap = NULL,
     .close = dhcp_close,
+    .worker_open = dhcp_worker_open,
+    .worker_close = dhcp_worker_close,
 };

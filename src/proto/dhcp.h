@@ -1,12 +1,13 @@
 /* DHCP: what the parser publishes (EVENT_DHCP). Two kinds, one struct:
  *  - DHCP_TXN_MESSAGE, once per datagram: the message as Suricata logs it
- *    (EVE dhcp is one event per message);
+ *    (EVE dhcp is one event per message), addressed by env->conn;
  *  - DHCP_TXN_SUMMARY, once per transaction ID: Zeek's dhcp.log row, the
- *    messages of one xid aggregated the way base/protocols/dhcp does it.
- *    Zeek aggregates across connections (the broadcast DISCOVER and the
- *    unicast ACK are different flows); a parser only sees one connection,
- *    so a summary covers the messages of its own flow. A detector that
- *    wants Zeek's cross-flow rows can merge MESSAGE events by xid.
+ *    messages of one xid aggregated the way base/protocols/dhcp does it,
+ *    across connections (the broadcast DISCOVER and the unicast ACK are
+ *    different flows): the parser keeps them in its per-worker state, so a
+ *    summary carries its own uids and times and may be published on another
+ *    connection's call or at the end of the run (env->conn is then not the
+ *    summary's connection).
  * Type-only. */
 #ifndef VIGIL_PROTO_DHCP_H
 #define VIGIL_PROTO_DHCP_H
@@ -22,6 +23,8 @@
 #define DHCP_MAX_MSG_TYPES 50    /* Zeek's DHCP::max_msg_types_per_log_entry */
 #define DHCP_TEXT_MAX 256        /* an option is at most 255 bytes */
 #define DHCP_MAC_STRLEN 24       /* "aa:bb:cc:dd:ee:ff:00:11" + NUL */
+#define DHCP_MAX_UIDS 10         /* Zeek's DHCP::max_uids_per_log_entry */
+#define DHCP_MAX_WATCHED 1024    /* transaction IDs watched at once per worker; more is a weird */
 
 struct dhcp_option {
     uint8_t code;
@@ -57,8 +60,10 @@ struct dhcp_text {
 /* Zeek's DHCP::Info. */
 struct dhcp_summary {
     int64_t ts_us;               /* first message */
-    int64_t last_us;             /* last message */
+    int64_t last_us;             /* last message: duration is last_us - ts_us */
     uint32_t xid;
+    size_t n_uids;               /* the connections involved, each once, in order seen */
+    char uids[DHCP_MAX_UIDS][UID_LEN];
     bool has_client_addr, has_server_addr, has_requested_addr, has_assigned_addr, has_lease_time;
     struct ip_addr client_addr, server_addr, requested_addr, assigned_addr;
     uint32_t lease_time_s;

@@ -5,17 +5,20 @@
 
 #include "proto/dhcp.h"
 #include "proto/dns.h"
+#include "proto/dtls.h"
 #include "proto/http.h"
 #include "proto/parser.h"
 #include "proto/quic.h"
 #include "proto/smtp.h"
+#include "proto/socks.h"
 #include "proto/ssh.h"
 #include "proto/tls.h"
 
 const struct app_parser *const *app_parsers(size_t *n)
 {
     static const struct app_parser *const all[] = {
-        &dns_parser, &dns_tcp_parser, &http_parser, &tls_parser, &ssh_parser, &dhcp_parser, &smtp_parser, &quic_parser,
+        &dns_parser, &dns_tcp_parser, &socks_parser, &http_parser, &tls_parser, &ssh_parser, &dhcp_parser, &smtp_parser, &quic_parser,
+        &dtls_parser,
     };
     *n = sizeof all / sizeof *all;
     return all;

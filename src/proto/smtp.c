@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
+
 #include "files/files.h"
 #include "proto/parser.h"
 
@@ -89,6 +91,12 @@ struct mime_entity {
     bool has_filename;
     size_t filename_len;
     uint8_t filename[SMTP_MAX_FILENAME];
+    /* Suricata's name (email.attachment, fileinfo.filename): Content-
+     * Disposition's filename parameter (RFC 2231 sections joined), else
+     * Content-Type's name. */
+    bool has_eve_filename, eve_filename_from_disposition;
+    size_t eve_filename_len;
+    uint8_t eve_filename[SMTP_MAX_FILENAME];
     struct file_analysis *file;
     uint8_t b64_quad[4];
     unsigned b64_n;
@@ -150,6 +158,8 @@ struct smtp_work {
     size_t url_len;
     bool url_overflow;
     uint8_t url_line[SMTP_MAX_URL_LEN];
+    EVP_MD_CTX *body_md5;   /* created on the first message, reused */
+    bool body_md5_ok;       /* the digest of the current message is valid */
 };
 
 struct smtp_state {
@@ -787,6 +797,175 @@ static void extract_filename(struct mime_entity *e, const uint8_t *v, size_t n)
     e->has_filename = true;
 }
 
+/* Suricata's longest parameter value (RS_MIME_MAX_TOKEN_LEN). */
+#define SURICATA_MIME_MAX_TOKEN 255
+
+static bool is_mime_space(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* Suricata's is_attribute_char (RFC 2231 charset and language). */
+static bool mime_attribute_char(uint8_t c)
+{
+    return c > 0x20 && c < 0x80 && !in_set(c, "()<>@,;:\\\"/[]?=*'%");
+}
+
+#define MIME_MAX_CHARSETLANG 64
+#define MIME_MAX_SECTIONS 256
+
+/* One `name=value` parameter after the first ';' of a header value, read as
+ * Suricata's mime_parse_header_token does: the name is everything up to
+ * '=', the value quoted (backslash escapes kept) or up to ';' without
+ * trailing blanks. `name*=charset'lang'value` (RFC 2231) is the parameter
+ * `name` with a percent-encoded value (star). Returns false at the end or
+ * on a token it cannot read. */
+struct mime_param {
+    const uint8_t *name, *value;
+    size_t name_len, value_len;
+    bool star;
+};
+
+static bool next_mime_param(const uint8_t *v, size_t n, size_t *pos, struct mime_param *out)
+{
+    size_t i = *pos;
+    while (i < n && is_mime_space(v[i]))
+        i++;
+    const uint8_t *eq = i < n ? memchr(v + i, '=', n - i) : NULL;
+    if (eq == NULL)
+        return false;
+    size_t at = (size_t)(eq - v);
+    out->name = v + i;
+    out->name_len = at - i;
+    out->star = at > i && v[at - 1] == '*';
+    i = at + 1;
+    if (out->star) {
+        out->name_len--;
+        bool one_quote = false;
+        for (size_t j = at + 1; j < n; j++) {
+            if (v[j] == '\'') {
+                if (one_quote) {
+                    i = j + 1;
+                    break;
+                }
+                one_quote = true;
+            } else if (j - at - 1 > MIME_MAX_CHARSETLANG || !mime_attribute_char(v[j])) {
+                break;
+            }
+        }
+    }
+    if (i < n && v[i] == '"') {
+        size_t j = i + 1;
+        bool escaping = false;
+        while (j < n && (v[j] != '"' || escaping)) {
+            escaping = v[j] == '\\' && !escaping;
+            j++;
+        }
+        if (j >= n)
+            return false;
+        out->value = v + i + 1;
+        out->value_len = j - i - 1;
+        i = j + 1;
+    } else {
+        size_t j = i;
+        while (j < n && v[j] != ';')
+            j++;
+        size_t e = j;
+        while (e > i && is_mime_space(v[e - 1]))
+            e--;
+        out->value = v + i;
+        out->value_len = e - i;
+        i = j;
+    }
+    while (i < n && is_mime_space(v[i]))
+        i++;
+    if (i < n && v[i] == ';')
+        i++;
+    *pos = i;
+    return true;
+}
+
+/* The value of the last parameter named exactly `name` (Suricata keeps the
+ * last of duplicates). */
+static bool find_mime_param(const uint8_t *v, size_t n, const uint8_t *name, size_t name_len,
+                            struct mime_param *found_param)
+{
+    const uint8_t *semi = memchr(v, ';', n);
+    if (semi == NULL)
+        return false;
+    size_t pos = (size_t)(semi - v) + 1;
+    struct mime_param prm;
+    bool found = false;
+    while (pos < n && next_mime_param(v, n, &pos, &prm)) {
+        if (prm.name_len == name_len && memcmp(prm.name, name, name_len) == 0) {
+            *found_param = prm;
+            found = true;
+        }
+    }
+    return found;
+}
+
+/* Appends a parameter value to out (at most SURICATA_MIME_MAX_TOKEN bytes
+ * in all), %XX-decoded when it was an RFC 2231 extended value. */
+static void append_param_value(const struct mime_param *prm, uint8_t *out, size_t *len)
+{
+    const uint8_t *p = prm->value;
+    size_t n = prm->value_len;
+    for (size_t j = 0; j < n && *len < SURICATA_MIME_MAX_TOKEN; j++) {
+        if (prm->star && p[j] == '%' && j + 2 < n && hex_value(p[j + 1]) >= 0 && hex_value(p[j + 2]) >= 0) {
+            out[(*len)++] = (uint8_t)(hex_value(p[j + 1]) * 16 + hex_value(p[j + 2]));
+            j += 2;
+        } else {
+            out[(*len)++] = p[j];
+        }
+    }
+}
+
+/* Suricata's mime_find_header_token: `name`, else the RFC 2231 sections
+ * name*0, name*1... joined; the result is cut at SURICATA_MIME_MAX_TOKEN
+ * (out holds SMTP_MAX_FILENAME >= that). */
+static bool suricata_mime_param(const uint8_t *v, size_t n, const char *name, uint8_t *out,
+                                size_t *out_len)
+{
+    struct mime_param prm;
+    size_t len = 0;
+    size_t nl = strlen(name);
+    if (nl > 64)
+        return false;
+    if (find_mime_param(v, n, (const uint8_t *)name, nl, &prm)) {
+        append_param_value(&prm, out, &len);
+        *out_len = len;
+        return true;
+    }
+    char section[80];
+    unsigned k = 0;
+    /* each lookup rescans the header: a bounded number of sections keeps a
+     * hostile header from costing quadratic time */
+    for (; k < MIME_MAX_SECTIONS && len < SURICATA_MIME_MAX_TOKEN; k++) {
+        int sl = snprintf(section, sizeof section, "%s*%u", name, k);
+        if (sl < 0 || (size_t)sl >= sizeof section)
+            break;
+        if (!find_mime_param(v, n, (const uint8_t *)section, (size_t)sl, &prm))
+            break;
+        append_param_value(&prm, out, &len);
+    }
+    if (k == 0)
+        return false;
+    *out_len = len;
+    return true;
+}
+
+/* Content-Disposition's filename wins over Content-Type's name, whatever
+ * the order of the two headers (Suricata reads all dispositions first). */
+static void suricata_filename(struct mime_entity *e, const uint8_t *v, size_t n, bool disposition)
+{
+    if (e->eve_filename_from_disposition || (!disposition && e->has_eve_filename))
+        return;
+    size_t len = 0;
+    if (!suricata_mime_param(v, n, disposition ? "filename" : "name", e->eve_filename, &len))
+        return;
+    e->eve_filename_len = len;
+    e->has_eve_filename = true;
+    e->eve_filename_from_disposition = disposition;
+}
+
 static void finish_header(struct smtp_work *w, unsigned level)
 {
     if (!w->hdr_active)
@@ -834,11 +1013,13 @@ static void finish_header(struct smtp_work *w, unsigned level)
         parse_content_type(w, e, v, vn);
         if (last_name_eq(v, vn, "name", false) >= 0)
             extract_filename(e, v, vn);
+        suricata_filename(e, v, vn, false);
     } else if (ieq(name, name_len, "content-transfer-encoding")) {
         parse_encoding(e, v, vn);
     } else if (ieq(name, name_len, "content-disposition")) {
         if (last_name_eq(v, vn, "filename", true) >= 0)
             extract_filename(e, v, vn);
+        suricata_filename(e, v, vn, true);
     }
     /* Only the message's own headers: main.zeek stops at the 2nd entity. */
     if (level == 0 && w->entity_count <= 1)
@@ -938,10 +1119,13 @@ static void flush_out(struct smtp_work *w, unsigned level)
     struct mime_entity *e = &w->ent[level];
     w->cur.body_bytes += w->out_len;
     if (files_on(w)) {
-        if (e->file == NULL)
+        if (e->file == NULL) {
             e->file = file_begin(w->env->files, w->env->conn, "SMTP", true,
                                  e->has_filename ? (const char *)e->filename : NULL, e->filename_len, 0,
                                  w->env->ts_us);
+            if (e->file != NULL && e->has_eve_filename)
+                file_set_eve_filename(e->file, (const char *)e->eve_filename, e->eve_filename_len);
+        }
         if (e->file != NULL)
             file_data(e->file, w->out, w->out_len, w->env->ts_us);
     }
@@ -1138,9 +1322,9 @@ static void end_entity(struct smtp_work *w, unsigned level)
             w->cur.n_fuids++;
         }
     }
-    if (e->has_filename && w->cur.n_attachments < SMTP_MAX_FILES) {
+    if (e->has_eve_filename && w->cur.n_attachments < SMTP_MAX_FILES) {
         struct smtp_str s = {NULL, 0};
-        set_str(w, &s, e->filename, e->filename_len);
+        set_str(w, &s, e->eve_filename, e->eve_filename_len);
         if (s.p != NULL)
             w->cur.attachments[w->cur.n_attachments++] = s;
     }
@@ -1210,6 +1394,42 @@ static void mime_line(struct smtp_work *w, const uint8_t *p, size_t n, bool eol,
     }
 }
 
+/* Suricata hashes every line after the message's header block as it came
+ * (before dot-unstuffing), line end included; lines reach us without
+ * theirs, so CRLF stands for it. */
+static void body_md5_line(struct smtp_work *w, const uint8_t *p, size_t n, bool eol)
+{
+    if (!w->mail_active || w->ent[0].in_header || !w->body_md5_ok)
+        return;
+    if (EVP_DigestUpdate(w->body_md5, p, n) != 1 || (eol && EVP_DigestUpdate(w->body_md5, "\r\n", 2) != 1))
+        w->body_md5_ok = false;
+}
+
+static void body_md5_begin(struct smtp_work *w)
+{
+    if (w->body_md5 == NULL)
+        w->body_md5 = EVP_MD_CTX_new();
+    w->body_md5_ok = w->body_md5 != NULL && EVP_DigestInit_ex(w->body_md5, EVP_md5(), NULL) == 1;
+}
+
+static void body_md5_end(struct smtp_work *w)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int dl = 0;
+    if (!w->body_md5_ok)
+        return;
+    w->body_md5_ok = false;
+    if (EVP_DigestFinal_ex(w->body_md5, d, &dl) != 1 || dl != 16)
+        return;
+    for (unsigned i = 0; i < 16; i++) {
+        w->cur.body_md5[2 * i] = hex[d[i] >> 4];
+        w->cur.body_md5[2 * i + 1] = hex[d[i] & 15];
+    }
+    w->cur.body_md5[32] = '\0';
+    w->cur.has_body_md5 = true;
+}
+
 static void mime_begin(struct smtp_work *w)
 {
     memset(&w->ent[0], 0, sizeof w->ent[0]);
@@ -1222,6 +1442,7 @@ static void mime_begin(struct smtp_work *w)
     w->entity_count++;
     w->mail_active = true;
     w->cur.message_seen = true;
+    body_md5_begin(w);
 }
 
 static void mime_end(struct smtp_work *w, bool complete)
@@ -1230,8 +1451,11 @@ static void mime_end(struct smtp_work *w, bool complete)
         return;
     end_entity(w, 0);
     w->mail_active = false;
-    if (complete)
+    if (complete) {
         w->cur.message_done = true;
+        body_md5_end(w);
+    }
+    w->body_md5_ok = false;
 }
 
 /* Drops files still open (connection torn down without an end). */
@@ -1542,10 +1766,11 @@ static void sender_line(struct smtp_work *w, const uint8_t *line, size_t len, bo
         return;
     }
     if (w->phase == ST_IN_DATA) {
-        if (!cont && len > 0 && line[0] == '.')
-            line++;
         if (!w->mail_active)
             begin_data(w);
+        body_md5_line(w, line, len, eol);
+        if (!cont && len > 0 && line[0] == '.')
+            line++;
         mime_line(w, line, (size_t)(end - line), eol, cont);
         return;
     }
@@ -1637,6 +1862,7 @@ static void bdat_content(struct smtp_work *w, const uint8_t *p, size_t n)
         if (body > room) {
             memcpy(lb->buf + lb->len, p, room);
             lb->len += room;
+            body_md5_line(w, lb->buf, lb->len, false);
             if (w->mail_active)
                 mime_line(w, lb->buf, lb->len, false, lb->overflow);
             lb->overflow = true;
@@ -1651,6 +1877,7 @@ static void bdat_content(struct smtp_work *w, const uint8_t *p, size_t n)
             size_t l = lb->len;
             while (l > 0 && lb->buf[l - 1] == '\r')
                 l--;
+            body_md5_line(w, lb->buf, l, true);
             if (w->mail_active)
                 mime_line(w, lb->buf, l, true, lb->overflow);
             lb->len = 0;
@@ -1660,8 +1887,10 @@ static void bdat_content(struct smtp_work *w, const uint8_t *p, size_t n)
         n -= take;
     }
     if (w->bdat_remaining == 0 && w->bdat_last_chunk) {
-        if (lb->len > 0 && w->mail_active)
+        if (lb->len > 0 && w->mail_active) {
+            body_md5_line(w, lb->buf, lb->len, false);
             mime_line(w, lb->buf, lb->len, false, lb->overflow);
+        }
         lb->len = 0;
         lb->overflow = false;
         end_data(w, true);
@@ -1822,6 +2051,7 @@ static void smtp_close(void *state, struct app_env *env)
     if (w->have_cur)
         smtp_message(w);
     mime_abort(w);
+    EVP_MD_CTX_free(w->body_md5);
     free(w);
     s->w = NULL;
 }

@@ -96,6 +96,11 @@ struct smtp_txn {
     struct smtp_str auth_mechanism; /* "PLAIN", "LOGIN" ... */
     bool auth_success;              /* 235 reply */
     uint64_t body_bytes;            /* decoded bytes of all entities */
+    /* Suricata's email.body_md5: MD5 of the message body as sent (every
+     * line after the header block, line ends as CRLF), once DATA/BDAT
+     * completed. */
+    bool has_body_md5;
+    char body_md5[33];
 };
 
 struct app_parser;

@@ -16,6 +16,7 @@
 
 #include <openssl/evp.h>
 
+#include "proto/tls_session.h"
 #include "proto/x509.h"
 
 /* Largest handshake message reassembled; bigger ones are skipped (weird).
@@ -103,7 +104,12 @@ struct tls_state {
     uint8_t session_id[32];
     size_t session_id_len;
     bool server_cert_seen[2];
+    char ja4_transport;     /* JA4's first letter: 't' (TCP), 'd' (DTLS) */
     struct tls_txn txn;
+    /* Each side's first Certificate message, kept whole for EVE's
+     * certificate/chain fields; [0] client, [1] server. */
+    uint8_t *kept_cert_msg[2];
+    size_t kept_cert_list_len[2];
     struct x509_cert cert;  /* scratch for one certificate at a time */
     struct x509_eve_view cert_eve;
     uint16_t list_a[TLS_LIST_MAX], list_b[TLS_LIST_MAX]; /* JA4 sort scratch */
@@ -219,6 +225,11 @@ static void publish(struct tls_state *st, struct app_env *env)
         return;
     st->done = true;
     st->txn.eve_ts_us = env != NULL ? env->ts_us : st->txn.ts_us;
+    /* the list starts after the 4-byte message header and its 3-byte length */
+    st->txn.client_chain = st->kept_cert_msg[0] != NULL ? st->kept_cert_msg[0] + 7 : NULL;
+    st->txn.client_chain_len = st->kept_cert_list_len[0];
+    st->txn.server_chain = st->kept_cert_msg[1] != NULL ? st->kept_cert_msg[1] + 7 : NULL;
+    st->txn.server_chain_len = st->kept_cert_list_len[1];
     if (env != NULL && env->publish != NULL)
         env->publish(env, EVENT_TLS, &st->txn);
 }
@@ -432,6 +443,11 @@ static const char *ja4_version(uint32_t v)
     }
 }
 
+static bool is_dtls_version(uint32_t v)
+{
+    return v == 0xfeff || v == 0xfefd || v == 0xfefc;
+}
+
 static bool is_alnum_byte(uint8_t c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -525,7 +541,8 @@ static void compute_ja4(struct tls_state *st, const struct client_hello_view *v)
     if (n_exts > 0)
         sha256_12(raw, r.len, hash_c);
 
-    snprintf(t->ja4, sizeof(t->ja4), "t%s%c%02u%02u%c%c_%s_%s", ja4_version(version),
+    snprintf(t->ja4, sizeof(t->ja4), "%c%s%c%02u%02u%c%c_%s_%s",
+             st->ja4_transport != '\0' ? st->ja4_transport : 't', ja4_version(version),
              v->has_sni ? 'd' : 'i', (unsigned)(n_ciphers > 99 ? 99 : n_ciphers),
              (unsigned)(n_exts_all > 99 ? 99 : n_exts_all), alpn[0], alpn[1], hash_b, hash_c);
     t->has_ja4 = true;
@@ -587,6 +604,8 @@ static void handle_client_hello(struct tls_state *st, struct app_env *env, bool 
     v.legacy_version = rd_u16(&r);
     rd_sub(&r, 32); /* random */
     struct reader sid = rd_sub(&r, rd_u8(&r));
+    if (is_dtls_version(v.legacy_version))
+        rd_sub(&r, rd_u8(&r)); /* DTLS cookie */
     uint32_t csuit_len = rd_u16(&r);
     v.ciphers = rd_sub(&r, csuit_len);
     struct reader comp = rd_sub(&r, rd_u8(&r));
@@ -752,6 +771,58 @@ static void handle_server_hello(struct tls_state *st, struct app_env *env, bool 
 
 /* ---- Certificate ---- */
 
+static void keep_san(struct tls_txn *t, const char *s, size_t len)
+{
+    if (t->n_sans >= TLS_MAX_SAN || len > TLS_SAN_POOL - t->san_pool_used)
+        return;
+    memcpy(t->san_pool + t->san_pool_used, s, len);
+    t->sans[t->n_sans].off = (uint16_t)t->san_pool_used;
+    t->sans[t->n_sans].len = (uint16_t)len;
+    t->n_sans++;
+    t->san_pool_used += len;
+}
+
+/* The x509 parser groups names by kind, so the certificate's own order is
+ * kept within each kind only (DNS names first: nearly every certificate has
+ * nothing else). */
+static void keep_sans(struct tls_txn *t, const struct x509_cert *c)
+{
+    static const enum x509_san_kind order[] = {X509_SAN_DNS, X509_SAN_EMAIL, X509_SAN_URI};
+    t->n_sans = 0;
+    t->san_pool_used = 0;
+    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+        enum x509_san_kind kind = order[k];
+        for (size_t i = 0; i < c->n_san[kind] && i < X509_SAN_MAX; i++) {
+            size_t off = c->san[kind][i].off, len = c->san[kind][i].len;
+            if (off <= c->san_pool_used && len <= c->san_pool_used - off)
+                keep_san(t, c->san_pool + off, len);
+        }
+    }
+    for (size_t i = 0; i < c->n_san_ip && i < X509_SAN_MAX; i++) {
+        char text[64];
+        ip_addr_format(&c->san_ip[i], text, sizeof(text));
+        keep_san(t, text, strnlen(text, sizeof(text)));
+    }
+}
+
+/* EVE's certificate/chain fields need the DER as sent: the buffer holding
+ * each side's first Certificate message is handed over (not copied) and
+ * kept until the connection closes. */
+static void keep_certificate_message(struct tls_state *st, bool from_client)
+{
+    int side = from_client ? 0 : 1;
+    struct tls_dir *d = &st->dir[side];
+    if (st->kept_cert_msg[side] != NULL || d->hs_len < 7)
+        return;
+    size_t list_len = (size_t)d->hs[4] << 16 | (size_t)d->hs[5] << 8 | d->hs[6];
+    if (list_len > d->hs_len - 7)
+        return;
+    st->kept_cert_msg[side] = d->hs;
+    st->kept_cert_list_len[side] = list_len;
+    d->hs = NULL;
+    d->hs_cap = 0;
+}
+
 static void handle_certificate(struct tls_state *st, struct app_env *env, bool from_client,
                                struct reader r)
 {
@@ -778,6 +849,7 @@ static void handle_certificate(struct tls_state *st, struct app_env *env, bool f
         c->host_cert = !from_client && index == 0;
         c->client_cert = from_client && index == 0;
         bool server_leaf = !from_client && index == 0 && !t->has_server_cert;
+        bool client_leaf = from_client && index == 0 && !t->has_client_cert;
         const char *sni = server_leaf && t->server_name.set ? t->server_name.text : NULL;
         if (!x509_cert_parse(der.p, der.n, c, &st->cert_eve, sni, t->server_name.len)) {
             weird(env, "x509_certificate_parse_error", NULL);
@@ -798,6 +870,16 @@ static void handle_certificate(struct tls_state *st, struct app_env *env, bool f
             t->notafter_s = c->not_valid_after_s;
             if (st->cert_eve.sni_checked)
                 t->sni_matches_cert = st->cert_eve.sni_matches ? 1 : 0;
+            keep_sans(t, c);
+        }
+        if (client_leaf) {
+            t->has_client_cert = true;
+            memcpy(t->client_subject, st->cert_eve.subject, sizeof(t->client_subject));
+            memcpy(t->client_issuerdn, st->cert_eve.issuerdn, sizeof(t->client_issuerdn));
+            memcpy(t->client_serial, st->cert_eve.serial, sizeof(t->client_serial));
+            memcpy(t->client_fingerprint, st->cert_eve.sha1, sizeof(t->client_fingerprint));
+            t->client_notbefore_s = c->not_valid_before_s;
+            t->client_notafter_s = c->not_valid_after_s;
         }
         if (env->publish != NULL)
             env->publish(env, EVENT_X509, c);
@@ -926,6 +1008,8 @@ static void handshake_bytes(struct tls_state *st, struct app_env *env, bool from
             size_t msg_len = (size_t)d->hs[1] << 16 | (size_t)d->hs[2] << 8 | d->hs[3];
             if (d->hs_len == 4 + msg_len) {
                 handle_handshake_message(st, env, from_client, d->hs[0], d->hs + 4, msg_len);
+                if (d->hs[0] == HS_CERTIFICATE)
+                    keep_certificate_message(st, from_client);
                 d->hs_len = 0;
             }
         }
@@ -939,7 +1023,8 @@ static bool is_tls_record_version(uint16_t v)
 
 static bool version_is_pre_13(uint16_t v)
 {
-    return v == 0x0002 || v == 0x0300 || v == 0x0301 || v == 0x0302 || v == 0x0303;
+    return v == 0x0002 || v == 0x0300 || v == 0x0301 || v == 0x0302 || v == 0x0303 ||
+           v == 0xfeff || v == 0xfefd;
 }
 
 /* Zeek's analyzer_violation: log what we have and stop. */
@@ -948,6 +1033,9 @@ static void violation(struct tls_state *st, struct app_env *env)
     publish(st, env);
     st->done = true;
 }
+
+static enum record_mode record_content(struct tls_state *st, struct app_env *env, bool from_client,
+                                       uint8_t type);
 
 static void start_record(struct tls_state *st, struct app_env *env, bool from_client)
 {
@@ -975,7 +1063,15 @@ static void start_record(struct tls_state *st, struct app_env *env, bool from_cl
         }
         st->record_layer_version = version;
     }
+    d->mode = record_content(st, env, from_client, type);
+}
 
+/* What a record of this content type means to the session, whatever its
+ * framing (TLS or DTLS): how its body is to be read. */
+static enum record_mode record_content(struct tls_state *st, struct app_env *env, bool from_client,
+                                       uint8_t type)
+{
+    struct tls_dir *d = &st->dir[from_client ? 0 : 1];
     bool encrypted = d->encrypted;
     if (!encrypted && type == CT_APPLICATION_DATA && !version_is_pre_13(st->negotiated_version)) {
         d->encrypted = true;
@@ -987,7 +1083,7 @@ static void start_record(struct tls_state *st, struct app_env *env, bool from_cl
             st->txn.established = true;
             publish(st, env);
         }
-        return;
+        return REC_SKIP;
     }
     switch (type) {
     case CT_CHANGE_CIPHER_SPEC:
@@ -996,25 +1092,23 @@ static void start_record(struct tls_state *st, struct app_env *env, bool from_cl
         if (from_client && st->client_ticket_empty_session_seen && !st->client_key_exchange_seen)
             st->txn.resumed = true;
         d->encrypted = true;
-        break;
+        return REC_SKIP;
     case CT_ALERT:
-        d->mode = REC_ALERT;
-        break;
+        return REC_ALERT;
     case CT_HANDSHAKE:
-        d->mode = REC_HANDSHAKE;
-        break;
+        return REC_HANDSHAKE;
     case CT_APPLICATION_DATA:
         set_session(st, env);
         if (st->txn.has_version && !st->txn.established)
             weird(env, "ssl_early_application_data", NULL);
-        break;
+        return REC_SKIP;
     case CT_HEARTBEAT:
         set_session(st, env);
         add_history(st, env, from_client, 'b');
-        break;
+        return REC_SKIP;
     default:
         violation(st, env);
-        break;
+        return REC_SKIP;
     }
 }
 
@@ -1088,6 +1182,9 @@ static void tls_close(void *state, struct app_env *env)
         free(st->dir[i].hs);
         st->dir[i].hs = NULL;
         st->dir[i].hs_len = st->dir[i].hs_cap = 0;
+        free(st->kept_cert_msg[i]);
+        st->kept_cert_msg[i] = NULL;
+        st->kept_cert_list_len[i] = 0;
     }
 }
 
@@ -1152,3 +1249,67 @@ const struct app_parser tls_parser = {
     .gap = tls_gap,
     .close = tls_close,
 };
+
+/* ---- the session for other framings (proto/tls_session.h) ---- */
+
+struct tls_state *tls_session_new(char ja4_transport)
+{
+    struct tls_state *st = calloc(1, sizeof(*st));
+    if (st == NULL)
+        return NULL;
+    tls_open(st);
+    st->ja4_transport = ja4_transport;
+    return st;
+}
+
+enum tls_record_body tls_session_record(struct tls_state *st, struct app_env *env, bool from_client,
+                                        uint8_t content_type)
+{
+    if (st->done)
+        return TLS_BODY_SKIP;
+    switch (record_content(st, env, from_client, content_type)) {
+    case REC_HANDSHAKE:
+        return TLS_BODY_HANDSHAKE;
+    case REC_ALERT:
+        return TLS_BODY_ALERT;
+    default:
+        return TLS_BODY_SKIP;
+    }
+}
+
+void tls_session_handshake(struct tls_state *st, struct app_env *env, bool from_client, uint8_t msg_type,
+                           const uint8_t *body, size_t len)
+{
+    if (!st->done)
+        handle_handshake_message(st, env, from_client, msg_type, body, len);
+}
+
+void tls_session_alert(struct tls_state *st, struct app_env *env, bool from_client, uint8_t level,
+                       uint8_t description)
+{
+    if (st->done)
+        return;
+    struct tls_dir *d = &st->dir[from_client ? 0 : 1];
+    d->alert[0] = level;
+    d->alert[1] = description;
+    d->alert_len = 2;
+    finish_alert(st, env, from_client);
+}
+
+void tls_session_violation(struct tls_state *st, struct app_env *env)
+{
+    violation(st, env);
+}
+
+bool tls_session_done(const struct tls_state *st)
+{
+    return st->done;
+}
+
+void tls_session_free(struct tls_state *st, struct app_env *env)
+{
+    if (st == NULL)
+        return;
+    tls_close(st, env);
+    free(st);
+}

@@ -112,12 +112,6 @@ class ZeekLog:
 # guards against regressions; once met they print PASS like any other check.
 # Remove an entry when its gap is closed.
 KNOWN_GAPS = {
-    "conformance/zeek-ssl": "DTLS (TLS over UDP) is not analysed",
-    "conformance/zeek-dhcp": "Zeek merges one DHCP lease across several connections into one row; "
-                             "Vigil writes one row per connection",
-    "conformance/ja4-tcp": "TLS inside SOCKS is not analysed (socks-https-example.pcap)",
-    "conformance/sv-tls": "TLS inside HTTP CONNECT, SSLv2-era versions and Suricata's custom TLS fields",
-    "conformance/sv-smtp": "email body/subject MD5 and one HELO case",
 }
 
 
@@ -878,6 +872,12 @@ SV_ARGS = [
 # directives): settings that map to a Vigil option...
 SV_CONFIG_OPTIONS = [
     (r"community-id-seed:\s*(\d+)", lambda m: ["--community-id-seed", m.group(1)]),
+    # eve-log tls `custom: [..., certificate, chain, client_certificate, ...]`:
+    # the DER certificates, which Vigil writes with --eve-tls-extended
+    (r"-\s*tls:\s*\n(?:[ \t]+\S.*\n)*?[ \t]+custom:\s*\[[^\]\n]*\b(?:client_)?(?:certificate|chain)\b",
+     lambda m: ["--eve-tls-extended"]),
+    # eve-log smtp `md5: [body, subject]` (an uncommented line)
+    (r"(?m)^[ \t]+md5:\s*\[[^\]\n]*\b(?:body|subject)\b", lambda m: ["--eve-email-extended"]),
 ]
 # ...and output settings Vigil has no equivalent of: checks that rely on them
 # are skipped with the reason. (config regex or None = always, match key

@@ -1,5 +1,6 @@
 #include "app_crypto.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/bn.h>

@@ -1153,13 +1153,15 @@ static const struct scenario scenarios[] = {
 
 const struct scenario *scenario_find(const char *name)
 {
-    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
-        if (strcmp(scenarios[i].name, name) == 0)
-            return &scenarios[i];
+    for (size_t i = 0; scenario_at(i); i++)
+        if (strcmp(scenario_at(i)->name, name) == 0)
+            return scenario_at(i);
     return NULL;
 }
 
+/* The capture-level scenarios, then the application protocols (app_scenarios.c). */
 const struct scenario *scenario_at(size_t i)
 {
-    return i < sizeof scenarios / sizeof scenarios[0] ? &scenarios[i] : NULL;
+    size_t n = sizeof scenarios / sizeof scenarios[0];
+    return i < n ? &scenarios[i] : app_scenario_at(i - n);
 }

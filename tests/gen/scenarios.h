@@ -36,6 +36,9 @@ uint64_t http_session(struct gen *g, struct path *pa, const struct ip_pair *ip, 
 uint64_t tls_session(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t cport, uint64_t t,
                      const char *sni, size_t resp_len);
 
+/* The application-protocol scenarios (app_scenarios.c); NULL past the end. */
+const struct scenario *app_scenario_at(size_t i);
+
 bool scenario_demo(struct gen *g);
 bool scenario_bench(struct gen *g);
 

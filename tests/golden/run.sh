@@ -16,7 +16,8 @@ golden=$repo/tests/golden
 # NAME@LINKTYPE writes the scenario in that link type (vigil-gen --linktype):
 # libpcap reads one link type per file, so each gets its own capture.
 scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badheader timeouts
-    basic@sll basic@sll2 basic@raw basic@null basic@loop)
+    basic@sll basic@sll2 basic@raw basic@null basic@loop
+    dns-tcp http tls quic smtp dhcp ssh)
 # Every log either side has is compared; Zeek TSV logs keep the run's
 # wall-clock time in #open/#close, which is not.
 logs_of() {

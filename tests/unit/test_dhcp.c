@@ -12,9 +12,11 @@
 
 /* ---- a fake engine ------------------------------------------------------ */
 
+#define KEPT_SUMMARIES 8
+
 struct capture {
     int messages, summaries, weirds;
-    struct dhcp_summary summary[8];
+    struct dhcp_summary summary[KEPT_SUMMARIES];
     uint8_t last_msg_type;
     size_t last_n_options;
     bool last_overloaded_seen;
@@ -35,7 +37,7 @@ static void fake_publish(struct app_env *env, enum event_kind kind, const void *
             if (t->msg->options[i].overloaded)
                 cap->last_overloaded_seen = true;
     } else {
-        if (cap->summaries < 8)
+        if (cap->summaries < KEPT_SUMMARIES)
             cap->summary[cap->summaries] = *t->summary;
         cap->summaries++;
     }
@@ -50,29 +52,66 @@ static void fake_weird(struct app_env *env, const char *name, const char *addl, 
     snprintf(cap->last_weird, sizeof cap->last_weird, "%s", name);
 }
 
+/* One worker: the parser's shared state and what was published. */
+struct world {
+    void *worker_state;
+    struct capture cap;
+};
+
+static void world_open(struct world *w)
+{
+    memset(w, 0, sizeof *w);
+    assert_non_null(dhcp_parser.worker_open);
+    w->worker_state = dhcp_parser.worker_open();
+    assert_non_null(w->worker_state);
+}
+
+/* The end of the run, as app_layer_finish_worker does it: no connection,
+ * no weird, no packet time. */
+static void world_close(struct world *w)
+{
+    struct app_conn none;
+    memset(&none, 0, sizeof none);
+    struct app_env env = {.conn = &none, .publish = fake_publish, .worker_state = w->worker_state, .ctx = &w->cap};
+    dhcp_parser.worker_close(w->worker_state, &env);
+    w->worker_state = NULL;
+}
+
+/* One connection of the world. */
 struct session {
     struct app_conn conn;
     struct app_env env;
-    struct capture cap;
     void *state;
 };
 
-static void session_open(struct session *s)
+static void session_open_tuple(struct session *s, struct world *w, const char *uid, const uint8_t orig[4],
+                               uint16_t orig_p, const uint8_t resp[4], uint16_t resp_p)
 {
     memset(s, 0, sizeof *s);
-    const uint8_t client[4] = {192, 168, 0, 10}, server[4] = {192, 168, 0, 1};
-    ip_addr_from_v4(&s->conn.orig_h, client);
-    ip_addr_from_v4(&s->conn.resp_h, server);
-    s->conn.orig_p = 68;
-    s->conn.resp_p = 67;
+    snprintf(s->conn.uid, sizeof s->conn.uid, "%s", uid);
+    ip_addr_from_v4(&s->conn.orig_h, orig);
+    ip_addr_from_v4(&s->conn.resp_h, resp);
+    s->conn.orig_p = orig_p;
+    s->conn.resp_p = resp_p;
+    s->conn.proto = 17;
     s->env.conn = &s->conn;
     s->env.ts_us = 1000000;
     s->env.publish = fake_publish;
     s->env.weird = fake_weird;
-    s->env.ctx = &s->cap;
+    s->env.worker_state = w->worker_state;
+    s->env.ctx = &w->cap;
     s->state = calloc(1, dhcp_parser.state_size);
     assert_non_null(s->state);
     dhcp_parser.open(s->state);
+}
+
+static const uint8_t client_ip[4] = {192, 168, 0, 10}, server_ip[4] = {192, 168, 0, 1};
+static const uint8_t unconfigured_ip[4] = {0, 0, 0, 0}, broadcast_ip[4] = {255, 255, 255, 255};
+
+/* A unicast client -> server connection. */
+static void session_open(struct session *s, struct world *w)
+{
+    session_open_tuple(s, w, "CUnicast1", client_ip, 68, server_ip, 67);
 }
 
 static void session_feed(struct session *s, int64_t at_us, bool from_orig, const uint8_t *p, size_t n)
@@ -166,18 +205,24 @@ static void build_ack(struct msg *m, uint32_t xid)
 static void test_transaction_summary(void **state)
 {
     (void)state;
+    struct world w;
     struct session s;
     struct msg d, a;
     build_discover(&d, 0x1234);
     build_ack(&a, 0x1234);
-    session_open(&s);
+    world_open(&w);
+    session_open(&s, &w);
     session_feed(&s, 1000000, true, d.d, d.n);
     session_feed(&s, 1500000, false, a.d, a.n);
-    assert_int_equal(s.cap.messages, 2);
-    assert_int_equal(s.cap.summaries, 0); /* Zeek waits for the xid to go quiet */
+    assert_int_equal(w.cap.messages, 2);
+    assert_int_equal(w.cap.summaries, 0); /* Zeek waits for the xid to go quiet */
     session_close(&s);
-    assert_int_equal(s.cap.summaries, 1);
-    const struct dhcp_summary *sum = &s.cap.summary[0];
+    assert_int_equal(w.cap.summaries, 0); /* the connection's end ends nothing */
+    world_close(&w);
+    assert_int_equal(w.cap.summaries, 1);
+    const struct dhcp_summary *sum = &w.cap.summary[0];
+    assert_int_equal(sum->n_uids, 1);
+    assert_string_equal(sum->uids[0], "CUnicast1");
     assert_int_equal(sum->n_msg_types, 2);
     assert_int_equal(sum->msg_types[0], 1);
     assert_int_equal(sum->msg_types[1], 5);
@@ -191,29 +236,164 @@ static void test_transaction_summary(void **state)
     assert_true(sum->has_client_addr);
     assert_true(sum->server_message.set);
     assert_false(sum->client_message.set);
+    assert_int_equal(sum->ts_us, 1000000);
     assert_int_equal(sum->last_us - sum->ts_us, 500000);
+}
+
+static void assert_addr(const struct ip_addr *a, const uint8_t v4[4])
+{
+    struct ip_addr want;
+    ip_addr_from_v4(&want, v4);
+    assert_int_equal(ip_addr_cmp(a, &want), 0);
+}
+
+/* DISCOVER broadcast from 0.0.0.0, OFFER broadcast by the server (it is the
+ * originator there), REQUEST broadcast again, ACK unicast (a flipped
+ * connection: the client is the originator): one row, three uids. */
+static void test_lease_across_connections(void **state)
+{
+    (void)state;
+    struct world w;
+    struct session bcast, server_bcast, unicast;
+    struct msg d, o, r, a;
+    build_discover(&d, 0xabcd);
+    const uint8_t yi[4] = {192, 168, 0, 10};
+    msg_begin(&o, 2, 0xabcd, yi);
+    msg_type(&o, 2);
+    msg_end(&o);
+    build_discover(&r, 0xabcd);
+    r.d[242] = 3; /* REQUEST */
+    build_ack(&a, 0xabcd);
+    world_open(&w);
+    session_open_tuple(&bcast, &w, "CBroadcast", unconfigured_ip, 68, broadcast_ip, 67);
+    session_open_tuple(&server_bcast, &w, "CServerBcast", server_ip, 67, broadcast_ip, 68);
+    session_open_tuple(&unicast, &w, "CUnicast", client_ip, 68, server_ip, 67);
+    session_feed(&bcast, 1000000, true, d.d, d.n);
+    session_feed(&server_bcast, 1100000, true, o.d, o.n);
+    session_feed(&bcast, 1200000, true, r.d, r.n);
+    session_feed(&unicast, 1300000, false, a.d, a.n);
+    session_close(&bcast);
+    session_close(&server_bcast);
+    session_close(&unicast);
+    assert_int_equal(w.cap.messages, 4);
+    assert_int_equal(w.cap.summaries, 0);
+    world_close(&w);
+    assert_int_equal(w.cap.summaries, 1);
+    const struct dhcp_summary *sum = &w.cap.summary[0];
+    assert_int_equal(sum->n_uids, 3);
+    assert_string_equal(sum->uids[0], "CBroadcast");
+    assert_string_equal(sum->uids[1], "CServerBcast");
+    assert_string_equal(sum->uids[2], "CUnicast");
+    assert_int_equal(sum->n_msg_types, 4);
+    assert_int_equal(sum->msg_types[0], 1);
+    assert_int_equal(sum->msg_types[1], 2);
+    assert_int_equal(sum->msg_types[2], 3);
+    assert_int_equal(sum->msg_types[3], 5);
+    assert_int_equal(sum->ts_us, 1000000);
+    assert_int_equal(sum->last_us, 1300000);
+    /* the server is the sender of the replies, whichever end it is */
+    assert_true(sum->has_server_addr);
+    assert_addr(&sum->server_addr, server_ip);
+    /* the client only sent from 0.0.0.0: the assigned address stands in */
+    assert_true(sum->has_client_addr);
+    assert_addr(&sum->client_addr, client_ip);
+    assert_true(sum->has_requested_addr);
+    /* the server's message went to server_message although the server
+     * originated the broadcast connection */
+    assert_true(sum->server_message.set);
+    assert_false(sum->client_message.set);
+}
+
+static void test_two_connections_two_uids(void **state)
+{
+    (void)state;
+    struct world w;
+    struct session bcast, unicast;
+    struct msg d, a;
+    build_discover(&d, 77);
+    build_ack(&a, 77);
+    world_open(&w);
+    session_open_tuple(&bcast, &w, "CFirst", unconfigured_ip, 68, broadcast_ip, 67);
+    session_open_tuple(&unicast, &w, "CSecond", client_ip, 68, server_ip, 67);
+    session_feed(&bcast, 1000000, true, d.d, d.n);
+    session_feed(&bcast, 1000100, true, d.d, d.n); /* same uid again: kept once */
+    session_feed(&unicast, 1000200, false, a.d, a.n);
+    session_close(&bcast);
+    session_close(&unicast);
+    world_close(&w);
+    assert_int_equal(w.cap.summaries, 1);
+    assert_int_equal(w.cap.summary[0].n_uids, 2);
+    assert_string_equal(w.cap.summary[0].uids[0], "CFirst");
+    assert_string_equal(w.cap.summary[0].uids[1], "CSecond");
+    assert_int_equal(w.cap.summary[0].n_msg_types, 3);
 }
 
 static void test_expiry_splits_transactions(void **state)
 {
     (void)state;
+    struct world w;
     struct session s;
     struct msg d;
     build_discover(&d, 7);
-    session_open(&s);
+    world_open(&w);
+    session_open(&s, &w);
     session_feed(&s, 1000000, true, d.d, d.n);
-    /* 20 s later the first entry was logged at its 10 s check */
+    /* 20 s later: the 10 s check falls due and finds the xid idle */
     session_feed(&s, 21000000, true, d.d, d.n);
-    assert_int_equal(s.cap.summaries, 1);
+    assert_int_equal(w.cap.summaries, 1);
+    assert_int_equal(w.cap.summary[0].n_msg_types, 1);
     session_close(&s);
-    assert_int_equal(s.cap.summaries, 2);
-    /* 7 s later but checked at 10 s: idle 3 s at the check, still joined */
-    session_open(&s);
+    world_close(&w);
+    assert_int_equal(w.cap.summaries, 2);
+    assert_int_equal(w.cap.summary[1].ts_us, 21000000);
+
+    /* 7 s later, before the first check: still joined */
+    world_open(&w);
+    session_open(&s, &w);
     session_feed(&s, 1000000, true, d.d, d.n);
     session_feed(&s, 8000000, true, d.d, d.n);
     session_close(&s);
-    assert_int_equal(s.cap.summaries, 1);
-    assert_int_equal(s.cap.summary[0].n_msg_types, 2);
+    world_close(&w);
+    assert_int_equal(w.cap.summaries, 1);
+    assert_int_equal(w.cap.summary[0].n_msg_types, 2);
+
+    /* a message every 4 s keeps the xid alive until 30 s of watching */
+    world_open(&w);
+    session_open(&s, &w);
+    for (int64_t t = 0; t <= 40; t += 4)
+        session_feed(&s, 1000000 + t * 1000000, true, d.d, d.n);
+    assert_int_equal(w.cap.summaries, 1);
+    /* checked at 13, 21, 29 s (alive), then at 37 s: watched over 30 s */
+    assert_int_equal(w.cap.summary[0].n_msg_types, 9);
+    session_close(&s);
+    world_close(&w);
+    assert_int_equal(w.cap.summaries, 2);
+}
+
+/* The clock is any DHCP packet of the worker: another connection's packet
+ * logs an idle transaction, with the uid of its own connection. */
+static void test_expiry_by_another_connection(void **state)
+{
+    (void)state;
+    struct world w;
+    struct session first, second;
+    struct msg d1, d2;
+    build_discover(&d1, 1);
+    build_discover(&d2, 2);
+    world_open(&w);
+    session_open_tuple(&first, &w, "CFirst", unconfigured_ip, 68, broadcast_ip, 67);
+    session_open_tuple(&second, &w, "CSecond", client_ip, 68, server_ip, 67);
+    session_feed(&first, 1000000, true, d1.d, d1.n);
+    session_close(&first);
+    session_feed(&second, 30000000, true, d2.d, d2.n);
+    assert_int_equal(w.cap.summaries, 1);
+    assert_int_equal(w.cap.summary[0].xid, 1);
+    assert_int_equal(w.cap.summary[0].n_uids, 1);
+    assert_string_equal(w.cap.summary[0].uids[0], "CFirst");
+    session_close(&second);
+    world_close(&w);
+    assert_int_equal(w.cap.summaries, 2);
+    assert_string_equal(w.cap.summary[1].uids[0], "CSecond");
 }
 
 static void test_every_truncation(void **state)
@@ -222,16 +402,20 @@ static void test_every_truncation(void **state)
     struct msg d;
     build_discover(&d, 9);
     for (size_t n = 0; n <= d.n; n++) {
+        struct world w;
         struct session s;
-        session_open(&s);
+        world_open(&w);
+        session_open(&s, &w);
         uint8_t *copy = malloc(n ? n : 1);
+        assert_non_null(copy);
         memcpy(copy, d.d, n);
         session_feed(&s, 1000000, true, copy, n);
         session_close(&s);
         free(copy);
-        assert_int_equal(s.cap.messages, n >= 240 ? 1 : 0);
+        world_close(&w);
+        assert_int_equal(w.cap.messages, n >= 240 ? 1 : 0);
         /* Zeek only aggregates a message whose options reached End */
-        assert_int_equal(s.cap.summaries, n == d.n ? 1 : 0);
+        assert_int_equal(w.cap.summaries, n == d.n ? 1 : 0);
     }
 }
 
@@ -241,15 +425,36 @@ static void test_not_dhcp(void **state)
     struct msg d;
     build_discover(&d, 9);
     d.d[236] = 0; /* bad cookie */
+    struct world w;
     struct session s;
-    session_open(&s);
+    world_open(&w);
+    session_open(&s, &w);
     session_feed(&s, 1000000, true, d.d, d.n);
     session_close(&s);
-    assert_int_equal(s.cap.messages, 0);
+    world_close(&w);
+    assert_int_equal(w.cap.messages, 0);
+    assert_int_equal(w.cap.summaries, 0);
     assert_int_equal(dhcp_parser.probe(d.d, d.n, true), APP_PROBE_NO);
     build_discover(&d, 9);
     assert_int_equal(dhcp_parser.probe(d.d, d.n, true), APP_PROBE_YES);
     assert_int_equal(dhcp_parser.probe(d.d, 100, true), APP_PROBE_NO);
+}
+
+/* Without a worker state (its allocation failed) messages still go out. */
+static void test_no_worker_state(void **state)
+{
+    (void)state;
+    struct world w;
+    struct session s;
+    struct msg d;
+    memset(&w, 0, sizeof w);
+    build_discover(&d, 9);
+    session_open(&s, &w);
+    session_feed(&s, 1000000, true, d.d, d.n);
+    session_close(&s);
+    assert_int_equal(w.cap.messages, 1);
+    assert_int_equal(w.cap.summaries, 0);
+    dhcp_parser.worker_close(NULL, &s.env);
 }
 
 static void test_overload(void **state)
@@ -268,17 +473,21 @@ static void test_overload(void **state)
     m.d[46] = 10;
     m.d[49] = 1;
     m.d[50] = 255;
+    struct world w;
     struct session s;
-    session_open(&s);
+    world_open(&w);
+    session_open(&s, &w);
     session_feed(&s, 1000000, false, m.d, m.n);
-    assert_true(s.cap.last_overloaded_seen);
-    assert_int_equal(s.cap.last_n_options, 3);
+    assert_true(w.cap.last_overloaded_seen);
+    assert_int_equal(w.cap.last_n_options, 3);
     session_close(&s);
+    world_close(&w);
 }
 
 static void test_caps(void **state)
 {
     (void)state;
+    struct world w;
     struct session s;
     struct msg m;
     /* more options than kept */
@@ -287,49 +496,84 @@ static void test_caps(void **state)
     for (int i = 0; i < 200; i++)
         msg_option(&m, 200, "x", 1);
     msg_end(&m);
-    session_open(&s);
+    world_open(&w);
+    session_open(&s, &w);
     session_feed(&s, 1000000, true, m.d, m.n);
-    assert_string_equal(s.cap.last_weird, "DHCP_too_many_options");
-    assert_int_equal(s.cap.last_n_options, DHCP_MAX_OPTIONS);
+    assert_string_equal(w.cap.last_weird, "DHCP_too_many_options");
+    assert_int_equal(w.cap.last_n_options, DHCP_MAX_OPTIONS);
     session_close(&s);
+    world_close(&w);
 
     /* msg_types cap logs at 50, as Zeek's max_msg_types_per_log_entry */
     build_discover(&m, 3);
-    session_open(&s);
+    world_open(&w);
+    session_open(&s, &w);
     for (int i = 0; i < 50; i++)
         session_feed(&s, 1000000 + i, true, m.d, m.n);
-    assert_int_equal(s.cap.summaries, 1);
+    assert_int_equal(w.cap.summaries, 1);
+    assert_int_equal(w.cap.summary[0].n_msg_types, DHCP_MAX_MSG_TYPES);
     session_close(&s);
+    world_close(&w);
+    assert_int_equal(w.cap.summaries, 1);
 
-    /* many xids on one flow */
-    session_open(&s);
-    for (uint32_t x = 0; x < 10; x++) {
-        build_discover(&m, x);
-        session_feed(&s, 1000000, true, m.d, m.n);
+    /* uids cap logs at 10, as Zeek's max_uids_per_log_entry */
+    world_open(&w);
+    for (int i = 0; i < DHCP_MAX_UIDS; i++) {
+        char uid[UID_LEN];
+        snprintf(uid, sizeof uid, "CConn%d", i);
+        session_open_tuple(&s, &w, uid, unconfigured_ip, 68, broadcast_ip, 67);
+        session_feed(&s, 1000000 + i, true, m.d, m.n);
+        session_close(&s);
     }
-    assert_string_equal(s.cap.last_weird, "DHCP_too_many_transactions");
+    assert_int_equal(w.cap.summaries, 1);
+    assert_int_equal(w.cap.summary[0].n_uids, DHCP_MAX_UIDS);
+    assert_string_equal(w.cap.summary[0].uids[9], "CConn9");
+    world_close(&w);
+    assert_int_equal(w.cap.summaries, 1);
+
+    /* more xids than watched: the oldest is logged early, with a weird */
+    world_open(&w);
+    session_open(&s, &w);
+    for (uint32_t x = 0; x < DHCP_MAX_WATCHED; x++) {
+        build_discover(&m, x);
+        session_feed(&s, 1000000 + x, true, m.d, m.n);
+    }
+    assert_int_equal(w.cap.summaries, 0);
+    assert_int_equal(w.cap.weirds, 0);
+    build_discover(&m, 0xffffff);
+    session_feed(&s, 2000000, true, m.d, m.n);
+    assert_string_equal(w.cap.last_weird, "DHCP_too_many_transactions");
+    assert_int_equal(w.cap.summaries, 1);
+    assert_int_equal(w.cap.summary[0].xid, 0);
     session_close(&s);
-    assert_int_equal(s.cap.summaries, 10);
+    world_close(&w);
+    assert_int_equal(w.cap.summaries, DHCP_MAX_WATCHED + 1);
 
     /* an option length past the end */
     msg_begin(&m, 1, 1, NULL);
     m.d[m.n++] = 12;
     m.d[m.n++] = 200;
     m.d[m.n++] = 'a';
-    session_open(&s);
+    world_open(&w);
+    session_open(&s, &w);
     session_feed(&s, 1000000, true, m.d, m.n);
     session_close(&s);
-    assert_int_equal(s.cap.messages, 1);
-    assert_int_equal(s.cap.summaries, 0);
+    world_close(&w);
+    assert_int_equal(w.cap.messages, 1);
+    assert_int_equal(w.cap.summaries, 0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_transaction_summary),
+        cmocka_unit_test(test_lease_across_connections),
+        cmocka_unit_test(test_two_connections_two_uids),
         cmocka_unit_test(test_expiry_splits_transactions),
+        cmocka_unit_test(test_expiry_by_another_connection),
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_not_dhcp),
+        cmocka_unit_test(test_no_worker_state),
         cmocka_unit_test(test_overload),
         cmocka_unit_test(test_caps),
     };

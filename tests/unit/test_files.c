@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "files/files.h"
+#include "files/sniff.h"
 #include "proto/http.h"
 #include "proto/parser.h"
 
@@ -687,6 +688,34 @@ static void test_http_gzip_bomb(void **state)
     free(block);
 }
 
+static void test_sniff_text_types(void **state)
+{
+    (void)state;
+    struct {
+        const char *head, *want;
+    } cases[] = {
+        {"<!DOCTYPE html><html><body>x</body></html>", "text/html"},
+        {"\r\n  <HTML><head>", "text/html"},
+        {"\xef\xbb\xbf<?xml version=\"1.0\"?><a/>", "application/xml"},
+        {"{\"key\": [1, 2]}", "text/json"},
+        {"[ {\"a\":1} ]", "text/json"},
+        {"just some words\nand lines\n", "text/plain"},
+        {"GIF89a printable-looking", NULL},
+        {"%PDF-1.7 rest", NULL},
+        {"{\\rtf1\\ansi", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *got = sniff_text_type((const uint8_t *)cases[i].head, strlen(cases[i].head));
+        if (cases[i].want == NULL)
+            assert_null(got);
+        else
+            assert_string_equal(got, cases[i].want);
+    }
+    const uint8_t binary[] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d};
+    assert_null(sniff_text_type(binary, sizeof binary));
+    assert_null(sniff_text_type(binary, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -707,6 +736,7 @@ int main(void)
         cmocka_unit_test(test_http_empty_and_multipart),
         cmocka_unit_test(test_http_many_files),
         cmocka_unit_test(test_http_gzip_bomb),
+        cmocka_unit_test(test_sniff_text_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

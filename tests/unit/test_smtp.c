@@ -59,8 +59,9 @@ static void fake_publish(struct app_env *env, enum event_kind kind, const void *
     struct capture *c = env->ctx;
     if (kind == EVENT_FILE) {
         const struct file_info *fi = txn;
-        append(c, "FILE name=%.*s size=%llu md5=%s mime=%s\n", fi->filename ? (int)fi->filename_len : 1,
-               fi->filename ? fi->filename : "-", (unsigned long long)fi->seen_bytes, fi->md5, fi->mime_type);
+        append(c, "FILE name=%.*s size=%llu md5=%s mime=%s eve=%.*s\n", fi->filename ? (int)fi->filename_len : 1,
+               fi->filename ? fi->filename : "-", (unsigned long long)fi->seen_bytes, fi->md5, fi->mime_type,
+               fi->eve_filename ? (int)fi->eve_filename_len : 1, fi->eve_filename ? fi->eve_filename : "-");
         return;
     }
     assert_int_equal(kind, EVENT_SMTP);
@@ -97,6 +98,7 @@ static void fake_publish(struct app_env *env, enum event_kind kind, const void *
     append_list(c, "attachments", t->attachments, t->n_attachments);
     append_list(c, "urls", t->urls, t->n_urls);
     append(c, "fuids=%zu\n", t->n_fuids);
+    append(c, "body_md5=%s\n", t->has_body_md5 ? t->body_md5 : "-");
 }
 
 static void fake_weird(struct app_env *env, const char *name, const char *addl, const char *source)
@@ -450,6 +452,100 @@ static void test_bdat(void **unused)
     session_free(&b);
 }
 
+static void md5_text(const char *s, char hex[33])
+{
+    unsigned char md[16];
+    unsigned int ml = 0;
+    EVP_Digest(s, strlen(s), md, &ml, EVP_md5(), NULL);
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
+/* Suricata's attachment names (RFC 2231 sections joined, Content-Type's
+ * name as the fallback, extended values %-decoded) and its body MD5 over
+ * the body as sent, dot-stuffing included; Zeek's names stay Zeek's. */
+static const char suricata_body[] =
+    "--b1\r\n"
+    "Content-Type: application/zip;\r\n"
+    "Content-Transfer-Encoding: base64\r\n"
+    "Content-Disposition: attachment;\r\n"
+    " filename*0=part-one-;\r\n"
+    " filename*1=\"part two.zip\"\r\n"
+    "\r\n"
+    "UEsDBA==\r\n"
+    "--b1\r\n"
+    "Content-Type: application/octet-stream; name=\"from-type.bin\"\r\n"
+    "\r\n"
+    "..stuffed line\r\n"
+    "--b1\r\n"
+    "Content-Type: text/plain; name=ignored.txt\r\n"
+    "Content-Disposition: attachment; filename*=utf-8'en'caf%C3%A9.txt\r\n"
+    "\r\n"
+    "hello\r\n"
+    "--b1--\r\n";
+
+static void test_suricata_names_and_body_md5(void **unused)
+{
+    char data[2048];
+    snprintf(data, sizeof data,
+             "From: a@example.org\r\nSubject: names\r\n"
+             "Content-Type: multipart/mixed; boundary=b1\r\n\r\n%s.\r\n",
+             suricata_body);
+    struct step steps[] = {
+        {false, "220 hi\r\n", 0},
+        {true, "HELO c\r\n", 0},
+        {false, "250 ok\r\n", 0},
+        {true, "MAIL FROM:<a@example.org>\r\n", 0},
+        {false, "250 ok\r\n", 0},
+        {true, "RCPT TO:<b@example.org>\r\n", 0},
+        {false, "250 ok\r\n", 0},
+        {true, "DATA\r\n", 0},
+        {false, "354 go\r\n", 0},
+        {true, data, 0},
+        {false, "250 queued\r\n", 0},
+    };
+    struct session a, b;
+    run(&a, steps, sizeof steps / sizeof steps[0], WHOLE, true);
+    run(&b, steps, sizeof steps / sizeof steps[0], BYTES, true);
+    assert_string_equal(a.cap.out, b.cap.out);
+    const char *o = a.cap.out;
+    if (getenv("SMTP_DUMP"))
+        fprintf(stderr, "%s\n", o);
+    assert_non_null(strstr(o, "attachments=[part-one-part two.zip|from-type.bin|caf\xc3\xa9.txt]\n"));
+    /* Zeek finds no name in the sections: files.log keeps its own view */
+    assert_non_null(strstr(o, "FILE name=- size=4 "));
+    assert_non_null(strstr(o, "eve=part-one-part two.zip\n"));
+    assert_non_null(strstr(o, "FILE name=from-type.bin size=13 "));
+    char want[64], hex[33];
+    md5_text(suricata_body, hex);
+    snprintf(want, sizeof want, "body_md5=%s\n", hex);
+    assert_non_null(strstr(o, want));
+    session_free(&a);
+    session_free(&b);
+}
+
+/* A message cut short (connection closed in DATA) has no body MD5. */
+static void test_body_md5_needs_complete_message(void **unused)
+{
+    struct step steps[] = {
+        {false, "220 hi\r\n", 0},
+        {true, "HELO c\r\n", 0},
+        {false, "250 ok\r\n", 0},
+        {true, "MAIL FROM:<a@example.org>\r\n", 0},
+        {false, "250 ok\r\n", 0},
+        {true, "RCPT TO:<b@example.org>\r\n", 0},
+        {false, "250 ok\r\n", 0},
+        {true, "DATA\r\n", 0},
+        {false, "354 go\r\n", 0},
+        {true, "Subject: cut\r\n\r\nbody\r\n", 0},
+    };
+    struct session s;
+    run(&s, steps, sizeof steps / sizeof steps[0], WHOLE, false);
+    assert_int_equal(s.cap.n_txn, 1);
+    assert_non_null(strstr(s.cap.out, "body_md5=-\n"));
+    session_free(&s);
+}
+
 static void test_starttls(void **unused)
 {
     struct session s;
@@ -636,6 +732,8 @@ int main(void)
         cmocka_unit_test(test_incremental_equals_whole),
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_bdat),
+        cmocka_unit_test(test_suricata_names_and_body_md5),
+        cmocka_unit_test(test_body_md5_needs_complete_message),
         cmocka_unit_test(test_starttls),
         cmocka_unit_test(test_auth_never_logs_credentials),
         cmocka_unit_test(test_one_side_pipelined),

@@ -18,6 +18,9 @@
 struct capture {
     int n_tls, n_x509, n_weird;
     struct tls_txn last;
+    /* the certificate lists, copied: the txn's pointers live during publish only */
+    size_t server_chain_len, client_chain_len;
+    uint8_t server_chain[256], client_chain[256];
     char last_weird[64];
 };
 
@@ -27,6 +30,13 @@ static void cap_publish(struct app_env *env, enum event_kind kind, const void *t
     if (kind == EVENT_TLS) {
         c->n_tls++;
         memcpy(&c->last, txn, sizeof(c->last));
+        const struct tls_txn *t = txn;
+        c->server_chain_len = t->server_chain_len < sizeof(c->server_chain) ? t->server_chain_len : 0;
+        if (c->server_chain_len > 0)
+            memcpy(c->server_chain, t->server_chain, c->server_chain_len);
+        c->client_chain_len = t->client_chain_len < sizeof(c->client_chain) ? t->client_chain_len : 0;
+        if (c->client_chain_len > 0)
+            memcpy(c->client_chain, t->client_chain, c->client_chain_len);
     } else if (kind == EVENT_X509) {
         c->n_x509++;
     }
@@ -387,6 +397,47 @@ static void test_garbage_certificate(void **unused)
     assert_int_equal(s.cap.last.n_server_fps, 0);
 }
 
+/* Each side's first Certificate message is kept as sent, parseable or not,
+ * for EVE's certificate/chain fields; a second one does not replace it. */
+static void test_certificate_lists_kept(void **unused)
+{
+    struct buf_builder scert = {.n = 0}, ccert = {.n = 0}, again = {.n = 0};
+    struct buf_builder srec = {.n = 0}, crec = {.n = 0}, arec = {.n = 0};
+    put24(&scert, 3 + 4 + 3 + 2);
+    put24(&scert, 4);
+    putn(&scert, "abcd", 4);
+    put24(&scert, 2);
+    putn(&scert, "ef", 2);
+    record_hs(&srec, 11, &scert);
+    put24(&ccert, 3 + 3);
+    put24(&ccert, 3);
+    putn(&ccert, "xyz", 3);
+    record_hs(&crec, 11, &ccert);
+    put24(&again, 3 + 1);
+    put24(&again, 1);
+    put8(&again, 'Z');
+    record_hs(&arec, 11, &again);
+    for (size_t step = 1; step <= 64; step += 63) {
+        struct session s;
+        session_open(&s);
+        struct buf_builder c1 = {.n = 0}, sh = {.n = 0};
+        client_hello(&c1);
+        server_hello(&sh);
+        session_feed(&s, true, &c1, step);
+        session_feed(&s, false, &sh, step);
+        session_feed(&s, false, &srec, step);
+        session_feed(&s, false, &arec, step);
+        session_feed(&s, true, &crec, step);
+        session_close(&s);
+        assert_int_equal(s.cap.n_tls, 1);
+        assert_int_equal(s.cap.server_chain_len, scert.n - 3);
+        assert_memory_equal(s.cap.server_chain, scert.b + 3, scert.n - 3);
+        assert_int_equal(s.cap.client_chain_len, ccert.n - 3);
+        assert_memory_equal(s.cap.client_chain, ccert.b + 3, ccert.n - 3);
+        assert_false(s.cap.last.has_client_cert);
+    }
+}
+
 static void test_oversized_message(void **unused)
 {
     /* a 1 MiB ServerKeyExchange, announced and then sent in 16 KiB records */
@@ -450,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_alert_and_failure),
         cmocka_unit_test(test_garbage_certificate),
+        cmocka_unit_test(test_certificate_lists_kept),
         cmocka_unit_test(test_oversized_message),
         cmocka_unit_test(test_probe),
         cmocka_unit_test(test_not_tls_stops),

@@ -1,0 +1,62 @@
+/* socks.log as Zeek's base/protocols/socks writes it. `password` stays
+ * unset: Zeek fills it only with SOCKS::default_capture_password = T. */
+#include "output/socks_log.h"
+
+#include "output/conn_id.h"
+#include "output/zeek_log.h"
+
+static const struct zeek_field socks_fields[] = {
+    {"ts", ZEEK_TIME},
+    {"uid", ZEEK_STRING},
+    {"id.orig_h", ZEEK_ADDR},
+    {"id.orig_p", ZEEK_PORT},
+    {"id.resp_h", ZEEK_ADDR},
+    {"id.resp_p", ZEEK_PORT},
+    {"version", ZEEK_COUNT},
+    {"user", ZEEK_STRING},
+    {"password", ZEEK_STRING},
+    {"status", ZEEK_STRING},
+    {"request.host", ZEEK_ADDR},
+    {"request.name", ZEEK_STRING},
+    {"request_p", ZEEK_PORT},
+    {"bound.host", ZEEK_ADDR},
+    {"bound.name", ZEEK_STRING},
+    {"bound_p", ZEEK_PORT},
+};
+static const struct zeek_schema socks_schema = ZEEK_SCHEMA("socks", socks_fields);
+
+/* host, name, port of a SOCKS::Address and its port; all unset when absent. */
+static void address(struct zrow *r, bool present, const struct socks_address *a, uint16_t port)
+{
+    if (present && a->has_host)
+        zrow_addr(r, &a->host);
+    else
+        zrow_unset(r);
+    if (present && a->has_name)
+        zrow_string(r, a->name, a->name_len);
+    else
+        zrow_unset(r);
+    if (present)
+        zrow_port(r, port);
+    else
+        zrow_unset(r);
+}
+
+void output_socks(struct output_worker *w, const struct app_conn *c, const struct socks_txn *t)
+{
+    struct zrow *r = zrow_begin(w, &socks_schema);
+    if (r == NULL)
+        return;
+    zrow_time(r, t->ts_us);
+    zrow_conn_id(r, c);
+    zrow_count(r, t->version);
+    if (t->has_user)
+        zrow_string(r, t->user, t->user_len);
+    else
+        zrow_unset(r);
+    zrow_unset(r); /* password */
+    zrow_cstr(r, t->has_status ? t->status : NULL);
+    address(r, t->has_request, &t->request, t->request_p);
+    address(r, t->has_bound, &t->bound, t->bound_p);
+    zrow_end(r);
+}

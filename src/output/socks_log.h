@@ -1,0 +1,12 @@
+/* socks.log (Zeek). Suricata has no SOCKS parser, so there is no EVE event. */
+#ifndef VIGIL_OUTPUT_SOCKS_LOG_H
+#define VIGIL_OUTPUT_SOCKS_LOG_H
+
+#include "proto/parser.h"
+#include "proto/socks.h"
+
+struct output_worker;
+
+void output_socks(struct output_worker *w, const struct app_conn *c, const struct socks_txn *t);
+
+#endif

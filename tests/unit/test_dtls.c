@@ -1,0 +1,383 @@
+/* DTLS parser: a hand-built DTLS 1.2 handshake with a cookie exchange, a
+ * fragmented ClientHello (in order, out of order, retransmitted), every
+ * truncation of a datagram, and cap-busting fragments. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/dtls.h"
+
+struct capture {
+    int n_tls, n_weird;
+    struct tls_txn last;
+    char last_weird[64];
+};
+
+static void cap_publish(struct app_env *env, enum event_kind kind, const void *txn)
+{
+    struct capture *c = env->ctx;
+    if (kind == EVENT_TLS) {
+        c->n_tls++;
+        memcpy(&c->last, txn, sizeof(c->last));
+    }
+}
+
+static void cap_weird(struct app_env *env, const char *name, const char *addl, const char *source)
+{
+    struct capture *c = env->ctx;
+    c->n_weird++;
+    snprintf(c->last_weird, sizeof(c->last_weird), "%s", name);
+}
+
+struct buf {
+    uint8_t b[2048];
+    size_t n;
+};
+
+static void put8(struct buf *b, unsigned v) { b->b[b->n++] = (uint8_t)v; }
+static void put16(struct buf *b, unsigned v) { put8(b, v >> 8); put8(b, v & 0xff); }
+static void put24(struct buf *b, unsigned v) { put8(b, v >> 16); put16(b, v & 0xffff); }
+static void put48(struct buf *b, uint64_t v)
+{
+    put16(b, (unsigned)(v >> 32));
+    put16(b, (unsigned)(v >> 16) & 0xffff);
+    put16(b, (unsigned)v & 0xffff);
+}
+static void putn(struct buf *b, const void *p, size_t n)
+{
+    memcpy(b->b + b->n, p, n);
+    b->n += n;
+}
+
+/* Appends one record holding body[0..n). */
+static void record(struct buf *out, uint8_t type, unsigned epoch, uint64_t seq, const void *body, size_t n)
+{
+    put8(out, type);
+    put16(out, 0xfefd);
+    put16(out, epoch);
+    put48(out, seq);
+    put16(out, (unsigned)n);
+    putn(out, body, n);
+}
+
+/* Appends one handshake record carrying msg[off..off+len) of a message. */
+static void hs_fragment(struct buf *out, uint64_t rec_seq, uint8_t type, uint16_t msg_seq, const struct buf *msg,
+                        size_t off, size_t len)
+{
+    struct buf body = {.n = 0};
+    put8(&body, type);
+    put24(&body, (unsigned)msg->n);
+    put16(&body, msg_seq);
+    put24(&body, (unsigned)off);
+    put24(&body, (unsigned)len);
+    putn(&body, msg->b + off, len);
+    record(out, 22, 0, rec_seq, body.b, body.n);
+}
+
+static void client_hello(struct buf *m, size_t cookie_len)
+{
+    m->n = 0;
+    put16(m, 0xfefd);
+    for (int i = 0; i < 32; i++)
+        put8(m, (unsigned)i);
+    put8(m, 0);                   /* session id */
+    put8(m, (unsigned)cookie_len); /* cookie */
+    for (size_t i = 0; i < cookie_len; i++)
+        put8(m, 0xc0);
+    put16(m, 4);
+    put16(m, 0xc02f);
+    put16(m, 0xc030);
+    put8(m, 1);
+    put8(m, 0);
+    put16(m, 4 + 9);              /* extensions: SNI dtls.test */
+    put16(m, 0);
+    put16(m, 9 - 0 + 0);
+    put16(m, 7);
+    put8(m, 0);
+    put16(m, 4);
+    putn(m, "dtls", 4);
+}
+
+static void server_hello(struct buf *m)
+{
+    m->n = 0;
+    put16(m, 0xfefd);
+    for (int i = 0; i < 32; i++)
+        put8(m, 0x40);
+    put8(m, 0);
+    put16(m, 0xc02f);
+    put8(m, 0);
+}
+
+struct session {
+    void *state;
+    struct app_conn conn;
+    struct app_env env;
+    struct capture cap;
+};
+
+static void session_open(struct session *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->state = calloc(1, dtls_parser.state_size);
+    assert_non_null(s->state);
+    s->env.conn = &s->conn;
+    s->env.ts_us = 5000000;
+    s->env.publish = cap_publish;
+    s->env.weird = cap_weird;
+    s->env.ctx = &s->cap;
+    dtls_parser.open(s->state);
+}
+
+static void datagram(struct session *s, bool from_orig, const struct buf *d)
+{
+    uint8_t *copy = malloc(d->n ? d->n : 1);
+    assert_non_null(copy);
+    memcpy(copy, d->b, d->n);
+    dtls_parser.data(s->state, &s->env, from_orig, copy, d->n);
+    free(copy);
+}
+
+static void session_close(struct session *s)
+{
+    dtls_parser.close(s->state, &s->env);
+    free(s->state);
+}
+
+enum hello_delivery { HELLO_IN_ORDER, HELLO_REVERSED, HELLO_RETRANSMITTED };
+
+/* The whole exchange: ClientHello (two fragments), HelloVerifyRequest,
+ * ClientHello with cookie, ServerHello + ServerHelloDone, ClientKeyExchange
+ * + CCS + encrypted Finished, CCS + encrypted Finished. */
+static void handshake(struct session *s, enum hello_delivery how)
+{
+    struct buf msg, d;
+    client_hello(&msg, 0);
+    struct buf first = {.n = 0}, second = {.n = 0};
+    hs_fragment(&first, 0, 1, 0, &msg, 0, 20);
+    hs_fragment(&second, 1, 1, 0, &msg, 20, msg.n - 20);
+    if (how == HELLO_REVERSED) {
+        datagram(s, true, &second);
+        datagram(s, true, &first);
+    } else {
+        datagram(s, true, &first);
+        datagram(s, true, &second);
+    }
+
+    struct buf hvr = {.n = 0};
+    put16(&hvr, 0xfefd);
+    put8(&hvr, 4);
+    put16(&hvr, 0xabcd);
+    put16(&hvr, 0xef01);
+    d.n = 0;
+    hs_fragment(&d, 0, 3, 0, &hvr, 0, hvr.n);
+    datagram(s, false, &d);
+
+    if (how == HELLO_RETRANSMITTED) {
+        datagram(s, true, &first);
+        datagram(s, true, &second);
+    }
+
+    client_hello(&msg, 4);
+    d.n = 0;
+    hs_fragment(&d, 2, 1, 1, &msg, 0, msg.n);
+    datagram(s, true, &d);
+
+    server_hello(&msg);
+    struct buf empty = {.n = 0};
+    d.n = 0;
+    hs_fragment(&d, 1, 2, 1, &msg, 0, msg.n);
+    hs_fragment(&d, 2, 14, 2, &empty, 0, 0);
+    datagram(s, false, &d);
+    if (how == HELLO_RETRANSMITTED)
+        datagram(s, false, &d); /* the server's flight again */
+
+    struct buf cke = {.n = 0};
+    put8(&cke, 1);
+    put8(&cke, 0x55);
+    static const uint8_t ccs = 1, sealed[24] = {0};
+    d.n = 0;
+    hs_fragment(&d, 3, 16, 2, &cke, 0, cke.n);
+    record(&d, 20, 0, 4, &ccs, 1);
+    record(&d, 22, 1, 0, sealed, sizeof(sealed));
+    datagram(s, true, &d);
+    assert_int_equal(s->cap.n_tls, 0);
+
+    d.n = 0;
+    record(&d, 20, 0, 3, &ccs, 1);
+    record(&d, 22, 1, 0, sealed, sizeof(sealed));
+    datagram(s, false, &d);
+}
+
+static void check_row(const struct capture *c)
+{
+    assert_int_equal(c->n_tls, 1);
+    const struct tls_txn *t = &c->last;
+    assert_true(t->has_version);
+    assert_int_equal(t->version_num, 0xfefd);
+    assert_true(t->has_cipher);
+    assert_int_equal(t->cipher, 0xc02f);
+    assert_true(t->established);
+    assert_string_equal(t->history, "CvCsnGIi");
+    assert_true(t->server_name.set);
+    assert_string_equal(t->server_name.text, "dtls");
+    assert_true(t->has_ja4);
+    assert_int_equal(t->ja4[0], 'd');
+    assert_memory_equal(t->ja4, "dd2d", 4);
+}
+
+static void test_handshake(void **unused)
+{
+    const enum hello_delivery ways[] = {HELLO_IN_ORDER, HELLO_REVERSED, HELLO_RETRANSMITTED};
+    for (size_t i = 0; i < 3; i++) {
+        struct session s;
+        session_open(&s);
+        handshake(&s, ways[i]);
+        check_row(&s.cap);
+        session_close(&s);
+        assert_int_equal(s.cap.n_tls, 1); /* not again at close */
+        assert_int_equal(s.cap.n_weird, 0);
+    }
+}
+
+static void test_close_publishes_unfinished(void **unused)
+{
+    struct buf msg, d = {.n = 0};
+    client_hello(&msg, 0);
+    hs_fragment(&d, 0, 1, 0, &msg, 0, msg.n);
+    struct session s;
+    session_open(&s);
+    datagram(&s, true, &d);
+    assert_int_equal(s.cap.n_tls, 0);
+    session_close(&s);
+    assert_int_equal(s.cap.n_tls, 1);
+    assert_false(s.cap.last.established);
+    assert_string_equal(s.cap.last.history, "C");
+}
+
+static void test_every_truncation(void **unused)
+{
+    struct buf msg, d = {.n = 0};
+    client_hello(&msg, 0);
+    hs_fragment(&d, 0, 1, 0, &msg, 0, msg.n);
+    for (size_t cut = 0; cut < d.n; cut++) {
+        struct buf part = d;
+        part.n = cut;
+        struct session s;
+        session_open(&s);
+        datagram(&s, true, &part);
+        session_close(&s);
+        assert_int_equal(s.cap.n_tls, 0);
+    }
+}
+
+static void test_too_many_fragments(void **unused)
+{
+    struct buf msg, d;
+    client_hello(&msg, 100);
+    struct session s;
+    session_open(&s);
+    /* every other byte: the pieces never merge */
+    for (size_t off = 0, seq = 0; off < msg.n; off += 2, seq++) {
+        d.n = 0;
+        hs_fragment(&d, seq, 1, 0, &msg, off, 1);
+        datagram(&s, true, &d);
+    }
+    assert_string_equal(s.cap.last_weird, "DTLS_too_many_fragments");
+    session_close(&s);
+    assert_int_equal(s.cap.n_tls, 0);
+}
+
+static void test_oversized_and_lying_fragments(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    struct buf body = {.n = 0}, d = {.n = 0};
+    put8(&body, 11);
+    put24(&body, 0xffffff); /* a 16 MiB certificate */
+    put16(&body, 0);
+    put24(&body, 0);
+    put24(&body, 4);
+    putn(&body, "abcd", 4);
+    record(&d, 22, 0, 0, body.b, body.n);
+    datagram(&s, false, &d);
+    assert_string_equal(s.cap.last_weird, "DTLS_handshake_message_too_large");
+
+    body.n = 0;
+    d.n = 0;
+    put8(&body, 1);
+    put24(&body, 10);
+    put16(&body, 0);
+    put24(&body, 8);
+    put24(&body, 4); /* past the message's end */
+    putn(&body, "abcd", 4);
+    record(&d, 22, 0, 1, body.b, body.n);
+    datagram(&s, true, &d);
+    assert_string_equal(s.cap.last_weird, "DTLS_fragment_past_message_end");
+
+    body.n = 0;
+    d.n = 0;
+    put8(&body, 1);
+    put24(&body, 10);
+    put16(&body, 0);
+    put24(&body, 0);
+    put24(&body, 500); /* longer than the record */
+    putn(&body, "abcd", 4);
+    record(&d, 22, 0, 2, body.b, body.n);
+    datagram(&s, true, &d);
+    assert_string_equal(s.cap.last_weird, "DTLS_truncated_handshake_fragment");
+    session_close(&s);
+}
+
+static void test_not_dtls_stops(void **unused)
+{
+    struct session s;
+    session_open(&s);
+    struct buf junk = {.n = 0};
+    for (int i = 0; i < 20; i++)
+        put8(&junk, 0x17);
+    for (int i = 0; i < 11; i++)
+        datagram(&s, true, &junk);
+    struct buf msg, d = {.n = 0};
+    client_hello(&msg, 0);
+    hs_fragment(&d, 0, 1, 0, &msg, 0, msg.n);
+    datagram(&s, true, &d);
+    session_close(&s);
+    assert_int_equal(s.cap.n_tls, 0);
+}
+
+static void test_probe(void **unused)
+{
+    struct buf msg, d = {.n = 0};
+    client_hello(&msg, 0);
+    hs_fragment(&d, 0, 1, 0, &msg, 0, msg.n);
+    assert_int_equal(dtls_parser.probe(d.b, d.n, true), APP_PROBE_YES);
+    assert_int_equal(dtls_parser.probe(d.b, 26, true), APP_PROBE_NO);
+    d.b[2] = 0xfc; /* not DTLS 1.0/1.2 */
+    assert_int_equal(dtls_parser.probe(d.b, d.n, true), APP_PROBE_NO);
+    d.b[2] = 0xfd;
+    d.b[13] = 2; /* a ServerHello */
+    assert_int_equal(dtls_parser.probe(d.b, d.n, true), APP_PROBE_NO);
+    static const uint8_t quic[32] = {0xc3, 0, 0, 0, 1};
+    assert_int_equal(dtls_parser.probe(quic, sizeof(quic), true), APP_PROBE_NO);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_handshake),
+        cmocka_unit_test(test_close_publishes_unfinished),
+        cmocka_unit_test(test_every_truncation),
+        cmocka_unit_test(test_too_many_fragments),
+        cmocka_unit_test(test_oversized_and_lying_fragments),
+        cmocka_unit_test(test_not_dtls_stops),
+        cmocka_unit_test(test_probe),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
