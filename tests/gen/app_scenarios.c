@@ -274,17 +274,17 @@ static bool run_dns_tcp(struct gen *g)
     struct wr q, a;
 
     /* UDP: A, AAAA, a CNAME chain, MX, TXT, NXDOMAIN. */
-    w_init(&q, qb, sizeof qb), w_init(&a, ab, sizeof ab);
+    w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x1a01, "www.vigil-test.example", DNS_A);
     dns_answer_www_a(&a, 0x1a01);
     dns_udp(g, &pa, &ip, 50001, t, &q, &a);
 
-    w_init(&q, qb, sizeof qb), w_init(&a, ab, sizeof ab);
+    w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x1a02, "www.vigil-test.example", DNS_AAAA);
     dns_answer_www_aaaa(&a, 0x1a02);
     dns_udp(g, &pa, &ip, 50002, t + MS(100), &q, &a);
 
-    w_init(&q, qb, sizeof qb), w_init(&a, ab, sizeof ab);
+    w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x1a03, "cdn.vigil-test.example", DNS_A);
     dns_begin(&a, 0x1a03, DNS_ANSWER, "cdn.vigil-test.example", DNS_A, 4, 0);
     dns_rr_target(&a, NULL, DNS_CNAME, 3600, -1, "edge.cdn-provider.example");
@@ -293,14 +293,14 @@ static bool run_dns_tcp(struct gen *g)
     dns_rr_addr(&a, "edge-17.lb.cdn-provider.example", DNS_A, 20, "198.51.100.18");
     dns_udp(g, &pa, &ip, 50003, t + MS(200), &q, &a);
 
-    w_init(&q, qb, sizeof qb), w_init(&a, ab, sizeof ab);
+    w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x1a04, "vigil-test.example", DNS_MX);
     dns_begin(&a, 0x1a04, DNS_ANSWER, "vigil-test.example", DNS_MX, 2, 0);
     dns_rr_target(&a, NULL, DNS_MX, 3600, 10, "mx1.vigil-test.example");
     dns_rr_target(&a, NULL, DNS_MX, 3600, 20, "mx2.vigil-test.example");
     dns_udp(g, &pa, &ip, 50004, t + MS(300), &q, &a);
 
-    w_init(&q, qb, sizeof qb), w_init(&a, ab, sizeof ab);
+    w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x1a05, "vigil-test.example", DNS_TXT);
     dns_begin(&a, 0x1a05, DNS_ANSWER, "vigil-test.example", DNS_TXT, 2, 0);
     static const char *const spf[] = {"v=spf1 mx ip4:203.0.113.0/24 -all"};
@@ -309,7 +309,7 @@ static bool run_dns_tcp(struct gen *g)
     dns_rr_txt(&a, NULL, 3600, verification, 2);
     dns_udp(g, &pa, &ip, 50005, t + MS(400), &q, &a);
 
-    w_init(&q, qb, sizeof qb), w_init(&a, ab, sizeof ab);
+    w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x1a06, "nonexistent.vigil-test.example", DNS_A);
     dns_begin(&a, 0x1a06, DNS_ANSWER | 3, "nonexistent.vigil-test.example", DNS_A, 0, 1);
     dns_rr_soa(&a, "vigil-test.example", 300);
@@ -349,7 +349,7 @@ static bool run_dns_tcp(struct gen *g)
     /* A truncated UDP answer (TC), then the retry over TCP whose large TXT
      * answer spans two MSS-sized segments. */
     uint64_t t2 = t + SEC(3);
-    w_init(&q, qb, sizeof qb), w_init(&a, ab, sizeof ab);
+    w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x3c01, "keys.vigil-test.example", DNS_TXT);
     dns_begin(&a, 0x3c01, DNS_ANSWER | 0x0200, "keys.vigil-test.example", DNS_TXT, 0, 0);
     dns_udp(g, &pa, &ip, 50007, t2, &q, &a);
@@ -468,9 +468,9 @@ static bool run_http(struct gen *g)
     const char *host = "www.vigil-test.example";
     char req[3][1024];
     size_t req_len[3];
-    static uint8_t resp[65536];
-    static char page[16384];
-    static uint8_t packed[16384];
+    uint8_t resp[65536];
+    char page[16384];
+    uint8_t packed[16384];
     bool ok = true;
 
     /* Connection 1: three pipelined GETs, then the three responses in order. */
@@ -793,7 +793,7 @@ static void record_ccs(struct wr *w)
 /* Encrypted application data of `total` bytes in records of at most 16 KB. */
 static void tls_appdata(struct tcp_flow *f, int dir, size_t total)
 {
-    static uint8_t buf[40000];
+    uint8_t buf[40000];
     struct wr w;
     w_init(&w, buf, sizeof buf);
     while (total && !w.overflow) {
@@ -826,7 +826,7 @@ static void fake_ecdsa_signature(struct gen *g, struct wr *w)
 static bool tls12_session(struct gen *g, struct tcp_flow *f, const char *sni, const char *const *alpn,
                           size_t n_alpn, const uint8_t *leaf, size_t leaf_len, const uint8_t *ca, size_t ca_len)
 {
-    static uint8_t buf[16384];
+    uint8_t buf[16384];
     struct wr w;
     uint8_t sid[32];
     for (size_t i = 0; i < sizeof sid; i++)
@@ -907,7 +907,7 @@ static bool tls12_session(struct gen *g, struct tcp_flow *f, const char *sni, co
 static bool tls13_session(struct gen *g, struct tcp_flow *f, const char *sni, const char *const *alpn,
                           size_t n_alpn, size_t response_len)
 {
-    static uint8_t buf[16384];
+    uint8_t buf[16384];
     struct wr w;
     uint8_t sid[32];
     for (size_t i = 0; i < sizeof sid; i++)
@@ -946,7 +946,7 @@ static bool run_tls(struct gen *g)
 {
     int iface = add_ethernet_iface(g, 65535);
     uint64_t t = GEN_BASE_TIME_US;
-    static uint8_t leaf[4096], ca[4096];
+    uint8_t leaf[4096], ca[4096];
     size_t leaf_len, ca_len;
     if (!cert_chain_der("www.vigil-test.example", leaf, sizeof leaf, &leaf_len, ca, sizeof ca, &ca_len)) {
         fprintf(stderr, "vigil-gen: cannot build the test certificate chain\n");
@@ -1284,7 +1284,7 @@ static bool run_smtp(struct gen *g)
     struct path pa;
     ip_pair_v4(&ip, "10.25.0.10", "10.25.0.25");
     path_for(&pa, iface, &ip);
-    static uint8_t docx[8192], msg[32768];
+    uint8_t docx[8192], msg[32768];
     size_t docx_len = docx_skeleton(docx, sizeof docx);
     if (!docx_len)
         return false;
