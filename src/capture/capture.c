@@ -19,6 +19,7 @@
 struct mapped_pcap {
     const uint8_t *base;
     size_t size, off;
+    size_t released;     /* bytes below this offset were handed back with MADV_DONTNEED */
     bool swapped;        /* file written on a host of the other byte order */
     bool nanoseconds;
     int linktype;
@@ -286,6 +287,23 @@ static enum capture_status run_live(struct capture *c, capture_packet_fn fn, voi
     return CAPTURE_END;
 }
 
+/* Pages already read are dropped from the mapping so that resident memory
+ * stays a sliding window, not the whole capture. The packet being delivered
+ * lies above the released range. */
+#define RELEASE_STEP (16u << 20)
+
+static void release_read_pages(struct mapped_pcap *m)
+{
+    size_t page = 4096;
+    if (m->off - m->released < 2 * RELEASE_STEP)
+        return;
+    size_t upto = (m->off - RELEASE_STEP) & ~(page - 1);
+    if (upto <= m->released)
+        return;
+    madvise((void *)(m->base + m->released), upto - m->released, MADV_DONTNEED);
+    m->released = upto;
+}
+
 /* Record by record, with libpcap's checks and its wording of the damage. */
 static enum capture_status run_mapped(struct capture *c, capture_packet_fn fn, void *ctx, volatile sig_atomic_t *stop,
                                       char *msg, size_t msglen)
@@ -313,6 +331,7 @@ static enum capture_status run_mapped(struct capture *c, capture_packet_fn fn, v
         }
         const uint8_t *data = h + 16;
         m->off += 16 + (size_t)caplen;
+        release_read_pages(m);
         if (m->has_filter) {
             struct pcap_pkthdr ph = {.caplen = caplen, .len = wirelen};
             if (!pcap_offline_filter(&m->filter, &ph, data))

@@ -110,9 +110,13 @@ struct tls_state {
      * certificate/chain fields; [0] client, [1] server. */
     uint8_t *kept_cert_msg[2];
     size_t kept_cert_list_len[2];
-    struct x509_cert cert;  /* scratch for one certificate at a time */
-    struct x509_eve_view cert_eve;
-    uint16_t list_a[TLS_LIST_MAX], list_b[TLS_LIST_MAX]; /* JA4 sort scratch */
+};
+
+/* One certificate at a time (14 KiB): allocated per Certificate message
+ * rather than carried in every connection's state. */
+struct cert_scratch {
+    struct x509_cert cert;
+    struct x509_eve_view eve;
 };
 
 /* A bounds-checked reader over one message. */
@@ -456,6 +460,8 @@ static bool is_alnum_byte(uint8_t c)
 /* FoxIO's JA4 (TLS over TCP): a_b_c with sorted ciphers and extensions. */
 static void compute_ja4(struct tls_state *st, const struct client_hello_view *v)
 {
+    /* sort scratch: 8 KiB on the stack, once per ClientHello, not in every connection's state */
+    uint16_t list_a[TLS_LIST_MAX], list_b[TLS_LIST_MAX];
     struct tls_txn *t = &st->txn;
     size_t n_ciphers = 0, n_exts = 0, n_exts_all = 0;
 
@@ -465,7 +471,7 @@ static void compute_ja4(struct tls_state *st, const struct client_hello_view *v)
         if (is_grease(x))
             continue;
         if (n_ciphers < TLS_LIST_MAX)
-            st->list_a[n_ciphers] = (uint16_t)x;
+            list_a[n_ciphers] = (uint16_t)x;
         n_ciphers++;
     }
     if (v->has_exts) {
@@ -481,12 +487,12 @@ static void compute_ja4(struct tls_state *st, const struct client_hello_view *v)
             if (type == EXT_SERVER_NAME || type == EXT_ALPN)
                 continue;
             if (n_exts < TLS_LIST_MAX)
-                st->list_b[n_exts++] = (uint16_t)type;
+                list_b[n_exts++] = (uint16_t)type;
         }
     }
     size_t kc = n_ciphers < TLS_LIST_MAX ? n_ciphers : TLS_LIST_MAX;
-    qsort(st->list_a, kc, sizeof(uint16_t), cmp_u16);
-    qsort(st->list_b, n_exts, sizeof(uint16_t), cmp_u16);
+    qsort(list_a, kc, sizeof(uint16_t), cmp_u16);
+    qsort(list_b, n_exts, sizeof(uint16_t), cmp_u16);
 
     char alpn[3] = "00";
     if (v->has_alpn && v->alpn_first.n > 0) {
@@ -511,7 +517,7 @@ static void compute_ja4(struct tls_state *st, const struct client_hello_view *v)
     for (size_t i = 0; i < kc; i++) {
         if (i > 0)
             text_add(&r, ",", 1);
-        text_hex4(&r, st->list_a[i]);
+        text_hex4(&r, list_a[i]);
     }
     char hash_b[13] = "000000000000";
     if (kc > 0)
@@ -523,7 +529,7 @@ static void compute_ja4(struct tls_state *st, const struct client_hello_view *v)
     for (size_t i = 0; i < n_exts; i++) {
         if (i > 0)
             text_add(&r, ",", 1);
-        text_hex4(&r, st->list_b[i]);
+        text_hex4(&r, list_b[i]);
     }
     if (v->has_sigalgs) {
         struct reader s = v->sigalgs;
@@ -834,6 +840,9 @@ static void handle_certificate(struct tls_state *st, struct app_env *env, bool f
     }
     set_session(st, env);
     t->has_cert_chains = true;
+    struct cert_scratch *scratch = malloc(sizeof *scratch);
+    if (scratch == NULL)
+        return;
     size_t index = 0;
     while (rd_left(&list) >= 3) {
         struct reader der = rd_sub(&list, rd_u24(&list));
@@ -843,7 +852,7 @@ static void handle_certificate(struct tls_state *st, struct app_env *env, bool f
         }
         if (der.n == 0)
             continue;
-        struct x509_cert *c = &st->cert;
+        struct x509_cert *c = &scratch->cert;
         memset(c, 0, sizeof(*c));
         c->ts_us = env->ts_us;
         c->host_cert = !from_client && index == 0;
@@ -851,7 +860,10 @@ static void handle_certificate(struct tls_state *st, struct app_env *env, bool f
         bool server_leaf = !from_client && index == 0 && !t->has_server_cert;
         bool client_leaf = from_client && index == 0 && !t->has_client_cert;
         const char *sni = server_leaf && t->server_name.set ? t->server_name.text : NULL;
-        if (!x509_cert_parse(der.p, der.n, c, &st->cert_eve, sni, t->server_name.len)) {
+        /* Only the TCP parser's worker state is a certificate cache (DTLS and
+         * QUIC drive this code with their own env). */
+        struct x509_cache *cache = st->ja4_transport == '\0' ? env->worker_state : NULL;
+        if (!x509_cert_parse_cached(cache, der.p, der.n, c, &scratch->eve, sni, t->server_name.len)) {
             weird(env, "x509_certificate_parse_error", NULL);
             index++;
             continue;
@@ -862,22 +874,22 @@ static void handle_certificate(struct tls_state *st, struct app_env *env, bool f
             memcpy(fps[(*nfp)++], c->fingerprint, 65);
         if (server_leaf) {
             t->has_server_cert = true;
-            memcpy(t->subject, st->cert_eve.subject, sizeof(t->subject));
-            memcpy(t->issuerdn, st->cert_eve.issuerdn, sizeof(t->issuerdn));
-            memcpy(t->serial, st->cert_eve.serial, sizeof(t->serial));
-            memcpy(t->fingerprint, st->cert_eve.sha1, sizeof(t->fingerprint));
+            memcpy(t->subject, scratch->eve.subject, sizeof(t->subject));
+            memcpy(t->issuerdn, scratch->eve.issuerdn, sizeof(t->issuerdn));
+            memcpy(t->serial, scratch->eve.serial, sizeof(t->serial));
+            memcpy(t->fingerprint, scratch->eve.sha1, sizeof(t->fingerprint));
             t->notbefore_s = c->not_valid_before_s;
             t->notafter_s = c->not_valid_after_s;
-            if (st->cert_eve.sni_checked)
-                t->sni_matches_cert = st->cert_eve.sni_matches ? 1 : 0;
+            if (scratch->eve.sni_checked)
+                t->sni_matches_cert = scratch->eve.sni_matches ? 1 : 0;
             keep_sans(t, c);
         }
         if (client_leaf) {
             t->has_client_cert = true;
-            memcpy(t->client_subject, st->cert_eve.subject, sizeof(t->client_subject));
-            memcpy(t->client_issuerdn, st->cert_eve.issuerdn, sizeof(t->client_issuerdn));
-            memcpy(t->client_serial, st->cert_eve.serial, sizeof(t->client_serial));
-            memcpy(t->client_fingerprint, st->cert_eve.sha1, sizeof(t->client_fingerprint));
+            memcpy(t->client_subject, scratch->eve.subject, sizeof(t->client_subject));
+            memcpy(t->client_issuerdn, scratch->eve.issuerdn, sizeof(t->client_issuerdn));
+            memcpy(t->client_serial, scratch->eve.serial, sizeof(t->client_serial));
+            memcpy(t->client_fingerprint, scratch->eve.sha1, sizeof(t->client_fingerprint));
             t->client_notbefore_s = c->not_valid_before_s;
             t->client_notafter_s = c->not_valid_after_s;
         }
@@ -885,6 +897,7 @@ static void handle_certificate(struct tls_state *st, struct app_env *env, bool f
             env->publish(env, EVENT_X509, c);
         index++;
     }
+    free(scratch);
 }
 
 static bool cipher_is_ecdhe(uint16_t c)
@@ -1237,6 +1250,17 @@ static enum app_probe tls_probe(const uint8_t *p, size_t n, bool from_orig)
 
 static const uint16_t tls_ports[] = {443, 563, 585, 614, 636, 989, 990, 992, 993, 995, 5223};
 
+/* The worker's certificate cache (proto/x509.h). */
+static void *tls_worker_open(void)
+{
+    return x509_cache_new();
+}
+
+static void tls_worker_close(void *worker_state, struct app_env *env)
+{
+    x509_cache_free(worker_state);
+}
+
 const struct app_parser tls_parser = {
     .name = "ssl",
     .ipproto = 6,
@@ -1248,6 +1272,8 @@ const struct app_parser tls_parser = {
     .data = tls_data,
     .gap = tls_gap,
     .close = tls_close,
+    .worker_open = tls_worker_open,
+    .worker_close = tls_worker_close,
 };
 
 /* ---- the session for other framings (proto/tls_session.h) ---- */

@@ -4,6 +4,7 @@
 #include "proto/x509.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -255,8 +256,46 @@ static bool cert_matches_host(X509 *x, const struct x509_cert *c, const char *ho
     return false;
 }
 
-bool x509_cert_parse(const uint8_t *der, size_t n, struct x509_cert *out,
-                     struct x509_eve_view *eve, const char *sni, size_t sni_len)
+#define X509_CACHE_ENTRIES 256
+#define X509_CACHE_CN_MAX 4
+
+struct x509_cache_entry {
+    uint8_t key[32];            /* SHA-256 of the DER */
+    bool used;
+    uint64_t last_use;
+    struct x509_cert cert;
+    struct x509_eve_view eve;
+    /* the subject's common names, for SNI checks on later connections */
+    uint8_t n_cn;
+    char cn[X509_CACHE_CN_MAX][256];
+    uint16_t cn_len[X509_CACHE_CN_MAX];
+};
+
+struct x509_cache {
+    uint64_t clock;
+    EVP_MD *sha256;
+    struct x509_cache_entry entries[X509_CACHE_ENTRIES];
+};
+
+/* The subject's common names, kept by the cache for SNI checks on later connections. */
+static void collect_common_names(X509 *x, struct x509_cache_entry *e)
+{
+    const X509_NAME *subject = X509_get_subject_name(x);
+    int idx = -1;
+    e->n_cn = 0;
+    while (e->n_cn < X509_CACHE_CN_MAX && (idx = X509_NAME_get_index_by_NID(subject, NID_commonName, idx)) >= 0) {
+        const ASN1_STRING *cn = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, idx));
+        const unsigned char *d = ASN1_STRING_get0_data(cn);
+        int len = ASN1_STRING_length(cn);
+        if (d && len > 0 && (size_t)len <= sizeof e->cn[0]) {
+            memcpy(e->cn[e->n_cn], d, (size_t)len);
+            e->cn_len[e->n_cn++] = (uint16_t)len;
+        }
+    }
+}
+
+static bool parse_der(const uint8_t *der, size_t n, struct x509_cert *out, struct x509_eve_view *eve,
+                      const char *sni, size_t sni_len, struct x509_cache_entry *cn_sink)
 {
     if (der == NULL || n == 0 || n > X509_DER_MAX)
         return false;
@@ -304,6 +343,100 @@ bool x509_cert_parse(const uint8_t *der, size_t n, struct x509_cert *out,
             eve->sni_matches = cert_matches_host(x, out, sni, sni_len);
         }
     }
+    if (cn_sink != NULL)
+        collect_common_names(x, cn_sink);
     X509_free(x);
+    return true;
+}
+
+bool x509_cert_parse(const uint8_t *der, size_t n, struct x509_cert *out,
+                     struct x509_eve_view *eve, const char *sni, size_t sni_len)
+{
+    return parse_der(der, n, out, eve, sni, sni_len, NULL);
+}
+
+/* ---- the per-worker cache ---- */
+
+struct x509_cache *x509_cache_new(void)
+{
+    struct x509_cache *c = calloc(1, sizeof *c);
+    if (c)
+        c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    return c;
+}
+
+void x509_cache_free(struct x509_cache *c)
+{
+    if (!c)
+        return;
+    EVP_MD_free(c->sha256);
+    free(c);
+}
+
+
+static bool cached_matches_host(const struct x509_cache_entry *e, const char *host, size_t hlen)
+{
+    const struct x509_cert *c = &e->cert;
+    for (size_t i = 0; i < c->n_san[X509_SAN_DNS]; i++)
+        if (hostname_matches(c->san_pool + c->san[X509_SAN_DNS][i].off, c->san[X509_SAN_DNS][i].len, host, hlen))
+            return true;
+    for (unsigned i = 0; i < e->n_cn; i++)
+        if (hostname_matches(e->cn[i], e->cn_len[i], host, hlen))
+            return true;
+    return false;
+}
+
+static struct x509_cache_entry *cache_find(struct x509_cache *cache, const uint8_t key[32])
+{
+    for (size_t i = 0; i < X509_CACHE_ENTRIES; i++)
+        if (cache->entries[i].used && memcmp(cache->entries[i].key, key, 32) == 0)
+            return &cache->entries[i];
+    return NULL;
+}
+
+static struct x509_cache_entry *cache_victim(struct x509_cache *cache)
+{
+    struct x509_cache_entry *v = &cache->entries[0];
+    for (size_t i = 0; i < X509_CACHE_ENTRIES; i++) {
+        struct x509_cache_entry *e = &cache->entries[i];
+        if (!e->used)
+            return e;
+        if (e->last_use < v->last_use)
+            v = e;
+    }
+    return v;
+}
+
+bool x509_cert_parse_cached(struct x509_cache *cache, const uint8_t *der, size_t n, struct x509_cert *out,
+                            struct x509_eve_view *eve, const char *sni, size_t sni_len)
+{
+    uint8_t key[32];
+    unsigned int klen = 0;
+    if (!cache || !cache->sha256 || der == NULL || n == 0 || n > X509_DER_MAX ||
+        EVP_Digest(der, n, key, &klen, cache->sha256, NULL) != 1 || klen != 32)
+        return x509_cert_parse(der, n, out, eve, sni, sni_len);
+    struct x509_cache_entry *e = cache_find(cache, key);
+    if (!e) {
+        e = cache_victim(cache);
+        e->used = false;
+        e->cert.ts_us = 0;
+        e->cert.host_cert = e->cert.client_cert = false;
+        if (!parse_der(der, n, &e->cert, &e->eve, NULL, 0, e))
+            return false;
+        memcpy(e->key, key, 32);
+        e->used = true;
+    }
+    e->last_use = ++cache->clock;
+    int64_t ts = out->ts_us;
+    bool host = out->host_cert, client = out->client_cert;
+    memcpy(out, &e->cert, sizeof *out);
+    out->ts_us = ts;
+    out->host_cert = host;
+    out->client_cert = client;
+    if (eve) {
+        memcpy(eve, &e->eve, sizeof *eve);
+        eve->sni_checked = sni != NULL;
+        eve->sni_matches = sni != NULL && cached_matches_host(e, sni, sni_len);
+    }
     return true;
 }

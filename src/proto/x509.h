@@ -70,4 +70,15 @@ struct x509_eve_view {
 bool x509_cert_parse(const uint8_t *der, size_t n, struct x509_cert *out,
                      struct x509_eve_view *eve, const char *sni, size_t sni_len);
 
+/* Parsed certificates by SHA-256 of their DER, per worker: the same server
+ * certificates come back in connection after connection, and OpenSSL's
+ * d2i_X509 (public key decoding above all) is the dearest step of TLS
+ * analysis. Bounded; the least recently used entry is replaced. */
+struct x509_cache;
+struct x509_cache *x509_cache_new(void);
+void x509_cache_free(struct x509_cache *c);
+/* x509_cert_parse through the cache (cache may be NULL: no caching). */
+bool x509_cert_parse_cached(struct x509_cache *cache, const uint8_t *der, size_t n, struct x509_cert *out,
+                            struct x509_eve_view *eve, const char *sni, size_t sni_len);
+
 #endif
