@@ -60,9 +60,27 @@ static unsigned count_segments(const struct tcp_endpoint *ep, uint32_t *bytes)
     return n;
 }
 
-/* First seen bytes win: only the parts of [lo, hi) not yet held are added. */
-static void hold(struct flow_table *t, struct tcp_endpoint *ep, uint32_t lo, uint32_t hi, const uint8_t *data)
+/* A retransmission that disagrees with bytes already held: first seen wins,
+ * and the disagreement is worth a weird (evasion or a broken stack). */
+static void check_overlaps(struct flow_table *t, struct flow *f, const struct tcp_endpoint *ep, uint32_t lo,
+                           uint32_t hi, const uint8_t *data)
 {
+    for (const struct ooo_segment *s = ep->ooo; s && s->lo < hi; s = s->next) {
+        if (!s->has_data || s->hi <= lo)
+            continue;
+        uint32_t a = lo > s->lo ? lo : s->lo, b = hi < s->hi ? hi : s->hi;
+        if (memcmp(data + (a - lo), s->data + (a - s->lo), b - a) != 0) {
+            flow_weird(t, f, "rexmit_inconsistency", NULL);
+            return;
+        }
+    }
+}
+
+/* First seen bytes win: only the parts of [lo, hi) not yet held are added. */
+static void hold(struct flow_table *t, struct flow *f, struct tcp_endpoint *ep, uint32_t lo, uint32_t hi,
+                 const uint8_t *data)
+{
+    check_overlaps(t, f, ep, lo, hi, data);
     struct ooo_segment **link = &ep->ooo;
     while (*link && (*link)->hi <= lo)
         link = &(*link)->next;
@@ -106,7 +124,7 @@ void stream_data(struct flow_table *t, struct flow *f, struct tcp_endpoint *ep, 
         deliver(t, f, ep, data + skip, len - skip);
         drain(t, f, ep);
     } else {
-        hold(t, ep, (uint32_t)rel, (uint32_t)upper, data);
+        hold(t, f, ep, (uint32_t)rel, (uint32_t)upper, data);
     }
 }
 

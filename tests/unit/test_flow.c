@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +42,7 @@ static struct flow_table *new_table(struct collected *c, uint32_t max_flows)
         .udp_timeout_us = 60 * 1000000LL,
         .icmp_timeout_us = 60 * 1000000LL,
         .max_flows = max_flows,
+        .stream_memcap = 1 << 20,
         .community_id = true,
     };
     struct flow_sink sink = {.conn = collect_conn, .weird = collect_weird, .ctx = c};
@@ -241,6 +243,34 @@ static void test_retransmission_and_gap(void **state)
     flow_table_free(t);
 }
 
+static void test_out_of_order_conflict_is_a_weird(void **state)
+{
+    (void)state;
+    struct collected c;
+    struct flow_table *t = new_table(&c, 100);
+    static uint8_t first[100], second[100];
+    memset(first, 'x', sizeof first);
+    memset(second, 'y', sizeof second);
+    handshake(t);
+    /* bytes 101..200 arrive before 1..100, then again with other content */
+    struct packet p = tcp_pkt(CLIENT, 30, TCP_ACK, C_ISN + 101, S_ISN + 1, 100);
+    p.payload = first;
+    feed(t, p);
+    p = tcp_pkt(CLIENT, 31, TCP_ACK, C_ISN + 101, S_ISN + 1, 100);
+    p.payload = second;
+    feed(t, p);
+    feed(t, tcp_pkt(CLIENT, 32, TCP_ACK, C_ISN + 1, S_ISN + 1, 100));
+    feed(t, tcp_pkt(SERVER, 40, TCP_ACK, S_ISN + 1, C_ISN + 201, 0));
+    flow_table_flush(t);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.recs[0].missed_bytes, 0); /* the hole was filled: no gap */
+    bool seen = false;
+    for (int i = 0; i < c.n_weirds; i++)
+        seen |= strcmp(c.weirds[i], "rexmit_inconsistency") == 0;
+    assert_true(seen);
+    flow_table_free(t);
+}
+
 static void test_bad_checksum_not_counted(void **state)
 {
     (void)state;
@@ -340,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_sf_with_data),
         cmocka_unit_test(test_conn_states),
         cmocka_unit_test(test_retransmission_and_gap),
+        cmocka_unit_test(test_out_of_order_conflict_is_a_weird),
         cmocka_unit_test(test_bad_checksum_not_counted),
         cmocka_unit_test(test_udp_timeout_and_flip),
         cmocka_unit_test(test_memcap_evicts_oldest),
