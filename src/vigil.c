@@ -71,6 +71,8 @@ static const char usage_common[] =
     "      --eve-tls-extended   EVE tls: also the certificates as sent (certificate, chain,\n"
     "                           client.certificate, client.chain; base64 DER)\n"
     "      --eve-email-extended EVE email: also subject_md5 and body_md5\n"
+    "      --eve-dns-version 2|3  EVE dns as Suricata 7 (2: a query event per question, an\n"
+    "                           answer event with grouped answers) or 8 (3, the default)\n"
     "      --extract-files DIR  write files seen (HTTP bodies...) into DIR, named by SHA-256\n"
     "      --extract-max-file BYTES   bytes written per file (default 104857600)\n"
     "      --extract-max-total BYTES  bytes written per worker and run (default 1073741824)\n"
@@ -145,7 +147,7 @@ static bool parse_local_nets(const char *list, struct vigil_config *cfg)
 
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
-       OPT_EVE_EMAIL_EXTENDED };
+       OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -159,6 +161,7 @@ static const struct option long_options[] = {
     {"conn-only", no_argument, NULL, OPT_CONN_ONLY},
     {"eve-tls-extended", no_argument, NULL, OPT_EVE_TLS_EXTENDED},
     {"eve-email-extended", no_argument, NULL, OPT_EVE_EMAIL_EXTENDED},
+    {"eve-dns-version", required_argument, NULL, OPT_EVE_DNS_VERSION},
     {"extract-files", required_argument, NULL, OPT_EXTRACT_FILES},
     {"extract-max-file", required_argument, NULL, OPT_EXTRACT_MAX_FILE},
     {"extract-max-total", required_argument, NULL, OPT_EXTRACT_MAX_TOTAL},
@@ -219,6 +222,14 @@ static int parse_options(int argc, char **argv, const char *cmd, struct options 
             break;
         case OPT_EVE_EMAIL_EXTENDED:
             o->eve_options |= OUTPUT_EVE_EMAIL_EXTENDED;
+            break;
+        case OPT_EVE_DNS_VERSION:
+            if (strcmp(optarg, "2") == 0)
+                o->eve_options |= OUTPUT_EVE_DNS_V2;
+            else if (strcmp(optarg, "3") == 0)
+                o->eve_options &= ~(unsigned)OUTPUT_EVE_DNS_V2;
+            else
+                return usage_error("--eve-dns-version takes 2 or 3, not '%s'", optarg);
             break;
         case OPT_EXTRACT_FILES:
             o->cfg.extract_dir = optarg;

@@ -1,5 +1,6 @@
 /* dns.log as Zeek's base/protocols/dns writes it (with the opcode fields of
- * Zeek 8.1), and Suricata 8's EVE "dns" event, version 3: one event per
+ * Zeek 8.1), and Suricata 8's EVE "dns" event, version 3 (or 7's version 2 with
+ * --eve-dns-version 2): one event per
  * message, "request" or "response", with the questions in "queries", the
  * records in "answers"/"authorities"/"additionals" and the answers again
  * by type in "grouped". */
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "output/eve.h"
+#include "output/output_internal.h"
 #include "output/zeek_log.h"
 
 static const struct zeek_field dns_fields[] = {
@@ -312,11 +314,8 @@ static void eve_grouped(struct json_writer *j, const struct dns_message *m)
         json_object_end(j);
 }
 
-static void write_eve(struct output_worker *w, const struct app_conn *c, const struct dns_message *m)
+static struct eve_tuple message_tuple(const struct app_conn *c, const struct dns_message *m)
 {
-    struct json_writer *j = eve_begin(w);
-    if (j == NULL)
-        return;
     struct eve_tuple tuple = {
         .src = m->from_orig ? &c->orig_h : &c->resp_h,
         .dst = m->from_orig ? &c->resp_h : &c->orig_h,
@@ -325,14 +324,12 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
         .proto = c->proto,
         .vlan = {c->vlan, c->inner_vlan},
     };
+    return tuple;
+}
+
+static void eve_flags(struct json_writer *j, const struct dns_message *m)
+{
     char tmp[16];
-    eve_header(j, m->ts_us, c->flow_id, "dns", &tuple);
-    json_key(j, "dns");
-    json_object_begin(j);
-    json_kv_uint(j, "version", 3);
-    json_kv_str(j, "type", m->qr ? "response" : "request");
-    json_kv_uint(j, "tx_id", m->tx_id);
-    json_kv_uint(j, "id", m->id);
     snprintf(tmp, sizeof tmp, "%x", m->flags);
     json_kv_str(j, "flags", tmp);
     static const struct {
@@ -342,6 +339,85 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
         if (m->flags & bits[i].bit)
             json_kv_bool(j, bits[i].key, true);
+}
+
+/* Suricata 7 (dns version 2): a request is one "query" event per question. */
+static void write_eve_v2_queries(struct output_worker *w, const struct app_conn *c, const struct dns_message *m)
+{
+    struct eve_tuple tuple = message_tuple(c, m);
+    char tmp[16];
+    for (size_t i = 0; i < m->n_questions; i++) {
+        struct json_writer *j = eve_begin(w);
+        if (j == NULL)
+            return;
+        const struct dns_question *q = &m->questions[i];
+        eve_header(j, m->ts_us, c->flow_id, "dns", &tuple);
+        json_key(j, "dns");
+        json_object_begin(j);
+        json_kv_str(j, "type", "query");
+        json_kv_uint(j, "id", m->id);
+        eve_name(j, "rrname", q->name);
+        json_kv_str(j, "rrtype", dns_suricata_rrtype_name(q->qtype, tmp, sizeof tmp));
+        json_kv_uint(j, "tx_id", m->tx_id);
+        json_kv_uint(j, "opcode", m->opcode);
+        json_object_end(j);
+        eve_community_id(j, c->community_id);
+        eve_end(w);
+    }
+}
+
+/* Suricata 7 (dns version 2): a response is one "answer" event, with the
+ * first question's name and type and the answers also grouped by type. */
+static void write_eve_v2_answer(struct output_worker *w, const struct app_conn *c, const struct dns_message *m)
+{
+    struct json_writer *j = eve_begin(w);
+    if (j == NULL)
+        return;
+    struct eve_tuple tuple = message_tuple(c, m);
+    char tmp[16];
+    eve_header(j, m->ts_us, c->flow_id, "dns", &tuple);
+    json_key(j, "dns");
+    json_object_begin(j);
+    json_kv_uint(j, "version", 2);
+    json_kv_str(j, "type", "answer");
+    json_kv_uint(j, "id", m->id);
+    eve_flags(j, m);
+    json_kv_uint(j, "opcode", m->opcode);
+    if (m->n_questions > 0) {
+        eve_name(j, "rrname", m->questions[0].name);
+        json_kv_str(j, "rrtype", dns_suricata_rrtype_name(m->questions[0].qtype, tmp, sizeof tmp));
+    }
+    json_kv_str(j, "rcode", dns_suricata_rcode_name(m->rcode, tmp, sizeof tmp));
+    eve_section(j, "answers", m, DNS_SECTION_ANSWER);
+    eve_grouped(j, m);
+    eve_section(j, "authorities", m, DNS_SECTION_AUTHORITY);
+    json_object_end(j);
+    eve_community_id(j, c->community_id);
+    eve_end(w);
+}
+
+static void write_eve(struct output_worker *w, const struct app_conn *c, const struct dns_message *m)
+{
+    if (w->o->formats & OUTPUT_EVE_DNS_V2) {
+        if (m->qr)
+            write_eve_v2_answer(w, c, m);
+        else
+            write_eve_v2_queries(w, c, m);
+        return;
+    }
+    struct json_writer *j = eve_begin(w);
+    if (j == NULL)
+        return;
+    struct eve_tuple tuple = message_tuple(c, m);
+    char tmp[16];
+    eve_header(j, m->ts_us, c->flow_id, "dns", &tuple);
+    json_key(j, "dns");
+    json_object_begin(j);
+    json_kv_uint(j, "version", 3);
+    json_kv_str(j, "type", m->qr ? "response" : "request");
+    json_kv_uint(j, "tx_id", m->tx_id);
+    json_kv_uint(j, "id", m->id);
+    eve_flags(j, m);
     json_kv_uint(j, "opcode", m->opcode);
     json_kv_str(j, "rcode", dns_suricata_rcode_name(m->rcode, tmp, sizeof tmp));
     if (m->n_questions > 0) {

@@ -18,6 +18,7 @@ enum output_format {
     /* EVE fields Suricata writes only when its yaml asks for them: */
     OUTPUT_EVE_TLS_EXTENDED = 1 << 3,   /* tls certificate/chain (also the client's), base64 DER */
     OUTPUT_EVE_EMAIL_EXTENDED = 1 << 4, /* email subject_md5/body_md5 */
+    OUTPUT_EVE_DNS_V2 = 1 << 5,         /* dns events in Suricata 7's version 2 format (default: 8's version 3) */
 };
 
 struct output;

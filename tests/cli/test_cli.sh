@@ -212,6 +212,13 @@ if expect_exit format-eve 0 read -o "$tmp/o-eve" --format eve "$base"; then
     elif ! why=$("${tool[@]}" check-json "$tmp/o-eve/eve.json" 2>&1); then fail format-eve "$why"
     else pass format-eve; fi
 fi
+if expect_exit eve-dns-v2 0 read -o "$tmp/o-dns2" --format eve --eve-dns-version 2 "$base"; then
+    if ! grep -q '"dns":{"type":"query","id":' "$tmp/o-dns2/eve.json"; then fail eve-dns-v2 "no v2 query event"
+    elif ! grep -q '"dns":{"version":2,"type":"answer"' "$tmp/o-dns2/eve.json"; then fail eve-dns-v2 "no v2 answer event"
+    elif grep -q '"version":3' "$tmp/o-dns2/eve.json"; then fail eve-dns-v2 "v3 events written too"
+    else pass eve-dns-v2; fi
+fi
+expect_exit eve-dns-bad-version 2 read -o "$tmp/o-dns4" --eve-dns-version 4 "$base" && pass eve-dns-bad-version
 if expect_exit format-zeek 0 read -o "$tmp/o-zeek" --format zeek "$base"; then
     if [[ -f $tmp/o-zeek/eve.json ]]; then fail format-zeek "eve.json written"
     elif ! why=$("${tool[@]}" check-tsv "$tmp/o-zeek/conn.log" 2>&1); then fail format-zeek "$why"

@@ -878,13 +878,13 @@ SV_CONFIG_OPTIONS = [
      lambda m: ["--eve-tls-extended"]),
     # eve-log smtp `md5: [body, subject]` (an uncommented line)
     (r"(?m)^[ \t]+md5:\s*\[[^\]\n]*\b(?:body|subject)\b", lambda m: ["--eve-email-extended"]),
+    # eve-log dns `version: 2`: Suricata 7's query/answer events
+    (r"-\s*dns:\s*\n(?:[ \t]+\S.*\n)*?[ \t]+version:\s*2\b", lambda m: ["--eve-dns-version", "2"]),
 ]
 # ...and output settings Vigil has no equivalent of: checks that rely on them
 # are skipped with the reason. (config regex or None = always, match key
 # regex or None = every check of the event type, event type or None, reason)
 SV_UNSUPPORTED = [
-    (r"-\s*dns:\s*\n(?:[ \t]+\S.*\n)*?[ \t]+version:\s*2\b", None, "dns",
-     "asks for EVE DNS v2 (suricata.yaml dns version: 2); Vigil writes v3"),
     (None, r"^ether(\.|\[|$)", None,
      "needs eve-log `ethernet: yes` (MAC addresses), which Vigil does not write"),
     (None, r"^http\.(request|response)_headers", None,
