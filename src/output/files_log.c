@@ -3,6 +3,7 @@
  * base/files/extract), and Suricata's EVE fileinfo (output-json-file.c,
  * EveFileInfo). */
 #include "output/files_log.h"
+#include "output/conn_id.h"
 
 #include <string.h>
 
@@ -52,11 +53,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
         return;
     zrow_time(r, f->ts_us);
     zrow_cstr(r, f->fuid);
-    zrow_string(r, c->uid, strnlen(c->uid, sizeof c->uid));
-    zrow_addr(r, &c->orig_h);
-    zrow_port(r, c->orig_p);
-    zrow_addr(r, &c->resp_h);
-    zrow_port(r, c->resp_p);
+    zrow_conn_id(r, c);
     opt_cstr(r, f->source);
     zrow_count(r, f->depth);
     /* the analyzers every file gets: Zeek's hash-all-files, and extraction */

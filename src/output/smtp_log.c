@@ -4,6 +4,7 @@
  * "email" (from, to, cc, status, attachment, url) as output-json-smtp.c and
  * the MIME logger write them by default. */
 #include "output/smtp_log.h"
+#include "output/conn_id.h"
 
 #include <string.h>
 
@@ -69,11 +70,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     if (r == NULL)
         return;
     zrow_time(r, t->ts_us);
-    zrow_string(r, c->uid, strnlen(c->uid, sizeof c->uid));
-    zrow_addr(r, &c->orig_h);
-    zrow_port(r, c->orig_p);
-    zrow_addr(r, &c->resp_h);
-    zrow_port(r, c->resp_p);
+    zrow_conn_id(r, c);
     zrow_count(r, t->trans_depth);
     opt_str(r, t->helo);
     opt_str(r, t->mailfrom);
