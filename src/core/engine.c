@@ -360,8 +360,7 @@ static void worker_stop(struct engine *e, struct worker *w)
     if (w->flows) {
         /* Every worker ends at the same clock, so what timed out and what was
          * cut by the end of input does not depend on the number of workers. */
-        flow_table_sweep(w->flows, e->last_ts_us);
-        flow_table_flush(w->flows);
+        flow_table_flush(w->flows, e->last_ts_us);
     }
     if (w->out)
         output_worker_flush(w->out);

@@ -61,6 +61,7 @@ struct flow {
     uint64_t uid_hash;         /* the uid and EVE flow_id derive from it */
     uint32_t next_in_bucket;   /* flow index, FLOW_NONE terminates */
     uint32_t lru_prev, lru_next;
+    uint32_t lru_sec;          /* packet-time second of the last move to the LRU tail */
     int64_t start_us, last_us;
     bool orig_is_a;            /* the originator is key.a */
     bool tcp_partial;          /* Zeek's is_partial */
@@ -134,8 +135,10 @@ uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const
                            unsigned n_parents);
 /* Expires idle flows up to packet time now (called by the engine now and then). */
 void flow_table_sweep(struct flow_table *t, int64_t now);
-/* Ends every flow still open (end of capture, shutdown). */
-void flow_table_flush(struct flow_table *t);
+/* Ends every flow still open (end of capture, shutdown). A flow that Zeek's
+ * timers would have ended by packet time `now` ends as a timeout, the others
+ * as cut by the shutdown, whatever order the flows are in. */
+void flow_table_flush(struct flow_table *t, int64_t now);
 const struct flow_stats *flow_table_stats(const struct flow_table *t);
 
 /* Builds the record of a flow; exposed for tests. */

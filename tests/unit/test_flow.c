@@ -105,7 +105,7 @@ static void test_sf_with_data(void **state)
     feed(t, tcp_pkt(CLIENT, 50, TCP_ACK | TCP_FIN, C_ISN + 101, S_ISN + 301, 0));
     feed(t, tcp_pkt(SERVER, 60, TCP_ACK | TCP_FIN, S_ISN + 301, C_ISN + 102, 0));
     feed(t, tcp_pkt(CLIENT, 70, TCP_ACK, C_ISN + 102, S_ISN + 302, 0));
-    flow_table_flush(t);
+    flow_table_flush(t, 0);
     assert_int_equal(c.n, 1);
     const struct conn_record *r = &c.recs[0];
     assert_string_equal(r->conn_state, "SF");
@@ -127,7 +127,7 @@ static const char *single_state(void (*script)(struct flow_table *), char *histo
     static struct collected c;
     struct flow_table *t = new_table(&c, 100);
     script(t);
-    flow_table_flush(t);
+    flow_table_flush(t, 0);
     flow_table_free(t);
     if (c.n != 1)
         return "count";
@@ -235,7 +235,7 @@ static void test_retransmission_and_gap(void **state)
     /* 200 bytes never seen; the server acks them. */
     feed(t, tcp_pkt(CLIENT, 40, TCP_ACK, C_ISN + 301, S_ISN + 1, 100));
     feed(t, tcp_pkt(SERVER, 50, TCP_ACK, S_ISN + 1, C_ISN + 401, 0));
-    flow_table_flush(t);
+    flow_table_flush(t, 0);
     assert_int_equal(c.n, 1);
     assert_string_equal(c.recs[0].history, "ShADTaG");
     assert_int_equal(c.recs[0].missed_bytes, 200);
@@ -261,7 +261,7 @@ static void test_out_of_order_conflict_is_a_weird(void **state)
     feed(t, p);
     feed(t, tcp_pkt(CLIENT, 32, TCP_ACK, C_ISN + 1, S_ISN + 1, 100));
     feed(t, tcp_pkt(SERVER, 40, TCP_ACK, S_ISN + 1, C_ISN + 201, 0));
-    flow_table_flush(t);
+    flow_table_flush(t, 0);
     assert_int_equal(c.n, 1);
     assert_int_equal(c.recs[0].missed_bytes, 0); /* the hole was filled: no gap */
     bool seen = false;
@@ -279,7 +279,7 @@ static void test_bad_checksum_not_counted(void **state)
     struct packet p = tcp_pkt(CLIENT, 0, TCP_SYN, C_ISN, 0, 0);
     p.l4_checksum_bad = true;
     feed(t, p);
-    flow_table_flush(t);
+    flow_table_flush(t, 0);
     assert_int_equal(c.n, 1);
     assert_string_equal(c.recs[0].history, "C");
     assert_string_equal(c.recs[0].conn_state, "OTH");
@@ -317,7 +317,7 @@ static void test_udp_timeout_and_flip(void **state)
     feed(t, udp_pkt("10.0.0.1", 33333, "192.0.2.53", 53, 10, 30));
     /* 90 s of silence: Zeek's 60 s UDP timeout makes this a new connection. */
     feed(t, udp_pkt("10.0.0.1", 33333, "192.0.2.53", 53, 90010, 30));
-    flow_table_flush(t);
+    flow_table_flush(t, 0);
     assert_int_equal(c.n, 2);
     assert_string_equal(c.recs[0].history, "^dD");
     assert_string_equal(c.recs[0].conn_state, "SF");
@@ -345,7 +345,7 @@ static void test_memcap_evicts_oldest(void **state)
     assert_int_equal(flow_table_stats(t)->flows_evicted, 6);
     assert_int_equal(c.n, 6);
     assert_int_equal(c.recs[0].ts_us, 0); /* the oldest went first */
-    flow_table_flush(t);
+    flow_table_flush(t, 0);
     assert_int_equal(c.n, MAX_RECS > 10 ? 10 : MAX_RECS);
     flow_table_free(t);
 }
