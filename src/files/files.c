@@ -184,7 +184,7 @@ static void sniff(struct file_analysis *fa)
     if (fa->sniffed || fa->head_len == 0)
         return;
     fa->sniffed = true;
-    const char *m = sniff_text_type(fa->head, fa->head_len);
+    const char *m = sniff_common_type(fa->head, fa->head_len);
     if (m != NULL) {
         set_mime(fa, m);
         return;

@@ -34,8 +34,31 @@ static bool is_html(const uint8_t *p, size_t n)
     return false;
 }
 
-const char *sniff_text_type(const uint8_t *p, size_t n)
+/* The image formats that make up most web bodies: their magic is exact and
+ * libmagic would walk its whole table to find it. */
+static const char *image_type(const uint8_t *p, size_t n)
 {
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *mime;
+    } images[] = {
+        {"\x89PNG\r\n\x1a\n", 8, "image/png"},
+        {"GIF87a", 6, "image/gif"},
+        {"GIF89a", 6, "image/gif"},
+        {"\xff\xd8\xff", 3, "image/jpeg"},
+    };
+    for (size_t i = 0; i < sizeof images / sizeof *images; i++)
+        if (n >= images[i].len && memcmp(p, images[i].magic, images[i].len) == 0)
+            return images[i].mime;
+    return NULL;
+}
+
+const char *sniff_common_type(const uint8_t *p, size_t n)
+{
+    const char *image = image_type(p, n);
+    if (image)
+        return image;
     if (n == 0 || !looks_like_text(p, n))
         return NULL;
     if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {

@@ -688,7 +688,7 @@ static void test_http_gzip_bomb(void **state)
     free(block);
 }
 
-static void test_sniff_text_types(void **state)
+static void test_sniff_common_types(void **state)
 {
     (void)state;
     struct {
@@ -700,20 +700,23 @@ static void test_sniff_text_types(void **state)
         {"{\"key\": [1, 2]}", "text/json"},
         {"[ {\"a\":1} ]", "text/json"},
         {"just some words\nand lines\n", "text/plain"},
-        {"GIF89a printable-looking", NULL},
+        {"GIF89a printable-looking", "image/gif"},
+        {"\xff\xd8\xff\xe0JFIF", "image/jpeg"},
         {"%PDF-1.7 rest", NULL},
         {"{\\rtf1\\ansi", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        const char *got = sniff_text_type((const uint8_t *)cases[i].head, strlen(cases[i].head));
+        const char *got = sniff_common_type((const uint8_t *)cases[i].head, strlen(cases[i].head));
         if (cases[i].want == NULL)
             assert_null(got);
         else
             assert_string_equal(got, cases[i].want);
     }
-    const uint8_t binary[] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d};
-    assert_null(sniff_text_type(binary, sizeof binary));
-    assert_null(sniff_text_type(binary, 0));
+    const uint8_t png[] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d};
+    assert_string_equal(sniff_common_type(png, sizeof png), "image/png");
+    const uint8_t binary[] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
+    assert_null(sniff_common_type(binary, sizeof binary));
+    assert_null(sniff_common_type(binary, 0));
 }
 
 int main(void)
@@ -736,7 +739,7 @@ int main(void)
         cmocka_unit_test(test_http_empty_and_multipart),
         cmocka_unit_test(test_http_many_files),
         cmocka_unit_test(test_http_gzip_bomb),
-        cmocka_unit_test(test_sniff_text_types),
+        cmocka_unit_test(test_sniff_common_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
