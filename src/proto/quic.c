@@ -16,6 +16,7 @@
  * dropped and, within the first DPD_IGNORE_VIOLATIONS_AFTER bytes of the
  * connection, the analyzer is disabled (Zeek's DPD framework does that). */
 #include "proto/quic.h"
+#include "util/reader.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,36 +106,8 @@ static void weird(struct app_env *env, const char *name, const char *addl)
         env->weird(env, name, addl, "QUIC");
 }
 
-/* ---- a bounds-checked reader ---- */
-
-struct rd {
-    const uint8_t *p;
-    size_t n, off;
-    bool bad;
-};
-
-static uint8_t rd_u8(struct rd *r)
-{
-    if (r->bad || r->n - r->off < 1) {
-        r->bad = true;
-        return 0;
-    }
-    return r->p[r->off++];
-}
-
-static uint32_t rd_u32(struct rd *r)
-{
-    if (r->bad || r->n - r->off < 4) {
-        r->bad = true;
-        return 0;
-    }
-    const uint8_t *q = r->p + r->off;
-    r->off += 4;
-    return (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
-}
-
 /* RFC 9000 §16 variable-length integer. */
-static uint64_t rd_varint(struct rd *r)
+static uint64_t rd_varint(struct byte_reader *r)
 {
     if (r->bad || r->n - r->off < 1) {
         r->bad = true;
@@ -150,22 +123,6 @@ static uint64_t rd_varint(struct rd *r)
         v = v << 8 | r->p[r->off + i];
     r->off += len;
     return v;
-}
-
-static const uint8_t *rd_bytes(struct rd *r, uint64_t len)
-{
-    if (r->bad || r->n - r->off < len) {
-        r->bad = true;
-        return NULL;
-    }
-    const uint8_t *q = r->p + r->off;
-    r->off += (size_t)len;
-    return q;
-}
-
-static size_t rd_left(const struct rd *r)
-{
-    return r->bad ? 0 : r->n - r->off;
 }
 
 /* ---- versions and their Initial secrets ---- */
@@ -506,48 +463,48 @@ static void ext_add_value(struct quic_txn *r, struct quic_ext *e, size_t *pool_u
 
 static void collect_extensions(struct quic_txn *r, const uint8_t *body, size_t n)
 {
-    struct rd h = {body, n, 0, false};
-    rd_bytes(&h, 2 + 32);
-    rd_bytes(&h, rd_u8(&h));
-    uint8_t a = rd_u8(&h), b = rd_u8(&h);
-    rd_bytes(&h, (size_t)a << 8 | b);
-    rd_bytes(&h, rd_u8(&h));
-    a = rd_u8(&h);
-    b = rd_u8(&h);
-    const uint8_t *list = rd_bytes(&h, (size_t)a << 8 | b);
+    struct byte_reader h = {body, n, 0, false};
+    reader_bytes(&h, 2 + 32);
+    reader_bytes(&h, reader_u8(&h));
+    uint8_t a = reader_u8(&h), b = reader_u8(&h);
+    reader_bytes(&h, (size_t)a << 8 | b);
+    reader_bytes(&h, reader_u8(&h));
+    a = reader_u8(&h);
+    b = reader_u8(&h);
+    const uint8_t *list = reader_bytes(&h, (size_t)a << 8 | b);
     if (h.bad)
         return;
-    struct rd e = {list, (size_t)a << 8 | b, 0, false};
+    struct byte_reader e = {list, (size_t)a << 8 | b, 0, false};
     size_t pool_used = 0;
     r->n_exts = 0;
-    while (rd_left(&e) >= 4 && r->n_exts < QUIC_MAX_EXTS) {
-        uint16_t type = (uint16_t)(rd_u8(&e) << 8);
-        type |= rd_u8(&e);
-        size_t len = (size_t)rd_u8(&e) << 8;
-        len |= rd_u8(&e);
-        const uint8_t *p = rd_bytes(&e, len);
+    while (reader_left(&e) >= 4 && r->n_exts < QUIC_MAX_EXTS) {
+        uint16_t type = (uint16_t)(reader_u8(&e) << 8);
+        type |= reader_u8(&e);
+        size_t len = (size_t)reader_u8(&e) << 8;
+        len |= reader_u8(&e);
+        const uint8_t *p = reader_bytes(&e, len);
         if (e.bad)
             break;
         struct quic_ext *x = &r->exts[r->n_exts++];
         memset(x, 0, sizeof(*x));
         x->type = type;
-        struct rd v = {p, len, 0, false};
+        struct byte_reader v = {p, len, 0, false};
         if (type == 0 && len >= 2) { /* server_name: (type, name) entries */
-            rd_bytes(&v, 2);
-            while (rd_left(&v) >= 3) {
-                rd_u8(&v);
-                size_t l = (size_t)rd_u8(&v) << 8;
-                l |= rd_u8(&v);
-                const uint8_t *name = rd_bytes(&v, l);
+            reader_bytes(&v, 2);
+            while (reader_left(&v) >= 3) {
+                reader_u8(&v);
+                size_t l = (size_t)reader_u8(&v) << 8;
+                l |= reader_u8(&v);
+                const uint8_t *name = reader_bytes(&v, l);
                 if (v.bad)
                     break;
                 ext_add_value(r, x, &pool_used, name, l);
             }
         } else if (type == 16 && len >= 2) { /* ALPN: length-prefixed names */
-            rd_bytes(&v, 2);
-            while (rd_left(&v) >= 1) {
-                size_t l = rd_u8(&v);
-                const uint8_t *name = rd_bytes(&v, l);
+            reader_bytes(&v, 2);
+            while (reader_left(&v) >= 1) {
+                size_t l = reader_u8(&v);
+                const uint8_t *name = reader_bytes(&v, l);
                 if (v.bad)
                     break;
                 ext_add_value(r, x, &pool_used, name, l);
@@ -687,12 +644,12 @@ static void crypto_write(struct quic_state *st, struct app_env *env, bool from_c
 /* False on a frame Zeek's analyzer does not accept (a violation). */
 static bool parse_frames(struct quic_state *st, struct app_env *env, bool from_client, const uint8_t *p, size_t n)
 {
-    struct rd r = {p, n, 0, false};
-    while (rd_left(&r) > 0 && !st->disabled) {
-        uint8_t type = rd_u8(&r);
+    struct byte_reader r = {p, n, 0, false};
+    while (reader_left(&r) > 0 && !st->disabled) {
+        uint8_t type = reader_u8(&r);
         switch (type) {
         case 0x00: /* PADDING */
-            while (rd_left(&r) > 0 && r.p[r.off] == 0)
+            while (reader_left(&r) > 0 && r.p[r.off] == 0)
                 r.off++;
             break;
         case 0x01: /* PING */
@@ -717,7 +674,7 @@ static bool parse_frames(struct quic_state *st, struct app_env *env, bool from_c
         case 0x06: { /* CRYPTO */
             uint64_t offset = rd_varint(&r);
             uint64_t len = rd_varint(&r);
-            const uint8_t *data = rd_bytes(&r, len);
+            const uint8_t *data = reader_bytes(&r, len);
             if (r.bad)
                 return false;
             crypto_write(st, env, from_client, offset, data, (size_t)len);
@@ -726,7 +683,7 @@ static bool parse_frames(struct quic_state *st, struct app_env *env, bool from_c
         case 0x1c: { /* CONNECTION_CLOSE (transport) */
             rd_varint(&r);
             rd_varint(&r);
-            rd_bytes(&r, rd_varint(&r));
+            reader_bytes(&r, rd_varint(&r));
             if (r.bad)
                 return false;
             if (st->has_record) {
@@ -833,13 +790,13 @@ static size_t parse_packet(struct quic_state *st, struct app_env *env, bool from
         short_header(st, env, from_client, n);
         return 0;
     }
-    struct rd r = {p, n, 0, false};
-    rd_u8(&r);
-    uint32_t version = rd_u32(&r);
-    size_t dcid_len = rd_u8(&r);
-    const uint8_t *dcid = rd_bytes(&r, dcid_len);
-    size_t scid_len = rd_u8(&r);
-    const uint8_t *scid = rd_bytes(&r, scid_len);
+    struct byte_reader r = {p, n, 0, false};
+    reader_u8(&r);
+    uint32_t version = reader_u32(&r);
+    size_t dcid_len = reader_u8(&r);
+    const uint8_t *dcid = reader_bytes(&r, dcid_len);
+    size_t scid_len = reader_u8(&r);
+    const uint8_t *scid = reader_bytes(&r, scid_len);
     if (r.bad) {
         violation(st);
         return 0;
@@ -862,10 +819,10 @@ static size_t parse_packet(struct quic_state *st, struct app_env *env, bool from
         return n;
     }
     if (type == PKT_INITIAL) {
-        rd_bytes(&r, rd_varint(&r)); /* token */
+        reader_bytes(&r, rd_varint(&r)); /* token */
     }
     uint64_t length = rd_varint(&r);
-    if (r.bad || (type == PKT_INITIAL && length < 20) || length > rd_left(&r)) {
+    if (r.bad || (type == PKT_INITIAL && length < 20) || length > reader_left(&r)) {
         violation(st);
         return 0;
     }

@@ -9,6 +9,7 @@
  * several of which may share one) are kept, the latter in a buffer of at
  * most TLS_HS_BUF_MAX bytes. */
 #include "proto/tls.h"
+#include "util/reader.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,64 +119,6 @@ struct cert_scratch {
     struct x509_cert cert;
     struct x509_eve_view eve;
 };
-
-/* A bounds-checked reader over one message. */
-struct reader {
-    const uint8_t *p;
-    size_t n, off;
-    bool bad;
-};
-
-static uint32_t rd_u8(struct reader *r)
-{
-    if (r->bad || r->n - r->off < 1) {
-        r->bad = true;
-        return 0;
-    }
-    return r->p[r->off++];
-}
-
-static uint32_t rd_u16(struct reader *r)
-{
-    if (r->bad || r->n - r->off < 2) {
-        r->bad = true;
-        return 0;
-    }
-    uint32_t v = (uint32_t)r->p[r->off] << 8 | r->p[r->off + 1];
-    r->off += 2;
-    return v;
-}
-
-static uint32_t rd_u24(struct reader *r)
-{
-    if (r->bad || r->n - r->off < 3) {
-        r->bad = true;
-        return 0;
-    }
-    uint32_t v = (uint32_t)r->p[r->off] << 16 | (uint32_t)r->p[r->off + 1] << 8 | r->p[r->off + 2];
-    r->off += 3;
-    return v;
-}
-
-/* A sub-reader over the next len bytes (bad if they are not there). */
-static struct reader rd_sub(struct reader *r, size_t len)
-{
-    struct reader s = {NULL, 0, 0, true};
-    if (r->bad || r->n - r->off < len) {
-        r->bad = true;
-        return s;
-    }
-    s.p = r->p + r->off;
-    s.n = len;
-    s.bad = false;
-    r->off += len;
-    return s;
-}
-
-static size_t rd_left(const struct reader *r)
-{
-    return r->bad ? 0 : r->n - r->off;
-}
 
 static bool is_grease(uint32_t v)
 {
@@ -305,11 +248,11 @@ static void text_hex4(struct text *t, uint32_t v)
 }
 
 /* A u16 list from a reader, GREASE values dropped, joined with sep. */
-static void text_u16_list(struct text *t, struct reader r, char sep)
+static void text_u16_list(struct text *t, struct byte_reader r, char sep)
 {
     bool first = true;
-    while (rd_left(&r) >= 2) {
-        uint32_t v = rd_u16(&r);
+    while (reader_left(&r) >= 2) {
+        uint32_t v = reader_u16(&r);
         if (is_grease(v))
             continue;
         if (!first)
@@ -329,28 +272,28 @@ static int cmp_u16(const void *a, const void *b)
 
 struct hello_ext {
     uint32_t type;
-    struct reader body;
+    struct byte_reader body;
 };
 
 /* What one pass over the ClientHello's extensions collects. */
 struct client_hello_view {
     uint32_t legacy_version;
-    struct reader ciphers;
+    struct byte_reader ciphers;
     bool has_exts;
-    struct reader exts;
+    struct byte_reader exts;
     bool has_groups, has_points, has_sigalgs, has_alpn, has_versions, has_sni;
-    struct reader groups, points, sigalgs;
-    struct reader alpn_first;   /* first ALPN name */
+    struct byte_reader groups, points, sigalgs;
+    struct byte_reader alpn_first;   /* first ALPN name */
     uint32_t max_version;       /* highest non-GREASE supported_versions entry */
 };
 
-static void parse_sni(struct tls_state *st, struct app_env *env, bool from_client, struct reader r)
+static void parse_sni(struct tls_state *st, struct app_env *env, bool from_client, struct byte_reader r)
 {
-    struct reader list = rd_sub(&r, rd_u16(&r));
+    struct byte_reader list = reader_sub(&r, reader_u16(&r));
     size_t n_names = 0;
-    while (rd_left(&list) >= 3) {
-        uint32_t type = rd_u8(&list);
-        struct reader name = rd_sub(&list, rd_u16(&list));
+    while (reader_left(&list) >= 3) {
+        uint32_t type = reader_u8(&list);
+        struct byte_reader name = reader_sub(&list, reader_u16(&list));
         if (list.bad)
             break;
         if (type != 0) {
@@ -371,12 +314,12 @@ static void parse_sni(struct tls_state *st, struct app_env *env, bool from_clien
         weird(env, "SSL_many_server_names", NULL);
 }
 
-static void parse_alpn(struct tls_str *out, size_t *n_out, struct reader r, struct reader *first)
+static void parse_alpn(struct tls_str *out, size_t *n_out, struct byte_reader r, struct byte_reader *first)
 {
-    struct reader list = rd_sub(&r, rd_u16(&r));
+    struct byte_reader list = reader_sub(&r, reader_u16(&r));
     bool have_first = false;
-    while (rd_left(&list) >= 1) {
-        struct reader name = rd_sub(&list, rd_u8(&list));
+    while (reader_left(&list) >= 1) {
+        struct byte_reader name = reader_sub(&list, reader_u8(&list));
         if (list.bad)
             break;
         if (!have_first && first != NULL) {
@@ -397,11 +340,11 @@ static void compute_ja3(struct tls_txn *t, const struct client_hello_view *v)
     text_u16_list(&j, v->ciphers, '-');
     text_add(&j, ",", 1);
     if (v->has_exts) {
-        struct reader e = v->exts;
+        struct byte_reader e = v->exts;
         bool first = true;
-        while (rd_left(&e) >= 4) {
-            uint32_t type = rd_u16(&e);
-            rd_sub(&e, rd_u16(&e));
+        while (reader_left(&e) >= 4) {
+            uint32_t type = reader_u16(&e);
+            reader_sub(&e, reader_u16(&e));
             if (e.bad)
                 break;
             if (is_grease(type))
@@ -417,13 +360,13 @@ static void compute_ja3(struct tls_txn *t, const struct client_hello_view *v)
         text_u16_list(&j, v->groups, '-');
     text_add(&j, ",", 1);
     if (v->has_points) {
-        struct reader p = v->points;
+        struct byte_reader p = v->points;
         bool first = true;
-        while (rd_left(&p) >= 1) {
+        while (reader_left(&p) >= 1) {
             if (!first)
                 text_add(&j, "-", 1);
             first = false;
-            text_u32(&j, rd_u8(&p));
+            text_u32(&j, reader_u8(&p));
         }
     }
     t->ja3_len = j.len;
@@ -465,9 +408,9 @@ static void compute_ja4(struct tls_state *st, const struct client_hello_view *v)
     struct tls_txn *t = &st->txn;
     size_t n_ciphers = 0, n_exts = 0, n_exts_all = 0;
 
-    struct reader c = v->ciphers;
-    while (rd_left(&c) >= 2) {
-        uint32_t x = rd_u16(&c);
+    struct byte_reader c = v->ciphers;
+    while (reader_left(&c) >= 2) {
+        uint32_t x = reader_u16(&c);
         if (is_grease(x))
             continue;
         if (n_ciphers < TLS_LIST_MAX)
@@ -475,10 +418,10 @@ static void compute_ja4(struct tls_state *st, const struct client_hello_view *v)
         n_ciphers++;
     }
     if (v->has_exts) {
-        struct reader e = v->exts;
-        while (rd_left(&e) >= 4) {
-            uint32_t type = rd_u16(&e);
-            rd_sub(&e, rd_u16(&e));
+        struct byte_reader e = v->exts;
+        while (reader_left(&e) >= 4) {
+            uint32_t type = reader_u16(&e);
+            reader_sub(&e, reader_u16(&e));
             if (e.bad)
                 break;
             if (is_grease(type))
@@ -532,10 +475,10 @@ static void compute_ja4(struct tls_state *st, const struct client_hello_view *v)
         text_hex4(&r, list_b[i]);
     }
     if (v->has_sigalgs) {
-        struct reader s = v->sigalgs;
+        struct byte_reader s = v->sigalgs;
         bool first = true;
-        while (rd_left(&s) >= 2) {
-            uint32_t x = rd_u16(&s);
+        while (reader_left(&s) >= 2) {
+            uint32_t x = reader_u16(&s);
             if (is_grease(x))
                 continue;
             text_add(&r, first ? "_" : ",", 1);
@@ -555,7 +498,7 @@ static void compute_ja4(struct tls_state *st, const struct client_hello_view *v)
 }
 
 static void client_extension(struct tls_state *st, struct app_env *env, bool from_client,
-                             uint32_t type, struct reader body, struct client_hello_view *v)
+                             uint32_t type, struct byte_reader body, struct client_hello_view *v)
 {
     switch (type) {
     case EXT_SERVER_NAME:
@@ -564,16 +507,16 @@ static void client_extension(struct tls_state *st, struct app_env *env, bool fro
         break;
     case EXT_SUPPORTED_GROUPS: {
         v->has_groups = true;
-        v->groups = rd_sub(&body, rd_u16(&body));
+        v->groups = reader_sub(&body, reader_u16(&body));
         break;
     }
     case EXT_EC_POINT_FORMATS:
         v->has_points = true;
-        v->points = rd_sub(&body, rd_u8(&body));
+        v->points = reader_sub(&body, reader_u8(&body));
         break;
     case EXT_SIGNATURE_ALGORITHMS:
         v->has_sigalgs = true;
-        v->sigalgs = rd_sub(&body, rd_u16(&body));
+        v->sigalgs = reader_sub(&body, reader_u16(&body));
         break;
     case EXT_ALPN:
         v->has_alpn = true;
@@ -581,9 +524,9 @@ static void client_extension(struct tls_state *st, struct app_env *env, bool fro
         break;
     case EXT_SUPPORTED_VERSIONS: {
         v->has_versions = true;
-        struct reader list = rd_sub(&body, rd_u8(&body));
-        while (rd_left(&list) >= 2) {
-            uint32_t ver = rd_u16(&list);
+        struct byte_reader list = reader_sub(&body, reader_u8(&body));
+        while (reader_left(&list) >= 2) {
+            uint32_t ver = reader_u16(&list);
             if (!is_grease(ver) && ver > v->max_version)
                 v->max_version = ver;
         }
@@ -603,25 +546,25 @@ static void client_extension(struct tls_state *st, struct app_env *env, bool fro
 }
 
 static void handle_client_hello(struct tls_state *st, struct app_env *env, bool from_client,
-                                struct reader r)
+                                struct byte_reader r)
 {
     struct client_hello_view v;
     memset(&v, 0, sizeof(v));
-    v.legacy_version = rd_u16(&r);
-    rd_sub(&r, 32); /* random */
-    struct reader sid = rd_sub(&r, rd_u8(&r));
+    v.legacy_version = reader_u16(&r);
+    reader_sub(&r, 32); /* random */
+    struct byte_reader sid = reader_sub(&r, reader_u8(&r));
     if (is_dtls_version(v.legacy_version))
-        rd_sub(&r, rd_u8(&r)); /* DTLS cookie */
-    uint32_t csuit_len = rd_u16(&r);
-    v.ciphers = rd_sub(&r, csuit_len);
-    struct reader comp = rd_sub(&r, rd_u8(&r));
+        reader_sub(&r, reader_u8(&r)); /* DTLS cookie */
+    uint32_t csuit_len = reader_u16(&r);
+    v.ciphers = reader_sub(&r, csuit_len);
+    struct byte_reader comp = reader_sub(&r, reader_u8(&r));
     if (r.bad || csuit_len < 2 || csuit_len % 2 != 0 || comp.n == 0) {
         weird(env, "SSL_malformed_client_hello", NULL);
         return;
     }
-    if (rd_left(&r) >= 2) {
+    if (reader_left(&r) >= 2) {
         v.has_exts = true;
-        v.exts = rd_sub(&r, rd_u16(&r));
+        v.exts = reader_sub(&r, reader_u16(&r));
         if (r.bad) {
             /* Zeek parses what is there; keep the rest as the list */
             v.exts.bad = true;
@@ -631,10 +574,10 @@ static void handle_client_hello(struct tls_state *st, struct app_env *env, bool 
     st->txn.n_client_alpns = 0;
 
     if (v.has_exts && !v.exts.bad) {
-        struct reader e = v.exts;
-        while (rd_left(&e) >= 4) {
-            uint32_t type = rd_u16(&e);
-            struct reader body = rd_sub(&e, rd_u16(&e));
+        struct byte_reader e = v.exts;
+        while (reader_left(&e) >= 4) {
+            uint32_t type = reader_u16(&e);
+            struct byte_reader body = reader_sub(&e, reader_u16(&e));
             if (e.bad)
                 break;
             client_extension(st, env, from_client, type, body, &v);
@@ -665,28 +608,28 @@ static const uint8_t hrr_random[32] = {
 };
 
 static void handle_server_hello(struct tls_state *st, struct app_env *env, bool from_client,
-                                struct reader r)
+                                struct byte_reader r)
 {
     struct tls_txn *t = &st->txn;
-    uint32_t version = rd_u16(&r);
-    struct reader random = rd_sub(&r, 32);
+    uint32_t version = reader_u16(&r);
+    struct byte_reader random = reader_sub(&r, 32);
     /* TLS 1.3 drafts before 22 dropped session id and compression */
     bool early_draft = (version >> 8) == 0x7f && (version & 0xff) < 22;
-    struct reader sid = {NULL, 0, 0, false};
+    struct byte_reader sid = {NULL, 0, 0, false};
     if (!early_draft)
-        sid = rd_sub(&r, rd_u8(&r));
-    uint32_t cipher = rd_u16(&r);
+        sid = reader_sub(&r, reader_u8(&r));
+    uint32_t cipher = reader_u16(&r);
     if (!early_draft)
-        rd_u8(&r); /* compression */
+        reader_u8(&r); /* compression */
     if (r.bad) {
         weird(env, "SSL_malformed_server_hello", NULL);
         return;
     }
     set_session(st, env);
     bool has_exts = false;
-    struct reader exts = {NULL, 0, 0, true};
-    if (rd_left(&r) >= 2) {
-        exts = rd_sub(&r, rd_u16(&r));
+    struct byte_reader exts = {NULL, 0, 0, true};
+    if (reader_left(&r) >= 2) {
+        exts = reader_sub(&r, reader_u16(&r));
         has_exts = !exts.bad;
     }
 
@@ -702,10 +645,10 @@ static void handle_server_hello(struct tls_state *st, struct app_env *env, bool 
     uint32_t chosen_version = 0;
     t->n_server_alpns = 0;
     if (has_exts) {
-        struct reader e = exts;
-        while (rd_left(&e) >= 4) {
-            uint32_t type = rd_u16(&e);
-            struct reader body = rd_sub(&e, rd_u16(&e));
+        struct byte_reader e = exts;
+        while (reader_left(&e) >= 4) {
+            uint32_t type = reader_u16(&e);
+            struct byte_reader body = reader_sub(&e, reader_u16(&e));
             if (e.bad)
                 break;
             if (!is_grease(type)) {
@@ -717,7 +660,7 @@ static void handle_server_hello(struct tls_state *st, struct app_env *env, bool 
             switch (type) {
             case EXT_SUPPORTED_VERSIONS:
                 if (body.n == 2) {
-                    chosen_version = rd_u16(&body);
+                    chosen_version = reader_u16(&body);
                     t->has_version = true;
                     t->version_num = (uint16_t)chosen_version;
                 }
@@ -725,11 +668,11 @@ static void handle_server_hello(struct tls_state *st, struct app_env *env, bool 
             case EXT_KEY_SHARE:
                 if (body.n >= 2) {
                     t->has_curve = true;
-                    t->curve = (uint16_t)rd_u16(&body);
+                    t->curve = (uint16_t)reader_u16(&body);
                 }
                 break;
             case EXT_ALPN: {
-                struct reader first = {NULL, 0, 0, true};
+                struct byte_reader first = {NULL, 0, 0, true};
                 parse_alpn(t->server_alpns, &t->n_server_alpns, body, &first);
                 if (!first.bad) {
                     str_set(&t->next_protocol, first.p, first.n);
@@ -830,10 +773,10 @@ static void keep_certificate_message(struct tls_state *st, bool from_client)
 }
 
 static void handle_certificate(struct tls_state *st, struct app_env *env, bool from_client,
-                               struct reader r)
+                               struct byte_reader r)
 {
     struct tls_txn *t = &st->txn;
-    struct reader list = rd_sub(&r, rd_u24(&r));
+    struct byte_reader list = reader_sub(&r, reader_u24(&r));
     if (r.bad) {
         weird(env, "SSL_malformed_certificate", NULL);
         return;
@@ -844,8 +787,8 @@ static void handle_certificate(struct tls_state *st, struct app_env *env, bool f
     if (scratch == NULL)
         return;
     size_t index = 0;
-    while (rd_left(&list) >= 3) {
-        struct reader der = rd_sub(&list, rd_u24(&list));
+    while (reader_left(&list) >= 3) {
+        struct byte_reader der = reader_sub(&list, reader_u24(&list));
         if (list.bad) {
             weird(env, "SSL_malformed_certificate", NULL);
             break;
@@ -908,7 +851,7 @@ static bool cipher_is_ecdhe(uint16_t c)
 static void handle_handshake_message(struct tls_state *st, struct app_env *env, bool from_client,
                                      uint8_t type, const uint8_t *body, size_t len)
 {
-    struct reader r = {body, len, 0, false};
+    struct byte_reader r = {body, len, 0, false};
     char letter;
     set_session(st, env);
     switch (type) {
@@ -1212,7 +1155,7 @@ bool tls_parse_client_hello(const uint8_t *body, size_t n, char ja4_transport, s
     struct app_env quiet;
     memset(&quiet, 0, sizeof(quiet));
     tls_open(st);
-    struct reader r = {body, n, 0, false};
+    struct byte_reader r = {body, n, 0, false};
     handle_client_hello(st, &quiet, true, r);
     bool ok = st->txn.has_ja3;
     if (ok && st->txn.has_ja4 && ja4_transport != '\0')

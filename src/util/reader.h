@@ -1,0 +1,86 @@
+/* A bounds-checked reader over attacker bytes: every read checks what is
+ * left; a short read marks the reader bad and returns 0 (or NULL), and a bad
+ * reader stays bad, so parsers check once at the end of a structure. */
+#ifndef VIGIL_UTIL_READER_H
+#define VIGIL_UTIL_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct byte_reader {
+    const uint8_t *p;
+    size_t n, off;
+    bool bad;
+};
+
+static inline bool reader_has(struct byte_reader *r, size_t len)
+{
+    if (r->bad || r->n - r->off < len) {
+        r->bad = true;
+        return false;
+    }
+    return true;
+}
+
+static inline uint32_t reader_u8(struct byte_reader *r)
+{
+    return reader_has(r, 1) ? r->p[r->off++] : 0;
+}
+
+static inline uint32_t reader_u16(struct byte_reader *r)
+{
+    if (!reader_has(r, 2))
+        return 0;
+    uint32_t v = (uint32_t)r->p[r->off] << 8 | r->p[r->off + 1];
+    r->off += 2;
+    return v;
+}
+
+static inline uint32_t reader_u24(struct byte_reader *r)
+{
+    if (!reader_has(r, 3))
+        return 0;
+    uint32_t v = (uint32_t)r->p[r->off] << 16 | (uint32_t)r->p[r->off + 1] << 8 | r->p[r->off + 2];
+    r->off += 3;
+    return v;
+}
+
+static inline uint32_t reader_u32(struct byte_reader *r)
+{
+    if (!reader_has(r, 4))
+        return 0;
+    const uint8_t *q = r->p + r->off;
+    r->off += 4;
+    return (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+}
+
+/* The next len bytes, or NULL when they are not there. */
+static inline const uint8_t *reader_bytes(struct byte_reader *r, uint64_t len)
+{
+    if (len > SIZE_MAX || !reader_has(r, (size_t)len))
+        return NULL;
+    const uint8_t *q = r->p + r->off;
+    r->off += (size_t)len;
+    return q;
+}
+
+/* A sub-reader over the next len bytes (bad if they are not there). */
+static inline struct byte_reader reader_sub(struct byte_reader *r, size_t len)
+{
+    struct byte_reader s = {NULL, 0, 0, true};
+    if (!reader_has(r, len))
+        return s;
+    s.p = r->p + r->off;
+    s.n = len;
+    s.bad = false;
+    r->off += len;
+    return s;
+}
+
+static inline size_t reader_left(const struct byte_reader *r)
+{
+    return r->bad ? 0 : r->n - r->off;
+}
+
+#endif
