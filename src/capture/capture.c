@@ -290,7 +290,7 @@ static enum capture_status run_live(struct capture *c, capture_packet_fn fn, voi
 /* Pages already read are dropped from the mapping so that resident memory
  * stays a sliding window, not the whole capture. The packet being delivered
  * lies above the released range. */
-#define RELEASE_STEP (16u << 20)
+#define RELEASE_STEP (2u << 20)
 
 static void release_read_pages(struct mapped_pcap *m)
 {
