@@ -390,35 +390,27 @@ static int run_captures(const struct options *o, struct capture **caps, struct r
     return rc;
 }
 
-static int run(int argc, char **argv, bool live)
+/* Opens, runs and closes one capture session; the options are parsed by the caller. */
+static int run_session(struct options *o, bool live)
 {
-    const char *cmd = live ? "live" : "read";
-    static struct options o; /* large (local nets, inputs): keep it off the stack */
-    memset(&o, 0, sizeof o);
-    int prc = parse_options(argc, argv, cmd, &o);
-    if (prc >= 0)
-        return prc;
-    o.cfg.community_id = (o.formats & OUTPUT_EVE) != 0;
-    if (o.n_inputs == 0)
-        return usage_error(live ? "live needs an interface%s" : "read needs at least one capture file%s", "");
-    if (live && o.n_inputs != 1)
-        return usage_error("live takes exactly one interface%s", "");
-
-    static struct capture *caps[MAX_INPUTS];
-    memset(caps, 0, sizeof caps);
-    struct run_state rs = {.opt = &o};
-    int rc = open_inputs(&o, caps, live, &rs.total_bytes);
+    struct capture **caps = calloc(o->n_inputs, sizeof *caps);
+    if (!caps) {
+        fprintf(stderr, "vigil: out of memory\n");
+        return EXIT_USAGE;
+    }
+    struct run_state rs = {.opt = o};
+    int rc = open_inputs(o, caps, live, &rs.total_bytes);
     char err[512];
     struct output *out = NULL;
     if (rc == EXIT_OK) {
-        out = output_open(o.out_dir, o.formats | o.eve_options, err, sizeof err);
+        out = output_open(o->out_dir, o->formats | o->eve_options, err, sizeof err);
         if (!out) {
             fprintf(stderr, "vigil: %s\n", err);
             rc = EXIT_USAGE;
         }
     }
     if (rc == EXIT_OK) {
-        rs.engine = engine_new(&o.cfg, out, err, sizeof err);
+        rs.engine = engine_new(&o->cfg, out, err, sizeof err);
         if (!rs.engine) {
             fprintf(stderr, "vigil: %s\n", err);
             rc = EXIT_USAGE;
@@ -428,19 +420,43 @@ static int run(int argc, char **argv, bool live)
         install_signal_handlers();
         clock_gettime(CLOCK_MONOTONIC, &rs.started);
         rs.last_draw = rs.started;
-        rs.show_progress = !live && !o.quiet && isatty(STDERR_FILENO) && rs.total_bytes > PROGRESS_MIN_BYTES;
-        rc = run_captures(&o, caps, &rs);
+        rs.show_progress = !live && !o->quiet && isatty(STDERR_FILENO) && rs.total_bytes > PROGRESS_MIN_BYTES;
+        rc = run_captures(o, caps, &rs);
         engine_finish(rs.engine);
-        if (!o.quiet)
-            print_summary(&rs, o.out_dir);
+        if (!o->quiet)
+            print_summary(&rs, o->out_dir);
     }
     engine_free(rs.engine);
     if (out && output_close(out, err, sizeof err) != 0) {
         fprintf(stderr, "vigil: %s\n", err);
         rc = EXIT_USAGE;
     }
-    for (unsigned i = 0; i < o.n_inputs; i++)
+    for (unsigned i = 0; i < o->n_inputs; i++)
         capture_close(caps[i]);
+    free(caps);
+    return rc;
+}
+
+static int run(int argc, char **argv, bool live)
+{
+    const char *cmd = live ? "live" : "read";
+    /* large (local nets, inputs): on the heap, not the stack */
+    struct options *o = calloc(1, sizeof *o);
+    if (!o) {
+        fprintf(stderr, "vigil: out of memory\n");
+        return EXIT_USAGE;
+    }
+    int rc = parse_options(argc, argv, cmd, o);
+    if (rc < 0) {
+        o->cfg.community_id = (o->formats & OUTPUT_EVE) != 0;
+        if (o->n_inputs == 0)
+            rc = usage_error(live ? "live needs an interface%s" : "read needs at least one capture file%s", "");
+        else if (live && o->n_inputs != 1)
+            rc = usage_error("live takes exactly one interface%s", "");
+        else
+            rc = run_session(o, live);
+    }
+    free(o);
     return rc;
 }
 
