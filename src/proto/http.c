@@ -10,6 +10,7 @@
  * buffer and their first HTTP_BODY_HEAD_MAX bytes kept. Request/response
  * records wait in a bounded pending list keyed like Zeek's http_state. */
 #include "proto/http.h"
+#include "util/base64.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1094,20 +1095,6 @@ static void framing_header(struct http_state *st, struct app_env *env, int dir,
         st->upgrade_protocol = tl > 0;
 }
 
-static int b64_value(uint8_t c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
 
 /* Lenient base64: stops at '=' or the first byte outside the alphabet. */
 static size_t b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
@@ -1116,7 +1103,7 @@ static size_t b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
     int bits = 0;
     size_t o = 0;
     for (size_t i = 0; i < n && o < cap; i++) {
-        int v = b64_value(in[i]);
+        int v = base64_value(in[i]);
         if (v < 0)
             break;
         acc = (acc << 6) | (uint32_t)v;

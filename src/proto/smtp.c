@@ -8,6 +8,7 @@
  * streamed to the files layer. smtp.log rows are built as the scripts build
  * them (c$smtp), Suricata's EVE smtp/email fields on the way. */
 #include "proto/smtp.h"
+#include "util/base64.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1147,20 +1148,6 @@ static void out_bytes(struct smtp_work *w, unsigned level, const uint8_t *p, siz
         out_byte(w, level, p[i]);
 }
 
-static int b64_value(uint8_t c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
 
 static void b64_emit(struct smtp_work *w, unsigned level, struct mime_entity *e)
 {
@@ -1178,7 +1165,7 @@ static void decode_base64(struct smtp_work *w, unsigned level, const uint8_t *p,
 {
     struct mime_entity *e = &w->ent[level];
     for (size_t i = 0; i < n; i++) {
-        int v = b64_value(p[i]);
+        int v = base64_value(p[i]);
         if (v < 0) {
             if (p[i] == '=') {
                 b64_emit(w, level, e); /* padding ends the group */
