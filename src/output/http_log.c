@@ -48,10 +48,7 @@ static const struct zeek_schema http_schema = ZEEK_SCHEMA("http", http_fields);
 
 static void opt_str(struct zrow *r, struct http_str s)
 {
-    if (s.p == NULL)
-        zrow_unset(r);
-    else
-        zrow_string(r, s.p, s.n);
+    zrow_opt_string(r, s.p != NULL, s.p, s.n);
 }
 
 /* entities.zeek: the fuids of every file, the names of those that have

@@ -46,10 +46,7 @@ static const struct zeek_schema smtp_schema = ZEEK_SCHEMA("smtp", smtp_fields);
 
 static void opt_str(struct zrow *r, struct smtp_str s)
 {
-    if (s.p == NULL)
-        zrow_unset(r);
-    else
-        zrow_string(r, s.p, s.n);
+    zrow_opt_string(r, s.p != NULL, s.p, s.n);
 }
 
 static void opt_set(struct zrow *r, bool present, const struct smtp_str *items, size_t n)

@@ -33,18 +33,12 @@ static const struct zeek_schema ssh_schema = ZEEK_SCHEMA("ssh", ssh_fields);
 
 static void field_or_unset(struct zrow *r, const struct ssh_field *f)
 {
-    if (f->set)
-        zrow_string(r, f->text, f->len);
-    else
-        zrow_unset(r);
+    zrow_opt_string(r, f->set, f->text, f->len);
 }
 
 static void banner_or_unset(struct zrow *r, const struct ssh_side *s)
 {
-    if (s->has_banner)
-        zrow_string(r, s->banner, s->banner_len);
-    else
-        zrow_unset(r);
+    zrow_opt_string(r, s->has_banner, s->banner, s->banner_len);
 }
 
 /* Zeek sets a direction only when exactly one end is local. */

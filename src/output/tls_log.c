@@ -578,10 +578,7 @@ static const struct zeek_schema ssl_schema = ZEEK_SCHEMA("ssl", ssl_fields);
 
 static void str_or_unset(struct zrow *r, const struct tls_str *s)
 {
-    if (s->set)
-        zrow_string(r, s->text, s->len);
-    else
-        zrow_unset(r);
+    zrow_opt_string(r, s->set, s->text, s->len);
 }
 
 static void fps(struct zrow *r, bool set, const char (*list)[65], size_t n)

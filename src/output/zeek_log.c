@@ -299,6 +299,14 @@ void zrow_string(struct zrow *r, const void *p, size_t n)
     }
 }
 
+void zrow_opt_string(struct zrow *r, bool present, const void *p, size_t n)
+{
+    if (present)
+        zrow_string(r, p, n);
+    else
+        zrow_unset(r);
+}
+
 void zrow_cstr(struct zrow *r, const char *s)
 {
     if (s == NULL)

@@ -117,6 +117,8 @@ void zrow_interval(struct zrow *r, int64_t us);
 void zrow_interval_between(struct zrow *r, int64_t start_us, int64_t end_us);
 void zrow_string(struct zrow *r, const void *p, size_t n);
 void zrow_cstr(struct zrow *r, const char *s);   /* NULL = unset */
+/* A string that a parser may not have seen: unset unless present. */
+void zrow_opt_string(struct zrow *r, bool present, const void *p, size_t n);
 void zrow_enum(struct zrow *r, const char *s);   /* NULL = unset */
 void zrow_addr(struct zrow *r, const struct ip_addr *a);
 void zrow_subnet(struct zrow *r, const struct ip_addr *a, unsigned prefix_len);
