@@ -3,7 +3,7 @@
 # fuzz builds never mix.
 
 CC      ?= cc
-PKGS    := libpcap libcrypto zlib libmagic
+PKGS    ?= libpcap libcrypto zlib libmagic jansson libidn2 libpsl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -25,21 +25,28 @@ GEN_BIN  := $(BUILD)/vigil-gen
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-.PHONY: all clean test test-unit test-golden test-conformance test-fuzz demo bench fuzz deps asan variants
+.PHONY: print-pkgs all clean test test-unit test-golden test-conformance test-fuzz demo bench fuzz deps asan variants
 
 all: vigil
 
 vigil: $(BUILD)/vigil
 	@if [ "$(VARIANT)" = release ]; then cp $< $@; fi
 
-$(BUILD)/vigil: $(LIB_OBJ) $(MAIN_OBJ)
+# Tests link the library as an archive, so each pulls in only the modules it uses.
+LIB_A    := $(BUILD)/libvigil.a
+
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/vigil: $(MAIN_OBJ) $(LIB_A)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -DVIGIL_VERSION='"$(VERSION)"' -c -o $@ $<
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
 
@@ -69,7 +76,11 @@ bench: deps
 	@scripts/bench
 
 fuzz:
-	@scripts/run-fuzz $(FUZZ_SECONDS)
+	@scripts/run-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The pkg-config packages, for scripts that link outside make.
+print-pkgs:
+	@echo $(PKGS)
 
 clean:
 	rm -rf build vigil

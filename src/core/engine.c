@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/publish.h"
+#include "detect/detect.h"
 #include "decode/decode.h"
 #include "files/files.h"
 #include "flow/flow.h"
@@ -44,6 +45,7 @@ struct worker {
     struct decoder *decoder;
     struct flow_table *flows;
     struct output_worker *out;
+    struct detect_worker *detect;
     uint64_t packets, bytes, wire_bytes, weirds;
     pthread_t thread;
     struct batch_queue full, empty;
@@ -55,6 +57,7 @@ struct worker {
 struct engine {
     struct vigil_config cfg;
     struct output *out;
+    struct detect *detect;
     unsigned n_workers;
     bool threaded;
     int64_t last_ts_us;     /* the newest packet time seen by any worker */
@@ -116,6 +119,8 @@ static void on_conn(void *ctx, const struct conn_record *rec)
     struct worker *w = ctx;
     if (w->out)
         output_conn(w->out, rec);
+    if (w->detect)
+        detect_conn(w->detect, rec);
 }
 
 static void on_flow_weird(void *ctx, const struct weird_record *rec)
@@ -144,6 +149,8 @@ static void on_transaction(void *ctx, const void *conn, int kind, const void *tx
 {
     struct worker *w = ctx;
     publish_transaction(w->out, conn, kind, txn);
+    if (w->detect)
+        detect_transaction(w->detect, conn, kind, txn);
 }
 
 /* --- per packet --- */
@@ -228,6 +235,8 @@ static void *worker_main(void *arg)
     struct worker *w = arg;
     struct batch *b;
     while ((b = queue_pop(&w->full)) != NULL) {
+        if (w->detect)
+            detect_worker_sync(w->detect);
         worker_run_batch(w, b);
         b->used = 0;
         queue_push(&w->empty, b);
@@ -268,7 +277,8 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
     struct flow_sink sink = {.conn = on_conn, .weird = on_flow_weird, .ctx = w};
     w->flows = flow_table_new(&fc, &sink);
     w->out = e->out ? output_worker_new(e->out) : NULL;
-    if (!w->decoder || !w->flows || (e->out && !w->out)) {
+    w->detect = e->detect ? detect_worker_new(e->detect, w->out) : NULL;
+    if (!w->decoder || !w->flows || (e->out && !w->out) || (e->detect && !w->detect)) {
         snprintf(err, errlen, "out of memory setting up a worker (--max-flows %u)", e->cfg.max_flows);
         return false;
     }
@@ -294,7 +304,8 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
     return true;
 }
 
-struct engine *engine_new(const struct vigil_config *cfg, struct output *out, char *err, size_t errlen)
+struct engine *engine_new(const struct vigil_config *cfg, struct output *out, struct detect *detect,
+                          char *err, size_t errlen)
 {
     struct engine *e = calloc(1, sizeof *e);
     if (!e) {
@@ -303,6 +314,7 @@ struct engine *engine_new(const struct vigil_config *cfg, struct output *out, ch
     }
     e->cfg = *cfg;
     e->out = out;
+    e->detect = detect;
     e->n_workers = cfg->workers < 1 ? 1 : cfg->workers > MAX_WORKERS ? MAX_WORKERS : cfg->workers;
     e->threaded = e->n_workers > 1;
     for (unsigned i = 0; i < e->n_workers; i++) {
@@ -341,8 +353,13 @@ void engine_packet(struct engine *e, int linktype, int64_t ts_us, const uint8_t 
         e->last_ts_us = ts_us;
     if (e->threaded)
         dispatch(e, linktype, ts_us, data, caplen, wirelen);
-    else
-        worker_packet(&e->workers[0], linktype, ts_us, data, caplen, wirelen);
+    else {
+        struct worker *w = &e->workers[0];
+        /* A new indicator set is picked up between packets (SIGHUP reload). */
+        if (w->detect)
+            detect_worker_sync(w->detect);
+        worker_packet(w, linktype, ts_us, data, caplen, wirelen);
+    }
 }
 
 static void worker_stop(struct engine *e, struct worker *w)
@@ -417,9 +434,10 @@ void engine_free(struct engine *e)
             queue_destroy(&w->full);
             queue_destroy(&w->empty);
         }
+        flow_table_free(w->flows);
+        detect_worker_free(w->detect);
         if (w->out)
             output_worker_free(w->out);
-        flow_table_free(w->flows);
         decoder_free(w->decoder);
         file_ctx_free(w->app.files);
     }

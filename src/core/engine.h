@@ -23,8 +23,13 @@ struct engine_stats {
     uint64_t fragments, frag_dropped;
 };
 
-/* out may be NULL: everything is analysed and nothing written (fuzzing). */
-struct engine *engine_new(const struct vigil_config *cfg, struct output *out, char *err, size_t errlen);
+struct detect;
+
+/* out may be NULL: everything is analysed and nothing written (fuzzing).
+ * detect may be NULL: no detectors; otherwise every worker feeds it (the
+ * caller keeps ownership and frees it after engine_free). */
+struct engine *engine_new(const struct vigil_config *cfg, struct output *out, struct detect *detect,
+                          char *err, size_t errlen);
 void engine_packet(struct engine *e, int linktype, int64_t ts_us,
                    const uint8_t *data, uint32_t caplen, uint32_t wirelen);
 /* Ends every flow (reason: shutdown), drains the workers, flushes outputs. */

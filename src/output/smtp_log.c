@@ -41,6 +41,8 @@ static const struct zeek_field smtp_fields[] = {
     {"user_agent", ZEEK_STRING},
     {"tls", ZEEK_BOOL},
     {"fuids", ZEEK_VECTOR_STRING},
+    /* Vigil's: the http(s) URLs of the text bodies, for `vigil hunt --intel` */
+    {"urls", ZEEK_VECTOR_STRING},
 };
 static const struct zeek_schema smtp_schema = ZEEK_SCHEMA("smtp", smtp_fields);
 
@@ -101,6 +103,14 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     for (size_t i = 0; i < t->n_fuids && i < SMTP_MAX_FILES; i++)
         zrow_item_cstr(r, t->fuids[i]);
     zrow_list_end(r);
+    if (t->n_urls) {
+        zrow_list_begin(r);
+        for (size_t i = 0; i < t->n_urls && i < SMTP_MAX_URLS; i++)
+            zrow_item_string(r, t->urls[i].p, t->urls[i].n);
+        zrow_list_end(r);
+    } else {
+        zrow_unset(r);
+    }
     zrow_end(r);
 }
 

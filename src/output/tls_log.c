@@ -573,6 +573,10 @@ static const struct zeek_field ssl_fields[] = {
     {"cert_chain_fps", ZEEK_VECTOR_STRING},
     {"client_cert_chain_fps", ZEEK_VECTOR_STRING},
     {"sni_matches_cert", ZEEK_BOOL},
+    /* as the ja3 and ja4 Zeek packages add them */
+    {"ja3", ZEEK_STRING},
+    {"ja3s", ZEEK_STRING},
+    {"ja4", ZEEK_STRING},
 };
 static const struct zeek_schema ssl_schema = ZEEK_SCHEMA("ssl", ssl_fields);
 
@@ -620,6 +624,9 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
         zrow_unset(r);
     else
         zrow_bool(r, t->sni_matches_cert > 0);
+    zrow_cstr(r, t->has_ja3 ? t->ja3_hash : NULL);
+    zrow_cstr(r, t->has_ja3s ? t->ja3s_hash : NULL);
+    zrow_cstr(r, t->has_ja4 ? t->ja4 : NULL);
     zrow_end(r);
 }
 

@@ -54,5 +54,48 @@ if command -v runuser >/dev/null; then
     [ "$rc" = 2 ] && grep -q 'lo: permission denied' "$out/err3" && ok "no capture rights: exit 2, permission denied" ||
         ko "no capture rights rc=$rc: $(cat "$out/err3")"
 fi
+
+# SIGHUP reloads the --intel feeds: an HTTP Host not in the feed, then in it
+# after a reload, then a broken feed that must keep the loaded set.
+printf 'type,value\ndomain,first-feed.example\n' >"$out/feed.csv"
+"$VIGIL" live lo -C -o "$out/reload" --intel "$out/feed.csv" --no-behavior -f 'port 39997' 2>"$out/reload.err" &
+pid=$!
+sleep 1.5
+http_get() {
+    python3 - "$1" <<'PY'
+import socket, sys, threading
+srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 39997)); srv.listen(1)
+def serve():
+    c, _ = srv.accept(); c.recv(1000)
+    c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"); c.close()
+t = threading.Thread(target=serve); t.start()
+cli = socket.create_connection(("127.0.0.1", 39997))
+cli.sendall(b"GET / HTTP/1.1\r\nHost: " + sys.argv[1].encode() + b"\r\n\r\n"); cli.recv(1000); cli.close(); t.join()
+PY
+}
+http_get www.second-feed.example
+sleep 0.5
+printf 'type,value\ndomain,first-feed.example\ndomain,second-feed.example\n' >"$out/feed.csv"
+kill -HUP "$pid"
+sleep 1.5
+http_get api.second-feed.example
+sleep 0.5
+head -c 4096 /dev/urandom >"$out/feed.csv"
+kill -HUP "$pid"
+sleep 1.5
+http_get cdn.second-feed.example
+sleep 0.5
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" = 0 ] && ok "reload run exits 0" || ko "reload run exit $rc: $(cat "$out/reload.err")"
+grep -q 'reload: 2 indicators loaded' "$out/reload.err" && ok "SIGHUP reloaded the feed" || ko "no reload message: $(cat "$out/reload.err")"
+grep -q 'reload failed, keeping the current indicators' "$out/reload.err" && ok "broken feed on SIGHUP kept the old set" ||
+    ko "broken feed not reported: $(cat "$out/reload.err")"
+hits=$(grep -v '^#' "$out/reload/intel.log" 2>/dev/null | cut -f7 | sort | tr '\n' ' ')
+[ "$hits" = "api.second-feed.example cdn.second-feed.example " ] && ok "alerts only after the reload, and still after a broken one" ||
+    ko "intel.log seen.indicator: '$hits'"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

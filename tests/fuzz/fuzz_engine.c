@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.decode.frag_max_datagrams = 8;
 
     char err[256];
-    struct engine *e = engine_new(&cfg, NULL, err, sizeof err);
+    struct engine *e = engine_new(&cfg, NULL, NULL, err, sizeof err);
     if (e == NULL)
         return 0;
 

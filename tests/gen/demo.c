@@ -1,8 +1,9 @@
-/* The demo scenario: a few minutes of a small office network. Later issues
- * add attack traffic here (phishing mail, beaconing, tunnels): add a function
- * per story and call it from scenario_demo with its start time. */
+/* The demo scenario: a few minutes of a small office network, then an
+ * implant that keeps beaconing for 45 minutes. Attack traffic is one
+ * function per story, called from scenario_demo with its start time. */
 #include "scenarios.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct office_host {
@@ -120,6 +121,53 @@ static void ssh_session(struct gen *g, struct office_host *h, uint64_t t, unsign
     tcp_close(&f, 0);
 }
 
+/* Twisted Panda's spear-phishing lure: the document behind the link, on
+ * minzdravros.com (a published indicator, listed in demo/intel/twisted-panda.csv).
+ * The body is fixed so its hash, also listed there, never changes. */
+static void twisted_panda_lure(struct gen *g, struct office_host *h, uint64_t t)
+{
+    static const char document[] = "PK\003\004 vigil demo lure: sanctions_list.docm (not a real document, "
+                                   "no macro inside)\r\n";
+    lookup(g, h, t, "minzdravros.com", "203.0.113.45");
+    struct ip_pair ip;
+    ip_pair_v4(&ip, h->ip, "203.0.113.45");
+    struct path pa;
+    path_ethernet(&pa, 0, &ip);
+    struct tcp_flow f;
+    tcp_flow_init(&f, g, &pa, &ip, h->next_port++, 80, t + MS(40));
+    tcp_handshake(&f);
+    say(&f, 0, "GET /documents/sanctions_list.docm HTTP/1.1\r\nHost: minzdravros.com\r\n"
+               "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+               "Chrome/122.0.0.0 Safari/537.36\r\nAccept: */*\r\nConnection: close\r\n\r\n");
+    char head[256];
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: application/vnd.ms-word.document.macroEnabled.12"
+                     "\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+                     sizeof document - 1);
+    uint8_t resp[512];
+    memcpy(resp, head, (size_t)n);
+    memcpy(resp + n, document, sizeof document - 1);
+    tcp_send(&f, 1, resp, (size_t)n + sizeof document - 1);
+    tcp_close(&f, 1);
+}
+
+/* The implant the lure drops: it resolves its C2 (cloud-sync.miniboxmail.com,
+ * published as Twisted Panda's) and checks in over HTTPS every 60 s, ±10 %. */
+static void spinel_implant(struct gen *g, struct office_host *h, uint64_t t, unsigned checkins)
+{
+    lookup(g, h, t, "cloud-sync.miniboxmail.com", "203.0.113.77");
+    struct ip_pair ip;
+    ip_pair_v4(&ip, h->ip, "203.0.113.77");
+    struct path pa;
+    path_ethernet(&pa, 0, &ip);
+    t += MS(40);
+    for (unsigned k = 0; k < checkins; k++) {
+        size_t out = 350 + rng_below(g, 8), in = 610 + rng_below(g, 16);
+        tls_checkin_session(g, &pa, &ip, h->next_port++, 443, t, "cloud-sync.miniboxmail.com", out, in);
+        t += SEC(54) + rng_below(g, 12000000);
+    }
+}
+
 bool scenario_demo(struct gen *g)
 {
     int iface = add_ethernet_iface(g, 65535);
@@ -165,5 +213,9 @@ bool scenario_demo(struct gen *g)
     /* dave is a printer-like device: periodic lookups it never follows up on. */
     for (unsigned k = 0; k < 8; k++)
         lookup(g, &hosts[3], t0 + SEC(20 + 30 * k), "time.corp.example", "192.168.10.1");
+
+    /* Scripted after the office stories so theirs stay the same bytes. */
+    twisted_panda_lure(g, &hosts[0], t0 + SEC(100));
+    spinel_implant(g, &hosts[1], t0 + SEC(130), 45);
     return true;
 }

@@ -133,7 +133,7 @@ uint64_t http_session(struct gen *g, struct path *pa, const struct ip_pair *ip, 
     return f.now;
 }
 
-static size_t tls_client_hello(struct gen *g, uint8_t *buf, const char *sni)
+size_t tls_client_hello(struct gen *g, uint8_t *buf, const char *sni)
 {
     size_t sni_len = strlen(sni);
     uint8_t *p = buf;
@@ -170,7 +170,7 @@ static size_t tls_client_hello(struct gen *g, uint8_t *buf, const char *sni)
     return (size_t)(p - buf);
 }
 
-static size_t tls_server_hello(struct gen *g, uint8_t *buf)
+size_t tls_server_hello(struct gen *g, uint8_t *buf)
 {
     uint8_t *p = buf;
     *p++ = 0x16, *p++ = 0x03, *p++ = 0x03;
@@ -1147,6 +1147,12 @@ static const struct scenario scenarios[] = {
      run_timeouts},
     {"demo", "a few minutes of office traffic: web, TLS, DNS, NTP, mail submission, SSH, pings", false,
      scenario_demo},
+    {"intel", "threat-intel indicators at every match point (conn, DNS, HTTP, TLS, X.509, QUIC, SMTP, files) and "
+              "near-misses",
+     false, scenario_intel},
+    {"hunt", "33 hours of an office with planted beacons, long connections, DNS tunnels, DGA, exfiltration "
+             "(bulk data in records cut to 128 bytes)",
+     false, scenario_hunt},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };

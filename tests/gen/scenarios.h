@@ -36,10 +36,24 @@ uint64_t http_session(struct gen *g, struct path *pa, const struct ip_pair *ip, 
 uint64_t tls_session(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t cport, uint64_t t,
                      const char *sni, size_t resp_len);
 
+/* The ClientHello (TLS 1.3 suites, SNI, groups, ALPN h2/http1.1,
+ * supported_versions) and ServerHello + ChangeCipherSpec records of
+ * tls_session, into buf (at least 400 + strlen(sni) bytes); return the length. */
+size_t tls_client_hello(struct gen *g, uint8_t *buf, const char *sni);
+size_t tls_server_hello(struct gen *g, uint8_t *buf);
+/* A TLS check-in of an implant (hunt_scenario.c): handshake, ClientHello
+ * with sni, ServerHello, one application data record each way, client FIN.
+ * out_len/in_len are the TCP payload bytes each side sends in all (each at
+ * least the size of its hello). Returns the end time. */
+uint64_t tls_checkin_session(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t cport,
+                             uint16_t sport, uint64_t t, const char *sni, size_t out_len, size_t in_len);
+
 /* The application-protocol scenarios (app_scenarios.c); NULL past the end. */
 const struct scenario *app_scenario_at(size_t i);
 
 bool scenario_demo(struct gen *g);
+bool scenario_intel(struct gen *g);  /* intel_scenario.c */
+bool scenario_hunt(struct gen *g);   /* hunt_scenario.c */
 bool scenario_bench(struct gen *g);
 
 #endif

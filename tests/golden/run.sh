@@ -17,10 +17,37 @@ golden=$repo/tests/golden
 # libpcap reads one link type per file, so each gets its own capture.
 scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badheader timeouts
     basic@sll basic@sll2 basic@raw basic@null basic@loop
-    dns-tcp http tls quic smtp dhcp ssh)
+    dns-tcp http tls quic smtp dhcp ssh intel hunt)
+# vigil read options of a scenario.
+args_of() {
+    case $1 in
+        intel) echo "--intel $golden/intel-feeds --no-behavior" ;;
+    esac
+}
+# The logs pinned for a scenario (default: all). The hunt capture spans 33
+# hours: only its findings are pinned, the protocol logs are covered elsewhere.
+pinned_of() {
+    case $1 in
+        hunt) echo "beacon.log long_conn.log dns_tunnel.log dga.log exfil.log" ;;
+    esac
+}
+# Scenarios whose logs are then read back by `vigil hunt`, which must find
+# the same (tests/golden/compare_hunt.py).
+hunt_check_of() {
+    case $1 in
+        intel) echo intel ;;
+        hunt) echo findings ;;
+    esac
+}
 # Every log either side has is compared; Zeek TSV logs keep the run's
 # wall-clock time in #open/#close, which is not.
 logs_of() {
+    local pinned
+    pinned=$(pinned_of "${2:-}")
+    if [[ -n $pinned ]]; then
+        for log in $pinned; do [[ -f $1/$log ]] && echo "$log"; done
+        return
+    fi
     (cd "$1" 2>/dev/null && ls -- *.log *.json 2>/dev/null) | sort -u
 }
 
@@ -60,7 +87,8 @@ for scenario in "${scenarios[@]}"; do
         failures=$((failures + 1))
         continue
     fi
-    "$vigil" read -o "$work/logs" --format all -q "$work/in.pcap" >"$work/vigil.out" 2>&1
+    # shellcheck disable=SC2046  # options are words
+    "$vigil" read -o "$work/logs" --format all -q $(args_of "$scenario") "$work/in.pcap" >"$work/vigil.out" 2>&1
     rc=$?
     if ((rc != 0 && rc != 1)); then
         echo "FAIL golden/$scenario (vigil exited $rc: $(head -c 300 "$work/vigil.out"))"
@@ -72,7 +100,7 @@ for scenario in "${scenarios[@]}"; do
     if [[ $update ]]; then
         rm -rf "$expected"
         mkdir -p "$expected"
-        for log in $(logs_of "$work/logs"); do
+        for log in $(logs_of "$work/logs" "$scenario"); do
             normalize "$work/logs/$log" >"$expected/$log"
         done
         echo "PASS golden/$scenario (expected output updated; review with git diff)"
@@ -85,7 +113,7 @@ for scenario in "${scenarios[@]}"; do
         continue
     fi
     problems=()
-    compared_logs=($( (logs_of "$expected"; logs_of "$work/logs") | sort -u))
+    compared_logs=($( (logs_of "$expected"; logs_of "$work/logs" "$scenario") | sort -u))
     for log in "${compared_logs[@]}"; do
         if [[ -f $expected/$log && ! -f $work/logs/$log ]]; then
             problems+=("$log missing")
@@ -97,6 +125,16 @@ for scenario in "${scenarios[@]}"; do
             fi
         fi
     done
+    check=$(hunt_check_of "$scenario")
+    if [[ -n $check ]]; then
+        # shellcheck disable=SC2046
+        "$vigil" hunt -q -o "$work/hunt" $( [[ $check == intel ]] && echo "--intel $golden/intel-feeds --no-behavior") \
+            "$work/logs" >"$work/hunt.out" 2>&1
+        if ! python3 "$golden/compare_hunt.py" "$check" "$work/logs" "$work/hunt" >"$work/compare.out" 2>&1; then
+            problems+=("vigil hunt over the logs differs: $(tail -n 1 "$work/compare.out")")
+            sed 's/^/  /' "$work/compare.out" | head -n 20
+        fi
+    fi
     if ((${#problems[@]} == 0)); then
         echo "PASS golden/$scenario"
     else

@@ -1,0 +1,637 @@
+/* Beaconing, after RITA: a host that checks in with the same destination at
+ * a steady rhythm, with steady small sizes, hour after hour.
+ *
+ * Tracked per (internal source, external address) and per (internal source,
+ * name) -- the name from SNI/Host or the DNS answer the address came from, so
+ * a beacon that rotates through a CDN's addresses still shows up. Both kinds
+ * are scored and reported ("beacon to address", "beacon to name").
+ *
+ * Not counted: ICMP, and UDP to ports 53, 67, 68, 123, 137, 138 and 5353
+ * (resolvers, DHCP, NTP and local discovery are regular by design).
+ *
+ * State per pair is fixed-size: connection count, first/last time, byte
+ * totals, an 8-timestamp reorder window (conn records arrive in order of
+ * flow end, not start), a 256-bin log histogram of intervals (1 s .. ~10
+ * days, 5.5 % per bin), a 256-bin log histogram of connection sizes (9 %
+ * per bin) and per-hour counters. Timestamps are folded into the summary
+ * as they leave the window in sorted order; a start less than 1 s after the
+ * previous check-in is the same check-in (RITA counts distinct timestamps).
+ *
+ * SCORE = 0.45 * TS + 0.15 * HIST + 0.20 * SIZE + 0.20 * COUNT
+ *
+ * TS (timing): Q1, Q2, Q3 are the quartiles of the intervals, MAD their
+ *   median absolute deviation from Q2.
+ *     skew  = (Q3 + Q1 - 2 Q2) / (Q3 - Q1)          (0 when Q3 == Q1)
+ *     jitter = MAD / Q2
+ *     TS = (1 - |skew|) * (1 - min(1, jitter / 0.5)^2)
+ *   RITA scores MAD against a fixed 30 s; relative MAD keeps a 1 h beacon
+ *   with 10 % jitter as regular as a 10 s one. A +-30 % uniform jitter has
+ *   jitter 0.15 (0.91); exponential (Poisson) arrivals have 0.69 (0).
+ * HIST (hours): the hours of day and days of week with activity define the
+ *   active period (the circle minus its longest idle run, so a beacon that
+ *   sleeps at night and at weekends is judged on working hours only).
+ *     coverage    = active hours / hours of the active period in the window
+ *     consistency = 1 - min(1, coefficient of variation of connections per active hour)
+ *     persistence = min(1, (last - first) / 2 h)
+ *     HIST = persistence * (coverage + consistency) / 2
+ *   The window's first and last hours are partial and left out when there
+ *   are hours between them.
+ * SIZE: the same quartile skew and MAD over orig_bytes + resp_bytes per
+ *   connection, plus smallness (1 up to 8 KiB, falling log-linearly to 0 at 1 MiB):
+ *     SIZE = ((1 - |skew|) + (1 - min(1, MAD / median)) + smallness) / 3
+ * COUNT: how many of the check-ins the median interval predicts happened,
+ *   and enough of them to trust the rest:
+ *     expected = active-period time between first and last / Q2 + 1
+ *     COUNT = min(1, check-ins / expected) * min(1, check-ins / 24)
+ *
+ * A pair is scored once it has beacon_min_conns connections and reported
+ * when SCORE >= beacon_threshold: once per pair per run. ATT&CK T1573 when
+ * every connection was TLS/QUIC/DTLS (by service, or by port 443, 853, 993
+ * or 995 when no service was recognised), T1071 otherwise. */
+#include <math.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/behavior_internal.h"
+
+#define PAIR_SEED 0x7061697273656564ULL
+
+#define CHECKIN_GAP_US US_PER_S
+#define W_TS 0.50
+#define W_HIST 0.15
+#define W_SIZE 0.15
+#define W_COUNT 0.20
+#define JITTER_ZERO 0.45           /* relative MAD at which regularity is gone */
+#define SKEW_FULL_SPREAD 0.5       /* (Q3 - Q1) / Q2 from which skew counts fully */
+#define FULL_COUNT 24.0            /* check-ins for a full count score */
+#define TS_FULL_INTERVALS 24.0     /* intervals for a full-weight timing score */
+#define PERSIST_US (2 * US_PER_HOUR)
+#define SMALL_BYTES 8192.0
+#define LARGE_BYTES (1024.0 * 1024.0)
+
+static const struct loghist_scale interval_scale = {1.0, 1.055, 0.053540766928029};   /* ln 1.055 */
+static const struct loghist_scale size_scale = {1.0, 1.09, 0.086177696241052};        /* ln 1.09 */
+
+/* ------------------------------------------------------------- the table */
+
+struct pair_key {
+    uint8_t kind;
+    const struct ip_addr *src;
+    const struct ip_addr *dst;
+    uint64_t name_hash;
+};
+
+static uint32_t pair_hash(const struct pair_key *k)
+{
+    uint8_t buf[1 + 16 + 16];
+    buf[0] = k->kind;
+    memcpy(buf + 1, k->src->b, 16);
+    if (k->kind == PAIR_ADDR) {
+        memcpy(buf + 17, k->dst->b, 16);
+    } else {
+        memcpy(buf + 17, &k->name_hash, 8);
+        memset(buf + 25, 0, 8);
+    }
+    return (uint32_t)hash64(buf, sizeof buf, PAIR_SEED);
+}
+
+static bool pair_eq(const void *ctx, uint32_t id, const void *key)
+{
+    const struct pair *p = &((const struct pair_table *)ctx)->e[id];
+    const struct pair_key *k = key;
+    if (p->kind != k->kind || memcmp(p->src.b, k->src->b, 16) != 0)
+        return false;
+    return k->kind == PAIR_ADDR ? memcmp(p->dst.b, k->dst->b, 16) == 0 : p->name_hash == k->name_hash;
+}
+
+static uint64_t pair_evidence(const void *ctx, uint32_t id)
+{
+    const struct pair *p = &((const struct behavior *)ctx)->pairs.e[id];
+    /* A pair already reported (or about to be) is kept so it is not reported twice. */
+    if (p->flags & (PF_BEACON_DONE | PF_BEACON_REPORTED | PF_DAILY_HIT | PF_DAILY_DONE))
+        return UINT64_MAX;
+    return p->n + (p->exfil.out >> 20);
+}
+
+static void pair_evict(void *ctx, uint32_t id)
+{
+    struct behavior *b = ctx;
+    struct pair *p = &b->pairs.e[id];
+    hindex_remove(&b->pairs.t.index, p->hash32, id);
+    strpool_unref(&b->pool, p->name_id);
+    free(p->hist);
+    memset(p, 0, sizeof *p);
+}
+
+bool pairs_init(struct behavior *b)
+{
+    b->pairs.e = calloc(b->cfg.max_pairs, sizeof *b->pairs.e);
+    if (b->pairs.e == NULL)
+        return false;
+    if (!table_init(&b->pairs.t, b->cfg.max_pairs)) {
+        free(b->pairs.e);
+        b->pairs.e = NULL;
+        return false;
+    }
+    return true;
+}
+
+void pairs_free(struct behavior *b)
+{
+    if (b->pairs.e != NULL) {
+        for (uint32_t i = 0; i < b->pairs.t.ids.next_fresh; i++)
+            if (b->pairs.e[i].kind != PAIR_FREE)
+                pair_evict(b, i);
+    }
+    free(b->pairs.e);
+    b->pairs.e = NULL;
+    table_free(&b->pairs.t);
+}
+
+static struct pair *pairs_lookup(struct behavior *b, const struct pair_key *k, uint32_t h)
+{
+    uint32_t id = hindex_find(&b->pairs.t.index, h, pair_eq, &b->pairs, k);
+    return id == HINDEX_NONE ? NULL : &b->pairs.e[id];
+}
+
+static struct pair *pairs_create(struct behavior *b, const struct pair_key *k, uint32_t h)
+{
+    uint32_t id = table_claim(&b->pairs.t, pair_evidence, pair_evict, b, &b->stats.evicted);
+    if (id == HINDEX_NONE)
+        return NULL;
+    if (!hindex_insert(&b->pairs.t.index, h, id)) {
+        idalloc_put(&b->pairs.t.ids, id);
+        return NULL;
+    }
+    struct pair *p = &b->pairs.e[id];
+    memset(p, 0, sizeof *p);
+    p->kind = k->kind;
+    p->src = *k->src;
+    if (k->kind == PAIR_ADDR)
+        p->dst = *k->dst;
+    p->name_hash = k->name_hash;
+    p->hash32 = h;
+    p->name_id = STRPOOL_NONE;
+    return p;
+}
+
+struct pair *pairs_find_addr(struct behavior *b, const struct ip_addr *src, const struct ip_addr *dst)
+{
+    struct pair_key k = {PAIR_ADDR, src, dst, 0};
+    return pairs_lookup(b, &k, pair_hash(&k));
+}
+
+struct pair *pairs_get_addr(struct behavior *b, const struct ip_addr *src, const struct ip_addr *dst)
+{
+    struct pair_key k = {PAIR_ADDR, src, dst, 0};
+    uint32_t h = pair_hash(&k);
+    struct pair *p = pairs_lookup(b, &k, h);
+    return p ? p : pairs_create(b, &k, h);
+}
+
+struct pair *pairs_get_name(struct behavior *b, const struct ip_addr *src, uint32_t name_id)
+{
+    const char *name = strpool_str(&b->pool, name_id);
+    if (name == NULL)
+        return NULL;
+    struct pair_key k = {PAIR_NAME, src, NULL, hash64(name, strlen(name), PAIR_SEED)};
+    uint32_t h = pair_hash(&k);
+    struct pair *p = pairs_lookup(b, &k, h);
+    if (p != NULL)
+        return p;
+    p = pairs_create(b, &k, h);
+    if (p != NULL) {
+        strpool_ref(&b->pool, name_id);
+        p->name_id = name_id;
+    }
+    return p;
+}
+
+/* --------------------------------------------------------------- observing */
+
+bool beacon_eligible(const struct obs_conn *c)
+{
+    if (c->proto == IPPROTO_ICMP || c->proto == IPPROTO_ICMPV6)
+        return false;
+    if (c->proto == IPPROTO_UDP) {
+        switch (c->resp_p) {
+        case 53: case 67: case 68: case 123: case 137: case 138: case 5353:
+            return false;
+        default:
+            break;
+        }
+    }
+    return true;
+}
+
+static bool service_is_encrypted(const char *service)
+{
+    /* Zeek's service is a comma list ("ssl,http" never happens, but be lenient). */
+    const char *p = service;
+    while (*p != '\0') {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if ((n == 3 && memcmp(p, "ssl", 3) == 0) || (n == 3 && memcmp(p, "tls", 3) == 0) ||
+            (n == 4 && memcmp(p, "quic", 4) == 0) || (n == 4 && memcmp(p, "dtls", 4) == 0))
+            return true;
+        if (end == NULL)
+            break;
+        p = end + 1;
+    }
+    return false;
+}
+
+static bool conn_is_encrypted(const struct obs_conn *c)
+{
+    if (c->service != NULL && c->service[0] != '\0' && strcmp(c->service, "-") != 0)
+        return service_is_encrypted(c->service);
+    return c->resp_p == 443 || c->resp_p == 853 || c->resp_p == 993 || c->resp_p == 995;
+}
+
+static int32_t hour_of(int64_t ts_us)
+{
+    int64_t h = floor_div(ts_us, US_PER_HOUR);
+    return h > INT32_MAX ? INT32_MAX : h < INT32_MIN ? INT32_MIN : (int32_t)h;
+}
+
+static unsigned hour_of_day(int32_t hour)
+{
+    return (unsigned)(hour - (int32_t)floor_div(hour, 24) * 24);
+}
+
+/* Monday = 0; 1970-01-01 was a Thursday. */
+static unsigned day_of_week(int32_t hour)
+{
+    int64_t day = floor_div(hour, 24);
+    return (unsigned)(day + 3 - floor_div(day + 3, 7) * 7);
+}
+
+/* One timestamp leaves the reorder window, oldest first. */
+static void track_fold(struct beacon_track *t, struct loghist *interval, int64_t ts)
+{
+    if (t->has_anchor) {
+        int64_t d = time_sub(ts, t->anchor_us);
+        if (d < 0)
+            return; /* later than the window could fix: counted, but not timed */
+        if (d >= CHECKIN_GAP_US) {
+            if (interval != NULL) {
+                loghist_add_bin(interval, loghist_bin(&interval_scale, (double)d / (double)US_PER_S));
+                t->interval_sum_s += (double)d / (double)US_PER_S;
+            }
+            t->anchor_us = ts;
+        }
+    } else {
+        t->has_anchor = true;
+        t->anchor_us = ts;
+    }
+    int32_t hour = hour_of(ts);
+    if (!t->has_hours) {
+        t->has_hours = true;
+        t->first_hour = t->cur_hour = hour;
+        t->cur_count = 1;
+    } else if (hour == t->cur_hour) {
+        t->cur_count++;
+    } else if (hour > t->cur_hour) {
+        if (t->cur_hour == t->first_hour) {
+            t->first_count = t->cur_count;
+        } else {
+            t->hours_closed++;
+            t->hour_sum += t->cur_count;
+            t->hour_sumsq += (uint64_t)t->cur_count * t->cur_count;
+        }
+        t->cur_hour = hour;
+        t->cur_count = 1;
+    } else {
+        return;
+    }
+    t->hod_mask |= 1u << hour_of_day(hour);
+    t->dow_mask |= (uint8_t)(1u << day_of_week(hour));
+}
+
+static bool ensure_hist(struct pair *p)
+{
+    if (p->hist != NULL)
+        return true;
+    p->hist = calloc(1, sizeof *p->hist);
+    if (p->hist == NULL)
+        return false;
+    for (unsigned i = 0; i < p->track.n_sizes; i++)
+        loghist_add_bin(&p->hist->size, p->track.sizes[i]);
+    p->track.n_sizes = 0;
+    return true;
+}
+
+static void window_insert(struct pair *p, int64_t ts)
+{
+    struct beacon_track *t = &p->track;
+    if (t->n_win == BEACON_WINDOW) {
+        int64_t out = ts;
+        if (ts > t->win[0]) {
+            out = t->win[0];
+            memmove(t->win, t->win + 1, (BEACON_WINDOW - 1) * sizeof t->win[0]);
+            t->n_win--;
+        }
+        track_fold(t, ensure_hist(p) ? &p->hist->interval : NULL, out);
+        if (out == ts)
+            return;
+    }
+    unsigned i = t->n_win;
+    while (i > 0 && t->win[i - 1] > ts) {
+        t->win[i] = t->win[i - 1];
+        i--;
+    }
+    t->win[i] = ts;
+    t->n_win++;
+}
+
+static void record_size(struct pair *p, uint64_t bytes)
+{
+    unsigned bin = loghist_bin(&size_scale, (double)bytes + 1.0);
+    if (p->hist == NULL && p->track.n_sizes < BEACON_WINDOW) {
+        p->track.sizes[p->track.n_sizes++] = (uint8_t)bin;
+        return;
+    }
+    if (ensure_hist(p))
+        loghist_add_bin(&p->hist->size, bin);
+}
+
+void beacon_observe(struct behavior *b, struct pair *p, const struct obs_conn *c, uint32_t name_id)
+{
+    if (p->n == 0) {
+        p->first_us = p->last_us = c->ts_us;
+        p->port = c->resp_p;
+        p->proto = c->proto;
+        if (p->kind == PAIR_NAME)
+            p->dst = c->resp_h;
+    } else {
+        if (p->port != c->resp_p)
+            p->flags |= PF_MULTI_PORT;
+        if (p->proto != c->proto)
+            p->flags |= PF_MULTI_PROTO;
+        if (p->kind == PAIR_NAME && memcmp(p->dst.b, c->resp_h.b, 16) != 0)
+            p->flags |= PF_MULTI_DST;
+        if (c->ts_us < p->first_us)
+            p->first_us = c->ts_us;
+    }
+    if (p->kind == PAIR_ADDR && name_id != STRPOOL_NONE) {
+        if (p->name_id == STRPOOL_NONE) {
+            strpool_ref(&b->pool, name_id);
+            p->name_id = name_id;
+        } else if (p->name_id != name_id) {
+            p->flags |= PF_MULTI_NAME;
+        }
+    }
+    if (c->ts_us >= p->last_us) {
+        p->last_us = c->ts_us;
+        copy_uid(p->uid, c->uid);
+    }
+    if (!conn_is_encrypted(c))
+        p->flags |= PF_NOT_TLS;
+    p->n++;
+    p->bytes_out = add_sat_u64(p->bytes_out, c->orig_bytes);
+    p->bytes_in = add_sat_u64(p->bytes_in, c->resp_bytes);
+    record_size(p, add_sat_u64(c->orig_bytes, c->resp_bytes));
+    window_insert(p, c->ts_us);
+    p->flags |= PF_DIRTY;
+}
+
+/* ----------------------------------------------------------------- scoring */
+
+struct beacon_view {
+    struct beacon_track t;
+    struct loghist interval, size;
+};
+
+/* The pair's summary with its window folded in, leaving the pair as it was. */
+static void view_of(const struct pair *p, struct beacon_view *v)
+{
+    v->t = p->track;
+    if (p->hist != NULL) {
+        v->interval = p->hist->interval;
+        v->size = p->hist->size;
+    } else {
+        memset(&v->interval, 0, sizeof v->interval);
+        memset(&v->size, 0, sizeof v->size);
+    }
+    for (unsigned i = 0; i < v->t.n_win; i++)
+        track_fold(&v->t, &v->interval, v->t.win[i]);
+    v->t.n_win = 0;
+    for (unsigned i = 0; i < v->t.n_sizes; i++)
+        loghist_add_bin(&v->size, v->t.sizes[i]);
+    v->t.n_sizes = 0;
+}
+
+/* The active period on a circle of `width` slots: all but the longest idle run. */
+static uint32_t active_period(uint32_t mask, unsigned width)
+{
+    uint32_t full = width == 32 ? UINT32_MAX : (1u << width) - 1;
+    mask &= full;
+    if (mask == 0 || mask == full)
+        return mask;
+    unsigned best_start = 0, best_len = 0;
+    for (unsigned start = 0; start < width; start++) {
+        unsigned prev = (start + width - 1) % width;
+        if ((mask >> start) & 1u || !((mask >> prev) & 1u))
+            continue; /* not the first slot of an idle run */
+        unsigned len = 0;
+        while (len < width && !((mask >> ((start + len) % width)) & 1u))
+            len++;
+        if (len > best_len) {
+            best_len = len;
+            best_start = start;
+        }
+    }
+    uint32_t period = full;
+    for (unsigned i = 0; i < best_len; i++)
+        period &= ~(1u << ((best_start + i) % width));
+    return period;
+}
+
+/* Hours in [from, to] whose hour of day and day of week are in the period. */
+static uint64_t period_hours(int32_t from, int32_t to, uint32_t hod, uint8_t dow)
+{
+    if (to < from)
+        return 0;
+    uint64_t total = (uint64_t)((int64_t)to - from) + 1;
+    uint64_t weeks = total / 168;
+    uint64_t count = weeks * (uint64_t)__builtin_popcount(hod) * (uint64_t)__builtin_popcount(dow);
+    for (int64_t h = (int64_t)from + (int64_t)(weeks * 168); h <= to; h++)
+        if (((hod >> hour_of_day((int32_t)h)) & 1u) && ((dow >> day_of_week((int32_t)h)) & 1u))
+            count++;
+    return count;
+}
+
+struct quartiles {
+    double q1, q2, q3, mad;
+};
+
+static void quartiles_of(const struct loghist *h, const struct loghist_scale *s, struct quartiles *q)
+{
+    q->q1 = loghist_quantile(h, s, 0.25);
+    q->q2 = loghist_quantile(h, s, 0.5);
+    q->q3 = loghist_quantile(h, s, 0.75);
+    q->mad = loghist_mad(h, s, q->q2);
+}
+
+/* Bowley skew counts in proportion to the spread it is measured on: within a
+ * spread of a few percent (a jittered beacon) it is sampling noise. */
+static double skew_score(const struct quartiles *q)
+{
+    double spread = q->q3 - q->q1;
+    if (!(spread > 1e-9 * q->q2) || !(q->q2 > 0.0))
+        return 1.0;
+    double skew = fabs((q->q3 + q->q1 - 2.0 * q->q2) / spread);
+    return 1.0 - clamp01(skew) * clamp01(spread / q->q2 / SKEW_FULL_SPREAD);
+}
+
+static double timing_score(const struct quartiles *q, double *jitter)
+{
+    *jitter = q->q2 > 0.0 ? q->mad / q->q2 : 1.0;
+    double j = clamp01(*jitter / JITTER_ZERO);
+    return skew_score(q) * (1.0 - j * j);
+}
+
+static double size_score(const struct loghist *h)
+{
+    struct quartiles q;
+    quartiles_of(h, &size_scale, &q);
+    double dispersion = 1.0 - clamp01(q.q2 > 0.0 ? q.mad / q.q2 : 1.0);
+    double median = q.q2 - 1.0; /* sizes are stored plus one */
+    double small = median <= SMALL_BYTES ? 1.0 : 1.0 - clamp01(log(median / SMALL_BYTES) / log(LARGE_BYTES / SMALL_BYTES));
+    return (skew_score(&q) + dispersion + small) / 3.0;
+}
+
+static double mean_cv(uint64_t n, double sum, double sumsq)
+{
+    if (n == 0 || sum <= 0.0)
+        return 1.0;
+    double mean = sum / (double)n;
+    double var = sumsq / (double)n - mean * mean;
+    return var > 0.0 ? sqrt(var) / mean : 0.0;
+}
+
+static double hist_score(const struct pair *p, const struct beacon_track *t, uint64_t *ineligible_hours)
+{
+    *ineligible_hours = 0;
+    if (!t->has_hours)
+        return 0.0;
+    uint32_t hod = active_period(t->hod_mask, 24);
+    uint8_t dow = (uint8_t)active_period(t->dow_mask, 7);
+    uint64_t span_hours = (uint64_t)((int64_t)t->cur_hour - t->first_hour) + 1;
+    uint64_t eligible_all = period_hours(t->first_hour, t->cur_hour, hod, dow);
+    *ineligible_hours = span_hours - eligible_all;
+    double coverage, cv;
+    uint64_t inner = t->cur_hour - (int64_t)t->first_hour >= 2
+                         ? period_hours(t->first_hour + 1, t->cur_hour - 1, hod, dow) : 0;
+    if (inner > 0 && t->hours_closed > 0) {
+        coverage = (double)t->hours_closed / (double)inner;
+        cv = mean_cv(t->hours_closed, (double)t->hour_sum, (double)t->hour_sumsq);
+    } else {
+        uint64_t active = t->hours_closed + 1;
+        double sum = (double)t->hour_sum + t->cur_count;
+        double sumsq = (double)t->hour_sumsq + (double)t->cur_count * t->cur_count;
+        if (t->cur_hour != t->first_hour) {
+            active++;
+            sum += t->first_count;
+            sumsq += (double)t->first_count * t->first_count;
+        }
+        coverage = eligible_all > 0 ? (double)active / (double)eligible_all : 0.0;
+        cv = mean_cv(active, sum, sumsq);
+    }
+    double persistence = clamp01(((double)p->last_us - (double)p->first_us) / (double)PERSIST_US);
+    return persistence * (clamp01(coverage) + 1.0 - clamp01(cv)) / 2.0;
+}
+
+static double count_score(const struct pair *p, uint64_t checkins, double median_s, uint64_t ineligible_hours)
+{
+    if (median_s <= 0.0)
+        return 0.0;
+    double active_s = ((double)p->last_us - (double)p->first_us) / (double)US_PER_S - 3600.0 * (double)ineligible_hours;
+    if (active_s < median_s)
+        active_s = median_s;
+    double expected = active_s / median_s + 1.0;
+    return clamp01((double)checkins / expected) * clamp01((double)checkins / FULL_COUNT);
+}
+
+bool beacon_score(const struct behavior *b, const struct pair *p, struct finding *f)
+{
+    if (p->n < b->cfg.beacon_min_conns)
+        return false;
+    struct beacon_view v;
+    view_of(p, &v);
+    memset(f, 0, sizeof *f);
+    struct quartiles q = {0};
+    double jitter = 1.0, ts = 0.0;
+    uint64_t checkins = v.interval.total + 1;
+    if (v.interval.total >= 2) {
+        quartiles_of(&v.interval, &interval_scale, &q);
+        /* A handful of intervals can look regular by chance. */
+        ts = timing_score(&q, &jitter) * clamp01((double)v.interval.total / TS_FULL_INTERVALS);
+    }
+    /* The bins are 5.5 % wide: when the exact mean falls within a bin of
+     * the median the distribution is tight and symmetric, and the mean is
+     * the better figure for the typical interval. */
+    double interval = q.q2;
+    if (v.interval.total > 0) {
+        double mean = v.t.interval_sum_s / (double)v.interval.total;
+        if (fabs(mean - q.q2) <= q.q2 * (interval_scale.ratio - 1.0))
+            interval = mean;
+    }
+    uint64_t ineligible = 0;
+    double hist = hist_score(p, &v.t, &ineligible);
+    double size = size_score(&v.size);
+    double count = count_score(p, checkins, interval, ineligible);
+
+    f->kind = FINDING_BEACON;
+    f->reason = p->kind == PAIR_ADDR ? "beacon to address" : "beacon to name";
+    f->attack = (p->flags & PF_NOT_TLS) ? "T1071" : "T1573";
+    f->score = W_TS * ts + W_HIST * hist + W_SIZE * size + W_COUNT * count;
+    f->first_us = p->first_us;
+    f->last_us = p->last_us;
+    f->src = p->src;
+    f->has_dst = p->kind == PAIR_ADDR || !(p->flags & PF_MULTI_DST);
+    if (f->has_dst)
+        f->dst = p->dst;
+    f->dst_port = (p->flags & PF_MULTI_PORT) ? 0 : p->port;
+    f->proto = (p->flags & PF_MULTI_PROTO) ? 0 : p->proto;
+    f->name = (p->kind == PAIR_NAME || !(p->flags & PF_MULTI_NAME)) ? strpool_str(&b->pool, p->name_id) : NULL;
+    f->uid = p->uid;
+    f->count = p->n;
+    f->interval_s = interval;
+    f->jitter = jitter;
+    f->ts_score = ts;
+    f->size_score = size;
+    f->hist_score = hist;
+    f->count_score = count;
+    f->bytes_out = p->bytes_out;
+    f->bytes_in = p->bytes_in;
+    return true;
+}
+
+void beacon_collect(struct behavior *b, struct finding_list *out)
+{
+    for (uint32_t id = 0; id < b->pairs.t.ids.next_fresh; id++) {
+        struct pair *p = &b->pairs.e[id];
+        if (p->kind == PAIR_FREE || !(p->flags & PF_DIRTY) || (p->flags & PF_BEACON_DONE))
+            continue;
+        struct finding f;
+        if (!beacon_score(b, p, &f))
+            continue;
+        p->flags &= ~(uint32_t)PF_DIRTY;
+        if (f.score < b->cfg.beacon_threshold)
+            continue;
+        if (behavior_allowed(b, &f)) {
+            p->flags |= PF_BEACON_DONE;
+            continue;
+        }
+        if (!finding_list_push(out, &f)) {
+            p->flags |= PF_DIRTY;
+            continue;
+        }
+        p->flags |= PF_BEACON_DONE;
+        struct pair *ap = p->kind == PAIR_ADDR ? p : f.has_dst ? pairs_find_addr(b, &p->src, &p->dst) : NULL;
+        if (ap != NULL)
+            ap->flags |= PF_BEACON_REPORTED;
+    }
+}

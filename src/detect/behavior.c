@@ -1,0 +1,554 @@
+/* The behaviour detectors' facade: configuration, which observations reach
+ * which detector, the name bindings that give connections their names, and
+ * the ordered hand-over of findings.
+ *
+ * Scope: every detector looks at internal source -> external destination
+ * only; DNS tunnelling and DGA look at the names internal clients asked
+ * for, whatever resolver they asked. Destinations that are not routable
+ * (multicast, broadcast, loopback, unspecified) are neither internal nor
+ * external and never tracked.
+ *
+ * Names: behavior_name binds uid -> SNI/Host; a DNS answer binds (client,
+ * address) -> query name. A connection takes the name bound to its uid (and
+ * drops that binding), else the one bound to (orig_h, resp_h). Both kinds
+ * share one ring of max_names bindings; a full ring drops the oldest. Bound
+ * uids are kept as 64-bit hashes. */
+#include "detect/behavior.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "detect/allowlist.h"
+#include "detect/behavior_internal.h"
+
+#define DEFAULT_PSL_PATH "/usr/share/publicsuffix/public_suffix_list.dafsa"
+#define UID_SEED 0x75696462696e6431ULL
+#define HOSTADDR_SEED 0x686f737461646472ULL
+
+static const char *const kind_names[FINDING_KIND_COUNT] = {
+    [FINDING_BEACON] = "beacon",   [FINDING_LONG_CONN] = "long_conn", [FINDING_DNS_TUNNEL] = "dns_tunnel",
+    [FINDING_DGA] = "dga",         [FINDING_EXFIL] = "exfil",
+};
+
+const char *finding_kind_name(enum finding_kind k)
+{
+    return (unsigned)k < FINDING_KIND_COUNT ? kind_names[k] : "unknown";
+}
+
+void behavior_config_defaults(struct behavior_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->beacon_min_conns = 6;
+    c->beacon_threshold = 0.70;
+    c->long_conn_us = US_PER_HOUR;
+    c->long_conn_chain_gap_us = 60 * US_PER_S;
+    c->tunnel_threshold = 0.70;
+    c->dga_min_nxdomains = 20;
+    c->exfil_upload_bytes = 20ull * 1000 * 1000;
+    c->exfil_pair_bytes = 100ull * 1000 * 1000;
+    c->exfil_ratio = 10.0;
+    c->exfil_http_body_bytes = 10ull * 1000 * 1000;
+    c->exfil_smtp_bytes = 20ull * 1000 * 1000;
+    c->max_pairs = 500000;
+    c->max_domains = 100000;
+    c->max_hosts = 100000;
+    c->max_names = 1000000;
+}
+
+/* ------------------------------------------------------------ shared helpers */
+
+bool table_init(struct table *t, size_t cap)
+{
+    memset(t, 0, sizeof *t);
+    if (!idalloc_init(&t->ids, cap))
+        return false;
+    /* The index grows on demand; start small so a large cap costs nothing until used. */
+    if (!hindex_init(&t->index, cap < 4096 ? cap : 4096)) {
+        idalloc_free(&t->ids);
+        return false;
+    }
+    return true;
+}
+
+void table_free(struct table *t)
+{
+    hindex_free(&t->index);
+    idalloc_free(&t->ids);
+}
+
+uint32_t table_claim(struct table *t, table_evidence_fn evidence, table_evict_fn evict, void *ctx,
+                     uint64_t *evicted)
+{
+    uint32_t id = idalloc_get(&t->ids);
+    if (id != HINDEX_NONE)
+        return id;
+    if (t->ids.cap == 0)
+        return HINDEX_NONE;
+    uint32_t victim = idalloc_clock(&t->ids);
+    uint64_t least = evidence(ctx, victim);
+    for (int i = 1; i < 8; i++) {
+        uint32_t cand = idalloc_clock(&t->ids);
+        uint64_t e = evidence(ctx, cand);
+        if (e < least) {
+            least = e;
+            victim = cand;
+        }
+    }
+    evict(ctx, victim);
+    idalloc_put(&t->ids, victim);
+    (*evicted)++;
+    return idalloc_get(&t->ids);
+}
+
+void copy_uid(char dst[UID_MAX], const char *uid)
+{
+    size_t n = 0;
+    if (uid != NULL)
+        while (n < UID_MAX - 1 && uid[n] != '\0') {
+            dst[n] = uid[n];
+            n++;
+        }
+    dst[n] = '\0';
+}
+
+int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0)))
+        q--;
+    return q;
+}
+
+bool finding_list_push(struct finding_list *l, const struct finding *f)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        struct finding *v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL)
+            return false;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = *f;
+    return true;
+}
+
+/* ------------------------------------------------------- internal / external */
+
+static const char *const default_local[] = {
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10",
+};
+
+static bool is_v4(const struct ip_addr *a)
+{
+    static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return memcmp(a->b, mapped, 12) == 0;
+}
+
+bool behavior_is_internal(const struct behavior *b, const struct ip_addr *a)
+{
+    for (unsigned i = 0; i < b->n_local; i++)
+        if (ip_prefix_contains(&b->local[i], a))
+            return true;
+    return false;
+}
+
+/* Multicast, broadcast, loopback, unspecified and "this network": never a peer worth tracking. */
+static bool is_unroutable(const struct ip_addr *a)
+{
+    if (is_v4(a)) {
+        const uint8_t *q = a->b + 12;
+        return q[0] == 0 || q[0] == 127 || q[0] >= 224;
+    }
+    static const uint8_t zero[15] = {0};
+    if (memcmp(a->b, zero, 15) == 0)
+        return a->b[15] <= 1; /* :: and ::1 */
+    return a->b[0] == 0xff;
+}
+
+bool behavior_is_external(const struct behavior *b, const struct ip_addr *a)
+{
+    return !is_unroutable(a) && !behavior_is_internal(b, a);
+}
+
+size_t behavior_normalize_name(const char *in, bool strip_port, char out[NAME_MAX_LEN + 1])
+{
+    if (in == NULL)
+        return 0;
+    size_t n = strnlen(in, NAME_MAX_LEN + 8);
+    if (n > NAME_MAX_LEN + 7)
+        return 0;
+    if (n > 0 && in[0] == '[')
+        return 0; /* an IPv6 literal Host */
+    if (strip_port) {
+        const char *colon = memchr(in, ':', n);
+        if (colon != NULL) {
+            if (memchr(colon + 1, ':', n - (size_t)(colon + 1 - in)) != NULL)
+                return 0; /* a bare IPv6 literal */
+            n = (size_t)(colon - in);
+        }
+    }
+    while (n > 0 && in[n - 1] == '.')
+        n--;
+    if (n == 0 || n > NAME_MAX_LEN)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)in[i];
+        if (ch <= 0x20 || ch == 0x7f)
+            return 0;
+        out[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : (char)ch;
+    }
+    out[n] = '\0';
+    struct ip_addr ignored;
+    if (ip_addr_parse(out, &ignored))
+        return 0;
+    return n;
+}
+
+bool behavior_allowed(const struct behavior *b, const struct finding *f)
+{
+    if (b->cfg.allow == NULL)
+        return false;
+    return allowlist_allows(b->cfg.allow, f->kind, &f->src, f->has_dst ? &f->dst : NULL, f->dst_port, f->name);
+}
+
+/* ------------------------------------------------------------ name bindings */
+
+static bool binding_eq(const void *ctx, uint32_t id, const void *key)
+{
+    const struct names *n = ctx;
+    return n->ring[id].key == *(const uint64_t *)key;
+}
+
+static uint32_t key_hash32(uint64_t key)
+{
+    return (uint32_t)(key >> 32) ^ (uint32_t)key;
+}
+
+static bool names_init(struct names *n, size_t cap)
+{
+    memset(n, 0, sizeof *n);
+    if (cap == 0)
+        return true;
+    n->ring = calloc(cap, sizeof *n->ring);
+    if (n->ring == NULL || !hindex_init(&n->index, cap < 4096 ? cap : 4096)) {
+        free(n->ring);
+        n->ring = NULL;
+        return false;
+    }
+    n->cap = cap;
+    return true;
+}
+
+static void names_free(struct behavior *b)
+{
+    struct names *n = &b->names;
+    for (size_t i = 0; i < n->cap; i++)
+        if (n->ring[i].live)
+            strpool_unref(&b->pool, n->ring[i].name_id);
+    free(n->ring);
+    hindex_free(&n->index);
+    memset(n, 0, sizeof *n);
+}
+
+static void binding_drop(struct behavior *b, uint32_t id)
+{
+    struct binding *e = &b->names.ring[id];
+    hindex_remove(&b->names.index, key_hash32(e->key), id);
+    strpool_unref(&b->pool, e->name_id);
+    e->live = false;
+    b->names.live--;
+}
+
+/* Binds key -> name; a binding for the same key is replaced (most recent wins). */
+static void names_bind(struct behavior *b, uint64_t key, const char *name, size_t len)
+{
+    struct names *n = &b->names;
+    if (n->cap == 0)
+        return;
+    uint32_t old = hindex_find(&n->index, key_hash32(key), binding_eq, n, &key);
+    if (old != HINDEX_NONE)
+        binding_drop(b, old);
+    uint32_t slot = (uint32_t)n->head;
+    if (n->ring[slot].live) {
+        binding_drop(b, slot);
+        b->stats.evicted++;
+    }
+    uint32_t name_id = strpool_intern(&b->pool, name, len);
+    if (name_id == STRPOOL_NONE)
+        return;
+    if (!hindex_insert(&n->index, key_hash32(key), slot)) {
+        strpool_unref(&b->pool, name_id);
+        return;
+    }
+    n->ring[slot] = (struct binding){.key = key, .name_id = name_id, .live = true};
+    n->live++;
+    n->head = n->head + 1 == n->cap ? 0 : n->head + 1;
+}
+
+/* The name bound to key with its reference, or STRPOOL_NONE; `take` drops the binding. */
+static uint32_t names_lookup(struct behavior *b, uint64_t key, bool take)
+{
+    struct names *n = &b->names;
+    if (n->live == 0)
+        return STRPOOL_NONE;
+    uint32_t id = hindex_find(&n->index, key_hash32(key), binding_eq, n, &key);
+    if (id == HINDEX_NONE)
+        return STRPOOL_NONE;
+    uint32_t name_id = n->ring[id].name_id;
+    strpool_ref(&b->pool, name_id);
+    if (take)
+        binding_drop(b, id);
+    return name_id;
+}
+
+static uint64_t uid_key(const char *uid)
+{
+    return hash64(uid, strlen(uid), UID_SEED);
+}
+
+static uint64_t hostaddr_key(const struct ip_addr *client, const struct ip_addr *addr)
+{
+    uint8_t k[32];
+    memcpy(k, client->b, 16);
+    memcpy(k + 16, addr->b, 16);
+    return hash64(k, sizeof k, HOSTADDR_SEED);
+}
+
+/* ----------------------------------------------------------------- lifecycle */
+
+static bool load_local_nets(struct behavior *b, const struct behavior_config *cfg)
+{
+    unsigned n = cfg->n_local_nets;
+    if (n > 0 && cfg->local_nets == NULL)
+        n = 0;
+    unsigned count = n ? n : (unsigned)(sizeof default_local / sizeof default_local[0]);
+    b->local = calloc(count, sizeof *b->local);
+    if (b->local == NULL)
+        return false;
+    if (n > 0) {
+        memcpy(b->local, cfg->local_nets, n * sizeof *b->local);
+    } else {
+        for (unsigned i = 0; i < count; i++)
+            if (!ip_prefix_parse(default_local[i], &b->local[i]))
+                return false;
+    }
+    b->n_local = count;
+    return true;
+}
+
+static bool load_psl(struct behavior *b, const char *path, char *err, size_t errlen)
+{
+    const char *p = path ? path : DEFAULT_PSL_PATH;
+    b->psl = psl_load_file(p);
+    if (b->psl != NULL) {
+        b->psl_owned = true;
+        return true;
+    }
+    if (path != NULL) {
+        snprintf(err, errlen, "%s: cannot load the public suffix list", path);
+        return false;
+    }
+    b->psl = (psl_ctx_t *)psl_builtin();
+    if (b->psl == NULL) {
+        snprintf(err, errlen, "no public suffix list: %s is unreadable and libpsl has no built-in list",
+                 DEFAULT_PSL_PATH);
+        return false;
+    }
+    return true;
+}
+
+struct behavior *behavior_new(const struct behavior_config *cfg, finding_fn emit, void *ctx, char *err,
+                              size_t errlen)
+{
+    if (errlen > 0)
+        err[0] = '\0';
+    struct behavior *b = calloc(1, sizeof *b);
+    if (b == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    b->cfg = *cfg;
+    b->cfg.local_nets = NULL;
+    b->emit = emit;
+    b->emit_ctx = ctx;
+    if (b->cfg.beacon_min_conns < 3)
+        b->cfg.beacon_min_conns = 3; /* quartiles need a few intervals */
+    /* Every table needs room for one entry (0 would mean nothing is ever tracked). */
+    size_t *caps[] = {&b->cfg.max_pairs, &b->cfg.max_domains, &b->cfg.max_hosts};
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
+        if (*caps[i] == 0)
+            *caps[i] = 1;
+    bool ok = load_local_nets(b, cfg) && strpool_init(&b->pool) && names_init(&b->names, b->cfg.max_names) &&
+              pairs_init(b) && chains_init(b) && dns_init(b) && uploads_init(b);
+    if (!ok) {
+        snprintf(err, errlen, "out of memory for the behaviour tables (check the max_* caps)");
+        behavior_free(b);
+        return NULL;
+    }
+    if (!load_psl(b, cfg->psl_path, err, errlen)) {
+        behavior_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+void behavior_free(struct behavior *b)
+{
+    if (b == NULL)
+        return;
+    uploads_free(b);
+    dns_free(b);
+    chains_free(b);
+    pairs_free(b);
+    names_free(b);
+    strpool_free(&b->pool);
+    if (b->psl_owned)
+        psl_free(b->psl);
+    free(b->local);
+    free(b);
+}
+
+/* -------------------------------------------------------------- observations */
+
+void behavior_conn(struct behavior *b, const struct obs_conn *c)
+{
+    b->stats.conns++;
+    bool final = !c->still_open;
+    /* A connection's uid binding is used once: drop it whatever the direction. */
+    uint32_t name_id = STRPOOL_NONE;
+    if (final && c->uid != NULL && b->names.live > 0)
+        name_id = names_lookup(b, uid_key(c->uid), true);
+    if (!behavior_is_internal(b, &c->orig_h) || !behavior_is_external(b, &c->resp_h)) {
+        strpool_unref(&b->pool, name_id);
+        return;
+    }
+    long_conn_observe(b, c);
+    if (!final)
+        return;
+    if (name_id == STRPOOL_NONE && b->names.live > 0)
+        name_id = names_lookup(b, hostaddr_key(&c->orig_h, &c->resp_h), false);
+    struct pair *p = pairs_get_addr(b, &c->orig_h, &c->resp_h);
+    bool eligible = beacon_eligible(c);
+    if (p != NULL) {
+        exfil_observe_conn(b, p, c, name_id);
+        if (eligible)
+            beacon_observe(b, p, c, name_id);
+    }
+    if (eligible && name_id != STRPOOL_NONE) {
+        struct pair *np = pairs_get_name(b, &c->orig_h, name_id);
+        if (np != NULL)
+            beacon_observe(b, np, c, name_id);
+    }
+    strpool_unref(&b->pool, name_id);
+}
+
+void behavior_dns(struct behavior *b, const struct obs_dns *d)
+{
+    b->stats.dns++;
+    if (!behavior_is_internal(b, &d->client))
+        return;
+    if (d->query != NULL && d->n_answer_addrs > 0 && d->answer_addrs != NULL && b->names.cap > 0) {
+        char name[NAME_MAX_LEN + 1];
+        size_t len = behavior_normalize_name(d->query, false, name);
+        for (unsigned i = 0; len > 0 && i < d->n_answer_addrs; i++)
+            if (behavior_is_external(b, &d->answer_addrs[i]))
+                names_bind(b, hostaddr_key(&d->client, &d->answer_addrs[i]), name, len);
+    }
+    dns_observe(b, d);
+}
+
+void behavior_name(struct behavior *b, const struct obs_name *n)
+{
+    b->stats.names++;
+    if (n->uid == NULL || n->uid[0] == '\0' || b->names.cap == 0)
+        return;
+    char name[NAME_MAX_LEN + 1];
+    size_t len = behavior_normalize_name(n->name, true, name);
+    if (len == 0)
+        return;
+    names_bind(b, uid_key(n->uid), name, len);
+}
+
+void behavior_upload(struct behavior *b, const struct obs_upload *u)
+{
+    b->stats.uploads++;
+    if (!behavior_is_internal(b, &u->orig_h) || !behavior_is_external(b, &u->resp_h))
+        return;
+    exfil_observe_upload(b, u);
+}
+
+/* ------------------------------------------------------------------ findings */
+
+static int cmp_str(const char *x, const char *y)
+{
+    if (x == NULL || y == NULL)
+        return (x != NULL) - (y != NULL);
+    return strcmp(x, y);
+}
+
+/* The header's order (kind, score descending, src, dst, name), then enough
+ * further keys that no two different findings tie. */
+static int cmp_finding(const void *pa, const void *pb)
+{
+    const struct finding *a = pa, *b = pb;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    int c = ip_addr_cmp(&a->src, &b->src);
+    if (c != 0)
+        return c;
+    if (a->has_dst != b->has_dst)
+        return a->has_dst ? 1 : -1;
+    if (a->has_dst && (c = ip_addr_cmp(&a->dst, &b->dst)) != 0)
+        return c;
+    if ((c = cmp_str(a->name, b->name)) != 0)
+        return c;
+    if ((c = cmp_str(a->reason, b->reason)) != 0)
+        return c;
+    if (a->dst_port != b->dst_port)
+        return a->dst_port < b->dst_port ? -1 : 1;
+    if (a->proto != b->proto)
+        return a->proto < b->proto ? -1 : 1;
+    if (a->first_us != b->first_us)
+        return a->first_us < b->first_us ? -1 : 1;
+    if (a->last_us != b->last_us)
+        return a->last_us < b->last_us ? -1 : 1;
+    if (a->count != b->count)
+        return a->count < b->count ? -1 : 1;
+    return cmp_str(a->uid, b->uid);
+}
+
+void behavior_flush(struct behavior *b, int64_t now_us, bool final)
+{
+    struct finding_list list = {0};
+    /* Beacons first: exfiltration asks whether its pair also beacons. */
+    beacon_collect(b, &list);
+    long_conn_collect(b, &list);
+    dns_tunnel_collect(b, &list);
+    dga_collect(b, &list);
+    exfil_collect(b, &list);
+    if (list.n > 1)
+        qsort(list.v, list.n, sizeof *list.v, cmp_finding);
+    for (size_t i = 0; i < list.n; i++) {
+        b->stats.findings[list.v[i].kind]++;
+        if (b->emit != NULL)
+            b->emit(b->emit_ctx, &list.v[i]);
+    }
+    free(list.v);
+}
+
+void behavior_get_stats(const struct behavior *b, struct behavior_stats *st)
+{
+    *st = b->stats;
+    st->pairs = b->pairs.t.ids.used;
+    st->chains = b->chains.t.ids.used;
+    st->domains = b->domains.t.ids.used;
+    st->hosts = b->hosts.t.ids.used;
+    st->uploads_tracked = b->uploads.t.ids.used;
+    st->name_bindings = b->names.live;
+}

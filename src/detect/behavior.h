@@ -1,0 +1,184 @@
+/* detect/behavior: indicator-free hunting — beaconing, long connections,
+ * DNS tunnelling and DGA, exfiltration. The same code runs inside `vigil
+ * read`/`vigil live` (fed from the engine's transactions and conn records)
+ * and inside `vigil hunt` (fed from stored conn/dns/http/ssl/smtp logs), so
+ * the same traffic gives the same findings either way.
+ *
+ * Memory is bounded: every table (pairs, domains, hosts, names) has a cap
+ * from behavior_config; state per pair is a fixed-size summary (histograms),
+ * never a list of every timestamp. When a table is full the entry with the
+ * least evidence is dropped and counted (behavior_stats).
+ *
+ * Not thread-safe: the caller serialises calls (detect/detect.c holds a lock).
+ * Time is the observations' time; no wall clock. */
+#ifndef VIGIL_DETECT_BEHAVIOR_H
+#define VIGIL_DETECT_BEHAVIOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/addr.h"
+
+struct allowlist;
+
+struct behavior_config {
+    /* Internal networks. When n_local_nets is 0, RFC 1918, 100.64/10,
+     * 169.254/16, fc00::/7 and fe80::/10 are internal. */
+    unsigned n_local_nets;
+    const struct ip_prefix *local_nets;
+    /* Known-good pairs (allowlist.h); NULL = none. */
+    const struct allowlist *allow;
+
+    /* Beaconing: a pair is scored once it has beacon_min_conns connections;
+     * it is reported when its score >= beacon_threshold. */
+    unsigned beacon_min_conns;          /* default 6 */
+    double beacon_threshold;            /* default 0.70 */
+    /* Long connections: one flow, or a chain of flows between the same pair
+     * and port each starting within long_conn_chain_gap_us of the previous
+     * one's end, lasting at least long_conn_us. */
+    int64_t long_conn_us;               /* default 1 h */
+    int64_t long_conn_chain_gap_us;     /* default 60 s */
+    /* DNS tunnelling is reported at tunnel_threshold; DGA when one host got
+     * NXDOMAIN for at least dga_min_nxdomains distinct high-entropy names. */
+    double tunnel_threshold;            /* default 0.70 */
+    unsigned dga_min_nxdomains;         /* default 20 */
+    /* Exfiltration */
+    uint64_t exfil_upload_bytes;        /* one flow sending this much to a destination first seen in the window: 20 MB */
+    uint64_t exfil_pair_bytes;          /* total sent to one destination in one day: 100 MB */
+    double exfil_ratio;                 /* sent/received at least this (with the byte floors above): 10 */
+    uint64_t exfil_http_body_bytes;     /* one HTTP POST/PUT body: 10 MB */
+    uint64_t exfil_smtp_bytes;          /* one mail to an external server: 20 MB */
+    /* Caps (entries); see the header comment. */
+    size_t max_pairs;                   /* default 500,000 (IP pairs and name pairs together) */
+    size_t max_domains;                 /* default 100,000 registered domains */
+    size_t max_hosts;                   /* default 100,000 internal hosts */
+    size_t max_names;                   /* default 1,000,000 uid->name and (client, address)->name bindings */
+    /* Public Suffix List; NULL = /usr/share/publicsuffix/public_suffix_list.dafsa, then libpsl's built-in. */
+    const char *psl_path;
+};
+
+void behavior_config_defaults(struct behavior_config *c);
+
+/* --- observations (all strings valid during the call only) --- */
+
+/* A finished connection: a conn.log row. */
+struct obs_conn {
+    int64_t ts_us;              /* start */
+    int64_t duration_us;        /* 0 when unknown */
+    const char *uid;
+    struct ip_addr orig_h, resp_h;
+    uint16_t orig_p, resp_p;
+    uint8_t proto;              /* IPPROTO_TCP/UDP/ICMP */
+    const char *service;        /* may be NULL */
+    const char *conn_state;     /* may be NULL */
+    uint64_t orig_bytes, resp_bytes;   /* payload bytes (conn.log orig_bytes/resp_bytes) */
+    bool still_open;            /* live: the flow has not ended (only long connections look at it) */
+};
+
+/* A DNS transaction: a dns.log row. */
+struct obs_dns {
+    int64_t ts_us;
+    const char *uid;
+    struct ip_addr client, server;
+    const char *query;          /* NULL when the message had no question */
+    uint16_t qtype;             /* 0 unknown */
+    int rcode;                  /* -1 no response */
+    unsigned n_answer_addrs;    /* A/AAAA answers: bind (client, address) -> query for naming */
+    const struct ip_addr *answer_addrs;
+};
+
+/* The name a connection was made to: TLS/QUIC SNI, HTTP Host. Arrives before
+ * the connection's obs_conn; beaconing per (source, name) uses it. */
+struct obs_name {
+    int64_t ts_us;
+    const char *uid;
+    const char *name;
+};
+
+/* Data sent in one application transaction: an HTTP request body, an SMTP message. */
+enum upload_kind { UPLOAD_HTTP, UPLOAD_SMTP };
+struct obs_upload {
+    enum upload_kind kind;
+    int64_t ts_us;
+    const char *uid;
+    struct ip_addr orig_h, resp_h;
+    uint16_t resp_p;
+    uint64_t bytes;             /* HTTP request_body_len, SMTP message size */
+    const char *method;         /* "POST", "PUT" (HTTP), NULL for SMTP */
+    const char *name;           /* HTTP host or first SMTP recipient; may be NULL */
+};
+
+/* --- findings --- */
+
+enum finding_kind {
+    FINDING_BEACON,             /* T1071 (T1573 when the channel is TLS/QUIC) */
+    FINDING_LONG_CONN,          /* T1071 */
+    FINDING_DNS_TUNNEL,         /* T1071.004 */
+    FINDING_DGA,                /* T1568.002 */
+    FINDING_EXFIL,              /* T1048 (T1041 over the C2 channel: a pair that also beacons) */
+    FINDING_KIND_COUNT,
+};
+const char *finding_kind_name(enum finding_kind k);   /* "beacon", "long_conn", "dns_tunnel", "dga", "exfil" */
+
+/* One finding. Fields that do not apply to a kind are 0/NULL. */
+struct finding {
+    enum finding_kind kind;
+    const char *reason;         /* short, fixed text: "beacon to address", "beacon to name", "upload to new destination" ... */
+    const char *attack;         /* ATT&CK technique id */
+    double score;               /* 0..1 */
+    int64_t first_us, last_us;  /* evidence window */
+    struct ip_addr src;         /* the internal host */
+    bool has_dst;
+    struct ip_addr dst;
+    uint16_t dst_port;          /* 0 when several */
+    uint8_t proto;
+    const char *name;           /* destination name (beacon by name, exfil), registered domain (tunnel, DGA) */
+    const char *uid;            /* the last connection or DNS transaction that is part of the evidence */
+    uint64_t count;             /* connections, queries or NXDOMAINs */
+    /* beacon */
+    double interval_s;          /* median interval between connections */
+    double jitter;              /* median absolute deviation / median interval */
+    double ts_score, size_score, hist_score, count_score;
+    /* long connection */
+    int64_t duration_us;
+    uint32_t chain;             /* flows in the chain (1 = one flow) */
+    bool open;                  /* still open when reported */
+    /* exfil and beacon */
+    uint64_t bytes_out, bytes_in;
+    /* dns tunnel / dga */
+    uint64_t unique_names;
+    double avg_label_len, entropy, odd_type_share;  /* share of TXT/NULL/CNAME/MX/ANY queries */
+    uint64_t nxdomains;
+};
+
+typedef void (*finding_fn)(void *ctx, const struct finding *f);
+
+struct behavior;
+
+/* NULL on allocation failure or an unreadable psl_path (err set). */
+struct behavior *behavior_new(const struct behavior_config *cfg, finding_fn emit, void *ctx,
+                              char *err, size_t errlen);
+void behavior_free(struct behavior *b);
+
+void behavior_conn(struct behavior *b, const struct obs_conn *c);
+void behavior_dns(struct behavior *b, const struct obs_dns *d);
+void behavior_name(struct behavior *b, const struct obs_name *n);
+void behavior_upload(struct behavior *b, const struct obs_upload *u);
+
+/* Scores everything gathered and emits each finding not emitted before, in
+ * a deterministic order (kind, then score descending, then src, dst, name).
+ * Called at the end of input (final = true) and every report interval live. */
+void behavior_flush(struct behavior *b, int64_t now_us, bool final);
+
+struct behavior_stats {
+    uint64_t conns, dns, names, uploads;
+    uint64_t pairs, domains, hosts;          /* tracked now: beacon/exfil pairs (address and name), registered domains, DGA hosts */
+    uint64_t chains, uploads_tracked;        /* tracked now: long-connection keys, aggregated large uploads */
+    uint64_t name_bindings;                  /* uid and (client, address) name bindings held now */
+    uint64_t evicted;                        /* entries dropped by a cap */
+    uint64_t findings[FINDING_KIND_COUNT];
+};
+void behavior_get_stats(const struct behavior *b, struct behavior_stats *st);
+
+#endif

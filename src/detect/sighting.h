@@ -1,0 +1,37 @@
+/* An indicator seen on the wire (or in a stored log): what intel.log and an
+ * EVE intel alert write. Type-only header. */
+#ifndef VIGIL_DETECT_SIGHTING_H
+#define VIGIL_DETECT_SIGHTING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "intel/intel.h"
+#include "util/addr.h"
+
+struct intel_sighting {
+    int64_t ts_us;
+    /* The connection, when there is one. */
+    bool has_conn;
+    const char *uid;
+    uint64_t flow_id;
+    struct ip_addr orig_h, resp_h;
+    uint16_t orig_p, resp_p;
+    uint8_t proto;
+    const char *community_id;          /* may be NULL or "" */
+    const char *app_proto;             /* EVE app_proto: "dns", "http", "tls"... NULL = unknown */
+    /* What was seen, where (Zeek's Intel::Where names: "DNS::IN_REQUEST"). */
+    const char *seen;                  /* the value as seen on the wire (normalised) */
+    size_t seen_len;
+    enum intel_type seen_type;
+    const char *where;
+    /* What matched: the feed's entry (for a domain, maybe a parent of `seen`). */
+    const struct intel_entry *entry;
+    /* Files::IN_HASH sightings */
+    const char *fuid;
+    const char *file_mime_type;
+    const char *file_desc;
+};
+
+#endif

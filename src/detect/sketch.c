@@ -1,0 +1,516 @@
+#include "detect/sketch.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ hash64 */
+
+static inline uint64_t load64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint64_t rotl64(uint64_t v, unsigned r)
+{
+    return (v << r) | (v >> (64 - r));
+}
+
+/* Murmur3's finaliser: every input bit reaches every output bit. */
+static inline uint64_t fmix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+uint64_t hash64(const void *data, size_t n, uint64_t seed)
+{
+    const uint8_t *p = data;
+    uint64_t h = seed ^ ((uint64_t)n * 0x9e3779b97f4a7c15ULL);
+    while (n >= 8) {
+        h = rotl64(h ^ (load64(p) * 0x87c37b91114253d5ULL), 31) * 0x4cf5ad432745937fULL;
+        p += 8;
+        n -= 8;
+    }
+    if (n > 0) {
+        uint8_t tail[8] = {0};
+        memcpy(tail, p, n);
+        h = rotl64(h ^ (load64(tail) * 0x87c37b91114253d5ULL), 31) * 0x4cf5ad432745937fULL;
+    }
+    return fmix64(h);
+}
+
+/* ------------------------------------------------------------------ hindex */
+
+static uint32_t slot_id(uint64_t slot)
+{
+    return (uint32_t)slot - 1;
+}
+
+static uint32_t slot_hash(uint64_t slot)
+{
+    return (uint32_t)(slot >> 32);
+}
+
+static bool hindex_alloc(struct hindex *h, size_t n_slots)
+{
+    h->slots = calloc(n_slots, sizeof *h->slots);
+    if (h->slots == NULL)
+        return false;
+    h->mask = (uint32_t)(n_slots - 1);
+    return true;
+}
+
+bool hindex_init(struct hindex *h, size_t cap)
+{
+    memset(h, 0, sizeof *h);
+    size_t n = 16;
+    while (n < 2 * cap && n < ((size_t)1 << 31))
+        n *= 2;
+    return hindex_alloc(h, n);
+}
+
+void hindex_free(struct hindex *h)
+{
+    free(h->slots);
+    memset(h, 0, sizeof *h);
+}
+
+uint32_t hindex_find(const struct hindex *h, uint32_t hash32, hindex_eq_fn eq, const void *ctx, const void *key)
+{
+    uint32_t i = hash32 & h->mask;
+    for (;;) {
+        uint64_t s = h->slots[i];
+        if (s == 0)
+            return HINDEX_NONE;
+        if (slot_hash(s) == hash32 && eq(ctx, slot_id(s), key))
+            return slot_id(s);
+        i = (i + 1) & h->mask;
+    }
+}
+
+static void place(uint64_t *slots, uint32_t mask, uint64_t s)
+{
+    uint32_t i = slot_hash(s) & mask;
+    while (slots[i] != 0)
+        i = (i + 1) & mask;
+    slots[i] = s;
+}
+
+static bool hindex_grow(struct hindex *h)
+{
+    size_t old_n = (size_t)h->mask + 1;
+    if (old_n >= ((size_t)1 << 31))
+        return false;
+    uint64_t *old = h->slots;
+    if (!hindex_alloc(h, old_n * 2)) {
+        h->slots = old;
+        return false;
+    }
+    for (size_t i = 0; i < old_n; i++)
+        if (old[i] != 0)
+            place(h->slots, h->mask, old[i]);
+    free(old);
+    return true;
+}
+
+bool hindex_insert(struct hindex *h, uint32_t hash32, uint32_t id)
+{
+    if (((size_t)h->count + 1) * 2 > (size_t)h->mask + 1 && !hindex_grow(h))
+        return false;
+    place(h->slots, h->mask, ((uint64_t)hash32 << 32) | ((uint64_t)id + 1));
+    h->count++;
+    return true;
+}
+
+/* Is `home` cyclically outside (hole, j]? Then the entry at j may move back into the hole. */
+static bool may_move(uint32_t hole, uint32_t j, uint32_t home)
+{
+    if (hole <= j)
+        return home <= hole || home > j;
+    return home <= hole && home > j;
+}
+
+void hindex_remove(struct hindex *h, uint32_t hash32, uint32_t id)
+{
+    uint32_t i = hash32 & h->mask;
+    for (;;) {
+        uint64_t s = h->slots[i];
+        if (s == 0)
+            return;
+        if (slot_id(s) == id)
+            break;
+        i = (i + 1) & h->mask;
+    }
+    uint32_t hole = i, j = i;
+    for (;;) {
+        j = (j + 1) & h->mask;
+        uint64_t s = h->slots[j];
+        if (s == 0)
+            break;
+        if (may_move(hole, j, slot_hash(s) & h->mask)) {
+            h->slots[hole] = s;
+            hole = j;
+        }
+    }
+    h->slots[hole] = 0;
+    h->count--;
+}
+
+/* ----------------------------------------------------------------- idalloc */
+
+bool idalloc_init(struct idalloc *a, size_t cap)
+{
+    memset(a, 0, sizeof *a);
+    if (cap == 0 || cap >= HINDEX_NONE)
+        return false;
+    a->free_ids = malloc(cap * sizeof *a->free_ids);
+    if (a->free_ids == NULL)
+        return false;
+    a->cap = (uint32_t)cap;
+    return true;
+}
+
+void idalloc_free(struct idalloc *a)
+{
+    free(a->free_ids);
+    memset(a, 0, sizeof *a);
+}
+
+uint32_t idalloc_get(struct idalloc *a)
+{
+    uint32_t id;
+    if (a->n_free > 0)
+        id = a->free_ids[--a->n_free];
+    else if (a->next_fresh < a->cap)
+        id = a->next_fresh++;
+    else
+        return HINDEX_NONE;
+    a->used++;
+    return id;
+}
+
+void idalloc_put(struct idalloc *a, uint32_t id)
+{
+    a->free_ids[a->n_free++] = id;
+    a->used--;
+}
+
+uint32_t idalloc_clock(struct idalloc *a)
+{
+    uint32_t id = a->hand;
+    a->hand = a->hand + 1 >= a->cap ? 0 : a->hand + 1;
+    return id;
+}
+
+/* ----------------------------------------------------------------- loghist */
+
+unsigned loghist_bin(const struct loghist_scale *s, double v)
+{
+    if (!(v >= s->base))
+        return 0;
+    double i = floor(log(v / s->base) / s->log_ratio) + 1.0;
+    if (!(i < LOGHIST_BINS - 1))
+        return LOGHIST_BINS - 1;
+    return (unsigned)i;
+}
+
+static double bin_lo(const struct loghist_scale *s, unsigned i)
+{
+    return i == 0 ? 0.0 : s->base * exp((double)(i - 1) * s->log_ratio);
+}
+
+static double bin_hi(const struct loghist_scale *s, unsigned i)
+{
+    return s->base * exp((double)i * s->log_ratio);
+}
+
+void loghist_add_bin(struct loghist *h, unsigned bin)
+{
+    if (bin >= LOGHIST_BINS)
+        bin = LOGHIST_BINS - 1;
+    if (h->c[bin] == UINT16_MAX) {
+        /* Halving keeps the shape, which is all the scores read. */
+        h->total = 0;
+        for (unsigned i = 0; i < LOGHIST_BINS; i++) {
+            h->c[i] = (uint16_t)((h->c[i] + 1u) / 2u);
+            h->total += h->c[i];
+        }
+    }
+    h->c[bin]++;
+    h->total++;
+}
+
+void loghist_merge(struct loghist *into, const struct loghist *from)
+{
+    uint32_t sum[LOGHIST_BINS];
+    uint32_t top = 0;
+    for (unsigned i = 0; i < LOGHIST_BINS; i++) {
+        sum[i] = (uint32_t)into->c[i] + from->c[i];
+        if (sum[i] > top)
+            top = sum[i];
+    }
+    while (top > UINT16_MAX) {
+        top = (top + 1) / 2;
+        for (unsigned i = 0; i < LOGHIST_BINS; i++)
+            sum[i] = (sum[i] + 1) / 2;
+    }
+    into->total = 0;
+    for (unsigned i = 0; i < LOGHIST_BINS; i++) {
+        into->c[i] = (uint16_t)sum[i];
+        into->total += sum[i];
+    }
+}
+
+double loghist_quantile(const struct loghist *h, const struct loghist_scale *s, double p)
+{
+    if (h->total == 0)
+        return 0.0;
+    double target = clamp01(p) * (double)h->total;
+    double cum = 0.0;
+    unsigned last = 0;
+    for (unsigned i = 0; i < LOGHIST_BINS; i++) {
+        if (h->c[i] == 0)
+            continue;
+        last = i;
+        double c = h->c[i];
+        if (cum + c >= target) {
+            double frac = (target - cum) / c;
+            return bin_lo(s, i) + frac * (bin_hi(s, i) - bin_lo(s, i));
+        }
+        cum += c;
+    }
+    return bin_hi(s, last);
+}
+
+/* Mass at or below x, values spread evenly within each bin. */
+static double cdf(const struct loghist *h, const struct loghist_scale *s, const uint32_t *cum, double x)
+{
+    if (x <= 0.0)
+        return 0.0;
+    unsigned b = loghist_bin(s, x);
+    double lo = bin_lo(s, b), hi = bin_hi(s, b);
+    double frac = hi > lo ? (x - lo) / (hi - lo) : 1.0;
+    return (double)cum[b] + clamp01(frac) * (double)h->c[b];
+}
+
+double loghist_mad(const struct loghist *h, const struct loghist_scale *s, double center)
+{
+    if (h->total == 0)
+        return 0.0;
+    uint32_t cum[LOGHIST_BINS];
+    uint32_t run = 0;
+    unsigned top = 0;
+    for (unsigned i = 0; i < LOGHIST_BINS; i++) {
+        cum[i] = run;
+        run += h->c[i];
+        if (h->c[i])
+            top = i;
+    }
+    double half = (double)h->total / 2.0;
+    double lo = 0.0, hi = bin_hi(s, top) + center;
+    /* Mass within center +- d grows with d: bisect for half of it. */
+    for (int iter = 0; iter < 64; iter++) {
+        double mid = (lo + hi) / 2.0;
+        double mass = cdf(h, s, cum, center + mid) - cdf(h, s, cum, center - mid);
+        if (mass >= half)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
+/* ---------------------------------------------------------------- distinct */
+
+static void hll_add(struct distinct *d, uint32_t h32)
+{
+    unsigned idx = h32 >> 24;
+    uint32_t rest = (h32 << 8) | 0x80u;     /* the sentinel caps the rank at 25 */
+    uint8_t rank = (uint8_t)(__builtin_clz(rest) + 1);
+    if (rank > d->u.reg[idx])
+        d->u.reg[idx] = rank;
+}
+
+void distinct_add(struct distinct *d, uint64_t hash)
+{
+    uint32_t h32 = (uint32_t)(hash >> 32) ^ (uint32_t)hash;
+    if (d->hll) {
+        hll_add(d, h32);
+        return;
+    }
+    for (unsigned i = 0; i < d->n_exact; i++)
+        if (d->u.exact[i] == h32)
+            return;
+    if (d->n_exact < DISTINCT_EXACT) {
+        d->u.exact[d->n_exact++] = h32;
+        return;
+    }
+    uint32_t seen[DISTINCT_EXACT];
+    memcpy(seen, d->u.exact, sizeof seen);
+    memset(d->u.reg, 0, sizeof d->u.reg);
+    d->hll = true;
+    for (unsigned i = 0; i < DISTINCT_EXACT; i++)
+        hll_add(d, seen[i]);
+    hll_add(d, h32);
+}
+
+uint64_t distinct_count(const struct distinct *d)
+{
+    if (!d->hll)
+        return d->n_exact;
+    const double m = DISTINCT_REGS;
+    double sum = 0.0;
+    unsigned zeros = 0;
+    for (unsigned i = 0; i < DISTINCT_REGS; i++) {
+        sum += ldexp(1.0, -(int)d->u.reg[i]);
+        if (d->u.reg[i] == 0)
+            zeros++;
+    }
+    double alpha = 0.7213 / (1.0 + 1.079 / m);
+    double e = alpha * m * m / sum;
+    if (e <= 2.5 * m && zeros > 0)
+        e = m * log(m / (double)zeros);
+    /* It only became an estimate after DISTINCT_EXACT + 1 values were seen. */
+    if (e < DISTINCT_EXACT + 1)
+        e = DISTINCT_EXACT + 1;
+    return (uint64_t)(e + 0.5);
+}
+
+/* ----------------------------------------------------------------- strpool */
+
+#define POOL_SEED 0x5eedf00dcafe1234ULL
+
+struct pool_key {
+    const char *s;
+    size_t n;
+};
+
+static bool pool_eq(const void *ctx, uint32_t id, const void *key)
+{
+    const struct strpool *p = ctx;
+    const struct pool_key *k = key;
+    const struct strpool_entry *e = &p->e[id];
+    return e->len == k->n && memcmp(e->s, k->s, k->n) == 0;
+}
+
+bool strpool_init(struct strpool *p)
+{
+    memset(p, 0, sizeof *p);
+    return hindex_init(&p->index, 64);
+}
+
+void strpool_free(struct strpool *p)
+{
+    for (uint32_t i = 0; i < p->n_alloc; i++)
+        free(p->e[i].s);
+    free(p->e);
+    free(p->free_ids);
+    hindex_free(&p->index);
+    memset(p, 0, sizeof *p);
+}
+
+static uint32_t pool_new_id(struct strpool *p)
+{
+    if (p->n_free > 0)
+        return p->free_ids[--p->n_free];
+    if (p->n_used == p->n_alloc) {
+        if (p->n_alloc >= (1u << 30))
+            return STRPOOL_NONE;
+        uint32_t n = p->n_alloc ? p->n_alloc * 2 : 64;
+        struct strpool_entry *e = realloc(p->e, (size_t)n * sizeof *e);
+        if (e == NULL)
+            return STRPOOL_NONE;
+        p->e = e;
+        uint32_t *f = realloc(p->free_ids, (size_t)n * sizeof *f);
+        if (f == NULL)
+            return STRPOOL_NONE;
+        p->free_ids = f;
+        memset(p->e + p->n_alloc, 0, (size_t)(n - p->n_alloc) * sizeof *e);
+        p->n_alloc = n;
+    }
+    return p->n_used;
+}
+
+uint32_t strpool_intern(struct strpool *p, const char *s, size_t n)
+{
+    if (n > STRPOOL_MAX_LEN)
+        return STRPOOL_NONE;
+    uint32_t h = (uint32_t)hash64(s, n, POOL_SEED);
+    struct pool_key key = {s, n};
+    uint32_t id = hindex_find(&p->index, h, pool_eq, p, &key);
+    if (id != HINDEX_NONE) {
+        p->e[id].refs++;
+        return id;
+    }
+    char *copy = malloc(n + 1);
+    if (copy == NULL)
+        return STRPOOL_NONE;
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    bool fresh = p->n_free == 0;
+    id = pool_new_id(p);
+    if (id == STRPOOL_NONE) {
+        free(copy);
+        return STRPOOL_NONE;
+    }
+    if (!hindex_insert(&p->index, h, id)) {
+        free(copy);
+        if (!fresh)
+            p->n_free++;    /* give the recycled id back */
+        return STRPOOL_NONE;
+    }
+    if (fresh)
+        p->n_used++;
+    p->e[id] = (struct strpool_entry){.s = copy, .refs = 1, .len = (uint32_t)n, .hash32 = h};
+    return id;
+}
+
+void strpool_ref(struct strpool *p, uint32_t id)
+{
+    if (id != STRPOOL_NONE)
+        p->e[id].refs++;
+}
+
+void strpool_unref(struct strpool *p, uint32_t id)
+{
+    if (id == STRPOOL_NONE)
+        return;
+    struct strpool_entry *e = &p->e[id];
+    if (--e->refs > 0)
+        return;
+    hindex_remove(&p->index, e->hash32, id);
+    free(e->s);
+    e->s = NULL;
+    p->free_ids[p->n_free++] = id;
+}
+
+const char *strpool_str(const struct strpool *p, uint32_t id)
+{
+    return id == STRPOOL_NONE ? NULL : p->e[id].s;
+}
+
+/* ----------------------------------------------------------------- entropy */
+
+double entropy_bits(const uint32_t *counts, size_t n)
+{
+    double total = 0.0;
+    for (size_t i = 0; i < n; i++)
+        total += counts[i];
+    if (total <= 0.0)
+        return 0.0;
+    double h = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        if (counts[i] == 0)
+            continue;
+        double p = counts[i] / total;
+        h -= p * log2(p);
+    }
+    return h;
+}

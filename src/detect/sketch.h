@@ -1,0 +1,142 @@
+/* detect/sketch: the fixed-size building blocks the behaviour detectors keep
+ * per pair, domain or host, and the capped tables that hold them.
+ *
+ *  - hash64: an unkeyed 64-bit hash. Unkeyed on purpose: which entry a full
+ *    table evicts depends on where entries sit, and the same input must give
+ *    the same findings on every run.
+ *  - hindex: open addressing (linear probing, backward-shift deletion) from a
+ *    32-bit hash to a caller's entry id; the caller keeps entries in arrays.
+ *  - idalloc: hands out entry ids 0..cap-1 and takes them back.
+ *  - loghist: counts of values in 256 log-spaced bins (uint16, halved when
+ *    one saturates), with interpolated quantiles and median absolute
+ *    deviation.
+ *  - distinct: a distinct-count estimator, exact up to 64 values and a
+ *    256-register HyperLogLog beyond, in the same 260 bytes.
+ *  - strpool: interned, reference-counted strings, so that a name shared by
+ *    many bindings and pairs is stored once. */
+#ifndef VIGIL_DETECT_SKETCH_H
+#define VIGIL_DETECT_SKETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+uint64_t hash64(const void *p, size_t n, uint64_t seed);
+
+/* --- hindex --- */
+
+struct hindex {
+    uint64_t *slots;   /* (hash32 << 32) | (id + 1); 0 = empty */
+    uint32_t mask;
+    uint32_t count;
+};
+
+typedef bool (*hindex_eq_fn)(const void *ctx, uint32_t id, const void *key);
+
+#define HINDEX_NONE UINT32_MAX
+
+/* Starts with room for `cap` ids at load <= 1/2 and grows (doubling) past
+ * that. False on allocation failure. */
+bool hindex_init(struct hindex *h, size_t cap);
+void hindex_free(struct hindex *h);
+uint32_t hindex_find(const struct hindex *h, uint32_t hash32, hindex_eq_fn eq, const void *ctx, const void *key);
+/* The caller guarantees the key is absent. False when growing failed. */
+bool hindex_insert(struct hindex *h, uint32_t hash32, uint32_t id);
+/* Removes the slot holding id (found from hash32); no-op when absent. */
+void hindex_remove(struct hindex *h, uint32_t hash32, uint32_t id);
+
+/* --- idalloc --- */
+
+struct idalloc {
+    uint32_t cap, used, next_fresh, n_free;
+    uint32_t *free_ids;
+    uint32_t hand;     /* eviction clock */
+};
+
+bool idalloc_init(struct idalloc *a, size_t cap);
+void idalloc_free(struct idalloc *a);
+/* HINDEX_NONE when all cap ids are in use. */
+uint32_t idalloc_get(struct idalloc *a);
+void idalloc_put(struct idalloc *a, uint32_t id);
+/* The next id of the eviction clock: a full table samples its eviction
+ * candidates here, so which entry goes depends on nothing but the input. */
+uint32_t idalloc_clock(struct idalloc *a);
+
+/* --- loghist --- */
+
+#define LOGHIST_BINS 256
+
+/* Bin 0 holds [0, base); bin i >= 1 holds [base*ratio^(i-1), base*ratio^i);
+ * the last bin also takes everything above. */
+struct loghist_scale {
+    double base, ratio, log_ratio;
+};
+
+struct loghist {
+    uint16_t c[LOGHIST_BINS];
+    uint32_t total;
+};
+
+unsigned loghist_bin(const struct loghist_scale *s, double v);
+void loghist_add_bin(struct loghist *h, unsigned bin);
+void loghist_merge(struct loghist *into, const struct loghist *from);
+/* p in [0,1]; values spread evenly within a bin. 0 when empty. */
+double loghist_quantile(const struct loghist *h, const struct loghist_scale *s, double p);
+/* Median of |x - center| over the histogram. */
+double loghist_mad(const struct loghist *h, const struct loghist_scale *s, double center);
+
+/* --- distinct --- */
+
+#define DISTINCT_EXACT 64
+#define DISTINCT_REGS 256
+
+struct distinct {
+    uint16_t n_exact;
+    bool hll;
+    union {
+        uint32_t exact[DISTINCT_EXACT];
+        uint8_t reg[DISTINCT_REGS];
+    } u;
+};
+
+void distinct_add(struct distinct *d, uint64_t hash);
+uint64_t distinct_count(const struct distinct *d);
+
+/* --- strpool --- */
+
+#define STRPOOL_NONE UINT32_MAX
+#define STRPOOL_MAX_LEN 255
+
+struct strpool_entry {
+    char *s;
+    uint32_t refs, len, hash32;
+};
+
+struct strpool {
+    struct strpool_entry *e;
+    uint32_t n_alloc;        /* entries allocated in e */
+    uint32_t *free_ids;
+    uint32_t n_free, n_used;
+    struct hindex index;
+};
+
+bool strpool_init(struct strpool *p);
+void strpool_free(struct strpool *p);
+/* The id of s[0..n) with one more reference; STRPOOL_NONE on failure or n > STRPOOL_MAX_LEN. */
+uint32_t strpool_intern(struct strpool *p, const char *s, size_t n);
+void strpool_ref(struct strpool *p, uint32_t id);
+void strpool_unref(struct strpool *p, uint32_t id);
+/* NULL for STRPOOL_NONE. */
+const char *strpool_str(const struct strpool *p, uint32_t id);
+
+/* --- small numeric helpers shared by the scorers --- */
+
+static inline double clamp01(double v)
+{
+    return v < 0.0 ? 0.0 : v > 1.0 ? 1.0 : v;
+}
+
+/* Shannon entropy in bits of a character-count array. */
+double entropy_bits(const uint32_t *counts, size_t n);
+
+#endif

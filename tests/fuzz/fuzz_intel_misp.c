@@ -1,0 +1,62 @@
+/* libFuzzer target for the MISP loader: the input is one file's bytes. The
+ * store it fills is looked up and its meta read, so the sanitizers check
+ * what the loader handed over. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intel/intel.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+
+static void touch_report(const struct intel_load_report *rep)
+{
+    volatile size_t sink = 0;
+    if (rep->n_examples > INTEL_REPORT_EXAMPLES)
+        __builtin_trap();
+    for (unsigned i = 0; i < rep->n_examples; i++)
+        sink += strlen(rep->examples[i]);
+    (void)sink;
+}
+
+static void touch_meta(const struct intel_entry *e)
+{
+    volatile size_t sink = 0;
+    if (e == NULL)
+        return;
+    sink += strlen(e->indicator);
+    for (uint32_t i = 0; i < e->n_meta; i++) {
+        const struct intel_meta *m = e->meta[i];
+        const char *fields[] = {m->source, m->desc, m->ref, m->tags, m->actor, m->malware, m->attack};
+        for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+            if (fields[k] != NULL)
+                sink += strlen(fields[k]);
+    }
+    (void)sink;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+    struct intel_store *s = intel_store_new();
+    if (s == NULL)
+        return 0;
+    uint8_t *copy = malloc(n ? n : 1); /* exact size: reads past the end are caught */
+    if (copy == NULL) {
+        intel_store_free(s);
+        return 0;
+    }
+    memcpy(copy, d, n);
+    struct intel_load_report rep;
+    memset(&rep, 0, sizeof rep);
+    intel_load_misp(s, "fuzz.json", copy, n, &rep);
+    free(copy);
+    touch_report(&rep);
+    static const char *const names[] = {"evil.example", "a.example", "x.example"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        touch_meta(intel_lookup_domain(s, names[i], strlen(names[i])));
+    struct ip_addr a;
+    if (ip_addr_parse("198.51.100.7", &a))
+        touch_meta(intel_lookup_addr(s, &a));
+    intel_store_free(s);
+    return 0;
+}

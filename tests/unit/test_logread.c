@@ -1,0 +1,1108 @@
+/* hunt/logread: Zeek TSV and JSON, Suricata EVE, gzip, directory walks,
+ * filters, and damaged input (bad lines, truncated and corrupt gzip, lines
+ * over the cap). Each test works in its own temporary directory. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "hunt/logread.h"
+
+#define TSV_HEADER(path)                                                        \
+    "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n"              \
+    "#unset_field\t-\n#path\t" path "\n#open\t2024-01-01-00-00-00\n"
+
+/* ---- helpers ---- */
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int make_dir(void **state)
+{
+    char *dir = strdup("/tmp/vigil-test-logread-XXXXXX");
+    if (dir == NULL || mkdtemp(dir) == NULL)
+        return -1;
+    *state = dir;
+    return 0;
+}
+
+static int remove_dir(void **state)
+{
+    char *dir = *state;
+    int rc = nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(dir);
+    return rc;
+}
+
+static void path_in(const char *dir, const char *rel, char *out, size_t cap)
+{
+    int n = snprintf(out, cap, "%s/%s", dir, rel);
+    assert_true(n > 0 && (size_t)n < cap);
+}
+
+/* Creates dir/rel's parent directories. */
+static void make_parents(const char *dir, const char *rel)
+{
+    char path[1024];
+    path_in(dir, rel, path, sizeof path);
+    for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')) != NULL; p++) {
+        *p = '\0';
+        mkdir(path, 0700);
+        *p = '/';
+    }
+}
+
+static void write_bytes(const char *dir, const char *rel, const void *data, size_t len)
+{
+    char path[1024];
+    make_parents(dir, rel);
+    path_in(dir, rel, path, sizeof path);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void write_text(const char *dir, const char *rel, const char *text)
+{
+    write_bytes(dir, rel, text, strlen(text));
+}
+
+/* Writes text as gzip through zlib's gzopen; mode "wb" or "ab" (a second
+ * member). */
+static void write_gz(const char *dir, const char *rel, const char *text, const char *mode)
+{
+    char path[1024];
+    make_parents(dir, rel);
+    path_in(dir, rel, path, sizeof path);
+    gzFile g = gzopen(path, mode);
+    assert_non_null(g);
+    size_t len = strlen(text);
+    assert_int_equal(gzwrite(g, text, (unsigned)len), (int)len);
+    assert_int_equal(gzclose(g), Z_OK);
+}
+
+static long file_size(const char *dir, const char *rel)
+{
+    char path[1024];
+    struct stat st;
+    path_in(dir, rel, path, sizeof path);
+    assert_int_equal(stat(path, &st), 0);
+    return (long)st.st_size;
+}
+
+static struct logread *open_rel(const char *dir, const char *rel)
+{
+    char path[1024];
+    char err[256] = "";
+    path_in(dir, rel, path, sizeof path);
+    const char *paths[] = {path};
+    struct logread *r = logread_open(paths, 1, err, sizeof err);
+    if (r == NULL)
+        fail_msg("logread_open(%s): %s", path, err);
+    return r;
+}
+
+static void next_row(struct logread *r, struct log_row *row)
+{
+    char err[256] = "";
+    int rc = logread_next(r, row, err, sizeof err);
+    if (rc != 1)
+        fail_msg("expected a row, got %d (%s)", rc, err);
+}
+
+static void expect_end(struct logread *r)
+{
+    struct log_row row;
+    char err[256] = "";
+    assert_int_equal(logread_next(r, &row, err, sizeof err), 0);
+}
+
+static struct logread_stats stats_of(const struct logread *r)
+{
+    struct logread_stats st;
+    logread_get_stats(r, &st);
+    return st;
+}
+
+/* log_row_get's value compared as bytes; want == NULL: absent or unset. */
+static void expect_get(const struct log_row *row, const char *name, const char *want)
+{
+    struct log_value v = {"junk", 4};
+    bool ok = log_row_get(row, name, &v);
+    if (want == NULL) {
+        if (ok)
+            fail_msg("%s: expected absent, got '%.*s'", name, (int)v.len, v.val);
+        assert_null(v.val);
+        return;
+    }
+    if (!ok)
+        fail_msg("%s: expected '%s', got nothing", name, want);
+    if (v.len != strlen(want) || memcmp(v.val, want, v.len) != 0)
+        fail_msg("%s: expected '%s', got '%.*s'", name, want, (int)v.len, v.val);
+}
+
+struct joined {
+    char text[4096];
+    size_t len;
+    size_t count;
+};
+
+static void join_value(void *ctx, const char *val, size_t len)
+{
+    struct joined *j = ctx;
+    assert_true(len > 0);
+    if (j->count > 0 && j->len + 1 < sizeof j->text)
+        j->text[j->len++] = '|';
+    if (len > sizeof j->text - j->len - 1)
+        len = sizeof j->text - j->len - 1;
+    memcpy(j->text + j->len, val, len);
+    j->len += len;
+    j->text[j->len] = '\0';
+    j->count++;
+}
+
+/* log_row_each's elements joined with '|'. */
+static void expect_each(const struct log_row *row, const char *name, const char *want, size_t count)
+{
+    struct joined j;
+    memset(&j, 0, sizeof j);
+    log_row_each(row, name, join_value, &j);
+    if (j.count != count || strcmp(j.text, want) != 0)
+        fail_msg("%s: expected %zu '%s', got %zu '%s'", name, count, want, j.count, j.text);
+}
+
+static void expect_ts(const struct log_row *row, double want)
+{
+    if (fabs(row->ts - want) > 1e-6)
+        fail_msg("ts: expected %.6f, got %.6f", want, row->ts);
+}
+
+/* Output of deflate in gzip framing, for in-memory tests. */
+static size_t gzip_memory(const char *text, uint8_t *out, size_t cap)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    zs.next_in = (Bytef *)(uintptr_t)text;
+    zs.avail_in = (uInt)strlen(text);
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    size_t n = cap - zs.avail_out;
+    deflateEnd(&zs);
+    return n;
+}
+
+/* ---- Zeek TSV ---- */
+
+static void test_tsv_sets_escapes_unset_empty(void **state)
+{
+    const char *dir = *state;
+    write_text(dir, "dns.log",
+               TSV_HEADER("dns")
+               "#fields\tts\tuid\tquery\tanswers\tTTLs\trejected\tnote\ttags\n"
+               "#types\ttime\tstring\tstring\tvector[string]\tvector[interval]\tbool\tstring\tset[string]\n"
+               "1704103200.123456\tCAbc\twww.example.com\t1.2.3.4,a\\x2cb,-,(empty),x\\\\y\t60.0,30.0\tF\ttab\\x09here\tz\n"
+               "1704103201\tCDef\t-\t(empty)\t-\tT\t(empty)\t-\n"
+               "#close\t2024-01-01-01-00-00\n");
+    struct logread *r = open_rel(dir, "dns.log");
+    struct log_row row;
+
+    next_row(r, &row);
+    assert_int_equal(row.source, LOG_ZEEK_TSV);
+    assert_string_equal(row.path, "dns");
+    assert_int_equal(row.line, 9);
+    assert_non_null(strstr(row.file, "/dns.log"));
+    expect_ts(&row, 1704103200.123456);
+    expect_get(&row, "uid", "CAbc");
+    expect_get(&row, "query", "www.example.com");
+    /* get is raw, each splits and unescapes, skipping unset/empty elements */
+    expect_get(&row, "answers", "1.2.3.4,a\\x2cb,-,(empty),x\\\\y");
+    expect_each(&row, "answers", "1.2.3.4|a,b|x\\y", 3);
+    expect_each(&row, "TTLs", "60.0|30.0", 2);
+    expect_get(&row, "note", "tab\\x09here");
+    expect_each(&row, "note", "tab\there", 1);
+    expect_each(&row, "query", "www.example.com", 1);
+    expect_get(&row, "no_such_field", NULL);
+    expect_each(&row, "no_such_field", "", 0);
+
+    next_row(r, &row);
+    assert_int_equal(row.line, 10);
+    expect_ts(&row, 1704103201.0);
+    expect_get(&row, "query", NULL);
+    expect_each(&row, "query", "", 0);
+    expect_get(&row, "answers", "");    /* (empty): present, no elements */
+    expect_each(&row, "answers", "", 0);
+    expect_get(&row, "TTLs", NULL);
+    expect_get(&row, "note", "");
+    expect_each(&row, "note", "", 0);
+    expect_get(&row, "tags", NULL);
+    expect_get(&row, "rejected", "T");
+
+    expect_end(r);
+    struct logread_stats st = stats_of(r);
+    assert_int_equal(st.files, 1);
+    assert_int_equal(st.rows, 2);
+    assert_int_equal(st.bad_lines, 0);
+    assert_int_equal(st.bad_files, 0);
+    assert_null(logread_warning(r));
+    logread_close(r);
+}
+
+static void test_tsv_header_blocks(void **state)
+{
+    const char *dir = *state;
+    /* two logs concatenated, the second with other separators and markers;
+     * a Zeek baseline's comment line before the first */
+    write_text(dir, "mixed.log",
+               "### BTest baseline data\n"
+               TSV_HEADER("conn")
+               "#fields\tts\tuid\tid.orig_h\n"
+               "#types\ttime\tstring\taddr\n"
+               "1.5\tC1\t10.0.0.1\n"
+               "#close\tx\n"
+               "#separator \\x7c\n"
+               "#set_separator|;\n"
+               "#empty_field|EMPTY\n"
+               "#unset_field|NONE\n"
+               "#path|dns\n"
+               "#fields|ts|query|answers\n"
+               "#types|time|string|set[string]\n"
+               "2.25|a.example|x;y;NONE;EMPTY\n"
+               "3|NONE|EMPTY\n");
+    struct logread *r = open_rel(dir, "mixed.log");
+    struct log_row row;
+    next_row(r, &row);
+    assert_string_equal(row.path, "conn");
+    expect_ts(&row, 1.5);
+    expect_get(&row, "id.orig_h", "10.0.0.1");
+    expect_get(&row, "query", NULL);
+    next_row(r, &row);
+    assert_string_equal(row.path, "dns");
+    expect_ts(&row, 2.25);
+    expect_get(&row, "id.orig_h", NULL);
+    expect_get(&row, "query", "a.example");
+    expect_each(&row, "answers", "x|y", 2);
+    next_row(r, &row);
+    expect_get(&row, "query", NULL);
+    expect_get(&row, "answers", "");
+    expect_end(r);
+    assert_int_equal(stats_of(r).bad_lines, 0);
+    logread_close(r);
+}
+
+static void test_tsv_without_types(void **state)
+{
+    const char *dir = *state;
+    /* no #types: nothing is known to be a set, so each yields the whole
+     * (unescaped) column; no #path: the file's stem names the log */
+    write_text(dir, "weird_20240101.log",
+               "#separator \\x09\n"
+               "#fields\tts\tname\taddl\n"
+               "5\tbad_thing\ta,b\\x2cc\n");
+    struct logread *r = open_rel(dir, "weird_20240101.log");
+    struct log_row row;
+    next_row(r, &row);
+    assert_string_equal(row.path, "weird");
+    expect_ts(&row, 5);
+    expect_each(&row, "addl", "a,b,c", 1);
+    expect_end(r);
+    logread_close(r);
+}
+
+static void test_tsv_bad_rows(void **state)
+{
+    const char *dir = *state;
+    write_text(dir, "conn.log",
+               "orphan row before any header\n"
+               TSV_HEADER("conn")
+               "#fields\tts\tuid\tid.orig_h\n"
+               "1\tC1\t10.0.0.1\n"
+               "2\tC2\n"                      /* too few columns */
+               "3\tC3\t10.0.0.3\textra\n"     /* too many */
+               "\t\t\n"                       /* right count, all empty */
+               "4\tC4\t10.0.0.4\n");
+    struct logread *r = open_rel(dir, "conn.log");
+    struct log_row row;
+    next_row(r, &row);
+    expect_get(&row, "uid", "C1");
+    next_row(r, &row);
+    expect_get(&row, "uid", "");
+    expect_ts(&row, 0);
+    next_row(r, &row);
+    expect_get(&row, "uid", "C4");
+    assert_int_equal(row.line, 13);
+    expect_end(r);
+    struct logread_stats st = stats_of(r);
+    assert_int_equal(st.rows, 3);
+    assert_int_equal(st.bad_lines, 3);
+    logread_close(r);
+}
+
+static void test_tsv_broken_headers(void **state)
+{
+    const char *dir = *state;
+    /* an empty field name and a multi-byte separator make their blocks'
+     * rows bad; the next good header recovers */
+    write_text(dir, "conn.log",
+               "#separator \\x09\n#fields\tts\t\tuid\n1\t2\t3\n"
+               "#separator ab\n#fields\tts\n1\n"
+               "#separator \\x09\n#fields\tts\tuid\n7\tC7\n");
+    struct logread *r = open_rel(dir, "conn.log");
+    struct log_row row;
+    next_row(r, &row);
+    expect_get(&row, "uid", "C7");
+    expect_end(r);
+    assert_int_equal(stats_of(r).bad_lines, 2);
+    logread_close(r);
+}
+
+static void count_and_nest(void *ctx, const char *val, size_t len);
+
+struct nest_ctx {
+    const struct log_row *row;
+    struct joined inner;
+    size_t outer;
+};
+
+static void count_and_nest(void *ctx, const char *val, size_t len)
+{
+    struct nest_ctx *n = ctx;
+    n->outer++;
+    log_row_each(n->row, "b", join_value, &n->inner);
+    assert_true(len > 0);
+    assert_true(val[0] == 'x' || val[0] == ',');
+}
+
+static void test_tsv_nested_each(void **state)
+{
+    const char *dir = *state;
+    write_text(dir, "t.log",
+               "#separator \\x09\n#fields\ta\tb\n#types\tset[string]\tset[string]\n"
+               "x\\x2c1,x2\tp\\x2cq,r\n");
+    struct logread *r = open_rel(dir, "t.log");
+    struct log_row row;
+    next_row(r, &row);
+    struct nest_ctx n = {.row = &row};
+    log_row_each(&row, "a", count_and_nest, &n);
+    assert_int_equal(n.outer, 2);
+    assert_string_equal(n.inner.text, "p,q|r|p,q|r");
+    expect_each(&row, "a", "x,1|x2", 2);
+    logread_close(r);
+}
+
+static void test_crlf_and_bom(void **state)
+{
+    const char *dir = *state;
+    write_text(dir, "conn.log",
+               "\xEF\xBB\xBF#separator \\x09\r\n#path\tconn\r\n#fields\tts\tuid\tservice\r\n"
+               "#types\ttime\tstring\tset[string]\r\n1\tC1\tdns,http\r\n\r\n");
+    write_text(dir, "http.json", "{\"ts\":2,\"host\":\"h\"}\r\n{\"ts\":3}\r\n");
+    struct logread *r = open_rel(dir, "conn.log");
+    struct log_row row;
+    next_row(r, &row);
+    expect_each(&row, "service", "dns|http", 2);
+    expect_get(&row, "service", "dns,http");
+    expect_end(r);
+    assert_int_equal(stats_of(r).bad_lines, 0);
+    logread_close(r);
+
+    r = open_rel(dir, "http.json");
+    next_row(r, &row);
+    assert_string_equal(row.path, "http");
+    expect_get(&row, "host", "h");
+    next_row(r, &row);
+    expect_ts(&row, 3);
+    expect_end(r);
+    assert_int_equal(stats_of(r).bad_lines, 0);
+    logread_close(r);
+}
+
+/* ---- Zeek JSON ---- */
+
+static void test_zeek_json(void **state)
+{
+    const char *dir = *state;
+    write_text(dir, "current/dns.04:00:00-05:00:00.log",
+               "{\"ts\":1704103200.5,\"uid\":\"C1\",\"id.orig_h\":\"10.0.0.1\",\"id.orig_p\":5353,"
+               "\"query\":\"example.com\",\"answers\":[\"1.2.3.4\",\"x\"],\"TTLs\":[60.0,30.0],"
+               "\"rejected\":false,\"empty\":[],\"blank\":\"\"}\n"
+               "{\"_path\":\"http\",\"ts\":\"2024-01-01T10:00:00.250000Z\",\"uid\":\"C2\",\"host\":\"a\\\"b\"}\n"
+               "  { \"ts\" : null , \"uid\" : \"C3\" , \"n\" : -1.5e3 }  \n");
+    struct logread *r = open_rel(dir, "current/dns.04:00:00-05:00:00.log");
+    struct log_row row;
+    next_row(r, &row);
+    assert_int_equal(row.source, LOG_ZEEK_JSON);
+    assert_string_equal(row.path, "dns");
+    expect_ts(&row, 1704103200.5);
+    expect_get(&row, "id.orig_h", "10.0.0.1");
+    expect_get(&row, "id.orig_p", "5353");
+    expect_get(&row, "answers", "1.2.3.4");
+    expect_each(&row, "answers", "1.2.3.4|x", 2);
+    expect_each(&row, "TTLs", "60.0|30.0", 2);
+    expect_get(&row, "rejected", "false");
+    expect_get(&row, "empty", NULL);
+    expect_get(&row, "blank", "");
+    expect_each(&row, "blank", "", 0);
+    expect_get(&row, "id", NULL);
+    expect_get(&row, "orig_h", NULL);
+
+    next_row(r, &row);
+    assert_string_equal(row.path, "http");
+    expect_ts(&row, 1704103200.25);
+    expect_get(&row, "host", "a\"b");
+
+    next_row(r, &row);
+    assert_string_equal(row.path, "dns");
+    expect_ts(&row, 0);
+    expect_get(&row, "ts", NULL);
+    expect_get(&row, "uid", "C3");
+    expect_get(&row, "n", "-1.5e3");
+    expect_end(r);
+    assert_int_equal(stats_of(r).bad_lines, 0);
+    logread_close(r);
+}
+
+/* ---- Suricata EVE ---- */
+
+static void test_eve_fields(void **state)
+{
+    const char *dir = *state;
+    write_text(dir, "eve.json",
+               "{\"timestamp\":\"2024-01-01T10:00:00.123456+0000\",\"flow_id\":1,\"event_type\":\"dns\","
+               "\"src_ip\":\"10.0.0.1\",\"src_port\":5353,\"dest_ip\":\"8.8.8.8\",\"dest_port\":53,"
+               "\"dns\":{\"version\":3,\"type\":\"response\",\"queries\":[{\"rrname\":\"example.com\","
+               "\"rrtype\":\"A\"}],\"answers\":[{\"rrname\":\"example.com\",\"ttl\":60,\"rdata\":\"1.2.3.4\"},"
+               "{\"rrname\":\"example.com\",\"ttl\":61,\"rdata\":\"5.6.7.8\"}],\"grouped\":{\"A\":[\"1.2.3.4\"]}}}\n"
+               "{\"timestamp\":\"2024-01-01T11:00:00.5+01:00\",\"event_type\":\"tls\",\"tls\":{\"sni\":"
+               "\"caf\\u00e9.example\",\"ja3\":{\"hash\":\"abc\",\"string\":\"771,4865\"},"
+               "\"fingerprint\":\"aa:bb\"}}\n"
+               "{\"timestamp\":\"2024-01-01T10:00:00Z\",\"event_type\":\"smtp\",\"email\":{\"from\":\"<a@b>\","
+               "\"to\":[\"<c@d>\",\"\",\"<e@f>\"],\"subject\":\"\\ud83d\\ude00 hi \\ud800x\\/\\\\\\n\\t\\u0041\"}}\n"
+               "{\"timestamp\":\"2024-01-01T09:00:00.000001-0130\",\"event_type\":\"http\",\"http\":{\"hostname\":"
+               "\"www.example.com\",\"url\":\"\\/index.html?a=1\",\"http_user_agent\":\"curl\\/8.0\"}}\n"
+               "{\"timestamp\":\"2024-01-01T10:00:00\",\"event_type\":\"fileinfo\",\"fileinfo\":{\"sha256\":\"ff00\"},"
+               "\"flow\":{\"bytes_toserver\":100,\"start\":\"2024-01-01T09:59:59.000000+0000\"}}\n");
+    struct logread *r = open_rel(dir, "eve.json");
+    struct log_row row;
+
+    next_row(r, &row);
+    assert_int_equal(row.source, LOG_EVE);
+    assert_string_equal(row.path, "dns");
+    expect_ts(&row, 1704103200.123456);
+    expect_get(&row, "src_ip", "10.0.0.1");
+    expect_get(&row, "dest_port", "53");
+    expect_get(&row, "dns.type", "response");
+    expect_each(&row, "dns.queries.rrname", "example.com", 1);
+    expect_each(&row, "dns.answers.rdata", "1.2.3.4|5.6.7.8", 2);
+    expect_get(&row, "dns.answers.ttl", "60");
+    expect_each(&row, "dns.grouped.A", "1.2.3.4", 1);
+    expect_get(&row, "dns", NULL);
+    expect_get(&row, "dns.answers", NULL);
+    expect_get(&row, "rrname", NULL);
+
+    next_row(r, &row);
+    assert_string_equal(row.path, "tls");
+    expect_ts(&row, 1704103200.5);
+    expect_get(&row, "tls.sni", "caf\xc3\xa9.example");
+    expect_get(&row, "tls.ja3.hash", "abc");
+    expect_get(&row, "tls.fingerprint", "aa:bb");
+
+    next_row(r, &row);
+    assert_string_equal(row.path, "smtp");
+    expect_ts(&row, 1704103200);
+    expect_each(&row, "email.to", "<c@d>|<e@f>", 2);
+    /* two decoded values held at once: both stay valid */
+    struct log_value subject, from;
+    assert_true(log_row_get(&row, "email.subject", &subject));
+    assert_true(log_row_get(&row, "email.from", &from));
+    static const char want_subject[] = "\xF0\x9F\x98\x80 hi \xEF\xBF\xBDx/\\\n\tA";
+    assert_int_equal(subject.len, sizeof want_subject - 1);
+    assert_memory_equal(subject.val, want_subject, subject.len);
+    expect_get(&row, "email.subject", want_subject);
+    assert_int_equal(from.len, 5);
+    assert_memory_equal(from.val, "<a@b>", 5);
+
+    next_row(r, &row);
+    assert_string_equal(row.path, "http");
+    expect_ts(&row, 1704103200 + 1800 + 0.000001);   /* 09:00 at -01:30 */
+    expect_get(&row, "http.hostname", "www.example.com");
+    expect_get(&row, "http.url", "/index.html?a=1");
+    expect_get(&row, "http.http_user_agent", "curl/8.0");
+
+    next_row(r, &row);
+    assert_string_equal(row.path, "fileinfo");
+    expect_ts(&row, 1704103200);
+    expect_get(&row, "fileinfo.sha256", "ff00");
+    expect_get(&row, "flow.bytes_toserver", "100");
+    expect_get(&row, "flow.start", "2024-01-01T09:59:59.000000+0000");
+    expect_end(r);
+    assert_int_equal(stats_of(r).bad_lines, 0);
+    logread_close(r);
+}
+
+/* A line of `levels` nested arrays inside the top-level object. */
+static char *nested_line(size_t levels)
+{
+    size_t cap = 64 + 2 * levels;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    size_t n = (size_t)snprintf(s, cap, "{\"event_type\":\"x\",\"a\":");
+    for (size_t i = 0; i < levels; i++)
+        s[n++] = '[';
+    s[n++] = '1';
+    for (size_t i = 0; i < levels; i++)
+        s[n++] = ']';
+    s[n++] = '}';
+    s[n++] = '\n';
+    s[n] = '\0';
+    return s;
+}
+
+static void test_eve_malformed(void **state)
+{
+    const char *dir = *state;
+    static const char *const bad[] = {
+        "{\"a\":1",
+        "{\"a\":1,}",
+        "{\"a\" 1}",
+        "{\"a\":tru}",
+        "{\"a\":\"\\x\"}",
+        "{\"a\":\"\\u12G4\"}",
+        "{\"a\":01}",
+        "{\"a\":1} x",
+        "[1,2]",
+        "{\"a\":\"ctl\x01\"}",
+        "{\"a\":-}",
+        "{\"a\":1.}",
+        "{\"a\":1e}",
+        "{\"a\":[1,]}",
+        "{\"a\":{\"b\":1]}",
+        "{,}",
+        "{\"a\":\"unterminated}",
+        "{\"a\":\"\\",
+        "{\"a\":\"\\u12\"}",
+        "not json at all",
+        "{\"a\":1}}",
+    };
+    size_t nbad = sizeof bad / sizeof bad[0];
+    char *deep_ok = nested_line(31);     /* 32 levels with the outer object */
+    char *deep_bad = nested_line(32);
+    size_t cap = 8192;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t n = 0;
+    for (size_t i = 0; i < nbad; i++)
+        n += (size_t)snprintf(text + n, cap - n, "%s\n", bad[i]);
+    n += (size_t)snprintf(text + n, cap - n, "%s%s{\"event_type\":\"alert\",\"alert\":{\"signature_id\":1}}\n",
+                          deep_ok, deep_bad);
+    assert_true(n < cap);
+    write_text(dir, "eve.json", text);
+    free(text);
+    free(deep_ok);
+    free(deep_bad);
+
+    struct logread *r = open_rel(dir, "eve.json");
+    struct log_row row;
+    next_row(r, &row);
+    assert_string_equal(row.path, "x");
+    assert_int_equal(row.line, nbad + 1);
+    expect_each(&row, "a", "1", 1);
+    next_row(r, &row);
+    assert_string_equal(row.path, "alert");
+    assert_int_equal(row.line, nbad + 3);
+    expect_get(&row, "alert.signature_id", "1");
+    expect_ts(&row, 0);
+    expect_end(r);
+    struct logread_stats st = stats_of(r);
+    assert_int_equal(st.rows, 2);
+    assert_int_equal(st.bad_lines, nbad + 1);
+    logread_close(r);
+}
+
+static void test_eve_odd_names(void **state)
+{
+    const char *dir = *state;
+    /* escaped member names, a name spelled flat and nested, nulls in arrays,
+     * an event_type that is not a plain string */
+    write_text(dir, "eve.json",
+               "{\"event_type\":\"dns\",\"d\\u006es\":{\"rrname\":\"a\"},\"dns.rrname\":\"b\","
+               "\"list\":[null,\"x\",[\"y\",{\"z\":\"w\"}]],\"list.z\":\"v\"}\n"
+               "{\"event_\\u0074ype\":\"flow\",\"flow\":{}}\n");
+    struct logread *r = open_rel(dir, "eve.json");
+    struct log_row row;
+    next_row(r, &row);
+    expect_each(&row, "dns.rrname", "a|b", 2);
+    expect_get(&row, "dns.rrname", "a");
+    expect_each(&row, "list", "x|y", 2);
+    expect_each(&row, "list.z", "w|v", 2);
+    next_row(r, &row);
+    assert_int_equal(row.source, LOG_EVE);
+    assert_string_equal(row.path, "flow");
+    expect_end(r);
+    logread_close(r);
+}
+
+/* ---- gzip ---- */
+
+static void test_gzip_files(void **state)
+{
+    const char *dir = *state;
+    /* gzip found by its magic whatever the name; several members read on */
+    write_gz(dir, "conn.log", TSV_HEADER("conn") "#fields\tts\tuid\n1\tC1\n", "wb");
+    write_gz(dir, "conn.log", "2\tC2\n", "ab");
+    write_text(dir, "plain.log.gz", "{\"ts\":3,\"uid\":\"C3\"}\n");
+    char a[1024], b[1024];
+    path_in(dir, "conn.log", a, sizeof a);
+    path_in(dir, "plain.log.gz", b, sizeof b);
+    const char *paths[] = {a, b};
+    char err[256];
+    struct logread *r = logread_open(paths, 2, err, sizeof err);
+    assert_non_null(r);
+    struct log_row row;
+    next_row(r, &row);
+    expect_get(&row, "uid", "C1");
+    next_row(r, &row);
+    expect_get(&row, "uid", "C2");
+    assert_int_equal(row.line, 9);
+    next_row(r, &row);
+    assert_string_equal(row.path, "plain");
+    expect_get(&row, "uid", "C3");
+    expect_end(r);
+    struct logread_stats st = stats_of(r);
+    assert_int_equal(st.files, 2);
+    assert_int_equal(st.rows, 3);
+    assert_int_equal(st.bad_files, 0);
+    assert_null(logread_warning(r));
+    logread_close(r);
+}
+
+static void test_gzip_truncated(void **state)
+{
+    const char *dir = *state;
+    size_t cap = 1 << 20;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t n = 0;
+    unsigned seed = 7;
+    for (int i = 0; i < 20000; i++) {
+        seed = seed * 1103515245 + 12345;
+        n += (size_t)snprintf(text + n, cap - n, "{\"ts\":%d,\"uid\":\"C%u\"}\n", i, seed);
+    }
+    write_gz(dir, "conn.log.gz", text, "wb");
+    free(text);
+    long size = file_size(dir, "conn.log.gz");
+    char path[1024];
+    path_in(dir, "conn.log.gz", path, sizeof path);
+    assert_int_equal(truncate(path, size / 2), 0);
+
+    struct logread *r = open_rel(dir, "conn.log.gz");
+    struct log_row row;
+    char err[256];
+    uint64_t rows = 0;
+    double last = -1;
+    while (logread_next(r, &row, err, sizeof err) == 1) {
+        assert_true(row.ts == last + 1);
+        last = row.ts;
+        rows++;
+    }
+    assert_true(rows > 1000 && rows < 20000);
+    const char *w = logread_warning(r);
+    assert_non_null(w);
+    assert_non_null(strstr(w, "truncated"));
+    assert_non_null(strstr(w, "conn.log.gz"));
+    assert_null(logread_warning(r));    /* once */
+    struct logread_stats st = stats_of(r);
+    assert_int_equal(st.rows, rows);
+    assert_int_equal(st.bad_files, 0);
+    assert_true(st.bad_lines <= 1);     /* the cut line, unless cut at a newline */
+    logread_close(r);
+}
+
+static void test_gzip_corrupt(void **state)
+{
+    const char *dir = *state;
+    /* a gzip header followed by a deflate block of the reserved type */
+    static const uint8_t bad_block[] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x07, 0, 0, 0, 0};
+    write_bytes(dir, "a.log", bad_block, sizeof bad_block);
+    /* a whole stream whose CRC does not match: rows come, then the error */
+    write_gz(dir, "b.log", "{\"ts\":1}\n{\"ts\":2}\n", "wb");
+    char path[1024];
+    path_in(dir, "b.log", path, sizeof path);
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, -8, SEEK_END), 0);
+    int c = fgetc(f);
+    assert_int_equal(fseek(f, -8, SEEK_END), 0);
+    fputc(c ^ 0xff, f);
+    assert_int_equal(fclose(f), 0);
+    /* just the magic */
+    write_bytes(dir, "c.log", "\x1f\x8b", 2);
+
+    struct logread *r = open_rel(dir, ".");
+    struct log_row row;
+    next_row(r, &row);
+    expect_ts(&row, 1);
+    assert_string_equal(row.path, "b");
+    next_row(r, &row);
+    expect_ts(&row, 2);
+    expect_end(r);
+    struct logread_stats st = stats_of(r);
+    assert_int_equal(st.files, 3);
+    assert_int_equal(st.rows, 2);
+    assert_int_equal(st.bad_files, 2);
+    /* one warning per damaged file, oldest first */
+    const char *w = logread_warning(r);
+    assert_non_null(w);
+    assert_non_null(strstr(w, "a.log: corrupt gzip data"));
+    w = logread_warning(r);
+    assert_non_null(w);
+    assert_non_null(strstr(w, "b.log: corrupt gzip data"));
+    w = logread_warning(r);
+    assert_non_null(w);
+    assert_non_null(strstr(w, "c.log: gzip data truncated"));
+    assert_null(logread_warning(r));
+    logread_close(r);
+}
+
+static void test_warning_queue(void **state)
+{
+    const char *dir = *state;
+    static const uint8_t bad_block[] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x07};
+    for (int i = 0; i < 20; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "bad%02d.log", i);
+        write_bytes(dir, name, bad_block, sizeof bad_block);
+    }
+    struct logread *r = open_rel(dir, ".");
+    expect_end(r);
+    assert_int_equal(stats_of(r).bad_files, 20);
+    for (int i = 0; i < 16; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "bad%02d.log", i);
+        const char *w = logread_warning(r);
+        assert_non_null(w);
+        assert_non_null(strstr(w, name));
+    }
+    assert_string_equal(logread_warning(r), "4 more warnings not shown");
+    assert_null(logread_warning(r));
+    logread_close(r);
+}
+
+static void test_memory_input(void **state)
+{
+    (void)state;
+    const char *text = "{\"event_type\":\"dns\",\"dns\":{\"rrname\":\"m\"}}\n{\"ts\":4}";
+    char err[256];
+    struct logread *r = logread_open_memory((const uint8_t *)text, strlen(text), "x/dns.log", err, sizeof err);
+    assert_non_null(r);
+    struct log_row row;
+    next_row(r, &row);
+    assert_string_equal(row.file, "x/dns.log");
+    expect_get(&row, "dns.rrname", "m");
+    next_row(r, &row);      /* the last line has no newline */
+    assert_string_equal(row.path, "dns");
+    expect_ts(&row, 4);
+    expect_end(r);
+    logread_close(r);
+
+    uint8_t gz[512];
+    size_t n = gzip_memory("#separator \\x09\n#fields\tts\tq\n9\tz\n", gz, sizeof gz);
+    r = logread_open_memory(gz, n, "q.log", err, sizeof err);
+    assert_non_null(r);
+    next_row(r, &row);
+    expect_get(&row, "q", "z");
+    expect_ts(&row, 9);
+    expect_end(r);
+    logread_close(r);
+
+    /* the same stream cut short */
+    r = logread_open_memory(gz, n - 4, "q.log", err, sizeof err);
+    assert_non_null(r);
+    next_row(r, &row);
+    expect_get(&row, "q", "z");
+    expect_end(r);
+    assert_non_null(logread_warning(r));
+    logread_close(r);
+}
+
+/* ---- files and directories ---- */
+
+static void test_directory_tree(void **state)
+{
+    const char *dir = *state;
+    write_gz(dir, "logs/2024-01-02/conn.00:00:00-01:00:00.log.gz", "{\"uid\":\"C3\"}\n", "wb");
+    write_gz(dir, "logs/2024-01-01/conn.01:00:00-02:00:00.log.gz", "{\"uid\":\"C2\"}\n", "wb");
+    write_gz(dir, "logs/2024-01-01/conn.00:00:00-01:00:00.log.gz", "{\"uid\":\"C1\"}\n", "wb");
+    write_text(dir, "logs/2024-01-01/.hidden.log", "{\"uid\":\"hidden\"}\n");
+    write_text(dir, "logs/2024-01-01/notes.txt", "{\"uid\":\"txt\"}\n");
+    write_text(dir, "logs/2024-01-01/conn.log.1", "{\"uid\":\"rotated\"}\n");
+    write_text(dir, "logs/.git/x.log", "{\"uid\":\"git\"}\n");
+    write_text(dir, "logs/Z.jsonl", "{\"uid\":\"Z\"}\n");
+    write_text(dir, "logs/a.ndjson", "{\"uid\":\"a\"}\n");
+    write_text(dir, "logs/b.eve", "{\"uid\":\"b\"}\n");
+    write_text(dir, "logs/current/conn.log",
+               TSV_HEADER("conn") "#fields\tts\tuid\n1\tC4\n");
+    char link[1024], target[1024];
+    path_in(dir, "logs/current/loop", link, sizeof link);
+    path_in(dir, "logs", target, sizeof target);
+    assert_int_equal(symlink(target, link), 0);
+    write_text(dir, "other/notes.txt", "{\"uid\":\"explicit\"}\n");
+
+    char logs[1024], notes[1024];
+    path_in(dir, "logs", logs, sizeof logs);
+    path_in(dir, "other/notes.txt", notes, sizeof notes);
+    const char *paths[] = {logs, notes};
+    char err[256];
+    struct logread *r = logread_open(paths, 2, err, sizeof err);
+    assert_non_null(r);
+    static const char *const want[] = {"C1", "C2", "C3", "Z", "a", "b", "C4", "explicit"};
+    static const char *const want_path[] = {"conn", "conn", "conn", "Z", "a", "b", "conn", "notes"};
+    struct log_row row;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        next_row(r, &row);
+        expect_get(&row, "uid", want[i]);
+        assert_string_equal(row.path, want_path[i]);
+    }
+    expect_end(r);
+    assert_int_equal(stats_of(r).files, 8);
+    logread_close(r);
+}
+
+static void test_open_errors(void **state)
+{
+    const char *dir = *state;
+    char missing[1024], empty_dir[1024];
+    path_in(dir, "no/such/file.log", missing, sizeof missing);
+    char err[256] = "";
+    const char *paths[] = {missing};
+    assert_null(logread_open(paths, 1, err, sizeof err));
+    assert_non_null(strstr(err, missing));
+    assert_non_null(strstr(err, "No such file"));
+
+    path_in(dir, "empty", empty_dir, sizeof empty_dir);
+    assert_int_equal(mkdir(empty_dir, 0700), 0);
+    write_text(dir, "empty/readme.txt", "x\n");
+    paths[0] = empty_dir;
+    err[0] = '\0';
+    assert_null(logread_open(paths, 1, err, sizeof err));
+    assert_non_null(strstr(err, empty_dir));
+    assert_non_null(strstr(err, "no log files"));
+
+    err[0] = '\0';
+    assert_null(logread_open(paths, 0, err, sizeof err));
+    assert_true(err[0] != '\0');
+
+    /* an empty file is fine and has no rows */
+    write_text(dir, "empty.log", "");
+    struct logread *r = open_rel(dir, "empty.log");
+    expect_end(r);
+    expect_end(r);
+    struct logread_stats st = stats_of(r);
+    assert_int_equal(st.files, 1);
+    assert_int_equal(st.rows, 0);
+    assert_int_equal(st.bad_lines, 0);
+    logread_close(r);
+
+    /* a file that disappears between open and read */
+    write_text(dir, "gone.log", "{\"ts\":1}\n");
+    r = open_rel(dir, "gone.log");
+    char gone[1024];
+    path_in(dir, "gone.log", gone, sizeof gone);
+    assert_int_equal(unlink(gone), 0);
+    expect_end(r);
+    assert_int_equal(stats_of(r).bad_files, 1);
+    const char *w = logread_warning(r);
+    assert_non_null(w);
+    assert_non_null(strstr(w, "gone.log"));
+    logread_close(r);
+}
+
+/* ---- filter ---- */
+
+static void test_filter(void **state)
+{
+    const char *dir = *state;
+    write_text(dir, "a/mixed.log",
+               TSV_HEADER("conn") "#fields\tts\tuid\n1\tC1\n2\tC2\n"
+               TSV_HEADER("dns") "#fields\tts\tquery\n3\tq3\n"
+               TSV_HEADER("conn") "#fields\tts\tuid\n4\tC4\n");
+    write_text(dir, "b/eve.json",
+               "{\"event_type\":\"flow\",\"n\":1}\n"
+               "{\"event_type\":\"dns\",\"n\":2}\n"
+               "{\"event_type\": \"flow\",\"n\":3}\n"
+               "{\"x\":{\"event_type\":\"flow\"},\"event_type\":\"dns\",\"n\":4}\n"
+               "{\"event_type\":\"dn\\u0073\",\"n\":5}\n"
+               "{\"event_type\":\"alert\",\"n\":6\n");   /* malformed but filtered out unparsed */
+    write_text(dir, "c/conn.log", "{\"uid\":\"J1\"}\n{\"_path\":\"dns\",\"n\":7}\n{broken\n");
+    write_text(dir, "c/dns.log", "{\"_path\":\"conn\",\"n\":8}\n{\"n\":9}\n{broken\n");
+    char root[1024];
+    path_in(dir, ".", root, sizeof root);
+    const char *paths[] = {root};
+    char err[256];
+    struct logread *r = logread_open(paths, 1, err, sizeof err);
+    assert_non_null(r);
+    const char *const only_dns[] = {"dns", NULL};
+    logread_filter(r, only_dns);
+    struct log_row row;
+    next_row(r, &row);
+    assert_string_equal(row.path, "dns");
+    expect_get(&row, "query", "q3");
+    next_row(r, &row);
+    expect_get(&row, "n", "2");
+    next_row(r, &row);
+    expect_get(&row, "n", "4");
+    next_row(r, &row);
+    expect_get(&row, "n", "5");
+    next_row(r, &row);
+    expect_get(&row, "n", "7");
+    next_row(r, &row);
+    expect_get(&row, "n", "9");
+    expect_end(r);
+    struct logread_stats st = stats_of(r);
+    assert_int_equal(st.rows, 6);
+    /* c/conn.log's broken line is skipped unparsed (its stem is not wanted),
+     * c/dns.log's is parsed and counted */
+    assert_int_equal(st.bad_lines, 1);
+    logread_close(r);
+
+    /* an empty list wants nothing; NULL wants everything again */
+    r = logread_open(paths, 1, err, sizeof err);
+    assert_non_null(r);
+    const char *const nothing[] = {NULL};
+    logread_filter(r, nothing);
+    logread_filter(r, NULL);
+    logread_filter(r, nothing);
+    expect_end(r);
+    logread_close(r);
+}
+
+/* ---- long lines ---- */
+
+static void test_long_lines(void **state)
+{
+    const char *dir = *state;
+    size_t big = ((size_t)1 << 20) + 10;
+    char *text = malloc(2 * big + 256);
+    assert_non_null(text);
+    size_t n = (size_t)snprintf(text, 64, "{\"ts\":1}\n{\"a\":\"");
+    memset(text + n, 'x', big);
+    n += big;
+    n += (size_t)snprintf(text + n, 64, "\"}\n{\"ts\":3}\n{\"b\":\"");
+    /* a long last line without a newline (a row, were it not too long) */
+    memset(text + n, 'y', big);
+    n += big;
+    n += (size_t)snprintf(text + n, 64, "\"}");
+    write_bytes(dir, "long.log", text, n);
+    write_gz(dir, "long.log.gz", text, "wb");   /* stops at the NUL: same text */
+    free(text);
+    for (int gz = 0; gz < 2; gz++) {
+        struct logread *r = open_rel(dir, gz ? "long.log.gz" : "long.log");
+        struct log_row row;
+        next_row(r, &row);
+        expect_ts(&row, 1);
+        next_row(r, &row);
+        expect_ts(&row, 3);
+        assert_int_equal(row.line, 3);
+        expect_end(r);
+        assert_int_equal(stats_of(r).bad_lines, 2);
+        logread_close(r);
+    }
+
+    /* a lowered cap: 100 bytes kept, 101 dropped */
+    char line100[128], line101[128], buf[512];
+    memset(line100, 'a', 100);
+    memcpy(line100, "{\"ts\":5,\"p\":\"", 13);
+    memcpy(line100 + 98, "\"}", 2);
+    line100[100] = '\0';
+    memcpy(line101, line100, 100);
+    memcpy(line101 + 98, "a\"}", 3);
+    line101[101] = '\0';
+    snprintf(buf, sizeof buf, "%s\n%s\n%s", line101, line100, line101);
+    char err[256];
+    struct logread *r = logread_open_memory((const uint8_t *)buf, strlen(buf), "m.log", err, sizeof err);
+    assert_non_null(r);
+    logread_set_max_line(r, 100);
+    struct log_row row;
+    next_row(r, &row);
+    assert_int_equal(row.line, 2);
+    expect_ts(&row, 5);
+    expect_end(r);
+    assert_int_equal(stats_of(r).bad_lines, 2);
+    logread_close(r);
+}
+
+/* ---- real Zeek output, when the shared corpus is present ---- */
+
+static void test_zeek_baselines(void **state)
+{
+    (void)state;
+    static const char *const logs[] = {
+        "../shared/corpus/zeek/opt.basic/baseline/conn.log",
+        "../shared/corpus/zeek/dhcp.dhcp-all-msg-types/baseline/dhcp.log",
+        "../shared/corpus/zeek/dns.multiple-txt-strings/baseline/dns.log",
+    };
+    for (size_t i = 0; i < sizeof logs / sizeof logs[0]; i++) {
+        if (access(logs[i], R_OK) != 0)
+            continue;
+        char err[256];
+        const char *paths[] = {logs[i]};
+        struct logread *r = logread_open(paths, 1, err, sizeof err);
+        assert_non_null(r);
+        struct log_row row;
+        size_t rows = 0;
+        while (logread_next(r, &row, err, sizeof err) == 1) {
+            struct log_value v;
+            assert_true(log_row_get(&row, "uid", &v) || log_row_get(&row, "uids", &v));
+            assert_int_equal(row.source, LOG_ZEEK_TSV);
+            rows++;
+        }
+        assert_true(rows > 0);
+        assert_int_equal(stats_of(r).bad_lines, 0);
+        logread_close(r);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_tsv_sets_escapes_unset_empty, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_tsv_header_blocks, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_tsv_without_types, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_tsv_bad_rows, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_tsv_broken_headers, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_tsv_nested_each, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_crlf_and_bom, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_zeek_json, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_eve_fields, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_eve_malformed, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_eve_odd_names, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_gzip_files, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_gzip_truncated, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_gzip_corrupt, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_warning_queue, make_dir, remove_dir),
+        cmocka_unit_test(test_memory_input),
+        cmocka_unit_test_setup_teardown(test_directory_tree, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_open_errors, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_filter, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_long_lines, make_dir, remove_dir),
+        cmocka_unit_test(test_zeek_baselines),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
