@@ -10,23 +10,32 @@
  * (resolvers, DHCP, NTP and local discovery are regular by design).
  *
  * State per pair is fixed-size: connection count, first/last time, byte
- * totals, an 8-timestamp reorder window (conn records arrive in order of
+ * totals, a 16-timestamp reorder window (conn records arrive in order of
  * flow end, not start), a 256-bin log histogram of intervals (1 s .. ~10
  * days, 5.5 % per bin), a 256-bin log histogram of connection sizes (9 %
- * per bin) and per-hour counters. Timestamps are folded into the summary
- * as they leave the window in sorted order; a start less than 1 s after the
- * previous check-in is the same check-in (RITA counts distinct timestamps).
+ * per bin) and per-hour counters. Timestamps are folded into the summary in
+ * sorted order, 8 at a time, as the window fills; a start less than 1 s
+ * after the previous check-in is the same check-in (RITA counts distinct
+ * timestamps). About 470 bytes per pair, plus 1 KiB of histograms once it
+ * has 16 connections.
  *
- * SCORE = 0.45 * TS + 0.15 * HIST + 0.20 * SIZE + 0.20 * COUNT
+ * SCORE = 0.50 * TS + 0.15 * HIST + 0.15 * SIZE + 0.20 * COUNT
  *
  * TS (timing): Q1, Q2, Q3 are the quartiles of the intervals, MAD their
- *   median absolute deviation from Q2.
- *     skew  = (Q3 + Q1 - 2 Q2) / (Q3 - Q1)          (0 when Q3 == Q1)
+ *   median absolute deviation from Q2, k the number of intervals.
+ *     skew   = (Q3 + Q1 - 2 Q2) / (Q3 - Q1)                 (0 when Q3 == Q1)
+ *     spread = (Q3 - Q1) / Q2
  *     jitter = MAD / Q2
- *     TS = (1 - |skew|) * (1 - min(1, jitter / 0.5)^2)
+ *     TS = (1 - |skew| * min(1, spread / 0.5))
+ *          * (1 - min(1, jitter / 0.45)^2)
+ *          * min(1, k / 24)
  *   RITA scores MAD against a fixed 30 s; relative MAD keeps a 1 h beacon
  *   with 10 % jitter as regular as a 10 s one. A +-30 % uniform jitter has
- *   jitter 0.15 (0.91); exponential (Poisson) arrivals have 0.69 (0).
+ *   jitter 0.15 (0.89); intervals uniform over 1-15 min 0.44 (0.05);
+ *   exponential (Poisson) arrivals 0.69 (0). Skew only counts in proportion
+ *   to the spread it is measured on (within a 10 % jitter it is sampling
+ *   noise), and a handful of intervals can look regular by chance, hence
+ *   the last factor: six perfect connections are not a report on their own.
  * HIST (hours): the hours of day and days of week with activity define the
  *   active period (the circle minus its longest idle run, so a beacon that
  *   sleeps at night and at weekends is judged on working hours only).
@@ -36,13 +45,21 @@
  *     HIST = persistence * (coverage + consistency) / 2
  *   The window's first and last hours are partial and left out when there
  *   are hours between them.
- * SIZE: the same quartile skew and MAD over orig_bytes + resp_bytes per
- *   connection, plus smallness (1 up to 8 KiB, falling log-linearly to 0 at 1 MiB):
- *     SIZE = ((1 - |skew|) + (1 - min(1, MAD / median)) + smallness) / 3
- * COUNT: how many of the check-ins the median interval predicts happened,
+ * SIZE: sizes are orig_bytes + resp_bytes per connection (both directions:
+ *   a check-in is request and answer), with the same quartile skew and MAD,
+ *   plus smallness (1 up to 8 KiB, falling log-linearly to 0 at 1 MiB):
+ *     SIZE = ((1 - |skew| * min(1, spread / 0.5)) + (1 - min(1, MAD / median)) + smallness) / 3
+ * COUNT: how many of the check-ins the typical interval predicts happened,
  *   and enough of them to trust the rest:
- *     expected = active-period time between first and last / Q2 + 1
+ *     expected = active-period time between first and last / interval + 1
  *     COUNT = min(1, check-ins / expected) * min(1, check-ins / 24)
+ *   (interval = Q2, or the exact mean when it lies within a bin of Q2.)
+ *
+ * Tuned on synthetic traffic (tests/unit/test_beacon.c): beacons every 10 s,
+ * 60 s, 5 min (2 h) and 1 h (26 h) with 0-30 % jitter score 0.83-1.0; a
+ * 5-minute beacon sleeping outside 09:00-17:00 on weekdays 0.99; Poisson
+ * browsing, bursty visits, 4-a-day update checks and mail polled every
+ * 1-15 min 0.16-0.59.
  *
  * A pair is scored once it has beacon_min_conns connections and reported
  * when SCORE >= beacon_threshold: once per pair per run. ATT&CK T1573 when
@@ -70,16 +87,20 @@
 #define SMALL_BYTES 8192.0
 #define LARGE_BYTES (1024.0 * 1024.0)
 
-static const struct loghist_scale interval_scale = {1.0, 1.055, 0.053540766928029};   /* ln 1.055 */
-static const struct loghist_scale size_scale = {1.0, 1.09, 0.086177696241052};        /* ln 1.09 */
+#define INTERVAL_BASE_S 1.0
+#define INTERVAL_RATIO 1.055
+#define SIZE_BASE 1.0
+#define SIZE_RATIO 1.09
 
 /* ------------------------------------------------------------- the table */
 
+/* Name pairs are keyed by the interned name's id: the pair holds a
+ * reference, so the id cannot be reused while the pair lives. */
 struct pair_key {
     uint8_t kind;
     const struct ip_addr *src;
     const struct ip_addr *dst;
-    uint64_t name_hash;
+    uint32_t name_id;
 };
 
 static uint32_t pair_hash(const struct pair_key *k)
@@ -90,8 +111,8 @@ static uint32_t pair_hash(const struct pair_key *k)
     if (k->kind == PAIR_ADDR) {
         memcpy(buf + 17, k->dst->b, 16);
     } else {
-        memcpy(buf + 17, &k->name_hash, 8);
-        memset(buf + 25, 0, 8);
+        memcpy(buf + 17, &k->name_id, 4);
+        memset(buf + 21, 0, 12);
     }
     return (uint32_t)hash64(buf, sizeof buf, PAIR_SEED);
 }
@@ -102,7 +123,7 @@ static bool pair_eq(const void *ctx, uint32_t id, const void *key)
     const struct pair_key *k = key;
     if (p->kind != k->kind || memcmp(p->src.b, k->src->b, 16) != 0)
         return false;
-    return k->kind == PAIR_ADDR ? memcmp(p->dst.b, k->dst->b, 16) == 0 : p->name_hash == k->name_hash;
+    return k->kind == PAIR_ADDR ? memcmp(p->dst.b, k->dst->b, 16) == 0 : p->name_id == k->name_id;
 }
 
 static uint64_t pair_evidence(const void *ctx, uint32_t id)
@@ -111,7 +132,7 @@ static uint64_t pair_evidence(const void *ctx, uint32_t id)
     /* A pair already reported (or about to be) is kept so it is not reported twice. */
     if (p->flags & (PF_BEACON_DONE | PF_BEACON_REPORTED | PF_DAILY_HIT | PF_DAILY_DONE))
         return UINT64_MAX;
-    return p->n + (p->exfil.out >> 20);
+    return p->n; /* in the entry's first cache line: eviction samples 8 entries */
 }
 
 static void pair_evict(void *ctx, uint32_t id)
@@ -126,6 +147,8 @@ static void pair_evict(void *ctx, uint32_t id)
 
 bool pairs_init(struct behavior *b)
 {
+    loghist_scale_init(&b->interval_scale, INTERVAL_BASE_S, INTERVAL_RATIO);
+    loghist_scale_init(&b->size_scale, SIZE_BASE, SIZE_RATIO);
     b->pairs.e = calloc(b->cfg.max_pairs, sizeof *b->pairs.e);
     if (b->pairs.e == NULL)
         return false;
@@ -170,7 +193,6 @@ static struct pair *pairs_create(struct behavior *b, const struct pair_key *k, u
     p->src = *k->src;
     if (k->kind == PAIR_ADDR)
         p->dst = *k->dst;
-    p->name_hash = k->name_hash;
     p->hash32 = h;
     p->name_id = STRPOOL_NONE;
     return p;
@@ -182,25 +204,39 @@ struct pair *pairs_find_addr(struct behavior *b, const struct ip_addr *src, cons
     return pairs_lookup(b, &k, pair_hash(&k));
 }
 
-struct pair *pairs_get_addr(struct behavior *b, const struct ip_addr *src, const struct ip_addr *dst)
+uint32_t pairs_addr_hash(const struct ip_addr *src, const struct ip_addr *dst)
 {
     struct pair_key k = {PAIR_ADDR, src, dst, 0};
-    uint32_t h = pair_hash(&k);
-    struct pair *p = pairs_lookup(b, &k, h);
-    return p ? p : pairs_create(b, &k, h);
+    return pair_hash(&k);
 }
 
-struct pair *pairs_get_name(struct behavior *b, const struct ip_addr *src, uint32_t name_id)
+uint32_t pairs_name_hash(const struct ip_addr *src, uint32_t name_id)
 {
-    const char *name = strpool_str(&b->pool, name_id);
-    if (name == NULL)
+    struct pair_key k = {PAIR_NAME, src, NULL, name_id};
+    return pair_hash(&k);
+}
+
+void pairs_prefetch(const struct behavior *b, uint32_t hash)
+{
+    __builtin_prefetch(&b->pairs.t.index.slots[hash & b->pairs.t.index.mask]);
+}
+
+struct pair *pairs_get_addr(struct behavior *b, const struct ip_addr *src, const struct ip_addr *dst, uint32_t hash)
+{
+    struct pair_key k = {PAIR_ADDR, src, dst, 0};
+    struct pair *p = pairs_lookup(b, &k, hash);
+    return p ? p : pairs_create(b, &k, hash);
+}
+
+struct pair *pairs_get_name(struct behavior *b, const struct ip_addr *src, uint32_t name_id, uint32_t hash)
+{
+    if (name_id == STRPOOL_NONE)
         return NULL;
-    struct pair_key k = {PAIR_NAME, src, NULL, hash64(name, strlen(name), PAIR_SEED)};
-    uint32_t h = pair_hash(&k);
-    struct pair *p = pairs_lookup(b, &k, h);
+    struct pair_key k = {PAIR_NAME, src, NULL, name_id};
+    struct pair *p = pairs_lookup(b, &k, hash);
     if (p != NULL)
         return p;
-    p = pairs_create(b, &k, h);
+    p = pairs_create(b, &k, hash);
     if (p != NULL) {
         strpool_ref(&b->pool, name_id);
         p->name_id = name_id;
@@ -257,7 +293,7 @@ static int32_t hour_of(int64_t ts_us)
 
 static unsigned hour_of_day(int32_t hour)
 {
-    return (unsigned)(hour - (int32_t)floor_div(hour, 24) * 24);
+    return (unsigned)((int64_t)hour - floor_div(hour, 24) * 24);
 }
 
 /* Monday = 0; 1970-01-01 was a Thursday. */
@@ -268,7 +304,7 @@ static unsigned day_of_week(int32_t hour)
 }
 
 /* One timestamp leaves the reorder window, oldest first. */
-static void track_fold(struct beacon_track *t, struct loghist *interval, int64_t ts)
+static void track_fold(struct beacon_track *t, const struct loghist_scale *scale, struct loghist *interval, int64_t ts)
 {
     if (t->has_anchor) {
         int64_t d = time_sub(ts, t->anchor_us);
@@ -276,7 +312,7 @@ static void track_fold(struct beacon_track *t, struct loghist *interval, int64_t
             return; /* later than the window could fix: counted, but not timed */
         if (d >= CHECKIN_GAP_US) {
             if (interval != NULL) {
-                loghist_add_bin(interval, loghist_bin(&interval_scale, (double)d / (double)US_PER_S));
+                loghist_add_bin(interval, loghist_bin(scale, (double)d / (double)US_PER_S));
                 t->interval_sum_s += (double)d / (double)US_PER_S;
             }
             t->anchor_us = ts;
@@ -311,48 +347,48 @@ static void track_fold(struct beacon_track *t, struct loghist *interval, int64_t
 
 static bool ensure_hist(struct pair *p)
 {
-    if (p->hist != NULL)
-        return true;
-    p->hist = calloc(1, sizeof *p->hist);
     if (p->hist == NULL)
-        return false;
-    for (unsigned i = 0; i < p->track.n_sizes; i++)
-        loghist_add_bin(&p->hist->size, p->track.sizes[i]);
-    p->track.n_sizes = 0;
-    return true;
+        p->hist = calloc(1, sizeof *p->hist);
+    return p->hist != NULL;
 }
 
-static void window_insert(struct pair *p, int64_t ts)
+/* The oldest half of a full window goes into the summary, with the sizes
+ * waiting alongside: the histograms (a separate allocation) are touched once
+ * per BEACON_FOLD connections, not on every one. */
+static void fold_batch(const struct behavior *b, struct pair *p)
 {
     struct beacon_track *t = &p->track;
-    if (t->n_win == BEACON_WINDOW) {
-        int64_t out = ts;
-        if (ts > t->win[0]) {
-            out = t->win[0];
-            memmove(t->win, t->win + 1, (BEACON_WINDOW - 1) * sizeof t->win[0]);
-            t->n_win--;
-        }
-        track_fold(t, ensure_hist(p) ? &p->hist->interval : NULL, out);
-        if (out == ts)
-            return;
+    bool have = ensure_hist(p);
+    for (unsigned i = 0; i < BEACON_FOLD; i++)
+        track_fold(t, &b->interval_scale, have ? &p->hist->interval : NULL, t->win[i]);
+    memmove(t->win, t->win + BEACON_FOLD, (size_t)(t->n_win - BEACON_FOLD) * sizeof t->win[0]);
+    t->n_win -= BEACON_FOLD;
+    if (have) {
+        for (unsigned i = 0; i < t->n_sizes; i++)
+            loghist_add_bin(&p->hist->size, t->sizes[i]);
+        t->n_sizes = 0;
     }
+}
+
+static void window_insert(const struct behavior *b, struct pair *p, int64_t ts)
+{
+    struct beacon_track *t = &p->track;
     unsigned i = t->n_win;
     while (i > 0 && t->win[i - 1] > ts) {
         t->win[i] = t->win[i - 1];
         i--;
     }
     t->win[i] = ts;
-    t->n_win++;
+    if (++t->n_win == BEACON_WINDOW)
+        fold_batch(b, p);
 }
 
-static void record_size(struct pair *p, uint64_t bytes)
+static void record_size(const struct behavior *b, struct pair *p, uint64_t bytes)
 {
-    unsigned bin = loghist_bin(&size_scale, (double)bytes + 1.0);
-    if (p->hist == NULL && p->track.n_sizes < BEACON_WINDOW) {
+    unsigned bin = loghist_bin(&b->size_scale, (double)bytes + 1.0);
+    if (p->track.n_sizes < BEACON_WINDOW)
         p->track.sizes[p->track.n_sizes++] = (uint8_t)bin;
-        return;
-    }
-    if (ensure_hist(p))
+    else if (p->hist != NULL)
         loghist_add_bin(&p->hist->size, bin);
 }
 
@@ -391,8 +427,8 @@ void beacon_observe(struct behavior *b, struct pair *p, const struct obs_conn *c
     p->n++;
     p->bytes_out = add_sat_u64(p->bytes_out, c->orig_bytes);
     p->bytes_in = add_sat_u64(p->bytes_in, c->resp_bytes);
-    record_size(p, add_sat_u64(c->orig_bytes, c->resp_bytes));
-    window_insert(p, c->ts_us);
+    record_size(b, p, add_sat_u64(c->orig_bytes, c->resp_bytes));
+    window_insert(b, p, c->ts_us);
     p->flags |= PF_DIRTY;
 }
 
@@ -404,7 +440,7 @@ struct beacon_view {
 };
 
 /* The pair's summary with its window folded in, leaving the pair as it was. */
-static void view_of(const struct pair *p, struct beacon_view *v)
+static void view_of(const struct behavior *b, const struct pair *p, struct beacon_view *v)
 {
     v->t = p->track;
     if (p->hist != NULL) {
@@ -415,7 +451,7 @@ static void view_of(const struct pair *p, struct beacon_view *v)
         memset(&v->size, 0, sizeof v->size);
     }
     for (unsigned i = 0; i < v->t.n_win; i++)
-        track_fold(&v->t, &v->interval, v->t.win[i]);
+        track_fold(&v->t, &b->interval_scale, &v->interval, v->t.win[i]);
     v->t.n_win = 0;
     for (unsigned i = 0; i < v->t.n_sizes; i++)
         loghist_add_bin(&v->size, v->t.sizes[i]);
@@ -492,13 +528,15 @@ static double timing_score(const struct quartiles *q, double *jitter)
     return skew_score(q) * (1.0 - j * j);
 }
 
-static double size_score(const struct loghist *h)
+static double size_score(const struct loghist *h, const struct loghist_scale *scale)
 {
     struct quartiles q;
-    quartiles_of(h, &size_scale, &q);
+    quartiles_of(h, scale, &q);
     double dispersion = 1.0 - clamp01(q.q2 > 0.0 ? q.mad / q.q2 : 1.0);
     double median = q.q2 - 1.0; /* sizes are stored plus one */
-    double small = median <= SMALL_BYTES ? 1.0 : 1.0 - clamp01(log(median / SMALL_BYTES) / log(LARGE_BYTES / SMALL_BYTES));
+    double small = 1.0;
+    if (median > SMALL_BYTES)
+        small = 1.0 - clamp01(log(median / SMALL_BYTES) / log(LARGE_BYTES / SMALL_BYTES));
     return (skew_score(&q) + dispersion + small) / 3.0;
 }
 
@@ -559,13 +597,13 @@ bool beacon_score(const struct behavior *b, const struct pair *p, struct finding
     if (p->n < b->cfg.beacon_min_conns)
         return false;
     struct beacon_view v;
-    view_of(p, &v);
+    view_of(b, p, &v);
     memset(f, 0, sizeof *f);
     struct quartiles q = {0};
     double jitter = 1.0, ts = 0.0;
     uint64_t checkins = v.interval.total + 1;
     if (v.interval.total >= 2) {
-        quartiles_of(&v.interval, &interval_scale, &q);
+        quartiles_of(&v.interval, &b->interval_scale, &q);
         /* A handful of intervals can look regular by chance. */
         ts = timing_score(&q, &jitter) * clamp01((double)v.interval.total / TS_FULL_INTERVALS);
     }
@@ -575,12 +613,12 @@ bool beacon_score(const struct behavior *b, const struct pair *p, struct finding
     double interval = q.q2;
     if (v.interval.total > 0) {
         double mean = v.t.interval_sum_s / (double)v.interval.total;
-        if (fabs(mean - q.q2) <= q.q2 * (interval_scale.ratio - 1.0))
+        if (fabs(mean - q.q2) <= q.q2 * (b->interval_scale.ratio - 1.0))
             interval = mean;
     }
     uint64_t ineligible = 0;
     double hist = hist_score(p, &v.t, &ineligible);
-    double size = size_score(&v.size);
+    double size = size_score(&v.size, &b->size_scale);
     double count = count_score(p, checkins, interval, ineligible);
 
     f->kind = FINDING_BEACON;

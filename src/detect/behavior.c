@@ -12,7 +12,22 @@
  * address) -> query name. A connection takes the name bound to its uid (and
  * drops that binding), else the one bound to (orig_h, resp_h). Both kinds
  * share one ring of max_names bindings; a full ring drops the oldest. Bound
- * uids are kept as 64-bit hashes. */
+ * uids are kept as 64-bit hashes.
+ *
+ * The allow-list is consulted when a finding is about to be reported, with
+ * its source, destination (when it has one), port and name. An address
+ * pair's name is the one name seen on it (none when several were), so a
+ * domain rule silences a beacon to an address only when that address was
+ * only ever reached under the allowed name. DGA findings are checked
+ * without their example name: only source rules silence a host. An
+ * allow-listed finding counts as reported: it is not scored again.
+ *
+ * Caps: max_pairs bounds each of the pair tables (beacon/exfil pairs,
+ * address and name pairs together; long-connection keys; aggregated
+ * uploads), max_domains the DNS domains, max_hosts the DGA hosts,
+ * max_names the bindings. A full table evicts the entry with the least
+ * evidence among the next 8 of a clock over its slots; already-reported
+ * entries are kept unless all 8 are. */
 #include "detect/behavior.h"
 
 #include <math.h>
@@ -426,20 +441,30 @@ void behavior_conn(struct behavior *b, const struct obs_conn *c)
         strpool_unref(&b->pool, name_id);
         return;
     }
+    uint32_t addr_hash = 0;
+    if (final) {
+        addr_hash = pairs_addr_hash(&c->orig_h, &c->resp_h);
+        pairs_prefetch(b, addr_hash);
+    }
     long_conn_observe(b, c);
     if (!final)
         return;
     if (name_id == STRPOOL_NONE && b->names.live > 0)
         name_id = names_lookup(b, hostaddr_key(&c->orig_h, &c->resp_h), false);
-    struct pair *p = pairs_get_addr(b, &c->orig_h, &c->resp_h);
     bool eligible = beacon_eligible(c);
+    uint32_t name_hash = 0;
+    if (eligible && name_id != STRPOOL_NONE) {
+        name_hash = pairs_name_hash(&c->orig_h, name_id);
+        pairs_prefetch(b, name_hash);
+    }
+    struct pair *p = pairs_get_addr(b, &c->orig_h, &c->resp_h, addr_hash);
     if (p != NULL) {
         exfil_observe_conn(b, p, c, name_id);
         if (eligible)
             beacon_observe(b, p, c, name_id);
     }
     if (eligible && name_id != STRPOOL_NONE) {
-        struct pair *np = pairs_get_name(b, &c->orig_h, name_id);
+        struct pair *np = pairs_get_name(b, &c->orig_h, name_id, name_hash);
         if (np != NULL)
             beacon_observe(b, np, c, name_id);
     }

@@ -173,7 +173,7 @@ void behavior_flush(struct behavior *b, int64_t now_us, bool final);
 
 struct behavior_stats {
     uint64_t conns, dns, names, uploads;
-    uint64_t pairs, domains, hosts;          /* tracked now: beacon/exfil pairs (address and name), registered domains, DGA hosts */
+    uint64_t pairs, domains, hosts;          /* tracked now: beacon/exfil pairs (address and name), domains, DGA hosts */
     uint64_t chains, uploads_tracked;        /* tracked now: long-connection keys, aggregated large uploads */
     uint64_t name_bindings;                  /* uid and (client, address) name bindings held now */
     uint64_t evicted;                        /* entries dropped by a cap */

@@ -81,8 +81,9 @@ bool finding_list_push(struct finding_list *l, const struct finding *f);
 
 /* Beaconing's reorder window: conn records are written when flows end, so
  * starts arrive slightly out of order; they are sorted here and folded into
- * the summary as they leave. */
-#define BEACON_WINDOW 8
+ * the summary, the oldest BEACON_FOLD at a time, when the window is full. */
+#define BEACON_WINDOW 16
+#define BEACON_FOLD 8
 
 enum pair_kind { PAIR_FREE = 0, PAIR_ADDR = 1, PAIR_NAME = 2 };
 
@@ -120,7 +121,7 @@ struct beacon_track {
     bool has_anchor, has_hours;
     uint8_t n_win;
     uint8_t n_sizes;
-    uint8_t sizes[BEACON_WINDOW];       /* size bins until `hist` exists */
+    uint8_t sizes[BEACON_WINDOW];       /* size bins waiting to go into `hist` */
 };
 
 /* Exfiltration's per-day byte counts for an address pair. */
@@ -138,9 +139,8 @@ struct exfil_day {
 struct pair {
     struct ip_addr src;
     struct ip_addr dst;         /* address pairs: the key; name pairs: the first address used */
-    uint64_t name_hash;         /* name pairs: the key */
     uint32_t hash32;
-    uint32_t name_id;           /* name pairs: the key's string; address pairs: the first name seen */
+    uint32_t name_id;           /* name pairs: the key (an interned name); address pairs: the first name seen */
     uint8_t kind;               /* enum pair_kind */
     uint8_t proto;
     uint16_t port;
@@ -292,6 +292,7 @@ struct behavior {
     void *emit_ctx;
     psl_ctx_t *psl;
     bool psl_owned;
+    struct loghist_scale interval_scale, size_scale;   /* beaconing's histograms */
     struct strpool pool;
     struct names names;
     struct pair_table pairs;
@@ -314,11 +315,16 @@ bool behavior_allowed(const struct behavior *b, const struct finding *f);
 /* beacon.c: the pair table and beaconing */
 bool pairs_init(struct behavior *b);
 void pairs_free(struct behavior *b);
+/* The hashes pairs_get_* take: computed early, their index slots can be
+ * prefetched so that the cache misses overlap other work. */
+uint32_t pairs_addr_hash(const struct ip_addr *src, const struct ip_addr *dst);
+uint32_t pairs_name_hash(const struct ip_addr *src, uint32_t name_id);
+void pairs_prefetch(const struct behavior *b, uint32_t hash);
 /* The address pair (src, dst), created when absent; NULL when the table cannot hold it. */
-struct pair *pairs_get_addr(struct behavior *b, const struct ip_addr *src, const struct ip_addr *dst);
+struct pair *pairs_get_addr(struct behavior *b, const struct ip_addr *src, const struct ip_addr *dst, uint32_t hash);
 struct pair *pairs_find_addr(struct behavior *b, const struct ip_addr *src, const struct ip_addr *dst);
 /* Name pair; name_id is the caller's (a reference is taken when created). */
-struct pair *pairs_get_name(struct behavior *b, const struct ip_addr *src, uint32_t name_id);
+struct pair *pairs_get_name(struct behavior *b, const struct ip_addr *src, uint32_t name_id, uint32_t hash);
 /* Does this connection count for beaconing (not resolvers, NTP, local discovery, ICMP)? */
 bool beacon_eligible(const struct obs_conn *c);
 void beacon_observe(struct behavior *b, struct pair *p, const struct obs_conn *c, uint32_t name_id);

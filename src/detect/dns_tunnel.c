@@ -365,16 +365,24 @@ void dns_observe(struct behavior *b, const struct obs_dns *d)
     size_t n = behavior_normalize_name(d->query, false, q);
     if (n == 0 || is_reverse_zone(q, n))
         return;
-    const char *reg = psl_registrable_domain(b->psl, q);
-    if (reg == NULL || reg < q || reg >= q + n)
+    /* libpsl wants UTF-8 or ASCII; data labels may carry any byte (iodine's
+     * raw mode). It sees a copy with those bytes masked; offsets are the same. */
+    char ascii[NAME_MAX_LEN + 1];
+    for (size_t i = 0; i <= n; i++)
+        ascii[i] = (unsigned char)q[i] >= 0x80 ? '_' : q[i];
+    const char *reg_ascii = psl_registrable_domain(b->psl, ascii);
+    if (reg_ascii == NULL || reg_ascii < ascii || reg_ascii >= ascii + n)
         return;
+    const char *reg = q + (reg_ascii - ascii);
     size_t reg_len = n - (size_t)(reg - q);
-    const char *last_dot = strrchr(q, '.');
+    const char *last_dot = strrchr(ascii, '.');
     if (reg == q && last_dot != NULL &&
         !psl_is_public_suffix2(b->psl, last_dot + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
         /* Under a top-level label no registry lists ("dnscat.<hex>" sent
          * straight to the resolver) the data is at the end: group by the first label. */
         const char *first_dot = memchr(q, '.', n);
+        if (first_dot == q)
+            return;
         observe_tunnel(b, d, q, (size_t)(first_dot - q), first_dot + 1, n - (size_t)(first_dot + 1 - q));
     } else {
         size_t sub_len = reg > q ? (size_t)(reg - q) - 1 : 0; /* without the dot before reg */

@@ -5,7 +5,9 @@
  * one flow lasting at least long_conn_us, or a chain of flows each starting
  * within long_conn_chain_gap_us of the end of the previous ones (a session
  * that reconnects, or a flow Zeek split at an inactivity timeout) whose span
- * reaches long_conn_us. A chain must also be connected most of the time:
+ * reaches long_conn_us. A chain starts with a flow that lasts at least the
+ * chain gap (or is still open); shorter flows only extend chains. A chain
+ * must also be connected most of the time:
  * its flows must cover at least half of its span. Without that, every
  * beacon with short check-ins would also be a "long connection"; beacons are
  * beacon.c's.
@@ -87,13 +89,16 @@ void chains_free(struct behavior *b)
     table_free(&b->chains.t);
 }
 
-static struct chain *chain_get(struct behavior *b, const struct chain_key *k, bool *created)
+static struct chain *chain_get(struct behavior *b, const struct chain_key *k, bool may_create, bool *created)
 {
     uint32_t h = chain_hash(k);
-    uint32_t id = hindex_find(&b->chains.t.index, h, chain_eq, &b->chains, k);
     *created = false;
+    uint32_t id = b->chains.t.index.count > 0 ? hindex_find(&b->chains.t.index, h, chain_eq, &b->chains, k)
+                                              : HINDEX_NONE;
     if (id != HINDEX_NONE)
         return &b->chains.e[id];
+    if (!may_create)
+        return NULL;
     id = table_claim(&b->chains.t, chain_evidence, chain_evict, b, &b->stats.evicted);
     if (id == HINDEX_NONE)
         return NULL;
@@ -152,8 +157,8 @@ static void update_flow(struct chain *ch, int64_t e, const struct obs_conn *c)
  * union of the flows, exact when they arrive in order of start. */
 static void join_flow(struct chain *ch, int64_t s, int64_t e, const struct obs_conn *c)
 {
-    int64_t added = positive(time_sub(e, max64(s, ch->cur.end_us))) +
-                    positive(time_sub(min64(e, ch->cur.start_us), s));
+    int64_t added = time_add(positive(time_sub(e, max64(s, ch->cur.end_us))),
+                             positive(time_sub(min64(e, ch->cur.start_us), s)));
     ch->cur.covered_us = time_add(ch->cur.covered_us, added);
     ch->cur.start_us = min64(ch->cur.start_us, s);
     if (e >= ch->cur.end_us) {
@@ -179,14 +184,17 @@ void long_conn_observe(struct behavior *b, const struct obs_conn *c)
     if (b->cfg.long_conn_us <= 0)
         return;
     struct chain_key k = {&c->orig_h, &c->resp_h, c->resp_p, c->proto};
+    int64_t gap = positive(b->cfg.long_conn_chain_gap_us);
+    /* Most flows are short: only a flow that lasts at least the chain gap (or
+     * is still open) starts a chain; a shorter one can only extend one. */
+    bool may_create = c->still_open || positive(c->duration_us) >= gap;
     bool created;
-    struct chain *ch = chain_get(b, &k, &created);
+    struct chain *ch = chain_get(b, &k, may_create, &created);
     if (ch == NULL || (ch->flags & CF_DONE))
         return;
     int64_t s = c->ts_us;
     int64_t e = time_add(s, positive(c->duration_us));
     uint64_t uid_hash = c->uid ? hash64(c->uid, strlen(c->uid), UIDH_SEED) : 0;
-    int64_t gap = positive(b->cfg.long_conn_chain_gap_us);
     if (created) {
         start_chain(ch, s, e, c);
     } else if (s == ch->flow_start_us && uid_hash == ch->flow_uid_hash) {

@@ -211,6 +211,16 @@ uint32_t idalloc_clock(struct idalloc *a)
 
 /* ----------------------------------------------------------------- loghist */
 
+void loghist_scale_init(struct loghist_scale *s, double base, double ratio)
+{
+    s->base = base;
+    s->ratio = ratio;
+    s->log_ratio = log(ratio);
+    s->edge[0] = 0.0;
+    for (unsigned i = 1; i <= LOGHIST_BINS; i++)
+        s->edge[i] = base * exp((double)(i - 1) * s->log_ratio);
+}
+
 unsigned loghist_bin(const struct loghist_scale *s, double v)
 {
     if (!(v >= s->base))
@@ -219,16 +229,6 @@ unsigned loghist_bin(const struct loghist_scale *s, double v)
     if (!(i < LOGHIST_BINS - 1))
         return LOGHIST_BINS - 1;
     return (unsigned)i;
-}
-
-static double bin_lo(const struct loghist_scale *s, unsigned i)
-{
-    return i == 0 ? 0.0 : s->base * exp((double)(i - 1) * s->log_ratio);
-}
-
-static double bin_hi(const struct loghist_scale *s, unsigned i)
-{
-    return s->base * exp((double)i * s->log_ratio);
 }
 
 void loghist_add_bin(struct loghist *h, unsigned bin)
@@ -282,11 +282,25 @@ double loghist_quantile(const struct loghist *h, const struct loghist_scale *s, 
         double c = h->c[i];
         if (cum + c >= target) {
             double frac = (target - cum) / c;
-            return bin_lo(s, i) + frac * (bin_hi(s, i) - bin_lo(s, i));
+            return s->edge[i] + frac * (s->edge[i + 1] - s->edge[i]);
         }
         cum += c;
     }
-    return bin_hi(s, last);
+    return s->edge[last + 1];
+}
+
+/* The bin holding x: the last edge at or below it. */
+static unsigned bin_at(const struct loghist_scale *s, double x)
+{
+    unsigned lo = 0, hi = LOGHIST_BINS; /* edge[lo] <= x < edge[hi] */
+    while (hi - lo > 1) {
+        unsigned mid = (lo + hi) / 2;
+        if (s->edge[mid] <= x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* Mass at or below x, values spread evenly within each bin. */
@@ -294,37 +308,51 @@ static double cdf(const struct loghist *h, const struct loghist_scale *s, const 
 {
     if (x <= 0.0)
         return 0.0;
-    unsigned b = loghist_bin(s, x);
-    double lo = bin_lo(s, b), hi = bin_hi(s, b);
-    double frac = hi > lo ? (x - lo) / (hi - lo) : 1.0;
+    if (x >= s->edge[LOGHIST_BINS])
+        return (double)h->total;
+    unsigned b = bin_at(s, x);
+    double frac = (x - s->edge[b]) / (s->edge[b + 1] - s->edge[b]);
     return (double)cum[b] + clamp01(frac) * (double)h->c[b];
 }
 
+/* The mass within center +- d grows piecewise linearly with d, bending
+ * where either end crosses a bin edge: walk those bends in order and
+ * interpolate in the segment where the mass reaches half. */
 double loghist_mad(const struct loghist *h, const struct loghist_scale *s, double center)
 {
     if (h->total == 0)
         return 0.0;
     uint32_t cum[LOGHIST_BINS];
     uint32_t run = 0;
-    unsigned top = 0;
     for (unsigned i = 0; i < LOGHIST_BINS; i++) {
         cum[i] = run;
         run += h->c[i];
-        if (h->c[i])
-            top = i;
     }
     double half = (double)h->total / 2.0;
-    double lo = 0.0, hi = bin_hi(s, top) + center;
-    /* Mass within center +- d grows with d: bisect for half of it. */
-    for (int iter = 0; iter < 64; iter++) {
-        double mid = (lo + hi) / 2.0;
-        double mass = cdf(h, s, cum, center + mid) - cdf(h, s, cum, center - mid);
-        if (mass >= half)
-            hi = mid;
+    int up = (int)bin_at(s, center) + 1; /* next edge above center */
+    int down = up - 1;                   /* next edge at or below center */
+    if (center >= s->edge[LOGHIST_BINS])
+        up = LOGHIST_BINS + 1;
+    double prev_d = 0.0, prev_mass = 0.0;
+    for (;;) {
+        double d_up = up <= LOGHIST_BINS ? s->edge[up] - center : INFINITY;
+        double d_down = down >= 0 ? center - s->edge[down] : INFINITY;
+        double d = d_up < d_down ? d_up : d_down;
+        if (isinf(d))
+            return prev_d;
+        if (d_up <= d_down)
+            up++;
         else
-            lo = mid;
+            down--;
+        double mass = cdf(h, s, cum, center + d) - cdf(h, s, cum, center - d);
+        if (mass >= half) {
+            if (mass <= prev_mass)
+                return d;
+            return prev_d + (d - prev_d) * (half - prev_mass) / (mass - prev_mass);
+        }
+        prev_d = d;
+        prev_mass = mass;
     }
-    return hi;
 }
 
 /* ---------------------------------------------------------------- distinct */

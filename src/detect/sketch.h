@@ -67,10 +67,14 @@ uint32_t idalloc_clock(struct idalloc *a);
 #define LOGHIST_BINS 256
 
 /* Bin 0 holds [0, base); bin i >= 1 holds [base*ratio^(i-1), base*ratio^i);
- * the last bin also takes everything above. */
+ * the last bin also takes everything above. edge[i] is bin i's lower bound,
+ * edge[LOGHIST_BINS] the last bin's upper one. */
 struct loghist_scale {
     double base, ratio, log_ratio;
+    double edge[LOGHIST_BINS + 1];
 };
+
+void loghist_scale_init(struct loghist_scale *s, double base, double ratio);
 
 struct loghist {
     uint16_t c[LOGHIST_BINS];

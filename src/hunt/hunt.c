@@ -322,12 +322,10 @@ static bool parse_epoch_us(const char *s, int64_t *out)
     return true;
 }
 
+/* The reader parsed ts already: a double holds today's epoch to a tenth
+ * of a microsecond, so rounding gives Zeek's microseconds back exactly. */
 static int64_t row_ts_us(const struct log_row *r)
 {
-    char buf[40];
-    int64_t us;
-    if (r->source != LOG_EVE && field(r, "ts", buf, sizeof buf) && parse_epoch_us(buf, &us))
-        return us;
     return (int64_t)llround(r->ts * 1e6);
 }
 
@@ -345,7 +343,10 @@ static uint8_t proto_number(const char *p)
 }
 
 /* The connection part of a sighting, from a Zeek row (id.*) or an EVE one (src_ip...). */
-static void base_of_row(const struct log_row *r, struct intel_sighting *b, char *uid, size_t uid_cap)
+/* want_ports: also ports and transport (the behaviour detectors need them,
+ * indicator sightings do not: they are skipped on the hot path). */
+static void base_of_row(const struct log_row *r, struct intel_sighting *b, char *uid, size_t uid_cap,
+                        bool want_ports)
 {
     memset(b, 0, sizeof *b);
     b->ts_us = row_ts_us(r);
@@ -354,12 +355,14 @@ static void base_of_row(const struct log_row *r, struct intel_sighting *b, char 
     if (field_addr(r, eve ? "src_ip" : "id.orig_h", &b->orig_h) &&
         field_addr(r, eve ? "dest_ip" : "id.resp_h", &b->resp_h)) {
         b->has_conn = true;
-        if (field_u64(r, eve ? "src_port" : "id.orig_p", &port))
+        if (!want_ports) {
+            /* skip */
+        } else if (field_u64(r, eve ? "src_port" : "id.orig_p", &port))
             b->orig_p = (uint16_t)port;
-        if (field_u64(r, eve ? "dest_port" : "id.resp_p", &port))
+        if (want_ports && field_u64(r, eve ? "dest_port" : "id.resp_p", &port))
             b->resp_p = (uint16_t)port;
         char proto[16];
-        if (field(r, "proto", proto, sizeof proto))
+        if (want_ports && field(r, "proto", proto, sizeof proto))
             b->proto = proto_number(proto);
     }
     size_t n = eve ? field(r, "flow_id", uid, uid_cap) : field(r, "uid", uid, uid_cap);
@@ -433,7 +436,7 @@ static void hunt_intel_row(struct hunt *h, const struct log_row *r, const char *
 {
     char uid[64], a[FIELD_MAX], b2[FIELD_MAX];
     struct intel_sighting b;
-    base_of_row(r, &b, uid, sizeof uid);
+    base_of_row(r, &b, uid, sizeof uid, false);
     bool eve = r->source == LOG_EVE;
     struct intel_matcher *m = &h->matcher;
     if (strcmp(path, "conn") == 0 || strcmp(path, "flow") == 0) {
@@ -621,7 +624,7 @@ static void hunt_behavior_row(struct hunt *h, const struct log_row *r, const cha
 {
     char uid[64], name[FIELD_MAX];
     struct intel_sighting b;
-    base_of_row(r, &b, uid, sizeof uid);
+    base_of_row(r, &b, uid, sizeof uid, true);
     bool eve = r->source == LOG_EVE;
     if (strcmp(path, "dns") == 0) {
         hunt_behavior_dns(h, r, &b);

@@ -36,12 +36,17 @@ static uint64_t key_hash(uint32_t entry_id, const char *where)
     uint64_t h = 1469598103934665603ull ^ entry_id;
     for (const char *p = where; *p; p++)
         h = (h ^ (uint8_t)*p) * 1099511628211ull;
-    return h * 0x9e3779b97f4a7c15ull;
+    /* splitmix64's finaliser: the low bits index the table, so mix them all */
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+    return h ^ (h >> 31);
 }
 
 static bool grow_index(struct sightings *s)
 {
     size_t cap = s->index_cap ? s->index_cap * 2 : 256;
+    while (cap < (s->n + 1) * 2)
+        cap *= 2;
     uint32_t *idx = calloc(cap, sizeof *idx);
     if (idx == NULL)
         return false;

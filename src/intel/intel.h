@@ -39,9 +39,11 @@ const char *intel_type_zeek_name(enum intel_type t);      /* "Intel::ADDR" */
  * names CSV headers, MISP attribute types and Zeek intel files use).
  * Returns false when unknown. */
 bool intel_type_parse(const char *name, size_t len, enum intel_type *out);
-/* Guesses the type of a bare value from a plain list: an address, a CIDR,
- * a 32/40/64 hex-digit hash, an email, a URL (has "://" or a '/'), a domain.
- * Returns false when it is none of them. */
+/* Guesses the type of a bare value from a plain list: an address (a port
+ * allowed), a CIDR, a 32/40/64 hex-digit hash, an email, a URL (has "://",
+ * or a '/' or ':port' after a plausible host), a domain (its last label two
+ * or more letters, or an A-label, so "e.g." or "v1.2" is none). A guess is
+ * always valid for intel_normalize. Returns false when it is none of them. */
 bool intel_type_infer(const char *value, size_t len, enum intel_type *out);
 
 /* MISP composite attribute types ("domain|ip", "filename|md5",

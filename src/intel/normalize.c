@@ -308,7 +308,9 @@ static size_t refang(const char *in, size_t n, char *out, size_t cap, bool url)
     while (i < n) {
         char c = in[i];
         if (url && (c == '/' || c == '?' || c == '#')) {
-            bool scheme_slash = c == '/' && (o < 2 || out[o - 1] == ':' || (out[o - 1] == '/' && out[o - 2] == ':'));
+            /* the "//" of "scheme://" or a leading "//" is not the path */
+            bool scheme_slash = c == '/' && (o == 0 || (o == 1 && out[0] == '/') || out[o - 1] == ':' ||
+                                             (o >= 2 && out[o - 1] == '/' && out[o - 2] == ':'));
             if (!scheme_slash) {
                 if (n - i >= cap - o)
                     return SIZE_MAX;

@@ -39,7 +39,28 @@ struct addr_slot {
 struct addr_table {
     struct addr_slot *slots;
     size_t cap, used;   /* cap is a power of two, or 0 */
+    /* Eight bits per slot, set for each key's hash: most addresses on the
+     * wire are in no feed, and this small bitmap (it stays in cache)
+     * answers "no" without touching the large table. */
+    uint64_t *filter;
 };
+
+static size_t filter_bits(size_t cap)
+{
+    return cap * 8;
+}
+
+static void filter_set(struct addr_table *t, uint32_t h)
+{
+    size_t bit = (size_t)h & (filter_bits(t->cap) - 1);
+    t->filter[bit / 64] |= 1ULL << (bit % 64);
+}
+
+static bool filter_may_hold(const struct addr_table *t, uint32_t h)
+{
+    size_t bit = (size_t)h & (filter_bits(t->cap) - 1);
+    return (t->filter[bit / 64] >> (bit % 64)) & 1;
+}
 
 struct intern_slot {
     const char *s;
@@ -178,8 +199,11 @@ void intel_store_free(struct intel_store *s)
     free(s->lens);
     free(s->str_slots);
     free(s->addrs.slots);
-    for (unsigned i = 0; i < 129; i++)
+    free(s->addrs.filter);
+    for (unsigned i = 0; i < 129; i++) {
         free(s->subnets[i].slots);
+        free(s->subnets[i].filter);
+    }
     free(s->intern);
     free(s->metas);
     free(s);
@@ -280,8 +304,12 @@ static bool addr_grow(struct addr_table *t)
         return true;
     size_t cap = t->cap ? t->cap * 2 : 64;
     struct addr_slot *slots = malloc(cap * sizeof *slots);
-    if (slots == NULL)
+    uint64_t *filter = calloc(filter_bits(cap) / 64, sizeof *filter);
+    if (slots == NULL || filter == NULL) {
+        free(slots);
+        free(filter);
         return false;
+    }
     memset(slots, 0xff, cap * sizeof *slots);
     for (size_t i = 0; i < t->cap; i++) {
         struct addr_slot *old = &t->slots[i];
@@ -293,8 +321,13 @@ static bool addr_grow(struct addr_table *t)
         slots[j] = *old;
     }
     free(t->slots);
+    free(t->filter);
     t->slots = slots;
+    t->filter = filter;
     t->cap = cap;
+    for (size_t i = 0; i < cap; i++)
+        if (slots[i].id != NO_ENTRY)
+            filter_set(t, addr_hash(&slots[i].key));
     return true;
 }
 
@@ -496,6 +529,7 @@ static struct intel_entry *find_or_create(struct intel_store *s, enum intel_type
             return NULL;
         slot->key = *key;
         slot->id = e->id;
+        filter_set(tab, addr_hash(key));
         tab->used++;
         if (t == INTEL_SUBNET)
             note_subnet_len(s, (uint8_t)prefix_len);
@@ -558,7 +592,7 @@ enum intel_add_result intel_store_add(struct intel_store *s, enum intel_type t, 
 static const struct intel_entry *lookup_addr_table(const struct intel_store *s, const struct addr_table *t,
                                                    const struct ip_addr *a)
 {
-    if (t->cap == 0)
+    if (t->cap == 0 || !filter_may_hold(t, addr_hash(a)))
         return NULL;
     const struct addr_slot *slot = addr_find(t, a);
     return slot->id == NO_ENTRY ? NULL : &s->entries[slot->id];

@@ -61,9 +61,37 @@ size_t ip_addr_format(const struct ip_addr *a, char *buf, size_t n)
     return strlen(buf);
 }
 
+/* Strict dotted quad, as inet_pton takes it (no leading zeros, no
+ * shorthand); hunting over logs parses millions of these. */
+static bool parse_dotted_quad(const char *s, uint8_t out[4])
+{
+    for (int i = 0; i < 4; i++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        unsigned v = 0, digits = 0;
+        const char *start = s;
+        while (*s >= '0' && *s <= '9' && digits < 4) {
+            v = v * 10 + (unsigned)(*s++ - '0');
+            digits++;
+        }
+        if (v > 255 || digits > 3 || (digits > 1 && *start == '0'))
+            return false;
+        out[i] = (uint8_t)v;
+        if (i < 3 && *s++ != '.')
+            return false;
+    }
+    return *s == '\0';
+}
+
 bool ip_addr_parse(const char *s, struct ip_addr *a)
 {
     uint8_t tmp[16];
+    if (parse_dotted_quad(s, tmp)) {
+        ip_addr_from_v4(a, tmp);
+        return true;
+    }
+    if (strchr(s, ':') == NULL)
+        return false;
     if (inet_pton(AF_INET, s, tmp) == 1) {
         ip_addr_from_v4(a, tmp);
         return true;

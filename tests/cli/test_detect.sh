@@ -91,7 +91,7 @@ EOF
 run check-csv intel check "$tmp/feed.csv"
 if [[ $rc == 0 ]] && grep -qE 'Intel::DOMAIN +1$' "$tmp/check-csv.out" && grep -qE 'Intel::ADDR +1$' "$tmp/check-csv.out" &&
     grep -qE 'Intel::URL +1$' "$tmp/check-csv.out" && grep -qE 'duplicates +1$' "$tmp/check-csv.out" &&
-    grep -q 'bogus-type' "$tmp/check-csv.out" && grep -q '999.1.1.1' "$tmp/check-csv.out"; then
+    grep -q 'unknown type' "$tmp/check-csv.out" && grep -q '999.1.1.1' "$tmp/check-csv.out"; then
     pass check-csv
 else
     fail check-csv "exit $rc: $(tr '\n' '|' <"$tmp/check-csv.out" | head -c 400)"

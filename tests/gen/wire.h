@@ -170,12 +170,11 @@ static inline size_t wdns_rr_open(struct wr *w, const char *owner, uint16_t type
 
 static inline void wdns_rr_close(struct wr *w, size_t at) { w_close(w, at, 2); }
 
-/* An A (4-byte) or AAAA (16-byte) record; the type follows from ip->v6. */
-static inline void wdns_rr_addr(struct wr *w, const char *owner, uint32_t ttl, const struct ip_pair *addr_in_src)
+/* An A or AAAA record (as addr->v6 says) for the address in addr->src. */
+static inline void wdns_rr_addr(struct wr *w, const char *owner, uint32_t ttl, const struct ip_pair *addr)
 {
-    bool v6 = addr_in_src->v6;
-    size_t at = wdns_rr_open(w, owner, v6 ? WDNS_AAAA : WDNS_A, ttl);
-    w_bytes(w, addr_in_src->src, v6 ? 16 : 4);
+    size_t at = wdns_rr_open(w, owner, addr->v6 ? WDNS_AAAA : WDNS_A, ttl);
+    w_bytes(w, addr->src, addr->v6 ? 16 : 4);
     wdns_rr_close(w, at);
 }
 

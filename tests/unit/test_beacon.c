@@ -176,6 +176,13 @@ static void capture(void *ctx, const struct finding *f)
         s->cap = s->cap ? s->cap * 2 : 64;
         s->v = realloc(s->v, s->cap * sizeof *s->v);
         assert_non_null(s->v);
+        /* the copies point into their own entries, which just moved */
+        for (size_t i = 0; i < s->n; i++) {
+            if (s->v[i].f.name != NULL)
+                s->v[i].f.name = s->v[i].name;
+            if (s->v[i].f.uid != NULL)
+                s->v[i].f.uid = s->v[i].uid;
+        }
     }
     struct captured *c = &s->v[s->n++];
     c->f = *f;
@@ -265,7 +272,8 @@ static const double periods[N_PERIODS] = {10, 60, 300, 3600};
 static const double jitters[N_JITTERS] = {0.0, 0.1, 0.3};
 
 enum benign { BENIGN_BROWSING, BENIGN_BURSTY, BENIGN_UPDATE, BENIGN_MAIL, N_BENIGN };
-static const char *const benign_names[N_BENIGN] = {"random browsing", "bursty user", "update check", "irregular mail poll"};
+static const char *const benign_names[N_BENIGN] = {"random browsing", "bursty user", "update check",
+                                                   "irregular mail poll"};
 
 /* Plants every beacon on 10.0.1.i -> 198.51.100.i and every benign pattern
  * on 10.0.2.i -> 203.0.113.i, with the given seed. */

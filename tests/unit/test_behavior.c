@@ -17,6 +17,7 @@
 
 #include "detect/allowlist.h"
 #include "detect/behavior.h"
+#include "detect/sketch.h"
 
 #define US 1000000LL
 #define MINUTE (60 * US)
@@ -75,6 +76,13 @@ static void capture(void *ctx, const struct finding *f)
         s->cap = s->cap ? s->cap * 2 : 64;
         s->v = realloc(s->v, s->cap * sizeof *s->v);
         assert_non_null(s->v);
+        /* the copies point into their own entries, which just moved */
+        for (size_t i = 0; i < s->n; i++) {
+            if (s->v[i].f.name != NULL)
+                s->v[i].f.name = s->v[i].name;
+            if (s->v[i].f.uid != NULL)
+                s->v[i].f.uid = s->v[i].uid;
+        }
     }
     struct captured *c = &s->v[s->n++];
     c->f = *f;
@@ -191,7 +199,8 @@ static void test_long_single_flow(void **state)
                                 .out = 5 * MB, .in = 7 * MB});
     conn(b, &(struct conn_args){.ts = T0, .dur = 59 * MINUTE, .uid = "Cshort", .src = src, .dst = other, .port = 22});
     /* internal -> internal and external -> internal are out of scope */
-    conn(b, &(struct conn_args){.ts = T0, .dur = 5 * HOUR, .uid = "Cin", .src = src, .dst = v4(10, 0, 0, 2), .port = 22});
+    conn(b, &(struct conn_args){.ts = T0, .dur = 5 * HOUR, .uid = "Cin", .src = src, .dst = v4(10, 0, 0, 2),
+                                .port = 22});
     conn(b, &(struct conn_args){.ts = T0, .dur = 5 * HOUR, .uid = "Cext", .src = dst, .dst = src, .port = 22});
     behavior_flush(b, T0 + DAY, true);
     assert_int_equal(out.n, 1);
@@ -568,7 +577,8 @@ static void test_exfil(void **state)
     small.resp_h = v4(198, 51, 100, 58);
     behavior_upload(b, &small);
     struct obs_upload mail = {.kind = UPLOAD_SMTP, .ts_us = T0, .uid = "Csmtp", .orig_h = host,
-                              .resp_h = v4(198, 51, 100, 59), .resp_p = 25, .bytes = 25 * MB, .name = "drop@evil.example"};
+                              .resp_h = v4(198, 51, 100, 59), .resp_p = 25, .bytes = 25 * MB,
+                              .name = "drop@evil.example"};
     behavior_upload(b, &mail);
     struct obs_upload internal_mail = mail;
     internal_mail.resp_h = v4(10, 0, 0, 25);
@@ -1008,6 +1018,102 @@ static void test_hostile_values(void **state)
     sink_free(&out);
 }
 
+/* ------------------------------------------------------- the sketch module */
+
+static uint64_t ref_keys[300000];
+static bool ref_live[300000];
+
+static bool ref_eq(const void *ctx, uint32_t id, const void *key)
+{
+    return ref_keys[id] == *(const uint64_t *)key;
+}
+
+/* The hash index against a plain array, through growth and many deletions. */
+static void test_sketch_hindex(void **state)
+{
+    struct hindex h;
+    assert_true(hindex_init(&h, 4));
+    memset(ref_live, 0, sizeof ref_live);
+    struct rng r = {1};
+    uint32_t live = 0;
+    for (int it = 0; it < 2000000; it++) {
+        uint32_t id = (uint32_t)(rng_next(&r) % 300000);
+        uint64_t key = id * 0x9e3779b97f4a7c15ULL + 1;
+        uint32_t h32 = (uint32_t)hash64(&key, sizeof key, 7);
+        uint32_t found = hindex_find(&h, h32, ref_eq, NULL, &key);
+        if (ref_live[id]) {
+            assert_int_equal(found, id);
+            if (rng_next(&r) & 1) {
+                hindex_remove(&h, h32, id);
+                ref_live[id] = false;
+                live--;
+            }
+        } else {
+            assert_int_equal(found, HINDEX_NONE);
+            ref_keys[id] = key;
+            assert_true(hindex_insert(&h, h32, id));
+            ref_live[id] = true;
+            live++;
+        }
+    }
+    assert_int_equal(h.count, live);
+    assert_true((size_t)h.mask + 1 >= 2 * (size_t)live);
+    hindex_free(&h);
+}
+
+static void test_sketch_distinct(void **state)
+{
+    struct distinct d;
+    memset(&d, 0, sizeof d);
+    for (uint64_t i = 0; i < 64; i++) {
+        distinct_add(&d, hash64(&i, sizeof i, 1));
+        distinct_add(&d, hash64(&i, sizeof i, 1));
+    }
+    assert_int_equal(distinct_count(&d), 64); /* exact up to 64 */
+    assert_false(d.hll);
+    static const uint64_t sizes[] = {65, 100, 1000, 100000};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        memset(&d, 0, sizeof d);
+        for (uint64_t i = 0; i < sizes[k]; i++)
+            for (int rep = 0; rep < 3; rep++)
+                distinct_add(&d, hash64(&i, sizeof i, 1));
+        double est = (double)distinct_count(&d);
+        assert_true(d.hll);
+        assert_true(fabs(est - (double)sizes[k]) <= 0.15 * (double)sizes[k]); /* 256 registers: ~6.5 % */
+    }
+}
+
+static void test_sketch_loghist(void **state)
+{
+    struct loghist_scale s;
+    loghist_scale_init(&s, 1.0, 1.055);
+    struct loghist h;
+    memset(&h, 0, sizeof h);
+    assert_true(loghist_quantile(&h, &s, 0.5) == 0.0);
+    assert_true(loghist_mad(&h, &s, 0.0) == 0.0);
+    /* uniform over [50, 150]: quartiles 75/100/125, MAD 25 (to the bin resolution) */
+    for (int v = 0; v < 100000; v++)
+        loghist_add_bin(&h, loghist_bin(&s, 50.0 + 100.0 * (v + 0.5) / 100000.0));
+    double q1 = loghist_quantile(&h, &s, 0.25), q2 = loghist_quantile(&h, &s, 0.5),
+           q3 = loghist_quantile(&h, &s, 0.75);
+    assert_true(fabs(q1 - 75) < 1.5 && fabs(q2 - 100) < 1.5 && fabs(q3 - 125) < 1.5);
+    assert_true(fabs(loghist_mad(&h, &s, q2) - 25.0) < 1.5);
+    /* saturation halves and keeps the shape */
+    assert_int_equal(h.total, 100000);
+    for (int v = 0; v < 70000; v++)
+        loghist_add_bin(&h, loghist_bin(&s, 100.0));
+    assert_true(h.total < 170000);
+    assert_true(fabs(loghist_quantile(&h, &s, 0.5) - 100.0) < 3.0);
+    /* out-of-range values land in the end bins */
+    assert_int_equal(loghist_bin(&s, -5.0), 0);
+    assert_int_equal(loghist_bin(&s, NAN), 0);
+    assert_int_equal(loghist_bin(&s, 1e300), LOGHIST_BINS - 1);
+    assert_int_equal(loghist_bin(&s, INFINITY), LOGHIST_BINS - 1);
+    struct loghist other = h;
+    loghist_merge(&h, &other);
+    assert_true(fabs(loghist_quantile(&h, &s, 0.5) - 100.0) < 3.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1028,6 +1134,9 @@ int main(void)
         cmocka_unit_test(test_deterministic_order),
         cmocka_unit_test(test_config_and_errors),
         cmocka_unit_test(test_hostile_values),
+        cmocka_unit_test(test_sketch_hindex),
+        cmocka_unit_test(test_sketch_distinct),
+        cmocka_unit_test(test_sketch_loghist),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

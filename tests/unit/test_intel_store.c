@@ -68,6 +68,8 @@ static void test_normalize_url(void **state)
     assert_string_equal(norm(INTEL_URL, "http://evil.example:21/"), "evil.example:21/");
     assert_string_equal(norm(INTEL_URL, "hxxp://evil[.]example/a[.]b"), "evil.example/a[.]b");
     assert_string_equal(norm(INTEL_URL, "evil.example/a[.]b"), "evil.example/a[.]b");
+    assert_string_equal(norm(INTEL_URL, "b/a[.]b"), "b/a[.]b");
+    assert_string_equal(norm(INTEL_URL, "//evil[.]example/a[.]b"), "evil.example/a[.]b");
     assert_string_equal(norm(INTEL_URL, "hxxp[://]evil[.]example[/]x"), "evil.example/x");
     assert_string_equal(norm(INTEL_URL, "ftp://evil.example:21/f"), "evil.example/f");
     assert_string_equal(norm(INTEL_URL, "hxxp://evil[.]example/x"), "evil.example/x");

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Behaviour detectors on real captures (issue #5).
+
+  hunt_corpus.py --vigil ./vigil [--corpus ../shared/corpus]
+
+- malicious/: every capture is read; the DNS tunnels (dns-tunnel-iodine,
+  dnscat2-exfiltration) must be reported in dns_tunnel.log (a FAIL line
+  otherwise); what the other captures gave is listed.
+- the benign traces (Zeek's and nDPI's test captures under bench/): every
+  finding is counted and the rate per 10,000 flows printed (informative;
+  the goal is under one).
+Prints PASS/FAIL/INFO lines; exits 1 on a FAIL, 0 otherwise (and when the
+corpus is missing, after a SKIP line)."""
+import argparse
+import concurrent.futures
+import os
+import subprocess
+import sys
+import tempfile
+
+FINDING_LOGS = ["beacon", "long_conn", "dns_tunnel", "dga", "exfil"]
+MUST_TUNNEL = ["dns-tunnel-iodine", "dnscat2-exfiltration"]
+
+
+def rows(path):
+    if not os.path.exists(path):
+        return []
+    fields, out = None, []
+    for line in open(path, encoding="utf-8", errors="replace"):
+        line = line.rstrip("\n")
+        if line.startswith("#fields"):
+            fields = line.split("\t")[1:]
+        elif line and not line.startswith("#") and fields:
+            out.append(dict(zip(fields, line.split("\t"))))
+    return out
+
+
+def run(vigil, pcap, outdir):
+    os.makedirs(outdir, exist_ok=True)
+    try:
+        subprocess.run([vigil, "read", "-q", "-C", "--format", "zeek", "-o", outdir, pcap],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+    except subprocess.TimeoutExpired:
+        return None
+    flows = len(rows(os.path.join(outdir, "conn.log")))
+    findings = {k: rows(os.path.join(outdir, k + ".log")) for k in FINDING_LOGS}
+    return flows, findings
+
+
+def describe(kind, r):
+    what = r.get("name") or r.get("domain") or r.get("example") or ""
+    dst = r.get("dst", "")
+    return f"{kind}: {r.get('src')} -> {dst if dst != '-' else ''} {what if what != '-' else ''} " \
+           f"({r.get('reason')}, score {float(r.get('score', 0)):.2f}, {r.get('attack')})"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--vigil", default="./vigil")
+    ap.add_argument("--corpus", default=os.path.join(os.path.dirname(__file__), "../../../shared/corpus"))
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    a = ap.parse_args()
+    corpus = os.path.abspath(a.corpus)
+    vigil = os.path.abspath(a.vigil)
+    if not os.path.isdir(corpus):
+        print(f"SKIP hunt-corpus ({corpus} not found)")
+        return 0
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="vigil-hunt-corpus.") as tmp:
+        mal = os.path.join(corpus, "malicious")
+        for name in sorted(os.listdir(mal)) if os.path.isdir(mal) else []:
+            d = os.path.join(mal, name)
+            pcaps = sorted(f for f in os.listdir(d) if f.endswith((".pcap", ".pcapng"))) if os.path.isdir(d) else []
+            for p in pcaps:
+                res = run(vigil, os.path.join(d, p), os.path.join(tmp, "mal", name))
+                if res is None:
+                    print(f"FAIL hunt-corpus/{name} (timeout)")
+                    failed = True
+                    continue
+                flows, findings = res
+                found = [describe(k, r) for k in FINDING_LOGS for r in findings[k]]
+                if name in MUST_TUNNEL:
+                    if findings["dns_tunnel"]:
+                        print(f"PASS hunt-corpus/{name} (DNS tunnel reported: {describe('dns_tunnel', findings['dns_tunnel'][0])})")
+                    else:
+                        print(f"FAIL hunt-corpus/{name} (no DNS tunnel reported; {len(found)} other findings)")
+                        failed = True
+                else:
+                    print(f"INFO hunt-corpus/{name}: {flows} flows, {len(found)} findings" +
+                          ("".join("\n  " + f for f in found[:10])))
+        bench = os.path.join(corpus, "bench")
+        pcaps = []
+        for root, _, files in os.walk(bench):
+            pcaps += [os.path.join(root, f) for f in files if f.endswith((".pcap", ".pcapng", ".cap"))]
+        pcaps.sort()
+        total_flows, total = 0, {k: 0 for k in FINDING_LOGS}
+        examples = []
+        with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
+            futs = {ex.submit(run, vigil, p, os.path.join(tmp, "benign", str(i))): p for i, p in enumerate(pcaps)}
+            for f in concurrent.futures.as_completed(futs):
+                res = f.result()
+                if res is None:
+                    continue
+                flows, findings = res
+                total_flows += flows
+                for k in FINDING_LOGS:
+                    total[k] += len(findings[k])
+                    for r in findings[k][:2]:
+                        examples.append(f"{os.path.relpath(futs[f], bench)}: {describe(k, r)}")
+        n = sum(total.values())
+        rate = n * 10000 / total_flows if total_flows else 0
+        print(f"INFO hunt-corpus/benign: {len(pcaps)} captures, {total_flows} flows, {n} findings "
+              f"({', '.join(f'{v} {k}' for k, v in total.items())}) = {rate:.2f} per 10,000 flows (goal < 1)")
+        for e in sorted(examples)[:30]:
+            print("  " + e)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
