@@ -458,6 +458,14 @@ static void service_reload(struct run_state *rs)
     }
 }
 
+/* Live, between reads (at least every 100 ms): reloads and frees. */
+static void on_capture_idle(void *ctx)
+{
+    struct run_state *rs = ctx;
+    service_reload(rs);
+    detect_collect(rs->detect);
+}
+
 static void finish_reload(struct run_state *rs)
 {
     if (rs->reload.running) {
@@ -541,7 +549,6 @@ static void on_packet(void *ctx, int linktype, int64_t ts_us, const uint8_t *dat
     engine_packet(rs->engine, linktype, ts_us, data, caplen, wirelen);
     rs->packets++;
     if (rs->live && rs->detect) {
-        service_reload(rs);
         if (ts_us >= rs->next_report_us) {
             if (rs->next_report_us)
                 detect_report(rs->detect, ts_us, false);
@@ -693,6 +700,8 @@ static int run_session(struct options *o, bool live)
         clock_gettime(CLOCK_MONOTONIC, &rs.started);
         rs.last_draw = rs.started;
         rs.show_progress = !live && !o->quiet && isatty(STDERR_FILENO) && rs.total_bytes > PROGRESS_MIN_BYTES;
+        if (live && rs.detect)
+            capture_set_idle(caps[0], on_capture_idle, &rs);
         rc = run_captures(o, caps, &rs);
         engine_finish(rs.engine);
         finish_reload(&rs);

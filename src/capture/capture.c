@@ -35,6 +35,8 @@ struct capture {
     const char *name;
     bool live;
     uint64_t size;
+    void (*idle)(void *ctx);
+    void *idle_ctx;
 };
 
 #define PCAP_MAX_RECORD (256u * 1024) /* libpcap's largest snapshot length */
@@ -283,6 +285,8 @@ static enum capture_status run_live(struct capture *c, capture_packet_fn fn, voi
             snprintf(msg, msglen, "%s: %s", c->name, pcap_geterr(c->pcap));
             return CAPTURE_FAILED;
         }
+        if (c->idle)
+            c->idle(c->idle_ctx);
     }
     return CAPTURE_END;
 }
@@ -341,6 +345,12 @@ static enum capture_status run_mapped(struct capture *c, capture_packet_fn fn, v
         fn(ctx, m->linktype, us, data, caplen, wirelen);
     }
     return CAPTURE_END;
+}
+
+void capture_set_idle(struct capture *c, void (*fn)(void *ctx), void *ctx)
+{
+    c->idle = fn;
+    c->idle_ctx = ctx;
 }
 
 enum capture_status capture_run(struct capture *c, capture_packet_fn fn, void *ctx, volatile sig_atomic_t *stop,

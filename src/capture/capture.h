@@ -32,6 +32,10 @@ const char *capture_linktype_name(const struct capture *c);
 uint64_t capture_position(const struct capture *c);
 uint64_t capture_size(const struct capture *c);
 
+/* Live capture: fn is also called between reads, at least every 100 ms,
+ * packets or not (housekeeping such as an intel reload). */
+void capture_set_idle(struct capture *c, void (*fn)(void *ctx), void *ctx);
+
 /* Delivers packets until the end, damage, failure or *stop becomes non-zero. */
 enum capture_status capture_run(struct capture *c, capture_packet_fn fn, void *ctx, volatile sig_atomic_t *stop,
                                 char *msg, size_t msglen);

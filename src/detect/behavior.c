@@ -67,7 +67,7 @@ void behavior_config_defaults(struct behavior_config *c)
     c->exfil_ratio = 10.0;
     c->exfil_http_body_bytes = 10ull * 1000 * 1000;
     c->exfil_smtp_bytes = 20ull * 1000 * 1000;
-    c->max_pairs = 500000;
+    c->max_pairs = 200000;
     c->max_domains = 100000;
     c->max_hosts = 100000;
     c->max_names = 1000000;

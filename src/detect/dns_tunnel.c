@@ -359,6 +359,16 @@ static void observe_dga(struct behavior *b, const struct obs_dns *dq, const char
     }
 }
 
+/* "lan", "corp", "internal": letters only and short, as a TLD-like word. */
+static bool word_like_label(const char *label)
+{
+    size_t n = 0;
+    for (; label[n]; n++)
+        if (label[n] < 'a' || label[n] > 'z')
+            return false;
+    return n > 0 && n <= 12;
+}
+
 void dns_observe(struct behavior *b, const struct obs_dns *d)
 {
     char q[NAME_MAX_LEN + 1];
@@ -370,24 +380,25 @@ void dns_observe(struct behavior *b, const struct obs_dns *d)
     char ascii[NAME_MAX_LEN + 1];
     for (size_t i = 0; i <= n; i++)
         ascii[i] = (unsigned char)q[i] >= 0x80 ? '_' : q[i];
+    const char *last_dot = strrchr(ascii, '.');
+    if (last_dot != NULL && !word_like_label(last_dot + 1) &&
+        !psl_is_public_suffix2(b->psl, last_dot + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
+        /* The last label is no top-level domain and not a word either (an
+         * internal ".lan" or ".corp" is): the name is data sent straight to
+         * the resolver ("dnscat.<hex>.<hex>"), so group by the first label. */
+        const char *first_dot = memchr(q, '.', n);
+        if (first_dot == q)
+            return;
+        observe_tunnel(b, d, q, (size_t)(first_dot - q), first_dot + 1, n - (size_t)(first_dot + 1 - q));
+        return;
+    }
     const char *reg_ascii = psl_registrable_domain(b->psl, ascii);
     if (reg_ascii == NULL || reg_ascii < ascii || reg_ascii >= ascii + n)
         return;
     const char *reg = q + (reg_ascii - ascii);
     size_t reg_len = n - (size_t)(reg - q);
-    const char *last_dot = strrchr(ascii, '.');
-    if (reg == q && last_dot != NULL &&
-        !psl_is_public_suffix2(b->psl, last_dot + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
-        /* Under a top-level label no registry lists ("dnscat.<hex>" sent
-         * straight to the resolver) the data is at the end: group by the first label. */
-        const char *first_dot = memchr(q, '.', n);
-        if (first_dot == q)
-            return;
-        observe_tunnel(b, d, q, (size_t)(first_dot - q), first_dot + 1, n - (size_t)(first_dot + 1 - q));
-    } else {
-        size_t sub_len = reg > q ? (size_t)(reg - q) - 1 : 0; /* without the dot before reg */
-        observe_tunnel(b, d, reg, reg_len, q, sub_len);
-    }
+    size_t sub_len = reg > q ? (size_t)(reg - q) - 1 : 0; /* without the dot before reg */
+    observe_tunnel(b, d, reg, reg_len, q, sub_len);
     if (d->rcode == 3)
         observe_dga(b, d, reg, reg_len);
 }

@@ -737,7 +737,9 @@ def vigil_ja4(outdir):
         if "ja4" in log.fields:
             for row in log.rows:
                 if row.get("ja4") not in (None, "-"):
-                    add("tcp", tuple(row.get(f) for f in ID_FIELDS), row["ja4"])
+                    # QUIC's ClientHello is in ssl.log too; its JA4 starts with 'q'
+                    add("udp" if row["ja4"].startswith("q") else "tcp",
+                        tuple(row.get(f) for f in ID_FIELDS), row["ja4"])
     return found, saw_quic
 
 

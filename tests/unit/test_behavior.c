@@ -945,7 +945,7 @@ static void test_config_and_errors(void **state)
     assert_int_equal(cfg.dga_min_nxdomains, 20);
     assert_int_equal(cfg.exfil_upload_bytes, 20 * MB);
     assert_int_equal(cfg.exfil_pair_bytes, 100 * MB);
-    assert_int_equal(cfg.max_pairs, 500000);
+    assert_int_equal(cfg.max_pairs, 200000);
     assert_int_equal(cfg.max_names, 1000000);
     assert_string_equal(finding_kind_name(FINDING_DNS_TUNNEL), "dns_tunnel");
     assert_string_equal(finding_kind_name(FINDING_EXFIL), "exfil");
