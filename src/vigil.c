@@ -62,6 +62,7 @@ struct options {
     unsigned n_inputs;
     /* detection */
     const char *intel_paths[MAX_INTEL_PATHS];
+    uint64_t intel_errors[MAX_INTEL_PATHS]; /* parse errors of each path at the first load */
     unsigned n_intel;
     const char *allowlist_path;
     bool no_behavior;
@@ -358,7 +359,7 @@ struct reloader {
     pthread_t thread;
     bool running;
     atomic_bool done;
-    const struct options *opt;
+    struct options *opt;
     struct intel_store *result;  /* NULL: the reload failed, err says why */
     char err[512];
 };
@@ -369,7 +370,7 @@ struct run_state {
     struct reloader reload;
     int64_t next_report_us;     /* live: packet time of the next behaviour report */
     bool live;
-    const struct options *opt;
+    struct options *opt;        /* not const: a reload compares with the first load's error counts */
     struct capture *current;
     uint64_t bytes_before;     /* bytes of the files already read */
     uint64_t total_bytes;      /* 0 when unknown */
@@ -392,9 +393,11 @@ static void print_load_line(const char *path, const struct intel_load_report *r,
             (unsigned long long)r->unsupported, (unsigned long long)r->errors, total);
 }
 
-/* Loads every --intel path into a new store. strict (reload): a feed with
- * parse errors fails the whole load. NULL with err set on failure. */
-static struct intel_store *load_intel(const struct options *o, bool strict, bool verbose, char *err, size_t errlen)
+/* Loads every --intel path into a new store. The first load records each
+ * path's parse errors (a README in a feed folder is one); a reload (strict)
+ * fails when a path has more than then: a feed broke. NULL with err set on
+ * failure. */
+static struct intel_store *load_intel(struct options *o, bool strict, bool verbose, char *err, size_t errlen)
 {
     struct intel_store *s = intel_store_new();
     if (s == NULL) {
@@ -410,7 +413,9 @@ static struct intel_store *load_intel(const struct options *o, bool strict, bool
             intel_store_free(s);
             return NULL;
         }
-        if (strict && rep.errors) {
+        if (!strict)
+            o->intel_errors[i] = rep.errors;
+        if (strict && rep.errors > o->intel_errors[i]) {
             snprintf(err, errlen, "--intel %s: %llu parse errors%s%s", o->intel_paths[i],
                      (unsigned long long)rep.errors, rep.n_examples ? ", first: " : "",
                      rep.n_examples ? rep.examples[0] : "");
@@ -550,8 +555,10 @@ static void on_packet(void *ctx, int linktype, int64_t ts_us, const uint8_t *dat
     rs->packets++;
     if (rs->live && rs->detect) {
         if (ts_us >= rs->next_report_us) {
-            if (rs->next_report_us)
+            if (rs->next_report_us) {
+                engine_scan_open_flows(rs->engine, ts_us - rs->opt->behavior.long_conn_us);
                 detect_report(rs->detect, ts_us, false);
+            }
             rs->next_report_us = ts_us + rs->opt->report_interval_us;
             detect_collect(rs->detect);
         }

@@ -5,6 +5,7 @@
 #include "core/engine.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ struct worker {
     struct flow_table *flows;
     struct output_worker *out;
     struct detect_worker *detect;
+    int64_t scanned_before;    /* the last open-flow scan this worker did */
     uint64_t packets, bytes, wire_bytes, weirds;
     pthread_t thread;
     struct batch_queue full, empty;
@@ -58,6 +60,7 @@ struct engine {
     struct vigil_config cfg;
     struct output *out;
     struct detect *detect;
+    atomic_int_fast64_t scan_before; /* an open-flow scan requested (0: none yet) */
     unsigned n_workers;
     bool threaded;
     int64_t last_ts_us;     /* the newest packet time seen by any worker */
@@ -230,13 +233,37 @@ static void worker_run_batch(struct worker *w, const struct batch *b)
     }
 }
 
+static void on_open_flow(void *ctx, const struct conn_record *rec)
+{
+    struct worker *w = ctx;
+    detect_open_conn(w->detect, rec);
+}
+
+static void worker_scan_open(struct worker *w)
+{
+    int64_t before = atomic_load(&w->engine->scan_before);
+    if (before == w->scanned_before || w->detect == NULL || w->flows == NULL)
+        return;
+    w->scanned_before = before;
+    flow_table_visit_open(w->flows, before, on_open_flow, w);
+}
+
+void engine_scan_open_flows(struct engine *e, int64_t started_before)
+{
+    atomic_store(&e->scan_before, started_before);
+    if (!e->threaded)
+        worker_scan_open(&e->workers[0]);
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     struct batch *b;
     while ((b = queue_pop(&w->full)) != NULL) {
-        if (w->detect)
+        if (w->detect) {
             detect_worker_sync(w->detect);
+            worker_scan_open(w);
+        }
         worker_run_batch(w, b);
         b->used = 0;
         queue_push(&w->empty, b);

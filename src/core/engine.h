@@ -32,6 +32,10 @@ struct engine *engine_new(const struct vigil_config *cfg, struct output *out, st
                           char *err, size_t errlen);
 void engine_packet(struct engine *e, int linktype, int64_t ts_us,
                    const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+/* Live: hands every flow open since before started_before to the
+ * detectors (long connections still open). Done by each worker at its next
+ * batch, or at once without worker threads. */
+void engine_scan_open_flows(struct engine *e, int64_t started_before);
 /* Ends every flow (reason: shutdown), drains the workers, flushes outputs. */
 void engine_finish(struct engine *e);
 void engine_get_stats(const struct engine *e, struct engine_stats *s);

@@ -233,6 +233,19 @@ void detect_conn(struct detect_worker *w, const struct conn_record *c)
     pthread_mutex_unlock(&d->lock);
 }
 
+void detect_open_conn(struct detect_worker *w, const struct conn_record *c)
+{
+    struct detect *d = w->d;
+    if (d->behavior == NULL)
+        return;
+    struct obs_conn o;
+    observe_conn(c, &o);
+    o.still_open = true;
+    pthread_mutex_lock(&d->lock);
+    behavior_conn(d->behavior, &o);
+    pthread_mutex_unlock(&d->lock);
+}
+
 void detect_transaction(struct detect_worker *w, const struct app_conn *c, int kind, const void *txn)
 {
     if (w->matcher.store)

@@ -44,6 +44,8 @@ void detect_worker_free(struct detect_worker *w);
 void detect_worker_sync(struct detect_worker *w);
 
 void detect_conn(struct detect_worker *w, const struct conn_record *c);
+/* A flow still open (live): only the long-connection detector looks at it. */
+void detect_open_conn(struct detect_worker *w, const struct conn_record *c);
 void detect_transaction(struct detect_worker *w, const struct app_conn *c, int kind, const void *txn);
 
 /* Behaviour findings so far (live: every report interval), or all of them

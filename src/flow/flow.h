@@ -140,6 +140,11 @@ void flow_table_sweep(struct flow_table *t, int64_t now);
  * as cut by the shutdown, whatever order the flows are in. */
 void flow_table_flush(struct flow_table *t, int64_t now);
 const struct flow_stats *flow_table_stats(const struct flow_table *t);
+/* Live reports: calls fn with the record each open flow that started at or
+ * before started_before would have if it ended now (reason: shutdown). The
+ * flows stay open; nothing is logged. */
+void flow_table_visit_open(struct flow_table *t, int64_t started_before,
+                           void (*fn)(void *ctx, const struct conn_record *rec), void *ctx);
 
 /* Builds the record of a flow; exposed for tests. */
 void flow_make_record(const struct flow_table *t, const struct flow *f, enum flow_end_reason why,

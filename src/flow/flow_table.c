@@ -564,6 +564,22 @@ void flow_table_flush(struct flow_table *t, int64_t now)
     app_layer_finish_worker(t);
 }
 
+void flow_table_visit_open(struct flow_table *t, int64_t started_before,
+                           void (*fn)(void *ctx, const struct conn_record *rec), void *ctx)
+{
+    struct conn_record rec;
+    for (int c = 0; c < LRU_CLASSES; c++) {
+        for (uint32_t i = t->lru[c].head; i != FLOW_NONE;) {
+            const struct flow *f = flow_at(t, i);
+            i = f->lru_next;
+            if (f->start_us > started_before)
+                continue;
+            flow_make_record(t, f, FLOW_END_SHUTDOWN, &rec);
+            fn(ctx, &rec);
+        }
+    }
+}
+
 static void evict_oldest(struct flow_table *t)
 {
     struct flow *oldest = NULL;

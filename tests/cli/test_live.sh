@@ -97,5 +97,56 @@ hits=$(grep -v '^#' "$out/reload/intel.log" 2>/dev/null | cut -f7 | sort | tr '\
 [ "$hits" = "api.second-feed.example cdn.second-feed.example " ] && ok "alerts only after the reload, and still after a broken one" ||
     ko "intel.log seen.indicator: '$hits'"
 
+# A long connection still open is reported live, at the report interval.
+# The detectors look at internal -> external traffic only, which loopback is
+# not: a veth pair into a network namespace of our own holds an "external"
+# server (203.0.113.77) for a client at 10.77.0.1.
+ns=vigil-test-$$
+cleanup_ns() { ip netns del "$ns" 2>/dev/null; ip link del vgl$$a 2>/dev/null; }
+if command -v ip >/dev/null && ip netns add "$ns" 2>/dev/null; then
+    ip link add vgl$$a type veth peer name vgl$$b &&
+        ip link set vgl$$b netns "$ns" &&
+        ip addr add 10.77.0.1/32 dev vgl$$a && ip link set vgl$$a up &&
+        ip route add 203.0.113.77/32 dev vgl$$a &&
+        ip netns exec "$ns" ip addr add 203.0.113.77/32 dev vgl$$b &&
+        ip netns exec "$ns" ip link set vgl$$b up &&
+        ip netns exec "$ns" ip link set lo up &&
+        ip netns exec "$ns" ip route add 10.77.0.1/32 dev vgl$$b
+    ip netns exec "$ns" python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("203.0.113.77", 39996)); s.listen(1); s.settimeout(30)
+c, _ = s.accept()
+while c.recv(100):
+    pass' &
+    server=$!
+    "$VIGIL" live vgl$$a -C -o "$out/long" --long-conn 2 --report-interval 1 -f 'port 39996' 2>"$out/long.err" &
+    pid=$!
+    sleep 1.5
+    python3 - "$out" <<'PY'
+import shutil, socket, sys, time
+cli = socket.create_connection(("203.0.113.77", 39996), timeout=5)
+for i in range(6):
+    cli.sendall(b"tick"); time.sleep(1)
+time.sleep(0.3)
+# the connection is still open: keep what long_conn.log says now
+try:
+    shutil.copy(sys.argv[1] + "/long/long_conn.log", sys.argv[1] + "/long_conn_while_open.log")
+except OSError:
+    pass
+cli.close()
+PY
+    sleep 0.5
+    kill -INT "$pid"
+    wait "$pid"
+    wait "$server" 2>/dev/null
+    cleanup_ns
+    grep -v '^#' "$out/long_conn_while_open.log" 2>/dev/null | grep -qP '\t203.0.113.77\t39996\ttcp\t.*\tT\t' &&
+        ok "long connection reported while still open" ||
+        ko "no open long connection in long_conn.log: $(tail -n 2 "$out/long_conn_while_open.log" 2>/dev/null) $(cat "$out/long.err")"
+else
+    echo "SKIP live: cannot create a network namespace"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
