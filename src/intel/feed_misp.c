@@ -13,10 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intel/feed_json.h"
 #include "intel/intel_internal.h"
 
-/* Longest tags / actor / malware / attack list kept per indicator. */
-#define MISP_LIST_MAX 512
 /* Longest event info kept as meta.desc. */
 #define MISP_DESC_MAX 256
 /* Unsupported attribute types shown once per file, up to this many. */
@@ -24,11 +23,6 @@
 #define MISP_TYPE_NAME_MAX 48
 
 /* A comma-separated list of distinct names. */
-struct name_list {
-    char text[MISP_LIST_MAX];
-    size_t len;
-};
-
 /* What an event says about all its attributes. */
 struct misp_context {
     struct name_list tags, actor, malware, attack;
@@ -50,110 +44,6 @@ struct misp_file {
     unsigned n_seen_types;
 };
 
-/* ---- small helpers ---- */
-
-static const char *json_text(const json_t *obj, const char *key, size_t *len)
-{
-    const json_t *v = json_object_get(obj, key);
-    if (!json_is_string(v))
-        return NULL;
-    *len = json_string_length(v);
-    return json_string_value(v);
-}
-
-/* The longest prefix of s no longer than max that does not split a UTF-8 sequence. */
-static size_t utf8_prefix(const char *s, size_t len, size_t max)
-{
-    if (len <= max)
-        return len;
-    size_t n = max;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    return n;
-}
-
-/* Up to cap-1 bytes of src into dst, NUL-terminated, not splitting a
- * UTF-8 sequence, control bytes shown as '?': safe to print. */
-static void printable_copy(char *dst, size_t cap, const char *src, size_t len)
-{
-    size_t n = utf8_prefix(src, len, cap - 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)src[i];
-        dst[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-    }
-    dst[n] = '\0';
-}
-
-/* Counts one record in *counter and shows it as "where: reason: value"
- * (value cut to INTEL_EXAMPLE_VALUE_MAX bytes). The record is named by id,
- * not by line: JSON records span lines. */
-static void reject_at(struct intel_load_report *rep, uint64_t *counter, const char *where, const char *reason,
-                      const char *value, size_t len)
-{
-    (*counter)++;
-    char shown[INTEL_EXAMPLE_VALUE_MAX + 1];
-    printable_copy(shown, sizeof shown, value, len);
-    if (shown[0] != '\0')
-        intel_report_example(rep, "%s: %s: %s", where, reason, shown);
-    else
-        intel_report_example(rep, "%s: %s", where, reason);
-}
-
-/* Stores one value and counts the outcome (intel_feed_add, with examples
- * named by record id). */
-static void add_at(struct intel_store *s, struct intel_load_report *rep, const char *where, enum intel_type t,
-                   const char *value, size_t len, const struct intel_meta *meta)
-{
-    t = intel_type_refine(t, value, len);
-    enum intel_add_result r = intel_store_add(s, t, value, len, meta);
-    if (r == INTEL_ADD_NEW) {
-        rep->added[t]++;
-    } else if (r == INTEL_ADD_DUPLICATE) {
-        rep->duplicates++;
-    } else {
-        char reason[48];
-        snprintf(reason, sizeof reason, "invalid %s", intel_type_zeek_name(t));
-        reject_at(rep, &rep->invalid, where, reason, value, len);
-    }
-}
-
-static bool name_list_has(const struct name_list *l, const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < l->len) {
-        size_t end = i;
-        while (end < l->len && l->text[end] != ',')
-            end++;
-        if (end - i == n) {
-            size_t k = 0;
-            while (k < n && l->text[i + k] == (s[k] == ',' ? ';' : s[k]))
-                k++;
-            if (k == n)
-                return true;
-        }
-        i = end + 1;
-    }
-    return false;
-}
-
-/* Adds a name unless it is there already or the list is full; a ',' inside
- * the name becomes ';' so the list stays splittable. */
-static void name_list_add(struct name_list *l, const char *s, size_t n)
-{
-    intel_trim(&s, &n);
-    if (n == 0 || l->len + 1 + n >= sizeof l->text || name_list_has(l, s, n))
-        return;
-    if (l->len > 0)
-        l->text[l->len++] = ',';
-    for (size_t i = 0; i < n; i++)
-        l->text[l->len++] = s[i] == ',' ? ';' : s[i];
-    l->text[l->len] = '\0';
-}
-
-static const char *name_list_get(const struct name_list *l)
-{
-    return l->len > 0 ? l->text : NULL;
-}
 
 static bool is_digit(char c)
 {
