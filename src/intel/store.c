@@ -84,6 +84,7 @@ struct intel_store {
 
     struct str_slot *str_slots;
     size_t str_cap, str_used;
+    uint64_t *str_filter;           /* 8 bits per slot: see struct addr_table's filter */
 
     struct addr_table addrs;
     struct addr_table subnets[129]; /* by prefix length on the 16-byte form */
@@ -198,6 +199,7 @@ void intel_store_free(struct intel_store *s)
     free(s->entries);
     free(s->lens);
     free(s->str_slots);
+    free(s->str_filter);
     free(s->addrs.slots);
     free(s->addrs.filter);
     for (unsigned i = 0; i < 129; i++) {
@@ -220,7 +222,7 @@ size_t intel_store_memory(const struct intel_store *s)
         return 0;
     size_t m = sizeof *s + s->arena.bytes;
     m += s->cap_entries * (sizeof *s->entries + sizeof *s->lens);
-    m += s->str_cap * sizeof *s->str_slots;
+    m += s->str_cap * sizeof *s->str_slots + s->str_cap;   /* slots and filter */
     m += s->addrs.cap * sizeof(struct addr_slot);
     for (unsigned i = 0; i < 129; i++)
         m += s->subnets[i].cap * sizeof(struct addr_slot);
@@ -260,8 +262,12 @@ static bool str_grow(struct intel_store *s)
         return true;
     size_t cap = s->str_cap ? s->str_cap * 2 : 1024;
     struct str_slot *slots = malloc(cap * sizeof *slots);
-    if (slots == NULL)
+    uint64_t *filter = calloc(cap * 8 / 64, sizeof *filter);
+    if (slots == NULL || filter == NULL) {
+        free(slots);
+        free(filter);
         return false;
+    }
     memset(slots, 0xff, cap * sizeof *slots);
     for (size_t i = 0; i < s->str_cap; i++) {
         struct str_slot *old = &s->str_slots[i];
@@ -271,9 +277,13 @@ static bool str_grow(struct intel_store *s)
         while (slots[j].id != NO_ENTRY)
             j = (j + 1) & (cap - 1);
         slots[j] = *old;
+        size_t bit = old->hash & (cap * 8 - 1);
+        filter[bit / 64] |= 1ULL << (bit % 64);
     }
     free(s->str_slots);
+    free(s->str_filter);
     s->str_slots = slots;
+    s->str_filter = filter;
     s->str_cap = cap;
     return true;
 }
@@ -545,6 +555,8 @@ static struct intel_entry *find_or_create(struct intel_store *s, enum intel_type
     struct intel_entry *e = new_entry(s, t, v, n);
     if (e == NULL)
         return NULL;
+    size_t bit = h & (s->str_cap * 8 - 1);
+    s->str_filter[bit / 64] |= 1ULL << (bit % 64);
     slot->hash = h;
     slot->id = e->id;
     s->str_used++;
@@ -622,7 +634,11 @@ static const struct intel_entry *lookup_exact(const struct intel_store *s, enum 
 {
     if (s->str_cap == 0)
         return NULL;
-    const struct str_slot *slot = str_find(s, t, v, n, str_hash(t, v, n));
+    uint32_t h = str_hash(t, v, n);
+    size_t bit = h & (s->str_cap * 8 - 1);
+    if (!((s->str_filter[bit / 64] >> (bit % 64)) & 1))
+        return NULL; /* most wire values are in no feed: answered from cache */
+    const struct str_slot *slot = str_find(s, t, v, n, h);
     return slot->id == NO_ENTRY ? NULL : &s->entries[slot->id];
 }
 

@@ -183,5 +183,22 @@ else
     echo "SKIP detect/read-intel (tests/golden/intel-feeds missing)"
 fi
 
+# --- behaviour detectors and the allow-list, on the demo capture's beacon ---
+if "$gen" demo "$tmp/demo.pcap" >/dev/null 2>&1; then
+    run read-beacon read -q -o "$tmp/demo-logs" "$tmp/demo.pcap"
+    grep -qP '\tbeacon to address\t.*\tT1573\t' "$tmp/demo-logs/beacon.log" 2>/dev/null &&
+        grep -q '"signature_id":9200000' "$tmp/demo-logs/eve.json" &&
+        pass "read-beacon (beacon.log and an EVE alert)" || fail read-beacon "$(head -c 300 "$tmp/demo-logs/beacon.log" 2>/dev/null)"
+    printf '# the implant is a known-good updater, say\n192.168.10.0/24  miniboxmail.com  beacon\n' >"$tmp/good.allow"
+    run read-allowlisted read -q -o "$tmp/demo-allowed" --allowlist "$tmp/good.allow" "$tmp/demo.pcap"
+    [[ $rc == 0 && ! -s $tmp/demo-allowed/beacon.log ]] && pass read-allowlisted ||
+        fail read-allowlisted "exit $rc, $(grep -vc '^#' "$tmp/demo-allowed/beacon.log" 2>/dev/null) beacon rows"
+    run hunt-allowlisted hunt -q -o "$tmp/demo-hunt-allowed" --allowlist "$tmp/good.allow" "$tmp/demo-logs"
+    [[ $rc == 0 && ! -s $tmp/demo-hunt-allowed/beacon.log ]] && pass hunt-allowlisted ||
+        fail hunt-allowlisted "exit $rc: $(head -c 200 "$tmp/hunt-allowlisted.err")"
+    run read-no-behavior read -q -o "$tmp/demo-nob" --no-behavior "$tmp/demo.pcap"
+    [[ $rc == 0 && ! -e $tmp/demo-nob/beacon.log ]] && pass read-no-behavior || fail read-no-behavior "exit $rc"
+fi
+
 echo "detect: $failures failed"
 ((failures == 0))
