@@ -436,10 +436,22 @@ static void hunt_intel_row(struct hunt *h, const struct log_row *r, const char *
 {
     char uid[64], a[FIELD_MAX], b2[FIELD_MAX];
     struct intel_sighting b;
-    base_of_row(r, &b, uid, sizeof uid, false);
     bool eve = r->source == LOG_EVE;
     struct intel_matcher *m = &h->matcher;
-    if (strcmp(path, "conn") == 0 || strcmp(path, "flow") == 0) {
+    bool is_conn = strcmp(path, "conn") == 0 || strcmp(path, "flow") == 0;
+    if (is_conn) {
+        /* Most rows are conn rows and match nothing: look the two ends up
+         * first, and read the rest of the row only for a hit. */
+        struct ip_addr orig, resp;
+        if (!field_addr(r, eve ? "src_ip" : "id.orig_h", &orig) || !field_addr(r, eve ? "dest_ip" : "id.resp_h", &resp))
+            return;
+        if (intel_lookup_addr(m->store, &orig) == NULL && intel_lookup_addr(m->store, &resp) == NULL) {
+            m->lookups += 2;
+            return;
+        }
+    }
+    base_of_row(r, &b, uid, sizeof uid, false);
+    if (is_conn) {
         if (b.has_conn) {
             intel_match_addr(m, &b, &b.orig_h, "Conn::IN_ORIG");
             intel_match_addr(m, &b, &b.resp_h, "Conn::IN_RESP");
