@@ -672,11 +672,8 @@ static void hunt_behavior_row(struct hunt *h, const struct log_row *r, const cha
         char service[64], state[16], text[40];
         uint64_t v;
         if (eve) {
-            int64_t start_us = 0, end_us = 0;
             if (field(r, "app_proto", service, sizeof service) && strcmp(service, "failed") != 0)
                 c.service = strcmp(service, "tls") == 0 ? "ssl" : service;
-            (void)start_us;
-            (void)end_us;
             if (field(r, "flow.age", text, sizeof text))
                 c.duration_us = (int64_t)strtoll(text, NULL, 10) * 1000000;
             if (field_u64(r, "flow.bytes_toserver", &v))

@@ -4,6 +4,7 @@
  * what the feeds say of it, so a responder needs no second lookup. */
 #include "output/intel_log.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +53,20 @@ int intel_entry_threat_level(const struct intel_entry *e)
     return best;
 }
 
+/* Whether the comma-separated list (n bytes) already holds v as whole
+ * item(s): a substring test would drop "APT1" after "APT12"; v may itself
+ * contain commas (a description). */
+static bool list_has(const char *list, size_t n, const char *v)
+{
+    size_t vn = strlen(v);
+    for (size_t i = 0; i + vn <= n; i++) {
+        bool at_item = i == 0 || list[i - 1] == ',';
+        if (at_item && memcmp(list + i, v, vn) == 0 && (i + vn == n || list[i + vn] == ','))
+            return true;
+    }
+    return false;
+}
+
 /* Joins one meta field of every feed entry, comma-separated, duplicates dropped. */
 static const char *join_meta(const struct intel_entry *e, size_t field_offset, char *buf, size_t cap)
 {
@@ -59,7 +74,7 @@ static const char *join_meta(const struct intel_entry *e, size_t field_offset, c
     buf[0] = '\0';
     for (uint32_t i = 0; i < e->n_meta; i++) {
         const char *v = *(const char *const *)((const char *)e->meta[i] + field_offset);
-        if (v == NULL || v[0] == '\0' || strstr(buf, v) != NULL)
+        if (v == NULL || v[0] == '\0' || list_has(buf, n, v))
             continue;
         int w = snprintf(buf + n, cap - n, "%s%s", n ? "," : "", v);
         if (w < 0 || (size_t)w >= cap - n)

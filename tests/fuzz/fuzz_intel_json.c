@@ -1,4 +1,5 @@
-/* libFuzzer target for the STIX 2.1 loader: the input is one file's bytes. The
+/* libFuzzer target for the JSON feed loaders (MISP and STIX 2.1, which
+ * share feed_json.c): the input is one file's bytes, given to both. The
  * store it fills is looked up and its meta read, so the sanitizers check
  * what the loader handed over. */
 #include <stdint.h>
@@ -48,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     memcpy(copy, d, n);
     struct intel_load_report rep;
     memset(&rep, 0, sizeof rep);
+    intel_load_misp(s, "fuzz.json", copy, n, &rep);
     intel_load_stix(s, "fuzz.json", copy, n, &rep);
     free(copy);
     touch_report(&rep);
