@@ -18,7 +18,9 @@ const char usage_common[] =
     "  -f, --filter 'BPF'       only packets matching a tcpdump-style BPF filter\n"
     "      --format FMT         zeek (TSV logs), json (Zeek JSON lines), eve (eve.json),\n"
     "                           or all (zeek + eve; the default)\n"
-    "  -C, --ignore-checksums   do not verify IP/TCP/UDP checksums (Zeek's -C)\n"
+    "      --checksums MODE     auto (default: verified unless the first packets show checksum\n"
+    "                           offload, as Suricata does), verify (always, as Zeek) or off\n"
+    "  -C, --ignore-checksums   --checksums off (Zeek's -C)\n"
     "      --workers N          analyse on N threads, flows spread by address hash (default 1)\n"
     "      --local-nets LIST    comma-separated CIDRs counted as local, besides private space\n"
     "      --max-flows N        flows tracked at once; the oldest idle is evicted beyond (default 2000000)\n"
@@ -89,13 +91,14 @@ static bool parse_local_nets(const char *list, struct vigil_config *cfg)
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
        OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_ALLOWLIST, OPT_NO_BEHAVIOR,
-       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN };
+       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_CHECKSUMS };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"filter", required_argument, NULL, 'f'},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"ignore-checksums", no_argument, NULL, 'C'},
+    {"checksums", required_argument, NULL, OPT_CHECKSUMS},
     {"workers", required_argument, NULL, OPT_WORKERS},
     {"local-nets", required_argument, NULL, OPT_LOCAL_NETS},
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
@@ -143,6 +146,16 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case 'C':
             o->cfg.decode.verify_checksums = false;
+            break;
+        case OPT_CHECKSUMS:
+            if (strcmp(optarg, "auto") == 0 || strcmp(optarg, "verify") == 0) {
+                o->cfg.decode.verify_checksums = true;
+                o->cfg.checksums_auto = optarg[0] == 'a';
+            } else if (strcmp(optarg, "off") == 0) {
+                o->cfg.decode.verify_checksums = false;
+            } else {
+                return usage_error("--checksums takes auto, verify or off, not '%s'", optarg);
+            }
             break;
         case OPT_WORKERS:
             if (!parse_uint(optarg, 64, &v) || v == 0)

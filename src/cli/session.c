@@ -47,7 +47,23 @@ struct run_state {
     bool show_progress;
     struct timespec started, last_draw;
     uint64_t packets;
+    bool checksums_told;        /* the offload verdict was looked at */
 };
+
+/* Once per run, as soon as the offload probe has decided: one line when
+ * verification was turned off. */
+static void tell_checksum_verdict(struct run_state *rs)
+{
+    struct checksum_verdict v;
+    if (!engine_checksum_verdict(rs->engine, &v))
+        return;
+    rs->checksums_told = true;
+    if (v.offloaded)
+        fprintf(stderr,
+                "vigil: checksums: %llu of %llu verified in the first %llu packets are wrong (checksum offload): "
+                "not verified for this capture (--checksums verify keeps them)\n",
+                (unsigned long long)v.bad, (unsigned long long)v.verified, (unsigned long long)v.packets);
+}
 
 /* Live, between reads (at least every 100 ms): reloads and frees. */
 static void on_capture_idle(void *ctx)
@@ -87,6 +103,8 @@ static void on_packet(void *ctx, int linktype, int64_t ts_us, const uint8_t *dat
     struct run_state *rs = ctx;
     engine_packet(rs->engine, linktype, ts_us, data, caplen, wirelen);
     rs->packets++;
+    if (__builtin_expect(!rs->checksums_told, 0))
+        tell_checksum_verdict(rs);
     if (rs->live && rs->detect) {
         if (ts_us >= rs->next_report_us) {
             if (rs->next_report_us) {
@@ -244,6 +262,8 @@ static int run_session(struct options *o, bool live)
             capture_set_idle(caps[0], on_capture_idle, &rs);
         rc = run_captures(o, caps, &rs);
         engine_finish(rs.engine);
+        if (!rs.checksums_told)
+            tell_checksum_verdict(&rs);
         reload_finish(&rs.reload);
         if (rs.detect)
             detect_report(rs.detect, 0, true);

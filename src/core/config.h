@@ -21,6 +21,10 @@ struct vigil_config {
     uint32_t stream_memcap;
     uint16_t community_id_seed;
     bool community_id;  /* compute Community IDs (EVE writes them; Zeek's logs do not) */
+    /* With decode.verify_checksums: hold the first packets and turn
+     * verification off if their checksums show NIC offload (Suricata's
+     * auto mode; core/checksum_probe.h). */
+    bool checksums_auto;
     bool conn_only;     /* no application parsers: conn logging alone (benchmarks) */
     unsigned workers;
     /* File extraction (files/): NULL = off. Caps of 0 take the defaults of
