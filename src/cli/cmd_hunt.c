@@ -44,8 +44,8 @@ static int run_hunt(int argc, char **argv)
         free(o);
         return usage_error("hunt needs at least one log file or directory%s", "");
     }
-    if (o->formats == (OUTPUT_ZEEK_TSV | OUTPUT_EVE))
-        o->formats = OUTPUT_ZEEK_TSV; /* the default of read/live; hunt writes Zeek logs unless told */
+    if (!o->format_given)
+        o->formats = OUTPUT_ZEEK_TSV; /* hunt writes Zeek logs unless told */
     struct intel_store *intel = NULL;
     struct allowlist *allow = NULL;
     struct output *out = NULL;

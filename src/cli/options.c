@@ -16,8 +16,9 @@
 const char usage_common[] =
     "  -o, --output DIR         write logs into DIR (default: current directory)\n"
     "  -f, --filter 'BPF'       only packets matching a tcpdump-style BPF filter\n"
-    "      --format FMT         zeek (TSV logs), json (Zeek JSON lines), eve (eve.json),\n"
-    "                           or all (zeek + eve; the default)\n"
+    "      --format FMT,...     zeek (TSV logs), json (Zeek JSON lines), eve (eve.json),\n"
+    "                           or all (zeek + eve; the default); a comma list: zeek,eve json,eve\n"
+    "  -r FILE                  a capture to read, as an operand (Zeek's and Suricata's -r)\n"
     "      --checksums MODE     auto (default: verified unless the first packets show checksum\n"
     "                           offload, as Suricata does), verify (always, as Zeek) or off\n"
     "  -C, --ignore-checksums   --checksums off (Zeek's -C)\n"
@@ -57,19 +58,38 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
     return true;
 }
 
+static bool parse_format(const char *s, size_t len, unsigned *formats)
+{
+    static const struct {
+        const char *name;
+        unsigned formats;
+    } names[] = {
+        {"zeek", OUTPUT_ZEEK_TSV},
+        {"json", OUTPUT_ZEEK_JSON},
+        {"eve", OUTPUT_EVE},
+        {"all", OUTPUT_ZEEK_TSV | OUTPUT_EVE},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strlen(names[i].name) == len && memcmp(names[i].name, s, len) == 0) {
+            *formats |= names[i].formats;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A comma list: "zeek,eve", "json,eve". */
 static bool parse_formats(const char *s, unsigned *formats)
 {
-    if (strcmp(s, "zeek") == 0)
-        *formats = OUTPUT_ZEEK_TSV;
-    else if (strcmp(s, "json") == 0)
-        *formats = OUTPUT_ZEEK_JSON;
-    else if (strcmp(s, "eve") == 0)
-        *formats = OUTPUT_EVE;
-    else if (strcmp(s, "all") == 0)
-        *formats = OUTPUT_ZEEK_TSV | OUTPUT_EVE;
-    else
-        return false;
-    return true;
+    *formats = 0;
+    for (;;) {
+        size_t len = strcspn(s, ",");
+        if (!parse_format(s, len, formats))
+            return false;
+        if (s[len] == '\0')
+            return true;
+        s += len + 1;
+    }
 }
 
 static bool parse_local_nets(const char *list, struct vigil_config *cfg)
@@ -132,8 +152,13 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
     opterr = 0;
     int c;
     unsigned long v;
-    while ((c = getopt_long(argc, argv, "o:f:Cqh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:f:r:Cqh", long_options, NULL)) != -1) {
         switch (c) {
+        case 'r':
+            if (o->n_inputs == MAX_INPUTS)
+                return usage_error("too many inputs (at most %s)", "1024");
+            o->inputs[o->n_inputs++] = optarg;
+            break;
         case 'o':
             o->out_dir = optarg;
             break;
@@ -142,7 +167,8 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case OPT_FORMAT:
             if (!parse_formats(optarg, &o->formats))
-                return usage_error("unknown --format '%s' (zeek, json, eve or all)", optarg);
+                return usage_error("unknown --format '%s' (zeek, json, eve or all, or a comma list of them)", optarg);
+            o->format_given = true;
             break;
         case 'C':
             o->cfg.decode.verify_checksums = false;

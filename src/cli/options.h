@@ -17,10 +17,14 @@ struct options {
     const char *out_dir;
     const char *filter;
     unsigned formats;
+    bool format_given;      /* --format on the command line: hunt keeps the read/live default otherwise */
     unsigned eve_options;   /* OUTPUT_EVE_*_EXTENDED, kept apart so --format cannot reset them */
     bool quiet;
     const char *inputs[MAX_INPUTS];
     unsigned n_inputs;
+    /* What read/live open: the inputs, directories expanded (cli/inputs.h). */
+    const char *const *captures;
+    unsigned n_captures;
     /* detection */
     const char *intel_paths[MAX_INTEL_PATHS];
     uint64_t intel_errors[MAX_INTEL_PATHS]; /* parse errors of each path at the first load */

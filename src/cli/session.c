@@ -9,6 +9,7 @@
 
 #include "capture/capture.h"
 #include "cli/detection_setup.h"
+#include "cli/inputs.h"
 #include "cli/options.h"
 #include "cli/reload.h"
 #include "cli/session.h"
@@ -156,14 +157,14 @@ static int open_inputs(const struct options *o, struct capture **caps, bool live
 {
     char err[512];
     *total = 0;
-    for (unsigned i = 0; i < o->n_inputs; i++) {
-        caps[i] = live ? capture_open_live(o->inputs[i], err, sizeof err) : capture_open_file(o->inputs[i], err, sizeof err);
+    for (unsigned i = 0; i < o->n_captures; i++) {
+        caps[i] = live ? capture_open_live(o->captures[i], err, sizeof err) : capture_open_file(o->captures[i], err, sizeof err);
         if (!caps[i]) {
             fprintf(stderr, "vigil: %s\n", err);
             return EXIT_USAGE;
         }
         if (!decode_linktype_supported(capture_linktype(caps[i]))) {
-            fprintf(stderr, "vigil: %s: unsupported link type %d (%s)\n", o->inputs[i], capture_linktype(caps[i]),
+            fprintf(stderr, "vigil: %s: unsupported link type %d (%s)\n", o->captures[i], capture_linktype(caps[i]),
                     capture_linktype_name(caps[i]));
             return EXIT_USAGE;
         }
@@ -179,7 +180,7 @@ static int open_inputs(const struct options *o, struct capture **caps, bool live
 static int run_captures(const struct options *o, struct capture **caps, struct run_state *rs)
 {
     int rc = EXIT_OK;
-    for (unsigned i = 0; i < o->n_inputs && !stop_requested; i++) {
+    for (unsigned i = 0; i < o->n_captures && !stop_requested; i++) {
         char msg[512] = "";
         rs->current = caps[i];
         enum capture_status st = capture_run(caps[i], on_packet, rs, &stop_requested, msg, sizeof msg);
@@ -216,7 +217,7 @@ static void print_detection_summary(struct detect *d)
 /* Opens, runs and closes one capture session; the options are parsed by the caller. */
 static int run_session(struct options *o, bool live)
 {
-    struct capture **caps = calloc(o->n_inputs, sizeof *caps);
+    struct capture **caps = calloc(o->n_captures, sizeof *caps);
     if (!caps) {
         fprintf(stderr, "vigil: out of memory\n");
         return EXIT_USAGE;
@@ -281,7 +282,7 @@ static int run_session(struct options *o, bool live)
         fprintf(stderr, "vigil: %s\n", err);
         rc = EXIT_USAGE;
     }
-    for (unsigned i = 0; i < o->n_inputs; i++)
+    for (unsigned i = 0; i < o->n_captures; i++)
         capture_close(caps[i]);
     free(caps);
     return rc;
@@ -302,8 +303,23 @@ int run_capture_command(int argc, char **argv, const struct cli_command *cmd, bo
             rc = usage_error(live ? "live needs an interface%s" : "read needs at least one capture file%s", "");
         else if (live && o->n_inputs != 1)
             rc = usage_error("live takes exactly one interface%s", "");
-        else
+        else if (live) {
+            o->captures = o->inputs;
+            o->n_captures = o->n_inputs;
             rc = run_session(o, live);
+        } else {
+            struct capture_inputs in;
+            char err[512];
+            if (!capture_inputs_expand(o->inputs, o->n_inputs, &in, err, sizeof err)) {
+                fprintf(stderr, "vigil: %s\n", err);
+                rc = EXIT_USAGE;
+            } else {
+                o->captures = (const char *const *)in.paths;
+                o->n_captures = in.n;
+                rc = run_session(o, live);
+                capture_inputs_free(&in);
+            }
+        }
     }
     free(o);
     return rc;

@@ -69,4 +69,59 @@ if "$vigil" read --checksums sometimes "$tmp/http.pcap" 2>"$tmp/cs-bad.err"; the
 elif [[ $(wc -l <"$tmp/cs-bad.err") != 1 ]]; then fail checksum-option "stderr not one line"
 else pass checksum-option; fi
 
+# --- familiar options ---------------------------------------------------------
+"$vigil" read -q -o "$tmp/plain" "$tmp/http.pcap"
+"$vigil" read -q -o "$tmp/dash-r" -r "$tmp/http.pcap"
+if why=$(same_dir "$tmp/plain" "$tmp/dash-r"); then pass read-r; else fail read-r "$why"; fi
+
+version=$(cat "$repo/VERSION" 2>/dev/null || echo 0.0.0)
+for flag in -V -v; do
+    if [[ $("$vigil" $flag 2>&1) == "vigil $version" ]]; then pass "version$flag"
+    else fail "version$flag" "printed '$("$vigil" $flag 2>&1 | head -c 100)'"; fi
+done
+
+if "$vigil" help read >"$tmp/help-read.out" 2>&1 && head -n 1 "$tmp/help-read.out" | grep -q "usage: vigil read" \
+    && cmp -s "$tmp/help-read.out" <("$vigil" read --help); then pass help-read
+else fail help-read "not read's help"; fi
+if "$vigil" help nonsense 2>/dev/null; then fail help-unknown "exit 0"; else pass help-unknown; fi
+
+# --- inputs: a directory as one capture, gzip ---------------------------------
+"${tool[@]}" split "$tmp/http.pcap" "$tmp/first.pcap" "$tmp/second.pcap"
+mkdir -p "$tmp/captures"
+# named so that name order is not time order
+cp "$tmp/second.pcap" "$tmp/captures/a.pcap"
+gzip -c "$tmp/first.pcap" >"$tmp/captures/b.pcap.gz"
+echo "not a capture" >"$tmp/captures/README"
+"$vigil" read -q -o "$tmp/dir" "$tmp/captures"
+rc=$?
+if ((rc != 0)); then fail read-dir "exit $rc"
+elif why=$(same_dir "$tmp/plain" "$tmp/dir"); then pass read-dir
+else fail read-dir "$why"; fi
+
+gzip -c "$tmp/http.pcap" >"$tmp/http.pcap.gz"
+"$vigil" read -q -o "$tmp/gz" "$tmp/http.pcap.gz"
+if why=$(same_dir "$tmp/plain" "$tmp/gz"); then pass read-gzip; else fail read-gzip "$why"; fi
+head -c 3000 "$tmp/http.pcap.gz" >"$tmp/cut.pcap.gz"
+"$vigil" read -q -o "$tmp/gzcut" "$tmp/cut.pcap.gz" 2>"$tmp/gzcut.err"
+rc=$?
+if ((rc == 1)) && [[ $(wc -l <"$tmp/gzcut.err") == 1 ]]; then pass read-gzip-cut
+else fail read-gzip-cut "exit $rc, expected 1 and one line"; fi
+
+# --- output formats -----------------------------------------------------------
+"$vigil" read -q -o "$tmp/zeek-eve" --format zeek,eve "$tmp/http.pcap"
+if why=$(same_dir "$tmp/plain" "$tmp/zeek-eve"); then pass format-zeek-eve; else fail format-zeek-eve "$why"; fi
+"$vigil" read -q -o "$tmp/json-eve" --format json,eve "$tmp/http.pcap"
+"$vigil" read -q -o "$tmp/json" --format json "$tmp/http.pcap"
+if cmp -s "$tmp/json-eve/eve.json" "$tmp/plain/eve.json" && cmp -s "$tmp/json-eve/conn.log" "$tmp/json/conn.log" \
+    && head -c 1 "$tmp/json-eve/conn.log" | grep -q '{'; then pass format-json-eve
+else fail format-json-eve "not Zeek JSON plus the same eve.json"; fi
+if "$vigil" read -q -o "$tmp/bad-format" --format zeek,xml "$tmp/http.pcap" 2>/dev/null; then fail format-list-bad "accepted xml"
+else pass format-list-bad; fi
+
+"$gen" hunt "$tmp/hunt.pcap" >/dev/null
+"$vigil" read -q -o "$tmp/hunt-logs" --format zeek "$tmp/hunt.pcap"
+"$vigil" hunt -q -o "$tmp/hunt-all" --format all "$tmp/hunt-logs"
+if [[ -s $tmp/hunt-all/eve.json && -s $tmp/hunt-all/beacon.log ]]; then pass hunt-format-all
+else fail hunt-format-all "no eve.json or no beacon.log"; fi
+
 exit $((failures > 0))
