@@ -298,7 +298,6 @@ int run_capture_command(int argc, char **argv, const struct cli_command *cmd, bo
     }
     int rc = parse_options(argc, argv, cmd, o);
     if (rc < 0) {
-        o->cfg.community_id = (o->formats & OUTPUT_EVE) != 0;
         if (o->n_inputs == 0)
             rc = usage_error(live ? "live needs an interface%s" : "read needs at least one capture file%s", "");
         else if (live && o->n_inputs != 1)
