@@ -54,7 +54,7 @@ static int run_hunt(int argc, char **argv)
     if (!setup_detection(o, &intel, &allow))
         rc = EXIT_USAGE;
     if (rc == EXIT_OK && out_given) {
-        out = output_open(o->out_dir, o->formats, err, sizeof err);
+        out = output_open(o->out_dir, o->formats | o->eve_options, err, sizeof err);
         if (!out) {
             fprintf(stderr, "vigil: %s\n", err);
             rc = EXIT_USAGE;

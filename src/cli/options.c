@@ -14,7 +14,8 @@
 #define DEFAULT_REPORT_INTERVAL_S 300
 
 const char usage_common[] =
-    "  -o, --output DIR         write logs into DIR (default: current directory)\n"
+    "  -o, --output DIR         write logs into DIR (default: current directory);\n"
+    "                           -o - writes eve.json to standard output\n"
     "  -f, --filter 'BPF'       only packets matching a tcpdump-style BPF filter\n"
     "      --format FMT,...     zeek (TSV logs), json (Zeek JSON lines), eve (eve.json),\n"
     "                           or all (zeek + eve; the default); a comma list: zeek,eve json,eve\n"
@@ -27,6 +28,8 @@ const char usage_common[] =
     "      --max-flows N        flows tracked at once; the oldest idle is evicted beyond (default 2000000)\n"
     "      --community-id-seed N  Community ID seed (default 0)\n"
     "      --conn-only          connection logs only, no protocol parsers (fastest)\n"
+    "      --json-timestamps epoch|iso8601  Zeek JSON times as epoch seconds (default) or\n"
+    "                           ISO 8601 UTC (Zeek's JSON::TS_ISO8601)\n"
     "      --eve-tls-extended   EVE tls: also the certificates as sent (certificate, chain,\n"
     "                           client.certificate, client.chain; base64 DER)\n"
     "      --eve-email-extended EVE email: also subject_md5 and body_md5\n"
@@ -111,7 +114,7 @@ static bool parse_local_nets(const char *list, struct vigil_config *cfg)
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
        OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_ALLOWLIST, OPT_NO_BEHAVIOR,
-       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_CHECKSUMS };
+       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -119,6 +122,7 @@ static const struct option long_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"ignore-checksums", no_argument, NULL, 'C'},
     {"checksums", required_argument, NULL, OPT_CHECKSUMS},
+    {"json-timestamps", required_argument, NULL, OPT_JSON_TIMESTAMPS},
     {"workers", required_argument, NULL, OPT_WORKERS},
     {"local-nets", required_argument, NULL, OPT_LOCAL_NETS},
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
@@ -172,6 +176,14 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case 'C':
             o->cfg.decode.verify_checksums = false;
+            break;
+        case OPT_JSON_TIMESTAMPS:
+            if (strcmp(optarg, "iso8601") == 0)
+                o->eve_options |= OUTPUT_ZEEK_JSON_ISO8601;
+            else if (strcmp(optarg, "epoch") == 0)
+                o->eve_options &= ~(unsigned)OUTPUT_ZEEK_JSON_ISO8601;
+            else
+                return usage_error("--json-timestamps takes epoch or iso8601, not '%s'", optarg);
             break;
         case OPT_CHECKSUMS:
             if (strcmp(optarg, "auto") == 0 || strcmp(optarg, "verify") == 0) {
@@ -270,6 +282,8 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
+    if (strcmp(o->out_dir, "-") == 0 && !o->format_given)
+        o->formats = OUTPUT_EVE; /* -o -: EVE on standard output */
     for (int i = optind; i < argc; i++) {
         if (o->n_inputs == MAX_INPUTS)
             return usage_error("too many inputs (at most %s)", "1024");

@@ -18,7 +18,7 @@ struct options {
     const char *filter;
     unsigned formats;
     bool format_given;      /* --format on the command line: hunt keeps the read/live default otherwise */
-    unsigned eve_options;   /* OUTPUT_EVE_*_EXTENDED, kept apart so --format cannot reset them */
+    unsigned eve_options;   /* OUTPUT_EVE_*, OUTPUT_ZEEK_JSON_ISO8601: kept apart so --format cannot reset them */
     bool quiet;
     const char *inputs[MAX_INPUTS];
     unsigned n_inputs;

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static const char hex_lower[] = "0123456789abcdef";
 
@@ -184,6 +185,23 @@ static void json_append_zeek_time(struct buf *b, int64_t us)
     buf_append(b, tmp, n);
 }
 
+/* JSON::TS_ISO8601: UTC, microseconds, "Z". */
+static void json_append_iso8601(struct buf *b, int64_t us)
+{
+    int64_t sec, usec;
+    split_us(us, &sec, &usec);
+    time_t t = (time_t)sec;
+    struct tm tm;
+    char text[48];
+    if (gmtime_r(&t, &tm) == NULL) {
+        json_append_zeek_time(b, us);
+        return;
+    }
+    size_t n = strftime(text, sizeof text, "\"%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(text + n, sizeof text - n, ".%06dZ\"", (int)usec);
+    buf_append(b, text, strlen(text));
+}
+
 /* ---- the row ---- */
 
 static struct buf *tsv_buf(struct zrow *r) { return r->tsv ? &r->tsv->buf : NULL; }
@@ -285,7 +303,10 @@ void zrow_time(struct zrow *r, int64_t us)
         json_append_us6(tsv_buf(r), us);
     if (r->json) {
         json_field_key(r, f);
-        json_append_zeek_time(json_buf(r), us);
+        if (r->worker->o->formats & OUTPUT_ZEEK_JSON_ISO8601)
+            json_append_iso8601(json_buf(r), us);
+        else
+            json_append_zeek_time(json_buf(r), us);
     }
 }
 

@@ -118,6 +118,29 @@ else fail format-json-eve "not Zeek JSON plus the same eve.json"; fi
 if "$vigil" read -q -o "$tmp/bad-format" --format zeek,xml "$tmp/http.pcap" 2>/dev/null; then fail format-list-bad "accepted xml"
 else pass format-list-bad; fi
 
+"$vigil" read -q -o - "$tmp/http.pcap" >"$tmp/stdout-eve.json" 2>"$tmp/stdout-eve.err"
+rc=$?
+if ((rc == 0)) && cmp -s "$tmp/stdout-eve.json" "$tmp/plain/eve.json" && [[ ! -e ./-/eve.json ]]; then pass output-stdout
+else fail output-stdout "exit $rc or not the same eve.json"; fi
+if "$vigil" read -q -o - --format zeek "$tmp/http.pcap" >/dev/null 2>"$tmp/stdout-zeek.err"; then fail output-stdout-zeek "accepted"
+elif [[ $(wc -l <"$tmp/stdout-zeek.err") == 1 ]]; then pass output-stdout-zeek
+else fail output-stdout-zeek "stderr not one line"; fi
+
+"$vigil" read -q -o "$tmp/iso" --format json --json-timestamps iso8601 "$tmp/http.pcap"
+if head -n 1 "$tmp/iso/conn.log" | grep -qE '^\{"ts":"20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z",' \
+    && python3 - "$tmp/iso/conn.log" "$tmp/json/conn.log" <<'PY'
+import datetime, json, sys
+iso = [json.loads(l) for l in open(sys.argv[1])]
+epoch = [json.loads(l) for l in open(sys.argv[2])]
+assert len(iso) == len(epoch) > 0
+for a, b in zip(iso, epoch):
+    t = datetime.datetime.strptime(a["ts"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+    assert round(t.timestamp(), 6) == round(b["ts"], 6), (a["ts"], b["ts"])
+    assert a["duration"] == b["duration"] if "duration" in b else True
+PY
+then pass json-timestamps-iso8601
+else fail json-timestamps-iso8601 "ts not ISO 8601 or not the epoch time"; fi
+
 "$gen" hunt "$tmp/hunt.pcap" >/dev/null
 "$vigil" read -q -o "$tmp/hunt-logs" --format zeek "$tmp/hunt.pcap"
 "$vigil" hunt -q -o "$tmp/hunt-all" --format all "$tmp/hunt-logs"
