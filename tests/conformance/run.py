@@ -392,7 +392,9 @@ class ZeekSource:
     ignore_checksums: bool
 
     def options(self):
-        return ["-C"] if self.ignore_checksums else []
+        # Zeek verifies checksums unless -C: Vigil's Suricata-like auto mode
+        # would turn verification off on offloaded captures.
+        return ["-C"] if self.ignore_checksums else ["--checksums", "verify"]
 
 
 @dataclass
