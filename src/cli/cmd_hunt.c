@@ -32,16 +32,12 @@ static int run_hunt(int argc, char **argv)
         return EXIT_USAGE;
     }
     int rc = parse_options(argc, argv, &cli_command_hunt, o);
-    bool out_given = false;
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "-o") == 0 || strncmp(argv[i], "--output", 8) == 0)
-            out_given = true;
     if (rc >= 0) {
-        free(o);
+        options_free(o);
         return rc;
     }
     if (o->n_inputs == 0) {
-        free(o);
+        options_free(o);
         return usage_error("hunt needs at least one log file or directory%s", "");
     }
     if (!o->format_given)
@@ -53,7 +49,7 @@ static int run_hunt(int argc, char **argv)
     rc = EXIT_OK;
     if (!setup_detection(o, &intel, &allow))
         rc = EXIT_USAGE;
-    if (rc == EXIT_OK && out_given) {
+    if (rc == EXIT_OK && o->out_given) {
         out = output_open(o->out_dir, o->formats | o->eve_options, err, sizeof err);
         if (!out) {
             fprintf(stderr, "vigil: %s\n", err);
@@ -97,7 +93,7 @@ static int run_hunt(int argc, char **argv)
     }
     intel_store_free(intel);
     allowlist_free(allow);
-    free(o);
+    options_free(o);
     return rc;
 }
 

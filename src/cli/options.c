@@ -38,6 +38,8 @@ const char usage_common[] =
     "      --extract-files DIR  write files seen (HTTP bodies...) into DIR, named by SHA-256\n"
     "      --extract-max-file BYTES   bytes written per file (default 104857600)\n"
     "      --extract-max-total BYTES  bytes written per worker and run (default 1073741824)\n"
+    "      --config FILE        options from FILE: one long option a line, 'key = value'\n"
+    "                           or 'key' alone for a flag; the command line wins\n"
     "  -q, --quiet              no progress bar and no summary\n"
     "  -h, --help               this help\n";
 
@@ -114,7 +116,7 @@ static bool parse_local_nets(const char *list, struct vigil_config *cfg)
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
        OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_ALLOWLIST, OPT_NO_BEHAVIOR,
-       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS };
+       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -123,6 +125,7 @@ static const struct option long_options[] = {
     {"ignore-checksums", no_argument, NULL, 'C'},
     {"checksums", required_argument, NULL, OPT_CHECKSUMS},
     {"json-timestamps", required_argument, NULL, OPT_JSON_TIMESTAMPS},
+    {"config", required_argument, NULL, OPT_CONFIG},
     {"workers", required_argument, NULL, OPT_WORKERS},
     {"local-nets", required_argument, NULL, OPT_LOCAL_NETS},
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
@@ -145,8 +148,22 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+void options_free(struct options *o)
+{
+    if (o)
+        config_args_free(&o->args);
+    free(o);
+}
+
 int parse_options(int argc, char **argv, const struct cli_command *cmd, struct options *o)
 {
+    char err[512];
+    if (!config_args_build(argc, argv, long_options, &o->args, err, sizeof err)) {
+        fprintf(stderr, "vigil: %s\n", err);
+        return EXIT_USAGE;
+    }
+    argc = o->args.argc;
+    argv = o->args.argv;
     vigil_config_defaults(&o->cfg);
     behavior_config_defaults(&o->behavior);
     o->report_interval_us = (int64_t)DEFAULT_REPORT_INTERVAL_S * 1000000;
@@ -165,6 +182,7 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case 'o':
             o->out_dir = optarg;
+            o->out_given = true;
             break;
         case 'f':
             o->filter = optarg;
@@ -177,6 +195,8 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
         case 'C':
             o->cfg.decode.verify_checksums = false;
             break;
+        case OPT_CONFIG:
+            return usage_error("--config given twice ('%s')", optarg);
         case OPT_JSON_TIMESTAMPS:
             if (strcmp(optarg, "iso8601") == 0)
                 o->eve_options |= OUTPUT_ZEEK_JSON_ISO8601;

@@ -320,6 +320,6 @@ int run_capture_command(int argc, char **argv, const struct cli_command *cmd, bo
             }
         }
     }
-    free(o);
+    options_free(o);
     return rc;
 }

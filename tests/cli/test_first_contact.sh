@@ -141,6 +141,29 @@ PY
 then pass json-timestamps-iso8601
 else fail json-timestamps-iso8601 "ts not ISO 8601 or not the epoch time"; fi
 
+# --- configuration file ------------------------------------------------------
+cat >"$tmp/vigil.conf" <<CONF
+# the long options as keys
+output = $tmp/from-config
+format zeek
+
+conn-only
+no-behavior = false
+checksums = "verify"
+CONF
+"$vigil" read -q --config "$tmp/vigil.conf" "$tmp/http.pcap"
+"$vigil" read -q -o "$tmp/conn-only" --format zeek --conn-only --checksums verify "$tmp/http.pcap"
+if why=$(same_dir "$tmp/conn-only" "$tmp/from-config"); then pass config-file; else fail config-file "$why"; fi
+"$vigil" read -q --config "$tmp/vigil.conf" -o "$tmp/config-override" --format eve "$tmp/http.pcap"
+if [[ -f $tmp/config-override/eve.json && ! -e $tmp/config-override/conn.log ]]; then pass config-file-overridden
+else fail config-file-overridden "the command line did not win"; fi
+printf 'output = x\nno-such-option = 1\n' >"$tmp/bad.conf"
+"$vigil" read -q --config "$tmp/bad.conf" "$tmp/http.pcap" 2>"$tmp/bad-conf.err"
+rc=$?
+if ((rc == 2)) && grep -q "bad.conf:2: unknown option 'no-such-option'" "$tmp/bad-conf.err" \
+    && [[ $(wc -l <"$tmp/bad-conf.err") == 1 ]]; then pass config-file-bad-key
+else fail config-file-bad-key "exit $rc: $(head -c 200 "$tmp/bad-conf.err")"; fi
+
 "$gen" hunt "$tmp/hunt.pcap" >/dev/null
 "$vigil" read -q -o "$tmp/hunt-logs" --format zeek "$tmp/hunt.pcap"
 "$vigil" hunt -q -o "$tmp/hunt-all" --format all "$tmp/hunt-logs"
