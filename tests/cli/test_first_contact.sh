@@ -164,6 +164,18 @@ if ((rc == 2)) && grep -q "bad.conf:2: unknown option 'no-such-option'" "$tmp/ba
     && [[ $(wc -l <"$tmp/bad-conf.err") == 1 ]]; then pass config-file-bad-key
 else fail config-file-bad-key "exit $rc: $(head -c 200 "$tmp/bad-conf.err")"; fi
 
+# --- make install and the man page ------------------------------------------
+if make -s -C "$repo" install DESTDIR="$tmp/dest" PREFIX=/usr INSTALL_BIN="$vigil" >"$tmp/install.log" 2>&1 \
+    && [[ $("$tmp/dest/usr/bin/vigil" --version) == "vigil $version" ]] \
+    && [[ -f $tmp/dest/usr/share/man/man1/vigil.1 ]]; then pass make-install
+else fail make-install "$(tail -n 1 "$tmp/install.log")"; fi
+if "$repo/scripts/gen-man" --check 2>"$tmp/gen-man.err"; then pass man-page-current
+else fail man-page-current "$(cat "$tmp/gen-man.err")"; fi
+if command -v man >/dev/null; then
+    if MANWIDTH=80 man -l "$tmp/dest/usr/share/man/man1/vigil.1" 2>/dev/null | grep -q -- "--checksums"; then pass man-page-renders
+    else fail man-page-renders "man -l shows no --checksums"; fi
+fi
+
 "$gen" hunt "$tmp/hunt.pcap" >/dev/null
 "$vigil" read -q -o "$tmp/hunt-logs" --format zeek "$tmp/hunt.pcap"
 "$vigil" hunt -q -o "$tmp/hunt-all" --format all "$tmp/hunt-logs"
