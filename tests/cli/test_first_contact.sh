@@ -3,28 +3,9 @@
 # the familiar options, input and output forms.
 # VIGIL and VIGIL_GEN name the binaries (run-tests passes the ASan build).
 # Prints PASS/FAIL per check; exits 1 if any failed.
-set -uo pipefail
-
-cd "$(dirname "$0")/../.." || exit 2
-repo=$(pwd)
-vigil=${VIGIL:-$repo/build/release/vigil}
-gen=${VIGIL_GEN:-$repo/build/release/vigil-gen}
-[[ $vigil == /* ]] || vigil=$repo/$vigil
-[[ $gen == /* ]] || gen=$repo/$gen
-tool=(python3 "$repo/tests/cli/pcaptool.py")
-export TZ=UTC
-
-tmp=$(mktemp -d /tmp/vigil-first.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-
-failures=0
-pass() { echo "PASS first-contact/$1"; }
-fail() { echo "FAIL first-contact/$1${2:+ ($2)}"; failures=$((failures + 1)); }
-
-# Log lines without the run's dates, sorted.
-log_set() {
-    grep -v -E '^#(open|close)' "$1" | LC_ALL=C sort
-}
+prefix=first-contact
+# shellcheck source=tests/cli/common.sh
+source "$(dirname "$0")/common.sh"
 
 # same_dir A B: every log of A is in B with the same lines, and B has no other.
 same_dir() {
