@@ -18,8 +18,10 @@
 #include "decode/decode.h"
 #include "detect/allowlist.h"
 #include "detect/detect.h"
+#include "detect/sink.h"
 #include "hunt/hunt.h"
 #include "intel/intel.h"
+#include "output/detect_sink.h"
 #include "output/output.h"
 
 #ifndef VIGIL_VERSION
@@ -688,8 +690,13 @@ static int run_session(struct options *o, bool live)
     bool detecting = !o->cfg.conn_only && (intel != NULL || !o->no_behavior);
     if (rc == EXIT_OK && detecting) {
         struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior};
-        rs.detect = detect_new(&dc, out, intel, err, sizeof err);
-        intel = NULL; /* owned by detect now, even on failure */
+        struct detect_sink findings = {0};
+        if (out && !output_detect_sink_open(out, &findings)) {
+            snprintf(err, sizeof err, "out of memory for the detectors' output");
+        } else {
+            rs.detect = detect_new(&dc, &findings, intel, err, sizeof err);
+            intel = NULL; /* owned by detect now, even on failure */
+        }
         if (!rs.detect) {
             fprintf(stderr, "vigil: %s\n", err);
             rc = EXIT_USAGE;
@@ -765,10 +772,14 @@ static int run_hunt(int argc, char **argv)
     rc = EXIT_OK;
     if (!setup_detection(o, &intel, &allow))
         rc = EXIT_USAGE;
+    struct detect_sink reports = {0};
     if (rc == EXIT_OK && out_given) {
         out = output_open(o->out_dir, o->formats, err, sizeof err);
         if (!out) {
             fprintf(stderr, "vigil: %s\n", err);
+            rc = EXIT_USAGE;
+        } else if (!output_detect_sink_open(out, &reports)) {
+            fprintf(stderr, "vigil: out of memory for the hunt's output\n");
             rc = EXIT_USAGE;
         }
     }
@@ -779,7 +790,7 @@ static int run_hunt(int argc, char **argv)
             .intel = intel,
             .behavior = !o->no_behavior,
             .behavior_cfg = o->behavior,
-            .out = out,
+            .sink = &reports,
             .report = o->quiet ? NULL : stdout,
         };
         struct hunt_stats st;
@@ -803,6 +814,7 @@ static int run_hunt(int argc, char **argv)
             }
         }
     }
+    sink_release(&reports);
     if (out && output_close(out, err, sizeof err) != 0) {
         fprintf(stderr, "vigil: %s\n", err);
         rc = EXIT_USAGE;
