@@ -171,3 +171,7 @@ void output_files(struct output_worker *w, const struct app_conn *c, const struc
     write_zeek(w, c, f);
     write_eve(w, c, f);
 }
+
+static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_files(w, c, txn); }
+
+const struct txn_writer files_writer = {.write = write_txn};

@@ -199,3 +199,7 @@ void output_quic(struct output_worker *w, const struct app_conn *c, const struct
     write_zeek(w, c, t);
     write_eve(w, c, t);
 }
+
+static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_quic(w, c, txn); }
+
+const struct txn_writer quic_writer = {.write = write_txn};

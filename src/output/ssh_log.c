@@ -129,3 +129,7 @@ void output_ssh(struct output_worker *w, const struct app_conn *c, const struct 
     write_zeek(w, c, t);
     write_eve(w, c, t);
 }
+
+static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_ssh(w, c, txn); }
+
+const struct txn_writer ssh_writer = {.write = write_txn};
