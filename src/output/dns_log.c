@@ -314,19 +314,6 @@ static void eve_grouped(struct json_writer *j, const struct dns_message *m)
         json_object_end(j);
 }
 
-static struct eve_tuple message_tuple(const struct app_conn *c, const struct dns_message *m)
-{
-    struct eve_tuple tuple = {
-        .src = m->from_orig ? &c->orig_h : &c->resp_h,
-        .dst = m->from_orig ? &c->resp_h : &c->orig_h,
-        .src_port = m->from_orig ? c->orig_p : c->resp_p,
-        .dst_port = m->from_orig ? c->resp_p : c->orig_p,
-        .proto = c->proto,
-        .vlan = {c->vlan, c->inner_vlan},
-    };
-    return tuple;
-}
-
 static void eve_flags(struct json_writer *j, const struct dns_message *m)
 {
     char tmp[16];
@@ -344,14 +331,12 @@ static void eve_flags(struct json_writer *j, const struct dns_message *m)
 /* Suricata 7 (dns version 2): a request is one "query" event per question. */
 static void write_eve_v2_queries(struct output_worker *w, const struct app_conn *c, const struct dns_message *m)
 {
-    struct eve_tuple tuple = message_tuple(c, m);
     char tmp[16];
     for (size_t i = 0; i < m->n_questions; i++) {
-        struct json_writer *j = eve_begin(w);
+        struct json_writer *j = eve_begin_app(w, c, m->from_orig, m->ts_us, "dns");
         if (j == NULL)
             return;
         const struct dns_question *q = &m->questions[i];
-        eve_header(j, m->ts_us, c->flow_id, "dns", &tuple);
         json_key(j, "dns");
         json_object_begin(j);
         json_kv_str(j, "type", "query");
@@ -370,12 +355,10 @@ static void write_eve_v2_queries(struct output_worker *w, const struct app_conn 
  * first question's name and type and the answers also grouped by type. */
 static void write_eve_v2_answer(struct output_worker *w, const struct app_conn *c, const struct dns_message *m)
 {
-    struct json_writer *j = eve_begin(w);
+    struct json_writer *j = eve_begin_app(w, c, m->from_orig, m->ts_us, "dns");
     if (j == NULL)
         return;
-    struct eve_tuple tuple = message_tuple(c, m);
     char tmp[16];
-    eve_header(j, m->ts_us, c->flow_id, "dns", &tuple);
     json_key(j, "dns");
     json_object_begin(j);
     json_kv_uint(j, "version", 2);
@@ -405,12 +388,10 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
             write_eve_v2_queries(w, c, m);
         return;
     }
-    struct json_writer *j = eve_begin(w);
+    struct json_writer *j = eve_begin_app(w, c, m->from_orig, m->ts_us, "dns");
     if (j == NULL)
         return;
-    struct eve_tuple tuple = message_tuple(c, m);
     char tmp[16];
-    eve_header(j, m->ts_us, c->flow_id, "dns", &tuple);
     json_key(j, "dns");
     json_object_begin(j);
     json_kv_uint(j, "version", 3);
@@ -450,3 +431,7 @@ void output_dns(struct output_worker *w, const struct app_conn *c, const struct 
     if (t->msg != NULL)
         write_eve(w, c, t->msg);
 }
+
+static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_dns(w, c, txn); }
+
+const struct txn_writer dns_writer = {.write = write_txn};
