@@ -25,7 +25,7 @@ GEN_BIN  := $(BUILD)/vigil-gen
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-.PHONY: check print-pkgs all clean test test-unit test-golden test-conformance test-fuzz demo bench fuzz deps asan variants
+.PHONY: check install print-pkgs all clean test test-unit test-golden test-conformance test-fuzz demo bench fuzz deps asan variants
 
 all: vigil
 
@@ -82,6 +82,19 @@ bench: deps
 
 fuzz:
 	@scripts/run-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# `make install` (PREFIX, DESTDIR as usual): the binary and the man page,
+# doc/vigil.1, which scripts/gen-man writes from README.md's option table.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+# The binary installed: the release build unless told (the tests install theirs).
+INSTALL_BIN ?= vigil
+
+install: $(INSTALL_BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/vigil
+	install -m 0644 doc/vigil.1 $(DESTDIR)$(MANDIR)/man1/vigil.1
 
 # The pkg-config packages, for scripts that link outside make.
 print-pkgs:

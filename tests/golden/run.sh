@@ -28,7 +28,7 @@ args_of() {
 # hours: only its findings are pinned, the protocol logs are covered elsewhere.
 pinned_of() {
     case $1 in
-        hunt) echo "beacon.log long_conn.log dns_tunnel.log dga.log exfil.log" ;;
+        hunt) echo "beacon.log long_conn.log tunnel_dns.log dga.log exfil.log" ;;
     esac
 }
 # Scenarios whose logs are then read back by `vigil hunt`, which must find
