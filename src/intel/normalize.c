@@ -3,6 +3,7 @@
  * so both sides agree byte for byte. */
 #include "intel/intel.h"
 #include "intel/intel_internal.h"
+#include "util/ascii.h"
 
 #include <idn2.h>
 #include <stdlib.h>
@@ -248,28 +249,6 @@ void intel_trim(const char **p, size_t *len)
     *len = n;
 }
 
-static char lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static bool starts_with_ci(const char *p, size_t n, const char *prefix)
-{
-    size_t k = strlen(prefix);
-    return n >= k && strncasecmp(p, prefix, k) == 0;
-}
-
 struct refang {
     const char *from;
     const char *to;
@@ -294,7 +273,7 @@ static size_t refang(const char *in, size_t n, char *out, size_t cap, bool url)
         static const struct refang schemes[] = {{"hxxps", "https"}, {"hxxp", "http"}, {"fxp", "ftp"}};
         for (size_t k = 0; k < sizeof schemes / sizeof schemes[0]; k++) {
             size_t fl = strlen(schemes[k].from);
-            if (starts_with_ci(in, n, schemes[k].from) && n > fl && (in[fl] == ':' || in[fl] == '[')) {
+            if (bytes_prefix_nocase(in, n, schemes[k].from) && n > fl && (in[fl] == ':' || in[fl] == '[')) {
                 size_t tl = strlen(schemes[k].to);
                 if (tl >= cap)
                     return SIZE_MAX;
@@ -322,7 +301,7 @@ static size_t refang(const char *in, size_t n, char *out, size_t cap, bool url)
         const struct refang *hit = NULL;
         if (in[i] == '[' || in[i] == '(' || in[i] == '{') {
             for (size_t k = 0; k < sizeof refangs / sizeof refangs[0]; k++) {
-                if (starts_with_ci(in + i, n - i, refangs[k].from)) {
+                if (bytes_prefix_nocase(in + i, n - i, refangs[k].from)) {
                     hit = &refangs[k];
                     break;
                 }
@@ -453,7 +432,7 @@ static size_t normalize_host(const char *in, size_t n, char *out, size_t outlen,
             return 0;
         if (c >= 0x80)
             ascii = false;
-        buf[i] = lower((char)c);
+        buf[i] = ascii_lower((char)c);
     }
     buf[n] = '\0';
     if (ascii)
@@ -476,7 +455,7 @@ static size_t normalize_host(const char *in, size_t n, char *out, size_t outlen,
     size_t r = 0;
     if (an < sizeof buf) {
         for (size_t i = 0; i < an; i++)
-            buf[i] = lower((char)a_labels[i]);
+            buf[i] = ascii_lower((char)a_labels[i]);
         r = valid_host(buf, an, need_two_labels) ? emit(buf, an, out, outlen) : 0;
     }
     idn2_free(a_labels);
@@ -688,7 +667,7 @@ static size_t normalize_hash(enum intel_type t, const char *value, size_t len, c
             continue;
         if (hex_value(value[i]) < 0 || n >= sizeof buf)
             return 0;
-        buf[n++] = lower(value[i]);
+        buf[n++] = ascii_lower(value[i]);
     }
     return hash_len_ok(t, n) ? emit(buf, n, out, outlen) : 0;
 }
@@ -914,7 +893,7 @@ static size_t normalize_email(const char *value, size_t len, char *out, size_t o
         p = lt + 1;
     }
     intel_trim(&p, &n);
-    if (starts_with_ci(p, n, "mailto:")) {
+    if (bytes_prefix_nocase(p, n, "mailto:")) {
         p += 7;
         n -= 7;
     }
@@ -931,7 +910,7 @@ static size_t normalize_email(const char *value, size_t len, char *out, size_t o
     for (size_t i = 0; i < ll; i++) {
         if (!local_char((unsigned char)p[i]))
             return 0;
-        local[i] = lower(p[i]);
+        local[i] = ascii_lower(p[i]);
     }
     if (!valid_utf8((const unsigned char *)local, ll))
         return 0;

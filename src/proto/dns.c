@@ -148,9 +148,9 @@ static uint8_t *pool_reserve(struct dns_parse *ps, size_t n)
     return ps->pool + ps->pool_used;
 }
 
-static struct dns_str pool_add(struct dns_parse *ps, const void *p, size_t n)
+static struct byte_view pool_add(struct dns_parse *ps, const void *p, size_t n)
 {
-    struct dns_str s = {NULL, 0};
+    struct byte_view s = {NULL, 0};
     uint8_t *dst = pool_reserve(ps, n);
     if (dst == NULL || n == 0) {
         s.p = ps->pool; /* never NULL: outputs may print an empty string */
@@ -164,12 +164,12 @@ static struct dns_str pool_add(struct dns_parse *ps, const void *p, size_t n)
 }
 
 /* Appends formatted text to the pool as one string (cut when the pool is full). */
-static struct dns_str pool_printf(struct dns_parse *ps, const char *fmt, ...)
+static struct byte_view pool_printf(struct dns_parse *ps, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static struct dns_str pool_printf(struct dns_parse *ps, const char *fmt, ...)
+static struct byte_view pool_printf(struct dns_parse *ps, const char *fmt, ...)
 {
-    struct dns_str s = {ps->pool, 0};
+    struct byte_view s = {ps->pool, 0};
     size_t room = DNS_POOL_SIZE - ps->pool_used;
     if (room == 0)
         return s;
@@ -203,16 +203,16 @@ static void builder_add(struct pool_builder *b, const void *p, size_t n)
     (void)pool_add(b->ps, p, n);
 }
 
-static struct dns_str builder_end(struct pool_builder *b)
+static struct byte_view builder_end(struct pool_builder *b)
 {
-    struct dns_str s = {b->ps->pool + b->start, b->ps->pool_used - b->start};
+    struct byte_view s = {b->ps->pool + b->start, b->ps->pool_used - b->start};
     return s;
 }
 
 /* Zeek lower-cases every name it extracts (Suricata keeps them as sent). */
-static struct dns_str pool_lower(struct dns_parse *ps, struct dns_str in)
+static struct byte_view pool_lower(struct dns_parse *ps, struct byte_view in)
 {
-    struct dns_str out = pool_add(ps, in.p, in.n);
+    struct byte_view out = pool_add(ps, in.p, in.n);
     uint8_t *p = (uint8_t *)(uintptr_t)out.p;
     for (size_t i = 0; i < out.n; i++)
         if (p[i] >= 'A' && p[i] <= 'Z')
@@ -226,7 +226,7 @@ static struct dns_str pool_lower(struct dns_parse *ps, struct dns_str in)
  * Zeek, a compression pointer must point backwards (so there are no loops)
  * and a chain of pointers is capped. Returns false when the message ends
  * inside the name or the name is malformed (weird raised). */
-static bool read_name(struct dns_parse *ps, size_t *pos, struct dns_str *out, bool *truncated)
+static bool read_name(struct dns_parse *ps, size_t *pos, struct byte_view *out, bool *truncated)
 {
     uint8_t name[DNS_NAME_MAX];
     size_t len = 0;
@@ -307,7 +307,7 @@ static void set_addr_text(struct dns_parse *ps, struct dns_rr *rr)
 }
 
 /* Zeek's "TXT 5 hello TXT 3 abc" (SPF alike) from the wire strings. */
-static struct dns_str txt_zeek_text(struct dns_parse *ps, const char *word, struct dns_str raw)
+static struct byte_view txt_zeek_text(struct dns_parse *ps, const char *word, struct byte_view raw)
 {
     struct pool_builder b;
     builder_begin(&b, ps);
@@ -462,7 +462,7 @@ static bool parse_rdata(struct dns_parse *ps, struct dns_rr *rr, size_t start, s
         if (dn < 18)
             return dn == 0;
         pos += 18;
-        struct dns_str signer;
+        struct byte_view signer;
         if (!read_name(ps, &pos, &signer, NULL) || pos > end)
             return false;
         signer = pool_lower(ps, signer);
@@ -489,7 +489,7 @@ static bool parse_rdata(struct dns_parse *ps, struct dns_rr *rr, size_t start, s
     case DNS_TYPE_NSEC: {
         if (dn == 0)
             return true;
-        struct dns_str next, owner = pool_lower(ps, rr->name);
+        struct byte_view next, owner = pool_lower(ps, rr->name);
         if (!read_name(ps, &pos, &next, NULL) || pos > end)
             return false;
         next = pool_lower(ps, next);
@@ -723,7 +723,7 @@ static void pending_from_query(struct dns_state *st, struct dns_pending *q, cons
 
 struct row_build {
     struct dns_row row;
-    struct dns_str answers[DNS_MAX_ROW_ANSWERS];
+    struct byte_view answers[DNS_MAX_ROW_ANSWERS];
     uint32_t ttls[DNS_MAX_ROW_ANSWERS];
 };
 
@@ -748,7 +748,7 @@ static void row_from_pending(struct row_build *rb, const struct dns_pending *q, 
     r->Z = q->Z;
 }
 
-static void add_answer(struct row_build *rb, struct dns_str text, uint32_t ttl)
+static void add_answer(struct row_build *rb, struct byte_view text, uint32_t ttl)
 {
     struct dns_row *r = &rb->row;
     if (text.n == 0 || r->n_answers >= DNS_MAX_ROW_ANSWERS)
@@ -765,11 +765,11 @@ static const char *type_name_for_update(uint16_t t, char *tmp, size_t n)
 
 /* RFC 2136 sections as Zeek words them: prerequisites in the answer
  * section, updates in the authority section. */
-static struct dns_str update_text(struct dns_parse *ps, const struct dns_rr *rr, uint16_t zclass)
+static struct byte_view update_text(struct dns_parse *ps, const struct dns_rr *rr, uint16_t zclass)
 {
     char tn[24];
     const char *type = type_name_for_update(rr->rrtype, tn, sizeof tn);
-    struct dns_str lower = pool_lower(ps, rr->name);
+    struct byte_view lower = pool_lower(ps, rr->name);
     int nl = (int)lower.n;
     const char *name = (const char *)lower.p;
     if (rr->section == DNS_SECTION_ANSWER) {
@@ -810,7 +810,7 @@ static void row_add_reply(struct row_build *rb, struct dns_parse *ps, const stru
     uint16_t zclass = m->n_questions > 0 ? m->questions[0].qclass : 1;
     for (size_t i = 0; i < m->n_rrs; i++) {
         const struct dns_rr *rr = &m->rrs[i];
-        struct dns_str text = rr->zeek_text;
+        struct byte_view text = rr->zeek_text;
         if (update) {
             if (rr->section == DNS_SECTION_ADDITIONAL)
                 continue;

@@ -10,6 +10,7 @@
  * buffer and their first HTTP_BODY_HEAD_MAX bytes kept. Request/response
  * records wait in a bounded pending list keyed like Zeek's http_state. */
 #include "proto/http.h"
+#include "util/ascii.h"
 #include "util/base64.h"
 
 #include <stdio.h>
@@ -151,18 +152,6 @@ static size_t skip_ws(const uint8_t *p, size_t i, size_t n)
     return i;
 }
 
-static bool eq_nocase(const uint8_t *p, size_t n, const char *s)
-{
-    size_t k = strlen(s);
-    return n == k && strncasecmp((const char *)p, s, k) == 0;
-}
-
-static bool prefix_nocase(const uint8_t *p, size_t n, const char *s)
-{
-    size_t k = strlen(s);
-    return n >= k && strncasecmp((const char *)p, s, k) == 0;
-}
-
 static void hbuf_free(struct hbuf *b)
 {
     free(b->p);
@@ -264,9 +253,9 @@ static void entry_free(struct http_entry *e)
     free(e);
 }
 
-static struct http_str str_of(const struct hbuf *b)
+static struct byte_view str_of(const struct hbuf *b)
 {
-    struct http_str s = {b->p, b->n};
+    struct byte_view s = {b->p, b->n};
     return s;
 }
 
@@ -474,9 +463,9 @@ static struct http_entry *current_entry(struct http_state *st, int dir)
 
 /* The path of a request URI, as Suricata names an HTTP file: no scheme or
  * authority, no query or fragment. */
-static struct http_str uri_path(const struct hbuf *raw)
+static struct byte_view uri_path(const struct hbuf *raw)
 {
-    struct http_str out = {NULL, 0};
+    struct byte_view out = {NULL, 0};
     if (raw->p == NULL)
         return out;
     const uint8_t *u = raw->p;
@@ -518,7 +507,7 @@ static void file_ensure(struct http_state *st, struct app_env *env, int dir)
         return;
     file_set_tx_id(h->file, e->trans_depth > 0 ? e->trans_depth - 1 : 0);
     if (fn->p == NULL) {
-        struct http_str path = uri_path(&e->raw_uri);
+        struct byte_view path = uri_path(&e->raw_uri);
         if (path.p != NULL)
             file_set_eve_filename(h->file, (const char *)path.p, path.n);
     }
@@ -1039,7 +1028,7 @@ static void framing_header(struct http_state *st, struct app_env *env, int dir,
     value_token(v, n, &ts, &tl);
     const uint8_t *tok = v + ts;
 
-    if (eq_nocase(name, name_len, "content-length")) {
+    if (bytes_eq_nocase(name, name_len, "content-length")) {
         if (h->chunked)
             http_weird(env, "HTTP_content_length_and_chunked");
         if (tl > 0) {
@@ -1052,11 +1041,11 @@ static void framing_header(struct http_state *st, struct app_env *env, int dir,
                 h->content_length = 0;
             }
         }
-    } else if (dir == 1 && st->reply_code == 206 && eq_nocase(name, name_len, "content-range")) {
+    } else if (dir == 1 && st->reply_code == 206 && bytes_eq_nocase(name, name_len, "content-range")) {
         content_range_header(st, env, h, v, n);
-    } else if (eq_nocase(name, name_len, "transfer-encoding")) {
+    } else if (bytes_eq_nocase(name, name_len, "transfer-encoding")) {
         const struct http_version *ver = dir == 0 ? &st->req_version : &st->reply_version;
-        if (eq_nocase(tok, tl, "chunked") && is_v11(ver)) {
+        if (bytes_eq_nocase(tok, tl, "chunked") && is_v11(ver)) {
             h->chunked = true;
             size_t rest = ts + tl;
             if (rest < n)
@@ -1064,34 +1053,34 @@ static void framing_header(struct http_state *st, struct app_env *env, int dir,
             if (h->content_length >= 0)
                 http_weird(env, "HTTP_content_length_and_chunked");
         }
-    } else if (eq_nocase(name, name_len, "content-type")) {
-        h->multipart = eq_nocase(tok, tl, "multipart") || eq_nocase(tok, tl, "message");
-    } else if (eq_nocase(name, name_len, "content-encoding")) {
-        if (eq_nocase(tok, tl, "gzip") || eq_nocase(tok, tl, "x-gzip"))
+    } else if (bytes_eq_nocase(name, name_len, "content-type")) {
+        h->multipart = bytes_eq_nocase(tok, tl, "multipart") || bytes_eq_nocase(tok, tl, "message");
+    } else if (bytes_eq_nocase(name, name_len, "content-encoding")) {
+        if (bytes_eq_nocase(tok, tl, "gzip") || bytes_eq_nocase(tok, tl, "x-gzip"))
             h->encoding = ENC_GZIP;
-        if (eq_nocase(tok, tl, "deflate"))
+        if (bytes_eq_nocase(tok, tl, "deflate"))
             h->encoding = ENC_DEFLATE;
-    } else if (eq_nocase(name, name_len, "expect")) {
-        if (!eq_nocase(tok, tl, "100-continue"))
+    } else if (bytes_eq_nocase(name, name_len, "expect")) {
+        if (!bytes_eq_nocase(tok, tl, "100-continue"))
             weird(env, "HTTP_expect_not_100_continue", tok, tl, "HTTP");
         if (h->content_length == 0)
             http_weird(env, "HTTP_content_length_0_and_expect_100_cont");
     }
 
-    if (eq_nocase(name, name_len, "content-disposition") && has_name_param(v, n, true))
+    if (bytes_eq_nocase(name, name_len, "content-disposition") && has_name_param(v, n, true))
         entity_filename(h, v, n);
-    else if (eq_nocase(name, name_len, "content-type") && has_name_param(v, n, false))
+    else if (bytes_eq_nocase(name, name_len, "content-type") && has_name_param(v, n, false))
         entity_filename(h, v, n);
 
-    if (eq_nocase(name, name_len, "connection")) {
-        if (dir == 0 && eq_nocase(tok, tl, "keep-alive"))
+    if (bytes_eq_nocase(name, name_len, "connection")) {
+        if (dir == 0 && bytes_eq_nocase(tok, tl, "keep-alive"))
             st->keep_alive = true;
-        if (dir == 1 && eq_nocase(tok, tl, "close"))
+        if (dir == 1 && bytes_eq_nocase(tok, tl, "close"))
             st->connection_close = true;
-        else if (dir == 1 && eq_nocase(tok, tl, "upgrade"))
+        else if (dir == 1 && bytes_eq_nocase(tok, tl, "upgrade"))
             st->upgrade_connection = true;
     }
-    if (dir == 1 && eq_nocase(name, name_len, "upgrade"))
+    if (dir == 1 && bytes_eq_nocase(name, name_len, "upgrade"))
         st->upgrade_protocol = tl > 0;
 }
 
@@ -1118,7 +1107,7 @@ static size_t b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 
 static void authorization_header(struct http_entry *e, const uint8_t *v, size_t n)
 {
-    if (!(n > 6 && prefix_nocase(v, n, "basic ")))
+    if (!(n > 6 && bytes_prefix_nocase(v, n, "basic ")))
         return;
     size_t i = 5;
     while (i < n && is_ws(v[i]))
@@ -1150,33 +1139,33 @@ static void log_header(struct http_state *st, struct app_env *env, int dir, cons
     if (e == NULL)
         return;
     if (dir == 1) {
-        if (eq_nocase(name, name_len, "content-type"))
+        if (bytes_eq_nocase(name, name_len, "content-type"))
             hbuf_set(&e->response_ctype, v, n);
-        else if (eq_nocase(name, name_len, "location"))
+        else if (bytes_eq_nocase(name, name_len, "location"))
             hbuf_set(&e->location, v, n);
-        else if (eq_nocase(name, name_len, "content-range"))
+        else if (bytes_eq_nocase(name, name_len, "content-range"))
             hbuf_set(&e->content_range, v, n);
         return;
     }
-    if (eq_nocase(name, name_len, "x-forwarded-for"))
+    if (bytes_eq_nocase(name, name_len, "x-forwarded-for"))
         hbuf_set(&e->xff, v, n);
-    if (eq_nocase(name, name_len, "content-type"))
+    if (bytes_eq_nocase(name, name_len, "content-type"))
         hbuf_set(&e->request_ctype, v, n);
 
-    if (eq_nocase(name, name_len, "referer")) {
+    if (bytes_eq_nocase(name, name_len, "referer")) {
         hbuf_set(&e->referrer, v, n);
-    } else if (eq_nocase(name, name_len, "host")) {
+    } else if (bytes_eq_nocase(name, name_len, "host")) {
         hbuf_set(&e->host, v, n);
-    } else if (eq_nocase(name, name_len, "origin")) {
+    } else if (bytes_eq_nocase(name, name_len, "origin")) {
         hbuf_set(&e->origin, v, n);
-    } else if (eq_nocase(name, name_len, "user-agent")) {
+    } else if (bytes_eq_nocase(name, name_len, "user-agent")) {
         hbuf_set(&e->user_agent, v, n);
-    } else if (eq_nocase(name, name_len, "authorization") ||
-               eq_nocase(name, name_len, "proxy-authorization")) {
+    } else if (bytes_eq_nocase(name, name_len, "authorization") ||
+               bytes_eq_nocase(name, name_len, "proxy-authorization")) {
         authorization_header(e, v, n);
     } else {
         for (size_t i = 0; i < sizeof proxy_headers / sizeof proxy_headers[0]; i++) {
-            if (!eq_nocase(name, name_len, proxy_headers[i]))
+            if (!bytes_eq_nocase(name, name_len, proxy_headers[i]))
                 continue;
             if (e->n_proxied >= HTTP_MAX_PROXIED)
                 break;
@@ -1270,17 +1259,6 @@ static bool is_uri_char(uint8_t c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
            (c != 0 && strchr(":/?#[]@!$&'()*+,;=-_.~%", c) != NULL);
-}
-
-static int hex_value(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Zeek's unescape_URI(), with its weirds; out holds at least n bytes. */

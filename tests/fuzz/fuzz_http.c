@@ -21,7 +21,7 @@ static void fuzz_publish(struct app_env *env, enum event_kind kind, const void *
     const struct http_txn *t = txn;
     /* touch every string so ASan sees a bad pointer */
     volatile uint8_t sink = 0;
-    const struct http_str *all[] = {&t->method, &t->host, &t->uri, &t->raw_uri, &t->referrer,
+    const struct byte_view *all[] = {&t->method, &t->host, &t->uri, &t->raw_uri, &t->referrer,
                                     &t->version, &t->user_agent, &t->origin, &t->status_msg,
                                     &t->info_msg, &t->username, &t->location};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)

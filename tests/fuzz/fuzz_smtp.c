@@ -17,7 +17,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void touch(struct smtp_str s, volatile uint8_t *sink)
+static void touch(struct byte_view s, volatile uint8_t *sink)
 {
     for (size_t k = 0; s.p != NULL && k < s.n; k++)
         *sink ^= s.p[k];
@@ -28,7 +28,7 @@ static void fuzz_publish(struct app_env *env, enum event_kind kind, const void *
     const struct smtp_txn *t = txn;
     /* touch every string so ASan sees a bad pointer */
     volatile uint8_t sink = 0;
-    const struct smtp_str one[] = {t->helo,         t->mailfrom,        t->date,           t->from,
+    const struct byte_view one[] = {t->helo,         t->mailfrom,        t->date,           t->from,
                                    t->reply_to,     t->msg_id,          t->in_reply_to,    t->subject,
                                    t->first_received, t->second_received, t->last_reply,   t->user_agent,
                                    t->mail_from_raw, t->eve_from,       t->eve_to,         t->eve_cc,

@@ -35,7 +35,7 @@ struct capture {
     size_t n_weird;
 };
 
-static void copy_str(char *dst, size_t cap, struct http_str s, bool *has)
+static void copy_str(char *dst, size_t cap, struct byte_view s, bool *has)
 {
     if (has != NULL)
         *has = s.p != NULL;

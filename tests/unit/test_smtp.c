@@ -38,7 +38,7 @@ static void append(struct capture *c, const char *fmt, ...)
         c->len += (size_t)k < OUT_MAX - c->len ? (size_t)k : OUT_MAX - c->len - 1;
 }
 
-static void append_str(struct capture *c, const char *name, struct smtp_str s)
+static void append_str(struct capture *c, const char *name, struct byte_view s)
 {
     if (s.p == NULL)
         append(c, "%s=-\n", name);
@@ -46,7 +46,7 @@ static void append_str(struct capture *c, const char *name, struct smtp_str s)
         append(c, "%s=%.*s\n", name, (int)s.n, (const char *)s.p);
 }
 
-static void append_list(struct capture *c, const char *name, const struct smtp_str *items, size_t n)
+static void append_list(struct capture *c, const char *name, const struct byte_view *items, size_t n)
 {
     append(c, "%s=[", name);
     for (size_t i = 0; i < n; i++)
