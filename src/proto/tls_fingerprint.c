@@ -91,6 +91,24 @@ static void text_u16_list(struct text *t, struct byte_reader r, char sep)
     }
 }
 
+/* The types of an extension block, GREASE dropped, joined with '-'. */
+static void text_extension_types(struct text *t, struct byte_reader e)
+{
+    bool first = true;
+    while (reader_left(&e) >= 4) {
+        uint32_t type = reader_u16(&e);
+        reader_sub(&e, reader_u16(&e));
+        if (e.bad)
+            break;
+        if (tls_is_grease(type))
+            continue;
+        if (!first)
+            text_add(t, "-", 1);
+        first = false;
+        text_u32(t, type);
+    }
+}
+
 static int cmp_u16(const void *a, const void *b)
 {
     uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
@@ -105,22 +123,8 @@ void tls_ja3(struct tls_txn *t, const struct client_hello_view *v)
     text_add(&j, ",", 1);
     text_u16_list(&j, v->ciphers, '-');
     text_add(&j, ",", 1);
-    if (v->has_exts) {
-        struct byte_reader e = v->exts;
-        bool first = true;
-        while (reader_left(&e) >= 4) {
-            uint32_t type = reader_u16(&e);
-            reader_sub(&e, reader_u16(&e));
-            if (e.bad)
-                break;
-            if (tls_is_grease(type))
-                continue;
-            if (!first)
-                text_add(&j, "-", 1);
-            first = false;
-            text_u32(&j, type);
-        }
-    }
+    if (v->has_exts)
+        text_extension_types(&j, v->exts);
     text_add(&j, ",", 1);
     if (v->has_groups)
         text_u16_list(&j, v->groups, '-');
@@ -265,22 +269,8 @@ void tls_ja3s(struct tls_txn *t, uint32_t version, uint32_t cipher, const struct
     text_add(&j, ",", 1);
     text_u32(&j, cipher);
     text_add(&j, ",", 1);
-    if (exts != NULL) {
-        struct byte_reader e = *exts;
-        bool first = true;
-        while (reader_left(&e) >= 4) {
-            uint32_t type = reader_u16(&e);
-            reader_sub(&e, reader_u16(&e));
-            if (e.bad)
-                break;
-            if (tls_is_grease(type))
-                continue;
-            if (!first)
-                text_add(&j, "-", 1);
-            first = false;
-            text_u32(&j, type);
-        }
-    }
+    if (exts != NULL)
+        text_extension_types(&j, *exts);
     t->ja3s_len = j.len;
     md5_hex(t->ja3s, t->ja3s_len, t->ja3s_hash);
     t->has_ja3s = true;
