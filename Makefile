@@ -33,7 +33,7 @@ HOOK_OBJ   := $(BUILD)/tests/alloc/alloc_fail.o
 LDLIBS_ALL += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup -ldl
 endif
 
-.PHONY: print-pkgs all clean test test-unit test-golden test-alloc test-conformance test-fuzz demo bench fuzz deps asan variants alloc-fail-all
+.PHONY: check print-pkgs all clean test test-unit test-golden test-alloc test-conformance test-fuzz demo bench fuzz deps asan variants alloc-fail-all
 
 all: vigil
 
@@ -81,6 +81,11 @@ test-unit test-golden test-alloc test-conformance test-fuzz:
 # site once as `make test` does (needs the sanitizer build: make test-alloc).
 alloc-fail-all:
 	@scripts/alloc-fail --all
+
+# The source rules a script can check (docs/STYLE.md): banned functions,
+# includes that point one way, module READMEs' "Depends on" lines.
+check:
+	@scripts/check-src
 
 demo: deps
 	@scripts/demo
