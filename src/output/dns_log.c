@@ -109,7 +109,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
 
 /* ---- EVE --------------------------------------------------------------- */
 
-static void eve_name(struct json_writer *j, const char *key, struct dns_str s)
+static void eve_name(struct json_writer *j, const char *key, struct byte_view s)
 {
     if (s.n == 0)
         json_kv_str(j, key, "<root>");
@@ -134,7 +134,7 @@ static void eve_addr(struct json_writer *j, const char *key, const struct dns_rr
 }
 
 /* TXT strings concatenated, without their length bytes. */
-static void eve_txt(struct json_writer *j, const char *key, struct dns_str raw)
+static void eve_txt(struct json_writer *j, const char *key, struct byte_view raw)
 {
     uint8_t text[DNS_POOL_SIZE < 65536 ? DNS_POOL_SIZE : 65536];
     size_t n = 0, i = 0;
