@@ -11,13 +11,13 @@
 #include <string.h>
 
 #include "core/checksum_probe.h"
-#include "core/publish.h"
 #include "detect/detect.h"
 #include "decode/decode.h"
 #include "files/files.h"
 #include "flow/flow.h"
 #include "util/uid.h"
 #include "output/detect_sink.h"
+#include "output/writers.h"
 
 #define BATCH_BYTES (256 * 1024)
 #define QUEUE_DEPTH 8
@@ -153,10 +153,10 @@ static void on_decode_weird(void *ctx, const struct packet *pkt, const char *nam
         output_weird(w->out, &r);
 }
 
-static void on_transaction(void *ctx, const void *conn, int kind, const void *txn)
+static void on_transaction(void *ctx, const struct app_conn *conn, enum event_kind kind, const void *txn)
 {
     struct worker *w = ctx;
-    publish_transaction(w->out, conn, kind, txn);
+    output_transaction(w->out, conn, kind, txn);
     if (w->detect)
         detect_transaction(w->detect, conn, kind, txn);
 }

@@ -115,18 +115,9 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     bool has_server = t->server.has_banner && t->server.proto_version_len > 0;
     if (!has_client && !has_server)
         return; /* Suricata logs nothing without a protocol version */
-    struct json_writer *j = eve_begin(w);
+    struct json_writer *j = eve_begin_app(w, c, true, t->eve_ts_us, "ssh");
     if (j == NULL)
         return;
-    struct eve_tuple tuple = {
-        .src = &c->orig_h,
-        .dst = &c->resp_h,
-        .src_port = c->orig_p,
-        .dst_port = c->resp_p,
-        .proto = c->proto,
-        .vlan = {c->vlan, c->inner_vlan},
-    };
-    eve_header(j, t->eve_ts_us, c->flow_id, "ssh", &tuple);
     json_key(j, "ssh");
     json_object_begin(j);
     eve_side(j, "client", &t->client);
@@ -141,3 +132,7 @@ void output_ssh(struct output_worker *w, const struct app_conn *c, const struct 
     write_zeek(w, c, t);
     write_eve(w, c, t);
 }
+
+static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_ssh(w, c, txn); }
+
+const struct txn_writer ssh_writer = {.write = write_txn};

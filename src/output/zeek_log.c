@@ -639,7 +639,7 @@ void zrow_list_end(struct zrow *r)
         buf_putc(json_buf(r), ']');
 }
 
-void zrow_strings(struct zrow *r, const struct zeek_str *items, size_t n)
+void zrow_strings(struct zrow *r, const struct byte_view *items, size_t n)
 {
     zrow_list_begin(r);
     for (size_t i = 0; i < n; i++)

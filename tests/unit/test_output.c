@@ -376,7 +376,7 @@ static void write_escape_row(struct output_worker *w)
     zrow_cstr(r, "\xc3\xa9");
     zrow_cstr(r, "-x");
     zrow_cstr(r, NULL);
-    struct zeek_str items[] = {{"a,b", 3}, {"-", 1}, {"", 0}};
+    struct byte_view items[] = {{(const uint8_t *)"a,b", 3}, {(const uint8_t *)"-", 1}, {(const uint8_t *)"", 0}};
     zrow_strings(r, items, 3);
     zrow_list_begin(r);
     zrow_list_end(r);
