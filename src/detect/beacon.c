@@ -631,6 +631,8 @@ bool beacon_score(const struct behavior *b, const struct pair *p, struct finding
     f->has_dst = p->kind == PAIR_ADDR || !(p->flags & PF_MULTI_DST);
     if (f->has_dst)
         f->dst = p->dst;
+    f->has_alert_dst = !f->has_dst;
+    f->alert_dst = p->dst; /* a name beacon's first address */
     f->dst_port = (p->flags & PF_MULTI_PORT) ? 0 : p->port;
     f->proto = (p->flags & PF_MULTI_PROTO) ? 0 : p->proto;
     f->name = (p->kind == PAIR_NAME || !(p->flags & PF_MULTI_NAME)) ? strpool_str(&b->pool, p->name_id) : NULL;

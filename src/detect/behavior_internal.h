@@ -217,6 +217,7 @@ struct domain {
     struct top_client top[TOP_CLIENTS];
     int64_t first_us, last_us;
     char uid[UID_MAX];
+    struct ip_addr resolver;        /* the server of the latest query: the alert's dest_ip */
 };
 
 struct domain_table {
@@ -237,6 +238,7 @@ struct host {
     uint32_t example_id;            /* the latest such domain (when has_example) */
     int64_t first_us, last_us;
     char uid[UID_MAX];
+    struct ip_addr resolver;        /* the server of the latest such answer */
 };
 
 struct host_table {

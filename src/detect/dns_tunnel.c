@@ -326,6 +326,7 @@ static void observe_tunnel(struct behavior *b, const struct obs_dns *dq, const c
     if (d->queries == 1 || dq->ts_us >= d->last_us) {
         d->last_us = dq->ts_us;
         copy_uid(d->uid, dq->uid);
+        d->resolver = dq->server;
     }
     d->dirty = true;
 }
@@ -349,6 +350,7 @@ static void observe_dga(struct behavior *b, const struct obs_dns *dq, const char
     if (h->random_answers == 1 || dq->ts_us >= h->last_us) {
         h->last_us = dq->ts_us;
         copy_uid(h->uid, dq->uid);
+        h->resolver = dq->server;
         uint32_t id = strpool_intern(&b->pool, reg, reg_len);
         if (id != STRPOOL_NONE) {
             if (h->has_example)
@@ -433,6 +435,10 @@ void dns_tunnel_collect(struct behavior *b, struct finding_list *out)
             .first_us = d->first_us,
             .last_us = d->last_us,
             .src = top_first(d->top)->addr,
+            /* every alert names both ends: the host and the resolver it asked */
+            .has_dst = true,
+            .dst = d->resolver,
+            .dst_port = 53,
             .proto = 17,
             .name = strpool_str(&b->pool, d->name_id),
             .uid = d->uid,
@@ -470,6 +476,9 @@ void dga_collect(struct behavior *b, struct finding_list *out)
             .first_us = h->first_us,
             .last_us = h->last_us,
             .src = h->addr,
+            .has_dst = true,
+            .dst = h->resolver,
+            .dst_port = 53,
             .proto = 17,
             .name = h->has_example ? strpool_str(&b->pool, h->example_id) : NULL,
             .uid = h->uid,

@@ -30,6 +30,10 @@ struct finding {
     bool has_dst;
     struct ip_addr dst;
     uint16_t dst_port;          /* 0 when several */
+    /* Without has_dst (several destinations), one of them for the EVE
+     * alert's dest_ip: every alert names both ends. */
+    bool has_alert_dst;
+    struct ip_addr alert_dst;
     uint8_t proto;
     const char *name;           /* destination name (beacon by name, exfil), registered domain (tunnel, DGA) */
     const char *uid;            /* the last connection or DNS transaction that is part of the evidence */

@@ -200,16 +200,16 @@ static void write_eve(struct output_worker *w, const struct finding *f)
 {
     char signature[512];
     describe(f, signature, sizeof signature);
+    const struct ip_addr *dst = f->has_dst ? &f->dst : f->has_alert_dst ? &f->alert_dst : NULL;
     struct alert_head h = {
         .ts_us = f->last_us,
         .signature_id = VIGIL_SID_BEHAVIOR_BASE + (uint32_t)f->kind,
         .signature = signature,
         .category = category_of(f->kind),
         .severity = f->score >= 0.9 ? 1 : 2,
-        .tuple = {.src = &f->src, .dst = f->has_dst ? &f->dst : NULL, .dst_port = f->dst_port,
-                  .no_ports = true, .proto = f->proto},
+        .tuple = {.src = &f->src, .dst = dst, .dst_port = f->dst_port, .no_ports = true, .proto = f->proto},
     };
-    if (!f->has_dst)
+    if (dst == NULL)
         h.tuple.src = NULL; /* EVE wants both ends or neither */
     struct json_writer *j = alert_eve_begin(w, &h);
     if (j == NULL)

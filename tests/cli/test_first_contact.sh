@@ -163,4 +163,18 @@ fi
 if [[ -s $tmp/hunt-all/eve.json && -s $tmp/hunt-all/beacon.log ]]; then pass hunt-format-all
 else fail hunt-format-all "no eve.json or no beacon.log"; fi
 
+# every alert names both ends
+"$vigil" read -q -o "$tmp/hunt-eve" --format eve "$tmp/hunt.pcap"
+if python3 - "$tmp/hunt-eve/eve.json" "$tmp/hunt-all/eve.json" <<'PY'
+import json, sys
+for path in sys.argv[1:]:
+    alerts = [e for e in map(json.loads, open(path)) if e["event_type"] == "alert"]
+    assert alerts, f"{path}: no alert"
+    for e in alerts:
+        assert "src_ip" in e and "dest_ip" in e, e["alert"]["signature"]
+    assert any("TUNNEL" in e["alert"]["signature"] for e in alerts), f"{path}: no DNS tunnel alert"
+PY
+then pass alerts-name-both-ends
+else fail alerts-name-both-ends "an alert without src_ip/dest_ip"; fi
+
 exit $((failures > 0))
