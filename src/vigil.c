@@ -20,6 +20,7 @@
 #include "detect/detect.h"
 #include "hunt/hunt.h"
 #include "intel/intel.h"
+#include "cli/rules_check.h"
 #include "output/output.h"
 
 #ifndef VIGIL_VERSION
@@ -927,6 +928,12 @@ int main(int argc, char **argv)
         if (argc >= 3 && strcmp(argv[2], "check") == 0)
             return intel_check(argc - 2, argv + 2);
         fprintf(stderr, "vigil: usage: vigil intel check FEED... (see 'vigil --help')\n");
+        return EXIT_USAGE;
+    }
+    if (strcmp(cmd, "rules") == 0) {
+        if (argc >= 3 && strcmp(argv[2], "check") == 0)
+            return rules_check_main(argc - 2, argv + 2);
+        fprintf(stderr, "vigil: usage: vigil rules check FILE_OR_DIR... (see 'vigil --help')\n");
         return EXIT_USAGE;
     }
     fprintf(stderr, "vigil: unknown command '%s' (see 'vigil --help')\n", cmd);

@@ -1,0 +1,166 @@
+/* The prefilter: one Hyperscan literal database per inspected buffer (and
+ * transform chain), holding every rule's fast pattern in that buffer. A
+ * buffer is scanned once; only the rules whose fast pattern occurs, plus
+ * the few with no content at all, are evaluated in full. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <hs.h>
+
+#include "sig/prefilter.h"
+
+static bool same_chain(const struct sig_pf_db *db, const struct sig_list *l)
+{
+    return db->buffer == l->buffer && db->n_transforms == l->n_transforms &&
+           memcmp(db->transforms, l->transforms, l->n_transforms) == 0;
+}
+
+static struct sig_pf_db *db_for(struct sig_prefilter *pf, const struct sig_list *l)
+{
+    for (size_t i = 0; i < pf->n_dbs; i++)
+        if (same_chain(&pf->dbs[i], l))
+            return &pf->dbs[i];
+    struct sig_pf_db *nd = realloc(pf->dbs, (pf->n_dbs + 1) * sizeof *nd);
+    if (!nd)
+        return NULL;
+    pf->dbs = nd;
+    struct sig_pf_db *db = &nd[pf->n_dbs++];
+    memset(db, 0, sizeof *db);
+    db->buffer = l->buffer;
+    db->n_transforms = l->n_transforms;
+    memcpy(db->transforms, l->transforms, l->n_transforms);
+    return db;
+}
+
+static bool push_u32(uint32_t **v, size_t *n, size_t *cap, uint32_t x)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        uint32_t *nv = realloc(*v, nc * sizeof *nv);
+        if (!nv)
+            return false;
+        *v = nv;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = x;
+    return true;
+}
+
+struct pf_patterns {
+    const char **pats;
+    size_t *lens;
+    unsigned *flags, *ids;
+    size_t n, cap;
+};
+
+static bool compile_db(struct sig_pf_db *db, const struct sig_set *s, char *err, size_t errlen)
+{
+    size_t n = db->n_rules;
+    if (n == 0)
+        return true;
+    const char **pats = calloc(n, sizeof *pats);
+    size_t *lens = calloc(n, sizeof *lens);
+    unsigned *flags = calloc(n, sizeof *flags), *ids = calloc(n, sizeof *ids);
+    bool ok = pats && lens && flags && ids;
+    for (size_t i = 0; ok && i < n; i++) {
+        const struct sig_rule *r = s->rules[db->rules[i]];
+        const struct sig_content *c = &r->lists[r->fp_list].sm[r->fp_sm].u.content;
+        pats[i] = (const char *)c->pat;
+        lens[i] = c->len;
+        flags[i] = HS_FLAG_SINGLEMATCH | (c->nocase ? HS_FLAG_CASELESS : 0);
+        ids[i] = (unsigned)i;
+    }
+    hs_compile_error_t *ce = NULL;
+    if (ok && hs_compile_lit_multi(pats, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK, NULL, &db->db, &ce) !=
+                  HS_SUCCESS) {
+        snprintf(err, errlen, "hyperscan: %s", ce && ce->message ? ce->message : "compile failed");
+        hs_free_compile_error(ce);
+        ok = false;
+    }
+    if (!ok && !*err)
+        snprintf(err, errlen, "out of memory");
+    free(pats);
+    free(lens);
+    free(flags);
+    free(ids);
+    return ok;
+}
+
+/* Which event a rule is evaluated on: the app of its sticky buffers, or
+ * packets and streams when it only has the payload. */
+static bool is_app_rule(const struct sig_rule *r)
+{
+    for (size_t i = 0; i < r->n_lists; i++)
+        if (r->lists[i].buffer != SIG_BUF_PAYLOAD && r->lists[i].buffer != SIG_BUF_BASE64)
+            return true;
+    return false;
+}
+
+bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen)
+{
+    struct sig_prefilter *pf = calloc(1, sizeof *pf);
+    if (!pf) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    s->prefilter = pf;
+    size_t cap_always[SIG_APP_COUNT] = {0}, cap_pkt = 0;
+    for (size_t i = 0; i < s->n_rules; i++) {
+        struct sig_rule *r = s->rules[i];
+        bool app_rule = is_app_rule(r);
+        if (app_rule && r->app == SIG_APP_NONE)
+            r->app = SIG_APP_HTTP; /* file.data alone: HTTP bodies */
+        if (r->fp_list >= 0 && (app_rule || r->lists[r->fp_list].buffer == SIG_BUF_PAYLOAD)) {
+            struct sig_pf_db *db = db_for(pf, &r->lists[r->fp_list]);
+            size_t cap = db ? db->cap_rules : 0;
+            if (!db || !push_u32(&db->rules, &db->n_rules, &cap, (uint32_t)i)) {
+                snprintf(err, errlen, "out of memory");
+                return false;
+            }
+            db->cap_rules = cap;
+            continue;
+        }
+        bool pushed = app_rule ? push_u32(&pf->always[r->app], &pf->n_always[r->app], &cap_always[r->app], (uint32_t)i)
+                               : push_u32(&pf->always_pkt, &pf->n_always_pkt, &cap_pkt, (uint32_t)i);
+        if (!pushed) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+    }
+    for (size_t i = 0; i < pf->n_dbs; i++) {
+        if (!compile_db(&pf->dbs[i], s, err, errlen))
+            return false;
+        hs_error_t e = hs_alloc_scratch(pf->dbs[i].db, &pf->proto_scratch);
+        if (e != HS_SUCCESS) {
+            snprintf(err, errlen, "hyperscan: cannot allocate scratch");
+            return false;
+        }
+    }
+    return true;
+}
+
+void sig_prefilter_free(struct sig_prefilter *pf)
+{
+    if (!pf)
+        return;
+    for (size_t i = 0; i < pf->n_dbs; i++) {
+        hs_free_database(pf->dbs[i].db);
+        free(pf->dbs[i].rules);
+    }
+    free(pf->dbs);
+    for (size_t i = 0; i < SIG_APP_COUNT; i++)
+        free(pf->always[i]);
+    free(pf->always_pkt);
+    hs_free_scratch(pf->proto_scratch);
+    free(pf);
+}
+
+bool sig_set_compile(struct sig_set *s, char *err, size_t errlen)
+{
+    if (s->compiled)
+        return true;
+    if (!sig_prefilter_build(s, err, errlen))
+        return false;
+    s->compiled = true;
+    return true;
+}

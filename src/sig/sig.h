@@ -1,0 +1,101 @@
+/* sig/: the Suricata rule language over Vigil's packets, streams and
+ * transactions. A `struct sig_set` is loaded once (rules, variables,
+ * classification and reference config), compiled into one Hyperscan
+ * prefilter per buffer, then read-only: every engine worker matches with its
+ * own `struct sig_worker` (scratch, flowbits, thresholds), no lock. */
+#ifndef VIGIL_SIG_SIG_H
+#define VIGIL_SIG_SIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct sig_set;
+struct sig_worker;
+struct packet;
+struct app_conn;
+
+/* One loaded file's outcome, for `vigil rules check` and the run's summary. */
+struct sig_reason_count {
+    char *reason;
+    unsigned count;
+};
+
+struct sig_file_report {
+    const char *path;
+    unsigned rules;            /* enabled rules met */
+    unsigned loaded;
+    unsigned skipped;          /* well-formed, with something Vigil does not support */
+    unsigned errors;           /* malformed: one line each on the error stream */
+    size_t n_reasons;
+    struct sig_reason_count *reasons;  /* skipped and error reasons, grouped */
+};
+
+/* Called once per rule file after it is read. */
+typedef void (*sig_file_fn)(void *ctx, const struct sig_file_report *r);
+
+/* errors may be NULL (no per-rule error lines). */
+struct sig_set *sig_set_new(FILE *errors);
+void sig_set_free(struct sig_set *s);
+
+/* A vars file: `NAME: "value"` or `NAME=value` lines (address-groups and
+ * port-groups of suricata.yaml), `classification.config` and
+ * `reference.config`. Each replaces or adds to the defaults. */
+bool sig_set_load_vars(struct sig_set *s, const char *path, char *err, size_t errlen);
+bool sig_set_load_classification(struct sig_set *s, const char *path, char *err, size_t errlen);
+bool sig_set_load_reference(struct sig_set *s, const char *path, char *err, size_t errlen);
+
+/* A rule file, or a directory walked for *.rules files (sorted). The
+ * directory's own classification.config, reference.config and vars file
+ * (vars.yaml) are read first when present. false: the path cannot be read. */
+bool sig_set_load_path(struct sig_set *s, const char *path, sig_file_fn cb, void *ctx, char *err,
+                       size_t errlen);
+/* Parses one rule text; for tests and the fuzzer. 0 loaded, 1 skipped, -1 error. */
+int sig_set_add_rule(struct sig_set *s, const char *text, const char *file, unsigned line, char *why,
+                     size_t whylen);
+
+/* Builds the prefilters; after it the set is read-only. */
+bool sig_set_compile(struct sig_set *s, char *err, size_t errlen);
+size_t sig_set_count(const struct sig_set *s);
+
+/* What an alert carries, valid during the callback. */
+struct sig_alert {
+    int64_t ts_us;
+    const char *action;        /* "allowed" for alert/pass, "blocked" for drop/reject (as EVE) */
+    uint32_t gid, sid, rev;
+    const char *msg;
+    const char *category;      /* classification description, "" when none */
+    int severity;
+    const char *metadata;      /* the rule's metadata option as written ("" none) */
+    const char *rule_file;
+    uint32_t rule_line;
+    int app;                   /* the transaction kind (enum event_kind), -1 for a packet or stream */
+    const void *txn;
+    const struct app_conn *conn; /* may be NULL for a packet outside any connection */
+    bool to_server;
+};
+
+typedef void (*sig_alert_fn)(void *ctx, const struct sig_alert *a);
+
+struct sig_worker *sig_worker_new(const struct sig_set *s, sig_alert_fn fn, void *ctx);
+void sig_worker_free(struct sig_worker *w);
+
+/* What the matcher needs of a packet's flow. */
+struct sig_flow_info {
+    const struct app_conn *conn; /* NULL: no flow */
+    bool to_server;             /* from the originator */
+    bool established;
+};
+
+void sig_packet(struct sig_worker *w, const struct packet *pkt, const struct sig_flow_info *fi);
+/* In-order stream bytes of one direction of a TCP connection. */
+void sig_stream(struct sig_worker *w, const struct sig_flow_info *fi, int64_t ts_us, const uint8_t *p, size_t n);
+void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, const void *txn, int64_t ts_us);
+
+struct sig_stats {
+    uint64_t candidates, alerts;
+};
+void sig_worker_stats(const struct sig_worker *w, struct sig_stats *st);
+
+#endif
