@@ -21,6 +21,7 @@
 #include "hunt/hunt.h"
 #include "intel/intel.h"
 #include "cli/rules_check.h"
+#include "sig/sig.h"
 #include "output/output.h"
 
 #ifndef VIGIL_VERSION
@@ -65,6 +66,8 @@ struct options {
     const char *intel_paths[MAX_INTEL_PATHS];
     uint64_t intel_errors[MAX_INTEL_PATHS]; /* parse errors of each path at the first load */
     unsigned n_intel;
+    const char *rules_paths[MAX_INTEL_PATHS];
+    unsigned n_rules;
     const char *allowlist_path;
     bool no_behavior;
     int64_t report_interval_us;
@@ -111,6 +114,7 @@ static const char usage_common[] =
 
 static const char usage_detect[] =
     "detection:\n"
+    "      --rules PATH         Suricata rules: a .rules file or a directory of them (repeatable)\n"
     "      --intel PATH         threat-intel feed: MISP JSON or feed folder, STIX 2.1 bundle, CSV,\n"
     "                           plain list or Zeek intel file, or a directory of them (repeatable)\n"
     "      --allowlist FILE     known-good pairs the behaviour detectors never report\n"
@@ -200,7 +204,7 @@ static bool parse_local_nets(const char *list, struct vigil_config *cfg)
 
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
-       OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_ALLOWLIST, OPT_NO_BEHAVIOR,
+       OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_NO_BEHAVIOR,
        OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN };
 
 static const struct option long_options[] = {
@@ -220,6 +224,7 @@ static const struct option long_options[] = {
     {"extract-max-file", required_argument, NULL, OPT_EXTRACT_MAX_FILE},
     {"extract-max-total", required_argument, NULL, OPT_EXTRACT_MAX_TOTAL},
     {"intel", required_argument, NULL, OPT_INTEL},
+    {"rules", required_argument, NULL, OPT_RULES},
     {"allowlist", required_argument, NULL, OPT_ALLOWLIST},
     {"no-behavior", no_argument, NULL, OPT_NO_BEHAVIOR},
     {"report-interval", required_argument, NULL, OPT_REPORT_INTERVAL},
@@ -304,6 +309,11 @@ static int parse_options(int argc, char **argv, const char *cmd, struct options 
                 o->cfg.extract_max_file = v;
             else
                 o->cfg.extract_max_total = v;
+            break;
+        case OPT_RULES:
+            if (o->n_rules == MAX_INTEL_PATHS)
+                return usage_error("too many --rules paths (at most %s)", "64");
+            o->rules_paths[o->n_rules++] = optarg;
             break;
         case OPT_INTEL:
             if (o->n_intel == MAX_INTEL_PATHS)
@@ -696,6 +706,19 @@ static int run_session(struct options *o, bool live)
             rc = EXIT_USAGE;
         }
     }
+    struct sig_set *rules = NULL;
+    if (rc == EXIT_OK && o->n_rules) {
+        struct sig_load_summary sum;
+        rules = sig_set_load_all(o->rules_paths, o->n_rules, stderr, &sum, err, sizeof err);
+        if (!rules) {
+            fprintf(stderr, "vigil: --rules %s\n", err);
+            rc = EXIT_USAGE;
+        } else if (!o->quiet) {
+            fprintf(stderr, "vigil: rules: %u of %u loaded from %u files (%u skipped, %u malformed)\n", sum.loaded,
+                    sum.rules, sum.files, sum.skipped, sum.errors);
+        }
+        o->cfg.rules = rules;
+    }
     if (rc == EXIT_OK) {
         rs.engine = engine_new(&o->cfg, out, rs.detect, err, sizeof err);
         if (!rs.engine) {
@@ -721,7 +744,14 @@ static int run_session(struct options *o, bool live)
                 print_detection_summary(rs.detect);
         }
     }
+    if (rules && rs.engine && !o->quiet) {
+        struct engine_stats es;
+        engine_get_stats(rs.engine, &es);
+        fprintf(stderr, "vigil: signatures: %llu alerts\n", (unsigned long long)es.sig_alerts);
+    }
     engine_free(rs.engine);
+    sig_set_free(rules);
+    o->cfg.rules = NULL;
     detect_free(rs.detect);
     intel_store_free(intel);
     allowlist_free(allow);

@@ -16,6 +16,8 @@
 #include "files/files.h"
 #include "flow/flow.h"
 #include "flow/uid.h"
+#include "proto/parser.h"
+#include "sig/sig.h"
 
 #define BATCH_BYTES (256 * 1024)
 #define QUEUE_DEPTH 8
@@ -47,6 +49,9 @@ struct worker {
     struct flow_table *flows;
     struct output_worker *out;
     struct detect_worker *detect;
+    struct sig_worker *sig;     /* --rules */
+    uint64_t sig_alerts;
+    int64_t now_us;             /* the packet being processed */
     int64_t scanned_before;    /* the last open-flow scan this worker did */
     uint64_t packets, bytes, wire_bytes, weirds;
     pthread_t thread;
@@ -154,6 +159,44 @@ static void on_transaction(void *ctx, const void *conn, int kind, const void *tx
     publish_transaction(w->out, conn, kind, txn);
     if (w->detect)
         detect_transaction(w->detect, conn, kind, txn);
+    if (w->sig)
+        sig_transaction(w->sig, conn, kind, txn, w->now_us);
+}
+
+/* --- signatures: packets and streams (transactions above) --- */
+
+static void fill_conn(const void *flow_ref, struct app_conn *out)
+{
+    flow_ref_conn(flow_ref, out);
+}
+
+static struct sig_flow_info sig_info(const struct flow_ref *r)
+{
+    return (struct sig_flow_info){.flow_id = r->flow_id, .to_server = r->from_orig,
+                                  .established = r->established, .fill_conn = fill_conn, .flow_ctx = r};
+}
+
+static void on_packet(void *ctx, const struct packet *pkt, const struct flow_ref *ref)
+{
+    struct sig_flow_info fi = sig_info(ref);
+    sig_packet(((struct worker *)ctx)->sig, pkt, &fi);
+}
+
+static void on_stream(void *ctx, const struct flow_ref *ref, int64_t ts_us, const uint8_t *p, size_t n)
+{
+    struct sig_flow_info fi = sig_info(ref);
+    struct sig_endpoints ends = {.src = ref->from_orig ? ref->orig_h : ref->resp_h,
+                                 .dst = ref->from_orig ? ref->resp_h : ref->orig_h,
+                                 .sp = ref->from_orig ? ref->orig_p : ref->resp_p,
+                                 .dp = ref->from_orig ? ref->resp_p : ref->orig_p};
+    sig_stream(((struct worker *)ctx)->sig, &fi, &ends, ts_us, p, n);
+}
+
+static void on_sig_alert(void *ctx, const struct sig_alert *a)
+{
+    struct worker *w = ctx;
+    w->sig_alerts++;
+    if (getenv("SIGDEBUG")) fprintf(stderr, "ALERT sid %u %s\n", a->sid, a->msg);
 }
 
 /* --- per packet --- */
@@ -205,6 +248,7 @@ static void worker_packet(struct worker *w, int linktype, int64_t ts, const uint
 {
     struct packet pkt;
     w->packets++;
+    w->now_us = ts;
     w->bytes += caplen;
     w->wire_bytes += wirelen;
     if (decode_packet(w->decoder, linktype, ts, data, caplen, wirelen, &pkt) != DECODE_OK)
@@ -278,6 +322,15 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
     w->engine = e;
     w->app.publish = on_transaction;
     w->app.ctx = w;
+    if (e->cfg.rules) {
+        w->sig = sig_worker_new(e->cfg.rules, on_sig_alert, w);
+        if (!w->sig) {
+            snprintf(err, errlen, "out of memory for the signature matcher");
+            return false;
+        }
+        w->app.packet = on_packet;
+        w->app.stream = on_stream;
+    }
     if (!e->cfg.conn_only) {
         struct file_config filecfg = {
             .extract_dir = e->cfg.extract_dir,
@@ -425,6 +478,7 @@ void engine_get_stats(const struct engine *e, struct engine_stats *s)
         s->bytes += w->bytes;
         s->wire_bytes += w->wire_bytes;
         s->weirds += w->weirds;
+        s->sig_alerts += w->sig_alerts;
         if (w->decoder) {
             const struct decode_stats *d = decoder_stats(w->decoder);
             s->not_ip += d->not_ip;
@@ -463,6 +517,7 @@ void engine_free(struct engine *e)
         }
         flow_table_free(w->flows);
         detect_worker_free(w->detect);
+        sig_worker_free(w->sig);
         if (w->out)
             output_worker_free(w->out);
         decoder_free(w->decoder);

@@ -21,6 +21,7 @@ struct engine_stats {
     uint64_t weirds;
     uint64_t flows_evicted;    /* memcap evictions */
     uint64_t fragments, frag_dropped;
+    uint64_t sig_alerts;       /* --rules matches that alerted */
 };
 
 struct detect;

@@ -314,6 +314,24 @@ void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct
     out->local_resp = is_local(t, &out->resp_h);
 }
 
+void flow_ref_conn(const struct flow_ref *r, void *conn)
+{
+    flow_fill_app_conn(r->table, r->flow, conn);
+}
+
+void flow_make_ref(const struct flow_table *t, const struct flow *f, bool from_orig, struct flow_ref *r)
+{
+    r->table = t;
+    r->flow = f;
+    r->flow_id = uid_flow_id(flow_uid_hash(f));
+    endpoints_of(f, &r->orig_h, &r->orig_p, &r->resp_h, &r->resp_p);
+    r->from_orig = from_orig;
+    if (f->key.proto == IPPROTO_TCP)
+        r->established = f->ep[0].state == TCP_EP_ESTABLISHED && f->ep[1].state == TCP_EP_ESTABLISHED;
+    else
+        r->established = f->first_packet_seen == 3;
+}
+
 bool flow_table_stream_reserve(struct flow_table *t, uint32_t bytes)
 {
     if (t->stream_bytes + bytes > t->cfg.stream_memcap)
@@ -877,6 +895,12 @@ uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const
     if (deliver(t, f, pkt, is_orig)) {
         /* The TCP machine may have flipped roles. */
         count_packet(f, pkt, is_from_orig(f, &v));
+    }
+    const struct app_hooks *hooks = t->cfg.app;
+    if (hooks && hooks->packet) {
+        struct flow_ref ref;
+        flow_make_ref(t, f, is_from_orig(f, &v), &ref);
+        hooks->packet(hooks->ctx, pkt, &ref);
     }
     lru_touch(t, f);
     return flow_uid_hash(f);

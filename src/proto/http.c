@@ -47,6 +47,9 @@ struct http_entry {
     struct hbuf location, xff, content_range;
     struct hbuf proxied[HTTP_MAX_PROXIED];
     size_t n_proxied;
+    /* Every header of each direction as "Name: value\r\n" (signatures). */
+    uint8_t *headers[2];
+    size_t headers_len[2], headers_cap[2];
     bool has_version;
     uint8_t ver_major, ver_minor;
     bool has_status, has_info;
@@ -256,6 +259,8 @@ static void entry_free(struct http_entry *e)
         hbuf_free(&e->proxied[i]);
     free(e->head[0]);
     free(e->head[1]);
+    free(e->headers[0]);
+    free(e->headers[1]);
     for (int d = 0; d < 2; d++) {
         for (size_t i = 0; i < e->n_files[d]; i++)
             hbuf_free(&e->files[d][i].filename);
@@ -319,6 +324,10 @@ static void publish_entry(struct app_env *env, const struct http_entry *e)
     t.request_body_head_len = e->head_len[0];
     t.response_body_head = e->head[1];
     t.response_body_head_len = e->head_len[1];
+    t.request_headers.p = e->headers[0];
+    t.request_headers.n = e->headers_len[0];
+    t.response_headers.p = e->headers[1];
+    t.response_headers.n = e->headers_len[1];
     for (int d = 0; d < 2; d++) {
         t.n_files[d] = e->n_files[d];
         for (size_t i = 0; i < e->n_files[d]; i++) {
@@ -1149,6 +1158,15 @@ static void log_header(struct http_state *st, struct app_env *env, int dir, cons
     struct http_entry *e = set_state(st, env, dir == 0);
     if (e == NULL)
         return;
+    size_t before = e->headers_len[dir];
+    if (!grow_append(&e->headers[dir], &e->headers_len[dir], &e->headers_cap[dir], name, name_len,
+                     HTTP_MAX_HEADER_BLOCK) ||
+        !grow_append(&e->headers[dir], &e->headers_len[dir], &e->headers_cap[dir], (const uint8_t *)": ", 2,
+                     HTTP_MAX_HEADER_BLOCK) ||
+        !grow_append(&e->headers[dir], &e->headers_len[dir], &e->headers_cap[dir], v, n, HTTP_MAX_HEADER_BLOCK) ||
+        !grow_append(&e->headers[dir], &e->headers_len[dir], &e->headers_cap[dir], (const uint8_t *)"\r\n", 2,
+                     HTTP_MAX_HEADER_BLOCK))
+        e->headers_len[dir] = before; /* whole headers only */
     if (dir == 1) {
         if (eq_nocase(name, name_len, "content-type"))
             hbuf_set(&e->response_ctype, v, n);

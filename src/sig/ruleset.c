@@ -322,3 +322,35 @@ bool sig_set_load_path(struct sig_set *s, const char *path, sig_file_fn cb, void
         return false;
     return load_file(s, path, cb, ctx, err, errlen);
 }
+
+static void count_file(void *ctx, const struct sig_file_report *r)
+{
+    struct sig_load_summary *sum = ctx;
+    sum->files++;
+    sum->rules += r->rules;
+    sum->loaded += r->loaded;
+    sum->skipped += r->skipped;
+    sum->errors += r->errors;
+}
+
+struct sig_set *sig_set_load_all(const char *const *paths, size_t n, FILE *errors, struct sig_load_summary *sum,
+                                 char *err, size_t errlen)
+{
+    memset(sum, 0, sizeof *sum);
+    struct sig_set *s = sig_set_new(errors);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!sig_set_load_path(s, paths[i], count_file, sum, err, errlen)) {
+            sig_set_free(s);
+            return NULL;
+        }
+    }
+    if (!sig_set_compile(s, err, errlen)) {
+        sig_set_free(s);
+        return NULL;
+    }
+    return s;
+}

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "util/addr.h"
+
 struct sig_set;
 struct sig_worker;
 struct packet;
@@ -55,6 +57,15 @@ bool sig_set_load_path(struct sig_set *s, const char *path, sig_file_fn cb, void
 int sig_set_add_rule(struct sig_set *s, const char *text, const char *file, unsigned line, char *why,
                      size_t whylen);
 
+struct sig_load_summary {
+    unsigned files, rules, loaded, skipped, errors;
+};
+/* Loads every path and compiles: what --rules does. Malformed rules are
+ * reported one line each on `errors` and left out; NULL when a path cannot
+ * be read (err says which). */
+struct sig_set *sig_set_load_all(const char *const *paths, size_t n, FILE *errors, struct sig_load_summary *sum,
+                                 char *err, size_t errlen);
+
 /* Builds the prefilters; after it the set is read-only. */
 bool sig_set_compile(struct sig_set *s, char *err, size_t errlen);
 size_t sig_set_count(const struct sig_set *s);
@@ -83,14 +94,23 @@ void sig_worker_free(struct sig_worker *w);
 
 /* What the matcher needs of a packet's flow. */
 struct sig_flow_info {
-    const struct app_conn *conn; /* NULL: no flow */
+    uint64_t flow_id;           /* 0: no flow */
     bool to_server;             /* from the originator */
     bool established;
+    /* Fills a struct app_conn, only when an alert needs it. */
+    void (*fill_conn)(const void *flow_ctx, struct app_conn *out);
+    const void *flow_ctx;
 };
 
 void sig_packet(struct sig_worker *w, const struct packet *pkt, const struct sig_flow_info *fi);
+/* The addresses and ports of a stream chunk, in its direction. */
+struct sig_endpoints {
+    struct ip_addr src, dst;
+    uint16_t sp, dp;
+};
 /* In-order stream bytes of one direction of a TCP connection. */
-void sig_stream(struct sig_worker *w, const struct sig_flow_info *fi, int64_t ts_us, const uint8_t *p, size_t n);
+void sig_stream(struct sig_worker *w, const struct sig_flow_info *fi, const struct sig_endpoints *ends, int64_t ts_us,
+                const uint8_t *p, size_t n);
 void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, const void *txn, int64_t ts_us);
 
 struct sig_stats {

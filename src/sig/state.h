@@ -1,0 +1,44 @@
+/* Private to sig/: a worker's flowbits and threshold counters. Fixed-size
+ * tables (memory does not grow with traffic): on a full bucket the oldest
+ * entry is replaced. */
+#ifndef VIGIL_SIG_STATE_H
+#define VIGIL_SIG_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sig/sig_internal.h"
+
+#define SIG_FLOWBITS_PER_FLOW 16
+
+struct sig_flow_bits {
+    uint64_t flow_id;           /* 0: free */
+    uint64_t used;              /* use counter, for replacement */
+    uint16_t n;
+    uint16_t ids[SIG_FLOWBITS_PER_FLOW];
+};
+
+struct sig_thr_entry {
+    uint64_t key;               /* 0: free */
+    int64_t window_start_us;
+    uint32_t count;
+};
+
+struct sig_state {
+    struct sig_flow_bits *flows;
+    struct sig_thr_entry *thr;
+    uint64_t clock;
+};
+
+bool sig_state_init(struct sig_state *st);
+void sig_state_free(struct sig_state *st);
+
+/* isset / isnotset of the rule on the flow. */
+bool sig_flowbits_check(struct sig_state *st, const struct sig_rule *r, uint64_t flow_id);
+/* set / unset / toggle of a rule that matched. */
+void sig_flowbits_apply(struct sig_state *st, const struct sig_rule *r, uint64_t flow_id);
+/* threshold / detection_filter: whether this match alerts. */
+bool sig_threshold_pass(struct sig_state *st, const struct sig_rule *r, const struct ip_addr *src,
+                        const struct ip_addr *dst, int64_t ts_us);
+
+#endif
