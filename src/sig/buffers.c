@@ -294,3 +294,13 @@ bool sig_buffer_has_sides(unsigned b)
            b == SIG_BUF_HTTP_CONTENT_LEN || b == SIG_BUF_HTTP_PROTOCOL || b == SIG_BUF_HTTP_CONNECTION ||
            b == SIG_BUF_SSH_PROTO || b == SIG_BUF_SSH_SOFTWARE;
 }
+
+/* Buffers only a request carries. */
+bool sig_buffer_is_request(unsigned b)
+{
+    return (b >= SIG_BUF_HTTP_URI && b <= SIG_BUF_HTTP_USER_AGENT) || b == SIG_BUF_HTTP_REQUEST_LINE ||
+           b == SIG_BUF_HTTP_REQUEST_BODY || b == SIG_BUF_HTTP_REFERER || b == SIG_BUF_HTTP_START ||
+           b == SIG_BUF_HTTP_ACCEPT || b == SIG_BUF_HTTP_ACCEPT_ENC || b == SIG_BUF_HTTP_ACCEPT_LANG ||
+           b == SIG_BUF_DNS_QUERY || b == SIG_BUF_TLS_SNI || b == SIG_BUF_JA3_HASH || b == SIG_BUF_JA3_STRING ||
+           b == SIG_BUF_JA4_HASH || (b >= SIG_BUF_SMTP_HELO && b <= SIG_BUF_EMAIL_TO);
+}

@@ -26,6 +26,7 @@ bool sig_txn_buffer(int kind, const void *txn, unsigned buffer, unsigned index, 
 int sig_app_of_kind(int kind);
 bool sig_buffer_is_response(unsigned buffer);
 bool sig_buffer_has_sides(unsigned buffer);
+bool sig_buffer_is_request(unsigned buffer);
 
 /* transform.c: applies a list's transforms; the result may be in `s`. */
 void sig_transform(const struct sig_list *l, struct sig_bytes *b, struct sig_scratch *s);

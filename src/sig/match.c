@@ -212,6 +212,20 @@ static bool rule_reads_response(const struct sig_rule *r)
     return false;
 }
 
+/* A rule whose flow direction names the other message than its buffers
+ * never matches (Suricata registers each buffer for one direction). */
+static bool direction_fits(const struct sig_rule *r)
+{
+    for (size_t i = 0; i < r->n_lists; i++) {
+        unsigned b = r->lists[i].buffer;
+        if ((r->flow & SIG_FLOW_TO_CLIENT) && sig_buffer_is_request(b))
+            return false;
+        if ((r->flow & SIG_FLOW_TO_SERVER) && sig_buffer_is_response(b))
+            return false;
+    }
+    return true;
+}
+
 static bool list_has_pcre(const struct sig_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -421,7 +435,7 @@ void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, c
     qsort(w->cand, w->n_cand, sizeof *w->cand, cmp_u32);
     for (size_t i = 0; i < w->n_cand; i++) {
         const struct sig_rule *r = w->set->rules[w->cand[i]];
-        if (r->app != app)
+        if (r->app != app || !direction_fits(r))
             continue;
         /* DNS and TLS rules describe the client's side; a rule reading the
          * response is matched in the server's direction. */

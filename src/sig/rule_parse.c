@@ -342,6 +342,15 @@ static enum sig_parse_result check_rule(struct sig_rule *r, char *why, size_t wh
         return SIG_PARSE_ERROR;
     if (!r->metadata && !(r->metadata = strdup("")))
         return SIG_PARSE_ERROR;
+    /* Legacy modifiers (http_uri...) may have moved every payload content away. */
+    for (size_t i = 0; i < r->n_lists; i++) {
+        if (r->lists[i].buffer == SIG_BUF_PAYLOAD && r->lists[i].n == 0) {
+            free(r->lists[i].sm);
+            memmove(&r->lists[i], &r->lists[i + 1], (r->n_lists - i - 1) * sizeof r->lists[0]);
+            r->n_lists--;
+            break;
+        }
+    }
     for (size_t i = 0; i < r->n_lists; i++) {
         unsigned b = r->lists[i].buffer;
         if (b != SIG_BUF_PAYLOAD && b != SIG_BUF_BASE64 && b != SIG_BUF_FILE_DATA && r->ipproto == 1) {

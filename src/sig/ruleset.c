@@ -188,6 +188,7 @@ static bool load_file(struct sig_set *s, const char *path, sig_file_fn cb, void 
         bool cont = n && line[n - 1] == '\\';
         if (cont)
             line[--n] = '\0';
+        const char *piece = line;
         if (used == 0) {
             char *l = sig_trim(line);
             if (!looks_like_rule(l)) {
@@ -196,6 +197,8 @@ static bool load_file(struct sig_set *s, const char *path, sig_file_fn cb, void 
                 continue;
             }
             start = lineno;
+            piece = l;
+            n = strlen(l);
         }
         if (used + n + 1 > MAX_RULE_TEXT) {
             if (s->errors)
@@ -217,7 +220,7 @@ static bool load_file(struct sig_set *s, const char *path, sig_file_fn cb, void 
             text = nt;
             cap = nc;
         }
-        memcpy(text + used, line, n);
+        memcpy(text + used, piece, n);
         used += n;
         text[used] = '\0';
         if (!cont) {
