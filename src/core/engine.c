@@ -196,7 +196,6 @@ static void on_sig_alert(void *ctx, const struct sig_alert *a)
 {
     struct worker *w = ctx;
     w->sig_alerts++;
-    if (getenv("SIGDEBUG")) fprintf(stderr, "ALERT sid %u %s\n", a->sid, a->msg);
 }
 
 /* --- per packet --- */
