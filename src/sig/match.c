@@ -348,6 +348,11 @@ static void event_from_conn(struct sig_event *e, const struct app_conn *c, bool 
     e->flow_id = c->flow_id;
 }
 
+static void add_found(void *ctx, uint32_t rule)
+{
+    add_candidate(ctx, rule);
+}
+
 static void payload_event(struct sig_worker *w, const struct sig_event *e)
 {
     const struct sig_prefilter *pf = w->set->prefilter;
@@ -359,6 +364,8 @@ static void payload_event(struct sig_worker *w, const struct sig_event *e)
             scan(w, &pf->dbs[i], e->payload, e->payload_len);
     for (size_t i = 0; i < pf->n_always_pkt; i++)
         add_candidate(w, pf->always_pkt[i]);
+    sig_addr_lookup(&pf->by_src, &e->src, add_found, w);
+    sig_addr_lookup(&pf->by_dst, &e->dst, add_found, w);
     evaluate_candidates(w, e);
 }
 

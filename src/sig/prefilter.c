@@ -86,6 +86,124 @@ static bool compile_db(struct sig_pf_db *db, const struct sig_set *s, char *err,
     return ok;
 }
 
+/* --- the address index --- */
+
+static void mask_addr(struct ip_addr *a, unsigned len)
+{
+    for (unsigned i = 0; i < 16; i++) {
+        unsigned bits = len > i * 8 ? len - i * 8 : 0;
+        if (bits < 8)
+            a->b[i] &= (uint8_t)(0xff00u >> bits);
+    }
+}
+
+static bool index_add(struct sig_addr_index *x, const struct ip_prefix *p, uint32_t rule)
+{
+    struct sig_addr_table *t = NULL;
+    for (size_t i = 0; i < x->n_tables; i++)
+        if (x->tables[i].len == p->len)
+            t = &x->tables[i];
+    if (!t) {
+        struct sig_addr_table *nt = realloc(x->tables, (x->n_tables + 1) * sizeof *nt);
+        if (!nt)
+            return false;
+        x->tables = nt;
+        t = &nt[x->n_tables++];
+        memset(t, 0, sizeof *t);
+        t->len = p->len;
+    }
+    if (t->n == t->cap) {
+        size_t nc = t->cap ? t->cap * 2 : 64;
+        struct sig_addr_entry *nv = realloc(t->v, nc * sizeof *nv);
+        if (!nv)
+            return false;
+        t->v = nv;
+        t->cap = nc;
+    }
+    struct sig_addr_entry *e = &t->v[t->n++];
+    e->net = p->addr;
+    mask_addr(&e->net, p->len);
+    e->rule = rule;
+    return true;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const struct sig_addr_entry *x = a, *y = b;
+    int c = memcmp(x->net.b, y->net.b, 16);
+    return c ? c : (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+static void index_sort(struct sig_addr_index *x)
+{
+    for (size_t i = 0; i < x->n_tables; i++)
+        qsort(x->tables[i].v, x->tables[i].n, sizeof *x->tables[i].v, cmp_entry);
+}
+
+void sig_addr_lookup(const struct sig_addr_index *x, const struct ip_addr *a, void (*found)(void *, uint32_t),
+                     void *ctx)
+{
+    for (size_t i = 0; i < x->n_tables; i++) {
+        const struct sig_addr_table *t = &x->tables[i];
+        struct ip_addr key = *a;
+        mask_addr(&key, t->len);
+        size_t lo = 0, hi = t->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (memcmp(t->v[mid].net.b, key.b, 16) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < t->n && memcmp(t->v[lo].net.b, key.b, 16) == 0; lo++)
+            found(ctx, t->v[lo].rule);
+    }
+}
+
+/* A group of plain addresses and networks: no `any`, no negation. */
+static bool plain_list(const struct sig_net *n)
+{
+    if (n->neg || n->any)
+        return false;
+    if (!n->is_group)
+        return true;
+    for (size_t i = 0; i < n->n; i++)
+        if (!plain_list(&n->kids[i]))
+            return false;
+    return true;
+}
+
+static bool index_net(struct sig_addr_index *x, const struct sig_net *n, uint32_t rule)
+{
+    if (!n->is_group)
+        return index_add(x, &n->prefix, rule);
+    for (size_t i = 0; i < n->n; i++)
+        if (!index_net(x, &n->kids[i], rule))
+            return false;
+    return true;
+}
+
+/* Indexes a header-only rule by one of its address lists; false when it
+ * has none (it is then evaluated on every packet). */
+static bool index_rule(struct sig_prefilter *pf, const struct sig_rule *r, uint32_t i, bool *ok)
+{
+    const struct sig_net *side = plain_list(&r->src) ? &r->src : plain_list(&r->dst) ? &r->dst : NULL;
+    if (!side)
+        return false;
+    bool src_side = side == &r->src;
+    /* A bidirectional rule's list may stand on either end of the packet. */
+    *ok = index_net(src_side || r->bidir ? &pf->by_src : &pf->by_dst, side, i) &&
+          (!r->bidir || index_net(src_side ? &pf->by_dst : &pf->by_src, side, i));
+    return true;
+}
+
+static void index_free(struct sig_addr_index *x)
+{
+    for (size_t i = 0; i < x->n_tables; i++)
+        free(x->tables[i].v);
+    free(x->tables);
+}
+
 /* Which event a rule is evaluated on: the app of its sticky buffers, or
  * packets and streams when it only has the payload. */
 static bool is_app_rule(const struct sig_rule *r)
@@ -120,6 +238,14 @@ bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen)
             db->cap_rules = cap;
             continue;
         }
+        bool indexed_ok = true;
+        if (!app_rule && index_rule(pf, r, (uint32_t)i, &indexed_ok)) {
+            if (!indexed_ok) {
+                snprintf(err, errlen, "out of memory");
+                return false;
+            }
+            continue;
+        }
         bool pushed = app_rule ? push_u32(&pf->always[r->app], &pf->n_always[r->app], &cap_always[r->app], (uint32_t)i)
                                : push_u32(&pf->always_pkt, &pf->n_always_pkt, &cap_pkt, (uint32_t)i);
         if (!pushed) {
@@ -127,6 +253,8 @@ bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen)
             return false;
         }
     }
+    index_sort(&pf->by_src);
+    index_sort(&pf->by_dst);
     for (size_t i = 0; i < pf->n_dbs; i++) {
         if (!compile_db(&pf->dbs[i], s, err, errlen))
             return false;
@@ -151,6 +279,8 @@ void sig_prefilter_free(struct sig_prefilter *pf)
     for (size_t i = 0; i < SIG_APP_COUNT; i++)
         free(pf->always[i]);
     free(pf->always_pkt);
+    index_free(&pf->by_src);
+    index_free(&pf->by_dst);
     hs_free_scratch(pf->proto_scratch);
     free(pf);
 }

@@ -15,7 +15,27 @@ struct sig_pf_db {
     size_t n_rules, cap_rules;
 };
 
+/* Rules without a content whose source or destination is a plain list of
+ * addresses and networks (IP reputation lists): found by address instead
+ * of being evaluated on every packet. One sorted table per prefix length. */
+struct sig_addr_entry {
+    struct ip_addr net;         /* masked to the length */
+    uint32_t rule;
+};
+
+struct sig_addr_table {
+    uint8_t len;
+    struct sig_addr_entry *v;
+    size_t n, cap;
+};
+
+struct sig_addr_index {
+    struct sig_addr_table *tables;
+    size_t n_tables;
+};
+
 struct sig_prefilter {
+    struct sig_addr_index by_src, by_dst; /* looked up with the packet's source / destination */
     struct sig_pf_db *dbs;
     size_t n_dbs;
     /* Rules with no fast pattern, always evaluated: per app for
@@ -26,5 +46,9 @@ struct sig_prefilter {
     size_t n_always_pkt;
     hs_scratch_t *proto_scratch; /* cloned by each worker */
 };
+
+/* Calls found(ctx, rule) for every indexed rule whose list holds a. */
+void sig_addr_lookup(const struct sig_addr_index *x, const struct ip_addr *a, void (*found)(void *, uint32_t),
+                     void *ctx);
 
 #endif
