@@ -296,6 +296,10 @@ static void test_packet_fields(void **state)
         "alert udp $EXTERNAL_NET any -> any 53 (msg:\"from outside\"; sid:4;)",
         "alert udp any any -> any [!53,1000:2000] (msg:\"ports\"; sid:5;)",
         "alert ip any any -> any any (msg:\"ip_proto\"; ip_proto:17; content:\"QQ\"; sid:6;)",
+        "alert ip [8.8.8.8,203.0.113.0/24] any -> any any (msg:\"reputation src miss\"; sid:7;)",
+        "alert ip any any -> [1.1.1.1,8.8.8.0/24] any (msg:\"reputation dst\"; sid:8;)",
+        "alert ip [8.8.8.8] any <> $HOME_NET any (msg:\"reputation bidir\"; sid:9;)",
+        "alert ip [192.168.1.10,10.0.0.0/8] any -> [9.9.9.9] any (msg:\"reputation dst miss\"; sid:10;)",
     };
     struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
     struct fired f = {0};
@@ -311,6 +315,10 @@ static void test_packet_fields(void **state)
     sig_packet(w, &p, NULL);
     assert_true(fired(&f, 1));
     assert_false(fired(&f, 2));
+    assert_false(fired(&f, 7));
+    assert_true(fired(&f, 8));
+    assert_true(fired(&f, 9));
+    assert_false(fired(&f, 10));
     f.n = 0;
     p.l4_proto = 17;
     p.sport = 5353;
