@@ -359,8 +359,10 @@ static void payload_event(struct sig_worker *w, const struct sig_event *e)
     if (!pf)
         return;
     begin_event(w);
-    for (size_t i = 0; i < pf->n_dbs; i++)
-        if (pf->dbs[i].buffer == SIG_BUF_PAYLOAD)
+    uint8_t transport = e->ipproto == 6 || e->ipproto == 17 || e->ipproto == 1 ? e->ipproto
+                        : e->ipproto == 58 ? 1 : 0;
+    for (size_t i = 0; i < pf->n_dbs && e->payload_len; i++)
+        if (pf->dbs[i].buffer == SIG_BUF_PAYLOAD && pf->dbs[i].ipproto == transport)
             scan(w, &pf->dbs[i], e->payload, e->payload_len);
     for (size_t i = 0; i < pf->n_always_pkt; i++)
         add_candidate(w, pf->always_pkt[i]);

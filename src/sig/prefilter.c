@@ -9,16 +9,16 @@
 
 #include "sig/prefilter.h"
 
-static bool same_chain(const struct sig_pf_db *db, const struct sig_list *l)
+static bool same_chain(const struct sig_pf_db *db, const struct sig_list *l, uint8_t ipproto)
 {
-    return db->buffer == l->buffer && db->n_transforms == l->n_transforms &&
+    return db->buffer == l->buffer && db->ipproto == ipproto && db->n_transforms == l->n_transforms &&
            memcmp(db->transforms, l->transforms, l->n_transforms) == 0;
 }
 
-static struct sig_pf_db *db_for(struct sig_prefilter *pf, const struct sig_list *l)
+static struct sig_pf_db *db_for(struct sig_prefilter *pf, const struct sig_list *l, uint8_t ipproto)
 {
     for (size_t i = 0; i < pf->n_dbs; i++)
-        if (same_chain(&pf->dbs[i], l))
+        if (same_chain(&pf->dbs[i], l, ipproto))
             return &pf->dbs[i];
     struct sig_pf_db *nd = realloc(pf->dbs, (pf->n_dbs + 1) * sizeof *nd);
     if (!nd)
@@ -27,6 +27,7 @@ static struct sig_pf_db *db_for(struct sig_prefilter *pf, const struct sig_list 
     struct sig_pf_db *db = &nd[pf->n_dbs++];
     memset(db, 0, sizeof *db);
     db->buffer = l->buffer;
+    db->ipproto = ipproto;
     db->n_transforms = l->n_transforms;
     memcpy(db->transforms, l->transforms, l->n_transforms);
     return db;
@@ -88,13 +89,21 @@ static bool compile_db(struct sig_pf_db *db, const struct sig_set *s, char *err,
 
 /* --- the address index --- */
 
-static void mask_addr(struct ip_addr *a, unsigned len)
+static void halves(const struct ip_addr *a, uint64_t *hi, uint64_t *lo)
 {
-    for (unsigned i = 0; i < 16; i++) {
-        unsigned bits = len > i * 8 ? len - i * 8 : 0;
-        if (bits < 8)
-            a->b[i] &= (uint8_t)(0xff00u >> bits);
+    uint64_t h = 0, l = 0;
+    for (int i = 0; i < 8; i++) {
+        h = h << 8 | a->b[i];
+        l = l << 8 | a->b[8 + i];
     }
+    *hi = h;
+    *lo = l;
+}
+
+static void masks_of(unsigned len, uint64_t *mhi, uint64_t *mlo)
+{
+    *mhi = len >= 64 ? UINT64_MAX : len == 0 ? 0 : UINT64_MAX << (64 - len);
+    *mlo = len <= 64 ? 0 : len >= 128 ? UINT64_MAX : UINT64_MAX << (128 - len);
 }
 
 static bool index_add(struct sig_addr_index *x, const struct ip_prefix *p, uint32_t rule)
@@ -111,6 +120,7 @@ static bool index_add(struct sig_addr_index *x, const struct ip_prefix *p, uint3
         t = &nt[x->n_tables++];
         memset(t, 0, sizeof *t);
         t->len = p->len;
+        masks_of(p->len, &t->mask_hi, &t->mask_lo);
     }
     if (t->n == t->cap) {
         size_t nc = t->cap ? t->cap * 2 : 64;
@@ -121,8 +131,9 @@ static bool index_add(struct sig_addr_index *x, const struct ip_prefix *p, uint3
         t->cap = nc;
     }
     struct sig_addr_entry *e = &t->v[t->n++];
-    e->net = p->addr;
-    mask_addr(&e->net, p->len);
+    halves(&p->addr, &e->hi, &e->lo);
+    e->hi &= t->mask_hi;
+    e->lo &= t->mask_lo;
     e->rule = rule;
     return true;
 }
@@ -130,8 +141,11 @@ static bool index_add(struct sig_addr_index *x, const struct ip_prefix *p, uint3
 static int cmp_entry(const void *a, const void *b)
 {
     const struct sig_addr_entry *x = a, *y = b;
-    int c = memcmp(x->net.b, y->net.b, 16);
-    return c ? c : (x->rule > y->rule) - (x->rule < y->rule);
+    if (x->hi != y->hi)
+        return x->hi < y->hi ? -1 : 1;
+    if (x->lo != y->lo)
+        return x->lo < y->lo ? -1 : 1;
+    return (x->rule > y->rule) - (x->rule < y->rule);
 }
 
 static void index_sort(struct sig_addr_index *x)
@@ -143,20 +157,22 @@ static void index_sort(struct sig_addr_index *x)
 void sig_addr_lookup(const struct sig_addr_index *x, const struct ip_addr *a, void (*found)(void *, uint32_t),
                      void *ctx)
 {
+    uint64_t ahi, alo;
+    halves(a, &ahi, &alo);
     for (size_t i = 0; i < x->n_tables; i++) {
         const struct sig_addr_table *t = &x->tables[i];
-        struct ip_addr key = *a;
-        mask_addr(&key, t->len);
-        size_t lo = 0, hi = t->n;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (memcmp(t->v[mid].net.b, key.b, 16) < 0)
-                lo = mid + 1;
+        uint64_t hi = ahi & t->mask_hi, lo = alo & t->mask_lo;
+        size_t l = 0, h = t->n;
+        while (l < h) {
+            size_t mid = l + (h - l) / 2;
+            const struct sig_addr_entry *e = &t->v[mid];
+            if (e->hi < hi || (e->hi == hi && e->lo < lo))
+                l = mid + 1;
             else
-                hi = mid;
+                h = mid;
         }
-        for (; lo < t->n && memcmp(t->v[lo].net.b, key.b, 16) == 0; lo++)
-            found(ctx, t->v[lo].rule);
+        for (; l < t->n && t->v[l].hi == hi && t->v[l].lo == lo; l++)
+            found(ctx, t->v[l].rule);
     }
 }
 
@@ -229,13 +245,20 @@ bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen)
         if (app_rule && r->app == SIG_APP_NONE)
             r->app = SIG_APP_HTTP; /* file.data alone: HTTP bodies */
         if (r->fp_list >= 0 && (app_rule || r->lists[r->fp_list].buffer == SIG_BUF_PAYLOAD)) {
-            struct sig_pf_db *db = db_for(pf, &r->lists[r->fp_list]);
-            size_t cap = db ? db->cap_rules : 0;
-            if (!db || !push_u32(&db->rules, &db->n_rules, &cap, (uint32_t)i)) {
-                snprintf(err, errlen, "out of memory");
-                return false;
+            /* A payload rule for any IP protocol goes into each transport's database. */
+            static const uint8_t transports[] = {6, 17, 1, 0};
+            for (size_t k = 0; k < (app_rule ? 1 : sizeof transports); k++) {
+                uint8_t proto = app_rule ? 0 : transports[k];
+                if (!app_rule && r->ipproto && r->ipproto != proto)
+                    continue;
+                struct sig_pf_db *db = db_for(pf, &r->lists[r->fp_list], proto);
+                size_t cap = db ? db->cap_rules : 0;
+                if (!db || !push_u32(&db->rules, &db->n_rules, &cap, (uint32_t)i)) {
+                    snprintf(err, errlen, "out of memory");
+                    return false;
+                }
+                db->cap_rules = cap;
             }
-            db->cap_rules = cap;
             continue;
         }
         bool indexed_ok = true;

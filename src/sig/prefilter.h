@@ -6,9 +6,10 @@
 
 #include "sig/sig_internal.h"
 
-/* One database per (buffer, transform chain). */
+/* One database per (buffer, transform chain), and for the payload per
+ * transport (ipproto 6, 17, 1, or 0 for any other). */
 struct sig_pf_db {
-    uint8_t buffer, n_transforms;
+    uint8_t buffer, n_transforms, ipproto;
     uint8_t transforms[SIG_MAX_TRANSFORMS];
     hs_database_t *db;
     uint32_t *rules;            /* pattern id -> rule index */
@@ -19,12 +20,13 @@ struct sig_pf_db {
  * addresses and networks (IP reputation lists): found by address instead
  * of being evaluated on every packet. One sorted table per prefix length. */
 struct sig_addr_entry {
-    struct ip_addr net;         /* masked to the length */
+    uint64_t hi, lo;            /* the address masked to the length, big-endian halves */
     uint32_t rule;
 };
 
 struct sig_addr_table {
     uint8_t len;
+    uint64_t mask_hi, mask_lo;
     struct sig_addr_entry *v;
     size_t n, cap;
 };
