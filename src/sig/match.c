@@ -136,12 +136,12 @@ static bool header_matches(const struct sig_rule *r, const struct sig_event *e)
 {
     if (r->ipproto && r->ipproto != e->ipproto && !(r->ipproto == 1 && e->ipproto == 58))
         return false;
-    bool fwd = sig_net_match_addr(&r->src, &e->src) && sig_net_match_addr(&r->dst, &e->dst) &&
-               sig_net_match_port(&r->sp, e->sp) && sig_net_match_port(&r->dp, e->dp);
-    if (fwd)
+    /* Ports first: cheaper than address groups, and most rules name some. */
+    if (sig_net_match_port(&r->sp, e->sp) && sig_net_match_port(&r->dp, e->dp) &&
+        sig_net_match_addr(&r->src, &e->src) && sig_net_match_addr(&r->dst, &e->dst))
         return true;
-    return r->bidir && sig_net_match_addr(&r->src, &e->dst) && sig_net_match_addr(&r->dst, &e->src) &&
-           sig_net_match_port(&r->sp, e->dp) && sig_net_match_port(&r->dp, e->sp);
+    return r->bidir && sig_net_match_port(&r->sp, e->dp) && sig_net_match_port(&r->dp, e->sp) &&
+           sig_net_match_addr(&r->src, &e->dst) && sig_net_match_addr(&r->dst, &e->src);
 }
 
 static bool flow_matches(const struct sig_rule *r, const struct sig_event *e)
