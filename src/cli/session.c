@@ -54,8 +54,9 @@ struct run_state {
 static void on_capture_idle(void *ctx)
 {
     struct run_state *rs = ctx;
-    reload_service(&rs->reload, rs->opt, rs->detect, &reload_requested);
-    detect_collect(rs->detect);
+    reload_service(&rs->reload, rs->opt, rs->detect, rs->engine, &reload_requested);
+    if (rs->detect)
+        detect_collect(rs->detect);
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -269,7 +270,7 @@ static int run_session(struct options *o, bool live)
         clock_gettime(CLOCK_MONOTONIC, &rs.started);
         rs.last_draw = rs.started;
         rs.show_progress = !live && !o->quiet && isatty(STDERR_FILENO) && rs.total_bytes > PROGRESS_MIN_BYTES;
-        if (live && rs.detect)
+        if (live && (rs.detect || rules))
             capture_set_idle(caps[0], on_capture_idle, &rs);
         rc = run_captures(o, caps, &rs);
         engine_finish(rs.engine);

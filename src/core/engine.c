@@ -51,6 +51,7 @@ struct worker {
     struct detect_worker *detect;
     struct sig_worker *sig;     /* --rules */
     uint64_t sig_alerts;
+    atomic_uint_fast64_t rules_epoch; /* the rule set this worker matches with */
     int64_t now_us;             /* the packet being processed */
     int64_t scanned_before;    /* the last open-flow scan this worker did */
     uint64_t packets, bytes, wire_bytes, weirds;
@@ -66,6 +67,8 @@ struct engine {
     struct output *out;
     struct detect *detect;
     atomic_int_fast64_t scan_before; /* an open-flow scan requested (0: none yet) */
+    _Atomic(const struct sig_set *) rules; /* --rules, swapped by a reload */
+    atomic_uint_fast64_t rules_epoch;
     unsigned n_workers;
     bool threaded;
     int64_t last_ts_us;     /* the newest packet time seen by any worker */
@@ -198,6 +201,42 @@ static void on_sig_alert(void *ctx, const struct sig_alert *a)
     w->sig_alerts++;
 }
 
+/* Matches with the engine's current rule set; a reload's set is picked up
+ * between batches. false: out of memory (the worker keeps the old set). */
+static bool worker_sync_rules(struct worker *w)
+{
+    uint64_t epoch = atomic_load(&w->engine->rules_epoch);
+    if (epoch == atomic_load(&w->rules_epoch))
+        return true;
+    const struct sig_set *set = atomic_load(&w->engine->rules);
+    struct sig_worker *fresh = set ? sig_worker_new(set, on_sig_alert, w) : NULL;
+    if (set && !fresh)
+        return false;
+    sig_worker_free(w->sig);
+    w->sig = fresh;
+    w->app.packet = fresh ? on_packet : NULL;
+    w->app.stream = fresh ? on_stream : NULL;
+    atomic_store(&w->rules_epoch, epoch);
+    return true;
+}
+
+void engine_set_rules(struct engine *e, const struct sig_set *rules)
+{
+    atomic_store(&e->rules, rules);
+    atomic_fetch_add(&e->rules_epoch, 1);
+    if (!e->threaded)
+        worker_sync_rules(&e->workers[0]);
+}
+
+bool engine_rules_switched(struct engine *e)
+{
+    uint64_t epoch = atomic_load(&e->rules_epoch);
+    for (unsigned i = 0; i < e->n_workers; i++)
+        if (atomic_load(&e->workers[i].rules_epoch) != epoch)
+            return false;
+    return true;
+}
+
 /* --- per packet --- */
 
 static bool udp_tunnel(enum tunnel_type t)
@@ -307,6 +346,7 @@ static void *worker_main(void *arg)
             detect_worker_sync(w->detect);
             worker_scan_open(w);
         }
+        worker_sync_rules(w);
         worker_run_batch(w, b);
         b->used = 0;
         queue_push(&w->empty, b);
@@ -321,14 +361,9 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
     w->engine = e;
     w->app.publish = on_transaction;
     w->app.ctx = w;
-    if (e->cfg.rules) {
-        w->sig = sig_worker_new(e->cfg.rules, on_sig_alert, w);
-        if (!w->sig) {
-            snprintf(err, errlen, "out of memory for the signature matcher");
-            return false;
-        }
-        w->app.packet = on_packet;
-        w->app.stream = on_stream;
+    if (!worker_sync_rules(w)) {
+        snprintf(err, errlen, "out of memory for the signature matcher");
+        return false;
     }
     if (!e->cfg.conn_only) {
         struct file_config filecfg = {
@@ -392,6 +427,8 @@ struct engine *engine_new(const struct vigil_config *cfg, struct output *out, st
         return NULL;
     }
     e->cfg = *cfg;
+    atomic_init(&e->rules, cfg->rules);
+    atomic_init(&e->rules_epoch, 1);
     e->out = out;
     e->detect = detect;
     e->n_workers = cfg->workers < 1 ? 1 : cfg->workers > MAX_WORKERS ? MAX_WORKERS : cfg->workers;
