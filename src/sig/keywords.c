@@ -584,9 +584,10 @@ static enum sig_parse_result kw_pcre(struct sig_parse *p, const char *v)
         v++;
     }
     size_t n = strlen(v);
-    if (n < 2 || v[0] != '"' || v[n - 1] != '"')
-        return fail(p, ERR, "pcre must be quoted: %s", v);
-    const char *body = v + 1, *end = v + n - 1;
+    bool quoted = n >= 2 && v[0] == '"' && v[n - 1] == '"';
+    if (!quoted && (v[0] == '"' || (n && v[n - 1] == '"')))
+        return fail(p, ERR, "unbalanced quotes in pcre: %s", v);
+    const char *body = quoted ? v + 1 : v, *end = quoted ? v + n - 1 : v + n;
     if (*body != '/')
         return fail(p, ERR, "pcre must start with '/': %s", v);
     const char *last = end;
@@ -934,21 +935,28 @@ static enum sig_parse_result parse_threshold(struct sig_parse *p, const char *v,
             if (strcmp(val, "limit") == 0) t.type = SIG_THR_LIMIT;
             else if (strcmp(val, "threshold") == 0) t.type = SIG_THR_THRESHOLD;
             else if (strcmp(val, "both") == 0) t.type = SIG_THR_BOTH;
+            else if (strcmp(val, "backoff") == 0) t.type = SIG_THR_BACKOFF;
             else return fail(p, ERR, "bad threshold type '%s'", val);
         } else if (strcmp(key, "track") == 0) {
             if (strcmp(val, "by_src") == 0) t.track = SIG_TRACK_SRC;
             else if (strcmp(val, "by_dst") == 0) t.track = SIG_TRACK_DST;
             else if (strcmp(val, "by_rule") == 0) t.track = SIG_TRACK_RULE;
             else if (strcmp(val, "by_both") == 0) t.track = SIG_TRACK_BOTH;
+            else if (strcmp(val, "by_flow") == 0) t.track = SIG_TRACK_FLOW;
             else return fail(p, ERR, "bad threshold track '%s'", val);
         } else if (strcmp(key, "count") == 0 && sig_parse_u32(val, &t.count)) {
             has_count = true;
         } else if (strcmp(key, "seconds") == 0 && sig_parse_u32(val, &t.seconds)) {
             has_seconds = true;
+        } else if (strcmp(key, "multiplier") == 0 && sig_parse_u32(val, &t.multiplier) && t.multiplier > 1) {
+        } else if (strcmp(key, "unique_on") == 0) {
+            return fail(p, SKIP, "unsupported detection_filter option '%s'", key);
         } else {
             return fail(p, ERR, "bad threshold part '%s'", key);
         }
     }
+    if (t.type == SIG_THR_BACKOFF && t.multiplier > 1)
+        has_seconds = true; /* backoff has no window */
     if (t.type == SIG_THR_NONE || t.track == 0xff || !has_count || !has_seconds || t.count == 0)
         return fail(p, ERR, "incomplete threshold '%s'", v);
     p->r->threshold = t;

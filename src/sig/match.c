@@ -134,6 +134,8 @@ static int cmp_u32(const void *a, const void *b)
 
 static bool header_matches(const struct sig_rule *r, const struct sig_event *e)
 {
+    if (r->ipver && (r->ipver == 4) != ip_addr_is_v4(&e->src))
+        return false;
     if (r->ipproto && r->ipproto != e->ipproto && !(r->ipproto == 1 && e->ipproto == 58))
         return false;
     /* Ports first: cheaper than address groups, and most rules name some. */
@@ -321,7 +323,7 @@ static void evaluate(struct sig_worker *w, const struct sig_rule *r, const struc
     sig_flowbits_apply(&w->state, r, e->flow_id);
     if (r->noalert)
         return;
-    if (!sig_threshold_pass(&w->state, r, &e->src, &e->dst, e->ts_us))
+    if (!sig_threshold_pass(&w->state, r, &e->src, &e->dst, e->flow_id, e->ts_us))
         return;
     emit(w, r, e);
 }

@@ -185,12 +185,15 @@ struct sig_flowbit {
     uint16_t ids[8];
 };
 
-enum sig_thr_type { SIG_THR_NONE, SIG_THR_LIMIT, SIG_THR_THRESHOLD, SIG_THR_BOTH, SIG_THR_DETECTION_FILTER };
-enum sig_track { SIG_TRACK_SRC, SIG_TRACK_DST, SIG_TRACK_RULE, SIG_TRACK_BOTH };
+enum sig_thr_type {
+    SIG_THR_NONE, SIG_THR_LIMIT, SIG_THR_THRESHOLD, SIG_THR_BOTH, SIG_THR_BACKOFF, SIG_THR_DETECTION_FILTER,
+};
+enum sig_track { SIG_TRACK_SRC, SIG_TRACK_DST, SIG_TRACK_RULE, SIG_TRACK_BOTH, SIG_TRACK_FLOW };
 
 struct sig_threshold {
     uint8_t type, track;
     uint32_t count, seconds;
+    uint32_t multiplier;        /* backoff */
 };
 
 enum sig_action { SIG_ACTION_ALERT, SIG_ACTION_PASS, SIG_ACTION_DROP, SIG_ACTION_REJECT };
@@ -200,6 +203,7 @@ struct sig_rule {
     uint32_t index;             /* position in the set */
     uint8_t action;
     uint8_t ipproto;            /* 0 any IP, else 6, 17, 1 (ICMP: 1 and 58) */
+    uint8_t ipver;              /* 0 any, 4 or 6 (the ipv4 / ipv6 protocols) */
     uint8_t app;                /* enum sig_app */
     bool tcp_pkt_only, tcp_stream_only;
     bool bidir, noalert;

@@ -107,7 +107,9 @@ static const struct {
     uint8_t ipproto, app;
     bool pkt, stream;
 } protos[] = {
-    {"ip", 0, SIG_APP_NONE, false, false}, {"tcp", 6, SIG_APP_NONE, false, false},
+    {"ip", 0, SIG_APP_NONE, false, false}, {"ipv4", 0, SIG_APP_NONE, false, false},
+    {"ipv6", 0, SIG_APP_NONE, false, false}, {"icmpv4", 1, SIG_APP_NONE, false, false},
+    {"icmpv6", 1, SIG_APP_NONE, false, false}, {"tcp", 6, SIG_APP_NONE, false, false},
     {"udp", 17, SIG_APP_NONE, false, false}, {"icmp", 1, SIG_APP_NONE, false, false},
     {"tcp-pkt", 6, SIG_APP_NONE, true, false}, {"tcp-stream", 6, SIG_APP_NONE, false, true},
     {"http", 6, SIG_APP_HTTP, false, false}, {"http1", 6, SIG_APP_HTTP, false, false},
@@ -181,6 +183,7 @@ static enum sig_parse_result parse_header(struct sig_set *s, const char **pp, st
         return SIG_PARSE_SKIP;
     }
     r->ipproto = protos[i].ipproto;
+    r->ipver = strstr(tok[1], "v4") ? 4 : strstr(tok[1], "v6") ? 6 : 0;
     r->app = protos[i].app;
     r->tcp_pkt_only = protos[i].pkt;
     r->tcp_stream_only = protos[i].stream;

@@ -137,7 +137,7 @@ static uint64_t addr_hash(const struct ip_addr *a)
 }
 
 bool sig_threshold_pass(struct sig_state *st, const struct sig_rule *r, const struct ip_addr *src,
-                        const struct ip_addr *dst, int64_t ts_us)
+                        const struct ip_addr *dst, uint64_t flow_id, int64_t ts_us)
 {
     const struct sig_threshold *t = &r->threshold;
     if (t->type == SIG_THR_NONE)
@@ -149,6 +149,8 @@ bool sig_threshold_pass(struct sig_state *st, const struct sig_rule *r, const st
         key ^= addr_hash(dst);
     else if (t->track == SIG_TRACK_BOTH)
         key ^= addr_hash(src) * 3 + addr_hash(dst);
+    else if (t->track == SIG_TRACK_FLOW)
+        key ^= mix(flow_id + 1);
     if (key == 0)
         key = 1;
     struct sig_thr_entry *e = NULL, *victim = NULL;
@@ -161,12 +163,13 @@ bool sig_threshold_pass(struct sig_state *st, const struct sig_rule *r, const st
         if (!victim || (victim->key != 0 && (c->key == 0 || c->window_start_us < victim->window_start_us)))
             victim = c;
     }
-    int64_t window = (int64_t)t->seconds * 1000000;
-    if (!e || ts_us - e->window_start_us >= window || ts_us < e->window_start_us) {
+    int64_t window = t->type == SIG_THR_BACKOFF ? INT64_MAX : (int64_t)t->seconds * 1000000;
+    if (!e || (t->type != SIG_THR_BACKOFF && (ts_us - e->window_start_us >= window || ts_us < e->window_start_us))) {
         e = e ? e : victim;
         e->key = key;
         e->window_start_us = ts_us;
         e->count = 0;
+        e->next = t->count;
     }
     e->count++;
     switch (t->type) {
@@ -177,6 +180,11 @@ bool sig_threshold_pass(struct sig_state *st, const struct sig_rule *r, const st
         e->count = 0; /* every count-th match in the window */
         return true;
     case SIG_THR_BOTH: return e->count == t->count;
+    case SIG_THR_BACKOFF:
+        if (e->count != e->next)
+            return false;
+        e->next = e->next > UINT32_MAX / t->multiplier ? UINT32_MAX : e->next * t->multiplier;
+        return true;
     default: return e->count > t->count; /* detection_filter: after the first count matches */
     }
 }

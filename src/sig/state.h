@@ -22,6 +22,7 @@ struct sig_thr_entry {
     uint64_t key;               /* 0: free */
     int64_t window_start_us;
     uint32_t count;
+    uint32_t next;              /* backoff: the count that alerts next */
 };
 
 struct sig_state {
@@ -39,6 +40,6 @@ bool sig_flowbits_check(struct sig_state *st, const struct sig_rule *r, uint64_t
 void sig_flowbits_apply(struct sig_state *st, const struct sig_rule *r, uint64_t flow_id);
 /* threshold / detection_filter: whether this match alerts. */
 bool sig_threshold_pass(struct sig_state *st, const struct sig_rule *r, const struct ip_addr *src,
-                        const struct ip_addr *dst, int64_t ts_us);
+                        const struct ip_addr *dst, uint64_t flow_id, int64_t ts_us);
 
 #endif
