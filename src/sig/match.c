@@ -281,10 +281,10 @@ static bool lists_match(struct sig_worker *w, const struct sig_rule *r, const st
 static void emit(struct sig_worker *w, const struct sig_rule *r, const struct sig_event *e)
 {
     const struct sig_set *s = w->set;
-    static const char *const actions[] = {"allowed", "allowed", "blocked", "blocked"};
+    /* Passive, as Suricata in IDS mode: drop and reject rules alert, "allowed". */
     struct sig_alert a = {
         .ts_us = e->ts_us,
-        .action = actions[r->action & 3],
+        .action = "allowed",
         .gid = r->gid,
         .sid = r->sid,
         .rev = r->rev,
@@ -309,31 +309,53 @@ static void emit(struct sig_worker *w, const struct sig_rule *r, const struct si
         w->fn(w->ctx, &a);
 }
 
-static void evaluate(struct sig_worker *w, const struct sig_rule *r, const struct sig_event *e)
+/* Whether the rule matches the event (its flowbits actions then applied). */
+static bool rule_matches(struct sig_worker *w, const struct sig_rule *r, const struct sig_event *e)
 {
     w->stats.candidates++;
     if (!header_matches(r, e) || !flow_matches(r, e) || !packet_fields_match(r, e))
-        return;
+        return false;
     if (!sig_flowbits_check(&w->state, r, e->flow_id))
-        return;
+        return false;
     memset(w->in.vars, 0, sizeof w->in.vars);
     w->in.b64_len = 0;
     if (!lists_match(w, r, e))
-        return;
+        return false;
     sig_flowbits_apply(&w->state, r, e->flow_id);
-    if (r->noalert)
+    return true;
+}
+
+static void evaluate(struct sig_worker *w, const struct sig_rule *r, const struct sig_event *e)
+{
+    if (!rule_matches(w, r, e) || r->noalert)
         return;
     if (!sig_threshold_pass(&w->state, r, &e->src, &e->dst, e->flow_id, e->ts_us))
         return;
     emit(w, r, e);
 }
 
+/* A matching pass rule ends the inspection of the event: nothing alerts. */
+static bool passed(struct sig_worker *w, const struct sig_event *e)
+{
+    for (size_t i = 0; i < w->n_cand; i++) {
+        const struct sig_rule *r = w->set->rules[w->cand[i]];
+        if (r->action == SIG_ACTION_PASS && rule_matches(w, r, e))
+            return true;
+    }
+    return false;
+}
+
 static void evaluate_candidates(struct sig_worker *w, const struct sig_event *e)
 {
     /* Rule order, so flowbits set by an earlier rule are seen by a later one. */
     qsort(w->cand, w->n_cand, sizeof *w->cand, cmp_u32);
-    for (size_t i = 0; i < w->n_cand; i++)
-        evaluate(w, w->set->rules[w->cand[i]], e);
+    if (w->set->has_pass && passed(w, e))
+        return;
+    for (size_t i = 0; i < w->n_cand; i++) {
+        const struct sig_rule *r = w->set->rules[w->cand[i]];
+        if (r->action != SIG_ACTION_PASS)
+            evaluate(w, r, e);
+    }
 }
 
 /* --- events --- */
@@ -443,14 +465,27 @@ void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, c
     }
     for (size_t i = 0; i < pf->n_always[app]; i++)
         add_candidate(w, pf->always[app][i]);
-    qsort(w->cand, w->n_cand, sizeof *w->cand, cmp_u32);
+    /* Keep the candidates of this app that can read this transaction. */
+    size_t kept = 0;
     for (size_t i = 0; i < w->n_cand; i++) {
         const struct sig_rule *r = w->set->rules[w->cand[i]];
-        if (r->app != app || !direction_fits(r))
-            continue;
-        /* DNS and TLS rules describe the client's side; a rule reading the
-         * response is matched in the server's direction. */
-        event_from_conn(&e, c, !rule_reads_response(r));
-        evaluate(w, r, &e);
+        if (r->app == app && direction_fits(r))
+            w->cand[kept++] = w->cand[i];
+    }
+    w->n_cand = kept;
+    qsort(w->cand, w->n_cand, sizeof *w->cand, cmp_u32);
+    /* DNS and TLS rules describe the client's side; a rule reading the
+     * response is matched in the server's direction. */
+    for (int pass = w->set->has_pass ? 0 : 1; pass < 2; pass++) {
+        for (size_t i = 0; i < w->n_cand; i++) {
+            const struct sig_rule *r = w->set->rules[w->cand[i]];
+            if ((r->action == SIG_ACTION_PASS) != (pass == 0))
+                continue;
+            event_from_conn(&e, c, !rule_reads_response(r));
+            if (pass == 1)
+                evaluate(w, r, &e);
+            else if (rule_matches(w, r, &e))
+                return;
+        }
     }
 }

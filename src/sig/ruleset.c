@@ -99,6 +99,7 @@ int sig_set_add_rule(struct sig_set *s, const char *text, const char *file, unsi
     r->file = (uint16_t)fi;
     r->line = line;
     r->index = (uint32_t)s->n_rules;
+    s->has_pass |= r->action == SIG_ACTION_PASS;
     s->rules[s->n_rules++] = r;
     return SIG_PARSE_OK;
 }

@@ -36,6 +36,7 @@ struct sig_set {
     size_t n_flowbits;
     struct sig_prefilter *prefilter;
     bool compiled;
+    bool has_pass;              /* some rule's action is pass */
 };
 
 /* Parse outcome: loaded, skipped for an unsupported feature, malformed. */

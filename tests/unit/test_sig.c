@@ -285,6 +285,40 @@ static void test_flow_flowbits_threshold(void **state)
     sig_set_free(s);
 }
 
+static void test_pass_backoff_by_flow(void **state)
+{
+    static const char *const rules[] = {
+        "alert tcp any any -> any any (msg:\"any X\"; content:\"X\"; sid:1;)",
+        "pass tcp any any -> any any (msg:\"pass XOK\"; content:\"XOK\"; sid:2;)",
+        "alert tcp any any -> any any (msg:\"backoff\"; content:\"B\"; threshold:type backoff, track by_flow, count 1, multiplier 2; sid:3;)",
+        "alert tcp any any -> any any (msg:\"by_flow limit\"; content:\"L\"; threshold:type limit, track by_flow, count 1, seconds 60; sid:4;)",
+    };
+    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
+    struct fired f = {0};
+    struct sig_worker *w = sig_worker_new(s, on_alert, &f);
+    stream(w, 1, true, "X", 1);
+    assert_true(fired(&f, 1));
+    f.n = 0;
+    stream(w, 1, true, "XOK", 2); /* the pass rule silences the alert */
+    assert_int_equal(f.n, 0);
+    unsigned alerts = 0;
+    for (int i = 1; i <= 8; i++) {
+        f.n = 0;
+        stream(w, 2, true, "B", 10 + i);
+        alerts += fired(&f, 3);
+        if (fired(&f, 3) && i != 1 && i != 2 && i != 4 && i != 8)
+            fail_msg("backoff alerted on match %d", i);
+    }
+    assert_int_equal(alerts, 4); /* 1, 2, 4, 8 */
+    f.n = 0;
+    stream(w, 3, true, "L", 20);
+    stream(w, 3, true, "L", 21);
+    stream(w, 4, true, "L", 22); /* another flow: its own count */
+    assert_int_equal(f.n, 2);
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
 /* --- packets: header fields and address groups --- */
 
 static void test_packet_fields(void **state)
@@ -434,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_content_modifiers),
         cmocka_unit_test(test_byte_keywords_and_base64),
         cmocka_unit_test(test_flow_flowbits_threshold),
+        cmocka_unit_test(test_pass_backoff_by_flow),
         cmocka_unit_test(test_packet_fields),
         cmocka_unit_test(test_http_buffers),
         cmocka_unit_test(test_dns_dotprefix),
