@@ -392,6 +392,8 @@ static void payload_event(struct sig_worker *w, const struct sig_event *e)
         add_candidate(w, pf->always_pkt[i]);
     sig_addr_lookup(&pf->by_src, &e->src, add_found, w);
     sig_addr_lookup(&pf->by_dst, &e->dst, add_found, w);
+    sig_port_lookup(&pf->by_sport, e->sp, add_found, w);
+    sig_port_lookup(&pf->by_dport, e->dp, add_found, w);
     evaluate_candidates(w, e);
 }
 

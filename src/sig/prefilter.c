@@ -199,11 +199,105 @@ static bool index_net(struct sig_addr_index *x, const struct sig_net *n, uint32_
     return true;
 }
 
-/* Indexes a header-only rule by one of its address lists; false when it
- * has none (it is then evaluated on every packet). */
+/* The narrowest prefix of a plain list: the larger, the more selective. */
+static unsigned list_min_len(const struct sig_net *n)
+{
+    if (!n->is_group)
+        return n->prefix.len;
+    unsigned m = 128;
+    for (size_t i = 0; i < n->n; i++) {
+        unsigned k = list_min_len(&n->kids[i]);
+        if (k < m)
+            m = k;
+    }
+    return m;
+}
+
+/* Ports a plain port list names, up to max; 0 when it is not one. */
+static size_t list_ports(const struct sig_net *n, uint16_t *out, size_t have, size_t max)
+{
+    if (n->neg || n->any)
+        return 0;
+    if (!n->is_group) {
+        if ((size_t)(n->hi - n->lo) + 1 > max - have)
+            return 0;
+        for (uint32_t p = n->lo; p <= n->hi; p++)
+            out[have++] = (uint16_t)p;
+        return have;
+    }
+    for (size_t i = 0; i < n->n; i++) {
+        have = list_ports(&n->kids[i], out, have, max);
+        if (have == 0)
+            return 0;
+    }
+    return have;
+}
+
+static bool port_add(struct sig_port_index *x, uint16_t port, uint32_t rule)
+{
+    if (x->n == x->cap) {
+        size_t nc = x->cap ? x->cap * 2 : 64;
+        struct sig_port_entry *nv = realloc(x->v, nc * sizeof *nv);
+        if (!nv)
+            return false;
+        x->v = nv;
+        x->cap = nc;
+    }
+    x->v[x->n++] = (struct sig_port_entry){.port = port, .rule = rule};
+    return true;
+}
+
+static int cmp_port(const void *a, const void *b)
+{
+    const struct sig_port_entry *x = a, *y = b;
+    if (x->port != y->port)
+        return x->port < y->port ? -1 : 1;
+    return (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+void sig_port_lookup(const struct sig_port_index *x, uint16_t port, void (*found)(void *, uint32_t), void *ctx)
+{
+    size_t l = 0, h = x->n;
+    while (l < h) {
+        size_t mid = l + (h - l) / 2;
+        if (x->v[mid].port < port)
+            l = mid + 1;
+        else
+            h = mid;
+    }
+    for (; l < x->n && x->v[l].port == port; l++)
+        found(ctx, x->v[l].rule);
+}
+
+#define PORT_INDEX_MAX 64
+/* An address list at least this narrow (a /24 for IPv4) beats a port. */
+#define NARROW_PREFIX 120
+
+static bool index_ports(struct sig_prefilter *pf, const struct sig_rule *r, uint32_t i, bool dst, bool *ok)
+{
+    uint16_t ports[PORT_INDEX_MAX];
+    size_t n = list_ports(dst ? &r->dp : &r->sp, ports, 0, PORT_INDEX_MAX);
+    if (n == 0)
+        return false;
+    for (size_t k = 0; k < n && *ok; k++) {
+        *ok = port_add(dst ? &pf->by_dport : &pf->by_sport, ports[k], i) &&
+              (!r->bidir || port_add(dst ? &pf->by_sport : &pf->by_dport, ports[k], i));
+    }
+    return true;
+}
+
+/* Indexes a header-only rule by its most selective plain address list or
+ * port list; false when it has none (it is then evaluated on every packet). */
 static bool index_rule(struct sig_prefilter *pf, const struct sig_rule *r, uint32_t i, bool *ok)
 {
-    const struct sig_net *side = plain_list(&r->src) ? &r->src : plain_list(&r->dst) ? &r->dst : NULL;
+    unsigned src_len = plain_list(&r->src) ? list_min_len(&r->src) : 0;
+    unsigned dst_len = plain_list(&r->dst) ? list_min_len(&r->dst) : 0;
+    const struct sig_net *side = NULL;
+    if (src_len || dst_len)
+        side = src_len >= dst_len ? &r->src : &r->dst;
+    unsigned best = src_len > dst_len ? src_len : dst_len;
+    if (best < NARROW_PREFIX && (index_ports(pf, r, i, true, ok) || index_ports(pf, r, i, false, ok)))
+        return true;
     if (!side)
         return false;
     bool src_side = side == &r->src;
@@ -278,6 +372,8 @@ bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen)
     }
     index_sort(&pf->by_src);
     index_sort(&pf->by_dst);
+    qsort(pf->by_sport.v, pf->by_sport.n, sizeof *pf->by_sport.v, cmp_port);
+    qsort(pf->by_dport.v, pf->by_dport.n, sizeof *pf->by_dport.v, cmp_port);
     for (size_t i = 0; i < pf->n_dbs; i++) {
         if (!compile_db(&pf->dbs[i], s, err, errlen))
             return false;
@@ -304,6 +400,8 @@ void sig_prefilter_free(struct sig_prefilter *pf)
     free(pf->always_pkt);
     index_free(&pf->by_src);
     index_free(&pf->by_dst);
+    free(pf->by_sport.v);
+    free(pf->by_dport.v);
     hs_free_scratch(pf->proto_scratch);
     free(pf);
 }

@@ -36,8 +36,20 @@ struct sig_addr_index {
     size_t n_tables;
 };
 
+/* Header-only rules with a few specific ports, by port. */
+struct sig_port_entry {
+    uint16_t port;
+    uint32_t rule;
+};
+
+struct sig_port_index {
+    struct sig_port_entry *v;
+    size_t n, cap;
+};
+
 struct sig_prefilter {
     struct sig_addr_index by_src, by_dst; /* looked up with the packet's source / destination */
+    struct sig_port_index by_sport, by_dport;
     struct sig_pf_db *dbs;
     size_t n_dbs;
     /* Rules with no fast pattern, always evaluated: per app for
@@ -52,5 +64,7 @@ struct sig_prefilter {
 /* Calls found(ctx, rule) for every indexed rule whose list holds a. */
 void sig_addr_lookup(const struct sig_addr_index *x, const struct ip_addr *a, void (*found)(void *, uint32_t),
                      void *ctx);
+
+void sig_port_lookup(const struct sig_port_index *x, uint16_t port, void (*found)(void *, uint32_t), void *ctx);
 
 #endif
