@@ -15,9 +15,10 @@
 #include "decode/decode.h"
 #include "files/files.h"
 #include "flow/flow.h"
-#include "flow/uid.h"
+#include "output/detect_sink.h"
 #include "proto/parser.h"
 #include "sig/sig.h"
+#include "util/uid.h"
 
 #define BATCH_BYTES (256 * 1024)
 #define QUEUE_DEPTH 8
@@ -50,7 +51,8 @@ struct worker {
     struct output_worker *out;
     struct detect_worker *detect;
     struct sig_worker *sig;     /* --rules */
-    uint64_t sig_alerts;
+    struct detect_sink sig_sink; /* where its alerts go: this worker's outputs */
+    uint64_t sig_alerts;        /* of the rule sets replaced by reloads */
     atomic_uint_fast64_t rules_epoch; /* the rule set this worker matches with */
     int64_t now_us;             /* the packet being processed */
     int64_t scanned_before;    /* the last open-flow scan this worker did */
@@ -195,12 +197,6 @@ static void on_stream(void *ctx, const struct flow_ref *ref, int64_t ts_us, cons
     sig_stream(((struct worker *)ctx)->sig, &fi, &ends, ts_us, p, n);
 }
 
-static void on_sig_alert(void *ctx, const struct sig_alert *a)
-{
-    struct worker *w = ctx;
-    w->sig_alerts++;
-}
-
 /* Matches with the engine's current rule set; a reload's set is picked up
  * between batches. false: out of memory (the worker keeps the old set). */
 static bool worker_sync_rules(struct worker *w)
@@ -209,9 +205,14 @@ static bool worker_sync_rules(struct worker *w)
     if (epoch == atomic_load(&w->rules_epoch))
         return true;
     const struct sig_set *set = atomic_load(&w->engine->rules);
-    struct sig_worker *fresh = set ? sig_worker_new(set, on_sig_alert, w) : NULL;
+    struct sig_worker *fresh = set ? sig_worker_new(set, &w->sig_sink) : NULL;
     if (set && !fresh)
         return false;
+    if (w->sig) {
+        struct sig_stats st;
+        sig_worker_stats(w->sig, &st);
+        w->sig_alerts += st.alerts;
+    }
     sig_worker_free(w->sig);
     w->sig = fresh;
     w->app.packet = fresh ? on_packet : NULL;
@@ -361,10 +362,6 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
     w->engine = e;
     w->app.publish = on_transaction;
     w->app.ctx = w;
-    if (!worker_sync_rules(w)) {
-        snprintf(err, errlen, "out of memory for the signature matcher");
-        return false;
-    }
     if (!e->cfg.conn_only) {
         struct file_config filecfg = {
             .extract_dir = e->cfg.extract_dir,
@@ -391,9 +388,15 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
     struct flow_sink sink = {.conn = on_conn, .weird = on_flow_weird, .ctx = w};
     w->flows = flow_table_new(&fc, &sink);
     w->out = e->out ? output_worker_new(e->out) : NULL;
-    w->detect = e->detect ? detect_worker_new(e->detect, w->out) : NULL;
+    struct detect_sink reports = output_detect_sink(w->out);
+    w->detect = e->detect ? detect_worker_new(e->detect, &reports) : NULL;
     if (!w->decoder || !w->flows || (e->out && !w->out) || (e->detect && !w->detect)) {
         snprintf(err, errlen, "out of memory setting up a worker (--max-flows %u)", e->cfg.max_flows);
+        return false;
+    }
+    w->sig_sink = output_detect_sink(w->out);
+    if (!worker_sync_rules(w)) {
+        snprintf(err, errlen, "out of memory for the signature matcher");
         return false;
     }
     if (!e->threaded)
@@ -515,6 +518,11 @@ void engine_get_stats(const struct engine *e, struct engine_stats *s)
         s->wire_bytes += w->wire_bytes;
         s->weirds += w->weirds;
         s->sig_alerts += w->sig_alerts;
+        if (w->sig) {
+            struct sig_stats st;
+            sig_worker_stats(w->sig, &st);
+            s->sig_alerts += st.alerts;
+        }
         if (w->decoder) {
             const struct decode_stats *d = decoder_stats(w->decoder);
             s->not_ip += d->not_ip;

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/events.h"
+#include "proto/event-t.h"
 #include "proto/dns.h"
 #include "proto/http.h"
 #include "proto/smtp.h"

@@ -9,18 +9,19 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "core/events.h"
+#include "proto/event-t.h"
 #include "decode/packet.h"
 #include "proto/parser.h"
 #include "sig/buffers.h"
 #include "sig/inspect.h"
 #include "sig/prefilter.h"
+#include "sig/report.h"
 #include "sig/state.h"
 
 struct sig_worker {
     const struct sig_set *set;
-    sig_alert_fn fn;
-    void *ctx;
+    const struct detect_sink *sink;
+    struct sig_report_scratch report;
     hs_scratch_t *scratch;
     uint32_t *cand;             /* candidate rule indexes of the current event */
     size_t n_cand;
@@ -50,14 +51,14 @@ struct sig_event {
     uint64_t flow_id;
 };
 
-struct sig_worker *sig_worker_new(const struct sig_set *s, sig_alert_fn fn, void *ctx)
+struct sig_worker *sig_worker_new(const struct sig_set *s, const struct detect_sink *sink)
 {
     struct sig_worker *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
     w->set = s;
-    w->fn = fn;
-    w->ctx = ctx;
+    w->sink = sink;
+    sig_report_init(&w->report);
     w->cand = calloc(s->n_rules + 1, sizeof *w->cand);
     w->stamp = calloc(s->n_rules + 1, sizeof *w->stamp);
     w->in.match_data = pcre2_match_data_create(32, NULL);
@@ -80,6 +81,7 @@ void sig_worker_free(struct sig_worker *w)
     pcre2_match_data_free(w->in.match_data);
     hs_free_scratch(w->scratch);
     sig_state_free(&w->state);
+    sig_report_free(&w->report);
     free(w);
 }
 
@@ -280,33 +282,27 @@ static bool lists_match(struct sig_worker *w, const struct sig_rule *r, const st
 
 static void emit(struct sig_worker *w, const struct sig_rule *r, const struct sig_event *e)
 {
-    const struct sig_set *s = w->set;
-    /* Passive, as Suricata in IDS mode: drop and reject rules alert, "allowed". */
-    struct sig_alert a = {
+    struct sig_match m = {
+        .rule = r,
+        .rule_file = w->set->files[r->file],
         .ts_us = e->ts_us,
-        .action = "allowed",
-        .gid = r->gid,
-        .sid = r->sid,
-        .rev = r->rev,
-        .msg = r->msg,
-        .category = r->class_msg ? r->class_msg : "",
-        .severity = r->priority,
-        .metadata = r->metadata,
-        .rule_file = s->files[r->file],
-        .rule_line = r->line,
-        .app = e->kind,
-        .txn = e->txn,
         .conn = e->conn,
         .to_server = e->to_server,
+        .src = e->src,
+        .dst = e->dst,
+        .sp = e->sp,
+        .dp = e->dp,
+        .ipproto = e->ipproto,
+        .kind = e->kind,
+        .txn = e->txn,
     };
     struct app_conn conn;
-    if (!a.conn && e->fi && e->fi->fill_conn) {
+    if (!m.conn && e->fi && e->fi->fill_conn) {
         e->fi->fill_conn(e->fi->flow_ctx, &conn);
-        a.conn = &conn;
+        m.conn = &conn;
     }
     w->stats.alerts++;
-    if (w->fn)
-        w->fn(w->ctx, &a);
+    sig_report(w->sink, &m, &w->report);
 }
 
 /* Whether the rule matches the event (its flowbits actions then applied). */

@@ -2,7 +2,8 @@
  * transactions. A `struct sig_set` is loaded once (rules, variables,
  * classification and reference config), compiled into one Hyperscan
  * prefilter per buffer, then read-only: every engine worker matches with its
- * own `struct sig_worker` (scratch, flowbits, thresholds), no lock. */
+ * own `struct sig_worker` (scratch, flowbits, thresholds), no lock, and
+ * reports each match as a generic alert through the detector sink. */
 #ifndef VIGIL_SIG_SIG_H
 #define VIGIL_SIG_SIG_H
 
@@ -70,26 +71,11 @@ struct sig_set *sig_set_load_all(const char *const *paths, size_t n, FILE *error
 bool sig_set_compile(struct sig_set *s, char *err, size_t errlen);
 size_t sig_set_count(const struct sig_set *s);
 
-/* What an alert carries, valid during the callback. */
-struct sig_alert {
-    int64_t ts_us;
-    const char *action;        /* "allowed" for alert/pass, "blocked" for drop/reject (as EVE) */
-    uint32_t gid, sid, rev;
-    const char *msg;
-    const char *category;      /* classification description, "" when none */
-    int severity;
-    const char *metadata;      /* the rule's metadata option as written ("" none) */
-    const char *rule_file;
-    uint32_t rule_line;
-    int app;                   /* the transaction kind (enum event_kind), -1 for a packet or stream */
-    const void *txn;
-    const struct app_conn *conn; /* may be NULL for a packet outside any connection */
-    bool to_server;
-};
+struct detect_sink;
 
-typedef void (*sig_alert_fn)(void *ctx, const struct sig_alert *a);
-
-struct sig_worker *sig_worker_new(const struct sig_set *s, sig_alert_fn fn, void *ctx);
+/* Alerts leave through sink (the worker's detector sink, detect/sink-t.h),
+ * which must outlive the matcher. */
+struct sig_worker *sig_worker_new(const struct sig_set *s, const struct detect_sink *sink);
 void sig_worker_free(struct sig_worker *w);
 
 /* What the matcher needs of a packet's flow. */

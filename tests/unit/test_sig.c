@@ -12,11 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/events.h"
+#include "proto/event-t.h"
 #include "decode/packet.h"
 #include "proto/dns.h"
 #include "proto/http.h"
 #include "proto/parser.h"
+#include "detect/alert-t.h"
+#include "detect/sink-t.h"
 #include "sig/sig.h"
 
 /* --- helpers --- */
@@ -25,15 +27,27 @@ struct fired {
     unsigned n;
     uint32_t sids[64];
     char file[256];
+    char extra[1024];
+    struct detect_sink sink;
 };
 
-static void on_alert(void *ctx, const struct sig_alert *a)
+static void on_alert(void *ctx, const struct alert *a)
 {
     struct fired *f = ctx;
     if (f->n < 64)
-        f->sids[f->n] = a->sid;
+        f->sids[f->n] = a->signature_id;
     f->n++;
     snprintf(f->file, sizeof f->file, "%s", a->rule_file);
+    snprintf(f->extra, sizeof f->extra, "%s", a->eve_extra ? a->eve_extra : "");
+}
+
+/* A detector sink that records what fired. */
+static struct sig_worker *worker_for(const struct sig_set *s, struct fired *f)
+{
+    f->sink = (struct detect_sink){.ctx = f, .alert = on_alert};
+    struct sig_worker *w = sig_worker_new(s, &f->sink);
+    assert_non_null(w);
+    return w;
 }
 
 static bool fired(const struct fired *f, uint32_t sid)
@@ -188,7 +202,7 @@ static void test_content_modifiers(void **state)
     };
     struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
     struct fired f = {0};
-    struct sig_worker *w = sig_worker_new(s, on_alert, &f);
+    struct sig_worker *w = worker_for(s, &f);
     stream(w, 1, true, "GET /admin.php?id=42", 1);
     for (uint32_t sid = 1; sid <= 15; sid += 2)
         if (!fired(&f, sid))
@@ -214,7 +228,7 @@ static void test_byte_keywords_and_base64(void **state)
     };
     struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
     struct fired f = {0};
-    struct sig_worker *w = sig_worker_new(s, on_alert, &f);
+    struct sig_worker *w = worker_for(s, &f);
     /* LEN 0x0103 = 259, then 259 bytes, then END */
     static char msg[600];
     size_t o = 0;
@@ -253,7 +267,7 @@ static void test_flow_flowbits_threshold(void **state)
     };
     struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
     struct fired f = {0};
-    struct sig_worker *w = sig_worker_new(s, on_alert, &f);
+    struct sig_worker *w = worker_for(s, &f);
     stream(w, 10, false, "OK", 1); /* flowbit not set yet */
     assert_int_equal(f.n, 0);
     stream(w, 10, true, "LOGIN", 2);
@@ -265,7 +279,7 @@ static void test_flow_flowbits_threshold(void **state)
     assert_true(fired(&f, 2));
 
     struct fired g = {0};
-    struct sig_worker *w2 = sig_worker_new(s, on_alert, &g);
+    struct sig_worker *w2 = worker_for(s, &g);
     unsigned limit = 0, thr = 0, df = 0;
     for (int i = 0; i < 5; i++) {
         g.n = 0;
@@ -295,7 +309,7 @@ static void test_pass_backoff_by_flow(void **state)
     };
     struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
     struct fired f = {0};
-    struct sig_worker *w = sig_worker_new(s, on_alert, &f);
+    struct sig_worker *w = worker_for(s, &f);
     stream(w, 1, true, "X", 1);
     assert_true(fired(&f, 1));
     f.n = 0;
@@ -337,7 +351,7 @@ static void test_packet_fields(void **state)
     };
     struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
     struct fired f = {0};
-    struct sig_worker *w = sig_worker_new(s, on_alert, &f);
+    struct sig_worker *w = worker_for(s, &f);
     struct packet p;
     memset(&p, 0, sizeof p);
     p.ip_version = 4;
@@ -395,7 +409,7 @@ static void test_http_buffers(void **state)
     };
     struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
     struct fired f = {0};
-    struct sig_worker *w = sig_worker_new(s, on_alert, &f);
+    struct sig_worker *w = worker_for(s, &f);
     struct http_txn t;
     memset(&t, 0, sizeof t);
     t.method = hs("POST");
@@ -426,6 +440,8 @@ static void test_http_buffers(void **state)
     }
     assert_false(fired(&f, 12));
     assert_false(fired(&f, 14));
+    /* the alert carries the transaction's app-layer object, as Suricata's */
+    assert_non_null(strstr(f.extra, "\"http\":{\"hostname\":\"www.Example.com:8080\",\"url\":\"/Login.php\""));
     sig_worker_free(w);
     sig_set_free(s);
 }
@@ -438,7 +454,7 @@ static void test_dns_dotprefix(void **state)
     };
     struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
     struct fired f = {0};
-    struct sig_worker *w = sig_worker_new(s, on_alert, &f);
+    struct sig_worker *w = worker_for(s, &f);
     struct dns_message m;
     memset(&m, 0, sizeof m);
     m.n_questions = 1;
