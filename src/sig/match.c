@@ -341,8 +341,28 @@ static bool passed(struct sig_worker *w, const struct sig_event *e)
     return false;
 }
 
+/* Rules with no content are packet rules: a stream chunk is not a packet.
+ * IP-only rules see the first packet of each flow direction only. */
+static void drop_misplaced(struct sig_worker *w, const struct sig_event *e)
+{
+    int iponly_ok = -1; /* asked once, and only when an IP-only rule is a candidate */
+    size_t kept = 0;
+    for (size_t i = 0; i < w->n_cand; i++) {
+        const struct sig_rule *r = w->set->rules[w->cand[i]];
+        if (e->stream && r->n_lists == 0)
+            continue;
+        if (r->iponly && iponly_ok < 0)
+            iponly_ok = sig_iponly_first(&w->state, e->flow_id, e->to_server);
+        if (r->iponly && !iponly_ok)
+            continue;
+        w->cand[kept++] = w->cand[i];
+    }
+    w->n_cand = kept;
+}
+
 static void evaluate_candidates(struct sig_worker *w, const struct sig_event *e)
 {
+    drop_misplaced(w, e);
     /* Rule order, so flowbits set by an earlier rule are seen by a later one. */
     qsort(w->cand, w->n_cand, sizeof *w->cand, cmp_u32);
     if (w->set->has_pass && passed(w, e))

@@ -207,6 +207,7 @@ struct sig_rule {
     uint8_t app;                /* enum sig_app */
     bool tcp_pkt_only, tcp_stream_only;
     bool bidir, noalert;
+    bool iponly;                /* header only: matched on the first packet of each direction of a flow */
     uint8_t flow;               /* enum sig_flow_flag bits */
     int priority;
     struct sig_net src, dst, sp, dp;

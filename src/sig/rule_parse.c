@@ -372,6 +372,12 @@ static enum sig_parse_result check_rule(struct sig_rule *r, char *why, size_t wh
         return SIG_PARSE_ERROR;
     }
     choose_fast_pattern(r);
+    /* Suricata's IP-only rules: addresses, ports and protocol, nothing of
+     * the packet or the flow; they are checked once per flow direction. */
+    r->iponly = r->n_lists == 0 && r->n_flowbits == 0 && !r->flow && !r->has_dsize && !r->has_ttl &&
+                !r->has_flags && !r->has_itype && !r->has_icode && !r->has_ip_proto && !r->sameip &&
+                r->app == SIG_APP_NONE && r->threshold.type == SIG_THR_NONE && !r->tcp_pkt_only &&
+                !r->tcp_stream_only;
     return SIG_PARSE_OK;
 }
 

@@ -128,6 +128,18 @@ void sig_flowbits_apply(struct sig_state *st, const struct sig_rule *r, uint64_t
     }
 }
 
+bool sig_iponly_first(struct sig_state *st, uint64_t flow_id, bool to_server)
+{
+    struct sig_flow_bits *f = flow_entry(st, flow_id, true);
+    if (!f)
+        return true; /* no flow: every packet */
+    uint8_t bit = to_server ? 1 : 2;
+    if (f->iponly_done & bit)
+        return false;
+    f->iponly_done |= bit;
+    return true;
+}
+
 static uint64_t addr_hash(const struct ip_addr *a)
 {
     uint64_t x, y;

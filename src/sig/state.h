@@ -16,6 +16,7 @@ struct sig_flow_bits {
     uint64_t used;              /* use counter, for replacement */
     uint16_t n;
     uint16_t ids[SIG_FLOWBITS_PER_FLOW];
+    uint8_t iponly_done;        /* bit 0: to server, bit 1: to client (IP-only rules checked) */
 };
 
 struct sig_thr_entry {
@@ -38,6 +39,9 @@ void sig_state_free(struct sig_state *st);
 bool sig_flowbits_check(struct sig_state *st, const struct sig_rule *r, uint64_t flow_id);
 /* set / unset / toggle of a rule that matched. */
 void sig_flowbits_apply(struct sig_state *st, const struct sig_rule *r, uint64_t flow_id);
+/* IP-only rules are checked on the first packet of each flow direction:
+ * true the first time it is asked for (flow, direction). */
+bool sig_iponly_first(struct sig_state *st, uint64_t flow_id, bool to_server);
 /* threshold / detection_filter: whether this match alerts. */
 bool sig_threshold_pass(struct sig_state *st, const struct sig_rule *r, const struct ip_addr *src,
                         const struct ip_addr *dst, uint64_t flow_id, int64_t ts_us);
