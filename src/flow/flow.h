@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "decode/packet.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
 #include "flow/conn_record-t.h"
 #include "util/addr.h"
 
@@ -108,7 +110,7 @@ struct flow_ref {
 void flow_ref_conn(const struct flow_ref *r, void *conn /* struct app_conn */);
 
 struct app_hooks {
-    void (*publish)(void *ctx, const void *conn /* struct app_conn */, int kind, const void *txn);
+    void (*publish)(void *ctx, const struct app_conn *conn, enum event_kind kind, const void *txn);
     /* Optional (signatures): every IP packet after its flow handled it, and
      * the in-order bytes of each TCP direction. */
     void (*packet)(void *ctx, const struct packet *pkt, const struct flow_ref *ref);

@@ -13,7 +13,7 @@
 #include "sig/buffers.h"
 
 /* The value of header `name` in a "Name: value\r\n" block. */
-static bool header_value(const struct http_str *block, const char *name, struct sig_bytes *out)
+static bool header_value(const struct byte_view *block, const char *name, struct sig_bytes *out)
 {
     if (!block->p)
         return false;
@@ -37,7 +37,7 @@ static bool header_value(const struct http_str *block, const char *name, struct 
 }
 
 /* "Name1\r\nName2\r\n...\r\n" as Suricata's http.header_names, with a leading CRLF. */
-static bool header_names(const struct http_str *block, struct sig_scratch *s, struct sig_bytes *out)
+static bool header_names(const struct byte_view *block, struct sig_scratch *s, struct sig_bytes *out)
 {
     if (!block->p)
         return false;
@@ -65,7 +65,7 @@ static bool header_names(const struct http_str *block, struct sig_scratch *s, st
     return true;
 }
 
-static bool from_str(const struct http_str *h, struct sig_bytes *out)
+static bool from_str(const struct byte_view *h, struct sig_bytes *out)
 {
     if (!h->p)
         return false;
@@ -95,7 +95,7 @@ static bool print_scratch(struct sig_scratch *s, struct sig_bytes *out, int n)
 static bool http_buffer(const struct http_txn *t, unsigned b, bool response, struct sig_scratch *s,
                         struct sig_bytes *out)
 {
-    const struct http_str *headers = response ? &t->response_headers : &t->request_headers;
+    const struct byte_view *headers = response ? &t->response_headers : &t->request_headers;
     switch (b) {
     case SIG_BUF_HTTP_URI: return from_str(&t->uri, out);
     case SIG_BUF_HTTP_URI_RAW: return from_str(&t->raw_uri, out);
@@ -223,7 +223,7 @@ static bool ssh_buffer(const struct ssh_txn *t, unsigned b, bool response, struc
     return false;
 }
 
-static bool smtp_str(const struct smtp_str *s, struct sig_bytes *out)
+static bool smtp_str(const struct byte_view *s, struct sig_bytes *out)
 {
     return s->p && from_text((const char *)s->p, s->n, out);
 }

@@ -385,9 +385,9 @@ static void test_packet_fields(void **state)
 
 /* --- transactions: sticky buffers and transforms --- */
 
-static struct http_str hs(const char *s)
+static struct byte_view hs(const char *s)
 {
-    return (struct http_str){.p = (const uint8_t *)s, .n = strlen(s)};
+    return (struct byte_view){.p = (const uint8_t *)s, .n = strlen(s)};
 }
 
 static void test_http_buffers(void **state)
@@ -458,7 +458,7 @@ static void test_dns_dotprefix(void **state)
     struct dns_message m;
     memset(&m, 0, sizeof m);
     m.n_questions = 1;
-    m.questions[0].name = (struct dns_str){.p = (const uint8_t *)"a.EVIL.example", .n = 14};
+    m.questions[0].name = (struct byte_view){.p = (const uint8_t *)"a.EVIL.example", .n = 14};
     struct dns_txn t = {.msg = &m};
     struct app_conn c;
     memset(&c, 0, sizeof c);
