@@ -372,8 +372,10 @@ bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen)
     }
     index_sort(&pf->by_src);
     index_sort(&pf->by_dst);
-    qsort(pf->by_sport.v, pf->by_sport.n, sizeof *pf->by_sport.v, cmp_port);
-    qsort(pf->by_dport.v, pf->by_dport.n, sizeof *pf->by_dport.v, cmp_port);
+    if (pf->by_sport.n)
+        qsort(pf->by_sport.v, pf->by_sport.n, sizeof *pf->by_sport.v, cmp_port);
+    if (pf->by_dport.n)
+        qsort(pf->by_dport.v, pf->by_dport.n, sizeof *pf->by_dport.v, cmp_port);
     for (size_t i = 0; i < pf->n_dbs; i++) {
         if (!compile_db(&pf->dbs[i], s, err, errlen))
             return false;
