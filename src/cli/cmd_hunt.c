@@ -39,7 +39,7 @@ static int run_hunt(int argc, char **argv)
         return rc;
     }
     if (o->n_rules) {
-        free(o);
+        options_free(o);
         return usage_error("--rules applies to read and live, not to stored logs%s", "");
     }
     if (o->n_inputs == 0) {
