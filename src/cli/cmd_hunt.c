@@ -38,6 +38,10 @@ static int run_hunt(int argc, char **argv)
         options_free(o);
         return rc;
     }
+    if (o->n_rules) {
+        options_free(o);
+        return usage_error("--rules applies to read and live, not to stored logs%s", "");
+    }
     if (o->n_inputs == 0) {
         options_free(o);
         return usage_error("hunt needs at least one log file or directory%s", "");

@@ -8,7 +8,7 @@ static void help_live(void)
 {
     printf("usage: vigil live IFACE [OPTIONS]\n\n"
            "Captures from IFACE until SIGINT or SIGTERM, then flushes and closes every log.\n"
-           "SIGHUP reloads the --intel feeds (a broken feed keeps the old set).\n"
+           "SIGHUP reloads the --intel feeds and --rules (a broken feed or rules path keeps the old set).\n"
            "Exit status: 0 ok, 2 usage or setup error (e.g. permission denied on the interface).\n\n"
            "options:\n%s%s"
            "      --report-interval SECONDS  behaviour findings every SECONDS of traffic (default 300)\n",

@@ -28,6 +28,7 @@ const char usage_common[] =
     "      --max-flows N        flows tracked at once; the oldest idle is evicted beyond (default 2000000)\n"
     "      --community-id-seed N  Community ID seed (default 0)\n"
     "      --conn-only          connection logs only, no protocol parsers (fastest)\n"
+    "      --rules PATH         Suricata rules: a .rules file or a directory of them (repeatable)\n"
     "      --json-timestamps epoch|iso8601  Zeek JSON times as epoch seconds (default) or\n"
     "                           ISO 8601 UTC (Zeek's JSON::TS_ISO8601)\n"
     "      --eve-tls-extended   EVE tls: also the certificates as sent (certificate, chain,\n"
@@ -115,7 +116,7 @@ static bool parse_local_nets(const char *list, struct vigil_config *cfg)
 
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
-       OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_ALLOWLIST, OPT_NO_BEHAVIOR,
+       OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_NO_BEHAVIOR,
        OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG };
 
 static const struct option long_options[] = {
@@ -138,6 +139,7 @@ static const struct option long_options[] = {
     {"extract-max-file", required_argument, NULL, OPT_EXTRACT_MAX_FILE},
     {"extract-max-total", required_argument, NULL, OPT_EXTRACT_MAX_TOTAL},
     {"intel", required_argument, NULL, OPT_INTEL},
+    {"rules", required_argument, NULL, OPT_RULES},
     {"allowlist", required_argument, NULL, OPT_ALLOWLIST},
     {"no-behavior", no_argument, NULL, OPT_NO_BEHAVIOR},
     {"report-interval", required_argument, NULL, OPT_REPORT_INTERVAL},
@@ -262,6 +264,11 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
                 o->cfg.extract_max_file = v;
             else
                 o->cfg.extract_max_total = v;
+            break;
+        case OPT_RULES:
+            if (o->n_rules == MAX_INTEL_PATHS)
+                return usage_error("too many --rules paths (at most %s)", "64");
+            o->rules_paths[o->n_rules++] = optarg;
             break;
         case OPT_INTEL:
             if (o->n_intel == MAX_INTEL_PATHS)

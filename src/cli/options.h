@@ -32,6 +32,8 @@ struct options {
     const char *intel_paths[MAX_INTEL_PATHS];
     uint64_t intel_errors[MAX_INTEL_PATHS]; /* parse errors of each path at the first load */
     unsigned n_intel;
+    const char *rules_paths[MAX_INTEL_PATHS];  /* --rules */
+    unsigned n_rules;
     const char *allowlist_path;
     bool no_behavior;
     int64_t report_interval_us;

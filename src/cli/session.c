@@ -18,6 +18,7 @@
 #include "detect/sink.h"
 #include "output/detect_sink.h"
 #include "output/output.h"
+#include "sig/sig.h"
 
 #define PROGRESS_MIN_BYTES (64ULL << 20)
 
@@ -72,8 +73,9 @@ static void tell_checksum_verdict(struct run_state *rs)
 static void on_capture_idle(void *ctx)
 {
     struct run_state *rs = ctx;
-    reload_service(&rs->reload, rs->opt, rs->detect, &reload_requested);
-    detect_collect(rs->detect);
+    reload_service(&rs->reload, rs->opt, rs->detect, rs->engine, &reload_requested);
+    if (rs->detect)
+        detect_collect(rs->detect);
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -205,6 +207,25 @@ static int run_captures(const struct options *o, struct capture **caps, struct r
     return rc;
 }
 
+/* --rules: every path into one set, compiled; malformed rules are named on
+ * stderr and left out, an unreadable path fails the run. */
+static struct sig_set *load_rules(const struct options *o, char *err, size_t errlen)
+{
+    struct sig_load_summary sum;
+    struct sig_set *s = sig_set_load_all(o->rules_paths, o->n_rules, stderr, &sum, err, errlen);
+    if (s && !o->quiet)
+        fprintf(stderr, "vigil: rules: %u of %u loaded from %u files (%u skipped, %u malformed)\n", sum.loaded,
+                sum.rules, sum.files, sum.skipped, sum.errors);
+    return s;
+}
+
+static void print_signature_summary(const struct engine *e)
+{
+    struct engine_stats es;
+    engine_get_stats(e, &es);
+    fprintf(stderr, "vigil: signatures: %llu alerts\n", (unsigned long long)es.sig_alerts);
+}
+
 static void print_detection_summary(struct detect *d)
 {
     struct detect_stats st;
@@ -254,6 +275,15 @@ static int run_session(struct options *o, bool live)
             rc = EXIT_USAGE;
         }
     }
+    struct sig_set *rules = NULL;
+    if (rc == EXIT_OK && o->n_rules && !o->cfg.conn_only) {
+        rules = load_rules(o, err, sizeof err);
+        if (!rules) {
+            fprintf(stderr, "vigil: --rules %s\n", err);
+            rc = EXIT_USAGE;
+        }
+        o->cfg.rules = rules;
+    }
     if (rc == EXIT_OK) {
         rs.engine = engine_new(&o->cfg, out, rs.detect, err, sizeof err);
         if (!rs.engine) {
@@ -266,7 +296,7 @@ static int run_session(struct options *o, bool live)
         clock_gettime(CLOCK_MONOTONIC, &rs.started);
         rs.last_draw = rs.started;
         rs.show_progress = !live && !o->quiet && isatty(STDERR_FILENO) && rs.total_bytes > PROGRESS_MIN_BYTES;
-        if (live && rs.detect)
+        if (live && (rs.detect || rules))
             capture_set_idle(caps[0], on_capture_idle, &rs);
         rc = run_captures(o, caps, &rs);
         engine_finish(rs.engine);
@@ -279,9 +309,13 @@ static int run_session(struct options *o, bool live)
             print_summary(&rs, o->out_dir);
             if (rs.detect)
                 print_detection_summary(rs.detect);
+            if (rules)
+                print_signature_summary(rs.engine);
         }
     }
     engine_free(rs.engine);
+    sig_set_free(rules);
+    o->cfg.rules = NULL;
     detect_free(rs.detect);
     intel_store_free(intel);
     allowlist_free(allow);

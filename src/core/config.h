@@ -10,6 +10,8 @@
 
 #define VIGIL_MAX_LOCAL_NETS 256
 
+struct sig_set;
+
 struct vigil_config {
     struct decode_config decode;
     /* Zeek's defaults: tcp_inactivity_timeout 5 min, udp/icmp 1 min. */
@@ -33,6 +35,9 @@ struct vigil_config {
     uint64_t extract_max_file, extract_max_total;
     unsigned n_local_nets;
     struct ip_prefix local_nets[VIGIL_MAX_LOCAL_NETS];
+    /* --rules: the compiled signature set every worker matches (NULL: none).
+     * Owned by the caller; outlives the engine. */
+    const struct sig_set *rules;
 };
 
 void vigil_config_defaults(struct vigil_config *c);

@@ -15,9 +15,11 @@
 #include "decode/decode.h"
 #include "files/files.h"
 #include "flow/flow.h"
-#include "util/uid.h"
 #include "output/detect_sink.h"
 #include "output/writers.h"
+#include "proto/parser.h"
+#include "sig/sig.h"
+#include "util/uid.h"
 
 #define BATCH_BYTES (256 * 1024)
 #define QUEUE_DEPTH 8
@@ -49,6 +51,11 @@ struct worker {
     struct flow_table *flows;
     struct output_worker *out;
     struct detect_worker *detect;
+    struct sig_worker *sig;     /* --rules */
+    struct detect_sink sig_sink; /* where its alerts go: this worker's outputs */
+    uint64_t sig_alerts;        /* of the rule sets replaced by reloads */
+    atomic_uint_fast64_t rules_epoch; /* the rule set this worker matches with */
+    int64_t now_us;             /* the packet being processed */
     int64_t scanned_before;    /* the last open-flow scan this worker did */
     uint64_t packets, bytes, wire_bytes, weirds;
     pthread_t thread;
@@ -63,6 +70,8 @@ struct engine {
     struct output *out;
     struct detect *detect;
     atomic_int_fast64_t scan_before; /* an open-flow scan requested (0: none yet) */
+    _Atomic(const struct sig_set *) rules; /* --rules, swapped by a reload */
+    atomic_uint_fast64_t rules_epoch;
     unsigned n_workers;
     bool threaded;
     int64_t last_ts_us;     /* the newest packet time seen by any worker */
@@ -159,6 +168,78 @@ static void on_transaction(void *ctx, const struct app_conn *conn, enum event_ki
     output_transaction(w->out, conn, kind, txn);
     if (w->detect)
         detect_transaction(w->detect, conn, kind, txn);
+    if (w->sig)
+        sig_transaction(w->sig, conn, kind, txn, w->now_us);
+}
+
+/* --- signatures: packets and streams (transactions above) --- */
+
+static void fill_conn(const void *flow_ref, struct app_conn *out)
+{
+    flow_ref_conn(flow_ref, out);
+}
+
+static struct sig_flow_info sig_info(const struct flow_ref *r)
+{
+    return (struct sig_flow_info){.flow_id = r->flow_id, .to_server = r->from_orig,
+                                  .established = r->established, .fill_conn = fill_conn, .flow_ctx = r};
+}
+
+static void on_packet(void *ctx, const struct packet *pkt, const struct flow_ref *ref)
+{
+    struct sig_flow_info fi = sig_info(ref);
+    sig_packet(((struct worker *)ctx)->sig, pkt, &fi);
+}
+
+static void on_stream(void *ctx, const struct flow_ref *ref, int64_t ts_us, const uint8_t *p, size_t n)
+{
+    struct sig_flow_info fi = sig_info(ref);
+    struct sig_endpoints ends = {.src = ref->from_orig ? ref->orig_h : ref->resp_h,
+                                 .dst = ref->from_orig ? ref->resp_h : ref->orig_h,
+                                 .sp = ref->from_orig ? ref->orig_p : ref->resp_p,
+                                 .dp = ref->from_orig ? ref->resp_p : ref->orig_p};
+    sig_stream(((struct worker *)ctx)->sig, &fi, &ends, ts_us, p, n);
+}
+
+/* Matches with the engine's current rule set; a reload's set is picked up
+ * between batches. false: out of memory (the worker keeps the old set). */
+static bool worker_sync_rules(struct worker *w)
+{
+    uint64_t epoch = atomic_load(&w->engine->rules_epoch);
+    if (epoch == atomic_load(&w->rules_epoch))
+        return true;
+    const struct sig_set *set = atomic_load(&w->engine->rules);
+    struct sig_worker *fresh = set ? sig_worker_new(set, &w->sig_sink) : NULL;
+    if (set && !fresh)
+        return false;
+    if (w->sig) {
+        struct sig_stats st;
+        sig_worker_stats(w->sig, &st);
+        w->sig_alerts += st.alerts;
+    }
+    sig_worker_free(w->sig);
+    w->sig = fresh;
+    w->app.packet = fresh ? on_packet : NULL;
+    w->app.stream = fresh ? on_stream : NULL;
+    atomic_store(&w->rules_epoch, epoch);
+    return true;
+}
+
+void engine_set_rules(struct engine *e, const struct sig_set *rules)
+{
+    atomic_store(&e->rules, rules);
+    atomic_fetch_add(&e->rules_epoch, 1);
+    if (!e->threaded)
+        worker_sync_rules(&e->workers[0]);
+}
+
+bool engine_rules_switched(struct engine *e)
+{
+    uint64_t epoch = atomic_load(&e->rules_epoch);
+    for (unsigned i = 0; i < e->n_workers; i++)
+        if (atomic_load(&e->workers[i].rules_epoch) != epoch)
+            return false;
+    return true;
 }
 
 /* --- per packet --- */
@@ -210,6 +291,7 @@ static void worker_packet(struct worker *w, int linktype, int64_t ts, const uint
 {
     struct packet pkt;
     w->packets++;
+    w->now_us = ts;
     w->bytes += caplen;
     w->wire_bytes += wirelen;
     if (decode_packet(w->decoder, linktype, ts, data, caplen, wirelen, &pkt) != DECODE_OK)
@@ -269,6 +351,7 @@ static void *worker_main(void *arg)
             detect_worker_sync(w->detect);
             worker_scan_open(w);
         }
+        worker_sync_rules(w);
         worker_run_batch(w, b);
         b->used = 0;
         queue_push(&w->empty, b);
@@ -315,6 +398,11 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
         snprintf(err, errlen, "out of memory setting up a worker (--max-flows %u)", e->cfg.max_flows);
         return false;
     }
+    w->sig_sink = output_detect_sink(w->out);
+    if (!worker_sync_rules(w)) {
+        snprintf(err, errlen, "out of memory for the signature matcher");
+        return false;
+    }
     if (!e->threaded)
         return true;
     queue_init(&w->full);
@@ -346,6 +434,8 @@ struct engine *engine_new(const struct vigil_config *cfg, struct output *out, st
         return NULL;
     }
     e->cfg = *cfg;
+    atomic_init(&e->rules, cfg->rules);
+    atomic_init(&e->rules_epoch, 1);
     e->out = out;
     e->detect = detect;
     e->n_workers = cfg->workers < 1 ? 1 : cfg->workers > MAX_WORKERS ? MAX_WORKERS : cfg->workers;
@@ -478,6 +568,12 @@ void engine_get_stats(const struct engine *e, struct engine_stats *s)
         s->bytes += w->bytes;
         s->wire_bytes += w->wire_bytes;
         s->weirds += w->weirds;
+        s->sig_alerts += w->sig_alerts;
+        if (w->sig) {
+            struct sig_stats st;
+            sig_worker_stats(w->sig, &st);
+            s->sig_alerts += st.alerts;
+        }
         if (w->decoder) {
             const struct decode_stats *d = decoder_stats(w->decoder);
             s->not_ip += d->not_ip;
@@ -516,6 +612,7 @@ void engine_free(struct engine *e)
         }
         flow_table_free(w->flows);
         detect_worker_free(w->detect);
+        sig_worker_free(w->sig);
         if (w->out)
             output_worker_free(w->out);
         decoder_free(w->decoder);

@@ -22,6 +22,7 @@ struct engine_stats {
     uint64_t weirds;
     uint64_t flows_evicted;    /* memcap evictions */
     uint64_t fragments, frag_dropped;
+    uint64_t sig_alerts;       /* --rules matches that alerted */
 };
 
 struct detect;
@@ -37,6 +38,10 @@ void engine_packet(struct engine *e, int linktype, int64_t ts_us,
  * detectors (long connections still open). Done by each worker at its next
  * batch, or at once without worker threads. */
 void engine_scan_open_flows(struct engine *e, int64_t started_before);
+/* Replaces the --rules set (NULL: none): workers switch between batches.
+ * The old set may be freed once engine_rules_switched says so. */
+void engine_set_rules(struct engine *e, const struct sig_set *rules);
+bool engine_rules_switched(struct engine *e);
 /* Ends every flow (reason: shutdown), drains the workers, flushes outputs. */
 void engine_finish(struct engine *e);
 void engine_get_stats(const struct engine *e, struct engine_stats *s);

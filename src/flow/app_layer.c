@@ -215,8 +215,14 @@ static struct app_slot *attach(struct flow_table *t, struct flow *f, const struc
 
 void app_layer_data(struct flow_table *t, struct flow *f, bool from_orig, const uint8_t *p, size_t n)
 {
-    if (n == 0 || !flow_table_app_hooks(t))
+    const struct app_hooks *hooks = flow_table_app_hooks(t);
+    if (n == 0 || !hooks)
         return;
+    if (hooks->stream && f->key.proto == IPPROTO_TCP) {
+        struct flow_ref ref;
+        flow_make_ref(t, f, from_orig, &ref);
+        hooks->stream(hooks->ctx, &ref, f->last_us, p, n);
+    }
     struct app_slot *s = f->app;
     if (!s || !s->parser) {
         if (f->app_tries >= APP_MAX_TRIES)

@@ -96,8 +96,25 @@ struct flow {
 #define FLOW_NONE UINT32_MAX
 
 /* Where parsers' transactions go (the engine routes them to outputs and detectors). */
+/* The flow a packet or stream chunk belongs to, for the hooks below. */
+struct flow_ref {
+    const struct flow_table *table;
+    const struct flow *flow;
+    uint64_t flow_id;          /* EVE's flow_id */
+    struct ip_addr orig_h, resp_h;
+    uint16_t orig_p, resp_p;
+    bool from_orig;
+    bool established;          /* TCP: both sides past the handshake; UDP: both sides sent */
+};
+/* The flow's identity as transactions carry it (uid, community id...). */
+void flow_ref_conn(const struct flow_ref *r, void *conn /* struct app_conn */);
+
 struct app_hooks {
     void (*publish)(void *ctx, const struct app_conn *conn, enum event_kind kind, const void *txn);
+    /* Optional (signatures): every IP packet after its flow handled it, and
+     * the in-order bytes of each TCP direction. */
+    void (*packet)(void *ctx, const struct packet *pkt, const struct flow_ref *ref);
+    void (*stream)(void *ctx, const struct flow_ref *ref, int64_t ts_us, const uint8_t *p, size_t n);
     void *ctx;
     struct file_ctx *files;          /* handed to parsers through app_env */
 };

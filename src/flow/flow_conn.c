@@ -142,6 +142,24 @@ void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct
     out->local_resp = flow_is_local(t, &out->resp_h);
 }
 
+void flow_ref_conn(const struct flow_ref *r, void *conn)
+{
+    flow_fill_app_conn(r->table, r->flow, conn);
+}
+
+void flow_make_ref(const struct flow_table *t, const struct flow *f, bool from_orig, struct flow_ref *r)
+{
+    r->table = t;
+    r->flow = f;
+    r->flow_id = uid_flow_id(flow_uid_hash(f));
+    flow_endpoints(f, &r->orig_h, &r->orig_p, &r->resp_h, &r->resp_p);
+    r->from_orig = from_orig;
+    if (f->key.proto == IPPROTO_TCP)
+        r->established = f->ep[0].state == TCP_EP_ESTABLISHED && f->ep[1].state == TCP_EP_ESTABLISHED;
+    else
+        r->established = f->first_packet_seen == 3;
+}
+
 bool flow_table_stream_reserve(struct flow_table *t, uint32_t bytes)
 {
     if (t->stream_bytes + bytes > t->cfg.stream_memcap)

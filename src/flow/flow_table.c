@@ -666,6 +666,12 @@ uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const
         /* The TCP machine may have flipped roles. */
         count_packet(f, pkt, is_from_orig(f, &v));
     }
+    const struct app_hooks *hooks = t->cfg.app;
+    if (hooks && hooks->packet) {
+        struct flow_ref ref;
+        flow_make_ref(t, f, is_from_orig(f, &v), &ref);
+        hooks->packet(hooks->ctx, pkt, &ref);
+    }
     lru_touch(t, f);
     return flow_uid_hash(f);
 }

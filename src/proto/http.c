@@ -130,6 +130,8 @@ static void entry_free(struct http_entry *e)
         hbuf_free(&e->proxied[i]);
     free(e->head[0]);
     free(e->head[1]);
+    free(e->headers[0]);
+    free(e->headers[1]);
     for (int d = 0; d < 2; d++) {
         for (size_t i = 0; i < e->n_files[d]; i++)
             hbuf_free(&e->files[d][i].filename);
@@ -193,6 +195,10 @@ static void publish_entry(struct app_env *env, const struct http_entry *e)
     t.request_body_head_len = e->head_len[0];
     t.response_body_head = e->head[1];
     t.response_body_head_len = e->head_len[1];
+    t.request_headers.p = e->headers[0];
+    t.request_headers.n = e->headers_len[0];
+    t.response_headers.p = e->headers[1];
+    t.response_headers.n = e->headers_len[1];
     for (int d = 0; d < 2; d++) {
         t.n_files[d] = e->n_files[d];
         for (size_t i = 0; i < e->n_files[d]; i++) {
@@ -655,6 +661,21 @@ static const char *const proxy_headers[] = {
     "VIA", "XROXY-CONNECTION", "PROXY-CONNECTION",
 };
 
+/* The message's headers as "Name: value\r\n" lines for signatures
+ * (http.header), whole headers only, up to HTTP_MAX_HEADER_BLOCK. */
+static void keep_header(struct http_entry *e, int dir, const uint8_t *name, size_t name_len, const uint8_t *v,
+                        size_t n)
+{
+    size_t before = e->headers_len[dir];
+    uint8_t **b = &e->headers[dir];
+    size_t *len = &e->headers_len[dir], *cap = &e->headers_cap[dir];
+    if (!grow_append(b, len, cap, name, name_len, HTTP_MAX_HEADER_BLOCK) ||
+        !grow_append(b, len, cap, (const uint8_t *)": ", 2, HTTP_MAX_HEADER_BLOCK) ||
+        !grow_append(b, len, cap, v, n, HTTP_MAX_HEADER_BLOCK) ||
+        !grow_append(b, len, cap, (const uint8_t *)"\r\n", 2, HTTP_MAX_HEADER_BLOCK))
+        *len = before;
+}
+
 /* What main.zeek's http_header handler records, plus EVE's extras. */
 static void log_header(struct http_state *st, struct app_env *env, int dir, const uint8_t *name,
                        size_t name_len, const uint8_t *v, size_t n)
@@ -662,6 +683,7 @@ static void log_header(struct http_state *st, struct app_env *env, int dir, cons
     struct http_entry *e = set_state(st, env, dir == 0);
     if (e == NULL)
         return;
+    keep_header(e, dir, name, name_len, v, n);
     if (dir == 1) {
         if (bytes_eq_nocase(name, name_len, "content-type"))
             http_hbuf_set(&e->response_ctype, v, n);

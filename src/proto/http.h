@@ -22,6 +22,8 @@
 #define HTTP_MAX_PENDING 100
 /* First decoded body bytes kept per message, for MIME type detection. */
 #define HTTP_BODY_HEAD_MAX 4096
+/* Header bytes kept per message for signatures ("Name: value\r\n" lines). */
+#define HTTP_MAX_HEADER_BLOCK (16 * 1024)
 /* Proxy headers kept per request (Zeek's `proxied` set). */
 #define HTTP_MAX_PROXIED 8
 /* Decompressed bytes produced per body before inflating stops (a zip bomb
@@ -76,6 +78,9 @@ struct http_txn {
     size_t request_body_head_len;
     const uint8_t *response_body_head;
     size_t response_body_head_len;
+    /* Each message's headers as "Name: value\r\n" lines, in order, up to
+     * HTTP_MAX_HEADER_BLOCK bytes (Suricata's http.header buffer). */
+    struct byte_view request_headers, response_headers;
 
     /* Files of the request body ([0]) and of the response body ([1]). */
     size_t n_files[2];

@@ -37,6 +37,9 @@ struct http_entry {
     struct hbuf location, xff, content_range;
     struct hbuf proxied[HTTP_MAX_PROXIED];
     size_t n_proxied;
+    /* Every header of each direction as "Name: value\r\n" (signatures). */
+    uint8_t *headers[2];
+    size_t headers_len[2], headers_cap[2];
     bool has_version;
     uint8_t ver_major, ver_minor;
     bool has_status, has_info;

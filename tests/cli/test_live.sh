@@ -97,6 +97,36 @@ hits=$(grep -v '^#' "$out/reload/intel.log" 2>/dev/null | cut -f7 | sort | tr '\
 [ "$hits" = "api.second-feed.example cdn.second-feed.example " ] && ok "alerts only after the reload, and still after a broken one" ||
     ko "intel.log seen.indicator: '$hits'"
 
+# SIGHUP reloads --rules too: a Host the first rules do not name, then named
+# after a reload, then a rules path that cannot be read keeps the loaded set.
+mkdir -p "$out/rules"
+cp "$(dirname "$0")/../../rules/classification.config" "$out/rules/"
+echo 'alert http any any -> any any (msg:"first"; http.host; content:"first-rule.example"; sid:1;)' >"$out/rules/r.rules"
+"$VIGIL" live lo -C -o "$out/rreload" --rules "$out/rules" --no-behavior -f 'port 39997' 2>"$out/rreload.err" &
+pid=$!
+sleep 1.5
+http_get www.second-rule.example
+sleep 0.5
+echo 'alert http any any -> any any (msg:"second"; http.host; content:"second-rule.example"; sid:2;)' >>"$out/rules/r.rules"
+kill -HUP "$pid"
+sleep 1.5
+http_get api.second-rule.example
+sleep 0.5
+mv "$out/rules" "$out/rules.gone"
+kill -HUP "$pid"
+sleep 1.5
+http_get cdn.second-rule.example
+sleep 0.5
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" = 0 ] && ok "rules reload run exits 0" || ko "rules reload run exit $rc: $(cat "$out/rreload.err")"
+grep -q 'reload: 2 rules loaded' "$out/rreload.err" && ok "SIGHUP reloaded the rules" || ko "no rules reload message: $(cat "$out/rreload.err")"
+grep -q 'reload failed, keeping the current rules' "$out/rreload.err" && ok "unreadable rules on SIGHUP kept the old set" ||
+    ko "unreadable rules not reported: $(cat "$out/rreload.err")"
+grep -q 'signatures: 2 alerts' "$out/rreload.err" && ok "rule alerts only after the reload, and still after a failed one" ||
+    ko "signature alerts: $(grep signatures "$out/rreload.err")"
+
 # A long connection still open is reported live, at the report interval.
 # The detectors look at internal -> external traffic only, which loopback is
 # not: a veth pair into a network namespace of our own holds an "external"

@@ -1153,6 +1153,8 @@ static const struct scenario scenarios[] = {
     {"hunt", "33 hours of an office with planted beacons, long connections, DNS tunnels, DGA, exfiltration "
              "(bulk data in records cut to 128 bytes)",
      false, scenario_hunt},
+    {"sig", "traffic for rules/vigil.rules and tests/golden/sig.rules, each rule next to a near miss", false,
+     scenario_sig},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };

@@ -10,11 +10,13 @@ golden=${golden:?set golden to tests/golden before sourcing}
 # libpcap reads one link type per file, so each gets its own capture.
 scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badheader timeouts
     basic@sll basic@sll2 basic@raw basic@null basic@loop
-    dns-tcp http tls quic smtp dhcp ssh intel hunt)
+    dns-tcp http tls quic smtp dhcp ssh intel hunt sig)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
         intel) echo "--intel $golden/intel-feeds --no-behavior" ;;
+        # relative to the repository (run from there): notice.log's sub names the rule file
+        sig) echo "--rules rules --rules tests/golden/sig-rules --no-behavior" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33
@@ -22,6 +24,7 @@ args_of() {
 pinned_of() {
     case $1 in
         hunt) echo "beacon.log long_conn.log tunnel_dns.log dga.log exfil.log" ;;
+        sig) echo "notice.log eve.json" ;;
     esac
 }
 # Scenarios whose logs are then read back by `vigil hunt`, which must find

@@ -1,0 +1,34 @@
+/* Private to sig/: a rule buffer's bytes in a transaction, and transforms. */
+#ifndef VIGIL_SIG_BUFFERS_H
+#define VIGIL_SIG_BUFFERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sig/rule.h"
+
+struct sig_bytes {
+    const uint8_t *p;
+    size_t n;
+};
+
+/* Room for a buffer that has to be composed or transformed. */
+struct sig_scratch {
+    uint8_t data[32 * 1024];
+};
+
+/* The index-th instance of a buffer (several DNS questions, certificates,
+ * recipients); false when there is none. response: the response side of
+ * buffers both messages have (http.header, file.data...). */
+bool sig_txn_buffer(int kind, const void *txn, unsigned buffer, unsigned index, bool response,
+                    struct sig_scratch *s, struct sig_bytes *out);
+int sig_app_of_kind(int kind);
+bool sig_buffer_is_response(unsigned buffer);
+bool sig_buffer_has_sides(unsigned buffer);
+bool sig_buffer_is_request(unsigned buffer);
+
+/* transform.c: applies a list's transforms; the result may be in `s`. */
+void sig_transform(const struct sig_list *l, struct sig_bytes *b, struct sig_scratch *s);
+
+#endif

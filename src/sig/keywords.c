@@ -1,0 +1,1136 @@
+/* The keyword table: each rule option's name and the handler that records
+ * it in the rule. A keyword missing here skips the whole rule. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "sig/sig_internal.h"
+
+#define OK SIG_PARSE_OK
+#define SKIP SIG_PARSE_SKIP
+#define ERR SIG_PARSE_ERROR
+
+static enum sig_parse_result fail(struct sig_parse *p, enum sig_parse_result res, const char *fmt, const char *arg)
+{
+    snprintf(p->why, p->whylen, fmt, arg);
+    return res;
+}
+
+/* --- buffers --- */
+
+struct buffer_def {
+    const char *sticky;         /* sticky buffer keyword */
+    const char *alias;          /* older sticky name, or NULL */
+    const char *modifier;       /* content modifier of the same buffer, or NULL */
+    uint8_t buffer, app;
+};
+
+static const struct buffer_def buffers[] = {
+    {"http.uri", NULL, "http_uri", SIG_BUF_HTTP_URI, SIG_APP_HTTP},
+    {"http.uri.raw", NULL, "http_raw_uri", SIG_BUF_HTTP_URI_RAW, SIG_APP_HTTP},
+    {"http.method", NULL, "http_method", SIG_BUF_HTTP_METHOD, SIG_APP_HTTP},
+    {"http.host", NULL, "http_host", SIG_BUF_HTTP_HOST, SIG_APP_HTTP},
+    {"http.host.raw", NULL, "http_raw_host", SIG_BUF_HTTP_HOST_RAW, SIG_APP_HTTP},
+    {"http.user_agent", NULL, "http_user_agent", SIG_BUF_HTTP_USER_AGENT, SIG_APP_HTTP},
+    {"http.header", NULL, "http_header", SIG_BUF_HTTP_HEADER, SIG_APP_HTTP},
+    {"http.header.raw", NULL, "http_raw_header", SIG_BUF_HTTP_HEADER_RAW, SIG_APP_HTTP},
+    {"http.header_names", "http_header_names", NULL, SIG_BUF_HTTP_HEADER_NAMES, SIG_APP_HTTP},
+    {"http.request_line", "http_request_line", NULL, SIG_BUF_HTTP_REQUEST_LINE, SIG_APP_HTTP},
+    {"http.request_body", NULL, "http_client_body", SIG_BUF_HTTP_REQUEST_BODY, SIG_APP_HTTP},
+    {"http.response_body", NULL, "http_server_body", SIG_BUF_HTTP_RESPONSE_BODY, SIG_APP_HTTP},
+    {"http.stat_code", NULL, "http_stat_code", SIG_BUF_HTTP_STAT_CODE, SIG_APP_HTTP},
+    {"http.stat_msg", NULL, "http_stat_msg", SIG_BUF_HTTP_STAT_MSG, SIG_APP_HTTP},
+    {"http.response_line", "http_response_line", NULL, SIG_BUF_HTTP_RESPONSE_LINE, SIG_APP_HTTP},
+    {"http.cookie", NULL, "http_cookie", SIG_BUF_HTTP_COOKIE, SIG_APP_HTTP},
+    {"http.content_type", NULL, NULL, SIG_BUF_HTTP_CONTENT_TYPE, SIG_APP_HTTP},
+    {"http.content_len", NULL, NULL, SIG_BUF_HTTP_CONTENT_LEN, SIG_APP_HTTP},
+    {"http.server", NULL, NULL, SIG_BUF_HTTP_SERVER, SIG_APP_HTTP},
+    {"http.location", NULL, NULL, SIG_BUF_HTTP_LOCATION, SIG_APP_HTTP},
+    {"http.referer", NULL, NULL, SIG_BUF_HTTP_REFERER, SIG_APP_HTTP},
+    {"http.start", "http_start", NULL, SIG_BUF_HTTP_START, SIG_APP_HTTP},
+    {"http.protocol", "http_protocol", NULL, SIG_BUF_HTTP_PROTOCOL, SIG_APP_HTTP},
+    {"http.accept", "http_accept", NULL, SIG_BUF_HTTP_ACCEPT, SIG_APP_HTTP},
+    {"http.accept_enc", "http_accept_enc", NULL, SIG_BUF_HTTP_ACCEPT_ENC, SIG_APP_HTTP},
+    {"http.accept_lang", "http_accept_lang", NULL, SIG_BUF_HTTP_ACCEPT_LANG, SIG_APP_HTTP},
+    {"http.connection", "http_connection", NULL, SIG_BUF_HTTP_CONNECTION, SIG_APP_HTTP},
+    {"file.data", "file_data", NULL, SIG_BUF_FILE_DATA, SIG_APP_NONE},
+    {"dns.query", "dns_query", NULL, SIG_BUF_DNS_QUERY, SIG_APP_DNS},
+    {"tls.sni", "tls_sni", NULL, SIG_BUF_TLS_SNI, SIG_APP_TLS},
+    {"tls.certs", NULL, NULL, SIG_BUF_TLS_CERTS, SIG_APP_TLS},
+    {"tls.cert_subject", "tls_cert_subject", NULL, SIG_BUF_TLS_CERT_SUBJECT, SIG_APP_TLS},
+    {"tls.cert_issuer", "tls_cert_issuer", NULL, SIG_BUF_TLS_CERT_ISSUER, SIG_APP_TLS},
+    {"tls.cert_serial", "tls_cert_serial", NULL, SIG_BUF_TLS_CERT_SERIAL, SIG_APP_TLS},
+    {"tls.cert_fingerprint", "tls_cert_fingerprint", NULL, SIG_BUF_TLS_CERT_FINGERPRINT, SIG_APP_TLS},
+    {"ja3.hash", "ja3_hash", NULL, SIG_BUF_JA3_HASH, SIG_APP_TLS},
+    {"ja3.string", "ja3_string", NULL, SIG_BUF_JA3_STRING, SIG_APP_TLS},
+    {"ja3s.hash", "ja3s_hash", NULL, SIG_BUF_JA3S_HASH, SIG_APP_TLS},
+    {"ja3s.string", "ja3s_string", NULL, SIG_BUF_JA3S_STRING, SIG_APP_TLS},
+    {"ja4.hash", NULL, NULL, SIG_BUF_JA4_HASH, SIG_APP_TLS},
+    {"ssh.proto", "ssh_proto", NULL, SIG_BUF_SSH_PROTO, SIG_APP_SSH},
+    {"ssh.software", "ssh_software", NULL, SIG_BUF_SSH_SOFTWARE, SIG_APP_SSH},
+    {"smtp.helo", NULL, NULL, SIG_BUF_SMTP_HELO, SIG_APP_SMTP},
+    {"smtp.mail_from", NULL, NULL, SIG_BUF_SMTP_MAIL_FROM, SIG_APP_SMTP},
+    {"smtp.rcpt_to", NULL, NULL, SIG_BUF_SMTP_RCPT_TO, SIG_APP_SMTP},
+    {"email.from", NULL, NULL, SIG_BUF_EMAIL_FROM, SIG_APP_SMTP},
+    {"email.subject", NULL, NULL, SIG_BUF_EMAIL_SUBJECT, SIG_APP_SMTP},
+    {"email.to", NULL, NULL, SIG_BUF_EMAIL_TO, SIG_APP_SMTP},
+};
+
+const char *sig_buffer_name(unsigned b);
+const char *sig_buffer_name(unsigned b)
+{
+    if (b == SIG_BUF_PAYLOAD)
+        return "payload";
+    if (b == SIG_BUF_BASE64)
+        return "base64_data";
+    for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++)
+        if (buffers[i].buffer == b)
+            return buffers[i].sticky;
+    return "?";
+}
+
+static struct sig_list *list_for(struct sig_parse *p, unsigned buffer, int *index)
+{
+    struct sig_rule *r = p->r;
+    for (size_t i = 0; i < r->n_lists; i++) {
+        if (r->lists[i].buffer == buffer) {
+            *index = (int)i;
+            return &r->lists[i];
+        }
+    }
+    if (r->n_lists == sizeof r->lists / sizeof r->lists[0])
+        return NULL;
+    struct sig_list *l = &r->lists[r->n_lists];
+    memset(l, 0, sizeof *l);
+    l->buffer = (uint8_t)buffer;
+    *index = (int)r->n_lists++;
+    return l;
+}
+
+static enum sig_parse_result set_app(struct sig_parse *p, unsigned app, const char *kw)
+{
+    if (app == SIG_APP_NONE)
+        return OK;
+    if (p->r->app != SIG_APP_NONE && p->r->app != app)
+        return fail(p, ERR, "'%s' does not apply to the rule's protocol", kw);
+    p->r->app = (uint8_t)app;
+    return OK;
+}
+
+static enum sig_parse_result kw_sticky(struct sig_parse *p, const struct buffer_def *b, const char *kw)
+{
+    enum sig_parse_result res = set_app(p, b->app, kw);
+    if (res != OK)
+        return res;
+    int idx;
+    if (!list_for(p, b->buffer, &idx))
+        return fail(p, SKIP, "more than 8 buffers in one rule%s", "");
+    p->cur_list = idx;
+    return OK;
+}
+
+static struct sig_sm *add_sm(struct sig_parse *p, unsigned type)
+{
+    int idx = p->cur_list;
+    if (idx < 0 && !list_for(p, SIG_BUF_PAYLOAD, &idx))
+        return NULL;
+    p->cur_list = idx;
+    struct sig_list *l = &p->r->lists[idx];
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 4;
+        struct sig_sm *ns = realloc(l->sm, nc * sizeof *ns);
+        if (!ns)
+            return NULL;
+        l->sm = ns;
+        l->cap = nc;
+    }
+    struct sig_sm *sm = &l->sm[l->n++];
+    memset(sm, 0, sizeof *sm);
+    sm->type = (uint8_t)type;
+    return sm;
+}
+
+/* The last content (for content modifiers). */
+static struct sig_content *last_content(struct sig_parse *p, const char *kw, enum sig_parse_result *res)
+{
+    if (p->last_list < 0) {
+        *res = fail(p, ERR, "'%s' without a preceding content", kw);
+        return NULL;
+    }
+    struct sig_sm *sm = &p->r->lists[p->last_list].sm[p->last_sm];
+    if (sm->type != SIG_SM_CONTENT) {
+        *res = fail(p, ERR, "'%s' without a preceding content", kw);
+        return NULL;
+    }
+    return &sm->u.content;
+}
+
+/* Moves the last content or pcre into another buffer's list (http_uri...). */
+static enum sig_parse_result move_last(struct sig_parse *p, const struct buffer_def *b, const char *kw)
+{
+    if (p->last_list < 0)
+        return fail(p, ERR, "'%s' without a preceding content", kw);
+    enum sig_parse_result res = set_app(p, b->app, kw);
+    if (res != OK)
+        return res;
+    struct sig_list *from = &p->r->lists[p->last_list];
+    if (from->buffer == b->buffer)
+        return OK;
+    if (from->buffer != SIG_BUF_PAYLOAD) {
+        if (strcmp(kw, "pcre") == 0)
+            return OK; /* a buffer flag on a pcre inside a sticky buffer: the sticky buffer wins */
+        return fail(p, ERR, "'%s' on a content already in a sticky buffer", kw);
+    }
+    struct sig_sm sm = from->sm[p->last_sm];
+    memmove(&from->sm[p->last_sm], &from->sm[p->last_sm + 1], (from->n - (size_t)p->last_sm - 1) * sizeof sm);
+    from->n--;
+    int saved = p->cur_list, idx;
+    if (!list_for(p, b->buffer, &idx))
+        return fail(p, SKIP, "more than 8 buffers in one rule%s", "");
+    p->cur_list = idx;
+    struct sig_sm *dst = add_sm(p, sm.type);
+    if (!dst)
+        return fail(p, ERR, "out of memory%s", "");
+    *dst = sm;
+    p->last_list = idx;
+    p->last_sm = (int)p->r->lists[idx].n - 1;
+    p->cur_list = saved;
+    return OK;
+}
+
+/* --- numbers, ranges and byte_extract variables --- */
+
+static bool parse_num(struct sig_parse *p, const char *v, struct sig_num *out)
+{
+    out->var = -1;
+    if (sig_parse_i32(v, &out->v))
+        return true;
+    for (int i = 0; i < p->r->n_vars; i++) {
+        if (strcmp(p->var_names[i], v) == 0) {
+            out->var = (int8_t)i;
+            out->v = 0;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* `N`, `<N`, `>N`, `<=N`, `>=N`, `!N`, `N<>M`, `N-M`. */
+static bool parse_range(const char *v, struct sig_range *out)
+{
+    char buf[64];
+    size_t n = strlen(v);
+    if (n >= sizeof buf)
+        return false;
+    memcpy(buf, v, n + 1);
+    char *s = sig_trim(buf);
+    char *sep = strstr(s, "<>");
+    size_t seplen = 2;
+    if (!sep && isdigit((unsigned char)*s)) {
+        sep = strchr(s, '-');
+        seplen = 1;
+    }
+    if (sep) {
+        *sep = '\0';
+        out->cmp = SIG_CMP_RANGE;
+        return sig_parse_u32(sig_trim(s), &out->lo) && sig_parse_u32(sig_trim(sep + seplen), &out->hi) &&
+               out->lo < out->hi;
+    }
+    out->cmp = SIG_CMP_EQ;
+    if (s[0] == '<' && s[1] == '=') out->cmp = SIG_CMP_LE, s += 2;
+    else if (s[0] == '>' && s[1] == '=') out->cmp = SIG_CMP_GE, s += 2;
+    else if (s[0] == '<') out->cmp = SIG_CMP_LT, s++;
+    else if (s[0] == '>') out->cmp = SIG_CMP_GT, s++;
+    else if (s[0] == '!') out->cmp = SIG_CMP_NE, s++;
+    else if (s[0] == '=') s++;
+    return sig_parse_u32(sig_trim(s), &out->lo);
+}
+
+/* Splits a comma-separated value in place; returns the count. */
+static size_t split_commas(char *v, char **parts, size_t max)
+{
+    size_t n = 0;
+    char *s = v;
+    while (n < max) {
+        char *c = strchr(s, ',');
+        if (c)
+            *c = '\0';
+        parts[n++] = sig_trim(s);
+        if (!c)
+            break;
+        s = c + 1;
+    }
+    return n;
+}
+
+static char *dup_value(struct sig_parse *p, const char *v, char *buf, size_t n)
+{
+    if (strlen(v) >= n) {
+        snprintf(p->why, p->whylen, "value too long");
+        return NULL;
+    }
+    memcpy(buf, v, strlen(v) + 1);
+    return buf;
+}
+
+/* --- meta --- */
+
+static char *unquote_dup(const char *v)
+{
+    size_t n = strlen(v);
+    if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+        v++;
+        n -= 2;
+    }
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == '\\' && i + 1 < n)
+            i++;
+        out[o++] = v[i];
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static enum sig_parse_result kw_msg(struct sig_parse *p, const char *v)
+{
+    free(p->r->msg);
+    p->r->msg = unquote_dup(v);
+    return p->r->msg ? OK : fail(p, ERR, "out of memory%s", "");
+}
+
+static enum sig_parse_result kw_u32(struct sig_parse *p, const char *name, const char *v, uint32_t *out)
+{
+    if (!sig_parse_u32(v, out))
+        return fail(p, ERR, "bad %s", name);
+    return OK;
+}
+
+static enum sig_parse_result kw_classtype(struct sig_parse *p, const char *v)
+{
+    const struct sig_class *c = sig_class_get(p->set, v);
+    if (!c)
+        return fail(p, ERR, "unknown classtype '%s' (not in classification.config)", v);
+    p->r->classtype = c->name;
+    p->r->class_msg = c->msg;
+    if (p->r->priority == 0)
+        p->r->priority = c->priority;
+    return OK;
+}
+
+static enum sig_parse_result kw_reference(struct sig_parse *p, const char *v)
+{
+    size_t n = strcspn(v, ",");
+    if (v[n] != ',')
+        return fail(p, ERR, "bad reference '%s'", v);
+    if (p->set->n_refs == 0)
+        return OK;
+    for (size_t i = 0; i < p->set->n_refs; i++)
+        if (strlen(p->set->refs[i]) == n && strncasecmp(p->set->refs[i], v, n) == 0)
+            return OK;
+    return fail(p, ERR, "unknown reference system in '%s' (not in reference.config)", v);
+}
+
+static enum sig_parse_result kw_metadata(struct sig_parse *p, const char *v)
+{
+    size_t old = p->r->metadata ? strlen(p->r->metadata) : 0, n = strlen(v);
+    char *m = realloc(p->r->metadata, old + n + 3);
+    if (!m)
+        return fail(p, ERR, "out of memory%s", "");
+    if (old) {
+        memcpy(m + old, ", ", 2);
+        old += 2;
+    }
+    memcpy(m + old, v, n + 1);
+    p->r->metadata = m;
+    return OK;
+}
+
+static enum sig_parse_result kw_priority(struct sig_parse *p, const char *v)
+{
+    uint32_t prio;
+    if (!sig_parse_u32(v, &prio) || prio < 1 || prio > 255)
+        return fail(p, ERR, "bad priority '%s'", v);
+    p->r->priority = (int)prio;
+    return OK;
+}
+
+static enum sig_parse_result kw_target(struct sig_parse *p, const char *v)
+{
+    if (strcmp(v, "src_ip") != 0 && strcmp(v, "dest_ip") != 0)
+        return fail(p, ERR, "bad target '%s'", v);
+    free(p->r->target);
+    p->r->target = strdup(v);
+    return p->r->target ? OK : ERR;
+}
+
+/* --- content --- */
+
+static enum sig_parse_result kw_content(struct sig_parse *p, const char *v)
+{
+    bool neg = false;
+    while (isspace((unsigned char)*v))
+        v++;
+    if (*v == '!') {
+        neg = true;
+        v++;
+    }
+    uint8_t *pat;
+    uint32_t len;
+    if (!sig_decode_content(v, &pat, &len, p->why, p->whylen))
+        return ERR;
+    struct sig_sm *sm = add_sm(p, SIG_SM_CONTENT);
+    if (!sm) {
+        free(pat);
+        return fail(p, ERR, "out of memory%s", "");
+    }
+    sm->u.content.pat = pat;
+    sm->u.content.len = len;
+    sm->u.content.negated = neg;
+    p->last_list = p->cur_list;
+    p->last_sm = (int)p->r->lists[p->cur_list].n - 1;
+    return OK;
+}
+
+static enum sig_parse_result kw_nocase(struct sig_parse *p, const char *v)
+{
+    enum sig_parse_result res = OK;
+    struct sig_content *c = last_content(p, "nocase", &res);
+    if (!c)
+        return res;
+    if (c->nocase)
+        return fail(p, ERR, "nocase twice on one content%s", "");
+    c->nocase = true;
+    return OK;
+}
+
+enum pos_kw { POS_OFFSET, POS_DEPTH, POS_DISTANCE, POS_WITHIN };
+
+static enum sig_parse_result kw_position(struct sig_parse *p, const char *kw, const char *v, enum pos_kw which)
+{
+    enum sig_parse_result res = OK;
+    struct sig_content *c = last_content(p, kw, &res);
+    if (!c)
+        return res;
+    struct sig_num n;
+    if (!parse_num(p, v, &n))
+        return fail(p, ERR, "bad value for %s", kw);
+    bool absolute = which == POS_OFFSET || which == POS_DEPTH;
+    if ((absolute && (c->has_distance || c->has_within)) || (!absolute && (c->has_offset || c->has_depth)))
+        return fail(p, ERR, "'%s' mixed with a relative/absolute modifier on one content", kw);
+    if (c->startswith && which != POS_DISTANCE && which != POS_WITHIN)
+        return fail(p, ERR, "'%s' with startswith", kw);
+    bool *has[] = {&c->has_offset, &c->has_depth, &c->has_distance, &c->has_within};
+    struct sig_num *val[] = {&c->offset, &c->depth, &c->distance, &c->within};
+    if (*has[which])
+        return fail(p, ERR, "'%s' twice on one content", kw);
+    if ((which == POS_DEPTH || which == POS_WITHIN) && n.var < 0 && n.v < (int32_t)c->len)
+        return fail(p, ERR, "'%s' shorter than its content", kw);
+    if (which == POS_OFFSET && n.var < 0 && n.v < 0)
+        return fail(p, ERR, "negative '%s'", kw);
+    *has[which] = true;
+    *val[which] = n;
+    return OK;
+}
+
+static enum sig_parse_result kw_startswith(struct sig_parse *p, const char *v)
+{
+    enum sig_parse_result res = OK;
+    struct sig_content *c = last_content(p, "startswith", &res);
+    if (!c)
+        return res;
+    if (c->has_offset || c->has_depth || c->has_distance || c->has_within)
+        return fail(p, ERR, "startswith mixed with offset/depth/distance/within%s", "");
+    c->startswith = true;
+    return OK;
+}
+
+static enum sig_parse_result kw_endswith(struct sig_parse *p, const char *v)
+{
+    enum sig_parse_result res = OK;
+    struct sig_content *c = last_content(p, "endswith", &res);
+    if (!c)
+        return res;
+    c->endswith = true;
+    return OK;
+}
+
+static enum sig_parse_result kw_fast_pattern(struct sig_parse *p, const char *v)
+{
+    enum sig_parse_result res = OK;
+    struct sig_content *c = last_content(p, "fast_pattern", &res);
+    if (!c)
+        return res;
+    for (size_t i = 0; i < p->r->n_lists; i++)
+        for (size_t j = 0; j < p->r->lists[i].n; j++)
+            if (p->r->lists[i].sm[j].type == SIG_SM_CONTENT && p->r->lists[i].sm[j].u.content.fast_pattern)
+                return fail(p, ERR, "fast_pattern on two contents%s", "");
+    c->fast_pattern = true;
+    /* "only" and "offset,length" narrow what the prefilter uses; the whole
+     * content is still checked. */
+    return OK;
+}
+
+static enum sig_parse_result kw_rawbytes(struct sig_parse *p, const char *v)
+{
+    enum sig_parse_result res = OK;
+    return last_content(p, "rawbytes", &res) ? OK : res;
+}
+
+static enum sig_parse_result kw_isdataat(struct sig_parse *p, const char *v)
+{
+    char buf[128], *parts[3];
+    if (!dup_value(p, v, buf, sizeof buf))
+        return ERR;
+    size_t n = split_commas(buf, parts, 3);
+    struct sig_sm *sm = add_sm(p, SIG_SM_ISDATAAT);
+    if (!sm)
+        return fail(p, ERR, "out of memory%s", "");
+    char *num = parts[0];
+    if (*num == '!') {
+        sm->u.isdataat.negated = true;
+        num = sig_trim(num + 1);
+    }
+    if (!parse_num(p, num, &sm->u.isdataat.n))
+        return fail(p, ERR, "bad isdataat '%s'", v);
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(parts[i], "relative") == 0)
+            sm->u.isdataat.relative = true;
+        else if (strcmp(parts[i], "rawbytes") != 0)
+            return fail(p, ERR, "bad isdataat option '%s'", parts[i]);
+    }
+    return OK;
+}
+
+static enum sig_parse_result kw_bsize(struct sig_parse *p, const char *v)
+{
+    struct sig_range r;
+    if (!parse_range(v, &r))
+        return fail(p, ERR, "bad bsize '%s'", v);
+    if (p->cur_list < 0 || p->r->lists[p->cur_list].buffer == SIG_BUF_PAYLOAD)
+        return fail(p, ERR, "bsize outside a sticky buffer%s", "");
+    struct sig_sm *sm = add_sm(p, SIG_SM_BSIZE);
+    if (!sm)
+        return fail(p, ERR, "out of memory%s", "");
+    sm->u.bsize = r;
+    return OK;
+}
+
+static enum sig_parse_result kw_urilen(struct sig_parse *p, const char *v)
+{
+    char buf[64], *parts[2];
+    if (!dup_value(p, v, buf, sizeof buf))
+        return ERR;
+    size_t n = split_commas(buf, parts, 2);
+    struct sig_range r;
+    if (!parse_range(parts[0], &r))
+        return fail(p, ERR, "bad urilen '%s'", v);
+    unsigned buffer = n > 1 && strcmp(parts[1], "raw") == 0 ? SIG_BUF_HTTP_URI_RAW : SIG_BUF_HTTP_URI;
+    enum sig_parse_result res = set_app(p, SIG_APP_HTTP, "urilen");
+    if (res != OK)
+        return res;
+    int idx, saved = p->cur_list;
+    if (!list_for(p, buffer, &idx))
+        return fail(p, SKIP, "more than 8 buffers in one rule%s", "");
+    p->cur_list = idx;
+    struct sig_sm *sm = add_sm(p, SIG_SM_BSIZE);
+    p->cur_list = saved;
+    if (!sm)
+        return fail(p, ERR, "out of memory%s", "");
+    sm->u.bsize = r;
+    return OK;
+}
+
+/* --- pcre --- */
+
+struct pcre_flag {
+    char flag;
+    uint32_t option;            /* PCRE2 compile option, or 0 */
+    int8_t buffer;              /* the buffer it moves the pcre to, -1 none */
+};
+
+static const struct pcre_flag pcre_flags[] = {
+    {'i', PCRE2_CASELESS, -1}, {'s', PCRE2_DOTALL, -1}, {'m', PCRE2_MULTILINE, -1},
+    {'x', PCRE2_EXTENDED, -1}, {'A', PCRE2_ANCHORED, -1}, {'E', PCRE2_DOLLAR_ENDONLY, -1},
+    {'G', PCRE2_UNGREEDY, -1}, {'R', 0, -1}, {'B', 0, -1}, {'O', 0, -1},
+    {'U', 0, SIG_BUF_HTTP_URI}, {'I', 0, SIG_BUF_HTTP_URI_RAW}, {'P', 0, SIG_BUF_HTTP_REQUEST_BODY},
+    {'Q', 0, SIG_BUF_FILE_DATA}, {'H', 0, SIG_BUF_HTTP_HEADER}, {'D', 0, SIG_BUF_HTTP_HEADER_RAW},
+    {'M', 0, SIG_BUF_HTTP_METHOD}, {'C', 0, SIG_BUF_HTTP_COOKIE}, {'S', 0, SIG_BUF_HTTP_STAT_CODE},
+    {'Y', 0, SIG_BUF_HTTP_STAT_MSG}, {'V', 0, SIG_BUF_HTTP_USER_AGENT}, {'W', 0, SIG_BUF_HTTP_HOST},
+    {'Z', 0, SIG_BUF_HTTP_HOST_RAW},
+};
+
+static const struct buffer_def *buffer_def(unsigned buffer)
+{
+    for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++)
+        if (buffers[i].buffer == buffer)
+            return &buffers[i];
+    return NULL;
+}
+
+static enum sig_parse_result kw_pcre(struct sig_parse *p, const char *v)
+{
+    bool neg = false;
+    while (isspace((unsigned char)*v))
+        v++;
+    if (*v == '!') {
+        neg = true;
+        v++;
+    }
+    size_t n = strlen(v);
+    bool quoted = n >= 2 && v[0] == '"' && v[n - 1] == '"';
+    if (!quoted && (v[0] == '"' || (n && v[n - 1] == '"')))
+        return fail(p, ERR, "unbalanced quotes in pcre: %s", v);
+    const char *body = quoted ? v + 1 : v, *end = quoted ? v + n - 1 : v + n;
+    if (*body != '/')
+        return fail(p, ERR, "pcre must start with '/': %s", v);
+    const char *last = end;
+    while (last > body && *last != '/')
+        last--;
+    if (last == body)
+        return fail(p, ERR, "pcre without closing '/': %s", v);
+    uint32_t options = 0;
+    int buffer = -1;
+    bool relative = false;
+    for (const char *f = last + 1; f < end; f++) {
+        size_t i;
+        for (i = 0; i < sizeof pcre_flags / sizeof pcre_flags[0]; i++)
+            if (pcre_flags[i].flag == *f)
+                break;
+        if (i == sizeof pcre_flags / sizeof pcre_flags[0]) {
+            char fl[2] = {*f, 0};
+            return fail(p, ERR, "unknown pcre flag '%s'", fl);
+        }
+        options |= pcre_flags[i].option;
+        if (pcre_flags[i].buffer >= 0) {
+            if (buffer >= 0 && buffer != pcre_flags[i].buffer)
+                return fail(p, ERR, "pcre with two buffer flags: %s", v);
+            buffer = pcre_flags[i].buffer;
+        }
+        if (*f == 'R')
+            relative = true;
+    }
+    int errcode;
+    PCRE2_SIZE erroff;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)(body + 1), (size_t)(last - body - 1), options, &errcode,
+                                     &erroff, NULL);
+    if (!code) {
+        char msg[160];
+        pcre2_get_error_message(errcode, (PCRE2_UCHAR *)msg, sizeof msg);
+        snprintf(p->why, p->whylen, "bad pcre at offset %zu: %s", (size_t)erroff, msg);
+        return ERR;
+    }
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* the interpreter stays the fallback */
+    struct sig_sm *sm = add_sm(p, SIG_SM_PCRE);
+    if (!sm) {
+        pcre2_code_free(code);
+        return fail(p, ERR, "out of memory%s", "");
+    }
+    sm->u.pcre.code = code;
+    sm->u.pcre.negated = neg;
+    sm->u.pcre.relative = relative;
+    p->last_list = p->cur_list;
+    p->last_sm = (int)p->r->lists[p->cur_list].n - 1;
+    if (buffer >= 0) {
+        const struct buffer_def *b = buffer_def((unsigned)buffer);
+        if (b)
+            return move_last(p, b, "pcre");
+    }
+    return OK;
+}
+
+/* --- byte_test, byte_jump, byte_extract --- */
+
+static bool byte_common(struct sig_parse *p, struct sig_byte *b, const char *opt)
+{
+    uint32_t u;
+    if (strcmp(opt, "relative") == 0) b->relative = true;
+    else if (strcmp(opt, "little") == 0) b->little = true;
+    else if (strcmp(opt, "big") == 0) b->little = false;
+    else if (strcmp(opt, "string") == 0) b->string = true, b->base = b->base ? b->base : 10;
+    else if (strcmp(opt, "hex") == 0) b->base = 16;
+    else if (strcmp(opt, "dec") == 0) b->base = 10;
+    else if (strcmp(opt, "oct") == 0) b->base = 8;
+    else if (strcmp(opt, "dce") == 0) b->little = true;
+    else if (strcmp(opt, "align") == 0) b->align = 4;
+    else if (strcmp(opt, "from_beginning") == 0) b->from_beginning = true;
+    else if (strcmp(opt, "from_end") == 0) b->from_end = true;
+    else if (strncmp(opt, "bitmask ", 8) == 0 && sig_parse_u32(opt + 8, &u) && u) b->bitmask = u;
+    else if (strncmp(opt, "multiplier ", 11) == 0 && sig_parse_u32(opt + 11, &u) && u) b->multiplier = u;
+    else if (strncmp(opt, "post_offset ", 12) == 0 && sig_parse_i32(opt + 12, &b->post_offset)) {}
+    else return false;
+    return true;
+}
+
+static bool byte_count(const char *s, struct sig_byte *b)
+{
+    uint32_t n;
+    if (!sig_parse_u32(s, &n) || n > 10)
+        return false;
+    b->nbytes = (uint8_t)n;
+    return true;
+}
+
+static enum sig_parse_result check_byte(struct sig_parse *p, const struct sig_byte *b, const char *kw)
+{
+    if (b->nbytes == 0 && !b->string)
+        return fail(p, ERR, "%s: 0 bytes needs 'string'", kw);
+    if (!b->string && b->nbytes > 4 && b->nbytes != 8)
+        return fail(p, ERR, "%s: more than 4 bytes needs 'string'", kw);
+    if (b->string && !b->base)
+        return fail(p, ERR, "%s: string without a base", kw);
+    return OK;
+}
+
+static enum sig_parse_result kw_byte_test(struct sig_parse *p, const char *v)
+{
+    char buf[256], *parts[12];
+    if (!dup_value(p, v, buf, sizeof buf))
+        return ERR;
+    size_t n = split_commas(buf, parts, 12);
+    struct sig_sm *sm = add_sm(p, SIG_SM_BYTE_TEST);
+    if (!sm)
+        return fail(p, ERR, "out of memory%s", "");
+    struct sig_byte *b = &sm->u.byte;
+    b->var = -1;
+    if (n < 4 || !byte_count(parts[0], b))
+        return fail(p, ERR, "bad byte_test '%s'", v);
+    const char *op = parts[1];
+    if (*op == '!') {
+        b->negated = true;
+        op++;
+    }
+    static const char *const ops[] = {"<", ">", "=", "<=", ">=", "&", "^"};
+    size_t i;
+    for (i = 0; i < 7; i++)
+        if (strcmp(op, ops[i]) == 0)
+            break;
+    if (i == 7)
+        return fail(p, ERR, "bad byte_test operator '%s'", parts[1]);
+    b->op = (uint8_t)i;
+    if (!parse_num(p, parts[2], &b->value)) {
+        uint32_t u;
+        if (!sig_parse_u32(parts[2], &u))
+            return fail(p, ERR, "bad byte_test value '%s'", parts[2]);
+        b->value.v = (int32_t)u;
+        b->value.var = -2; /* unsigned value in v */
+    }
+    if (!parse_num(p, parts[3], &b->offset))
+        return fail(p, ERR, "bad byte_test offset '%s'", parts[3]);
+    for (size_t k = 4; k < n; k++)
+        if (!byte_common(p, b, parts[k]))
+            return fail(p, ERR, "bad byte_test option '%s'", parts[k]);
+    return check_byte(p, b, "byte_test");
+}
+
+static enum sig_parse_result kw_byte_jump(struct sig_parse *p, const char *v)
+{
+    char buf[256], *parts[12];
+    if (!dup_value(p, v, buf, sizeof buf))
+        return ERR;
+    size_t n = split_commas(buf, parts, 12);
+    struct sig_sm *sm = add_sm(p, SIG_SM_BYTE_JUMP);
+    if (!sm)
+        return fail(p, ERR, "out of memory%s", "");
+    struct sig_byte *b = &sm->u.byte;
+    b->var = -1;
+    if (n < 2 || !byte_count(parts[0], b) || !parse_num(p, parts[1], &b->offset))
+        return fail(p, ERR, "bad byte_jump '%s'", v);
+    for (size_t k = 2; k < n; k++)
+        if (!byte_common(p, b, parts[k]))
+            return fail(p, ERR, "bad byte_jump option '%s'", parts[k]);
+    if (b->from_beginning && b->from_end)
+        return fail(p, ERR, "byte_jump: from_beginning with from_end%s", "");
+    return check_byte(p, b, "byte_jump");
+}
+
+static enum sig_parse_result kw_byte_extract(struct sig_parse *p, const char *v)
+{
+    char buf[256], *parts[12];
+    if (!dup_value(p, v, buf, sizeof buf))
+        return ERR;
+    size_t n = split_commas(buf, parts, 12);
+    struct sig_sm *sm = add_sm(p, SIG_SM_BYTE_EXTRACT);
+    if (!sm)
+        return fail(p, ERR, "out of memory%s", "");
+    struct sig_byte *b = &sm->u.byte;
+    if (n < 3 || !byte_count(parts[0], b) || !parse_num(p, parts[1], &b->offset))
+        return fail(p, ERR, "bad byte_extract '%s'", v);
+    if (p->r->n_vars >= SIG_MAX_VARS)
+        return fail(p, SKIP, "more than 8 byte_extract variables%s", "");
+    if (strlen(parts[2]) >= sizeof p->var_names[0] || !isalpha((unsigned char)parts[2][0]))
+        return fail(p, ERR, "bad byte_extract variable name '%s'", parts[2]);
+    for (size_t k = 3; k < n; k++) {
+        uint32_t u;
+        if (strncmp(parts[k], "align ", 6) == 0 && sig_parse_u32(parts[k] + 6, &u) && (u == 2 || u == 4))
+            b->align = (uint8_t)u;
+        else if (!byte_common(p, b, parts[k]))
+            return fail(p, ERR, "bad byte_extract option '%s'", parts[k]);
+    }
+    b->var = (int8_t)p->r->n_vars;
+    memcpy(p->var_names[p->r->n_vars], parts[2], strlen(parts[2]) + 1);
+    p->r->n_vars++;
+    return check_byte(p, b, "byte_extract");
+}
+
+static enum sig_parse_result kw_base64_decode(struct sig_parse *p, const char *v)
+{
+    char buf[128], *parts[4];
+    struct sig_base64 b64 = {0};
+    if (v && *v) {
+        if (!dup_value(p, v, buf, sizeof buf))
+            return ERR;
+        size_t n = split_commas(buf, parts, 4);
+        for (size_t i = 0; i < n; i++) {
+            if (strncmp(parts[i], "bytes ", 6) == 0 && sig_parse_u32(parts[i] + 6, &b64.bytes)) {}
+            else if (strncmp(parts[i], "offset ", 7) == 0 && sig_parse_u32(parts[i] + 7, &b64.offset)) {}
+            else if (strcmp(parts[i], "relative") == 0) b64.relative = true;
+            else return fail(p, ERR, "bad base64_decode option '%s'", parts[i]);
+        }
+    }
+    struct sig_sm *sm = add_sm(p, SIG_SM_BASE64_DECODE);
+    if (!sm)
+        return fail(p, ERR, "out of memory%s", "");
+    sm->u.base64 = b64;
+    return OK;
+}
+
+static enum sig_parse_result kw_base64_data(struct sig_parse *p, const char *v)
+{
+    int idx;
+    if (!list_for(p, SIG_BUF_BASE64, &idx))
+        return fail(p, SKIP, "more than 8 buffers in one rule%s", "");
+    p->cur_list = idx;
+    return OK;
+}
+
+/* --- transforms --- */
+
+static const struct {
+    const char *name;
+    uint8_t xf;
+} transforms[] = {
+    {"dotprefix", SIG_XF_DOTPREFIX}, {"to_lowercase", SIG_XF_TO_LOWERCASE},
+    {"to_uppercase", SIG_XF_TO_UPPERCASE}, {"strip_whitespace", SIG_XF_STRIP_WHITESPACE},
+    {"compress_whitespace", SIG_XF_COMPRESS_WHITESPACE}, {"url_decode", SIG_XF_URL_DECODE},
+    {"to_md5", SIG_XF_TO_MD5}, {"to_sha1", SIG_XF_TO_SHA1}, {"to_sha256", SIG_XF_TO_SHA256},
+    {"header_lowercase", SIG_XF_HEADER_LOWERCASE}, {"strip_pseudo_headers", SIG_XF_STRIP_PSEUDO_HEADERS},
+};
+
+static enum sig_parse_result kw_transform(struct sig_parse *p, uint8_t xf, const char *kw)
+{
+    if (p->cur_list < 0 || p->r->lists[p->cur_list].buffer == SIG_BUF_PAYLOAD)
+        return fail(p, ERR, "transform '%s' outside a sticky buffer", kw);
+    struct sig_list *l = &p->r->lists[p->cur_list];
+    if (l->n_transforms == SIG_MAX_TRANSFORMS)
+        return fail(p, SKIP, "more than 4 transforms%s", "");
+    l->transforms[l->n_transforms++] = xf;
+    return OK;
+}
+
+/* --- flow, flowbits, thresholds --- */
+
+static enum sig_parse_result kw_flow(struct sig_parse *p, const char *v)
+{
+    char buf[128], *parts[6];
+    if (!dup_value(p, v, buf, sizeof buf))
+        return ERR;
+    size_t n = split_commas(buf, parts, 6);
+    static const struct {
+        const char *name;
+        uint8_t bit;
+    } opts[] = {
+        {"established", SIG_FLOW_ESTABLISHED}, {"not_established", SIG_FLOW_NOT_ESTABLISHED},
+        {"to_server", SIG_FLOW_TO_SERVER}, {"from_client", SIG_FLOW_TO_SERVER},
+        {"to_client", SIG_FLOW_TO_CLIENT}, {"from_server", SIG_FLOW_TO_CLIENT},
+        {"only_stream", SIG_FLOW_ONLY_STREAM}, {"no_stream", SIG_FLOW_NO_STREAM},
+        {"stateless", SIG_FLOW_STATELESS},
+    };
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
+        for (k = 0; k < sizeof opts / sizeof opts[0]; k++)
+            if (strcmp(parts[i], opts[k].name) == 0)
+                break;
+        if (k == sizeof opts / sizeof opts[0])
+            return fail(p, SKIP, "unsupported flow option '%s'", parts[i]);
+        p->r->flow |= opts[k].bit;
+    }
+    uint8_t f = p->r->flow;
+    if (((f & SIG_FLOW_TO_SERVER) && (f & SIG_FLOW_TO_CLIENT)) ||
+        ((f & SIG_FLOW_ESTABLISHED) && (f & SIG_FLOW_NOT_ESTABLISHED)) ||
+        ((f & SIG_FLOW_ONLY_STREAM) && (f & SIG_FLOW_NO_STREAM)))
+        return fail(p, ERR, "contradictory flow options '%s'", v);
+    return OK;
+}
+
+static enum sig_parse_result kw_flowbits(struct sig_parse *p, const char *v)
+{
+    char buf[512], *parts[2];
+    if (!dup_value(p, v, buf, sizeof buf))
+        return ERR;
+    size_t n = split_commas(buf, parts, 2);
+    static const char *const cmds[] = {"set", "isset", "isnotset", "toggle", "unset", "noalert"};
+    size_t c;
+    for (c = 0; c < 6; c++)
+        if (strcmp(parts[0], cmds[c]) == 0)
+            break;
+    if (c == 6)
+        return fail(p, ERR, "bad flowbits command '%s'", parts[0]);
+    if (c == SIG_FB_NOALERT) {
+        p->r->noalert = true;
+        return OK;
+    }
+    if (n < 2 || !*parts[1])
+        return fail(p, ERR, "flowbits %s without a name", parts[0]);
+    if (p->r->n_flowbits == sizeof p->r->flowbits / sizeof p->r->flowbits[0])
+        return fail(p, SKIP, "more than 8 flowbits%s", "");
+    struct sig_flowbit *fb = &p->r->flowbits[p->r->n_flowbits];
+    memset(fb, 0, sizeof *fb);
+    fb->cmd = (uint8_t)c;
+    char *names = parts[1];
+    fb->any_of = strchr(names, '|') != NULL;
+    if (fb->any_of && strchr(names, '&'))
+        return fail(p, ERR, "flowbits mixes | and &%s", "");
+    char *s = names;
+    while (s) {
+        char *sep = strpbrk(s, "|&");
+        if (sep)
+            *sep = '\0';
+        char *name = sig_trim(s);
+        if (!*name || fb->n == 8)
+            return fail(p, ERR, "bad flowbits names '%s'", v);
+        int id = sig_flowbit_id(p->set, name);
+        if (id < 0)
+            return fail(p, ERR, "out of memory%s", "");
+        fb->ids[fb->n++] = (uint16_t)id;
+        s = sep ? sep + 1 : NULL;
+    }
+    p->r->n_flowbits++;
+    return OK;
+}
+
+static enum sig_parse_result parse_threshold(struct sig_parse *p, const char *v, bool detection_filter)
+{
+    if (p->r->threshold.type != SIG_THR_NONE)
+        return fail(p, ERR, "threshold and detection_filter together or twice%s", "");
+    char buf[256], *parts[6];
+    if (!dup_value(p, v, buf, sizeof buf))
+        return ERR;
+    size_t n = split_commas(buf, parts, 6);
+    struct sig_threshold t = {.type = detection_filter ? SIG_THR_DETECTION_FILTER : SIG_THR_NONE, .track = 0xff};
+    bool has_count = false, has_seconds = false;
+    for (size_t i = 0; i < n; i++) {
+        char *sp = strchr(parts[i], ' ');
+        if (!sp)
+            return fail(p, ERR, "bad threshold part '%s'", parts[i]);
+        *sp = '\0';
+        char *key = parts[i], *val = sig_trim(sp + 1);
+        if (strcmp(key, "type") == 0 && !detection_filter) {
+            if (strcmp(val, "limit") == 0) t.type = SIG_THR_LIMIT;
+            else if (strcmp(val, "threshold") == 0) t.type = SIG_THR_THRESHOLD;
+            else if (strcmp(val, "both") == 0) t.type = SIG_THR_BOTH;
+            else if (strcmp(val, "backoff") == 0) t.type = SIG_THR_BACKOFF;
+            else return fail(p, ERR, "bad threshold type '%s'", val);
+        } else if (strcmp(key, "track") == 0) {
+            if (strcmp(val, "by_src") == 0) t.track = SIG_TRACK_SRC;
+            else if (strcmp(val, "by_dst") == 0) t.track = SIG_TRACK_DST;
+            else if (strcmp(val, "by_rule") == 0) t.track = SIG_TRACK_RULE;
+            else if (strcmp(val, "by_both") == 0) t.track = SIG_TRACK_BOTH;
+            else if (strcmp(val, "by_flow") == 0) t.track = SIG_TRACK_FLOW;
+            else return fail(p, ERR, "bad threshold track '%s'", val);
+        } else if (strcmp(key, "count") == 0 && sig_parse_u32(val, &t.count)) {
+            has_count = true;
+        } else if (strcmp(key, "seconds") == 0 && sig_parse_u32(val, &t.seconds)) {
+            has_seconds = true;
+        } else if (strcmp(key, "multiplier") == 0 && sig_parse_u32(val, &t.multiplier) && t.multiplier > 1) {
+        } else if (strcmp(key, "unique_on") == 0) {
+            return fail(p, SKIP, "unsupported detection_filter option '%s'", key);
+        } else {
+            return fail(p, ERR, "bad threshold part '%s'", key);
+        }
+    }
+    if (t.type == SIG_THR_BACKOFF && t.multiplier > 1)
+        has_seconds = true; /* backoff has no window */
+    if (t.type == SIG_THR_NONE || t.track == 0xff || !has_count || !has_seconds || t.count == 0)
+        return fail(p, ERR, "incomplete threshold '%s'", v);
+    p->r->threshold = t;
+    return OK;
+}
+
+static enum sig_parse_result kw_threshold(struct sig_parse *p, const char *v)
+{
+    return parse_threshold(p, v, false);
+}
+
+static enum sig_parse_result kw_detection_filter(struct sig_parse *p, const char *v)
+{
+    return parse_threshold(p, v, true);
+}
+
+static enum sig_parse_result kw_app_layer_protocol(struct sig_parse *p, const char *v)
+{
+    static const struct {
+        const char *name;
+        uint8_t app;
+    } apps[] = {
+        {"http", SIG_APP_HTTP}, {"http1", SIG_APP_HTTP}, {"tls", SIG_APP_TLS}, {"dns", SIG_APP_DNS},
+        {"ssh", SIG_APP_SSH}, {"smtp", SIG_APP_SMTP}, {"quic", SIG_APP_QUIC}, {"dhcp", SIG_APP_DHCP},
+    };
+    for (size_t i = 0; i < sizeof apps / sizeof apps[0]; i++)
+        if (strcmp(v, apps[i].name) == 0)
+            return set_app(p, apps[i].app, "app-layer-protocol");
+    return fail(p, SKIP, "unsupported app-layer-protocol '%s'", v);
+}
+
+/* --- packet header conditions --- */
+
+static enum sig_parse_result kw_range(struct sig_parse *p, const char *kw, const char *v, bool *has,
+                                      struct sig_range *r)
+{
+    if (*has)
+        return fail(p, ERR, "'%s' twice", kw);
+    if (!parse_range(v, r))
+        return fail(p, ERR, "bad %s", kw);
+    *has = true;
+    return OK;
+}
+
+static enum sig_parse_result kw_ip_proto(struct sig_parse *p, const char *v)
+{
+    static const struct {
+        const char *name;
+        uint8_t num;
+    } names[] = {{"tcp", 6}, {"udp", 17}, {"icmp", 1}, {"ipv6-icmp", 58}, {"gre", 47}, {"esp", 50},
+                 {"ah", 51}, {"igmp", 2}, {"sctp", 132}, {"ipip", 4}, {"pim", 103}};
+    if (*v == '!') {
+        p->r->ip_proto_neg = true;
+        v++;
+    }
+    uint32_t n;
+    if (sig_parse_u32(v, &n) && n < 256) {
+        p->r->ip_proto = (uint8_t)n;
+    } else {
+        size_t i;
+        for (i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (strcasecmp(v, names[i].name) == 0)
+                break;
+        if (i == sizeof names / sizeof names[0])
+            return fail(p, SKIP, "unsupported ip_proto '%s'", v);
+        p->r->ip_proto = names[i].num;
+    }
+    p->r->has_ip_proto = true;
+    return OK;
+}
+
+static enum sig_parse_result kw_flags(struct sig_parse *p, const char *v)
+{
+    char buf[64], *parts[2];
+    if (!dup_value(p, v, buf, sizeof buf))
+        return ERR;
+    size_t n = split_commas(buf, parts, 2);
+    static const char bits[] = "FSRPAUEC";
+    uint8_t set = 0, ignore = 0;
+    char mode = 0;
+    for (const char *c = parts[0]; *c; c++) {
+        const char *b = strchr(bits, toupper((unsigned char)*c));
+        if (*c == '+' || *c == '*' || *c == '!')
+            mode = *c;
+        else if (*c == '0')
+            ;
+        else if (b && *c != '\0')
+            set |= (uint8_t)(1u << (b - bits));
+        else
+            return fail(p, ERR, "bad flags '%s'", v);
+    }
+    for (const char *c = n > 1 ? parts[1] : ""; *c; c++) {
+        const char *b = strchr(bits, toupper((unsigned char)*c));
+        if (*c == '1' || *c == '2')
+            ignore |= *c == '1' ? 0x80 : 0x40;
+        else if (b)
+            ignore |= (uint8_t)(1u << (b - bits));
+    }
+    p->r->has_flags = true;
+    p->r->flags_set = set;
+    p->r->flags_ignore = ignore;
+    p->r->flags_mode = (uint8_t)mode;
+    return OK;
+}
+
+static enum sig_parse_result ignored(struct sig_parse *p, const char *v)
+{
+    return OK;
+}
+
+/* --- the table --- */
+
+typedef enum sig_parse_result (*kw_fn)(struct sig_parse *p, const char *value);
+
+static const struct {
+    const char *name;
+    kw_fn fn;
+} keywords[] = {
+    {"msg", kw_msg}, {"classtype", kw_classtype}, {"reference", kw_reference}, {"metadata", kw_metadata},
+    {"priority", kw_priority}, {"target", kw_target}, {"tag", ignored}, {"content", kw_content},
+    {"nocase", kw_nocase}, {"startswith", kw_startswith}, {"endswith", kw_endswith},
+    {"fast_pattern", kw_fast_pattern}, {"rawbytes", kw_rawbytes}, {"isdataat", kw_isdataat},
+    {"bsize", kw_bsize}, {"urilen", kw_urilen}, {"pcre", kw_pcre}, {"byte_test", kw_byte_test},
+    {"byte_jump", kw_byte_jump}, {"byte_extract", kw_byte_extract}, {"base64_decode", kw_base64_decode},
+    {"base64_data", kw_base64_data}, {"flow", kw_flow}, {"flowbits", kw_flowbits},
+    {"threshold", kw_threshold}, {"detection_filter", kw_detection_filter},
+    {"app-layer-protocol", kw_app_layer_protocol}, {"ip_proto", kw_ip_proto}, {"flags", kw_flags},
+};
+
+enum sig_parse_result sig_apply_option(struct sig_parse *p, const char *name, const char *value)
+{
+    struct sig_rule *r = p->r;
+    if (strcmp(name, "sid") == 0)
+        return kw_u32(p, "sid", value, &r->sid);
+    if (strcmp(name, "gid") == 0)
+        return kw_u32(p, "gid", value, &r->gid);
+    if (strcmp(name, "rev") == 0)
+        return kw_u32(p, "rev", value, &r->rev);
+    if (strcmp(name, "noalert") == 0) {
+        r->noalert = true;
+        return OK;
+    }
+    if (strcmp(name, "sameip") == 0) {
+        r->sameip = true;
+        return OK;
+    }
+    if (strcmp(name, "depth") == 0)
+        return kw_position(p, name, value, POS_DEPTH);
+    if (strcmp(name, "offset") == 0)
+        return kw_position(p, name, value, POS_OFFSET);
+    if (strcmp(name, "distance") == 0)
+        return kw_position(p, name, value, POS_DISTANCE);
+    if (strcmp(name, "within") == 0)
+        return kw_position(p, name, value, POS_WITHIN);
+    if (strcmp(name, "dsize") == 0)
+        return kw_range(p, name, value, &r->has_dsize, &r->dsize);
+    if (strcmp(name, "ttl") == 0)
+        return kw_range(p, name, value, &r->has_ttl, &r->ttl);
+    if (strcmp(name, "itype") == 0)
+        return kw_range(p, name, value, &r->has_itype, &r->itype);
+    if (strcmp(name, "icode") == 0)
+        return kw_range(p, name, value, &r->has_icode, &r->icode);
+    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
+        if (strcmp(name, keywords[i].name) == 0)
+            return keywords[i].fn(p, value ? value : "");
+    for (size_t i = 0; i < sizeof transforms / sizeof transforms[0]; i++)
+        if (strcmp(name, transforms[i].name) == 0)
+            return kw_transform(p, transforms[i].xf, name);
+    for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++) {
+        const struct buffer_def *b = &buffers[i];
+        if (strcmp(name, b->sticky) == 0 || (b->alias && strcmp(name, b->alias) == 0))
+            return kw_sticky(p, b, name);
+        if (b->modifier && strcmp(name, b->modifier) == 0)
+            return move_last(p, b, name);
+    }
+    return fail(p, SKIP, "unsupported keyword '%s'", name);
+}

@@ -1,0 +1,509 @@
+/* The matcher: per packet, stream chunk and transaction, scan each buffer
+ * once with its prefilter, then evaluate the candidate rules cheapest
+ * condition first (header, flow, packet fields, flowbits, contents, pcre
+ * last), then flowbits actions and thresholds, then alert. Everything here
+ * is the worker's own: no lock. */
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "proto/event-t.h"
+#include "decode/packet.h"
+#include "proto/parser.h"
+#include "sig/buffers.h"
+#include "sig/inspect.h"
+#include "sig/prefilter.h"
+#include "sig/report.h"
+#include "sig/state.h"
+
+struct sig_worker {
+    const struct sig_set *set;
+    const struct detect_sink *sink;
+    struct sig_report_scratch report;
+    hs_scratch_t *scratch;
+    uint32_t *cand;             /* candidate rule indexes of the current event */
+    size_t n_cand;
+    uint32_t *stamp;            /* per rule: the event it was last added for */
+    uint32_t event;
+    struct sig_inspect in;
+    struct sig_scratch buf, xf;
+    struct sig_state state;     /* flowbits and thresholds */
+    struct sig_stats stats;
+};
+
+/* What one event offers the rules. */
+struct sig_event {
+    int64_t ts_us;
+    const struct packet *pkt;   /* packet rules: header fields */
+    const uint8_t *payload;     /* packet payload or stream chunk */
+    size_t payload_len;
+    bool stream;                /* payload is reassembled stream data */
+    int kind;                   /* transaction kind, -1 none */
+    const void *txn;
+    const struct app_conn *conn;
+    const struct sig_flow_info *fi; /* packets and streams: the conn on demand */
+    bool to_server, established;
+    uint8_t ipproto;
+    struct ip_addr src, dst;    /* in the event's direction */
+    uint16_t sp, dp;
+    uint64_t flow_id;
+};
+
+struct sig_worker *sig_worker_new(const struct sig_set *s, const struct detect_sink *sink)
+{
+    struct sig_worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->set = s;
+    w->sink = sink;
+    sig_report_init(&w->report);
+    w->cand = calloc(s->n_rules + 1, sizeof *w->cand);
+    w->stamp = calloc(s->n_rules + 1, sizeof *w->stamp);
+    w->in.match_data = pcre2_match_data_create(32, NULL);
+    bool ok = w->cand && w->stamp && w->in.match_data && sig_state_init(&w->state);
+    if (ok && s->prefilter && s->prefilter->proto_scratch)
+        ok = hs_clone_scratch(s->prefilter->proto_scratch, &w->scratch) == HS_SUCCESS;
+    if (!ok) {
+        sig_worker_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void sig_worker_free(struct sig_worker *w)
+{
+    if (!w)
+        return;
+    free(w->cand);
+    free(w->stamp);
+    pcre2_match_data_free(w->in.match_data);
+    hs_free_scratch(w->scratch);
+    sig_state_free(&w->state);
+    sig_report_free(&w->report);
+    free(w);
+}
+
+void sig_worker_stats(const struct sig_worker *w, struct sig_stats *st)
+{
+    *st = w->stats;
+}
+
+/* --- candidates --- */
+
+static void add_candidate(struct sig_worker *w, uint32_t rule)
+{
+    if (w->stamp[rule] == w->event)
+        return;
+    w->stamp[rule] = w->event;
+    w->cand[w->n_cand++] = rule;
+}
+
+static int on_hs_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
+{
+    void **args = ctx;
+    struct sig_worker *w = args[0];
+    const struct sig_pf_db *db = args[1];
+    add_candidate(w, db->rules[id]);
+    return 0;
+}
+
+static void scan(struct sig_worker *w, const struct sig_pf_db *db, const uint8_t *p, size_t n)
+{
+    if (!db->db || n == 0 || n > UINT32_MAX)
+        return;
+    void *args[2] = {w, (void *)db};
+    hs_scan(db->db, (const char *)p, (unsigned)n, 0, w->scratch, on_hs_match, args);
+}
+
+static void begin_event(struct sig_worker *w)
+{
+    w->n_cand = 0;
+    if (++w->event == 0) {
+        memset(w->stamp, 0, (w->set->n_rules + 1) * sizeof *w->stamp);
+        w->event = 1;
+    }
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* --- rule evaluation --- */
+
+static bool header_matches(const struct sig_rule *r, const struct sig_event *e)
+{
+    if (r->ipver && (r->ipver == 4) != ip_addr_is_v4(&e->src))
+        return false;
+    if (r->ipproto && r->ipproto != e->ipproto && !(r->ipproto == 1 && e->ipproto == 58))
+        return false;
+    /* Ports first: cheaper than address groups, and most rules name some. */
+    if (sig_net_match_port(&r->sp, e->sp) && sig_net_match_port(&r->dp, e->dp) &&
+        sig_net_match_addr(&r->src, &e->src) && sig_net_match_addr(&r->dst, &e->dst))
+        return true;
+    return r->bidir && sig_net_match_port(&r->sp, e->dp) && sig_net_match_port(&r->dp, e->sp) &&
+           sig_net_match_addr(&r->src, &e->dst) && sig_net_match_addr(&r->dst, &e->src);
+}
+
+static bool flow_matches(const struct sig_rule *r, const struct sig_event *e)
+{
+    uint8_t f = r->flow;
+    if ((f & SIG_FLOW_TO_SERVER) && !e->to_server)
+        return false;
+    if ((f & SIG_FLOW_TO_CLIENT) && e->to_server)
+        return false;
+    if ((f & SIG_FLOW_ESTABLISHED) && !e->established)
+        return false;
+    if ((f & SIG_FLOW_NOT_ESTABLISHED) && e->established)
+        return false;
+    if ((f & SIG_FLOW_ONLY_STREAM) && e->kind < 0 && !e->stream)
+        return false;
+    if ((f & SIG_FLOW_NO_STREAM) && e->stream)
+        return false;
+    return true;
+}
+
+static bool flags_match(const struct sig_rule *r, uint8_t flags)
+{
+    uint8_t have = flags & (uint8_t)~r->flags_ignore;
+    switch (r->flags_mode) {
+    case '+': return (have & r->flags_set) == r->flags_set;
+    case '*': return (have & r->flags_set) != 0;
+    case '!': return (have & r->flags_set) == 0;
+    default: return have == r->flags_set;
+    }
+}
+
+/* dsize, ttl, flags, itype/icode, ip_proto, sameip: packets only. */
+static bool packet_fields_match(const struct sig_rule *r, const struct sig_event *e)
+{
+    const struct packet *p = e->pkt;
+    bool any = r->has_dsize || r->has_ttl || r->has_flags || r->has_itype || r->has_icode || r->has_ip_proto ||
+               r->sameip;
+    if (!any)
+        return true;
+    if (!p)
+        return false;
+    if (r->has_dsize && !sig_range_match(&r->dsize, p->payload_caplen))
+        return false;
+    if (r->has_ttl && !sig_range_match(&r->ttl, p->ttl))
+        return false;
+    if (r->has_flags && (p->l4_proto != 6 || !flags_match(r, p->tcp_flags)))
+        return false;
+    bool icmp = p->l4_proto == 1 || p->l4_proto == 58;
+    if (r->has_itype && (!icmp || !sig_range_match(&r->itype, p->icmp_type)))
+        return false;
+    if (r->has_icode && (!icmp || !sig_range_match(&r->icode, p->icmp_code)))
+        return false;
+    if (r->has_ip_proto && ((p->l4_proto == r->ip_proto) == r->ip_proto_neg))
+        return false;
+    if (r->sameip && ip_addr_cmp(&p->src, &p->dst) != 0)
+        return false;
+    return true;
+}
+
+/* Whether the rule reads the response of a transaction. */
+static bool rule_reads_response(const struct sig_rule *r)
+{
+    if (r->flow & SIG_FLOW_TO_CLIENT)
+        return true;
+    for (size_t i = 0; i < r->n_lists; i++)
+        if (sig_buffer_is_response(r->lists[i].buffer))
+            return true;
+    return false;
+}
+
+/* A rule whose flow direction names the other message than its buffers
+ * never matches (Suricata registers each buffer for one direction). */
+static bool direction_fits(const struct sig_rule *r)
+{
+    for (size_t i = 0; i < r->n_lists; i++) {
+        unsigned b = r->lists[i].buffer;
+        if ((r->flow & SIG_FLOW_TO_CLIENT) && sig_buffer_is_request(b))
+            return false;
+        if ((r->flow & SIG_FLOW_TO_SERVER) && sig_buffer_is_response(b))
+            return false;
+    }
+    return true;
+}
+
+static bool list_has_pcre(const struct sig_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->sm[i].type == SIG_SM_PCRE)
+            return true;
+    return false;
+}
+
+static bool list_matches(struct sig_worker *w, const struct sig_rule *r, const struct sig_list *l,
+                         const struct sig_event *e, bool response)
+{
+    if (l->buffer == SIG_BUF_BASE64)
+        return sig_inspect_list(&w->in, l, w->in.b64, w->in.b64_len);
+    if (l->buffer == SIG_BUF_PAYLOAD) {
+        if (e->kind >= 0)
+            return false; /* payload contents are matched on packets and streams */
+        return sig_inspect_list(&w->in, l, e->payload, e->payload_len);
+    }
+    if (e->kind < 0)
+        return false;
+    for (unsigned idx = 0; idx < 64; idx++) {
+        struct sig_bytes b;
+        if (!sig_txn_buffer(e->kind, e->txn, l->buffer, idx, response, &w->buf, &b))
+            return false;
+        if (l->n_transforms)
+            sig_transform(l, &b, &w->xf);
+        if (sig_inspect_list(&w->in, l, b.p, b.n))
+            return true;
+    }
+    return false;
+}
+
+static bool lists_match(struct sig_worker *w, const struct sig_rule *r, const struct sig_event *e)
+{
+    bool response = rule_reads_response(r);
+    /* Lists without pcre first; base64_data reads what base64_decode left,
+     * so it keeps its place after them. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < r->n_lists; i++) {
+            const struct sig_list *l = &r->lists[i];
+            bool late = list_has_pcre(l) || l->buffer == SIG_BUF_BASE64;
+            if (late != (pass == 1))
+                continue;
+            if (!list_matches(w, r, l, e, response))
+                return false;
+        }
+    }
+    return true;
+}
+
+static void emit(struct sig_worker *w, const struct sig_rule *r, const struct sig_event *e)
+{
+    struct sig_match m = {
+        .rule = r,
+        .rule_file = w->set->files[r->file],
+        .ts_us = e->ts_us,
+        .conn = e->conn,
+        .to_server = e->to_server,
+        .src = e->src,
+        .dst = e->dst,
+        .sp = e->sp,
+        .dp = e->dp,
+        .ipproto = e->ipproto,
+        .kind = e->kind,
+        .txn = e->txn,
+    };
+    struct app_conn conn;
+    if (!m.conn && e->fi && e->fi->fill_conn) {
+        e->fi->fill_conn(e->fi->flow_ctx, &conn);
+        m.conn = &conn;
+    }
+    w->stats.alerts++;
+    sig_report(w->sink, &m, &w->report);
+}
+
+/* Whether the rule matches the event (its flowbits actions then applied). */
+static bool rule_matches(struct sig_worker *w, const struct sig_rule *r, const struct sig_event *e)
+{
+    w->stats.candidates++;
+    if (!header_matches(r, e) || !flow_matches(r, e) || !packet_fields_match(r, e))
+        return false;
+    if (!sig_flowbits_check(&w->state, r, e->flow_id))
+        return false;
+    memset(w->in.vars, 0, sizeof w->in.vars);
+    w->in.b64_len = 0;
+    if (!lists_match(w, r, e))
+        return false;
+    sig_flowbits_apply(&w->state, r, e->flow_id);
+    return true;
+}
+
+static void evaluate(struct sig_worker *w, const struct sig_rule *r, const struct sig_event *e)
+{
+    if (!rule_matches(w, r, e) || r->noalert)
+        return;
+    if (!sig_threshold_pass(&w->state, r, &e->src, &e->dst, e->flow_id, e->ts_us))
+        return;
+    emit(w, r, e);
+}
+
+/* A matching pass rule ends the inspection of the event: nothing alerts. */
+static bool passed(struct sig_worker *w, const struct sig_event *e)
+{
+    for (size_t i = 0; i < w->n_cand; i++) {
+        const struct sig_rule *r = w->set->rules[w->cand[i]];
+        if (r->action == SIG_ACTION_PASS && rule_matches(w, r, e))
+            return true;
+    }
+    return false;
+}
+
+/* Rules with no content are packet rules: a stream chunk is not a packet.
+ * IP-only rules see the first packet of each flow direction only. */
+static void drop_misplaced(struct sig_worker *w, const struct sig_event *e)
+{
+    int iponly_ok = -1; /* asked once, and only when an IP-only rule is a candidate */
+    size_t kept = 0;
+    for (size_t i = 0; i < w->n_cand; i++) {
+        const struct sig_rule *r = w->set->rules[w->cand[i]];
+        if (e->stream && r->n_lists == 0)
+            continue;
+        if (r->iponly && iponly_ok < 0)
+            iponly_ok = sig_iponly_first(&w->state, e->flow_id, e->to_server);
+        if (r->iponly && !iponly_ok)
+            continue;
+        w->cand[kept++] = w->cand[i];
+    }
+    w->n_cand = kept;
+}
+
+static void evaluate_candidates(struct sig_worker *w, const struct sig_event *e)
+{
+    drop_misplaced(w, e);
+    /* Rule order, so flowbits set by an earlier rule are seen by a later one. */
+    qsort(w->cand, w->n_cand, sizeof *w->cand, cmp_u32);
+    if (w->set->has_pass && passed(w, e))
+        return;
+    for (size_t i = 0; i < w->n_cand; i++) {
+        const struct sig_rule *r = w->set->rules[w->cand[i]];
+        if (r->action != SIG_ACTION_PASS)
+            evaluate(w, r, e);
+    }
+}
+
+/* --- events --- */
+
+static void event_from_conn(struct sig_event *e, const struct app_conn *c, bool to_server)
+{
+    e->conn = c;
+    e->to_server = to_server;
+    e->ipproto = c->proto;
+    e->src = to_server ? c->orig_h : c->resp_h;
+    e->dst = to_server ? c->resp_h : c->orig_h;
+    e->sp = to_server ? c->orig_p : c->resp_p;
+    e->dp = to_server ? c->resp_p : c->orig_p;
+    e->flow_id = c->flow_id;
+}
+
+static void add_found(void *ctx, uint32_t rule)
+{
+    add_candidate(ctx, rule);
+}
+
+static void payload_event(struct sig_worker *w, const struct sig_event *e)
+{
+    const struct sig_prefilter *pf = w->set->prefilter;
+    if (!pf)
+        return;
+    begin_event(w);
+    uint8_t transport = e->ipproto == 6 || e->ipproto == 17 || e->ipproto == 1 ? e->ipproto
+                        : e->ipproto == 58 ? 1 : 0;
+    for (size_t i = 0; i < pf->n_dbs && e->payload_len; i++)
+        if (pf->dbs[i].buffer == SIG_BUF_PAYLOAD && pf->dbs[i].ipproto == transport)
+            scan(w, &pf->dbs[i], e->payload, e->payload_len);
+    for (size_t i = 0; i < pf->n_always_pkt; i++)
+        add_candidate(w, pf->always_pkt[i]);
+    sig_addr_lookup(&pf->by_src, &e->src, add_found, w);
+    sig_addr_lookup(&pf->by_dst, &e->dst, add_found, w);
+    sig_port_lookup(&pf->by_sport, e->sp, add_found, w);
+    sig_port_lookup(&pf->by_dport, e->dp, add_found, w);
+    evaluate_candidates(w, e);
+}
+
+void sig_packet(struct sig_worker *w, const struct packet *pkt, const struct sig_flow_info *fi)
+{
+    if (!pkt->ip_version)
+        return;
+    struct sig_event e = {.ts_us = pkt->ts_us, .pkt = pkt, .kind = -1};
+    e.payload = pkt->payload;
+    e.payload_len = pkt->payload ? pkt->payload_caplen : 0;
+    e.ipproto = pkt->l4_proto;
+    e.src = pkt->src;
+    e.dst = pkt->dst;
+    e.sp = pkt->sport;
+    e.dp = pkt->dport;
+    e.to_server = fi ? fi->to_server : true;
+    e.established = fi ? fi->established : false;
+    e.fi = fi;
+    e.flow_id = fi ? fi->flow_id : 0;
+    /* TCP payload is matched on the reassembled stream (sig_stream), as
+     * Suricata's default; tcp-pkt rules and other protocols per packet. */
+    if (pkt->l4_proto == 6 && e.payload_len) {
+        e.payload_len = 0;
+        e.payload = NULL;
+    }
+    payload_event(w, &e);
+}
+
+void sig_stream(struct sig_worker *w, const struct sig_flow_info *fi, const struct sig_endpoints *ends, int64_t ts_us,
+                const uint8_t *p, size_t n)
+{
+    if (n == 0)
+        return;
+    struct sig_event e = {.ts_us = ts_us, .kind = -1, .payload = p, .payload_len = n, .stream = true};
+    e.to_server = fi->to_server;
+    e.established = true;
+    e.fi = fi;
+    e.flow_id = fi->flow_id;
+    e.ipproto = 6;
+    e.src = ends->src;
+    e.dst = ends->dst;
+    e.sp = ends->sp;
+    e.dp = ends->dp;
+    payload_event(w, &e);
+}
+
+void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, const void *txn, int64_t ts_us)
+{
+    const struct sig_prefilter *pf = w->set->prefilter;
+    int app = sig_app_of_kind(kind);
+    if (!pf || app == SIG_APP_NONE)
+        return;
+    begin_event(w);
+    struct sig_event e = {.ts_us = ts_us, .kind = kind, .txn = txn, .established = true};
+    for (size_t i = 0; i < pf->n_dbs; i++) {
+        const struct sig_pf_db *db = &pf->dbs[i];
+        if (db->buffer == SIG_BUF_PAYLOAD)
+            continue;
+        for (int side = 0; side < (sig_buffer_has_sides(db->buffer) ? 2 : 1); side++) {
+            for (unsigned idx = 0; idx < 64; idx++) {
+                struct sig_bytes b;
+                if (!sig_txn_buffer(kind, txn, db->buffer, idx, side == 1, &w->buf, &b))
+                    break;
+                struct sig_list chain = {.n_transforms = db->n_transforms};
+                memcpy(chain.transforms, db->transforms, db->n_transforms);
+                if (db->n_transforms)
+                    sig_transform(&chain, &b, &w->xf);
+                scan(w, db, b.p, b.n);
+            }
+        }
+    }
+    for (size_t i = 0; i < pf->n_always[app]; i++)
+        add_candidate(w, pf->always[app][i]);
+    /* Keep the candidates of this app that can read this transaction. */
+    size_t kept = 0;
+    for (size_t i = 0; i < w->n_cand; i++) {
+        const struct sig_rule *r = w->set->rules[w->cand[i]];
+        if (r->app == app && direction_fits(r))
+            w->cand[kept++] = w->cand[i];
+    }
+    w->n_cand = kept;
+    qsort(w->cand, w->n_cand, sizeof *w->cand, cmp_u32);
+    /* DNS and TLS rules describe the client's side; a rule reading the
+     * response is matched in the server's direction. */
+    for (int pass = w->set->has_pass ? 0 : 1; pass < 2; pass++) {
+        for (size_t i = 0; i < w->n_cand; i++) {
+            const struct sig_rule *r = w->set->rules[w->cand[i]];
+            if ((r->action == SIG_ACTION_PASS) != (pass == 0))
+                continue;
+            event_from_conn(&e, c, !rule_reads_response(r));
+            if (pass == 1)
+                evaluate(w, r, &e);
+            else if (rule_matches(w, r, &e))
+                return;
+        }
+    }
+}

@@ -1,0 +1,245 @@
+/* A matched rule as the generic alert (detect/alert-t.h), emitted through
+ * the worker's detector sink: Suricata's alert fields, the rule's metadata
+ * as key -> values, the transaction's app-layer object, and a Zeek
+ * Signatures::Sensitive_Signature notice. */
+#include <stdio.h>
+#include <string.h>
+
+#include "detect/alert.h"
+#include "detect/sink.h"
+#include "proto/dns.h"
+#include "proto/event-t.h"
+#include "proto/http.h"
+#include "proto/parser.h"
+#include "proto/smtp.h"
+#include "proto/ssh.h"
+#include "proto/tls.h"
+#include "sig/report.h"
+#include "util/json.h"
+
+/* "key value, key value" into pairs pointing into s->meta_text. */
+static size_t parse_metadata(const char *meta, struct sig_report_scratch *s)
+{
+    size_t n = 0, used = 0;
+    const char *p = meta;
+    while (*p && n < SIG_REPORT_MAX_META) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t len = strcspn(p, ",");
+        while (len && p[len - 1] == ' ')
+            len--;
+        if (len == 0)
+            break;
+        if (used + len + 1 > sizeof s->meta_text)
+            break;
+        char *item = s->meta_text + used;
+        memcpy(item, p, len);
+        item[len] = '\0';
+        used += len + 1;
+        char *space = strchr(item, ' ');
+        if (space) {
+            *space = '\0';
+            s->meta[n].key = item;
+            s->meta[n].value = space + 1;
+            n++;
+        }
+        p += strcspn(p, ",");
+    }
+    return n;
+}
+
+static void http_object(struct json_writer *j, const struct http_txn *t)
+{
+    json_key(j, "http");
+    json_object_begin(j);
+    if (t->host.p)
+        json_kv_strn(j, "hostname", t->host.p, t->host.n);
+    if (t->raw_uri.p)
+        json_kv_strn(j, "url", t->raw_uri.p, t->raw_uri.n);
+    if (t->user_agent.p)
+        json_kv_strn(j, "http_user_agent", t->user_agent.p, t->user_agent.n);
+    if (t->response_content_type.p)
+        json_kv_strn(j, "http_content_type", t->response_content_type.p, t->response_content_type.n);
+    if (t->method.p)
+        json_kv_strn(j, "http_method", t->method.p, t->method.n);
+    if (t->request_protocol.p)
+        json_kv_strn(j, "protocol", t->request_protocol.p, t->request_protocol.n);
+    if (t->has_status)
+        json_kv_uint(j, "status", t->status_code);
+    json_kv_uint(j, "length", t->response_body_len);
+    json_object_end(j);
+}
+
+static void dns_object(struct json_writer *j, const struct dns_txn *t)
+{
+    const struct dns_message *m = t->msg;
+    if (!m)
+        return;
+    json_key(j, "dns");
+    json_object_begin(j);
+    json_key(j, "query");
+    json_array_begin(j);
+    for (size_t i = 0; i < m->n_questions; i++) {
+        char tmp[16];
+        json_object_begin(j);
+        json_kv_str(j, "type", "query");
+        json_kv_uint(j, "id", m->id);
+        json_kv_strn(j, "rrname", m->questions[i].name.p, m->questions[i].name.n);
+        json_kv_str(j, "rrtype", dns_suricata_rrtype_name(m->questions[i].qtype, tmp, sizeof tmp));
+        json_kv_uint(j, "tx_id", m->tx_id);
+        json_object_end(j);
+    }
+    json_array_end(j);
+    json_object_end(j);
+}
+
+static void tls_object(struct json_writer *j, const struct tls_txn *t)
+{
+    json_key(j, "tls");
+    json_object_begin(j);
+    if (t->has_server_cert) {
+        json_kv_str(j, "subject", t->subject);
+        json_kv_str(j, "issuerdn", t->issuerdn);
+        json_kv_str(j, "serial", t->serial);
+        json_kv_str(j, "fingerprint", t->fingerprint);
+    }
+    if (t->server_name.set)
+        json_kv_strn(j, "sni", t->server_name.text, t->server_name.len);
+    if (t->has_ja3) {
+        json_key(j, "ja3");
+        json_object_begin(j);
+        json_kv_str(j, "hash", t->ja3_hash);
+        json_kv_strn(j, "string", t->ja3, t->ja3_len);
+        json_object_end(j);
+    }
+    json_object_end(j);
+}
+
+static void ssh_side(struct json_writer *j, const char *key, const struct ssh_side *s)
+{
+    if (!s->has_banner)
+        return;
+    json_key(j, key);
+    json_object_begin(j);
+    json_kv_strn(j, "proto_version", s->banner + s->proto_version_off, s->proto_version_len);
+    json_kv_strn(j, "software_version", s->banner + s->software_version_off, s->software_version_len);
+    json_object_end(j);
+}
+
+static void smtp_object(struct json_writer *j, const struct smtp_txn *t)
+{
+    json_key(j, "smtp");
+    json_object_begin(j);
+    if (t->helo.p)
+        json_kv_strn(j, "helo", t->helo.p, t->helo.n);
+    if (t->mail_from_raw.p)
+        json_kv_strn(j, "mail_from", t->mail_from_raw.p, t->mail_from_raw.n);
+    if (t->n_rcptto) {
+        json_key(j, "rcpt_to");
+        json_array_begin(j);
+        for (size_t i = 0; i < t->n_rcptto; i++)
+            json_string(j, t->rcptto[i].p, t->rcptto[i].n);
+        json_array_end(j);
+    }
+    json_object_end(j);
+}
+
+/* The transaction's app-layer object as JSON members (no braces). */
+static const char *app_object(int kind, const void *txn, struct sig_report_scratch *s)
+{
+    struct buf *b = &s->extra;
+    b->len = 0;
+    b->failed = false;
+    struct json_writer j;
+    json_init(&j, b, JSON_SURICATA);
+    json_object_begin(&j);
+    switch (kind) {
+    case EVENT_HTTP: http_object(&j, txn); break;
+    case EVENT_DNS: dns_object(&j, txn); break;
+    case EVENT_TLS: tls_object(&j, txn); break;
+    case EVENT_SSH: {
+        const struct ssh_txn *t = txn;
+        json_key(&j, "ssh");
+        json_object_begin(&j);
+        ssh_side(&j, "client", &t->client);
+        ssh_side(&j, "server", &t->server);
+        json_object_end(&j);
+        break;
+    }
+    case EVENT_SMTP: smtp_object(&j, txn); break;
+    default: break;
+    }
+    json_object_end(&j);
+    if (!json_complete(&j) || b->failed || b->len < 3)
+        return NULL;
+    b->data[b->len - 1] = '\0'; /* drop the closing brace; the opening one is skipped */
+    return b->data + 1;
+}
+
+static const char *app_proto_name(int kind)
+{
+    switch (kind) {
+    case EVENT_HTTP: return "http";
+    case EVENT_DNS: return "dns";
+    case EVENT_TLS: return "tls";
+    case EVENT_SSH: return "ssh";
+    case EVENT_SMTP: return "smtp";
+    case EVENT_QUIC: return "quic";
+    case EVENT_DHCP: return "dhcp";
+    default: return NULL;
+    }
+}
+
+void sig_report_init(struct sig_report_scratch *s)
+{
+    buf_init(&s->extra, 1024, 64 * 1024);
+}
+
+void sig_report_free(struct sig_report_scratch *s)
+{
+    buf_free(&s->extra);
+}
+
+void sig_report(const struct detect_sink *sink, const struct sig_match *m, struct sig_report_scratch *s)
+{
+    const struct sig_rule *r = m->rule;
+    struct alert a = {
+        .ts_us = m->ts_us,
+        .gid = r->gid,
+        .signature_id = r->sid,
+        .rev = r->rev,
+        .signature = r->msg,
+        .category = r->class_msg ? r->class_msg : "",
+        .severity = r->priority,
+        .action = "allowed", /* passive, as Suricata in IDS mode: drop and reject rules alert */
+        .rule_file = m->rule_file,
+        .note = "Signatures::Sensitive_Signature",
+        .meta = s->meta,
+        .n_meta = parse_metadata(r->metadata, s),
+    };
+    if (m->conn) {
+        alert_set_app_conn(&a, m->conn);
+        a.to_client = !m->to_server;
+    } else {
+        a.orig_h = m->src;
+        a.resp_h = m->dst;
+        a.orig_p = m->sp;
+        a.resp_p = m->dp;
+        a.proto = m->ipproto;
+    }
+    if (m->kind >= 0) {
+        a.app_proto = app_proto_name(m->kind);
+        a.eve_extra = app_object(m->kind, m->txn, s);
+    }
+    /* Zeek's signature notices: "src: msg". */
+    char src[IP_ADDR_STRLEN];
+    ip_addr_format(&m->src, src, sizeof src);
+    snprintf(s->notice_msg, sizeof s->notice_msg, "%s: %s", src, r->msg);
+    a.notice_msg = s->notice_msg;
+    snprintf(s->notice_sub, sizeof s->notice_sub, "%s:%u", m->rule_file, r->line);
+    a.sub = s->notice_sub; /* the rule's file and line */
+    a.has_src = a.has_dst = true;
+    a.src = m->src;
+    a.dst = m->dst;
+    sink_alert(sink, &a);
+}

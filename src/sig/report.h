@@ -1,0 +1,44 @@
+/* Private to sig/: a match turned into the generic alert and emitted
+ * through the detector sink (never through an output writer). */
+#ifndef VIGIL_SIG_REPORT_H
+#define VIGIL_SIG_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "detect/alert-t.h"
+#include "detect/sink-t.h"
+#include "sig/rule.h"
+#include "util/buf.h"
+
+struct app_conn;
+
+#define SIG_REPORT_MAX_META 32
+
+/* A worker's room for one alert's metadata, notice text and app object. */
+struct sig_report_scratch {
+    struct alert_meta meta[SIG_REPORT_MAX_META];
+    char meta_text[4096];
+    char notice_msg[640];
+    char notice_sub[4200];
+    struct buf extra;
+};
+
+struct sig_match {
+    const struct sig_rule *rule;
+    const char *rule_file;
+    int64_t ts_us;
+    const struct app_conn *conn;   /* NULL: a packet outside any flow */
+    bool to_server;
+    struct ip_addr src, dst;       /* in the triggering packet's direction */
+    uint16_t sp, dp;
+    uint8_t ipproto;
+    int kind;                      /* enum event_kind, -1 for packets and streams */
+    const void *txn;
+};
+
+void sig_report_init(struct sig_report_scratch *s);
+void sig_report_free(struct sig_report_scratch *s);
+void sig_report(const struct detect_sink *sink, const struct sig_match *m, struct sig_report_scratch *s);
+
+#endif

@@ -1,0 +1,88 @@
+/* Private to sig/: the rule set and the functions its files share. */
+#ifndef VIGIL_SIG_SIG_INTERNAL_H
+#define VIGIL_SIG_SIG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sig/rule.h"
+#include "sig/sig.h"
+
+struct sig_var {
+    char *name, *value;
+};
+
+struct sig_class {
+    char *name, *msg;
+    int priority;
+};
+
+struct sig_prefilter;
+
+struct sig_set {
+    FILE *errors;
+    struct sig_rule **rules;
+    size_t n_rules, cap_rules;
+    char **files;
+    size_t n_files;
+    struct sig_var *vars;
+    size_t n_vars;
+    struct sig_class *classes;
+    size_t n_classes;
+    char **refs;                /* reference.config system names */
+    size_t n_refs;
+    char **flowbits;            /* flowbit names; a rule refers to them by index */
+    size_t n_flowbits;
+    struct sig_prefilter *prefilter;
+    bool compiled;
+    bool has_pass;              /* some rule's action is pass */
+};
+
+/* Parse outcome: loaded, skipped for an unsupported feature, malformed. */
+enum sig_parse_result { SIG_PARSE_OK = 0, SIG_PARSE_SKIP = 1, SIG_PARSE_ERROR = -1 };
+
+/* rule_parse.c */
+enum sig_parse_result sig_parse_rule(struct sig_set *s, const char *text, struct sig_rule **out, char *why,
+                                     size_t whylen);
+void sig_rule_free(struct sig_rule *r);
+/* Decodes a content string (quoted or not, |hex| and \ escapes). */
+bool sig_decode_content(const char *v, uint8_t **out, uint32_t *len, char *why, size_t whylen);
+
+/* The parser's state over one rule's options (keywords.c fills the rule). */
+struct sig_parse {
+    struct sig_set *set;
+    struct sig_rule *r;
+    int cur_list;               /* the list content goes to: -1 none yet (payload) */
+    int last_list, last_sm;     /* the last content or pcre, for its modifiers */
+    char var_names[SIG_MAX_VARS][32];
+    char *why;
+    size_t whylen;
+};
+
+/* keywords.c */
+enum sig_parse_result sig_apply_option(struct sig_parse *p, const char *name, const char *value);
+
+/* vars.c */
+const char *sig_var_get(const struct sig_set *s, const char *name);
+const struct sig_class *sig_class_get(const struct sig_set *s, const char *name);
+int sig_flowbit_id(struct sig_set *s, const char *name);
+void sig_set_defaults(struct sig_set *s);
+
+/* net.c: address and port groups, variables expanded. */
+bool sig_parse_addr(const struct sig_set *s, const char *text, struct sig_net *out, char *why, size_t whylen);
+bool sig_parse_ports(const struct sig_set *s, const char *text, struct sig_net *out, char *why, size_t whylen);
+bool sig_net_match_addr(const struct sig_net *n, const struct ip_addr *a);
+bool sig_net_match_port(const struct sig_net *n, uint16_t port);
+void sig_net_free(struct sig_net *n);
+
+/* prefilter.c */
+bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen);
+void sig_prefilter_free(struct sig_prefilter *p);
+
+/* Small string helpers shared by the parser files. */
+char *sig_trim(char *s);
+bool sig_parse_u32(const char *s, uint32_t *out);
+bool sig_parse_i32(const char *s, int32_t *out);
+
+#endif

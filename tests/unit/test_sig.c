@@ -1,0 +1,493 @@
+/* Signatures: the rule parser (accepted, skipped and malformed rules, with
+ * the reason), and the matcher by keyword family, each with a near miss
+ * that must not fire. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proto/event-t.h"
+#include "decode/packet.h"
+#include "proto/dns.h"
+#include "proto/http.h"
+#include "proto/parser.h"
+#include "detect/alert-t.h"
+#include "detect/sink-t.h"
+#include "sig/sig.h"
+
+/* --- helpers --- */
+
+struct fired {
+    unsigned n;
+    uint32_t sids[64];
+    char file[256];
+    char extra[1024];
+    struct detect_sink sink;
+};
+
+static void on_alert(void *ctx, const struct alert *a)
+{
+    struct fired *f = ctx;
+    if (f->n < 64)
+        f->sids[f->n] = a->signature_id;
+    f->n++;
+    snprintf(f->file, sizeof f->file, "%s", a->rule_file);
+    snprintf(f->extra, sizeof f->extra, "%s", a->eve_extra ? a->eve_extra : "");
+}
+
+/* A detector sink that records what fired. */
+static struct sig_worker *worker_for(const struct sig_set *s, struct fired *f)
+{
+    f->sink = (struct detect_sink){.ctx = f, .alert = on_alert};
+    struct sig_worker *w = sig_worker_new(s, &f->sink);
+    assert_non_null(w);
+    return w;
+}
+
+static bool fired(const struct fired *f, uint32_t sid)
+{
+    for (unsigned i = 0; i < f->n && i < 64; i++)
+        if (f->sids[i] == sid)
+            return true;
+    return false;
+}
+
+static int add(struct sig_set *s, const char *rule, char *why, size_t n)
+{
+    return sig_set_add_rule(s, rule, "test.rules", 1, why, n);
+}
+
+static struct sig_set *set_of(const char *const *rules, size_t n)
+{
+    struct sig_set *s = sig_set_new(NULL);
+    assert_non_null(s);
+    for (size_t i = 0; i < n; i++) {
+        char why[600] = "";
+        int rc = add(s, rules[i], why, sizeof why);
+        if (rc != 0)
+            fail_msg("rule %zu refused: %s", i, why);
+    }
+    char err[256];
+    assert_true(sig_set_compile(s, err, sizeof err));
+    return s;
+}
+
+static struct sig_endpoints client_to_server(void)
+{
+    struct sig_endpoints e = {.sp = 40000, .dp = 80};
+    assert_true(ip_addr_parse("192.168.1.10", &e.src));
+    assert_true(ip_addr_parse("93.184.216.34", &e.dst));
+    return e;
+}
+
+static void stream(struct sig_worker *w, uint64_t flow, bool to_server, const char *data, int64_t ts)
+{
+    struct sig_flow_info fi = {.flow_id = flow, .to_server = to_server, .established = true};
+    struct sig_endpoints e = client_to_server();
+    if (!to_server) {
+        struct sig_endpoints r = {.src = e.dst, .dst = e.src, .sp = e.dp, .dp = e.sp};
+        e = r;
+    }
+    sig_stream(w, &fi, &e, ts, (const uint8_t *)data, strlen(data));
+}
+
+/* --- parser --- */
+
+static void test_parse_outcomes(void **state)
+{
+    struct sig_set *s = sig_set_new(NULL);
+    char why[600];
+    assert_int_equal(add(s, "alert tcp any any -> any any (msg:\"ok\"; content:\"a|42 43|\"; sid:1;)", why, sizeof why), 0);
+    assert_int_equal(add(s, "alert tcp any any -> any any (msg:\"x\"; xbits:set,a,track ip_src; sid:2;)", why, sizeof why), 1);
+    assert_string_equal(why, "unsupported keyword 'xbits'");
+    assert_int_equal(add(s, "alert smb any any -> any any (msg:\"x\"; sid:3;)", why, sizeof why), 1);
+    assert_string_equal(why, "unsupported protocol 'smb'");
+    static const char *const bad[][2] = {
+        {"alert tcp any any -> any any (msg:\"x; content:\"a\"; sid:4;)", "unbalanced quotes"},
+        {"alert tcp any any -> any any (msg:\"x\"; content:\"a\"; sid:4;", "unbalanced parentheses"},
+        {"alert tcp any any -> any any (pcre:\"/(a/\"; sid:4;)", "bad pcre"},
+        {"alert tcp any any -> any any (content:\"a\"; depth:1; within:3; sid:4;)", "mixed"},
+        {"alert tcp $NOPE any -> any any (content:\"a\"; sid:4;)", "unknown variable $NOPE"},
+        {"alert tcp any any -> any any (content:\"a\"; nocase; nocase; sid:4;)", "nocase twice"},
+        {"alert tcp any any -> any any (flow:to_server,to_client; sid:4;)", "contradictory"},
+        {"alert tcp any any -> any any (content:\"abc\"; sid:4; classtype:nope;)", "unknown classtype"},
+        {"alert tcp any any -> any any (content:\"abc\";)", "no sid"},
+        {"alert tcp [1.2.3.4 any -> any any (sid:4;)", "unbalanced brackets"},
+        {"alert tcp any any -> any any (content:\"|4|\"; sid:4;)", "bad hex"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        why[0] = '\0';
+        assert_int_equal(add(s, bad[i][0], why, sizeof why), -1);
+        if (!strstr(why, bad[i][1]))
+            fail_msg("rule %zu: '%s' does not say '%s'", i, why, bad[i][1]);
+    }
+    size_t big = 1024 * 1024;
+    char *huge = malloc(big + 200);
+    assert_non_null(huge);
+    int o = snprintf(huge, 200, "alert tcp any any -> any any (content:\"");
+    memset(huge + o, 'A', big);
+    snprintf(huge + o + big, 200, "\"; sid:5;)");
+    assert_int_equal(add(s, huge, why, sizeof why), -1);
+    assert_non_null(strstr(why, "longer than"));
+    free(huge);
+    assert_int_equal(sig_set_count(s), 1);
+    sig_set_free(s);
+}
+
+static void test_load_file_reports(void **state)
+{
+    char dir[] = "/tmp/vigil-sig-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/a.rules", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("# comment\n#alert tcp any any -> any any (sid:9;)\n"
+          "alert tcp any any -> any any (msg:\"one\"; content:\"x\"; \\\n  sid:1;)\n"
+          "alert tcp any any -> any any (msg:\"bad\"; content:\"x; sid:2;)\n"
+          "alert tcp any any -> any any (msg:\"skip\"; stream_size:server,>,1; sid:3;)\n"
+          "alert tcp any any -> any any (msg:\"two\"; content:\"y\"; sid:4;)\n", f);
+    fclose(f);
+    char errors[1024] = "";
+    FILE *err_stream = fmemopen(errors, sizeof errors, "w");
+    struct sig_set *s = sig_set_new(err_stream);
+    struct sig_load_summary sum = {0};
+    char err[256];
+    const char *paths[] = {dir};
+    sig_set_free(s);
+    s = sig_set_load_all(paths, 1, err_stream, &sum, err, sizeof err);
+    fclose(err_stream);
+    assert_non_null(s);
+    assert_int_equal(sum.rules, 4);
+    assert_int_equal(sum.loaded, 2);
+    assert_int_equal(sum.skipped, 1);
+    assert_int_equal(sum.errors, 1);
+    char want[300];
+    snprintf(want, sizeof want, "%s:5: unbalanced quotes in option 'content'\n", path);
+    assert_string_equal(errors, want);
+    sig_set_free(s);
+    const char *missing[] = {"/nonexistent/rules"};
+    assert_null(sig_set_load_all(missing, 1, NULL, &sum, err, sizeof err));
+    assert_non_null(strstr(err, "/nonexistent/rules"));
+    unlink(path);
+    rmdir(dir);
+}
+
+/* --- payload: content modifiers, pcre, byte_*, base64 --- */
+
+static void test_content_modifiers(void **state)
+{
+    static const char *const rules[] = {
+        "alert tcp any any -> any 80 (msg:\"depth\"; content:\"GET\"; depth:3; sid:1;)",
+        "alert tcp any any -> any 80 (msg:\"offset miss\"; content:\"GET\"; offset:1; sid:2;)",
+        "alert tcp any any -> any 80 (msg:\"distance within\"; content:\"GET\"; content:\"admin\"; distance:2; within:6; sid:3;)",
+        "alert tcp any any -> any 80 (msg:\"within miss\"; content:\"GET\"; content:\"admin\"; distance:0; within:5; sid:4;)",
+        "alert tcp any any -> any 80 (msg:\"nocase\"; content:\"get /ADMIN\"; nocase; sid:5;)",
+        "alert tcp any any -> any 80 (msg:\"case miss\"; content:\"get /ADMIN\"; sid:6;)",
+        "alert tcp any any -> any 80 (msg:\"negated\"; content:\"GET\"; content:!\"POST\"; sid:7;)",
+        "alert tcp any any -> any 80 (msg:\"negated miss\"; content:\"GET\"; content:!\"admin\"; sid:8;)",
+        "alert tcp any any -> any 80 (msg:\"pcre R\"; content:\"/admin\"; pcre:\"/^\\.php\\?id=\\d+/R\"; sid:9;)",
+        "alert tcp any any -> any 80 (msg:\"pcre miss\"; content:\"/admin\"; pcre:\"/^\\.asp/R\"; sid:10;)",
+        "alert tcp any any -> any 80 (msg:\"isdataat\"; content:\"id=\"; isdataat:2,relative; sid:11;)",
+        "alert tcp any any -> any 80 (msg:\"isdataat miss\"; content:\"id=\"; isdataat:!1,relative; sid:12;)",
+        "alert tcp any any -> any 80 (msg:\"startswith endswith\"; content:\"GET\"; startswith; content:\"42\"; endswith; sid:13;)",
+        "alert tcp any any -> any 80 (msg:\"endswith miss\"; content:\"id\"; endswith; sid:14;)",
+        "alert tcp any any -> any 80 (msg:\"backtrack\"; content:\"a\"; content:\"i\"; distance:0; within:4; content:\"n\"; distance:0; within:1; sid:15;)",
+    };
+    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    stream(w, 1, true, "GET /admin.php?id=42", 1);
+    for (uint32_t sid = 1; sid <= 15; sid += 2)
+        if (!fired(&f, sid))
+            fail_msg("sid %u did not fire", sid);
+    for (uint32_t sid = 2; sid <= 14; sid += 2)
+        if (fired(&f, sid))
+            fail_msg("near miss sid %u fired", sid);
+    assert_string_equal(f.file, "test.rules");
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
+static void test_byte_keywords_and_base64(void **state)
+{
+    static const char *const rules[] = {
+        "alert tcp any any -> any any (msg:\"byte_test\"; content:\"LEN\"; byte_test:2,>,255,0,relative; sid:1;)",
+        "alert tcp any any -> any any (msg:\"byte_test miss\"; content:\"LEN\"; byte_test:2,<,255,0,relative; sid:2;)",
+        "alert tcp any any -> any any (msg:\"byte_jump\"; content:\"LEN\"; byte_jump:2,0,relative; content:\"END\"; within:3; sid:3;)",
+        "alert tcp any any -> any any (msg:\"byte_extract\"; content:\"CNT\"; byte_extract:1,0,n,relative; isdataat:n,relative; sid:5;)",
+        "alert tcp any any -> any any (msg:\"string dec\"; content:\"SZ=\"; byte_test:3,=,123,0,relative,string,dec; sid:7;)",
+        "alert tcp any any -> any any (msg:\"b64\"; content:\"B=\"; base64_decode:relative; base64_data; content:\"secret\"; sid:9;)",
+        "alert tcp any any -> any any (msg:\"b64 miss\"; content:\"B=\"; base64_decode:relative; base64_data; content:\"public\"; sid:10;)",
+    };
+    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    /* LEN 0x0103 = 259, then 259 bytes, then END */
+    static char msg[600];
+    size_t o = 0;
+    memcpy(msg, "LEN\x01\x03", 5);
+    o = 5;
+    memset(msg + o, 'x', 259);
+    o += 259;
+    memcpy(msg + o, "END CNT\x05" "abcde SZ=123 B=c2VjcmV0IQ==", 35);
+    o += 35;
+    msg[o] = '\0';
+    struct sig_flow_info fi = {.flow_id = 7, .to_server = true, .established = true};
+    struct sig_endpoints e = client_to_server();
+    sig_stream(w, &fi, &e, 1, (const uint8_t *)msg, o);
+    assert_true(fired(&f, 1));
+    assert_false(fired(&f, 2));
+    assert_true(fired(&f, 3));
+    assert_true(fired(&f, 5));
+    assert_true(fired(&f, 7));
+    assert_true(fired(&f, 9));
+    assert_false(fired(&f, 10));
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
+/* --- flow, flowbits, thresholds --- */
+
+static void test_flow_flowbits_threshold(void **state)
+{
+    static const char *const rules[] = {
+        "alert tcp any any -> any any (msg:\"to_server\"; flow:established,to_server; content:\"LOGIN\"; flowbits:set,login; flowbits:noalert; sid:1;)",
+        "alert tcp any any -> any any (msg:\"after login\"; flow:established,to_client; content:\"OK\"; flowbits:isset,login; sid:2;)",
+        "alert tcp any any -> any any (msg:\"wrong dir\"; flow:to_client; content:\"LOGIN\"; sid:3;)",
+        "alert tcp any any -> any any (msg:\"limit\"; content:\"PING\"; threshold:type limit, track by_src, count 2, seconds 60; sid:4;)",
+        "alert tcp any any -> any any (msg:\"threshold\"; content:\"PING\"; threshold:type threshold, track by_src, count 3, seconds 60; sid:5;)",
+        "alert tcp any any -> any any (msg:\"detection_filter\"; content:\"PING\"; detection_filter:track by_dst, count 3, seconds 60; sid:6;)",
+    };
+    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    stream(w, 10, false, "OK", 1); /* flowbit not set yet */
+    assert_int_equal(f.n, 0);
+    stream(w, 10, true, "LOGIN", 2);
+    assert_int_equal(f.n, 0); /* noalert */
+    stream(w, 11, false, "OK", 3); /* another flow: bit not set there */
+    assert_int_equal(f.n, 0);
+    stream(w, 10, false, "OK", 4);
+    assert_int_equal(f.n, 1);
+    assert_true(fired(&f, 2));
+
+    struct fired g = {0};
+    struct sig_worker *w2 = worker_for(s, &g);
+    unsigned limit = 0, thr = 0, df = 0;
+    for (int i = 0; i < 5; i++) {
+        g.n = 0;
+        stream(w2, 20, true, "PING", 1000000 + i);
+        limit += fired(&g, 4);
+        thr += fired(&g, 5);
+        df += fired(&g, 6);
+    }
+    assert_int_equal(limit, 2);
+    assert_int_equal(thr, 1);  /* the 3rd; the 6th would be next */
+    assert_int_equal(df, 2);   /* the 4th and 5th */
+    g.n = 0;
+    stream(w2, 20, true, "PING", 1000000 + 61 * 1000000LL); /* a new window */
+    assert_true(fired(&g, 4));
+    sig_worker_free(w2);
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
+static void test_pass_backoff_by_flow(void **state)
+{
+    static const char *const rules[] = {
+        "alert tcp any any -> any any (msg:\"any X\"; content:\"X\"; sid:1;)",
+        "pass tcp any any -> any any (msg:\"pass XOK\"; content:\"XOK\"; sid:2;)",
+        "alert tcp any any -> any any (msg:\"backoff\"; content:\"B\"; threshold:type backoff, track by_flow, count 1, multiplier 2; sid:3;)",
+        "alert tcp any any -> any any (msg:\"by_flow limit\"; content:\"L\"; threshold:type limit, track by_flow, count 1, seconds 60; sid:4;)",
+    };
+    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    stream(w, 1, true, "X", 1);
+    assert_true(fired(&f, 1));
+    f.n = 0;
+    stream(w, 1, true, "XOK", 2); /* the pass rule silences the alert */
+    assert_int_equal(f.n, 0);
+    unsigned alerts = 0;
+    for (int i = 1; i <= 8; i++) {
+        f.n = 0;
+        stream(w, 2, true, "B", 10 + i);
+        alerts += fired(&f, 3);
+        if (fired(&f, 3) && i != 1 && i != 2 && i != 4 && i != 8)
+            fail_msg("backoff alerted on match %d", i);
+    }
+    assert_int_equal(alerts, 4); /* 1, 2, 4, 8 */
+    f.n = 0;
+    stream(w, 3, true, "L", 20);
+    stream(w, 3, true, "L", 21);
+    stream(w, 4, true, "L", 22); /* another flow: its own count */
+    assert_int_equal(f.n, 2);
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
+/* --- packets: header fields and address groups --- */
+
+static void test_packet_fields(void **state)
+{
+    static const char *const rules[] = {
+        "alert icmp any any -> any any (msg:\"echo\"; itype:8; icode:0; sid:1;)",
+        "alert icmp any any -> any any (msg:\"reply\"; itype:0; sid:2;)",
+        "alert udp $HOME_NET any -> !$HOME_NET 53 (msg:\"dsize ttl\"; dsize:<100; ttl:64; sid:3;)",
+        "alert udp $EXTERNAL_NET any -> any 53 (msg:\"from outside\"; sid:4;)",
+        "alert udp any any -> any [!53,1000:2000] (msg:\"ports\"; sid:5;)",
+        "alert ip any any -> any any (msg:\"ip_proto\"; ip_proto:17; content:\"QQ\"; sid:6;)",
+        "alert ip [8.8.8.8,203.0.113.0/24] any -> any any (msg:\"reputation src miss\"; sid:7;)",
+        "alert ip any any -> [1.1.1.1,8.8.8.0/24] any (msg:\"reputation dst\"; sid:8;)",
+        "alert ip [8.8.8.8] any <> $HOME_NET any (msg:\"reputation bidir\"; sid:9;)",
+        "alert ip [192.168.1.10,10.0.0.0/8] any -> [9.9.9.9] any (msg:\"reputation dst miss\"; sid:10;)",
+    };
+    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    struct packet p;
+    memset(&p, 0, sizeof p);
+    p.ip_version = 4;
+    p.ts_us = 1;
+    assert_true(ip_addr_parse("192.168.1.10", &p.src));
+    assert_true(ip_addr_parse("8.8.8.8", &p.dst));
+    p.l4_proto = 1;
+    p.icmp_type = 8;
+    sig_packet(w, &p, NULL);
+    assert_true(fired(&f, 1));
+    assert_false(fired(&f, 2));
+    assert_false(fired(&f, 7));
+    assert_true(fired(&f, 8));
+    assert_true(fired(&f, 9));
+    assert_false(fired(&f, 10));
+    f.n = 0;
+    p.l4_proto = 17;
+    p.sport = 5353;
+    p.dport = 53;
+    p.ttl = 64;
+    p.payload = (const uint8_t *)"QQ";
+    p.payload_caplen = p.payload_len = 2;
+    sig_packet(w, &p, NULL);
+    assert_true(fired(&f, 3));
+    assert_false(fired(&f, 4));
+    assert_false(fired(&f, 5));
+    assert_true(fired(&f, 6));
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
+/* --- transactions: sticky buffers and transforms --- */
+
+static struct byte_view hs(const char *s)
+{
+    return (struct byte_view){.p = (const uint8_t *)s, .n = strlen(s)};
+}
+
+static void test_http_buffers(void **state)
+{
+    static const char *const rules[] = {
+        "alert http any any -> any any (msg:\"uri\"; flow:established,to_server; http.method; content:\"POST\"; http.uri; content:\"/Login.php\"; startswith; sid:1;)",
+        "alert http any any -> any any (msg:\"host\"; http.host; content:\"example.com\"; endswith; bsize:11; sid:2;)",
+        "alert http any any -> any any (msg:\"ua header\"; http.user_agent; content:\"curl/\"; http.header; content:\"X-Token|3a 20|abc\"; sid:3;)",
+        "alert http any any -> any any (msg:\"cookie\"; http.cookie; content:\"session=1\"; sid:4;)",
+        "alert http any any -> any any (msg:\"header names\"; http.header_names; content:\"|0d 0a|Host|0d 0a|\"; sid:5;)",
+        "alert http any any -> any any (msg:\"body\"; http.request_body; content:\"user=admin\"; sid:6;)",
+        "alert http any any -> any any (msg:\"stat\"; flow:to_client; http.stat_code; content:\"302\"; http.location; content:\"evil\"; sid:7;)",
+        "alert http any any -> any any (msg:\"lower\"; http.uri; to_lowercase; content:\"/login.php\"; sid:8;)",
+        "alert http any any -> any any (msg:\"request line\"; http.request_line; content:\"POST /Login.php HTTP/1.1\"; sid:9;)",
+        "alert http any any -> any any (msg:\"uri miss (case)\"; http.uri; content:\"/login.php\"; sid:10;)",
+        "alert http any any -> any any (msg:\"legacy\"; content:\"POST\"; http_method; content:\"Login\"; http_uri; pcre:\"/php$/U\"; sid:11;)",
+        "alert http any any -> any any (msg:\"urilen miss\"; urilen:>100; sid:12;)",
+        "alert http any any -> any any (msg:\"dir miss\"; flow:to_client; http.method; content:\"POST\"; sid:14;)",
+    };
+    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    struct http_txn t;
+    memset(&t, 0, sizeof t);
+    t.method = hs("POST");
+    t.uri = t.raw_uri = hs("/Login.php");
+    t.host = hs("www.Example.com:8080");
+    t.user_agent = hs("curl/8.0");
+    t.request_protocol = hs("HTTP/1.1");
+    t.request_headers = hs("Host: www.Example.com:8080\r\nUser-Agent: curl/8.0\r\nCookie: session=1\r\nX-Token: abc\r\n");
+    t.response_headers = hs("Location: http://evil/\r\n");
+    t.request_body_head = (const uint8_t *)"user=admin";
+    t.request_body_head_len = 10;
+    t.has_status = true;
+    t.status_code = 302;
+    t.version = hs("1.1");
+    struct app_conn c;
+    memset(&c, 0, sizeof c);
+    assert_true(ip_addr_parse("192.168.1.10", &c.orig_h));
+    assert_true(ip_addr_parse("93.184.216.34", &c.resp_h));
+    c.orig_p = 40000;
+    c.resp_p = 80;
+    c.proto = 6;
+    c.flow_id = 99;
+    sig_transaction(w, &c, EVENT_HTTP, &t, 1);
+    for (uint32_t sid = 1; sid <= 11; sid++) {
+        bool want = sid != 10 && sid != 2; /* host has a port: the normalised host is "www.example.com" */
+        if (fired(&f, sid) != want)
+            fail_msg("sid %u: fired %d, expected %d", sid, fired(&f, sid), want);
+    }
+    assert_false(fired(&f, 12));
+    assert_false(fired(&f, 14));
+    /* the alert carries the transaction's app-layer object, as Suricata's */
+    assert_non_null(strstr(f.extra, "\"http\":{\"hostname\":\"www.Example.com:8080\",\"url\":\"/Login.php\""));
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
+static void test_dns_dotprefix(void **state)
+{
+    static const char *const rules[] = {
+        "alert dns any any -> any any (msg:\"dotprefix\"; dns.query; dotprefix; content:\".evil.example\"; nocase; endswith; sid:1;)",
+        "alert dns any any -> any any (msg:\"suffix trap\"; dns.query; dotprefix; content:\".vil.example\"; endswith; sid:2;)",
+    };
+    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    struct dns_message m;
+    memset(&m, 0, sizeof m);
+    m.n_questions = 1;
+    m.questions[0].name = (struct byte_view){.p = (const uint8_t *)"a.EVIL.example", .n = 14};
+    struct dns_txn t = {.msg = &m};
+    struct app_conn c;
+    memset(&c, 0, sizeof c);
+    c.proto = 17;
+    c.resp_p = 53;
+    c.flow_id = 5;
+    sig_transaction(w, &c, EVENT_DNS, &t, 1);
+    assert_true(fired(&f, 1));
+    assert_false(fired(&f, 2));
+    f.n = 0;
+    m.qr = true; /* a response: dns.query reads requests */
+    sig_transaction(w, &c, EVENT_DNS, &t, 2);
+    assert_int_equal(f.n, 0);
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_outcomes),
+        cmocka_unit_test(test_load_file_reports),
+        cmocka_unit_test(test_content_modifiers),
+        cmocka_unit_test(test_byte_keywords_and_base64),
+        cmocka_unit_test(test_flow_flowbits_threshold),
+        cmocka_unit_test(test_pass_backoff_by_flow),
+        cmocka_unit_test(test_packet_fields),
+        cmocka_unit_test(test_http_buffers),
+        cmocka_unit_test(test_dns_dotprefix),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
