@@ -109,7 +109,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
 
 /* ---- EVE --------------------------------------------------------------- */
 
-static void eve_name(struct json_writer *j, const char *key, struct dns_str s)
+static void eve_name(struct json_writer *j, const char *key, struct byte_view s)
 {
     if (s.n == 0)
         json_kv_str(j, key, "<root>");
@@ -134,7 +134,7 @@ static void eve_addr(struct json_writer *j, const char *key, const struct dns_rr
 }
 
 /* TXT strings concatenated, without their length bytes. */
-static void eve_txt(struct json_writer *j, const char *key, struct dns_str raw)
+static void eve_txt(struct json_writer *j, const char *key, struct byte_view raw)
 {
     uint8_t text[DNS_POOL_SIZE < 65536 ? DNS_POOL_SIZE : 65536];
     size_t n = 0, i = 0;
@@ -223,11 +223,12 @@ static void eve_rr(struct json_writer *j, const struct dns_rr *rr)
     json_object_end(j);
 }
 
-/* A grouped value, or false when Suricata groups nothing for this type. */
+/* A grouped value, or false when Suricata groups nothing for this type
+ * (SPF, although its data is TXT's, is not grouped). */
 static bool eve_grouped_value(struct json_writer *j, const struct dns_rr *rr, bool write)
 {
     bool ok = rr->kind == DNS_RDATA_ADDR || (rr->kind == DNS_RDATA_NAME && is_name_type(rr->rrtype)) ||
-              rr->kind == DNS_RDATA_TXT || rr->rrtype == 10 || rr->kind == DNS_RDATA_SOA ||
+              (rr->kind == DNS_RDATA_TXT && rr->rrtype != 99) || rr->rrtype == 10 || rr->kind == DNS_RDATA_SOA ||
               rr->kind == DNS_RDATA_SSHFP || (rr->kind == DNS_RDATA_NAME && rr->rrtype == 33);
     if (!ok || !write)
         return ok;
@@ -339,6 +340,8 @@ static void write_eve_v2_queries(struct output_worker *w, const struct app_conn 
         const struct dns_question *q = &m->questions[i];
         json_key(j, "dns");
         json_object_begin(j);
+        /* Suricata writes it in query events since 7.0.7 */
+        json_kv_uint(j, "version", 2);
         json_kv_str(j, "type", "query");
         json_kv_uint(j, "id", m->id);
         eve_name(j, "rrname", q->name);

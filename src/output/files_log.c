@@ -134,9 +134,8 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
         json_kv_strn(j, "filename", f->filename, f->filename_len);
     else
         json_kv_str(j, "filename", "");
-    json_key(j, "sid");
-    json_array_begin(j);
-    json_array_end(j);
+    /* "sid" lists the signatures that matched the file: Suricata leaves it
+     * out when there are none, and no signature inspects files here. */
     json_kv_bool(j, "gaps", f->missing_bytes > 0);
     /* Suricata: a file with a hole, or cut short, is TRUNCATED */
     bool closed = !f->truncated && f->missing_bytes == 0;

@@ -46,7 +46,7 @@ static const struct zeek_field http_fields[] = {
 };
 static const struct zeek_schema http_schema = ZEEK_SCHEMA("http", http_fields);
 
-static void opt_str(struct zrow *r, struct http_str s)
+static void opt_str(struct zrow *r, struct byte_view s)
 {
     zrow_opt_string(r, s.p != NULL, s.p, s.n);
 }
@@ -179,7 +179,7 @@ static void split_host(const uint8_t *p, size_t n, struct host_parts *out)
 
 static bool hostname_of(const struct http_txn *t, struct host_parts *out)
 {
-    const struct http_str *u = &t->raw_uri;
+    const struct byte_view *u = &t->raw_uri;
     static const char *const schemes[] = {"http://", "https://"};
     for (size_t s = 0; u->p != NULL && s < 2; s++) {
         size_t k = strlen(schemes[s]);

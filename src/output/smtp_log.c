@@ -46,12 +46,12 @@ static const struct zeek_field smtp_fields[] = {
 };
 static const struct zeek_schema smtp_schema = ZEEK_SCHEMA("smtp", smtp_fields);
 
-static void opt_str(struct zrow *r, struct smtp_str s)
+static void opt_str(struct zrow *r, struct byte_view s)
 {
     zrow_opt_string(r, s.p != NULL, s.p, s.n);
 }
 
-static void opt_set(struct zrow *r, bool present, const struct smtp_str *items, size_t n)
+static void opt_set(struct zrow *r, bool present, const struct byte_view *items, size_t n)
 {
     if (!present) {
         zrow_unset(r);
@@ -115,7 +115,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
 }
 
 /* Suricata splits To/Cc on commas and skips the blanks after each comma. */
-static void comma_list(struct json_writer *j, const char *key, struct smtp_str s)
+static void comma_list(struct json_writer *j, const char *key, struct byte_view s)
 {
     if (s.p == NULL)
         return;
@@ -138,7 +138,7 @@ static void comma_list(struct json_writer *j, const char *key, struct smtp_str s
 }
 
 /* Suricata's email `md5: [subject]`: the MD5 of the Subject value. */
-static void subject_md5(struct json_writer *j, struct smtp_str subject)
+static void subject_md5(struct json_writer *j, struct byte_view subject)
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char d[EVP_MAX_MD_SIZE];

@@ -28,6 +28,13 @@ static const struct zeek_field ssh_fields[] = {
     {"kex_alg", ZEEK_STRING},
     {"host_key_alg", ZEEK_STRING},
     {"host_key_fingerprint", ZEEK_STRING},
+    /* the hassh package's hassh.zeek (salesforce/hassh), in its order;
+     * cshka/sshka (host key algorithm lists) are not kept */
+    {"hasshVersion", ZEEK_STRING},
+    {"hassh", ZEEK_STRING},
+    {"hasshServer", ZEEK_STRING},
+    {"hasshAlgorithms", ZEEK_STRING},
+    {"hasshServerAlgorithms", ZEEK_STRING},
 };
 static const struct zeek_schema ssh_schema = ZEEK_SCHEMA("ssh", ssh_fields);
 
@@ -74,6 +81,11 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     field_or_unset(r, &t->kex_alg);
     field_or_unset(r, &t->host_key_alg);
     zrow_cstr(r, t->has_host_key ? t->host_key_fingerprint : NULL);
+    zrow_cstr(r, t->client.has_hassh || t->server.has_hassh ? "1.1" : NULL);
+    zrow_cstr(r, t->client.has_hassh ? t->client.hassh : NULL);
+    zrow_cstr(r, t->server.has_hassh ? t->server.hassh : NULL);
+    zrow_opt_string(r, t->client.has_hassh, t->client.hassh_string, t->client.hassh_string_len);
+    zrow_opt_string(r, t->server.has_hassh, t->server.hassh_string, t->server.hassh_string_len);
     zrow_end(r);
 }
 
