@@ -50,7 +50,10 @@ static void close_run(void *state)
 }
 
 /* Workers share the run state: nothing of their own. */
-static void *share_run(void *state, const struct detect_sink *sink) { return state; }
+static void *share_run(void *state, const struct detect_sink *sink)
+{
+    return state;
+}
 
 static void feed_conn(void *worker, const struct conn_record *c)
 {

@@ -140,11 +140,20 @@ void detect_worker_free(struct detect_worker *w)
                 d_->table[i_]->fn((w)->state[i_], ##__VA_ARGS__);       \
     } while (0)
 
-void detect_worker_sync(struct detect_worker *w) { EACH_DETECTOR(w, worker_sync); }
+void detect_worker_sync(struct detect_worker *w)
+{
+    EACH_DETECTOR(w, worker_sync);
+}
 
-void detect_conn(struct detect_worker *w, const struct conn_record *c) { EACH_DETECTOR(w, conn, c); }
+void detect_conn(struct detect_worker *w, const struct conn_record *c)
+{
+    EACH_DETECTOR(w, conn, c);
+}
 
-void detect_open_conn(struct detect_worker *w, const struct conn_record *c) { EACH_DETECTOR(w, open_conn, c); }
+void detect_open_conn(struct detect_worker *w, const struct conn_record *c)
+{
+    EACH_DETECTOR(w, open_conn, c);
+}
 
 void detect_transaction(struct detect_worker *w, const struct app_conn *c, enum event_kind kind, const void *txn)
 {

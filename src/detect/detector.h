@@ -15,9 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "proto/event-t.h"
 #include "detect/sink-t.h"
 #include "flow/conn_record-t.h"
+#include "proto/event-t.h"
 
 struct app_conn;
 struct detect_config;

@@ -5,12 +5,30 @@
 #include "output/notice_log.h"
 #include "output/sightings_log.h"
 
-static void on_alert(void *ctx, const struct alert *a) { output_alert(ctx, a); }
-static void on_finding(void *ctx, const struct finding *f) { output_finding(ctx, f); }
-static void on_sighting(void *ctx, const struct intel_sighting *s) { output_intel(ctx, s); }
-static void on_summary(void *ctx, const struct sighting_summary *s) { output_sighting(ctx, s); }
-static void on_flush(void *ctx) { output_worker_flush(ctx); }
-static void on_release(void *ctx) { output_worker_free(ctx); }
+static void on_alert(void *ctx, const struct alert *a)
+{
+    output_alert(ctx, a);
+}
+static void on_finding(void *ctx, const struct finding *f)
+{
+    output_finding(ctx, f);
+}
+static void on_sighting(void *ctx, const struct intel_sighting *s)
+{
+    output_intel(ctx, s);
+}
+static void on_summary(void *ctx, const struct sighting_summary *s)
+{
+    output_sighting(ctx, s);
+}
+static void on_flush(void *ctx)
+{
+    output_worker_flush(ctx);
+}
+static void on_release(void *ctx)
+{
+    output_worker_free(ctx);
+}
 
 struct detect_sink output_detect_sink(struct output_worker *w)
 {
