@@ -19,6 +19,7 @@
 #include "detect/allowlist.h"
 #include "detect/detect.h"
 #include "hunt/hunt.h"
+#include "incident/report_cli.h"
 #include "intel/intel.h"
 #include "output/output.h"
 
@@ -82,6 +83,7 @@ static const char usage_main[] =
     "  live IFACE     capture from a network interface until SIGINT/SIGTERM\n"
     "  hunt PATH...   threat intel and behaviour detectors over stored Zeek/EVE logs\n"
     "  intel check FEED...  validate threat-intel feeds and count what they hold\n"
+    "  report LOGDIR... -o OUTDIR  incidents, report.html and block lists from stored logs\n"
     "\n"
     "  vigil COMMAND --help   options of a command\n"
     "  vigil --version        print the version\n";
@@ -923,6 +925,8 @@ int main(int argc, char **argv)
         return run(argc - 1, argv + 1, true);
     if (strcmp(cmd, "hunt") == 0)
         return run_hunt(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return report_main(argc - 1, argv + 1);
     if (strcmp(cmd, "intel") == 0) {
         if (argc >= 3 && strcmp(argv[2], "check") == 0)
             return intel_check(argc - 2, argv + 2);

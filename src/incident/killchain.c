@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 enum kc_field { F_KIND, F_SID, F_CATEGORY, F_TECHNIQUE, F_WHERE, F_CVE, F_SOURCE };
 
@@ -286,5 +287,32 @@ bool killchain_classify(const struct killchain_map *m, struct incident_event *ev
     }
     ev->stage = KC_NONE;
     ev->tactic[0] = '\0';
+    return false;
+}
+
+static bool readable(const char *path) { return access(path, R_OK) == 0; }
+
+bool killchain_default_path(char *out, size_t n)
+{
+    const char *env = getenv("VIGIL_DATA");
+    if (env && env[0]) {
+        snprintf(out, n, "%s/incident/killchain.map", env);
+        if (readable(out))
+            return true;
+    }
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len <= 0)
+        return false;
+    exe[len] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = '\0';
+    static const char *const rel[] = {"data", "../../data", "../share/vigil"};
+    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+        snprintf(out, n, "%s/%s/incident/killchain.map", exe, rel[i]);
+        if (readable(out))
+            return true;
+    }
     return false;
 }

@@ -36,4 +36,12 @@ const char *kc_stage_name(enum kc_stage s);            /* "command_and_control" 
 const char *kc_stage_label(enum kc_stage s);           /* "Command and control" */
 bool kc_stage_parse(const char *s, enum kc_stage *out);
 
+
+
+/* Where the shipped map is: $VIGIL_DATA/incident/killchain.map, else
+ * data/incident/killchain.map beside the executable or two folders up
+ * (build trees), else ../share/vigil/incident/killchain.map from it.
+ * False when none is readable. */
+bool killchain_default_path(char *out, size_t n);
+
 #endif
