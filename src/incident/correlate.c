@@ -386,6 +386,7 @@ static void count_peer(struct incident *inc, const struct incident_event *ev)
                                  : (!p->has_addr && strcmp(p->name, ev->peer_name) == 0);
         if (same) {
             p->count++;
+            p->stage_mask |= 1u << ev->stage;
             if (ev->stage > p->stage)
                 p->stage = ev->stage;
             if (p->name[0] == '\0')
@@ -403,6 +404,7 @@ static void count_peer(struct incident *inc, const struct incident_event *ev)
         p->addr = ev->peer;
     copy_str(p->name, sizeof p->name, ev->peer_name);
     p->stage = ev->stage;
+    p->stage_mask = 1u << ev->stage;
     p->count = 1;
 }
 
@@ -570,14 +572,15 @@ static struct incident *add_classified(struct correlator *c, struct incident_eve
     }
     if (inc->events == 0 || ev->ts_us < inc->first_us)
         inc->first_us = ev->ts_us;
-    if (ev->ts_us > inc->last_us)
-        inc->last_us = ev->ts_us;
+    int64_t last = ev->last_us > ev->ts_us ? ev->last_us : ev->ts_us;
+    if (last > inc->last_us)
+        inc->last_us = last;
     inc->events++;
     unsigned s = ev->stage;
     if (inc->stage_events[s] == 0 || ev->ts_us < inc->stage_first[s])
         inc->stage_first[s] = ev->ts_us;
-    if (ev->ts_us > inc->stage_last[s])
-        inc->stage_last[s] = ev->ts_us;
+    if (last > inc->stage_last[s])
+        inc->stage_last[s] = last;
     inc->stage_events[s]++;
     count_kind(inc, ev);
     count_peer(inc, ev);
@@ -667,7 +670,7 @@ static bool is_beacon_peer(const struct incident *inc, const struct ip_addr *pee
 {
     for (unsigned i = 0; i < inc->n_peers; i++) {
         const struct peer_ref *p = &inc->peers[i];
-        if (p->has_addr && p->stage == KC_C2 && memcmp(&p->addr, peer, sizeof *peer) == 0)
+        if (p->has_addr && (p->stage_mask & (1u << KC_C2)) && memcmp(&p->addr, peer, sizeof *peer) == 0)
             return true;
     }
     return false;
@@ -817,9 +820,9 @@ static void rate(struct incident *inc)
     inc->score = score > 100 ? 100 : score;
     if (inc->chained && (actions || stages >= 3))
         inc->severity = SEV_CRITICAL;
-    else if (inc->chained || actions || (c2 && stages >= 2))
+    else if (inc->chained || actions)
         inc->severity = SEV_HIGH;
-    else if (c2 || reached(inc, KC_EXPLOITATION) || reached(inc, KC_INSTALLATION))
+    else if (c2 || stages >= 2 || reached(inc, KC_EXPLOITATION) || reached(inc, KC_INSTALLATION))
         inc->severity = SEV_MEDIUM;
     else
         inc->severity = SEV_LOW;

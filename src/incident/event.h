@@ -28,7 +28,8 @@ enum kc_stage {
 #define EVENT_SHORT_LEN 72
 
 struct incident_event {
-    int64_t ts_us;
+    int64_t ts_us;                     /* when it began (a finding's first_seen) */
+    int64_t last_us;                   /* when it was last seen; 0 = ts_us */
     struct ip_addr host;               /* the internal host (orig or resp, whichever is internal) */
     bool has_host;
     struct ip_addr peer;               /* the other end, when known */

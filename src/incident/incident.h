@@ -55,6 +55,7 @@ struct peer_ref {
     bool has_addr;
     char name[96];        /* name or registered domain, "" when none */
     enum kc_stage stage;  /* the latest stage seen with this peer */
+    unsigned stage_mask;  /* 1 << stage for every stage seen with this peer */
     uint64_t count;
 };
 

@@ -205,8 +205,10 @@ static void finding_row(struct ingest *in, const struct log_row *r, struct incid
     struct ip_addr a, b;
     bool ha = ADDR(r, &a, "src"), hb = ADDR(r, &b, "dst");
     assign_ends(in, ev, &a, ha, &b, hb, false);
-    if (first > 0)
+    if (first > 0) {
+        ev->last_us = ev->ts_us;
         ev->ts_us = (int64_t)(first * 1e6);
+    }
     if (!ev->peer_name[0] && FIELD(r, ev->peer_name, "name", "example"))
         lower(ev->peer_name);
     ev->bytes_out = U64(r, "bytes_out");

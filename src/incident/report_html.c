@@ -91,6 +91,7 @@ static const char page_script[] =
     " inp.addEventListener('input',function(){var q=inp.value.toLowerCase();\n"
     "  Array.prototype.forEach.call(t.tBodies[0].rows,function(r){\n"
     "   r.style.display=r.textContent.toLowerCase().indexOf(q)>=0?'':'none';});});});\n"
+    "document.body.setAttribute('data-ready','1');\n"
     "})();\n</script>\n";
 
 static void filter_box(FILE *f, const char *table)
