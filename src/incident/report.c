@@ -46,10 +46,11 @@ static int read_pass(const struct report_options *o, struct ingest *in, enum ing
     logread_get_stats(r, &ls);
     logread_close(r);
     st->rows += ls.rows;
+    /* A damaged line is counted by the pass that wanted its log. */
+    st->bad_lines += ls.bad_lines;
     if (p == INGEST_CONTEXT) {
         st->files = ls.files;
         st->bad_files = ls.bad_files;
-        st->bad_lines = ls.bad_lines;
     }
     return rc < 0 ? -1 : 0;
 }

@@ -171,9 +171,11 @@ static void write_eve(struct output_worker *w, const struct incident *inc)
     struct json_writer *j = eve_begin(w);
     if (j == NULL)
         return;
-    struct eve_tuple t = {.src = &inc->host, .no_ports = true};
-    eve_header(j, inc->last_us, 0, "incident", &t);
+    /* The tuple wants both ends; an incident has one host. */
+    eve_header(j, inc->last_us, 0, "incident", NULL);
     char id[16], text[160];
+    ip_addr_format(&inc->host, text, sizeof text);
+    json_kv_str(j, "src_ip", text);
     incident_format_id(inc->id, id, sizeof id);
     json_key(j, "incident");
     json_object_begin(j);
