@@ -1153,6 +1153,9 @@ static const struct scenario scenarios[] = {
     {"hunt", "33 hours of an office with planted beacons, long connections, DNS tunnels, DGA, exfiltration "
              "(bulk data in records cut to 128 bytes)",
      false, scenario_hunt},
+    {"incident", "three hours of an office: a mailed document with a remote template, its fetch, a beacon and an "
+                 "upload; an exploited camera that calls out",
+     false, scenario_incident},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };

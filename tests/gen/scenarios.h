@@ -54,6 +54,7 @@ const struct scenario *app_scenario_at(size_t i);
 bool scenario_demo(struct gen *g);
 bool scenario_intel(struct gen *g);  /* intel_scenario.c */
 bool scenario_hunt(struct gen *g);   /* hunt_scenario.c */
+bool scenario_incident(struct gen *g); /* incident_scenario.c */
 bool scenario_bench(struct gen *g);
 
 #endif

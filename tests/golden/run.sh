@@ -17,11 +17,12 @@ golden=$repo/tests/golden
 # libpcap reads one link type per file, so each gets its own capture.
 scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badheader timeouts
     basic@sll basic@sll2 basic@raw basic@null basic@loop
-    dns-tcp http tls quic smtp dhcp ssh intel hunt)
+    dns-tcp http tls quic smtp dhcp ssh intel hunt incident)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
         intel) echo "--intel $golden/intel-feeds --no-behavior" ;;
+        incident) echo "--intel $golden/incident-feeds" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33
@@ -29,6 +30,7 @@ args_of() {
 pinned_of() {
     case $1 in
         hunt) echo "beacon.log long_conn.log dns_tunnel.log dga.log exfil.log" ;;
+        incident) echo "beacon.log exfil.log intel.log smtp.log files.log http.log" ;;
     esac
 }
 # Scenarios whose logs are then read back by `vigil hunt`, which must find
@@ -103,6 +105,7 @@ for scenario in "${scenarios[@]}"; do
         for log in $(logs_of "$work/logs" "$scenario"); do
             normalize "$work/logs/$log" >"$expected/$log"
         done
+        [[ $scenario == incident ]] && "$golden/incident/check.sh" "$vigil" "$work/logs" "$work/incident" --update
         echo "PASS golden/$scenario (expected output updated; review with git diff)"
         continue
     fi
@@ -134,6 +137,10 @@ for scenario in "${scenarios[@]}"; do
             problems+=("vigil hunt over the logs differs: $(tail -n 1 "$work/compare.out")")
             sed 's/^/  /' "$work/compare.out" | head -n 20
         fi
+    fi
+    # The incident scenario goes on into `vigil report` and report.html.
+    if [[ $scenario == incident ]] && ! "$golden/incident/check.sh" "$vigil" "$work/logs" "$work/incident"; then
+        problems+=("vigil report over the logs differs")
     fi
     if ((${#problems[@]} == 0)); then
         echo "PASS golden/$scenario"
