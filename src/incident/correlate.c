@@ -444,29 +444,55 @@ static void format_peer(const struct incident_event *ev, char *out, size_t n)
     }
 }
 
-/* The first event of every stage is always kept; after the cap, a later
- * event of a new stage takes the slot of the newest event of the stage with
- * the most kept evidence. */
+static uint64_t kind_count_of(const struct incident *inc, const char *kind)
+{
+    for (unsigned i = 0; i < inc->n_kinds; i++)
+        if (strcmp(inc->kinds[i].kind, kind) == 0)
+            return inc->kinds[i].count;
+    return 0;
+}
+
+static unsigned kept_of_kind(const struct incident *inc, const char *kind)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < inc->n_evidence; i++)
+        n += strcmp(inc->evidence[i].kind, kind) == 0;
+    return n;
+}
+
+/* The slot to overwrite for an event that must be kept: the newest piece
+ * of the kind with the most pieces kept, when it has at least two; else
+ * none (INCIDENT_EVIDENCE_CAP). */
+static unsigned evidence_victim(const struct incident *inc)
+{
+    unsigned best = INCIDENT_EVIDENCE_CAP, best_n = 1;
+    for (unsigned i = inc->n_evidence; i-- > 0;) {
+        unsigned n = kept_of_kind(inc, inc->evidence[i].kind);
+        if (n > best_n) {
+            best = i;
+            best_n = n;
+        }
+    }
+    return best;
+}
+
+/* Evidence is capped per incident and per kind (INCIDENT_EVIDENCE_PER_KIND),
+ * so 39 intel hits leave room for the mail that started it all. The first
+ * event of every stage and of every kind is always kept: once the cap is
+ * reached it takes the slot of the newest piece of the most represented
+ * kind. Counts stay exact whatever is kept. */
 static void keep_evidence(struct incident *inc, const struct incident_event *ev, const char *link)
 {
+    bool first = inc->stage_events[ev->stage] == 1 || kind_count_of(inc, ev->kind) == 1;
+    if (!first && kept_of_kind(inc, ev->kind) >= INCIDENT_EVIDENCE_PER_KIND)
+        return;
     unsigned slot = inc->n_evidence;
     if (slot == INCIDENT_EVIDENCE_CAP) {
-        if (inc->stage_events[ev->stage] != 1)
+        if (!first)
             return;
-        unsigned per_stage[KC_STAGE_COUNT] = {0};
-        for (unsigned i = 0; i < inc->n_evidence; i++)
-            per_stage[inc->evidence[i].stage]++;
-        unsigned most = 0;
-        for (unsigned s = 1; s < KC_STAGE_COUNT; s++)
-            if (per_stage[s] > per_stage[most])
-                most = s;
-        if (per_stage[most] < 2)
+        slot = evidence_victim(inc);
+        if (slot == INCIDENT_EVIDENCE_CAP)
             return;
-        for (unsigned i = inc->n_evidence; i-- > 0;)
-            if (inc->evidence[i].stage == (enum kc_stage)most) {
-                slot = i;
-                break;
-            }
         memmove(&inc->evidence[slot], &inc->evidence[slot + 1],
                 (inc->n_evidence - slot - 1) * sizeof inc->evidence[0]);
         slot = inc->n_evidence - 1;

@@ -14,7 +14,8 @@
 #include "incident/event.h"
 #include "util/addr.h"
 
-#define INCIDENT_EVIDENCE_CAP 24   /* events kept per incident; the first of every stage always */
+#define INCIDENT_EVIDENCE_CAP 24   /* events kept per incident; the first of every stage and kind always */
+#define INCIDENT_EVIDENCE_PER_KIND 8 /* of one kind (beyond its first) */
 #define INCIDENT_KIND_CAP 16       /* distinct kinds counted by name; the rest in other_kinds */
 #define INCIDENT_PEER_CAP 16       /* external peers listed */
 #define INCIDENT_TECH_CAP 16       /* ATT&CK techniques / tactics listed */

@@ -345,8 +345,34 @@ static void traffic_row(struct ingest *in, const struct log_row *r)
     correlator_conn(in->c, ts, &a, &b, U64(r, "orig_bytes", "flow.bytes_toserver"));
 }
 
+/* Index of a context/traffic log in zeek_has; EVE's flow is conn. */
+static int context_log_index(const char *path)
+{
+    static const char *const names[] = {"dns", "assets", "conn", "http"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(path, names[i]) == 0)
+            return i;
+    return strcmp(path, "flow") == 0 ? 2 : -1;
+}
+
+/* Zeek rows are read in the INGEST_FROM_ZEEK round, EVE rows in the
+ * INGEST_FROM_EVE round and only for logs the Zeek round did not have. */
+static bool wanted(struct ingest *in, const struct log_row *r)
+{
+    int i = context_log_index(r->path);
+    if (i < 0)
+        return false;
+    if (r->source != LOG_EVE) {
+        in->zeek_has[i] = true;
+        return in->from == INGEST_FROM_ZEEK;
+    }
+    return in->from == INGEST_FROM_EVE && !in->zeek_has[i];
+}
+
 void ingest_row(struct ingest *in, enum ingest_pass p, const struct log_row *r)
 {
+    if ((p == INGEST_CONTEXT || p == INGEST_TRAFFIC) && !wanted(in, r))
+        return;
     switch (p) {
     case INGEST_CONTEXT:
         if (strcmp(r->path, "dns") == 0)

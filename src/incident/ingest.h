@@ -30,8 +30,15 @@ enum ingest_pass {
 /* Lowest sid of Vigil's own detectors (they also write Zeek-side logs). */
 #define INGEST_VIGIL_SID_MIN 9000000u
 
+/* Which rows of the context and traffic passes are read: Zeek's first,
+ * then EVE's for the logs no Zeek row was found for (eve.json beside
+ * Zeek logs holds the same transactions). */
+enum ingest_source { INGEST_FROM_ZEEK, INGEST_FROM_EVE };
+
 struct ingest {
     struct correlator *c;
+    enum ingest_source from;     /* set by the caller before each pass */
+    bool zeek_has[4];            /* Zeek rows seen: dns, assets, conn, http */
     uint64_t alert_rows;         /* rows of alert logs read */
     uint64_t zeek_alert_rows;    /* of which from Zeek-side logs */
     uint64_t skipped_duplicates; /* Vigil's EVE alerts also in Zeek-side logs */

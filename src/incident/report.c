@@ -45,9 +45,12 @@ static int read_pass(const struct report_options *o, struct ingest *in, enum ing
     struct logread_stats ls;
     logread_get_stats(r, &ls);
     logread_close(r);
-    st->rows += ls.rows;
-    /* A damaged line is counted by the pass that wanted its log. */
-    st->bad_lines += ls.bad_lines;
+    /* A row or a damaged line is counted by the pass that wanted its log,
+     * in its first round. */
+    if (in->from == INGEST_FROM_ZEEK) {
+        st->rows += ls.rows;
+        st->bad_lines += ls.bad_lines;
+    }
     if (p == INGEST_CONTEXT) {
         st->files = ls.files;
         st->bad_files = ls.bad_files;
@@ -104,8 +107,15 @@ int report_run(const struct report_options *o, struct report_stats *st, char *er
     }
     struct ingest in = {.c = c};
     int rc = 0;
-    for (int p = 0; p < INGEST_PASS_COUNT && rc == 0; p++)
+    for (int p = 0; p < INGEST_PASS_COUNT && rc == 0; p++) {
+        bool two_rounds = p == INGEST_CONTEXT || p == INGEST_TRAFFIC;
+        in.from = INGEST_FROM_ZEEK;
         rc = read_pass(o, &in, (enum ingest_pass)p, st, err, errlen);
+        if (rc == 0 && two_rounds) {
+            in.from = INGEST_FROM_EVE;
+            rc = read_pass(o, &in, (enum ingest_pass)p, st, err, errlen);
+        }
+    }
     if (rc == 0) {
         correlator_finish(c);
         rc = write_outputs(o, c, st, err, errlen);
