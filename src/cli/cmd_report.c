@@ -1,10 +1,11 @@
-#include "incident/report_cli.h"
-
+/* vigil report LOGDIR... -o OUTDIR: incidents, report.html and block
+ * lists from stored logs (incident/report.h does the work). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "detect/allowlist.h"
 #include "incident/report.h"
 #include "output/output.h"
@@ -56,8 +57,10 @@ struct report_cli {
 static int usage(const char *what, const char *arg)
 {
     fprintf(stderr, "vigil: report: %s%s (see 'vigil report --help')\n", what, arg);
-    return 2;
+    return EXIT_USAGE;
 }
+
+static void help_report(void) { fputs(report_usage, stdout); }
 
 static bool parse_format(const char *s, unsigned *formats)
 {
@@ -115,7 +118,7 @@ static int parse(struct report_cli *c, int argc, char **argv)
         switch (ch) {
         case 'o': c->ro.out_dir = optarg; break;
         case 'q': c->quiet = true; break;
-        case 'h': fputs(report_usage, stdout); return 0;
+        case 'h': help_report(); return EXIT_OK;
         case OPT_FORMAT:
             if (!parse_format(optarg, &c->ro.formats))
                 return usage("--format must be zeek, json, eve or all, not ", optarg);
@@ -148,12 +151,12 @@ static int parse(struct report_cli *c, int argc, char **argv)
     return -1;
 }
 
-int report_main(int argc, char **argv)
+static int run_report(int argc, char **argv)
 {
     struct report_cli *c = calloc(1, sizeof *c);
     if (c == NULL) {
         fprintf(stderr, "vigil: out of memory\n");
-        return 2;
+        return EXIT_USAGE;
     }
     int rc = parse(c, argc, argv);
     struct allowlist *allow = NULL;
@@ -162,7 +165,7 @@ int report_main(int argc, char **argv)
         allow = allowlist_load(c->allowlist_path, err, sizeof err);
         if (allow == NULL) {
             fprintf(stderr, "vigil: report: %s\n", err);
-            rc = 2;
+            rc = EXIT_USAGE;
         }
     }
     if (rc < 0) {
@@ -172,7 +175,7 @@ int report_main(int argc, char **argv)
         int r = report_run(&c->ro, &st, err, sizeof err);
         if (r < 0) {
             fprintf(stderr, "vigil: report: %s\n", err);
-            rc = 2;
+            rc = EXIT_USAGE;
         } else {
             rc = r;
             if (!c->quiet)
@@ -191,3 +194,11 @@ int report_main(int argc, char **argv)
     free(c);
     return rc;
 }
+
+const struct cli_command cli_command_report = {
+    .name = "report",
+    .operands = "LOGDIR... -o OUTDIR",
+    .summary = "incidents, report.html and block lists from stored Zeek/EVE logs",
+    .run = run_report,
+    .help = help_report,
+};
