@@ -891,10 +891,21 @@ static int by_severity(const void *pa, const void *pb)
     return a->id < b->id ? -1 : 1;
 }
 
+static int by_time(const void *pa, const void *pb)
+{
+    const struct evidence *a = pa, *b = pb;
+    if (a->ts_us != b->ts_us)
+        return a->ts_us < b->ts_us ? -1 : 1;
+    int k = strcmp(a->kind, b->kind);
+    return k ? k : strcmp(a->uid, b->uid);
+}
+
 void correlator_finish(struct correlator *c)
 {
-    for (size_t i = 0; i < c->n_incidents; i++)
+    for (size_t i = 0; i < c->n_incidents; i++) {
         rate(c->incidents[i]);
+        qsort(c->incidents[i]->evidence, c->incidents[i]->n_evidence, sizeof(struct evidence), by_time);
+    }
     c->st.linked_infra = 0;
     relate(c);
     free(c->sorted);
