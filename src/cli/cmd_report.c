@@ -6,12 +6,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "detect/allowlist.h"
 #include "incident/report.h"
 #include "output/output.h"
 
 #define REPORT_MAX_INPUTS 1024
-#define REPORT_MAX_NETS 64
 
 static const char report_usage[] =
     "usage: vigil report LOGDIR... -o OUTDIR [OPTIONS]\n\n"
@@ -49,7 +49,8 @@ static const struct option report_options_long[] = {
 struct report_cli {
     struct report_options ro;
     const char *inputs[REPORT_MAX_INPUTS];
-    struct ip_prefix nets[REPORT_MAX_NETS];
+    struct vigil_config local;           /* --local-nets, as read/live parse them */
+    struct ip_prefix nets[VIGIL_MAX_LOCAL_NETS + 8];
     const char *allowlist_path;
     bool quiet;
 };
@@ -62,46 +63,21 @@ static int usage(const char *what, const char *arg)
 
 static void help_report(void) { fputs(report_usage, stdout); }
 
-static bool parse_format(const char *s, unsigned *formats)
-{
-    static const struct { const char *name; unsigned f; } names[] = {
-        {"zeek", OUTPUT_ZEEK_TSV}, {"json", OUTPUT_ZEEK_JSON}, {"eve", OUTPUT_EVE},
-        {"all", OUTPUT_ZEEK_TSV | OUTPUT_EVE},
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(s, names[i].name) == 0) {
-            *formats = names[i].f;
-            return true;
-        }
-    return false;
-}
-
-static bool add_nets(struct report_cli *c, const char *list)
-{
-    char buf[4096];
-    size_t len = strlen(list);
-    if (len >= sizeof buf)
-        return false;
-    memcpy(buf, list, len + 1);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (c->ro.n_local_nets >= REPORT_MAX_NETS || !ip_prefix_parse(tok, &c->nets[c->ro.n_local_nets]))
-            return false;
-        c->ro.n_local_nets++;
-    }
-    return true;
-}
-
-static void add_private_nets(struct report_cli *c)
+/* Private space plus --local-nets; none given: the correlator's default,
+ * which is exactly private space. */
+static void set_internal_nets(struct report_cli *c)
 {
     static const char *const private_nets[] = {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
                                                "169.254.0.0/16", "fc00::/7", "fe80::/10"};
-    if (c->ro.n_local_nets == 0)
-        return; /* the correlator's default is exactly private space */
-    for (size_t i = 0; i < sizeof private_nets / sizeof private_nets[0] && c->ro.n_local_nets < REPORT_MAX_NETS;
-         i++)
-        if (ip_prefix_parse(private_nets[i], &c->nets[c->ro.n_local_nets]))
-            c->ro.n_local_nets++;
+    if (c->local.n_local_nets == 0)
+        return;
+    unsigned n = 0;
+    for (size_t i = 0; i < sizeof private_nets / sizeof private_nets[0]; i++)
+        if (ip_prefix_parse(private_nets[i], &c->nets[n]))
+            n++;
+    for (unsigned i = 0; i < c->local.n_local_nets; i++)
+        c->nets[n++] = c->local.local_nets[i];
+    c->ro.n_local_nets = n;
 }
 
 /* -1 to go on, else an exit status. */
@@ -120,7 +96,7 @@ static int parse(struct report_cli *c, int argc, char **argv)
         case 'q': c->quiet = true; break;
         case 'h': help_report(); return EXIT_OK;
         case OPT_FORMAT:
-            if (!parse_format(optarg, &c->ro.formats))
+            if (!parse_formats(optarg, &c->ro.formats))
                 return usage("--format must be zeek, json, eve or all, not ", optarg);
             break;
         case OPT_KILLCHAIN: c->ro.killchain_path = optarg; break;
@@ -133,7 +109,7 @@ static int parse(struct report_cli *c, int argc, char **argv)
             c->ro.popular_hosts = (unsigned)v;
             break;
         case OPT_LOCAL_NETS:
-            if (!add_nets(c, optarg))
+            if (!parse_local_nets(optarg, &c->local))
                 return usage("bad --local-nets list: ", optarg);
             break;
         default: return usage("unknown option", "");
@@ -147,7 +123,7 @@ static int parse(struct report_cli *c, int argc, char **argv)
     if (c->ro.n_paths == 0)
         return usage("needs at least one log file or directory", "");
     c->ro.paths = c->inputs;
-    add_private_nets(c);
+    set_internal_nets(c);
     return -1;
 }
 

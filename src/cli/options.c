@@ -55,7 +55,7 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
     return true;
 }
 
-static bool parse_formats(const char *s, unsigned *formats)
+bool parse_formats(const char *s, unsigned *formats)
 {
     if (strcmp(s, "zeek") == 0)
         *formats = OUTPUT_ZEEK_TSV;
@@ -70,7 +70,7 @@ static bool parse_formats(const char *s, unsigned *formats)
     return true;
 }
 
-static bool parse_local_nets(const char *list, struct vigil_config *cfg)
+bool parse_local_nets(const char *list, struct vigil_config *cfg)
 {
     char buf[4096];
     size_t len = strlen(list);

@@ -253,6 +253,17 @@ static int write_rpz(const struct block_list *b, char *err, size_t errlen)
     return close_out(f, path, err, errlen);
 }
 
+/* A blocked name is dropped wherever it shows: DNS query, TLS SNI, HTTP
+ * Host (Suricata normalises http.host to lower case: no nocase there). */
+static const struct {
+    const char *proto, *what, *buffer;
+    bool nocase;
+} name_rules[] = {
+    {"dns", "query", "dns.query", true},
+    {"tls", "SNI", "tls.sni", true},
+    {"http", "Host", "http.host", false},
+};
+
 static int write_rules(const struct block_list *b, char *err, size_t errlen)
 {
     char path[4096];
@@ -271,15 +282,11 @@ static int write_rules(const struct block_list *b, char *err, size_t errlen)
             fprintf(f, "drop ip %s any -> any any (msg:\"Vigil %s block %s\"; sid:%u; rev:1; "
                        "metadata:vigil_incident %s;)\n", x->value, ids, x->value, ++sid, ids);
         } else if (x->type == IND_DOMAIN) {
-            fprintf(f, "drop dns any any -> any any (msg:\"Vigil %s block query %s\"; dns.query; "
-                       "content:\"%s\"; nocase; endswith; sid:%u; rev:1; metadata:vigil_incident %s;)\n",
-                    ids, x->value, x->value, ++sid, ids);
-            fprintf(f, "drop tls any any -> any any (msg:\"Vigil %s block SNI %s\"; tls.sni; "
-                       "content:\"%s\"; nocase; endswith; sid:%u; rev:1; metadata:vigil_incident %s;)\n",
-                    ids, x->value, x->value, ++sid, ids);
-            fprintf(f, "drop http any any -> any any (msg:\"Vigil %s block Host %s\"; http.host; "
-                       "content:\"%s\"; endswith; sid:%u; rev:1; metadata:vigil_incident %s;)\n",
-                    ids, x->value, x->value, ++sid, ids);
+            for (size_t k = 0; k < sizeof name_rules / sizeof name_rules[0]; k++)
+                fprintf(f, "drop %s any any -> any any (msg:\"Vigil %s block %s %s\"; %s; content:\"%s\"; %s"
+                           "endswith; sid:%u; rev:1; metadata:vigil_incident %s;)\n",
+                        name_rules[k].proto, ids, name_rules[k].what, x->value, name_rules[k].buffer, x->value,
+                        name_rules[k].nocase ? "nocase; " : "", ++sid, ids);
         }
     }
     return close_out(f, path, err, errlen);

@@ -105,6 +105,31 @@ static void *table_at(const struct table *t, size_t i) { return (char *)t->items
 
 static uint64_t addr_hash(const struct ip_addr *a) { return slot_hash_bytes(a->b, sizeof a->b); }
 
+/* Appends a zeroed entry starting with the key bytes and indexes it under
+ * hash; NULL when the table is full or memory runs out. hash_of and ctx
+ * must find the new entry's key at its position (it is written first). */
+static void *table_push(struct table *t, uint64_t hash, slot_hash_fn hash_of, const void *ctx, const void *key,
+                        size_t key_len)
+{
+    if (t->n >= t->max)
+        return NULL;
+    if (t->n == t->alloc) {
+        size_t alloc = t->alloc ? t->alloc * 2 : 256;
+        void *items = realloc(t->items, alloc * t->size);
+        if (items == NULL)
+            return NULL;
+        t->items = items;
+        t->alloc = alloc;
+    }
+    void *e = table_at(t, t->n);
+    memset(e, 0, t->size);
+    memcpy(e, key, key_len);
+    if (!slot_insert(&t->ix, hash, (uint32_t)t->n, hash_of, ctx))
+        return NULL;
+    t->n++;
+    return e;
+}
+
 /* Entries whose first member is a struct ip_addr. */
 static bool addr_entry_eq(const void *ctx, uint32_t pos)
 {
@@ -128,21 +153,9 @@ static void *table_addr(struct table *t, const struct ip_addr *a, bool create)
     int64_t pos = slot_find(&t->ix, h, addr_entry_eq, ctx);
     if (pos >= 0)
         return table_at(t, (size_t)pos);
-    if (!create || t->n >= t->max)
+    if (!create)
         return NULL;
-    if (t->n == t->alloc) {
-        size_t alloc = t->alloc ? t->alloc * 2 : 256;
-        void *items = realloc(t->items, alloc * t->size);
-        if (items == NULL)
-            return NULL;
-        t->items = items;
-        t->alloc = alloc;
-    }
-    if (!slot_insert(&t->ix, h, (uint32_t)t->n, addr_entry_hash, ctx))
-        return NULL;
-    void *e = table_at(t, t->n++);
-    memset(e, 0, t->size);
-    memcpy(e, a, sizeof *a);
+    void *e = table_push(t, h, addr_entry_hash, ctx, a, sizeof *a);
     return e;
 }
 
@@ -178,31 +191,17 @@ static uint64_t infra_hash(const void *ctx, uint32_t pos)
     return slot_hash_bytes(key, strlen(key));
 }
 
-static struct infra *infra_get(struct correlator *c, const char *key)
+static struct infra *infra_get(struct correlator *c, const char *text)
 {
     struct table *t = &c->infra;
+    char key[sizeof((struct infra *)0)->key]; /* the key as stored: cut to fit */
+    copy_str(key, sizeof key, text);
     struct infra_key_ctx ctx = {t, key};
     uint64_t h = slot_hash_bytes(key, strlen(key));
     int64_t pos = slot_find(&t->ix, h, infra_eq, &ctx);
     if (pos >= 0)
         return table_at(t, (size_t)pos);
-    if (t->n >= t->max)
-        return NULL;
-    if (t->n == t->alloc) {
-        size_t alloc = t->alloc ? t->alloc * 2 : 256;
-        void *items = realloc(t->items, alloc * t->size);
-        if (items == NULL)
-            return NULL;
-        t->items = items;
-        t->alloc = alloc;
-    }
-    struct infra *e = table_at(t, t->n);
-    memset(e, 0, sizeof *e);
-    copy_str(e->key, sizeof e->key, key);
-    if (!slot_insert(&t->ix, h, (uint32_t)t->n, infra_hash, &ctx))
-        return NULL;
-    t->n++;
-    return e;
+    return table_push(t, h, infra_hash, &ctx, key, sizeof key);
 }
 
 /* --------------------------------------------------------------- lifecycle */
