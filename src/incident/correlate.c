@@ -911,6 +911,8 @@ void correlator_finish(struct correlator *c)
     c->sorted = malloc((c->n_incidents ? c->n_incidents : 1) * sizeof *c->sorted);
     if (c->sorted == NULL)
         return;
+    if (c->n_incidents == 0)
+        return;
     memcpy(c->sorted, c->incidents, c->n_incidents * sizeof *c->sorted);
     qsort(c->sorted, c->n_incidents, sizeof *c->sorted, by_severity);
 }
