@@ -302,6 +302,34 @@ bool correlator_is_internal(const struct correlator *c, const struct ip_addr *a)
     return false;
 }
 
+void correlator_assign_ends(const struct correlator *c, struct incident_event *ev, const struct ip_addr *a,
+                            bool has_a, const struct ip_addr *b, bool has_b, bool victim_is_b)
+{
+    bool ai = has_a && correlator_is_internal(c, a);
+    bool bi = has_b && correlator_is_internal(c, b);
+    const struct ip_addr *host = NULL, *peer = NULL;
+    if (ai && bi) {
+        host = victim_is_b ? b : a;
+        peer = victim_is_b ? a : b;
+    } else if (bi) {
+        host = b;
+        peer = has_a ? a : NULL;
+    } else if (has_a) {
+        host = a;
+        peer = has_b ? b : NULL;
+    } else if (has_b) {
+        host = b;
+    }
+    if (host) {
+        ev->host = *host;
+        ev->has_host = true;
+    }
+    if (peer) {
+        ev->peer = *peer;
+        ev->has_peer = true;
+    }
+}
+
 /* --------------------------------------------------------------- incidents */
 
 static bool incident_eq(const void *ctx, uint32_t pos)

@@ -36,6 +36,11 @@ struct correlator *correlator_new(const struct correlator_config *cfg, char *err
 void correlator_free(struct correlator *c);
 
 bool correlator_is_internal(const struct correlator *c, const struct ip_addr *a);
+/* Sets ev's host (the internal end) and peer from the two ends a (the
+ * originator or source) and b: the internal one is the host; when both
+ * are, b when victim_is_b (an exploitation's target), else a. */
+void correlator_assign_ends(const struct correlator *c, struct incident_event *ev, const struct ip_addr *a,
+                            bool has_a, const struct ip_addr *b, bool has_b, bool victim_is_b);
 
 /* An alert or finding. Classifies it through the map (stage, tactic,
  * technique), fills its peer name from DNS answers, and adds it to its

@@ -98,36 +98,6 @@ static void url_host(char *s)
     lower(s);
 }
 
-/* Decides which end is the internal host: the internal one; when both are,
- * the responder for an exploitation (the victim), else the originator. */
-static void assign_ends(struct ingest *in, struct incident_event *ev, const struct ip_addr *a, bool has_a,
-                        const struct ip_addr *b, bool has_b, bool victim_is_b)
-{
-    bool ai = has_a && correlator_is_internal(in->c, a);
-    bool bi = has_b && correlator_is_internal(in->c, b);
-    const struct ip_addr *host = NULL, *peer = NULL;
-    if (ai && bi) {
-        host = victim_is_b ? b : a;
-        peer = victim_is_b ? a : b;
-    } else if (bi) {
-        host = b;
-        peer = has_a ? a : NULL;
-    } else if (has_a) {
-        host = a;
-        peer = has_b ? b : NULL;
-    } else if (has_b) {
-        host = b;
-    }
-    if (host) {
-        ev->host = *host;
-        ev->has_host = true;
-    }
-    if (peer) {
-        ev->peer = *peer;
-        ev->has_peer = true;
-    }
-}
-
 static void set_str(char *dst, size_t cap, const char *src)
 {
     size_t n = strnlen(src, cap - 1);
@@ -168,7 +138,7 @@ static void notice_row(struct ingest *in, const struct log_row *r, struct incide
     struct ip_addr a, b;
     bool ha = ADDR(r, &a, "id.orig_h", "src"), hb = ADDR(r, &b, "id.resp_h", "dst");
     bool victim_b = strstr(ev->kind, "Exploit") != NULL;
-    assign_ends(in, ev, &a, ha, &b, hb, victim_b);
+    correlator_assign_ends(in->c, ev, &a, ha, &b, hb, victim_b);
 }
 
 static void intel_row(struct ingest *in, const struct log_row *r, struct incident_event *ev)
@@ -184,7 +154,7 @@ static void intel_row(struct ingest *in, const struct log_row *r, struct inciden
              100, desc);
     struct ip_addr a, b;
     bool ha = ADDR(r, &a, "id.orig_h"), hb = ADDR(r, &b, "id.resp_h");
-    assign_ends(in, ev, &a, ha, &b, hb, false);
+    correlator_assign_ends(in->c, ev, &a, ha, &b, hb, false);
     if (strcmp(type, "Intel::FILE_HASH") == 0)
         set_str(ev->file_hash, sizeof ev->file_hash, indicator);
     else if (strcmp(type, "Intel::DOMAIN") == 0 || strcmp(type, "Intel::URL") == 0) {
@@ -204,7 +174,7 @@ static void finding_row(struct ingest *in, const struct log_row *r, struct incid
     double first = seconds_field(r, (const char *const[]){"first_seen", NULL});
     struct ip_addr a, b;
     bool ha = ADDR(r, &a, "src"), hb = ADDR(r, &b, "dst");
-    assign_ends(in, ev, &a, ha, &b, hb, false);
+    correlator_assign_ends(in->c, ev, &a, ha, &b, hb, false);
     if (first > 0) {
         ev->last_us = ev->ts_us;
         ev->ts_us = (int64_t)(first * 1e6);
@@ -226,7 +196,7 @@ static void eve_alert_row(struct ingest *in, const struct log_row *r, struct inc
     struct ip_addr a, b;
     bool ha = ADDR(r, &a, "src_ip"), hb = ADDR(r, &b, "dest_ip");
     bool victim_b = ev->cve[0] || strstr(ev->category, "Attack") || strstr(ev->category, "Privilege");
-    assign_ends(in, ev, &a, ha, &b, hb, victim_b);
+    correlator_assign_ends(in->c, ev, &a, ha, &b, hb, victim_b);
     if (ev->rule_file[0] == '\0' && ev->sid)
         snprintf(ev->rule_file, sizeof ev->rule_file, "sid:%u", ev->sid);
 }
