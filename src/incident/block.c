@@ -306,7 +306,7 @@ static void uuid_of(const char *text, char out[37])
 static void iso_time(int64_t us, char *out, size_t n)
 {
     time_t t = (time_t)(us / 1000000);
-    struct tm tm;
+    struct tm tm = {0};
     gmtime_r(&t, &tm);
     strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

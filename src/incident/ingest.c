@@ -80,6 +80,15 @@ static double seconds_field(const struct log_row *r, const char *const *names)
     return field_any(r, names, text, sizeof text) ? strtod(text, NULL) : 0;
 }
 
+/* Log times are untrusted doubles: NaN and what int64 microseconds cannot
+ * hold become 0 (unset). */
+static int64_t seconds_to_us(double s)
+{
+    if (!(s > 0) || s > 9.2e12)
+        return 0;
+    return (int64_t)(s * 1e6);
+}
+
 static void lower(char *s)
 {
     for (; *s; s++)
@@ -108,7 +117,7 @@ static void set_str(char *dst, size_t cap, const char *src)
 /* Fields every alert source may carry under one of these names. */
 static void common_fields(const struct log_row *r, struct incident_event *ev)
 {
-    ev->ts_us = (int64_t)(r->ts * 1e6);
+    ev->ts_us = seconds_to_us(r->ts);
     FIELD(r, ev->uid, "uid");
     FIELD(r, ev->community_id, "community_id");
     if (!FIELD(r, ev->technique, "attack", "technique", "attack_technique", "alert.metadata.attack_technique",
@@ -177,7 +186,7 @@ static void finding_row(struct ingest *in, const struct log_row *r, struct incid
     correlator_assign_ends(in->c, ev, &a, ha, &b, hb, false);
     if (first > 0) {
         ev->last_us = ev->ts_us;
-        ev->ts_us = (int64_t)(first * 1e6);
+        ev->ts_us = seconds_to_us(first);
     }
     if (!ev->peer_name[0] && FIELD(r, ev->peer_name, "name", "example"))
         lower(ev->peer_name);
@@ -303,7 +312,7 @@ static void traffic_row(struct ingest *in, const struct log_row *r)
     struct ip_addr a, b;
     if (!ADDR(r, &a, "id.orig_h", "src_ip") || !ADDR(r, &b, "id.resp_h", "dest_ip"))
         return;
-    int64_t ts = (int64_t)(r->ts * 1e6);
+    int64_t ts = seconds_to_us(r->ts);
     if (strcmp(r->path, "http") == 0) {
         char host[EVENT_NAME_LEN], uid[32];
         FIELD(r, host, "host", "http.hostname");

@@ -28,7 +28,7 @@ static void esc(FILE *f, const char *s)
 static void fmt_time(int64_t us, char *out, size_t n)
 {
     time_t t = (time_t)(us / 1000000);
-    struct tm tm;
+    struct tm tm = {0};
     gmtime_r(&t, &tm);
     strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm);
 }

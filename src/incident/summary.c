@@ -18,7 +18,7 @@ void incident_print_summary(FILE *out, const struct correlator *c)
         ip_addr_format(&inc->host, host, sizeof host);
         incident_format_id(inc->id, id, sizeof id);
         time_t t = (time_t)(inc->first_us / 1000000);
-        struct tm tm;
+        struct tm tm = {0};
         gmtime_r(&t, &tm);
         strftime(first, sizeof first, "%Y-%m-%d %H:%M:%S", &tm);
         fprintf(out, "  %s %-8s %-15s first seen %s UTC, stages:", id, incident_severity_name(inc->severity), host,
