@@ -8,7 +8,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "detect/allowlist.h"
-#include "incident/report.h"
+#include "report/report.h"
 #include "output/output.h"
 
 #define REPORT_MAX_INPUTS 1024

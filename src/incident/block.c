@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "detect/allowlist.h"
-#include "output/incident_log.h"
 #include "util/buf.h"
 #include "util/json.h"
 

@@ -70,6 +70,8 @@ const char *incident_severity_name(enum incident_severity s)
     return (unsigned)s <= SEV_CRITICAL ? severity_names[s] : "none";
 }
 
+void incident_format_id(unsigned id, char *out, size_t n) { snprintf(out, n, "INC-%04u", id); }
+
 void correlator_config_defaults(struct correlator_config *c)
 {
     memset(c, 0, sizeof *c);

@@ -30,6 +30,7 @@ struct correlator_config {
 
 void correlator_config_defaults(struct correlator_config *c);
 
+
 struct correlator;
 
 struct correlator *correlator_new(const struct correlator_config *cfg, char *err, size_t errlen);

@@ -1,5 +1,6 @@
 /* incident/incident.h: an incident as the correlator holds it and as the
- * writers (incident.log, EVE, report.html, block lists) read it. Type only.
+ * writers (incident.log, EVE, report.html, block lists) read it: types,
+ * and the names writers print for them.
  *
  * One incident per internal host that had at least one event mapped to a
  * kill-chain stage; its evidence is capped (INCIDENT_EVIDENCE_CAP) but every
@@ -109,5 +110,7 @@ struct incident {
 };
 
 const char *incident_severity_name(enum incident_severity s);
+/* "INC-0001" */
+void incident_format_id(unsigned id, char *out, size_t n);
 
 #endif

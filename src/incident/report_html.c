@@ -5,7 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "output/incident_log.h"
 
 static void esc(FILE *f, const char *s)
 {

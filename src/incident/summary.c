@@ -2,7 +2,6 @@
 
 #include <time.h>
 
-#include "output/incident_log.h"
 
 void incident_print_summary(FILE *out, const struct correlator *c)
 {

@@ -33,8 +33,6 @@ static const struct zeek_field incident_fields[] = {
 };
 static const struct zeek_schema incident_schema = ZEEK_SCHEMA("incident", incident_fields);
 
-void incident_format_id(unsigned id, char *out, size_t n) { snprintf(out, n, "INC-%04u", id); }
-
 static void kind_text(const struct kind_count *k, char *out, size_t n)
 {
     snprintf(out, n, "%.47s=%llu", k->kind, (unsigned long long)k->count);

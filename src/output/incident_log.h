@@ -9,8 +9,6 @@
 #include "incident/incident.h"
 #include "output/output.h"
 
-/* "INC-0001" */
-void incident_format_id(unsigned id, char *out, size_t n);
 void output_incident(struct output_worker *w, const struct incident *inc);
 
 #endif

@@ -12,7 +12,7 @@
 
 #include "hunt/logread.h"
 #include "incident/correlate.h"
-#include "incident/ingest.h"
+#include "report/ingest.h"
 #include "incident/killchain.h"
 #include "incident/report_html.h"
 #include "incident/summary.h"

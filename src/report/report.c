@@ -1,4 +1,4 @@
-#include "incident/report.h"
+#include "report/report.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 
 #include "incident/block.h"
 #include "incident/correlate.h"
-#include "incident/ingest.h"
+#include "report/ingest.h"
 #include "incident/report_html.h"
 #include "incident/summary.h"
 #include "output/incident_log.h"

@@ -1,4 +1,4 @@
-#include "incident/ingest.h"
+#include "report/ingest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
