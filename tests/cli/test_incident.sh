@@ -152,9 +152,10 @@ mkdir -p "$bad"
 } >"$bad/eve.json"
 "$vigil" report "$bad" -o "$tmp/bad-out" >"$tmp/bad.out" 2>"$tmp/bad.err"
 rc=$?
+python3 "$check" incidents "$tmp/bad-out" >"$tmp/bad.txt" 2>&1
 if [[ $rc == 1 ]] && grep -q '2 damaged lines' "$tmp/bad.err" &&
-    python3 "$check" incidents "$tmp/bad-out" | grep -q '^10.2.0.9 medium command_and_control 1' &&
-    python3 "$check" incidents "$tmp/bad-out" | grep -q '^10.2.0.10 medium exploitation 1'; then
+    grep -q '^10.2.0.9 medium command_and_control 1' "$tmp/bad.txt" &&
+    grep -q '^10.2.0.10 medium exploitation 1' "$tmp/bad.txt"; then
     pass bad-missing-columns-unknown-fields
 else
     fail bad-missing-columns-unknown-fields "exit $rc: $(tr '\n' '|' <"$tmp/bad.err" | head -c 300)"
@@ -189,8 +190,9 @@ awk -v n="$n" -v t="$T0" 'BEGIN {
 }' | gzip -1 >"$big/notice.log.gz"
 /usr/bin/time -f '%M' -o "$tmp/big.rss" "$vigil" report "$big" -o "$tmp/big-out" -q >/dev/null 2>"$tmp/big.err"
 rc=$?
-total=$(python3 "$check" incidents "$tmp/big-out" | awk '{ s += $4 } END { print s + 0 }')
-hosts=$(python3 "$check" incidents "$tmp/big-out" | wc -l)
+python3 "$check" incidents "$tmp/big-out" >"$tmp/big.txt" 2>&1
+total=$(awk '{ s += $4 } END { print s + 0 }' "$tmp/big.txt")
+hosts=$(wc -l <"$tmp/big.txt")
 rss=$(tail -1 "$tmp/big.rss" 2>/dev/null || echo 0)
 if [[ $rc == 0 && $total == "$n" && $hosts == 1000 ]] &&
     python3 - "$tmp/big-out/eve.json" <<'PY'
