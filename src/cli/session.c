@@ -16,6 +16,7 @@
 #include "decode/decode.h"
 #include "detect/sink.h"
 #include "output/detect_sink.h"
+#include "report/live.h"
 #include "output/output.h"
 
 #define PROGRESS_MIN_BYTES (64ULL << 20)
@@ -235,6 +236,24 @@ static int run_session(struct options *o, bool live)
             rc = EXIT_USAGE;
         }
     }
+    /* The incident correlator subscribes to every report the detectors make. */
+    struct incident_live *incidents = NULL;
+    if (rc == EXIT_OK && rs.detect) {
+        struct incident_live_config ic = {
+            .local_nets = o->behavior.local_nets,
+            .n_local_nets = o->behavior.n_local_nets,
+            .out = out,
+            .interval_summary = live && !o->quiet ? stderr : NULL,
+        };
+        incidents = incident_live_new(&ic, err, sizeof err);
+        if (incidents) {
+            struct detect_sink subscriber = incident_live_sink(incidents);
+            detect_subscribe(rs.detect, &subscriber);
+        } else {
+            fprintf(stderr, "vigil: incidents: %s\n", err);
+            rc = EXIT_USAGE;
+        }
+    }
     if (rc == EXIT_OK) {
         rs.engine = engine_new(&o->cfg, out, rs.detect, err, sizeof err);
         if (!rs.engine) {
@@ -259,9 +278,12 @@ static int run_session(struct options *o, bool live)
             if (rs.detect)
                 print_detection_summary(rs.detect);
         }
+        if (incidents)
+            incident_live_finish(incidents, o->quiet ? NULL : stderr);
     }
     engine_free(rs.engine);
     detect_free(rs.detect);
+    incident_live_free(incidents);
     intel_store_free(intel);
     allowlist_free(allow);
     if (out && output_close(out, err, sizeof err) != 0) {

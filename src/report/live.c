@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/behavior.h"
 #include "incident/correlate.h"
 #include "incident/killchain.h"
 #include "incident/summary.h"
@@ -15,6 +16,7 @@ struct incident_live {
     struct killchain_map *map;
     struct correlator *c;
     struct output_worker *w;
+    FILE *interval_summary;
     uint64_t *written;                   /* revision last written, per incident id - 1 */
     size_t n_written;
 };
@@ -73,16 +75,11 @@ static void from_alert(const struct correlator *c, const struct alert *a, struct
     correlator_assign_ends(c, ev, src, a->has_src || a->has_conn, dst, a->has_dst || a->has_conn, victim_b);
 }
 
-static const char *const finding_names[FINDING_KIND_COUNT] = {
-    [FINDING_BEACON] = "beacon", [FINDING_LONG_CONN] = "long_conn", [FINDING_DNS_TUNNEL] = "dns_tunnel",
-    [FINDING_DGA] = "dga", [FINDING_EXFIL] = "exfil",
-};
-
 static void from_finding(const struct correlator *c, const struct finding *f, struct incident_event *ev)
 {
     ev->ts_us = f->first_us;
     ev->last_us = f->last_us;
-    const char *kind = (unsigned)f->kind < FINDING_KIND_COUNT ? finding_names[f->kind] : "finding";
+    const char *kind = finding_kind_name(f->kind);
     set_str(ev->source, sizeof ev->source, kind);
     set_str(ev->kind, sizeof ev->kind, kind);
     set_str(ev->reason, sizeof ev->reason, f->reason);
@@ -154,9 +151,9 @@ static void on_sighting(void *ctx, const struct intel_sighting *s)
     add_locked(l, &ev);
 }
 
-/* Writes the incidents whose revision moved since they were last written
- * (all of them when `all`). Caller holds the lock. */
-static void write_grown(struct incident_live *l, bool all)
+/* Writes the incidents whose revision moved since they were last written.
+ * Caller holds the lock. */
+static void write_grown(struct incident_live *l)
 {
     correlator_finish(l->c);
     size_t n = correlator_incident_count(l->c);
@@ -170,7 +167,7 @@ static void write_grown(struct incident_live *l, bool all)
     }
     for (size_t id = 1; id <= n; id++) {
         const struct incident *inc = correlator_incident_by_id(l->c, (unsigned)id);
-        if (!all && inc->revision == l->written[id - 1])
+        if (inc->revision == l->written[id - 1])
             continue;
         l->written[id - 1] = inc->revision;
         if (l->w)
@@ -184,7 +181,9 @@ static void on_flush(void *ctx)
 {
     struct incident_live *l = ctx;
     pthread_mutex_lock(&l->lock);
-    write_grown(l, false);
+    write_grown(l);
+    if (l->interval_summary && correlator_incident_count(l->c))
+        incident_print_summary(l->interval_summary, l->c);
     pthread_mutex_unlock(&l->lock);
 }
 
@@ -203,6 +202,7 @@ struct incident_live *incident_live_new(const struct incident_live_config *cfg, 
         return NULL;
     }
     pthread_mutex_init(&l->lock, NULL);
+    l->interval_summary = cfg->interval_summary;
     char path[4096];
     const char *map_path = cfg->killchain_path;
     if (map_path == NULL && killchain_default_path(path, sizeof path))
@@ -235,7 +235,7 @@ struct incident_live *incident_live_new(const struct incident_live_config *cfg, 
 void incident_live_finish(struct incident_live *l, FILE *summary)
 {
     pthread_mutex_lock(&l->lock);
-    write_grown(l, true);
+    write_grown(l); /* what is unchanged since the last flush is already final */
     if (summary)
         incident_print_summary(summary, l->c);
     pthread_mutex_unlock(&l->lock);

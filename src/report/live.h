@@ -22,6 +22,7 @@ struct incident_live_config {
     const struct ip_prefix *local_nets;  /* NULL/0: private space */
     unsigned n_local_nets;
     struct output *out;                  /* where incident.log / EVE go; NULL: no log */
+    FILE *interval_summary;              /* `live`: the summary at each report interval; NULL: none */
 };
 
 struct incident_live *incident_live_new(const struct incident_live_config *cfg, char *err, size_t errlen);

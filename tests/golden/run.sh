@@ -30,7 +30,7 @@ args_of() {
 pinned_of() {
     case $1 in
         hunt) echo "beacon.log long_conn.log dns_tunnel.log dga.log exfil.log" ;;
-        incident) echo "beacon.log exfil.log intel.log smtp.log files.log http.log" ;;
+        incident) echo "beacon.log exfil.log intel.log smtp.log files.log http.log incident.log" ;;
     esac
 }
 # Scenarios whose logs are then read back by `vigil hunt`, which must find
