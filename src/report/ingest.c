@@ -6,7 +6,7 @@
 #include <strings.h>
 
 static const char *const context_logs[] = {"dns", "assets", NULL};
-static const char *const zeek_alert_logs[] = {"notice", "intel", "beacon", "long_conn",
+static const char *const zeek_alert_logs[] = {"notice", "intel", "beacon", "long_conn", "tunnel_dns",
                                               "dns_tunnel", "dga", "exfil", NULL};
 static const char *const eve_alert_logs[] = {"alert", NULL};
 static const char *const traffic_logs[] = {"conn", "flow", "http", NULL};
