@@ -85,7 +85,7 @@ static bool parse_format(const char *s, size_t len, unsigned *formats)
 }
 
 /* A comma list: "zeek,eve", "json,eve". */
-static bool parse_formats(const char *s, unsigned *formats)
+bool parse_formats(const char *s, unsigned *formats)
 {
     *formats = 0;
     for (;;) {
@@ -98,7 +98,7 @@ static bool parse_formats(const char *s, unsigned *formats)
     }
 }
 
-static bool parse_local_nets(const char *list, struct vigil_config *cfg)
+bool parse_local_nets(const char *list, struct vigil_config *cfg)
 {
     char buf[4096];
     size_t len = strlen(list);

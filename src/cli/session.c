@@ -17,6 +17,7 @@
 #include "decode/decode.h"
 #include "detect/sink.h"
 #include "output/detect_sink.h"
+#include "report/live.h"
 #include "output/output.h"
 #include "sig/sig.h"
 
@@ -284,6 +285,24 @@ static int run_session(struct options *o, bool live)
         }
         o->cfg.rules = rules;
     }
+    /* The incident correlator subscribes to every report the detectors make. */
+    struct incident_live *incidents = NULL;
+    if (rc == EXIT_OK && rs.detect) {
+        struct incident_live_config ic = {
+            .local_nets = o->behavior.local_nets,
+            .n_local_nets = o->behavior.n_local_nets,
+            .out = out,
+            .interval_summary = live && !o->quiet ? stderr : NULL,
+        };
+        incidents = incident_live_new(&ic, err, sizeof err);
+        if (incidents) {
+            struct detect_sink subscriber = incident_live_sink(incidents);
+            detect_subscribe(rs.detect, &subscriber);
+        } else {
+            fprintf(stderr, "vigil: incidents: %s\n", err);
+            rc = EXIT_USAGE;
+        }
+    }
     if (rc == EXIT_OK) {
         rs.engine = engine_new(&o->cfg, out, rs.detect, err, sizeof err);
         if (!rs.engine) {
@@ -312,11 +331,14 @@ static int run_session(struct options *o, bool live)
             if (rules)
                 print_signature_summary(rs.engine);
         }
+        if (incidents)
+            incident_live_finish(incidents, o->quiet ? NULL : stderr);
     }
     engine_free(rs.engine);
     sig_set_free(rules);
     o->cfg.rules = NULL;
     detect_free(rs.detect);
+    incident_live_free(incidents);
     intel_store_free(intel);
     allowlist_free(allow);
     if (out && output_close(out, err, sizeof err) != 0) {

@@ -12,6 +12,7 @@
 #include "detect/detector.h"
 #include "detect/intel_detector.h"
 #include "detect/sink.h"
+#include "detect/sink_tee.h"
 
 /* Detectors that have more than this many entries in detectors.c are a
  * build error (detect_new checks). */
@@ -23,12 +24,15 @@ struct detect {
     void *state[MAX_DETECTORS];      /* NULL: the detector is off this run */
     struct detect_sink report;       /* run-level reports (findings); owned */
     pthread_mutex_t report_lock;     /* report and its sink */
+    struct detect_sink subscriber;   /* also gets every report (detect_subscribe); borrowed */
+    struct sink_pair report_pair;    /* report teed to the subscriber */
 };
 
 struct detect_worker {
     struct detect *d;
     void *state[MAX_DETECTORS];
-    struct detect_sink sink;         /* borrowed from the engine worker */
+    struct detect_sink sink;         /* borrowed from the engine worker (teed to the subscriber) */
+    struct sink_pair pair;
 };
 
 /* The run state of one detector of the table, NULL when it is off. */
@@ -84,6 +88,14 @@ void detect_free(struct detect *d)
     free(d);
 }
 
+void detect_subscribe(struct detect *d, const struct detect_sink *subscriber)
+{
+    d->subscriber = *subscriber;
+    d->report_pair.first = d->report;
+    d->report_pair.second = *subscriber;
+    d->report = sink_tee(&d->report_pair);
+}
+
 void detect_set_intel(struct detect *d, struct intel_store *intel)
 {
     void *s = state_of(d, &intel_detector);
@@ -108,6 +120,11 @@ struct detect_worker *detect_worker_new(struct detect *d, const struct detect_si
     w->d = d;
     if (sink)
         w->sink = *sink;
+    if (d->subscriber.ctx) {
+        w->pair.first = w->sink;
+        w->pair.second = d->subscriber;
+        w->sink = sink_tee(&w->pair);
+    }
     for (size_t i = 0; i < d->n; i++) {
         if (d->state[i] == NULL || d->table[i]->worker_open == NULL)
             continue;

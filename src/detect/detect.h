@@ -35,6 +35,10 @@ struct detect *detect_new(const struct detect_config *cfg, struct detect_sink *r
                           char *err, size_t errlen);
 void detect_free(struct detect *d);   /* frees every store it owns */
 
+/* A subscriber that gets a copy of every report (alerts, findings,
+ * sightings, flushes) besides the run's sink: the incident correlator.
+ * Before any detect_worker_new; it must outlive d and is not released. */
+void detect_subscribe(struct detect *d, const struct detect_sink *subscriber);
 /* Replaces the indicator set; the old one is freed once no worker can be
  * using it (detect_collect). Call from the thread that drives the engine. */
 void detect_set_intel(struct detect *d, struct intel_store *intel);

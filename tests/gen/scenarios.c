@@ -1155,6 +1155,9 @@ static const struct scenario scenarios[] = {
      false, scenario_hunt},
     {"sig", "traffic for rules/vigil.rules and tests/golden/sig.rules, each rule next to a near miss", false,
      scenario_sig},
+    {"incident", "three hours of an office: a mailed document with a remote template, its fetch, a beacon and an "
+                 "upload; an exploited camera that calls out",
+     false, scenario_incident},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };

@@ -77,6 +77,7 @@ for scenario in "${scenarios[@]}"; do
         for log in $(logs_of "$work/logs" "$scenario"); do
             normalize "$work/logs/$log" >"$expected/$log"
         done
+        [[ $scenario == incident ]] && "$golden/incident/check.sh" "$vigil" "$work/logs" "$work/incident" --update
         echo "PASS golden/$scenario (expected output updated; review with git diff)"
         continue
     fi
@@ -108,6 +109,10 @@ for scenario in "${scenarios[@]}"; do
             problems+=("vigil hunt over the logs differs: $(tail -n 1 "$work/compare.out")")
             sed 's/^/  /' "$work/compare.out" | head -n 20
         fi
+    fi
+    # The incident scenario goes on into `vigil report` and report.html.
+    if [[ $scenario == incident ]] && ! "$golden/incident/check.sh" "$vigil" "$work/logs" "$work/incident"; then
+        problems+=("vigil report over the logs differs")
     fi
     if ((${#problems[@]} == 0)); then
         echo "PASS golden/$scenario"

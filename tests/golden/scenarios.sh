@@ -10,13 +10,14 @@ golden=${golden:?set golden to tests/golden before sourcing}
 # libpcap reads one link type per file, so each gets its own capture.
 scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badheader timeouts
     basic@sll basic@sll2 basic@raw basic@null basic@loop
-    dns-tcp http tls quic smtp dhcp ssh intel hunt sig)
+    dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
         intel) echo "--intel $golden/intel-feeds --no-behavior" ;;
         # relative to the repository (run from there): notice.log's sub names the rule file
         sig) echo "--rules rules --rules tests/golden/sig-rules --no-behavior" ;;
+        incident) echo "--intel $golden/incident-feeds" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33
@@ -25,6 +26,7 @@ pinned_of() {
     case $1 in
         hunt) echo "beacon.log long_conn.log tunnel_dns.log dga.log exfil.log" ;;
         sig) echo "notice.log eve.json" ;;
+        incident) echo "beacon.log exfil.log intel.log smtp.log files.log http.log incident.log" ;;
     esac
 }
 # Scenarios whose logs are then read back by `vigil hunt`, which must find

@@ -1,0 +1,180 @@
+/* vigil report LOGDIR... -o OUTDIR: incidents, report.html and block
+ * lists from stored logs (incident/report.h does the work). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "detect/allowlist.h"
+#include "report/report.h"
+#include "output/output.h"
+
+#define REPORT_MAX_INPUTS 1024
+
+static const char report_usage[] =
+    "usage: vigil report LOGDIR... -o OUTDIR [OPTIONS]\n\n"
+    "Correlates the alerts and findings of stored logs (Vigil's, or a Zeek + Suricata\n"
+    "deployment's: notice, intel, beacon/long_conn/dns_tunnel/dga/exfil, eve.json alerts; with\n"
+    "dns, conn, http and assets logs for context) into incidents along the kill chain, and writes\n"
+    "OUTDIR/incident.log (+ EVE incident events), OUTDIR/report.html and OUTDIR/block/.\n"
+    "Exit status: 0 ok, 1 some logs were damaged (read up to the damage), 2 usage or setup error.\n\n"
+    "options:\n"
+    "  -o, --output DIR         where incident.log, report.html and block/ go (default: .)\n"
+    "      --format FMT         incident.log as zeek (TSV), json, eve (eve.json only) or all (default)\n"
+    "      --killchain FILE     kill-chain map to use instead of data/incident/killchain.map\n"
+    "      --allowlist FILE     never block what it allows (the behaviour detectors' format)\n"
+    "      --force-block        also block internal addresses, resolvers and popular destinations\n"
+    "      --popular-hosts N    a destination used by N internal hosts is never blocked (default 10)\n"
+    "      --local-nets LIST    comma-separated CIDRs counted as internal, besides private space\n"
+    "  -q, --quiet              no summary\n"
+    "  -h, --help               this help\n";
+
+enum { OPT_FORMAT = 256, OPT_KILLCHAIN, OPT_ALLOWLIST, OPT_FORCE, OPT_POPULAR, OPT_LOCAL_NETS };
+
+static const struct option report_options_long[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"killchain", required_argument, NULL, OPT_KILLCHAIN},
+    {"allowlist", required_argument, NULL, OPT_ALLOWLIST},
+    {"force-block", no_argument, NULL, OPT_FORCE},
+    {"popular-hosts", required_argument, NULL, OPT_POPULAR},
+    {"local-nets", required_argument, NULL, OPT_LOCAL_NETS},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+struct report_cli {
+    struct report_options ro;
+    const char *inputs[REPORT_MAX_INPUTS];
+    struct vigil_config local;           /* --local-nets, as read/live parse them */
+    struct ip_prefix nets[VIGIL_MAX_LOCAL_NETS + 8];
+    const char *allowlist_path;
+    bool quiet;
+};
+
+static int usage(const char *what, const char *arg)
+{
+    fprintf(stderr, "vigil: report: %s%s (see 'vigil report --help')\n", what, arg);
+    return EXIT_USAGE;
+}
+
+static void help_report(void) { fputs(report_usage, stdout); }
+
+/* Private space plus --local-nets; none given: the correlator's default,
+ * which is exactly private space. */
+static void set_internal_nets(struct report_cli *c)
+{
+    static const char *const private_nets[] = {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
+                                               "169.254.0.0/16", "fc00::/7", "fe80::/10"};
+    if (c->local.n_local_nets == 0)
+        return;
+    unsigned n = 0;
+    for (size_t i = 0; i < sizeof private_nets / sizeof private_nets[0]; i++)
+        if (ip_prefix_parse(private_nets[i], &c->nets[n]))
+            n++;
+    for (unsigned i = 0; i < c->local.n_local_nets; i++)
+        c->nets[n++] = c->local.local_nets[i];
+    c->ro.n_local_nets = n;
+}
+
+/* -1 to go on, else an exit status. */
+static int parse(struct report_cli *c, int argc, char **argv)
+{
+    c->ro.out_dir = ".";
+    c->ro.formats = OUTPUT_ZEEK_TSV | OUTPUT_EVE;
+    c->ro.local_nets = c->nets;
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "o:qh", report_options_long, NULL)) != -1) {
+        char *end;
+        unsigned long v;
+        switch (ch) {
+        case 'o': c->ro.out_dir = optarg; break;
+        case 'q': c->quiet = true; break;
+        case 'h': help_report(); return EXIT_OK;
+        case OPT_FORMAT:
+            if (!parse_formats(optarg, &c->ro.formats))
+                return usage("--format must be zeek, json, eve or all, not ", optarg);
+            break;
+        case OPT_KILLCHAIN: c->ro.killchain_path = optarg; break;
+        case OPT_ALLOWLIST: c->allowlist_path = optarg; break;
+        case OPT_FORCE: c->ro.force_block = true; break;
+        case OPT_POPULAR:
+            v = strtoul(optarg, &end, 10);
+            if (*optarg == '\0' || *end != '\0' || v == 0 || v > 32)
+                return usage("--popular-hosts must be 1..32, not ", optarg);
+            c->ro.popular_hosts = (unsigned)v;
+            break;
+        case OPT_LOCAL_NETS:
+            if (!parse_local_nets(optarg, &c->local))
+                return usage("bad --local-nets list: ", optarg);
+            break;
+        default: return usage("unknown option", "");
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (c->ro.n_paths >= REPORT_MAX_INPUTS)
+            return usage("too many inputs", "");
+        c->inputs[c->ro.n_paths++] = argv[i];
+    }
+    if (c->ro.n_paths == 0)
+        return usage("needs at least one log file or directory", "");
+    c->ro.paths = c->inputs;
+    set_internal_nets(c);
+    return -1;
+}
+
+static int run_report(int argc, char **argv)
+{
+    struct report_cli *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        fprintf(stderr, "vigil: out of memory\n");
+        return EXIT_USAGE;
+    }
+    int rc = parse(c, argc, argv);
+    struct allowlist *allow = NULL;
+    char err[512];
+    if (rc < 0 && c->allowlist_path) {
+        allow = allowlist_load(c->allowlist_path, err, sizeof err);
+        if (allow == NULL) {
+            fprintf(stderr, "vigil: report: %s\n", err);
+            rc = EXIT_USAGE;
+        }
+    }
+    if (rc < 0) {
+        c->ro.allow = allow;
+        c->ro.summary = c->quiet ? NULL : stdout;
+        struct report_stats st;
+        int r = report_run(&c->ro, &st, err, sizeof err);
+        if (r < 0) {
+            fprintf(stderr, "vigil: report: %s\n", err);
+            rc = EXIT_USAGE;
+        } else {
+            rc = r;
+            if (!c->quiet)
+                fprintf(stderr,
+                        "vigil: report: %llu files, %llu rows (%llu damaged lines, %llu unreadable files); "
+                        "%llu alerts (%llu duplicates skipped), %llu on the kill chain, %llu unmapped; "
+                        "%zu incidents; block: %zu addresses, %zu names, %zu hashes, %zu excluded\n",
+                        (unsigned long long)st.files, (unsigned long long)st.rows, (unsigned long long)st.bad_lines,
+                        (unsigned long long)st.bad_files, (unsigned long long)st.alert_rows,
+                        (unsigned long long)st.duplicates, (unsigned long long)st.classified,
+                        (unsigned long long)st.unmapped, st.incidents, st.block_addresses, st.block_domains,
+                        st.block_hashes, st.block_excluded);
+        }
+    }
+    allowlist_free(allow);
+    free(c);
+    return rc;
+}
+
+const struct cli_command cli_command_report = {
+    .name = "report",
+    .operands = "LOGDIR... -o OUTDIR",
+    .summary = "incidents, report.html and block lists from stored Zeek/EVE logs",
+    .run = run_report,
+    .help = help_report,
+};

@@ -1,0 +1,372 @@
+#include "report/ingest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const context_logs[] = {"dns", "assets", NULL};
+static const char *const zeek_alert_logs[] = {"notice", "intel", "beacon", "long_conn", "tunnel_dns",
+                                              "dns_tunnel", "dga", "exfil", NULL};
+static const char *const eve_alert_logs[] = {"alert", NULL};
+static const char *const traffic_logs[] = {"conn", "flow", "http", NULL};
+
+const char *const *ingest_pass_logs(enum ingest_pass p)
+{
+    switch (p) {
+    case INGEST_CONTEXT: return context_logs;
+    case INGEST_ZEEK_ALERTS: return zeek_alert_logs;
+    case INGEST_EVE_ALERTS: return eve_alert_logs;
+    case INGEST_TRAFFIC: return traffic_logs;
+    default: return NULL;
+    }
+}
+
+struct first_value {
+    char *out;
+    size_t cap;
+    bool found;
+};
+
+static void take_first(void *ctx, const char *val, size_t len)
+{
+    struct first_value *f = ctx;
+    if (f->found)
+        return;
+    f->found = true;
+    size_t n = len < f->cap - 1 ? len : f->cap - 1;
+    memcpy(f->out, val, n);
+    f->out[n] = '\0';
+}
+
+/* The first value of the first of `names` (NULL-terminated) the row has,
+ * unescaped; "" and false when none. */
+static bool field_any(const struct log_row *r, const char *const *names, char *out, size_t cap)
+{
+    out[0] = '\0';
+    for (; *names; names++) {
+        struct first_value f = {out, cap, false};
+        log_row_each(r, *names, take_first, &f);
+        if (f.found && strcmp(out, "-") != 0)
+            return true;
+        out[0] = '\0';
+    }
+    return false;
+}
+
+#define FIELD(r, out, ...) field_any((r), (const char *const[]){__VA_ARGS__, NULL}, (out), sizeof(out))
+
+static bool addr_field(const struct log_row *r, const char *const *names, struct ip_addr *a)
+{
+    char text[IP_ADDR_STRLEN + 8];
+    return field_any(r, names, text, sizeof text) && ip_addr_parse(text, a);
+}
+
+#define ADDR(r, a, ...) addr_field((r), (const char *const[]){__VA_ARGS__, NULL}, (a))
+
+static uint64_t u64_field(const struct log_row *r, const char *const *names)
+{
+    char text[32];
+    if (!field_any(r, names, text, sizeof text))
+        return 0;
+    return strtoull(text, NULL, 10);
+}
+
+#define U64(r, ...) u64_field((r), (const char *const[]){__VA_ARGS__, NULL})
+
+static double seconds_field(const struct log_row *r, const char *const *names)
+{
+    char text[32];
+    return field_any(r, names, text, sizeof text) ? strtod(text, NULL) : 0;
+}
+
+/* Log times are untrusted doubles: NaN and what int64 microseconds cannot
+ * hold become 0 (unset). */
+static int64_t seconds_to_us(double s)
+{
+    if (!(s > 0) || s > 9.2e12)
+        return 0;
+    return (int64_t)(s * 1e6);
+}
+
+static void lower(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            *s = (char)(*s + 32);
+}
+
+/* The host of a URL ("http://h:80/x" -> "h"), or the text when it has none. */
+static void url_host(char *s)
+{
+    char *p = strstr(s, "://");
+    p = p ? p + 3 : s;
+    size_t n = strcspn(p, "/:?#");
+    memmove(s, p, n);
+    s[n] = '\0';
+    lower(s);
+}
+
+static void set_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* Fields every alert source may carry under one of these names. */
+static void common_fields(const struct log_row *r, struct incident_event *ev)
+{
+    ev->ts_us = seconds_to_us(r->ts);
+    FIELD(r, ev->uid, "uid");
+    FIELD(r, ev->community_id, "community_id");
+    if (!FIELD(r, ev->technique, "attack", "technique", "attack_technique", "alert.metadata.attack_technique",
+               "alert.metadata.mitre_technique_id"))
+        ev->technique[0] = '\0';
+    FIELD(r, ev->cve, "cve", "alert.metadata.cve");
+    FIELD(r, ev->file_hash, "sha256", "file_hash", "fileinfo.sha256", "files.sha256", "alert.metadata.sha256");
+    FIELD(r, ev->ja4, "ja4", "tls.ja4", "alert.metadata.ja4");
+    FIELD(r, ev->cert, "cert_sha256", "alert.metadata.cert_sha256");
+    FIELD(r, ev->device, "device", "vendor", "alert.metadata.device", "alert.metadata.vendor");
+    FIELD(r, ev->rule_file, "rule_file", "sources", "alert.metadata.rule_file", "alert.metadata.feed");
+    if (FIELD(r, ev->template_host, "remote_template", "template", "alert.metadata.remote_template"))
+        url_host(ev->template_host);
+    if (FIELD(r, ev->peer_name, "server_name", "domain", "query", "tls.sni", "http.hostname",
+              "dns.query.rrname", "dns.queries.rrname", "alert.metadata.domain"))
+        lower(ev->peer_name);
+}
+
+static void notice_row(struct ingest *in, const struct log_row *r, struct incident_event *ev)
+{
+    set_str(ev->source, sizeof ev->source, "notice");
+    FIELD(r, ev->kind, "note");
+    char msg[EVENT_NAME_LEN], sub[EVENT_NAME_LEN];
+    FIELD(r, msg, "msg");
+    FIELD(r, sub, "sub");
+    snprintf(ev->reason, sizeof ev->reason, "%.*s%s%.*s", 200, msg, sub[0] ? ": " : "", 50, sub);
+    struct ip_addr a, b;
+    bool ha = ADDR(r, &a, "id.orig_h", "src"), hb = ADDR(r, &b, "id.resp_h", "dst");
+    bool victim_b = strstr(ev->kind, "Exploit") != NULL;
+    correlator_assign_ends(in->c, ev, &a, ha, &b, hb, victim_b);
+}
+
+static void intel_row(struct ingest *in, const struct log_row *r, struct incident_event *ev)
+{
+    set_str(ev->source, sizeof ev->source, "intel");
+    set_str(ev->kind, sizeof ev->kind, "intel");
+    FIELD(r, ev->where, "seen.where");
+    char indicator[EVENT_NAME_LEN], type[48], desc[160];
+    FIELD(r, indicator, "seen.indicator");
+    FIELD(r, type, "seen.indicator_type");
+    FIELD(r, desc, "desc");
+    snprintf(ev->reason, sizeof ev->reason, "threat intel: %.*s%s%.*s", 120, indicator, desc[0] ? " - " : "",
+             100, desc);
+    struct ip_addr a, b;
+    bool ha = ADDR(r, &a, "id.orig_h"), hb = ADDR(r, &b, "id.resp_h");
+    correlator_assign_ends(in->c, ev, &a, ha, &b, hb, false);
+    if (strcmp(type, "Intel::FILE_HASH") == 0)
+        set_str(ev->file_hash, sizeof ev->file_hash, indicator);
+    else if (strcmp(type, "Intel::DOMAIN") == 0 || strcmp(type, "Intel::URL") == 0) {
+        set_str(ev->peer_name, sizeof ev->peer_name, indicator);
+        url_host(ev->peer_name);
+    } else if (strcmp(type, "Intel::JA4") == 0)
+        set_str(ev->ja4, sizeof ev->ja4, indicator);
+    else if (strcmp(type, "Intel::CERT_HASH") == 0)
+        set_str(ev->cert, sizeof ev->cert, indicator);
+}
+
+static void finding_row(struct ingest *in, const struct log_row *r, struct incident_event *ev)
+{
+    set_str(ev->source, sizeof ev->source, r->path);
+    set_str(ev->kind, sizeof ev->kind, r->path);
+    FIELD(r, ev->reason, "reason");
+    double first = seconds_field(r, (const char *const[]){"first_seen", NULL});
+    struct ip_addr a, b;
+    bool ha = ADDR(r, &a, "src"), hb = ADDR(r, &b, "dst");
+    correlator_assign_ends(in->c, ev, &a, ha, &b, hb, false);
+    if (first > 0) {
+        ev->last_us = ev->ts_us;
+        ev->ts_us = seconds_to_us(first);
+    }
+    if (!ev->peer_name[0] && FIELD(r, ev->peer_name, "name", "example"))
+        lower(ev->peer_name);
+    ev->bytes_out = U64(r, "bytes_out");
+    ev->connections = U64(r, "connections");
+    ev->interval_s = seconds_field(r, (const char *const[]){"interval", NULL});
+}
+
+static void eve_alert_row(struct ingest *in, const struct log_row *r, struct incident_event *ev)
+{
+    set_str(ev->source, sizeof ev->source, "eve");
+    set_str(ev->kind, sizeof ev->kind, "alert");
+    ev->sid = (uint32_t)U64(r, "alert.signature_id");
+    FIELD(r, ev->reason, "alert.signature");
+    FIELD(r, ev->category, "alert.category");
+    struct ip_addr a, b;
+    bool ha = ADDR(r, &a, "src_ip"), hb = ADDR(r, &b, "dest_ip");
+    bool victim_b = ev->cve[0] || strstr(ev->category, "Attack") || strstr(ev->category, "Privilege");
+    correlator_assign_ends(in->c, ev, &a, ha, &b, hb, victim_b);
+    if (ev->rule_file[0] == '\0' && ev->sid)
+        snprintf(ev->rule_file, sizeof ev->rule_file, "sid:%u", ev->sid);
+}
+
+static void alert_row(struct ingest *in, enum ingest_pass p, const struct log_row *r)
+{
+    struct incident_event ev;
+    memset(&ev, 0, sizeof ev);
+    common_fields(r, &ev);
+    if (p == INGEST_EVE_ALERTS) {
+        if (r->source != LOG_EVE)
+            return;
+        eve_alert_row(in, r, &ev);
+        if (ev.sid >= INGEST_VIGIL_SID_MIN && in->zeek_alert_rows > 0) {
+            in->skipped_duplicates++;
+            return;
+        }
+    } else if (strcmp(r->path, "notice") == 0) {
+        notice_row(in, r, &ev);
+    } else if (strcmp(r->path, "intel") == 0) {
+        intel_row(in, r, &ev);
+    } else {
+        finding_row(in, r, &ev);
+    }
+    in->alert_rows++;
+    if (p == INGEST_ZEEK_ALERTS)
+        in->zeek_alert_rows++;
+    correlator_add(in->c, &ev);
+}
+
+struct dns_ctx {
+    struct ingest *in;
+    struct ip_addr client, resolver;
+    bool has_client, has_resolver;
+    char query[EVENT_NAME_LEN];
+};
+
+static void dns_answer(void *ctx, const char *val, size_t len)
+{
+    struct dns_ctx *d = ctx;
+    char text[IP_ADDR_STRLEN + 1];
+    struct ip_addr a;
+    if (len >= sizeof text)
+        return;
+    memcpy(text, val, len);
+    text[len] = '\0';
+    if (ip_addr_parse(text, &a))
+        correlator_dns_answer(d->in->c, d->has_client ? &d->client : NULL, NULL, d->query, &a);
+}
+
+static void dns_row(struct ingest *in, const struct log_row *r)
+{
+    struct dns_ctx d = {.in = in};
+    struct ip_addr a, b;
+    bool ha = ADDR(r, &a, "id.orig_h", "src_ip"), hb = ADDR(r, &b, "id.resp_h", "dest_ip");
+    uint64_t sport = U64(r, "id.orig_p", "src_port");
+    /* EVE answer events may be written in the response's direction. */
+    bool b_is_server = !(sport == 53 && ha);
+    if (b_is_server) {
+        d.client = a, d.has_client = ha;
+        d.resolver = b, d.has_resolver = hb;
+    } else {
+        d.client = b, d.has_client = hb;
+        d.resolver = a, d.has_resolver = ha;
+    }
+    if (d.has_resolver)
+        correlator_dns_answer(in->c, d.has_client ? &d.client : NULL, &d.resolver, NULL, NULL);
+    if (!FIELD(r, d.query, "query", "dns.rrname", "dns.queries.rrname", "dns.query.rrname"))
+        return;
+    log_row_each(r, "answers", dns_answer, &d);
+    log_row_each(r, "dns.answers.rdata", dns_answer, &d);
+    log_row_each(r, "dns.grouped.A", dns_answer, &d);
+    log_row_each(r, "dns.grouped.AAAA", dns_answer, &d);
+    if (r->source == LOG_EVE) {
+        char rdata[IP_ADDR_STRLEN + 1];
+        if (FIELD(r, rdata, "dns.rdata"))
+            dns_answer(&d, rdata, strlen(rdata));
+    }
+}
+
+static bool truthy(const char *s)
+{
+    return strcasecmp(s, "T") == 0 || strcasecmp(s, "true") == 0 || strcmp(s, "1") == 0 ||
+           strcasecmp(s, "yes") == 0;
+}
+
+static void asset_row(struct ingest *in, const struct log_row *r)
+{
+    struct ip_addr h;
+    if (!ADDR(r, &h, "host", "ip", "addr", "id.orig_h", "src_ip"))
+        return;
+    char vendor[48], model[48], type[32], flag[16], reason[96];
+    FIELD(r, vendor, "vendor", "manufacturer", "oui_vendor");
+    FIELD(r, model, "model", "product");
+    FIELD(r, type, "device_type", "type", "category");
+    FIELD(r, reason, "reasons", "reason", "risk_reason", "risk");
+    bool flagged = (FIELD(r, flag, "flagged", "risky", "risk_vendor") && truthy(flag)) ||
+                   (reason[0] && strcmp(reason, "(empty)") != 0);
+    correlator_asset(in->c, &h, vendor, model, type, flagged, reason);
+}
+
+static void traffic_row(struct ingest *in, const struct log_row *r)
+{
+    struct ip_addr a, b;
+    if (!ADDR(r, &a, "id.orig_h", "src_ip") || !ADDR(r, &b, "id.resp_h", "dest_ip"))
+        return;
+    int64_t ts = seconds_to_us(r->ts);
+    if (strcmp(r->path, "http") == 0) {
+        char host[EVENT_NAME_LEN], uid[32];
+        FIELD(r, host, "host", "http.hostname");
+        FIELD(r, uid, "uid");
+        lower(host);
+        correlator_http(in->c, ts, &a, &b, host, uid);
+        return;
+    }
+    correlator_conn(in->c, ts, &a, &b, U64(r, "orig_bytes", "flow.bytes_toserver"));
+}
+
+/* Index of a context/traffic log in zeek_has; EVE's flow is conn. */
+static int context_log_index(const char *path)
+{
+    static const char *const names[] = {"dns", "assets", "conn", "http"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(path, names[i]) == 0)
+            return i;
+    return strcmp(path, "flow") == 0 ? 2 : -1;
+}
+
+/* Zeek rows are read in the INGEST_FROM_ZEEK round, EVE rows in the
+ * INGEST_FROM_EVE round and only for logs the Zeek round did not have. */
+static bool wanted(struct ingest *in, const struct log_row *r)
+{
+    int i = context_log_index(r->path);
+    if (i < 0)
+        return false;
+    if (r->source != LOG_EVE) {
+        in->zeek_has[i] = true;
+        return in->from == INGEST_FROM_ZEEK;
+    }
+    return in->from == INGEST_FROM_EVE && !in->zeek_has[i];
+}
+
+void ingest_row(struct ingest *in, enum ingest_pass p, const struct log_row *r)
+{
+    if ((p == INGEST_CONTEXT || p == INGEST_TRAFFIC) && !wanted(in, r))
+        return;
+    switch (p) {
+    case INGEST_CONTEXT:
+        if (strcmp(r->path, "dns") == 0)
+            dns_row(in, r);
+        else
+            asset_row(in, r);
+        return;
+    case INGEST_ZEEK_ALERTS:
+    case INGEST_EVE_ALERTS:
+        alert_row(in, p, r);
+        return;
+    case INGEST_TRAFFIC:
+        traffic_row(in, r);
+        return;
+    default:
+        return;
+    }
+}

@@ -1,0 +1,51 @@
+/* incident/ingest: stored-log rows (hunt/logread) into the correlator.
+ * Any alert source maps into the normalised event record here by field
+ * names only — Zeek notice.log (any note: the kill-chain map decides),
+ * intel.log, Vigil's finding logs, Suricata/Vigil EVE alerts — so a new
+ * detector needs a line in data/incident/killchain.map, not code.
+ *
+ * The logs are read in passes so that context comes before what it
+ * explains: (1) dns answers and the device inventory, (2) Zeek-side alert
+ * logs, (3) EVE alerts, (4) conn/flow and http rows (bytes out, beacon
+ * intervals, popularity, template fetches). Vigil's own EVE alerts (sid
+ * 9000000 and above) are skipped in pass 3 when pass 2 read Zeek-side
+ * alert logs: they are the same alerts written twice. */
+#ifndef VIGIL_INCIDENT_INGEST_H
+#define VIGIL_INCIDENT_INGEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hunt/logread.h"
+#include "incident/correlate.h"
+
+enum ingest_pass {
+    INGEST_CONTEXT,        /* dns, assets */
+    INGEST_ZEEK_ALERTS,    /* notice, intel, beacon, long_conn, dns_tunnel, dga, exfil */
+    INGEST_EVE_ALERTS,     /* EVE alert */
+    INGEST_TRAFFIC,        /* conn, flow, http */
+    INGEST_PASS_COUNT,
+};
+
+/* Lowest sid of Vigil's own detectors (they also write Zeek-side logs). */
+#define INGEST_VIGIL_SID_MIN 9000000u
+
+/* Which rows of the context and traffic passes are read: Zeek's first,
+ * then EVE's for the logs no Zeek row was found for (eve.json beside
+ * Zeek logs holds the same transactions). */
+enum ingest_source { INGEST_FROM_ZEEK, INGEST_FROM_EVE };
+
+struct ingest {
+    struct correlator *c;
+    enum ingest_source from;     /* set by the caller before each pass */
+    bool zeek_has[4];            /* Zeek rows seen: dns, assets, conn, http */
+    uint64_t alert_rows;         /* rows of alert logs read */
+    uint64_t zeek_alert_rows;    /* of which from Zeek-side logs */
+    uint64_t skipped_duplicates; /* Vigil's EVE alerts also in Zeek-side logs */
+};
+
+/* The log names a pass reads (NULL-terminated, for logread_filter). */
+const char *const *ingest_pass_logs(enum ingest_pass p);
+void ingest_row(struct ingest *in, enum ingest_pass p, const struct log_row *r);
+
+#endif

@@ -1,0 +1,254 @@
+#include "report/live.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/behavior.h"
+#include "incident/correlate.h"
+#include "incident/killchain.h"
+#include "incident/summary.h"
+#include "output/incident_log.h"
+#include "output/output.h"
+
+struct incident_live {
+    pthread_mutex_t lock;
+    struct killchain_map *map;
+    struct correlator *c;
+    struct output_worker *w;
+    FILE *interval_summary;
+    uint64_t *written;                   /* revision last written, per incident id - 1 */
+    size_t n_written;
+};
+
+static void set_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = src ? strnlen(src, cap - 1) : 0;
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static void lower(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            *s = (char)(*s + 32);
+}
+
+static void from_alert(const struct correlator *c, const struct alert *a, struct incident_event *ev)
+{
+    ev->ts_us = a->ts_us;
+    set_str(ev->source, sizeof ev->source, a->note ? "notice" : "alert");
+    set_str(ev->kind, sizeof ev->kind, a->note ? a->note : "alert");
+    ev->sid = a->signature_id;
+    set_str(ev->reason, sizeof ev->reason, a->notice_msg ? a->notice_msg : a->signature);
+    set_str(ev->category, sizeof ev->category, a->category);
+    if (a->n_attack)
+        set_str(ev->technique, sizeof ev->technique, a->attack[0]);
+    set_str(ev->uid, sizeof ev->uid, a->uid);
+    set_str(ev->community_id, sizeof ev->community_id, a->community_id);
+    set_str(ev->rule_file, sizeof ev->rule_file, a->rule_file);
+    for (size_t i = 0; i < a->n_meta; i++) {
+        const struct alert_meta *m = &a->meta[i];
+        if (m->key == NULL || m->value == NULL)
+            continue;
+        if (strcmp(m->key, "cve") == 0)
+            set_str(ev->cve, sizeof ev->cve, m->value);
+        else if (strcmp(m->key, "sha256") == 0)
+            set_str(ev->file_hash, sizeof ev->file_hash, m->value);
+        else if (strcmp(m->key, "remote_template") == 0) {
+            const char *h = strstr(m->value, "://");
+            set_str(ev->template_host, sizeof ev->template_host, h ? h + 3 : m->value);
+            ev->template_host[strcspn(ev->template_host, "/:?#")] = '\0';
+            lower(ev->template_host);
+        } else if (strcmp(m->key, "device") == 0 || strcmp(m->key, "vendor") == 0)
+            set_str(ev->device, sizeof ev->device, m->value);
+        else if (strcmp(m->key, "domain") == 0 || strcmp(m->key, "server_name") == 0) {
+            set_str(ev->peer_name, sizeof ev->peer_name, m->value);
+            lower(ev->peer_name);
+        }
+    }
+    const struct ip_addr *src = a->has_src ? &a->src : &a->orig_h, *dst = a->has_dst ? &a->dst : &a->resp_h;
+    bool victim_b = ev->cve[0] || (a->category && (strstr(a->category, "Attack") || strstr(a->category, "Privilege"))) ||
+                    (a->note && strstr(a->note, "Exploit"));
+    correlator_assign_ends(c, ev, src, a->has_src || a->has_conn, dst, a->has_dst || a->has_conn, victim_b);
+}
+
+static void from_finding(const struct correlator *c, const struct finding *f, struct incident_event *ev)
+{
+    ev->ts_us = f->first_us;
+    ev->last_us = f->last_us;
+    const char *kind = finding_kind_name(f->kind);
+    set_str(ev->source, sizeof ev->source, kind);
+    set_str(ev->kind, sizeof ev->kind, kind);
+    set_str(ev->reason, sizeof ev->reason, f->reason);
+    set_str(ev->technique, sizeof ev->technique, f->attack);
+    set_str(ev->uid, sizeof ev->uid, f->uid);
+    set_str(ev->peer_name, sizeof ev->peer_name, f->name);
+    lower(ev->peer_name);
+    ev->bytes_out = f->bytes_out;
+    ev->interval_s = f->interval_s;
+    ev->connections = f->count;
+    correlator_assign_ends(c, ev, &f->src, true, &f->dst, f->has_dst, false);
+}
+
+static void from_sighting(const struct correlator *c, const struct intel_sighting *s, struct incident_event *ev)
+{
+    ev->ts_us = s->ts_us;
+    set_str(ev->source, sizeof ev->source, "intel");
+    set_str(ev->kind, sizeof ev->kind, "intel");
+    set_str(ev->where, sizeof ev->where, s->where);
+    set_str(ev->uid, sizeof ev->uid, s->uid);
+    set_str(ev->community_id, sizeof ev->community_id, s->community_id);
+    char seen[EVENT_NAME_LEN];
+    size_t n = s->seen && s->seen_len < sizeof seen ? s->seen_len : 0;
+    if (n)
+        memcpy(seen, s->seen, n);
+    seen[n] = '\0';
+    snprintf(ev->reason, sizeof ev->reason, "threat intel: %.200s", seen);
+    switch (s->seen_type) {
+    case INTEL_FILE_HASH: set_str(ev->file_hash, sizeof ev->file_hash, seen); break;
+    case INTEL_DOMAIN: set_str(ev->peer_name, sizeof ev->peer_name, seen); break;
+    case INTEL_JA4: set_str(ev->ja4, sizeof ev->ja4, seen); break;
+    case INTEL_CERT_HASH: set_str(ev->cert, sizeof ev->cert, seen); break;
+    default: break;
+    }
+    correlator_assign_ends(c, ev, &s->orig_h, s->has_conn, &s->resp_h, s->has_conn, false);
+}
+
+static void add_locked(struct incident_live *l, struct incident_event *ev)
+{
+    pthread_mutex_lock(&l->lock);
+    correlator_add(l->c, ev);
+    pthread_mutex_unlock(&l->lock);
+}
+
+static void on_alert(void *ctx, const struct alert *a)
+{
+    struct incident_live *l = ctx;
+    struct incident_event ev;
+    memset(&ev, 0, sizeof ev);
+    from_alert(l->c, a, &ev);
+    add_locked(l, &ev);
+}
+
+static void on_finding(void *ctx, const struct finding *f)
+{
+    struct incident_live *l = ctx;
+    struct incident_event ev;
+    memset(&ev, 0, sizeof ev);
+    from_finding(l->c, f, &ev);
+    add_locked(l, &ev);
+}
+
+static void on_sighting(void *ctx, const struct intel_sighting *s)
+{
+    struct incident_live *l = ctx;
+    struct incident_event ev;
+    memset(&ev, 0, sizeof ev);
+    from_sighting(l->c, s, &ev);
+    add_locked(l, &ev);
+}
+
+/* Writes the incidents whose revision moved since they were last written.
+ * Caller holds the lock. */
+static void write_grown(struct incident_live *l)
+{
+    correlator_finish(l->c);
+    size_t n = correlator_incident_count(l->c);
+    if (n > l->n_written) {
+        uint64_t *v = realloc(l->written, n * sizeof *v);
+        if (v == NULL)
+            return;
+        memset(v + l->n_written, 0, (n - l->n_written) * sizeof *v);
+        l->written = v;
+        l->n_written = n;
+    }
+    for (size_t id = 1; id <= n; id++) {
+        const struct incident *inc = correlator_incident_by_id(l->c, (unsigned)id);
+        if (inc->revision == l->written[id - 1])
+            continue;
+        l->written[id - 1] = inc->revision;
+        if (l->w)
+            output_incident(l->w, inc);
+    }
+    if (l->w)
+        output_worker_flush(l->w);
+}
+
+static void on_flush(void *ctx)
+{
+    struct incident_live *l = ctx;
+    pthread_mutex_lock(&l->lock);
+    write_grown(l);
+    if (l->interval_summary && correlator_incident_count(l->c))
+        incident_print_summary(l->interval_summary, l->c);
+    pthread_mutex_unlock(&l->lock);
+}
+
+struct detect_sink incident_live_sink(struct incident_live *l)
+{
+    return (struct detect_sink){
+        .ctx = l, .alert = on_alert, .finding = on_finding, .sighting = on_sighting, .flush = on_flush,
+    };
+}
+
+struct incident_live *incident_live_new(const struct incident_live_config *cfg, char *err, size_t errlen)
+{
+    struct incident_live *l = calloc(1, sizeof *l);
+    if (l == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&l->lock, NULL);
+    l->interval_summary = cfg->interval_summary;
+    char path[4096];
+    const char *map_path = cfg->killchain_path;
+    if (map_path == NULL && killchain_default_path(path, sizeof path))
+        map_path = path;
+    if (map_path == NULL) {
+        snprintf(err, errlen, "cannot find data/incident/killchain.map (set VIGIL_DATA)");
+        incident_live_free(l);
+        return NULL;
+    }
+    l->map = killchain_load(map_path, err, errlen);
+    if (l->map == NULL) {
+        incident_live_free(l);
+        return NULL;
+    }
+    struct correlator_config cc;
+    correlator_config_defaults(&cc);
+    cc.map = l->map;
+    cc.local_nets = cfg->local_nets;
+    cc.n_local_nets = cfg->n_local_nets;
+    l->c = correlator_new(&cc, err, errlen);
+    if (l->c == NULL || (cfg->out && (l->w = output_worker_new(cfg->out)) == NULL)) {
+        if (l->c)
+            snprintf(err, errlen, "out of memory");
+        incident_live_free(l);
+        return NULL;
+    }
+    return l;
+}
+
+void incident_live_finish(struct incident_live *l, FILE *summary)
+{
+    pthread_mutex_lock(&l->lock);
+    write_grown(l); /* what is unchanged since the last flush is already final */
+    if (summary)
+        incident_print_summary(summary, l->c);
+    pthread_mutex_unlock(&l->lock);
+}
+
+void incident_live_free(struct incident_live *l)
+{
+    if (l == NULL)
+        return;
+    output_worker_free(l->w);
+    correlator_free(l->c);
+    killchain_free(l->map);
+    free(l->written);
+    pthread_mutex_destroy(&l->lock);
+    free(l);
+}

