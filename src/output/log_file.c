@@ -86,7 +86,7 @@ static int open_log_file(struct output *o, struct log_file *f, const char **op)
     /* O_NONBLOCK: a FIFO planted under the log's name must not block the open. */
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0640);
     if (fd < 0)
-        return errno;
+        return errno == ENXIO ? LOG_REFUSED_NOT_REGULAR : errno; /* ENXIO: a FIFO nobody reads */
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);

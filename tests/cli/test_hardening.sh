@@ -95,6 +95,47 @@ with open(sys.argv[1], "w") as f:
     fi
 }
 
+# --- 10.4 a symlink planted in the output directory --------------------------
+test_symlinked_log_not_followed() {
+    local out=$tmp/planted rc
+    "$VIGIL_GEN" basic "$tmp/basic.pcap" >/dev/null 2>&1
+    mkdir -p "$out"
+    printf 'precious\n' >"$tmp/victim"
+    ln -s "$tmp/victim" "$out/conn.log"
+    "$VIGIL" read "$tmp/basic.pcap" -o "$out" 2>"$tmp/planted.err"
+    rc=$?
+    check "symlinked conn.log: its target is left untouched" grep -qx precious "$tmp/victim"
+    check "symlinked conn.log: refused with a one-line reason, exit $rc != 0" \
+        eval '[ "$rc" != 0 ] && grep -q "conn.log: open failed: is a symbolic link, refused" "$tmp/planted.err"'
+    check "symlinked conn.log: the other logs are still written" test -s "$out/dns.log"
+}
+
+# --- 10.6 a full disk, on read: whole lines, every failing log named ---------
+test_full_disk_whole_lines_and_counted() {
+    local mnt=$tmp/full rc f
+    "$VIGIL_GEN" demo "$tmp/demo.pcap" >/dev/null 2>&1
+    mkdir -p "$mnt"
+    unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs "$1" && "$2" read "$3" -o "$1/logs" 2>"$4"; rc=$?;
+        cp -r "$1/logs" "$5"; exit $rc' sh "$mnt" "$VIGIL" "$tmp/demo.pcap" "$tmp/full.err" "$tmp/full-logs"
+    rc=$?
+    if grep -q "mount" "$tmp/full.err" 2>/dev/null || [ ! -d "$tmp/full-logs" ]; then
+        sk "full disk: cannot mount a tmpfs here (needs root and mount namespaces)"
+        return
+    fi
+    check "full disk on read: non-zero exit ($rc)" [ "$rc" != 0 ]
+    local torn=0
+    for f in "$tmp/full-logs"/*.log; do
+        [ -s "$f" ] || continue
+        whole_tsv "$f" || torn=$((torn + 1))
+    done
+    [ -s "$tmp/full-logs/eve.json" ] && ! python3 -c 'import json,sys
+for l in open(sys.argv[1]): json.loads(l)' "$tmp/full-logs/eve.json" 2>/dev/null && torn=$((torn + 1))
+    check "full disk on read: no torn line in any log ($torn torn)" [ "$torn" = 0 ]
+    check "full disk on read: the failure said when it happened" grep -q "conn.log: write failed: No space left on device" "$tmp/full.err"
+    check "full disk on read: every failing log named with its lost lines" \
+        eval 'grep -q "conn.log: [0-9]* lines lost" "$tmp/full.err" && grep -q "dns.log: [0-9]* lines lost" "$tmp/full.err"'
+}
+
 tests=(${HARDENING_TESTS:-$(declare -F | awk '{print $3}' | grep '^test_')})
 for t in "${tests[@]}"; do "$t"; done
 echo "$pass passed, $fail failed, $skip skipped"
