@@ -136,6 +136,33 @@ for l in open(sys.argv[1]): json.loads(l)' "$tmp/full-logs/eve.json" 2>/dev/null
         eval 'grep -q "conn.log: [0-9]* lines lost" "$tmp/full.err" && grep -q "dns.log: [0-9]* lines lost" "$tmp/full.err"'
 }
 
+# --- 10.5 and 10.8: what vigil hunt walks and counts --------------------------
+test_hunt_walker_and_counts() {
+    local logs=$tmp/hunt-logs rows n rc
+    "$VIGIL_GEN" basic "$tmp/hunt.pcap" >/dev/null 2>&1
+    "$VIGIL" read "$tmp/hunt.pcap" -q -o "$logs" --format zeek
+    n=$(ls "$logs" | wc -l)
+    "$VIGIL" hunt "$logs" -o "$tmp/h0" 2>"$tmp/h0.err" >/dev/null
+    rows=$(sed -n 's/.* units, \([0-9]*\) rows.*/\1/p' "$tmp/h0.err")
+    check "hunt summary counts every file once ($n files)" grep -q "hunt: $n files in 1 units" "$tmp/h0.err"
+    ln -s . "$logs/self"
+    ln -s . "$logs/self2"
+    timeout 60 "$VIGIL" hunt "$logs" -o "$tmp/h1" 2>"$tmp/h1.err" >/dev/null
+    rc=$?
+    check "hunt over two 'self -> .' links ends (exit $rc)" [ "$rc" -lt 124 ]
+    check "hunt over 'self -> .' links reads each log once ($rows rows)" grep -q "hunt: $n files in 1 units, $rows rows" "$tmp/h1.err"
+    timeout 60 "$VIGIL" hunt /proc/self -o "$tmp/h2" >/dev/null 2>&1
+    rc=$?
+    check "hunt /proc/self does not walk / (exit $rc)" [ "$rc" -lt 124 ]
+    timeout 20 "$VIGIL" hunt /dev/zero -o "$tmp/h3" 2>"$tmp/h3.err" >/dev/null
+    rc=$?
+    check "hunt /dev/zero refused at once (exit $rc)" \
+        eval '[ "$rc" = 2 ] && grep -q "/dev/zero: not a regular file or a directory" "$tmp/h3.err"'
+    "$VIGIL" hunt "$tmp/hunt.pcap" -o "$tmp/h4" 2>"$tmp/h4.err" >/dev/null
+    rc=$?
+    check "hunt refuses a capture (exit $rc)" eval '[ "$rc" = 2 ] && grep -q "a packet capture, not a log" "$tmp/h4.err"'
+}
+
 tests=(${HARDENING_TESTS:-$(declare -F | awk '{print $3}' | grep '^test_')})
 for t in "${tests[@]}"; do "$t"; done
 echo "$pass passed, $fail failed, $skip skipped"
