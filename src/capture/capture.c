@@ -391,6 +391,17 @@ static enum capture_status run_reader(struct capture *c, capture_packet_fn fn, v
     return CAPTURE_END;
 }
 
+void capture_get_stats(struct capture *c, struct capture_stats *st)
+{
+    struct pcap_stat ps;
+    memset(st, 0, sizeof *st);
+    if (c->live && pcap_stats(c->pcap, &ps) == 0) {
+        st->received = ps.ps_recv;
+        st->dropped = ps.ps_drop;
+        st->if_dropped = ps.ps_ifdrop;
+    }
+}
+
 void capture_set_idle(struct capture *c, void (*fn)(void *ctx), void *ctx)
 {
     c->idle = fn;

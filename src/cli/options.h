@@ -19,6 +19,8 @@ struct options {
     unsigned formats;
     unsigned eve_options;   /* OUTPUT_EVE_*_EXTENDED, kept apart so --format cannot reset them */
     bool quiet;
+    unsigned rotate_s;      /* live: --rotate SECONDS (0: never) */
+    bool compress;          /* live: --compress the rotated logs */
     const char *inputs[MAX_INPUTS];
     unsigned n_inputs;
     /* detection */

@@ -37,6 +37,12 @@ void engine_packet(struct engine *e, int linktype, int64_t ts_us,
  * batch, or at once without worker threads. */
 void engine_scan_open_flows(struct engine *e, int64_t started_before);
 /* Ends every flow (reason: shutdown), drains the workers, flushes outputs. */
+/* Live, about twice a second and around a feed reload: every worker takes
+ * the current indicator set and writes out the lines it holds (a partly
+ * filled batch is handed over), so each line reaches its file within a
+ * second and a reload with no traffic never waits for idle workers. Never
+ * called by `read`. */
+void engine_flush_tick(struct engine *e);
 void engine_finish(struct engine *e);
 void engine_get_stats(const struct engine *e, struct engine_stats *s);
 void engine_free(struct engine *e);

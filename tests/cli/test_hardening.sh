@@ -163,6 +163,175 @@ test_hunt_walker_and_counts() {
     check "hunt refuses a capture (exit $rc)" eval '[ "$rc" = 2 ] && grep -q "a packet capture, not a log" "$tmp/h4.err"'
 }
 
+# --- live, in a network namespace this script creates -------------------------
+# A DNS query and its answer over the namespace's loopback: dns.log gets its
+# line as soon as the answer is parsed.
+dns_exchange() {
+    ip netns exec "$ns" python3 - "$1" <<'PY'
+import socket, struct, sys, threading
+name = sys.argv[1]
+q = struct.pack(">HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0)
+for label in name.split("."):
+    q += bytes([len(label)]) + label.encode()
+q += b"\x00" + struct.pack(">HH", 1, 1)
+srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+srv.bind(("127.0.0.1", 53))
+def answer():
+    data, peer = srv.recvfrom(512)
+    srv.sendto(data[:2] + struct.pack(">H", 0x8183) + data[4:], peer)
+t = threading.Thread(target=answer); t.start()
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+c.settimeout(2)
+c.sendto(q, ("127.0.0.1", 53))
+c.recvfrom(512)
+t.join()
+PY
+}
+
+# Waits up to $3 seconds for $2 to appear in file $1 (a generous bound, not a measurement).
+appears_within() {
+    local i
+    for i in $(seq 1 $(($3 * 10))); do
+        grep -q -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+start_live() { # DIR [options...]: vigil live lo in the namespace, pid in $live_pid
+    local dir=$1
+    shift
+    ip netns exec "$ns" "$VIGIL" live lo -C -o "$dir" -f 'udp port 53' --no-behavior "$@" 2>>"$dir.err" &
+    live_pid=$!
+    sleep 1.5
+}
+
+# SIGINT, then at most 30 s for a clean exit (a hang is a failure, not a stuck suite).
+stop_live() {
+    local i
+    kill -INT "$live_pid"
+    for i in $(seq 1 300); do kill -0 "$live_pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$live_pid" 2>/dev/null; then
+        ko "live: vigil did not stop within 30 s of SIGINT"
+        kill -KILL "$live_pid"
+    fi
+    wait "$live_pid"
+}
+
+setup_netns() {
+    [ "$(id -u)" = 0 ] && command -v ip >/dev/null || return 1
+    ns=vigil-io-$$
+    ip netns add "$ns" 2>/dev/null || return 1
+    trap 'ip netns del "$ns" 2>/dev/null; rm -rf "$tmp"' EXIT
+    ip netns exec "$ns" ip link set lo up
+}
+
+test_live_logs_flushed_kept_reopened_rotated() {
+    if ! setup_netns; then sk "live: needs root and network namespaces"; return; fi
+    local dir=$tmp/live rc
+    mkdir -p "$dir"
+    start_live "$dir"
+    dns_exchange first-line.example
+    check "live: a dns.log line reaches its file while live runs (1 s flush)" appears_within "$dir/dns.log" first-line.example 5
+    # logrotate: mv every log, then SIGHUP
+    mkdir -p "$tmp/moved"
+    mv "$dir"/*.log "$tmp/moved/"
+    kill -HUP "$live_pid"
+    dns_exchange after-hup.example
+    check "live: SIGHUP after mv of every log creates new files" appears_within "$dir/dns.log" after-hup.example 5
+    check "live: the moved dns.log was closed whole" eval 'tail -n1 "$tmp/moved/dns.log" | grep -q "^#close" && whole_tsv "$tmp/moved/dns.log"'
+    check "live: SIGHUP without --intel does not kill live" kill -0 "$live_pid"
+    stop_live
+    rc=$?
+    check "live: exit 0 after SIGINT (got $rc)" [ "$rc" = 0 ]
+    # a restart keeps the first run's lines
+    start_live "$dir"
+    dns_exchange second-run.example
+    appears_within "$dir/dns.log" second-run.example 5
+    stop_live
+    check "live: a restart keeps the previous run's lines" eval 'grep -q after-hup.example "$dir/dns.log" && grep -q second-run.example "$dir/dns.log"'
+    check "live: every dns.log line whole after a restart" whole_tsv "$dir/dns.log"
+    # SIGHUP from the first moment on (a service manager reloading early)
+    ip netns exec "$ns" "$VIGIL" live lo -C -o "$tmp/hup-early" -f 'udp port 53' 2>"$tmp/hup-early.err" &
+    live_pid=$!
+    local i
+    # from the moment `ip netns exec` has become vigil (before that, HUP would hit ip)
+    for i in $(seq 1 500); do [ "$(readlink /proc/$live_pid/exe)" = "$(readlink -f "$VIGIL")" ] && break; sleep 0.002; done
+    for i in $(seq 1 50); do kill -HUP "$live_pid" 2>/dev/null; sleep 0.02; done
+    check "live: SIGHUP during start-up does not kill live" kill -0 "$live_pid"
+    stop_live
+    # --rotate: Zeek's archive names, in the date folder, gzipped
+    local rdir=$tmp/rot
+    mkdir -p "$rdir"
+    start_live "$rdir" --rotate 1 --compress
+    for i in 1 2 3; do dns_exchange "rotated-$i.example"; sleep 1.1; done
+    stop_live
+    python3 - "$rdir" >"$tmp/rot.out" <<'PY'
+import gzip, os, re, sys
+root = sys.argv[1]
+# RITA's importer: a date folder, then <log>.<HH:MM:SS>-<HH:MM:SS>.log[.gz]
+name = re.compile(r"^(?P<stem>[a-z_]+)\.(?P<a>\d\d:\d\d:\d\d)-(?P<b>\d\d:\d\d:\d\d)(-\d+)?\.(log|json)(\.gz)?$")
+found = 0
+names = set()
+for day in os.listdir(root):
+    path = os.path.join(root, day)
+    if not os.path.isdir(path):
+        continue
+    assert re.match(r"^\d{4}-\d\d-\d\d$", day), day
+    for f in os.listdir(path):
+        m = name.match(f)
+        assert m, f
+        assert m.group("a") <= m.group("b") or m.group("b") < "00:00:10", f
+        assert f.endswith(".gz"), f
+        with gzip.open(os.path.join(path, f), "rt") as g:
+            text = g.read()
+        if f.startswith("eve."):
+            continue
+        assert text.startswith("#separator") and text.rstrip("\n").split("\n")[-1].startswith("#close"), f
+        names.update(re.findall(r"rotated-\d\.example", text))
+        found += 1
+print(found, len(names))
+PY
+    check "live --rotate --compress: archives named as Zeek and RITA expect, gzipped, whole ($(cat "$tmp/rot.out"))" \
+        eval '[ "$(cut -d" " -f2 "$tmp/rot.out")" = 3 ]'
+}
+
+# 10.6 in live: the log directory on a tiny tmpfs fills and frees again.
+test_live_full_disk_fills_and_frees() {
+    if [ -z "${ns:-}" ] && ! setup_netns; then sk "live full disk: needs root and network namespaces"; return; fi
+    local mnt=$tmp/tiny rc
+    mkdir -p "$mnt"
+    ip netns exec "$ns" unshare -m sh -c '
+        mount -t tmpfs -o size=256k tmpfs "$1" || exit 99
+        "$2" live lo -C -o "$1/logs" -f "udp port 53" --no-behavior 2>"$3" & pid=$!
+        echo $pid >"$4"
+        while [ -e "$4" ]; do sleep 0.1; done   # the outer script removes it when done
+        kill -INT $pid; wait $pid; echo $? >"$5"
+        cp -a "$1/logs" "$6"' sh "$mnt" "$VIGIL" "$tmp/tiny.err" "$tmp/tiny.pid" "$tmp/tiny.rc" "$tmp/tiny-logs" &
+    local outer=$!
+    local i
+    for i in $(seq 1 50); do [ -s "$tmp/tiny.pid" ] && break; sleep 0.1; done
+    sleep 1.5
+    local pid; pid=$(cat "$tmp/tiny.pid")
+    dns_exchange before-full.example
+    appears_within "/proc/$pid/root$mnt/logs/dns.log" before-full.example 5
+    local logs="/proc/$pid/root$mnt/logs"
+    # fill the disk
+    dd if=/dev/zero of="$logs/filler" bs=4k 2>/dev/null
+    for i in 1 2 3 4 5 6 7 8; do dns_exchange "while-full-$i.example"; done
+    check "live full disk: the failing log is named at once on stderr" appears_within "$tmp/tiny.err" "logs/[a-z_.]*: write failed: No space left on device" 5
+    rm -f "$logs/filler"
+    for i in 1 2 3; do dns_exchange "after-free-$i.example"; done
+    check "live full disk: writing resumes once space returns" appears_within "$logs/dns.log" after-free-3.example 5
+    check "live full disk: the loss is counted when writing resumes" appears_within "$tmp/tiny.err" "logs/[a-z_.]*: writing again; [0-9]* lines were lost" 5
+    rm -f "$tmp/tiny.pid"
+    wait "$outer"
+    rc=$(cat "$tmp/tiny.rc" 2>/dev/null)
+    check "live full disk: no torn line in dns.log" whole_tsv "$tmp/tiny-logs/dns.log"
+    check "live full disk: exit status 4 says lines were lost (got $rc)" [ "$rc" = 4 ]
+    [ -n "${VERBOSE:-}" ] && sed "s/^/  /" "$tmp/tiny.err"
+}
+
 tests=(${HARDENING_TESTS:-$(declare -F | awk '{print $3}' | grep '^test_')})
 for t in "${tests[@]}"; do "$t"; done
 echo "$pass passed, $fail failed, $skip skipped"
