@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "flow/conn_record.h"
+#include "flow/conn_record-t.h"
 
 enum output_format {
     OUTPUT_ZEEK_TSV = 1 << 0,   /* conn.log ... with #fields/#types headers */
