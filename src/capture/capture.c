@@ -27,6 +27,7 @@ struct pcap_reader {
     bool swapped;            /* file written on a host of the other byte order */
     bool nanoseconds;
     int linktype;
+    uint32_t fcs_len;        /* bytes of frame check sequence ending each frame (link-type field bits 26, 28-31) */
     struct bpf_program filter;
     bool has_filter;
 };
@@ -105,7 +106,11 @@ static bool open_classic_pcap(int fd, uint64_t size, struct pcap_reader *r)
     r->cap = READ_CHUNK;
     r->buf_off = 24;
     r->size = size;
-    r->linktype = (int)(file_u32(r, hdr + 20) & 0x0fffffff);
+    /* libpcap 1.1 and later: the low 16 bits are the link type; bit 26 says
+     * bits 28-31 give the FCS length in 16-bit words. */
+    uint32_t lt = file_u32(r, hdr + 20);
+    r->linktype = (int)(lt & 0xffff);
+    r->fcs_len = (lt & 0x04000000) ? (lt >> 28) * 2 : 0;
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     return true;
 }
@@ -277,9 +282,15 @@ uint64_t capture_size(const struct capture *c)
     return c->size;
 }
 
+/* Saturating: a pcapng timestamp scaled by a coarse if_tsresol can give a
+ * tv_sec no microsecond count holds. */
 static int64_t to_us(const struct timeval *tv)
 {
-    return (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
+    int64_t us;
+    if (__builtin_mul_overflow((int64_t)tv->tv_sec, (int64_t)1000000, &us) ||
+        __builtin_add_overflow(us, (int64_t)tv->tv_usec, &us))
+        return tv->tv_sec < 0 ? INT64_MIN : INT64_MAX;
+    return us;
 }
 
 struct dispatch_ctx {
@@ -386,6 +397,12 @@ static enum capture_status run_reader(struct capture *c, capture_packet_fn fn, v
                 continue;
         }
         int64_t us = (int64_t)sec * 1000000 + (r->nanoseconds ? frac / 1000 : frac);
+        if (r->fcs_len) {
+            /* the FCS is not part of the frame the decoders see */
+            wirelen = wirelen > r->fcs_len ? wirelen - r->fcs_len : 0;
+            if (caplen > wirelen)
+                caplen = wirelen;
+        }
         fn(ctx, r->linktype, us, data, caplen, wirelen);
     }
     return CAPTURE_END;

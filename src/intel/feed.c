@@ -372,6 +372,14 @@ static void load_file(struct walk *w, const char *path, enum intel_format want)
         return;
     }
     size_t n = (size_t)st.st_size;
+    /* binary data is refused from its head, before a large file is read */
+    uint8_t head[BINARY_HEAD];
+    ssize_t h = pread(fd, head, n < sizeof head ? n : sizeof head, 0);
+    if (h > 0 && head_is_binary(head, (size_t)h)) {
+        close(fd);
+        file_error(w, path, "not an intel feed (binary data)");
+        return;
+    }
     char why[128];
     uint8_t *data = read_whole_feed(fd, &st, n, why, sizeof why);
     close(fd);
