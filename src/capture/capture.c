@@ -283,13 +283,16 @@ uint64_t capture_size(const struct capture *c)
 }
 
 /* Saturating: a pcapng timestamp scaled by a coarse if_tsresol can give a
- * tv_sec no microsecond count holds. */
+ * tv_sec no microsecond count holds. The bound (year 33658) leaves room for
+ * the timeouts added to packet times downstream. */
+#define MAX_TS_US 1000000000000000000LL
+
 static int64_t to_us(const struct timeval *tv)
 {
     int64_t us;
     if (__builtin_mul_overflow((int64_t)tv->tv_sec, (int64_t)1000000, &us) ||
-        __builtin_add_overflow(us, (int64_t)tv->tv_usec, &us))
-        return tv->tv_sec < 0 ? INT64_MIN : INT64_MAX;
+        __builtin_add_overflow(us, (int64_t)tv->tv_usec, &us) || us > MAX_TS_US || us < -MAX_TS_US)
+        return tv->tv_sec < 0 ? -MAX_TS_US : MAX_TS_US;
     return us;
 }
 

@@ -163,6 +163,52 @@ test_hunt_walker_and_counts() {
     check "hunt refuses a capture (exit $rc)" eval '[ "$rc" = 2 ] && grep -q "a packet capture, not a log" "$tmp/h4.err"'
 }
 
+# --- 10.9 small decoders ----------------------------------------------------------
+test_fcs_in_linktype_and_coarse_pcapng_timestamps() {
+    local here rc
+    here=$(dirname "$0")
+    "$VIGIL_GEN" basic "$tmp/plain.pcap" >/dev/null 2>&1
+    python3 "$here/fcs_and_coarse_ts.py" "$tmp/plain.pcap" "$tmp/fcs.pcap" "$tmp/coarse.pcapng"
+    "$VIGIL" read "$tmp/plain.pcap" -q -o "$tmp/plain" 2>/dev/null
+    "$VIGIL" read "$tmp/fcs.pcap" -q -o "$tmp/fcs" 2>"$tmp/fcs.err"
+    rc=$?
+    check "pcap with FCS length in its link-type field: read (exit $rc), FCS stripped: same conn.log" \
+        eval '[ "$rc" = 0 ] && diff <(grep -v "^#" "$tmp/fcs/conn.log") <(grep -v "^#" "$tmp/plain/conn.log") >/dev/null'
+    "$VIGIL" read "$tmp/coarse.pcapng" -q -o "$tmp/coarse" 2>"$tmp/coarse.err"
+    rc=$?
+    check "pcapng timestamp overflowing microseconds: no sanitizer report, exit $rc" \
+        eval '[ "$rc" -le 1 ] && ! grep -q "runtime error\|Sanitizer" "$tmp/coarse.err"'
+}
+
+# --- 10.8 an interrupted read says so -------------------------------------------
+test_interrupted_read_has_its_own_exit_status() {
+    local cap=$tmp/long.pcap rc i
+    "$VIGIL_GEN" bench "$cap" --flows 5000 --packets 150000 >/dev/null 2>&1
+    "$VIGIL" read "$cap" -o "$tmp/intr" 2>"$tmp/intr.err" &
+    local pid=$!
+    for i in $(seq 1 200); do reading_started "$pid" "$cap" && break; sleep 0.02; done
+    kill -INT "$pid"
+    wait "$pid"
+    rc=$?
+    check "read interrupted by SIGINT: exit status 3 (got $rc)" [ "$rc" = 3 ]
+    check "read interrupted: stderr says interrupted" grep -q "interrupted" "$tmp/intr.err"
+    check "read interrupted: conn.log whole and closed" eval 'whole_tsv "$tmp/intr/conn.log" && tail -n1 "$tmp/intr/conn.log" | grep -q "^#close"'
+}
+
+# --- 10.7 the run's hash key never shows in the output ---------------------------
+test_output_independent_of_hash_key() {
+    local s
+    "$VIGIL_GEN" frag "$tmp/frag.pcap" >/dev/null 2>&1
+    "$VIGIL_GEN" hunt "$tmp/hunt-seed.pcap" >/dev/null 2>&1
+    for s in 1 fedcba9876543210; do
+        VIGIL_HASH_SEED=$s "$VIGIL" read "$tmp/frag.pcap" "$tmp/hunt-seed.pcap" -q -o "$tmp/seed-$s" 2>/dev/null
+        VIGIL_HASH_SEED=$s "$VIGIL" hunt "$tmp/seed-$s" -o "$tmp/seed-hunt-$s" >/dev/null 2>&1
+    done
+    check "read and hunt give the same logs under two hash keys" \
+        eval 'diff -r -I "^#open" -I "^#close" "$tmp/seed-1" "$tmp/seed-fedcba9876543210" >/dev/null &&
+              diff -r -I "^#open" -I "^#close" "$tmp/seed-hunt-1" "$tmp/seed-hunt-fedcba9876543210" >/dev/null'
+}
+
 # --- live, in a network namespace this script creates -------------------------
 # A DNS query and its answer over the namespace's loopback: dns.log gets its
 # line as soon as the answer is parsed.
