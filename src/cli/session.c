@@ -9,6 +9,7 @@
 
 #include "capture/capture.h"
 #include "cli/detection_setup.h"
+#include "cli/inputs.h"
 #include "cli/options.h"
 #include "cli/reload.h"
 #include "cli/session.h"
@@ -58,7 +59,24 @@ struct run_state {
     uint64_t packets;
     struct output *out;
     struct capture_stats kernel;  /* live: what the capture's buffer dropped */
+    bool checksums_told;        /* the offload verdict was looked at */
 };
+
+
+/* Once per run, as soon as the offload probe has decided: one line when
+ * verification was turned off. */
+static void tell_checksum_verdict(struct run_state *rs)
+{
+    struct checksum_verdict v;
+    if (!engine_checksum_verdict(rs->engine, &v))
+        return;
+    rs->checksums_told = true;
+    if (v.offloaded)
+        fprintf(stderr,
+                "vigil: checksums: %llu of %llu verified in the first %llu packets are wrong (checksum offload): "
+                "not verified for this capture (--checksums verify keeps them)\n",
+                (unsigned long long)v.bad, (unsigned long long)v.verified, (unsigned long long)v.packets);
+}
 
 static double seconds_since(const struct timespec *t0)
 {
@@ -114,6 +132,8 @@ static void on_packet(void *ctx, int linktype, int64_t ts_us, const uint8_t *dat
     struct run_state *rs = ctx;
     engine_packet(rs->engine, linktype, ts_us, data, caplen, wirelen);
     rs->packets++;
+    if (__builtin_expect(!rs->checksums_told, 0))
+        tell_checksum_verdict(rs);
     if (rs->live && rs->detect) {
         if (ts_us >= rs->next_report_us) {
             if (rs->next_report_us) {
@@ -177,14 +197,14 @@ static int open_inputs(const struct options *o, struct capture **caps, bool live
 {
     char err[512];
     *total = 0;
-    for (unsigned i = 0; i < o->n_inputs; i++) {
-        caps[i] = live ? capture_open_live(o->inputs[i], err, sizeof err) : capture_open_file(o->inputs[i], err, sizeof err);
+    for (unsigned i = 0; i < o->n_captures; i++) {
+        caps[i] = live ? capture_open_live(o->captures[i], err, sizeof err) : capture_open_file(o->captures[i], err, sizeof err);
         if (!caps[i]) {
             fprintf(stderr, "vigil: %s\n", err);
             return EXIT_USAGE;
         }
         if (!decode_linktype_supported(capture_linktype(caps[i]))) {
-            fprintf(stderr, "vigil: %s: unsupported link type %d (%s)\n", o->inputs[i], capture_linktype(caps[i]),
+            fprintf(stderr, "vigil: %s: unsupported link type %d (%s)\n", o->captures[i], capture_linktype(caps[i]),
                     capture_linktype_name(caps[i]));
             return EXIT_USAGE;
         }
@@ -200,7 +220,7 @@ static int open_inputs(const struct options *o, struct capture **caps, bool live
 static int run_captures(const struct options *o, struct capture **caps, struct run_state *rs)
 {
     int rc = EXIT_OK;
-    for (unsigned i = 0; i < o->n_inputs && !stop_requested; i++) {
+    for (unsigned i = 0; i < o->n_captures && !stop_requested; i++) {
         char msg[512] = "";
         rs->current = caps[i];
         enum capture_status st = capture_run(caps[i], on_packet, rs, &stop_requested, msg, sizeof msg);
@@ -237,7 +257,7 @@ static void print_detection_summary(struct detect *d)
 /* Opens, runs and closes one capture session; the options are parsed by the caller. */
 static int run_session(struct options *o, bool live)
 {
-    struct capture **caps = calloc(o->n_inputs, sizeof *caps);
+    struct capture **caps = calloc(o->n_captures, sizeof *caps);
     if (!caps) {
         fprintf(stderr, "vigil: out of memory\n");
         return EXIT_USAGE;
@@ -297,6 +317,8 @@ static int run_session(struct options *o, bool live)
         else if (stop_requested && rc == EXIT_OK)
             rc = EXIT_INTERRUPTED;
         engine_finish(rs.engine);
+        if (!rs.checksums_told)
+            tell_checksum_verdict(&rs);
         reload_finish(&rs.reload);
         if (rs.detect)
             detect_report(rs.detect, 0, true);
@@ -314,7 +336,7 @@ static int run_session(struct options *o, bool live)
         fprintf(stderr, "vigil: %s\n", err);
         rc = EXIT_LINES_LOST;
     }
-    for (unsigned i = 0; i < o->n_inputs; i++)
+    for (unsigned i = 0; i < o->n_captures; i++)
         capture_close(caps[i]);
     free(caps);
     return rc;
@@ -330,16 +352,30 @@ int run_capture_command(int argc, char **argv, const struct cli_command *cmd, bo
     }
     int rc = parse_options(argc, argv, cmd, o);
     if (rc < 0) {
-        o->cfg.community_id = (o->formats & OUTPUT_EVE) != 0;
         if (o->n_inputs == 0)
             rc = usage_error(live ? "live needs an interface%s" : "read needs at least one capture file%s", "");
         else if (live && o->n_inputs != 1)
             rc = usage_error("live takes exactly one interface%s", "");
         else if (!live && (o->rotate_s || o->compress))
             rc = usage_error("--rotate and --compress are for live%s", "");
-        else
+        else if (live) {
+            o->captures = o->inputs;
+            o->n_captures = o->n_inputs;
             rc = run_session(o, live);
+        } else {
+            struct capture_inputs in;
+            char err[512];
+            if (!capture_inputs_expand(o->inputs, o->n_inputs, &in, err, sizeof err)) {
+                fprintf(stderr, "vigil: %s\n", err);
+                rc = EXIT_USAGE;
+            } else {
+                o->captures = (const char *const *)in.paths;
+                o->n_captures = in.n;
+                rc = run_session(o, live);
+                capture_inputs_free(&in);
+            }
+        }
     }
-    free(o);
+    options_free(o);
     return rc;
 }

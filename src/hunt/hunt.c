@@ -66,7 +66,10 @@ static bool push_file(struct unit *u, const char *path)
         u->cap = cap;
     }
     u->files[u->n] = strdup(path);
-    return u->files[u->n++] != NULL;
+    if (u->files[u->n] == NULL)
+        return false;
+    u->n++;
+    return true;
 }
 
 static struct unit *new_unit(struct unit_list *l)
@@ -112,8 +115,10 @@ static bool first_visit(struct visited *v, const struct stat *st)
     return true;
 }
 
-static char **list_dir(int fd, size_t *count)
+static char **list_dir(int fd, size_t *count, bool *complete)
 {
+    *count = 0;
+    *complete = true;
     DIR *d = fdopendir(fd);
     if (d == NULL) {
         close(fd);
@@ -122,21 +127,24 @@ static char **list_dir(int fd, size_t *count)
     char **names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
+    bool ok = true;
+    while (ok && (de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.')
             continue;
         if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (nn == NULL)
+            char **nn = realloc(names, (cap ? cap * 2 : 64) * sizeof *nn);
+            ok = nn != NULL;
+            if (!ok)
                 break;
             names = nn;
+            cap = cap ? cap * 2 : 64;
         }
         names[n] = strdup(de->d_name);
-        if (names[n])
-            n++;
+        ok = names[n] != NULL;
+        n += ok;
     }
     closedir(d);
+    *complete = ok;
     if (n)
         qsort(names, n, sizeof *names, compare_names);
     *count = n;
@@ -163,10 +171,12 @@ static bool walk_dir(struct unit_list *l, struct visited *seen, const char *dir,
     }
     int dfd = dup(fd);
     size_t n = 0;
-    char **names = list_dir(fd, &n);
-    size_t own = (size_t)-1; /* index: units move when the list grows */
     bool ok = true;
-    for (size_t i = 0; i < n; i++) {
+    char **names = list_dir(fd, &n, &ok);
+    if (!ok)
+        snprintf(err, errlen, "out of memory");
+    size_t own = (size_t)-1; /* index: units move when the list grows */
+    for (size_t i = 0; ok && i < n; i++) {
         char path[4096];
         int w = snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         struct stat st;
@@ -180,13 +190,12 @@ static bool walk_dir(struct unit_list *l, struct visited *seen, const char *dir,
         } else if (S_ISREG(st.st_mode) && log_file_name(names[i])) {
             /* a directory's own files form one unit */
             if (own == (size_t)-1) {
-                if (new_unit(l) == NULL) {
-                    ok = false;
-                    break;
-                }
+                ok = new_unit(l) != NULL;
                 own = l->n - 1;
             }
-            push_file(&l->units[own], path);
+            ok = ok && push_file(&l->units[own], path);
+            if (!ok)
+                snprintf(err, errlen, "out of memory");
         }
     }
     if (dfd >= 0)

@@ -80,6 +80,10 @@ static int open_log_file(struct output *o, struct log_file *f, const char **op)
 {
     char path[4096 + 128];
     *op = "open";
+    if (o->to_stdout) { /* -o -: lines go to standard output, nothing to open or truncate */
+        f->fd = dup(STDOUT_FILENO);
+        return f->fd < 0 ? errno : 0;
+    }
     int e = log_path(o, f, path, sizeof path);
     if (e != 0)
         return e;
