@@ -9,30 +9,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Classic pcap files are read straight from a memory map: libpcap's stdio
- * path copies every byte twice (kernel to stdio buffer to its own), which is
- * most of the cost of a plain read loop. pcapng, standard input and live
- * capture go through libpcap. */
-struct mapped_pcap {
-    const uint8_t *base;
-    size_t size, off;
-    size_t released;     /* bytes below this offset were handed back with MADV_DONTNEED */
-    bool swapped;        /* file written on a host of the other byte order */
+/* Classic pcap files are read by our own loop, in large read() chunks:
+ * libpcap's stdio path copies every byte twice (kernel to stdio buffer to
+ * its own), which is most of the cost of a plain read loop. Not a memory
+ * map: a file that shrinks under a map (a tcpdump -W ring reusing it, a copy
+ * rewritten in place) faults on the next access and kills the process, while
+ * a read only comes back short. pcapng, standard input and live capture go
+ * through libpcap. */
+struct pcap_reader {
+    int fd;
+    uint8_t *buf;
+    size_t cap, start, end;  /* unread bytes are buf[start..end) */
+    uint64_t buf_off;        /* file offset of buf[0] */
+    uint64_t size;           /* at open; a smaller size later means the file shrank */
+    bool swapped;            /* file written on a host of the other byte order */
     bool nanoseconds;
     int linktype;
+    uint32_t fcs_len;        /* bytes of frame check sequence ending each frame (link-type field bits 26, 28-31) */
     struct bpf_program filter;
     bool has_filter;
 };
 
 struct capture {
-    pcap_t *pcap;        /* NULL when mapped (then a dead handle serves BPF compilation) */
+    pcap_t *pcap;        /* NULL when read by pcap_reader (then a dead handle serves BPF compilation) */
     pcap_t *dead;
-    struct mapped_pcap map;
-    bool mapped;
+    struct pcap_reader rd;
+    bool own_reader;
     const char *name;
     bool live;
     uint64_t size;
@@ -41,39 +46,73 @@ struct capture {
 };
 
 #define PCAP_MAX_RECORD (256u * 1024) /* libpcap's largest snapshot length */
+#define READ_CHUNK (4u << 20)
 
-static uint32_t file_u32(const struct mapped_pcap *m, const uint8_t *p)
+static uint32_t file_u32(const struct pcap_reader *r, const uint8_t *p)
 {
     uint32_t v;
     memcpy(&v, p, 4);
-    return m->swapped ? __builtin_bswap32(v) : v;
+    return r->swapped ? __builtin_bswap32(v) : v;
 }
 
-/* Maps the file when it is a classic pcap; false means "use libpcap". */
-static bool map_classic_pcap(int fd, size_t size, struct mapped_pcap *m)
+/* Reads until at least `need` unread bytes are buffered or the file ends.
+ * Returns the bytes available (less than need at the end); -errno on error. */
+static ssize_t reader_fill(struct pcap_reader *r, size_t need)
 {
-    if (size < 24)
+    if (r->end - r->start >= need)
+        return (ssize_t)(r->end - r->start);
+    if (r->start > 0) {
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->buf_off += r->start;
+        r->end -= r->start;
+        r->start = 0;
+    }
+    while (r->end < need) {
+        ssize_t k = read(r->fd, r->buf + r->end, r->cap - r->end);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        if (k == 0)
+            break;
+        r->end += (size_t)k;
+    }
+    return (ssize_t)r->end;
+}
+
+/* Opens the reader when the file is a classic pcap; false means "use libpcap". */
+static bool open_classic_pcap(int fd, uint64_t size, struct pcap_reader *r)
+{
+    uint8_t hdr[24];
+    if (size < 24 || pread(fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr)
         return false;
-    void *base = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (base == MAP_FAILED)
-        return false;
-    const uint8_t *b = base;
     uint32_t magic;
-    memcpy(&magic, b, 4);
+    memcpy(&magic, hdr, 4);
     switch (magic) {
-    case 0xa1b2c3d4: m->swapped = false, m->nanoseconds = false; break;
-    case 0xd4c3b2a1: m->swapped = true, m->nanoseconds = false; break;
-    case 0xa1b23c4d: m->swapped = false, m->nanoseconds = true; break;
-    case 0x4d3cb2a1: m->swapped = true, m->nanoseconds = true; break;
+    case 0xa1b2c3d4: r->swapped = false, r->nanoseconds = false; break;
+    case 0xd4c3b2a1: r->swapped = true, r->nanoseconds = false; break;
+    case 0xa1b23c4d: r->swapped = false, r->nanoseconds = true; break;
+    case 0x4d3cb2a1: r->swapped = true, r->nanoseconds = true; break;
     default:
-        munmap(base, size);
         return false;
     }
-    m->base = b;
-    m->size = size;
-    m->off = 24;
-    m->linktype = (int)(file_u32(m, b + 20) & 0x0fffffff);
-    madvise(base, size, MADV_SEQUENTIAL);
+    r->buf = malloc(READ_CHUNK);
+    if (r->buf == NULL || lseek(fd, 24, SEEK_SET) != 24) {
+        free(r->buf);
+        r->buf = NULL;
+        return false;
+    }
+    r->fd = fd;
+    r->cap = READ_CHUNK;
+    r->buf_off = 24;
+    r->size = size;
+    /* libpcap 1.1 and later: the low 16 bits are the link type; bit 26 says
+     * bits 28-31 give the FCS length in 16-bit words. */
+    uint32_t lt = file_u32(r, hdr + 20);
+    r->linktype = (int)(lt & 0xffff);
+    r->fcs_len = (lt & 0x04000000) ? (lt >> 28) * 2 : 0;
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     return true;
 }
 
@@ -140,7 +179,7 @@ struct capture *capture_open_file(const char *path, char *err, size_t errlen)
             return NULL;
         }
         size = (uint64_t)st.st_size;
-        int fd = open(path, O_RDONLY);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             snprintf(err, errlen, "%s: %s", path, strerror(errno));
             return NULL;
@@ -158,27 +197,27 @@ struct capture *capture_open_file(const char *path, char *err, size_t errlen)
             size = 0;
             return finish_open(p, path, perr, size, err, errlen);
         }
-        struct mapped_pcap m = {0};
-        bool mapped = S_ISREG(st.st_mode) && map_classic_pcap(fd, (size_t)st.st_size, &m);
-        close(fd);
-        if (mapped) {
+        struct pcap_reader rd = {.fd = -1};
+        if (S_ISREG(st.st_mode) && open_classic_pcap(fd, size, &rd)) {
             struct capture *c = calloc(1, sizeof *c);
-            pcap_t *dead = pcap_open_dead(m.linktype, PCAP_MAX_RECORD);
+            pcap_t *dead = pcap_open_dead(rd.linktype, PCAP_MAX_RECORD);
             if (!c || !dead) {
                 free(c);
                 if (dead)
                     pcap_close(dead);
-                munmap((void *)m.base, m.size);
+                free(rd.buf);
+                close(fd);
                 snprintf(err, errlen, "out of memory");
                 return NULL;
             }
             c->dead = dead;
-            c->map = m;
-            c->mapped = true;
+            c->rd = rd;
+            c->own_reader = true;
             c->name = path;
             c->size = size;
             return c;
         }
+        close(fd);
         FILE *f = fopen(path, "rb");
         if (!f) {
             snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -246,14 +285,14 @@ struct capture *capture_open_live(const char *iface, char *err, size_t errlen)
 bool capture_set_filter(struct capture *c, const char *filter, char *err, size_t errlen)
 {
     struct bpf_program prog;
-    pcap_t *p = c->mapped ? c->dead : c->pcap;
+    pcap_t *p = c->own_reader ? c->dead : c->pcap;
     if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
         snprintf(err, errlen, "bad BPF filter '%s': %s", filter, pcap_geterr(p));
         return false;
     }
-    if (c->mapped) {
-        c->map.filter = prog;
-        c->map.has_filter = true;
+    if (c->own_reader) {
+        c->rd.filter = prog;
+        c->rd.has_filter = true;
         return true;
     }
     int rc = pcap_setfilter(c->pcap, &prog);
@@ -267,7 +306,7 @@ bool capture_set_filter(struct capture *c, const char *filter, char *err, size_t
 
 int capture_linktype(const struct capture *c)
 {
-    return c->mapped ? c->map.linktype : pcap_datalink(c->pcap);
+    return c->own_reader ? c->rd.linktype : pcap_datalink(c->pcap);
 }
 
 const char *capture_linktype_name(const struct capture *c)
@@ -278,8 +317,8 @@ const char *capture_linktype_name(const struct capture *c)
 
 uint64_t capture_position(const struct capture *c)
 {
-    if (c->mapped)
-        return c->map.off;
+    if (c->own_reader)
+        return c->rd.buf_off + c->rd.start;
     if (c->live)
         return 0;
     FILE *f = pcap_file(c->pcap);
@@ -292,9 +331,18 @@ uint64_t capture_size(const struct capture *c)
     return c->size;
 }
 
+/* Saturating: a pcapng timestamp scaled by a coarse if_tsresol can give a
+ * tv_sec no microsecond count holds. The bound (year 33658) leaves room for
+ * the timeouts added to packet times downstream. */
+#define MAX_TS_US 1000000000000000000LL
+
 static int64_t to_us(const struct timeval *tv)
 {
-    return (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
+    int64_t us;
+    if (__builtin_mul_overflow((int64_t)tv->tv_sec, (int64_t)1000000, &us) ||
+        __builtin_add_overflow(us, (int64_t)tv->tv_usec, &us) || us > MAX_TS_US || us < -MAX_TS_US)
+        return tv->tv_sec < 0 ? -MAX_TS_US : MAX_TS_US;
+    return us;
 }
 
 struct dispatch_ctx {
@@ -340,60 +388,87 @@ static enum capture_status run_live(struct capture *c, capture_packet_fn fn, voi
     return CAPTURE_END;
 }
 
-/* Pages already read are dropped from the mapping so that resident memory
- * stays a sliding window, not the whole capture. The packet being delivered
- * lies above the released range. */
-#define RELEASE_STEP (2u << 20)
-
-static void release_read_pages(struct mapped_pcap *m)
+/* A read that came back short: the end of a cut capture, or of one that
+ * shrank while being read (then said so, with where). */
+static enum capture_status reader_short(const struct capture *c, const char *what, size_t wanted, size_t got,
+                                        char *msg, size_t msglen)
 {
-    size_t page = 4096;
-    if (m->off - m->released < 2 * RELEASE_STEP)
-        return;
-    size_t upto = (m->off - RELEASE_STEP) & ~(page - 1);
-    if (upto <= m->released)
-        return;
-    madvise((void *)(m->base + m->released), upto - m->released, MADV_DONTNEED);
-    m->released = upto;
+    const struct pcap_reader *r = &c->rd;
+    uint64_t at = r->buf_off + r->start;
+    struct stat st;
+    if (fstat(r->fd, &st) == 0 && (uint64_t)st.st_size < r->size)
+        snprintf(msg, msglen,
+                 "%s: the file shrank from %llu to %llu bytes while being read (at offset %llu): read up to there",
+                 c->name, (unsigned long long)r->size, (unsigned long long)st.st_size, (unsigned long long)at);
+    else
+        snprintf(msg, msglen, "%s: truncated dump file; tried to read %zu %s bytes, only got %zu", c->name, wanted,
+                 what, got);
+    return CAPTURE_DAMAGED;
 }
 
 /* Record by record, with libpcap's checks and its wording of the damage. */
-static enum capture_status run_mapped(struct capture *c, capture_packet_fn fn, void *ctx, volatile sig_atomic_t *stop,
+static enum capture_status run_reader(struct capture *c, capture_packet_fn fn, void *ctx, volatile sig_atomic_t *stop,
                                       char *msg, size_t msglen)
 {
-    struct mapped_pcap *m = &c->map;
-    while (!*stop && m->off < m->size) {
-        size_t left = m->size - m->off;
-        if (left < 16) {
-            snprintf(msg, msglen, "%s: truncated dump file; tried to read 16 header bytes, only got %zu", c->name,
-                     left);
+    struct pcap_reader *r = &c->rd;
+    while (!*stop) {
+        ssize_t have = reader_fill(r, 16);
+        if (have < 0) {
+            snprintf(msg, msglen, "%s: read error at offset %llu: %s", c->name,
+                     (unsigned long long)(r->buf_off + r->start), strerror((int)-have));
             return CAPTURE_DAMAGED;
         }
-        const uint8_t *h = m->base + m->off;
-        uint32_t sec = file_u32(m, h), frac = file_u32(m, h + 4);
-        uint32_t caplen = file_u32(m, h + 8), wirelen = file_u32(m, h + 12);
+        if (have == 0 && r->buf_off + r->start < r->size)
+            return reader_short(c, "header", 16, 0, msg, msglen);
+        if (have == 0)
+            return CAPTURE_END;
+        if (have < 16)
+            return reader_short(c, "header", 16, (size_t)have, msg, msglen);
+        const uint8_t *h = r->buf + r->start;
+        uint32_t sec = file_u32(r, h), frac = file_u32(r, h + 4);
+        uint32_t caplen = file_u32(r, h + 8), wirelen = file_u32(r, h + 12);
         if (caplen > PCAP_MAX_RECORD) {
             snprintf(msg, msglen, "%s: invalid packet capture length %u, bigger than maximum of %u", c->name, caplen,
                      PCAP_MAX_RECORD);
             return CAPTURE_DAMAGED;
         }
-        if (left - 16 < caplen) {
-            snprintf(msg, msglen, "%s: truncated dump file; tried to read %u captured bytes, only got %zu", c->name,
-                     caplen, left - 16);
+        have = reader_fill(r, 16 + (size_t)caplen);
+        if (have < 0) {
+            snprintf(msg, msglen, "%s: read error at offset %llu: %s", c->name,
+                     (unsigned long long)(r->buf_off + r->start), strerror((int)-have));
             return CAPTURE_DAMAGED;
         }
+        if ((size_t)have < 16 + (size_t)caplen)
+            return reader_short(c, "captured", caplen, (size_t)have - 16, msg, msglen);
+        h = r->buf + r->start; /* the fill may have moved the buffer's contents */
         const uint8_t *data = h + 16;
-        m->off += 16 + (size_t)caplen;
-        release_read_pages(m);
-        if (m->has_filter) {
+        r->start += 16 + (size_t)caplen;
+        if (r->has_filter) {
             struct pcap_pkthdr ph = {.caplen = caplen, .len = wirelen};
-            if (!pcap_offline_filter(&m->filter, &ph, data))
+            if (!pcap_offline_filter(&r->filter, &ph, data))
                 continue;
         }
-        int64_t us = (int64_t)sec * 1000000 + (m->nanoseconds ? frac / 1000 : frac);
-        fn(ctx, m->linktype, us, data, caplen, wirelen);
+        int64_t us = (int64_t)sec * 1000000 + (r->nanoseconds ? frac / 1000 : frac);
+        if (r->fcs_len) {
+            /* the FCS is not part of the frame the decoders see */
+            wirelen = wirelen > r->fcs_len ? wirelen - r->fcs_len : 0;
+            if (caplen > wirelen)
+                caplen = wirelen;
+        }
+        fn(ctx, r->linktype, us, data, caplen, wirelen);
     }
     return CAPTURE_END;
+}
+
+void capture_get_stats(struct capture *c, struct capture_stats *st)
+{
+    struct pcap_stat ps;
+    memset(st, 0, sizeof *st);
+    if (c->live && pcap_stats(c->pcap, &ps) == 0) {
+        st->received = ps.ps_recv;
+        st->dropped = ps.ps_drop;
+        st->if_dropped = ps.ps_ifdrop;
+    }
 }
 
 void capture_set_idle(struct capture *c, void (*fn)(void *ctx), void *ctx)
@@ -405,8 +480,8 @@ void capture_set_idle(struct capture *c, void (*fn)(void *ctx), void *ctx)
 enum capture_status capture_run(struct capture *c, capture_packet_fn fn, void *ctx, volatile sig_atomic_t *stop,
                                 char *msg, size_t msglen)
 {
-    if (c->mapped)
-        return run_mapped(c, fn, ctx, stop, msg, msglen);
+    if (c->own_reader)
+        return run_reader(c, fn, ctx, stop, msg, msglen);
     if (c->live)
         return run_live(c, fn, ctx, stop, msg, msglen);
     int linktype = pcap_datalink(c->pcap);
@@ -432,10 +507,11 @@ void capture_close(struct capture *c)
 {
     if (!c)
         return;
-    if (c->mapped) {
-        if (c->map.has_filter)
-            pcap_freecode(&c->map.filter);
-        munmap((void *)c->map.base, c->map.size);
+    if (c->own_reader) {
+        if (c->rd.has_filter)
+            pcap_freecode(&c->rd.filter);
+        free(c->rd.buf);
+        close(c->rd.fd);
         pcap_close(c->dead);
     } else {
         pcap_close(c->pcap);

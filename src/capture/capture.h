@@ -37,6 +37,13 @@ const char *capture_linktype_name(const struct capture *c);
 uint64_t capture_position(const struct capture *c);
 uint64_t capture_size(const struct capture *c);
 
+/* Live capture: what the kernel's buffer and the interface dropped (libpcap's
+ * pcap_stats; all 0 for files). */
+struct capture_stats {
+    uint64_t received, dropped, if_dropped;
+};
+void capture_get_stats(struct capture *c, struct capture_stats *st);
+
 /* Live capture: fn is also called between reads, at least every 100 ms,
  * packets or not (housekeeping such as an intel reload). */
 void capture_set_idle(struct capture *c, void (*fn)(void *ctx), void *ctx);

@@ -7,7 +7,9 @@
 
 #include <stddef.h>
 
-enum exit_code { EXIT_OK = 0, EXIT_DAMAGED = 1, EXIT_USAGE = 2 };
+/* 3: `read` stopped by SIGINT/SIGTERM before the end of its captures;
+ * 4: log lines were lost to write errors (a full disk), each failing log named. */
+enum exit_code { EXIT_OK = 0, EXIT_DAMAGED = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 3, EXIT_LINES_LOST = 4 };
 
 struct cli_command {
     /* One word ("read") or two ("intel check"): `vigil intel check ...`. */

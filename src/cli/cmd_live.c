@@ -8,10 +8,16 @@ static void help_live(void)
 {
     printf("usage: vigil live IFACE [OPTIONS]\n\n"
            "Captures from IFACE until SIGINT or SIGTERM, then flushes and closes every log.\n"
-           "SIGHUP reloads the --intel feeds and --rules (a broken feed or rules path keeps the old set).\n"
-           "Exit status: 0 ok, 2 usage or setup error (e.g. permission denied on the interface).\n\n"
+           "Each line reaches its log within a second. Existing logs are appended to, never\n"
+           "truncated. SIGHUP reopens every log (after logrotate moved them) and reloads the\n"
+           "--intel feeds and --rules (a broken feed or rules path keeps the old set). SIGUSR1, SIGUSR2 and SIGPIPE are ignored.\n"
+           "Exit status: 0 ok, 2 usage or setup error (e.g. permission denied on the interface),\n"
+           "4 log lines were lost (a full disk: each failing log is named on stderr).\n\n"
            "options:\n%s%s"
-           "      --report-interval SECONDS  behaviour findings every SECONDS of traffic (default 300)\n",
+           "      --report-interval SECONDS  behaviour findings every SECONDS of traffic (default 300)\n"
+           "      --rotate SECONDS     archive every log each SECONDS as Zeek does:\n"
+           "                           DIR/YYYY-MM-DD/conn.HH:MM:SS-HH:MM:SS.log\n"
+           "      --compress           gzip the archived logs (.log.gz)\n",
            usage_common, usage_detect);
 }
 

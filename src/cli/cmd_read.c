@@ -8,7 +8,9 @@ static void help_read(void)
 {
     printf("usage: vigil read FILE... [OPTIONS]\n\n"
            "Reads pcap and pcapng files in order as one capture (\"-\" = standard input).\n"
-           "Exit status: 0 ok, 1 a capture was damaged (processed up to the damage), 2 usage or setup error.\n\n"
+           "Exit status: 0 ok, 1 a capture was damaged or shrank while read (processed up to the damage),\n"
+           "2 usage or setup error, 3 interrupted by SIGINT/SIGTERM (the logs are whole but partial),\n"
+           "4 log lines were lost (a full disk: each failing log is named on stderr).\n\n"
            "options:\n%s%s",
            usage_common, usage_detect);
 }

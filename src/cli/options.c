@@ -117,7 +117,7 @@ bool parse_local_nets(const char *list, struct vigil_config *cfg)
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
        OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_NO_BEHAVIOR,
-       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG };
+       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -145,6 +145,8 @@ static const struct option long_options[] = {
     {"report-interval", required_argument, NULL, OPT_REPORT_INTERVAL},
     {"beacon-threshold", required_argument, NULL, OPT_BEACON_THRESHOLD},
     {"long-conn", required_argument, NULL, OPT_LONG_CONN},
+    {"rotate", required_argument, NULL, OPT_ROTATE},
+    {"compress", no_argument, NULL, OPT_COMPRESS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -299,6 +301,14 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             o->behavior.beacon_threshold = x;
             break;
         }
+        case OPT_ROTATE:
+            if (!parse_uint(optarg, 86400 * 365, &v) || v == 0)
+                return usage_error("--rotate takes a positive number of seconds, not '%s'", optarg);
+            o->rotate_s = (unsigned)v;
+            break;
+        case OPT_COMPRESS:
+            o->compress = true;
+            break;
         case 'q':
             o->quiet = true;
             break;

@@ -23,6 +23,8 @@ struct options {
     bool out_given;         /* -o: hunt writes logs only when asked */      /* --format on the command line: hunt keeps the read/live default otherwise */
     unsigned eve_options;   /* OUTPUT_EVE_*, OUTPUT_ZEEK_JSON_ISO8601: kept apart so --format cannot reset them */
     bool quiet;
+    unsigned rotate_s;      /* live: --rotate SECONDS (0: never) */
+    bool compress;          /* live: --compress the rotated logs */
     const char *inputs[MAX_INPUTS];
     unsigned n_inputs;
     /* What read/live open: the inputs, directories expanded (cli/inputs.h). */

@@ -23,9 +23,14 @@
 
 #define PROGRESS_MIN_BYTES (64ULL << 20)
 
+/* Live: lines buffered by the workers are written out this often, so each
+ * reaches its file within a second. */
+#define FLUSH_INTERVAL_S 0.5
+
 /* The process-wide state a signal handler can reach, and nothing else. */
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
+static volatile sig_atomic_t reopen_requested;
 
 static void on_stop_signal(int sig)
 {
@@ -33,10 +38,12 @@ static void on_stop_signal(int sig)
     stop_requested = 1;
 }
 
-static void on_reload_signal(int sig)
+/* SIGHUP: reload the feeds and reopen every log (logrotate's postrotate). */
+static void on_hangup_signal(int sig)
 {
     (void)sig;
     reload_requested = 1;
+    reopen_requested = 1;
 }
 
 struct run_state {
@@ -50,10 +57,13 @@ struct run_state {
     uint64_t bytes_before;     /* bytes of the files already read */
     uint64_t total_bytes;      /* 0 when unknown */
     bool show_progress;
-    struct timespec started, last_draw;
+    struct timespec started, last_draw, last_flush;
     uint64_t packets;
+    struct output *out;
+    struct capture_stats kernel;  /* live: what the capture's buffer dropped */
     bool checksums_told;        /* the offload verdict was looked at */
 };
+
 
 /* Once per run, as soon as the offload probe has decided: one line when
  * verification was turned off. */
@@ -70,20 +80,34 @@ static void tell_checksum_verdict(struct run_state *rs)
                 (unsigned long long)v.bad, (unsigned long long)v.verified, (unsigned long long)v.packets);
 }
 
-/* Live, between reads (at least every 100 ms): reloads and frees. */
-static void on_capture_idle(void *ctx)
-{
-    struct run_state *rs = ctx;
-    reload_service(&rs->reload, rs->opt, rs->detect, rs->engine, &reload_requested);
-    if (rs->detect)
-        detect_collect(rs->detect);
-}
-
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Live, between reads (at least every 100 ms): reloads, reopens and
+ * rotates the logs, writes buffered lines out, frees. */
+static void on_capture_idle(void *ctx)
+{
+    struct run_state *rs = ctx;
+    reload_service(&rs->reload, rs->opt, rs->detect, rs->engine, &reload_requested);
+    if (!rs->detect && !(rs->opt->n_rules && !rs->opt->cfg.conn_only))
+        reload_requested = 0; /* nothing to reload: SIGHUP only reopens the logs */
+    /* while a reload runs, workers are ticked at every call: the old set is
+     * freed only once each has taken the new one, with or without packets */
+    if (seconds_since(&rs->last_flush) >= FLUSH_INTERVAL_S || reopen_requested || rs->reload.running) {
+        clock_gettime(CLOCK_MONOTONIC, &rs->last_flush);
+        engine_flush_tick(rs->engine);
+    }
+    if (reopen_requested) {
+        reopen_requested = 0;
+        output_reopen(rs->out);
+    }
+    output_rotate_if_due(rs->out, time(NULL));
+    if (rs->detect)
+        detect_collect(rs->detect);
 }
 
 static void draw_progress(struct run_state *rs)
@@ -141,6 +165,16 @@ static void print_summary(const struct run_state *rs, const char *out_dir)
             el > 0 ? (double)s.bytes * 8 / el / 1e9 : 0, (unsigned long long)s.flows,
             (unsigned long long)s.flows_evicted, (unsigned long long)s.weirds, (unsigned long long)s.malformed,
             (unsigned long long)s.truncated, (unsigned long long)s.not_ip, (unsigned long long)s.fragments, out_dir);
+    if (rs->live)
+        fprintf(stderr, "vigil: capture: %llu packets received, %llu dropped by the kernel, %llu by the interface\n",
+                (unsigned long long)rs->kernel.received, (unsigned long long)rs->kernel.dropped,
+                (unsigned long long)rs->kernel.if_dropped);
+    uint64_t lost = output_lines_lost(rs->out);
+    if (lost)
+        fprintf(stderr, "vigil: %llu log lines lost to write errors (each failing log is named below)\n",
+                (unsigned long long)lost);
+    if (stop_requested && !rs->live)
+        fprintf(stderr, "vigil: interrupted: the logs hold what was read before the signal, not the whole capture\n");
 }
 
 static void install_signal_handlers(void)
@@ -151,9 +185,11 @@ static void install_signal_handlers(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    sa.sa_handler = on_reload_signal;
+    sa.sa_handler = on_hangup_signal;
     sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGUSR1, SIG_IGN);
+    signal(SIGUSR2, SIG_IGN);
 }
 
 /* --- commands --- */
@@ -247,6 +283,8 @@ static int run_session(struct options *o, bool live)
         return EXIT_USAGE;
     }
     struct run_state rs = {.opt = o, .live = live};
+    /* before anything slow: a HUP or TERM during setup must not kill the run with the default action */
+    install_signal_handlers();
     int rc = open_inputs(o, caps, live, &rs.total_bytes);
     char err[512];
     struct output *out = NULL;
@@ -259,7 +297,11 @@ static int run_session(struct options *o, bool live)
         if (!out) {
             fprintf(stderr, "vigil: %s\n", err);
             rc = EXIT_USAGE;
+        } else if (live) {
+            struct output_files files = {.append = true, .rotate_s = o->rotate_s, .compress = o->compress};
+            output_set_files(out, &files);
         }
+        rs.out = out;
     }
     bool detecting = !o->cfg.conn_only && (intel != NULL || !o->no_behavior);
     if (rc == EXIT_OK && detecting) {
@@ -311,13 +353,16 @@ static int run_session(struct options *o, bool live)
         }
     }
     if (rc == EXIT_OK) {
-        install_signal_handlers();
         clock_gettime(CLOCK_MONOTONIC, &rs.started);
-        rs.last_draw = rs.started;
+        rs.last_draw = rs.last_flush = rs.started;
         rs.show_progress = !live && !o->quiet && isatty(STDERR_FILENO) && rs.total_bytes > PROGRESS_MIN_BYTES;
-        if (live && (rs.detect || rules))
+        if (live)
             capture_set_idle(caps[0], on_capture_idle, &rs);
         rc = run_captures(o, caps, &rs);
+        if (live)
+            capture_get_stats(caps[0], &rs.kernel);
+        else if (stop_requested && rc == EXIT_OK)
+            rc = EXIT_INTERRUPTED;
         engine_finish(rs.engine);
         if (!rs.checksums_told)
             tell_checksum_verdict(&rs);
@@ -343,7 +388,7 @@ static int run_session(struct options *o, bool live)
     allowlist_free(allow);
     if (out && output_close(out, err, sizeof err) != 0) {
         fprintf(stderr, "vigil: %s\n", err);
-        rc = EXIT_USAGE;
+        rc = EXIT_LINES_LOST;
     }
     for (unsigned i = 0; i < o->n_captures; i++)
         capture_close(caps[i]);
@@ -365,6 +410,8 @@ int run_capture_command(int argc, char **argv, const struct cli_command *cmd, bo
             rc = usage_error(live ? "live needs an interface%s" : "read needs at least one capture file%s", "");
         else if (live && o->n_inputs != 1)
             rc = usage_error("live takes exactly one interface%s", "");
+        else if (!live && (o->rotate_s || o->compress))
+            rc = usage_error("--rotate and --compress are for live%s", "");
         else if (live) {
             o->captures = o->inputs;
             o->n_captures = o->n_inputs;

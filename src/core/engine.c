@@ -33,6 +33,7 @@ struct frame_header {
 
 struct batch {
     size_t used;
+    bool flush_after;   /* live: the worker writes its buffered lines out after this batch */
     uint8_t data[BATCH_BYTES];
 };
 
@@ -353,6 +354,9 @@ static void *worker_main(void *arg)
         }
         worker_sync_rules(w);
         worker_run_batch(w, b);
+        if (b->flush_after && w->out)
+            output_worker_flush(w->out);
+        b->flush_after = false;
         b->used = 0;
         queue_push(&w->empty, b);
     }
@@ -360,6 +364,13 @@ static void *worker_main(void *arg)
 }
 
 /* --- life cycle --- */
+
+/* --max-flows N split so that the shares add up to N (at least one each). */
+static uint32_t worker_flow_share(const struct engine *e, unsigned index)
+{
+    uint32_t share = e->cfg.max_flows / e->n_workers + (index < e->cfg.max_flows % e->n_workers ? 1 : 0);
+    return share ? share : 1;
+}
 
 static bool worker_init(struct engine *e, struct worker *w, char *err, size_t errlen)
 {
@@ -381,7 +392,7 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
         .tcp_timeout_us = e->cfg.tcp_timeout_us,
         .udp_timeout_us = e->cfg.udp_timeout_us,
         .icmp_timeout_us = e->cfg.icmp_timeout_us,
-        .max_flows = e->cfg.max_flows / e->n_workers + 1,
+        .max_flows = worker_flow_share(e, (unsigned)(w - e->workers)),
         .app = e->cfg.conn_only ? NULL : &w->app,
         .stream_memcap = e->cfg.stream_memcap / e->n_workers,
         .community_id_seed = e->cfg.community_id_seed,
@@ -415,6 +426,7 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
             return false;
         }
         b->used = 0;
+        b->flush_after = false;
         queue_push(&w->empty, b);
     }
     w->filling = queue_pop(&w->empty);
@@ -549,6 +561,25 @@ static void worker_stop(struct engine *e, struct worker *w)
     }
     if (w->out)
         output_worker_flush(w->out);
+}
+
+void engine_flush_tick(struct engine *e)
+{
+    for (unsigned i = 0; i < e->n_workers; i++) {
+        struct worker *w = &e->workers[i];
+        if (!e->threaded) {
+            /* an idle worker still takes a reloaded indicator set, so the old one can be freed */
+            if (w->detect)
+                detect_worker_sync(w->detect);
+            if (w->out)
+                output_worker_flush(w->out);
+            continue;
+        }
+        /* the batch being filled goes now, packets or not, and carries the flush */
+        w->filling->flush_after = true;
+        queue_push(&w->full, w->filling);
+        w->filling = queue_pop(&w->empty);
+    }
 }
 
 void engine_finish(struct engine *e)

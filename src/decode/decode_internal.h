@@ -110,6 +110,8 @@ bool decode_udp_tunnel(struct decoder *d, struct packet *pkt, enum decode_result
 struct frag_table *frag_table_new(const struct decode_config *cfg);
 void frag_table_free(struct frag_table *t);
 void frag_expire(struct decoder *d, int64_t now_us);
+/* The most datagrams sharing one bucket (tests: crafted keys must spread). */
+uint32_t frag_longest_chain(const struct decoder *d);
 /* Fragment of an IP datagram whose header (p) is fully captured and whose
  * payload is complete. Returns the contiguous reassembled datagram (in the
  * decoder's buffer for this IP layer) once complete, NULL while incomplete. */

@@ -9,12 +9,16 @@
 #include "decode/decode_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+#include "util/hash.h"
 
 #define FRAG_MAX_RANGES 64     /* disjoint pieces per datagram before we give up */
 #define FRAG_MAX_HDR 512       /* IPv4 header or IPv6 unfragmentable part */
 #define FRAG_MIN_ACCEPTABLE 64 /* Zeek's MIN_ACCEPTABLE_FRAG_SIZE */
 #define FRAG_MAX_ACCEPTABLE 64000 /* Zeek's MAX_ACCEPTABLE_FRAG_SIZE */
 #define FRAG_MAX_PAYLOAD 65535u
+#define FRAG_HASH_DOMAIN 0x66726167ULL /* "frag" */
 
 struct frag_range {
     uint32_t start, end;
@@ -101,6 +105,20 @@ void frag_table_free(struct frag_table *t)
     free(t);
 }
 
+uint32_t frag_longest_chain(const struct decoder *d)
+{
+    const struct frag_table *t = d->frags;
+    uint32_t longest = 0;
+    for (uint32_t b = 0; b <= t->mask; b++) {
+        uint32_t n = 0;
+        for (const struct frag_datagram *g = t->buckets[b]; g; g = g->hash_next)
+            n++;
+        if (n > longest)
+            longest = n;
+    }
+    return longest;
+}
+
 void frag_expire(struct decoder *d, int64_t now_us)
 {
     struct frag_table *t = d->frags;
@@ -112,15 +130,19 @@ void frag_expire(struct decoder *d, int64_t now_us)
     }
 }
 
+/* Keyed: the (source, id) pairs come from the wire, and a fixed hash lets
+ * a sender aim every fragment at one chain (issue 10.7). */
 static uint32_t key_hash(uint8_t version, uint8_t proto, uint32_t id, const uint8_t *src, const uint8_t *dst, size_t alen)
 {
-    uint32_t h = 2166136261u ^ version ^ ((uint32_t)proto << 8);
-    h = (h ^ id) * 16777619u;
-    for (size_t i = 0; i < alen; i++)
-        h = (h ^ src[i]) * 16777619u;
-    for (size_t i = 0; i < alen; i++)
-        h = (h ^ dst[i]) * 16777619u;
-    return h ^ (h >> 15);
+    uint8_t key[2 + 4 + 32];
+    if (alen > 16)
+        alen = 16;
+    key[0] = version;
+    key[1] = proto;
+    memcpy(key + 2, &id, 4);
+    memcpy(key + 6, src, alen);
+    memcpy(key + 6 + alen, dst, alen);
+    return (uint32_t)hash_keyed(key, 6 + 2 * alen, FRAG_HASH_DOMAIN);
 }
 
 static struct frag_datagram *datagram_find(struct frag_table *t, uint32_t hash, uint8_t version, uint8_t proto,

@@ -71,6 +71,7 @@
 #include <string.h>
 
 #include "detect/behavior_internal.h"
+#include "util/hash.h"
 
 #define PAIR_SEED 0x7061697273656564ULL
 
@@ -114,7 +115,7 @@ static uint32_t pair_hash(const struct pair_key *k)
         memcpy(buf + 17, &k->name_id, 4);
         memset(buf + 21, 0, 12);
     }
-    return (uint32_t)hash64(buf, sizeof buf, PAIR_SEED);
+    return (uint32_t)hash_keyed(buf, sizeof buf, PAIR_SEED);
 }
 
 static bool pair_eq(const void *ctx, uint32_t id, const void *key)

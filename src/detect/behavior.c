@@ -29,6 +29,7 @@
  * evidence among the next 8 of a clock over its slots; already-reported
  * entries are kept unless all 8 are. */
 #include "detect/behavior.h"
+#include "util/hash.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -193,7 +194,7 @@ static uint32_t names_lookup(struct behavior *b, uint64_t key, bool take)
 
 static uint64_t uid_key(const char *uid)
 {
-    return hash64(uid, strlen(uid), UID_SEED);
+    return hash_keyed(uid, strlen(uid), UID_SEED);
 }
 
 static uint64_t hostaddr_key(const struct ip_addr *client, const struct ip_addr *addr)
@@ -201,7 +202,7 @@ static uint64_t hostaddr_key(const struct ip_addr *client, const struct ip_addr 
     uint8_t k[32];
     memcpy(k, client->b, 16);
     memcpy(k + 16, addr->b, 16);
-    return hash64(k, sizeof k, HOSTADDR_SEED);
+    return hash_keyed(k, sizeof k, HOSTADDR_SEED);
 }
 
 /* ----------------------------------------------------------------- lifecycle */

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "detect/behavior_internal.h"
+#include "util/hash.h"
 
 #define DOMAIN_SEED 0x646f6d61696e7321ULL
 #define SUB_SEED 0x7375626e616d6573ULL
@@ -124,7 +125,7 @@ void dns_free(struct behavior *b)
 static struct domain *domain_get(struct behavior *b, const char *name, size_t len)
 {
     struct domain_key k = {name, len};
-    uint32_t h = (uint32_t)hash64(name, len, DOMAIN_SEED);
+    uint32_t h = (uint32_t)hash_keyed(name, len, DOMAIN_SEED);
     uint32_t id = hindex_find(&b->domains.t.index, h, domain_eq, b, &k);
     if (id != HINDEX_NONE)
         return &b->domains.e[id];
@@ -148,7 +149,7 @@ static struct domain *domain_get(struct behavior *b, const char *name, size_t le
 
 static struct host *host_get(struct behavior *b, const struct ip_addr *addr)
 {
-    uint32_t h = (uint32_t)hash64(addr->b, 16, HOST_SEED);
+    uint32_t h = (uint32_t)hash_keyed(addr->b, 16, HOST_SEED);
     uint32_t id = hindex_find(&b->hosts.t.index, h, host_eq, b, addr);
     if (id != HINDEX_NONE)
         return &b->hosts.e[id];

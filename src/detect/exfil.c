@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include "detect/behavior_internal.h"
+#include "util/hash.h"
 
 #define UPLOAD_SEED 0x75706c6f61647321ULL
 
@@ -41,7 +42,7 @@ static uint32_t upload_hash(const struct upload_key *k)
     buf[0] = k->reason;
     memcpy(buf + 1, k->src->b, 16);
     memcpy(buf + 17, k->dst->b, 16);
-    return (uint32_t)hash64(buf, sizeof buf, UPLOAD_SEED);
+    return (uint32_t)hash_keyed(buf, sizeof buf, UPLOAD_SEED);
 }
 
 static bool upload_eq(const void *ctx, uint32_t id, const void *key)

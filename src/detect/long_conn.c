@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "detect/behavior_internal.h"
+#include "util/hash.h"
 
 #define CHAIN_SEED 0x636861696e736565ULL
 #define UIDH_SEED 0x6c6f6e67636f6e6eULL
@@ -41,7 +42,7 @@ static uint32_t chain_hash(const struct chain_key *k)
     buf[32] = (uint8_t)(k->port >> 8);
     buf[33] = (uint8_t)k->port;
     buf[34] = k->proto;
-    return (uint32_t)hash64(buf, sizeof buf, CHAIN_SEED);
+    return (uint32_t)hash_keyed(buf, sizeof buf, CHAIN_SEED);
 }
 
 static bool chain_eq(const void *ctx, uint32_t id, const void *key)
@@ -194,7 +195,7 @@ void long_conn_observe(struct behavior *b, const struct obs_conn *c)
         return;
     int64_t s = c->ts_us;
     int64_t e = time_add(s, positive(c->duration_us));
-    uint64_t uid_hash = c->uid ? hash64(c->uid, strlen(c->uid), UIDH_SEED) : 0;
+    uint64_t uid_hash = c->uid ? hash_keyed(c->uid, strlen(c->uid), UIDH_SEED) : 0;
     if (created) {
         start_chain(ch, s, e, c);
     } else if (s == ch->flow_start_us && uid_hash == ch->flow_uid_hash) {

@@ -1,4 +1,5 @@
 #include "detect/sketch.h"
+#include "util/hash.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -307,7 +308,7 @@ uint32_t strpool_intern(struct strpool *p, const char *s, size_t n)
 {
     if (n > STRPOOL_MAX_LEN)
         return STRPOOL_NONE;
-    uint32_t h = (uint32_t)hash64(s, n, POOL_SEED);
+    uint32_t h = (uint32_t)hash_keyed(s, n, POOL_SEED);
     struct pool_key key = {s, n};
     uint32_t id = hindex_find(&p->index, h, pool_eq, p, &key);
     if (id != HINDEX_NONE) {

@@ -1,9 +1,13 @@
 /* detect/sketch: the fixed-size building blocks the behaviour detectors keep
  * per pair, domain or host, and the capped tables (util/hindex.h) that hold them.
  *
- *  - hash64: an unkeyed 64-bit hash. Unkeyed on purpose: which entry a full
- *    table evicts depends on where entries sit, and the same input must give
- *    the same findings on every run.
+ *  - hash64: an unkeyed 64-bit hash, for the distinct-count estimates only
+ *    (their value must not change from run to run). Table indexes use the
+ *    run-keyed util/hash: which entry a full table evicts follows the id
+ *    clock, never a slot, so the key never shows in a finding.
+ *  - hindex: open addressing (linear probing, backward-shift deletion) from a
+ *    32-bit hash to a caller's entry id; the caller keeps entries in arrays.
+ *  - idalloc: hands out entry ids 0..cap-1 and takes them back.
  *  - loghist: counts of values in 256 log-spaced bins (uint16, halved when
  *    one saturates), with interpolated quantiles and median absolute
  *    deviation.

@@ -2,12 +2,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "detect/intel_match.h"
 #include "detect/observe.h"
@@ -89,12 +91,38 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool walk_dir(struct unit_list *l, const char *dir, int depth, char *err, size_t errlen)
+/* Directories already walked, by device and inode: a link or a bind mount
+ * that leads back up (`self -> .`) is walked once, not until killed. */
+struct visited {
+    struct stat *dirs;
+    size_t n, cap;
+};
+
+static bool first_visit(struct visited *v, const struct stat *st)
 {
-    DIR *d = opendir(dir);
+    for (size_t i = 0; i < v->n; i++)
+        if (v->dirs[i].st_dev == st->st_dev && v->dirs[i].st_ino == st->st_ino)
+            return false;
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 16;
+        struct stat *d = realloc(v->dirs, cap * sizeof *d);
+        if (d == NULL)
+            return false;
+        v->dirs = d;
+        v->cap = cap;
+    }
+    v->dirs[v->n++] = *st;
+    return true;
+}
+
+static char **list_dir(int fd, size_t *count, bool *complete)
+{
+    *count = 0;
+    *complete = true;
+    DIR *d = fdopendir(fd);
     if (d == NULL) {
-        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-        return false;
+        close(fd);
+        return NULL;
     }
     char **names = NULL;
     size_t n = 0, cap = 0;
@@ -116,19 +144,48 @@ static bool walk_dir(struct unit_list *l, const char *dir, int depth, char *err,
         n += ok;
     }
     closedir(d);
-    if (!ok)
-        snprintf(err, errlen, "out of memory");
+    *complete = ok;
     if (n)
         qsort(names, n, sizeof *names, compare_names);
+    *count = n;
+    return names;
+}
+
+/* Inside a walked directory, a symbolic link to a file is read (once per
+ * file: logread sees its path), a link to a directory is not followed;
+ * anything but regular files and directories is skipped. */
+static bool walk_dir(struct unit_list *l, struct visited *seen, const char *dir, int depth, char *err,
+                     size_t errlen)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (depth > 0 ? O_NOFOLLOW : 0));
+    struct stat dst;
+    if (fd < 0 || fstat(fd, &dst) != 0) {
+        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    if (!first_visit(seen, &dst)) {
+        close(fd);
+        return true;
+    }
+    int dfd = dup(fd);
+    size_t n = 0;
+    bool ok = true;
+    char **names = list_dir(fd, &n, &ok);
+    if (!ok)
+        snprintf(err, errlen, "out of memory");
     size_t own = (size_t)-1; /* index: units move when the list grows */
     for (size_t i = 0; ok && i < n; i++) {
         char path[4096];
         int w = snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         struct stat st;
-        if (w < 0 || (size_t)w >= sizeof path || stat(path, &st) != 0)
+        if (w < 0 || (size_t)w >= sizeof path || dfd < 0 || fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (S_ISLNK(st.st_mode) && (fstatat(dfd, names[i], &st, 0) != 0 || S_ISDIR(st.st_mode)))
             continue;
         if (S_ISDIR(st.st_mode)) {
-            if (depth < MAX_UNIT_DEPTH && !walk_dir(l, path, depth + 1, err, errlen))
+            if (depth < MAX_UNIT_DEPTH && !walk_dir(l, seen, path, depth + 1, err, errlen))
                 ok = false;
         } else if (S_ISREG(st.st_mode) && log_file_name(names[i])) {
             /* a directory's own files form one unit */
@@ -141,10 +198,34 @@ static bool walk_dir(struct unit_list *l, const char *dir, int depth, char *err,
                 snprintf(err, errlen, "out of memory");
         }
     }
+    if (dfd >= 0)
+        close(dfd);
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
     return ok;
+}
+
+/* A path named on the command line that is a file must be a log: not a
+ * device (/dev/zero never ends), not a capture (read as 0 rows). */
+static bool refuse_non_log(const char *path, const struct stat *st, char *err, size_t errlen)
+{
+    if (!S_ISREG(st->st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file or a directory", path);
+        return true;
+    }
+    uint8_t head[4] = {0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd >= 0) {
+        ssize_t k = read(fd, head, sizeof head);
+        close(fd);
+        uint32_t m = (uint32_t)head[0] << 24 | (uint32_t)head[1] << 16 | (uint32_t)head[2] << 8 | head[3];
+        if (k == 4 && (m == 0xa1b2c3d4 || m == 0xd4c3b2a1 || m == 0xa1b23c4d || m == 0x4d3cb2a1 || m == 0x0a0d0d0a)) {
+            snprintf(err, errlen, "%s: a packet capture, not a log (analyse it with vigil read)", path);
+            return true;
+        }
+    }
+    return false;
 }
 
 static bool is_eve_name(const char *path)
@@ -176,30 +257,30 @@ static void drop_duplicate_eve(struct unit *u)
 static bool build_units(struct unit_list *l, const char *const *paths, size_t n, char *err, size_t errlen)
 {
     size_t explicit_unit = (size_t)-1;
-    for (size_t i = 0; i < n; i++) {
+    struct visited seen = {0};
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
         struct stat st;
         if (stat(paths[i], &st) != 0) {
             snprintf(err, errlen, "%s: %s", paths[i], strerror(errno));
-            return false;
-        }
-        if (S_ISDIR(st.st_mode)) {
-            if (!walk_dir(l, paths[i], 0, err, errlen))
-                return false;
+            ok = false;
+        } else if (S_ISDIR(st.st_mode)) {
+            ok = walk_dir(l, &seen, paths[i], 0, err, errlen);
+        } else if (refuse_non_log(paths[i], &st, err, errlen)) {
+            ok = false;
         } else {
             /* files named on the command line are read together, as one folder */
-            if (explicit_unit == (size_t)-1) {
-                if (new_unit(l) == NULL) {
-                    snprintf(err, errlen, "out of memory");
-                    return false;
-                }
+            if (explicit_unit == (size_t)-1 && new_unit(l) != NULL)
                 explicit_unit = l->n - 1;
-            }
-            if (!push_file(&l->units[explicit_unit], paths[i])) {
+            if (explicit_unit == (size_t)-1 || !push_file(&l->units[explicit_unit], paths[i])) {
                 snprintf(err, errlen, "out of memory");
-                return false;
+                ok = false;
             }
         }
     }
+    free(seen.dirs);
+    if (!ok)
+        return false;
     for (size_t i = 0; i < l->n; i++)
         drop_duplicate_eve(&l->units[i]);
     if (l->n == 0) {
@@ -728,7 +809,10 @@ static const char *const pass1_paths[] = {"dns", "http", "ssl", "tls", "x509", "
                                           "files", "fileinfo", NULL};
 static const char *const pass2_paths[] = {"conn", "flow", NULL};
 
-static int read_pass(struct hunt *h, const struct unit *u, const char *const *paths, char *err, size_t errlen)
+/* Both passes read every file of the unit: files, bytes and bad lines are
+ * counted by the first only (rows differ: each pass keeps its own logs). */
+static int read_pass(struct hunt *h, const struct unit *u, const char *const *paths, bool first, char *err,
+                     size_t errlen)
 {
     struct logread *lr = logread_open((const char *const *)u->files, u->n, err, errlen);
     if (lr == NULL)
@@ -748,11 +832,13 @@ static int read_pass(struct hunt *h, const struct unit *u, const char *const *pa
         fprintf(stderr, "vigil: hunt: %s\n", warn);
     struct logread_stats ls;
     logread_get_stats(lr, &ls);
-    h->st->files += ls.files;
     h->st->rows += ls.rows;
-    h->st->bytes += ls.bytes;
-    h->st->bad_lines += ls.bad_lines;
-    h->st->bad_files += ls.bad_files;
+    if (first) {
+        h->st->files += ls.files;
+        h->st->bytes += ls.bytes;
+        h->st->bad_lines += ls.bad_lines;
+        h->st->bad_files += ls.bad_files;
+    }
     logread_close(lr);
     return rc < 0 ? -1 : 0;
 }
@@ -801,8 +887,8 @@ int hunt_run(const struct hunt_options *o, struct hunt_stats *st, char *err, siz
         fprintf(o->report, "behaviour findings:\n");
     for (size_t i = 0; rc == 0 && i < units.n; i++) {
         st->units++;
-        if (read_pass(&h, &units.units[i], pass1_paths, err, errlen) != 0 ||
-            read_pass(&h, &units.units[i], pass2_paths, err, errlen) != 0)
+        if (read_pass(&h, &units.units[i], pass1_paths, true, err, errlen) != 0 ||
+            read_pass(&h, &units.units[i], pass2_paths, false, err, errlen) != 0)
             rc = -1;
     }
     if (rc == 0 && h.behavior) {

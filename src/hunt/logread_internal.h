@@ -7,8 +7,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "hunt/logread.h"
+#include "util/hash.h"
 
 /* Longest line kept (bytes, without the newline); longer ones are skipped
  * and counted in bad_lines. Also bounds every per-line structure. */
@@ -26,31 +28,30 @@
 
 typedef void (*log_each_fn)(void *ctx, const char *val, size_t len);
 
-static inline uint32_t logread_hash_init(void)
+/* Field names come from the files read: their table is keyed per run
+ * (util/hash), so names computed to collide cannot slow a hunt down. A
+ * dotted name's state extends its parent's ("a" then ".b" = "a.b"). */
+#define LOGREAD_HASH_DOMAIN 0x6c6f6772656164ULL /* "logread" */
+
+static inline void logread_hash_start(struct hash_stream *st)
 {
-    return 2166136261u;
+    struct hash_key k;
+    hash_stream_init(st, hash_domain_key(LOGREAD_HASH_DOMAIN, &k));
 }
 
-static inline uint32_t logread_hash_bytes(uint32_t h, const char *p, size_t n)
+static inline uint32_t logread_hash_bytes(const char *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 16777619u;
-    }
-    return h;
+    struct hash_stream st;
+    logread_hash_start(&st);
+    hash_stream_add(&st, p, n);
+    return (uint32_t)hash_stream_end(&st);
 }
 
-/* Hashes a NUL-terminated name and returns its length in *len: one pass. */
+/* Hashes a NUL-terminated name and returns its length in *len. */
 static inline uint32_t logread_hash_cstr(const char *s, size_t *len)
 {
-    uint32_t h = logread_hash_init();
-    size_t n = 0;
-    for (; s[n] != '\0'; n++) {
-        h ^= (unsigned char)s[n];
-        h *= 16777619u;
-    }
-    *len = n;
-    return h;
+    *len = strlen(s);
+    return logread_hash_bytes(s, *len);
 }
 
 /* ---- time stamps (logread_time.c) ---- */
@@ -127,6 +128,7 @@ struct json_key {
     uint32_t parent;           /* JSON_KEY_ROOT for a top-level key */
     uint32_t full_len;         /* length of the dotted name */
     uint32_t hash;             /* hash of the dotted name */
+    struct hash_stream hash_state; /* extended by its members' names */
     uint32_t first, last;      /* values under exactly this name; JSON_NONE */
 };
 

@@ -178,14 +178,18 @@ static int intern(struct json_index *ix, uint32_t parent, const char *name, size
     if (parent == JSON_NONE)
         return 0;
     size_t full = nlen;
-    uint32_t h = logread_hash_init();
+    struct hash_stream hs;
     if (parent != JSON_KEY_ROOT) {
         full += ix->keys[parent].full_len + 1;
-        h = logread_hash_bytes(ix->keys[parent].hash, ".", 1);
+        hs = ix->keys[parent].hash_state;
+        hash_stream_add(&hs, ".", 1);
+    } else {
+        logread_hash_start(&hs);
     }
     if (full > LOGREAD_JSON_KEY_MAX)
         return 0;
-    h = logread_hash_bytes(h, name, nlen);
+    hash_stream_add(&hs, name, nlen);
+    uint32_t h = (uint32_t)hash_stream_end(&hs);
     if ((ix->nkeys + 1) * 2 > ix->nslots && rehash(ix, ix->nslots ? ix->nslots * 2 : 64) < 0)
         return -2;
     size_t mask = ix->nslots - 1;
@@ -202,7 +206,7 @@ static int intern(struct json_index *ix, uint32_t parent, const char *name, size
     uint32_t idx = (uint32_t)ix->nkeys++;
     ix->keys[idx] = (struct json_key){
         .name = name, .name_len = (uint32_t)nlen, .parent = parent, .full_len = (uint32_t)full,
-        .hash = h, .first = JSON_NONE, .last = JSON_NONE,
+        .hash = h, .hash_state = hs, .first = JSON_NONE, .last = JSON_NONE,
     };
     ix->slots[i] = (struct json_slot){ix->gen, idx};
     *out = idx;
@@ -535,6 +539,9 @@ bool json_get(struct json_index *ix, const char *name, struct log_value *out)
     return true;
 }
 
+/* Values of every key spelling `name` ("a.b" as one member or nested), in
+ * the order the keys appeared in the line: never in slot order, which
+ * depends on the run's hash key. */
 void json_each(struct json_index *ix, const char *name, log_each_fn fn, void *ctx)
 {
     if (ix->nslots == 0)
@@ -542,11 +549,20 @@ void json_each(struct json_index *ix, const char *name, log_each_fn fn, void *ct
     size_t len;
     uint32_t h = logread_hash_cstr(name, &len);
     size_t mask = ix->nslots - 1;
-    for (size_t i = h & mask; ix->slots[i].gen == ix->gen; i = (i + 1) & mask) {
-        const struct json_key *k = &ix->keys[ix->slots[i].key];
+    uint32_t found[LOGREAD_JSON_DEPTH_MAX];
+    size_t n_found = 0;
+    for (size_t i = h & mask; ix->slots[i].gen == ix->gen && n_found < LOGREAD_JSON_DEPTH_MAX; i = (i + 1) & mask) {
+        uint32_t key = ix->slots[i].key;
+        const struct json_key *k = &ix->keys[key];
         if (k->hash != h || !key_is(ix, k, name, len))
             continue;
-        for (uint32_t vi = k->first; vi != JSON_NONE; vi = ix->values[vi].next) {
+        size_t at = n_found++;
+        for (; at > 0 && found[at - 1] > key; at--)
+            found[at] = found[at - 1];
+        found[at] = key;
+    }
+    for (size_t f = 0; f < n_found; f++) {
+        for (uint32_t vi = ix->keys[found[f]].first; vi != JSON_NONE; vi = ix->values[vi].next) {
             struct json_value *v = &ix->values[vi];
             if (!materialize(ix, v) || v->len == 0)
                 continue;

@@ -191,7 +191,7 @@ static int set_fields(struct tsv_state *t, const char *v, size_t n)
         t->cols[c] = (struct tsv_column){
             .name_off = (uint32_t)start,
             .name_len = (uint32_t)(end - start),
-            .hash = logread_hash_bytes(logread_hash_init(), t->names + start, end - start),
+            .hash = logread_hash_bytes(t->names + start, end - start),
             .container = false,
         };
         start = end + 1;

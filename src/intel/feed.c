@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -248,6 +247,37 @@ static void load_bytes(struct walk *w, const char *path, enum intel_format want,
     run_loader(w, f, path, p, n);
 }
 
+/* The whole feed in memory, or NULL and why. Read, not mapped: a feed
+ * rewritten in place while it loads (cp, curl -o truncate first) would
+ * fault a mapping and kill the process; here a file that changes size or
+ * modification time during the read is refused as broken, and a reload
+ * keeps the indicators it had. */
+static uint8_t *read_whole_feed(int fd, const struct stat *before, size_t n, char *why, size_t whylen)
+{
+    uint8_t *data = malloc(n);
+    if (data == NULL) {
+        snprintf(why, whylen, "out of memory for %zu bytes", n);
+        return NULL;
+    }
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = pread(fd, data + got, n - got, (off_t)got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    struct stat after;
+    if (got < n || fstat(fd, &after) != 0 || after.st_size != before->st_size ||
+        after.st_mtim.tv_sec != before->st_mtim.tv_sec || after.st_mtim.tv_nsec != before->st_mtim.tv_nsec) {
+        snprintf(why, whylen, "the file changed while being read (%zu of %zu bytes read): not loaded", got, n);
+        free(data);
+        return NULL;
+    }
+    return data;
+}
+
 static void load_file(struct walk *w, const char *path, enum intel_format want)
 {
     w->seen++;
@@ -274,15 +304,23 @@ static void load_file(struct walk *w, const char *path, enum intel_format want)
         return;
     }
     size_t n = (size_t)st.st_size;
-    void *map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (map == MAP_FAILED) {
-        file_error(w, path, strerror(errno));
+    /* binary data is refused from its head, before a large file is read */
+    uint8_t head[BINARY_HEAD];
+    ssize_t h = pread(fd, head, n < sizeof head ? n : sizeof head, 0);
+    if (h > 0 && head_is_binary(head, (size_t)h)) {
+        close(fd);
+        file_error(w, path, "not an intel feed (binary data)");
         return;
     }
-    (void)madvise(map, n, MADV_SEQUENTIAL);
-    load_bytes(w, path, want, map, n);
-    munmap(map, n);
+    char why[128];
+    uint8_t *data = read_whole_feed(fd, &st, n, why, sizeof why);
+    close(fd);
+    if (data == NULL) {
+        file_error(w, path, why);
+        return;
+    }
+    load_bytes(w, path, want, data, n);
+    free(data);
 }
 
 static bool join_path(char *out, size_t cap, const char *dir, const char *name)

@@ -1,5 +1,5 @@
-/* Log files and worker buffers: lazily opened files, whole-line appends
- * under a per-file lock, error capture for output_close. */
+/* Worker buffers: whole lines gathered per worker, handed to the files
+ * (log_file.c) when a buffer fills, on a flush and at the end. */
 #include "output/output_internal.h"
 
 #include <errno.h>
@@ -29,7 +29,7 @@ static int make_dirs(const char *path)
             continue;
         char saved = tmp[i];
         tmp[i] = '\0';
-        if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+        if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
             return errno;
         tmp[i] = saved;
     }
@@ -73,89 +73,11 @@ struct output *output_open(const char *dir, unsigned formats, char *err, size_t 
     return o;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t k = write(fd, p, n);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            return errno;
-        }
-        if (k == 0)
-            return EIO;
-        p += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
-static void record_error(struct log_file *f, const char *op, int e)
-{
-    if (f->error == 0) {
-        f->error = e;
-        f->error_op = op;
-    }
-}
-
-/* Called with f->lock held. */
-static void open_log_file(struct output *o, struct log_file *f)
-{
-    if (o->to_stdout) {
-        f->fd = dup(STDOUT_FILENO);
-        if (f->fd < 0)
-            record_error(f, "open", errno);
-        return;
-    }
-    char path[4096 + 128];
-    int n = snprintf(path, sizeof(path), "%s/%s", o->dir, f->name);
-    if (n < 0 || (size_t)n >= sizeof(path)) {
-        record_error(f, "open", ENAMETOOLONG);
-        return;
-    }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        record_error(f, "open", errno);
-        return;
-    }
-    f->fd = fd;
-    if (f->kind == LOG_ZEEK_TSV) {
-        struct buf header;
-        buf_init(&header, 1024, 0);
-        zeek_write_tsv_header(&header, f->schema, time(NULL));
-        int e = header.failed ? ENOMEM : write_all(fd, header.data, header.len);
-        buf_free(&header);
-        if (e != 0)
-            record_error(f, "write", e);
-    }
-}
-
 static void flush_log(struct output *o, struct worker_log *l)
 {
     if (l->buf.len == 0)
         return;
-    struct log_file *f = l->file;
-    uint64_t dropped = 0;
-    pthread_mutex_lock(&f->lock);
-    if (f->fd < 0 && f->error == 0)
-        open_log_file(o, f);
-    if (f->error == 0) {
-        int e = write_all(f->fd, l->buf.data, l->buf.len);
-        if (e != 0) {
-            record_error(f, "write", e);
-            dropped = l->pending_lines;
-        } else {
-            f->lines += l->pending_lines;
-        }
-    } else {
-        dropped = l->pending_lines;
-    }
-    pthread_mutex_unlock(&f->lock);
-    if (dropped != 0) {
-        pthread_mutex_lock(&o->lock);
-        o->dropped_lines += dropped;
-        pthread_mutex_unlock(&o->lock);
-    }
+    log_file_append(o, l->file, l->buf.data, l->buf.len, l->pending_lines);
     buf_reset(&l->buf);
     l->pending_lines = 0;
 }
@@ -298,34 +220,6 @@ void output_worker_free(struct output_worker *w)
     free(w);
 }
 
-size_t zeek_format_wall_time(char *out, size_t n, time_t t)
-{
-    struct tm tm;
-    if (localtime_r(&t, &tm) == NULL)
-        return 0;
-    return strftime(out, n, "%Y-%m-%d-%H-%M-%S", &tm);
-}
-
-static void close_log_file(struct log_file *f)
-{
-    pthread_mutex_lock(&f->lock);
-    if (f->fd >= 0) {
-        if (f->kind == LOG_ZEEK_TSV && f->error == 0) {
-            char line[64];
-            char when[32];
-            zeek_format_wall_time(when, sizeof(when), time(NULL));
-            int n = snprintf(line, sizeof(line), "#close\t%s\n", when);
-            int e = write_all(f->fd, line, (size_t)n);
-            if (e != 0)
-                record_error(f, "write", e);
-        }
-        if (close(f->fd) != 0 && errno != EINTR)
-            record_error(f, "close", errno);
-        f->fd = -1;
-    }
-    pthread_mutex_unlock(&f->lock);
-}
-
 int output_close(struct output *o, char *err, size_t errlen)
 {
     if (o == NULL)
@@ -340,21 +234,12 @@ int output_close(struct output *o, char *err, size_t errlen)
         output_worker_flush(w);
         w->o = NULL;
     }
-    int rc = 0;
     if (err != NULL && errlen > 0)
         err[0] = '\0';
+    int rc = log_files_finish(o, err, errlen);
     for (size_t i = 0; i < o->n_files; i++) {
-        struct log_file *f = o->files[i];
-        close_log_file(f);
-        if (f->error != 0 && rc == 0) {
-            rc = -1;
-            char path[4096 + 128];
-            snprintf(path, sizeof(path), "%s/%s", o->dir, f->name);
-            if (err != NULL && errlen > 0)
-                snprintf(err, errlen, "%s: %s failed: %s", path, f->error_op, strerror(f->error));
-        }
-        pthread_mutex_destroy(&f->lock);
-        free(f);
+        pthread_mutex_destroy(&o->files[i]->lock);
+        free(o->files[i]);
     }
     pthread_mutex_destroy(&o->lock);
     free(o);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "flow/conn_record-t.h"
 
@@ -47,5 +48,25 @@ struct output_stats {
     uint64_t bad_rows;        /* Zeek rows with a missing or extra value (a caller bug) */
 };
 void output_get_stats(struct output *o, struct output_stats *st);
+
+/* --- the files themselves (live runs) ---
+ * Every log is opened with O_NOFOLLOW (a planted symlink is refused, not
+ * followed), must be a regular file, and is created 0640. A write that
+ * fails (a full disk) leaves whole lines only: the file is cut back to its
+ * last newline, the lost lines are counted, stderr says so at once, and the
+ * next flush tries again. */
+struct output_files {
+    bool append;            /* never truncate a log that exists (a restart keeps the last run's lines) */
+    unsigned rotate_s;      /* > 0: archive every log each rotate_s seconds, Zeek's names */
+    bool compress;          /* gzip archived logs (in the background) */
+};
+void output_set_files(struct output *o, const struct output_files *opt);
+/* Rotates when the interval is up (call it at least once a second). */
+void output_rotate_if_due(struct output *o, time_t now);
+/* Closes every open log (Zeek footer written); each is opened again, under
+ * its name, at its next line: what logrotate's postrotate asks with SIGHUP. */
+void output_reopen(struct output *o);
+/* Lines lost to write errors so far (for the summary, and the exit status). */
+uint64_t output_lines_lost(struct output *o);
 
 #endif

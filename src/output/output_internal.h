@@ -33,10 +33,15 @@ struct log_file {
     const struct zeek_schema *schema; /* NULL for eve.json */
     char name[96];                    /* file name inside the output dir */
     pthread_mutex_t lock;             /* serialises open, writes, close */
-    int fd;                           /* -1 until the first line */
-    int error;                        /* first errno; 0 while healthy */
+    int fd;                           /* -1 until the first line, and after a rotation or reopen */
+    int error;                        /* first errno of the run (or LOG_REFUSED_*); 0 while never failed */
     const char *error_op;             /* "open", "write", "close" */
+    bool failing;                     /* the last attempt failed; said once on stderr */
+    bool opened_before;               /* truncated (read) only at its first open of the run */
+    time_t opened;                    /* wall clock of the open: the start of its archive name */
     uint64_t lines;
+    uint64_t lost;                    /* lines lost to errors over the run */
+    uint64_t lost_since_failing;
 };
 
 struct worker_log {
@@ -81,6 +86,9 @@ struct output {
     struct output_worker *workers;
     uint64_t bad_rows;
     uint64_t dropped_lines;
+    struct output_files files_opt;  /* append, rotation, compression */
+    time_t next_rotation;           /* 0: no rotation */
+    struct log_archiver *archiver;  /* compressing the last rotation's files */
 };
 
 /* The worker's buffer for one log, registering the log on first use; NULL
@@ -91,6 +99,15 @@ struct worker_log *output_worker_log(struct output_worker *w, const struct zeek_
  * drops it if the buffer overflowed, flushes when the buffer is full. */
 void output_worker_commit(struct output_worker *w, struct worker_log *l, size_t line_start);
 void output_count_bad_row(struct output_worker *w);
+
+/* log_file.c: opens the file on first use, appends whole lines (a failed
+ * write leaves none torn, counts the lost ones, says so on stderr once per
+ * failure episode). Takes f->lock itself. */
+void log_file_append(struct output *o, struct log_file *f, const char *p, size_t n, uint64_t lines);
+/* Closes every log (footers written, last rotation archived); -1 and the
+ * first failing log in err when any lost lines (the others on stderr). */
+int log_files_finish(struct output *o, char *err, size_t errlen);
+struct log_archiver;
 
 /* "2026-11-27-18-38-28", local time, as Zeek's #open/#close. */
 size_t zeek_format_wall_time(char *out, size_t n, time_t t);

@@ -1187,6 +1187,47 @@ static void test_ipv4_fragment_timeout_and_limits(void **state)
     fixture_free(f);
 }
 
+/* The fragment table's hash before it was keyed: FNV-1a over (version,
+ * proto, id, src, dst), folded. Keys that share a bucket under it are what
+ * a sender could compute to make every lookup walk one long chain. */
+static uint32_t unkeyed_frag_hash(uint16_t id, const uint8_t src[4], const uint8_t dst[4])
+{
+    uint32_t h = 2166136261u ^ 4u ^ (17u << 8);
+    h = (h ^ id) * 16777619u;
+    for (int i = 0; i < 4; i++)
+        h = (h ^ src[i]) * 16777619u;
+    for (int i = 0; i < 4; i++)
+        h = (h ^ dst[i]) * 16777619u;
+    return h ^ (h >> 15);
+}
+
+static void test_frag_table_spreads_keys_colliding_under_unkeyed_hash(void **state)
+{
+    (void)state;
+    struct decode_config cfg;
+    decode_config_defaults(&cfg);
+    cfg.frag_max_datagrams = 1024; /* 1024 buckets */
+    struct fixture *f = fixture_new(&cfg);
+    uint8_t l4[64], fr[256];
+    make_udp_payload(l4, 24);
+    unsigned flooded = 0;
+    for (unsigned host = 0; host < 65536 && flooded < 1000; host++) {
+        const uint8_t src[4] = {10, 0, (uint8_t)(host >> 8), (uint8_t)host};
+        for (uint32_t id = 0; id < 65536 && flooded < 1000; id += 7) {
+            if ((unkeyed_frag_hash((uint16_t)id, src, IP4_B) & 1023) != 0)
+                continue;
+            size_t n = ipv4_full(fr, 17, src, IP4_B, l4, 16, (uint16_t)id, 0x2000, NULL, 0);
+            assert_int_equal(run(f, LINKTYPE_RAW, 1, fr, n), DECODE_HELD);
+            flooded++;
+            break; /* one id per source: the pairs differ in both */
+        }
+    }
+    assert_int_equal(flooded, 1000);
+    /* Under the unkeyed hash all 1000 share bucket 0; keyed, a bucket holds a handful. */
+    assert_true(frag_longest_chain(f->d) < 32);
+    fixture_free(f);
+}
+
 static size_t frag6(uint8_t *out, const uint8_t *payload, size_t start, size_t end, bool more, uint32_t id,
                     bool with_hbh)
 {
@@ -1558,6 +1599,7 @@ int main(void)
         cmocka_unit_test(test_truncated_at_every_length),
         cmocka_unit_test(test_random_bytes_do_not_crash),
         cmocka_unit_test(test_dispatch_hash),
+        cmocka_unit_test(test_frag_table_spreads_keys_colliding_under_unkeyed_hash),
         cmocka_unit_test(test_config_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "output/eve.h"
@@ -549,13 +550,20 @@ static void test_unwritable_dir(void **state)
     free(dir);
 }
 
-static void test_disk_full(void **state)
+/* A conn.log symlink planted in the output directory must not get its
+ * target truncated and overwritten (issue 10.4). */
+static void test_symlinked_log_is_refused_not_followed(void **state)
 {
     (void)state;
     char *dir = make_tmpdir();
-    char path[512];
+    char path[512], victim[512];
     snprintf(path, sizeof(path), "%s/conn.log", dir);
-    assert_int_equal(symlink("/dev/full", path), 0);
+    snprintf(victim, sizeof(victim), "%s/victim", dir);
+    FILE *v = fopen(victim, "w");
+    assert_non_null(v);
+    fputs("precious\n", v);
+    fclose(v);
+    assert_int_equal(symlink(victim, path), 0);
     char err[256] = "";
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
     assert_non_null(o);
@@ -564,9 +572,58 @@ static void test_disk_full(void **state)
     dns_conn(&c);
     output_conn(w, &c);
     output_worker_free(w);
+    assert_int_equal(output_lines_lost(o), 1);
     assert_int_equal(output_close(o, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "conn.log"));
-    assert_non_null(strstr(err, "No space left on device"));
+    assert_non_null(strstr(err, "symbolic link"));
+    char *kept = read_log(dir, "victim");
+    assert_string_equal(kept, "precious\n");
+    free(kept);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* A FIFO (or any non-regular file) under a log's name is refused without
+ * blocking the open. */
+static void test_fifo_log_is_refused_without_blocking(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char path[512];
+    snprintf(path, sizeof(path), "%s/conn.log", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    char err[256] = "";
+    struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
+    struct output_worker *w = output_worker_new(o);
+    struct conn_record c;
+    dns_conn(&c);
+    output_conn(w, &c);
+    output_worker_free(w);
+    assert_int_equal(output_close(o, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "not a regular file"));
+    remove_tree(dir);
+    free(dir);
+}
+
+/* Logs are created without group write or any access for others. */
+static void test_logs_created_0640(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char err[256] = "", path[512];
+    mode_t old = umask(0);
+    struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
+    struct output_worker *w = output_worker_new(o);
+    struct conn_record c;
+    dns_conn(&c);
+    output_conn(w, &c);
+    output_worker_free(w);
+    assert_int_equal(output_close(o, err, sizeof(err)), 0);
+    umask(old);
+    snprintf(path, sizeof(path), "%s/conn.log", dir);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0640);
     remove_tree(dir);
     free(dir);
 }
@@ -611,8 +668,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conn_tsv),      cmocka_unit_test(test_conn_json),
         cmocka_unit_test(test_conn_eve),      cmocka_unit_test(test_weird),
-        cmocka_unit_test(test_escaping), cmocka_unit_test(test_zeek_utf8_tsv),      cmocka_unit_test(test_two_threads),
-        cmocka_unit_test(test_unwritable_dir), cmocka_unit_test(test_disk_full),
+        cmocka_unit_test(test_escaping), cmocka_unit_test(test_zeek_utf8_tsv), cmocka_unit_test(test_two_threads),
+        cmocka_unit_test(test_unwritable_dir), cmocka_unit_test(test_symlinked_log_is_refused_not_followed),
+        cmocka_unit_test(test_fifo_log_is_refused_without_blocking), cmocka_unit_test(test_logs_created_0640),
         cmocka_unit_test(test_no_zeek_formats), cmocka_unit_test(test_eve_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

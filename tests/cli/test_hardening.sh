@@ -1,0 +1,391 @@
+#!/usr/bin/env bash
+# Issue 10: what happens around the packets. Files that change while Vigil
+# reads them (a capture that shrinks, a feed rewritten), planted symlinks,
+# signals, a full disk, hash tables aimed at by crafted keys. Every check is
+# named after what it guards.
+# Usage: VIGIL=... VIGIL_GEN=... tests/cli/test_hardening.sh
+set -u
+VIGIL=${VIGIL:-./vigil}
+VIGIL_GEN=${VIGIL_GEN:-./build/release/vigil-gen}
+pass=0 fail=0 skip=0
+ok() { echo "PASS hardening: $1"; pass=$((pass + 1)); }
+ko() { echo "FAIL hardening: $1"; fail=$((fail + 1)); }
+sk() { echo "SKIP hardening: $1"; skip=$((skip + 1)); }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else ko "$name"; fi; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Every data line of a Zeek TSV log has the header's number of fields and
+# the file ends with a newline.
+whole_tsv() {
+    local f=$1 nf bad
+    [ -s "$f" ] || return 1
+    [ "$(tail -c1 "$f" | od -An -c | tr -d ' ')" = '\n' ] || return 1
+    nf=$(grep -m1 '^#fields' "$f" | awk -F'\t' '{print NF}')
+    bad=$(grep -v '^#' "$f" | awk -F'\t' -v n="$nf" 'NF != n - 1' | wc -l)
+    [ "$bad" = 0 ]
+}
+
+# The offset of the open file $2 in process $1 (0 when not open).
+file_pos() {
+    local fd
+    for fd in /proc/"$1"/fd/*; do
+        if [ "$(readlink "$fd" 2>/dev/null)" = "$2" ]; then
+            awk '/^pos:/ {print $2}' /proc/"$1"/fdinfo/"${fd##*/}" 2>/dev/null
+            return
+        fi
+    done
+    echo 0
+}
+
+# Whether process $1 has begun reading file $2 (read offset > 0, or mapped).
+reading_started() {
+    local pos
+    pos=$(file_pos "$1" "$2")
+    [ -n "$pos" ] && [ "$pos" != 0 ] && return 0
+    grep -qF "$2" /proc/"$1"/maps 2>/dev/null
+}
+
+# --- 10.1 a capture that shrinks while it is read ---------------------------
+test_capture_shrinking_while_read() {
+    local cap=$tmp/shrink.pcap out=$tmp/shrink rc i
+    "$VIGIL_GEN" bench "$cap" --flows 5000 --packets 120000 >/dev/null 2>&1 || { ko "shrink: vigil-gen failed"; return; }
+    "$VIGIL" read "$cap" -q -o "$out" 2>"$tmp/shrink.err" &
+    local pid=$!
+    for i in $(seq 1 200); do
+        reading_started "$pid" "$cap" && break
+        sleep 0.02
+    done
+    kill -STOP "$pid" 2>/dev/null || { ko "capture shrinking while read: vigil finished before the file could shrink"; return; }
+    truncate -s 1000000 "$cap"
+    kill -CONT "$pid"
+    wait "$pid"
+    rc=$?
+    check "capture shrinking while read: exit status 1, not a crash (got $rc)" [ "$rc" = 1 ]
+    check "capture shrinking while read: stderr names the file and the offset" \
+        grep -q "shrink.pcap: the file shrank from [0-9]* to 1000000 bytes while being read (at offset [0-9]*)" "$tmp/shrink.err"
+    check "capture shrinking while read: conn.log whole and closed" \
+        eval 'whole_tsv "$out/conn.log" && tail -n1 "$out/conn.log" | grep -q "^#close"'
+}
+
+# --- 10.2 a feed rewritten in place while it loads -------------------------
+test_feed_rewritten_while_loading() {
+    local feed=$tmp/big-feed.csv rc i
+    python3 -c '
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("type,value\n")
+    for i in range(600000):
+        f.write("domain,host-%d.feed-rewrite.example\n" % i)
+' "$feed"
+    "$VIGIL" intel check "$feed" >"$tmp/feed.out" 2>"$tmp/feed.err" &
+    local pid=$!
+    for i in $(seq 1 300); do
+        reading_started "$pid" "$feed" && break
+        sleep 0.01
+    done
+    : >"$feed" # cp and curl -o truncate first
+    printf 'type,value\ndomain,rewritten.example\n' >>"$feed"
+    wait "$pid"
+    rc=$?
+    check "feed rewritten while loading: no crash (exit $rc)" [ "$rc" -lt 128 ]
+    if [ "$rc" != 0 ]; then
+        check "feed rewritten while loading: one line says the feed changed" grep -q "changed while being read" "$tmp/feed.err"
+    fi
+}
+
+# --- 10.4 a symlink planted in the output directory --------------------------
+test_symlinked_log_not_followed() {
+    local out=$tmp/planted rc
+    "$VIGIL_GEN" basic "$tmp/basic.pcap" >/dev/null 2>&1
+    mkdir -p "$out"
+    printf 'precious\n' >"$tmp/victim"
+    ln -s "$tmp/victim" "$out/conn.log"
+    "$VIGIL" read "$tmp/basic.pcap" -o "$out" 2>"$tmp/planted.err"
+    rc=$?
+    check "symlinked conn.log: its target is left untouched" grep -qx precious "$tmp/victim"
+    check "symlinked conn.log: refused with a one-line reason, exit $rc != 0" \
+        eval '[ "$rc" != 0 ] && grep -q "conn.log: open failed: is a symbolic link, refused" "$tmp/planted.err"'
+    check "symlinked conn.log: the other logs are still written" test -s "$out/dns.log"
+}
+
+# --- 10.6 a full disk, on read: whole lines, every failing log named ---------
+test_full_disk_whole_lines_and_counted() {
+    local mnt=$tmp/full rc f
+    "$VIGIL_GEN" demo "$tmp/demo.pcap" >/dev/null 2>&1
+    mkdir -p "$mnt"
+    unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs "$1" && "$2" read "$3" -o "$1/logs" 2>"$4"; rc=$?;
+        cp -r "$1/logs" "$5"; exit $rc' sh "$mnt" "$VIGIL" "$tmp/demo.pcap" "$tmp/full.err" "$tmp/full-logs"
+    rc=$?
+    if grep -q "mount" "$tmp/full.err" 2>/dev/null || [ ! -d "$tmp/full-logs" ]; then
+        sk "full disk: cannot mount a tmpfs here (needs root and mount namespaces)"
+        return
+    fi
+    check "full disk on read: non-zero exit ($rc)" [ "$rc" != 0 ]
+    local torn=0
+    for f in "$tmp/full-logs"/*.log; do
+        [ -s "$f" ] || continue
+        whole_tsv "$f" || torn=$((torn + 1))
+    done
+    [ -s "$tmp/full-logs/eve.json" ] && ! python3 -c 'import json,sys
+for l in open(sys.argv[1]): json.loads(l)' "$tmp/full-logs/eve.json" 2>/dev/null && torn=$((torn + 1))
+    check "full disk on read: no torn line in any log ($torn torn)" [ "$torn" = 0 ]
+    check "full disk on read: the failure said when it happened" grep -q "conn.log: write failed: No space left on device" "$tmp/full.err"
+    check "full disk on read: every failing log named with its lost lines" \
+        eval 'grep -q "conn.log: [0-9]* lines lost" "$tmp/full.err" && grep -q "dns.log: [0-9]* lines lost" "$tmp/full.err"'
+}
+
+# --- 10.5 and 10.8: what vigil hunt walks and counts --------------------------
+test_hunt_walker_and_counts() {
+    local logs=$tmp/hunt-logs rows n rc
+    "$VIGIL_GEN" basic "$tmp/hunt.pcap" >/dev/null 2>&1
+    "$VIGIL" read "$tmp/hunt.pcap" -q -o "$logs" --format zeek
+    n=$(ls "$logs" | wc -l)
+    "$VIGIL" hunt "$logs" -o "$tmp/h0" 2>"$tmp/h0.err" >/dev/null
+    rows=$(sed -n 's/.* units, \([0-9]*\) rows.*/\1/p' "$tmp/h0.err")
+    check "hunt summary counts every file once ($n files)" grep -q "hunt: $n files in 1 units" "$tmp/h0.err"
+    ln -s . "$logs/self"
+    ln -s . "$logs/self2"
+    timeout 60 "$VIGIL" hunt "$logs" -o "$tmp/h1" 2>"$tmp/h1.err" >/dev/null
+    rc=$?
+    check "hunt over two 'self -> .' links ends (exit $rc)" [ "$rc" -lt 124 ]
+    check "hunt over 'self -> .' links reads each log once ($rows rows)" grep -q "hunt: $n files in 1 units, $rows rows" "$tmp/h1.err"
+    timeout 60 "$VIGIL" hunt /proc/self -o "$tmp/h2" >/dev/null 2>&1
+    rc=$?
+    check "hunt /proc/self does not walk / (exit $rc)" [ "$rc" -lt 124 ]
+    timeout 20 "$VIGIL" hunt /dev/zero -o "$tmp/h3" 2>"$tmp/h3.err" >/dev/null
+    rc=$?
+    check "hunt /dev/zero refused at once (exit $rc)" \
+        eval '[ "$rc" = 2 ] && grep -q "/dev/zero: not a regular file or a directory" "$tmp/h3.err"'
+    "$VIGIL" hunt "$tmp/hunt.pcap" -o "$tmp/h4" 2>"$tmp/h4.err" >/dev/null
+    rc=$?
+    check "hunt refuses a capture (exit $rc)" eval '[ "$rc" = 2 ] && grep -q "a packet capture, not a log" "$tmp/h4.err"'
+}
+
+# --- 10.9 small decoders ----------------------------------------------------------
+test_fcs_in_linktype_and_coarse_pcapng_timestamps() {
+    local here rc
+    here=$(dirname "$0")
+    "$VIGIL_GEN" basic "$tmp/plain.pcap" >/dev/null 2>&1
+    python3 "$here/fcs_and_coarse_ts.py" "$tmp/plain.pcap" "$tmp/fcs.pcap" "$tmp/coarse.pcapng"
+    "$VIGIL" read "$tmp/plain.pcap" -q -o "$tmp/plain" 2>/dev/null
+    "$VIGIL" read "$tmp/fcs.pcap" -q -o "$tmp/fcs" 2>"$tmp/fcs.err"
+    rc=$?
+    check "pcap with FCS length in its link-type field: read (exit $rc), FCS stripped: same conn.log" \
+        eval '[ "$rc" = 0 ] && diff <(grep -v "^#" "$tmp/fcs/conn.log") <(grep -v "^#" "$tmp/plain/conn.log") >/dev/null'
+    "$VIGIL" read "$tmp/coarse.pcapng" -q -o "$tmp/coarse" 2>"$tmp/coarse.err"
+    rc=$?
+    check "pcapng timestamp overflowing microseconds: no sanitizer report, exit $rc" \
+        eval '[ "$rc" -le 1 ] && ! grep -q "runtime error\|Sanitizer" "$tmp/coarse.err"'
+}
+
+# --- 10.8 an interrupted read says so -------------------------------------------
+test_interrupted_read_has_its_own_exit_status() {
+    local cap=$tmp/long.pcap rc i
+    "$VIGIL_GEN" bench "$cap" --flows 5000 --packets 150000 >/dev/null 2>&1
+    "$VIGIL" read "$cap" -o "$tmp/intr" 2>"$tmp/intr.err" &
+    local pid=$!
+    for i in $(seq 1 200); do reading_started "$pid" "$cap" && break; sleep 0.02; done
+    sleep 1 # some packets analysed, far from the end
+    kill -INT "$pid"
+    wait "$pid"
+    rc=$?
+    check "read interrupted by SIGINT: exit status 3 (got $rc)" [ "$rc" = 3 ]
+    check "read interrupted: stderr says interrupted" grep -q "interrupted" "$tmp/intr.err"
+    local f bad=0
+    for f in "$tmp/intr"/*.log; do
+        [ -s "$f" ] || continue
+        whole_tsv "$f" && tail -n1 "$f" | grep -q "^#close" || bad=$((bad + 1))
+    done
+    check "read interrupted: every log written is whole and closed ($bad not)" [ "$bad" = 0 ]
+}
+
+# --- 10.7 the run's hash key never shows in the output ---------------------------
+test_output_independent_of_hash_key() {
+    local s
+    "$VIGIL_GEN" frag "$tmp/frag.pcap" >/dev/null 2>&1
+    "$VIGIL_GEN" hunt "$tmp/hunt-seed.pcap" >/dev/null 2>&1
+    for s in 1 fedcba9876543210; do
+        VIGIL_HASH_SEED=$s "$VIGIL" read "$tmp/frag.pcap" "$tmp/hunt-seed.pcap" -q -o "$tmp/seed-$s" 2>/dev/null
+        VIGIL_HASH_SEED=$s "$VIGIL" hunt "$tmp/seed-$s" -o "$tmp/seed-hunt-$s" >/dev/null 2>&1
+    done
+    check "read and hunt give the same logs under two hash keys" \
+        eval 'diff -r -I "^#open" -I "^#close" "$tmp/seed-1" "$tmp/seed-fedcba9876543210" >/dev/null &&
+              diff -r -I "^#open" -I "^#close" "$tmp/seed-hunt-1" "$tmp/seed-hunt-fedcba9876543210" >/dev/null'
+}
+
+# --- live, in a network namespace this script creates -------------------------
+# A DNS query and its answer over the namespace's loopback: dns.log gets its
+# line as soon as the answer is parsed.
+dns_exchange() {
+    ip netns exec "$ns" python3 - "$1" <<'PY'
+import socket, struct, sys, threading
+name = sys.argv[1]
+q = struct.pack(">HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0)
+for label in name.split("."):
+    q += bytes([len(label)]) + label.encode()
+q += b"\x00" + struct.pack(">HH", 1, 1)
+srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+srv.bind(("127.0.0.1", 53))
+def answer():
+    data, peer = srv.recvfrom(512)
+    srv.sendto(data[:2] + struct.pack(">H", 0x8183) + data[4:], peer)
+t = threading.Thread(target=answer); t.start()
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+c.settimeout(2)
+c.sendto(q, ("127.0.0.1", 53))
+c.recvfrom(512)
+t.join()
+PY
+}
+
+# Waits up to $3 seconds for $2 to appear in file $1 (a generous bound, not a measurement).
+appears_within() {
+    local i
+    for i in $(seq 1 $(($3 * 10))); do
+        grep -q -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+start_live() { # DIR [options...]: vigil live lo in the namespace, pid in $live_pid
+    local dir=$1
+    shift
+    ip netns exec "$ns" "$VIGIL" live lo -C -o "$dir" -f 'udp port 53' --no-behavior "$@" 2>>"$dir.err" &
+    live_pid=$!
+    sleep 1.5
+}
+
+# SIGINT, then at most 30 s for a clean exit (a hang is a failure, not a stuck suite).
+stop_live() {
+    local i
+    kill -INT "$live_pid"
+    for i in $(seq 1 300); do kill -0 "$live_pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$live_pid" 2>/dev/null; then
+        ko "live: vigil did not stop within 30 s of SIGINT"
+        kill -KILL "$live_pid"
+    fi
+    wait "$live_pid"
+}
+
+setup_netns() {
+    [ -n "${ns:-}" ] && return 0
+    [ "$(id -u)" = 0 ] && command -v ip >/dev/null || return 1
+    ns=vigil-io-$$
+    ip netns add "$ns" 2>/dev/null || return 1
+    trap 'ip netns del "$ns" 2>/dev/null; rm -rf "$tmp"' EXIT
+    ip netns exec "$ns" ip link set lo up
+}
+
+test_live_logs_flushed_kept_reopened_rotated() {
+    if ! setup_netns; then sk "live: needs root and network namespaces"; return; fi
+    local dir=$tmp/live rc
+    mkdir -p "$dir"
+    start_live "$dir"
+    dns_exchange first-line.example
+    check "live: a dns.log line reaches its file while live runs (1 s flush)" appears_within "$dir/dns.log" first-line.example 5
+    # logrotate: mv every log, then SIGHUP
+    mkdir -p "$tmp/moved"
+    mv "$dir"/*.log "$tmp/moved/"
+    kill -HUP "$live_pid"
+    dns_exchange after-hup.example
+    check "live: SIGHUP after mv of every log creates new files" appears_within "$dir/dns.log" after-hup.example 5
+    check "live: the moved dns.log was closed whole" eval 'tail -n1 "$tmp/moved/dns.log" | grep -q "^#close" && whole_tsv "$tmp/moved/dns.log"'
+    check "live: SIGHUP without --intel does not kill live" kill -0 "$live_pid"
+    stop_live
+    rc=$?
+    check "live: exit 0 after SIGINT (got $rc)" [ "$rc" = 0 ]
+    # a restart keeps the first run's lines
+    start_live "$dir"
+    dns_exchange second-run.example
+    appears_within "$dir/dns.log" second-run.example 5
+    stop_live
+    check "live: a restart keeps the previous run's lines" eval 'grep -q after-hup.example "$dir/dns.log" && grep -q second-run.example "$dir/dns.log"'
+    check "live: every dns.log line whole after a restart" whole_tsv "$dir/dns.log"
+    # SIGHUP from the first moment on (a service manager reloading early)
+    ip netns exec "$ns" "$VIGIL" live lo -C -o "$tmp/hup-early" -f 'udp port 53' 2>"$tmp/hup-early.err" &
+    live_pid=$!
+    local i
+    # from the moment `ip netns exec` has become vigil (before that, HUP would hit ip)
+    for i in $(seq 1 500); do [ "$(readlink /proc/$live_pid/exe)" = "$(readlink -f "$VIGIL")" ] && break; sleep 0.002; done
+    for i in $(seq 1 50); do kill -HUP "$live_pid" 2>/dev/null; sleep 0.02; done
+    check "live: SIGHUP during start-up does not kill live" kill -0 "$live_pid"
+    stop_live
+    # --rotate: Zeek's archive names, in the date folder, gzipped
+    local rdir=$tmp/rot
+    mkdir -p "$rdir"
+    start_live "$rdir" --rotate 1 --compress
+    for i in 1 2 3; do dns_exchange "rotated-$i.example"; sleep 1.1; done
+    stop_live
+    python3 - "$rdir" >"$tmp/rot.out" <<'PY'
+import gzip, os, re, sys
+root = sys.argv[1]
+# RITA's importer: a date folder, then <log>.<HH:MM:SS>-<HH:MM:SS>.log[.gz]
+name = re.compile(r"^(?P<stem>[a-z_]+)\.(?P<a>\d\d:\d\d:\d\d)-(?P<b>\d\d:\d\d:\d\d)(-\d+)?\.(log|json)(\.gz)?$")
+found = 0
+names = set()
+for day in os.listdir(root):
+    path = os.path.join(root, day)
+    if not os.path.isdir(path):
+        continue
+    assert re.match(r"^\d{4}-\d\d-\d\d$", day), day
+    for f in os.listdir(path):
+        m = name.match(f)
+        assert m, f
+        assert m.group("a") <= m.group("b") or m.group("b") < "00:00:10", f
+        assert f.endswith(".gz"), f
+        with gzip.open(os.path.join(path, f), "rt") as g:
+            text = g.read()
+        if f.startswith("eve."):
+            continue
+        assert text.startswith("#separator") and text.rstrip("\n").split("\n")[-1].startswith("#close"), f
+        names.update(re.findall(r"rotated-\d\.example", text))
+        found += 1
+print(found, len(names))
+PY
+    check "live --rotate --compress: archives named as Zeek and RITA expect, gzipped, whole ($(cat "$tmp/rot.out"))" \
+        eval '[ "$(cut -d" " -f2 "$tmp/rot.out")" = 3 ]'
+}
+
+# 10.6 in live: the log directory on a tiny tmpfs fills and frees again.
+test_live_full_disk_fills_and_frees() {
+    if ! setup_netns; then sk "live full disk: needs root and network namespaces"; return; fi
+    local mnt=$tmp/tiny rc
+    mkdir -p "$mnt"
+    ip netns exec "$ns" unshare -m sh -c '
+        mount -t tmpfs -o size=256k tmpfs "$1" || exit 99
+        "$2" live lo -C -o "$1/logs" -f "udp port 53" --no-behavior 2>"$3" & pid=$!
+        echo $pid >"$4"
+        while [ -e "$4" ]; do sleep 0.1; done   # the outer script removes it when done
+        kill -INT $pid; wait $pid; echo $? >"$5"
+        cp -a "$1/logs" "$6"' sh "$mnt" "$VIGIL" "$tmp/tiny.err" "$tmp/tiny.pid" "$tmp/tiny.rc" "$tmp/tiny-logs" &
+    local outer=$!
+    local i
+    for i in $(seq 1 50); do [ -s "$tmp/tiny.pid" ] && break; sleep 0.1; done
+    sleep 1.5
+    local pid; pid=$(cat "$tmp/tiny.pid")
+    dns_exchange before-full.example
+    appears_within "/proc/$pid/root$mnt/logs/dns.log" before-full.example 5
+    local logs="/proc/$pid/root$mnt/logs"
+    # fill the disk
+    dd if=/dev/zero of="$logs/filler" bs=4k 2>/dev/null
+    for i in 1 2 3 4 5 6 7 8; do dns_exchange "while-full-$i.example"; done
+    check "live full disk: the failing log is named at once on stderr" appears_within "$tmp/tiny.err" "logs/[a-z_.]*: write failed: No space left on device" 5
+    rm -f "$logs/filler"
+    for i in 1 2 3; do dns_exchange "after-free-$i.example"; done
+    check "live full disk: writing resumes once space returns" appears_within "$logs/dns.log" after-free-3.example 5
+    check "live full disk: the loss is counted when writing resumes" appears_within "$tmp/tiny.err" "logs/[a-z_.]*: writing again; [0-9]* lines were lost" 5
+    rm -f "$tmp/tiny.pid"
+    wait "$outer"
+    rc=$(cat "$tmp/tiny.rc" 2>/dev/null)
+    check "live full disk: no torn line in dns.log" whole_tsv "$tmp/tiny-logs/dns.log"
+    check "live full disk: exit status 4 says lines were lost (got $rc)" [ "$rc" = 4 ]
+    [ -n "${VERBOSE:-}" ] && sed "s/^/  /" "$tmp/tiny.err"
+}
+
+tests=(${HARDENING_TESTS:-$(declare -F | awk '{print $3}' | grep '^test_')})
+for t in "${tests[@]}"; do "$t"; done
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
