@@ -66,6 +66,8 @@ struct options {
     unsigned n_intel;
     const char *allowlist_path;
     bool no_behavior;
+    bool devices;
+    struct devices_config devices_cfg;
     int64_t report_interval_us;
     struct behavior_config behavior;
     struct ip_prefix internal_nets[VIGIL_MAX_LOCAL_NETS + 8];
@@ -114,6 +116,10 @@ static const char usage_detect[] =
     "                           plain list or Zeek intel file, or a directory of them (repeatable)\n"
     "      --allowlist FILE     known-good pairs the behaviour detectors never report\n"
     "      --no-behavior        no beaconing / long connection / DNS tunnel / exfiltration detectors\n"
+    "      --devices            device inventory (assets.log) and device alerts\n"
+    "      --vendor-policy FILE, --device-allow FILE, --ieee-data DIR, --fingerprints FILE\n"
+    "                           replace the shipped vendor policy, allowed destinations, IEEE registries,\n"
+    "                           fingerprints (each implies --devices)\n"
     "      --beacon-threshold X report beacons scoring at least X (0..1, default 0.70)\n"
     "      --long-conn SECONDS  report connections open at least this long (default 3600)\n";
 
@@ -200,7 +206,8 @@ static bool parse_local_nets(const char *list, struct vigil_config *cfg)
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
        OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_ALLOWLIST, OPT_NO_BEHAVIOR,
-       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN };
+       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_DEVICES, OPT_VENDOR_POLICY,
+       OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -224,6 +231,11 @@ static const struct option long_options[] = {
     {"report-interval", required_argument, NULL, OPT_REPORT_INTERVAL},
     {"beacon-threshold", required_argument, NULL, OPT_BEACON_THRESHOLD},
     {"long-conn", required_argument, NULL, OPT_LONG_CONN},
+    {"devices", no_argument, NULL, OPT_DEVICES},
+    {"vendor-policy", required_argument, NULL, OPT_VENDOR_POLICY},
+    {"device-allow", required_argument, NULL, OPT_DEVICE_ALLOW},
+    {"ieee-data", required_argument, NULL, OPT_IEEE_DATA},
+    {"fingerprints", required_argument, NULL, OPT_FINGERPRINTS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -314,6 +326,27 @@ static int parse_options(int argc, char **argv, const char *cmd, struct options 
             break;
         case OPT_NO_BEHAVIOR:
             o->no_behavior = true;
+            break;
+        case OPT_DEVICES:
+            o->devices = true;
+            break;
+        case OPT_VENDOR_POLICY:
+            o->devices = true;
+            o->devices_cfg.vendor_policy = optarg;
+            break;
+        case OPT_DEVICE_ALLOW:
+            o->devices = true;
+            o->devices_cfg.allow_file = optarg;
+            break;
+        case OPT_IEEE_DATA:
+            o->devices = true;
+            o->devices_cfg.ieee_dir = optarg;
+            break;
+        case OPT_FINGERPRINTS:
+            o->devices = true;
+            if (o->devices_cfg.n_fingerprints == DEVICES_MAX_FINGERPRINT_FILES)
+                return usage_error("too many --fingerprints files (at most %s)", "8");
+            o->devices_cfg.fingerprints[o->devices_cfg.n_fingerprints++] = optarg;
             break;
         case OPT_REPORT_INTERVAL:
             if (!parse_uint(optarg, 86400 * 365, &v) || v == 0)
@@ -659,6 +692,11 @@ static void print_detection_summary(struct detect *d)
             (unsigned long long)st.intel_alerts, (unsigned long long)st.intel_lookups);
     for (int k = 0; k < FINDING_KIND_COUNT; k++)
         fprintf(stderr, ", %llu %s", (unsigned long long)st.behavior.findings[k], finding_kind_name((enum finding_kind)k));
+    if (st.has_devices)
+        fprintf(stderr, "; devices: %llu (%llu with a vendor, %llu with a type, %llu flagged), %llu device alerts",
+                (unsigned long long)st.devices.devices, (unsigned long long)st.devices.with_vendor,
+                (unsigned long long)st.devices.with_type, (unsigned long long)st.devices.flagged,
+                (unsigned long long)st.devices.alerts);
     fprintf(stderr, "\n");
 }
 
@@ -685,9 +723,10 @@ static int run_session(struct options *o, bool live)
             rc = EXIT_USAGE;
         }
     }
-    bool detecting = !o->cfg.conn_only && (intel != NULL || !o->no_behavior);
+    bool detecting = !o->cfg.conn_only && (intel != NULL || !o->no_behavior || o->devices);
     if (rc == EXIT_OK && detecting) {
-        struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior};
+        struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior,
+                                   .devices = o->devices, .devices_cfg = o->devices_cfg};
         rs.detect = detect_new(&dc, out, intel, err, sizeof err);
         intel = NULL; /* owned by detect now, even on failure */
         if (!rs.detect) {

@@ -4,6 +4,7 @@
  * only synchronisation is one lock per batch, never per packet. */
 #include "core/engine.h"
 
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "core/publish.h"
 #include "detect/detect.h"
 #include "decode/decode.h"
+#include "decode/neighbor.h"
 #include "files/files.h"
 #include "flow/flow.h"
 #include "flow/uid.h"
@@ -47,6 +49,7 @@ struct worker {
     struct flow_table *flows;
     struct output_worker *out;
     struct detect_worker *detect;
+    bool neighbors;            /* the detectors want ARP/NDP bindings */
     int64_t scanned_before;    /* the last open-flow scan this worker did */
     uint64_t packets, bytes, wire_bytes, weirds;
     pthread_t thread;
@@ -200,6 +203,17 @@ static uint64_t ip_tunnel_uid(const struct tunnel_layer *l)
     return hash64_bytes(&k, sizeof k, 0x7e11);
 }
 
+/* ARP and IPv6 neighbour discovery: who owns which address, for the
+ * device inventory. */
+static void observe_neighbors(struct worker *w, const struct packet *pkt, enum decode_result r)
+{
+    struct neighbor_binding b;
+    if (r == DECODE_NOT_IP && pkt->l2_type == ETHERTYPE_ARP_FRAME && arp_parse(pkt->l2_payload, pkt->l2_caplen, &b))
+        detect_neighbor(w->detect, pkt->ts_us, &b, false);
+    else if (r == DECODE_OK && pkt->l4_proto == IPPROTO_ICMPV6 && ndp_parse(pkt, &b))
+        detect_neighbor(w->detect, pkt->ts_us, &b, true);
+}
+
 static void worker_packet(struct worker *w, int linktype, int64_t ts, const uint8_t *data, uint32_t caplen,
                           uint32_t wirelen)
 {
@@ -207,7 +221,10 @@ static void worker_packet(struct worker *w, int linktype, int64_t ts, const uint
     w->packets++;
     w->bytes += caplen;
     w->wire_bytes += wirelen;
-    if (decode_packet(w->decoder, linktype, ts, data, caplen, wirelen, &pkt) != DECODE_OK)
+    enum decode_result r = decode_packet(w->decoder, linktype, ts, data, caplen, wirelen, &pkt);
+    if (w->neighbors)
+        observe_neighbors(w, &pkt, r);
+    if (r != DECODE_OK)
         return;
     uint64_t parents[PACKET_MAX_TUNNELS];
     unsigned n = 0;
@@ -305,6 +322,7 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
     w->flows = flow_table_new(&fc, &sink);
     w->out = e->out ? output_worker_new(e->out) : NULL;
     w->detect = e->detect ? detect_worker_new(e->detect, w->out) : NULL;
+    w->neighbors = w->detect && detect_wants_neighbors(w->detect);
     if (!w->decoder || !w->flows || (e->out && !w->out) || (e->detect && !w->detect)) {
         snprintf(err, errlen, "out of memory setting up a worker (--max-flows %u)", e->cfg.max_flows);
         return false;

@@ -49,6 +49,7 @@ void publish_transaction(struct output_worker *out, const void *conn, int kind, 
     case EVENT_SOCKS:
         output_socks(out, c, txn);
         break;
+    case EVENT_BANNER:
     case EVENT_KIND_COUNT:
         break;
     }

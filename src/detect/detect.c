@@ -33,6 +33,7 @@ struct detect {
     pthread_mutex_t lock;      /* the worker list, the behaviour detectors and their output */
     struct detect_worker *workers;
     struct behavior *behavior;
+    struct devices *devices;       /* its own lock */
     struct output_worker *finding_out;
     atomic_uint_fast64_t intel_lookups, intel_hits, intel_alerts;
 };
@@ -75,6 +76,13 @@ struct detect *detect_new(const struct detect_config *cfg, struct output *out, s
             return NULL;
         }
     }
+    if (cfg->devices) {
+        d->devices = devices_new(&d->cfg.devices_cfg, out, NULL, NULL, err, errlen);
+        if (d->devices == NULL) {
+            detect_free(d);
+            return NULL;
+        }
+    }
     if (out) {
         d->finding_out = output_worker_new(out);
         if (d->finding_out == NULL) {
@@ -96,6 +104,7 @@ void detect_free(struct detect *d)
         intel_store_free(d->retired[i].store);
     intel_store_free(atomic_load(&d->intel));
     behavior_free(d->behavior);
+    devices_free(d->devices);
     if (d->finding_out)
         output_worker_free(d->finding_out);
     pthread_mutex_destroy(&d->lock);
@@ -224,6 +233,8 @@ void detect_conn(struct detect_worker *w, const struct conn_record *c)
     if (w->matcher.store)
         intel_points_conn(&w->matcher, c);
     struct detect *d = w->d;
+    if (d->devices)
+        devices_conn(d->devices, c);
     if (d->behavior == NULL)
         return;
     struct obs_conn o;
@@ -251,6 +262,8 @@ void detect_transaction(struct detect_worker *w, const struct app_conn *c, int k
     if (w->matcher.store)
         intel_points_transaction(&w->matcher, c, kind, txn);
     struct detect *d = w->d;
+    if (d->devices)
+        devices_transaction(d->devices, c, kind, txn);
     if (d->behavior == NULL)
         return;
     struct observations obs;
@@ -261,8 +274,21 @@ void detect_transaction(struct detect_worker *w, const struct app_conn *c, int k
     pthread_mutex_unlock(&d->lock);
 }
 
+bool detect_wants_neighbors(const struct detect_worker *w)
+{
+    return w->d->devices != NULL;
+}
+
+void detect_neighbor(struct detect_worker *w, int64_t ts_us, const struct neighbor_binding *b, bool ndp)
+{
+    if (w->d->devices)
+        devices_neighbor(w->d->devices, ts_us, b, ndp);
+}
+
 void detect_report(struct detect *d, int64_t now_us, bool final)
 {
+    if (final && d->devices)
+        devices_finish(d->devices, now_us);
     if (d->behavior == NULL)
         return;
     pthread_mutex_lock(&d->lock);
@@ -284,6 +310,10 @@ void detect_get_stats(struct detect *d, struct detect_stats *st)
     if (d->behavior)
         behavior_get_stats(d->behavior, &st->behavior);
     pthread_mutex_unlock(&d->lock);
+    if (d->devices) {
+        st->has_devices = true;
+        devices_get_stats(d->devices, &st->devices);
+    }
     st->intel_lookups += atomic_load(&d->intel_lookups);
     st->intel_hits += atomic_load(&d->intel_hits);
     st->intel_alerts += atomic_load(&d->intel_alerts);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "detect/behavior.h"
+#include "detect/devices.h"
 #include "flow/conn_record.h"
 #include "intel/intel.h"
 
@@ -22,6 +23,8 @@ struct app_conn;
 struct detect_config {
     bool behavior;                      /* run the behaviour detectors */
     struct behavior_config behavior_cfg;
+    bool devices;                       /* the device inventory and device detectors (--devices) */
+    struct devices_config devices_cfg;
 };
 
 struct detect;
@@ -47,6 +50,9 @@ void detect_conn(struct detect_worker *w, const struct conn_record *c);
 /* A flow still open (live): only the long-connection detector looks at it. */
 void detect_open_conn(struct detect_worker *w, const struct conn_record *c);
 void detect_transaction(struct detect_worker *w, const struct app_conn *c, int kind, const void *txn);
+/* Link-layer address bindings (ARP, NDP), for the device inventory. */
+bool detect_wants_neighbors(const struct detect_worker *w);
+void detect_neighbor(struct detect_worker *w, int64_t ts_us, const struct neighbor_binding *b, bool ndp);
 
 /* Behaviour findings so far (live: every report interval), or all of them
  * at the end of input (final). now_us is packet time. */
@@ -55,6 +61,8 @@ void detect_report(struct detect *d, int64_t now_us, bool final);
 struct detect_stats {
     uint64_t intel_lookups, intel_hits, intel_alerts;
     struct behavior_stats behavior;
+    bool has_devices;
+    struct devices_stats devices;
 };
 void detect_get_stats(struct detect *d, struct detect_stats *st);
 

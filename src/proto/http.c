@@ -44,7 +44,7 @@ struct http_entry {
     uint64_t trans_depth;
     struct hbuf method, host, uri, raw_uri, referrer, user_agent, origin, username;
     struct hbuf status_msg, info_msg, request_protocol, request_ctype, response_ctype;
-    struct hbuf location, xff, content_range;
+    struct hbuf location, xff, content_range, server, www_authenticate;
     struct hbuf proxied[HTTP_MAX_PROXIED];
     size_t n_proxied;
     bool has_version;
@@ -249,7 +249,8 @@ static void entry_free(struct http_entry *e)
     struct hbuf *all[] = {&e->method, &e->host, &e->uri, &e->raw_uri, &e->referrer,
                           &e->user_agent, &e->origin, &e->username, &e->status_msg,
                           &e->info_msg, &e->request_protocol, &e->request_ctype,
-                          &e->response_ctype, &e->location, &e->xff, &e->content_range};
+                          &e->response_ctype, &e->location, &e->xff, &e->content_range,
+                          &e->server, &e->www_authenticate};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         hbuf_free(all[i]);
     for (size_t i = 0; i < e->n_proxied; i++)
@@ -293,6 +294,8 @@ static void publish_entry(struct app_env *env, const struct http_entry *e)
         t.version.n = 3;
     }
     t.user_agent = str_of(&e->user_agent);
+    t.server = str_of(&e->server);
+    t.www_authenticate = str_of(&e->www_authenticate);
     t.origin = str_of(&e->origin);
     t.request_body_len = e->request_body_len;
     t.response_body_len = e->response_body_len;
@@ -1156,6 +1159,10 @@ static void log_header(struct http_state *st, struct app_env *env, int dir, cons
             hbuf_set(&e->location, v, n);
         else if (eq_nocase(name, name_len, "content-range"))
             hbuf_set(&e->content_range, v, n);
+        else if (eq_nocase(name, name_len, "server"))
+            hbuf_set(&e->server, v, n);
+        else if (eq_nocase(name, name_len, "www-authenticate") && e->www_authenticate.p == NULL)
+            hbuf_set(&e->www_authenticate, v, n);
         return;
     }
     if (eq_nocase(name, name_len, "x-forwarded-for"))

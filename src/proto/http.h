@@ -74,6 +74,8 @@ struct http_txn {
     struct http_str location;
     struct http_str xff;
     struct http_str content_range;
+    struct http_str server;             /* response Server header (device inventory) */
+    struct http_str www_authenticate;   /* first WWW-Authenticate of the response */
     uint64_t response_transfer_len;     /* body bytes after dechunking, before inflating */
     bool request_seen, response_seen;
     const uint8_t *request_body_head;   /* first decoded bytes, <= HTTP_BODY_HEAD_MAX */
