@@ -140,7 +140,12 @@ static long load_file(struct oui_registry *r, const char *path)
         uint64_t prefix;
         if (!hex_prefix(assignment, alen, &prefix))
             continue;
-        if (!add_entry(r, idx, prefix, org)) {
+        /* a few organisation names carry stray blanks */
+        char *name = org + strspn(org, " \t");
+        size_t len = strlen(name);
+        while (len && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+            name[--len] = '\0';
+        if (!add_entry(r, idx, prefix, name)) {
             fclose(f);
             return -1;
         }
