@@ -364,6 +364,109 @@ static bool run_iot_exploits(struct gen *g)
     return true;
 }
 
+/* ---- devices-hostile ---- */
+
+/* A DHCP request whose options lie: a host name running past the end, an
+ * empty parameter list, a too-short FQDN. */
+static void dhcp_malformed(struct gen *g, int iface, uint64_t t)
+{
+    static const uint8_t mac[6] = {0x44, 0x47, 0xcc, 0x66, 0x66, 0x01};
+    uint8_t buf[400];
+    struct wr w;
+    w_init(&w, buf, sizeof buf);
+    w_u8(&w, 1), w_u8(&w, 1), w_u8(&w, 6), w_u8(&w, 0);
+    w_u32(&w, 0xdeadbeef);
+    w_zero(&w, 4 + 16);
+    w_bytes(&w, mac, 6);
+    w_zero(&w, 10 + 64 + 128);
+    w_u32(&w, 0x63825363);
+    w_u8(&w, 53), w_u8(&w, 1), w_u8(&w, 3);
+    w_u8(&w, 55), w_u8(&w, 0);
+    w_u8(&w, 81), w_u8(&w, 1), w_u8(&w, 0);
+    w_u8(&w, 60), w_u8(&w, 4), w_str(&w, "\x01\x02\x7f\n");
+    w_u8(&w, 12), w_u8(&w, 200), w_str(&w, "cut-short");
+    struct ip_pair ip;
+    ip_pair_v4(&ip, "0.0.0.0", "255.255.255.255");
+    struct path pa;
+    eth_path(&pa, iface, mac, mac_bcast);
+    udp_datagram(g, &pa, &ip, 68, 67, 0, t, w.buf, w.len);
+}
+
+/* An mDNS answer whose owner name points at itself. */
+static void mdns_loop(struct gen *g, int iface, uint64_t t)
+{
+    uint8_t m[64];
+    struct wr w;
+    w_init(&w, m, sizeof m);
+    w_u16(&w, 0), w_u16(&w, 0x8400), w_u16(&w, 0), w_u16(&w, 1), w_u16(&w, 0), w_u16(&w, 0);
+    w_u8(&w, 0xc0), w_u8(&w, 12); /* the name at offset 12 is a pointer to offset 12 */
+    w_u16(&w, 1), w_u16(&w, 1), w_u32(&w, 120), w_u16(&w, 4);
+    w_u8(&w, 192), w_u8(&w, 168), w_u8(&w, 50), w_u8(&w, 66);
+    struct ip_pair a;
+    ip_pair_v4(&a, "192.168.50.66", "224.0.0.251");
+    struct path pa;
+    eth_path(&pa, iface, mac_hik_cam, mac_mdns);
+    udp_datagram(g, &pa, &a, 5353, 5353, 0, t, w.buf, w.len);
+}
+
+/* An SSDP announcement with as many headers as a datagram holds, its
+ * SERVER header last. */
+static void ssdp_flood(struct gen *g, int iface, uint64_t t)
+{
+    static uint8_t msg[15000];
+    struct wr w;
+    w_init(&w, msg, sizeof msg);
+    w_str(&w, "NOTIFY * HTTP/1.1\r\n");
+    while (w.len + 40 < sizeof msg)
+        w_str(&w, "A:b\r\n");
+    w_str(&w, "SERVER: Hikvision-Webs\r\n\r\n");
+    struct ip_pair a;
+    ip_pair_v4(&a, "192.168.50.67", "239.255.255.250");
+    struct path pa;
+    eth_path(&pa, iface, mac_dahua_cam, mac_ssdp);
+    udp_datagram(g, &pa, &a, 1900, 1900, 0, t, w.buf, w.len);
+}
+
+/* A UPnP device description of 100 MB. */
+static void upnp_huge(struct gen *g, int iface, uint64_t t)
+{
+    struct ip_pair ip;
+    ip_pair_v4(&ip, "192.168.50.40", "192.168.50.1");
+    struct path pa;
+    eth_path(&pa, iface, mac_pc, mac_router);
+    struct tcp_flow f;
+    tcp_flow_init(&f, g, &pa, &ip, 50200, 49152, t);
+    tcp_handshake(&f);
+    static const char req[] = "GET /upnp/desc.xml HTTP/1.1\r\nHost: 192.168.50.1:49152\r\n\r\n";
+    tcp_send(&f, 0, (const uint8_t *)req, sizeof req - 1);
+    const size_t body = 100u * 1024 * 1024;
+    char head[512];
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: %zu\r\n\r\n"
+                     "<?xml version=\"1.0\"?><root><device><deviceType>urn:schemas-upnp-org:device:"
+                     "InternetGatewayDevice:1</deviceType><manufacturer>Huawei",
+                     body);
+    size_t xml = (size_t)n - (size_t)(strstr(head, "\r\n\r\n") + 4 - head);
+    tcp_send(&f, 1, (const uint8_t *)head, (size_t)n);
+    for (size_t sent = xml; sent < body;) {
+        size_t chunk = body - sent < 1u << 20 ? body - sent : 1u << 20;
+        tcp_send_filler(&f, 1, chunk);
+        sent += chunk;
+    }
+    tcp_close(&f, 1);
+}
+
+static bool run_devices_hostile(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    uint64_t t = GEN_BASE_TIME_US;
+    dhcp_malformed(g, iface, t);
+    mdns_loop(g, iface, t + SEC(1));
+    ssdp_flood(g, iface, t + SEC(2));
+    upnp_huge(g, iface, t + SEC(3));
+    return true;
+}
+
 static const struct scenario device_scenarios[] = {
     {"devices", "cameras, a recorder, a router and PCs on one segment: ARP, DHCP, mDNS, NetBIOS, SSDP, RTSP, "
                 "HTTP and telnet banners; a camera calling out, one calling NTP, a recorder reached from outside",
@@ -372,6 +475,9 @@ static const struct scenario device_scenarios[] = {
                      "CVE-2017-17215 and factory-credential logins (HTTP, RTSP, telnet), each beside a benign "
                      "request to the same device",
      false, run_iot_exploits},
+    {"devices-hostile", "malformed DHCP options, an mDNS name pointing at itself, an SSDP datagram full of "
+                        "headers, a 100 MB UPnP description",
+     false, run_devices_hostile},
 };
 
 const struct scenario *device_scenario_at(size_t i)

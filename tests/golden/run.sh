@@ -17,11 +17,12 @@ golden=$repo/tests/golden
 # libpcap reads one link type per file, so each gets its own capture.
 scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badheader timeouts
     basic@sll basic@sll2 basic@raw basic@null basic@loop
-    dns-tcp http tls quic smtp dhcp ssh intel hunt)
+    dns-tcp http tls quic smtp dhcp ssh intel hunt devices)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
         intel) echo "--intel $golden/intel-feeds --no-behavior" ;;
+        devices) echo "--devices --no-behavior" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33
