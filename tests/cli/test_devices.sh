@@ -88,6 +88,27 @@ assert final["5a:11:22:33:44:42"]["local_admin"] is True
 assert final["34:36:3b:10:00:41"]["host_name"] == "bobs-macbook"
 PY
 
+# --- vigil assets: the table from the stored logs, TSV and JSON ---
+"$vigil" read -q --devices --no-behavior --format zeek -o "$tmp/tsv" "$tmp/devices.pcap" >/dev/null 2>&1
+"$vigil" assets "$tmp/tsv" >"$tmp/table.txt" 2>"$tmp/table.err"
+rc=$?
+if [[ $rc == 0 ]] && [[ $(wc -l <"$tmp/table.txt") == 9 ]] &&
+    grep -qP '^44:47:cc:10:00:20\tHangzhou Hikvision[^\t]*\t192.168.50.20,192.168.50.50\t-\tcamera\t' "$tmp/table.txt"; then
+    pass assets-table
+else
+    fail assets-table "exit $rc: $(head -c 300 "$tmp/table.txt") $(head -c 200 "$tmp/table.err")"
+fi
+"$vigil" assets --json "$tmp/json" >"$tmp/table.json" 2>/dev/null
+if python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+keys = [r["key"] for r in rows]
+assert len(rows) == 8 and keys == sorted(keys), keys
+assert any(r.get("host_name") == "ALICE-PC" for r in rows)
+' "$tmp/table.json"; then pass assets-json-table; else fail assets-json-table; fi
+expect_error assets-no-path 2 'assets needs at least one' assets
+expect_error assets-missing 2 'nope' assets "$tmp/nope"
+
 # --- bad data files and options ---
 printf 'acme\tcovered\n' >"$tmp/bad-policy.tsv"
 expect_error bad-vendor-policy 2 'bad-policy.tsv:1: expected group' read --vendor-policy "$tmp/bad-policy.tsv" \
