@@ -623,7 +623,7 @@ static const char *proto_name(uint8_t proto)
     return proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" : "icmp";
 }
 
-static void alert_peer(struct inventory *inv, struct device *d, int idx, int64_t ts, const char *uid)
+static void alert_peer(struct inventory *inv, struct device *d, int idx, int64_t ts, const struct conn_record *c)
 {
     const struct asset_peer *p = &d->r.peers[idx];
     if (idx >= 32 || (d->peer_alerted & (1u << idx)))
@@ -644,7 +644,7 @@ static void alert_peer(struct inventory *inv, struct device *d, int idx, int64_t
         a.category = "Device Reached From Outside";
         a.severity = 1;
     }
-    snprintf(a.uid, sizeof a.uid, "%s", uid ? uid : "");
+    a.conn = c;
     char who[200], addr[IP_ADDR_STRLEN], peer[IP_ADDR_STRLEN];
     describe_device(&d->r, who, sizeof who);
     device_addr_text(&d->r, addr, sizeof addr);
@@ -672,7 +672,7 @@ static void external_traffic(struct inventory *inv, struct device *d, const stru
         return; /* a scan that got no answer reached nothing */
     int idx = add_peer(d, &p);
     if (idx >= 0 && type_watched(d->r.device_type) && !d->r.gateway)
-        alert_peer(inv, d, idx, c->last_ts_us, c->uid);
+        alert_peer(inv, d, idx, c->last_ts_us, c);
     if (!outbound)
         return;
     uint64_t bytes = c->orig_bytes;
@@ -692,7 +692,7 @@ static void external_traffic(struct inventory *inv, struct device *d, const stru
             .attack = "T1041", .category = "Device Traffic Jump", .severity = 2, .device = &d->r,
             .has_peer = true, .peer = p,
         };
-        snprintf(a.uid, sizeof a.uid, "%s", c->uid);
+        a.conn = c;
         char who[200];
         describe_device(&d->r, who, sizeof who);
         alert_msg(&a, "VIGIL DEVICE TRAFFIC JUMP %s %s: %llu bytes out this hour, busiest before %llu",

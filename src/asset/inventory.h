@@ -12,9 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "asset/asset.h"
+#include "asset/asset-t.h"
 #include "asset/fingerprint.h"
-#include "flow/conn_record.h"
+#include "flow/conn_record-t.h"
 #include "util/addr.h"
 
 struct oui_registry;

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/events.h"
+#include "proto/event-t.h"
 #include "proto/banner.h"
 #include "proto/dhcp.h"
 #include "proto/dns.h"

@@ -122,6 +122,26 @@ expect_error bad-device-allow 2 'allow.txt:2: not an address' read --device-allo
 expect_error missing-fingerprints 2 'nope.tsv: cannot open fingerprint file' read --fingerprints "$tmp/nope.tsv" \
     -o "$tmp/o5" "$tmp/devices.pcap"
 
+# --- device alerts: the camera calling out is flagged, NTP is not ---
+"$vigil" read -q --devices --no-behavior -o "$tmp/alerts" "$tmp/devices.pcap" >/dev/null 2>&1
+notices=$(grep -v '^#' "$tmp/alerts/notice.log" 2>/dev/null | cut -f11,12)
+check_notice() {
+    local name=$1 pattern=$2 want=$3 got
+    got=$(grep -cE -- "$pattern" <<<"$notices")
+    if [[ $got == "$want" ]]; then pass "$name"; else fail "$name" "$got notices match '$pattern', want $want"; fi
+}
+check_notice calls-out-external 'Vigil::Device_Calls_Out.*192.168.50.20 -> 45.33.32.156:9000/tcp' 1
+check_notice ntp-not-flagged 'Device_Calls_Out.*162.159.200.1' 0
+check_notice reached-from-outside 'Vigil::Device_Reached_From_Outside.*192.168.50.30 <- 185.220.101.7' 1
+check_notice vendor-changed 'Vigil::Device_Vendor_Changed.*192.168.50.50' 1
+check_notice risky-vendors 'Vigil::Risky_Vendor' 4
+check_notice pc-not-flagged 'Device_Calls_Out.*192.168.50.40' 0
+if grep '"signature_id":9700002' "$tmp/alerts/eve.json" | grep -q '"asset":{"key":"44:47:cc:10:00:20"'; then
+    pass alert-carries-record
+else
+    fail alert-carries-record
+fi
+
 # --- an allowed destination silences the call out ---
 echo "45.33.32.0/24" >"$tmp/allow-ok.txt"
 "$vigil" read -q --devices --no-behavior --device-allow "$tmp/allow-ok.txt" -o "$tmp/allowed" "$tmp/devices.pcap" \

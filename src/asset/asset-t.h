@@ -9,6 +9,8 @@
 
 #include "util/addr.h"
 
+struct conn_record;
+
 #define ASSET_MAX_ADDRS 8        /* addresses kept per device (the latest) */
 #define ASSET_MAX_HINTS 8        /* type/OS hints with their evidence */
 #define ASSET_MAX_SERVICES 16    /* ports it answered on */
@@ -92,7 +94,7 @@ struct asset_alert {
     const struct asset_record *device;
     bool has_peer;
     struct asset_peer peer;
-    char uid[24];                /* the connection that showed it, "" none */
+    const struct conn_record *conn;     /* the connection that showed it; NULL none */
 };
 
 #endif
