@@ -3,9 +3,12 @@
 
   devices_corpus.py --vigil ./vigil [--corpus ../shared/corpus] [--jobs N]
 
-Every capture of the corpus is read with --devices (odd DHCP, SSDP, mDNS,
-NetBIOS and ARP included): a crash, a sanitizer report or a missing
-assets.log where conn.log was written is a FAIL line. Informative: how
+The captures most likely to hold devices are read with --devices: nDPI's
+test captures (bench/ndpi: home and office traffic of every kind), the
+malicious ones, and every capture named after a protocol the inventory
+reads (DHCP, mDNS, SSDP/UPnP, ARP, NetBIOS, LLMNR, RTSP, telnet, ICMPv6);
+--all reads the whole corpus. A crash, a sanitizer report or no device at
+all where conn.log shows local hosts is a FAIL line. Informative: how
 many devices, vendors, device types, flagged vendors and hints were found,
 and the most common vendors and types. Exits 1 on a FAIL, 0 otherwise (and
 when the corpus is missing, after a SKIP line)."""
@@ -13,6 +16,7 @@ import argparse
 import collections
 import concurrent.futures
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,6 +25,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hunt_corpus import rows  # noqa: E402  (Zeek TSV rows as dicts)
 
 EXTENSIONS = (".pcap", ".pcapng", ".cap", ".pcap.gz")
+DEVICE_NAMES = re.compile(r"dhcp|bootp|mdns|ssdp|upnp|arp|netbios|nbns|llmnr|rtsp|telnet|icmp6|icmpv6|ndp|"
+                          r"ipv6|camera|iot", re.I)
 
 
 def run(vigil, pcap, outdir):
@@ -48,6 +54,7 @@ def main():
     ap.add_argument("--vigil", default="./vigil")
     ap.add_argument("--corpus", default=os.path.join(os.path.dirname(__file__), "../../../shared/corpus"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--all", action="store_true", help="every capture of the corpus")
     a = ap.parse_args()
     corpus, vigil = os.path.abspath(a.corpus), os.path.abspath(a.vigil)
     if not os.path.isdir(corpus):
@@ -56,6 +63,9 @@ def main():
     pcaps = []
     for root, _, files in os.walk(corpus):
         pcaps += [os.path.join(root, f) for f in files if f.endswith(EXTENSIONS)]
+    if not a.all:
+        pcaps = [p for p in pcaps if os.sep + "ndpi" + os.sep in p or os.sep + "malicious" + os.sep in p
+                 or DEVICE_NAMES.search(os.path.basename(p))]
     pcaps.sort()
     failures, devices = [], []
     with tempfile.TemporaryDirectory(prefix="vigil-devices-corpus.") as tmp:
