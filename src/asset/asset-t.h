@@ -12,12 +12,12 @@
 struct conn_record;
 
 #define ASSET_MAX_ADDRS 8        /* addresses kept per device (the latest) */
-#define ASSET_MAX_HINTS 8        /* type/OS hints with their evidence */
+#define ASSET_MAX_HINTS 6        /* type/OS hints with their evidence */
 #define ASSET_MAX_SERVICES 16    /* ports it answered on */
 #define ASSET_MAX_PEERS 16       /* external peers listed (all are counted) */
 #define ASSET_NAME_MAX 64
 #define ASSET_VENDOR_MAX 96
-#define ASSET_TEXT_MAX 160
+#define ASSET_TEXT_MAX 128
 #define ASSET_KEY_MAX IP_ADDR_STRLEN
 
 struct asset_hint {
@@ -63,8 +63,9 @@ struct asset_record {
     struct asset_peer peers[ASSET_MAX_PEERS];
     uint64_t n_peers_total;      /* distinct external peers (bounded count) */
     uint64_t bytes_out_external; /* bytes sent to external peers */
-    /* The vendor policy's verdict, "" when not flagged. */
-    char risk_group[32], risk_level[16], risk_reason[ASSET_TEXT_MAX], risk_source[ASSET_TEXT_MAX];
+    /* The vendor policy's verdict, NULL when not flagged (the policy's
+     * strings: valid as long as the run). */
+    const char *risk_group, *risk_level, *risk_reason, *risk_source;
     int64_t first_us, last_us;
 };
 

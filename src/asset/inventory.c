@@ -13,6 +13,10 @@
 /* A MAC with more distinct off-subnet addresses than this behind it is a
  * gateway: they are the outside world crossing it, not its own. */
 #define GATEWAY_OFFNET_ADDRS 2
+/* A MAC that traffic shows with more local addresses than this routes
+ * between local subnets: the hosts behind it are devices of their own,
+ * keyed by address. */
+#define GATEWAY_LOCAL_ADDRS 4
 /* Distinct off-subnet addresses remembered per device to count them. */
 #define OFFNET_SEEN 8
 /* Traffic-jump windows: a device's external bytes per hour of packet time,
@@ -33,11 +37,16 @@ struct device {
     uint32_t peer_alerted;       /* bit i: peers[i] alerted */
     struct ip_addr offnet[OFFNET_SEEN];
     size_t n_offnet;
+    unsigned traffic_addrs;      /* distinct addresses only traffic gave it */
     bool has_resolver;
     struct ip_addr resolver;
     int64_t window_start;
     uint64_t window_bytes, busiest_window;
     bool jump_alerted;
+    /* Per evidence source, a hash of the last value matched against the
+     * fingerprints: a device repeats its banner on every reply, and the
+     * patterns are the expensive part. */
+    uint32_t tried[FP_SOURCE_COUNT];
 };
 
 /* Open addressing from a 17-byte key (kind + MAC or address) to a device. */
@@ -262,10 +271,10 @@ static void check_vendor_risk(struct inventory *inv, struct device *d, int64_t t
     if (f == NULL)
         return;
     d->risk_alerted = true;
-    snprintf(d->r.risk_group, sizeof d->r.risk_group, "%s", f->group);
-    snprintf(d->r.risk_level, sizeof d->r.risk_level, "%s", f->level);
-    snprintf(d->r.risk_reason, sizeof d->r.risk_reason, "%s", f->reason);
-    snprintf(d->r.risk_source, sizeof d->r.risk_source, "%s", f->source);
+    d->r.risk_group = f->group;
+    d->r.risk_level = f->level;
+    d->r.risk_reason = f->reason;
+    d->r.risk_source = f->source;
     struct asset_alert a = {
         .kind = ASSET_ALERT_RISKY_VENDOR, .ts_us = ts, .note = "Vigil::Risky_Vendor",
         .attack = "T1195.003", .category = "Risky Device Vendor", .severity = 2, .device = &d->r,
@@ -536,6 +545,14 @@ static bool is_local(int8_t flag, const struct ip_addr *a)
     return (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || (b[0] & 0xfe) == 0xfc;
 }
 
+static void mark_gateway(struct device *d)
+{
+    d->r.gateway = true;
+    d->changed = true;
+    if (d->r.device_type[0] == '\0')
+        snprintf(d->r.device_type, sizeof d->r.device_type, "router");
+}
+
 /* The device at one end of a connection: by MAC when the frame showed one
  * and the address is on our side, else by a local address. */
 static struct device *conn_end(struct inventory *inv, const struct conn_record *c, const uint8_t mac[6],
@@ -557,15 +574,17 @@ static struct device *conn_end(struct inventory *inv, const struct conn_record *
                 touch(holder, c->last_ts_us);
                 return holder;
             }
+            if (d->r.gateway)
+                return holder ? holder : device_by_addr(inv, a, c->last_ts_us, true);
+            if (holder != d && ++d->traffic_addrs > GATEWAY_LOCAL_ADDRS) {
+                mark_gateway(d);
+                return holder ? holder : device_by_addr(inv, a, c->last_ts_us, true);
+            }
             bind_addr(inv, d, a, c->last_ts_us);
             return d;
         }
-        if (!seen_offnet(d, a) && d->n_offnet > GATEWAY_OFFNET_ADDRS && !d->r.gateway) {
-            d->r.gateway = true;
-            d->changed = true;
-            if (d->r.device_type[0] == '\0')
-                snprintf(d->r.device_type, sizeof d->r.device_type, "router");
-        }
+        if (!seen_offnet(d, a) && d->n_offnet > GATEWAY_OFFNET_ADDRS && !d->r.gateway)
+            mark_gateway(d);
         return NULL;
     }
     return local ? device_by_addr(inv, a, c->last_ts_us, true) : NULL;
@@ -735,8 +754,23 @@ static void set_host_name(struct device *d, const char *name, size_t n, const ch
     d->changed = true;
 }
 
+static uint32_t value_hash(const char *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)p[i]) * 16777619u;
+    return h | 1; /* never 0: 0 means nothing tried yet */
+}
+
 static void match_evidence(struct inventory *inv, struct device *d, enum fp_source src, const char *value, size_t n)
 {
+    uint32_t vh = value_hash(value, n);
+    if (d->tried[src] == vh)
+        return;
+    d->tried[src] = vh;
+    for (size_t i = 0; i < d->r.n_hints; i++)
+        if (strcmp(d->r.hints[i].source, fp_source_name(src)) == 0)
+            return; /* one hint per kind of evidence: the first */
     struct fp_hint h;
     if (fingerprint_match(inv->cfg.fingerprints, src, value, n, &h)) {
         bool was_watched = type_watched(d->r.device_type);
@@ -841,7 +875,7 @@ void inventory_get_stats(const struct inventory *inv, struct inventory_stats *st
         st->devices++;
         st->with_vendor += d->r.vendor[0] != '\0';
         st->with_type += d->r.device_type[0] != '\0';
-        st->flagged += d->r.risk_group[0] != '\0';
+        st->flagged += d->r.risk_group != NULL;
     }
     st->devices_dropped = inv->dropped;
     st->alerts = inv->alerts;

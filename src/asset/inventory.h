@@ -20,7 +20,9 @@
 struct oui_registry;
 struct vendor_policy;
 
-#define INVENTORY_MAX_DEVICES 65536  /* beyond it new devices are counted, not kept */
+/* Beyond it new devices are counted, not kept: about 1.5 KiB each, so at
+ * most ~25 MiB. */
+#define INVENTORY_MAX_DEVICES 16384
 #define INVENTORY_MAX_ALLOWED 1024   /* --device-allow prefixes */
 
 struct inventory_config {

@@ -26,7 +26,7 @@ void asset_hint_text(const struct asset_hint *h, char *out, size_t n)
 
 void asset_risk_text(const struct asset_record *r, char *out, size_t n)
 {
-    if (r->risk_group[0])
+    if (r->risk_group)
         snprintf(out, n, "%s/%s", r->risk_group, r->risk_level);
     else if (n)
         out[0] = '\0';
