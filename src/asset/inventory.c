@@ -558,9 +558,10 @@ static void mark_gateway(struct device *d)
 static struct device *conn_end(struct inventory *inv, const struct conn_record *c, const uint8_t mac[6],
                                const struct ip_addr *a, bool local)
 {
-    if (c->has_l2 && !mac_usable(mac))
+    bool l2 = c->has_l2 && !mac_is_zero(mac); /* cooked captures may carry no address */
+    if (l2 && mac_is_group(mac))
         return NULL; /* broadcast or multicast: no one device */
-    if (c->has_l2) {
+    if (l2) {
         struct device *d = device_by_mac(inv, mac, c->last_ts_us);
         if (d == NULL)
             return NULL;
