@@ -558,7 +558,11 @@ static void mark_gateway(struct device *d)
 static struct device *conn_end(struct inventory *inv, const struct conn_record *c, const uint8_t mac[6],
                                const struct ip_addr *a, bool local)
 {
-    bool l2 = c->has_l2 && !mac_is_zero(mac); /* cooked captures may carry no address */
+    /* A capture without MACs (cooked) keys by address; a zero MAC beside a
+     * real one is a responder that never answered. */
+    if (c->has_l2 && mac_is_zero(mac) && !(mac_is_zero(c->orig_l2) && mac_is_zero(c->resp_l2)))
+        return NULL;
+    bool l2 = c->has_l2 && !mac_is_zero(mac);
     if (l2 && mac_is_group(mac))
         return NULL; /* broadcast or multicast: no one device */
     if (l2) {
