@@ -39,6 +39,10 @@ const char usage_common[] =
     "      --extract-files DIR  write files seen (HTTP bodies...) into DIR, named by SHA-256\n"
     "      --extract-max-file BYTES   bytes written per file (default 104857600)\n"
     "      --extract-max-total BYTES  bytes written per worker and run (default 1073741824)\n"
+    "      --devices            device inventory (assets.log) and device alerts\n"
+    "      --vendor-policy FILE, --device-allow FILE, --ieee-data DIR, --fingerprints FILE\n"
+    "                           replace the shipped vendor policy, allowed destinations, IEEE registries,\n"
+    "                           fingerprints (each implies --devices)\n"
     "      --config FILE        options from FILE: one long option a line, 'key = value'\n"
     "                           or 'key' alone for a flag; the command line wins\n"
     "  -q, --quiet              no progress bar and no summary\n"
@@ -117,7 +121,8 @@ bool parse_local_nets(const char *list, struct vigil_config *cfg)
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
        OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_NO_BEHAVIOR,
-       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG };
+       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG,
+       OPT_DEVICES, OPT_VENDOR_POLICY, OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -147,6 +152,11 @@ static const struct option long_options[] = {
     {"long-conn", required_argument, NULL, OPT_LONG_CONN},
     {"rotate", required_argument, NULL, OPT_ROTATE},
     {"compress", no_argument, NULL, OPT_COMPRESS},
+    {"devices", no_argument, NULL, OPT_DEVICES},
+    {"vendor-policy", required_argument, NULL, OPT_VENDOR_POLICY},
+    {"device-allow", required_argument, NULL, OPT_DEVICE_ALLOW},
+    {"ieee-data", required_argument, NULL, OPT_IEEE_DATA},
+    {"fingerprints", required_argument, NULL, OPT_FINGERPRINTS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -282,6 +292,27 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case OPT_NO_BEHAVIOR:
             o->no_behavior = true;
+            break;
+        case OPT_DEVICES:
+            o->devices = true;
+            break;
+        case OPT_VENDOR_POLICY:
+            o->devices = true;
+            o->devices_cfg.vendor_policy = optarg;
+            break;
+        case OPT_DEVICE_ALLOW:
+            o->devices = true;
+            o->devices_cfg.allow_file = optarg;
+            break;
+        case OPT_IEEE_DATA:
+            o->devices = true;
+            o->devices_cfg.ieee_dir = optarg;
+            break;
+        case OPT_FINGERPRINTS:
+            o->devices = true;
+            if (o->devices_cfg.n_fingerprints == DEVICES_MAX_FINGERPRINT_FILES)
+                return usage_error("too many --fingerprints files (at most %s)", "8");
+            o->devices_cfg.fingerprints[o->devices_cfg.n_fingerprints++] = optarg;
             break;
         case OPT_REPORT_INTERVAL:
             if (!parse_uint(optarg, 86400 * 365, &v) || v == 0)

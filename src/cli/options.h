@@ -38,6 +38,8 @@ struct options {
     unsigned n_rules;
     const char *allowlist_path;
     bool no_behavior;
+    bool devices;
+    struct devices_config devices_cfg;
     int64_t report_interval_us;
     struct behavior_config behavior;
     struct ip_prefix internal_nets[VIGIL_MAX_LOCAL_NETS + 8];

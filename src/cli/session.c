@@ -271,6 +271,11 @@ static void print_detection_summary(struct detect *d)
             (unsigned long long)st.intel_alerts, (unsigned long long)st.intel_lookups);
     for (int k = 0; k < FINDING_KIND_COUNT; k++)
         fprintf(stderr, ", %llu %s", (unsigned long long)st.behavior.findings[k], finding_kind_name((enum finding_kind)k));
+    if (st.has_devices)
+        fprintf(stderr, "; devices: %llu (%llu with a vendor, %llu with a type, %llu flagged), %llu device alerts",
+                (unsigned long long)st.devices.devices, (unsigned long long)st.devices.with_vendor,
+                (unsigned long long)st.devices.with_type, (unsigned long long)st.devices.flagged,
+                (unsigned long long)st.devices.alerts);
     fprintf(stderr, "\n");
 }
 
@@ -303,9 +308,10 @@ static int run_session(struct options *o, bool live)
         }
         rs.out = out;
     }
-    bool detecting = !o->cfg.conn_only && (intel != NULL || !o->no_behavior);
+    bool detecting = !o->cfg.conn_only && (intel != NULL || !o->no_behavior || o->devices);
     if (rc == EXIT_OK && detecting) {
-        struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior};
+        struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior,
+                                   .devices = o->devices, .devices_cfg = o->devices_cfg};
         struct detect_sink findings = {0};
         if (out && !output_detect_sink_open(out, &findings)) {
             snprintf(err, sizeof err, "out of memory for the detectors' output");

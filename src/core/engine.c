@@ -4,6 +4,7 @@
  * only synchronisation is one lock per batch, never per packet. */
 #include "core/engine.h"
 
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "core/checksum_probe.h"
 #include "detect/detect.h"
 #include "decode/decode.h"
+#include "decode/neighbor.h"
 #include "files/files.h"
 #include "flow/flow.h"
 #include "output/detect_sink.h"
@@ -57,6 +59,7 @@ struct worker {
     uint64_t sig_alerts;        /* of the rule sets replaced by reloads */
     atomic_uint_fast64_t rules_epoch; /* the rule set this worker matches with */
     int64_t now_us;             /* the packet being processed */
+    bool neighbors;            /* the detectors want ARP/NDP bindings */
     int64_t scanned_before;    /* the last open-flow scan this worker did */
     uint64_t packets, bytes, wire_bytes, weirds;
     pthread_t thread;
@@ -287,6 +290,17 @@ static uint64_t ip_tunnel_uid(const struct tunnel_layer *l)
     return hash64_bytes(&k, sizeof k, 0x7e11);
 }
 
+/* ARP and IPv6 neighbour discovery: who owns which address, for the
+ * device inventory. */
+static void observe_neighbors(struct worker *w, const struct packet *pkt, enum decode_result r)
+{
+    struct neighbor_binding b;
+    if (r == DECODE_NOT_IP && pkt->l2_type == ETHERTYPE_ARP_FRAME && arp_parse(pkt->l2_payload, pkt->l2_caplen, &b))
+        detect_neighbor(w->detect, pkt->ts_us, &b, false);
+    else if (r == DECODE_OK && pkt->l4_proto == IPPROTO_ICMPV6 && ndp_parse(pkt, &b))
+        detect_neighbor(w->detect, pkt->ts_us, &b, true);
+}
+
 static void worker_packet(struct worker *w, int linktype, int64_t ts, const uint8_t *data, uint32_t caplen,
                           uint32_t wirelen)
 {
@@ -295,7 +309,10 @@ static void worker_packet(struct worker *w, int linktype, int64_t ts, const uint
     w->now_us = ts;
     w->bytes += caplen;
     w->wire_bytes += wirelen;
-    if (decode_packet(w->decoder, linktype, ts, data, caplen, wirelen, &pkt) != DECODE_OK)
+    enum decode_result r = decode_packet(w->decoder, linktype, ts, data, caplen, wirelen, &pkt);
+    if (w->neighbors)
+        observe_neighbors(w, &pkt, r);
+    if (r != DECODE_OK)
         return;
     uint64_t parents[PACKET_MAX_TUNNELS];
     unsigned n = 0;
@@ -405,6 +422,7 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
     w->out = e->out ? output_worker_new(e->out) : NULL;
     struct detect_sink reports = output_detect_sink(w->out);
     w->detect = e->detect ? detect_worker_new(e->detect, &reports) : NULL;
+    w->neighbors = w->detect && detect_wants_neighbors(w->detect);
     if (!w->decoder || !w->flows || (e->out && !w->out) || (e->detect && !w->detect)) {
         snprintf(err, errlen, "out of memory setting up a worker (--max-flows %u)", e->cfg.max_flows);
         return false;

@@ -92,6 +92,9 @@ enum decode_result decode_ethertype(struct decoder *d, struct packet *pkt, uint3
             return decode_pppoe(d, pkt, p, cap, wire);
         default:
             /* ARP, LLDP, 802.3/LLC...: Zeek logs these as unknown protocols, not weirds. */
+            pkt->l2_type = (uint16_t)type;
+            pkt->l2_payload = p;
+            pkt->l2_caplen = cap;
             return DECODE_NOT_IP;
         }
     }

@@ -64,6 +64,11 @@ struct packet {
     const uint8_t *eth_src, *eth_dst; /* 6 bytes each */
     uint16_t vlan;            /* outer 802.1Q/802.1ad VLAN id, 0 = untagged */
     uint16_t inner_vlan;      /* QinQ inner id, 0 = none */
+    /* A frame that carries no IP (DECODE_NOT_IP): its ethertype and payload,
+     * for the link-layer observers (ARP). l2_type 0 when unknown. */
+    uint16_t l2_type;
+    const uint8_t *l2_payload;
+    uint32_t l2_caplen;
 
     /* L3: the innermost IP header */
     uint8_t ip_version;       /* 4, 6, or 0 when the frame carries no IP */

@@ -6,11 +6,14 @@
 
 #include <stdbool.h>
 
+#include "asset/config-t.h"
 #include "detect/behavior.h"
 
 struct detect_config {
     bool behavior;                      /* run the behaviour detectors */
     struct behavior_config behavior_cfg;
+    bool devices;                       /* the device inventory and device alerts (--devices) */
+    struct devices_config devices_cfg;
 };
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asset/devices_detector.h"
 #include "detect/behavior_detector.h"
 #include "detect/detector.h"
 #include "detect/intel_detector.h"
@@ -177,6 +178,19 @@ void detect_transaction(struct detect_worker *w, const struct app_conn *c, enum 
     EACH_DETECTOR(w, transaction, c, kind, txn);
 }
 
+bool detect_wants_neighbors(const struct detect_worker *w)
+{
+    for (size_t i = 0; i < w->d->n; i++)
+        if (w->state[i] && w->d->table[i]->neighbor)
+            return true;
+    return false;
+}
+
+void detect_neighbor(struct detect_worker *w, int64_t ts_us, const struct neighbor_binding *b, bool ndp)
+{
+    EACH_DETECTOR(w, neighbor, ts_us, b, ndp);
+}
+
 void detect_report(struct detect *d, int64_t now_us, bool final)
 {
     pthread_mutex_lock(&d->report_lock);
@@ -201,4 +215,9 @@ void detect_get_stats(struct detect *d, struct detect_stats *st)
     void *behavior = state_of(d, &behavior_detector);
     if (behavior)
         behavior_detector_get_stats(behavior, &st->behavior);
+    void *devices = state_of(d, &devices_detector);
+    if (devices) {
+        st->has_devices = true;
+        devices_detector_get_stats(devices, &st->devices);
+    }
 }

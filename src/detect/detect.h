@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "asset/devices_detector.h"
 #include "detect/behavior.h"
 #include "detect/config-t.h"
 #include "detect/sink-t.h"
@@ -55,6 +56,9 @@ void detect_conn(struct detect_worker *w, const struct conn_record *c);
 /* A flow still open (live): only the long-connection detector looks at it. */
 void detect_open_conn(struct detect_worker *w, const struct conn_record *c);
 void detect_transaction(struct detect_worker *w, const struct app_conn *c, enum event_kind kind, const void *txn);
+/* Link-layer address bindings (ARP, NDP): only when some detector wants them. */
+bool detect_wants_neighbors(const struct detect_worker *w);
+void detect_neighbor(struct detect_worker *w, int64_t ts_us, const struct neighbor_binding *b, bool ndp);
 
 /* Run-level reports (behaviour findings) so far (live: every report
  * interval), or all of them at the end of input (final), then the run's
@@ -64,6 +68,8 @@ void detect_report(struct detect *d, int64_t now_us, bool final);
 struct detect_stats {
     uint64_t intel_lookups, intel_hits, intel_alerts;
     struct behavior_stats behavior;
+    bool has_devices;
+    struct devices_stats devices;
 };
 void detect_get_stats(struct detect *d, struct detect_stats *st);
 

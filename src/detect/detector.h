@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decode/neighbor.h"
+#include "proto/event-t.h"
 #include "detect/sink-t.h"
 #include "flow/conn_record-t.h"
 #include "proto/event-t.h"
@@ -38,6 +40,8 @@ struct detector {
     void (*conn)(void *worker, const struct conn_record *c);
     /* A connection still open (live, at each report interval). */
     void (*open_conn)(void *worker, const struct conn_record *c);
+    /* A link-layer address binding (ARP, IPv6 neighbour discovery). */
+    void (*neighbor)(void *worker, int64_t ts_us, const struct neighbor_binding *b, bool ndp);
     /* A parser's transaction (after its log line was written). */
     void (*transaction)(void *worker, const struct app_conn *c, enum event_kind kind, const void *txn);
     /* Reports what needs the whole run (final: end of input) through the

@@ -1,12 +1,14 @@
 /* Every detector of `vigil read` and `vigil live`, in the order they see
  * each event. Adding a detector: its file defines a `struct detector`
  * (detect/detector.h), and one line here lists it. */
+#include "asset/devices_detector.h"
 #include "detect/behavior_detector.h"
 #include "detect/intel_detector.h"
 
 static const struct detector *const detectors[] = {
     &intel_detector,
     &behavior_detector,
+    &devices_detector,
 };
 
 const struct detector *const *detect_detectors(size_t *n)

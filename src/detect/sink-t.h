@@ -11,6 +11,7 @@
 #ifndef VIGIL_DETECT_SINK_T_H
 #define VIGIL_DETECT_SINK_T_H
 
+#include "asset/asset-t.h"
 #include "detect/alert-t.h"
 #include "detect/finding-t.h"
 #include "detect/sighting-t.h"
@@ -21,6 +22,8 @@ struct detect_sink {
     void (*finding)(void *ctx, const struct finding *f);
     void (*sighting)(void *ctx, const struct intel_sighting *s);
     void (*summary)(void *ctx, const struct sighting_summary *s);
+    /* A device's inventory record (assets.log, EVE asset): event is enum asset_event. */
+    void (*asset)(void *ctx, int event, int64_t ts_us, const struct asset_record *r);
     /* Hands buffered reports to their files (end of a report interval). */
     void (*flush)(void *ctx);
     /* Frees what ctx owns; called once by whoever was given the sink. */

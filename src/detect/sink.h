@@ -29,6 +29,12 @@ static inline void sink_summary(const struct detect_sink *s, const struct sighti
         s->summary(s->ctx, m);
 }
 
+static inline void sink_asset(const struct detect_sink *s, int event, int64_t ts_us, const struct asset_record *r)
+{
+    if (s && s->asset)
+        s->asset(s->ctx, event, ts_us, r);
+}
+
 static inline void sink_flush(const struct detect_sink *s)
 {
     if (s && s->flush)

@@ -30,6 +30,13 @@ static void tee_summary(void *ctx, const struct sighting_summary *s)
     sink_summary(&p->second, s);
 }
 
+static void tee_asset(void *ctx, int event, int64_t ts_us, const struct asset_record *r)
+{
+    struct sink_pair *p = ctx;
+    sink_asset(&p->first, event, ts_us, r);
+    sink_asset(&p->second, event, ts_us, r);
+}
+
 static void tee_flush(void *ctx)
 {
     struct sink_pair *p = ctx;
@@ -47,6 +54,6 @@ struct detect_sink sink_tee(struct sink_pair *p)
 {
     return (struct detect_sink){
         .ctx = p, .alert = tee_alert, .finding = tee_finding, .sighting = tee_sighting,
-        .summary = tee_summary, .flush = tee_flush, .release = tee_release,
+        .summary = tee_summary, .asset = tee_asset, .flush = tee_flush, .release = tee_release,
     };
 }

@@ -94,7 +94,8 @@ static void env_publish(struct app_env *env, enum event_kind kind, const void *t
     const struct app_hooks *h = flow_table_app_hooks(s->table);
     if (!s->published) {
         s->published = true;
-        env_add_service(env, s->parser->name);
+        if (!s->parser->no_service)
+            env_add_service(env, s->parser->name);
     }
     if (h && h->publish)
         h->publish(h->ctx, env->conn, kind, txn);

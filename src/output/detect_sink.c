@@ -1,5 +1,6 @@
 #include "output/detect_sink.h"
 
+#include "output/assets_log.h"
 #include "output/finding_log.h"
 #include "output/intel_log.h"
 #include "output/notice_log.h"
@@ -21,6 +22,10 @@ static void on_summary(void *ctx, const struct sighting_summary *s)
 {
     output_sighting(ctx, s);
 }
+static void on_asset(void *ctx, int event, int64_t ts_us, const struct asset_record *r)
+{
+    output_asset(ctx, (enum asset_event)event, ts_us, r);
+}
 static void on_flush(void *ctx)
 {
     output_worker_flush(ctx);
@@ -40,6 +45,7 @@ struct detect_sink output_detect_sink(struct output_worker *w)
         .finding = on_finding,
         .sighting = on_sighting,
         .summary = on_summary,
+        .asset = on_asset,
         .flush = on_flush,
     };
 }

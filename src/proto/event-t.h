@@ -16,6 +16,7 @@ enum event_kind {
     EVENT_QUIC,     /* struct quic_txn  (proto/quic.h) */
     EVENT_FILE,     /* struct file_info (files/files.h) */
     EVENT_SOCKS,    /* struct socks_txn (proto/socks.h) */
+    EVENT_BANNER,   /* struct banner_txn (proto/banner.h): read by the inventory, not logged */
     EVENT_KIND_COUNT,
 };
 

@@ -123,7 +123,8 @@ static void entry_free(struct http_entry *e)
     struct hbuf *all[] = {&e->method, &e->host, &e->uri, &e->raw_uri, &e->referrer,
                           &e->user_agent, &e->origin, &e->username, &e->status_msg,
                           &e->info_msg, &e->request_protocol, &e->request_ctype,
-                          &e->response_ctype, &e->location, &e->xff, &e->content_range};
+                          &e->response_ctype, &e->location, &e->xff, &e->content_range,
+                          &e->server, &e->www_authenticate};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         hbuf_free(all[i]);
     for (size_t i = 0; i < e->n_proxied; i++)
@@ -188,6 +189,8 @@ static void publish_entry(struct app_env *env, const struct http_entry *e)
     t.location = str_of(&e->location);
     t.xff = str_of(&e->xff);
     t.content_range = str_of(&e->content_range);
+    t.server = str_of(&e->server);
+    t.www_authenticate = str_of(&e->www_authenticate);
     t.response_transfer_len = e->response_transfer_len;
     t.request_seen = e->request_seen;
     t.response_seen = e->response_seen;
@@ -691,6 +694,10 @@ static void log_header(struct http_state *st, struct app_env *env, int dir, cons
             http_hbuf_set(&e->location, v, n);
         else if (bytes_eq_nocase(name, name_len, "content-range"))
             http_hbuf_set(&e->content_range, v, n);
+        else if (bytes_eq_nocase(name, name_len, "server"))
+            http_hbuf_set(&e->server, v, n);
+        else if (bytes_eq_nocase(name, name_len, "www-authenticate") && e->www_authenticate.p == NULL)
+            http_hbuf_set(&e->www_authenticate, v, n);
         return;
     }
     if (bytes_eq_nocase(name, name_len, "x-forwarded-for"))

@@ -72,6 +72,8 @@ struct http_txn {
     struct byte_view location;
     struct byte_view xff;
     struct byte_view content_range;
+    struct byte_view server;             /* response Server header (device inventory) */
+    struct byte_view www_authenticate;   /* first WWW-Authenticate of the response */
     uint64_t response_transfer_len;     /* body bytes after dechunking, before inflating */
     bool request_seen, response_seen;
     const uint8_t *request_body_head;   /* first decoded bytes, <= HTTP_BODY_HEAD_MAX */

@@ -49,6 +49,9 @@ struct app_parser {
     uint8_t ipproto;        /* IPPROTO_TCP or IPPROTO_UDP */
     const uint16_t *ports;  /* well-known server ports; content detection also applies elsewhere */
     size_t n_ports;
+    /* The connection's conn.log service is not set by this parser (Zeek has
+     * no analyzer for it: ssdp, rtsp, telnet feed the inventory only). */
+    bool no_service;
     /* Zeek's analyzers that ignore connections picked up mid-stream (no SYN seen). */
     bool skip_partial;
     /* Content detection on the first bytes the originator (from_orig) or

@@ -1656,5 +1656,6 @@ static const struct scenario app_scenarios[] = {
 
 const struct scenario *app_scenario_at(size_t i)
 {
-    return i < sizeof app_scenarios / sizeof app_scenarios[0] ? &app_scenarios[i] : NULL;
+    size_t n = sizeof app_scenarios / sizeof app_scenarios[0];
+    return i < n ? &app_scenarios[i] : device_scenario_at(i - n);
 }

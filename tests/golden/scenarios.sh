@@ -10,7 +10,7 @@ golden=${golden:?set golden to tests/golden before sourcing}
 # libpcap reads one link type per file, so each gets its own capture.
 scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badheader timeouts
     basic@sll basic@sll2 basic@raw basic@null basic@loop
-    dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident)
+    dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident devices)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
@@ -18,6 +18,7 @@ args_of() {
         # relative to the repository (run from there): notice.log's sub names the rule file
         sig) echo "--rules rules --rules tests/golden/sig-rules --no-behavior" ;;
         incident) echo "--intel $golden/incident-feeds" ;;
+        devices) echo "--devices --no-behavior" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33

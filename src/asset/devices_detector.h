@@ -1,0 +1,20 @@
+/* asset/devices_detector: the device inventory as a detector (listed in
+ * detect/detectors.c): it loads the data the inventory needs (IEEE
+ * registries, fingerprints, vendor policy, allowed destinations), feeds it
+ * from every worker behind one lock, and reports device records (sink
+ * `asset`) and device alerts (sink `alert`, with the record in EVE). */
+#ifndef VIGIL_ASSET_DEVICES_DETECTOR_H
+#define VIGIL_ASSET_DEVICES_DETECTOR_H
+
+#include <stdint.h>
+
+#include "detect/detector.h"
+
+extern const struct detector devices_detector;
+
+struct devices_stats {
+    uint64_t devices, with_vendor, with_type, flagged, alerts, dropped;
+};
+void devices_detector_get_stats(void *state, struct devices_stats *st);
+
+#endif

@@ -1,0 +1,244 @@
+#include "asset/fingerprint.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A value longer than this is matched on its first bytes only: banners
+ * are short, and a pattern's cost grows with what it scans. */
+#define FP_MAX_VALUE 1024
+/* Backtracking bound per match: a hostile banner cannot stall a worker. */
+#define FP_MATCH_LIMIT 100000
+
+static const char *const source_names[FP_SOURCE_COUNT] = {
+    [FP_HTTP_SERVER] = "http_server",   [FP_HTTP_WWWAUTH] = "http_wwwauth", [FP_RTSP_SERVER] = "rtsp_server",
+    [FP_SSDP_SERVER] = "ssdp_server",   [FP_UPNP] = "upnp",                 [FP_ONVIF] = "onvif",
+    [FP_TLS_SUBJECT] = "tls_subject",   [FP_SSH_BANNER] = "ssh_banner",     [FP_TELNET_BANNER] = "telnet_banner",
+    [FP_DHCP_VENDOR] = "dhcp_vendor",   [FP_DHCP_OPTIONS] = "dhcp_options",
+};
+
+const char *fp_source_name(enum fp_source s)
+{
+    return (unsigned)s < FP_SOURCE_COUNT ? source_names[s] : "?";
+}
+
+struct fp_rule {
+    pcre2_code *re;             /* NULL: exact match on literal */
+    char *literal;
+    char *fields;               /* one allocation holding the hint's strings */
+    struct fp_hint hint;
+};
+
+struct fp_list {
+    struct fp_rule *r;
+    size_t n, cap;
+};
+
+struct fingerprint_db {
+    struct fp_list by_source[FP_SOURCE_COUNT];
+    pcre2_match_context *mctx;
+    size_t skipped;
+};
+
+static int source_of(const char *name)
+{
+    for (int i = 0; i < FP_SOURCE_COUNT; i++)
+        if (strcmp(name, source_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* Splits line (modified in place) at tabs into at most max columns. */
+static size_t split_tabs(char *line, char **cols, size_t max)
+{
+    size_t n = 0;
+    char *p = line;
+    while (n < max) {
+        cols[n++] = p;
+        char *tab = strchr(p, '\t');
+        if (tab == NULL)
+            break;
+        *tab = '\0';
+        p = tab + 1;
+    }
+    return n;
+}
+
+static bool list_push(struct fp_list *l, const struct fp_rule *r)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        struct fp_rule *p = realloc(l->r, cap * sizeof *p);
+        if (p == NULL)
+            return false;
+        l->r = p;
+        l->cap = cap;
+    }
+    l->r[l->n++] = *r;
+    return true;
+}
+
+/* The hint's five strings copied into one block. */
+static bool copy_hint(struct fp_rule *r, char *const cols[5])
+{
+    size_t len[5], total = 0;
+    for (int i = 0; i < 5; i++) {
+        len[i] = strlen(cols[i]) + 1;
+        total += len[i];
+    }
+    r->fields = malloc(total);
+    if (r->fields == NULL)
+        return false;
+    const char **dst[5] = {&r->hint.device_type, &r->hint.vendor, &r->hint.product, &r->hint.os,
+                           &r->hint.description};
+    char *p = r->fields;
+    for (int i = 0; i < 5; i++) {
+        memcpy(p, cols[i], len[i]);
+        *dst[i] = p;
+        p += len[i];
+    }
+    return true;
+}
+
+static void rule_free(struct fp_rule *r)
+{
+    if (r->re)
+        pcre2_code_free(r->re);
+    free(r->literal);
+    free(r->fields);
+}
+
+/* 1 added, 0 skipped (bad pattern or unknown source), -1 out of memory. */
+static int add_rule(struct fingerprint_db *db, char **cols)
+{
+    int src = source_of(cols[0]);
+    if (src < 0 || cols[2][0] == '\0')
+        return 0;
+    struct fp_rule r = {0};
+    if (strcmp(cols[1], "=") == 0) {
+        r.literal = strdup(cols[2]);
+        if (r.literal == NULL)
+            return -1;
+    } else {
+        int errcode;
+        PCRE2_SIZE erroff;
+        uint32_t opts = strchr(cols[1], 'i') ? PCRE2_CASELESS : 0;
+        r.re = pcre2_compile((PCRE2_SPTR)cols[2], PCRE2_ZERO_TERMINATED, opts, &errcode, &erroff, NULL);
+        if (r.re == NULL)
+            return 0;
+    }
+    if (!copy_hint(&r, cols + 3) || !list_push(&db->by_source[src], &r)) {
+        rule_free(&r);
+        return -1;
+    }
+    return 1;
+}
+
+static bool load_file(struct fingerprint_db *db, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: cannot open fingerprint file", path);
+        return false;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    bool ok = true;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (len == 0 || line[0] == '#')
+            continue;
+        char *cols[8];
+        if (split_tabs(line, cols, 8) != 8) {
+            db->skipped++;
+            continue;
+        }
+        int r = add_rule(db, cols);
+        if (r < 0) {
+            snprintf(err, errlen, "%s: out of memory", path);
+            ok = false;
+            break;
+        }
+        if (r == 0)
+            db->skipped++;
+    }
+    free(line);
+    fclose(f);
+    return ok;
+}
+
+struct fingerprint_db *fingerprint_db_load(const char *const *paths, size_t n, char *err, size_t errlen)
+{
+    struct fingerprint_db *db = calloc(1, sizeof *db);
+    if (db == NULL || (db->mctx = pcre2_match_context_create(NULL)) == NULL) {
+        snprintf(err, errlen, "out of memory for the fingerprints");
+        fingerprint_db_free(db);
+        return NULL;
+    }
+    pcre2_set_match_limit(db->mctx, FP_MATCH_LIMIT);
+    for (size_t i = 0; i < n; i++) {
+        if (!load_file(db, paths[i], err, errlen)) {
+            fingerprint_db_free(db);
+            return NULL;
+        }
+    }
+    return db;
+}
+
+void fingerprint_db_free(struct fingerprint_db *db)
+{
+    if (db == NULL)
+        return;
+    for (int s = 0; s < FP_SOURCE_COUNT; s++) {
+        for (size_t i = 0; i < db->by_source[s].n; i++)
+            rule_free(&db->by_source[s].r[i]);
+        free(db->by_source[s].r);
+    }
+    if (db->mctx)
+        pcre2_match_context_free(db->mctx);
+    free(db);
+}
+
+size_t fingerprint_db_size(const struct fingerprint_db *db)
+{
+    size_t n = 0;
+    for (int s = 0; s < FP_SOURCE_COUNT; s++)
+        n += db->by_source[s].n;
+    return n;
+}
+
+size_t fingerprint_db_skipped(const struct fingerprint_db *db)
+{
+    return db->skipped;
+}
+
+bool fingerprint_match(const struct fingerprint_db *db, enum fp_source src, const char *value, size_t n,
+                       struct fp_hint *hint)
+{
+    if (db == NULL || (unsigned)src >= FP_SOURCE_COUNT)
+        return false;
+    if (n > FP_MAX_VALUE)
+        n = FP_MAX_VALUE;
+    const struct fp_list *l = &db->by_source[src];
+    pcre2_match_data *md = NULL;
+    bool found = false;
+    for (size_t i = 0; i < l->n && !found; i++) {
+        const struct fp_rule *r = &l->r[i];
+        if (r->literal) {
+            found = strlen(r->literal) == n && memcmp(r->literal, value, n) == 0;
+        } else {
+            if (md == NULL && (md = pcre2_match_data_create(16, NULL)) == NULL)
+                return false;
+            found = pcre2_match(r->re, (PCRE2_SPTR)value, n, 0, 0, md, db->mctx) >= 0;
+        }
+        if (found)
+            *hint = r->hint;
+    }
+    if (md)
+        pcre2_match_data_free(md);
+    return found;
+}

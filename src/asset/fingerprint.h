@@ -1,0 +1,48 @@
+/* asset/fingerprint: device type, vendor and OS hints from what a device
+ * says about itself (banners, certificate subjects, DHCP fingerprints).
+ * The patterns are data: TSV files shipped in data/devices/ (Rapid7 Recog,
+ * Fingerbank, Vigil's own) read at run time; see data/devices/README.md. */
+#ifndef VIGIL_ASSET_FINGERPRINT_H
+#define VIGIL_ASSET_FINGERPRINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Where a value came from: the evidence a hint names. */
+enum fp_source {
+    FP_HTTP_SERVER,     /* HTTP Server header */
+    FP_HTTP_WWWAUTH,    /* HTTP WWW-Authenticate */
+    FP_RTSP_SERVER,     /* RTSP Server header */
+    FP_SSDP_SERVER,     /* SSDP SERVER header */
+    FP_UPNP,            /* UPnP description: "manufacturer model" */
+    FP_ONVIF,           /* ONVIF scope / device service */
+    FP_TLS_SUBJECT,     /* server certificate subject */
+    FP_SSH_BANNER,
+    FP_TELNET_BANNER,
+    FP_DHCP_VENDOR,     /* DHCP option 60 */
+    FP_DHCP_OPTIONS,    /* DHCP option 55 order (exact match) */
+    FP_SOURCE_COUNT,
+};
+
+const char *fp_source_name(enum fp_source s);   /* "http_server", ... */
+
+struct fp_hint {
+    const char *device_type;    /* "camera", "router", ... "" when unknown */
+    const char *vendor, *product, *os, *description;
+};
+
+struct fingerprint_db;
+
+/* Loads every "*.tsv" listed in paths (n of them). A pattern PCRE2 cannot
+ * compile is skipped and counted (fingerprint_db_skipped). */
+struct fingerprint_db *fingerprint_db_load(const char *const *paths, size_t n, char *err, size_t errlen);
+void fingerprint_db_free(struct fingerprint_db *db);
+size_t fingerprint_db_size(const struct fingerprint_db *db);
+size_t fingerprint_db_skipped(const struct fingerprint_db *db);
+
+/* The first pattern of that source matching value; false when none. The
+ * hint points into db. */
+bool fingerprint_match(const struct fingerprint_db *db, enum fp_source src, const char *value, size_t n,
+                       struct fp_hint *hint);
+
+#endif

@@ -1,0 +1,15 @@
+/* asset/observe: the transactions parsers publish, read for what they tell
+ * the inventory about devices (names, banners, DHCP fingerprints). */
+#ifndef VIGIL_ASSET_OBSERVE_H
+#define VIGIL_ASSET_OBSERVE_H
+
+#include "asset/inventory.h"
+#include "proto/parser.h"
+
+void asset_observe_transaction(struct inventory *inv, const struct app_conn *c, int kind, const void *txn);
+
+/* Cheap pre-check, without the inventory's lock: could this transaction
+ * tell the inventory anything? */
+bool asset_transaction_relevant(const struct app_conn *c, int kind, const void *txn);
+
+#endif

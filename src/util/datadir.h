@@ -1,0 +1,15 @@
+/* util/datadir: where the files Vigil ships (data/, rules/) are found at
+ * run time: $VIGIL_DATA_DIR, then next to the executable (an installed
+ * tree or the source tree: ./vigil, build/<variant>/vigil), then
+ * /usr/local/share/vigil and /usr/share/vigil. */
+#ifndef VIGIL_UTIL_DATADIR_H
+#define VIGIL_UTIL_DATADIR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Writes the first existing "<root>/<rel>" into out; false when none exists
+ * (out then holds the path under the first root, for the error message). */
+bool vigil_data_path(const char *rel, char *out, size_t n);
+
+#endif
