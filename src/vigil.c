@@ -26,7 +26,7 @@
 #define VIGIL_VERSION "0.0.0"
 #endif
 
-enum exit_code { EXIT_OK = 0, EXIT_DAMAGED = 1, EXIT_USAGE = 2 };
+#include "cli/cli.h"
 
 #define MAX_INPUTS 1024
 #define PROGRESS_MIN_BYTES (64ULL << 20)
@@ -147,7 +147,7 @@ static void print_command_help(const char *cmd)
                usage_common, usage_detect);
 }
 
-static int usage_error(const char *fmt, const char *arg)
+int usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "vigil: ");
     fprintf(stderr, fmt, arg);
@@ -923,6 +923,8 @@ int main(int argc, char **argv)
         return run(argc - 1, argv + 1, true);
     if (strcmp(cmd, "hunt") == 0)
         return run_hunt(argc - 1, argv + 1);
+    if (strcmp(cmd, "inspect") == 0)
+        return cli_command_inspect.run(argc - 1, argv + 1);
     if (strcmp(cmd, "intel") == 0) {
         if (argc >= 3 && strcmp(argv[2], "check") == 0)
             return intel_check(argc - 2, argv + 2);

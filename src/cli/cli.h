@@ -1,0 +1,36 @@
+/* The command line's shared pieces: exit codes, the subcommand table's
+ * entry type, usage errors. A subcommand is one file cli/cmd_NAME.c that
+ * defines `const struct cli_command cli_command_NAME` and one line in
+ * cli/commands.def. */
+#ifndef VIGIL_CLI_CLI_H
+#define VIGIL_CLI_CLI_H
+
+#include <stddef.h>
+
+enum exit_code { EXIT_OK = 0, EXIT_DAMAGED = 1, EXIT_USAGE = 2 };
+
+struct cli_command {
+    /* One word ("read") or two ("intel check"): `vigil intel check ...`. */
+    const char *name;
+    /* The operands as `vigil --help` lists them: "FILE...". */
+    const char *operands;
+    /* One line for `vigil --help`. */
+    const char *summary;
+    /* argv[0] is the last word of the name; returns the exit code. */
+    int (*run)(int argc, char **argv);
+    /* The command's full help, on standard output. */
+    void (*help)(void);
+};
+
+#define CLI_COMMAND(id) extern const struct cli_command cli_command_##id;
+#include "cli/commands.def"
+#undef CLI_COMMAND
+
+/* Dispatches argv[1] (and argv[2] for two-word commands) to its command. */
+int cli_main(int argc, char **argv);
+
+/* Prints "vigil: " fmt (with one %s for arg) and a pointer to --help on
+ * stderr, as one line; returns EXIT_USAGE. */
+int usage_error(const char *fmt, const char *arg);
+
+#endif
