@@ -925,6 +925,8 @@ int main(int argc, char **argv)
         return run_hunt(argc - 1, argv + 1);
     if (strcmp(cmd, "inspect") == 0)
         return cli_command_inspect.run(argc - 1, argv + 1);
+    if (strcmp(cmd, "mail") == 0)
+        return cli_command_mail.run(argc - 1, argv + 1);
     if (strcmp(cmd, "intel") == 0) {
         if (argc >= 3 && strcmp(argv[2], "check") == 0)
             return intel_check(argc - 2, argv + 2);

@@ -60,6 +60,13 @@ static void hex_digest(const EVP_MD *md, const uint8_t *p, size_t n, char *out)
     out[2 * dl] = 0;
 }
 
+void doc_hash(const uint8_t *p, size_t n, struct doc_report *r)
+{
+    hex_digest(EVP_md5(), p, n, r->md5);
+    hex_digest(EVP_sha1(), p, n, r->sha1);
+    hex_digest(EVP_sha256(), p, n, r->sha256);
+}
+
 static void set_type(struct doc_report *r, const char *t)
 {
     size_t k = strlen(t) < sizeof r->type - 1 ? strlen(t) : sizeof r->type - 1;
@@ -73,9 +80,7 @@ static void inspect_into(struct doc_run *run, const char *name, const uint8_t *p
     memcpy(r->name, name, nl);
     r->name[nl] = 0;
     r->size = n;
-    hex_digest(EVP_md5(), p, n, r->md5);
-    hex_digest(EVP_sha1(), p, n, r->sha1);
-    hex_digest(EVP_sha256(), p, n, r->sha256);
+    doc_hash(p, n, r);
     set_type(r, "data");
     if (ole2_is(p, n)) {
         set_type(r, "ole2");

@@ -42,6 +42,9 @@ const char *doc_data_dir(void);
  * type, hashes, reasons, indicators and members, and its verdict. */
 void doc_inspect(const struct doc_ctx *ctx, const char *name, const uint8_t *p, size_t n, struct doc_report *r);
 
+/* MD5, SHA-1 and SHA-256 of (p, n) into r. */
+void doc_hash(const uint8_t *p, size_t n, struct doc_report *r);
+
 /* Keyword lists (data/doc_keywords.tsv): category TAB word per line. */
 struct doc_keywords *keywords_load(const char *path, char *err, size_t errlen);
 void keywords_free(struct doc_keywords *k);
