@@ -56,6 +56,19 @@ static bool indicator_seen(const struct doc_report *top, const struct doc_report
     return walk_seen(top, upto, upto_i, v, &reached);
 }
 
+void doc_indicators_json(struct json_writer *w, const struct doc_report *r, bool own_hash)
+{
+    json_key(w, "indicators");
+    json_array_begin(w);
+    write_indicators(w, r, r);
+    if (own_hash && r->verdict != VERDICT_CLEAN)
+        json_cstr(w, r->sha256);
+    for (size_t i = 0; i < r->n_children; i++)
+        if (r->children[i].verdict != VERDICT_CLEAN)
+            json_cstr(w, r->children[i].sha256);
+    json_array_end(w);
+}
+
 void doc_report_json_fields(struct json_writer *w, const struct doc_report *r, const char *name_key)
 {
     json_kv_str(w, name_key, r->name);
@@ -70,12 +83,7 @@ void doc_report_json_fields(struct json_writer *w, const struct doc_report *r, c
     json_kv_str(w, "sha1", r->sha1);
     json_kv_str(w, "sha256", r->sha256);
     json_object_end(w);
-    json_key(w, "indicators");
-    json_array_begin(w);
-    write_indicators(w, r, r);
-    if (r->verdict != VERDICT_CLEAN)
-        json_cstr(w, r->sha256);
-    json_array_end(w);
+    doc_indicators_json(w, r, true);
     if (r->n_children > 0) {
         json_key(w, "contents");
         json_array_begin(w);

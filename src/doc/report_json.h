@@ -14,4 +14,8 @@ void doc_report_json_fields(struct json_writer *w, const struct doc_report *r, c
 /* Writes `"reasons": [...]` for r. */
 void doc_reasons_json(struct json_writer *w, const struct doc_report *r);
 
+/* Writes `"indicators": [...]`: r's and its members' (each once), then
+ * the SHA-256 of r (own_hash) and of its direct members when not clean. */
+void doc_indicators_json(struct json_writer *w, const struct doc_report *r, bool own_hash);
+
 #endif

@@ -218,14 +218,7 @@ static void write_json(const struct analysis *a, const char *source, struct buf 
         json_object_end(&w);
     }
     json_array_end(&w);
-    json_key(&w, "indicators");
-    json_array_begin(&w);
-    for (size_t i = 0; i < r->n_indicators; i++)
-        json_cstr(&w, r->indicators[i]);
-    for (size_t i = 0; i < r->n_children; i++)
-        if (r->children[i].verdict != VERDICT_CLEAN)
-            json_cstr(&w, r->children[i].sha256);
-    json_array_end(&w);
+    doc_indicators_json(&w, r, false); /* a message's own hash blocks nothing */
     json_object_end(&w);
 }
 
