@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include <idn2.h>
+#include <libpsl.h>
 
 /* The address part of a header value: inside the last <...>, else the
  * first word holding '@'. */
@@ -257,6 +258,42 @@ static void auth_result(const char *auth, const char *method, char *out, size_t 
     }
 }
 
+/* A domain (or address) written in the display name, when it is a real
+ * registered domain other than the sender's: "support@mail.coinbase.com"
+ * <x@evil.example>, "proton.me Helpdesk" <a@b.example>. */
+static void display_shows_other_domain(const struct mail_ctx *c, const struct mail_headers *h, const char *from_rd,
+                                       struct doc_report *r)
+{
+    const char *s = h->display_name;
+    while (*s) {
+        while (*s && !isalnum((unsigned char)*s))
+            s++;
+        const char *e = s;
+        while (*e && (isalnum((unsigned char)*e) || *e == '.' || *e == '-' || *e == '@'))
+            e++;
+        const char *at = memchr(s, '@', (size_t)(e - s));
+        const char *d = at ? at + 1 : s;
+        char host[256], rd[256];
+        if (e > d && (size_t)(e - d) < sizeof host && memchr(d, '.', (size_t)(e - d)) != NULL) {
+            snprintf(host, sizeof host, "%.*s", (int)(e - d), d);
+            while (strlen(host) > 0 && host[strlen(host) - 1] == '.')
+                host[strlen(host) - 1] = 0;
+            for (char *q = host; *q; q++)
+                *q = (char)tolower((unsigned char)*q);
+            const char *real = c->psl ? psl_registrable_domain(c->psl, host) : NULL;
+            if (real != NULL) {
+                registered_domain(c, host, rd, sizeof rd);
+                if (strcmp(rd, from_rd) != 0) {
+                    report_reason(r, "display-name-spoof", "display name shows %s; the address is %s", host,
+                                  h->address);
+                    return;
+                }
+            }
+        }
+        s = *e ? e + 1 : e;
+    }
+}
+
 void sender_analyze(const struct mail_ctx *c, struct mail_headers *h, struct doc_report *r)
 {
     address_of(h->from, h->address, sizeof h->address, h->display_name, sizeof h->display_name);
@@ -271,6 +308,8 @@ void sender_analyze(const struct mail_ctx *c, struct mail_headers *h, struct doc
         if (h->domain[0])
             report_indicator(r, h->address, strlen(h->address));
     }
+    if (org == NULL && from_rd[0])
+        display_shows_other_domain(c, h, from_rd, r);
     lookalike(c, h->domain, r);
     if (from_rd[0] && str_set_has(&c->freemail, from_rd)) {
         const struct protected_org *o2 = org ? org : claimed(c, h->address);
