@@ -147,6 +147,8 @@ static uint8_t *read_chain(struct ole *o, uint32_t start, uint64_t size, bool mi
         damage(o, "stream larger than the inspection bound");
         size = OLE_MAX_STREAM;
     }
+    if (size > o->n) /* no stream holds more than the file */
+        size = o->n;
     struct collect c = {malloc(size ? size : 1), 0, size, mini};
     if (c.buf == NULL)
         return NULL;

@@ -24,6 +24,7 @@ struct pdf_scan {
     size_t objects, max_objects;
     uint64_t inflated;
     bool stopped, escaped;
+    uint8_t *out;           /* PDF_MAX_STREAM_OUT bytes, allocated at the first stream */
     unsigned js, launch, embedded, open_action, aa;
 };
 
@@ -65,14 +66,12 @@ static void inflate_stream(struct pdf_scan *s, const uint8_t *p, size_t n)
         s->stopped = true;
         return;
     }
-    uint8_t *out = malloc(PDF_MAX_STREAM_OUT);
-    if (out == NULL)
+    if (s->out == NULL && (s->out = malloc(PDF_MAX_STREAM_OUT)) == NULL)
         return;
+    uint8_t *out = s->out;
     z_stream z = {0};
-    if (inflateInit(&z) != Z_OK) {
-        free(out);
+    if (inflateInit(&z) != Z_OK)
         return;
-    }
     z.next_in = (Bytef *)(uintptr_t)p;
     z.avail_in = (uInt)(n > UINT32_MAX ? UINT32_MAX : n);
     z.next_out = out;
@@ -83,7 +82,6 @@ static void inflate_stream(struct pdf_scan *s, const uint8_t *p, size_t n)
     s->inflated += got;
     if (got > 0)
         scan_tokens(s, out, got, true);
-    free(out);
 }
 
 static void scan_tokens(struct pdf_scan *s, const uint8_t *p, size_t n, bool nested)
@@ -132,6 +130,7 @@ void pdf_inspect(struct doc_run *run, const uint8_t *p, size_t n, struct doc_rep
 {
     struct pdf_scan s = {.r = r, .max_objects = run->ctx->limits.max_pdf_objects};
     scan_tokens(&s, p, n, false);
+    free(s.out);
     const char *hidden = s.escaped ? " (names #-escaped)" : "";
     if (s.js > 0)
         report_reason(r, "pdf-javascript", "%u JavaScript name(s)%s", s.js, hidden);

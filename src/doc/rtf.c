@@ -105,7 +105,8 @@ void rtf_inspect(struct doc_run *run, const uint8_t *p, size_t n, struct doc_rep
 {
     struct rtf_scan s = {.run = run, .r = r};
     if (n < 6 || memcmp(p, "{\\rtf1", 6) != 0)
-        report_reason(r, "rtf-obfuscation", "header '%.6s' is not {\\rtf1 (accepted by Word only)", p);
+        report_reason(r, "rtf-obfuscation", "header '%.*s' is not {\\rtf1 (accepted by Word only)", (int)(n < 6 ? n : 6),
+                      (const char *)p);
     for (size_t i = 0; i < n; i++) {
         if (p[i] != '\\')
             continue;
