@@ -32,6 +32,20 @@ void mail_ctx_free(struct mail_ctx *c);
  * Returns the verdict. */
 enum doc_verdict mail_analyze(struct mail_ctx *c, const char *source, const uint8_t *p, size_t n, struct buf *out);
 
+/* What a message on the wire offers (smtp.log's fields): the sender and
+ * link checks without the body. Strings may be NULL; url items are
+ * (pointer, length) pairs of http(s) URLs. */
+struct mail_fields {
+    const char *from, *reply_to, *return_path, *message_id, *auth;
+    size_t n_urls;
+    const char *const *urls;
+    const size_t *url_lens;
+};
+
+/* Fills r (zeroed by the caller) with the reasons and verdict of the
+ * fields; the same checks and weights as mail_analyze. */
+void mail_judge_fields(struct mail_ctx *c, const struct mail_fields *f, struct doc_report *r);
+
 /* Each message of an .eml file, an mbox or a Maildir/folder, in order;
  * fn gets its bytes (valid during the call). False when path is unreadable. */
 typedef void (*mail_message_fn)(void *ctx, const char *source, const uint8_t *p, size_t n);

@@ -259,3 +259,35 @@ enum doc_verdict mail_analyze(struct mail_ctx *c, const char *source, const uint
     free(a);
     return v;
 }
+
+static void copy_field(char *dst, size_t cap, const char *s)
+{
+    if (s != NULL)
+        keep(dst, cap, (const uint8_t *)s, strlen(s));
+}
+
+void mail_judge_fields(struct mail_ctx *c, const struct mail_fields *f, struct doc_report *r)
+{
+    struct mail_headers *h = calloc(1, sizeof *h);
+    struct mail_url *items = calloc(MAIL_MAX_URLS, sizeof *items);
+    if (h == NULL || items == NULL) {
+        free(h);
+        free(items);
+        return;
+    }
+    copy_field(h->from, sizeof h->from, f->from);
+    copy_field(h->reply_to, sizeof h->reply_to, f->reply_to);
+    copy_field(h->return_path, sizeof h->return_path, f->return_path);
+    copy_field(h->message_id, sizeof h->message_id, f->message_id);
+    copy_field(h->auth, sizeof h->auth, f->auth);
+    struct mail_urls urls = {0, items};
+    for (size_t i = 0; i < f->n_urls; i++)
+        urls_extract(&urls, (const uint8_t *)f->urls[i], f->url_lens[i], false);
+    sender_analyze(c, h, r);
+    urls_analyze(c, &urls, r);
+    keep(r->name, sizeof r->name, (const uint8_t *)h->message_id, strlen(h->message_id));
+    snprintf(r->type, sizeof r->type, "message");
+    verdict_decide(c->doc->weights, r);
+    free(items);
+    free(h);
+}
