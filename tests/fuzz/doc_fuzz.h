@@ -16,11 +16,14 @@ static inline struct doc_run doc_fuzz_run(struct doc_ctx *ctx)
     return run;
 }
 
-/* Runs one reader over the input and frees what it produced. */
-#define DOC_FUZZ_READER(inspect)                                                                                      \
+/* Runs one reader over an input its format test accepts (the dispatch
+ * never calls it otherwise) and frees what it produced. */
+#define DOC_FUZZ_READER(is, inspect)                                                                                      \
     int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);                                                    \
     int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)                                                     \
     {                                                                                                                 \
+        if (!is(data, size))                                                                                          \
+            return 0;                                                                                                 \
         struct doc_ctx ctx = {0};                                                                                     \
         struct doc_run run = doc_fuzz_run(&ctx);                                                                      \
         struct doc_report *r = calloc(1, sizeof *r);                                                                  \

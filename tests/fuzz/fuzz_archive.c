@@ -4,4 +4,4 @@
 
 #include "doc_fuzz.h"
 
-DOC_FUZZ_READER(archive_inspect)
+DOC_FUZZ_READER(archive_is, archive_inspect)

@@ -4,4 +4,4 @@
 
 #include "doc_fuzz.h"
 
-DOC_FUZZ_READER(ole2_inspect)
+DOC_FUZZ_READER(ole2_is, ole2_inspect)

@@ -4,4 +4,4 @@
 
 #include "doc_fuzz.h"
 
-DOC_FUZZ_READER(ooxml_inspect)
+DOC_FUZZ_READER(ooxml_is, ooxml_inspect)

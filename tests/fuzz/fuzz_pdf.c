@@ -4,4 +4,4 @@
 
 #include "doc_fuzz.h"
 
-DOC_FUZZ_READER(pdf_inspect)
+DOC_FUZZ_READER(pdf_is, pdf_inspect)

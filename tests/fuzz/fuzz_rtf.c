@@ -4,4 +4,4 @@
 
 #include "doc_fuzz.h"
 
-DOC_FUZZ_READER(rtf_inspect)
+DOC_FUZZ_READER(rtf_is, rtf_inspect)
