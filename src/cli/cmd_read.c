@@ -1,0 +1,27 @@
+/* vigil read FILE...: capture files analysed as one capture. */
+#include <stdio.h>
+
+#include "cli/options.h"
+#include "cli/session.h"
+
+static void help_read(void)
+{
+    printf("usage: vigil read FILE... [OPTIONS]\n\n"
+           "Reads pcap and pcapng files in order as one capture (\"-\" = standard input).\n"
+           "Exit status: 0 ok, 1 a capture was damaged (processed up to the damage), 2 usage or setup error.\n\n"
+           "options:\n%s%s",
+           usage_common, usage_detect);
+}
+
+static int run_read(int argc, char **argv)
+{
+    return run_capture_command(argc, argv, &cli_command_read, false);
+}
+
+const struct cli_command cli_command_read = {
+    .name = "read",
+    .operands = "FILE...",
+    .summary = "analyse pcap/pcapng files (\"-\" reads standard input)",
+    .run = run_read,
+    .help = help_read,
+};

@@ -1,0 +1,240 @@
+/* Option parsing for `read`, `live` and `hunt`: one getopt table for all
+ * three, so an option means the same wherever it is accepted. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/options.h"
+#include "output/output.h"
+
+/* Live behaviour reports: every 5 minutes of packet time by default. */
+#define DEFAULT_REPORT_INTERVAL_S 300
+
+const char usage_common[] =
+    "  -o, --output DIR         write logs into DIR (default: current directory)\n"
+    "  -f, --filter 'BPF'       only packets matching a tcpdump-style BPF filter\n"
+    "      --format FMT         zeek (TSV logs), json (Zeek JSON lines), eve (eve.json),\n"
+    "                           or all (zeek + eve; the default)\n"
+    "  -C, --ignore-checksums   do not verify IP/TCP/UDP checksums (Zeek's -C)\n"
+    "      --workers N          analyse on N threads, flows spread by address hash (default 1)\n"
+    "      --local-nets LIST    comma-separated CIDRs counted as local, besides private space\n"
+    "      --max-flows N        flows tracked at once; the oldest idle is evicted beyond (default 2000000)\n"
+    "      --community-id-seed N  Community ID seed (default 0)\n"
+    "      --conn-only          connection logs only, no protocol parsers (fastest)\n"
+    "      --eve-tls-extended   EVE tls: also the certificates as sent (certificate, chain,\n"
+    "                           client.certificate, client.chain; base64 DER)\n"
+    "      --eve-email-extended EVE email: also subject_md5 and body_md5\n"
+    "      --eve-dns-version 2|3  EVE dns as Suricata 7 (2: a query event per question, an\n"
+    "                           answer event with grouped answers) or 8 (3, the default)\n"
+    "      --extract-files DIR  write files seen (HTTP bodies...) into DIR, named by SHA-256\n"
+    "      --extract-max-file BYTES   bytes written per file (default 104857600)\n"
+    "      --extract-max-total BYTES  bytes written per worker and run (default 1073741824)\n"
+    "  -q, --quiet              no progress bar and no summary\n"
+    "  -h, --help               this help\n";
+
+const char usage_detect[] =
+    "detection:\n"
+    "      --intel PATH         threat-intel feed: MISP JSON or feed folder, STIX 2.1 bundle, CSV,\n"
+    "                           plain list or Zeek intel file, or a directory of them (repeatable)\n"
+    "      --allowlist FILE     known-good pairs the behaviour detectors never report\n"
+    "      --no-behavior        no beaconing / long connection / DNS tunnel / exfiltration detectors\n"
+    "      --beacon-threshold X report beacons scoring at least X (0..1, default 0.70)\n"
+    "      --long-conn SECONDS  report connections open at least this long (default 3600)\n";
+
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-' || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_formats(const char *s, unsigned *formats)
+{
+    if (strcmp(s, "zeek") == 0)
+        *formats = OUTPUT_ZEEK_TSV;
+    else if (strcmp(s, "json") == 0)
+        *formats = OUTPUT_ZEEK_JSON;
+    else if (strcmp(s, "eve") == 0)
+        *formats = OUTPUT_EVE;
+    else if (strcmp(s, "all") == 0)
+        *formats = OUTPUT_ZEEK_TSV | OUTPUT_EVE;
+    else
+        return false;
+    return true;
+}
+
+static bool parse_local_nets(const char *list, struct vigil_config *cfg)
+{
+    char buf[4096];
+    size_t len = strlen(list);
+    if (len >= sizeof buf)
+        return false;
+    memcpy(buf, list, len + 1);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (cfg->n_local_nets >= VIGIL_MAX_LOCAL_NETS || !ip_prefix_parse(tok, &cfg->local_nets[cfg->n_local_nets]))
+            return false;
+        cfg->n_local_nets++;
+    }
+    return true;
+}
+
+enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
+       OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
+       OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_ALLOWLIST, OPT_NO_BEHAVIOR,
+       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN };
+
+static const struct option long_options[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"filter", required_argument, NULL, 'f'},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"ignore-checksums", no_argument, NULL, 'C'},
+    {"workers", required_argument, NULL, OPT_WORKERS},
+    {"local-nets", required_argument, NULL, OPT_LOCAL_NETS},
+    {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+    {"community-id-seed", required_argument, NULL, OPT_CID_SEED},
+    {"conn-only", no_argument, NULL, OPT_CONN_ONLY},
+    {"eve-tls-extended", no_argument, NULL, OPT_EVE_TLS_EXTENDED},
+    {"eve-email-extended", no_argument, NULL, OPT_EVE_EMAIL_EXTENDED},
+    {"eve-dns-version", required_argument, NULL, OPT_EVE_DNS_VERSION},
+    {"extract-files", required_argument, NULL, OPT_EXTRACT_FILES},
+    {"extract-max-file", required_argument, NULL, OPT_EXTRACT_MAX_FILE},
+    {"extract-max-total", required_argument, NULL, OPT_EXTRACT_MAX_TOTAL},
+    {"intel", required_argument, NULL, OPT_INTEL},
+    {"allowlist", required_argument, NULL, OPT_ALLOWLIST},
+    {"no-behavior", no_argument, NULL, OPT_NO_BEHAVIOR},
+    {"report-interval", required_argument, NULL, OPT_REPORT_INTERVAL},
+    {"beacon-threshold", required_argument, NULL, OPT_BEACON_THRESHOLD},
+    {"long-conn", required_argument, NULL, OPT_LONG_CONN},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+int parse_options(int argc, char **argv, const struct cli_command *cmd, struct options *o)
+{
+    vigil_config_defaults(&o->cfg);
+    behavior_config_defaults(&o->behavior);
+    o->report_interval_us = (int64_t)DEFAULT_REPORT_INTERVAL_S * 1000000;
+    o->out_dir = ".";
+    o->formats = OUTPUT_ZEEK_TSV | OUTPUT_EVE;
+    optind = 1;
+    opterr = 0;
+    int c;
+    unsigned long v;
+    while ((c = getopt_long(argc, argv, "o:f:Cqh", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            o->out_dir = optarg;
+            break;
+        case 'f':
+            o->filter = optarg;
+            break;
+        case OPT_FORMAT:
+            if (!parse_formats(optarg, &o->formats))
+                return usage_error("unknown --format '%s' (zeek, json, eve or all)", optarg);
+            break;
+        case 'C':
+            o->cfg.decode.verify_checksums = false;
+            break;
+        case OPT_WORKERS:
+            if (!parse_uint(optarg, 64, &v) || v == 0)
+                return usage_error("--workers takes a number from 1 to 64, not '%s'", optarg);
+            o->cfg.workers = (unsigned)v;
+            break;
+        case OPT_LOCAL_NETS:
+            if (!parse_local_nets(optarg, &o->cfg))
+                return usage_error("--local-nets: bad CIDR list '%s'", optarg);
+            break;
+        case OPT_MAX_FLOWS:
+            if (!parse_uint(optarg, 1UL << 30, &v) || v == 0)
+                return usage_error("--max-flows takes a positive number, not '%s'", optarg);
+            o->cfg.max_flows = (uint32_t)v;
+            break;
+        case OPT_CID_SEED:
+            if (!parse_uint(optarg, 65535, &v))
+                return usage_error("--community-id-seed takes a number from 0 to 65535, not '%s'", optarg);
+            o->cfg.community_id_seed = (uint16_t)v;
+            break;
+        case OPT_CONN_ONLY:
+            o->cfg.conn_only = true;
+            break;
+        case OPT_EVE_TLS_EXTENDED:
+            o->eve_options |= OUTPUT_EVE_TLS_EXTENDED;
+            break;
+        case OPT_EVE_EMAIL_EXTENDED:
+            o->eve_options |= OUTPUT_EVE_EMAIL_EXTENDED;
+            break;
+        case OPT_EVE_DNS_VERSION:
+            if (strcmp(optarg, "2") == 0)
+                o->eve_options |= OUTPUT_EVE_DNS_V2;
+            else if (strcmp(optarg, "3") == 0)
+                o->eve_options &= ~(unsigned)OUTPUT_EVE_DNS_V2;
+            else
+                return usage_error("--eve-dns-version takes 2 or 3, not '%s'", optarg);
+            break;
+        case OPT_EXTRACT_FILES:
+            o->cfg.extract_dir = optarg;
+            break;
+        case OPT_EXTRACT_MAX_FILE:
+        case OPT_EXTRACT_MAX_TOTAL:
+            if (!parse_uint(optarg, ULONG_MAX, &v) || v == 0)
+                return usage_error("--extract-max-file/--extract-max-total take a positive byte count, not '%s'", optarg);
+            if (c == OPT_EXTRACT_MAX_FILE)
+                o->cfg.extract_max_file = v;
+            else
+                o->cfg.extract_max_total = v;
+            break;
+        case OPT_INTEL:
+            if (o->n_intel == MAX_INTEL_PATHS)
+                return usage_error("too many --intel paths (at most %s)", "64");
+            o->intel_paths[o->n_intel++] = optarg;
+            break;
+        case OPT_ALLOWLIST:
+            o->allowlist_path = optarg;
+            break;
+        case OPT_NO_BEHAVIOR:
+            o->no_behavior = true;
+            break;
+        case OPT_REPORT_INTERVAL:
+            if (!parse_uint(optarg, 86400 * 365, &v) || v == 0)
+                return usage_error("--report-interval takes a positive number of seconds, not '%s'", optarg);
+            o->report_interval_us = (int64_t)v * 1000000;
+            break;
+        case OPT_LONG_CONN:
+            if (!parse_uint(optarg, 86400 * 365, &v) || v == 0)
+                return usage_error("--long-conn takes a positive number of seconds, not '%s'", optarg);
+            o->behavior.long_conn_us = (int64_t)v * 1000000;
+            break;
+        case OPT_BEACON_THRESHOLD: {
+            char *end;
+            double x = strtod(optarg, &end);
+            if (end == optarg || *end || !(x >= 0 && x <= 1))
+                return usage_error("--beacon-threshold takes a number from 0 to 1, not '%s'", optarg);
+            o->behavior.beacon_threshold = x;
+            break;
+        }
+        case 'q':
+            o->quiet = true;
+            break;
+        case 'h':
+            cmd->help();
+            return EXIT_OK;
+        default:
+            return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (o->n_inputs == MAX_INPUTS)
+            return usage_error("too many inputs (at most %s)", "1024");
+        o->inputs[o->n_inputs++] = argv[i];
+    }
+    return -1;
+}

@@ -1,0 +1,44 @@
+/* The options of `read`, `live` and `hunt`, parsed from argv. */
+#ifndef VIGIL_CLI_OPTIONS_H
+#define VIGIL_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cli/cli.h"
+#include "core/config.h"
+#include "detect/detect.h"
+
+#define MAX_INPUTS 1024
+#define MAX_INTEL_PATHS 64
+
+struct options {
+    struct vigil_config cfg;
+    const char *out_dir;
+    const char *filter;
+    unsigned formats;
+    unsigned eve_options;   /* OUTPUT_EVE_*_EXTENDED, kept apart so --format cannot reset them */
+    bool quiet;
+    const char *inputs[MAX_INPUTS];
+    unsigned n_inputs;
+    /* detection */
+    const char *intel_paths[MAX_INTEL_PATHS];
+    uint64_t intel_errors[MAX_INTEL_PATHS]; /* parse errors of each path at the first load */
+    unsigned n_intel;
+    const char *allowlist_path;
+    bool no_behavior;
+    int64_t report_interval_us;
+    struct behavior_config behavior;
+    struct ip_prefix internal_nets[VIGIL_MAX_LOCAL_NETS + 8];
+};
+
+/* The option lines of read and live's help, and the detection lines they
+ * share with hunt's. */
+extern const char usage_common[];
+extern const char usage_detect[];
+
+/* Fills o from argv (defaults first). Returns -1 to continue, or an exit
+ * code: cmd's help printed, or a usage error reported. */
+int parse_options(int argc, char **argv, const struct cli_command *cmd, struct options *o);
+
+#endif

@@ -1,0 +1,290 @@
+/* The run loop of `read` and `live`: captures through the engine, with a
+ * progress bar, live behaviour reports, SIGHUP reloads and a summary. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture/capture.h"
+#include "cli/detection_setup.h"
+#include "cli/options.h"
+#include "cli/reload.h"
+#include "cli/session.h"
+#include "core/engine.h"
+#include "decode/decode.h"
+#include "output/output.h"
+
+#define PROGRESS_MIN_BYTES (64ULL << 20)
+
+/* The process-wide state a signal handler can reach, and nothing else. */
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void on_reload_signal(int sig)
+{
+    (void)sig;
+    reload_requested = 1;
+}
+
+struct run_state {
+    struct engine *engine;
+    struct detect *detect;
+    struct reloader reload;
+    int64_t next_report_us;     /* live: packet time of the next behaviour report */
+    bool live;
+    struct options *opt;        /* not const: a reload compares with the first load's error counts */
+    struct capture *current;
+    uint64_t bytes_before;     /* bytes of the files already read */
+    uint64_t total_bytes;      /* 0 when unknown */
+    bool show_progress;
+    struct timespec started, last_draw;
+    uint64_t packets;
+};
+
+/* Live, between reads (at least every 100 ms): reloads and frees. */
+static void on_capture_idle(void *ctx)
+{
+    struct run_state *rs = ctx;
+    reload_service(&rs->reload, rs->opt, rs->detect, &reload_requested);
+    detect_collect(rs->detect);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void draw_progress(struct run_state *rs)
+{
+    double elapsed = seconds_since(&rs->started);
+    uint64_t done = rs->bytes_before + (rs->current ? capture_position(rs->current) : 0);
+    double frac = rs->total_bytes ? (double)done / (double)rs->total_bytes : 0;
+    if (frac > 1)
+        frac = 1;
+    double eta = frac > 0.001 ? elapsed * (1 - frac) / frac : 0;
+    int bar = (int)(frac * 30);
+    char line[30 + 1];
+    for (int i = 0; i < 30; i++)
+        line[i] = i < bar ? '#' : '.';
+    line[30] = '\0';
+    fprintf(stderr, "\r[%s] %5.1f%% %8.1f/%.1f MiB %9.0f pkts/s ETA %4.0fs ", line, frac * 100,
+            (double)done / 1048576.0, (double)rs->total_bytes / 1048576.0,
+            elapsed > 0 ? (double)rs->packets / elapsed : 0, eta);
+}
+
+static void on_packet(void *ctx, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+    struct run_state *rs = ctx;
+    engine_packet(rs->engine, linktype, ts_us, data, caplen, wirelen);
+    rs->packets++;
+    if (rs->live && rs->detect) {
+        if (ts_us >= rs->next_report_us) {
+            if (rs->next_report_us) {
+                engine_scan_open_flows(rs->engine, ts_us - rs->opt->behavior.long_conn_us);
+                detect_report(rs->detect, ts_us, false);
+            }
+            rs->next_report_us = ts_us + rs->opt->report_interval_us;
+            detect_collect(rs->detect);
+        }
+    }
+    if (rs->show_progress && (rs->packets & 0x3fff) == 0 && seconds_since(&rs->last_draw) >= 0.25) {
+        clock_gettime(CLOCK_MONOTONIC, &rs->last_draw);
+        draw_progress(rs);
+    }
+}
+
+static void print_summary(const struct run_state *rs, const char *out_dir)
+{
+    struct engine_stats s;
+    engine_get_stats(rs->engine, &s);
+    double el = seconds_since(&rs->started);
+    double rate = el > 0 ? (double)s.packets / el : 0;
+    fprintf(stderr,
+            "vigil: %llu packets, %.1f MB captured (%.1f MB on the wire) in %.3f s (%.0f packets/s, %.2f Gbit/s); %llu flows logged "
+            "(%llu evicted by --max-flows); %llu decode anomalies and weirds, %llu malformed and %llu truncated "
+            "packets, %llu not IP, %llu IP fragments; logs in %s\n",
+            (unsigned long long)s.packets, (double)s.bytes / 1e6, (double)s.wire_bytes / 1e6, el, rate,
+            el > 0 ? (double)s.bytes * 8 / el / 1e9 : 0, (unsigned long long)s.flows,
+            (unsigned long long)s.flows_evicted, (unsigned long long)s.weirds, (unsigned long long)s.malformed,
+            (unsigned long long)s.truncated, (unsigned long long)s.not_ip, (unsigned long long)s.fragments, out_dir);
+}
+
+static void install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_reload_signal;
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* --- commands --- */
+
+static int open_inputs(const struct options *o, struct capture **caps, bool live, uint64_t *total)
+{
+    char err[512];
+    *total = 0;
+    for (unsigned i = 0; i < o->n_inputs; i++) {
+        caps[i] = live ? capture_open_live(o->inputs[i], err, sizeof err) : capture_open_file(o->inputs[i], err, sizeof err);
+        if (!caps[i]) {
+            fprintf(stderr, "vigil: %s\n", err);
+            return EXIT_USAGE;
+        }
+        if (!decode_linktype_supported(capture_linktype(caps[i]))) {
+            fprintf(stderr, "vigil: %s: unsupported link type %d (%s)\n", o->inputs[i], capture_linktype(caps[i]),
+                    capture_linktype_name(caps[i]));
+            return EXIT_USAGE;
+        }
+        if (o->filter && !capture_set_filter(caps[i], o->filter, err, sizeof err)) {
+            fprintf(stderr, "vigil: %s\n", err);
+            return EXIT_USAGE;
+        }
+        *total += capture_size(caps[i]);
+    }
+    return EXIT_OK;
+}
+
+static int run_captures(const struct options *o, struct capture **caps, struct run_state *rs)
+{
+    int rc = EXIT_OK;
+    for (unsigned i = 0; i < o->n_inputs && !stop_requested; i++) {
+        char msg[512] = "";
+        rs->current = caps[i];
+        enum capture_status st = capture_run(caps[i], on_packet, rs, &stop_requested, msg, sizeof msg);
+        rs->bytes_before += capture_size(caps[i]);
+        rs->current = NULL;
+        if (st == CAPTURE_DAMAGED) {
+            if (rs->show_progress)
+                fputc('\n', stderr);
+            fprintf(stderr, "vigil: capture damaged, processed up to the damage: %s\n", msg);
+            rc = EXIT_DAMAGED;
+        } else if (st == CAPTURE_FAILED) {
+            fprintf(stderr, "vigil: %s\n", msg);
+            rc = EXIT_USAGE;
+        }
+    }
+    if (rs->show_progress) {
+        draw_progress(rs);
+        fputc('\n', stderr);
+    }
+    return rc;
+}
+
+static void print_detection_summary(struct detect *d)
+{
+    struct detect_stats st;
+    detect_get_stats(d, &st);
+    fprintf(stderr, "vigil: detection: %llu intel alerts (%llu indicator lookups)",
+            (unsigned long long)st.intel_alerts, (unsigned long long)st.intel_lookups);
+    for (int k = 0; k < FINDING_KIND_COUNT; k++)
+        fprintf(stderr, ", %llu %s", (unsigned long long)st.behavior.findings[k], finding_kind_name((enum finding_kind)k));
+    fprintf(stderr, "\n");
+}
+
+/* Opens, runs and closes one capture session; the options are parsed by the caller. */
+static int run_session(struct options *o, bool live)
+{
+    struct capture **caps = calloc(o->n_inputs, sizeof *caps);
+    if (!caps) {
+        fprintf(stderr, "vigil: out of memory\n");
+        return EXIT_USAGE;
+    }
+    struct run_state rs = {.opt = o, .live = live};
+    int rc = open_inputs(o, caps, live, &rs.total_bytes);
+    char err[512];
+    struct output *out = NULL;
+    struct intel_store *intel = NULL;
+    struct allowlist *allow = NULL;
+    if (rc == EXIT_OK && !setup_detection(o, &intel, &allow))
+        rc = EXIT_USAGE;
+    if (rc == EXIT_OK) {
+        out = output_open(o->out_dir, o->formats | o->eve_options, err, sizeof err);
+        if (!out) {
+            fprintf(stderr, "vigil: %s\n", err);
+            rc = EXIT_USAGE;
+        }
+    }
+    bool detecting = !o->cfg.conn_only && (intel != NULL || !o->no_behavior);
+    if (rc == EXIT_OK && detecting) {
+        struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior};
+        rs.detect = detect_new(&dc, out, intel, err, sizeof err);
+        intel = NULL; /* owned by detect now, even on failure */
+        if (!rs.detect) {
+            fprintf(stderr, "vigil: %s\n", err);
+            rc = EXIT_USAGE;
+        }
+    }
+    if (rc == EXIT_OK) {
+        rs.engine = engine_new(&o->cfg, out, rs.detect, err, sizeof err);
+        if (!rs.engine) {
+            fprintf(stderr, "vigil: %s\n", err);
+            rc = EXIT_USAGE;
+        }
+    }
+    if (rc == EXIT_OK) {
+        install_signal_handlers();
+        clock_gettime(CLOCK_MONOTONIC, &rs.started);
+        rs.last_draw = rs.started;
+        rs.show_progress = !live && !o->quiet && isatty(STDERR_FILENO) && rs.total_bytes > PROGRESS_MIN_BYTES;
+        if (live && rs.detect)
+            capture_set_idle(caps[0], on_capture_idle, &rs);
+        rc = run_captures(o, caps, &rs);
+        engine_finish(rs.engine);
+        reload_finish(&rs.reload);
+        if (rs.detect)
+            detect_report(rs.detect, 0, true);
+        if (!o->quiet) {
+            print_summary(&rs, o->out_dir);
+            if (rs.detect)
+                print_detection_summary(rs.detect);
+        }
+    }
+    engine_free(rs.engine);
+    detect_free(rs.detect);
+    intel_store_free(intel);
+    allowlist_free(allow);
+    if (out && output_close(out, err, sizeof err) != 0) {
+        fprintf(stderr, "vigil: %s\n", err);
+        rc = EXIT_USAGE;
+    }
+    for (unsigned i = 0; i < o->n_inputs; i++)
+        capture_close(caps[i]);
+    free(caps);
+    return rc;
+}
+
+int run_capture_command(int argc, char **argv, const struct cli_command *cmd, bool live)
+{
+    /* large (local nets, inputs): on the heap, not the stack */
+    struct options *o = calloc(1, sizeof *o);
+    if (!o) {
+        fprintf(stderr, "vigil: out of memory\n");
+        return EXIT_USAGE;
+    }
+    int rc = parse_options(argc, argv, cmd, o);
+    if (rc < 0) {
+        o->cfg.community_id = (o->formats & OUTPUT_EVE) != 0;
+        if (o->n_inputs == 0)
+            rc = usage_error(live ? "live needs an interface%s" : "read needs at least one capture file%s", "");
+        else if (live && o->n_inputs != 1)
+            rc = usage_error("live takes exactly one interface%s", "");
+        else
+            rc = run_session(o, live);
+    }
+    free(o);
+    return rc;
+}
