@@ -306,3 +306,64 @@ write("mail_broken_encoding.eml", (
     "--x\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\nSGVsbG8*!!@@ d29y===bGQ\r\n"
     "--x\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nbad =ZZ soft=\r\n"
     "--x\r\nContent-Type: application/pdf; name=a.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n%%%%\r\n").encode())
+
+
+# ---- the same messages over SMTP, as a capture (Ethernet/IPv4/TCP) ----
+def smtp_capture(path, messages):
+    def csum(data):
+        if len(data) % 2:
+            data += b"\0"
+        s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+        s = (s >> 16) + (s & 0xFFFF)
+        s += s >> 16
+        return ~s & 0xFFFF
+
+    def frame(src, dst, sport, dport, seq, ack, flags, payload=b""):
+        tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 65535, 0, 0) + payload
+        pseudo = struct.pack("!4s4sBBH", bytes(src), bytes(dst), 0, 6, len(tcp))
+        tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64, 6, 0, bytes(src), bytes(dst))
+        ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+        return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + tcp
+
+    out = bytearray(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+    t = 1796629200.0  # 2026-12-07 09:00 UTC
+
+    def rec(data):
+        nonlocal t
+        t += 0.001
+        out.extend(struct.pack("<IIII", int(t), int((t % 1) * 1e6), len(data), len(data)) + data)
+
+    cli, srv = [10, 1, 0, 5], [10, 1, 0, 25]
+    for k, msg in enumerate(messages):
+        sport = 40000 + k
+        cs, ss = 1000, 5000
+        rec(frame(cli, srv, sport, 25, cs, 0, 0x02))
+        rec(frame(srv, cli, 25, sport, ss, cs + 1, 0x12))
+        cs += 1
+        ss += 1
+        rec(frame(cli, srv, sport, 25, cs, ss, 0x10))
+        frm = msg.split(b"Return-Path: <", 1)[1].split(b">", 1)[0] if b"Return-Path: <" in msg else b""
+        dialogue = [(False, b"220 mail.minzdrav.gov.ru ESMTP\r\n"), (True, b"EHLO client.example.net\r\n"),
+                    (False, b"250 mail.minzdrav.gov.ru\r\n"), (True, b"MAIL FROM:<" + frm + b">\r\n"),
+                    (False, b"250 OK\r\n"), (True, b"RCPT TO:<researcher@institute.example>\r\n"),
+                    (False, b"250 OK\r\n"), (True, b"DATA\r\n"), (False, b"354 go ahead\r\n")]
+        body = msg.replace(b"\r\n.", b"\r\n..")
+        for i in range(0, len(body), 1400):
+            dialogue.append((True, body[i:i + 1400]))
+        dialogue += [(True, b".\r\n"), (False, b"250 OK queued\r\n"), (True, b"QUIT\r\n"), (False, b"221 bye\r\n")]
+        for from_client, data in dialogue:
+            if from_client:
+                rec(frame(cli, srv, sport, 25, cs, ss, 0x18, data))
+                cs += len(data)
+            else:
+                rec(frame(srv, cli, 25, sport, ss, cs, 0x18, data))
+                ss += len(data)
+        rec(frame(cli, srv, sport, 25, cs, ss, 0x11))
+        rec(frame(srv, cli, 25, sport, ss, cs + 1, 0x11))
+        rec(frame(cli, srv, sport, 25, cs + 1, ss + 1, 0x10))
+    write(path, bytes(out))
+
+
+WIRE = ["mail_lookalike_hyphen.eml", "mail_homoglyph.eml", "mail_display_name.eml", "mail_memo.eml"]
+smtp_capture("mail_over_smtp.pcap", [open(os.path.join(OUT, n), "rb").read() for n in WIRE])
