@@ -294,6 +294,39 @@ static void display_shows_other_domain(const struct mail_ctx *c, const struct ma
     }
 }
 
+/* Marks and invisible characters spliced between letters defeat keyword
+ * filters while the name still reads "Amazon": combining marks of any
+ * script, zero-width and format characters, variation selectors. */
+static bool hiding_char(uint32_t cp)
+{
+    return (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x483 && cp <= 0x489) || (cp >= 0x591 && cp <= 0x5BD) ||
+           (cp >= 0x610 && cp <= 0x61A) || (cp >= 0x64B && cp <= 0x65F) || (cp >= 0x730 && cp <= 0x74A) ||
+           (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+           cp == 0xFEFF || cp == 0xAD;
+}
+
+static size_t hidden_chars(const char *s)
+{
+    size_t count = 0;
+    for (const uint8_t *p = (const uint8_t *)s; *p;) {
+        uint32_t cp = *p;
+        size_t len = cp < 0x80 ? 1 : (cp & 0xE0) == 0xC0 ? 2 : (cp & 0xF0) == 0xE0 ? 3 : 4;
+        if (len > 1) {
+            cp &= 0x7F >> len;
+            for (size_t j = 1; j < len; j++) {
+                if ((p[j] & 0xC0) != 0x80) {
+                    len = j;
+                    break;
+                }
+                cp = cp << 6 | (p[j] & 0x3F);
+            }
+        }
+        count += hiding_char(cp);
+        p += len;
+    }
+    return count;
+}
+
 void sender_analyze(const struct mail_ctx *c, struct mail_headers *h, struct doc_report *r)
 {
     address_of(h->from, h->address, sizeof h->address, h->display_name, sizeof h->display_name);
@@ -310,6 +343,10 @@ void sender_analyze(const struct mail_ctx *c, struct mail_headers *h, struct doc
     }
     if (org == NULL && from_rd[0])
         display_shows_other_domain(c, h, from_rd, r);
+    size_t hidden = hidden_chars(h->display_name);
+    if (hidden >= 2)
+        report_reason(r, "display-name-spoof", "display name \"%s\" hides its letters with %zu combining or invisible "
+                      "characters", h->display_name, hidden);
     lookalike(c, h->domain, r);
     if (from_rd[0] && str_set_has(&c->freemail, from_rd)) {
         const struct protected_org *o2 = org ? org : claimed(c, h->address);
