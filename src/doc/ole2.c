@@ -481,6 +481,32 @@ static void inspect_biff(const uint8_t *b, size_t n, struct doc_report *r)
         report_reason(r, "xlm-macro", "%zu Excel 4.0 macro sheet(s)", macro_sheets);
 }
 
+/* ---- PowerPoint: records of the "PowerPoint Document" stream ---- */
+
+#define PPT_MAX_DEPTH 8
+
+struct ppt_found {
+    size_t objects;
+    bool encrypted;
+};
+
+static void walk_ppt(const uint8_t *b, size_t n, unsigned depth, struct ppt_found *f)
+{
+    size_t i = 0;
+    while (i + 8 <= n) {
+        uint16_t ver_inst = le16(b + i), type = le16(b + i + 2);
+        uint32_t len = le32(b + i + 4);
+        size_t body = n - i - 8 < len ? n - i - 8 : len;
+        if (type == 0x1011) /* ExOleObjStg: an embedded OLE object's storage */
+            f->objects++;
+        else if (type == 0x2F14) /* CryptSession10Container */
+            f->encrypted = true;
+        else if ((ver_inst & 0xF) == 0xF && depth < PPT_MAX_DEPTH)
+            walk_ppt(b + i + 8, body, depth + 1, f);
+        i += 8 + body;
+    }
+}
+
 void ole2_inspect(struct doc_run *run, const uint8_t *p, size_t n, struct doc_report *r)
 {
     struct ole o;
@@ -513,6 +539,17 @@ void ole2_inspect(struct doc_run *run, const uint8_t *p, size_t n, struct doc_re
             if (b != NULL)
                 inspect_biff(b, bn, r);
             free(b);
+        } else if (e->type == ENTRY_STREAM && name_is(e, "PowerPoint Document")) {
+            size_t pn = 0;
+            uint8_t *pp = read_stream(&o, e, &pn);
+            struct ppt_found f = {0, false};
+            if (pp != NULL)
+                walk_ppt(pp, pn, 0, &f);
+            free(pp);
+            if (f.objects > 0)
+                report_reason(r, "ole-object", "%zu embedded OLE object(s) in the presentation", f.objects);
+            if (f.encrypted)
+                report_reason(r, "encrypted", "presentation is password-encrypted");
         } else if (e->type == ENTRY_STREAM && name_is(e, "WordDocument")) {
             size_t wn = 0;
             uint8_t *w = read_stream(&o, e, &wn);
