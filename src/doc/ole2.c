@@ -533,6 +533,8 @@ void ole2_inspect(struct doc_run *run, const uint8_t *p, size_t n, struct doc_re
             report_reason(r, "ole-object", "embedded OLE object storage %s", e->name);
         } else if (e->type == ENTRY_STREAM && name_is(e, "EncryptedPackage")) {
             report_reason(r, "encrypted", "encrypted Office package (EncryptedPackage)");
+        } else if (e->type == ENTRY_STREAM && name_is(e, "EncryptedSummary")) {
+            report_reason(r, "encrypted", "encrypted document properties (EncryptedSummary)");
         } else if (e->type == ENTRY_STREAM && (name_is(e, "Workbook") || name_is(e, "Book"))) {
             size_t bn = 0;
             uint8_t *b = read_stream(&o, e, &bn);
