@@ -25,7 +25,7 @@ GEN_BIN  := $(BUILD)/vigil-gen
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-.PHONY: print-pkgs all clean test test-unit test-golden test-conformance test-fuzz demo bench fuzz deps asan variants
+.PHONY: check print-pkgs all clean test test-unit test-golden test-conformance test-fuzz demo bench fuzz deps asan variants
 
 all: vigil
 
@@ -68,6 +68,11 @@ test: deps
 
 test-unit test-golden test-conformance test-fuzz:
 	@scripts/run-tests $(@:test-%=%)
+
+# The source rules a script can check (docs/STYLE.md): banned functions,
+# includes that point one way, module READMEs' "Depends on" lines.
+check:
+	@scripts/check-src
 
 demo: deps
 	@scripts/demo

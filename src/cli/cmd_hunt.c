@@ -6,7 +6,9 @@
 
 #include "cli/detection_setup.h"
 #include "cli/options.h"
+#include "detect/sink.h"
 #include "hunt/hunt.h"
+#include "output/detect_sink.h"
 #include "output/output.h"
 
 static void help_hunt(void)
@@ -53,10 +55,14 @@ static int run_hunt(int argc, char **argv)
     rc = EXIT_OK;
     if (!setup_detection(o, &intel, &allow))
         rc = EXIT_USAGE;
+    struct detect_sink reports = {0};
     if (rc == EXIT_OK && out_given) {
         out = output_open(o->out_dir, o->formats, err, sizeof err);
         if (!out) {
             fprintf(stderr, "vigil: %s\n", err);
+            rc = EXIT_USAGE;
+        } else if (!output_detect_sink_open(out, &reports)) {
+            fprintf(stderr, "vigil: out of memory for the hunt's output\n");
             rc = EXIT_USAGE;
         }
     }
@@ -67,7 +73,7 @@ static int run_hunt(int argc, char **argv)
             .intel = intel,
             .behavior = !o->no_behavior,
             .behavior_cfg = o->behavior,
-            .out = out,
+            .sink = &reports,
             .report = o->quiet ? NULL : stdout,
         };
         struct hunt_stats st;
@@ -91,6 +97,7 @@ static int run_hunt(int argc, char **argv)
             }
         }
     }
+    sink_release(&reports);
     if (out && output_close(out, err, sizeof err) != 0) {
         fprintf(stderr, "vigil: %s\n", err);
         rc = EXIT_USAGE;

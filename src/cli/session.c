@@ -14,6 +14,8 @@
 #include "cli/session.h"
 #include "core/engine.h"
 #include "decode/decode.h"
+#include "detect/sink.h"
+#include "output/detect_sink.h"
 #include "output/output.h"
 
 #define PROGRESS_MIN_BYTES (64ULL << 20)
@@ -221,8 +223,13 @@ static int run_session(struct options *o, bool live)
     bool detecting = !o->cfg.conn_only && (intel != NULL || !o->no_behavior);
     if (rc == EXIT_OK && detecting) {
         struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior};
-        rs.detect = detect_new(&dc, out, intel, err, sizeof err);
-        intel = NULL; /* owned by detect now, even on failure */
+        struct detect_sink findings = {0};
+        if (out && !output_detect_sink_open(out, &findings)) {
+            snprintf(err, sizeof err, "out of memory for the detectors' output");
+        } else {
+            rs.detect = detect_new(&dc, &findings, intel, err, sizeof err);
+            intel = NULL; /* owned by detect now, even on failure */
+        }
         if (!rs.detect) {
             fprintf(stderr, "vigil: %s\n", err);
             rc = EXIT_USAGE;

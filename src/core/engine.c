@@ -15,7 +15,8 @@
 #include "decode/decode.h"
 #include "files/files.h"
 #include "flow/flow.h"
-#include "flow/uid.h"
+#include "util/uid.h"
+#include "output/detect_sink.h"
 
 #define BATCH_BYTES (256 * 1024)
 #define QUEUE_DEPTH 8
@@ -304,7 +305,8 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
     struct flow_sink sink = {.conn = on_conn, .weird = on_flow_weird, .ctx = w};
     w->flows = flow_table_new(&fc, &sink);
     w->out = e->out ? output_worker_new(e->out) : NULL;
-    w->detect = e->detect ? detect_worker_new(e->detect, w->out) : NULL;
+    struct detect_sink reports = output_detect_sink(w->out);
+    w->detect = e->detect ? detect_worker_new(e->detect, &reports) : NULL;
     if (!w->decoder || !w->flows || (e->out && !w->out) || (e->detect && !w->detect)) {
         snprintf(err, errlen, "out of memory setting up a worker (--max-flows %u)", e->cfg.max_flows);
         return false;

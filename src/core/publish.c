@@ -1,6 +1,6 @@
 #include "core/publish.h"
 
-#include "core/events.h"
+#include "proto/event-t.h"
 #include "output/dhcp_log.h"
 #include "output/dns_log.h"
 #include "output/files_log.h"

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "detect/finding-t.h"
 #include "util/addr.h"
 
 struct allowlist;
@@ -109,48 +110,9 @@ struct obs_upload {
     const char *name;           /* HTTP host or first SMTP recipient; may be NULL */
 };
 
-/* --- findings --- */
+/* --- findings: struct finding is in detect/finding-t.h --- */
 
-enum finding_kind {
-    FINDING_BEACON,             /* T1071 (T1573 when the channel is TLS/QUIC) */
-    FINDING_LONG_CONN,          /* T1071 */
-    FINDING_DNS_TUNNEL,         /* T1071.004 */
-    FINDING_DGA,                /* T1568.002 */
-    FINDING_EXFIL,              /* T1048 (T1041 over the C2 channel: a pair that also beacons) */
-    FINDING_KIND_COUNT,
-};
 const char *finding_kind_name(enum finding_kind k);   /* "beacon", "long_conn", "dns_tunnel", "dga", "exfil" */
-
-/* One finding. Fields that do not apply to a kind are 0/NULL. */
-struct finding {
-    enum finding_kind kind;
-    const char *reason;         /* short, fixed text: "beacon to address", "beacon to name", "upload to new destination" ... */
-    const char *attack;         /* ATT&CK technique id */
-    double score;               /* 0..1 */
-    int64_t first_us, last_us;  /* evidence window */
-    struct ip_addr src;         /* the internal host */
-    bool has_dst;
-    struct ip_addr dst;
-    uint16_t dst_port;          /* 0 when several */
-    uint8_t proto;
-    const char *name;           /* destination name (beacon by name, exfil), registered domain (tunnel, DGA) */
-    const char *uid;            /* the last connection or DNS transaction that is part of the evidence */
-    uint64_t count;             /* connections, queries or NXDOMAINs */
-    /* beacon */
-    double interval_s;          /* median interval between connections */
-    double jitter;              /* median absolute deviation / median interval */
-    double ts_score, size_score, hist_score, count_score;
-    /* long connection */
-    int64_t duration_us;
-    uint32_t chain;             /* flows in the chain (1 = one flow) */
-    bool open;                  /* still open when reported */
-    /* exfil and beacon */
-    uint64_t bytes_out, bytes_in;
-    /* dns tunnel / dga */
-    uint64_t unique_names;
-    double avg_label_len, entropy, odd_type_share;  /* share of TXT/NULL/CNAME/MX/ANY queries */
-    uint64_t nxdomains;
-};
 
 typedef void (*finding_fn)(void *ctx, const struct finding *f);
 

@@ -1,9 +1,12 @@
-/* detect/: the detectors behind `vigil read` and `vigil live`. One `struct
- * detect` per run holds the threat-intel store (swappable while workers
- * run: SIGHUP reload) and the behaviour detectors (one instance shared by
- * the workers behind a lock: they see conn records and transactions, a few
- * per flow, never packets). Each engine worker has a `struct detect_worker`
- * that matches indicators on its own and writes to its own output buffer. */
+/* detect/: the detectors behind `vigil read` and `vigil live`, listed in
+ * detectors.c (detect/detector.h says what a detector is). One `struct
+ * detect` per run holds each detector's run state (the threat-intel store,
+ * swappable while workers run: SIGHUP reload; the behaviour detectors,
+ * shared by the workers behind a lock); each engine worker has a `struct
+ * detect_worker` with each detector's worker state. Every report leaves
+ * through a detector sink (detect/sink-t.h): the worker's own for what a
+ * worker finds, the run's for what needs the whole run. Nothing here knows
+ * a log or a file. */
 #ifndef VIGIL_DETECT_DETECT_H
 #define VIGIL_DETECT_DETECT_H
 
@@ -12,24 +15,23 @@
 #include <stdint.h>
 
 #include "detect/behavior.h"
-#include "flow/conn_record.h"
+#include "detect/config-t.h"
+#include "detect/sink-t.h"
+#include "flow/conn_record-t.h"
+#include "proto/event-t.h"
 #include "intel/intel.h"
 
-struct output;
-struct output_worker;
 struct app_conn;
-
-struct detect_config {
-    bool behavior;                      /* run the behaviour detectors */
-    struct behavior_config behavior_cfg;
-};
 
 struct detect;
 struct detect_worker;
 
-/* out may be NULL (nothing written). intel may be NULL (no indicators yet);
- * the detect context takes ownership of it. */
-struct detect *detect_new(const struct detect_config *cfg, struct output *out, struct intel_store *intel,
+/* report receives what detectors report for the whole run (behaviour
+ * findings); the detect context takes it over
+ * (released by detect_free, or at once on failure) and leaves *report
+ * empty. A zeroed sink reports nothing. intel may be NULL (no indicators
+ * yet); the detect context takes ownership of it. */
+struct detect *detect_new(const struct detect_config *cfg, struct detect_sink *report, struct intel_store *intel,
                           char *err, size_t errlen);
 void detect_free(struct detect *d);   /* frees every store it owns */
 
@@ -38,7 +40,9 @@ void detect_free(struct detect *d);   /* frees every store it owns */
 void detect_set_intel(struct detect *d, struct intel_store *intel);
 void detect_collect(struct detect *d);
 
-struct detect_worker *detect_worker_new(struct detect *d, struct output_worker *out);
+/* sink (copied; its ctx borrowed, never released here) receives this
+ * worker's alerts and sightings; NULL reports nothing. */
+struct detect_worker *detect_worker_new(struct detect *d, const struct detect_sink *sink);
 void detect_worker_free(struct detect_worker *w);
 /* Picks up a new indicator set; the engine calls it between batches. */
 void detect_worker_sync(struct detect_worker *w);
@@ -46,10 +50,11 @@ void detect_worker_sync(struct detect_worker *w);
 void detect_conn(struct detect_worker *w, const struct conn_record *c);
 /* A flow still open (live): only the long-connection detector looks at it. */
 void detect_open_conn(struct detect_worker *w, const struct conn_record *c);
-void detect_transaction(struct detect_worker *w, const struct app_conn *c, int kind, const void *txn);
+void detect_transaction(struct detect_worker *w, const struct app_conn *c, enum event_kind kind, const void *txn);
 
-/* Behaviour findings so far (live: every report interval), or all of them
- * at the end of input (final). now_us is packet time. */
+/* Run-level reports (behaviour findings) so far (live: every report
+ * interval), or all of them at the end of input (final), then the run's
+ * sink is flushed. now_us is packet time. */
 void detect_report(struct detect *d, int64_t now_us, bool final);
 
 struct detect_stats {

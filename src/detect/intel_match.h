@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "detect/sighting.h"
+#include "detect/sighting-t.h"
 #include "intel/intel.h"
 
 /* Remembers which (flow, indicator, where) were reported, in a fixed-size

@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "core/events.h"
+#include "proto/event-t.h"
 #include "detect/observe.h"
 #include "files/files.h"
 #include "proto/dns.h"
@@ -141,9 +141,9 @@ static void match_file(struct intel_matcher *m, const struct app_conn *c, const 
             intel_match_value(m, &b, INTEL_FILE_HASH, hashes[i], strlen(hashes[i]), "Files::IN_HASH");
 }
 
-void intel_points_transaction(struct intel_matcher *m, const struct app_conn *c, int kind, const void *txn)
+void intel_points_transaction(struct intel_matcher *m, const struct app_conn *c, enum event_kind kind, const void *txn)
 {
-    switch ((enum event_kind)kind) {
+    switch (kind) {
     case EVENT_DNS:
         match_dns(m, c, txn);
         break;

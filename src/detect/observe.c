@@ -3,7 +3,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "core/events.h"
+#include "proto/event-t.h"
 #include "proto/dns.h"
 #include "proto/http.h"
 #include "proto/parser.h"
@@ -129,10 +129,10 @@ static bool observe_http(const struct app_conn *c, const struct http_txn *t, str
     return o->has_name || o->has_upload;
 }
 
-bool observe_transaction(const struct app_conn *c, int kind, const void *txn, struct observations *out)
+bool observe_transaction(const struct app_conn *c, enum event_kind kind, const void *txn, struct observations *out)
 {
     memset(out, 0, offsetof(struct observations, addrs));
-    switch ((enum event_kind)kind) {
+    switch (kind) {
     case EVENT_DNS:
         return observe_dns(c, txn, out);
     case EVENT_HTTP:

@@ -7,7 +7,9 @@
 #include <stdbool.h>
 
 #include "detect/behavior.h"
-#include "flow/conn_record.h"
+#include "flow/conn_record-t.h"
+
+#include "proto/event-t.h"
 
 struct app_conn;
 
@@ -28,7 +30,7 @@ struct observations {
 
 void observe_conn(const struct conn_record *c, struct obs_conn *o);
 /* False when the transaction says nothing the detectors use. */
-bool observe_transaction(const struct app_conn *c, int kind, const void *txn, struct observations *out);
+bool observe_transaction(const struct app_conn *c, enum event_kind kind, const void *txn, struct observations *out);
 void observations_feed(struct behavior *b, const struct observations *o);
 
 /* A connection that carried SMTP is a mail sent: its size is what the

@@ -28,23 +28,6 @@ const char *doc_data_dir(void)
     return d != NULL && d[0] != 0 ? d : VIGIL_DATADIR;
 }
 
-const uint8_t *find_ci(const uint8_t *p, size_t n, const char *needle)
-{
-    size_t k = strlen(needle);
-    if (k == 0 || n < k)
-        return NULL;
-    uint8_t lo = (uint8_t)(needle[0] | 0x20), up = (uint8_t)(needle[0] & ~0x20);
-    bool alpha = (lo >= 'a' && lo <= 'z');
-    for (size_t i = 0; i + k <= n; i++) {
-        uint8_t c = p[i];
-        if (alpha ? (c != lo && c != up) : c != (uint8_t)needle[0])
-            continue;
-        if (strncasecmp((const char *)p + i, needle, k) == 0)
-            return p + i;
-    }
-    return NULL;
-}
-
 static void hex_digest(const EVP_MD *md, const uint8_t *p, size_t n, char *out)
 {
     static const char hex[] = "0123456789abcdef";
@@ -105,7 +88,7 @@ static void inspect_into(struct doc_run *run, const char *name, const uint8_t *p
         yara_scan(run->ctx->yara, p, n, r);
 }
 
-void doc_inspect_member(struct doc_run *run, const char *name, const uint8_t *p, size_t n, struct doc_report *r)
+static void inspect_member(struct doc_run *run, const char *name, const uint8_t *p, size_t n, struct doc_report *r)
 {
     struct doc_report *c = report_child(r, run->ctx->limits.max_members);
     if (c == NULL) {
@@ -123,9 +106,15 @@ void doc_inspect_member(struct doc_run *run, const char *name, const uint8_t *p,
     run->depth--;
 }
 
+void doc_run_begin(struct doc_run *run, const struct doc_ctx *ctx)
+{
+    *run = (struct doc_run){ctx, 0, 0, inspect_member};
+}
+
 void doc_inspect(const struct doc_ctx *ctx, const char *name, const uint8_t *p, size_t n, struct doc_report *r)
 {
-    struct doc_run run = {ctx, 0, 0};
+    struct doc_run run;
+    doc_run_begin(&run, ctx);
     inspect_into(&run, name, p, n, r);
     if (ctx->weights != NULL)
         verdict_decide(ctx->weights, r);

@@ -13,6 +13,9 @@ struct doc_run {
     const struct doc_ctx *ctx;
     uint64_t unpacked;          /* bytes unpacked so far, all members */
     unsigned depth;
+    /* Inspects a member as a child of r (doc.c's dispatch, handed to the
+     * readers so that they never call back into it by name). */
+    void (*member)(struct doc_run *run, const char *name, const uint8_t *p, size_t n, struct doc_report *r);
 };
 
 static inline uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
@@ -52,7 +55,15 @@ void filetype_inspect(const char *name, const uint8_t *p, size_t n, struct doc_r
 bool filetype_runnable(const char *name, const uint8_t *p, size_t n);
 void yara_scan(const struct doc_yara *y, const uint8_t *p, size_t n, struct doc_report *r);
 
+/* A run over ctx with doc.c's member dispatch (what doc_inspect uses). */
+void doc_run_begin(struct doc_run *run, const struct doc_ctx *ctx);
+
 /* A member of a container: inspected like a file, as a child of r. */
-void doc_inspect_member(struct doc_run *run, const char *name, const uint8_t *p, size_t n, struct doc_report *r);
+static inline void doc_inspect_member(struct doc_run *run, const char *name, const uint8_t *p, size_t n,
+                                      struct doc_report *r)
+{
+    if (run->member != NULL)
+        run->member(run, name, p, n, r);
+}
 
 #endif

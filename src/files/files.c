@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "flow/uid.h"
+#include "util/uid.h"
 
 /* Analyses kept for reuse; beyond it finished ones are freed. */
 #define FILES_FREE_LIST_MAX 32

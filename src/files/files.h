@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "flow/conn_record.h"
+#include "proto/conn-t.h"
 #include "proto/parser.h"
 
 /* Per worker: the libmagic handle, extraction settings, caps and counters. */

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "decode/packet.h"
-#include "flow/conn_record.h"
+#include "flow/conn_record-t.h"
 #include "util/addr.h"
 
 /* Zeek's TCP endpoint states (analyzer/protocol/tcp/TCP_Endpoint.h). */

@@ -11,7 +11,7 @@
 #include "flow/community_id.h"
 #include "flow/stream.h"
 #include "flow/flow_internal.h"
-#include "flow/uid.h"
+#include "util/uid.h"
 
 enum lru_class { LRU_TCP, LRU_UDP, LRU_OTHER, LRU_CLASSES };
 

@@ -11,11 +11,9 @@
 
 #include "detect/intel_match.h"
 #include "detect/observe.h"
+#include "detect/sink.h"
 #include "hunt/logread.h"
 #include "hunt/sightings.h"
-#include "output/finding_log.h"
-#include "output/output.h"
-#include "output/sightings_log.h"
 
 #define MAX_UNIT_DEPTH 16
 #define FIELD_MAX 2048
@@ -262,7 +260,6 @@ struct hunt {
     struct intel_matcher matcher;
     struct sightings *sightings;
     struct behavior *behavior;
-    struct output_worker *out;
     struct fp_map fps;
     struct hunt_stats *st;
 };
@@ -710,8 +707,7 @@ static void on_finding(void *ctx, const struct finding *f)
 {
     struct hunt *h = ctx;
     h->st->findings[f->kind]++;
-    if (h->out)
-        output_finding(h->out, f);
+    sink_finding(h->opt->sink, f);
     if (h->opt->report) {
         char src[IP_ADDR_STRLEN], dst[IP_ADDR_STRLEN] = "-";
         ip_addr_format(&f->src, src, sizeof src);
@@ -759,8 +755,7 @@ static int read_pass(struct hunt *h, const struct unit *u, const char *const *pa
 static void on_summary(void *ctx, const struct sighting_summary *s)
 {
     struct hunt *h = ctx;
-    if (h->out)
-        output_sighting(h->out, s);
+    sink_summary(h->opt->sink, s);
     if (h->opt->report) {
         char first[32], last[32];
         time_t t0 = (time_t)(s->first_us / 1000000), t1 = (time_t)(s->last_us / 1000000);
@@ -788,9 +783,7 @@ int hunt_run(const struct hunt_options *o, struct hunt_stats *st, char *err, siz
     h.sightings = sightings_new();
     h.matcher = (struct intel_matcher){.store = o->intel, .dedup = intel_dedup_new(), .emit = on_sighting, .ctx = &h};
     h.fps.slots = calloc(FP_MAP_CAP, sizeof *h.fps.slots);
-    if (o->out)
-        h.out = output_worker_new(o->out);
-    if (!h.sightings || !h.matcher.dedup || !h.fps.slots || (o->out && !h.out)) {
+    if (!h.sightings || !h.matcher.dedup || !h.fps.slots) {
         snprintf(err, errlen, "out of memory");
         rc = -1;
     }
@@ -817,8 +810,7 @@ int hunt_run(const struct hunt_options *o, struct hunt_stats *st, char *err, siz
         sightings_each(h.sightings, on_summary, &h);
         st->sightings = sightings_count(h.sightings);
     }
-    if (h.out)
-        output_worker_free(h.out);
+    sink_flush(o->sink);
     behavior_free(h.behavior);
     sightings_free(h.sightings);
     intel_dedup_free(h.matcher.dedup);

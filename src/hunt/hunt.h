@@ -18,9 +18,8 @@
 #include <stdio.h>
 
 #include "detect/behavior.h"
+#include "detect/sink-t.h"
 #include "intel/intel.h"
-
-struct output;
 
 struct hunt_options {
     const char *const *paths;
@@ -28,7 +27,7 @@ struct hunt_options {
     const struct intel_store *intel;    /* NULL: no indicator sweep */
     bool behavior;                      /* run the behaviour detectors */
     struct behavior_config behavior_cfg;
-    struct output *out;                 /* sightings.log, beacon.log ...; NULL: report only */
+    const struct detect_sink *sink;     /* findings and sighting summaries (beacon.log, sightings.log...); NULL: report only */
     FILE *report;                       /* the human summary; NULL: none */
 };
 

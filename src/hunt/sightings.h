@@ -8,23 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "detect/sighting.h"
+#include "detect/sighting-t.h"
 
-#define SIGHTING_MAX_HOSTS 16
-#define SIGHTING_MAX_UIDS 32
-
-struct sighting_summary {
-    const struct intel_entry *entry;
-    const char *where;
-    char seen[256];                     /* the first value seen */
-    enum intel_type seen_type;
-    int64_t first_us, last_us;
-    uint64_t count;
-    unsigned n_hosts, n_uids;
-    struct ip_addr hosts[SIGHTING_MAX_HOSTS];
-    char uids[SIGHTING_MAX_UIDS][32];
-};
-
+/* struct sighting_summary: detect/sighting-t.h */
 struct sightings;
 struct sightings *sightings_new(void);
 void sightings_free(struct sightings *s);

@@ -3,6 +3,21 @@
 #include <stdio.h>
 #include <string.h>
 
+/* "alert":{"action":...,"severity":N  (left open) */
+static void alert_object_begin(struct json_writer *j, const char *action, uint32_t gid, uint32_t sid, uint32_t rev,
+                               const char *signature, const char *category, int severity)
+{
+    json_key(j, "alert");
+    json_object_begin(j);
+    json_kv_str(j, "action", action);
+    json_kv_uint(j, "gid", gid);
+    json_kv_uint(j, "signature_id", sid);
+    json_kv_uint(j, "rev", rev);
+    json_kv_str(j, "signature", signature);
+    json_kv_str(j, "category", category);
+    json_kv_uint(j, "severity", (uint64_t)severity);
+}
+
 struct json_writer *alert_eve_begin(struct output_worker *w, const struct alert_head *h)
 {
     struct json_writer *j = eve_begin(w);
@@ -11,15 +26,7 @@ struct json_writer *alert_eve_begin(struct output_worker *w, const struct alert_
     eve_header(j, h->ts_us, h->flow_id, "alert", &h->tuple);
     if (h->community_id && h->community_id[0])
         eve_community_id(j, h->community_id);
-    json_key(j, "alert");
-    json_object_begin(j);
-    json_kv_str(j, "action", "allowed");
-    json_kv_uint(j, "gid", 1);
-    json_kv_uint(j, "signature_id", h->signature_id);
-    json_kv_uint(j, "rev", 1);
-    json_kv_str(j, "signature", h->signature);
-    json_kv_str(j, "category", h->category);
-    json_kv_uint(j, "severity", (uint64_t)h->severity);
+    alert_object_begin(j, "allowed", 1, h->signature_id, 1, h->signature, h->category, h->severity);
     json_key(j, "metadata");
     json_object_begin(j);
     return j;
@@ -101,5 +108,78 @@ void alert_eve_end(struct output_worker *w, struct json_writer *j, const char *a
     json_object_end(j); /* alert */
     if (app_proto)
         json_kv_str(j, "app_proto", app_proto);
+    eve_end(w);
+}
+
+static bool key_seen_before(const struct alert *a, size_t i)
+{
+    for (size_t k = 0; k < i; k++)
+        if (a->meta[k].key && strcmp(a->meta[k].key, a->meta[i].key) == 0)
+            return true;
+    return false;
+}
+
+/* Each key once, with every value given for it, in order of first appearance. */
+static void write_metadata(struct json_writer *j, const struct alert *a)
+{
+    if (a->n_attack == 0 && a->n_meta == 0)
+        return;
+    json_key(j, "metadata");
+    json_object_begin(j);
+    if (a->n_attack) {
+        json_key(j, "attack_technique");
+        json_array_begin(j);
+        for (unsigned i = 0; i < a->n_attack && i < ALERT_MAX_ATTACK; i++)
+            json_cstr(j, a->attack[i] ? a->attack[i] : "");
+        json_array_end(j);
+    }
+    for (size_t i = 0; i < a->n_meta; i++) {
+        const char *key = a->meta[i].key;
+        if (key == NULL || key_seen_before(a, i))
+            continue;
+        json_key(j, key);
+        json_array_begin(j);
+        for (size_t k = i; k < a->n_meta; k++)
+            if (a->meta[k].key && strcmp(a->meta[k].key, key) == 0)
+                json_cstr(j, a->meta[k].value ? a->meta[k].value : "");
+        json_array_end(j);
+    }
+    json_object_end(j);
+}
+
+void alert_eve_write(struct output_worker *w, const struct alert *a)
+{
+    struct json_writer *j = eve_begin(w);
+    if (j == NULL)
+        return;
+    struct eve_tuple t = {0};
+    if (a->has_conn) {
+        bool flip = a->to_client;
+        t.src = flip ? &a->resp_h : &a->orig_h;
+        t.dst = flip ? &a->orig_h : &a->resp_h;
+        t.src_port = flip ? a->resp_p : a->orig_p;
+        t.dst_port = flip ? a->orig_p : a->resp_p;
+        t.proto = a->proto;
+        t.vlan[0] = a->vlan[0];
+        t.vlan[1] = a->vlan[1];
+    } else if (a->has_src && a->has_dst) {
+        t.src = &a->src;
+        t.dst = &a->dst;
+        t.no_ports = true;
+    }
+    eve_header(j, a->ts_us, a->has_conn ? a->flow_id : 0, "alert", &t);
+    if (a->has_conn && a->community_id && a->community_id[0])
+        eve_community_id(j, a->community_id);
+    alert_object_begin(j, a->action ? a->action : "allowed", a->gid ? a->gid : 1, a->signature_id,
+                       a->rev ? a->rev : 1, a->signature ? a->signature : "", a->category ? a->category : "",
+                       a->severity ? a->severity : 3);
+    write_metadata(j, a);
+    if (a->rule)
+        json_kv_str(j, "rule", a->rule);
+    json_object_end(j); /* alert */
+    if (a->eve_extra && a->eve_extra[0])
+        json_raw(j, a->eve_extra, strlen(a->eve_extra)); /* members: the comma before them comes from json_raw */
+    if (a->has_conn && a->app_proto)
+        json_kv_str(j, "app_proto", a->app_proto);
     eve_end(w);
 }

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "detect/alert-t.h"
 #include "output/eve.h"
 
 /* Signature ids of Vigil's detectors (gid 1, in a private range). */
@@ -38,5 +39,11 @@ void alert_meta_uint(struct json_writer *j, const char *key, uint64_t v);
 void alert_meta_double(struct json_writer *j, const char *key, double v);
 /* Closes metadata and alert, writes app_proto (NULL: none), ends the event. */
 void alert_eve_end(struct output_worker *w, struct json_writer *j, const char *app_proto);
+
+/* A detector's generic alert (detect/alert-t.h), in Suricata's layout:
+ * header, community_id, "alert":{action, gid, signature_id, rev,
+ * signature, category, severity, metadata (attack_technique first), rule},
+ * the alert's extra fragment, app_proto. */
+void alert_eve_write(struct output_worker *w, const struct alert *a);
 
 #endif

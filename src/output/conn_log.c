@@ -44,18 +44,6 @@ static const struct zeek_field weird_fields[] = {
 };
 const struct zeek_schema zeek_weird_schema = ZEEK_SCHEMA("weird", weird_fields);
 
-/* Zeek's transport_proto enum; ICMPv6 is "icmp" too. */
-static const char *zeek_proto_name(uint8_t proto)
-{
-    switch (proto) {
-    case 6: return "tcp";
-    case 17: return "udp";
-    case 1:
-    case 58: return "icmp";
-    default: return "unknown_transport";
-    }
-}
-
 static void optional_bool(struct zrow *r, int8_t v)
 {
     if (v < 0)
@@ -80,7 +68,7 @@ void zeek_write_conn(struct output_worker *w, const struct conn_record *c)
     zrow_port(r, c->orig_p);
     zrow_addr(r, &c->resp_h);
     zrow_port(r, c->resp_p);
-    zrow_enum(r, zeek_proto_name(c->proto));
+    zrow_enum(r, zeek_transport_name(c->proto));
     zrow_cstr(r, c->service);
     if (c->has_duration) {
         zrow_interval_between(r, c->ts_us, c->ts_us + c->duration_us);

@@ -35,22 +35,6 @@ static const char *const message_type_names[] = {
     "TLS",
 };
 
-static void addr_or_unset(struct zrow *r, bool set, const struct ip_addr *a)
-{
-    if (set)
-        zrow_addr(r, a);
-    else
-        zrow_unset(r);
-}
-
-static void text_or_unset(struct zrow *r, const struct dhcp_text *t)
-{
-    if (t->set)
-        zrow_string(r, t->bytes, t->len);
-    else
-        zrow_unset(r);
-}
-
 /* The summary carries its own uids: it may be published on another
  * connection's call, or at the end of the run with no connection at all. */
 static void write_summary(struct output_worker *w, const struct dhcp_summary *s)
@@ -63,20 +47,20 @@ static void write_summary(struct output_worker *w, const struct dhcp_summary *s)
     for (size_t i = 0; i < s->n_uids && i < DHCP_MAX_UIDS; i++)
         zrow_item_string(r, s->uids[i], strnlen(s->uids[i], sizeof s->uids[i]));
     zrow_list_end(r);
-    addr_or_unset(r, s->has_client_addr, &s->client_addr);
-    addr_or_unset(r, s->has_server_addr, &s->server_addr);
+    zrow_opt_addr(r, s->has_client_addr, &s->client_addr);
+    zrow_opt_addr(r, s->has_server_addr, &s->server_addr);
     zrow_cstr(r, s->mac[0] ? s->mac : NULL);
-    text_or_unset(r, &s->host_name);
-    text_or_unset(r, &s->client_fqdn);
-    text_or_unset(r, &s->domain);
-    addr_or_unset(r, s->has_requested_addr, &s->requested_addr);
-    addr_or_unset(r, s->has_assigned_addr, &s->assigned_addr);
+    zrow_opt_string(r, s->host_name.set, s->host_name.bytes, s->host_name.len);
+    zrow_opt_string(r, s->client_fqdn.set, s->client_fqdn.bytes, s->client_fqdn.len);
+    zrow_opt_string(r, s->domain.set, s->domain.bytes, s->domain.len);
+    zrow_opt_addr(r, s->has_requested_addr, &s->requested_addr);
+    zrow_opt_addr(r, s->has_assigned_addr, &s->assigned_addr);
     if (s->has_lease_time)
         zrow_interval(r, (int64_t)s->lease_time_s * 1000000);
     else
         zrow_unset(r);
-    text_or_unset(r, &s->client_message);
-    text_or_unset(r, &s->server_message);
+    zrow_opt_string(r, s->client_message.set, s->client_message.bytes, s->client_message.len);
+    zrow_opt_string(r, s->server_message.set, s->server_message.bytes, s->server_message.len);
     zrow_list_begin(r);
     for (size_t i = 0; i < s->n_msg_types && i < DHCP_MAX_MSG_TYPES; i++) {
         uint8_t t = s->msg_types[i];

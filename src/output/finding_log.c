@@ -76,28 +76,11 @@ static const struct zeek_schema finding_schemas[FINDING_KIND_COUNT] = {
     [FINDING_EXFIL] = ZEEK_SCHEMA("exfil", exfil_fields),
 };
 
-static const char *transport_name(uint8_t proto)
-{
-    switch (proto) {
-    case IPPROTO_TCP: return "tcp";
-    case IPPROTO_UDP: return "udp";
-    case IPPROTO_ICMP:
-    case IPPROTO_ICMPV6: return "icmp";
-    default: return proto ? "unknown_transport" : NULL;
-    }
-}
-
 static void dst_columns(struct zrow *r, const struct finding *f)
 {
-    if (f->has_dst)
-        zrow_addr(r, &f->dst);
-    else
-        zrow_unset(r);
-    if (f->dst_port)
-        zrow_port(r, f->dst_port);
-    else
-        zrow_unset(r);
-    zrow_enum(r, transport_name(f->proto));
+    zrow_opt_addr(r, f->has_dst, &f->dst);
+    zrow_opt_port(r, f->dst_port != 0, f->dst_port);
+    zrow_enum(r, f->proto ? zeek_transport_name(f->proto) : NULL);
     zrow_cstr(r, f->name);
 }
 
@@ -231,7 +214,7 @@ static void write_eve(struct output_worker *w, const struct finding *f)
     struct json_writer *j = alert_eve_begin(w, &h);
     if (j == NULL)
         return;
-    alert_meta_str(j, "detector", finding_kind_name(f->kind));
+    alert_meta_str(j, "detector", finding_schemas[f->kind].path); /* the log is named after the kind */
     alert_meta_str(j, "reason", f->reason);
     alert_meta_str(j, "attack_technique", f->attack);
     alert_meta_double(j, "score", f->score);

@@ -5,7 +5,7 @@
 #ifndef VIGIL_OUTPUT_FINDING_LOG_H
 #define VIGIL_OUTPUT_FINDING_LOG_H
 
-#include "detect/behavior.h"
+#include "detect/finding-t.h"
 #include "output/output.h"
 
 void output_finding(struct output_worker *w, const struct finding *f);

@@ -3,7 +3,7 @@
 #ifndef VIGIL_OUTPUT_INTEL_LOG_H
 #define VIGIL_OUTPUT_INTEL_LOG_H
 
-#include "detect/sighting.h"
+#include "detect/sighting-t.h"
 #include "output/output.h"
 
 void output_intel(struct output_worker *w, const struct intel_sighting *s);

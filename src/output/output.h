@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "flow/conn_record.h"
+#include "flow/conn_record-t.h"
 
 enum output_format {
     OUTPUT_ZEEK_TSV = 1 << 0,   /* conn.log ... with #fields/#types headers */

@@ -3,7 +3,7 @@
 #ifndef VIGIL_OUTPUT_SIGHTINGS_LOG_H
 #define VIGIL_OUTPUT_SIGHTINGS_LOG_H
 
-#include "hunt/sightings.h"
+#include "detect/sighting-t.h"
 #include "output/output.h"
 
 void output_sighting(struct output_worker *w, const struct sighting_summary *s);

@@ -72,10 +72,7 @@ void output_x509(struct output_worker *w, const struct app_conn *c, const struct
     text_or_unset(r, x->key_alg, sizeof(x->key_alg));
     text_or_unset(r, x->sig_alg, sizeof(x->sig_alg));
     zrow_cstr(r, x->key_type);
-    if (x->has_key_length)
-        zrow_count(r, x->key_length);
-    else
-        zrow_unset(r);
+    zrow_opt_count(r, x->has_key_length, x->key_length);
     text_or_unset(r, x->exponent, sizeof(x->exponent));
     text_or_unset(r, x->curve, sizeof(x->curve));
     san_list(r, x, X509_SAN_DNS);
@@ -93,10 +90,7 @@ void output_x509(struct output_worker *w, const struct app_conn *c, const struct
         zrow_bool(r, x->ca);
     else
         zrow_unset(r);
-    if (x->has_path_len)
-        zrow_count(r, x->path_len);
-    else
-        zrow_unset(r);
+    zrow_opt_count(r, x->has_path_len, x->path_len);
     zrow_bool(r, x->host_cert);
     zrow_bool(r, x->client_cert);
     zrow_end(r);

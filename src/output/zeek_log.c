@@ -9,6 +9,17 @@
 
 static const char hex_lower[] = "0123456789abcdef";
 
+const char *zeek_transport_name(uint8_t proto)
+{
+    switch (proto) {
+    case 6: return "tcp";
+    case 17: return "udp";
+    case 1:
+    case 58: return "icmp";
+    default: return "unknown_transport";
+    }
+}
+
 const char *zeek_type_name(enum zeek_type t)
 {
     switch (t) {
@@ -303,6 +314,30 @@ void zrow_opt_string(struct zrow *r, bool present, const void *p, size_t n)
 {
     if (present)
         zrow_string(r, p, n);
+    else
+        zrow_unset(r);
+}
+
+void zrow_opt_addr(struct zrow *r, bool present, const struct ip_addr *a)
+{
+    if (present)
+        zrow_addr(r, a);
+    else
+        zrow_unset(r);
+}
+
+void zrow_opt_port(struct zrow *r, bool present, uint16_t port)
+{
+    if (present)
+        zrow_port(r, port);
+    else
+        zrow_unset(r);
+}
+
+void zrow_opt_count(struct zrow *r, bool present, uint64_t v)
+{
+    if (present)
+        zrow_count(r, v);
     else
         zrow_unset(r);
 }

@@ -95,6 +95,10 @@ struct zeek_schema {
 /* Zeek's name of a type for the #types line: "set[string]", "interval". */
 const char *zeek_type_name(enum zeek_type t);
 
+/* Zeek's transport_proto enum for an IP protocol: "tcp", "udp", "icmp"
+ * (ICMPv6 too), else "unknown_transport". */
+const char *zeek_transport_name(uint8_t proto);
+
 /* A string slice, for zrow_strings(). */
 struct zeek_str {
     const char *p;
@@ -120,6 +124,10 @@ void zrow_cstr(struct zrow *r, const char *s);   /* NULL = unset */
 /* A string that a parser may not have seen: unset unless present. */
 void zrow_opt_string(struct zrow *r, bool present, const void *p, size_t n);
 void zrow_enum(struct zrow *r, const char *s);   /* NULL = unset */
+/* Values a record may not have: unset unless present. */
+void zrow_opt_addr(struct zrow *r, bool present, const struct ip_addr *a);
+void zrow_opt_port(struct zrow *r, bool present, uint16_t port);
+void zrow_opt_count(struct zrow *r, bool present, uint64_t v);
 void zrow_addr(struct zrow *r, const struct ip_addr *a);
 void zrow_subnet(struct zrow *r, const struct ip_addr *a, unsigned prefix_len);
 void zrow_port(struct zrow *r, uint16_t port);

@@ -10,26 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/events.h"
-#include "flow/conn_record.h"
-#include "util/addr.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
 
 struct file_ctx;
-
-/* Who the transaction belongs to: copied into every log line. */
-struct app_conn {
-    int64_t start_us;
-    char uid[UID_LEN];
-    uint64_t flow_id;
-    struct ip_addr orig_h, resp_h;
-    uint16_t orig_p, resp_p;
-    uint8_t proto;          /* IPPROTO_TCP / IPPROTO_UDP */
-    uint16_t vlan, inner_vlan;
-    char community_id[64];
-    /* Zeek's Site::is_local_addr of each end, as conn_record: -1 unknown,
-     * 0 F, 1 T. ssh.log's direction needs it. */
-    int8_t local_orig, local_resp;
-};
 
 /* What a parser may use. Valid during the call only. */
 struct app_env {

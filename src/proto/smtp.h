@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "flow/conn_record.h"
+#include "proto/conn-t.h"
 #include "util/addr.h"
 
 /* Longest command/reply/message line kept whole. A longer message line is

@@ -12,7 +12,8 @@ static inline struct doc_run doc_fuzz_run(struct doc_ctx *ctx)
     ctx->limits.max_total_bytes = 4u << 20;
     ctx->limits.max_members = 16;
     ctx->limits.max_pdf_objects = 10000;
-    struct doc_run run = {ctx, 0, 0};
+    struct doc_run run;
+    doc_run_begin(&run, ctx);
     return run;
 }
 

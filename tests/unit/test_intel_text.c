@@ -475,7 +475,8 @@ static void test_load_directory(void **state)
     write_text(f, ".hidden.txt", "hidden.example\n");
     write_text(f, "empty.txt", "");
     write_text(f, "prose.md", "Nothing to see here.\n");
-    write_file(strcat(strcpy(path, f->dir), "/bin.dat"), "\x7f" "ELF\0\0\0\x01", 8);
+    snprintf(path, sizeof path, "%s/bin.dat", f->dir);
+    write_file(path, "\x7f" "ELF\0\0\0\x01", 8);
 
     char err[256];
     assert_int_equal(intel_load_path(f->s, f->dir, INTEL_FORMAT_AUTO, &f->rep, err, sizeof err), 0);

@@ -1,4 +1,4 @@
-#include "flow/uid.h"
+#include "util/uid.h"
 
 #include <string.h>
 

@@ -1,14 +1,14 @@
 /* The finished connection: what flow/ hands to outputs and detectors when a
  * flow ends (timeout, close, eviction, end of capture). Type-only header. */
-#ifndef VIGIL_FLOW_CONN_RECORD_H
-#define VIGIL_FLOW_CONN_RECORD_H
+#ifndef VIGIL_FLOW_CONN_RECORD_T_H
+#define VIGIL_FLOW_CONN_RECORD_T_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "proto/conn-t.h"
 #include "util/addr.h"
 
-#define UID_LEN 24              /* "C" + up to 22 base62 chars + NUL */
 #define CONN_HISTORY_MAX 48
 #define CONN_MAX_TUNNEL_PARENTS 4
 

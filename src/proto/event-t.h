@@ -1,8 +1,9 @@
-/* The typed transactions that parsers publish and outputs and detectors
- * consume. Type-only: each payload struct lives in its protocol's header
- * (proto/dns.h: struct dns_txn, ...). */
-#ifndef VIGIL_CORE_EVENTS_H
-#define VIGIL_CORE_EVENTS_H
+/* The kinds of typed transaction that parsers (and files/) publish and
+ * outputs and detectors consume: output/ keeps one writer per kind in a
+ * table indexed by it. Type-only: each payload struct lives in its
+ * protocol's header (proto/dns.h: struct dns_txn, ...). */
+#ifndef VIGIL_PROTO_EVENT_T_H
+#define VIGIL_PROTO_EVENT_T_H
 
 enum event_kind {
     EVENT_DNS,      /* struct dns_txn   (proto/dns.h) */

@@ -1,7 +1,10 @@
-/* An indicator seen on the wire (or in a stored log): what intel.log and an
- * EVE intel alert write. Type-only header. */
-#ifndef VIGIL_DETECT_SIGHTING_H
-#define VIGIL_DETECT_SIGHTING_H
+/* Threat-intel sightings. `struct intel_sighting` is one indicator seen on
+ * the wire (or in a stored log): what intel.log and an EVE intel alert
+ * write. `struct sighting_summary` is `vigil hunt`'s aggregate of them per
+ * (indicator, where): a sightings.log row. Both reach output/ through the
+ * detector sink (detect/sink-t.h). Type-only header. */
+#ifndef VIGIL_DETECT_SIGHTING_T_H
+#define VIGIL_DETECT_SIGHTING_T_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,6 +35,21 @@ struct intel_sighting {
     const char *fuid;
     const char *file_mime_type;
     const char *file_desc;
+};
+
+#define SIGHTING_MAX_HOSTS 16
+#define SIGHTING_MAX_UIDS 32
+
+struct sighting_summary {
+    const struct intel_entry *entry;
+    const char *where;
+    char seen[256];                     /* the first value seen */
+    enum intel_type seen_type;
+    int64_t first_us, last_us;
+    uint64_t count;
+    unsigned n_hosts, n_uids;
+    struct ip_addr hosts[SIGHTING_MAX_HOSTS];
+    char uids[SIGHTING_MAX_UIDS][32];
 };
 
 #endif

@@ -1,0 +1,16 @@
+/* What a run's detection is told: one field (or struct) per detector that
+ * needs settings, filled by the command line. Every detector's open()
+ * (detect/detector.h) receives the whole of it. Type-only header. */
+#ifndef VIGIL_DETECT_CONFIG_T_H
+#define VIGIL_DETECT_CONFIG_T_H
+
+#include <stdbool.h>
+
+#include "detect/behavior.h"
+
+struct detect_config {
+    bool behavior;                      /* run the behaviour detectors */
+    struct behavior_config behavior_cfg;
+};
+
+#endif

@@ -1,0 +1,16 @@
+/* Every detector of `vigil read` and `vigil live`, in the order they see
+ * each event. Adding a detector: its file defines a `struct detector`
+ * (detect/detector.h), and one line here lists it. */
+#include "detect/behavior_detector.h"
+#include "detect/intel_detector.h"
+
+static const struct detector *const detectors[] = {
+    &intel_detector,
+    &behavior_detector,
+};
+
+const struct detector *const *detect_detectors(size_t *n)
+{
+    *n = sizeof detectors / sizeof detectors[0];
+    return detectors;
+}

@@ -1,0 +1,28 @@
+/* A connection's identity as the application layer and everything above
+ * it see it: the uid length and `struct app_conn`, which flow/ fills and
+ * parsers, files/, detectors and writers copy into what they report.
+ * Type-only header. */
+#ifndef VIGIL_PROTO_CONN_T_H
+#define VIGIL_PROTO_CONN_T_H
+
+#include <stdint.h>
+
+#include "util/addr.h"
+#include "util/uid.h"   /* UID_LEN */
+
+/* Who the transaction belongs to: copied into every log line. */
+struct app_conn {
+    int64_t start_us;
+    char uid[UID_LEN];
+    uint64_t flow_id;
+    struct ip_addr orig_h, resp_h;
+    uint16_t orig_p, resp_p;
+    uint8_t proto;          /* IPPROTO_TCP / IPPROTO_UDP */
+    uint16_t vlan, inner_vlan;
+    char community_id[64];
+    /* Zeek's Site::is_local_addr of each end, as conn_record: -1 unknown,
+     * 0 F, 1 T. ssh.log's direction needs it. */
+    int8_t local_orig, local_resp;
+};
+
+#endif

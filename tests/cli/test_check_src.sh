@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# scripts/check-src on the project (it must pass) and on copies of it with
+# one planted violation each (it must fail and name the violation): a
+# banned function, an include from a lower stage to a higher one, a README
+# "Depends on" line that lies, and a call circle between two files.
+# Prints PASS/FAIL per check; exits 1 if any failed.
+set -uo pipefail
+
+cd "$(dirname "$0")/../.." || exit 2
+repo=$(pwd)
+check=$repo/scripts/check-src
+cc=${CC:-cc}
+
+tmp=$(mktemp -d /tmp/vigil-check-src.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+failures=0
+pass() { echo "PASS check-src/$1"; }
+fail() { echo "FAIL check-src/$1${2:+ ($2)}"; failures=$((failures + 1)); }
+
+# A fresh copy of the sources check-src reads.
+copy_tree() {
+    rm -rf "$tmp/tree"
+    mkdir -p "$tmp/tree"
+    cp -r "$repo/src" "$repo/tests" "$tmp/tree/"
+    [[ -d $repo/bench ]] && cp -r "$repo/bench" "$tmp/tree/"
+}
+
+# expect_fail NAME PATTERN ARGS...: check-src exits 1 and prints PATTERN.
+expect_fail() {
+    local name=$1 pattern=$2
+    shift 2
+    "$check" "$@" >"$tmp/$name.out" 2>&1
+    local rc=$?
+    if [[ $rc == 1 ]] && grep -qE -- "$pattern" "$tmp/$name.out"; then
+        pass "$name"
+    else
+        fail "$name" "exit $rc: $(head -c 300 "$tmp/$name.out")"
+    fi
+}
+
+expect_pass() {
+    local name=$1
+    shift
+    if "$check" "$@" >"$tmp/$name.out" 2>&1; then
+        pass "$name"
+    else
+        fail "$name" "$(head -c 300 "$tmp/$name.out")"
+    fi
+}
+
+expect_pass project --root "$repo"
+
+copy_tree
+expect_pass copy --root "$tmp/tree"
+
+# Banned names in comments and strings are not calls.
+copy_tree
+printf '/* strcpy(a, b) is banned */\nstatic const char *const banned_text = "sprintf(";\n' >>"$tmp/tree/src/util/buf.c"
+expect_pass banned-in-comment --root "$tmp/tree"
+
+copy_tree
+printf 'int check_src_planted(const char *s);\nint check_src_planted(const char *s) { return atoi(s); }\n' \
+    >>"$tmp/tree/src/util/addr.c"
+expect_fail banned-function 'src/util/addr.c:[0-9]+: banned function atoi\(\)' --root "$tmp/tree"
+
+copy_tree
+sed -i '1a #include "output/output.h"' "$tmp/tree/src/detect/detect.c"
+expect_fail upward-include 'src/detect/detect.c:2: detect/ includes output/, a later stage' --root "$tmp/tree"
+
+copy_tree
+sed -i 's#^Depends on: util/ (addr) and libc.#Depends on: libc.#' "$tmp/tree/src/decode/README.md"
+expect_fail readme-missing "src/decode/README.md:[0-9]+: 'Depends on' does not name util/" --root "$tmp/tree"
+
+copy_tree
+sed -i 's#^Depends on: util/ (addr) and libc.#Depends on: util/ (addr), flow/ and libc.#' "$tmp/tree/src/decode/README.md"
+expect_fail readme-extra "src/decode/README.md:[0-9]+: 'Depends on' names flow/" --root "$tmp/tree"
+
+copy_tree
+mkdir -p "$tmp/tree/src/sonar"
+printf '# sonar/\n\nDepends on: util/.\n' >"$tmp/tree/src/sonar/README.md"
+expect_fail unknown-stage 'src/sonar/: a stage check-src does not know' --root "$tmp/tree"
+
+# Call circles, from the objects' symbols: two flow/ files calling each
+# other fail; the same in decode/ (recursive encapsulation) is allowed.
+copy_tree
+for stage in flow decode; do
+    mkdir -p "$tmp/objs-$stage/src/$stage"
+    printf 'int ping(int n);\nint pong(int n);\nint ping(int n) { return n ? pong(n - 1) : 0; }\n' >"$tmp/ping.c"
+    printf 'int ping(int n);\nint pong(int n);\nint pong(int n) { return n ? ping(n - 1) : 1; }\n' >"$tmp/pong.c"
+    printf 'int ping(int n);\nint leaf(int n);\nint leaf(int n) { return ping(n); }\n' >"$tmp/leaf.c"
+    for f in ping pong leaf; do
+        "$cc" -c -o "$tmp/objs-$stage/src/$stage/$f.o" "$tmp/$f.c" || fail "compile-$f"
+    done
+done
+expect_fail call-circle 'call circle: src/flow/ping.c <-> src/flow/pong.c' --root "$tmp/tree" --objects "$tmp/objs-flow"
+expect_pass call-circle-decode --root "$tmp/tree" --objects "$tmp/objs-decode"
+
+exit $((failures > 0))
