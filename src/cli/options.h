@@ -26,6 +26,7 @@ struct options {
     uint64_t intel_errors[MAX_INTEL_PATHS]; /* parse errors of each path at the first load */
     unsigned n_intel;
     const char *allowlist_path;
+    const char *protect_path;   /* --protect: the phishing detector's protected list */
     bool no_behavior;
     int64_t report_interval_us;
     struct behavior_config behavior;

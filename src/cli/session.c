@@ -222,7 +222,8 @@ static int run_session(struct options *o, bool live)
     }
     bool detecting = !o->cfg.conn_only && (intel != NULL || !o->no_behavior);
     if (rc == EXIT_OK && detecting) {
-        struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior};
+        struct detect_config dc = {
+            .behavior = !o->no_behavior, .behavior_cfg = o->behavior, .protect_path = o->protect_path};
         struct detect_sink findings = {0};
         if (out && !output_detect_sink_open(out, &findings)) {
             snprintf(err, sizeof err, "out of memory for the detectors' output");

@@ -11,6 +11,7 @@
 struct detect_config {
     bool behavior;                      /* run the behaviour detectors */
     struct behavior_config behavior_cfg;
+    const char *protect_path;           /* --protect: the phishing detector runs (NULL: off) */
 };
 
 #endif

@@ -3,10 +3,12 @@
  * (detect/detector.h), and one line here lists it. */
 #include "detect/behavior_detector.h"
 #include "detect/intel_detector.h"
+#include "detect/phishing.h"
 
 static const struct detector *const detectors[] = {
     &intel_detector,
     &behavior_detector,
+    &phishing_detector,
 };
 
 const struct detector *const *detect_detectors(size_t *n)

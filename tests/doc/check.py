@@ -82,6 +82,26 @@ ok = objs is not None and objs[0]["verdict"] == "malicious" and any(
     r["code"] == "yara" and "blob_download" in r["detail"] and "smuggling" in r["detail"] for r in objs[0]["reasons"])
 result(ok, "yara", err or "rule not reported: %s" % (objs[0]["reasons"] if objs else None))
 
+# On the wire: the same messages over SMTP (mail_over_smtp.pcap) get the
+# same verdicts as through `vigil mail`, as Vigil::Phishing alerts.
+WIRE = ["mail_lookalike_hyphen.eml", "mail_homoglyph.eml", "mail_display_name.eml", "mail_memo.eml"]
+wire_dir = os.path.join(samples, "wire")
+p = subprocess.run([vigil, "read", "-C", "-q", "--protect", os.path.join(here, "protect.tsv"), "-o", wire_dir,
+                    os.path.join(samples, "mail_over_smtp.pcap")], capture_output=True, text=True)
+wire = {}
+if p.returncode == 0:
+    for l in open(os.path.join(wire_dir, "eve.json")):
+        e = json.loads(l)
+        if e.get("event_type") == "alert" and e["alert"]["signature_id"] in (9300001, 9300002):
+            wire[e["src_port"] - 40000] = (e["alert"]["metadata"]["verdict"][0], e["alert"]["metadata"]["attack_technique"])
+notices = open(os.path.join(wire_dir, "notice.log")).read() if p.returncode == 0 else ""
+for k, n in enumerate(WIRE):
+    by_mail = run(["mail"] + prot + [os.path.join(samples, n)])[0][0]["verdict"]
+    by_wire = wire.get(k, ("clean", []))[0]
+    result(by_mail == by_wire, "wire/" + n, "mail says %s, the wire %s %s" % (by_mail, by_wire, p.stderr.strip()))
+result(notices.count("Vigil::Phishing") == sum(v != "clean" for v, _ in wire.values()) and
+       all(a and a[0].startswith("T1566") for _, a in wire.values()), "wire/notice", "notice.log or ATT&CK ids wrong")
+
 # Bad usage: one line on stderr, exit 2.
 p = subprocess.run([vigil, "inspect", "/nonexistent/x"], capture_output=True, text=True)
 result(p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, "missing-file", p.stderr)
