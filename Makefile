@@ -25,7 +25,15 @@ GEN_BIN  := $(BUILD)/vigil-gen
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-.PHONY: check print-pkgs all clean test test-unit test-golden test-conformance test-fuzz demo bench fuzz deps asan variants
+# ALLOC_FAIL=1 (the sanitizer test build): every binary gets the allocation
+# failure injector of tests/alloc/alloc_fail.c, which does nothing unless
+# VIGIL_ALLOC_FAIL or VIGIL_ALLOC_SITES is set.
+ifeq ($(ALLOC_FAIL),1)
+HOOK_OBJ   := $(BUILD)/tests/alloc/alloc_fail.o
+LDLIBS_ALL += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup -ldl
+endif
+
+.PHONY: check install print-pkgs all clean test test-unit test-golden test-alloc test-conformance test-fuzz demo bench fuzz deps asan variants alloc-fail-all
 
 all: vigil
 
@@ -39,18 +47,18 @@ $(LIB_A): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/vigil: $(MAIN_OBJ) $(LIB_A)
+$(BUILD)/vigil: $(MAIN_OBJ) $(LIB_A) $(HOOK_OBJ)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -DVIGIL_VERSION='"$(VERSION)"' -DVIGIL_DATADIR='"$(CURDIR)/data"' -c -o $@ $<
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_A)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_A) $(HOOK_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
 
-$(GEN_BIN): $(GEN_SRC) $(BUILD)/src/util/addr.o
+$(GEN_BIN): $(GEN_SRC) $(BUILD)/src/util/addr.o $(HOOK_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
@@ -66,8 +74,13 @@ deps:
 test: deps
 	@scripts/run-tests
 
-test-unit test-golden test-conformance test-fuzz:
+test-unit test-golden test-alloc test-conformance test-fuzz:
 	@scripts/run-tests $(@:test-%=%)
+
+# The allocation-failure walk over every (scenario, site) pair, not only each
+# site once as `make test` does (needs the sanitizer build: make test-alloc).
+alloc-fail-all:
+	@scripts/alloc-fail --all
 
 # The source rules a script can check (docs/STYLE.md): banned functions,
 # includes that point one way, module READMEs' "Depends on" lines.
@@ -82,6 +95,19 @@ bench: deps
 
 fuzz:
 	@scripts/run-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# `make install` (PREFIX, DESTDIR as usual): the binary and the man page,
+# doc/vigil.1, which scripts/gen-man writes from README.md's option table.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+# The binary installed: the release build unless told (the tests install theirs).
+INSTALL_BIN ?= vigil
+
+install: $(INSTALL_BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/vigil
+	install -m 0644 doc/vigil.1 $(DESTDIR)$(MANDIR)/man1/vigil.1
 
 # The pkg-config packages, for scripts that link outside make.
 print-pkgs:

@@ -1,4 +1,5 @@
 #include "capture/capture.h"
+#include "capture/gzip_stream.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -100,6 +101,26 @@ static void describe_open_failure(const char *path, const char *pcap_err, char *
         snprintf(err, errlen, "%s: %s", path, pcap_err);
 }
 
+/* The libpcap half of capture_open_file: p already open, or NULL with perr. */
+static struct capture *finish_open(pcap_t *p, const char *path, const char *perr, uint64_t size, char *err,
+                                   size_t errlen)
+{
+    if (!p) {
+        describe_open_failure(path, perr, err, errlen);
+        return NULL;
+    }
+    struct capture *c = capture_wrap(p, path, false, size);
+    if (!c)
+        snprintf(err, errlen, "out of memory");
+    return c;
+}
+
+struct first_packet {
+    volatile sig_atomic_t stop;
+    bool seen;
+    int64_t ts_us;
+};
+
 struct capture *capture_open_file(const char *path, char *err, size_t errlen)
 {
     char perr[PCAP_ERRBUF_SIZE] = "";
@@ -123,6 +144,19 @@ struct capture *capture_open_file(const char *path, char *err, size_t errlen)
         if (fd < 0) {
             snprintf(err, errlen, "%s: %s", path, strerror(errno));
             return NULL;
+        }
+        if (gzip_stream_detect(fd)) {
+            FILE *gz = gzip_stream_open(fd);
+            if (!gz) {
+                snprintf(err, errlen, "out of memory");
+                return NULL;
+            }
+            p = pcap_fopen_offline(gz, perr);
+            if (!p)
+                fclose(gz);
+            /* No position in the compressed file: no progress bar. */
+            size = 0;
+            return finish_open(p, path, perr, size, err, errlen);
         }
         struct mapped_pcap m = {0};
         bool mapped = S_ISREG(st.st_mode) && map_classic_pcap(fd, (size_t)st.st_size, &m);
@@ -154,14 +188,29 @@ struct capture *capture_open_file(const char *path, char *err, size_t errlen)
         if (!p)
             fclose(f);
     }
-    if (!p) {
-        describe_open_failure(path, perr, err, errlen);
-        return NULL;
-    }
-    struct capture *c = capture_wrap(p, path, false, size);
+    return finish_open(p, path, perr, size, err, errlen);
+}
+
+static void stop_at_first(void *ctx, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen,
+                          uint32_t wirelen)
+{
+    struct first_packet *first = ctx;
+    first->ts_us = ts_us;
+    first->seen = true;
+    first->stop = 1;
+}
+
+bool capture_first_packet_time(const char *path, int64_t *ts_us, char *err, size_t errlen)
+{
+    struct capture *c = capture_open_file(path, err, errlen);
     if (!c)
-        snprintf(err, errlen, "out of memory");
-    return c;
+        return false;
+    struct first_packet first = {0};
+    char msg[256];
+    capture_run(c, stop_at_first, &first, &first.stop, msg, sizeof msg);
+    capture_close(c);
+    *ts_us = first.seen ? first.ts_us : INT64_MAX;
+    return true;
 }
 
 struct capture *capture_open_live(const char *iface, char *err, size_t errlen)

@@ -20,10 +20,15 @@ typedef void (*capture_packet_fn)(void *ctx, int linktype, int64_t ts_us, const 
 
 struct capture;
 
-/* Opens a capture file ("-" = standard input). On failure NULL and a
- * one-line reason naming the file. */
+/* Opens a capture file ("-" = standard input); gzip-compressed files are
+ * inflated as they are read. On failure NULL and a one-line reason naming
+ * the file. */
 struct capture *capture_open_file(const char *path, char *err, size_t errlen);
 struct capture *capture_open_live(const char *iface, char *err, size_t errlen);
+/* The time of a capture file's first packet (INT64_MAX when it holds none),
+ * for ordering the files of a directory. false and a reason when the file
+ * cannot be opened as a capture. */
+bool capture_first_packet_time(const char *path, int64_t *ts_us, char *err, size_t errlen);
 /* Compiles and installs a BPF filter; false and a message when it does not compile. */
 bool capture_set_filter(struct capture *c, const char *filter, char *err, size_t errlen);
 int capture_linktype(const struct capture *c);

@@ -34,20 +34,16 @@ static int run_hunt(int argc, char **argv)
         return EXIT_USAGE;
     }
     int rc = parse_options(argc, argv, &cli_command_hunt, o);
-    bool out_given = false;
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "-o") == 0 || strncmp(argv[i], "--output", 8) == 0)
-            out_given = true;
     if (rc >= 0) {
-        free(o);
+        options_free(o);
         return rc;
     }
     if (o->n_inputs == 0) {
-        free(o);
+        options_free(o);
         return usage_error("hunt needs at least one log file or directory%s", "");
     }
-    if (o->formats == (OUTPUT_ZEEK_TSV | OUTPUT_EVE))
-        o->formats = OUTPUT_ZEEK_TSV; /* the default of read/live; hunt writes Zeek logs unless told */
+    if (!o->format_given)
+        o->formats = OUTPUT_ZEEK_TSV; /* hunt writes Zeek logs unless told */
     struct intel_store *intel = NULL;
     struct allowlist *allow = NULL;
     struct output *out = NULL;
@@ -56,8 +52,8 @@ static int run_hunt(int argc, char **argv)
     if (!setup_detection(o, &intel, &allow))
         rc = EXIT_USAGE;
     struct detect_sink reports = {0};
-    if (rc == EXIT_OK && out_given) {
-        out = output_open(o->out_dir, o->formats, err, sizeof err);
+    if (rc == EXIT_OK && o->out_given) {
+        out = output_open(o->out_dir, o->formats | o->eve_options, err, sizeof err);
         if (!out) {
             fprintf(stderr, "vigil: %s\n", err);
             rc = EXIT_USAGE;
@@ -104,7 +100,7 @@ static int run_hunt(int argc, char **argv)
     }
     intel_store_free(intel);
     allowlist_free(allow);
-    free(o);
+    options_free(o);
     return rc;
 }
 

@@ -35,8 +35,8 @@ static void print_main_usage(FILE *f)
                 commands[i]->summary);
     }
     fputs("\n"
-          "  vigil COMMAND --help   options of a command\n"
-          "  vigil --version        print the version\n",
+          "  vigil COMMAND --help   options of a command (or vigil help COMMAND)\n"
+          "  vigil --version        print the version (-V, -v)\n",
           f);
 }
 
@@ -81,11 +81,22 @@ int cli_main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || (strcmp(cmd, "help") == 0 && argc == 2)) {
         print_main_usage(stdout);
         return EXIT_OK;
     }
-    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+    if (strcmp(cmd, "help") == 0 && argc >= 3) {
+        int words = 0;
+        const struct cli_command *c = find_command(argc - 1, argv + 1, &words);
+        if (c) {
+            c->help();
+            return EXIT_OK;
+        }
+        fprintf(stderr, "vigil: help: unknown command '%s' (see 'vigil --help')\n", argv[2]);
+        return EXIT_USAGE;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0 || strcmp(cmd, "-V") == 0 ||
+        strcmp(cmd, "-v") == 0) {
         printf("vigil %s\n", VIGIL_VERSION);
         return EXIT_OK;
     }

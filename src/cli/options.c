@@ -14,16 +14,22 @@
 #define DEFAULT_REPORT_INTERVAL_S 300
 
 const char usage_common[] =
-    "  -o, --output DIR         write logs into DIR (default: current directory)\n"
+    "  -o, --output DIR         write logs into DIR (default: current directory);\n"
+    "                           -o - writes eve.json to standard output\n"
     "  -f, --filter 'BPF'       only packets matching a tcpdump-style BPF filter\n"
-    "      --format FMT         zeek (TSV logs), json (Zeek JSON lines), eve (eve.json),\n"
-    "                           or all (zeek + eve; the default)\n"
-    "  -C, --ignore-checksums   do not verify IP/TCP/UDP checksums (Zeek's -C)\n"
+    "      --format FMT,...     zeek (TSV logs), json (Zeek JSON lines), eve (eve.json),\n"
+    "                           or all (zeek + eve; the default); a comma list: zeek,eve json,eve\n"
+    "  -r FILE                  a capture to read, as an operand (Zeek's and Suricata's -r)\n"
+    "      --checksums MODE     auto (default: verified unless the first packets show checksum\n"
+    "                           offload, as Suricata does), verify (always, as Zeek) or off\n"
+    "  -C, --ignore-checksums   --checksums off (Zeek's -C)\n"
     "      --workers N          analyse on N threads, flows spread by address hash (default 1)\n"
     "      --local-nets LIST    comma-separated CIDRs counted as local, besides private space\n"
     "      --max-flows N        flows tracked at once; the oldest idle is evicted beyond (default 2000000)\n"
     "      --community-id-seed N  Community ID seed (default 0)\n"
     "      --conn-only          connection logs only, no protocol parsers (fastest)\n"
+    "      --json-timestamps epoch|iso8601  Zeek JSON times as epoch seconds (default) or\n"
+    "                           ISO 8601 UTC (Zeek's JSON::TS_ISO8601)\n"
     "      --eve-tls-extended   EVE tls: also the certificates as sent (certificate, chain,\n"
     "                           client.certificate, client.chain; base64 DER)\n"
     "      --eve-email-extended EVE email: also subject_md5 and body_md5\n"
@@ -32,6 +38,8 @@ const char usage_common[] =
     "      --extract-files DIR  write files seen (HTTP bodies...) into DIR, named by SHA-256\n"
     "      --extract-max-file BYTES   bytes written per file (default 104857600)\n"
     "      --extract-max-total BYTES  bytes written per worker and run (default 1073741824)\n"
+    "      --config FILE        options from FILE: one long option a line, 'key = value'\n"
+    "                           or 'key' alone for a flag; the command line wins\n"
     "  -q, --quiet              no progress bar and no summary\n"
     "  -h, --help               this help\n";
 
@@ -57,19 +65,38 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
     return true;
 }
 
+static bool parse_format(const char *s, size_t len, unsigned *formats)
+{
+    static const struct {
+        const char *name;
+        unsigned formats;
+    } names[] = {
+        {"zeek", OUTPUT_ZEEK_TSV},
+        {"json", OUTPUT_ZEEK_JSON},
+        {"eve", OUTPUT_EVE},
+        {"all", OUTPUT_ZEEK_TSV | OUTPUT_EVE},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strlen(names[i].name) == len && memcmp(names[i].name, s, len) == 0) {
+            *formats |= names[i].formats;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A comma list: "zeek,eve", "json,eve". */
 static bool parse_formats(const char *s, unsigned *formats)
 {
-    if (strcmp(s, "zeek") == 0)
-        *formats = OUTPUT_ZEEK_TSV;
-    else if (strcmp(s, "json") == 0)
-        *formats = OUTPUT_ZEEK_JSON;
-    else if (strcmp(s, "eve") == 0)
-        *formats = OUTPUT_EVE;
-    else if (strcmp(s, "all") == 0)
-        *formats = OUTPUT_ZEEK_TSV | OUTPUT_EVE;
-    else
-        return false;
-    return true;
+    *formats = 0;
+    for (;;) {
+        size_t len = strcspn(s, ",");
+        if (!parse_format(s, len, formats))
+            return false;
+        if (s[len] == '\0')
+            return true;
+        s += len + 1;
+    }
 }
 
 static bool parse_local_nets(const char *list, struct vigil_config *cfg)
@@ -91,13 +118,16 @@ static bool parse_local_nets(const char *list, struct vigil_config *cfg)
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
        OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_ALLOWLIST, OPT_PROTECT, OPT_NO_BEHAVIOR,
-       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN };
+       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"filter", required_argument, NULL, 'f'},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"ignore-checksums", no_argument, NULL, 'C'},
+    {"checksums", required_argument, NULL, OPT_CHECKSUMS},
+    {"json-timestamps", required_argument, NULL, OPT_JSON_TIMESTAMPS},
+    {"config", required_argument, NULL, OPT_CONFIG},
     {"workers", required_argument, NULL, OPT_WORKERS},
     {"local-nets", required_argument, NULL, OPT_LOCAL_NETS},
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
@@ -121,8 +151,22 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+void options_free(struct options *o)
+{
+    if (o)
+        config_args_free(&o->args);
+    free(o);
+}
+
 int parse_options(int argc, char **argv, const struct cli_command *cmd, struct options *o)
 {
+    char err[512];
+    if (!config_args_build(argc, argv, long_options, &o->args, err, sizeof err)) {
+        fprintf(stderr, "vigil: %s\n", err);
+        return EXIT_USAGE;
+    }
+    argc = o->args.argc;
+    argv = o->args.argv;
     vigil_config_defaults(&o->cfg);
     behavior_config_defaults(&o->behavior);
     o->report_interval_us = (int64_t)DEFAULT_REPORT_INTERVAL_S * 1000000;
@@ -132,20 +176,47 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
     opterr = 0;
     int c;
     unsigned long v;
-    while ((c = getopt_long(argc, argv, "o:f:Cqh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:f:r:Cqh", long_options, NULL)) != -1) {
         switch (c) {
+        case 'r':
+            if (o->n_inputs == MAX_INPUTS)
+                return usage_error("too many inputs (at most %s)", "1024");
+            o->inputs[o->n_inputs++] = optarg;
+            break;
         case 'o':
             o->out_dir = optarg;
+            o->out_given = true;
             break;
         case 'f':
             o->filter = optarg;
             break;
         case OPT_FORMAT:
             if (!parse_formats(optarg, &o->formats))
-                return usage_error("unknown --format '%s' (zeek, json, eve or all)", optarg);
+                return usage_error("unknown --format '%s' (zeek, json, eve or all, or a comma list of them)", optarg);
+            o->format_given = true;
             break;
         case 'C':
             o->cfg.decode.verify_checksums = false;
+            break;
+        case OPT_CONFIG:
+            return usage_error("--config given twice ('%s')", optarg);
+        case OPT_JSON_TIMESTAMPS:
+            if (strcmp(optarg, "iso8601") == 0)
+                o->eve_options |= OUTPUT_ZEEK_JSON_ISO8601;
+            else if (strcmp(optarg, "epoch") == 0)
+                o->eve_options &= ~(unsigned)OUTPUT_ZEEK_JSON_ISO8601;
+            else
+                return usage_error("--json-timestamps takes epoch or iso8601, not '%s'", optarg);
+            break;
+        case OPT_CHECKSUMS:
+            if (strcmp(optarg, "auto") == 0 || strcmp(optarg, "verify") == 0) {
+                o->cfg.decode.verify_checksums = true;
+                o->cfg.checksums_auto = optarg[0] == 'a';
+            } else if (strcmp(optarg, "off") == 0) {
+                o->cfg.decode.verify_checksums = false;
+            } else {
+                return usage_error("--checksums takes auto, verify or off, not '%s'", optarg);
+            }
             break;
         case OPT_WORKERS:
             if (!parse_uint(optarg, 64, &v) || v == 0)
@@ -237,6 +308,8 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
+    if (strcmp(o->out_dir, "-") == 0 && !o->format_given)
+        o->formats = OUTPUT_EVE; /* -o -: EVE on standard output */
     for (int i = optind; i < argc; i++) {
         if (o->n_inputs == MAX_INPUTS)
             return usage_error("too many inputs (at most %s)", "1024");

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cli/cli.h"
+#include "cli/config_file.h"
 #include "core/config.h"
 #include "detect/detect.h"
 
@@ -13,14 +14,20 @@
 #define MAX_INTEL_PATHS 64
 
 struct options {
+    struct config_args args;   /* what was parsed: --config's options, then argv; every string below points into it */
     struct vigil_config cfg;
     const char *out_dir;
     const char *filter;
     unsigned formats;
-    unsigned eve_options;   /* OUTPUT_EVE_*_EXTENDED, kept apart so --format cannot reset them */
+    bool format_given;
+    bool out_given;         /* -o: hunt writes logs only when asked */      /* --format on the command line: hunt keeps the read/live default otherwise */
+    unsigned eve_options;   /* OUTPUT_EVE_*, OUTPUT_ZEEK_JSON_ISO8601: kept apart so --format cannot reset them */
     bool quiet;
     const char *inputs[MAX_INPUTS];
     unsigned n_inputs;
+    /* What read/live open: the inputs, directories expanded (cli/inputs.h). */
+    const char *const *captures;
+    unsigned n_captures;
     /* detection */
     const char *intel_paths[MAX_INTEL_PATHS];
     uint64_t intel_errors[MAX_INTEL_PATHS]; /* parse errors of each path at the first load */
@@ -41,5 +48,8 @@ extern const char usage_detect[];
 /* Fills o from argv (defaults first). Returns -1 to continue, or an exit
  * code: cmd's help printed, or a usage error reported. */
 int parse_options(int argc, char **argv, const struct cli_command *cmd, struct options *o);
+
+/* Frees o (calloc'd) and the arguments parse_options kept. */
+void options_free(struct options *o);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "capture/capture.h"
 #include "cli/detection_setup.h"
+#include "cli/inputs.h"
 #include "cli/options.h"
 #include "cli/reload.h"
 #include "cli/session.h"
@@ -49,7 +50,23 @@ struct run_state {
     bool show_progress;
     struct timespec started, last_draw;
     uint64_t packets;
+    bool checksums_told;        /* the offload verdict was looked at */
 };
+
+/* Once per run, as soon as the offload probe has decided: one line when
+ * verification was turned off. */
+static void tell_checksum_verdict(struct run_state *rs)
+{
+    struct checksum_verdict v;
+    if (!engine_checksum_verdict(rs->engine, &v))
+        return;
+    rs->checksums_told = true;
+    if (v.offloaded)
+        fprintf(stderr,
+                "vigil: checksums: %llu of %llu verified in the first %llu packets are wrong (checksum offload): "
+                "not verified for this capture (--checksums verify keeps them)\n",
+                (unsigned long long)v.bad, (unsigned long long)v.verified, (unsigned long long)v.packets);
+}
 
 /* Live, between reads (at least every 100 ms): reloads and frees. */
 static void on_capture_idle(void *ctx)
@@ -89,6 +106,8 @@ static void on_packet(void *ctx, int linktype, int64_t ts_us, const uint8_t *dat
     struct run_state *rs = ctx;
     engine_packet(rs->engine, linktype, ts_us, data, caplen, wirelen);
     rs->packets++;
+    if (__builtin_expect(!rs->checksums_told, 0))
+        tell_checksum_verdict(rs);
     if (rs->live && rs->detect) {
         if (ts_us >= rs->next_report_us) {
             if (rs->next_report_us) {
@@ -140,14 +159,14 @@ static int open_inputs(const struct options *o, struct capture **caps, bool live
 {
     char err[512];
     *total = 0;
-    for (unsigned i = 0; i < o->n_inputs; i++) {
-        caps[i] = live ? capture_open_live(o->inputs[i], err, sizeof err) : capture_open_file(o->inputs[i], err, sizeof err);
+    for (unsigned i = 0; i < o->n_captures; i++) {
+        caps[i] = live ? capture_open_live(o->captures[i], err, sizeof err) : capture_open_file(o->captures[i], err, sizeof err);
         if (!caps[i]) {
             fprintf(stderr, "vigil: %s\n", err);
             return EXIT_USAGE;
         }
         if (!decode_linktype_supported(capture_linktype(caps[i]))) {
-            fprintf(stderr, "vigil: %s: unsupported link type %d (%s)\n", o->inputs[i], capture_linktype(caps[i]),
+            fprintf(stderr, "vigil: %s: unsupported link type %d (%s)\n", o->captures[i], capture_linktype(caps[i]),
                     capture_linktype_name(caps[i]));
             return EXIT_USAGE;
         }
@@ -163,7 +182,7 @@ static int open_inputs(const struct options *o, struct capture **caps, bool live
 static int run_captures(const struct options *o, struct capture **caps, struct run_state *rs)
 {
     int rc = EXIT_OK;
-    for (unsigned i = 0; i < o->n_inputs && !stop_requested; i++) {
+    for (unsigned i = 0; i < o->n_captures && !stop_requested; i++) {
         char msg[512] = "";
         rs->current = caps[i];
         enum capture_status st = capture_run(caps[i], on_packet, rs, &stop_requested, msg, sizeof msg);
@@ -200,7 +219,7 @@ static void print_detection_summary(struct detect *d)
 /* Opens, runs and closes one capture session; the options are parsed by the caller. */
 static int run_session(struct options *o, bool live)
 {
-    struct capture **caps = calloc(o->n_inputs, sizeof *caps);
+    struct capture **caps = calloc(o->n_captures, sizeof *caps);
     if (!caps) {
         fprintf(stderr, "vigil: out of memory\n");
         return EXIT_USAGE;
@@ -252,6 +271,8 @@ static int run_session(struct options *o, bool live)
             capture_set_idle(caps[0], on_capture_idle, &rs);
         rc = run_captures(o, caps, &rs);
         engine_finish(rs.engine);
+        if (!rs.checksums_told)
+            tell_checksum_verdict(&rs);
         reload_finish(&rs.reload);
         if (rs.detect)
             detect_report(rs.detect, 0, true);
@@ -269,7 +290,7 @@ static int run_session(struct options *o, bool live)
         fprintf(stderr, "vigil: %s\n", err);
         rc = EXIT_USAGE;
     }
-    for (unsigned i = 0; i < o->n_inputs; i++)
+    for (unsigned i = 0; i < o->n_captures; i++)
         capture_close(caps[i]);
     free(caps);
     return rc;
@@ -285,14 +306,28 @@ int run_capture_command(int argc, char **argv, const struct cli_command *cmd, bo
     }
     int rc = parse_options(argc, argv, cmd, o);
     if (rc < 0) {
-        o->cfg.community_id = (o->formats & OUTPUT_EVE) != 0;
         if (o->n_inputs == 0)
             rc = usage_error(live ? "live needs an interface%s" : "read needs at least one capture file%s", "");
         else if (live && o->n_inputs != 1)
             rc = usage_error("live takes exactly one interface%s", "");
-        else
+        else if (live) {
+            o->captures = o->inputs;
+            o->n_captures = o->n_inputs;
             rc = run_session(o, live);
+        } else {
+            struct capture_inputs in;
+            char err[512];
+            if (!capture_inputs_expand(o->inputs, o->n_inputs, &in, err, sizeof err)) {
+                fprintf(stderr, "vigil: %s\n", err);
+                rc = EXIT_USAGE;
+            } else {
+                o->captures = (const char *const *)in.paths;
+                o->n_captures = in.n;
+                rc = run_session(o, live);
+                capture_inputs_free(&in);
+            }
+        }
     }
-    free(o);
+    options_free(o);
     return rc;
 }

@@ -13,5 +13,6 @@ void vigil_config_defaults(struct vigil_config *c)
     c->stream_memcap = 256u << 20;
     c->community_id_seed = 0;
     c->community_id = true;
+    c->checksums_auto = true;
     c->workers = 1;
 }

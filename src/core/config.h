@@ -20,7 +20,11 @@ struct vigil_config {
     /* Out-of-order TCP bytes held for reassembly, all flows: 256 MiB. */
     uint32_t stream_memcap;
     uint16_t community_id_seed;
-    bool community_id;  /* compute Community IDs (EVE writes them; Zeek's logs do not) */
+    bool community_id;  /* compute Community IDs (EVE and conn.log's community_id column) */
+    /* With decode.verify_checksums: hold the first packets and turn
+     * verification off if their checksums show NIC offload (Suricata's
+     * auto mode; core/checksum_probe.h). */
+    bool checksums_auto;
     bool conn_only;     /* no application parsers: conn logging alone (benchmarks) */
     unsigned workers;
     /* File extraction (files/): NULL = off. Caps of 0 take the defaults of

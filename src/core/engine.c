@@ -10,13 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/publish.h"
+#include "core/checksum_probe.h"
 #include "detect/detect.h"
 #include "decode/decode.h"
 #include "files/files.h"
 #include "flow/flow.h"
 #include "util/uid.h"
 #include "output/detect_sink.h"
+#include "output/writers.h"
 
 #define BATCH_BYTES (256 * 1024)
 #define QUEUE_DEPTH 8
@@ -65,6 +66,9 @@ struct engine {
     unsigned n_workers;
     bool threaded;
     int64_t last_ts_us;     /* the newest packet time seen by any worker */
+    struct checksum_probe *probe;      /* holding the first packets (checksums_auto) */
+    bool checksum_decided;
+    struct checksum_verdict checksum;
     struct worker workers[MAX_WORKERS];
 };
 
@@ -149,10 +153,10 @@ static void on_decode_weird(void *ctx, const struct packet *pkt, const char *nam
         output_weird(w->out, &r);
 }
 
-static void on_transaction(void *ctx, const void *conn, int kind, const void *txn)
+static void on_transaction(void *ctx, const struct app_conn *conn, enum event_kind kind, const void *txn)
 {
     struct worker *w = ctx;
-    publish_transaction(w->out, conn, kind, txn);
+    output_transaction(w->out, conn, kind, txn);
     if (w->detect)
         detect_transaction(w->detect, conn, kind, txn);
 }
@@ -346,8 +350,18 @@ struct engine *engine_new(const struct vigil_config *cfg, struct output *out, st
     e->detect = detect;
     e->n_workers = cfg->workers < 1 ? 1 : cfg->workers > MAX_WORKERS ? MAX_WORKERS : cfg->workers;
     e->threaded = e->n_workers > 1;
+    if (cfg->checksums_auto && cfg->decode.verify_checksums) {
+        e->probe = checksum_probe_new(&cfg->decode);
+        if (!e->probe) {
+            snprintf(err, errlen, "out of memory");
+            free(e);
+            return NULL;
+        }
+    }
     for (unsigned i = 0; i < e->n_workers; i++) {
         if (!worker_init(e, &e->workers[i], err, errlen)) {
+            checksum_probe_free(e->probe);
+            e->probe = NULL;
             e->n_workers = i + 1;
             engine_finish(e);
             engine_free(e);
@@ -375,9 +389,10 @@ static void dispatch(struct engine *e, int linktype, int64_t ts, const uint8_t *
     w->filling->used += need;
 }
 
-void engine_packet(struct engine *e, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen,
-                   uint32_t wirelen)
+static void route_packet(void *ctx, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen,
+                         uint32_t wirelen)
 {
+    struct engine *e = ctx;
     if (ts_us > e->last_ts_us)
         e->last_ts_us = ts_us;
     if (e->threaded)
@@ -389,6 +404,40 @@ void engine_packet(struct engine *e, int linktype, int64_t ts_us, const uint8_t 
             detect_worker_sync(w->detect);
         worker_packet(w, linktype, ts_us, data, caplen, wirelen);
     }
+}
+
+/* Ends the offload probe: verification set for every worker, then the held
+ * packets go through as if they had never waited. */
+static void settle_checksums(struct engine *e)
+{
+    checksum_probe_decide(e->probe, &e->checksum);
+    if (e->checksum.offloaded)
+        for (unsigned i = 0; i < e->n_workers; i++)
+            decoder_set_verify_checksums(e->workers[i].decoder, false);
+    e->checksum_decided = true;
+    struct checksum_probe *p = e->probe;
+    e->probe = NULL;
+    checksum_probe_replay(p, route_packet, e);
+    checksum_probe_free(p);
+}
+
+void engine_packet(struct engine *e, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen,
+                   uint32_t wirelen)
+{
+    if (__builtin_expect(e->probe != NULL, 0)) {
+        if (checksum_probe_add(e->probe, linktype, ts_us, data, caplen, wirelen))
+            settle_checksums(e);
+        return;
+    }
+    route_packet(e, linktype, ts_us, data, caplen, wirelen);
+}
+
+bool engine_checksum_verdict(const struct engine *e, struct checksum_verdict *v)
+{
+    if (!e->checksum_decided)
+        return false;
+    *v = e->checksum;
+    return true;
 }
 
 static void worker_stop(struct engine *e, struct worker *w)
@@ -414,6 +463,8 @@ static void worker_stop(struct engine *e, struct worker *w)
 
 void engine_finish(struct engine *e)
 {
+    if (e->probe)
+        settle_checksums(e);
     for (unsigned i = 0; i < e->n_workers; i++)
         worker_stop(e, &e->workers[i]);
 }
@@ -470,5 +521,6 @@ void engine_free(struct engine *e)
         decoder_free(w->decoder);
         file_ctx_free(w->app.files);
     }
+    checksum_probe_free(e->probe);
     free(e);
 }

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "core/checksum_probe.h"
 #include "core/config.h"
 #include "output/output.h"
 
@@ -39,6 +40,10 @@ void engine_scan_open_flows(struct engine *e, int64_t started_before);
 /* Ends every flow (reason: shutdown), drains the workers, flushes outputs. */
 void engine_finish(struct engine *e);
 void engine_get_stats(const struct engine *e, struct engine_stats *s);
+
+/* With checksums_auto: true once the offload probe has decided, *v saying
+ * what it found (the first call after that is the time to say so). */
+bool engine_checksum_verdict(const struct engine *e, struct checksum_verdict *v);
 void engine_free(struct engine *e);
 
 #endif

@@ -47,6 +47,11 @@ const struct decode_stats *decoder_stats(const struct decoder *d)
     return &d->stats;
 }
 
+void decoder_set_verify_checksums(struct decoder *d, bool verify)
+{
+    d->cfg.verify_checksums = verify;
+}
+
 void decode_weird(struct decoder *d, const struct packet *pkt, const char *name, const char *addl)
 {
     if (d->weird_fn)

@@ -4,6 +4,7 @@
 #ifndef VIGIL_DECODE_DECODE_H
 #define VIGIL_DECODE_DECODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,7 +22,7 @@ enum decode_result {
 typedef void (*decode_weird_fn)(void *ctx, const struct packet *pkt, const char *name, const char *addl);
 
 struct decode_config {
-    bool verify_checksums;       /* Zeek's default; -C turns it off */
+    bool verify_checksums;       /* Zeek's default; -C or an offloaded capture turns it off */
     uint32_t frag_memcap;        /* bytes held by the fragment reassembler */
     uint32_t frag_timeout_us;    /* a datagram whose fragments stop arriving is dropped */
     uint32_t frag_max_datagrams; /* concurrent datagrams being reassembled */
@@ -30,6 +31,8 @@ struct decode_config {
 struct decode_stats {
     uint64_t packets, not_ip, malformed, truncated;
     uint64_t fragments, reassembled, frag_dropped, frag_memcap_hits;
+    /* IP header and TCP/UDP/ICMP checksums computed, and how many were wrong. */
+    uint64_t checksums_verified, checksums_bad;
 };
 
 struct decoder;
@@ -38,6 +41,9 @@ struct decoder *decoder_new(const struct decode_config *cfg, decode_weird_fn wei
 void decoder_free(struct decoder *d);
 void decode_config_defaults(struct decode_config *cfg);
 const struct decode_stats *decoder_stats(const struct decoder *d);
+/* Turns checksum verification on or off between packets (checksum offload
+ * found after the decoder was made). */
+void decoder_set_verify_checksums(struct decoder *d, bool verify);
 
 /* Decodes one frame. pkt->ts_us/data/caplen/wirelen/linktype are set from the arguments. */
 enum decode_result decode_packet(struct decoder *d, int linktype, int64_t ts_us,

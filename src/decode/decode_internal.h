@@ -44,6 +44,14 @@ struct decoder {
     char addl[64];                            /* scratch for a weird's addl text */
 };
 
+/* Counts one verified checksum; returns true when it is wrong. */
+static inline bool checksum_counted_bad(struct decoder *d, bool bad)
+{
+    d->stats.checksums_verified++;
+    d->stats.checksums_bad += bad;
+    return bad;
+}
+
 static inline uint16_t load16be(const uint8_t *p)
 {
     return (uint16_t)((uint16_t)p[0] << 8 | p[1]);

@@ -18,7 +18,7 @@ enum decode_result decode_icmp(struct decoder *d, struct packet *pkt, uint8_t pr
     pkt->payload_len = len - 8;
     if (d->cfg.verify_checksums && cap == len) {
         uint64_t acc = proto == PROTO_ICMPV6 ? checksum_pseudo(pkt, PROTO_ICMPV6, len) : 0;
-        pkt->l4_checksum_bad = checksum_fold(checksum_add(acc, l4, len)) != 0xffff;
+        pkt->l4_checksum_bad = checksum_counted_bad(d, checksum_fold(checksum_add(acc, l4, len)) != 0xffff);
     }
     return DECODE_OK;
 }

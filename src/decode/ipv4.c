@@ -38,7 +38,7 @@ enum decode_result decode_ipv4(struct decoder *d, struct packet *pkt, const uint
         decode_weird(d, pkt, "IPv4_min_header_size", NULL);
         return DECODE_MALFORMED;
     }
-    if (d->cfg.verify_checksums && checksum_fold(checksum_add(0, p, hdr_len)) != 0xffff) {
+    if (d->cfg.verify_checksums && checksum_counted_bad(d, checksum_fold(checksum_add(0, p, hdr_len)) != 0xffff)) {
         decode_weird(d, pkt, "bad_IP_checksum", NULL);
         return DECODE_MALFORMED;
     }

@@ -52,7 +52,7 @@ enum decode_result decode_tcp(struct decoder *d, struct packet *pkt, const uint8
     pkt->payload_len = len - hdr_len;
     if (d->cfg.verify_checksums && cap == len) {
         uint64_t acc = checksum_pseudo(pkt, PROTO_TCP, len);
-        pkt->l4_checksum_bad = checksum_fold(checksum_add(acc, l4, len)) != 0xffff;
+        pkt->l4_checksum_bad = checksum_counted_bad(d, checksum_fold(checksum_add(acc, l4, len)) != 0xffff);
     }
     return DECODE_OK;
 }

@@ -16,7 +16,7 @@ enum decode_result decode_udp(struct decoder *d, struct packet *pkt, const uint8
         /* Zero means "no checksum" for IPv4 only. */
         if (field != 0 || pkt->ip_version == 6) {
             uint64_t acc = checksum_pseudo(pkt, PROTO_UDP, len);
-            pkt->l4_checksum_bad = checksum_fold(checksum_add(acc, l4, len)) != 0xffff;
+            pkt->l4_checksum_bad = checksum_counted_bad(d, checksum_fold(checksum_add(acc, l4, len)) != 0xffff);
         }
     }
     enum decode_result r;

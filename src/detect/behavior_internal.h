@@ -306,7 +306,8 @@ struct behavior {
 /* behavior.c */
 bool behavior_is_internal(const struct behavior *b, const struct ip_addr *a);
 bool behavior_is_external(const struct behavior *b, const struct ip_addr *a);
-/* Lower-cases, drops trailing dots and (with strip_port) a ":port"; refuses
+
+/* behavior_common.c. Lower-cases, drops trailing dots and (with strip_port) a ":port"; refuses
  * empty names, IP literals and control characters. Returns the length or 0. */
 size_t behavior_normalize_name(const char *in, bool strip_port, char out[NAME_MAX_LEN + 1]);
 /* Not reported when the allow-list says so. */

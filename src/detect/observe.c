@@ -102,7 +102,7 @@ static void observe_name(const struct app_conn *c, int64_t ts_us, const char *na
     o->name = (struct obs_name){.ts_us = ts_us, .uid = c->uid, .name = o->host};
 }
 
-static bool method_is(const struct http_str *m, const char *want)
+static bool method_is(const struct byte_view *m, const char *want)
 {
     size_t n = strlen(want);
     return m->n == n && memcmp(m->p, want, n) == 0;

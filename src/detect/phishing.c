@@ -92,7 +92,7 @@ static void phish_worker_close(void *worker)
 }
 
 /* A NUL-terminated copy of a wire string (NULL when unset). */
-static const char *cstr(const struct smtp_str *s, char *buf, size_t cap)
+static const char *cstr(const struct byte_view *s, char *buf, size_t cap)
 {
     if (s->p == NULL)
         return NULL;

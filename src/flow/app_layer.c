@@ -97,7 +97,7 @@ static void env_publish(struct app_env *env, enum event_kind kind, const void *t
         env_add_service(env, s->parser->name);
     }
     if (h && h->publish)
-        h->publish(h->ctx, env->conn, (int)kind, txn);
+        h->publish(h->ctx, env->conn, kind, txn);
 }
 
 static void env_weird(struct app_env *env, const char *name, const char *addl, const char *source)

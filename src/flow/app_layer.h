@@ -21,12 +21,4 @@ void app_layer_finish_worker(struct flow_table *t);
 /* conn.log's service: comma-separated names into buf, or NULL when none. */
 const char *app_layer_service(const struct flow *f, char *buf, size_t n);
 
-/* What app_layer needs from the table (flow_table.c). */
-const struct app_hooks *flow_table_app_hooks(const struct flow_table *t);
-void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct app_conn *out);
-/* The per-worker parser states kept by the table, one slot per registered parser. */
-void **flow_table_parser_states(struct flow_table *t, size_t *n);
-/* Raises a weird on the flow (once per name), with the analyzer as source. */
-void flow_weird_from(struct flow_table *t, const struct flow *f, const char *name, const char *addl, const char *source);
-
 #endif

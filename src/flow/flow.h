@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "decode/packet.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
 #include "flow/conn_record-t.h"
 #include "util/addr.h"
 
@@ -95,7 +97,7 @@ struct flow {
 
 /* Where parsers' transactions go (the engine routes them to outputs and detectors). */
 struct app_hooks {
-    void (*publish)(void *ctx, const void *conn /* struct app_conn */, int kind, const void *txn);
+    void (*publish)(void *ctx, const struct app_conn *conn, enum event_kind kind, const void *txn);
     void *ctx;
     struct file_ctx *files;          /* handed to parsers through app_env */
 };

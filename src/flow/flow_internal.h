@@ -3,6 +3,7 @@
 #ifndef VIGIL_FLOW_INTERNAL_H
 #define VIGIL_FLOW_INTERNAL_H
 
+#include "flow/community_id.h"
 #include "flow/flow.h"
 
 /* Zeek's history masks (Conn.h): one bit per letter and side; the responder
@@ -26,7 +27,37 @@ enum {
 #define TCP_STORM_THRESH 1000
 #define TOO_LARGE_SEQ_DELTA 1048576
 
-struct flow_table;
+/* The worker's table. Its pool and LRU lists are flow_table.c's; the
+ * other files reach the sink, settings and budgets through flow_conn.c. */
+enum lru_class { LRU_TCP, LRU_UDP, LRU_OTHER, LRU_CLASSES };
+
+struct lru_list {
+    uint32_t head, tail;
+};
+
+#define MAX_LOCAL_NETS 300
+
+struct flow_table {
+    struct flow_config cfg;
+    struct flow_sink sink;
+    struct flow *pool;
+    uint32_t capacity;      /* max_flows */
+    uint32_t high_water;    /* pool slots ever used */
+    uint32_t free_head;     /* free list through next_in_bucket */
+    uint32_t *buckets;      /* index + 1; 0 = empty */
+    uint32_t bucket_mask;
+    struct lru_list lru[LRU_CLASSES];
+    int64_t now_us, last_sweep_us;
+    struct flow_stats stats;
+    uint64_t stream_bytes;  /* out-of-order bytes held, all flows */
+    uint64_t hash_seed;
+    struct community_hasher *hasher;
+    void *parser_states[16];  /* per-worker parser state, see app_parser.worker_open */
+    unsigned n_local;
+    struct ip_prefix local[MAX_LOCAL_NETS];
+};
+
+/* --- one connection (flow_conn.c) --- */
 
 void flow_add_history(struct flow *f, char code);
 /* Adds code the first time mask is seen; returns true when it was seen before (Zeek's CheckHistory). */
@@ -37,6 +68,23 @@ void flow_timer_arm(const struct flow *f, uint32_t *timer_ms, int64_t at_us);
 bool flow_timer_due(const struct flow *f, uint32_t timer_ms, int64_t now_us);
 void flow_weird(struct flow_table *t, const struct flow *f, const char *name, const char *addl);
 void flow_flip_roles(struct flow *f);
+uint64_t flow_uid_hash(const struct flow *f);
+/* The originator's and responder's address and port. */
+void flow_endpoints(const struct flow *f, struct ip_addr *oh, uint16_t *op, struct ip_addr *rh, uint16_t *rp);
+void flow_community_id(const struct flow_table *t, const struct flow *f, const struct ip_addr *oh, uint16_t op,
+                       const struct ip_addr *rh, uint16_t rp, char out[COMMUNITY_ID_LEN]);
+/* Zeek's Site::is_local_addr: 1 local, 0 not. */
+int8_t flow_is_local(const struct flow_table *t, const struct ip_addr *a);
+/* Raises a weird on the flow (once per name), with the analyzer as source. */
+void flow_weird_from(struct flow_table *t, const struct flow *f, const char *name, const char *addl, const char *source);
+/* What app_layer needs from the table. */
+const struct app_hooks *flow_table_app_hooks(const struct flow_table *t);
+void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct app_conn *out);
+/* The per-worker parser states kept by the table, one slot per registered parser. */
+void **flow_table_parser_states(struct flow_table *t, size_t *n);
+/* The worker-wide budget for held stream bytes. */
+bool flow_table_stream_reserve(struct flow_table *t, uint32_t bytes);
+void flow_table_stream_release(struct flow_table *t, uint32_t bytes);
 
 /* TCP (tcp_state.c) */
 void tcp_flow_init(struct flow *f);

@@ -13,34 +13,6 @@
 #include "flow/flow_internal.h"
 #include "util/uid.h"
 
-enum lru_class { LRU_TCP, LRU_UDP, LRU_OTHER, LRU_CLASSES };
-
-struct lru_list {
-    uint32_t head, tail;
-};
-
-#define MAX_LOCAL_NETS 300
-
-struct flow_table {
-    struct flow_config cfg;
-    struct flow_sink sink;
-    struct flow *pool;
-    uint32_t capacity;      /* max_flows */
-    uint32_t high_water;    /* pool slots ever used */
-    uint32_t free_head;     /* free list through next_in_bucket */
-    uint32_t *buckets;      /* index + 1; 0 = empty */
-    uint32_t bucket_mask;
-    struct lru_list lru[LRU_CLASSES];
-    int64_t now_us, last_sweep_us;
-    struct flow_stats stats;
-    uint64_t stream_bytes;  /* out-of-order bytes held, all flows */
-    uint64_t hash_seed;
-    struct community_hasher *hasher;
-    void *parser_states[16];  /* per-worker parser state, see app_parser.worker_open */
-    unsigned n_local;
-    struct ip_prefix local[MAX_LOCAL_NETS];
-};
-
 /* Zeek's Site::private_address_space, which it counts as local by default. */
 static const char *const private_space[] = {
     "0.0.0.0/8",     "10.0.0.0/8",      "100.64.0.0/10",   "127.0.0.0/8",    "169.254.0.0/16", "172.16.0.0/12",
@@ -181,184 +153,6 @@ const struct flow_stats *flow_table_stats(const struct flow_table *t)
     return &t->stats;
 }
 
-/* --- history and weirds --- */
-
-void flow_add_history(struct flow *f, char code)
-{
-    size_t n = strlen(f->history);
-    if (n + 1 < sizeof f->history) {
-        f->history[n] = code;
-        f->history[n + 1] = '\0';
-    }
-}
-
-bool flow_check_history(struct flow *f, uint32_t mask, char code)
-{
-    if (f->hist_seen & mask)
-        return true;
-    f->hist_seen |= mask;
-    flow_add_history(f, code);
-    return false;
-}
-
-void flow_scaled_history(struct flow *f, scaled_counter_t *c, char code)
-{
-    uint32_t n = ++*c;
-    while (n % 10 == 0)
-        n /= 10;
-    if (n == 1)
-        flow_add_history(f, code);
-}
-
-void flow_timer_arm(const struct flow *f, uint32_t *timer_ms, int64_t at_us)
-{
-    int64_t rel = (at_us - f->start_us + 999) / 1000;
-    *timer_ms = rel < 1 ? 1 : rel > UINT32_MAX ? UINT32_MAX : (uint32_t)rel;
-}
-
-bool flow_timer_due(const struct flow *f, uint32_t timer_ms, int64_t now_us)
-{
-    return timer_ms != 0 && now_us >= f->start_us + (int64_t)timer_ms * 1000;
-}
-
-static uint64_t flow_uid_hash(const struct flow *f)
-{
-    return f->uid_hash;
-}
-
-static void endpoints_of(const struct flow *f, struct ip_addr *oh, uint16_t *op, struct ip_addr *rh, uint16_t *rp)
-{
-    if (f->orig_is_a) {
-        *oh = f->key.a, *op = f->key.port_a, *rh = f->key.b, *rp = f->key.port_b;
-    } else {
-        *oh = f->key.b, *op = f->key.port_b, *rh = f->key.a, *rp = f->key.port_a;
-    }
-}
-
-static uint32_t weird_bit(const char *name)
-{
-    uint32_t h = 2166136261u;
-    for (; *name; name++)
-        h = (h ^ (uint8_t)*name) * 16777619u;
-    return 1u << (h & 31);
-}
-
-static bool is_icmp(uint8_t proto)
-{
-    return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
-}
-
-static void flow_community_id(const struct flow_table *t, const struct flow *f, const struct ip_addr *oh,
-                              uint16_t op, const struct ip_addr *rh, uint16_t rp, char out[COMMUNITY_ID_LEN])
-{
-    bool one_way = false;
-    if (is_icmp(f->key.proto))
-        icmp_counterpart(f->key.proto == IPPROTO_ICMPV6, (uint8_t)op, (uint8_t)rp, &one_way);
-    if (!t->cfg.community_id) {
-        out[0] = '\0';
-        return;
-    }
-    community_id_v1(t->hasher, t->cfg.community_id_seed, oh, rh, op, rp, f->key.proto, one_way, out);
-}
-
-static int8_t is_local(const struct flow_table *t, const struct ip_addr *a)
-{
-    for (unsigned i = 0; i < t->n_local; i++)
-        if (ip_prefix_contains(&t->local[i], a))
-            return 1;
-    return 0;
-}
-
-void flow_weird_from(struct flow_table *t, const struct flow *f, const char *name, const char *addl,
-                     const char *source)
-{
-    uint32_t bit = weird_bit(name);
-    if (f->weirds_seen & bit)
-        return; /* each weird once per connection */
-    ((struct flow *)f)->weirds_seen |= bit;
-    if (!t->sink.weird)
-        return;
-    struct weird_record w = {.ts_us = t->now_us, .name = name, .addl = addl, .source = source, .has_conn = true};
-    uint64_t h = flow_uid_hash(f);
-    uid_format(h, 'C', w.uid);
-    w.flow_id = uid_flow_id(h);
-    endpoints_of(f, &w.orig_h, &w.orig_p, &w.resp_h, &w.resp_p);
-    w.proto = f->key.proto;
-    flow_community_id(t, f, &w.orig_h, w.orig_p, &w.resp_h, w.resp_p, w.community_id);
-    t->sink.weird(t->sink.ctx, &w);
-}
-
-void flow_weird(struct flow_table *t, const struct flow *f, const char *name, const char *addl)
-{
-    flow_weird_from(t, f, name, addl, NULL);
-}
-
-const struct app_hooks *flow_table_app_hooks(const struct flow_table *t)
-{
-    return t->cfg.app;
-}
-
-void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct app_conn *out)
-{
-    memset(out, 0, sizeof *out);
-    uint64_t h = flow_uid_hash(f);
-    out->start_us = f->start_us;
-    uid_format(h, 'C', out->uid);
-    out->flow_id = uid_flow_id(h);
-    endpoints_of(f, &out->orig_h, &out->orig_p, &out->resp_h, &out->resp_p);
-    out->proto = f->key.proto;
-    out->vlan = f->key.vlan;
-    out->inner_vlan = f->key.inner_vlan;
-    flow_community_id(t, f, &out->orig_h, out->orig_p, &out->resp_h, out->resp_p, out->community_id);
-    out->local_orig = is_local(t, &out->orig_h);
-    out->local_resp = is_local(t, &out->resp_h);
-}
-
-bool flow_table_stream_reserve(struct flow_table *t, uint32_t bytes)
-{
-    if (t->stream_bytes + bytes > t->cfg.stream_memcap)
-        return false;
-    t->stream_bytes += bytes;
-    return true;
-}
-
-void flow_table_stream_release(struct flow_table *t, uint32_t bytes)
-{
-    t->stream_bytes -= bytes;
-}
-
-void flow_flip_roles(struct flow *f)
-{
-    f->orig_is_a = !f->orig_is_a;
-    if (f->key.proto == IPPROTO_TCP) {
-        struct tcp_endpoint te = f->ep[0];
-        f->ep[0] = f->ep[1];
-        f->ep[1] = te;
-    } else {
-        int64_t tl = f->udp_orig_len;
-        f->udp_orig_len = f->udp_resp_len;
-        f->udp_resp_len = tl;
-    }
-#define SWAP(a, b)                                                                                                     \
-    do {                                                                                                               \
-        __typeof__(a) tmp_ = (a);                                                                                      \
-        (a) = (b);                                                                                                     \
-        (b) = tmp_;                                                                                                    \
-    } while (0)
-    SWAP(f->orig_pkts, f->resp_pkts);
-    SWAP(f->orig_ip_bytes, f->resp_ip_bytes);
-    SWAP(f->orig_frame_bytes, f->resp_frame_bytes);
-    SWAP(f->flags_orig, f->flags_resp);
-    uint8_t l2[6];
-    memcpy(l2, f->orig_l2, 6);
-    memcpy(f->orig_l2, f->resp_l2, 6);
-    memcpy(f->resp_l2, l2, 6);
-#undef SWAP
-    f->first_packet_seen = (uint8_t)(((f->first_packet_seen & 1) << 1) | ((f->first_packet_seen & 2) >> 1));
-    f->tcp_partial = false;
-    flow_add_history(f, '^');
-}
-
 /* --- records --- */
 
 
@@ -403,7 +197,7 @@ void flow_make_record(const struct flow_table *t, const struct flow *f, enum flo
     rec->last_ts_us = f->last_us;
     uid_format(h, 'C', rec->uid);
     rec->flow_id = uid_flow_id(h);
-    endpoints_of(f, &rec->orig_h, &rec->orig_p, &rec->resp_h, &rec->resp_p);
+    flow_endpoints(f, &rec->orig_h, &rec->orig_p, &rec->resp_h, &rec->resp_p);
     rec->proto = f->key.proto;
     rec->vlan = f->key.vlan;
     rec->inner_vlan = f->key.inner_vlan;
@@ -421,8 +215,8 @@ void flow_make_record(const struct flow_table *t, const struct flow *f, enum flo
         rec->resp_bytes = f->udp_resp_len > 0 ? (uint64_t)f->udp_resp_len : 0;
         rec->conn_state = non_tcp_state(f);
     }
-    rec->local_orig = is_local(t, &rec->orig_h);
-    rec->local_resp = is_local(t, &rec->resp_h);
+    rec->local_orig = flow_is_local(t, &rec->orig_h);
+    rec->local_resp = flow_is_local(t, &rec->resp_h);
     rec->missed_bytes = f->missed_bytes;
     memcpy(rec->history, f->history, sizeof f->history);
     rec->history[sizeof f->history] = '\0';
@@ -542,12 +336,6 @@ void flow_table_sweep(struct flow_table *t, int64_t now)
         }
     }
     t->last_sweep_us = now;
-}
-
-void **flow_table_parser_states(struct flow_table *t, size_t *n)
-{
-    *n = sizeof t->parser_states / sizeof *t->parser_states;
-    return t->parser_states;
 }
 
 void flow_table_flush(struct flow_table *t, int64_t now)

@@ -21,8 +21,4 @@ void stream_ack(struct flow_table *t, struct flow *f, struct tcp_endpoint *ep, s
                 uint32_t up_to);
 void stream_free(struct flow_table *t, struct tcp_endpoint *ep);
 
-/* flow_table.c: the worker-wide budget for held bytes. */
-bool flow_table_stream_reserve(struct flow_table *t, uint32_t bytes);
-void flow_table_stream_release(struct flow_table *t, uint32_t bytes);
-
 #endif

@@ -64,7 +64,10 @@ static bool push_file(struct unit *u, const char *path)
         u->cap = cap;
     }
     u->files[u->n] = strdup(path);
-    return u->files[u->n++] != NULL;
+    if (u->files[u->n] == NULL)
+        return false;
+    u->n++;
+    return true;
 }
 
 static struct unit *new_unit(struct unit_list *l)
@@ -96,26 +99,29 @@ static bool walk_dir(struct unit_list *l, const char *dir, int depth, char *err,
     char **names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
+    bool ok = true;
+    while (ok && (de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.')
             continue;
         if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (nn == NULL)
+            char **nn = realloc(names, (cap ? cap * 2 : 64) * sizeof *nn);
+            ok = nn != NULL;
+            if (!ok)
                 break;
             names = nn;
+            cap = cap ? cap * 2 : 64;
         }
         names[n] = strdup(de->d_name);
-        if (names[n])
-            n++;
+        ok = names[n] != NULL;
+        n += ok;
     }
     closedir(d);
+    if (!ok)
+        snprintf(err, errlen, "out of memory");
     if (n)
         qsort(names, n, sizeof *names, compare_names);
     size_t own = (size_t)-1; /* index: units move when the list grows */
-    bool ok = true;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; ok && i < n; i++) {
         char path[4096];
         int w = snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         struct stat st;
@@ -127,13 +133,12 @@ static bool walk_dir(struct unit_list *l, const char *dir, int depth, char *err,
         } else if (S_ISREG(st.st_mode) && log_file_name(names[i])) {
             /* a directory's own files form one unit */
             if (own == (size_t)-1) {
-                if (new_unit(l) == NULL) {
-                    ok = false;
-                    break;
-                }
+                ok = new_unit(l) != NULL;
                 own = l->n - 1;
             }
-            push_file(&l->units[own], path);
+            ok = ok && push_file(&l->units[own], path);
+            if (!ok)
+                snprintf(err, errlen, "out of memory");
         }
     }
     for (size_t i = 0; i < n; i++)

@@ -53,7 +53,12 @@ static inline uint32_t logread_hash_cstr(const char *s, size_t *len)
     return h;
 }
 
-/* ---- time stamps (logread.c) ---- */
+/* ---- time stamps (logread_time.c) ---- */
+
+static inline bool logread_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 /* "1600000000.123456" (also negative, exponent forms). */
 bool logread_parse_epoch(const char *s, size_t n, double *out);

@@ -11,6 +11,7 @@
 #endif
 
 #include "hunt/logread_internal.h"
+#include "util/ascii.h"
 
 void json_index_free(struct json_index *ix)
 {
@@ -26,17 +27,6 @@ static size_t skip_blank(const char *s, size_t n, size_t i)
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
         i++;
     return i;
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Four hex digits at s (the caller checked they exist), or -1. */

@@ -9,6 +9,7 @@
 #endif
 
 #include "hunt/logread_internal.h"
+#include "util/ascii.h"
 
 void tsv_reset(struct tsv_state *t)
 {
@@ -38,17 +39,6 @@ void tsv_free(struct tsv_state *t)
     memset(t, 0, sizeof *t);
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 size_t tsv_unescape(const char *src, size_t n, char *dst)
 {
     size_t o = 0;
@@ -62,8 +52,8 @@ size_t tsv_unescape(const char *src, size_t n, char *dst)
                 continue;
             }
             if (src[i + 1] == 'x' && i + 3 < n) {
-                int hi = hex_digit(src[i + 2]);
-                int lo = hex_digit(src[i + 3]);
+                int hi = hex_value(src[i + 2]);
+                int lo = hex_value(src[i + 3]);
                 if (hi >= 0 && lo >= 0) {
                     dst[o++] = (char)(hi << 4 | lo);
                     i += 4;

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/mix.h"
+
 /* Few distinct sightings are expected (each one is an incident), so a
  * growable array with a small open-addressing index is plenty. */
 struct sightings {
@@ -36,10 +38,7 @@ static uint64_t key_hash(uint32_t entry_id, const char *where)
     uint64_t h = 1469598103934665603ull ^ entry_id;
     for (const char *p = where; *p; p++)
         h = (h ^ (uint8_t)*p) * 1099511628211ull;
-    /* splitmix64's finaliser: the low bits index the table, so mix them all */
-    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
-    h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
-    return h ^ (h >> 31);
+    return mix64(h);
 }
 
 static bool grow_index(struct sightings *s)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "util/addr.h"
+#include "util/ascii.h"
 
 enum token_kind {
     TOK_END,
@@ -90,11 +91,6 @@ static bool is_digit(char c)
 static bool is_word_char(char c)
 {
     return is_alpha(c) || is_digit(c) || c == '_' || c == '-';
-}
-
-static char lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
 /* Skips a quoted literal starting at lx->pos (on the opening quote). */
@@ -198,9 +194,9 @@ static struct token lex_next(struct lexer *lx)
         if (is_digit(c) || ((c == '-' || c == '+') && start + 1 < lx->n && is_digit(lx->p[start + 1]))) {
             lx->pos++;
             while (lx->pos < lx->n && (is_digit(lx->p[lx->pos]) || lx->p[lx->pos] == '.' ||
-                                       lower(lx->p[lx->pos]) == 'e' ||
+                                       ascii_lower(lx->p[lx->pos]) == 'e' ||
                                        ((lx->p[lx->pos] == '-' || lx->p[lx->pos] == '+') &&
-                                        lower(lx->p[lx->pos - 1]) == 'e')))
+                                        ascii_lower(lx->p[lx->pos - 1]) == 'e')))
                 lx->pos++;
             t.kind = TOK_NUMBER;
         } else if (is_alpha(c) || c == '_') {
@@ -241,7 +237,7 @@ static bool token_is_word(const struct token *t, const char *word)
     if (t->kind != TOK_WORD || t->n != len)
         return false;
     for (size_t i = 0; i < len; i++)
-        if (lower(t->p[i]) != lower(word[i]))
+        if (ascii_lower(t->p[i]) != ascii_lower(word[i]))
             return false;
     return true;
 }
@@ -311,7 +307,7 @@ static bool path_canonical(const struct token *t, char *out, size_t outlen)
         }
         if (o + 1 >= outlen)
             return false;
-        out[o++] = lower(c);
+        out[o++] = ascii_lower(c);
     }
     out[o] = '\0';
     return true;

@@ -26,6 +26,8 @@ static const struct zeek_field conn_fields[] = {
     {"resp_ip_bytes", ZEEK_COUNT},
     {"tunnel_parents", ZEEK_SET_STRING},
     {"ip_proto", ZEEK_COUNT},
+    /* policy/protocols/conn/community-id-logging: a record redef, so last */
+    {"community_id", ZEEK_STRING},
 };
 const struct zeek_schema zeek_conn_schema = ZEEK_SCHEMA("conn", conn_fields);
 
@@ -105,6 +107,11 @@ void zeek_write_conn(struct output_worker *w, const struct conn_record *c)
         zrow_list_end(r);
     }
     zrow_count(r, c->proto);
+    size_t cid_len = strnlen(c->community_id, sizeof(c->community_id));
+    if (cid_len == 0)
+        zrow_unset(r);
+    else
+        zrow_string(r, c->community_id, cid_len);
     zrow_end(r);
 }
 

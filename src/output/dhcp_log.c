@@ -173,19 +173,10 @@ static void eve_option(struct json_writer *j, const struct dhcp_option *o)
 
 static void write_message(struct output_worker *w, const struct app_conn *c, const struct dhcp_message *m)
 {
-    struct json_writer *j = eve_begin(w);
+    /* One event per datagram: addressed as the packet travelled. */
+    struct json_writer *j = eve_begin_app(w, c, m->from_orig, m->ts_us, "dhcp");
     if (j == NULL)
         return;
-    /* One event per datagram: addressed as the packet travelled. */
-    struct eve_tuple tuple = {
-        .src = m->from_orig ? &c->orig_h : &c->resp_h,
-        .dst = m->from_orig ? &c->resp_h : &c->orig_h,
-        .src_port = m->from_orig ? c->orig_p : c->resp_p,
-        .dst_port = m->from_orig ? c->resp_p : c->orig_p,
-        .proto = c->proto,
-        .vlan = {c->vlan, c->inner_vlan},
-    };
-    eve_header(j, m->ts_us, c->flow_id, "dhcp", &tuple);
     json_key(j, "dhcp");
     json_object_begin(j);
     json_kv_str(j, "type", m->op == 1 ? "request" : m->op == 2 ? "reply" : "<unknown>");
@@ -211,3 +202,7 @@ void output_dhcp(struct output_worker *w, const struct app_conn *c, const struct
     else if (t->kind == DHCP_TXN_SUMMARY && t->summary != NULL)
         write_summary(w, t->summary);
 }
+
+static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_dhcp(w, c, txn); }
+
+const struct txn_writer dhcp_writer = {.write = write_txn};

@@ -5,9 +5,13 @@
 
 #include "proto/dhcp.h"
 #include "proto/parser.h"
+#include "output/writers.h"
 
 struct output_worker;
 
 void output_dhcp(struct output_worker *w, const struct app_conn *c, const struct dhcp_txn *t);
+
+/* The entry of output/writers.c for EVENT_DHCP. */
+extern const struct txn_writer dhcp_writer;
 
 #endif

@@ -109,7 +109,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
 
 /* ---- EVE --------------------------------------------------------------- */
 
-static void eve_name(struct json_writer *j, const char *key, struct dns_str s)
+static void eve_name(struct json_writer *j, const char *key, struct byte_view s)
 {
     if (s.n == 0)
         json_kv_str(j, key, "<root>");
@@ -134,7 +134,7 @@ static void eve_addr(struct json_writer *j, const char *key, const struct dns_rr
 }
 
 /* TXT strings concatenated, without their length bytes. */
-static void eve_txt(struct json_writer *j, const char *key, struct dns_str raw)
+static void eve_txt(struct json_writer *j, const char *key, struct byte_view raw)
 {
     uint8_t text[DNS_POOL_SIZE < 65536 ? DNS_POOL_SIZE : 65536];
     size_t n = 0, i = 0;
@@ -223,11 +223,12 @@ static void eve_rr(struct json_writer *j, const struct dns_rr *rr)
     json_object_end(j);
 }
 
-/* A grouped value, or false when Suricata groups nothing for this type. */
+/* A grouped value, or false when Suricata groups nothing for this type
+ * (SPF, although its data is TXT's, is not grouped). */
 static bool eve_grouped_value(struct json_writer *j, const struct dns_rr *rr, bool write)
 {
     bool ok = rr->kind == DNS_RDATA_ADDR || (rr->kind == DNS_RDATA_NAME && is_name_type(rr->rrtype)) ||
-              rr->kind == DNS_RDATA_TXT || rr->rrtype == 10 || rr->kind == DNS_RDATA_SOA ||
+              (rr->kind == DNS_RDATA_TXT && rr->rrtype != 99) || rr->rrtype == 10 || rr->kind == DNS_RDATA_SOA ||
               rr->kind == DNS_RDATA_SSHFP || (rr->kind == DNS_RDATA_NAME && rr->rrtype == 33);
     if (!ok || !write)
         return ok;
@@ -314,19 +315,6 @@ static void eve_grouped(struct json_writer *j, const struct dns_message *m)
         json_object_end(j);
 }
 
-static struct eve_tuple message_tuple(const struct app_conn *c, const struct dns_message *m)
-{
-    struct eve_tuple tuple = {
-        .src = m->from_orig ? &c->orig_h : &c->resp_h,
-        .dst = m->from_orig ? &c->resp_h : &c->orig_h,
-        .src_port = m->from_orig ? c->orig_p : c->resp_p,
-        .dst_port = m->from_orig ? c->resp_p : c->orig_p,
-        .proto = c->proto,
-        .vlan = {c->vlan, c->inner_vlan},
-    };
-    return tuple;
-}
-
 static void eve_flags(struct json_writer *j, const struct dns_message *m)
 {
     char tmp[16];
@@ -344,16 +332,16 @@ static void eve_flags(struct json_writer *j, const struct dns_message *m)
 /* Suricata 7 (dns version 2): a request is one "query" event per question. */
 static void write_eve_v2_queries(struct output_worker *w, const struct app_conn *c, const struct dns_message *m)
 {
-    struct eve_tuple tuple = message_tuple(c, m);
     char tmp[16];
     for (size_t i = 0; i < m->n_questions; i++) {
-        struct json_writer *j = eve_begin(w);
+        struct json_writer *j = eve_begin_app(w, c, m->from_orig, m->ts_us, "dns");
         if (j == NULL)
             return;
         const struct dns_question *q = &m->questions[i];
-        eve_header(j, m->ts_us, c->flow_id, "dns", &tuple);
         json_key(j, "dns");
         json_object_begin(j);
+        /* Suricata writes it in query events since 7.0.7 */
+        json_kv_uint(j, "version", 2);
         json_kv_str(j, "type", "query");
         json_kv_uint(j, "id", m->id);
         eve_name(j, "rrname", q->name);
@@ -370,12 +358,10 @@ static void write_eve_v2_queries(struct output_worker *w, const struct app_conn 
  * first question's name and type and the answers also grouped by type. */
 static void write_eve_v2_answer(struct output_worker *w, const struct app_conn *c, const struct dns_message *m)
 {
-    struct json_writer *j = eve_begin(w);
+    struct json_writer *j = eve_begin_app(w, c, m->from_orig, m->ts_us, "dns");
     if (j == NULL)
         return;
-    struct eve_tuple tuple = message_tuple(c, m);
     char tmp[16];
-    eve_header(j, m->ts_us, c->flow_id, "dns", &tuple);
     json_key(j, "dns");
     json_object_begin(j);
     json_kv_uint(j, "version", 2);
@@ -405,12 +391,10 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
             write_eve_v2_queries(w, c, m);
         return;
     }
-    struct json_writer *j = eve_begin(w);
+    struct json_writer *j = eve_begin_app(w, c, m->from_orig, m->ts_us, "dns");
     if (j == NULL)
         return;
-    struct eve_tuple tuple = message_tuple(c, m);
     char tmp[16];
-    eve_header(j, m->ts_us, c->flow_id, "dns", &tuple);
     json_key(j, "dns");
     json_object_begin(j);
     json_kv_uint(j, "version", 3);
@@ -450,3 +434,7 @@ void output_dns(struct output_worker *w, const struct app_conn *c, const struct 
     if (t->msg != NULL)
         write_eve(w, c, t->msg);
 }
+
+static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_dns(w, c, txn); }
+
+const struct txn_writer dns_writer = {.write = write_txn};

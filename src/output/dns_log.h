@@ -4,9 +4,13 @@
 
 #include "proto/dns.h"
 #include "proto/parser.h"
+#include "output/writers.h"
 
 struct output_worker;
 
 void output_dns(struct output_worker *w, const struct app_conn *c, const struct dns_txn *t);
+
+/* The entry of output/writers.c for EVENT_DNS. */
+extern const struct txn_writer dns_writer;
 
 #endif

@@ -219,6 +219,24 @@ void eve_header(struct json_writer *j, int64_t ts_us, uint64_t flow_id, const ch
     }
 }
 
+struct json_writer *eve_begin_app(struct output_worker *w, const struct app_conn *c, bool from_orig, int64_t ts_us,
+                                  const char *event_type)
+{
+    struct json_writer *j = eve_begin(w);
+    if (j == NULL)
+        return NULL;
+    struct eve_tuple tuple = {
+        .src = from_orig ? &c->orig_h : &c->resp_h,
+        .dst = from_orig ? &c->resp_h : &c->orig_h,
+        .src_port = from_orig ? c->orig_p : c->resp_p,
+        .dst_port = from_orig ? c->resp_p : c->orig_p,
+        .proto = c->proto,
+        .vlan = {c->vlan, c->inner_vlan},
+    };
+    eve_header(j, ts_us, c->flow_id, event_type, &tuple);
+    return j;
+}
+
 void eve_community_id(struct json_writer *j, const char *id)
 {
     if (id != NULL && id[0] != '\0')

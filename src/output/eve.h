@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "proto/conn-t.h"
 #include "util/addr.h"
 #include "util/json.h"
 
@@ -46,6 +47,11 @@ void eve_abort(struct output_worker *w);
  * Suricata's CreateEveHeader writes for packet-triggered events. */
 void eve_header(struct json_writer *j, int64_t ts_us, uint64_t flow_id, const char *event_type,
                 const struct eve_tuple *t);
+/* The app-layer event of connection c (dns, http, tls...): eve_begin and
+ * the header, addressed originator -> responder when from_orig, else the
+ * other way (a DNS response, a download). NULL when EVE is off. */
+struct json_writer *eve_begin_app(struct output_worker *w, const struct app_conn *c, bool from_orig, int64_t ts_us,
+                                  const char *event_type);
 /* "community_id":"1:..." when id is non-empty. */
 void eve_community_id(struct json_writer *j, const char *id);
 

@@ -116,20 +116,11 @@ static const char *eve_app_proto_of(const char *source)
 
 static void write_eve(struct output_worker *w, const struct app_conn *c, const struct file_info *f)
 {
-    struct json_writer *j = eve_begin(w);
-    if (j == NULL)
-        return;
     /* Suricata orients a file event along the file: a download comes from
      * the server. */
-    struct eve_tuple tuple = {
-        .src = f->is_orig ? &c->orig_h : &c->resp_h,
-        .dst = f->is_orig ? &c->resp_h : &c->orig_h,
-        .src_port = f->is_orig ? c->orig_p : c->resp_p,
-        .dst_port = f->is_orig ? c->resp_p : c->orig_p,
-        .proto = c->proto,
-        .vlan = {c->vlan, c->inner_vlan},
-    };
-    eve_header(j, f->ts_us + f->duration_us, c->flow_id, "fileinfo", &tuple);
+    struct json_writer *j = eve_begin_app(w, c, f->is_orig, f->ts_us + f->duration_us, "fileinfo");
+    if (j == NULL)
+        return;
     json_kv_str(j, "pkt_src", "wire/pcap");
     eve_community_id(j, c->community_id);
     const char *app = eve_app_proto_of(f->source);
@@ -143,9 +134,8 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
         json_kv_strn(j, "filename", f->filename, f->filename_len);
     else
         json_kv_str(j, "filename", "");
-    json_key(j, "sid");
-    json_array_begin(j);
-    json_array_end(j);
+    /* "sid" lists the signatures that matched the file: Suricata leaves it
+     * out when there are none, and no signature inspects files here. */
     json_kv_bool(j, "gaps", f->missing_bytes > 0);
     /* Suricata: a file with a hole, or cut short, is TRUNCATED */
     bool closed = !f->truncated && f->missing_bytes == 0;
@@ -171,3 +161,7 @@ void output_files(struct output_worker *w, const struct app_conn *c, const struc
     write_zeek(w, c, f);
     write_eve(w, c, f);
 }
+
+static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_files(w, c, txn); }
+
+const struct txn_writer files_writer = {.write = write_txn};

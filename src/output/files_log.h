@@ -5,9 +5,13 @@
 
 #include "files/files.h"
 #include "proto/parser.h"
+#include "output/writers.h"
 
 struct output_worker;
 
 void output_files(struct output_worker *w, const struct app_conn *c, const struct file_info *f);
+
+/* The entry of output/writers.c for EVENT_FILE. */
+extern const struct txn_writer files_writer;
 
 #endif

@@ -71,7 +71,7 @@ static const struct zeek_field exfil_fields[] = {
 static const struct zeek_schema finding_schemas[FINDING_KIND_COUNT] = {
     [FINDING_BEACON] = ZEEK_SCHEMA("beacon", beacon_fields),
     [FINDING_LONG_CONN] = ZEEK_SCHEMA("long_conn", long_conn_fields),
-    [FINDING_DNS_TUNNEL] = ZEEK_SCHEMA("dns_tunnel", dns_tunnel_fields),
+    [FINDING_DNS_TUNNEL] = ZEEK_SCHEMA("tunnel_dns", dns_tunnel_fields),
     [FINDING_DGA] = ZEEK_SCHEMA("dga", dga_fields),
     [FINDING_EXFIL] = ZEEK_SCHEMA("exfil", exfil_fields),
 };

@@ -1,5 +1,5 @@
 /* The behaviour detectors' logs — beacon.log, long_conn.log,
- * dns_tunnel.log, dga.log, exfil.log (one per finding kind, Zeek TSV/JSON
+ * tunnel_dns.log, dga.log, exfil.log (one per finding kind, Zeek TSV/JSON
  * with the numbers behind each score) — and their EVE alerts carrying the
  * ATT&CK technique. */
 #ifndef VIGIL_OUTPUT_FINDING_LOG_H

@@ -46,7 +46,7 @@ static const struct zeek_field http_fields[] = {
 };
 static const struct zeek_schema http_schema = ZEEK_SCHEMA("http", http_fields);
 
-static void opt_str(struct zrow *r, struct http_str s)
+static void opt_str(struct zrow *r, struct byte_view s)
 {
     zrow_opt_string(r, s.p != NULL, s.p, s.n);
 }
@@ -179,7 +179,7 @@ static void split_host(const uint8_t *p, size_t n, struct host_parts *out)
 
 static bool hostname_of(const struct http_txn *t, struct host_parts *out)
 {
-    const struct http_str *u = &t->raw_uri;
+    const struct byte_view *u = &t->raw_uri;
     static const char *const schemes[] = {"http://", "https://"};
     for (size_t s = 0; u->p != NULL && s < 2; s++) {
         size_t k = strlen(schemes[s]);
@@ -212,18 +212,9 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
 {
     if (!t->request_seen)
         return; /* Suricata has no transaction for a reply without request */
-    struct json_writer *j = eve_begin(w);
+    struct json_writer *j = eve_begin_app(w, c, true, t->ts_us, "http");
     if (j == NULL)
         return;
-    struct eve_tuple tuple = {
-        .src = &c->orig_h,
-        .dst = &c->resp_h,
-        .src_port = c->orig_p,
-        .dst_port = c->resp_p,
-        .proto = c->proto,
-        .vlan = {c->vlan, c->inner_vlan},
-    };
-    eve_header(j, t->ts_us, c->flow_id, "http", &tuple);
     json_kv_str(j, "pkt_src", "wire/pcap");
     eve_community_id(j, c->community_id);
     json_kv_uint(j, "tx_id", t->trans_depth > 0 ? t->trans_depth - 1 : 0);
@@ -275,3 +266,7 @@ void output_http(struct output_worker *w, const struct app_conn *c, const struct
     write_zeek(w, c, t);
     write_eve(w, c, t);
 }
+
+static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_http(w, c, txn); }
+
+const struct txn_writer http_writer = {.write = write_txn};

@@ -5,7 +5,11 @@
 #include "output/output.h"
 #include "proto/http.h"
 #include "proto/parser.h"
+#include "output/writers.h"
 
 void output_http(struct output_worker *w, const struct app_conn *c, const struct http_txn *t);
+
+/* The entry of output/writers.c for EVENT_HTTP. */
+extern const struct txn_writer http_writer;
 
 #endif

@@ -49,8 +49,13 @@ struct output *output_open(const char *dir, unsigned formats, char *err, size_t 
         set_err(err, errlen, "%s: %s", dir, strerror(ENAMETOOLONG));
         return NULL;
     }
-    int e = make_dirs(dir);
-    if (e == 0 && access(dir, W_OK | X_OK) != 0)
+    bool to_stdout = strcmp(dir, "-") == 0;
+    if (to_stdout && (formats & (OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON))) {
+        set_err(err, errlen, "%s%s", "-o - writes eve.json to standard output; ", "Zeek logs need a directory (--format eve)");
+        return NULL;
+    }
+    int e = to_stdout ? 0 : make_dirs(dir);
+    if (e == 0 && !to_stdout && access(dir, W_OK | X_OK) != 0)
         e = errno;
     if (e != 0) {
         set_err(err, errlen, "output directory %s: %s", dir, strerror(e));
@@ -63,6 +68,7 @@ struct output *output_open(const char *dir, unsigned formats, char *err, size_t 
     }
     memcpy(o->dir, dir, strlen(dir) + 1);
     o->formats = formats;
+    o->to_stdout = to_stdout;
     pthread_mutex_init(&o->lock, NULL);
     return o;
 }
@@ -95,6 +101,12 @@ static void record_error(struct log_file *f, const char *op, int e)
 /* Called with f->lock held. */
 static void open_log_file(struct output *o, struct log_file *f)
 {
+    if (o->to_stdout) {
+        f->fd = dup(STDOUT_FILENO);
+        if (f->fd < 0)
+            record_error(f, "open", errno);
+        return;
+    }
     char path[4096 + 128];
     int n = snprintf(path, sizeof(path), "%s/%s", o->dir, f->name);
     if (n < 0 || (size_t)n >= sizeof(path)) {

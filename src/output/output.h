@@ -19,6 +19,8 @@ enum output_format {
     OUTPUT_EVE_TLS_EXTENDED = 1 << 3,   /* tls certificate/chain (also the client's), base64 DER */
     OUTPUT_EVE_EMAIL_EXTENDED = 1 << 4, /* email subject_md5/body_md5 */
     OUTPUT_EVE_DNS_V2 = 1 << 5,         /* dns events in Suricata 7's version 2 format (default: 8's version 3) */
+    /* Zeek JSON times as Zeek's JSON::TS_ISO8601 ("2024-03-04T09:00:00.115883Z") */
+    OUTPUT_ZEEK_JSON_ISO8601 = 1 << 6,
 };
 
 struct output;

@@ -74,6 +74,7 @@ struct output_worker {
 struct output {
     char dir[4096];
     unsigned formats;
+    bool to_stdout;        /* -o -: eve.json on standard output, no directory */
     pthread_mutex_t lock;  /* guards files[], workers and the counters */
     struct log_file *files[OUTPUT_MAX_LOGS];
     size_t n_files;

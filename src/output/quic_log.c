@@ -133,18 +133,9 @@ static void eve_version(struct json_writer *j, uint32_t v)
 
 static void write_eve(struct output_worker *w, const struct app_conn *c, const struct quic_txn *t)
 {
-    struct json_writer *j = eve_begin(w);
+    struct json_writer *j = eve_begin_app(w, c, true, t->ts_us, "quic");
     if (j == NULL)
         return;
-    struct eve_tuple tuple = {
-        .src = &c->orig_h,
-        .dst = &c->resp_h,
-        .src_port = c->orig_p,
-        .dst_port = c->resp_p,
-        .proto = c->proto,
-        .vlan = {c->vlan, c->inner_vlan},
-    };
-    eve_header(j, t->ts_us, c->flow_id, "quic", &tuple);
     json_key(j, "quic");
     json_object_begin(j);
     eve_version(j, t->version);
@@ -199,3 +190,7 @@ void output_quic(struct output_worker *w, const struct app_conn *c, const struct
     write_zeek(w, c, t);
     write_eve(w, c, t);
 }
+
+static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_quic(w, c, txn); }
+
+const struct txn_writer quic_writer = {.write = write_txn};

@@ -7,6 +7,7 @@
 
 #include "proto/parser.h"
 #include "proto/quic.h"
+#include "output/writers.h"
 
 struct output_worker;
 
@@ -15,5 +16,8 @@ void output_quic(struct output_worker *w, const struct app_conn *c, const struct
 /* Zeek's QUIC::version_strings: "1", "quicv2", "draft-29", else
  * "unknown-<hex>". tmp holds formatted ones. */
 const char *quic_zeek_version_name(uint32_t v, char *tmp, size_t n);
+
+/* The entry of output/writers.c for EVENT_QUIC. */
+extern const struct txn_writer quic_writer;
 
 #endif

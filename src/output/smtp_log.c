@@ -46,12 +46,12 @@ static const struct zeek_field smtp_fields[] = {
 };
 static const struct zeek_schema smtp_schema = ZEEK_SCHEMA("smtp", smtp_fields);
 
-static void opt_str(struct zrow *r, struct smtp_str s)
+static void opt_str(struct zrow *r, struct byte_view s)
 {
     zrow_opt_string(r, s.p != NULL, s.p, s.n);
 }
 
-static void opt_set(struct zrow *r, bool present, const struct smtp_str *items, size_t n)
+static void opt_set(struct zrow *r, bool present, const struct byte_view *items, size_t n)
 {
     if (!present) {
         zrow_unset(r);
@@ -115,7 +115,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
 }
 
 /* Suricata splits To/Cc on commas and skips the blanks after each comma. */
-static void comma_list(struct json_writer *j, const char *key, struct smtp_str s)
+static void comma_list(struct json_writer *j, const char *key, struct byte_view s)
 {
     if (s.p == NULL)
         return;
@@ -138,7 +138,7 @@ static void comma_list(struct json_writer *j, const char *key, struct smtp_str s
 }
 
 /* Suricata's email `md5: [subject]`: the MD5 of the Subject value. */
-static void subject_md5(struct json_writer *j, struct smtp_str subject)
+static void subject_md5(struct json_writer *j, struct byte_view subject)
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char d[EVP_MAX_MD_SIZE];
@@ -159,18 +159,9 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     /* Suricata has a transaction once the client started a mail. */
     if (t->mail_from_raw.p == NULL && t->n_rcpt_raw == 0 && !t->message_seen)
         return;
-    struct json_writer *j = eve_begin(w);
+    struct json_writer *j = eve_begin_app(w, c, true, t->end_ts_us ? t->end_ts_us : t->ts_us, "smtp");
     if (j == NULL)
         return;
-    struct eve_tuple tuple = {
-        .src = &c->orig_h,
-        .dst = &c->resp_h,
-        .src_port = c->orig_p,
-        .dst_port = c->resp_p,
-        .proto = c->proto,
-        .vlan = {c->vlan, c->inner_vlan},
-    };
-    eve_header(j, t->end_ts_us ? t->end_ts_us : t->ts_us, c->flow_id, "smtp", &tuple);
     json_kv_str(j, "pkt_src", "wire/pcap");
     eve_community_id(j, c->community_id);
     json_kv_uint(j, "tx_id", t->trans_depth > 0 ? t->trans_depth - 1 : 0);
@@ -227,3 +218,7 @@ void output_smtp(struct output_worker *w, const struct app_conn *c, const struct
     write_zeek(w, c, t);
     write_eve(w, c, t);
 }
+
+static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_smtp(w, c, txn); }
+
+const struct txn_writer smtp_writer = {.write = write_txn};

@@ -4,9 +4,13 @@
 
 #include "proto/parser.h"
 #include "proto/smtp.h"
+#include "output/writers.h"
 
 struct output_worker;
 
 void output_smtp(struct output_worker *w, const struct app_conn *c, const struct smtp_txn *t);
+
+/* The entry of output/writers.c for EVENT_SMTP. */
+extern const struct txn_writer smtp_writer;
 
 #endif

@@ -60,3 +60,7 @@ void output_socks(struct output_worker *w, const struct app_conn *c, const struc
     address(r, t->has_bound, &t->bound, t->bound_p);
     zrow_end(r);
 }
+
+static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_socks(w, c, txn); }
+
+const struct txn_writer socks_writer = {.write = write_txn};

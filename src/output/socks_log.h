@@ -4,9 +4,13 @@
 
 #include "proto/parser.h"
 #include "proto/socks.h"
+#include "output/writers.h"
 
 struct output_worker;
 
 void output_socks(struct output_worker *w, const struct app_conn *c, const struct socks_txn *t);
+
+/* The entry of output/writers.c for EVENT_SOCKS. */
+extern const struct txn_writer socks_writer;
 
 #endif

@@ -28,6 +28,13 @@ static const struct zeek_field ssh_fields[] = {
     {"kex_alg", ZEEK_STRING},
     {"host_key_alg", ZEEK_STRING},
     {"host_key_fingerprint", ZEEK_STRING},
+    /* the hassh package's hassh.zeek (salesforce/hassh), in its order;
+     * cshka/sshka (host key algorithm lists) are not kept */
+    {"hasshVersion", ZEEK_STRING},
+    {"hassh", ZEEK_STRING},
+    {"hasshServer", ZEEK_STRING},
+    {"hasshAlgorithms", ZEEK_STRING},
+    {"hasshServerAlgorithms", ZEEK_STRING},
 };
 static const struct zeek_schema ssh_schema = ZEEK_SCHEMA("ssh", ssh_fields);
 
@@ -74,6 +81,11 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     field_or_unset(r, &t->kex_alg);
     field_or_unset(r, &t->host_key_alg);
     zrow_cstr(r, t->has_host_key ? t->host_key_fingerprint : NULL);
+    zrow_cstr(r, t->client.has_hassh || t->server.has_hassh ? "1.1" : NULL);
+    zrow_cstr(r, t->client.has_hassh ? t->client.hassh : NULL);
+    zrow_cstr(r, t->server.has_hassh ? t->server.hassh : NULL);
+    zrow_opt_string(r, t->client.has_hassh, t->client.hassh_string, t->client.hassh_string_len);
+    zrow_opt_string(r, t->server.has_hassh, t->server.hassh_string, t->server.hassh_string_len);
     zrow_end(r);
 }
 
@@ -103,18 +115,9 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     bool has_server = t->server.has_banner && t->server.proto_version_len > 0;
     if (!has_client && !has_server)
         return; /* Suricata logs nothing without a protocol version */
-    struct json_writer *j = eve_begin(w);
+    struct json_writer *j = eve_begin_app(w, c, true, t->eve_ts_us, "ssh");
     if (j == NULL)
         return;
-    struct eve_tuple tuple = {
-        .src = &c->orig_h,
-        .dst = &c->resp_h,
-        .src_port = c->orig_p,
-        .dst_port = c->resp_p,
-        .proto = c->proto,
-        .vlan = {c->vlan, c->inner_vlan},
-    };
-    eve_header(j, t->eve_ts_us, c->flow_id, "ssh", &tuple);
     json_key(j, "ssh");
     json_object_begin(j);
     eve_side(j, "client", &t->client);
@@ -129,3 +132,7 @@ void output_ssh(struct output_worker *w, const struct app_conn *c, const struct 
     write_zeek(w, c, t);
     write_eve(w, c, t);
 }
+
+static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_ssh(w, c, txn); }
+
+const struct txn_writer ssh_writer = {.write = write_txn};

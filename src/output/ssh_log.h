@@ -4,9 +4,13 @@
 
 #include "proto/parser.h"
 #include "proto/ssh.h"
+#include "output/writers.h"
 
 struct output_worker;
 
 void output_ssh(struct output_worker *w, const struct app_conn *c, const struct ssh_txn *t);
+
+/* The entry of output/writers.c for EVENT_SSH. */
+extern const struct txn_writer ssh_writer;
 
 #endif

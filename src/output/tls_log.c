@@ -738,19 +738,10 @@ static void client_object(struct json_writer *j, const struct tls_txn *t, bool w
 static void write_eve(struct output_worker *w, const struct app_conn *c, const struct tls_txn *t)
 {
     bool with_certificates = (w->o->formats & OUTPUT_EVE_TLS_EXTENDED) != 0;
-    struct json_writer *j = eve_begin(w);
+    struct json_writer *j = eve_begin_app(w, c, true, t->eve_ts_us, "tls");
     if (j == NULL)
         return;
-    struct eve_tuple tuple = {
-        .src = &c->orig_h,
-        .dst = &c->resp_h,
-        .src_port = c->orig_p,
-        .dst_port = c->resp_p,
-        .proto = c->proto,
-        .vlan = {c->vlan, c->inner_vlan},
-    };
     char tmp[48];
-    eve_header(j, t->eve_ts_us, c->flow_id, "tls", &tuple);
     json_key(j, "tls");
     json_object_begin(j);
     if (t->has_server_cert) {
@@ -812,3 +803,7 @@ void output_tls(struct output_worker *w, const struct app_conn *c, const struct 
     write_zeek(w, c, t);
     write_eve(w, c, t);
 }
+
+static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_tls(w, c, txn); }
+
+const struct txn_writer tls_writer = {.write = write_txn};

@@ -7,6 +7,7 @@
 
 #include "proto/parser.h"
 #include "proto/tls.h"
+#include "output/writers.h"
 
 struct output_worker;
 
@@ -21,5 +22,8 @@ const char *tls_curve_name(uint16_t v, char *tmp, size_t n);
 const char *tls_alert_name(uint8_t v, char *tmp, size_t n);
 /* Suricata's version text: "TLS 1.2", "TLSv1", "TLS 1.3 draft-19". */
 const char *tls_eve_version_name(uint16_t v, char *tmp, size_t n);
+
+/* The entry of output/writers.c for EVENT_TLS. */
+extern const struct txn_writer tls_writer;
 
 #endif

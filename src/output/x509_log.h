@@ -4,9 +4,13 @@
 
 #include "proto/parser.h"
 #include "proto/x509.h"
+#include "output/writers.h"
 
 struct output_worker;
 
 void output_x509(struct output_worker *w, const struct app_conn *c, const struct x509_cert *x);
+
+/* The entry of output/writers.c for EVENT_X509. */
+extern const struct txn_writer x509_writer;
 
 #endif

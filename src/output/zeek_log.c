@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static const char hex_lower[] = "0123456789abcdef";
 
@@ -78,6 +79,50 @@ static void tsv_hex(struct buf *b, uint8_t c)
     buf_append(b, esc, 4);
 }
 
+/* Zeek's ODesc cuts a string at its escape sequences (the backslash, the
+ * separator, the set separator inside a set) and hands each piece between
+ * them to util::json_escape_utf8, which keeps multibyte characters only in
+ * a piece where no byte needs \xNN. */
+static size_t tsv_segment_end(const uint8_t *p, size_t i, size_t n, bool in_list)
+{
+    while (i < n && p[i] != '\\' && p[i] != '\t' && !(in_list && p[i] == ','))
+        i++;
+    return i;
+}
+
+static bool tsv_segment_clean(const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (p[i] >= 0x20 && p[i] < 0x7f) {
+            i++;
+            continue;
+        }
+        size_t len = p[i] >= 0x80 ? zeek_utf8_char_length(p + i, n - i) : 0;
+        if (len == 0)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+static void tsv_append_segment(struct buf *b, const uint8_t *p, size_t n)
+{
+    if (tsv_segment_clean(p, n)) {
+        buf_append(b, p, n);
+        return;
+    }
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] >= 0x20 && p[i] < 0x7f)
+            continue;
+        buf_append(b, p + run, i - run);
+        tsv_hex(b, p[i]);
+        run = i + 1;
+    }
+    buf_append(b, p + run, n - run);
+}
+
 static void tsv_append_string(struct buf *b, const uint8_t *p, size_t n, bool in_list)
 {
     if (n == 0) {
@@ -90,26 +135,13 @@ static void tsv_append_string(struct buf *b, const uint8_t *p, size_t n, bool in
         tsv_hex(b, p[0]);
         i = 1;
     }
-    size_t run = i;
     while (i < n) {
-        uint8_t c = p[i];
-        if (c >= 0x20 && c < 0x7f && c != '\\' && !(in_list && c == ',')) {
-            i++;
-            continue;
-        }
-        if (c >= 0x80) {
-            size_t len = utf8_sequence_length(p + i, n - i);
-            if (len > 0) {
-                i += len;
-                continue;
-            }
-        }
-        buf_append(b, p + run, i - run);
-        tsv_hex(b, c);
-        i++;
-        run = i;
+        size_t end = tsv_segment_end(p, i, n, in_list);
+        tsv_append_segment(b, p + i, end - i);
+        if (end < n)
+            tsv_hex(b, p[end]);
+        i = end + 1;
     }
-    buf_append(b, p + run, n - run);
 }
 
 /* ---- time values ---- */
@@ -162,6 +194,23 @@ static void json_append_zeek_time(struct buf *b, int64_t us)
         n += fl;
     }
     buf_append(b, tmp, n);
+}
+
+/* JSON::TS_ISO8601: UTC, microseconds, "Z". */
+static void json_append_iso8601(struct buf *b, int64_t us)
+{
+    int64_t sec, usec;
+    split_us(us, &sec, &usec);
+    time_t t = (time_t)sec;
+    struct tm tm;
+    char text[48];
+    if (gmtime_r(&t, &tm) == NULL) {
+        json_append_zeek_time(b, us);
+        return;
+    }
+    size_t n = strftime(text, sizeof text, "\"%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(text + n, sizeof text - n, ".%06dZ\"", (int)usec);
+    buf_append(b, text, strlen(text));
 }
 
 /* ---- the row ---- */
@@ -265,7 +314,10 @@ void zrow_time(struct zrow *r, int64_t us)
         json_append_us6(tsv_buf(r), us);
     if (r->json) {
         json_field_key(r, f);
-        json_append_zeek_time(json_buf(r), us);
+        if (r->worker->o->formats & OUTPUT_ZEEK_JSON_ISO8601)
+            json_append_iso8601(json_buf(r), us);
+        else
+            json_append_zeek_time(json_buf(r), us);
     }
 }
 
@@ -587,7 +639,7 @@ void zrow_list_end(struct zrow *r)
         buf_putc(json_buf(r), ']');
 }
 
-void zrow_strings(struct zrow *r, const struct zeek_str *items, size_t n)
+void zrow_strings(struct zrow *r, const struct byte_view *items, size_t n)
 {
     zrow_list_begin(r);
     for (size_t i = 0; i < n; i++)

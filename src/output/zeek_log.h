@@ -51,6 +51,7 @@
 #include <stdint.h>
 
 #include "util/addr.h"
+#include "util/bytes.h"
 
 struct output_worker;
 struct zrow;
@@ -99,12 +100,6 @@ const char *zeek_type_name(enum zeek_type t);
  * (ICMPv6 too), else "unknown_transport". */
 const char *zeek_transport_name(uint8_t proto);
 
-/* A string slice, for zrow_strings(). */
-struct zeek_str {
-    const char *p;
-    size_t n;
-};
-
 /* Starts a row of `schema`; NULL when the run writes no Zeek logs. */
 struct zrow *zrow_begin(struct output_worker *w, const struct zeek_schema *schema);
 /* Finishes and queues the row (whole-line append to the worker's buffer). */
@@ -146,6 +141,6 @@ void zrow_item_count(struct zrow *r, uint64_t v);
 void zrow_item_interval(struct zrow *r, int64_t us);
 void zrow_list_end(struct zrow *r);
 /* Shorthand: a whole set/vector of strings; n == 0 writes an empty one. */
-void zrow_strings(struct zrow *r, const struct zeek_str *items, size_t n);
+void zrow_strings(struct zrow *r, const struct byte_view *items, size_t n);
 
 #endif

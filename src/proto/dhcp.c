@@ -5,6 +5,7 @@
  * aggregation lives in the per-worker state (the engine sends all of IPv4
  * DHCP to one worker) and each row carries the uids of its connections. */
 #include "proto/dhcp.h"
+#include "util/reader.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,11 +59,6 @@ struct dhcp_worker {
     struct dhcp_summary summaries[DHCP_MAX_WATCHED];
 };
 
-static uint32_t read_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* ---- parsing ------------------------------------------------------------ */
 
 /* Walks one option area; false when it stopped on an error (truncated or
@@ -110,7 +106,7 @@ static const struct dhcp_option *find_option(const struct dhcp_message *m, uint8
 /* False when the datagram is not DHCP (too short, wrong cookie). */
 static bool parse_message(struct dhcp_message *m, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)
 {
-    if (n < BOOTP_FIXED_LEN + 4 || read_u32(p + BOOTP_FIXED_LEN) != DHCP_COOKIE)
+    if (n < BOOTP_FIXED_LEN + 4 || load_be32(p + BOOTP_FIXED_LEN) != DHCP_COOKIE)
         return false;
     memset(m, 0, offsetof(struct dhcp_message, options));
     m->ts_us = env->ts_us;
@@ -119,7 +115,7 @@ static bool parse_message(struct dhcp_message *m, struct app_env *env, bool from
     m->htype = p[1];
     m->hlen = p[2];
     m->hops = p[3];
-    m->xid = read_u32(p + 4);
+    m->xid = load_be32(p + 4);
     m->secs = (uint16_t)(p[8] << 8 | p[9]);
     m->flags = (uint16_t)(p[10] << 8 | p[11]);
     memcpy(m->ciaddr, p + 12, 4);
@@ -349,7 +345,7 @@ static void aggregate(struct dhcp_worker *w, struct app_env *env, const struct d
             text_set(&s->domain, o->data, last == 0 ? 0 : last + 1);
         }
         if ((o = find_option(m, OPT_LEASE)) != NULL && o->len >= 4) {
-            s->lease_time_s = read_u32(o->data);
+            s->lease_time_s = load_be32(o->data);
             s->has_lease_time = true;
         }
     }
@@ -414,7 +410,7 @@ static enum app_probe dhcp_probe(const uint8_t *p, size_t n, bool from_orig)
     (void)from_orig;
     if (n < BOOTP_FIXED_LEN + 4)
         return APP_PROBE_NO;
-    if ((p[0] != 1 && p[0] != 2) || read_u32(p + BOOTP_FIXED_LEN) != DHCP_COOKIE)
+    if ((p[0] != 1 && p[0] != 2) || load_be32(p + BOOTP_FIXED_LEN) != DHCP_COOKIE)
         return APP_PROBE_NO;
     return APP_PROBE_YES;
 }

@@ -8,6 +8,7 @@
  * mDNS (port 5353) is never paired: each message is its own row, because
  * multicast answers are not replies to a particular query. */
 #include "proto/dns.h"
+#include "util/reader.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -129,16 +130,6 @@ static void weird_num(struct app_env *env, const char *name, unsigned long v)
     weird(env, name, addl);
 }
 
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
 /* ---- the string pool ---------------------------------------------------- */
 
 static uint8_t *pool_reserve(struct dns_parse *ps, size_t n)
@@ -148,9 +139,9 @@ static uint8_t *pool_reserve(struct dns_parse *ps, size_t n)
     return ps->pool + ps->pool_used;
 }
 
-static struct dns_str pool_add(struct dns_parse *ps, const void *p, size_t n)
+static struct byte_view pool_add(struct dns_parse *ps, const void *p, size_t n)
 {
-    struct dns_str s = {NULL, 0};
+    struct byte_view s = {NULL, 0};
     uint8_t *dst = pool_reserve(ps, n);
     if (dst == NULL || n == 0) {
         s.p = ps->pool; /* never NULL: outputs may print an empty string */
@@ -164,12 +155,12 @@ static struct dns_str pool_add(struct dns_parse *ps, const void *p, size_t n)
 }
 
 /* Appends formatted text to the pool as one string (cut when the pool is full). */
-static struct dns_str pool_printf(struct dns_parse *ps, const char *fmt, ...)
+static struct byte_view pool_printf(struct dns_parse *ps, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static struct dns_str pool_printf(struct dns_parse *ps, const char *fmt, ...)
+static struct byte_view pool_printf(struct dns_parse *ps, const char *fmt, ...)
 {
-    struct dns_str s = {ps->pool, 0};
+    struct byte_view s = {ps->pool, 0};
     size_t room = DNS_POOL_SIZE - ps->pool_used;
     if (room == 0)
         return s;
@@ -203,16 +194,16 @@ static void builder_add(struct pool_builder *b, const void *p, size_t n)
     (void)pool_add(b->ps, p, n);
 }
 
-static struct dns_str builder_end(struct pool_builder *b)
+static struct byte_view builder_end(struct pool_builder *b)
 {
-    struct dns_str s = {b->ps->pool + b->start, b->ps->pool_used - b->start};
+    struct byte_view s = {b->ps->pool + b->start, b->ps->pool_used - b->start};
     return s;
 }
 
 /* Zeek lower-cases every name it extracts (Suricata keeps them as sent). */
-static struct dns_str pool_lower(struct dns_parse *ps, struct dns_str in)
+static struct byte_view pool_lower(struct dns_parse *ps, struct byte_view in)
 {
-    struct dns_str out = pool_add(ps, in.p, in.n);
+    struct byte_view out = pool_add(ps, in.p, in.n);
     uint8_t *p = (uint8_t *)(uintptr_t)out.p;
     for (size_t i = 0; i < out.n; i++)
         if (p[i] >= 'A' && p[i] <= 'Z')
@@ -226,7 +217,7 @@ static struct dns_str pool_lower(struct dns_parse *ps, struct dns_str in)
  * Zeek, a compression pointer must point backwards (so there are no loops)
  * and a chain of pointers is capped. Returns false when the message ends
  * inside the name or the name is malformed (weird raised). */
-static bool read_name(struct dns_parse *ps, size_t *pos, struct dns_str *out, bool *truncated)
+static bool read_name(struct dns_parse *ps, size_t *pos, struct byte_view *out, bool *truncated)
 {
     uint8_t name[DNS_NAME_MAX];
     size_t len = 0;
@@ -307,7 +298,7 @@ static void set_addr_text(struct dns_parse *ps, struct dns_rr *rr)
 }
 
 /* Zeek's "TXT 5 hello TXT 3 abc" (SPF alike) from the wire strings. */
-static struct dns_str txt_zeek_text(struct dns_parse *ps, const char *word, struct dns_str raw)
+static struct byte_view txt_zeek_text(struct dns_parse *ps, const char *word, struct byte_view raw)
 {
     struct pool_builder b;
     builder_begin(&b, ps);
@@ -392,7 +383,7 @@ static bool parse_rdata(struct dns_parse *ps, struct dns_rr *rr, size_t start, s
     case DNS_TYPE_MX:
         if (dn < 3)
             return dn == 0;
-        rr->preference = get16(d);
+        rr->preference = load_be16(d);
         pos += 2;
         if (!read_name(ps, &pos, &rr->target, NULL) || pos > end)
             return false;
@@ -404,9 +395,9 @@ static bool parse_rdata(struct dns_parse *ps, struct dns_rr *rr, size_t start, s
             return true;    /* NBSTAT: nothing Zeek logs */
         if (dn < 7)
             return dn == 0;
-        rr->priority = get16(d);
-        rr->weight = get16(d + 2);
-        rr->port = get16(d + 4);
+        rr->priority = load_be16(d);
+        rr->weight = load_be16(d + 2);
+        rr->port = load_be16(d + 4);
         pos += 6;
         if (!read_name(ps, &pos, &rr->target, NULL) || pos > end)
             return false;
@@ -422,11 +413,11 @@ static bool parse_rdata(struct dns_parse *ps, struct dns_rr *rr, size_t start, s
             weird(ps->env, "DNS_RR_bad_length", NULL);
             return false;
         }
-        rr->serial = get32(ps->p + pos);
-        rr->refresh = get32(ps->p + pos + 4);
-        rr->retry = get32(ps->p + pos + 8);
-        rr->expire = get32(ps->p + pos + 12);
-        rr->minimum = get32(ps->p + pos + 16);
+        rr->serial = load_be32(ps->p + pos);
+        rr->refresh = load_be32(ps->p + pos + 4);
+        rr->retry = load_be32(ps->p + pos + 8);
+        rr->expire = load_be32(ps->p + pos + 12);
+        rr->minimum = load_be32(ps->p + pos + 16);
         rr->kind = DNS_RDATA_SOA;
         rr->zeek_text = pool_lower(ps, rr->target);
         return true;
@@ -462,16 +453,16 @@ static bool parse_rdata(struct dns_parse *ps, struct dns_rr *rr, size_t start, s
         if (dn < 18)
             return dn == 0;
         pos += 18;
-        struct dns_str signer;
+        struct byte_view signer;
         if (!read_name(ps, &pos, &signer, NULL) || pos > end)
             return false;
         signer = pool_lower(ps, signer);
         rr->kind = DNS_RDATA_RAW;
         rr->raw = pool_add(ps, d, dn);
         if (signer.n == 0)
-            rr->zeek_text = pool_printf(ps, "RRSIG %u <Root>", get16(d));
+            rr->zeek_text = pool_printf(ps, "RRSIG %u <Root>", load_be16(d));
         else
-            rr->zeek_text = pool_printf(ps, "RRSIG %u %.*s", get16(d), (int)signer.n, (const char *)signer.p);
+            rr->zeek_text = pool_printf(ps, "RRSIG %u %.*s", load_be16(d), (int)signer.n, (const char *)signer.p);
         return true;
     }
     case DNS_TYPE_DNSKEY:
@@ -489,7 +480,7 @@ static bool parse_rdata(struct dns_parse *ps, struct dns_rr *rr, size_t start, s
     case DNS_TYPE_NSEC: {
         if (dn == 0)
             return true;
-        struct dns_str next, owner = pool_lower(ps, rr->name);
+        struct byte_view next, owner = pool_lower(ps, rr->name);
         if (!read_name(ps, &pos, &next, NULL) || pos > end)
             return false;
         next = pool_lower(ps, next);
@@ -576,10 +567,10 @@ static bool parse_rr(struct dns_parse *ps, size_t *pos, enum dns_section section
         return false;
     }
     const uint8_t *h = ps->p + *pos;
-    rr->rrtype = get16(h);
-    rr->rrclass = get16(h + 2);
-    rr->ttl = get32(h + 4);
-    rr->rdlength = get16(h + 8);
+    rr->rrtype = load_be16(h);
+    rr->rrclass = load_be16(h + 2);
+    rr->ttl = load_be32(h + 4);
+    rr->rdlength = load_be16(h + 8);
     *pos += 10;
     if (rr->rdlength > ps->n - *pos) {
         weird(ps->env, "DNS_truncated_RR_rdlength_lt_len", NULL);
@@ -602,15 +593,15 @@ static bool parse_rr(struct dns_parse *ps, size_t *pos, enum dns_section section
 
 static void parse_header(struct dns_message *m, const uint8_t *p)
 {
-    m->id = get16(p);
-    m->flags = get16(p + 2);
+    m->id = load_be16(p);
+    m->flags = load_be16(p + 2);
     m->qr = (m->flags & 0x8000) != 0;
     m->opcode = (uint8_t)((m->flags >> 11) & 0x0f);
     m->rcode = (uint8_t)(m->flags & 0x0f);
-    m->qdcount = get16(p + 4);
-    m->ancount = get16(p + 6);
-    m->nscount = get16(p + 8);
-    m->arcount = get16(p + 10);
+    m->qdcount = load_be16(p + 4);
+    m->ancount = load_be16(p + 6);
+    m->nscount = load_be16(p + 8);
+    m->arcount = load_be16(p + 10);
 }
 
 /* Parses the body; stops at the first malformed part (what was read stays). */
@@ -628,8 +619,8 @@ static void parse_body(struct dns_parse *ps)
             weird(ps->env, "DNS_truncated_quest_too_short", NULL);
             return;
         }
-        q.qtype = get16(ps->p + pos);
-        q.qclass = get16(ps->p + pos + 2);
+        q.qtype = load_be16(ps->p + pos);
+        q.qclass = load_be16(ps->p + pos + 2);
         pos += 4;
         if (m->n_questions < DNS_MAX_QUESTIONS)
             m->questions[m->n_questions++] = q;
@@ -723,7 +714,7 @@ static void pending_from_query(struct dns_state *st, struct dns_pending *q, cons
 
 struct row_build {
     struct dns_row row;
-    struct dns_str answers[DNS_MAX_ROW_ANSWERS];
+    struct byte_view answers[DNS_MAX_ROW_ANSWERS];
     uint32_t ttls[DNS_MAX_ROW_ANSWERS];
 };
 
@@ -748,7 +739,7 @@ static void row_from_pending(struct row_build *rb, const struct dns_pending *q, 
     r->Z = q->Z;
 }
 
-static void add_answer(struct row_build *rb, struct dns_str text, uint32_t ttl)
+static void add_answer(struct row_build *rb, struct byte_view text, uint32_t ttl)
 {
     struct dns_row *r = &rb->row;
     if (text.n == 0 || r->n_answers >= DNS_MAX_ROW_ANSWERS)
@@ -765,11 +756,11 @@ static const char *type_name_for_update(uint16_t t, char *tmp, size_t n)
 
 /* RFC 2136 sections as Zeek words them: prerequisites in the answer
  * section, updates in the authority section. */
-static struct dns_str update_text(struct dns_parse *ps, const struct dns_rr *rr, uint16_t zclass)
+static struct byte_view update_text(struct dns_parse *ps, const struct dns_rr *rr, uint16_t zclass)
 {
     char tn[24];
     const char *type = type_name_for_update(rr->rrtype, tn, sizeof tn);
-    struct dns_str lower = pool_lower(ps, rr->name);
+    struct byte_view lower = pool_lower(ps, rr->name);
     int nl = (int)lower.n;
     const char *name = (const char *)lower.p;
     if (rr->section == DNS_SECTION_ANSWER) {
@@ -810,7 +801,7 @@ static void row_add_reply(struct row_build *rb, struct dns_parse *ps, const stru
     uint16_t zclass = m->n_questions > 0 ? m->questions[0].qclass : 1;
     for (size_t i = 0; i < m->n_rrs; i++) {
         const struct dns_rr *rr = &m->rrs[i];
-        struct dns_str text = rr->zeek_text;
+        struct byte_view text = rr->zeek_text;
         if (update) {
             if (rr->section == DNS_SECTION_ADDITIONAL)
                 continue;
@@ -966,7 +957,7 @@ static enum app_probe probe_message(const uint8_t *p, size_t n)
     pos++;
     if (n - pos < 4)
         return APP_PROBE_MAYBE;
-    uint16_t qclass = get16(p + pos + 2) & 0x7fff;  /* mDNS uses the top bit */
+    uint16_t qclass = load_be16(p + pos + 2) & 0x7fff;  /* mDNS uses the top bit */
     if (qclass != 1 && qclass != 3 && qclass != 4 && qclass != 254 && qclass != 255)
         return APP_PROBE_NO;
     return APP_PROBE_YES;
@@ -981,7 +972,7 @@ static enum app_probe dns_probe(const uint8_t *p, size_t n, bool from_orig)
         return udp;
     if (n < 2)
         return APP_PROBE_MAYBE;
-    size_t len = get16(p);
+    size_t len = load_be16(p);
     if (len >= DNS_HEADER_LEN) {
         enum app_probe tcp = probe_message(p + 2, n - 2 < len ? n - 2 : len);
         if (tcp != APP_PROBE_NO)
@@ -1004,7 +995,7 @@ static void tcp_data(struct dns_state *st, struct app_env *env, bool from_orig, 
             d->len_bytes[d->len_have++] = *p++;
             n--;
             if (d->len_have == 2) {
-                d->need = get16(d->len_bytes);
+                d->need = load_be16(d->len_bytes);
                 d->have = 0;
                 if (d->need == 0)
                     d->len_have = 0;

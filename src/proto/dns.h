@@ -19,6 +19,7 @@
 
 #include "proto/parser.h"
 #include "util/addr.h"
+#include "util/bytes.h"
 
 /* Zeek's name buffer is 513 bytes: a decompressed name is cut there. */
 #define DNS_NAME_MAX 512
@@ -45,34 +46,28 @@ enum dns_rdata_kind {
     DNS_RDATA_RAW,      /* NULL and everything else: raw = rdata */
 };
 
-/* A byte string inside the message's pool (not NUL-terminated). */
-struct dns_str {
-    const uint8_t *p;
-    size_t n;
-};
-
 struct dns_question {
-    struct dns_str name;        /* as on the wire (case kept), labels joined by '.' */
+    struct byte_view name;        /* as on the wire (case kept), labels joined by '.' */
     bool name_truncated;        /* cut at DNS_NAME_MAX */
     uint16_t qtype, qclass;
 };
 
 struct dns_rr {
     enum dns_section section;
-    struct dns_str name;
+    struct byte_view name;
     uint16_t rrtype, rrclass;
     uint32_t ttl;
     uint16_t rdlength;
     enum dns_rdata_kind kind;
     struct ip_addr addr;
-    struct dns_str target;
-    struct dns_str rname;
+    struct byte_view target;
+    struct byte_view rname;
     uint32_t serial, refresh, retry, expire, minimum;
     uint16_t preference, priority, weight, port;
     uint8_t sshfp_algo, sshfp_type;
-    struct dns_str raw;
+    struct byte_view raw;
     /* Zeek's dns.log `answers` text for this record; n == 0: none. */
-    struct dns_str zeek_text;
+    struct byte_view zeek_text;
 };
 
 /* One parsed DNS message: what an EVE dns event shows. */
@@ -97,7 +92,7 @@ struct dns_row {
     bool has_rtt;
     int64_t rtt_from_us, rtt_to_us;
     bool has_query;
-    struct dns_str query;       /* lower-cased, NetBIOS-decoded on port 137 */
+    struct byte_view query;       /* lower-cased, NetBIOS-decoded on port 137 */
     bool has_qclass;            /* qclass and qtype come from the query only */
     uint16_t qclass, qtype;
     bool is_netbios;
@@ -107,7 +102,7 @@ struct dns_row {
     uint8_t Z;
     /* answers/TTLs: the texts and TTLs of the response (unset when n == 0) */
     size_t n_answers;
-    const struct dns_str *answers;
+    const struct byte_view *answers;
     const uint32_t *ttls;
     bool rejected;
     uint8_t opcode;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "proto/tls_session.h"
+#include "util/reader.h"
 
 #define DTLS_RECORD_HEADER 13
 #define DTLS_HS_HEADER 12
@@ -55,16 +56,6 @@ static void weird(struct app_env *env, const char *name)
 {
     if (env != NULL && env->weird != NULL)
         env->weird(env, name, NULL, "DTLS");
-}
-
-static uint32_t get16(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 8 | p[1];
-}
-
-static uint32_t get24(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
 }
 
 static bool is_dtls_version(uint32_t v)
@@ -174,24 +165,20 @@ static void handshake_fragment(struct dtls_state *st, struct app_env *env, bool 
     }
 }
 
-static void handshake_record(struct dtls_state *st, struct app_env *env, bool from_orig, const uint8_t *p,
-                             size_t n)
+static void handshake_record(struct dtls_state *st, struct app_env *env, bool from_orig, struct byte_reader r)
 {
-    while (n >= DTLS_HS_HEADER && !tls_session_done(st->tls)) {
-        uint8_t type = p[0];
-        uint32_t length = get24(p + 1);
-        uint16_t seq = (uint16_t)get16(p + 4);
-        uint32_t offset = get24(p + 6);
-        uint32_t frag_len = get24(p + 9);
-        p += DTLS_HS_HEADER;
-        n -= DTLS_HS_HEADER;
-        if (frag_len > n) {
+    while (reader_left(&r) >= DTLS_HS_HEADER && !tls_session_done(st->tls)) {
+        uint8_t type = (uint8_t)reader_u8(&r);
+        uint32_t length = reader_u24(&r);
+        uint16_t seq = (uint16_t)reader_u16(&r);
+        uint32_t offset = reader_u24(&r);
+        uint32_t frag_len = reader_u24(&r);
+        const uint8_t *frag = reader_bytes(&r, frag_len);
+        if (frag == NULL) {
             weird(env, "DTLS_truncated_handshake_fragment");
             return;
         }
-        handshake_fragment(st, env, from_orig, type, length, seq, offset, p, frag_len);
-        p += frag_len;
-        n -= frag_len;
+        handshake_fragment(st, env, from_orig, type, length, seq, offset, frag, frag_len);
     }
 }
 
@@ -206,11 +193,13 @@ static void dtls_data(void *state, struct app_env *env, bool from_orig, const ui
     struct dtls_state *st = state;
     if (st->tls == NULL || st->stopped)
         return;
-    while (n >= DTLS_RECORD_HEADER && !tls_session_done(st->tls)) {
-        uint8_t type = p[0];
-        uint32_t version = get16(p + 1);
-        uint32_t epoch = get16(p + 3);
-        size_t len = get16(p + 11);
+    struct byte_reader r = {p, n, 0, false};
+    while (reader_left(&r) >= DTLS_RECORD_HEADER && !tls_session_done(st->tls)) {
+        uint8_t type = (uint8_t)reader_u8(&r);
+        uint32_t version = reader_u16(&r);
+        uint32_t epoch = reader_u16(&r);
+        reader_bytes(&r, 6); /* sequence number */
+        size_t len = reader_u16(&r);
         if ((type & 0xe0) == 0x20)
             return; /* DTLS 1.3 unified header: encrypted */
         if (!is_dtls_version(version)) {
@@ -219,18 +208,16 @@ static void dtls_data(void *state, struct app_env *env, bool from_orig, const ui
                 st->stopped = true;
             return;
         }
-        if (len > n - DTLS_RECORD_HEADER)
+        struct byte_reader body = reader_sub(&r, len);
+        if (body.bad)
             return; /* truncated record */
-        const uint8_t *body = p + DTLS_RECORD_HEADER;
-        p += DTLS_RECORD_HEADER + len;
-        n -= DTLS_RECORD_HEADER + len;
         enum tls_record_body kind = tls_session_record(st->tls, env, from_orig, type);
         if (epoch != 0)
             continue; /* encrypted even if its ChangeCipherSpec was lost */
         if (kind == TLS_BODY_HANDSHAKE)
-            handshake_record(st, env, from_orig, body, len);
+            handshake_record(st, env, from_orig, body);
         else if (kind == TLS_BODY_ALERT)
-            alert_record(st, env, from_orig, body, len);
+            alert_record(st, env, from_orig, body.p, body.n);
     }
 }
 

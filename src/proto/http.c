@@ -10,6 +10,8 @@
  * buffer and their first HTTP_BODY_HEAD_MAX bytes kept. Request/response
  * records wait in a bounded pending list keyed like Zeek's http_state. */
 #include "proto/http.h"
+#include "proto/http_internal.h"
+#include "util/ascii.h"
 #include "util/base64.h"
 
 #include <stdio.h>
@@ -21,122 +23,6 @@
 #include "files/files.h"
 #include "proto/parser.h"
 
-#define INFLATE_SCRATCH 16384
-/* Requests whose method we remember for the responses (HEAD, CONNECT). */
-#define HTTP_MAX_UNANSWERED (2 * HTTP_MAX_PENDING)
-
-struct hbuf {
-    uint8_t *p;     /* NULL: unset */
-    size_t n;
-};
-
-/* A finished file, kept for the transaction's http.log row. */
-struct file_record {
-    char fuid[UID_LEN];
-    char mime[96];
-    struct hbuf filename;
-};
-
-/* One request/response pair being assembled (Zeek's HTTP::Info). */
-struct http_entry {
-    uint64_t key;
-    int64_t ts_us;
-    uint64_t trans_depth;
-    struct hbuf method, host, uri, raw_uri, referrer, user_agent, origin, username;
-    struct hbuf status_msg, info_msg, request_protocol, request_ctype, response_ctype;
-    struct hbuf location, xff, content_range;
-    struct hbuf proxied[HTTP_MAX_PROXIED];
-    size_t n_proxied;
-    bool has_version;
-    uint8_t ver_major, ver_minor;
-    bool has_status, has_info;
-    uint16_t status_code, info_code;
-    uint64_t request_body_len, response_body_len, response_transfer_len;
-    bool request_seen, response_seen;
-    uint8_t *head[2];       /* first body bytes: [0] request, [1] response */
-    size_t head_len[2];
-    struct file_record *files[2]; /* HTTP_MAX_FILES each, allocated on the first */
-    size_t n_files[2];
-};
-
-enum half_state {
-    H_START_LINE,
-    H_HEADERS,
-    H_BODY_LENGTH,
-    H_CHUNK_SIZE,
-    H_CHUNK_DATA,
-    H_CHUNK_CRLF,
-    H_TRAILERS,
-    H_BODY_CLOSE,
-    H_STOPPED,
-};
-
-enum body_encoding {
-    ENC_IDENTITY,
-    ENC_GZIP,
-    ENC_DEFLATE,
-};
-
-struct http_version {
-    bool set;
-    uint8_t major, minor;
-};
-
-/* One direction's parser. */
-struct http_half {
-    enum half_state state;
-    uint8_t *line;
-    size_t line_len, line_cap;
-    bool line_too_long;
-    bool skip_lf;           /* a line ended at CR: swallow the LF after it */
-    uint8_t *header;        /* the header being folded, until the next line shows it ended */
-    size_t header_len, header_cap;
-    bool header_pending, header_too_long;
-    unsigned header_lines;
-    bool message_ongoing;
-    bool body_not_expected;
-    unsigned n_headers;
-    int64_t content_length; /* -1: none */
-    bool chunked;
-    enum body_encoding encoding;
-    uint64_t remaining;     /* of the Content-Length body or of the current chunk */
-    uint64_t body_len;      /* decoded, as Zeek's body_length */
-    uint64_t transfer_len;  /* after dechunking, before inflating */
-    z_stream *z;
-    bool inflate_dead;
-    uint8_t zhead[2];       /* deflate: the first two bytes tell zlib from raw */
-    size_t zhead_len;
-    uint64_t inflated;
-    bool multipart;         /* Content-Type multipart/ or message/ */
-    /* Zeek reads some bodies as lines (multipart ones, replies without
-     * length): each line end then counts two bytes, whatever it was, and a
-     * last unterminated line gets two as well. */
-    bool line_counting, body_line_open, body_cr;
-    /* The body as a file (files/): begun on its first byte or gap. */
-    struct file_analysis *file;
-    struct hbuf entity_filename; /* Zeek's current_entity$filename */
-};
-
-struct http_state {
-    struct http_half half[2];   /* [0] originator, [1] responder */
-    struct http_entry *pending[HTTP_MAX_PENDING + 4];
-    size_t n_pending;
-    uint64_t current_request, current_response, trans_depth;
-    uint8_t unanswered[HTTP_MAX_UNANSWERED]; /* ring of UA_* flags */
-    size_t ua_head, ua_count;
-    uint64_t num_requests;
-    int reply_code;
-    struct http_version req_version, reply_version;
-    bool keep_alive, connection_close, connect_request;
-    bool upgrade_connection, upgrade_protocol, upgraded, tunnel;
-    bool http09_reply;
-    bool no_crlf_reported, single_cr_reported;
-    uint8_t *scratch;           /* inflate output, INFLATE_SCRATCH bytes */
-    uint64_t files_begun;       /* per-connection file counter, for fuids */
-};
-
-enum { UA_HEAD = 1, UA_CONNECT = 2 };
-
 /* ---- small helpers ---- */
 
 static bool is_ws(uint8_t c)
@@ -144,23 +30,11 @@ static bool is_ws(uint8_t c)
     return c == ' ' || c == '\t';
 }
 
-static size_t skip_ws(const uint8_t *p, size_t i, size_t n)
+size_t http_skip_ws(const uint8_t *p, size_t i, size_t n)
 {
     while (i < n && is_ws(p[i]))
         i++;
     return i;
-}
-
-static bool eq_nocase(const uint8_t *p, size_t n, const char *s)
-{
-    size_t k = strlen(s);
-    return n == k && strncasecmp((const char *)p, s, k) == 0;
-}
-
-static bool prefix_nocase(const uint8_t *p, size_t n, const char *s)
-{
-    size_t k = strlen(s);
-    return n >= k && strncasecmp((const char *)p, s, k) == 0;
 }
 
 static void hbuf_free(struct hbuf *b)
@@ -171,7 +45,7 @@ static void hbuf_free(struct hbuf *b)
 }
 
 /* Replaces b with a copy of p[0..n). On allocation failure b stays unset. */
-static void hbuf_set(struct hbuf *b, const void *p, size_t n)
+void http_hbuf_set(struct hbuf *b, const void *p, size_t n)
 {
     if (n > HTTP_MAX_LINE)
         n = HTTP_MAX_LINE;
@@ -188,7 +62,7 @@ static void hbuf_set(struct hbuf *b, const void *p, size_t n)
 
 static void hbuf_set_cstr(struct hbuf *b, const char *s)
 {
-    hbuf_set(b, s, strlen(s));
+    http_hbuf_set(b, s, strlen(s));
 }
 
 /* Appends up to `limit` total bytes to a growing buffer; returns false if
@@ -220,8 +94,8 @@ static bool grow_append(uint8_t **buf, size_t *len, size_t *cap, const uint8_t *
     return complete;
 }
 
-static void weird(struct app_env *env, const char *name, const void *addl, size_t addl_len,
-                  const char *source)
+void http_report_weird(struct app_env *env, const char *name, const void *addl, size_t addl_len,
+                       const char *source)
 {
     if (env == NULL || env->weird == NULL)
         return;
@@ -237,9 +111,9 @@ static void weird(struct app_env *env, const char *name, const void *addl, size_
     env->weird(env, name, a, source);
 }
 
-static void http_weird(struct app_env *env, const char *name)
+void http_weird(struct app_env *env, const char *name)
 {
-    weird(env, name, NULL, 0, "HTTP");
+    http_report_weird(env, name, NULL, 0, "HTTP");
 }
 
 /* ---- pending request/response records (main.zeek's http_state) ---- */
@@ -264,9 +138,9 @@ static void entry_free(struct http_entry *e)
     free(e);
 }
 
-static struct http_str str_of(const struct hbuf *b)
+static struct byte_view str_of(const struct hbuf *b)
 {
-    struct http_str s = {b->p, b->n};
+    struct byte_view s = {b->p, b->n};
     return s;
 }
 
@@ -330,7 +204,7 @@ static void publish_entry(struct app_env *env, const struct http_entry *e)
     env->publish(env, EVENT_HTTP, &t);
 }
 
-static size_t find_pending(const struct http_state *st, uint64_t key)
+size_t http_find_pending(const struct http_state *st, uint64_t key)
 {
     for (size_t i = 0; i < st->n_pending; i++)
         if (st->pending[i]->key == key)
@@ -347,7 +221,7 @@ static void remove_pending_at(struct http_state *st, size_t i)
 
 static void log_and_remove(struct http_state *st, struct app_env *env, uint64_t key)
 {
-    size_t i = find_pending(st, key);
+    size_t i = http_find_pending(st, key);
     if (i == SIZE_MAX)
         return;
     if (key != 0)
@@ -360,7 +234,7 @@ static void log_and_remove(struct http_state *st, struct app_env *env, uint64_t 
 static struct http_entry *set_state(struct http_state *st, struct app_env *env, bool is_orig)
 {
     uint64_t key = is_orig ? st->current_request : st->current_response;
-    size_t i = find_pending(st, key);
+    size_t i = http_find_pending(st, key);
     if (i != SIZE_MAX)
         return st->pending[i];
     if (st->n_pending >= sizeof st->pending / sizeof st->pending[0]) {
@@ -432,281 +306,6 @@ static bool is_v11(const struct http_version *v)
     return v->set && v->major == 1 && v->minor == 1;
 }
 
-/* ---- bodies ---- */
-
-static void inflate_stop(struct http_half *h)
-{
-    if (h->z != NULL) {
-        inflateEnd(h->z);
-        free(h->z);
-        h->z = NULL;
-    }
-}
-
-static void head_append(struct http_state *st, int dir, const uint8_t *p, size_t n)
-{
-    uint64_t key = dir == 0 ? st->current_request : st->current_response;
-    size_t i = find_pending(st, key);
-    if (i == SIZE_MAX || n == 0)
-        return;
-    struct http_entry *e = st->pending[i];
-    if (e->head_len[dir] >= HTTP_BODY_HEAD_MAX)
-        return;
-    if (e->head[dir] == NULL) {
-        e->head[dir] = malloc(HTTP_BODY_HEAD_MAX);
-        if (e->head[dir] == NULL)
-            return;
-    }
-    size_t take = HTTP_BODY_HEAD_MAX - e->head_len[dir];
-    if (take > n)
-        take = n;
-    memcpy(e->head[dir] + e->head_len[dir], p, take);
-    e->head_len[dir] += take;
-}
-
-/* ---- bodies as files (files/files.h) ---- */
-
-static struct http_entry *current_entry(struct http_state *st, int dir)
-{
-    size_t i = find_pending(st, dir == 0 ? st->current_request : st->current_response);
-    return i == SIZE_MAX ? NULL : st->pending[i];
-}
-
-/* The path of a request URI, as Suricata names an HTTP file: no scheme or
- * authority, no query or fragment. */
-static struct http_str uri_path(const struct hbuf *raw)
-{
-    struct http_str out = {NULL, 0};
-    if (raw->p == NULL)
-        return out;
-    const uint8_t *u = raw->p;
-    size_t n = raw->n, i = 0;
-    while (i < n && i < 16 && u[i] != ':' && u[i] != '/')
-        i++;
-    if (i + 2 < n && u[i] == ':' && u[i + 1] == '/' && u[i + 2] == '/') {
-        i += 3;
-        while (i < n && u[i] != '/' && u[i] != '?' && u[i] != '#')
-            i++;
-        u += i;
-        n -= i;
-    }
-    size_t k = 0;
-    while (k < n && u[k] != '?' && u[k] != '#')
-        k++;
-    out.p = u;
-    out.n = k;
-    return out;
-}
-
-/* Starts the body's file on its first byte (or gap), as Zeek's file
- * manager does: an empty body is no file. Multipart bodies are files per
- * part in Zeek, which needs a MIME splitter: not analysed yet. */
-static void file_ensure(struct http_state *st, struct app_env *env, int dir)
-{
-    struct http_half *h = &st->half[dir];
-    if (h->file != NULL || env == NULL || env->files == NULL || h->multipart)
-        return;
-    uint64_t total = 0;
-    if (h->encoding == ENC_IDENTITY && !h->chunked && h->content_length > 0 &&
-        !(dir == 1 && st->reply_code == 206))
-        total = (uint64_t)h->content_length;
-    const struct hbuf *fn = &h->entity_filename;
-    h->file = file_begin_seq(env->files, env->conn, "HTTP", dir == 0, (const char *)fn->p, fn->n, total,
-                             env->ts_us, st->files_begun++);
-    struct http_entry *e = current_entry(st, dir);
-    if (h->file == NULL || e == NULL)
-        return;
-    file_set_tx_id(h->file, e->trans_depth > 0 ? e->trans_depth - 1 : 0);
-    if (fn->p == NULL) {
-        struct http_str path = uri_path(&e->raw_uri);
-        if (path.p != NULL)
-            file_set_eve_filename(h->file, (const char *)path.p, path.n);
-    }
-}
-
-static void file_feed(struct http_state *st, struct app_env *env, int dir, const uint8_t *p, size_t n)
-{
-    if (n == 0)
-        return;
-    file_ensure(st, env, dir);
-    file_data(st->half[dir].file, p, n, env ? env->ts_us : 0);
-}
-
-/* Ends the body's file and lists it in the transaction (HTTP_MAX_FILES at most, as Zeek). */
-static void file_finish(struct http_state *st, struct app_env *env, int dir, bool truncated,
-                        struct http_entry *e)
-{
-    struct http_half *h = &st->half[dir];
-    if (h->file == NULL)
-        return;
-    char fuid[UID_LEN], mime[96];
-    if (truncated)
-        file_set_truncated(h->file);
-    file_end(h->file, env, fuid, mime);
-    h->file = NULL;
-    if (e == NULL || e->n_files[dir] >= HTTP_MAX_FILES)
-        return;
-    if (e->files[dir] == NULL) {
-        e->files[dir] = calloc(HTTP_MAX_FILES, sizeof *e->files[dir]);
-        if (e->files[dir] == NULL)
-            return;
-    }
-    struct file_record *r = &e->files[dir][e->n_files[dir]++];
-    memcpy(r->fuid, fuid, sizeof r->fuid);
-    memcpy(r->mime, mime, sizeof r->mime);
-    if (h->entity_filename.p != NULL)
-        hbuf_set(&r->filename, h->entity_filename.p, h->entity_filename.n);
-}
-
-static void body_clear(struct http_state *st, struct app_env *env, int dir, const uint8_t *p,
-                       size_t n)
-{
-    st->half[dir].body_len += n;
-    head_append(st, dir, p, n);
-    file_feed(st, env, dir, p, n);
-}
-
-static void body_lines(struct http_state *st, struct app_env *env, int dir, const uint8_t *p,
-                       size_t n)
-{
-    struct http_half *h = &st->half[dir];
-    head_append(st, dir, p, n);
-    file_feed(st, env, dir, p, n);
-    if (h->multipart) {
-        /* inside multipart entities only CRLF ends a line */
-        for (size_t k = 0; k < n; k++) {
-            h->body_line_open = !(p[k] == '\n' && h->body_cr);
-            h->body_cr = p[k] == '\r';
-        }
-        h->body_len += n;
-        return;
-    }
-    size_t i = 0;
-    while (i < n) {
-        size_t j = i;
-        while (j < n && p[j] != '\r' && p[j] != '\n')
-            j++;
-        if (j > i) {
-            h->body_len += j - i;
-            h->body_line_open = true;
-            h->body_cr = false;
-        }
-        if (j == n)
-            break;
-        if (p[j] == '\n' && h->body_cr) {
-            h->body_cr = false;
-        } else {
-            h->body_len += 2;
-            h->body_line_open = false;
-            h->body_cr = p[j] == '\r';
-        }
-        i = j + 1;
-    }
-}
-
-static bool inflate_start(struct http_half *h, bool raw)
-{
-    h->z = calloc(1, sizeof *h->z);
-    if (h->z == NULL)
-        return false;
-    int window = h->encoding == ENC_GZIP ? 15 + 32 : (raw ? -15 : 15);
-    if (inflateInit2(h->z, window) != Z_OK) {
-        free(h->z);
-        h->z = NULL;
-        return false;
-    }
-    return true;
-}
-
-static void inflate_feed(struct http_state *st, struct app_env *env, int dir, const uint8_t *p,
-                         size_t n)
-{
-    struct http_half *h = &st->half[dir];
-    if (st->scratch == NULL) {
-        st->scratch = malloc(INFLATE_SCRATCH);
-        if (st->scratch == NULL) {
-            h->inflate_dead = true;
-            return;
-        }
-    }
-    h->z->next_in = (Bytef *)(uintptr_t)p;
-    h->z->avail_in = (uInt)n;
-    while (h->z->avail_in > 0) {
-        h->z->next_out = st->scratch;
-        h->z->avail_out = INFLATE_SCRATCH;
-        int rc = inflate(h->z, Z_SYNC_FLUSH);
-        size_t produced = INFLATE_SCRATCH - h->z->avail_out;
-        if (produced > 0) {
-            if (h->inflated + produced > HTTP_MAX_INFLATE)
-                produced = (size_t)(HTTP_MAX_INFLATE - h->inflated);
-            h->inflated += produced;
-            body_clear(st, env, dir, st->scratch, produced);
-            if (h->inflated >= HTTP_MAX_INFLATE) {
-                weird(env, "HTTP_inflate_limit", NULL, 0, "HTTP");
-                h->inflate_dead = true;
-                inflate_stop(h);
-                return;
-            }
-        }
-        if (rc == Z_STREAM_END) {
-            /* trailing bytes after the stream (or a second gzip member) are dropped */
-            inflate_stop(h);
-            h->inflate_dead = true;
-            return;
-        }
-        if (rc != Z_OK && !(rc == Z_BUF_ERROR && produced > 0)) {
-            weird(env, "inflate_failed", NULL, 0, "HTTP");
-            h->inflate_dead = true;
-            inflate_stop(h);
-            return;
-        }
-        if (produced == 0 && h->z->avail_in > 0 && rc == Z_OK && h->z->avail_out > 0)
-            break; /* no progress possible; avoid spinning */
-    }
-}
-
-static void body_deliver(struct http_state *st, struct app_env *env, int dir, const uint8_t *p,
-                         size_t n)
-{
-    struct http_half *h = &st->half[dir];
-    h->transfer_len += n;
-    if (h->encoding == ENC_IDENTITY) {
-        if (h->line_counting)
-            body_lines(st, env, dir, p, n);
-        else
-            body_clear(st, env, dir, p, n);
-        return;
-    }
-    if (h->inflate_dead || n == 0)
-        return;
-    if (h->z == NULL) {
-        bool raw = false;
-        if (h->encoding == ENC_DEFLATE) {
-            /* "deflate" is meant to be zlib-wrapped but servers send raw
-             * deflate too: the zlib header check decides (2 bytes). */
-            while (h->zhead_len < 2 && n > 0) {
-                h->zhead[h->zhead_len++] = *p++;
-                n--;
-            }
-            if (h->zhead_len < 2)
-                return;
-            unsigned hdr = ((unsigned)h->zhead[0] << 8) | h->zhead[1];
-            raw = (h->zhead[0] & 0x0f) != 8 || hdr % 31 != 0;
-        }
-        if (!inflate_start(h, raw)) {
-            h->inflate_dead = true;
-            return;
-        }
-        if (h->encoding == ENC_DEFLATE) {
-            inflate_feed(st, env, dir, h->zhead, 2);
-            if (h->z == NULL)
-                return;
-        }
-    }
-    if (n > 0)
-        inflate_feed(st, env, dir, p, n);
-}
-
 /* ---- message life cycle ---- */
 
 static void message_begin(struct http_half *h, bool body_not_expected)
@@ -721,7 +320,7 @@ static void message_begin(struct http_half *h, bool body_not_expected)
     h->remaining = 0;
     h->body_len = 0;
     h->transfer_len = 0;
-    inflate_stop(h);
+    http_inflate_stop(h);
     h->inflate_dead = false;
     h->zhead_len = 0;
     h->inflated = 0;
@@ -750,11 +349,11 @@ static void message_done(struct http_state *st, struct app_env *env, int dir, bo
     if (!h->message_ongoing)
         return;
     h->message_ongoing = false;
-    inflate_stop(h);
+    http_inflate_stop(h);
     if (h->line_counting && h->body_line_open)
         h->body_len += 2;
     struct http_entry *e = set_state(st, env, dir == 0);
-    file_finish(st, env, dir, interrupted, e);
+    http_file_finish(st, env, dir, interrupted, e);
     if (dir == 0) {
         if (e != NULL)
             e->request_body_len = h->body_len;
@@ -836,16 +435,16 @@ static bool is_mime_tspecial(uint8_t c)
 }
 
 /* MIME's value token: leading whitespace skipped, then token characters. */
-static void value_token(const uint8_t *v, size_t n, size_t *tok_start, size_t *tok_len)
+void http_value_token(const uint8_t *v, size_t n, size_t *tok_start, size_t *tok_len)
 {
-    size_t i = skip_ws(v, 0, n), j = i;
+    size_t i = http_skip_ws(v, 0, n), j = i;
     while (j < n && v[j] > 32 && v[j] < 127 && !is_mime_tspecial(v[j]))
         j++;
     *tok_start = i;
     *tok_len = j - i;
 }
 
-static bool parse_u63(const uint8_t *p, size_t n, int base, int64_t *out)
+bool http_parse_u63(const uint8_t *p, size_t n, int base, int64_t *out)
 {
     if (n == 0)
         return false;
@@ -868,92 +467,6 @@ static bool parse_u63(const uint8_t *p, size_t n, int base, int64_t *out)
     return true;
 }
 
-/* Zeek's Content-Range handling for 206 replies: weirds, and the range
- * length standing in for a missing Content-Length. */
-static void content_range_header(struct http_state *st, struct app_env *env,
-                                 struct http_half *h, const uint8_t *v, size_t n)
-{
-    size_t ts, tl;
-    value_token(v, n, &ts, &tl);
-    if (!(tl == 5 && memcmp(v + ts, "bytes", 5) == 0)) {
-        http_weird(env, "HTTP_content_range_unknown_byte_unit");
-        return;
-    }
-    char range[128];
-    size_t rl = 0;
-    for (size_t i = ts + tl; i < n && rl + 1 < sizeof range; i++)
-        if (v[i] != ' ')
-            range[rl++] = (char)v[i];
-    range[rl] = '\0';
-    const char *slash = memchr(range, '/', rl);
-    if (slash == NULL) {
-        http_weird(env, "HTTP_content_range_cannot_parse");
-        return;
-    }
-    const char *dash = memchr(range, '-', (size_t)(slash - range));
-    if (dash == NULL) {
-        http_weird(env, "HTTP_content_range_cannot_parse");
-        return;
-    }
-    /* atoi_n semantics: optional sign, digits */
-    int64_t f = 0, l = 0;
-    const char *fs = range, *ls = dash + 1;
-    bool fneg = false, lneg = false;
-    size_t fl = (size_t)(dash - range), ll = (size_t)(slash - ls);
-    if (fl > 0 && fs[0] == '-') {
-        fneg = true;
-        fs++;
-        fl--;
-    }
-    if (ll > 0 && ls[0] == '-') {
-        lneg = true;
-        ls++;
-        ll--;
-    }
-    bool fok = parse_u63((const uint8_t *)fs, fl, 10, &f);
-    bool lok = parse_u63((const uint8_t *)ls, ll, 10, &l);
-    if (!fok || !lok) {
-        bool overflow = fl > 0 && ll > 0 && strspn(fs, "0123456789") >= fl &&
-                        strspn(ls, "0123456789") >= ll;
-        weird(env, overflow ? "HTTP_content_range_overflow" : "HTTP_content_range_cannot_parse",
-              range, rl, "HTTP");
-        return;
-    }
-    if (fneg)
-        f = -f;
-    if (lneg)
-        l = -l;
-    if (f < 0 || l < 0) {
-        weird(env, "HTTP_content_range_invalid", range, rl, "HTTP");
-        return;
-    }
-    if (l < f) {
-        weird(env, "HTTP_non_positive_content_range", range, rl, "HTTP");
-        return;
-    }
-    if (l - f > INT64_MAX - 1) {
-        weird(env, "HTTP_content_range_overflow", range, rl, "HTTP");
-        return;
-    }
-    int64_t len = l - f + 1;
-    const char *inst = slash + 1;
-    size_t inst_len = rl - (size_t)(inst - range);
-    int64_t instance;
-    if (!(inst_len == 1 && inst[0] == '*') &&
-        !parse_u63((const uint8_t *)inst, inst_len, 10, &instance))
-        weird(env, "HTTP_content_range_invalid_instance", range, rl, "HTTP");
-    if (h->content_length > 0) {
-        if (h->content_length != len) {
-            http_weird(env, "HTTP_range_not_matching_len");
-            if (len > h->content_length)
-                h->content_length = len;
-        }
-    } else {
-        h->content_length = len;
-    }
-    (void)st;
-}
-
 static size_t unescape_uri(struct app_env *env, const uint8_t *p, size_t n, uint8_t *out);
 
 /* "name" [blank]* ["*"] "=" at v[at]: the index after '=', or SIZE_MAX. */
@@ -961,7 +474,7 @@ static size_t name_param_end(const uint8_t *v, size_t n, size_t at, bool allow_s
 {
     if (n < 4 || at > n - 4 || strncasecmp((const char *)v + at, "name", 4) != 0)
         return SIZE_MAX;
-    size_t i = skip_ws(v, at + 4, n);
+    size_t i = http_skip_ws(v, at + 4, n);
     if (allow_star && i < n && v[i] == '*')
         i++;
     return i < n && v[i] == '=' ? i + 1 : SIZE_MAX;
@@ -1000,7 +513,7 @@ static void entity_filename(struct http_half *h, const uint8_t *v, size_t n)
     }
     if (start == SIZE_MAX)
         return;
-    start = skip_ws(v, start, n);
+    start = http_skip_ws(v, start, n);
     const uint8_t *f = v + start;
     size_t fl = n - start;
     if (fl > 0 && f[0] == '"') {
@@ -1025,7 +538,7 @@ static void entity_filename(struct http_half *h, const uint8_t *v, size_t n)
     if (out == NULL)
         return;
     size_t ol = unescape_uri(NULL, f, fl, out);
-    hbuf_set(&h->entity_filename, out, ol);
+    http_hbuf_set(&h->entity_filename, out, ol);
     free(out);
 }
 
@@ -1036,62 +549,62 @@ static void framing_header(struct http_state *st, struct app_env *env, int dir,
 {
     struct http_half *h = &st->half[dir];
     size_t ts, tl;
-    value_token(v, n, &ts, &tl);
+    http_value_token(v, n, &ts, &tl);
     const uint8_t *tok = v + ts;
 
-    if (eq_nocase(name, name_len, "content-length")) {
+    if (bytes_eq_nocase(name, name_len, "content-length")) {
         if (h->chunked)
             http_weird(env, "HTTP_content_length_and_chunked");
         if (tl > 0) {
             int64_t cl;
-            if (parse_u63(tok, tl, 10, &cl)) {
+            if (http_parse_u63(tok, tl, 10, &cl)) {
                 if (cl > 0 && tok[0] == '0')
-                    weird(env, "HTTP_content_length_leading_zeros", tok, tl, "HTTP");
+                    http_report_weird(env, "HTTP_content_length_leading_zeros", tok, tl, "HTTP");
                 h->content_length = cl;
             } else {
                 h->content_length = 0;
             }
         }
-    } else if (dir == 1 && st->reply_code == 206 && eq_nocase(name, name_len, "content-range")) {
-        content_range_header(st, env, h, v, n);
-    } else if (eq_nocase(name, name_len, "transfer-encoding")) {
+    } else if (dir == 1 && st->reply_code == 206 && bytes_eq_nocase(name, name_len, "content-range")) {
+        http_content_range_header(st, env, h, v, n);
+    } else if (bytes_eq_nocase(name, name_len, "transfer-encoding")) {
         const struct http_version *ver = dir == 0 ? &st->req_version : &st->reply_version;
-        if (eq_nocase(tok, tl, "chunked") && is_v11(ver)) {
+        if (bytes_eq_nocase(tok, tl, "chunked") && is_v11(ver)) {
             h->chunked = true;
             size_t rest = ts + tl;
             if (rest < n)
-                weird(env, "HTTP_chunked_multi", v + rest, n - rest, "HTTP");
+                http_report_weird(env, "HTTP_chunked_multi", v + rest, n - rest, "HTTP");
             if (h->content_length >= 0)
                 http_weird(env, "HTTP_content_length_and_chunked");
         }
-    } else if (eq_nocase(name, name_len, "content-type")) {
-        h->multipart = eq_nocase(tok, tl, "multipart") || eq_nocase(tok, tl, "message");
-    } else if (eq_nocase(name, name_len, "content-encoding")) {
-        if (eq_nocase(tok, tl, "gzip") || eq_nocase(tok, tl, "x-gzip"))
+    } else if (bytes_eq_nocase(name, name_len, "content-type")) {
+        h->multipart = bytes_eq_nocase(tok, tl, "multipart") || bytes_eq_nocase(tok, tl, "message");
+    } else if (bytes_eq_nocase(name, name_len, "content-encoding")) {
+        if (bytes_eq_nocase(tok, tl, "gzip") || bytes_eq_nocase(tok, tl, "x-gzip"))
             h->encoding = ENC_GZIP;
-        if (eq_nocase(tok, tl, "deflate"))
+        if (bytes_eq_nocase(tok, tl, "deflate"))
             h->encoding = ENC_DEFLATE;
-    } else if (eq_nocase(name, name_len, "expect")) {
-        if (!eq_nocase(tok, tl, "100-continue"))
-            weird(env, "HTTP_expect_not_100_continue", tok, tl, "HTTP");
+    } else if (bytes_eq_nocase(name, name_len, "expect")) {
+        if (!bytes_eq_nocase(tok, tl, "100-continue"))
+            http_report_weird(env, "HTTP_expect_not_100_continue", tok, tl, "HTTP");
         if (h->content_length == 0)
             http_weird(env, "HTTP_content_length_0_and_expect_100_cont");
     }
 
-    if (eq_nocase(name, name_len, "content-disposition") && has_name_param(v, n, true))
+    if (bytes_eq_nocase(name, name_len, "content-disposition") && has_name_param(v, n, true))
         entity_filename(h, v, n);
-    else if (eq_nocase(name, name_len, "content-type") && has_name_param(v, n, false))
+    else if (bytes_eq_nocase(name, name_len, "content-type") && has_name_param(v, n, false))
         entity_filename(h, v, n);
 
-    if (eq_nocase(name, name_len, "connection")) {
-        if (dir == 0 && eq_nocase(tok, tl, "keep-alive"))
+    if (bytes_eq_nocase(name, name_len, "connection")) {
+        if (dir == 0 && bytes_eq_nocase(tok, tl, "keep-alive"))
             st->keep_alive = true;
-        if (dir == 1 && eq_nocase(tok, tl, "close"))
+        if (dir == 1 && bytes_eq_nocase(tok, tl, "close"))
             st->connection_close = true;
-        else if (dir == 1 && eq_nocase(tok, tl, "upgrade"))
+        else if (dir == 1 && bytes_eq_nocase(tok, tl, "upgrade"))
             st->upgrade_connection = true;
     }
-    if (dir == 1 && eq_nocase(name, name_len, "upgrade"))
+    if (dir == 1 && bytes_eq_nocase(name, name_len, "upgrade"))
         st->upgrade_protocol = tl > 0;
 }
 
@@ -1118,7 +631,7 @@ static size_t b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 
 static void authorization_header(struct http_entry *e, const uint8_t *v, size_t n)
 {
-    if (!(n > 6 && prefix_nocase(v, n, "basic ")))
+    if (!(n > 6 && bytes_prefix_nocase(v, n, "basic ")))
         return;
     size_t i = 5;
     while (i < n && is_ws(v[i]))
@@ -1127,14 +640,14 @@ static void authorization_header(struct http_entry *e, const uint8_t *v, size_t 
     size_t dl = b64_decode(v + i, n - i, decoded, sizeof decoded);
     const uint8_t *colon = memchr(decoded, ':', dl);
     if (colon != NULL) {
-        hbuf_set(&e->username, decoded, (size_t)(colon - decoded));
+        http_hbuf_set(&e->username, decoded, (size_t)(colon - decoded));
         return;
     }
     char text[600];
     size_t vl = n < 400 ? n : 400;
     int len = snprintf(text, sizeof text, "<problem-decoding> (%.*s)", (int)vl, (const char *)v);
     if (len > 0)
-        hbuf_set(&e->username, text, (size_t)len < sizeof text ? (size_t)len : sizeof text - 1);
+        http_hbuf_set(&e->username, text, (size_t)len < sizeof text ? (size_t)len : sizeof text - 1);
 }
 
 static const char *const proxy_headers[] = {
@@ -1150,33 +663,33 @@ static void log_header(struct http_state *st, struct app_env *env, int dir, cons
     if (e == NULL)
         return;
     if (dir == 1) {
-        if (eq_nocase(name, name_len, "content-type"))
-            hbuf_set(&e->response_ctype, v, n);
-        else if (eq_nocase(name, name_len, "location"))
-            hbuf_set(&e->location, v, n);
-        else if (eq_nocase(name, name_len, "content-range"))
-            hbuf_set(&e->content_range, v, n);
+        if (bytes_eq_nocase(name, name_len, "content-type"))
+            http_hbuf_set(&e->response_ctype, v, n);
+        else if (bytes_eq_nocase(name, name_len, "location"))
+            http_hbuf_set(&e->location, v, n);
+        else if (bytes_eq_nocase(name, name_len, "content-range"))
+            http_hbuf_set(&e->content_range, v, n);
         return;
     }
-    if (eq_nocase(name, name_len, "x-forwarded-for"))
-        hbuf_set(&e->xff, v, n);
-    if (eq_nocase(name, name_len, "content-type"))
-        hbuf_set(&e->request_ctype, v, n);
+    if (bytes_eq_nocase(name, name_len, "x-forwarded-for"))
+        http_hbuf_set(&e->xff, v, n);
+    if (bytes_eq_nocase(name, name_len, "content-type"))
+        http_hbuf_set(&e->request_ctype, v, n);
 
-    if (eq_nocase(name, name_len, "referer")) {
-        hbuf_set(&e->referrer, v, n);
-    } else if (eq_nocase(name, name_len, "host")) {
-        hbuf_set(&e->host, v, n);
-    } else if (eq_nocase(name, name_len, "origin")) {
-        hbuf_set(&e->origin, v, n);
-    } else if (eq_nocase(name, name_len, "user-agent")) {
-        hbuf_set(&e->user_agent, v, n);
-    } else if (eq_nocase(name, name_len, "authorization") ||
-               eq_nocase(name, name_len, "proxy-authorization")) {
+    if (bytes_eq_nocase(name, name_len, "referer")) {
+        http_hbuf_set(&e->referrer, v, n);
+    } else if (bytes_eq_nocase(name, name_len, "host")) {
+        http_hbuf_set(&e->host, v, n);
+    } else if (bytes_eq_nocase(name, name_len, "origin")) {
+        http_hbuf_set(&e->origin, v, n);
+    } else if (bytes_eq_nocase(name, name_len, "user-agent")) {
+        http_hbuf_set(&e->user_agent, v, n);
+    } else if (bytes_eq_nocase(name, name_len, "authorization") ||
+               bytes_eq_nocase(name, name_len, "proxy-authorization")) {
         authorization_header(e, v, n);
     } else {
         for (size_t i = 0; i < sizeof proxy_headers / sizeof proxy_headers[0]; i++) {
-            if (!eq_nocase(name, name_len, proxy_headers[i]))
+            if (!bytes_eq_nocase(name, name_len, proxy_headers[i]))
                 continue;
             if (e->n_proxied >= HTTP_MAX_PROXIED)
                 break;
@@ -1198,7 +711,7 @@ static void log_header(struct http_state *st, struct app_env *env, int dir, cons
                 if (e->proxied[k].n == len && memcmp(e->proxied[k].p, text, len) == 0)
                     dup = true;
             if (!dup)
-                hbuf_set(&e->proxied[e->n_proxied++], text, len);
+                http_hbuf_set(&e->proxied[e->n_proxied++], text, len);
             break;
         }
     }
@@ -1222,8 +735,8 @@ static void submit_header(struct http_state *st, struct app_env *env, int dir)
     if (h->n_headers == HTTP_MAX_HEADERS + 1)
         http_weird(env, "HTTP_too_many_headers");
     if (h->header_lines > 1)
-        weird(env, "HTTP_obsolete_line_folding", p, name_len, "HTTP");
-    size_t vs = skip_ws(p, (size_t)(colon - p) + 1, n);
+        http_report_weird(env, "HTTP_obsolete_line_folding", p, name_len, "HTTP");
+    size_t vs = http_skip_ws(p, (size_t)(colon - p) + 1, n);
     const uint8_t *v = p + vs;
     size_t vn = n - vs;
     if (h->state != H_TRAILERS)
@@ -1240,7 +753,7 @@ static void header_line(struct http_state *st, struct app_env *env, int dir, con
         if (!grow_append(&h->header, &h->header_len, &h->header_cap, p, n, HTTP_MAX_LINE) &&
             !h->header_too_long) {
             h->header_too_long = true;
-            weird(env, "contentline_size_exceeded", NULL, 0, "CONTENTLINE");
+            http_report_weird(env, "contentline_size_exceeded", NULL, 0, "CONTENTLINE");
         }
         h->header_lines++;
         return;
@@ -1270,17 +783,6 @@ static bool is_uri_char(uint8_t c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
            (c != 0 && strchr(":/?#[]@!$&'()*+,;=-_.~%", c) != NULL);
-}
-
-static int hex_value(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Zeek's unescape_URI(), with its weirds; out holds at least n bytes. */
@@ -1364,7 +866,7 @@ static void request_line(struct http_state *st, struct app_env *env, const uint8
             bad_request(st, env, "bad_HTTP_request");
         return;
     }
-    size_t rest = skip_ws(p, end_of_method, n);
+    size_t rest = http_skip_ws(p, end_of_method, n);
     if (rest == end_of_method) {
         bad_request(st, env, "bad_HTTP_request");
         return;
@@ -1380,7 +882,7 @@ static void request_line(struct http_state *st, struct app_env *env, const uint8
     size_t version_start;
     for (version_start = end_of_uri; version_start < n; ++version_start) {
         end_of_uri = version_start;
-        version_start = skip_ws(p, version_start, n);
+        version_start = http_skip_ws(p, version_start, n);
         if (n - version_start >= 5 && memcmp(p + version_start, "HTTP/", 5) == 0)
             break;
     }
@@ -1403,7 +905,7 @@ static void request_line(struct http_state *st, struct app_env *env, const uint8
         return;
     }
     if (http09 && !(end_of_method == 3 && memcmp(p, "GET", 3) == 0))
-        weird(env, "invalid_http_09_request_method", p, end_of_method, "HTTP");
+        http_report_weird(env, "invalid_http_09_request_method", p, end_of_method, "HTTP");
 
     st->num_requests++;
     if (!st->keep_alive && st->num_requests > 1)
@@ -1419,11 +921,11 @@ static void request_line(struct http_state *st, struct app_env *env, const uint8
 
     /* main.zeek's http_request */
     if (st->current_request < st->current_response) {
-        weird(env, "HTTP_response_before_request", NULL, 0, NULL);
+        http_report_weird(env, "HTTP_response_before_request", NULL, 0, NULL);
         st->current_request = st->current_response;
     }
     if (st->n_pending > HTTP_MAX_PENDING) {
-        weird(env, "HTTP_excessive_pipelining", NULL, 0, NULL);
+        http_report_weird(env, "HTTP_excessive_pipelining", NULL, 0, NULL);
         if (st->current_response == 0)
             st->current_response++;
         while (st->current_response < st->current_request) {
@@ -1436,18 +938,18 @@ static void request_line(struct http_state *st, struct app_env *env, const uint8
     if (e != NULL) {
         uint8_t *unescaped = malloc(uri_len + 1);
         e->request_seen = true;
-        hbuf_set(&e->method, p, end_of_method);
-        hbuf_set(&e->raw_uri, p + rest, uri_len);
+        http_hbuf_set(&e->method, p, end_of_method);
+        http_hbuf_set(&e->raw_uri, p + rest, uri_len);
         if (unescaped != NULL) {
             size_t ul = unescape_uri(env, p + rest, uri_len, unescaped);
-            hbuf_set(&e->uri, unescaped, ul);
+            http_hbuf_set(&e->uri, unescaped, ul);
             free(unescaped);
         }
         if (proto_len > 0)
-            hbuf_set(&e->request_protocol, p + proto_start, proto_len);
+            http_hbuf_set(&e->request_protocol, p + proto_start, proto_len);
     }
     if (!known_method(p, end_of_method))
-        weird(env, "unknown_HTTP_method", p, end_of_method, NULL);
+        http_report_weird(env, "unknown_HTTP_method", p, end_of_method, NULL);
 }
 
 /* The http_reply script handler. */
@@ -1457,7 +959,7 @@ static void reply_started(struct http_state *st, struct app_env *env, int code,
     if (st->connect_request && code != 200)
         st->connect_request = false;
     st->reply_code = code;
-    size_t cur = find_pending(st, st->current_response);
+    size_t cur = http_find_pending(st, st->current_response);
     if (cur == SIZE_MAX ||
         (st->pending[cur]->has_status &&
          !(st->pending[cur]->status_code >= 100 && st->pending[cur]->status_code <= 199)))
@@ -1468,7 +970,7 @@ static void reply_started(struct http_state *st, struct app_env *env, int code,
         e->has_status = true;
         e->status_code = (uint16_t)code;
         if (has_reason)
-            hbuf_set(&e->status_msg, reason, reason_len);
+            http_hbuf_set(&e->status_msg, reason, reason_len);
         else
             hbuf_set_cstr(&e->status_msg, "<empty>");
         e->has_version = true;
@@ -1478,7 +980,7 @@ static void reply_started(struct http_state *st, struct app_env *env, int code,
             e->has_info = true;
             e->info_code = (uint16_t)code;
             if (has_reason)
-                hbuf_set(&e->info_msg, reason, reason_len);
+                http_hbuf_set(&e->info_msg, reason, reason_len);
             else
                 hbuf_set_cstr(&e->info_msg, "<empty>");
         }
@@ -1506,7 +1008,7 @@ static void reply_line(struct http_state *st, struct app_env *env, const uint8_t
         stop_half(&st->half[1]);
         return;
     }
-    i = skip_ws(p, i, n);
+    i = http_skip_ws(p, i, n);
     if (i + 3 > n) {
         stop_half(&st->half[1]);
         return;
@@ -1522,7 +1024,7 @@ static void reply_line(struct http_state *st, struct app_env *env, const uint8_t
         reply_started(st, env, code, NULL, 0, false);
         return;
     }
-    i = skip_ws(p, i, n);
+    i = http_skip_ws(p, i, n);
     reply_started(st, env, code, p + i, n - i, true);
 }
 
@@ -1532,11 +1034,11 @@ static void chunk_size_line(struct http_state *st, struct app_env *env, int dir,
                             const uint8_t *p, size_t n)
 {
     struct http_half *h = &st->half[dir];
-    size_t i = skip_ws(p, 0, n), j = i;
+    size_t i = http_skip_ws(p, 0, n), j = i;
     while (j < n && hex_value(p[j]) >= 0)
         j++;
     int64_t size = 0;
-    if (j == i || !parse_u63(p + i, j - i, 16, &size)) {
+    if (j == i || !http_parse_u63(p + i, j - i, 16, &size)) {
         http_weird(env, "HTTP_bad_chunk_size");
         size = 0;
     }
@@ -1608,14 +1110,14 @@ static void half_data(struct http_state *st, struct app_env *env, int dir, const
             if (!st->single_cr_reported && h->state != H_BODY_LENGTH &&
                 h->state != H_CHUNK_DATA && h->state != H_BODY_CLOSE) {
                 st->single_cr_reported = true;
-                weird(env, "line_terminated_with_single_CR", NULL, 0, "CONTENTLINE");
+                http_report_weird(env, "line_terminated_with_single_CR", NULL, 0, "CONTENTLINE");
             }
         }
         if (h->state == H_BODY_LENGTH || h->state == H_CHUNK_DATA) {
             size_t take = n - i;
             if (take > h->remaining)
                 take = (size_t)h->remaining;
-            body_deliver(st, env, dir, p + i, take);
+            http_body_deliver(st, env, dir, p + i, take);
             h->remaining -= take;
             i += take;
             if (h->remaining == 0) {
@@ -1623,7 +1125,7 @@ static void half_data(struct http_state *st, struct app_env *env, int dir, const
                     if (h->line_counting && h->body_line_open && !st->no_crlf_reported) {
                         /* ContentLine's delivery size ran out mid-line */
                         st->no_crlf_reported = true;
-                        weird(env, "line_terminated_without_CRLF", NULL, 0, "CONTENTLINE");
+                        http_report_weird(env, "line_terminated_without_CRLF", NULL, 0, "CONTENTLINE");
                     }
                     message_done(st, env, dir, false);
                 } else {
@@ -1633,7 +1135,7 @@ static void half_data(struct http_state *st, struct app_env *env, int dir, const
             continue;
         }
         if (h->state == H_BODY_CLOSE) {
-            body_deliver(st, env, dir, p + i, n - i);
+            http_body_deliver(st, env, dir, p + i, n - i);
             return;
         }
         size_t j = i;
@@ -1642,7 +1144,7 @@ static void half_data(struct http_state *st, struct app_env *env, int dir, const
         if (!grow_append(&h->line, &h->line_len, &h->line_cap, p + i, j - i, HTTP_MAX_LINE) &&
             !h->line_too_long) {
             h->line_too_long = true;
-            weird(env, "contentline_size_exceeded", NULL, 0, "CONTENTLINE");
+            http_report_weird(env, "contentline_size_exceeded", NULL, 0, "CONTENTLINE");
         }
         if (j == n)
             return;
@@ -1715,13 +1217,13 @@ static void http_gap(void *state, struct app_env *env, bool from_orig, uint64_t 
     if ((h->state == H_BODY_LENGTH || h->state == H_CHUNK_DATA) && h->remaining >= len &&
         h->line_len == 0) {
         /* the hole is inside the body: count it, as Zeek does, and go on */
-        file_ensure(st, env, dir);
+        http_file_ensure(st, env, dir);
         file_gap(h->file, len);
         h->body_len += len;
         h->transfer_len += len;
         h->remaining -= len;
         if (h->encoding != ENC_IDENTITY) {
-            inflate_stop(h);
+            http_inflate_stop(h);
             h->inflate_dead = true;
         }
         if (h->remaining == 0) {
@@ -1781,7 +1283,7 @@ static void http_close(void *state, struct app_env *env)
         file_abort(h->file);
         h->file = NULL;
         hbuf_free(&h->entity_filename);
-        inflate_stop(h);
+        http_inflate_stop(h);
         free(h->line);
         free(h->header);
         h->line = h->header = NULL;

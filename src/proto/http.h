@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/bytes.h"
+
 /* Longest request/status/header line kept; the rest of a longer line is
  * dropped (weird contentline_size_exceeded). */
 #define HTTP_MAX_LINE (16 * 1024)
@@ -30,50 +32,44 @@
  * and max_files_resp); later ones are analysed but not listed in http.log. */
 #define HTTP_MAX_FILES 15
 
-/* A byte string from the wire; p == NULL means unset (Zeek's `-`). */
-struct http_str {
-    const uint8_t *p;
-    size_t n;
-};
-
 /* A file carried by a message body (files/files.h analysed it). */
 struct http_file_ref {
     const char *fuid;
-    struct http_str filename;   /* from Content-Disposition/Content-Type; unset when none */
+    struct byte_view filename;   /* from Content-Disposition/Content-Type; unset when none */
     const char *mime_type;      /* "" when unknown */
 };
 
 struct http_txn {
     int64_t ts_us;              /* when Zeek created the record (request, or orphan reply) */
     uint64_t trans_depth;
-    struct http_str method;
-    struct http_str host;       /* Host header as sent, port included */
-    struct http_str uri;        /* unescaped as Zeek logs it */
-    struct http_str raw_uri;    /* as on the request line (Suricata's url) */
-    struct http_str referrer;
-    struct http_str version;    /* reply version "1.1", "0.9"; unset without reply */
-    struct http_str user_agent;
-    struct http_str origin;
+    struct byte_view method;
+    struct byte_view host;       /* Host header as sent, port included */
+    struct byte_view uri;        /* unescaped as Zeek logs it */
+    struct byte_view raw_uri;    /* as on the request line (Suricata's url) */
+    struct byte_view referrer;
+    struct byte_view version;    /* reply version "1.1", "0.9"; unset without reply */
+    struct byte_view user_agent;
+    struct byte_view origin;
     uint64_t request_body_len;  /* decoded entity bytes (after dechunking and inflating) */
     uint64_t response_body_len;
     bool has_status;
     uint16_t status_code;
-    struct http_str status_msg;
+    struct byte_view status_msg;
     bool has_info;
     uint16_t info_code;
-    struct http_str info_msg;
-    struct http_str username;
-    struct http_str password;   /* never captured by default, as Zeek */
+    struct byte_view info_msg;
+    struct byte_view username;
+    struct byte_view password;   /* never captured by default, as Zeek */
     size_t n_proxied;
-    struct http_str proxied[HTTP_MAX_PROXIED]; /* "X-FORWARDED-FOR -> 1.2.3.4" */
+    struct byte_view proxied[HTTP_MAX_PROXIED]; /* "X-FORWARDED-FOR -> 1.2.3.4" */
 
     /* For EVE and the files layer. */
-    struct http_str request_protocol;   /* "HTTP/1.1" as on the request line */
-    struct http_str request_content_type;
-    struct http_str response_content_type; /* full header value */
-    struct http_str location;
-    struct http_str xff;
-    struct http_str content_range;
+    struct byte_view request_protocol;   /* "HTTP/1.1" as on the request line */
+    struct byte_view request_content_type;
+    struct byte_view response_content_type; /* full header value */
+    struct byte_view location;
+    struct byte_view xff;
+    struct byte_view content_range;
     uint64_t response_transfer_len;     /* body bytes after dechunking, before inflating */
     bool request_seen, response_seen;
     const uint8_t *request_body_head;   /* first decoded bytes, <= HTTP_BODY_HEAD_MAX */

@@ -182,7 +182,7 @@ static const uint8_t *arena_dup(struct smtp_work *w, const uint8_t *p, size_t n)
     return d;
 }
 
-static void set_str(struct smtp_work *w, struct smtp_str *dst, const uint8_t *p, size_t n)
+static void set_str(struct smtp_work *w, struct byte_view *dst, const uint8_t *p, size_t n)
 {
     const uint8_t *d = arena_dup(w, p, n);
     if (d == NULL)
@@ -192,7 +192,7 @@ static void set_str(struct smtp_work *w, struct smtp_str *dst, const uint8_t *p,
 }
 
 /* Adds to a set of strings (Zeek's `add s[x]`); false when the cap is hit. */
-static bool set_add(struct smtp_work *w, struct smtp_str *items, size_t *n, size_t cap, const uint8_t *p,
+static bool set_add(struct smtp_work *w, struct byte_view *items, size_t *n, size_t cap, const uint8_t *p,
                     size_t len)
 {
     for (size_t i = 0; i < *n; i++)
@@ -200,7 +200,7 @@ static bool set_add(struct smtp_work *w, struct smtp_str *items, size_t *n, size
             return true;
     if (*n >= cap)
         return false;
-    struct smtp_str s = {NULL, 0};
+    struct byte_view s = {NULL, 0};
     set_str(w, &s, p, len);
     if (s.p != NULL)
         items[(*n)++] = s;
@@ -267,7 +267,7 @@ static void mail_transaction_invalid(struct smtp_work *w, const char *addl)
 
 struct addr_target {
     struct smtp_work *w;
-    struct smtp_str *items;     /* the set, or the one string of first_addr_cb */
+    struct byte_view *items;     /* the set, or the one string of first_addr_cb */
     size_t *count;
     const char *weird_name;
 };
@@ -311,7 +311,7 @@ static bool set_item_cb(void *ctx, const uint8_t *p, size_t n)
     return false;
 }
 
-static void split_mime_addrs(struct smtp_work *w, const uint8_t *s, size_t n, struct smtp_str *items, size_t *count,
+static void split_mime_addrs(struct smtp_work *w, const uint8_t *s, size_t n, struct byte_view *items, size_t *count,
                              const char *weird_name)
 {
     struct addr_target a = {w, items, count, weird_name};
@@ -420,7 +420,7 @@ static void add_url(struct smtp_work *w, const uint8_t *p, size_t n)
             return;
     if (t->n_urls >= SMTP_MAX_URLS)
         return;
-    struct smtp_str s = {NULL, 0};
+    struct byte_view s = {NULL, 0};
     set_str(w, &s, p, n);
     if (s.p != NULL)
         t->urls[t->n_urls++] = s;
@@ -499,7 +499,7 @@ static void mime_entity_end(void *ctx, unsigned level, const struct mime_entity 
         }
     }
     if (e->has_eve_filename && w->cur.n_attachments < SMTP_MAX_FILES) {
-        struct smtp_str s = {NULL, 0};
+        struct byte_view s = {NULL, 0};
         set_str(w, &s, e->eve_filename, e->eve_filename_len);
         if (s.p != NULL)
             w->cur.attachments[w->cur.n_attachments++] = s;
@@ -793,7 +793,7 @@ static void request_event(struct smtp_work *w, int cmd, const uint8_t *arg, size
         const uint8_t *v;
         size_t vn;
         if (suricata_param(arg, an, &v, &vn) && t->n_rcpt_raw < SMTP_MAX_RCPT) {
-            struct smtp_str s = {NULL, 0};
+            struct byte_view s = {NULL, 0};
             set_str(w, &s, v, vn);
             if (s.p != NULL)
                 t->rcpt_raw[t->n_rcpt_raw++] = s;

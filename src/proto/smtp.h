@@ -15,6 +15,7 @@
 
 #include "proto/conn-t.h"
 #include "util/addr.h"
+#include "util/bytes.h"
 
 /* Longest command/reply/message line kept whole. A longer message line is
  * passed on in pieces (weird smtp_line_too_long); a longer command or reply
@@ -39,51 +40,45 @@
 /* Invalid mail transactions before analysis stops (Zeek's default). */
 #define SMTP_MAX_INVALID_TRANSACTIONS 25
 
-/* A byte string from the wire; p == NULL means unset (Zeek's `-`). */
-struct smtp_str {
-    const uint8_t *p;
-    size_t n;
-};
-
 struct smtp_txn {
     int64_t ts_us;                  /* when Zeek created the record */
     int64_t end_ts_us;              /* when it was published (Suricata logs then) */
     uint64_t trans_depth;
-    struct smtp_str helo;
-    struct smtp_str mailfrom;       /* first address of MAIL FROM (Zeek) */
+    struct byte_view helo;
+    struct byte_view mailfrom;       /* first address of MAIL FROM (Zeek) */
     bool rcptto_set;                /* a RCPT TO was seen: the set exists, maybe empty */
     size_t n_rcptto;                /* unique addresses of RCPT TO (Zeek's set) */
-    struct smtp_str rcptto[SMTP_MAX_RCPT];
-    struct smtp_str date, from, reply_to, msg_id, in_reply_to, subject;
+    struct byte_view rcptto[SMTP_MAX_RCPT];
+    struct byte_view date, from, reply_to, msg_id, in_reply_to, subject;
     bool to_set, cc_set;            /* a To/Cc header was seen */
     size_t n_to, n_cc;
-    struct smtp_str to[SMTP_MAX_ADDRS];
-    struct smtp_str cc[SMTP_MAX_ADDRS];
+    struct byte_view to[SMTP_MAX_ADDRS];
+    struct byte_view cc[SMTP_MAX_ADDRS];
     bool has_x_originating_ip;
     struct ip_addr x_originating_ip;
-    struct smtp_str first_received, second_received;
-    struct smtp_str last_reply;     /* "250 OK id=..." */
+    struct byte_view first_received, second_received;
+    struct byte_view last_reply;     /* "250 OK id=..." */
     size_t n_path;
     struct ip_addr path[SMTP_MAX_PATH];
-    struct smtp_str user_agent;
+    struct byte_view user_agent;
     bool tls;                       /* STARTTLS accepted */
     size_t n_fuids;
     char fuids[SMTP_MAX_FILES][UID_LEN];
 
     /* Suricata's view (EVE smtp/email) and the detectors'. */
-    struct smtp_str mail_from_raw;  /* "<a@b>" as after "MAIL FROM:" */
+    struct byte_view mail_from_raw;  /* "<a@b>" as after "MAIL FROM:" */
     size_t n_rcpt_raw;
-    struct smtp_str rcpt_raw[SMTP_MAX_RCPT];
-    struct smtp_str eve_from;       /* first From/To/Cc header values */
-    struct smtp_str eve_to, eve_cc;
+    struct byte_view rcpt_raw[SMTP_MAX_RCPT];
+    struct byte_view eve_from;       /* first From/To/Cc header values */
+    struct byte_view eve_to, eve_cc;
     bool message_seen;              /* DATA/BDAT content was parsed */
     bool message_done;              /* ... up to its end (Suricata PARSE_DONE) */
     size_t n_attachments;
-    struct smtp_str attachments[SMTP_MAX_FILES];
+    struct byte_view attachments[SMTP_MAX_FILES];
     size_t n_urls;
-    struct smtp_str urls[SMTP_MAX_URLS]; /* http/https URLs of text bodies */
+    struct byte_view urls[SMTP_MAX_URLS]; /* http/https URLs of text bodies */
     bool auth_attempted;            /* AUTH seen; credentials are never kept */
-    struct smtp_str auth_mechanism; /* "PLAIN", "LOGIN" ... */
+    struct byte_view auth_mechanism; /* "PLAIN", "LOGIN" ... */
     bool auth_success;              /* 235 reply */
     uint64_t body_bytes;            /* decoded bytes of all entities */
     /* Suricata's email.body_md5: MD5 of the message body as sent (every

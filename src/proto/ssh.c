@@ -4,6 +4,7 @@
  * authentication outcome from the sizes of the first encrypted segments.
  * Suricata's view (banner split, HASSH) is filled in on the way. */
 #include "proto/ssh.h"
+#include "util/reader.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -60,22 +61,17 @@ struct ssh_state {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static uint32_t read_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* Reads an SSH string at *off; false when it does not fit. */
 static bool read_string(const uint8_t *p, size_t n, size_t *off, const uint8_t **s, size_t *slen)
 {
-    if (n - *off < 4)
+    struct byte_reader r = {p, n, *off, false};
+    uint32_t len = reader_u32(&r);
+    const uint8_t *q = reader_bytes(&r, len);
+    if (q == NULL)
         return false;
-    uint32_t len = read_u32(p + *off);
-    if (len > n - *off - 4)
-        return false;
-    *s = p + *off + 4;
+    *s = q;
     *slen = len;
-    *off += 4 + (size_t)len;
+    *off = r.off;
     return true;
 }
 
@@ -475,7 +471,7 @@ static void both_newkeys_check(struct ssh_state *st, struct app_env *env)
 static void handle_packet(struct ssh_state *st, struct app_env *env, bool from_orig, const uint8_t *pkt)
 {
     struct ssh_dir *d = &st->dir[from_orig ? 0 : 1];
-    uint32_t packet_length = read_u32(pkt);
+    uint32_t packet_length = load_be32(pkt);
     uint8_t padding = pkt[4];
     if (packet_length < 2 || (uint32_t)padding + 2 > packet_length) {
         stop(st);
@@ -605,7 +601,7 @@ static size_t consume(struct ssh_state *st, struct app_env *env, bool from_orig,
     /* Binary packets: 4-byte length first, then the rest. */
     size_t need = 4;
     if (d->len >= 4) {
-        uint32_t plen = read_u32(d->buf);
+        uint32_t plen = load_be32(d->buf);
         if (plen > SSH_MAX_PACKET) {
             env->weird(env, "SSH_packet_too_long", NULL, "SSH");
             stop(st);

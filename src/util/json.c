@@ -174,6 +174,19 @@ size_t utf8_sequence_length(const uint8_t *p, size_t n)
     return len;
 }
 
+size_t zeek_utf8_char_length(const uint8_t *p, size_t n)
+{
+    size_t len = utf8_sequence_length(p, n);
+    if (len < 2)
+        return 0;
+    uint32_t cp = p[0] & (0x7f >> len);
+    for (size_t i = 1; i < len; i++)
+        cp = cp << 6 | (p[i] & 0x3f);
+    if (cp <= 0x9f || (cp >= 0xe000 && cp <= 0xf8ff) || (cp >= 0xfff0 && cp <= 0xffff))
+        return 0;
+    return len;
+}
+
 static bool is_valid_utf8(const uint8_t *p, size_t n)
 {
     size_t i = 0;
@@ -205,9 +218,10 @@ static char short_escape(uint8_t c)
     }
 }
 
+/* DEL is escaped by Zeek only; Suricata copies it. */
 static inline bool needs_escape(uint8_t c)
 {
-    return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+    return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f;
 }
 
 /* Writes "\\xNN": the JSON text of a literal backslash, 'x' and two hex digits. */
@@ -229,7 +243,7 @@ static void escape_suricata(struct buf *b, const uint8_t *p, size_t n)
     size_t run = 0; /* start of the pending run of bytes copied verbatim */
     for (size_t i = 0; i < n; i++) {
         uint8_t c = p[i];
-        if (!needs_escape(c) || (c >= 0x80 && valid))
+        if (!needs_escape(c) || c == 0x7f || (c >= 0x80 && valid))
             continue;
         buf_append(b, p + run, i - run);
         run = i + 1;
@@ -246,8 +260,28 @@ static void escape_suricata(struct buf *b, const uint8_t *p, size_t n)
     buf_append(b, p + run, n - run);
 }
 
+/* Zeek's JSON keeps a string's multibyte characters only when nothing in
+ * it has to become \\xNN. */
+static bool zeek_json_clean(const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = p[i];
+        if ((c >= 0x20 && c < 0x7f) || (c < 0x20 && short_escape(c) != 0)) {
+            i++;
+            continue;
+        }
+        size_t len = c >= 0x80 ? zeek_utf8_char_length(p + i, n - i) : 0;
+        if (len == 0)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
 static void escape_zeek(struct buf *b, const uint8_t *p, size_t n)
 {
+    bool clean = zeek_json_clean(p, n);
     size_t run = 0;
     size_t i = 0;
     while (i < n) {
@@ -256,12 +290,9 @@ static void escape_zeek(struct buf *b, const uint8_t *p, size_t n)
             i++;
             continue;
         }
-        if (c >= 0x80) {
-            size_t len = utf8_sequence_length(p + i, n - i);
-            if (len > 0) {
-                i += len;
-                continue;
-            }
+        if (c >= 0x80 && clean) {
+            i += zeek_utf8_char_length(p + i, n - i);
+            continue;
         }
         buf_append(b, p + run, i - run);
         char e = short_escape(c);

@@ -9,10 +9,12 @@
  *     valid UTF-8 it is kept, control characters become \b \t \n \f \r or
  *     \u00xx (lower-case hex); when it is not valid UTF-8 every byte >= 0x80
  *     becomes the four characters \xNN, written in JSON as "\\xNN".
- *   JSON_ZEEK  (Zeek's JSON log writer): valid UTF-8 sequences are kept,
- *     each byte of an invalid sequence becomes "\\xNN"; \b \f \n \r \t use
- *     the short escapes and the other control bytes become "\\xNN" as well
- *     (Zeek 8.1 briefly wrote \u00XX and reverted that, zeek/zeek#5362).
+ *   JSON_ZEEK  (Zeek's JSON log writer, util::json_escape_utf8): when every
+ *     byte is printable ASCII, \b \f \n \r \t or part of an acceptable
+ *     UTF-8 character (zeek_utf8_char_length), the string is kept, with the
+ *     short escapes; otherwise every other byte, valid multibyte characters
+ *     included, becomes "\\xNN" (Zeek 8.1 briefly wrote \u00XX and reverted
+ *     that, zeek/zeek#5362).
  * Neither tool writes U+FFFD, so neither do we: the original bytes stay
  * recoverable from the log. Depends on util/buf only. */
 #ifndef VIGIL_UTIL_JSON_H
@@ -61,6 +63,11 @@ void json_append_string(struct buf *b, const void *p, size_t n, enum json_dialec
  * p[0] does not start one (overlong forms, surrogates and code points above
  * U+10FFFF are rejected, as RFC 3629 says). */
 size_t utf8_sequence_length(const uint8_t *p, size_t n);
+
+/* Zeek's check_ok_utf8: the length of the well-formed multibyte character
+ * at p, or 0 when there is none or it is a C1 control (U+0080..U+009F), in
+ * the Private Use Area (U+E000..U+F8FF) or a Special (U+FFF0..U+FFFF). */
+size_t zeek_utf8_char_length(const uint8_t *p, size_t n);
 
 void json_init(struct json_writer *w, struct buf *b, enum json_dialect dialect);
 void json_object_begin(struct json_writer *w);

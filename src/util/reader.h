@@ -8,6 +8,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Big-endian loads where the caller has checked that the bytes are there. */
+static inline uint32_t load_be16(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 8 | p[1];
+}
+
+static inline uint32_t load_be24(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+}
+
+static inline uint32_t load_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 struct byte_reader {
     const uint8_t *p;
     size_t n, off;
@@ -32,7 +48,7 @@ static inline uint32_t reader_u16(struct byte_reader *r)
 {
     if (!reader_has(r, 2))
         return 0;
-    uint32_t v = (uint32_t)r->p[r->off] << 8 | r->p[r->off + 1];
+    uint32_t v = load_be16(r->p + r->off);
     r->off += 2;
     return v;
 }
@@ -41,7 +57,7 @@ static inline uint32_t reader_u24(struct byte_reader *r)
 {
     if (!reader_has(r, 3))
         return 0;
-    uint32_t v = (uint32_t)r->p[r->off] << 16 | (uint32_t)r->p[r->off + 1] << 8 | r->p[r->off + 2];
+    uint32_t v = load_be24(r->p + r->off);
     r->off += 3;
     return v;
 }
@@ -50,9 +66,9 @@ static inline uint32_t reader_u32(struct byte_reader *r)
 {
     if (!reader_has(r, 4))
         return 0;
-    const uint8_t *q = r->p + r->off;
+    uint32_t v = load_be32(r->p + r->off);
     r->off += 4;
-    return (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+    return v;
 }
 
 /* The next len bytes, or NULL when they are not there. */

@@ -2,15 +2,7 @@
 
 #include <string.h>
 
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
+#include "util/mix.h"
 
 uint64_t hash64_bytes(const void *p, size_t n, uint64_t seed)
 {

@@ -6,6 +6,9 @@
   pcaptool.py cut IN OUT                  file ends in the middle of its last record
   pcaptool.py split IN A B                first half of the records to A, rest to B
   pcaptool.py linktype OUT DLT            a one-packet capture of link type DLT
+  pcaptool.py offload IN OUT              checksums of what the first sender sent made wrong
+                                          (IP zeroed, TCP/UDP off by one), as NIC offload leaves them
+  pcaptool.py badsum IN OUT INDEX...      TCP/UDP checksum of those records made wrong
   pcaptool.py check-tsv LOG               every row has #fields columns, ends with #close
   pcaptool.py check-json LOG              every line is a JSON object
   pcaptool.py whole-lines LOG             the file holds whole lines only
@@ -119,6 +122,49 @@ def cmd_linktype(out, dlt):
         f.write(frame)
 
 
+def l4_checksum_offset(data):
+    """Offset of the TCP/UDP checksum of an Ethernet/IPv4 frame, or None."""
+    if len(data) < 34 or data[12:14] != b"\x08\x00" or data[14] >> 4 != 4:
+        return None
+    l4 = 14 + (data[14] & 0x0F) * 4
+    offset = {6: l4 + 16, 17: l4 + 6}.get(data[23])
+    return offset if offset is not None and offset + 2 <= len(data) else None
+
+
+def spoil_l4_checksum(data):
+    """The frame with its TCP/UDP checksum wrong (and never UDP's 'none')."""
+    offset = l4_checksum_offset(data)
+    if offset is None:
+        return data
+    value = (struct.unpack_from("!H", data, offset)[0] + 1) & 0xFFFF or 1
+    return data[:offset] + struct.pack("!H", value) + data[offset + 2:]
+
+
+def rewrite(src, out, change):
+    header, records, _ = read_records(src)
+    with open(out, "wb") as f:
+        f.write(header)
+        for i, (rh, data) in enumerate(records):
+            f.write(rh + change(i, data))
+
+
+def cmd_offload(src, out):
+    _, records, _ = read_records(src)
+    sender = next((d[26:30] for _, d in records if l4_checksum_offset(d) is not None), None)
+
+    def change(_, data):
+        if l4_checksum_offset(data) is None or data[26:30] != sender:
+            return data
+        data = data[:24] + b"\x00\x00" + data[26:]
+        return spoil_l4_checksum(data)
+    rewrite(src, out, change)
+
+
+def cmd_badsum(src, out, *indexes):
+    wanted = {int(i) for i in indexes}
+    rewrite(src, out, lambda i, data: spoil_l4_checksum(data) if i in wanted else data)
+
+
 def fail(msg):
     print(msg, file=sys.stderr)
     sys.exit(1)
@@ -180,7 +226,7 @@ def cmd_whole_lines(path):
 COMMANDS = {
     "flows": cmd_flows, "corrupt": cmd_corrupt, "cut": cmd_cut, "split": cmd_split,
     "linktype": cmd_linktype, "check-tsv": cmd_check_tsv, "check-json": cmd_check_json,
-    "whole-lines": cmd_whole_lines,
+    "whole-lines": cmd_whole_lines, "offload": cmd_offload, "badsum": cmd_badsum,
 }
 
 if __name__ == "__main__":

@@ -4,30 +4,10 @@
 # over plain, gzip, JSON, rotated and damaged logs, and bad arguments.
 # VIGIL and VIGIL_GEN name the binaries (run-tests passes the ASan build).
 # Prints PASS/FAIL per check; exits 1 if any failed.
-set -uo pipefail
-
-cd "$(dirname "$0")/../.." || exit 2
-repo=$(pwd)
-vigil=${VIGIL:-$repo/build/release/vigil}
-gen=${VIGIL_GEN:-$repo/build/release/vigil-gen}
-[[ $vigil == /* ]] || vigil=$repo/$vigil
-[[ $gen == /* ]] || gen=$repo/$gen
+prefix=detect
+# shellcheck source=tests/cli/common.sh
+source "$(dirname "$0")/common.sh"
 feeds=$repo/tests/golden/intel-feeds
-export TZ=UTC
-
-tmp=$(mktemp -d /tmp/vigil-detect.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-
-failures=0
-pass() { echo "PASS detect/$1"; }
-fail() { echo "FAIL detect/$1${2:+ ($2)}"; failures=$((failures + 1)); }
-
-run() {
-    local name=$1
-    shift
-    "$vigil" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-    rc=$?
-}
 
 # expect_error NAME CODE PATTERN ARGS...: exit CODE, one stderr line matching PATTERN.
 expect_error() {

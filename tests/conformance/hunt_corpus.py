@@ -4,7 +4,7 @@
   hunt_corpus.py --vigil ./vigil [--corpus ../shared/corpus]
 
 - malicious/: every capture is read; the DNS tunnels (dns-tunnel-iodine,
-  dnscat2-exfiltration) must be reported in dns_tunnel.log (a FAIL line
+  dnscat2-exfiltration) must be reported in tunnel_dns.log (a FAIL line
   otherwise); what the other captures gave is listed.
 - the benign traces (Zeek's and nDPI's test captures under bench/): every
   finding is counted and the rate per 10,000 flows printed (informative;
@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-FINDING_LOGS = ["beacon", "long_conn", "dns_tunnel", "dga", "exfil"]
+FINDING_LOGS = ["beacon", "long_conn", "tunnel_dns", "dga", "exfil"]
 MUST_TUNNEL = ["dns-tunnel-iodine", "dnscat2-exfiltration"]
 # nDPI test captures of attack traffic: not benign, left out of the rate
 # (named by what nDPI's own tests flag in them).
@@ -85,8 +85,8 @@ def main():
                 flows, findings = res
                 found = [describe(k, r) for k in FINDING_LOGS for r in findings[k]]
                 if name in MUST_TUNNEL:
-                    if findings["dns_tunnel"]:
-                        print(f"PASS hunt-corpus/{name} (DNS tunnel reported: {describe('dns_tunnel', findings['dns_tunnel'][0])})")
+                    if findings["tunnel_dns"]:
+                        print(f"PASS hunt-corpus/{name} (DNS tunnel reported: {describe('tunnel_dns', findings['tunnel_dns'][0])})")
                     else:
                         print(f"FAIL hunt-corpus/{name} (no DNS tunnel reported; {len(found)} other findings)")
                         failed = True

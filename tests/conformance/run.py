@@ -8,6 +8,8 @@ Reads ../shared/corpus (see its README.md) and runs vigil once per trace
   community-id     Community ID of flow events against pycommunityid
   ja4              JA4 of TLS ClientHellos (and QUIC) against FoxIO's tools
   suricata-verify  EVE events against suricata-verify's test.yaml checks
+  eve-schema       every EVE line of those runs against Suricata's own JSON
+                   schema (suricata-eve-schema/, needs python3-jsonschema)
 Prints a match rate per trace and per protocol, then one PASS/FAIL/SKIP line
 per verdict. See tests/conformance/README.md. Python 3 standard library only.
 """
@@ -390,7 +392,9 @@ class ZeekSource:
     ignore_checksums: bool
 
     def options(self):
-        return ["-C"] if self.ignore_checksums else []
+        # Zeek verifies checksums unless -C: Vigil's Suricata-like auto mode
+        # would turn verification off on offloaded captures.
+        return ["-C"] if self.ignore_checksums else ["--checksums", "verify"]
 
 
 @dataclass
@@ -1242,7 +1246,58 @@ def first_line(text):
     return lines[0].strip()[:200] if lines else "(no message)"
 
 
-SUITES = ["zeek", "community-id", "ja4", "suricata-verify"]
+# ---------------------------------------------------------------------------
+# eve-schema: every EVE line of every run against Suricata's etc/schema.json
+
+def plan_eve_schema_suite(args, cache):
+    """No runs of its own: it reads the eve.json of every other suite's run."""
+    return None
+
+
+def report_eve_schema_suite(args, cache, plan):
+    schema_path = args.corpus / "suricata-eve-schema" / "schema.json"
+    try:
+        import jsonschema
+    except ImportError:
+        print("SKIP eve-schema (python3-jsonschema not installed)")
+        return True
+    if not schema_path.is_file():
+        print(f"SKIP eve-schema ({schema_path} not found)")
+        return True
+    schema = json.loads(schema_path.read_text())
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    lines = runs = 0
+    failures = []
+    for key, run in cache.runs():
+        eve = run.outdir / "eve.json"
+        if not eve.is_file():
+            continue
+        runs += 1
+        with open(eve, "rb") as f:
+            for number, raw in enumerate(f, 1):
+                lines += 1
+                try:
+                    event = json.loads(raw)
+                except ValueError as err:
+                    failures.append(f"{Path(key[0][0]).name}:{number}: not JSON ({err})")
+                    continue
+                for error in validator.iter_errors(event):
+                    where = "/".join(str(p) for p in error.absolute_path) or "(top)"
+                    failures.append(f"{Path(key[0][0]).name}:{number}: {event.get('event_type')} "
+                                    f"{where}: {error.message[:160]}")
+    if runs == 0:
+        print("SKIP eve-schema (no run wrote eve.json: run it with another suite)")
+        return True
+    if failures:
+        print(f"FAIL eve-schema ({len(failures)} schema errors in {lines} EVE lines of {runs} runs)")
+        for line in failures[:args.max_details]:
+            print(f"  {line}")
+        return False
+    print(f"PASS eve-schema ({lines} EVE lines of {runs} runs validate against Suricata's schema)")
+    return True
+
+
+SUITES = ["zeek", "community-id", "ja4", "suricata-verify", "eve-schema"]
 
 
 def main():
@@ -1280,7 +1335,8 @@ def main():
     planners = {"zeek": (plan_zeek_suite, report_zeek_suite),
                 "community-id": (plan_community_id_suite, report_community_id_suite),
                 "ja4": (plan_ja4_suite, report_ja4_suite),
-                "suricata-verify": (plan_sv_suite, report_sv_suite)}
+                "suricata-verify": (plan_sv_suite, report_sv_suite),
+                "eve-schema": (plan_eve_schema_suite, report_eve_schema_suite)}
     try:
         # Every run is requested first so that they all go on in parallel.
         plans = {s: planners[s][0](args, cache) for s in suites}

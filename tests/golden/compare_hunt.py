@@ -12,7 +12,7 @@ import os
 import sys
 from collections import defaultdict
 
-FINDING_LOGS = ["beacon.log", "long_conn.log", "dns_tunnel.log", "dga.log", "exfil.log"]
+FINDING_LOGS = ["beacon.log", "long_conn.log", "tunnel_dns.log", "dga.log", "exfil.log"]
 
 
 def rows(path):

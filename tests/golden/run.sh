@@ -10,35 +10,9 @@ cd "$(dirname "$0")/../.." || exit 2
 repo=$(pwd)
 golden=$repo/tests/golden
 
-# Scenarios whose logs are deterministic and worth pinning. Damaged captures
-# (cut, badheader) are here too: vigil exits 1 on them but its logs must
-# still be exactly right up to the damage.
-# NAME@LINKTYPE writes the scenario in that link type (vigil-gen --linktype):
-# libpcap reads one link type per file, so each gets its own capture.
-scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badheader timeouts
-    basic@sll basic@sll2 basic@raw basic@null basic@loop
-    dns-tcp http tls quic smtp dhcp ssh intel hunt)
-# vigil read options of a scenario.
-args_of() {
-    case $1 in
-        intel) echo "--intel $golden/intel-feeds --no-behavior" ;;
-    esac
-}
-# The logs pinned for a scenario (default: all). The hunt capture spans 33
-# hours: only its findings are pinned, the protocol logs are covered elsewhere.
-pinned_of() {
-    case $1 in
-        hunt) echo "beacon.log long_conn.log dns_tunnel.log dga.log exfil.log" ;;
-    esac
-}
-# Scenarios whose logs are then read back by `vigil hunt`, which must find
-# the same (tests/golden/compare_hunt.py).
-hunt_check_of() {
-    case $1 in
-        intel) echo intel ;;
-        hunt) echo findings ;;
-    esac
-}
+# shellcheck source=tests/golden/scenarios.sh
+source "$golden/scenarios.sh"
+
 # Every log either side has is compared; Zeek TSV logs keep the run's
 # wall-clock time in #open/#close, which is not.
 logs_of() {

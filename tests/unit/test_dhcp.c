@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "parser_harness.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,52 +80,32 @@ static void world_close(struct world *w)
 }
 
 /* One connection of the world. */
-struct session {
-    struct app_conn conn;
-    struct app_env env;
-    void *state;
-};
-
-static void session_open_tuple(struct session *s, struct world *w, const char *uid, const uint8_t orig[4],
+static void session_open_tuple(struct parser_run *s, struct world *w, const char *uid, const uint8_t orig[4],
                                uint16_t orig_p, const uint8_t resp[4], uint16_t resp_p)
 {
-    memset(s, 0, sizeof *s);
+    struct app_env hooks = {.publish = fake_publish, .weird = fake_weird, .worker_state = w->worker_state};
+    parser_run_open(s, &dhcp_parser, &hooks, &w->cap);
     snprintf(s->conn.uid, sizeof s->conn.uid, "%s", uid);
     ip_addr_from_v4(&s->conn.orig_h, orig);
     ip_addr_from_v4(&s->conn.resp_h, resp);
     s->conn.orig_p = orig_p;
     s->conn.resp_p = resp_p;
     s->conn.proto = 17;
-    s->env.conn = &s->conn;
-    s->env.ts_us = 1000000;
-    s->env.publish = fake_publish;
-    s->env.weird = fake_weird;
-    s->env.worker_state = w->worker_state;
-    s->env.ctx = &w->cap;
-    s->state = calloc(1, dhcp_parser.state_size);
-    assert_non_null(s->state);
-    dhcp_parser.open(s->state);
 }
 
 static const uint8_t client_ip[4] = {192, 168, 0, 10}, server_ip[4] = {192, 168, 0, 1};
 static const uint8_t unconfigured_ip[4] = {0, 0, 0, 0}, broadcast_ip[4] = {255, 255, 255, 255};
 
 /* A unicast client -> server connection. */
-static void session_open(struct session *s, struct world *w)
+static void session_open(struct parser_run *s, struct world *w)
 {
     session_open_tuple(s, w, "CUnicast1", client_ip, 68, server_ip, 67);
 }
 
-static void session_feed(struct session *s, int64_t at_us, bool from_orig, const uint8_t *p, size_t n)
+static void session_feed(struct parser_run *s, int64_t at_us, bool from_orig, const uint8_t *p, size_t n)
 {
     s->env.ts_us = at_us;
-    dhcp_parser.data(s->state, &s->env, from_orig, p, n);
-}
-
-static void session_close(struct session *s)
-{
-    dhcp_parser.close(s->state, &s->env);
-    free(s->state);
+    parser_run_feed(s, from_orig, p, n, 0);
 }
 
 /* ---- message builder ---------------------------------------------------- */
@@ -206,7 +188,7 @@ static void test_transaction_summary(void **state)
 {
     (void)state;
     struct world w;
-    struct session s;
+    struct parser_run s;
     struct msg d, a;
     build_discover(&d, 0x1234);
     build_ack(&a, 0x1234);
@@ -216,7 +198,7 @@ static void test_transaction_summary(void **state)
     session_feed(&s, 1500000, false, a.d, a.n);
     assert_int_equal(w.cap.messages, 2);
     assert_int_equal(w.cap.summaries, 0); /* Zeek waits for the xid to go quiet */
-    session_close(&s);
+    parser_run_close(&s);
     assert_int_equal(w.cap.summaries, 0); /* the connection's end ends nothing */
     world_close(&w);
     assert_int_equal(w.cap.summaries, 1);
@@ -254,7 +236,7 @@ static void test_lease_across_connections(void **state)
 {
     (void)state;
     struct world w;
-    struct session bcast, server_bcast, unicast;
+    struct parser_run bcast, server_bcast, unicast;
     struct msg d, o, r, a;
     build_discover(&d, 0xabcd);
     const uint8_t yi[4] = {192, 168, 0, 10};
@@ -272,9 +254,9 @@ static void test_lease_across_connections(void **state)
     session_feed(&server_bcast, 1100000, true, o.d, o.n);
     session_feed(&bcast, 1200000, true, r.d, r.n);
     session_feed(&unicast, 1300000, false, a.d, a.n);
-    session_close(&bcast);
-    session_close(&server_bcast);
-    session_close(&unicast);
+    parser_run_close(&bcast);
+    parser_run_close(&server_bcast);
+    parser_run_close(&unicast);
     assert_int_equal(w.cap.messages, 4);
     assert_int_equal(w.cap.summaries, 0);
     world_close(&w);
@@ -308,7 +290,7 @@ static void test_two_connections_two_uids(void **state)
 {
     (void)state;
     struct world w;
-    struct session bcast, unicast;
+    struct parser_run bcast, unicast;
     struct msg d, a;
     build_discover(&d, 77);
     build_ack(&a, 77);
@@ -318,8 +300,8 @@ static void test_two_connections_two_uids(void **state)
     session_feed(&bcast, 1000000, true, d.d, d.n);
     session_feed(&bcast, 1000100, true, d.d, d.n); /* same uid again: kept once */
     session_feed(&unicast, 1000200, false, a.d, a.n);
-    session_close(&bcast);
-    session_close(&unicast);
+    parser_run_close(&bcast);
+    parser_run_close(&unicast);
     world_close(&w);
     assert_int_equal(w.cap.summaries, 1);
     assert_int_equal(w.cap.summary[0].n_uids, 2);
@@ -332,7 +314,7 @@ static void test_expiry_splits_transactions(void **state)
 {
     (void)state;
     struct world w;
-    struct session s;
+    struct parser_run s;
     struct msg d;
     build_discover(&d, 7);
     world_open(&w);
@@ -342,7 +324,7 @@ static void test_expiry_splits_transactions(void **state)
     session_feed(&s, 21000000, true, d.d, d.n);
     assert_int_equal(w.cap.summaries, 1);
     assert_int_equal(w.cap.summary[0].n_msg_types, 1);
-    session_close(&s);
+    parser_run_close(&s);
     world_close(&w);
     assert_int_equal(w.cap.summaries, 2);
     assert_int_equal(w.cap.summary[1].ts_us, 21000000);
@@ -352,7 +334,7 @@ static void test_expiry_splits_transactions(void **state)
     session_open(&s, &w);
     session_feed(&s, 1000000, true, d.d, d.n);
     session_feed(&s, 8000000, true, d.d, d.n);
-    session_close(&s);
+    parser_run_close(&s);
     world_close(&w);
     assert_int_equal(w.cap.summaries, 1);
     assert_int_equal(w.cap.summary[0].n_msg_types, 2);
@@ -365,7 +347,7 @@ static void test_expiry_splits_transactions(void **state)
     assert_int_equal(w.cap.summaries, 1);
     /* checked at 13, 21, 29 s (alive), then at 37 s: watched over 30 s */
     assert_int_equal(w.cap.summary[0].n_msg_types, 9);
-    session_close(&s);
+    parser_run_close(&s);
     world_close(&w);
     assert_int_equal(w.cap.summaries, 2);
 }
@@ -376,7 +358,7 @@ static void test_expiry_by_another_connection(void **state)
 {
     (void)state;
     struct world w;
-    struct session first, second;
+    struct parser_run first, second;
     struct msg d1, d2;
     build_discover(&d1, 1);
     build_discover(&d2, 2);
@@ -384,13 +366,13 @@ static void test_expiry_by_another_connection(void **state)
     session_open_tuple(&first, &w, "CFirst", unconfigured_ip, 68, broadcast_ip, 67);
     session_open_tuple(&second, &w, "CSecond", client_ip, 68, server_ip, 67);
     session_feed(&first, 1000000, true, d1.d, d1.n);
-    session_close(&first);
+    parser_run_close(&first);
     session_feed(&second, 30000000, true, d2.d, d2.n);
     assert_int_equal(w.cap.summaries, 1);
     assert_int_equal(w.cap.summary[0].xid, 1);
     assert_int_equal(w.cap.summary[0].n_uids, 1);
     assert_string_equal(w.cap.summary[0].uids[0], "CFirst");
-    session_close(&second);
+    parser_run_close(&second);
     world_close(&w);
     assert_int_equal(w.cap.summaries, 2);
     assert_string_equal(w.cap.summary[1].uids[0], "CSecond");
@@ -403,14 +385,14 @@ static void test_every_truncation(void **state)
     build_discover(&d, 9);
     for (size_t n = 0; n <= d.n; n++) {
         struct world w;
-        struct session s;
+        struct parser_run s;
         world_open(&w);
         session_open(&s, &w);
         uint8_t *copy = malloc(n ? n : 1);
         assert_non_null(copy);
         memcpy(copy, d.d, n);
         session_feed(&s, 1000000, true, copy, n);
-        session_close(&s);
+        parser_run_close(&s);
         free(copy);
         world_close(&w);
         assert_int_equal(w.cap.messages, n >= 240 ? 1 : 0);
@@ -426,11 +408,11 @@ static void test_not_dhcp(void **state)
     build_discover(&d, 9);
     d.d[236] = 0; /* bad cookie */
     struct world w;
-    struct session s;
+    struct parser_run s;
     world_open(&w);
     session_open(&s, &w);
     session_feed(&s, 1000000, true, d.d, d.n);
-    session_close(&s);
+    parser_run_close(&s);
     world_close(&w);
     assert_int_equal(w.cap.messages, 0);
     assert_int_equal(w.cap.summaries, 0);
@@ -445,13 +427,13 @@ static void test_no_worker_state(void **state)
 {
     (void)state;
     struct world w;
-    struct session s;
+    struct parser_run s;
     struct msg d;
     memset(&w, 0, sizeof w);
     build_discover(&d, 9);
     session_open(&s, &w);
     session_feed(&s, 1000000, true, d.d, d.n);
-    session_close(&s);
+    parser_run_close(&s);
     assert_int_equal(w.cap.messages, 1);
     assert_int_equal(w.cap.summaries, 0);
     dhcp_parser.worker_close(NULL, &s.env);
@@ -474,13 +456,13 @@ static void test_overload(void **state)
     m.d[49] = 1;
     m.d[50] = 255;
     struct world w;
-    struct session s;
+    struct parser_run s;
     world_open(&w);
     session_open(&s, &w);
     session_feed(&s, 1000000, false, m.d, m.n);
     assert_true(w.cap.last_overloaded_seen);
     assert_int_equal(w.cap.last_n_options, 3);
-    session_close(&s);
+    parser_run_close(&s);
     world_close(&w);
 }
 
@@ -488,7 +470,7 @@ static void test_caps(void **state)
 {
     (void)state;
     struct world w;
-    struct session s;
+    struct parser_run s;
     struct msg m;
     /* more options than kept */
     msg_begin(&m, 1, 1, NULL);
@@ -501,7 +483,7 @@ static void test_caps(void **state)
     session_feed(&s, 1000000, true, m.d, m.n);
     assert_string_equal(w.cap.last_weird, "DHCP_too_many_options");
     assert_int_equal(w.cap.last_n_options, DHCP_MAX_OPTIONS);
-    session_close(&s);
+    parser_run_close(&s);
     world_close(&w);
 
     /* msg_types cap logs at 50, as Zeek's max_msg_types_per_log_entry */
@@ -512,7 +494,7 @@ static void test_caps(void **state)
         session_feed(&s, 1000000 + i, true, m.d, m.n);
     assert_int_equal(w.cap.summaries, 1);
     assert_int_equal(w.cap.summary[0].n_msg_types, DHCP_MAX_MSG_TYPES);
-    session_close(&s);
+    parser_run_close(&s);
     world_close(&w);
     assert_int_equal(w.cap.summaries, 1);
 
@@ -523,7 +505,7 @@ static void test_caps(void **state)
         snprintf(uid, sizeof uid, "CConn%d", i);
         session_open_tuple(&s, &w, uid, unconfigured_ip, 68, broadcast_ip, 67);
         session_feed(&s, 1000000 + i, true, m.d, m.n);
-        session_close(&s);
+        parser_run_close(&s);
     }
     assert_int_equal(w.cap.summaries, 1);
     assert_int_equal(w.cap.summary[0].n_uids, DHCP_MAX_UIDS);
@@ -545,7 +527,7 @@ static void test_caps(void **state)
     assert_string_equal(w.cap.last_weird, "DHCP_too_many_transactions");
     assert_int_equal(w.cap.summaries, 1);
     assert_int_equal(w.cap.summary[0].xid, 0);
-    session_close(&s);
+    parser_run_close(&s);
     world_close(&w);
     assert_int_equal(w.cap.summaries, DHCP_MAX_WATCHED + 1);
 
@@ -557,7 +539,7 @@ static void test_caps(void **state)
     world_open(&w);
     session_open(&s, &w);
     session_feed(&s, 1000000, true, m.d, m.n);
-    session_close(&s);
+    parser_run_close(&s);
     world_close(&w);
     assert_int_equal(w.cap.messages, 1);
     assert_int_equal(w.cap.summaries, 0);

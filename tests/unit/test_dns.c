@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "parser_harness.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,45 +95,37 @@ static void fake_weird(struct app_env *env, const char *name, const char *addl, 
 static void fake_add_service(struct app_env *env, const char *service) {}
 
 struct harness {
-    struct app_conn conn;
-    struct app_env env;
+    struct parser_run run;
     struct capture cap;
-    void *state;
-    const struct app_parser *parser;
 };
+
+static const struct app_env hooks = {.publish = fake_publish, .weird = fake_weird, .add_service = fake_add_service};
 
 static struct harness *harness_new(uint8_t proto, uint16_t resp_p)
 {
     struct harness *h = calloc(1, sizeof *h);
     assert_non_null(h);
-    h->conn.proto = proto;
-    h->conn.orig_p = 40000;
-    h->conn.resp_p = resp_p;
-    snprintf(h->conn.uid, sizeof h->conn.uid, "Ctest");
-    h->env.conn = &h->conn;
-    h->env.publish = fake_publish;
-    h->env.weird = fake_weird;
-    h->env.add_service = fake_add_service;
-    h->env.ctx = &h->cap;
-    h->parser = proto == 6 ? &dns_tcp_parser : &dns_parser;
-    h->state = calloc(1, h->parser->state_size);
-    assert_non_null(h->state);
-    h->parser->open(h->state);
+    parser_run_open(&h->run, proto == 6 ? &dns_tcp_parser : &dns_parser, &hooks, &h->cap);
+    h->run.env.ts_us = 0;
+    h->run.conn.proto = proto;
+    h->run.conn.orig_p = 40000;
+    h->run.conn.resp_p = resp_p;
+    snprintf(h->run.conn.uid, sizeof h->run.conn.uid, "Ctest");
     return h;
 }
 
 static void harness_feed(struct harness *h, int64_t ts, bool from_orig, const uint8_t *p, size_t n)
 {
-    h->env.ts_us = ts;
-    h->parser->data(h->state, &h->env, from_orig, p, n);
+    h->run.env.ts_us = ts;
+    parser_run_feed(&h->run, from_orig, p, n, 0);
 }
 
 static void harness_free(struct harness *h)
 {
-    h->parser->close(h->state, &h->env);
-    free(h->state);
+    parser_run_close(&h->run);
     free(h);
 }
+
 
 static bool saw_weird(const struct harness *h, const char *name)
 {
@@ -241,12 +235,12 @@ static void test_unanswered_and_unsolicited(void **unused)
     assert_true(h->cap.rows[1].has_row);
     assert_false(h->cap.rows[1].has_rtt);           /* no query seen: no rtt */
     assert_string_equal(h->cap.rows[1].query, "www.example.com");  /* from the answer */
-    h->parser->close(h->state, &h->env);
+    h->run.parser->close(h->run.state, &h->run.env);
     assert_int_equal(h->cap.n, 3);
     assert_true(h->cap.rows[2].has_row && !h->cap.rows[2].has_msg);
     assert_false(h->cap.rows[2].has_rcode);
     assert_string_equal(h->cap.rows[2].query, "a.example");
-    free(h->state);
+    free(h->run.state);
     free(h);
 }
 
@@ -373,11 +367,11 @@ static void test_tcp_framing_incremental(void **unused)
         struct harness *h = harness_new(6, 53);
         run_tcp(h, stream, n, chunks[c]);
         assert_int_equal(h->cap.n, 2);      /* two EVE requests */
-        h->parser->close(h->state, &h->env);
+        h->run.parser->close(h->run.state, &h->run.env);
         assert_int_equal(h->cap.n, 4);      /* and two unanswered rows */
         assert_string_equal(h->cap.rows[2].query, "one.test");
         assert_string_equal(h->cap.rows[3].query, "two.test");
-        free(h->state);
+        free(h->run.state);
         free(h);
     }
 }
@@ -392,7 +386,7 @@ static void test_tcp_gap_resync(void **unused)
     memcpy(framed + 2, q.b, q.n);
     struct harness *h = harness_new(6, 53);
     harness_feed(h, 1, true, framed, 5);            /* part of a message */
-    h->parser->gap(h->state, &h->env, true, 100);
+    h->run.parser->gap(h->run.state, &h->run.env, true, 100);
     harness_feed(h, 2, true, framed + 7, 3);        /* garbage: ignored */
     harness_feed(h, 3, true, framed, q.n + 2);      /* a whole message again */
     assert_int_equal(h->cap.n, 1);
@@ -408,12 +402,12 @@ static void test_pending_cap(void **unused)
         harness_feed(h, i, true, q.b, q.n);
     }
     assert_true(saw_weird(h, "DNS_too_many_pending_queries"));
-    h->parser->close(h->state, &h->env);
+    h->run.parser->close(h->run.state, &h->run.env);
     size_t rows = 0;
     for (size_t i = 0; i < h->cap.n; i++)
         rows += h->cap.rows[i].has_row;
     assert_int_equal(rows, 100);    /* evicted early or flushed at close: none lost */
-    free(h->state);
+    free(h->run.state);
     free(h);
 }
 
@@ -446,9 +440,9 @@ static void test_netbios_name(void **unused)
     enc[32] = '\0';
     build_query(&q, 5, enc, 32);
     harness_feed(h, 1, true, q.b, q.n);
-    h->parser->close(h->state, &h->env);
+    h->run.parser->close(h->run.state, &h->run.env);
     assert_string_equal(h->cap.rows[1].query, "WORKGROUP");
-    free(h->state);
+    free(h->run.state);
     free(h);
 }
 

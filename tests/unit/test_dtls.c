@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "parser_harness.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,39 +118,28 @@ static void server_hello(struct buf *m)
 }
 
 struct session {
-    void *state;
-    struct app_conn conn;
-    struct app_env env;
+    struct parser_run run;
     struct capture cap;
 };
 
+static const struct app_env hooks = {.ts_us = 5000000, .publish = cap_publish, .weird = cap_weird};
+
 static void session_open(struct session *s)
 {
-    memset(s, 0, sizeof(*s));
-    s->state = calloc(1, dtls_parser.state_size);
-    assert_non_null(s->state);
-    s->env.conn = &s->conn;
-    s->env.ts_us = 5000000;
-    s->env.publish = cap_publish;
-    s->env.weird = cap_weird;
-    s->env.ctx = &s->cap;
-    dtls_parser.open(s->state);
+    memset(&s->cap, 0, sizeof s->cap);
+    parser_run_open(&s->run, &dtls_parser, &hooks, &s->cap);
 }
 
 static void datagram(struct session *s, bool from_orig, const struct buf *d)
 {
-    uint8_t *copy = malloc(d->n ? d->n : 1);
-    assert_non_null(copy);
-    memcpy(copy, d->b, d->n);
-    dtls_parser.data(s->state, &s->env, from_orig, copy, d->n);
-    free(copy);
+    parser_run_feed(&s->run, from_orig, d->b, d->n, 0);
 }
 
 static void session_close(struct session *s)
 {
-    dtls_parser.close(s->state, &s->env);
-    free(s->state);
+    parser_run_close(&s->run);
 }
+
 
 enum hello_delivery { HELLO_IN_ORDER, HELLO_REVERSED, HELLO_RETRANSMITTED };
 

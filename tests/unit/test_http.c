@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "parser_harness.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +37,7 @@ struct capture {
     size_t n_weird;
 };
 
-static void copy_str(char *dst, size_t cap, struct http_str s, bool *has)
+static void copy_str(char *dst, size_t cap, struct byte_view s, bool *has)
 {
     if (has != NULL)
         *has = s.p != NULL;
@@ -96,31 +98,22 @@ static void on_service(struct app_env *env, const char *service)
 }
 
 struct session {
-    void *state;
-    struct app_env env;
-    struct app_conn conn;
+    struct parser_run run;
     struct capture *cap;
 };
 
+static const struct app_env hooks = {.publish = on_publish, .weird = on_weird, .add_service = on_service};
+
 static void session_open(struct session *s)
 {
-    memset(s, 0, sizeof *s);
     s->cap = calloc(1, sizeof *s->cap);
     assert_non_null(s->cap);
-    s->state = calloc(1, http_parser.state_size);
-    assert_non_null(s->state);
-    s->env.conn = &s->conn;
-    s->env.ts_us = 1000000;
-    s->env.publish = on_publish;
-    s->env.weird = on_weird;
-    s->env.add_service = on_service;
-    s->env.ctx = s->cap;
-    http_parser.open(s->state);
+    parser_run_open(&s->run, &http_parser, &hooks, s->cap);
 }
 
 static void feed(struct session *s, bool from_orig, const void *p, size_t n)
 {
-    http_parser.data(s->state, &s->env, from_orig, p, n);
+    parser_run_feed(&s->run, from_orig, p, n, 0);
 }
 
 static void feed_str(struct session *s, bool from_orig, const char *text)
@@ -131,16 +124,14 @@ static void feed_str(struct session *s, bool from_orig, const char *text)
 /* Byte-by-byte delivery of the same text. */
 static void feed_bytes(struct session *s, bool from_orig, const char *text)
 {
-    for (size_t i = 0; text[i]; i++)
-        feed(s, from_orig, text + i, 1);
+    parser_run_feed(&s->run, from_orig, text, strlen(text), 1);
 }
 
 static void session_close(struct session *s)
 {
-    http_parser.close(s->state, &s->env);
-    free(s->state);
-    s->state = NULL;
+    parser_run_close(&s->run);
 }
+
 
 static void session_free(struct session *s)
 {
@@ -468,7 +459,7 @@ static void test_close_delimited_and_huge_length(void **unused)
     static uint8_t block[65536];
     for (int i = 0; i < 64; i++)
         feed(&s, false, block, sizeof block);
-    http_parser.gap(s.state, &s.env, false, 1000000); /* a hole inside the body is counted */
+    http_parser.gap(s.run.state, &s.run.env, false, 1000000); /* a hole inside the body is counted */
     session_close(&s);
     assert_int_equal(s.cap->n_txn, 1);
     assert_int_equal(s.cap->txn[0].resp_len, 64 * 65536 + 1000000);
@@ -588,7 +579,7 @@ static void test_gap_outside_body_stops(void **unused)
     struct session s;
     session_open(&s);
     feed_str(&s, true, "GET / HTTP/1.1\r\nHo");
-    http_parser.gap(s.state, &s.env, true, 10);
+    http_parser.gap(s.run.state, &s.run.env, true, 10);
     feed_str(&s, true, "GET /after HTTP/1.1\r\n\r\n");
     feed_str(&s, false, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     session_close(&s);

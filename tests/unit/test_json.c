@@ -135,9 +135,9 @@ static void test_utf8(void **state)
     check_escaped(JSON_SURICATA, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x84", 14,
                   "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x84\"");
     check_escaped(JSON_ZEEK, "caf\xc3\xa9", 5, "\"caf\xc3\xa9\"");
-    /* one bad byte: Suricata escapes every high byte, Zeek only the bad one */
+    /* one bad byte: both escape every high byte of the string */
     check_escaped(JSON_SURICATA, "\xc3\xa9\xff", 3, "\"\\\\xc3\\\\xa9\\\\xff\"");
-    check_escaped(JSON_ZEEK, "\xc3\xa9\xff", 3, "\"\xc3\xa9\\\\xff\"");
+    check_escaped(JSON_ZEEK, "\xc3\xa9\xff", 3, "\"\\\\xc3\\\\xa9\\\\xff\"");
     /* overlong, surrogate, above U+10FFFF, truncated, lone continuation */
     check_escaped(JSON_ZEEK, "\xc0\x80", 2, "\"\\\\xc0\\\\x80\"");
     check_escaped(JSON_ZEEK, "\xed\xa0\x80", 3, "\"\\\\xed\\\\xa0\\\\x80\"");
@@ -148,6 +148,70 @@ static void test_utf8(void **state)
     assert_int_equal(utf8_sequence_length((const uint8_t *)"\xf0\x9f\x98\x84", 4), 4);
     assert_int_equal(utf8_sequence_length((const uint8_t *)"\xf0\x9f\x98", 3), 0);
     assert_int_equal(utf8_sequence_length((const uint8_t *)"\xe0\x9f\x80", 3), 0);
+}
+
+/* Zeek's own cases (src/util.cc json_escape_utf8 test, from the
+ * scripts.base.frameworks.logging.ascii-json-utf8 btest): input, and
+ * Zeek's text before JSON quoting. */
+static const struct {
+    const char *in;
+    size_t n;
+    const char *zeek;
+} zeek_utf8_cases[] = {
+    {"string", 6, "string"},
+    {"string\x82", 7, "string\\x82"},
+    {"\x07\xd4\xb7o", 4, "\\x07\\xd4\\xb7o"},
+    {"a", 1, "a"},
+    {"\xc3\xb1", 2, "\xc3\xb1"},
+    {"\xc3\x28", 2, "\\xc3("},
+    {"\xc0\x81", 2, "\\xc0\\x81"},
+    {"\xc1\x81", 2, "\\xc1\\x81"},
+    {"\xc2\xcf", 2, "\\xc2\\xcf"},
+    {"\xa0\xa1", 2, "\\xa0\\xa1"},
+    {"\xe2\x82\xa1", 3, "\xe2\x82\xa1"},
+    {"\xe0\xa3\xa1", 3, "\xe0\xa3\xa1"},
+    {"\xe0\x80\xa1", 3, "\\xe0\\x80\\xa1"},
+    {"\xe2\x28\xa1", 3, "\\xe2(\\xa1"},
+    {"\xed\xa0\xa1", 3, "\\xed\\xa0\\xa1"},
+    {"\xe2\x82\x28", 3, "\\xe2\\x82("},
+    {"\xf0\x90\x8c\xbc", 4, "\xf0\x90\x8c\xbc"},
+    {"\xf1\x80\x8c\xbc", 4, "\xf1\x80\x8c\xbc"},
+    {"\xf4\x80\x8c\xbc", 4, "\xf4\x80\x8c\xbc"},
+    {"\xf0\x80\x8c\xbc", 4, "\\xf0\\x80\\x8c\\xbc"},
+    {"\xf2\x28\x8c\xbc", 4, "\\xf2(\\x8c\\xbc"},
+    {"\xf4\x90\x8c\xbc", 4, "\\xf4\\x90\\x8c\\xbc"},
+    {"\xf0\x90\x28\xbc", 4, "\\xf0\\x90(\\xbc"},
+    {"\xf0\x28\x8c\x28", 4, "\\xf0(\\x8c("},
+    {"\xf4\x80\x8c", 3, "\\xf4\\x80\\x8c"},
+    {"\xf0", 1, "\\xf0"},
+    {"\xee\x8b\xa0", 3, "\\xee\\x8b\\xa0"},
+    {"\xc3\xb1\xc0\x81", 4, "\\xc3\\xb1\\xc0\\x81"},
+    {"\xc2\x85", 2, "\\xc2\\x85"},
+    {"\xef\xbf\xbd", 3, "\\xef\\xbf\\xbd"},
+};
+
+static void test_zeek_utf8_cases(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof zeek_utf8_cases / sizeof zeek_utf8_cases[0]; i++) {
+        char want[64];
+        /* Zeek's text is JSON-quoted: its backslashes doubled */
+        size_t k = 0;
+        want[k++] = '"';
+        for (const char *s = zeek_utf8_cases[i].zeek; *s; s++) {
+            if (*s == '\\')
+                want[k++] = '\\';
+            want[k++] = *s;
+        }
+        want[k++] = '"';
+        want[k] = '\0';
+        check_escaped(JSON_ZEEK, zeek_utf8_cases[i].in, zeek_utf8_cases[i].n, want);
+    }
+    /* \b \f \n \r \t keep their short escapes and do not spoil the string */
+    check_escaped(JSON_ZEEK, "\xc3\xb1\n", 3, "\"\xc3\xb1\\n\"");
+    check_escaped(JSON_ZEEK, "\x7f", 1, "\"\\\\x7f\"");
+    /* EVE keeps Suricata's rule: valid UTF-8 with a control byte stays */
+    check_escaped(JSON_SURICATA, "\x07\xd4\xb7o", 4, "\"\\u0007\xd4\xb7o\"");
 }
 
 static void test_writer(void **state)
@@ -224,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_integers),      cmocka_unit_test(test_us6),
         cmocka_unit_test(test_doubles),       cmocka_unit_test(test_control_chars),
         cmocka_unit_test(test_utf8),          cmocka_unit_test(test_writer),
+        cmocka_unit_test(test_zeek_utf8_cases),
         cmocka_unit_test(test_buf_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -170,17 +170,17 @@ static char *run_conns(const char *dir, unsigned formats, const struct conn_reco
 
 static const char dns_tsv[] =
     "1300475167.096535\tCHhAvVGS1DHFjwGM9\t141.142.220.118\t43927\t141.142.2.2\t53\tudp\tdns\t"
-    "0.000435\t38\t89\tSF\tF\tF\t0\tDd\t1\t66\t1\t117\t-\t17\n";
+    "0.000435\t38\t89\tSF\tF\tF\t0\tDd\t1\t66\t1\t117\t-\t17\t1:xyz\n";
 static const char icmp6_tsv[] =
     "1300475168.000000\tCuid2\tfe80::217:f2ff:fed7:cf65\t135\tff02::1\t136\ticmp\t-\t-\t-\t-\t"
-    "OTH\t-\t-\t0\t-\t1\t64\t0\t0\tCabcDEF,C\\x2cx-\t58\n";
+    "OTH\t-\t-\t0\t-\t1\t64\t0\t0\tCabcDEF,C\\x2cx-\t58\t-\n";
 static const char dns_json[] =
     "{\"ts\":1300475167.096535,\"uid\":\"CHhAvVGS1DHFjwGM9\",\"id.orig_h\":\"141.142.220.118\","
     "\"id.orig_p\":43927,\"id.resp_h\":\"141.142.2.2\",\"id.resp_p\":53,\"proto\":\"udp\","
     "\"service\":\"dns\",\"duration\":0.00043511390686035156,\"orig_bytes\":38,\"resp_bytes\":89,"
     "\"conn_state\":\"SF\",\"local_orig\":false,\"local_resp\":false,\"missed_bytes\":0,"
     "\"history\":\"Dd\",\"orig_pkts\":1,\"orig_ip_bytes\":66,\"resp_pkts\":1,\"resp_ip_bytes\":117,"
-    "\"ip_proto\":17}\n";
+    "\"ip_proto\":17,\"community_id\":\"1:xyz\"}\n";
 static const char icmp6_json[] =
     "{\"ts\":1300475168.0,\"uid\":\"Cuid2\",\"id.orig_h\":\"fe80::217:f2ff:fed7:cf65\","
     "\"id.orig_p\":135,\"id.resp_h\":\"ff02::1\",\"id.resp_p\":136,\"proto\":\"icmp\","
@@ -209,9 +209,9 @@ static void test_conn_tsv(void **state)
     static const char fields[] =
         "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\t"
         "orig_bytes\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\t"
-        "orig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\ttunnel_parents\tip_proto\n"
+        "orig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\ttunnel_parents\tip_proto\tcommunity_id\n"
         "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\t"
-        "string\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]\tcount\n";
+        "string\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]\tcount\tstring\n";
     assert_memory_equal(p, fields, sizeof(fields) - 1);
     p += sizeof(fields) - 1;
     assert_memory_equal(p, dns_tsv, sizeof(dns_tsv) - 1);
@@ -376,7 +376,7 @@ static void write_escape_row(struct output_worker *w)
     zrow_cstr(r, "\xc3\xa9");
     zrow_cstr(r, "-x");
     zrow_cstr(r, NULL);
-    struct zeek_str items[] = {{"a,b", 3}, {"-", 1}, {"", 0}};
+    struct byte_view items[] = {{(const uint8_t *)"a,b", 3}, {(const uint8_t *)"-", 1}, {(const uint8_t *)"", 0}};
     zrow_strings(r, items, 3);
     zrow_list_begin(r);
     zrow_list_end(r);
@@ -417,6 +417,38 @@ static void test_escaping(void **state)
                               "\"s5\":\"\\\\x01\\\\xff\\\\\",\"s6\":\"\xc3\xa9\",\"s7\":\"-x\","
                               "\"set\":[\"a,b\",\"-\",\"\"],\"vec\":[],\"d\":2.5}\n"
                               "{\"s1\":\"only\"}\n");
+    free(text);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* Zeek's rule: a piece of a string between escape sequences keeps its
+ * multibyte characters only when no byte of it needs \xNN. */
+static void test_zeek_utf8_tsv(void **state)
+{
+    (void)state;
+    static const struct zeek_field fields[] = {
+        {"a", ZEEK_STRING}, {"b", ZEEK_STRING}, {"c", ZEEK_STRING}, {"d", ZEEK_STRING}, {"e", ZEEK_STRING},
+    };
+    static const struct zeek_schema schema = ZEEK_SCHEMA("utf", fields);
+    char *dir = make_tmpdir();
+    char err[256];
+    struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
+    struct output_worker *w = output_worker_new(o);
+    struct zrow *r = zrow_begin(w, &schema);
+    zrow_cstr(r, "\x07\xd4\xb7o");
+    zrow_cstr(r, "\xc3\xb1\xc0\x81");
+    zrow_cstr(r, "\xc3\xb1\\\x07");
+    zrow_cstr(r, "\xc3\xb1\n");
+    zrow_cstr(r, "\xc3\xb1\xe2\x82\xa1");
+    zrow_end(r);
+    output_worker_free(w);
+    assert_int_equal(output_close(o, err, sizeof(err)), 0);
+    char *text = read_log(dir, "utf.log");
+    char *rows = data_lines(text);
+    assert_string_equal(rows, "\\x07\\xd4\\xb7o\t\\xc3\\xb1\\xc0\\x81\t\xc3\xb1\\x5c\\x07\t\\xc3\\xb1\\x0a\t"
+                              "\xc3\xb1\xe2\x82\xa1\n");
+    free(rows);
     free(text);
     remove_tree(dir);
     free(dir);
@@ -476,7 +508,7 @@ static void test_two_threads(void **state)
         int tabs = 0;
         for (char *c = line; *c; c++)
             tabs += *c == '\t';
-        assert_int_equal(tabs, 21);
+        assert_int_equal(tabs, 22);
         char *uid = strchr(line, '\t') + 1;
         assert_int_equal(uid[0], 'T');
         char *rest;
@@ -488,7 +520,7 @@ static void test_two_threads(void **state)
         assert_int_equal(idx, (unsigned long)next_index[id]);
         next_index[id]++;
         per_thread[id]++;
-        assert_memory_equal(end - 3, "\t17", 3);
+        assert_memory_equal(end - 9, "\t17\t1:xyz", 9);
         line = end + 1;
     }
     assert_int_equal(headers, 9);
@@ -579,7 +611,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conn_tsv),      cmocka_unit_test(test_conn_json),
         cmocka_unit_test(test_conn_eve),      cmocka_unit_test(test_weird),
-        cmocka_unit_test(test_escaping),      cmocka_unit_test(test_two_threads),
+        cmocka_unit_test(test_escaping), cmocka_unit_test(test_zeek_utf8_tsv),      cmocka_unit_test(test_two_threads),
         cmocka_unit_test(test_unwritable_dir), cmocka_unit_test(test_disk_full),
         cmocka_unit_test(test_no_zeek_formats), cmocka_unit_test(test_eve_time),
     };

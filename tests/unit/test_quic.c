@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "parser_harness.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,40 +66,31 @@ static void fake_service(struct app_env *env, const char *service)
 }
 
 struct session {
-    struct app_conn conn;
-    struct app_env env;
+    struct parser_run run;
     struct capture cap;
-    void *state;
 };
+
+static const struct app_env hooks = {.publish = fake_publish, .weird = fake_weird, .add_service = fake_service};
 
 static struct session *session_open(void)
 {
     struct session *s = calloc(1, sizeof(*s));
     assert_non_null(s);
-    s->env.conn = &s->conn;
-    s->env.ts_us = 1000000;
-    s->env.publish = fake_publish;
-    s->env.weird = fake_weird;
-    s->env.add_service = fake_service;
-    s->env.ctx = &s->cap;
-    s->state = calloc(1, quic_parser.state_size);
-    assert_non_null(s->state);
-    quic_parser.open(s->state);
+    parser_run_open(&s->run, &quic_parser, &hooks, &s->cap);
     return s;
 }
 
 static void session_feed(struct session *s, bool from_orig, const void *p, size_t n)
 {
-    s->env.ts_us += 1000;
-    quic_parser.data(s->state, &s->env, from_orig, p, n);
+    s->run.env.ts_us += 1000;
+    parser_run_feed(&s->run, from_orig, p, n, 0);
 }
 
 static void session_close(struct session *s)
 {
-    quic_parser.close(s->state, &s->env);
-    free(s->state);
-    s->state = NULL;
+    parser_run_close(&s->run);
 }
+
 
 /* ---- RFC 9001 Appendix A ------------------------------------------------ */
 

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "parser_harness.h"
+
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +40,7 @@ static void append(struct capture *c, const char *fmt, ...)
         c->len += (size_t)k < OUT_MAX - c->len ? (size_t)k : OUT_MAX - c->len - 1;
 }
 
-static void append_str(struct capture *c, const char *name, struct smtp_str s)
+static void append_str(struct capture *c, const char *name, struct byte_view s)
 {
     if (s.p == NULL)
         append(c, "%s=-\n", name);
@@ -46,7 +48,7 @@ static void append_str(struct capture *c, const char *name, struct smtp_str s)
         append(c, "%s=%.*s\n", name, (int)s.n, (const char *)s.p);
 }
 
-static void append_list(struct capture *c, const char *name, const struct smtp_str *items, size_t n)
+static void append_list(struct capture *c, const char *name, const struct byte_view *items, size_t n)
 {
     append(c, "%s=[", name);
     for (size_t i = 0; i < n; i++)
@@ -124,11 +126,9 @@ struct step {
 enum split { WHOLE, BYTES, HALVES };
 
 struct session {
+    struct parser_run run;
     struct capture cap;
-    struct app_conn conn;
-    struct app_env env;
     struct file_ctx *files;
-    void *state;
 };
 
 static void session_open(struct session *s, bool with_files)
@@ -136,54 +136,37 @@ static void session_open(struct session *s, bool with_files)
     memset(s, 0, sizeof *s);
     s->cap.out = calloc(1, OUT_MAX);
     assert_non_null(s->cap.out);
-    snprintf(s->conn.uid, sizeof s->conn.uid, "%s", "CtestSMTP");
-    ip_addr_parse("10.0.0.1", &s->conn.orig_h);
-    ip_addr_parse("10.0.0.2", &s->conn.resp_h);
-    s->conn.orig_p = 40000;
-    s->conn.resp_p = 25;
-    s->conn.proto = 6;
     if (with_files) {
         struct file_config cfg = {0};
         char err[128];
         s->files = file_ctx_new(&cfg, err, sizeof err);
         assert_non_null(s->files);
     }
-    s->env = (struct app_env){
-        .conn = &s->conn,
-        .ts_us = 1000000,
-        .publish = fake_publish,
-        .weird = fake_weird,
-        .add_service = fake_add_service,
-        .files = s->files,
-        .ctx = &s->cap,
-    };
-    s->state = calloc(1, smtp_parser.state_size);
-    assert_non_null(s->state);
-    smtp_parser.open(s->state);
+    struct app_env hooks = {.publish = fake_publish, .weird = fake_weird, .add_service = fake_add_service,
+                            .files = s->files};
+    parser_run_open(&s->run, &smtp_parser, &hooks, &s->cap);
+    struct app_conn *c = &s->run.conn;
+    snprintf(c->uid, sizeof c->uid, "%s", "CtestSMTP");
+    ip_addr_parse("10.0.0.1", &c->orig_h);
+    ip_addr_parse("10.0.0.2", &c->resp_h);
+    c->orig_p = 40000;
+    c->resp_p = 25;
+    c->proto = 6;
 }
 
 static void session_feed(struct session *s, bool from_orig, const uint8_t *p, size_t n, enum split how)
 {
-    s->env.ts_us += 1000;
-    if (how == WHOLE || n < 2) {
-        smtp_parser.data(s->state, &s->env, from_orig, p, n);
-    } else if (how == HALVES) {
-        smtp_parser.data(s->state, &s->env, from_orig, p, n / 2);
-        smtp_parser.data(s->state, &s->env, from_orig, p + n / 2, n - n / 2);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            smtp_parser.data(s->state, &s->env, from_orig, p + i, 1);
-    }
+    s->run.env.ts_us += 1000;
+    parser_run_feed(&s->run, from_orig, p, n, how == WHOLE ? 0 : how == BYTES ? 1 : (n + 1) / 2);
 }
 
 static void session_close(struct session *s)
 {
-    smtp_parser.close(s->state, &s->env);
-    free(s->state);
-    s->state = NULL;
+    parser_run_close(&s->run);
     if (s->files)
         file_ctx_free(s->files);
 }
+
 
 static void session_free(struct session *s) { free(s->cap.out); }
 
@@ -559,10 +542,10 @@ static void test_starttls(void **unused)
     for (size_t i = 0; i < 4; i++)
         session_feed(&s, steps[i].from_orig, (const uint8_t *)steps[i].text, strlen(steps[i].text), WHOLE);
     size_t leftover = 99;
-    assert_false(smtp_tls_takeover(s.state, &leftover));
+    assert_false(smtp_tls_takeover(s.run.state, &leftover));
     static const char reply[] = "220 2.0.0 Ready to start TLS\r\n\x16\x03\x01";
     session_feed(&s, false, (const uint8_t *)reply, sizeof reply - 1, WHOLE);
-    assert_true(smtp_tls_takeover(s.state, &leftover));
+    assert_true(smtp_tls_takeover(s.run.state, &leftover));
     assert_int_equal(leftover, 3);
     assert_string_equal(s.cap.services, "ssl");
     static const uint8_t hello[] = {0x16, 0x03, 0x01, 0x00, 0x05, 'M', 'A', 'I', 'L', '\n'};
@@ -707,7 +690,7 @@ static void test_garbage_and_gap(void **unused)
     session_feed(&s, false, (const uint8_t *)"220 x\r\n", 7, WHOLE);
     session_feed(&s, true, (const uint8_t *)"MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n", 38, WHOLE);
     session_feed(&s, true, junk, sizeof junk, BYTES);
-    smtp_parser.gap(s.state, &s.env, true, 500);
+    smtp_parser.gap(s.run.state, &s.run.env, true, 500);
     session_feed(&s, true, junk, sizeof junk, WHOLE);
     session_feed(&s, false, junk, sizeof junk, WHOLE);
     session_feed(&s, false, (const uint8_t *)"250 ok\r\n", 8, WHOLE);

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "parser_harness.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,50 +45,28 @@ static void cap_hand_over(struct app_env *env, const char *parser_name)
 }
 
 struct session {
-    void *state;
-    struct app_conn conn;
-    struct app_env env;
+    struct parser_run run;
     struct capture cap;
 };
 
+static const struct app_env hooks = {.publish = cap_publish, .weird = cap_weird, .hand_over = cap_hand_over};
+
 static void session_open(struct session *s)
 {
-    memset(s, 0, sizeof(*s));
-    s->state = calloc(1, socks_parser.state_size);
-    assert_non_null(s->state);
-    s->env.conn = &s->conn;
-    s->env.ts_us = 1000000;
-    s->env.publish = cap_publish;
-    s->env.weird = cap_weird;
-    s->env.hand_over = cap_hand_over;
-    s->env.ctx = &s->cap;
-    if (socks_parser.open)
-        socks_parser.open(s->state);
+    memset(&s->cap, 0, sizeof s->cap);
+    parser_run_open(&s->run, &socks_parser, &hooks, &s->cap);
 }
 
 static void feed(struct session *s, bool from_orig, const void *p, size_t n, bool bytewise)
 {
-    const uint8_t *b = p;
-    if (!bytewise) {
-        /* an exact-size copy so ASan sees any overread */
-        uint8_t *copy = malloc(n ? n : 1);
-        assert_non_null(copy);
-        memcpy(copy, b, n);
-        socks_parser.data(s->state, &s->env, from_orig, copy, n);
-        free(copy);
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        uint8_t one = b[i];
-        socks_parser.data(s->state, &s->env, from_orig, &one, 1);
-    }
+    parser_run_feed(&s->run, from_orig, p, n, bytewise ? 1 : 0);
 }
 
 static void session_close(struct session *s)
 {
-    socks_parser.close(s->state, &s->env);
-    free(s->state);
+    parser_run_close(&s->run);
 }
+
 
 static const uint8_t v4_request[] = {4, 1, 0x01, 0xbb, 93, 184, 216, 119, 'b', 'o', 'b', 0};
 static const uint8_t v4_reply[] = {0, 0x5a, 0x99, 0xb4, 10, 1, 2, 3};
@@ -329,7 +309,7 @@ static void test_gap_stops(void **unused)
     struct session s;
     session_open(&s);
     feed(&s, true, v4_request, 5, false);
-    socks_parser.gap(s.state, &s.env, true, 100);
+    socks_parser.gap(s.run.state, &s.run.env, true, 100);
     feed(&s, true, v4_request + 5, sizeof(v4_request) - 5, false);
     feed(&s, false, v4_reply, sizeof(v4_reply), false);
     session_close(&s);

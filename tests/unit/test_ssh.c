@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "parser_harness.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,37 +45,27 @@ static void fake_service(struct app_env *env, const char *service)
 }
 
 struct session {
-    struct app_conn conn;
-    struct app_env env;
+    struct parser_run run;
     struct capture cap;
-    void *state;
 };
+
+static const struct app_env hooks = {.publish = fake_publish, .weird = fake_weird, .add_service = fake_service};
 
 static void session_open(struct session *s)
 {
-    memset(s, 0, sizeof *s);
-    s->env.conn = &s->conn;
-    s->env.ts_us = 1000000;
-    s->env.publish = fake_publish;
-    s->env.weird = fake_weird;
-    s->env.add_service = fake_service;
-    s->env.ctx = &s->cap;
-    s->state = calloc(1, ssh_parser.state_size);
-    assert_non_null(s->state);
-    ssh_parser.open(s->state);
+    memset(&s->cap, 0, sizeof s->cap);
+    parser_run_open(&s->run, &ssh_parser, &hooks, &s->cap);
 }
 
 static void session_feed(struct session *s, bool from_orig, const void *p, size_t n)
 {
-    s->env.ts_us += 1000;
-    ssh_parser.data(s->state, &s->env, from_orig, p, n);
+    s->run.env.ts_us += 1000;
+    parser_run_feed(&s->run, from_orig, p, n, 0);
 }
 
 static void session_close(struct session *s)
 {
-    ssh_parser.close(s->state, &s->env);
-    free(s->state);
-    s->state = NULL;
+    parser_run_close(&s->run);
 }
 
 /* ---- message builders --------------------------------------------------- */
@@ -439,7 +431,7 @@ static void test_gap_stops(void **state)
     session_open(&s);
     session_feed(&s, true, "SSH-2.0-c\n", 10);
     session_feed(&s, false, "SSH-2.0-s\n", 10);
-    ssh_parser.gap(s.state, &s.env, true, 100);
+    ssh_parser.gap(s.run.state, &s.run.env, true, 100);
     session_feed(&s, true, client.d + 10, client.n - 10);
     session_feed(&s, false, server.d + 10, server.n - 10);
     session_close(&s);

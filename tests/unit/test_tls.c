@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "parser_harness.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,39 +184,28 @@ static void app_data(struct buf_builder *rec)
 }
 
 struct session {
-    void *state;
+    struct parser_run run;
     struct capture cap;
-    struct app_conn conn;
-    struct app_env env;
 };
+
+static const struct app_env hooks = {.publish = cap_publish, .weird = cap_weird, .add_service = cap_service};
 
 static void session_open(struct session *s)
 {
-    memset(s, 0, sizeof(*s));
-    s->state = calloc(1, tls_parser.state_size);
-    assert_non_null(s->state);
-    s->env.conn = &s->conn;
-    s->env.ts_us = 1000000;
-    s->env.publish = cap_publish;
-    s->env.weird = cap_weird;
-    s->env.add_service = cap_service;
-    s->env.ctx = &s->cap;
-    tls_parser.open(s->state);
+    memset(&s->cap, 0, sizeof s->cap);
+    parser_run_open(&s->run, &tls_parser, &hooks, &s->cap);
 }
 
 static void session_feed(struct session *s, bool from_orig, const struct buf_builder *b, size_t step)
 {
-    for (size_t i = 0; i < b->n; i += step) {
-        size_t k = b->n - i < step ? b->n - i : step;
-        tls_parser.data(s->state, &s->env, from_orig, b->b + i, k);
-    }
+    parser_run_feed(&s->run, from_orig, b->b, b->n, step);
 }
 
 static void session_close(struct session *s)
 {
-    tls_parser.close(s->state, &s->env);
-    free(s->state);
+    parser_run_close(&s->run);
 }
+
 
 static void run_full_handshake(struct session *s, size_t step)
 {

@@ -1,0 +1,44 @@
+/* fopencookie over zlib's gzFile. */
+#include "capture/gzip_stream.h"
+
+#include <errno.h>
+#include <unistd.h>
+#include <zlib.h>
+
+bool gzip_stream_detect(int fd)
+{
+    unsigned char magic[2];
+    ssize_t n = pread(fd, magic, sizeof magic, 0);
+    return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+static ssize_t gz_read(void *cookie, char *buf, size_t size)
+{
+    unsigned chunk = size > (1u << 30) ? 1u << 30 : (unsigned)size;
+    int n = gzread((gzFile)cookie, buf, chunk);
+    if (n < 0) {
+        errno = EIO;
+        return -1;
+    }
+    return n;
+}
+
+static int gz_close(void *cookie)
+{
+    return gzclose((gzFile)cookie) == Z_OK ? 0 : EOF;
+}
+
+FILE *gzip_stream_open(int fd)
+{
+    gzFile gz = gzdopen(fd, "rb");
+    if (!gz) {
+        close(fd);
+        return NULL;
+    }
+    gzbuffer(gz, 256 * 1024);
+    cookie_io_functions_t io = {.read = gz_read, .close = gz_close};
+    FILE *f = fopencookie(gz, "rb", io);
+    if (!f)
+        gzclose(gz);
+    return f;
+}

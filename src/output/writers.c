@@ -1,0 +1,34 @@
+/* Every transaction writer, by the kind it writes. Adding a protocol's log:
+ * its file defines a `struct txn_writer` and one line here lists it. */
+#include "output/writers.h"
+
+#include "output/dhcp_log.h"
+#include "output/dns_log.h"
+#include "output/files_log.h"
+#include "output/http_log.h"
+#include "output/quic_log.h"
+#include "output/smtp_log.h"
+#include "output/socks_log.h"
+#include "output/ssh_log.h"
+#include "output/tls_log.h"
+#include "output/x509_log.h"
+
+static const struct txn_writer *const writers[EVENT_KIND_COUNT] = {
+    [EVENT_DNS] = &dns_writer,
+    [EVENT_HTTP] = &http_writer,
+    [EVENT_TLS] = &tls_writer,
+    [EVENT_X509] = &x509_writer,
+    [EVENT_SSH] = &ssh_writer,
+    [EVENT_SMTP] = &smtp_writer,
+    [EVENT_DHCP] = &dhcp_writer,
+    [EVENT_QUIC] = &quic_writer,
+    [EVENT_FILE] = &files_writer,
+    [EVENT_SOCKS] = &socks_writer,
+};
+
+void output_transaction(struct output_worker *w, const struct app_conn *c, enum event_kind kind, const void *txn)
+{
+    if (w == NULL || (unsigned)kind >= EVENT_KIND_COUNT || writers[kind] == NULL)
+        return;
+    writers[kind]->write(w, c, txn);
+}

@@ -1,0 +1,43 @@
+/* ASCII helpers that parsers of wire and feed text share: no locale, no
+ * allocation. */
+#ifndef VIGIL_UTIL_ASCII_H
+#define VIGIL_UTIL_ASCII_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+
+/* The value of one hexadecimal digit, or -1; takes a char or an unsigned byte. */
+static inline int hex_value(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* ASCII only, whatever the locale. */
+static inline char ascii_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Whether p[0..n) is s, ignoring ASCII case. */
+static inline bool bytes_eq_nocase(const void *p, size_t n, const char *s)
+{
+    size_t k = strlen(s);
+    return n == k && strncasecmp((const char *)p, s, k) == 0;
+}
+
+/* Whether p[0..n) starts with s, ignoring ASCII case. */
+static inline bool bytes_prefix_nocase(const void *p, size_t n, const char *s)
+{
+    size_t k = strlen(s);
+    return n >= k && strncasecmp((const char *)p, s, k) == 0;
+}
+
+#endif

@@ -1,0 +1,52 @@
+/* Two containers for tables of fixed-size entries that the caller keeps in
+ * arrays:
+ *  - hindex: open addressing (linear probing, backward-shift deletion) from a
+ *    32-bit hash to a caller's entry id;
+ *  - idalloc: hands out entry ids 0..cap-1 and takes them back, with a clock
+ *    for choosing what a full table evicts.
+ * Both own their arrays: *_free releases them. */
+#ifndef VIGIL_UTIL_HINDEX_H
+#define VIGIL_UTIL_HINDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct hindex {
+    uint64_t *slots;   /* (hash32 << 32) | (id + 1); 0 = empty */
+    uint32_t mask;
+    uint32_t count;
+};
+
+typedef bool (*hindex_eq_fn)(const void *ctx, uint32_t id, const void *key);
+
+#define HINDEX_NONE UINT32_MAX
+
+/* Starts with room for `cap` ids at load <= 1/2 and grows (doubling) past
+ * that. False on allocation failure. */
+bool hindex_init(struct hindex *h, size_t cap);
+void hindex_free(struct hindex *h);
+uint32_t hindex_find(const struct hindex *h, uint32_t hash32, hindex_eq_fn eq, const void *ctx, const void *key);
+/* The caller guarantees the key is absent. False when growing failed. */
+bool hindex_insert(struct hindex *h, uint32_t hash32, uint32_t id);
+/* Removes the slot holding id (found from hash32); no-op when absent. */
+void hindex_remove(struct hindex *h, uint32_t hash32, uint32_t id);
+
+/* idalloc */
+
+struct idalloc {
+    uint32_t cap, used, next_fresh, n_free;
+    uint32_t *free_ids;
+    uint32_t hand;     /* eviction clock */
+};
+
+bool idalloc_init(struct idalloc *a, size_t cap);
+void idalloc_free(struct idalloc *a);
+/* HINDEX_NONE when all cap ids are in use. */
+uint32_t idalloc_get(struct idalloc *a);
+void idalloc_put(struct idalloc *a, uint32_t id);
+/* The next id of the eviction clock: a full table samples its eviction
+ * candidates here, so which entry goes depends on nothing but the input. */
+uint32_t idalloc_clock(struct idalloc *a);
+
+#endif

@@ -1,0 +1,34 @@
+# The golden scenarios and how each is run, shared by tests/golden/run.sh
+# and scripts/alloc-fail (sourced, not run).
+# shellcheck shell=bash disable=SC2034
+golden=${golden:?set golden to tests/golden before sourcing}
+
+# Scenarios whose logs are deterministic and worth pinning. Damaged captures
+# (cut, badheader) are here too: vigil exits 1 on them but its logs must
+# still be exactly right up to the damage.
+# NAME@LINKTYPE writes the scenario in that link type (vigil-gen --linktype):
+# libpcap reads one link type per file, so each gets its own capture.
+scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badheader timeouts
+    basic@sll basic@sll2 basic@raw basic@null basic@loop
+    dns-tcp http tls quic smtp dhcp ssh intel hunt)
+# vigil read options of a scenario.
+args_of() {
+    case $1 in
+        intel) echo "--intel $golden/intel-feeds --no-behavior" ;;
+    esac
+}
+# The logs pinned for a scenario (default: all). The hunt capture spans 33
+# hours: only its findings are pinned, the protocol logs are covered elsewhere.
+pinned_of() {
+    case $1 in
+        hunt) echo "beacon.log long_conn.log tunnel_dns.log dga.log exfil.log" ;;
+    esac
+}
+# Scenarios whose logs are then read back by `vigil hunt`, which must find
+# the same (tests/golden/compare_hunt.py).
+hunt_check_of() {
+    case $1 in
+        intel) echo intel ;;
+        hunt) echo findings ;;
+    esac
+}
