@@ -121,6 +121,7 @@ enum decode_result decode_packet(struct decoder *d, int linktype, int64_t ts_us,
 {
     /* The tunnel array is only meaningful up to tunnel_depth: not cleared. */
     memset(pkt, 0, offsetof(struct packet, tunnels));
+    pkt->outer_tunnel = 0; /* after the tunnel array, so not cleared above */
     pkt->ts_us = ts_us;
     pkt->data = data;
     pkt->caplen = caplen;
