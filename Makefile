@@ -3,7 +3,7 @@
 # fuzz builds never mix.
 
 CC      ?= cc
-PKGS    ?= libpcap libcrypto zlib libmagic jansson libidn2 libpsl libhs libpcre2-8
+PKGS    ?= libpcap libcrypto zlib libmagic jansson libidn2 libpsl libhs libpcre2-8 libzip libarchive yara
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -52,7 +52,7 @@ $(BUILD)/vigil: $(MAIN_OBJ) $(LIB_A) $(HOOK_OBJ)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -DVIGIL_VERSION='"$(VERSION)"' -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) -DVIGIL_VERSION='"$(VERSION)"' -DVIGIL_DATADIR='"$(CURDIR)/data"' -c -o $@ $<
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_A) $(HOOK_OBJ)
 	@mkdir -p $(dir $@)

@@ -53,6 +53,8 @@ const char usage_detect[] =
     "      --intel PATH         threat-intel feed: MISP JSON or feed folder, STIX 2.1 bundle, CSV,\n"
     "                           plain list or Zeek intel file, or a directory of them (repeatable)\n"
     "      --allowlist FILE     known-good pairs the behaviour detectors never report\n"
+    "      --protect FILE       protected organisations (domain TAB names): judge every SMTP message\n"
+    "                           (sender, links) and alert Vigil::Phishing (read, live)\n"
     "      --no-behavior        no beaconing / long connection / DNS tunnel / exfiltration detectors\n"
     "      --beacon-threshold X report beacons scoring at least X (0..1, default 0.70)\n"
     "      --long-conn SECONDS  report connections open at least this long (default 3600)\n";
@@ -120,7 +122,7 @@ bool parse_local_nets(const char *list, struct vigil_config *cfg)
 
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
-       OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_NO_BEHAVIOR,
+       OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_PROTECT, OPT_NO_BEHAVIOR,
        OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG,
        OPT_DEVICES, OPT_VENDOR_POLICY, OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS };
 
@@ -146,6 +148,7 @@ static const struct option long_options[] = {
     {"intel", required_argument, NULL, OPT_INTEL},
     {"rules", required_argument, NULL, OPT_RULES},
     {"allowlist", required_argument, NULL, OPT_ALLOWLIST},
+    {"protect", required_argument, NULL, OPT_PROTECT},
     {"no-behavior", no_argument, NULL, OPT_NO_BEHAVIOR},
     {"report-interval", required_argument, NULL, OPT_REPORT_INTERVAL},
     {"beacon-threshold", required_argument, NULL, OPT_BEACON_THRESHOLD},
@@ -289,6 +292,9 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case OPT_ALLOWLIST:
             o->allowlist_path = optarg;
+            break;
+        case OPT_PROTECT:
+            o->protect_path = optarg;
             break;
         case OPT_NO_BEHAVIOR:
             o->no_behavior = true;

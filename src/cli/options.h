@@ -37,6 +37,7 @@ struct options {
     const char *rules_paths[MAX_INTEL_PATHS];  /* --rules */
     unsigned n_rules;
     const char *allowlist_path;
+    const char *protect_path;   /* --protect: the phishing detector's protected list */
     bool no_behavior;
     bool devices;
     struct devices_config devices_cfg;

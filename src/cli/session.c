@@ -308,10 +308,11 @@ static int run_session(struct options *o, bool live)
         }
         rs.out = out;
     }
-    bool detecting = !o->cfg.conn_only && (intel != NULL || !o->no_behavior || o->devices);
+    bool detecting = !o->cfg.conn_only && (intel != NULL || !o->no_behavior || o->devices || o->protect_path);
     if (rc == EXIT_OK && detecting) {
         struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior,
-                                   .devices = o->devices, .devices_cfg = o->devices_cfg};
+                                   .devices = o->devices, .devices_cfg = o->devices_cfg,
+                                   .protect_path = o->protect_path};
         struct detect_sink findings = {0};
         if (out && !output_detect_sink_open(out, &findings)) {
             snprintf(err, sizeof err, "out of memory for the detectors' output");

@@ -14,6 +14,7 @@ struct detect_config {
     struct behavior_config behavior_cfg;
     bool devices;                       /* the device inventory and device alerts (--devices) */
     struct devices_config devices_cfg;
+    const char *protect_path;           /* --protect: the phishing detector runs (NULL: off) */
 };
 
 #endif

@@ -4,11 +4,13 @@
 #include "asset/devices_detector.h"
 #include "detect/behavior_detector.h"
 #include "detect/intel_detector.h"
+#include "detect/phishing.h"
 
 static const struct detector *const detectors[] = {
     &intel_detector,
     &behavior_detector,
     &devices_detector,
+    &phishing_detector,
 };
 
 const struct detector *const *detect_detectors(size_t *n)

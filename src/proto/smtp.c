@@ -8,7 +8,6 @@
  * streamed to the files layer. smtp.log rows are built as the scripts build
  * them (c$smtp), Suricata's EVE smtp/email fields on the way. */
 #include "proto/smtp.h"
-#include "util/base64.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,8 @@
 #include <openssl/evp.h>
 
 #include "files/files.h"
+#include "mime/address.h"
+#include "mime/mime.h"
 #include "proto/parser.h"
 
 /* Zeek's SMTP_cmd.def order does not matter here; END_OF_DATA and
@@ -74,36 +75,6 @@ enum smtp_phase {
     ST_GAP_RECOVERY,
 };
 
-enum mime_kind { MIME_MULTIPART, MIME_MESSAGE, MIME_TEXT, MIME_OTHER };
-enum mime_encoding { ENC_7BIT, ENC_8BIT, ENC_BINARY, ENC_QP, ENC_BASE64, ENC_OTHER };
-enum boundary_match { NOT_BOUNDARY, BOUNDARY, CLOSING_BOUNDARY };
-
-struct mime_entity {
-    enum mime_kind kind;
-    enum mime_encoding encoding;
-    bool in_header;
-    bool end_of_data;
-    bool has_child;         /* ent[level + 1] is this entity's current child */
-    bool delay_crlf;        /* Zeek's delay_adding_implicit_CRLF */
-    bool has_boundary;
-    unsigned n_headers;
-    size_t boundary_len;
-    uint8_t boundary[SMTP_MAX_BOUNDARY];
-    bool has_filename;
-    size_t filename_len;
-    uint8_t filename[SMTP_MAX_FILENAME];
-    /* Suricata's name (email.attachment, fileinfo.filename): Content-
-     * Disposition's filename parameter (RFC 2231 sections joined), else
-     * Content-Type's name. */
-    bool has_eve_filename, eve_filename_from_disposition;
-    size_t eve_filename_len;
-    uint8_t eve_filename[SMTP_MAX_FILENAME];
-    struct file_analysis *file;
-    uint8_t b64_quad[4];
-    unsigned b64_n;
-    bool b64_reported;
-};
-
 struct line_buf {
     size_t len;
     bool overflow;          /* the line being read was cut */
@@ -139,7 +110,6 @@ struct smtp_work {
     bool have_cur;
     bool has_client_activity;
     bool process_received_from;
-    unsigned entity_count;
     struct smtp_txn cur;
     size_t arena_used;
     bool arena_full_reported;
@@ -150,12 +120,8 @@ struct smtp_work {
     uint8_t last_reply[SMTP_MAX_FIELD];
 
     /* MIME */
-    struct mime_entity ent[SMTP_MIME_MAX_DEPTH + 1];
-    bool hdr_active, hdr_cap_reported;
-    size_t hdr_len;
-    uint8_t hdr[SMTP_MAX_HEADER_BYTES];
-    size_t out_len;
-    uint8_t out[512];
+    struct mime_parser mime;
+    struct file_analysis *file[MIME_MAX_DEPTH + 1]; /* the open file of each level */
     size_t url_len;
     bool url_overflow;
     uint8_t url_line[SMTP_MAX_URL_LEN];
@@ -168,6 +134,7 @@ struct smtp_state {
 };
 
 static bool is_lws(uint8_t c) { return c == ' ' || c == '\t'; }
+static bool in_set(uint8_t c, const char *set) { return c != 0 && strchr(set, c) != NULL; }
 static bool is_space(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 static uint8_t to_upper(uint8_t c) { return (c >= 'a' && c <= 'z') ? (uint8_t)(c - 32) : c; }
 
@@ -181,17 +148,6 @@ static bool istarts(const uint8_t *p, size_t n, const char *s)
 {
     size_t k = strlen(s);
     return n >= k && strncasecmp((const char *)p, s, k) == 0;
-}
-
-static int hex_value(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static void weird(struct smtp_work *w, const char *name, const char *addl)
@@ -270,7 +226,7 @@ static void new_txn(struct smtp_work *w)
     }
     w->has_client_activity = false;
     w->process_received_from = true;
-    w->entity_count = 0;
+    w->mime.entity_count = 0;
     w->have_cur = true;
 }
 
@@ -307,58 +263,26 @@ static void mail_transaction_invalid(struct smtp_work *w, const char *addl)
     }
 }
 
-/* ---- addresses, as base/utils/email.zeek and addrs.zeek find them ---- */
+/* ---- addresses ---- */
 
-static bool in_set(uint8_t c, const char *set) { return c != 0 && strchr(set, c) != NULL; }
+struct addr_target {
+    struct smtp_work *w;
+    struct byte_view *items;     /* the set, or the one string of first_addr_cb */
+    size_t *count;
+    const char *weird_name;
+};
 
-/* find_all(str, /(^|[<,:[:blank:]])[^<,:[:blank:]@]+"@"[^>,;[:blank:]]+([>,;[:blank:]]|$)/)
- * with the delimiters removed, as extract_email_addrs_vec() does. Calls
- * fn for each address in order; stops when fn returns false. */
-typedef bool (*email_fn)(struct smtp_work *w, const uint8_t *p, size_t n, void *ctx);
-
-static void find_email_addrs(struct smtp_work *w, const uint8_t *s, size_t n, email_fn fn, void *ctx)
+static bool first_addr_cb(void *ctx, const uint8_t *p, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        size_t j = i;
-        if (in_set(s[i], "<,: \t"))
-            j = i + 1;
-        size_t local = j;
-        while (local < n && !in_set(s[local], "<,: \t@"))
-            local++;
-        if (local == j || local >= n || s[local] != '@') {
-            i++;
-            continue;
-        }
-        size_t dom = local + 1;
-        while (dom < n && !in_set(s[dom], ">,; \t"))
-            dom++;
-        if (dom == local + 1) {
-            i++;
-            continue;
-        }
-        size_t end = dom < n ? dom + 1 : dom;
-        uint8_t buf[SMTP_MAX_FIELD];
-        size_t bl = 0;
-        for (size_t k = i; k < end && bl < sizeof buf; k++)
-            if (!in_set(s[k], "<>,:; \t"))
-                buf[bl++] = s[k];
-        if (!fn(w, buf, bl, ctx))
-            return;
-        i = end;
-    }
-}
-
-static bool first_addr_cb(struct smtp_work *w, const uint8_t *p, size_t n, void *ctx)
-{
+    struct addr_target *a = ctx;
     if (n > 0)
-        set_str(w, (struct byte_view *)ctx, p, n);
+        set_str(a->w, a->items, p, n);
     return false;
 }
 
-static bool rcpt_addr_cb(struct smtp_work *w, const uint8_t *p, size_t n, void *ctx)
+static bool rcpt_addr_cb(void *ctx, const uint8_t *p, size_t n)
 {
-    (void)ctx;
+    struct smtp_work *w = ((struct addr_target *)ctx)->w;
     /* gsub(addr, /ORCPT=rfc822;?/, "") */
     uint8_t buf[SMTP_MAX_FIELD];
     size_t bl = 0;
@@ -378,101 +302,20 @@ static bool rcpt_addr_cb(struct smtp_work *w, const uint8_t *p, size_t n, void *
     return true;
 }
 
-/* split_mime_email_addresses(): find_all(/(\"[^"]*\")?[^,]+/), each part
- * stripped, into a set. */
+static bool set_item_cb(void *ctx, const uint8_t *p, size_t n)
+{
+    struct addr_target *a = ctx;
+    if (set_add(a->w, a->items, a->count, SMTP_MAX_ADDRS, p, n))
+        return true;
+    weird(a->w, a->weird_name, NULL);
+    return false;
+}
+
 static void split_mime_addrs(struct smtp_work *w, const uint8_t *s, size_t n, struct byte_view *items, size_t *count,
                              const char *weird_name)
 {
-    size_t i = 0;
-    while (i < n) {
-        if (s[i] == ',') {
-            i++;
-            continue;
-        }
-        size_t end = i;
-        if (s[i] == '"') {
-            const uint8_t *q = memchr(s + i + 1, '"', n - i - 1);
-            if (q != NULL) {
-                size_t after = (size_t)(q - s) + 1;
-                size_t k = after;
-                while (k < n && s[k] != ',')
-                    k++;
-                if (k > after)
-                    end = k;
-            }
-        }
-        if (end == i)
-            while (end < n && s[end] != ',')
-                end++;
-        size_t a = i, b = end;
-        while (a < b && is_space(s[a]))
-            a++;
-        while (b > a && is_space(s[b - 1]))
-            b--;
-        if (b > a && !set_add(w, items, count, SMTP_MAX_ADDRS, s + a, b - a)) {
-            weird(w, weird_name, NULL);
-            return;
-        }
-        i = end;
-    }
-}
-
-static bool is_ipish(uint8_t c) { return hex_value(c) >= 0 || c == '.' || c == ':'; }
-
-static bool parse_ip_run(const uint8_t *p, size_t n, struct ip_addr *out)
-{
-    char tmp[64];
-    if (n == 0 || n >= sizeof tmp)
-        return false;
-    memcpy(tmp, p, n);
-    tmp[n] = 0;
-    if (memchr(p, ':', n) == NULL) {
-        /* dotted quads only: no hex letters */
-        for (size_t i = 0; i < n; i++)
-            if (!(p[i] == '.' || (p[i] >= '0' && p[i] <= '9')))
-                return false;
-    }
-    return ip_addr_parse(tmp, out);
-}
-
-/* extract_ip_addresses(): every address-looking run, optionally only those
- * wrapped in matching [] () {} or spaces (or making up the whole string). */
-static size_t extract_ips(const uint8_t *s, size_t n, bool check_wrapping, struct ip_addr *out, size_t max)
-{
-    size_t found = 0;
-    size_t i = 0;
-    while (i < n && found < max) {
-        if (!is_ipish(s[i])) {
-            i++;
-            continue;
-        }
-        size_t j = i;
-        while (j < n && is_ipish(s[j]))
-            j++;
-        /* trim a trailing dot or colon the address cannot end with */
-        size_t e = j;
-        while (e > i && s[e - 1] == '.')
-            e--;
-        struct ip_addr a;
-        if (parse_ip_run(s + i, e - i, &a)) {
-            bool ok = true;
-            if (check_wrapping) {
-                if (i == 0 && e == n) {
-                    ok = true;
-                } else if (i == 0 || e >= n) {
-                    ok = false;
-                } else {
-                    uint8_t b = s[i - 1], c = s[e];
-                    ok = (b == '[' && c == ']') || (b == '(' && c == ')') || (b == '{' && c == '}') ||
-                         (b == ' ' && c == ' ');
-                }
-            }
-            if (ok)
-                out[found++] = a;
-        }
-        i = j;
-    }
-    return found;
+    struct addr_target a = {w, items, count, weird_name};
+    mail_split_addrs(s, n, set_item_cb, &a);
 }
 
 static void received_path(struct smtp_work *w, const uint8_t *v, size_t n)
@@ -480,7 +323,7 @@ static void received_path(struct smtp_work *w, const uint8_t *v, size_t n)
     if (!w->process_received_from)
         return;
     struct ip_addr ips[2];
-    size_t k = extract_ips(v, n, true, ips, 2);
+    size_t k = mail_extract_ips(v, n, true, ips, 2);
     if (k == 0)
         return;
     struct ip_addr ip = k > 1 ? ips[1] : ips[0];
@@ -544,7 +387,7 @@ static void smtp_header(struct smtp_work *w, const uint8_t *name, size_t nl, con
             set_str(w, &t->eve_cc, v, vn);
     } else if (ieq(name, nl, "X-ORIGINATING-IP")) {
         struct ip_addr a;
-        if (extract_ips(v, vn, false, &a, 1) == 1) {
+        if (mail_extract_ips(v, vn, false, &a, 1) == 1) {
             t->has_x_originating_ip = true;
             t->x_originating_ip = a;
         }
@@ -553,514 +396,21 @@ static void smtp_header(struct smtp_work *w, const uint8_t *name, size_t nl, con
     }
 }
 
-/* ---- MIME (Zeek's MIME_Entity, line by line) ---- */
+/* ---- MIME: the parser in mime/, its output here ---- */
 
-static size_t skip_comment(const uint8_t *p, size_t n)
+static struct smtp_work *hook_work(void *ctx) { return ctx; }
+
+static void mime_weird(void *ctx, const char *name, const char *addl) { weird(hook_work(ctx), name, addl); }
+
+static void mime_header(void *ctx, unsigned level, const uint8_t *name, size_t nl, const uint8_t *v, size_t vn)
 {
-    if (n == 0 || p[0] != '(')
-        return 0;
-    int depth = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] == '(') {
-            depth++;
-        } else if (p[i] == ')') {
-            if (--depth == 0)
-                return i + 1;
-        } else if (p[i] == '\\') {
-            i++;
-        }
-    }
-    return n;
-}
-
-static size_t skip_lws_comments(const uint8_t *p, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        if (is_lws(p[i]))
-            i++;
-        else if (p[i] == '(')
-            i += skip_comment(p + i, n - i);
-        else
-            return i;
-    }
-    return n;
-}
-
-static bool is_tspecial(uint8_t c, bool boundary)
-{
-    if (boundary)
-        return c == '"';
-    return in_set(c, "()<>@,;:\\\"/[]?=");
-}
-
-static bool is_token_char(uint8_t c, bool boundary) { return c >= 33 && c <= 126 && !is_tspecial(c, boundary); }
-
-/* MIME_get_token: skips to the next token; returns the offset after it or -1. */
-static long get_token(const uint8_t *p, size_t n, bool boundary, size_t *tok_off, size_t *tok_len)
-{
-    size_t i = boundary ? 0 : skip_lws_comments(p, n);
-    while (i < n) {
-        if (is_token_char(p[i], boundary)) {
-            size_t j = i;
-            while (j < n && is_token_char(p[j], boundary))
-                j++;
-            *tok_off = i;
-            *tok_len = j - i;
-            return (long)j;
-        }
-        size_t k = skip_lws_comments(p + i, n - i);
-        i += k > 0 ? k : 1;
-    }
-    return -1;
-}
-
-static void set_boundary(struct mime_entity *e, const uint8_t *p, size_t n, bool quoted)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n && k < SMTP_MAX_BOUNDARY; i++) {
-        if (quoted && p[i] == '\\') {
-            if (++i >= n)
-                break;
-        }
-        e->boundary[k++] = p[i];
-    }
-    e->boundary_len = k;
-    e->has_boundary = true;
-}
-
-/* ParseFieldParameters for Content-Type: only the boundary matters. */
-static void parse_parameters(struct smtp_work *w, struct mime_entity *e, const uint8_t *p, size_t n)
-{
-    for (;;) {
-        size_t off = skip_lws_comments(p, n);
-        if (off >= n || p[off] != ';')
-            return;
-        p += off + 1;
-        n -= off + 1;
-        size_t to, tl;
-        long r = get_token(p, n, false, &to, &tl);
-        if (r < 0)
-            return;
-        const uint8_t *attr = p + to;
-        size_t attr_len = tl;
-        p += r;
-        n -= (size_t)r;
-        off = skip_lws_comments(p, n);
-        if (off >= n || p[off] != '=')
-            continue;
-        p += off + 1;
-        n -= off + 1;
-        bool boundary = e->kind == MIME_MULTIPART && ieq(attr, attr_len, "boundary");
-        size_t lead = boundary ? 0 : skip_lws_comments(p, n);
-        const uint8_t *v = p + lead;
-        size_t vn = n - lead;
-        if (vn > 0 && v[0] == '"') {
-            size_t q0 = skip_lws_comments(v, vn);
-            size_t i = q0 + 1, end = 0;
-            bool closed = false;
-            for (; i < vn; i++) {
-                if (v[i] == '\\') {
-                    i++;
-                } else if (v[i] == '"') {
-                    end = i;
-                    closed = true;
-                    break;
-                }
-            }
-            if (!closed)
-                continue;
-            if (boundary)
-                set_boundary(e, v + q0 + 1, end - q0 - 1, true);
-            p = v + end + 1;
-            n = vn - end - 1;
-        } else {
-            r = get_token(v, vn, boundary, &to, &tl);
-            if (r < 0)
-                continue;
-            if (boundary)
-                set_boundary(e, v + to, tl, false);
-            p = v + r;
-            n = vn - (size_t)r;
-        }
-    }
-    (void)w;
-}
-
-static void parse_content_type(struct smtp_work *w, struct mime_entity *e, const uint8_t *v, size_t n)
-{
-    size_t to, tl, so, sl;
-    long r = get_token(v, n, false, &to, &tl);
-    if (r < 0)
-        return;
-    size_t off = (size_t)r;
-    off += skip_lws_comments(v + off, n - off);
-    if (off >= n || v[off] != '/')
-        return;
-    off++;
-    long r2 = get_token(v + off, n - off, false, &so, &sl);
-    if (r2 < 0)
-        return;
-    const uint8_t *type = v + to;
-    if (ieq(type, tl, "MULTIPART"))
-        e->kind = MIME_MULTIPART;
-    else if (ieq(type, tl, "MESSAGE"))
-        e->kind = MIME_MESSAGE;
-    else if (ieq(type, tl, "TEXT"))
-        e->kind = MIME_TEXT;
-    else
-        e->kind = MIME_OTHER;
-    off += (size_t)r2;
-    if (e->kind == MIME_MULTIPART || e->kind == MIME_MESSAGE)
-        parse_parameters(w, e, v + off, n - off);
-    if (e->kind == MIME_MULTIPART && !e->has_boundary)
-        e->kind = MIME_OTHER;
-}
-
-static void parse_encoding(struct mime_entity *e, const uint8_t *v, size_t n)
-{
-    size_t to, tl;
-    if (get_token(v, n, false, &to, &tl) < 0)
-        return;
-    static const char *const names[] = {"7BIT", "8BIT", "BINARY", "QUOTED-PRINTABLE", "BASE64"};
-    e->encoding = ENC_OTHER;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (ieq(v + to, tl, names[i]))
-            e->encoding = (enum mime_encoding)i;
-}
-
-/* Case-insensitive search for /name[[:blank:]]*\*?=/ from the end; returns
- * the offset after '=' of the last match, or -1. */
-static long last_name_eq(const uint8_t *v, size_t n, const char *name, bool allow_star)
-{
-    size_t k = strlen(name);
-    long best = -1;
-    for (size_t i = 0; i + k <= n; i++) {
-        if (strncasecmp((const char *)v + i, name, k) != 0)
-            continue;
-        size_t j = i + k;
-        while (j < n && is_lws(v[j]))
-            j++;
-        if (allow_star && j < n && v[j] == '*')
-            j++;
-        if (j < n && v[j] == '=')
-            best = (long)(j + 1);
-    }
-    return best;
-}
-
-static bool rfc2231_class(uint8_t c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || in_set(c, "!#$%&_`{}~") ||
-           (c >= 0x2b && c <= 0x5e);
-}
-
-/* base/utils/files.zeek extract_filename_from_content_disposition(). */
-static void extract_filename(struct mime_entity *e, const uint8_t *v, size_t n)
-{
-    long at = last_name_eq(v, n, "name", true);
-    if (at < 0)
-        return;
-    size_t i = (size_t)at;
-    while (i < n && is_lws(v[i]))
-        i++;
-    const uint8_t *f = v + i;
-    size_t fl = n - i;
-    if (fl > 0 && f[0] == '"') {
-        const uint8_t *q = memchr(f + 1, '"', fl - 1);
-        size_t inner = q ? (size_t)(q - f - 1) : fl - 1;
-        f = f + 1;
-        fl = inner;
-    }
-    /* charset'language' prefix of RFC 2231 */
-    size_t a = 0;
-    while (a < fl && rfc2231_class(f[a]) && f[a] != '\'')
-        a++;
-    if (a > 0 && a < fl && f[a] == '\'') {
-        size_t b = a + 1;
-        while (b < fl && rfc2231_class(f[b]) && f[b] != '\'')
-            b++;
-        if (b < fl && f[b] == '\'') {
-            f += b + 1;
-            fl -= b + 1;
-        }
-    }
-    size_t k = 0;
-    for (size_t j = 0; j < fl && k < SMTP_MAX_FILENAME; j++) {
-        if (f[j] == '%' && j + 2 < fl && hex_value(f[j + 1]) >= 0 && hex_value(f[j + 2]) >= 0) {
-            e->filename[k++] = (uint8_t)(hex_value(f[j + 1]) * 16 + hex_value(f[j + 2]));
-            j += 2;
-        } else {
-            e->filename[k++] = f[j];
-        }
-    }
-    e->filename_len = k;
-    e->has_filename = true;
-}
-
-/* Suricata's longest parameter value (RS_MIME_MAX_TOKEN_LEN). */
-#define SURICATA_MIME_MAX_TOKEN 255
-
-static bool is_mime_space(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-/* Suricata's is_attribute_char (RFC 2231 charset and language). */
-static bool mime_attribute_char(uint8_t c)
-{
-    return c > 0x20 && c < 0x80 && !in_set(c, "()<>@,;:\\\"/[]?=*'%");
-}
-
-#define MIME_MAX_CHARSETLANG 64
-#define MIME_MAX_SECTIONS 256
-
-/* One `name=value` parameter after the first ';' of a header value, read as
- * Suricata's mime_parse_header_token does: the name is everything up to
- * '=', the value quoted (backslash escapes kept) or up to ';' without
- * trailing blanks. `name*=charset'lang'value` (RFC 2231) is the parameter
- * `name` with a percent-encoded value (star). Returns false at the end or
- * on a token it cannot read. */
-struct mime_param {
-    const uint8_t *name, *value;
-    size_t name_len, value_len;
-    bool star;
-};
-
-static bool next_mime_param(const uint8_t *v, size_t n, size_t *pos, struct mime_param *out)
-{
-    size_t i = *pos;
-    while (i < n && is_mime_space(v[i]))
-        i++;
-    const uint8_t *eq = i < n ? memchr(v + i, '=', n - i) : NULL;
-    if (eq == NULL)
-        return false;
-    size_t at = (size_t)(eq - v);
-    out->name = v + i;
-    out->name_len = at - i;
-    out->star = at > i && v[at - 1] == '*';
-    i = at + 1;
-    if (out->star) {
-        out->name_len--;
-        bool one_quote = false;
-        for (size_t j = at + 1; j < n; j++) {
-            if (v[j] == '\'') {
-                if (one_quote) {
-                    i = j + 1;
-                    break;
-                }
-                one_quote = true;
-            } else if (j - at - 1 > MIME_MAX_CHARSETLANG || !mime_attribute_char(v[j])) {
-                break;
-            }
-        }
-    }
-    if (i < n && v[i] == '"') {
-        size_t j = i + 1;
-        bool escaping = false;
-        while (j < n && (v[j] != '"' || escaping)) {
-            escaping = v[j] == '\\' && !escaping;
-            j++;
-        }
-        if (j >= n)
-            return false;
-        out->value = v + i + 1;
-        out->value_len = j - i - 1;
-        i = j + 1;
-    } else {
-        size_t j = i;
-        while (j < n && v[j] != ';')
-            j++;
-        size_t e = j;
-        while (e > i && is_mime_space(v[e - 1]))
-            e--;
-        out->value = v + i;
-        out->value_len = e - i;
-        i = j;
-    }
-    while (i < n && is_mime_space(v[i]))
-        i++;
-    if (i < n && v[i] == ';')
-        i++;
-    *pos = i;
-    return true;
-}
-
-/* The value of the last parameter named exactly `name` (Suricata keeps the
- * last of duplicates). */
-static bool find_mime_param(const uint8_t *v, size_t n, const uint8_t *name, size_t name_len,
-                            struct mime_param *found_param)
-{
-    const uint8_t *semi = memchr(v, ';', n);
-    if (semi == NULL)
-        return false;
-    size_t pos = (size_t)(semi - v) + 1;
-    struct mime_param prm;
-    bool found = false;
-    while (pos < n && next_mime_param(v, n, &pos, &prm)) {
-        if (prm.name_len == name_len && memcmp(prm.name, name, name_len) == 0) {
-            *found_param = prm;
-            found = true;
-        }
-    }
-    return found;
-}
-
-/* Appends a parameter value to out (at most SURICATA_MIME_MAX_TOKEN bytes
- * in all), %XX-decoded when it was an RFC 2231 extended value. */
-static void append_param_value(const struct mime_param *prm, uint8_t *out, size_t *len)
-{
-    const uint8_t *p = prm->value;
-    size_t n = prm->value_len;
-    for (size_t j = 0; j < n && *len < SURICATA_MIME_MAX_TOKEN; j++) {
-        if (prm->star && p[j] == '%' && j + 2 < n && hex_value(p[j + 1]) >= 0 && hex_value(p[j + 2]) >= 0) {
-            out[(*len)++] = (uint8_t)(hex_value(p[j + 1]) * 16 + hex_value(p[j + 2]));
-            j += 2;
-        } else {
-            out[(*len)++] = p[j];
-        }
-    }
-}
-
-/* Suricata's mime_find_header_token: `name`, else the RFC 2231 sections
- * name*0, name*1... joined; the result is cut at SURICATA_MIME_MAX_TOKEN
- * (out holds SMTP_MAX_FILENAME >= that). */
-static bool suricata_mime_param(const uint8_t *v, size_t n, const char *name, uint8_t *out,
-                                size_t *out_len)
-{
-    struct mime_param prm;
-    size_t len = 0;
-    size_t nl = strlen(name);
-    if (nl > 64)
-        return false;
-    if (find_mime_param(v, n, (const uint8_t *)name, nl, &prm)) {
-        append_param_value(&prm, out, &len);
-        *out_len = len;
-        return true;
-    }
-    char section[80];
-    unsigned k = 0;
-    /* each lookup rescans the header: a bounded number of sections keeps a
-     * hostile header from costing quadratic time */
-    for (; k < MIME_MAX_SECTIONS && len < SURICATA_MIME_MAX_TOKEN; k++) {
-        int sl = snprintf(section, sizeof section, "%s*%u", name, k);
-        if (sl < 0 || (size_t)sl >= sizeof section)
-            break;
-        if (!find_mime_param(v, n, (const uint8_t *)section, (size_t)sl, &prm))
-            break;
-        append_param_value(&prm, out, &len);
-    }
-    if (k == 0)
-        return false;
-    *out_len = len;
-    return true;
-}
-
-/* Content-Disposition's filename wins over Content-Type's name, whatever
- * the order of the two headers (Suricata reads all dispositions first). */
-static void suricata_filename(struct mime_entity *e, const uint8_t *v, size_t n, bool disposition)
-{
-    if (e->eve_filename_from_disposition || (!disposition && e->has_eve_filename))
-        return;
-    size_t len = 0;
-    if (!suricata_mime_param(v, n, disposition ? "filename" : "name", e->eve_filename, &len))
-        return;
-    e->eve_filename_len = len;
-    e->has_eve_filename = true;
-    e->eve_filename_from_disposition = disposition;
-}
-
-static void finish_header(struct smtp_work *w, unsigned level)
-{
-    if (!w->hdr_active)
-        return;
-    w->hdr_active = false;
-    struct mime_entity *e = &w->ent[level];
-    const uint8_t *d = w->hdr;
-    size_t n = w->hdr_len;
-    if (++e->n_headers > SMTP_MAX_HEADERS) {
-        if (e->n_headers == SMTP_MAX_HEADERS + 1)
-            weird(w, "smtp_too_many_mime_headers", NULL);
-        return;
-    }
-    /* MIME_get_field_name */
-    size_t i = skip_lws_comments(d, n);
-    size_t name_off = 0, name_len = 0;
-    bool found = false;
-    while (i < n) {
-        if (d[i] >= 33 && d[i] <= 126 && d[i] != ':') {
-            size_t j = i;
-            while (j < n && d[j] >= 33 && d[j] <= 126 && d[j] != ':')
-                j++;
-            name_off = i;
-            name_len = j - i;
-            i = j;
-            found = true;
-            break;
-        }
-        size_t k = skip_lws_comments(d + i, n - i);
-        i += k > 0 ? k : 1;
-    }
-    if (!found)
-        return;
-    i += skip_lws_comments(d + i, n - i);
-    if (i >= n || d[i] != ':')
-        return;
-    const uint8_t *name = d + name_off;
-    const uint8_t *v = d + i + 1;
-    size_t vn = n - i - 1;
-    while (vn > 0 && is_space(v[0])) {
-        v++;
-        vn--;
-    }
-    if (ieq(name, name_len, "content-type")) {
-        parse_content_type(w, e, v, vn);
-        if (last_name_eq(v, vn, "name", false) >= 0)
-            extract_filename(e, v, vn);
-        suricata_filename(e, v, vn, false);
-    } else if (ieq(name, name_len, "content-transfer-encoding")) {
-        parse_encoding(e, v, vn);
-    } else if (ieq(name, name_len, "content-disposition")) {
-        if (last_name_eq(v, vn, "filename", true) >= 0)
-            extract_filename(e, v, vn);
-        suricata_filename(e, v, vn, true);
-    }
+    struct smtp_work *w = hook_work(ctx);
     /* Only the message's own headers: main.zeek stops at the 2nd entity. */
-    if (level == 0 && w->entity_count <= 1)
-        smtp_header(w, name, name_len, v, vn);
+    if (level == 0 && w->mime.entity_count <= 1)
+        smtp_header(w, name, nl, v, vn);
 }
 
-static void new_header(struct smtp_work *w, unsigned level, const uint8_t *p, size_t n)
-{
-    finish_header(w, level);
-    if (n == 0)
-        return;
-    if (n > SMTP_MAX_HEADER_BYTES)
-        n = SMTP_MAX_HEADER_BYTES;
-    memcpy(w->hdr, p, n);
-    w->hdr_len = n;
-    w->hdr_active = true;
-    w->hdr_cap_reported = false;
-}
-
-static void cont_header(struct smtp_work *w, unsigned level, const uint8_t *p, size_t n)
-{
-    if (!w->hdr_active) {
-        size_t ws = 0;
-        while (ws < n && is_lws(p[ws]))
-            ws++;
-        new_header(w, level, p + ws, n - ws);
-        return;
-    }
-    if (w->hdr_len + n > SMTP_MAX_HEADER_BYTES) {
-        if (!w->hdr_cap_reported) {
-            w->hdr_cap_reported = true;
-            weird(w, "exceeded_mime_max_header_bytes", NULL);
-        }
-        n = SMTP_MAX_HEADER_BYTES - w->hdr_len;
-    }
-    memcpy(w->hdr + w->hdr_len, p, n);
-    w->hdr_len += n;
-}
-
-/* ---- decoded entity data: files, URLs ---- */
+static void mime_entity_begin(void *ctx, unsigned level) { hook_work(ctx)->file[level] = NULL; }
 
 static void add_url(struct smtp_work *w, const uint8_t *p, size_t n)
 {
@@ -1113,196 +463,35 @@ static void url_feed(struct smtp_work *w, const uint8_t *p, size_t n)
     }
 }
 
-static void flush_out(struct smtp_work *w, unsigned level)
+static void mime_data(void *ctx, unsigned level, const struct mime_entity *e, const uint8_t *p, size_t n)
 {
-    if (w->out_len == 0)
-        return;
-    struct mime_entity *e = &w->ent[level];
-    w->cur.body_bytes += w->out_len;
+    struct smtp_work *w = hook_work(ctx);
+    w->cur.body_bytes += n;
     if (files_on(w)) {
-        if (e->file == NULL) {
-            e->file = file_begin(w->env->files, w->env->conn, "SMTP", true,
-                                 e->has_filename ? (const char *)e->filename : NULL, e->filename_len, 0,
-                                 w->env->ts_us);
-            if (e->file != NULL && e->has_eve_filename)
-                file_set_eve_filename(e->file, (const char *)e->eve_filename, e->eve_filename_len);
+        if (w->file[level] == NULL) {
+            w->file[level] = file_begin(w->env->files, w->env->conn, "SMTP", true,
+                                        e->has_filename ? (const char *)e->filename : NULL, e->filename_len, 0,
+                                        w->env->ts_us);
+            if (w->file[level] != NULL && e->has_eve_filename)
+                file_set_eve_filename(w->file[level], (const char *)e->eve_filename, e->eve_filename_len);
         }
-        if (e->file != NULL)
-            file_data(e->file, w->out, w->out_len, w->env->ts_us);
+        if (w->file[level] != NULL)
+            file_data(w->file[level], p, n, w->env->ts_us);
     }
     if (e->kind == MIME_TEXT)
-        url_feed(w, w->out, w->out_len);
-    w->out_len = 0;
+        url_feed(w, p, n);
 }
 
-static void out_byte(struct smtp_work *w, unsigned level, uint8_t c)
+static void mime_entity_end(void *ctx, unsigned level, const struct mime_entity *e)
 {
-    if (w->out_len == sizeof w->out)
-        flush_out(w, level);
-    w->out[w->out_len++] = c;
-}
-
-static void out_bytes(struct smtp_work *w, unsigned level, const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        out_byte(w, level, p[i]);
-}
-
-
-static void b64_emit(struct smtp_work *w, unsigned level, struct mime_entity *e)
-{
-    uint8_t *q = e->b64_quad;
-    if (e->b64_n >= 2)
-        out_byte(w, level, (uint8_t)((q[0] << 2) | (q[1] >> 4)));
-    if (e->b64_n >= 3)
-        out_byte(w, level, (uint8_t)(((q[1] & 0xf) << 4) | (q[2] >> 2)));
-    if (e->b64_n >= 4)
-        out_byte(w, level, (uint8_t)(((q[2] & 0x3) << 6) | q[3]));
-    e->b64_n = 0;
-}
-
-static void decode_base64(struct smtp_work *w, unsigned level, const uint8_t *p, size_t n)
-{
-    struct mime_entity *e = &w->ent[level];
-    for (size_t i = 0; i < n; i++) {
-        int v = base64_value(p[i]);
-        if (v < 0) {
-            if (p[i] == '=') {
-                b64_emit(w, level, e); /* padding ends the group */
-            } else if (!is_space(p[i]) && !e->b64_reported) {
-                e->b64_reported = true;
-                weird(w, "base64_illegal_encoding", "character ignored by Base64 decoding");
-            }
-            continue;
-        }
-        e->b64_quad[e->b64_n++] = (uint8_t)v;
-        if (e->b64_n == 4)
-            b64_emit(w, level, e);
-    }
-}
-
-static void decode_qp(struct smtp_work *w, unsigned level, const uint8_t *p, size_t n, bool eol)
-{
-    size_t end = n;
-    while (end > 0 && is_lws(p[end - 1]))
-        end--;
-    bool soft = false;
-    for (size_t i = 0; i < end; i++) {
-        if (p[i] == '=') {
-            if (i + 1 == end) {
-                soft = true;
-            } else if (i + 2 < n && hex_value(p[i + 1]) >= 0 && hex_value(p[i + 2]) >= 0) {
-                out_byte(w, level, (uint8_t)(hex_value(p[i + 1]) * 16 + hex_value(p[i + 2])));
-                i += 2;
-            } else {
-                out_byte(w, level, p[i]);
-            }
-        } else {
-            out_byte(w, level, p[i]);
-        }
-    }
-    if (!soft && eol) {
-        out_byte(w, level, '\r');
-        out_byte(w, level, '\n');
-    }
-}
-
-static void decode_binary(struct smtp_work *w, unsigned level, const uint8_t *p, size_t n, bool eol)
-{
-    struct mime_entity *e = &w->ent[level];
-    if (e->delay_crlf) {
-        e->delay_crlf = false;
-        out_byte(w, level, '\r');
-        out_byte(w, level, '\n');
-    }
-    out_bytes(w, level, p, n);
-    if (eol) {
-        /* the CRLF before a boundary belongs to the boundary */
-        if (level > 0 && w->ent[level - 1].kind == MIME_MULTIPART) {
-            e->delay_crlf = true;
-        } else {
-            out_byte(w, level, '\r');
-            out_byte(w, level, '\n');
-        }
-    }
-}
-
-static void decode_line(struct smtp_work *w, unsigned level, const uint8_t *p, size_t n, bool eol)
-{
-    switch (w->ent[level].encoding) {
-    case ENC_QP:
-        decode_qp(w, level, p, n, eol);
-        break;
-    case ENC_BASE64:
-        decode_base64(w, level, p, n);
-        break;
-    default:
-        decode_binary(w, level, p, n, eol);
-        break;
-    }
-    flush_out(w, level);
-}
-
-static void end_entity(struct smtp_work *w, unsigned level);
-
-static void begin_child(struct smtp_work *w, unsigned level)
-{
-    if (level + 1 > SMTP_MIME_MAX_DEPTH) {
-        char addl[24];
-        snprintf(addl, sizeof addl, "%u", level);
-        weird(w, "exceeded_mime_max_depth", addl);
-        return;
-    }
-    struct mime_entity *parent = &w->ent[level];
-    struct mime_entity *c = &w->ent[level + 1];
-    memset(c, 0, sizeof *c);
-    c->kind = MIME_TEXT;
-    c->encoding = parent->encoding;
-    c->in_header = true;
-    parent->has_child = true;
-    w->entity_count++;
-}
-
-static void end_child(struct smtp_work *w, unsigned level)
-{
-    if (!w->ent[level].has_child)
-        return;
-    end_entity(w, level + 1);
-    w->ent[level].has_child = false;
-}
-
-static void begin_body(struct smtp_work *w, unsigned level)
-{
-    struct mime_entity *e = &w->ent[level];
-    e->b64_n = 0;
-    if (e->kind == MIME_MESSAGE)
-        begin_child(w, level);
-}
-
-/* MIME_Entity::EndOfData plus MIME_Mail::EndEntity. */
-static void end_entity(struct smtp_work *w, unsigned level)
-{
-    struct mime_entity *e = &w->ent[level];
-    if (e->end_of_data)
-        return;
-    e->end_of_data = true;
-    if (e->in_header) {
-        finish_header(w, level);
-        e->in_header = false;
-    } else {
-        end_child(w, level);
-        if (e->encoding == ENC_BASE64) {
-            b64_emit(w, level, e);
-            flush_out(w, level);
-        }
-    }
+    struct smtp_work *w = hook_work(ctx);
     if (e->kind == MIME_TEXT && w->url_len > 0)
         scan_urls(w);
     w->url_len = 0;
-    if (e->file != NULL) {
+    if (w->file[level] != NULL) {
         char fuid[UID_LEN] = "";
-        file_end(e->file, w->env, fuid, NULL);
-        e->file = NULL;
+        file_end(w->file[level], w->env, fuid, NULL);
+        w->file[level] = NULL;
         if (fuid[0] != 0 && !w->cur.tls && w->cur.n_fuids < SMTP_MAX_FILES) {
             memcpy(w->cur.fuids[w->cur.n_fuids], fuid, UID_LEN);
             w->cur.fuids[w->cur.n_fuids][UID_LEN - 1] = 0;
@@ -1317,76 +506,12 @@ static void end_entity(struct smtp_work *w, unsigned level)
     }
 }
 
-static enum boundary_match check_boundary(const struct mime_entity *e, const uint8_t *p, size_t n)
-{
-    if (!e->has_boundary || n < 2 || p[0] != '-' || p[1] != '-')
-        return NOT_BOUNDARY;
-    p += 2;
-    n -= 2;
-    if (n < e->boundary_len || memcmp(p, e->boundary, e->boundary_len) != 0)
-        return NOT_BOUNDARY;
-    p += e->boundary_len;
-    n -= e->boundary_len;
-    return (n >= 2 && p[0] == '-' && p[1] == '-') ? CLOSING_BOUNDARY : BOUNDARY;
-}
-
-/* One line of message content (dot-unstuffed); eol false for a piece of a
- * line cut at SMTP_MAX_LINE, cont true for the pieces after the first. */
-static void mime_line(struct smtp_work *w, const uint8_t *p, size_t n, bool eol, bool cont)
-{
-    unsigned level = 0;
-    for (;;) {
-        struct mime_entity *e = &w->ent[level];
-        if (e->in_header) {
-            if (cont) {
-                if (w->hdr_active)
-                    cont_header(w, level, p, n);
-                return;
-            }
-            if (n == 0 || p[0] == 0) {
-                finish_header(w, level);
-                e->in_header = false;
-                if (!e->end_of_data)
-                    begin_body(w, level);
-            } else if (is_lws(p[0])) {
-                cont_header(w, level, p, n);
-            } else {
-                new_header(w, level, p, n);
-            }
-            return;
-        }
-        if (e->kind == MIME_MULTIPART && !cont) {
-            enum boundary_match m = check_boundary(e, p, n);
-            if (m == BOUNDARY) {
-                end_child(w, level);
-                if (!e->end_of_data)
-                    begin_child(w, level);
-                return;
-            }
-            if (m == CLOSING_BOUNDARY) {
-                end_child(w, level);
-                end_entity(w, level);
-                return;
-            }
-        }
-        if (e->kind == MIME_MULTIPART || e->kind == MIME_MESSAGE) {
-            if (!e->has_child)
-                return; /* preamble and epilogue */
-            level++;
-            continue;
-        }
-        if (!e->end_of_data)
-            decode_line(w, level, p, n, eol);
-        return;
-    }
-}
-
 /* Suricata hashes every line after the message's header block as it came
  * (before dot-unstuffing), line end included; lines reach us without
  * theirs, so CRLF stands for it. */
 static void body_md5_line(struct smtp_work *w, const uint8_t *p, size_t n, bool eol)
 {
-    if (!w->mail_active || w->ent[0].in_header || !w->body_md5_ok)
+    if (!w->mail_active || mime_in_message_header(&w->mime) || !w->body_md5_ok)
         return;
     if (EVP_DigestUpdate(w->body_md5, p, n) != 1 || (eol && EVP_DigestUpdate(w->body_md5, "\r\n", 2) != 1))
         w->body_md5_ok = false;
@@ -1417,26 +542,20 @@ static void body_md5_end(struct smtp_work *w)
     w->cur.has_body_md5 = true;
 }
 
-static void mime_begin(struct smtp_work *w)
+static void message_begin(struct smtp_work *w)
 {
-    memset(&w->ent[0], 0, sizeof w->ent[0]);
-    w->ent[0].kind = MIME_TEXT;
-    w->ent[0].encoding = ENC_OTHER;
-    w->ent[0].in_header = true;
-    w->hdr_active = false;
     w->url_len = 0;
-    w->out_len = 0;
-    w->entity_count++;
+    mime_begin(&w->mime);
     w->mail_active = true;
     w->cur.message_seen = true;
     body_md5_begin(w);
 }
 
-static void mime_end(struct smtp_work *w, bool complete)
+static void message_end(struct smtp_work *w, bool complete)
 {
     if (!w->mail_active)
         return;
-    end_entity(w, 0);
+    mime_end(&w->mime);
     w->mail_active = false;
     if (complete) {
         w->cur.message_done = true;
@@ -1446,12 +565,12 @@ static void mime_end(struct smtp_work *w, bool complete)
 }
 
 /* Drops files still open (connection torn down without an end). */
-static void mime_abort(struct smtp_work *w)
+static void message_abort(struct smtp_work *w)
 {
-    for (unsigned i = 0; i <= SMTP_MIME_MAX_DEPTH; i++) {
-        if (w->ent[i].file != NULL)
-            file_abort(w->ent[i].file);
-        w->ent[i].file = NULL;
+    for (unsigned i = 0; i <= MIME_MAX_DEPTH; i++) {
+        if (w->file[i] != NULL)
+            file_abort(w->file[i]);
+        w->file[i] = NULL;
     }
     w->mail_active = false;
 }
@@ -1461,14 +580,14 @@ static void mime_abort(struct smtp_work *w)
 static void begin_data(struct smtp_work *w)
 {
     if (w->mail_active)
-        mime_end(w, false);
+        message_end(w, false);
     set_session(w);
-    mime_begin(w);
+    message_begin(w);
 }
 
 static void end_data(struct smtp_work *w, bool complete)
 {
-    mime_end(w, complete);
+    message_end(w, complete);
 }
 
 static void start_tls(struct smtp_work *w)
@@ -1670,7 +789,7 @@ static void request_event(struct smtp_work *w, int cmd, const uint8_t *arg, size
         t->helo.n = k;
     } else if (cmd == CMD_RCPT && an >= 3 && to_upper(arg[0]) == 'T' && to_upper(arg[1]) == 'O' && arg[2] == ':') {
         t->rcptto_set = true;
-        find_email_addrs(w, arg, an, rcpt_addr_cb, NULL);
+        mail_find_addrs(arg, an, rcpt_addr_cb, &(struct addr_target){.w = w});
         const uint8_t *v;
         size_t vn;
         if (suricata_param(arg, an, &v, &vn) && t->n_rcpt_raw < SMTP_MAX_RCPT) {
@@ -1686,7 +805,7 @@ static void request_event(struct smtp_work *w, int cmd, const uint8_t *arg, size
     } else if (cmd == CMD_MAIL && an >= 5 && istarts(arg, an, "FROM:")) {
         smtp_message(w);
         t = &w->cur;
-        find_email_addrs(w, arg, an, first_addr_cb, &t->mailfrom);
+        mail_find_addrs(arg, an, first_addr_cb, &(struct addr_target){.w = w, .items = &t->mailfrom});
         const uint8_t *v;
         size_t vn;
         if (suricata_param(arg, an, &v, &vn))
@@ -1758,7 +877,7 @@ static void sender_line(struct smtp_work *w, const uint8_t *line, size_t len, bo
         body_md5_line(w, line, len, eol);
         if (!cont && len > 0 && line[0] == '.')
             line++;
-        mime_line(w, line, (size_t)(end - line), eol, cont);
+        mime_line(&w->mime, line, (size_t)(end - line), eol, cont);
         return;
     }
     if (cont)
@@ -1851,7 +970,7 @@ static void bdat_content(struct smtp_work *w, const uint8_t *p, size_t n)
             lb->len += room;
             body_md5_line(w, lb->buf, lb->len, false);
             if (w->mail_active)
-                mime_line(w, lb->buf, lb->len, false, lb->overflow);
+                mime_line(&w->mime, lb->buf, lb->len, false, lb->overflow);
             lb->overflow = true;
             lb->len = 0;
             p += room;
@@ -1866,7 +985,7 @@ static void bdat_content(struct smtp_work *w, const uint8_t *p, size_t n)
                 l--;
             body_md5_line(w, lb->buf, l, true);
             if (w->mail_active)
-                mime_line(w, lb->buf, l, true, lb->overflow);
+                mime_line(&w->mime, lb->buf, l, true, lb->overflow);
             lb->len = 0;
             lb->overflow = false;
         }
@@ -1876,7 +995,7 @@ static void bdat_content(struct smtp_work *w, const uint8_t *p, size_t n)
     if (w->bdat_remaining == 0 && w->bdat_last_chunk) {
         if (lb->len > 0 && w->mail_active) {
             body_md5_line(w, lb->buf, lb->len, false);
-            mime_line(w, lb->buf, lb->len, false, lb->overflow);
+            mime_line(&w->mime, lb->buf, lb->len, false, lb->overflow);
         }
         lb->len = 0;
         lb->overflow = false;
@@ -1980,6 +1099,15 @@ static void smtp_open(void *state)
     s->w->last_replied_cmd = CMD_NONE;
     /* UpdateState(CONN_ESTABLISHMENT, 0) in the analyzer's constructor */
     s->w->phase = ST_INITIATED;
+    const struct mime_hooks hooks = {
+        .ctx = s->w,
+        .weird = mime_weird,
+        .header = mime_header,
+        .entity_begin = mime_entity_begin,
+        .data = mime_data,
+        .entity_end = mime_entity_end,
+    };
+    mime_init(&s->w->mime, &hooks);
 }
 
 static void smtp_data(void *state, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)
@@ -2008,9 +1136,9 @@ static void smtp_gap(void *state, struct app_env *env, bool from_orig, uint64_t 
         return;
     w->env = env;
     if (w->mail_active) {
-        for (unsigned i = 0; i <= SMTP_MIME_MAX_DEPTH; i++)
-            if (w->ent[i].file != NULL && !w->ent[i].end_of_data)
-                file_gap(w->ent[i].file, len);
+        for (unsigned i = 0; i <= MIME_MAX_DEPTH; i++)
+            if (w->file[i] != NULL && !w->mime.ent[i].end_of_data)
+                file_gap(w->file[i], len);
         end_data(w, false);
     }
     w->bdat_remaining = 0;
@@ -2037,7 +1165,7 @@ static void smtp_close(void *state, struct app_env *env)
     /* finalize_smtp */
     if (w->have_cur)
         smtp_message(w);
-    mime_abort(w);
+    message_abort(w);
     EVP_MD_CTX_free(w->body_md5);
     free(w);
     s->w = NULL;

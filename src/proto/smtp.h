@@ -21,16 +21,6 @@
  * passed on in pieces (weird smtp_line_too_long); a longer command or reply
  * is truncated. */
 #define SMTP_MAX_LINE (16 * 1024)
-/* One MIME header, folded lines joined (Zeek's MIME::max_header_bytes role). */
-#define SMTP_MAX_HEADER_BYTES (16 * 1024)
-/* Headers per MIME entity; later ones are ignored (weird). */
-#define SMTP_MAX_HEADERS 1024
-/* Nesting of MIME entities (Zeek's MIME::max_depth, lowered). */
-#define SMTP_MIME_MAX_DEPTH 20
-/* Multipart boundary bytes kept (RFC 2046 allows 70). */
-#define SMTP_MAX_BOUNDARY 256
-/* Filename bytes kept per entity. */
-#define SMTP_MAX_FILENAME 256
 /* Unique addresses per set (Zeek's max_rcptto/to/cc_addresses is 1000). */
 #define SMTP_MAX_RCPT 256
 #define SMTP_MAX_ADDRS 256

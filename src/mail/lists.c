@@ -1,0 +1,234 @@
+/* The lists mail analysis reads: the protected organisations (--protect),
+ * free-mail providers and URL shorteners (data/), domains seen before
+ * (--history logs and this run), and the Public Suffix List. */
+#include "mail/mail_internal.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <idn2.h>
+#include <libpsl.h>
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    return h;
+}
+
+static bool grow(struct str_set *s)
+{
+    size_t cap = s->cap ? s->cap * 2 : 256;
+    char **slot = calloc(cap, sizeof *slot);
+    if (slot == NULL)
+        return false;
+    for (size_t i = 0; i < s->cap; i++) {
+        if (s->slot[i] == NULL)
+            continue;
+        size_t k = hash_str(s->slot[i]) & (cap - 1);
+        while (slot[k] != NULL)
+            k = (k + 1) & (cap - 1);
+        slot[k] = s->slot[i];
+    }
+    free(s->slot);
+    s->slot = slot;
+    s->cap = cap;
+    return true;
+}
+
+bool str_set_has(const struct str_set *s, const char *v)
+{
+    if (s->cap == 0)
+        return false;
+    for (size_t k = hash_str(v) & (s->cap - 1); s->slot[k] != NULL; k = (k + 1) & (s->cap - 1))
+        if (strcmp(s->slot[k], v) == 0)
+            return true;
+    return false;
+}
+
+bool str_set_add(struct str_set *s, const char *v)
+{
+    if (str_set_has(s, v))
+        return false;
+    if ((s->n + 1) * 2 > s->cap && !grow(s))
+        return false;
+    size_t k = hash_str(v) & (s->cap - 1);
+    while (s->slot[k] != NULL)
+        k = (k + 1) & (s->cap - 1);
+    s->slot[k] = strdup(v);
+    if (s->slot[k] != NULL)
+        s->n++;
+    return true;
+}
+
+void str_set_free(struct str_set *s)
+{
+    for (size_t i = 0; i < s->cap; i++)
+        free(s->slot[i]);
+    free(s->slot);
+    memset(s, 0, sizeof *s);
+}
+
+void registered_domain(const struct mail_ctx *c, const char *host, char *out, size_t outlen)
+{
+    char lower[256];
+    size_t k = 0;
+    for (; host[k] && k < sizeof lower - 1; k++)
+        lower[k] = (char)tolower((unsigned char)host[k]);
+    lower[k] = 0;
+    while (k > 0 && lower[k - 1] == '.')
+        lower[--k] = 0;
+    const char *rd = c->psl ? psl_registrable_domain(c->psl, lower) : NULL;
+    snprintf(out, outlen, "%s", rd ? rd : lower);
+}
+
+/* Reads a list file: one entry per line, # comments. */
+static bool load_list(const char *path, struct str_set *s, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: cannot open", path);
+        return false;
+    }
+    char line[512];
+    while (fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\r\n \t")] = 0;
+        if (line[0] != 0 && line[0] != '#')
+            str_set_add(s, line);
+    }
+    fclose(f);
+    return true;
+}
+
+static bool load_protect(struct mail_ctx *c, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: cannot open", path);
+        return false;
+    }
+    char line[4096];
+    unsigned lineno = 0;
+    bool ok = true;
+    while (ok && fgets(line, sizeof line, f) != NULL) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = 0;
+        if (line[0] == 0 || line[0] == '#')
+            continue;
+        char *tab = strchr(line, '\t');
+        if (tab == NULL || tab == line || c->n_protected >= MAIL_MAX_PROTECTED) {
+            snprintf(err, errlen, "%s:%u: expected 'domain TAB name;name...'", path, lineno);
+            ok = false;
+            break;
+        }
+        *tab = 0;
+        struct protected_org *o = &c->protected[c->n_protected++];
+        memset(o, 0, sizeof *o);
+        char *ascii = NULL;
+        if (idn2_to_ascii_8z(line, &ascii, IDN2_NONTRANSITIONAL) != IDN2_OK) {
+            snprintf(err, errlen, "%s:%u: '%s' is not a domain name", path, lineno, line);
+            ok = false;
+            break;
+        }
+        registered_domain(c, ascii, o->domain, sizeof o->domain);
+        idn2_free(ascii);
+        const char *suffix = c->psl ? psl_unregistrable_domain(c->psl, o->domain) : NULL;
+        size_t core_len = suffix && suffix > o->domain ? (size_t)(suffix - o->domain) - 1 : strcspn(o->domain, ".");
+        if (core_len >= sizeof o->core)
+            core_len = sizeof o->core - 1;
+        memcpy(o->core, o->domain, core_len);
+        o->core[core_len] = 0;
+        for (char *s = tab + 1; *s && o->n_names < MAIL_MAX_NAMES;) {
+            char *semi = strchr(s, ';');
+            if (semi)
+                *semi = 0;
+            if (*s)
+                fold_utf8(s, o->names[o->n_names++], sizeof o->names[0]);
+            if (!semi)
+                break;
+            s = semi + 1;
+        }
+    }
+    fclose(f);
+    return ok;
+}
+
+/* Every host-name-looking token of a log file (TSV or JSON) counts as seen. */
+static void load_history(struct mail_ctx *c, const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size == 0) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    size_t n = (size_t)st.st_size;
+    const uint8_t *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED)
+        return;
+    for (size_t i = 0; i < n;) {
+        size_t j = i, dots = 0;
+        while (j < n && (isalnum(p[j]) || p[j] == '-' || p[j] == '.')) {
+            dots += p[j] == '.';
+            j++;
+        }
+        if (dots > 0 && j - i < 250 && j - i > 3 && isalpha(p[j - 1])) {
+            char host[256], rd[256];
+            snprintf(host, sizeof host, "%.*s", (int)(j - i), p + i);
+            registered_domain(c, host, rd, sizeof rd);
+            str_set_add(&c->seen, rd);
+        }
+        i = j > i ? j : i + 1;
+    }
+    munmap((void *)p, n);
+}
+
+struct mail_ctx *mail_ctx_new(const struct mail_options *o, char *err, size_t errlen)
+{
+    struct mail_ctx *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    c->doc = o->doc;
+    c->intel = o->intel;
+    c->psl = psl_latest(NULL);
+    if (c->psl == NULL)
+        c->psl = (psl_ctx_t *)psl_builtin();
+    char path[4096];
+    bool ok = true;
+    snprintf(path, sizeof path, "%s/freemail_domains.txt", doc_data_dir());
+    ok = ok && load_list(path, &c->freemail, err, errlen);
+    snprintf(path, sizeof path, "%s/url_shorteners.txt", doc_data_dir());
+    ok = ok && load_list(path, &c->shorteners, err, errlen);
+    if (ok && o->protect_path != NULL)
+        ok = load_protect(c, o->protect_path, err, errlen);
+    for (size_t i = 0; ok && o->history && o->history[i]; i++)
+        load_history(c, o->history[i]);
+    if (!ok) {
+        mail_ctx_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void mail_ctx_free(struct mail_ctx *c)
+{
+    if (c == NULL)
+        return;
+    if (c->psl != psl_builtin())
+        psl_free(c->psl);
+    str_set_free(&c->freemail);
+    str_set_free(&c->shorteners);
+    str_set_free(&c->seen);
+    free(c);
+}

@@ -1,0 +1,293 @@
+/* One message: its lines fed to the MIME parser; top-level headers kept
+ * for the sender checks, text and HTML bodies kept (bounded) for links,
+ * other entities and named ones collected as attachments and inspected as
+ * files; then the verdict and the JSON object. */
+#include "mail/mail_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "doc/report_json.h"
+#include "mime/address.h"
+#include "mime/mime.h"
+
+#define BODY_MAX (2u << 20)         /* decoded text kept for link extraction */
+#define MAX_ATTACHMENTS 64
+
+struct part {
+    uint8_t *p;
+    size_t len, cap;
+    bool cut;
+};
+
+struct analysis {
+    struct mail_ctx *c;
+    struct mail_headers h;
+    struct mime_parser mime;
+    struct part part[MIME_MAX_DEPTH + 1];
+    struct mail_urls urls;
+    struct doc_report *r;
+    unsigned parts_seen;
+    uint64_t limit;
+};
+
+static void on_weird(void *ctx, const char *name, const char *addl)
+{
+    struct analysis *a = ctx;
+    report_reason(a->r, "incomplete", "MIME: %s%s%s", name, addl ? " " : "", addl ? addl : "");
+}
+
+static void keep(char *dst, size_t cap, const uint8_t *v, size_t n)
+{
+    size_t k = n < cap - 1 ? n : cap - 1;
+    memcpy(dst, v, k);
+    dst[k] = 0;
+}
+
+static bool is(const uint8_t *name, size_t nl, const char *s) { return strlen(s) == nl && strncasecmp((const char *)name, s, nl) == 0; }
+
+static void on_header(void *ctx, unsigned level, const uint8_t *name, size_t nl, const uint8_t *v, size_t vn)
+{
+    struct analysis *a = ctx;
+    struct mail_headers *h = &a->h;
+    if (level != 0 || a->mime.entity_count > 1)
+        return;
+    if (is(name, nl, "From"))
+        keep(h->from, sizeof h->from, v, vn);
+    else if (is(name, nl, "Reply-To"))
+        keep(h->reply_to, sizeof h->reply_to, v, vn);
+    else if (is(name, nl, "Return-Path"))
+        keep(h->return_path, sizeof h->return_path, v, vn);
+    else if (is(name, nl, "Message-ID"))
+        keep(h->message_id, sizeof h->message_id, v, vn);
+    else if (is(name, nl, "Subject"))
+        decode_rfc2047((const char *)v, vn, h->subject, sizeof h->subject);
+    else if (is(name, nl, "Date"))
+        keep(h->date, sizeof h->date, v, vn);
+    else if (is(name, nl, "To"))
+        decode_rfc2047((const char *)v, vn, h->to, sizeof h->to);
+    else if (is(name, nl, "Authentication-Results") || is(name, nl, "ARC-Authentication-Results")) {
+        size_t used = strlen(h->auth);
+        if (used + vn + 2 < sizeof h->auth) {
+            memcpy(h->auth + used, v, vn);
+            h->auth[used + vn] = ';';
+            h->auth[used + vn + 1] = 0;
+        }
+    } else if (is(name, nl, "Received") && h->n_received < MAIL_MAX_RECEIVED) {
+        struct ip_addr ips[2];
+        size_t k = mail_extract_ips(v, vn, true, ips, 2);
+        if (k > 0)
+            ip_addr_format(k > 1 ? &ips[1] : &ips[0], h->received[h->n_received++], 64);
+    }
+}
+
+static void on_begin(void *ctx, unsigned level)
+{
+    struct analysis *a = ctx;
+    a->part[level].len = 0;
+    a->part[level].cut = false;
+}
+
+static void on_data(void *ctx, unsigned level, const struct mime_entity *e, const uint8_t *p, size_t n)
+{
+    struct analysis *a = ctx;
+    struct part *pt = &a->part[level];
+    bool body = e->kind == MIME_TEXT && !e->has_filename && !e->has_eve_filename;
+    uint64_t limit = body ? BODY_MAX : a->limit;
+    if (pt->len + n > limit) {
+        n = limit > pt->len ? (size_t)(limit - pt->len) : 0;
+        pt->cut = true;
+    }
+    if (pt->len + n > pt->cap) {
+        size_t cap = pt->cap ? pt->cap : 65536;
+        while (cap < pt->len + n)
+            cap *= 2;
+        uint8_t *g = realloc(pt->p, cap);
+        if (g == NULL) {
+            pt->cut = true;
+            return;
+        }
+        pt->p = g;
+        pt->cap = cap;
+    }
+    memcpy(pt->p + pt->len, p, n);
+    pt->len += n;
+}
+
+static void on_end(void *ctx, unsigned level, const struct mime_entity *e)
+{
+    struct analysis *a = ctx;
+    struct part *pt = &a->part[level];
+    if (e->kind == MIME_MULTIPART || e->kind == MIME_MESSAGE)
+        return;
+    a->parts_seen++;
+    bool named = e->has_filename || e->has_eve_filename;
+    if (e->kind == MIME_TEXT && !named) {
+        urls_extract(&a->urls, pt->p ? pt->p : (const uint8_t *)"", pt->len, e->html);
+    } else if (pt->len > 0 || named) {
+        char name[MIME_MAX_FILENAME + 1];
+        if (e->has_eve_filename)
+            snprintf(name, sizeof name, "%.*s", (int)e->eve_filename_len, (const char *)e->eve_filename);
+        else if (e->has_filename)
+            snprintf(name, sizeof name, "%.*s", (int)e->filename_len, (const char *)e->filename);
+        else
+            snprintf(name, sizeof name, "part-%u", a->parts_seen);
+        struct doc_report *child = report_child(a->r, MAX_ATTACHMENTS);
+        if (child == NULL) {
+            report_reason(a->r, "incomplete", "more than %d attachments", MAX_ATTACHMENTS);
+        } else {
+            doc_inspect(a->c->doc, name, pt->p ? pt->p : (const uint8_t *)"", pt->len, child);
+            if (pt->cut)
+                report_reason(child, "incomplete", "attachment larger than %llu bytes: the rest not inspected",
+                              (unsigned long long)a->limit);
+        }
+    }
+    pt->len = 0;
+}
+
+/* Feeds the message's lines (CRLF or LF) to the parser. */
+static void feed_lines(struct analysis *a, const uint8_t *p, size_t n)
+{
+    mime_begin(&a->mime);
+    size_t i = 0;
+    while (i < n) {
+        const uint8_t *nl = memchr(p + i, '\n', n - i);
+        size_t end = nl ? (size_t)(nl - p) : n;
+        size_t len = end - i;
+        if (len > 0 && p[i + len - 1] == '\r')
+            len--;
+        mime_line(&a->mime, p + i, len, nl != NULL, false);
+        i = end + 1;
+    }
+    mime_end(&a->mime);
+}
+
+static void write_json(const struct analysis *a, const char *source, struct buf *out)
+{
+    const struct doc_report *r = a->r;
+    const struct mail_headers *h = &a->h;
+    struct json_writer w;
+    json_init(&w, out, JSON_SURICATA);
+    json_object_begin(&w);
+    json_kv_str(&w, "message_id", h->message_id);
+    json_kv_str(&w, "file", source);
+    json_kv_str(&w, "verdict", verdict_name(r->verdict));
+    json_kv_int(&w, "score", r->score);
+    doc_reasons_json(&w, r);
+    json_kv_str(&w, "type", "message");
+    json_kv_uint(&w, "size", r->size);
+    json_key(&w, "hashes");
+    json_object_begin(&w);
+    json_kv_str(&w, "md5", r->md5);
+    json_kv_str(&w, "sha256", r->sha256);
+    json_object_end(&w);
+    json_kv_str(&w, "subject", h->subject);
+    json_kv_str(&w, "date", h->date);
+    json_key(&w, "from");
+    json_object_begin(&w);
+    json_kv_str(&w, "address", h->address);
+    json_kv_str(&w, "display_name", h->display_name);
+    json_kv_str(&w, "domain", h->domain);
+    json_object_end(&w);
+    json_kv_str(&w, "reply_to", h->reply_to);
+    json_kv_str(&w, "return_path", h->return_path);
+    json_kv_str(&w, "to", h->to);
+    json_key(&w, "auth");
+    json_object_begin(&w);
+    json_kv_str(&w, "spf", h->spf);
+    json_kv_str(&w, "dkim", h->dkim);
+    json_kv_str(&w, "dmarc", h->dmarc);
+    json_object_end(&w);
+    json_key(&w, "received");
+    json_array_begin(&w);
+    for (size_t i = 0; i < h->n_received; i++)
+        json_cstr(&w, h->received[i]);
+    json_array_end(&w);
+    json_key(&w, "urls");
+    json_array_begin(&w);
+    for (size_t i = 0; i < a->urls.n; i++)
+        json_cstr(&w, a->urls.items[i].url);
+    json_array_end(&w);
+    json_key(&w, "attachments");
+    json_array_begin(&w);
+    for (size_t i = 0; i < r->n_children; i++) {
+        json_object_begin(&w);
+        doc_report_json_fields(&w, &r->children[i], "file");
+        json_object_end(&w);
+    }
+    json_array_end(&w);
+    doc_indicators_json(&w, r, false); /* a message's own hash blocks nothing */
+    json_object_end(&w);
+}
+
+enum doc_verdict mail_analyze(struct mail_ctx *c, const char *source, const uint8_t *p, size_t n, struct buf *out)
+{
+    struct analysis *a = calloc(1, sizeof *a);
+    struct doc_report *r = calloc(1, sizeof *r);
+    struct mail_url *items = calloc(MAIL_MAX_URLS, sizeof *items);
+    if (a == NULL || r == NULL || items == NULL) {
+        free(a);
+        free(r);
+        free(items);
+        return VERDICT_CLEAN;
+    }
+    a->c = c;
+    a->r = r;
+    a->urls.items = items;
+    a->limit = c->doc->limits.max_member_bytes;
+    struct mime_hooks hooks = {
+        .ctx = a, .weird = on_weird, .header = on_header, .entity_begin = on_begin, .data = on_data,
+        .entity_end = on_end,
+    };
+    mime_init(&a->mime, &hooks);
+    r->size = n;
+    doc_hash(p, n, r); /* of the message as stored */
+    feed_lines(a, p, n);
+    sender_analyze(c, &a->h, r);
+    urls_analyze(c, &a->urls, r);
+    keep(r->name, sizeof r->name, (const uint8_t *)a->h.message_id, strlen(a->h.message_id));
+    verdict_decide(c->doc->weights, r);
+    write_json(a, source, out);
+    enum doc_verdict v = r->verdict;
+    for (unsigned i = 0; i <= MIME_MAX_DEPTH; i++)
+        free(a->part[i].p);
+    report_free(r);
+    free(r);
+    free(items);
+    free(a);
+    return v;
+}
+
+static void copy_field(char *dst, size_t cap, const char *s)
+{
+    if (s != NULL)
+        keep(dst, cap, (const uint8_t *)s, strlen(s));
+}
+
+void mail_judge_fields(struct mail_ctx *c, const struct mail_fields *f, struct doc_report *r)
+{
+    struct mail_headers *h = calloc(1, sizeof *h);
+    struct mail_url *items = calloc(MAIL_MAX_URLS, sizeof *items);
+    if (h == NULL || items == NULL) {
+        free(h);
+        free(items);
+        return;
+    }
+    copy_field(h->from, sizeof h->from, f->from);
+    copy_field(h->reply_to, sizeof h->reply_to, f->reply_to);
+    copy_field(h->return_path, sizeof h->return_path, f->return_path);
+    copy_field(h->message_id, sizeof h->message_id, f->message_id);
+    copy_field(h->auth, sizeof h->auth, f->auth);
+    struct mail_urls urls = {0, items};
+    for (size_t i = 0; i < f->n_urls; i++)
+        urls_extract(&urls, (const uint8_t *)f->urls[i], f->url_lens[i], false);
+    sender_analyze(c, h, r);
+    urls_analyze(c, &urls, r);
+    keep(r->name, sizeof r->name, (const uint8_t *)h->message_id, strlen(h->message_id));
+    snprintf(r->type, sizeof r->type, "message");
+    verdict_decide(c->doc->weights, r);
+    free(items);
+    free(h);
+}
