@@ -213,7 +213,7 @@ if kill -0 "$pid" 2>/dev/null; then
         why=
     done
     if [[ $why ]]; then fail sigterm "$why"
-    elif ((rc > 1 && rc != 143)); then fail sigterm "exit $rc after SIGTERM: $(head -n 1 "$tmp/term.err")"
+    elif ((rc != 3)); then fail sigterm "exit $rc after SIGTERM, not 3 (interrupted): $(head -n 1 "$tmp/term.err")"
     else pass sigterm; fi
 else
     wait "$pid"
