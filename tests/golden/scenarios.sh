@@ -10,7 +10,7 @@ golden=${golden:?set golden to tests/golden before sourcing}
 # libpcap reads one link type per file, so each gets its own capture.
 scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badheader timeouts
     basic@sll basic@sll2 basic@raw basic@null basic@loop
-    dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident devices)
+    dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident devices iot-exploits)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
@@ -19,6 +19,8 @@ args_of() {
         sig) echo "--rules rules --rules tests/golden/sig-rules --no-behavior" ;;
         incident) echo "--intel $golden/incident-feeds" ;;
         devices) echo "--devices --no-behavior" ;;
+        # each published camera/router exploit beside a benign request to the same device
+        iot-exploits) echo "--rules rules/devices.rules --no-behavior" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33
@@ -26,7 +28,7 @@ args_of() {
 pinned_of() {
     case $1 in
         hunt) echo "beacon.log long_conn.log tunnel_dns.log dga.log exfil.log" ;;
-        sig) echo "notice.log eve.json" ;;
+        sig | iot-exploits) echo "notice.log eve.json" ;;
         incident) echo "beacon.log exfil.log intel.log smtp.log files.log http.log incident.log" ;;
     esac
 }
