@@ -69,11 +69,11 @@ sed -i '1a #include "output/output.h"' "$tmp/tree/src/detect/detect.c"
 expect_fail upward-include 'src/detect/detect.c:2: detect/ includes output/, a later stage' --root "$tmp/tree"
 
 copy_tree
-sed -i 's#^Depends on: util/ (addr) and libc.#Depends on: libc.#' "$tmp/tree/src/decode/README.md"
+sed -i 's#^Depends on: util/ ([^)]*) and libc.#Depends on: libc.#' "$tmp/tree/src/decode/README.md"
 expect_fail readme-missing "src/decode/README.md:[0-9]+: 'Depends on' does not name util/" --root "$tmp/tree"
 
 copy_tree
-sed -i 's#^Depends on: util/ (addr) and libc.#Depends on: util/ (addr), flow/ and libc.#' "$tmp/tree/src/decode/README.md"
+sed -i 's#^Depends on: util/ (\([^)]*\)) and libc.#Depends on: util/ (\1), flow/ and libc.#' "$tmp/tree/src/decode/README.md"
 expect_fail readme-extra "src/decode/README.md:[0-9]+: 'Depends on' names flow/" --root "$tmp/tree"
 
 copy_tree

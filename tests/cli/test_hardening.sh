@@ -183,7 +183,8 @@ test_fcs_in_linktype_and_coarse_pcapng_timestamps() {
 # --- 10.8 an interrupted read says so -------------------------------------------
 test_interrupted_read_has_its_own_exit_status() {
     local cap=$tmp/long.pcap rc i
-    "$VIGIL_GEN" bench "$cap" --flows 5000 --packets 150000 >/dev/null 2>&1
+    # large enough that a fast machine is still reading it a second after the start
+    "$VIGIL_GEN" bench "$cap" --flows 20000 --packets 1500000 >/dev/null 2>&1
     "$VIGIL" read "$cap" -o "$tmp/intr" 2>"$tmp/intr.err" &
     local pid=$!
     for i in $(seq 1 200); do reading_started "$pid" "$cap" && break; sleep 0.02; done
@@ -310,6 +311,13 @@ test_live_logs_flushed_kept_reopened_rotated() {
     local i
     # from the moment `ip netns exec` has become vigil (before that, HUP would hit ip)
     for i in $(seq 1 500); do [ "$(readlink /proc/$live_pid/exe)" = "$(readlink -f "$VIGIL")" ] && break; sleep 0.002; done
+    # and from the moment main() has its handler (SigCgt bit 1 = SIGHUP): before
+    # that the dynamic loader and the sanitizer runtime run, which no program
+    # can guard; everything after, opening the capture and loading, must be
+    for i in $(seq 1 1000); do
+        (( 0x$(awk '/^SigCgt/ {print $2}' /proc/$live_pid/status 2>/dev/null || echo 0) & 2 )) && break
+        sleep 0.002
+    done
     for i in $(seq 1 50); do kill -HUP "$live_pid" 2>/dev/null; sleep 0.02; done
     check "live: SIGHUP during start-up does not kill live" kill -0 "$live_pid"
     stop_live
