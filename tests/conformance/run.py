@@ -118,6 +118,27 @@ class ZeekLog:
 KNOWN_GAPS = {
 }
 
+# Zeek cases of protocols Vigil does not parse yet. Their conn.log rows are
+# compared and gated like any other (Vigil tracks those connections); their
+# other logs (files.log of SMB transfers...) are printed but left out of the
+# gated rates, with the issue that adds the parser. Remove a line when its
+# parser lands.
+NOT_PARSED_YET = {
+    "smb": "SMB is not parsed yet (issue #14)",
+    "dce-rpc": "DCE-RPC is not parsed yet (issue #14)",
+    "krb": "Kerberos is not parsed yet (issue #14)",
+    "ldap": "LDAP is not parsed yet (issue #14)",
+    "rdp": "RDP is not parsed yet (issue #14)",
+    "ftp": "FTP is not parsed yet (issue #12)",
+}
+
+
+def not_parsed_yet(job):
+    """The reason a job's log is left out of the gated rates, or None."""
+    if job.spec.log == "conn":
+        return None
+    return NOT_PARSED_YET.get(job.test.split(".", 1)[0])
+
 
 def verdict_line(name, passed, detail):
     """PASS/FAIL line for a gated check; a known gap below target is a SKIP with its reason."""
@@ -532,8 +553,12 @@ def report_zeek_suite(args, cache, jobs):
                                   read_vigil_log(runs, "conn.log"))
             if actual is None:
                 result.notes.append(f"vigil wrote no {job.spec.log}.log")
-        matched, total = totals.get(job.spec.log, (0, 0))
-        totals[job.spec.log] = (matched + result.matched, total + result.total)
+        ungated = not_parsed_yet(job)
+        if ungated:
+            result.notes.append(f"not gated: {ungated}")
+        else:
+            matched, total = totals.get(job.spec.log, (0, 0))
+            totals[job.spec.log] = (matched + result.matched, total + result.total)
 
         label = f"{job.test}/{job.baseline.name}"
         trace_names = ",".join(t.name for s in job.sources for t in s.traces)
