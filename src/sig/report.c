@@ -77,6 +77,8 @@ static void dns_object(struct json_writer *j, const struct dns_txn *t)
         return;
     json_key(j, "dns");
     json_object_begin(j);
+    /* Suricata 7's alert layout; its schema wants the version it is in */
+    json_kv_uint(j, "version", 2);
     json_key(j, "query");
     json_array_begin(j);
     for (size_t i = 0; i < m->n_questions; i++) {
