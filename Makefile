@@ -83,9 +83,10 @@ alloc-fail-all:
 	@scripts/alloc-fail --all
 
 # The source rules a script can check (docs/STYLE.md): banned functions,
-# includes that point one way, module READMEs' "Depends on" lines.
-check:
-	@scripts/check-src
+# includes that point one way, module READMEs' "Depends on" lines, and no
+# call circle between the objects' files (so the objects are built first).
+check: $(LIB_OBJ) $(MAIN_OBJ)
+	@scripts/check-src --objects $(BUILD)
 
 demo: deps
 	@scripts/demo

@@ -175,14 +175,6 @@ void log_file_append(struct output *o, struct log_file *f, const char *p, size_t
     pthread_mutex_unlock(&f->lock);
 }
 
-size_t zeek_format_wall_time(char *out, size_t n, time_t t)
-{
-    struct tm tm;
-    if (localtime_r(&t, &tm) == NULL)
-        return 0;
-    return strftime(out, n, "%Y-%m-%d-%H-%M-%S", &tm);
-}
-
 /* Writes the Zeek footer and closes; the log opens again at its next line. */
 static void close_log_fd(struct output *o, struct log_file *f)
 {

@@ -263,23 +263,3 @@ void output_get_stats(struct output *o, struct output_stats *st)
         pthread_mutex_unlock(&f->lock);
     }
 }
-
-void output_conn(struct output_worker *w, const struct conn_record *c)
-{
-    if (w == NULL || w->o == NULL || c == NULL)
-        return;
-    if (w->o->formats & (OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON))
-        zeek_write_conn(w, c);
-    if (w->o->formats & OUTPUT_EVE)
-        eve_write_flow(w, c);
-}
-
-void output_weird(struct output_worker *w, const struct weird_record *r)
-{
-    if (w == NULL || w->o == NULL || r == NULL)
-        return;
-    if (w->o->formats & (OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON))
-        zeek_write_weird(w, r);
-    if (w->o->formats & OUTPUT_EVE)
-        eve_write_anomaly(w, r);
-}
