@@ -117,11 +117,3 @@ int cli_main(int argc, char **argv)
         fprintf(stderr, "vigil: unknown command '%s' (see 'vigil --help')\n", cmd);
     return EXIT_USAGE;
 }
-
-int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "vigil: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see 'vigil --help')\n");
-    return EXIT_USAGE;
-}

@@ -25,41 +25,6 @@
 
 /* ---- small helpers ---- */
 
-static bool is_ws(uint8_t c)
-{
-    return c == ' ' || c == '\t';
-}
-
-size_t http_skip_ws(const uint8_t *p, size_t i, size_t n)
-{
-    while (i < n && is_ws(p[i]))
-        i++;
-    return i;
-}
-
-static void hbuf_free(struct hbuf *b)
-{
-    free(b->p);
-    b->p = NULL;
-    b->n = 0;
-}
-
-/* Replaces b with a copy of p[0..n). On allocation failure b stays unset. */
-void http_hbuf_set(struct hbuf *b, const void *p, size_t n)
-{
-    if (n > HTTP_MAX_LINE)
-        n = HTTP_MAX_LINE;
-    uint8_t *copy = malloc(n + 1);
-    hbuf_free(b);
-    if (copy == NULL)
-        return;
-    if (n > 0)
-        memcpy(copy, p, n);
-    copy[n] = '\0';
-    b->p = copy;
-    b->n = n;
-}
-
 static void hbuf_set_cstr(struct hbuf *b, const char *s)
 {
     http_hbuf_set(b, s, strlen(s));
@@ -94,28 +59,6 @@ static bool grow_append(uint8_t **buf, size_t *len, size_t *cap, const uint8_t *
     return complete;
 }
 
-void http_report_weird(struct app_env *env, const char *name, const void *addl, size_t addl_len,
-                       const char *source)
-{
-    if (env == NULL || env->weird == NULL)
-        return;
-    char text[256];
-    const char *a = NULL;
-    if (addl != NULL) {
-        if (addl_len >= sizeof text)
-            addl_len = sizeof text - 1;
-        memcpy(text, addl, addl_len);
-        text[addl_len] = '\0';
-        a = text;
-    }
-    env->weird(env, name, a, source);
-}
-
-void http_weird(struct app_env *env, const char *name)
-{
-    http_report_weird(env, name, NULL, 0, "HTTP");
-}
-
 /* ---- pending request/response records (main.zeek's http_state) ---- */
 
 static void entry_free(struct http_entry *e)
@@ -126,16 +69,16 @@ static void entry_free(struct http_entry *e)
                           &e->response_ctype, &e->location, &e->xff, &e->content_range,
                           &e->server, &e->www_authenticate};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        hbuf_free(all[i]);
+        http_hbuf_free(all[i]);
     for (size_t i = 0; i < e->n_proxied; i++)
-        hbuf_free(&e->proxied[i]);
+        http_hbuf_free(&e->proxied[i]);
     free(e->head[0]);
     free(e->head[1]);
     free(e->headers[0]);
     free(e->headers[1]);
     for (int d = 0; d < 2; d++) {
         for (size_t i = 0; i < e->n_files[d]; i++)
-            hbuf_free(&e->files[d][i].filename);
+            http_hbuf_free(&e->files[d][i].filename);
         free(e->files[d]);
     }
     free(e);
@@ -211,14 +154,6 @@ static void publish_entry(struct app_env *env, const struct http_entry *e)
         }
     }
     env->publish(env, EVENT_HTTP, &t);
-}
-
-size_t http_find_pending(const struct http_state *st, uint64_t key)
-{
-    for (size_t i = 0; i < st->n_pending; i++)
-        if (st->pending[i]->key == key)
-            return i;
-    return SIZE_MAX;
 }
 
 static void remove_pending_at(struct http_state *st, size_t i)
@@ -341,7 +276,7 @@ static void message_begin(struct http_half *h, bool body_not_expected)
     h->header_len = 0;
     file_abort(h->file); /* message_done always ended it; never leak one */
     h->file = NULL;
-    hbuf_free(&h->entity_filename);
+    http_hbuf_free(&h->entity_filename);
 }
 
 static void stop_half(struct http_half *h)
@@ -437,44 +372,6 @@ static void end_of_headers(struct http_state *st, struct app_env *env, int dir)
 }
 
 /* ---- headers ---- */
-
-static bool is_mime_tspecial(uint8_t c)
-{
-    return strchr("()<>@,;:\\\"/[]?=", c) != NULL;
-}
-
-/* MIME's value token: leading whitespace skipped, then token characters. */
-void http_value_token(const uint8_t *v, size_t n, size_t *tok_start, size_t *tok_len)
-{
-    size_t i = http_skip_ws(v, 0, n), j = i;
-    while (j < n && v[j] > 32 && v[j] < 127 && !is_mime_tspecial(v[j]))
-        j++;
-    *tok_start = i;
-    *tok_len = j - i;
-}
-
-bool http_parse_u63(const uint8_t *p, size_t n, int base, int64_t *out)
-{
-    if (n == 0)
-        return false;
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        int d;
-        if (p[i] >= '0' && p[i] <= '9')
-            d = p[i] - '0';
-        else if (base == 16 && p[i] >= 'a' && p[i] <= 'f')
-            d = p[i] - 'a' + 10;
-        else if (base == 16 && p[i] >= 'A' && p[i] <= 'F')
-            d = p[i] - 'A' + 10;
-        else
-            return false;
-        if (v > ((uint64_t)INT64_MAX - (uint64_t)d) / (uint64_t)base)
-            return false;
-        v = v * (uint64_t)base + (uint64_t)d;
-    }
-    *out = (int64_t)v;
-    return true;
-}
 
 static size_t unescape_uri(struct app_env *env, const uint8_t *p, size_t n, uint8_t *out);
 
@@ -643,7 +540,7 @@ static void authorization_header(struct http_entry *e, const uint8_t *v, size_t 
     if (!(n > 6 && bytes_prefix_nocase(v, n, "basic ")))
         return;
     size_t i = 5;
-    while (i < n && is_ws(v[i]))
+    while (i < n && http_is_ws(v[i]))
         i++;
     uint8_t decoded[512];
     size_t dl = b64_decode(v + i, n - i, decoded, sizeof decoded);
@@ -758,7 +655,7 @@ static void submit_header(struct http_state *st, struct app_env *env, int dir)
     if (colon == NULL || colon == p)
         return; /* not a header; Zeek's MIME layer drops it as well */
     size_t name_len = (size_t)(colon - p);
-    while (name_len > 0 && is_ws(p[name_len - 1]))
+    while (name_len > 0 && http_is_ws(p[name_len - 1]))
         name_len--;
     h->n_headers++;
     if (h->n_headers == HTTP_MAX_HEADERS + 1)
@@ -778,7 +675,7 @@ static void header_line(struct http_state *st, struct app_env *env, int dir, con
                         size_t n)
 {
     struct http_half *h = &st->half[dir];
-    if (n > 0 && is_ws(p[0]) && h->header_pending) {
+    if (n > 0 && http_is_ws(p[0]) && h->header_pending) {
         if (!grow_append(&h->header, &h->header_len, &h->header_cap, p, n, HTTP_MAX_LINE) &&
             !h->header_too_long) {
             h->header_too_long = true;
@@ -1031,7 +928,7 @@ static void reply_line(struct http_state *st, struct app_env *env, const uint8_t
     }
     set_version(st, env, &st->reply_version, parse_version(p + 5, n - 5));
     size_t i = 5;
-    while (i < n && !is_ws(p[i]))
+    while (i < n && !http_is_ws(p[i]))
         i++;
     if (i >= n) {
         stop_half(&st->half[1]);
@@ -1047,7 +944,7 @@ static void reply_line(struct http_state *st, struct app_env *env, const uint8_t
         p[i + 2] <= '9')
         code = (p[i] - '0') * 100 + (p[i + 1] - '0') * 10 + (p[i + 2] - '0');
     for (i += 3; i < n; i++)
-        if (is_ws(p[i]))
+        if (http_is_ws(p[i]))
             break;
     if (i >= n) {
         reply_started(st, env, code, NULL, 0, false);
@@ -1209,13 +1106,13 @@ static enum app_probe http_probe(const uint8_t *p, size_t n, bool from_orig)
     size_t m = 0;
     while (m < n && m < 32 && is_token_char(p[m]))
         m++;
-    if (m == 0 || m == n || !is_ws(p[m]))
+    if (m == 0 || m == n || !http_is_ws(p[m]))
         return APP_PROBE_MAYBE;
     size_t limit = n < 8192 ? n : 8192;
     for (size_t i = m + 1; i < limit; i++) {
         if (p[i] == '\r' || p[i] == '\n')
             break;
-        if (i + 6 <= limit && is_ws(p[i]) && memcmp(p + i + 1, "HTTP/", 5) == 0)
+        if (i + 6 <= limit && http_is_ws(p[i]) && memcmp(p + i + 1, "HTTP/", 5) == 0)
             return APP_PROBE_YES;
     }
     return APP_PROBE_MAYBE;
@@ -1311,7 +1208,7 @@ static void http_close(void *state, struct app_env *env)
         struct http_half *h = &st->half[d];
         file_abort(h->file);
         h->file = NULL;
-        hbuf_free(&h->entity_filename);
+        http_hbuf_free(&h->entity_filename);
         http_inflate_stop(h);
         free(h->line);
         free(h->header);

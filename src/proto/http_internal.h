@@ -130,11 +130,17 @@ struct http_state {
 
 enum { UA_HEAD = 1, UA_CONNECT = 2 };
 
-/* ---- http.c ---- */
+/* ---- http_util.c ---- */
 
+static inline bool http_is_ws(uint8_t c)
+{
+    return c == ' ' || c == '\t';
+}
 size_t http_skip_ws(const uint8_t *p, size_t i, size_t n);
 /* Replaces b with a copy of p[0..n). On allocation failure b stays unset. */
 void http_hbuf_set(struct hbuf *b, const void *p, size_t n);
+/* Frees b's copy; b is unset after. */
+void http_hbuf_free(struct hbuf *b);
 /* A weird with its addl text (not NUL-terminated, cut at 255 bytes). */
 void http_report_weird(struct app_env *env, const char *name, const void *addl, size_t addl_len,
                        const char *source);
