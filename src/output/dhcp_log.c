@@ -203,6 +203,4 @@ void output_dhcp(struct output_worker *w, const struct app_conn *c, const struct
         write_summary(w, t->summary);
 }
 
-static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_dhcp(w, c, txn); }
-
-const struct txn_writer dhcp_writer = {.write = write_txn};
+TXN_WRITER(dhcp);

@@ -435,6 +435,4 @@ void output_dns(struct output_worker *w, const struct app_conn *c, const struct 
         write_eve(w, c, t->msg);
 }
 
-static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_dns(w, c, txn); }
-
-const struct txn_writer dns_writer = {.write = write_txn};
+TXN_WRITER(dns);

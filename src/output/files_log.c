@@ -154,14 +154,4 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     eve_end(w);
 }
 
-void output_files(struct output_worker *w, const struct app_conn *c, const struct file_info *f)
-{
-    if (w == NULL || c == NULL || f == NULL)
-        return;
-    write_zeek(w, c, f);
-    write_eve(w, c, f);
-}
-
-static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_files(w, c, txn); }
-
-const struct txn_writer files_writer = {.write = write_txn};
+TXN_WRITER_ZEEK_EVE(files, struct file_info);

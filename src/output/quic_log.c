@@ -185,12 +185,4 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     eve_end(w);
 }
 
-void output_quic(struct output_worker *w, const struct app_conn *c, const struct quic_txn *t)
-{
-    write_zeek(w, c, t);
-    write_eve(w, c, t);
-}
-
-static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_quic(w, c, txn); }
-
-const struct txn_writer quic_writer = {.write = write_txn};
+TXN_WRITER_ZEEK_EVE(quic, struct quic_txn);

@@ -211,14 +211,4 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     eve_end(w);
 }
 
-void output_smtp(struct output_worker *w, const struct app_conn *c, const struct smtp_txn *t)
-{
-    if (w == NULL || c == NULL || t == NULL)
-        return;
-    write_zeek(w, c, t);
-    write_eve(w, c, t);
-}
-
-static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_smtp(w, c, txn); }
-
-const struct txn_writer smtp_writer = {.write = write_txn};
+TXN_WRITER_ZEEK_EVE(smtp, struct smtp_txn);

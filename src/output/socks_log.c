@@ -61,6 +61,4 @@ void output_socks(struct output_worker *w, const struct app_conn *c, const struc
     zrow_end(r);
 }
 
-static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_socks(w, c, txn); }
-
-const struct txn_writer socks_writer = {.write = write_txn};
+TXN_WRITER(socks);

@@ -127,12 +127,4 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     eve_end(w);
 }
 
-void output_ssh(struct output_worker *w, const struct app_conn *c, const struct ssh_txn *t)
-{
-    write_zeek(w, c, t);
-    write_eve(w, c, t);
-}
-
-static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_ssh(w, c, txn); }
-
-const struct txn_writer ssh_writer = {.write = write_txn};
+TXN_WRITER_ZEEK_EVE(ssh, struct ssh_txn);

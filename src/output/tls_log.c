@@ -798,12 +798,4 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     eve_end(w);
 }
 
-void output_tls(struct output_worker *w, const struct app_conn *c, const struct tls_txn *t)
-{
-    write_zeek(w, c, t);
-    write_eve(w, c, t);
-}
-
-static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_tls(w, c, txn); }
-
-const struct txn_writer tls_writer = {.write = write_txn};
+TXN_WRITER_ZEEK_EVE(tls, struct tls_txn);

@@ -96,6 +96,4 @@ void output_x509(struct output_worker *w, const struct app_conn *c, const struct
     zrow_end(r);
 }
 
-static void write_txn(struct output_worker *w, const struct app_conn *c, const void *txn) { output_x509(w, c, txn); }
-
-const struct txn_writer x509_writer = {.write = write_txn};
+TXN_WRITER(x509);
