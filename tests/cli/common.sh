@@ -33,3 +33,24 @@ run() {
 log_set() {
     grep -v -E '^#(open|close)' "$1" | LC_ALL=C sort
 }
+
+# check NAME CONDITION-COMMAND...: PASS when the command succeeds.
+check() {
+    local name=$1
+    shift
+    if "$@"; then pass "$name"; else fail "$name"; fi
+}
+
+# expect_error NAME CODE PATTERN ARGS...: vigil ARGS exits CODE with one
+# stderr line matching PATTERN.
+expect_error() {
+    local name=$1 code=$2 pattern=$3 lines
+    shift 3
+    run "$name" "$@"
+    lines=$(wc -l <"$tmp/$name.err")
+    if [[ $rc == "$code" && $lines == 1 ]] && grep -qE -- "$pattern" "$tmp/$name.err"; then
+        pass "$name"
+    else
+        fail "$name" "exit $rc, $lines stderr lines: $(head -c 200 "$tmp/$name.err")"
+    fi
+}

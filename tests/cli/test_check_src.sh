@@ -4,19 +4,11 @@
 # banned function, an include from a lower stage to a higher one, a README
 # "Depends on" line that lies, and a call circle between two files.
 # Prints PASS/FAIL per check; exits 1 if any failed.
-set -uo pipefail
-
-cd "$(dirname "$0")/../.." || exit 2
-repo=$(pwd)
+prefix=check-src
+# shellcheck source=tests/cli/common.sh
+source "$(dirname "$0")/common.sh"
 check=$repo/scripts/check-src
 cc=${CC:-cc}
-
-tmp=$(mktemp -d /tmp/vigil-check-src.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-
-failures=0
-pass() { echo "PASS check-src/$1"; }
-fail() { echo "FAIL check-src/$1${2:+ ($2)}"; failures=$((failures + 1)); }
 
 # A fresh copy of the sources check-src reads.
 copy_tree() {

@@ -9,20 +9,6 @@ prefix=detect
 source "$(dirname "$0")/common.sh"
 feeds=$repo/tests/golden/intel-feeds
 
-# expect_error NAME CODE PATTERN ARGS...: exit CODE, one stderr line matching PATTERN.
-expect_error() {
-    local name=$1 code=$2 pattern=$3
-    shift 3
-    run "$name" "$@"
-    local lines
-    lines=$(wc -l <"$tmp/$name.err")
-    if [[ $rc == "$code" && $lines == 1 ]] && grep -qE -- "$pattern" "$tmp/$name.err"; then
-        pass "$name"
-    else
-        fail "$name" "exit $rc, $lines stderr lines: $(head -c 200 "$tmp/$name.err")"
-    fi
-}
-
 # --- intel check: one small feed per format ---
 cat >"$tmp/feed.csv" <<'EOF'
 type,value,context,source,actor,attack

@@ -5,36 +5,9 @@
 # and options are one-line errors; the exploit captures carry each
 # published request. VIGIL and VIGIL_GEN name the binaries (run-tests
 # passes the ASan build). Prints PASS/FAIL per check; exits 1 if any failed.
-set -uo pipefail
-
-cd "$(dirname "$0")/../.." || exit 2
-repo=$(pwd)
-vigil=${VIGIL:-$repo/build/release/vigil}
-gen=${VIGIL_GEN:-$repo/build/release/vigil-gen}
-[[ $vigil == /* ]] || vigil=$repo/$vigil
-[[ $gen == /* ]] || gen=$repo/$gen
-export TZ=UTC
-
-tmp=$(mktemp -d /tmp/vigil-devices.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-
-failures=0
-pass() { echo "PASS devices/$1"; }
-fail() { echo "FAIL devices/$1${2:+ ($2)}"; failures=$((failures + 1)); }
-
-# expect_error NAME CODE PATTERN ARGS...: exit CODE, one stderr line matching PATTERN.
-expect_error() {
-    local name=$1 code=$2 pattern=$3 rc lines
-    shift 3
-    "$vigil" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-    rc=$?
-    lines=$(wc -l <"$tmp/$name.err")
-    if [[ $rc == "$code" && $lines == 1 ]] && grep -qE -- "$pattern" "$tmp/$name.err"; then
-        pass "$name"
-    else
-        fail "$name" "exit $rc, $lines stderr lines: $(head -c 200 "$tmp/$name.err")"
-    fi
-}
+prefix=devices
+# shellcheck source=tests/cli/common.sh
+source "$(dirname "$0")/common.sh"
 
 # The final record of the device with this key, as "field=value" lines.
 final_of() {

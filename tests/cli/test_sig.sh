@@ -4,27 +4,9 @@
 # `vigil read --rules` on the sig capture (alert count, bad paths).
 # VIGIL and VIGIL_GEN name the binaries (run-tests passes the ASan build).
 # Prints PASS/FAIL per check; exits 1 if any failed.
-set -uo pipefail
-
-cd "$(dirname "$0")/../.." || exit 2
-repo=$(pwd)
-vigil=${VIGIL:-$repo/build/release/vigil}
-gen=${VIGIL_GEN:-$repo/build/release/vigil-gen}
-[[ $vigil == /* ]] || vigil=$repo/$vigil
-[[ $gen == /* ]] || gen=$repo/$gen
-export TZ=UTC
-
-tmp=$(mktemp -d /tmp/vigil-sig.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-
-failures=0
-pass() { echo "PASS sig/$1"; }
-fail() { echo "FAIL sig/$1${2:+ ($2)}"; failures=$((failures + 1)); }
-check() { # NAME CONDITION-COMMAND...
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name"; fi
-}
+prefix=sig
+# shellcheck source=tests/cli/common.sh
+source "$(dirname "$0")/common.sh"
 
 # The shipped rules all load.
 "$vigil" rules check "$repo/rules" >"$tmp/shipped.out" 2>"$tmp/shipped.err"

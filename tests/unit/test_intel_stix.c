@@ -18,6 +18,14 @@
 #include <sys/stat.h>
 
 #include "intel/intel.h"
+#include "unit/intel_harness.h"
+
+/* The loader under test, through tests/unit/intel_harness.h. */
+#define stix_load(text, rep) intel_harness_load(intel_load_stix, "b.json", (text), (rep))
+#define stix_load_q(text, rep) intel_harness_load_quoted(intel_load_stix, "b.json", (text), '`', (rep))
+#define total_added intel_harness_total_added
+#define has_example intel_harness_has_example
+#define print_examples intel_harness_print_examples
 #include "intel/stix_pattern.h"
 
 #define SHARED_STIX "/work/shared/intel/feeds/stix2.1-examples"
@@ -338,55 +346,6 @@ static void test_pattern_more_than_max(void **unused)
 }
 
 /* ---- the loader ---- */
-
-static struct intel_store *stix_load(const char *text, struct intel_load_report *rep)
-{
-    struct intel_store *s = intel_store_new();
-    assert_non_null(s);
-    memset(rep, 0, sizeof *rep);
-    size_t n = strlen(text);
-    uint8_t *copy = malloc(n ? n : 1);
-    assert_non_null(copy);
-    memcpy(copy, text, n);
-    intel_load_stix(s, "b.json", copy, n, rep);
-    free(copy);
-    return s;
-}
-
-/* Same, with every ` turned into ". */
-static struct intel_store *stix_load_q(const char *text, struct intel_load_report *rep)
-{
-    char *json = strdup(text);
-    assert_non_null(json);
-    for (char *c = json; *c; c++)
-        if (*c == '`')
-            *c = '"';
-    struct intel_store *s = stix_load(json, rep);
-    free(json);
-    return s;
-}
-
-static bool has_example(const struct intel_load_report *rep, const char *line)
-{
-    for (unsigned i = 0; i < rep->n_examples; i++)
-        if (strcmp(rep->examples[i], line) == 0)
-            return true;
-    return false;
-}
-
-static void print_examples(const struct intel_load_report *rep)
-{
-    for (unsigned i = 0; i < rep->n_examples; i++)
-        print_message("  example: %s\n", rep->examples[i]);
-}
-
-static uint64_t total_added(const struct intel_load_report *rep)
-{
-    uint64_t n = 0;
-    for (int t = 0; t < INTEL_TYPE_COUNT; t++)
-        n += rep->added[t];
-    return n;
-}
 
 static const struct intel_meta *domain_meta(const struct intel_store *s, const char *name)
 {
