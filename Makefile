@@ -25,12 +25,16 @@ GEN_BIN  := $(BUILD)/vigil-gen
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
+# Every binary's own allocations go through src/util/alloc_wrap.c, which
+# counts the failures (util/oom.h: a run never goes on silently without one).
+LDLIBS_ALL += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
+WRAP_OBJ   := $(BUILD)/src/util/alloc_wrap.o $(BUILD)/src/util/oom.o
 # ALLOC_FAIL=1 (the sanitizer test build): every binary gets the allocation
-# failure injector of tests/alloc/alloc_fail.c, which does nothing unless
-# VIGIL_ALLOC_FAIL or VIGIL_ALLOC_SITES is set.
+# failure injector of tests/alloc/alloc_fail.c instead (it counts too),
+# which does nothing unless VIGIL_ALLOC_FAIL or VIGIL_ALLOC_SITES is set.
 ifeq ($(ALLOC_FAIL),1)
 HOOK_OBJ   := $(BUILD)/tests/alloc/alloc_fail.o
-LDLIBS_ALL += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup -ldl
+LDLIBS_ALL += -ldl
 endif
 
 .PHONY: check install print-pkgs all clean test test-unit test-golden test-alloc test-conformance test-fuzz demo bench fuzz deps asan variants alloc-fail-all
@@ -58,7 +62,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_A) $(HOOK_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
 
-$(GEN_BIN): $(GEN_SRC) $(BUILD)/src/util/addr.o $(HOOK_OBJ)
+$(GEN_BIN): $(GEN_SRC) $(BUILD)/src/util/addr.o $(WRAP_OBJ) $(HOOK_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 

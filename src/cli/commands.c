@@ -1,9 +1,11 @@
 /* The subcommand table and the dispatch from argv to it. */
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/oom.h"
 
 #ifndef VIGIL_VERSION
 #define VIGIL_VERSION "0.0.0"
@@ -18,6 +20,19 @@ static const struct cli_command *const commands[] = {
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 /* Width of the command column of `vigil --help`. */
 #define SYNOPSIS_WIDTH 14
+
+/* util/oom.h: allocations that failed, said in one line even with -q,
+ * unless the command already ended on its own error line (exit 2, "out of
+ * memory" among them). A run that went on without them exits as it would
+ * have, its logs whole but short of what those allocations would have held. */
+static void report_allocation_failures(int rc)
+{
+    uint64_t n = oom_failures();
+    if (n > 0 && rc != EXIT_USAGE)
+        fprintf(stderr, "vigil: out of memory: %" PRIu64 " allocation%s failed; the run went on without %s"
+                " (log lines or fields may be missing)\n",
+                n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+}
 
 static void print_main_usage(FILE *f)
 {
@@ -102,8 +117,11 @@ int cli_main(int argc, char **argv)
     }
     int words = 0;
     const struct cli_command *c = find_command(argc, argv, &words);
-    if (c)
-        return c->run(argc - words, argv + words);
+    if (c) {
+        int rc = c->run(argc - words, argv + words);
+        report_allocation_failures(rc);
+        return rc;
+    }
     /* A first word alone ("vigil intel"): the usage of its commands, on one line. */
     char usage[512] = "";
     size_t len = 0;

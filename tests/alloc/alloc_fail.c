@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/oom.h"
+
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t k, size_t n);
 void *__real_realloc(void *p, size_t n);
@@ -107,22 +109,31 @@ static int should_fail(void *pc)
     return nth == fail_at;
 }
 
+/* As util/alloc_wrap.c, which these replace: a NULL is counted
+ * (util/oom.h), injected or not. */
+static void *counted(void *p)
+{
+    if (p == NULL)
+        oom_count_failure();
+    return p;
+}
+
 void *__wrap_malloc(size_t n)
 {
-    return should_fail(__builtin_return_address(0)) ? NULL : __real_malloc(n);
+    return counted(should_fail(__builtin_return_address(0)) ? NULL : __real_malloc(n));
 }
 
 void *__wrap_calloc(size_t k, size_t n)
 {
-    return should_fail(__builtin_return_address(0)) ? NULL : __real_calloc(k, n);
+    return counted(should_fail(__builtin_return_address(0)) ? NULL : __real_calloc(k, n));
 }
 
 void *__wrap_realloc(void *p, size_t n)
 {
-    return should_fail(__builtin_return_address(0)) ? NULL : __real_realloc(p, n);
+    return counted(should_fail(__builtin_return_address(0)) ? NULL : __real_realloc(p, n));
 }
 
 char *__wrap_strdup(const char *s)
 {
-    return should_fail(__builtin_return_address(0)) ? NULL : __real_strdup(s);
+    return counted(should_fail(__builtin_return_address(0)) ? NULL : __real_strdup(s));
 }
