@@ -33,7 +33,7 @@ WRAP_OBJ   := $(BUILD)/src/util/alloc_wrap.o $(BUILD)/src/util/oom.o
 # failure injector of tests/alloc/alloc_fail.c instead (it counts too),
 # which does nothing unless VIGIL_ALLOC_FAIL or VIGIL_ALLOC_SITES is set.
 ifeq ($(ALLOC_FAIL),1)
-HOOK_OBJ   := $(BUILD)/tests/alloc/alloc_fail.o
+HOOK_OBJ   := $(BUILD)/tests/alloc/alloc_fail.o $(BUILD)/src/util/oom.o
 LDLIBS_ALL += -ldl
 endif
 
@@ -51,14 +51,14 @@ $(LIB_A): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/vigil: $(MAIN_OBJ) $(LIB_A) $(HOOK_OBJ)
+$(BUILD)/vigil: $(MAIN_OBJ) $(HOOK_OBJ) $(LIB_A)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -DVIGIL_VERSION='"$(VERSION)"' -DVIGIL_DATADIR='"$(CURDIR)/data"' -c -o $@ $<
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_A) $(HOOK_OBJ)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(HOOK_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
 
