@@ -17,6 +17,7 @@
 
 #include "detect/allowlist.h"
 #include "detect/behavior.h"
+#include "unit/behavior_harness.h"
 #include "detect/sketch.h"
 
 #define US 1000000LL
@@ -28,82 +29,12 @@
 
 /* ------------------------------------------------------------ helpers */
 
-struct rng {
-    uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)
-{
-    r->s ^= r->s >> 12;
-    r->s ^= r->s << 25;
-    r->s ^= r->s >> 27;
-    return r->s * 0x2545F4914F6CDD1DULL;
-}
-
-static double rng_unit(struct rng *r)
-{
-    return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static double rng_range(struct rng *r, double lo, double hi)
-{
-    return lo + (hi - lo) * rng_unit(r);
-}
-
 static void rng_chars(struct rng *r, char *out, size_t n, const char *alphabet)
 {
     size_t k = strlen(alphabet);
     for (size_t i = 0; i < n; i++)
         out[i] = alphabet[rng_next(r) % k];
     out[n] = '\0';
-}
-
-struct captured {
-    struct finding f;
-    char name[256];
-    char uid[64];
-};
-
-struct sink {
-    size_t n, cap;
-    struct captured *v;
-};
-
-static void capture(void *ctx, const struct finding *f)
-{
-    struct sink *s = ctx;
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 64;
-        s->v = realloc(s->v, s->cap * sizeof *s->v);
-        assert_non_null(s->v);
-        /* the copies point into their own entries, which just moved */
-        for (size_t i = 0; i < s->n; i++) {
-            if (s->v[i].f.name != NULL)
-                s->v[i].f.name = s->v[i].name;
-            if (s->v[i].f.uid != NULL)
-                s->v[i].f.uid = s->v[i].uid;
-        }
-    }
-    struct captured *c = &s->v[s->n++];
-    c->f = *f;
-    snprintf(c->name, sizeof c->name, "%s", f->name ? f->name : "");
-    snprintf(c->uid, sizeof c->uid, "%s", f->uid ? f->uid : "");
-    c->f.name = f->name ? c->name : NULL;
-    c->f.uid = f->uid ? c->uid : NULL;
-}
-
-static void sink_free(struct sink *s)
-{
-    free(s->v);
-    memset(s, 0, sizeof *s);
-}
-
-static struct ip_addr v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-    struct ip_addr x;
-    const uint8_t q[4] = {a, b, c, d};
-    ip_addr_from_v4(&x, q);
-    return x;
 }
 
 static struct ip_addr ip(const char *s)
