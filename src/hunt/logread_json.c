@@ -12,6 +12,7 @@
 
 #include "hunt/logread_internal.h"
 #include "util/ascii.h"
+#include "util/grow.h"
 
 void json_index_free(struct json_index *ix)
 {
@@ -134,17 +135,7 @@ static char *arena_take(struct json_index *ix, size_t need)
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
-    if (*cap >= need)
-        return 0;
-    size_t n = *cap ? *cap * 2 : 64;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(*p, n * elem);
-    if (q == NULL)
-        return -1;
-    *p = q;
-    *cap = n;
-    return 0;
+    return grow_array(p, cap, need, elem, 64);
 }
 
 static void slot_insert(struct json_index *ix, uint32_t key)

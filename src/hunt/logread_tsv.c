@@ -10,6 +10,7 @@
 
 #include "hunt/logread_internal.h"
 #include "util/ascii.h"
+#include "util/grow.h"
 
 void tsv_reset(struct tsv_state *t)
 {
@@ -113,17 +114,7 @@ static size_t count_byte(const char *p, size_t n, char c)
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
-    if (*cap >= need)
-        return 0;
-    size_t n = *cap ? *cap : 16;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(*p, n * elem);
-    if (q == NULL)
-        return -1;
-    *p = q;
-    *cap = n;
-    return 0;
+    return grow_array(p, cap, need, elem, 16);
 }
 
 static void index_columns(struct tsv_state *t)

@@ -51,6 +51,19 @@ static bool next_line(struct lines *l, const char **line, size_t *len)
     return true;
 }
 
+/* The next line no longer than TEXT_MAX_LINE; a longer one is rejected
+ * (counted in rep, named with its line number) and skipped. */
+static bool next_usable_line(struct lines *l, struct intel_load_report *rep, const char *file, const char **line,
+                             size_t *len)
+{
+    while (next_line(l, line, len)) {
+        if (*len <= TEXT_MAX_LINE)
+            return true;
+        intel_feed_reject(rep, &rep->errors, file, l->line_no, "line longer than 64 KiB", *line, *len);
+    }
+    return false;
+}
+
 static void copy_cut(char *dst, size_t cap, const char *src, size_t n)
 {
     if (cap == 0)
@@ -286,11 +299,7 @@ void intel_load_list(struct intel_store *s, const char *name, const uint8_t *p, 
     lines_init(&it, p, n);
     const char *line;
     size_t len;
-    while (next_line(&it, &line, &len)) {
-        if (len > TEXT_MAX_LINE) {
-            intel_feed_reject(rep, &rep->errors, file, it.line_no, "line longer than 64 KiB", line, len);
-            continue;
-        }
+    while (next_usable_line(&it, rep, file, &line, &len)) {
         intel_trim(&line, &len);
         if (len == 0)
             continue;
@@ -862,11 +871,7 @@ void intel_load_zeek(struct intel_store *s, const char *name, const uint8_t *p, 
     lines_init(&it, p, n);
     const char *line;
     size_t len;
-    while (next_line(&it, &line, &len)) {
-        if (len > TEXT_MAX_LINE) {
-            intel_feed_reject(rep, &rep->errors, file, it.line_no, "line longer than 64 KiB", line, len);
-            continue;
-        }
+    while (next_usable_line(&it, rep, file, &line, &len)) {
         if (len == 0)
             continue;
         if (line[0] == '#') {

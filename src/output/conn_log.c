@@ -4,12 +4,7 @@
 #include <string.h>
 
 static const struct zeek_field conn_fields[] = {
-    {"ts", ZEEK_TIME},
-    {"uid", ZEEK_STRING},
-    {"id.orig_h", ZEEK_ADDR},
-    {"id.orig_p", ZEEK_PORT},
-    {"id.resp_h", ZEEK_ADDR},
-    {"id.resp_p", ZEEK_PORT},
+    ZEEK_FIELDS_TS_UID_ID,
     {"proto", ZEEK_ENUM},
     {"service", ZEEK_STRING},
     {"duration", ZEEK_INTERVAL},
@@ -32,12 +27,7 @@ static const struct zeek_field conn_fields[] = {
 const struct zeek_schema zeek_conn_schema = ZEEK_SCHEMA("conn", conn_fields);
 
 static const struct zeek_field weird_fields[] = {
-    {"ts", ZEEK_TIME},
-    {"uid", ZEEK_STRING},
-    {"id.orig_h", ZEEK_ADDR},
-    {"id.orig_p", ZEEK_PORT},
-    {"id.resp_h", ZEEK_ADDR},
-    {"id.resp_p", ZEEK_PORT},
+    ZEEK_FIELDS_TS_UID_ID,
     {"name", ZEEK_STRING},
     {"addl", ZEEK_STRING},
     {"notice", ZEEK_BOOL},

@@ -16,12 +16,7 @@
 #include "output/zeek_log.h"
 
 static const struct zeek_field dns_fields[] = {
-    {"ts", ZEEK_TIME},
-    {"uid", ZEEK_STRING},
-    {"id.orig_h", ZEEK_ADDR},
-    {"id.orig_p", ZEEK_PORT},
-    {"id.resp_h", ZEEK_ADDR},
-    {"id.resp_p", ZEEK_PORT},
+    ZEEK_FIELDS_TS_UID_ID,
     {"proto", ZEEK_ENUM},
     {"trans_id", ZEEK_COUNT},
     {"rtt", ZEEK_INTERVAL},

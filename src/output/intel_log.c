@@ -13,12 +13,7 @@
 #include "output/zeek_log.h"
 
 static const struct zeek_field intel_fields[] = {
-    {"ts", ZEEK_TIME},
-    {"uid", ZEEK_STRING},
-    {"id.orig_h", ZEEK_ADDR},
-    {"id.orig_p", ZEEK_PORT},
-    {"id.resp_h", ZEEK_ADDR},
-    {"id.resp_p", ZEEK_PORT},
+    ZEEK_FIELDS_TS_UID_ID,
     {"seen.indicator", ZEEK_STRING},
     {"seen.indicator_type", ZEEK_ENUM},
     {"seen.where", ZEEK_ENUM},

@@ -12,12 +12,7 @@
 #define NOTICE_SUPPRESS_US (3600 * INT64_C(1000000))
 
 static const struct zeek_field notice_fields[] = {
-    {"ts", ZEEK_TIME},
-    {"uid", ZEEK_STRING},
-    {"id.orig_h", ZEEK_ADDR},
-    {"id.orig_p", ZEEK_PORT},
-    {"id.resp_h", ZEEK_ADDR},
-    {"id.resp_p", ZEEK_PORT},
+    ZEEK_FIELDS_TS_UID_ID,
     {"fuid", ZEEK_STRING},
     {"file_mime_type", ZEEK_STRING},
     {"file_desc", ZEEK_STRING},

@@ -14,12 +14,7 @@
 #include "output/zeek_log.h"
 
 static const struct zeek_field quic_fields[] = {
-    {"ts", ZEEK_TIME},
-    {"uid", ZEEK_STRING},
-    {"id.orig_h", ZEEK_ADDR},
-    {"id.orig_p", ZEEK_PORT},
-    {"id.resp_h", ZEEK_ADDR},
-    {"id.resp_p", ZEEK_PORT},
+    ZEEK_FIELDS_TS_UID_ID,
     {"version", ZEEK_STRING},
     {"client_initial_dcid", ZEEK_STRING},
     {"client_scid", ZEEK_STRING},

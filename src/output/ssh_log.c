@@ -10,12 +10,7 @@
 #include "output/zeek_log.h"
 
 static const struct zeek_field ssh_fields[] = {
-    {"ts", ZEEK_TIME},
-    {"uid", ZEEK_STRING},
-    {"id.orig_h", ZEEK_ADDR},
-    {"id.orig_p", ZEEK_PORT},
-    {"id.resp_h", ZEEK_ADDR},
-    {"id.resp_p", ZEEK_PORT},
+    ZEEK_FIELDS_TS_UID_ID,
     {"version", ZEEK_COUNT},
     {"auth_success", ZEEK_BOOL},
     {"auth_attempts", ZEEK_COUNT},

@@ -555,12 +555,7 @@ const char *tls_eve_version_name(uint16_t v, char *tmp, size_t n)
 }
 
 static const struct zeek_field ssl_fields[] = {
-    {"ts", ZEEK_TIME},
-    {"uid", ZEEK_STRING},
-    {"id.orig_h", ZEEK_ADDR},
-    {"id.orig_p", ZEEK_PORT},
-    {"id.resp_h", ZEEK_ADDR},
-    {"id.resp_p", ZEEK_PORT},
+    ZEEK_FIELDS_TS_UID_ID,
     {"version", ZEEK_STRING},
     {"cipher", ZEEK_STRING},
     {"curve", ZEEK_STRING},

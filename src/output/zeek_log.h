@@ -90,6 +90,12 @@ struct zeek_schema {
     size_t n_fields;
 };
 
+/* The columns most logs start with: ts, uid and the connection's id.* (the
+ * row writes them with zrow_time and zrow_conn_id). */
+#define ZEEK_FIELDS_TS_UID_ID                                                                      \
+    {"ts", ZEEK_TIME}, {"uid", ZEEK_STRING}, {"id.orig_h", ZEEK_ADDR}, {"id.orig_p", ZEEK_PORT}, \
+        {"id.resp_h", ZEEK_ADDR}, {"id.resp_p", ZEEK_PORT}
+
 #define ZEEK_SCHEMA(path_, fields_) \
     { (path_), (fields_), sizeof(fields_) / sizeof((fields_)[0]) }
 
