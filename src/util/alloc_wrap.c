@@ -6,16 +6,8 @@
  * failure injector (tests/alloc/alloc_fail.c) replaces them. */
 #include <stddef.h>
 
+#include "util/alloc_wrap.h"
 #include "util/oom.h"
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t k, size_t n);
-void *__real_realloc(void *p, size_t n);
-char *__real_strdup(const char *s);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t k, size_t n);
-void *__wrap_realloc(void *p, size_t n);
-char *__wrap_strdup(const char *s);
 
 __attribute__((weak)) void *__wrap_malloc(size_t n)
 {

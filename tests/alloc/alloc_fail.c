@@ -19,16 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc_wrap.h"
 #include "util/oom.h"
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t k, size_t n);
-void *__real_realloc(void *p, size_t n);
-char *__real_strdup(const char *s);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t k, size_t n);
-void *__wrap_realloc(void *p, size_t n);
-char *__wrap_strdup(const char *s);
 
 #define MAX_SITES 8192
 
