@@ -357,6 +357,33 @@ PY
         eval '[ "$(cut -d" " -f2 "$tmp/rot.out")" = 3 ]'
 }
 
+# The last row's log_lines_lost_total of a stats.log (empty when there is none).
+stats_lost_total() {
+    awk -F'\t' '/^#fields/ {for (i = 2; i <= NF; i++) if ($i == "log_lines_lost_total") c = i - 1}
+                 !/^#/ && c {v = $c} END {print v}' "$1" 2>/dev/null
+}
+
+# stats.log in live: Zeek's Stats::Info columns first, a row every interval
+# while running and one at exit, the packets it counted adding up.
+test_live_stats_log_zeek_columns_every_interval() {
+    if ! setup_netns; then sk "live stats.log: needs root and network namespaces"; return; fi
+    local dir=$tmp/stats
+    mkdir -p "$dir"
+    start_live "$dir" --stats-interval 1
+    dns_exchange stats-one.example
+    dns_exchange stats-two.example
+    sleep 2.5
+    local rows_running
+    rows_running=$(grep -vc '^#' "$dir/stats.log" 2>/dev/null)
+    stop_live
+    check "live stats.log: Zeek's stats.log columns, then Vigil's loss counters" \
+        eval 'grep "^#fields" "$dir/stats.log" | grep -q "^#fields	ts	peer	mem	pkts_proc	bytes_recv	pkts_dropped	pkts_link	pkt_lag	pkts_filtered	events_proc	events_queued	active_tcp_conns	active_udp_conns	active_icmp_conns	tcp_conns	udp_conns	icmp_conns	timers	active_timers	files	active_files	dns_requests	active_dns_requests	reassem_tcp_size	reassem_file_size	reassem_frag_size	reassem_unknown_size	pkts_if_dropped	log_lines_lost	log_lines_lost_total	failing_logs$"'
+    check "live stats.log: rows written every interval while running ($rows_running after 4 s)" [ "${rows_running:-0}" -ge 2 ]
+    check "live stats.log: whole and closed at exit" eval 'whole_tsv "$dir/stats.log" && tail -n1 "$dir/stats.log" | grep -q "^#close"'
+    check "live stats.log: pkts_proc rows add up to the 4 packets seen, nothing lost" \
+        eval '[ "$(awk -F"\t" "!/^#/ {p += \$4; l += \$29} END {print p, l}" "$dir/stats.log")" = "4 0" ]'
+}
+
 # 10.6 in live: the log directory on a tiny tmpfs fills and frees again.
 test_live_full_disk_fills_and_frees() {
     if ! setup_netns; then sk "live full disk: needs root and network namespaces"; return; fi
@@ -385,10 +412,18 @@ test_live_full_disk_fills_and_frees() {
     for i in 1 2 3; do dns_exchange "after-free-$i.example"; done
     check "live full disk: writing resumes once space returns" appears_within "$logs/dns.log" after-free-3.example 5
     check "live full disk: the loss is counted when writing resumes" appears_within "$tmp/tiny.err" "logs/[a-z_.]*: writing again; [0-9]* lines were lost" 5
+    # the default stats interval is 5 minutes: a row now is the one written because writing resumed
+    check "live full disk: stats.log reports the loss at once when writing resumes" \
+        eval 'for i in $(seq 1 50); do stats_lost_total "$logs/stats.log" | grep -q "^[1-9]" && break; sleep 0.1; done
+              stats_lost_total "$logs/stats.log" | grep -q "^[1-9]"'
     rm -f "$tmp/tiny.pid"
     wait "$outer"
     rc=$(cat "$tmp/tiny.rc" 2>/dev/null)
     check "live full disk: no torn line in dns.log" whole_tsv "$tmp/tiny-logs/dns.log"
+    check "live full disk: no torn line in stats.log" whole_tsv "$tmp/tiny-logs/stats.log"
+    check "live full disk: the exit row of stats.log holds the whole loss" \
+        eval '[ "$(stats_lost_total "$tmp/tiny-logs/stats.log")" -gt 0 ]'
+    check "live full disk: the summary says how many lines were lost" grep -q "[1-9][0-9]* log lines lost to write errors" "$tmp/tiny.err"
     check "live full disk: exit status 4 says lines were lost (got $rc)" [ "$rc" = 4 ]
     [ -n "${VERBOSE:-}" ] && sed "s/^/  /" "$tmp/tiny.err"
 }
