@@ -202,6 +202,41 @@ test_interrupted_read_has_its_own_exit_status() {
     check "read interrupted: every log written is whole and closed ($bad not)" [ "$bad" = 0 ]
 }
 
+# --- 10.8 --max-flows under a flood of new flows -------------------------------
+# Peak resident memory (MB) of a command, its stderr to $1.
+peak_rss_mb() {
+    local err=$1
+    shift
+    python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=open(sys.argv[1], "w"))
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)' "$err" "$@"
+}
+
+test_max_flows_bounds_memory_under_new_flow_flood() {
+    local small big unbounded
+    # every packet a new flow, all within a second or two: nothing times out, only eviction frees
+    python3 "$(dirname "$0")/pcaptool.py" flows "$tmp/flood-10k.pcap" 10000 10000
+    python3 "$(dirname "$0")/pcaptool.py" flows "$tmp/flood-100k.pcap" 100000 100000
+    # the sanitizer's quarantine keeps freed memory for a while: off, so RSS shows what is live
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-}:quarantine_size_mb=0
+    small=$(peak_rss_mb "$tmp/flood-small.err" "$VIGIL" read "$tmp/flood-10k.pcap" --conn-only --max-flows 1000 \
+        --workers 2 --format eve -o "$tmp/flood-small")
+    big=$(peak_rss_mb "$tmp/flood-big.err" "$VIGIL" read "$tmp/flood-100k.pcap" --conn-only --max-flows 1000 \
+        --workers 2 --format eve -o "$tmp/flood-big")
+    unbounded=$(peak_rss_mb /dev/null "$VIGIL" read "$tmp/flood-100k.pcap" --conn-only --max-flows 1000000 \
+        --workers 2 --format eve -o "$tmp/flood-unbounded")
+    check "--max-flows 1000 under 100,000 new flows: every flow logged, 99,000 evictions counted in the summary" \
+        grep -q "100000 flows logged (99000 evicted by --max-flows)" "$tmp/flood-big.err"
+    check "--max-flows 1000 under 100,000 new flows: the evicted flows are in the log" \
+        eval '[ "$(grep -c "\"event_type\":\"flow\"" "$tmp/flood-big/eve.json")" = 100000 ]'
+    check "--max-flows 1000: peak RSS for 100,000 new flows ($big MB) within 25% + 8 MB of that for 10,000 ($small MB)" \
+        [ "$big" -le $((small + small / 4 + 8)) ]
+    # the measure can fail: without the bound the same flood holds every flow
+    check "--max-flows 1000000 (no bound reached): the flood's RSS ($unbounded MB) exceeds that bound" \
+        [ "$unbounded" -gt $((small + small / 4 + 8)) ]
+    export ASAN_OPTIONS=${ASAN_OPTIONS%:quarantine_size_mb=0}
+}
+
 # --- 10.7 the run's hash key never shows in the output ---------------------------
 test_output_independent_of_hash_key() {
     local s
