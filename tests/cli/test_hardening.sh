@@ -202,6 +202,26 @@ test_interrupted_read_has_its_own_exit_status() {
     check "read interrupted: every log written is whole and closed ($bad not)" [ "$bad" = 0 ]
 }
 
+# --- 10.3 the signals read ignores: HUP, USR1, USR2, PIPE ----------------------
+test_read_ignores_hup_usr1_usr2_pipe() {
+    local cap=$tmp/signals.pcap rc i f bad=0
+    "$VIGIL_GEN" bench "$cap" --flows 5000 --packets 120000 >/dev/null 2>&1 || { ko "signals: vigil-gen failed"; return; }
+    "$VIGIL" read "$cap" -o "$tmp/signals" 2>"$tmp/signals.err" &
+    local pid=$!
+    for i in $(seq 1 200); do reading_started "$pid" "$cap" && break; sleep 0.02; done
+    # stopped, the signals wait and arrive together mid-read when it continues
+    kill -STOP "$pid" 2>/dev/null || { ko "signals during read: vigil finished before the signals"; return; }
+    kill -HUP "$pid"; kill -USR1 "$pid"; kill -USR2 "$pid"; kill -PIPE "$pid"
+    kill -CONT "$pid"
+    wait "$pid"
+    rc=$?
+    check "read given SIGHUP, SIGUSR1, SIGUSR2 and SIGPIPE mid-read: reads on to the end, exit 0 (got $rc)" [ "$rc" = 0 ]
+    for f in "$tmp/signals"/*.log; do
+        whole_tsv "$f" && tail -n1 "$f" | grep -q "^#close" || bad=$((bad + 1))
+    done
+    check "read given SIGHUP, SIGUSR1, SIGUSR2 and SIGPIPE: every log whole and closed ($bad not)" [ "$bad" = 0 ]
+}
+
 # --- 10.8 --max-flows under a flood of new flows -------------------------------
 # Peak resident memory (MB) of a command, its stderr to $1.
 peak_rss_mb() {
@@ -410,6 +430,9 @@ test_live_stats_log_zeek_columns_every_interval() {
     sleep 2.5
     local rows_running
     rows_running=$(grep -vc '^#' "$dir/stats.log" 2>/dev/null)
+    kill -USR1 "$live_pid"; kill -USR2 "$live_pid"; kill -PIPE "$live_pid"
+    sleep 0.5
+    check "live: SIGUSR1, SIGUSR2 and SIGPIPE are ignored" kill -0 "$live_pid"
     stop_live
     check "live stats.log: Zeek's stats.log columns, then Vigil's loss counters" \
         eval 'grep "^#fields" "$dir/stats.log" | grep -q "^#fields	ts	peer	mem	pkts_proc	bytes_recv	pkts_dropped	pkts_link	pkt_lag	pkts_filtered	events_proc	events_queued	active_tcp_conns	active_udp_conns	active_icmp_conns	tcp_conns	udp_conns	icmp_conns	timers	active_timers	files	active_files	dns_requests	active_dns_requests	reassem_tcp_size	reassem_file_size	reassem_frag_size	reassem_unknown_size	pkts_if_dropped	log_lines_lost	log_lines_lost_total	failing_logs$"'
@@ -454,8 +477,11 @@ test_live_full_disk_fills_and_frees() {
     rm -f "$tmp/tiny.pid"
     wait "$outer"
     rc=$(cat "$tmp/tiny.rc" 2>/dev/null)
-    check "live full disk: no torn line in dns.log" whole_tsv "$tmp/tiny-logs/dns.log"
-    check "live full disk: no torn line in stats.log" whole_tsv "$tmp/tiny-logs/stats.log"
+    local f torn=0
+    for f in "$tmp/tiny-logs"/*.log; do [ ! -s "$f" ] || whole_tsv "$f" || torn=$((torn + 1)); done
+    python3 "$(dirname "$0")/pcaptool.py" check-json "$tmp/tiny-logs/eve.json" >/dev/null 2>&1 || torn=$((torn + 1))
+    check "live full disk: no torn line in any log, eve.json or stats.log ($torn torn)" \
+        eval '[ "$torn" = 0 ] && [ -s "$tmp/tiny-logs/dns.log" ] && [ -s "$tmp/tiny-logs/stats.log" ]'
     check "live full disk: the exit row of stats.log holds the whole loss" \
         eval '[ "$(stats_lost_total "$tmp/tiny-logs/stats.log")" -gt 0 ]'
     check "live full disk: the summary says how many lines were lost" grep -q "[1-9][0-9]* log lines lost to write errors" "$tmp/tiny.err"
