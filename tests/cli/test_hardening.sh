@@ -69,6 +69,25 @@ test_capture_shrinking_while_read() {
         eval 'whole_tsv "$out/conn.log" && tail -n1 "$out/conn.log" | grep -q "^#close"'
 }
 
+# A capture still being written (tcpdump -w) is read to its new end.
+test_capture_growing_while_read_is_read_to_its_new_end() {
+    local cap=$tmp/grow-full.pcap rc i
+    "$VIGIL_GEN" bench "$cap" --flows 5000 --packets 120000 >/dev/null 2>&1 || { ko "grow: vigil-gen failed"; return; }
+    python3 "$(dirname "$0")/pcaptool.py" split "$cap" "$tmp/grow.pcap" "$tmp/grow-rest.pcap"
+    "$VIGIL" read "$cap" -q -o "$tmp/grow-whole" --format zeek 2>/dev/null
+    "$VIGIL" read "$tmp/grow.pcap" -q -o "$tmp/grow-out" --format zeek 2>"$tmp/grow.err" &
+    local pid=$!
+    for i in $(seq 1 200); do reading_started "$pid" "$tmp/grow.pcap" && break; sleep 0.02; done
+    kill -STOP "$pid" 2>/dev/null || { ko "capture growing while read: vigil finished before the file grew"; return; }
+    tail -c +25 "$tmp/grow-rest.pcap" >>"$tmp/grow.pcap" # the second half's records, without its file header
+    kill -CONT "$pid"
+    wait "$pid"
+    rc=$?
+    check "capture growing while read: exit 0 (got $rc)" [ "$rc" = 0 ]
+    check "capture growing while read: the same conn.log as the whole file's" \
+        eval 'diff <(grep -v "^#" "$tmp/grow-whole/conn.log") <(grep -v "^#" "$tmp/grow-out/conn.log") >/dev/null'
+}
+
 # --- 10.2 a feed rewritten in place while it loads -------------------------
 test_feed_rewritten_while_loading() {
     local feed=$tmp/big-feed.csv rc i
