@@ -17,7 +17,9 @@ static void help_live(void)
            "      --report-interval SECONDS  behaviour findings every SECONDS of traffic (default 300)\n"
            "      --rotate SECONDS     archive every log each SECONDS as Zeek does:\n"
            "                           DIR/YYYY-MM-DD/conn.HH:MM:SS-HH:MM:SS.log\n"
-           "      --compress           gzip the archived logs (.log.gz)\n",
+           "      --compress           gzip the archived logs (.log.gz)\n"
+           "      --stats-interval SECONDS  a stats.log row every SECONDS (default 300, Zeek's): packets,\n"
+           "                           capture drops, log lines lost and the logs failing\n",
            usage_common, usage_detect);
 }
 

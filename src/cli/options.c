@@ -123,7 +123,7 @@ bool parse_local_nets(const char *list, struct vigil_config *cfg)
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
        OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_PROTECT, OPT_NO_BEHAVIOR,
-       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG,
+       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS, OPT_STATS_INTERVAL, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG,
        OPT_DEVICES, OPT_VENDOR_POLICY, OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS };
 
 static const struct option long_options[] = {
@@ -155,6 +155,7 @@ static const struct option long_options[] = {
     {"long-conn", required_argument, NULL, OPT_LONG_CONN},
     {"rotate", required_argument, NULL, OPT_ROTATE},
     {"compress", no_argument, NULL, OPT_COMPRESS},
+    {"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
     {"devices", no_argument, NULL, OPT_DEVICES},
     {"vendor-policy", required_argument, NULL, OPT_VENDOR_POLICY},
     {"device-allow", required_argument, NULL, OPT_DEVICE_ALLOW},
@@ -345,6 +346,11 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case OPT_COMPRESS:
             o->compress = true;
+            break;
+        case OPT_STATS_INTERVAL:
+            if (!parse_uint(optarg, 86400 * 365, &v) || v == 0)
+                return usage_error("--stats-interval takes a positive number of seconds, not '%s'", optarg);
+            o->stats_interval_s = (unsigned)v;
             break;
         case 'q':
             o->quiet = true;

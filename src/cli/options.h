@@ -25,6 +25,7 @@ struct options {
     bool quiet;
     unsigned rotate_s;      /* live: --rotate SECONDS (0: never) */
     bool compress;          /* live: --compress the rotated logs */
+    unsigned stats_interval_s; /* live: --stats-interval SECONDS between stats.log rows (0: the default) */
     const char *inputs[MAX_INPUTS];
     unsigned n_inputs;
     /* What read/live open: the inputs, directories expanded (cli/inputs.h). */

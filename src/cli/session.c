@@ -10,6 +10,7 @@
 #include "capture/capture.h"
 #include "cli/detection_setup.h"
 #include "cli/inputs.h"
+#include "cli/live_stats.h"
 #include "cli/options.h"
 #include "cli/reload.h"
 #include "cli/session.h"
@@ -59,6 +60,9 @@ struct run_state {
     bool show_progress;
     struct timespec started, last_draw, last_flush;
     uint64_t packets;
+    uint64_t bytes;
+    int64_t last_packet_us;
+    struct live_stats stats;    /* live: stats.log */
     struct output *out;
     struct capture_stats kernel;  /* live: what the capture's buffer dropped */
     bool checksums_told;        /* the offload verdict was looked at */
@@ -106,6 +110,7 @@ static void on_capture_idle(void *ctx)
         output_reopen(rs->out);
     }
     output_rotate_if_due(rs->out, time(NULL));
+    live_stats_tick(&rs->stats, &(struct live_counts){rs->packets, rs->bytes, rs->last_packet_us}, false);
     if (rs->detect)
         detect_collect(rs->detect);
 }
@@ -133,6 +138,8 @@ static void on_packet(void *ctx, int linktype, int64_t ts_us, const uint8_t *dat
     struct run_state *rs = ctx;
     engine_packet(rs->engine, linktype, ts_us, data, caplen, wirelen);
     rs->packets++;
+    rs->bytes += caplen;
+    rs->last_packet_us = ts_us;
     if (__builtin_expect(!rs->checksums_told, 0))
         tell_checksum_verdict(rs);
     if (rs->live && rs->detect) {
@@ -363,6 +370,8 @@ static int run_session(struct options *o, bool live)
         clock_gettime(CLOCK_MONOTONIC, &rs.started);
         rs.last_draw = rs.last_flush = rs.started;
         rs.show_progress = !live && !o->quiet && isatty(STDERR_FILENO) && rs.total_bytes > PROGRESS_MIN_BYTES;
+        if (live && !live_stats_open(&rs.stats, out, caps[0], o->stats_interval_s))
+            fprintf(stderr, "vigil: out of memory for stats.log; it is not written\n");
         if (live)
             capture_set_idle(caps[0], on_capture_idle, &rs);
         rc = run_captures(o, caps, &rs);
@@ -376,6 +385,8 @@ static int run_session(struct options *o, bool live)
         reload_finish(&rs.reload);
         if (rs.detect)
             detect_report(rs.detect, 0, true);
+        if (live)
+            live_stats_tick(&rs.stats, &(struct live_counts){rs.packets, rs.bytes, rs.last_packet_us}, true);
         if (!o->quiet) {
             print_summary(&rs, o->out_dir);
             if (rs.detect)
@@ -397,6 +408,7 @@ static int run_session(struct options *o, bool live)
         fprintf(stderr, "vigil: %s\n", err);
         rc = EXIT_LINES_LOST;
     }
+    live_stats_close(&rs.stats);
     for (unsigned i = 0; i < o->n_captures; i++)
         capture_close(caps[i]);
     free(caps);
@@ -417,8 +429,8 @@ int run_capture_command(int argc, char **argv, const struct cli_command *cmd, bo
             rc = usage_error(live ? "live needs an interface%s" : "read needs at least one capture file%s", "");
         else if (live && o->n_inputs != 1)
             rc = usage_error("live takes exactly one interface%s", "");
-        else if (!live && (o->rotate_s || o->compress))
-            rc = usage_error("--rotate and --compress are for live%s", "");
+        else if (!live && (o->rotate_s || o->compress || o->stats_interval_s))
+            rc = usage_error("--rotate, --compress and --stats-interval are for live%s", "");
         else if (live) {
             o->captures = o->inputs;
             o->n_captures = o->n_inputs;

@@ -323,13 +323,20 @@ static void archive_one(struct output *o, struct log_file *f, time_t now, char *
     snprintf(out, outlen, "%s/%s/%s", o->dir, day, final_name);
 }
 
+/* Logs registered so far; the registry only grows, so the first n stay valid. */
+static size_t registered_files(struct output *o)
+{
+    pthread_mutex_lock(&o->lock);
+    size_t n = o->n_files;
+    pthread_mutex_unlock(&o->lock);
+    return n;
+}
+
 static void rotate_all(struct output *o, time_t now)
 {
     archiver_wait(o);
     struct log_archiver *a = o->files_opt.compress ? calloc(1, sizeof *a) : NULL;
-    pthread_mutex_lock(&o->lock);
-    size_t n = o->n_files;
-    pthread_mutex_unlock(&o->lock);
+    size_t n = registered_files(o);
     for (size_t i = 0; i < n; i++) {
         struct log_file *f = o->files[i];
         char archived[ARCHIVE_PATH_MAX];
@@ -371,9 +378,7 @@ void output_reopen(struct output *o)
 {
     if (o == NULL)
         return;
-    pthread_mutex_lock(&o->lock);
-    size_t n = o->n_files;
-    pthread_mutex_unlock(&o->lock);
+    size_t n = registered_files(o);
     for (size_t i = 0; i < n; i++)
         log_file_close(o, o->files[i]);
 }
@@ -408,9 +413,7 @@ uint64_t output_lines_lost(struct output *o)
 {
     if (o == NULL)
         return 0;
-    pthread_mutex_lock(&o->lock);
-    size_t n = o->n_files;
-    pthread_mutex_unlock(&o->lock);
+    size_t n = registered_files(o);
     uint64_t lost = 0;
     for (size_t i = 0; i < n; i++) {
         pthread_mutex_lock(&o->files[i]->lock);
@@ -418,4 +421,19 @@ uint64_t output_lines_lost(struct output *o)
         pthread_mutex_unlock(&o->files[i]->lock);
     }
     return lost;
+}
+
+size_t output_failing_logs(struct output *o, const char **names, size_t max)
+{
+    if (o == NULL)
+        return 0;
+    size_t n = registered_files(o);
+    size_t found = 0;
+    for (size_t i = 0; i < n && found < max; i++) {
+        pthread_mutex_lock(&o->files[i]->lock);
+        if (o->files[i]->failing)
+            names[found++] = o->files[i]->name;
+        pthread_mutex_unlock(&o->files[i]->lock);
+    }
+    return found;
 }

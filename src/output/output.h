@@ -68,5 +68,8 @@ void output_rotate_if_due(struct output *o, time_t now);
 void output_reopen(struct output *o);
 /* Lines lost to write errors so far (for the summary, and the exit status). */
 uint64_t output_lines_lost(struct output *o);
+/* The file names of the logs failing now (their last write or open
+ * failed), at most max of them; the names live until output_close. */
+size_t output_failing_logs(struct output *o, const char **names, size_t max);
 
 #endif

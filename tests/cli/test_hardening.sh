@@ -69,6 +69,25 @@ test_capture_shrinking_while_read() {
         eval 'whole_tsv "$out/conn.log" && tail -n1 "$out/conn.log" | grep -q "^#close"'
 }
 
+# A capture still being written (tcpdump -w) is read to its new end.
+test_capture_growing_while_read_is_read_to_its_new_end() {
+    local cap=$tmp/grow-full.pcap rc i
+    "$VIGIL_GEN" bench "$cap" --flows 5000 --packets 120000 >/dev/null 2>&1 || { ko "grow: vigil-gen failed"; return; }
+    python3 "$(dirname "$0")/pcaptool.py" split "$cap" "$tmp/grow.pcap" "$tmp/grow-rest.pcap"
+    "$VIGIL" read "$cap" -q -o "$tmp/grow-whole" --format zeek 2>/dev/null
+    "$VIGIL" read "$tmp/grow.pcap" -q -o "$tmp/grow-out" --format zeek 2>"$tmp/grow.err" &
+    local pid=$!
+    for i in $(seq 1 200); do reading_started "$pid" "$tmp/grow.pcap" && break; sleep 0.02; done
+    kill -STOP "$pid" 2>/dev/null || { ko "capture growing while read: vigil finished before the file grew"; return; }
+    tail -c +25 "$tmp/grow-rest.pcap" >>"$tmp/grow.pcap" # the second half's records, without its file header
+    kill -CONT "$pid"
+    wait "$pid"
+    rc=$?
+    check "capture growing while read: exit 0 (got $rc)" [ "$rc" = 0 ]
+    check "capture growing while read: the same conn.log as the whole file's" \
+        eval 'diff <(grep -v "^#" "$tmp/grow-whole/conn.log") <(grep -v "^#" "$tmp/grow-out/conn.log") >/dev/null'
+}
+
 # --- 10.2 a feed rewritten in place while it loads -------------------------
 test_feed_rewritten_while_loading() {
     local feed=$tmp/big-feed.csv rc i
@@ -200,6 +219,61 @@ test_interrupted_read_has_its_own_exit_status() {
         whole_tsv "$f" && tail -n1 "$f" | grep -q "^#close" || bad=$((bad + 1))
     done
     check "read interrupted: every log written is whole and closed ($bad not)" [ "$bad" = 0 ]
+}
+
+# --- 10.3 the signals read ignores: HUP, USR1, USR2, PIPE ----------------------
+test_read_ignores_hup_usr1_usr2_pipe() {
+    local cap=$tmp/signals.pcap rc i f bad=0
+    "$VIGIL_GEN" bench "$cap" --flows 5000 --packets 120000 >/dev/null 2>&1 || { ko "signals: vigil-gen failed"; return; }
+    "$VIGIL" read "$cap" -o "$tmp/signals" 2>"$tmp/signals.err" &
+    local pid=$!
+    for i in $(seq 1 200); do reading_started "$pid" "$cap" && break; sleep 0.02; done
+    # stopped, the signals wait and arrive together mid-read when it continues
+    kill -STOP "$pid" 2>/dev/null || { ko "signals during read: vigil finished before the signals"; return; }
+    kill -HUP "$pid"; kill -USR1 "$pid"; kill -USR2 "$pid"; kill -PIPE "$pid"
+    kill -CONT "$pid"
+    wait "$pid"
+    rc=$?
+    check "read given SIGHUP, SIGUSR1, SIGUSR2 and SIGPIPE mid-read: reads on to the end, exit 0 (got $rc)" [ "$rc" = 0 ]
+    for f in "$tmp/signals"/*.log; do
+        whole_tsv "$f" && tail -n1 "$f" | grep -q "^#close" || bad=$((bad + 1))
+    done
+    check "read given SIGHUP, SIGUSR1, SIGUSR2 and SIGPIPE: every log whole and closed ($bad not)" [ "$bad" = 0 ]
+}
+
+# --- 10.8 --max-flows under a flood of new flows -------------------------------
+# Peak resident memory (MB) of a command, its stderr to $1.
+peak_rss_mb() {
+    local err=$1
+    shift
+    python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=open(sys.argv[1], "w"))
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)' "$err" "$@"
+}
+
+test_max_flows_bounds_memory_under_new_flow_flood() {
+    local small big unbounded
+    # every packet a new flow, all within a second or two: nothing times out, only eviction frees
+    python3 "$(dirname "$0")/pcaptool.py" flows "$tmp/flood-10k.pcap" 10000 10000
+    python3 "$(dirname "$0")/pcaptool.py" flows "$tmp/flood-100k.pcap" 100000 100000
+    # the sanitizer's quarantine keeps freed memory for a while: off, so RSS shows what is live
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-}:quarantine_size_mb=0
+    small=$(peak_rss_mb "$tmp/flood-small.err" "$VIGIL" read "$tmp/flood-10k.pcap" --conn-only --max-flows 1000 \
+        --workers 2 --format eve -o "$tmp/flood-small")
+    big=$(peak_rss_mb "$tmp/flood-big.err" "$VIGIL" read "$tmp/flood-100k.pcap" --conn-only --max-flows 1000 \
+        --workers 2 --format eve -o "$tmp/flood-big")
+    unbounded=$(peak_rss_mb /dev/null "$VIGIL" read "$tmp/flood-100k.pcap" --conn-only --max-flows 1000000 \
+        --workers 2 --format eve -o "$tmp/flood-unbounded")
+    check "--max-flows 1000 under 100,000 new flows: every flow logged, 99,000 evictions counted in the summary" \
+        grep -q "100000 flows logged (99000 evicted by --max-flows)" "$tmp/flood-big.err"
+    check "--max-flows 1000 under 100,000 new flows: the evicted flows are in the log" \
+        eval '[ "$(grep -c "\"event_type\":\"flow\"" "$tmp/flood-big/eve.json")" = 100000 ]'
+    check "--max-flows 1000: peak RSS for 100,000 new flows ($big MB) within 25% + 8 MB of that for 10,000 ($small MB)" \
+        [ "$big" -le $((small + small / 4 + 8)) ]
+    # the measure can fail: without the bound the same flood holds every flow
+    check "--max-flows 1000000 (no bound reached): the flood's RSS ($unbounded MB) exceeds that bound" \
+        [ "$unbounded" -gt $((small + small / 4 + 8)) ]
+    export ASAN_OPTIONS=${ASAN_OPTIONS%:quarantine_size_mb=0}
 }
 
 # --- 10.7 the run's hash key never shows in the output ---------------------------
@@ -357,6 +431,36 @@ PY
         eval '[ "$(cut -d" " -f2 "$tmp/rot.out")" = 3 ]'
 }
 
+# The last row's log_lines_lost_total of a stats.log (empty when there is none).
+stats_lost_total() {
+    awk -F'\t' '/^#fields/ {for (i = 2; i <= NF; i++) if ($i == "log_lines_lost_total") c = i - 1}
+                 !/^#/ && c {v = $c} END {print v}' "$1" 2>/dev/null
+}
+
+# stats.log in live: Zeek's Stats::Info columns first, a row every interval
+# while running and one at exit, the packets it counted adding up.
+test_live_stats_log_zeek_columns_every_interval() {
+    if ! setup_netns; then sk "live stats.log: needs root and network namespaces"; return; fi
+    local dir=$tmp/stats
+    mkdir -p "$dir"
+    start_live "$dir" --stats-interval 1
+    dns_exchange stats-one.example
+    dns_exchange stats-two.example
+    sleep 2.5
+    local rows_running
+    rows_running=$(grep -vc '^#' "$dir/stats.log" 2>/dev/null)
+    kill -USR1 "$live_pid"; kill -USR2 "$live_pid"; kill -PIPE "$live_pid"
+    sleep 0.5
+    check "live: SIGUSR1, SIGUSR2 and SIGPIPE are ignored" kill -0 "$live_pid"
+    stop_live
+    check "live stats.log: Zeek's stats.log columns, then Vigil's loss counters" \
+        eval 'grep "^#fields" "$dir/stats.log" | grep -q "^#fields	ts	peer	mem	pkts_proc	bytes_recv	pkts_dropped	pkts_link	pkt_lag	pkts_filtered	events_proc	events_queued	active_tcp_conns	active_udp_conns	active_icmp_conns	tcp_conns	udp_conns	icmp_conns	timers	active_timers	files	active_files	dns_requests	active_dns_requests	reassem_tcp_size	reassem_file_size	reassem_frag_size	reassem_unknown_size	pkts_if_dropped	log_lines_lost	log_lines_lost_total	failing_logs$"'
+    check "live stats.log: rows written every interval while running ($rows_running after 4 s)" [ "${rows_running:-0}" -ge 2 ]
+    check "live stats.log: whole and closed at exit" eval 'whole_tsv "$dir/stats.log" && tail -n1 "$dir/stats.log" | grep -q "^#close"'
+    check "live stats.log: pkts_proc rows add up to the 4 packets seen, nothing lost" \
+        eval '[ "$(awk -F"\t" "!/^#/ {p += \$4; l += \$29} END {print p, l}" "$dir/stats.log")" = "4 0" ]'
+}
+
 # 10.6 in live: the log directory on a tiny tmpfs fills and frees again.
 test_live_full_disk_fills_and_frees() {
     if ! setup_netns; then sk "live full disk: needs root and network namespaces"; return; fi
@@ -385,10 +489,21 @@ test_live_full_disk_fills_and_frees() {
     for i in 1 2 3; do dns_exchange "after-free-$i.example"; done
     check "live full disk: writing resumes once space returns" appears_within "$logs/dns.log" after-free-3.example 5
     check "live full disk: the loss is counted when writing resumes" appears_within "$tmp/tiny.err" "logs/[a-z_.]*: writing again; [0-9]* lines were lost" 5
+    # the default stats interval is 5 minutes: a row now is the one written because writing resumed
+    check "live full disk: stats.log reports the loss at once when writing resumes" \
+        eval 'for i in $(seq 1 50); do stats_lost_total "$logs/stats.log" | grep -q "^[1-9]" && break; sleep 0.1; done
+              stats_lost_total "$logs/stats.log" | grep -q "^[1-9]"'
     rm -f "$tmp/tiny.pid"
     wait "$outer"
     rc=$(cat "$tmp/tiny.rc" 2>/dev/null)
-    check "live full disk: no torn line in dns.log" whole_tsv "$tmp/tiny-logs/dns.log"
+    local f torn=0
+    for f in "$tmp/tiny-logs"/*.log; do [ ! -s "$f" ] || whole_tsv "$f" || torn=$((torn + 1)); done
+    python3 "$(dirname "$0")/pcaptool.py" check-json "$tmp/tiny-logs/eve.json" >/dev/null 2>&1 || torn=$((torn + 1))
+    check "live full disk: no torn line in any log, eve.json or stats.log ($torn torn)" \
+        eval '[ "$torn" = 0 ] && [ -s "$tmp/tiny-logs/dns.log" ] && [ -s "$tmp/tiny-logs/stats.log" ]'
+    check "live full disk: the exit row of stats.log holds the whole loss" \
+        eval '[ "$(stats_lost_total "$tmp/tiny-logs/stats.log")" -gt 0 ]'
+    check "live full disk: the summary says how many lines were lost" grep -q "[1-9][0-9]* log lines lost to write errors" "$tmp/tiny.err"
     check "live full disk: exit status 4 says lines were lost (got $rc)" [ "$rc" = 4 ]
     [ -n "${VERBOSE:-}" ] && sed "s/^/  /" "$tmp/tiny.err"
 }

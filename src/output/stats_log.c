@@ -1,0 +1,124 @@
+#include "output/stats_log.h"
+
+#include <stdlib.h>
+
+#include "output/zeek_log.h"
+
+enum column_value {
+    COLUMN_UNSET,   /* a Zeek column Vigil has no counter for */
+    COLUMN_LEVEL,   /* the counter as it is */
+    COLUMN_CHANGE,  /* the counter minus its value at the previous row */
+};
+
+struct stats_column {
+    struct zeek_field field;
+    enum column_value value;
+    enum stats_counter counter;
+};
+
+/* Between ts/peer and failing_logs, in Zeek's order, then Vigil's own. */
+static const struct stats_column columns[] = {
+    {{"mem", ZEEK_COUNT}, COLUMN_LEVEL, STATS_MEM_MB},
+    {{"pkts_proc", ZEEK_COUNT}, COLUMN_CHANGE, STATS_PKTS_PROC},
+    {{"bytes_recv", ZEEK_COUNT}, COLUMN_CHANGE, STATS_BYTES_RECV},
+    {{"pkts_dropped", ZEEK_COUNT}, COLUMN_CHANGE, STATS_PKTS_DROPPED},
+    {{"pkts_link", ZEEK_COUNT}, COLUMN_CHANGE, STATS_PKTS_LINK},
+    {{"pkt_lag", ZEEK_INTERVAL}, COLUMN_LEVEL, STATS_PKT_LAG_US},
+    {{"pkts_filtered", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"events_proc", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"events_queued", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"active_tcp_conns", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"active_udp_conns", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"active_icmp_conns", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"tcp_conns", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"udp_conns", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"icmp_conns", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"timers", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"active_timers", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"files", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"active_files", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"dns_requests", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"active_dns_requests", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"reassem_tcp_size", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"reassem_file_size", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"reassem_frag_size", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    {{"reassem_unknown_size", ZEEK_COUNT}, COLUMN_UNSET, 0},
+    /* Vigil's own */
+    {{"pkts_if_dropped", ZEEK_COUNT}, COLUMN_CHANGE, STATS_PKTS_IF_DROPPED},
+    {{"log_lines_lost", ZEEK_COUNT}, COLUMN_CHANGE, STATS_LOG_LINES_LOST},
+    {{"log_lines_lost_total", ZEEK_COUNT}, COLUMN_LEVEL, STATS_LOG_LINES_LOST},
+};
+#define N_COLUMNS (sizeof columns / sizeof columns[0])
+
+struct stats_log {
+    struct zeek_field fields[2 + N_COLUMNS + 1]; /* ts, peer, the columns, failing_logs */
+    struct zeek_schema schema;
+    struct output_worker *writer;
+    uint64_t previous[STATS_COUNTERS];
+};
+
+struct stats_log *stats_log_new(struct output *o)
+{
+    struct stats_log *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return NULL;
+    s->writer = output_worker_new(o);
+    if (s->writer == NULL) {
+        free(s);
+        return NULL;
+    }
+    size_t n = 0;
+    s->fields[n++] = (struct zeek_field){"ts", ZEEK_TIME};
+    s->fields[n++] = (struct zeek_field){"peer", ZEEK_STRING};
+    for (size_t i = 0; i < N_COLUMNS; i++)
+        s->fields[n++] = columns[i].field;
+    s->fields[n++] = (struct zeek_field){"failing_logs", ZEEK_SET_STRING};
+    s->schema = (struct zeek_schema){"stats", s->fields, n};
+    return s;
+}
+
+static void write_column(struct zrow *r, const struct stats_column *c, const struct stats_sample *now,
+                         const uint64_t *previous)
+{
+    if (c->value == COLUMN_UNSET || !now->known[c->counter]) {
+        zrow_unset(r);
+        return;
+    }
+    uint64_t v = now->value[c->counter];
+    if (c->value == COLUMN_CHANGE)
+        v = v >= previous[c->counter] ? v - previous[c->counter] : v; /* a counter that restarted */
+    if (c->field.type == ZEEK_INTERVAL)
+        zrow_interval(r, (int64_t)v);
+    else
+        zrow_count(r, v);
+}
+
+void stats_log_write(struct stats_log *s, const struct stats_sample *now)
+{
+    if (s == NULL)
+        return;
+    struct zrow *r = zrow_begin(s->writer, &s->schema);
+    if (r != NULL) {
+        zrow_time(r, now->wall_us);
+        zrow_cstr(r, "vigil");
+        for (size_t i = 0; i < N_COLUMNS; i++)
+            write_column(r, &columns[i], now, s->previous);
+        zrow_list_begin(r);
+        for (size_t i = 0; i < now->n_failing; i++)
+            zrow_item_cstr(r, now->failing_logs[i]);
+        zrow_list_end(r);
+        zrow_end(r);
+    }
+    for (int k = 0; k < STATS_COUNTERS; k++)
+        if (now->known[k])
+            s->previous[k] = now->value[k];
+    output_worker_flush(s->writer);
+}
+
+void stats_log_free(struct stats_log *s)
+{
+    if (s == NULL)
+        return;
+    output_worker_free(s->writer);
+    free(s);
+}
