@@ -46,6 +46,15 @@ for what in incidents block; do
         sed 's/^/  /' "$work/$what.diff" | head -20
     fi
 done
+# the drop rules load with Vigil's own rule parser, every one of them
+b=$work/report/block
+nrules=$(grep -c '^drop ' "$b/block.rules")
+if "$vigil" rules check "$b/block.rules" >"$work/rules.out" 2>&1 &&
+    grep -q "^$nrules of $nrules rules loaded$" "$work/rules.out" && ((nrules > 0)); then
+    pass "block-rules-check ($nrules drop rules)"
+else
+    fail block-rules-check "$(tr '\n' '|' <"$work/rules.out" | head -c 300)"
+fi
 shot=$repo/build/test-logs/golden-incident-report.png
 html_check report "$work/report" "$shot" $(awk '{ print $5 }' "$work/incidents.txt")
 exit $((failures > 0))
