@@ -308,7 +308,9 @@ static int run_session(struct options *o, bool live)
         }
         rs.out = out;
     }
-    bool detecting = !o->cfg.conn_only && (intel != NULL || !o->no_behavior || o->devices || o->protect_path);
+    /* rules alone make the detectors' hub too: their alerts reach the incident correlator through it */
+    bool detecting = !o->cfg.conn_only && (intel != NULL || !o->no_behavior || o->devices || o->protect_path ||
+                                           o->n_rules);
     if (rc == EXIT_OK && detecting) {
         struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior,
                                    .devices = o->devices, .devices_cfg = o->devices_cfg,
@@ -346,7 +348,9 @@ static int run_session(struct options *o, bool live)
         incidents = incident_live_new(&ic, err, sizeof err);
         if (incidents) {
             struct detect_sink subscriber = incident_live_sink(incidents);
+            struct detect_observer observer = incident_live_observer(incidents);
             detect_subscribe(rs.detect, &subscriber);
+            detect_observe(rs.detect, &observer);
         } else {
             fprintf(stderr, "vigil: incidents: %s\n", err);
             rc = EXIT_USAGE;

@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "detect/behavior.h"
+#include "detect/detect.h"
+#include "proto/dns.h"
+#include "proto/http.h"
 #include "incident/correlate.h"
 #include "incident/killchain.h"
 #include "incident/summary.h"
@@ -29,6 +32,19 @@ static void set_str(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
+/* The bytes of v as a C string, cut to fit; false when unset or cut. */
+static bool view_text(struct byte_view v, char *out, size_t cap)
+{
+    size_t n = v.p ? v.n : 0;
+    bool whole = v.p != NULL && n < cap;
+    if (n >= cap)
+        n = cap - 1;
+    if (n)
+        memcpy(out, v.p, n);
+    out[n] = '\0';
+    return whole;
+}
+
 static void lower(char *s)
 {
     for (; *s; s++)
@@ -38,11 +54,13 @@ static void lower(char *s)
 
 static void from_alert(const struct correlator *c, const struct alert *a, struct incident_event *ev)
 {
+    /* A signature's alert is correlated as its EVE alert, as `vigil report` reads it (ingest.h) */
+    const char *note = a->note && strcmp(a->note, "Signatures::Sensitive_Signature") != 0 ? a->note : NULL;
     ev->ts_us = a->ts_us;
-    set_str(ev->source, sizeof ev->source, a->note ? "notice" : "alert");
-    set_str(ev->kind, sizeof ev->kind, a->note ? a->note : "alert");
+    set_str(ev->source, sizeof ev->source, note ? "notice" : "eve");
+    set_str(ev->kind, sizeof ev->kind, note ? note : "alert");
     ev->sid = a->signature_id;
-    set_str(ev->reason, sizeof ev->reason, a->notice_msg ? a->notice_msg : a->signature);
+    set_str(ev->reason, sizeof ev->reason, note && a->notice_msg ? a->notice_msg : a->signature);
     set_str(ev->category, sizeof ev->category, a->category);
     if (a->n_attack)
         set_str(ev->technique, sizeof ev->technique, a->attack[0]);
@@ -71,7 +89,7 @@ static void from_alert(const struct correlator *c, const struct alert *a, struct
     }
     const struct ip_addr *src = a->has_src ? &a->src : &a->orig_h, *dst = a->has_dst ? &a->dst : &a->resp_h;
     bool victim_b = ev->cve[0] || (a->category && (strstr(a->category, "Attack") || strstr(a->category, "Privilege"))) ||
-                    (a->note && strstr(a->note, "Exploit"));
+                    (note && strstr(note, "Exploit"));
     correlator_assign_ends(c, ev, src, a->has_src || a->has_conn, dst, a->has_dst || a->has_conn, victim_b);
 }
 
@@ -151,6 +169,66 @@ static void on_sighting(void *ctx, const struct intel_sighting *s)
     add_locked(l, &ev);
 }
 
+static void on_conn(void *ctx, const struct conn_record *r)
+{
+    struct incident_live *l = ctx;
+    pthread_mutex_lock(&l->lock);
+    correlator_conn(l->c, r->ts_us, &r->orig_h, &r->resp_h, r->orig_bytes);
+    pthread_mutex_unlock(&l->lock);
+}
+
+/* dns.log's row: the client's resolver, and each address answer bound to
+ * the query name (what the stored-log run reads from dns.log). */
+static void on_dns(struct incident_live *l, const struct app_conn *c, const struct dns_row *row)
+{
+    char query[EVENT_NAME_LEN];
+    view_text(row->query, query, sizeof query);
+    correlator_dns_answer(l->c, &c->orig_h, &c->resp_h, NULL, NULL);
+    if (!row->has_query || query[0] == '\0')
+        return;
+    for (size_t i = 0; i < row->n_answers; i++) {
+        char text[IP_ADDR_STRLEN + 1];
+        struct ip_addr a;
+        if (view_text(row->answers[i], text, sizeof text) && ip_addr_parse(text, &a))
+            correlator_dns_answer(l->c, &c->orig_h, NULL, query, &a);
+    }
+}
+
+/* A fetch: the Host (lower case, as the stored-log run reads http.log's) and URI. */
+static void on_http(struct incident_live *l, const struct app_conn *c, const struct http_txn *t)
+{
+    char host[EVENT_NAME_LEN], uri[EVENT_NAME_LEN];
+    view_text(t->host, host, sizeof host);
+    view_text(t->uri, uri, sizeof uri);
+    lower(host);
+    correlator_http(l->c, t->ts_us, &c->orig_h, &c->resp_h, host, uri, c->uid);
+}
+
+static void on_transaction(void *ctx, const struct app_conn *c, enum event_kind kind, const void *txn)
+{
+    struct incident_live *l = ctx;
+    const struct dns_row *row = kind == EVENT_DNS ? ((const struct dns_txn *)txn)->row : NULL;
+    if (kind != EVENT_HTTP && row == NULL)
+        return;
+    pthread_mutex_lock(&l->lock);
+    if (row)
+        on_dns(l, c, row);
+    else
+        on_http(l, c, txn);
+    pthread_mutex_unlock(&l->lock);
+}
+
+/* The device inventory, as the stored-log run reads assets.log. */
+static void on_asset(void *ctx, int event, int64_t ts_us, const struct asset_record *r)
+{
+    struct incident_live *l = ctx;
+    pthread_mutex_lock(&l->lock);
+    for (size_t i = 0; i < r->n_addrs; i++)
+        correlator_asset(l->c, &r->addrs[i], r->vendor, NULL, r->device_type, r->risk_group != NULL,
+                         r->risk_reason);
+    pthread_mutex_unlock(&l->lock);
+}
+
 /* Writes the incidents whose revision moved since they were last written.
  * Caller holds the lock. */
 static void write_grown(struct incident_live *l)
@@ -190,8 +268,14 @@ static void on_flush(void *ctx)
 struct detect_sink incident_live_sink(struct incident_live *l)
 {
     return (struct detect_sink){
-        .ctx = l, .alert = on_alert, .finding = on_finding, .sighting = on_sighting, .flush = on_flush,
+        .ctx = l, .alert = on_alert, .finding = on_finding, .sighting = on_sighting, .asset = on_asset,
+        .flush = on_flush,
     };
+}
+
+struct detect_observer incident_live_observer(struct incident_live *l)
+{
+    return (struct detect_observer){.ctx = l, .conn = on_conn, .transaction = on_transaction};
 }
 
 struct incident_live *incident_live_new(const struct incident_live_config *cfg, char *err, size_t errlen)
