@@ -329,16 +329,22 @@ struct dns_ctx {
     char query[EVENT_NAME_LEN];
 };
 
+/* A field value (not NUL-terminated) as an address. */
+static bool parse_value_addr(const char *val, size_t len, struct ip_addr *a)
+{
+    char text[IP_ADDR_STRLEN + 1];
+    if (len >= sizeof text)
+        return false;
+    memcpy(text, val, len);
+    text[len] = '\0';
+    return ip_addr_parse(text, a);
+}
+
 static void dns_answer(void *ctx, const char *val, size_t len)
 {
     struct dns_ctx *d = ctx;
-    char text[IP_ADDR_STRLEN + 1];
     struct ip_addr a;
-    if (len >= sizeof text)
-        return;
-    memcpy(text, val, len);
-    text[len] = '\0';
-    if (ip_addr_parse(text, &a))
+    if (parse_value_addr(val, len, &a))
         correlator_dns_answer(d->in->c, d->has_client ? &d->client : NULL, NULL, d->query, &a);
 }
 
@@ -378,19 +384,38 @@ static bool truthy(const char *s)
            strcasecmp(s, "yes") == 0;
 }
 
+struct asset_fields {
+    struct ingest *in;
+    char vendor[48], model[48], type[32], reason[96];
+    bool flagged;
+};
+
+static void asset_addr(void *ctx, const char *val, size_t len)
+{
+    struct asset_fields *f = ctx;
+    struct ip_addr a;
+    if (parse_value_addr(val, len, &a))
+        correlator_asset(f->in->c, &a, f->vendor, f->model, f->type, f->flagged, f->reason);
+}
+
+/* A device: one address field, or Vigil's assets.log `addrs` set (EVE: asset.addrs). */
 static void asset_row(struct ingest *in, const struct log_row *r)
 {
-    struct ip_addr h;
-    if (!ADDR(r, &h, "host", "ip", "addr", "id.orig_h", "src_ip"))
+    struct asset_fields f = {.in = in};
+    char flag[16];
+    FIELD(r, f.vendor, "vendor", "manufacturer", "oui_vendor", "asset.vendor");
+    FIELD(r, f.model, "model", "product");
+    FIELD(r, f.type, "device_type", "type", "category", "asset.device_type");
+    FIELD(r, f.reason, "reasons", "reason", "risk_reason", "risk", "asset.risk_reason");
+    f.flagged = (FIELD(r, flag, "flagged", "risky", "risk_vendor") && truthy(flag)) ||
+                (f.reason[0] && strcmp(f.reason, "(empty)") != 0);
+    char host[IP_ADDR_STRLEN + 8];
+    if (FIELD(r, host, "host", "ip", "addr", "id.orig_h", "src_ip")) {
+        asset_addr(&f, host, strlen(host));
         return;
-    char vendor[48], model[48], type[32], flag[16], reason[96];
-    FIELD(r, vendor, "vendor", "manufacturer", "oui_vendor");
-    FIELD(r, model, "model", "product");
-    FIELD(r, type, "device_type", "type", "category");
-    FIELD(r, reason, "reasons", "reason", "risk_reason", "risk");
-    bool flagged = (FIELD(r, flag, "flagged", "risky", "risk_vendor") && truthy(flag)) ||
-                   (reason[0] && strcmp(reason, "(empty)") != 0);
-    correlator_asset(in->c, &h, vendor, model, type, flagged, reason);
+    }
+    log_row_each(r, "addrs", asset_addr, &f);
+    log_row_each(r, "asset.addrs", asset_addr, &f);
 }
 
 static void traffic_row(struct ingest *in, const struct log_row *r)

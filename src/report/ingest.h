@@ -13,7 +13,8 @@
  * written twice the other way round: its notice.log twin
  * (Signatures::Sensitive_Signature, no sid, category or metadata) is held
  * back in pass 2 and the EVE alert of the same time and addresses stands
- * for it in pass 3, whatever its sid. */
+ * for it in pass 3, whatever its sid (one without a twin stays skipped: it
+ * carries nothing the map can place). */
 #ifndef VIGIL_INCIDENT_INGEST_H
 #define VIGIL_INCIDENT_INGEST_H
 

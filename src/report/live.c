@@ -6,6 +6,7 @@
 
 #include "detect/behavior.h"
 #include "detect/detect.h"
+#include "flow/conn_record-t.h"
 #include "proto/dns.h"
 #include "proto/http.h"
 #include "incident/correlate.h"
@@ -52,6 +53,15 @@ static void lower(char *s)
             *s = (char)(*s + 32);
 }
 
+/* The host of a URL ("http://h:80/x" -> "h", lower case), as `vigil report` reads one. */
+static void set_url_host(char *dst, size_t cap, const char *url)
+{
+    const char *h = strstr(url, "://");
+    set_str(dst, cap, h ? h + 3 : url);
+    dst[strcspn(dst, "/:?#")] = '\0';
+    lower(dst);
+}
+
 static void from_alert(const struct correlator *c, const struct alert *a, struct incident_event *ev)
 {
     /* A signature's alert is correlated as its EVE alert, as `vigil report` reads it (ingest.h) */
@@ -75,12 +85,9 @@ static void from_alert(const struct correlator *c, const struct alert *a, struct
             set_str(ev->cve, sizeof ev->cve, m->value);
         else if (strcmp(m->key, "sha256") == 0)
             set_str(ev->file_hash, sizeof ev->file_hash, m->value);
-        else if (strcmp(m->key, "remote_template") == 0) {
-            const char *h = strstr(m->value, "://");
-            set_str(ev->template_host, sizeof ev->template_host, h ? h + 3 : m->value);
-            ev->template_host[strcspn(ev->template_host, "/:?#")] = '\0';
-            lower(ev->template_host);
-        } else if (strcmp(m->key, "device") == 0 || strcmp(m->key, "vendor") == 0)
+        else if (strcmp(m->key, "remote_template") == 0)
+            set_url_host(ev->template_host, sizeof ev->template_host, m->value);
+        else if (strcmp(m->key, "device") == 0 || strcmp(m->key, "vendor") == 0)
             set_str(ev->device, sizeof ev->device, m->value);
         else if (strcmp(m->key, "domain") == 0 || strcmp(m->key, "server_name") == 0) {
             set_str(ev->peer_name, sizeof ev->peer_name, m->value);
@@ -108,7 +115,9 @@ static void from_finding(const struct correlator *c, const struct finding *f, st
     ev->bytes_out = f->bytes_out;
     ev->interval_s = f->interval_s;
     ev->connections = f->count;
-    correlator_assign_ends(c, ev, &f->src, true, &f->dst, f->has_dst, false);
+    /* DNS findings name a domain; their dst is the resolver asked (tunnel_dns.log and dga.log have no dst) */
+    bool by_name = f->kind == FINDING_DNS_TUNNEL || f->kind == FINDING_DGA;
+    correlator_assign_ends(c, ev, &f->src, true, &f->dst, f->has_dst && !by_name, false);
 }
 
 static void from_sighting(const struct correlator *c, const struct intel_sighting *s, struct incident_event *ev)
@@ -128,6 +137,7 @@ static void from_sighting(const struct correlator *c, const struct intel_sightin
     switch (s->seen_type) {
     case INTEL_FILE_HASH: set_str(ev->file_hash, sizeof ev->file_hash, seen); break;
     case INTEL_DOMAIN: set_str(ev->peer_name, sizeof ev->peer_name, seen); break;
+    case INTEL_URL: set_url_host(ev->peer_name, sizeof ev->peer_name, seen); break;
     case INTEL_JA4: set_str(ev->ja4, sizeof ev->ja4, seen); break;
     case INTEL_CERT_HASH: set_str(ev->cert, sizeof ev->cert, seen); break;
     default: break;
@@ -173,7 +183,8 @@ static void on_conn(void *ctx, const struct conn_record *r)
 {
     struct incident_live *l = ctx;
     pthread_mutex_lock(&l->lock);
-    correlator_conn(l->c, r->ts_us, &r->orig_h, &r->resp_h, r->orig_bytes);
+    /* conn.log's orig_bytes: unset (0 for `vigil report`) when the connection has no duration */
+    correlator_conn(l->c, r->ts_us, &r->orig_h, &r->resp_h, r->has_duration ? r->orig_bytes : 0);
     pthread_mutex_unlock(&l->lock);
 }
 
@@ -323,6 +334,11 @@ void incident_live_finish(struct incident_live *l, FILE *summary)
     if (summary)
         incident_print_summary(summary, l->c);
     pthread_mutex_unlock(&l->lock);
+}
+
+const struct correlator *incident_live_correlator(const struct incident_live *l)
+{
+    return l->c;
 }
 
 void incident_live_free(struct incident_live *l)

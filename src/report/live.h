@@ -15,6 +15,7 @@
 #include "detect/sink-t.h"
 #include "util/addr.h"
 
+struct correlator;
 struct output;
 struct incident_live;
 
@@ -38,6 +39,8 @@ struct detect_observer incident_live_observer(struct incident_live *l);
 /* Writes every incident in its final state and, when summary is not NULL,
  * the terminal summary. Call once, before the output is closed. */
 void incident_live_finish(struct incident_live *l, FILE *summary);
+/* The correlator, to read the incidents once the run is over (no lock). */
+const struct correlator *incident_live_correlator(const struct incident_live *l);
 void incident_live_free(struct incident_live *l);
 
 #endif

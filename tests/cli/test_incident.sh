@@ -109,6 +109,9 @@ if "$vigil" rules check "$b/block.rules" >"$tmp/rules.out" 2>&1 &&
 else
     fail block-rules-check "$(tr '\n' '|' <"$tmp/rules.out" | head -c 300)"
 fi
+# ... and beside the shipped rules: no sid of theirs is taken
+shared=$(comm -12 <(grep -oh 'sid:[0-9]*' "$repo"/rules/*.rules | sort -u) <(grep -o 'sid:[0-9]*' "$b/block.rules" | sort -u))
+if [[ -z $shared ]]; then pass block-rules-sids-apart; else fail block-rules-sids-apart "$(echo $shared)"; fi
 
 # --- what never enters a block list ---
 wl=$tmp/guard
