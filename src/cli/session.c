@@ -308,9 +308,9 @@ static int run_session(struct options *o, bool live)
         }
         rs.out = out;
     }
+    bool detectors_on = !o->cfg.conn_only && (intel != NULL || !o->no_behavior || o->devices || o->protect_path);
     /* rules alone make the detectors' hub too: their alerts reach the incident correlator through it */
-    bool detecting = !o->cfg.conn_only && (intel != NULL || !o->no_behavior || o->devices || o->protect_path ||
-                                           o->n_rules);
+    bool detecting = detectors_on || (!o->cfg.conn_only && o->n_rules);
     if (rc == EXIT_OK && detecting) {
         struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior,
                                    .devices = o->devices, .devices_cfg = o->devices_cfg,
@@ -382,7 +382,7 @@ static int run_session(struct options *o, bool live)
             detect_report(rs.detect, 0, true);
         if (!o->quiet) {
             print_summary(&rs, o->out_dir);
-            if (rs.detect)
+            if (rs.detect && detectors_on)
                 print_detection_summary(rs.detect);
             if (rules)
                 print_signature_summary(rs.engine);

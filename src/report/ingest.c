@@ -132,9 +132,12 @@ static void common_fields(const struct log_row *r, struct incident_event *ev)
     FIELD(r, ev->rule_file, "rule_file", "sources", "alert.metadata.rule_file", "alert.metadata.feed");
     if (FIELD(r, ev->template_host, "remote_template", "template", "alert.metadata.remote_template"))
         url_host(ev->template_host);
+    struct ip_addr literal;
     if (FIELD(r, ev->peer_name, "server_name", "domain", "query", "tls.sni", "http.hostname",
               "dns.query.rrname", "dns.queries.rrname", "alert.metadata.domain"))
         lower(ev->peer_name);
+    if (ip_addr_parse(ev->peer_name, &literal)) /* a Host header holding an address names nothing */
+        ev->peer_name[0] = '\0';
 }
 
 static void notice_row(struct ingest *in, const struct log_row *r, struct incident_event *ev)

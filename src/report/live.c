@@ -62,6 +62,19 @@ static void set_url_host(char *dst, size_t cap, const char *url)
     lower(dst);
 }
 
+/* The rule's ATT&CK technique from its metadata, under the names `vigil
+ * report` reads from EVE (alert.metadata.*), in its order. */
+static void meta_technique(const struct alert *a, struct incident_event *ev)
+{
+    static const char *const keys[] = {"attack_technique", "mitre_technique_id", "attack_id"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        for (size_t i = 0; i < a->n_meta; i++)
+            if (a->meta[i].key && a->meta[i].value && strcmp(a->meta[i].key, keys[k]) == 0) {
+                set_str(ev->technique, sizeof ev->technique, a->meta[i].value);
+                return;
+            }
+}
+
 static void from_alert(const struct correlator *c, const struct alert *a, struct incident_event *ev)
 {
     /* A signature's alert is correlated as its EVE alert, as `vigil report` reads it (ingest.h) */
@@ -94,7 +107,16 @@ static void from_alert(const struct correlator *c, const struct alert *a, struct
             lower(ev->peer_name);
         }
     }
-    const struct ip_addr *src = a->has_src ? &a->src : &a->orig_h, *dst = a->has_dst ? &a->dst : &a->resp_h;
+    if (!ev->technique[0])
+        meta_technique(a, ev);
+    /* The ends `vigil report` reads: notice.log's id.orig_h/id.resp_h before
+     * src/dst, EVE's src_ip/dest_ip (the packet's direction). */
+    const struct ip_addr *src = a->has_conn ? &a->orig_h : &a->src, *dst = a->has_conn ? &a->resp_h : &a->dst;
+    if (note == NULL && a->has_conn && a->to_client) {
+        const struct ip_addr *t = src;
+        src = dst;
+        dst = t;
+    }
     bool victim_b = ev->cve[0] || (a->category && (strstr(a->category, "Attack") || strstr(a->category, "Privilege"))) ||
                     (note && strstr(note, "Exploit"));
     correlator_assign_ends(c, ev, src, a->has_src || a->has_conn, dst, a->has_dst || a->has_conn, victim_b);
