@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "detect/behavior.h"
 #include "detect/detect.h"
 #include "flow/conn_record-t.h"
@@ -75,6 +77,36 @@ static void meta_technique(const struct alert *a, struct incident_event *ev)
             }
 }
 
+/* The name an EVE alert's app-layer object gives its server (http.hostname,
+ * tls.sni, the DNS query), as `vigil report` reads it from eve.json. */
+static void app_layer_name(const char *members, char *out, size_t cap)
+{
+    size_t n = strlen(members);
+    char *text = malloc(n + 3);
+    if (text == NULL)
+        return;
+    text[0] = '{';
+    memcpy(text + 1, members, n);
+    memcpy(text + 1 + n, "}", 2);
+    json_t *o = json_loads(text, 0, NULL);
+    free(text);
+    const char *name = NULL;
+    json_t *dns = json_object_get(o, "dns");
+    json_t *q = json_object_get(dns, "query");
+    if (q == NULL)
+        q = json_object_get(dns, "queries");
+    name = json_string_value(json_object_get(json_object_get(o, "tls"), "sni"));
+    if (name == NULL)
+        name = json_string_value(json_object_get(json_object_get(o, "http"), "hostname"));
+    if (name == NULL)
+        name = json_string_value(json_object_get(json_is_array(q) ? json_array_get(q, 0) : q, "rrname"));
+    if (name) {
+        set_str(out, cap, name);
+        lower(out);
+    }
+    json_decref(o);
+}
+
 static void from_alert(const struct correlator *c, const struct alert *a, struct incident_event *ev)
 {
     /* A signature's alert is correlated as its EVE alert, as `vigil report` reads it (ingest.h) */
@@ -109,6 +141,8 @@ static void from_alert(const struct correlator *c, const struct alert *a, struct
     }
     if (!ev->technique[0])
         meta_technique(a, ev);
+    if (note == NULL && a->eve_extra && a->eve_extra[0])
+        app_layer_name(a->eve_extra, ev->peer_name, sizeof ev->peer_name);
     /* The ends `vigil report` reads: notice.log's id.orig_h/id.resp_h before
      * src/dst, EVE's src_ip/dest_ip (the packet's direction). */
     const struct ip_addr *src = a->has_conn ? &a->orig_h : &a->src, *dst = a->has_conn ? &a->resp_h : &a->dst;
@@ -120,6 +154,11 @@ static void from_alert(const struct correlator *c, const struct alert *a, struct
     bool victim_b = ev->cve[0] || (a->category && (strstr(a->category, "Attack") || strstr(a->category, "Privilege"))) ||
                     (note && strstr(note, "Exploit"));
     correlator_assign_ends(c, ev, src, a->has_src || a->has_conn, dst, a->has_dst || a->has_conn, victim_b);
+    struct ip_addr literal;
+    /* as `vigil report`: the server's name is not the peer's when the host is that server; an address names nothing */
+    if ((note == NULL && ev->has_host && memcmp(&ev->host, dst, sizeof *dst) == 0) ||
+        ip_addr_parse(ev->peer_name, &literal))
+        ev->peer_name[0] = '\0';
 }
 
 static void from_finding(const struct correlator *c, const struct finding *f, struct incident_event *ev)
