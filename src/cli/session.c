@@ -315,7 +315,9 @@ static int run_session(struct options *o, bool live)
         }
         rs.out = out;
     }
-    bool detecting = !o->cfg.conn_only && (intel != NULL || !o->no_behavior || o->devices || o->protect_path);
+    bool detectors_on = !o->cfg.conn_only && (intel != NULL || !o->no_behavior || o->devices || o->protect_path);
+    /* rules alone make the detectors' hub too: their alerts reach the incident correlator through it */
+    bool detecting = detectors_on || (!o->cfg.conn_only && o->n_rules);
     if (rc == EXIT_OK && detecting) {
         struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior,
                                    .devices = o->devices, .devices_cfg = o->devices_cfg,
@@ -353,7 +355,9 @@ static int run_session(struct options *o, bool live)
         incidents = incident_live_new(&ic, err, sizeof err);
         if (incidents) {
             struct detect_sink subscriber = incident_live_sink(incidents);
+            struct detect_observer observer = incident_live_observer(incidents);
             detect_subscribe(rs.detect, &subscriber);
+            detect_observe(rs.detect, &observer);
         } else {
             fprintf(stderr, "vigil: incidents: %s\n", err);
             rc = EXIT_USAGE;
@@ -389,7 +393,7 @@ static int run_session(struct options *o, bool live)
             live_stats_tick(&rs.stats, &(struct live_counts){rs.packets, rs.bytes, rs.last_packet_us}, true);
         if (!o->quiet) {
             print_summary(&rs, o->out_dir);
-            if (rs.detect)
+            if (rs.detect && detectors_on)
                 print_detection_summary(rs.detect);
             if (rules)
                 print_signature_summary(rs.engine);

@@ -427,7 +427,8 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
         snprintf(err, errlen, "out of memory setting up a worker (--max-flows %u)", e->cfg.max_flows);
         return false;
     }
-    w->sig_sink = output_detect_sink(w->out);
+    /* through the detectors' sink when there are detectors: its subscriber (the correlator) sees rule alerts too */
+    w->sig_sink = w->detect ? *detect_worker_sink(w->detect) : output_detect_sink(w->out);
     if (!worker_sync_rules(w)) {
         snprintf(err, errlen, "out of memory for the signature matcher");
         return false;
@@ -660,8 +661,8 @@ void engine_free(struct engine *e)
             queue_destroy(&w->empty);
         }
         flow_table_free(w->flows);
+        sig_worker_free(w->sig); /* reports through the detect worker's sink */
         detect_worker_free(w->detect);
-        sig_worker_free(w->sig);
         if (w->out)
             output_worker_free(w->out);
         decoder_free(w->decoder);

@@ -27,6 +27,7 @@ struct detect {
     pthread_mutex_t report_lock;     /* report and its sink */
     struct detect_sink subscriber;   /* also gets every report (detect_subscribe); borrowed */
     struct sink_pair report_pair;    /* report teed to the subscriber */
+    struct detect_observer observer; /* sees the traffic (detect_observe) */
 };
 
 struct detect_worker {
@@ -97,6 +98,16 @@ void detect_subscribe(struct detect *d, const struct detect_sink *subscriber)
     d->report = sink_tee(&d->report_pair);
 }
 
+void detect_observe(struct detect *d, const struct detect_observer *obs)
+{
+    d->observer = *obs;
+}
+
+const struct detect_sink *detect_worker_sink(const struct detect_worker *w)
+{
+    return &w->sink;
+}
+
 void detect_set_intel(struct detect *d, struct intel_store *intel)
 {
     void *s = state_of(d, &intel_detector);
@@ -165,6 +176,9 @@ void detect_worker_sync(struct detect_worker *w)
 
 void detect_conn(struct detect_worker *w, const struct conn_record *c)
 {
+    const struct detect_observer *o = &w->d->observer;
+    if (o->conn)
+        o->conn(o->ctx, c);
     EACH_DETECTOR(w, conn, c);
 }
 
@@ -175,6 +189,9 @@ void detect_open_conn(struct detect_worker *w, const struct conn_record *c)
 
 void detect_transaction(struct detect_worker *w, const struct app_conn *c, enum event_kind kind, const void *txn)
 {
+    const struct detect_observer *o = &w->d->observer;
+    if (o->transaction)
+        o->transaction(o->ctx, c, kind, txn);
     EACH_DETECTOR(w, transaction, c, kind, txn);
 }
 

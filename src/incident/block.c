@@ -13,7 +13,10 @@
 #include "util/json.h"
 
 #define BLOCK_MAX_INDICATORS 20000
-#define BLOCK_SID_BASE 9300000u
+/* Vigil's sids: 91xxxxx intel, 92xxxxx behaviour, 93xxxxx phishing and
+ * rules/vigil.rules, 96xxxxx rules/devices.rules, 97xxxxx devices; the
+ * drop rules take 98xxxxx so they load beside the shipped rules. */
+#define BLOCK_SID_BASE 9800000u
 
 enum ind_type { IND_ADDR, IND_DOMAIN, IND_HASH };
 
@@ -171,12 +174,16 @@ static void incident_list(const struct indicator *x, char *out, size_t n)
     }
 }
 
-static FILE *open_out(const char *dir, const char *name, char *path, size_t pathlen, char *err, size_t errlen)
+/* DIR/NAME created, its header (the comment saying what it is) written. */
+static FILE *open_out(const char *dir, const char *name, const char *header, char *path, size_t pathlen, char *err,
+                      size_t errlen)
 {
     snprintf(path, pathlen, "%s/%s", dir, name);
     FILE *f = fopen(path, "w");
     if (f == NULL)
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    else
+        fputs(header, f);
     return f;
 }
 
@@ -212,13 +219,14 @@ static void nft_set(FILE *f, const struct block_list *b, const char *name, const
 static int write_nft(const struct block_list *b, char *err, size_t errlen)
 {
     char path[4096];
-    FILE *f = open_out(b->o->dir, "block.nft", path, sizeof path, err, errlen);
+    FILE *f = open_out(b->o->dir, "block.nft",
+                       "#!/usr/sbin/nft -f\n# Vigil: addresses to block, from its incidents (see incident.log).\n"
+                       "# Load with: nft -f block.nft    (replaces the table vigil_block)\n"
+                       "table inet vigil_block\ndelete table inet vigil_block\n"
+                       "table inet vigil_block {\n",
+                       path, sizeof path, err, errlen);
     if (f == NULL)
         return -1;
-    fprintf(f, "#!/usr/sbin/nft -f\n# Vigil: addresses to block, from its incidents (see incident.log).\n"
-               "# Load with: nft -f block.nft    (replaces the table vigil_block)\n"
-               "table inet vigil_block\ndelete table inet vigil_block\n"
-               "table inet vigil_block {\n");
     nft_set(f, b, "blocked_v4", "ipv4_addr", true);
     nft_set(f, b, "blocked_v6", "ipv6_addr", false);
     fprintf(f, "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n"
@@ -232,14 +240,15 @@ static int write_nft(const struct block_list *b, char *err, size_t errlen)
 static int write_rpz(const struct block_list *b, char *err, size_t errlen)
 {
     char path[4096];
-    FILE *f = open_out(b->o->dir, "rpz.zone", path, sizeof path, err, errlen);
+    FILE *f = open_out(b->o->dir, "rpz.zone",
+                       "; Vigil: names to block (DNS response policy zone), from its incidents.\n"
+                       "; In named.conf: zone \"rpz.vigil\" { type primary; file \"rpz.zone\"; };\n"
+                       ";                response-policy { zone \"rpz.vigil\"; };\n"
+                       "$TTL 300\n@\tIN\tSOA\tlocalhost. hostmaster.localhost. 1 3600 600 86400 300\n"
+                       "@\tIN\tNS\tlocalhost.\n",
+                       path, sizeof path, err, errlen);
     if (f == NULL)
         return -1;
-    fprintf(f, "; Vigil: names to block (DNS response policy zone), from its incidents.\n"
-               "; In named.conf: zone \"rpz.vigil\" { type primary; file \"rpz.zone\"; };\n"
-               ";                response-policy { zone \"rpz.vigil\"; };\n"
-               "$TTL 300\n@\tIN\tSOA\tlocalhost. hostmaster.localhost. 1 3600 600 86400 300\n"
-               "@\tIN\tNS\tlocalhost.\n");
     for (size_t i = 0; i < b->n; i++) {
         const struct indicator *x = &b->items[i];
         if (x->type != IND_DOMAIN)
@@ -266,10 +275,10 @@ static const struct {
 static int write_rules(const struct block_list *b, char *err, size_t errlen)
 {
     char path[4096];
-    FILE *f = open_out(b->o->dir, "block.rules", path, sizeof path, err, errlen);
+    FILE *f = open_out(b->o->dir, "block.rules", "# Vigil: Suricata drop rules (IPS mode), from its incidents.\n",
+                       path, sizeof path, err, errlen);
     if (f == NULL)
         return -1;
-    fprintf(f, "# Vigil: Suricata drop rules (IPS mode), from its incidents.\n");
     unsigned sid = BLOCK_SID_BASE;
     for (size_t i = 0; i < b->n; i++) {
         const struct indicator *x = &b->items[i];
@@ -462,10 +471,10 @@ int block_write(const struct correlator *c, const struct block_options *o, struc
     }
     struct block_list b = {.c = c, .o = o};
     char path[4096];
-    b.excluded = open_out(o->dir, "excluded.txt", path, sizeof path, err, errlen);
+    b.excluded = open_out(o->dir, "excluded.txt", "# indicator\tincident\twhy it is not blocked\n", path,
+                          sizeof path, err, errlen);
     if (b.excluded == NULL)
         return -1;
-    fprintf(b.excluded, "# indicator\tincident\twhy it is not blocked\n");
     collect(&b);
     int rc = close_out(b.excluded, path, err, errlen);
     int64_t first = 0;

@@ -384,6 +384,10 @@ static struct incident *new_incident(struct correlator *c, const struct ip_addr 
         join_str(inc->device, sizeof inc->device, as->vendor, " ", as->model);
         inc->device_flagged = as->flagged;
     }
+    /* what the host sent out before its first event (live: traffic comes first) */
+    const struct talker *t = table_addr(&c->talkers, host, false);
+    if (t)
+        inc->bytes_out = t->bytes_out;
     c->incidents[c->n_incidents++] = inc;
     return inc;
 }
@@ -785,7 +789,7 @@ void correlator_conn(struct correlator *c, int64_t ts_us, const struct ip_addr *
 }
 
 struct incident *correlator_http(struct correlator *c, int64_t ts_us, const struct ip_addr *client,
-                                 const struct ip_addr *server, const char *host, const char *uid)
+                                 const struct ip_addr *server, const char *host, const char *uri, const char *uid)
 {
     struct incident *inc = find_incident(c, client);
     if (inc == NULL || host == NULL || host[0] == '\0')
@@ -806,7 +810,8 @@ struct incident *correlator_http(struct correlator *c, int64_t ts_us, const stru
         copy_str(ev.source, sizeof ev.source, "http");
         copy_str(ev.kind, sizeof ev.kind, "template_fetch");
         copy_str(ev.uid, sizeof ev.uid, uid);
-        join_str(ev.reason, sizeof ev.reason, "fetched the remote template of a delivered document from", " ", host);
+        snprintf(ev.reason, sizeof ev.reason, "fetched the remote template of a delivered document: http://%.100s%.140s",
+                 host, uri ? uri : "");
         c->st.events++;
         if (!killchain_classify(c->cfg.map, &ev) || ev.stage == KC_NONE) {
             c->st.unmapped++;

@@ -55,9 +55,10 @@ void correlator_dns_answer(struct correlator *c, const struct ip_addr *client, c
 void correlator_conn(struct correlator *c, int64_t ts_us, const struct ip_addr *orig, const struct ip_addr *resp,
                      uint64_t orig_bytes);
 /* An HTTP request: when its host is a remote template named by a document
- * delivered to this client, a template_fetch event joins the incident. */
+ * delivered to this client, a template_fetch event (naming host and uri)
+ * joins the incident. uri may be NULL. */
 struct incident *correlator_http(struct correlator *c, int64_t ts_us, const struct ip_addr *client,
-                                 const struct ip_addr *server, const char *host, const char *uid);
+                                 const struct ip_addr *server, const char *host, const char *uri, const char *uid);
 void correlator_asset(struct correlator *c, const struct ip_addr *host, const char *vendor, const char *model,
                       const char *type, bool flagged, const char *reason);
 

@@ -24,6 +24,14 @@ static void esc(FILE *f, const char *s)
     }
 }
 
+/* One table cell holding text (escaped), in <code> when code. */
+static void td(FILE *f, const char *text, bool code)
+{
+    fputs(code ? "<td><code>" : "<td>", f);
+    esc(f, text);
+    fputs(code ? "</code></td>" : "</td>", f);
+}
+
 static void fmt_time(int64_t us, char *out, size_t n)
 {
     time_t t = (time_t)(us / 1000000);
@@ -306,30 +314,25 @@ static void evidence_table(FILE *f, const struct incident *inc, const char *id)
         const struct evidence *e = &inc->evidence[i];
         char t[32];
         fmt_time(e->ts_us, t, sizeof t);
-        fprintf(f, "<tr><td data-v=\"%lld\">%s</td><td>%s</td><td>", (long long)e->ts_us, t,
-                kc_stage_name(e->stage));
-        esc(f, e->tactic);
-        fputs("</td><td>", f);
-        esc(f, e->technique);
-        fputs("</td><td><b>", f);
+        fprintf(f, "<tr><td data-v=\"%lld\">%s</td><td>%s</td>", (long long)e->ts_us, t, kc_stage_name(e->stage));
+        td(f, e->tactic, false);
+        td(f, e->technique, false);
+        fputs("<td><b>", f);
         esc(f, e->kind);
         fputs("</b> ", f);
         esc(f, e->reason);
-        fputs("</td><td>", f);
-        esc(f, e->peer);
-        fputs("</td><td><code>", f);
-        esc(f, e->uid);
-        fputs("</code></td><td><code>", f);
-        esc(f, e->community_id);
-        fputs("</code></td><td><code>", f);
-        esc(f, e->file_hash);
-        fputs("</code></td><td>", f);
+        fputs("</td>", f);
+        td(f, e->peer, false);
+        td(f, e->uid, true);
+        td(f, e->community_id, true);
+        td(f, e->file_hash, true);
+        fputs("<td>", f);
         if (e->sid)
             fprintf(f, "%u ", e->sid);
         esc(f, e->rule_file[0] ? e->rule_file : e->source);
-        fputs("</td><td>", f);
-        esc(f, e->link[0] ? e->link : "same host");
-        fputs("</td></tr>\n", f);
+        fputs("</td>", f);
+        td(f, e->link[0] ? e->link : "same host", false);
+        fputs("</tr>\n", f);
     }
     fprintf(f, "</tbody></table>\n");
 }
@@ -437,9 +440,9 @@ static void infra_section(FILE *f, const struct correlator *c)
             fprintf(f, "<h2 id=\"infrastructure\">Shared infrastructure</h2>\n<table class=\"sortable\"><thead><tr>"
                        "<th>what</th><th>incidents</th><th>events</th></tr></thead><tbody>\n");
         any = true;
-        fputs("<tr><td>", f);
-        esc(f, x->key);
-        fputs("</td><td>", f);
+        fputs("<tr>", f);
+        td(f, x->key, false);
+        fputs("<td>", f);
         for (unsigned k = 0; k < x->n_incidents && k < INFRA_INCIDENT_CAP; k++) {
             char id[16];
             incident_format_id(x->incidents[k], id, sizeof id);
@@ -470,15 +473,13 @@ static void device_section(FILE *f, const struct correlator *c)
         const struct incident *inc = correlator_incident_of(c, &a->host);
         if (inc)
             incident_format_id(inc->id, id, sizeof id);
-        fprintf(f, "<tr><td>%s</td><td>", host);
-        esc(f, a->vendor);
-        fputs("</td><td>", f);
-        esc(f, a->model);
-        fputs("</td><td>", f);
-        esc(f, a->type);
-        fprintf(f, "</td><td>%s</td><td>", a->flagged ? "<span class=\"flag\">yes</span>" : "no");
-        esc(f, a->reason);
-        fprintf(f, "</td><td>%s%s%s%s%s</td></tr>\n", id[0] ? "<a href=\"#" : "", id, id[0] ? "\">" : "", id,
+        fprintf(f, "<tr><td>%s</td>", host);
+        td(f, a->vendor, false);
+        td(f, a->model, false);
+        td(f, a->type, false);
+        fprintf(f, "<td>%s</td>", a->flagged ? "<span class=\"flag\">yes</span>" : "no");
+        td(f, a->reason, false);
+        fprintf(f, "<td>%s%s%s%s%s</td></tr>\n", id[0] ? "<a href=\"#" : "", id, id[0] ? "\">" : "", id,
                 id[0] ? "</a>" : "");
     }
     fprintf(f, "</tbody></table>\n");

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <math.h>
 
 static const char *const context_logs[] = {"dns", "assets", NULL};
 static const char *const zeek_alert_logs[] = {"notice", "intel", "beacon", "long_conn", "tunnel_dns",
@@ -121,7 +122,7 @@ static void common_fields(const struct log_row *r, struct incident_event *ev)
     FIELD(r, ev->uid, "uid");
     FIELD(r, ev->community_id, "community_id");
     if (!FIELD(r, ev->technique, "attack", "technique", "attack_technique", "alert.metadata.attack_technique",
-               "alert.metadata.mitre_technique_id"))
+               "alert.metadata.mitre_technique_id", "alert.metadata.attack_id"))
         ev->technique[0] = '\0';
     FIELD(r, ev->cve, "cve", "alert.metadata.cve");
     FIELD(r, ev->file_hash, "sha256", "file_hash", "fileinfo.sha256", "files.sha256", "alert.metadata.sha256");
@@ -131,9 +132,12 @@ static void common_fields(const struct log_row *r, struct incident_event *ev)
     FIELD(r, ev->rule_file, "rule_file", "sources", "alert.metadata.rule_file", "alert.metadata.feed");
     if (FIELD(r, ev->template_host, "remote_template", "template", "alert.metadata.remote_template"))
         url_host(ev->template_host);
+    struct ip_addr literal;
     if (FIELD(r, ev->peer_name, "server_name", "domain", "query", "tls.sni", "http.hostname",
               "dns.query.rrname", "dns.queries.rrname", "alert.metadata.domain"))
         lower(ev->peer_name);
+    if (ip_addr_parse(ev->peer_name, &literal)) /* a Host header holding an address names nothing */
+        ev->peer_name[0] = '\0';
 }
 
 static void notice_row(struct ingest *in, const struct log_row *r, struct incident_event *ev)
@@ -206,8 +210,89 @@ static void eve_alert_row(struct ingest *in, const struct log_row *r, struct inc
     bool ha = ADDR(r, &a, "src_ip"), hb = ADDR(r, &b, "dest_ip");
     bool victim_b = ev->cve[0] || strstr(ev->category, "Attack") || strstr(ev->category, "Privilege");
     correlator_assign_ends(in->c, ev, &a, ha, &b, hb, victim_b);
+    /* the transaction's Host, SNI or query names the server: not the peer when the host is that server */
+    if (hb && ev->has_host && memcmp(&ev->host, &b, sizeof b) == 0)
+        ev->peer_name[0] = '\0';
     if (ev->rule_file[0] == '\0' && ev->sid)
         snprintf(ev->rule_file, sizeof ev->rule_file, "sid:%u", ev->sid);
+}
+
+/* A signature alert's time (to the millisecond: both logs print the same
+ * microseconds, parsed apart) and its two addresses in either order
+ * (notice.log orients by connection, EVE by packet). */
+static uint64_t twin_key(const struct log_row *r, const char *a_name, const char *b_name)
+{
+    struct ip_addr a, b;
+    const char *const an[] = {a_name, NULL}, *const bn[] = {b_name, NULL};
+    if (!addr_field(r, an, &a) || !addr_field(r, bn, &b) || !(r->ts > 0) || r->ts > 9.2e12)
+        return 0;
+    uint64_t ms = (uint64_t)llround(r->ts * 1e3);
+    return slot_hash_bytes(&ms, sizeof ms) ^ slot_hash_bytes(a.b, sizeof a.b) ^ slot_hash_bytes(b.b, sizeof b.b);
+}
+
+static bool twin_eq(const void *ctx, uint32_t pos)
+{
+    const struct ingest *in = ctx;
+    return in->twins[pos].key == in->twins[in->n_twins].key;
+}
+
+static uint64_t twin_hash(const void *ctx, uint32_t pos)
+{
+    const struct ingest *in = ctx;
+    return in->twins[pos].key;
+}
+
+/* The slot after the last twin holds the key looked up (twin_eq compares with it). */
+static int64_t twin_find(struct ingest *in, uint64_t key)
+{
+    in->twins[in->n_twins].key = key;
+    return slot_find(&in->twin_index, key, twin_eq, in);
+}
+
+/* Holds a signature notice back for its EVE twin; false when it cannot be (no key, cap). */
+static bool hold_signature_notice(struct ingest *in, const struct log_row *r)
+{
+    uint64_t key = twin_key(r, "id.orig_h", "id.resp_h");
+    if (key == 0)
+        return false;
+    if (in->n_twins + 1 >= in->twins_cap) {
+        uint32_t cap = in->twins_cap ? in->twins_cap * 2 : 1024;
+        struct sig_twin *t = cap <= INGEST_MAX_SIG_TWINS ? realloc(in->twins, cap * sizeof *t) : NULL;
+        if (t == NULL)
+            return false;
+        in->twins = t;
+        in->twins_cap = cap;
+    }
+    int64_t at = twin_find(in, key);
+    if (at < 0) {
+        in->twins[in->n_twins].pending = 0;
+        if (!slot_insert(&in->twin_index, key, in->n_twins, twin_hash, in))
+            return false;
+        at = in->n_twins++;
+    }
+    in->twins[at].pending++;
+    in->skipped_duplicates++;
+    return true;
+}
+
+/* True when r is the EVE twin of a held-back signature notice (it then stands for it). */
+static bool takes_signature_notice(struct ingest *in, const struct log_row *r)
+{
+    if (in->n_twins == 0)
+        return false;
+    int64_t at = twin_find(in, twin_key(r, "src_ip", "dest_ip"));
+    if (at < 0 || in->twins[at].pending == 0)
+        return false;
+    in->twins[at].pending--;
+    return true;
+}
+
+void ingest_free(struct ingest *in)
+{
+    free(in->twins);
+    slot_free(&in->twin_index);
+    in->twins = NULL;
+    in->n_twins = in->twins_cap = 0;
 }
 
 static void alert_row(struct ingest *in, enum ingest_pass p, const struct log_row *r)
@@ -219,11 +304,15 @@ static void alert_row(struct ingest *in, enum ingest_pass p, const struct log_ro
         if (r->source != LOG_EVE)
             return;
         eve_alert_row(in, r, &ev);
-        if (ev.sid >= INGEST_VIGIL_SID_MIN && in->zeek_alert_rows > 0) {
+        if (!takes_signature_notice(in, r) && ev.sid >= INGEST_VIGIL_SID_MIN && in->zeek_alert_rows > 0) {
             in->skipped_duplicates++;
             return;
         }
     } else if (strcmp(r->path, "notice") == 0) {
+        char note[EVENT_SHORT_LEN];
+        if (FIELD(r, note, "note") && strcmp(note, "Signatures::Sensitive_Signature") == 0 &&
+            hold_signature_notice(in, r))
+            return;
         notice_row(in, r, &ev);
     } else if (strcmp(r->path, "intel") == 0) {
         intel_row(in, r, &ev);
@@ -243,16 +332,22 @@ struct dns_ctx {
     char query[EVENT_NAME_LEN];
 };
 
+/* A field value (not NUL-terminated) as an address. */
+static bool parse_value_addr(const char *val, size_t len, struct ip_addr *a)
+{
+    char text[IP_ADDR_STRLEN + 1];
+    if (len >= sizeof text)
+        return false;
+    memcpy(text, val, len);
+    text[len] = '\0';
+    return ip_addr_parse(text, a);
+}
+
 static void dns_answer(void *ctx, const char *val, size_t len)
 {
     struct dns_ctx *d = ctx;
-    char text[IP_ADDR_STRLEN + 1];
     struct ip_addr a;
-    if (len >= sizeof text)
-        return;
-    memcpy(text, val, len);
-    text[len] = '\0';
-    if (ip_addr_parse(text, &a))
+    if (parse_value_addr(val, len, &a))
         correlator_dns_answer(d->in->c, d->has_client ? &d->client : NULL, NULL, d->query, &a);
 }
 
@@ -292,19 +387,38 @@ static bool truthy(const char *s)
            strcasecmp(s, "yes") == 0;
 }
 
+struct asset_fields {
+    struct ingest *in;
+    char vendor[48], model[48], type[32], reason[96];
+    bool flagged;
+};
+
+static void asset_addr(void *ctx, const char *val, size_t len)
+{
+    struct asset_fields *f = ctx;
+    struct ip_addr a;
+    if (parse_value_addr(val, len, &a))
+        correlator_asset(f->in->c, &a, f->vendor, f->model, f->type, f->flagged, f->reason);
+}
+
+/* A device: one address field, or Vigil's assets.log `addrs` set (EVE: asset.addrs). */
 static void asset_row(struct ingest *in, const struct log_row *r)
 {
-    struct ip_addr h;
-    if (!ADDR(r, &h, "host", "ip", "addr", "id.orig_h", "src_ip"))
+    struct asset_fields f = {.in = in};
+    char flag[16];
+    FIELD(r, f.vendor, "vendor", "manufacturer", "oui_vendor", "asset.vendor");
+    FIELD(r, f.model, "model", "product");
+    FIELD(r, f.type, "device_type", "type", "category", "asset.device_type");
+    FIELD(r, f.reason, "reasons", "reason", "risk_reason", "risk", "asset.risk_reason");
+    f.flagged = (FIELD(r, flag, "flagged", "risky", "risk_vendor") && truthy(flag)) ||
+                (f.reason[0] && strcmp(f.reason, "(empty)") != 0);
+    char host[IP_ADDR_STRLEN + 8];
+    if (FIELD(r, host, "host", "ip", "addr", "id.orig_h", "src_ip")) {
+        asset_addr(&f, host, strlen(host));
         return;
-    char vendor[48], model[48], type[32], flag[16], reason[96];
-    FIELD(r, vendor, "vendor", "manufacturer", "oui_vendor");
-    FIELD(r, model, "model", "product");
-    FIELD(r, type, "device_type", "type", "category");
-    FIELD(r, reason, "reasons", "reason", "risk_reason", "risk");
-    bool flagged = (FIELD(r, flag, "flagged", "risky", "risk_vendor") && truthy(flag)) ||
-                   (reason[0] && strcmp(reason, "(empty)") != 0);
-    correlator_asset(in->c, &h, vendor, model, type, flagged, reason);
+    }
+    log_row_each(r, "addrs", asset_addr, &f);
+    log_row_each(r, "asset.addrs", asset_addr, &f);
 }
 
 static void traffic_row(struct ingest *in, const struct log_row *r)
@@ -314,11 +428,12 @@ static void traffic_row(struct ingest *in, const struct log_row *r)
         return;
     int64_t ts = seconds_to_us(r->ts);
     if (strcmp(r->path, "http") == 0) {
-        char host[EVENT_NAME_LEN], uid[32];
+        char host[EVENT_NAME_LEN], uri[EVENT_NAME_LEN], uid[32];
         FIELD(r, host, "host", "http.hostname");
+        FIELD(r, uri, "uri", "http.url");
         FIELD(r, uid, "uid");
         lower(host);
-        correlator_http(in->c, ts, &a, &b, host, uid);
+        correlator_http(in->c, ts, &a, &b, host, uri, uid);
         return;
     }
     correlator_conn(in->c, ts, &a, &b, U64(r, "orig_bytes", "flow.bytes_toserver"));

@@ -9,7 +9,12 @@
  * logs, (3) EVE alerts, (4) conn/flow and http rows (bytes out, beacon
  * intervals, popularity, template fetches). Vigil's own EVE alerts (sid
  * 9000000 and above) are skipped in pass 3 when pass 2 read Zeek-side
- * alert logs: they are the same alerts written twice. */
+ * alert logs: they are the same alerts written twice. A signature alert is
+ * written twice the other way round: its notice.log twin
+ * (Signatures::Sensitive_Signature, no sid, category or metadata) is held
+ * back in pass 2 and the EVE alert of the same time and addresses stands
+ * for it in pass 3, whatever its sid (one without a twin stays skipped: it
+ * carries nothing the map can place). */
 #ifndef VIGIL_INCIDENT_INGEST_H
 #define VIGIL_INCIDENT_INGEST_H
 
@@ -18,6 +23,7 @@
 
 #include "hunt/logread.h"
 #include "incident/correlate.h"
+#include "incident/slot_index.h"
 
 enum ingest_pass {
     INGEST_CONTEXT,        /* dns, assets */
@@ -35,14 +41,28 @@ enum ingest_pass {
  * Zeek logs holds the same transactions). */
 enum ingest_source { INGEST_FROM_ZEEK, INGEST_FROM_EVE };
 
+/* Signature notices held back for their EVE twin: a count per (time,
+ * addresses) key, at most INGEST_MAX_SIG_TWINS keys (beyond, a notice is
+ * correlated as it is). */
+#define INGEST_MAX_SIG_TWINS (1u << 20)
+struct sig_twin {
+    uint64_t key;
+    uint32_t pending;
+};
+
 struct ingest {
     struct correlator *c;
     enum ingest_source from;     /* set by the caller before each pass */
     bool zeek_has[4];            /* Zeek rows seen: dns, assets, conn, http */
     uint64_t alert_rows;         /* rows of alert logs read */
     uint64_t zeek_alert_rows;    /* of which from Zeek-side logs */
-    uint64_t skipped_duplicates; /* Vigil's EVE alerts also in Zeek-side logs */
+    uint64_t skipped_duplicates; /* Vigil's EVE alerts also in Zeek-side logs, signature notices with an EVE twin */
+    struct sig_twin *twins;      /* signature notices waiting for their EVE alert */
+    uint32_t n_twins, twins_cap;
+    struct slot_index twin_index;
 };
+/* Frees what the passes kept (the signature twins). */
+void ingest_free(struct ingest *in);
 
 /* The log names a pass reads (NULL-terminated, for logread_filter). */
 const char *const *ingest_pass_logs(enum ingest_pass p);

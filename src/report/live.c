@@ -4,7 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "detect/behavior.h"
+#include "detect/detect.h"
+#include "flow/conn_record-t.h"
+#include "proto/dns.h"
+#include "proto/http.h"
 #include "incident/correlate.h"
 #include "incident/killchain.h"
 #include "incident/summary.h"
@@ -29,6 +35,19 @@ static void set_str(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
+/* The bytes of v as a C string, cut to fit; false when unset or cut. */
+static bool view_text(struct byte_view v, char *out, size_t cap)
+{
+    size_t n = v.p ? v.n : 0;
+    bool whole = v.p != NULL && n < cap;
+    if (n >= cap)
+        n = cap - 1;
+    if (n)
+        memcpy(out, v.p, n);
+    out[n] = '\0';
+    return whole;
+}
+
 static void lower(char *s)
 {
     for (; *s; s++)
@@ -36,13 +55,67 @@ static void lower(char *s)
             *s = (char)(*s + 32);
 }
 
+/* The host of a URL ("http://h:80/x" -> "h", lower case), as `vigil report` reads one. */
+static void set_url_host(char *dst, size_t cap, const char *url)
+{
+    const char *h = strstr(url, "://");
+    set_str(dst, cap, h ? h + 3 : url);
+    dst[strcspn(dst, "/:?#")] = '\0';
+    lower(dst);
+}
+
+/* The rule's ATT&CK technique from its metadata, under the names `vigil
+ * report` reads from EVE (alert.metadata.*), in its order. */
+static void meta_technique(const struct alert *a, struct incident_event *ev)
+{
+    static const char *const keys[] = {"attack_technique", "mitre_technique_id", "attack_id"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        for (size_t i = 0; i < a->n_meta; i++)
+            if (a->meta[i].key && a->meta[i].value && strcmp(a->meta[i].key, keys[k]) == 0) {
+                set_str(ev->technique, sizeof ev->technique, a->meta[i].value);
+                return;
+            }
+}
+
+/* The name an EVE alert's app-layer object gives its server (http.hostname,
+ * tls.sni, the DNS query), as `vigil report` reads it from eve.json. */
+static void app_layer_name(const char *members, char *out, size_t cap)
+{
+    size_t n = strlen(members);
+    char *text = malloc(n + 3);
+    if (text == NULL)
+        return;
+    text[0] = '{';
+    memcpy(text + 1, members, n);
+    memcpy(text + 1 + n, "}", 2);
+    json_t *o = json_loads(text, 0, NULL);
+    free(text);
+    const char *name = NULL;
+    json_t *dns = json_object_get(o, "dns");
+    json_t *q = json_object_get(dns, "query");
+    if (q == NULL)
+        q = json_object_get(dns, "queries");
+    name = json_string_value(json_object_get(json_object_get(o, "tls"), "sni"));
+    if (name == NULL)
+        name = json_string_value(json_object_get(json_object_get(o, "http"), "hostname"));
+    if (name == NULL)
+        name = json_string_value(json_object_get(json_is_array(q) ? json_array_get(q, 0) : q, "rrname"));
+    if (name) {
+        set_str(out, cap, name);
+        lower(out);
+    }
+    json_decref(o);
+}
+
 static void from_alert(const struct correlator *c, const struct alert *a, struct incident_event *ev)
 {
+    /* A signature's alert is correlated as its EVE alert, as `vigil report` reads it (ingest.h) */
+    const char *note = a->note && strcmp(a->note, "Signatures::Sensitive_Signature") != 0 ? a->note : NULL;
     ev->ts_us = a->ts_us;
-    set_str(ev->source, sizeof ev->source, a->note ? "notice" : "alert");
-    set_str(ev->kind, sizeof ev->kind, a->note ? a->note : "alert");
+    set_str(ev->source, sizeof ev->source, note ? "notice" : "eve");
+    set_str(ev->kind, sizeof ev->kind, note ? note : "alert");
     ev->sid = a->signature_id;
-    set_str(ev->reason, sizeof ev->reason, a->notice_msg ? a->notice_msg : a->signature);
+    set_str(ev->reason, sizeof ev->reason, note && a->notice_msg ? a->notice_msg : a->signature);
     set_str(ev->category, sizeof ev->category, a->category);
     if (a->n_attack)
         set_str(ev->technique, sizeof ev->technique, a->attack[0]);
@@ -57,22 +130,35 @@ static void from_alert(const struct correlator *c, const struct alert *a, struct
             set_str(ev->cve, sizeof ev->cve, m->value);
         else if (strcmp(m->key, "sha256") == 0)
             set_str(ev->file_hash, sizeof ev->file_hash, m->value);
-        else if (strcmp(m->key, "remote_template") == 0) {
-            const char *h = strstr(m->value, "://");
-            set_str(ev->template_host, sizeof ev->template_host, h ? h + 3 : m->value);
-            ev->template_host[strcspn(ev->template_host, "/:?#")] = '\0';
-            lower(ev->template_host);
-        } else if (strcmp(m->key, "device") == 0 || strcmp(m->key, "vendor") == 0)
+        else if (strcmp(m->key, "remote_template") == 0)
+            set_url_host(ev->template_host, sizeof ev->template_host, m->value);
+        else if (strcmp(m->key, "device") == 0 || strcmp(m->key, "vendor") == 0)
             set_str(ev->device, sizeof ev->device, m->value);
         else if (strcmp(m->key, "domain") == 0 || strcmp(m->key, "server_name") == 0) {
             set_str(ev->peer_name, sizeof ev->peer_name, m->value);
             lower(ev->peer_name);
         }
     }
-    const struct ip_addr *src = a->has_src ? &a->src : &a->orig_h, *dst = a->has_dst ? &a->dst : &a->resp_h;
+    if (!ev->technique[0])
+        meta_technique(a, ev);
+    if (note == NULL && a->eve_extra && a->eve_extra[0])
+        app_layer_name(a->eve_extra, ev->peer_name, sizeof ev->peer_name);
+    /* The ends `vigil report` reads: notice.log's id.orig_h/id.resp_h before
+     * src/dst, EVE's src_ip/dest_ip (the packet's direction). */
+    const struct ip_addr *src = a->has_conn ? &a->orig_h : &a->src, *dst = a->has_conn ? &a->resp_h : &a->dst;
+    if (note == NULL && a->has_conn && a->to_client) {
+        const struct ip_addr *t = src;
+        src = dst;
+        dst = t;
+    }
     bool victim_b = ev->cve[0] || (a->category && (strstr(a->category, "Attack") || strstr(a->category, "Privilege"))) ||
-                    (a->note && strstr(a->note, "Exploit"));
+                    (note && strstr(note, "Exploit"));
     correlator_assign_ends(c, ev, src, a->has_src || a->has_conn, dst, a->has_dst || a->has_conn, victim_b);
+    struct ip_addr literal;
+    /* as `vigil report`: the server's name is not the peer's when the host is that server; an address names nothing */
+    if ((note == NULL && ev->has_host && memcmp(&ev->host, dst, sizeof *dst) == 0) ||
+        ip_addr_parse(ev->peer_name, &literal))
+        ev->peer_name[0] = '\0';
 }
 
 static void from_finding(const struct correlator *c, const struct finding *f, struct incident_event *ev)
@@ -90,7 +176,9 @@ static void from_finding(const struct correlator *c, const struct finding *f, st
     ev->bytes_out = f->bytes_out;
     ev->interval_s = f->interval_s;
     ev->connections = f->count;
-    correlator_assign_ends(c, ev, &f->src, true, &f->dst, f->has_dst, false);
+    /* DNS findings name a domain; their dst is the resolver asked (tunnel_dns.log and dga.log have no dst) */
+    bool by_name = f->kind == FINDING_DNS_TUNNEL || f->kind == FINDING_DGA;
+    correlator_assign_ends(c, ev, &f->src, true, &f->dst, f->has_dst && !by_name, false);
 }
 
 static void from_sighting(const struct correlator *c, const struct intel_sighting *s, struct incident_event *ev)
@@ -110,6 +198,7 @@ static void from_sighting(const struct correlator *c, const struct intel_sightin
     switch (s->seen_type) {
     case INTEL_FILE_HASH: set_str(ev->file_hash, sizeof ev->file_hash, seen); break;
     case INTEL_DOMAIN: set_str(ev->peer_name, sizeof ev->peer_name, seen); break;
+    case INTEL_URL: set_url_host(ev->peer_name, sizeof ev->peer_name, seen); break;
     case INTEL_JA4: set_str(ev->ja4, sizeof ev->ja4, seen); break;
     case INTEL_CERT_HASH: set_str(ev->cert, sizeof ev->cert, seen); break;
     default: break;
@@ -151,6 +240,67 @@ static void on_sighting(void *ctx, const struct intel_sighting *s)
     add_locked(l, &ev);
 }
 
+static void on_conn(void *ctx, const struct conn_record *r)
+{
+    struct incident_live *l = ctx;
+    pthread_mutex_lock(&l->lock);
+    /* conn.log's orig_bytes: unset (0 for `vigil report`) when the connection has no duration */
+    correlator_conn(l->c, r->ts_us, &r->orig_h, &r->resp_h, r->has_duration ? r->orig_bytes : 0);
+    pthread_mutex_unlock(&l->lock);
+}
+
+/* dns.log's row: the client's resolver, and each address answer bound to
+ * the query name (what the stored-log run reads from dns.log). */
+static void on_dns(struct incident_live *l, const struct app_conn *c, const struct dns_row *row)
+{
+    char query[EVENT_NAME_LEN];
+    view_text(row->query, query, sizeof query);
+    correlator_dns_answer(l->c, &c->orig_h, &c->resp_h, NULL, NULL);
+    if (!row->has_query || query[0] == '\0')
+        return;
+    for (size_t i = 0; i < row->n_answers; i++) {
+        char text[IP_ADDR_STRLEN + 1];
+        struct ip_addr a;
+        if (view_text(row->answers[i], text, sizeof text) && ip_addr_parse(text, &a))
+            correlator_dns_answer(l->c, &c->orig_h, NULL, query, &a);
+    }
+}
+
+/* A fetch: the Host (lower case, as the stored-log run reads http.log's) and URI. */
+static void on_http(struct incident_live *l, const struct app_conn *c, const struct http_txn *t)
+{
+    char host[EVENT_NAME_LEN], uri[EVENT_NAME_LEN];
+    view_text(t->host, host, sizeof host);
+    view_text(t->uri, uri, sizeof uri);
+    lower(host);
+    correlator_http(l->c, t->ts_us, &c->orig_h, &c->resp_h, host, uri, c->uid);
+}
+
+static void on_transaction(void *ctx, const struct app_conn *c, enum event_kind kind, const void *txn)
+{
+    struct incident_live *l = ctx;
+    const struct dns_row *row = kind == EVENT_DNS ? ((const struct dns_txn *)txn)->row : NULL;
+    if (kind != EVENT_HTTP && row == NULL)
+        return;
+    pthread_mutex_lock(&l->lock);
+    if (row)
+        on_dns(l, c, row);
+    else
+        on_http(l, c, txn);
+    pthread_mutex_unlock(&l->lock);
+}
+
+/* The device inventory, as the stored-log run reads assets.log. */
+static void on_asset(void *ctx, int event, int64_t ts_us, const struct asset_record *r)
+{
+    struct incident_live *l = ctx;
+    pthread_mutex_lock(&l->lock);
+    for (size_t i = 0; i < r->n_addrs; i++)
+        correlator_asset(l->c, &r->addrs[i], r->vendor, NULL, r->device_type, r->risk_group != NULL,
+                         r->risk_reason);
+    pthread_mutex_unlock(&l->lock);
+}
+
 /* Writes the incidents whose revision moved since they were last written.
  * Caller holds the lock. */
 static void write_grown(struct incident_live *l)
@@ -190,8 +340,14 @@ static void on_flush(void *ctx)
 struct detect_sink incident_live_sink(struct incident_live *l)
 {
     return (struct detect_sink){
-        .ctx = l, .alert = on_alert, .finding = on_finding, .sighting = on_sighting, .flush = on_flush,
+        .ctx = l, .alert = on_alert, .finding = on_finding, .sighting = on_sighting, .asset = on_asset,
+        .flush = on_flush,
     };
+}
+
+struct detect_observer incident_live_observer(struct incident_live *l)
+{
+    return (struct detect_observer){.ctx = l, .conn = on_conn, .transaction = on_transaction};
 }
 
 struct incident_live *incident_live_new(const struct incident_live_config *cfg, char *err, size_t errlen)
@@ -239,6 +395,11 @@ void incident_live_finish(struct incident_live *l, FILE *summary)
     if (summary)
         incident_print_summary(summary, l->c);
     pthread_mutex_unlock(&l->lock);
+}
+
+const struct correlator *incident_live_correlator(const struct incident_live *l)
+{
+    return l->c;
 }
 
 void incident_live_free(struct incident_live *l)

@@ -11,9 +11,11 @@
 
 #include <stdio.h>
 
+#include "detect/detect.h"
 #include "detect/sink-t.h"
 #include "util/addr.h"
 
+struct correlator;
 struct output;
 struct incident_live;
 
@@ -29,9 +31,16 @@ struct incident_live *incident_live_new(const struct incident_live_config *cfg, 
 /* The observer: a sink whose callbacks feed the correlator (its flush
  * writes the incidents that grew). No release: incident_live_free. */
 struct detect_sink incident_live_sink(struct incident_live *l);
+/* The traffic it needs besides the reports (detect_observe): connections
+ * (bytes out, popularity), DNS answers (a name leading to a connection),
+ * HTTP fetches (a document's remote template fetched) and, through the
+ * sink, the device inventory. */
+struct detect_observer incident_live_observer(struct incident_live *l);
 /* Writes every incident in its final state and, when summary is not NULL,
  * the terminal summary. Call once, before the output is closed. */
 void incident_live_finish(struct incident_live *l, FILE *summary);
+/* The correlator, to read the incidents once the run is over (no lock). */
+const struct correlator *incident_live_correlator(const struct incident_live *l);
 void incident_live_free(struct incident_live *l);
 
 #endif

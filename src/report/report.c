@@ -132,6 +132,7 @@ int report_run(const struct report_options *o, struct report_stats *st, char *er
         if (o->summary)
             incident_print_summary(o->summary, c);
     }
+    ingest_free(&in);
     correlator_free(c);
     killchain_free(map);
     if (rc != 0)

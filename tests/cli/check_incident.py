@@ -3,6 +3,8 @@
 
   check_incident.py incidents OUTDIR      one line per incident.log row: host severity stages events
   check_incident.py eve OUTDIR            the same from eve.json's incident events (last revision)
+  check_incident.py final OUTDIR          incident.log's last revision of each incident, ids left out,
+                                          sorted: host severity score stages events bytes_out peers
   check_incident.py block BLOCKDIR        the indicators of block.nft, rpz.zone, block.rules,
                                           misp-event.json and stix-bundle.json agree; prints them
   check_incident.py nft-syntax FILE       Vigil's own syntax check of block.nft (when nft -c cannot run)
@@ -39,6 +41,15 @@ def as_list(v):
 def incidents(outdir):
     for r in zeek_rows(outdir + "/incident.log"):
         print(r["host"], r["severity"], ",".join(as_list(r["stages"])), r["events"], r["incident_id"])
+
+
+def final(outdir):
+    last = {}
+    for r in zeek_rows(outdir + "/incident.log"):
+        last[r["incident_id"]] = r
+    for line in sorted(" ".join((r["host"], r["severity"], r["score"], ",".join(as_list(r["stages"])), r["events"],
+                                 r["bytes_out"], ",".join(sorted(as_list(r["peers"]))))) for r in last.values()):
+        print(line)
 
 
 def eve(outdir):
@@ -137,7 +148,7 @@ def html_dom(path, ids):
 
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"incidents": lambda: incidents(args[0]), "eve": lambda: eve(args[0]), "block": lambda: block(args[0]),
+    {"incidents": lambda: incidents(args[0]), "eve": lambda: eve(args[0]), "final": lambda: final(args[0]), "block": lambda: block(args[0]),
      "nft-syntax": lambda: nft_syntax(args[0]), "html-dom": lambda: html_dom(args[0], args[1:])}[cmd]()
 
 

@@ -100,11 +100,18 @@ for f in misp-event.json stix-bundle.json; do
         fail "block-$f-intel-check" "$(tr '\n' '|' <"$tmp/$f.out" | head -c 300)"
     fi
 done
-if "$vigil" rules check --help >/dev/null 2>&1; then
-    if "$vigil" rules check "$b/block.rules" >"$tmp/rules.out" 2>&1; then pass block-rules-check; else fail block-rules-check "$(tail -1 "$tmp/rules.out")"; fi
+# every drop rule loads with Vigil's own rule parser: none skipped, none malformed
+nrules=$(grep -c '^drop ' "$b/block.rules")
+if "$vigil" rules check "$b/block.rules" >"$tmp/rules.out" 2>&1 &&
+    grep -q "^$b/block.rules: $nrules rules, $nrules loaded, 0 skipped, 0 errors$" "$tmp/rules.out" &&
+    grep -q "^$nrules of $nrules rules loaded$" "$tmp/rules.out" && ((nrules > 0)); then
+    pass "block-rules-check ($nrules drop rules)"
 else
-    skip block-rules-check "vigil rules check not on this branch yet"
+    fail block-rules-check "$(tr '\n' '|' <"$tmp/rules.out" | head -c 300)"
 fi
+# ... and beside the shipped rules: no sid of theirs is taken
+shared=$(comm -12 <(grep -oh 'sid:[0-9]*' "$repo"/rules/*.rules | sort -u) <(grep -o 'sid:[0-9]*' "$b/block.rules" | sort -u))
+if [[ -z $shared ]]; then pass block-rules-sids-apart; else fail block-rules-sids-apart "$(echo $shared)"; fi
 
 # --- what never enters a block list ---
 wl=$tmp/guard

@@ -110,6 +110,12 @@ for scenario in "${scenarios[@]}"; do
             sed 's/^/  /' "$work/compare.out" | head -n 20
         fi
     fi
+    # Incidents found while reading = incidents `vigil report` finds in the logs.
+    if [[ -f $work/logs/incident.log ]] &&
+        ! "$golden/incident/live_vs_report.sh" "$vigil" "$work/logs" "$work/live-vs-report" >"$work/lvr.out"; then
+        problems+=("vigil report over the logs finds other incidents")
+        sed 's/^/  /' "$work/lvr.out"
+    fi
     # The incident scenario goes on into `vigil report` and report.html.
     if [[ $scenario == incident ]] && ! "$golden/incident/check.sh" "$vigil" "$work/logs" "$work/incident"; then
         problems+=("vigil report over the logs differs")

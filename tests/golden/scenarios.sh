@@ -17,7 +17,8 @@ args_of() {
         intel) echo "--intel $golden/intel-feeds --no-behavior" ;;
         # relative to the repository (run from there): notice.log's sub names the rule file
         sig) echo "--rules rules --rules tests/golden/sig-rules --no-behavior" ;;
-        incident) echo "--intel $golden/incident-feeds" ;;
+        # the camera exploit is the shipped device rule's alert (relative path: notice.log's sub names it)
+        incident) echo "--intel $golden/incident-feeds --rules rules/devices.rules" ;;
         devices) echo "--devices --no-behavior" ;;
         # each published camera/router exploit beside a benign request to the same device
         iot-exploits) echo "--rules rules/devices.rules --no-behavior" ;;

@@ -256,14 +256,14 @@ static void test_template_fetch_links(void **state)
     struct fixture f = setup(0);
     struct ip_addr host = ip("10.0.0.5"), other = ip("10.0.0.6"), server = ip("203.0.113.80");
     /* before any document, a fetch is nothing */
-    assert_null(correlator_http(f.c, 50000000, &host, &server, "tpl.evil.example", "C1"));
+    assert_null(correlator_http(f.c, 50000000, &host, &server, "tpl.evil.example", "/t.dotm", "C1"));
     struct incident_event ev = event("Vigil::Malicious_Document", "10.0.0.5", "198.51.100.25", 100);
     snprintf(ev.template_host, sizeof ev.template_host, "tpl.evil.example");
     correlator_add(f.c, &ev);
     /* another host fetching the same template is not linked to this one */
-    assert_null(correlator_http(f.c, 150000000, &other, &server, "tpl.evil.example", "C2"));
-    assert_null(correlator_http(f.c, 150000000, &host, &server, "www.example.com", "C3"));
-    const struct incident *inc = correlator_http(f.c, 160000000, &host, &server, "TPL.evil.example", "C4");
+    assert_null(correlator_http(f.c, 150000000, &other, &server, "tpl.evil.example", NULL, "C2"));
+    assert_null(correlator_http(f.c, 150000000, &host, &server, "www.example.com", "/", "C3"));
+    const struct incident *inc = correlator_http(f.c, 160000000, &host, &server, "TPL.evil.example", "/t.dotm", "C4");
     assert_non_null(inc);
     assert_int_equal(inc->stage_events[KC_INSTALLATION], 1);
     assert_string_equal(inc->evidence[1].link, "template");
