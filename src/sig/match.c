@@ -438,11 +438,24 @@ void sig_packet(struct sig_worker *w, const struct packet *pkt, const struct sig
     payload_event(w, &e);
 }
 
+/* Suricata inspects the first stream.reassembly.depth bytes of a direction,
+ * except SMB (its detection ports), whose stream-depth is 0: unlimited. */
+static bool stream_depth_limited(uint16_t server_port)
+{
+    return server_port != 139 && server_port != 445;
+}
+
 void sig_stream(struct sig_worker *w, const struct sig_flow_info *fi, const struct sig_endpoints *ends, int64_t ts_us,
                 const uint8_t *p, size_t n)
 {
     if (n == 0)
         return;
+    if (stream_depth_limited(fi->to_server ? ends->dp : ends->sp)) {
+        if (ends->offset >= SIG_STREAM_DEPTH)
+            return;
+        if (n > SIG_STREAM_DEPTH - ends->offset)
+            n = (size_t)(SIG_STREAM_DEPTH - ends->offset);
+    }
     struct sig_event e = {.ts_us = ts_us, .kind = -1, .payload = p, .payload_len = n, .stream = true};
     e.to_server = fi->to_server;
     e.established = true;

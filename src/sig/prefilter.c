@@ -7,6 +7,7 @@
 
 #include <hs.h>
 
+#include "sig/hs_cache.h"
 #include "sig/prefilter.h"
 
 static bool same_chain(const struct sig_pf_db *db, const struct sig_list *l, uint8_t ipproto)
@@ -54,6 +55,21 @@ struct pf_patterns {
     size_t n, cap;
 };
 
+/* Pattern i has id i: the key needs the patterns, their lengths and flags. */
+static bool db_key(const char *const *pats, const size_t *lens, const unsigned *flags, size_t n, char hex[65])
+{
+    struct sig_hs_key k;
+    sig_hs_key_init(&k);
+    uint64_t count = n;
+    sig_hs_key_add(&k, &count, sizeof count);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t head[2] = {lens[i], flags[i]};
+        sig_hs_key_add(&k, head, sizeof head);
+        sig_hs_key_add(&k, pats[i], lens[i]);
+    }
+    return sig_hs_key_end(&k, hex);
+}
+
 static bool compile_db(struct sig_pf_db *db, const struct sig_set *s, char *err, size_t errlen)
 {
     size_t n = db->n_rules;
@@ -71,12 +87,20 @@ static bool compile_db(struct sig_pf_db *db, const struct sig_set *s, char *err,
         flags[i] = HS_FLAG_SINGLEMATCH | (c->nocase ? HS_FLAG_CASELESS : 0);
         ids[i] = (unsigned)i;
     }
+    char key[65];
+    bool keyed = ok && s->hs_cache_dir && db_key(pats, lens, flags, n, key);
+    if (keyed)
+        db->db = sig_hs_cache_load(s->hs_cache_dir, key);
     hs_compile_error_t *ce = NULL;
-    if (ok && hs_compile_lit_multi(pats, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK, NULL, &db->db, &ce) !=
-                  HS_SUCCESS) {
-        snprintf(err, errlen, "hyperscan: %s", ce && ce->message ? ce->message : "compile failed");
-        hs_free_compile_error(ce);
-        ok = false;
+    if (ok && !db->db) {
+        if (hs_compile_lit_multi(pats, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK, NULL, &db->db, &ce) !=
+            HS_SUCCESS) {
+            snprintf(err, errlen, "hyperscan: %s", ce && ce->message ? ce->message : "compile failed");
+            hs_free_compile_error(ce);
+            ok = false;
+        } else if (keyed) {
+            sig_hs_cache_store(s->hs_cache_dir, key, db->db);
+        }
     }
     if (!ok && !*err)
         snprintf(err, errlen, "out of memory");

@@ -35,6 +35,7 @@ struct sig_set {
     char **flowbits;            /* flowbit names; a rule refers to them by index */
     size_t n_flowbits;
     struct sig_prefilter *prefilter;
+    char *hs_cache_dir;         /* compiled prefilters kept there; NULL: none */
     bool compiled;
     bool has_pass;              /* some rule's action is pass */
 };
