@@ -61,8 +61,7 @@ struct sig_worker *sig_worker_new(const struct sig_set *s, const struct detect_s
     sig_report_init(&w->report);
     w->cand = calloc(s->n_rules + 1, sizeof *w->cand);
     w->stamp = calloc(s->n_rules + 1, sizeof *w->stamp);
-    w->in.match_data = pcre2_match_data_create(32, NULL);
-    bool ok = w->cand && w->stamp && w->in.match_data && sig_state_init(&w->state);
+    bool ok = sig_inspect_init(&w->in, s->n_pcres) && w->cand && w->stamp && sig_state_init(&w->state);
     if (ok && s->prefilter && s->prefilter->proto_scratch)
         ok = hs_clone_scratch(s->prefilter->proto_scratch, &w->scratch) == HS_SUCCESS;
     if (!ok) {
@@ -78,7 +77,7 @@ void sig_worker_free(struct sig_worker *w)
         return;
     free(w->cand);
     free(w->stamp);
-    pcre2_match_data_free(w->in.match_data);
+    sig_inspect_free(&w->in);
     hs_free_scratch(w->scratch);
     sig_state_free(&w->state);
     sig_report_free(&w->report);

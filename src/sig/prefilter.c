@@ -436,6 +436,11 @@ bool sig_set_compile(struct sig_set *s, char *err, size_t errlen)
 {
     if (s->compiled)
         return true;
+    for (size_t i = 0; i < s->n_rules; i++)
+        for (size_t l = 0; l < s->rules[i]->n_lists; l++)
+            for (size_t k = 0; k < s->rules[i]->lists[l].n; k++)
+                if (s->rules[i]->lists[l].sm[k].type == SIG_SM_PCRE)
+                    s->rules[i]->lists[l].sm[k].u.pcre.index = (uint32_t)s->n_pcres++;
     if (!sig_prefilter_build(s, err, errlen))
         return false;
     s->compiled = true;

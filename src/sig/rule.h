@@ -95,7 +95,8 @@ struct sig_content {
 };
 
 struct sig_pcre {
-    void *code;                 /* pcre2_code_8 */
+    void *code;                 /* pcre2_code_8, not JIT-compiled: each worker JITs its own copy on first use */
+    uint32_t index;             /* numbered by sig_set_compile: the worker's copy */
     bool negated, relative;
 };
 

@@ -36,6 +36,7 @@ struct sig_set {
     size_t n_flowbits;
     struct sig_prefilter *prefilter;
     char *hs_cache_dir;         /* compiled prefilters kept there; NULL: none */
+    size_t n_pcres;             /* numbered at compile time (sig_pcre.index) */
     bool compiled;
     bool has_pass;              /* some rule's action is pass */
 };
