@@ -400,8 +400,9 @@ static void payload_event(struct sig_worker *w, const struct sig_event *e)
     begin_event(w);
     uint8_t transport = e->ipproto == 6 || e->ipproto == 17 || e->ipproto == 1 ? e->ipproto
                         : e->ipproto == 58 ? 1 : 0;
+    uint8_t dir = e->to_server ? SIG_PF_TO_SERVER : SIG_PF_TO_CLIENT;
     for (size_t i = 0; i < pf->n_dbs && e->payload_len; i++)
-        if (pf->dbs[i].buffer == SIG_BUF_PAYLOAD && pf->dbs[i].ipproto == transport)
+        if (pf->dbs[i].buffer == SIG_BUF_PAYLOAD && pf->dbs[i].ipproto == transport && pf->dbs[i].dir == dir)
             scan(w, &pf->dbs[i], e->payload, e->payload_len);
     for (size_t i = 0; i < pf->n_always_pkt; i++)
         add_candidate(w, pf->always_pkt[i]);

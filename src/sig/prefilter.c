@@ -10,16 +10,16 @@
 #include "sig/hs_cache.h"
 #include "sig/prefilter.h"
 
-static bool same_chain(const struct sig_pf_db *db, const struct sig_list *l, uint8_t ipproto)
+static bool same_chain(const struct sig_pf_db *db, const struct sig_list *l, uint8_t ipproto, uint8_t dir)
 {
-    return db->buffer == l->buffer && db->ipproto == ipproto && db->n_transforms == l->n_transforms &&
+    return db->buffer == l->buffer && db->ipproto == ipproto && db->dir == dir && db->n_transforms == l->n_transforms &&
            memcmp(db->transforms, l->transforms, l->n_transforms) == 0;
 }
 
-static struct sig_pf_db *db_for(struct sig_prefilter *pf, const struct sig_list *l, uint8_t ipproto)
+static struct sig_pf_db *db_for(struct sig_prefilter *pf, const struct sig_list *l, uint8_t ipproto, uint8_t dir)
 {
     for (size_t i = 0; i < pf->n_dbs; i++)
-        if (same_chain(&pf->dbs[i], l, ipproto))
+        if (same_chain(&pf->dbs[i], l, ipproto, dir))
             return &pf->dbs[i];
     struct sig_pf_db *nd = realloc(pf->dbs, (pf->n_dbs + 1) * sizeof *nd);
     if (!nd)
@@ -29,6 +29,7 @@ static struct sig_pf_db *db_for(struct sig_prefilter *pf, const struct sig_list 
     memset(db, 0, sizeof *db);
     db->buffer = l->buffer;
     db->ipproto = ipproto;
+    db->dir = dir;
     db->n_transforms = l->n_transforms;
     memcpy(db->transforms, l->transforms, l->n_transforms);
     return db;
@@ -348,6 +349,33 @@ static bool is_app_rule(const struct sig_rule *r)
     return false;
 }
 
+static bool add_to_db(struct sig_prefilter *pf, const struct sig_rule *r, size_t i, uint8_t proto, uint8_t dir)
+{
+    struct sig_pf_db *db = db_for(pf, &r->lists[r->fp_list], proto, dir);
+    size_t cap = db ? db->cap_rules : 0;
+    if (!db || !push_u32(&db->rules, &db->n_rules, &cap, (uint32_t)i))
+        return false;
+    db->cap_rules = cap;
+    return true;
+}
+
+/* A payload rule goes into the database of each transport it names (every
+ * one for `ip`) and each direction its flow keyword lets it match, as
+ * Suricata splits its groups by flow:to_server / to_client. */
+static bool add_payload_rule(struct sig_prefilter *pf, const struct sig_rule *r, size_t i)
+{
+    static const uint8_t transports[] = {6, 17, 1, 0};
+    for (size_t k = 0; k < sizeof transports; k++) {
+        if (r->ipproto && r->ipproto != transports[k])
+            continue;
+        if (!(r->flow & SIG_FLOW_TO_CLIENT) && !add_to_db(pf, r, i, transports[k], SIG_PF_TO_SERVER))
+            return false;
+        if (!(r->flow & SIG_FLOW_TO_SERVER) && !add_to_db(pf, r, i, transports[k], SIG_PF_TO_CLIENT))
+            return false;
+    }
+    return true;
+}
+
 bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen)
 {
     struct sig_prefilter *pf = calloc(1, sizeof *pf);
@@ -363,19 +391,9 @@ bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen)
         if (app_rule && r->app == SIG_APP_NONE)
             r->app = SIG_APP_HTTP; /* file.data alone: HTTP bodies */
         if (r->fp_list >= 0 && (app_rule || r->lists[r->fp_list].buffer == SIG_BUF_PAYLOAD)) {
-            /* A payload rule for any IP protocol goes into each transport's database. */
-            static const uint8_t transports[] = {6, 17, 1, 0};
-            for (size_t k = 0; k < (app_rule ? 1 : sizeof transports); k++) {
-                uint8_t proto = app_rule ? 0 : transports[k];
-                if (!app_rule && r->ipproto && r->ipproto != proto)
-                    continue;
-                struct sig_pf_db *db = db_for(pf, &r->lists[r->fp_list], proto);
-                size_t cap = db ? db->cap_rules : 0;
-                if (!db || !push_u32(&db->rules, &db->n_rules, &cap, (uint32_t)i)) {
-                    snprintf(err, errlen, "out of memory");
-                    return false;
-                }
-                db->cap_rules = cap;
+            if (!(app_rule ? add_to_db(pf, r, i, 0, 0) : add_payload_rule(pf, r, i))) {
+                snprintf(err, errlen, "out of memory");
+                return false;
             }
             continue;
         }
