@@ -173,10 +173,31 @@ static int cmp_entry(const void *a, const void *b)
     return (x->rule > y->rule) - (x->rule < y->rule);
 }
 
-static void index_sort(struct sig_addr_index *x)
+static uint32_t bloom_bit(const struct sig_addr_table *t, uint64_t hi, uint64_t lo)
 {
-    for (size_t i = 0; i < x->n_tables; i++)
-        qsort(x->tables[i].v, x->tables[i].n, sizeof *x->tables[i].v, cmp_entry);
+    uint64_t h = hi * 0x9e3779b97f4a7c15ULL ^ lo * 0xc2b2ae3d27d4eb4fULL;
+    return (uint32_t)(h >> 32 ^ h) & t->bloom_mask;
+}
+
+/* Sorted for the binary search, with a filter of 16 bits per entry. */
+static bool index_finish(struct sig_addr_index *x)
+{
+    for (size_t i = 0; i < x->n_tables; i++) {
+        struct sig_addr_table *t = &x->tables[i];
+        qsort(t->v, t->n, sizeof *t->v, cmp_entry);
+        size_t bits = 1024;
+        while (bits < 16 * t->n && bits < (1u << 24))
+            bits <<= 1;
+        t->bloom = calloc(bits / 64, sizeof *t->bloom);
+        if (!t->bloom)
+            return false;
+        t->bloom_mask = (uint32_t)(bits - 1);
+        for (size_t k = 0; k < t->n; k++) {
+            uint32_t b = bloom_bit(t, t->v[k].hi, t->v[k].lo);
+            t->bloom[b / 64] |= 1ULL << (b % 64);
+        }
+    }
+    return true;
 }
 
 void sig_addr_lookup(const struct sig_addr_index *x, const struct ip_addr *a, void (*found)(void *, uint32_t),
@@ -187,6 +208,9 @@ void sig_addr_lookup(const struct sig_addr_index *x, const struct ip_addr *a, vo
     for (size_t i = 0; i < x->n_tables; i++) {
         const struct sig_addr_table *t = &x->tables[i];
         uint64_t hi = ahi & t->mask_hi, lo = alo & t->mask_lo;
+        uint32_t b = bloom_bit(t, hi, lo);
+        if (!(t->bloom[b / 64] >> (b % 64) & 1))
+            continue;
         size_t l = 0, h = t->n;
         while (l < h) {
             size_t mid = l + (h - l) / 2;
@@ -334,8 +358,10 @@ static bool index_rule(struct sig_prefilter *pf, const struct sig_rule *r, uint3
 
 static void index_free(struct sig_addr_index *x)
 {
-    for (size_t i = 0; i < x->n_tables; i++)
+    for (size_t i = 0; i < x->n_tables; i++) {
         free(x->tables[i].v);
+        free(x->tables[i].bloom);
+    }
     free(x->tables);
 }
 
@@ -412,8 +438,10 @@ bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen)
             return false;
         }
     }
-    index_sort(&pf->by_src);
-    index_sort(&pf->by_dst);
+    if (!index_finish(&pf->by_src) || !index_finish(&pf->by_dst)) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
     if (pf->by_sport.n)
         qsort(pf->by_sport.v, pf->by_sport.n, sizeof *pf->by_sport.v, cmp_port);
     if (pf->by_dport.n)

@@ -32,6 +32,10 @@ struct sig_addr_table {
     uint64_t mask_hi, mask_lo;
     struct sig_addr_entry *v;
     size_t n, cap;
+    /* One bit per hash of a listed address: most packets' addresses are in
+     * no list, and one bit test is cheaper than the binary search. */
+    uint64_t *bloom;
+    uint32_t bloom_mask;        /* bits - 1 */
 };
 
 struct sig_addr_index {
