@@ -171,6 +171,7 @@ enum sig_flow_flag {
 /* An address or port group: a tree of (negated) members. */
 struct sig_net {
     bool neg, any, is_group;
+    bool shared;                /* kids belong to the set's parsed variables: not freed with this node */
     struct ip_prefix prefix;    /* leaf */
     uint16_t lo, hi;            /* leaf port range */
     size_t n;

@@ -17,6 +17,11 @@ struct sig_set *sig_set_new(FILE *errors)
     if (!s)
         return NULL;
     s->errors = errors;
+    s->net_memos = sig_net_memos_new();
+    if (!s->net_memos) {
+        free(s);
+        return NULL;
+    }
     sig_set_defaults(s);
     char dir[SIG_HS_CACHE_PATH];
     if (sig_hs_cache_default(dir, sizeof dir) && !sig_set_cache_dir(s, dir)) {
@@ -65,6 +70,7 @@ void sig_set_free(struct sig_set *s)
     free_strings(s->flowbits, s->n_flowbits);
     sig_prefilter_free(s->prefilter);
     free(s->hs_cache_dir);
+    sig_net_memos_free(s->net_memos); /* after the rules: they share its groups */
     free(s);
 }
 
