@@ -201,7 +201,8 @@ static void on_stream(void *ctx, const struct flow_ref *ref, int64_t ts_us, cons
     struct sig_endpoints ends = {.src = ref->from_orig ? ref->orig_h : ref->resp_h,
                                  .dst = ref->from_orig ? ref->resp_h : ref->orig_h,
                                  .sp = ref->from_orig ? ref->orig_p : ref->resp_p,
-                                 .dp = ref->from_orig ? ref->resp_p : ref->orig_p};
+                                 .dp = ref->from_orig ? ref->resp_p : ref->orig_p,
+                                 .offset = ref->stream_offset};
     sig_stream(((struct worker *)ctx)->sig, &fi, &ends, ts_us, p, n);
 }
 

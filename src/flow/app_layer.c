@@ -222,6 +222,9 @@ void app_layer_data(struct flow_table *t, struct flow *f, bool from_orig, const 
     if (hooks->stream && f->key.proto == IPPROTO_TCP) {
         struct flow_ref ref;
         flow_make_ref(t, f, from_orig, &ref);
+        /* stream.c advanced the contiguous end past these bytes; data starts at relative seq 1 */
+        uint32_t end = f->ep[from_orig ? 0 : 1].reassem_rel;
+        ref.stream_offset = end > n ? end - 1 - n : 0;
         hooks->stream(hooks->ctx, &ref, f->last_us, p, n);
     }
     struct app_slot *s = f->app;

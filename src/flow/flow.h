@@ -105,6 +105,7 @@ struct flow_ref {
     uint16_t orig_p, resp_p;
     bool from_orig;
     bool established;          /* TCP: both sides past the handshake; UDP: both sides sent */
+    uint64_t stream_offset;    /* stream hook: where its bytes start in their direction (gaps count) */
 };
 /* The flow's identity as transactions carry it (uid, community id...). */
 void flow_ref_conn(const struct flow_ref *r, void *conn /* struct app_conn */);

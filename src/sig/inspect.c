@@ -177,12 +177,46 @@ static bool content_at(struct sig_inspect *in, const struct sig_list *l, size_t 
     }
 }
 
+bool sig_inspect_init(struct sig_inspect *in, size_t n_pcres)
+{
+    in->match_data = pcre2_match_data_create(32, NULL);
+    in->jit = calloc(n_pcres + 1, sizeof *in->jit);
+    in->jit_tried = calloc(n_pcres + 1, 1);
+    in->n_jit = n_pcres;
+    return in->match_data && in->jit && in->jit_tried;
+}
+
+void sig_inspect_free(struct sig_inspect *in)
+{
+    for (size_t i = 0; in->jit && i < in->n_jit; i++)
+        pcre2_code_free(in->jit[i]);
+    free(in->jit);
+    free(in->jit_tried);
+    pcre2_match_data_free(in->match_data);
+}
+
+/* The worker's JIT copy of the pattern, else the shared interpreted one. */
+static const pcre2_code *pcre_code(struct sig_inspect *in, const struct sig_pcre *pc)
+{
+    if (pc->index >= in->n_jit)
+        return pc->code;
+    if (!in->jit_tried[pc->index]) {
+        in->jit_tried[pc->index] = 1;
+        pcre2_code *copy = pcre2_code_copy(pc->code);
+        if (copy && pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) == 0)
+            in->jit[pc->index] = copy;
+        else
+            pcre2_code_free(copy);
+    }
+    return in->jit[pc->index] ? in->jit[pc->index] : pc->code;
+}
+
 static bool pcre_at(struct sig_inspect *in, const struct sig_pcre *pc, const uint8_t *buf, size_t len, size_t *prev)
 {
     size_t base = pc->relative ? *prev : 0;
     if (base > len)
         return pc->negated;
-    int rc = pcre2_match(pc->code, buf + base, len - base, 0, 0, in->match_data, NULL);
+    int rc = pcre2_match(pcre_code(in, pc), buf + base, len - base, 0, 0, in->match_data, NULL);
     if (rc < 0)
         return pc->negated;
     if (pc->negated)

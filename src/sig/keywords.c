@@ -626,7 +626,6 @@ static enum sig_parse_result kw_pcre(struct sig_parse *p, const char *v)
         snprintf(p->why, p->whylen, "bad pcre at offset %zu: %s", (size_t)erroff, msg);
         return ERR;
     }
-    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* the interpreter stays the fallback */
     struct sig_sm *sm = add_sm(p, SIG_SM_PCRE);
     if (!sm) {
         pcre2_code_free(code);

@@ -61,8 +61,7 @@ struct sig_worker *sig_worker_new(const struct sig_set *s, const struct detect_s
     sig_report_init(&w->report);
     w->cand = calloc(s->n_rules + 1, sizeof *w->cand);
     w->stamp = calloc(s->n_rules + 1, sizeof *w->stamp);
-    w->in.match_data = pcre2_match_data_create(32, NULL);
-    bool ok = w->cand && w->stamp && w->in.match_data && sig_state_init(&w->state);
+    bool ok = sig_inspect_init(&w->in, s->n_pcres) && w->cand && w->stamp && sig_state_init(&w->state);
     if (ok && s->prefilter && s->prefilter->proto_scratch)
         ok = hs_clone_scratch(s->prefilter->proto_scratch, &w->scratch) == HS_SUCCESS;
     if (!ok) {
@@ -78,7 +77,7 @@ void sig_worker_free(struct sig_worker *w)
         return;
     free(w->cand);
     free(w->stamp);
-    pcre2_match_data_free(w->in.match_data);
+    sig_inspect_free(&w->in);
     hs_free_scratch(w->scratch);
     sig_state_free(&w->state);
     sig_report_free(&w->report);
@@ -401,8 +400,9 @@ static void payload_event(struct sig_worker *w, const struct sig_event *e)
     begin_event(w);
     uint8_t transport = e->ipproto == 6 || e->ipproto == 17 || e->ipproto == 1 ? e->ipproto
                         : e->ipproto == 58 ? 1 : 0;
+    uint8_t dir = e->to_server ? SIG_PF_TO_SERVER : SIG_PF_TO_CLIENT;
     for (size_t i = 0; i < pf->n_dbs && e->payload_len; i++)
-        if (pf->dbs[i].buffer == SIG_BUF_PAYLOAD && pf->dbs[i].ipproto == transport)
+        if (pf->dbs[i].buffer == SIG_BUF_PAYLOAD && pf->dbs[i].ipproto == transport && pf->dbs[i].dir == dir)
             scan(w, &pf->dbs[i], e->payload, e->payload_len);
     for (size_t i = 0; i < pf->n_always_pkt; i++)
         add_candidate(w, pf->always_pkt[i]);
@@ -438,11 +438,24 @@ void sig_packet(struct sig_worker *w, const struct packet *pkt, const struct sig
     payload_event(w, &e);
 }
 
+/* Suricata inspects the first stream.reassembly.depth bytes of a direction,
+ * except SMB (its detection ports), whose stream-depth is 0: unlimited. */
+static bool stream_depth_limited(uint16_t server_port)
+{
+    return server_port != 139 && server_port != 445;
+}
+
 void sig_stream(struct sig_worker *w, const struct sig_flow_info *fi, const struct sig_endpoints *ends, int64_t ts_us,
                 const uint8_t *p, size_t n)
 {
     if (n == 0)
         return;
+    if (stream_depth_limited(fi->to_server ? ends->dp : ends->sp)) {
+        if (ends->offset >= SIG_STREAM_DEPTH)
+            return;
+        if (n > SIG_STREAM_DEPTH - ends->offset)
+            n = (size_t)(SIG_STREAM_DEPTH - ends->offset);
+    }
     struct sig_event e = {.ts_us = ts_us, .kind = -1, .payload = p, .payload_len = n, .stream = true};
     e.to_server = fi->to_server;
     e.established = true;

@@ -17,6 +17,72 @@ struct net_parser {
 
 static bool parse_item(struct net_parser *np, const char **pp, struct sig_net *out, int depth);
 
+/* A variable's group is parsed once and shared by every rule that names it
+ * (ET Open names $HOME_NET and $EXTERNAL_NET some 40,000 times): a rule
+ * holds a copy of the top node, marked shared, whose members the set owns.
+ * Found by name and value, so a variable redefined later parses anew. */
+struct sig_net_memo {
+    char *name, *value;
+    bool ports;
+    struct sig_net net;
+};
+
+struct sig_net_memos {
+    struct sig_net_memo *v;
+    size_t n, cap;
+};
+
+struct sig_net_memos *sig_net_memos_new(void)
+{
+    return calloc(1, sizeof(struct sig_net_memos));
+}
+
+void sig_net_memos_free(struct sig_net_memos *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->v[i].name);
+        free(m->v[i].value);
+        sig_net_free(&m->v[i].net);
+    }
+    free(m->v);
+    free(m);
+}
+
+static const struct sig_net *memo_find(const struct net_parser *np, const char *name, const char *value)
+{
+    const struct sig_net_memos *m = np->set->net_memos;
+    for (size_t i = 0; m && i < m->n; i++)
+        if (m->v[i].ports == np->ports && strcmp(m->v[i].name, name) == 0 && strcmp(m->v[i].value, value) == 0)
+            return &m->v[i].net;
+    return NULL;
+}
+
+/* Hands the parsed group to the set; false (out of memory): the caller keeps it. */
+static bool memo_add(const struct net_parser *np, const char *name, const char *value, const struct sig_net *net)
+{
+    struct sig_net_memos *m = np->set->net_memos;
+    if (!m)
+        return false;
+    if (m->n == m->cap) {
+        size_t nc = m->cap ? m->cap * 2 : 16;
+        struct sig_net_memo *nv = realloc(m->v, nc * sizeof *nv);
+        if (!nv)
+            return false;
+        m->v = nv;
+        m->cap = nc;
+    }
+    char *n = strdup(name), *v = strdup(value);
+    if (!n || !v) {
+        free(n);
+        free(v);
+        return false;
+    }
+    m->v[m->n++] = (struct sig_net_memo){.name = n, .value = v, .ports = np->ports, .net = *net};
+    return true;
+}
+
 static bool add_kid(struct sig_net *g, const struct sig_net *kid)
 {
     struct sig_net *nk = realloc(g->kids, (g->n + 1) * sizeof *nk);
@@ -90,6 +156,12 @@ static bool parse_var(struct net_parser *np, const char **pp, struct sig_net *ou
         snprintf(np->why, np->whylen, "variable $%s refers to itself", name);
         return false;
     }
+    const struct sig_net *memo = memo_find(np, name, value);
+    if (memo) {
+        *out = *memo;
+        out->shared = true;
+        return true;
+    }
     const char *v = value;
     if (!parse_item(np, &v, out, depth + 1))
         return false;
@@ -100,6 +172,8 @@ static bool parse_var(struct net_parser *np, const char **pp, struct sig_net *ou
         sig_net_free(out);
         return false;
     }
+    if (memo_add(np, name, value, out))
+        out->shared = true;
     return true;
 }
 
@@ -249,6 +323,11 @@ bool sig_net_match_port(const struct sig_net *n, uint16_t port)
 
 void sig_net_free(struct sig_net *n)
 {
+    if (n->shared) {
+        n->kids = NULL;
+        n->n = 0;
+        return;
+    }
     for (size_t i = 0; i < n->n; i++)
         sig_net_free(&n->kids[i]);
     free(n->kids);

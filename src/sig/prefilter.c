@@ -7,18 +7,19 @@
 
 #include <hs.h>
 
+#include "sig/hs_cache.h"
 #include "sig/prefilter.h"
 
-static bool same_chain(const struct sig_pf_db *db, const struct sig_list *l, uint8_t ipproto)
+static bool same_chain(const struct sig_pf_db *db, const struct sig_list *l, uint8_t ipproto, uint8_t dir)
 {
-    return db->buffer == l->buffer && db->ipproto == ipproto && db->n_transforms == l->n_transforms &&
+    return db->buffer == l->buffer && db->ipproto == ipproto && db->dir == dir && db->n_transforms == l->n_transforms &&
            memcmp(db->transforms, l->transforms, l->n_transforms) == 0;
 }
 
-static struct sig_pf_db *db_for(struct sig_prefilter *pf, const struct sig_list *l, uint8_t ipproto)
+static struct sig_pf_db *db_for(struct sig_prefilter *pf, const struct sig_list *l, uint8_t ipproto, uint8_t dir)
 {
     for (size_t i = 0; i < pf->n_dbs; i++)
-        if (same_chain(&pf->dbs[i], l, ipproto))
+        if (same_chain(&pf->dbs[i], l, ipproto, dir))
             return &pf->dbs[i];
     struct sig_pf_db *nd = realloc(pf->dbs, (pf->n_dbs + 1) * sizeof *nd);
     if (!nd)
@@ -28,6 +29,7 @@ static struct sig_pf_db *db_for(struct sig_prefilter *pf, const struct sig_list 
     memset(db, 0, sizeof *db);
     db->buffer = l->buffer;
     db->ipproto = ipproto;
+    db->dir = dir;
     db->n_transforms = l->n_transforms;
     memcpy(db->transforms, l->transforms, l->n_transforms);
     return db;
@@ -54,6 +56,21 @@ struct pf_patterns {
     size_t n, cap;
 };
 
+/* Pattern i has id i: the key needs the patterns, their lengths and flags. */
+static bool db_key(const char *const *pats, const size_t *lens, const unsigned *flags, size_t n, char hex[65])
+{
+    struct sig_hs_key k;
+    sig_hs_key_init(&k);
+    uint64_t count = n;
+    sig_hs_key_add(&k, &count, sizeof count);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t head[2] = {lens[i], flags[i]};
+        sig_hs_key_add(&k, head, sizeof head);
+        sig_hs_key_add(&k, pats[i], lens[i]);
+    }
+    return sig_hs_key_end(&k, hex);
+}
+
 static bool compile_db(struct sig_pf_db *db, const struct sig_set *s, char *err, size_t errlen)
 {
     size_t n = db->n_rules;
@@ -71,12 +88,20 @@ static bool compile_db(struct sig_pf_db *db, const struct sig_set *s, char *err,
         flags[i] = HS_FLAG_SINGLEMATCH | (c->nocase ? HS_FLAG_CASELESS : 0);
         ids[i] = (unsigned)i;
     }
+    char key[65];
+    bool keyed = ok && s->hs_cache_dir && db_key(pats, lens, flags, n, key);
+    if (keyed)
+        db->db = sig_hs_cache_load(s->hs_cache_dir, key);
     hs_compile_error_t *ce = NULL;
-    if (ok && hs_compile_lit_multi(pats, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK, NULL, &db->db, &ce) !=
-                  HS_SUCCESS) {
-        snprintf(err, errlen, "hyperscan: %s", ce && ce->message ? ce->message : "compile failed");
-        hs_free_compile_error(ce);
-        ok = false;
+    if (ok && !db->db) {
+        if (hs_compile_lit_multi(pats, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK, NULL, &db->db, &ce) !=
+            HS_SUCCESS) {
+            snprintf(err, errlen, "hyperscan: %s", ce && ce->message ? ce->message : "compile failed");
+            hs_free_compile_error(ce);
+            ok = false;
+        } else if (keyed) {
+            sig_hs_cache_store(s->hs_cache_dir, key, db->db);
+        }
     }
     if (!ok && !*err)
         snprintf(err, errlen, "out of memory");
@@ -148,10 +173,31 @@ static int cmp_entry(const void *a, const void *b)
     return (x->rule > y->rule) - (x->rule < y->rule);
 }
 
-static void index_sort(struct sig_addr_index *x)
+static uint32_t bloom_bit(const struct sig_addr_table *t, uint64_t hi, uint64_t lo)
 {
-    for (size_t i = 0; i < x->n_tables; i++)
-        qsort(x->tables[i].v, x->tables[i].n, sizeof *x->tables[i].v, cmp_entry);
+    uint64_t h = hi * 0x9e3779b97f4a7c15ULL ^ lo * 0xc2b2ae3d27d4eb4fULL;
+    return (uint32_t)(h >> 32 ^ h) & t->bloom_mask;
+}
+
+/* Sorted for the binary search, with a filter of 16 bits per entry. */
+static bool index_finish(struct sig_addr_index *x)
+{
+    for (size_t i = 0; i < x->n_tables; i++) {
+        struct sig_addr_table *t = &x->tables[i];
+        qsort(t->v, t->n, sizeof *t->v, cmp_entry);
+        size_t bits = 1024;
+        while (bits < 16 * t->n && bits < (1u << 24))
+            bits <<= 1;
+        t->bloom = calloc(bits / 64, sizeof *t->bloom);
+        if (!t->bloom)
+            return false;
+        t->bloom_mask = (uint32_t)(bits - 1);
+        for (size_t k = 0; k < t->n; k++) {
+            uint32_t b = bloom_bit(t, t->v[k].hi, t->v[k].lo);
+            t->bloom[b / 64] |= 1ULL << (b % 64);
+        }
+    }
+    return true;
 }
 
 void sig_addr_lookup(const struct sig_addr_index *x, const struct ip_addr *a, void (*found)(void *, uint32_t),
@@ -162,6 +208,9 @@ void sig_addr_lookup(const struct sig_addr_index *x, const struct ip_addr *a, vo
     for (size_t i = 0; i < x->n_tables; i++) {
         const struct sig_addr_table *t = &x->tables[i];
         uint64_t hi = ahi & t->mask_hi, lo = alo & t->mask_lo;
+        uint32_t b = bloom_bit(t, hi, lo);
+        if (!(t->bloom[b / 64] >> (b % 64) & 1))
+            continue;
         size_t l = 0, h = t->n;
         while (l < h) {
             size_t mid = l + (h - l) / 2;
@@ -309,8 +358,10 @@ static bool index_rule(struct sig_prefilter *pf, const struct sig_rule *r, uint3
 
 static void index_free(struct sig_addr_index *x)
 {
-    for (size_t i = 0; i < x->n_tables; i++)
+    for (size_t i = 0; i < x->n_tables; i++) {
         free(x->tables[i].v);
+        free(x->tables[i].bloom);
+    }
     free(x->tables);
 }
 
@@ -322,6 +373,33 @@ static bool is_app_rule(const struct sig_rule *r)
         if (r->lists[i].buffer != SIG_BUF_PAYLOAD && r->lists[i].buffer != SIG_BUF_BASE64)
             return true;
     return false;
+}
+
+static bool add_to_db(struct sig_prefilter *pf, const struct sig_rule *r, size_t i, uint8_t proto, uint8_t dir)
+{
+    struct sig_pf_db *db = db_for(pf, &r->lists[r->fp_list], proto, dir);
+    size_t cap = db ? db->cap_rules : 0;
+    if (!db || !push_u32(&db->rules, &db->n_rules, &cap, (uint32_t)i))
+        return false;
+    db->cap_rules = cap;
+    return true;
+}
+
+/* A payload rule goes into the database of each transport it names (every
+ * one for `ip`) and each direction its flow keyword lets it match, as
+ * Suricata splits its groups by flow:to_server / to_client. */
+static bool add_payload_rule(struct sig_prefilter *pf, const struct sig_rule *r, size_t i)
+{
+    static const uint8_t transports[] = {6, 17, 1, 0};
+    for (size_t k = 0; k < sizeof transports; k++) {
+        if (r->ipproto && r->ipproto != transports[k])
+            continue;
+        if (!(r->flow & SIG_FLOW_TO_CLIENT) && !add_to_db(pf, r, i, transports[k], SIG_PF_TO_SERVER))
+            return false;
+        if (!(r->flow & SIG_FLOW_TO_SERVER) && !add_to_db(pf, r, i, transports[k], SIG_PF_TO_CLIENT))
+            return false;
+    }
+    return true;
 }
 
 bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen)
@@ -339,19 +417,9 @@ bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen)
         if (app_rule && r->app == SIG_APP_NONE)
             r->app = SIG_APP_HTTP; /* file.data alone: HTTP bodies */
         if (r->fp_list >= 0 && (app_rule || r->lists[r->fp_list].buffer == SIG_BUF_PAYLOAD)) {
-            /* A payload rule for any IP protocol goes into each transport's database. */
-            static const uint8_t transports[] = {6, 17, 1, 0};
-            for (size_t k = 0; k < (app_rule ? 1 : sizeof transports); k++) {
-                uint8_t proto = app_rule ? 0 : transports[k];
-                if (!app_rule && r->ipproto && r->ipproto != proto)
-                    continue;
-                struct sig_pf_db *db = db_for(pf, &r->lists[r->fp_list], proto);
-                size_t cap = db ? db->cap_rules : 0;
-                if (!db || !push_u32(&db->rules, &db->n_rules, &cap, (uint32_t)i)) {
-                    snprintf(err, errlen, "out of memory");
-                    return false;
-                }
-                db->cap_rules = cap;
+            if (!(app_rule ? add_to_db(pf, r, i, 0, 0) : add_payload_rule(pf, r, i))) {
+                snprintf(err, errlen, "out of memory");
+                return false;
             }
             continue;
         }
@@ -370,8 +438,10 @@ bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen)
             return false;
         }
     }
-    index_sort(&pf->by_src);
-    index_sort(&pf->by_dst);
+    if (!index_finish(&pf->by_src) || !index_finish(&pf->by_dst)) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
     if (pf->by_sport.n)
         qsort(pf->by_sport.v, pf->by_sport.n, sizeof *pf->by_sport.v, cmp_port);
     if (pf->by_dport.n)
@@ -412,6 +482,11 @@ bool sig_set_compile(struct sig_set *s, char *err, size_t errlen)
 {
     if (s->compiled)
         return true;
+    for (size_t i = 0; i < s->n_rules; i++)
+        for (size_t l = 0; l < s->rules[i]->n_lists; l++)
+            for (size_t k = 0; k < s->rules[i]->lists[l].n; k++)
+                if (s->rules[i]->lists[l].sm[k].type == SIG_SM_PCRE)
+                    s->rules[i]->lists[l].sm[k].u.pcre.index = (uint32_t)s->n_pcres++;
     if (!sig_prefilter_build(s, err, errlen))
         return false;
     s->compiled = true;

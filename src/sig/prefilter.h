@@ -7,9 +7,12 @@
 #include "sig/sig_internal.h"
 
 /* One database per (buffer, transform chain), and for the payload per
- * transport (ipproto 6, 17, 1, or 0 for any other). */
+ * transport (ipproto 6, 17, 1, or 0 for any other) and direction. */
+enum sig_pf_dir { SIG_PF_TO_SERVER = 1, SIG_PF_TO_CLIENT = 2 };
+
 struct sig_pf_db {
     uint8_t buffer, n_transforms, ipproto;
+    uint8_t dir;                /* payload: enum sig_pf_dir; transactions: 0 */
     uint8_t transforms[SIG_MAX_TRANSFORMS];
     hs_database_t *db;
     uint32_t *rules;            /* pattern id -> rule index */
@@ -29,6 +32,10 @@ struct sig_addr_table {
     uint64_t mask_hi, mask_lo;
     struct sig_addr_entry *v;
     size_t n, cap;
+    /* One bit per hash of a listed address: most packets' addresses are in
+     * no list, and one bit test is cheaper than the binary search. */
+    uint64_t *bloom;
+    uint32_t bloom_mask;        /* bits - 1 */
 };
 
 struct sig_addr_index {

@@ -95,7 +95,8 @@ struct sig_content {
 };
 
 struct sig_pcre {
-    void *code;                 /* pcre2_code_8 */
+    void *code;                 /* pcre2_code_8, not JIT-compiled: each worker JITs its own copy on first use */
+    uint32_t index;             /* numbered by sig_set_compile: the worker's copy */
     bool negated, relative;
 };
 
@@ -170,6 +171,7 @@ enum sig_flow_flag {
 /* An address or port group: a tree of (negated) members. */
 struct sig_net {
     bool neg, any, is_group;
+    bool shared;                /* kids belong to the set's parsed variables: not freed with this node */
     struct ip_prefix prefix;    /* leaf */
     uint16_t lo, hi;            /* leaf port range */
     size_t n;

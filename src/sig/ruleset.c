@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sig/hs_cache.h"
 #include "sig/sig_internal.h"
 
 #define MAX_RULE_TEXT (1024 * 1024 + 65536)
@@ -16,8 +17,28 @@ struct sig_set *sig_set_new(FILE *errors)
     if (!s)
         return NULL;
     s->errors = errors;
+    s->net_memos = sig_net_memos_new();
+    if (!s->net_memos) {
+        free(s);
+        return NULL;
+    }
     sig_set_defaults(s);
+    char dir[SIG_HS_CACHE_PATH];
+    if (sig_hs_cache_default(dir, sizeof dir) && !sig_set_cache_dir(s, dir)) {
+        sig_set_free(s);
+        return NULL;
+    }
     return s;
+}
+
+bool sig_set_cache_dir(struct sig_set *s, const char *dir)
+{
+    char *copy = dir ? strdup(dir) : NULL;
+    if (dir && !copy)
+        return false;
+    free(s->hs_cache_dir);
+    s->hs_cache_dir = copy;
+    return true;
 }
 
 static void free_strings(char **v, size_t n)
@@ -48,6 +69,8 @@ void sig_set_free(struct sig_set *s)
     free_strings(s->refs, s->n_refs);
     free_strings(s->flowbits, s->n_flowbits);
     sig_prefilter_free(s->prefilter);
+    free(s->hs_cache_dir);
+    sig_net_memos_free(s->net_memos); /* after the rules: they share its groups */
     free(s);
 }
 

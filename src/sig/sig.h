@@ -42,6 +42,12 @@ typedef void (*sig_file_fn)(void *ctx, const struct sig_file_report *r);
 struct sig_set *sig_set_new(FILE *errors);
 void sig_set_free(struct sig_set *s);
 
+/* Where compiled prefilter databases are cached between runs (Suricata's
+ * sgh-mpm-caching); NULL: none. sig_set_new sets the default:
+ * $VIGIL_RULES_CACHE ("off" for none), else $XDG_CACHE_HOME/vigil/hs, else
+ * $HOME/.cache/vigil/hs. false: out of memory. */
+bool sig_set_cache_dir(struct sig_set *s, const char *dir);
+
 /* A vars file: `NAME: "value"` or `NAME=value` lines (address-groups and
  * port-groups of suricata.yaml), `classification.config` and
  * `reference.config`. Each replaces or adds to the defaults. */
@@ -89,11 +95,17 @@ struct sig_flow_info {
 };
 
 void sig_packet(struct sig_worker *w, const struct packet *pkt, const struct sig_flow_info *fi);
-/* The addresses and ports of a stream chunk, in its direction. */
+/* The addresses and ports of a stream chunk, in its direction, and where
+ * the chunk starts in that direction's bytes. */
 struct sig_endpoints {
     struct ip_addr src, dst;
     uint16_t sp, dp;
+    uint64_t offset;
 };
+/* Stream bytes inspected per direction, Suricata's default
+ * stream.reassembly.depth (1 MiB): payload rules never see what follows
+ * (SMB excepted, as Suricata's smb stream-depth 0). */
+#define SIG_STREAM_DEPTH (1u << 20)
 /* In-order stream bytes of one direction of a TCP connection. */
 void sig_stream(struct sig_worker *w, const struct sig_flow_info *fi, const struct sig_endpoints *ends, int64_t ts_us,
                 const uint8_t *p, size_t n);

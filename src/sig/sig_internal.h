@@ -19,6 +19,7 @@ struct sig_class {
 };
 
 struct sig_prefilter;
+struct sig_net_memos;
 
 struct sig_set {
     FILE *errors;
@@ -32,9 +33,12 @@ struct sig_set {
     size_t n_classes;
     char **refs;                /* reference.config system names */
     size_t n_refs;
+    struct sig_net_memos *net_memos; /* variables' groups, parsed once (net.c) */
     char **flowbits;            /* flowbit names; a rule refers to them by index */
     size_t n_flowbits;
     struct sig_prefilter *prefilter;
+    char *hs_cache_dir;         /* compiled prefilters kept there; NULL: none */
+    size_t n_pcres;             /* numbered at compile time (sig_pcre.index) */
     bool compiled;
     bool has_pass;              /* some rule's action is pass */
 };
@@ -75,6 +79,8 @@ bool sig_parse_ports(const struct sig_set *s, const char *text, struct sig_net *
 bool sig_net_match_addr(const struct sig_net *n, const struct ip_addr *a);
 bool sig_net_match_port(const struct sig_net *n, uint16_t port);
 void sig_net_free(struct sig_net *n);
+struct sig_net_memos *sig_net_memos_new(void);
+void sig_net_memos_free(struct sig_net_memos *m);
 
 /* prefilter.c */
 bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen);

@@ -19,7 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     size_t payload_len = nl ? n - rule_len - 1 : 0;
     uint8_t *payload = malloc(payload_len ? payload_len : 1); /* exact size: over-reads are caught */
     struct sig_set *s = sig_set_new(NULL);
-    if (!rule || !payload || !s)
+    /* every input's prefilter would otherwise land in the on-disk cache */
+    if (!rule || !payload || !s || !sig_set_cache_dir(s, NULL))
         goto out;
     memcpy(rule, d, rule_len);
     rule[rule_len] = '\0';

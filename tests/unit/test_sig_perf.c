@@ -1,0 +1,385 @@
+/* Signatures, the structures that keep them fast: the on-disk cache of
+ * compiled prefilters, the stream inspection depth, the direction split of
+ * payload prefilters, shared variable groups, per-worker pcre JIT copies and
+ * the address index filter. Each speed-up must leave the alerts unchanged. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "decode/packet.h"
+#include "detect/alert-t.h"
+#include "detect/sink-t.h"
+#include "sig/sig.h"
+
+struct fired {
+    unsigned n;
+    uint32_t sids[64];
+    struct detect_sink sink;
+};
+
+static void on_alert(void *ctx, const struct alert *a)
+{
+    struct fired *f = ctx;
+    if (f->n < 64)
+        f->sids[f->n] = a->signature_id;
+    f->n++;
+}
+
+static struct sig_worker *worker_for(const struct sig_set *s, struct fired *f)
+{
+    f->sink = (struct detect_sink){.ctx = f, .alert = on_alert};
+    struct sig_worker *w = sig_worker_new(s, &f->sink);
+    assert_non_null(w);
+    return w;
+}
+
+static bool fired(const struct fired *f, uint32_t sid)
+{
+    for (unsigned i = 0; i < f->n && i < 64; i++)
+        if (f->sids[i] == sid)
+            return true;
+    return false;
+}
+
+/* A set of rules compiled with the prefilter cache in dir (NULL: none). */
+static struct sig_set *set_of(const char *const *rules, size_t n, const char *cache)
+{
+    struct sig_set *s = sig_set_new(NULL);
+    assert_non_null(s);
+    assert_true(sig_set_cache_dir(s, cache));
+    for (size_t i = 0; i < n; i++) {
+        char why[600] = "";
+        if (sig_set_add_rule(s, rules[i], "perf.rules", (unsigned)i + 1, why, sizeof why) != 0)
+            fail_msg("rule %zu refused: %s", i, why);
+    }
+    char err[256] = "";
+    if (!sig_set_compile(s, err, sizeof err))
+        fail_msg("compile: %s", err);
+    return s;
+}
+
+static void stream_at(struct sig_worker *w, uint64_t flow, bool to_server, uint16_t server_port, uint64_t offset,
+                      const char *data, size_t n)
+{
+    struct sig_flow_info fi = {.flow_id = flow, .to_server = to_server, .established = true};
+    struct sig_endpoints e = {.sp = 40000, .dp = server_port, .offset = offset};
+    assert_true(ip_addr_parse("192.168.1.10", &e.src));
+    assert_true(ip_addr_parse("93.184.216.34", &e.dst));
+    if (!to_server)
+        e = (struct sig_endpoints){.src = e.dst, .dst = e.src, .sp = e.dp, .dp = e.sp, .offset = offset};
+    sig_stream(w, &fi, &e, 1, (const uint8_t *)data, n);
+}
+
+static void stream(struct sig_worker *w, uint64_t flow, bool to_server, const char *data)
+{
+    stream_at(w, flow, to_server, 80, 0, data, strlen(data));
+}
+
+/* The cache files (*.hs) in dir, and the size of the last one seen. */
+static unsigned cache_files(const char *dir, off_t *size)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    unsigned n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 4 || strcmp(e->d_name + len - 3, ".hs") != 0)
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (size && stat(path, &st) == 0)
+            *size = st.st_size;
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* Truncates every cache file to a few bytes: what a full disk leaves. */
+static void damage_cache(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        assert_int_equal(truncate(path, 7), 0);
+    }
+    closedir(d);
+}
+
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static const char *const cache_rules[] = {
+    "alert tcp any any -> any any (msg:\"stream\"; flow:to_server; content:\"evil-payload\"; sid:1;)",
+    "alert tcp any any -> any any (msg:\"other\"; content:\"harmless-looking\"; sid:2;)",
+};
+
+/* The same rules with the cache empty, filled, damaged: the same alerts. */
+static void fires_with(const char *cache)
+{
+    struct sig_set *s = set_of(cache_rules, 2, cache);
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    stream(w, 1, true, "xx evil-payload xx");
+    assert_true(fired(&f, 1));
+    assert_false(fired(&f, 2));
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
+static void test_prefilter_cache(void **state)
+{
+    char base[] = "/tmp/vigil-sigcache-XXXXXX";
+    assert_non_null(mkdtemp(base));
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s/made/by/vigil", base);
+    fires_with(dir); /* compiled, and written under directories it creates */
+    off_t size = 0;
+    unsigned n = cache_files(dir, &size);
+    assert_true(n >= 1);
+    assert_true(size > 7);
+    struct stat st;
+    assert_int_equal(stat(dir, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    fires_with(dir); /* read back */
+    assert_int_equal(cache_files(dir, NULL), n);
+    damage_cache(dir);
+    fires_with(dir); /* a cut file is compiled again and replaced */
+    size = 0;
+    assert_int_equal(cache_files(dir, &size), n);
+    assert_true(size > 7);
+
+    /* A directory others may write to is not trusted: nothing read or written. */
+    char open_dir[256];
+    snprintf(open_dir, sizeof open_dir, "%s/shared", base);
+    assert_int_equal(mkdir(open_dir, 0700), 0);
+    assert_int_equal(chmod(open_dir, 0777), 0);
+    fires_with(open_dir);
+    assert_int_equal(cache_files(open_dir, NULL), 0);
+    fires_with(NULL);
+
+    /* The default comes from the environment; "off" is none. */
+    char env_dir[256];
+    snprintf(env_dir, sizeof env_dir, "%s/env", base);
+    const char *old = getenv("VIGIL_RULES_CACHE");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("VIGIL_RULES_CACHE", env_dir, 1);
+    struct sig_set *s = sig_set_new(NULL);
+    assert_non_null(s);
+    char why[200];
+    assert_int_equal(sig_set_add_rule(s, cache_rules[0], "perf.rules", 1, why, sizeof why), 0);
+    assert_true(sig_set_compile(s, why, sizeof why));
+    sig_set_free(s);
+    assert_true(cache_files(env_dir, NULL) >= 1);
+    remove_dir(env_dir);
+    setenv("VIGIL_RULES_CACHE", "off", 1);
+    s = sig_set_new(NULL);
+    assert_non_null(s);
+    assert_int_equal(sig_set_add_rule(s, cache_rules[0], "perf.rules", 1, why, sizeof why), 0);
+    assert_true(sig_set_compile(s, why, sizeof why));
+    sig_set_free(s);
+    struct stat none;
+    assert_int_not_equal(stat(env_dir, &none), 0);
+    if (saved)
+        setenv("VIGIL_RULES_CACHE", saved, 1);
+    else
+        unsetenv("VIGIL_RULES_CACHE");
+    free(saved);
+
+    remove_dir(open_dir);
+    remove_dir(dir);
+    char up[256];
+    snprintf(up, sizeof up, "%s/made/by", base);
+    rmdir(up);
+    snprintf(up, sizeof up, "%s/made", base);
+    rmdir(up);
+    rmdir(base);
+}
+
+/* Suricata's stream.reassembly.depth: 1 MiB per direction is inspected, all
+ * of it on the SMB ports. */
+static void test_stream_depth(void **state)
+{
+    static const char *const rules[] = {
+        "alert tcp any any -> any any (msg:\"marker\"; flow:to_server; content:\"MARKER\"; sid:1;)",
+    };
+    struct sig_set *s = set_of(rules, 1, NULL);
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    const uint64_t depth = SIG_STREAM_DEPTH;
+    stream_at(w, 1, true, 80, depth - 100, "xxMARKERxx", 10);
+    assert_true(fired(&f, 1));
+    f.n = 0;
+    stream_at(w, 2, true, 80, depth, "xxMARKERxx", 10);
+    assert_int_equal(f.n, 0);
+    /* a chunk across the depth: what starts before it is seen, the rest not */
+    stream_at(w, 3, true, 80, depth - 6, "MARKERxx", 8);
+    assert_true(fired(&f, 1));
+    f.n = 0;
+    stream_at(w, 4, true, 80, depth - 4, "xxMARKER", 8);
+    assert_int_equal(f.n, 0);
+    stream_at(w, 5, true, 445, 5 * depth, "xxMARKERxx", 10);
+    assert_true(fired(&f, 1));
+    f.n = 0;
+    stream_at(w, 6, false, 139, 5 * depth, "xxMARKERxx", 10); /* wrong direction for the rule */
+    assert_int_equal(f.n, 0);
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
+/* Payload prefilters are split by direction; a rule without one is in both. */
+static void test_direction_groups(void **state)
+{
+    static const char *const rules[] = {
+        "alert tcp any any -> any any (msg:\"to server\"; flow:to_server; content:\"AAAA\"; sid:1;)",
+        "alert tcp any any -> any any (msg:\"to client\"; flow:to_client; content:\"AAAA\"; sid:2;)",
+        "alert tcp any any -> any any (msg:\"either\"; content:\"AAAA\"; sid:3;)",
+        "alert tcp any any <> any any (msg:\"bidir to client\"; flow:established,to_client; content:\"BBBB\"; sid:4;)",
+    };
+    struct sig_set *s = set_of(rules, 4, NULL);
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    stream(w, 1, true, "..AAAA..BBBB");
+    assert_true(fired(&f, 1));
+    assert_false(fired(&f, 2));
+    assert_true(fired(&f, 3));
+    assert_false(fired(&f, 4));
+    f.n = 0;
+    stream(w, 1, false, "..AAAA..BBBB");
+    assert_false(fired(&f, 1));
+    assert_true(fired(&f, 2));
+    assert_true(fired(&f, 3));
+    assert_true(fired(&f, 4));
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
+/* $HOME_NET parsed once, shared by plain and negated uses; a variable
+ * redefined later is parsed again for the rules after it. */
+static void test_shared_variable_groups(void **state)
+{
+    struct sig_set *s = sig_set_new(NULL);
+    assert_non_null(s);
+    assert_true(sig_set_cache_dir(s, NULL));
+    char why[600];
+    assert_int_equal(sig_set_add_rule(s, "alert tcp $HOME_NET any -> $EXTERNAL_NET any (msg:\"out\"; "
+                                         "flow:to_server; content:\"ZZZZ\"; sid:1;)", "v.rules", 1, why, sizeof why), 0);
+    assert_int_equal(sig_set_add_rule(s, "alert tcp [$HOME_NET,!192.168.1.10] any -> any any (msg:\"not that host\"; "
+                                         "content:\"ZZZZ\"; sid:2;)", "v.rules", 2, why, sizeof why), 0);
+    char path[] = "/tmp/vigil-sigvars-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *vf = fdopen(fd, "w");
+    assert_non_null(vf);
+    fputs("HOME_NET: \"[10.0.0.0/8]\"\n", vf);
+    fclose(vf);
+    assert_true(sig_set_load_vars(s, path, why, sizeof why));
+    unlink(path);
+    assert_int_equal(sig_set_add_rule(s, "alert tcp $HOME_NET any -> any any (msg:\"new home\"; content:\"ZZZZ\"; "
+                                         "sid:3;)", "v.rules", 3, why, sizeof why), 0);
+    assert_true(sig_set_compile(s, why, sizeof why));
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    stream(w, 1, true, "ZZZZ"); /* from 192.168.1.10 to 93.184.216.34 */
+    assert_true(fired(&f, 1));
+    assert_false(fired(&f, 2));
+    assert_false(fired(&f, 3));
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
+/* Every worker JIT-compiles its own copy of a pcre on first use. */
+static void test_pcre_per_worker(void **state)
+{
+    static const char *const rules[] = {
+        "alert tcp any any -> any any (msg:\"pcre\"; content:\"id=\"; pcre:\"/id=\\d{3,}/\"; sid:1;)",
+        "alert tcp any any -> any any (msg:\"pcre miss\"; content:\"id=\"; pcre:\"/id=[a-z]+/\"; sid:2;)",
+    };
+    struct sig_set *s = set_of(rules, 2, NULL);
+    struct fired f1 = {0}, f2 = {0};
+    struct sig_worker *w1 = worker_for(s, &f1), *w2 = worker_for(s, &f2);
+    for (int round = 0; round < 2; round++) {
+        stream(w1, 1, true, "GET /?id=12345");
+        stream(w2, 2, true, "GET /?id=12345");
+    }
+    assert_int_equal(f1.n, 2);
+    assert_int_equal(f2.n, 2);
+    assert_true(fired(&f1, 1) && fired(&f2, 1));
+    assert_false(fired(&f1, 2) || fired(&f2, 2));
+    sig_worker_free(w1);
+    sig_worker_free(w2);
+    sig_set_free(s);
+}
+
+/* The address index's filter: a listed address is found, a neighbour not. */
+static void test_address_index(void **state)
+{
+    static const char *const rules[] = {
+        "alert ip [198.51.100.7,198.51.100.9,203.0.113.0/24,2001:db8::1] any -> any any (msg:\"listed\"; sid:1;)",
+    };
+    struct sig_set *s = set_of(rules, 1, NULL);
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    static const char *const addrs[] = {"198.51.100.7", "198.51.100.8", "203.0.113.200", "203.0.114.1",
+                                        "2001:db8::1", "2001:db8::2"};
+    static const bool listed[] = {true, false, true, false, true, false};
+    for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++) {
+        struct packet p;
+        memset(&p, 0, sizeof p);
+        p.ts_us = 1;
+        p.l4_proto = 17;
+        assert_true(ip_addr_parse(addrs[i], &p.src));
+        p.ip_version = ip_addr_is_v4(&p.src) ? 4 : 6;
+        assert_true(ip_addr_parse(p.ip_version == 4 ? "192.168.1.1" : "2001:db8::99", &p.dst));
+        f.n = 0;
+        sig_packet(w, &p, NULL);
+        if (fired(&f, 1) != listed[i])
+            fail_msg("%s: fired %d, want %d", addrs[i], fired(&f, 1), listed[i]);
+    }
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_prefilter_cache),
+        cmocka_unit_test(test_stream_depth),
+        cmocka_unit_test(test_direction_groups),
+        cmocka_unit_test(test_shared_variable_groups),
+        cmocka_unit_test(test_pcre_per_worker),
+        cmocka_unit_test(test_address_index),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
