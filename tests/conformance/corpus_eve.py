@@ -67,6 +67,9 @@ def read_capture(vigil, capture, outdir, timeout):
         detail = next((l for l in err.splitlines() if "ERROR: AddressSanitizer" in l or "runtime error" in l),
                       err.strip().splitlines()[0] if err.strip() else "")
         return f"exit {p.returncode}: {detail[:200]}", p.returncode
+    if p.returncode == 2 and capture not in err:
+        # a capture vigil cannot read is named in the error; anything else is a setup error
+        return f"exit 2: {err.strip()[:200]}", p.returncode
     return None, p.returncode
 
 
