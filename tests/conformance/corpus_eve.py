@@ -9,7 +9,7 @@ A capture is any file of the corpus that starts like a pcap or pcapng file
 (gzip'd ones too: vigil reads them directly). Each is read once with
 `vigil read -q -C --format all --devices`; every line of its eve.json must
 validate against suricata-eve-schema/schema.json. --asan-vigil reads every
-K-th capture (default 8) again with that (sanitizer) build: a crash or a
+K-th capture (default 16) again with that (sanitizer) build: a crash or a
 sanitizer report is a FAIL, and its EVE is validated too. The corpus-wide
 runs use the release build so that the whole corpus stays a few minutes.
 Prints PASS/FAIL lines; exits 1 on a FAIL, 0 otherwise (and after a SKIP
@@ -91,7 +91,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--vigil", default="./vigil")
     ap.add_argument("--asan-vigil", help="also read a sample of the captures with this (sanitizer) build")
-    ap.add_argument("--asan-every", type=int, default=8, help="the sample: every K-th capture (default 8)")
+    ap.add_argument("--asan-every", type=int, default=16, help="the sample: every K-th capture (default 16)")
     ap.add_argument("--corpus", default=os.path.join(os.path.dirname(__file__), "../../../shared/corpus"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--timeout", type=int, default=300, help="seconds per vigil run")
