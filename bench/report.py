@@ -47,8 +47,15 @@ def main():
         return (statistics.median(s for s, _ in samples),
                 statistics.median(r for _, r in samples))
 
+    def ratio(capture, tool, other):
+        """other's median time / tool's, or None"""
+        mine, theirs = median_of(capture, tool), median_of(capture, other)
+        if not mine or not theirs:
+            return None
+        return max(theirs[0], 0.005) / max(mine[0], 0.005)
+
     header = ("capture", "tool", "runs", "time s", "packets/s", "Gbit/s",
-              "peak RSS MiB", "x floor", "vs tshark")
+              "peak RSS MiB", "x floor", "x default", "ndpiReader/", "tshark/")
     rows = []
     for capture, tool in order:
         packets, nbytes = captures.get(capture, (0, 0))
@@ -57,20 +64,22 @@ def main():
         failed = failures.get((capture, tool), 0)
         runs_text = f"{n}" + (f" ({failed} failed)" if failed else "")
         if result is None:
-            rows.append((capture, tool, runs_text, "-", "-", "-", "-", "-", "-"))
+            rows.append((capture, tool, runs_text) + ("-",) * (len(header) - 3))
             continue
         seconds, rss = result
         # /usr/bin/time has 10 ms resolution: never divide by zero
         seconds_eff = max(seconds, 0.005)
-        floor = median_of(capture, "floor")
-        tshark = median_of(capture, "tshark")
+        floor, default = ratio(capture, tool, "floor"), ratio(capture, tool, "vigil default")
+        ndpi, tshark = ratio(capture, tool, "ndpiReader"), ratio(capture, tool, "tshark")
         rows.append((
             capture, tool, runs_text, f"{seconds:.2f}",
             human_rate(packets / seconds_eff),
             f"{nbytes * 8 / seconds_eff / 1e9:.3f}",
             f"{rss / 1024:.1f}",
-            f"{seconds_eff / max(floor[0], 0.005):.1f}" if floor else "-",
-            f"{max(tshark[0], 0.005) / seconds_eff:.1f}x" if tshark else "-",
+            f"{1 / floor:.1f}" if floor else "-",
+            f"{1 / default:.2f}" if default and tool.startswith("vigil ") else "-",
+            f"{ndpi:.2f}" if ndpi else "-",
+            f"{tshark:.2f}" if tshark else "-",
         ))
 
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
@@ -81,12 +90,21 @@ def main():
     print("\n".join(lines))
     for capture, (packets, nbytes) in captures.items():
         print(f"{capture}: {packets} packets, {nbytes} bytes")
-    print("time and RSS: median of the runs; x floor = time / libpcap-only read time; "
-          "vs tshark = how many times faster than tshark -q -z conv,tcp")
-    plain, rules = median_of("mix", "vigil all -w1"), median_of("mix", "vigil all+ET -w1")
+    print("time and RSS: medians of the runs; x floor = time / the libpcap-only read's; x default = time / "
+          "vigil read's with default options; ndpiReader/ and tshark/ = their time / this tool's "
+          "(above 1: faster than them; tshark = tshark -q -z conv,tcp)")
+    olds = [(c, t[4:]) for c, t in order if t.startswith("old ")]
+    if olds:
+        parts = []
+        for capture, mode in olds:
+            r = ratio(capture, "vigil " + mode, "old " + mode)
+            if r:
+                parts.append(f"{mode} {100 * (1 / r - 1):+.1f}%")
+        print("new vs old binary (BENCH_BASELINE), time change of the new per mode: " + ", ".join(parts))
+    plain, rules = median_of("mix", "vigil default"), median_of("mix", "vigil ET Open")
     if plain and rules:
         print(f"signatures: with every loadable ET Open rule the mix runs at "
-              f"{100 * plain[0] / max(rules[0], 0.005):.0f}% of the all-protocols speed without rules")
+              f"{100 * plain[0] / max(rules[0], 0.005):.0f}% of the default speed")
     if notes:
         print(notes)
 

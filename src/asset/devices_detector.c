@@ -100,7 +100,7 @@ static void on_alert(void *ctx, const struct asset_alert *da)
     };
     a.meta = meta;
     a.n_meta = sizeof meta / sizeof *meta;
-    /* The inventory record rides along in EVE as "asset":{...}. */
+    /* The inventory record rides along in EVE as alert.context.asset. */
     buf_reset(&run->extra);
     struct json_writer j;
     json_init(&j, &run->extra, JSON_SURICATA);
@@ -114,7 +114,7 @@ static void on_alert(void *ctx, const struct asset_alert *da)
         buf_putc(&run->extra, '\0');
         /* members without the outer braces */
         run->extra.data[run->extra.len - 2] = '\0';
-        a.eve_extra = run->extra.data + 1;
+        a.alert_context = run->extra.data + 1;
     }
     sink_alert(run->sink, &a);
 }

@@ -28,6 +28,8 @@ const char usage_common[] =
     "      --max-flows N        flows tracked at once; the oldest idle is evicted beyond (default 2000000)\n"
     "      --community-id-seed N  Community ID seed (default 0)\n"
     "      --conn-only          connection logs only, no protocol parsers (fastest)\n"
+    "      --flush-interval S   write buffered log lines out every S seconds (live: 0.5; read:\n"
+    "                           only when a buffer fills or at the end, unless given)\n"
     "      --rules PATH         Suricata rules: a .rules file or a directory of them (repeatable)\n"
     "      --json-timestamps epoch|iso8601  Zeek JSON times as epoch seconds (default) or\n"
     "                           ISO 8601 UTC (Zeek's JSON::TS_ISO8601)\n"
@@ -124,7 +126,7 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
        OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_PROTECT, OPT_NO_BEHAVIOR,
        OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS, OPT_STATS_INTERVAL, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG,
-       OPT_DEVICES, OPT_VENDOR_POLICY, OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS };
+       OPT_DEVICES, OPT_VENDOR_POLICY, OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS, OPT_FLUSH_INTERVAL };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -156,6 +158,7 @@ static const struct option long_options[] = {
     {"rotate", required_argument, NULL, OPT_ROTATE},
     {"compress", no_argument, NULL, OPT_COMPRESS},
     {"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
+    {"flush-interval", required_argument, NULL, OPT_FLUSH_INTERVAL},
     {"devices", no_argument, NULL, OPT_DEVICES},
     {"vendor-policy", required_argument, NULL, OPT_VENDOR_POLICY},
     {"device-allow", required_argument, NULL, OPT_DEVICE_ALLOW},
@@ -344,6 +347,14 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
                 return usage_error("--rotate takes a positive number of seconds, not '%s'", optarg);
             o->rotate_s = (unsigned)v;
             break;
+        case OPT_FLUSH_INTERVAL: {
+            char *end;
+            double x = strtod(optarg, &end);
+            if (end == optarg || *end || !(x >= 0.01 && x <= 3600))
+                return usage_error("--flush-interval takes seconds from 0.01 to 3600, not '%s'", optarg);
+            o->flush_interval_s = x;
+            break;
+        }
         case OPT_COMPRESS:
             o->compress = true;
             break;

@@ -24,6 +24,7 @@ struct options {
     unsigned eve_options;   /* OUTPUT_EVE_*, OUTPUT_ZEEK_JSON_ISO8601: kept apart so --format cannot reset them */
     bool quiet;
     unsigned rotate_s;      /* live: --rotate SECONDS (0: never) */
+    double flush_interval_s; /* --flush-interval: buffered lines written out this often (0: the command's default) */
     bool compress;          /* live: --compress the rotated logs */
     unsigned stats_interval_s; /* live: --stats-interval SECONDS between stats.log rows (0: the default) */
     const char *inputs[MAX_INPUTS];

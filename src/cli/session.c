@@ -25,8 +25,9 @@
 #define PROGRESS_MIN_BYTES (64ULL << 20)
 
 /* Live: lines buffered by the workers are written out this often, so each
- * reaches its file within a second. */
-#define FLUSH_INTERVAL_S 0.5
+ * reaches its file within a second (--flush-interval changes it; read
+ * flushes on this timer only when given it). */
+#define LIVE_FLUSH_INTERVAL_S 0.5
 
 /* The process-wide state a signal handler can reach, and nothing else. */
 static volatile sig_atomic_t stop_requested;
@@ -66,6 +67,7 @@ struct run_state {
     struct output *out;
     struct capture_stats kernel;  /* live: what the capture's buffer dropped */
     bool checksums_told;        /* the offload verdict was looked at */
+    double flush_interval_s;    /* 0: no timer (read's default) */
 };
 
 
@@ -101,7 +103,7 @@ static void on_capture_idle(void *ctx)
         reload_requested = 0; /* nothing to reload: SIGHUP only reopens the logs */
     /* while a reload runs, workers are ticked at every call: the old set is
      * freed only once each has taken the new one, with or without packets */
-    if (seconds_since(&rs->last_flush) >= FLUSH_INTERVAL_S || reopen_requested || rs->reload.running) {
+    if (seconds_since(&rs->last_flush) >= rs->flush_interval_s || reopen_requested || rs->reload.running) {
         clock_gettime(CLOCK_MONOTONIC, &rs->last_flush);
         engine_flush_tick(rs->engine);
     }
@@ -151,6 +153,11 @@ static void on_packet(void *ctx, int linktype, int64_t ts_us, const uint8_t *dat
             rs->next_report_us = ts_us + rs->opt->report_interval_us;
             detect_collect(rs->detect);
         }
+    }
+    if (rs->flush_interval_s > 0 && !rs->live && (rs->packets & 0xff) == 0 &&
+        seconds_since(&rs->last_flush) >= rs->flush_interval_s) {
+        clock_gettime(CLOCK_MONOTONIC, &rs->last_flush);
+        engine_flush_tick(rs->engine);
     }
     if (rs->show_progress && (rs->packets & 0x3fff) == 0 && seconds_since(&rs->last_draw) >= 0.25) {
         clock_gettime(CLOCK_MONOTONIC, &rs->last_draw);
@@ -373,6 +380,7 @@ static int run_session(struct options *o, bool live)
     if (rc == EXIT_OK) {
         clock_gettime(CLOCK_MONOTONIC, &rs.started);
         rs.last_draw = rs.last_flush = rs.started;
+        rs.flush_interval_s = o->flush_interval_s > 0 ? o->flush_interval_s : live ? LIVE_FLUSH_INTERVAL_S : 0;
         rs.show_progress = !live && !o->quiet && isatty(STDERR_FILENO) && rs.total_bytes > PROGRESS_MIN_BYTES;
         if (live && !live_stats_open(&rs.stats, out, caps[0], o->stats_interval_s))
             fprintf(stderr, "vigil: out of memory for stats.log; it is not written\n");

@@ -46,8 +46,8 @@ bool engine_rules_switched(struct engine *e);
 /* Live, about twice a second and around a feed reload: every worker takes
  * the current indicator set and writes out the lines it holds (a partly
  * filled batch is handed over), so each line reaches its file within a
- * second and a reload with no traffic never waits for idle workers. Never
- * called by `read`. */
+ * second and a reload with no traffic never waits for idle workers. `read`
+ * calls it only with --flush-interval. */
 void engine_flush_tick(struct engine *e);
 void engine_finish(struct engine *e);
 void engine_get_stats(const struct engine *e, struct engine_stats *s);

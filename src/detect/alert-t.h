@@ -75,6 +75,10 @@ struct alert {
      * `"http":{"hostname":"a.example","url":"/"}` (Suricata's app-layer
      * object of an alert). Must be valid JSON members; NULL = none. */
     const char *eve_extra;
+    /* JSON object members written inside the alert object as
+     * `"context":{...}`, Suricata's free-form extra context of an alert
+     * (the only place its schema leaves open); NULL = none. */
+    const char *alert_context;
 };
 
 #endif

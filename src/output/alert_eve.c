@@ -176,6 +176,12 @@ void alert_eve_write(struct output_worker *w, const struct alert *a)
     write_metadata(j, a);
     if (a->rule)
         json_kv_str(j, "rule", a->rule);
+    if (a->alert_context && a->alert_context[0]) {
+        json_key(j, "context");
+        json_object_begin(j);
+        json_raw(j, a->alert_context, strlen(a->alert_context));
+        json_object_end(j);
+    }
     json_object_end(j); /* alert */
     if (a->eve_extra && a->eve_extra[0])
         json_raw(j, a->eve_extra, strlen(a->eve_extra)); /* members: the comma before them comes from json_raw */

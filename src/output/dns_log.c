@@ -190,7 +190,10 @@ static bool is_name_type(uint16_t t)
     return t == 2 || t == 5 || t == 12 || t == 15; /* NS CNAME PTR MX */
 }
 
-static void eve_rr(struct json_writer *j, const struct dns_rr *rr)
+/* Suricata's schema allows the srv and sshfp objects in answers only: in
+ * the authority and additional sections an SRV record gives its target as
+ * rdata, and an SSHFP record its name and type alone. */
+static void eve_rr(struct json_writer *j, const struct dns_rr *rr, bool answer)
 {
     char tmp[16];
     json_object_begin(j);
@@ -208,12 +211,14 @@ static void eve_rr(struct json_writer *j, const struct dns_rr *rr)
     } else if (rr->kind == DNS_RDATA_SOA) {
         json_key(j, "soa");
         eve_soa(j, rr);
-    } else if (rr->kind == DNS_RDATA_SSHFP) {
+    } else if (rr->kind == DNS_RDATA_SSHFP && answer) {
         json_key(j, "sshfp");
         eve_sshfp(j, rr);
-    } else if (rr->kind == DNS_RDATA_NAME && rr->rrtype == 33) {
+    } else if (rr->kind == DNS_RDATA_NAME && rr->rrtype == 33 && answer) {
         json_key(j, "srv");
         eve_srv(j, rr);
+    } else if (rr->kind == DNS_RDATA_NAME && rr->rrtype == 33) {
+        eve_name(j, "rdata", rr->target);
     }
     json_object_end(j);
 }
@@ -274,7 +279,7 @@ static void eve_section(struct json_writer *j, const char *key, const struct dns
             json_array_begin(j);
             open = true;
         }
-        eve_rr(j, rr);
+        eve_rr(j, rr, s == DNS_SECTION_ANSWER);
     }
     if (open)
         json_array_end(j);

@@ -23,12 +23,13 @@ static const struct zeek_field ssh_fields[] = {
     {"kex_alg", ZEEK_STRING},
     {"host_key_alg", ZEEK_STRING},
     {"host_key_fingerprint", ZEEK_STRING},
-    /* the hassh package's hassh.zeek (salesforce/hassh), in its order;
-     * cshka/sshka (host key algorithm lists) are not kept */
+    /* the hassh package's hassh.zeek (salesforce/hassh), in its order */
     {"hasshVersion", ZEEK_STRING},
     {"hassh", ZEEK_STRING},
     {"hasshServer", ZEEK_STRING},
+    {"cshka", ZEEK_STRING},
     {"hasshAlgorithms", ZEEK_STRING},
+    {"sshka", ZEEK_STRING},
     {"hasshServerAlgorithms", ZEEK_STRING},
 };
 static const struct zeek_schema ssh_schema = ZEEK_SCHEMA("ssh", ssh_fields);
@@ -49,6 +50,14 @@ static const char *direction(const struct app_conn *c)
     if (c->local_orig < 0 || c->local_resp < 0 || c->local_orig == c->local_resp)
         return NULL;
     return c->local_orig ? "OUTBOUND" : "INBOUND";
+}
+
+/* cshka then hasshAlgorithms (or sshka, hasshServerAlgorithms): both are
+ * set together, from the side's KEXINIT. */
+static void hassh_side(struct zrow *r, const struct ssh_side *s)
+{
+    zrow_opt_string(r, s->has_hassh, s->host_key_algs, s->host_key_algs_len);
+    zrow_opt_string(r, s->has_hassh, s->hassh_string, s->hassh_string_len);
 }
 
 static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct ssh_txn *t)
@@ -79,8 +88,8 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     zrow_cstr(r, t->client.has_hassh || t->server.has_hassh ? "1.1" : NULL);
     zrow_cstr(r, t->client.has_hassh ? t->client.hassh : NULL);
     zrow_cstr(r, t->server.has_hassh ? t->server.hassh : NULL);
-    zrow_opt_string(r, t->client.has_hassh, t->client.hassh_string, t->client.hassh_string_len);
-    zrow_opt_string(r, t->server.has_hassh, t->server.hassh_string, t->server.hassh_string_len);
+    hassh_side(r, &t->client);
+    hassh_side(r, &t->server);
     zrow_end(r);
 }
 

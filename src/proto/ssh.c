@@ -366,6 +366,15 @@ static void compute_hassh(struct ssh_side *side, const struct name_list l[KEXINI
     EVP_MD_CTX_free(ctx);
 }
 
+/* Kept as sent: the wire's comma list is the hassh package's join. */
+static void keep_host_key_algs(struct ssh_side *side, const struct name_list *algs)
+{
+    size_t k = algs->n < sizeof side->host_key_algs - 1 ? algs->n : sizeof side->host_key_algs - 1;
+    memcpy(side->host_key_algs, algs->p, k);
+    side->host_key_algs[k] = '\0';
+    side->host_key_algs_len = k;
+}
+
 static void negotiate(struct ssh_state *st, struct app_env *env, const struct name_list client[KEXINIT_LISTS],
                       const struct name_list server[KEXINIT_LISTS])
 {
@@ -403,7 +412,9 @@ static void handle_kexinit(struct ssh_state *st, struct app_env *env, bool from_
     if (d->saw_kexinit)
         return;
     d->saw_kexinit = true;
-    compute_hassh(from_orig ? &st->txn.client : &st->txn.server, lists, !from_orig);
+    struct ssh_side *side = from_orig ? &st->txn.client : &st->txn.server;
+    compute_hassh(side, lists, !from_orig);
+    keep_host_key_algs(side, &lists[HOST_KEY_ALGS]);
 
     if (st->first_kexinit == NULL) {
         st->first_kexinit = malloc(n);

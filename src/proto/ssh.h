@@ -13,6 +13,7 @@
 #define SSH_BANNER_MAX 256        /* RFC 4253 allows 255 bytes with CR LF */
 #define SSH_ALG_NAME_MAX 256      /* a negotiated algorithm, or "To server: a, to client: b" */
 #define SSH_HASSH_STRING_MAX 2048 /* kex;enc;mac;comp lists of one side */
+#define SSH_HOST_KEY_ALGS_MAX 1024 /* one side's server_host_key_algorithms list */
 #define SSH_FINGERPRINT_MAX 64
 
 /* A string that may be unset (Zeek's `-`). */
@@ -33,6 +34,10 @@ struct ssh_side {
     char hassh[33];                       /* lower-case MD5 hex */
     size_t hassh_string_len;
     char hassh_string[SSH_HASSH_STRING_MAX];
+    /* the side's KEXINIT host key algorithms, the hassh package's
+     * cshka/sshka (not part of the hash) */
+    size_t host_key_algs_len;
+    char host_key_algs[SSH_HOST_KEY_ALGS_MAX];
 };
 
 enum ssh_auth_result {

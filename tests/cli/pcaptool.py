@@ -12,9 +12,11 @@
   pcaptool.py check-tsv LOG               every row has #fields columns, ends with #close
   pcaptool.py check-json LOG              every line is a JSON object
   pcaptool.py whole-lines LOG             the file holds whole lines only
+  pcaptool.py trickle IN LOG              IN's records to stdout, 20 ms apart, until LOG has a row
 """
 import json
 import struct
+import time
 import sys
 
 PCAP_MAGIC = 0xA1B2C3D4
@@ -223,10 +225,44 @@ def cmd_whole_lines(path):
                 fail(f"{path}:{n}: torn row")
 
 
+def has_row(path):
+    try:
+        with open(path, "rb") as f:
+            return any(line.strip() and not line.startswith(b"#") for line in f)
+    except OSError:
+        return False
+
+
+def cmd_trickle(src, watched):
+    """Writes SRC's records to stdout one at a time, 20 ms apart, until the
+    log WATCHED holds a row (exit 0) or 60 s have passed (exit 1): a
+    reader that writes lines out on a timer shows them before its input
+    ends. The records are replayed in a loop if needed."""
+    header, records, endian = read_records(src)
+    out = sys.stdout.buffer
+    out.write(header)
+    deadline = time.monotonic() + 60
+    rec = struct.Struct(endian + "IIII")
+    loop = 0
+    while time.monotonic() < deadline:
+        for rh, data in records:
+            sec, usec, incl, orig = rec.unpack(rh)
+            out.write(rec.pack(sec + loop * 3600, usec, incl, orig) + data)
+            out.flush()
+            time.sleep(0.02)
+            if has_row(watched):
+                return
+            if time.monotonic() >= deadline:
+                break
+        loop += 1
+    sys.exit(1)
+
+
 COMMANDS = {
     "flows": cmd_flows, "corrupt": cmd_corrupt, "cut": cmd_cut, "split": cmd_split,
     "linktype": cmd_linktype, "check-tsv": cmd_check_tsv, "check-json": cmd_check_json,
     "whole-lines": cmd_whole_lines, "offload": cmd_offload, "badsum": cmd_badsum,
+    "trickle": cmd_trickle,
 }
 
 if __name__ == "__main__":

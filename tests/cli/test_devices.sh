@@ -109,7 +109,7 @@ check_notice reached-from-outside 'Vigil::Device_Reached_From_Outside.*192.168.5
 check_notice vendor-changed 'Vigil::Device_Vendor_Changed.*192.168.50.50' 1
 check_notice risky-vendors 'Vigil::Risky_Vendor' 4
 check_notice pc-not-flagged 'Device_Calls_Out.*192.168.50.40' 0
-if grep '"signature_id":9700002' "$tmp/alerts/eve.json" | grep -q '"asset":{"key":"44:47:cc:10:00:20"'; then
+if grep '"signature_id":9700002' "$tmp/alerts/eve.json" | grep -q '"context":{"asset":{"key":"44:47:cc:10:00:20"'; then
     pass alert-carries-record
 else
     fail alert-carries-record

@@ -122,6 +122,22 @@ PY
 then pass json-timestamps-iso8601
 else fail json-timestamps-iso8601 "ts not ISO 8601 or not the epoch time"; fi
 
+# --- --flush-interval: read writes lines out before its input ends -----------
+# (a pipe fed a packet every 20 ms: without the timer the logs stay in their
+# buffers until the end, and trickle gives up after 60 s)
+"$gen" demo "$tmp/demo.pcap" >/dev/null
+mkdir -p "$tmp/trickle"
+"${tool[@]}" trickle "$tmp/demo.pcap" "$tmp/trickle/dns.log" |
+    "$vigil" read -q --flush-interval 0.1 -o "$tmp/trickle" - 2>"$tmp/trickle.err"
+statuses=("${PIPESTATUS[@]}")
+if ((statuses[0] != 0)); then fail flush-interval "no dns.log row while the input was still open"
+elif ((statuses[1] > 1)); then fail flush-interval "vigil exited ${statuses[1]}: $(head -c 200 "$tmp/trickle.err")"
+elif ! "${tool[@]}" whole-lines "$tmp/trickle/dns.log"; then fail flush-interval "torn lines"
+else pass flush-interval; fi
+if "$vigil" read --flush-interval 0 "$tmp/http.pcap" 2>"$tmp/flush-bad.err"; then fail flush-interval-option "accepted 0"
+elif [[ $(wc -l <"$tmp/flush-bad.err") != 1 ]]; then fail flush-interval-option "stderr not one line"
+else pass flush-interval-option; fi
+
 # --- configuration file ------------------------------------------------------
 cat >"$tmp/vigil.conf" <<CONF
 # the long options as keys

@@ -32,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import mini_yaml  # noqa: E402  (next to this file)
+from eve_schema import eve_errors, load_validator  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
@@ -1368,17 +1369,10 @@ def plan_eve_schema_suite(args, cache):
 
 
 def report_eve_schema_suite(args, cache, plan):
-    schema_path = args.corpus / "suricata-eve-schema" / "schema.json"
-    try:
-        import jsonschema
-    except ImportError:
-        print("SKIP eve-schema (python3-jsonschema not installed)")
+    validator, why = load_validator(args.corpus)
+    if validator is None:
+        print(f"SKIP eve-schema ({why})")
         return True
-    if not schema_path.is_file():
-        print(f"SKIP eve-schema ({schema_path} not found)")
-        return True
-    schema = json.loads(schema_path.read_text())
-    validator = jsonschema.validators.validator_for(schema)(schema)
     lines = runs = 0
     failures = []
     for key, run in cache.runs():
@@ -1386,18 +1380,9 @@ def report_eve_schema_suite(args, cache, plan):
         if not eve.is_file():
             continue
         runs += 1
-        with open(eve, "rb") as f:
-            for number, raw in enumerate(f, 1):
-                lines += 1
-                try:
-                    event = json.loads(raw)
-                except ValueError as err:
-                    failures.append(f"{Path(key[0][0]).name}:{number}: not JSON ({err})")
-                    continue
-                for error in validator.iter_errors(event):
-                    where = "/".join(str(p) for p in error.absolute_path) or "(top)"
-                    failures.append(f"{Path(key[0][0]).name}:{number}: {event.get('event_type')} "
-                                    f"{where}: {error.message[:160]}")
+        read, errors = eve_errors(validator, eve, Path(key[0][0]).name)
+        lines += read
+        failures += errors
     if runs == 0:
         print("SKIP eve-schema (no run wrote eve.json: run it with another suite)")
         return True
