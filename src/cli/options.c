@@ -28,7 +28,10 @@ const char usage_common[] =
     "      --max-flows N        flows tracked at once; the oldest idle is evicted beyond (default 2000000)\n"
     "      --community-id-seed N  Community ID seed (default 0)\n"
     "      --conn-only          connection logs only, no protocol parsers (fastest)\n"
-    "      --rules PATH         Suricata rules: a .rules file or a directory of them (repeatable)\n"
+    "      --rules PATH         Suricata rules: a .rules file or a directory of them (repeatable),\n"
+    "                           loaded besides the default rules (rules/devices.rules)\n"
+    "      --no-default-rules   do not load the default rules\n"
+    "      --default-rules PATH load PATH instead of the default rules (repeatable)\n"
     "      --json-timestamps epoch|iso8601  Zeek JSON times as epoch seconds (default) or\n"
     "                           ISO 8601 UTC (Zeek's JSON::TS_ISO8601)\n"
     "      --eve-tls-extended   EVE tls: also the certificates as sent (certificate, chain,\n"
@@ -124,7 +127,8 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
        OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_PROTECT, OPT_NO_BEHAVIOR,
        OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG,
-       OPT_DEVICES, OPT_VENDOR_POLICY, OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS };
+       OPT_DEVICES, OPT_VENDOR_POLICY, OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS,
+       OPT_NO_DEFAULT_RULES, OPT_DEFAULT_RULES };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -147,6 +151,8 @@ static const struct option long_options[] = {
     {"extract-max-total", required_argument, NULL, OPT_EXTRACT_MAX_TOTAL},
     {"intel", required_argument, NULL, OPT_INTEL},
     {"rules", required_argument, NULL, OPT_RULES},
+    {"no-default-rules", no_argument, NULL, OPT_NO_DEFAULT_RULES},
+    {"default-rules", required_argument, NULL, OPT_DEFAULT_RULES},
     {"allowlist", required_argument, NULL, OPT_ALLOWLIST},
     {"protect", required_argument, NULL, OPT_PROTECT},
     {"no-behavior", no_argument, NULL, OPT_NO_BEHAVIOR},
@@ -284,6 +290,14 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             if (o->n_rules == MAX_INTEL_PATHS)
                 return usage_error("too many --rules paths (at most %s)", "64");
             o->rules_paths[o->n_rules++] = optarg;
+            break;
+        case OPT_NO_DEFAULT_RULES:
+            o->no_default_rules = true;
+            break;
+        case OPT_DEFAULT_RULES:
+            if (o->n_default_rules == MAX_DEFAULT_RULES)
+                return usage_error("too many --default-rules paths (at most %s)", "8");
+            o->default_rules_paths[o->n_default_rules++] = optarg;
             break;
         case OPT_INTEL:
             if (o->n_intel == MAX_INTEL_PATHS)
