@@ -43,9 +43,9 @@ const char usage_common[] =
     "      --extract-max-file BYTES   bytes written per file (default 104857600)\n"
     "      --extract-max-total BYTES  bytes written per worker and run (default 1073741824)\n"
     "      --devices            device inventory (assets.log) and device alerts\n"
-    "      --vendor-policy FILE, --device-allow FILE, --ieee-data DIR, --fingerprints FILE\n"
-    "                           replace the shipped vendor policy, allowed destinations, IEEE registries,\n"
-    "                           fingerprints (each implies --devices)\n"
+    "      --vendor-policy FILE, --device-allow FILE, --ieee-data DIR, --fingerprints FILE,\n"
+    "      --device-behaviour FILE  replace the shipped vendor policy, allowed destinations, IEEE\n"
+    "                           registries, fingerprints, watched types and thresholds (each implies --devices)\n"
     "      --config FILE        options from FILE: one long option a line, 'key = value'\n"
     "                           or 'key' alone for a flag; the command line wins\n"
     "  -q, --quiet              no progress bar and no summary\n"
@@ -128,7 +128,7 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
        OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_PROTECT, OPT_NO_BEHAVIOR,
        OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG,
        OPT_DEVICES, OPT_VENDOR_POLICY, OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS,
-       OPT_NO_DEFAULT_RULES, OPT_DEFAULT_RULES };
+       OPT_NO_DEFAULT_RULES, OPT_DEFAULT_RULES, OPT_DEVICE_BEHAVIOUR };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -164,6 +164,7 @@ static const struct option long_options[] = {
     {"devices", no_argument, NULL, OPT_DEVICES},
     {"vendor-policy", required_argument, NULL, OPT_VENDOR_POLICY},
     {"device-allow", required_argument, NULL, OPT_DEVICE_ALLOW},
+    {"device-behaviour", required_argument, NULL, OPT_DEVICE_BEHAVIOUR},
     {"ieee-data", required_argument, NULL, OPT_IEEE_DATA},
     {"fingerprints", required_argument, NULL, OPT_FINGERPRINTS},
     {"quiet", no_argument, NULL, 'q'},
@@ -323,6 +324,10 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
         case OPT_DEVICE_ALLOW:
             o->devices = true;
             o->devices_cfg.allow_file = optarg;
+            break;
+        case OPT_DEVICE_BEHAVIOUR:
+            o->devices = true;
+            o->devices_cfg.behaviour_file = optarg;
             break;
         case OPT_IEEE_DATA:
             o->devices = true;
