@@ -1,6 +1,7 @@
 #include "asset/record_text.h"
 
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 
 const char *asset_event_name(enum asset_event ev)
@@ -85,6 +86,17 @@ static void put_service(struct json_writer *j, const struct asset_record *r, siz
     json_cstr(j, text);
 }
 
+/* What the device says it is, in the order the logs list it. */
+static const struct {
+    const char *key;
+    size_t offset;
+} identity_texts[] = {
+    {"dhcp_fingerprint", offsetof(struct asset_record, dhcp_fingerprint)},
+    {"dhcp_vendor_class", offsetof(struct asset_record, dhcp_vendor_class)},
+    {"device_type", offsetof(struct asset_record, device_type)},
+    {"os", offsetof(struct asset_record, os)},
+};
+
 void asset_record_json_members(struct json_writer *j, const struct asset_record *r)
 {
     json_kv_str(j, "key", r->key);
@@ -97,10 +109,8 @@ void asset_record_json_members(struct json_writer *j, const struct asset_record 
     kv_opt(j, "host_name", r->host_name);
     if (r->host_name[0])
         kv_opt(j, "host_name_source", r->host_name_source);
-    kv_opt(j, "dhcp_fingerprint", r->dhcp_fingerprint);
-    kv_opt(j, "dhcp_vendor_class", r->dhcp_vendor_class);
-    kv_opt(j, "device_type", r->device_type);
-    kv_opt(j, "os", r->os);
+    for (size_t i = 0; i < sizeof identity_texts / sizeof *identity_texts; i++)
+        kv_opt(j, identity_texts[i].key, (const char *)r + identity_texts[i].offset);
     json_list(j, "hints", r, r->n_hints, put_hint);
     json_list(j, "services", r, r->n_services, put_service);
     json_list(j, "external_peers", r, r->n_peers, put_peer);
