@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 const char *asset_event_name(enum asset_event ev)
 {
@@ -14,9 +15,21 @@ const char *asset_event_name(enum asset_event ev)
     return "?";
 }
 
+/* Written by hand: every record of every device lists its services. */
 void asset_service_text(const struct asset_service *s, char *out, size_t n)
 {
-    snprintf(out, n, "%u/%s", s->port, s->proto == IPPROTO_TCP ? "tcp" : s->proto == IPPROTO_UDP ? "udp" : "other");
+    char text[16];
+    size_t len = json_fmt_u64(text, s->port);
+    const char *proto = s->proto == IPPROTO_TCP ? "/tcp" : s->proto == IPPROTO_UDP ? "/udp" : "/other";
+    size_t plen = strlen(proto);
+    memcpy(text + len, proto, plen + 1);
+    len += plen;
+    if (n == 0)
+        return;
+    if (len >= n)
+        len = n - 1;
+    memcpy(out, text, len);
+    out[len] = '\0';
 }
 
 void asset_hint_text(const struct asset_hint *h, char *out, size_t n)
