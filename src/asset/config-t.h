@@ -12,6 +12,7 @@ struct devices_config {
     const char *vendor_policy;          /* NULL: data/devices/vendor_policy.tsv */
     const char *fingerprints[DEVICES_MAX_FINGERPRINT_FILES]; /* none: the shipped ones */
     size_t n_fingerprints;
+    const char *behaviour_file;         /* --device-behaviour; NULL: data/devices/device_behaviour.tsv */
     const char *allow_file;             /* --device-allow: destinations devices may reach; NULL none */
 };
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asset/device_behaviour.h"
 #include "asset/fingerprint.h"
 #include "asset/inventory.h"
 #include "asset/observe.h"
@@ -32,6 +33,7 @@ struct devices_run {
     struct oui_registry *oui;
     struct fingerprint_db *fingerprints;
     struct vendor_policy *policy;
+    struct device_behaviour behaviour;
     struct inventory *inv;
     const struct detect_sink *sink;     /* of the worker (or report) holding the lock */
     int64_t last_us;
@@ -191,21 +193,22 @@ static bool load_data(struct devices_run *run, const struct devices_config *cfg,
     run->oui = oui_registry_load(cfg->ieee_dir ? cfg->ieee_dir : OUI_DEFAULT_DIR, err, errlen);
     if (run->oui == NULL || !load_fingerprints(run, cfg, err, errlen))
         return false;
-    char policy[4096];
-    const char *policy_path = cfg->vendor_policy;
-    if (policy_path == NULL) {
-        if (!shipped_path("data/devices/vendor_policy.tsv", policy, sizeof policy, err, errlen))
-            return false;
-        policy_path = policy;
-    }
-    run->policy = vendor_policy_load(policy_path, err, errlen);
-    if (run->policy == NULL)
+    char policy[4096], behaviour[4096];
+    const char *policy_path = cfg->vendor_policy, *behaviour_path = cfg->behaviour_file;
+    if ((policy_path == NULL && !shipped_path("data/devices/vendor_policy.tsv", policy, sizeof policy, err, errlen)) ||
+        (behaviour_path == NULL &&
+         !shipped_path("data/devices/device_behaviour.tsv", behaviour, sizeof behaviour, err, errlen)))
+        return false;
+    run->policy = vendor_policy_load(policy_path ? policy_path : policy, err, errlen);
+    if (run->policy == NULL ||
+        !device_behaviour_load(behaviour_path ? behaviour_path : behaviour, &run->behaviour, err, errlen))
         return false;
     if (cfg->allow_file && !load_allowed(cfg->allow_file, ic, err, errlen))
         return false;
     ic->oui = run->oui;
     ic->fingerprints = run->fingerprints;
     ic->policy = run->policy;
+    ic->behaviour = &run->behaviour;
     return true;
 }
 

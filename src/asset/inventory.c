@@ -7,32 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asset/device_behaviour.h"
 #include "asset/oui.h"
 #include "asset/vendor_policy.h"
 
-/* A MAC with more distinct off-subnet addresses than this behind it is a
- * gateway: they are the outside world crossing it, not its own. */
-#define GATEWAY_OFFNET_ADDRS 2
-/* A MAC that traffic shows with more local addresses than this routes
- * between local subnets: the hosts behind it are devices of their own,
- * keyed by address. */
-#define GATEWAY_LOCAL_ADDRS 4
-/* Distinct off-subnet addresses remembered per device to count them. */
+/* Distinct off-subnet addresses remembered per device to count them (the
+ * behaviour policy's gateway_offnet_addrs is at most this). */
 #define OFFNET_SEEN 8
-/* Traffic-jump windows: a device's external bytes per hour of packet time,
- * compared with the busiest earlier hour. */
-#define JUMP_WINDOW_US (3600LL * 1000000)
-#define JUMP_FACTOR 10
-#define JUMP_MIN_BYTES (10ULL * 1024 * 1024)
-
-/* Types whose calls to the outside are reported. */
-static const char *const watched_types[] = {"camera", "recorder", "router"};
 
 struct device {
     struct asset_record r;
     bool removed;
     bool reported;               /* its first line was written */
     bool risk_alerted;
+    bool risk_checked;           /* its vendor was looked up in the policy */
     bool changed;                /* something to report since the last line */
     uint32_t peer_alerted;       /* bit i: peers[i] alerted */
     struct ip_addr offnet[OFFNET_SEEN];
@@ -65,6 +53,16 @@ struct table {
     size_t cap, used;
 };
 
+/* Devices are allocated this many at a time and freed together at the end:
+ * a new host costs no malloc of its own. */
+#define DEVICES_PER_SLAB 64
+
+struct device_slab {
+    struct device_slab *next;
+    size_t used;
+    struct device d[DEVICES_PER_SLAB];
+};
+
 struct inventory {
     struct inventory_config cfg;
     inventory_record_fn on_record;
@@ -74,6 +72,7 @@ struct inventory {
     struct table by_addr;        /* an address -> the device that holds it now */
     struct device **devs;
     size_t n_devs, cap_devs;
+    struct device_slab *slabs;   /* the newest first */
     uint64_t dropped, alerts;
 };
 
@@ -215,12 +214,9 @@ static void copy_text(char *dst, size_t n, const char *src, size_t len)
     dst[j] = '\0';
 }
 
-static bool type_watched(const char *t)
+static bool type_watched(const struct inventory *inv, const char *t)
 {
-    for (size_t i = 0; i < sizeof watched_types / sizeof *watched_types; i++)
-        if (strcmp(t, watched_types[i]) == 0)
-            return true;
-    return false;
+    return device_behaviour_watches(inv->cfg.behaviour, t);
 }
 
 static void emit_record(struct inventory *inv, struct device *d, enum asset_event ev, int64_t ts)
@@ -265,8 +261,10 @@ static const char *device_addr_text(const struct asset_record *r, char *buf, siz
 
 static void check_vendor_risk(struct inventory *inv, struct device *d, int64_t ts)
 {
-    if (d->risk_alerted || inv->cfg.policy == NULL || d->r.vendor[0] == '\0')
+    /* the vendor is set once, from the MAC, when the device is made */
+    if (d->risk_checked || inv->cfg.policy == NULL || d->r.vendor[0] == '\0')
         return;
+    d->risk_checked = true;
     const struct vendor_flag *f = vendor_policy_match(inv->cfg.policy, d->r.vendor);
     if (f == NULL)
         return;
@@ -299,13 +297,17 @@ static struct device *new_device(struct inventory *inv, const struct key *k, int
         inv->devs = p;
         inv->cap_devs = cap;
     }
-    struct device *d = calloc(1, sizeof *d);
-    if (d == NULL)
-        return NULL;
-    if (!table_put(&inv->by_key, k, d)) {
-        free(d);
-        return NULL;
+    if (inv->slabs == NULL || inv->slabs->used == DEVICES_PER_SLAB) {
+        struct device_slab *slab = calloc(1, sizeof *slab);
+        if (slab == NULL)
+            return NULL;
+        slab->next = inv->slabs;
+        inv->slabs = slab;
     }
+    struct device *d = &inv->slabs->d[inv->slabs->used];
+    if (!table_put(&inv->by_key, k, d))
+        return NULL;
+    inv->slabs->used++;
     inv->devs[inv->n_devs++] = d;
     d->r.first_us = d->r.last_us = ts;
     d->window_start = ts;
@@ -378,7 +380,7 @@ static void remove_addr(struct device *d, const struct ip_addr *a)
     }
 }
 
-static void add_hint(struct device *d, const char *source, const struct fp_hint *h, const char *value, size_t n)
+static void add_hint(const struct inventory *inv, struct device *d, const char *source, const struct fp_hint *h, const char *value, size_t n)
 {
     char evidence[64];
     copy_text(evidence, sizeof evidence, value, n);
@@ -392,7 +394,7 @@ static void add_hint(struct device *d, const char *source, const struct fp_hint 
     snprintf(ah->device_type, sizeof ah->device_type, "%s", h->device_type);
     const char *what = h->product[0] ? h->product : h->description;
     snprintf(ah->text, sizeof ah->text, "%s%s%s (%s)", h->vendor, h->vendor[0] && what[0] ? " " : "", what, evidence);
-    if (h->device_type[0] && (d->r.device_type[0] == '\0' || !type_watched(d->r.device_type)))
+    if (h->device_type[0] && (d->r.device_type[0] == '\0' || !type_watched(inv, d->r.device_type)))
         snprintf(d->r.device_type, sizeof d->r.device_type, "%s", h->device_type);
     if (h->os[0] && d->r.os[0] == '\0')
         snprintf(d->r.os, sizeof d->r.os, "%s", h->os);
@@ -412,7 +414,7 @@ static void merge_into(struct inventory *inv, struct device *from, struct device
         if (!dup)
             to->r.hints[to->r.n_hints++] = *h;
     }
-    if ((to->r.device_type[0] == '\0' || !type_watched(to->r.device_type)) && from->r.device_type[0])
+    if ((to->r.device_type[0] == '\0' || !type_watched(inv, to->r.device_type)) && from->r.device_type[0])
         snprintf(to->r.device_type, sizeof to->r.device_type, "%s", from->r.device_type);
     if (to->r.os[0] == '\0' && from->r.os[0])
         snprintf(to->r.os, sizeof to->r.os, "%s", from->r.os);
@@ -545,12 +547,12 @@ static bool is_local(int8_t flag, const struct ip_addr *a)
     return (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || (b[0] & 0xfe) == 0xfc;
 }
 
-static void mark_gateway(struct device *d)
+static void mark_gateway(const struct inventory *inv, struct device *d)
 {
     d->r.gateway = true;
     d->changed = true;
     if (d->r.device_type[0] == '\0')
-        snprintf(d->r.device_type, sizeof d->r.device_type, "router");
+        snprintf(d->r.device_type, sizeof d->r.device_type, "%s", inv->cfg.behaviour->gateway_type);
 }
 
 /* The device at one end of a connection: by MAC when the frame showed one
@@ -581,15 +583,15 @@ static struct device *conn_end(struct inventory *inv, const struct conn_record *
             }
             if (d->r.gateway)
                 return holder ? holder : device_by_addr(inv, a, c->last_ts_us, true);
-            if (holder != d && ++d->traffic_addrs > GATEWAY_LOCAL_ADDRS) {
-                mark_gateway(d);
+            if (holder != d && ++d->traffic_addrs > inv->cfg.behaviour->gateway_local_addrs) {
+                mark_gateway(inv, d);
                 return holder ? holder : device_by_addr(inv, a, c->last_ts_us, true);
             }
             bind_addr(inv, d, a, c->last_ts_us);
             return d;
         }
-        if (!seen_offnet(d, a) && d->n_offnet > GATEWAY_OFFNET_ADDRS && !d->r.gateway)
-            mark_gateway(d);
+        if (!seen_offnet(d, a) && d->n_offnet > inv->cfg.behaviour->gateway_offnet_addrs && !d->r.gateway)
+            mark_gateway(inv, d);
         return NULL;
     }
     return local ? device_by_addr(inv, a, c->last_ts_us, true) : NULL;
@@ -632,10 +634,15 @@ static int add_peer(struct device *d, const struct asset_peer *p)
 
 static bool allowed_outbound(const struct inventory *inv, const struct device *d, const struct asset_peer *p)
 {
-    if (p->proto == IPPROTO_UDP && p->port == 123)
-        return true; /* NTP */
-    if (p->port == 53 && (!d->has_resolver || ip_addr_cmp(&d->resolver, &p->addr) == 0))
-        return true; /* DNS to its resolver (any when no DHCP said which) */
+    const struct device_behaviour *b = inv->cfg.behaviour;
+    for (size_t i = 0; i < b->n_allowed; i++) {
+        const struct allowed_service *a = &b->allowed[i];
+        if (a->port != p->port || (a->proto && a->proto != p->proto))
+            continue;
+        /* a resolver-only service: to the one DHCP named, any when no lease said which */
+        if (!a->resolver_only || !d->has_resolver || ip_addr_cmp(&d->resolver, &p->addr) == 0)
+            return true;
+    }
     for (size_t i = 0; i < inv->cfg.n_allowed; i++)
         if (ip_prefix_contains(&inv->cfg.allowed[i], &p->addr))
             return true;
@@ -681,7 +688,7 @@ static void alert_peer(struct inventory *inv, struct device *d, int idx, int64_t
 /* A device just became a camera, recorder or router: judge what it did. */
 static void judge_peers(struct inventory *inv, struct device *d, int64_t ts)
 {
-    if (!type_watched(d->r.device_type) || d->r.gateway)
+    if (!type_watched(inv, d->r.device_type) || d->r.gateway)
         return;
     for (size_t i = 0; i < d->r.n_peers; i++)
         alert_peer(inv, d, (int)i, ts, NULL);
@@ -695,21 +702,22 @@ static void external_traffic(struct inventory *inv, struct device *d, const stru
     if (!outbound && !established(c))
         return; /* a scan that got no answer reached nothing */
     int idx = add_peer(d, &p);
-    if (idx >= 0 && type_watched(d->r.device_type) && !d->r.gateway)
+    if (idx >= 0 && type_watched(inv, d->r.device_type) && !d->r.gateway)
         alert_peer(inv, d, idx, c->last_ts_us, c);
     if (!outbound)
         return;
     uint64_t bytes = c->orig_bytes;
     d->r.bytes_out_external += bytes;
-    if (c->ts_us - d->window_start >= JUMP_WINDOW_US) {
+    const struct device_behaviour *b = inv->cfg.behaviour;
+    if (c->ts_us - d->window_start >= b->jump_window_us) {
         if (d->window_bytes > d->busiest_window)
             d->busiest_window = d->window_bytes;
         d->window_start = c->ts_us;
         d->window_bytes = 0;
     }
     d->window_bytes += bytes;
-    if (!d->jump_alerted && d->busiest_window && d->window_bytes > JUMP_MIN_BYTES &&
-        d->window_bytes > JUMP_FACTOR * d->busiest_window && type_watched(d->r.device_type)) {
+    if (!d->jump_alerted && d->busiest_window && d->window_bytes > b->jump_min_bytes &&
+        d->window_bytes > b->jump_factor * d->busiest_window && type_watched(inv, d->r.device_type)) {
         d->jump_alerted = true;
         struct asset_alert a = {
             .kind = ASSET_ALERT_TRAFFIC_JUMP, .ts_us = c->last_ts_us, .note = "Vigil::Device_Traffic_Jump",
@@ -778,8 +786,8 @@ static void match_evidence(struct inventory *inv, struct device *d, enum fp_sour
             return; /* one hint per kind of evidence: the first */
     struct fp_hint h;
     if (fingerprint_match(inv->cfg.fingerprints, src, value, n, &h)) {
-        bool was_watched = type_watched(d->r.device_type);
-        add_hint(d, fp_source_name(src), &h, value, n);
+        bool was_watched = type_watched(inv, d->r.device_type);
+        add_hint(inv, d, fp_source_name(src), &h, value, n);
         if (!was_watched)
             judge_peers(inv, d, d->r.last_us);
     }
@@ -848,6 +856,8 @@ void inventory_finish(struct inventory *inv, int64_t ts_us)
 struct inventory *inventory_new(const struct inventory_config *cfg, inventory_record_fn on_record,
                                 inventory_alert_fn on_alert, void *ctx)
 {
+    if (cfg->behaviour == NULL)
+        return NULL;
     struct inventory *inv = calloc(1, sizeof *inv);
     if (inv == NULL)
         return NULL;
@@ -862,8 +872,11 @@ void inventory_free(struct inventory *inv)
 {
     if (inv == NULL)
         return;
-    for (size_t i = 0; i < inv->n_devs; i++)
-        free(inv->devs[i]);
+    while (inv->slabs) {
+        struct device_slab *next = inv->slabs->next;
+        free(inv->slabs);
+        inv->slabs = next;
+    }
     free(inv->devs);
     free(inv->by_key.s);
     free(inv->by_addr.s);

@@ -17,6 +17,7 @@
 #include "flow/conn_record-t.h"
 #include "util/addr.h"
 
+struct device_behaviour;
 struct oui_registry;
 struct vendor_policy;
 
@@ -30,6 +31,8 @@ struct inventory_config {
     const struct oui_registry *oui;
     const struct fingerprint_db *fingerprints;
     const struct vendor_policy *policy;
+    /* Required: the watched types, allowed services and thresholds. */
+    const struct device_behaviour *behaviour;
     /* Destinations cameras, recorders and routers may reach (--device-allow). */
     size_t n_allowed;
     struct ip_prefix allowed[INVENTORY_MAX_ALLOWED];

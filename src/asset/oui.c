@@ -1,23 +1,30 @@
 #include "asset/oui.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-/* The registries, one sorted table per prefix length: MA-S and IAB share
- * 36 bits, MA-M has 28, MA-L 24. */
+/* The registries, one hash table per prefix length: MA-S and IAB share 36
+ * bits, MA-M has 28, MA-L 24. Built in one pass at load (no sort: the
+ * files are not in order), looked up with at most three short probes. */
 enum { LEN_36, LEN_28, LEN_24, N_LENGTHS };
 static const unsigned prefix_bits_of[N_LENGTHS] = {36, 28, 24};
 
+/* A registry file larger than this is not ieee-data (oui.csv is ~3 MB). */
+#define OUI_FILE_MAX (64u << 20)
+
 struct oui_entry {
-    uint64_t prefix;        /* the assignment's bits, right-aligned */
-    uint32_t name_off;      /* into names */
+    uint64_t prefix;        /* the assignment's bits, right-aligned; 0 with name_off 0: empty */
+    uint32_t name_off;      /* into names; never 0 for a used slot (names[0] is a spare NUL) */
 };
 
 struct oui_table {
     struct oui_entry *e;
-    size_t n, cap;
+    size_t n, cap;          /* cap: a power of two, at most half full */
 };
 
 struct oui_registry {
@@ -26,37 +33,65 @@ struct oui_registry {
     size_t names_len, names_cap;
 };
 
-/* One CSV field (RFC 4180 quoting) starting at *s; returns its length
- * copied into out (NUL-terminated, cut to n - 1) and advances *s past the
- * comma. */
-static size_t csv_field(const char **s, char *out, size_t n)
+static uint64_t prefix_hash(uint64_t v)
 {
-    const char *p = *s;
-    size_t len = 0;
-    bool quoted = *p == '"';
-    if (quoted)
-        p++;
-    while (*p && *p != '\n' && *p != '\r') {
-        if (quoted && *p == '"') {
-            if (p[1] == '"') {
-                p++;
-            } else {
-                quoted = false;
-                p++;
-                continue;
-            }
-        } else if (!quoted && *p == ',') {
-            break;
-        }
-        if (len + 1 < n)
-            out[len++] = *p;
-        p++;
+    v ^= v >> 29;
+    v *= 0xbf58476d1ce4e5b9ULL;
+    v ^= v >> 32;
+    return v;
+}
+
+static bool table_reserve(struct oui_table *t, size_t want)
+{
+    if ((want + 1) * 2 <= t->cap)
+        return true;
+    size_t cap = t->cap ? t->cap : 1024;
+    while ((want + 1) * 2 > cap)
+        cap *= 2;
+    struct oui_entry *e = calloc(cap, sizeof *e);
+    if (e == NULL)
+        return false;
+    for (size_t i = 0; i < t->cap; i++) {
+        if (t->e[i].name_off == 0)
+            continue;
+        size_t j = prefix_hash(t->e[i].prefix) & (cap - 1);
+        while (e[j].name_off)
+            j = (j + 1) & (cap - 1);
+        e[j] = t->e[i];
     }
-    if (*p == ',')
-        p++;
-    *s = p;
-    out[len] = '\0';
-    return len;
+    free(t->e);
+    t->e = e;
+    t->cap = cap;
+    return true;
+}
+
+static const struct oui_entry *table_find(const struct oui_table *t, uint64_t prefix)
+{
+    if (t->cap == 0)
+        return NULL;
+    for (size_t j = prefix_hash(prefix) & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
+        const struct oui_entry *e = &t->e[j];
+        if (e->name_off == 0)
+            return NULL;
+        if (e->prefix == prefix)
+            return e;
+    }
+}
+
+/* The first registration of a prefix is kept (oui36.csv before iab.csv). */
+static bool table_add(struct oui_table *t, uint64_t prefix, uint32_t name_off)
+{
+    if (!table_reserve(t, t->n + 1))
+        return false;
+    size_t j = prefix_hash(prefix) & (t->cap - 1);
+    while (t->e[j].name_off) {
+        if (t->e[j].prefix == prefix)
+            return true;
+        j = (j + 1) & (t->cap - 1);
+    }
+    t->e[j] = (struct oui_entry){prefix, name_off};
+    t->n++;
+    return true;
 }
 
 static bool hex_prefix(const char *s, size_t len, uint64_t *v)
@@ -78,98 +113,130 @@ static bool hex_prefix(const char *s, size_t len, uint64_t *v)
     return true;
 }
 
-static bool add_name(struct oui_registry *r, const char *name, uint32_t *off)
+/* One CSV field (RFC 4180 quoting) of the line [*s, end): its text,
+ * unquoted, written in place from out (never past the field); returns the
+ * length and advances *s past the comma. */
+static size_t csv_field(char **s, const char *end, char *out)
 {
-    size_t n = strlen(name) + 1;
-    if (r->names_len + n > r->names_cap) {
-        size_t cap = r->names_cap ? r->names_cap * 2 : 1 << 20;
-        while (cap < r->names_len + n)
-            cap *= 2;
-        char *p = realloc(r->names, cap);
-        if (p == NULL)
-            return false;
-        r->names = p;
-        r->names_cap = cap;
+    char *p = *s;
+    size_t len = 0;
+    bool quoted = p < end && *p == '"';
+    if (quoted)
+        p++;
+    for (; p < end; p++) {
+        if (quoted && *p == '"') {
+            if (p + 1 < end && p[1] == '"') {
+                p++;
+            } else {
+                quoted = false;
+                continue;
+            }
+        } else if (!quoted && *p == ',') {
+            break;
+        }
+        out[len++] = *p;
     }
-    memcpy(r->names + r->names_len, name, n);
-    *off = (uint32_t)r->names_len;
-    r->names_len += n;
-    return true;
+    *s = p < end ? p + 1 : p;
+    return len;
 }
 
-static bool add_entry(struct oui_registry *r, int len_idx, uint64_t prefix, const char *name)
+/* The names of one file go into r->names, which has room for the whole
+ * file (a name is never longer than its line). */
+static bool reserve_names(struct oui_registry *r, size_t more)
 {
-    struct oui_table *t = &r->t[len_idx];
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 4096;
-        struct oui_entry *e = realloc(t->e, cap * sizeof *e);
-        if (e == NULL)
-            return false;
-        t->e = e;
-        t->cap = cap;
-    }
-    uint32_t off;
-    if (!add_name(r, name, &off))
+    if (r->names_len + more <= r->names_cap)
+        return true;
+    size_t cap = r->names_len + more;
+    char *p = realloc(r->names, cap);
+    if (p == NULL)
         return false;
-    t->e[t->n++] = (struct oui_entry){prefix, off};
+    r->names = p;
+    r->names_cap = cap;
     return true;
 }
 
-/* One registry file; returns rows read, -1 on a read or memory error. */
+static bool add_line(struct oui_registry *r, char *line, const char *end)
+{
+    char *p = line;
+    csv_field(&p, end, p);                       /* Registry */
+    char *assignment = p;
+    size_t alen = csv_field(&p, end, assignment);
+    int idx = alen == 6 ? LEN_24 : alen == 7 ? LEN_28 : alen == 9 ? LEN_36 : -1;
+    uint64_t prefix;
+    if (idx < 0 || !hex_prefix(assignment, alen, &prefix))
+        return true; /* the header row, or a malformed one */
+    char *org = p;
+    size_t len = csv_field(&p, end, org);
+    /* a few organisation names carry stray blanks */
+    while (len && (*org == ' ' || *org == '\t'))
+        org++, len--;
+    while (len && (org[len - 1] == ' ' || org[len - 1] == '\t'))
+        len--;
+    uint32_t off = (uint32_t)r->names_len;
+    memcpy(r->names + off, org, len);
+    r->names[off + len] = '\0';
+    r->names_len += len + 1;
+    return table_add(&r->t[idx], prefix, off);
+}
+
+/* The whole file in memory; NULL with errno set (ENOENT: skipped). */
+static char *slurp(const char *path, size_t *n)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    char *buf = NULL;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= OUI_FILE_MAX &&
+        (buf = malloc((size_t)st.st_size + 1)) != NULL) {
+        size_t got = 0;
+        ssize_t k;
+        while (got < (size_t)st.st_size && (k = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
+            got += (size_t)k;
+        *n = got;
+    } else if (errno == 0) {
+        errno = EFBIG;
+    }
+    close(fd);
+    return buf;
+}
+
+/* One registry file; returns rows kept, -1 on a read or memory error. */
 static long load_file(struct oui_registry *r, const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
+    size_t n = 0;
+    errno = 0;
+    char *buf = slurp(path, &n);
+    if (buf == NULL)
         return errno == ENOENT ? 0 : -1;
-    char line[1024], reg[16], assignment[16], org[256];
     long rows = 0;
-    while (fgets(line, sizeof line, f)) {
-        const char *p = line;
-        csv_field(&p, reg, sizeof reg);
-        size_t alen = csv_field(&p, assignment, sizeof assignment);
-        csv_field(&p, org, sizeof org);
-        int idx;
-        if (alen == 6)
-            idx = LEN_24;
-        else if (alen == 7)
-            idx = LEN_28;
-        else if (alen == 9)
-            idx = LEN_36;
-        else
-            continue; /* the header row, or a malformed one */
-        uint64_t prefix;
-        if (!hex_prefix(assignment, alen, &prefix))
-            continue;
-        /* a few organisation names carry stray blanks */
-        char *name = org + strspn(org, " \t");
-        size_t len = strlen(name);
-        while (len && (name[len - 1] == ' ' || name[len - 1] == '\t'))
-            name[--len] = '\0';
-        if (!add_entry(r, idx, prefix, name)) {
-            fclose(f);
-            return -1;
-        }
-        rows++;
+    bool ok = reserve_names(r, n + 1);
+    for (char *line = buf, *stop = buf + n; ok && line < stop;) {
+        char *nl = memchr(line, '\n', (size_t)(stop - line));
+        char *end = nl ? nl : stop;
+        if (end > line && end[-1] == '\r')
+            end--;
+        size_t before = r->names_len;
+        ok = add_line(r, line, end);
+        rows += r->names_len != before;
+        line = nl ? nl + 1 : stop;
     }
-    bool bad = ferror(f);
-    fclose(f);
-    return bad ? -1 : rows;
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-    const struct oui_entry *x = a, *y = b;
-    return x->prefix < y->prefix ? -1 : x->prefix > y->prefix;
+    free(buf);
+    if (!ok)
+        errno = ENOMEM;
+    return ok ? rows : -1;
 }
 
 struct oui_registry *oui_registry_load(const char *dir, char *err, size_t errlen)
 {
     static const char *const files[] = {"oui.csv", "mam.csv", "oui36.csv", "iab.csv"};
     struct oui_registry *r = calloc(1, sizeof *r);
-    if (r == NULL) {
+    if (r == NULL || !reserve_names(r, 1)) {
         snprintf(err, errlen, "out of memory for the IEEE registries");
+        oui_registry_free(r);
         return NULL;
     }
+    r->names[r->names_len++] = '\0'; /* offset 0 marks an empty slot */
     long total = 0;
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         char path[4096];
@@ -187,9 +254,9 @@ struct oui_registry *oui_registry_load(const char *dir, char *err, size_t errlen
         oui_registry_free(r);
         return NULL;
     }
-    for (int i = 0; i < N_LENGTHS; i++)
-        if (r->t[i].n)
-            qsort(r->t[i].e, r->t[i].n, sizeof *r->t[i].e, cmp_entry);
+    char *shrunk = realloc(r->names, r->names_len);
+    if (shrunk)
+        r->names = shrunk;
     return r;
 }
 
@@ -217,9 +284,7 @@ const char *oui_lookup(const struct oui_registry *r, const uint8_t mac[6], unsig
     for (int i = 0; i < 6; i++)
         v = (v << 8) | mac[i];
     for (int i = 0; i < N_LENGTHS; i++) {
-        const struct oui_table *t = &r->t[i];
-        struct oui_entry key = {v >> (48 - prefix_bits_of[i]), 0};
-        const struct oui_entry *e = t->n ? bsearch(&key, t->e, t->n, sizeof *t->e, cmp_entry) : NULL;
+        const struct oui_entry *e = table_find(&r->t[i], v >> (48 - prefix_bits_of[i]));
         if (e) {
             if (prefix_bits)
                 *prefix_bits = prefix_bits_of[i];

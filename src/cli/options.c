@@ -30,7 +30,10 @@ const char usage_common[] =
     "      --conn-only          connection logs only, no protocol parsers (fastest)\n"
     "      --flush-interval S   write buffered log lines out every S seconds (live: 0.5; read:\n"
     "                           only when a buffer fills or at the end, unless given)\n"
-    "      --rules PATH         Suricata rules: a .rules file or a directory of them (repeatable)\n"
+    "      --rules PATH         Suricata rules: a .rules file or a directory of them (repeatable),\n"
+    "                           loaded besides the default rules (rules/devices.rules)\n"
+    "      --no-default-rules   do not load the default rules\n"
+    "      --default-rules PATH load PATH instead of the default rules (repeatable)\n"
     "      --json-timestamps epoch|iso8601  Zeek JSON times as epoch seconds (default) or\n"
     "                           ISO 8601 UTC (Zeek's JSON::TS_ISO8601)\n"
     "      --eve-tls-extended   EVE tls: also the certificates as sent (certificate, chain,\n"
@@ -42,9 +45,9 @@ const char usage_common[] =
     "      --extract-max-file BYTES   bytes written per file (default 104857600)\n"
     "      --extract-max-total BYTES  bytes written per worker and run (default 1073741824)\n"
     "      --devices            device inventory (assets.log) and device alerts\n"
-    "      --vendor-policy FILE, --device-allow FILE, --ieee-data DIR, --fingerprints FILE\n"
-    "                           replace the shipped vendor policy, allowed destinations, IEEE registries,\n"
-    "                           fingerprints (each implies --devices)\n"
+    "      --vendor-policy FILE, --device-allow FILE, --ieee-data DIR, --fingerprints FILE,\n"
+    "      --device-behaviour FILE  replace the shipped vendor policy, allowed destinations, IEEE\n"
+    "                           registries, fingerprints, watched types and thresholds (each implies --devices)\n"
     "      --config FILE        options from FILE: one long option a line, 'key = value'\n"
     "                           or 'key' alone for a flag; the command line wins\n"
     "  -q, --quiet              no progress bar and no summary\n"
@@ -125,8 +128,10 @@ bool parse_local_nets(const char *list, struct vigil_config *cfg)
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
        OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_PROTECT, OPT_NO_BEHAVIOR,
-       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS, OPT_STATS_INTERVAL, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG,
-       OPT_DEVICES, OPT_VENDOR_POLICY, OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS, OPT_FLUSH_INTERVAL };
+       OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS,
+       OPT_STATS_INTERVAL, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG, OPT_DEVICES, OPT_VENDOR_POLICY,
+       OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS, OPT_FLUSH_INTERVAL, OPT_NO_DEFAULT_RULES,
+       OPT_DEFAULT_RULES, OPT_DEVICE_BEHAVIOUR };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -149,6 +154,8 @@ static const struct option long_options[] = {
     {"extract-max-total", required_argument, NULL, OPT_EXTRACT_MAX_TOTAL},
     {"intel", required_argument, NULL, OPT_INTEL},
     {"rules", required_argument, NULL, OPT_RULES},
+    {"no-default-rules", no_argument, NULL, OPT_NO_DEFAULT_RULES},
+    {"default-rules", required_argument, NULL, OPT_DEFAULT_RULES},
     {"allowlist", required_argument, NULL, OPT_ALLOWLIST},
     {"protect", required_argument, NULL, OPT_PROTECT},
     {"no-behavior", no_argument, NULL, OPT_NO_BEHAVIOR},
@@ -162,6 +169,7 @@ static const struct option long_options[] = {
     {"devices", no_argument, NULL, OPT_DEVICES},
     {"vendor-policy", required_argument, NULL, OPT_VENDOR_POLICY},
     {"device-allow", required_argument, NULL, OPT_DEVICE_ALLOW},
+    {"device-behaviour", required_argument, NULL, OPT_DEVICE_BEHAVIOUR},
     {"ieee-data", required_argument, NULL, OPT_IEEE_DATA},
     {"fingerprints", required_argument, NULL, OPT_FINGERPRINTS},
     {"quiet", no_argument, NULL, 'q'},
@@ -289,6 +297,14 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
                 return usage_error("too many --rules paths (at most %s)", "64");
             o->rules_paths[o->n_rules++] = optarg;
             break;
+        case OPT_NO_DEFAULT_RULES:
+            o->no_default_rules = true;
+            break;
+        case OPT_DEFAULT_RULES:
+            if (o->n_default_rules == MAX_DEFAULT_RULES)
+                return usage_error("too many --default-rules paths (at most %s)", "8");
+            o->default_rules_paths[o->n_default_rules++] = optarg;
+            break;
         case OPT_INTEL:
             if (o->n_intel == MAX_INTEL_PATHS)
                 return usage_error("too many --intel paths (at most %s)", "64");
@@ -313,6 +329,10 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
         case OPT_DEVICE_ALLOW:
             o->devices = true;
             o->devices_cfg.allow_file = optarg;
+            break;
+        case OPT_DEVICE_BEHAVIOUR:
+            o->devices = true;
+            o->devices_cfg.behaviour_file = optarg;
             break;
         case OPT_IEEE_DATA:
             o->devices = true;

@@ -12,6 +12,7 @@
 
 #define MAX_INPUTS 1024
 #define MAX_INTEL_PATHS 64
+#define MAX_DEFAULT_RULES 8
 
 struct options {
     struct config_args args;   /* what was parsed: --config's options, then argv; every string below points into it */
@@ -38,6 +39,10 @@ struct options {
     unsigned n_intel;
     const char *rules_paths[MAX_INTEL_PATHS];  /* --rules */
     unsigned n_rules;
+    bool no_default_rules;      /* --no-default-rules */
+    const char *default_rules_paths[MAX_DEFAULT_RULES];  /* --default-rules: replace the shipped ones */
+    unsigned n_default_rules;
+    char shipped_rules[MAX_DEFAULT_RULES][4096];  /* where the shipped default rules were found */
     const char *allowlist_path;
     const char *protect_path;   /* --protect: the phishing detector's protected list */
     bool no_behavior;

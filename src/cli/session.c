@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "cli/default_rules.h"
 #include "cli/detection_setup.h"
 #include "cli/inputs.h"
 #include "cli/live_stats.h"
@@ -342,6 +343,10 @@ static int run_session(struct options *o, bool live)
         }
     }
     struct sig_set *rules = NULL;
+    if (rc == EXIT_OK && !add_default_rules(o, err, sizeof err)) {
+        fprintf(stderr, "vigil: %s\n", err);
+        rc = EXIT_USAGE;
+    }
     if (rc == EXIT_OK && o->n_rules && !o->cfg.conn_only) {
         rules = load_rules(o, err, sizeof err);
         if (!rules) {

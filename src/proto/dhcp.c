@@ -79,6 +79,7 @@ static bool parse_options(struct dhcp_message *m, struct app_env *env, const uin
         }
         if (n - off < 2 || p[off + 1] > n - off - 2) {
             m->truncated_options = true;
+            env->weird(env, "DHCP_option_len_gt_pkt", NULL, "DHCP");
             return false;
         }
         if (m->n_options >= DHCP_MAX_OPTIONS) {

@@ -484,3 +484,67 @@ bool json_complete(const struct json_writer *w)
 {
     return w->depth == 0 && !w->after_key && !w->misused;
 }
+
+/* Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's
+ * days-to-civil), so formatting a timestamp needs no libc time call. */
+static void civil_from_days(int64_t z, int64_t *year, unsigned *month, unsigned *day)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *day = doy - (153 * mp + 2) / 5 + 1;
+    *month = mp < 10 ? mp + 3 : mp - 9;
+    *year = (int64_t)yoe + era * 400 + (*month <= 2);
+}
+
+static size_t put2(char *out, unsigned v)
+{
+    out[0] = (char)('0' + v / 10 % 10);
+    out[1] = (char)('0' + v % 10);
+    return 2;
+}
+
+size_t json_fmt_utc_us(char *out, int64_t us)
+{
+    int64_t sec = us / 1000000, usec = us % 1000000;
+    if (usec < 0) {
+        usec += 1000000;
+        sec -= 1;
+    }
+    int64_t days = sec / 86400, rem = sec % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        days -= 1;
+    }
+    int64_t year;
+    unsigned month, day;
+    civil_from_days(days, &year, &month, &day);
+    size_t n = 0;
+    if (year < 0 || year > 9999) {
+        n += json_fmt_i64(out, year);
+    } else {
+        n += put2(out + n, (unsigned)(year / 100));
+        n += put2(out + n, (unsigned)(year % 100));
+    }
+    out[n++] = '-';
+    n += put2(out + n, month);
+    out[n++] = '-';
+    n += put2(out + n, day);
+    out[n++] = 'T';
+    n += put2(out + n, (unsigned)(rem / 3600));
+    out[n++] = ':';
+    n += put2(out + n, (unsigned)(rem / 60 % 60));
+    out[n++] = ':';
+    n += put2(out + n, (unsigned)(rem % 60));
+    out[n++] = '.';
+    for (int i = 5; i >= 0; i--) {
+        out[n + (size_t)i] = (char)('0' + usec % 10);
+        usec /= 10;
+    }
+    n += 6;
+    memcpy(out + n, "+0000", 5);
+    return n + 5;
+}

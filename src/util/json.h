@@ -49,6 +49,9 @@ size_t json_fmt_i64(char *out, int64_t v);
 /* Microseconds as seconds with exactly 6 decimals, as "%.6f" would print
  * them but without a double round trip: -1 -> "-0.000001". out: 28 bytes. */
 size_t json_fmt_us6(char *out, int64_t us);
+/* Microseconds since the epoch as Suricata writes times, with no libc time
+ * call: "2026-11-27T18:38:28.123456+0000". out: 40 bytes. */
+size_t json_fmt_utc_us(char *out, int64_t us);
 void json_append_u64(struct buf *b, uint64_t v);
 void json_append_i64(struct buf *b, int64_t v);
 void json_append_us6(struct buf *b, int64_t us);

@@ -33,6 +33,14 @@ if [[ $rc == 0 && -s $tmp/hostile/assets.log ]]; then pass hostile-no-crash; els
 # ASan's shadow memory counts in the RSS: the bound is loose, the 100 MB body must not be in it.
 if ((rss < 400000)); then pass hostile-bounded-memory; else fail hostile-bounded-memory "max RSS ${rss} kB"; fi
 if grep -q SSDP_too_many_headers "$tmp/hostile/weird.log"; then pass ssdp-header-cap; else fail ssdp-header-cap; fi
+if grep -q DHCP_option_len_gt_pkt "$tmp/hostile/weird.log"; then pass dhcp-truncated-weird; else fail dhcp-truncated-weird; fi
+if grep -q DNS_label_forward_compress_offset "$tmp/hostile/weird.log"; then
+    pass mdns-name-loop-weird
+else
+    fail mdns-name-loop-weird
+fi
+# the 100 MB description went by whole (http.log counts it) without being held
+if grep -v '^#' "$tmp/hostile/http.log" | grep -qP '\t104857600\t'; then pass upnp-huge-seen; else fail upnp-huge-seen; fi
 # the SERVER header past the cap was not read
 if final_of "$tmp/hostile" 08:ed:ed:10:00:21 | grep -q '^hints=(empty)$'; then
     pass ssdp-header-cap-no-hint
@@ -131,5 +139,47 @@ fi
 for uri in /SDK/webLanguage '/Security/users?auth=YWRtaW46MTEK' /RPC2_Login /ctrlt/DeviceUpgrade_1; do
     if grep -qF -- "$uri" "$tmp/iot/http.log"; then pass "exploit-request $uri"; else fail "exploit-request $uri"; fi
 done
+
+# --- the device rules load by default: each exploit and factory login once ---
+alerts_of() { grep -v '^#' "$1/notice.log" 2>/dev/null | grep -c 'VIGIL \(EXPLOIT\|POLICY\)'; }
+n=$(alerts_of "$tmp/iot")
+if [[ $n == 9 ]] && grep -q 'CVE-2021-36260.*/rules/devices.rules:' "$tmp/iot/notice.log"; then
+    pass default-rules
+else
+    fail default-rules "$n alerts, want 9"
+fi
+"$vigil" read -q --no-behavior --no-default-rules -o "$tmp/iot-off" "$tmp/iot.pcap" >/dev/null 2>&1
+n=$(alerts_of "$tmp/iot-off")
+if [[ $n == 0 ]]; then pass no-default-rules; else fail no-default-rules "$n alerts, want 0"; fi
+# named again with --rules (the file, or its folder): loaded once
+for again in rules/devices.rules rules; do
+    "$vigil" read -q --no-behavior --rules "$repo/$again" -o "$tmp/iot-again" "$tmp/iot.pcap" >/dev/null 2>&1
+    n=$(alerts_of "$tmp/iot-again")
+    if [[ $n == 9 ]]; then pass "default-rules-once $again"; else fail "default-rules-once $again" "$n alerts"; fi
+    rm -rf "$tmp/iot-again"
+done
+# --default-rules replaces them
+echo 'alert http any any -> any any (msg:"VIGIL POLICY own default"; http.uri; content:"/RPC2_Login"; sid:1;)' \
+    >"$tmp/own.rules"
+"$vigil" read -q --no-behavior --default-rules "$tmp/own.rules" -o "$tmp/iot-own" "$tmp/iot.pcap" >/dev/null 2>&1
+if [[ $(alerts_of "$tmp/iot-own") == 3 ]] && ! grep -q CVE- "$tmp/iot-own/notice.log"; then
+    pass default-rules-replaced
+else
+    fail default-rules-replaced "$(alerts_of "$tmp/iot-own") alerts"
+fi
+expect_error default-rules-missing 2 'nope.rules' read --default-rules "$tmp/nope.rules" -o "$tmp/o6" "$tmp/iot.pcap"
+
+# --- a replaced behaviour policy: nothing watched, nothing flagged ---
+grep -v '^watch' "$repo/data/devices/device_behaviour.tsv" >"$tmp/unwatched.tsv"
+"$vigil" read -q --no-behavior --devices --device-behaviour "$tmp/unwatched.tsv" -o "$tmp/unwatched" \
+    "$tmp/devices.pcap" >/dev/null 2>&1
+if grep -q 'Vigil::Risky_Vendor' "$tmp/unwatched/notice.log" && ! grep -q 'Vigil::Device_Calls_Out' "$tmp/unwatched/notice.log"; then
+    pass device-behaviour-replaced
+else
+    fail device-behaviour-replaced
+fi
+printf 'watch\tcamera\n' >"$tmp/bad-behaviour.tsv"
+expect_error bad-device-behaviour 2 'bad-behaviour.tsv: gateway_type.*must all be given' read \
+    --device-behaviour "$tmp/bad-behaviour.tsv" -o "$tmp/o7" "$tmp/devices.pcap"
 
 ((failures == 0))

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asset/device_behaviour.h"
 #include "asset/fingerprint.h"
 #include "asset/inventory.h"
 #include "asset/vendor_policy.h"
@@ -64,13 +65,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
     static struct fingerprint_db *db;
     static struct vendor_policy *policy;
+    static struct device_behaviour behaviour;
     if (db == NULL) {
         static const char *const files[] = {"data/devices/fingerprints.tsv", "data/devices/recog.tsv"};
         char err[256];
         db = fingerprint_db_load(files, 2, err, sizeof err);
         policy = vendor_policy_load("data/devices/vendor_policy.tsv", err, sizeof err);
+        if (!device_behaviour_load("data/devices/device_behaviour.tsv", &behaviour, err, sizeof err))
+            abort();
     }
-    struct inventory_config cfg = {.fingerprints = db, .policy = policy};
+    struct inventory_config cfg = {.fingerprints = db, .policy = policy, .behaviour = &behaviour};
     struct inventory *inv = inventory_new(&cfg, no_record, no_alert, NULL);
     if (inv == NULL)
         return 0;

@@ -392,14 +392,18 @@ static void dhcp_malformed(struct gen *g, int iface, uint64_t t)
     udp_datagram(g, &pa, &ip, 68, 67, 0, t, w.buf, w.len);
 }
 
-/* An mDNS answer whose owner name points at itself. */
+/* An mDNS answer whose owner name points at itself, after a question
+ * that lets the datagram pass for DNS. */
 static void mdns_loop(struct gen *g, int iface, uint64_t t)
 {
-    uint8_t m[64];
+    uint8_t m[96];
     struct wr w;
     w_init(&w, m, sizeof m);
-    w_u16(&w, 0), w_u16(&w, 0x8400), w_u16(&w, 0), w_u16(&w, 1), w_u16(&w, 0), w_u16(&w, 0);
-    w_u8(&w, 0xc0), w_u8(&w, 12); /* the name at offset 12 is a pointer to offset 12 */
+    w_u16(&w, 0), w_u16(&w, 0x8400), w_u16(&w, 1), w_u16(&w, 1), w_u16(&w, 0), w_u16(&w, 0);
+    w_str(&w, "\x04loop\x05local");
+    w_u8(&w, 0), w_u16(&w, 1), w_u16(&w, 1);
+    size_t self = w.len;
+    w_u8(&w, 0xc0), w_u8(&w, (uint8_t)self); /* the answer's name is a pointer to itself */
     w_u16(&w, 1), w_u16(&w, 1), w_u32(&w, 120), w_u16(&w, 4);
     w_u8(&w, 192), w_u8(&w, 168), w_u8(&w, 50), w_u8(&w, 66);
     struct ip_pair a;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "asset/device_behaviour.h"
 #include "asset/fingerprint.h"
 #include "asset/inventory.h"
 #include "asset/oui.h"
@@ -309,7 +310,9 @@ static void test_inventory_behaviour(void **state)
     struct fingerprint_db *db = shipped_db();
     struct vendor_policy *pol = vendor_policy_load("data/devices/vendor_policy.tsv", err, sizeof err);
     assert_non_null(pol);
-    struct inventory_config cfg = {.oui = oui, .fingerprints = db, .policy = pol};
+    struct device_behaviour beh;
+    assert_true(device_behaviour_load("data/devices/device_behaviour.tsv", &beh, err, sizeof err));
+    struct inventory_config cfg = {.oui = oui, .fingerprints = db, .policy = pol, .behaviour = &beh};
     struct seen s = {0};
     struct inventory *inv = inventory_new(&cfg, on_record, on_alert, &s);
     const uint8_t cam[6] = {0x44, 0x47, 0xcc, 0, 0, 1}, gw[6] = {0x02, 0, 0, 0, 0, 1}, pc[6] = {0x02, 0, 0, 0, 0, 2};
@@ -360,7 +363,9 @@ static void test_inventory_vendor_change(void **state)
     struct oui_registry *oui = oui_registry_load(OUI_DEFAULT_DIR, err, sizeof err);
     if (oui == NULL)
         skip();
-    struct inventory_config cfg = {.oui = oui};
+    struct device_behaviour beh;
+    assert_true(device_behaviour_load("data/devices/device_behaviour.tsv", &beh, err, sizeof err));
+    struct inventory_config cfg = {.oui = oui, .behaviour = &beh};
     struct seen s = {0};
     struct inventory *inv = inventory_new(&cfg, on_record, on_alert, &s);
     const uint8_t axis[6] = {0xb8, 0xa4, 0x4f, 0, 0, 1}, hik[6] = {0x44, 0x47, 0xcc, 0, 0, 1};
@@ -375,11 +380,57 @@ static void test_inventory_vendor_change(void **state)
     oui_registry_free(oui);
 }
 
+/* ---- the behaviour policy ---- */
+
+static bool behaviour_from_text(const char *text, struct device_behaviour *b, char *err, size_t errlen)
+{
+    char path[] = "/tmp/vigil-behaviour-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    bool ok = device_behaviour_load(path, b, err, errlen);
+    unlink(path);
+    return ok;
+}
+
+static void test_device_behaviour_file(void **state)
+{
+    char err[512];
+    struct device_behaviour b;
+    assert_true(device_behaviour_load("data/devices/device_behaviour.tsv", &b, err, sizeof err));
+    assert_true(device_behaviour_watches(&b, "camera"));
+    assert_false(device_behaviour_watches(&b, "pc"));
+    assert_string_equal(b.gateway_type, "router");
+    static const char base[] = "gateway_type\trouter\ngateway_offnet_addrs\t2\ngateway_local_addrs\t4\n"
+                               "jump_window_seconds\t3600\njump_factor\t10\njump_min_bytes\t100\n";
+    char text[1024];
+    /* a replacement that watches printers only */
+    snprintf(text, sizeof text, "%swatch\tprinter\nallow_out\ttcp/443\tcloud\n", base);
+    assert_true(behaviour_from_text(text, &b, err, sizeof err));
+    assert_true(device_behaviour_watches(&b, "printer"));
+    assert_false(device_behaviour_watches(&b, "camera"));
+    assert_int_equal(b.n_allowed, 1);
+    assert_int_equal(b.allowed[0].port, 443);
+    /* each mistake is named with its line */
+    snprintf(text, sizeof text, "%sallow_out\tsctp/1\n", base);
+    assert_false(behaviour_from_text(text, &b, err, sizeof err));
+    assert_non_null(strstr(err, ":7: a service is PROTO/PORT"));
+    snprintf(text, sizeof text, "%swatched\tcamera\n", base);
+    assert_false(behaviour_from_text(text, &b, err, sizeof err));
+    assert_non_null(strstr(err, "unknown setting"));
+    assert_false(behaviour_from_text("watch\tcamera\n", &b, err, sizeof err));
+    assert_non_null(strstr(err, "must all be given"));
+    assert_false(behaviour_from_text("jump_factor\t-1\n", &b, err, sizeof err));
+    assert_false(device_behaviour_load("/nonexistent/behaviour.tsv", &b, err, sizeof err));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_oui_agrees_with_ieee_data),
         cmocka_unit_test(test_oui_missing_dir),
+        cmocka_unit_test(test_device_behaviour_file),
         cmocka_unit_test(test_mac_flags),
         cmocka_unit_test(test_vendor_policy_shipped),
         cmocka_unit_test(test_vendor_policy_bad_line),
