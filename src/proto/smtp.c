@@ -127,6 +127,11 @@ struct smtp_work {
     uint8_t url_line[SMTP_MAX_URL_LEN];
     EVP_MD_CTX *body_md5;   /* created on the first message, reused */
     bool body_md5_ok;       /* the digest of the current message is valid */
+    /* The message as delivered (dot-unstuffed, CRLF lines), kept for the
+     * phishing detector when the files context asks for it. */
+    uint8_t *msg;
+    size_t msg_len, msg_cap;
+    bool msg_cut;
 };
 
 struct smtp_state {
@@ -240,6 +245,11 @@ static void publish_cur(struct smtp_work *w)
 {
     if (w->env != NULL && w->env->publish != NULL) {
         w->cur.end_ts_us = w->env->ts_us;
+        if (w->cur.message_seen && w->msg_len > 0) {
+            w->cur.message.p = w->msg;
+            w->cur.message.n = w->msg_len;
+            w->cur.message_cut = w->msg_cut;
+        }
         w->env->publish(w->env, EVENT_SMTP, &w->cur);
     }
 }
@@ -542,8 +552,44 @@ static void body_md5_end(struct smtp_work *w)
     w->cur.has_body_md5 = true;
 }
 
+static void message_keep(struct smtp_work *w, const uint8_t *p, size_t n)
+{
+    uint64_t cap = w->env ? file_message_cap(w->env->files) : 0;
+    if (cap == 0 || w->msg_cut || n == 0)
+        return;
+    if (w->msg_len + n > cap) {
+        n = cap > w->msg_len ? (size_t)(cap - w->msg_len) : 0;
+        w->msg_cut = true;
+    }
+    if (w->msg_len + n > w->msg_cap) {
+        size_t want = w->msg_cap ? w->msg_cap : 16384;
+        while (want < w->msg_len + n)
+            want *= 2;
+        uint8_t *g = realloc(w->msg, want);
+        if (g == NULL) {
+            w->msg_cut = true;
+            return;
+        }
+        w->msg = g;
+        w->msg_cap = want;
+    }
+    memcpy(w->msg + w->msg_len, p, n);
+    w->msg_len += n;
+}
+
+/* A line of the message to MIME, and to the kept copy. */
+static void message_line(struct smtp_work *w, const uint8_t *p, size_t n, bool eol, bool cont)
+{
+    mime_line(&w->mime, p, n, eol, cont);
+    message_keep(w, p, n);
+    if (eol)
+        message_keep(w, (const uint8_t *)"\r\n", 2);
+}
+
 static void message_begin(struct smtp_work *w)
 {
+    w->msg_len = 0;
+    w->msg_cut = false;
     w->url_len = 0;
     mime_begin(&w->mime);
     w->mail_active = true;
@@ -877,7 +923,7 @@ static void sender_line(struct smtp_work *w, const uint8_t *line, size_t len, bo
         body_md5_line(w, line, len, eol);
         if (!cont && len > 0 && line[0] == '.')
             line++;
-        mime_line(&w->mime, line, (size_t)(end - line), eol, cont);
+        message_line(w, line, (size_t)(end - line), eol, cont);
         return;
     }
     if (cont)
@@ -970,7 +1016,7 @@ static void bdat_content(struct smtp_work *w, const uint8_t *p, size_t n)
             lb->len += room;
             body_md5_line(w, lb->buf, lb->len, false);
             if (w->mail_active)
-                mime_line(&w->mime, lb->buf, lb->len, false, lb->overflow);
+                message_line(w, lb->buf, lb->len, false, lb->overflow);
             lb->overflow = true;
             lb->len = 0;
             p += room;
@@ -985,7 +1031,7 @@ static void bdat_content(struct smtp_work *w, const uint8_t *p, size_t n)
                 l--;
             body_md5_line(w, lb->buf, l, true);
             if (w->mail_active)
-                mime_line(&w->mime, lb->buf, l, true, lb->overflow);
+                message_line(w, lb->buf, l, true, lb->overflow);
             lb->len = 0;
             lb->overflow = false;
         }
@@ -995,7 +1041,7 @@ static void bdat_content(struct smtp_work *w, const uint8_t *p, size_t n)
     if (w->bdat_remaining == 0 && w->bdat_last_chunk) {
         if (lb->len > 0 && w->mail_active) {
             body_md5_line(w, lb->buf, lb->len, false);
-            mime_line(&w->mime, lb->buf, lb->len, false, lb->overflow);
+            message_line(w, lb->buf, lb->len, false, lb->overflow);
         }
         lb->len = 0;
         lb->overflow = false;
@@ -1167,6 +1213,7 @@ static void smtp_close(void *state, struct app_env *env)
         smtp_message(w);
     message_abort(w);
     EVP_MD_CTX_free(w->body_md5);
+    free(w->msg);
     free(w);
     s->w = NULL;
 }
