@@ -314,16 +314,17 @@ static int run_session(struct options *o, bool live)
     /* documents and mail: one inspection context for the files seam and the detectors */
     struct doc_setup doc = {.weights_path = o->weights_path, .keywords_path = o->keywords_path,
                             .yara_path = o->yara_path};
-    struct file_inspector inspector;
+    struct doc_file_inspector inspector;
     bool inspecting = !o->cfg.conn_only && (o->inspect_files || o->protect_path);
     if (rc == EXIT_OK && inspecting) {
         if (!doc_setup_load(&doc, err, sizeof err)) {
             fprintf(stderr, "vigil: %s\n", err);
             rc = EXIT_USAGE;
         } else if (o->inspect_files) {
-            doc_file_inspector(&doc.ctx, o->inspect_max_file ? o->inspect_max_file : INSPECT_DEFAULT_MAX_FILE,
-                               &inspector);
-            o->cfg.file_inspector = &inspector;
+            doc_file_inspector(&inspector, &doc.ctx,
+                               o->inspect_max_file ? o->inspect_max_file : INSPECT_DEFAULT_MAX_FILE,
+                               o->yara_path != NULL);
+            o->cfg.file_inspector = &inspector.seam;
         }
         if (o->protect_path)
             o->cfg.message_max_bytes = MAIL_WIRE_MAX_MESSAGE;

@@ -29,8 +29,8 @@ static bool risky_name(const char *name)
 
 static bool wants(const void *ctx, const char *name, size_t name_len, const uint8_t *head, size_t n)
 {
-    const struct doc_ctx *doc = ctx;
-    if (doc->yara != NULL)
+    const struct doc_file_inspector *in = ctx;
+    if (in->every_file)
         return true; /* the user's rules may look at anything */
     char nm[DOC_MAX_NAME];
     snprintf(nm, sizeof nm, "%.*s", (int)(name_len < sizeof nm ? name_len : sizeof nm - 1), name ? name : "");
@@ -97,7 +97,7 @@ void doc_verdict_flatten(const struct doc_report *r, struct file_verdict *v)
 
 static void inspect(const void *ctx, const char *name, const uint8_t *p, size_t n, bool cut, struct file_verdict *out)
 {
-    const struct doc_ctx *doc = ctx;
+    const struct doc_ctx *doc = ((const struct doc_file_inspector *)ctx)->doc;
     struct doc_report *r = calloc(1, sizeof *r);
     if (r == NULL) {
         snprintf(out->verdict, sizeof out->verdict, "%s", verdict_name(VERDICT_CLEAN));
@@ -115,7 +115,12 @@ static void inspect(const void *ctx, const char *name, const uint8_t *p, size_t 
     free(r);
 }
 
-void doc_file_inspector(const struct doc_ctx *ctx, uint64_t max_bytes, struct file_inspector *out)
+void doc_file_inspector(struct doc_file_inspector *out, const struct doc_ctx *ctx, uint64_t max_bytes,
+                        bool every_file)
 {
-    *out = (struct file_inspector){.ctx = ctx, .wants = wants, .inspect = inspect, .max_bytes = max_bytes};
+    *out = (struct doc_file_inspector){
+        .seam = {.ctx = out, .wants = wants, .inspect = inspect, .max_bytes = max_bytes},
+        .doc = ctx,
+        .every_file = every_file,
+    };
 }

@@ -3,6 +3,7 @@
 #ifndef VIGIL_DOC_FILE_INSPECT_H
 #define VIGIL_DOC_FILE_INSPECT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "doc/doc.h"
@@ -12,9 +13,17 @@
  * otherwise: a larger file is inspected on its first 32 MiB (`incomplete`). */
 #define INSPECT_DEFAULT_MAX_FILE ((uint64_t)32 << 20)
 
-/* Fills out with an inspector over ctx (which must outlive it) keeping at
- * most max_bytes of each file. */
-void doc_file_inspector(const struct doc_ctx *ctx, uint64_t max_bytes, struct file_inspector *out);
+/* The inspector files/ calls (`seam`), over a doc_ctx. */
+struct doc_file_inspector {
+    struct file_inspector seam;
+    const struct doc_ctx *doc;
+    bool every_file;            /* the user's YARA rules: every file, not only documents */
+};
+
+/* Fills out (which, like ctx, must outlive its use) with an inspector
+ * keeping at most max_bytes of each file. */
+void doc_file_inspector(struct doc_file_inspector *out, const struct doc_ctx *ctx, uint64_t max_bytes,
+                        bool every_file);
 
 /* A report's verdict, reason codes (the first detail of each), indicators
  * and the ATT&CK ids its reasons imply, members included. */
