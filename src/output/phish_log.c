@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "doc/report.h"
 #include "output/conn_id.h"
 #include "output/eve.h"
 #include "output/zeek_log.h"
