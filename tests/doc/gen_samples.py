@@ -224,6 +224,18 @@ write("autoexec_shell.xls", xls_with_macro(
 write("harmless_macro.xls", xls_with_macro(
     'Attribute VB_Name = "Module1"\r\nSub FormatTable()\r\n    Range("A1").Font.Bold = True\r\nEnd Sub\r\n'))
 write("lnk_in.zip", zip_bytes([("invoice.pdf.lnk", lnk())]))
+
+
+def xlsb_dde_link(app, topic):
+    """A binary workbook whose external link part (BIFF12) is a DDE link:
+    BrtBeginSupBook (record 360) with sbt 1, then the application and topic
+    as XLWideStrings (MS-XLSB 2.4.52)."""
+    def wide(t):
+        return struct.pack("<I", len(t)) + t.encode("utf-16-le")
+    body = struct.pack("<H", 1) + wide(app) + wide(topic)
+    link = bytes([0xE8, 0x02, len(body)]) + body + bytes([0xCC, 0x04, 0x00])  # ... BrtEndSupBook
+    return zip_bytes([("[Content_Types].xml", CT), ("_rels/.rels", RELS), ("xl/workbook.bin", b"\x83\x01\x00"),
+                      ("xl/externalLinks/externalLink1.bin", link)])
 write("javascript.pdf", pdf_js())
 write("clean.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
                    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
@@ -232,6 +244,7 @@ write("smuggle.html", b"<!doctype html><html><body><script>var d=atob('TVqQAA=='
                       b"a.download='invoice.iso';a.click();</script></body></html>")
 # ---- bad input ----
 write("fat_loop.doc", Ole().build(fat_loop=True))
+write("dde_link.xlsb", xlsb_dde_link("cmd", "/c calc.exe"))
 write("zip_bomb.zip", zip_bytes([("zeros.bin", b"\0" * (300 << 20))]))
 nested = b"innermost"
 for level in range(12):
