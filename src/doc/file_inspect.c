@@ -27,7 +27,17 @@ static bool risky_name(const char *name)
     return false;
 }
 
-static bool wants(const void *ctx, const char *name, size_t name_len, const uint8_t *head, size_t n)
+/* A script a web page loads (a URL path ending .js, no download name) is
+ * the browser's business, not Windows Script Host's: only its content
+ * can make it interesting. */
+static bool web_script(const char *name)
+{
+    const char *dot = strrchr(name, '.'), *slash = strrchr(name, '/');
+    return dot != NULL && (slash == NULL || slash < dot) &&
+           (strcasecmp(dot, ".js") == 0 || strcasecmp(dot, ".mjs") == 0);
+}
+
+static bool wants(const void *ctx, const char *name, size_t name_len, bool from_url, const uint8_t *head, size_t n)
 {
     const struct doc_file_inspector *in = ctx;
     if (in->every_file)
@@ -37,8 +47,11 @@ static bool wants(const void *ctx, const char *name, size_t name_len, const uint
     char *query = strpbrk(nm, "?#"); /* a URL path's query is no extension */
     if (query != NULL)
         *query = 0;
-    return ole2_is(head, n) || ooxml_is(head, n) || rtf_is(head, n) || pdf_is(head, n) || archive_is(head, n) ||
-           filetype_runnable(nm, head, n) || risky_name(nm);
+    if (ole2_is(head, n) || ooxml_is(head, n) || rtf_is(head, n) || pdf_is(head, n) || archive_is(head, n))
+        return true;
+    if (from_url && web_script(nm))
+        return filetype_runnable("", head, n);
+    return filetype_runnable(nm, head, n) || risky_name(nm);
 }
 
 static void add_code(struct file_verdict *v, const struct doc_reason *reason)

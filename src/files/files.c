@@ -567,7 +567,7 @@ static void inspect_decide(struct file_analysis *fa)
     fa->inspect_decided = true;
     size_t nl;
     const char *name = inspect_name(fa, &nl);
-    if (!in->wants(in->ctx, name, nl, fa->head, fa->head_len))
+    if (!in->wants(in->ctx, name, nl, fa->info.filename == NULL, fa->head, fa->head_len))
         return;
     fa->inspect_chosen = true;
     fa->keeping = true;

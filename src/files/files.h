@@ -41,8 +41,9 @@ struct file_verdict {
 struct file_inspector {
     const void *ctx;
     /* True when a file with this head (and name, maybe NULL) is kept for
-     * inspection; called once, on the first FILES_MAGIC_BYTES or less. */
-    bool (*wants)(const void *ctx, const char *name, size_t name_len, const uint8_t *head, size_t n);
+     * inspection; called once, on the first FILES_MAGIC_BYTES or less.
+     * from_url: the name is a URL's path (no Content-Disposition name). */
+    bool (*wants)(const void *ctx, const char *name, size_t name_len, bool from_url, const uint8_t *head, size_t n);
     /* Inspects the kept bytes; `cut` when the file was longer than
      * max_bytes or had gaps (what was kept is inspected). */
     void (*inspect)(const void *ctx, const char *name, const uint8_t *p, size_t n, bool cut,

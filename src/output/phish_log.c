@@ -78,8 +78,7 @@ static void write_zeek(struct output_worker *w, const struct phish_record *m)
         return;
     const struct doc_report *rep = m->report;
     zrow_time(r, m->ts_us);
-    zrow_cstr(r, m->conn->uid);
-    zrow_conn_id(r, m->conn);
+    zrow_conn_id(r, m->conn); /* uid and id.* */
     zrow_count(r, m->trans_depth);
     opt_cstr(r, m->message_id);
     opt_cstr(r, m->from);

@@ -99,8 +99,15 @@ if p.returncode == 0:
         if e.get("event_type") == "phish":
             phish[e["src_port"] - 40000] = e["phish"]
 notices = open(os.path.join(wire_dir, "notice.log")).read() if p.returncode == 0 else ""
-rows = [l.split("\t") for l in open(os.path.join(wire_dir, "phish.log")) if not l.startswith("#")] \
-    if p.returncode == 0 else []
+plines = open(os.path.join(wire_dir, "phish.log")).read().splitlines() if p.returncode == 0 else []
+pfields = next((l.split("\t")[1:] for l in plines if l.startswith("#fields")), [])
+rows = {}
+for l in plines:
+    if not l.startswith("#"):
+        v = l.split("\t")
+        if len(v) == len(pfields):
+            row = dict(zip(pfields, v))
+            rows[int(row["id.orig_p"]) - 40000] = row
 result(len(rows) == len(WIRE) and len(phish) == len(WIRE), "wire/phish.log",
        "%d rows, %d EVE phish events for %d messages %s" % (len(rows), len(phish), len(WIRE), p.stderr.strip()))
 for k, n in enumerate(WIRE):
@@ -111,7 +118,10 @@ for k, n in enumerate(WIRE):
     same_att = [(a["filename"], a["verdict"]) for a in w.get("attachments", [])] == \
         [(a["file"], a["verdict"]) for a in m["attachments"]]
     alerted = alerts.get(k, ("clean", []))[0]
-    result(same and same_att and alerted == m["verdict"], "wire/" + n,
+    row = rows.get(k, {})
+    same_row = (row.get("verdict"), row.get("score"), row.get("attachments")) == (
+        m["verdict"], str(m["score"]), ",".join(a["file"] for a in m["attachments"]) or "(empty)")
+    result(same and same_att and same_row and alerted == m["verdict"], "wire/" + n,
            "mail says %s %s %s, the wire %s (alert %s)" % (m["verdict"], m["score"], [r["code"] for r in m["reasons"]],
                                                            w, alerted))
 result(notices.count("Vigil::Phishing") == sum(v != "clean" for v, _ in alerts.values()) and

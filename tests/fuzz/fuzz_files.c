@@ -30,7 +30,7 @@ static void fuzz_weird(struct app_env *env, const char *name, const char *addl, 
 
 /* An inspector that wants every other file and reads every byte it is
  * given, so the keeping of bytes (head, cap, gaps) is exercised. */
-static bool fuzz_wants(const void *ctx, const char *name, size_t nl, const uint8_t *head, size_t n)
+static bool fuzz_wants(const void *ctx, const char *name, size_t nl, bool from_url, const uint8_t *head, size_t n)
 {
     return n > 0 && (head[0] & 1);
 }

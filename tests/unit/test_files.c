@@ -733,16 +733,18 @@ struct fake_inspector {
     struct file_inspector seam;
     int wants_calls, inspect_calls;
     size_t got_n, got_head_n;
+    bool got_from_url;
     bool got_cut;
     char got_name[64];
     uint64_t sum;                /* of the bytes given, to check their order */
 };
 
-static bool fake_wants(const void *ctx, const char *name, size_t nl, const uint8_t *head, size_t n)
+static bool fake_wants(const void *ctx, const char *name, size_t nl, bool from_url, const uint8_t *head, size_t n)
 {
     struct fake_inspector *f = (struct fake_inspector *)ctx;
     f->wants_calls++;
     f->got_head_n = n;
+    f->got_from_url = from_url;
     return (n >= 4 && memcmp(head, "%PDF", 4) == 0) || (nl >= 4 && memcmp(name + nl - 4, ".hta", 4) == 0);
 }
 
@@ -797,6 +799,7 @@ static void test_inspect_whole_file(void **state)
     assert_false(fi.got_cut);
     assert_true(fi.sum == want);
     assert_string_equal(fi.got_name, "/a.pdf");
+    assert_true(fi.got_from_url);
     assert_true(s->info.inspecting);
     assert_true(s->has_verdict);
     assert_string_equal(s->verdict.verdict, "malicious");
@@ -827,6 +830,7 @@ static void test_inspect_choice(void **state)
     assert_false(h.cap->files[0].has_verdict);
     assert_true(h.cap->files[1].has_verdict);
     assert_int_equal(fi.got_n, 7);
+    assert_false(fi.got_from_url);
     assert_string_equal(h.cap->files[1].verdict.verdict, "malicious");
     assert_int_equal(fi.wants_calls, 2);
     assert_int_equal(fi.inspect_calls, 1);
