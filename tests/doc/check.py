@@ -196,4 +196,8 @@ p = subprocess.run([vigil, "inspect", "/nonexistent/x"], capture_output=True, te
 result(p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, "missing-file", p.stderr)
 p = subprocess.run([vigil, "mail", "--protect", "/nonexistent/p", samples], capture_output=True, text=True)
 result(p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, "bad-protect", p.stderr)
+for bad in (["--inspect-max-file", "0"], ["--yara-rules", "/nonexistent/rules"], ["--protect", "/nonexistent/p"]):
+    p = subprocess.run([vigil, "read", "-q", "-o", os.path.join(samples, "bad-opt")] + bad +
+                       [os.path.join(samples, "docs_over_http.pcap")], capture_output=True, text=True)
+    result(p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, "read-bad" + bad[0], p.stderr)
 sys.exit(1 if failed else 0)
