@@ -196,6 +196,24 @@ p = subprocess.run([vigil, "inspect", "/nonexistent/x"], capture_output=True, te
 result(p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, "missing-file", p.stderr)
 p = subprocess.run([vigil, "mail", "--protect", "/nonexistent/p", samples], capture_output=True, text=True)
 result(p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, "bad-protect", p.stderr)
+# The wire's logs pinned (tests/doc/golden/; VIGIL_UPDATE_GOLDEN=1 rewrites
+# them): phish.log, and files.log, notice.log of the downloads, without the
+# #open/#close lines.
+def pinned(name, path):
+    got = "".join(l for l in open(path) if not l.startswith(("#open", "#close"))) if os.path.exists(path) else ""
+    want_path = os.path.join(here, "golden", name)
+    if os.environ.get("VIGIL_UPDATE_GOLDEN"):
+        os.makedirs(os.path.dirname(want_path), exist_ok=True)
+        open(want_path, "w").write(got)
+    want = open(want_path).read() if os.path.exists(want_path) else None
+    result(got == want, "golden/" + name, "differs from tests/doc/golden/%s" % name)
+
+
+pinned("phish.log", os.path.join(wire_dir, "phish.log"))
+pinned("notice-smtp.log", os.path.join(wire_dir, "notice.log"))
+pinned("files-http.log", os.path.join(http_dir, "files.log"))
+pinned("notice-http.log", os.path.join(http_dir, "notice.log"))
+
 for bad in (["--inspect-max-file", "0"], ["--yara-rules", "/nonexistent/rules"], ["--protect", "/nonexistent/p"]):
     p = subprocess.run([vigil, "read", "-q", "-o", os.path.join(samples, "bad-opt")] + bad +
                        [os.path.join(samples, "docs_over_http.pcap")], capture_output=True, text=True)

@@ -158,7 +158,8 @@ def zip_bytes(members, compression=zipfile.ZIP_DEFLATED):
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w", compression) as z:
         for name, data in members:
-            z.writestr(name, data)
+            # a fixed date: the same bytes (and hashes) on every run
+            z.writestr(zipfile.ZipInfo(name, (2026, 12, 7, 9, 0, 0)), data, compress_type=compression)
     return b.getvalue()
 
 
