@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/buf.h"
 #include "util/uid.h"
 
 /* Analyses kept for reuse; beyond it finished ones are freed. */
@@ -51,8 +52,7 @@ struct file_analysis {
     bool inspect_chosen;         /* ... and said yes */
     bool keeping;                /* bytes still go into kept */
     bool kept_cut;               /* longer than max_bytes, or holed */
-    uint8_t *kept;
-    size_t kept_len, kept_cap;
+    struct buf kept;             /* capped at the inspector's max_bytes */
     struct file_verdict verdict;
 };
 
@@ -285,8 +285,7 @@ static struct file_analysis *analysis_get(struct file_ctx *fc)
 static void analysis_put(struct file_analysis *fa)
 {
     struct file_ctx *fc = fa->fc;
-    free(fa->kept);
-    fa->kept = NULL;
+    buf_free(&fa->kept);
     if (fa->fd >= 0) {
         close(fa->fd);
         fa->fd = -1;
@@ -528,27 +527,8 @@ static void keep_stop(struct file_analysis *fa)
 
 static void keep_bytes(struct file_analysis *fa, const uint8_t *p, size_t n)
 {
-    if (!fa->keeping || n == 0)
-        return;
-    uint64_t max = fa->fc->inspector->max_bytes;
-    if (fa->kept_len + n > max) {
-        n = max > fa->kept_len ? (size_t)(max - fa->kept_len) : 0;
+    if (fa->keeping && n > 0 && !buf_append_upto(&fa->kept, p, n))
         keep_stop(fa);
-    }
-    if (fa->kept_len + n > fa->kept_cap) {
-        size_t cap = fa->kept_cap ? fa->kept_cap : 65536;
-        while (cap < fa->kept_len + n)
-            cap *= 2;
-        uint8_t *g = realloc(fa->kept, cap);
-        if (g == NULL) {
-            keep_stop(fa);
-            return;
-        }
-        fa->kept = g;
-        fa->kept_cap = cap;
-    }
-    memcpy(fa->kept + fa->kept_len, p, n);
-    fa->kept_len += n;
 }
 
 static const char *inspect_name(const struct file_analysis *fa, size_t *len)
@@ -571,6 +551,7 @@ static void inspect_decide(struct file_analysis *fa)
         return;
     fa->inspect_chosen = true;
     fa->keeping = true;
+    buf_init(&fa->kept, 0, in->max_bytes < SIZE_MAX ? (size_t)in->max_bytes : SIZE_MAX);
     keep_bytes(fa, fa->head, fa->head_len);
 }
 
@@ -584,8 +565,8 @@ static void inspect_finish(struct file_analysis *fa)
     const char *n = inspect_name(fa, &nl);
     snprintf(name, sizeof name, "%.*s", (int)nl, n ? n : "");
     memset(&fa->verdict, 0, sizeof fa->verdict);
-    fa->fc->inspector->inspect(fa->fc->inspector->ctx, name, fa->kept ? fa->kept : fa->head, fa->kept_len,
-                               fa->kept_cut, &fa->verdict);
+    const uint8_t *kept = fa->kept.data ? (const uint8_t *)fa->kept.data : fa->head;
+    fa->fc->inspector->inspect(fa->fc->inspector->ctx, name, kept, fa->kept.len, fa->kept_cut, &fa->verdict);
     fa->info.verdict = &fa->verdict;
     fa->fc->stats.inspected++;
     fa->fc->stats.inspect_cut += fa->kept_cut;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "doc/report.h"
+#include "doc/report_json.h"
 #include "output/conn_id.h"
 #include "output/eve.h"
 #include "output/zeek_log.h"
@@ -118,19 +119,6 @@ static void write_zeek(struct output_worker *w, const struct phish_record *m)
     zrow_end(r);
 }
 
-static void reasons_json(struct json_writer *j, const struct doc_report *r)
-{
-    json_key(j, "reasons");
-    json_array_begin(j);
-    for (size_t i = 0; i < r->n_reasons; i++) {
-        json_object_begin(j);
-        json_kv_str(j, "code", r->reasons[i].code);
-        json_kv_str(j, "detail", r->reasons[i].detail);
-        json_object_end(j);
-    }
-    json_array_end(j);
-}
-
 static void write_eve(struct output_worker *w, const struct phish_record *m)
 {
     struct json_writer *j = eve_begin_app(w, m->conn, true, m->ts_us, "phish");
@@ -153,7 +141,7 @@ static void write_eve(struct output_worker *w, const struct phish_record *m)
     json_kv_str(j, "subject", m->subject);
     json_kv_str(j, "verdict", verdict_name(rep->verdict));
     json_kv_int(j, "score", rep->score);
-    reasons_json(j, rep);
+    doc_reasons_json(j, rep);
     json_key(j, "attachments");
     json_array_begin(j);
     for (size_t i = 0; i < rep->n_children; i++) {
@@ -164,7 +152,7 @@ static void write_eve(struct output_worker *w, const struct phish_record *m)
         json_kv_str(j, "sha256", c->sha256);
         json_kv_str(j, "verdict", verdict_name(c->verdict));
         json_kv_int(j, "score", c->score);
-        reasons_json(j, c);
+        doc_reasons_json(j, c);
         json_object_end(j);
     }
     json_array_end(j);

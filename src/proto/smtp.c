@@ -20,6 +20,7 @@
 #include "mime/address.h"
 #include "mime/mime.h"
 #include "proto/parser.h"
+#include "util/buf.h"
 
 /* Zeek's SMTP_cmd.def order does not matter here; END_OF_DATA and
  * AUTH_ANSWER are the analyzer's pseudo commands. */
@@ -129,8 +130,7 @@ struct smtp_work {
     bool body_md5_ok;       /* the digest of the current message is valid */
     /* The message as delivered (dot-unstuffed, CRLF lines), kept for the
      * phishing detector when the files context asks for it. */
-    uint8_t *msg;
-    size_t msg_len, msg_cap;
+    struct buf msg;
     bool msg_cut;
 };
 
@@ -245,9 +245,9 @@ static void publish_cur(struct smtp_work *w)
 {
     if (w->env != NULL && w->env->publish != NULL) {
         w->cur.end_ts_us = w->env->ts_us;
-        if (w->cur.message_seen && w->msg_len > 0) {
-            w->cur.message.p = w->msg;
-            w->cur.message.n = w->msg_len;
+        if (w->cur.message_seen && w->msg.len > 0) {
+            w->cur.message.p = (const uint8_t *)w->msg.data;
+            w->cur.message.n = w->msg.len;
             w->cur.message_cut = w->msg_cut;
         }
         w->env->publish(w->env, EVENT_SMTP, &w->cur);
@@ -554,27 +554,10 @@ static void body_md5_end(struct smtp_work *w)
 
 static void message_keep(struct smtp_work *w, const uint8_t *p, size_t n)
 {
-    uint64_t cap = w->env ? file_message_cap(w->env->files) : 0;
-    if (cap == 0 || w->msg_cut || n == 0)
+    if (w->msg.max == 0 || w->msg_cut || n == 0)
         return;
-    if (w->msg_len + n > cap) {
-        n = cap > w->msg_len ? (size_t)(cap - w->msg_len) : 0;
+    if (!buf_append_upto(&w->msg, p, n))
         w->msg_cut = true;
-    }
-    if (w->msg_len + n > w->msg_cap) {
-        size_t want = w->msg_cap ? w->msg_cap : 16384;
-        while (want < w->msg_len + n)
-            want *= 2;
-        uint8_t *g = realloc(w->msg, want);
-        if (g == NULL) {
-            w->msg_cut = true;
-            return;
-        }
-        w->msg = g;
-        w->msg_cap = want;
-    }
-    memcpy(w->msg + w->msg_len, p, n);
-    w->msg_len += n;
 }
 
 /* A line of the message to MIME, and to the kept copy. */
@@ -588,7 +571,11 @@ static void message_line(struct smtp_work *w, const uint8_t *p, size_t n, bool e
 
 static void message_begin(struct smtp_work *w)
 {
-    w->msg_len = 0;
+    /* the files context says whether (and how much) to keep */
+    uint64_t cap = w->env ? file_message_cap(w->env->files) : 0;
+    w->msg.len = 0;
+    w->msg.max = cap < SIZE_MAX ? (size_t)cap : SIZE_MAX;
+    w->msg.failed = false;
     w->msg_cut = false;
     w->url_len = 0;
     mime_begin(&w->mime);
@@ -1213,7 +1200,7 @@ static void smtp_close(void *state, struct app_env *env)
         smtp_message(w);
     message_abort(w);
     EVP_MD_CTX_free(w->body_md5);
-    free(w->msg);
+    buf_free(&w->msg);
     free(w);
     s->w = NULL;
 }
