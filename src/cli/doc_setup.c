@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/datadir.h"
+
 const char doc_setup_help[] =
-    "      --yara-rules PATH   YARA rules: a file, or a directory of .yar/.yara files (compiled once)\n"
+    "      --yara-rules PATH   YARA rules: a file, or a directory of .yar/.yara files (compiled once;\n"
+    "                          default: the shipped rules/yara)\n"
     "      --weights FILE      reason weights and thresholds (default: data/verdict_weights.tsv)\n"
     "      --keywords FILE     macro keywords (default: data/doc_keywords.tsv)\n";
 
@@ -36,7 +39,11 @@ bool doc_setup_load(struct doc_setup *s, char *err, size_t errlen)
     s->ctx.keywords = keywords_load(s->keywords_path ? s->keywords_path : path, err, errlen);
     if (s->ctx.keywords == NULL)
         return false;
-    if (s->yara_path != NULL && (s->ctx.yara = yara_load(s->yara_path, err, errlen)) == NULL)
+    /* the shipped rules unless the user gave theirs */
+    const char *yara = s->yara_path;
+    if (yara == NULL && vigil_data_path("rules/yara", path, sizeof path))
+        yara = path;
+    if (yara != NULL && (s->ctx.yara = yara_load(yara, err, errlen)) == NULL)
         return false;
     return true;
 }

@@ -11,7 +11,7 @@
 struct doc_setup {
     const char *weights_path;   /* NULL: <data>/verdict_weights.tsv */
     const char *keywords_path;  /* NULL: <data>/doc_keywords.tsv */
-    const char *yara_path;      /* NULL: no YARA */
+    const char *yara_path;      /* NULL: the shipped rules/yara */
     struct doc_ctx ctx;
 };
 

@@ -131,7 +131,8 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
        OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS,
        OPT_STATS_INTERVAL, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG, OPT_DEVICES, OPT_VENDOR_POLICY,
        OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS, OPT_FLUSH_INTERVAL, OPT_NO_DEFAULT_RULES,
-       OPT_DEFAULT_RULES, OPT_DEVICE_BEHAVIOUR };
+       OPT_DEFAULT_RULES, OPT_DEVICE_BEHAVIOUR, OPT_INSPECT_FILES, OPT_INSPECT_MAX_FILE, OPT_YARA_RULES,
+       OPT_WEIGHTS, OPT_KEYWORDS };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -158,6 +159,11 @@ static const struct option long_options[] = {
     {"default-rules", required_argument, NULL, OPT_DEFAULT_RULES},
     {"allowlist", required_argument, NULL, OPT_ALLOWLIST},
     {"protect", required_argument, NULL, OPT_PROTECT},
+    {"inspect-files", no_argument, NULL, OPT_INSPECT_FILES},
+    {"inspect-max-file", required_argument, NULL, OPT_INSPECT_MAX_FILE},
+    {"yara-rules", required_argument, NULL, OPT_YARA_RULES},
+    {"weights", required_argument, NULL, OPT_WEIGHTS},
+    {"keywords", required_argument, NULL, OPT_KEYWORDS},
     {"no-behavior", no_argument, NULL, OPT_NO_BEHAVIOR},
     {"report-interval", required_argument, NULL, OPT_REPORT_INTERVAL},
     {"beacon-threshold", required_argument, NULL, OPT_BEACON_THRESHOLD},
@@ -315,6 +321,25 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case OPT_PROTECT:
             o->protect_path = optarg;
+            break;
+        case OPT_INSPECT_FILES:
+            o->inspect_files = true;
+            break;
+        case OPT_INSPECT_MAX_FILE:
+            if (!parse_uint(optarg, ULONG_MAX, &v) || v == 0)
+                return usage_error("--inspect-max-file takes a positive byte count, not '%s'", optarg);
+            o->inspect_max_file = v;
+            o->inspect_files = true;
+            break;
+        case OPT_YARA_RULES:
+            o->yara_path = optarg;
+            o->inspect_files = true;
+            break;
+        case OPT_WEIGHTS:
+            o->weights_path = optarg;
+            break;
+        case OPT_KEYWORDS:
+            o->keywords_path = optarg;
             break;
         case OPT_NO_BEHAVIOR:
             o->no_behavior = true;

@@ -45,6 +45,11 @@ struct options {
     char shipped_rules[MAX_DEFAULT_RULES][4096];  /* where the shipped default rules were found */
     const char *allowlist_path;
     const char *protect_path;   /* --protect: the phishing detector's protected list */
+    /* Documents on the wire: --inspect-files, --inspect-max-file, --yara-rules
+     * (implies --inspect-files), --weights, --keywords. */
+    bool inspect_files;
+    uint64_t inspect_max_file;
+    const char *yara_path, *weights_path, *keywords_path;
     bool no_behavior;
     bool devices;
     struct devices_config devices_cfg;

@@ -10,6 +10,7 @@
 #include "capture/capture.h"
 #include "cli/default_rules.h"
 #include "cli/detection_setup.h"
+#include "cli/doc_setup.h"
 #include "cli/inputs.h"
 #include "cli/live_stats.h"
 #include "cli/options.h"
@@ -18,6 +19,8 @@
 #include "core/engine.h"
 #include "decode/decode.h"
 #include "detect/sink.h"
+#include "doc/file_inspect.h"
+#include "mail/mail.h"
 #include "output/detect_sink.h"
 #include "report/live.h"
 #include "output/output.h"
@@ -323,13 +326,33 @@ static int run_session(struct options *o, bool live)
         }
         rs.out = out;
     }
-    bool detectors_on = !o->cfg.conn_only && (intel != NULL || !o->no_behavior || o->devices || o->protect_path);
+    /* documents and mail: one inspection context for the files seam and the detectors */
+    struct doc_setup doc = {.weights_path = o->weights_path, .keywords_path = o->keywords_path,
+                            .yara_path = o->yara_path};
+    struct doc_file_inspector inspector;
+    bool inspecting = !o->cfg.conn_only && (o->inspect_files || o->protect_path);
+    if (rc == EXIT_OK && inspecting) {
+        if (!doc_setup_load(&doc, err, sizeof err)) {
+            fprintf(stderr, "vigil: %s\n", err);
+            rc = EXIT_USAGE;
+        } else if (o->inspect_files) {
+            doc_file_inspector(&inspector, &doc.ctx,
+                               o->inspect_max_file ? o->inspect_max_file : INSPECT_DEFAULT_MAX_FILE,
+                               o->yara_path != NULL);
+            o->cfg.file_inspector = &inspector.seam;
+        }
+        if (o->protect_path)
+            o->cfg.message_max_bytes = MAIL_WIRE_MAX_MESSAGE;
+    }
+    bool detectors_on = !o->cfg.conn_only &&
+                        (intel != NULL || !o->no_behavior || o->devices || o->protect_path || o->inspect_files);
     /* rules alone make the detectors' hub too: their alerts reach the incident correlator through it */
     bool detecting = detectors_on || (!o->cfg.conn_only && o->n_rules);
     if (rc == EXIT_OK && detecting) {
         struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior,
                                    .devices = o->devices, .devices_cfg = o->devices_cfg,
-                                   .protect_path = o->protect_path};
+                                   .protect_path = o->protect_path, .doc = inspecting ? &doc.ctx : NULL,
+                                   .documents = o->inspect_files};
         struct detect_sink findings = {0};
         if (out && !output_detect_sink_open(out, &findings)) {
             snprintf(err, sizeof err, "out of memory for the detectors' output");
@@ -418,6 +441,8 @@ static int run_session(struct options *o, bool live)
     sig_set_free(rules);
     o->cfg.rules = NULL;
     detect_free(rs.detect);
+    o->cfg.file_inspector = NULL;
+    doc_setup_free(&doc);
     incident_live_free(incidents);
     intel_store_free(intel);
     allowlist_free(allow);

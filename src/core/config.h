@@ -12,6 +12,8 @@
 
 struct sig_set;
 
+struct file_inspector;
+
 struct vigil_config {
     struct decode_config decode;
     /* Zeek's defaults: tcp_inactivity_timeout 5 min, udp/icmp 1 min. */
@@ -33,6 +35,10 @@ struct vigil_config {
      * files/files.h: 100 MiB per file, 1 GiB per run and worker. */
     const char *extract_dir;
     uint64_t extract_max_file, extract_max_total;
+    /* Files inspected as documents (files/files.h's seam; NULL: none), and
+     * SMTP messages kept whole for the phishing detector (0: none). */
+    const struct file_inspector *file_inspector;
+    uint64_t message_max_bytes;
     unsigned n_local_nets;
     struct ip_prefix local_nets[VIGIL_MAX_LOCAL_NETS];
     /* --rules: the compiled signature set every worker matches (NULL: none).

@@ -400,6 +400,8 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
             .extract_dir = e->cfg.extract_dir,
             .extract_max_file = e->cfg.extract_max_file,
             .extract_max_total = e->cfg.extract_max_total,
+            .inspector = e->cfg.file_inspector,
+            .message_max_bytes = e->cfg.message_max_bytes,
         };
         w->app.files = file_ctx_new(&filecfg, err, errlen);
         if (!w->app.files)

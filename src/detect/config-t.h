@@ -9,12 +9,18 @@
 #include "asset/config-t.h"
 #include "detect/behavior.h"
 
+struct doc_ctx;
+
 struct detect_config {
     bool behavior;                      /* run the behaviour detectors */
     struct behavior_config behavior_cfg;
     bool devices;                       /* the device inventory and device alerts (--devices) */
     struct devices_config devices_cfg;
     const char *protect_path;           /* --protect: the phishing detector runs (NULL: off) */
+    /* The inspection context (weights, keywords, YARA) the phishing and
+     * document detectors judge with; NULL: the shipped weights. */
+    const struct doc_ctx *doc;
+    bool documents;                     /* --inspect-files: Vigil::Malicious_Document alerts */
 };
 
 #endif

@@ -3,6 +3,7 @@
  * (detect/detector.h), and one line here lists it. */
 #include "asset/devices_detector.h"
 #include "detect/behavior_detector.h"
+#include "detect/document.h"
 #include "detect/intel_detector.h"
 #include "detect/phishing.h"
 
@@ -11,6 +12,7 @@ static const struct detector *const detectors[] = {
     &behavior_detector,
     &devices_detector,
     &phishing_detector,
+    &document_detector,
 };
 
 const struct detector *const *detect_detectors(size_t *n)

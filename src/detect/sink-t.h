@@ -14,6 +14,7 @@
 #include "asset/asset-t.h"
 #include "detect/alert-t.h"
 #include "detect/finding-t.h"
+#include "detect/phish-t.h"
 #include "detect/sighting-t.h"
 
 struct detect_sink {
@@ -24,6 +25,8 @@ struct detect_sink {
     void (*summary)(void *ctx, const struct sighting_summary *s);
     /* A device's inventory record (assets.log, EVE asset): event is enum asset_event. */
     void (*asset)(void *ctx, int event, int64_t ts_us, const struct asset_record *r);
+    /* A mail message judged on the wire (phish.log, EVE phish). */
+    void (*phish)(void *ctx, const struct phish_record *m);
     /* Hands buffered reports to their files (end of a report interval). */
     void (*flush)(void *ctx);
     /* Frees what ctx owns; called once by whoever was given the sink. */

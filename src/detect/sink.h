@@ -35,6 +35,12 @@ static inline void sink_asset(const struct detect_sink *s, int event, int64_t ts
         s->asset(s->ctx, event, ts_us, r);
 }
 
+static inline void sink_phish(const struct detect_sink *s, const struct phish_record *m)
+{
+    if (s && s->phish)
+        s->phish(s->ctx, m);
+}
+
 static inline void sink_flush(const struct detect_sink *s)
 {
     if (s && s->flush)

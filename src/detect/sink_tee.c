@@ -37,6 +37,13 @@ static void tee_asset(void *ctx, int event, int64_t ts_us, const struct asset_re
     sink_asset(&p->second, event, ts_us, r);
 }
 
+static void tee_phish(void *ctx, const struct phish_record *m)
+{
+    struct sink_pair *p = ctx;
+    sink_phish(&p->first, m);
+    sink_phish(&p->second, m);
+}
+
 static void tee_flush(void *ctx)
 {
     struct sink_pair *p = ctx;
@@ -54,6 +61,6 @@ struct detect_sink sink_tee(struct sink_pair *p)
 {
     return (struct detect_sink){
         .ctx = p, .alert = tee_alert, .finding = tee_finding, .sighting = tee_sighting,
-        .summary = tee_summary, .asset = tee_asset, .flush = tee_flush, .release = tee_release,
+        .summary = tee_summary, .asset = tee_asset, .phish = tee_phish, .flush = tee_flush, .release = tee_release,
     };
 }

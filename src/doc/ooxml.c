@@ -1,7 +1,7 @@
 /* Office Open XML (docx, xlsm, pptx... and their macro forms), read with
  * libzip: the relationship parts (template injection, external links and
  * OLE links), the VBA project (vbaProject.bin, an OLE2 file), Excel 4 macro
- * sheets, embedded objects and DDE fields. */
+ * sheets, embedded objects and DDE fields and links (xlsx and xlsb). */
 #include "doc/doc_internal.h"
 
 #include <stdio.h>
@@ -82,6 +82,66 @@ static void inspect_xml(const char *part, const uint8_t *p, size_t n, struct doc
         report_reason(r, "dde", "DDE field in %s", part);
 }
 
+/* A BIFF12 varint (7 bits a byte, low first) of at most `max` bytes. */
+static bool biff12_varint(const uint8_t *p, size_t n, size_t *i, unsigned max, uint32_t *out)
+{
+    uint32_t v = 0;
+    for (unsigned k = 0; k < max; k++) {
+        if (*i >= n)
+            return false;
+        uint8_t b = p[(*i)++];
+        v |= (uint32_t)(b & 0x7f) << (7 * k);
+        if (!(b & 0x80)) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* An XLWideString (a 32-bit count of UTF-16LE units) as ASCII-ish text. */
+static size_t biff12_wide(const uint8_t *p, size_t n, size_t *i, char *out, size_t cap)
+{
+    out[0] = 0;
+    if (n - *i < 4)
+        return 0;
+    uint32_t chars = le32(p + *i);
+    *i += 4;
+    if (chars > (n - *i) / 2)
+        chars = (uint32_t)((n - *i) / 2);
+    size_t o = 0;
+    for (uint32_t k = 0; k < chars; k++) {
+        uint16_t c = le16(p + *i + 2 * k);
+        if (o + 1 < cap)
+            out[o++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+    }
+    out[o] = 0;
+    *i += 2 * (size_t)chars;
+    return o;
+}
+
+/* An external link part of a binary workbook (xlsb, MS-XLSB 2.4.52
+ * BrtBeginSupBook): a supporting link of type 1 is a DDE link, whose
+ * application and topic run a command (cmd /c ...). */
+#define BRT_BEGIN_SUP_BOOK 360u
+static void inspect_biff12_links(const char *part, const uint8_t *p, size_t n, struct doc_report *r)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint32_t rt, size;
+        if (!biff12_varint(p, n, &i, 2, &rt) || !biff12_varint(p, n, &i, 4, &size) || size > n - i)
+            return;
+        if (rt == BRT_BEGIN_SUP_BOOK && size >= 2 && le16(p + i) == 1) {
+            char app[64], topic[160];
+            size_t j = i + 2;
+            biff12_wide(p, i + size, &j, app, sizeof app);
+            biff12_wide(p, i + size, &j, topic, sizeof topic);
+            report_reason(r, "dde", "DDE link in %s: %s %s", part, app, topic);
+        }
+        i += size;
+    }
+}
+
 /* Reads one member within the run's byte budget; NULL when it is too big,
  * unreadable or the budget is spent (with the reason). */
 static uint8_t *read_member(struct doc_run *run, zip_t *z, zip_uint64_t i, const zip_stat_t *st, size_t cap,
@@ -146,18 +206,22 @@ void ooxml_inspect(struct doc_run *run, const uint8_t *p, size_t n, struct doc_r
         bool embedding = strstr(name, "/embeddings/") != NULL;
         bool xml = ends_with(name, ".xml") &&
                    (strncmp(name, "word/", 5) == 0 || strncmp(name, "xl/externalLinks/", 17) == 0);
+        bool biff12_links = ends_with(name, ".bin") && strncmp(name, "xl/externalLinks/", 17) == 0;
         if (strncmp(name, "xl/macrosheets/", 15) == 0 && ends_with(name, ".xml"))
             macrosheets++;
-        if (!rels && !vba && !embedding && !xml)
+        if (!rels && !vba && !embedding && !xml && !biff12_links)
             continue;
         size_t mn = 0;
-        uint8_t *m = read_member(run, z, (zip_uint64_t)i, &st, rels || xml ? REL_MAX_BYTES : SIZE_MAX, &mn, r);
+        uint8_t *m = read_member(run, z, (zip_uint64_t)i, &st, rels || xml || biff12_links ? REL_MAX_BYTES : SIZE_MAX,
+                                 &mn, r);
         if (m == NULL)
             continue;
         if (rels)
             inspect_rels(name, m, mn, r);
         else if (xml)
             inspect_xml(name, m, mn, r);
+        else if (biff12_links)
+            inspect_biff12_links(name, m, mn, r);
         else if (vba && ole2_is(m, mn))
             ole2_inspect(run, m, mn, r);
         else if (embedding) {

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/buf.h"
 #include "util/uid.h"
 
 /* Analyses kept for reuse; beyond it finished ones are freed. */
@@ -46,6 +47,13 @@ struct file_analysis {
     uint64_t extract_pos;        /* file offset reached (holes for gaps included) */
     char temp_name[UID_LEN + 8];
     char extracted_name[128];
+    /* inspection: the file's bytes kept, up to the inspector's max_bytes */
+    bool inspect_decided;        /* wants() was asked */
+    bool inspect_chosen;         /* ... and said yes */
+    bool keeping;                /* bytes still go into kept */
+    bool kept_cut;               /* longer than max_bytes, or holed */
+    struct buf kept;             /* capped at the inspector's max_bytes */
+    struct file_verdict verdict;
 };
 
 struct file_ctx {
@@ -57,6 +65,8 @@ struct file_ctx {
     struct file_analysis *free_list;
     size_t n_free;
     uint64_t last_key, last_count; /* file_begin's fuid disambiguator */
+    const struct file_inspector *inspector;
+    uint64_t message_max_bytes;
     struct file_stats stats;
 };
 
@@ -91,6 +101,8 @@ struct file_ctx *file_ctx_new(const struct file_config *cfg, char *err, size_t e
     fc->dir_fd = -1;
     fc->max_file = cfg && cfg->extract_max_file ? cfg->extract_max_file : FILES_DEFAULT_EXTRACT_MAX_FILE;
     fc->max_total = cfg && cfg->extract_max_total ? cfg->extract_max_total : FILES_DEFAULT_EXTRACT_MAX_TOTAL;
+    fc->inspector = cfg ? cfg->inspector : NULL;
+    fc->message_max_bytes = cfg ? cfg->message_max_bytes : 0;
     static const char *const names[DIGEST_COUNT] = {"MD5", "SHA1", "SHA256"};
     for (int i = 0; i < DIGEST_COUNT; i++) {
         fc->digest[i] = EVP_MD_fetch(NULL, names[i], NULL);
@@ -139,6 +151,11 @@ void file_ctx_free(struct file_ctx *fc)
     if (fc->dir_fd >= 0)
         close(fc->dir_fd);
     free(fc);
+}
+
+uint64_t file_message_cap(const struct file_ctx *fc)
+{
+    return fc ? fc->message_max_bytes : 0;
 }
 
 void file_ctx_stats(const struct file_ctx *fc, struct file_stats *out)
@@ -268,6 +285,7 @@ static struct file_analysis *analysis_get(struct file_ctx *fc)
 static void analysis_put(struct file_analysis *fa)
 {
     struct file_ctx *fc = fa->fc;
+    buf_free(&fa->kept);
     if (fa->fd >= 0) {
         close(fa->fd);
         fa->fd = -1;
@@ -320,6 +338,7 @@ struct file_analysis *file_begin_seq(struct file_ctx *fc, const struct app_conn 
         fi->filename_len = filename_len;
     }
     fi->extract_attached = fc->dir_fd >= 0;
+    fi->inspecting = fc->inspector != NULL;
     return fa;
 }
 
@@ -498,6 +517,61 @@ static void extract_finish(struct file_analysis *fa)
     fc->stats.extracted++;
 }
 
+/* ---- inspection: bytes kept for the inspector ---- */
+
+static void keep_stop(struct file_analysis *fa)
+{
+    fa->keeping = false;
+    fa->kept_cut = true;
+}
+
+static void keep_bytes(struct file_analysis *fa, const uint8_t *p, size_t n)
+{
+    if (fa->keeping && n > 0 && !buf_append_upto(&fa->kept, p, n))
+        keep_stop(fa);
+}
+
+static const char *inspect_name(const struct file_analysis *fa, size_t *len)
+{
+    *len = fa->info.filename ? fa->info.filename_len : fa->info.eve_filename ? fa->info.eve_filename_len : 0;
+    return fa->info.filename ? fa->info.filename : fa->info.eve_filename;
+}
+
+/* Asks the inspector once, on the head; a chosen file keeps its head and
+ * every byte after it. */
+static void inspect_decide(struct file_analysis *fa)
+{
+    const struct file_inspector *in = fa->fc->inspector;
+    if (fa->inspect_decided || in == NULL)
+        return;
+    fa->inspect_decided = true;
+    size_t nl;
+    const char *name = inspect_name(fa, &nl);
+    if (!in->wants(in->ctx, name, nl, fa->info.filename == NULL, fa->head, fa->head_len))
+        return;
+    fa->inspect_chosen = true;
+    fa->keeping = true;
+    buf_init(&fa->kept, 0, in->max_bytes < SIZE_MAX ? (size_t)in->max_bytes : SIZE_MAX);
+    keep_bytes(fa, fa->head, fa->head_len);
+}
+
+static void inspect_finish(struct file_analysis *fa)
+{
+    inspect_decide(fa);
+    if (!fa->inspect_chosen)
+        return;
+    char name[FILES_MAX_NAME + 1];
+    size_t nl;
+    const char *n = inspect_name(fa, &nl);
+    snprintf(name, sizeof name, "%.*s", (int)nl, n ? n : "");
+    memset(&fa->verdict, 0, sizeof fa->verdict);
+    const uint8_t *kept = fa->kept.data ? (const uint8_t *)fa->kept.data : fa->head;
+    fa->fc->inspector->inspect(fa->fc->inspector->ctx, name, kept, fa->kept.len, fa->kept_cut, &fa->verdict);
+    fa->info.verdict = &fa->verdict;
+    fa->fc->stats.inspected++;
+    fa->fc->stats.inspect_cut += fa->kept_cut;
+}
+
 /* ---- data ---- */
 
 void file_data(struct file_analysis *fa, const uint8_t *p, size_t n, int64_t ts_us)
@@ -511,14 +585,22 @@ void file_data(struct file_analysis *fa, const uint8_t *p, size_t n, int64_t ts_
         for (int i = 0; i < DIGEST_COUNT; i++)
             if (EVP_DigestUpdate(fa->md[i], p, n) != 1)
                 fa->hashing = false;
+    bool decided = fa->inspect_decided;
+    size_t take = 0;
     if (!fa->sniffed) {
-        size_t take = FILES_MAGIC_BYTES - fa->head_len;
+        take = FILES_MAGIC_BYTES - fa->head_len;
         if (take > n)
             take = n;
         memcpy(fa->head + fa->head_len, p, take);
         fa->head_len += take;
         if (fa->head_len == FILES_MAGIC_BYTES)
             sniff(fa);
+    }
+    if (decided)
+        keep_bytes(fa, p, n);
+    else if (fa->head_len == FILES_MAGIC_BYTES || fa->sniffed) {
+        inspect_decide(fa); /* keeps the head, which holds p's first `take` bytes */
+        keep_bytes(fa, p + take, n - take);
     }
     extract_data(fa, p, n);
 }
@@ -530,6 +612,9 @@ void file_gap(struct file_analysis *fa, uint64_t n)
     fa->info.missing_bytes += n;
     fa->hashing = false;
     sniff(fa); /* as Zeek: the BOF buffer is sniffed when a gap ends it */
+    inspect_decide(fa);
+    if (fa->inspect_chosen)
+        keep_stop(fa); /* a hole would shift what follows: inspect what came before */
     extract_gap(fa, n);
 }
 
@@ -559,6 +644,7 @@ void file_end(struct file_analysis *fa, struct app_env *env, char fuid_out[UID_L
         }
     }
     fi->duration_us = fa->last_ts_us - fi->ts_us;
+    inspect_finish(fa);
     extract_finish(fa);
     fa->fc->stats.files++;
     if (env != NULL && env->publish != NULL)

@@ -15,13 +15,50 @@
 #include "proto/conn-t.h"
 #include "proto/parser.h"
 
+#define FILE_VERDICT_MAX_REASONS 16
+#define FILE_VERDICT_MAX_INDICATORS 4
+
 /* Per worker: the libmagic handle, extraction settings, caps and counters. */
 struct file_ctx;
+
+/* What a content inspection (doc/, behind the seam below) said about a
+ * file: files.log's doc_* columns and EVE fileinfo's `doc` object. */
+struct file_verdict {
+    char verdict[12];             /* "clean", "suspicious", "malicious" */
+    int score;
+    char type[48];                /* "ole2", "ooxml", "rtf", "pdf", "archive"... */
+    size_t n_reasons;
+    char reasons[FILE_VERDICT_MAX_REASONS][32];         /* reason codes, each once */
+    char details[FILE_VERDICT_MAX_REASONS][160];        /* the first detail of each */
+    size_t n_indicators;
+    char indicators[FILE_VERDICT_MAX_INDICATORS][256];  /* what to block (URLs, hosts) */
+    char techniques[4][12];       /* ATT&CK ids the reasons imply (T1221, T1203) */
+    size_t n_techniques;
+};
+
+/* The seam to the document inspectors: the stage above fills it (core/),
+ * files/ calls it, and knows nothing of formats. */
+struct file_inspector {
+    const void *ctx;
+    /* True when a file with this head (and name, maybe NULL) is kept for
+     * inspection; called once, on the first FILES_MAGIC_BYTES or less.
+     * from_url: the name is a URL's path (no Content-Disposition name). */
+    bool (*wants)(const void *ctx, const char *name, size_t name_len, bool from_url, const uint8_t *head, size_t n);
+    /* Inspects the kept bytes; `cut` when the file was longer than
+     * max_bytes or had gaps (what was kept is inspected). */
+    void (*inspect)(const void *ctx, const char *name, const uint8_t *p, size_t n, bool cut,
+                    struct file_verdict *out);
+    uint64_t max_bytes;           /* bytes kept per file (the rest is not inspected) */
+};
 
 struct file_config {
     const char *extract_dir;      /* NULL: no extraction */
     uint64_t extract_max_file;    /* bytes written per file (the rest is cut off, counted) */
     uint64_t extract_max_total;   /* bytes written per run and worker */
+    const struct file_inspector *inspector; /* NULL: files are not inspected */
+    /* SMTP messages kept whole, up to this many bytes, for the mail
+     * detector (0: none); parsers read it with file_message_cap(). */
+    uint64_t message_max_bytes;
 };
 
 struct file_ctx *file_ctx_new(const struct file_config *cfg, char *err, size_t errlen);
@@ -54,6 +91,8 @@ struct file_info {
     bool has_tx_id;
     uint64_t tx_id;               /* Suricata's transaction index of the carrier */
     bool extract_attached;        /* extraction was on for this file (analyzer EXTRACT) */
+    bool inspecting;              /* the run inspects files (files.log has the doc_* columns) */
+    const struct file_verdict *verdict; /* NULL: this file was not inspected */
 };
 
 /* Defaults of struct file_config when a cap is 0. */
@@ -90,6 +129,9 @@ void file_set_truncated(struct file_analysis *fa);
 void file_set_eve_filename(struct file_analysis *fa, const char *name, size_t len);
 void file_set_tx_id(struct file_analysis *fa, uint64_t tx_id);
 
+/* Bytes of an SMTP message to keep for the mail detector (0: none). */
+uint64_t file_message_cap(const struct file_ctx *fc);
+
 /* Counters of one worker's file analysis. */
 struct file_stats {
     uint64_t files;              /* files ended (published) */
@@ -97,6 +139,8 @@ struct file_stats {
     uint64_t extracted_bytes;
     uint64_t extract_cutoffs;    /* files cut by a cap */
     uint64_t extract_errors;     /* open/write/rename failures */
+    uint64_t inspected;          /* files handed to the inspector */
+    uint64_t inspect_cut;        /* ... of which longer than its max_bytes, or holed */
 };
 void file_ctx_stats(const struct file_ctx *fc, struct file_stats *out);
 

@@ -15,6 +15,10 @@
 struct intel_store;
 struct mail_ctx;
 
+/* Bytes of an SMTP message kept on the wire for the phishing detector: a
+ * longer one is judged on its start (reason `incomplete`). */
+#define MAIL_WIRE_MAX_MESSAGE ((uint64_t)32 << 20)
+
 struct mail_options {
     const char *protect_path;       /* --protect FILE, or NULL */
     const char *const *history;     /* --history logs (NULL-terminated), or NULL */
@@ -31,6 +35,25 @@ void mail_ctx_free(struct mail_ctx *c);
  * to out; `source` names where it came from (path, or path:N in an mbox).
  * Returns the verdict. */
 enum doc_verdict mail_analyze(struct mail_ctx *c, const char *source, const uint8_t *p, size_t n, struct buf *out);
+
+/* One message judged, for the wire's phish.log: the report (reasons,
+ * verdict; attachments are its children) and the headers logs show. */
+struct mail_judgement {
+    struct doc_report *report;
+    char from[1024];            /* "display name" <address>, decoded; else the From header as sent */
+    char display_name[1024];    /* decoded (RFC 2047), UTF-8 */
+    char address[512];
+    char subject[1024];         /* decoded (RFC 2047), UTF-8 */
+    char message_id[1024];
+    size_t n_urls;              /* links found in the bodies */
+};
+
+/* The same analysis as mail_analyze, without the JSON; envelope_from (the
+ * SMTP MAIL FROM, or NULL) stands for a missing Return-Path header. False
+ * when out of memory. mail_judgement_free() after. */
+bool mail_judge(struct mail_ctx *c, const uint8_t *p, size_t n, const char *envelope_from,
+                struct mail_judgement *out);
+void mail_judgement_free(struct mail_judgement *j);
 
 /* What a message on the wire offers (smtp.log's fields): the sender and
  * link checks without the body. Strings may be NULL; url items are

@@ -222,42 +222,91 @@ static void write_json(const struct analysis *a, const char *source, struct buf 
     json_object_end(&w);
 }
 
-enum doc_verdict mail_analyze(struct mail_ctx *c, const char *source, const uint8_t *p, size_t n, struct buf *out)
+static void analysis_free(struct analysis *a)
+{
+    if (a == NULL)
+        return;
+    for (unsigned i = 0; i <= MIME_MAX_DEPTH; i++)
+        free(a->part[i].p);
+    if (a->r != NULL)
+        report_free(a->r);
+    free(a->r);
+    free(a->urls.items);
+    free(a);
+}
+
+/* Parses and judges one message; envelope_from (MAIL FROM on the wire, or
+ * NULL) stands for a missing Return-Path, as the receiving MTA writes it. */
+static struct analysis *analysis_run(struct mail_ctx *c, const uint8_t *p, size_t n, const char *envelope_from)
 {
     struct analysis *a = calloc(1, sizeof *a);
-    struct doc_report *r = calloc(1, sizeof *r);
-    struct mail_url *items = calloc(MAIL_MAX_URLS, sizeof *items);
-    if (a == NULL || r == NULL || items == NULL) {
-        free(a);
-        free(r);
-        free(items);
-        return VERDICT_CLEAN;
+    if (a == NULL)
+        return NULL;
+    a->r = calloc(1, sizeof *a->r);
+    a->urls.items = calloc(MAIL_MAX_URLS, sizeof *a->urls.items);
+    if (a->r == NULL || a->urls.items == NULL) {
+        analysis_free(a);
+        return NULL;
     }
     a->c = c;
-    a->r = r;
-    a->urls.items = items;
     a->limit = c->doc->limits.max_member_bytes;
     struct mime_hooks hooks = {
         .ctx = a, .weird = on_weird, .header = on_header, .entity_begin = on_begin, .data = on_data,
         .entity_end = on_end,
     };
     mime_init(&a->mime, &hooks);
-    r->size = n;
-    doc_hash(p, n, r); /* of the message as stored */
+    a->r->size = n;
+    doc_hash(p, n, a->r); /* of the message as stored */
     feed_lines(a, p, n);
-    sender_analyze(c, &a->h, r);
-    urls_analyze(c, &a->urls, r);
-    keep(r->name, sizeof r->name, (const uint8_t *)a->h.message_id, strlen(a->h.message_id));
-    verdict_decide(c->doc->weights, r);
+    if (a->h.return_path[0] == 0 && envelope_from != NULL)
+        keep(a->h.return_path, sizeof a->h.return_path, (const uint8_t *)envelope_from, strlen(envelope_from));
+    sender_analyze(c, &a->h, a->r);
+    urls_analyze(c, &a->urls, a->r);
+    keep(a->r->name, sizeof a->r->name, (const uint8_t *)a->h.message_id, strlen(a->h.message_id));
+    verdict_decide(c->doc->weights, a->r);
+    return a;
+}
+
+enum doc_verdict mail_analyze(struct mail_ctx *c, const char *source, const uint8_t *p, size_t n, struct buf *out)
+{
+    struct analysis *a = analysis_run(c, p, n, NULL);
+    if (a == NULL)
+        return VERDICT_CLEAN;
     write_json(a, source, out);
-    enum doc_verdict v = r->verdict;
-    for (unsigned i = 0; i <= MIME_MAX_DEPTH; i++)
-        free(a->part[i].p);
-    report_free(r);
-    free(r);
-    free(items);
-    free(a);
+    enum doc_verdict v = a->r->verdict;
+    analysis_free(a);
     return v;
+}
+
+bool mail_judge(struct mail_ctx *c, const uint8_t *p, size_t n, const char *envelope_from,
+                struct mail_judgement *out)
+{
+    memset(out, 0, sizeof *out);
+    struct analysis *a = analysis_run(c, p, n, envelope_from);
+    if (a == NULL)
+        return false;
+    const struct mail_headers *h = &a->h;
+    if (h->display_name[0] && h->address[0])
+        snprintf(out->from, sizeof out->from, "\"%.500s\" <%.500s>", h->display_name, h->address);
+    else
+        keep(out->from, sizeof out->from, (const uint8_t *)h->from, strlen(h->from));
+    keep(out->subject, sizeof out->subject, (const uint8_t *)h->subject, strlen(h->subject));
+    keep(out->message_id, sizeof out->message_id, (const uint8_t *)h->message_id, strlen(h->message_id));
+    keep(out->address, sizeof out->address, (const uint8_t *)h->address, strlen(h->address));
+    keep(out->display_name, sizeof out->display_name, (const uint8_t *)h->display_name, strlen(h->display_name));
+    out->n_urls = a->urls.n;
+    out->report = a->r;
+    a->r = NULL;
+    analysis_free(a);
+    return true;
+}
+
+void mail_judgement_free(struct mail_judgement *j)
+{
+    if (j->report != NULL)
+        report_free(j->report);
+    free(j->report);
+    j->report = NULL;
 }
 
 static void copy_field(char *dst, size_t cap, const char *s)

@@ -4,6 +4,7 @@
 #include "output/finding_log.h"
 #include "output/intel_log.h"
 #include "output/notice_log.h"
+#include "output/phish_log.h"
 #include "output/sightings_log.h"
 
 static void on_alert(void *ctx, const struct alert *a)
@@ -26,6 +27,10 @@ static void on_asset(void *ctx, int event, int64_t ts_us, const struct asset_rec
 {
     output_asset(ctx, (enum asset_event)event, ts_us, r);
 }
+static void on_phish(void *ctx, const struct phish_record *m)
+{
+    output_phish(ctx, m);
+}
 static void on_flush(void *ctx)
 {
     output_worker_flush(ctx);
@@ -46,6 +51,7 @@ struct detect_sink output_detect_sink(struct output_worker *w)
         .sighting = on_sighting,
         .summary = on_summary,
         .asset = on_asset,
+        .phish = on_phish,
         .flush = on_flush,
     };
 }

@@ -10,45 +10,103 @@
 #include "output/eve.h"
 #include "output/zeek_log.h"
 
-static const struct zeek_field files_fields[] = {
-    {"ts", ZEEK_TIME},
-    {"fuid", ZEEK_STRING},
-    {"uid", ZEEK_STRING},
-    {"id.orig_h", ZEEK_ADDR},
-    {"id.orig_p", ZEEK_PORT},
-    {"id.resp_h", ZEEK_ADDR},
-    {"id.resp_p", ZEEK_PORT},
-    {"source", ZEEK_STRING},
-    {"depth", ZEEK_COUNT},
-    {"analyzers", ZEEK_SET_STRING},
-    {"mime_type", ZEEK_STRING},
-    {"filename", ZEEK_STRING},
-    {"duration", ZEEK_INTERVAL},
-    {"local_orig", ZEEK_BOOL},
-    {"is_orig", ZEEK_BOOL},
-    {"seen_bytes", ZEEK_COUNT},
-    {"total_bytes", ZEEK_COUNT},
-    {"missing_bytes", ZEEK_COUNT},
-    {"overflow_bytes", ZEEK_COUNT},
-    {"timedout", ZEEK_BOOL},
-    {"parent_fuid", ZEEK_STRING},
-    {"md5", ZEEK_STRING},
-    {"sha1", ZEEK_STRING},
-    {"sha256", ZEEK_STRING},
-    {"extracted", ZEEK_STRING},
-    {"extracted_cutoff", ZEEK_BOOL},
+/* Zeek's columns, then (with --inspect-files only) Vigil's verdict of the
+ * file's content, so Zeek's readers find their columns where they expect. */
+#define FILES_ZEEK_FIELDS \
+    {"ts", ZEEK_TIME}, \
+    {"fuid", ZEEK_STRING}, \
+    {"uid", ZEEK_STRING}, \
+    {"id.orig_h", ZEEK_ADDR}, \
+    {"id.orig_p", ZEEK_PORT}, \
+    {"id.resp_h", ZEEK_ADDR}, \
+    {"id.resp_p", ZEEK_PORT}, \
+    {"source", ZEEK_STRING}, \
+    {"depth", ZEEK_COUNT}, \
+    {"analyzers", ZEEK_SET_STRING}, \
+    {"mime_type", ZEEK_STRING}, \
+    {"filename", ZEEK_STRING}, \
+    {"duration", ZEEK_INTERVAL}, \
+    {"local_orig", ZEEK_BOOL}, \
+    {"is_orig", ZEEK_BOOL}, \
+    {"seen_bytes", ZEEK_COUNT}, \
+    {"total_bytes", ZEEK_COUNT}, \
+    {"missing_bytes", ZEEK_COUNT}, \
+    {"overflow_bytes", ZEEK_COUNT}, \
+    {"timedout", ZEEK_BOOL}, \
+    {"parent_fuid", ZEEK_STRING}, \
+    {"md5", ZEEK_STRING}, \
+    {"sha1", ZEEK_STRING}, \
+    {"sha256", ZEEK_STRING}, \
+    {"extracted", ZEEK_STRING}, \
+    {"extracted_cutoff", ZEEK_BOOL}, \
     {"extracted_size", ZEEK_COUNT},
+
+static const struct zeek_field files_fields[] = {FILES_ZEEK_FIELDS};
+static const struct zeek_field files_doc_fields[] = {
+    FILES_ZEEK_FIELDS
+    {"doc_verdict", ZEEK_STRING},
+    {"doc_score", ZEEK_INT},
+    {"doc_type", ZEEK_STRING},
+    {"doc_reasons", ZEEK_SET_STRING},
+    {"doc_indicators", ZEEK_SET_STRING},
 };
 static const struct zeek_schema files_schema = ZEEK_SCHEMA("files", files_fields);
+static const struct zeek_schema files_doc_schema = ZEEK_SCHEMA("files", files_doc_fields);
 
 static void opt_cstr(struct zrow *r, const char *s)
 {
     zrow_cstr(r, s != NULL && s[0] != '\0' ? s : NULL);
 }
 
+static void write_zeek_verdict(struct zrow *r, const struct file_verdict *v)
+{
+    if (v == NULL) {
+        for (int i = 0; i < 5; i++)
+            zrow_unset(r);
+        return;
+    }
+    zrow_cstr(r, v->verdict);
+    zrow_int(r, v->score);
+    opt_cstr(r, v->type);
+    zrow_list_begin(r);
+    for (size_t i = 0; i < v->n_reasons; i++)
+        zrow_item_cstr(r, v->reasons[i]);
+    zrow_list_end(r);
+    zrow_list_begin(r);
+    for (size_t i = 0; i < v->n_indicators; i++)
+        zrow_item_cstr(r, v->indicators[i]);
+    zrow_list_end(r);
+}
+
+/* EVE fileinfo's `doc`: Vigil's addition (Suricata's schema has no such
+ * member; it is written only with --inspect-files). */
+static void write_eve_verdict(struct json_writer *j, const struct file_verdict *v)
+{
+    json_key(j, "doc");
+    json_object_begin(j);
+    json_kv_str(j, "verdict", v->verdict);
+    json_kv_int(j, "score", v->score);
+    json_kv_str(j, "type", v->type);
+    json_key(j, "reasons");
+    json_array_begin(j);
+    for (size_t i = 0; i < v->n_reasons; i++) {
+        json_object_begin(j);
+        json_kv_str(j, "code", v->reasons[i]);
+        json_kv_str(j, "detail", v->details[i]);
+        json_object_end(j);
+    }
+    json_array_end(j);
+    json_key(j, "indicators");
+    json_array_begin(j);
+    for (size_t i = 0; i < v->n_indicators; i++)
+        json_cstr(j, v->indicators[i]);
+    json_array_end(j);
+    json_object_end(j);
+}
+
 static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct file_info *f)
 {
-    struct zrow *r = zrow_begin(w, &files_schema);
+    struct zrow *r = zrow_begin(w, f->inspecting ? &files_doc_schema : &files_schema);
     if (r == NULL)
         return;
     zrow_time(r, f->ts_us);
@@ -98,6 +156,8 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
         zrow_unset(r);
         zrow_unset(r);
     }
+    if (f->inspecting)
+        write_zeek_verdict(r, f->verdict);
     zrow_end(r);
 }
 
@@ -150,6 +210,8 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     json_kv_uint(j, "size", f->seen_bytes);
     if (f->has_tx_id)
         json_kv_uint(j, "tx_id", f->tx_id);
+    if (f->verdict != NULL)
+        write_eve_verdict(j, f->verdict);
     json_object_end(j);
     eve_end(w);
 }

@@ -20,6 +20,7 @@
 #include "mime/address.h"
 #include "mime/mime.h"
 #include "proto/parser.h"
+#include "util/buf.h"
 
 /* Zeek's SMTP_cmd.def order does not matter here; END_OF_DATA and
  * AUTH_ANSWER are the analyzer's pseudo commands. */
@@ -127,6 +128,10 @@ struct smtp_work {
     uint8_t url_line[SMTP_MAX_URL_LEN];
     EVP_MD_CTX *body_md5;   /* created on the first message, reused */
     bool body_md5_ok;       /* the digest of the current message is valid */
+    /* The message as delivered (dot-unstuffed, CRLF lines), kept for the
+     * phishing detector when the files context asks for it. */
+    struct buf msg;
+    bool msg_cut;
 };
 
 struct smtp_state {
@@ -240,6 +245,11 @@ static void publish_cur(struct smtp_work *w)
 {
     if (w->env != NULL && w->env->publish != NULL) {
         w->cur.end_ts_us = w->env->ts_us;
+        if (w->cur.message_seen && w->msg.len > 0) {
+            w->cur.message.p = (const uint8_t *)w->msg.data;
+            w->cur.message.n = w->msg.len;
+            w->cur.message_cut = w->msg_cut;
+        }
         w->env->publish(w->env, EVENT_SMTP, &w->cur);
     }
 }
@@ -542,8 +552,31 @@ static void body_md5_end(struct smtp_work *w)
     w->cur.has_body_md5 = true;
 }
 
+static void message_keep(struct smtp_work *w, const uint8_t *p, size_t n)
+{
+    if (w->msg.max == 0 || w->msg_cut || n == 0)
+        return;
+    if (!buf_append_upto(&w->msg, p, n))
+        w->msg_cut = true;
+}
+
+/* A line of the message to MIME, and to the kept copy. */
+static void message_line(struct smtp_work *w, const uint8_t *p, size_t n, bool eol, bool cont)
+{
+    mime_line(&w->mime, p, n, eol, cont);
+    message_keep(w, p, n);
+    if (eol)
+        message_keep(w, (const uint8_t *)"\r\n", 2);
+}
+
 static void message_begin(struct smtp_work *w)
 {
+    /* the files context says whether (and how much) to keep */
+    uint64_t cap = w->env ? file_message_cap(w->env->files) : 0;
+    w->msg.len = 0;
+    w->msg.max = cap < SIZE_MAX ? (size_t)cap : SIZE_MAX;
+    w->msg.failed = false;
+    w->msg_cut = false;
     w->url_len = 0;
     mime_begin(&w->mime);
     w->mail_active = true;
@@ -877,7 +910,7 @@ static void sender_line(struct smtp_work *w, const uint8_t *line, size_t len, bo
         body_md5_line(w, line, len, eol);
         if (!cont && len > 0 && line[0] == '.')
             line++;
-        mime_line(&w->mime, line, (size_t)(end - line), eol, cont);
+        message_line(w, line, (size_t)(end - line), eol, cont);
         return;
     }
     if (cont)
@@ -970,7 +1003,7 @@ static void bdat_content(struct smtp_work *w, const uint8_t *p, size_t n)
             lb->len += room;
             body_md5_line(w, lb->buf, lb->len, false);
             if (w->mail_active)
-                mime_line(&w->mime, lb->buf, lb->len, false, lb->overflow);
+                message_line(w, lb->buf, lb->len, false, lb->overflow);
             lb->overflow = true;
             lb->len = 0;
             p += room;
@@ -985,7 +1018,7 @@ static void bdat_content(struct smtp_work *w, const uint8_t *p, size_t n)
                 l--;
             body_md5_line(w, lb->buf, l, true);
             if (w->mail_active)
-                mime_line(&w->mime, lb->buf, l, true, lb->overflow);
+                message_line(w, lb->buf, l, true, lb->overflow);
             lb->len = 0;
             lb->overflow = false;
         }
@@ -995,7 +1028,7 @@ static void bdat_content(struct smtp_work *w, const uint8_t *p, size_t n)
     if (w->bdat_remaining == 0 && w->bdat_last_chunk) {
         if (lb->len > 0 && w->mail_active) {
             body_md5_line(w, lb->buf, lb->len, false);
-            mime_line(&w->mime, lb->buf, lb->len, false, lb->overflow);
+            message_line(w, lb->buf, lb->len, false, lb->overflow);
         }
         lb->len = 0;
         lb->overflow = false;
@@ -1167,6 +1200,7 @@ static void smtp_close(void *state, struct app_env *env)
         smtp_message(w);
     message_abort(w);
     EVP_MD_CTX_free(w->body_md5);
+    buf_free(&w->msg);
     free(w);
     s->w = NULL;
 }

@@ -86,6 +86,11 @@ struct smtp_txn {
      * completed. */
     bool has_body_md5;
     char body_md5[33];
+    /* The whole message as delivered (dot-unstuffed, CRLF line ends), for
+     * the phishing detector; only when the files context keeps messages
+     * (file_message_cap), else empty. message_cut: longer than the cap. */
+    struct byte_view message;
+    bool message_cut;
 };
 
 struct app_parser;

@@ -36,6 +36,16 @@ static inline void buf_append(struct buf *b, const void *p, size_t n)
     b->len += n;
 }
 
+/* Appends as much of (p, n) as the cap leaves room for: the first bytes of
+ * a stream kept, the rest dropped. False when something was dropped. */
+static inline bool buf_append_upto(struct buf *b, const void *p, size_t n)
+{
+    size_t room = b->max != 0 && b->max > b->len ? b->max - b->len : b->max != 0 ? 0 : n;
+    size_t take = n < room ? n : room;
+    buf_append(b, p, take);
+    return take == n && !b->failed;
+}
+
 static inline void buf_putc(struct buf *b, char c)
 {
     if (!buf_reserve(b, 1))

@@ -158,7 +158,8 @@ def zip_bytes(members, compression=zipfile.ZIP_DEFLATED):
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w", compression) as z:
         for name, data in members:
-            z.writestr(name, data)
+            # a fixed date: the same bytes (and hashes) on every run
+            z.writestr(zipfile.ZipInfo(name, (2026, 12, 7, 9, 0, 0)), data, compress_type=compression)
     return b.getvalue()
 
 
@@ -224,6 +225,18 @@ write("autoexec_shell.xls", xls_with_macro(
 write("harmless_macro.xls", xls_with_macro(
     'Attribute VB_Name = "Module1"\r\nSub FormatTable()\r\n    Range("A1").Font.Bold = True\r\nEnd Sub\r\n'))
 write("lnk_in.zip", zip_bytes([("invoice.pdf.lnk", lnk())]))
+
+
+def xlsb_dde_link(app, topic):
+    """A binary workbook whose external link part (BIFF12) is a DDE link:
+    BrtBeginSupBook (record 360) with sbt 1, then the application and topic
+    as XLWideStrings (MS-XLSB 2.4.52)."""
+    def wide(t):
+        return struct.pack("<I", len(t)) + t.encode("utf-16-le")
+    body = struct.pack("<H", 1) + wide(app) + wide(topic)
+    link = bytes([0xE8, 0x02, len(body)]) + body + bytes([0xCC, 0x04, 0x00])  # ... BrtEndSupBook
+    return zip_bytes([("[Content_Types].xml", CT), ("_rels/.rels", RELS), ("xl/workbook.bin", b"\x83\x01\x00"),
+                      ("xl/externalLinks/externalLink1.bin", link)])
 write("javascript.pdf", pdf_js())
 write("clean.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
                    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
@@ -232,6 +245,7 @@ write("smuggle.html", b"<!doctype html><html><body><script>var d=atob('TVqQAA=='
                       b"a.download='invoice.iso';a.click();</script></body></html>")
 # ---- bad input ----
 write("fat_loop.doc", Ole().build(fat_loop=True))
+write("dde_link.xlsb", xlsb_dde_link("cmd", "/c calc.exe"))
 write("zip_bomb.zip", zip_bytes([("zeros.bin", b"\0" * (300 << 20))]))
 nested = b"innermost"
 for level in range(12):
@@ -308,8 +322,9 @@ write("mail_broken_encoding.eml", (
     "--x\r\nContent-Type: application/pdf; name=a.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n%%%%\r\n").encode())
 
 
-# ---- the same messages over SMTP, as a capture (Ethernet/IPv4/TCP) ----
-def smtp_capture(path, messages):
+# ---- the same messages over SMTP, and the documents over HTTP, as captures (Ethernet/IPv4/TCP) ----
+def tcp_capture(path, sessions, server_port):
+    """sessions: lists of (from_client, bytes), one TCP connection each."""
     def csum(data):
         if len(data) % 2:
             data += b"\0"
@@ -334,36 +349,53 @@ def smtp_capture(path, messages):
         t += 0.001
         out.extend(struct.pack("<IIII", int(t), int((t % 1) * 1e6), len(data), len(data)) + data)
 
-    cli, srv = [10, 1, 0, 5], [10, 1, 0, 25]
-    for k, msg in enumerate(messages):
+    cli, srv = [10, 1, 0, 5], [10, 1, 0, server_port & 0xFF]
+    for k, dialogue in enumerate(sessions):
         sport = 40000 + k
         cs, ss = 1000, 5000
-        rec(frame(cli, srv, sport, 25, cs, 0, 0x02))
-        rec(frame(srv, cli, 25, sport, ss, cs + 1, 0x12))
+        rec(frame(cli, srv, sport, server_port, cs, 0, 0x02))
+        rec(frame(srv, cli, server_port, sport, ss, cs + 1, 0x12))
         cs += 1
         ss += 1
-        rec(frame(cli, srv, sport, 25, cs, ss, 0x10))
-        frm = msg.split(b"Return-Path: <", 1)[1].split(b">", 1)[0] if b"Return-Path: <" in msg else b""
-        dialogue = [(False, b"220 mail.minzdrav.gov.ru ESMTP\r\n"), (True, b"EHLO client.example.net\r\n"),
-                    (False, b"250 mail.minzdrav.gov.ru\r\n"), (True, b"MAIL FROM:<" + frm + b">\r\n"),
-                    (False, b"250 OK\r\n"), (True, b"RCPT TO:<researcher@institute.example>\r\n"),
-                    (False, b"250 OK\r\n"), (True, b"DATA\r\n"), (False, b"354 go ahead\r\n")]
-        body = msg.replace(b"\r\n.", b"\r\n..")
-        for i in range(0, len(body), 1400):
-            dialogue.append((True, body[i:i + 1400]))
-        dialogue += [(True, b".\r\n"), (False, b"250 OK queued\r\n"), (True, b"QUIT\r\n"), (False, b"221 bye\r\n")]
+        rec(frame(cli, srv, sport, server_port, cs, ss, 0x10))
         for from_client, data in dialogue:
-            if from_client:
-                rec(frame(cli, srv, sport, 25, cs, ss, 0x18, data))
-                cs += len(data)
-            else:
-                rec(frame(srv, cli, 25, sport, ss, cs, 0x18, data))
-                ss += len(data)
-        rec(frame(cli, srv, sport, 25, cs, ss, 0x11))
-        rec(frame(srv, cli, 25, sport, ss, cs + 1, 0x11))
-        rec(frame(cli, srv, sport, 25, cs + 1, ss + 1, 0x10))
+            for i in range(0, len(data), 1400):
+                piece = data[i:i + 1400]
+                if from_client:
+                    rec(frame(cli, srv, sport, server_port, cs, ss, 0x18, piece))
+                    cs += len(piece)
+                else:
+                    rec(frame(srv, cli, server_port, sport, ss, cs, 0x18, piece))
+                    ss += len(piece)
+        rec(frame(cli, srv, sport, server_port, cs, ss, 0x11))
+        rec(frame(srv, cli, server_port, sport, ss, cs + 1, 0x11))
+        rec(frame(cli, srv, sport, server_port, cs + 1, ss + 1, 0x10))
     write(path, bytes(out))
 
 
-WIRE = ["mail_lookalike_hyphen.eml", "mail_homoglyph.eml", "mail_display_name.eml", "mail_memo.eml"]
-smtp_capture("mail_over_smtp.pcap", [open(os.path.join(OUT, n), "rb").read() for n in WIRE])
+def smtp_dialogue(msg):
+    frm = msg.split(b"Return-Path: <", 1)[1].split(b">", 1)[0] if b"Return-Path: <" in msg else b""
+    body = msg.replace(b"\r\n.", b"\r\n..")
+    return [(False, b"220 mail.minzdrav.gov.ru ESMTP\r\n"), (True, b"EHLO client.example.net\r\n"),
+            (False, b"250 mail.minzdrav.gov.ru\r\n"), (True, b"MAIL FROM:<" + frm + b">\r\n"),
+            (False, b"250 OK\r\n"), (True, b"RCPT TO:<researcher@institute.example>\r\n"),
+            (False, b"250 OK\r\n"), (True, b"DATA\r\n"), (False, b"354 go ahead\r\n"),
+            (True, body), (True, b".\r\n"), (False, b"250 OK queued\r\n"), (True, b"QUIT\r\n"),
+            (False, b"221 bye\r\n")]
+
+
+def http_dialogue(name, data):
+    req = b"GET /files/" + name.encode() + b" HTTP/1.1\r\nHost: files.example.net\r\nUser-Agent: Mozilla/5.0\r\n\r\n"
+    resp = (b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n"
+            % len(data)) + data
+    return [(True, req), (False, resp)]
+
+
+# Every message over SMTP (mail_over_smtp.pcap: the k-th message on client
+# port 40000+k), every document over HTTP (docs_over_http.pcap, likewise
+# in the order of HTTP_DOCS); check.py reads the same lists.
+WIRE = sorted(n for n in os.listdir(OUT) if n.endswith(".eml"))
+tcp_capture("mail_over_smtp.pcap", [smtp_dialogue(open(os.path.join(OUT, n), "rb").read()) for n in WIRE], 25)
+HTTP_DOCS = ["remote_template.docx", "equation.rtf", "autoexec_shell.xls", "lnk_in.zip", "javascript.pdf",
+             "clean_memo.docx", "clean.pdf", "harmless_macro.xls", "zip_bomb.zip", "fat_loop.doc"]
+tcp_capture("docs_over_http.pcap", [http_dialogue(n, open(os.path.join(OUT, n), "rb").read()) for n in HTTP_DOCS], 80)

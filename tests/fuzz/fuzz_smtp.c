@@ -1,13 +1,15 @@
 /* libFuzzer target for the SMTP parser (commands, replies, DATA/BDAT and
  * the MIME parser behind them).
  *
- * Input: control chunks (stream_driver.h). Files are off (env.files NULL). */
+ * Input: control chunks (stream_driver.h). A files context with a small
+ * message cap: attachments are files and the message is kept (and cut). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "files/files.h"
 #include "proto/parser.h"
 #include "proto/smtp.h"
 #include "stream_driver.h"
@@ -20,6 +22,8 @@ static void touch(struct byte_view s, volatile uint8_t *sink)
 
 static void fuzz_publish(struct app_env *env, enum event_kind kind, const void *txn)
 {
+    if (kind != EVENT_SMTP)
+        return;
     const struct smtp_txn *t = txn;
     /* touch every string so ASan sees a bad pointer */
     volatile uint8_t sink = 0;
@@ -42,14 +46,22 @@ static void fuzz_publish(struct app_env *env, enum event_kind kind, const void *
         touch(t->attachments[i], &sink);
     for (size_t i = 0; i < t->n_urls; i++)
         touch(t->urls[i], &sink);
+    touch(t->message, &sink);
     (void)sink;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct fuzz_conn fc;
+    static struct file_ctx *files; /* libmagic's database loads once per process */
+    if (files == NULL) {
+        struct file_config cfg = {.message_max_bytes = 4096};
+        char err[256];
+        files = file_ctx_new(&cfg, err, sizeof err);
+    }
     if (!fuzz_conn_open(&fc, &smtp_parser, fuzz_publish))
         return 0;
+    fc.env.files = files;
     smtp_parser.probe(data, size, true);
     smtp_parser.probe(data, size, false);
     struct fuzz_chunk c;

@@ -29,6 +29,8 @@ struct seen_file {
     char eve_filename[256];
     bool has_eve_filename;
     char extracted[160];
+    bool has_verdict;
+    struct file_verdict verdict;
 };
 
 struct seen_txn {
@@ -77,6 +79,9 @@ static void on_publish(struct app_env *env, enum event_kind kind, const void *p)
             copy_bytes(s->eve_filename, sizeof s->eve_filename, f->eve_filename, f->eve_filename_len);
         if (f->extracted)
             copy_bytes(s->extracted, sizeof s->extracted, f->extracted, strlen(f->extracted));
+        s->has_verdict = f->verdict != NULL;
+        if (f->verdict)
+            s->verdict = *f->verdict;
         return;
     }
     assert_int_equal(kind, EVENT_HTTP);
@@ -719,6 +724,178 @@ static void test_sniff_common_types(void **state)
     assert_null(sniff_common_type(binary, 0));
 }
 
+/* ---- the inspector seam ---- */
+
+/* A fake inspector: wants files whose head starts with "%PDF" (or named
+ * *.hta), records what it was given, and calls a file malicious when its
+ * last kept byte is 'M'. */
+struct fake_inspector {
+    struct file_inspector seam;
+    int wants_calls, inspect_calls;
+    size_t got_n, got_head_n;
+    bool got_from_url;
+    bool got_cut;
+    char got_name[64];
+    uint64_t sum;                /* of the bytes given, to check their order */
+};
+
+static bool fake_wants(const void *ctx, const char *name, size_t nl, bool from_url, const uint8_t *head, size_t n)
+{
+    struct fake_inspector *f = (struct fake_inspector *)ctx;
+    f->wants_calls++;
+    f->got_head_n = n;
+    f->got_from_url = from_url;
+    return (n >= 4 && memcmp(head, "%PDF", 4) == 0) || (nl >= 4 && memcmp(name + nl - 4, ".hta", 4) == 0);
+}
+
+static void fake_inspect(const void *ctx, const char *name, const uint8_t *p, size_t n, bool cut,
+                         struct file_verdict *out)
+{
+    struct fake_inspector *f = (struct fake_inspector *)ctx;
+    f->inspect_calls++;
+    f->got_n = n;
+    f->got_cut = cut;
+    snprintf(f->got_name, sizeof f->got_name, "%s", name);
+    f->sum = 0;
+    for (size_t i = 0; i < n; i++)
+        f->sum = f->sum * 31 + p[i];
+    snprintf(out->verdict, sizeof out->verdict, "%s", n > 0 && p[n - 1] == 'M' ? "malicious" : "clean");
+    out->n_reasons = 1;
+    snprintf(out->reasons[0], sizeof out->reasons[0], "%s", cut ? "incomplete" : "pdf-javascript");
+}
+
+static void fake_init(struct fake_inspector *f, uint64_t max_bytes)
+{
+    memset(f, 0, sizeof *f);
+    f->seam = (struct file_inspector){.ctx = f, .wants = fake_wants, .inspect = fake_inspect, .max_bytes = max_bytes};
+}
+
+static void test_inspect_whole_file(void **state)
+{
+    struct fake_inspector fi;
+    fake_init(&fi, 1 << 20);
+    struct file_config cfg = {.inspector = &fi.seam};
+    struct harness h;
+    harness_init(&h, &cfg);
+    uint8_t *doc = malloc(10000);
+    assert_non_null(doc);
+    memcpy(doc, "%PDF-1.7\n", 9);
+    for (size_t i = 9; i < 10000; i++)
+        doc[i] = (uint8_t)('a' + i % 26);
+    doc[9999] = 'M';
+    uint64_t want = 0;
+    for (size_t i = 0; i < 10000; i++)
+        want = want * 31 + doc[i];
+    struct file_analysis *fa = file_begin(h.fc, &h.conn, "HTTP", false, NULL, 0, 10000, 1);
+    file_set_eve_filename(fa, "/a.pdf", 6);
+    for (size_t off = 0; off < 10000; off += 3000) /* chunks across the 4 KiB head */
+        file_data(fa, doc + off, off + 3000 <= 10000 ? 3000 : 10000 - off, 1);
+    file_end(fa, &h.env, NULL, NULL);
+    const struct seen_file *s = &h.cap->files[0];
+    assert_int_equal(fi.wants_calls, 1);
+    assert_int_equal(fi.got_head_n, FILES_MAGIC_BYTES);
+    assert_int_equal(fi.inspect_calls, 1);
+    assert_int_equal(fi.got_n, 10000);
+    assert_false(fi.got_cut);
+    assert_true(fi.sum == want);
+    assert_string_equal(fi.got_name, "/a.pdf");
+    assert_true(fi.got_from_url);
+    assert_true(s->info.inspecting);
+    assert_true(s->has_verdict);
+    assert_string_equal(s->verdict.verdict, "malicious");
+    struct file_stats st;
+    file_ctx_stats(h.fc, &st);
+    assert_int_equal(st.inspected, 1);
+    free(doc);
+    harness_free(&h);
+}
+
+static void test_inspect_choice(void **state)
+{
+    struct fake_inspector fi;
+    fake_init(&fi, 1 << 20);
+    struct file_config cfg = {.inspector = &fi.seam};
+    struct harness h;
+    harness_init(&h, &cfg);
+    /* not wanted by its head: hashed and logged, not inspected */
+    struct file_analysis *fa = file_begin(h.fc, &h.conn, "HTTP", false, NULL, 0, 0, 1);
+    file_data(fa, (const uint8_t *)"GIF89a....", 10, 1);
+    file_end(fa, &h.env, NULL, NULL);
+    /* a short file (less than the head) wanted by its name */
+    fa = file_begin(h.fc, &h.conn, "SMTP", true, "x.hta", 5, 0, 2);
+    file_data(fa, (const uint8_t *)"<html>M", 7, 2);
+    file_end(fa, &h.env, NULL, NULL);
+    assert_int_equal(h.cap->n_files, 2);
+    assert_true(h.cap->files[0].info.inspecting);
+    assert_false(h.cap->files[0].has_verdict);
+    assert_true(h.cap->files[1].has_verdict);
+    assert_int_equal(fi.got_n, 7);
+    assert_false(fi.got_from_url);
+    assert_string_equal(h.cap->files[1].verdict.verdict, "malicious");
+    assert_int_equal(fi.wants_calls, 2);
+    assert_int_equal(fi.inspect_calls, 1);
+    harness_free(&h);
+    /* without an inspector, files.log has no verdict columns */
+    harness_init(&h, NULL);
+    fa = file_begin(h.fc, &h.conn, "HTTP", false, NULL, 0, 0, 1);
+    file_data(fa, (const uint8_t *)"%PDF-1.7", 8, 1);
+    file_end(fa, &h.env, NULL, NULL);
+    assert_false(h.cap->files[0].info.inspecting);
+    assert_false(h.cap->files[0].has_verdict);
+    harness_free(&h);
+}
+
+/* A 1 GiB download: memory stays at the inspector's cap, the file is
+ * inspected on its start and said to be cut. */
+static void test_inspect_one_gib_bounded(void **state)
+{
+    struct fake_inspector fi;
+    fake_init(&fi, 1 << 20);
+    struct file_config cfg = {.inspector = &fi.seam};
+    struct harness h;
+    harness_init(&h, &cfg);
+    size_t chunk = 1 << 20;
+    uint8_t *buf = calloc(1, chunk);
+    assert_non_null(buf);
+    memcpy(buf, "%PDF-1.7", 8);
+    struct file_analysis *fa = file_begin(h.fc, &h.conn, "SMTP", true, "big.pdf", 7, 0, 1);
+    file_data(fa, buf, chunk, 1);
+    memset(buf, 'x', 8);
+    for (int i = 1; i < 1024; i++)
+        file_data(fa, buf, chunk, 1);
+    file_end(fa, &h.env, NULL, NULL);
+    assert_int_equal(h.cap->files[0].info.seen_bytes, (uint64_t)1 << 30);
+    assert_int_equal(fi.got_n, 1 << 20);
+    assert_true(fi.got_cut);
+    assert_string_equal(h.cap->files[0].verdict.reasons[0], "incomplete");
+    struct file_stats st;
+    file_ctx_stats(h.fc, &st);
+    assert_int_equal(st.inspect_cut, 1);
+    free(buf);
+    harness_free(&h);
+}
+
+/* A hole: what came before it is inspected, and said to be cut. */
+static void test_inspect_gap(void **state)
+{
+    struct fake_inspector fi;
+    fake_init(&fi, 1 << 20);
+    struct file_config cfg = {.inspector = &fi.seam, .message_max_bytes = 12345};
+    struct harness h;
+    harness_init(&h, &cfg);
+    assert_int_equal(file_message_cap(h.fc), 12345);
+    assert_int_equal(file_message_cap(NULL), 0);
+    struct file_analysis *fa = file_begin(h.fc, &h.conn, "HTTP", false, NULL, 0, 0, 1);
+    file_data(fa, (const uint8_t *)"%PDF-1.7 abc", 12, 1);
+    file_gap(fa, 1000);
+    file_data(fa, (const uint8_t *)"later", 5, 1);
+    file_end(fa, &h.env, NULL, NULL);
+    assert_int_equal(fi.inspect_calls, 1);
+    assert_int_equal(fi.got_n, 12);
+    assert_true(fi.got_cut);
+    harness_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -740,6 +917,10 @@ int main(void)
         cmocka_unit_test(test_http_many_files),
         cmocka_unit_test(test_http_gzip_bomb),
         cmocka_unit_test(test_sniff_common_types),
+        cmocka_unit_test(test_inspect_whole_file),
+        cmocka_unit_test(test_inspect_choice),
+        cmocka_unit_test(test_inspect_one_gib_bounded),
+        cmocka_unit_test(test_inspect_gap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

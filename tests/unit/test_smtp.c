@@ -27,6 +27,9 @@ struct capture {
     char weirds[8192];
     char services[64];
     struct smtp_txn last;   /* scalar fields of the last txn */
+    char *message;          /* the last txn's kept message (heap) */
+    size_t message_n;
+    bool message_cut;
 };
 
 static void append(struct capture *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -70,6 +73,15 @@ static void fake_publish(struct app_env *env, enum event_kind kind, const void *
     const struct smtp_txn *t = txn;
     c->n_txn++;
     c->last = *t;
+    free(c->message);
+    c->message = NULL;
+    c->message_n = t->message.n;
+    c->message_cut = t->message_cut;
+    if (t->message.n > 0) {
+        c->message = malloc(t->message.n);
+        assert_non_null(c->message);
+        memcpy(c->message, t->message.p, t->message.n);
+    }
     append(c, "TXN depth=%llu tls=%d done=%d seen=%d body=%llu auth=%d\n", (unsigned long long)t->trans_depth,
            t->tls, t->message_done, t->message_seen, (unsigned long long)t->body_bytes, t->auth_attempted);
     append_str(c, "helo", t->helo);
@@ -131,15 +143,15 @@ struct session {
     struct file_ctx *files;
 };
 
-static void session_open(struct session *s, bool with_files)
+/* cfg NULL: no files context. */
+static void session_open_cfg(struct session *s, const struct file_config *cfg)
 {
     memset(s, 0, sizeof *s);
     s->cap.out = calloc(1, OUT_MAX);
     assert_non_null(s->cap.out);
-    if (with_files) {
-        struct file_config cfg = {0};
+    if (cfg != NULL) {
         char err[128];
-        s->files = file_ctx_new(&cfg, err, sizeof err);
+        s->files = file_ctx_new(cfg, err, sizeof err);
         assert_non_null(s->files);
     }
     struct app_env hooks = {.publish = fake_publish, .weird = fake_weird, .add_service = fake_add_service,
@@ -152,6 +164,12 @@ static void session_open(struct session *s, bool with_files)
     c->orig_p = 40000;
     c->resp_p = 25;
     c->proto = 6;
+}
+
+static void session_open(struct session *s, bool with_files)
+{
+    struct file_config cfg = {0};
+    session_open_cfg(s, with_files ? &cfg : NULL);
 }
 
 static void session_feed(struct session *s, bool from_orig, const uint8_t *p, size_t n, enum split how)
@@ -168,7 +186,11 @@ static void session_close(struct session *s)
 }
 
 
-static void session_free(struct session *s) { free(s->cap.out); }
+static void session_free(struct session *s)
+{
+    free(s->cap.out);
+    free(s->cap.message);
+}
 
 static void run(struct session *s, const struct step *steps, size_t n, enum split how, bool with_files)
 {
@@ -708,6 +730,40 @@ static void test_probe(void **unused)
     assert_int_equal(smtp_parser.probe((const uint8_t *)"GET /", 5, true), APP_PROBE_NO);
 }
 
+/* The message kept for the phishing detector: exactly what `vigil mail`
+ * would read from an .eml (dot-unstuffed, CRLF lines), whether fed whole
+ * or byte by byte; cut at the cap and said so. None without a cap. */
+static void test_message_kept(void **unused)
+{
+    for (int how = WHOLE; how <= BYTES; how++) {
+        struct file_config cfg = {.message_max_bytes = 1 << 20};
+        struct session s;
+        session_open_cfg(&s, &cfg);
+        for (size_t i = 0; i < N_MIME_STEPS; i++)
+            session_feed(&s, mime_session[i].from_orig, (const uint8_t *)mime_session[i].text,
+                         strlen(mime_session[i].text), (enum split)how);
+        session_close(&s);
+        assert_int_equal(s.cap.message_n, strlen(mime_message));
+        assert_memory_equal(s.cap.message, mime_message, s.cap.message_n);
+        assert_false(s.cap.message_cut);
+        session_free(&s);
+    }
+    struct file_config small = {.message_max_bytes = 100};
+    struct session s;
+    session_open_cfg(&s, &small);
+    for (size_t i = 0; i < N_MIME_STEPS; i++)
+        session_feed(&s, mime_session[i].from_orig, (const uint8_t *)mime_session[i].text,
+                     strlen(mime_session[i].text), WHOLE);
+    session_close(&s);
+    assert_int_equal(s.cap.message_n, 100);
+    assert_memory_equal(s.cap.message, mime_message, 100);
+    assert_true(s.cap.message_cut);
+    session_free(&s);
+    run(&s, mime_session, N_MIME_STEPS, WHOLE, true);
+    assert_int_equal(s.cap.message_n, 0);
+    session_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -725,6 +781,7 @@ int main(void)
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_garbage_and_gap),
         cmocka_unit_test(test_probe),
+        cmocka_unit_test(test_message_kept),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
