@@ -34,6 +34,8 @@ const char usage_common[] =
     "      --eve-tls-extended   EVE tls: also the certificates as sent (certificate, chain,\n"
     "                           client.certificate, client.chain; base64 DER)\n"
     "      --eve-email-extended EVE email: also subject_md5 and body_md5\n"
+    "      --eve-alert-payload  EVE alert: also the inspected bytes (payload, payload_printable, stream)\n"
+    "      --eve-alert-packet   EVE alert: also the packet's frame (packet, packet_info)\n"
     "      --eve-dns-version 2|3  EVE dns as Suricata 7 (2: a query event per question, an\n"
     "                           answer event with grouped answers) or 8 (3, the default)\n"
     "      --extract-files DIR  write files seen (HTTP bodies...) into DIR, named by SHA-256\n"
@@ -124,7 +126,8 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
        OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_PROTECT, OPT_NO_BEHAVIOR,
        OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG,
-       OPT_DEVICES, OPT_VENDOR_POLICY, OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS };
+       OPT_DEVICES, OPT_VENDOR_POLICY, OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS,
+       OPT_EVE_ALERT_PAYLOAD, OPT_EVE_ALERT_PACKET };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -141,6 +144,8 @@ static const struct option long_options[] = {
     {"conn-only", no_argument, NULL, OPT_CONN_ONLY},
     {"eve-tls-extended", no_argument, NULL, OPT_EVE_TLS_EXTENDED},
     {"eve-email-extended", no_argument, NULL, OPT_EVE_EMAIL_EXTENDED},
+    {"eve-alert-payload", no_argument, NULL, OPT_EVE_ALERT_PAYLOAD},
+    {"eve-alert-packet", no_argument, NULL, OPT_EVE_ALERT_PACKET},
     {"eve-dns-version", required_argument, NULL, OPT_EVE_DNS_VERSION},
     {"extract-files", required_argument, NULL, OPT_EXTRACT_FILES},
     {"extract-max-file", required_argument, NULL, OPT_EXTRACT_MAX_FILE},
@@ -259,6 +264,12 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case OPT_EVE_EMAIL_EXTENDED:
             o->eve_options |= OUTPUT_EVE_EMAIL_EXTENDED;
+            break;
+        case OPT_EVE_ALERT_PAYLOAD:
+            o->eve_options |= OUTPUT_EVE_ALERT_PAYLOAD;
+            break;
+        case OPT_EVE_ALERT_PACKET:
+            o->eve_options |= OUTPUT_EVE_ALERT_PACKET;
             break;
         case OPT_EVE_DNS_VERSION:
             if (strcmp(optarg, "2") == 0)

@@ -97,6 +97,8 @@ static void env_publish(struct app_env *env, enum event_kind kind, const void *t
         if (!s->parser->no_service)
             env_add_service(env, s->parser->name);
     }
+    if (s->flow && env->conn == &s->conn)
+        flow_app_conn_counts(s->flow, &s->conn);
     if (h && h->publish)
         h->publish(h->ctx, env->conn, kind, txn);
 }

@@ -140,6 +140,15 @@ void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct
     flow_community_id(t, f, &out->orig_h, out->orig_p, &out->resp_h, out->resp_p, out->community_id);
     out->local_orig = flow_is_local(t, &out->orig_h);
     out->local_resp = flow_is_local(t, &out->resp_h);
+    flow_app_conn_counts(f, out);
+}
+
+void flow_app_conn_counts(const struct flow *f, struct app_conn *out)
+{
+    out->pkts_toserver = f->orig_pkts;
+    out->pkts_toclient = f->resp_pkts;
+    out->bytes_toserver = f->orig_frame_bytes;
+    out->bytes_toclient = f->resp_frame_bytes;
 }
 
 void flow_ref_conn(const struct flow_ref *r, void *conn)

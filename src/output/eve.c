@@ -417,3 +417,31 @@ void eve_write_anomaly(struct output_worker *w, const struct weird_record *r)
     json_object_end(j);
     eve_end(w);
 }
+
+/* A JSON string of the standard base64 (with padding) of p, encoded in
+ * small chunks straight into the line buffer. */
+void eve_base64(struct json_writer *j, const uint8_t *p, size_t n)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char chunk[256];
+    size_t used = 0;
+    json_raw(j, "\"", 1);
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16;
+        if (i + 1 < n)
+            v |= (uint32_t)p[i + 1] << 8;
+        if (i + 2 < n)
+            v |= p[i + 2];
+        chunk[used++] = alphabet[(v >> 18) & 63];
+        chunk[used++] = alphabet[(v >> 12) & 63];
+        chunk[used++] = i + 1 < n ? alphabet[(v >> 6) & 63] : '=';
+        chunk[used++] = i + 2 < n ? alphabet[v & 63] : '=';
+        if (used > sizeof(chunk) - 4) {
+            buf_append(j->b, chunk, used);
+            used = 0;
+        }
+    }
+    buf_append(j->b, chunk, used);
+    buf_putc(j->b, '"');
+}

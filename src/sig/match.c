@@ -230,6 +230,14 @@ static bool direction_fits(const struct sig_rule *r)
     return true;
 }
 
+/* An SSH rule without a flow direction is matched in both: each side's
+ * banner in its own direction, as Suricata inspects ssh.proto and
+ * ssh.software. */
+static bool reads_both_sides(int kind, const struct sig_rule *r)
+{
+    return kind == EVENT_SSH && !(r->flow & (SIG_FLOW_TO_SERVER | SIG_FLOW_TO_CLIENT));
+}
+
 static bool list_has_pcre(const struct sig_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -264,7 +272,7 @@ static bool list_matches(struct sig_worker *w, const struct sig_rule *r, const s
 
 static bool lists_match(struct sig_worker *w, const struct sig_rule *r, const struct sig_event *e)
 {
-    bool response = rule_reads_response(r);
+    bool response = e->kind >= 0 && !e->to_server;
     /* Lists without pcre first; base64_data reads what base64_decode left,
      * so it keeps its place after them. */
     for (int pass = 0; pass < 2; pass++) {
@@ -295,6 +303,9 @@ static void emit(struct sig_worker *w, const struct sig_rule *r, const struct si
         .ipproto = e->ipproto,
         .kind = e->kind,
         .txn = e->txn,
+        .pkt = e->pkt,
+        .stream = e->stream ? e->payload : NULL,
+        .stream_len = e->stream ? e->payload_len : 0,
     };
     struct app_conn conn;
     if (!m.conn && e->fi && e->fi->fill_conn) {
@@ -504,6 +515,10 @@ void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, c
                 evaluate(w, r, &e);
             else if (rule_matches(w, r, &e))
                 return;
+            if (pass == 1 && reads_both_sides(kind, r)) {
+                event_from_conn(&e, c, false);
+                evaluate(w, r, &e);
+            }
         }
     }
 }

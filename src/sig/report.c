@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "detect/alert.h"
+#include "decode/packet.h"
 #include "detect/sink.h"
 #include "proto/dns.h"
 #include "proto/event-t.h"
@@ -192,6 +193,23 @@ static const char *app_proto_name(int kind)
     }
 }
 
+/* The bytes the rule was matched on, and the frame of a packet match;
+ * output/ writes them when its alert payload/packet options ask. */
+static void inspected_bytes(struct alert *a, const struct sig_match *m)
+{
+    if (m->stream) {
+        a->payload = m->stream;
+        a->payload_len = m->stream_len;
+        a->stream = true;
+    } else if (m->pkt) {
+        a->payload = m->pkt->payload ? m->pkt->payload : (const uint8_t *)"";
+        a->payload_len = m->pkt->payload ? m->pkt->payload_caplen : 0;
+        a->packet = m->pkt->data;
+        a->packet_len = m->pkt->caplen;
+        a->linktype = m->pkt->linktype;
+    }
+}
+
 void sig_report_init(struct sig_report_scratch *s)
 {
     buf_init(&s->extra, 1024, 64 * 1024);
@@ -210,6 +228,7 @@ void sig_report(const struct detect_sink *sink, const struct sig_match *m, struc
         .gid = r->gid,
         .signature_id = r->sid,
         .rev = r->rev,
+        .rev_exact = true, /* no rev: is rev 0, as Suricata prints it */
         .signature = r->msg,
         .category = r->class_msg ? r->class_msg : "",
         .severity = r->priority,
@@ -222,6 +241,12 @@ void sig_report(const struct detect_sink *sink, const struct sig_match *m, struc
     if (m->conn) {
         alert_set_app_conn(&a, m->conn);
         a.to_client = !m->to_server;
+        a.has_flow_counts = true;
+        a.pkts_toserver = m->conn->pkts_toserver;
+        a.pkts_toclient = m->conn->pkts_toclient;
+        a.bytes_toserver = m->conn->bytes_toserver;
+        a.bytes_toclient = m->conn->bytes_toclient;
+        a.flow_start_us = m->conn->start_us;
     } else {
         a.orig_h = m->src;
         a.resp_h = m->dst;
@@ -233,6 +258,7 @@ void sig_report(const struct detect_sink *sink, const struct sig_match *m, struc
         a.app_proto = app_proto_name(m->kind);
         a.eve_extra = app_object(m->kind, m->txn, s);
     }
+    inspected_bytes(&a, m);
     /* Zeek's signature notices: "src: msg". */
     char src[IP_ADDR_STRLEN];
     ip_addr_format(&m->src, src, sizeof src);

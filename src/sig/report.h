@@ -35,6 +35,9 @@ struct sig_match {
     uint8_t ipproto;
     int kind;                      /* enum event_kind, -1 for packets and streams */
     const void *txn;
+    const struct packet *pkt;      /* the packet matched; NULL for streams and transactions */
+    const uint8_t *stream;         /* the stream bytes matched; NULL for packets and transactions */
+    size_t stream_len;
 };
 
 void sig_report_init(struct sig_report_scratch *s);

@@ -911,6 +911,9 @@ SV_CONFIG_OPTIONS = [
      lambda m: ["--eve-tls-extended"]),
     # eve-log smtp `md5: [body, subject]` (an uncommented line)
     (r"(?m)^[ \t]+md5:\s*\[[^\]\n]*\b(?:body|subject)\b", lambda m: ["--eve-email-extended"]),
+    # eve-log alert `payload: yes` / `packet: yes` (uncommented lines)
+    (r"(?m)^[ \t]+payload:\s*yes\b", lambda m: ["--eve-alert-payload"]),
+    (r"(?m)^[ \t]+packet:\s*yes\b", lambda m: ["--eve-alert-packet"]),
     # eve-log dns `version: 2`: Suricata 7's query/answer events
     (r"-\s*dns:\s*\n(?:[ \t]+\S.*\n)*?[ \t]+version:\s*2\b", lambda m: ["--eve-dns-version", "2"]),
 ]
