@@ -40,6 +40,7 @@ struct sig_event {
     const uint8_t *payload;     /* packet payload or stream chunk */
     size_t payload_len;
     bool stream;                /* payload is reassembled stream data */
+    bool tcp_packet;            /* payload is a TCP packet's: for tcp-pkt rules only */
     int kind;                   /* transaction kind, -1 none */
     const void *txn;
     const struct app_conn *conn;
@@ -360,7 +361,9 @@ static void drop_misplaced(struct sig_worker *w, const struct sig_event *e)
     size_t kept = 0;
     for (size_t i = 0; i < w->n_cand; i++) {
         const struct sig_rule *r = w->set->rules[w->cand[i]];
-        if (e->stream && r->n_lists == 0)
+        if (e->stream && (r->n_lists == 0 || r->tcp_pkt_only))
+            continue;
+        if (e->pkt && (r->tcp_stream_only || (e->tcp_packet && r->n_lists && !r->tcp_pkt_only)))
             continue;
         if (r->iponly && iponly_ok < 0)
             iponly_ok = sig_iponly_first(&w->state, e->flow_id, e->to_server);
@@ -410,7 +413,8 @@ static void payload_event(struct sig_worker *w, const struct sig_event *e)
     if (!pf)
         return;
     begin_event(w);
-    uint8_t transport = e->ipproto == 6 || e->ipproto == 17 || e->ipproto == 1 ? e->ipproto
+    uint8_t transport = e->tcp_packet ? SIG_PF_TCP_PACKET
+                        : e->ipproto == 6 || e->ipproto == 17 || e->ipproto == 1 ? e->ipproto
                         : e->ipproto == 58 ? 1 : 0;
     for (size_t i = 0; i < pf->n_dbs && e->payload_len; i++)
         if (pf->dbs[i].buffer == SIG_BUF_PAYLOAD && pf->dbs[i].ipproto == transport)
@@ -442,10 +446,7 @@ void sig_packet(struct sig_worker *w, const struct packet *pkt, const struct sig
     e.flow_id = fi ? fi->flow_id : 0;
     /* TCP payload is matched on the reassembled stream (sig_stream), as
      * Suricata's default; tcp-pkt rules and other protocols per packet. */
-    if (pkt->l4_proto == 6 && e.payload_len) {
-        e.payload_len = 0;
-        e.payload = NULL;
-    }
+    e.tcp_packet = pkt->l4_proto == 6;
     payload_event(w, &e);
 }
 

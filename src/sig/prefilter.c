@@ -345,6 +345,8 @@ bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen)
                 uint8_t proto = app_rule ? 0 : transports[k];
                 if (!app_rule && r->ipproto && r->ipproto != proto)
                     continue;
+                if (r->tcp_pkt_only)
+                    proto = SIG_PF_TCP_PACKET;
                 struct sig_pf_db *db = db_for(pf, &r->lists[r->fp_list], proto);
                 size_t cap = db ? db->cap_rules : 0;
                 if (!db || !push_u32(&db->rules, &db->n_rules, &cap, (uint32_t)i)) {

@@ -7,7 +7,9 @@
 #include "sig/sig_internal.h"
 
 /* One database per (buffer, transform chain), and for the payload per
- * transport (ipproto 6, 17, 1, or 0 for any other). */
+ * transport (ipproto 6, 17, 1, or 0 for any other; SIG_PF_TCP_PACKET for
+ * tcp-pkt rules, matched on TCP packets rather than the stream). */
+#define SIG_PF_TCP_PACKET 254
 struct sig_pf_db {
     uint8_t buffer, n_transforms, ipproto;
     uint8_t transforms[SIG_MAX_TRANSFORMS];
