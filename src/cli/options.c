@@ -28,6 +28,8 @@ const char usage_common[] =
     "      --max-flows N        flows tracked at once; the oldest idle is evicted beyond (default 2000000)\n"
     "      --community-id-seed N  Community ID seed (default 0)\n"
     "      --conn-only          connection logs only, no protocol parsers (fastest)\n"
+    "      --midstream          parse HTTP, SMTP, SOCKS on connections whose start was not seen\n"
+    "                           (Suricata's stream.midstream; Zeek does not)\n"
     "      --rules PATH         Suricata rules: a .rules file or a directory of them (repeatable)\n"
     "      --json-timestamps epoch|iso8601  Zeek JSON times as epoch seconds (default) or\n"
     "                           ISO 8601 UTC (Zeek's JSON::TS_ISO8601)\n"
@@ -127,7 +129,7 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
        OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_PROTECT, OPT_NO_BEHAVIOR,
        OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG,
        OPT_DEVICES, OPT_VENDOR_POLICY, OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS,
-       OPT_EVE_ALERT_PAYLOAD, OPT_EVE_ALERT_PACKET };
+       OPT_EVE_ALERT_PAYLOAD, OPT_EVE_ALERT_PACKET, OPT_MIDSTREAM };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -142,6 +144,7 @@ static const struct option long_options[] = {
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
     {"community-id-seed", required_argument, NULL, OPT_CID_SEED},
     {"conn-only", no_argument, NULL, OPT_CONN_ONLY},
+    {"midstream", no_argument, NULL, OPT_MIDSTREAM},
     {"eve-tls-extended", no_argument, NULL, OPT_EVE_TLS_EXTENDED},
     {"eve-email-extended", no_argument, NULL, OPT_EVE_EMAIL_EXTENDED},
     {"eve-alert-payload", no_argument, NULL, OPT_EVE_ALERT_PAYLOAD},
@@ -258,6 +261,9 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case OPT_CONN_ONLY:
             o->cfg.conn_only = true;
+            break;
+        case OPT_MIDSTREAM:
+            o->cfg.app_midstream = true;
             break;
         case OPT_EVE_TLS_EXTENDED:
             o->eve_options |= OUTPUT_EVE_TLS_EXTENDED;

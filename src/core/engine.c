@@ -414,6 +414,7 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
         .stream_memcap = e->cfg.stream_memcap / e->n_workers,
         .community_id_seed = e->cfg.community_id_seed,
         .community_id = e->cfg.community_id,
+        .app_midstream = e->cfg.app_midstream,
         .n_local_nets = e->cfg.n_local_nets,
         .local_nets = e->cfg.local_nets,
     };

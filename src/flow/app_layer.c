@@ -48,15 +48,16 @@ static uint16_t orig_port(const struct flow *f)
 }
 
 /* By port (the probe may veto), then by content. */
-static const struct app_parser *choose(const struct flow *f, bool from_orig, const uint8_t *d, size_t n,
-                                       bool *maybe)
+static const struct app_parser *choose(const struct flow_table *t, const struct flow *f, bool from_orig,
+                                       const uint8_t *d, size_t n, bool *maybe)
 {
+    bool partial = f->tcp_partial && !t->cfg.app_midstream;
     size_t count;
     const struct app_parser *const *all = app_parsers(&count);
     *maybe = false;
     for (size_t i = 0; i < count; i++) {
         const struct app_parser *p = all[i];
-        if (!p || p->ipproto != f->key.proto || (p->skip_partial && f->tcp_partial))
+        if (!p || p->ipproto != f->key.proto || (p->skip_partial && partial))
             continue;
         if ((has_port(p, resp_port(f)) || (f->key.proto == IPPROTO_UDP && has_port(p, orig_port(f)))) &&
             (!p->probe || probe(p, d, n, from_orig) != APP_PROBE_NO))
@@ -64,7 +65,7 @@ static const struct app_parser *choose(const struct flow *f, bool from_orig, con
     }
     for (size_t i = 0; i < count; i++) {
         const struct app_parser *p = all[i];
-        if (!p || p->ipproto != f->key.proto || (p->skip_partial && f->tcp_partial))
+        if (!p || p->ipproto != f->key.proto || (p->skip_partial && partial))
             continue;
         enum app_probe r = probe(p, d, n, from_orig);
         if (r == APP_PROBE_YES)
@@ -231,7 +232,7 @@ void app_layer_data(struct flow_table *t, struct flow *f, bool from_orig, const 
         if (f->app_tries >= APP_MAX_TRIES)
             return;
         bool maybe;
-        const struct app_parser *parser = choose(f, from_orig, p, n, &maybe);
+        const struct app_parser *parser = choose(t, f, from_orig, p, n, &maybe);
         if (!parser) {
             f->app_tries++;
             return;

@@ -896,7 +896,7 @@ SV_ARGS = [
     (r"-k\s+all", [], "-k all: checksums not enforced (Vigil runs these cases with -C)"),
     (r"--simulate-ips", [], None),                      # no effect on logging
     (r"--set\s+runmode=\S+", [], None),
-    (r"--set\s+stream\.midstream=true", [], None),      # Vigil picks up mid-stream always
+    (r"--set\s+stream\.midstream=true", ["--midstream"], None),
     (r"--set\s+(\S+)", [], "option {0} has no Vigil equivalent"),
 ]
 
