@@ -190,6 +190,9 @@ static bool packet_fields_match(const struct sig_rule *r, const struct sig_event
         return false;
     if (r->has_dsize && !sig_range_match(&r->dsize, p->payload_caplen))
         return false;
+    /* Suricata's dsize:!N never matches a packet without payload */
+    if (r->has_dsize && r->dsize.cmp == SIG_CMP_NE && p->payload_caplen == 0)
+        return false;
     if (r->has_ttl && !sig_range_match(&r->ttl, p->ttl))
         return false;
     if (r->has_flags && (p->l4_proto != 6 || !flags_match(r, p->tcp_flags)))
