@@ -135,11 +135,33 @@ static void queue_close(struct batch_queue *q)
 
 /* --- sinks --- */
 
+/* The matcher's marks on the flow (alerted, traffic/ flowbits) into a copy of its record. */
+static const struct conn_record *with_sig_tags(struct worker *w, const struct conn_record *rec,
+                                               struct conn_record *copy)
+{
+    struct sig_flow_tags tags;
+    if (!w->sig)
+        return rec;
+    sig_flow_tags(w->sig, rec->flow_id, &tags);
+    if (!tags.alerted && !tags.n_ids && !tags.n_labels)
+        return rec;
+    *copy = *rec;
+    copy->alerted = tags.alerted;
+    for (unsigned i = 0; i < tags.n_ids && i < CONN_MAX_TRAFFIC_TAGS; i++)
+        copy->traffic_ids[copy->n_traffic_ids++] = tags.ids[i];
+    for (unsigned i = 0; i < tags.n_labels && i < CONN_MAX_TRAFFIC_TAGS; i++)
+        copy->traffic_labels[copy->n_traffic_labels++] = tags.labels[i];
+    if (rec->service == rec->service_buf)
+        copy->service = copy->service_buf;
+    return copy;
+}
+
 static void on_conn(void *ctx, const struct conn_record *rec)
 {
     struct worker *w = ctx;
+    struct conn_record tagged;
     if (w->out)
-        output_conn(w->out, rec);
+        output_conn(w->out, with_sig_tags(w, rec, &tagged));
     if (w->detect)
         detect_conn(w->detect, rec);
 }

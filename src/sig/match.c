@@ -91,6 +91,33 @@ void sig_worker_stats(const struct sig_worker *w, struct sig_stats *st)
     *st = w->stats;
 }
 
+/* Flowbit names "traffic/id/NAME" and "traffic/label/NAME": NAME. */
+static const char *traffic_tag(const char *flowbit, bool *is_label)
+{
+    static const char id[] = "traffic/id/", label[] = "traffic/label/";
+    *is_label = strncmp(flowbit, label, sizeof label - 1) == 0;
+    if (*is_label)
+        return flowbit + sizeof label - 1;
+    return strncmp(flowbit, id, sizeof id - 1) == 0 ? flowbit + sizeof id - 1 : NULL;
+}
+
+void sig_flow_tags(struct sig_worker *w, uint64_t flow_id, struct sig_flow_tags *out)
+{
+    memset(out, 0, sizeof *out);
+    const struct sig_flow_bits *f = sig_flow_state(&w->state, flow_id);
+    if (!f)
+        return;
+    out->alerted = f->alerted;
+    for (unsigned i = 0; i < f->n; i++) {
+        bool is_label;
+        const char *tag = traffic_tag(w->set->flowbits[f->ids[i]], &is_label);
+        if (tag && is_label && out->n_labels < SIG_MAX_TRAFFIC_TAGS)
+            out->labels[out->n_labels++] = tag;
+        else if (tag && !is_label && out->n_ids < SIG_MAX_TRAFFIC_TAGS)
+            out->ids[out->n_ids++] = tag;
+    }
+}
+
 /* --- candidates --- */
 
 static void add_candidate(struct sig_worker *w, uint32_t rule)
@@ -317,6 +344,12 @@ static void emit(struct sig_worker *w, const struct sig_rule *r, const struct si
         m.conn = &conn;
     }
     w->stats.alerts++;
+    struct sig_flow_tags tags;
+    if (e->flow_id) {
+        sig_flow_alerted(&w->state, e->flow_id);
+        sig_flow_tags(w, e->flow_id, &tags);
+        m.tags = &tags;
+    }
     sig_report(w->sink, &m, &w->report);
 }
 

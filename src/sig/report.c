@@ -147,8 +147,33 @@ static void smtp_object(struct json_writer *j, const struct smtp_txn *t)
     json_object_end(j);
 }
 
-/* The transaction's app-layer object as JSON members (no braces). */
-static const char *app_object(int kind, const void *txn, struct sig_report_scratch *s)
+static void tag_list(struct json_writer *j, const char *key, const char *const *v, unsigned n)
+{
+    if (n == 0)
+        return;
+    json_key(j, key);
+    json_array_begin(j);
+    for (unsigned i = 0; i < n; i++)
+        json_cstr(j, v[i]);
+    json_array_end(j);
+}
+
+/* Suricata's `traffic` object: the flow's traffic/id/ and traffic/label/ flowbits. */
+static void traffic_object(struct json_writer *j, const struct sig_flow_tags *t)
+{
+    if (!t || (t->n_ids == 0 && t->n_labels == 0))
+        return;
+    json_key(j, "traffic");
+    json_object_begin(j);
+    tag_list(j, "id", t->ids, t->n_ids);
+    tag_list(j, "label", t->labels, t->n_labels);
+    json_object_end(j);
+}
+
+/* The transaction's app-layer object and the flow's traffic object as JSON
+ * members (no braces). */
+static const char *app_object(int kind, const void *txn, const struct sig_flow_tags *tags,
+                              struct sig_report_scratch *s)
 {
     struct buf *b = &s->extra;
     b->len = 0;
@@ -172,6 +197,7 @@ static const char *app_object(int kind, const void *txn, struct sig_report_scrat
     case EVENT_SMTP: smtp_object(&j, txn); break;
     default: break;
     }
+    traffic_object(&j, tags);
     json_object_end(&j);
     if (!json_complete(&j) || b->failed || b->len < 3)
         return NULL;
@@ -254,10 +280,9 @@ void sig_report(const struct detect_sink *sink, const struct sig_match *m, struc
         a.resp_p = m->dp;
         a.proto = m->ipproto;
     }
-    if (m->kind >= 0) {
+    if (m->kind >= 0)
         a.app_proto = app_proto_name(m->kind);
-        a.eve_extra = app_object(m->kind, m->txn, s);
-    }
+    a.eve_extra = app_object(m->kind, m->txn, m->tags, s);
     inspected_bytes(&a, m);
     /* Zeek's signature notices: "src: msg". */
     char src[IP_ADDR_STRLEN];
