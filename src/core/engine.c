@@ -59,6 +59,7 @@ struct worker {
     uint64_t sig_alerts;        /* of the rule sets replaced by reloads */
     atomic_uint_fast64_t rules_epoch; /* the rule set this worker matches with */
     int64_t now_us;             /* the packet being processed */
+    const struct packet *pkt;   /* it, while the flow table handles it (NULL otherwise) */
     bool neighbors;            /* the detectors want ARP/NDP bindings */
     int64_t scanned_before;    /* the last open-flow scan this worker did */
     uint64_t packets, bytes, wire_bytes, weirds;
@@ -217,9 +218,23 @@ static void on_packet(void *ctx, const struct packet *pkt, const struct flow_ref
     sig_packet(((struct worker *)ctx)->sig, pkt, &fi);
 }
 
+/* The packet being handled, when it belongs to the flow (a timeout of
+ * another flow may flush this one's stream). */
+static const struct packet *packet_of_flow(const struct packet *p, const struct flow_ref *r)
+{
+    if (!p)
+        return NULL;
+    bool fwd = p->sport == r->orig_p && p->dport == r->resp_p && ip_addr_cmp(&p->src, &r->orig_h) == 0 &&
+               ip_addr_cmp(&p->dst, &r->resp_h) == 0;
+    bool rev = p->sport == r->resp_p && p->dport == r->orig_p && ip_addr_cmp(&p->src, &r->resp_h) == 0 &&
+               ip_addr_cmp(&p->dst, &r->orig_h) == 0;
+    return fwd || rev ? p : NULL;
+}
+
 static void on_stream(void *ctx, const struct flow_ref *ref, int64_t ts_us, const uint8_t *p, size_t n)
 {
     struct sig_flow_info fi = sig_info(ref);
+    fi.pkt = packet_of_flow(((struct worker *)ctx)->pkt, ref);
     struct sig_endpoints ends = {.src = ref->from_orig ? ref->orig_h : ref->resp_h,
                                  .dst = ref->from_orig ? ref->resp_h : ref->orig_h,
                                  .sp = ref->from_orig ? ref->orig_p : ref->resp_p,
@@ -345,7 +360,9 @@ static void worker_packet(struct worker *w, int linktype, int64_t ts, const uint
         parents[0] = uid;
         n = 1;
     }
+    w->pkt = &pkt;
     flow_table_packet(w->flows, &pkt, parents, n);
+    w->pkt = NULL;
 }
 
 static void worker_run_batch(struct worker *w, const struct batch *b)

@@ -335,6 +335,7 @@ static void emit(struct sig_worker *w, const struct sig_rule *r, const struct si
         .kind = e->kind,
         .txn = e->txn,
         .pkt = e->pkt,
+        .frame = e->pkt ? e->pkt : e->fi ? e->fi->pkt : NULL,
         .stream = e->stream ? e->payload : NULL,
         .stream_len = e->stream ? e->payload_len : 0,
     };

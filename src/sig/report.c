@@ -230,9 +230,11 @@ static void inspected_bytes(struct alert *a, const struct sig_match *m)
     } else if (m->pkt) {
         a->payload = m->pkt->payload ? m->pkt->payload : (const uint8_t *)"";
         a->payload_len = m->pkt->payload ? m->pkt->payload_caplen : 0;
-        a->packet = m->pkt->data;
-        a->packet_len = m->pkt->caplen;
-        a->linktype = m->pkt->linktype;
+    }
+    if (m->frame) {
+        a->packet = m->frame->data;
+        a->packet_len = m->frame->caplen;
+        a->linktype = m->frame->linktype;
     }
 }
 

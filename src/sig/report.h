@@ -37,6 +37,7 @@ struct sig_match {
     int kind;                      /* enum event_kind, -1 for packets and streams */
     const void *txn;
     const struct packet *pkt;      /* the packet matched; NULL for streams and transactions */
+    const struct packet *frame;    /* the packet matched or that delivered the stream bytes */
     const uint8_t *stream;         /* the stream bytes matched; NULL for packets and transactions */
     size_t stream_len;
     const struct sig_flow_tags *tags; /* the flow's traffic/ flowbits; NULL: no flow */

@@ -86,6 +86,9 @@ struct sig_flow_info {
     /* Fills a struct app_conn, only when an alert needs it. */
     void (*fill_conn)(const void *flow_ctx, struct app_conn *out);
     const void *flow_ctx;
+    /* Streams: the packet whose arrival delivered the bytes, when there is
+     * one (an alert's EVE `packet`); NULL at a flush. */
+    const struct packet *pkt;
 };
 
 void sig_packet(struct sig_worker *w, const struct packet *pkt, const struct sig_flow_info *fi);
