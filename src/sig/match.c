@@ -261,12 +261,24 @@ static bool direction_fits(const struct sig_rule *r)
     return true;
 }
 
-/* An SSH rule without a flow direction is matched in both: each side's
- * banner in its own direction, as Suricata inspects ssh.proto and
- * ssh.software. */
+/* A rule without a flow direction whose buffers exist on both sides is
+ * matched in both, as Suricata inspects them: each side's SSH banner
+ * (ssh.proto, ssh.software), each HTTP body (file.data). */
 static bool reads_both_sides(int kind, const struct sig_rule *r)
 {
-    return kind == EVENT_SSH && !(r->flow & (SIG_FLOW_TO_SERVER | SIG_FLOW_TO_CLIENT));
+    if (r->flow & (SIG_FLOW_TO_SERVER | SIG_FLOW_TO_CLIENT))
+        return false;
+    if (kind == EVENT_SSH)
+        return true;
+    /* file.data alone names either body: the request's, then the response's */
+    bool file_data = false;
+    for (size_t i = 0; i < r->n_lists; i++) {
+        unsigned b = r->lists[i].buffer;
+        if (sig_buffer_is_request(b) || sig_buffer_is_response(b))
+            return false;
+        file_data |= b == SIG_BUF_FILE_DATA;
+    }
+    return kind == EVENT_HTTP && file_data;
 }
 
 static bool list_has_pcre(const struct sig_list *l)
