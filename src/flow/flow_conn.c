@@ -163,8 +163,11 @@ void flow_make_ref(const struct flow_table *t, const struct flow *f, bool from_o
     r->flow_id = uid_flow_id(flow_uid_hash(f));
     flow_endpoints(f, &r->orig_h, &r->orig_p, &r->resp_h, &r->resp_p);
     r->from_orig = from_orig;
+    /* A connection picked up midway is established only with --midstream
+     * (Suricata's stream.midstream). */
     if (f->key.proto == IPPROTO_TCP)
-        r->established = f->ep[0].state == TCP_EP_ESTABLISHED && f->ep[1].state == TCP_EP_ESTABLISHED;
+        r->established = (f->ep[0].state == TCP_EP_ESTABLISHED && f->ep[1].state == TCP_EP_ESTABLISHED) ||
+                         (f->tcp_partial && t->cfg.app_midstream);
     else
         r->established = f->first_packet_seen == 3;
 }

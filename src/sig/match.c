@@ -506,7 +506,7 @@ void sig_stream(struct sig_worker *w, const struct sig_flow_info *fi, const stru
         return;
     struct sig_event e = {.ts_us = ts_us, .kind = -1, .payload = p, .payload_len = n, .stream = true};
     e.to_server = fi->to_server;
-    e.established = true;
+    e.established = fi->established;
     e.fi = fi;
     e.flow_id = fi->flow_id;
     e.ipproto = 6;
