@@ -231,10 +231,14 @@ static void inspected_bytes(struct alert *a, const struct sig_match *m)
         a->payload = m->pkt->payload ? m->pkt->payload : (const uint8_t *)"";
         a->payload_len = m->pkt->payload ? m->pkt->payload_caplen : 0;
     }
-    if (m->frame) {
-        a->packet = m->frame->data;
-        a->packet_len = m->frame->caplen;
-        a->linktype = m->frame->linktype;
+    const struct packet *f = m->frame;
+    if (f) {
+        /* A reassembled datagram on a raw-IP link: the whole datagram, as
+         * Suricata logs its reassembled packet */
+        bool raw = f->linktype == LINKTYPE_RAW || f->linktype == LINKTYPE_IPV4 || f->linktype == LINKTYPE_IPV6;
+        a->packet = f->reassembled && raw ? f->l3 : f->data;
+        a->packet_len = f->reassembled && raw ? f->l3_caplen : f->caplen;
+        a->linktype = f->linktype;
     }
 }
 
