@@ -34,11 +34,15 @@ const char usage_common[] =
     "                           loaded besides the default rules (rules/devices.rules)\n"
     "      --no-default-rules   do not load the default rules\n"
     "      --default-rules PATH load PATH instead of the default rules (repeatable)\n"
+    "      --midstream          parse HTTP, SMTP, SOCKS on connections whose start was not seen\n"
+    "                           (Suricata's stream.midstream; Zeek does not)\n"
     "      --json-timestamps epoch|iso8601  Zeek JSON times as epoch seconds (default) or\n"
     "                           ISO 8601 UTC (Zeek's JSON::TS_ISO8601)\n"
     "      --eve-tls-extended   EVE tls: also the certificates as sent (certificate, chain,\n"
     "                           client.certificate, client.chain; base64 DER)\n"
     "      --eve-email-extended EVE email: also subject_md5 and body_md5\n"
+    "      --eve-alert-payload  EVE alert: also the inspected bytes (payload, payload_printable, stream)\n"
+    "      --eve-alert-packet   EVE alert: also the packet's frame (packet, packet_info)\n"
     "      --eve-dns-version 2|3  EVE dns as Suricata 7 (2: a query event per question, an\n"
     "                           answer event with grouped answers) or 8 (3, the default)\n"
     "      --extract-files DIR  write files seen (HTTP bodies...) into DIR, named by SHA-256\n"
@@ -132,7 +136,7 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
        OPT_STATS_INTERVAL, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG, OPT_DEVICES, OPT_VENDOR_POLICY,
        OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS, OPT_FLUSH_INTERVAL, OPT_NO_DEFAULT_RULES,
        OPT_DEFAULT_RULES, OPT_DEVICE_BEHAVIOUR, OPT_INSPECT_FILES, OPT_INSPECT_MAX_FILE, OPT_YARA_RULES,
-       OPT_WEIGHTS, OPT_KEYWORDS };
+       OPT_WEIGHTS, OPT_KEYWORDS, OPT_EVE_ALERT_PAYLOAD, OPT_EVE_ALERT_PACKET, OPT_MIDSTREAM };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -147,8 +151,11 @@ static const struct option long_options[] = {
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
     {"community-id-seed", required_argument, NULL, OPT_CID_SEED},
     {"conn-only", no_argument, NULL, OPT_CONN_ONLY},
+    {"midstream", no_argument, NULL, OPT_MIDSTREAM},
     {"eve-tls-extended", no_argument, NULL, OPT_EVE_TLS_EXTENDED},
     {"eve-email-extended", no_argument, NULL, OPT_EVE_EMAIL_EXTENDED},
+    {"eve-alert-payload", no_argument, NULL, OPT_EVE_ALERT_PAYLOAD},
+    {"eve-alert-packet", no_argument, NULL, OPT_EVE_ALERT_PACKET},
     {"eve-dns-version", required_argument, NULL, OPT_EVE_DNS_VERSION},
     {"extract-files", required_argument, NULL, OPT_EXTRACT_FILES},
     {"extract-max-file", required_argument, NULL, OPT_EXTRACT_MAX_FILE},
@@ -272,11 +279,20 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
         case OPT_CONN_ONLY:
             o->cfg.conn_only = true;
             break;
+        case OPT_MIDSTREAM:
+            o->cfg.app_midstream = true;
+            break;
         case OPT_EVE_TLS_EXTENDED:
             o->eve_options |= OUTPUT_EVE_TLS_EXTENDED;
             break;
         case OPT_EVE_EMAIL_EXTENDED:
             o->eve_options |= OUTPUT_EVE_EMAIL_EXTENDED;
+            break;
+        case OPT_EVE_ALERT_PAYLOAD:
+            o->eve_options |= OUTPUT_EVE_ALERT_PAYLOAD;
+            break;
+        case OPT_EVE_ALERT_PACKET:
+            o->eve_options |= OUTPUT_EVE_ALERT_PACKET;
             break;
         case OPT_EVE_DNS_VERSION:
             if (strcmp(optarg, "2") == 0)

@@ -30,6 +30,9 @@ struct vigil_config {
      * auto mode; core/checksum_probe.h). */
     bool checksums_auto;
     bool conn_only;     /* no application parsers: conn logging alone (benchmarks) */
+    /* Parse the application layer of connections whose start was not seen
+     * (Suricata's stream.midstream); Zeek's HTTP, SMTP and SOCKS do not. */
+    bool app_midstream;
     unsigned workers;
     /* File extraction (files/): NULL = off. Caps of 0 take the defaults of
      * files/files.h: 100 MiB per file, 1 GiB per run and worker. */

@@ -59,6 +59,7 @@ struct worker {
     uint64_t sig_alerts;        /* of the rule sets replaced by reloads */
     atomic_uint_fast64_t rules_epoch; /* the rule set this worker matches with */
     int64_t now_us;             /* the packet being processed */
+    const struct packet *pkt;   /* it, while the flow table handles it (NULL otherwise) */
     bool neighbors;            /* the detectors want ARP/NDP bindings */
     int64_t scanned_before;    /* the last open-flow scan this worker did */
     uint64_t packets, bytes, wire_bytes, weirds;
@@ -135,11 +136,33 @@ static void queue_close(struct batch_queue *q)
 
 /* --- sinks --- */
 
+/* The matcher's marks on the flow (alerted, traffic/ flowbits) into a copy of its record. */
+static const struct conn_record *with_sig_tags(struct worker *w, const struct conn_record *rec,
+                                               struct conn_record *copy)
+{
+    struct sig_flow_tags tags;
+    if (!w->sig)
+        return rec;
+    sig_flow_tags(w->sig, rec->flow_id, &tags);
+    if (!tags.alerted && !tags.n_ids && !tags.n_labels)
+        return rec;
+    *copy = *rec;
+    copy->alerted = tags.alerted;
+    for (unsigned i = 0; i < tags.n_ids && i < CONN_MAX_TRAFFIC_TAGS; i++)
+        copy->traffic_ids[copy->n_traffic_ids++] = tags.ids[i];
+    for (unsigned i = 0; i < tags.n_labels && i < CONN_MAX_TRAFFIC_TAGS; i++)
+        copy->traffic_labels[copy->n_traffic_labels++] = tags.labels[i];
+    if (rec->service == rec->service_buf)
+        copy->service = copy->service_buf;
+    return copy;
+}
+
 static void on_conn(void *ctx, const struct conn_record *rec)
 {
     struct worker *w = ctx;
+    struct conn_record tagged;
     if (w->out)
-        output_conn(w->out, rec);
+        output_conn(w->out, with_sig_tags(w, rec, &tagged));
     if (w->detect)
         detect_conn(w->detect, rec);
 }
@@ -195,9 +218,23 @@ static void on_packet(void *ctx, const struct packet *pkt, const struct flow_ref
     sig_packet(((struct worker *)ctx)->sig, pkt, &fi);
 }
 
+/* The packet being handled, when it belongs to the flow (a timeout of
+ * another flow may flush this one's stream). */
+static const struct packet *packet_of_flow(const struct packet *p, const struct flow_ref *r)
+{
+    if (!p)
+        return NULL;
+    bool fwd = p->sport == r->orig_p && p->dport == r->resp_p && ip_addr_cmp(&p->src, &r->orig_h) == 0 &&
+               ip_addr_cmp(&p->dst, &r->resp_h) == 0;
+    bool rev = p->sport == r->resp_p && p->dport == r->orig_p && ip_addr_cmp(&p->src, &r->resp_h) == 0 &&
+               ip_addr_cmp(&p->dst, &r->orig_h) == 0;
+    return fwd || rev ? p : NULL;
+}
+
 static void on_stream(void *ctx, const struct flow_ref *ref, int64_t ts_us, const uint8_t *p, size_t n)
 {
     struct sig_flow_info fi = sig_info(ref);
+    fi.pkt = packet_of_flow(((struct worker *)ctx)->pkt, ref);
     struct sig_endpoints ends = {.src = ref->from_orig ? ref->orig_h : ref->resp_h,
                                  .dst = ref->from_orig ? ref->resp_h : ref->orig_h,
                                  .sp = ref->from_orig ? ref->orig_p : ref->resp_p,
@@ -324,7 +361,9 @@ static void worker_packet(struct worker *w, int linktype, int64_t ts, const uint
         parents[0] = uid;
         n = 1;
     }
+    w->pkt = &pkt;
     flow_table_packet(w->flows, &pkt, parents, n);
+    w->pkt = NULL;
 }
 
 static void worker_run_batch(struct worker *w, const struct batch *b)
@@ -417,6 +456,7 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
         .stream_memcap = e->cfg.stream_memcap / e->n_workers,
         .community_id_seed = e->cfg.community_id_seed,
         .community_id = e->cfg.community_id,
+        .app_midstream = e->cfg.app_midstream,
         .n_local_nets = e->cfg.n_local_nets,
         .local_nets = e->cfg.local_nets,
     };

@@ -44,7 +44,8 @@ struct alert {
     /* The signature (EVE alert object). */
     uint32_t gid;                       /* 0 means 1, as Suricata's default */
     uint32_t signature_id;
-    uint32_t rev;                       /* 0 means 1 */
+    uint32_t rev;                       /* 0 means 1, unless rev_exact */
+    bool rev_exact;                     /* rev as is: a rule without rev: is rev 0 in Suricata */
     const char *signature;              /* the rule's msg */
     const char *category;               /* classtype description; NULL = "" */
     int severity;                       /* 1 high .. 4; 0 means 3 */
@@ -79,6 +80,22 @@ struct alert {
      * `"context":{...}`, Suricata's free-form extra context of an alert
      * (the only place its schema leaves open); NULL = none. */
     const char *alert_context;
+
+    /* Suricata's alert extras for signature matches. The flow's counters
+     * when the alert fired (EVE alert `flow` object). */
+    bool has_flow_counts;
+    uint64_t pkts_toserver, pkts_toclient, bytes_toserver, bytes_toclient;
+    int64_t flow_start_us;
+    /* What was inspected, written only with the output's alert payload
+     * option: `payload`, `payload_printable`, `stream` (1: reassembled
+     * stream bytes, 0: the packet's payload). payload NULL = none. */
+    const uint8_t *payload;
+    size_t payload_len;
+    bool stream;
+    /* The captured frame (alert packet option): `packet`, `packet_info`. */
+    const uint8_t *packet;
+    size_t packet_len;
+    int linktype;                       /* libpcap DLT_ of the frame */
 };
 
 #endif

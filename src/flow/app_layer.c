@@ -11,6 +11,10 @@
 
 #define APP_MAX_TRIES 4
 #define APP_MAX_SERVICES 2
+/* A first payload no parser recognises yet but one might ("GET /a/b"
+ * without the rest of its line) is held, up to this many bytes, and probed
+ * again joined with the next payload of that direction. */
+#define APP_HOLD_MAX 1024
 
 struct app_slot {
     const struct app_parser *parser;
@@ -21,6 +25,9 @@ struct app_slot {
     bool published;
     bool hand_over;                        /* requested during data() */
     const struct app_parser *next_parser;  /* NULL with hand_over: detect again */
+    bool can_hold;                         /* a placeholder with APP_HOLD_MAX bytes in state[] */
+    bool held_from_orig;
+    uint16_t held;                         /* bytes held in state[] */
     _Alignas(16) uint8_t state[];
 };
 
@@ -48,15 +55,16 @@ static uint16_t orig_port(const struct flow *f)
 }
 
 /* By port (the probe may veto), then by content. */
-static const struct app_parser *choose(const struct flow *f, bool from_orig, const uint8_t *d, size_t n,
-                                       bool *maybe)
+static const struct app_parser *choose(const struct flow_table *t, const struct flow *f, bool from_orig,
+                                       const uint8_t *d, size_t n, bool *maybe)
 {
+    bool partial = f->tcp_partial && !t->cfg.app_midstream;
     size_t count;
     const struct app_parser *const *all = app_parsers(&count);
     *maybe = false;
     for (size_t i = 0; i < count; i++) {
         const struct app_parser *p = all[i];
-        if (!p || p->ipproto != f->key.proto || (p->skip_partial && f->tcp_partial))
+        if (!p || p->ipproto != f->key.proto || (p->skip_partial && partial))
             continue;
         if ((has_port(p, resp_port(f)) || (f->key.proto == IPPROTO_UDP && has_port(p, orig_port(f)))) &&
             (!p->probe || probe(p, d, n, from_orig) != APP_PROBE_NO))
@@ -64,7 +72,7 @@ static const struct app_parser *choose(const struct flow *f, bool from_orig, con
     }
     for (size_t i = 0; i < count; i++) {
         const struct app_parser *p = all[i];
-        if (!p || p->ipproto != f->key.proto || (p->skip_partial && f->tcp_partial))
+        if (!p || p->ipproto != f->key.proto || (p->skip_partial && partial))
             continue;
         enum app_probe r = probe(p, d, n, from_orig);
         if (r == APP_PROBE_YES)
@@ -97,6 +105,8 @@ static void env_publish(struct app_env *env, enum event_kind kind, const void *t
         if (!s->parser->no_service)
             env_add_service(env, s->parser->name);
     }
+    if (s->flow && env->conn == &s->conn)
+        flow_app_conn_counts(s->flow, &s->conn);
     if (h && h->publish)
         h->publish(h->ctx, env->conn, kind, txn);
 }
@@ -214,6 +224,84 @@ static struct app_slot *attach(struct flow_table *t, struct flow *f, const struc
     return s;
 }
 
+/* Keeps a payload some parser's probe may still accept, in a placeholder
+ * slot (created here when the flow has none). */
+static void hold(struct flow_table *t, struct flow *f, bool from_orig, const uint8_t *p, size_t n)
+{
+    struct app_slot *s = f->app;
+    if (n > APP_HOLD_MAX || (s && (!s->can_hold || s->held)))
+        return;
+    if (!s) {
+        s = calloc(1, sizeof *s + APP_HOLD_MAX);
+        if (!s)
+            return;
+        s->table = t;
+        s->flow = f;
+        s->can_hold = true;
+        flow_fill_app_conn(t, f, &s->conn);
+        f->app = s;
+    }
+    memcpy(s->state, p, n);
+    s->held = (uint16_t)n;
+    s->held_from_orig = from_orig;
+}
+
+/* No parser found for good: a placeholder that only held bytes goes. */
+static void give_up(struct flow *f)
+{
+    struct app_slot *s = f->app;
+    if (s && s->can_hold && !s->services[0]) {
+        free(s);
+        f->app = NULL;
+    }
+}
+
+/* Detection on a flow without a parser; the parser attached or NULL. *p
+ * and *n become the bytes to parse: the held ones joined with this payload
+ * when that is what was recognised (then in the returned slot's own copy). */
+static struct app_slot *detect(struct flow_table *t, struct flow *f, bool from_orig, const uint8_t **p, size_t *n)
+{
+    struct app_slot *s = f->app;
+    if (f->app_tries >= APP_MAX_TRIES)
+        return NULL;
+    const uint8_t *probe_p = *p;
+    size_t probe_n = *n;
+    bool joined = s && s->held && s->held_from_orig == from_orig && s->held + *n <= APP_HOLD_MAX;
+    if (joined) {
+        memcpy(s->state + s->held, *p, *n);
+        s->held = (uint16_t)(s->held + *n);
+        probe_p = s->state;
+        probe_n = s->held;
+    }
+    bool maybe;
+    const struct app_parser *parser = choose(t, f, from_orig, probe_p, probe_n, &maybe);
+    if (!parser) {
+        if (++f->app_tries >= APP_MAX_TRIES)
+            give_up(f);
+        else if (maybe && !joined)
+            hold(t, f, from_orig, *p, *n);
+        return NULL;
+    }
+    const char *kept[APP_MAX_SERVICES] = {NULL};
+    if (s) /* a placeholder (after a hand-over, or holding bytes): carry its services */
+        memcpy(kept, s->services, sizeof kept);
+    f->app = NULL;
+    struct app_slot *fresh = attach(t, f, parser);
+    if (fresh) {
+        memcpy(fresh->services, kept, sizeof kept);
+        if (joined) {
+            /* the held bytes outlive the placeholder in the caller's hands */
+            fresh->flow = f;
+            struct app_env env;
+            make_env(fresh, &env, f->last_us);
+            fresh->parser->data(fresh->state, &env, from_orig, probe_p, probe_n);
+            *n = 0;
+        }
+    }
+    free(s);
+    return fresh;
+}
+
 void app_layer_data(struct flow_table *t, struct flow *f, bool from_orig, const uint8_t *p, size_t n)
 {
     const struct app_hooks *hooks = flow_table_app_hooks(t);
@@ -229,29 +317,16 @@ void app_layer_data(struct flow_table *t, struct flow *f, bool from_orig, const 
     }
     struct app_slot *s = f->app;
     if (!s || !s->parser) {
-        if (f->app_tries >= APP_MAX_TRIES)
-            return;
-        bool maybe;
-        const struct app_parser *parser = choose(f, from_orig, p, n, &maybe);
-        if (!parser) {
-            f->app_tries++;
-            return;
-        }
-        const char *kept[APP_MAX_SERVICES] = {NULL};
-        if (s) { /* a placeholder after a hand-over: carry its services */
-            memcpy(kept, s->services, sizeof kept);
-            free(s);
-            f->app = NULL;
-        }
-        s = attach(t, f, parser);
+        s = detect(t, f, from_orig, &p, &n);
         if (!s)
             return;
-        memcpy(s->services, kept, sizeof kept);
     }
     s->flow = f;
-    struct app_env env;
-    make_env(s, &env, f->last_us);
-    s->parser->data(s->state, &env, from_orig, p, n);
+    if (n) {
+        struct app_env env;
+        make_env(s, &env, f->last_us);
+        s->parser->data(s->state, &env, from_orig, p, n);
+    }
     if (s->hand_over)
         do_hand_over(t, f, s);
 }

@@ -19,6 +19,8 @@ enum flow_end_reason {
     FLOW_END_SHUTDOWN,          /* end of capture or signal: EVE "shutdown" */
 };
 
+#define CONN_MAX_TRAFFIC_TAGS 8
+
 struct conn_record {
     int64_t ts_us;              /* first packet */
     int64_t last_ts_us;         /* last packet */
@@ -49,6 +51,11 @@ struct conn_record {
     uint8_t tcp_flags_ts, tcp_flags_tc; /* OR of flags seen to server / to client */
     /* Zeek's pkt byte counts are per IP packet; EVE bytes are per frame */
     uint64_t orig_frame_bytes, resp_frame_bytes;
+    /* Set by the engine from the signature matcher: EVE flow `alerted` and
+     * Suricata's `traffic` object (id and label lists). */
+    bool alerted;
+    unsigned n_traffic_ids, n_traffic_labels;
+    const char *traffic_ids[CONN_MAX_TRAFFIC_TAGS], *traffic_labels[CONN_MAX_TRAFFIC_TAGS];
 };
 
 /* A weird: Zeek's weird.log record / EVE anomaly event. */

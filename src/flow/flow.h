@@ -127,6 +127,7 @@ struct flow_config {
     uint32_t max_flows;
     uint16_t community_id_seed;
     bool community_id;               /* compute it (EVE needs it; Zeek logs do not) */
+    bool app_midstream;              /* partial connections get every parser (--midstream) */
     unsigned n_local_nets;
     const struct ip_prefix *local_nets;
 };

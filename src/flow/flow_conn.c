@@ -140,6 +140,15 @@ void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct
     flow_community_id(t, f, &out->orig_h, out->orig_p, &out->resp_h, out->resp_p, out->community_id);
     out->local_orig = flow_is_local(t, &out->orig_h);
     out->local_resp = flow_is_local(t, &out->resp_h);
+    flow_app_conn_counts(f, out);
+}
+
+void flow_app_conn_counts(const struct flow *f, struct app_conn *out)
+{
+    out->pkts_toserver = f->orig_pkts;
+    out->pkts_toclient = f->resp_pkts;
+    out->bytes_toserver = f->orig_frame_bytes;
+    out->bytes_toclient = f->resp_frame_bytes;
 }
 
 void flow_ref_conn(const struct flow_ref *r, void *conn)
@@ -154,8 +163,11 @@ void flow_make_ref(const struct flow_table *t, const struct flow *f, bool from_o
     r->flow_id = uid_flow_id(flow_uid_hash(f));
     flow_endpoints(f, &r->orig_h, &r->orig_p, &r->resp_h, &r->resp_p);
     r->from_orig = from_orig;
+    /* A connection picked up midway is established only with --midstream
+     * (Suricata's stream.midstream). */
     if (f->key.proto == IPPROTO_TCP)
-        r->established = f->ep[0].state == TCP_EP_ESTABLISHED && f->ep[1].state == TCP_EP_ESTABLISHED;
+        r->established = (f->ep[0].state == TCP_EP_ESTABLISHED && f->ep[1].state == TCP_EP_ESTABLISHED) ||
+                         (f->tcp_partial && t->cfg.app_midstream);
     else
         r->established = f->first_packet_seen == 3;
 }

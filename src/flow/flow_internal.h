@@ -80,6 +80,8 @@ void flow_weird_from(struct flow_table *t, const struct flow *f, const char *nam
 /* What app_layer needs from the table. */
 const struct app_hooks *flow_table_app_hooks(const struct flow_table *t);
 void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct app_conn *out);
+/* Only the packet and byte counters of out. */
+void flow_app_conn_counts(const struct flow *f, struct app_conn *out);
 /* What the packet and stream hooks learn of a flow (flow.h: struct flow_ref). */
 void flow_make_ref(const struct flow_table *t, const struct flow *f, bool from_orig, struct flow_ref *r);
 /* The per-worker parser states kept by the table, one slot per registered parser. */

@@ -237,6 +237,8 @@ void flow_make_record(const struct flow_table *t, const struct flow *f, enum flo
     rec->tcp_flags_tc = f->flags_resp;
     rec->orig_frame_bytes = f->orig_frame_bytes;
     rec->resp_frame_bytes = f->resp_frame_bytes;
+    rec->alerted = false; /* the engine adds the matcher's marks */
+    rec->n_traffic_ids = rec->n_traffic_labels = 0;
 }
 
 /* --- table maintenance --- */

@@ -1,5 +1,7 @@
 #include "output/alert_eve.h"
 
+#include "output/output_internal.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -147,6 +149,94 @@ static void write_metadata(struct json_writer *j, const struct alert *a)
     json_object_end(j);
 }
 
+/* Suricata's names for the link types it prints in packet_info. */
+static const char *linktype_name(int linktype)
+{
+    switch (linktype) {
+    case 0: return "NULL";
+    case 1: return "EN10MB";
+    case 9: return "PPP";
+    case 12: case 101: return "RAW";
+    case 113: return "LINUX_SLL";
+    case 228: return "IPv4";
+    case 229: return "IPv6";
+    case 276: return "LINUX_SLL2";
+    default: return NULL;
+    }
+}
+
+/* The flow's counters when the alert fired, addresses in the originator's
+ * direction (Suricata's alert `flow` object). */
+static void flow_object(struct json_writer *j, const struct alert *a)
+{
+    json_key(j, "flow");
+    json_object_begin(j);
+    json_kv_uint(j, "pkts_toserver", a->pkts_toserver);
+    json_kv_uint(j, "pkts_toclient", a->pkts_toclient);
+    json_kv_uint(j, "bytes_toserver", a->bytes_toserver);
+    json_kv_uint(j, "bytes_toclient", a->bytes_toclient);
+    eve_kv_time(j, "start", a->flow_start_us);
+    char addr[IP_ADDR_STRLEN];
+    ip_addr_format(&a->orig_h, addr, sizeof addr);
+    json_kv_str(j, "src_ip", addr);
+    ip_addr_format(&a->resp_h, addr, sizeof addr);
+    json_kv_str(j, "dest_ip", addr);
+    if (a->proto == 6 || a->proto == 17 || a->proto == 132) {
+        json_kv_uint(j, "src_port", a->orig_p);
+        json_kv_uint(j, "dest_port", a->resp_p);
+    }
+    json_object_end(j);
+}
+
+/* Suricata's payload_printable: printable ASCII, CR and LF as they are,
+ * any other byte a dot. */
+static void payload_printable(struct json_writer *j, const uint8_t *p, size_t n)
+{
+    char chunk[256];
+    size_t used = 0;
+    json_key(j, "payload_printable");
+    json_raw(j, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = p[i];
+        if (c == '"' || c == '\\') {
+            chunk[used++] = '\\';
+            chunk[used++] = (char)c;
+        } else if (c == '\n' || c == '\r') {
+            chunk[used++] = '\\';
+            chunk[used++] = c == '\n' ? 'n' : 'r';
+        } else {
+            chunk[used++] = c >= 0x20 && c < 0x7f ? (char)c : '.';
+        }
+        if (used > sizeof chunk - 4) {
+            buf_append(j->b, chunk, used);
+            used = 0;
+        }
+    }
+    buf_append(j->b, chunk, used);
+    buf_putc(j->b, '"');
+}
+
+static void inspected_bytes(struct json_writer *j, const struct alert *a, unsigned formats)
+{
+    if ((formats & OUTPUT_EVE_ALERT_PAYLOAD) && a->payload) {
+        json_key(j, "payload");
+        eve_base64(j, a->payload, a->payload_len);
+        payload_printable(j, a->payload, a->payload_len);
+        json_kv_uint(j, "stream", a->stream ? 1 : 0);
+    }
+    if ((formats & OUTPUT_EVE_ALERT_PACKET) && a->packet) {
+        json_key(j, "packet");
+        eve_base64(j, a->packet, a->packet_len);
+        json_key(j, "packet_info");
+        json_object_begin(j);
+        json_kv_uint(j, "linktype", (uint64_t)a->linktype);
+        const char *name = linktype_name(a->linktype);
+        if (name)
+            json_kv_str(j, "linktype_name", name);
+        json_object_end(j);
+    }
+}
+
 void alert_eve_write(struct output_worker *w, const struct alert *a)
 {
     struct json_writer *j = eve_begin(w);
@@ -171,7 +261,7 @@ void alert_eve_write(struct output_worker *w, const struct alert *a)
     if (a->has_conn && a->community_id && a->community_id[0])
         eve_community_id(j, a->community_id);
     alert_object_begin(j, a->action ? a->action : "allowed", a->gid ? a->gid : 1, a->signature_id,
-                       a->rev ? a->rev : 1, a->signature ? a->signature : "", a->category ? a->category : "",
+                       a->rev || a->rev_exact ? a->rev : 1, a->signature ? a->signature : "", a->category ? a->category : "",
                        a->severity ? a->severity : 3);
     write_metadata(j, a);
     if (a->rule)
@@ -187,5 +277,8 @@ void alert_eve_write(struct output_worker *w, const struct alert *a)
         json_raw(j, a->eve_extra, strlen(a->eve_extra)); /* members: the comma before them comes from json_raw */
     if (a->has_conn && a->app_proto)
         json_kv_str(j, "app_proto", a->app_proto);
+    if (a->has_conn && a->has_flow_counts)
+        flow_object(j, a);
+    inspected_bytes(j, a, w->o->formats);
     eve_end(w);
 }

@@ -223,6 +223,29 @@ static void put_hex_flags(struct json_writer *j, const char *key, uint8_t flags)
     json_kv_strn(j, key, text, 2);
 }
 
+static void traffic_list(struct json_writer *j, const char *key, const char *const *v, unsigned n)
+{
+    if (n == 0)
+        return;
+    json_key(j, key);
+    json_array_begin(j);
+    for (unsigned i = 0; i < n && i < CONN_MAX_TRAFFIC_TAGS; i++)
+        json_cstr(j, v[i]);
+    json_array_end(j);
+}
+
+/* Suricata's `traffic` object: the flowbits named traffic/id/ and traffic/label/. */
+static void write_traffic(struct json_writer *j, const struct conn_record *c)
+{
+    if (c->n_traffic_ids == 0 && c->n_traffic_labels == 0)
+        return;
+    json_key(j, "traffic");
+    json_object_begin(j);
+    traffic_list(j, "id", c->traffic_ids, c->n_traffic_ids);
+    traffic_list(j, "label", c->traffic_labels, c->n_traffic_labels);
+    json_object_end(j);
+}
+
 static void put_tcp(struct json_writer *j, const struct conn_record *c)
 {
     uint8_t all = c->tcp_flags_ts | c->tcp_flags_tc;
@@ -299,8 +322,9 @@ void eve_write_flow(struct output_worker *w, const struct conn_record *c)
     json_kv_uint(j, "age", end_s > start_s ? (uint64_t)(end_s - start_s) : 0);
     json_kv_str(j, "state", c->eve_state ? c->eve_state : "new");
     json_kv_str(j, "reason", flow_end_reason(c->end_reason));
-    json_kv_bool(j, "alerted", false);
+    json_kv_bool(j, "alerted", c->alerted);
     json_object_end(j);
+    write_traffic(j, c);
 
     eve_community_id(j, c->community_id);
     if (c->proto == 6)
@@ -357,4 +381,32 @@ void eve_write_anomaly(struct output_worker *w, const struct weird_record *r)
     }
     json_object_end(j);
     eve_end(w);
+}
+
+/* A JSON string of the standard base64 (with padding) of p, encoded in
+ * small chunks straight into the line buffer. */
+void eve_base64(struct json_writer *j, const uint8_t *p, size_t n)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char chunk[256];
+    size_t used = 0;
+    json_raw(j, "\"", 1);
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16;
+        if (i + 1 < n)
+            v |= (uint32_t)p[i + 1] << 8;
+        if (i + 2 < n)
+            v |= p[i + 2];
+        chunk[used++] = alphabet[(v >> 18) & 63];
+        chunk[used++] = alphabet[(v >> 12) & 63];
+        chunk[used++] = i + 1 < n ? alphabet[(v >> 6) & 63] : '=';
+        chunk[used++] = i + 2 < n ? alphabet[v & 63] : '=';
+        if (used > sizeof(chunk) - 4) {
+            buf_append(j->b, chunk, used);
+            used = 0;
+        }
+    }
+    buf_append(j->b, chunk, used);
+    buf_putc(j->b, '"');
 }

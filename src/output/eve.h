@@ -58,6 +58,8 @@ void eve_community_id(struct json_writer *j, const char *id);
 /* "2026-11-27T18:38:28.123456+0000"; out needs 40 bytes. */
 size_t eve_format_time(char *out, int64_t us);
 void eve_kv_time(struct json_writer *j, const char *key, int64_t us);
+/* A JSON string of the standard base64 (with padding) of p. */
+void eve_base64(struct json_writer *j, const uint8_t *p, size_t n);
 /* Suricata's protocol name ("TCP", "IPv6-ICMP") or the number as text. */
 const char *eve_proto_name(uint8_t proto, char tmp[4]);
 /* Suricata's app_proto for a Zeek service name ("ssl" -> "tls"). */

@@ -205,8 +205,8 @@ static bool hostname_of(const struct http_txn *t, struct host_parts *out)
 
 static void write_eve(struct output_worker *w, const struct app_conn *c, const struct http_txn *t)
 {
-    if (!t->request_seen)
-        return; /* Suricata has no transaction for a reply without request */
+    /* A reply without a request (a one-sided or mid-stream capture) is a
+     * transaction of its own for Suricata too (libhtp makes one). */
     struct json_writer *j = eve_begin_app(w, c, true, t->ts_us, "http");
     if (j == NULL)
         return;

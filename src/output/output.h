@@ -22,6 +22,10 @@ enum output_format {
     OUTPUT_EVE_DNS_V2 = 1 << 5,         /* dns events in Suricata 7's version 2 format (default: 8's version 3) */
     /* Zeek JSON times as Zeek's JSON::TS_ISO8601 ("2024-03-04T09:00:00.115883Z") */
     OUTPUT_ZEEK_JSON_ISO8601 = 1 << 6,
+    /* EVE alert: the inspected bytes (payload, payload_printable, stream), as
+     * Suricata's eve-log alert `payload: yes` + `payload-printable: yes` */
+    OUTPUT_EVE_ALERT_PAYLOAD = 1 << 7,
+    OUTPUT_EVE_ALERT_PACKET = 1 << 8,   /* EVE alert: the frame (packet, packet_info), `packet: yes` */
 };
 
 struct output;

@@ -646,34 +646,6 @@ static void alpn_array(struct json_writer *j, const char *key, const struct tls_
     json_array_end(j);
 }
 
-/* A JSON string of the standard base64 (with padding) of p, encoded in
- * small chunks straight into the line buffer. */
-static void json_base64(struct json_writer *j, const uint8_t *p, size_t n)
-{
-    static const char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char chunk[256];
-    size_t used = 0;
-    json_raw(j, "\"", 1);
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16;
-        if (i + 1 < n)
-            v |= (uint32_t)p[i + 1] << 8;
-        if (i + 2 < n)
-            v |= p[i + 2];
-        chunk[used++] = alphabet[(v >> 18) & 63];
-        chunk[used++] = alphabet[(v >> 12) & 63];
-        chunk[used++] = i + 1 < n ? alphabet[(v >> 6) & 63] : '=';
-        chunk[used++] = i + 2 < n ? alphabet[v & 63] : '=';
-        if (used > sizeof(chunk) - 4) {
-            buf_append(j->b, chunk, used);
-            used = 0;
-        }
-    }
-    buf_append(j->b, chunk, used);
-    buf_putc(j->b, '"');
-}
-
 /* Walks a certificate_list (3-byte length-prefixed DER certificates),
  * stopping at the first length that overruns it. */
 struct der_cursor {
@@ -704,12 +676,12 @@ static void certificate_fields(struct json_writer *j, const uint8_t *list, size_
     if (!next_der(&cur, &der, &len))
         return;
     json_key(j, "certificate");
-    json_base64(j, der, len);
+    eve_base64(j, der, len);
     cur.off = 0;
     json_key(j, "chain");
     json_array_begin(j);
     while (next_der(&cur, &der, &len))
-        json_base64(j, der, len);
+        eve_base64(j, der, len);
     json_array_end(j);
 }
 

@@ -23,6 +23,9 @@ struct app_conn {
     /* Zeek's Site::is_local_addr of each end, as conn_record: -1 unknown,
      * 0 F, 1 T. ssh.log's direction needs it. */
     int8_t local_orig, local_resp;
+    /* Packets and frame bytes each way so far (refreshed before each
+     * transaction is published): a signature alert's EVE flow object. */
+    uint64_t pkts_toserver, pkts_toclient, bytes_toserver, bytes_toclient;
 };
 
 #endif

@@ -256,9 +256,17 @@ static bool step(struct sig_inspect *in, const struct sig_list *l, size_t i, con
         case SIG_SM_BYTE_JUMP:
         case SIG_SM_BYTE_EXTRACT: {
             const struct sig_byte *b = &sm->u.byte;
+            struct sig_byte counted;
+            if (sm->type == SIG_SM_BYTE_JUMP && b->nbytes_var >= 0) {
+                uint64_t nbytes = in->vars[b->nbytes_var];
+                if (nbytes > (b->string ? 10u : 8u) || (!b->string && nbytes > 4 && nbytes != 8))
+                    return false;
+                counted = *b;
+                counted.nbytes = (uint8_t)nbytes;
+                b = &counted;
+            }
+            /* from_end moves the jump, not where the value is read */
             int64_t pos = (b->relative ? (int64_t)prev : 0) + num(in, &b->offset);
-            if (sm->type == SIG_SM_BYTE_JUMP && b->from_end)
-                pos = (int64_t)len + num(in, &b->offset);
             uint64_t v;
             size_t used;
             if (!read_value(b, buf, len, pos, &v, &used))

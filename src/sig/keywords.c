@@ -698,6 +698,7 @@ static enum sig_parse_result kw_byte_test(struct sig_parse *p, const char *v)
         return fail(p, ERR, "out of memory%s", "");
     struct sig_byte *b = &sm->u.byte;
     b->var = -1;
+    b->nbytes_var = -1;
     if (n < 4 || !byte_count(parts[0], b))
         return fail(p, ERR, "bad byte_test '%s'", v);
     const char *op = parts[1];
@@ -739,7 +740,16 @@ static enum sig_parse_result kw_byte_jump(struct sig_parse *p, const char *v)
         return fail(p, ERR, "out of memory%s", "");
     struct sig_byte *b = &sm->u.byte;
     b->var = -1;
-    if (n < 2 || !byte_count(parts[0], b) || !parse_num(p, parts[1], &b->offset))
+    b->nbytes_var = -1;
+    struct sig_num count;
+    /* Suricata 7: the byte count may be a byte_extract variable */
+    if (n >= 2 && !byte_count(parts[0], b) && parse_num(p, parts[0], &count) && count.var >= 0) {
+        b->nbytes_var = count.var;
+        b->nbytes = 1; /* checked again when the variable is read */
+    } else if (n < 2 || !byte_count(parts[0], b)) {
+        return fail(p, ERR, "bad byte_jump '%s'", v);
+    }
+    if (!parse_num(p, parts[1], &b->offset))
         return fail(p, ERR, "bad byte_jump '%s'", v);
     for (size_t k = 2; k < n; k++)
         if (!byte_common(p, b, parts[k]))
@@ -759,6 +769,7 @@ static enum sig_parse_result kw_byte_extract(struct sig_parse *p, const char *v)
     if (!sm)
         return fail(p, ERR, "out of memory%s", "");
     struct sig_byte *b = &sm->u.byte;
+    b->nbytes_var = -1;
     if (n < 3 || !byte_count(parts[0], b) || !parse_num(p, parts[1], &b->offset))
         return fail(p, ERR, "bad byte_extract '%s'", v);
     if (p->r->n_vars >= SIG_MAX_VARS)

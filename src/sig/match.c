@@ -40,6 +40,7 @@ struct sig_event {
     const uint8_t *payload;     /* packet payload or stream chunk */
     size_t payload_len;
     bool stream;                /* payload is reassembled stream data */
+    bool tcp_packet;            /* payload is a TCP packet's: for tcp-pkt rules only */
     int kind;                   /* transaction kind, -1 none */
     const void *txn;
     const struct app_conn *conn;
@@ -87,6 +88,33 @@ void sig_worker_free(struct sig_worker *w)
 void sig_worker_stats(const struct sig_worker *w, struct sig_stats *st)
 {
     *st = w->stats;
+}
+
+/* Flowbit names "traffic/id/NAME" and "traffic/label/NAME": NAME. */
+static const char *traffic_tag(const char *flowbit, bool *is_label)
+{
+    static const char id[] = "traffic/id/", label[] = "traffic/label/";
+    *is_label = strncmp(flowbit, label, sizeof label - 1) == 0;
+    if (*is_label)
+        return flowbit + sizeof label - 1;
+    return strncmp(flowbit, id, sizeof id - 1) == 0 ? flowbit + sizeof id - 1 : NULL;
+}
+
+void sig_flow_tags(struct sig_worker *w, uint64_t flow_id, struct sig_flow_tags *out)
+{
+    memset(out, 0, sizeof *out);
+    const struct sig_flow_bits *f = sig_flow_state(&w->state, flow_id);
+    if (!f)
+        return;
+    out->alerted = f->alerted;
+    for (unsigned i = 0; i < f->n; i++) {
+        bool is_label;
+        const char *tag = traffic_tag(w->set->flowbits[f->ids[i]], &is_label);
+        if (tag && is_label && out->n_labels < SIG_MAX_TRAFFIC_TAGS)
+            out->labels[out->n_labels++] = tag;
+        else if (tag && !is_label && out->n_ids < SIG_MAX_TRAFFIC_TAGS)
+            out->ids[out->n_ids++] = tag;
+    }
 }
 
 /* --- candidates --- */
@@ -188,6 +216,9 @@ static bool packet_fields_match(const struct sig_rule *r, const struct sig_event
         return false;
     if (r->has_dsize && !sig_range_match(&r->dsize, p->payload_caplen))
         return false;
+    /* Suricata's dsize:!N never matches a packet without payload */
+    if (r->has_dsize && r->dsize.cmp == SIG_CMP_NE && p->payload_caplen == 0)
+        return false;
     if (r->has_ttl && !sig_range_match(&r->ttl, p->ttl))
         return false;
     if (r->has_flags && (p->l4_proto != 6 || !flags_match(r, p->tcp_flags)))
@@ -229,6 +260,26 @@ static bool direction_fits(const struct sig_rule *r)
     return true;
 }
 
+/* A rule without a flow direction whose buffers exist on both sides is
+ * matched in both, as Suricata inspects them: each side's SSH banner
+ * (ssh.proto, ssh.software), each HTTP body (file.data). */
+static bool reads_both_sides(int kind, const struct sig_rule *r)
+{
+    if (r->flow & (SIG_FLOW_TO_SERVER | SIG_FLOW_TO_CLIENT))
+        return false;
+    if (kind == EVENT_SSH)
+        return true;
+    /* file.data alone names either body: the request's, then the response's */
+    bool file_data = false;
+    for (size_t i = 0; i < r->n_lists; i++) {
+        unsigned b = r->lists[i].buffer;
+        if (sig_buffer_is_request(b) || sig_buffer_is_response(b))
+            return false;
+        file_data |= b == SIG_BUF_FILE_DATA;
+    }
+    return kind == EVENT_HTTP && file_data;
+}
+
 static bool list_has_pcre(const struct sig_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -263,7 +314,7 @@ static bool list_matches(struct sig_worker *w, const struct sig_rule *r, const s
 
 static bool lists_match(struct sig_worker *w, const struct sig_rule *r, const struct sig_event *e)
 {
-    bool response = rule_reads_response(r);
+    bool response = e->kind >= 0 && !e->to_server;
     /* Lists without pcre first; base64_data reads what base64_decode left,
      * so it keeps its place after them. */
     for (int pass = 0; pass < 2; pass++) {
@@ -294,6 +345,10 @@ static void emit(struct sig_worker *w, const struct sig_rule *r, const struct si
         .ipproto = e->ipproto,
         .kind = e->kind,
         .txn = e->txn,
+        .pkt = e->pkt,
+        .frame = e->pkt ? e->pkt : e->fi ? e->fi->pkt : NULL,
+        .stream = e->stream ? e->payload : NULL,
+        .stream_len = e->stream ? e->payload_len : 0,
     };
     struct app_conn conn;
     if (!m.conn && e->fi && e->fi->fill_conn) {
@@ -301,6 +356,12 @@ static void emit(struct sig_worker *w, const struct sig_rule *r, const struct si
         m.conn = &conn;
     }
     w->stats.alerts++;
+    struct sig_flow_tags tags;
+    if (e->flow_id) {
+        sig_flow_alerted(&w->state, e->flow_id);
+        sig_flow_tags(w, e->flow_id, &tags);
+        m.tags = &tags;
+    }
     sig_report(w->sink, &m, &w->report);
 }
 
@@ -348,7 +409,9 @@ static void drop_misplaced(struct sig_worker *w, const struct sig_event *e)
     size_t kept = 0;
     for (size_t i = 0; i < w->n_cand; i++) {
         const struct sig_rule *r = w->set->rules[w->cand[i]];
-        if (e->stream && r->n_lists == 0)
+        if (e->stream && (r->n_lists == 0 || r->tcp_pkt_only))
+            continue;
+        if (e->pkt && (r->tcp_stream_only || (e->tcp_packet && r->n_lists && !r->tcp_pkt_only)))
             continue;
         if (r->iponly && iponly_ok < 0)
             iponly_ok = sig_iponly_first(&w->state, e->flow_id, e->to_server);
@@ -398,7 +461,8 @@ static void payload_event(struct sig_worker *w, const struct sig_event *e)
     if (!pf)
         return;
     begin_event(w);
-    uint8_t transport = e->ipproto == 6 || e->ipproto == 17 || e->ipproto == 1 ? e->ipproto
+    uint8_t transport = e->tcp_packet ? SIG_PF_TCP_PACKET
+                        : e->ipproto == 6 || e->ipproto == 17 || e->ipproto == 1 ? e->ipproto
                         : e->ipproto == 58 ? 1 : 0;
     uint8_t dir = e->to_server ? SIG_PF_TO_SERVER : SIG_PF_TO_CLIENT;
     for (size_t i = 0; i < pf->n_dbs && e->payload_len; i++)
@@ -431,10 +495,7 @@ void sig_packet(struct sig_worker *w, const struct packet *pkt, const struct sig
     e.flow_id = fi ? fi->flow_id : 0;
     /* TCP payload is matched on the reassembled stream (sig_stream), as
      * Suricata's default; tcp-pkt rules and other protocols per packet. */
-    if (pkt->l4_proto == 6 && e.payload_len) {
-        e.payload_len = 0;
-        e.payload = NULL;
-    }
+    e.tcp_packet = pkt->l4_proto == 6;
     payload_event(w, &e);
 }
 
@@ -458,7 +519,7 @@ void sig_stream(struct sig_worker *w, const struct sig_flow_info *fi, const stru
     }
     struct sig_event e = {.ts_us = ts_us, .kind = -1, .payload = p, .payload_len = n, .stream = true};
     e.to_server = fi->to_server;
-    e.established = true;
+    e.established = fi->established;
     e.fi = fi;
     e.flow_id = fi->flow_id;
     e.ipproto = 6;
@@ -517,6 +578,10 @@ void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, c
                 evaluate(w, r, &e);
             else if (rule_matches(w, r, &e))
                 return;
+            if (pass == 1 && reads_both_sides(kind, r)) {
+                event_from_conn(&e, c, false);
+                evaluate(w, r, &e);
+            }
         }
     }
 }

@@ -394,9 +394,10 @@ static bool add_payload_rule(struct sig_prefilter *pf, const struct sig_rule *r,
     for (size_t k = 0; k < sizeof transports; k++) {
         if (r->ipproto && r->ipproto != transports[k])
             continue;
-        if (!(r->flow & SIG_FLOW_TO_CLIENT) && !add_to_db(pf, r, i, transports[k], SIG_PF_TO_SERVER))
+        uint8_t proto = r->tcp_pkt_only ? SIG_PF_TCP_PACKET : transports[k];
+        if (!(r->flow & SIG_FLOW_TO_CLIENT) && !add_to_db(pf, r, i, proto, SIG_PF_TO_SERVER))
             return false;
-        if (!(r->flow & SIG_FLOW_TO_SERVER) && !add_to_db(pf, r, i, transports[k], SIG_PF_TO_CLIENT))
+        if (!(r->flow & SIG_FLOW_TO_SERVER) && !add_to_db(pf, r, i, proto, SIG_PF_TO_CLIENT))
             return false;
     }
     return true;

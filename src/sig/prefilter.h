@@ -7,8 +7,11 @@
 #include "sig/sig_internal.h"
 
 /* One database per (buffer, transform chain), and for the payload per
- * transport (ipproto 6, 17, 1, or 0 for any other) and direction. */
+ * transport (ipproto 6, 17, 1, or 0 for any other; SIG_PF_TCP_PACKET for
+ * tcp-pkt rules, matched on TCP packets rather than the stream) and
+ * direction. */
 enum sig_pf_dir { SIG_PF_TO_SERVER = 1, SIG_PF_TO_CLIENT = 2 };
+#define SIG_PF_TCP_PACKET 254
 
 struct sig_pf_db {
     uint8_t buffer, n_transforms, ipproto;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "detect/alert.h"
+#include "decode/packet.h"
 #include "detect/sink.h"
 #include "proto/dns.h"
 #include "proto/event-t.h"
@@ -146,8 +147,33 @@ static void smtp_object(struct json_writer *j, const struct smtp_txn *t)
     json_object_end(j);
 }
 
-/* The transaction's app-layer object as JSON members (no braces). */
-static const char *app_object(int kind, const void *txn, struct sig_report_scratch *s)
+static void tag_list(struct json_writer *j, const char *key, const char *const *v, unsigned n)
+{
+    if (n == 0)
+        return;
+    json_key(j, key);
+    json_array_begin(j);
+    for (unsigned i = 0; i < n; i++)
+        json_cstr(j, v[i]);
+    json_array_end(j);
+}
+
+/* Suricata's `traffic` object: the flow's traffic/id/ and traffic/label/ flowbits. */
+static void traffic_object(struct json_writer *j, const struct sig_flow_tags *t)
+{
+    if (!t || (t->n_ids == 0 && t->n_labels == 0))
+        return;
+    json_key(j, "traffic");
+    json_object_begin(j);
+    tag_list(j, "id", t->ids, t->n_ids);
+    tag_list(j, "label", t->labels, t->n_labels);
+    json_object_end(j);
+}
+
+/* The transaction's app-layer object and the flow's traffic object as JSON
+ * members (no braces). */
+static const char *app_object(int kind, const void *txn, const struct sig_flow_tags *tags,
+                              struct sig_report_scratch *s)
 {
     struct buf *b = &s->extra;
     b->len = 0;
@@ -171,6 +197,7 @@ static const char *app_object(int kind, const void *txn, struct sig_report_scrat
     case EVENT_SMTP: smtp_object(&j, txn); break;
     default: break;
     }
+    traffic_object(&j, tags);
     json_object_end(&j);
     if (!json_complete(&j) || b->failed || b->len < 3)
         return NULL;
@@ -192,6 +219,29 @@ static const char *app_proto_name(int kind)
     }
 }
 
+/* The bytes the rule was matched on, and the frame of a packet match;
+ * output/ writes them when its alert payload/packet options ask. */
+static void inspected_bytes(struct alert *a, const struct sig_match *m)
+{
+    if (m->stream) {
+        a->payload = m->stream;
+        a->payload_len = m->stream_len;
+        a->stream = true;
+    } else if (m->pkt) {
+        a->payload = m->pkt->payload ? m->pkt->payload : (const uint8_t *)"";
+        a->payload_len = m->pkt->payload ? m->pkt->payload_caplen : 0;
+    }
+    const struct packet *f = m->frame;
+    if (f) {
+        /* A reassembled datagram on a raw-IP link: the whole datagram, as
+         * Suricata logs its reassembled packet */
+        bool raw = f->linktype == LINKTYPE_RAW || f->linktype == LINKTYPE_IPV4 || f->linktype == LINKTYPE_IPV6;
+        a->packet = f->reassembled && raw ? f->l3 : f->data;
+        a->packet_len = f->reassembled && raw ? f->l3_caplen : f->caplen;
+        a->linktype = f->linktype;
+    }
+}
+
 void sig_report_init(struct sig_report_scratch *s)
 {
     buf_init(&s->extra, 1024, 64 * 1024);
@@ -210,6 +260,7 @@ void sig_report(const struct detect_sink *sink, const struct sig_match *m, struc
         .gid = r->gid,
         .signature_id = r->sid,
         .rev = r->rev,
+        .rev_exact = true, /* no rev: is rev 0, as Suricata prints it */
         .signature = r->msg,
         .category = r->class_msg ? r->class_msg : "",
         .severity = r->priority,
@@ -222,6 +273,12 @@ void sig_report(const struct detect_sink *sink, const struct sig_match *m, struc
     if (m->conn) {
         alert_set_app_conn(&a, m->conn);
         a.to_client = !m->to_server;
+        a.has_flow_counts = true;
+        a.pkts_toserver = m->conn->pkts_toserver;
+        a.pkts_toclient = m->conn->pkts_toclient;
+        a.bytes_toserver = m->conn->bytes_toserver;
+        a.bytes_toclient = m->conn->bytes_toclient;
+        a.flow_start_us = m->conn->start_us;
     } else {
         a.orig_h = m->src;
         a.resp_h = m->dst;
@@ -229,10 +286,10 @@ void sig_report(const struct detect_sink *sink, const struct sig_match *m, struc
         a.resp_p = m->dp;
         a.proto = m->ipproto;
     }
-    if (m->kind >= 0) {
+    if (m->kind >= 0)
         a.app_proto = app_proto_name(m->kind);
-        a.eve_extra = app_object(m->kind, m->txn, s);
-    }
+    a.eve_extra = app_object(m->kind, m->txn, m->tags, s);
+    inspected_bytes(&a, m);
     /* Zeek's signature notices: "src: msg". */
     char src[IP_ADDR_STRLEN];
     ip_addr_format(&m->src, src, sizeof src);

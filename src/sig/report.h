@@ -9,6 +9,7 @@
 #include "detect/alert-t.h"
 #include "detect/sink-t.h"
 #include "sig/rule.h"
+#include "sig/sig.h"
 #include "util/buf.h"
 
 struct app_conn;
@@ -35,6 +36,11 @@ struct sig_match {
     uint8_t ipproto;
     int kind;                      /* enum event_kind, -1 for packets and streams */
     const void *txn;
+    const struct packet *pkt;      /* the packet matched; NULL for streams and transactions */
+    const struct packet *frame;    /* the packet matched or that delivered the stream bytes */
+    const uint8_t *stream;         /* the stream bytes matched; NULL for packets and transactions */
+    size_t stream_len;
+    const struct sig_flow_tags *tags; /* the flow's traffic/ flowbits; NULL: no flow */
 };
 
 void sig_report_init(struct sig_report_scratch *s);

@@ -115,6 +115,7 @@ struct sig_byte {
     uint8_t align;              /* byte_jump: 0, or 4 (align) */
     bool from_beginning, from_end;
     int8_t var;                 /* byte_extract: the variable written */
+    int8_t nbytes_var;          /* byte_jump: nbytes from this variable; -1 = nbytes */
 };
 
 struct sig_isdataat {

@@ -97,7 +97,9 @@ static enum sig_parse_result parse_header(struct sig_set *s, const char **pp, st
     r->app = protos[i].app;
     r->tcp_pkt_only = protos[i].pkt;
     r->tcp_stream_only = protos[i].stream;
-    if (strcmp(tok[4], "->") == 0)
+    /* "=>": Suricata 8's transactional rule, request and response buffers
+     * of one transaction; Vigil matches a transaction whole, so as "->". */
+    if (strcmp(tok[4], "->") == 0 || strcmp(tok[4], "=>") == 0)
         r->bidir = false;
     else if (strcmp(tok[4], "<>") == 0)
         r->bidir = true;

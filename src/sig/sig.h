@@ -92,6 +92,9 @@ struct sig_flow_info {
     /* Fills a struct app_conn, only when an alert needs it. */
     void (*fill_conn)(const void *flow_ctx, struct app_conn *out);
     const void *flow_ctx;
+    /* Streams: the packet whose arrival delivered the bytes, when there is
+     * one (an alert's EVE `packet`); NULL at a flush. */
+    const struct packet *pkt;
 };
 
 void sig_packet(struct sig_worker *w, const struct packet *pkt, const struct sig_flow_info *fi);
@@ -110,6 +113,17 @@ struct sig_endpoints {
 void sig_stream(struct sig_worker *w, const struct sig_flow_info *fi, const struct sig_endpoints *ends, int64_t ts_us,
                 const uint8_t *p, size_t n);
 void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, const void *txn, int64_t ts_us);
+
+/* What matches left on a flow, for its EVE flow event: whether a rule
+ * alerted, and its flowbits named traffic/id/NAME and traffic/label/NAME
+ * (Suricata's `traffic` object: NAME in `id` or `label`). */
+#define SIG_MAX_TRAFFIC_TAGS 8
+struct sig_flow_tags {
+    bool alerted;
+    unsigned n_ids, n_labels;
+    const char *ids[SIG_MAX_TRAFFIC_TAGS], *labels[SIG_MAX_TRAFFIC_TAGS];
+};
+void sig_flow_tags(struct sig_worker *w, uint64_t flow_id, struct sig_flow_tags *out);
 
 struct sig_stats {
     uint64_t candidates, alerts;

@@ -86,6 +86,18 @@ static void unset_bit(struct sig_flow_bits *f, uint16_t id)
     }
 }
 
+void sig_flow_alerted(struct sig_state *st, uint64_t flow_id)
+{
+    struct sig_flow_bits *f = flow_entry(st, flow_id, true);
+    if (f)
+        f->alerted = true;
+}
+
+const struct sig_flow_bits *sig_flow_state(struct sig_state *st, uint64_t flow_id)
+{
+    return flow_entry(st, flow_id, false);
+}
+
 bool sig_flowbits_check(struct sig_state *st, const struct sig_rule *r, uint64_t flow_id)
 {
     const struct sig_flow_bits *f = NULL;

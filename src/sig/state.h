@@ -17,6 +17,7 @@ struct sig_flow_bits {
     uint16_t n;
     uint16_t ids[SIG_FLOWBITS_PER_FLOW];
     uint8_t iponly_done;        /* bit 0: to server, bit 1: to client (IP-only rules checked) */
+    bool alerted;               /* a rule alerted on the flow (EVE flow.alerted) */
 };
 
 struct sig_thr_entry {
@@ -39,6 +40,10 @@ void sig_state_free(struct sig_state *st);
 bool sig_flowbits_check(struct sig_state *st, const struct sig_rule *r, uint64_t flow_id);
 /* set / unset / toggle of a rule that matched. */
 void sig_flowbits_apply(struct sig_state *st, const struct sig_rule *r, uint64_t flow_id);
+/* A rule alerted on the flow. */
+void sig_flow_alerted(struct sig_state *st, uint64_t flow_id);
+/* The flow's entry (flowbits, alerted); NULL when it has none. */
+const struct sig_flow_bits *sig_flow_state(struct sig_state *st, uint64_t flow_id);
 /* IP-only rules are checked on the first packet of each flow direction:
  * true the first time it is asked for (flow, direction). */
 bool sig_iponly_first(struct sig_state *st, uint64_t flow_id, bool to_server);

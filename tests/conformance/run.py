@@ -897,7 +897,7 @@ SV_ARGS = [
     (r"-k\s+all", [], "-k all: checksums not enforced (Vigil runs these cases with -C)"),
     (r"--simulate-ips", [], None),                      # no effect on logging
     (r"--set\s+runmode=\S+", [], None),
-    (r"--set\s+stream\.midstream=true", [], None),      # Vigil picks up mid-stream always
+    (r"--set\s+stream\.midstream=true", ["--midstream"], None),
     (r"--set\s+(\S+)", [], "option {0} has no Vigil equivalent"),
 ]
 
@@ -912,6 +912,9 @@ SV_CONFIG_OPTIONS = [
      lambda m: ["--eve-tls-extended"]),
     # eve-log smtp `md5: [body, subject]` (an uncommented line)
     (r"(?m)^[ \t]+md5:\s*\[[^\]\n]*\b(?:body|subject)\b", lambda m: ["--eve-email-extended"]),
+    # eve-log alert `payload: yes` / `packet: yes` (uncommented lines)
+    (r"(?m)^[ \t]+payload:\s*yes\b", lambda m: ["--eve-alert-payload"]),
+    (r"(?m)^[ \t]+packet:\s*yes\b", lambda m: ["--eve-alert-packet"]),
     # eve-log dns `version: 2`: Suricata 7's query/answer events
     (r"-\s*dns:\s*\n(?:[ \t]+\S.*\n)*?[ \t]+version:\s*2\b", lambda m: ["--eve-dns-version", "2"]),
 ]
@@ -1206,6 +1209,23 @@ def plan_sv_rules_suite(args, cache):
 # The share of the rule cases' checks that pass: the issue's goal; below it
 # the suite says so, but it stays informative until alerts are complete.
 SV_RULES_GOAL = 90.0
+# Checks known to fail, with the reason (case, checks, reason): a failing
+# check not listed there fails the suite.
+SV_RULES_KNOWN = Path(__file__).with_name("sv-rules-known.tsv")
+
+
+def load_known_failures(path):
+    """{(case, check index or '*'): reason} from sv-rules-known.tsv."""
+    known = {}
+    if not path.exists():
+        return known
+    for line in path.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        case, checks, reason = line.split("\t", 2)
+        for c in checks.split(","):
+            known[(case, c.strip() if c.strip() == "*" else int(c))] = reason
+    return known
 
 
 def report_sv_rules_suite(args, cache, cases):
@@ -1215,7 +1235,8 @@ def report_sv_rules_suite(args, cache, cases):
     print("suricata-verify cases with rules (--rules; alert and app-layer EVE checks)")
     passed = total = 0
     per_type = {}
-    failures, skipped, problems = [], [], []
+    failures, skipped, problems, unexplained = [], [], [], []
+    known = load_known_failures(SV_RULES_KNOWN)
     for case in cases:
         if case.skip:
             skipped.append(f"{case.name}: {case.skip}")
@@ -1240,8 +1261,12 @@ def report_sv_rules_suite(args, cache, cases):
                 case_passed += 1
             else:
                 want_text = "at least 1" if want is None else str(want)
+                reason = known.get((case.name, check.index)) or known.get((case.name, "*"))
+                if reason is None:
+                    unexplained.append(f"{case.name} check {check.index}")
                 failures.append(f"{case.name} check {check.index} ({check.event_type}): want {want_text}, "
-                                f"got {count}: {json.dumps(match, sort_keys=True)[:200]}")
+                                f"got {count}: {json.dumps(match, sort_keys=True)[:200]}\n"
+                                f"          {'known: ' + reason if reason else 'NOT EXPLAINED in ' + SV_RULES_KNOWN.name}")
         passed += case_passed
         total += case_total
         print(f"  {case.name}: {case_passed}/{case_total} checks")
@@ -1258,9 +1283,15 @@ def report_sv_rules_suite(args, cache, cases):
     r = rate(passed, total)
     goal = "meets" if r >= SV_RULES_GOAL else "below"
     print(f"  info conformance/sv-rules: {passed}/{total} checks pass ({r:.1f}%; {goal} the "
-          f"{SV_RULES_GOAL:.0f}% goal; informative)")
+          f"{SV_RULES_GOAL:.0f}% goal, informative until reached)")
+    # Gated: every failing check is explained in sv-rules-known.tsv (a new
+    # failure is a regression).
+    verdict = "PASS" if not unexplained else "FAIL"
+    print(f"{verdict} conformance/sv-rules-explained ({len(failures) - len(unexplained)} of "
+          f"{len(failures)} failing checks explained in {SV_RULES_KNOWN.name}"
+          + (f"; not: {', '.join(unexplained[:5])}" if unexplained else "") + ")")
     crashed = [p for p in problems if "Sanitizer" in p or "exited -" in p]
-    return not crashed
+    return not crashed and not unexplained
 
 
 def report_sv_suite(args, cache, cases):

@@ -253,6 +253,67 @@ static void test_byte_keywords_and_base64(void **state)
     sig_set_free(s);
 }
 
+/* tcp-pkt rules match TCP packets and tcp-stream / tcp rules the stream;
+ * byte_jump's from_end moves the jump, not the read; its count may be a
+ * byte_extract variable; dsize:!N needs a payload; rev 0 and the flow's
+ * traffic/ flowbits reach the alert and the flow's tags. */
+static void test_packet_stream_split_and_jumps(void **state)
+{
+    static const char *const rules[] = {
+        "alert tcp-pkt any any -> any any (msg:\"pkt\"; content:\"EVIL\"; sid:1; rev:3;)",
+        "alert tcp-stream any any -> any any (msg:\"stream\"; content:\"EVIL\"; sid:2;)",
+        "alert tcp any any -> any any (msg:\"from_end\"; content:\"Q?\"; byte_jump:2,0,relative,string,dec,from_end,post_offset -31; content:\"pandemic\"; distance:0; within:8; sid:3;)",
+        "alert tcp any any -> any any (msg:\"from_end miss\"; content:\"Q?\"; byte_jump:2,0,relative,string,dec,from_end,post_offset -30; content:\"pandemic\"; distance:0; within:8; sid:4;)",
+        "alert tcp any any -> any any (msg:\"var count\"; content:\"N\"; byte_extract:1,0,k,relative,string,dec; byte_jump:k,0,relative,string,dec; content:\"Z\"; within:1; sid:5;)",
+        "alert tcp any any -> any any (msg:\"dsize not\"; dsize:!9; sid:6;)",
+        "alert tcp any any -> any any (msg:\"tag\"; content:\"EVIL\"; flowbits:set,traffic/id/evil; flowbits:set,traffic/label/bad; sid:7;)",
+    };
+    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    struct packet p;
+    memset(&p, 0, sizeof p);
+    p.ip_version = 4;
+    p.ts_us = 1;
+    p.l4_proto = 6;
+    p.sport = 40000;
+    p.dport = 80;
+    assert_true(ip_addr_parse("192.168.1.10", &p.src));
+    assert_true(ip_addr_parse("93.184.216.34", &p.dst));
+    p.payload = (const uint8_t *)"xEVILx";
+    p.payload_caplen = p.payload_len = 6;
+    struct sig_flow_info fi = {.flow_id = 9, .to_server = true, .established = true};
+    sig_packet(w, &p, &fi);
+    assert_true(fired(&f, 1));
+    assert_false(fired(&f, 2));
+    assert_false(fired(&f, 7)); /* a tcp rule's content is for the stream */
+    assert_true(fired(&f, 6));
+    f.n = 0;
+    p.payload = NULL;
+    p.payload_caplen = p.payload_len = 0;
+    sig_packet(w, &p, &fi);
+    assert_false(fired(&f, 6)); /* dsize:!9 on an empty packet */
+    f.n = 0;
+    stream(w, 9, true, "xEVILx Q?12 when will the pandemic end? N200Z", 2);
+    assert_false(fired(&f, 1));
+    assert_true(fired(&f, 2));
+    assert_true(fired(&f, 3));
+    assert_false(fired(&f, 4));
+    assert_true(fired(&f, 5));
+    assert_true(fired(&f, 7));
+    assert_non_null(strstr(f.extra, "\"traffic\":{\"id\":[\"evil\"],\"label\":[\"bad\"]}"));
+    struct sig_flow_tags tags;
+    sig_flow_tags(w, 9, &tags);
+    assert_true(tags.alerted);
+    assert_int_equal(tags.n_ids, 1);
+    assert_string_equal(tags.ids[0], "evil");
+    assert_int_equal(tags.n_labels, 1);
+    sig_flow_tags(w, 10, &tags);
+    assert_false(tags.alerted);
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
 /* --- flow, flowbits, thresholds --- */
 
 static void test_flow_flowbits_threshold(void **state)
@@ -483,6 +544,7 @@ int main(void)
         cmocka_unit_test(test_load_file_reports),
         cmocka_unit_test(test_content_modifiers),
         cmocka_unit_test(test_byte_keywords_and_base64),
+        cmocka_unit_test(test_packet_stream_split_and_jumps),
         cmocka_unit_test(test_flow_flowbits_threshold),
         cmocka_unit_test(test_pass_backoff_by_flow),
         cmocka_unit_test(test_packet_fields),
