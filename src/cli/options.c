@@ -64,6 +64,11 @@ const char usage_detect[] =
     "      --allowlist FILE     known-good pairs the behaviour detectors never report\n"
     "      --protect FILE       protected organisations (domain TAB names): judge every SMTP message\n"
     "                           (sender, links) and alert Vigil::Phishing (read, live)\n"
+    "      --inspect-files      inspect the files of HTTP and mail as documents (files.log doc_*,\n"
+    "                           EVE fileinfo.doc, Vigil::Malicious_Document)\n"
+    "      --inspect-max-file BYTES  bytes of a file kept for inspection (default 33554432)\n"
+    "      --yara-rules PATH    the user's YARA rules instead of the shipped ones (rules/yara)\n"
+    "      --weights FILE, --keywords FILE  verdict weights and macro keywords, as for vigil inspect\n"
     "      --no-behavior        no beaconing / long connection / DNS tunnel / exfiltration detectors\n"
     "      --beacon-threshold X report beacons scoring at least X (0..1, default 0.70)\n"
     "      --long-conn SECONDS  report connections open at least this long (default 3600)\n";
