@@ -102,7 +102,7 @@ hits=$(grep -v '^#' "$out/reload/intel.log" 2>/dev/null | cut -f7 | sort | tr '\
 mkdir -p "$out/rules"
 cp "$(dirname "$0")/../../rules/classification.config" "$out/rules/"
 echo 'alert http any any -> any any (msg:"first"; http.host; content:"first-rule.example"; sid:1;)' >"$out/rules/r.rules"
-"$VIGIL" live lo -C -o "$out/rreload" --rules "$out/rules" --no-behavior -f 'port 39997' 2>"$out/rreload.err" &
+"$VIGIL" live lo -C -o "$out/rreload" --rules "$out/rules" --no-default-rules --no-behavior -f 'port 39997' 2>"$out/rreload.err" &
 pid=$!
 sleep 1.5
 http_get www.second-rule.example
