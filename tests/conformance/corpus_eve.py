@@ -16,6 +16,7 @@ Prints PASS/FAIL lines; exits 1 on a FAIL, 0 otherwise (and after a SKIP
 line when the corpus or python3-jsonschema is missing)."""
 import argparse
 import concurrent.futures
+import multiprocessing
 import gzip
 import os
 import shutil
@@ -111,10 +112,12 @@ def main():
     problems, errors, unread = [], [], 0
     lines = {"release": 0, "asan": 0}
     validated = {"release": 0, "asan": 0}
+    # Validators are spawned, not forked: a worker forked while a reader thread
+    # holds a vigil run's stderr pipe keeps that pipe open, and the read never ends.
     with tempfile.TemporaryDirectory(prefix="vigil-corpus-eve.") as tmp, \
             concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as readers, \
-            concurrent.futures.ProcessPoolExecutor(max_workers=a.jobs, initializer=_load,
-                                                   initargs=(corpus,)) as validators:
+            concurrent.futures.ProcessPoolExecutor(max_workers=a.jobs, initializer=_load, initargs=(corpus,),
+                                                   mp_context=multiprocessing.get_context("spawn")) as validators:
         reads = {readers.submit(read_capture, vigil, c, os.path.join(tmp, str(i)), a.timeout): (i, c, build)
                  for i, (vigil, c, build) in enumerate(runs)}
         checks = {}
