@@ -1099,6 +1099,8 @@ static const struct {
 enum sig_parse_result sig_apply_option(struct sig_parse *p, const char *name, const char *value)
 {
     struct sig_rule *r = p->r;
+    if (!value)
+        value = ""; /* `sid;` without a value: every parser below then says "bad" */
     if (strcmp(name, "sid") == 0)
         return kw_u32(p, "sid", value, &r->sid);
     if (strcmp(name, "gid") == 0)
@@ -1131,7 +1133,7 @@ enum sig_parse_result sig_apply_option(struct sig_parse *p, const char *name, co
         return kw_range(p, name, value, &r->has_icode, &r->icode);
     for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
         if (strcmp(name, keywords[i].name) == 0)
-            return keywords[i].fn(p, value ? value : "");
+            return keywords[i].fn(p, value);
     for (size_t i = 0; i < sizeof transforms / sizeof transforms[0]; i++)
         if (strcmp(name, transforms[i].name) == 0)
             return kw_transform(p, transforms[i].xf, name);

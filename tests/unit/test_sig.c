@@ -120,6 +120,11 @@ static void test_parse_outcomes(void **state)
         {"alert tcp any any -> any any (content:\"abc\";)", "no sid"},
         {"alert tcp [1.2.3.4 any -> any any (sid:4;)", "unbalanced brackets"},
         {"alert tcp any any -> any any (content:\"|4|\"; sid:4;)", "bad hex"},
+        /* keywords that need a value, given none (the fuzzer's `sid;`) */
+        {"alert tcp any any -> any any (content:\"a\"; sid;)", "bad sid"},
+        {"alert tcp any any -> any any (content:\"a\"; rev; sid:4;)", "bad rev"},
+        {"alert tcp any any -> any any (content:\"a\"; depth; sid:4;)", "depth"},
+        {"alert tcp any any -> any any (dsize; sid:4;)", "dsize"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         why[0] = '\0';
