@@ -19,36 +19,7 @@
 #include "detect/alert-t.h"
 #include "detect/sink-t.h"
 #include "sig/sig.h"
-
-struct fired {
-    unsigned n;
-    uint32_t sids[64];
-    struct detect_sink sink;
-};
-
-static void on_alert(void *ctx, const struct alert *a)
-{
-    struct fired *f = ctx;
-    if (f->n < 64)
-        f->sids[f->n] = a->signature_id;
-    f->n++;
-}
-
-static struct sig_worker *worker_for(const struct sig_set *s, struct fired *f)
-{
-    f->sink = (struct detect_sink){.ctx = f, .alert = on_alert};
-    struct sig_worker *w = sig_worker_new(s, &f->sink);
-    assert_non_null(w);
-    return w;
-}
-
-static bool fired(const struct fired *f, uint32_t sid)
-{
-    for (unsigned i = 0; i < f->n && i < 64; i++)
-        if (f->sids[i] == sid)
-            return true;
-    return false;
-}
+#include "unit/sig_harness.h"
 
 /* A set of rules compiled with the prefilter cache in dir (NULL: none). */
 static struct sig_set *set_of(const char *const *rules, size_t n, const char *cache)
