@@ -8,6 +8,7 @@
 #include "proto/dtls.h"
 #include "proto/banner.h"
 #include "proto/http.h"
+#include "proto/krb.h"
 #include "proto/parser.h"
 #include "proto/quic.h"
 #include "proto/smtp.h"
@@ -20,6 +21,7 @@ const struct app_parser *const *app_parsers(size_t *n)
     static const struct app_parser *const all[] = {
         &dns_parser, &dns_tcp_parser, &socks_parser, &http_parser, &tls_parser, &ssh_parser, &dhcp_parser, &smtp_parser, &quic_parser,
         &dtls_parser, &ssdp_parser, &rtsp_parser, &telnet_parser,
+        &krb_parser, &krb_tcp_parser,
     };
     *n = sizeof all / sizeof *all;
     return all;

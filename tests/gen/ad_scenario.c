@@ -1,0 +1,374 @@
+/* The Active Directory scenarios: Kerberos (ordinary logons, a Kerberoasting
+ * client, AS-REP roasting), RDP, LDAP and internal fan-out. Their messages
+ * are built with a small DER writer (Kerberos and LDAP are ASN.1). */
+#include <stdio.h>
+#include <string.h>
+
+#include "scenarios.h"
+#include "wire.h"
+
+/* ---- DER ---------------------------------------------------------------------- */
+
+#define DER_MAX 4096
+
+/* A DER buffer; elements are built inside out: the contents first, then
+ * der_wrap puts a tag and length around them. */
+struct der {
+    uint8_t p[DER_MAX];
+    size_t n;
+    bool overflow;
+};
+
+static void der_put(struct der *d, const void *v, size_t n)
+{
+    if (d->overflow || n > DER_MAX - d->n) {
+        d->overflow = true;
+        return;
+    }
+    memcpy(d->p + d->n, v, n);
+    d->n += n;
+}
+
+/* Appends tag, length, value. */
+static void der_tlv(struct der *d, uint8_t tag, const void *v, size_t n)
+{
+    uint8_t h[4] = {tag};
+    size_t k = 1;
+    if (n < 128) {
+        h[k++] = (uint8_t)n;
+    } else if (n < 256) {
+        h[k++] = 0x81;
+        h[k++] = (uint8_t)n;
+    } else {
+        h[k++] = 0x82;
+        h[k++] = (uint8_t)(n >> 8);
+        h[k++] = (uint8_t)n;
+    }
+    der_put(d, h, k);
+    der_put(d, v, n);
+}
+
+/* Appends the whole of inner under tag. */
+static void der_wrap(struct der *d, uint8_t tag, const struct der *inner)
+{
+    if (inner->overflow)
+        d->overflow = true;
+    der_tlv(d, tag, inner->p, inner->n);
+}
+
+static void der_int(struct der *d, uint8_t tag, int64_t v)
+{
+    uint8_t b[9];
+    size_t n = 0;
+    bool more = true;
+    uint8_t tmp[9];
+    size_t k = 0;
+    while (more) {
+        tmp[k++] = (uint8_t)(v & 0xff);
+        int64_t next = v >> 8;
+        more = !((next == 0 && !(tmp[k - 1] & 0x80)) || (next == -1 && (tmp[k - 1] & 0x80)));
+        v = next;
+    }
+    while (k > 0)
+        b[n++] = tmp[--k];
+    der_tlv(d, tag, b, n);
+}
+
+static void der_str(struct der *d, uint8_t tag, const char *s)
+{
+    der_tlv(d, tag, s, strlen(s));
+}
+
+/* [ctx] EXPLICIT around one element already in inner. */
+static void der_ctx(struct der *d, unsigned ctx, const struct der *inner)
+{
+    der_wrap(d, (uint8_t)(0xa0 | ctx), inner);
+}
+
+static void der_ctx_int(struct der *d, unsigned ctx, int64_t v)
+{
+    struct der i = {0};
+    der_int(&i, 0x02, v);
+    der_ctx(d, ctx, &i);
+}
+
+static void der_ctx_str(struct der *d, unsigned ctx, uint8_t tag, const char *s)
+{
+    struct der i = {0};
+    der_str(&i, tag, s);
+    der_ctx(d, ctx, &i);
+}
+
+/* ---- Kerberos messages (RFC 4120) ------------------------------------------------------ */
+
+#define KRB_REALM "CORP.VIGIL-TEST.EXAMPLE"
+#define KRB_GENERAL_STRING 0x1b
+
+/* [ctx] PrincipalName: name-type, then "a/b" split into components. */
+static void krb_principal(struct der *d, unsigned ctx, int type, const char *name)
+{
+    struct der comps = {0}, seq = {0}, names = {0}, pn = {0};
+    const char *p = name;
+    while (*p) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+        der_tlv(&comps, KRB_GENERAL_STRING, p, len);
+        p += len + (slash ? 1 : 0);
+    }
+    der_wrap(&names, 0x30, &comps);
+    der_ctx_int(&seq, 0, type);
+    der_ctx(&seq, 1, &names);
+    der_wrap(&pn, 0x30, &seq);
+    der_ctx(d, ctx, &pn);
+}
+
+/* EncryptedData ::= SEQUENCE { etype [0], kvno [1], cipher [2] } with random cipher bytes. */
+static void krb_encrypted_data(struct der *d, struct gen *g, int etype, size_t cipher_len)
+{
+    struct der seq = {0}, c = {0};
+    uint8_t cipher[512];
+    if (cipher_len > sizeof cipher)
+        cipher_len = sizeof cipher;
+    rng_fill(g, cipher, cipher_len);
+    der_ctx_int(&seq, 0, etype);
+    der_ctx_int(&seq, 1, 2);
+    der_tlv(&c, 0x04, cipher, cipher_len);
+    der_ctx(&seq, 2, &c);
+    der_wrap(d, 0x30, &seq);
+}
+
+static void krb_encrypted(struct der *d, unsigned ctx, struct gen *g, int etype, size_t cipher_len)
+{
+    struct der ed = {0};
+    krb_encrypted_data(&ed, g, etype, cipher_len);
+    der_ctx(d, ctx, &ed);
+}
+
+/* Ticket ::= [APPLICATION 1] SEQUENCE { tkt-vno, realm, sname, enc-part } */
+static void krb_ticket(struct der *d, struct gen *g, const char *sname, int etype)
+{
+    struct der t = {0}, tseq = {0};
+    der_ctx_int(&t, 0, 5);
+    der_ctx_str(&t, 1, 0x1b, "CORP.VIGIL-TEST.EXAMPLE");
+    krb_principal(&t, 2, 2, sname);
+    krb_encrypted(&t, 3, g, etype, 300);
+    der_wrap(&tseq, 0x30, &t);
+    der_wrap(d, 0x61, &tseq);
+}
+
+/* The value of PA-TGS-REQ: an AP-REQ carrying the TGT. */
+static void krb_ap_req(struct der *d, struct gen *g)
+{
+    struct der a = {0}, opts = {0}, ticket = {0}, seq = {0};
+    static const uint8_t no_options[] = {0x00, 0x00, 0x00, 0x00, 0x00};
+    der_ctx_int(&a, 0, 5);
+    der_ctx_int(&a, 1, 14);
+    der_tlv(&opts, 0x03, no_options, sizeof no_options);
+    der_ctx(&a, 2, &opts);
+    krb_ticket(&ticket, g, "krbtgt/CORP.VIGIL-TEST.EXAMPLE", 18);
+    der_ctx(&a, 3, &ticket);
+    krb_encrypted(&a, 4, g, 18, 120);
+    der_wrap(&seq, 0x30, &a);
+    der_wrap(d, 0x6e, &seq);
+}
+
+struct krb_req {
+    int msg_type;               /* 10 AS-REQ, 12 TGS-REQ */
+    const char *cname;          /* NULL: none (TGS-REQ) */
+    const char *sname;
+    const int *etypes;
+    size_t n_etypes;
+    bool preauth;               /* PA-ENC-TIMESTAMP */
+};
+
+static size_t krb_request(struct gen *g, uint8_t *out, size_t cap, const struct krb_req *r)
+{
+    struct der body = {0}, b = {0}, et = {0}, ets = {0}, req = {0}, seq = {0}, msg = {0};
+    static const uint8_t options[] = {0x00, 0x40, 0x81, 0x00, 0x10}; /* forwardable, renewable, canonicalize, renewable-ok */
+    struct der opt = {0};
+    der_tlv(&opt, 0x03, options, sizeof options);
+    der_ctx(&body, 0, &opt);
+    if (r->cname)
+        krb_principal(&body, 1, 1, r->cname);
+    der_ctx_str(&body, 2, KRB_GENERAL_STRING, KRB_REALM);
+    krb_principal(&body, 3, 2, r->sname);
+    der_ctx_str(&body, 5, 0x18, "20370913024805Z");
+    der_ctx_int(&body, 7, (int64_t)(rng_next(g) & 0x7fffffff));
+    for (size_t i = 0; i < r->n_etypes; i++)
+        der_int(&et, 0x02, r->etypes[i]);
+    der_wrap(&ets, 0x30, &et);
+    der_ctx(&body, 8, &ets);
+    der_wrap(&b, 0x30, &body);
+
+    der_ctx_int(&req, 1, 5);
+    der_ctx_int(&req, 2, r->msg_type);
+    if (r->preauth || r->msg_type == 12) {
+        /* PA-ENC-TIMESTAMP (2) for AS, PA-TGS-REQ (1) carrying the TGT for TGS */
+        struct der pa = {0}, pav = {0}, pas = {0}, inner = {0}, val = {0};
+        der_ctx_int(&pa, 1, r->msg_type == 12 ? 1 : 2);
+        if (r->msg_type == 12)
+            krb_ap_req(&inner, g);
+        else
+            krb_encrypted_data(&inner, g, 18, 56);
+        der_wrap(&val, 0x04, &inner);
+        der_ctx(&pa, 2, &val);
+        der_wrap(&pav, 0x30, &pa);
+        der_wrap(&pas, 0x30, &pav);
+        der_ctx(&req, 3, &pas);
+    }
+    der_ctx(&req, 4, &b);
+    der_wrap(&seq, 0x30, &req);
+    der_wrap(&msg, (uint8_t)(0x60 | r->msg_type), &seq);
+    if (msg.overflow || msg.n > cap)
+        return 0;
+    memcpy(out, msg.p, msg.n);
+    return msg.n;
+}
+
+static size_t krb_reply(struct gen *g, uint8_t *out, size_t cap, int msg_type, const char *cname, const char *sname,
+                        int ticket_etype, int enc_etype)
+{
+    struct der rep = {0}, ticket = {0}, seq = {0}, msg = {0};
+    der_ctx_int(&rep, 0, 5);
+    der_ctx_int(&rep, 1, msg_type);
+    der_ctx_str(&rep, 3, KRB_GENERAL_STRING, KRB_REALM);
+    krb_principal(&rep, 4, 1, cname);
+    krb_ticket(&ticket, g, sname, ticket_etype);
+    der_ctx(&rep, 5, &ticket);
+    krb_encrypted(&rep, 6, g, enc_etype, 200);
+    der_wrap(&seq, 0x30, &rep);
+    der_wrap(&msg, (uint8_t)(0x60 | msg_type), &seq);
+    if (msg.overflow || msg.n > cap)
+        return 0;
+    memcpy(out, msg.p, msg.n);
+    return msg.n;
+}
+
+static size_t krb_error(uint8_t *out, size_t cap, int code, const char *sname)
+{
+    struct der e = {0}, seq = {0}, msg = {0};
+    der_ctx_int(&e, 0, 5);
+    der_ctx_int(&e, 1, 30);
+    der_ctx_str(&e, 4, 0x18, "20240304090000Z");
+    der_ctx_int(&e, 5, 0);
+    der_ctx_int(&e, 6, code);
+    der_ctx_str(&e, 9, KRB_GENERAL_STRING, KRB_REALM);
+    krb_principal(&e, 10, 2, sname);
+    der_wrap(&seq, 0x30, &e);
+    der_wrap(&msg, 0x7e, &seq);
+    if (msg.overflow || msg.n > cap)
+        return 0;
+    memcpy(out, msg.p, msg.n);
+    return msg.n;
+}
+
+#define KDC_IP "10.88.0.1"
+
+/* One request and its answer over UDP 88 from a fresh source port. */
+static void krb_udp_exchange(struct gen *g, int iface, const char *client, uint16_t sport, uint64_t t,
+                             const uint8_t *req, size_t req_len, const uint8_t *rep, size_t rep_len)
+{
+    struct ip_pair ip;
+    struct path pa;
+    ip_pair_v4(&ip, client, KDC_IP);
+    path_ethernet(&pa, iface, &ip);
+    udp_datagram(g, &pa, &ip, sport, 88, 0, t, req, req_len);
+    udp_datagram(g, &pa, &ip, sport, 88, 1, t + MS(2), rep, rep_len);
+}
+
+static const int etypes_windows[] = {18, 17, 23, 24, -135};
+static const int etypes_rc4[] = {23};
+
+/* A Windows logon: AS-REQ without pre-authentication, PREAUTH_REQUIRED,
+ * AS-REQ with it, AS-REP; then service tickets for the given services. */
+static void krb_logon(struct gen *g, int iface, const char *client, const char *user, uint16_t sport, uint64_t t,
+                      const char *const *services, size_t n_services)
+{
+    uint8_t req[DER_MAX], rep[DER_MAX];
+    struct krb_req as = {10, user, "krbtgt/" KRB_REALM, etypes_windows, 5, false};
+    size_t rq = krb_request(g, req, sizeof req, &as);
+    size_t rp = krb_error(rep, sizeof rep, 25, "krbtgt/" KRB_REALM);
+    krb_udp_exchange(g, iface, client, sport, t, req, rq, rep, rp);
+    as.preauth = true;
+    rq = krb_request(g, req, sizeof req, &as);
+    rp = krb_reply(g, rep, sizeof rep, 11, user, "krbtgt/" KRB_REALM, 18, 18);
+    krb_udp_exchange(g, iface, client, (uint16_t)(sport + 1), t + MS(50), req, rq, rep, rp);
+    for (size_t i = 0; i < n_services; i++) {
+        struct krb_req tgs = {12, NULL, services[i], etypes_windows, 5, false};
+        rq = krb_request(g, req, sizeof req, &tgs);
+        rp = krb_reply(g, rep, sizeof rep, 13, user, services[i], 18, 18);
+        krb_udp_exchange(g, iface, client, (uint16_t)(sport + 2 + i), t + MS(100) + SEC(1) * i, req, rq, rep, rp);
+    }
+}
+
+static bool run_kerberos(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    uint64_t t = GEN_BASE_TIME_US;
+    uint8_t req[DER_MAX], rep[DER_MAX];
+
+    /* Ordinary logons: two workstations, a few services each. */
+    static const char *const alice_services[] = {"cifs/fs01.corp.vigil-test.example", "ldap/dc01.corp.vigil-test.example"};
+    static const char *const bob_services[] = {"HTTP/intranet.corp.vigil-test.example",
+                                               "cifs/fs01.corp.vigil-test.example",
+                                               "host/ws-carol.corp.vigil-test.example"};
+    krb_logon(g, iface, "10.88.1.10", "alice", 49700, t, alice_services, 2);
+    krb_logon(g, iface, "10.88.1.11", "bob", 50100, t + SEC(20), bob_services, 3);
+
+    /* Over TCP: bob's AS exchange again, with its record marks. */
+    {
+        struct ip_pair ip;
+        struct path pa;
+        struct tcp_flow f;
+        ip_pair_v4(&ip, "10.88.1.11", KDC_IP);
+        path_ethernet(&pa, iface, &ip);
+        tcp_flow_init(&f, g, &pa, &ip, 50200, 88, t + SEC(40));
+        tcp_handshake(&f);
+        struct krb_req as = {10, "bob", "krbtgt/" KRB_REALM, etypes_windows, 5, true};
+        size_t rq = krb_request(g, req + 4, sizeof req - 4, &as);
+        size_t rp = krb_reply(g, rep + 4, sizeof rep - 4, 11, "bob", "krbtgt/" KRB_REALM, 18, 18);
+        for (int i = 0; i < 4; i++) {
+            req[i] = (uint8_t)(rq >> (24 - 8 * i));
+            rep[i] = (uint8_t)(rp >> (24 - 8 * i));
+        }
+        tcp_send(&f, 0, req, rq + 4);
+        tcp_send(&f, 1, rep, rp + 4);
+        tcp_close(&f, 0);
+    }
+
+    /* Kerberoasting: mallory asks for twenty service tickets, RC4 only, in a minute. */
+    static const char *const spn_hosts[] = {"sql01", "sql02", "web01", "web02", "app01", "app02", "bkp01",
+                                            "crm01", "erp01", "wsus01"};
+    for (int i = 0; i < 20; i++) {
+        char spn[128];
+        snprintf(spn, sizeof spn, "%s/%s.corp.vigil-test.example:%d", i % 2 ? "HTTP" : "MSSQLSvc", spn_hosts[i / 2],
+                 i % 2 ? 80 : 1433);
+        struct krb_req tgs = {12, NULL, spn, etypes_rc4, 1, false};
+        size_t rq = krb_request(g, req, sizeof req, &tgs);
+        size_t rp = krb_reply(g, rep, sizeof rep, 13, "mallory", spn, 23, 23);
+        krb_udp_exchange(g, iface, "10.88.1.66", (uint16_t)(51000 + i), t + SEC(60) + MS(2500) * i, req, rq, rep,
+                         rp);
+    }
+
+    /* AS-REP roasting: no pre-authentication, RC4, for an account that does not require it. */
+    {
+        struct krb_req as = {10, "svc_backup", "krbtgt/" KRB_REALM, etypes_rc4, 1, false};
+        size_t rq = krb_request(g, req, sizeof req, &as);
+        size_t rp = krb_reply(g, rep, sizeof rep, 11, "svc_backup", "krbtgt/" KRB_REALM, 18, 23);
+        krb_udp_exchange(g, iface, "10.88.1.67", 52000, t + SEC(130), req, rq, rep, rp);
+    }
+    return true;
+}
+
+/* ---- the table -------------------------------------------------------------------------- */
+
+static const struct scenario ad_scenarios[] = {
+    {"kerberos", "Kerberos over UDP and TCP 88: two ordinary logons, a Kerberoasting client (twenty RC4 TGS "
+                 "requests), an AS-REP roasting request",
+     false, run_kerberos},
+};
+
+const struct scenario *ad_scenario_at(size_t i)
+{
+    return i < sizeof ad_scenarios / sizeof ad_scenarios[0] ? &ad_scenarios[i] : NULL;
+}
