@@ -8,6 +8,7 @@
 #include "output/http_log.h"
 #include "output/krb_log.h"
 #include "output/quic_log.h"
+#include "output/rdp_log.h"
 #include "output/smtp_log.h"
 #include "output/socks_log.h"
 #include "output/ssh_log.h"
@@ -26,6 +27,7 @@ static const struct txn_writer *const writers[EVENT_KIND_COUNT] = {
     [EVENT_FILE] = &files_writer,
     [EVENT_SOCKS] = &socks_writer,
     [EVENT_KRB] = &krb_writer,
+    [EVENT_RDP] = &rdp_writer,
 };
 
 void output_transaction(struct output_worker *w, const struct app_conn *c, enum event_kind kind, const void *txn)

@@ -18,6 +18,7 @@ enum event_kind {
     EVENT_SOCKS,    /* struct socks_txn (proto/socks.h) */
     EVENT_BANNER,   /* struct banner_txn (proto/banner.h): read by the inventory, not logged */
     EVENT_KRB,      /* struct krb_txn   (proto/krb.h) */
+    EVENT_RDP,      /* struct rdp_txn   (proto/rdp.h) */
     EVENT_KIND_COUNT,
 };
 

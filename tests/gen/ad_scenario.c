@@ -360,12 +360,186 @@ static bool run_kerberos(struct gen *g)
     return true;
 }
 
+/* ---- RDP (MS-RDPBCGR) ---------------------------------------------------------------------- */
+
+/* A TPKT around an X.224 TPDU: li_body is the TPDU header after its length byte. */
+static void tpkt(struct wr *w, const uint8_t *tpdu, size_t tpdu_len, const uint8_t *data, size_t len)
+{
+    w_u8(w, 3);
+    w_u8(w, 0);
+    w_u16(w, (uint16_t)(4 + 1 + tpdu_len + len));
+    w_u8(w, (uint8_t)tpdu_len);
+    w_bytes(w, tpdu, tpdu_len);
+    w_bytes(w, data, len);
+}
+
+static void rdp_connection_request(struct wr *w, const char *cookie, uint32_t protocols)
+{
+    static const uint8_t cr[] = {0xe0, 0, 0, 0, 0, 0};
+    uint8_t body[256];
+    struct wr b;
+    w_init(&b, body, sizeof body);
+    if (cookie) {
+        w_str(&b, "Cookie: mstshash=");
+        w_str(&b, cookie);
+        w_str(&b, "\r\n");
+    }
+    w_u8(&b, 0x01); /* RDP_NEG_REQ */
+    w_u8(&b, 0);
+    w_le(&b, 8, 2);
+    w_le(&b, protocols, 4);
+    tpkt(w, cr, sizeof cr, body, b.len);
+}
+
+static void rdp_connection_confirm(struct wr *w, uint32_t selected)
+{
+    static const uint8_t cc[] = {0xd0, 0, 0, 0x12, 0x34, 0};
+    uint8_t body[8];
+    struct wr b;
+    w_init(&b, body, sizeof body);
+    w_u8(&b, 0x02); /* RDP_NEG_RSP */
+    w_u8(&b, 0x1f);
+    w_le(&b, 8, 2);
+    w_le(&b, selected, 4);
+    tpkt(w, cc, sizeof cc, body, b.len);
+}
+
+static void utf16_fixed(struct wr *w, const char *s, size_t chars)
+{
+    for (size_t i = 0; i < chars; i++)
+        w_le(w, i < strlen(s) ? (uint8_t)s[i] : 0, 2);
+}
+
+/* MCS Connect-Initial with the GCC Conference Create Request and the client
+ * core (0xc001) and network (0xc003) blocks. */
+static void rdp_connect_initial(struct wr *w, const char *client_name)
+{
+    uint8_t blocks[512], gcc[600];
+    struct wr b, g;
+    w_init(&b, blocks, sizeof blocks);
+    w_le(&b, 0xc001, 2);
+    w_le(&b, 216, 2);
+    w_le(&b, 0x00080004, 4);   /* RDP 5+ */
+    w_le(&b, 1280, 2);
+    w_le(&b, 800, 2);
+    w_le(&b, 0xca01, 2);       /* 8 bpp, superseded by highColorDepth */
+    w_le(&b, 0xaa03, 2);
+    w_le(&b, 0x409, 4);        /* en-US */
+    w_le(&b, 19041, 4);
+    utf16_fixed(&b, client_name, 16);
+    w_le(&b, 4, 4);
+    w_le(&b, 0, 4);
+    w_le(&b, 12, 4);
+    w_zero(&b, 64);            /* imeFileName */
+    w_le(&b, 0xca01, 2);
+    w_le(&b, 1, 2);
+    w_le(&b, 0, 4);
+    w_le(&b, 0x18, 2);         /* highColorDepth 24 */
+    w_le(&b, 0x000f, 2);
+    w_le(&b, 0x0001, 2);       /* earlyCapabilityFlags: error info PDU, no 32 bpp */
+    utf16_fixed(&b, "00000-000-0000000-00000", 32);
+    w_zero(&b, 6);             /* connectionType, pad, serverSelectedProtocol: to 216 */
+    w_le(&b, 0xc003, 2);
+    w_le(&b, 8 + 2 * 12, 2);
+    w_le(&b, 2, 4);
+    static const char chan1[8] = "rdpdr", chan2[8] = "cliprdr";
+    w_bytes(&b, chan1, 8);
+    w_le(&b, 0x80800000, 4);
+    w_bytes(&b, chan2, 8);
+    w_le(&b, 0xc0a00000, 4);
+
+    /* T.124 ConnectData: the GCC object id, then the PER length of the ConnectPDU */
+    static const uint8_t gcc_object[] = {0x00, 0x05, 0x00, 0x14, 0x7c, 0x00, 0x01};
+    static const uint8_t create_request[] = {0x00, 0x08, 0x00, 0x10, 0x00, 0x01, 0xc0, 0x00, 'D', 'u', 'c', 'a'};
+    w_init(&g, gcc, sizeof gcc);
+    w_bytes(&g, gcc_object, sizeof gcc_object);
+    w_u16(&g, (uint16_t)(0x8000 | (sizeof create_request + 2 + b.len)));
+    w_bytes(&g, create_request, sizeof create_request);
+    w_u16(&g, (uint16_t)(0x8000 | b.len));
+    w_bytes(&g, blocks, b.len);
+
+    struct der ci = {0}, params = {0}, msg = {0};
+    static const uint8_t one[] = {0x01};
+    der_tlv(&ci, 0x04, one, 1);
+    der_tlv(&ci, 0x04, one, 1);
+    static const uint8_t upward[] = {0xff};
+    der_tlv(&ci, 0x01, upward, 1);
+    static const int target[] = {34, 2, 0, 1, 0, 1, 65535, 2};
+    for (size_t i = 0; i < 8; i++)
+        der_int(&params, 0x02, target[i]);
+    der_wrap(&ci, 0x30, &params);
+    der_wrap(&ci, 0x30, &params);
+    der_wrap(&ci, 0x30, &params);
+    der_tlv(&ci, 0x04, gcc, g.len);
+    uint8_t app[2] = {0x7f, 0x65};
+    der_put(&msg, app, 2);
+    uint8_t len[3] = {0x82, (uint8_t)(ci.n >> 8), (uint8_t)ci.n};
+    der_put(&msg, len, 3);
+    der_put(&msg, ci.p, ci.n);
+    static const uint8_t dt[] = {0xf0, 0x80};
+    tpkt(w, dt, sizeof dt, msg.p, msg.n);
+}
+
+/* An RDP session to server from client: cookie, security negotiation, then
+ * TLS (selected != 0) or the MCS Connect-Initial of standard RDP security. */
+static void rdp_session(struct gen *g, int iface, const char *client, const char *server, uint16_t cport, uint64_t t,
+                        const char *cookie, uint32_t selected)
+{
+    struct ip_pair ip;
+    struct path pa;
+    struct tcp_flow f;
+    uint8_t buf[2048];
+    struct wr w;
+    ip_pair_v4(&ip, client, server);
+    path_ethernet(&pa, iface, &ip);
+    tcp_flow_init(&f, g, &pa, &ip, cport, 3389, t);
+    tcp_handshake(&f);
+    w_init(&w, buf, sizeof buf);
+    rdp_connection_request(&w, cookie, 0x0b);
+    tcp_send(&f, 0, buf, w.len);
+    w_init(&w, buf, sizeof buf);
+    rdp_connection_confirm(&w, selected);
+    tcp_send(&f, 1, buf, w.len);
+    if (selected != 0) {
+        size_t n = tls_client_hello(g, buf, server);
+        tcp_send(&f, 0, buf, n);
+        n = tls_server_hello(g, buf);
+        tcp_send(&f, 1, buf, n);
+        tcp_send_filler(&f, 0, 600);
+        tcp_send_filler(&f, 1, 1400);
+    } else {
+        w_init(&w, buf, sizeof buf);
+        rdp_connect_initial(&w, "WS-ALICE");
+        tcp_send(&f, 0, buf, w.len);
+        /* the server's MCS Connect-Response, opaque here */
+        static const uint8_t dt[] = {0xf0, 0x80};
+        uint8_t response[300];
+        rng_fill(g, response, sizeof response);
+        w_init(&w, buf, sizeof buf);
+        tpkt(&w, dt, sizeof dt, response, sizeof response);
+        tcp_send(&f, 1, buf, w.len);
+    }
+    tcp_close(&f, 0);
+}
+
+static bool run_rdp(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    uint64_t t = GEN_BASE_TIME_US;
+    rdp_session(g, iface, "10.33.0.10", "10.33.0.20", 49833, t, "alice", 2);
+    rdp_session(g, iface, "10.33.0.11", "10.33.0.20", 49834, t + SEC(5), "ADMINISTRA", 0);
+    return true;
+}
+
 /* ---- the table -------------------------------------------------------------------------- */
 
 static const struct scenario ad_scenarios[] = {
     {"kerberos", "Kerberos over UDP and TCP 88: two ordinary logons, a Kerberoasting client (twenty RC4 TGS "
                  "requests), an AS-REP roasting request",
      false, run_kerberos},
+    {"rdp", "RDP: a cookie, CredSSP selected and the TLS that follows; standard RDP security with the client's "
+            "core and network data",
+     false, run_rdp},
 };
 
 const struct scenario *ad_scenario_at(size_t i)
