@@ -7,6 +7,7 @@
 #include "output/files_log.h"
 #include "output/http_log.h"
 #include "output/krb_log.h"
+#include "output/ldap_log.h"
 #include "output/quic_log.h"
 #include "output/rdp_log.h"
 #include "output/smtp_log.h"
@@ -28,6 +29,7 @@ static const struct txn_writer *const writers[EVENT_KIND_COUNT] = {
     [EVENT_SOCKS] = &socks_writer,
     [EVENT_KRB] = &krb_writer,
     [EVENT_RDP] = &rdp_writer,
+    [EVENT_LDAP] = &ldap_writer,
 };
 
 void output_transaction(struct output_worker *w, const struct app_conn *c, enum event_kind kind, const void *txn)

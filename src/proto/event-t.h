@@ -19,6 +19,7 @@ enum event_kind {
     EVENT_BANNER,   /* struct banner_txn (proto/banner.h): read by the inventory, not logged */
     EVENT_KRB,      /* struct krb_txn   (proto/krb.h) */
     EVENT_RDP,      /* struct rdp_txn   (proto/rdp.h) */
+    EVENT_LDAP,     /* struct ldap_txn  (proto/ldap.h) */
     EVENT_KIND_COUNT,
 };
 

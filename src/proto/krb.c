@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "util/ber.h"
+#include "util/bytes.h"
 
 /* A TCP record longer than this is not Kerberos (tickets with a PAC are a
  * few KB; Windows caps the token at 64 KB). */
@@ -135,11 +136,7 @@ const char *krb_msg_type_name(unsigned type)
 
 static void text_set(struct krb_text *t, const void *p, size_t n)
 {
-    if (n >= sizeof t->text)
-        n = sizeof t->text - 1;
-    memcpy(t->text, p, n);
-    t->text[n] = '\0';
-    t->len = n;
+    t->len = bytes_copy_cstr(t->text, sizeof t->text, p, n);
     t->set = true;
 }
 

@@ -531,6 +531,145 @@ static bool run_rdp(struct gen *g)
     return true;
 }
 
+/* ---- LDAP (RFC 4511) ---------------------------------------------------------------------- */
+
+/* LDAPMessage { messageID, protocolOp } around an operation built in op. */
+static size_t ldap_message(uint8_t *out, size_t cap, int id, uint8_t op_tag, const struct der *op)
+{
+    struct der m = {0}, msg = {0};
+    der_int(&m, 0x02, id);
+    der_wrap(&m, op_tag, op);
+    der_wrap(&msg, 0x30, &m);
+    if (msg.overflow || msg.n > cap)
+        return 0;
+    memcpy(out, msg.p, msg.n);
+    return msg.n;
+}
+
+static void ldap_result(struct der *d, int code, const char *diag)
+{
+    der_int(d, 0x0a, code);
+    der_str(d, 0x04, "");
+    der_str(d, 0x04, diag);
+}
+
+/* (&(objectClass=user)(sAMAccountName=svc*)) */
+static void ldap_filter(struct der *d)
+{
+    struct der and = {0}, eq = {0}, sub = {0}, subs = {0}, parts = {0};
+    der_str(&eq, 0x04, "objectClass");
+    der_str(&eq, 0x04, "user");
+    der_wrap(&and, 0xa3, &eq);
+    der_str(&sub, 0x04, "sAMAccountName");
+    der_str(&parts, 0x80, "svc");
+    der_wrap(&sub, 0x30, &parts);
+    der_wrap(&subs, 0xa4, &sub);
+    der_put(&and, subs.p, subs.n);
+    der_wrap(d, 0xa0, &and);
+}
+
+static void ldap_send(struct tcp_flow *f, int dir, int id, uint8_t tag, const struct der *op)
+{
+    uint8_t buf[DER_MAX];
+    size_t n = ldap_message(buf, sizeof buf, id, tag, op);
+    tcp_send(f, dir, buf, n);
+}
+
+static bool run_ldap(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    uint64_t t = GEN_BASE_TIME_US;
+    struct ip_pair ip;
+    struct path pa;
+    struct tcp_flow f;
+    ip_pair_v4(&ip, "10.89.0.10", "10.89.0.1");
+    path_ethernet(&pa, iface, &ip);
+
+    /* A simple bind, a subtree search with two entries, an unbind. */
+    tcp_flow_init(&f, g, &pa, &ip, 50389, 389, t);
+    tcp_handshake(&f);
+    struct der bind = {0}, resp = {0}, search = {0}, entry = {0}, done = {0}, none = {0};
+    der_int(&bind, 0x02, 3);
+    der_str(&bind, 0x04, "CN=alice,CN=Users,DC=corp,DC=vigil-test,DC=example");
+    der_str(&bind, 0x80, "Summer2024!");
+    ldap_send(&f, 0, 1, 0x60, &bind);
+    ldap_result(&resp, 0, "");
+    ldap_send(&f, 1, 1, 0x61, &resp);
+    der_str(&search, 0x04, "DC=corp,DC=vigil-test,DC=example");
+    der_int(&search, 0x0a, 2);
+    der_int(&search, 0x0a, 0);
+    der_int(&search, 0x02, 0);
+    der_int(&search, 0x02, 0);
+    static const uint8_t no[] = {0x00};
+    der_tlv(&search, 0x01, no, 1);
+    ldap_filter(&search);
+    struct der attrs = {0}, list = {0};
+    der_str(&list, 0x04, "servicePrincipalName");
+    der_wrap(&attrs, 0x30, &list);
+    der_put(&search, attrs.p, attrs.n);
+    ldap_send(&f, 0, 2, 0x63, &search);
+    for (int i = 0; i < 2; i++) {
+        struct der e = {0}, a = {0};
+        der_str(&e, 0x04, i ? "CN=svc_web,CN=Users,DC=corp,DC=vigil-test,DC=example"
+                            : "CN=svc_sql,CN=Users,DC=corp,DC=vigil-test,DC=example");
+        der_wrap(&e, 0x30, &a);
+        entry = e;
+        ldap_send(&f, 1, 2, 0x64, &entry);
+    }
+    ldap_result(&done, 0, "");
+    ldap_send(&f, 1, 2, 0x65, &done);
+    der_tlv(&none, 0x42, NULL, 0);
+    uint8_t buf[DER_MAX];
+    struct der unbind_id = {0}, unbind = {0};
+    der_int(&unbind_id, 0x02, 3);
+    der_tlv(&unbind_id, 0x42, NULL, 0);
+    der_wrap(&unbind, 0x30, &unbind_id);
+    memcpy(buf, unbind.p, unbind.n);
+    tcp_send(&f, 0, buf, unbind.n);
+    tcp_close(&f, 0);
+
+    /* StartTLS, then TLS. */
+    tcp_flow_init(&f, g, &pa, &ip, 50390, 389, t + SEC(3));
+    tcp_handshake(&f);
+    struct der ext = {0}, ext_resp = {0};
+    der_str(&ext, 0x80, "1.3.6.1.4.1.1466.20037");
+    ldap_send(&f, 0, 1, 0x77, &ext);
+    ldap_result(&ext_resp, 0, "");
+    ldap_send(&f, 1, 1, 0x78, &ext_resp);
+    size_t n = tls_client_hello(g, buf, "dc01.corp.vigil-test.example");
+    tcp_send(&f, 0, buf, n);
+    n = tls_server_hello(g, buf);
+    tcp_send(&f, 1, buf, n);
+    tcp_close(&f, 0);
+
+    /* CLDAP: the DC locator's search over UDP. */
+    {
+        struct der q = {0}, filt = {0}, and = {0}, eq = {0};
+        der_str(&q, 0x04, "");
+        der_int(&q, 0x0a, 0);
+        der_int(&q, 0x0a, 0);
+        der_int(&q, 0x02, 0);
+        der_int(&q, 0x02, 0);
+        der_tlv(&q, 0x01, no, 1);
+        der_str(&eq, 0x04, "DnsDomain");
+        der_str(&eq, 0x04, "corp.vigil-test.example");
+        der_wrap(&and, 0xa3, &eq);
+        der_wrap(&filt, 0xa0, &and);
+        der_put(&q, filt.p, filt.n);
+        struct der nl = {0}, nlist = {0};
+        der_str(&nl, 0x04, "Netlogon");
+        der_wrap(&nlist, 0x30, &nl);
+        der_put(&q, nlist.p, nlist.n);
+        n = ldap_message(buf, sizeof buf, 7, 0x63, &q);
+        udp_datagram(g, &pa, &ip, 53000, 389, 0, t + SEC(6), buf, n);
+        struct der r = {0};
+        ldap_result(&r, 0, "");
+        n = ldap_message(buf, sizeof buf, 7, 0x65, &r);
+        udp_datagram(g, &pa, &ip, 53000, 389, 1, t + SEC(6) + MS(1), buf, n);
+    }
+    return true;
+}
+
 /* ---- the table -------------------------------------------------------------------------- */
 
 static const struct scenario ad_scenarios[] = {
@@ -540,6 +679,9 @@ static const struct scenario ad_scenarios[] = {
     {"rdp", "RDP: a cookie, CredSSP selected and the TLS that follows; standard RDP security with the client's "
             "core and network data",
      false, run_rdp},
+    {"ldap", "LDAP: a simple bind, a subtree search with a substring filter and two entries, an unbind; StartTLS "
+             "and the TLS after it; a CLDAP search over UDP",
+     false, run_ldap},
 };
 
 const struct scenario *ad_scenario_at(size_t i)
