@@ -24,6 +24,7 @@ struct krb_state {
     bool session;               /* Zeek's c$krb exists */
     bool logged;
     unsigned last_request;      /* Suricata's req_id: what a KRB-ERROR answers */
+    bool last_as_seen, last_as_preauth; /* the last AS-REQ, for its AS-REP */
     bool stopped;
     /* TCP record assembly, per direction */
     uint8_t *buf[2];
@@ -520,6 +521,12 @@ static void handle_message(struct krb_state *st, struct app_env *env, bool from_
     }
     if (m->msg_type == KRB_MSG_AS_REQ || m->msg_type == KRB_MSG_TGS_REQ)
         st->last_request = m->msg_type;
+    if (m->msg_type == KRB_MSG_AS_REQ) {
+        st->last_as_seen = true;
+        st->last_as_preauth = m->preauth;
+    }
+    if (m->msg_type == KRB_MSG_AS_REP)
+        m->request_preauth = !st->last_as_seen || st->last_as_preauth;
     if (m->msg_type == KRB_MSG_ERROR)
         m->failed_request = st->last_request;
     if (m->msg_type == KRB_MSG_AP_REQ) {

@@ -48,6 +48,7 @@ struct krb_message {
     bool has_kdc_options;
     bool forwardable, renewable;
     bool preauth;                   /* padata has PA-ENC-TIMESTAMP (2) or PA-PK-AS-REQ (16) */
+    bool request_preauth;           /* reply: the AS-REQ it answers was pre-authenticated (true when unseen) */
     size_t n_etypes;
     int32_t etypes[KRB_ETYPES_MAX]; /* requested etypes, client's preference order */
     /* reply */

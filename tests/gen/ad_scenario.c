@@ -670,6 +670,46 @@ static bool run_ldap(struct gen *g)
     return true;
 }
 
+/* ---- internal fan-out -------------------------------------------------------------------------- */
+
+/* A short TCP session from client to server:port with a little data each way. */
+static void short_session(struct gen *g, int iface, const char *client, const char *server, uint16_t cport,
+                          uint16_t sport, uint64_t t)
+{
+    struct ip_pair ip;
+    struct path pa;
+    struct tcp_flow f;
+    ip_pair_v4(&ip, client, server);
+    path_ethernet(&pa, iface, &ip);
+    tcp_flow_init(&f, g, &pa, &ip, cport, sport, t);
+    tcp_handshake(&f);
+    tcp_send_filler(&f, 0, 120);
+    tcp_send_filler(&f, 1, 200);
+    tcp_close(&f, 0);
+}
+
+static bool run_fanout(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    uint64_t t = GEN_BASE_TIME_US;
+    /* A workstation's day: its file server, the DC, an RDP jump host, again and again. */
+    for (int i = 0; i < 6; i++) {
+        short_session(g, iface, "10.77.0.10", "10.77.0.2", (uint16_t)(49700 + i), 445, t + SEC(20) * i);
+        short_session(g, iface, "10.77.0.10", "10.77.0.1", (uint16_t)(49800 + i), 445, t + SEC(20) * i + SEC(1));
+        short_session(g, iface, "10.77.0.10", "10.77.0.5", (uint16_t)(49900 + i), 3389, t + SEC(20) * i + SEC(2));
+    }
+    /* The compromised host knew its file server before; then it walks the subnet over SMB and RDP. */
+    short_session(g, iface, "10.77.0.66", "10.77.0.2", 50000, 445, t + SEC(5));
+    short_session(g, iface, "10.77.0.66", "10.77.0.2", 50001, 445, t + SEC(130));
+    for (int i = 0; i < 12; i++) {
+        char server[32];
+        snprintf(server, sizeof server, "10.77.1.%d", 20 + i);
+        short_session(g, iface, "10.77.0.66", server, (uint16_t)(50100 + i), i % 4 == 3 ? 3389 : 445,
+                      t + SEC(140) + MS(700) * i);
+    }
+    return true;
+}
+
 /* ---- the table -------------------------------------------------------------------------- */
 
 static const struct scenario ad_scenarios[] = {
@@ -682,6 +722,9 @@ static const struct scenario ad_scenarios[] = {
     {"ldap", "LDAP: a simple bind, a subtree search with a substring filter and two entries, an unbind; StartTLS "
              "and the TLS after it; a CLDAP search over UDP",
      false, run_ldap},
+    {"fanout", "internal fan-out: a host opening SMB and RDP sessions to twelve internal hosts it never talked to "
+               "in two minutes, beside a workstation that talks to its file server, DC and jump host",
+     false, run_fanout},
 };
 
 const struct scenario *ad_scenario_at(size_t i)
