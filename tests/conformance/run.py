@@ -92,6 +92,19 @@ LOG_SPECS = [
         "version", "client_initial_dcid", "server_scid", "server_name",
         "client_protocol", "history"), min_rate=None),
     LogSpec("weird", FIVE_TUPLE[:4] + ("name", "addl", "notice"), min_rate=None),
+    LogSpec("kerberos", FIVE_TUPLE[:4] + (
+        "request_type", "client", "service", "success", "error_msg", "from", "till", "cipher",
+        "forwardable", "renewable"), min_rate=50.0),
+    LogSpec("rdp", FIVE_TUPLE[:4] + (
+        "cookie", "result", "security_protocol", "client_channels", "client_name",
+        "client_dig_product_id", "desktop_width", "desktop_height", "requested_color_depth",
+        "cert_count"), min_rate=95.0),
+    LogSpec("ldap", FIVE_TUPLE[:4] + (
+        "message_id", "version", "opcode", "result", "diagnostic_message", "object", "argument"),
+        min_rate=80.0),
+    LogSpec("ldap_search", FIVE_TUPLE[:4] + (
+        "message_id", "scope", "deref_aliases", "base_object", "result_count", "result",
+        "diagnostic_message", "filter"), min_rate=80.0),
 ]
 
 # A run that ends like this is a crash (sanitizer, signal), not a finding.
@@ -127,9 +140,6 @@ KNOWN_GAPS = {
 NOT_PARSED_YET = {
     "smb": "SMB is not parsed yet (issue #14)",
     "dce-rpc": "DCE-RPC is not parsed yet (issue #14)",
-    "krb": "Kerberos is not parsed yet (issue #14)",
-    "ldap": "LDAP is not parsed yet (issue #14)",
-    "rdp": "RDP is not parsed yet (issue #14)",
     "ftp": "FTP is not parsed yet (issue #12)",
 }
 
