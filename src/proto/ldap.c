@@ -67,7 +67,7 @@ struct ldap_state {
     bool starttls_pending;
     int64_t starttls_id;
     bool stopped, handed_over;
-    uint64_t sasl_sealed;       /* SASL buffers that were encrypted */
+    bool sasl_noted;            /* conn.log service "gssapi" added */
 };
 
 /* ---- names -------------------------------------------------------------------- */
@@ -656,9 +656,14 @@ static void messages_in(struct ldap_state *st, struct app_env *env, const uint8_
 /* A Kerberos CFX wrap token (RFC 4121 4.2.6.2) that is not sealed holds the
  * plaintext and a checksum of EC bytes, the whole rotated right by RRC
  * bytes: Windows rotates by EC, which puts the checksum first. Anything else
- * is taken as sealed. */
+ * is taken as sealed and skipped. */
 static void sasl_buffer(struct ldap_state *st, struct app_env *env, const uint8_t *p, size_t n)
 {
+    if (!st->sasl_noted && env->add_service) {
+        /* as Zeek's conn.log shows such a session: its GSSAPI analyzer is attached */
+        env->add_service(env, "gssapi");
+        st->sasl_noted = true;
+    }
     if (n > 0 && p[0] == 0x30) {
         messages_in(st, env, p, n);
         return;
@@ -670,7 +675,7 @@ static void sasl_buffer(struct ldap_state *st, struct app_env *env, const uint8_
             return;
         }
     }
-    st->sasl_sealed++;
+    /* sealed: nothing readable */
 }
 
 /* ---- framing ------------------------------------------------------------------------------------ */

@@ -4,7 +4,7 @@
  * at the response that finishes the operation (or at the end). A StartTLS
  * that succeeds hands the connection to TLS; after a SASL bind whose
  * mechanism signs or seals, wrapped messages are read when only signed and
- * counted (sasl_sealed) when encrypted. Type-only. */
+ * skipped when encrypted (conn.log then shows service gssapi). Type-only. */
 #ifndef VIGIL_PROTO_LDAP_H
 #define VIGIL_PROTO_LDAP_H
 

@@ -4,7 +4,7 @@
 Reads ../shared/corpus (see its README.md) and runs vigil once per trace
 (`--format all`, outputs shared by every comparison):
   zeek             Zeek TSV logs (conn, dns, http, ssl, x509, ssh, dhcp, files,
-                   smtp, quic, weird) against Zeek's btest baselines
+                   smtp, quic, weird, kerberos, rdp, ldap, ldap_search) against Zeek's btest baselines
   community-id     Community ID of flow events against pycommunityid
   ja4              JA4 of TLS ClientHellos (and QUIC) against FoxIO's tools
   suricata-verify  EVE events against suricata-verify's test.yaml checks
