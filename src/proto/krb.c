@@ -584,8 +584,8 @@ static void krb_tcp_data(void *state, struct app_env *env, bool from_orig, const
         size_t need = 4;
         if (have >= 4) {
             uint32_t len = load_be32(st->buf[d]) & 0x7fffffffu;
-            if (len > KRB_TCP_RECORD_MAX) {
-                weird(env, "KRB_record_too_long");
+            if (len == 0 || len > KRB_TCP_RECORD_MAX) {
+                weird(env, len == 0 ? "KRB_empty_record" : "KRB_record_too_long");
                 st->stopped = true;
                 return;
             }

@@ -338,6 +338,20 @@ static void test_tcp_record_cap(void **unused)
     assert_int_equal(c.n_msgs, 0);
 }
 
+/* A record mark of zero bytes, then data: a weird, not a loop. */
+static void test_tcp_empty_record(void **unused)
+{
+    static const uint8_t empty[] = {0x00, 0x00, 0x00, 0x00, 0x6a, 0x03, 0x30, 0x01, 0x00};
+    struct parser_run r;
+    struct capture c = {0};
+    parser_run_open(&r, &krb_tcp_parser, &hooks, &c);
+    parser_run_feed(&r, true, empty, sizeof empty, 0);
+    parser_run_feed(&r, true, empty, sizeof empty, 1);
+    parser_run_close(&r);
+    assert_int_equal(c.n_weird, 1);
+    assert_int_equal(c.n_msgs, 0);
+}
+
 static void test_probe(void **unused)
 {
     uint8_t req[4096];
@@ -376,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_truncations_and_lengths),
         cmocka_unit_test(test_tcp_record_cap),
+        cmocka_unit_test(test_tcp_empty_record),
         cmocka_unit_test(test_probe),
         cmocka_unit_test(test_ber_reader),
     };
