@@ -350,6 +350,17 @@ static bool run_kerberos(struct gen *g)
                          rp);
     }
 
+    /* One account reaching many hosts: svc_deploy gets cifs tickets (AES) for sixteen hosts in two minutes. */
+    for (int i = 0; i < 16; i++) {
+        char spn[128];
+        snprintf(spn, sizeof spn, "cifs/ws%02d.corp.vigil-test.example", i + 1);
+        struct krb_req tgs = {12, NULL, spn, etypes_windows, 5, false};
+        size_t rq = krb_request(g, req, sizeof req, &tgs);
+        size_t rp = krb_reply(g, rep, sizeof rep, 13, "svc_deploy", spn, 18, 18);
+        krb_udp_exchange(g, iface, "10.88.1.70", (uint16_t)(53000 + i), t + SEC(150) + MS(7000) * i, req, rq, rep,
+                         rp);
+    }
+
     /* AS-REP roasting: no pre-authentication, RC4, for an account that does not require it. */
     {
         struct krb_req as = {10, "svc_backup", "krbtgt/" KRB_REALM, etypes_rc4, 1, false};
@@ -714,7 +725,7 @@ static bool run_fanout(struct gen *g)
 
 static const struct scenario ad_scenarios[] = {
     {"kerberos", "Kerberos over UDP and TCP 88: two ordinary logons, a Kerberoasting client (twenty RC4 TGS "
-                 "requests), an AS-REP roasting request",
+                 "requests), an AS-REP roasting request, an account getting tickets for sixteen hosts",
      false, run_kerberos},
     {"rdp", "RDP: a cookie, CredSSP selected and the TLS that follows; standard RDP security with the client's "
             "core and network data",
