@@ -21,6 +21,8 @@ struct der {
 
 static void der_put(struct der *d, const void *v, size_t n)
 {
+    if (n == 0)
+        return;
     if (d->overflow || n > DER_MAX - d->n) {
         d->overflow = true;
         return;
@@ -599,7 +601,7 @@ static bool run_ldap(struct gen *g)
     /* A simple bind, a subtree search with two entries, an unbind. */
     tcp_flow_init(&f, g, &pa, &ip, 50389, 389, t);
     tcp_handshake(&f);
-    struct der bind = {0}, resp = {0}, search = {0}, entry = {0}, done = {0}, none = {0};
+    struct der bind = {0}, resp = {0}, search = {0}, entry = {0}, done = {0};
     der_int(&bind, 0x02, 3);
     der_str(&bind, 0x04, "CN=alice,CN=Users,DC=corp,DC=vigil-test,DC=example");
     der_str(&bind, 0x80, "Summer2024!");
@@ -629,7 +631,6 @@ static bool run_ldap(struct gen *g)
     }
     ldap_result(&done, 0, "");
     ldap_send(&f, 1, 2, 0x65, &done);
-    der_tlv(&none, 0x42, NULL, 0);
     uint8_t buf[DER_MAX];
     struct der unbind_id = {0}, unbind = {0};
     der_int(&unbind_id, 0x02, 3);
