@@ -17,6 +17,7 @@
 #include "intel/feed_json.h"
 #include "intel/intel_internal.h"
 #include "intel/stix_pattern.h"
+#include "util/civil.h"
 
 /* A description standing in for a missing name is cut to this. */
 #define STIX_DESC_MAX 200
@@ -92,17 +93,6 @@ static bool read_char(const char *s, size_t len, size_t *pos, const char *accept
         return false;
     (*pos)++;
     return true;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
 }
 
 static int days_in_month(int y, int m)
