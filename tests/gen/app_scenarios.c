@@ -35,48 +35,6 @@ static void ack_from(struct tcp_flow *f, int dir)
 
 /* ---- DNS ---------------------------------------------------------------------- */
 
-static void dns_name(struct wr *w, const char *name)
-{
-    while (*name) {
-        const char *dot = strchr(name, '.');
-        size_t label = dot ? (size_t)(dot - name) : strlen(name);
-        w_u8(w, (uint8_t)label);
-        w_bytes(w, name, label);
-        name += label;
-        if (*name == '.')
-            name++;
-    }
-    w_u8(w, 0);
-}
-
-/* Header and question. Record counts are filled by the caller's rr calls. */
-static void dns_begin(struct wr *w, uint16_t id, uint16_t flags, const char *qname, uint16_t qtype, uint16_t an,
-                      uint16_t ns)
-{
-    w_u16(w, id);
-    w_u16(w, flags);
-    w_u16(w, 1);
-    w_u16(w, an);
-    w_u16(w, ns);
-    w_u16(w, 0);
-    dns_name(w, qname);
-    w_u16(w, qtype);
-    w_u16(w, 1);
-}
-
-/* Owner NULL: a pointer to the question name (offset 12). */
-static size_t dns_rr_begin(struct wr *w, const char *owner, uint16_t type, uint32_t ttl)
-{
-    if (owner)
-        dns_name(w, owner);
-    else
-        w_u16(w, 0xc00c);
-    w_u16(w, type);
-    w_u16(w, 1);
-    w_u32(w, ttl);
-    return w_open(w, 2);
-}
-
 static void dns_rr_addr(struct wr *w, const char *owner, uint16_t type, uint32_t ttl, const char *text)
 {
     struct ip_pair ip;
@@ -85,24 +43,14 @@ static void dns_rr_addr(struct wr *w, const char *owner, uint16_t type, uint32_t
         ip_pair_v6(&ip, text, text);
     else
         ip_pair_v4(&ip, text, text);
-    size_t at = dns_rr_begin(w, owner, type, ttl);
+    size_t at = wdns_rr_open(w, owner, type, ttl);
     w_bytes(w, ip.src, v6 ? 16 : 4);
-    w_close(w, at, 2);
-}
-
-static void dns_rr_target(struct wr *w, const char *owner, uint16_t type, uint32_t ttl, int preference,
-                          const char *target)
-{
-    size_t at = dns_rr_begin(w, owner, type, ttl);
-    if (preference >= 0)
-        w_u16(w, (uint16_t)preference);
-    dns_name(w, target);
     w_close(w, at, 2);
 }
 
 static void dns_rr_txt(struct wr *w, const char *owner, uint32_t ttl, const char *const *strings, size_t n)
 {
-    size_t at = dns_rr_begin(w, owner, 16, ttl);
+    size_t at = wdns_rr_open(w, owner, 16, ttl);
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(strings[i]);
         w_u8(w, (uint8_t)len);
@@ -113,9 +61,9 @@ static void dns_rr_txt(struct wr *w, const char *owner, uint32_t ttl, const char
 
 static void dns_rr_soa(struct wr *w, const char *owner, uint32_t ttl)
 {
-    size_t at = dns_rr_begin(w, owner, 6, ttl);
-    dns_name(w, "ns1.vigil-test.example");
-    dns_name(w, "hostmaster.vigil-test.example");
+    size_t at = wdns_rr_open(w, owner, 6, ttl);
+    wdns_name(w, "ns1.vigil-test.example");
+    wdns_name(w, "hostmaster.vigil-test.example");
     w_u32(w, 2024030401);
     w_u32(w, 7200);
     w_u32(w, 3600);
@@ -137,20 +85,20 @@ static void dns_udp(struct gen *g, struct path *pa, const struct ip_pair *ip, ui
 
 static void dns_query(struct wr *w, uint16_t id, const char *name, uint16_t qtype)
 {
-    dns_begin(w, id, DNS_QUERY, name, qtype, 0, 0);
+    wdns_header(w, id, DNS_QUERY, name, qtype, 0, 0);
 }
 
 /* Answer for www.vigil-test.example A: two addresses. */
 static void dns_answer_www_a(struct wr *w, uint16_t id)
 {
-    dns_begin(w, id, DNS_ANSWER, "www.vigil-test.example", DNS_A, 2, 0);
+    wdns_header(w, id, DNS_ANSWER, "www.vigil-test.example", DNS_A, 2, 0);
     dns_rr_addr(w, NULL, DNS_A, 300, "203.0.113.10");
     dns_rr_addr(w, NULL, DNS_A, 300, "203.0.113.11");
 }
 
 static void dns_answer_www_aaaa(struct wr *w, uint16_t id)
 {
-    dns_begin(w, id, DNS_ANSWER, "www.vigil-test.example", DNS_AAAA, 1, 0);
+    wdns_header(w, id, DNS_ANSWER, "www.vigil-test.example", DNS_AAAA, 1, 0);
     dns_rr_addr(w, NULL, DNS_AAAA, 300, "2001:db8:cafe::10");
 }
 
@@ -178,23 +126,23 @@ static bool run_dns_tcp(struct gen *g)
 
     w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x1a03, "cdn.vigil-test.example", DNS_A);
-    dns_begin(&a, 0x1a03, DNS_ANSWER, "cdn.vigil-test.example", DNS_A, 4, 0);
-    dns_rr_target(&a, NULL, DNS_CNAME, 3600, -1, "edge.cdn-provider.example");
-    dns_rr_target(&a, "edge.cdn-provider.example", DNS_CNAME, 60, -1, "edge-17.lb.cdn-provider.example");
+    wdns_header(&a, 0x1a03, DNS_ANSWER, "cdn.vigil-test.example", DNS_A, 4, 0);
+    wdns_rr_target(&a, NULL, DNS_CNAME, 3600, -1, "edge.cdn-provider.example");
+    wdns_rr_target(&a, "edge.cdn-provider.example", DNS_CNAME, 60, -1, "edge-17.lb.cdn-provider.example");
     dns_rr_addr(&a, "edge-17.lb.cdn-provider.example", DNS_A, 20, "198.51.100.17");
     dns_rr_addr(&a, "edge-17.lb.cdn-provider.example", DNS_A, 20, "198.51.100.18");
     dns_udp(g, &pa, &ip, 50003, t + MS(200), &q, &a);
 
     w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x1a04, "vigil-test.example", DNS_MX);
-    dns_begin(&a, 0x1a04, DNS_ANSWER, "vigil-test.example", DNS_MX, 2, 0);
-    dns_rr_target(&a, NULL, DNS_MX, 3600, 10, "mx1.vigil-test.example");
-    dns_rr_target(&a, NULL, DNS_MX, 3600, 20, "mx2.vigil-test.example");
+    wdns_header(&a, 0x1a04, DNS_ANSWER, "vigil-test.example", DNS_MX, 2, 0);
+    wdns_rr_target(&a, NULL, DNS_MX, 3600, 10, "mx1.vigil-test.example");
+    wdns_rr_target(&a, NULL, DNS_MX, 3600, 20, "mx2.vigil-test.example");
     dns_udp(g, &pa, &ip, 50004, t + MS(300), &q, &a);
 
     w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x1a05, "vigil-test.example", DNS_TXT);
-    dns_begin(&a, 0x1a05, DNS_ANSWER, "vigil-test.example", DNS_TXT, 2, 0);
+    wdns_header(&a, 0x1a05, DNS_ANSWER, "vigil-test.example", DNS_TXT, 2, 0);
     static const char *const spf[] = {"v=spf1 mx ip4:203.0.113.0/24 -all"};
     static const char *const verification[] = {"vigil-site-verification=", "3f9a1c0e7b2d"};
     dns_rr_txt(&a, NULL, 3600, spf, 1);
@@ -203,7 +151,7 @@ static bool run_dns_tcp(struct gen *g)
 
     w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x1a06, "nonexistent.vigil-test.example", DNS_A);
-    dns_begin(&a, 0x1a06, DNS_ANSWER | 3, "nonexistent.vigil-test.example", DNS_A, 0, 1);
+    wdns_header(&a, 0x1a06, DNS_ANSWER | 3, "nonexistent.vigil-test.example", DNS_A, 0, 1);
     dns_rr_soa(&a, "vigil-test.example", 300);
     dns_udp(g, &pa, &ip, 50006, t + MS(500), &q, &a);
 
@@ -243,7 +191,7 @@ static bool run_dns_tcp(struct gen *g)
     uint64_t t2 = t + SEC(3);
     w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x3c01, "keys.vigil-test.example", DNS_TXT);
-    dns_begin(&a, 0x3c01, DNS_ANSWER | 0x0200, "keys.vigil-test.example", DNS_TXT, 0, 0);
+    wdns_header(&a, 0x3c01, DNS_ANSWER | 0x0200, "keys.vigil-test.example", DNS_TXT, 0, 0);
     dns_udp(g, &pa, &ip, 50007, t2, &q, &a);
     tcp_flow_init(&f, g, &pa, &ip, 41054, 53, t2 + MS(40));
     tcp_handshake(&f);
@@ -255,7 +203,7 @@ static bool run_dns_tcp(struct gen *g)
     ack_from(&f, 1);
     w_init(&s, seg, sizeof seg);
     at = w_open(&s, 2);
-    dns_begin(&s, 0x3c02, DNS_ANSWER, "keys.vigil-test.example", DNS_TXT, 8, 0);
+    wdns_header(&s, 0x3c02, DNS_ANSWER, "keys.vigil-test.example", DNS_TXT, 8, 0);
     char key[201];
     for (int i = 0; i < 8; i++) {
         int n = snprintf(key, sizeof key, "k%d=", i);
@@ -693,18 +641,7 @@ static bool tls12_session(struct gen *g, struct tcp_flow *f, const char *sni, co
     w_close(&w, c, 3);
     w_close(&w, chain, 3);
     w_close(&w, hs, 3);
-    w_u8(&w, 12); /* ServerKeyExchange: named curve x25519, key, ecdsa_secp256r1_sha256 */
-    hs = w_open(&w, 3);
-    w_u8(&w, 3);
-    w_u16(&w, 0x001d);
-    w_u8(&w, 32);
-    w_random(g, &w, 32);
-    w_u16(&w, 0x0403);
-    tls_fake_ecdsa_signature(g, &w);
-    w_close(&w, hs, 3);
-    w_u8(&w, 14); /* ServerHelloDone */
-    hs = w_open(&w, 3);
-    w_close(&w, hs, 3);
+    tls_server_key_exchange_and_done(g, &w);
     w_close(&w, r, 2);
     ok = ok && !w.overflow;
     app_say_bytes(f, 1, w.buf, w.len);

@@ -68,6 +68,25 @@ static inline void tls_fake_ecdsa_signature(struct gen *g, struct wr *w)
     w_close(w, at, 2);
 }
 
+/* ServerKeyExchange (named curve x25519, a random key, signed with
+ * ecdsa_secp256r1_sha256 by a fake signature) then ServerHelloDone, inside
+ * an open handshake record. */
+static inline void tls_server_key_exchange_and_done(struct gen *g, struct wr *w)
+{
+    w_u8(w, 12);
+    size_t hs = w_open(w, 3);
+    w_u8(w, 3);
+    w_u16(w, 0x001d);
+    w_u8(w, 32);
+    w_random(g, w, 32);
+    w_u16(w, 0x0403);
+    tls_fake_ecdsa_signature(g, w);
+    w_close(w, hs, 3);
+    w_u8(w, 14);
+    hs = w_open(w, 3);
+    w_close(w, hs, 3);
+}
+
 /* ---- QUIC ---------------------------------------------------------------- */
 
 /* One transport parameter with an integer value (RFC 9000 section 18). */

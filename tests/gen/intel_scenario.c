@@ -503,18 +503,7 @@ static bool certificate_session(struct intel *x, uint64_t t)
     w_close(&w, one, 3);
     w_close(&w, chain, 3);
     w_close(&w, hs, 3);
-    w_u8(&w, 12); /* ServerKeyExchange: x25519, ecdsa_secp256r1_sha256 */
-    hs = w_open(&w, 3);
-    w_u8(&w, 3);
-    w_u16(&w, 0x001d);
-    w_u8(&w, 32);
-    w_random(g, &w, 32);
-    w_u16(&w, 0x0403);
-    tls_fake_ecdsa_signature(g, &w);
-    w_close(&w, hs, 3);
-    w_u8(&w, 14); /* ServerHelloDone */
-    hs = w_open(&w, 3);
-    w_close(&w, hs, 3);
+    tls_server_key_exchange_and_done(g, &w);
     w_close(&w, r, 2);
     ok = ok && !w.overflow;
     app_say_bytes(&c.f, 1, w.buf, w.len);
