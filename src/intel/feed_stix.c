@@ -28,12 +28,6 @@
 /* Comparisons kept on the stack; patterns with more get a heap array. */
 #define STIX_COMPARISONS_INLINE 64
 
-/* A comma-separated list of distinct names. */
-/* What the relationships of an indicator say. */
-struct stix_context {
-    struct name_list tags, actor, malware, attack;
-};
-
 /* An object found by id, or a relationship found by its source_ref. */
 struct stix_ref {
     const char *id;
@@ -261,7 +255,7 @@ static bool followed_relationship(const json_t *rel)
 
 /* An attack-pattern as its ATT&CK id (external_references[] entry of
  * source "mitre-attack"), else its name. */
-static void add_attack_pattern(struct stix_context *c, const json_t *ap)
+static void add_attack_pattern(struct feed_context *c, const json_t *ap)
 {
     size_t i, len = 0;
     const json_t *ref;
@@ -280,11 +274,11 @@ static void add_attack_pattern(struct stix_context *c, const json_t *ap)
         name_list_add(&c->attack, name, len);
 }
 
-static void follow_relations(const struct stix_index *ix, const char *from, struct stix_context *c, bool second_hop);
+static void follow_relations(const struct stix_index *ix, const char *from, struct feed_context *c, bool second_hop);
 
 /* What a related object adds. A malware, tool or campaign is followed one
  * hop further for the actor it is attributed to and the techniques it uses. */
-static void add_related(const struct stix_index *ix, const json_t *target, struct stix_context *c, bool second_hop)
+static void add_related(const struct stix_index *ix, const json_t *target, struct feed_context *c, bool second_hop)
 {
     size_t type_len = 0, name_len = 0, id_len = 0;
     const char *type = json_text(target, "type", &type_len);
@@ -315,7 +309,7 @@ static void add_related(const struct stix_index *ix, const json_t *target, struc
 }
 
 /* Relationships whose source is `from`. Second-hop calls do not go further. */
-static void follow_relations(const struct stix_index *ix, const char *from, struct stix_context *c, bool second_hop)
+static void follow_relations(const struct stix_index *ix, const char *from, struct feed_context *c, bool second_hop)
 {
     size_t budget = second_hop ? STIX_SECOND_HOP_MAX : STIX_FOLLOW_MAX;
     for (size_t i = ref_first(ix->relations, ix->n_relations, from);
@@ -334,7 +328,7 @@ static void follow_relations(const struct stix_index *ix, const char *from, stru
 
 struct indicator_meta {
     struct intel_meta meta;
-    struct stix_context context;
+    struct feed_context context;
     char desc[STIX_DESC_MAX + 1];
     char ref[160];
 };
@@ -368,10 +362,7 @@ static void read_meta(struct stix_file *f, const json_t *ind, const char *label,
     name_list_add_strings(&im->context.tags, json_object_get(ind, "indicator_types"));
     if (id != NULL)
         follow_relations(&f->index, id, &im->context, false);
-    m->tags = name_list_get(&im->context.tags);
-    m->actor = name_list_get(&im->context.actor);
-    m->malware = name_list_get(&im->context.malware);
-    m->attack = name_list_get(&im->context.attack);
+    feed_context_meta(&im->context, m);
 
     static const char *const fields[2] = {"valid_from", "valid_until"};
     int64_t *targets[2] = {&m->valid_from_us, &m->valid_until_us};
