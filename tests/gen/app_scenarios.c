@@ -630,38 +630,20 @@ static bool tls12_session(struct gen *g, struct tcp_flow *f, const char *sni, co
     w_init(&w, buf, sizeof buf);
     r = tls_record_open(&w, TLS_HANDSHAKE, 0x0303);
     server_hello(g, &w, 0xc02b, sid, false, n_alpn ? alpn[n_alpn - 1] : NULL);
-    w_u8(&w, 11); /* Certificate */
-    size_t hs = w_open(&w, 3);
-    size_t chain = w_open(&w, 3);
-    size_t c = w_open(&w, 3);
-    w_bytes(&w, leaf, leaf_len);
-    w_close(&w, c, 3);
-    c = w_open(&w, 3);
-    w_bytes(&w, ca, ca_len);
-    w_close(&w, c, 3);
-    w_close(&w, chain, 3);
-    w_close(&w, hs, 3);
+    tls_certificate_chain(&w, leaf, leaf_len, ca, ca_len);
     tls_server_key_exchange_and_done(g, &w);
     w_close(&w, r, 2);
     ok = ok && !w.overflow;
     app_say_bytes(f, 1, w.buf, w.len);
 
     w_init(&w, buf, sizeof buf);
-    r = tls_record_open(&w, TLS_HANDSHAKE, 0x0303);
-    w_u8(&w, 16); /* ClientKeyExchange */
-    hs = w_open(&w, 3);
-    w_u8(&w, 32);
-    w_random(g, &w, 32);
-    w_close(&w, hs, 3);
-    w_close(&w, r, 2);
-    tls_record_ccs(&w);
-    tls_record_encrypted(g, &w, TLS_HANDSHAKE, 40); /* Finished */
+    tls_client_key_exchange_flight(g, &w);
     app_say_bytes(f, 0, w.buf, w.len);
 
     w_init(&w, buf, sizeof buf);
     r = tls_record_open(&w, TLS_HANDSHAKE, 0x0303);
     w_u8(&w, 4); /* NewSessionTicket: lifetime, opaque ticket */
-    hs = w_open(&w, 3);
+    size_t hs = w_open(&w, 3);
     w_u32(&w, 7200);
     size_t tk = w_open(&w, 2);
     w_random(g, &w, 192);

@@ -68,6 +68,23 @@ static inline void tls_fake_ecdsa_signature(struct gen *g, struct wr *w)
     w_close(w, at, 2);
 }
 
+/* A Certificate handshake message: the leaf, then the CA. */
+static inline void tls_certificate_chain(struct wr *w, const uint8_t *leaf, size_t leaf_len, const uint8_t *ca,
+                                         size_t ca_len)
+{
+    w_u8(w, 11);
+    size_t hs = w_open(w, 3);
+    size_t chain = w_open(w, 3);
+    size_t one = w_open(w, 3);
+    w_bytes(w, leaf, leaf_len);
+    w_close(w, one, 3);
+    one = w_open(w, 3);
+    w_bytes(w, ca, ca_len);
+    w_close(w, one, 3);
+    w_close(w, chain, 3);
+    w_close(w, hs, 3);
+}
+
 /* ServerKeyExchange (named curve x25519, a random key, signed with
  * ecdsa_secp256r1_sha256 by a fake signature) then ServerHelloDone, inside
  * an open handshake record. */
@@ -85,6 +102,21 @@ static inline void tls_server_key_exchange_and_done(struct gen *g, struct wr *w)
     w_u8(w, 14);
     hs = w_open(w, 3);
     w_close(w, hs, 3);
+}
+
+/* The client's second TLS 1.2 flight: ClientKeyExchange (an x25519 key),
+ * ChangeCipherSpec and the encrypted Finished. */
+static inline void tls_client_key_exchange_flight(struct gen *g, struct wr *w)
+{
+    size_t r = tls_record_open(w, 22, 0x0303);
+    w_u8(w, 16);
+    size_t hs = w_open(w, 3);
+    w_u8(w, 32);
+    w_random(g, w, 32);
+    w_close(w, hs, 3);
+    w_close(w, r, 2);
+    tls_record_ccs(w);
+    tls_record_encrypted(g, w, 22, 40);
 }
 
 /* ---- QUIC ---------------------------------------------------------------- */

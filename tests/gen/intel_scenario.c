@@ -492,32 +492,14 @@ static bool certificate_session(struct intel *x, uint64_t t)
     w_init(&w, buf, sizeof buf);
     r = tls_record_open(&w, 22, 0x0303);
     server_hello12(g, &w, 0xc02b, sid);
-    w_u8(&w, 11); /* Certificate */
-    size_t hs = w_open(&w, 3);
-    size_t chain = w_open(&w, 3);
-    size_t one = w_open(&w, 3);
-    w_bytes(&w, leaf, leaf_len);
-    w_close(&w, one, 3);
-    one = w_open(&w, 3);
-    w_bytes(&w, ca, ca_len);
-    w_close(&w, one, 3);
-    w_close(&w, chain, 3);
-    w_close(&w, hs, 3);
+    tls_certificate_chain(&w, leaf, leaf_len, ca, ca_len);
     tls_server_key_exchange_and_done(g, &w);
     w_close(&w, r, 2);
     ok = ok && !w.overflow;
     app_say_bytes(&c.f, 1, w.buf, w.len);
 
     w_init(&w, buf, sizeof buf);
-    r = tls_record_open(&w, 22, 0x0303);
-    w_u8(&w, 16); /* ClientKeyExchange */
-    hs = w_open(&w, 3);
-    w_u8(&w, 32);
-    w_random(g, &w, 32);
-    w_close(&w, hs, 3);
-    w_close(&w, r, 2);
-    tls_record_ccs(&w);
-    tls_record_encrypted(g, &w, 22, 40);
+    tls_client_key_exchange_flight(g, &w);
     app_say_bytes(&c.f, 0, w.buf, w.len);
     w_init(&w, buf, sizeof buf);
     tls_record_ccs(&w);
