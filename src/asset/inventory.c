@@ -318,9 +318,8 @@ static struct device *new_device(struct inventory *inv, const struct key *k, int
         snprintf(d->r.key, sizeof d->r.key, "%02x:%02x:%02x:%02x:%02x:%02x", k->b[0], k->b[1], k->b[2], k->b[3],
                  k->b[4], k->b[5]);
         d->r.local_admin = mac_is_local_admin(k->b);
-        const char *org = inv->cfg.oui && !d->r.local_admin ? oui_lookup(inv->cfg.oui, k->b, NULL) : NULL;
-        if (org)
-            snprintf(d->r.vendor, sizeof d->r.vendor, "%s", org);
+        if (inv->cfg.oui && !d->r.local_admin)
+            oui_lookup(inv->cfg.oui, k->b, NULL, d->r.vendor, sizeof d->r.vendor);
     } else {
         struct ip_addr a;
         memcpy(&a, k->b, sizeof a);
