@@ -10,6 +10,7 @@
 #include "asset/device_behaviour.h"
 #include "asset/oui.h"
 #include "asset/vendor_policy.h"
+#include "util/hash.h"
 
 /* Distinct off-subnet addresses remembered per device to count them (the
  * behaviour policy's gateway_offnet_addrs is at most this). */
@@ -51,6 +52,7 @@ struct slot {
 struct table {
     struct slot *s;
     size_t cap, used;
+    struct hash_key hk;          /* MACs and addresses come from the wire: keyed */
 };
 
 /* Devices are allocated this many at a time and freed together at the end:
@@ -78,12 +80,9 @@ struct inventory {
 
 /* ---- table ---- */
 
-static uint64_t key_hash(const struct key *k)
+static uint64_t key_hash(const struct table *t, const struct key *k)
 {
-    uint64_t h = 1469598103934665603ULL ^ k->kind;
-    for (int i = 0; i < 16; i++)
-        h = (h ^ k->b[i]) * 1099511628211ULL;
-    return h;
+    return siphash13(&t->hk, k, sizeof *k);
 }
 
 static bool key_eq(const struct key *a, const struct key *b)
@@ -95,7 +94,7 @@ static struct slot *table_find(struct table *t, const struct key *k, bool for_in
 {
     if (t->cap == 0)
         return NULL;
-    size_t mask = t->cap - 1, i = key_hash(k) & mask;
+    size_t mask = t->cap - 1, i = key_hash(t, k) & mask;
     struct slot *tomb = NULL;
     for (size_t probes = 0; probes < t->cap; probes++, i = (i + 1) & mask) {
         struct slot *s = &t->s[i];
@@ -117,7 +116,7 @@ static bool table_grow(struct table *t)
     struct slot *s = calloc(cap, sizeof *s);
     if (s == NULL)
         return false;
-    struct table old = *t;
+    struct table old = *t; /* the key stays */
     t->s = s;
     t->cap = cap;
     t->used = 0;
@@ -576,13 +575,19 @@ static struct device *conn_end(struct inventory *inv, const struct conn_record *
              * MAC is then a router forwarding for it. */
             struct key k = addr_key(a);
             struct device *holder = table_get(&inv->by_addr, &k);
-            if (holder && holder != d && holder->r.has_mac) {
+            if (holder == d) {
+                /* the usual case, decided with one lookup: d already holds a */
+                if (!d->r.gateway)
+                    add_addr(d, a);
+                return d;
+            }
+            if (holder && holder->r.has_mac) {
                 touch(holder, c->last_ts_us);
                 return holder;
             }
             if (d->r.gateway)
                 return holder ? holder : device_by_addr(inv, a, c->last_ts_us, true);
-            if (holder != d && ++d->traffic_addrs > inv->cfg.behaviour->gateway_local_addrs) {
+            if (++d->traffic_addrs > inv->cfg.behaviour->gateway_local_addrs) {
                 mark_gateway(inv, d);
                 return holder ? holder : device_by_addr(inv, a, c->last_ts_us, true);
             }
@@ -861,6 +866,8 @@ struct inventory *inventory_new(const struct inventory_config *cfg, inventory_re
     if (inv == NULL)
         return NULL;
     inv->cfg = *cfg;
+    hash_domain_key(0x1ea5ed0a55e7ULL, &inv->by_key.hk);
+    hash_domain_key(0xadd2e55de71ceULL, &inv->by_addr.hk);
     inv->on_record = on_record;
     inv->on_alert = on_alert;
     inv->ctx = ctx;
