@@ -282,6 +282,17 @@ static void check_vendor_risk(struct inventory *inv, struct device *d, int64_t t
     emit_alert(inv, &a);
 }
 
+/* "aa:bb:cc:dd:ee:ff" into out (18 bytes). */
+static void mac_text(const uint8_t mac[6], char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 6; i++) {
+        out[3 * i] = hex[mac[i] >> 4];
+        out[3 * i + 1] = hex[mac[i] & 15];
+        out[3 * i + 2] = i < 5 ? ':' : '\0';
+    }
+}
+
 static struct device *new_device(struct inventory *inv, const struct key *k, int64_t ts)
 {
     if (inv->n_devs >= INVENTORY_MAX_DEVICES) {
@@ -314,8 +325,7 @@ static struct device *new_device(struct inventory *inv, const struct key *k, int
     if (k->kind == 1) {
         d->r.has_mac = true;
         memcpy(d->r.mac, k->b, 6);
-        snprintf(d->r.key, sizeof d->r.key, "%02x:%02x:%02x:%02x:%02x:%02x", k->b[0], k->b[1], k->b[2], k->b[3],
-                 k->b[4], k->b[5]);
+        mac_text(k->b, d->r.key);
         d->r.local_admin = mac_is_local_admin(k->b);
         if (inv->cfg.oui && !d->r.local_admin)
             oui_lookup(inv->cfg.oui, k->b, NULL, d->r.vendor, sizeof d->r.vendor);
