@@ -9,6 +9,7 @@
 
 #include "asset/device_behaviour.h"
 #include "asset/oui.h"
+#include "asset/record_text.h"
 #include "asset/vendor_policy.h"
 #include "util/hash.h"
 
@@ -213,6 +214,12 @@ static void copy_text(char *dst, size_t n, const char *src, size_t len)
     dst[j] = '\0';
 }
 
+/* src into dst (n bytes), cut to fit. */
+static void set_text(char *dst, size_t n, const char *src)
+{
+    asset_text_join(dst, n, &src, 1);
+}
+
 static bool type_watched(const struct inventory *inv, const char *t)
 {
     return device_behaviour_watches(inv->cfg.behaviour, t);
@@ -390,22 +397,23 @@ static void remove_addr(struct device *d, const struct ip_addr *a)
 
 static void add_hint(const struct inventory *inv, struct device *d, const char *source, const struct fp_hint *h, const char *value, size_t n)
 {
-    char evidence[64];
-    copy_text(evidence, sizeof evidence, value, n);
     for (size_t i = 0; i < d->r.n_hints; i++)
         if (strcmp(d->r.hints[i].source, source) == 0)
             return; /* one hint per kind of evidence: the first */
     if (d->r.n_hints == ASSET_MAX_HINTS)
         return;
+    char evidence[64];
+    copy_text(evidence, sizeof evidence, value, n);
     struct asset_hint *ah = &d->r.hints[d->r.n_hints++];
-    snprintf(ah->source, sizeof ah->source, "%s", source);
-    snprintf(ah->device_type, sizeof ah->device_type, "%s", h->device_type);
+    set_text(ah->source, sizeof ah->source, source);
+    set_text(ah->device_type, sizeof ah->device_type, h->device_type);
     const char *what = h->product[0] ? h->product : h->description;
-    snprintf(ah->text, sizeof ah->text, "%s%s%s (%s)", h->vendor, h->vendor[0] && what[0] ? " " : "", what, evidence);
+    const char *parts[] = {h->vendor, h->vendor[0] && what[0] ? " " : "", what, " (", evidence, ")"};
+    asset_text_join(ah->text, sizeof ah->text, parts, sizeof parts / sizeof *parts);
     if (h->device_type[0] && (d->r.device_type[0] == '\0' || !type_watched(inv, d->r.device_type)))
-        snprintf(d->r.device_type, sizeof d->r.device_type, "%s", h->device_type);
+        set_text(d->r.device_type, sizeof d->r.device_type, h->device_type);
     if (h->os[0] && d->r.os[0] == '\0')
-        snprintf(d->r.os, sizeof d->r.os, "%s", h->os);
+        set_text(d->r.os, sizeof d->r.os, h->os);
     d->changed = true;
 }
 

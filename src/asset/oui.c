@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/ascii.h"
+
 /* The registry files, in lookup order: MA-S and IAB (36 bits; a prefix
  * registered in both is oui36.csv's), MA-M (28), MA-L (24). Longest prefix
  * wins. */
@@ -69,17 +71,6 @@ static void file_add(struct oui_file *f, uint64_t prefix, size_t line_off)
     f->n++;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* One CSV field (RFC 4180 quoting) of the line [*s, end): at most cap bytes
  * of its unquoted text into out; returns the full length and advances *s
  * past the comma. */
@@ -135,7 +126,7 @@ static bool line_prefix(const struct oui_file *f, const char *line, const char *
         return false;
     uint64_t v = 0;
     for (size_t i = 0; i < alen; i++) {
-        int d = hex_digit(a[i]);
+        int d = hex_value((unsigned char)a[i]);
         if (d < 0)
             return false;
         v = v << 4 | (unsigned)d;

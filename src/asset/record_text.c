@@ -31,10 +31,7 @@ void asset_service_text(const struct asset_service *s, char *out, size_t n)
     out[len] = '\0';
 }
 
-/* parts[0..k) end to end into out, cut to n - 1 bytes and NUL-terminated:
- * every record line writes these texts, and snprintf's format parsing was
- * most of a record's cost. */
-static void join(char *out, size_t n, const char *const *parts, size_t k)
+void asset_text_join(char *out, size_t n, const char *const *parts, size_t k)
 {
     if (n == 0)
         return;
@@ -52,14 +49,14 @@ static void join(char *out, size_t n, const char *const *parts, size_t k)
 void asset_hint_text(const struct asset_hint *h, char *out, size_t n)
 {
     const char *parts[] = {h->source, h->device_type[0] ? "/" : "", h->device_type, ": ", h->text};
-    join(out, n, parts, sizeof parts / sizeof *parts);
+    asset_text_join(out, n, parts, sizeof parts / sizeof *parts);
 }
 
 void asset_risk_text(const struct asset_record *r, char *out, size_t n)
 {
     const char *parts[] = {r->risk_group ? r->risk_group : "", r->risk_group ? "/" : "",
                            r->risk_group && r->risk_level ? r->risk_level : ""};
-    join(out, n, parts, sizeof parts / sizeof *parts);
+    asset_text_join(out, n, parts, sizeof parts / sizeof *parts);
 }
 
 static void kv_opt(struct json_writer *j, const char *key, const char *v)
