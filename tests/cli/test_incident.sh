@@ -141,6 +141,46 @@ else
     fail block-force-and-allowlist "$(tr '\n' '|' <"$tmp/force.txt")"
 fi
 
+# --- a judged document's remote template, as the document detector writes it: notice.log names the
+# file by fuid only, files.log holds its reasons and indicators (Zeek side); Vigil's EVE alert alone
+# carries them in its metadata (an EVE-only run) ---
+doc=$tmp/doc
+mkdir -p "$doc/zeek" "$doc/eve"
+hash_a=$(printf 'a%.0s' {1..64}) hash_b=$(printf 'b%.0s' {1..64})
+{
+    tsv_header notice ts uid id.orig_h id.orig_p id.resp_h id.resp_p fuid note msg
+    printf '%s\tCm1\t198.51.100.25\t52525\t10.4.0.5\t25\tFd1\tVigil::Malicious_Document\tmalicious ooxml a.docx\n' $((T0 + 10))
+    printf '%s\tCm1\t198.51.100.25\t52525\t10.4.0.6\t25\tFd2\tVigil::Malicious_Document\tmalicious ooxml b.docx\n' $((T0 + 10))
+} >"$doc/zeek/notice.log"
+{
+    tsv_header files ts fuid uid sha256 doc_verdict doc_reasons doc_indicators
+    printf '#types\ttime\tstring\tstring\tstring\tstring\tset[string]\tset[string]\n'
+    printf '%s\tFd1\tCm1\t%s\tmalicious\tvba-macro,remote-template\thttp://Tpl.Lure.example:8080/t.dotm,https://10.9.9.9/x.bin\n' $((T0 + 10)) "$hash_a"
+    # an external link, not a template: its host's fetch is not linked
+    printf '%s\tFd2\tCm1\t%s\tmalicious\texternal-link\thttp://tpl.lure.example/t.dotm\n' $((T0 + 10)) "$hash_b"
+} >"$doc/zeek/files.log"
+http_rows() {
+    tsv_header http ts uid id.orig_h id.resp_h host uri
+    printf '%s\tCh1\t10.4.0.5\t203.0.113.81\ttpl.lure.example\t/t.dotm\n' $((T0 + 60))
+    printf '%s\tCh2\t10.4.0.6\t203.0.113.81\ttpl.lure.example\t/t.dotm\n' $((T0 + 61))
+}
+http_rows >"$doc/zeek/http.log"
+http_rows >"$doc/eve/http.log"
+printf '{"timestamp":"2023-11-14T22:13:30.000000+0000","event_type":"alert","src_ip":"198.51.100.25","dest_ip":"10.4.0.5","alert":{"signature_id":9300003,"signature":"VIGIL DOCUMENT malicious document or file","category":"A Network Trojan was detected","metadata":{"attack_technique":["T1566.001","T1221"],"sha256":["%s"],"reason":["remote-template"],"indicator":["http://tpl.lure.example/t.dotm"]}}}\n' \
+    "$hash_a" >"$doc/eve/eve.json"
+for side in zeek eve; do
+    "$vigil" report "$doc/$side" -o "$tmp/doc-$side" -q >/dev/null 2>"$tmp/doc-$side.err"
+    python3 "$check" incidents "$tmp/doc-$side" >"$tmp/doc-$side.txt" 2>&1
+    if grep -q '^10.4.0.5 [a-z]* delivery,installation 2 ' "$tmp/doc-$side.txt" &&
+        grep -q '"link":"template"' "$tmp/doc-$side/eve.json" &&
+        grep -q "$hash_a" "$tmp/doc-$side/incident.log" &&
+        { [[ $side == eve ]] || grep -q '^10.4.0.6 [a-z]* delivery 1 ' "$tmp/doc-$side.txt"; }; then
+        pass "document-template-$side"
+    else
+        fail "document-template-$side" "$(tr '\n' '|' <"$tmp/doc-$side.txt") $(head -c 200 "$tmp/doc-$side.err")"
+    fi
+done
+
 # --- report.html in headless Chromium ---
 html_check html "$tmp/out" "" INC-0001 INC-0002
 

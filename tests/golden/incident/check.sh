@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
 # The golden incident scenario, after tests/golden/run.sh has pinned the
-# logs `vigil read --intel tests/golden/incident-feeds --rules
-# rules/devices.rules` wrote (run.sh has checked that `vigil report` over
-# them finds the incidents that run found: live_vs_report.sh): add the
-# alerts of the detectors Vigil does not run on the wire yet
-# (tests/golden/incident-alerts/),
-# run `vigil report`, and compare the incidents and the block lists with
+# logs `vigil read` wrote with every detector the scenario needs
+# (scenarios.sh) and checked that `vigil report` over them finds the
+# incidents that run found (live_vs_report.sh): run `vigil report` over
+# them, and compare the incidents and the block lists with
 # expected-incidents.txt / expected-block.txt (PLANTED.md says why each line
 # is there); then report.html in headless Chromium with a screenshot.
 #   check.sh VIGIL LOGDIR WORKDIR [--update]
@@ -28,7 +26,6 @@ source "$repo/tests/cli/html_check.sh"
 
 mkdir -p "$work/all"
 cp "$logs"/* "$work/all/"
-cp "$repo/tests/golden/incident-alerts/notice.log" "$work/all/notice-handwritten.log"
 "$vigil" report "$work/all" -o "$work/report" >"$work/report.out" 2>"$work/report.err"
 rc=$?
 if [[ $rc != 0 ]]; then
