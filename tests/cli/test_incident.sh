@@ -4,10 +4,8 @@
 # detectors, intel-style findings, Suricata alerts with CVE metadata),
 # the block files checked by the tools that load them, report.html in
 # headless Chromium, bad input (missing columns, unknown fields, damaged
-# lines, a bad map) and millions of alerts with exact counts.
-# VIGIL names the binary (run-tests passes the ASan build); INCIDENT_ALERTS
-# sets the size of the large run (default 2,000,000 under ASan; the unit
-# test feeds 10,000,000 straight to the correlator).
+# lines, a bad map); millions of alerts are test_incident_many.sh's.
+# VIGIL names the binary (run-tests passes the ASan build).
 # Prints PASS/FAIL/SKIP per check; exits 1 if any failed.
 set -uo pipefail
 
@@ -225,33 +223,5 @@ printf 'notice X nowhere t\n' >"$tmp/bad.map"
 expect_error bad-map 'bad.map:1: unknown stage' report "$tmp/logs" -o "$tmp/x" --killchain "$tmp/bad.map"
 expect_error bad-popular 'popular-hosts' report "$tmp/logs" -o "$tmp/x" --popular-hosts 0
 expect_error bad-allowlist 'nope' report "$tmp/logs" -o "$tmp/x" --allowlist "$tmp/nope"
-
-# --- millions of alerts: bounded memory, exact counts ---
-n=${INCIDENT_ALERTS:-2000000}
-big=$tmp/big
-mkdir -p "$big"
-awk -v n="$n" -v t="$T0" 'BEGIN {
-    printf "#separator \\x09\n#path\tnotice\n#fields\tts\tnote\tsrc\tdst\n";
-    for (i = 0; i < n; i++)
-        printf "%d\tVigil::Device_Calls_Out\t10.3.%d.%d\t203.0.113.%d\n", t + i, int(i / 250) % 4, i % 250, i % 7
-}' | gzip -1 >"$big/notice.log.gz"
-/usr/bin/time -f '%M' -o "$tmp/big.rss" "$vigil" report "$big" -o "$tmp/big-out" -q >/dev/null 2>"$tmp/big.err"
-rc=$?
-python3 "$check" incidents "$tmp/big-out" >"$tmp/big.txt" 2>&1
-total=$(awk '{ s += $4 } END { print s + 0 }' "$tmp/big.txt")
-hosts=$(wc -l <"$tmp/big.txt")
-rss=$(tail -1 "$tmp/big.rss" 2>/dev/null || echo 0)
-if [[ $rc == 0 && $total == "$n" && $hosts == 1000 ]] &&
-    python3 - "$tmp/big-out/eve.json" <<'PY'
-import json, sys
-for line in open(sys.argv[1]):
-    i = json.loads(line)["incident"]
-    assert len(i["evidence"]) <= 24 and sum(i["kinds"].values()) == i["events"]
-PY
-then
-    pass "many-alerts ($n alerts, exact counts, peak RSS ${rss} KB)"
-else
-    fail many-alerts "exit $rc, $total events in $hosts incidents, rss $rss KB: $(head -c 200 "$tmp/big.err")"
-fi
 
 exit $((failures > 0))
