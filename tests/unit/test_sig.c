@@ -17,6 +17,7 @@
 #include "proto/dns.h"
 #include "proto/http.h"
 #include "proto/parser.h"
+#include "proto/tls.h"
 #include "detect/alert-t.h"
 #include "detect/sink-t.h"
 #include "sig/sig.h"
@@ -508,10 +509,41 @@ static void test_dns_dotprefix(void **state)
     sig_set_free(s);
 }
 
+/* A NUL byte inside the issuer's name (a classic certificate-spoofing trick)
+ * is part of tls.cert_issuer, as Suricata's buffer keeps it. */
+static void test_tls_issuer_with_nul(void **state)
+{
+    static const char *const rules[] = {
+        "alert tls any any -> any any (msg:\"nul issuer\"; tls.cert_issuer; content:\"CN=Good|00| CA\"; sid:1;)",
+        "alert tls any any -> any any (msg:\"near miss\"; tls.cert_issuer; content:\"CN=Good|00| CB\"; sid:2;)",
+    };
+    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    struct tls_txn *t = calloc(1, sizeof *t);
+    assert_non_null(t);
+    t->has_server_cert = true;
+    static const char issuer[] = "C=US, CN=Good\0 CA";
+    memcpy(t->issuerdn, issuer, sizeof issuer);
+    t->issuerdn_len = sizeof issuer - 1;
+    struct app_conn c;
+    memset(&c, 0, sizeof c);
+    c.proto = 6;
+    c.resp_p = 443;
+    c.flow_id = 7;
+    sig_transaction(w, &c, EVENT_TLS, t, 1);
+    assert_true(fired(&f, 1));
+    assert_false(fired(&f, 2));
+    free(t);
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_outcomes),
+        cmocka_unit_test(test_tls_issuer_with_nul),
         cmocka_unit_test(test_load_file_reports),
         cmocka_unit_test(test_content_modifiers),
         cmocka_unit_test(test_byte_keywords_and_base64),
