@@ -1096,6 +1096,79 @@ static const struct {
     {"app-layer-protocol", kw_app_layer_protocol}, {"ip_proto", kw_ip_proto}, {"flags", kw_flags},
 };
 
+/* Every table's names in one hash index, built once per set: a rule set
+ * names keywords some 200,000 times, and the tables hold some 200 names. */
+enum kw_kind { KW_KEYWORD, KW_TRANSFORM, KW_STICKY, KW_MODIFIER };
+
+struct kw_entry {
+    const char *name;           /* NULL: empty slot */
+    uint8_t kind;               /* enum kw_kind */
+    uint16_t index;             /* in its table */
+};
+
+#define KW_SLOTS 1024 /* a power of two, several times the names */
+
+struct sig_kw_index {
+    struct kw_entry slot[KW_SLOTS];
+};
+
+static uint32_t kw_hash(const char *name)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        h = (h ^ *c) * 16777619u;
+    return h;
+}
+
+/* The first of a name wins, as the tables were searched in this order. */
+static void kw_insert(struct sig_kw_index *x, const char *name, uint8_t kind, size_t index)
+{
+    for (uint32_t i = kw_hash(name) & (KW_SLOTS - 1);; i = (i + 1) & (KW_SLOTS - 1)) {
+        if (!x->slot[i].name) {
+            x->slot[i] = (struct kw_entry){.name = name, .kind = kind, .index = (uint16_t)index};
+            return;
+        }
+        if (strcmp(x->slot[i].name, name) == 0)
+            return;
+    }
+}
+
+static struct sig_kw_index *kw_index_new(void)
+{
+    struct sig_kw_index *x = calloc(1, sizeof *x);
+    if (!x)
+        return NULL;
+    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
+        kw_insert(x, keywords[i].name, KW_KEYWORD, i);
+    for (size_t i = 0; i < sizeof transforms / sizeof transforms[0]; i++)
+        kw_insert(x, transforms[i].name, KW_TRANSFORM, i);
+    for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++) {
+        kw_insert(x, buffers[i].sticky, KW_STICKY, i);
+        if (buffers[i].alias)
+            kw_insert(x, buffers[i].alias, KW_STICKY, i);
+        if (buffers[i].modifier)
+            kw_insert(x, buffers[i].modifier, KW_MODIFIER, i);
+    }
+    return x;
+}
+
+void sig_kw_index_free(struct sig_kw_index *x)
+{
+    free(x);
+}
+
+/* NULL: not in the tables (or no memory for the index: then no keyword
+ * loads, and the rule is skipped with its name as reason). */
+static const struct kw_entry *kw_find(struct sig_set *s, const char *name)
+{
+    if (!s->kw_index && !(s->kw_index = kw_index_new()))
+        return NULL;
+    for (uint32_t i = kw_hash(name) & (KW_SLOTS - 1); s->kw_index->slot[i].name; i = (i + 1) & (KW_SLOTS - 1))
+        if (strcmp(s->kw_index->slot[i].name, name) == 0)
+            return &s->kw_index->slot[i];
+    return NULL;
+}
+
 enum sig_parse_result sig_apply_option(struct sig_parse *p, const char *name, const char *value)
 {
     struct sig_rule *r = p->r;
@@ -1131,18 +1204,14 @@ enum sig_parse_result sig_apply_option(struct sig_parse *p, const char *name, co
         return kw_range(p, name, value, &r->has_itype, &r->itype);
     if (strcmp(name, "icode") == 0)
         return kw_range(p, name, value, &r->has_icode, &r->icode);
-    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-        if (strcmp(name, keywords[i].name) == 0)
-            return keywords[i].fn(p, value);
-    for (size_t i = 0; i < sizeof transforms / sizeof transforms[0]; i++)
-        if (strcmp(name, transforms[i].name) == 0)
-            return kw_transform(p, transforms[i].xf, name);
-    for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++) {
-        const struct buffer_def *b = &buffers[i];
-        if (strcmp(name, b->sticky) == 0 || (b->alias && strcmp(name, b->alias) == 0))
-            return kw_sticky(p, b, name);
-        if (b->modifier && strcmp(name, b->modifier) == 0)
-            return move_last(p, b, name);
+    const struct kw_entry *k = kw_find(p->set, name);
+    if (k) {
+        switch (k->kind) {
+        case KW_KEYWORD: return keywords[k->index].fn(p, value);
+        case KW_TRANSFORM: return kw_transform(p, transforms[k->index].xf, name);
+        case KW_STICKY: return kw_sticky(p, &buffers[k->index], name);
+        case KW_MODIFIER: return move_last(p, &buffers[k->index], name);
+        }
     }
     return fail(p, SKIP, "unsupported keyword '%s'", name);
 }

@@ -55,6 +55,7 @@ void sig_set_free(struct sig_set *s)
     for (size_t i = 0; i < s->n_rules; i++)
         sig_rule_free(s->rules[i]);
     free(s->rules);
+    sig_kw_index_free(s->kw_index);
     free_strings(s->files, s->n_files);
     for (size_t i = 0; i < s->n_vars; i++) {
         free(s->vars[i].name);

@@ -20,6 +20,7 @@ struct sig_class {
 
 struct sig_prefilter;
 struct sig_net_memos;
+struct sig_kw_index;
 
 struct sig_set {
     FILE *errors;
@@ -37,6 +38,7 @@ struct sig_set {
     char **flowbits;            /* flowbit names; a rule refers to them by index */
     size_t n_flowbits;
     struct sig_prefilter *prefilter;
+    struct sig_kw_index *kw_index; /* keyword names, built on the first rule (keywords.c) */
     char *hs_cache_dir;         /* compiled prefilters kept there; NULL: none */
     size_t n_pcres;             /* numbered at compile time (sig_pcre.index) */
     bool compiled;
@@ -66,6 +68,7 @@ struct sig_parse {
 
 /* keywords.c */
 enum sig_parse_result sig_apply_option(struct sig_parse *p, const char *name, const char *value);
+void sig_kw_index_free(struct sig_kw_index *x);
 
 /* vars.c */
 const char *sig_var_get(const struct sig_set *s, const char *name);
