@@ -687,18 +687,32 @@ static enum sig_parse_result check_byte(struct sig_parse *p, const struct sig_by
     return OK;
 }
 
+/* A byte_* keyword's start: its value split at commas into parts[0..*n)
+ * (at most 12, within buf) and its element added, with no variables yet.
+ * NULL: the value is too long or no memory (p->why says which). */
+static struct sig_byte *byte_begin(struct sig_parse *p, const char *v, unsigned type, char *buf, size_t bufsz,
+                                   char **parts, size_t *n)
+{
+    if (!dup_value(p, v, buf, bufsz))
+        return NULL;
+    *n = split_commas(buf, parts, 12);
+    struct sig_sm *sm = add_sm(p, type);
+    if (!sm) {
+        fail(p, ERR, "out of memory%s", "");
+        return NULL;
+    }
+    sm->u.byte.var = -1;
+    sm->u.byte.nbytes_var = -1;
+    return &sm->u.byte;
+}
+
 static enum sig_parse_result kw_byte_test(struct sig_parse *p, const char *v)
 {
     char buf[256], *parts[12];
-    if (!dup_value(p, v, buf, sizeof buf))
+    size_t n;
+    struct sig_byte *b = byte_begin(p, v, SIG_SM_BYTE_TEST, buf, sizeof buf, parts, &n);
+    if (!b)
         return ERR;
-    size_t n = split_commas(buf, parts, 12);
-    struct sig_sm *sm = add_sm(p, SIG_SM_BYTE_TEST);
-    if (!sm)
-        return fail(p, ERR, "out of memory%s", "");
-    struct sig_byte *b = &sm->u.byte;
-    b->var = -1;
-    b->nbytes_var = -1;
     if (n < 4 || !byte_count(parts[0], b))
         return fail(p, ERR, "bad byte_test '%s'", v);
     const char *op = parts[1];
@@ -732,15 +746,10 @@ static enum sig_parse_result kw_byte_test(struct sig_parse *p, const char *v)
 static enum sig_parse_result kw_byte_jump(struct sig_parse *p, const char *v)
 {
     char buf[256], *parts[12];
-    if (!dup_value(p, v, buf, sizeof buf))
+    size_t n;
+    struct sig_byte *b = byte_begin(p, v, SIG_SM_BYTE_JUMP, buf, sizeof buf, parts, &n);
+    if (!b)
         return ERR;
-    size_t n = split_commas(buf, parts, 12);
-    struct sig_sm *sm = add_sm(p, SIG_SM_BYTE_JUMP);
-    if (!sm)
-        return fail(p, ERR, "out of memory%s", "");
-    struct sig_byte *b = &sm->u.byte;
-    b->var = -1;
-    b->nbytes_var = -1;
     struct sig_num count;
     /* Suricata 7: the byte count may be a byte_extract variable */
     if (n >= 2 && !byte_count(parts[0], b) && parse_num(p, parts[0], &count) && count.var >= 0) {
@@ -762,14 +771,10 @@ static enum sig_parse_result kw_byte_jump(struct sig_parse *p, const char *v)
 static enum sig_parse_result kw_byte_extract(struct sig_parse *p, const char *v)
 {
     char buf[256], *parts[12];
-    if (!dup_value(p, v, buf, sizeof buf))
+    size_t n;
+    struct sig_byte *b = byte_begin(p, v, SIG_SM_BYTE_EXTRACT, buf, sizeof buf, parts, &n);
+    if (!b)
         return ERR;
-    size_t n = split_commas(buf, parts, 12);
-    struct sig_sm *sm = add_sm(p, SIG_SM_BYTE_EXTRACT);
-    if (!sm)
-        return fail(p, ERR, "out of memory%s", "");
-    struct sig_byte *b = &sm->u.byte;
-    b->nbytes_var = -1;
     if (n < 3 || !byte_count(parts[0], b) || !parse_num(p, parts[1], &b->offset))
         return fail(p, ERR, "bad byte_extract '%s'", v);
     if (p->r->n_vars >= SIG_MAX_VARS)

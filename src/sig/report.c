@@ -49,22 +49,23 @@ static size_t parse_metadata(const char *meta, struct sig_report_scratch *s)
     return n;
 }
 
+/* A field the transaction may not have: written only when it was seen. */
+static void put_view(struct json_writer *j, const char *key, const struct byte_view *v)
+{
+    if (v->p)
+        json_kv_strn(j, key, v->p, v->n);
+}
+
 static void http_object(struct json_writer *j, const struct http_txn *t)
 {
     json_key(j, "http");
     json_object_begin(j);
-    if (t->host.p)
-        json_kv_strn(j, "hostname", t->host.p, t->host.n);
-    if (t->raw_uri.p)
-        json_kv_strn(j, "url", t->raw_uri.p, t->raw_uri.n);
-    if (t->user_agent.p)
-        json_kv_strn(j, "http_user_agent", t->user_agent.p, t->user_agent.n);
-    if (t->response_content_type.p)
-        json_kv_strn(j, "http_content_type", t->response_content_type.p, t->response_content_type.n);
-    if (t->method.p)
-        json_kv_strn(j, "http_method", t->method.p, t->method.n);
-    if (t->request_protocol.p)
-        json_kv_strn(j, "protocol", t->request_protocol.p, t->request_protocol.n);
+    put_view(j, "hostname", &t->host);
+    put_view(j, "url", &t->raw_uri);
+    put_view(j, "http_user_agent", &t->user_agent);
+    put_view(j, "http_content_type", &t->response_content_type);
+    put_view(j, "http_method", &t->method);
+    put_view(j, "protocol", &t->request_protocol);
     if (t->has_status)
         json_kv_uint(j, "status", t->status_code);
     json_kv_uint(j, "length", t->response_body_len);
@@ -133,10 +134,8 @@ static void smtp_object(struct json_writer *j, const struct smtp_txn *t)
 {
     json_key(j, "smtp");
     json_object_begin(j);
-    if (t->helo.p)
-        json_kv_strn(j, "helo", t->helo.p, t->helo.n);
-    if (t->mail_from_raw.p)
-        json_kv_strn(j, "mail_from", t->mail_from_raw.p, t->mail_from_raw.n);
+    put_view(j, "helo", &t->helo);
+    put_view(j, "mail_from", &t->mail_from_raw);
     if (t->n_rcptto) {
         json_key(j, "rcpt_to");
         json_array_begin(j);
