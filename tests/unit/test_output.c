@@ -246,7 +246,7 @@ static void test_conn_eve(void **state)
         "\"tcp_flags_tc\":\"12\",\"syn\":true,\"fin\":true,\"psh\":true,\"ack\":true,"
         "\"state\":\"closed\",\"ts_max_regions\":1,\"tc_max_regions\":1}}\n"
         "{\"timestamp\":\"2011-03-18T19:06:08.000000+0000\",\"flow_id\":77,\"event_type\":\"flow\","
-        "\"src_ip\":\"fe80::217:f2ff:fed7:cf65\",\"dest_ip\":\"ff02::1\",\"ip_v\":6,"
+        "\"src_ip\":\"fe80:0000:0000:0000:0217:f2ff:fed7:cf65\",\"dest_ip\":\"ff02:0000:0000:0000:0000:0000:0000:0001\",\"ip_v\":6,"
         "\"proto\":\"IPv6-ICMP\",\"icmp_type\":135,\"icmp_code\":0,\"flow\":{\"pkts_toserver\":1,"
         "\"pkts_toclient\":0,\"bytes_toserver\":78,\"bytes_toclient\":0,"
         "\"start\":\"2011-03-18T19:06:08.000000+0000\",\"end\":\"2011-03-18T19:06:08.000000+0000\","
