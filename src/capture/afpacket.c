@@ -118,9 +118,12 @@ static bool ring_map(struct ring *r)
  * group id, the others join it. */
 static bool ring_join(struct ring *r, bool first, int *group)
 {
-    int mode = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
+    /* the option's value: the group id in the low 16 bits, mode and flags above */
+    uint32_t mode = (uint32_t)(PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16;
+    int arg;
     if (first) {
-        int arg = (mode | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+        uint32_t unique = mode | (uint32_t)PACKET_FANOUT_FLAG_UNIQUEID << 16;
+        memcpy(&arg, &unique, sizeof arg);
         if (setsockopt(r->fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) == 0) {
             socklen_t len = sizeof arg;
             if (getsockopt(r->fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) != 0)
@@ -130,7 +133,8 @@ static bool ring_join(struct ring *r, bool first, int *group)
         }
         *group = getpid() & 0xffff; /* a kernel before 4.4: no unique ids */
     }
-    int arg = (*group & 0xffff) | (mode << 16);
+    uint32_t join = mode | (uint32_t)(*group & 0xffff);
+    memcpy(&arg, &join, sizeof arg);
     return setsockopt(r->fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) == 0;
 }
 
