@@ -169,6 +169,13 @@ static bool ring_open(struct afpacket *a, struct ring *r, int ifindex, int *grou
         describe_socket_error(a->name, "fanout", errno, err, errlen);
         return false;
     }
+    /* a SPAN port's frames are addressed to others: promiscuous, as
+     * libpcap does, for as long as the socket is open */
+    struct packet_mreq promisc = {.mr_ifindex = ifindex, .mr_type = PACKET_MR_PROMISC};
+    if (r == &a->rings[0] && setsockopt(r->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &promisc, sizeof promisc) != 0) {
+        describe_socket_error(a->name, "promiscuous mode", errno, err, errlen);
+        return false;
+    }
     return true;
 }
 

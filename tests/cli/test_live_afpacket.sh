@@ -171,7 +171,10 @@ else
 fi
 
 # -u nobody: once started, no capability in any set, and still capturing.
-if start_live vb "$out/nobody" -u nobody; then
+# The options come from the shipped dist/vigil.conf (its user, output and
+# sizes overridden here: the command line wins).
+conf=$(dirname "$0")/../../dist/vigil.conf
+if start_live vb "$out/nobody" --config "$conf" -u nobody --format zeek --ring-size 4M -o "$out/nobody"; then
     status=/proc/$pid/status
     uid=$(id -u nobody)
     caps=$(awk '/^Cap(Inh|Prm|Eff|Bnd|Amb):/ { printf "%s%s ", $1, $2 }' "$status")
