@@ -229,6 +229,12 @@ struct afpacket *afpacket_open(const char *iface, const struct capture_live_conf
     uint32_t block, n_blocks;
     if (!sizes_valid(cfg, &block, &n_blocks, err, errlen))
         return NULL;
+    if (strcmp(iface, "any") == 0) {
+        /* every interface at once: mixed link types, libpcap's cooked capture */
+        snprintf(err, errlen, "%s: AF_PACKET rings take one interface", iface);
+        *unsupported = true;
+        return NULL;
+    }
     if (strlen(iface) >= IF_NAMESIZE) {
         snprintf(err, errlen, "%s: no such interface", iface);
         return NULL;

@@ -9,7 +9,8 @@
 #     interface's kernel counter agree);
 #   - -u nobody: the running process has no capability left in any set;
 #   - two sensors on two links of a bridge give the same uids and
-#     Community IDs to the same connections.
+#     Community IDs to the same connections;
+#   - the interface removed mid-run: exit 5, named, logs closed.
 # Needs root and network namespaces; prints SKIP otherwise.
 set -u
 VIGIL=${1:-./vigil}
@@ -221,6 +222,21 @@ if start_live vb "$out/sensor1" --workers 1 && { pid1=$pid; start_live vc "$out/
         ko "Community IDs differ between the sensors"
 else
     ko "two sensors: did not start: $(cat "$out/sensor1.err" "$out/sensor2.err" 2>/dev/null)"
+fi
+
+# The interface goes away mid-run: one line naming it, exit 5 (a supervisor restarts).
+ip -n "$ns" link add vx type veth peer name vy
+ip -n "$ns" link set vx up
+ip -n "$ns" link set vy up
+if start_live vy "$out/gone"; then
+    ip -n "$ns" link del vx
+    wait "$pid"
+    rc=$?
+    [ "$rc" = 5 ] && grep -q '^vigil: vy: the interface went down' "$out/gone.err" &&
+        tail -n1 "$out/gone/stats.log" | grep -q '^#close' &&
+        ok "interface removed mid-run: exit 5, named, logs closed" || ko "interface removed: rc $rc: $(cat "$out/gone.err")"
+else
+    ko "interface removal: did not start: $(cat "$out/gone.err")"
 fi
 
 echo "$pass passed, $fail failed"
