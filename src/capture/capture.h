@@ -37,7 +37,7 @@ struct capture_live_config {
 };
 
 #define CAPTURE_DEFAULT_RING_BYTES (64ULL << 20)
-#define CAPTURE_DEFAULT_BLOCK_BYTES (1u << 20)
+#define CAPTURE_DEFAULT_BLOCK_BYTES (256u << 10)
 
 struct capture;
 

@@ -25,7 +25,7 @@ static void help_live(void)
            "      --capture afpacket|pcap  AF_PACKET v3 rings, one per worker in a fanout group (the\n"
            "                           default on Linux for Ethernet links), or libpcap\n"
            "      --ring-size BYTES    AF_PACKET: bytes per ring, i.e. per worker (default 64M)\n"
-           "      --block-size BYTES   AF_PACKET: bytes per ring block, a power of two (default 1M)\n"
+           "      --block-size BYTES   AF_PACKET: bytes per ring block, a power of two (default 256k)\n"
            "      --cpus LIST          pin worker i to the i-th CPU of LIST (e.g. 0,2-3)\n"
            "  -u, --user USER          run as USER with no capability once the interface is open\n"
            "      --uid-key HEX        key of the uid hash (default 0); sensors sharing it agree on uids\n"

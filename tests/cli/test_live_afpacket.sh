@@ -88,7 +88,7 @@ start_live() {
     shift 2
     mkdir -p "$dir"
     chmod 0777 "$dir"
-    ip netns exec "$ns" "$VIGIL" live "$iface" -o "$dir" --format zeek --no-behavior --ring-size 4M "$@" 2>"$dir.err" &
+    ip netns exec "$ns" "$VIGIL" live "$iface" -o "$dir" --format zeek --no-behavior --ring-size 4M --block-size 64K "$@" 2>"$dir.err" &
     pid=$!
     pids+=("$pid")
     for _ in $(seq 200); do
@@ -119,9 +119,15 @@ replay() { in_ns tcpreplay -i va "$@" 2>&1 | awk '/Actual:/ { print $2 }'; }
 
 conn_rows "$out/read/conn.log" >"$out/read.rows"
 for w in 1 2; do
-    if ! start_live vb "$out/w$w" --workers "$w"; then
+    pin=()
+    [ "$w" = 2 ] && pin=(--cpus 0)
+    if ! start_live vb "$out/w$w" --workers "$w" "${pin[@]}"; then
         ko "$w workers: did not start: $(cat "$out/w$w.err")"
         continue
+    fi
+    if [ "$w" = 2 ]; then
+        pinned=$(grep -l '^Cpus_allowed_list:[[:space:]]*0$' /proc/"$pid"/task/*/status 2>/dev/null | wc -l)
+        [ "$pinned" = 2 ] && ok "--cpus 0: both worker threads pinned to CPU 0" || ko "--cpus 0: $pinned threads on CPU 0"
     fi
     sent=$(replay --pps 1000 "$out/mix.pcap")
     sleep 0.5
@@ -175,7 +181,7 @@ fi
 # The options come from the shipped dist/vigil.conf (its user, output and
 # sizes overridden here: the command line wins).
 conf=$(dirname "$0")/../../dist/vigil.conf
-if start_live vb "$out/nobody" --config "$conf" -u nobody --format zeek --ring-size 4M -o "$out/nobody"; then
+if start_live vb "$out/nobody" --config "$conf" -u nobody --format zeek --ring-size 4M --block-size 64K -o "$out/nobody"; then
     status=/proc/$pid/status
     uid=$(id -u nobody)
     caps=$(awk '/^Cap(Inh|Prm|Eff|Bnd|Amb):/ { printf "%s%s ", $1, $2 }' "$status")
