@@ -20,9 +20,28 @@ ok() { echo "PASS live-afpacket: $1"; pass=$((pass + 1)); }
 ko() { echo "FAIL live-afpacket: $1"; fail=$((fail + 1)); }
 skip() {
     echo "SKIP live-afpacket: $1"
-    echo "0 passed, 0 failed, 1 skipped"
-    exit 0
+    echo "$pass passed, $fail failed, 1 skipped"
+    [ "$fail" = 0 ]
+    exit
 }
+
+# Usage errors, root or not: one line, exit 2.
+usage_case() {
+    local what=$1 want=$2
+    shift 2
+    "$VIGIL" "$@" >/dev/null 2>"${TMPDIR:-/tmp}/afp-usage.$$"
+    local rc=$?
+    [ "$rc" = 2 ] && grep -q -- "$want" "${TMPDIR:-/tmp}/afp-usage.$$" && [ "$(wc -l <"${TMPDIR:-/tmp}/afp-usage.$$")" = 1 ] &&
+        ok "usage: $what" || ko "usage: $what: rc $rc: $(cat "${TMPDIR:-/tmp}/afp-usage.$$")"
+    rm -f "${TMPDIR:-/tmp}/afp-usage.$$"
+}
+usage_case "read refuses -u" "are for live" read -u nobody /dev/null
+usage_case "hunt refuses --capture" "are for live" hunt --capture pcap /dev/null
+usage_case "--capture takes afpacket or pcap" "--capture takes afpacket or pcap" live lo --capture dpdk
+usage_case "--block-size must be a power of two" "power of two" live lo --block-size 5000
+usage_case "--ring-size holds two blocks" "at least two" live lo --ring-size 64K --block-size 64K
+usage_case "--cpus takes numbers and ranges" "--cpus takes" live lo --cpus 3-1
+usage_case "--uid-key takes hex" "--uid-key takes" live lo --uid-key xyz
 
 [ "$(id -u)" = 0 ] || skip "not root: cannot create network namespaces"
 command -v ip >/dev/null || skip "no ip (iproute2)"
