@@ -682,15 +682,57 @@ static void test_rows_show_changes_levels_unset_and_failing_logs(void **state)
 
     char row[1024];
     /* ts peer mem pkts_proc bytes_recv pkts_dropped pkts_link pkt_lag, 19 Zeek columns Vigil has no
-     * counter for, pkts_if_dropped log_lines_lost log_lines_lost_total failing_logs */
+     * counter for, pkts_if_dropped log_lines_lost log_lines_lost_total flows_logged, worker_pkts
+     * worker_bytes worker_dropped (no per-worker counters: unset), failing_logs */
     stats_row(dir, 0, row, sizeof row);
     assert_string_equal(row, "1700000000.000000\tvigil\t7\t10\t1000\t-\t-\t-"
                              "\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-"
-                             "\t-\t0\t0\t(empty)");
+                             "\t-\t0\t0\t-\t-\t-\t-\t(empty)");
     stats_row(dir, 1, row, sizeof row);
     assert_string_equal(row, "1700000001.000000\tvigil\t7\t15\t600\t-\t-\t1.500000"
                              "\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-"
-                             "\t-\t3\t3\tdns.log,eve.json");
+                             "\t-\t3\t3\t-\t-\t-\t-\tdns.log,eve.json");
+    tmpdir_remove(dir);
+    free(dir);
+}
+
+/* Per worker (a capture ring each): one vector item per worker, the change
+ * since the previous row, as the scalar counts; flows logged likewise. */
+static void test_worker_vectors_show_changes(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char err[256];
+    struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof err);
+    assert_non_null(o);
+    struct stats_log *log = stats_log_new(o);
+    assert_non_null(log);
+    struct stats_sample s = {.wall_us = 1700000000000000LL, .n_workers = 2};
+    set(&s, STATS_PKTS_DROPPED, 4);
+    set(&s, STATS_FLOWS_LOGGED, 3);
+    const uint64_t first[STATS_WORKER_COUNTERS][2] = {{10, 20}, {1000, 2000}, {1, 3}};
+    const uint64_t second[STATS_WORKER_COUNTERS][2] = {{15, 50}, {1500, 5000}, {1, 7}};
+    memcpy(s.worker[STATS_WORKER_PKTS], first[STATS_WORKER_PKTS], sizeof first[0]);
+    memcpy(s.worker[STATS_WORKER_BYTES], first[STATS_WORKER_BYTES], sizeof first[0]);
+    memcpy(s.worker[STATS_WORKER_DROPPED], first[STATS_WORKER_DROPPED], sizeof first[0]);
+    stats_log_write(log, &s);
+    s.wall_us += 1000000;
+    set(&s, STATS_PKTS_DROPPED, 8);
+    set(&s, STATS_FLOWS_LOGGED, 10);
+    memcpy(s.worker[STATS_WORKER_PKTS], second[STATS_WORKER_PKTS], sizeof second[0]);
+    memcpy(s.worker[STATS_WORKER_BYTES], second[STATS_WORKER_BYTES], sizeof second[0]);
+    memcpy(s.worker[STATS_WORKER_DROPPED], second[STATS_WORKER_DROPPED], sizeof second[0]);
+    stats_log_write(log, &s);
+    assert_int_equal(output_close(o, err, sizeof err), 0);
+    stats_log_free(log);
+
+    char row[1024];
+    stats_row(dir, 0, row, sizeof row);
+    assert_non_null(strstr(row, "\t-\t-\t-\t-\t3\t10,20\t1000,2000\t1,3\t(empty)"));
+    assert_non_null(strstr(row, "\tvigil\t-\t-\t-\t4\t"));
+    stats_row(dir, 1, row, sizeof row);
+    assert_non_null(strstr(row, "\t-\t-\t-\t-\t7\t5,30\t500,3000\t0,4\t(empty)"));
+    assert_non_null(strstr(row, "\tvigil\t-\t-\t-\t4\t"));
     tmpdir_remove(dir);
     free(dir);
 }
@@ -729,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_no_zeek_formats), cmocka_unit_test(test_eve_time),
         cmocka_unit_test(test_rows_show_changes_levels_unset_and_failing_logs),
         cmocka_unit_test(test_failing_logs_named),
+        cmocka_unit_test(test_worker_vectors_show_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
