@@ -27,7 +27,8 @@ static void der_put(struct der *d, const void *v, size_t n)
         d->overflow = true;
         return;
     }
-    memcpy(d->p + d->n, v, n);
+    if (n) /* an empty value may come as NULL: memcpy's arguments must not be */
+        memcpy(d->p + d->n, v, n);
     d->n += n;
 }
 
