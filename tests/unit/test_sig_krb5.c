@@ -14,16 +14,7 @@
 
 static struct sig_set *set_of(const char *const *rules, size_t n)
 {
-    struct sig_set *s = sig_set_new(NULL);
-    assert_non_null(s);
-    for (size_t i = 0; i < n; i++) {
-        char why[600] = "";
-        if (sig_set_add_rule(s, rules[i], "krb5.rules", 1, why, sizeof why) != 0)
-            fail_msg("rule %zu refused: %s", i, why);
-    }
-    char err[256];
-    assert_true(sig_set_compile(s, err, sizeof err));
-    return s;
+    return rules_set(rules, n, "krb5.rules", NULL);
 }
 
 static void text(struct krb_text *t, const char *s)
