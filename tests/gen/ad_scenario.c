@@ -25,7 +25,8 @@ static void der_put(struct der *d, const void *v, size_t n)
         d->overflow = true;
         return;
     }
-    memcpy(d->p + d->n, v, n);
+    if (n) /* an empty value may come as NULL, which memcpy must not see */
+        memcpy(d->p + d->n, v, n);
     d->n += n;
 }
 
