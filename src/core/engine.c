@@ -211,7 +211,8 @@ static void fill_conn(const void *flow_ref, struct app_conn *out)
 static struct sig_flow_info sig_info(const struct flow_ref *r)
 {
     return (struct sig_flow_info){.flow_id = r->flow_id, .to_server = r->from_orig,
-                                  .established = r->established, .fill_conn = fill_conn, .flow_ctx = r};
+                                  .established = r->established, .fill_conn = fill_conn, .flow_ctx = r,
+                                  .payload_encrypted = r->payload_encrypted};
 }
 
 static void on_packet(void *ctx, const struct packet *pkt, const struct flow_ref *ref)

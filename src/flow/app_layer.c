@@ -83,6 +83,13 @@ static const struct app_parser *choose(const struct flow_table *t, const struct 
     return NULL;
 }
 
+static void env_payload_encrypted(struct app_env *env)
+{
+    struct app_slot *s = env->ctx;
+    if (s->flow && s->flow->key.proto == IPPROTO_TCP) /* TLS, not DTLS: Suricata's TLS parser only */
+        s->flow->payload_encrypted = true;
+}
+
 static void env_add_service(struct app_env *env, const char *service)
 {
     struct app_slot *s = env->ctx;
@@ -171,6 +178,7 @@ static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
     env->weird = env_weird;
     env->add_service = env_add_service;
     env->hand_over = env_hand_over;
+    env->payload_encrypted = env_payload_encrypted;
     env->worker_state = worker_state_of(s->table, s->parser);
     env->files = flow_table_app_hooks(s->table) ? flow_table_app_hooks(s->table)->files : NULL;
     env->ctx = s;
@@ -307,7 +315,8 @@ void app_layer_data(struct flow_table *t, struct flow *f, bool from_orig, const 
     const struct app_hooks *hooks = flow_table_app_hooks(t);
     if (n == 0 || !hooks)
         return;
-    if (hooks->stream && f->key.proto == IPPROTO_TCP) {
+    /* Encrypted bytes are not inspected (Suricata's no-inspection after the TLS handshake). */
+    if (hooks->stream && f->key.proto == IPPROTO_TCP && !f->payload_encrypted) {
         struct flow_ref ref;
         flow_make_ref(t, f, from_orig, &ref);
         /* stream.c advanced the contiguous end past these bytes; data starts at relative seq 1 */

@@ -84,6 +84,7 @@ struct flow {
     uint32_t weirds_seen;      /* one bit per hashed weird name: each is logged once per flow */
     bool tcp_long_timeout;     /* handshake done: tcp_inactivity_timeout applies (else udp's) */
     uint8_t app_tries;         /* payload chunks probed without finding a parser */
+    bool payload_encrypted;    /* the parser said so (app_env.payload_encrypted): no content matching */
     struct app_slot *app;      /* the attached parser and its state, NULL when none */
     union {
         struct tcp_endpoint ep[2]; /* TCP: [0] originator, [1] responder */
@@ -106,6 +107,7 @@ struct flow_ref {
     bool from_orig;
     bool established;          /* TCP: both sides past the handshake; UDP: both sides sent */
     uint64_t stream_offset;    /* stream hook: where its bytes start in their direction (gaps count) */
+    bool payload_encrypted;    /* from here on: the packet hook's payload is not for content rules */
 };
 /* The flow's identity as transactions carry it (uid, community id...). */
 void flow_ref_conn(const struct flow_ref *r, void *conn /* struct app_conn */);

@@ -163,6 +163,7 @@ void flow_make_ref(const struct flow_table *t, const struct flow *f, bool from_o
     r->flow_id = uid_flow_id(flow_uid_hash(f));
     flow_endpoints(f, &r->orig_h, &r->orig_p, &r->resp_h, &r->resp_p);
     r->from_orig = from_orig;
+    r->payload_encrypted = f->payload_encrypted;
     /* A connection picked up midway is established only with --midstream
      * (Suricata's stream.midstream). */
     if (f->key.proto == IPPROTO_TCP)

@@ -31,6 +31,11 @@ struct app_env {
      * detection again (an HTTP CONNECT tunnel). The current parser is closed
      * first, so it publishes what it has. */
     void (*hand_over)(struct app_env *env, const char *parser_name);
+    /* Says the connection's payload is encrypted from here on (TLS
+     * application data): signatures stop matching its stream and packet
+     * payload, as Suricata's APP_LAYER_PARSER_NO_INSPECTION_PAYLOAD. May be
+     * NULL. */
+    void (*payload_encrypted)(struct app_env *env);
     /* The worker's file analysis (files/files.h), NULL when files are off. */
     struct file_ctx *files;
     /* The parser's per-worker state (see worker_open), NULL when it has none. */

@@ -727,6 +727,15 @@ static void start_record(struct tls_state *st, struct app_env *env, bool from_cl
     d->mode = record_content(st, env, from_client, type);
 }
 
+/* Application data after the ServerHello: the handshake is done, the rest
+ * is encrypted and signatures leave the payload alone (Suricata's
+ * SSLV3_APPLICATION_PROTOCOL; 0-RTT data before the ServerHello is not). */
+static void payload_encrypted(const struct tls_state *st, struct app_env *env)
+{
+    if (st->txn.has_version && env->payload_encrypted)
+        env->payload_encrypted(env);
+}
+
 /* What a record of this content type means to the session, whatever its
  * framing (TLS or DTLS): how its body is to be read. */
 static enum record_mode record_content(struct tls_state *st, struct app_env *env, bool from_client,
@@ -739,6 +748,8 @@ static enum record_mode record_content(struct tls_state *st, struct app_env *env
         encrypted = true;
     }
     if (encrypted) {
+        if (type == CT_APPLICATION_DATA)
+            payload_encrypted(st, env);
         if (st->dir[0].encrypted && st->dir[1].encrypted && st->session &&
             !st->txn.established) {
             st->txn.established = true;
@@ -762,6 +773,7 @@ static enum record_mode record_content(struct tls_state *st, struct app_env *env
         set_session(st, env);
         if (st->txn.has_version && !st->txn.established)
             weird(env, "ssl_early_application_data", NULL);
+        payload_encrypted(st, env);
         return REC_SKIP;
     case CT_HEARTBEAT:
         set_session(st, env);

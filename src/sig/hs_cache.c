@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -95,8 +96,27 @@ static bool file_path(const char *dir, const char *hex, char *out, size_t outlen
     return n > 0 && (size_t)n < outlen;
 }
 
-hs_database_t *sig_hs_cache_load(const char *dir, const char *hex)
+/* The database in the arena (deserialized where it stays: no copy, huge
+ * pages), else Hyperscan's own memory; NULL when the bytes are no database. */
+static hs_database_t *deserialize(const char *bytes, size_t n, struct sig_arena *arena, bool *in_arena)
 {
+    hs_database_t *db = NULL;
+    size_t size = 0;
+    if (arena && hs_serialized_database_size(bytes, n, &size) == HS_SUCCESS && size > 0) {
+        void *mem = sig_arena_alloc(arena, size);
+        if (mem && hs_deserialize_database_at(bytes, n, mem) == HS_SUCCESS) {
+            *in_arena = true;
+            return mem; /* a failed one stays unused in the arena until the set goes */
+        }
+    }
+    if (hs_deserialize_database(bytes, n, &db) != HS_SUCCESS)
+        return NULL;
+    return db;
+}
+
+hs_database_t *sig_hs_cache_load(const char *dir, const char *hex, struct sig_arena *arena, bool *in_arena)
+{
+    *in_arena = false;
     char path[SIG_HS_CACHE_PATH];
     if (!dir || !*dir || !file_path(dir, hex, path, sizeof path) || !dir_is_private(dir))
         return NULL;
@@ -105,21 +125,15 @@ hs_database_t *sig_hs_cache_load(const char *dir, const char *hex)
         return NULL;
     struct stat st;
     hs_database_t *db = NULL;
-    char *buf = NULL;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_size <= 0 ||
-        (uint64_t)st.st_size > HS_CACHE_MAX_FILE || !(buf = malloc((size_t)st.st_size)))
-        goto out;
-    size_t have = 0, want = (size_t)st.st_size;
-    while (have < want) {
-        ssize_t r = read(fd, buf + have, want - have);
-        if (r <= 0)
-            goto out;
-        have += (size_t)r;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() && st.st_size > 0 &&
+        (uint64_t)st.st_size <= HS_CACHE_MAX_FILE) {
+        /* Mapped, not read: the page cache's bytes are deserialized in place. */
+        void *bytes = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (bytes != MAP_FAILED) {
+            db = deserialize(bytes, (size_t)st.st_size, arena, in_arena);
+            munmap(bytes, (size_t)st.st_size);
+        }
     }
-    if (hs_deserialize_database(buf, want, &db) != HS_SUCCESS)
-        db = NULL;
-out:
-    free(buf);
     close(fd);
     return db;
 }

@@ -41,6 +41,7 @@ struct sig_event {
     size_t payload_len;
     bool stream;                /* payload is reassembled stream data */
     bool tcp_packet;            /* payload is a TCP packet's: for tcp-pkt rules only */
+    bool no_payload;            /* encrypted: rules with payload contents do not apply */
     int kind;                   /* transaction kind, -1 none */
     const void *txn;
     const struct app_conn *conn;
@@ -413,6 +414,8 @@ static void drop_misplaced(struct sig_worker *w, const struct sig_event *e)
             continue;
         if (e->pkt && (r->tcp_stream_only || (e->tcp_packet && r->n_lists && !r->tcp_pkt_only)))
             continue;
+        if (e->no_payload && r->n_lists)
+            continue;
         if (r->iponly && iponly_ok < 0)
             iponly_ok = sig_iponly_first(&w->state, e->flow_id, e->to_server);
         if (r->iponly && !iponly_ok)
@@ -465,7 +468,7 @@ static void payload_event(struct sig_worker *w, const struct sig_event *e)
                         : e->ipproto == 6 || e->ipproto == 17 || e->ipproto == 1 ? e->ipproto
                         : e->ipproto == 58 ? 1 : 0;
     uint8_t dir = e->to_server ? SIG_PF_TO_SERVER : SIG_PF_TO_CLIENT;
-    for (size_t i = 0; i < pf->n_dbs && e->payload_len; i++)
+    for (size_t i = 0; i < pf->n_dbs && e->payload_len && !e->no_payload; i++)
         if (pf->dbs[i].buffer == SIG_BUF_PAYLOAD && pf->dbs[i].ipproto == transport && pf->dbs[i].dir == dir)
             scan(w, &pf->dbs[i], e->payload, e->payload_len);
     for (size_t i = 0; i < pf->n_always_pkt; i++)
@@ -496,6 +499,7 @@ void sig_packet(struct sig_worker *w, const struct packet *pkt, const struct sig
     /* TCP payload is matched on the reassembled stream (sig_stream), as
      * Suricata's default; tcp-pkt rules and other protocols per packet. */
     e.tcp_packet = pkt->l4_proto == 6;
+    e.no_payload = fi && fi->payload_encrypted;
     payload_event(w, &e);
 }
 

@@ -71,7 +71,7 @@ static bool db_key(const char *const *pats, const size_t *lens, const unsigned *
     return sig_hs_key_end(&k, hex);
 }
 
-static bool compile_db(struct sig_pf_db *db, const struct sig_set *s, char *err, size_t errlen)
+static bool compile_db(struct sig_pf_db *db, struct sig_set *s, char *err, size_t errlen)
 {
     size_t n = db->n_rules;
     if (n == 0)
@@ -91,7 +91,7 @@ static bool compile_db(struct sig_pf_db *db, const struct sig_set *s, char *err,
     char key[65];
     bool keyed = ok && s->hs_cache_dir && db_key(pats, lens, flags, n, key);
     if (keyed)
-        db->db = sig_hs_cache_load(s->hs_cache_dir, key);
+        db->db = sig_hs_cache_load(s->hs_cache_dir, key, &s->arena, &db->in_arena);
     hs_compile_error_t *ce = NULL;
     if (ok && !db->db) {
         if (hs_compile_lit_multi(pats, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK, NULL, &db->db, &ce) !=
@@ -464,7 +464,8 @@ void sig_prefilter_free(struct sig_prefilter *pf)
     if (!pf)
         return;
     for (size_t i = 0; i < pf->n_dbs; i++) {
-        hs_free_database(pf->dbs[i].db);
+        if (!pf->dbs[i].in_arena)
+            hs_free_database(pf->dbs[i].db);
         free(pf->dbs[i].rules);
     }
     free(pf->dbs);

@@ -18,6 +18,7 @@ struct sig_pf_db {
     uint8_t dir;                /* payload: enum sig_pf_dir; transactions: 0 */
     uint8_t transforms[SIG_MAX_TRANSFORMS];
     hs_database_t *db;
+    bool in_arena;              /* db lives in the set's arena (loaded from the cache) */
     uint32_t *rules;            /* pattern id -> rule index */
     size_t n_rules, cap_rules;
 };

@@ -95,6 +95,9 @@ struct sig_flow_info {
     /* Streams: the packet whose arrival delivered the bytes, when there is
      * one (an alert's EVE `packet`); NULL at a flush. */
     const struct packet *pkt;
+    /* The flow's payload is encrypted (past the TLS handshake): content
+     * rules are not matched on its packets, as Suricata's no-inspection. */
+    bool payload_encrypted;
 };
 
 void sig_packet(struct sig_worker *w, const struct packet *pkt, const struct sig_flow_info *fi);

@@ -27,6 +27,7 @@ static const int fuzz_linktypes[] = {
     228, /* IPV4 */
     229, /* IPV6 */
     108, /* LOOP */
+    9,   /* PPP */
 };
 #define N_FUZZ_LINKTYPES (sizeof fuzz_linktypes / sizeof fuzz_linktypes[0])
 

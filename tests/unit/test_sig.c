@@ -480,11 +480,36 @@ static void test_tls_issuer_with_nul(void **state)
     sig_set_free(s);
 }
 
+/* Past the TLS handshake a flow's payload is not for content rules (as
+ * Suricata's no-inspection); header rules still see its packets. */
+static void test_encrypted_payload_not_inspected(void **state)
+{
+    static const char *const rules[] = {
+        "alert tcp-pkt any any -> any any (msg:\"pkt content\"; content:\"EVIL\"; sid:1;)",
+        "alert tcp any any -> any 443 (msg:\"header\"; dsize:>3; sid:2;)",
+    };
+    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    struct packet p;
+    test_packet(&p, 6, TEST_CLIENT, 40000, TEST_SERVER, 443, "xEVILx");
+    struct sig_flow_info fi = {.flow_id = 3, .to_server = true, .established = true};
+    sig_packet(w, &p, &fi);
+    expect_sids(&f, "1 2", "");
+    f.n = 0;
+    fi.payload_encrypted = true;
+    sig_packet(w, &p, &fi);
+    expect_sids(&f, "2", "1");
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_outcomes),
         cmocka_unit_test(test_tls_issuer_with_nul),
+        cmocka_unit_test(test_encrypted_payload_not_inspected),
         cmocka_unit_test(test_load_file_reports),
         cmocka_unit_test(test_content_modifiers),
         cmocka_unit_test(test_byte_keywords_and_base64),

@@ -23,6 +23,7 @@ struct capture {
     /* the certificate lists, copied: the txn's pointers live during publish only */
     size_t server_chain_len, client_chain_len;
     uint8_t server_chain[256], client_chain[256];
+    int n_encrypted;            /* payload_encrypted calls */
 };
 
 static void cap_publish(struct app_env *env, enum event_kind kind, const void *txn)
@@ -44,6 +45,12 @@ static void cap_publish(struct app_env *env, enum event_kind kind, const void *t
 }
 
 static void cap_service(struct app_env *env, const char *service) {}
+
+static void cap_encrypted(struct app_env *env)
+{
+    struct capture *c = env->ctx;
+    c->n_encrypted++;
+}
 
 struct buf_builder {
     uint8_t b[4096];
@@ -180,7 +187,8 @@ struct session {
     struct capture cap;
 };
 
-static const struct app_env hooks = {.publish = cap_publish, .add_service = cap_service};
+static const struct app_env hooks = {
+    .publish = cap_publish, .add_service = cap_service, .payload_encrypted = cap_encrypted};
 
 static void session_open(struct session *s)
 {
@@ -214,6 +222,7 @@ static void check_full_handshake(const struct capture *cap)
     const struct tls_txn *t = &cap->last;
     assert_int_equal(cap->n_tls, 1);
     assert_true(t->established);
+    assert_true(cap->n_encrypted > 0); /* application data: signatures leave the payload alone */
     assert_string_equal(t->history, "CsiI");
     assert_true(t->has_version);
     assert_int_equal(t->version_num, 0x0303);
