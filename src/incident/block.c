@@ -10,6 +10,7 @@
 
 #include "detect/allowlist.h"
 #include "util/buf.h"
+#include "util/grow.h"
 #include "util/json.h"
 
 #define BLOCK_MAX_INDICATORS 20000
@@ -54,14 +55,8 @@ static void add_indicator(struct block_list *b, enum ind_type t, const char *val
     if (x == NULL) {
         if (b->n >= BLOCK_MAX_INDICATORS)
             return;
-        if (b->n == b->cap) {
-            size_t cap = b->cap ? b->cap * 2 : 64;
-            struct indicator *v = realloc(b->items, cap * sizeof *v);
-            if (v == NULL)
-                return;
-            b->items = v;
-            b->cap = cap;
-        }
+        if (grow_array((void **)&b->items, &b->cap, b->n + 1, sizeof *b->items, 64) < 0)
+            return;
         x = &b->items[b->n++];
         memset(x, 0, sizeof *x);
         x->type = t;
