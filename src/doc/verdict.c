@@ -65,7 +65,10 @@ struct doc_weights *weights_load(const char *path, char *err, size_t errlen)
     char line[512];
     unsigned lineno = 0;
     bool ok = w != NULL;
-    w->suspicious_at = w->malicious_at = -1;
+    if (ok)
+        w->suspicious_at = w->malicious_at = -1;
+    else
+        snprintf(err, errlen, "%s: out of memory", path);
     while (ok && fgets(line, sizeof line, f) != NULL) {
         lineno++;
         char *fld[4];
