@@ -19,8 +19,8 @@ static void help_live(void)
            "                           DIR/YYYY-MM-DD/conn.HH:MM:SS-HH:MM:SS.log\n"
            "      --compress           gzip the archived logs (.log.gz)\n"
            "      --stats-interval SECONDS  a stats.log row every SECONDS (default 300, Zeek's): packets,\n"
-           "                           capture drops, log lines lost and the logs failing\n",
-           usage_common, usage_detect);
+           "                           capture drops, log lines lost and the logs failing\n%s",
+           usage_common, usage_detect, usage_kafka);
 }
 
 static int run_live(int argc, char **argv)

@@ -142,6 +142,8 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
        OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS, OPT_FLUSH_INTERVAL, OPT_NO_DEFAULT_RULES,
        OPT_DEFAULT_RULES, OPT_DEVICE_BEHAVIOUR, OPT_INSPECT_FILES, OPT_INSPECT_MAX_FILE, OPT_YARA_RULES,
        OPT_WEIGHTS, OPT_KEYWORDS, OPT_EVE_ALERT_PAYLOAD, OPT_EVE_ALERT_PACKET, OPT_MIDSTREAM };
+/* --kafka...: OPT_KAFKA + enum kafka_cli_option (cli/kafka_cli.h) */
+enum { OPT_KAFKA = 1024 };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -190,6 +192,13 @@ static const struct option long_options[] = {
     {"device-behaviour", required_argument, NULL, OPT_DEVICE_BEHAVIOUR},
     {"ieee-data", required_argument, NULL, OPT_IEEE_DATA},
     {"fingerprints", required_argument, NULL, OPT_FINGERPRINTS},
+    {"kafka", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_BROKERS},
+    {"kafka-topic-prefix", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_TOPIC_PREFIX},
+    {"kafka-spool-dir", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_SPOOL_DIR},
+    {"kafka-spool-max", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_SPOOL_MAX},
+    {"kafka-flush-timeout", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_FLUSH_TIMEOUT},
+    {"kafka-option", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_SETTING},
+    {"group", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_GROUP},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -221,6 +230,12 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
     int c;
     unsigned long v;
     while ((c = getopt_long(argc, argv, "o:f:r:Cqh", long_options, NULL)) != -1) {
+        if (c >= OPT_KAFKA && c < OPT_KAFKA + KAFKA_OPT_COUNT) {
+            int rc = kafka_cli_option((enum kafka_cli_option)(c - OPT_KAFKA), optarg, &o->kafka);
+            if (rc >= 0)
+                return rc;
+            continue;
+        }
         switch (c) {
         case 'r':
             if (o->n_inputs == MAX_INPUTS)

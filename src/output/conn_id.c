@@ -2,8 +2,12 @@
 
 #include <string.h>
 
+#include "output/output_internal.h"
+
 void zrow_conn_id(struct zrow *r, const struct app_conn *c)
 {
+    if (r != NULL)
+        r->community_id = c->community_id; /* the row's Kafka key */
     zrow_string(r, c->uid, strnlen(c->uid, sizeof c->uid));
     zrow_addr(r, &c->orig_h);
     zrow_port(r, c->orig_p);

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "output/kafka.h"
 #include "output/zeek_log.h"
 
 enum column_value {
@@ -48,10 +49,22 @@ static const struct stats_column columns[] = {
     {{"log_lines_lost", ZEEK_COUNT}, COLUMN_CHANGE, STATS_LOG_LINES_LOST},
     {{"log_lines_lost_total", ZEEK_COUNT}, COLUMN_LEVEL, STATS_LOG_LINES_LOST},
 };
+/* After those when the run sends its logs to Kafka (--kafka). */
+static const struct stats_column kafka_columns[] = {
+    {{"kafka_delivered", ZEEK_COUNT}, COLUMN_CHANGE, STATS_KAFKA_DELIVERED},
+    {{"kafka_spooled", ZEEK_COUNT}, COLUMN_CHANGE, STATS_KAFKA_SPOOLED},
+    {{"kafka_dropped", ZEEK_COUNT}, COLUMN_CHANGE, STATS_KAFKA_DROPPED},
+    {{"kafka_dropped_total", ZEEK_COUNT}, COLUMN_LEVEL, STATS_KAFKA_DROPPED},
+    {{"kafka_queued", ZEEK_COUNT}, COLUMN_LEVEL, STATS_KAFKA_QUEUED},
+    {{"kafka_spool_bytes", ZEEK_COUNT}, COLUMN_LEVEL, STATS_KAFKA_SPOOL_BYTES},
+};
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
+#define N_KAFKA_COLUMNS (sizeof kafka_columns / sizeof kafka_columns[0])
 
 struct stats_log {
-    struct zeek_field fields[2 + N_COLUMNS + 1]; /* ts, peer, the columns, failing_logs */
+    const struct stats_column *columns[N_COLUMNS + N_KAFKA_COLUMNS];
+    size_t n_columns;
+    struct zeek_field fields[2 + N_COLUMNS + N_KAFKA_COLUMNS + 1]; /* ts, peer, the columns, failing_logs */
     struct zeek_schema schema;
     struct output_worker *writer;
     uint64_t previous[STATS_COUNTERS];
@@ -71,7 +84,12 @@ struct stats_log *stats_log_new(struct output *o)
     s->fields[n++] = (struct zeek_field){"ts", ZEEK_TIME};
     s->fields[n++] = (struct zeek_field){"peer", ZEEK_STRING};
     for (size_t i = 0; i < N_COLUMNS; i++)
-        s->fields[n++] = columns[i].field;
+        s->columns[s->n_columns++] = &columns[i];
+    struct kafka_stats kafka;
+    for (size_t i = 0; i < N_KAFKA_COLUMNS && output_kafka_stats(o, &kafka); i++)
+        s->columns[s->n_columns++] = &kafka_columns[i];
+    for (size_t i = 0; i < s->n_columns; i++)
+        s->fields[n++] = s->columns[i]->field;
     s->fields[n++] = (struct zeek_field){"failing_logs", ZEEK_SET_STRING};
     s->schema = (struct zeek_schema){"stats", s->fields, n};
     return s;
@@ -101,8 +119,8 @@ void stats_log_write(struct stats_log *s, const struct stats_sample *now)
     if (r != NULL) {
         zrow_time(r, now->wall_us);
         zrow_cstr(r, "vigil");
-        for (size_t i = 0; i < N_COLUMNS; i++)
-            write_column(r, &columns[i], now, s->previous);
+        for (size_t i = 0; i < s->n_columns; i++)
+            write_column(r, s->columns[i], now, s->previous);
         zrow_list_begin(r);
         for (size_t i = 0; i < now->n_failing; i++)
             zrow_item_cstr(r, now->failing_logs[i]);
