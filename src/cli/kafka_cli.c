@@ -20,6 +20,7 @@ const char usage_kafka[] =
 const char usage_kafka_hunt[] =
     "      --kafka BROKERS      read the log topics from Kafka instead of files (with --group)\n"
     "      --group NAME         the consumer group: hunters in one group share the partitions\n"
+    "      --kafka-wait S       wait at most S seconds for partitions (default 15)\n"
     "      --kafka-topic-prefix P, --kafka-option KEY=VALUE  as for read\n";
 
 static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -63,6 +64,11 @@ int kafka_cli_option(enum kafka_cli_option which, const char *arg, struct kafka_
         break;
     case KAFKA_OPT_GROUP:
         k->group = arg;
+        break;
+    case KAFKA_OPT_WAIT:
+        if (!parse_u64(arg, 3600, &v) || v == 0)
+            return usage_error("--kafka-wait takes seconds from 1 to 3600, not '%s'", arg);
+        k->wait_ms = (unsigned)v * 1000;
         break;
     case KAFKA_OPT_COUNT:
         break;

@@ -18,6 +18,7 @@ enum kafka_cli_option {
     KAFKA_OPT_FLUSH_TIMEOUT,
     KAFKA_OPT_SETTING,
     KAFKA_OPT_GROUP,
+    KAFKA_OPT_WAIT,
     KAFKA_OPT_COUNT
 };
 
@@ -31,6 +32,7 @@ struct kafka_cli {
     const char *settings[KAFKA_CLI_MAX_SETTINGS];
     size_t n_settings;
     const char *group;              /* hunt: the consumer group */
+    unsigned wait_ms;               /* hunt: how long to wait for partitions (0: the default) */
 };
 
 extern const char usage_kafka[];       /* read and live */

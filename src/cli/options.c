@@ -199,6 +199,7 @@ static const struct option long_options[] = {
     {"kafka-flush-timeout", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_FLUSH_TIMEOUT},
     {"kafka-option", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_SETTING},
     {"group", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_GROUP},
+    {"kafka-wait", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_WAIT},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},

@@ -168,21 +168,23 @@ static void send_to_kafka(struct output_worker *w, struct worker_log *l, size_t 
         return;
     const char *line = l->buf.data + line_start;
     size_t len = l->buf.len - line_start - 1; /* without its newline */
-    char key[128], host[64];
-    size_t key_len = 0;
-    if (w->row.active && l == w->row.json && w->row.community_id != NULL) {
-        key_len = strnlen(w->row.community_id, sizeof key - 1);
-        memcpy(key, w->row.community_id, key_len);
+    char key[128], host[IP_ADDR_STRLEN];
+    size_t key_len = 0, host_len = 0;
+    const struct app_conn *c = w->row.active && l == w->row.json ? w->row.conn : NULL;
+    if (c != NULL) {
+        key_len = strnlen(c->community_id, sizeof c->community_id);
+        key_len = key_len < sizeof key ? key_len : sizeof key - 1;
+        memcpy(key, c->community_id, key_len);
         key[key_len] = '\0';
+        host_len = ip_addr_format(&c->orig_h, host, sizeof host);
     }
     if (key_len == 0)
         key_len = kafka_json_member(line, len, "community_id", key, sizeof key);
     if (key_len == 0)
         key_len = kafka_json_member(line, len, "uid", key, sizeof key);
-    uint32_t hint = 0;
-    size_t host_len = f->kind == LOG_ZEEK_JSON ? kafka_json_member(line, len, "id.orig_h", host, sizeof host) : 0;
-    if (host_len > 0)
-        hint = kafka_host_hint(host, host_len);
+    if (host_len == 0 && f->kind == LOG_ZEEK_JSON)
+        host_len = kafka_json_member(line, len, "id.orig_h", host, sizeof host);
+    uint32_t hint = host_len > 0 ? kafka_host_hint(host, host_len) : 0;
     kafka_out_line(w->o->kafka, f->kind == LOG_EVE ? "eve" : f->schema->path, line, len, key_len ? key : NULL, hint);
 }
 

@@ -12,6 +12,7 @@
 #include "output/kafka.h"
 #include "output/output.h"
 #include "output/zeek_log.h"
+#include "proto/conn-t.h"
 #include "util/buf.h"
 #include "util/json.h"
 
@@ -64,7 +65,8 @@ struct zrow {
     bool in_list;
     bool list_skipped;     /* the list's field was beyond the schema */
     bool bad;              /* wrong number of values, or misuse */
-    const char *community_id; /* the row's connection (zrow_conn_id), borrowed for the row: the Kafka key */
+    const struct app_conn *conn; /* the row's connection (zrow_conn_id, zrow_for_conn), borrowed for the
+                                  * row: its Kafka key and partition */
 };
 
 struct output_worker {
