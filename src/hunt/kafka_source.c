@@ -173,7 +173,10 @@ static rd_kafka_t *new_consumer(struct fetch *f, char *err, size_t errlen)
         {"bootstrap.servers", o->brokers},
         {"group.id", o->group},
         {"auto.offset.reset", "earliest"},
-        {"enable.auto.commit", "false"},
+        /* committed as read, well within SETTLE_MS: once a member leaves, the
+         * group rebalances and a commit would have to wait for it */
+        {"enable.auto.commit", "true"},
+        {"auto.commit.interval.ms", "300"},
         {"enable.partition.eof", "true"},
         /* partition N of every topic to one member: one client's records meet */
         {"partition.assignment.strategy", "range"},

@@ -9,9 +9,9 @@
  * count for that.) It reads its partitions up to their end as it finds
  * them, writes each record as a line of DIR/<log>.log (eve.json for the
  * EVE topic), and the hunt then runs over DIR as over one folder of logs;
- * disk, not memory, holds them. Offsets are committed when the records are
- * read (and before a rebalance takes a partition away), so the members of
- * a group share the records: each is read by one hunter once. */
+ * disk, not memory, holds them. Offsets are committed as records are read
+ * (every 300 ms, and before a rebalance takes a partition away), so the
+ * members of a group share the records: each is read by one hunter once. */
 #ifndef VIGIL_HUNT_KAFKA_SOURCE_H
 #define VIGIL_HUNT_KAFKA_SOURCE_H
 

@@ -19,8 +19,23 @@ from collections import Counter
 FINDING_LOGS = ["beacon.log", "long_conn.log", "tunnel_dns.log", "dga.log", "exfil.log"]
 
 
+def conn_ids(log_dir):
+    """uid -> Community ID, from conn.log: a connection's rows are keyed by it."""
+    ids = {}
+    path = os.path.join(log_dir, "conn.log")
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            if line.startswith("{"):
+                rec = json.loads(line)
+                if rec.get("community_id"):
+                    ids[rec["uid"]] = rec["community_id"]
+    return ids
+
+
 def expected_messages(log_dir, prefix):
-    want = Counter()
+    """(topic, line) -> (count, the keys it may carry)"""
+    want, keys = Counter(), {}
+    ids = conn_ids(log_dir)
     for name in sorted(os.listdir(log_dir)):
         if name == "stats.log" or not (name.endswith(".log") or name == "eve.json"):
             continue
@@ -31,23 +46,34 @@ def expected_messages(log_dir, prefix):
                 if not line.startswith("{"):
                     continue
                 rec = json.loads(line)
-                key = rec.get("community_id") or rec.get("uid") or ""
-                want[(prefix + log, key, line)] += 1
-    return want
+                uid = rec.get("uid") or ""
+                if rec.get("community_id"):
+                    ok = {rec["community_id"]}
+                elif uid:
+                    # a row written from its connection carries the connection's ID, others their uid
+                    ok = {uid, ids.get(uid, uid)}
+                else:
+                    ok = None  # x509.log: keyed by a connection the line does not name
+                want[(prefix + log, line)] += 1
+                keys[(prefix + log, line)] = ok
+    return want, keys
 
 
 def check_lines(log_dir, consumed, prefix):
-    want = expected_messages(log_dir, prefix)
+    want, keys = expected_messages(log_dir, prefix)
     got = Counter()
+    problems = []
     with open(consumed, encoding="utf-8") as f:
         for line in f:
             topic, key, value = line.rstrip("\n").split("\t", 2)
-            got[(topic, key, value)] += 1
-    problems = []
+            got[(topic, value)] += 1
+            ok = keys.get((topic, value))
+            if ok is not None and key not in ok:
+                problems.append(f"wrong key {key!r} (not {sorted(ok)}): {topic} {value[:80]}")
     for m, n in (want - got).items():
-        problems.append(f"missing x{n}: {m[0]} key={m[1]!r} {m[2][:80]}")
+        problems.append(f"missing x{n}: {m[0]} {m[1][:80]}")
     for m, n in (got - want).items():
-        problems.append(f"unexpected or duplicate x{n}: {m[0]} key={m[1]!r} {m[2][:80]}")
+        problems.append(f"unexpected or duplicate x{n}: {m[0]} {m[1][:80]}")
     for p in problems[:10]:
         print(p)
     if problems:
