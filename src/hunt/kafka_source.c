@@ -180,6 +180,7 @@ static rd_kafka_t *new_consumer(struct fetch *f, char *err, size_t errlen)
         {"enable.partition.eof", "true"},
         /* partition N of every topic to one member: one client's records meet */
         {"partition.assignment.strategy", "range"},
+        {"reconnect.backoff.max.ms", "1000"},
     };
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
         if (rd_kafka_conf_set(conf, settings[i][0], settings[i][1], why, sizeof why) != RD_KAFKA_CONF_OK) {

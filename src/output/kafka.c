@@ -27,6 +27,8 @@ static const char *const default_settings[][2] = {
     {"queue.buffering.max.kbytes", "65536"},
     {"message.timeout.ms", "30000"},
     {"linger.ms", "20"},
+    /* after an outage, find the brokers again within a second (librdkafka: 10 s) */
+    {"reconnect.backoff.max.ms", "1000"},
     {"compression.codec", "none"},
 };
 

@@ -72,15 +72,6 @@ struct kafka_spool *kafka_spool_open(const char *dir, uint64_t max_bytes, char *
     return s;
 }
 
-void kafka_spool_close(struct kafka_spool *s)
-{
-    if (s == NULL)
-        return;
-    close(s->fd);
-    free(s->record);
-    free(s);
-}
-
 static bool write_all(int fd, const void *p, size_t n, uint64_t off)
 {
     const char *c = p;
@@ -111,6 +102,33 @@ static bool read_all(int fd, void *p, size_t n, uint64_t off)
         off += (uint64_t)k;
     }
     return true;
+}
+
+/* Moves the unread records to the start of the file, so that the next run
+ * does not send again what this one delivered. */
+static void compact(struct kafka_spool *s)
+{
+    char block[64 * 1024];
+    uint64_t from = s->read_off, to = 0;
+    while (from < s->write_off) {
+        size_t n = s->write_off - from < sizeof block ? (size_t)(s->write_off - from) : sizeof block;
+        if (!read_all(s->fd, block, n, from) || !write_all(s->fd, block, n, to))
+            return; /* left as it was: the next run sends some records twice, loses none */
+        from += n;
+        to += n;
+    }
+    (void)!ftruncate(s->fd, (off_t)to);
+}
+
+void kafka_spool_close(struct kafka_spool *s)
+{
+    if (s == NULL)
+        return;
+    if (s->read_off > 0)
+        compact(s);
+    close(s->fd);
+    free(s->record);
+    free(s);
 }
 
 bool kafka_spool_put(struct kafka_spool *s, const struct kafka_spool_record *r)

@@ -3,8 +3,9 @@
  * order, until the producer drains them. One file, `kafka.spool` in the
  * spool directory, bounded by a byte cap: a message that does not fit is
  * refused and the caller counts it as dropped. What is still spooled at
- * exit stays on disk and is drained by the next run with the same
- * directory.
+ * exit stays on disk (moved to the file's start, so what was sent is not
+ * sent again) and is drained by the next run with the same directory; a
+ * crash may send a part of it twice, never lose it.
  *
  * A record: "VKS1", topic length (u16), key length (u16), payload length
  * (u32), partition hint (u32), all little-endian, then the three byte
