@@ -72,36 +72,30 @@ struct kafka_spool *kafka_spool_open(const char *dir, uint64_t max_bytes, char *
     return s;
 }
 
-static bool write_all(int fd, const void *p, size_t n, uint64_t off)
+/* All of n bytes at off, written or read, retried after a short transfer. */
+static bool transfer(int fd, char *p, size_t n, uint64_t off, bool writing)
 {
-    const char *c = p;
     while (n > 0) {
-        ssize_t k = pwrite(fd, c, n, (off_t)off);
+        ssize_t k = writing ? pwrite(fd, p, n, (off_t)off) : pread(fd, p, n, (off_t)off);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
             return false;
-        c += k;
+        p += k;
         n -= (size_t)k;
         off += (uint64_t)k;
     }
     return true;
 }
 
+static bool write_all(int fd, const void *p, size_t n, uint64_t off)
+{
+    return transfer(fd, (char *)p, n, off, true);
+}
+
 static bool read_all(int fd, void *p, size_t n, uint64_t off)
 {
-    char *c = p;
-    while (n > 0) {
-        ssize_t k = pread(fd, c, n, (off_t)off);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return false;
-        c += k;
-        n -= (size_t)k;
-        off += (uint64_t)k;
-    }
-    return true;
+    return transfer(fd, p, n, off, false);
 }
 
 /* Moves the unread records to the start of the file, so that the next run

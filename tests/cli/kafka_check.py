@@ -16,6 +16,9 @@ import os
 import sys
 from collections import Counter
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden"))
+from compare_hunt import rows  # noqa: E402  (a Zeek TSV log's rows as dicts)
+
 FINDING_LOGS = ["beacon.log", "long_conn.log", "tunnel_dns.log", "dga.log", "exfil.log"]
 
 
@@ -80,20 +83,6 @@ def check_lines(log_dir, consumed, prefix):
         return 1
     print(f"{sum(want.values())} lines, {len({m[0] for m in want})} topics, each once with its key")
     return 0
-
-
-def rows(path):
-    fields, out = None, []
-    if not os.path.exists(path):
-        return out
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line.startswith("#fields"):
-                fields = line.split("\t")[1:]
-            elif line and not line.startswith("#") and fields:
-                out.append(dict(zip(fields, line.split("\t"))))
-    return out
 
 
 def as_set(v):
