@@ -19,6 +19,8 @@ size_t kafka_json_member(const char *line, size_t len, const char *name, char *o
     size_t n = 0;
     for (p += pn; p < end && *p != '"'; p++) {
         char c = *p;
+        if ((unsigned char)c < 0x20)
+            return 0; /* not JSON: a raw control byte (a NUL would cut the key short) */
         if (c == '\\') {
             if (++p == end || (*p != '"' && *p != '\\' && *p != '/'))
                 return 0;

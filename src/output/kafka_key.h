@@ -12,7 +12,7 @@
 
 /* The string member `name` of a JSON line, its escapes \" \\ \/ undone,
  * into out (NUL-terminated); its length, or 0 when absent, empty, longer
- * than cap - 1 or holding another escape. */
+ * than cap - 1, holding another escape or a raw control byte. */
 size_t kafka_json_member(const char *line, size_t len, const char *name, char *out, size_t cap);
 
 /* The partition hint of a host: FNV-1a (32 bits) of its text, plus one so
