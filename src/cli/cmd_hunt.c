@@ -87,6 +87,10 @@ static int run_hunt(int argc, char **argv)
         options_free(o);
         return usage_error("--rules applies to read and live, not to stored logs%s", "");
     }
+    if (o->live_only_given) {
+        options_free(o);
+        return usage_error("--capture, --ring-size, --block-size and -u are for live%s", "");
+    }
     bool from_kafka = o->kafka.brokers != NULL;
     if (from_kafka != (o->kafka.group != NULL) || (from_kafka && o->n_inputs)) {
         options_free(o);
