@@ -3,7 +3,7 @@
 # fuzz builds never mix.
 
 CC      ?= cc
-PKGS    ?= libpcap libcrypto zlib libmagic jansson libidn2 libpsl libhs libpcre2-8 libzip libarchive yara libcap-ng
+PKGS    ?= libpcap libcrypto zlib libmagic jansson libidn2 libpsl libhs libpcre2-8 libzip libarchive yara libcap-ng rdkafka
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -65,6 +65,12 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(HOOK_OBJ) $(LIB_A)
 $(GEN_BIN): $(GEN_SRC) $(BUILD)/src/util/addr.o $(WRAP_OBJ) $(HOOK_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+# The Kafka tests' broker: librdkafka's mock cluster on loopback (tests/kafka).
+KAFKA_MOCK := $(BUILD)/kafka-mock
+$(KAFKA_MOCK): tests/kafka/mock_cluster.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(PKG_LIBS) -pthread
 
 units: $(UNIT_BIN)
 gen: $(GEN_BIN)

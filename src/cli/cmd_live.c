@@ -30,8 +30,8 @@ static void help_live(void)
            "  -u, --user USER          run as USER with no capability once the interface is open\n"
            "      --uid-key HEX        key of the uid hash (default 0); sensors sharing it agree on uids\n"
            "      --uid-window SECONDS uids use the first packet's time cut to SECONDS (live default 60,\n"
-           "                           so sensors on several links agree; 0: the exact microsecond)\n",
-           usage_common, usage_detect);
+           "                           so sensors on several links agree; 0: the exact microsecond)\n%s",
+           usage_common, usage_detect, usage_kafka);
 }
 
 static int run_live(int argc, char **argv)

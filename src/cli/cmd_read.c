@@ -10,9 +10,9 @@ static void help_read(void)
            "Reads pcap and pcapng files in order as one capture (\"-\" = standard input).\n"
            "Exit status: 0 ok, 1 a capture was damaged or shrank while read (processed up to the damage),\n"
            "2 usage or setup error, 3 interrupted by SIGINT/SIGTERM (the logs are whole but partial),\n"
-           "4 log lines were lost (a full disk: each failing log is named on stderr).\n\n"
-           "options:\n%s%s",
-           usage_common, usage_detect);
+           "4 log lines were lost (a full disk: each failing log is named on stderr; or Kafka messages dropped).\n\n"
+           "options:\n%s%s%s",
+           usage_common, usage_detect, usage_kafka);
 }
 
 static int run_read(int argc, char **argv)

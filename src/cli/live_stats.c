@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "output/kafka.h"
+
 /* Drops are said on stderr at most this often (an overloaded link drops
  * all the time; one line per burst is enough, stats.log has the rest). */
 #define DROP_NOTE_INTERVAL_S 10
@@ -67,6 +69,14 @@ static void sample(struct live_stats *ls, const struct live_counts *c, struct st
     }
     set(s, STATS_FLOWS_LOGGED, c->flows);
     set(s, STATS_LOG_LINES_LOST, output_lines_lost(ls->out));
+    struct kafka_stats ks;
+    if (output_kafka_stats(ls->out, &ks)) {
+        set(s, STATS_KAFKA_DELIVERED, ks.delivered);
+        set(s, STATS_KAFKA_SPOOLED, ks.spooled);
+        set(s, STATS_KAFKA_DROPPED, ks.dropped);
+        set(s, STATS_KAFKA_QUEUED, ks.queued);
+        set(s, STATS_KAFKA_SPOOL_BYTES, ks.spool_bytes);
+    }
     s->n_failing = output_failing_logs(ls->out, s->failing_logs, STATS_MAX_FAILING_LOGS);
 }
 

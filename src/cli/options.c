@@ -148,6 +148,8 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
        OPT_WEIGHTS, OPT_KEYWORDS, OPT_EVE_ALERT_PAYLOAD, OPT_EVE_ALERT_PACKET, OPT_MIDSTREAM };
 /* live's capture and operation options */
 enum { OPT_CAPTURE = 1024, OPT_RING_SIZE, OPT_BLOCK_SIZE, OPT_CPUS, OPT_UID_KEY, OPT_UID_WINDOW };
+/* --kafka...: OPT_KAFKA + enum kafka_cli_option (cli/kafka_cli.h) */
+enum { OPT_KAFKA = 2048 };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -204,6 +206,14 @@ static const struct option long_options[] = {
     {"user", required_argument, NULL, 'u'},
     {"uid-key", required_argument, NULL, OPT_UID_KEY},
     {"uid-window", required_argument, NULL, OPT_UID_WINDOW},
+    {"kafka", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_BROKERS},
+    {"kafka-topic-prefix", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_TOPIC_PREFIX},
+    {"kafka-spool-dir", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_SPOOL_DIR},
+    {"kafka-spool-max", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_SPOOL_MAX},
+    {"kafka-flush-timeout", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_FLUSH_TIMEOUT},
+    {"kafka-option", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_SETTING},
+    {"group", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_GROUP},
+    {"kafka-wait", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_WAIT},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -350,6 +360,12 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
         if (live_rc != LIVE_OPTION_NOT_MINE) {
             if (live_rc != LIVE_OPTION_OK)
                 return live_rc;
+            continue;
+        }
+        if (c >= OPT_KAFKA && c < OPT_KAFKA + KAFKA_OPT_COUNT) {
+            int rc = kafka_cli_option((enum kafka_cli_option)(c - OPT_KAFKA), optarg, &o->kafka);
+            if (rc >= 0)
+                return rc;
             continue;
         }
         switch (c) {

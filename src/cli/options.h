@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "capture/capture.h"
 #include "cli/config_file.h"
+#include "cli/kafka_cli.h"
 #include "core/config.h"
 #include "detect/detect.h"
 
@@ -63,6 +64,7 @@ struct options {
     int64_t report_interval_us;
     struct behavior_config behavior;
     struct ip_prefix internal_nets[VIGIL_MAX_LOCAL_NETS + 8];
+    struct kafka_cli kafka;     /* --kafka and its settings (cli/kafka_cli.h) */
 };
 
 /* The option lines of read and live's help, and the detection lines they

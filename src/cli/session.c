@@ -23,6 +23,7 @@
 #include "doc/file_inspect.h"
 #include "mail/mail.h"
 #include "output/detect_sink.h"
+#include "output/kafka.h"
 #include "report/live.h"
 #include "output/output.h"
 #include "sig/sig.h"
@@ -324,6 +325,32 @@ static void print_detection_summary(struct detect *d)
     fprintf(stderr, "\n");
 }
 
+/* --kafka: the producer, owned by the output from here on. */
+static bool open_kafka(const struct options *o, struct output *out)
+{
+    struct kafka_options ko;
+    char err[512];
+    kafka_cli_producer(&o->kafka, &ko);
+    struct kafka_out *k = kafka_out_open(&ko, err, sizeof err);
+    if (k == NULL) {
+        fprintf(stderr, "vigil: %s\n", err);
+        return false;
+    }
+    output_set_kafka(out, k);
+    return true;
+}
+
+static void print_kafka_summary(const struct kafka_stats *k, const char *spool_dir)
+{
+    fprintf(stderr, "vigil: kafka: %llu messages, %llu delivered, %llu spooled, %llu dropped",
+            (unsigned long long)k->produced, (unsigned long long)k->delivered, (unsigned long long)k->spooled,
+            (unsigned long long)k->dropped);
+    if (k->spool_bytes)
+        fprintf(stderr, "; %llu bytes left in the spool %s for the next run", (unsigned long long)k->spool_bytes,
+                spool_dir);
+    fprintf(stderr, "\n");
+}
+
 /* Opens, runs and closes one capture session; the options are parsed by the caller. */
 static int run_session(struct options *o, bool live)
 {
@@ -363,6 +390,8 @@ static int run_session(struct options *o, bool live)
         }
         rs.out = out;
     }
+    if (rc == EXIT_OK && o->kafka.brokers && !open_kafka(o, out))
+        rc = EXIT_USAGE;
     /* documents and mail: one inspection context for the files seam and the detectors */
     struct doc_setup doc = {.weights_path = o->weights_path, .keywords_path = o->keywords_path,
                             .yara_path = o->yara_path};
@@ -447,7 +476,8 @@ static int run_session(struct options *o, bool live)
         rs.last_draw = rs.last_flush = rs.started;
         rs.flush_interval_s = o->flush_interval_s > 0 ? o->flush_interval_s : live ? LIVE_FLUSH_INTERVAL_S : 0;
         rs.show_progress = !live && !o->quiet && isatty(STDERR_FILENO) && rs.total_bytes > PROGRESS_MIN_BYTES;
-        if (live && !live_stats_open(&rs.stats, out, caps[0], o->stats_interval_s))
+        bool stats_log = live || o->kafka.brokers; /* read: one row at the end, for the Kafka counters */
+        if (stats_log && !live_stats_open(&rs.stats, out, live ? caps[0] : NULL, o->stats_interval_s))
             fprintf(stderr, "vigil: out of memory for stats.log; it is not written\n");
         if (live)
             capture_set_idle(caps[0], on_capture_idle, &rs);
@@ -462,11 +492,17 @@ static int run_session(struct options *o, bool live)
         reload_finish(&rs.reload);
         if (rs.detect)
             detect_report(rs.detect, 0, true);
-        if (live)
+        struct kafka_stats kafka;
+        output_kafka_close(out, &kafka); /* the last stats.log row is then in the file only */
+        if (stats_log)
             live_stats_tick(&rs.stats, &(struct live_counts){rs.packets, rs.bytes, rs.last_packet_us,
                                                             engine_flows_logged(rs.engine)}, true);
+        if (o->kafka.brokers && kafka.dropped && rc == EXIT_OK)
+            rc = EXIT_LINES_LOST;
         if (!o->quiet) {
             print_summary(&rs, o->out_dir);
+            if (o->kafka.brokers)
+                print_kafka_summary(&kafka, o->kafka.spool_dir);
             if (rs.detect && detectors_on)
                 print_detection_summary(rs.detect);
             if (rules)

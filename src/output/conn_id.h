@@ -7,5 +7,10 @@
 #include "proto/parser.h"
 
 void zrow_conn_id(struct zrow *r, const struct app_conn *c);
+/* The row belongs to connection c (zrow_conn_id says so itself): with
+ * --kafka its message is keyed by c's Community ID and partitioned by c's
+ * originator, though the row has no id columns (x509.log). c is borrowed
+ * until zrow_end. */
+void zrow_for_conn(struct zrow *r, const struct app_conn *c);
 
 #endif

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "output/kafka_key.h"
 #include "util/fs.h"
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
@@ -54,7 +55,8 @@ static void flush_log(struct output *o, struct worker_log *l)
 {
     if (l->buf.len == 0)
         return;
-    log_file_append(o, l->file, l->buf.data, l->buf.len, l->pending_lines);
+    if (!l->file->kafka_only)
+        log_file_append(o, l->file, l->buf.data, l->buf.len, l->pending_lines);
     buf_reset(&l->buf);
     l->pending_lines = 0;
 }
@@ -98,6 +100,7 @@ static struct log_file *find_or_add_file(struct output *o, const struct zeek_sch
             found->kind = kind;
             found->schema = s;
             found->fd = -1;
+            found->kafka_only = kind == LOG_ZEEK_JSON && !(o->formats & OUTPUT_ZEEK_JSON);
             log_file_name(found->name, sizeof(found->name), s, kind, o->formats);
             pthread_mutex_init(&found->lock, NULL);
             o->files[o->n_files++] = found;
@@ -131,6 +134,68 @@ struct worker_log *output_worker_log(struct output_worker *w, const struct zeek_
     return l;
 }
 
+/* The line just committed, to its topic. Key: the row's connection's
+ * Community ID, else the line's community_id or uid member; Zeek rows are
+ * partitioned by their originator (output/kafka.h). */
+static void send_to_kafka(struct output_worker *w, struct worker_log *l, size_t line_start)
+{
+    const struct log_file *f = l->file;
+    if (w->o->kafka == NULL || f->kind == LOG_ZEEK_TSV)
+        return;
+    const char *line = l->buf.data + line_start;
+    size_t len = l->buf.len - line_start - 1; /* without its newline */
+    char key[128], host[IP_ADDR_STRLEN];
+    size_t key_len = 0, host_len = 0;
+    const struct app_conn *c = w->row.active && l == w->row.json ? w->row.conn : NULL;
+    if (c != NULL) {
+        key_len = strnlen(c->community_id, sizeof c->community_id);
+        key_len = key_len < sizeof key ? key_len : sizeof key - 1;
+        memcpy(key, c->community_id, key_len);
+        key[key_len] = '\0';
+        host_len = ip_addr_format(&c->orig_h, host, sizeof host);
+    }
+    if (key_len == 0)
+        key_len = kafka_json_member(line, len, "community_id", key, sizeof key);
+    if (key_len == 0)
+        key_len = kafka_json_member(line, len, "uid", key, sizeof key);
+    if (host_len == 0 && f->kind == LOG_ZEEK_JSON)
+        host_len = kafka_json_member(line, len, "id.orig_h", host, sizeof host);
+    uint32_t hint = host_len > 0 ? kafka_host_hint(host, host_len) : 0;
+    kafka_out_line(w->o->kafka, f->kind == LOG_EVE ? "eve" : f->schema->path, line, len, key_len ? key : NULL, hint);
+}
+
+void output_set_kafka(struct output *o, struct kafka_out *k)
+{
+    o->kafka = k;
+}
+
+void output_kafka_close(struct output *o, struct kafka_stats *final)
+{
+    if (o == NULL) {
+        if (final != NULL)
+            memset(final, 0, sizeof *final);
+        return;
+    }
+    if (o->kafka != NULL) {
+        kafka_out_close(o->kafka, &o->kafka_final);
+        o->kafka = NULL;
+        o->kafka_closed = true;
+    }
+    if (final != NULL)
+        *final = o->kafka_final;
+}
+
+bool output_kafka_stats(struct output *o, struct kafka_stats *st)
+{
+    if (o == NULL || (o->kafka == NULL && !o->kafka_closed))
+        return false;
+    if (o->kafka != NULL)
+        kafka_out_get_stats(o->kafka, st);
+    else
+        *st = o->kafka_final;
+    return true;
+}
+
 void output_worker_commit(struct output_worker *w, struct worker_log *l, size_t line_start)
 {
     if (l->buf.failed) {
@@ -141,6 +206,7 @@ void output_worker_commit(struct output_worker *w, struct worker_log *l, size_t 
         pthread_mutex_unlock(&w->o->lock);
         return;
     }
+    send_to_kafka(w, l, line_start);
     l->pending_lines++;
     if (l->buf.len >= OUTPUT_FLUSH_BYTES)
         flush_log(w->o, l);
@@ -211,6 +277,7 @@ int output_close(struct output *o, char *err, size_t errlen)
         output_worker_flush(w);
         w->o = NULL;
     }
+    output_kafka_close(o, NULL);
     if (err != NULL && errlen > 0)
         err[0] = '\0';
     int rc = log_files_finish(o, err, errlen);

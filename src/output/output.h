@@ -76,4 +76,19 @@ uint64_t output_lines_lost(struct output *o);
  * failed), at most max of them; the names live until output_close. */
 size_t output_failing_logs(struct output *o, const char **names, size_t max);
 
+/* --- Kafka (output/kafka.h) ---
+ * Every JSON line is also sent to k: Zeek logs as Zeek JSON even when the
+ * files are TSV (that JSON is then rendered for Kafka alone), and eve.json.
+ * Call before the first worker; o takes ownership of k. */
+struct kafka_out;
+struct kafka_stats;
+void output_set_kafka(struct output *o, struct kafka_out *k);
+/* Flushes Kafka (bounded wait), detaches and frees it; later lines go to
+ * the files only. final: its last counters. Idempotent; output_close does
+ * it too. */
+void output_kafka_close(struct output *o, struct kafka_stats *final);
+/* The Kafka counters, live or (after output_kafka_close) final; false when
+ * the run has no Kafka output. */
+bool output_kafka_stats(struct output *o, struct kafka_stats *st);
+
 #endif

@@ -9,8 +9,10 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "output/kafka.h"
 #include "output/output.h"
 #include "output/zeek_log.h"
+#include "proto/conn-t.h"
 #include "util/buf.h"
 #include "util/json.h"
 
@@ -42,6 +44,7 @@ struct log_file {
     uint64_t lines;
     uint64_t lost;                    /* lines lost to errors over the run */
     uint64_t lost_since_failing;
+    bool kafka_only;                  /* Zeek JSON rendered for Kafka alone: no file */
 };
 
 struct worker_log {
@@ -62,6 +65,8 @@ struct zrow {
     bool in_list;
     bool list_skipped;     /* the list's field was beyond the schema */
     bool bad;              /* wrong number of values, or misuse */
+    const struct app_conn *conn; /* the row's connection (zrow_conn_id, zrow_for_conn), borrowed for the
+                                  * row: its Kafka key and partition */
 };
 
 struct output_worker {
@@ -89,6 +94,9 @@ struct output {
     struct output_files files_opt;  /* append, rotation, compression */
     time_t next_rotation;           /* 0: no rotation */
     struct log_archiver *archiver;  /* compressing the last rotation's files */
+    struct kafka_out *kafka;        /* NULL: no Kafka output (now); owned */
+    bool kafka_closed;              /* kafka_final holds the counters of the closed one */
+    struct kafka_stats kafka_final;
 };
 
 /* The worker's buffer for one log, registering the log on first use; NULL

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "output/kafka.h"
 #include "output/zeek_log.h"
 
 enum column_value {
@@ -49,7 +50,17 @@ static const struct stats_column columns[] = {
     {{"log_lines_lost_total", ZEEK_COUNT}, COLUMN_LEVEL, STATS_LOG_LINES_LOST},
     {{"flows_logged", ZEEK_COUNT}, COLUMN_CHANGE, STATS_FLOWS_LOGGED},
 };
+/* Last, after the workers' vectors, when the run sends its logs to Kafka (--kafka). */
+static const struct stats_column kafka_columns[] = {
+    {{"kafka_delivered", ZEEK_COUNT}, COLUMN_CHANGE, STATS_KAFKA_DELIVERED},
+    {{"kafka_spooled", ZEEK_COUNT}, COLUMN_CHANGE, STATS_KAFKA_SPOOLED},
+    {{"kafka_dropped", ZEEK_COUNT}, COLUMN_CHANGE, STATS_KAFKA_DROPPED},
+    {{"kafka_dropped_total", ZEEK_COUNT}, COLUMN_LEVEL, STATS_KAFKA_DROPPED},
+    {{"kafka_queued", ZEEK_COUNT}, COLUMN_LEVEL, STATS_KAFKA_QUEUED},
+    {{"kafka_spool_bytes", ZEEK_COUNT}, COLUMN_LEVEL, STATS_KAFKA_SPOOL_BYTES},
+};
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
+#define N_KAFKA_COLUMNS (sizeof kafka_columns / sizeof kafka_columns[0])
 
 /* After the scalar columns: one vector per worker counter, item i for worker i. */
 static const struct zeek_field worker_columns[STATS_WORKER_COUNTERS] = {
@@ -59,7 +70,8 @@ static const struct zeek_field worker_columns[STATS_WORKER_COUNTERS] = {
 };
 
 struct stats_log {
-    struct zeek_field fields[2 + N_COLUMNS + STATS_WORKER_COUNTERS + 1]; /* ts, peer, the columns, failing_logs */
+    bool kafka;                     /* the kafka_columns follow the workers' */
+    struct zeek_field fields[2 + N_COLUMNS + STATS_WORKER_COUNTERS + N_KAFKA_COLUMNS + 1]; /* ts, peer, the columns, failing_logs */
     struct zeek_schema schema;
     struct output_worker *writer;
     uint64_t previous[STATS_COUNTERS];
@@ -83,6 +95,10 @@ struct stats_log *stats_log_new(struct output *o)
         s->fields[n++] = columns[i].field;
     for (size_t i = 0; i < STATS_WORKER_COUNTERS; i++)
         s->fields[n++] = worker_columns[i];
+    struct kafka_stats kafka;
+    s->kafka = output_kafka_stats(o, &kafka);
+    for (size_t i = 0; s->kafka && i < N_KAFKA_COLUMNS; i++)
+        s->fields[n++] = kafka_columns[i].field;
     s->fields[n++] = (struct zeek_field){"failing_logs", ZEEK_SET_STRING};
     s->schema = (struct zeek_schema){"stats", s->fields, n};
     return s;
@@ -134,6 +150,8 @@ void stats_log_write(struct stats_log *s, const struct stats_sample *now)
             write_column(r, &columns[i], now, s->previous);
         for (int k = 0; k < STATS_WORKER_COUNTERS; k++)
             write_worker_column(r, (enum stats_worker_counter)k, now, s);
+        for (size_t i = 0; s->kafka && i < N_KAFKA_COLUMNS; i++)
+            write_column(r, &kafka_columns[i], now, s->previous);
         zrow_list_begin(r);
         for (size_t i = 0; i < now->n_failing; i++)
             zrow_item_cstr(r, now->failing_logs[i]);

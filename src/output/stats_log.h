@@ -30,6 +30,12 @@ enum stats_counter {
     STATS_PKTS_LINK,       /* libpcap: received by the filter (ps_recv) */
     STATS_PKTS_IF_DROPPED, /* libpcap: dropped by the interface or its driver (ps_ifdrop) */
     STATS_LOG_LINES_LOST,  /* log lines lost to write errors (a full disk, a refused file) */
+    /* --kafka (output/kafka.h): running totals, then two levels */
+    STATS_KAFKA_DELIVERED, /* messages the brokers acknowledged */
+    STATS_KAFKA_SPOOLED,   /* messages written to the disk spool (brokers down, queue full) */
+    STATS_KAFKA_DROPPED,   /* messages lost: the spool full or absent, or undelivered at exit */
+    STATS_KAFKA_QUEUED,    /* in librdkafka's in-memory queue now (a level) */
+    STATS_KAFKA_SPOOL_BYTES, /* waiting in the spool now (a level) */
     STATS_FLOWS_LOGGED,    /* connections ended and logged (conn.log rows) */
     STATS_COUNTERS
 };

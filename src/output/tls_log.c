@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "output/conn_id.h"
 #include "output/eve.h"
 #include "output/output_internal.h"
 
@@ -599,11 +600,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
         return;
     char tmp[48];
     zrow_time(r, t->ts_us);
-    zrow_string(r, c->uid, strnlen(c->uid, sizeof(c->uid)));
-    zrow_addr(r, &c->orig_h);
-    zrow_port(r, c->orig_p);
-    zrow_addr(r, &c->resp_h);
-    zrow_port(r, c->resp_p);
+    zrow_conn_id(r, c);
     zrow_cstr(r, t->has_version ? tls_version_name(t->version_num, tmp, sizeof(tmp)) : NULL);
     zrow_cstr(r, t->has_cipher ? tls_cipher_name(t->cipher, tmp, sizeof(tmp)) : NULL);
     zrow_cstr(r, t->has_curve ? tls_curve_name(t->curve, tmp, sizeof(tmp)) : NULL);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "output/conn_id.h"
 #include "output/output_internal.h"
 
 static const struct zeek_field x509_fields[] = {
@@ -61,6 +62,7 @@ void output_x509(struct output_worker *w, const struct app_conn *c, const struct
     struct zrow *r = zrow_begin(w, &x509_schema);
     if (r == NULL)
         return;
+    zrow_for_conn(r, c);
     zrow_time(r, x->ts_us);
     zrow_string(r, x->fingerprint, strnlen(x->fingerprint, sizeof(x->fingerprint)));
     zrow_count(r, x->version);

@@ -187,7 +187,7 @@ struct zrow *zrow_begin(struct output_worker *w, const struct zeek_schema *schem
     r->schema = schema;
     if (formats & OUTPUT_ZEEK_TSV)
         r->tsv = output_worker_log(w, schema, LOG_ZEEK_TSV);
-    if (formats & OUTPUT_ZEEK_JSON)
+    if ((formats & OUTPUT_ZEEK_JSON) || w->o->kafka != NULL) /* Kafka carries Zeek logs as JSON */
         r->json = output_worker_log(w, schema, LOG_ZEEK_JSON);
     if (r->tsv == NULL && r->json == NULL)
         return NULL;
