@@ -197,8 +197,8 @@ static bool tls_buffer(const struct tls_txn *t, unsigned b, unsigned index, stru
     switch (b) {
     case SIG_BUF_TLS_SNI: return t->server_name.set && from_text(t->server_name.text, t->server_name.len, out);
     case SIG_BUF_TLS_CERTS: return tls_cert(t, index, out);
-    case SIG_BUF_TLS_CERT_SUBJECT: return t->has_server_cert && from_text(t->subject, strlen(t->subject), out);
-    case SIG_BUF_TLS_CERT_ISSUER: return t->has_server_cert && from_text(t->issuerdn, strlen(t->issuerdn), out);
+    case SIG_BUF_TLS_CERT_SUBJECT: return t->has_server_cert && from_text(t->subject, t->subject_len, out);
+    case SIG_BUF_TLS_CERT_ISSUER: return t->has_server_cert && from_text(t->issuerdn, t->issuerdn_len, out);
     case SIG_BUF_TLS_CERT_SERIAL: return t->has_server_cert && from_text(t->serial, strlen(t->serial), out);
     case SIG_BUF_TLS_CERT_FINGERPRINT:
         return t->has_server_cert && from_text(t->fingerprint, strlen(t->fingerprint), out);

@@ -238,6 +238,9 @@ struct sig_rule {
     char *target;
     uint16_t file;              /* index in the set's file names */
     uint32_t line;
+    /* The rule, its lists' elements and its strings live in the set's arena
+     * (sig_rule_pack); content patterns, PCREs and groups stay its own. */
+    bool packed;
 };
 
 #endif

@@ -17,6 +17,7 @@ per verdict. See tests/conformance/README.md. Python 3 standard library only.
 """
 import argparse
 import gzip
+import ipaddress
 import json
 import os
 import re
@@ -741,6 +742,14 @@ def expected_ja4(corpus_ja4, capture):
     return out
 
 
+def canonical_ip(text):
+    """An address in its compressed form (EVE writes IPv6 uncompressed); anything else unchanged."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except (TypeError, ValueError):
+        return text
+
+
 def vigil_ja4(outdir):
     """{(transport, src, sport, dst, dport): [ja4...]} from eve.json (tls.ja4,
     quic.ja4) and, when ssl.log has a ja4 column, from ssl.log; and whether
@@ -749,6 +758,8 @@ def vigil_ja4(outdir):
 
     def add(transport, key, value):
         if value:
+            # EVE writes IPv6 with every group, ssl.log and the references compressed
+            key = (canonical_ip(key[0]), key[1], canonical_ip(key[2]), key[3])
             values = found.setdefault((transport,) + key, [])
             if value not in values:
                 values.append(value)
