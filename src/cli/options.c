@@ -71,6 +71,9 @@ const char usage_detect[] =
     "      --yara-rules PATH    the user's YARA rules instead of the shipped ones (rules/yara)\n"
     "      --weights FILE, --keywords FILE  verdict weights and macro keywords, as for vigil inspect\n"
     "      --no-behavior        no beaconing / long connection / DNS tunnel / exfiltration detectors\n"
+    "                           (nor the lateral-movement ones)\n"
+    "      --lateral-thresholds FILE  thresholds of Kerberoasting, AS-REP roasting, account and\n"
+    "                           internal fan-out (default data/lateral.tsv)\n"
     "      --beacon-threshold X report beacons scoring at least X (0..1, default 0.70)\n"
     "      --long-conn SECONDS  report connections open at least this long (default 3600)\n";
 
@@ -137,7 +140,7 @@ bool parse_local_nets(const char *list, struct vigil_config *cfg)
 
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
-       OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_PROTECT, OPT_NO_BEHAVIOR,
+       OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_PROTECT, OPT_NO_BEHAVIOR, OPT_LATERAL_THRESHOLDS,
        OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS,
        OPT_STATS_INTERVAL, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG, OPT_DEVICES, OPT_VENDOR_POLICY,
        OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS, OPT_FLUSH_INTERVAL, OPT_NO_DEFAULT_RULES,
@@ -180,6 +183,7 @@ static const struct option long_options[] = {
     {"weights", required_argument, NULL, OPT_WEIGHTS},
     {"keywords", required_argument, NULL, OPT_KEYWORDS},
     {"no-behavior", no_argument, NULL, OPT_NO_BEHAVIOR},
+    {"lateral-thresholds", required_argument, NULL, OPT_LATERAL_THRESHOLDS},
     {"report-interval", required_argument, NULL, OPT_REPORT_INTERVAL},
     {"beacon-threshold", required_argument, NULL, OPT_BEACON_THRESHOLD},
     {"long-conn", required_argument, NULL, OPT_LONG_CONN},
@@ -491,6 +495,9 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case OPT_NO_BEHAVIOR:
             o->no_behavior = true;
+            break;
+        case OPT_LATERAL_THRESHOLDS:
+            o->lateral_thresholds = optarg;
             break;
         case OPT_DEVICES:
             o->devices = true;

@@ -57,6 +57,7 @@ struct options {
     uint64_t inspect_max_file;
     const char *yara_path, *weights_path, *keywords_path;
     bool no_behavior;
+    const char *lateral_thresholds;     /* --lateral-thresholds FILE */
     bool devices;
     struct devices_config devices_cfg;
     int64_t report_interval_us;

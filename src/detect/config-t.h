@@ -21,6 +21,9 @@ struct detect_config {
      * document detectors judge with; NULL: the shipped weights. */
     const struct doc_ctx *doc;
     bool documents;                     /* --inspect-files: Vigil::Malicious_Document alerts */
+    /* --lateral-thresholds: the lateral-movement detectors' thresholds
+     * (NULL: data/lateral.tsv); they run with the behaviour detectors. */
+    const char *lateral_thresholds;
 };
 
 #endif

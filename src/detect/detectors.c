@@ -4,7 +4,9 @@
 #include "asset/devices_detector.h"
 #include "detect/behavior_detector.h"
 #include "detect/document.h"
+#include "detect/fanout.h"
 #include "detect/intel_detector.h"
+#include "detect/kerberos_abuse.h"
 #include "detect/phishing.h"
 
 static const struct detector *const detectors[] = {
@@ -13,6 +15,8 @@ static const struct detector *const detectors[] = {
     &devices_detector,
     &phishing_detector,
     &document_detector,
+    &kerberos_abuse_detector,
+    &fanout_detector,
 };
 
 const struct detector *const *detect_detectors(size_t *n)

@@ -6,7 +6,10 @@
 #include "output/dns_log.h"
 #include "output/files_log.h"
 #include "output/http_log.h"
+#include "output/krb_log.h"
+#include "output/ldap_log.h"
 #include "output/quic_log.h"
+#include "output/rdp_log.h"
 #include "output/smtp_log.h"
 #include "output/socks_log.h"
 #include "output/ssh_log.h"
@@ -24,6 +27,9 @@ static const struct txn_writer *const writers[EVENT_KIND_COUNT] = {
     [EVENT_QUIC] = &quic_writer,
     [EVENT_FILE] = &files_writer,
     [EVENT_SOCKS] = &socks_writer,
+    [EVENT_KRB] = &krb_writer,
+    [EVENT_RDP] = &rdp_writer,
+    [EVENT_LDAP] = &ldap_writer,
 };
 
 void output_transaction(struct output_worker *w, const struct app_conn *c, enum event_kind kind, const void *txn)

@@ -1,6 +1,8 @@
 /* The keyword table: each rule option's name and the handler that records
  * it in the rule. A keyword missing here skips the whole rule. */
 #include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +79,10 @@ static const struct buffer_def buffers[] = {
     {"email.from", NULL, NULL, SIG_BUF_EMAIL_FROM, SIG_APP_SMTP},
     {"email.subject", NULL, NULL, SIG_BUF_EMAIL_SUBJECT, SIG_APP_SMTP},
     {"email.to", NULL, NULL, SIG_BUF_EMAIL_TO, SIG_APP_SMTP},
+    {"krb5.cname", "krb5_cname", NULL, SIG_BUF_KRB5_CNAME, SIG_APP_KRB5},
+    {"krb5.sname", "krb5_sname", NULL, SIG_BUF_KRB5_SNAME, SIG_APP_KRB5},
+    {"krb5_msg_type", NULL, NULL, SIG_BUF_KRB5_MSG_TYPE, SIG_APP_KRB5},
+    {"krb5_err_code", NULL, NULL, SIG_BUF_KRB5_ERR_CODE, SIG_APP_KRB5},
 };
 
 const char *sig_buffer_name(unsigned b);
@@ -996,6 +1002,7 @@ static enum sig_parse_result kw_app_layer_protocol(struct sig_parse *p, const ch
     } apps[] = {
         {"http", SIG_APP_HTTP}, {"http1", SIG_APP_HTTP}, {"tls", SIG_APP_TLS}, {"dns", SIG_APP_DNS},
         {"ssh", SIG_APP_SSH}, {"smtp", SIG_APP_SMTP}, {"quic", SIG_APP_QUIC}, {"dhcp", SIG_APP_DHCP},
+        {"krb5", SIG_APP_KRB5},
     };
     for (size_t i = 0; i < sizeof apps / sizeof apps[0]; i++)
         if (strcmp(v, apps[i].name) == 0)
@@ -1082,6 +1089,48 @@ static enum sig_parse_result ignored(struct sig_parse *p, const char *v)
     return OK;
 }
 
+/* krb5_msg_type:N; krb5_err_code:N; (Suricata's equality): the number's
+ * decimal text, matched whole in its buffer; the sticky buffer in force
+ * before stays in force. */
+static enum sig_parse_result kw_krb5_number(struct sig_parse *p, unsigned buffer, const char *kw, const char *v)
+{
+    while (isspace((unsigned char)*v))
+        v++;
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (errno != 0 || end == v || *end != '\0' || n < -2147483647L || n > 2147483647L)
+        return fail(p, ERR, "bad %s value", kw);
+    const struct buffer_def *b = NULL;
+    for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++)
+        if (buffers[i].buffer == buffer)
+            b = &buffers[i];
+    int saved = p->cur_list;
+    enum sig_parse_result res = kw_sticky(p, b, kw);
+    char quoted[32];
+    snprintf(quoted, sizeof quoted, "\"%ld\"", n);
+    if (res == OK)
+        res = kw_content(p, quoted);
+    if (res == OK)
+        res = kw_startswith(p, "");
+    if (res == OK)
+        res = kw_endswith(p, "");
+    p->cur_list = saved;
+    return res;
+}
+
+static enum sig_parse_result kw_krb5_msg_type(struct sig_parse *p, const char *v)
+{
+    return kw_krb5_number(p, SIG_BUF_KRB5_MSG_TYPE, "krb5_msg_type", v);
+}
+
+static enum sig_parse_result kw_krb5_err_code(struct sig_parse *p, const char *v)
+{
+    return kw_krb5_number(p, SIG_BUF_KRB5_ERR_CODE, "krb5_err_code", v);
+}
+
 /* --- the table --- */
 
 typedef enum sig_parse_result (*kw_fn)(struct sig_parse *p, const char *value);
@@ -1099,6 +1148,7 @@ static const struct {
     {"base64_data", kw_base64_data}, {"flow", kw_flow}, {"flowbits", kw_flowbits},
     {"threshold", kw_threshold}, {"detection_filter", kw_detection_filter},
     {"app-layer-protocol", kw_app_layer_protocol}, {"ip_proto", kw_ip_proto}, {"flags", kw_flags},
+    {"krb5_msg_type", kw_krb5_msg_type}, {"krb5_err_code", kw_krb5_err_code},
 };
 
 /* Every table's names in one hash index, built once per set: a rule set

@@ -214,6 +214,7 @@ static const char *app_proto_name(int kind)
     case EVENT_SMTP: return "smtp";
     case EVENT_QUIC: return "quic";
     case EVENT_DHCP: return "dhcp";
+    case EVENT_KRB: return "krb5";
     default: return NULL;
     }
 }

@@ -26,7 +26,7 @@ static const struct {
     {"tls", 6, SIG_APP_TLS, false, false}, {"ssl", 6, SIG_APP_TLS, false, false},
     {"dns", 0, SIG_APP_DNS, false, false}, {"ssh", 6, SIG_APP_SSH, false, false},
     {"smtp", 6, SIG_APP_SMTP, false, false}, {"quic", 17, SIG_APP_QUIC, false, false},
-    {"dhcp", 17, SIG_APP_DHCP, false, false},
+    {"dhcp", 17, SIG_APP_DHCP, false, false}, {"krb5", 0, SIG_APP_KRB5, false, false},
 };
 
 /* Next header token; a [...] group may hold spaces. */
@@ -277,7 +277,7 @@ static enum sig_parse_result check_rule(struct sig_rule *r, char *why, size_t wh
             return SIG_PARSE_ERROR;
         }
     }
-    if (r->app != SIG_APP_NONE && r->ipproto == 0 && r->app != SIG_APP_DNS)
+    if (r->app != SIG_APP_NONE && r->ipproto == 0 && r->app != SIG_APP_DNS && r->app != SIG_APP_KRB5)
         r->ipproto = r->app == SIG_APP_QUIC || r->app == SIG_APP_DHCP ? 17 : 6;
     if (r->has_itype && r->ipproto != 1 && r->ipproto != 0) {
         snprintf(why, whylen, "itype in a non-icmp rule");

@@ -4,7 +4,7 @@
 Reads ../shared/corpus (see its README.md) and runs vigil once per trace
 (`--format all`, outputs shared by every comparison):
   zeek             Zeek TSV logs (conn, dns, http, ssl, x509, ssh, dhcp, files,
-                   smtp, quic, weird) against Zeek's btest baselines
+                   smtp, quic, weird, kerberos, rdp, ldap, ldap_search) against Zeek's btest baselines
   community-id     Community ID of flow events against pycommunityid
   ja4              JA4 of TLS ClientHellos (and QUIC) against FoxIO's tools
   suricata-verify  EVE events against suricata-verify's test.yaml checks
@@ -93,6 +93,19 @@ LOG_SPECS = [
         "version", "client_initial_dcid", "server_scid", "server_name",
         "client_protocol", "history"), min_rate=None),
     LogSpec("weird", FIVE_TUPLE[:4] + ("name", "addl", "notice"), min_rate=None),
+    LogSpec("kerberos", FIVE_TUPLE[:4] + (
+        "request_type", "client", "service", "success", "error_msg", "from", "till", "cipher",
+        "forwardable", "renewable"), min_rate=50.0),
+    LogSpec("rdp", FIVE_TUPLE[:4] + (
+        "cookie", "result", "security_protocol", "client_channels", "client_name",
+        "client_dig_product_id", "desktop_width", "desktop_height", "requested_color_depth",
+        "cert_count"), min_rate=95.0),
+    LogSpec("ldap", FIVE_TUPLE[:4] + (
+        "message_id", "version", "opcode", "result", "diagnostic_message", "object", "argument"),
+        min_rate=80.0),
+    LogSpec("ldap_search", FIVE_TUPLE[:4] + (
+        "message_id", "scope", "deref_aliases", "base_object", "result_count", "result",
+        "diagnostic_message", "filter"), min_rate=80.0),
 ]
 
 # A run that ends like this is a crash (sanitizer, signal), not a finding.
@@ -128,9 +141,6 @@ KNOWN_GAPS = {
 NOT_PARSED_YET = {
     "smb": "SMB is not parsed yet (issue #14)",
     "dce-rpc": "DCE-RPC is not parsed yet (issue #14)",
-    "krb": "Kerberos is not parsed yet (issue #14)",
-    "ldap": "LDAP is not parsed yet (issue #14)",
-    "rdp": "RDP is not parsed yet (issue #14)",
     "ftp": "FTP is not parsed yet (issue #12)",
 }
 

@@ -530,5 +530,6 @@ static const struct scenario device_scenarios[] = {
 
 const struct scenario *device_scenario_at(size_t i)
 {
-    return i < sizeof device_scenarios / sizeof device_scenarios[0] ? &device_scenarios[i] : NULL;
+    size_t n = sizeof device_scenarios / sizeof device_scenarios[0];
+    return i < n ? &device_scenarios[i] : ad_scenario_at(i - n);
 }
