@@ -96,9 +96,10 @@ with open(out, "wb") as f:
         f.write(r[2])
 PY
 }
-mergecap_py "$out/mix.pcap" "$out/basic.pcap" "$out/http.pcap" "$out/tls.pcap" "$out/dns-tcp.pcap"
+parts=("$out/basic.pcap" "$out/http.pcap" "$out/tls.pcap" "$out/dns-tcp.pcap")
+if command -v mergecap >/dev/null; then mergecap -F pcap -w "$out/mix.pcap" "${parts[@]}"; else mergecap_py "$out/mix.pcap" "${parts[@]}"; fi
 "$GEN" bench "$out/burst.pcap" --flows 500 --packets 8000 >/dev/null
-"$VIGIL" read "$out/mix.pcap" -o "$out/read" --format zeek -q || ko "vigil read of the mix"
+"$VIGIL" read "$out/mix.pcap" -o "$out/read" --format zeek --no-behavior --no-default-rules -q || ko "vigil read of the mix"
 
 # Starts vigil live on IFACE in the namespace, output in DIR; ready once the
 # first stats.log row is written. Sets $pid.
@@ -107,7 +108,7 @@ start_live() {
     shift 2
     mkdir -p "$dir"
     chmod 0777 "$dir"
-    ip netns exec "$ns" "$VIGIL" live "$iface" -o "$dir" --format zeek --no-behavior --ring-size 4M --block-size 64K "$@" 2>"$dir.err" &
+    ip netns exec "$ns" "$VIGIL" live "$iface" -o "$dir" --format zeek --no-behavior --no-default-rules --ring-size 4M --block-size 64K "$@" 2>"$dir.err" &
     pid=$!
     pids+=("$pid")
     for _ in $(seq 200); do
