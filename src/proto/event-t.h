@@ -17,6 +17,10 @@ enum event_kind {
     EVENT_FILE,     /* struct file_info (files/files.h) */
     EVENT_SOCKS,    /* struct socks_txn (proto/socks.h) */
     EVENT_BANNER,   /* struct banner_txn (proto/banner.h): read by the inventory, not logged */
+    EVENT_SMB_MAPPING, /* struct smb_mapping_txn (proto/smb.h) */
+    EVENT_SMB_FILES,   /* struct smb_file_txn (proto/smb.h) */
+    EVENT_DCE_RPC,     /* struct dce_rpc_txn (proto/dce_rpc.h) */
+    EVENT_NTLM,        /* struct ntlm_txn (proto/ntlm.h) */
     EVENT_KIND_COUNT,
 };
 
