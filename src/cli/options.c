@@ -71,7 +71,11 @@ const char usage_detect[] =
     "      --weights FILE, --keywords FILE  verdict weights and macro keywords, as for vigil inspect\n"
     "      --no-behavior        no beaconing / long connection / DNS tunnel / exfiltration detectors\n"
     "      --beacon-threshold X report beacons scoring at least X (0..1, default 0.70)\n"
-    "      --long-conn SECONDS  report connections open at least this long (default 3600)\n";
+    "      --long-conn SECONDS  report connections open at least this long (default 3600)\n"
+    "      --domain-controllers ADDR,...  hosts that are domain controllers (others are learned:\n"
+    "                           DRSUAPI or NETLOGON answered); their replication is not DCSync\n"
+    "      --lateral-policy FILE  the lateral-movement operations and thresholds instead of\n"
+    "                           data/lateral_movement.tsv\n";
 
 static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -142,6 +146,8 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
        OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS, OPT_FLUSH_INTERVAL, OPT_NO_DEFAULT_RULES,
        OPT_DEFAULT_RULES, OPT_DEVICE_BEHAVIOUR, OPT_INSPECT_FILES, OPT_INSPECT_MAX_FILE, OPT_YARA_RULES,
        OPT_WEIGHTS, OPT_KEYWORDS, OPT_EVE_ALERT_PAYLOAD, OPT_EVE_ALERT_PACKET, OPT_MIDSTREAM };
+/* Lateral movement over SMB and DCE-RPC (detect/lateral.c). */
+enum { OPT_DOMAIN_CONTROLLERS = 0x400, OPT_LATERAL_POLICY };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -190,6 +196,8 @@ static const struct option long_options[] = {
     {"device-behaviour", required_argument, NULL, OPT_DEVICE_BEHAVIOUR},
     {"ieee-data", required_argument, NULL, OPT_IEEE_DATA},
     {"fingerprints", required_argument, NULL, OPT_FINGERPRINTS},
+    {"domain-controllers", required_argument, NULL, OPT_DOMAIN_CONTROLLERS},
+    {"lateral-policy", required_argument, NULL, OPT_LATERAL_POLICY},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -364,6 +372,12 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case OPT_NO_BEHAVIOR:
             o->no_behavior = true;
+            break;
+        case OPT_DOMAIN_CONTROLLERS:
+            o->domain_controllers = optarg;
+            break;
+        case OPT_LATERAL_POLICY:
+            o->lateral_policy_path = optarg;
             break;
         case OPT_DEVICES:
             o->devices = true;

@@ -18,6 +18,7 @@
 #include "cli/session.h"
 #include "core/engine.h"
 #include "decode/decode.h"
+#include "detect/domain_controllers.h"
 #include "detect/sink.h"
 #include "doc/file_inspect.h"
 #include "mail/mail.h"
@@ -315,6 +316,12 @@ static int run_session(struct options *o, bool live)
     struct allowlist *allow = NULL;
     if (rc == EXIT_OK && !setup_detection(o, &intel, &allow))
         rc = EXIT_USAGE;
+    struct dc_registry *dcs = rc == EXIT_OK ? dc_registry_new() : NULL;
+    if (rc == EXIT_OK && (dcs == NULL || (o->domain_controllers &&
+                                          !dc_registry_add_list(dcs, o->domain_controllers, err, sizeof err)))) {
+        fprintf(stderr, "vigil: %s\n", dcs ? err : "out of memory");
+        rc = EXIT_USAGE;
+    }
     if (rc == EXIT_OK) {
         out = output_open(o->out_dir, o->formats | o->eve_options, err, sizeof err);
         if (!out) {
@@ -352,7 +359,8 @@ static int run_session(struct options *o, bool live)
         struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior,
                                    .devices = o->devices, .devices_cfg = o->devices_cfg,
                                    .protect_path = o->protect_path, .doc = inspecting ? &doc.ctx : NULL,
-                                   .documents = o->inspect_files};
+                                   .documents = o->inspect_files, .domain_controllers = dcs,
+                                   .lateral_policy_path = o->lateral_policy_path};
         struct detect_sink findings = {0};
         if (out && !output_detect_sink_open(out, &findings)) {
             snprintf(err, sizeof err, "out of memory for the detectors' output");
@@ -441,6 +449,7 @@ static int run_session(struct options *o, bool live)
     sig_set_free(rules);
     o->cfg.rules = NULL;
     detect_free(rs.detect);
+    dc_registry_free(dcs);
     o->cfg.file_inspector = NULL;
     doc_setup_free(&doc);
     incident_live_free(incidents);

@@ -10,6 +10,7 @@
 #include "detect/behavior.h"
 
 struct doc_ctx;
+struct dc_registry;
 
 struct detect_config {
     bool behavior;                      /* run the behaviour detectors */
@@ -21,6 +22,11 @@ struct detect_config {
      * document detectors judge with; NULL: the shipped weights. */
     const struct doc_ctx *doc;
     bool documents;                     /* --inspect-files: Vigil::Malicious_Document alerts */
+    /* The run's domain controllers (detect/domain_controllers.h), given
+     * (--domain-controllers) and learned; shared, thread-safe; owned by the
+     * caller. NULL: the lateral-movement detector keeps its own. */
+    struct dc_registry *domain_controllers;
+    const char *lateral_policy_path;    /* --lateral-policy; NULL: data/lateral_movement.tsv */
 };
 
 #endif

@@ -5,6 +5,7 @@
 #include "detect/behavior_detector.h"
 #include "detect/document.h"
 #include "detect/intel_detector.h"
+#include "detect/lateral.h"
 #include "detect/phishing.h"
 
 static const struct detector *const detectors[] = {
@@ -13,6 +14,7 @@ static const struct detector *const detectors[] = {
     &devices_detector,
     &phishing_detector,
     &document_detector,
+    &lateral_detector,
 };
 
 const struct detector *const *detect_detectors(size_t *n)

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/reader.h"
+
 #define PDU_HEADER 16
 #define PFC_FIRST_FRAG 0x01
 #define PFC_LAST_FRAG 0x02
@@ -31,20 +33,10 @@ enum pdu_type {
     PDU_AUTH3 = 16,
 };
 
-static uint32_t le16(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-    return le16(p) | le16(p + 2) << 16;
-}
-
 void dce_rpc_uuid_str(const uint8_t u[16], char out[DCE_RPC_UUID_STR])
 {
-    snprintf(out, DCE_RPC_UUID_STR, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", (unsigned)le32(u),
-             (unsigned)le16(u + 4), (unsigned)le16(u + 6), u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+    snprintf(out, DCE_RPC_UUID_STR, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", (unsigned)load_le32(u),
+             (unsigned)load_le16(u + 4), (unsigned)load_le16(u + 6), u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
 bool dce_rpc_looks_like_bind(const uint8_t *p, size_t n)
@@ -52,7 +44,7 @@ bool dce_rpc_looks_like_bind(const uint8_t *p, size_t n)
     if (n < PDU_HEADER)
         return false;
     return p[0] == 5 && p[1] <= 1 && (p[2] == PDU_BIND || p[2] == PDU_ALTER_CONTEXT) &&
-           (p[3] & (PFC_FIRST_FRAG | PFC_LAST_FRAG)) == (PFC_FIRST_FRAG | PFC_LAST_FRAG) && le16(p + 8) >= PDU_HEADER;
+           (p[3] & (PFC_FIRST_FRAG | PFC_LAST_FRAG)) == (PFC_FIRST_FRAG | PFC_LAST_FRAG) && load_le16(p + 8) >= PDU_HEADER;
 }
 
 void dce_rpc_assoc_init(struct dce_rpc_assoc *a)
@@ -92,7 +84,7 @@ static const uint8_t *context_uuid(const struct dce_rpc_assoc *a, uint16_t id)
 /* The auth value of a PDU, for NTLM (bind, alter_context, auth3 and their answers). */
 static void pdu_auth(const struct dce_rpc_carrier *car, struct app_env *env, const uint8_t *p, size_t n)
 {
-    size_t auth_len = le16(p + 10);
+    size_t auth_len = load_le16(p + 10);
     if (auth_len == 0 || car->ntlm == NULL || n < PDU_HEADER + AUTH_TRAILER + auth_len)
         return;
     uint8_t type = p[n - auth_len - AUTH_TRAILER];
@@ -112,7 +104,7 @@ static void pdu_bind(struct dce_rpc_assoc *a, struct app_env *env, const uint8_t
             env->weird(env, "DCE_RPC_truncated_bind", NULL, "DCE_RPC");
             return;
         }
-        uint16_t id = (uint16_t)le16(p + off);
+        uint16_t id = (uint16_t)load_le16(p + off);
         size_t n_syntaxes = p[off + 2];
         context_bind(a, id, p + off + 4);
         off += 24 + 20 * n_syntaxes;
@@ -123,7 +115,7 @@ static void pdu_bind_ack(struct dce_rpc_assoc *a, const uint8_t *p, size_t n)
 {
     if (n < PDU_HEADER + 10)
         return;
-    size_t len = le16(p + PDU_HEADER + 8);
+    size_t len = load_le16(p + PDU_HEADER + 8);
     if (len == 0 || len > n - (PDU_HEADER + 10))
         return;
     const uint8_t *s = p + PDU_HEADER + 10;
@@ -139,7 +131,7 @@ static void pdu_bind_ack(struct dce_rpc_assoc *a, const uint8_t *p, size_t n)
 /* Where a request's or response's stub ends: before the auth trailer. */
 static size_t stub_end(const uint8_t *p, size_t n, size_t start)
 {
-    size_t auth_len = le16(p + 10);
+    size_t auth_len = load_le16(p + 10);
     if (auth_len == 0)
         return n;
     if (n < start + AUTH_TRAILER + auth_len)
@@ -189,7 +181,7 @@ static void pdu_request(struct dce_rpc_assoc *a, struct app_env *env, const uint
     size_t start = PDU_HEADER + 8 + ((p[3] & PFC_OBJECT_UUID) ? 16 : 0);
     if (n < start)
         return;
-    uint32_t call_id = le32(p + 12);
+    uint32_t call_id = load_le32(p + 12);
     if (p[3] & PFC_FIRST_FRAG || call_id != a->stub_call) {
         a->stub_len = 0;
         a->stub_cut = false;
@@ -197,8 +189,8 @@ static void pdu_request(struct dce_rpc_assoc *a, struct app_env *env, const uint
     }
     stub_append(a, env, p + start, stub_end(p, n, start) - start);
     struct dce_rpc_call *c = call_slot(a, call_id);
-    *c = (struct dce_rpc_call){.used = true, .call_id = call_id, .ctx_id = (uint16_t)le16(p + PDU_HEADER + 4),
-                               .opnum = (uint16_t)le16(p + PDU_HEADER + 6), .ts_us = env->ts_us};
+    *c = (struct dce_rpc_call){.used = true, .call_id = call_id, .ctx_id = (uint16_t)load_le16(p + PDU_HEADER + 4),
+                               .opnum = (uint16_t)load_le16(p + PDU_HEADER + 6), .ts_us = env->ts_us};
     a->pending = true;
     a->last = *c;
 }
@@ -239,7 +231,7 @@ static void pdu_response(struct dce_rpc_assoc *a, const struct dce_rpc_carrier *
 {
     if (!(p[3] & PFC_LAST_FRAG))
         return;
-    uint32_t call_id = le32(p + 12);
+    uint32_t call_id = load_le32(p + 12);
     for (size_t i = 0; i < DCE_RPC_MAX_CALLS; i++) {
         struct dce_rpc_call *c = &a->calls[i];
         if (!c->used || c->call_id != call_id)
@@ -284,7 +276,7 @@ static void pdu(struct dce_rpc_assoc *a, const struct dce_rpc_carrier *car, stru
 
 static bool header_ok(const uint8_t *p)
 {
-    return p[0] == 5 && p[1] <= 1 && le16(p + 8) >= PDU_HEADER;
+    return p[0] == 5 && p[1] <= 1 && load_le16(p + 8) >= PDU_HEADER;
 }
 
 static bool reader_reserve(struct dce_rpc_reader *r, size_t need)
@@ -304,8 +296,8 @@ void dce_rpc_assoc_data(struct dce_rpc_assoc *a, const struct dce_rpc_carrier *c
 {
     struct dce_rpc_reader *r = &a->dir[from_orig ? 0 : 1];
     while (n > 0 && !r->lost) {
-        if (r->len == 0 && n >= PDU_HEADER && header_ok(p) && le16(p + 8) <= n) {
-            size_t len = le16(p + 8);  /* the whole PDU is here: no copy */
+        if (r->len == 0 && n >= PDU_HEADER && header_ok(p) && load_le16(p + 8) <= n) {
+            size_t len = load_le16(p + 8);  /* the whole PDU is here: no copy */
             pdu(a, car, env, p, len);
             p += len;
             n -= len;
@@ -313,7 +305,7 @@ void dce_rpc_assoc_data(struct dce_rpc_assoc *a, const struct dce_rpc_carrier *c
         }
         size_t want = PDU_HEADER;
         if (r->len >= PDU_HEADER)
-            want = le16(r->buf + 8);
+            want = load_le16(r->buf + 8);
         if (!reader_reserve(r, want < PDU_HEADER ? PDU_HEADER : want)) {
             r->lost = true;
             break;
@@ -330,10 +322,10 @@ void dce_rpc_assoc_data(struct dce_rpc_assoc *a, const struct dce_rpc_carrier *c
                 r->len = 0;
                 break;
             }
-            if (le16(r->buf + 8) > PDU_HEADER)
+            if (load_le16(r->buf + 8) > PDU_HEADER)
                 continue;
         }
-        if (r->len >= PDU_HEADER && r->len == le16(r->buf + 8)) {
+        if (r->len >= PDU_HEADER && r->len == load_le16(r->buf + 8)) {
             pdu(a, car, env, r->buf, r->len);
             r->len = 0;
         }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/datadir.h"
+#include "util/tsv.h"
 
 #define NAMES_FILE "data/dce_rpc_operations.tsv"
 #define NAME_MAX_LEN 64
@@ -44,26 +45,10 @@ static bool field_copy(char *out, size_t cap, const char *s)
     return true;
 }
 
-/* Splits line at tabs into at most max fields, in place. */
-static size_t split_tabs(char *line, char **f, size_t max)
-{
-    size_t n = 0;
-    char *p = line;
-    while (n < max) {
-        f[n++] = p;
-        char *tab = strchr(p, '\t');
-        if (tab == NULL)
-            break;
-        *tab = '\0';
-        p = tab + 1;
-    }
-    return n;
-}
-
 static bool parse_line(char *line, struct dce_rpc_op *op)
 {
     char *f[6];
-    if (split_tabs(line, f, 6) != 5)
+    if (tsv_split(line, f, 6) != 5)
         return false;
     char *end;
     errno = 0;
@@ -136,6 +121,18 @@ struct dce_rpc_names *dce_rpc_names_load_default(char *err, size_t errlen)
         return NULL;
     }
     return dce_rpc_names_load(path, err, errlen);
+}
+
+void *dce_rpc_names_worker_open(void)
+{
+    char err[256];
+    return dce_rpc_names_load_default(err, sizeof err);
+}
+
+void dce_rpc_names_worker_close(void *names, struct app_env *env)
+{
+    (void)env;
+    dce_rpc_names_free(names);
 }
 
 const char *dce_rpc_endpoint_name(const struct dce_rpc_names *names, const char *uuid)

@@ -9,33 +9,9 @@ struct dce_rpc_tcp {
     struct ntlm_session ntlm;
 };
 
-/* The worker's operation names, loaded on first use (NULL: unknown names). */
-struct dce_rpc_tcp_worker {
-    struct dce_rpc_names *names;
-};
-
-static void *tcp_worker_open(void)
-{
-    struct dce_rpc_tcp_worker *w = calloc(1, sizeof *w);
-    if (w) {
-        char err[256];
-        w->names = dce_rpc_names_load_default(err, sizeof err);
-    }
-    return w;
-}
-
-static void tcp_worker_close(void *worker_state, struct app_env *env)
-{
-    struct dce_rpc_tcp_worker *w = worker_state;
-    if (w)
-        dce_rpc_names_free(w->names);
-    free(w);
-}
-
 static struct dce_rpc_carrier tcp_carrier(struct dce_rpc_tcp *s, struct app_env *env)
 {
-    const struct dce_rpc_tcp_worker *w = env->worker_state;
-    return (struct dce_rpc_carrier){.names = w ? w->names : NULL, .ntlm = &s->ntlm};
+    return (struct dce_rpc_carrier){.names = env->worker_state, .ntlm = &s->ntlm};
 }
 
 static enum app_probe tcp_probe(const uint8_t *p, size_t n, bool from_orig)
@@ -87,6 +63,6 @@ const struct app_parser dce_rpc_parser = {
     .data = tcp_data,
     .gap = tcp_gap,
     .close = tcp_close,
-    .worker_open = tcp_worker_open,
-    .worker_close = tcp_worker_close,
+    .worker_open = dce_rpc_names_worker_open,
+    .worker_close = dce_rpc_names_worker_close,
 };

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "util/reader.h"
 #include "util/utf16.h"
 
 #define NTLM_SIGNATURE "NTLMSSP"
@@ -20,23 +21,13 @@ enum ntlm_av_id {
     AV_DNS_TREE_NAME = 5,
 };
 
-static uint32_t le16(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-    return le16(p) | le16(p + 2) << 16;
-}
-
 /* The bytes of the field descriptor at `at`, or NULL (weird) when the field
  * lies outside the message. An empty field is present with *len 0. */
 static const uint8_t *ntlm_field(struct app_env *env, const uint8_t *msg, size_t n, size_t at, size_t *len)
 {
     if (at + 8 > n)
         return NULL;
-    size_t flen = le16(msg + at), off = le32(msg + at + 4);
+    size_t flen = load_le16(msg + at), off = load_le32(msg + at + 4);
     if (off > n || flen > n - off) {
         env->weird(env, "NTLM_offset_outside_message", NULL, "NTLM");
         return NULL;
@@ -71,7 +62,7 @@ static void ntlm_challenge(struct ntlm_session *s, struct app_env *env, const ui
             env->weird(env, "NTLM_too_many_av_pairs", NULL, "NTLM");
             return;
         }
-        uint32_t id = le16(ti + off), alen = le16(ti + off + 2);
+        uint32_t id = load_le16(ti + off), alen = load_le16(ti + off + 2);
         off += 4;
         if (id == AV_EOL)
             return;
@@ -104,7 +95,7 @@ static void ntlm_authenticate(struct ntlm_session *s, struct app_env *env, const
 {
     if (n < 64)
         return;
-    bool unicode = (le32(msg + 60) & NTLM_NEGOTIATE_UNICODE) != 0;
+    bool unicode = (load_le32(msg + 60) & NTLM_NEGOTIATE_UNICODE) != 0;
     struct ntlm_txn *t = &s->info;
     ntlm_auth_field(env, msg, n, 28, unicode, t->domainname, &t->has_domainname);
     ntlm_auth_field(env, msg, n, 36, unicode, t->username, &t->has_username);
@@ -125,7 +116,7 @@ void ntlm_session_blob(struct ntlm_session *s, struct app_env *env, const char *
         s->info.ts_us = env->ts_us;
         s->info.carrier = carrier;
     }
-    switch (le32(msg + 8)) {
+    switch (load_le32(msg + 8)) {
     case 2:
         ntlm_challenge(s, env, msg, mlen);
         break;

@@ -13,6 +13,7 @@
 #include "files/files.h"
 #include "proto/dce_rpc.h"
 #include "proto/ntlm.h"
+#include "util/reader.h"
 #include "util/uid.h"
 #include "util/utf16.h"
 
@@ -106,26 +107,6 @@ struct smb_state {
     bool encrypted_reported;
     bool too_many_files_reported;
 };
-
-/* The worker's DCE-RPC operation names (NULL: unknown names). */
-struct smb_worker {
-    struct dce_rpc_names *names;
-};
-
-static uint32_t le16(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-    return le16(p) | le16(p + 2) << 16;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 /* The SMB2 header fields this parser reads. */
 struct smb2_header {
@@ -255,15 +236,9 @@ static struct smb_file *file_find(struct smb_state *s, uint64_t p, uint64_t v)
     return NULL;
 }
 
-static struct smb_worker *smb_worker(struct app_env *env)
-{
-    return env->worker_state;
-}
-
 static struct dce_rpc_carrier pipe_carrier(struct smb_state *s, struct app_env *env, const struct smb_file *f)
 {
-    struct smb_worker *w = smb_worker(env);
-    return (struct dce_rpc_carrier){.names = w ? w->names : NULL, .ntlm = &s->ntlm, .smb_share = f->path};
+    return (struct dce_rpc_carrier){.names = env->worker_state, .ntlm = &s->ntlm, .smb_share = f->path};
 }
 
 /* Ends what a file holds: its bytes' analysis (keeping the fuid) and its pipe. */
@@ -434,8 +409,8 @@ static void file_bytes(struct smb_state *s, struct app_env *env, struct smb_file
 
 static void fid_of(struct smb_state *s, const struct smb2_header *h, const uint8_t *p, uint64_t *fp, uint64_t *fv)
 {
-    *fp = le64(p);
-    *fv = le64(p + 8);
+    *fp = load_le64(p);
+    *fv = load_le64(p + 8);
     if ((h->flags & SMB2_FLAGS_RELATED) && *fp == UINT64_MAX && *fv == UINT64_MAX) {
         *fp = s->last_fid_p;
         *fv = s->last_fid_v;
@@ -448,9 +423,9 @@ static void session_setup(struct smb_state *s, struct app_env *env, const struct
     size_t at = SMB2_HEADER + (request ? 12 : 4);
     if (n < at + 4)
         return;
-    const uint8_t *blob = span(m, n, le16(m + at), le16(m + at + 2));
+    const uint8_t *blob = span(m, n, load_le16(m + at), load_le16(m + at + 2));
     if (blob)
-        ntlm_session_blob(&s->ntlm, env, "SMB", blob, le16(m + at + 2));
+        ntlm_session_blob(&s->ntlm, env, "SMB", blob, load_le16(m + at + 2));
     if (request || h->status == STATUS_MORE_PROCESSING_REQUIRED)
         return;
     if (h->status == STATUS_SUCCESS)
@@ -464,11 +439,11 @@ static void tree_connect_request(struct smb_state *s, struct app_env *env, const
 {
     if (n < SMB2_HEADER + 8)
         return;
-    const uint8_t *path = span(m, n, le16(m + SMB2_HEADER + 4), le16(m + SMB2_HEADER + 6));
+    const uint8_t *path = span(m, n, load_le16(m + SMB2_HEADER + 4), load_le16(m + SMB2_HEADER + 6));
     struct smb_pending *p = pending_add(s, env, h->mid);
     p->command = SMB2_TREE_CONNECT;
     if (path)
-        p->text = utf16_dup(path, le16(m + SMB2_HEADER + 6));
+        p->text = utf16_dup(path, load_le16(m + SMB2_HEADER + 6));
 }
 
 static void tree_connect_response(struct smb_state *s, struct app_env *env, const struct smb2_header *h,
@@ -489,8 +464,8 @@ static void create_request(struct smb_state *s, struct app_env *env, const struc
 {
     if (n < SMB2_HEADER + 56)
         return;
-    size_t name_len = le16(m + SMB2_HEADER + 46);
-    const uint8_t *name = span(m, n, le16(m + SMB2_HEADER + 44), name_len);
+    size_t name_len = load_le16(m + SMB2_HEADER + 46);
+    const uint8_t *name = span(m, n, load_le16(m + SMB2_HEADER + 44), name_len);
     struct smb_pending *p = pending_add(s, env, h->mid);
     p->command = SMB2_CREATE;
     p->tree_id = h->tree_id;
@@ -503,7 +478,7 @@ static void create_response(struct smb_state *s, struct app_env *env, const stru
     if (h->status != STATUS_SUCCESS || n < SMB2_HEADER + 88)
         return;
     const uint8_t *b = m + SMB2_HEADER;
-    uint64_t fp = le64(b + 64), fv = le64(b + 72);
+    uint64_t fp = load_le64(b + 64), fv = load_le64(b + 72);
     s->last_fid_p = fp;
     s->last_fid_v = fv;
     struct smb_file *f = file_add(s, env, fp, fv);
@@ -516,14 +491,14 @@ static void create_response(struct smb_state *s, struct app_env *env, const stru
     f->share_type = t ? t->type : SHARE_UNKNOWN;
     if (t && t->path)
         f->path = strdup(t->path);
-    f->size = le64(b + 48);
-    int64_t modified = filetime_us(le64(b + 24));
+    f->size = load_le64(b + 48);
+    int64_t modified = filetime_us(load_le64(b + 24));
     if (modified > 0) {  /* Zeek: "negative data from IPC tree transfers" */
         f->has_times = true;
         f->times_us[SMB_MODIFIED] = modified;
-        f->times_us[SMB_ACCESSED] = filetime_us(le64(b + 16));
-        f->times_us[SMB_CREATED] = filetime_us(le64(b + 8));
-        f->times_us[SMB_CHANGED] = filetime_us(le64(b + 32));
+        f->times_us[SMB_ACCESSED] = filetime_us(load_le64(b + 16));
+        f->times_us[SMB_CREATED] = filetime_us(load_le64(b + 8));
+        f->times_us[SMB_CHANGED] = filetime_us(load_le64(b + 32));
     }
     file_publish(s, env, f, action_name("OPEN", f->share_type), 0, NULL, 0);
 }
@@ -550,7 +525,7 @@ static void read_request(struct smb_state *s, struct app_env *env, const struct 
         return;
     struct smb_pending *p = pending_add(s, env, h->mid);
     p->command = SMB2_READ;
-    p->offset = le64(m + SMB2_HEADER + 8);
+    p->offset = load_le64(m + SMB2_HEADER + 8);
     fid_of(s, h, m + SMB2_HEADER + 16, &p->fid_p, &p->fid_v);
     struct smb_file *f = file_find(s, p->fid_p, p->fid_v);
     if (f)
@@ -562,7 +537,7 @@ static void read_response(struct smb_state *s, struct app_env *env, const struct
 {
     if ((h->status != STATUS_SUCCESS && h->status != STATUS_BUFFER_OVERFLOW) || n < SMB2_HEADER + 16)
         return;
-    size_t len = le32(m + SMB2_HEADER + 4);
+    size_t len = load_le32(m + SMB2_HEADER + 4);
     const uint8_t *data = span(m, n, m[SMB2_HEADER + 2], len);
     struct smb_file *f = file_find(s, p->fid_p, p->fid_v);
     if (f == NULL)
@@ -580,10 +555,10 @@ static void write_request(struct smb_state *s, struct app_env *env, const struct
     if (n < SMB2_HEADER + 32)
         return;
     const uint8_t *b = m + SMB2_HEADER;
-    size_t len = le32(b + 4);
-    uint64_t offset = le64(b + 8), fp, fv;
+    size_t len = load_le32(b + 4);
+    uint64_t offset = load_le64(b + 8), fp, fv;
     fid_of(s, h, b + 16, &fp, &fv);
-    const uint8_t *data = span(m, n, le16(b + 2), len);
+    const uint8_t *data = span(m, n, load_le16(b + 2), len);
     struct smb_file *f = file_find(s, fp, fv);
     if (f == NULL)
         return;
@@ -598,7 +573,7 @@ static void write_request(struct smb_state *s, struct app_env *env, const struct
 static void ioctl_message(struct smb_state *s, struct app_env *env, const struct smb2_header *h, const uint8_t *m,
                           size_t n, bool request)
 {
-    if (n < SMB2_HEADER + 48 || le32(m + SMB2_HEADER + 4) != FSCTL_PIPE_TRANSCEIVE)
+    if (n < SMB2_HEADER + 48 || load_le32(m + SMB2_HEADER + 4) != FSCTL_PIPE_TRANSCEIVE)
         return;
     if (!request && h->status != STATUS_SUCCESS && h->status != STATUS_BUFFER_OVERFLOW)
         return;
@@ -607,7 +582,7 @@ static void ioctl_message(struct smb_state *s, struct app_env *env, const struct
     fid_of(s, h, b + 8, &fp, &fv);
     struct smb_file *f = file_find(s, fp, fv);
     /* the request's input, the response's output */
-    size_t off = le32(b + (request ? 24 : 32)), len = le32(b + (request ? 28 : 36));
+    size_t off = load_le32(b + (request ? 24 : 32)), len = load_le32(b + (request ? 28 : 36));
     const uint8_t *data = span(m, n, off, len);
     if (f && data)
         pipe_data(s, env, f, request, data, len);
@@ -620,15 +595,15 @@ static void set_info_request(struct smb_state *s, struct app_env *env, const str
         return;
     const uint8_t *b = m + SMB2_HEADER;
     uint8_t cls = b[3];
-    size_t len = le32(b + 4);
-    const uint8_t *info = span(m, n, le16(b + 8), len);
+    size_t len = load_le32(b + 4);
+    const uint8_t *info = span(m, n, load_le16(b + 8), len);
     uint64_t fp, fv;
     fid_of(s, h, b + 16, &fp, &fv);
     struct smb_file *f = file_find(s, fp, fv);
     if (f == NULL || info == NULL)
         return;
     if (cls == 10 && len >= 20) {  /* FileRenameInformation */
-        size_t name_len = le32(info + 16);
+        size_t name_len = load_le32(info + 16);
         if (name_len > len - 20)
             return;
         free(f->prev_name);
@@ -691,14 +666,14 @@ static void smb2_response(struct smb_state *s, struct app_env *env, const struct
 
 static bool smb2_header_read(const uint8_t *m, size_t n, struct smb2_header *h)
 {
-    if (n < SMB2_HEADER || memcmp(m, "\xfeSMB", 4) != 0 || le16(m + 4) != SMB2_HEADER)
+    if (n < SMB2_HEADER || memcmp(m, "\xfeSMB", 4) != 0 || load_le16(m + 4) != SMB2_HEADER)
         return false;
-    h->status = le32(m + 8);
-    h->command = (uint16_t)le16(m + 12);
-    h->flags = le32(m + 16);
-    h->next = le32(m + 20);
-    h->mid = le64(m + 24);
-    h->tree_id = (h->flags & SMB2_FLAGS_ASYNC) ? 0 : le32(m + 36);
+    h->status = load_le32(m + 8);
+    h->command = (uint16_t)load_le16(m + 12);
+    h->flags = load_le32(m + 16);
+    h->next = load_le32(m + 20);
+    h->mid = load_le64(m + 24);
+    h->tree_id = (h->flags & SMB2_FLAGS_ASYNC) ? 0 : load_le32(m + 36);
     return true;
 }
 
@@ -871,24 +846,6 @@ static enum app_probe smb_probe(const uint8_t *p, size_t n, bool from_orig)
     return (memcmp(p + 4, "\xfeSMB", 4) == 0 || memcmp(p + 4, "\xffSMB", 4) == 0) ? APP_PROBE_YES : APP_PROBE_NO;
 }
 
-static void *smb_worker_open(void)
-{
-    struct smb_worker *w = calloc(1, sizeof *w);
-    if (w) {
-        char err[256];
-        w->names = dce_rpc_names_load_default(err, sizeof err);
-    }
-    return w;
-}
-
-static void smb_worker_close(void *worker_state, struct app_env *env)
-{
-    struct smb_worker *w = worker_state;
-    if (w)
-        dce_rpc_names_free(w->names);
-    free(w);
-}
-
 static const uint16_t smb_ports[] = {139, 445};
 
 const struct app_parser smb_parser = {
@@ -902,6 +859,6 @@ const struct app_parser smb_parser = {
     .data = smb_data,
     .gap = smb_gap,
     .close = smb_close,
-    .worker_open = smb_worker_open,
-    .worker_close = smb_worker_close,
+    .worker_open = dce_rpc_names_worker_open,
+    .worker_close = dce_rpc_names_worker_close,
 };

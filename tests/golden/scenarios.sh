@@ -10,7 +10,8 @@ golden=${golden:?set golden to tests/golden before sourcing}
 # libpcap reads one link type per file, so each gets its own capture.
 scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badheader timeouts
     basic@sll basic@sll2 basic@raw basic@null basic@loop
-    dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident devices iot-exploits)
+    dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident devices iot-exploits
+    smb)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
