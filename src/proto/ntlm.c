@@ -28,9 +28,14 @@ static const uint8_t *ntlm_field(struct app_env *env, const uint8_t *msg, size_t
     if (at + 8 > n)
         return NULL;
     size_t flen = load_le16(msg + at), off = load_le32(msg + at + 4);
-    if (off > n || flen > n - off) {
+    if (off > n) {
         env->weird(env, "NTLM_offset_outside_message", NULL, "NTLM");
         return NULL;
+    }
+    if (flen > n - off) {
+        /* a field running past the end keeps what is there, as Zeek's does */
+        env->weird(env, "NTLM_offset_outside_message", NULL, "NTLM");
+        flen = n - off;
     }
     *len = flen;
     return msg + off;

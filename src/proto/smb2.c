@@ -92,6 +92,7 @@ struct smb_reader {
     uint8_t nb_type;
     uint8_t nb_header[4];
     size_t nb_have;
+    bool resync;                        /* framing lost: look for the next message's start */
 };
 
 struct smb_state {
@@ -717,17 +718,35 @@ static void smb2_chain(struct smb_state *s, struct app_env *env, bool from_orig,
     }
 }
 
+static bool smb_protocol_id(const uint8_t *p)
+{
+    return (p[0] == 0xfe || p[0] == 0xfd || p[0] == 0xff) && memcmp(p + 1, "SMB", 3) == 0;
+}
+
 static void smb_message(struct smb_state *s, struct app_env *env, bool from_orig, const uint8_t *m, size_t n)
 {
-    if (n < 4)
+    if (n < 4 || !smb_protocol_id(m)) {
+        s->dir[from_orig ? 0 : 1].resync = true;  /* not a message start: the framing is lost */
         return;
-    if (memcmp(m, "\xfeSMB", 4) == 0) {
+    }
+    if (m[0] == 0xfe) {
         smb2_chain(s, env, from_orig, m, n);
-    } else if (memcmp(m, "\xfdSMB", 4) == 0) {
+    } else if (m[0] == 0xfd) {
         if (!s->encrypted_reported)
             env->weird(env, "SMB_encrypted_message", NULL, "SMB");
         s->encrypted_reported = true;
     }
+}
+
+/* The next NetBIOS session message that carries an SMB header, NULL when
+ * the chunk has none (a message cut across chunks is given up: loss
+ * already cost that one). */
+static const uint8_t *smb_next_start(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i + 8 <= n; i++)
+        if (p[i] == 0 && smb_protocol_id(p + i + 4))
+            return p + i;
+    return NULL;
 }
 
 /* ---- framing ---- */
@@ -752,6 +771,14 @@ static void smb_data(void *state, struct app_env *env, bool from_orig, const uin
     struct smb_state *s = state;
     struct smb_reader *r = &s->dir[from_orig ? 0 : 1];
     while (n > 0) {
+        if (r->resync) {
+            const uint8_t *start = smb_next_start(p, n);
+            if (start == NULL)
+                return;
+            n -= (size_t)(start - p);
+            p = start;
+            *r = (struct smb_reader){.buf = r->buf, .cap = r->cap};
+        }
         if (r->skip) {
             size_t k = r->skip < n ? (size_t)r->skip : n;
             r->skip -= k;
@@ -803,17 +830,19 @@ static void smb_data(void *state, struct app_env *env, bool from_orig, const uin
     }
 }
 
-/* A loss: the message in progress is dropped, and the framing is lost
- * until a message starts a segment again (SMB2 has no resync marker). */
+/* A loss: inside a message of known length, the rest of it is skipped and
+ * the framing holds; anywhere else the next message start is looked for. */
 static void smb_gap(void *state, struct app_env *env, bool from_orig, uint64_t len)
 {
     struct smb_state *s = state;
     struct smb_reader *r = &s->dir[from_orig ? 0 : 1];
-    if (r->nb_have == 4 && r->need > r->len && len < r->need - r->len) {
-        r->skip = r->need - r->len - len;  /* the rest of this message, then in step again */
+    if (!r->resync && r->nb_have == 4 && r->need > r->len && len < r->need - r->len) {
+        r->skip = r->need - r->len - len;
+        r->len = 0;
+        r->nb_have = 0;
+        return;
     }
-    r->len = 0;
-    r->nb_have = 0;
+    r->resync = true;
 }
 
 static void smb_close(void *state, struct app_env *env)
