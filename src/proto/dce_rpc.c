@@ -167,10 +167,17 @@ static void stub_append(struct dce_rpc_assoc *a, struct app_env *env, const uint
     }
     if (n == 0)
         return;
-    if (a->stub == NULL) {
-        a->stub = malloc(DCE_RPC_MAX_STUB);
-        if (a->stub == NULL)
+    if (a->stub_len + n > a->stub_cap) {
+        size_t cap = a->stub_cap ? a->stub_cap : 1024;
+        while (cap < a->stub_len + n)
+            cap *= 2;
+        if (cap > DCE_RPC_MAX_STUB)
+            cap = DCE_RPC_MAX_STUB;
+        uint8_t *stub = realloc(a->stub, cap);
+        if (stub == NULL)
             return;
+        a->stub = stub;
+        a->stub_cap = cap;
     }
     memcpy(a->stub + a->stub_len, p, n);
     a->stub_len += n;
@@ -350,4 +357,5 @@ void dce_rpc_assoc_close(struct dce_rpc_assoc *a, const struct dce_rpc_carrier *
     free(a->stub);
     a->dir[0].buf = a->dir[1].buf = NULL;
     a->stub = NULL;
+    a->stub_cap = 0;
 }

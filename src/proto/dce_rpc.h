@@ -70,7 +70,7 @@ struct dce_rpc_assoc {
     bool has_uuid;
     char named_pipe[DCE_RPC_PIPE_MAX];
     uint8_t *stub;                   /* the request being reassembled */
-    size_t stub_len;
+    size_t stub_len, stub_cap;
     uint32_t stub_call;
     bool stub_cut;
     bool pending;                    /* the last request is not answered yet */

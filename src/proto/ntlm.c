@@ -127,6 +127,7 @@ void ntlm_session_blob(struct ntlm_session *s, struct app_env *env, const char *
         break;
     case 3:
         ntlm_authenticate(s, env, msg, mlen);
+        s->authenticated = true;
         break;
     default:
         break;

@@ -30,6 +30,7 @@ struct ntlm_session {
     struct ntlm_txn info;
     bool active;                    /* an NTLM message was seen */
     bool done;                      /* published: Zeek logs one row per connection */
+    bool authenticated;             /* an AUTHENTICATE was read: the outcome is next */
 };
 
 /* Reads the NTLMSSP message inside blob (bare, or wrapped in SPNEGO/GSS-API:

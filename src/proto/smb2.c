@@ -812,12 +812,12 @@ static void smb_data(void *state, struct app_env *env, bool from_orig, const uin
             n -= k;
             continue;
         }
-        if (!reader_reserve(r, r->need)) {
+        size_t k = r->need - r->len < n ? r->need - r->len : n;
+        if (!reader_reserve(r, r->len + k)) {  /* grows with the bytes that came, not the length claimed */
             r->skip = r->need - r->len;
             r->nb_have = 0;
             continue;
         }
-        size_t k = r->need - r->len < n ? r->need - r->len : n;
         memcpy(r->buf + r->len, p, k);
         r->len += k;
         p += k;

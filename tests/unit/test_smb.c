@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "proto/dce_rpc.h"
+#include "proto/http.h"
 #include "proto/ntlm.h"
 #include "proto/smb.h"
 
@@ -468,6 +469,34 @@ static void test_ntlm_offsets_outside(void **state)
     assert_false(c.ntlm.has_username || c.ntlm.has_server_nb); /* the domain, cut at the end, is kept */
 }
 
+/* NTLM over HTTP: the AUTHENTICATE in an Authorization header, then the answer. */
+static void http_ntlm(int status, bool success)
+{
+    struct session s;
+    session_open(&s, &http_parser);
+    static const char request[] = "GET /intranet/ HTTP/1.1\r\nHost: portal\r\nAuthorization: NTLM "
+                                  "TlRMTVNTUAADAAAAAAAAAEAAAAAAAAAAQAAAAAYABgBAAAAACgAKAEYAAAAGAAYAUAAAAAAAAABWAAAAAQAAAEQATwBN"
+                                  "AGEAbABpAGMAZQBQAEMAOQA=\r\n\r\n";
+    char response[128];
+    snprintf(response, sizeof response, "HTTP/1.1 %d X\r\nContent-Length: 0\r\n\r\n", status);
+    parser_run_feed(&s.run, true, request, sizeof request - 1, 0);
+    parser_run_feed(&s.run, false, response, strlen(response), 0);
+    session_close(&s);
+    assert_int_equal(s.cap.n_ntlm, 1);
+    assert_string_equal(s.cap.ntlm.username, "alice");
+    assert_string_equal(s.cap.ntlm.domainname, "DOM");
+    assert_string_equal(s.cap.ntlm.hostname, "PC9");
+    assert_true(s.cap.ntlm.has_success);
+    assert_int_equal(s.cap.ntlm.success, success);
+}
+
+static void test_http_ntlm(void **state)
+{
+    (void)state;
+    http_ntlm(200, true);
+    http_ntlm(401, false);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_dce_rpc_garbage),
         cmocka_unit_test(test_ntlm_authenticate),
         cmocka_unit_test(test_ntlm_offsets_outside),
+        cmocka_unit_test(test_http_ntlm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
