@@ -3,7 +3,7 @@
 # fuzz builds never mix.
 
 CC      ?= cc
-PKGS    ?= libpcap libcrypto zlib libmagic jansson libidn2 libpsl libhs libpcre2-8 libzip libarchive yara
+PKGS    ?= libpcap libcrypto zlib libmagic jansson libidn2 libpsl libhs libpcre2-8 libzip libarchive yara libcap-ng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -3,7 +3,7 @@
 
   report.py RUNS.tsv CAPTURES.tsv [NOTES.txt]
 
-RUNS.tsv: capture, tool, seconds, peak RSS KiB, exit status (one line per run)
+RUNS.tsv: capture, tool, seconds, peak RSS KiB, exit status[, CPU seconds] (one line per run)
 CAPTURES.tsv: capture, packets, bytes (from the floor)
 Each figure is the median of the runs of a tool on a capture.
 """
@@ -24,19 +24,44 @@ def human_rate(per_second):
     return f"{per_second:.0f}"
 
 
+def devices_cost(capture, prefix, measured, cpu):
+    """The median over the rounds of each round's --devices / default time
+    ratio (wall, and CPU when recorded): rounds alternate the two, so drift
+    on a shared machine falls on both alike."""
+    base, dev = (capture, prefix + " default"), (capture, prefix + " devices")
+    walls = list(zip((s for s, _ in measured.get(base, [])), (s for s, _ in measured.get(dev, []))))
+    cpus = list(zip(cpu.get(base, []), cpu.get(dev, [])))
+
+    def cost(pairs, what):
+        if not pairs:
+            return None
+        r = statistics.median(max(d, 0.005) / max(b, 0.005) for b, d in pairs)
+        return f"{what} x{r:.3f} (throughput {100 * (1 / r - 1):+.1f}%)"
+
+    parts = [p for p in (cost(walls, "wall"), cost(cpus, "CPU")) if p]
+    if not parts:
+        return None
+    return (f"{prefix} --devices vs default on {capture}, median of {len(walls)} per-round ratios: "
+            + ", ".join(parts))
+
+
 def main():
     runs = read_tsv(sys.argv[1])
     captures = {row[0]: (int(row[1]), int(row[2])) for row in read_tsv(sys.argv[2])}
     notes = open(sys.argv[3]).read().strip() if len(sys.argv) > 3 else ""
 
     measured = defaultdict(list)    # (capture, tool) -> [(seconds, rss_kib)]
+    cpu = defaultdict(list)         # (capture, tool) -> [user + system seconds], in round order
     failures = defaultdict(int)
     order = []
-    for capture, tool, seconds, rss, status in runs:
+    for row in runs:
+        capture, tool, seconds, rss, status = row[:5]
         if (capture, tool) not in order:
             order.append((capture, tool))
         if status == "0":
             measured[(capture, tool)].append((float(seconds), int(rss)))
+            if len(row) > 5:
+                cpu[(capture, tool)].append(float(row[5]))
         else:
             failures[(capture, tool)] += 1
 
@@ -101,6 +126,10 @@ def main():
             if r:
                 parts.append(f"{mode} {100 * (1 / r - 1):+.1f}%")
         print("new vs old binary (BENCH_BASELINE), time change of the new per mode: " + ", ".join(parts))
+    for capture, prefix in sorted({(c, t[:t.index(" ")]) for c, t in order if t.endswith(" devices")}):
+        line = devices_cost(capture, prefix, measured, cpu)
+        if line:
+            print(line)
     plain, rules = median_of("mix", "vigil default"), median_of("mix", "vigil ET Open")
     if plain and rules:
         print(f"signatures: with every loadable ET Open rule the mix runs at "

@@ -33,16 +33,19 @@ struct fp_hint {
 
 struct fingerprint_db;
 
-/* Loads every "*.tsv" listed in paths (n of them). A pattern PCRE2 cannot
- * compile is skipped and counted (fingerprint_db_skipped). */
+/* Loads every "*.tsv" listed in paths (n of them). Patterns are compiled
+ * when a value first needs them; one PCRE2 cannot compile never matches
+ * and is counted (fingerprint_db_skipped). The db is not thread-safe:
+ * matching compiles, so callers serialise (the inventory's lock). */
 struct fingerprint_db *fingerprint_db_load(const char *const *paths, size_t n, char *err, size_t errlen);
 void fingerprint_db_free(struct fingerprint_db *db);
 size_t fingerprint_db_size(const struct fingerprint_db *db);
-size_t fingerprint_db_skipped(const struct fingerprint_db *db);
+/* Rules skipped; compiles every pattern not compiled yet to count them. */
+size_t fingerprint_db_skipped(struct fingerprint_db *db);
 
 /* The first pattern of that source matching value; false when none. The
  * hint points into db. */
-bool fingerprint_match(const struct fingerprint_db *db, enum fp_source src, const char *value, size_t n,
+bool fingerprint_match(struct fingerprint_db *db, enum fp_source src, const char *value, size_t n,
                        struct fp_hint *hint);
 
 #endif

@@ -9,7 +9,9 @@
 
 #include "asset/device_behaviour.h"
 #include "asset/oui.h"
+#include "asset/record_text.h"
 #include "asset/vendor_policy.h"
+#include "util/hash.h"
 
 /* Distinct off-subnet addresses remembered per device to count them (the
  * behaviour policy's gateway_offnet_addrs is at most this). */
@@ -51,6 +53,7 @@ struct slot {
 struct table {
     struct slot *s;
     size_t cap, used;
+    struct hash_key hk;          /* MACs and addresses come from the wire: keyed */
 };
 
 /* Devices are allocated this many at a time and freed together at the end:
@@ -78,12 +81,9 @@ struct inventory {
 
 /* ---- table ---- */
 
-static uint64_t key_hash(const struct key *k)
+static uint64_t key_hash(const struct table *t, const struct key *k)
 {
-    uint64_t h = 1469598103934665603ULL ^ k->kind;
-    for (int i = 0; i < 16; i++)
-        h = (h ^ k->b[i]) * 1099511628211ULL;
-    return h;
+    return siphash13(&t->hk, k, sizeof *k);
 }
 
 static bool key_eq(const struct key *a, const struct key *b)
@@ -95,7 +95,7 @@ static struct slot *table_find(struct table *t, const struct key *k, bool for_in
 {
     if (t->cap == 0)
         return NULL;
-    size_t mask = t->cap - 1, i = key_hash(k) & mask;
+    size_t mask = t->cap - 1, i = key_hash(t, k) & mask;
     struct slot *tomb = NULL;
     for (size_t probes = 0; probes < t->cap; probes++, i = (i + 1) & mask) {
         struct slot *s = &t->s[i];
@@ -117,7 +117,7 @@ static bool table_grow(struct table *t)
     struct slot *s = calloc(cap, sizeof *s);
     if (s == NULL)
         return false;
-    struct table old = *t;
+    struct table old = *t; /* the key stays */
     t->s = s;
     t->cap = cap;
     t->used = 0;
@@ -214,6 +214,12 @@ static void copy_text(char *dst, size_t n, const char *src, size_t len)
     dst[j] = '\0';
 }
 
+/* src into dst (n bytes), cut to fit. */
+static void set_text(char *dst, size_t n, const char *src)
+{
+    asset_text_join(dst, n, &src, 1);
+}
+
 static bool type_watched(const struct inventory *inv, const char *t)
 {
     return device_behaviour_watches(inv->cfg.behaviour, t);
@@ -283,6 +289,17 @@ static void check_vendor_risk(struct inventory *inv, struct device *d, int64_t t
     emit_alert(inv, &a);
 }
 
+/* "aa:bb:cc:dd:ee:ff" into out (18 bytes). */
+static void mac_text(const uint8_t mac[6], char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 6; i++) {
+        out[3 * i] = hex[mac[i] >> 4];
+        out[3 * i + 1] = hex[mac[i] & 15];
+        out[3 * i + 2] = i < 5 ? ':' : '\0';
+    }
+}
+
 static struct device *new_device(struct inventory *inv, const struct key *k, int64_t ts)
 {
     if (inv->n_devs >= INVENTORY_MAX_DEVICES) {
@@ -315,12 +332,10 @@ static struct device *new_device(struct inventory *inv, const struct key *k, int
     if (k->kind == 1) {
         d->r.has_mac = true;
         memcpy(d->r.mac, k->b, 6);
-        snprintf(d->r.key, sizeof d->r.key, "%02x:%02x:%02x:%02x:%02x:%02x", k->b[0], k->b[1], k->b[2], k->b[3],
-                 k->b[4], k->b[5]);
+        mac_text(k->b, d->r.key);
         d->r.local_admin = mac_is_local_admin(k->b);
-        const char *org = inv->cfg.oui && !d->r.local_admin ? oui_lookup(inv->cfg.oui, k->b, NULL) : NULL;
-        if (org)
-            snprintf(d->r.vendor, sizeof d->r.vendor, "%s", org);
+        if (inv->cfg.oui && !d->r.local_admin)
+            oui_lookup(inv->cfg.oui, k->b, NULL, d->r.vendor, sizeof d->r.vendor);
     } else {
         struct ip_addr a;
         memcpy(&a, k->b, sizeof a);
@@ -382,22 +397,23 @@ static void remove_addr(struct device *d, const struct ip_addr *a)
 
 static void add_hint(const struct inventory *inv, struct device *d, const char *source, const struct fp_hint *h, const char *value, size_t n)
 {
-    char evidence[64];
-    copy_text(evidence, sizeof evidence, value, n);
     for (size_t i = 0; i < d->r.n_hints; i++)
         if (strcmp(d->r.hints[i].source, source) == 0)
             return; /* one hint per kind of evidence: the first */
     if (d->r.n_hints == ASSET_MAX_HINTS)
         return;
+    char evidence[64];
+    copy_text(evidence, sizeof evidence, value, n);
     struct asset_hint *ah = &d->r.hints[d->r.n_hints++];
-    snprintf(ah->source, sizeof ah->source, "%s", source);
-    snprintf(ah->device_type, sizeof ah->device_type, "%s", h->device_type);
+    set_text(ah->source, sizeof ah->source, source);
+    set_text(ah->device_type, sizeof ah->device_type, h->device_type);
     const char *what = h->product[0] ? h->product : h->description;
-    snprintf(ah->text, sizeof ah->text, "%s%s%s (%s)", h->vendor, h->vendor[0] && what[0] ? " " : "", what, evidence);
+    const char *parts[] = {h->vendor, h->vendor[0] && what[0] ? " " : "", what, " (", evidence, ")"};
+    asset_text_join(ah->text, sizeof ah->text, parts, sizeof parts / sizeof *parts);
     if (h->device_type[0] && (d->r.device_type[0] == '\0' || !type_watched(inv, d->r.device_type)))
-        snprintf(d->r.device_type, sizeof d->r.device_type, "%s", h->device_type);
+        set_text(d->r.device_type, sizeof d->r.device_type, h->device_type);
     if (h->os[0] && d->r.os[0] == '\0')
-        snprintf(d->r.os, sizeof d->r.os, "%s", h->os);
+        set_text(d->r.os, sizeof d->r.os, h->os);
     d->changed = true;
 }
 
@@ -577,13 +593,19 @@ static struct device *conn_end(struct inventory *inv, const struct conn_record *
              * MAC is then a router forwarding for it. */
             struct key k = addr_key(a);
             struct device *holder = table_get(&inv->by_addr, &k);
-            if (holder && holder != d && holder->r.has_mac) {
+            if (holder == d) {
+                /* the usual case, decided with one lookup: d already holds a */
+                if (!d->r.gateway)
+                    add_addr(d, a);
+                return d;
+            }
+            if (holder && holder->r.has_mac) {
                 touch(holder, c->last_ts_us);
                 return holder;
             }
             if (d->r.gateway)
                 return holder ? holder : device_by_addr(inv, a, c->last_ts_us, true);
-            if (holder != d && ++d->traffic_addrs > inv->cfg.behaviour->gateway_local_addrs) {
+            if (++d->traffic_addrs > inv->cfg.behaviour->gateway_local_addrs) {
                 mark_gateway(inv, d);
                 return holder ? holder : device_by_addr(inv, a, c->last_ts_us, true);
             }
@@ -862,6 +884,8 @@ struct inventory *inventory_new(const struct inventory_config *cfg, inventory_re
     if (inv == NULL)
         return NULL;
     inv->cfg = *cfg;
+    hash_domain_key(0x1ea5ed0a55e7ULL, &inv->by_key.hk);
+    hash_domain_key(0xadd2e55de71ceULL, &inv->by_addr.hk);
     inv->on_record = on_record;
     inv->on_alert = on_alert;
     inv->ctx = ctx;

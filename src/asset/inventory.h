@@ -29,7 +29,7 @@ struct vendor_policy;
 struct inventory_config {
     /* Borrowed, may be NULL (then no vendors / no hints / no risk). */
     const struct oui_registry *oui;
-    const struct fingerprint_db *fingerprints;
+    struct fingerprint_db *fingerprints;   /* matched under the caller's serialisation */
     const struct vendor_policy *policy;
     /* Required: the watched types, allowed services and thresholds. */
     const struct device_behaviour *behaviour;

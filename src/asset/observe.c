@@ -60,6 +60,24 @@ static void opt_text(const struct dhcp_option *o, size_t skip, char *out, size_t
     out[len] = '\0';
 }
 
+/* Option 55 as "1,3,6,15": at most 255 codes of 3 digits and a comma, so
+ * out holds 4 * 255 + 1 bytes. Written by hand: every DHCP request has one. */
+static void param_list_text(const struct dhcp_option *o, char *out)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < o->len && i < 255; i++) {
+        unsigned v = o->data[i];
+        if (i)
+            out[len++] = ',';
+        if (v >= 100)
+            out[len++] = (char)('0' + v / 100);
+        if (v >= 10)
+            out[len++] = (char)('0' + v / 10 % 10);
+        out[len++] = (char)('0' + v % 10);
+    }
+    out[len] = '\0';
+}
+
 static void observe_dhcp(struct inventory *inv, const struct dhcp_message *m)
 {
     if (m->htype != 1 || m->hlen != 6)
@@ -102,9 +120,7 @@ static void observe_dhcp(struct inventory *inv, const struct dhcp_message *m)
     }
     const struct dhcp_option *pl = dhcp_opt(m, DHCP_OPT_PARAMS);
     if (pl && pl->len) {
-        size_t len = 0;
-        for (size_t i = 0; i < pl->len; i++)
-            len += (size_t)snprintf(params + len, sizeof params - len, "%s%u", i ? "," : "", pl->data[i]);
+        param_list_text(pl, params);
         d.param_list = params;
     }
     opt_text(dhcp_opt(m, DHCP_OPT_VENDOR), 0, vendor, sizeof vendor);

@@ -5,32 +5,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The registries, one hash table per prefix length: MA-S and IAB share 36
- * bits, MA-M has 28, MA-L 24. Built in one pass at load (no sort: the
- * files are not in order), looked up with at most three short probes. */
-enum { LEN_36, LEN_28, LEN_24, N_LENGTHS };
-static const unsigned prefix_bits_of[N_LENGTHS] = {36, 28, 24};
+#include "util/ascii.h"
+
+/* The registry files, in lookup order: MA-S and IAB (36 bits; a prefix
+ * registered in both is oui36.csv's), MA-M (28), MA-L (24). Longest prefix
+ * wins. */
+static const struct {
+    const char *name;
+    unsigned bits;
+} registry_files[] = {{"oui36.csv", 36}, {"iab.csv", 36}, {"mam.csv", 28}, {"oui.csv", 24}};
+#define N_FILES (sizeof registry_files / sizeof *registry_files)
 
 /* A registry file larger than this is not ieee-data (oui.csv is ~3 MB). */
 #define OUI_FILE_MAX (64u << 20)
+/* An entry packs the prefix (at most 36 bits) above the line's offset + 1
+ * (0 marks an empty slot), which fits OUI_FILE_MAX. */
+#define OFFSET_BITS 28
+#define OFFSET_MASK ((1ULL << OFFSET_BITS) - 1)
+/* Organisation names are cut to this (the longest in ieee-data is ~110). */
+#define ORG_MAX 512
 
-struct oui_entry {
-    uint64_t prefix;        /* the assignment's bits, right-aligned; 0 with name_off 0: empty */
-    uint32_t name_off;      /* into names; never 0 for a used slot (names[0] is a spare NUL) */
-};
-
-struct oui_table {
-    struct oui_entry *e;
-    size_t n, cap;          /* cap: a power of two, at most half full */
+/* One file, mapped for the registry's lifetime: start-up only indexes the
+ * assignments (prefix -> line); a name is unquoted when a lookup asks for
+ * it, a few times per run instead of ~46,000 times at start-up. */
+struct oui_file {
+    const char *text;           /* NULL: the file is missing */
+    size_t len;
+    uint64_t *slot;             /* open addressing; cap a power of two, at most half full */
+    size_t n, cap;
+    unsigned bits;
 };
 
 struct oui_registry {
-    struct oui_table t[N_LENGTHS];
-    char *names;
-    size_t names_len, names_cap;
+    struct oui_file f[N_FILES];
 };
 
 static uint64_t prefix_hash(uint64_t v)
@@ -41,86 +52,40 @@ static uint64_t prefix_hash(uint64_t v)
     return v;
 }
 
-static bool table_reserve(struct oui_table *t, size_t want)
+static uint64_t *slot_find(const struct oui_file *f, uint64_t prefix)
 {
-    if ((want + 1) * 2 <= t->cap)
-        return true;
-    size_t cap = t->cap ? t->cap : 1024;
-    while ((want + 1) * 2 > cap)
-        cap *= 2;
-    struct oui_entry *e = calloc(cap, sizeof *e);
-    if (e == NULL)
-        return false;
-    for (size_t i = 0; i < t->cap; i++) {
-        if (t->e[i].name_off == 0)
-            continue;
-        size_t j = prefix_hash(t->e[i].prefix) & (cap - 1);
-        while (e[j].name_off)
-            j = (j + 1) & (cap - 1);
-        e[j] = t->e[i];
-    }
-    free(t->e);
-    t->e = e;
-    t->cap = cap;
-    return true;
-}
-
-static const struct oui_entry *table_find(const struct oui_table *t, uint64_t prefix)
-{
-    if (t->cap == 0)
-        return NULL;
-    for (size_t j = prefix_hash(prefix) & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
-        const struct oui_entry *e = &t->e[j];
-        if (e->name_off == 0)
-            return NULL;
-        if (e->prefix == prefix)
-            return e;
+    for (size_t j = prefix_hash(prefix) & (f->cap - 1);; j = (j + 1) & (f->cap - 1)) {
+        uint64_t *s = &f->slot[j];
+        if (*s == 0 || *s >> OFFSET_BITS == prefix)
+            return s;
     }
 }
 
-/* The first registration of a prefix is kept (oui36.csv before iab.csv). */
-static bool table_add(struct oui_table *t, uint64_t prefix, uint32_t name_off)
+/* The first registration of a prefix in a file is kept. */
+static void file_add(struct oui_file *f, uint64_t prefix, size_t line_off)
 {
-    if (!table_reserve(t, t->n + 1))
-        return false;
-    size_t j = prefix_hash(prefix) & (t->cap - 1);
-    while (t->e[j].name_off) {
-        if (t->e[j].prefix == prefix)
-            return true;
-        j = (j + 1) & (t->cap - 1);
-    }
-    t->e[j] = (struct oui_entry){prefix, name_off};
-    t->n++;
-    return true;
+    uint64_t *s = slot_find(f, prefix);
+    if (*s)
+        return;
+    *s = prefix << OFFSET_BITS | (line_off + 1);
+    f->n++;
 }
 
-static bool hex_prefix(const char *s, size_t len, uint64_t *v)
+/* One CSV field (RFC 4180 quoting) of the line [*s, end): at most cap bytes
+ * of its unquoted text into out; returns the full length and advances *s
+ * past the comma. */
+static size_t csv_field(const char **s, const char *end, char *out, size_t cap)
 {
-    *v = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        unsigned d;
-        if (c >= '0' && c <= '9')
-            d = (unsigned)(c - '0');
-        else if (c >= 'A' && c <= 'F')
-            d = (unsigned)(c - 'A' + 10);
-        else if (c >= 'a' && c <= 'f')
-            d = (unsigned)(c - 'a' + 10);
-        else
-            return false;
-        *v = (*v << 4) | d;
-    }
-    return true;
-}
-
-/* One CSV field (RFC 4180 quoting) of the line [*s, end): its text,
- * unquoted, written in place from out (never past the field); returns the
- * length and advances *s past the comma. */
-static size_t csv_field(char **s, const char *end, char *out)
-{
-    char *p = *s;
+    const char *p = *s;
     size_t len = 0;
-    bool quoted = p < end && *p == '"';
+    if (p < end && *p != '"') {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        len = (size_t)((comma ? comma : end) - p);
+        memcpy(out, p, len < cap ? len : cap);
+        *s = comma ? comma + 1 : end;
+        return len;
+    }
+    bool quoted = p < end;
     if (quoted)
         p++;
     for (; p < end; p++) {
@@ -134,129 +99,123 @@ static size_t csv_field(char **s, const char *end, char *out)
         } else if (!quoted && *p == ',') {
             break;
         }
-        out[len++] = *p;
+        if (len < cap)
+            out[len] = *p;
+        len++;
     }
     *s = p < end ? p + 1 : p;
     return len;
 }
 
-/* The names of one file go into r->names, which has room for the whole
- * file (a name is never longer than its line). */
-static bool reserve_names(struct oui_registry *r, size_t more)
+static const char *line_end(const char *line, const char *stop)
 {
-    if (r->names_len + more <= r->names_cap)
-        return true;
-    size_t cap = r->names_len + more;
-    char *p = realloc(r->names, cap);
-    if (p == NULL)
+    const char *nl = memchr(line, '\n', (size_t)(stop - line));
+    const char *end = nl ? nl : stop;
+    return end > line && end[-1] == '\r' ? end - 1 : end;
+}
+
+/* The assignment of one line, when it is one of this file's length (the
+ * header row and malformed rows are not). */
+static bool line_prefix(const struct oui_file *f, const char *line, const char *end, uint64_t *prefix)
+{
+    char a[16];
+    const char *p = line;
+    csv_field(&p, end, a, 0);                   /* Registry */
+    size_t alen = csv_field(&p, end, a, sizeof a);
+    if (alen * 4 != f->bits)
         return false;
-    r->names = p;
-    r->names_cap = cap;
+    uint64_t v = 0;
+    for (size_t i = 0; i < alen; i++) {
+        int d = hex_value((unsigned char)a[i]);
+        if (d < 0)
+            return false;
+        v = v << 4 | (unsigned)d;
+    }
+    *prefix = v;
     return true;
 }
 
-static bool add_line(struct oui_registry *r, char *line, const char *end)
-{
-    char *p = line;
-    csv_field(&p, end, p);                       /* Registry */
-    char *assignment = p;
-    size_t alen = csv_field(&p, end, assignment);
-    int idx = alen == 6 ? LEN_24 : alen == 7 ? LEN_28 : alen == 9 ? LEN_36 : -1;
-    uint64_t prefix;
-    if (idx < 0 || !hex_prefix(assignment, alen, &prefix))
-        return true; /* the header row, or a malformed one */
-    char *org = p;
-    size_t len = csv_field(&p, end, org);
-    /* a few organisation names carry stray blanks */
-    while (len && (*org == ' ' || *org == '\t'))
-        org++, len--;
-    while (len && (org[len - 1] == ' ' || org[len - 1] == '\t'))
-        len--;
-    uint32_t off = (uint32_t)r->names_len;
-    memcpy(r->names + off, org, len);
-    r->names[off + len] = '\0';
-    r->names_len += len + 1;
-    return table_add(&r->t[idx], prefix, off);
-}
-
-/* The whole file in memory; NULL with errno set (ENOENT: skipped). */
-static char *slurp(const char *path, size_t *n)
+/* Maps path; false with errno set (ENOENT: the file is skipped). */
+static bool map_file(struct oui_file *f, const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return NULL;
+        return false;
     struct stat st;
-    char *buf = NULL;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= OUI_FILE_MAX &&
-        (buf = malloc((size_t)st.st_size + 1)) != NULL) {
-        size_t got = 0;
-        ssize_t k;
-        while (got < (size_t)st.st_size && (k = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
-            got += (size_t)k;
-        *n = got;
-    } else if (errno == 0) {
+    bool ok = false;
+    if (fstat(fd, &st) != 0) {
+        /* errno set */
+    } else if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > OUI_FILE_MAX) {
         errno = EFBIG;
+    } else if (st.st_size == 0) {
+        ok = true;
+    } else {
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (m != MAP_FAILED) {
+            f->text = m;
+            f->len = (size_t)st.st_size;
+            ok = true;
+        }
     }
+    int saved = errno;
     close(fd);
-    return buf;
+    errno = saved;
+    return ok;
 }
 
-/* One registry file; returns rows kept, -1 on a read or memory error. */
-static long load_file(struct oui_registry *r, const char *path)
+static bool index_file(struct oui_file *f)
 {
-    size_t n = 0;
-    errno = 0;
-    char *buf = slurp(path, &n);
-    if (buf == NULL)
-        return errno == ENOENT ? 0 : -1;
-    long rows = 0;
-    bool ok = reserve_names(r, n + 1);
-    for (char *line = buf, *stop = buf + n; ok && line < stop;) {
-        char *nl = memchr(line, '\n', (size_t)(stop - line));
-        char *end = nl ? nl : stop;
-        if (end > line && end[-1] == '\r')
-            end--;
-        size_t before = r->names_len;
-        ok = add_line(r, line, end);
-        rows += r->names_len != before;
+    size_t lines = 1;
+    for (const char *p = f->text, *stop = f->text + f->len; (p = memchr(p, '\n', (size_t)(stop - p))) != NULL; p++)
+        lines++;
+    f->cap = 16;
+    while (f->cap < 2 * lines)
+        f->cap *= 2;
+    if ((f->slot = calloc(f->cap, sizeof *f->slot)) == NULL) {
+        errno = ENOMEM;
+        return false;
+    }
+    const char *stop = f->text + f->len;
+    for (const char *line = f->text; line < stop;) {
+        const char *end = line_end(line, stop);
+        uint64_t prefix;
+        if (line_prefix(f, line, end, &prefix))
+            file_add(f, prefix, (size_t)(line - f->text));
+        const char *nl = memchr(end, '\n', (size_t)(stop - end));
         line = nl ? nl + 1 : stop;
     }
-    free(buf);
-    if (!ok)
-        errno = ENOMEM;
-    return ok ? rows : -1;
+    return true;
 }
 
 struct oui_registry *oui_registry_load(const char *dir, char *err, size_t errlen)
 {
-    static const char *const files[] = {"oui.csv", "mam.csv", "oui36.csv", "iab.csv"};
     struct oui_registry *r = calloc(1, sizeof *r);
-    if (r == NULL || !reserve_names(r, 1)) {
+    if (r == NULL) {
         snprintf(err, errlen, "out of memory for the IEEE registries");
-        oui_registry_free(r);
         return NULL;
     }
-    r->names[r->names_len++] = '\0'; /* offset 0 marks an empty slot */
-    long total = 0;
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    size_t total = 0;
+    for (size_t i = 0; i < N_FILES; i++) {
+        struct oui_file *f = &r->f[i];
+        f->bits = registry_files[i].bits;
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        long n = load_file(r, path);
-        if (n < 0) {
+        snprintf(path, sizeof path, "%s/%s", dir, registry_files[i].name);
+        errno = 0;
+        bool mapped = map_file(f, path);
+        if (!mapped && errno == ENOENT)
+            continue;
+        if (!mapped || (f->text && !index_file(f))) {
             snprintf(err, errlen, "%s: cannot read the IEEE registry: %s", path, strerror(errno));
             oui_registry_free(r);
             return NULL;
         }
-        total += n;
+        total += f->n;
     }
     if (total == 0) {
         snprintf(err, errlen, "%s: no IEEE registry (oui.csv, mam.csv, oui36.csv, iab.csv) found", dir);
         oui_registry_free(r);
         return NULL;
     }
-    char *shrunk = realloc(r->names, r->names_len);
-    if (shrunk)
-        r->names = shrunk;
     return r;
 }
 
@@ -264,32 +223,56 @@ void oui_registry_free(struct oui_registry *r)
 {
     if (r == NULL)
         return;
-    for (int i = 0; i < N_LENGTHS; i++)
-        free(r->t[i].e);
-    free(r->names);
+    for (size_t i = 0; i < N_FILES; i++) {
+        if (r->f[i].text)
+            munmap((void *)r->f[i].text, r->f[i].len);
+        free(r->f[i].slot);
+    }
     free(r);
 }
 
 size_t oui_registry_size(const struct oui_registry *r)
 {
     size_t n = 0;
-    for (int i = 0; i < N_LENGTHS; i++)
-        n += r->t[i].n;
+    for (size_t i = 0; i < N_FILES; i++)
+        n += r->f[i].n;
     return n;
 }
 
-const char *oui_lookup(const struct oui_registry *r, const uint8_t mac[6], unsigned *prefix_bits)
+/* The organisation of the line at off, blanks around it trimmed. */
+static void org_name(const struct oui_file *f, size_t off, char *out, size_t n)
+{
+    const char *stop = f->text + f->len, *p = f->text + off, *end = line_end(p, stop);
+    char name[ORG_MAX];
+    csv_field(&p, end, name, 0);                /* Registry */
+    csv_field(&p, end, name, 0);                /* Assignment */
+    size_t len = csv_field(&p, end, name, sizeof name);
+    if (len > sizeof name)
+        len = sizeof name;
+    size_t start = 0;
+    while (start < len && (name[start] == ' ' || name[start] == '\t'))
+        start++;
+    while (len > start && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+        len--;
+    snprintf(out, n, "%.*s", (int)(len - start), name + start);
+}
+
+bool oui_lookup(const struct oui_registry *r, const uint8_t mac[6], unsigned *prefix_bits, char *org, size_t n)
 {
     uint64_t v = 0;
     for (int i = 0; i < 6; i++)
         v = (v << 8) | mac[i];
-    for (int i = 0; i < N_LENGTHS; i++) {
-        const struct oui_entry *e = table_find(&r->t[i], v >> (48 - prefix_bits_of[i]));
-        if (e) {
-            if (prefix_bits)
-                *prefix_bits = prefix_bits_of[i];
-            return r->names + e->name_off;
-        }
+    for (size_t i = 0; i < N_FILES; i++) {
+        const struct oui_file *f = &r->f[i];
+        if (f->cap == 0)
+            continue;
+        uint64_t e = *slot_find(f, v >> (48 - f->bits));
+        if (e == 0)
+            continue;
+        if (prefix_bits)
+            *prefix_bits = f->bits;
+        org_name(f, (size_t)(e & OFFSET_MASK) - 1, org, n);
+        return true;
     }
-    return NULL;
+    return false;
 }

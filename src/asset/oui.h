@@ -12,14 +12,16 @@
 
 struct oui_registry;
 
-/* Reads oui.csv, mam.csv, oui36.csv and iab.csv from dir (those missing are
- * skipped; none at all is an error). NULL with err set on failure. */
+/* Maps oui.csv, mam.csv, oui36.csv and iab.csv from dir (those missing are
+ * skipped; none at all is an error) and indexes their assignments. NULL
+ * with err set on failure. */
 struct oui_registry *oui_registry_load(const char *dir, char *err, size_t errlen);
 void oui_registry_free(struct oui_registry *r);
 
-/* The organisation name, or NULL when no registered prefix covers mac.
- * prefix_bits (may be NULL) receives 24, 28 or 36. */
-const char *oui_lookup(const struct oui_registry *r, const uint8_t mac[6], unsigned *prefix_bits);
+/* The organisation of the longest registered prefix covering mac, written
+ * into org (n bytes, cut to fit); false when none covers it. prefix_bits
+ * (may be NULL) receives 24, 28 or 36. */
+bool oui_lookup(const struct oui_registry *r, const uint8_t mac[6], unsigned *prefix_bits, char *org, size_t n);
 size_t oui_registry_size(const struct oui_registry *r);
 
 /* Locally administered (randomised, virtual) and group addresses carry no

@@ -2,7 +2,6 @@
 
 #include <netinet/in.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 
 const char *asset_event_name(enum asset_event ev)
@@ -32,17 +31,32 @@ void asset_service_text(const struct asset_service *s, char *out, size_t n)
     out[len] = '\0';
 }
 
+void asset_text_join(char *out, size_t n, const char *const *parts, size_t k)
+{
+    if (n == 0)
+        return;
+    size_t len = 0;
+    for (size_t i = 0; i < k && len + 1 < n; i++) {
+        size_t m = strlen(parts[i]);
+        if (m > n - 1 - len)
+            m = n - 1 - len;
+        memcpy(out + len, parts[i], m);
+        len += m;
+    }
+    out[len] = '\0';
+}
+
 void asset_hint_text(const struct asset_hint *h, char *out, size_t n)
 {
-    snprintf(out, n, "%s%s%s: %s", h->source, h->device_type[0] ? "/" : "", h->device_type, h->text);
+    const char *parts[] = {h->source, h->device_type[0] ? "/" : "", h->device_type, ": ", h->text};
+    asset_text_join(out, n, parts, sizeof parts / sizeof *parts);
 }
 
 void asset_risk_text(const struct asset_record *r, char *out, size_t n)
 {
-    if (r->risk_group)
-        snprintf(out, n, "%s/%s", r->risk_group, r->risk_level);
-    else if (n)
-        out[0] = '\0';
+    const char *parts[] = {r->risk_group ? r->risk_group : "", r->risk_group ? "/" : "",
+                           r->risk_group && r->risk_level ? r->risk_level : ""};
+    asset_text_join(out, n, parts, sizeof parts / sizeof *parts);
 }
 
 static void kv_opt(struct json_writer *j, const char *key, const char *v)

@@ -8,6 +8,11 @@
 #include "asset/asset-t.h"
 #include "util/json.h"
 
+/* parts[0..k) end to end into out, cut to n - 1 bytes and NUL-terminated:
+ * every record line writes such texts, and snprintf's format parsing was
+ * most of a record's cost. */
+void asset_text_join(char *out, size_t n, const char *const *parts, size_t k);
+
 const char *asset_event_name(enum asset_event ev);   /* "new", "changed", "final" */
 void asset_service_text(const struct asset_service *s, char *out, size_t n);  /* "80/tcp" */
 void asset_hint_text(const struct asset_hint *h, char *out, size_t n);  /* "http_server/camera: ..." */

@@ -12,6 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef __linux__
+#include "capture/afpacket.h"
+#endif
+
 /* Classic pcap files are read by our own loop, in large read() chunks:
  * libpcap's stdio path copies every byte twice (kernel to stdio buffer to
  * its own), which is most of the cost of a plain read loop. Not a memory
@@ -34,6 +38,9 @@ struct pcap_reader {
 };
 
 struct capture {
+#ifdef __linux__
+    struct afpacket *afpacket;  /* live through AF_PACKET rings (then pcap is NULL) */
+#endif
     pcap_t *pcap;        /* NULL when read by pcap_reader (then a dead handle serves BPF compilation) */
     pcap_t *dead;
     struct pcap_reader rd;
@@ -230,7 +237,7 @@ struct capture *capture_open_file(const char *path, char *err, size_t errlen)
     return finish_open(p, path, perr, size, err, errlen);
 }
 
-static void stop_at_first(void *ctx, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen,
+static void stop_at_first(void *ctx, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen,
                           uint32_t wirelen)
 {
     struct first_packet *first = ctx;
@@ -252,7 +259,7 @@ bool capture_first_packet_time(const char *path, int64_t *ts_us, char *err, size
     return true;
 }
 
-struct capture *capture_open_live(const char *iface, char *err, size_t errlen)
+static struct capture *open_live_pcap(const char *iface, char *err, size_t errlen)
 {
     char perr[PCAP_ERRBUF_SIZE] = "";
     pcap_t *p = pcap_create(iface, perr);
@@ -282,8 +289,60 @@ struct capture *capture_open_live(const char *iface, char *err, size_t errlen)
     return c;
 }
 
+struct capture *capture_open_live(const char *iface, const struct capture_live_config *cfg, char *err,
+                                  size_t errlen)
+{
+    static const struct capture_live_config defaults = {.method = CAPTURE_METHOD_AUTO, .rings = 1};
+    if (cfg == NULL)
+        cfg = &defaults;
+#ifdef __linux__
+    if (cfg->method != CAPTURE_METHOD_PCAP) {
+        bool unsupported;
+        struct afpacket *a = afpacket_open(iface, cfg, &unsupported, err, errlen);
+        if (a) {
+            struct capture *c = calloc(1, sizeof *c);
+            if (!c) {
+                afpacket_close(a);
+                snprintf(err, errlen, "out of memory");
+                return NULL;
+            }
+            c->afpacket = a;
+            c->name = iface;
+            c->live = true;
+            return c;
+        }
+        if (!unsupported)
+            return NULL;
+        if (cfg->method == CAPTURE_METHOD_AFPACKET) {
+            snprintf(err, errlen, "%s: not an Ethernet link: AF_PACKET rings need one (--capture pcap reads it)",
+                     iface);
+            return NULL;
+        }
+    }
+#else
+    if (cfg->method == CAPTURE_METHOD_AFPACKET) {
+        snprintf(err, errlen, "%s: --capture afpacket is for Linux", iface);
+        return NULL;
+    }
+#endif
+    return open_live_pcap(iface, err, errlen);
+}
+
+const char *capture_method_name(const struct capture *c)
+{
+#ifdef __linux__
+    if (c->afpacket)
+        return "afpacket";
+#endif
+    return c->live ? "libpcap" : "file";
+}
+
 bool capture_set_filter(struct capture *c, const char *filter, char *err, size_t errlen)
 {
+#ifdef __linux__
+    if (c->afpacket)
+        return afpacket_set_filter(c->afpacket, filter, err, errlen);
+#endif
     struct bpf_program prog;
     pcap_t *p = c->own_reader ? c->dead : c->pcap;
     if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
@@ -306,6 +365,10 @@ bool capture_set_filter(struct capture *c, const char *filter, char *err, size_t
 
 int capture_linktype(const struct capture *c)
 {
+#ifdef __linux__
+    if (c->afpacket)
+        return DLT_EN10MB;
+#endif
     return c->own_reader ? c->rd.linktype : pcap_datalink(c->pcap);
 }
 
@@ -354,7 +417,7 @@ struct dispatch_ctx {
 static void dispatch_one(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
     const struct dispatch_ctx *d = (const struct dispatch_ctx *)user;
-    d->fn(d->ctx, d->linktype, to_us(&h->ts), data, h->caplen, h->len);
+    d->fn(d->ctx, 0, d->linktype, to_us(&h->ts), data, h->caplen, h->len);
 }
 
 /* libpcap's own wait can block in poll() forever (TPACKET_V3 retires blocks
@@ -455,7 +518,7 @@ static enum capture_status run_reader(struct capture *c, capture_packet_fn fn, v
             if (caplen > wirelen)
                 caplen = wirelen;
         }
-        fn(ctx, r->linktype, us, data, caplen, wirelen);
+        fn(ctx, 0, r->linktype, us, data, caplen, wirelen);
     }
     return CAPTURE_END;
 }
@@ -464,6 +527,12 @@ void capture_get_stats(struct capture *c, struct capture_stats *st)
 {
     struct pcap_stat ps;
     memset(st, 0, sizeof *st);
+#ifdef __linux__
+    if (c->afpacket) {
+        afpacket_get_stats(c->afpacket, st);
+        return;
+    }
+#endif
     if (c->live && pcap_stats(c->pcap, &ps) == 0) {
         st->received = ps.ps_recv;
         st->dropped = ps.ps_drop;
@@ -482,6 +551,10 @@ enum capture_status capture_run(struct capture *c, capture_packet_fn fn, void *c
 {
     if (c->own_reader)
         return run_reader(c, fn, ctx, stop, msg, msglen);
+#ifdef __linux__
+    if (c->afpacket)
+        return afpacket_run(c->afpacket, fn, ctx, c->idle, c->idle_ctx, stop, msg, msglen);
+#endif
     if (c->live)
         return run_live(c, fn, ctx, stop, msg, msglen);
     int linktype = pcap_datalink(c->pcap);
@@ -490,7 +563,7 @@ enum capture_status capture_run(struct capture *c, capture_packet_fn fn, void *c
     while (!*stop) {
         int rc = pcap_next_ex(c->pcap, &h, &data);
         if (rc == 1) {
-            fn(ctx, linktype, to_us(&h->ts), data, h->caplen, h->len);
+            fn(ctx, 0, linktype, to_us(&h->ts), data, h->caplen, h->len);
             continue;
         }
         if (rc == 0)
@@ -507,6 +580,13 @@ void capture_close(struct capture *c)
 {
     if (!c)
         return;
+#ifdef __linux__
+    if (c->afpacket) {
+        afpacket_close(c->afpacket);
+        free(c);
+        return;
+    }
+#endif
     if (c->own_reader) {
         if (c->rd.has_filter)
             pcap_freecode(&c->rd.filter);

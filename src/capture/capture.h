@@ -1,6 +1,7 @@
 /* capture/: where packets come from. Capture files (pcap, pcapng, "-" for
- * standard input) and live interfaces, both through libpcap, with tcpdump's
- * BPF filter syntax. */
+ * standard input) through libpcap, live interfaces through AF_PACKET v3
+ * rings on Linux (libpcap elsewhere, or when asked), with tcpdump's BPF
+ * filter syntax. */
 #ifndef VIGIL_CAPTURE_CAPTURE_H
 #define VIGIL_CAPTURE_CAPTURE_H
 
@@ -15,8 +16,28 @@ enum capture_status {
     CAPTURE_FAILED,   /* an I/O or interface error */
 };
 
-typedef void (*capture_packet_fn)(void *ctx, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen,
-                                  uint32_t wirelen);
+/* lane: the ring the packet came from (AF_PACKET fanout: the kernel chose
+ * it by flow, so it is the worker that must analyse it); 0 otherwise. */
+typedef void (*capture_packet_fn)(void *ctx, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data,
+                                  uint32_t caplen, uint32_t wirelen);
+
+#define CAPTURE_MAX_RINGS 64
+
+enum capture_method {
+    CAPTURE_METHOD_AUTO,      /* AF_PACKET on Linux for Ethernet-like links, libpcap otherwise */
+    CAPTURE_METHOD_AFPACKET,
+    CAPTURE_METHOD_PCAP,
+};
+
+struct capture_live_config {
+    enum capture_method method;
+    unsigned rings;          /* AF_PACKET: one ring per worker (1 to CAPTURE_MAX_RINGS) */
+    uint64_t ring_bytes;     /* AF_PACKET: bytes per ring (0: CAPTURE_DEFAULT_RING_BYTES) */
+    uint32_t block_bytes;    /* AF_PACKET: bytes per ring block, a power of two (0: the default) */
+};
+
+#define CAPTURE_DEFAULT_RING_BYTES (64ULL << 20)
+#define CAPTURE_DEFAULT_BLOCK_BYTES (256u << 10)
 
 struct capture;
 
@@ -24,7 +45,12 @@ struct capture;
  * inflated as they are read. On failure NULL and a one-line reason naming
  * the file. */
 struct capture *capture_open_file(const char *path, char *err, size_t errlen);
-struct capture *capture_open_live(const char *iface, char *err, size_t errlen);
+/* cfg NULL: the defaults. Every privileged step (the sockets) is done here,
+ * so the caller may drop its privileges once this returns. */
+struct capture *capture_open_live(const char *iface, const struct capture_live_config *cfg, char *err,
+                                  size_t errlen);
+/* "afpacket" or "libpcap": what a live capture runs on. */
+const char *capture_method_name(const struct capture *c);
 /* The time of a capture file's first packet (INT64_MAX when it holds none),
  * for ordering the files of a directory. false and a reason when the file
  * cannot be opened as a capture. */
@@ -37,10 +63,17 @@ const char *capture_linktype_name(const struct capture *c);
 uint64_t capture_position(const struct capture *c);
 uint64_t capture_size(const struct capture *c);
 
-/* Live capture: what the kernel's buffer and the interface dropped (libpcap's
- * pcap_stats; all 0 for files). */
+/* Live capture, totals since the start (all 0 for files). received: what
+ * reached the capture (libpcap's ps_recv; AF_PACKET: the rings' packets
+ * plus their drops); dropped: lost for lack of room in the kernel's buffer
+ * (ps_drop; AF_PACKET: the rings' tp_drops summed); if_dropped: lost by
+ * the interface or its driver before the capture saw them (rx_dropped +
+ * rx_missed_errors since the start, as libpcap's ps_ifdrop). With rings,
+ * each ring's packets and bytes delivered and its drops. */
 struct capture_stats {
     uint64_t received, dropped, if_dropped;
+    unsigned n_rings;        /* 0: libpcap, no per-ring counters */
+    uint64_t ring_packets[CAPTURE_MAX_RINGS], ring_bytes[CAPTURE_MAX_RINGS], ring_drops[CAPTURE_MAX_RINGS];
 };
 void capture_get_stats(struct capture *c, struct capture_stats *st);
 

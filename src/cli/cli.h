@@ -8,8 +8,11 @@
 #include <stddef.h>
 
 /* 3: `read` stopped by SIGINT/SIGTERM before the end of its captures;
- * 4: log lines were lost to write errors (a full disk), each failing log named. */
-enum exit_code { EXIT_OK = 0, EXIT_DAMAGED = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 3, EXIT_LINES_LOST = 4 };
+ * 4: log lines were lost to write errors (a full disk), each failing log named;
+ * 5: `live` lost its interface mid-run (it went down or away): the logs are
+ *    whole, a supervisor may restart (2 means a setup error: do not). */
+enum exit_code { EXIT_OK = 0, EXIT_DAMAGED = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 3, EXIT_LINES_LOST = 4,
+                 EXIT_CAPTURE_LOST = 5 };
 
 struct cli_command {
     /* One word ("read") or two ("intel check"): `vigil intel check ...`. */

@@ -42,6 +42,10 @@ static int run_hunt(int argc, char **argv)
         options_free(o);
         return usage_error("--rules applies to read and live, not to stored logs%s", "");
     }
+    if (o->live_only_given) {
+        options_free(o);
+        return usage_error("--capture, --ring-size, --block-size and -u are for live%s", "");
+    }
     if (o->n_inputs == 0) {
         options_free(o);
         return usage_error("hunt needs at least one log file or directory%s", "");

@@ -58,7 +58,14 @@ static void sample(struct live_stats *ls, const struct live_counts *c, struct st
         set(s, STATS_PKTS_DROPPED, cs.dropped);
         set(s, STATS_PKTS_LINK, cs.received);
         set(s, STATS_PKTS_IF_DROPPED, cs.if_dropped);
+        s->n_workers = cs.n_rings < STATS_MAX_WORKERS ? cs.n_rings : STATS_MAX_WORKERS;
+        for (unsigned i = 0; i < s->n_workers; i++) {
+            s->worker[STATS_WORKER_PKTS][i] = cs.ring_packets[i];
+            s->worker[STATS_WORKER_BYTES][i] = cs.ring_bytes[i];
+            s->worker[STATS_WORKER_DROPPED][i] = cs.ring_drops[i];
+        }
     }
+    set(s, STATS_FLOWS_LOGGED, c->flows);
     set(s, STATS_LOG_LINES_LOST, output_lines_lost(ls->out));
     s->n_failing = output_failing_logs(ls->out, s->failing_logs, STATS_MAX_FAILING_LOGS);
 }
@@ -79,7 +86,7 @@ static bool note_new_drops(struct live_stats *ls, const struct stats_sample *s, 
     uint64_t drops = s->value[STATS_PKTS_DROPPED] + s->value[STATS_PKTS_IF_DROPPED];
     if (drops <= ls->drops_noted || seconds_between(&ls->last_drop_note, now) < DROP_NOTE_INTERVAL_S)
         return false;
-    fprintf(stderr, "vigil: capture: %llu packets dropped so far (%llu by the kernel, %llu by the interface)\n",
+    fprintf(stderr, "vigil: capture: %llu packets dropped so far (%llu in the kernel's buffers, %llu by the interface)\n",
             (unsigned long long)drops, (unsigned long long)s->value[STATS_PKTS_DROPPED],
             (unsigned long long)s->value[STATS_PKTS_IF_DROPPED]);
     ls->drops_noted = drops;

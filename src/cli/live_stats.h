@@ -20,6 +20,7 @@
 struct live_counts {
     uint64_t packets, bytes;
     int64_t last_packet_us;   /* 0: no packet yet */
+    uint64_t flows;           /* connections logged */
 };
 
 struct live_stats {

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,9 @@ const char usage_detect[] =
     "      --yara-rules PATH    the user's YARA rules instead of the shipped ones (rules/yara)\n"
     "      --weights FILE, --keywords FILE  verdict weights and macro keywords, as for vigil inspect\n"
     "      --no-behavior        no beaconing / long connection / DNS tunnel / exfiltration detectors\n"
+    "                           (nor the lateral-movement ones)\n"
+    "      --lateral-thresholds FILE  thresholds of Kerberoasting, AS-REP roasting, account and\n"
+    "                           internal fan-out (default data/lateral.tsv)\n"
     "      --beacon-threshold X report beacons scoring at least X (0..1, default 0.70)\n"
     "      --long-conn SECONDS  report connections open at least this long (default 3600)\n"
     "      --domain-controllers ADDR,...  hosts that are domain controllers (others are learned:\n"
@@ -140,14 +144,16 @@ bool parse_local_nets(const char *list, struct vigil_config *cfg)
 
 enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEED, OPT_CONN_ONLY,
        OPT_EXTRACT_FILES, OPT_EXTRACT_MAX_FILE, OPT_EXTRACT_MAX_TOTAL, OPT_EVE_TLS_EXTENDED,
-       OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_PROTECT, OPT_NO_BEHAVIOR,
+       OPT_EVE_EMAIL_EXTENDED, OPT_EVE_DNS_VERSION, OPT_INTEL, OPT_RULES, OPT_ALLOWLIST, OPT_PROTECT, OPT_NO_BEHAVIOR, OPT_LATERAL_THRESHOLDS,
        OPT_REPORT_INTERVAL, OPT_BEACON_THRESHOLD, OPT_LONG_CONN, OPT_ROTATE, OPT_COMPRESS,
        OPT_STATS_INTERVAL, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG, OPT_DEVICES, OPT_VENDOR_POLICY,
        OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS, OPT_FLUSH_INTERVAL, OPT_NO_DEFAULT_RULES,
        OPT_DEFAULT_RULES, OPT_DEVICE_BEHAVIOUR, OPT_INSPECT_FILES, OPT_INSPECT_MAX_FILE, OPT_YARA_RULES,
        OPT_WEIGHTS, OPT_KEYWORDS, OPT_EVE_ALERT_PAYLOAD, OPT_EVE_ALERT_PACKET, OPT_MIDSTREAM };
+/* live's capture and operation options */
+enum { OPT_CAPTURE = 1024, OPT_RING_SIZE, OPT_BLOCK_SIZE, OPT_CPUS, OPT_UID_KEY, OPT_UID_WINDOW };
 /* Lateral movement over SMB and DCE-RPC (detect/lateral.c). */
-enum { OPT_DOMAIN_CONTROLLERS = 0x400, OPT_LATERAL_POLICY };
+enum { OPT_DOMAIN_CONTROLLERS = 0x500, OPT_LATERAL_POLICY };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -183,6 +189,7 @@ static const struct option long_options[] = {
     {"weights", required_argument, NULL, OPT_WEIGHTS},
     {"keywords", required_argument, NULL, OPT_KEYWORDS},
     {"no-behavior", no_argument, NULL, OPT_NO_BEHAVIOR},
+    {"lateral-thresholds", required_argument, NULL, OPT_LATERAL_THRESHOLDS},
     {"report-interval", required_argument, NULL, OPT_REPORT_INTERVAL},
     {"beacon-threshold", required_argument, NULL, OPT_BEACON_THRESHOLD},
     {"long-conn", required_argument, NULL, OPT_LONG_CONN},
@@ -196,12 +203,130 @@ static const struct option long_options[] = {
     {"device-behaviour", required_argument, NULL, OPT_DEVICE_BEHAVIOUR},
     {"ieee-data", required_argument, NULL, OPT_IEEE_DATA},
     {"fingerprints", required_argument, NULL, OPT_FINGERPRINTS},
+    {"capture", required_argument, NULL, OPT_CAPTURE},
+    {"ring-size", required_argument, NULL, OPT_RING_SIZE},
+    {"block-size", required_argument, NULL, OPT_BLOCK_SIZE},
+    {"cpus", required_argument, NULL, OPT_CPUS},
+    {"user", required_argument, NULL, 'u'},
+    {"uid-key", required_argument, NULL, OPT_UID_KEY},
+    {"uid-window", required_argument, NULL, OPT_UID_WINDOW},
     {"domain-controllers", required_argument, NULL, OPT_DOMAIN_CONTROLLERS},
     {"lateral-policy", required_argument, NULL, OPT_LATERAL_POLICY},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+/* "256M", "64k", "1G" or plain bytes (powers of 1024). */
+static bool parse_bytes(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || s[0] == '-')
+        return false;
+    unsigned shift = 0;
+    if (*end == 'k' || *end == 'K')
+        shift = 10;
+    else if (*end == 'm' || *end == 'M')
+        shift = 20;
+    else if (*end == 'g' || *end == 'G')
+        shift = 30;
+    if (shift)
+        end++;
+    if (*end || v > (UINT64_MAX >> shift))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
+/* --cpus 0,2-3: CPU numbers and ranges, in the order the workers take them. */
+static bool parse_cpus(const char *list, struct vigil_config *cfg)
+{
+    cfg->n_cpus = 0;
+    const char *p = list;
+    for (;;) {
+        char *end;
+        errno = 0;
+        unsigned long lo = strtoul(p, &end, 10), hi = lo;
+        if (errno || end == p || *p == '-' || lo >= CPU_SETSIZE)
+            return false;
+        if (*end == '-') {
+            const char *q = end + 1;
+            hi = strtoul(q, &end, 10);
+            if (errno || end == q || *q == '-' || hi < lo || hi >= CPU_SETSIZE)
+                return false;
+        }
+        for (unsigned long cpu = lo; cpu <= hi; cpu++) {
+            if (cfg->n_cpus == VIGIL_MAX_CPUS)
+                return false;
+            cfg->cpus[cfg->n_cpus++] = (uint16_t)cpu;
+        }
+        if (*end == '\0')
+            return true;
+        if (*end != ',')
+            return false;
+        p = end + 1;
+    }
+}
+
+enum { LIVE_OPTION_OK = -1, LIVE_OPTION_NOT_MINE = -2 };
+
+/* live's capture and operation options (and the uid settings that make
+ * sensors agree); LIVE_OPTION_NOT_MINE for any other option. */
+static int parse_live_option(int c, const char *arg, struct options *o)
+{
+    uint64_t bytes;
+    unsigned long v;
+    char *end;
+    switch (c) {
+    case OPT_CAPTURE:
+        if (strcmp(arg, "afpacket") == 0)
+            o->capture.method = CAPTURE_METHOD_AFPACKET;
+        else if (strcmp(arg, "pcap") == 0)
+            o->capture.method = CAPTURE_METHOD_PCAP;
+        else
+            return usage_error("--capture takes afpacket or pcap, not '%s'", arg);
+        o->live_only_given = true;
+        return LIVE_OPTION_OK;
+    case OPT_RING_SIZE:
+        if (!parse_bytes(arg, &bytes) || bytes == 0)
+            return usage_error("--ring-size takes a byte count (e.g. 256M), not '%s'", arg);
+        o->capture.ring_bytes = bytes;
+        o->live_only_given = true;
+        return LIVE_OPTION_OK;
+    case OPT_BLOCK_SIZE:
+        if (!parse_bytes(arg, &bytes) || bytes == 0 || bytes > (1u << 30))
+            return usage_error("--block-size takes a byte count up to 1G (e.g. 1M), not '%s'", arg);
+        o->capture.block_bytes = (uint32_t)bytes;
+        o->live_only_given = true;
+        return LIVE_OPTION_OK;
+    case OPT_CPUS:
+        if (!parse_cpus(arg, &o->cfg))
+            return usage_error("--cpus takes CPU numbers and ranges, e.g. 0,2-3 (at most 64), not '%s'", arg);
+        return LIVE_OPTION_OK;
+    case 'u':
+        if (arg[0] == '\0')
+            return usage_error("-u takes a user name%s", "");
+        o->user = arg;
+        o->live_only_given = true;
+        return LIVE_OPTION_OK;
+    case OPT_UID_KEY:
+        errno = 0;
+        o->cfg.uid_key = strtoull(arg, &end, 16);
+        if (errno || end == arg || *end || arg[0] == '-' || strlen(arg) > 16)
+            return usage_error("--uid-key takes up to 16 hexadecimal digits, not '%s'", arg);
+        return LIVE_OPTION_OK;
+    case OPT_UID_WINDOW:
+        if (!parse_uint(arg, 86400, &v))
+            return usage_error("--uid-window takes seconds from 0 to 86400, not '%s'", arg);
+        o->cfg.uid_window_us = (int64_t)v * 1000000;
+        o->uid_window_given = true;
+        return LIVE_OPTION_OK;
+    default:
+        return LIVE_OPTION_NOT_MINE;
+    }
+}
 
 void options_free(struct options *o)
 {
@@ -228,7 +353,13 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
     opterr = 0;
     int c;
     unsigned long v;
-    while ((c = getopt_long(argc, argv, "o:f:r:Cqh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:f:r:Cqhu:", long_options, NULL)) != -1) {
+        int live_rc = parse_live_option(c, optarg, o);
+        if (live_rc != LIVE_OPTION_NOT_MINE) {
+            if (live_rc != LIVE_OPTION_OK)
+                return live_rc;
+            continue;
+        }
         switch (c) {
         case 'r':
             if (o->n_inputs == MAX_INPUTS)
@@ -372,6 +503,9 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case OPT_NO_BEHAVIOR:
             o->no_behavior = true;
+            break;
+        case OPT_LATERAL_THRESHOLDS:
+            o->lateral_thresholds = optarg;
             break;
         case OPT_DOMAIN_CONTROLLERS:
             o->domain_controllers = optarg;

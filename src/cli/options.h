@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cli/cli.h"
+#include "capture/capture.h"
 #include "cli/config_file.h"
 #include "core/config.h"
 #include "detect/detect.h"
@@ -28,6 +29,11 @@ struct options {
     double flush_interval_s; /* --flush-interval: buffered lines written out this often (0: the command's default) */
     bool compress;          /* live: --compress the rotated logs */
     unsigned stats_interval_s; /* live: --stats-interval SECONDS between stats.log rows (0: the default) */
+    /* live: --capture, --ring-size, --block-size (the rings follow --workers) */
+    struct capture_live_config capture;
+    const char *user;       /* live: -u USER, taken once the interface is open */
+    bool live_only_given;   /* one of the live-only capture options above */
+    bool uid_window_given;  /* --uid-window: else live's default (a minute), read's exact time */
     const char *inputs[MAX_INPUTS];
     unsigned n_inputs;
     /* What read/live open: the inputs, directories expanded (cli/inputs.h). */
@@ -51,6 +57,7 @@ struct options {
     uint64_t inspect_max_file;
     const char *yara_path, *weights_path, *keywords_path;
     bool no_behavior;
+    const char *lateral_thresholds;     /* --lateral-thresholds FILE */
     const char *domain_controllers;  /* --domain-controllers ADDR,... (checked when the run starts) */
     const char *lateral_policy_path; /* --lateral-policy FILE */
     bool devices;

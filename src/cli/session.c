@@ -14,6 +14,7 @@
 #include "cli/inputs.h"
 #include "cli/live_stats.h"
 #include "cli/options.h"
+#include "cli/privileges.h"
 #include "cli/reload.h"
 #include "cli/session.h"
 #include "core/engine.h"
@@ -33,6 +34,10 @@
  * reaches its file within a second (--flush-interval changes it; read
  * flushes on this timer only when given it). */
 #define LIVE_FLUSH_INTERVAL_S 0.5
+
+/* Live: uids are made from the first packet's time cut to the minute, so
+ * that sensors on several links agree (core/config.h, --uid-window). */
+#define LIVE_UID_WINDOW_S 60
 
 /* The process-wide state a signal handler can reach, and nothing else. */
 static volatile sig_atomic_t stop_requested;
@@ -71,8 +76,10 @@ struct run_state {
     struct live_stats stats;    /* live: stats.log */
     struct output *out;
     struct capture_stats kernel;  /* live: what the capture's buffer dropped */
+    const char *capture_method;   /* live: "afpacket" or "libpcap" */
     bool checksums_told;        /* the offload verdict was looked at */
     double flush_interval_s;    /* 0: no timer (read's default) */
+    bool by_ring;               /* live on AF_PACKET rings: the ring a packet came from is its worker */
 };
 
 
@@ -117,7 +124,8 @@ static void on_capture_idle(void *ctx)
         output_reopen(rs->out);
     }
     output_rotate_if_due(rs->out, time(NULL));
-    live_stats_tick(&rs->stats, &(struct live_counts){rs->packets, rs->bytes, rs->last_packet_us}, false);
+    live_stats_tick(&rs->stats, &(struct live_counts){rs->packets, rs->bytes, rs->last_packet_us,
+                                                     engine_flows_logged(rs->engine)}, false);
     if (rs->detect)
         detect_collect(rs->detect);
 }
@@ -140,10 +148,11 @@ static void draw_progress(struct run_state *rs)
             elapsed > 0 ? (double)rs->packets / elapsed : 0, eta);
 }
 
-static void on_packet(void *ctx, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+static void on_packet(void *ctx, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen,
+                      uint32_t wirelen)
 {
     struct run_state *rs = ctx;
-    engine_packet(rs->engine, linktype, ts_us, data, caplen, wirelen);
+    engine_packet_lane(rs->engine, rs->by_ring ? lane : ENGINE_LANE_HASH, linktype, ts_us, data, caplen, wirelen);
     rs->packets++;
     rs->bytes += caplen;
     rs->last_packet_us = ts_us;
@@ -170,6 +179,25 @@ static void on_packet(void *ctx, int linktype, int64_t ts_us, const uint8_t *dat
     }
 }
 
+/* Live: every packet lost and where, kernel and rings together first. */
+static void print_capture_summary(const struct run_state *rs)
+{
+    const struct capture_stats *k = &rs->kernel;
+    fprintf(stderr, "vigil: capture (%s): %llu packets received, %llu dropped (", rs->capture_method,
+            (unsigned long long)k->received, (unsigned long long)(k->dropped + k->if_dropped));
+    if (k->n_rings) {
+        fprintf(stderr, "%llu in the rings:", (unsigned long long)k->dropped);
+        for (unsigned i = 0; i < k->n_rings; i++)
+            fprintf(stderr, "%s worker %u %llu", i ? "," : "", i, (unsigned long long)k->ring_drops[i]);
+    } else {
+        fprintf(stderr, "%llu in the kernel's buffer", (unsigned long long)k->dropped);
+    }
+    fprintf(stderr, "; %llu by the interface before capture)\n", (unsigned long long)k->if_dropped);
+    for (unsigned i = 0; i < k->n_rings; i++)
+        fprintf(stderr, "vigil: capture: worker %u: %llu packets, %llu bytes from its ring\n", i,
+                (unsigned long long)k->ring_packets[i], (unsigned long long)k->ring_bytes[i]);
+}
+
 static void print_summary(const struct run_state *rs, const char *out_dir)
 {
     struct engine_stats s;
@@ -185,9 +213,7 @@ static void print_summary(const struct run_state *rs, const char *out_dir)
             (unsigned long long)s.flows_evicted, (unsigned long long)s.weirds, (unsigned long long)s.malformed,
             (unsigned long long)s.truncated, (unsigned long long)s.not_ip, (unsigned long long)s.fragments, out_dir);
     if (rs->live)
-        fprintf(stderr, "vigil: capture: %llu packets received, %llu dropped by the kernel, %llu by the interface\n",
-                (unsigned long long)rs->kernel.received, (unsigned long long)rs->kernel.dropped,
-                (unsigned long long)rs->kernel.if_dropped);
+        print_capture_summary(rs);
     uint64_t lost = output_lines_lost(rs->out);
     if (lost)
         fprintf(stderr, "vigil: %llu log lines lost to write errors (each failing log is named below)\n",
@@ -213,12 +239,13 @@ static void install_signal_handlers(void)
 
 /* --- commands --- */
 
-static int open_inputs(const struct options *o, struct capture **caps, bool live, uint64_t *total)
+static int open_inputs(struct options *o, struct capture **caps, bool live, uint64_t *total)
 {
     char err[512];
     *total = 0;
     for (unsigned i = 0; i < o->n_captures; i++) {
-        caps[i] = live ? capture_open_live(o->captures[i], err, sizeof err) : capture_open_file(o->captures[i], err, sizeof err);
+        caps[i] = live ? capture_open_live(o->captures[i], &o->capture, err, sizeof err)
+                       : capture_open_file(o->captures[i], err, sizeof err);
         if (!caps[i]) {
             fprintf(stderr, "vigil: %s\n", err);
             return EXIT_USAGE;
@@ -253,7 +280,7 @@ static int run_captures(const struct options *o, struct capture **caps, struct r
             rc = EXIT_DAMAGED;
         } else if (st == CAPTURE_FAILED) {
             fprintf(stderr, "vigil: %s\n", msg);
-            rc = EXIT_USAGE;
+            rc = rs->live ? EXIT_CAPTURE_LOST : EXIT_USAGE;
         }
     }
     if (rs->show_progress) {
@@ -309,8 +336,18 @@ static int run_session(struct options *o, bool live)
     struct run_state rs = {.opt = o, .live = live};
     /* before anything slow: a HUP or TERM during setup must not kill the run with the default action */
     install_signal_handlers();
+    o->capture.rings = o->cfg.workers;
     int rc = open_inputs(o, caps, live, &rs.total_bytes);
     char err[512];
+    if (rc == EXIT_OK && live) {
+        rs.capture_method = capture_method_name(caps[0]);
+        rs.by_ring = strcmp(rs.capture_method, "afpacket") == 0;
+    }
+    /* -u: everything privileged is done (the interface is open) */
+    if (rc == EXIT_OK && o->user && !privileges_drop(o->user, err, sizeof err)) {
+        fprintf(stderr, "vigil: %s\n", err);
+        rc = EXIT_USAGE;
+    }
     struct output *out = NULL;
     struct intel_store *intel = NULL;
     struct allowlist *allow = NULL;
@@ -359,8 +396,8 @@ static int run_session(struct options *o, bool live)
         struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior,
                                    .devices = o->devices, .devices_cfg = o->devices_cfg,
                                    .protect_path = o->protect_path, .doc = inspecting ? &doc.ctx : NULL,
-                                   .documents = o->inspect_files, .domain_controllers = dcs,
-                                   .lateral_policy_path = o->lateral_policy_path};
+                                   .documents = o->inspect_files, .lateral_thresholds = o->lateral_thresholds,
+                                   .domain_controllers = dcs, .lateral_policy_path = o->lateral_policy_path};
         struct detect_sink findings = {0};
         if (out && !output_detect_sink_open(out, &findings)) {
             snprintf(err, sizeof err, "out of memory for the detectors' output");
@@ -434,7 +471,8 @@ static int run_session(struct options *o, bool live)
         if (rs.detect)
             detect_report(rs.detect, 0, true);
         if (live)
-            live_stats_tick(&rs.stats, &(struct live_counts){rs.packets, rs.bytes, rs.last_packet_us}, true);
+            live_stats_tick(&rs.stats, &(struct live_counts){rs.packets, rs.bytes, rs.last_packet_us,
+                                                            engine_flows_logged(rs.engine)}, true);
         if (!o->quiet) {
             print_summary(&rs, o->out_dir);
             if (rs.detect && detectors_on)
@@ -480,9 +518,12 @@ int run_capture_command(int argc, char **argv, const struct cli_command *cmd, bo
             rc = usage_error(live ? "live needs an interface%s" : "read needs at least one capture file%s", "");
         else if (live && o->n_inputs != 1)
             rc = usage_error("live takes exactly one interface%s", "");
-        else if (!live && (o->rotate_s || o->compress || o->stats_interval_s))
-            rc = usage_error("--rotate, --compress and --stats-interval are for live%s", "");
+        else if (!live && (o->rotate_s || o->compress || o->stats_interval_s || o->live_only_given))
+            rc = usage_error("--rotate, --compress, --stats-interval, --capture, --ring-size, --block-size and -u "
+                             "are for live%s", "");
         else if (live) {
+            if (!o->uid_window_given)
+                o->cfg.uid_window_us = (int64_t)LIVE_UID_WINDOW_S * 1000000;
             o->captures = o->inputs;
             o->n_captures = o->n_inputs;
             rc = run_session(o, live);

@@ -15,6 +15,7 @@ struct held_frame {
     int64_t ts_us;
     uint32_t caplen, wirelen;
     int linktype;
+    unsigned lane;
 };
 
 struct checksum_probe {
@@ -76,10 +77,10 @@ static bool hold(struct checksum_probe *p, const struct held_frame *h, const uin
     return true;
 }
 
-bool checksum_probe_add(struct checksum_probe *p, int linktype, int64_t ts_us, const uint8_t *data,
+bool checksum_probe_add(struct checksum_probe *p, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data,
                         uint32_t caplen, uint32_t wirelen)
 {
-    struct held_frame h = {.ts_us = ts_us, .caplen = caplen, .wirelen = wirelen, .linktype = linktype};
+    struct held_frame h = {.ts_us = ts_us, .caplen = caplen, .wirelen = wirelen, .linktype = linktype, .lane = lane};
     if (!hold(p, &h, data))
         return true;
     if (p->packets++ == 0)
@@ -105,7 +106,7 @@ void checksum_probe_replay(struct checksum_probe *p, checksum_probe_replay_fn fn
     while (off < p->used) {
         struct held_frame h;
         memcpy(&h, p->held + off, sizeof h);
-        fn(ctx, h.linktype, h.ts_us, p->held + off + sizeof h, h.caplen, h.wirelen);
+        fn(ctx, h.lane, h.linktype, h.ts_us, p->held + off + sizeof h, h.caplen, h.wirelen);
         off += sizeof h + h.caplen;
     }
     free(p->held);

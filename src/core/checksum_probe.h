@@ -27,13 +27,14 @@ void checksum_probe_free(struct checksum_probe *p);
 /* Holds a copy of the packet; true when the sample is complete (then call
  * checksum_probe_decide). false also when a copy could not be made: the
  * sample then ends there. */
-bool checksum_probe_add(struct checksum_probe *p, int linktype, int64_t ts_us, const uint8_t *data,
+bool checksum_probe_add(struct checksum_probe *p, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data,
                         uint32_t caplen, uint32_t wirelen);
 
 /* Decides over what was held (also when the capture ended early). */
 void checksum_probe_decide(struct checksum_probe *p, struct checksum_verdict *v);
 
-typedef void (*checksum_probe_replay_fn)(void *ctx, int linktype, int64_t ts_us, const uint8_t *data,
+/* lane: as given to checksum_probe_add (the worker a capture ring chose). */
+typedef void (*checksum_probe_replay_fn)(void *ctx, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data,
                                          uint32_t caplen, uint32_t wirelen);
 
 /* Hands every held packet, in order, to fn, and lets them go. */

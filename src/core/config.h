@@ -9,6 +9,7 @@
 #include "util/addr.h"
 
 #define VIGIL_MAX_LOCAL_NETS 256
+#define VIGIL_MAX_CPUS 64
 
 struct sig_set;
 
@@ -24,6 +25,14 @@ struct vigil_config {
     /* Out-of-order TCP bytes held for reassembly, all flows: 256 MiB. */
     uint32_t stream_memcap;
     uint16_t community_id_seed;
+    /* Connection uids: a keyed hash of the flow's 5-tuple and its first
+     * packet's time, that time cut to uid_window_us (0: the exact
+     * microsecond) so that sensors on several links, whose clocks see the
+     * same packet microseconds apart, give it the same uid; TCP mixes in
+     * the first packet's sequence number, so a reused 5-tuple in one window
+     * still gets a uid of its own. uid_key 0 and window 0 are read's uids. */
+    uint64_t uid_key;
+    int64_t uid_window_us;
     bool community_id;  /* compute Community IDs (EVE and conn.log's community_id column) */
     /* With decode.verify_checksums: hold the first packets and turn
      * verification off if their checksums show NIC offload (Suricata's
@@ -34,6 +43,10 @@ struct vigil_config {
      * (Suricata's stream.midstream); Zeek's HTTP, SMTP and SOCKS do not. */
     bool app_midstream;
     unsigned workers;
+    /* --cpus: worker i runs on cpus[i % n_cpus] (with one worker, the
+     * thread that feeds the engine); n_cpus 0: where the scheduler puts it. */
+    unsigned n_cpus;
+    uint16_t cpus[VIGIL_MAX_CPUS];
     /* File extraction (files/): NULL = off. Caps of 0 take the defaults of
      * files/files.h: 100 MiB per file, 1 GiB per run and worker. */
     const char *extract_dir;

@@ -63,6 +63,7 @@ struct worker {
     bool neighbors;            /* the detectors want ARP/NDP bindings */
     int64_t scanned_before;    /* the last open-flow scan this worker did */
     uint64_t packets, bytes, wire_bytes, weirds;
+    atomic_uint_fast64_t conns_logged; /* read by live's stats.log while the worker runs */
     pthread_t thread;
     struct batch_queue full, empty;
     struct batch *filling;
@@ -161,6 +162,7 @@ static void on_conn(void *ctx, const struct conn_record *rec)
 {
     struct worker *w = ctx;
     struct conn_record tagged;
+    atomic_fetch_add_explicit(&w->conns_logged, 1, memory_order_relaxed);
     if (w->out)
         output_conn(w->out, with_sig_tags(w, rec, &tagged));
     if (w->detect)
@@ -422,6 +424,17 @@ static void *worker_main(void *arg)
 
 /* --- life cycle --- */
 
+/* --cpus: false when the system refuses the CPU (offline, outside the cpuset). */
+static bool pin_thread(const struct engine *e, pthread_t thread, unsigned index)
+{
+    if (e->cfg.n_cpus == 0)
+        return true;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(e->cfg.cpus[index % e->cfg.n_cpus], &set);
+    return pthread_setaffinity_np(thread, sizeof set, &set) == 0;
+}
+
 /* --max-flows N split so that the shares add up to N (at least one each). */
 static uint32_t worker_flow_share(const struct engine *e, unsigned index)
 {
@@ -455,6 +468,8 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
         .app = e->cfg.conn_only ? NULL : &w->app,
         .stream_memcap = e->cfg.stream_memcap / e->n_workers,
         .community_id_seed = e->cfg.community_id_seed,
+        .uid_key = e->cfg.uid_key,
+        .uid_window_us = e->cfg.uid_window_us,
         .community_id = e->cfg.community_id,
         .app_midstream = e->cfg.app_midstream,
         .n_local_nets = e->cfg.n_local_nets,
@@ -476,8 +491,14 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
         snprintf(err, errlen, "out of memory for the signature matcher");
         return false;
     }
-    if (!e->threaded)
+    unsigned index = (unsigned)(w - e->workers);
+    if (!e->threaded) {
+        if (!pin_thread(e, pthread_self(), index)) {
+            snprintf(err, errlen, "--cpus: cannot run on CPU %u", e->cfg.cpus[index % e->cfg.n_cpus]);
+            return false;
+        }
         return true;
+    }
     queue_init(&w->full);
     queue_init(&w->empty);
     w->queues_ready = true;
@@ -494,6 +515,10 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
     w->filling = queue_pop(&w->empty);
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
         snprintf(err, errlen, "cannot start a worker thread");
+        return false;
+    }
+    if (!pin_thread(e, w->thread, index)) {
+        snprintf(err, errlen, "--cpus: cannot run on CPU %u", e->cfg.cpus[index % e->cfg.n_cpus]);
         return false;
     }
     return true;
@@ -535,10 +560,10 @@ struct engine *engine_new(const struct vigil_config *cfg, struct output *out, st
     return e;
 }
 
-static void dispatch(struct engine *e, int linktype, int64_t ts, const uint8_t *data, uint32_t caplen,
-                     uint32_t wirelen)
+static void dispatch(struct engine *e, unsigned lane, int linktype, int64_t ts, const uint8_t *data,
+                     uint32_t caplen, uint32_t wirelen)
 {
-    uint32_t h = decode_dispatch_hash(linktype, data, caplen);
+    uint32_t h = lane == ENGINE_LANE_HASH ? decode_dispatch_hash(linktype, data, caplen) : lane;
     struct worker *w = &e->workers[h % e->n_workers];
     size_t need = sizeof(struct frame_header) + caplen;
     if (need > BATCH_BYTES)
@@ -553,14 +578,14 @@ static void dispatch(struct engine *e, int linktype, int64_t ts, const uint8_t *
     w->filling->used += need;
 }
 
-static void route_packet(void *ctx, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen,
-                         uint32_t wirelen)
+static void route_packet(void *ctx, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data,
+                         uint32_t caplen, uint32_t wirelen)
 {
     struct engine *e = ctx;
     if (ts_us > e->last_ts_us)
         e->last_ts_us = ts_us;
     if (e->threaded)
-        dispatch(e, linktype, ts_us, data, caplen, wirelen);
+        dispatch(e, lane, linktype, ts_us, data, caplen, wirelen);
     else {
         struct worker *w = &e->workers[0];
         /* A new indicator set is picked up between packets (SIGHUP reload). */
@@ -585,15 +610,21 @@ static void settle_checksums(struct engine *e)
     checksum_probe_free(p);
 }
 
-void engine_packet(struct engine *e, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen,
-                   uint32_t wirelen)
+void engine_packet_lane(struct engine *e, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data,
+                        uint32_t caplen, uint32_t wirelen)
 {
     if (__builtin_expect(e->probe != NULL, 0)) {
-        if (checksum_probe_add(e->probe, linktype, ts_us, data, caplen, wirelen))
+        if (checksum_probe_add(e->probe, lane, linktype, ts_us, data, caplen, wirelen))
             settle_checksums(e);
         return;
     }
-    route_packet(e, linktype, ts_us, data, caplen, wirelen);
+    route_packet(e, lane, linktype, ts_us, data, caplen, wirelen);
+}
+
+void engine_packet(struct engine *e, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen,
+                   uint32_t wirelen)
+{
+    engine_packet_lane(e, ENGINE_LANE_HASH, linktype, ts_us, data, caplen, wirelen);
 }
 
 bool engine_checksum_verdict(const struct engine *e, struct checksum_verdict *v)
@@ -681,6 +712,14 @@ void engine_get_stats(const struct engine *e, struct engine_stats *s)
             s->flows_evicted += f->flows_evicted;
         }
     }
+}
+
+uint64_t engine_flows_logged(const struct engine *e)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < e->n_workers; i++)
+        n += atomic_load_explicit(&e->workers[i].conns_logged, memory_order_relaxed);
+    return n;
 }
 
 static void drain_batches(struct batch_queue *q)

@@ -34,6 +34,13 @@ struct engine *engine_new(const struct vigil_config *cfg, struct output *out, st
                           char *err, size_t errlen);
 void engine_packet(struct engine *e, int linktype, int64_t ts_us,
                    const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+/* The same, for a packet whose worker was chosen before it arrived: a
+ * capture ring of an AF_PACKET fanout group, where the kernel keeps each
+ * flow on one ring; it goes to worker lane % workers.
+ * ENGINE_LANE_HASH: the engine's own address hash (engine_packet). */
+#define ENGINE_LANE_HASH 0xffffffffu
+void engine_packet_lane(struct engine *e, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data,
+                        uint32_t caplen, uint32_t wirelen);
 /* Live: hands every flow open since before started_before to the
  * detectors (long connections still open). Done by each worker at its next
  * batch, or at once without worker threads. */
@@ -51,6 +58,8 @@ bool engine_rules_switched(struct engine *e);
 void engine_flush_tick(struct engine *e);
 void engine_finish(struct engine *e);
 void engine_get_stats(const struct engine *e, struct engine_stats *s);
+/* Connections logged so far, safe to call while workers run (live's stats.log). */
+uint64_t engine_flows_logged(const struct engine *e);
 
 /* With checksums_auto: true once the offload probe has decided, *v saying
  * what it found (the first call after that is the time to say so). */

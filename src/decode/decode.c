@@ -61,11 +61,19 @@ void decode_weird(struct decoder *d, const struct packet *pkt, const char *name,
 void packet_reset_l3(struct packet *pkt)
 {
     bool reassembled = pkt->reassembled;
+    uint32_t frag_prefix_len = pkt->frag_prefix_len;
     size_t from = offsetof(struct packet, ip_version);
     size_t to = offsetof(struct packet, tunnel_depth);
     memset((uint8_t *)pkt + from, 0, to - from);
     pkt->reassembled = reassembled;
+    pkt->frag_prefix_len = frag_prefix_len;
     pkt->tcp_wscale = -1;
+}
+
+void decode_note_frag_prefix(struct packet *pkt, const uint8_t *p)
+{
+    bool in_frame = pkt->data && p >= pkt->data && p < pkt->data + pkt->caplen;
+    pkt->frag_prefix_len = in_frame ? (uint32_t)(p - pkt->data) : 0;
 }
 
 bool decode_linktype_supported(int linktype)
@@ -80,6 +88,7 @@ bool decode_linktype_supported(int linktype)
     case LINKTYPE_IPV4:
     case LINKTYPE_IPV6:
     case LINKTYPE_PPP_ETHER:
+    case LINKTYPE_PPP:
     case DLT_RAW_OPENBSD:
     case DLT_RAW_BSD:
         return true;
@@ -110,6 +119,8 @@ static enum decode_result decode_link(struct decoder *d, struct packet *pkt, int
         return decode_null(d, pkt, data, caplen, wirelen, true);
     case LINKTYPE_PPP_ETHER:
         return decode_pppoe(d, pkt, data, caplen, wirelen);
+    case LINKTYPE_PPP:
+        return decode_ppp(d, pkt, data, caplen, wirelen);
     default:
         return DECODE_NOT_IP;
     }
@@ -286,6 +297,11 @@ uint32_t decode_dispatch_hash(int linktype, const uint8_t *data, uint32_t caplen
         return hash_ip(data + 4, caplen - 4, 0);
     case LINKTYPE_PPP_ETHER:
         return hash_after_ethertype(ETHERTYPE_PPPOE_SESSION, data, caplen);
+    case LINKTYPE_PPP: {
+        bool ip = false;
+        uint32_t hdr = decode_ppp_header_len(data, caplen, &ip);
+        return ip && hdr < caplen ? hash_ip(data + hdr, caplen - hdr, 0) : 0;
+    }
     default:
         return 0;
     }

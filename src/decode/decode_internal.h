@@ -30,6 +30,7 @@ enum {
     ETHERTYPE_QINQ = 0x88A8, ETHERTYPE_QINQ_OLD = 0x9100, ETHERTYPE_MPLS = 0x8847,
     ETHERTYPE_MPLS_MCAST = 0x8848, ETHERTYPE_PPPOE_SESSION = 0x8864,
     ETHERTYPE_TEB = 0x6558, ETHERTYPE_ERSPAN_2 = 0x88BE, ETHERTYPE_ERSPAN_3 = 0x22EB,
+    ETHERTYPE_PPP = 0x880B,
 };
 
 struct frag_table;
@@ -80,12 +81,20 @@ void packet_reset_l3(struct packet *pkt);
 /* L2 */
 enum decode_result decode_ethernet(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
 enum decode_result decode_ethertype(struct decoder *d, struct packet *pkt, uint32_t type, const uint8_t *p, uint32_t cap, uint32_t wire);
+/* A PPP frame (RFC 1661/1662: optional address and control, a one- or
+ * two-byte protocol) carrying IPv4 or IPv6, as link type 9 or inside GRE. */
+enum decode_result decode_ppp(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
+/* The PPP header's length (0: too short) and whether IP follows. */
+uint32_t decode_ppp_header_len(const uint8_t *p, uint32_t cap, bool *ip);
 enum decode_result decode_pppoe(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
 enum decode_result decode_linux_sll(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
 enum decode_result decode_linux_sll2(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
 enum decode_result decode_null(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire, bool network_order);
 
 /* L3 */
+/* A fragment completed its datagram: remembers the frame's bytes before
+ * its IP header p (pkt->frag_prefix_len), when p lies in the frame. */
+void decode_note_frag_prefix(struct packet *pkt, const uint8_t *p);
 enum decode_result decode_ip(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
 enum decode_result decode_ipv4(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
 enum decode_result decode_ipv6(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);

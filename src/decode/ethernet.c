@@ -1,5 +1,5 @@
-/* Ethernet II, 802.1Q / 802.1ad VLAN tags, MPLS label stacks and PPPoE
- * sessions, with Zeek's weird names and length checks. */
+/* Ethernet II, 802.1Q / 802.1ad VLAN tags, MPLS label stacks, PPPoE
+ * sessions and PPP frames, with Zeek's weird names and length checks. */
 #include "decode/decode_internal.h"
 
 #include <stdio.h>
@@ -64,6 +64,36 @@ enum decode_result decode_pppoe(struct decoder *d, struct packet *pkt, const uin
     if (ppp_proto != 0x0021 && ppp_proto != 0x0057)
         return DECODE_NOT_IP;
     return decode_ip(d, pkt, p + 8, cap - 8, wire - 8);
+}
+
+uint32_t decode_ppp_header_len(const uint8_t *p, uint32_t cap, bool *ip)
+{
+    uint32_t off = 0;
+    /* RFC 1662 address and control fields, omitted when compressed (RFC 1661 6.6) */
+    if (cap >= 2 && p[0] == 0xff && p[1] == 0x03)
+        off = 2;
+    if (off >= cap)
+        return 0;
+    /* Protocol-Field-Compression: an odd first byte is a one-byte protocol (RFC 1661 6.5) */
+    uint32_t proto_len = (p[off] & 1) ? 1 : 2;
+    if (off + proto_len > cap)
+        return 0;
+    uint16_t proto = proto_len == 1 ? p[off] : load16be(p + off);
+    *ip = proto == 0x0021 || proto == 0x0057;
+    return off + proto_len;
+}
+
+enum decode_result decode_ppp(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire)
+{
+    bool ip = false;
+    uint32_t hdr = decode_ppp_header_len(p, cap, &ip);
+    if (hdr == 0 || hdr >= cap) {
+        decode_weird(d, pkt, "truncated_link_header", NULL);
+        return DECODE_MALFORMED;
+    }
+    if (!ip)
+        return DECODE_NOT_IP;
+    return decode_ip(d, pkt, p + hdr, cap - hdr, wire - hdr);
 }
 
 enum decode_result decode_ethertype(struct decoder *d, struct packet *pkt, uint32_t type,

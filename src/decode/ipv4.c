@@ -61,6 +61,7 @@ enum decode_result decode_ipv4(struct decoder *d, struct packet *pkt, const uint
             const uint8_t *whole = frag_add_ipv4(d, pkt, p, hdr_len, total_len, &len);
             if (!whole)
                 return DECODE_HELD;
+            decode_note_frag_prefix(pkt, p);
             pkt->reassembled = true;
             return decode_ipv4(d, pkt, whole, len, len);
         }

@@ -117,6 +117,7 @@ static enum decode_result decode_ipv6_layer(struct decoder *d, struct packet *pk
             const uint8_t *whole = frag_add_ipv6(d, pkt, p, frag_off, frag_nh_off, total_len, &len);
             if (!whole)
                 return DECODE_HELD;
+            decode_note_frag_prefix(pkt, p);
             pkt->reassembled = true;
             return decode_ipv6_layer(d, pkt, whole, len, len, true);
         }

@@ -21,6 +21,7 @@ enum linktype {
     LINKTYPE_IPV4 = 228,
     LINKTYPE_IPV6 = 229,
     LINKTYPE_PPP_ETHER = 51,  /* PPPoE session frames without Ethernet */
+    LINKTYPE_PPP = 9,         /* PPP, optionally with HDLC-like framing */
     DLT_RAW_OPENBSD = 14,     /* DLT_RAW on some platforms */
     DLT_RAW_BSD = 12,
 };
@@ -78,6 +79,10 @@ struct packet {
     const uint8_t *l3;        /* IP header */
     uint32_t l3_caplen;       /* captured bytes from l3 */
     bool reassembled;         /* l3 points into the reassembler's buffer */
+    /* reassembled: the frame's bytes before the completing fragment's IP
+     * header (link and tunnel headers), 0 when unknown. Suricata logs its
+     * reassembled packet behind them. */
+    uint32_t frag_prefix_len;
 
     /* L4 */
     uint8_t l4_proto;         /* IPPROTO_TCP, _UDP, _ICMP, _ICMPV6, or other (then only addresses are set) */

@@ -142,7 +142,7 @@ enum decode_result decode_gre(struct decoder *d, struct packet *pkt, const uint8
                 goto truncated;
             return DECODE_NOT_IP;
         }
-    } else if (proto_type != 0x880b) {
+    } else if (proto_type != ETHERTYPE_PPP) {
         snprintf(d->addl, sizeof d->addl, "proto=%u", proto_type);
         decode_weird(d, pkt, "egre_protocol_type", d->addl);
         return DECODE_MALFORMED;
@@ -164,7 +164,8 @@ enum decode_result decode_gre(struct decoder *d, struct packet *pkt, const uint8
             return DECODE_MALFORMED;
         }
         inner_ip_proto = ppp_proto == 0x0021 ? PROTO_IPIP : PROTO_IPV6;
-    } else if (eth_len == 0 && proto_type != ETHERTYPE_IPV4 && proto_type != ETHERTYPE_IPV6) {
+    } else if (eth_len == 0 && proto_type != ETHERTYPE_IPV4 && proto_type != ETHERTYPE_IPV6 &&
+               proto_type != ETHERTYPE_PPP) {
         return DECODE_NOT_IP; /* Zeek's unknown_protocol, not a weird */
     }
 
@@ -181,6 +182,8 @@ enum decode_result decode_gre(struct decoder *d, struct packet *pkt, const uint8
     }
     if (eth_len)
         return decode_ethernet(d, pkt, inner, inner_cap, inner_len);
+    if (proto_type == ETHERTYPE_PPP) /* PPP in plain GRE, as Suricata decodes it */
+        return decode_ppp(d, pkt, inner, inner_cap, inner_len);
     return decode_ip(d, pkt, inner, inner_cap, inner_len);
 
 truncated:

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/grow.h"
+
 #define MAX_FIELD 255
 #define MAX_RULES 1000000
 #define MAX_FILE_BYTES (16u * 1024 * 1024)
@@ -170,14 +172,8 @@ static bool fail(const struct parse_ctx *c, const char *what, const struct field
 
 static bool add_rule(struct allowlist *a, const struct allow_rule *r)
 {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        struct allow_rule *v = realloc(a->rules, cap * sizeof *v);
-        if (v == NULL)
-            return false;
-        a->rules = v;
-        a->cap = cap;
-    }
+    if (grow_array((void **)&a->rules, &a->cap, a->n + 1, sizeof *a->rules, 16) < 0)
+        return false;
     a->rules[a->n++] = *r;
     return true;
 }

@@ -7,6 +7,7 @@
 
 #include "detect/allowlist.h"
 #include "detect/behavior_internal.h"
+#include "util/grow.h"
 
 bool table_init(struct table *t, size_t cap)
 {
@@ -72,14 +73,8 @@ int64_t floor_div(int64_t a, int64_t b)
 
 bool finding_list_push(struct finding_list *l, const struct finding *f)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        struct finding *v = realloc(l->v, cap * sizeof *v);
-        if (v == NULL)
-            return false;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (grow_array((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v, 64) < 0)
+        return false;
     l->v[l->n++] = *f;
     return true;
 }

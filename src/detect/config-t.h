@@ -22,6 +22,9 @@ struct detect_config {
      * document detectors judge with; NULL: the shipped weights. */
     const struct doc_ctx *doc;
     bool documents;                     /* --inspect-files: Vigil::Malicious_Document alerts */
+    /* --lateral-thresholds: the lateral-movement detectors' thresholds
+     * (NULL: data/lateral.tsv); they run with the behaviour detectors. */
+    const char *lateral_thresholds;
     /* The run's domain controllers (detect/domain_controllers.h), given
      * (--domain-controllers) and learned; shared, thread-safe; owned by the
      * caller. NULL: the lateral-movement detector keeps its own. */

@@ -4,7 +4,9 @@
 #include "asset/devices_detector.h"
 #include "detect/behavior_detector.h"
 #include "detect/document.h"
+#include "detect/fanout.h"
 #include "detect/intel_detector.h"
+#include "detect/kerberos_abuse.h"
 #include "detect/lateral.h"
 #include "detect/phishing.h"
 
@@ -14,6 +16,8 @@ static const struct detector *const detectors[] = {
     &devices_detector,
     &phishing_detector,
     &document_detector,
+    &kerberos_abuse_detector,
+    &fanout_detector,
     &lateral_detector,
 };
 

@@ -127,6 +127,8 @@ struct flow_config {
     uint32_t max_flows;
     uint16_t community_id_seed;
     bool community_id;               /* compute it (EVE needs it; Zeek logs do not) */
+    uint64_t uid_key;                /* uids: core/config.h says how they are made */
+    int64_t uid_window_us;
     bool app_midstream;              /* partial connections get every parser (--midstream) */
     unsigned n_local_nets;
     const struct ip_prefix *local_nets;

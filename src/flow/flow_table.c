@@ -520,6 +520,24 @@ static void maybe_grow_buckets(struct flow_table *t)
     }
 }
 
+/* The uid's hash (core/config.h: uid_key, uid_window_us). */
+static uint64_t flow_uid(const struct flow_table *t, const struct flow *f, const struct packet *pkt)
+{
+    int64_t window = t->cfg.uid_window_us;
+    if (window <= 0 && t->cfg.uid_key == 0)
+        return hash64_bytes(&f->key, sizeof f->key, (uint64_t)f->start_us); /* read's uids, as they always were */
+    struct {
+        int64_t when;
+        uint64_t key;
+        uint32_t tcp_seq;
+    } extra;
+    memset(&extra, 0, sizeof extra); /* the padding is hashed too */
+    extra.when = window > 0 ? f->start_us / window - (f->start_us % window < 0) : f->start_us;
+    extra.key = t->cfg.uid_key;
+    extra.tcp_seq = f->key.proto == IPPROTO_TCP ? pkt->tcp_seq : 0;
+    return hash64_bytes(&f->key, sizeof f->key, hash64_bytes(&extra, sizeof extra, 0x5e750125));
+}
+
 static struct flow *flow_create(struct flow_table *t, const struct packet_view *v, uint32_t h,
                                 const struct packet *pkt, const uint64_t *parents, unsigned n_parents)
 {
@@ -531,7 +549,7 @@ static struct flow *flow_create(struct flow_table *t, const struct packet_view *
     f->key = v->key;
     f->hash = h;
     f->start_us = f->last_us = pkt->ts_us;
-    f->uid_hash = hash64_bytes(&f->key, sizeof f->key, (uint64_t)f->start_us);
+    f->uid_hash = flow_uid(t, f, pkt);
     f->orig_is_a = v->src_is_a;
     if (f->key.proto == IPPROTO_TCP)
         tcp_flow_init(f);

@@ -16,6 +16,7 @@
 #include "detect/sink.h"
 #include "hunt/logread.h"
 #include "hunt/sightings.h"
+#include "util/grow.h"
 
 #define MAX_UNIT_DEPTH 16
 #define FIELD_MAX 2048
@@ -74,14 +75,8 @@ static bool push_file(struct unit *u, const char *path)
 
 static struct unit *new_unit(struct unit_list *l)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        struct unit *u = realloc(l->units, cap * sizeof *u);
-        if (u == NULL)
-            return NULL;
-        l->units = u;
-        l->cap = cap;
-    }
+    if (grow_array((void **)&l->units, &l->cap, l->n + 1, sizeof *l->units, 16) < 0)
+        return NULL;
     memset(&l->units[l->n], 0, sizeof l->units[0]);
     return &l->units[l->n++];
 }
@@ -103,14 +98,8 @@ static bool first_visit(struct visited *v, const struct stat *st)
     for (size_t i = 0; i < v->n; i++)
         if (v->dirs[i].st_dev == st->st_dev && v->dirs[i].st_ino == st->st_ino)
             return false;
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 16;
-        struct stat *d = realloc(v->dirs, cap * sizeof *d);
-        if (d == NULL)
-            return false;
-        v->dirs = d;
-        v->cap = cap;
-    }
+    if (grow_array((void **)&v->dirs, &v->cap, v->n + 1, sizeof *v->dirs, 16) < 0)
+        return false;
     v->dirs[v->n++] = *st;
     return true;
 }

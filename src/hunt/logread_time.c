@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hunt/logread_internal.h"
+#include "util/civil.h"
 
 /* strtod on a bounded copy, for what the fast path does not take. */
 static bool parse_double_slow(const char *s, size_t n, double *out)
@@ -75,18 +76,6 @@ static bool fixed(const char *s, size_t n, size_t at, size_t width, int *out)
     }
     *out = v;
     return true;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
 }
 
 bool logread_parse_iso8601(const char *s, size_t n, double *out)

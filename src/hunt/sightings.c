@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
 #include "util/mix.h"
 
 /* Few distinct sightings are expected (each one is an incident), so a
@@ -72,14 +73,8 @@ static struct sighting_summary *find_or_add(struct sightings *s, const struct in
             return it;
         slot = (slot + 1) & (s->index_cap - 1);
     }
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        struct sighting_summary *items = realloc(s->items, cap * sizeof *items);
-        if (items == NULL)
-            return NULL;
-        s->items = items;
-        s->cap = cap;
-    }
+    if (grow_array((void **)&s->items, &s->cap, s->n + 1, sizeof *s->items, 64) < 0)
+        return NULL;
     struct sighting_summary *it = &s->items[s->n];
     memset(it, 0, sizeof *it);
     it->entry = hit->entry;

@@ -10,6 +10,7 @@
 
 #include "detect/allowlist.h"
 #include "util/buf.h"
+#include "util/grow.h"
 #include "util/json.h"
 
 #define BLOCK_MAX_INDICATORS 20000
@@ -54,14 +55,8 @@ static void add_indicator(struct block_list *b, enum ind_type t, const char *val
     if (x == NULL) {
         if (b->n >= BLOCK_MAX_INDICATORS)
             return;
-        if (b->n == b->cap) {
-            size_t cap = b->cap ? b->cap * 2 : 64;
-            struct indicator *v = realloc(b->items, cap * sizeof *v);
-            if (v == NULL)
-                return;
-            b->items = v;
-            b->cap = cap;
-        }
+        if (grow_array((void **)&b->items, &b->cap, b->n + 1, sizeof *b->items, 64) < 0)
+            return;
         x = &b->items[b->n++];
         memset(x, 0, sizeof *x);
         x->type = t;
@@ -122,6 +117,42 @@ static bool is_address_text(const char *s)
     return ip_addr_parse(s, &a);
 }
 
+/* A name a resolver, a MISP or STIX consumer would take as a domain: two
+ * labels or more of letters, digits, '-' and '_', each 1 to 63 bytes. A
+ * tunnel's single label ("dnscat") or a Host header's junk is not one. */
+static bool is_domain_name(const char *s)
+{
+    size_t label = 0, labels = 0, n = strlen(s);
+    if (n == 0 || n > 253)
+        return false;
+    for (size_t i = 0; i <= n; i++) {
+        char ch = s[i];
+        if (ch == '.' || ch == '\0') {
+            if (label == 0 || label > 63)
+                return false;
+            labels++;
+            label = 0;
+        } else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+                   ch == '_') {
+            label++;
+        } else {
+            return false;
+        }
+    }
+    return labels >= 2;
+}
+
+/* A name to block, unless allow-listed or not a domain name. */
+static void collect_name(struct block_list *b, const struct incident *inc, const char *name, enum kc_stage stage)
+{
+    if (allowed(b, inc, NULL, name))
+        exclude(b, name, inc, "allow-listed");
+    else if (!is_domain_name(name))
+        exclude(b, name, inc, "not a domain name");
+    else
+        add_indicator(b, IND_DOMAIN, name, NULL, inc, stage);
+}
+
 static void collect_peer(struct block_list *b, const struct incident *inc, const struct peer_ref *p)
 {
     if (p->stage < KC_EXPLOITATION)
@@ -141,7 +172,7 @@ static void collect_peer(struct block_list *b, const struct incident *inc, const
         else if (!b->o->force && p->has_addr && correlator_is_popular(b->c, &p->addr))
             exclude(b, p->name, inc, "its address is used by many internal hosts (--force-block to include)");
         else
-            add_indicator(b, IND_DOMAIN, p->name, NULL, inc, p->stage);
+            collect_name(b, inc, p->name, p->stage);
     }
 }
 
@@ -151,12 +182,8 @@ static void collect(struct block_list *b)
         const struct incident *inc = correlator_incident(b->c, i);
         for (unsigned k = 0; k < inc->n_peers; k++)
             collect_peer(b, inc, &inc->peers[k]);
-        for (unsigned k = 0; k < inc->n_templates; k++) {
-            if (allowed(b, inc, NULL, inc->templates[k]))
-                exclude(b, inc->templates[k], inc, "allow-listed");
-            else
-                add_indicator(b, IND_DOMAIN, inc->templates[k], NULL, inc, KC_INSTALLATION);
-        }
+        for (unsigned k = 0; k < inc->n_templates; k++)
+            collect_name(b, inc, inc->templates[k], KC_INSTALLATION);
         for (unsigned k = 0; k < inc->n_evidence; k++)
             if (inc->evidence[k].file_hash[0])
                 add_indicator(b, IND_HASH, inc->evidence[k].file_hash, NULL, inc, inc->evidence[k].stage);

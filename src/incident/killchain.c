@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "util/grow.h"
+
 enum kc_field { F_KIND, F_SID, F_CATEGORY, F_TECHNIQUE, F_WHERE, F_CVE, F_SOURCE };
 
 struct kc_rule {
@@ -160,14 +162,8 @@ static bool parse_rule(char **w, size_t n, struct kc_rule *r, const char **why)
 
 static bool add_rule(struct killchain_map *m, const struct kc_rule *r)
 {
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        struct kc_rule *nr = realloc(m->rules, cap * sizeof *nr);
-        if (nr == NULL)
-            return false;
-        m->rules = nr;
-        m->cap = cap;
-    }
+    if (grow_array((void **)&m->rules, &m->cap, m->n + 1, sizeof *m->rules, 64) < 0)
+        return false;
     m->rules[m->n++] = *r;
     return true;
 }

@@ -107,3 +107,11 @@ const char *name_list_get(const struct name_list *l)
 {
     return l->len > 0 ? l->text : NULL;
 }
+
+void feed_context_meta(const struct feed_context *c, struct intel_meta *m)
+{
+    m->tags = name_list_get(&c->tags);
+    m->actor = name_list_get(&c->actor);
+    m->malware = name_list_get(&c->malware);
+    m->attack = name_list_get(&c->attack);
+}

@@ -33,6 +33,17 @@ void reject_at(struct intel_load_report *rep, uint64_t *counter, const char *whe
 /* Stores one value and counts the outcome (new, duplicate, invalid with an example). */
 void add_at(struct intel_store *s, struct intel_load_report *rep, const char *where, enum intel_type t,
             const char *value, size_t len, const struct intel_meta *meta);
+/* What a feed says about its indicators beyond their values: the meta
+ * lists, filled from an event's tags and galaxies (MISP) or an indicator's
+ * relationships (STIX). */
+struct feed_context {
+    struct name_list tags, actor, malware, attack;
+};
+
+/* Points m's tags, actor, malware and attack at c's lists (NULL when
+ * empty): valid while c is. */
+void feed_context_meta(const struct feed_context *c, struct intel_meta *m);
+
 bool name_list_has(const struct name_list *l, const char *s, size_t n);
 /* Adds a name unless it is there already or the list is full. */
 void name_list_add(struct name_list *l, const char *s, size_t n);

@@ -22,18 +22,12 @@
 #define MISP_SEEN_TYPES 16
 #define MISP_TYPE_NAME_MAX 48
 
-/* A comma-separated list of distinct names. */
-/* What an event says about all its attributes. */
-struct misp_context {
-    struct name_list tags, actor, malware, attack;
-};
-
 struct misp_event {
     const char *source;
     char desc[MISP_DESC_MAX];
     char ref[128];
     int threat_level;
-    struct misp_context context;
+    struct feed_context context;
 };
 
 struct misp_file {
@@ -140,7 +134,7 @@ static const struct galaxy_kind *galaxy_kind_of(const char *type, size_t len)
 
 /* Files a galaxy cluster value under the field its galaxy feeds. A
  * technique is kept as its id; a cluster without one is dropped. */
-static void context_add_cluster(struct misp_context *c, const struct galaxy_kind *kind, const char *value,
+static void context_add_cluster(struct feed_context *c, const struct galaxy_kind *kind, const char *value,
                                 size_t len, const json_t *cluster)
 {
     if (kind->field == GALAXY_ACTOR) {
@@ -162,7 +156,7 @@ static void context_add_cluster(struct misp_context *c, const struct galaxy_kind
 }
 
 /* Galaxy[]: each galaxy's type decides where its clusters' values go. */
-static void context_add_galaxies(struct misp_context *c, const json_t *galaxies)
+static void context_add_galaxies(struct feed_context *c, const json_t *galaxies)
 {
     size_t i;
     const json_t *galaxy;
@@ -192,7 +186,7 @@ static void context_add_galaxies(struct misp_context *c, const json_t *galaxies)
  * where the galaxy would; every other tag is kept as a tag. Some galaxies
  * tag by cluster UUID: that says nothing a reader could use, and the
  * event's Galaxy[] names the cluster anyway. */
-static void context_add_tags(struct misp_context *c, const json_t *tags)
+static void context_add_tags(struct feed_context *c, const json_t *tags)
 {
     static const char prefix[] = "misp-galaxy:";
     size_t i;
@@ -300,7 +294,7 @@ static void report_unsupported_type(struct misp_file *f, const char *label, cons
     intel_report_example(f->rep, "%s: %s: unsupported MISP type '%s'", f->name, label, shown);
 }
 
-static void load_attribute(struct misp_file *f, const struct misp_event *ev, const struct misp_context *outer,
+static void load_attribute(struct misp_file *f, const struct misp_event *ev, const struct feed_context *outer,
                            const json_t *attr, size_t index)
 {
     char label[96];
@@ -355,19 +349,16 @@ static void load_attribute(struct misp_file *f, const struct misp_event *ev, con
         return;
     }
 
-    struct misp_context c = *outer;
+    struct feed_context c = *outer;
     context_add_tags(&c, json_object_get(attr, "Tag"));
     context_add_galaxies(&c, json_object_get(attr, "Galaxy"));
     struct intel_meta meta = {
         .source = ev->source,
         .desc = ev->desc[0] != '\0' ? ev->desc : NULL,
         .ref = ev->ref[0] != '\0' ? ev->ref : NULL,
-        .tags = name_list_get(&c.tags),
-        .actor = name_list_get(&c.actor),
-        .malware = name_list_get(&c.malware),
-        .attack = name_list_get(&c.attack),
         .threat_level = ev->threat_level,
     };
+    feed_context_meta(&c, &meta);
     char where[256];
     snprintf(where, sizeof where, "%s: %s", f->name, label);
     for (unsigned i = 0; i < n_parts; i++)
@@ -375,7 +366,7 @@ static void load_attribute(struct misp_file *f, const struct misp_event *ev, con
 }
 
 /* A list of attributes; `what` names the list in error lines. */
-static void load_attribute_list(struct misp_file *f, const struct misp_event *ev, const struct misp_context *c,
+static void load_attribute_list(struct misp_file *f, const struct misp_event *ev, const struct feed_context *c,
                                 const json_t *list, const char *what)
 {
     if (list == NULL || json_is_null(list))
@@ -407,7 +398,7 @@ static void load_objects(struct misp_file *f, const struct misp_event *ev, const
         }
         if (json_is_true(json_object_get(obj, "deleted")))
             continue;
-        struct misp_context c = ev->context;
+        struct feed_context c = ev->context;
         context_add_tags(&c, json_object_get(obj, "Tag"));
         load_attribute_list(f, ev, &c, json_object_get(obj, "Attribute"), "object");
     }

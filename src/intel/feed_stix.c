@@ -17,6 +17,7 @@
 #include "intel/feed_json.h"
 #include "intel/intel_internal.h"
 #include "intel/stix_pattern.h"
+#include "util/civil.h"
 
 /* A description standing in for a missing name is cut to this. */
 #define STIX_DESC_MAX 200
@@ -26,12 +27,6 @@
 #define STIX_SECOND_HOP_MAX 64
 /* Comparisons kept on the stack; patterns with more get a heap array. */
 #define STIX_COMPARISONS_INLINE 64
-
-/* A comma-separated list of distinct names. */
-/* What the relationships of an indicator say. */
-struct stix_context {
-    struct name_list tags, actor, malware, attack;
-};
 
 /* An object found by id, or a relationship found by its source_ref. */
 struct stix_ref {
@@ -92,17 +87,6 @@ static bool read_char(const char *s, size_t len, size_t *pos, const char *accept
         return false;
     (*pos)++;
     return true;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
 }
 
 static int days_in_month(int y, int m)
@@ -271,7 +255,7 @@ static bool followed_relationship(const json_t *rel)
 
 /* An attack-pattern as its ATT&CK id (external_references[] entry of
  * source "mitre-attack"), else its name. */
-static void add_attack_pattern(struct stix_context *c, const json_t *ap)
+static void add_attack_pattern(struct feed_context *c, const json_t *ap)
 {
     size_t i, len = 0;
     const json_t *ref;
@@ -290,11 +274,11 @@ static void add_attack_pattern(struct stix_context *c, const json_t *ap)
         name_list_add(&c->attack, name, len);
 }
 
-static void follow_relations(const struct stix_index *ix, const char *from, struct stix_context *c, bool second_hop);
+static void follow_relations(const struct stix_index *ix, const char *from, struct feed_context *c, bool second_hop);
 
 /* What a related object adds. A malware, tool or campaign is followed one
  * hop further for the actor it is attributed to and the techniques it uses. */
-static void add_related(const struct stix_index *ix, const json_t *target, struct stix_context *c, bool second_hop)
+static void add_related(const struct stix_index *ix, const json_t *target, struct feed_context *c, bool second_hop)
 {
     size_t type_len = 0, name_len = 0, id_len = 0;
     const char *type = json_text(target, "type", &type_len);
@@ -325,7 +309,7 @@ static void add_related(const struct stix_index *ix, const json_t *target, struc
 }
 
 /* Relationships whose source is `from`. Second-hop calls do not go further. */
-static void follow_relations(const struct stix_index *ix, const char *from, struct stix_context *c, bool second_hop)
+static void follow_relations(const struct stix_index *ix, const char *from, struct feed_context *c, bool second_hop)
 {
     size_t budget = second_hop ? STIX_SECOND_HOP_MAX : STIX_FOLLOW_MAX;
     for (size_t i = ref_first(ix->relations, ix->n_relations, from);
@@ -344,7 +328,7 @@ static void follow_relations(const struct stix_index *ix, const char *from, stru
 
 struct indicator_meta {
     struct intel_meta meta;
-    struct stix_context context;
+    struct feed_context context;
     char desc[STIX_DESC_MAX + 1];
     char ref[160];
 };
@@ -378,10 +362,7 @@ static void read_meta(struct stix_file *f, const json_t *ind, const char *label,
     name_list_add_strings(&im->context.tags, json_object_get(ind, "indicator_types"));
     if (id != NULL)
         follow_relations(&f->index, id, &im->context, false);
-    m->tags = name_list_get(&im->context.tags);
-    m->actor = name_list_get(&im->context.actor);
-    m->malware = name_list_get(&im->context.malware);
-    m->attack = name_list_get(&im->context.attack);
+    feed_context_meta(&im->context, m);
 
     static const char *const fields[2] = {"valid_from", "valid_until"};
     int64_t *targets[2] = {&m->valid_from_us, &m->valid_until_us};

@@ -246,15 +246,26 @@ static size_t normalize_host(const char *in, size_t n, char *out, size_t outlen,
     return r;
 }
 
+/* The value trimmed, refanged into buf and trimmed again: the result is
+ * the span *p, *n inside buf. False when buf is too small. */
+static bool refang_trimmed(const char *value, size_t len, char *buf, size_t cap, bool url, const char **p, size_t *n)
+{
+    intel_trim(&value, &len);
+    *n = refang(value, len, buf, cap, url);
+    if (*n == SIZE_MAX)
+        return false;
+    *p = buf;
+    intel_trim(p, n);
+    return true;
+}
+
 static size_t normalize_domain(const char *value, size_t len, char *out, size_t outlen)
 {
     char buf[INTEL_VALUE_MAX];
-    intel_trim(&value, &len);
-    size_t n = refang(value, len, buf, sizeof buf, false);
-    if (n == SIZE_MAX)
+    const char *p;
+    size_t n;
+    if (!refang_trimmed(value, len, buf, sizeof buf, false, &p, &n))
         return 0;
-    const char *p = buf;
-    intel_trim(&p, &n);
     return normalize_host(p, n, out, outlen, true);
 }
 
@@ -580,12 +591,10 @@ static bool put_host(struct out_buf *o, const char *host, size_t hl)
 static size_t normalize_url(const char *value, size_t len, char *out, size_t outlen)
 {
     char buf[INTEL_VALUE_MAX];
-    intel_trim(&value, &len);
-    size_t n = refang(value, len, buf, sizeof buf, true);
-    if (n == SIZE_MAX)
+    const char *p;
+    size_t n;
+    if (!refang_trimmed(value, len, buf, sizeof buf, true, &p, &n))
         return 0;
-    const char *p = buf;
-    intel_trim(&p, &n);
     size_t sl = scheme_length(p, n);
     unsigned dport = sl ? default_port(p, sl) : 0;
     if (sl) {

@@ -2,6 +2,7 @@
  * the structure and on Suricata's mime parser for the attachment names
  * EVE reports. */
 #include "mime/mime.h"
+#include "util/ascii.h"
 #include "util/base64.h"
 
 #include <stdio.h>
@@ -13,23 +14,6 @@ enum boundary_match { NOT_BOUNDARY, BOUNDARY, CLOSING_BOUNDARY };
 static bool is_lws(uint8_t c) { return c == ' ' || c == '\t'; }
 static bool is_space(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 static bool in_set(uint8_t c, const char *set) { return c != 0 && strchr(set, c) != NULL; }
-
-static bool ieq(const uint8_t *p, size_t n, const char *s)
-{
-    size_t k = strlen(s);
-    return n == k && strncasecmp((const char *)p, s, k) == 0;
-}
-
-static int hex_value(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 static void weird(struct mime_parser *m, const char *name, const char *addl)
 {
@@ -133,7 +117,7 @@ static void parse_parameters(struct mime_parser *m, struct mime_entity *e, const
             continue;
         p += off + 1;
         n -= off + 1;
-        bool boundary = e->kind == MIME_MULTIPART && ieq(attr, attr_len, "boundary");
+        bool boundary = e->kind == MIME_MULTIPART && bytes_eq_nocase(attr, attr_len, "boundary");
         size_t lead = boundary ? 0 : skip_lws_comments(p, n);
         const uint8_t *v = p + lead;
         size_t vn = n - lead;
@@ -184,12 +168,12 @@ static void parse_content_type(struct mime_parser *m, struct mime_entity *e, con
     if (r2 < 0)
         return;
     const uint8_t *type = v + to;
-    e->html = ieq(type, tl, "TEXT") && ieq(v + off + so, sl, "HTML");
-    if (ieq(type, tl, "MULTIPART"))
+    e->html = bytes_eq_nocase(type, tl, "TEXT") && bytes_eq_nocase(v + off + so, sl, "HTML");
+    if (bytes_eq_nocase(type, tl, "MULTIPART"))
         e->kind = MIME_MULTIPART;
-    else if (ieq(type, tl, "MESSAGE"))
+    else if (bytes_eq_nocase(type, tl, "MESSAGE"))
         e->kind = MIME_MESSAGE;
-    else if (ieq(type, tl, "TEXT"))
+    else if (bytes_eq_nocase(type, tl, "TEXT"))
         e->kind = MIME_TEXT;
     else
         e->kind = MIME_OTHER;
@@ -208,7 +192,7 @@ static void parse_encoding(struct mime_entity *e, const uint8_t *v, size_t n)
     static const char *const names[] = {"7BIT", "8BIT", "BINARY", "QUOTED-PRINTABLE", "BASE64"};
     e->encoding = ENC_OTHER;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (ieq(v + to, tl, names[i]))
+        if (bytes_eq_nocase(v + to, tl, names[i]))
             e->encoding = (enum mime_encoding)i;
 }
 
@@ -493,14 +477,14 @@ static void finish_header(struct mime_parser *m, unsigned level)
         v++;
         vn--;
     }
-    if (ieq(name, name_len, "content-type")) {
+    if (bytes_eq_nocase(name, name_len, "content-type")) {
         parse_content_type(m, e, v, vn);
         if (last_name_eq(v, vn, "name", false) >= 0)
             extract_filename(e, v, vn);
         suricata_filename(e, v, vn, false);
-    } else if (ieq(name, name_len, "content-transfer-encoding")) {
+    } else if (bytes_eq_nocase(name, name_len, "content-transfer-encoding")) {
         parse_encoding(e, v, vn);
-    } else if (ieq(name, name_len, "content-disposition")) {
+    } else if (bytes_eq_nocase(name, name_len, "content-disposition")) {
         if (last_name_eq(v, vn, "filename", true) >= 0)
             extract_filename(e, v, vn);
         suricata_filename(e, v, vn, true);

@@ -177,9 +177,9 @@ static void flow_object(struct json_writer *j, const struct alert *a)
     json_kv_uint(j, "bytes_toclient", a->bytes_toclient);
     eve_kv_time(j, "start", a->flow_start_us);
     char addr[IP_ADDR_STRLEN];
-    ip_addr_format(&a->orig_h, addr, sizeof addr);
+    ip_addr_format_eve(&a->orig_h, addr, sizeof addr);
     json_kv_str(j, "src_ip", addr);
-    ip_addr_format(&a->resp_h, addr, sizeof addr);
+    ip_addr_format_eve(&a->resp_h, addr, sizeof addr);
     json_kv_str(j, "dest_ip", addr);
     if (a->proto == 6 || a->proto == 17 || a->proto == 132) {
         json_kv_uint(j, "src_port", a->orig_p);

@@ -121,11 +121,8 @@ static void eve_addr(struct json_writer *j, const char *key, const struct dns_rr
         json_kv_strn(j, key, text, n);
         return;
     }
-    const uint8_t *b = rr->addr.b;
-    snprintf(text, sizeof text, "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-             b[15]);
-    json_kv_str(j, key, text);
+    size_t n = ip6_format_full(rr->addr.b, text, sizeof text);
+    json_kv_strn(j, key, text, n);
 }
 
 /* TXT strings concatenated, without their length bytes. */
@@ -238,11 +235,8 @@ static bool eve_grouped_value(struct json_writer *j, const struct dns_rr *rr, bo
             size_t n = ip_addr_format(&rr->addr, text, sizeof text);
             json_string(j, text, n);
         } else {
-            const uint8_t *b = rr->addr.b;
-            snprintf(text, sizeof text,
-                     "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x", b[0], b[1],
-                     b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-            json_cstr(j, text);
+            size_t n = ip6_format_full(rr->addr.b, text, sizeof text);
+            json_string(j, text, n);
         }
     } else if (rr->kind == DNS_RDATA_NAME && is_name_type(rr->rrtype)) {
         if (rr->target.n == 0)

@@ -130,7 +130,7 @@ static void put_vlans(struct json_writer *j, const uint16_t vlan[2])
 static void put_addr(struct json_writer *j, const char *key, const struct ip_addr *a)
 {
     char text[IP_ADDR_STRLEN];
-    size_t n = ip_addr_format(a, text, sizeof(text));
+    size_t n = ip_addr_format_eve(a, text, sizeof(text));
     json_kv_strn(j, key, text, n);
 }
 

@@ -53,11 +53,6 @@ static const struct zeek_field files_doc_fields[] = {
 static const struct zeek_schema files_schema = ZEEK_SCHEMA("files", files_fields);
 static const struct zeek_schema files_doc_schema = ZEEK_SCHEMA("files", files_doc_fields);
 
-static void opt_cstr(struct zrow *r, const char *s)
-{
-    zrow_cstr(r, s != NULL && s[0] != '\0' ? s : NULL);
-}
-
 static void write_zeek_verdict(struct zrow *r, const struct file_verdict *v)
 {
     if (v == NULL) {
@@ -67,7 +62,7 @@ static void write_zeek_verdict(struct zrow *r, const struct file_verdict *v)
     }
     zrow_cstr(r, v->verdict);
     zrow_int(r, v->score);
-    opt_cstr(r, v->type);
+    zrow_nonempty_cstr(r, v->type);
     zrow_list_begin(r);
     for (size_t i = 0; i < v->n_reasons; i++)
         zrow_item_cstr(r, v->reasons[i]);
@@ -112,7 +107,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     zrow_time(r, f->ts_us);
     zrow_cstr(r, f->fuid);
     zrow_conn_id(r, c);
-    opt_cstr(r, f->source);
+    zrow_nonempty_cstr(r, f->source);
     zrow_count(r, f->depth);
     /* the analyzers every file gets: Zeek's hash-all-files, and extraction */
     zrow_list_begin(r);
@@ -122,7 +117,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     zrow_item_cstr(r, "SHA1");
     zrow_item_cstr(r, "SHA256");
     zrow_list_end(r);
-    opt_cstr(r, f->mime_type);
+    zrow_nonempty_cstr(r, f->mime_type);
     if (f->filename != NULL)
         zrow_string(r, f->filename, f->filename_len);
     else
@@ -144,9 +139,9 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     zrow_count(r, 0); /* overflow_bytes: nothing is reassembled out of order here */
     zrow_bool(r, f->timedout);
     zrow_unset(r); /* parent_fuid */
-    opt_cstr(r, f->md5);
-    opt_cstr(r, f->sha1);
-    opt_cstr(r, f->sha256);
+    zrow_nonempty_cstr(r, f->md5);
+    zrow_nonempty_cstr(r, f->sha1);
+    zrow_nonempty_cstr(r, f->sha256);
     if (f->extracted != NULL) {
         zrow_cstr(r, f->extracted);
         zrow_bool(r, f->extracted_cutoff);

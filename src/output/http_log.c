@@ -41,11 +41,6 @@ static const struct zeek_field http_fields[] = {
 };
 static const struct zeek_schema http_schema = ZEEK_SCHEMA("http", http_fields);
 
-static void opt_str(struct zrow *r, struct byte_view s)
-{
-    zrow_opt_string(r, s.p != NULL, s.p, s.n);
-}
-
 /* entities.zeek: the fuids of every file, the names of those that have
  * one, the MIME types of those that were identified; each unset when empty. */
 static void write_files(struct zrow *r, const struct http_txn *t, int dir)
@@ -93,29 +88,29 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     zrow_time(r, t->ts_us);
     zrow_conn_id(r, c);
     zrow_count(r, t->trans_depth);
-    opt_str(r, t->method);
-    opt_str(r, t->host);
-    opt_str(r, t->uri);
-    opt_str(r, t->referrer);
-    opt_str(r, t->version);
-    opt_str(r, t->user_agent);
-    opt_str(r, t->origin);
+    zrow_view(r, t->method);
+    zrow_view(r, t->host);
+    zrow_view(r, t->uri);
+    zrow_view(r, t->referrer);
+    zrow_view(r, t->version);
+    zrow_view(r, t->user_agent);
+    zrow_view(r, t->origin);
     zrow_count(r, t->request_body_len);
     zrow_count(r, t->response_body_len);
     if (t->has_status)
         zrow_count(r, t->status_code);
     else
         zrow_unset(r);
-    opt_str(r, t->status_msg);
+    zrow_view(r, t->status_msg);
     if (t->has_info)
         zrow_count(r, t->info_code);
     else
         zrow_unset(r);
-    opt_str(r, t->info_msg);
+    zrow_view(r, t->info_msg);
     zrow_list_begin(r); /* tags: always present, empty until a script adds one */
     zrow_list_end(r);
-    opt_str(r, t->username);
-    opt_str(r, t->password);
+    zrow_view(r, t->username);
+    zrow_view(r, t->password);
     if (t->n_proxied == 0) {
         zrow_unset(r);
     } else {

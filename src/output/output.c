@@ -10,35 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/fs.h"
+
 static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
 {
     if (err != NULL && errlen > 0)
         snprintf(err, errlen, fmt, a, b);
-}
-
-/* mkdir -p: creates each missing component. */
-static int make_dirs(const char *path)
-{
-    char tmp[4096];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof(tmp))
-        return ENAMETOOLONG;
-    memcpy(tmp, path, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (tmp[i] != '/' && tmp[i] != '\0')
-            continue;
-        char saved = tmp[i];
-        tmp[i] = '\0';
-        if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
-            return errno;
-        tmp[i] = saved;
-    }
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return errno;
-    if (!S_ISDIR(st.st_mode))
-        return ENOTDIR;
-    return 0;
 }
 
 struct output *output_open(const char *dir, unsigned formats, char *err, size_t errlen)
@@ -54,7 +31,7 @@ struct output *output_open(const char *dir, unsigned formats, char *err, size_t 
         set_err(err, errlen, "%s%s", "-o - writes eve.json to standard output; ", "Zeek logs need a directory (--format eve)");
         return NULL;
     }
-    int e = to_stdout ? 0 : make_dirs(dir);
+    int e = to_stdout ? 0 : fs_make_dirs(dir, 0750);
     if (e == 0 && !to_stdout && access(dir, W_OK | X_OK) != 0)
         e = errno;
     if (e != 0) {

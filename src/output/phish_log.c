@@ -47,8 +47,6 @@ static const struct zeek_schema phish_schema = ZEEK_SCHEMA("phish", phish_fields
 
 static bool is_url(const char *s) { return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0; }
 
-static void opt_cstr(struct zrow *r, const char *s) { zrow_cstr(r, s != NULL && s[0] ? s : NULL); }
-
 /* Each reason code once, a container's before its members'. */
 static void codes_of(const struct doc_report *r, const char **codes, size_t *n, size_t cap)
 {
@@ -81,14 +79,14 @@ static void write_zeek(struct output_worker *w, const struct phish_record *m)
     zrow_time(r, m->ts_us);
     zrow_conn_id(r, m->conn); /* uid and id.* */
     zrow_count(r, m->trans_depth);
-    opt_cstr(r, m->message_id);
-    opt_cstr(r, m->from);
+    zrow_nonempty_cstr(r, m->message_id);
+    zrow_nonempty_cstr(r, m->from);
     zrow_opt_string(r, m->mailfrom.p != NULL, m->mailfrom.p, m->mailfrom.n);
     if (m->n_rcptto > 0)
         zrow_strings(r, m->rcptto, m->n_rcptto);
     else
         zrow_unset(r);
-    opt_cstr(r, m->subject);
+    zrow_nonempty_cstr(r, m->subject);
     zrow_cstr(r, verdict_name(rep->verdict));
     zrow_int(r, rep->score);
     const char *codes[DOC_MAX_REASONS];

@@ -41,11 +41,6 @@ static const struct zeek_field smtp_fields[] = {
 };
 static const struct zeek_schema smtp_schema = ZEEK_SCHEMA("smtp", smtp_fields);
 
-static void opt_str(struct zrow *r, struct byte_view s)
-{
-    zrow_opt_string(r, s.p != NULL, s.p, s.n);
-}
-
 static void opt_set(struct zrow *r, bool present, const struct byte_view *items, size_t n)
 {
     if (!present) {
@@ -66,24 +61,24 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     zrow_time(r, t->ts_us);
     zrow_conn_id(r, c);
     zrow_count(r, t->trans_depth);
-    opt_str(r, t->helo);
-    opt_str(r, t->mailfrom);
+    zrow_view(r, t->helo);
+    zrow_view(r, t->mailfrom);
     opt_set(r, t->rcptto_set, t->rcptto, t->n_rcptto < SMTP_MAX_RCPT ? t->n_rcptto : SMTP_MAX_RCPT);
-    opt_str(r, t->date);
-    opt_str(r, t->from);
+    zrow_view(r, t->date);
+    zrow_view(r, t->from);
     opt_set(r, t->to_set, t->to, t->n_to < SMTP_MAX_ADDRS ? t->n_to : SMTP_MAX_ADDRS);
     opt_set(r, t->cc_set, t->cc, t->n_cc < SMTP_MAX_ADDRS ? t->n_cc : SMTP_MAX_ADDRS);
-    opt_str(r, t->reply_to);
-    opt_str(r, t->msg_id);
-    opt_str(r, t->in_reply_to);
-    opt_str(r, t->subject);
+    zrow_view(r, t->reply_to);
+    zrow_view(r, t->msg_id);
+    zrow_view(r, t->in_reply_to);
+    zrow_view(r, t->subject);
     if (t->has_x_originating_ip)
         zrow_addr(r, &t->x_originating_ip);
     else
         zrow_unset(r);
-    opt_str(r, t->first_received);
-    opt_str(r, t->second_received);
-    opt_str(r, t->last_reply);
+    zrow_view(r, t->first_received);
+    zrow_view(r, t->second_received);
+    zrow_view(r, t->last_reply);
     if (t->n_path == 0) {
         zrow_unset(r);
     } else {
@@ -92,7 +87,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
             zrow_item_addr(r, &t->path[i]);
         zrow_list_end(r);
     }
-    opt_str(r, t->user_agent);
+    zrow_view(r, t->user_agent);
     zrow_bool(r, t->tls);
     zrow_list_begin(r);
     for (size_t i = 0; i < t->n_fuids && i < SMTP_MAX_FILES; i++)

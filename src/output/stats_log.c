@@ -47,14 +47,23 @@ static const struct stats_column columns[] = {
     {{"pkts_if_dropped", ZEEK_COUNT}, COLUMN_CHANGE, STATS_PKTS_IF_DROPPED},
     {{"log_lines_lost", ZEEK_COUNT}, COLUMN_CHANGE, STATS_LOG_LINES_LOST},
     {{"log_lines_lost_total", ZEEK_COUNT}, COLUMN_LEVEL, STATS_LOG_LINES_LOST},
+    {{"flows_logged", ZEEK_COUNT}, COLUMN_CHANGE, STATS_FLOWS_LOGGED},
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
+/* After the scalar columns: one vector per worker counter, item i for worker i. */
+static const struct zeek_field worker_columns[STATS_WORKER_COUNTERS] = {
+    [STATS_WORKER_PKTS] = {"worker_pkts", ZEEK_VECTOR_COUNT},
+    [STATS_WORKER_BYTES] = {"worker_bytes", ZEEK_VECTOR_COUNT},
+    [STATS_WORKER_DROPPED] = {"worker_dropped", ZEEK_VECTOR_COUNT},
+};
+
 struct stats_log {
-    struct zeek_field fields[2 + N_COLUMNS + 1]; /* ts, peer, the columns, failing_logs */
+    struct zeek_field fields[2 + N_COLUMNS + STATS_WORKER_COUNTERS + 1]; /* ts, peer, the columns, failing_logs */
     struct zeek_schema schema;
     struct output_worker *writer;
     uint64_t previous[STATS_COUNTERS];
+    uint64_t previous_worker[STATS_WORKER_COUNTERS][STATS_MAX_WORKERS];
 };
 
 struct stats_log *stats_log_new(struct output *o)
@@ -72,9 +81,16 @@ struct stats_log *stats_log_new(struct output *o)
     s->fields[n++] = (struct zeek_field){"peer", ZEEK_STRING};
     for (size_t i = 0; i < N_COLUMNS; i++)
         s->fields[n++] = columns[i].field;
+    for (size_t i = 0; i < STATS_WORKER_COUNTERS; i++)
+        s->fields[n++] = worker_columns[i];
     s->fields[n++] = (struct zeek_field){"failing_logs", ZEEK_SET_STRING};
     s->schema = (struct zeek_schema){"stats", s->fields, n};
     return s;
+}
+
+static uint64_t change(uint64_t now, uint64_t previous)
+{
+    return now >= previous ? now - previous : now; /* a counter that restarted */
 }
 
 static void write_column(struct zrow *r, const struct stats_column *c, const struct stats_sample *now,
@@ -86,11 +102,24 @@ static void write_column(struct zrow *r, const struct stats_column *c, const str
     }
     uint64_t v = now->value[c->counter];
     if (c->value == COLUMN_CHANGE)
-        v = v >= previous[c->counter] ? v - previous[c->counter] : v; /* a counter that restarted */
+        v = change(v, previous[c->counter]);
     if (c->field.type == ZEEK_INTERVAL)
         zrow_interval(r, (int64_t)v);
     else
         zrow_count(r, v);
+}
+
+static void write_worker_column(struct zrow *r, enum stats_worker_counter k, const struct stats_sample *now,
+                                const struct stats_log *s)
+{
+    if (now->n_workers == 0) {
+        zrow_unset(r);
+        return;
+    }
+    zrow_list_begin(r);
+    for (unsigned i = 0; i < now->n_workers && i < STATS_MAX_WORKERS; i++)
+        zrow_item_count(r, change(now->worker[k][i], s->previous_worker[k][i]));
+    zrow_list_end(r);
 }
 
 void stats_log_write(struct stats_log *s, const struct stats_sample *now)
@@ -103,6 +132,8 @@ void stats_log_write(struct stats_log *s, const struct stats_sample *now)
         zrow_cstr(r, "vigil");
         for (size_t i = 0; i < N_COLUMNS; i++)
             write_column(r, &columns[i], now, s->previous);
+        for (int k = 0; k < STATS_WORKER_COUNTERS; k++)
+            write_worker_column(r, (enum stats_worker_counter)k, now, s);
         zrow_list_begin(r);
         for (size_t i = 0; i < now->n_failing; i++)
             zrow_item_cstr(r, now->failing_logs[i]);
@@ -112,6 +143,9 @@ void stats_log_write(struct stats_log *s, const struct stats_sample *now)
     for (int k = 0; k < STATS_COUNTERS; k++)
         if (now->known[k])
             s->previous[k] = now->value[k];
+    for (int k = 0; k < STATS_WORKER_COUNTERS; k++)
+        for (unsigned i = 0; i < now->n_workers && i < STATS_MAX_WORKERS; i++)
+            s->previous_worker[k][i] = now->worker[k][i];
     output_worker_flush(s->writer);
 }
 

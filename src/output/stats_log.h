@@ -8,9 +8,9 @@
  * `log_lines_lost_total` is the running total, so that a row written after
  * rows were themselves lost (a full disk) still tells the whole loss.
  *
- * Adding a counter (e.g. a capture ring's drops): one value in enum
- * stats_counter, one line in the column table of stats_log.c, and the
- * collector (cli/live_stats.c) filling it. */
+ * Adding a counter: one value in enum stats_counter (or, per worker, in
+ * enum stats_worker_counter), one line in the column table of stats_log.c
+ * (or the worker table), and the collector (cli/live_stats.c) filling it. */
 #ifndef VIGIL_OUTPUT_STATS_LOG_H
 #define VIGIL_OUTPUT_STATS_LOG_H
 
@@ -30,8 +30,19 @@ enum stats_counter {
     STATS_PKTS_LINK,       /* libpcap: received by the filter (ps_recv) */
     STATS_PKTS_IF_DROPPED, /* libpcap: dropped by the interface or its driver (ps_ifdrop) */
     STATS_LOG_LINES_LOST,  /* log lines lost to write errors (a full disk, a refused file) */
+    STATS_FLOWS_LOGGED,    /* connections ended and logged (conn.log rows) */
     STATS_COUNTERS
 };
+
+/* Per worker (AF_PACKET: per capture ring, the ring being the worker's),
+ * running totals: a row shows the change, one vector item per worker. */
+enum stats_worker_counter {
+    STATS_WORKER_PKTS,     /* packets the ring delivered to the worker */
+    STATS_WORKER_BYTES,    /* their captured bytes */
+    STATS_WORKER_DROPPED,  /* packets the kernel dropped because the ring was full (tp_drops) */
+    STATS_WORKER_COUNTERS
+};
+#define STATS_MAX_WORKERS 64
 
 #define STATS_MAX_FAILING_LOGS 64
 
@@ -41,6 +52,8 @@ struct stats_sample {
     bool known[STATS_COUNTERS];            /* false: the column is unset (`-`) */
     const char *failing_logs[STATS_MAX_FAILING_LOGS];  /* logs failing now, by file name */
     size_t n_failing;
+    unsigned n_workers;                    /* 0: no per-worker counters (the vectors are unset) */
+    uint64_t worker[STATS_WORKER_COUNTERS][STATS_MAX_WORKERS];
 };
 
 struct stats_log;

@@ -7,8 +7,11 @@
 #include "output/dns_log.h"
 #include "output/files_log.h"
 #include "output/http_log.h"
-#include "output/quic_log.h"
+#include "output/krb_log.h"
+#include "output/ldap_log.h"
 #include "output/ntlm_log.h"
+#include "output/quic_log.h"
+#include "output/rdp_log.h"
 #include "output/smb_log.h"
 #include "output/smtp_log.h"
 #include "output/socks_log.h"
@@ -27,6 +30,9 @@ static const struct txn_writer *const writers[EVENT_KIND_COUNT] = {
     [EVENT_QUIC] = &quic_writer,
     [EVENT_FILE] = &files_writer,
     [EVENT_SOCKS] = &socks_writer,
+    [EVENT_KRB] = &krb_writer,
+    [EVENT_RDP] = &rdp_writer,
+    [EVENT_LDAP] = &ldap_writer,
     [EVENT_SMB_MAPPING] = &smb_mapping_writer,
     [EVENT_SMB_FILES] = &smb_files_writer,
     [EVENT_DCE_RPC] = &dce_rpc_writer,

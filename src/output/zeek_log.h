@@ -125,6 +125,16 @@ void zrow_cstr(struct zrow *r, const char *s);   /* NULL = unset */
 /* A string that a parser may not have seen: unset unless present. */
 void zrow_opt_string(struct zrow *r, bool present, const void *p, size_t n);
 void zrow_enum(struct zrow *r, const char *s);   /* NULL = unset */
+/* A parser's byte view: unset when it was not seen (p NULL). */
+static inline void zrow_view(struct zrow *r, struct byte_view s)
+{
+    zrow_opt_string(r, s.p != NULL, s.p, s.n);
+}
+/* A C string where "" means not known: unset when NULL or empty. */
+static inline void zrow_nonempty_cstr(struct zrow *r, const char *s)
+{
+    zrow_cstr(r, s != NULL && s[0] != '\0' ? s : NULL);
+}
 /* Values a record may not have: unset unless present. */
 void zrow_opt_addr(struct zrow *r, bool present, const struct ip_addr *a);
 void zrow_opt_port(struct zrow *r, bool present, uint16_t port);

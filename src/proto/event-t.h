@@ -17,6 +17,9 @@ enum event_kind {
     EVENT_FILE,     /* struct file_info (files/files.h) */
     EVENT_SOCKS,    /* struct socks_txn (proto/socks.h) */
     EVENT_BANNER,   /* struct banner_txn (proto/banner.h): read by the inventory, not logged */
+    EVENT_KRB,      /* struct krb_txn   (proto/krb.h) */
+    EVENT_RDP,      /* struct rdp_txn   (proto/rdp.h) */
+    EVENT_LDAP,     /* struct ldap_txn  (proto/ldap.h) */
     EVENT_SMB_MAPPING, /* struct smb_mapping_txn (proto/smb.h) */
     EVENT_SMB_FILES,   /* struct smb_file_txn (proto/smb.h) */
     EVENT_DCE_RPC,     /* struct dce_rpc_txn (proto/dce_rpc.h) */

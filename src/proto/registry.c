@@ -9,8 +9,11 @@
 #include "proto/dtls.h"
 #include "proto/banner.h"
 #include "proto/http.h"
+#include "proto/krb.h"
+#include "proto/ldap.h"
 #include "proto/parser.h"
 #include "proto/quic.h"
+#include "proto/rdp.h"
 #include "proto/smb.h"
 #include "proto/smtp.h"
 #include "proto/socks.h"
@@ -22,6 +25,7 @@ const struct app_parser *const *app_parsers(size_t *n)
     static const struct app_parser *const all[] = {
         &dns_parser, &dns_tcp_parser, &socks_parser, &http_parser, &tls_parser, &ssh_parser, &dhcp_parser, &smtp_parser, &quic_parser,
         &dtls_parser, &ssdp_parser, &rtsp_parser, &telnet_parser,
+        &krb_parser, &krb_tcp_parser, &rdp_parser, &ldap_parser, &ldap_udp_parser,
         &smb_parser, &dce_rpc_parser,
     };
     *n = sizeof all / sizeof *all;

@@ -522,6 +522,8 @@ static void handle_certificate(struct tls_state *st, struct app_env *env, bool f
             t->has_server_cert = true;
             memcpy(t->subject, scratch->eve.subject, sizeof(t->subject));
             memcpy(t->issuerdn, scratch->eve.issuerdn, sizeof(t->issuerdn));
+            t->subject_len = scratch->eve.subject_len;
+            t->issuerdn_len = scratch->eve.issuerdn_len;
             memcpy(t->serial, scratch->eve.serial, sizeof(t->serial));
             memcpy(t->fingerprint, scratch->eve.sha1, sizeof(t->fingerprint));
             t->notbefore_s = c->not_valid_before_s;

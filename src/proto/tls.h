@@ -59,6 +59,7 @@ struct tls_txn {
     bool has_server_cert;          /* first server certificate parsed */
     char subject[TLS_DN_MAX];      /* "C=US, O=..., CN=..." as Suricata prints it */
     char issuerdn[TLS_DN_MAX];
+    size_t subject_len, issuerdn_len; /* whole names for signatures: a NUL byte inside ends the C string only */
     char serial[200];              /* "00:C7:D4:..." */
     char fingerprint[60];          /* SHA-1, "06:39:f9:..." */
     int64_t notbefore_s, notafter_s;

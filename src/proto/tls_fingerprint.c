@@ -91,17 +91,27 @@ static void text_u16_list(struct text *t, struct byte_reader r, char sep)
     }
 }
 
+/* The next extension type of an extension block, GREASE skipped; false at
+ * the end of the block or where it is cut. */
+static bool next_extension_type(struct byte_reader *e, uint32_t *type)
+{
+    while (reader_left(e) >= 4) {
+        *type = reader_u16(e);
+        reader_sub(e, reader_u16(e));
+        if (e->bad)
+            return false;
+        if (!tls_is_grease(*type))
+            return true;
+    }
+    return false;
+}
+
 /* The types of an extension block, GREASE dropped, joined with '-'. */
 static void text_extension_types(struct text *t, struct byte_reader e)
 {
     bool first = true;
-    while (reader_left(&e) >= 4) {
-        uint32_t type = reader_u16(&e);
-        reader_sub(&e, reader_u16(&e));
-        if (e.bad)
-            break;
-        if (tls_is_grease(type))
-            continue;
+    uint32_t type;
+    while (next_extension_type(&e, &type)) {
         if (!first)
             text_add(t, "-", 1);
         first = false;
@@ -183,13 +193,8 @@ void tls_ja4(struct tls_txn *t, char transport, const struct client_hello_view *
     }
     if (v->has_exts) {
         struct byte_reader e = v->exts;
-        while (reader_left(&e) >= 4) {
-            uint32_t type = reader_u16(&e);
-            reader_sub(&e, reader_u16(&e));
-            if (e.bad)
-                break;
-            if (tls_is_grease(type))
-                continue;
+        uint32_t type;
+        while (next_extension_type(&e, &type)) {
             n_exts_all++;
             if (type == EXT_SERVER_NAME || type == EXT_ALPN)
                 continue;

@@ -21,7 +21,8 @@
 /* d2i_X509 takes a long; certificates beyond this are not certificates. */
 #define X509_DER_MAX (1024 * 1024)
 
-static void copy_bio_text(BIO *bio, char *out, size_t n)
+/* Returns the bytes copied: a name may hold a NUL byte, which ends the C string but not the text. */
+static size_t copy_bio_text(BIO *bio, char *out, size_t n)
 {
     char *data = NULL;
     long len = BIO_get_mem_data(bio, &data);
@@ -33,17 +34,20 @@ static void copy_bio_text(BIO *bio, char *out, size_t n)
         memcpy(out, data, k);
     }
     out[k] = '\0';
+    return k;
 }
 
-static void name_text(const X509_NAME *name, unsigned long flags, char *out, size_t n)
+static size_t name_text(const X509_NAME *name, unsigned long flags, char *out, size_t n)
 {
     out[0] = '\0';
     BIO *bio = BIO_new(BIO_s_mem());
     if (bio == NULL)
-        return;
+        return 0;
+    size_t len = 0;
     if (name != NULL && X509_NAME_print_ex(bio, name, 0, flags) >= 0)
-        copy_bio_text(bio, out, n);
+        len = copy_bio_text(bio, out, n);
     BIO_free(bio);
+    return len;
 }
 
 static void hex_digest(const uint8_t *p, size_t n, const EVP_MD *md, bool colons, char *out,
@@ -333,8 +337,8 @@ static bool parse_der(const uint8_t *der, size_t n, struct x509_cert *out, struc
 
     if (eve != NULL) {
         unsigned long suri_flags = XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN | ASN1_STRFLGS_UTF8_CONVERT;
-        name_text(X509_get_subject_name(x), suri_flags, eve->subject, sizeof(eve->subject));
-        name_text(X509_get_issuer_name(x), suri_flags, eve->issuerdn, sizeof(eve->issuerdn));
+        eve->subject_len = name_text(X509_get_subject_name(x), suri_flags, eve->subject, sizeof(eve->subject));
+        eve->issuerdn_len = name_text(X509_get_issuer_name(x), suri_flags, eve->issuerdn, sizeof(eve->issuerdn));
         hex_digest(der, n, EVP_sha1(), true, eve->sha1, sizeof(eve->sha1));
         eve->sni_checked = false;
         eve->sni_matches = false;

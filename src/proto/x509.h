@@ -57,6 +57,7 @@ struct x509_cert {
 struct x509_eve_view {
     char subject[X509_DN_MAX];  /* "C=US, O=..., CN=..." */
     char issuerdn[X509_DN_MAX];
+    size_t subject_len, issuerdn_len; /* a NUL byte in a name ends the C string, not the name */
     char serial[200];           /* "00:C7:D4:..." raw DER integer bytes */
     char sha1[60];              /* "06:39:f9:..." */
     /* SAN dNSName / CN matching against an SNI, Zeek's x509_check_cert_hostname */

@@ -6,7 +6,7 @@
 #include <strings.h>
 #include <math.h>
 
-static const char *const context_logs[] = {"dns", "assets", NULL};
+static const char *const context_logs[] = {"dns", "assets", "files", NULL};
 static const char *const zeek_alert_logs[] = {"notice", "intel", "beacon", "long_conn", "tunnel_dns",
                                               "dns_tunnel", "dga", "exfil", NULL};
 static const char *const eve_alert_logs[] = {"alert", NULL};
@@ -115,6 +115,41 @@ static void set_str(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
+struct doc_template {
+    bool named;            /* the reasons include remote-template */
+    char url[EVENT_NAME_LEN]; /* the first URL among the indicators */
+};
+
+static void template_reason(void *ctx, const char *val, size_t len)
+{
+    struct doc_template *t = ctx;
+    t->named |= len == 15 && memcmp(val, "remote-template", 15) == 0;
+}
+
+static void template_url(void *ctx, const char *val, size_t len)
+{
+    struct doc_template *t = ctx;
+    if (t->url[0] == '\0' && len < sizeof t->url && memmem(val, len, "://", 3) != NULL) {
+        memcpy(t->url, val, len);
+        t->url[len] = '\0';
+    }
+}
+
+/* A document's remote template host, as report/live.c takes it from the
+ * alert: the host of its first URL indicator when its reasons include
+ * remote-template (docs/INCIDENTS.md, linking rules). */
+static void document_template(const struct log_row *r, const char *reasons, const char *indicators, char *out,
+                              size_t cap)
+{
+    struct doc_template t = {0};
+    log_row_each(r, reasons, template_reason, &t);
+    log_row_each(r, indicators, template_url, &t);
+    if (!t.named || !t.url[0] || out[0])
+        return;
+    set_str(out, cap, t.url);
+    url_host(out);
+}
+
 /* Fields every alert source may carry under one of these names. */
 static void common_fields(const struct log_row *r, struct incident_event *ev)
 {
@@ -140,6 +175,61 @@ static void common_fields(const struct log_row *r, struct incident_event *ev)
         ev->peer_name[0] = '\0';
 }
 
+/* The held-back signature notices and the malicious documents are arrays
+ * of entries that begin with their 64-bit key, indexed by slot_index. */
+struct keyed_array {
+    const void *base;
+    size_t stride;
+    uint64_t key; /* the key looked up */
+};
+
+static uint64_t keyed_hash(const void *ctx, uint32_t pos)
+{
+    const struct keyed_array *k = ctx;
+    uint64_t key;
+    memcpy(&key, (const char *)k->base + (size_t)pos * k->stride, sizeof key);
+    return key;
+}
+
+static bool keyed_eq(const void *ctx, uint32_t pos)
+{
+    return keyed_hash(ctx, pos) == ((const struct keyed_array *)ctx)->key;
+}
+
+static const struct doc_file *doc_find(const struct ingest *in, const char *fuid)
+{
+    if (in->n_docs == 0)
+        return NULL;
+    struct keyed_array k = {in->docs, sizeof in->docs[0], slot_hash_bytes(fuid, strlen(fuid))};
+    int64_t at = slot_find(&in->doc_index, k.key, keyed_eq, &k);
+    return at < 0 ? NULL : &in->docs[at];
+}
+
+/* A files.log row: a malicious document is kept for its notice (by fuid). */
+static void files_row(struct ingest *in, const struct log_row *r)
+{
+    char verdict[16], fuid[64];
+    if (!FIELD(r, verdict, "doc_verdict") || strcmp(verdict, "malicious") != 0 || !FIELD(r, fuid, "fuid") ||
+        doc_find(in, fuid) != NULL)
+        return;
+    if (in->n_docs == in->docs_cap) {
+        uint32_t cap = in->docs_cap ? in->docs_cap * 2 : 64;
+        struct doc_file *d = cap <= INGEST_MAX_DOC_FILES ? realloc(in->docs, cap * sizeof *d) : NULL;
+        if (d == NULL)
+            return;
+        in->docs = d;
+        in->docs_cap = cap;
+    }
+    struct doc_file *d = &in->docs[in->n_docs];
+    memset(d, 0, sizeof *d);
+    d->key = slot_hash_bytes(fuid, strlen(fuid));
+    FIELD(r, d->sha256, "sha256");
+    document_template(r, "doc_reasons", "doc_indicators", d->template_host, sizeof d->template_host);
+    struct keyed_array k = {in->docs, sizeof in->docs[0], d->key};
+    if (slot_insert(&in->doc_index, d->key, in->n_docs, keyed_hash, &k))
+        in->n_docs++;
+}
+
 static void notice_row(struct ingest *in, const struct log_row *r, struct incident_event *ev)
 {
     set_str(ev->source, sizeof ev->source, "notice");
@@ -148,6 +238,12 @@ static void notice_row(struct ingest *in, const struct log_row *r, struct incide
     FIELD(r, msg, "msg");
     FIELD(r, sub, "sub");
     snprintf(ev->reason, sizeof ev->reason, "%.*s%s%.*s", 200, msg, sub[0] ? ": " : "", 50, sub);
+    char fuid[64];
+    const struct doc_file *doc = FIELD(r, fuid, "fuid") ? doc_find(in, fuid) : NULL;
+    if (doc && !ev->file_hash[0])
+        set_str(ev->file_hash, sizeof ev->file_hash, doc->sha256);
+    if (doc && !ev->template_host[0])
+        set_str(ev->template_host, sizeof ev->template_host, doc->template_host);
     struct ip_addr a, b;
     bool ha = ADDR(r, &a, "id.orig_h", "src"), hb = ADDR(r, &b, "id.resp_h", "dst");
     bool victim_b = strstr(ev->kind, "Exploit") != NULL;
@@ -204,6 +300,8 @@ static void eve_alert_row(struct ingest *in, const struct log_row *r, struct inc
     set_str(ev->source, sizeof ev->source, "eve");
     set_str(ev->kind, sizeof ev->kind, "alert");
     ev->sid = (uint32_t)U64(r, "alert.signature_id");
+    document_template(r, "alert.metadata.reason", "alert.metadata.indicator", ev->template_host,
+                      sizeof ev->template_host);
     FIELD(r, ev->reason, "alert.signature");
     FIELD(r, ev->category, "alert.category");
     struct ip_addr a, b;
@@ -230,23 +328,10 @@ static uint64_t twin_key(const struct log_row *r, const char *a_name, const char
     return slot_hash_bytes(&ms, sizeof ms) ^ slot_hash_bytes(a.b, sizeof a.b) ^ slot_hash_bytes(b.b, sizeof b.b);
 }
 
-static bool twin_eq(const void *ctx, uint32_t pos)
+static int64_t twin_find(const struct ingest *in, uint64_t key)
 {
-    const struct ingest *in = ctx;
-    return in->twins[pos].key == in->twins[in->n_twins].key;
-}
-
-static uint64_t twin_hash(const void *ctx, uint32_t pos)
-{
-    const struct ingest *in = ctx;
-    return in->twins[pos].key;
-}
-
-/* The slot after the last twin holds the key looked up (twin_eq compares with it). */
-static int64_t twin_find(struct ingest *in, uint64_t key)
-{
-    in->twins[in->n_twins].key = key;
-    return slot_find(&in->twin_index, key, twin_eq, in);
+    struct keyed_array k = {in->twins, sizeof in->twins[0], key};
+    return slot_find(&in->twin_index, key, keyed_eq, &k);
 }
 
 /* Holds a signature notice back for its EVE twin; false when it cannot be (no key, cap). */
@@ -266,7 +351,9 @@ static bool hold_signature_notice(struct ingest *in, const struct log_row *r)
     int64_t at = twin_find(in, key);
     if (at < 0) {
         in->twins[in->n_twins].pending = 0;
-        if (!slot_insert(&in->twin_index, key, in->n_twins, twin_hash, in))
+        in->twins[in->n_twins].key = key;
+        struct keyed_array k = {in->twins, sizeof in->twins[0], key};
+        if (!slot_insert(&in->twin_index, key, in->n_twins, keyed_hash, &k))
             return false;
         at = in->n_twins++;
     }
@@ -293,6 +380,10 @@ void ingest_free(struct ingest *in)
     slot_free(&in->twin_index);
     in->twins = NULL;
     in->n_twins = in->twins_cap = 0;
+    free(in->docs);
+    slot_free(&in->doc_index);
+    in->docs = NULL;
+    in->n_docs = in->docs_cap = 0;
 }
 
 static void alert_row(struct ingest *in, enum ingest_pass p, const struct log_row *r)
@@ -442,8 +533,8 @@ static void traffic_row(struct ingest *in, const struct log_row *r)
 /* Index of a context/traffic log in zeek_has; EVE's flow is conn. */
 static int context_log_index(const char *path)
 {
-    static const char *const names[] = {"dns", "assets", "conn", "http"};
-    for (int i = 0; i < 4; i++)
+    static const char *const names[] = {"dns", "assets", "conn", "http", "files"};
+    for (int i = 0; i < 5; i++)
         if (strcmp(path, names[i]) == 0)
             return i;
     return strcmp(path, "flow") == 0 ? 2 : -1;
@@ -471,6 +562,8 @@ void ingest_row(struct ingest *in, enum ingest_pass p, const struct log_row *r)
     case INGEST_CONTEXT:
         if (strcmp(r->path, "dns") == 0)
             dns_row(in, r);
+        else if (strcmp(r->path, "files") == 0)
+            files_row(in, r);
         else
             asset_row(in, r);
         return;

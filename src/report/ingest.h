@@ -5,7 +5,8 @@
  * detector needs a line in data/incident/killchain.map, not code.
  *
  * The logs are read in passes so that context comes before what it
- * explains: (1) dns answers and the device inventory, (2) Zeek-side alert
+ * explains: (1) dns answers, the device inventory and the malicious
+ * documents of files.log (a notice names its file by fuid), (2) Zeek-side alert
  * logs, (3) EVE alerts, (4) conn/flow and http rows (bytes out, beacon
  * intervals, popularity, template fetches). Vigil's own EVE alerts (sid
  * 9000000 and above) are skipped in pass 3 when pass 2 read Zeek-side
@@ -50,16 +51,29 @@ struct sig_twin {
     uint32_t pending;
 };
 
+/* A malicious document of files.log (EVE fileinfo): what its alert's
+ * notice.log row, which names only the fuid, leaves out. At most
+ * INGEST_MAX_DOC_FILES (beyond, a notice goes without them). */
+#define INGEST_MAX_DOC_FILES (1u << 16)
+struct doc_file {
+    uint64_t key; /* hash of the fuid */
+    char sha256[65];
+    char template_host[EVENT_NAME_LEN];
+};
+
 struct ingest {
     struct correlator *c;
     enum ingest_source from;     /* set by the caller before each pass */
-    bool zeek_has[4];            /* Zeek rows seen: dns, assets, conn, http */
+    bool zeek_has[5];            /* Zeek rows seen: dns, assets, conn, http, files */
     uint64_t alert_rows;         /* rows of alert logs read */
     uint64_t zeek_alert_rows;    /* of which from Zeek-side logs */
     uint64_t skipped_duplicates; /* Vigil's EVE alerts also in Zeek-side logs, signature notices with an EVE twin */
     struct sig_twin *twins;      /* signature notices waiting for their EVE alert */
     uint32_t n_twins, twins_cap;
     struct slot_index twin_index;
+    struct doc_file *docs;       /* malicious documents of files.log, by fuid */
+    uint32_t n_docs, docs_cap;
+    struct slot_index doc_index;
 };
 /* Frees what the passes kept (the signature twins). */
 void ingest_free(struct ingest *in);

@@ -122,11 +122,17 @@ static void from_alert(const struct correlator *c, const struct alert *a, struct
     set_str(ev->uid, sizeof ev->uid, a->uid);
     set_str(ev->community_id, sizeof ev->community_id, a->community_id);
     set_str(ev->rule_file, sizeof ev->rule_file, a->rule_file);
+    bool template_named = false; /* a document's remote-template reason */
+    const char *first_url = NULL;
     for (size_t i = 0; i < a->n_meta; i++) {
         const struct alert_meta *m = &a->meta[i];
         if (m->key == NULL || m->value == NULL)
             continue;
-        if (strcmp(m->key, "cve") == 0)
+        if (strcmp(m->key, "reason") == 0)
+            template_named |= strcmp(m->value, "remote-template") == 0;
+        else if (strcmp(m->key, "indicator") == 0 && first_url == NULL && strstr(m->value, "://"))
+            first_url = m->value;
+        else if (strcmp(m->key, "cve") == 0)
             set_str(ev->cve, sizeof ev->cve, m->value);
         else if (strcmp(m->key, "sha256") == 0)
             set_str(ev->file_hash, sizeof ev->file_hash, m->value);
@@ -139,6 +145,9 @@ static void from_alert(const struct correlator *c, const struct alert *a, struct
             lower(ev->peer_name);
         }
     }
+    /* as `vigil report` reads a document's template (report/ingest.c document_template) */
+    if (!ev->template_host[0] && template_named && first_url)
+        set_url_host(ev->template_host, sizeof ev->template_host, first_url);
     if (!ev->technique[0])
         meta_technique(a, ev);
     if (note == NULL && a->eve_extra && a->eve_extra[0])

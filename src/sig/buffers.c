@@ -7,6 +7,7 @@
 #include "proto/event-t.h"
 #include "proto/dns.h"
 #include "proto/http.h"
+#include "proto/krb.h"
 #include "proto/smtp.h"
 #include "proto/ssh.h"
 #include "proto/tls.h"
@@ -197,8 +198,8 @@ static bool tls_buffer(const struct tls_txn *t, unsigned b, unsigned index, stru
     switch (b) {
     case SIG_BUF_TLS_SNI: return t->server_name.set && from_text(t->server_name.text, t->server_name.len, out);
     case SIG_BUF_TLS_CERTS: return tls_cert(t, index, out);
-    case SIG_BUF_TLS_CERT_SUBJECT: return t->has_server_cert && from_text(t->subject, strlen(t->subject), out);
-    case SIG_BUF_TLS_CERT_ISSUER: return t->has_server_cert && from_text(t->issuerdn, strlen(t->issuerdn), out);
+    case SIG_BUF_TLS_CERT_SUBJECT: return t->has_server_cert && from_text(t->subject, t->subject_len, out);
+    case SIG_BUF_TLS_CERT_ISSUER: return t->has_server_cert && from_text(t->issuerdn, t->issuerdn_len, out);
     case SIG_BUF_TLS_CERT_SERIAL: return t->has_server_cert && from_text(t->serial, strlen(t->serial), out);
     case SIG_BUF_TLS_CERT_FINGERPRINT:
         return t->has_server_cert && from_text(t->fingerprint, strlen(t->fingerprint), out);
@@ -249,6 +250,45 @@ static bool dns_buffer(const struct dns_txn *t, unsigned b, unsigned index, stru
     return from_text((const char *)m->questions[index].name.p, m->questions[index].name.n, out);
 }
 
+/* The index-th '/'-separated name of a principal. */
+static bool krb_name_part(const struct krb_text *t, unsigned index, struct sig_bytes *out)
+{
+    if (!t->set)
+        return false;
+    size_t start = 0;
+    for (unsigned i = 0;; i++) {
+        size_t end = start;
+        while (end < t->len && t->text[end] != '/')
+            end++;
+        if (i == index)
+            return from_text(t->text + start, end - start, out);
+        if (end >= t->len)
+            return false;
+        start = end + 1;
+    }
+}
+
+static bool krb_number(int64_t v, struct sig_scratch *s, struct sig_bytes *out)
+{
+    int n = snprintf((char *)s->data, sizeof s->data, "%lld", (long long)v);
+    return n > 0 && from_text((const char *)s->data, (size_t)n, out);
+}
+
+static bool krb_buffer(const struct krb_txn *t, unsigned b, unsigned index, struct sig_scratch *s,
+                       struct sig_bytes *out)
+{
+    const struct krb_message *m = t->msg;
+    if (m == NULL)
+        return false;
+    switch (b) {
+    case SIG_BUF_KRB5_CNAME: return krb_name_part(&m->cname, index, out);
+    case SIG_BUF_KRB5_SNAME: return krb_name_part(&m->sname, index, out);
+    case SIG_BUF_KRB5_MSG_TYPE: return index == 0 && krb_number(m->msg_type, s, out);
+    case SIG_BUF_KRB5_ERR_CODE: return index == 0 && m->has_error && krb_number(m->error_code, s, out);
+    default: return false;
+    }
+}
+
 bool sig_txn_buffer(int kind, const void *txn, unsigned buffer, unsigned index, bool response,
                     struct sig_scratch *s, struct sig_bytes *out)
 {
@@ -258,6 +298,7 @@ bool sig_txn_buffer(int kind, const void *txn, unsigned buffer, unsigned index, 
     case EVENT_SSH: return index == 0 && ssh_buffer(txn, buffer, response, out);
     case EVENT_SMTP: return smtp_buffer(txn, buffer, index, out);
     case EVENT_DNS: return dns_buffer(txn, buffer, index, out);
+    case EVENT_KRB: return krb_buffer(txn, buffer, index, s, out);
     default: return false;
     }
 }
@@ -272,6 +313,7 @@ int sig_app_of_kind(int kind)
     case EVENT_SMTP: return SIG_APP_SMTP;
     case EVENT_QUIC: return SIG_APP_QUIC;
     case EVENT_DHCP: return SIG_APP_DHCP;
+    case EVENT_KRB: return SIG_APP_KRB5;
     default: return SIG_APP_NONE;
     }
 }

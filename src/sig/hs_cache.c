@@ -15,30 +15,11 @@
 #include <openssl/evp.h>
 
 #include "sig/hs_cache.h"
+#include "util/fs.h"
 
 /* A cached database larger than this is not trusted (ET Open's largest is
  * under 1 MiB). */
 #define HS_CACHE_MAX_FILE (256u << 20)
-
-/* Creates each missing component of path, mode 0700. */
-static bool make_dirs(const char *path)
-{
-    char tmp[SIG_HS_CACHE_PATH];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof tmp)
-        return false;
-    memcpy(tmp, path, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (tmp[i] != '/' && tmp[i] != '\0')
-            continue;
-        char c = tmp[i];
-        tmp[i] = '\0';
-        if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-            return false;
-        tmp[i] = c;
-    }
-    return true;
-}
 
 /* The cache is ours alone: a directory another user owns or may write to
  * could hand Hyperscan a crafted database. */
@@ -148,7 +129,7 @@ void sig_hs_cache_store(const char *dir, const char *hex, const hs_database_t *d
     char path[SIG_HS_CACHE_PATH], tmp[SIG_HS_CACHE_PATH + 32];
     if (!dir || !*dir || !file_path(dir, hex, path, sizeof path))
         return;
-    if (!make_dirs(dir) || !dir_is_private(dir))
+    if (fs_make_dirs(dir, 0700) != 0 || !dir_is_private(dir))
         return;
     char *bytes = NULL;
     size_t n = 0;

@@ -1,6 +1,8 @@
 /* The keyword table: each rule option's name and the handler that records
  * it in the rule. A keyword missing here skips the whole rule. */
 #include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +79,10 @@ static const struct buffer_def buffers[] = {
     {"email.from", NULL, NULL, SIG_BUF_EMAIL_FROM, SIG_APP_SMTP},
     {"email.subject", NULL, NULL, SIG_BUF_EMAIL_SUBJECT, SIG_APP_SMTP},
     {"email.to", NULL, NULL, SIG_BUF_EMAIL_TO, SIG_APP_SMTP},
+    {"krb5.cname", "krb5_cname", NULL, SIG_BUF_KRB5_CNAME, SIG_APP_KRB5},
+    {"krb5.sname", "krb5_sname", NULL, SIG_BUF_KRB5_SNAME, SIG_APP_KRB5},
+    {"krb5_msg_type", NULL, NULL, SIG_BUF_KRB5_MSG_TYPE, SIG_APP_KRB5},
+    {"krb5_err_code", NULL, NULL, SIG_BUF_KRB5_ERR_CODE, SIG_APP_KRB5},
 };
 
 const char *sig_buffer_name(unsigned b);
@@ -687,18 +693,32 @@ static enum sig_parse_result check_byte(struct sig_parse *p, const struct sig_by
     return OK;
 }
 
+/* A byte_* keyword's start: its value split at commas into parts[0..*n)
+ * (at most 12, within buf) and its element added, with no variables yet.
+ * NULL: the value is too long or no memory (p->why says which). */
+static struct sig_byte *byte_begin(struct sig_parse *p, const char *v, unsigned type, char *buf, size_t bufsz,
+                                   char **parts, size_t *n)
+{
+    if (!dup_value(p, v, buf, bufsz))
+        return NULL;
+    *n = split_commas(buf, parts, 12);
+    struct sig_sm *sm = add_sm(p, type);
+    if (!sm) {
+        fail(p, ERR, "out of memory%s", "");
+        return NULL;
+    }
+    sm->u.byte.var = -1;
+    sm->u.byte.nbytes_var = -1;
+    return &sm->u.byte;
+}
+
 static enum sig_parse_result kw_byte_test(struct sig_parse *p, const char *v)
 {
     char buf[256], *parts[12];
-    if (!dup_value(p, v, buf, sizeof buf))
+    size_t n;
+    struct sig_byte *b = byte_begin(p, v, SIG_SM_BYTE_TEST, buf, sizeof buf, parts, &n);
+    if (!b)
         return ERR;
-    size_t n = split_commas(buf, parts, 12);
-    struct sig_sm *sm = add_sm(p, SIG_SM_BYTE_TEST);
-    if (!sm)
-        return fail(p, ERR, "out of memory%s", "");
-    struct sig_byte *b = &sm->u.byte;
-    b->var = -1;
-    b->nbytes_var = -1;
     if (n < 4 || !byte_count(parts[0], b))
         return fail(p, ERR, "bad byte_test '%s'", v);
     const char *op = parts[1];
@@ -732,15 +752,10 @@ static enum sig_parse_result kw_byte_test(struct sig_parse *p, const char *v)
 static enum sig_parse_result kw_byte_jump(struct sig_parse *p, const char *v)
 {
     char buf[256], *parts[12];
-    if (!dup_value(p, v, buf, sizeof buf))
+    size_t n;
+    struct sig_byte *b = byte_begin(p, v, SIG_SM_BYTE_JUMP, buf, sizeof buf, parts, &n);
+    if (!b)
         return ERR;
-    size_t n = split_commas(buf, parts, 12);
-    struct sig_sm *sm = add_sm(p, SIG_SM_BYTE_JUMP);
-    if (!sm)
-        return fail(p, ERR, "out of memory%s", "");
-    struct sig_byte *b = &sm->u.byte;
-    b->var = -1;
-    b->nbytes_var = -1;
     struct sig_num count;
     /* Suricata 7: the byte count may be a byte_extract variable */
     if (n >= 2 && !byte_count(parts[0], b) && parse_num(p, parts[0], &count) && count.var >= 0) {
@@ -762,14 +777,10 @@ static enum sig_parse_result kw_byte_jump(struct sig_parse *p, const char *v)
 static enum sig_parse_result kw_byte_extract(struct sig_parse *p, const char *v)
 {
     char buf[256], *parts[12];
-    if (!dup_value(p, v, buf, sizeof buf))
+    size_t n;
+    struct sig_byte *b = byte_begin(p, v, SIG_SM_BYTE_EXTRACT, buf, sizeof buf, parts, &n);
+    if (!b)
         return ERR;
-    size_t n = split_commas(buf, parts, 12);
-    struct sig_sm *sm = add_sm(p, SIG_SM_BYTE_EXTRACT);
-    if (!sm)
-        return fail(p, ERR, "out of memory%s", "");
-    struct sig_byte *b = &sm->u.byte;
-    b->nbytes_var = -1;
     if (n < 3 || !byte_count(parts[0], b) || !parse_num(p, parts[1], &b->offset))
         return fail(p, ERR, "bad byte_extract '%s'", v);
     if (p->r->n_vars >= SIG_MAX_VARS)
@@ -991,6 +1002,7 @@ static enum sig_parse_result kw_app_layer_protocol(struct sig_parse *p, const ch
     } apps[] = {
         {"http", SIG_APP_HTTP}, {"http1", SIG_APP_HTTP}, {"tls", SIG_APP_TLS}, {"dns", SIG_APP_DNS},
         {"ssh", SIG_APP_SSH}, {"smtp", SIG_APP_SMTP}, {"quic", SIG_APP_QUIC}, {"dhcp", SIG_APP_DHCP},
+        {"krb5", SIG_APP_KRB5},
     };
     for (size_t i = 0; i < sizeof apps / sizeof apps[0]; i++)
         if (strcmp(v, apps[i].name) == 0)
@@ -1077,6 +1089,48 @@ static enum sig_parse_result ignored(struct sig_parse *p, const char *v)
     return OK;
 }
 
+/* krb5_msg_type:N; krb5_err_code:N; (Suricata's equality): the number's
+ * decimal text, matched whole in its buffer; the sticky buffer in force
+ * before stays in force. */
+static enum sig_parse_result kw_krb5_number(struct sig_parse *p, unsigned buffer, const char *kw, const char *v)
+{
+    while (isspace((unsigned char)*v))
+        v++;
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (errno != 0 || end == v || *end != '\0' || n < -2147483647L || n > 2147483647L)
+        return fail(p, ERR, "bad %s value", kw);
+    const struct buffer_def *b = NULL;
+    for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++)
+        if (buffers[i].buffer == buffer)
+            b = &buffers[i];
+    int saved = p->cur_list;
+    enum sig_parse_result res = kw_sticky(p, b, kw);
+    char quoted[32];
+    snprintf(quoted, sizeof quoted, "\"%ld\"", n);
+    if (res == OK)
+        res = kw_content(p, quoted);
+    if (res == OK)
+        res = kw_startswith(p, "");
+    if (res == OK)
+        res = kw_endswith(p, "");
+    p->cur_list = saved;
+    return res;
+}
+
+static enum sig_parse_result kw_krb5_msg_type(struct sig_parse *p, const char *v)
+{
+    return kw_krb5_number(p, SIG_BUF_KRB5_MSG_TYPE, "krb5_msg_type", v);
+}
+
+static enum sig_parse_result kw_krb5_err_code(struct sig_parse *p, const char *v)
+{
+    return kw_krb5_number(p, SIG_BUF_KRB5_ERR_CODE, "krb5_err_code", v);
+}
+
 /* --- the table --- */
 
 typedef enum sig_parse_result (*kw_fn)(struct sig_parse *p, const char *value);
@@ -1094,7 +1148,81 @@ static const struct {
     {"base64_data", kw_base64_data}, {"flow", kw_flow}, {"flowbits", kw_flowbits},
     {"threshold", kw_threshold}, {"detection_filter", kw_detection_filter},
     {"app-layer-protocol", kw_app_layer_protocol}, {"ip_proto", kw_ip_proto}, {"flags", kw_flags},
+    {"krb5_msg_type", kw_krb5_msg_type}, {"krb5_err_code", kw_krb5_err_code},
 };
+
+/* Every table's names in one hash index, built once per set: a rule set
+ * names keywords some 200,000 times, and the tables hold some 200 names. */
+enum kw_kind { KW_KEYWORD, KW_TRANSFORM, KW_STICKY, KW_MODIFIER };
+
+struct kw_entry {
+    const char *name;           /* NULL: empty slot */
+    uint8_t kind;               /* enum kw_kind */
+    uint16_t index;             /* in its table */
+};
+
+#define KW_SLOTS 1024 /* a power of two, several times the names */
+
+struct sig_kw_index {
+    struct kw_entry slot[KW_SLOTS];
+};
+
+static uint32_t kw_hash(const char *name)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        h = (h ^ *c) * 16777619u;
+    return h;
+}
+
+/* The first of a name wins, as the tables were searched in this order. */
+static void kw_insert(struct sig_kw_index *x, const char *name, uint8_t kind, size_t index)
+{
+    for (uint32_t i = kw_hash(name) & (KW_SLOTS - 1);; i = (i + 1) & (KW_SLOTS - 1)) {
+        if (!x->slot[i].name) {
+            x->slot[i] = (struct kw_entry){.name = name, .kind = kind, .index = (uint16_t)index};
+            return;
+        }
+        if (strcmp(x->slot[i].name, name) == 0)
+            return;
+    }
+}
+
+static struct sig_kw_index *kw_index_new(void)
+{
+    struct sig_kw_index *x = calloc(1, sizeof *x);
+    if (!x)
+        return NULL;
+    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
+        kw_insert(x, keywords[i].name, KW_KEYWORD, i);
+    for (size_t i = 0; i < sizeof transforms / sizeof transforms[0]; i++)
+        kw_insert(x, transforms[i].name, KW_TRANSFORM, i);
+    for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++) {
+        kw_insert(x, buffers[i].sticky, KW_STICKY, i);
+        if (buffers[i].alias)
+            kw_insert(x, buffers[i].alias, KW_STICKY, i);
+        if (buffers[i].modifier)
+            kw_insert(x, buffers[i].modifier, KW_MODIFIER, i);
+    }
+    return x;
+}
+
+void sig_kw_index_free(struct sig_kw_index *x)
+{
+    free(x);
+}
+
+/* NULL: not in the tables (or no memory for the index: then no keyword
+ * loads, and the rule is skipped with its name as reason). */
+static const struct kw_entry *kw_find(struct sig_set *s, const char *name)
+{
+    if (!s->kw_index && !(s->kw_index = kw_index_new()))
+        return NULL;
+    for (uint32_t i = kw_hash(name) & (KW_SLOTS - 1); s->kw_index->slot[i].name; i = (i + 1) & (KW_SLOTS - 1))
+        if (strcmp(s->kw_index->slot[i].name, name) == 0)
+            return &s->kw_index->slot[i];
+    return NULL;
+}
 
 enum sig_parse_result sig_apply_option(struct sig_parse *p, const char *name, const char *value)
 {
@@ -1131,18 +1259,14 @@ enum sig_parse_result sig_apply_option(struct sig_parse *p, const char *name, co
         return kw_range(p, name, value, &r->has_itype, &r->itype);
     if (strcmp(name, "icode") == 0)
         return kw_range(p, name, value, &r->has_icode, &r->icode);
-    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-        if (strcmp(name, keywords[i].name) == 0)
-            return keywords[i].fn(p, value);
-    for (size_t i = 0; i < sizeof transforms / sizeof transforms[0]; i++)
-        if (strcmp(name, transforms[i].name) == 0)
-            return kw_transform(p, transforms[i].xf, name);
-    for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++) {
-        const struct buffer_def *b = &buffers[i];
-        if (strcmp(name, b->sticky) == 0 || (b->alias && strcmp(name, b->alias) == 0))
-            return kw_sticky(p, b, name);
-        if (b->modifier && strcmp(name, b->modifier) == 0)
-            return move_last(p, b, name);
+    const struct kw_entry *k = kw_find(p->set, name);
+    if (k) {
+        switch (k->kind) {
+        case KW_KEYWORD: return keywords[k->index].fn(p, value);
+        case KW_TRANSFORM: return kw_transform(p, transforms[k->index].xf, name);
+        case KW_STICKY: return kw_sticky(p, &buffers[k->index], name);
+        case KW_MODIFIER: return move_last(p, &buffers[k->index], name);
+        }
     }
     return fail(p, SKIP, "unsupported keyword '%s'", name);
 }

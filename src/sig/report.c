@@ -49,22 +49,23 @@ static size_t parse_metadata(const char *meta, struct sig_report_scratch *s)
     return n;
 }
 
+/* A field the transaction may not have: written only when it was seen. */
+static void put_view(struct json_writer *j, const char *key, const struct byte_view *v)
+{
+    if (v->p)
+        json_kv_strn(j, key, v->p, v->n);
+}
+
 static void http_object(struct json_writer *j, const struct http_txn *t)
 {
     json_key(j, "http");
     json_object_begin(j);
-    if (t->host.p)
-        json_kv_strn(j, "hostname", t->host.p, t->host.n);
-    if (t->raw_uri.p)
-        json_kv_strn(j, "url", t->raw_uri.p, t->raw_uri.n);
-    if (t->user_agent.p)
-        json_kv_strn(j, "http_user_agent", t->user_agent.p, t->user_agent.n);
-    if (t->response_content_type.p)
-        json_kv_strn(j, "http_content_type", t->response_content_type.p, t->response_content_type.n);
-    if (t->method.p)
-        json_kv_strn(j, "http_method", t->method.p, t->method.n);
-    if (t->request_protocol.p)
-        json_kv_strn(j, "protocol", t->request_protocol.p, t->request_protocol.n);
+    put_view(j, "hostname", &t->host);
+    put_view(j, "url", &t->raw_uri);
+    put_view(j, "http_user_agent", &t->user_agent);
+    put_view(j, "http_content_type", &t->response_content_type);
+    put_view(j, "http_method", &t->method);
+    put_view(j, "protocol", &t->request_protocol);
     if (t->has_status)
         json_kv_uint(j, "status", t->status_code);
     json_kv_uint(j, "length", t->response_body_len);
@@ -133,10 +134,8 @@ static void smtp_object(struct json_writer *j, const struct smtp_txn *t)
 {
     json_key(j, "smtp");
     json_object_begin(j);
-    if (t->helo.p)
-        json_kv_strn(j, "helo", t->helo.p, t->helo.n);
-    if (t->mail_from_raw.p)
-        json_kv_strn(j, "mail_from", t->mail_from_raw.p, t->mail_from_raw.n);
+    put_view(j, "helo", &t->helo);
+    put_view(j, "mail_from", &t->mail_from_raw);
     if (t->n_rcptto) {
         json_key(j, "rcpt_to");
         json_array_begin(j);
@@ -215,13 +214,36 @@ static const char *app_proto_name(int kind)
     case EVENT_SMTP: return "smtp";
     case EVENT_QUIC: return "quic";
     case EVENT_DHCP: return "dhcp";
+    case EVENT_KRB: return "krb5";
     default: return NULL;
     }
 }
 
+/* A reassembled datagram: the whole datagram behind the frame's link and
+ * tunnel headers, as Suricata logs its reassembled packet (a raw-IP link
+ * has none: the datagram alone). Out of memory: the frame stays. */
+static void reassembled_frame(struct alert *a, const struct packet *f, struct buf *frame)
+{
+    bool raw = f->linktype == LINKTYPE_RAW || f->linktype == LINKTYPE_IPV4 || f->linktype == LINKTYPE_IPV6;
+    if (raw) {
+        a->packet = f->l3;
+        a->packet_len = f->l3_caplen;
+        return;
+    }
+    if (!f->frag_prefix_len)
+        return;
+    buf_reset(frame);
+    buf_append(frame, f->data, f->frag_prefix_len);
+    buf_append(frame, f->l3, f->l3_caplen);
+    if (frame->failed)
+        return;
+    a->packet = (const uint8_t *)frame->data;
+    a->packet_len = frame->len;
+}
+
 /* The bytes the rule was matched on, and the frame of a packet match;
  * output/ writes them when its alert payload/packet options ask. */
-static void inspected_bytes(struct alert *a, const struct sig_match *m)
+static void inspected_bytes(struct alert *a, const struct sig_match *m, struct buf *frame)
 {
     if (m->stream) {
         a->payload = m->stream;
@@ -233,23 +255,24 @@ static void inspected_bytes(struct alert *a, const struct sig_match *m)
     }
     const struct packet *f = m->frame;
     if (f) {
-        /* A reassembled datagram on a raw-IP link: the whole datagram, as
-         * Suricata logs its reassembled packet */
-        bool raw = f->linktype == LINKTYPE_RAW || f->linktype == LINKTYPE_IPV4 || f->linktype == LINKTYPE_IPV6;
-        a->packet = f->reassembled && raw ? f->l3 : f->data;
-        a->packet_len = f->reassembled && raw ? f->l3_caplen : f->caplen;
+        a->packet = f->data;
+        a->packet_len = f->caplen;
         a->linktype = f->linktype;
+        if (f->reassembled)
+            reassembled_frame(a, f, frame);
     }
 }
 
 void sig_report_init(struct sig_report_scratch *s)
 {
     buf_init(&s->extra, 1024, 64 * 1024);
+    buf_init(&s->frame, 0, 128 * 1024); /* link and tunnel headers and an IP datagram */
 }
 
 void sig_report_free(struct sig_report_scratch *s)
 {
     buf_free(&s->extra);
+    buf_free(&s->frame);
 }
 
 void sig_report(const struct detect_sink *sink, const struct sig_match *m, struct sig_report_scratch *s)
@@ -289,7 +312,7 @@ void sig_report(const struct detect_sink *sink, const struct sig_match *m, struc
     if (m->kind >= 0)
         a.app_proto = app_proto_name(m->kind);
     a.eve_extra = app_object(m->kind, m->txn, m->tags, s);
-    inspected_bytes(&a, m);
+    inspected_bytes(&a, m, &s->frame);
     /* Zeek's signature notices: "src: msg". */
     char src[IP_ADDR_STRLEN];
     ip_addr_format(&m->src, src, sizeof src);

@@ -23,6 +23,7 @@ struct sig_report_scratch {
     char notice_msg[640];
     char notice_sub[4200];
     struct buf extra;
+    struct buf frame;    /* a reassembled datagram behind its frame's headers */
 };
 
 struct sig_match {

@@ -61,13 +61,17 @@ enum sig_buffer {
     SIG_BUF_EMAIL_FROM,
     SIG_BUF_EMAIL_SUBJECT,
     SIG_BUF_EMAIL_TO,
+    SIG_BUF_KRB5_CNAME,      /* each name of the principal, as Suricata's krb5.cname */
+    SIG_BUF_KRB5_SNAME,
+    SIG_BUF_KRB5_MSG_TYPE,   /* krb5_msg_type / krb5_err_code: the number in decimal, matched whole */
+    SIG_BUF_KRB5_ERR_CODE,
     SIG_BUF_BASE64,          /* base64_data: what the last base64_decode produced */
     SIG_BUF_COUNT,
 };
 
 enum sig_app {
     SIG_APP_NONE, SIG_APP_HTTP, SIG_APP_TLS, SIG_APP_DNS, SIG_APP_SSH, SIG_APP_SMTP,
-    SIG_APP_QUIC, SIG_APP_DHCP, SIG_APP_COUNT,
+    SIG_APP_QUIC, SIG_APP_DHCP, SIG_APP_KRB5, SIG_APP_COUNT,
 };
 
 enum sig_transform {
@@ -238,6 +242,9 @@ struct sig_rule {
     char *target;
     uint16_t file;              /* index in the set's file names */
     uint32_t line;
+    /* The rule, its lists' elements and its strings live in the set's arena
+     * (sig_rule_pack); content patterns, PCREs and groups stay its own. */
+    bool packed;
 };
 
 #endif

@@ -26,7 +26,7 @@ static const struct {
     {"tls", 6, SIG_APP_TLS, false, false}, {"ssl", 6, SIG_APP_TLS, false, false},
     {"dns", 0, SIG_APP_DNS, false, false}, {"ssh", 6, SIG_APP_SSH, false, false},
     {"smtp", 6, SIG_APP_SMTP, false, false}, {"quic", 17, SIG_APP_QUIC, false, false},
-    {"dhcp", 17, SIG_APP_DHCP, false, false},
+    {"dhcp", 17, SIG_APP_DHCP, false, false}, {"krb5", 0, SIG_APP_KRB5, false, false},
 };
 
 /* Next header token; a [...] group may hold spaces. */
@@ -277,7 +277,7 @@ static enum sig_parse_result check_rule(struct sig_rule *r, char *why, size_t wh
             return SIG_PARSE_ERROR;
         }
     }
-    if (r->app != SIG_APP_NONE && r->ipproto == 0 && r->app != SIG_APP_DNS)
+    if (r->app != SIG_APP_NONE && r->ipproto == 0 && r->app != SIG_APP_DNS && r->app != SIG_APP_KRB5)
         r->ipproto = r->app == SIG_APP_QUIC || r->app == SIG_APP_DHCP ? 17 : 6;
     if (r->has_itype && r->ipproto != 1 && r->ipproto != 0) {
         snprintf(why, whylen, "itype in a non-icmp rule");
@@ -293,7 +293,7 @@ static enum sig_parse_result check_rule(struct sig_rule *r, char *why, size_t wh
     return SIG_PARSE_OK;
 }
 
-static void list_free(struct sig_list *l)
+static void list_free(struct sig_list *l, bool packed)
 {
     for (size_t i = 0; i < l->n; i++) {
         struct sig_sm *sm = &l->sm[i];
@@ -302,7 +302,8 @@ static void list_free(struct sig_list *l)
         else if (sm->type == SIG_SM_PCRE)
             pcre2_code_free(sm->u.pcre.code);
     }
-    free(l->sm);
+    if (!packed)
+        free(l->sm);
 }
 
 void sig_rule_free(struct sig_rule *r)
@@ -310,15 +311,53 @@ void sig_rule_free(struct sig_rule *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->n_lists; i++)
-        list_free(&r->lists[i]);
+        list_free(&r->lists[i], r->packed);
     sig_net_free(&r->src);
     sig_net_free(&r->dst);
     sig_net_free(&r->sp);
     sig_net_free(&r->dp);
+    if (r->packed)
+        return; /* the rest is the arena's */
     free(r->msg);
     free(r->metadata);
     free(r->target);
     free(r);
+}
+
+static char *arena_string(struct sig_arena *a, const char *s)
+{
+    return s ? sig_arena_copy(a, s, strlen(s) + 1) : NULL;
+}
+
+struct sig_rule *sig_rule_pack(struct sig_arena *a, struct sig_rule *r)
+{
+    struct sig_rule *k = sig_arena_copy(a, r, sizeof *r);
+    if (!k)
+        return r;
+    for (size_t i = 0; k && i < r->n_lists; i++) {
+        struct sig_list *l = &k->lists[i];
+        l->sm = l->n ? sig_arena_copy(a, r->lists[i].sm, l->n * sizeof *l->sm) : NULL;
+        l->cap = l->n;
+        if (l->n && !l->sm)
+            k = NULL;
+    }
+    if (k) {
+        k->msg = arena_string(a, r->msg);
+        k->metadata = arena_string(a, r->metadata);
+        k->target = arena_string(a, r->target);
+        if ((r->msg && !k->msg) || (r->metadata && !k->metadata) || (r->target && !k->target))
+            k = NULL;
+    }
+    if (!k)
+        return r; /* what the arena took stays unused until the set goes */
+    k->packed = true;
+    for (size_t i = 0; i < r->n_lists; i++)
+        free(r->lists[i].sm);
+    free(r->msg);
+    free(r->metadata);
+    free(r->target);
+    free(r);
+    return k;
 }
 
 enum sig_parse_result sig_parse_rule(struct sig_set *s, const char *text, struct sig_rule **out, char *why,

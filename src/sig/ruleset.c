@@ -55,6 +55,8 @@ void sig_set_free(struct sig_set *s)
     for (size_t i = 0; i < s->n_rules; i++)
         sig_rule_free(s->rules[i]);
     free(s->rules);
+    sig_kw_index_free(s->kw_index);
+    sig_arena_free(&s->arena);
     free_strings(s->files, s->n_files);
     for (size_t i = 0; i < s->n_vars; i++) {
         free(s->vars[i].name);
@@ -119,6 +121,7 @@ int sig_set_add_rule(struct sig_set *s, const char *text, const char *file, unsi
         snprintf(why, whylen, "out of memory");
         return SIG_PARSE_ERROR;
     }
+    r = sig_rule_pack(&s->arena, r);
     r->file = (uint16_t)fi;
     r->line = line;
     r->index = (uint32_t)s->n_rules;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "sig/arena.h"
 #include "sig/rule.h"
 #include "sig/sig.h"
 
@@ -20,6 +21,7 @@ struct sig_class {
 
 struct sig_prefilter;
 struct sig_net_memos;
+struct sig_kw_index;
 
 struct sig_set {
     FILE *errors;
@@ -37,6 +39,8 @@ struct sig_set {
     char **flowbits;            /* flowbit names; a rule refers to them by index */
     size_t n_flowbits;
     struct sig_prefilter *prefilter;
+    struct sig_kw_index *kw_index; /* keyword names, built on the first rule (keywords.c) */
+    struct sig_arena arena;     /* the loaded rules (sig_rule_pack) */
     char *hs_cache_dir;         /* compiled prefilters kept there; NULL: none */
     size_t n_pcres;             /* numbered at compile time (sig_pcre.index) */
     bool compiled;
@@ -49,7 +53,11 @@ enum sig_parse_result { SIG_PARSE_OK = 0, SIG_PARSE_SKIP = 1, SIG_PARSE_ERROR = 
 /* rule_parse.c */
 enum sig_parse_result sig_parse_rule(struct sig_set *s, const char *text, struct sig_rule **out, char *why,
                                      size_t whylen);
+/* Frees a rule (a packed one: what it owns outside the arena). */
 void sig_rule_free(struct sig_rule *r);
+/* Moves a parsed rule into the arena and frees its heap blocks; returns
+ * the rule to keep: r itself, unchanged, when the arena has no memory. */
+struct sig_rule *sig_rule_pack(struct sig_arena *a, struct sig_rule *r);
 /* Decodes a content string (quoted or not, |hex| and \ escapes). */
 bool sig_decode_content(const char *v, uint8_t **out, uint32_t *len, char *why, size_t whylen);
 
@@ -66,6 +74,7 @@ struct sig_parse {
 
 /* keywords.c */
 enum sig_parse_result sig_apply_option(struct sig_parse *p, const char *name, const char *value);
+void sig_kw_index_free(struct sig_kw_index *x);
 
 /* vars.c */
 const char *sig_var_get(const struct sig_set *s, const char *name);

@@ -152,48 +152,22 @@ bool sig_set_load_vars(struct sig_set *s, const char *path, char *err, size_t er
     return ok;
 }
 
-/* config classification: shortname,short description,priority */
-bool sig_set_load_classification(struct sig_set *s, const char *path, char *err, size_t errlen)
+/* Calls add(s, rest) for each `config KEY: rest` line of a Suricata
+ * config file (classification.config, reference.config); add returns false
+ * when out of memory. */
+static bool load_config_lines(struct sig_set *s, const char *path, const char *key, bool (*add)(struct sig_set *, char *),
+                              char *err, size_t errlen)
 {
     FILE *f = open_config(path, err, errlen);
     if (!f)
         return false;
     char line[4096];
     bool ok = true;
+    size_t key_len = strlen(key);
     while (ok && fgets(line, sizeof line, f)) {
         char *l = sig_trim(line);
-        const char *key = "config classification:";
-        if (strncmp(l, key, strlen(key)) != 0)
-            continue;
-        l += strlen(key);
-        char *c1 = strchr(l, ','), *c2 = c1 ? strrchr(c1 + 1, ',') : NULL;
-        if (!c1 || !c2)
-            continue;
-        *c1 = *c2 = '\0';
-        char *name = sig_trim(l), *msg = sig_trim(c1 + 1);
-        int32_t prio;
-        if (!sig_parse_i32(sig_trim(c2 + 1), &prio))
-            prio = 3;
-        size_t i;
-        for (i = 0; i < s->n_classes; i++)
-            if (strcmp(s->classes[i].name, name) == 0)
-                break;
-        if (i == s->n_classes) {
-            struct sig_class *nc = realloc(s->classes, (s->n_classes + 1) * sizeof *nc);
-            if (!nc) {
-                ok = false;
-                break;
-            }
-            s->classes = nc;
-            nc[i].name = strdup(name);
-            nc[i].msg = NULL;
-            s->n_classes++;
-        } else {
-            free(s->classes[i].msg);
-        }
-        s->classes[i].msg = strdup(msg);
-        s->classes[i].priority = prio;
-        ok = s->classes[i].name && s->classes[i].msg;
+        if (strncmp(l, key, key_len) == 0)
+            ok = add(s, l + key_len);
     }
     if (!ok)
         snprintf(err, errlen, "out of memory");
@@ -201,36 +175,61 @@ bool sig_set_load_classification(struct sig_set *s, const char *path, char *err,
     return ok;
 }
 
-/* config reference: system url */
+/* shortname,short description,priority */
+static bool add_classification(struct sig_set *s, char *l)
+{
+    char *c1 = strchr(l, ','), *c2 = c1 ? strrchr(c1 + 1, ',') : NULL;
+    if (!c1 || !c2)
+        return true;
+    *c1 = *c2 = '\0';
+    char *name = sig_trim(l), *msg = sig_trim(c1 + 1);
+    int32_t prio;
+    if (!sig_parse_i32(sig_trim(c2 + 1), &prio))
+        prio = 3;
+    size_t i;
+    for (i = 0; i < s->n_classes; i++)
+        if (strcmp(s->classes[i].name, name) == 0)
+            break;
+    if (i == s->n_classes) {
+        struct sig_class *nc = realloc(s->classes, (s->n_classes + 1) * sizeof *nc);
+        if (!nc)
+            return false;
+        s->classes = nc;
+        nc[i].name = strdup(name);
+        nc[i].msg = NULL;
+        s->n_classes++;
+    } else {
+        free(s->classes[i].msg);
+    }
+    s->classes[i].msg = strdup(msg);
+    s->classes[i].priority = prio;
+    return s->classes[i].name && s->classes[i].msg;
+}
+
+bool sig_set_load_classification(struct sig_set *s, const char *path, char *err, size_t errlen)
+{
+    return load_config_lines(s, path, "config classification:", add_classification, err, errlen);
+}
+
+/* system url: the system's name is what rules' reference: options name */
+static bool add_reference(struct sig_set *s, char *l)
+{
+    l = sig_trim(l);
+    size_t n = strcspn(l, " \t");
+    l[n] = '\0';
+    char **nr = realloc(s->refs, (s->n_refs + 1) * sizeof *nr);
+    if (!nr)
+        return false;
+    s->refs = nr;
+    if (!(nr[s->n_refs] = strdup(l)))
+        return false;
+    s->n_refs++;
+    return true;
+}
+
 bool sig_set_load_reference(struct sig_set *s, const char *path, char *err, size_t errlen)
 {
-    FILE *f = open_config(path, err, errlen);
-    if (!f)
-        return false;
-    char line[4096];
-    bool ok = true;
-    while (ok && fgets(line, sizeof line, f)) {
-        char *l = sig_trim(line);
-        const char *key = "config reference:";
-        if (strncmp(l, key, strlen(key)) != 0)
-            continue;
-        l = sig_trim(l + strlen(key));
-        size_t n = strcspn(l, " \t");
-        l[n] = '\0';
-        char **nr = realloc(s->refs, (s->n_refs + 1) * sizeof *nr);
-        if (!nr || !(nr[s->n_refs] = strdup(l))) {
-            if (nr)
-                s->refs = nr;
-            ok = false;
-            break;
-        }
-        s->refs = nr;
-        s->n_refs++;
-    }
-    if (!ok)
-        snprintf(err, errlen, "out of memory");
-    fclose(f);
-    return ok;
+    return load_config_lines(s, path, "config reference:", add_reference, err, errlen);
 }
 
 const struct sig_class *sig_class_get(const struct sig_set *s, const char *name)

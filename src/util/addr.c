@@ -61,6 +61,22 @@ size_t ip_addr_format(const struct ip_addr *a, char *buf, size_t n)
     return strlen(buf);
 }
 
+size_t ip6_format_full(const uint8_t b[16], char *buf, size_t n)
+{
+    int k = snprintf(buf, n, "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x", b[0], b[1],
+                     b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    if (k < 0)
+        return 0;
+    return (size_t)k < n ? (size_t)k : n ? n - 1 : 0;
+}
+
+size_t ip_addr_format_eve(const struct ip_addr *a, char *buf, size_t n)
+{
+    if (ip_addr_is_v4(a))
+        return format_v4(a->b + 12, buf, n);
+    return ip6_format_full(a->b, buf, n);
+}
+
 /* Strict dotted quad, as inet_pton takes it (no leading zeros, no
  * shorthand); hunting over logs parses millions of these. */
 static bool parse_dotted_quad(const char *s, uint8_t out[4])

@@ -18,6 +18,11 @@ void ip_addr_from_v6(struct ip_addr *a, const uint8_t v6[16]);
 bool ip_addr_is_v4(const struct ip_addr *a);
 /* Zeek's textual form: dotted quad for IPv4, RFC 5952 compressed for IPv6. Returns length. */
 size_t ip_addr_format(const struct ip_addr *a, char *buf, size_t n);
+/* Suricata's EVE form: dotted quad for IPv4, every IPv6 group written out
+ * ("2001:0db8:0000:...:0001"). Returns length. */
+size_t ip_addr_format_eve(const struct ip_addr *a, char *buf, size_t n);
+/* 16 bytes as Suricata writes IPv6 addresses: 8 groups of 4 hex digits. */
+size_t ip6_format_full(const uint8_t b[16], char *buf, size_t n);
 /* Parses "1.2.3.4" or "2001:db8::1". Returns false on garbage. */
 bool ip_addr_parse(const char *s, struct ip_addr *a);
 int ip_addr_cmp(const struct ip_addr *x, const struct ip_addr *y);

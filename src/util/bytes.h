@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* p is NULL when the value is unset, and may be non-NULL with n == 0 when it
  * is present but empty. */
@@ -13,5 +14,17 @@ struct byte_view {
     const uint8_t *p;
     size_t n;
 };
+
+/* Copies p[0..n) into dst[cap] as a C string, cut to cap - 1 bytes (cap > 0);
+ * returns the length kept. */
+static inline size_t bytes_copy_cstr(char *dst, size_t cap, const void *p, size_t n)
+{
+    if (n >= cap)
+        n = cap - 1;
+    if (n > 0)
+        memcpy(dst, p, n);
+    dst[n] = '\0';
+    return n;
+}
 
 #endif

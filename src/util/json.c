@@ -1,4 +1,5 @@
 #include "util/json.h"
+#include "util/civil.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -483,21 +484,6 @@ void json_kv_bool(struct json_writer *w, const char *key, bool v)
 bool json_complete(const struct json_writer *w)
 {
     return w->depth == 0 && !w->after_key && !w->misused;
-}
-
-/* Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's
- * days-to-civil), so formatting a timestamp needs no libc time call. */
-static void civil_from_days(int64_t z, int64_t *year, unsigned *month, unsigned *day)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *day = doy - (153 * mp + 2) / 5 + 1;
-    *month = mp < 10 ? mp + 3 : mp - 9;
-    *year = (int64_t)yoe + era * 400 + (*month <= 2);
 }
 
 static size_t put2(char *out, unsigned v)

@@ -454,7 +454,7 @@ test_live_stats_log_zeek_columns_every_interval() {
     check "live: SIGUSR1, SIGUSR2 and SIGPIPE are ignored" kill -0 "$live_pid"
     stop_live
     check "live stats.log: Zeek's stats.log columns, then Vigil's loss counters" \
-        eval 'grep "^#fields" "$dir/stats.log" | grep -q "^#fields	ts	peer	mem	pkts_proc	bytes_recv	pkts_dropped	pkts_link	pkt_lag	pkts_filtered	events_proc	events_queued	active_tcp_conns	active_udp_conns	active_icmp_conns	tcp_conns	udp_conns	icmp_conns	timers	active_timers	files	active_files	dns_requests	active_dns_requests	reassem_tcp_size	reassem_file_size	reassem_frag_size	reassem_unknown_size	pkts_if_dropped	log_lines_lost	log_lines_lost_total	failing_logs$"'
+        eval 'grep "^#fields" "$dir/stats.log" | grep -q "^#fields	ts	peer	mem	pkts_proc	bytes_recv	pkts_dropped	pkts_link	pkt_lag	pkts_filtered	events_proc	events_queued	active_tcp_conns	active_udp_conns	active_icmp_conns	tcp_conns	udp_conns	icmp_conns	timers	active_timers	files	active_files	dns_requests	active_dns_requests	reassem_tcp_size	reassem_file_size	reassem_frag_size	reassem_unknown_size	pkts_if_dropped	log_lines_lost	log_lines_lost_total	flows_logged	worker_pkts	worker_bytes	worker_dropped	failing_logs$"'
     check "live stats.log: rows written every interval while running ($rows_running after 4 s)" [ "${rows_running:-0}" -ge 2 ]
     check "live stats.log: whole and closed at exit" eval 'whole_tsv "$dir/stats.log" && tail -n1 "$dir/stats.log" | grep -q "^#close"'
     check "live stats.log: pkts_proc rows add up to the 4 packets seen, nothing lost" \

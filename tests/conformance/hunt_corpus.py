@@ -19,25 +19,15 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from zeek_tsv import rows  # noqa: E402
+
 FINDING_LOGS = ["beacon", "long_conn", "tunnel_dns", "dga", "exfil"]
 MUST_TUNNEL = ["dns-tunnel-iodine", "dnscat2-exfiltration"]
 # nDPI test captures of attack traffic: not benign, left out of the rate
 # (named by what nDPI's own tests flag in them).
 NOT_BENIGN = re.compile(r"iodine|dnscat|dns_exfiltration|bad-dns-traffic|dga|malware|tunnel|exfil|"
                         r"cobalt|emotet|trickbot|sqli|log4j|shellcode|ransom|botnet|mirai|c2", re.I)
-
-
-def rows(path):
-    if not os.path.exists(path):
-        return []
-    fields, out = None, []
-    for line in open(path, encoding="utf-8", errors="replace"):
-        line = line.rstrip("\n")
-        if line.startswith("#fields"):
-            fields = line.split("\t")[1:]
-        elif line and not line.startswith("#") and fields:
-            out.append(dict(zip(fields, line.split("\t"))))
-    return out
 
 
 def run(vigil, pcap, outdir):

@@ -4,7 +4,7 @@
 Reads ../shared/corpus (see its README.md) and runs vigil once per trace
 (`--format all`, outputs shared by every comparison):
   zeek             Zeek TSV logs (conn, dns, http, ssl, x509, ssh, dhcp, files,
-                   smtp, quic, weird) against Zeek's btest baselines
+                   smtp, quic, weird, kerberos, rdp, ldap, ldap_search) against Zeek's btest baselines
   community-id     Community ID of flow events against pycommunityid
   ja4              JA4 of TLS ClientHellos (and QUIC) against FoxIO's tools
   suricata-verify  EVE events against suricata-verify's test.yaml checks
@@ -17,6 +17,7 @@ per verdict. See tests/conformance/README.md. Python 3 standard library only.
 """
 import argparse
 import gzip
+import ipaddress
 import json
 import os
 import re
@@ -92,6 +93,19 @@ LOG_SPECS = [
         "version", "client_initial_dcid", "server_scid", "server_name",
         "client_protocol", "history"), min_rate=None),
     LogSpec("weird", FIVE_TUPLE[:4] + ("name", "addl", "notice"), min_rate=None),
+    LogSpec("kerberos", FIVE_TUPLE[:4] + (
+        "request_type", "client", "service", "success", "error_msg", "from", "till", "cipher",
+        "forwardable", "renewable"), min_rate=50.0),
+    LogSpec("rdp", FIVE_TUPLE[:4] + (
+        "cookie", "result", "security_protocol", "client_channels", "client_name",
+        "client_dig_product_id", "desktop_width", "desktop_height", "requested_color_depth",
+        "cert_count"), min_rate=95.0),
+    LogSpec("ldap", FIVE_TUPLE[:4] + (
+        "message_id", "version", "opcode", "result", "diagnostic_message", "object", "argument"),
+        min_rate=80.0),
+    LogSpec("ldap_search", FIVE_TUPLE[:4] + (
+        "message_id", "scope", "deref_aliases", "base_object", "result_count", "result",
+        "diagnostic_message", "filter"), min_rate=80.0),
     # issue #14: SMB, DCE-RPC, NTLM (SMB1 is not parsed: its rows count as misses)
     LogSpec("smb_mapping", FIVE_TUPLE[:4] + ("path", "service", "native_file_system", "share_type"),
             min_rate=95.0),
@@ -138,9 +152,6 @@ KNOWN_GAPS = {
 # gated rates, with the issue that adds the parser. Remove a line when its
 # parser lands.
 NOT_PARSED_YET = {
-    "krb": "Kerberos is not parsed yet (issue #14)",
-    "ldap": "LDAP is not parsed yet (issue #14)",
-    "rdp": "RDP is not parsed yet (issue #14)",
     "ftp": "FTP is not parsed yet (issue #12)",
 }
 
@@ -759,6 +770,14 @@ def expected_ja4(corpus_ja4, capture):
     return out
 
 
+def canonical_ip(text):
+    """An address in its compressed form (EVE writes IPv6 uncompressed); anything else unchanged."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except (TypeError, ValueError):
+        return text
+
+
 def vigil_ja4(outdir):
     """{(transport, src, sport, dst, dport): [ja4...]} from eve.json (tls.ja4,
     quic.ja4) and, when ssl.log has a ja4 column, from ssl.log; and whether
@@ -767,6 +786,8 @@ def vigil_ja4(outdir):
 
     def add(transport, key, value):
         if value:
+            # EVE writes IPv6 with every group, ssl.log and the references compressed
+            key = (canonical_ip(key[0]), key[1], canonical_ip(key[2]), key[3])
             values = found.setdefault((transport,) + key, [])
             if value not in values:
                 values.append(value)

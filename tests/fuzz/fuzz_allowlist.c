@@ -6,16 +6,15 @@
 #include <string.h>
 
 #include "detect/allowlist.h"
+#include "exact_copy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    /* an exact-size copy so reads past the end are caught */
-    char *text = malloc(n ? n : 1);
+    char *text = fuzz_exact_copy(d, n);
     if (text == NULL)
         return 0;
-    memcpy(text, d, n);
     char err[128];
     struct allowlist *a = allowlist_parse(text, n, "fuzz", err, sizeof err);
     if (a != NULL) {

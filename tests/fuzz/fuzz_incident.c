@@ -16,6 +16,7 @@
 #include "incident/killchain.h"
 #include "incident/report_html.h"
 #include "incident/summary.h"
+#include "exact_copy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
@@ -52,10 +53,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     if (n < 1)
         return 0;
     uint8_t mode = d[0];
-    uint8_t *data = malloc(n - 1 ? n - 1 : 1);
+    uint8_t *data = fuzz_exact_copy(d + 1, n - 1);
     if (data == NULL)
         return 0;
-    memcpy(data, d + 1, n - 1);
     char err[256];
     if (mode & 1) {
         killchain_free(killchain_parse((const char *)data, n - 1, "fuzz.map", err, sizeof err));

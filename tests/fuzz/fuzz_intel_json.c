@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "intel/intel.h"
+#include "exact_copy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
@@ -41,12 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     struct intel_store *s = intel_store_new();
     if (s == NULL)
         return 0;
-    uint8_t *copy = malloc(n ? n : 1); /* exact size: reads past the end are caught */
+    uint8_t *copy = fuzz_exact_copy(d, n);
     if (copy == NULL) {
         intel_store_free(s);
         return 0;
     }
-    memcpy(copy, d, n);
     struct intel_load_report rep;
     memset(&rep, 0, sizeof rep);
     intel_load_misp(s, "fuzz.json", copy, n, &rep);

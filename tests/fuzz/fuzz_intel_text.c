@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "intel/intel.h"
+#include "exact_copy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
@@ -58,11 +59,9 @@ static void check_value(struct intel_store *loaded, struct intel_store *probe, c
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    /* an exact-size copy so reads past the end are caught */
-    uint8_t *p = malloc(n ? n : 1);
+    uint8_t *p = fuzz_exact_copy(d, n);
     if (p == NULL)
         return 0;
-    memcpy(p, d, n);
     struct intel_store *s = intel_store_new();
     struct intel_store *probe = intel_store_new();
     struct intel_load_report rep;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hunt/logread.h"
+#include "exact_copy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
@@ -33,11 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     if (n < 1)
         return 0;
     uint8_t mode = d[0];
-    /* an exact-size copy so reads past the end are caught */
-    uint8_t *data = malloc(n - 1 ? n - 1 : 1);
+    uint8_t *data = fuzz_exact_copy(d + 1, n - 1);
     if (data == NULL)
         return 0;
-    memcpy(data, d + 1, n - 1);
     char err[256];
     struct logread *r = logread_open_memory(data, n - 1, file_names[mode & 3], err, sizeof err);
     if (r == NULL) {

@@ -7,15 +7,15 @@
 #include <string.h>
 
 #include "decode/neighbor.h"
+#include "exact_copy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    uint8_t *copy = malloc(n ? n : 1);
+    uint8_t *copy = fuzz_exact_copy(d, n);
     if (copy == NULL)
         return 0;
-    memcpy(copy, d, n);
     struct neighbor_binding b;
     arp_parse(copy, (uint32_t)n, &b);
     struct packet pkt;

@@ -10,121 +10,13 @@
 #include <zlib.h>
 
 #include "app_crypto.h"
-
-/* ---- a bounded byte writer ------------------------------------------------ */
-
-struct wr {
-    uint8_t *buf;
-    size_t cap, len;
-    bool overflow;
-};
-
-static void w_init(struct wr *w, uint8_t *buf, size_t cap)
-{
-    w->buf = buf;
-    w->cap = cap;
-    w->len = 0;
-    w->overflow = false;
-}
-
-static uint8_t *w_take(struct wr *w, size_t n)
-{
-    if (w->overflow || n > w->cap - w->len) {
-        w->overflow = true;
-        return NULL;
-    }
-    uint8_t *p = w->buf + w->len;
-    w->len += n;
-    return p;
-}
-
-static void w_bytes(struct wr *w, const void *data, size_t n)
-{
-    uint8_t *p = w_take(w, n);
-    if (p && n)
-        memcpy(p, data, n);
-}
-
-static void w_u8(struct wr *w, uint8_t v) { w_bytes(w, &v, 1); }
-
-static void w_be(struct wr *w, uint64_t v, size_t width)
-{
-    uint8_t *p = w_take(w, width);
-    for (size_t i = 0; p && i < width; i++)
-        p[i] = (uint8_t)(v >> (8 * (width - 1 - i)));
-}
-
-static void w_le(struct wr *w, uint64_t v, size_t width)
-{
-    uint8_t *p = w_take(w, width);
-    for (size_t i = 0; p && i < width; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void w_u16(struct wr *w, uint16_t v) { w_be(w, v, 2); }
-static void w_u32(struct wr *w, uint32_t v) { w_be(w, v, 4); }
-static void w_str(struct wr *w, const char *s) { w_bytes(w, s, strlen(s)); }
-
-static void w_zero(struct wr *w, size_t n)
-{
-    uint8_t *p = w_take(w, n);
-    if (p)
-        memset(p, 0, n);
-}
-
-static void w_random(struct gen *g, struct wr *w, size_t n)
-{
-    uint8_t *p = w_take(w, n);
-    for (size_t i = 0; p && i < n; i++)
-        p[i] = (uint8_t)rng_next(g);
-}
-
-/* A big-endian length field of `width` bytes filled in by w_close. */
-static size_t w_open(struct wr *w, size_t width)
-{
-    size_t at = w->len;
-    w_zero(w, width);
-    return at;
-}
-
-static void w_close(struct wr *w, size_t at, size_t width)
-{
-    if (w->overflow)
-        return;
-    size_t n = w->len - at - width;
-    for (size_t i = 0; i < width; i++)
-        w->buf[at + i] = (uint8_t)(n >> (8 * (width - 1 - i)));
-}
-
-static void w_varint(struct wr *w, uint64_t v)
-{
-    if (v < 64)
-        w_u8(w, (uint8_t)v);
-    else if (v < 16384)
-        w_u16(w, (uint16_t)(0x4000 | v));
-    else if (v < (1u << 30))
-        w_u32(w, (uint32_t)(0x80000000u | v));
-    else
-        w_be(w, 0xc000000000000000ull | v, 8);
-}
+#include "app_wire.h"
 
 /* ---- session helpers -------------------------------------------------------- */
 
 static void path_for(struct path *pa, int iface, const struct ip_pair *ip)
 {
     path_ethernet(pa, iface, ip);
-}
-
-/* Application bytes, segmented by MSS, then a think time. */
-static void say_bytes(struct tcp_flow *f, int dir, const void *data, size_t len)
-{
-    tcp_send(f, dir, data, len);
-    tcp_wait(f, MS(2) + rng_below(f->g, 8000));
-}
-
-static void say(struct tcp_flow *f, int dir, const char *text)
-{
-    say_bytes(f, dir, text, strlen(text));
 }
 
 /* Exactly one segment (PSH), not acked yet: lets a scenario choose message boundaries. */
@@ -143,48 +35,6 @@ static void ack_from(struct tcp_flow *f, int dir)
 
 /* ---- DNS ---------------------------------------------------------------------- */
 
-static void dns_name(struct wr *w, const char *name)
-{
-    while (*name) {
-        const char *dot = strchr(name, '.');
-        size_t label = dot ? (size_t)(dot - name) : strlen(name);
-        w_u8(w, (uint8_t)label);
-        w_bytes(w, name, label);
-        name += label;
-        if (*name == '.')
-            name++;
-    }
-    w_u8(w, 0);
-}
-
-/* Header and question. Record counts are filled by the caller's rr calls. */
-static void dns_begin(struct wr *w, uint16_t id, uint16_t flags, const char *qname, uint16_t qtype, uint16_t an,
-                      uint16_t ns)
-{
-    w_u16(w, id);
-    w_u16(w, flags);
-    w_u16(w, 1);
-    w_u16(w, an);
-    w_u16(w, ns);
-    w_u16(w, 0);
-    dns_name(w, qname);
-    w_u16(w, qtype);
-    w_u16(w, 1);
-}
-
-/* Owner NULL: a pointer to the question name (offset 12). */
-static size_t dns_rr_begin(struct wr *w, const char *owner, uint16_t type, uint32_t ttl)
-{
-    if (owner)
-        dns_name(w, owner);
-    else
-        w_u16(w, 0xc00c);
-    w_u16(w, type);
-    w_u16(w, 1);
-    w_u32(w, ttl);
-    return w_open(w, 2);
-}
-
 static void dns_rr_addr(struct wr *w, const char *owner, uint16_t type, uint32_t ttl, const char *text)
 {
     struct ip_pair ip;
@@ -193,24 +43,14 @@ static void dns_rr_addr(struct wr *w, const char *owner, uint16_t type, uint32_t
         ip_pair_v6(&ip, text, text);
     else
         ip_pair_v4(&ip, text, text);
-    size_t at = dns_rr_begin(w, owner, type, ttl);
+    size_t at = wdns_rr_open(w, owner, type, ttl);
     w_bytes(w, ip.src, v6 ? 16 : 4);
-    w_close(w, at, 2);
-}
-
-static void dns_rr_target(struct wr *w, const char *owner, uint16_t type, uint32_t ttl, int preference,
-                          const char *target)
-{
-    size_t at = dns_rr_begin(w, owner, type, ttl);
-    if (preference >= 0)
-        w_u16(w, (uint16_t)preference);
-    dns_name(w, target);
     w_close(w, at, 2);
 }
 
 static void dns_rr_txt(struct wr *w, const char *owner, uint32_t ttl, const char *const *strings, size_t n)
 {
-    size_t at = dns_rr_begin(w, owner, 16, ttl);
+    size_t at = wdns_rr_open(w, owner, 16, ttl);
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(strings[i]);
         w_u8(w, (uint8_t)len);
@@ -221,9 +61,9 @@ static void dns_rr_txt(struct wr *w, const char *owner, uint32_t ttl, const char
 
 static void dns_rr_soa(struct wr *w, const char *owner, uint32_t ttl)
 {
-    size_t at = dns_rr_begin(w, owner, 6, ttl);
-    dns_name(w, "ns1.vigil-test.example");
-    dns_name(w, "hostmaster.vigil-test.example");
+    size_t at = wdns_rr_open(w, owner, 6, ttl);
+    wdns_name(w, "ns1.vigil-test.example");
+    wdns_name(w, "hostmaster.vigil-test.example");
     w_u32(w, 2024030401);
     w_u32(w, 7200);
     w_u32(w, 3600);
@@ -245,20 +85,20 @@ static void dns_udp(struct gen *g, struct path *pa, const struct ip_pair *ip, ui
 
 static void dns_query(struct wr *w, uint16_t id, const char *name, uint16_t qtype)
 {
-    dns_begin(w, id, DNS_QUERY, name, qtype, 0, 0);
+    wdns_header(w, id, DNS_QUERY, name, qtype, 0, 0);
 }
 
 /* Answer for www.vigil-test.example A: two addresses. */
 static void dns_answer_www_a(struct wr *w, uint16_t id)
 {
-    dns_begin(w, id, DNS_ANSWER, "www.vigil-test.example", DNS_A, 2, 0);
+    wdns_header(w, id, DNS_ANSWER, "www.vigil-test.example", DNS_A, 2, 0);
     dns_rr_addr(w, NULL, DNS_A, 300, "203.0.113.10");
     dns_rr_addr(w, NULL, DNS_A, 300, "203.0.113.11");
 }
 
 static void dns_answer_www_aaaa(struct wr *w, uint16_t id)
 {
-    dns_begin(w, id, DNS_ANSWER, "www.vigil-test.example", DNS_AAAA, 1, 0);
+    wdns_header(w, id, DNS_ANSWER, "www.vigil-test.example", DNS_AAAA, 1, 0);
     dns_rr_addr(w, NULL, DNS_AAAA, 300, "2001:db8:cafe::10");
 }
 
@@ -286,23 +126,23 @@ static bool run_dns_tcp(struct gen *g)
 
     w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x1a03, "cdn.vigil-test.example", DNS_A);
-    dns_begin(&a, 0x1a03, DNS_ANSWER, "cdn.vigil-test.example", DNS_A, 4, 0);
-    dns_rr_target(&a, NULL, DNS_CNAME, 3600, -1, "edge.cdn-provider.example");
-    dns_rr_target(&a, "edge.cdn-provider.example", DNS_CNAME, 60, -1, "edge-17.lb.cdn-provider.example");
+    wdns_header(&a, 0x1a03, DNS_ANSWER, "cdn.vigil-test.example", DNS_A, 4, 0);
+    wdns_rr_target(&a, NULL, DNS_CNAME, 3600, -1, "edge.cdn-provider.example");
+    wdns_rr_target(&a, "edge.cdn-provider.example", DNS_CNAME, 60, -1, "edge-17.lb.cdn-provider.example");
     dns_rr_addr(&a, "edge-17.lb.cdn-provider.example", DNS_A, 20, "198.51.100.17");
     dns_rr_addr(&a, "edge-17.lb.cdn-provider.example", DNS_A, 20, "198.51.100.18");
     dns_udp(g, &pa, &ip, 50003, t + MS(200), &q, &a);
 
     w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x1a04, "vigil-test.example", DNS_MX);
-    dns_begin(&a, 0x1a04, DNS_ANSWER, "vigil-test.example", DNS_MX, 2, 0);
-    dns_rr_target(&a, NULL, DNS_MX, 3600, 10, "mx1.vigil-test.example");
-    dns_rr_target(&a, NULL, DNS_MX, 3600, 20, "mx2.vigil-test.example");
+    wdns_header(&a, 0x1a04, DNS_ANSWER, "vigil-test.example", DNS_MX, 2, 0);
+    wdns_rr_target(&a, NULL, DNS_MX, 3600, 10, "mx1.vigil-test.example");
+    wdns_rr_target(&a, NULL, DNS_MX, 3600, 20, "mx2.vigil-test.example");
     dns_udp(g, &pa, &ip, 50004, t + MS(300), &q, &a);
 
     w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x1a05, "vigil-test.example", DNS_TXT);
-    dns_begin(&a, 0x1a05, DNS_ANSWER, "vigil-test.example", DNS_TXT, 2, 0);
+    wdns_header(&a, 0x1a05, DNS_ANSWER, "vigil-test.example", DNS_TXT, 2, 0);
     static const char *const spf[] = {"v=spf1 mx ip4:203.0.113.0/24 -all"};
     static const char *const verification[] = {"vigil-site-verification=", "3f9a1c0e7b2d"};
     dns_rr_txt(&a, NULL, 3600, spf, 1);
@@ -311,7 +151,7 @@ static bool run_dns_tcp(struct gen *g)
 
     w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x1a06, "nonexistent.vigil-test.example", DNS_A);
-    dns_begin(&a, 0x1a06, DNS_ANSWER | 3, "nonexistent.vigil-test.example", DNS_A, 0, 1);
+    wdns_header(&a, 0x1a06, DNS_ANSWER | 3, "nonexistent.vigil-test.example", DNS_A, 0, 1);
     dns_rr_soa(&a, "vigil-test.example", 300);
     dns_udp(g, &pa, &ip, 50006, t + MS(500), &q, &a);
 
@@ -351,7 +191,7 @@ static bool run_dns_tcp(struct gen *g)
     uint64_t t2 = t + SEC(3);
     w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
     dns_query(&q, 0x3c01, "keys.vigil-test.example", DNS_TXT);
-    dns_begin(&a, 0x3c01, DNS_ANSWER | 0x0200, "keys.vigil-test.example", DNS_TXT, 0, 0);
+    wdns_header(&a, 0x3c01, DNS_ANSWER | 0x0200, "keys.vigil-test.example", DNS_TXT, 0, 0);
     dns_udp(g, &pa, &ip, 50007, t2, &q, &a);
     tcp_flow_init(&f, g, &pa, &ip, 41054, 53, t2 + MS(40));
     tcp_handshake(&f);
@@ -363,7 +203,7 @@ static bool run_dns_tcp(struct gen *g)
     ack_from(&f, 1);
     w_init(&s, seg, sizeof seg);
     at = w_open(&s, 2);
-    dns_begin(&s, 0x3c02, DNS_ANSWER, "keys.vigil-test.example", DNS_TXT, 8, 0);
+    wdns_header(&s, 0x3c02, DNS_ANSWER, "keys.vigil-test.example", DNS_TXT, 8, 0);
     char key[201];
     for (int i = 0; i < 8; i++) {
         int n = snprintf(key, sizeof key, "k%d=", i);
@@ -489,7 +329,7 @@ static bool run_http(struct gen *g)
     size_t n = http_response(resp, sizeof resp, "200 OK", "text/html; charset=utf-8", (const uint8_t *)page,
                              page_len);
     ok = ok && n;
-    say_bytes(&f, 1, resp, n);
+    app_say_bytes(&f, 1, resp, n);
 
     /* The second answer: gzip content-encoding inside chunked transfer-encoding. */
     page_len = page_html(page, sizeof page, "Today's news", 60);
@@ -510,13 +350,13 @@ static bool run_http(struct gen *g)
     }
     w_str(&w, "0\r\n\r\n");
     ok = ok && !w.overflow;
-    say_bytes(&f, 1, w.buf, w.len);
+    app_say_bytes(&f, 1, w.buf, w.len);
 
     uint8_t png[128];
     size_t png_len = png_1x1(png, sizeof png);
     n = http_response(resp, sizeof resp, "200 OK", "image/png", png, png_len);
     ok = ok && png_len && n;
-    say_bytes(&f, 1, resp, n);
+    app_say_bytes(&f, 1, resp, n);
     tcp_wait(&f, MS(800));
     tcp_close(&f, 0);
 
@@ -530,17 +370,17 @@ static bool run_http(struct gen *g)
                                    "Origin: http://www.vigil-test.example\r\n",
                                    sizeof form - 1);
     memcpy(post + post_len, form, sizeof form - 1);
-    say_bytes(&f, 0, post, post_len + sizeof form - 1);
+    app_say_bytes(&f, 0, post, post_len + sizeof form - 1);
     static const char json[] = "{\"status\":\"ok\",\"user\":\"alice\",\"session\":\"3f1d2c9a\"}";
     n = http_response(resp, sizeof resp, "200 OK", "application/json", (const uint8_t *)json, sizeof json - 1);
-    say_bytes(&f, 1, resp, n);
+    app_say_bytes(&f, 1, resp, n);
     req_len[0] = http_request(req[0], sizeof req[0], "GET", "/old/page.php?id=42", host, "", 0);
-    say_bytes(&f, 0, req[0], req_len[0]);
+    app_say_bytes(&f, 0, req[0], req_len[0]);
     static const char not_found[] = "<html><head><title>404 Not Found</title></head><body><center><h1>404 Not "
                                     "Found</h1></center><hr><center>nginx/1.22.1</center></body></html>\n";
     n = http_response(resp, sizeof resp, "404 Not Found", "text/html", (const uint8_t *)not_found,
                       sizeof not_found - 1);
-    say_bytes(&f, 1, resp, n);
+    app_say_bytes(&f, 1, resp, n);
     tcp_close(&f, 0);
 
     /* Connection 3: port 8080 with Basic authentication. */
@@ -550,22 +390,21 @@ static bool run_http(struct gen *g)
     tcp_handshake(&f);
     req_len[0] = http_request(req[0], sizeof req[0], "GET", "/admin/status", "intranet.vigil-test.example:8080",
                               "Authorization: Basic YWRtaW46czNjcjN0\r\n", 0);
-    say_bytes(&f, 0, req[0], req_len[0]);
+    app_say_bytes(&f, 0, req[0], req_len[0]);
     static const char status_text[] = "uptime 12d 4h\nload 0.12 0.08 0.05\nworkers 8/8\n";
-    n = http_response(resp, sizeof resp, "200 OK", "text/plain", (const uint8_t *)status_text,
-                      sizeof status_text - 1);
-    say_bytes(&f, 1, resp, n);
+    n = http_response(resp, sizeof resp, "200 OK", "text/plain", (const uint8_t *)status_text, sizeof status_text - 1);
+    app_say_bytes(&f, 1, resp, n);
     tcp_close(&f, 0);
 
     /* Connection 4: port 5080, which no parser claims: found by content. */
     tcp_flow_init(&f, g, &pa, &ip, 52083, 5080, t + SEC(5));
     tcp_handshake(&f);
     req_len[0] = http_request(req[0], sizeof req[0], "GET", "/metrics", "203.0.113.12:5080", "", 0);
-    say_bytes(&f, 0, req[0], req_len[0]);
+    app_say_bytes(&f, 0, req[0], req_len[0]);
     static const char metrics[] = "# TYPE requests_total counter\nrequests_total 1027\n";
     n = http_response(resp, sizeof resp, "200 OK", "text/plain; version=0.0.4", (const uint8_t *)metrics,
                       sizeof metrics - 1);
-    say_bytes(&f, 1, resp, n);
+    app_say_bytes(&f, 1, resp, n);
     tcp_close(&f, 1);
     return ok;
 }
@@ -600,17 +439,6 @@ static void ext_alpn(struct wr *w, const char *const *names, size_t n)
     }
     w_close(w, l, 2);
     w_close(w, e, 2);
-}
-
-static void quic_transport_param(struct wr *w, uint64_t id, uint64_t value)
-{
-    w_varint(w, id);
-    uint8_t tmp[8];
-    struct wr v;
-    w_init(&v, tmp, sizeof tmp);
-    w_varint(&v, value);
-    w_varint(w, v.len);
-    w_bytes(w, tmp, v.len);
 }
 
 /* The ClientHello handshake message (no record header). session_id: 32
@@ -768,28 +596,6 @@ static void server_hello(struct gen *g, struct wr *w, uint16_t cipher, const uin
     w_close(w, hs, 3);
 }
 
-static size_t record_open(struct wr *w, uint8_t type, uint16_t version)
-{
-    w_u8(w, type);
-    w_u16(w, version);
-    return w_open(w, 2);
-}
-
-/* A record of `len` random bytes: what encryption looks like from outside. */
-static void record_encrypted(struct gen *g, struct wr *w, uint8_t type, size_t len)
-{
-    size_t r = record_open(w, type, 0x0303);
-    w_random(g, w, len);
-    w_close(w, r, 2);
-}
-
-static void record_ccs(struct wr *w)
-{
-    size_t r = record_open(w, TLS_CCS, 0x0303);
-    w_u8(w, 1);
-    w_close(w, r, 2);
-}
-
 /* Encrypted application data of `total` bytes in records of at most 16 KB. */
 static void tls_appdata(struct tcp_flow *f, int dir, size_t total)
 {
@@ -798,33 +604,15 @@ static void tls_appdata(struct tcp_flow *f, int dir, size_t total)
     w_init(&w, buf, sizeof buf);
     while (total && !w.overflow) {
         size_t n = total < 16384 ? total : 16384;
-        record_encrypted(f->g, &w, TLS_APPDATA, n + 17);
+        tls_record_encrypted(f->g, &w, TLS_APPDATA, n + 17);
         total -= n;
     }
-    say_bytes(f, dir, w.buf, w.len);
-}
-
-/* A DER ECDSA signature of plausible shape (two positive 32-byte integers). */
-static void fake_ecdsa_signature(struct gen *g, struct wr *w)
-{
-    size_t seq_len = w_open(w, 2);
-    w_u8(w, 0x30);
-    w_u8(w, 0x44);
-    for (int i = 0; i < 2; i++) {
-        w_u8(w, 0x02);
-        w_u8(w, 0x20);
-        uint8_t v[32];
-        for (size_t k = 0; k < sizeof v; k++)
-            v[k] = (uint8_t)rng_next(g);
-        v[0] = (uint8_t)((v[0] & 0x7f) | 0x10);
-        w_bytes(w, v, sizeof v);
-    }
-    w_close(w, seq_len, 2);
+    app_say_bytes(f, dir, w.buf, w.len);
 }
 
 /* A full TLS 1.2 ECDHE-ECDSA handshake with the leaf+CA chain, then data. */
-static bool tls12_session(struct gen *g, struct tcp_flow *f, const char *sni, const char *const *alpn,
-                          size_t n_alpn, const uint8_t *leaf, size_t leaf_len, const uint8_t *ca, size_t ca_len)
+static bool tls12_session(struct gen *g, struct tcp_flow *f, const char *sni, const char *const *alpn, size_t n_alpn,
+                          const uint8_t *leaf, size_t leaf_len, const uint8_t *ca, size_t ca_len)
 {
     uint8_t buf[16384];
     struct wr w;
@@ -833,73 +621,44 @@ static bool tls12_session(struct gen *g, struct tcp_flow *f, const char *sni, co
         sid[i] = (uint8_t)rng_next(g);
     struct client_hello_opts o = {.sni = sni, .alpn = alpn, .n_alpn = n_alpn};
     w_init(&w, buf, sizeof buf);
-    size_t r = record_open(&w, TLS_HANDSHAKE, 0x0301);
+    size_t r = tls_record_open(&w, TLS_HANDSHAKE, 0x0301);
     client_hello(g, &w, &o, NULL);
     w_close(&w, r, 2);
     bool ok = !w.overflow;
-    say_bytes(f, 0, w.buf, w.len);
+    app_say_bytes(f, 0, w.buf, w.len);
 
     w_init(&w, buf, sizeof buf);
-    r = record_open(&w, TLS_HANDSHAKE, 0x0303);
+    r = tls_record_open(&w, TLS_HANDSHAKE, 0x0303);
     server_hello(g, &w, 0xc02b, sid, false, n_alpn ? alpn[n_alpn - 1] : NULL);
-    w_u8(&w, 11); /* Certificate */
-    size_t hs = w_open(&w, 3);
-    size_t chain = w_open(&w, 3);
-    size_t c = w_open(&w, 3);
-    w_bytes(&w, leaf, leaf_len);
-    w_close(&w, c, 3);
-    c = w_open(&w, 3);
-    w_bytes(&w, ca, ca_len);
-    w_close(&w, c, 3);
-    w_close(&w, chain, 3);
-    w_close(&w, hs, 3);
-    w_u8(&w, 12); /* ServerKeyExchange: named curve x25519, key, ecdsa_secp256r1_sha256 */
-    hs = w_open(&w, 3);
-    w_u8(&w, 3);
-    w_u16(&w, 0x001d);
-    w_u8(&w, 32);
-    w_random(g, &w, 32);
-    w_u16(&w, 0x0403);
-    fake_ecdsa_signature(g, &w);
-    w_close(&w, hs, 3);
-    w_u8(&w, 14); /* ServerHelloDone */
-    hs = w_open(&w, 3);
-    w_close(&w, hs, 3);
+    tls_certificate_chain(&w, leaf, leaf_len, ca, ca_len);
+    tls_server_key_exchange_and_done(g, &w);
     w_close(&w, r, 2);
     ok = ok && !w.overflow;
-    say_bytes(f, 1, w.buf, w.len);
+    app_say_bytes(f, 1, w.buf, w.len);
 
     w_init(&w, buf, sizeof buf);
-    r = record_open(&w, TLS_HANDSHAKE, 0x0303);
-    w_u8(&w, 16); /* ClientKeyExchange */
-    hs = w_open(&w, 3);
-    w_u8(&w, 32);
-    w_random(g, &w, 32);
-    w_close(&w, hs, 3);
-    w_close(&w, r, 2);
-    record_ccs(&w);
-    record_encrypted(g, &w, TLS_HANDSHAKE, 40); /* Finished */
-    say_bytes(f, 0, w.buf, w.len);
+    tls_client_key_exchange_flight(g, &w);
+    app_say_bytes(f, 0, w.buf, w.len);
 
     w_init(&w, buf, sizeof buf);
-    r = record_open(&w, TLS_HANDSHAKE, 0x0303);
+    r = tls_record_open(&w, TLS_HANDSHAKE, 0x0303);
     w_u8(&w, 4); /* NewSessionTicket: lifetime, opaque ticket */
-    hs = w_open(&w, 3);
+    size_t hs = w_open(&w, 3);
     w_u32(&w, 7200);
     size_t tk = w_open(&w, 2);
     w_random(g, &w, 192);
     w_close(&w, tk, 2);
     w_close(&w, hs, 3);
     w_close(&w, r, 2);
-    record_ccs(&w);
-    record_encrypted(g, &w, TLS_HANDSHAKE, 40);
-    say_bytes(f, 1, w.buf, w.len);
+    tls_record_ccs(&w);
+    tls_record_encrypted(g, &w, TLS_HANDSHAKE, 40);
+    app_say_bytes(f, 1, w.buf, w.len);
 
     tls_appdata(f, 0, 420);
     tls_appdata(f, 1, 6200);
     w_init(&w, buf, sizeof buf);
-    record_encrypted(g, &w, TLS_ALERT, 26); /* close_notify */
-    say_bytes(f, 0, w.buf, w.len);
+    tls_record_encrypted(g, &w, TLS_ALERT, 26); /* close_notify */
+    app_say_bytes(f, 0, w.buf, w.len);
     return ok && !w.overflow;
 }
 
@@ -914,30 +673,30 @@ static bool tls13_session(struct gen *g, struct tcp_flow *f, const char *sni, co
         sid[i] = (uint8_t)rng_next(g);
     struct client_hello_opts o = {.sni = sni, .alpn = alpn, .n_alpn = n_alpn, .tls13 = true};
     w_init(&w, buf, sizeof buf);
-    size_t r = record_open(&w, TLS_HANDSHAKE, 0x0301);
+    size_t r = tls_record_open(&w, TLS_HANDSHAKE, 0x0301);
     client_hello(g, &w, &o, sid);
     w_close(&w, r, 2);
     bool ok = !w.overflow;
-    say_bytes(f, 0, w.buf, w.len);
+    app_say_bytes(f, 0, w.buf, w.len);
 
     w_init(&w, buf, sizeof buf);
-    r = record_open(&w, TLS_HANDSHAKE, 0x0303);
+    r = tls_record_open(&w, TLS_HANDSHAKE, 0x0303);
     server_hello(g, &w, 0x1301, sid, true, NULL);
     w_close(&w, r, 2);
-    record_ccs(&w);
-    record_encrypted(g, &w, TLS_APPDATA, 2650); /* EncryptedExtensions .. Finished */
+    tls_record_ccs(&w);
+    tls_record_encrypted(g, &w, TLS_APPDATA, 2650); /* EncryptedExtensions .. Finished */
     ok = ok && !w.overflow;
-    say_bytes(f, 1, w.buf, w.len);
+    app_say_bytes(f, 1, w.buf, w.len);
 
     w_init(&w, buf, sizeof buf);
-    record_ccs(&w);
-    record_encrypted(g, &w, TLS_APPDATA, 53); /* client Finished */
-    say_bytes(f, 0, w.buf, w.len);
+    tls_record_ccs(&w);
+    tls_record_encrypted(g, &w, TLS_APPDATA, 53); /* client Finished */
+    app_say_bytes(f, 0, w.buf, w.len);
     tls_appdata(f, 0, 310);
     w_init(&w, buf, sizeof buf);
-    record_encrypted(g, &w, TLS_APPDATA, 250); /* two NewSessionTickets */
-    record_encrypted(g, &w, TLS_APPDATA, 250);
-    say_bytes(f, 1, w.buf, w.len);
+    tls_record_encrypted(g, &w, TLS_APPDATA, 250); /* two NewSessionTickets */
+    tls_record_encrypted(g, &w, TLS_APPDATA, 250);
+    app_say_bytes(f, 1, w.buf, w.len);
     tls_appdata(f, 1, response_len);
     return ok;
 }
@@ -1151,74 +910,9 @@ static bool run_quic(struct gen *g)
 
 /* ---- SMTP --------------------------------------------------------------------- */
 
-struct zip_entry {
-    const char *name;
-    const char *data;
-    size_t offset; /* of its local header */
-};
-
-/* A store-only ZIP (what an OOXML document is, minus compression). Fixed
- * timestamps: 2024-03-04 09:00:00 in MS-DOS format. */
-static size_t zip_store(struct zip_entry *entries, size_t n, uint8_t *out, size_t cap)
-{
-    const uint16_t dos_time = 9 << 11, dos_date = (44 << 9) | (3 << 5) | 4;
-    struct wr w;
-    w_init(&w, out, cap);
-    for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(entries[i].data), name_len = strlen(entries[i].name);
-        uint32_t crc = crc32_of((const uint8_t *)entries[i].data, len);
-        entries[i].offset = w.len;
-        w_le(&w, 0x04034b50, 4);
-        w_le(&w, 20, 2);
-        w_le(&w, 0, 2); /* flags */
-        w_le(&w, 0, 2); /* stored */
-        w_le(&w, dos_time, 2);
-        w_le(&w, dos_date, 2);
-        w_le(&w, crc, 4);
-        w_le(&w, len, 4);
-        w_le(&w, len, 4);
-        w_le(&w, name_len, 2);
-        w_le(&w, 0, 2);
-        w_str(&w, entries[i].name);
-        w_bytes(&w, entries[i].data, len);
-    }
-    size_t central = w.len;
-    for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(entries[i].data), name_len = strlen(entries[i].name);
-        w_le(&w, 0x02014b50, 4);
-        w_le(&w, 20, 2); /* made by */
-        w_le(&w, 20, 2);
-        w_le(&w, 0, 2);
-        w_le(&w, 0, 2);
-        w_le(&w, dos_time, 2);
-        w_le(&w, dos_date, 2);
-        w_le(&w, crc32_of((const uint8_t *)entries[i].data, len), 4);
-        w_le(&w, len, 4);
-        w_le(&w, len, 4);
-        w_le(&w, name_len, 2);
-        w_le(&w, 0, 2); /* extra */
-        w_le(&w, 0, 2); /* comment */
-        w_le(&w, 0, 2); /* disk */
-        w_le(&w, 0, 2); /* internal attributes */
-        w_le(&w, 0, 4); /* external attributes */
-        w_le(&w, entries[i].offset, 4);
-        w_str(&w, entries[i].name);
-    }
-    size_t central_len = w.len - central;
-    w_le(&w, 0x06054b50, 4);
-    w_le(&w, 0, 2);
-    w_le(&w, 0, 2);
-    w_le(&w, n, 2);
-    w_le(&w, n, 2);
-    w_le(&w, central_len, 4);
-    w_le(&w, central, 4);
-    w_le(&w, 0, 2);
-    return w.overflow ? 0 : w.len;
-}
-
 static size_t docx_skeleton(uint8_t *out, size_t cap)
 {
-    struct zip_entry entries[] = {
+    const struct zip_entry entries[] = {
         {"[Content_Types].xml",
          "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n"
          "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
@@ -1226,54 +920,31 @@ static size_t docx_skeleton(uint8_t *out, size_t cap)
          "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
          "<Override PartName=\"/word/document.xml\" "
          "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
-         "</Types>",
-         0},
-        {"_rels/.rels",
-         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n"
-         "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-         "<Relationship Id=\"rId1\" "
-         "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
-         "Target=\"word/document.xml\"/></Relationships>",
-         0},
+         "</Types>"},
+        {"_rels/.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n"
+                        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+                        "<Relationship Id=\"rId1\" "
+                        "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
+                        "Target=\"word/document.xml\"/></Relationships>"},
         {"word/document.xml",
          "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n"
          "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>"
          "<w:p><w:r><w:t>List of persons under sanctions</w:t></w:r></w:p>"
          "<w:p><w:r><w:t>Test document generated by vigil-gen. Not a real list.</w:t></w:r></w:p>"
-         "</w:body></w:document>",
-         0},
+         "</w:body></w:document>"},
     };
     return zip_store(entries, sizeof entries / sizeof entries[0], out, cap);
 }
 
-/* Base64 in 76-character lines, CRLF-terminated. */
-static void w_base64_lines(struct wr *w, const uint8_t *p, size_t n)
-{
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t col = 0;
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
-        char q[4] = {alphabet[v >> 18 & 63], alphabet[v >> 12 & 63], i + 1 < n ? alphabet[v >> 6 & 63] : '=',
-                     i + 2 < n ? alphabet[v & 63] : '='};
-        w_bytes(w, q, 4);
-        col += 4;
-        if (col == 76) {
-            w_str(w, "\r\n");
-            col = 0;
-        }
-    }
-    if (col)
-        w_str(w, "\r\n");
-}
-
 static void smtp_greeting(struct tcp_flow *f, bool with_starttls)
 {
-    say(f, 1, "220 mail.vigil-test.example ESMTP Postfix (Debian/GNU)\r\n");
-    say(f, 0, "EHLO ws-alice.corp.vigil-test.example\r\n");
-    say(f, 1, with_starttls ? "250-mail.vigil-test.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
-                              "250-STARTTLS\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
-                            : "250-mail.vigil-test.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
-                              "250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n");
+    app_say(f, 1, "220 mail.vigil-test.example ESMTP Postfix (Debian/GNU)\r\n");
+    app_say(f, 0, "EHLO ws-alice.corp.vigil-test.example\r\n");
+    app_say(f, 1,
+            with_starttls ? "250-mail.vigil-test.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
+                            "250-STARTTLS\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+                          : "250-mail.vigil-test.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
+                            "250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n");
 }
 
 static bool run_smtp(struct gen *g)
@@ -1293,14 +964,14 @@ static bool run_smtp(struct gen *g)
     tcp_flow_init(&f, g, &pa, &ip, 54025, 25, t);
     tcp_handshake(&f);
     smtp_greeting(&f, false);
-    say(&f, 0, "MAIL FROM:<compliance@partner-bank.example> SIZE=6400\r\n");
-    say(&f, 1, "250 2.1.0 Ok\r\n");
-    say(&f, 0, "RCPT TO:<alice@vigil-test.example>\r\n");
-    say(&f, 1, "250 2.1.5 Ok\r\n");
-    say(&f, 0, "RCPT TO:<bob@vigil-test.example>\r\n");
-    say(&f, 1, "250 2.1.5 Ok\r\n");
-    say(&f, 0, "DATA\r\n");
-    say(&f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
+    app_say(&f, 0, "MAIL FROM:<compliance@partner-bank.example> SIZE=6400\r\n");
+    app_say(&f, 1, "250 2.1.0 Ok\r\n");
+    app_say(&f, 0, "RCPT TO:<alice@vigil-test.example>\r\n");
+    app_say(&f, 1, "250 2.1.5 Ok\r\n");
+    app_say(&f, 0, "RCPT TO:<bob@vigil-test.example>\r\n");
+    app_say(&f, 1, "250 2.1.5 Ok\r\n");
+    app_say(&f, 0, "DATA\r\n");
+    app_say(&f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
     struct wr w;
     w_init(&w, msg, sizeof msg);
     w_str(&w, "Received: from [192.0.2.77] (unknown [192.0.2.77])\r\n"
@@ -1336,18 +1007,18 @@ static bool run_smtp(struct gen *g)
     w_str(&w, "\r\n--------------vigil0123456789--\r\n.\r\n");
     if (w.overflow)
         return false;
-    say_bytes(&f, 0, w.buf, w.len);
-    say(&f, 1, "250 2.0.0 Ok: queued as 4Tq9Y03KQTz9\r\n");
-    say(&f, 0, "QUIT\r\n");
-    say(&f, 1, "221 2.0.0 Bye\r\n");
+    app_say_bytes(&f, 0, w.buf, w.len);
+    app_say(&f, 1, "250 2.0.0 Ok: queued as 4Tq9Y03KQTz9\r\n");
+    app_say(&f, 0, "QUIT\r\n");
+    app_say(&f, 1, "221 2.0.0 Bye\r\n");
     tcp_close(&f, 1);
 
     /* Session 2: STARTTLS, then TLS on the same connection. */
     tcp_flow_init(&f, g, &pa, &ip, 54026, 25, t + SEC(3));
     tcp_handshake(&f);
     smtp_greeting(&f, true);
-    say(&f, 0, "STARTTLS\r\n");
-    say(&f, 1, "220 2.0.0 Ready to start TLS\r\n");
+    app_say(&f, 0, "STARTTLS\r\n");
+    app_say(&f, 1, "220 2.0.0 Ready to start TLS\r\n");
     static const char *const no_alpn[] = {NULL};
     bool ok = tls13_session(g, &f, "mail.vigil-test.example", no_alpn, 0, 700);
     tcp_close(&f, 0);
@@ -1556,7 +1227,7 @@ static void ssh_encrypted(struct tcp_flow *f, int dir, size_t plain)
     struct wr w;
     w_init(&w, buf, sizeof buf);
     w_random(f->g, &w, 4 + 1 + plain + pad + 16);
-    say_bytes(f, dir, w.buf, w.len);
+    app_say_bytes(f, dir, w.buf, w.len);
 }
 
 static bool run_ssh(struct gen *g)
@@ -1569,16 +1240,16 @@ static bool run_ssh(struct gen *g)
     struct tcp_flow f;
     tcp_flow_init(&f, g, &pa, &ip, 55022, 22, GEN_BASE_TIME_US);
     tcp_handshake(&f);
-    say(&f, 1, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
-    say(&f, 0, "SSH-2.0-OpenSSH_9.6\r\n");
+    app_say(&f, 1, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
+    app_say(&f, 0, "SSH-2.0-OpenSSH_9.6\r\n");
     uint8_t buf[4096];
     struct wr w;
     w_init(&w, buf, sizeof buf);
     ssh_kexinit(g, &w, false);
-    say_bytes(&f, 0, w.buf, w.len);
+    app_say_bytes(&f, 0, w.buf, w.len);
     w_init(&w, buf, sizeof buf);
     ssh_kexinit(g, &w, true);
-    say_bytes(&f, 1, w.buf, w.len);
+    app_say_bytes(&f, 1, w.buf, w.len);
     bool ok = !w.overflow;
 
     /* SSH_MSG_KEX_ECDH_INIT / REPLY (curve25519), then NEWKEYS each way. */
@@ -1590,7 +1261,7 @@ static bool run_ssh(struct gen *g)
     w_random(g, &p, 32);
     w_init(&w, buf, sizeof buf);
     ssh_packet(g, &w, p.buf, p.len);
-    say_bytes(&f, 0, w.buf, w.len);
+    app_say_bytes(&f, 0, w.buf, w.len);
     w_init(&p, payload, sizeof payload);
     w_u8(&p, 31);
     size_t blob = w_open(&p, 4);
@@ -1609,10 +1280,10 @@ static bool run_ssh(struct gen *g)
     w_init(&w, buf, sizeof buf);
     ssh_packet(g, &w, p.buf, p.len);
     ssh_packet(g, &w, newkeys, 1);
-    say_bytes(&f, 1, w.buf, w.len);
+    app_say_bytes(&f, 1, w.buf, w.len);
     w_init(&w, buf, sizeof buf);
     ssh_packet(g, &w, newkeys, 1);
-    say_bytes(&f, 0, w.buf, w.len);
+    app_say_bytes(&f, 0, w.buf, w.len);
     ok = ok && !p.overflow && !w.overflow;
 
     /* Encrypted: SERVICE_REQUEST/ACCEPT, a "none" attempt refused, a

@@ -471,6 +471,47 @@ static bool run_devices_hostile(struct gen *g)
     return true;
 }
 
+/* ---- devices-many ---- */
+
+#define MANY_DEVICES 3000
+
+/* Thousands of devices, each leasing an address, answering ARP and a web
+ * request, some calling NTP or an outside address: a capture where the
+ * inventory's cost per device dominates (for make bench, not a golden). */
+static bool run_devices_many(struct gen *g)
+{
+    static const uint8_t ouis[][3] = {{0x44, 0x47, 0xcc}, {0x08, 0xed, 0xed}, {0x30, 0xfb, 0xb8},
+                                      {0x98, 0xe7, 0x43}, {0x34, 0x36, 0x3b}, {0xb8, 0xa4, 0x4f}};
+    static const char *const servers[] = {"App-webs/", "DNVRS-Webs", "Boa/0.94.14rc21", "lighttpd/1.4.35",
+                                          "Microsoft-IIS/10.0", "nginx"};
+    static const uint8_t prl_busybox[] = {1, 3, 6, 12, 15, 28, 42};
+    static const uint8_t prl_windows[] = {1, 3, 6, 15, 31, 33, 43, 44, 46, 47, 119, 121, 249, 252};
+    int iface = add_ethernet_iface(g, 65535);
+    uint64_t t = GEN_BASE_TIME_US;
+    arp_frame(g, iface, t, 2, mac_router, "10.50.0.1", mac_pc, "10.50.255.10");
+    for (unsigned i = 0; i < MANY_DEVICES; i++) {
+        uint64_t at = t + MS(50) * (i + 1);
+        uint8_t mac[6] = {ouis[i % 6][0], ouis[i % 6][1], ouis[i % 6][2], 0x20, (uint8_t)(i >> 8), (uint8_t)i};
+        char addr[16], name[16], reply[160];
+        snprintf(addr, sizeof addr, "10.50.%u.%u", i / 250 + 1, i % 250 + 2);
+        snprintf(name, sizeof name, "dev-%05u", i);
+        bool windows = i % 6 == 3;
+        dhcp_lease(g, iface, at, mac, addr, name, windows ? "MSFT 5.0" : "udhcp 1.20.2",
+                   windows ? prl_windows : prl_busybox, windows ? sizeof prl_windows : sizeof prl_busybox);
+        arp_frame(g, iface, at + MS(10), 2, mac, addr, mac_router, "10.50.0.1");
+        snprintf(reply, sizeof reply, "HTTP/1.1 200 OK\r\nServer: %s\r\nContent-Length: 0\r\n\r\n",
+                 servers[i % 6]);
+        tcp_exchange(g, iface, at + MS(12), mac_pc, "10.50.255.10", mac, addr, (uint16_t)(20000 + i % 40000), 80,
+                     "GET / HTTP/1.1\r\nHost: device\r\n\r\n", reply);
+        if (i % 4 == 0)
+            ntp_call(g, iface, at + MS(30), mac, addr);
+        if (i % 7 == 0)
+            tcp_exchange(g, iface, at + MS(35), mac, addr, mac_router, "45.33.32.156", (uint16_t)(40000 + i % 20000),
+                         443, "\x16\x03\x01", "\x16\x03\x03");
+    }
+    return true;
+}
+
 static const struct scenario device_scenarios[] = {
     {"devices", "cameras, a recorder, a router and PCs on one segment: ARP, DHCP, mDNS, NetBIOS, SSDP, RTSP, "
                 "HTTP and telnet banners; a camera calling out, one calling NTP, a recorder reached from outside",
@@ -482,9 +523,13 @@ static const struct scenario device_scenarios[] = {
     {"devices-hostile", "malformed DHCP options, an mDNS name pointing at itself, an SSDP datagram full of "
                         "headers, a 100 MB UPnP description",
      false, run_devices_hostile},
+    {"devices-many", "3,000 devices on one segment, each leasing an address, answering ARP and a web request; "
+                     "some calling NTP or an outside address (the inventory's cost per device, for make bench)",
+     false, run_devices_many},
 };
 
 const struct scenario *device_scenario_at(size_t i)
 {
-    return i < sizeof device_scenarios / sizeof device_scenarios[0] ? &device_scenarios[i] : NULL;
+    size_t n = sizeof device_scenarios / sizeof device_scenarios[0];
+    return i < n ? &device_scenarios[i] : ad_scenario_at(i - n);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "app_crypto.h"
+#include "app_wire.h"
 #include "wire.h"
 
 #define RESOLVER "10.20.0.1"
@@ -48,79 +49,7 @@ static void conn_open(struct intel *x, struct conn *c, const char *src, uint16_t
     tcp_handshake(&c->f);
 }
 
-static void say_bytes(struct tcp_flow *f, int dir, const void *data, size_t len)
-{
-    tcp_send(f, dir, data, len);
-    tcp_wait(f, MS(2) + rng_below(f->g, 8000));
-}
-
-static void say(struct tcp_flow *f, int dir, const char *text)
-{
-    say_bytes(f, dir, text, strlen(text));
-}
-
 /* ---- files: fixed bytes, so their hashes are fixed ---------------------------- */
-
-struct zip_entry {
-    const char *name;
-    const char *data;
-};
-
-/* A store-only ZIP (what an OOXML document is, minus compression); fixed
- * timestamps, 2024-03-04 09:00:00 in MS-DOS format. */
-static size_t zip_store(const struct zip_entry *e, size_t n, uint8_t *out, size_t cap)
-{
-    const uint16_t dos_time = 9 << 11, dos_date = (44 << 9) | (3 << 5) | 4;
-    size_t offsets[8];
-    struct wr w;
-    w_init(&w, out, cap);
-    if (n > sizeof offsets / sizeof offsets[0])
-        return 0;
-    for (int central = 0; central < 2; central++) {
-        size_t dir_start = w.len;
-        for (size_t i = 0; i < n; i++) {
-            size_t len = strlen(e[i].data), name_len = strlen(e[i].name);
-            uint32_t crc = crc32_of((const uint8_t *)e[i].data, len);
-            if (!central)
-                offsets[i] = w.len;
-            w_le(&w, central ? 0x02014b50 : 0x04034b50, 4);
-            if (central)
-                w_le(&w, 20, 2); /* version made by */
-            w_le(&w, 20, 2);     /* version needed */
-            w_le(&w, 0, 2);      /* flags */
-            w_le(&w, 0, 2);      /* stored */
-            w_le(&w, dos_time, 2);
-            w_le(&w, dos_date, 2);
-            w_le(&w, crc, 4);
-            w_le(&w, len, 4);
-            w_le(&w, len, 4);
-            w_le(&w, name_len, 2);
-            w_le(&w, 0, 2); /* extra */
-            if (central) {
-                w_le(&w, 0, 2); /* comment */
-                w_le(&w, 0, 2); /* disk */
-                w_le(&w, 0, 2); /* internal attributes */
-                w_le(&w, 0, 4); /* external attributes */
-                w_le(&w, offsets[i], 4);
-            }
-            w_str(&w, e[i].name);
-            if (!central)
-                w_str(&w, e[i].data);
-        }
-        if (central) {
-            size_t dir_size = w.len - dir_start;
-            w_le(&w, 0x06054b50, 4);
-            w_le(&w, 0, 2);
-            w_le(&w, 0, 2);
-            w_le(&w, n, 2);
-            w_le(&w, n, 2);
-            w_le(&w, dir_size, 4);
-            w_le(&w, dir_start, 4);
-            w_le(&w, 0, 2);
-        }
-    }
-    return w.overflow ? 0 : w.len;
-}
 
 static const char docm_types[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n"
@@ -164,25 +93,6 @@ static const char attachment_pdf[] =
     "endstream endobj\n"
     "trailer << /Root 1 0 R >>\n"
     "%%EOF\n";
-
-static void w_base64_lines(struct wr *w, const uint8_t *p, size_t n)
-{
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t col = 0;
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
-        char q[4] = {alphabet[v >> 18 & 63], alphabet[v >> 12 & 63], i + 1 < n ? alphabet[v >> 6 & 63] : '=',
-                     i + 2 < n ? alphabet[v & 63] : '='};
-        w_bytes(w, q, 4);
-        col += 4;
-        if (col == 76) {
-            w_str(w, "\r\n");
-            col = 0;
-        }
-    }
-    if (col)
-        w_str(w, "\r\n");
-}
 
 /* ---- DNS ------------------------------------------------------------------- */
 
@@ -274,8 +184,8 @@ static void endpoint_indicators(struct intel *x)
     /* Inbound: the listed address is the originator, a scanner that takes the banner and leaves. */
     struct conn c;
     conn_open(x, &c, "198.51.100.77", 51022, "10.20.0.5", 22, t + SEC(5));
-    say(&c.f, 1, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
-    say(&c.f, 0, "SSH-2.0-libssh2_1.10.0\r\n");
+    app_say(&c.f, 1, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
+    app_say(&c.f, 0, "SSH-2.0-libssh2_1.10.0\r\n");
     tcp_close(&c.f, 0);
 
     /* Inside 192.0.2.128/25, then just outside it; then the IPv6 address. */
@@ -303,7 +213,7 @@ static void http_get(struct tcp_flow *f, const char *host, const char *uri, cons
     snprintf(req, sizeof req,
              "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n", uri,
              host, ua);
-    say(f, 0, req);
+    app_say(f, 0, req);
 }
 
 static void http_ok(struct tcp_flow *f, const char *content_type, const uint8_t *body, size_t len)
@@ -318,7 +228,7 @@ static void http_ok(struct tcp_flow *f, const char *content_type, const uint8_t 
         return;
     }
     memcpy(resp + n, body, len);
-    say_bytes(f, 1, resp, (size_t)n + len);
+    app_say_bytes(f, 1, resp, (size_t)n + len);
 }
 
 static void http_indicators(struct intel *x)
@@ -388,17 +298,6 @@ static void w_u16_list(struct wr *w, const uint16_t *v, size_t n, size_t len_wid
     for (size_t i = 0; i < n; i++)
         w_u16(w, v[i]);
     w_close(w, at, len_width);
-}
-
-static void quic_transport_param(struct wr *w, uint64_t id, uint64_t value)
-{
-    uint8_t tmp[8];
-    struct wr v;
-    w_init(&v, tmp, sizeof tmp);
-    w_varint(&v, value);
-    w_varint(w, id);
-    w_varint(w, v.len);
-    w_bytes(w, tmp, v.len);
 }
 
 /* The ClientHello handshake message (no record header). sni NULL: no
@@ -481,27 +380,6 @@ static void client_hello(struct gen *g, struct wr *w, const struct hello_profile
     w_close(w, hs, 3);
 }
 
-static size_t record_open(struct wr *w, uint8_t type, uint16_t version)
-{
-    w_u8(w, type);
-    w_u16(w, version);
-    return w_open(w, 2);
-}
-
-static void record_encrypted(struct gen *g, struct wr *w, uint8_t type, size_t len)
-{
-    size_t r = record_open(w, type, 0x0303);
-    w_random(g, w, len);
-    w_close(w, r, 2);
-}
-
-static void record_ccs(struct wr *w)
-{
-    size_t r = record_open(w, 20, 0x0303);
-    w_u8(w, 1);
-    w_close(w, r, 2);
-}
-
 /* A TLS 1.2 ServerHello: cipher, echoed session id, renegotiation_info and EMS. */
 static void server_hello12(struct gen *g, struct wr *w, uint16_t cipher, const uint8_t *sid)
 {
@@ -558,48 +436,31 @@ static bool spinel_session(struct intel *x, uint64_t t)
     conn_open(x, &c, "10.20.0.21", 50021, "203.0.113.88", 443, t);
     struct wr w;
     w_init(&w, buf, sizeof buf);
-    size_t r = record_open(&w, 22, 0x0301);
+    size_t r = tls_record_open(&w, 22, 0x0301);
     client_hello(g, &w, &p, "c2.spinelbackdoor.com", sid, sizeof sid, NULL);
     w_close(&w, r, 2);
     bool ok = !w.overflow;
-    say_bytes(&c.f, 0, w.buf, w.len);
+    app_say_bytes(&c.f, 0, w.buf, w.len);
 
     w_init(&w, buf, sizeof buf);
-    r = record_open(&w, 22, 0x0303);
+    r = tls_record_open(&w, 22, 0x0303);
     server_hello12(g, &w, 0xc02f, sid);
     w_close(&w, r, 2);
-    record_ccs(&w);
-    record_encrypted(g, &w, 22, 40); /* Finished */
+    tls_record_ccs(&w);
+    tls_record_encrypted(g, &w, 22, 40); /* Finished */
     ok = ok && !w.overflow;
-    say_bytes(&c.f, 1, w.buf, w.len);
+    app_say_bytes(&c.f, 1, w.buf, w.len);
 
     w_init(&w, buf, sizeof buf);
-    record_ccs(&w);
-    record_encrypted(g, &w, 22, 40);
-    record_encrypted(g, &w, 23, 310);
-    say_bytes(&c.f, 0, w.buf, w.len);
+    tls_record_ccs(&w);
+    tls_record_encrypted(g, &w, 22, 40);
+    tls_record_encrypted(g, &w, 23, 310);
+    app_say_bytes(&c.f, 0, w.buf, w.len);
     w_init(&w, buf, sizeof buf);
-    record_encrypted(g, &w, 23, 1210);
-    say_bytes(&c.f, 1, w.buf, w.len);
+    tls_record_encrypted(g, &w, 23, 1210);
+    app_say_bytes(&c.f, 1, w.buf, w.len);
     tcp_close(&c.f, 0);
     return ok && !w.overflow;
-}
-
-/* A DER ECDSA signature of plausible shape (two positive 32-byte integers). */
-static void fake_ecdsa_signature(struct gen *g, struct wr *w)
-{
-    size_t at = w_open(w, 2);
-    w_u8(w, 0x30);
-    w_u8(w, 0x44);
-    for (int i = 0; i < 2; i++) {
-        w_u8(w, 0x02);
-        w_u8(w, 0x20);
-        size_t v = w->len;
-        w_random(g, w, 32);
-        if (!w->overflow)
-            w->buf[v] = (uint8_t)((w->buf[v] & 0x7f) | 0x10);
-    }
-    w_close(w, at, 2);
 }
 
 /* A full TLS 1.2 handshake, no SNI (the client dialled an address), whose
@@ -622,63 +483,34 @@ static bool certificate_session(struct intel *x, uint64_t t)
     conn_open(x, &c, "10.20.0.22", 50022, "198.51.100.31", 443, t);
     struct wr w;
     w_init(&w, buf, sizeof buf);
-    size_t r = record_open(&w, 22, 0x0301);
+    size_t r = tls_record_open(&w, 22, 0x0301);
     client_hello(g, &w, &p, NULL, NULL, 0, NULL);
     w_close(&w, r, 2);
     bool ok = !w.overflow;
-    say_bytes(&c.f, 0, w.buf, w.len);
+    app_say_bytes(&c.f, 0, w.buf, w.len);
 
     w_init(&w, buf, sizeof buf);
-    r = record_open(&w, 22, 0x0303);
+    r = tls_record_open(&w, 22, 0x0303);
     server_hello12(g, &w, 0xc02b, sid);
-    w_u8(&w, 11); /* Certificate */
-    size_t hs = w_open(&w, 3);
-    size_t chain = w_open(&w, 3);
-    size_t one = w_open(&w, 3);
-    w_bytes(&w, leaf, leaf_len);
-    w_close(&w, one, 3);
-    one = w_open(&w, 3);
-    w_bytes(&w, ca, ca_len);
-    w_close(&w, one, 3);
-    w_close(&w, chain, 3);
-    w_close(&w, hs, 3);
-    w_u8(&w, 12); /* ServerKeyExchange: x25519, ecdsa_secp256r1_sha256 */
-    hs = w_open(&w, 3);
-    w_u8(&w, 3);
-    w_u16(&w, 0x001d);
-    w_u8(&w, 32);
-    w_random(g, &w, 32);
-    w_u16(&w, 0x0403);
-    fake_ecdsa_signature(g, &w);
-    w_close(&w, hs, 3);
-    w_u8(&w, 14); /* ServerHelloDone */
-    hs = w_open(&w, 3);
-    w_close(&w, hs, 3);
+    tls_certificate_chain(&w, leaf, leaf_len, ca, ca_len);
+    tls_server_key_exchange_and_done(g, &w);
     w_close(&w, r, 2);
     ok = ok && !w.overflow;
-    say_bytes(&c.f, 1, w.buf, w.len);
+    app_say_bytes(&c.f, 1, w.buf, w.len);
 
     w_init(&w, buf, sizeof buf);
-    r = record_open(&w, 22, 0x0303);
-    w_u8(&w, 16); /* ClientKeyExchange */
-    hs = w_open(&w, 3);
-    w_u8(&w, 32);
-    w_random(g, &w, 32);
-    w_close(&w, hs, 3);
-    w_close(&w, r, 2);
-    record_ccs(&w);
-    record_encrypted(g, &w, 22, 40);
-    say_bytes(&c.f, 0, w.buf, w.len);
+    tls_client_key_exchange_flight(g, &w);
+    app_say_bytes(&c.f, 0, w.buf, w.len);
     w_init(&w, buf, sizeof buf);
-    record_ccs(&w);
-    record_encrypted(g, &w, 22, 40);
-    say_bytes(&c.f, 1, w.buf, w.len);
+    tls_record_ccs(&w);
+    tls_record_encrypted(g, &w, 22, 40);
+    app_say_bytes(&c.f, 1, w.buf, w.len);
     w_init(&w, buf, sizeof buf);
-    record_encrypted(g, &w, 23, 380);
-    say_bytes(&c.f, 0, w.buf, w.len);
+    tls_record_encrypted(g, &w, 23, 380);
+    app_say_bytes(&c.f, 0, w.buf, w.len);
     w_init(&w, buf, sizeof buf);
-    record_encrypted(g, &w, 23, 2400);
-    say_bytes(&c.f, 1, w.buf, w.len);
+    tls_record_encrypted(g, &w, 23, 2400);
+    app_say_bytes(&c.f, 1, w.buf, w.len);
     tcp_close(&c.f, 0);
     return ok && !w.overflow;
 }
@@ -802,17 +634,18 @@ static bool quic_session(struct intel *x, uint64_t t)
 static void smtp_open(struct intel *x, struct conn *c, uint16_t sport, uint64_t t)
 {
     conn_open(x, c, "10.20.0.25", sport, "198.51.100.25", 25, t);
-    say(&c->f, 1, "220 mx.partner-institute.example ESMTP Postfix\r\n");
-    say(&c->f, 0, "EHLO mail.office-intel.example\r\n");
-    say(&c->f, 1, "250-mx.partner-institute.example\r\n250-PIPELINING\r\n250-SIZE 20480000\r\n"
-                  "250-8BITMIME\r\n250 SMTPUTF8\r\n");
+    app_say(&c->f, 1, "220 mx.partner-institute.example ESMTP Postfix\r\n");
+    app_say(&c->f, 0, "EHLO mail.office-intel.example\r\n");
+    app_say(&c->f, 1,
+            "250-mx.partner-institute.example\r\n250-PIPELINING\r\n250-SIZE 20480000\r\n"
+            "250-8BITMIME\r\n250 SMTPUTF8\r\n");
 }
 
 static void smtp_close(struct conn *c)
 {
-    say(&c->f, 1, "250 2.0.0 Ok: queued as 7A1B2C3D4E\r\n");
-    say(&c->f, 0, "QUIT\r\n");
-    say(&c->f, 1, "221 2.0.0 Bye\r\n");
+    app_say(&c->f, 1, "250 2.0.0 Ok: queued as 7A1B2C3D4E\r\n");
+    app_say(&c->f, 0, "QUIT\r\n");
+    app_say(&c->f, 1, "221 2.0.0 Bye\r\n");
     tcp_close(&c->f, 0);
 }
 
@@ -824,14 +657,14 @@ static bool smtp_indicators(struct intel *x)
     struct wr w;
 
     smtp_open(x, &c, 50025, t);
-    say(&c.f, 0, "MAIL FROM:<press@mfa-gov.org>\r\n");
-    say(&c.f, 1, "250 2.1.0 Ok\r\n");
-    say(&c.f, 0, "RCPT TO:<drop@exfil-mail.net>\r\n");
-    say(&c.f, 1, "250 2.1.5 Ok\r\n");
-    say(&c.f, 0, "RCPT TO:<a.petrova@partner-institute.example>\r\n");
-    say(&c.f, 1, "250 2.1.5 Ok\r\n");
-    say(&c.f, 0, "DATA\r\n");
-    say(&c.f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
+    app_say(&c.f, 0, "MAIL FROM:<press@mfa-gov.org>\r\n");
+    app_say(&c.f, 1, "250 2.1.0 Ok\r\n");
+    app_say(&c.f, 0, "RCPT TO:<drop@exfil-mail.net>\r\n");
+    app_say(&c.f, 1, "250 2.1.5 Ok\r\n");
+    app_say(&c.f, 0, "RCPT TO:<a.petrova@partner-institute.example>\r\n");
+    app_say(&c.f, 1, "250 2.1.5 Ok\r\n");
+    app_say(&c.f, 0, "DATA\r\n");
+    app_say(&c.f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
     w_init(&w, msg, sizeof msg);
     w_str(&w, "From: Ministry of Foreign Affairs <noreply@mid-rf.org>\r\n"
               "To: <a.petrova@partner-institute.example>\r\n"
@@ -860,26 +693,27 @@ static bool smtp_indicators(struct intel *x)
     w_str(&w, "\r\n--=_intel_5531--\r\n.\r\n");
     if (w.overflow)
         return false;
-    say_bytes(&c.f, 0, w.buf, w.len);
+    app_say_bytes(&c.f, 0, w.buf, w.len);
     smtp_close(&c);
 
     /* Near-miss: the listed sender's address inside a longer domain. */
     smtp_open(x, &c, 50026, t + SEC(20));
-    say(&c.f, 0, "MAIL FROM:<press@mfa-gov.org.example.com>\r\n");
-    say(&c.f, 1, "250 2.1.0 Ok\r\n");
-    say(&c.f, 0, "RCPT TO:<a.petrova@partner-institute.example>\r\n");
-    say(&c.f, 1, "250 2.1.5 Ok\r\n");
-    say(&c.f, 0, "DATA\r\n");
-    say(&c.f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
-    say(&c.f, 0, "From: Press Office <press@mfa-gov.org.example.com>\r\n"
-                 "To: <a.petrova@partner-institute.example>\r\n"
-                 "Subject: Weekly press digest\r\n"
-                 "Date: Mon, 4 Mar 2024 09:02:00 +0000\r\n"
-                 "Message-ID: <20240304090200.77@mfa-gov.org.example.com>\r\n"
-                 "MIME-Version: 1.0\r\n"
-                 "Content-Type: text/plain; charset=utf-8\r\n"
-                 "\r\n"
-                 "This week's digest has no attachments.\r\n.\r\n");
+    app_say(&c.f, 0, "MAIL FROM:<press@mfa-gov.org.example.com>\r\n");
+    app_say(&c.f, 1, "250 2.1.0 Ok\r\n");
+    app_say(&c.f, 0, "RCPT TO:<a.petrova@partner-institute.example>\r\n");
+    app_say(&c.f, 1, "250 2.1.5 Ok\r\n");
+    app_say(&c.f, 0, "DATA\r\n");
+    app_say(&c.f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
+    app_say(&c.f, 0,
+            "From: Press Office <press@mfa-gov.org.example.com>\r\n"
+            "To: <a.petrova@partner-institute.example>\r\n"
+            "Subject: Weekly press digest\r\n"
+            "Date: Mon, 4 Mar 2024 09:02:00 +0000\r\n"
+            "Message-ID: <20240304090200.77@mfa-gov.org.example.com>\r\n"
+            "MIME-Version: 1.0\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            "\r\n"
+            "This week's digest has no attachments.\r\n.\r\n");
     smtp_close(&c);
     return true;
 }

@@ -51,6 +51,7 @@ uint64_t tls_checkin_session(struct gen *g, struct path *pa, const struct ip_pai
 /* The application-protocol scenarios (app_scenarios.c); NULL past the end. */
 const struct scenario *app_scenario_at(size_t i);
 const struct scenario *device_scenario_at(size_t i); /* device_scenario.c */
+const struct scenario *ad_scenario_at(size_t i);     /* ad_scenario.c */
 
 bool scenario_demo(struct gen *g);
 bool scenario_intel(struct gen *g);  /* intel_scenario.c */

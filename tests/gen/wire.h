@@ -1,5 +1,5 @@
 /* A bounded byte writer and DNS messages with any set of records, for the
- * intel and hunt scenarios (app_scenarios.c keeps its own private copy).
+ * scenarios (app_wire.h adds the application-layer pieces on top).
  * Everything is static inline: each scenario file uses a different subset. */
 #ifndef VIGIL_GEN_WIRE_H
 #define VIGIL_GEN_WIRE_H

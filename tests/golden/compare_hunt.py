@@ -12,22 +12,10 @@ import os
 import sys
 from collections import defaultdict
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from zeek_tsv import rows  # noqa: E402
+
 FINDING_LOGS = ["beacon.log", "long_conn.log", "tunnel_dns.log", "dga.log", "exfil.log"]
-
-
-def rows(path):
-    fields = None
-    if not os.path.exists(path):
-        return []
-    out = []
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line.startswith("#fields"):
-                fields = line.split("\t")[1:]
-            elif line and not line.startswith("#") and fields:
-                out.append(dict(zip(fields, line.split("\t"))))
-    return out
 
 
 def compare_intel(read_dir, hunt_dir):

@@ -11,6 +11,7 @@ golden=${golden:?set golden to tests/golden before sourcing}
 scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badheader timeouts
     basic@sll basic@sll2 basic@raw basic@null basic@loop
     dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident devices iot-exploits
+    kerberos rdp ldap fanout
     smb)
 # vigil read options of a scenario.
 args_of() {
@@ -18,8 +19,9 @@ args_of() {
         intel) echo "--intel $golden/intel-feeds --no-behavior" ;;
         # relative to the repository (run from there): notice.log's sub names the rule file
         sig) echo "--rules rules --rules tests/golden/sig-rules --no-behavior" ;;
-        # the camera exploit is the shipped device rule's alert (relative path: notice.log's sub names it)
-        incident) echo "--intel $golden/incident-feeds --rules rules/devices.rules" ;;
+        # every incident from the detectors: the mail and its document (--protect, --inspect-files), the
+        # camera (--devices) and its exploit (the default rules, named by a relative path: notice.log's sub names it)
+        incident) echo "--intel $golden/incident-feeds --devices --inspect-files --protect $golden/incident/protect.tsv --default-rules rules/devices.rules" ;;
         devices) echo "--devices --no-behavior" ;;
         # each published camera/router exploit beside a benign request to the same device
         iot-exploits) echo "--rules rules/devices.rules --no-behavior" ;;
@@ -31,7 +33,7 @@ pinned_of() {
     case $1 in
         hunt) echo "beacon.log long_conn.log tunnel_dns.log dga.log exfil.log" ;;
         sig | iot-exploits) echo "notice.log eve.json" ;;
-        incident) echo "beacon.log exfil.log intel.log smtp.log files.log http.log incident.log" ;;
+        incident) echo "beacon.log exfil.log intel.log smtp.log files.log http.log notice.log phish.log incident.log" ;;
     esac
 }
 # Scenarios whose logs are then read back by `vigil hunt`, which must find

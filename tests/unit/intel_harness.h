@@ -1,13 +1,17 @@
 /* What the intel feed-loader unit tests share: a feed loaded from a C
- * string into a fresh store, and the load report's examples and counts.
+ * string into a fresh store, the load report's examples and counts, store
+ * lookups that must succeed, and the real feeds of a directory loaded.
  * Included by one test file each (static functions, no object). */
 #ifndef VIGIL_TESTS_UNIT_INTEL_HARNESS_H
 #define VIGIL_TESTS_UNIT_INTEL_HARNESS_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "intel/intel.h"
 
@@ -68,6 +72,106 @@ static inline void intel_harness_print_examples(const struct intel_load_report *
 {
     for (unsigned i = 0; i < rep->n_examples; i++)
         print_message("  example: %s\n", rep->examples[i]);
+}
+
+static inline const struct intel_meta *intel_harness_domain_meta(const struct intel_store *s, const char *name)
+{
+    const struct intel_entry *e = intel_lookup_domain(s, name, strlen(name));
+    assert_non_null(e);
+    assert_int_equal(e->n_meta, 1);
+    return e->meta[0];
+}
+
+static inline const struct intel_entry *intel_harness_addr_entry(const struct intel_store *s, const char *text)
+{
+    struct ip_addr a;
+    assert_true(ip_addr_parse(text, &a));
+    return intel_lookup_addr(s, &a);
+}
+
+/* ---- the real feeds of ../shared/intel ---- */
+
+/* What a directory of real feeds added, summed over its files' reports. */
+struct intel_harness_totals {
+    uint64_t files, added[INTEL_TYPE_COUNT], duplicates, invalid, unsupported, not_ids, revoked, errors;
+};
+
+/* A whole file (at most 64 MiB) in a buffer the caller frees, or NULL. */
+static inline uint8_t *intel_harness_read_whole(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return NULL;
+    struct stat st;
+    if (fstat(fileno(fp), &st) != 0 || st.st_size < 0 || st.st_size > (64 << 20)) {
+        fclose(fp);
+        return NULL;
+    }
+    uint8_t *p = malloc((size_t)st.st_size + 1);
+    if (p != NULL && fread(p, 1, (size_t)st.st_size, fp) != (size_t)st.st_size) {
+        free(p);
+        p = NULL;
+    }
+    fclose(fp);
+    *n = (size_t)st.st_size;
+    return p;
+}
+
+/* Loads one real feed file with `load`; a load error fails the test with
+ * the report's examples printed. */
+static inline void intel_harness_load_real_file(struct intel_store *s, intel_loader_fn *load, const char *path,
+                                                struct intel_harness_totals *t)
+{
+    size_t n = 0;
+    uint8_t *p = intel_harness_read_whole(path, &n);
+    assert_non_null(p);
+    struct intel_load_report rep;
+    memset(&rep, 0, sizeof rep);
+    load(s, path, p, n, &rep);
+    free(p);
+    if (rep.errors != 0) {
+        intel_harness_print_examples(&rep);
+        fail_msg("%s: %llu errors", path, (unsigned long long)rep.errors);
+    }
+    t->files++;
+    for (int i = 0; i < INTEL_TYPE_COUNT; i++)
+        t->added[i] += rep.added[i];
+    t->duplicates += rep.duplicates;
+    t->invalid += rep.invalid;
+    t->unsupported += rep.unsupported;
+    t->not_ids += rep.skipped_not_ids;
+    t->revoked += rep.skipped_revoked;
+    t->errors += rep.errors;
+}
+
+static inline bool intel_harness_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Every `suffix` file under dir (recursively, hidden names skipped), in
+ * name order. */
+static inline void intel_harness_load_real_dir(struct intel_store *s, intel_loader_fn *load, const char *dir,
+                                               const char *suffix, struct intel_harness_totals *t)
+{
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, NULL, alphasort);
+    if (n < 0)
+        return;
+    for (int i = 0; i < n; i++) {
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+        if (names[i]->d_name[0] != '.' && stat(path, &st) == 0) {
+            if (S_ISDIR(st.st_mode))
+                intel_harness_load_real_dir(s, load, path, suffix, t);
+            else if (S_ISREG(st.st_mode) && intel_harness_ends_with(path, suffix))
+                intel_harness_load_real_file(s, load, path, t);
+        }
+        free(names[i]);
+    }
+    free(names);
 }
 
 #endif

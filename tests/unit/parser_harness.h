@@ -9,20 +9,37 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "proto/parser.h"
+
+/* The weirds the parser raised, when the test's hooks leave .weird unset. */
+struct parser_weirds {
+    int n;
+    char last[64];
+};
 
 struct parser_run {
     const struct app_parser *parser;
     struct app_conn conn;
     struct app_env env;
     void *state;            /* owned: parser_run_close frees it */
+    struct parser_weirds weirds;
 };
 
+/* The default weird hook: env is the run's own (parser_run_open). */
+static inline void parser_run_weird(struct app_env *env, const char *name, const char *addl, const char *source)
+{
+    struct parser_run *r = (struct parser_run *)((char *)env - offsetof(struct parser_run, env));
+    r->weirds.n++;
+    snprintf(r->weirds.last, sizeof r->weirds.last, "%s", name);
+}
+
 /* Opens parser on a zeroed connection. env takes hooks' callbacks (and
- * files, worker_state), ctx becomes env.ctx. */
+ * files, worker_state), ctx becomes env.ctx; without a weird callback the
+ * run counts the weirds in r->weirds. */
 static inline void parser_run_open(struct parser_run *r, const struct app_parser *parser,
                                    const struct app_env *hooks, void *ctx)
 {
@@ -31,6 +48,8 @@ static inline void parser_run_open(struct parser_run *r, const struct app_parser
     r->env = *hooks;
     r->env.conn = &r->conn;
     r->env.ctx = ctx;
+    if (r->env.weird == NULL)
+        r->env.weird = parser_run_weird;
     if (r->env.ts_us == 0)
         r->env.ts_us = 1000000;
     r->state = calloc(1, parser->state_size ? parser->state_size : 1);
@@ -58,7 +77,8 @@ static inline void parser_run_feed(struct parser_run *r, bool from_orig, const v
     } while (i < n);
 }
 
-/* Closes the parser (it publishes what it holds) and frees its state. */
+/* Closes the parser (it publishes what it holds) and frees its state; a
+ * second close does nothing. */
 static inline void parser_run_close(struct parser_run *r)
 {
     if (r->state == NULL)

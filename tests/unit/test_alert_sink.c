@@ -17,22 +17,9 @@
 #include "detect/sink.h"
 #include "output/detect_sink.h"
 #include "output/output.h"
+#include "unit/tmpdir_harness.h"
 
 #define TS0 1300475167096535LL /* 2011-03-18T19:06:07.096535Z */
-
-static char *read_file(const char *dir, const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    static char data[1 << 16];
-    size_t n = fread(data, 1, sizeof data - 1, f);
-    fclose(f);
-    data[n] = '\0';
-    return strdup(data);
-}
 
 /* The last line that does not start with '#'. */
 static char *last_data_line(char *text)
@@ -76,9 +63,7 @@ static void run_close(struct run *r)
 
 static void run_remove(struct run *r)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(tmpdir_remove(r->dir), 0);
 }
 
 static void phishing_alert(struct alert *a, struct app_conn *c, const struct alert_meta *meta, size_t n_meta)
@@ -122,7 +107,7 @@ static void test_notice_and_eve(void **state)
     sink_alert(&r.sink, &a);
     run_close(&r);
 
-    char *notice = read_file(r.dir, "notice.log");
+    char *notice = tmpdir_read(r.dir, "notice.log");
     assert_non_null(notice);
     assert_non_null(strstr(notice, "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tfuid\t"
                                    "file_mime_type\tfile_desc\tproto\tnote\tmsg\tsub\tsrc\tdst\tp\tn\tpeer_descr\t"
@@ -138,7 +123,7 @@ static void test_notice_and_eve(void **state)
                         "192.0.2.9\t80\t-\t-\tNotice::ACTION_LOG\t(empty)\t3600.000000\t-\t-\t-\t-\t-");
     free(notice);
 
-    char *eve = read_file(r.dir, "eve.json");
+    char *eve = tmpdir_read(r.dir, "eve.json");
     assert_non_null(eve);
     assert_string_equal(eve, "{\"timestamp\":\"2011-03-18T19:06:07.096535+0000\",\"flow_id\":42,"
                              "\"event_type\":\"alert\",\"src_ip\":\"10.0.0.1\",\"src_port\":49152,"
@@ -163,9 +148,9 @@ static void test_no_conn_no_note(void **state)
                       .rule = "drop ip any any -> any any (sid:7;)", .rule_file = "local.rules"};
     sink_alert(&r.sink, &a);
     run_close(&r);
-    char *notice = read_file(r.dir, "notice.log");
+    char *notice = tmpdir_read(r.dir, "notice.log");
     assert_null(notice);
-    char *eve = read_file(r.dir, "eve.json");
+    char *eve = tmpdir_read(r.dir, "eve.json");
     assert_non_null(eve);
     assert_string_equal(eve, "{\"timestamp\":\"2011-03-18T19:06:07.096535+0000\",\"event_type\":\"alert\","
                              "\"alert\":{\"action\":\"blocked\",\"gid\":1,\"signature_id\":7,\"rev\":1,"
@@ -186,13 +171,13 @@ static void test_notice_host_json(void **state)
     assert_true(ip_addr_parse("10.1.2.3", &a.src));
     sink_alert(&r.sink, &a);
     run_close(&r);
-    char *notice = read_file(r.dir, "notice.log");
+    char *notice = tmpdir_read(r.dir, "notice.log");
     assert_non_null(notice);
     assert_string_equal(notice, "{\"ts\":1300475167.096535,\"note\":\"Vigil::Device_Risk\",\"msg\":\"new device\","
                                 "\"src\":\"10.1.2.3\",\"n\":5,\"actions\":[\"Notice::ACTION_LOG\"],"
                                 "\"email_dest\":[],\"suppress_for\":3600.0}\n");
     free(notice);
-    assert_null(read_file(r.dir, "eve.json"));
+    assert_null(tmpdir_read(r.dir, "eve.json"));
     run_remove(&r);
 }
 

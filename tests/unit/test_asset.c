@@ -126,7 +126,8 @@ static void test_oui_agrees_with_ieee_data(void **state)
         for (int k = 0; k < 6; k++)
             mac[k] = (uint8_t)(v >> (40 - 8 * k));
         unsigned got_bits = 0;
-        const char *name = oui_lookup(r, mac, &got_bits);
+        char org[128];
+        const char *name = oui_lookup(r, mac, &got_bits, org, sizeof org) ? org : NULL;
         checked++;
         if (name && got_bits > e->bits) {
             shadowed++; /* a longer assignment inside this one wins */

@@ -1354,6 +1354,60 @@ static void truncate_everywhere(struct fixture *f, int lt, const uint8_t *frame,
     }
 }
 
+/* Link type 9 and PPP in GRE: address/control optional, the protocol
+ * field one byte when compressed; the frame's headers are remembered in
+ * front of a datagram reassembled from PPP fragments. */
+static void test_ppp(void **state)
+{
+    (void)state;
+    struct fixture *f = fixture_new(NULL);
+    uint8_t ipb[512], ip6[512], l4[64], fr[700];
+    size_t iplen = ipv4(ipb, 17, IP4_A, IP4_B, l4, udp(l4, 7, 9, (const uint8_t *)"x", 1));
+    size_t ip6len = ipv6(ip6, 17, IP6_A, IP6_B, l4, udp(l4, 7, 9, (const uint8_t *)"x", 1));
+
+    static const uint8_t hdlc_v4[] = {0xff, 0x03, 0x00, 0x21};
+    memcpy(fr, hdlc_v4, 4);
+    memcpy(fr + 4, ipb, iplen);
+    assert_int_equal(run(f, LINKTYPE_PPP, 1, fr, 4 + iplen), DECODE_OK);
+    assert_int_equal(f->pkt.ip_version, 4);
+    assert_int_equal(f->pkt.dport, 9);
+    assert_int_equal(decode_dispatch_hash(LINKTYPE_PPP, fr, (uint32_t)(4 + iplen)) != 0, true);
+
+    fr[0] = 0x57; /* compressed: one byte, IPv6, no address/control */
+    memcpy(fr + 1, ip6, ip6len);
+    assert_int_equal(run(f, LINKTYPE_PPP, 1, fr, 1 + ip6len), DECODE_OK);
+    assert_int_equal(f->pkt.ip_version, 6);
+
+    static const uint8_t lcp[] = {0xff, 0x03, 0xc0, 0x21, 0x01, 0x01};
+    assert_int_equal(run(f, LINKTYPE_PPP, 1, lcp, sizeof lcp), DECODE_NOT_IP);
+    assert_int_equal(run(f, LINKTYPE_PPP, 1, lcp, 2), DECODE_MALFORMED);
+    assert_true(has_weird(&f->w, "truncated_link_header"));
+
+    /* GRE v0 carrying PPP (0x880b) with a compressed protocol field */
+    uint8_t body[600], outer[700];
+    size_t g = gre_hdr(body, 0, 0x880b);
+    body[g++] = 0x21;
+    memcpy(body + g, ipb, iplen);
+    size_t on = ipv4(outer, 47, IP4_A, IP4_B, body, g + iplen);
+    assert_int_equal(run(f, LINKTYPE_RAW, 1, outer, on), DECODE_OK);
+    assert_int_equal(f->pkt.tunnel_depth, 1);
+    assert_int_equal(f->pkt.dport, 9);
+
+    /* IPv6 fragments behind a one-byte PPP header */
+    uint8_t data[600], ul4[700];
+    memset(data, 'A', sizeof data);
+    size_t total = udp(ul4, 7000, 7001, data, 500);
+    fr[0] = 0x57;
+    size_t n = frag6(fr + 1, ul4, 0, 256, true, 0x99, false);
+    assert_int_equal(run(f, LINKTYPE_PPP, 1, fr, 1 + n), DECODE_HELD);
+    n = frag6(fr + 1, ul4, 256, total, false, 0x99, false);
+    assert_int_equal(run(f, LINKTYPE_PPP, 1, fr, 1 + n), DECODE_OK);
+    assert_true(f->pkt.reassembled);
+    assert_int_equal(f->pkt.frag_prefix_len, 1);
+    assert_int_equal(f->pkt.payload_len, 500);
+    fixture_free(f);
+}
+
 static void test_truncated_at_every_length(void **state)
 {
     (void)state;
@@ -1478,7 +1532,7 @@ static void test_random_bytes_do_not_crash(void **state)
     (void)state;
     struct fixture *f = fixture_new(NULL);
     static const int lts[] = {LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2,
-                              LINKTYPE_NULL, LINKTYPE_PPP_ETHER};
+                              LINKTYPE_NULL, LINKTYPE_PPP_ETHER, LINKTYPE_PPP};
     uint8_t base[300];
     size_t bn = frame_eth_ipv4_tcp(base, IP4_A, IP4_B, 4789, 4789);
     srand(12345);
@@ -1585,6 +1639,7 @@ int main(void)
         cmocka_unit_test(test_ipv4_header_errors),
         cmocka_unit_test(test_snaplen_truncated_is_normal),
         cmocka_unit_test(test_vlan_qinq_mpls_pppoe),
+        cmocka_unit_test(test_ppp),
         cmocka_unit_test(test_other_link_types),
         cmocka_unit_test(test_ipv6_extension_chain),
         cmocka_unit_test(test_icmp_and_icmpv6),

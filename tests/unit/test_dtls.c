@@ -16,9 +16,8 @@
 #include "proto/dtls.h"
 
 struct capture {
-    int n_tls, n_weird;
+    int n_tls;
     struct tls_txn last;
-    char last_weird[64];
 };
 
 static void cap_publish(struct app_env *env, enum event_kind kind, const void *txn)
@@ -28,13 +27,6 @@ static void cap_publish(struct app_env *env, enum event_kind kind, const void *t
         c->n_tls++;
         memcpy(&c->last, txn, sizeof(c->last));
     }
-}
-
-static void cap_weird(struct app_env *env, const char *name, const char *addl, const char *source)
-{
-    struct capture *c = env->ctx;
-    c->n_weird++;
-    snprintf(c->last_weird, sizeof(c->last_weird), "%s", name);
 }
 
 struct buf {
@@ -122,7 +114,7 @@ struct session {
     struct capture cap;
 };
 
-static const struct app_env hooks = {.ts_us = 5000000, .publish = cap_publish, .weird = cap_weird};
+static const struct app_env hooks = {.ts_us = 5000000, .publish = cap_publish};
 
 static void session_open(struct session *s)
 {
@@ -133,11 +125,6 @@ static void session_open(struct session *s)
 static void datagram(struct session *s, bool from_orig, const struct buf *d)
 {
     parser_run_feed(&s->run, from_orig, d->b, d->n, 0);
-}
-
-static void session_close(struct session *s)
-{
-    parser_run_close(&s->run);
 }
 
 
@@ -231,9 +218,9 @@ static void test_handshake(void **unused)
         session_open(&s);
         handshake(&s, ways[i]);
         check_row(&s.cap);
-        session_close(&s);
+        parser_run_close(&s.run);
         assert_int_equal(s.cap.n_tls, 1); /* not again at close */
-        assert_int_equal(s.cap.n_weird, 0);
+        assert_int_equal(s.run.weirds.n, 0);
     }
 }
 
@@ -246,7 +233,7 @@ static void test_close_publishes_unfinished(void **unused)
     session_open(&s);
     datagram(&s, true, &d);
     assert_int_equal(s.cap.n_tls, 0);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.n_tls, 1);
     assert_false(s.cap.last.established);
     assert_string_equal(s.cap.last.history, "C");
@@ -263,7 +250,7 @@ static void test_every_truncation(void **unused)
         struct session s;
         session_open(&s);
         datagram(&s, true, &part);
-        session_close(&s);
+        parser_run_close(&s.run);
         assert_int_equal(s.cap.n_tls, 0);
     }
 }
@@ -280,8 +267,8 @@ static void test_too_many_fragments(void **unused)
         hs_fragment(&d, seq, 1, 0, &msg, off, 1);
         datagram(&s, true, &d);
     }
-    assert_string_equal(s.cap.last_weird, "DTLS_too_many_fragments");
-    session_close(&s);
+    assert_string_equal(s.run.weirds.last, "DTLS_too_many_fragments");
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.n_tls, 0);
 }
 
@@ -298,7 +285,7 @@ static void test_oversized_and_lying_fragments(void **unused)
     putn(&body, "abcd", 4);
     record(&d, 22, 0, 0, body.b, body.n);
     datagram(&s, false, &d);
-    assert_string_equal(s.cap.last_weird, "DTLS_handshake_message_too_large");
+    assert_string_equal(s.run.weirds.last, "DTLS_handshake_message_too_large");
 
     body.n = 0;
     d.n = 0;
@@ -310,7 +297,7 @@ static void test_oversized_and_lying_fragments(void **unused)
     putn(&body, "abcd", 4);
     record(&d, 22, 0, 1, body.b, body.n);
     datagram(&s, true, &d);
-    assert_string_equal(s.cap.last_weird, "DTLS_fragment_past_message_end");
+    assert_string_equal(s.run.weirds.last, "DTLS_fragment_past_message_end");
 
     body.n = 0;
     d.n = 0;
@@ -322,8 +309,8 @@ static void test_oversized_and_lying_fragments(void **unused)
     putn(&body, "abcd", 4);
     record(&d, 22, 0, 2, body.b, body.n);
     datagram(&s, true, &d);
-    assert_string_equal(s.cap.last_weird, "DTLS_truncated_handshake_fragment");
-    session_close(&s);
+    assert_string_equal(s.run.weirds.last, "DTLS_truncated_handshake_fragment");
+    parser_run_close(&s.run);
 }
 
 static void test_not_dtls_stops(void **unused)
@@ -339,7 +326,7 @@ static void test_not_dtls_stops(void **unused)
     client_hello(&msg, 0);
     hs_fragment(&d, 0, 1, 0, &msg, 0, msg.n);
     datagram(&s, true, &d);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.n_tls, 0);
 }
 

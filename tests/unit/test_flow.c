@@ -332,6 +332,48 @@ static void test_udp_timeout_and_flip(void **state)
     flow_table_free(t);
 }
 
+/* The uid of the one connection `key`, `window` (ms) and a time shift give. */
+static void uid_of(uint64_t key, int64_t window_ms, int64_t shift_us, uint32_t isn, char uid[UID_LEN])
+{
+    struct collected c;
+    struct flow_config cfg = {
+        .tcp_timeout_us = 300 * 1000000LL, .udp_timeout_us = 60 * 1000000LL, .icmp_timeout_us = 60 * 1000000LL,
+        .max_flows = 10, .stream_memcap = 1 << 20, .uid_key = key, .uid_window_us = window_ms * 1000,
+    };
+    struct flow_sink sink = {.conn = collect_conn, .weird = collect_weird, .ctx = &c};
+    memset(&c, 0, sizeof c);
+    struct flow_table *t = flow_table_new(&cfg, &sink);
+    struct packet syn = tcp_pkt(CLIENT, 1700000030000, 0x02, isn, 0, 0);
+    syn.ts_us += shift_us;
+    feed(t, syn);
+    flow_table_flush(t, syn.ts_us + 1000);
+    assert_int_equal(c.n, 1);
+    memcpy(uid, c.recs[0].uid, UID_LEN);
+    flow_table_free(t);
+}
+
+/* Sensors that agree: with a window, two clocks that see the first packet
+ * microseconds apart give one uid; the key and a new TCP sequence number
+ * change it; without key and window, the uid is read's as it always was
+ * (the exact microsecond counts). */
+static void test_uid_keyed_and_windowed(void **state)
+{
+    (void)state;
+    char a[UID_LEN], b[UID_LEN];
+    uid_of(0, 60000, 0, 1000, a);
+    uid_of(0, 60000, 250, 1000, b);
+    assert_string_equal(a, b);
+    uid_of(0x1234, 60000, 0, 1000, b);
+    assert_string_not_equal(a, b);
+    uid_of(0, 60000, 0, 2000, b);
+    assert_string_not_equal(a, b);
+    uid_of(0, 0, 0, 1000, a);
+    uid_of(0, 0, 250, 1000, b);
+    assert_string_not_equal(a, b);
+    uid_of(0, 0, 0, 2000, b); /* read's uids do not look at the sequence number */
+    assert_string_equal(a, b);
+}
+
 static void test_memcap_evicts_oldest(void **state)
 {
     (void)state;
@@ -373,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_out_of_order_conflict_is_a_weird),
         cmocka_unit_test(test_bad_checksum_not_counted),
         cmocka_unit_test(test_udp_timeout_and_flip),
+        cmocka_unit_test(test_uid_keyed_and_windowed),
         cmocka_unit_test(test_memcap_evicts_oldest),
         cmocka_unit_test(test_community_id_known_value),
     };

@@ -24,23 +24,10 @@
 #define total_added intel_harness_total_added
 #define has_example intel_harness_has_example
 #define print_examples intel_harness_print_examples
+#define domain_meta intel_harness_domain_meta
+#define addr_entry intel_harness_addr_entry
 
 #define SHARED_INTEL "/work/shared/intel"
-
-static const struct intel_meta *domain_meta(const struct intel_store *s, const char *name)
-{
-    const struct intel_entry *e = intel_lookup_domain(s, name, strlen(name));
-    assert_non_null(e);
-    assert_int_equal(e->n_meta, 1);
-    return e->meta[0];
-}
-
-static const struct intel_entry *addr_entry(const struct intel_store *s, const char *text)
-{
-    struct ip_addr a;
-    assert_true(ip_addr_parse(text, &a));
-    return intel_lookup_addr(s, &a);
-}
 
 static const struct intel_entry *hash_entry(const struct intel_store *s, const char *hex)
 {
@@ -453,81 +440,6 @@ static void test_galaxy_tag_forms(void **unused)
 
 /* ---- the real feeds ---- */
 
-struct real_totals {
-    uint64_t files, added[INTEL_TYPE_COUNT], duplicates, invalid, unsupported, not_ids, errors;
-};
-
-static uint8_t *read_whole(const char *path, size_t *n)
-{
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return NULL;
-    struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || st.st_size < 0 || st.st_size > (64 << 20)) {
-        fclose(fp);
-        return NULL;
-    }
-    uint8_t *p = malloc((size_t)st.st_size + 1);
-    if (p != NULL && fread(p, 1, (size_t)st.st_size, fp) != (size_t)st.st_size) {
-        free(p);
-        p = NULL;
-    }
-    fclose(fp);
-    *n = (size_t)st.st_size;
-    return p;
-}
-
-static void load_real_file(struct intel_store *s, const char *path, struct real_totals *t)
-{
-    size_t n = 0;
-    uint8_t *p = read_whole(path, &n);
-    assert_non_null(p);
-    struct intel_load_report rep;
-    memset(&rep, 0, sizeof rep);
-    intel_load_misp(s, path, p, n, &rep);
-    free(p);
-    if (rep.errors != 0) {
-        print_examples(&rep);
-        fail_msg("%s: %llu errors", path, (unsigned long long)rep.errors);
-    }
-    t->files++;
-    for (int i = 0; i < INTEL_TYPE_COUNT; i++)
-        t->added[i] += rep.added[i];
-    t->duplicates += rep.duplicates;
-    t->invalid += rep.invalid;
-    t->unsupported += rep.unsupported;
-    t->not_ids += rep.skipped_not_ids;
-    t->errors += rep.errors;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-/* Every *.json file under dir (recursively). */
-static void load_real_dir(struct intel_store *s, const char *dir, struct real_totals *t)
-{
-    struct dirent **names = NULL;
-    int n = scandir(dir, &names, NULL, alphasort);
-    if (n < 0)
-        return;
-    for (int i = 0; i < n; i++) {
-        char path[4096];
-        if (names[i]->d_name[0] != '.') {
-            snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-            struct stat st;
-            if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-                load_real_dir(s, path, t);
-            else if (S_ISREG(st.st_mode) && ends_with(path, ".json"))
-                load_real_file(s, path, t);
-        }
-        free(names[i]);
-    }
-    free(names);
-}
-
 static void check_real_dir(const char *dir, uint64_t min_files, uint64_t min_added)
 {
     struct stat st;
@@ -535,9 +447,9 @@ static void check_real_dir(const char *dir, uint64_t min_files, uint64_t min_add
         skip();
     struct intel_store *s = intel_store_new();
     assert_non_null(s);
-    struct real_totals t;
+    struct intel_harness_totals t;
     memset(&t, 0, sizeof t);
-    load_real_dir(s, dir, &t);
+    intel_harness_load_real_dir(s, intel_load_misp, dir, ".json", &t);
     uint64_t added = 0;
     for (int i = 0; i < INTEL_TYPE_COUNT; i++)
         added += t.added[i];
@@ -580,9 +492,9 @@ static void test_real_meta(void **unused)
         skip();
     struct intel_store *s = intel_store_new();
     assert_non_null(s);
-    struct real_totals t;
+    struct intel_harness_totals t;
     memset(&t, 0, sizeof t);
-    load_real_file(s, path, &t);
+    intel_harness_load_real_file(s, intel_load_misp, path, &t);
     assert_int_equal(t.not_ids, 420 - 198);
     const struct intel_meta *m = domain_meta(s, "op3f1libgh.biz");
     assert_string_equal(m->source, "ESET");

@@ -26,6 +26,8 @@
 #define total_added intel_harness_total_added
 #define has_example intel_harness_has_example
 #define print_examples intel_harness_print_examples
+#define domain_meta intel_harness_domain_meta
+#define addr_entry intel_harness_addr_entry
 #include "intel/stix_pattern.h"
 
 #define SHARED_STIX "/work/shared/intel/feeds/stix2.1-examples"
@@ -347,21 +349,6 @@ static void test_pattern_more_than_max(void **unused)
 
 /* ---- the loader ---- */
 
-static const struct intel_meta *domain_meta(const struct intel_store *s, const char *name)
-{
-    const struct intel_entry *e = intel_lookup_domain(s, name, strlen(name));
-    assert_non_null(e);
-    assert_int_equal(e->n_meta, 1);
-    return e->meta[0];
-}
-
-static const struct intel_entry *addr_entry(const struct intel_store *s, const char *text)
-{
-    struct ip_addr a;
-    assert_true(ip_addr_parse(text, &a));
-    return intel_lookup_addr(s, &a);
-}
-
 #define SHA256_A "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 /* Relationships come before what they name: the loader must index first. */
@@ -667,70 +654,6 @@ static void test_huge_bundle(void **unused)
 
 /* ---- the OASIS examples ---- */
 
-static uint8_t *read_whole(const char *path, size_t *n)
-{
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return NULL;
-    struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || st.st_size < 0 || st.st_size > (64 << 20)) {
-        fclose(fp);
-        return NULL;
-    }
-    uint8_t *p = malloc((size_t)st.st_size + 1);
-    if (p != NULL && fread(p, 1, (size_t)st.st_size, fp) != (size_t)st.st_size) {
-        free(p);
-        p = NULL;
-    }
-    fclose(fp);
-    *n = (size_t)st.st_size;
-    return p;
-}
-
-struct real_totals {
-    uint64_t files, added[INTEL_TYPE_COUNT], duplicates, invalid, unsupported, revoked, errors;
-};
-
-static void load_real_dir(struct intel_store *s, const char *dir, struct real_totals *t)
-{
-    struct dirent **names = NULL;
-    int n = scandir(dir, &names, NULL, alphasort);
-    if (n < 0)
-        return;
-    for (int i = 0; i < n; i++) {
-        char path[4096];
-        size_t len = strlen(names[i]->d_name);
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-        struct stat st;
-        if (names[i]->d_name[0] == '.' || stat(path, &st) != 0) {
-            /* hidden or gone */
-        } else if (S_ISDIR(st.st_mode)) {
-            load_real_dir(s, path, t);
-        } else if (len > 5 && strcmp(names[i]->d_name + len - 5, ".json") == 0) {
-            size_t size = 0;
-            uint8_t *p = read_whole(path, &size);
-            assert_non_null(p);
-            struct intel_load_report rep;
-            memset(&rep, 0, sizeof rep);
-            intel_load_stix(s, path, p, size, &rep);
-            free(p);
-            for (unsigned k = 0; k < rep.n_examples; k++)
-                print_message("  %s\n", rep.examples[k]);
-            if (rep.errors != 0)
-                fail_msg("%s: %llu errors", path, (unsigned long long)rep.errors);
-            t->files++;
-            for (int k = 0; k < INTEL_TYPE_COUNT; k++)
-                t->added[k] += rep.added[k];
-            t->duplicates += rep.duplicates;
-            t->invalid += rep.invalid;
-            t->unsupported += rep.unsupported;
-            t->revoked += rep.skipped_revoked;
-        }
-        free(names[i]);
-    }
-    free(names);
-}
-
 static void test_real_examples(void **unused)
 {
     struct stat st;
@@ -738,9 +661,9 @@ static void test_real_examples(void **unused)
         skip();
     struct intel_store *s = intel_store_new();
     assert_non_null(s);
-    struct real_totals t;
+    struct intel_harness_totals t;
     memset(&t, 0, sizeof t);
-    load_real_dir(s, SHARED_STIX, &t);
+    intel_harness_load_real_dir(s, intel_load_stix, SHARED_STIX, ".json", &t);
     print_message("%s: %llu files; addr %llu subnet %llu domain %llu url %llu hash %llu email %llu cert %llu; "
                   "%llu duplicates, %llu invalid, %llu unsupported, %llu revoked\n",
                   SHARED_STIX, (unsigned long long)t.files, (unsigned long long)t.added[INTEL_ADDR],

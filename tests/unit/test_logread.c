@@ -17,37 +17,13 @@
 #include <zlib.h>
 
 #include "hunt/logread.h"
+#include "unit/tmpdir_harness.h"
 
 #define TSV_HEADER(path)                                                        \
     "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n"              \
     "#unset_field\t-\n#path\t" path "\n#open\t2024-01-01-00-00-00\n"
 
 /* ---- helpers ---- */
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static int make_dir(void **state)
-{
-    char *dir = strdup("/tmp/vigil-test-logread-XXXXXX");
-    if (dir == NULL || mkdtemp(dir) == NULL)
-        return -1;
-    *state = dir;
-    return 0;
-}
-
-static int remove_dir(void **state)
-{
-    char *dir = *state;
-    int rc = nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-    free(dir);
-    return rc;
-}
 
 static void path_in(const char *dir, const char *rel, char *out, size_t cap)
 {
@@ -1082,26 +1058,26 @@ static void test_zeek_baselines(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_tsv_sets_escapes_unset_empty, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_tsv_header_blocks, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_tsv_without_types, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_tsv_bad_rows, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_tsv_broken_headers, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_tsv_nested_each, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_crlf_and_bom, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_zeek_json, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_eve_fields, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_eve_malformed, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_eve_odd_names, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_gzip_files, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_gzip_truncated, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_gzip_corrupt, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_warning_queue, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_tsv_sets_escapes_unset_empty, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_tsv_header_blocks, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_tsv_without_types, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_tsv_bad_rows, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_tsv_broken_headers, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_tsv_nested_each, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_crlf_and_bom, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_zeek_json, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_eve_fields, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_eve_malformed, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_eve_odd_names, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_gzip_files, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_gzip_truncated, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_gzip_corrupt, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_warning_queue, tmpdir_setup, tmpdir_teardown),
         cmocka_unit_test(test_memory_input),
-        cmocka_unit_test_setup_teardown(test_directory_tree, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_open_errors, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_filter, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_long_lines, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_directory_tree, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_open_errors, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_filter, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_long_lines, tmpdir_setup, tmpdir_teardown),
         cmocka_unit_test(test_zeek_baselines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

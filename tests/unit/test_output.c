@@ -15,47 +15,9 @@
 #include "output/output.h"
 #include "output/stats_log.h"
 #include "output/zeek_log.h"
+#include "unit/tmpdir_harness.h"
 
 #define TS0 1300475167096535LL /* 2011-03-18T19:06:07.096535Z */
-
-static char *make_tmpdir(void)
-{
-    char *dir = strdup("/tmp/vigil-test-output-XXXXXX");
-    assert_non_null(dir);
-    assert_non_null(mkdtemp(dir));
-    return dir;
-}
-
-static void remove_tree(const char *dir)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-}
-
-static char *read_log(const char *dir, const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *data = malloc(cap);
-    assert_non_null(data);
-    size_t n;
-    while ((n = fread(data + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len < 2) {
-            cap *= 2;
-            data = realloc(data, cap);
-            assert_non_null(data);
-        }
-    }
-    fclose(f);
-    data[len] = '\0';
-    return data;
-}
 
 /* The data lines of a log: everything not starting with '#', joined. */
 static char *data_lines(const char *text)
@@ -167,7 +129,7 @@ static char *run_conns(const char *dir, unsigned formats, const struct conn_reco
         output_conn(w, &cs[i]);
     output_worker_free(w);
     assert_int_equal(output_close(o, err, sizeof(err)), 0);
-    return read_log(dir, name);
+    return tmpdir_read(dir, name);
 }
 
 static const char dns_tsv[] =
@@ -193,7 +155,7 @@ static const char icmp6_json[] =
 static void test_conn_tsv(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("output");
     struct conn_record cs[2];
     dns_conn(&cs[0]);
     icmp6_conn(&cs[1]);
@@ -224,14 +186,14 @@ static void test_conn_tsv(void **state)
     assert_int_equal(strlen(p), 7 + 19 + 1);
     assert_int_equal(p[strlen(p) - 1], '\n');
     free(text);
-    remove_tree(dir);
+    tmpdir_remove(dir);
     free(dir);
 }
 
 static void test_conn_json(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("output");
     struct conn_record cs[2];
     dns_conn(&cs[0]);
     icmp6_conn(&cs[1]);
@@ -246,20 +208,20 @@ static void test_conn_json(void **state)
     text = run_conns(dir, OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON, cs, 1, "conn.json");
     assert_string_equal(text, dns_json);
     free(text);
-    text = read_log(dir, "conn.log");
+    text = tmpdir_read(dir, "conn.log");
     char *rows = data_lines(text);
     assert_string_equal(rows, dns_tsv);
     free(rows);
     free(text);
-    assert_null(read_log(dir, "eve.json"));
-    remove_tree(dir);
+    assert_null(tmpdir_read(dir, "eve.json"));
+    tmpdir_remove(dir);
     free(dir);
 }
 
 static void test_conn_eve(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("output");
     struct conn_record cs[3];
     dns_conn(&cs[0]);
     tcp_conn(&cs[1]);
@@ -284,14 +246,14 @@ static void test_conn_eve(void **state)
         "\"tcp_flags_tc\":\"12\",\"syn\":true,\"fin\":true,\"psh\":true,\"ack\":true,"
         "\"state\":\"closed\",\"ts_max_regions\":1,\"tc_max_regions\":1}}\n"
         "{\"timestamp\":\"2011-03-18T19:06:08.000000+0000\",\"flow_id\":77,\"event_type\":\"flow\","
-        "\"src_ip\":\"fe80::217:f2ff:fed7:cf65\",\"dest_ip\":\"ff02::1\",\"ip_v\":6,"
+        "\"src_ip\":\"fe80:0000:0000:0000:0217:f2ff:fed7:cf65\",\"dest_ip\":\"ff02:0000:0000:0000:0000:0000:0000:0001\",\"ip_v\":6,"
         "\"proto\":\"IPv6-ICMP\",\"icmp_type\":135,\"icmp_code\":0,\"flow\":{\"pkts_toserver\":1,"
         "\"pkts_toclient\":0,\"bytes_toserver\":78,\"bytes_toclient\":0,"
         "\"start\":\"2011-03-18T19:06:08.000000+0000\",\"end\":\"2011-03-18T19:06:08.000000+0000\","
         "\"age\":0,\"state\":\"new\",\"reason\":\"shutdown\",\"alerted\":false}}\n";
     assert_string_equal(text, want);
     free(text);
-    remove_tree(dir);
+    tmpdir_remove(dir);
     free(dir);
 }
 
@@ -321,7 +283,7 @@ static void weird_pair(struct weird_record *with, struct weird_record *without)
 static void test_weird(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("output");
     struct weird_record rs[2];
     weird_pair(&rs[0], &rs[1]);
     char err[256];
@@ -333,7 +295,7 @@ static void test_weird(void **state)
     output_worker_free(w);
     assert_int_equal(output_close(o, err, sizeof(err)), 0);
 
-    char *text = read_log(dir, "weird.log");
+    char *text = tmpdir_read(dir, "weird.log");
     assert_non_null(strstr(text, "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tname\t"
                                  "addl\tnotice\tpeer\tsource\n#types\ttime\tstring\taddr\tport\taddr\t"
                                  "port\tstring\tstring\tbool\tstring\tstring\n"));
@@ -344,7 +306,7 @@ static void test_weird(void **state)
                         "1300475167.500000\t-\t-\t-\t-\t-\ttruncated_IP\t-\tF\tzeek\t-\n");
     free(rows);
     free(text);
-    text = read_log(dir, "eve.json");
+    text = tmpdir_read(dir, "eve.json");
     assert_string_equal(
         text,
         "{\"timestamp\":\"2011-03-18T19:06:07.500000+0000\",\"flow_id\":99,\"event_type\":\"anomaly\","
@@ -355,7 +317,7 @@ static void test_weird(void **state)
         "{\"timestamp\":\"2011-03-18T19:06:07.500000+0000\",\"event_type\":\"anomaly\","
         "\"pkt_src\":\"wire/pcap\",\"anomaly\":{\"type\":\"decode\",\"event\":\"truncated_IP\"}}\n");
     free(text);
-    remove_tree(dir);
+    tmpdir_remove(dir);
     free(dir);
 }
 
@@ -389,7 +351,7 @@ static void write_escape_row(struct output_worker *w)
 static void test_escaping(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("output");
     char err[256];
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON, err, sizeof(err));
     struct output_worker *w = output_worker_new(o);
@@ -405,7 +367,7 @@ static void test_escaping(void **state)
     assert_int_equal(st.lines_written, 4);
     assert_int_equal(output_close(o, err, sizeof(err)), 0);
 
-    char *text = read_log(dir, "esc.log");
+    char *text = tmpdir_read(dir, "esc.log");
     assert_non_null(strstr(text, "#types\tstring\tstring\tstring\tstring\tstring\tstring\tstring\t"
                                  "string\tset[string]\tvector[count]\tdouble\n"));
     char *rows = data_lines(text);
@@ -414,13 +376,13 @@ static void test_escaping(void **state)
                               "only\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\n");
     free(rows);
     free(text);
-    text = read_log(dir, "esc.json");
+    text = tmpdir_read(dir, "esc.json");
     assert_string_equal(text, "{\"s1\":\"-\",\"s2\":\"(empty)\",\"s3\":\"\",\"s4\":\"a\\tb\","
                               "\"s5\":\"\\\\x01\\\\xff\\\\\",\"s6\":\"\xc3\xa9\",\"s7\":\"-x\","
                               "\"set\":[\"a,b\",\"-\",\"\"],\"vec\":[],\"d\":2.5}\n"
                               "{\"s1\":\"only\"}\n");
     free(text);
-    remove_tree(dir);
+    tmpdir_remove(dir);
     free(dir);
 }
 
@@ -433,7 +395,7 @@ static void test_zeek_utf8_tsv(void **state)
         {"a", ZEEK_STRING}, {"b", ZEEK_STRING}, {"c", ZEEK_STRING}, {"d", ZEEK_STRING}, {"e", ZEEK_STRING},
     };
     static const struct zeek_schema schema = ZEEK_SCHEMA("utf", fields);
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("output");
     char err[256];
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
     struct output_worker *w = output_worker_new(o);
@@ -446,13 +408,13 @@ static void test_zeek_utf8_tsv(void **state)
     zrow_end(r);
     output_worker_free(w);
     assert_int_equal(output_close(o, err, sizeof(err)), 0);
-    char *text = read_log(dir, "utf.log");
+    char *text = tmpdir_read(dir, "utf.log");
     char *rows = data_lines(text);
     assert_string_equal(rows, "\\x07\\xd4\\xb7o\t\\xc3\\xb1\\xc0\\x81\t\xc3\xb1\\\\\\x07\t\\xc3\\xb1\\x0a\t"
                               "\xc3\xb1\xe2\x82\xa1\n");
     free(rows);
     free(text);
-    remove_tree(dir);
+    tmpdir_remove(dir);
     free(dir);
 }
 
@@ -481,7 +443,7 @@ static void *writer_thread(void *p)
 static void test_two_threads(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("output");
     char err[256];
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
     assert_non_null(o);
@@ -493,7 +455,7 @@ static void test_two_threads(void **state)
         pthread_join(t[i], NULL);
     assert_int_equal(output_close(o, err, sizeof(err)), 0);
 
-    char *text = read_log(dir, "conn.log");
+    char *text = tmpdir_read(dir, "conn.log");
     assert_non_null(text);
     int per_thread[2] = {0, 0};
     int next_index[2] = {0, 0};
@@ -529,14 +491,14 @@ static void test_two_threads(void **state)
     assert_int_equal(per_thread[0], LINES_PER_THREAD);
     assert_int_equal(per_thread[1], LINES_PER_THREAD);
     free(text);
-    remove_tree(dir);
+    tmpdir_remove(dir);
     free(dir);
 }
 
 static void test_unwritable_dir(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("output");
     char path[512];
     snprintf(path, sizeof(path), "%s/plainfile", dir);
     FILE *f = fopen(path, "w");
@@ -547,7 +509,7 @@ static void test_unwritable_dir(void **state)
     assert_null(output_open(path, OUTPUT_ZEEK_TSV, err, sizeof(err)));
     assert_non_null(strstr(err, "plainfile"));
     assert_null(strchr(err, '\n'));
-    remove_tree(dir);
+    tmpdir_remove(dir);
     free(dir);
 }
 
@@ -556,7 +518,7 @@ static void test_unwritable_dir(void **state)
 static void test_symlinked_log_is_refused_not_followed(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("output");
     char path[512], victim[512];
     snprintf(path, sizeof(path), "%s/conn.log", dir);
     snprintf(victim, sizeof(victim), "%s/victim", dir);
@@ -577,10 +539,10 @@ static void test_symlinked_log_is_refused_not_followed(void **state)
     assert_int_equal(output_close(o, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "conn.log"));
     assert_non_null(strstr(err, "symbolic link"));
-    char *kept = read_log(dir, "victim");
+    char *kept = tmpdir_read(dir, "victim");
     assert_string_equal(kept, "precious\n");
     free(kept);
-    remove_tree(dir);
+    tmpdir_remove(dir);
     free(dir);
 }
 
@@ -589,7 +551,7 @@ static void test_symlinked_log_is_refused_not_followed(void **state)
 static void test_fifo_log_is_refused_without_blocking(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("output");
     char path[512];
     snprintf(path, sizeof(path), "%s/conn.log", dir);
     assert_int_equal(mkfifo(path, 0600), 0);
@@ -602,7 +564,7 @@ static void test_fifo_log_is_refused_without_blocking(void **state)
     output_worker_free(w);
     assert_int_equal(output_close(o, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "not a regular file"));
-    remove_tree(dir);
+    tmpdir_remove(dir);
     free(dir);
 }
 
@@ -610,7 +572,7 @@ static void test_fifo_log_is_refused_without_blocking(void **state)
 static void test_logs_created_0640(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("output");
     char err[256] = "", path[512];
     mode_t old = umask(0);
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
@@ -625,14 +587,14 @@ static void test_logs_created_0640(void **state)
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0640);
-    remove_tree(dir);
+    tmpdir_remove(dir);
     free(dir);
 }
 
 static void test_no_zeek_formats(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("output");
     char err[256];
     struct output *o = output_open(dir, OUTPUT_EVE, err, sizeof(err));
     struct output_worker *w = output_worker_new(o);
@@ -643,9 +605,9 @@ static void test_no_zeek_formats(void **state)
     /* nothing written -> no file created */
     output_worker_free(w);
     assert_int_equal(output_close(o, err, sizeof(err)), 0);
-    assert_null(read_log(dir, "eve.json"));
-    assert_null(read_log(dir, "esc.log"));
-    remove_tree(dir);
+    assert_null(tmpdir_read(dir, "eve.json"));
+    assert_null(tmpdir_read(dir, "esc.log"));
+    tmpdir_remove(dir);
     free(dir);
 }
 
@@ -693,7 +655,7 @@ static void set(struct stats_sample *s, enum stats_counter k, uint64_t v)
 static void test_rows_show_changes_levels_unset_and_failing_logs(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("output");
     char err[256];
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof err);
     assert_non_null(o);
@@ -720,16 +682,58 @@ static void test_rows_show_changes_levels_unset_and_failing_logs(void **state)
 
     char row[1024];
     /* ts peer mem pkts_proc bytes_recv pkts_dropped pkts_link pkt_lag, 19 Zeek columns Vigil has no
-     * counter for, pkts_if_dropped log_lines_lost log_lines_lost_total failing_logs */
+     * counter for, pkts_if_dropped log_lines_lost log_lines_lost_total flows_logged, worker_pkts
+     * worker_bytes worker_dropped (no per-worker counters: unset), failing_logs */
     stats_row(dir, 0, row, sizeof row);
     assert_string_equal(row, "1700000000.000000\tvigil\t7\t10\t1000\t-\t-\t-"
                              "\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-"
-                             "\t-\t0\t0\t(empty)");
+                             "\t-\t0\t0\t-\t-\t-\t-\t(empty)");
     stats_row(dir, 1, row, sizeof row);
     assert_string_equal(row, "1700000001.000000\tvigil\t7\t15\t600\t-\t-\t1.500000"
                              "\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-"
-                             "\t-\t3\t3\tdns.log,eve.json");
-    remove_tree(dir);
+                             "\t-\t3\t3\t-\t-\t-\t-\tdns.log,eve.json");
+    tmpdir_remove(dir);
+    free(dir);
+}
+
+/* Per worker (a capture ring each): one vector item per worker, the change
+ * since the previous row, as the scalar counts; flows logged likewise. */
+static void test_worker_vectors_show_changes(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char err[256];
+    struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof err);
+    assert_non_null(o);
+    struct stats_log *log = stats_log_new(o);
+    assert_non_null(log);
+    struct stats_sample s = {.wall_us = 1700000000000000LL, .n_workers = 2};
+    set(&s, STATS_PKTS_DROPPED, 4);
+    set(&s, STATS_FLOWS_LOGGED, 3);
+    const uint64_t first[STATS_WORKER_COUNTERS][2] = {{10, 20}, {1000, 2000}, {1, 3}};
+    const uint64_t second[STATS_WORKER_COUNTERS][2] = {{15, 50}, {1500, 5000}, {1, 7}};
+    memcpy(s.worker[STATS_WORKER_PKTS], first[STATS_WORKER_PKTS], sizeof first[0]);
+    memcpy(s.worker[STATS_WORKER_BYTES], first[STATS_WORKER_BYTES], sizeof first[0]);
+    memcpy(s.worker[STATS_WORKER_DROPPED], first[STATS_WORKER_DROPPED], sizeof first[0]);
+    stats_log_write(log, &s);
+    s.wall_us += 1000000;
+    set(&s, STATS_PKTS_DROPPED, 8);
+    set(&s, STATS_FLOWS_LOGGED, 10);
+    memcpy(s.worker[STATS_WORKER_PKTS], second[STATS_WORKER_PKTS], sizeof second[0]);
+    memcpy(s.worker[STATS_WORKER_BYTES], second[STATS_WORKER_BYTES], sizeof second[0]);
+    memcpy(s.worker[STATS_WORKER_DROPPED], second[STATS_WORKER_DROPPED], sizeof second[0]);
+    stats_log_write(log, &s);
+    assert_int_equal(output_close(o, err, sizeof err), 0);
+    stats_log_free(log);
+
+    char row[1024];
+    stats_row(dir, 0, row, sizeof row);
+    assert_non_null(strstr(row, "\t-\t-\t-\t-\t3\t10,20\t1000,2000\t1,3\t(empty)"));
+    assert_non_null(strstr(row, "\tvigil\t-\t-\t-\t4\t"));
+    stats_row(dir, 1, row, sizeof row);
+    assert_non_null(strstr(row, "\t-\t-\t-\t-\t7\t5,30\t500,3000\t0,4\t(empty)"));
+    assert_non_null(strstr(row, "\tvigil\t-\t-\t-\t4\t"));
+    tmpdir_remove(dir);
     free(dir);
 }
 
@@ -737,7 +741,7 @@ static void test_rows_show_changes_levels_unset_and_failing_logs(void **state)
 static void test_failing_logs_named(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("output");
     char err[256], path[512];
     snprintf(path, sizeof path, "%s/stats.log", dir);
     assert_int_equal(symlink("/dev/null", path), 0);
@@ -752,7 +756,7 @@ static void test_failing_logs_named(void **state)
     assert_int_equal(output_lines_lost(o), 1);
     assert_int_equal(output_close(o, err, sizeof err), -1);
     stats_log_free(log);
-    remove_tree(dir);
+    tmpdir_remove(dir);
     free(dir);
 }
 
@@ -767,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_no_zeek_formats), cmocka_unit_test(test_eve_time),
         cmocka_unit_test(test_rows_show_changes_levels_unset_and_failing_logs),
         cmocka_unit_test(test_failing_logs_named),
+        cmocka_unit_test(test_worker_vectors_show_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

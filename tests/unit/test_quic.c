@@ -51,13 +51,6 @@ static void fake_publish(struct app_env *env, enum event_kind kind, const void *
     cap->n_quic++;
 }
 
-static void fake_weird(struct app_env *env, const char *name, const char *addl, const char *source)
-{
-    struct capture *cap = env->ctx;
-    cap->weirds++;
-    snprintf(cap->last_weird, sizeof cap->last_weird, "%s", name);
-}
-
 static void fake_service(struct app_env *env, const char *service)
 {
     struct capture *cap = env->ctx;
@@ -70,7 +63,7 @@ struct session {
     struct capture cap;
 };
 
-static const struct app_env hooks = {.publish = fake_publish, .weird = fake_weird, .add_service = fake_service};
+static const struct app_env hooks = {.publish = fake_publish, .add_service = fake_service};
 
 static struct session *session_open(void)
 {
@@ -84,11 +77,6 @@ static void session_feed(struct session *s, bool from_orig, const void *p, size_
 {
     s->run.env.ts_us += 1000;
     parser_run_feed(&s->run, from_orig, p, n, 0);
-}
-
-static void session_close(struct session *s)
-{
-    parser_run_close(&s->run);
 }
 
 
@@ -304,7 +292,7 @@ static void test_rfc_client_initial(void **unused)
     assert_int_equal(quic_parser.probe(pkt, n, true), APP_PROBE_YES);
     struct session *s = session_open();
     session_feed(s, true, pkt, n);
-    session_close(s);
+    parser_run_close(&s->run);
     assert_int_equal(s->cap.n_quic, 1);
     expect_rfc_record(&s->cap, 0);
     assert_string_equal(s->cap.quic[0].history, "IS");
@@ -329,7 +317,7 @@ static void test_rfc_server_initial(void **unused)
     struct session *s = session_open();
     session_feed(s, true, pkt, n);
     session_feed(s, false, srv, m);
-    session_close(s);
+    parser_run_close(&s->run);
     assert_int_equal(s->cap.n_quic, 1);
     expect_rfc_record(&s->cap, 0);
     assert_string_equal(s->cap.quic[0].history, "ISis");
@@ -352,7 +340,7 @@ static void test_every_truncation(void **unused)
         memcpy(copy, pkt, len);
         struct session *s = session_open();
         session_feed(s, true, copy, len);
-        session_close(s);
+        parser_run_close(&s->run);
         for (int i = 0; i < s->cap.n_quic; i++)
             assert_false(s->cap.quic[i].server_name.set);
         free(copy);
@@ -368,7 +356,7 @@ static void test_tampered_payload(void **unused)
     struct session *s = session_open();
     session_feed(s, true, pkt, n);
     session_feed(s, true, pkt, n); /* the analyzer was disabled: no second I */
-    session_close(s);
+    parser_run_close(&s->run);
     assert_int_equal(s->cap.n_quic, 1);
     assert_string_equal(s->cap.quic[0].history, "I");
     assert_false(s->cap.quic[0].server_name.set);
@@ -384,7 +372,7 @@ static void test_unknown_version(void **unused)
     struct session *s = session_open();
     session_feed(s, true, pkt, n);
     assert_int_equal(s->cap.n_quic, 1); /* logged at once, as Zeek does */
-    session_close(s);
+    parser_run_close(&s->run);
     assert_int_equal(s->cap.n_quic, 1);
     assert_int_equal(s->cap.quic[0].version, 0x0a1a2a3a);
     assert_string_equal(s->cap.quic[0].history, "U");
@@ -399,7 +387,7 @@ static void test_bogus_lengths(void **unused)
     pkt[16] = 0x7f;
     struct session *s = session_open();
     session_feed(s, true, pkt, n);
-    session_close(s);
+    parser_run_close(&s->run);
     assert_int_equal(s->cap.n_quic, 0);
     free(s);
 
@@ -407,7 +395,7 @@ static void test_bogus_lengths(void **unused)
     uint8_t tiny[7] = {0xc0, 0, 0, 0, 1, 200, 1};
     s = session_open();
     session_feed(s, true, tiny, sizeof tiny);
-    session_close(s);
+    parser_run_close(&s->run);
     assert_int_equal(s->cap.n_quic, 0);
     free(s);
 
@@ -415,7 +403,7 @@ static void test_bogus_lengths(void **unused)
     uint8_t shortlen[] = {0xc0, 0, 0, 0, 1, 0, 0, 0, 5, 1, 2, 3, 4, 5};
     s = session_open();
     session_feed(s, true, shortlen, sizeof shortlen);
-    session_close(s);
+    parser_run_close(&s->run);
     assert_int_equal(s->cap.n_quic, 0);
     free(s);
 }
@@ -437,7 +425,7 @@ static void test_crypto_split_out_of_order_overlapping(void **unused)
     session_feed(s, true, pkt1, n1);
     session_feed(s, true, pkt2, n2);
     session_feed(s, true, pkt2, n2); /* finished: not decrypted again */
-    session_close(s);
+    parser_run_close(&s->run);
     assert_int_equal(s->cap.n_quic, 1);
     expect_rfc_record(&s->cap, 0);
     assert_string_equal(s->cap.quic[0].history, "IISI");
@@ -454,8 +442,8 @@ static void test_crypto_beyond_cap(void **unused)
     size_t n = client_initial(&k, 1, 0, 0, frames, f, pkt);
     struct session *s = session_open();
     session_feed(s, true, pkt, n);
-    session_close(s);
-    assert_string_equal(s->cap.last_weird, "QUIC_crypto_buffer_exceeded");
+    parser_run_close(&s->run);
+    assert_string_equal(s->run.weirds.last, "QUIC_crypto_buffer_exceeded");
     assert_int_equal(s->cap.n_quic, 1);
     assert_false(s->cap.quic[0].server_name.set);
     free(s);
@@ -473,7 +461,7 @@ static void test_connection_close_logs(void **unused)
     assert_int_equal(s->cap.n_quic, 1);
     assert_string_equal(s->cap.quic[0].history, "IC");
     session_feed(s, true, pkt, n);
-    session_close(s);
+    parser_run_close(&s->run);
     assert_int_equal(s->cap.n_quic, 2);
     assert_string_equal(s->cap.quic[1].history, "IC");
     free(s);
@@ -489,7 +477,7 @@ static void test_unknown_frame_is_violation(void **unused)
     struct session *s = session_open();
     session_feed(s, true, pkt, n);
     session_feed(s, true, pkt, n);
-    session_close(s);
+    parser_run_close(&s->run);
     assert_int_equal(s->cap.n_quic, 1);
     assert_string_equal(s->cap.quic[0].history, "I");
     free(s);
@@ -506,7 +494,7 @@ static void test_quic_v2(void **unused)
     assert_int_equal(quic_parser.probe(pkt, n, true), APP_PROBE_YES);
     struct session *s = session_open();
     session_feed(s, true, pkt, n);
-    session_close(s);
+    parser_run_close(&s->run);
     assert_int_equal(s->cap.n_quic, 1);
     assert_int_equal(s->cap.quic[0].version, 0x6b3343cf);
     assert_string_equal(s->cap.quic[0].history, "IS");
@@ -531,7 +519,7 @@ static void test_retry_short_and_discarded(void **unused)
     session_feed(s, false, retry, sizeof retry);
     assert_int_equal(s->cap.n_quic, 1);
     assert_string_equal(s->cap.quic[0].history, "ISOOOxr");
-    session_close(s);
+    parser_run_close(&s->run);
     assert_int_equal(s->cap.n_quic, 1);
     free(s);
 }
@@ -543,9 +531,9 @@ static void test_short_without_session_is_weird(void **unused)
     shortpkt[0] = 0x41;
     struct session *s = session_open();
     session_feed(s, true, shortpkt, sizeof shortpkt);
-    session_close(s);
+    parser_run_close(&s->run);
     assert_int_equal(s->cap.n_quic, 0);
-    assert_string_equal(s->cap.last_weird, "QUIC_spurious_short_packet_threshold_crossed");
+    assert_string_equal(s->run.weirds.last, "QUIC_spurious_short_packet_threshold_crossed");
     free(s);
 }
 
@@ -556,10 +544,10 @@ static void test_history_cap(void **unused)
     struct session *s = session_open();
     for (int i = 0; i < 150; i++)
         session_feed(s, true, pkt, n);
-    session_close(s);
+    parser_run_close(&s->run);
     assert_int_equal(s->cap.n_quic, 1);
     assert_int_equal(s->cap.quic[0].history_len, QUIC_HISTORY_MAX);
-    assert_string_equal(s->cap.last_weird, "QUIC_max_history_length_reached");
+    assert_string_equal(s->run.weirds.last, "QUIC_max_history_length_reached");
     free(s);
 }
 
@@ -578,7 +566,7 @@ static void test_garbage_does_not_crash(void **unused)
         buf[4] = 1;
         struct session *s = session_open();
         session_feed(s, round & 1, buf, n);
-        session_close(s);
+        parser_run_close(&s->run);
         free(s);
     }
 }

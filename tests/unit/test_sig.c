@@ -17,6 +17,7 @@
 #include "proto/dns.h"
 #include "proto/http.h"
 #include "proto/parser.h"
+#include "proto/tls.h"
 #include "detect/alert-t.h"
 #include "detect/sink-t.h"
 #include "sig/sig.h"
@@ -31,36 +32,12 @@ static int add(struct sig_set *s, const char *rule, char *why, size_t n)
 
 static struct sig_set *set_of(const char *const *rules, size_t n)
 {
-    struct sig_set *s = sig_set_new(NULL);
-    assert_non_null(s);
-    for (size_t i = 0; i < n; i++) {
-        char why[600] = "";
-        int rc = add(s, rules[i], why, sizeof why);
-        if (rc != 0)
-            fail_msg("rule %zu refused: %s", i, why);
-    }
-    char err[256];
-    assert_true(sig_set_compile(s, err, sizeof err));
-    return s;
-}
-
-static struct sig_endpoints client_to_server(void)
-{
-    struct sig_endpoints e = {.sp = 40000, .dp = 80};
-    assert_true(ip_addr_parse("192.168.1.10", &e.src));
-    assert_true(ip_addr_parse("93.184.216.34", &e.dst));
-    return e;
+    return rules_set(rules, n, "test.rules", NULL);
 }
 
 static void stream(struct sig_worker *w, uint64_t flow, bool to_server, const char *data, int64_t ts)
 {
-    struct sig_flow_info fi = {.flow_id = flow, .to_server = to_server, .established = true};
-    struct sig_endpoints e = client_to_server();
-    if (!to_server) {
-        struct sig_endpoints r = {.src = e.dst, .dst = e.src, .sp = e.dp, .dp = e.sp};
-        e = r;
-    }
-    sig_stream(w, &fi, &e, ts, (const uint8_t *)data, strlen(data));
+    test_stream_at(w, flow, to_server, 80, 0, ts, data, strlen(data));
 }
 
 /* --- parser --- */
@@ -210,16 +187,8 @@ static void test_byte_keywords_and_base64(void **state)
     memcpy(msg + o, "END CNT\x05" "abcde SZ=123 B=c2VjcmV0IQ==", 35);
     o += 35;
     msg[o] = '\0';
-    struct sig_flow_info fi = {.flow_id = 7, .to_server = true, .established = true};
-    struct sig_endpoints e = client_to_server();
-    sig_stream(w, &fi, &e, 1, (const uint8_t *)msg, o);
-    assert_true(fired(&f, 1));
-    assert_false(fired(&f, 2));
-    assert_true(fired(&f, 3));
-    assert_true(fired(&f, 5));
-    assert_true(fired(&f, 7));
-    assert_true(fired(&f, 9));
-    assert_false(fired(&f, 10));
+    test_stream_at(w, 7, true, 80, 0, 1, msg, o);
+    expect_sids(&f, "1 3 5 7 9", "2 10");
     sig_worker_free(w);
     sig_set_free(s);
 }
@@ -243,16 +212,7 @@ static void test_packet_stream_split_and_jumps(void **state)
     struct fired f = {0};
     struct sig_worker *w = worker_for(s, &f);
     struct packet p;
-    memset(&p, 0, sizeof p);
-    p.ip_version = 4;
-    p.ts_us = 1;
-    p.l4_proto = 6;
-    p.sport = 40000;
-    p.dport = 80;
-    assert_true(ip_addr_parse("192.168.1.10", &p.src));
-    assert_true(ip_addr_parse("93.184.216.34", &p.dst));
-    p.payload = (const uint8_t *)"xEVILx";
-    p.payload_caplen = p.payload_len = 6;
+    test_packet(&p, 6, TEST_CLIENT, 40000, TEST_SERVER, 80, "xEVILx");
     struct sig_flow_info fi = {.flow_id = 9, .to_server = true, .established = true};
     sig_packet(w, &p, &fi);
     assert_true(fired(&f, 1));
@@ -266,12 +226,7 @@ static void test_packet_stream_split_and_jumps(void **state)
     assert_false(fired(&f, 6)); /* dsize:!9 on an empty packet */
     f.n = 0;
     stream(w, 9, true, "xEVILx Q?12 when will the pandemic end? N200Z", 2);
-    assert_false(fired(&f, 1));
-    assert_true(fired(&f, 2));
-    assert_true(fired(&f, 3));
-    assert_false(fired(&f, 4));
-    assert_true(fired(&f, 5));
-    assert_true(fired(&f, 7));
+    expect_sids(&f, "2 3 5 7", "1 4");
     assert_non_null(strstr(f.extra, "\"traffic\":{\"id\":[\"evil\"],\"label\":[\"bad\"]}"));
     struct sig_flow_tags tags;
     sig_flow_tags(w, 9, &tags);
@@ -385,20 +340,10 @@ static void test_packet_fields(void **state)
     struct fired f = {0};
     struct sig_worker *w = worker_for(s, &f);
     struct packet p;
-    memset(&p, 0, sizeof p);
-    p.ip_version = 4;
-    p.ts_us = 1;
-    assert_true(ip_addr_parse("192.168.1.10", &p.src));
-    assert_true(ip_addr_parse("8.8.8.8", &p.dst));
-    p.l4_proto = 1;
+    test_packet(&p, 1, TEST_CLIENT, 0, "8.8.8.8", 0, NULL);
     p.icmp_type = 8;
     sig_packet(w, &p, NULL);
-    assert_true(fired(&f, 1));
-    assert_false(fired(&f, 2));
-    assert_false(fired(&f, 7));
-    assert_true(fired(&f, 8));
-    assert_true(fired(&f, 9));
-    assert_false(fired(&f, 10));
+    expect_sids(&f, "1 8 9", "2 7 10");
     f.n = 0;
     p.l4_proto = 17;
     p.sport = 5353;
@@ -407,10 +352,7 @@ static void test_packet_fields(void **state)
     p.payload = (const uint8_t *)"QQ";
     p.payload_caplen = p.payload_len = 2;
     sig_packet(w, &p, NULL);
-    assert_true(fired(&f, 3));
-    assert_false(fired(&f, 4));
-    assert_false(fired(&f, 5));
-    assert_true(fired(&f, 6));
+    expect_sids(&f, "3 6", "4 5");
     sig_worker_free(w);
     sig_set_free(s);
 }
@@ -508,10 +450,41 @@ static void test_dns_dotprefix(void **state)
     sig_set_free(s);
 }
 
+/* A NUL byte inside the issuer's name (a classic certificate-spoofing trick)
+ * is part of tls.cert_issuer, as Suricata's buffer keeps it. */
+static void test_tls_issuer_with_nul(void **state)
+{
+    static const char *const rules[] = {
+        "alert tls any any -> any any (msg:\"nul issuer\"; tls.cert_issuer; content:\"CN=Good|00| CA\"; sid:1;)",
+        "alert tls any any -> any any (msg:\"near miss\"; tls.cert_issuer; content:\"CN=Good|00| CB\"; sid:2;)",
+    };
+    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
+    struct fired f = {0};
+    struct sig_worker *w = worker_for(s, &f);
+    struct tls_txn *t = calloc(1, sizeof *t);
+    assert_non_null(t);
+    t->has_server_cert = true;
+    static const char issuer[] = "C=US, CN=Good\0 CA";
+    memcpy(t->issuerdn, issuer, sizeof issuer);
+    t->issuerdn_len = sizeof issuer - 1;
+    struct app_conn c;
+    memset(&c, 0, sizeof c);
+    c.proto = 6;
+    c.resp_p = 443;
+    c.flow_id = 7;
+    sig_transaction(w, &c, EVENT_TLS, t, 1);
+    assert_true(fired(&f, 1));
+    assert_false(fired(&f, 2));
+    free(t);
+    sig_worker_free(w);
+    sig_set_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_outcomes),
+        cmocka_unit_test(test_tls_issuer_with_nul),
         cmocka_unit_test(test_load_file_reports),
         cmocka_unit_test(test_content_modifiers),
         cmocka_unit_test(test_byte_keywords_and_base64),

@@ -489,6 +489,14 @@ static const char suricata_body[] =
     "hello\r\n"
     "--b1--\r\n";
 
+/* The steps of a plain envelope, a@example.org to b@example.org, up to
+ * the server's go-ahead for DATA. */
+#define ENVELOPE_UP_TO_DATA                                                                                            \
+    {false, "220 hi\r\n", 0}, {true, "HELO c\r\n", 0}, {false, "250 ok\r\n", 0},                                       \
+        {true, "MAIL FROM:<a@example.org>\r\n", 0}, {false, "250 ok\r\n", 0},                                          \
+        {true, "RCPT TO:<b@example.org>\r\n", 0}, {false, "250 ok\r\n", 0}, {true, "DATA\r\n", 0},                     \
+        {false, "354 go\r\n", 0}
+
 static void test_suricata_names_and_body_md5(void **unused)
 {
     char data[2048];
@@ -497,15 +505,7 @@ static void test_suricata_names_and_body_md5(void **unused)
              "Content-Type: multipart/mixed; boundary=b1\r\n\r\n%s.\r\n",
              suricata_body);
     struct step steps[] = {
-        {false, "220 hi\r\n", 0},
-        {true, "HELO c\r\n", 0},
-        {false, "250 ok\r\n", 0},
-        {true, "MAIL FROM:<a@example.org>\r\n", 0},
-        {false, "250 ok\r\n", 0},
-        {true, "RCPT TO:<b@example.org>\r\n", 0},
-        {false, "250 ok\r\n", 0},
-        {true, "DATA\r\n", 0},
-        {false, "354 go\r\n", 0},
+        ENVELOPE_UP_TO_DATA,
         {true, data, 0},
         {false, "250 queued\r\n", 0},
     };
@@ -533,15 +533,7 @@ static void test_suricata_names_and_body_md5(void **unused)
 static void test_body_md5_needs_complete_message(void **unused)
 {
     struct step steps[] = {
-        {false, "220 hi\r\n", 0},
-        {true, "HELO c\r\n", 0},
-        {false, "250 ok\r\n", 0},
-        {true, "MAIL FROM:<a@example.org>\r\n", 0},
-        {false, "250 ok\r\n", 0},
-        {true, "RCPT TO:<b@example.org>\r\n", 0},
-        {false, "250 ok\r\n", 0},
-        {true, "DATA\r\n", 0},
-        {false, "354 go\r\n", 0},
+        ENVELOPE_UP_TO_DATA,
         {true, "Subject: cut\r\n\r\nbody\r\n", 0},
     };
     struct session s;

@@ -16,9 +16,8 @@
 #include "proto/socks.h"
 
 struct capture {
-    int n_socks, n_weird, n_hand_over;
+    int n_socks, n_hand_over;
     struct socks_txn last;
-    char last_weird[64];
 };
 
 static void cap_publish(struct app_env *env, enum event_kind kind, const void *txn)
@@ -28,13 +27,6 @@ static void cap_publish(struct app_env *env, enum event_kind kind, const void *t
         c->n_socks++;
         memcpy(&c->last, txn, sizeof(c->last));
     }
-}
-
-static void cap_weird(struct app_env *env, const char *name, const char *addl, const char *source)
-{
-    struct capture *c = env->ctx;
-    c->n_weird++;
-    snprintf(c->last_weird, sizeof(c->last_weird), "%s", name);
 }
 
 static void cap_hand_over(struct app_env *env, const char *parser_name)
@@ -49,7 +41,7 @@ struct session {
     struct capture cap;
 };
 
-static const struct app_env hooks = {.publish = cap_publish, .weird = cap_weird, .hand_over = cap_hand_over};
+static const struct app_env hooks = {.publish = cap_publish, .hand_over = cap_hand_over};
 
 static void session_open(struct session *s)
 {
@@ -60,11 +52,6 @@ static void session_open(struct session *s)
 static void feed(struct session *s, bool from_orig, const void *p, size_t n, bool bytewise)
 {
     parser_run_feed(&s->run, from_orig, p, n, bytewise ? 1 : 0);
-}
-
-static void session_close(struct session *s)
-{
-    parser_run_close(&s->run);
 }
 
 
@@ -103,9 +90,9 @@ static void test_v4_connect(void **unused)
         feed(&s, false, v4_reply, sizeof(v4_reply), bytewise);
         assert_int_equal(s.cap.n_hand_over, 1);
         assert_int_equal(s.cap.n_socks, 0); /* published when closed */
-        session_close(&s);
+        parser_run_close(&s.run);
         check_v4(&s.cap);
-        assert_int_equal(s.cap.n_weird, 0);
+        assert_int_equal(s.run.weirds.n, 0);
     }
 }
 
@@ -115,7 +102,7 @@ static void test_v4a_name(void **unused)
     session_open(&s);
     feed(&s, true, v4a_request, sizeof(v4a_request), false);
     feed(&s, false, v4_reply, sizeof(v4_reply), false);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.n_socks, 1);
     assert_true(s.cap.last.request.has_host);
     assert_true(s.cap.last.request.has_name);
@@ -136,7 +123,7 @@ static void test_v4_rejected_and_unknown_status(void **unused)
         session_open(&s);
         feed(&s, true, v4_request, sizeof(v4_request), false);
         feed(&s, false, reply, sizeof(reply), false);
-        session_close(&s);
+        parser_run_close(&s.run);
         assert_int_equal(s.cap.n_socks, 1);
         assert_string_equal(s.cap.last.status, texts[i]);
     }
@@ -147,7 +134,7 @@ static void test_no_reply_no_row(void **unused)
     struct session s;
     session_open(&s);
     feed(&s, true, v4_request, sizeof(v4_request), false);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.n_socks, 0);
     assert_int_equal(s.cap.n_hand_over, 0);
 }
@@ -159,7 +146,7 @@ static void test_every_truncation(void **unused)
         session_open(&s);
         feed(&s, true, v4a_request, cut, false);
         feed(&s, false, v4_reply, sizeof(v4_reply), false);
-        session_close(&s);
+        parser_run_close(&s.run);
         /* As in Zeek, the reply alone confirms the connection once the
          * client's version is known; the request stays unset. */
         assert_int_equal(s.cap.n_socks, cut == 0 ? 0 : 1);
@@ -172,7 +159,7 @@ static void test_every_truncation(void **unused)
         session_open(&s);
         feed(&s, true, v4_request, sizeof(v4_request), false);
         feed(&s, false, v4_reply, cut, false);
-        session_close(&s);
+        parser_run_close(&s.run);
         assert_int_equal(s.cap.n_socks, 0);
     }
 }
@@ -193,7 +180,7 @@ static void test_v5_no_auth(void **unused)
         feed(&s, true, v5_request, sizeof(v5_request), bytewise);
         feed(&s, false, v5_reply, sizeof(v5_reply), bytewise);
         assert_int_equal(s.cap.n_hand_over, 1);
-        session_close(&s);
+        parser_run_close(&s.run);
         assert_int_equal(s.cap.n_socks, 1);
         const struct socks_txn *t = &s.cap.last;
         assert_int_equal(t->version, 5);
@@ -224,7 +211,7 @@ static void test_v5_userpass_password_not_kept(void **unused)
     feed(&s, false, login_ok, sizeof(login_ok), true);
     feed(&s, true, request, sizeof(request), true);
     feed(&s, false, v5_reply, sizeof(v5_reply), true);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.n_socks, 1);
     const struct socks_txn *t = &s.cap.last;
     assert_true(t->has_user);
@@ -248,7 +235,7 @@ static void test_v5_login_failed(void **unused)
     feed(&s, false, choice, sizeof(choice), false);
     feed(&s, true, login, sizeof(login), false);
     feed(&s, false, login_bad, sizeof(login_bad), false);
-    session_close(&s);
+    parser_run_close(&s.run);
     /* never confirmed: Zeek writes no row */
     assert_int_equal(s.cap.n_socks, 0);
     assert_int_equal(s.cap.n_hand_over, 0);
@@ -264,8 +251,8 @@ static void test_v5_unsupported_method_weird(void **unused)
     feed(&s, true, greeting, sizeof(greeting), false);
     feed(&s, false, choice, sizeof(choice), false);
     feed(&s, true, gssapi, sizeof(gssapi), false);
-    session_close(&s);
-    assert_string_equal(s.cap.last_weird, "socks5_unsupported_authentication_method");
+    parser_run_close(&s.run);
+    assert_string_equal(s.run.weirds.last, "socks5_unsupported_authentication_method");
 }
 
 static void test_bad_version_and_bad_request(void **unused)
@@ -275,7 +262,7 @@ static void test_bad_version_and_bad_request(void **unused)
     session_open(&s);
     feed(&s, true, v6, sizeof(v6), false);
     feed(&s, false, v5_choice, sizeof(v5_choice), false);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.n_socks, 0);
 
     uint8_t bad[sizeof(v5_request)];
@@ -286,7 +273,7 @@ static void test_bad_version_and_bad_request(void **unused)
     feed(&s, false, v5_choice, sizeof(v5_choice), false);
     feed(&s, true, bad, sizeof(bad), false);
     feed(&s, false, v5_reply, sizeof(v5_reply), false);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.n_socks, 0);
 }
 
@@ -299,9 +286,9 @@ static void test_user_id_cap(void **unused)
     session_open(&s);
     feed(&s, true, big, sizeof(big), false);
     feed(&s, false, v4_reply, sizeof(v4_reply), false);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.n_socks, 0);
-    assert_string_equal(s.cap.last_weird, "socks_message_too_long");
+    assert_string_equal(s.run.weirds.last, "socks_message_too_long");
 }
 
 static void test_gap_stops(void **unused)
@@ -312,7 +299,7 @@ static void test_gap_stops(void **unused)
     socks_parser.gap(s.run.state, &s.run.env, true, 100);
     feed(&s, true, v4_request + 5, sizeof(v4_request) - 5, false);
     feed(&s, false, v4_reply, sizeof(v4_reply), false);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.n_socks, 0);
 }
 

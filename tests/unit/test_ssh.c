@@ -29,15 +29,6 @@ static void fake_publish(struct app_env *env, enum event_kind kind, const void *
     memcpy(&cap->last, txn, sizeof cap->last);
 }
 
-static void fake_weird(struct app_env *env, const char *name, const char *addl, const char *source)
-{
-    struct capture *cap = env->ctx;
-    (void)addl;
-    (void)source;
-    cap->weirds++;
-    snprintf(cap->last_weird, sizeof cap->last_weird, "%s", name);
-}
-
 static void fake_service(struct app_env *env, const char *service)
 {
     (void)env;
@@ -49,7 +40,7 @@ struct session {
     struct capture cap;
 };
 
-static const struct app_env hooks = {.publish = fake_publish, .weird = fake_weird, .add_service = fake_service};
+static const struct app_env hooks = {.publish = fake_publish, .add_service = fake_service};
 
 static void session_open(struct session *s)
 {
@@ -61,11 +52,6 @@ static void session_feed(struct session *s, bool from_orig, const void *p, size_
 {
     s->run.env.ts_us += 1000;
     parser_run_feed(&s->run, from_orig, p, n, 0);
-}
-
-static void session_close(struct session *s)
-{
-    parser_run_close(&s->run);
 }
 
 /* ---- message builders --------------------------------------------------- */
@@ -220,7 +206,7 @@ static void test_full_session_auth_success(void **state)
                         t->server.software_version_len);
     assert_int_equal(t->server.software_version_len, strlen("OpenSSH_5.9p1"));
     session_feed(&s, false, encrypted, 36);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.published, 1);   /* never twice */
 }
 
@@ -239,7 +225,7 @@ static void test_auth_failures_logged_at_close(void **state)
     session_feed(&s, true, encrypted, 100);
     session_feed(&s, false, encrypted, 60);
     assert_int_equal(s.cap.published, 0);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.published, 1);
     assert_int_equal(s.cap.last.auth, SSH_AUTH_FAILURE);
     assert_int_equal(s.cap.last.auth_attempts, 2);
@@ -255,7 +241,7 @@ static void test_compression_hides_auth(void **state)
     session_feed(&s, false, encrypted, 52);
     session_feed(&s, true, encrypted, 100);
     session_feed(&s, false, encrypted, 36);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.published, 1);
     assert_string_equal(s.cap.last.compression_alg.text, "zlib@openssh.com");
     assert_int_equal(s.cap.last.auth, SSH_AUTH_UNKNOWN);
@@ -272,7 +258,7 @@ static void test_byte_by_byte(void **state)
     struct session whole, bytewise;
     session_open(&whole);
     run_handshake(&whole, cb, sb, "none");
-    session_close(&whole);
+    parser_run_close(&whole.run);
 
     session_open(&bytewise);
     size_t ci = 0, si = 0;
@@ -286,7 +272,7 @@ static void test_byte_by_byte(void **state)
         if (si < server.n)
             session_feed(&bytewise, false, server.d + si++, 1);
     }
-    session_close(&bytewise);
+    parser_run_close(&bytewise.run);
     assert_int_equal(whole.cap.published, 1);
     assert_int_equal(bytewise.cap.published, 1);
     const struct ssh_txn *a = &whole.cap.last, *b = &bytewise.cap.last;
@@ -312,7 +298,7 @@ static void test_every_truncation(void **state)
         session_feed(&s, true, client.d, from_client);
         if (cut > client.n)
             session_feed(&s, false, server.d, cut - client.n);
-        session_close(&s);
+        parser_run_close(&s.run);
         assert_true(s.cap.published <= 1);
     }
 }
@@ -324,23 +310,23 @@ static void test_version_rules(void **state)
     session_open(&s);
     session_feed(&s, true, "SSH-1.5-OpenSSH_6.2\n", 20);
     session_feed(&s, false, "SSH-1.99-OpenSSH_6.6.1p1\n", 25);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.last.version, 1);
     assert_false(s.cap.last.cipher_alg.set);
 
     session_open(&s);
     session_feed(&s, true, "SSH-1.5-x\n", 10);
     session_feed(&s, false, "SSH-2.0-y\n", 10);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_false(s.cap.last.has_version);
-    assert_string_equal(s.cap.last_weird, "SSH_version_mismatch");
+    assert_string_equal(s.run.weirds.last, "SSH_version_mismatch");
 
     /* one side only: no version, and Zeek cannot frame packets */
     session_open(&s);
     struct bytes client, server;
     build_handshake(&client, &server, "SSH-2.0-c\n", "SSH-2.0-s\n", "none");
     session_feed(&s, true, client.d, client.n);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_false(s.cap.last.has_version);
     assert_true(s.cap.last.client.has_banner);
     assert_false(s.cap.last.server.has_banner);
@@ -354,7 +340,7 @@ static void test_not_ssh(void **state)
     session_open(&s);
     session_feed(&s, true, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 27);
     session_feed(&s, false, "HTTP/1.1 200 OK\r\n", 17);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.published, 0);
     assert_int_equal(ssh_parser.probe((const uint8_t *)"SSH-2.0", 7, true), APP_PROBE_YES);
     assert_int_equal(ssh_parser.probe((const uint8_t *)"SS", 2, false), APP_PROBE_MAYBE);
@@ -368,7 +354,7 @@ static void test_server_prebanner_lines(void **state)
     session_open(&s);
     session_feed(&s, false, "Welcome\r\nto the box\r\nSSH-2.0-srv\r\n", 34);
     session_feed(&s, true, "SSH-2.0-cli\r\n", 13);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_string_equal(s.cap.last.server.banner, "SSH-2.0-srv");
     assert_int_equal(s.cap.last.version, 2);
 }
@@ -384,7 +370,7 @@ static void test_caps(void **state)
     memcpy(line, "SSH-", 4);
     session_feed(&s, true, line, 5000);
     session_feed(&s, true, "\n", 1);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.published, 0);
     free(line);
 
@@ -393,8 +379,8 @@ static void test_caps(void **state)
     session_feed(&s, true, "SSH-2.0-a\n", 10);
     session_feed(&s, false, "SSH-2.0-b\n", 10);
     session_feed(&s, true, "\x7f\xff\xff\xff\x04\x14", 6);
-    session_close(&s);
-    assert_string_equal(s.cap.last_weird, "SSH_packet_too_long");
+    parser_run_close(&s.run);
+    assert_string_equal(s.run.weirds.last, "SSH_packet_too_long");
     assert_int_equal(s.cap.published, 1);
 
     /* packet lengths too small to hold a message, whole and bytewise */
@@ -408,7 +394,7 @@ static void test_caps(void **state)
                 session_feed(&s, false, zero + i, 1);
         else
             session_feed(&s, false, zero, 9);
-        session_close(&s);
+        parser_run_close(&s.run);
         assert_int_equal(s.cap.published, 1);
     }
 
@@ -417,7 +403,7 @@ static void test_caps(void **state)
     session_feed(&s, true, "SSH-2.0-a\n", 10);
     session_feed(&s, false, "SSH-2.0-b\n", 10);
     session_feed(&s, true, "\x00\x00\x00\x08\xff\x14\x00\x00\x00\x00\x00\x00", 12);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.published, 1);
     assert_false(s.cap.last.kex_alg.set);
 }
@@ -434,7 +420,7 @@ static void test_gap_stops(void **state)
     ssh_parser.gap(s.run.state, &s.run.env, true, 100);
     session_feed(&s, true, client.d + 10, client.n - 10);
     session_feed(&s, false, server.d + 10, server.n - 10);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.published, 1);
     assert_false(s.cap.last.kex_alg.set);
 }
@@ -453,7 +439,7 @@ static void test_negotiation_failure(void **state)
     session_feed(&s, false, server.d, 10);
     session_feed(&s, true, client.d + 10, client.n - 10);
     session_feed(&s, false, server.d + 10, server.n - 10);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_string_equal(s.cap.last.kex_alg.text, "Algorithm negotiation failed");
     assert_string_equal(s.cap.last.cipher_alg.text, "b");
     assert_string_equal(s.cap.last.mac_alg.text, "Algorithm negotiation failed");

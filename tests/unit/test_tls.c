@@ -18,12 +18,11 @@
 #include "proto/x509.h"
 
 struct capture {
-    int n_tls, n_x509, n_weird;
+    int n_tls, n_x509;
     struct tls_txn last;
     /* the certificate lists, copied: the txn's pointers live during publish only */
     size_t server_chain_len, client_chain_len;
     uint8_t server_chain[256], client_chain[256];
-    char last_weird[64];
 };
 
 static void cap_publish(struct app_env *env, enum event_kind kind, const void *txn)
@@ -42,13 +41,6 @@ static void cap_publish(struct app_env *env, enum event_kind kind, const void *t
     } else if (kind == EVENT_X509) {
         c->n_x509++;
     }
-}
-
-static void cap_weird(struct app_env *env, const char *name, const char *addl, const char *source)
-{
-    struct capture *c = env->ctx;
-    c->n_weird++;
-    snprintf(c->last_weird, sizeof(c->last_weird), "%s", name);
 }
 
 static void cap_service(struct app_env *env, const char *service) {}
@@ -188,7 +180,7 @@ struct session {
     struct capture cap;
 };
 
-static const struct app_env hooks = {.publish = cap_publish, .weird = cap_weird, .add_service = cap_service};
+static const struct app_env hooks = {.publish = cap_publish, .add_service = cap_service};
 
 static void session_open(struct session *s)
 {
@@ -199,11 +191,6 @@ static void session_open(struct session *s)
 static void session_feed(struct session *s, bool from_orig, const struct buf_builder *b, size_t step)
 {
     parser_run_feed(&s->run, from_orig, b->b, b->n, step);
-}
-
-static void session_close(struct session *s)
-{
-    parser_run_close(&s->run);
 }
 
 
@@ -251,7 +238,7 @@ static void test_full_handshake(void **unused)
     struct session s;
     session_open(&s);
     run_full_handshake(&s, 100000);
-    session_close(&s);
+    parser_run_close(&s.run);
     check_full_handshake(&s.cap);
 }
 
@@ -260,7 +247,7 @@ static void test_byte_by_byte(void **unused)
     struct session s;
     session_open(&s);
     run_full_handshake(&s, 1);
-    session_close(&s);
+    parser_run_close(&s.run);
     check_full_handshake(&s.cap);
 }
 
@@ -282,7 +269,7 @@ static void test_record_packing(void **unused)
     client_hello(&c1);
     session_feed(&s, true, &c1, c1.n);
     session_feed(&s, false, &packed, packed.n);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_string_equal(s.cap.last.history, "Csn");
     assert_false(s.cap.last.established);
 
@@ -301,7 +288,7 @@ static void test_record_packing(void **unused)
     session_feed(&s, true, &split, 7);
     server_hello(&sh2);
     session_feed(&s, false, &sh2, sh2.n);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_string_equal(s.cap.last.history, "Cs");
     assert_string_equal(s.cap.last.ja4, "t13d0306h2_58a34ed92d94_fb71836bce29");
 }
@@ -317,7 +304,7 @@ static void test_every_truncation(void **unused)
         struct session s;
         session_open(&s);
         session_feed(&s, true, &part, part.n);
-        session_close(&s);
+        parser_run_close(&s.run);
         assert_int_equal(s.cap.n_tls, 0);
         if (cut > 9) {
             struct buf_builder lie = {.n = 0};
@@ -326,7 +313,7 @@ static void test_every_truncation(void **unused)
             patch24(&lie, 6, cut - 9);
             session_open(&s);
             session_feed(&s, true, &lie, lie.n);
-            session_close(&s);
+            parser_run_close(&s.run);
         }
     }
 }
@@ -347,7 +334,7 @@ static void test_alert_and_failure(void **unused)
     put8(&one, 21);
     session_feed(&s, false, &one, one.n); /* a stray byte: the next header is garbage */
     session_feed(&s, false, &a, a.n);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.n_tls, 1);
     assert_string_equal(s.cap.last.history, "C");
     assert_false(s.cap.last.established);
@@ -355,7 +342,7 @@ static void test_alert_and_failure(void **unused)
     session_open(&s);
     session_feed(&s, true, &c1, c1.n);
     session_feed(&s, false, &a, a.n);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_string_equal(s.cap.last.history, "Cl");
     assert_true(s.cap.last.has_last_alert);
     assert_int_equal(s.cap.last.last_alert, 40);
@@ -380,9 +367,9 @@ static void test_garbage_certificate(void **unused)
     struct buf_builder rest = {.n = 0};
     putn(&rest, rec.b + 3, rec.n - 3);
     session_feed(&s, false, &rest, rest.n);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.n_x509, 0);
-    assert_string_equal(s.cap.last_weird, "x509_certificate_parse_error");
+    assert_string_equal(s.run.weirds.last, "x509_certificate_parse_error");
     assert_string_equal(s.cap.last.history, "Csx");
     assert_true(s.cap.last.has_cert_chains);
     assert_int_equal(s.cap.last.n_server_fps, 0);
@@ -419,7 +406,7 @@ static void test_certificate_lists_kept(void **unused)
         session_feed(&s, false, &srec, step);
         session_feed(&s, false, &arec, step);
         session_feed(&s, true, &crec, step);
-        session_close(&s);
+        parser_run_close(&s.run);
         assert_int_equal(s.cap.n_tls, 1);
         assert_int_equal(s.cap.server_chain_len, scert.n - 3);
         assert_memory_equal(s.cap.server_chain, scert.b + 3, scert.n - 3);
@@ -456,8 +443,8 @@ static void test_oversized_message(void **unused)
         session_feed(&s, false, &r, r.n);
         sent += body;
     }
-    session_close(&s);
-    assert_string_equal(s.cap.last_weird, "SSL_handshake_message_too_large");
+    parser_run_close(&s.run);
+    assert_string_equal(s.run.weirds.last, "SSL_handshake_message_too_large");
 }
 
 static void test_probe(void **unused)
@@ -479,7 +466,7 @@ static void test_not_tls_stops(void **unused)
     struct buf_builder junk = {.n = 0};
     putn(&junk, "SSH-2.0-OpenSSH\r\n", 17);
     session_feed(&s, true, &junk, junk.n);
-    session_close(&s);
+    parser_run_close(&s.run);
     assert_int_equal(s.cap.n_tls, 0);
 }
 

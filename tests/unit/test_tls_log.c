@@ -17,29 +17,14 @@
 #include "output/output.h"
 #include "output/smtp_log.h"
 #include "output/tls_log.h"
+#include "unit/tmpdir_harness.h"
 
-static char *make_tmpdir(void)
-{
-    char *dir = strdup("/tmp/vigil-test-tls-log-XXXXXX");
-    assert_non_null(dir);
-    assert_non_null(mkdtemp(dir));
-    return dir;
-}
-
+/* eve.json of dir, then dir removed. */
 static char *read_eve(const char *dir)
 {
-    char path[512];
-    snprintf(path, sizeof(path), "%s/eve.json", dir);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    size_t cap = 1 << 16;
-    char *data = calloc(1, cap);
+    char *data = tmpdir_read(dir, "eve.json");
     assert_non_null(data);
-    size_t n = fread(data, 1, cap - 1, f);
-    data[n] = '\0';
-    fclose(f);
-    unlink(path);
-    rmdir(dir);
+    assert_int_equal(tmpdir_remove(dir), 0);
     return data;
 }
 
@@ -69,7 +54,7 @@ static void write_smtp(struct output_worker *w, const struct app_conn *c, const 
 /* The eve.json written for one transaction (caller frees). */
 static char *eve_of(write_fn fn, const void *txn, unsigned extra_formats)
 {
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("tls-log");
     char err[256];
     struct output *o = output_open(dir, OUTPUT_EVE | extra_formats, err, sizeof(err));
     assert_non_null(o);

@@ -1,0 +1,670 @@
+/* Kerberos 5, as Zeek's KRB analyzers and Suricata's krb5 parser see it:
+ * AS-REQ/AS-REP, TGS-REQ/TGS-REP and KRB-ERROR, one message per UDP
+ * datagram or per TCP record (RFC 4120 7.2.2: a 4-byte length before each).
+ * The DER is walked with util/ber.h: a fixed path through each message, so
+ * nesting never recurses and a hostile depth ends at the first element out
+ * of place. The kerberos.log row follows Zeek's main.zeek: one per
+ * connection, written at the first reply or error (or at the end), and a
+ * KRB-ERROR whose e-text is one of KRB::ignored_errors drops the row so far. */
+#include "proto/krb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/ber.h"
+#include "util/bytes.h"
+
+/* A TCP record longer than this is not Kerberos (tickets with a PAC are a
+ * few KB; Windows caps the token at 64 KB). */
+#define KRB_TCP_RECORD_MAX (256 * 1024)
+
+struct krb_state {
+    struct krb_row row;
+    bool session;               /* Zeek's c$krb exists */
+    bool logged;
+    unsigned last_request;      /* Suricata's req_id: what a KRB-ERROR answers */
+    bool last_as_seen, last_as_preauth; /* the last AS-REQ, for its AS-REP */
+    bool stopped;
+    /* TCP record assembly, per direction */
+    uint8_t *buf[2];
+    size_t len[2], cap[2];
+};
+
+/* ---- names -------------------------------------------------------------- */
+
+struct krb_name {
+    int32_t code;
+    const char *zeek, *eve;
+};
+
+static const struct krb_name etype_names[] = {
+    {1, "des-cbc-crc", "DES_CBC_CRC"},
+    {2, "des-cbc-md4", "DES_CBC_MD4"},
+    {3, "des-cbc-md5", "DES_CBC_MD5"},
+    {5, "des3-cbc-md5", "DES3_CBC_MD5"},
+    {7, "des3-cbc-sha1", "DES3_CBC_SHA1"},
+    {9, "dsaWithSHA1-CmsOID", "DSAWITHSHA1_CMSOID"},
+    {10, "md5WithRSAEncryption-CmsOID", "MD5WITHRSAENCRYPTION_CMSOID"},
+    {11, "sha1WithRSAEncryption-CmsOID", "SHA1WITHRSAENCRYPTION_CMSOID"},
+    {12, "rc2CBC-EnvOID", "RC2CBC_ENVOID"},
+    {13, "rsaEncryption-EnvOID", "RSAENCRYPTION_ENVOID"},
+    {14, "rsaES-OAEP-ENV-OID", "RSAES_OAEP_ENV_OID"},
+    {15, "des-ede3-cbc-Env-OID", "DES_EDE3_CBC_ENV_OID"},
+    {16, "des3-cbc-sha1-kd", "DES3_CBC_SHA1_KD"},
+    {17, "aes128-cts-hmac-sha1-96", "AES128_CTS_HMAC_SHA1_96"},
+    {18, "aes256-cts-hmac-sha1-96", "AES256_CTS_HMAC_SHA1_96"},
+    {19, NULL, "AES128_CTS_HMAC_SHA256_128"},
+    {20, NULL, "AES256_CTS_HMAC_SHA384_192"},
+    {23, "rc4-hmac", "RC4_HMAC"},
+    {24, "rc4-hmac-exp", "RC4_HMAC_EXP"},
+    {25, "camellia128-cts-cmac", "CAMELLIA128_CTS_CMAC"},
+    {26, "camellia256-cts-cmac", "CAMELLIA256_CTS_CMAC"},
+    {65, "subkey-keymaterial", "SUBKEY_KEYMATERIAL"},
+};
+
+/* RFC 4120 7.5.9 and RFC 4556 names; Zeek's consts.zeek lists the same. */
+static const struct krb_name error_names[] = {
+    {0, "KDC_ERR_NONE", NULL}, {1, "KDC_ERR_NAME_EXP", NULL}, {2, "KDC_ERR_SERVICE_EXP", NULL},
+    {3, "KDC_ERR_BAD_PVNO", NULL}, {4, "KDC_ERR_C_OLD_MAST_KVNO", NULL}, {5, "KDC_ERR_S_OLD_MAST_KVNO", NULL},
+    {6, "KDC_ERR_C_PRINCIPAL_UNKNOWN", NULL}, {7, "KDC_ERR_S_PRINCIPAL_UNKNOWN", NULL},
+    {8, "KDC_ERR_PRINCIPAL_NOT_UNIQUE", NULL}, {9, "KDC_ERR_NULL_KEY", NULL}, {10, "KDC_ERR_CANNOT_POSTDATE", NULL},
+    {11, "KDC_ERR_NEVER_VALID", NULL}, {12, "KDC_ERR_POLICY", NULL}, {13, "KDC_ERR_BADOPTION", NULL},
+    {14, "KDC_ERR_ETYPE_NOSUPP", NULL}, {15, "KDC_ERR_SUMTYPE_NOSUPP", NULL},
+    {16, "KDC_ERR_PADATA_TYPE_NOSUPP", NULL}, {17, "KDC_ERR_TRTYPE_NOSUPP", NULL},
+    {18, "KDC_ERR_CLIENT_REVOKED", NULL}, {19, "KDC_ERR_SERVICE_REVOKED", NULL}, {20, "KDC_ERR_TGT_REVOKED", NULL},
+    {21, "KDC_ERR_CLIENT_NOTYET", NULL}, {22, "KDC_ERR_SERVICE_NOTYET", NULL}, {23, "KDC_ERR_KEY_EXPIRED", NULL},
+    {24, "KDC_ERR_PREAUTH_FAILED", NULL}, {25, "KDC_ERR_PREAUTH_REQUIRED", NULL},
+    {26, "KDC_ERR_SERVER_NOMATCH", NULL}, {27, "KDC_ERR_MUST_USE_USER2USER", NULL},
+    {28, "KDC_ERR_PATH_NOT_ACCEPTED", NULL}, {29, "KDC_ERR_SVC_UNAVAILABLE", NULL},
+    {31, "KRB_AP_ERR_BAD_INTEGRITY", NULL}, {32, "KRB_AP_ERR_TKT_EXPIRED", NULL}, {33, "KRB_AP_ERR_TKT_NYV", NULL},
+    {34, "KRB_AP_ERR_REPEAT", NULL}, {35, "KRB_AP_ERR_NOT_US", NULL}, {36, "KRB_AP_ERR_BADMATCH", NULL},
+    {37, "KRB_AP_ERR_SKEW", NULL}, {38, "KRB_AP_ERR_BADADDR", NULL}, {39, "KRB_AP_ERR_BADVERSION", NULL},
+    {40, "KRB_AP_ERR_MSG_TYPE", NULL}, {41, "KRB_AP_ERR_MODIFIED", NULL}, {42, "KRB_AP_ERR_BADORDER", NULL},
+    {44, "KRB_AP_ERR_BADKEYVER", NULL}, {45, "KRB_AP_ERR_NOKEY", NULL}, {46, "KRB_AP_ERR_MUT_FAIL", NULL},
+    {47, "KRB_AP_ERR_BADDIRECTION", NULL}, {48, "KRB_AP_ERR_METHOD", NULL}, {49, "KRB_AP_ERR_BADSEQ", NULL},
+    {50, "KRB_AP_ERR_INAPP_CKSUM", NULL}, {51, "KRB_AP_PATH_NOT_ACCEPTED", NULL},
+    {52, "KRB_ERR_RESPONSE_TOO_BIG", NULL}, {60, "KRB_ERR_GENERIC", NULL}, {61, "KRB_ERR_FIELD_TOOLONG", NULL},
+    {62, "KDC_ERROR_CLIENT_NOT_TRUSTED", NULL}, {63, "KDC_ERROR_KDC_NOT_TRUSTED", NULL},
+    {64, "KDC_ERROR_INVALID_SIG", NULL}, {65, "KDC_ERR_KEY_TOO_WEAK", NULL},
+    {66, "KDC_ERR_CERTIFICATE_MISMATCH", NULL}, {67, "KRB_AP_ERR_NO_TGT", NULL}, {68, "KDC_ERR_WRONG_REALM", NULL},
+    {69, "KRB_AP_ERR_USER_TO_USER_REQUIRED", NULL}, {70, "KDC_ERR_CANT_VERIFY_CERTIFICATE", NULL},
+    {71, "KDC_ERR_INVALID_CERTIFICATE", NULL}, {72, "KDC_ERR_REVOKED_CERTIFICATE", NULL},
+    {73, "KDC_ERR_REVOCATION_STATUS_UNKNOWN", NULL}, {74, "KDC_ERR_REVOCATION_STATUS_UNAVAILABLE", NULL},
+    {75, "KDC_ERR_CLIENT_NAME_MISMATCH", NULL}, {76, "KDC_ERR_KDC_NAME_MISMATCH", NULL},
+};
+
+static const struct krb_name *find_name(const struct krb_name *t, size_t n, int32_t code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t[i].code == code)
+            return &t[i];
+    return NULL;
+}
+
+const char *krb_cipher_name(int32_t etype)
+{
+    const struct krb_name *e = find_name(etype_names, sizeof etype_names / sizeof *etype_names, etype);
+    return e ? e->zeek : NULL;
+}
+
+const char *krb_etype_eve_name(int32_t etype)
+{
+    const struct krb_name *e = find_name(etype_names, sizeof etype_names / sizeof *etype_names, etype);
+    return e ? e->eve : NULL;
+}
+
+const char *krb_error_name(int32_t code)
+{
+    const struct krb_name *e = find_name(error_names, sizeof error_names / sizeof *error_names, code);
+    return e ? e->zeek : NULL;
+}
+
+const char *krb_msg_type_name(unsigned type)
+{
+    switch (type) {
+    case KRB_MSG_AS_REQ: return "KRB_AS_REQ";
+    case KRB_MSG_AS_REP: return "KRB_AS_REP";
+    case KRB_MSG_TGS_REQ: return "KRB_TGS_REQ";
+    case KRB_MSG_TGS_REP: return "KRB_TGS_REP";
+    case KRB_MSG_AP_REQ: return "KRB_AP_REQ";
+    case KRB_MSG_ERROR: return "KRB_ERROR";
+    default: return NULL;
+    }
+}
+
+/* ---- DER fields ----------------------------------------------------------- */
+
+static void text_set(struct krb_text *t, const void *p, size_t n)
+{
+    t->len = bytes_copy_cstr(t->text, sizeof t->text, p, n);
+    t->set = true;
+}
+
+static void text_append(struct krb_text *t, const char *sep, const void *p, size_t n)
+{
+    size_t room = sizeof t->text - 1 - t->len;
+    size_t k = strlen(sep);
+    if (k > room)
+        k = room;
+    memcpy(t->text + t->len, sep, k);
+    t->len += k;
+    room -= k;
+    if (n > room)
+        n = room;
+    memcpy(t->text + t->len, p, n);
+    t->len += n;
+    t->text[t->len] = '\0';
+}
+
+/* The explicitly tagged fields of a SEQUENCE, [0]..[15], each the inner
+ * element of its context tag; absent ones have value NULL. */
+#define KRB_FIELDS 16
+struct krb_fields {
+    struct ber_item f[KRB_FIELDS];
+};
+
+static bool read_fields(const struct ber_item *seq, struct krb_fields *out)
+{
+    memset(out, 0, sizeof *out);
+    if (seq->cls != BER_UNIVERSAL || seq->tag != BER_TAG_SEQUENCE)
+        return false;
+    struct byte_reader r = ber_contents(seq);
+    while (reader_left(&r) > 0) {
+        struct ber_item outer, inner;
+        if (!ber_next(&r, &outer))
+            return false;
+        if (outer.cls != BER_CONTEXT || outer.tag >= KRB_FIELDS)
+            continue;
+        struct byte_reader in = ber_contents(&outer);
+        if (!ber_next(&in, &inner))
+            return false;
+        out->f[outer.tag] = inner;
+    }
+    return true;
+}
+
+static bool field_present(const struct krb_fields *fs, unsigned i)
+{
+    return fs->f[i].value != NULL;
+}
+
+static bool field_int(const struct krb_fields *fs, unsigned i, int64_t *v)
+{
+    return field_present(fs, i) && fs->f[i].tag == BER_TAG_INTEGER && ber_int(&fs->f[i], v);
+}
+
+static void field_string(const struct krb_fields *fs, unsigned i, struct krb_text *t)
+{
+    if (field_present(fs, i) && !fs->f[i].constructed)
+        text_set(t, fs->f[i].value, fs->f[i].len);
+}
+
+/* Zeek's GetStringFromPrincipalName: one to three components joined by '/',
+ * "unknown" otherwise. */
+static void principal_name(const struct krb_fields *fs, unsigned i, struct krb_text *t)
+{
+    struct krb_fields pn;
+    if (!field_present(fs, i) || !read_fields(&fs->f[i], &pn) || !field_present(&pn, 1))
+        return;
+    const struct ber_item *names = &pn.f[1];
+    if (names->tag != BER_TAG_SEQUENCE)
+        return;
+    struct byte_reader r = ber_contents(names);
+    struct krb_text joined = {0};
+    joined.set = true;
+    unsigned n = 0;
+    struct ber_item s;
+    while (reader_left(&r) > 0 && ber_next(&r, &s)) {
+        if (++n <= 3)
+            text_append(&joined, n > 1 ? "/" : "", s.value, s.len);
+    }
+    if (n == 0 || n > 3 || r.bad)
+        text_set(t, "unknown", 7);
+    else
+        *t = joined;
+}
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool digits(const uint8_t *p, size_t n, unsigned *v)
+{
+    *v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+        *v = *v * 10 + (p[i] - '0');
+    }
+    return true;
+}
+
+/* KerberosTime: GeneralizedTime "YYYYMMDDHHMMSSZ" (RFC 4120 5.2.3). */
+static bool field_time(const struct krb_fields *fs, unsigned i, int64_t *us)
+{
+    if (!field_present(fs, i) || fs->f[i].tag != BER_TAG_GENERALIZED_TIME || fs->f[i].len < 14)
+        return false;
+    const uint8_t *p = fs->f[i].value;
+    unsigned y, mo, d, h, mi, s;
+    if (!digits(p, 4, &y) || !digits(p + 4, 2, &mo) || !digits(p + 6, 2, &d) || !digits(p + 8, 2, &h) ||
+        !digits(p + 10, 2, &mi) || !digits(p + 12, 2, &s) || mo < 1 || mo > 12 || d < 1 || d > 31)
+        return false;
+    int64_t secs = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + mi * 60 + s;
+    *us = secs * 1000000;
+    return true;
+}
+
+/* pvno 5 and the message type in fields [pvno_at] and [pvno_at + 1], as
+ * every message carries them: what tells Kerberos from other DER. */
+static bool header_ok(const struct krb_fields *fs, unsigned pvno_at, unsigned msg_type)
+{
+    int64_t pvno, type;
+    return field_int(fs, pvno_at, &pvno) && pvno == 5 && field_int(fs, pvno_at + 1, &type) && type == msg_type;
+}
+
+/* EncryptedData's etype. */
+static bool encrypted_etype(const struct ber_item *it, int32_t *etype)
+{
+    struct krb_fields ed;
+    int64_t v;
+    if (!read_fields(it, &ed) || !field_int(&ed, 0, &v))
+        return false;
+    *etype = (int32_t)v;
+    return true;
+}
+
+/* ---- messages --------------------------------------------------------------- */
+
+static void read_padata(const struct ber_item *seq, struct krb_message *m)
+{
+    struct byte_reader r = ber_contents(seq);
+    struct ber_item pa;
+    while (reader_left(&r) > 0 && ber_next(&r, &pa)) {
+        struct krb_fields pf;
+        int64_t type;
+        if (read_fields(&pa, &pf) && field_int(&pf, 1, &type) && (type == 2 || type == 16))
+            m->preauth = true;
+    }
+}
+
+static bool parse_kdc_req(const struct ber_item *seq, struct krb_message *m)
+{
+    struct krb_fields req, body;
+    if (!read_fields(seq, &req) || !header_ok(&req, 1, m->msg_type) || !field_present(&req, 4) ||
+        !read_fields(&req.f[4], &body))
+        return false;
+    if (field_present(&req, 3) && req.f[3].tag == BER_TAG_SEQUENCE)
+        read_padata(&req.f[3], m);
+    const struct ber_item *opts = &body.f[0];
+    if (field_present(&body, 0) && opts->tag == BER_TAG_BIT_STRING && opts->len >= 3) {
+        /* bit 1 forwardable, bit 8 renewable, counted from the first content byte's MSB */
+        m->has_kdc_options = true;
+        m->forwardable = (opts->value[1] & 0x40) != 0;
+        m->renewable = (opts->value[2] & 0x80) != 0;
+    }
+    principal_name(&body, 1, &m->cname);
+    field_string(&body, 2, &m->realm);
+    principal_name(&body, 3, &m->sname);
+    m->has_from = field_time(&body, 4, &m->from_us);
+    m->has_till = field_time(&body, 5, &m->till_us);
+    if (field_present(&body, 8) && body.f[8].tag == BER_TAG_SEQUENCE) {
+        struct byte_reader r = ber_contents(&body.f[8]);
+        struct ber_item e;
+        int64_t v;
+        while (reader_left(&r) > 0 && ber_next(&r, &e) && m->n_etypes < KRB_ETYPES_MAX)
+            if (ber_int(&e, &v))
+                m->etypes[m->n_etypes++] = (int32_t)v;
+    }
+    return true;
+}
+
+static bool parse_kdc_rep(const struct ber_item *seq, struct krb_message *m)
+{
+    struct krb_fields rep, ticket;
+    if (!read_fields(seq, &rep) || !header_ok(&rep, 0, m->msg_type))
+        return false;
+    field_string(&rep, 3, &m->realm);
+    principal_name(&rep, 4, &m->cname);
+    if (field_present(&rep, 5) && rep.f[5].cls == BER_APPLICATION && rep.f[5].tag == 1) {
+        struct byte_reader r = ber_contents(&rep.f[5]);
+        struct ber_item tseq;
+        if (ber_next(&r, &tseq) && read_fields(&tseq, &ticket)) {
+            principal_name(&ticket, 2, &m->sname);
+            if (field_present(&ticket, 3))
+                m->has_ticket_etype = encrypted_etype(&ticket.f[3], &m->ticket_etype);
+        }
+    }
+    if (field_present(&rep, 6))
+        m->has_etype = encrypted_etype(&rep.f[6], &m->etype);
+    return true;
+}
+
+static bool parse_error(const struct ber_item *seq, struct krb_message *m)
+{
+    struct krb_fields err;
+    int64_t code;
+    /* no pvno check: Zeek logs errors that carry only their code */
+    if (!read_fields(seq, &err) || !field_int(&err, 6, &code))
+        return false;
+    m->has_error = true;
+    m->error_code = (int32_t)code;
+    field_string(&err, 7, &m->realm);
+    principal_name(&err, 8, &m->cname);
+    principal_name(&err, 10, &m->sname);
+    field_string(&err, 11, &m->error_text);
+    return true;
+}
+
+/* One message; false when it is not Kerberos. */
+static bool parse_message(const uint8_t *p, size_t n, struct krb_message *m)
+{
+    struct byte_reader r = {p, n, 0, false};
+    struct ber_item app, seq;
+    if (!ber_next(&r, &app) || app.cls != BER_APPLICATION || !app.constructed)
+        return false;
+    struct byte_reader in = ber_contents(&app);
+    if (!ber_next(&in, &seq))
+        return false;
+    m->msg_type = app.tag;
+    switch (app.tag) {
+    case KRB_MSG_AS_REQ:
+    case KRB_MSG_TGS_REQ:
+        return parse_kdc_req(&seq, m);
+    case KRB_MSG_AS_REP:
+    case KRB_MSG_TGS_REP:
+        return parse_kdc_rep(&seq, m);
+    case KRB_MSG_ERROR:
+        return parse_error(&seq, m);
+    case KRB_MSG_AP_REQ:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* ---- the kerberos.log row ------------------------------------------------------ */
+
+static void weird(struct app_env *env, const char *name)
+{
+    if (env->weird)
+        env->weird(env, name, NULL, "KRB");
+}
+
+/* Zeek's set_session: true when the row was already written. */
+static bool set_session(struct krb_state *st, struct app_env *env)
+{
+    if (!st->session) {
+        memset(&st->row, 0, sizeof st->row);
+        st->row.ts_us = env->ts_us;
+        st->session = true;
+        st->logged = false;
+    }
+    return st->logged;
+}
+
+static void client_of(struct krb_text *out, const struct krb_text *name, const struct krb_text *realm, bool keep_slash)
+{
+    /* AS-REQ and replies: "name/realm" with either empty; errors: "name/" only when a name is there */
+    memset(out, 0, sizeof *out);
+    out->set = true;
+    if (name->set)
+        text_append(out, "", name->text, name->len);
+    if (name->set || keep_slash)
+        text_append(out, "/", "", 0);
+    if (realm->set)
+        text_append(out, "", realm->text, realm->len);
+}
+
+/* Zeek's KRB::ignored_errors. */
+static bool ignored_error(const struct krb_text *t)
+{
+    return t->set && ((t->len == 14 && memcmp(t->text, "NEEDED_PREAUTH", 14) == 0) ||
+                      strcmp(t->text, "Need to use PA-ENC-TIMESTAMP/PA-PK-AS-REQ") == 0);
+}
+
+static void request_options(struct krb_row *row, const struct krb_message *m)
+{
+    if (m->sname.set)
+        row->service = m->sname;
+    row->has_from = m->has_from;
+    row->from_us = m->from_us;
+    row->has_till = m->has_till;
+    row->till_us = m->till_us;
+    row->has_kdc_options = m->has_kdc_options;
+    row->forwardable = m->forwardable;
+    row->renewable = m->renewable;
+}
+
+/* Folds a message into the row as main.zeek's handlers do; true when the
+ * row is to be written now. */
+static bool update_row(struct krb_state *st, struct app_env *env, const struct krb_message *m)
+{
+    struct krb_row *row = &st->row;
+    if (m->msg_type == KRB_MSG_ERROR) {
+        if (set_session(st, env))
+            return false;
+        if (ignored_error(&m->error_text)) {
+            st->session = false;
+            return false;
+        }
+        if (!row->client.set && (m->cname.set || m->realm.set))
+            client_of(&row->client, &m->cname, &m->realm, false);
+        if (m->sname.set)
+            row->service = m->sname;
+        row->has_success = true;
+        row->success = false;
+        row->has_error_code = true;
+        row->error_code = m->error_code;
+        if (m->error_text.set)
+            row->error_msg = m->error_text;
+        else if (krb_error_name(m->error_code))
+            text_set(&row->error_msg, krb_error_name(m->error_code), strlen(krb_error_name(m->error_code)));
+        return true;
+    }
+    if (set_session(st, env))
+        return false;
+    switch (m->msg_type) {
+    case KRB_MSG_AS_REQ:
+        row->request_type = "AS";
+        client_of(&row->client, &m->cname, &m->realm, true);
+        request_options(row, m);
+        return false;
+    case KRB_MSG_TGS_REQ:
+        row->request_type = "TGS";
+        request_options(row, m);
+        return false;
+    case KRB_MSG_AS_REP:
+    case KRB_MSG_TGS_REP:
+        if (!row->client.set && (m->cname.set || m->realm.set))
+            client_of(&row->client, &m->cname, &m->realm, true);
+        row->service = m->sname;
+        row->has_cipher = m->has_ticket_etype;
+        row->cipher = m->ticket_etype;
+        row->has_success = true;
+        row->success = true;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void publish(struct krb_state *st, struct app_env *env, const struct krb_message *m, bool write_row)
+{
+    struct krb_txn t = {m, NULL};
+    if (write_row && st->session && !st->logged) {
+        t.row = &st->row;
+        st->logged = true;
+    }
+    if (t.msg || t.row)
+        env->publish(env, EVENT_KRB, &t);
+}
+
+static void handle_message(struct krb_state *st, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)
+{
+    struct krb_message *m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return;
+    m->ts_us = env->ts_us;
+    m->from_orig = from_orig;
+    if (!parse_message(p, n, m)) {
+        weird(env, "KRB_invalid_message");
+        free(m);
+        return;
+    }
+    if (m->msg_type == KRB_MSG_AS_REQ || m->msg_type == KRB_MSG_TGS_REQ)
+        st->last_request = m->msg_type;
+    if (m->msg_type == KRB_MSG_AS_REQ) {
+        st->last_as_seen = true;
+        st->last_as_preauth = m->preauth;
+    }
+    if (m->msg_type == KRB_MSG_AS_REP)
+        m->request_preauth = !st->last_as_seen || st->last_as_preauth;
+    if (m->msg_type == KRB_MSG_ERROR)
+        m->failed_request = st->last_request;
+    if (m->msg_type == KRB_MSG_AP_REQ) {
+        set_session(st, env);
+        free(m);
+        return;
+    }
+    bool write_row = update_row(st, env, m);
+    publish(st, env, m, write_row);
+    free(m);
+}
+
+/* ---- UDP ------------------------------------------------------------------------ */
+
+static void krb_udp_data(void *state, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)
+{
+    struct krb_state *st = state;
+    handle_message(st, env, from_orig, p, n);
+}
+
+static void krb_close(void *state, struct app_env *env)
+{
+    struct krb_state *st = state;
+    publish(st, env, NULL, true); /* Zeek's finalize_krb */
+    for (int d = 0; d < 2; d++)
+        free(st->buf[d]);
+}
+
+/* ---- TCP: 4-byte record marks ----------------------------------------------------- */
+
+static bool buffer_append(struct krb_state *st, int d, const uint8_t *p, size_t n)
+{
+    if (st->len[d] + n > st->cap[d]) {
+        size_t cap = st->cap[d] ? st->cap[d] : 2048;
+        while (cap < st->len[d] + n)
+            cap *= 2;
+        uint8_t *nb = realloc(st->buf[d], cap);
+        if (nb == NULL)
+            return false;
+        st->buf[d] = nb;
+        st->cap[d] = cap;
+    }
+    memcpy(st->buf[d] + st->len[d], p, n);
+    st->len[d] += n;
+    return true;
+}
+
+static void krb_tcp_data(void *state, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)
+{
+    struct krb_state *st = state;
+    int d = from_orig ? 0 : 1;
+    while (n > 0 && !st->stopped) {
+        /* the record mark, then the record, whole */
+        size_t have = st->len[d];
+        size_t need = 4;
+        if (have >= 4) {
+            uint32_t len = load_be32(st->buf[d]) & 0x7fffffffu;
+            if (len == 0 || len > KRB_TCP_RECORD_MAX) {
+                weird(env, len == 0 ? "KRB_empty_record" : "KRB_record_too_long");
+                st->stopped = true;
+                return;
+            }
+            need = 4 + (size_t)len;
+        }
+        size_t take = need - have < n ? need - have : n;
+        if (!buffer_append(st, d, p, take)) {
+            st->stopped = true;
+            return;
+        }
+        p += take;
+        n -= take;
+        if (st->len[d] == need && need > 4) {
+            handle_message(st, env, from_orig, st->buf[d] + 4, need - 4);
+            st->len[d] = 0;
+        }
+    }
+}
+
+static void krb_tcp_gap(void *state, struct app_env *env, bool from_orig, uint64_t len)
+{
+    struct krb_state *st = state;
+    st->stopped = true; /* records cannot be found again after a hole */
+}
+
+/* ---- detection ----------------------------------------------------------------------- */
+
+/* A Kerberos message starts with an APPLICATION tag 10-14 or 30, constructed. */
+static enum app_probe probe_message(const uint8_t *p, size_t n)
+{
+    if (n < 1)
+        return APP_PROBE_MAYBE;
+    if (!((p[0] >= 0x6a && p[0] <= 0x6e) || p[0] == 0x7e))
+        return APP_PROBE_NO;
+    size_t header;
+    uint64_t total;
+    if (!ber_peek_length(p, n, &header, &total))
+        return APP_PROBE_NO;
+    if (header == 0 || n <= header)
+        return APP_PROBE_MAYBE;
+    return p[header] == 0x30 ? APP_PROBE_YES : APP_PROBE_NO;
+}
+
+static enum app_probe krb_udp_probe(const uint8_t *p, size_t n, bool from_orig)
+{
+    return probe_message(p, n);
+}
+
+static enum app_probe krb_tcp_probe(const uint8_t *p, size_t n, bool from_orig)
+{
+    if (n < 4)
+        return APP_PROBE_MAYBE;
+    uint32_t len = load_be32(p);
+    if (len < 8 || len > KRB_TCP_RECORD_MAX)
+        return APP_PROBE_NO;
+    return probe_message(p + 4, n - 4);
+}
+
+static const uint16_t krb_ports[] = {88};
+
+const struct app_parser krb_parser = {
+    .name = "krb",
+    .ipproto = 17,
+    .ports = krb_ports,
+    .n_ports = 1,
+    .probe = krb_udp_probe,
+    .state_size = sizeof(struct krb_state),
+    .data = krb_udp_data,
+    .close = krb_close,
+};
+
+const struct app_parser krb_tcp_parser = {
+    .name = "krb_tcp",
+    .ipproto = 6,
+    .ports = krb_ports,
+    .n_ports = 1,
+    .probe = krb_tcp_probe,
+    .state_size = sizeof(struct krb_state),
+    .data = krb_tcp_data,
+    .gap = krb_tcp_gap,
+    .close = krb_close,
+};
