@@ -25,6 +25,8 @@ static void der_put(struct der *d, const void *v, size_t n)
         d->overflow = true;
         return;
     }
+    if (n == 0)
+        return; /* v may be NULL for an empty value: memcpy's arguments must not be */
     memcpy(d->p + d->n, v, n);
     d->n += n;
 }
