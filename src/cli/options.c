@@ -75,7 +75,11 @@ const char usage_detect[] =
     "      --lateral-thresholds FILE  thresholds of Kerberoasting, AS-REP roasting, account and\n"
     "                           internal fan-out (default data/lateral.tsv)\n"
     "      --beacon-threshold X report beacons scoring at least X (0..1, default 0.70)\n"
-    "      --long-conn SECONDS  report connections open at least this long (default 3600)\n";
+    "      --long-conn SECONDS  report connections open at least this long (default 3600)\n"
+    "      --domain-controllers ADDR,...  hosts that are domain controllers (others are learned:\n"
+    "                           DRSUAPI or NETLOGON answered); their replication is not DCSync\n"
+    "      --lateral-policy FILE  the lateral-movement operations and thresholds instead of\n"
+    "                           data/lateral_movement.tsv\n";
 
 static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -150,6 +154,8 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
 enum { OPT_CAPTURE = 1024, OPT_RING_SIZE, OPT_BLOCK_SIZE, OPT_CPUS, OPT_UID_KEY, OPT_UID_WINDOW };
 /* --kafka...: OPT_KAFKA + enum kafka_cli_option (cli/kafka_cli.h) */
 enum { OPT_KAFKA = 2048 };
+/* Lateral movement over SMB and DCE-RPC (detect/lateral.c). */
+enum { OPT_DOMAIN_CONTROLLERS = 0x500, OPT_LATERAL_POLICY };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -214,6 +220,8 @@ static const struct option long_options[] = {
     {"kafka-option", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_SETTING},
     {"group", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_GROUP},
     {"kafka-wait", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_WAIT},
+    {"domain-controllers", required_argument, NULL, OPT_DOMAIN_CONTROLLERS},
+    {"lateral-policy", required_argument, NULL, OPT_LATERAL_POLICY},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -514,6 +522,12 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case OPT_LATERAL_THRESHOLDS:
             o->lateral_thresholds = optarg;
+            break;
+        case OPT_DOMAIN_CONTROLLERS:
+            o->domain_controllers = optarg;
+            break;
+        case OPT_LATERAL_POLICY:
+            o->lateral_policy_path = optarg;
             break;
         case OPT_DEVICES:
             o->devices = true;

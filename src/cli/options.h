@@ -59,6 +59,8 @@ struct options {
     const char *yara_path, *weights_path, *keywords_path;
     bool no_behavior;
     const char *lateral_thresholds;     /* --lateral-thresholds FILE */
+    const char *domain_controllers;  /* --domain-controllers ADDR,... (checked when the run starts) */
+    const char *lateral_policy_path; /* --lateral-policy FILE */
     bool devices;
     struct devices_config devices_cfg;
     int64_t report_interval_us;

@@ -19,6 +19,7 @@
 #include "cli/session.h"
 #include "core/engine.h"
 #include "decode/decode.h"
+#include "detect/domain_controllers.h"
 #include "detect/sink.h"
 #include "doc/file_inspect.h"
 #include "mail/mail.h"
@@ -379,6 +380,12 @@ static int run_session(struct options *o, bool live)
     struct allowlist *allow = NULL;
     if (rc == EXIT_OK && !setup_detection(o, &intel, &allow))
         rc = EXIT_USAGE;
+    struct dc_registry *dcs = rc == EXIT_OK ? dc_registry_new() : NULL;
+    if (rc == EXIT_OK && (dcs == NULL || (o->domain_controllers &&
+                                          !dc_registry_add_list(dcs, o->domain_controllers, err, sizeof err)))) {
+        fprintf(stderr, "vigil: %s\n", dcs ? err : "out of memory");
+        rc = EXIT_USAGE;
+    }
     if (rc == EXIT_OK) {
         out = output_open(o->out_dir, o->formats | o->eve_options, err, sizeof err);
         if (!out) {
@@ -418,7 +425,8 @@ static int run_session(struct options *o, bool live)
         struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior,
                                    .devices = o->devices, .devices_cfg = o->devices_cfg,
                                    .protect_path = o->protect_path, .doc = inspecting ? &doc.ctx : NULL,
-                                   .documents = o->inspect_files, .lateral_thresholds = o->lateral_thresholds};
+                                   .documents = o->inspect_files, .lateral_thresholds = o->lateral_thresholds,
+                                   .domain_controllers = dcs, .lateral_policy_path = o->lateral_policy_path};
         struct detect_sink findings = {0};
         if (out && !output_detect_sink_open(out, &findings)) {
             snprintf(err, sizeof err, "out of memory for the detectors' output");
@@ -515,6 +523,7 @@ static int run_session(struct options *o, bool live)
     sig_set_free(rules);
     o->cfg.rules = NULL;
     detect_free(rs.detect);
+    dc_registry_free(dcs);
     o->cfg.file_inspector = NULL;
     doc_setup_free(&doc);
     incident_live_free(incidents);

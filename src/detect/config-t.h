@@ -10,6 +10,7 @@
 #include "detect/behavior.h"
 
 struct doc_ctx;
+struct dc_registry;
 
 struct detect_config {
     bool behavior;                      /* run the behaviour detectors */
@@ -24,6 +25,11 @@ struct detect_config {
     /* --lateral-thresholds: the lateral-movement detectors' thresholds
      * (NULL: data/lateral.tsv); they run with the behaviour detectors. */
     const char *lateral_thresholds;
+    /* The run's domain controllers (detect/domain_controllers.h), given
+     * (--domain-controllers) and learned; shared, thread-safe; owned by the
+     * caller. NULL: the lateral-movement detector keeps its own. */
+    struct dc_registry *domain_controllers;
+    const char *lateral_policy_path;    /* --lateral-policy; NULL: data/lateral_movement.tsv */
 };
 
 #endif

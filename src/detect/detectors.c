@@ -7,6 +7,7 @@
 #include "detect/fanout.h"
 #include "detect/intel_detector.h"
 #include "detect/kerberos_abuse.h"
+#include "detect/lateral.h"
 #include "detect/phishing.h"
 
 static const struct detector *const detectors[] = {
@@ -17,6 +18,7 @@ static const struct detector *const detectors[] = {
     &document_detector,
     &kerberos_abuse_detector,
     &fanout_detector,
+    &lateral_detector,
 };
 
 const struct detector *const *detect_detectors(size_t *n)

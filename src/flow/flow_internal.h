@@ -52,7 +52,7 @@ struct flow_table {
     uint64_t stream_bytes;  /* out-of-order bytes held, all flows */
     uint64_t hash_seed;
     struct community_hasher *hasher;
-    void *parser_states[16];  /* per-worker parser state, see app_parser.worker_open */
+    void *parser_states[32];  /* per-worker parser state, see app_parser.worker_open (one per registry.c entry: 20 today) */
     unsigned n_local;
     struct ip_prefix local[MAX_LOCAL_NETS];
 };

@@ -2,14 +2,17 @@
  * its file defines a `struct txn_writer` and one line here lists it. */
 #include "output/writers.h"
 
+#include "output/dce_rpc_log.h"
 #include "output/dhcp_log.h"
 #include "output/dns_log.h"
 #include "output/files_log.h"
 #include "output/http_log.h"
 #include "output/krb_log.h"
 #include "output/ldap_log.h"
+#include "output/ntlm_log.h"
 #include "output/quic_log.h"
 #include "output/rdp_log.h"
+#include "output/smb_log.h"
 #include "output/smtp_log.h"
 #include "output/socks_log.h"
 #include "output/ssh_log.h"
@@ -30,6 +33,10 @@ static const struct txn_writer *const writers[EVENT_KIND_COUNT] = {
     [EVENT_KRB] = &krb_writer,
     [EVENT_RDP] = &rdp_writer,
     [EVENT_LDAP] = &ldap_writer,
+    [EVENT_SMB_MAPPING] = &smb_mapping_writer,
+    [EVENT_SMB_FILES] = &smb_files_writer,
+    [EVENT_DCE_RPC] = &dce_rpc_writer,
+    [EVENT_NTLM] = &ntlm_writer,
 };
 
 void output_transaction(struct output_worker *w, const struct app_conn *c, enum event_kind kind, const void *txn)

@@ -89,7 +89,9 @@ static void tsv_append_string(struct buf *b, const uint8_t *p, size_t n, bool in
     while (i < n) {
         size_t end = tsv_segment_end(p, i, n, in_list);
         tsv_append_segment(b, p + i, end - i);
-        if (end < n)
+        if (end < n && p[end] == '\\')
+            buf_append(b, "\\\\", 2); /* Zeek's get_escaped_string: a backslash is doubled (smb_mapping.log paths) */
+        else if (end < n)
             tsv_hex(b, p[end]);
         i = end + 1;
     }

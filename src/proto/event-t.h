@@ -20,6 +20,10 @@ enum event_kind {
     EVENT_KRB,      /* struct krb_txn   (proto/krb.h) */
     EVENT_RDP,      /* struct rdp_txn   (proto/rdp.h) */
     EVENT_LDAP,     /* struct ldap_txn  (proto/ldap.h) */
+    EVENT_SMB_MAPPING, /* struct smb_mapping_txn (proto/smb.h) */
+    EVENT_SMB_FILES,   /* struct smb_file_txn (proto/smb.h) */
+    EVENT_DCE_RPC,     /* struct dce_rpc_txn (proto/dce_rpc.h) */
+    EVENT_NTLM,        /* struct ntlm_txn (proto/ntlm.h) */
     EVENT_KIND_COUNT,
 };
 

@@ -556,6 +556,26 @@ static void authorization_header(struct http_entry *e, const uint8_t *v, size_t 
         http_hbuf_set(&e->username, text, (size_t)len < sizeof text ? (size_t)len : sizeof text - 1);
 }
 
+/* "NTLM <base64>" or "Negotiate <base64>" (Authorization, WWW-Authenticate):
+ * the token goes to the connection's NTLM session (ntlm.log). */
+static void ntlm_header(struct http_state *st, struct app_env *env, const uint8_t *v, size_t n)
+{
+    size_t skip = 0;
+    if (n > 5 && bytes_prefix_nocase(v, n, "ntlm "))
+        skip = 5;
+    else if (n > 10 && bytes_prefix_nocase(v, n, "negotiate "))
+        skip = 10;
+    if (skip == 0)
+        return;
+    if (st->ntlm == NULL && (st->ntlm = calloc(1, sizeof *st->ntlm)) == NULL)
+        return;
+    while (skip < n && http_is_ws(v[skip]))
+        skip++;
+    uint8_t token[4096];
+    size_t len = b64_decode(v + skip, n - skip, token, sizeof token);
+    ntlm_session_blob(st->ntlm, env, "HTTP", token, len);
+}
+
 static const char *const proxy_headers[] = {
     "FORWARDED", "X-FORWARDED-FOR", "X-FORWARDED-FROM", "CLIENT-IP",
     "VIA", "XROXY-CONNECTION", "PROXY-CONNECTION",
@@ -584,6 +604,11 @@ static void log_header(struct http_state *st, struct app_env *env, int dir, cons
     if (e == NULL)
         return;
     keep_header(e, dir, name, name_len, v, n);
+    if (st->ntlm && st->ntlm->authenticated && dir == 1) /* the answer to the AUTHENTICATE */
+        ntlm_session_result(st->ntlm, env, st->reply_code != 401 && st->reply_code != 407);
+    if (bytes_eq_nocase(name, name_len, dir == 1 ? "www-authenticate" : "authorization") ||
+        bytes_eq_nocase(name, name_len, dir == 1 ? "proxy-authenticate" : "proxy-authorization"))
+        ntlm_header(st, env, v, n);
     if (dir == 1) {
         if (bytes_eq_nocase(name, name_len, "content-type"))
             http_hbuf_set(&e->response_ctype, v, n);
@@ -1218,6 +1243,10 @@ static void http_close(void *state, struct app_env *env)
     }
     free(st->scratch);
     st->scratch = NULL;
+    if (st->ntlm)
+        ntlm_session_close(st->ntlm, env);
+    free(st->ntlm);
+    st->ntlm = NULL;
 }
 
 static const uint16_t http_ports[] = {80, 81, 631, 1080, 3128, 8000, 8080, 8888};

@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "proto/http.h"
+#include "proto/ntlm.h"
 #include "proto/parser.h"
 
 #define INFLATE_SCRATCH 16384
@@ -126,6 +127,7 @@ struct http_state {
     bool no_crlf_reported, single_cr_reported;
     uint8_t *scratch;           /* inflate output, INFLATE_SCRATCH bytes */
     uint64_t files_begun;       /* per-connection file counter, for fuids */
+    struct ntlm_session *ntlm;  /* NTLM in Authorization/WWW-Authenticate; allocated on first use */
 };
 
 enum { UA_HEAD = 1, UA_CONNECT = 2 };

@@ -3,6 +3,7 @@
  * for content detection: the first parser whose probe says yes wins. */
 #include <string.h>
 
+#include "proto/dce_rpc.h"
 #include "proto/dhcp.h"
 #include "proto/dns.h"
 #include "proto/dtls.h"
@@ -13,6 +14,7 @@
 #include "proto/parser.h"
 #include "proto/quic.h"
 #include "proto/rdp.h"
+#include "proto/smb.h"
 #include "proto/smtp.h"
 #include "proto/socks.h"
 #include "proto/ssh.h"
@@ -24,6 +26,7 @@ const struct app_parser *const *app_parsers(size_t *n)
         &dns_parser, &dns_tcp_parser, &socks_parser, &http_parser, &tls_parser, &ssh_parser, &dhcp_parser, &smtp_parser, &quic_parser,
         &dtls_parser, &ssdp_parser, &rtsp_parser, &telnet_parser,
         &krb_parser, &krb_tcp_parser, &rdp_parser, &ldap_parser, &ldap_udp_parser,
+        &smb_parser, &dce_rpc_parser,
     };
     *n = sizeof all / sizeof *all;
     return all;

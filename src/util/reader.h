@@ -24,6 +24,22 @@ static inline uint32_t load_be32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* Little-endian loads (SMB, DCE-RPC, NTLM), same contract. */
+static inline uint32_t load_le16(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static inline uint32_t load_le32(const uint8_t *p)
+{
+    return load_le16(p) | load_le16(p + 2) << 16;
+}
+
+static inline uint64_t load_le64(const uint8_t *p)
+{
+    return (uint64_t)load_le32(p) | (uint64_t)load_le32(p + 4) << 32;
+}
+
 struct byte_reader {
     const uint8_t *p;
     size_t n, off;

@@ -1158,6 +1158,9 @@ static const struct scenario scenarios[] = {
     {"incident", "three hours of an office: a mailed document with a remote template, its fetch, a beacon and an "
                  "upload; an exploited camera that calls out",
      false, scenario_incident},
+    {"smb", "SMB2/DCE-RPC lateral movement (PsExec over ADMIN$ and svcctl, a Zerologon burst, a DCSync) beside "
+            "file sharing, a NETLOGON secure channel and two domain controllers replicating",
+     false, scenario_smb},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };

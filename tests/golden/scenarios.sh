@@ -11,7 +11,8 @@ golden=${golden:?set golden to tests/golden before sourcing}
 scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badheader timeouts
     basic@sll basic@sll2 basic@raw basic@null basic@loop
     dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident devices iot-exploits
-    kerberos rdp ldap fanout)
+    kerberos rdp ldap fanout
+    smb)
 # vigil read options of a scenario.
 args_of() {
     case $1 in

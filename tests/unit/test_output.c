@@ -371,7 +371,7 @@ static void test_escaping(void **state)
     assert_non_null(strstr(text, "#types\tstring\tstring\tstring\tstring\tstring\tstring\tstring\t"
                                  "string\tset[string]\tvector[count]\tdouble\n"));
     char *rows = data_lines(text);
-    assert_string_equal(rows, "\\x2d\t\\x28empty)\t(empty)\ta\\x09b\t\\x01\\xff\\x5c\t\xc3\xa9\t-x\t-\t"
+    assert_string_equal(rows, "\\x2d\t\\x28empty)\t(empty)\ta\\x09b\t\\x01\\xff\\\\\t\xc3\xa9\t-x\t-\t"
                               "a\\x2cb,\\x2d,(empty)\t(empty)\t2.5\n"
                               "only\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\n");
     free(rows);
@@ -410,7 +410,7 @@ static void test_zeek_utf8_tsv(void **state)
     assert_int_equal(output_close(o, err, sizeof(err)), 0);
     char *text = tmpdir_read(dir, "utf.log");
     char *rows = data_lines(text);
-    assert_string_equal(rows, "\\x07\\xd4\\xb7o\t\\xc3\\xb1\\xc0\\x81\t\xc3\xb1\\x5c\\x07\t\\xc3\\xb1\\x0a\t"
+    assert_string_equal(rows, "\\x07\\xd4\\xb7o\t\\xc3\\xb1\\xc0\\x81\t\xc3\xb1\\\\\\x07\t\\xc3\\xb1\\x0a\t"
                               "\xc3\xb1\xe2\x82\xa1\n");
     free(rows);
     free(text);

@@ -1,0 +1,125 @@
+/* A small set of addresses under a mutex: controllers are few and lookups
+ * come with DCE-RPC calls (not packets), so a sorted array does. */
+#include "detect/domain_controllers.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct dc_entry {
+    struct ip_addr addr;
+    unsigned evidence;
+};
+
+struct dc_registry {
+    pthread_mutex_t lock;           /* guards everything below */
+    struct dc_entry *hosts;         /* sorted by address */
+    size_t n, cap;
+};
+
+struct dc_registry *dc_registry_new(void)
+{
+    struct dc_registry *r = calloc(1, sizeof *r);
+    if (r)
+        pthread_mutex_init(&r->lock, NULL);
+    return r;
+}
+
+void dc_registry_free(struct dc_registry *r)
+{
+    if (r == NULL)
+        return;
+    pthread_mutex_destroy(&r->lock);
+    free(r->hosts);
+    free(r);
+}
+
+/* The index of addr, or where it would go (*found false). Locked by the caller. */
+static size_t dc_find(const struct dc_registry *r, const struct ip_addr *addr, bool *found)
+{
+    size_t lo = 0, hi = r->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = ip_addr_cmp(&r->hosts[mid].addr, addr);
+        if (c == 0) {
+            *found = true;
+            return mid;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = false;
+    return lo;
+}
+
+static void dc_add_locked(struct dc_registry *r, const struct ip_addr *addr, unsigned evidence)
+{
+    bool found;
+    size_t i = dc_find(r, addr, &found);
+    if (found) {
+        r->hosts[i].evidence |= evidence;
+        return;
+    }
+    if (r->n == DC_REGISTRY_MAX)
+        return;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        struct dc_entry *h = realloc(r->hosts, cap * sizeof *h);
+        if (h == NULL)
+            return;
+        r->hosts = h;
+        r->cap = cap;
+    }
+    memmove(r->hosts + i + 1, r->hosts + i, (r->n - i) * sizeof *r->hosts);
+    r->hosts[i] = (struct dc_entry){.addr = *addr, .evidence = evidence};
+    r->n++;
+}
+
+void dc_registry_add_evidence(struct dc_registry *r, const struct ip_addr *addr, enum dc_evidence evidence)
+{
+    if (r == NULL || addr == NULL)
+        return;
+    pthread_mutex_lock(&r->lock);
+    dc_add_locked(r, addr, (unsigned)evidence);
+    pthread_mutex_unlock(&r->lock);
+}
+
+unsigned dc_registry_evidence(struct dc_registry *r, const struct ip_addr *addr)
+{
+    if (r == NULL || addr == NULL)
+        return 0;
+    pthread_mutex_lock(&r->lock);
+    bool found;
+    size_t i = dc_find(r, addr, &found);
+    unsigned e = found ? r->hosts[i].evidence : 0;
+    pthread_mutex_unlock(&r->lock);
+    return e;
+}
+
+bool dc_registry_add_list(struct dc_registry *r, const char *list, char *err, size_t errlen)
+{
+    const char *p = list;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        char one[64];
+        if (len == 0 || len >= sizeof one) {
+            snprintf(err, errlen, "--domain-controllers: bad address list '%s'", list);
+            return false;
+        }
+        memcpy(one, p, len);
+        one[len] = '\0';
+        struct ip_addr a;
+        if (!ip_addr_parse(one, &a)) {
+            snprintf(err, errlen, "--domain-controllers: '%s' is not an IP address", one);
+            return false;
+        }
+        dc_registry_add_evidence(r, &a, DC_EVIDENCE_GIVEN);
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return true;
+}

@@ -1,0 +1,36 @@
+/* dce_rpc.log as Zeek's base/protocols/dce-rpc writes it: one row per call
+ * answered, except Zeek's DCE_RPC::ignored_operations (t->logged). */
+#include "output/dce_rpc_log.h"
+
+#include "output/conn_id.h"
+#include "output/zeek_log.h"
+
+static const struct zeek_field dce_rpc_fields[] = {
+    ZEEK_FIELDS_TS_UID_ID,
+    {"rtt", ZEEK_INTERVAL},
+    {"named_pipe", ZEEK_STRING},
+    {"endpoint", ZEEK_STRING},
+    {"operation", ZEEK_STRING},
+};
+static const struct zeek_schema dce_rpc_schema = ZEEK_SCHEMA("dce_rpc", dce_rpc_fields);
+
+void output_dce_rpc(struct output_worker *w, const struct app_conn *c, const struct dce_rpc_txn *t)
+{
+    if (!t->logged)
+        return;
+    struct zrow *r = zrow_begin(w, &dce_rpc_schema);
+    if (r == NULL)
+        return;
+    zrow_time(r, t->ts_us);
+    zrow_conn_id(r, c);
+    if (t->has_rtt)
+        zrow_interval(r, t->rtt_us);
+    else
+        zrow_unset(r);
+    zrow_cstr(r, t->named_pipe);
+    zrow_cstr(r, t->endpoint);
+    zrow_cstr(r, t->operation);
+    zrow_end(r);
+}
+
+TXN_WRITER(dce_rpc);
