@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "detect/alert.h"
+#include "detect/config-t.h"
+#include "detect/domain_controllers.h"
 #include "detect/lateral_config.h"
 #include "detect/sink.h"
 #include "proto/krb.h"
@@ -34,11 +36,16 @@ struct krb_run {
     struct lateral_run base;        /* its lock also guards kdcs[] */
     size_t n_kdcs;
     struct ip_addr kdcs[KDC_MAX];
+    struct dc_registry *dcs;        /* the run's domain controllers (may be NULL); not owned */
 };
 
 static bool krb_open(const struct detect_config *cfg, void **state, char *err, size_t errlen)
 {
-    return lateral_run_open(cfg, sizeof(struct krb_run), 2, KRB_TRACKED_KEYS, state, err, errlen);
+    if (!lateral_run_open(cfg, sizeof(struct krb_run), 2, KRB_TRACKED_KEYS, state, err, errlen))
+        return false;
+    if (*state)
+        ((struct krb_run *)*state)->dcs = cfg->domain_controllers;
+    return true;
 }
 
 bool kdc_answered(const void *state, const struct ip_addr *addr)
@@ -54,9 +61,13 @@ bool kdc_answered(const void *state, const struct ip_addr *addr)
     return found;
 }
 
-/* Caller holds the lock. */
-static void note_kdc(struct krb_run *r, const struct ip_addr *addr)
+/* Caller holds the lock. A server that answers Kerberos or LDAP is
+ * evidence of a domain controller for the lateral-movement detector
+ * (detect/domain_controllers.h locks itself, a leaf lock). */
+static void note_kdc(struct krb_run *r, const struct ip_addr *addr, enum dc_evidence evidence)
 {
+    if (r->dcs)
+        dc_registry_add_evidence(r->dcs, addr, evidence);
     for (size_t i = 0; i < r->n_kdcs; i++)
         if (memcmp(&r->kdcs[i], addr, sizeof *addr) == 0)
             return;
@@ -189,7 +200,7 @@ static void krb_transaction(void *worker, const struct app_conn *c, enum event_k
         const struct ldap_txn *t = txn;
         if (t->message && t->message->result) {
             pthread_mutex_lock(&run->base.lock);
-            note_kdc(run, &c->resp_h);
+            note_kdc(run, &c->resp_h, DC_EVIDENCE_LDAP);
             pthread_mutex_unlock(&run->base.lock);
         }
         return;
@@ -201,7 +212,7 @@ static void krb_transaction(void *worker, const struct app_conn *c, enum event_k
         return;
     if (!m->from_orig) {
         pthread_mutex_lock(&run->base.lock);
-        note_kdc(run, &c->resp_h);
+        note_kdc(run, &c->resp_h, DC_EVIDENCE_KERBEROS);
         pthread_mutex_unlock(&run->base.lock);
     }
     kerberoasting(w, c, m);

@@ -12,8 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "detect/config-t.h"
+#include "detect/domain_controllers.h"
+#include "detect/kerberos_abuse.h"
 #include "detect/lateral_config.h"
 #include "detect/window_count.h"
+#include "detect/sink-t.h"
+#include "proto/conn-t.h"
+#include "proto/krb.h"
 
 static void test_shipped_thresholds(void **unused)
 {
@@ -85,12 +91,50 @@ static void test_window_counts(void **unused)
     window_table_free(&t);
 }
 
+/* A server that answers Kerberos becomes a domain controller in the run's
+ * registry (the evidence DCSync and Zerologon are judged with); a request
+ * seen alone proves nothing about its server. */
+static void test_kdc_answers_feed_the_dc_registry(void **unused)
+{
+    (void)unused;
+    struct dc_registry *dcs = dc_registry_new();
+    assert_non_null(dcs);
+    struct detect_config cfg = {.behavior = true, .domain_controllers = dcs};
+    void *state = NULL;
+    char err[256];
+    assert_true(kerberos_abuse_detector.open(&cfg, &state, err, sizeof err));
+    assert_non_null(state);
+    struct detect_sink sink = {0};
+    void *worker = kerberos_abuse_detector.worker_open(state, &sink);
+    assert_non_null(worker);
+
+    struct app_conn c = {.proto = 17, .orig_p = 50000, .resp_p = 88};
+    assert_true(ip_addr_parse("10.88.1.10", &c.orig_h));
+    assert_true(ip_addr_parse("10.88.0.1", &c.resp_h));
+    struct krb_message request = {.from_orig = true, .msg_type = KRB_MSG_AS_REQ};
+    struct krb_txn txn = {.msg = &request};
+    kerberos_abuse_detector.transaction(worker, &c, EVENT_KRB, &txn);
+    assert_int_equal(dc_registry_evidence(dcs, &c.resp_h), 0);
+
+    struct krb_message reply = {.from_orig = false, .msg_type = KRB_MSG_AS_REP};
+    txn.msg = &reply;
+    kerberos_abuse_detector.transaction(worker, &c, EVENT_KRB, &txn);
+    assert_int_equal(dc_registry_evidence(dcs, &c.resp_h), DC_EVIDENCE_KERBEROS);
+    assert_true(kdc_answered(state, &c.resp_h));
+    assert_int_equal(dc_registry_evidence(dcs, &c.orig_h), 0);
+
+    kerberos_abuse_detector.worker_close(worker);
+    kerberos_abuse_detector.close(state);
+    dc_registry_free(dcs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shipped_thresholds),
         cmocka_unit_test(test_bad_thresholds),
         cmocka_unit_test(test_window_counts),
+        cmocka_unit_test(test_kdc_answers_feed_the_dc_registry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
