@@ -25,7 +25,7 @@ struct fired {
     struct detect_sink sink;
 };
 
-static void on_alert(void *ctx, const struct alert *a)
+static inline void on_alert(void *ctx, const struct alert *a)
 {
     struct fired *f = ctx;
     if (f->n < 64)
@@ -36,7 +36,7 @@ static void on_alert(void *ctx, const struct alert *a)
 }
 
 /* A detector sink that records what fired. */
-static struct sig_worker *worker_for(const struct sig_set *s, struct fired *f)
+static inline struct sig_worker *worker_for(const struct sig_set *s, struct fired *f)
 {
     f->sink = (struct detect_sink){.ctx = f, .alert = on_alert};
     struct sig_worker *w = sig_worker_new(s, &f->sink);
@@ -44,7 +44,7 @@ static struct sig_worker *worker_for(const struct sig_set *s, struct fired *f)
     return w;
 }
 
-static bool fired(const struct fired *f, uint32_t sid)
+static inline bool fired(const struct fired *f, uint32_t sid)
 {
     for (unsigned i = 0; i < f->n && i < 64; i++)
         if (f->sids[i] == sid)
@@ -54,7 +54,7 @@ static bool fired(const struct fired *f, uint32_t sid)
 
 /* Checks that every sid in `fire` fired and none in `quiet` did (both
  * lists of sids separated by spaces). */
-static void expect_sids(const struct fired *f, const char *fire, const char *quiet)
+static inline void expect_sids(const struct fired *f, const char *fire, const char *quiet)
 {
     for (int want = 1; want >= 0; want--) {
         const char *p = want ? fire : quiet;
@@ -73,7 +73,7 @@ static void expect_sids(const struct fired *f, const char *fire, const char *qui
 /* The rules compiled as one set read from `file` (rule i on line i + 1),
  * the prefilter cache in `cache` (NULL: none); a refused rule fails the
  * test with its reason. */
-static struct sig_set *rules_set(const char *const *rules, size_t n, const char *file, const char *cache)
+static inline struct sig_set *rules_set(const char *const *rules, size_t n, const char *file, const char *cache)
 {
     struct sig_set *s = sig_set_new(NULL);
     assert_non_null(s);
@@ -94,7 +94,7 @@ static struct sig_set *rules_set(const char *const *rules, size_t n, const char 
 #define TEST_SERVER "93.184.216.34"
 
 /* A packet between two addresses with the given payload (NULL: none). */
-static void test_packet(struct packet *p, uint8_t l4_proto, const char *src, uint16_t sp, const char *dst, uint16_t dp,
+static inline void test_packet(struct packet *p, uint8_t l4_proto, const char *src, uint16_t sp, const char *dst, uint16_t dp,
                         const char *payload)
 {
     memset(p, 0, sizeof *p);
@@ -112,7 +112,7 @@ static void test_packet(struct packet *p, uint8_t l4_proto, const char *src, uin
 
 /* n stream bytes of an established flow between the test client (port
  * 40000) and the server's port, at offset in their direction. */
-static void test_stream_at(struct sig_worker *w, uint64_t flow, bool to_server, uint16_t server_port, uint64_t offset,
+static inline void test_stream_at(struct sig_worker *w, uint64_t flow, bool to_server, uint16_t server_port, uint64_t offset,
                            int64_t ts, const char *data, size_t n)
 {
     struct sig_flow_info fi = {.flow_id = flow, .to_server = to_server, .established = true};

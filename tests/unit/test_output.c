@@ -701,7 +701,7 @@ static void test_rows_show_changes_levels_unset_and_failing_logs(void **state)
 static void test_worker_vectors_show_changes(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = tmpdir_new("output");
     char err[256];
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof err);
     assert_non_null(o);
