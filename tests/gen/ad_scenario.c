@@ -25,7 +25,8 @@ static void der_put(struct der *d, const void *v, size_t n)
         d->overflow = true;
         return;
     }
-    memcpy(d->p + d->n, v, n);
+    if (n > 0)
+        memcpy(d->p + d->n, v, n);
     d->n += n;
 }
 
