@@ -25,7 +25,7 @@ struct fired {
     struct detect_sink sink;
 };
 
-static void on_alert(void *ctx, const struct alert *a)
+static inline void on_alert(void *ctx, const struct alert *a)
 {
     struct fired *f = ctx;
     if (f->n < 64)
@@ -36,7 +36,7 @@ static void on_alert(void *ctx, const struct alert *a)
 }
 
 /* A detector sink that records what fired. */
-static struct sig_worker *worker_for(const struct sig_set *s, struct fired *f)
+static inline struct sig_worker *worker_for(const struct sig_set *s, struct fired *f)
 {
     f->sink = (struct detect_sink){.ctx = f, .alert = on_alert};
     struct sig_worker *w = sig_worker_new(s, &f->sink);
@@ -44,7 +44,7 @@ static struct sig_worker *worker_for(const struct sig_set *s, struct fired *f)
     return w;
 }
 
-static bool fired(const struct fired *f, uint32_t sid)
+static inline bool fired(const struct fired *f, uint32_t sid)
 {
     for (unsigned i = 0; i < f->n && i < 64; i++)
         if (f->sids[i] == sid)
