@@ -19,7 +19,7 @@ static void help_live(void)
            "      --rotate SECONDS     archive every log each SECONDS as Zeek does:\n"
            "                           DIR/YYYY-MM-DD/conn.HH:MM:SS-HH:MM:SS.log\n"
            "      --compress           gzip the archived logs (.log.gz)\n"
-           "      --stats-interval SECONDS  a stats.log row every SECONDS (default 300, Zeek's): packets,\n"
+           "      --stats-interval SECONDS  a stats.log row every SECONDS (default 60): packets,\n"
            "                           capture drops, log lines lost and the logs failing\n"
            "capture and operation:\n"
            "      --capture afpacket|pcap  AF_PACKET v3 rings, one per worker in a fanout group (the\n"
