@@ -1,9 +1,11 @@
 /* rdp.log as Zeek writes it. keyboard_layout and client_build stay unset:
  * Zeek names them from tables of Microsoft's locale and build numbers that
  * Vigil does not ship. cert_count is Zeek's default 0 (the certificates of
- * a TLS upgrade are in ssl.log and x509.log). EVE rdp as Suricata's
- * rust/src/rdp/log.rs writes its transactions. */
+ * a TLS upgrade are in ssl.log and x509.log). EVE rdp with the fields
+ * of Suricata's EVE schema (see eve_request). */
 #include "output/rdp_log.h"
+
+#include <stdio.h>
 
 #include "output/conn_id.h"
 #include "output/eve.h"
@@ -66,40 +68,20 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     zrow_end(r);
 }
 
-static const char *const protocol_bits[] = {"ssl", "hybrid", "rds_tls", "hybrid_ex"};
-
+/* EVE rdp as Suricata's schema closes it (suricata-eve-schema): the
+ * negotiated protocols and failures have no field there, so they are in
+ * rdp.log only (security_protocol, result). */
 static void eve_request(struct json_writer *j, const struct rdp_info *i)
 {
     json_kv_str(j, "event_type", "initial_request");
     if (i->has_cookie && i->cookie_len > 0)
         json_kv_strn(j, "cookie", i->cookie, i->cookie_len);
-    if (i->has_requested && i->requested_protocols != 0) {
-        json_key(j, "requested_protocols");
-        json_array_begin(j);
-        for (unsigned b = 0; b < 4; b++)
-            if (i->requested_protocols & (1u << b))
-                json_cstr(j, protocol_bits[b]);
-        json_array_end(j);
-    }
 }
 
 static void eve_response(struct json_writer *j, const struct rdp_info *i)
 {
-    static const char *const failures[] = {
-        NULL, "ssl_required_by_server", "ssl_not_allowed_by_server", "ssl_cert_not_on_server",
-        "inconsistent_flags", "hybrid_required_by_server", "ssl_with_user_auth_required_by_server",
-    };
+    (void)i;
     json_kv_str(j, "event_type", "initial_response");
-    if (i->has_security_protocol) {
-        const char *name = "rdp";
-        for (unsigned b = 0; b < 4; b++)
-            if (i->security_protocol == (1u << b))
-                name = protocol_bits[b];
-        json_kv_str(j, "protocol", name);
-    } else if (i->has_failure) {
-        const char *f = i->failure_code < sizeof failures / sizeof *failures ? failures[i->failure_code] : NULL;
-        json_kv_str(j, "error_code", f ? f : "unknown");
-    }
 }
 
 static void eve_connect(struct json_writer *j, const struct rdp_info *i)
@@ -107,9 +89,13 @@ static void eve_connect(struct json_writer *j, const struct rdp_info *i)
     json_kv_str(j, "event_type", "connect_request");
     json_key(j, "client");
     json_object_begin(j);
-    json_kv_uint(j, "build", i->client_build);
+    char number[16];
+    /* strings in Suricata's schema; Vigil ships no table of names for them */
+    snprintf(number, sizeof number, "%u", (unsigned)i->client_build);
+    json_kv_str(j, "build", number);
     json_kv_str(j, "client_name", i->client_name);
-    json_kv_uint(j, "keyboard_layout", i->keyboard_layout);
+    snprintf(number, sizeof number, "%u", (unsigned)i->keyboard_layout);
+    json_kv_str(j, "keyboard_layout", number);
     json_kv_uint(j, "desktop_width", i->desktop_width);
     json_kv_uint(j, "desktop_height", i->desktop_height);
     if (i->has_dig_product_id)
