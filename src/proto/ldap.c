@@ -682,6 +682,8 @@ static void sasl_buffer(struct ldap_state *st, struct app_env *env, const uint8_
 
 static bool dir_append(struct ldap_dir *d, const uint8_t *p, size_t n)
 {
+    if (n == 0) /* an empty delivery on an empty buffer: no pointer arithmetic on NULL */
+        return true;
     if (d->len + n > d->cap) {
         size_t cap = d->cap ? d->cap : 4096;
         while (cap < d->len + n)
@@ -726,6 +728,8 @@ static void ldap_tcp_data(void *state, struct app_env *env, bool from_orig, cons
         st->stopped = true;
         return;
     }
+    if (d->len == 0) /* nothing buffered yet (d->buf may still be NULL) */
+        return;
     size_t off = 0;
     while (!st->stopped) {
         struct ldap_dir view = {d->buf + off, d->len - off, 0, 0};
