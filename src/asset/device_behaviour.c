@@ -6,25 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SET_OFFNET = 1, SET_LOCAL = 2, SET_WINDOW = 4, SET_FACTOR = 8, SET_MIN = 16, SET_ALL = 31 };
+#include "util/tsv.h"
 
-static bool parse_count(const char *s, uint64_t max, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || s[0] == '-' || v > max)
-        return false;
-    *out = v;
-    return true;
-}
+enum { SET_OFFNET = 1, SET_LOCAL = 2, SET_WINDOW = 4, SET_FACTOR = 8, SET_MIN = 16, SET_ALL = 31 };
 
 /* "udp/123", "tcp/443", "any/53". */
 static bool parse_service(const char *s, struct allowed_service *a)
 {
     const char *slash = strchr(s, '/');
     uint64_t port;
-    if (slash == NULL || !parse_count(slash + 1, 65535, &port))
+    if (slash == NULL || !tsv_parse_u64(slash + 1, 65535, &port))
         return false;
     size_t len = (size_t)(slash - s);
     if (len == 3 && memcmp(s, "tcp", 3) == 0)
@@ -83,7 +74,7 @@ static const char *apply(struct device_behaviour *b, const char *key, const char
     for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
         if (strcmp(key, counts[i].key) != 0)
             continue;
-        if (!parse_count(v, counts[i].max, &n))
+        if (!tsv_parse_u64(v, counts[i].max, &n))
             return "not a count in range";
         *set |= counts[i].bit;
         switch (counts[i].bit) {
@@ -107,13 +98,10 @@ bool device_behaviour_load(const char *path, struct device_behaviour *b, char *e
         return false;
     }
     char line[1024];
-    unsigned lineno = 0, set = 0;
+    struct tsv_reader lines = {.f = f};
+    unsigned set = 0;
     const char *why = NULL;
-    while (why == NULL && fgets(line, sizeof line, f)) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
+    while (why == NULL && tsv_next_line(&lines, line, sizeof line)) {
         char *tab = strchr(line, '\t');
         if (tab == NULL) {
             why = "a setting, a tab and a value";
@@ -126,7 +114,7 @@ bool device_behaviour_load(const char *path, struct device_behaviour *b, char *e
     }
     fclose(f);
     if (why) {
-        snprintf(err, errlen, "%s:%u: %s", path, lineno, why);
+        snprintf(err, errlen, "%s:%u: %s", path, lines.lineno, why);
         return false;
     }
     if (set == SET_ALL && b->jump_factor == 0) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "util/tsv.h"
 
 const char usage_kafka[] =
     "kafka:\n"
@@ -23,17 +24,6 @@ const char usage_kafka_hunt[] =
     "      --kafka-wait S       wait at most S seconds for partitions (default 15)\n"
     "      --kafka-topic-prefix P, --kafka-option KEY=VALUE  as for read\n";
 
-static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || s[0] == '-' || v > max)
-        return false;
-    *out = v;
-    return true;
-}
-
 int kafka_cli_option(enum kafka_cli_option which, const char *arg, struct kafka_cli *k)
 {
     uint64_t v;
@@ -48,12 +38,12 @@ int kafka_cli_option(enum kafka_cli_option which, const char *arg, struct kafka_
         k->spool_dir = arg;
         break;
     case KAFKA_OPT_SPOOL_MAX:
-        if (!parse_u64(arg, UINT64_MAX / 2, &v) || v == 0)
+        if (!tsv_parse_u64(arg, UINT64_MAX / 2, &v) || v == 0)
             return usage_error("--kafka-spool-max takes a positive number of bytes, not '%s'", arg);
         k->spool_max = v;
         break;
     case KAFKA_OPT_FLUSH_TIMEOUT:
-        if (!parse_u64(arg, 3600, &v))
+        if (!tsv_parse_u64(arg, 3600, &v))
             return usage_error("--kafka-flush-timeout takes seconds from 0 to 3600, not '%s'", arg);
         k->flush_timeout_ms = v ? (unsigned)v * 1000 : 1; /* 0: do not wait */
         break;
@@ -66,7 +56,7 @@ int kafka_cli_option(enum kafka_cli_option which, const char *arg, struct kafka_
         k->group = arg;
         break;
     case KAFKA_OPT_WAIT:
-        if (!parse_u64(arg, 3600, &v) || v == 0)
+        if (!tsv_parse_u64(arg, 3600, &v) || v == 0)
             return usage_error("--kafka-wait takes seconds from 1 to 3600, not '%s'", arg);
         k->wait_ms = (unsigned)v * 1000;
         break;

@@ -8,6 +8,7 @@
 
 #include "detect/config-t.h"
 #include "util/datadir.h"
+#include "util/tsv.h"
 
 enum setting_kind { SET_COUNT, SET_SECONDS, SET_ETYPES, SET_PORTS };
 
@@ -103,16 +104,12 @@ bool lateral_thresholds_load(const char *path, struct lateral_thresholds *t, cha
     memset(t, 0, sizeof *t);
     bool seen[N_SETTINGS] = {false};
     char line[1024];
-    unsigned lineno = 0;
+    struct tsv_reader lines = {.f = f};
     bool ok = true;
-    while (ok && fgets(line, sizeof line, f)) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
+    while (ok && tsv_next_line(&lines, line, sizeof line)) {
         char *tab = strchr(line, '\t');
         if (tab == NULL) {
-            snprintf(err, errlen, "%s:%u: expected setting<TAB>value", path, lineno);
+            snprintf(err, errlen, "%s:%u: expected setting<TAB>value", path, lines.lineno);
             ok = false;
             break;
         }
@@ -125,7 +122,7 @@ bool lateral_thresholds_load(const char *path, struct lateral_thresholds *t, cha
         while (i < N_SETTINGS && strcmp(settings[i].name, line) != 0)
             i++;
         if (i == N_SETTINGS || !apply(t, &settings[i], value)) {
-            snprintf(err, errlen, "%s:%u: %s '%s'", path, lineno, i == N_SETTINGS ? "unknown setting" : "bad value for",
+            snprintf(err, errlen, "%s:%u: %s '%s'", path, lines.lineno, i == N_SETTINGS ? "unknown setting" : "bad value for",
                      i == N_SETTINGS ? line : settings[i].name);
             ok = false;
             break;

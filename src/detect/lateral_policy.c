@@ -134,15 +134,11 @@ bool lateral_policy_load(struct lateral_policy *p, const char *path, char *err, 
         return false;
     }
     char line[512];
-    unsigned lineno = 0;
+    struct tsv_reader lines = {.f = f};
     bool ok = true;
-    while (ok && fgets(line, sizeof line, f)) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        if (lineno > POLICY_MAX_LINES || !parse_line(p, line)) {
-            snprintf(err, errlen, "%s:%u: not a threshold, operation, extension or admin_share line", path, lineno);
+    while (ok && tsv_next_line(&lines, line, sizeof line)) {
+        if (lines.lineno > POLICY_MAX_LINES || !parse_line(p, line)) {
+            snprintf(err, errlen, "%s:%u: not a threshold, operation, extension or admin_share line", path, lines.lineno);
             ok = false;
         }
     }

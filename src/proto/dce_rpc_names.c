@@ -86,19 +86,15 @@ struct dce_rpc_names *dce_rpc_names_load(const char *path, char *err, size_t err
     }
     struct dce_rpc_names *names = calloc(1, sizeof *names);
     char line[512];
-    unsigned lineno = 0;
+    struct tsv_reader lines = {.f = f};
     bool ok = names != NULL;
     if (!ok)
         snprintf(err, errlen, "out of memory");
-    while (ok && fgets(line, sizeof line, f)) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
+    while (ok && tsv_next_line(&lines, line, sizeof line)) {
         struct dce_rpc_op op;
-        if (lineno > NAMES_MAX_LINES || !parse_line(line, &op)) {
+        if (lines.lineno > NAMES_MAX_LINES || !parse_line(line, &op)) {
             snprintf(err, errlen, "%s:%u: expected uuid, endpoint, opnum, operation, T/F separated by tabs", path,
-                     lineno);
+                     lines.lineno);
             ok = false;
         } else if (!names_add(names, &op)) {
             snprintf(err, errlen, "out of memory");

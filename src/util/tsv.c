@@ -1,5 +1,7 @@
 #include "util/tsv.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t tsv_split(char *line, char **fields, size_t max)
@@ -15,4 +17,26 @@ size_t tsv_split(char *line, char **fields, size_t max)
         s = tab + 1;
     }
     return n;
+}
+
+bool tsv_next_line(struct tsv_reader *r, char *line, size_t size)
+{
+    while (fgets(line, (int)size, r->f)) {
+        r->lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] != '#' && line[0] != '\0')
+            return true;
+    }
+    return false;
+}
+
+bool tsv_parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-' || v > max)
+        return false;
+    *out = v;
+    return true;
 }

@@ -2,10 +2,25 @@
 #ifndef VIGIL_UTIL_TSV_H
 #define VIGIL_UTIL_TSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 /* Cuts line at its tabs, in place, into at most max fields (the last keeps
  * any further tabs); returns how many. */
 size_t tsv_split(char *line, char **fields, size_t max);
+
+/* A data file read line by line: r->lineno counts every line read (for
+ * "path:line:" errors); the end of line is cut, and blank lines and '#'
+ * comments are skipped. false at the end of the file. */
+struct tsv_reader {
+    FILE *f;
+    unsigned lineno;
+};
+bool tsv_next_line(struct tsv_reader *r, char *line, size_t size);
+
+/* A decimal count, all of s, at most max ("-1", "", "12x" refused). */
+bool tsv_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 #endif
