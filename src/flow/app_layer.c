@@ -132,9 +132,12 @@ static void env_hand_over(struct app_env *env, const char *parser_name)
     s->next_parser = parser_name ? app_parser_by_name(parser_name) : NULL;
 }
 
-/* The parser's per-worker state, created on first use. */
-static void *worker_state_of(struct flow_table *t, const struct app_parser *p)
+/* The parser's per-worker state (or that of the parser it shares one
+ * with), created on first use when create is set. */
+static void *worker_state_find(struct flow_table *t, const struct app_parser *p, bool create)
 {
+    if (p && p->worker_state_of)
+        p = app_parser_by_name(p->worker_state_of);
     if (!p || !p->worker_open)
         return NULL;
     size_t n, slots;
@@ -143,9 +146,34 @@ static void *worker_state_of(struct flow_table *t, const struct app_parser *p)
     for (size_t i = 0; i < n && i < slots; i++) {
         if (all[i] != p)
             continue;
-        if (!states[i])
+        if (!states[i] && create)
             states[i] = p->worker_open();
         return states[i];
+    }
+    return NULL;
+}
+
+static void *worker_state_of(struct flow_table *t, const struct app_parser *p)
+{
+    return worker_state_find(t, p, true);
+}
+
+/* A parser that expected this connection (an FTP data channel), or NULL. */
+static const struct app_parser *claimant(struct flow_table *t, const struct flow *f)
+{
+    size_t count;
+    const struct app_parser *const *all = app_parsers(&count);
+    for (size_t i = 0; i < count; i++) {
+        const struct app_parser *p = all[i];
+        if (!p->claims || p->ipproto != f->key.proto)
+            continue;
+        void *ws = worker_state_find(t, p, false);
+        if (!ws)
+            continue;
+        struct app_conn conn;
+        flow_fill_app_conn(t, f, &conn);
+        if (p->claims(ws, &conn, f->last_us))
+            return p;
     }
     return NULL;
 }
@@ -281,8 +309,10 @@ static struct app_slot *detect(struct flow_table *t, struct flow *f, bool from_o
         probe_p = s->state;
         probe_n = s->held;
     }
-    bool maybe;
-    const struct app_parser *parser = choose(t, f, from_orig, probe_p, probe_n, &maybe);
+    bool maybe = false;
+    const struct app_parser *parser = claimant(t, f);
+    if (!parser)
+        parser = choose(t, f, from_orig, probe_p, probe_n, &maybe);
     if (!parser) {
         if (++f->app_tries >= APP_MAX_TRIES)
             give_up(f);
@@ -348,6 +378,16 @@ void app_layer_gap(struct flow_table *t, struct flow *f, bool from_orig, uint64_
     struct app_env env;
     make_env(s, &env, f->last_us);
     s->parser->gap(s->state, &env, from_orig, len);
+}
+
+void app_layer_end_of_data(struct flow_table *t, struct flow *f, bool from_orig)
+{
+    struct app_slot *s = f->app;
+    if (!s || !s->parser || !s->parser->end_of_data)
+        return;
+    struct app_env env;
+    make_env(s, &env, f->last_us);
+    s->parser->end_of_data(s->state, &env, from_orig);
 }
 
 void app_layer_close(struct flow_table *t, struct flow *f)

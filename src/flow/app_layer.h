@@ -14,6 +14,8 @@
 void app_layer_data(struct flow_table *t, struct flow *f, bool from_orig, const uint8_t *p, size_t n);
 /* len bytes of a TCP direction were lost. */
 void app_layer_gap(struct flow_table *t, struct flow *f, bool from_orig, uint64_t len);
+/* A TCP direction's FIN was reached with no hole before it. */
+void app_layer_end_of_data(struct flow_table *t, struct flow *f, bool from_orig);
 /* The flow ends: the parser publishes what is pending and is freed. */
 void app_layer_close(struct flow_table *t, struct flow *f);
 /* End of run: parsers with per-worker state publish what they hold. */

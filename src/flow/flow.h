@@ -42,6 +42,7 @@ struct tcp_endpoint {
     uint16_t fin_cnt, rst_cnt;
     uint8_t state, prev_state;
     bool did_close;
+    bool eof_delivered;        /* the parser was told this direction ended (FIN reached in order) */
     scaled_counter_t rxmit, win0, chksum, gap;
 };
 

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "flow/app_layer.h"
 #include "flow/flow_internal.h"
 #include "flow/stream.h"
 
@@ -569,6 +570,11 @@ bool tcp_flow_segment(struct flow_table *t, struct flow *f, const struct packet 
     int64_t rel_data = has(&s, TCP_SYN) ? rel_seq + 1 : rel_seq;
     if (s.len > 0 && !has(&s, TCP_RST) && !underflow && rel_data >= 0)
         stream_data(t, f, ep, (uint64_t)rel_data, s.caplen >= s.len ? pkt->payload : NULL, (uint32_t)s.len);
+    /* The FIN's sequence number follows the last data byte: reached when the stream is contiguous up to it. */
+    if (ep->fin_cnt > 0 && !ep->eof_delivered && (int64_t)ep->reassem_rel + 1 >= (int64_t)ep->fin_seq_rel) {
+        ep->eof_delivered = true;
+        app_layer_end_of_data(t, f, ep_is_orig(f, ep));
+    }
 
     f->first_packet_seen |= ep_is_orig(f, ep) ? 1 : 2;
     if (d.do_close)

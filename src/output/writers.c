@@ -5,6 +5,7 @@
 #include "output/dce_rpc_log.h"
 #include "output/dhcp_log.h"
 #include "output/dns_log.h"
+#include "output/ftp_log.h"
 #include "output/files_log.h"
 #include "output/http_log.h"
 #include "output/krb_log.h"
@@ -37,6 +38,8 @@ static const struct txn_writer *const writers[EVENT_KIND_COUNT] = {
     [EVENT_SMB_FILES] = &smb_files_writer,
     [EVENT_DCE_RPC] = &dce_rpc_writer,
     [EVENT_NTLM] = &ntlm_writer,
+    [EVENT_FTP] = &ftp_writer,
+    [EVENT_FTP_DATA] = &ftp_data_writer,
 };
 
 void output_transaction(struct output_worker *w, const struct app_conn *c, enum event_kind kind, const void *txn)

@@ -77,6 +77,18 @@ struct app_parser {
      * the run and frees it (env->conn is then a zeroed identity). */
     void *(*worker_open)(void);
     void (*worker_close)(void *worker_state, struct app_env *env);
+    /* Optional: the parser shares the per-worker state of the parser of
+     * this name instead of having its own (ftp-data reads the data channels
+     * the ftp parser announced). */
+    const char *worker_state_of;
+    /* Optional: an expected connection. Asked, with the worker state, before
+     * ports and probes on a new connection's first payload; true takes the
+     * connection (the data channel an FTP PASV/PORT announced, as Zeek's
+     * Analyzer::schedule_analyzer). Not asked while the state does not exist. */
+    bool (*claims)(void *worker_state, const struct app_conn *conn, int64_t ts_us);
+    /* Optional: a TCP direction reached its FIN in order (Zeek's
+     * EndpointEOF): everything that direction will send was delivered. */
+    void (*end_of_data)(void *state, struct app_env *env, bool from_orig);
 };
 
 /* registry.c */

@@ -7,6 +7,7 @@
 #include "proto/dhcp.h"
 #include "proto/dns.h"
 #include "proto/dtls.h"
+#include "proto/ftp.h"
 #include "proto/banner.h"
 #include "proto/http.h"
 #include "proto/krb.h"
@@ -27,6 +28,7 @@ const struct app_parser *const *app_parsers(size_t *n)
         &dtls_parser, &ssdp_parser, &rtsp_parser, &telnet_parser,
         &krb_parser, &krb_tcp_parser, &rdp_parser, &ldap_parser, &ldap_udp_parser,
         &smb_parser, &dce_rpc_parser,
+        &ftp_parser, &ftp_data_parser,
     };
     *n = sizeof all / sizeof *all;
     return all;
