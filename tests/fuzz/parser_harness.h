@@ -29,7 +29,8 @@ static void harness_weird(struct app_env *env, const char *name, const char *add
 static void harness_service(struct app_env *env, const char *service) {}
 static void harness_hand_over(struct app_env *env, const char *parser_name) {}
 
-static int fuzz_parser(const struct app_parser *p, const uint8_t *d, size_t n)
+/* fuzz_parser with the parser's per-worker state (NULL: none). */
+static inline int fuzz_parser_with(const struct app_parser *p, void *worker_state, const uint8_t *d, size_t n)
 {
     void *state = calloc(1, p->state_size ? p->state_size : 1);
     if (state == NULL)
@@ -37,7 +38,8 @@ static int fuzz_parser(const struct app_parser *p, const uint8_t *d, size_t n)
     struct app_conn conn;
     memset(&conn, 0, sizeof conn);
     struct app_env env = {.conn = &conn, .publish = harness_publish, .weird = harness_weird,
-                          .add_service = harness_service, .hand_over = harness_hand_over};
+                          .add_service = harness_service, .hand_over = harness_hand_over,
+                          .worker_state = worker_state};
     if (p->open)
         p->open(state);
     bool from_orig = true;
@@ -63,6 +65,11 @@ static int fuzz_parser(const struct app_parser *p, const uint8_t *d, size_t n)
         p->close(state, &env);
     free(state);
     return 0;
+}
+
+static inline int fuzz_parser(const struct app_parser *p, const uint8_t *d, size_t n)
+{
+    return fuzz_parser_with(p, NULL, d, n);
 }
 
 #endif
