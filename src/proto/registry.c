@@ -20,6 +20,7 @@
 #include "proto/socks.h"
 #include "proto/ssh.h"
 #include "proto/tls.h"
+#include "proto/tls_carriers.h"
 
 const struct app_parser *const *app_parsers(size_t *n)
 {
@@ -29,6 +30,7 @@ const struct app_parser *const *app_parsers(size_t *n)
         &krb_parser, &krb_tcp_parser, &rdp_parser, &ldap_parser, &ldap_udp_parser,
         &smb_parser, &dce_rpc_parser,
         &ftp_parser, &ftp_data_parser,
+        &imap_parser, &pop3_parser, &postgresql_parser, &mysql_parser, &openvpn_parser,
     };
     *n = sizeof all / sizeof *all;
     return all;
