@@ -57,9 +57,8 @@ static void end_file(struct ftp_data_state *st, struct app_env *env, int dir)
     file_end(fa, env, fuid, mime);
     struct ftp_link *l = st->has_link ? ftp_link_get(env->worker_state, st->link) : NULL;
     if (l != NULL) {
-        memcpy(l->fuid, fuid, sizeof l->fuid);
-        memcpy(l->mime, mime, sizeof l->mime);
-        l->has_fuid = l->has_mime = true;
+        memcpy(l->mime, mime, sizeof l->mime); /* the fuid went over when the first byte came */
+        l->has_mime = true;
     }
     if (names_a_file(st->command)) {
         bool store = strcmp(st->command, "RETR") != 0;

@@ -742,5 +742,6 @@ static const struct scenario ad_scenarios[] = {
 
 const struct scenario *ad_scenario_at(size_t i)
 {
-    return i < sizeof ad_scenarios / sizeof ad_scenarios[0] ? &ad_scenarios[i] : NULL;
+    size_t n = sizeof ad_scenarios / sizeof ad_scenarios[0];
+    return i < n ? &ad_scenarios[i] : tls_carrier_scenario_at(i - n);
 }

@@ -611,7 +611,7 @@ static void tls_appdata(struct tcp_flow *f, int dir, size_t total)
 }
 
 /* A full TLS 1.2 ECDHE-ECDSA handshake with the leaf+CA chain, then data. */
-static bool tls12_session(struct gen *g, struct tcp_flow *f, const char *sni, const char *const *alpn, size_t n_alpn,
+bool tls12_session(struct gen *g, struct tcp_flow *f, const char *sni, const char *const *alpn, size_t n_alpn,
                           const uint8_t *leaf, size_t leaf_len, const uint8_t *ca, size_t ca_len)
 {
     uint8_t buf[16384];

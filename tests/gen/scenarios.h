@@ -48,10 +48,17 @@ size_t tls_server_hello(struct gen *g, uint8_t *buf);
 uint64_t tls_checkin_session(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t cport,
                              uint16_t sport, uint64_t t, const char *sni, size_t out_len, size_t in_len);
 
+/* A full TLS 1.2 ECDHE-ECDSA handshake on f (client hello with sni and
+ * alpn, the leaf+CA chain), then application data (app_scenarios.c). */
+struct tcp_flow;
+bool tls12_session(struct gen *g, struct tcp_flow *f, const char *sni, const char *const *alpn, size_t n_alpn,
+                   const uint8_t *leaf, size_t leaf_len, const uint8_t *ca, size_t ca_len);
+
 /* The application-protocol scenarios (app_scenarios.c); NULL past the end. */
 const struct scenario *app_scenario_at(size_t i);
 const struct scenario *device_scenario_at(size_t i); /* device_scenario.c */
 const struct scenario *ad_scenario_at(size_t i);     /* ad_scenario.c */
+const struct scenario *tls_carrier_scenario_at(size_t i); /* tls_carrier_scenario.c: FTP, STARTTLS, OpenVPN */
 
 bool scenario_demo(struct gen *g);
 bool scenario_intel(struct gen *g);  /* intel_scenario.c */

@@ -1,0 +1,378 @@
+/* Scenarios for FTP and for TLS carried by other protocols:
+ *  ftp      an FTP session: login, a passive RETR and an active STOR (each
+ *           a file on its own data connection), a listing, QUIT
+ *  starttls TLS 1.2 with certificates after IMAP STARTTLS, POP3 STLS, FTP
+ *           AUTH TLS, PostgreSQL SSLRequest and MySQL's SSL Request
+ *  openvpn  OpenVPN over TCP: hard resets, the TLS handshake in P_CONTROL_V1
+ *           packets (one session without, one with tls-auth), data packets */
+#include "scenarios.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app_crypto.h"
+#include "app_wire.h"
+
+struct cert_pair {
+    uint8_t leaf[4096], ca[4096];
+    size_t leaf_len, ca_len;
+};
+
+static bool make_certs(struct cert_pair *c, const char *cn)
+{
+    if (cert_chain_der(cn, c->leaf, sizeof c->leaf, &c->leaf_len, c->ca, sizeof c->ca, &c->ca_len))
+        return true;
+    fprintf(stderr, "vigil-gen: cannot build the test certificate chain\n");
+    return false;
+}
+
+/* ---- FTP ---------------------------------------------------------------------- */
+
+/* A data connection from client (port cport) to server:sport carrying len
+ * bytes of text from dir (0: client, 1: server), closed by the sender;
+ * returns when it ended. */
+static uint64_t ftp_data_connection(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t cport,
+                                uint16_t sport, uint64_t t, int dir, const char *text)
+{
+    struct tcp_flow d;
+    tcp_flow_init(&d, g, pa, ip, cport, sport, t);
+    tcp_handshake(&d);
+    app_say(&d, dir, text);
+    tcp_close(&d, dir);
+    return d.now;
+}
+
+/* The control connection's next reply comes after the data connection closed. */
+static void ftp_after(struct tcp_flow *f, uint64_t data_end)
+{
+    if (f->now < data_end)
+        f->now = data_end;
+    tcp_wait(f, MS(20));
+}
+
+static const char ftp_report[] =
+    "Quarterly figures, vigil-gen test data\r\n"
+    "region,revenue\r\nnorth,1200\r\nsouth,900\r\neast,1500\r\nwest,700\r\n";
+static const char ftp_upload[] =
+    "#!/bin/sh\n# vigil-gen test upload: harmless\necho collected > /tmp/out.txt\n";
+
+static bool run_ftp(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    uint64_t t = GEN_BASE_TIME_US;
+    struct ip_pair ip, back;
+    struct path pa, back_pa;
+    ip_pair_v4(&ip, "10.21.0.10", "10.21.0.21");
+    ip_pair_v4(&back, "10.21.0.21", "10.21.0.10");
+    path_ethernet(&pa, iface, &ip);
+    path_ethernet(&back_pa, iface, &back);
+
+    struct tcp_flow f;
+    tcp_flow_init(&f, g, &pa, &ip, 50021, 21, t);
+    tcp_handshake(&f);
+    app_say(&f, 1, "220 (vsFTPd 3.0.3)\r\n");
+    app_say(&f, 0, "USER alice\r\n");
+    app_say(&f, 1, "331 Please specify the password.\r\n");
+    app_say(&f, 0, "PASS s3cret-Pw\r\n");
+    app_say(&f, 1, "230 Login successful.\r\n");
+    app_say(&f, 0, "SYST\r\n");
+    app_say(&f, 1, "215 UNIX Type: L8\r\n");
+    app_say(&f, 0, "PWD\r\n");
+    app_say(&f, 1, "257 \"/home/alice\" is the current directory\r\n");
+    app_say(&f, 0, "CWD reports\r\n");
+    app_say(&f, 1, "250 Directory successfully changed.\r\n");
+    app_say(&f, 0, "TYPE I\r\n");
+    app_say(&f, 1, "200 Switching to Binary mode.\r\n");
+
+    /* passive: the client connects to the port the server names */
+    app_say(&f, 0, "PASV\r\n");
+    app_say(&f, 1, "227 Entering Passive Mode (10,21,0,21,195,81).\r\n");
+    app_say(&f, 0, "SIZE q1.csv\r\n");
+    app_say(&f, 1, "213 100\r\n");
+    app_say(&f, 0, "RETR q1.csv\r\n");
+    app_say(&f, 1, "150 Opening BINARY mode data connection for q1.csv (100 bytes).\r\n");
+    ftp_after(&f, ftp_data_connection(g, &pa, &ip, 50022, 195 * 256 + 81, f.now, 1, ftp_report));
+    app_say(&f, 1, "226 Transfer complete.\r\n");
+
+    /* active: the server connects from port 20 to the port the client names */
+    app_say(&f, 0, "PORT 10,21,0,10,196,10\r\n");
+    app_say(&f, 1, "200 PORT command successful. Consider using PASV.\r\n");
+    app_say(&f, 0, "STOR ../upload/collect.sh\r\n");
+    app_say(&f, 1, "150 Ok to send data.\r\n");
+    {
+        struct tcp_flow d;
+        tcp_flow_init(&d, g, &back_pa, &back, 20, 196 * 256 + 10, f.now);
+        tcp_handshake(&d);
+        app_say(&d, 1, ftp_upload); /* the client (the responder here) sends the file */
+        tcp_close(&d, 1);
+        ftp_after(&f, d.now);
+    }
+    app_say(&f, 1, "226 Transfer complete.\r\n");
+
+    /* a listing over extended passive mode */
+    app_say(&f, 0, "EPSV\r\n");
+    app_say(&f, 1, "229 Entering Extended Passive Mode (|||50400|)\r\n");
+    app_say(&f, 0, "LIST\r\n");
+    app_say(&f, 1, "150 Here comes the directory listing.\r\n");
+    ftp_after(&f, ftp_data_connection(g, &pa, &ip, 50023, 50400, f.now, 1,
+                                      "-rw-r--r--    1 1000     1000          100 Mar 04 08:58 q1.csv\r\n"));
+    app_say(&f, 1, "226 Directory send OK.\r\n");
+    app_say(&f, 0, "DELE q0.csv\r\n");
+    app_say(&f, 1, "550 Delete operation failed.\r\n");
+    app_say(&f, 0, "QUIT\r\n");
+    app_say(&f, 1, "221 Goodbye.\r\n");
+    tcp_close(&f, 1);
+    return true;
+}
+
+/* ---- STARTTLS ------------------------------------------------------------------- */
+
+static bool starttls_tls(struct gen *g, struct tcp_flow *f, const char *sni, const struct cert_pair *c)
+{
+    static const char *const no_alpn[] = {NULL};
+    bool ok = tls12_session(g, f, sni, no_alpn, 0, c->leaf, c->leaf_len, c->ca, c->ca_len);
+    tcp_close(f, 0);
+    return ok;
+}
+
+static bool run_starttls(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    uint64_t t = GEN_BASE_TIME_US;
+    struct cert_pair c;
+    if (!make_certs(&c, "mail.vigil-test.example"))
+        return false;
+    struct ip_pair ip;
+    struct path pa;
+    struct tcp_flow f;
+    ip_pair_v4(&ip, "10.26.0.10", "10.26.0.30");
+    path_ethernet(&pa, iface, &ip);
+
+    tcp_flow_init(&f, g, &pa, &ip, 51143, 143, t);
+    tcp_handshake(&f);
+    app_say(&f, 1, "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Dovecot ready.\r\n");
+    app_say(&f, 0, "a001 CAPABILITY\r\n");
+    app_say(&f, 1, "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\na001 OK Pre-login capabilities listed.\r\n");
+    app_say(&f, 0, "a002 STARTTLS\r\n");
+    app_say(&f, 1, "a002 OK Begin TLS negotiation now.\r\n");
+    bool ok = starttls_tls(g, &f, "mail.vigil-test.example", &c);
+
+    tcp_flow_init(&f, g, &pa, &ip, 51110, 110, t + SEC(2));
+    tcp_handshake(&f);
+    app_say(&f, 1, "+OK Dovecot ready.\r\n");
+    app_say(&f, 0, "CAPA\r\n");
+    app_say(&f, 1, "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nSTLS\r\n.\r\n");
+    app_say(&f, 0, "STLS\r\n");
+    app_say(&f, 1, "+OK Begin TLS negotiation now.\r\n");
+    ok = starttls_tls(g, &f, "mail.vigil-test.example", &c) && ok;
+
+    tcp_flow_init(&f, g, &pa, &ip, 51021, 21, t + SEC(4));
+    tcp_handshake(&f);
+    app_say(&f, 1, "220 ProFTPD Server (files.vigil-test.example) ready\r\n");
+    app_say(&f, 0, "AUTH TLS\r\n");
+    app_say(&f, 1, "234 AUTH TLS successful\r\n");
+    ok = starttls_tls(g, &f, "files.vigil-test.example", &c) && ok;
+
+    static const uint8_t ssl_request[] = {0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f};
+    tcp_flow_init(&f, g, &pa, &ip, 51432, 5432, t + SEC(6));
+    tcp_handshake(&f);
+    app_say_bytes(&f, 0, ssl_request, sizeof ssl_request);
+    app_say(&f, 1, "S");
+    ok = starttls_tls(g, &f, "db.vigil-test.example", &c) && ok;
+
+    /* MySQL: Handshake v10 with CLIENT_SSL, the 32-byte SSL Request */
+    uint8_t buf[256];
+    struct wr w;
+    w_init(&w, buf, sizeof buf);
+    size_t at = w.len;
+    w_le(&w, 0, 3);
+    w_u8(&w, 0);
+    w_u8(&w, 10);
+    w_str(&w, "8.0.36");
+    w_u8(&w, 0);
+    w_le(&w, 42, 4);
+    w_random(g, &w, 8);
+    w_u8(&w, 0);
+    w_le(&w, 0xffff, 2);        /* capabilities (low): CLIENT_SSL among them */
+    w_u8(&w, 0xff);             /* utf8mb4 */
+    w_le(&w, 2, 2);             /* status */
+    w_le(&w, 0xdfff, 2);        /* capabilities (high) */
+    w_u8(&w, 21);
+    w_zero(&w, 10);
+    w_random(g, &w, 12);
+    w_u8(&w, 0);
+    w_str(&w, "caching_sha2_password");
+    w_u8(&w, 0);
+    size_t body = w.len - at - 4;
+    buf[at] = (uint8_t)body, buf[at + 1] = (uint8_t)(body >> 8), buf[at + 2] = (uint8_t)(body >> 16);
+    tcp_flow_init(&f, g, &pa, &ip, 51306, 3306, t + SEC(8));
+    tcp_handshake(&f);
+    app_say_bytes(&f, 1, buf, w.len);
+    w_init(&w, buf, sizeof buf);
+    w_le(&w, 32, 3);
+    w_u8(&w, 1);
+    w_le(&w, 0x01ff8a0d, 4);    /* CLIENT_SSL | CLIENT_PROTOCOL_41 | ... */
+    w_le(&w, 16777216, 4);
+    w_u8(&w, 0xff);
+    w_zero(&w, 23);
+    app_say_bytes(&f, 0, buf, w.len);
+    ok = starttls_tls(g, &f, "db.vigil-test.example", &c) && ok;
+    return ok && !w.overflow;
+}
+
+/* ---- OpenVPN over TCP ---------------------------------------------------------------- */
+
+enum { OVPN_HARD_RESET_CLIENT_V2 = 7, OVPN_HARD_RESET_SERVER_V2 = 8, OVPN_CONTROL_V1 = 4, OVPN_ACK_V1 = 5,
+       OVPN_DATA_V2 = 9 };
+
+struct ovpn {
+    struct gen *g;
+    struct tcp_flow *f;
+    uint8_t session[2][8];      /* [0] client, [1] server */
+    uint32_t msg_id[2];
+    uint32_t last_seen[2];      /* the peer's last message id, acked with the next packet */
+    bool to_ack[2];
+    size_t auth_len;            /* tls-auth HMAC + packet id + time: 0 or 20 + 8 */
+    uint32_t packet_id[2];
+};
+
+/* One control packet from dir with an optional payload, acking what the peer sent. */
+static void ovpn_control(struct ovpn *o, int dir, uint8_t op, const uint8_t *payload, size_t len)
+{
+    uint8_t buf[1600];
+    struct wr w;
+    w_init(&w, buf, sizeof buf);
+    size_t frame = w_open(&w, 2);
+    w_u8(&w, (uint8_t)(op << 3));
+    w_bytes(&w, o->session[dir], 8);
+    if (o->auth_len) {
+        w_random(o->g, &w, o->auth_len - 8); /* HMAC */
+        w_u32(&w, ++o->packet_id[dir]);
+        w_u32(&w, 1709542800u);
+    }
+    int peer = 1 - dir;
+    if (o->to_ack[dir]) {
+        w_u8(&w, 1);
+        w_u32(&w, o->last_seen[dir]);
+        w_bytes(&w, o->session[peer], 8);
+        o->to_ack[dir] = false;
+    } else {
+        w_u8(&w, 0);
+    }
+    if (op != OVPN_ACK_V1) {
+        o->last_seen[peer] = o->msg_id[dir];
+        o->to_ack[peer] = true;
+        w_u32(&w, o->msg_id[dir]++);
+        w_bytes(&w, payload, len);
+    }
+    w_close(&w, frame, 2);
+    app_say_bytes(o->f, dir, w.buf, w.len);
+}
+
+/* TLS bytes from dir in control packets of at most 1100 bytes each. */
+static void ovpn_tls(struct ovpn *o, int dir, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        size_t k = n < 1100 ? n : 1100;
+        ovpn_control(o, dir, OVPN_CONTROL_V1, p, k);
+        p += k;
+        n -= k;
+    }
+}
+
+/* A TLS 1.2 ServerHello choosing ECDHE-ECDSA-AES128-GCM, the chain, the key exchange. */
+static size_t ovpn_server_flight(struct gen *g, uint8_t *buf, size_t cap, const struct cert_pair *c)
+{
+    struct wr w;
+    w_init(&w, buf, cap);
+    size_t r = tls_record_open(&w, 22, 0x0303);
+    w_u8(&w, 2);
+    size_t hs = w_open(&w, 3);
+    w_u16(&w, 0x0303);
+    w_random(g, &w, 32);
+    w_u8(&w, 0);
+    w_u16(&w, 0xc02b);
+    w_u8(&w, 0);
+    size_t exts = w_open(&w, 2);
+    w_u16(&w, 0xff01); /* renegotiation_info */
+    w_u16(&w, 1);
+    w_u8(&w, 0);
+    w_close(&w, exts, 2);
+    w_close(&w, hs, 3);
+    tls_certificate_chain(&w, c->leaf, c->leaf_len, c->ca, c->ca_len);
+    tls_server_key_exchange_and_done(g, &w);
+    w_close(&w, r, 2);
+    return w.overflow ? 0 : w.len;
+}
+
+static bool ovpn_session(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t cport, uint64_t t,
+                         size_t auth_len, const struct cert_pair *c)
+{
+    struct tcp_flow f;
+    tcp_flow_init(&f, g, pa, ip, cport, 1194, t);
+    tcp_handshake(&f);
+    struct ovpn o = {.g = g, .f = &f, .auth_len = auth_len};
+    rng_fill(g, o.session[0], 8);
+    rng_fill(g, o.session[1], 8);
+    ovpn_control(&o, 0, OVPN_HARD_RESET_CLIENT_V2, NULL, 0);
+    ovpn_control(&o, 1, OVPN_HARD_RESET_SERVER_V2, NULL, 0);
+    ovpn_control(&o, 0, OVPN_ACK_V1, NULL, 0);
+    uint8_t buf[12000];
+    size_t n = tls_client_hello(g, buf, "vpn.vigil-test.example");
+    ovpn_tls(&o, 0, buf, n);
+    n = ovpn_server_flight(g, buf, sizeof buf, c);
+    if (n == 0)
+        return false;
+    ovpn_tls(&o, 1, buf, n);
+    struct wr w;
+    w_init(&w, buf, sizeof buf);
+    tls_client_key_exchange_flight(g, &w);
+    tls_record_encrypted(g, &w, 23, 300); /* the key method 2 exchange */
+    ovpn_tls(&o, 0, w.buf, w.len);
+    w_init(&w, buf, sizeof buf);
+    tls_record_ccs(&w);
+    tls_record_encrypted(g, &w, 22, 40);
+    tls_record_encrypted(g, &w, 23, 420);
+    ovpn_tls(&o, 1, w.buf, w.len);
+    ovpn_control(&o, 0, OVPN_ACK_V1, NULL, 0);
+    for (int i = 0; i < 6; i++) { /* tunnelled packets */
+        w_init(&w, buf, sizeof buf);
+        size_t frame = w_open(&w, 2);
+        w_u8(&w, OVPN_DATA_V2 << 3);
+        w_random(g, &w, 3 + 120 + (size_t)i * 40);
+        w_close(&w, frame, 2);
+        app_say_bytes(&f, i % 2, w.buf, w.len);
+    }
+    tcp_close(&f, 0);
+    return true;
+}
+
+static bool run_openvpn(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    struct cert_pair c;
+    if (!make_certs(&c, "vpn.vigil-test.example"))
+        return false;
+    struct ip_pair ip;
+    struct path pa;
+    ip_pair_v4(&ip, "10.27.0.10", "198.51.100.94");
+    path_ethernet(&pa, iface, &ip);
+    bool ok = ovpn_session(g, &pa, &ip, 51194, GEN_BASE_TIME_US, 0, &c);
+    return ovpn_session(g, &pa, &ip, 51195, GEN_BASE_TIME_US + SEC(3), 20 + 8, &c) && ok;
+}
+
+static const struct scenario tls_carrier_scenarios[] = {
+    {"ftp", "FTP: login, a passive RETR and an active STOR (files on their data connections), EPSV listing",
+     false, run_ftp},
+    {"starttls", "TLS 1.2 with certificates after IMAP STARTTLS, POP3 STLS, FTP AUTH TLS, PostgreSQL SSLRequest, "
+                 "MySQL SSL Request",
+     false, run_starttls},
+    {"openvpn", "OpenVPN over TCP: the TLS handshake in control packets, without and with tls-auth; data packets",
+     false, run_openvpn},
+};
+
+const struct scenario *tls_carrier_scenario_at(size_t i)
+{
+    size_t n = sizeof tls_carrier_scenarios / sizeof tls_carrier_scenarios[0];
+    return i < n ? &tls_carrier_scenarios[i] : NULL;
+}
