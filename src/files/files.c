@@ -25,6 +25,11 @@
 
 /* Analyses kept for reuse; beyond it finished ones are freed. */
 #define FILES_FREE_LIST_MAX 32
+/* Files being joined from byte-range parts at once per worker, and the
+ * bytes of parts that arrive above a file's contiguous end held per file;
+ * past them a part is analysed as a file of its own / its bytes are missing. */
+#define FILES_JOINED_MAX 16
+#define FILES_JOINED_HOLD_MAX ((size_t)1 << 20)
 
 enum { DIGEST_MD5, DIGEST_SHA1, DIGEST_SHA256, DIGEST_COUNT };
 
@@ -54,6 +59,29 @@ struct file_analysis {
     bool kept_cut;               /* longer than max_bytes, or holed */
     struct buf kept;             /* capped at the inspector's max_bytes */
     struct file_verdict verdict;
+    /* a byte-range part: its bytes go to the joined file at part_off */
+    struct file_joined *joined;
+    uint64_t part_off;
+};
+
+/* Bytes of a part that came above the joined file's contiguous end. */
+struct held_part {
+    struct held_part *next;      /* sorted by offset */
+    uint64_t off;
+    size_t len;
+    uint8_t data[];
+};
+
+/* One file fetched in byte ranges, over one connection or several (Zeek's
+ * file handle for range replies: the originator and the URL). */
+struct file_joined {
+    bool used;
+    uint64_t key;
+    struct file_analysis *whole;
+    uint64_t next;               /* the contiguous end fed to whole */
+    unsigned parts_open;
+    struct held_part *held;
+    size_t held_bytes;
 };
 
 struct file_ctx {
@@ -68,6 +96,7 @@ struct file_ctx {
     const struct file_inspector *inspector;
     uint64_t message_max_bytes;
     struct file_stats stats;
+    struct file_joined joined[FILES_JOINED_MAX];
 };
 
 /* ---- context ---- */
@@ -135,10 +164,28 @@ static void analysis_destroy(struct file_analysis *fa)
     free(fa);
 }
 
+static void joined_release(struct file_joined *j)
+{
+    while (j->held != NULL) {
+        struct held_part *h = j->held;
+        j->held = h->next;
+        free(h);
+    }
+    j->held_bytes = 0;
+    j->used = false;
+    j->whole = NULL;
+}
+
 void file_ctx_free(struct file_ctx *fc)
 {
     if (fc == NULL)
         return;
+    for (size_t i = 0; i < FILES_JOINED_MAX; i++) {
+        if (fc->joined[i].used) {
+            file_abort(fc->joined[i].whole);
+            joined_release(&fc->joined[i]);
+        }
+    }
     while (fc->free_list) {
         struct file_analysis *fa = fc->free_list;
         fc->free_list = fa->next_free;
@@ -369,19 +416,131 @@ struct file_analysis *file_begin(struct file_ctx *fc, const struct app_conn *con
                           (uint64_t)ts_us * 1024 + fc->last_count);
 }
 
+/* ---- byte-range parts ---- */
+
+struct file_analysis *file_begin_part(struct file_ctx *fc, const struct app_conn *conn, const char *source,
+                                      bool is_orig, const void *key, size_t key_len, uint64_t offset, uint64_t total,
+                                      int64_t ts_us, uint64_t seq)
+{
+    if (fc == NULL || conn == NULL)
+        return NULL;
+    uint64_t h = hash64_bytes(key, key_len, 0x7a49e);
+    struct file_joined *j = NULL, *free_slot = NULL;
+    for (size_t i = 0; i < FILES_JOINED_MAX && j == NULL; i++) {
+        if (fc->joined[i].used && fc->joined[i].key == h)
+            j = &fc->joined[i];
+        else if (!fc->joined[i].used && free_slot == NULL)
+            free_slot = &fc->joined[i];
+    }
+    if (j == NULL) {
+        if (free_slot == NULL) /* too many at once: this part is a file of its own */
+            return file_begin_seq(fc, conn, source, is_orig, NULL, 0, 0, ts_us, seq);
+        struct file_analysis *whole = file_begin_seq(fc, conn, source, is_orig, NULL, 0, total, ts_us, seq);
+        if (whole == NULL)
+            return NULL;
+        j = free_slot;
+        *j = (struct file_joined){.used = true, .key = h, .whole = whole};
+    }
+    struct file_analysis *part = analysis_get(fc);
+    if (part == NULL)
+        return NULL;
+    part->joined = j;
+    part->part_off = offset;
+    j->parts_open++;
+    return part;
+}
+
+static void joined_feed(struct file_joined *j, const uint8_t *p, size_t n, int64_t ts_us)
+{
+    file_data(j->whole, p, n, ts_us);
+    j->next += n;
+    while (j->held != NULL && j->held->off <= j->next) {
+        struct held_part *h = j->held;
+        j->held = h->next;
+        j->held_bytes -= h->len;
+        if (h->off + h->len > j->next) {
+            size_t skip = (size_t)(j->next - h->off);
+            file_data(j->whole, h->data + skip, h->len - skip, ts_us);
+            j->next += h->len - skip;
+        }
+        free(h);
+    }
+}
+
+static void part_data(struct file_analysis *part, const uint8_t *p, size_t n, int64_t ts_us)
+{
+    struct file_joined *j = part->joined;
+    uint64_t off = part->part_off;
+    part->part_off += n;
+    if (off + n <= j->next)
+        return; /* already had these bytes */
+    if (off < j->next) {
+        size_t skip = (size_t)(j->next - off);
+        p += skip;
+        n -= skip;
+        off = j->next;
+    }
+    if (off == j->next) {
+        joined_feed(j, p, n, ts_us);
+        return;
+    }
+    if (j->held_bytes + n > FILES_JOINED_HOLD_MAX)
+        return; /* counted missing when the file ends */
+    struct held_part *h = malloc(sizeof *h + n);
+    if (h == NULL)
+        return;
+    h->off = off;
+    h->len = n;
+    memcpy(h->data, p, n);
+    struct held_part **at = &j->held;
+    while (*at != NULL && (*at)->off < off)
+        at = &(*at)->next;
+    h->next = *at;
+    *at = h;
+    j->held_bytes += n;
+}
+
+/* A part ends: the joined file is published once complete, or when its
+ * last open part ends without completing it (the rest counted missing). */
+static void part_end(struct file_analysis *part, struct app_env *env, char fuid_out[UID_LEN], char mime_out[96])
+{
+    struct file_joined *j = part->joined;
+    struct file_analysis *whole = j->whole;
+    j->parts_open--;
+    uint64_t total = whole->info.total_bytes;
+    if ((total > 0 && j->next >= total) || j->parts_open == 0) {
+        if (total > j->next)
+            file_gap(whole, total - j->next);
+        joined_release(j);
+        file_end(whole, env, fuid_out, mime_out);
+    } else {
+        if (fuid_out != NULL)
+            memcpy(fuid_out, whole->info.fuid, UID_LEN);
+        if (mime_out != NULL)
+            memcpy(mime_out, whole->info.mime_type, sizeof whole->info.mime_type);
+    }
+    analysis_put(part);
+}
+
 const char *file_fuid(const struct file_analysis *fa)
 {
+    if (fa->joined != NULL)
+        return fa->joined->whole->info.fuid;
     return fa ? fa->info.fuid : "";
 }
 
 void file_set_truncated(struct file_analysis *fa)
 {
+    if (fa != NULL && fa->joined != NULL)
+        return; /* a part's end is not the file's */
     if (fa)
         fa->info.truncated = true;
 }
 
 void file_set_eve_filename(struct file_analysis *fa, const char *name, size_t len)
 {
+    if (fa != NULL && fa->joined != NULL)
+        fa = fa->joined->whole;
     if (fa == NULL || name == NULL)
         return;
     if (len > sizeof fa->eve_name)
@@ -393,6 +552,8 @@ void file_set_eve_filename(struct file_analysis *fa, const char *name, size_t le
 
 void file_set_tx_id(struct file_analysis *fa, uint64_t tx_id)
 {
+    if (fa != NULL && fa->joined != NULL)
+        fa = fa->joined->whole;
     if (fa == NULL)
         return;
     fa->info.has_tx_id = true;
@@ -578,6 +739,10 @@ void file_data(struct file_analysis *fa, const uint8_t *p, size_t n, int64_t ts_
 {
     if (fa == NULL || p == NULL || n == 0)
         return;
+    if (fa->joined != NULL) {
+        part_data(fa, p, n, ts_us);
+        return;
+    }
     fa->info.seen_bytes += n;
     if (ts_us > fa->last_ts_us)
         fa->last_ts_us = ts_us;
@@ -609,6 +774,10 @@ void file_gap(struct file_analysis *fa, uint64_t n)
 {
     if (fa == NULL || n == 0)
         return;
+    if (fa->joined != NULL) {
+        fa->part_off += n; /* the joined file counts what never came when it ends */
+        return;
+    }
     fa->info.missing_bytes += n;
     fa->hashing = false;
     sniff(fa); /* as Zeek: the BOF buffer is sniffed when a gap ends it */
@@ -632,6 +801,10 @@ void file_end(struct file_analysis *fa, struct app_env *env, char fuid_out[UID_L
 {
     if (fa == NULL)
         return;
+    if (fa->joined != NULL) {
+        part_end(fa, env, fuid_out, mime_out);
+        return;
+    }
     struct file_info *fi = &fa->info;
     sniff(fa);
     if (fa->hashing && fi->seen_bytes > 0) {
@@ -660,6 +833,16 @@ void file_abort(struct file_analysis *fa)
 {
     if (fa == NULL)
         return;
+    if (fa->joined != NULL) {
+        struct file_joined *j = fa->joined;
+        if (--j->parts_open == 0) {
+            struct file_analysis *whole = j->whole;
+            joined_release(j);
+            file_abort(whole);
+        }
+        analysis_put(fa);
+        return;
+    }
     if (fa->fd >= 0) {
         close(fa->fd);
         fa->fd = -1;

@@ -259,6 +259,7 @@ static void message_begin(struct http_half *h, bool body_not_expected)
     h->body_not_expected = body_not_expected;
     h->n_headers = 0;
     h->content_length = -1;
+    h->has_range = false;
     h->chunked = false;
     h->encoding = ENC_IDENTITY;
     h->remaining = 0;

@@ -74,6 +74,29 @@ static struct byte_view uri_path(const struct hbuf *raw)
     return out;
 }
 
+/* A 206 reply's body: a part of the file Zeek's handle for range replies
+ * names (the originator and the URL: Host and URI), which files/ joins with
+ * the other parts, over this connection or others. */
+static struct file_analysis *range_part_begin(struct http_state *st, struct app_env *env, const struct http_half *h,
+                                              const struct http_entry *e)
+{
+    uint8_t key[16 + 2 * 1024 + 1];
+    size_t n = 0;
+    memcpy(key, &env->conn->orig_h, sizeof env->conn->orig_h < 16 ? sizeof env->conn->orig_h : 16);
+    n = 16;
+    size_t host = e->host.n < 1024 ? e->host.n : 1024;
+    size_t uri = e->uri.n < 1024 ? e->uri.n : 1024;
+    if (host > 0)
+        memcpy(key + n, e->host.p, host);
+    n += host;
+    key[n++] = '\n';
+    if (uri > 0)
+        memcpy(key + n, e->uri.p, uri);
+    n += uri;
+    return file_begin_part(env->files, env->conn, "HTTP", false, key, n, h->range_first, h->range_total, env->ts_us,
+                           st->files_begun++);
+}
+
 /* Starts the body's file on its first byte (or gap), as Zeek's file
  * manager does: an empty body is no file. Multipart bodies are files per
  * part in Zeek, which needs a MIME splitter: not analysed yet. */
@@ -87,9 +110,12 @@ void http_file_ensure(struct http_state *st, struct app_env *env, int dir)
         !(dir == 1 && st->reply_code == 206))
         total = (uint64_t)h->content_length;
     const struct hbuf *fn = &h->entity_filename;
-    h->file = file_begin_seq(env->files, env->conn, "HTTP", dir == 0, (const char *)fn->p, fn->n, total,
-                             env->ts_us, st->files_begun++);
     struct http_entry *e = current_entry(st, dir);
+    if (dir == 1 && st->reply_code == 206 && h->has_range && e != NULL)
+        h->file = range_part_begin(st, env, h, e);
+    else
+        h->file = file_begin_seq(env->files, env->conn, "HTTP", dir == 0, (const char *)fn->p, fn->n, total,
+                                 env->ts_us, st->files_begun++);
     if (h->file == NULL || e == NULL)
         return;
     file_set_tx_id(h->file, e->trans_depth > 0 ? e->trans_depth - 1 : 0);
@@ -356,9 +382,14 @@ void http_content_range_header(struct http_state *st, struct app_env *env,
     const char *inst = slash + 1;
     size_t inst_len = rl - (size_t)(inst - range);
     int64_t instance;
-    if (!(inst_len == 1 && inst[0] == '*') &&
-        !http_parse_u63((const uint8_t *)inst, inst_len, 10, &instance))
+    bool star = inst_len == 1 && inst[0] == '*';
+    if (!star && !http_parse_u63((const uint8_t *)inst, inst_len, 10, &instance))
         http_report_weird(env, "HTTP_content_range_invalid_instance", range, rl, "HTTP");
+    else if (!star && instance > l) {
+        h->has_range = true;
+        h->range_first = (uint64_t)f;
+        h->range_total = (uint64_t)instance;
+    }
     if (h->content_length > 0) {
         if (h->content_length != len) {
             http_weird(env, "HTTP_range_not_matching_len");

@@ -109,6 +109,10 @@ struct http_half {
     /* The body as a file (files/): begun on its first byte or gap. */
     struct file_analysis *file;
     struct hbuf entity_filename; /* Zeek's current_entity$filename */
+    /* A 206 reply's Content-Range with a known instance length: the body is
+     * bytes from range_first of a file of range_total (joined by files/). */
+    bool has_range;
+    uint64_t range_first, range_total;
 };
 
 struct http_state {

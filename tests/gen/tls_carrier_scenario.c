@@ -4,7 +4,9 @@
  *  starttls TLS 1.2 with certificates after IMAP STARTTLS, POP3 STLS, FTP
  *           AUTH TLS, PostgreSQL SSLRequest and MySQL's SSL Request
  *  openvpn  OpenVPN over TCP: hard resets, the TLS handshake in P_CONTROL_V1
- *           packets (one session without, one with tls-auth), data packets */
+ *           packets (one session without, one with tls-auth), data packets
+ *  ranges   one file fetched in two byte ranges over two parallel HTTP
+ *           connections (206 Partial Content), and a plain download */
 #include "scenarios.h"
 
 #include <stdio.h>
@@ -361,6 +363,57 @@ static bool run_openvpn(struct gen *g)
     return ovpn_session(g, &pa, &ip, 51195, GEN_BASE_TIME_US + SEC(3), 20 + 8, &c) && ok;
 }
 
+/* ---- byte ranges ---------------------------------------------------------------------- */
+
+#define RANGE_FILE_LEN 3000
+
+/* GET uri with a Range header; the 206 reply's body (bytes first..last of
+ * file) goes out in two halves, `pause` apart. Returns the end time. */
+static uint64_t range_fetch(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t cport, uint64_t t,
+                            const char *uri, const uint8_t *file, size_t first, size_t last, uint64_t pause)
+{
+    struct tcp_flow f;
+    tcp_flow_init(&f, g, pa, ip, cport, 80, t);
+    tcp_handshake(&f);
+    char text[512];
+    int n = snprintf(text, sizeof text,
+                     "GET %s HTTP/1.1\r\nHost: updates.vigil-test.example\r\nUser-Agent: Wget/1.21.3\r\n"
+                     "Range: bytes=%zu-%zu\r\nAccept: */*\r\n\r\n",
+                     uri, first, last);
+    app_say_bytes(&f, 0, text, (size_t)n);
+    n = snprintf(text, sizeof text,
+                 "HTTP/1.1 206 Partial Content\r\nServer: nginx\r\nContent-Type: application/octet-stream\r\n"
+                 "Content-Length: %zu\r\nContent-Range: bytes %zu-%zu/%d\r\n\r\n",
+                 last - first + 1, first, last, RANGE_FILE_LEN);
+    size_t half = (last - first + 1) / 2;
+    uint8_t out[2048];
+    memcpy(out, text, (size_t)n);
+    memcpy(out + n, file + first, half);
+    tcp_send(&f, 1, out, (size_t)n + half);
+    tcp_wait(&f, pause);
+    tcp_send(&f, 1, file + first + half, last - first + 1 - half);
+    tcp_close(&f, 0);
+    return f.now;
+}
+
+static bool run_ranges(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    uint64_t t = GEN_BASE_TIME_US;
+    struct ip_pair ip;
+    struct path pa;
+    ip_pair_v4(&ip, "10.28.0.10", "203.0.113.80");
+    path_ethernet(&pa, iface, &ip);
+    uint8_t file[RANGE_FILE_LEN];
+    for (size_t i = 0; i < sizeof file; i++) /* a text file, so its MIME type is known */
+        file[i] = (uint8_t)(i % 64 == 63 ? '\n' : 'a' + (i / 64) % 26);
+    /* the second range's connection starts while the first is still sending */
+    range_fetch(g, &pa, &ip, 52080, t, "/pkg/update-2.4.1.txt", file, 0, 1499, MS(400));
+    range_fetch(g, &pa, &ip, 52081, t + MS(60), "/pkg/update-2.4.1.txt", file, 1500, 2999, MS(20));
+    http_session(g, &pa, &ip, 52082, t + SEC(2), "updates.vigil-test.example", "/pkg/index.html", 700);
+    return true;
+}
+
 static const struct scenario tls_carrier_scenarios[] = {
     {"ftp", "FTP: login, a passive RETR and an active STOR (files on their data connections), EPSV listing",
      false, run_ftp},
@@ -369,6 +422,8 @@ static const struct scenario tls_carrier_scenarios[] = {
      false, run_starttls},
     {"openvpn", "OpenVPN over TCP: the TLS handshake in control packets, without and with tls-auth; data packets",
      false, run_openvpn},
+    {"ranges", "a file fetched in two byte ranges over two parallel connections (206), joined into one file",
+     false, run_ranges},
 };
 
 const struct scenario *tls_carrier_scenario_at(size_t i)

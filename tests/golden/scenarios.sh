@@ -13,7 +13,7 @@ scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badhead
     dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident devices iot-exploits
     kerberos rdp ldap fanout
     smb
-    ftp starttls openvpn)
+    ftp starttls openvpn ranges)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
