@@ -264,6 +264,53 @@ static void test_gap_drops_hashes(void **state)
     harness_free(&h);
 }
 
+/* Byte-range parts of one file, the later range first and on another
+ * connection, become one file with the whole content's hashes; a lone part
+ * whose file never completes is published with the rest missing. */
+static void test_range_parts_joined(void **state)
+{
+    struct harness h;
+    harness_init(&h, NULL);
+    struct app_conn other = h.conn;
+    other.orig_p++;
+    other.uid[1] ^= 1;
+    static const char key[] = "10.0.0.1 host/file.txt";
+    struct file_analysis *late = file_begin_part(h.fc, &other, "HTTP", false, key, sizeof key, 5, 12, 2, 7);
+    struct file_analysis *early = file_begin_part(h.fc, &h.conn, "HTTP", false, key, sizeof key, 0, 12, 1, 0);
+    assert_non_null(late);
+    assert_non_null(early);
+    assert_string_equal(file_fuid(late), file_fuid(early));
+    file_data(late, (const uint8_t *)hello + 5, sizeof hello - 1 - 5, 3);
+    char fuid[UID_LEN], mime[96];
+    file_end(late, &h.env, fuid, mime);
+    assert_int_equal(h.cap->n_files, 0); /* bytes 0-4 still to come */
+    file_data(early, (const uint8_t *)hello, 2, 4);
+    file_data(early, (const uint8_t *)hello + 2, 3, 4);
+    file_end(early, &h.env, NULL, NULL);
+    assert_int_equal(h.cap->n_files, 1);
+    const struct file_info *f = &h.cap->files[0].info;
+    assert_string_equal(f->fuid, fuid);
+    assert_string_equal(f->md5, HELLO_MD5);
+    assert_string_equal(f->sha256, HELLO_SHA256);
+    assert_int_equal(f->seen_bytes, 12);
+    assert_int_equal(f->total_bytes, 12);
+    assert_int_equal(f->missing_bytes, 0);
+
+    struct file_analysis *lone = file_begin_part(h.fc, &h.conn, "HTTP", false, "k", 1, 0, 100, 5, 1);
+    file_data(lone, (const uint8_t *)hello, 5, 5);
+    file_end(lone, &h.env, NULL, NULL);
+    assert_int_equal(h.cap->n_files, 2);
+    assert_int_equal(h.cap->files[1].info.seen_bytes, 5);
+    assert_int_equal(h.cap->files[1].info.missing_bytes, 95);
+    assert_string_equal(h.cap->files[1].info.md5, "");
+
+    /* a part left open is dropped with the context, nothing leaks */
+    struct file_analysis *open_part = file_begin_part(h.fc, &h.conn, "HTTP", false, "j", 1, 0, 10, 6, 2);
+    file_data(open_part, (const uint8_t *)hello, 3, 6);
+    file_abort(open_part);
+    harness_free(&h);
+}
+
 static void test_empty_and_null(void **state)
 {
     struct harness h;
@@ -903,6 +950,7 @@ int main(void)
         cmocka_unit_test(test_byte_by_byte_same_hashes),
         cmocka_unit_test(test_fuids_deterministic),
         cmocka_unit_test(test_gap_drops_hashes),
+        cmocka_unit_test(test_range_parts_joined),
         cmocka_unit_test(test_empty_and_null),
         cmocka_unit_test(test_extract),
         cmocka_unit_test(test_extract_caps),
