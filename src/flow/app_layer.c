@@ -170,8 +170,11 @@ static const struct app_parser *claimant(struct flow_table *t, const struct flow
         void *ws = worker_state_find(t, p, false);
         if (!ws)
             continue;
+        /* the ends are all a claim looks at: no uid or community id per new flow */
         struct app_conn conn;
-        flow_fill_app_conn(t, f, &conn);
+        memset(&conn, 0, sizeof conn);
+        flow_endpoints(f, &conn.orig_h, &conn.orig_p, &conn.resp_h, &conn.resp_p);
+        conn.proto = f->key.proto;
         if (p->claims(ws, &conn, f->last_us))
             return p;
     }

@@ -85,7 +85,7 @@ struct app_parser {
      * ports and probes on a new connection's first payload; true takes the
      * connection (the data channel an FTP PASV/PORT announced, as Zeek's
      * Analyzer::schedule_analyzer). Not asked while the state does not exist. */
-    bool (*claims)(void *worker_state, const struct app_conn *conn, int64_t ts_us);
+    bool (*claims)(void *worker_state, const struct app_conn *conn, int64_t ts_us); /* conn: its ends and proto only */
     /* Optional: a TCP direction reached its FIN in order (Zeek's
      * EndpointEOF): everything that direction will send was delivered. */
     void (*end_of_data)(void *state, struct app_env *env, bool from_orig);
