@@ -85,6 +85,7 @@ struct flow {
     bool tcp_long_timeout;     /* handshake done: tcp_inactivity_timeout applies (else udp's) */
     uint8_t app_tries;         /* payload chunks probed without finding a parser */
     bool payload_encrypted;    /* the parser said so (app_env.payload_encrypted): no content matching */
+    uint64_t packet_number;    /* the packet being handled while the table handles it, else 0 */
     struct app_slot *app;      /* the attached parser and its state, NULL when none */
     union {
         struct tcp_endpoint ep[2]; /* TCP: [0] originator, [1] responder */

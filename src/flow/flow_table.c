@@ -682,6 +682,7 @@ uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const
     bool is_orig = is_from_orig(f, &v);
     if (pkt->outer_tunnel)
         f->outer_tunnel = pkt->outer_tunnel;
+    f->packet_number = pkt->number;
     if (deliver(t, f, pkt, is_orig)) {
         /* The TCP machine may have flipped roles. */
         count_packet(f, pkt, is_from_orig(f, &v));
@@ -692,6 +693,7 @@ uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const
         flow_make_ref(t, f, is_from_orig(f, &v), &ref);
         hooks->packet(hooks->ctx, pkt, &ref);
     }
+    f->packet_number = 0;
     lru_touch(t, f);
     return flow_uid_hash(f);
 }

@@ -152,7 +152,6 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     struct json_writer *j = eve_begin_app(w, c, true, t->end_ts_us ? t->end_ts_us : t->ts_us, "smtp");
     if (j == NULL)
         return;
-    json_kv_str(j, "pkt_src", "wire/pcap");
     eve_community_id(j, c->community_id);
     json_kv_uint(j, "tx_id", t->trans_depth > 0 ? t->trans_depth - 1 : 0);
     json_key(j, "smtp");

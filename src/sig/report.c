@@ -313,6 +313,8 @@ void sig_report(const struct detect_sink *sink, const struct sig_match *m, struc
         a.app_proto = app_proto_name(m->kind);
     a.eve_extra = app_object(m->kind, m->txn, m->tags, s);
     inspected_bytes(&a, m, &s->frame);
+    const struct packet *raised_by = m->pkt ? m->pkt : m->frame;
+    a.packet_number = raised_by ? raised_by->number : m->conn ? m->conn->packet_number : 0;
     /* Zeek's signature notices: "src: msg". */
     char src[IP_ADDR_STRLEN];
     ip_addr_format(&m->src, src, sizeof src);
