@@ -242,6 +242,9 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
         json_kv_uint(j, "status", t->status_code);
         if (t->location.p != NULL)
             json_kv_strn(j, "redirect", t->location.p, t->location.n);
+    } else if (t->has_status && t->response_seen && t->status_token.p != NULL) {
+        /* Suricata: the status as sent when libhtp finds no number in it */
+        json_kv_strn(j, "status_string", t->status_token.p, t->status_token.n);
     }
     json_kv_uint(j, "length", t->response_transfer_len);
     json_object_end(j);

@@ -373,6 +373,8 @@ static void smtp_header(struct smtp_work *w, const uint8_t *name, size_t nl, con
     } else if (ieq(name, nl, "RECEIVED")) {
         store_received(w, v, vn);
         received_path(w, v, vn);
+        if (t->n_received < SMTP_MAX_RECEIVED)
+            set_str(w, &t->received[t->n_received++], v, vn);
     } else if (ieq(name, nl, "IN-REPLY-TO")) {
         set_str(w, &t->in_reply_to, v, vn);
     } else if (ieq(name, nl, "SUBJECT")) {

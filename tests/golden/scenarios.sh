@@ -25,6 +25,8 @@ args_of() {
         devices) echo "--devices --no-behavior" ;;
         # each published camera/router exploit beside a benign request to the same device
         iot-exploits) echo "--rules rules/devices.rules --no-behavior" ;;
+        # every DHCP message with Suricata's extended fields (devices shows the default: the ACKs)
+        dhcp) echo "--eve-dhcp-extended" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33
