@@ -973,10 +973,11 @@ static void reply_line(struct http_state *st, struct app_env *env, const uint8_t
         p[i + 2] <= '9')
         code = (p[i] - '0') * 100 + (p[i + 1] - '0') * 10 + (p[i + 2] - '0');
     struct byte_view token = {.p = p + i};
+    while (token.n < n - i && !http_is_ws(token.p[token.n]))
+        token.n++;
     for (i += 3; i < n; i++)
         if (http_is_ws(p[i]))
             break;
-    token.n = (size_t)(p + (i < n ? i : n) - token.p);
     if (i >= n) {
         reply_started(st, env, code, token, NULL, 0, false);
         return;

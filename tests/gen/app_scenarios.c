@@ -410,6 +410,49 @@ static bool run_http(struct gen *g)
     return ok;
 }
 
+/* EVE details of issue #12: an upload answered by two 100 Continue before
+ * its 200 (one transaction, one file per body), and a server whose status
+ * is no number (EVE http.status_string). */
+static bool run_http_eve(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    uint64_t t = GEN_BASE_TIME_US;
+    struct ip_pair ip;
+    struct path pa;
+    ip_pair_v4(&ip, "10.81.0.10", "203.0.113.20");
+    path_for(&pa, iface, &ip);
+    const char *host = "upload.vigil-test.example";
+    char req[1024];
+    uint8_t resp[1024];
+    struct tcp_flow f;
+
+    tcp_flow_init(&f, g, &pa, &ip, 52180, 80, t);
+    tcp_handshake(&f);
+    static const char body[] = "report=quarterly&format=csv&rows=1024&checksum=9b2f";
+    size_t n = http_request(req, sizeof req, "POST", "/upload", host,
+                            "Content-Type: application/x-www-form-urlencoded\r\nExpect: 100-continue\r\n",
+                            sizeof body - 1);
+    app_say_bytes(&f, 0, req, n);
+    app_say(&f, 1, "HTTP/1.1 100 Continue\r\n\r\n");
+    app_say(&f, 1, "HTTP/1.1 100 Continue\r\n\r\n");
+    app_say(&f, 0, body);
+    static const char done[] = "{\"stored\":true,\"rows\":1024}";
+    size_t rn = http_response(resp, sizeof resp, "201 Created", "application/json", (const uint8_t *)done,
+                              sizeof done - 1);
+    app_say_bytes(&f, 1, resp, rn);
+    tcp_close(&f, 0);
+
+    tcp_flow_init(&f, g, &pa, &ip, 52181, 80, t + SEC(1));
+    tcp_handshake(&f);
+    n = http_request(req, sizeof req, "GET", "/status", host, "", 0);
+    app_say_bytes(&f, 0, req, n);
+    static const char up[] = "up\n";
+    rn = http_response(resp, sizeof resp, "OK 200", "text/plain", (const uint8_t *)up, sizeof up - 1);
+    app_say_bytes(&f, 1, resp, rn);
+    tcp_close(&f, 0);
+    return rn > 0;
+}
+
 /* ---- TLS ---------------------------------------------------------------------- */
 
 enum { TLS_CCS = 20, TLS_ALERT = 21, TLS_HANDSHAKE = 22, TLS_APPDATA = 23 };
@@ -1366,6 +1409,8 @@ static const struct scenario app_scenarios[] = {
     {"dns-tcp", "DNS over UDP (A, AAAA, CNAME chain, MX, TXT, NXDOMAIN, truncated) and TCP (two per segment, split)",
      false, run_dns_tcp},
     {"http", "HTTP/1.1 pipelining, chunked gzip, POST, 404, port 8080 and content-detected 5080", false, run_http},
+    {"http-eve", "HTTP upload answered by two 100 Continue, a status that is no number (EVE, issue #12)", false,
+     run_http_eve},
     {"tls", "TLS 1.2 with a real certificate chain, TLS 1.3 with ALPN, TLS 1.3 on 8443", false, run_tls},
     {"quic", "QUIC v1 Initials protected per RFC 9001 (ClientHello SNI, ALPN h3), short-header packets", false,
      run_quic},
