@@ -322,6 +322,7 @@ void app_layer_data(struct flow_table *t, struct flow *f, bool from_orig, const 
         /* stream.c advanced the contiguous end past these bytes; data starts at relative seq 1 */
         uint32_t end = f->ep[from_orig ? 0 : 1].reassem_rel;
         ref.stream_offset = end > n ? end - 1 - n : 0;
+        ref.app_proto = app_layer_parser_name(f);
         hooks->stream(hooks->ctx, &ref, f->last_us, p, n);
     }
     struct app_slot *s = f->app;
@@ -360,6 +361,11 @@ void app_layer_close(struct flow_table *t, struct flow *f)
     if (s->parser && s->parser->close)
         s->parser->close(s->state, &env);
     /* Keep the slot for the record's service; flow_table frees it after. */
+}
+
+const char *app_layer_parser_name(const struct flow *f)
+{
+    return f->app && f->app->parser ? f->app->parser->name : NULL;
 }
 
 const char *app_layer_service(const struct flow *f, char *buf, size_t n)
