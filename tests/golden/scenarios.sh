@@ -25,6 +25,8 @@ args_of() {
         devices) echo "--devices --no-behavior" ;;
         # each published camera/router exploit beside a benign request to the same device
         iot-exploits) echo "--rules rules/devices.rules --no-behavior" ;;
+        # ET-style SMB and DCE-RPC rules: those that fire and those that must not (#14)
+        smb) echo "--rules tests/golden/smb-rules" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33
