@@ -454,8 +454,11 @@ static void session_setup(struct smb_state *s, struct app_env *env, const struct
     bool was_authenticated = s->ntlm.authenticated;
     if (blob)
         ntlm_session_blob(&s->ntlm, env, "SMB", blob, load_le16(m + at + 2));
-    if (request && s->ntlm.authenticated && !was_authenticated)
-        pending_add(s, env, h->mid)->ntlm_auth = true;
+    if (request && s->ntlm.authenticated && !was_authenticated) {
+        struct smb_pending *p = pending_add(s, env, h->mid);
+        p->command = SMB2_SESSION_SETUP;
+        p->ntlm_auth = true;  /* the answer's EVE smb event shows the names */
+    }
     if (request || h->status == STATUS_MORE_PROCESSING_REQUIRED)
         return;
     if (h->status == STATUS_SUCCESS)
@@ -676,13 +679,6 @@ static void smb2_request(struct smb_state *s, struct app_env *env, const struct 
     case SMB2_SET_INFO: set_info_request(s, env, h, m, n); break;
     default: break;
     }
-    if (!is_command_txn(h->command))
-        return;
-    struct smb_pending *p = pending_find(s, h->mid);
-    if (p == NULL)
-        p = pending_add(s, env, h->mid);
-    p->command = h->command;
-    p->tree_id = h->tree_id;
 }
 
 static int64_t filetime_unix(uint64_t ft)
