@@ -94,7 +94,16 @@ static void smb_common(struct json_writer *j, const struct smb_command_info *cmd
     json_kv_uint(j, "tree_id", cmd->tree_id);
 }
 
-/* Suricata's guid_to_string of the 16-byte SMB2 file id. */
+/* Suricata's guid_to_string of 16 wire bytes (its own byte order). */
+static void kv_guid(struct json_writer *j, const char *key, const uint8_t g[16])
+{
+    char text[40];
+    snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", g[3], g[2], g[1],
+             g[0], g[5], g[4], g[7], g[6], g[9], g[8], g[11], g[10], g[15], g[14], g[13], g[12]);
+    json_kv_str(j, key, text);
+}
+
+/* The SMB2 file id (persistent, volatile) as Suricata's fuid. */
 static void kv_fuid(struct json_writer *j, uint64_t persistent, uint64_t volatile_id)
 {
     uint8_t g[16];
@@ -102,10 +111,7 @@ static void kv_fuid(struct json_writer *j, uint64_t persistent, uint64_t volatil
         g[i] = (uint8_t)(persistent >> (8 * i));
         g[8 + i] = (uint8_t)(volatile_id >> (8 * i));
     }
-    char text[40];
-    snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", g[3], g[2], g[1],
-             g[0], g[5], g[4], g[7], g[6], g[9], g[8], g[11], g[10], g[15], g[14], g[13], g[12]);
-    json_kv_str(j, "fuid", text);
+    kv_guid(j, "fuid", g);
 }
 
 static void smb_create(struct json_writer *j, const struct smb_txn *t)
@@ -138,6 +144,14 @@ static void smb_type_data(struct json_writer *j, const struct smb_txn *t)
             }
             json_array_end(j);
         }
+        if (t->client_guid)
+            kv_guid(j, "client_guid", t->client_guid);
+        if (t->server_guid)
+            kv_guid(j, "server_guid", t->server_guid);
+        if (t->max_read_size)
+            json_kv_uint(j, "max_read_size", t->max_read_size);
+        if (t->max_write_size)
+            json_kv_uint(j, "max_write_size", t->max_write_size);
         break;
     case 1: /* session setup */
         if (t->ntlmssp_user) {

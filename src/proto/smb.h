@@ -68,9 +68,12 @@ struct smb_txn {
     uint64_t fid_p, fid_v;
     /* session setup: the NTLMSSP AUTHENTICATE's names, NULL when none */
     const char *ntlmssp_user, *ntlmssp_domain, *ntlmssp_host;
-    /* negotiate: the dialects the client offered */
+    /* negotiate: the dialects the client offered, both GUIDs (16 bytes as
+     * on the wire, NULL when not seen), the server's read and write sizes */
     const uint16_t *client_dialects;
     size_t n_client_dialects;
+    const uint8_t *client_guid, *server_guid;
+    uint32_t max_read_size, max_write_size;
 };
 
 extern const struct app_parser smb_parser;

@@ -119,6 +119,8 @@ struct smb_state {
     uint16_t dialect;
     uint16_t client_dialects[SMB_MAX_CLIENT_DIALECTS];
     size_t n_client_dialects;
+    uint8_t client_guid[16];
+    bool has_client_guid;
 };
 
 /* The SMB2 header fields this parser reads. */
@@ -436,6 +438,8 @@ static void negotiate_request(struct smb_state *s, const uint8_t *m, size_t n)
     if (n < SMB2_HEADER + 36)
         return;
     size_t count = load_le16(m + SMB2_HEADER + 2);
+    memcpy(s->client_guid, m + SMB2_HEADER + 12, 16);
+    s->has_client_guid = true;
     s->n_client_dialects = 0;
     for (size_t i = 0; i < count && s->n_client_dialects < SMB_MAX_CLIENT_DIALECTS; i++) {
         if (SMB2_HEADER + 36 + 2 * i + 2 > n)
@@ -722,6 +726,12 @@ static void publish_command(struct smb_state *s, struct app_env *env, const uint
     case SMB2_NEGOTIATE:
         t.client_dialects = s->client_dialects;
         t.n_client_dialects = s->n_client_dialects;
+        t.client_guid = s->has_client_guid ? s->client_guid : NULL;
+        if (s->cur.status == STATUS_SUCCESS && n >= SMB2_HEADER + 40) {
+            t.server_guid = m + SMB2_HEADER + 8;
+            t.max_read_size = load_le32(m + SMB2_HEADER + 32);
+            t.max_write_size = load_le32(m + SMB2_HEADER + 36);
+        }
         break;
     case SMB2_SESSION_SETUP:
         if (p && p->ntlm_auth) {
