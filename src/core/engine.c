@@ -215,7 +215,7 @@ static struct sig_flow_info sig_info(const struct flow_ref *r)
 {
     return (struct sig_flow_info){.flow_id = r->flow_id, .to_server = r->from_orig,
                                   .established = r->established, .fill_conn = fill_conn, .flow_ctx = r,
-                                  .payload_encrypted = r->payload_encrypted};
+                                  .payload_encrypted = r->payload_encrypted, .app_proto = r->app_proto};
 }
 
 static void on_packet(void *ctx, const struct packet *pkt, const struct flow_ref *ref)

@@ -109,6 +109,7 @@ struct flow_ref {
     bool established;          /* TCP: both sides past the handshake; UDP: both sides sent */
     uint64_t stream_offset;    /* stream hook: where its bytes start in their direction (gaps count) */
     bool payload_encrypted;    /* from here on: the packet hook's payload is not for content rules */
+    const char *app_proto;     /* the attached parser's name, NULL when none yet (static) */
 };
 /* The flow's identity as transactions carry it (uid, community id...). */
 void flow_ref_conn(const struct flow_ref *r, void *conn /* struct app_conn */);

@@ -166,6 +166,7 @@ void flow_make_ref(const struct flow_table *t, const struct flow *f, bool from_o
     flow_endpoints(f, &r->orig_h, &r->orig_p, &r->resp_h, &r->resp_p);
     r->from_orig = from_orig;
     r->payload_encrypted = f->payload_encrypted;
+    r->app_proto = NULL;       /* the callers that know the parser set it (app_layer.c, flow_table.c) */
     /* A connection picked up midway is established only with --midstream
      * (Suricata's stream.midstream). */
     if (f->key.proto == IPPROTO_TCP)

@@ -691,6 +691,7 @@ uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const
     if (hooks && hooks->packet) {
         struct flow_ref ref;
         flow_make_ref(t, f, is_from_orig(f, &v), &ref);
+        ref.app_proto = app_layer_parser_name(f);
         hooks->packet(hooks->ctx, pkt, &ref);
     }
     f->packet_number = 0;

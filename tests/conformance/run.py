@@ -924,7 +924,8 @@ SURICATA_VERSION = (8, 0, 7)
 SURICATA_FEATURES = {"HAVE_JA3"}
 # Event types in scope; checks on others (alert, netflow, ftp, stats...) are
 # skipped with their reason.
-SV_EVENT_TYPES = ("dns", "http", "tls", "smtp", "quic", "dhcp", "ssh", "fileinfo", "flow", "anomaly")
+SV_EVENT_TYPES = ("dns", "http", "tls", "smtp", "quic", "dhcp", "ssh", "fileinfo", "flow", "anomaly",
+                  "smb", "dcerpc")
 # Event types whose pass rate fails the run below SV_MIN_RATE.
 SV_GATED = ("dns", "http", "tls", "smtp", "quic", "dhcp")
 SV_MIN_RATE = 90.0

@@ -28,6 +28,8 @@ args_of() {
         iot-exploits) echo "--rules rules/devices.rules --no-behavior" ;;
         # every DHCP message with Suricata's extended fields (devices shows the default: the ACKs)
         dhcp) echo "--eve-dhcp-extended" ;;
+        # ET-style SMB and DCE-RPC rules: those that fire and those that must not (#14)
+        smb) echo "--rules tests/golden/smb-rules" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33
