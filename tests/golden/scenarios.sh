@@ -12,7 +12,8 @@ scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badhead
     basic@sll basic@sll2 basic@raw basic@null basic@loop
     dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident devices iot-exploits
     kerberos rdp ldap fanout
-    smb)
+    smb
+    basic@nflog basic@wlan basic@radiotap basic@frelay http-edge midstream)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
@@ -25,6 +26,8 @@ args_of() {
         devices) echo "--devices --no-behavior" ;;
         # each published camera/router exploit beside a benign request to the same device
         iot-exploits) echo "--rules rules/devices.rules --no-behavior" ;;
+        # connections first seen after their handshake are parsed only on request (Suricata's stream.midstream)
+        midstream) echo "--midstream --no-behavior" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33
