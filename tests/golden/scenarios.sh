@@ -13,6 +13,7 @@ scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badhead
     dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident devices iot-exploits
     kerberos rdp ldap fanout
     smb
+    http-eve
     basic@nflog basic@wlan basic@radiotap basic@frelay http-edge midstream)
 # vigil read options of a scenario.
 args_of() {
@@ -26,6 +27,10 @@ args_of() {
         devices) echo "--devices --no-behavior" ;;
         # each published camera/router exploit beside a benign request to the same device
         iot-exploits) echo "--rules rules/devices.rules --no-behavior" ;;
+        # every DHCP message with Suricata's extended fields (devices shows the default: the ACKs)
+        dhcp) echo "--eve-dhcp-extended" ;;
+        # ET-style SMB and DCE-RPC rules: those that fire and those that must not (#14)
+        smb) echo "--rules tests/golden/smb-rules" ;;
         # connections first seen after their handshake are parsed only on request (Suricata's stream.midstream)
         midstream) echo "--midstream --no-behavior" ;;
     esac
