@@ -76,54 +76,55 @@ void decode_note_frag_prefix(struct packet *pkt, const uint8_t *p)
     pkt->frag_prefix_len = in_frame ? (uint32_t)(p - pkt->data) : 0;
 }
 
-bool decode_linktype_supported(int linktype)
+static enum decode_result decode_null_host(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap,
+                                           uint32_t wire)
 {
-    switch (linktype) {
-    case LINKTYPE_NULL:
-    case LINKTYPE_ETHERNET:
-    case LINKTYPE_RAW:
-    case LINKTYPE_LOOP:
-    case LINKTYPE_LINUX_SLL:
-    case LINKTYPE_LINUX_SLL2:
-    case LINKTYPE_IPV4:
-    case LINKTYPE_IPV6:
-    case LINKTYPE_PPP_ETHER:
-    case LINKTYPE_PPP:
-    case DLT_RAW_OPENBSD:
-    case DLT_RAW_BSD:
-        return true;
-    default:
-        return false;
-    }
+    return decode_null(d, pkt, p, cap, wire, false);
 }
 
-static enum decode_result decode_link(struct decoder *d, struct packet *pkt, int linktype,
-                                      const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+static enum decode_result decode_loop(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap,
+                                      uint32_t wire)
 {
-    switch (linktype) {
-    case LINKTYPE_ETHERNET:
-        return decode_ethernet(d, pkt, data, caplen, wirelen);
-    case LINKTYPE_RAW:
-    case LINKTYPE_IPV4:
-    case LINKTYPE_IPV6:
-    case DLT_RAW_OPENBSD:
-    case DLT_RAW_BSD:
-        return decode_ip(d, pkt, data, caplen, wirelen);
-    case LINKTYPE_LINUX_SLL:
-        return decode_linux_sll(d, pkt, data, caplen, wirelen);
-    case LINKTYPE_LINUX_SLL2:
-        return decode_linux_sll2(d, pkt, data, caplen, wirelen);
-    case LINKTYPE_NULL:
-        return decode_null(d, pkt, data, caplen, wirelen, false);
-    case LINKTYPE_LOOP:
-        return decode_null(d, pkt, data, caplen, wirelen, true);
-    case LINKTYPE_PPP_ETHER:
-        return decode_pppoe(d, pkt, data, caplen, wirelen);
-    case LINKTYPE_PPP:
-        return decode_ppp(d, pkt, data, caplen, wirelen);
-    default:
-        return DECODE_NOT_IP;
-    }
+    return decode_null(d, pkt, p, cap, wire, true);
+}
+
+typedef enum decode_result (*link_decoder)(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap,
+                                           uint32_t wire);
+
+/* The link types decoded, the most common first (looked up per packet). */
+static const struct {
+    int linktype;
+    link_decoder decode;
+} link_decoders[] = {
+    {LINKTYPE_ETHERNET, decode_ethernet},
+    {LINKTYPE_RAW, decode_ip},
+    {LINKTYPE_LINUX_SLL, decode_linux_sll},
+    {LINKTYPE_LINUX_SLL2, decode_linux_sll2},
+    {LINKTYPE_IPV4, decode_ip},
+    {LINKTYPE_IPV6, decode_ip},
+    {DLT_RAW_OPENBSD, decode_ip},
+    {DLT_RAW_BSD, decode_ip},
+    {LINKTYPE_NULL, decode_null_host},
+    {LINKTYPE_LOOP, decode_loop},
+    {LINKTYPE_PPP_ETHER, decode_pppoe},
+    {LINKTYPE_PPP, decode_ppp},
+    {LINKTYPE_NFLOG, decode_nflog},
+    {LINKTYPE_IEEE802_11, decode_ieee80211},
+    {LINKTYPE_IEEE802_11_RADIOTAP, decode_radiotap},
+    {LINKTYPE_FRELAY, decode_frame_relay},
+};
+
+static link_decoder link_decoder_of(int linktype)
+{
+    for (size_t i = 0; i < sizeof link_decoders / sizeof link_decoders[0]; i++)
+        if (link_decoders[i].linktype == linktype)
+            return link_decoders[i].decode;
+    return NULL;
+}
+
+bool decode_linktype_supported(int linktype)
+{
+    return link_decoder_of(linktype) != NULL;
 }
 
 enum decode_result decode_packet(struct decoder *d, int linktype, int64_t ts_us,
@@ -151,7 +152,8 @@ enum decode_result decode_packet(struct decoder *d, int linktype, int64_t ts_us,
 
     frag_expire(d, ts_us);
 
-    enum decode_result r = decode_link(d, pkt, linktype, data, caplen, wirelen);
+    link_decoder decode = link_decoder_of(linktype);
+    enum decode_result r = decode ? decode(d, pkt, data, caplen, wirelen) : DECODE_NOT_IP;
     if (r == DECODE_NOT_IP)
         d->stats.not_ip++;
     else if (r == DECODE_MALFORMED)
@@ -253,18 +255,22 @@ static uint32_t hash_after_ethertype(uint32_t type, const uint8_t *p, uint32_t c
             }
             return hash_ip(p, cap, vlan);
         case ETHERTYPE_PPPOE_SESSION: {
-            if (cap < 8)
-                return 0;
-            uint16_t ppp = load16be(p + 6);
-            if (ppp != 0x0021 && ppp != 0x0057)
-                return 0;
-            return hash_ip(p + 8, cap - 8, vlan);
+            bool ip = false;
+            uint32_t hdr = cap > 6 ? 6 + ppp_protocol_len(p + 6, cap - 6, &ip) : 0;
+            return ip ? hash_ip(p + hdr, cap - hdr, vlan) : 0;
         }
         default:
             return 0;
         }
     }
     return 0;
+}
+
+static uint32_t hash_wlan(const uint8_t *p, uint32_t cap)
+{
+    const char *weird;
+    uint32_t off = wlan_payload_offset(p, cap, &weird);
+    return off ? hash_after_ethertype(load16be(p + off), p + off + 2, cap - off - 2) : 0;
 }
 
 uint32_t decode_dispatch_hash(int linktype, const uint8_t *data, uint32_t caplen)
@@ -301,6 +307,25 @@ uint32_t decode_dispatch_hash(int linktype, const uint8_t *data, uint32_t caplen
         bool ip = false;
         uint32_t hdr = decode_ppp_header_len(data, caplen, &ip);
         return ip && hdr < caplen ? hash_ip(data + hdr, caplen - hdr, 0) : 0;
+    }
+    case LINKTYPE_NFLOG: {
+        const char *weird;
+        uint32_t off = nflog_payload_offset(data, caplen, &weird);
+        return off ? hash_ip(data + off, caplen - off, 0) : 0;
+    }
+    case LINKTYPE_IEEE802_11_RADIOTAP: {
+        uint32_t rt = radiotap_header_len(data, caplen);
+        return rt ? hash_wlan(data + rt, caplen - rt) : 0;
+    }
+    case LINKTYPE_IEEE802_11:
+        return hash_wlan(data, caplen);
+    case LINKTYPE_FRELAY: {
+        uint32_t type = 0, off = frame_relay_payload(data, caplen, &type);
+        if (off && type == ETHERTYPE_TEB && caplen - off >= 14) {
+            off += 14;
+            type = load16be(data + off - 2);
+        }
+        return off && type && type != ETHERTYPE_TEB ? hash_after_ethertype(type, data + off, caplen - off) : 0;
     }
     default:
         return 0;

@@ -86,9 +86,25 @@ enum decode_result decode_ethertype(struct decoder *d, struct packet *pkt, uint3
 enum decode_result decode_ppp(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
 /* The PPP header's length (0: too short) and whether IP follows. */
 uint32_t decode_ppp_header_len(const uint8_t *p, uint32_t cap, bool *ip);
+/* A PPP protocol field, one byte when compressed (RFC 1661 6.5): its length
+ * (0: cut) and whether IPv4 or IPv6 follows. */
+uint32_t ppp_protocol_len(const uint8_t *p, uint32_t cap, bool *ip);
 enum decode_result decode_pppoe(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
 enum decode_result decode_linux_sll(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
 enum decode_result decode_linux_sll2(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
+/* Link types 239, 105, 127, 107. Each *_offset/_len function finds where the
+ * link header ends without decoding (0: nothing to decode; *weird says why
+ * when it is damage), shared with the dispatch hash. */
+uint32_t nflog_payload_offset(const uint8_t *p, uint32_t cap, const char **weird);
+enum decode_result decode_nflog(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
+/* At the ethertype after LLC/SNAP. */
+uint32_t wlan_payload_offset(const uint8_t *p, uint32_t cap, const char **weird);
+enum decode_result decode_ieee80211(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
+uint32_t radiotap_header_len(const uint8_t *p, uint32_t cap);
+enum decode_result decode_radiotap(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
+/* *type: the ethertype that follows, ETHERTYPE_TEB for a bridged Ethernet frame, 0 for not IP. */
+uint32_t frame_relay_payload(const uint8_t *p, uint32_t cap, uint32_t *type);
+enum decode_result decode_frame_relay(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
 enum decode_result decode_null(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire, bool network_order);
 
 /* L3 */

@@ -60,10 +60,22 @@ enum decode_result decode_pppoe(struct decoder *d, struct packet *pkt, const uin
         decode_weird(d, pkt, "truncated_pppoe_header", NULL);
         return DECODE_MALFORMED;
     }
-    uint16_t ppp_proto = load16be(p + 6);
-    if (ppp_proto != 0x0021 && ppp_proto != 0x0057)
+    bool ip = false;
+    uint32_t hdr = 6 + ppp_protocol_len(p + 6, cap - 6, &ip);
+    if (!ip)
         return DECODE_NOT_IP;
-    return decode_ip(d, pkt, p + 8, cap - 8, wire - 8);
+    return decode_ip(d, pkt, p + hdr, cap - hdr, wire - hdr);
+}
+
+uint32_t ppp_protocol_len(const uint8_t *p, uint32_t cap, bool *ip)
+{
+    /* Protocol-Field-Compression: an odd first byte is a one-byte protocol (RFC 1661 6.5) */
+    uint32_t len = (p[0] & 1) ? 1 : 2;
+    if (len > cap)
+        return 0;
+    uint16_t proto = len == 1 ? p[0] : load16be(p);
+    *ip = proto == 0x0021 || proto == 0x0057;
+    return len;
 }
 
 uint32_t decode_ppp_header_len(const uint8_t *p, uint32_t cap, bool *ip)
@@ -74,13 +86,8 @@ uint32_t decode_ppp_header_len(const uint8_t *p, uint32_t cap, bool *ip)
         off = 2;
     if (off >= cap)
         return 0;
-    /* Protocol-Field-Compression: an odd first byte is a one-byte protocol (RFC 1661 6.5) */
-    uint32_t proto_len = (p[off] & 1) ? 1 : 2;
-    if (off + proto_len > cap)
-        return 0;
-    uint16_t proto = proto_len == 1 ? p[off] : load16be(p + off);
-    *ip = proto == 0x0021 || proto == 0x0057;
-    return off + proto_len;
+    uint32_t proto_len = ppp_protocol_len(p + off, cap - off, ip);
+    return proto_len ? off + proto_len : 0;
 }
 
 enum decode_result decode_ppp(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire)

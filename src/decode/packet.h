@@ -24,6 +24,10 @@ enum linktype {
     LINKTYPE_PPP = 9,         /* PPP, optionally with HDLC-like framing */
     DLT_RAW_OPENBSD = 14,     /* DLT_RAW on some platforms */
     DLT_RAW_BSD = 12,
+    LINKTYPE_IEEE802_11 = 105,          /* 802.11 frames without radio information */
+    LINKTYPE_FRELAY = 107,              /* Frame Relay with its Q.922 address */
+    LINKTYPE_IEEE802_11_RADIOTAP = 127, /* 802.11 behind a radiotap header */
+    LINKTYPE_NFLOG = 239,               /* Linux netfilter log messages */
 };
 
 enum tunnel_type {

@@ -28,6 +28,10 @@ static const int fuzz_linktypes[] = {
     229, /* IPV6 */
     108, /* LOOP */
     9,   /* PPP */
+    239, /* NFLOG */
+    105, /* IEEE802_11 */
+    127, /* IEEE802_11_RADIO (radiotap) */
+    107, /* FRELAY */
 };
 #define N_FUZZ_LINKTYPES (sizeof fuzz_linktypes / sizeof fuzz_linktypes[0])
 

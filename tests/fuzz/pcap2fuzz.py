@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 # Index = selector byte; keep in step with fuzz_linktypes[] in fuzz_engine.c.
-LINKTYPES = [1, 0, 101, 12, 113, 276, 228, 229, 108, 9]
+LINKTYPES = [1, 0, 101, 12, 113, 276, 228, 229, 108, 9, 239, 105, 127, 107]
 MAX_SEED = 60000
 
 

@@ -11,7 +11,7 @@
 static int usage_error(const char *what, const char *arg)
 {
     fprintf(stderr, "vigil-gen: %s%s%s (usage: vigil-gen SCENARIO OUT [--pcapng] [--seed N] [--flows N] "
-                    "[--packets N] [--linktype sll|sll2|raw|null|loop]; vigil-gen --list)\n",
+                    "[--packets N] [--linktype sll|sll2|raw|null|loop|nflog|wlan|radiotap|frelay]; vigil-gen --list)\n",
             what, arg ? ": " : "", arg ? arg : "");
     return 2;
 }
@@ -37,6 +37,8 @@ static int parse_linktype(const char *s)
     } names[] = {
         {"ether", LINKTYPE_ETHERNET}, {"ethernet", LINKTYPE_ETHERNET}, {"sll", LINKTYPE_LINUX_SLL},
         {"sll2", LINKTYPE_LINUX_SLL2}, {"raw", LINKTYPE_RAW}, {"null", LINKTYPE_NULL}, {"loop", LINKTYPE_LOOP},
+        {"nflog", LINKTYPE_NFLOG}, {"wlan", LINKTYPE_IEEE802_11}, {"radiotap", LINKTYPE_IEEE802_11_RADIOTAP},
+        {"frelay", LINKTYPE_FRELAY},
     };
     for (size_t i = 0; s && i < sizeof names / sizeof names[0]; i++)
         if (strcmp(names[i].name, s) == 0)

@@ -141,6 +141,7 @@ uint16_t pkt_ethertype(const struct pkt *p)
     case PK_PPPOE: return 0x8864;
     case PK_ETH: return 0x6558;
     case PK_ERSPAN2: return 0x88be;
+    case PK_ERSPAN3: return 0x22eb;
     default: return 0x88b5; /* IEEE local experimental: "unknown" on purpose */
     }
 }
@@ -470,5 +471,136 @@ void pb_gtpu(struct pkt *p, uint32_t teid)
     h[1] = 0xff; /* T-PDU */
     put16(h + 2, plen);
     put32(h + 4, teid);
+    p->kind = PK_GTPU;
+}
+
+void pb_ppp_compressed(struct pkt *p)
+{
+    /* Protocol-Field-Compression (RFC 1661 6.5): 0x21 IPv4, 0x57 IPv6 in one byte. */
+    uint8_t proto = p->kind == PK_IPV6 ? 0x57 : 0x21;
+    *pkt_prepend(p, 1) = proto;
+}
+
+void pb_pppoe_compressed(struct pkt *p, uint16_t session)
+{
+    pb_ppp_compressed(p);
+    uint8_t *h = pkt_prepend(p, 6);
+    h[0] = 0x11;
+    h[1] = 0x00;
+    put16(h + 2, session);
+    put16(h + 4, (uint16_t)(p->len - 6));
+    p->kind = PK_PPPOE;
+}
+
+/* A TLV of NFLOG: length and type in the writing host's order (little-endian
+ * here, as libpcap leaves them for an x86 reader), value padded to 32 bits. */
+static size_t nflog_tlv(uint8_t *h, uint16_t type, const uint8_t *value, size_t len)
+{
+    size_t tlv_len = 4 + len;
+    h[0] = (uint8_t)tlv_len, h[1] = (uint8_t)(tlv_len >> 8);
+    h[2] = (uint8_t)type, h[3] = (uint8_t)(type >> 8);
+    memcpy(h + 4, value, len);
+    size_t padded = (tlv_len + 3) & ~(size_t)3;
+    memset(h + tlv_len, 0, padded - tlv_len);
+    return padded;
+}
+
+void pb_nflog(struct pkt *p)
+{
+    uint8_t family = p->kind == PK_IPV6 ? 10 : 2;
+    static const uint8_t prefix[] = "vigil-gen"; /* NFULA_PREFIX, with its NUL: 10 bytes, padded */
+    static const uint8_t hwproto[4] = {0x08, 0x00, 0x03, 0x00}; /* NFULA_PACKET_HDR */
+    size_t payload = p->len;
+    uint8_t *h = pkt_prepend(p, 4 + 8 + 16 + 4);
+    h[0] = family, h[1] = 0, put16(h + 2, 7); /* version 0, group 7 */
+    size_t off = 4;
+    off += nflog_tlv(h + off, 1, hwproto, sizeof hwproto);
+    off += nflog_tlv(h + off, 10, prefix, sizeof prefix);
+    size_t tlv_len = 4 + payload;
+    h[off] = (uint8_t)tlv_len, h[off + 1] = (uint8_t)(tlv_len >> 8);
+    h[off + 2] = 9, h[off + 3] = 0; /* NFULA_PAYLOAD */
+    p->kind = PK_LINK;
+}
+
+void pb_wlan(struct pkt *p, int dir, const uint8_t sta[6], const uint8_t ap[6], uint16_t seq, unsigned flags)
+{
+    uint16_t type = pkt_ethertype(p);
+    uint8_t *llc = pkt_prepend(p, 8);
+    static const uint8_t snap[6] = {0xaa, 0xaa, 0x03, 0, 0, 0};
+    memcpy(llc, snap, 6);
+    put16(llc + 6, type);
+    bool qos = flags & WLAN_QOS_DATA;
+    uint8_t *h = pkt_prepend(p, qos ? 26 : 24);
+    memset(h, 0, qos ? 26 : 24);
+    h[0] = qos ? 0x88 : 0x08; /* type data, subtype QoS data or data */
+    /* dir 0: station to the AP (To DS), dir 1: the AP to the station (From DS) */
+    h[1] = (uint8_t)((dir ? 0x02 : 0x01) | ((flags & WLAN_PROTECTED) ? 0x40 : 0));
+    h[2] = 0x2c; /* duration, little-endian as every 802.11 field */
+    const uint8_t *a1 = dir ? sta : ap, *a2 = dir ? ap : sta;
+    memcpy(h + 4, a1, 6);
+    memcpy(h + 10, a2, 6);
+    memcpy(h + 16, ap, 6); /* BSSID / the far end behind the AP */
+    h[22] = (uint8_t)(seq << 4), h[23] = (uint8_t)(seq >> 4); /* sequence number, fragment 0 */
+    if (qos)
+        h[24] = 0x00; /* TID 0, no A-MSDU */
+    p->kind = PK_LINK;
+}
+
+void pb_radiotap(struct pkt *p)
+{
+    /* version 0, length 12, present: flags (bit 1) and rate (bit 2) */
+    uint8_t *h = pkt_prepend(p, 12);
+    memset(h, 0, 12);
+    h[2] = 12;
+    h[4] = 0x06;
+    h[8] = 0x00;  /* flags: no FCS at the end */
+    h[9] = 0x6c;  /* 54 Mb/s */
+    p->kind = PK_LINK;
+}
+
+void pb_frame_relay(struct pkt *p, uint16_t dlci, bool snap)
+{
+    uint16_t type = pkt_ethertype(p);
+    if (snap) {
+        uint8_t *s = pkt_prepend(p, 6);
+        s[0] = 0x80; /* NLPID SNAP, then the zero OUI and the ethertype */
+        s[1] = 0, s[2] = 0, s[3] = 0;
+        put16(s + 4, type);
+    } else {
+        *pkt_prepend(p, 1) = type == 0x86dd ? 0x8e : 0xcc; /* NLPID IPv6, IPv4 */
+    }
+    uint8_t *h = pkt_prepend(p, 3);
+    /* Q.922: DLCI high 6 bits, C/R 0, EA 0; DLCI low 4 bits, FECN/BECN/DE 0, EA 1; UI */
+    h[0] = (uint8_t)((dlci >> 4) << 2);
+    h[1] = (uint8_t)(((dlci & 0x0f) << 4) | 0x01);
+    h[2] = 0x03;
+    p->kind = PK_LINK;
+}
+
+void pb_erspan3(struct pkt *p, uint16_t session, uint32_t timestamp)
+{
+    uint8_t *h = pkt_prepend(p, 12);
+    put16(h, 2u << 12);                        /* version 2 = type III, VLAN 0 */
+    put16(h + 2, (uint16_t)(session & 0x3ff)); /* COS 0, BSO 0, T 0 */
+    put32(h + 4, timestamp);
+    put16(h + 8, 0);                           /* SGT */
+    put16(h + 10, 0);                          /* P 0, FT 0 (Ethernet), HW ID 0, D 0, Gra 0, O 0 */
+    p->kind = PK_ERSPAN3;
+}
+
+void pb_gtpu_ext(struct pkt *p, uint32_t teid, uint16_t seq)
+{
+    uint16_t plen = (uint16_t)p->len;
+    uint8_t *h = pkt_prepend(p, 16);
+    h[0] = 0x36;                  /* version 1, GTP, E and S: sequence number and extension headers */
+    h[1] = 0xff;                  /* T-PDU */
+    put16(h + 2, (uint16_t)(plen + 8));
+    put32(h + 4, teid);
+    put16(h + 8, seq);
+    h[10] = 0;                    /* N-PDU number */
+    h[11] = 0x85;                 /* next: PDU session container (5G) */
+    h[12] = 1;                    /* 4 bytes */
+    h[13] = 0x10, h[14] = 0x09;   /* UL PDU session information, QFI 9 */
+    h[15] = 0;                    /* no further extension */
     p->kind = PK_GTPU;
 }

@@ -15,6 +15,7 @@
 enum pkt_kind {
     PK_PAYLOAD, PK_TCP, PK_UDP, PK_ICMP4, PK_ICMP6, PK_IP6_EXT, PK_IPV4, PK_IPV6,
     PK_ETH, PK_VLAN, PK_SVLAN, PK_MPLS, PK_PPPOE, PK_GRE, PK_ERSPAN2, PK_VXLAN, PK_GTPU,
+    PK_ERSPAN3,
     PK_LINK, /* a capture link header: nothing else goes outside it */
 };
 
@@ -93,10 +94,28 @@ void pb_sll(struct pkt *p, uint16_t pkttype, const uint8_t mac[6]);
 void pb_sll2(struct pkt *p, uint16_t pkttype, uint32_t ifindex, const uint8_t mac[6]);
 void pb_null(struct pkt *p, bool loop_network_order);
 
+/* PPPoE session whose PPP protocol field is compressed to one byte. */
+void pb_pppoe_compressed(struct pkt *p, uint16_t session);
+void pb_ppp_compressed(struct pkt *p);
+/* Linux NFLOG (link type 239): header, NFULA_PACKET_HDR, NFULA_PREFIX, NFULA_PAYLOAD. */
+void pb_nflog(struct pkt *p);
+enum { WLAN_QOS_DATA = 1, WLAN_PROTECTED = 2 };
+/* An 802.11 data frame with LLC/SNAP between a station and its access point
+ * (dir 0: To DS, dir 1: From DS); flags WLAN_QOS_DATA, WLAN_PROTECTED. */
+void pb_wlan(struct pkt *p, int dir, const uint8_t sta[6], const uint8_t ap[6], uint16_t seq, unsigned flags);
+/* A 12-byte radiotap header (flags, rate) in front of an 802.11 frame. */
+void pb_radiotap(struct pkt *p);
+/* Frame Relay: Q.922 address of dlci, UI, NLPID IPv4/IPv6 or SNAP + ethertype. */
+void pb_frame_relay(struct pkt *p, uint16_t dlci, bool snap);
+
 void pb_gre(struct pkt *p, bool with_seq, uint32_t seq);
 void pb_erspan2(struct pkt *p, uint16_t session, uint16_t vlan, uint32_t index);
 void pb_vxlan(struct pkt *p, uint32_t vni);
 void pb_gtpu(struct pkt *p, uint32_t teid);
+/* ERSPAN type III (GRE 0x22eb, with sequence numbers), no optional subheader. */
+void pb_erspan3(struct pkt *p, uint16_t session, uint32_t timestamp);
+/* GTP-U with a sequence number and a PDU session container extension header. */
+void pb_gtpu_ext(struct pkt *p, uint32_t teid, uint16_t seq);
 
 uint16_t pkt_ethertype(const struct pkt *p);
 uint8_t pkt_ipproto(const struct pkt *p);

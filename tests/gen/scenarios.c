@@ -242,6 +242,11 @@ static void path_for_link(struct path *pa, int iface, int linktype, const struct
     case LINKTYPE_LINUX_SLL2: l.kind = LY_SLL2; break;
     case LINKTYPE_NULL: l.kind = LY_NULL; break;
     case LINKTYPE_LOOP: l.kind = LY_LOOP; break;
+    case LINKTYPE_NFLOG: l.kind = LY_NFLOG; break;
+    case LINKTYPE_IEEE802_11: l.kind = LY_WLAN; break;
+    case LINKTYPE_IEEE802_11_RADIOTAP: l.kind = LY_RADIOTAP, l.value = WLAN_QOS_DATA; break;
+    /* IPv4 with its own NLPID, IPv6 through SNAP: both RFC 2427 ways */
+    case LINKTYPE_FRELAY: l.kind = ip->v6 ? LY_FRELAY_SNAP : LY_FRELAY, l.value = 100; break;
     case LINKTYPE_RAW: return;
     default: break;
     }
@@ -260,6 +265,36 @@ static void path_with(struct path *pa, int iface, const struct ip_pair *ip, cons
 static const uint8_t addr_example[4] = {93, 184, 216, 34};
 
 /* ---- basic -------------------------------------------------------------- */
+
+/* 802.11 frames a decoder must pass over: a beacon, a null-data frame and a
+ * protected QoS data frame whose body, were it read as clear text, is a DNS
+ * query (so decoding it would show up in the logs). */
+static void wlan_frames_to_skip(struct gen *g, int iface, int linktype, uint64_t t)
+{
+    struct ip_pair ip;
+    ip_pair_v4(&ip, "192.168.1.10", "192.168.1.99");
+    uint8_t sta[6], ap[6], msg[128];
+    mac_for_ip(sta, &ip, false);
+    mac_for_ip(ap, &ip, true);
+    struct pkt *p = &g->pkt;
+    for (int kind = 0; kind < 3; kind++) {
+        pkt_reset(p);
+        size_t n = dns_message(msg, sizeof msg, 0x5757, "protected.example.org", 1, false, 0, NULL, 0);
+        pkt_append_bytes(p, msg, n);
+        pb_udp(p, &ip, 40999, 53);
+        struct ipv4_params ipp = {.ttl = 64, .id = 77};
+        pb_ipv4(p, &ip, &ipp);
+        pb_wlan(p, 0, sta, ap, (uint16_t)(900 + kind), WLAN_QOS_DATA | (kind == 0 ? WLAN_PROTECTED : 0));
+        uint8_t *fc = pkt_data(p);
+        if (kind == 1)
+            fc[0] = 0x80; /* a beacon: management frame */
+        else if (kind == 2)
+            fc[0] = 0xc8; /* QoS null: a data subtype without a body */
+        if (linktype == LINKTYPE_IEEE802_11_RADIOTAP)
+            pb_radiotap(p);
+        gen_queue(g, iface, t + (uint64_t)kind * 1000, pkt_data(p), (uint32_t)p->len);
+    }
+}
 
 static bool run_basic_on(struct gen *g, int linktype)
 {
@@ -292,6 +327,8 @@ static bool run_basic_on(struct gen *g, int linktype)
     tcp_send_filler(&f, 0, 300);
     tcp_send_filler(&f, 1, 5000);
     tcp_close(&f, 0);
+    if (linktype == LINKTYPE_IEEE802_11 || linktype == LINKTYPE_IEEE802_11_RADIOTAP)
+        wlan_frames_to_skip(g, iface, linktype, t + SEC(10));
     return true;
 }
 
@@ -652,6 +689,13 @@ static bool run_vlan(struct gen *g)
     ip_pair_v6(&ip, "2001:db8:100::7", "2001:db8:200::20");
     path_with(&pa, iface, &ip, pppoe, 1);
     small_tcp_session(g, &pa, &ip, 42010, 443, t + SEC(14));
+
+    /* PPPoE whose PPP protocol field is compressed to one byte (RFC 1661 6.5) */
+    ip_pair_v4(&ip, "100.64.0.8", "198.51.100.21");
+    struct layer pppoe_pfc[] = {{.kind = LY_PPPOE_PFC, .value = 0x1235}};
+    path_with(&pa, iface, &ip, pppoe_pfc, 1);
+    small_tcp_session(g, &pa, &ip, 42011, 80, t + SEC(16));
+    dns_exchange(g, &pa, &ip, 42012, t + SEC(17), "pppoe-pfc.example.org", 1, addr_example, 4);
     return true;
 }
 
@@ -825,6 +869,25 @@ static bool run_tunnels(struct gen *g)
     outer_ip_layer(&l[0], LY_IPV4, "172.16.0.9", "172.16.0.10");
     path_with(&pa, iface, &outer, l, 1);
     small_tcp_session(g, &pa, &inner, 44009, 80, t + SEC(14));
+
+    /* ERSPAN type III (GRE 0x22eb) */
+    ip_pair_v4(&inner, "10.20.7.1", "10.20.7.2");
+    inner_eth_layer(&l[0], &inner);
+    l[1] = (struct layer){.kind = LY_ERSPAN3, .value = 9};
+    l[2] = (struct layer){.kind = LY_GRE_SEQ};
+    outer_ip_layer(&l[3], LY_IPV4, "172.16.0.1", "172.16.0.11");
+    path_with(&pa, iface, &outer, l, 4);
+    small_tcp_session(g, &pa, &inner, 44010, 443, t + SEC(16));
+
+    /* GTP-U with a sequence number and a PDU session container extension header */
+    ip_pair_v4(&inner, "10.45.0.10", "203.0.113.81");
+    l[0] = (struct layer){.kind = LY_GTPU_EXT, .value = 0x00beef01};
+    outer_ip_layer(&l[1], LY_UDP, "172.16.0.12", "172.16.0.13");
+    l[1].port_a = 2152, l[1].port_b = 2152;
+    outer_ip_layer(&l[2], LY_IPV4, "172.16.0.12", "172.16.0.13");
+    path_with(&pa, iface, &outer, l, 3);
+    small_tcp_session(g, &pa, &inner, 44011, 80, t + SEC(18));
+    dns_exchange(g, &pa, &inner, 44012, t + SEC(19), "gtp-ext.example.org", 1, addr_example, 4);
     return true;
 }
 
@@ -1130,10 +1193,14 @@ static const struct scenario scenarios[] = {
     {"frag", "IPv4 datagrams in 2..5 fragments (ordered, reversed, shuffled, duplicate, overlap, incomplete), IPv6 "
              "fragmented UDP and TCP",
      false, run_frag},
-    {"vlan", "802.1Q, QinQ, MPLS (1 and 2 labels), MPLS in VLAN, PPPoE sessions (pcapng)", true, run_vlan},
+    {"vlan", "802.1Q, QinQ, MPLS (1 and 2 labels), MPLS in VLAN, PPPoE sessions (also with a one-byte PPP protocol) "
+             "(pcapng)",
+     true, run_vlan},
     {"ipv6", "IPv6 hop-by-hop/routing/destination-options chains, ICMPv6 echo, neighbor discovery", false,
      run_ipv6},
-    {"tunnels", "GRE, GRE-TEB, ERSPAN II, VXLAN, GTP-U, IP-in-IP and 6in4, each with a full session", false,
+    {"tunnels", "GRE, GRE-TEB, ERSPAN II and III, VXLAN, GTP-U (also with extension headers), IP-in-IP and 6in4, "
+                "each with a full session",
+     false,
      run_tunnels},
     {"linktypes", "pcapng with Ethernet, SLL, SLL2, raw IPv4/IPv6, null and loop interfaces (--linktype: classic "
                   "pcap of basic)",
@@ -1161,6 +1228,12 @@ static const struct scenario scenarios[] = {
     {"smb", "SMB2/DCE-RPC lateral movement (PsExec over ADMIN$ and svcctl, a Zerologon burst, a DCSync) beside "
             "file sharing, a NETLOGON secure channel and two domain controllers replicating",
      false, scenario_smb},
+    {"http-edge", "HTTP/0.9 requests and replies, request lines without a version, Ethernet padding after short "
+                  "TCP segments and a short UDP datagram",
+     false, scenario_http_edge},
+    {"midstream", "HTTP connections first seen after their handshake (one from the server's reply on), beside a "
+                  "whole one (read with --midstream)",
+     false, scenario_midstream},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };

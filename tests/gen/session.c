@@ -169,6 +169,17 @@ void path_apply(struct path *pa, struct pkt *p, int dir)
         case LY_ERSPAN2: pb_erspan2(p, (uint16_t)l->value, 0, pa->counter & 0xfffff); break;
         case LY_VXLAN: pb_vxlan(p, l->value); break;
         case LY_GTPU: pb_gtpu(p, l->value); break;
+        case LY_PPPOE_PFC: pb_pppoe_compressed(p, (uint16_t)l->value); break;
+        case LY_NFLOG: pb_nflog(p); break;
+        case LY_WLAN: pb_wlan(p, dir, l->mac_a, l->mac_b, (uint16_t)pa->counter, l->value); break;
+        case LY_RADIOTAP:
+            pb_wlan(p, dir, l->mac_a, l->mac_b, (uint16_t)pa->counter, l->value);
+            pb_radiotap(p);
+            break;
+        case LY_FRELAY: pb_frame_relay(p, (uint16_t)l->value, false); break;
+        case LY_FRELAY_SNAP: pb_frame_relay(p, (uint16_t)l->value, true); break;
+        case LY_ERSPAN3: pb_erspan3(p, (uint16_t)l->value, pa->counter * 1000u); break;
+        case LY_GTPU_EXT: pb_gtpu_ext(p, l->value, (uint16_t)pa->counter); break;
         case LY_UDP:
             /* Tunnel endpoints keep their ports in both directions (the well-known
              * port is always the destination), as VXLAN and GTP-U do. */
@@ -194,6 +205,11 @@ void emit_ip(struct gen *g, struct path *pa, const struct ip_pair *ip, int dir, 
         pb_ipv4(p, ip, &ipp);
     }
     path_apply(pa, p, dir);
+    if (g->pad_frames && p->len < 60) {
+        /* what a NIC sends to reach Ethernet's minimum; never part of the IP packet */
+        size_t pad = 60 - p->len;
+        memset(pkt_append(p, pad), 'P', pad);
+    }
     gen_queue(g, pa->iface, ts, pkt_data(p), (uint32_t)p->len);
 }
 

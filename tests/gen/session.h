@@ -53,6 +53,7 @@ struct gen {
     size_t bytes_len, bytes_cap;
     bool failed;
     bool tcp_timestamps_off;  /* keep TCP headers at 20 bytes (the snaplen-60 capture) */
+    bool pad_frames;          /* Ethernet frames under 60 bytes padded with non-zero bytes */
 };
 
 uint64_t rng_next(struct gen *g);
@@ -73,11 +74,13 @@ void gen_free(struct gen *g);
 enum layer_kind {
     LY_ETH, LY_VLAN, LY_SVLAN, LY_MPLS, LY_PPPOE, LY_SLL, LY_SLL2, LY_NULL, LY_LOOP,
     LY_GRE, LY_GRE_SEQ, LY_ERSPAN2, LY_VXLAN, LY_GTPU, LY_UDP, LY_IPV4, LY_IPV6,
+    LY_PPPOE_PFC, LY_NFLOG, LY_WLAN, LY_RADIOTAP, LY_FRELAY, LY_FRELAY_SNAP, LY_ERSPAN3, LY_GTPU_EXT,
 };
 
 struct layer {
     enum layer_kind kind;
-    uint32_t value;           /* VLAN id, MPLS label, PPPoE session, VNI, TEID, ERSPAN session */
+    uint32_t value;           /* VLAN id, MPLS label, PPPoE session, VNI, TEID, ERSPAN session, DLCI,
+                                 802.11 flags (WLAN_QOS_DATA...) */
     uint8_t mac_a[6], mac_b[6];
     struct ip_pair ip;        /* outer addresses for LY_UDP / LY_IPV4 / LY_IPV6 */
     uint16_t port_a, port_b;

@@ -14,7 +14,8 @@ scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badhead
     kerberos rdp ldap fanout
     smb
     http-eve
-    ftp starttls openvpn ranges)
+    ftp starttls openvpn ranges
+    basic@nflog basic@wlan basic@radiotap basic@frelay http-edge midstream)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
@@ -31,6 +32,8 @@ args_of() {
         dhcp) echo "--eve-dhcp-extended" ;;
         # ET-style SMB and DCE-RPC rules: those that fire and those that must not (#14)
         smb) echo "--rules tests/golden/smb-rules" ;;
+        # connections first seen after their handshake are parsed only on request (Suricata's stream.midstream)
+        midstream) echo "--midstream --no-behavior" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33

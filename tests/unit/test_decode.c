@@ -330,6 +330,16 @@ static void test_ethernet_padding_ignored(void **state)
     assert_int_equal(f->pkt.payload_caplen, 0);
     assert_false(f->pkt.l4_checksum_bad);
     assert_int_equal(f->pkt.tcp_wscale, -1);
+    /* a 3-byte UDP datagram, padded with non-zero bytes: IP's total length wins */
+    n = ipv4(ip, 17, IP4_A, IP4_B, l4, udp(l4, 1000, 514, (const uint8_t *)"<1>", 3));
+    memcpy(fr + e, ip, n);
+    memset(fr + e + n, 'P', 60 - e - n);
+    assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, 60), DECODE_OK);
+    assert_int_equal(f->pkt.l4_len, 11);
+    assert_int_equal(f->pkt.payload_len, 3);
+    assert_int_equal(f->pkt.payload_caplen, 3);
+    assert_false(f->pkt.l4_checksum_bad);
+    assert_int_equal(f->w.n, 0);
     fixture_free(f);
 }
 
@@ -610,8 +620,8 @@ static void test_other_link_types(void **state)
     assert_int_equal(run(f, DLT_RAW_BSD, 1, ip6, ip6len), DECODE_OK);
     assert_int_equal(run(f, DLT_RAW_OPENBSD, 1, ipb, iplen), DECODE_OK);
     assert_true(decode_linktype_supported(LINKTYPE_LINUX_SLL2));
-    assert_false(decode_linktype_supported(105));
-    assert_int_equal(run(f, 105, 1, ipb, iplen), DECODE_NOT_IP);
+    assert_false(decode_linktype_supported(104)); /* Cisco HDLC: not decoded */
+    assert_int_equal(run(f, 104, 1, ipb, iplen), DECODE_NOT_IP);
     assert_int_equal(f->w.n, 0);
     fixture_free(f);
 }
@@ -1408,6 +1418,137 @@ static void test_ppp(void **state)
     fixture_free(f);
 }
 
+/* ---------------- NFLOG, 802.11 (+ radiotap), Frame Relay, PPPoE with PFC ---------------- */
+
+/* An NFLOG frame: header, one 5-byte TLV (padded to 8), the payload TLV. */
+static size_t nflog_frame(uint8_t *out, uint8_t family, const uint8_t *ip, size_t iplen)
+{
+    static const uint8_t head[] = {0, 0, 0, 0, 5, 0, 10, 0, 'x', 0, 0, 0};
+    size_t n = sizeof head;
+    memcpy(out, head, n);
+    out[0] = family;
+    uint16_t tlv_len = (uint16_t)(4 + iplen), type = 9;
+    memcpy(out + n, &tlv_len, 2); /* host order, as libpcap hands it over */
+    memcpy(out + n + 2, &type, 2);
+    memcpy(out + n + 4, ip, iplen);
+    return n + 4 + iplen;
+}
+
+/* An 802.11 data frame (QoS when asked) from MAC_A to MAC_B through the AP, LLC/SNAP, IPv4. */
+static size_t wlan_frame(uint8_t *out, bool qos, uint8_t flags, const uint8_t *ip, size_t iplen)
+{
+    size_t hl = qos ? 26 : 24;
+    memset(out, 0, hl);
+    out[0] = qos ? 0x88 : 0x08;
+    out[1] = flags;
+    memcpy(out + 4, MAC_B, 6);  /* receiver */
+    memcpy(out + 10, MAC_A, 6); /* transmitter */
+    memcpy(out + 16, MAC_B, 6);
+    static const uint8_t snap[8] = {0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00};
+    memcpy(out + hl, snap, 8);
+    memcpy(out + hl + 8, ip, iplen);
+    return hl + 8 + iplen;
+}
+
+static void test_nflog_wlan_frame_relay(void **state)
+{
+    (void)state;
+    struct fixture *f = fixture_new(NULL);
+    uint8_t inner[300], fr[700], rt[720];
+    size_t in = inner_ipv4_tcp(inner);
+
+    /* NFLOG: the payload TLV after another one; a family that is not IP; a TLV too long */
+    size_t n = nflog_frame(fr, 2, inner, in);
+    assert_int_equal(run(f, LINKTYPE_NFLOG, 1, fr, n), DECODE_OK);
+    assert_inner_tcp(&f->pkt);
+    assert_int_equal(decode_dispatch_hash(LINKTYPE_NFLOG, fr, (uint32_t)n),
+                     decode_dispatch_hash(LINKTYPE_RAW, inner, (uint32_t)in));
+    truncate_everywhere(f, LINKTYPE_NFLOG, fr, n);
+    f->w.n = 0; /* only the weirds of what follows */
+    fr[0] = 7;
+    assert_int_equal(run(f, LINKTYPE_NFLOG, 1, fr, n), DECODE_NOT_IP);
+    fr[0] = 2;
+    fr[4] = 0xf0; /* the first TLV claims 240 bytes */
+    assert_int_equal(run(f, LINKTYPE_NFLOG, 1, fr, n), DECODE_MALFORMED);
+    assert_true(has_weird(&f->w, "nflog_bad_tlv_len"));
+    fr[1] = 1;
+    assert_int_equal(run(f, LINKTYPE_NFLOG, 1, fr, n), DECODE_MALFORMED);
+    assert_true(has_weird(&f->w, "unknown_nflog_version"));
+
+    /* 802.11 data and QoS data, To DS: addresses from the header */
+    n = wlan_frame(fr, false, 0x01, inner, in);
+    assert_int_equal(run(f, LINKTYPE_IEEE802_11, 1, fr, n), DECODE_OK);
+    assert_inner_tcp(&f->pkt);
+    assert_memory_equal(f->pkt.eth_src, MAC_A, 6);
+    assert_int_not_equal(decode_dispatch_hash(LINKTYPE_IEEE802_11, fr, (uint32_t)n), 0);
+    n = wlan_frame(fr, true, 0x01, inner, in);
+    assert_int_equal(run(f, LINKTYPE_IEEE802_11, 1, fr, n), DECODE_OK);
+    assert_inner_tcp(&f->pkt);
+    /* behind radiotap (8-byte header, nothing present) */
+    memset(rt, 0, 8);
+    rt[2] = 8;
+    memcpy(rt + 8, fr, n);
+    assert_int_equal(run(f, LINKTYPE_IEEE802_11_RADIOTAP, 1, rt, n + 8), DECODE_OK);
+    assert_inner_tcp(&f->pkt);
+    truncate_everywhere(f, LINKTYPE_IEEE802_11_RADIOTAP, rt, n + 8);
+    f->w.n = 0; /* only the weirds of what follows */
+    rt[2] = 0xff; /* longer than the frame */
+    assert_int_equal(run(f, LINKTYPE_IEEE802_11_RADIOTAP, 1, rt, n + 8), DECODE_MALFORMED);
+    assert_true(has_weird(&f->w, "truncated_radiotap_header"));
+    /* protected, management and null-data frames: nothing to decode, no weird */
+    int weirds = f->w.n;
+    n = wlan_frame(fr, true, 0x41, inner, in);
+    assert_int_equal(run(f, LINKTYPE_IEEE802_11, 1, fr, n), DECODE_NOT_IP);
+    n = wlan_frame(fr, false, 0x41, inner, in);
+    assert_int_equal(run(f, LINKTYPE_IEEE802_11, 1, fr, n), DECODE_NOT_IP);
+    fr[0] = 0x80;
+    assert_int_equal(run(f, LINKTYPE_IEEE802_11, 1, fr, n), DECODE_NOT_IP);
+    fr[0] = 0x48;
+    assert_int_equal(run(f, LINKTYPE_IEEE802_11, 1, fr, n), DECODE_NOT_IP);
+    assert_int_equal(f->w.n, weirds);
+    assert_int_equal(run(f, LINKTYPE_IEEE802_11, 1, fr, 20), DECODE_MALFORMED);
+    assert_true(has_weird(&f->w, "truncated_802_11_header"));
+
+    /* Frame Relay: NLPID IPv4, SNAP, Cisco's ethertype */
+    static const uint8_t q922[2] = {0x18, 0x41}; /* DLCI 100 */
+    memcpy(fr, q922, 2);
+    fr[2] = 0x03, fr[3] = 0xcc;
+    memcpy(fr + 4, inner, in);
+    assert_int_equal(run(f, LINKTYPE_FRELAY, 1, fr, 4 + in), DECODE_OK);
+    assert_inner_tcp(&f->pkt);
+    assert_int_equal(decode_dispatch_hash(LINKTYPE_FRELAY, fr, (uint32_t)(4 + in)),
+                     decode_dispatch_hash(LINKTYPE_RAW, inner, (uint32_t)in));
+    static const uint8_t snap[6] = {0x80, 0, 0, 0, 0x08, 0x00};
+    memcpy(fr + 3, snap, 6);
+    memcpy(fr + 9, inner, in);
+    assert_int_equal(run(f, LINKTYPE_FRELAY, 1, fr, 9 + in), DECODE_OK);
+    assert_inner_tcp(&f->pkt);
+    truncate_everywhere(f, LINKTYPE_FRELAY, fr, 9 + in);
+    f->w.n = 0; /* only the weirds of what follows */
+    wr16(fr + 2, 0x0800);
+    memcpy(fr + 4, inner, in);
+    assert_int_equal(run(f, LINKTYPE_FRELAY, 1, fr, 4 + in), DECODE_OK);
+    assert_inner_tcp(&f->pkt);
+    fr[2] = 0x03, fr[3] = 0x83; /* NLPID ISO CLNP: not IP */
+    assert_int_equal(run(f, LINKTYPE_FRELAY, 1, fr, 4 + in), DECODE_NOT_IP);
+    fr[0] = 0x19; /* EA bit on the first byte: no valid address */
+    assert_int_equal(run(f, LINKTYPE_FRELAY, 1, fr, 4 + in), DECODE_MALFORMED);
+
+    /* PPPoE whose PPP protocol field is compressed to one byte */
+    n = eth(fr, 0x8864);
+    fr[n] = 0x11, fr[n + 1] = 0;
+    wr16(fr + n + 2, 1);
+    wr16(fr + n + 4, (uint16_t)(in + 1));
+    fr[n + 6] = 0x21;
+    memcpy(fr + n + 7, inner, in);
+    assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, n + 7 + in), DECODE_OK);
+    assert_inner_tcp(&f->pkt);
+    assert_int_equal(decode_dispatch_hash(LINKTYPE_ETHERNET, fr, (uint32_t)(n + 7 + in)),
+                     decode_dispatch_hash(LINKTYPE_RAW, inner, (uint32_t)in));
+    truncate_everywhere(f, LINKTYPE_ETHERNET, fr, n + 7 + in);
+    fixture_free(f);
+}
+
 static void test_truncated_at_every_length(void **state)
 {
     (void)state;
@@ -1532,7 +1673,8 @@ static void test_random_bytes_do_not_crash(void **state)
     (void)state;
     struct fixture *f = fixture_new(NULL);
     static const int lts[] = {LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2,
-                              LINKTYPE_NULL, LINKTYPE_PPP_ETHER, LINKTYPE_PPP};
+                              LINKTYPE_NULL, LINKTYPE_PPP_ETHER, LINKTYPE_PPP, LINKTYPE_NFLOG,
+                              LINKTYPE_IEEE802_11, LINKTYPE_IEEE802_11_RADIOTAP, LINKTYPE_FRELAY};
     uint8_t base[300];
     size_t bn = frame_eth_ipv4_tcp(base, IP4_A, IP4_B, 4789, 4789);
     srand(12345);
@@ -1651,6 +1793,7 @@ int main(void)
         cmocka_unit_test(test_ipv4_fragment_timeout_and_limits),
         cmocka_unit_test(test_ipv6_fragments),
         cmocka_unit_test(test_fragment_in_tunnel),
+        cmocka_unit_test(test_nflog_wlan_frame_relay),
         cmocka_unit_test(test_truncated_at_every_length),
         cmocka_unit_test(test_random_bytes_do_not_crash),
         cmocka_unit_test(test_dispatch_hash),
