@@ -43,6 +43,7 @@ struct fetch {
     size_t n_parts;
     bool assigned_once;
     bool paused;                 /* --kafka-members: the share is still too large */
+    bool revoked;                /* a rebalance took the partitions; the next assignment is due */
     double paused_since;
     double last_change;          /* a record or a rebalance */
     char broker_error[256];      /* the last error librdkafka reported */
@@ -93,7 +94,7 @@ static int topic_partitions(const rd_kafka_metadata_t *md, const char *topic)
 static bool share_fits_members(rd_kafka_t *rk, const rd_kafka_topic_partition_list_t *list, unsigned members)
 {
     const rd_kafka_metadata_t *md;
-    if (rd_kafka_metadata(rk, 1, NULL, &md, 5000) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    if (rd_kafka_metadata(rk, 1, NULL, &md, 2000) != RD_KAFKA_RESP_ERR_NO_ERROR)
         return true; /* cannot tell: do not hold the hunt */
     bool ok = true;
     for (int i = 0; ok && i < list->cnt; i++) {
@@ -115,6 +116,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
         rd_kafka_assign(rk, list);
         take_assignment(f, list);
         f->assigned_once = true;
+        f->revoked = false;
         bool wait = f->opt->members > 1 && list->cnt > 0 && !f->st->members_missing &&
                     !share_fits_members(rk, list, f->opt->members);
         if (wait) {
@@ -130,6 +132,8 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
         rd_kafka_commit(rk, NULL, 0);
         rd_kafka_assign(rk, NULL);
         take_assignment(f, NULL);
+        /* no partition is not "every partition at its end": the group is rebalancing */
+        f->revoked = true;
     }
 }
 
@@ -323,8 +327,10 @@ static void consume(struct fetch *f, rd_kafka_t *rk)
         double now = now_ms();
         if (f->paused && now - f->paused_since >= wait)
             stop_waiting_for_members(f, rk);
-        if (f->assigned_once && !f->paused && all_at_end(f) && now - f->last_change >= SETTLE_MS)
+        if (f->assigned_once && !f->paused && !f->revoked && all_at_end(f) && now - f->last_change >= SETTLE_MS)
             break;
+        if (f->revoked && now - f->last_change >= wait)
+            break; /* taken out of the group and not let back in: what was read stays read */
         if (!f->assigned_once && now - start >= wait)
             break;
     }
