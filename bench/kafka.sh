@@ -27,7 +27,7 @@ files_s=$(for i in 1 2 3; do elapsed "$vigil" read -q --no-default-rules --no-be
 lines=$(cat "$scratch"/f/*.log "$scratch"/f/eve.json | grep -c '^{')
 kafka_s=$(for i in 1 2 3; do elapsed "$vigil" read --no-default-rules --no-behavior -o "$scratch/k" \
     --format json,eve --kafka "$brokers" --kafka-topic-prefix "bench$i." "$scratch/k.pcap"; done | median)
-summary=$(grep -o 'kafka: [0-9]* messages, [0-9]* delivered, [0-9]* spooled, [0-9]* dropped' "$scratch/err")
+summary=$(grep -o 'kafka: [0-9]* messages, [0-9]* delivered, [0-9]* spooled, [0-9]* dropped\(; [0-9]* waited for room in the queue\)\?' "$scratch/err")
 awk -v n="$lines" -v f="$files_s" -v k="$kafka_s" -v s="$summary" -v fl="$flows" 'BEGIN {
     printf "kafka: %d flows, %d JSON lines (Zeek JSON + EVE): files alone %.2f s (%.0f lines/s); files + Kafka on the mock cluster %.2f s (%.0f messages/s, %+.0f%%); last run: %s (median of 3)\n",
         fl, n, f, n / f, k, n / k, (k / f - 1) * 100, s }'

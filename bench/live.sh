@@ -81,4 +81,4 @@ for w in 1 2; do
                 w, (w > 1 ? "s" : ""), loops, rate[m], got[m], sent[m], share[m] * 100, drop[m], n }'
     awk '/^vigil: capture: worker/' "$scratch/live-$w.err" | sed 's/^vigil: capture: /live:   last run, /'
 done
-echo "live: machine limits: $(nproc) cores shared by tcpreplay (one core at full speed), the capture thread and the workers; a veth pair in one namespace (no NIC, no RSS); the replay rate above, not a link, is the ceiling"
+echo "live: machine limits: $(nproc) cores shared by tcpreplay (one core at full speed), the ring threads (each ring read and analysed by its own thread); a veth pair in one namespace (no NIC, no RSS); the replay rate above, not a link, is the ceiling"

@@ -11,6 +11,9 @@
 #include <net/if_arp.h>
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +29,12 @@
 /* The frame size only sizes the kernel's bookkeeping with TPACKET_V3
  * (packets are packed in the block back to back). */
 #define FRAME_BYTES 2048u
-/* Blocks taken from one ring before the next ring gets its turn. */
+/* Blocks taken from the ring between two looks at the stop flag. */
 #define BLOCKS_PER_TURN 8
-/* The housekeeping callback at most this often while packets stream in. */
+/* A ring's idle callback at most this often while packets stream in. */
 #define IDLE_EVERY_NS 20000000L
+/* How often the caller's thread runs the run's housekeeping. */
+#define RUN_IDLE_MS 100
 #define VLAN_TAG_BYTES 4
 
 struct ring {
@@ -38,9 +43,15 @@ struct ring {
     size_t map_bytes;
     uint32_t block_bytes, n_blocks, next;
     uint8_t *scratch;        /* a frame with its VLAN tag put back (the kernel strips it) */
-    /* delivered by this process; drops and kernel packets accumulated from
-     * PACKET_STATISTICS, which resets at each read */
-    uint64_t packets, bytes, drops, kernel_packets;
+    int cpu;                 /* --cpus: where the ring's thread runs; -1: anywhere */
+    pthread_t thread;
+    bool thread_started;
+    /* delivered by this process: written by the ring's thread only, read
+     * by stats at any time */
+    atomic_uint_fast64_t packets, bytes;
+    /* accumulated from PACKET_STATISTICS (which resets at each read) by
+     * the stats reader */
+    uint64_t drops, kernel_packets;
 };
 
 struct afpacket {
@@ -49,6 +60,9 @@ struct afpacket {
     bool filtered;
     bool if_drops_known;
     bool stopped;
+    atomic_bool quit;         /* a ring failed: every ring's thread ends */
+    pthread_mutex_t fail_lock;
+    char fail_msg[256];       /* the first ring failure; guarded by fail_lock */
     uint64_t if_drops_at_open, if_drops;
     int64_t if_drops_read_ns;  /* the interface's counters are read at most once a second, and at the end */
     unsigned n_rings;
@@ -256,8 +270,10 @@ struct afpacket *afpacket_open(const char *iface, const struct capture_live_conf
         return NULL;
     }
     a->n_rings = n;
+    pthread_mutex_init(&a->fail_lock, NULL);
     for (unsigned i = 0; i < n; i++)
-        a->rings[i] = (struct ring){.fd = -1, .block_bytes = block, .n_blocks = n_blocks};
+        a->rings[i] = (struct ring){.fd = -1, .block_bytes = block, .n_blocks = n_blocks,
+                                    .cpu = cfg->n_cpus ? cfg->cpus[i % cfg->n_cpus] : -1};
     int group = 0;
     for (unsigned i = 0; i < n; i++) {
         if (!ring_open(a, &a->rings[i], ifindex, &group, err, errlen)) {
@@ -326,8 +342,10 @@ static void deliver_block(struct afpacket *a, unsigned lane, const struct tpacke
         const struct sockaddr_ll *sll = (const void *)(base + off + TPACKET_ALIGN(sizeof *h));
         if (!(a->loopback && sll->sll_pkttype == PACKET_OUTGOING)) {
             const uint8_t *data = with_vlan_tag(r, h, base + off + h->tp_mac, &caplen, &wirelen);
-            r->packets++;
-            r->bytes += caplen;
+            atomic_store_explicit(&r->packets, atomic_load_explicit(&r->packets, memory_order_relaxed) + 1,
+                                  memory_order_relaxed);
+            atomic_store_explicit(&r->bytes, atomic_load_explicit(&r->bytes, memory_order_relaxed) + caplen,
+                                  memory_order_relaxed);
             fn(ctx, lane, DLT_EN10MB, (int64_t)h->tp_sec * 1000000 + h->tp_nsec / 1000, data, caplen, wirelen);
         }
         if (h->tp_next_offset == 0)
@@ -374,56 +392,130 @@ static int64_t monotonic_ns(void)
     return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-/* At the stop, no packet is left uncounted: the rings stop taking any
+/* At the stop, no packet is left uncounted: the ring stops taking any
  * (the drop-all filter again), the kernel retires its last partly filled
  * blocks, and everything in them is delivered. Then every packet the
  * kernel counted was either delivered or dropped. */
-static void drain_at_stop(struct afpacket *a, struct pollfd *pfds, capture_packet_fn fn, void *ctx)
+static void drain_at_stop(struct afpacket *a, unsigned lane, capture_packet_fn fn, void *ctx)
 {
-    for (unsigned i = 0; i < a->n_rings; i++)
-        attach_drop_all(a->rings[i].fd);
-    a->stopped = true;
+    struct ring *r = &a->rings[lane];
+    attach_drop_all(r->fd);
+    struct pollfd pfd = {.fd = r->fd, .events = POLLIN};
     for (int round = 0; round < 3; round++) {
-        poll(pfds, a->n_rings, 2 * BLOCK_RETIRE_MS);
-        for (unsigned i = 0; i < a->n_rings; i++)
-            while (ring_drain(a, i, fn, ctx, BLOCKS_PER_TURN) > 0) {
-            }
+        poll(&pfd, 1, 2 * BLOCK_RETIRE_MS);
+        while (ring_drain(a, lane, fn, ctx, BLOCKS_PER_TURN) > 0) {
+        }
     }
 }
 
-enum capture_status afpacket_run(struct afpacket *a, capture_packet_fn fn, void *ctx, void (*idle)(void *ctx),
-                                 void *idle_ctx, volatile sig_atomic_t *stop, char *msg, size_t msglen)
+/* The first failure ends every ring's thread; its message is kept. */
+static void lane_failed(struct afpacket *a, const char *msg)
 {
-    struct pollfd pfds[CAPTURE_MAX_RINGS];
+    pthread_mutex_lock(&a->fail_lock);
+    if (a->fail_msg[0] == '\0')
+        snprintf(a->fail_msg, sizeof a->fail_msg, "%s", msg);
+    pthread_mutex_unlock(&a->fail_lock);
+    atomic_store(&a->quit, true);
+}
+
+struct lane {
+    struct afpacket *a;
+    unsigned index;
+    const struct afpacket_callbacks *cb;
+    volatile sig_atomic_t *stop;
+};
+
+/* One ring's thread: its packets to its worker, until the stop. */
+static void *lane_main(void *arg)
+{
+    struct lane *l = arg;
+    struct afpacket *a = l->a;
+    struct ring *r = &a->rings[l->index];
+    const struct afpacket_callbacks *cb = l->cb;
+    struct pollfd pfd = {.fd = r->fd, .events = POLLIN};
+    int64_t last_idle = 0;
+    char msg[256];
+    while (!*l->stop && !atomic_load_explicit(&a->quit, memory_order_relaxed)) {
+        unsigned taken = ring_drain(a, l->index, cb->packet, cb->ctx, BLOCKS_PER_TURN);
+        if (taken == 0) {
+            if (poll(&pfd, 1, RUN_IDLE_MS) < 0 && errno != EINTR) {
+                snprintf(msg, sizeof msg, "%s: %s", a->name, strerror(errno));
+                lane_failed(a, msg);
+                break;
+            }
+            if (ring_failed(a, &pfd, msg, sizeof msg)) {
+                lane_failed(a, msg);
+                break;
+            }
+        }
+        int64_t now = monotonic_ns();
+        if (cb->lane_idle && (taken == 0 || now - last_idle >= IDLE_EVERY_NS)) {
+            last_idle = now;
+            cb->lane_idle(cb->lane_idle_ctx, l->index);
+        }
+    }
+    drain_at_stop(a, l->index, cb->packet, cb->ctx);
+    return NULL;
+}
+
+static bool pin_lane(pthread_t thread, int cpu)
+{
+    if (cpu < 0)
+        return true;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return pthread_setaffinity_np(thread, sizeof set, &set) == 0;
+}
+
+enum capture_status afpacket_run(struct afpacket *a, const struct afpacket_callbacks *cb, volatile sig_atomic_t *stop,
+                                 char *msg, size_t msglen)
+{
+    struct lane lanes[CAPTURE_MAX_RINGS];
     for (unsigned i = 0; i < a->n_rings; i++) {
         /* no filter asked: the drop-all one installed at open goes */
         int unused = 0;
         if (!a->filtered)
             setsockopt(a->rings[i].fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof unused);
-        pfds[i] = (struct pollfd){.fd = a->rings[i].fd, .events = POLLIN};
     }
-    int64_t last_idle = 0;
-    while (!*stop) {
-        unsigned taken = 0;
-        for (unsigned i = 0; i < a->n_rings; i++)
-            taken += ring_drain(a, i, fn, ctx, BLOCKS_PER_TURN);
-        if (taken == 0) {
-            if (poll(pfds, a->n_rings, 100) < 0 && errno != EINTR) {
-                snprintf(msg, msglen, "%s: %s", a->name, strerror(errno));
-                return CAPTURE_FAILED;
-            }
-            for (unsigned i = 0; i < a->n_rings; i++)
-                if (ring_failed(a, &pfds[i], msg, msglen))
-                    return CAPTURE_FAILED;
+    enum capture_status status = CAPTURE_END;
+    for (unsigned i = 0; i < a->n_rings; i++) {
+        struct ring *r = &a->rings[i];
+        lanes[i] = (struct lane){.a = a, .index = i, .cb = cb, .stop = stop};
+        if (pthread_create(&r->thread, NULL, lane_main, &lanes[i]) != 0) {
+            snprintf(msg, msglen, "%s: cannot start a capture thread", a->name);
+            status = CAPTURE_FAILED;
+            break;
         }
-        int64_t now = monotonic_ns();
-        if (idle && (taken == 0 || now - last_idle >= IDLE_EVERY_NS)) {
-            last_idle = now;
-            idle(idle_ctx);
+        r->thread_started = true;
+        char name[16]; /* what top -H and /proc/PID/task/TID/comm show */
+        snprintf(name, sizeof name, "vigil-ring%u", i);
+        pthread_setname_np(r->thread, name);
+        if (!pin_lane(r->thread, r->cpu)) {
+            snprintf(msg, msglen, "--cpus: cannot run on CPU %d", r->cpu);
+            status = CAPTURE_FAILED;
+            break;
         }
     }
-    drain_at_stop(a, pfds, fn, ctx);
-    return CAPTURE_END;
+    if (status != CAPTURE_END)
+        atomic_store(&a->quit, true);
+    while (!*stop && !atomic_load(&a->quit)) {
+        poll(NULL, 0, RUN_IDLE_MS);
+        if (cb->idle)
+            cb->idle(cb->idle_ctx);
+    }
+    atomic_store(&a->quit, true);
+    for (unsigned i = 0; i < a->n_rings; i++)
+        if (a->rings[i].thread_started) {
+            pthread_join(a->rings[i].thread, NULL);
+            a->rings[i].thread_started = false;
+        }
+    a->stopped = true;
+    if (status == CAPTURE_END && a->fail_msg[0]) {
+        snprintf(msg, msglen, "%s", a->fail_msg);
+        status = CAPTURE_FAILED;
+    }
+    return status;
 }
 
 void afpacket_get_stats(struct afpacket *a, struct capture_stats *st)
@@ -438,8 +530,8 @@ void afpacket_get_stats(struct afpacket *a, struct capture_stats *st)
             r->drops += ks.tp_drops;
             r->kernel_packets += ks.tp_packets; /* counts the drops too */
         }
-        st->ring_packets[i] = r->packets;
-        st->ring_bytes[i] = r->bytes;
+        st->ring_packets[i] = atomic_load_explicit(&r->packets, memory_order_relaxed);
+        st->ring_bytes[i] = atomic_load_explicit(&r->bytes, memory_order_relaxed);
         st->ring_drops[i] = r->drops;
         st->received += r->kernel_packets;
         st->dropped += r->drops;
@@ -466,5 +558,6 @@ void afpacket_close(struct afpacket *a)
             close(r->fd);
         free(r->scratch);
     }
+    pthread_mutex_destroy(&a->fail_lock);
     free(a);
 }

@@ -22,8 +22,19 @@ struct afpacket *afpacket_open(const char *iface, const struct capture_live_conf
                                char *err, size_t errlen);
 /* Installs the compiled filter on every ring (in the kernel). */
 bool afpacket_set_filter(struct afpacket *a, const char *filter, char *err, size_t errlen);
-enum capture_status afpacket_run(struct afpacket *a, capture_packet_fn fn, void *ctx, void (*idle)(void *ctx),
-                                 void *idle_ctx, volatile sig_atomic_t *stop, char *msg, size_t msglen);
+struct afpacket_callbacks {
+    capture_packet_fn packet;                     /* on the ring's thread */
+    void *ctx;
+    void (*idle)(void *ctx);                      /* on the caller's thread, every 100 ms */
+    void *idle_ctx;
+    void (*lane_idle)(void *ctx, unsigned lane);  /* on the ring's thread, when it had nothing */
+    void *lane_idle_ctx;
+};
+
+/* One thread per ring (pinned as the config said), until *stop; then each
+ * thread empties its ring. The caller's thread runs the idle callback. */
+enum capture_status afpacket_run(struct afpacket *a, const struct afpacket_callbacks *cb, volatile sig_atomic_t *stop,
+                                 char *msg, size_t msglen);
 void afpacket_get_stats(struct afpacket *a, struct capture_stats *st);
 void afpacket_close(struct afpacket *a);
 

@@ -50,6 +50,8 @@ struct capture {
     uint64_t size;
     void (*idle)(void *ctx);
     void *idle_ctx;
+    void (*lane_idle)(void *ctx, unsigned lane);
+    void *lane_idle_ctx;
 };
 
 #define PCAP_MAX_RECORD (256u * 1024) /* libpcap's largest snapshot length */
@@ -546,6 +548,12 @@ void capture_set_idle(struct capture *c, void (*fn)(void *ctx), void *ctx)
     c->idle_ctx = ctx;
 }
 
+void capture_set_lane_idle(struct capture *c, void (*fn)(void *ctx, unsigned lane), void *ctx)
+{
+    c->lane_idle = fn;
+    c->lane_idle_ctx = ctx;
+}
+
 enum capture_status capture_run(struct capture *c, capture_packet_fn fn, void *ctx, volatile sig_atomic_t *stop,
                                 char *msg, size_t msglen)
 {
@@ -553,7 +561,11 @@ enum capture_status capture_run(struct capture *c, capture_packet_fn fn, void *c
         return run_reader(c, fn, ctx, stop, msg, msglen);
 #ifdef __linux__
     if (c->afpacket)
-        return afpacket_run(c->afpacket, fn, ctx, c->idle, c->idle_ctx, stop, msg, msglen);
+        return afpacket_run(c->afpacket,
+                            &(struct afpacket_callbacks){.packet = fn, .ctx = ctx, .idle = c->idle,
+                                                         .idle_ctx = c->idle_ctx, .lane_idle = c->lane_idle,
+                                                         .lane_idle_ctx = c->lane_idle_ctx},
+                            stop, msg, msglen);
 #endif
     if (c->live)
         return run_live(c, fn, ctx, stop, msg, msglen);

@@ -34,6 +34,10 @@ struct capture_live_config {
     unsigned rings;          /* AF_PACKET: one ring per worker (1 to CAPTURE_MAX_RINGS) */
     uint64_t ring_bytes;     /* AF_PACKET: bytes per ring (0: CAPTURE_DEFAULT_RING_BYTES) */
     uint32_t block_bytes;    /* AF_PACKET: bytes per ring block, a power of two (0: the default) */
+    /* AF_PACKET: ring i's thread runs on cpus[i % n_cpus] (n_cpus 0: where
+     * the scheduler puts it); borrowed until capture_close */
+    const uint16_t *cpus;
+    unsigned n_cpus;
 };
 
 #define CAPTURE_DEFAULT_RING_BYTES (64ULL << 20)
@@ -80,8 +84,16 @@ void capture_get_stats(struct capture *c, struct capture_stats *st);
 /* Live capture: fn is also called between reads, at least every 100 ms,
  * packets or not (housekeeping such as an intel reload). */
 void capture_set_idle(struct capture *c, void (*fn)(void *ctx), void *ctx);
+/* AF_PACKET rings: fn(ctx, lane) on the thread of ring `lane` when it has
+ * had nothing to read, and at least every 100 ms. */
+void capture_set_lane_idle(struct capture *c, void (*fn)(void *ctx, unsigned lane), void *ctx);
 
-/* Delivers packets until the end, damage, failure or *stop becomes non-zero. */
+/* Delivers packets until the end, damage, failure or *stop becomes non-zero.
+ * AF_PACKET rings: each ring is read by a thread of its own (pinned by
+ * cpus), which calls fn with the ring's number as its lane: calls for
+ * different lanes run at once, never two for one lane; the idle callback
+ * runs on the caller's thread every 100 ms meanwhile. Returns once every
+ * ring's thread has emptied its ring and ended. */
 enum capture_status capture_run(struct capture *c, capture_packet_fn fn, void *ctx, volatile sig_atomic_t *stop,
                                 char *msg, size_t msglen);
 void capture_close(struct capture *c);

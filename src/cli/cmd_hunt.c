@@ -55,7 +55,8 @@ static bool fetch_from_kafka(const struct options *o, char *dir, size_t dirlen, 
     }
     struct hunt_kafka_options ko = {.brokers = o->kafka.brokers, .group = o->kafka.group,
                                     .topic_prefix = o->kafka.topic_prefix, .settings = o->kafka.settings,
-                                    .n_settings = o->kafka.n_settings, .wait_ms = o->kafka.wait_ms};
+                                    .n_settings = o->kafka.n_settings, .wait_ms = o->kafka.wait_ms,
+                                    .members = o->kafka.members};
     struct hunt_kafka_stats ks;
     char err[512];
     if (hunt_kafka_fetch(&ko, dir, &ks, err, sizeof err) != 0) {
@@ -64,6 +65,9 @@ static bool fetch_from_kafka(const struct options *o, char *dir, size_t dirlen, 
         return false;
     }
     *records = ks.records;
+    if (ks.members_missing)
+        fprintf(stderr, "vigil: hunt: kafka group %s: fewer than %u hunters within the wait; read this one's share\n",
+                o->kafka.group, o->kafka.members);
     if (!quiet)
         fprintf(stderr, "vigil: hunt: kafka group %s: %llu records from %llu partitions (%llu rebalances)\n",
                 o->kafka.group, (unsigned long long)ks.records, (unsigned long long)ks.partitions,

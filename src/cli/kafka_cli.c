@@ -22,6 +22,7 @@ const char usage_kafka_hunt[] =
     "      --kafka BROKERS      read the log topics from Kafka instead of files (with --group)\n"
     "      --group NAME         the consumer group: hunters in one group share the partitions\n"
     "      --kafka-wait S       wait at most S seconds for partitions (default 15)\n"
+    "      --kafka-members N    read nothing until the group has N hunters (at most --kafka-wait)\n"
     "      --kafka-topic-prefix P, --kafka-option KEY=VALUE  as for read\n";
 
 int kafka_cli_option(enum kafka_cli_option which, const char *arg, struct kafka_cli *k)
@@ -60,19 +61,25 @@ int kafka_cli_option(enum kafka_cli_option which, const char *arg, struct kafka_
             return usage_error("--kafka-wait takes seconds from 1 to 3600, not '%s'", arg);
         k->wait_ms = (unsigned)v * 1000;
         break;
+    case KAFKA_OPT_MEMBERS:
+        if (!tsv_parse_u64(arg, 4096, &v) || v == 0)
+            return usage_error("--kafka-members takes a number from 1 to 4096, not '%s'", arg);
+        k->members = (unsigned)v;
+        break;
     case KAFKA_OPT_COUNT:
         break;
     }
     return -1;
 }
 
-void kafka_cli_producer(const struct kafka_cli *k, struct kafka_options *out)
+void kafka_cli_producer(const struct kafka_cli *k, bool live, struct kafka_options *out)
 {
     *out = (struct kafka_options){.brokers = k->brokers,
                                   .topic_prefix = k->topic_prefix,
                                   .spool_dir = k->spool_dir,
                                   .spool_max = k->spool_max,
                                   .flush_timeout_ms = k->flush_timeout_ms,
+                                  .queue_wait_ms = live ? KAFKA_LIVE_QUEUE_WAIT_MS : KAFKA_READ_QUEUE_WAIT_MS,
                                   .settings = k->settings,
                                   .n_settings = k->n_settings};
 }

@@ -3,6 +3,7 @@
 #ifndef VIGIL_CLI_KAFKA_CLI_H
 #define VIGIL_CLI_KAFKA_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,7 @@ enum kafka_cli_option {
     KAFKA_OPT_SETTING,
     KAFKA_OPT_GROUP,
     KAFKA_OPT_WAIT,
+    KAFKA_OPT_MEMBERS,
     KAFKA_OPT_COUNT
 };
 
@@ -33,6 +35,7 @@ struct kafka_cli {
     size_t n_settings;
     const char *group;              /* hunt: the consumer group */
     unsigned wait_ms;               /* hunt: how long to wait for partitions (0: the default) */
+    unsigned members;               /* hunt: wait for a group of this many hunters (0: no wait) */
 };
 
 extern const char usage_kafka[];       /* read and live */
@@ -40,7 +43,7 @@ extern const char usage_kafka_hunt[];  /* hunt */
 
 /* Stores one option's value: -1, or the usage error's exit code. */
 int kafka_cli_option(enum kafka_cli_option which, const char *arg, struct kafka_cli *k);
-/* The producer's options. */
-void kafka_cli_producer(const struct kafka_cli *k, struct kafka_options *out);
+/* The producer's options; live: a full queue is waited on briefly (read: long). */
+void kafka_cli_producer(const struct kafka_cli *k, bool live, struct kafka_options *out);
 
 #endif

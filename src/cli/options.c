@@ -225,6 +225,7 @@ static const struct option long_options[] = {
     {"kafka-option", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_SETTING},
     {"group", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_GROUP},
     {"kafka-wait", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_WAIT},
+    {"kafka-members", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_MEMBERS},
     {"domain-controllers", required_argument, NULL, OPT_DOMAIN_CONTROLLERS},
     {"lateral-policy", required_argument, NULL, OPT_LATERAL_POLICY},
     {"quiet", no_argument, NULL, 'q'},

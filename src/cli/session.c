@@ -80,7 +80,7 @@ struct run_state {
     const char *capture_method;   /* live: "afpacket" or "libpcap" */
     bool checksums_told;        /* the offload verdict was looked at */
     double flush_interval_s;    /* 0: no timer (read's default) */
-    bool by_ring;               /* live on AF_PACKET rings: the ring a packet came from is its worker */
+    bool by_ring;               /* live on AF_PACKET rings: each ring's thread drives its worker (engine lanes) */
 };
 
 
@@ -106,11 +106,49 @@ static double seconds_since(const struct timespec *t0)
     return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* Live: behaviour findings every --report-interval of packet time. */
+static void report_if_due(struct run_state *rs, int64_t ts_us)
+{
+    if (!rs->live || !rs->detect || ts_us < rs->next_report_us)
+        return;
+    if (rs->next_report_us) {
+        engine_scan_open_flows(rs->engine, ts_us - rs->opt->behavior.long_conn_us);
+        detect_report(rs->detect, ts_us, false);
+    }
+    rs->next_report_us = ts_us + rs->opt->report_interval_us;
+    detect_collect(rs->detect);
+}
+
+/* Live on AF_PACKET rings: on each ring's own thread. */
+static void on_lane_packet(void *ctx, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data,
+                           uint32_t caplen, uint32_t wirelen)
+{
+    const struct run_state *rs = ctx;
+    engine_lane_packet(rs->engine, lane, linktype, ts_us, data, caplen, wirelen);
+}
+
+static void on_lane_idle(void *ctx, unsigned lane)
+{
+    const struct run_state *rs = ctx;
+    engine_lane_idle(rs->engine, lane);
+}
+
+/* Live on rings: what the lanes did, seen from the run's thread. */
+static void follow_lanes(struct run_state *rs)
+{
+    engine_lane_progress(rs->engine, &rs->packets, &rs->bytes, &rs->last_packet_us);
+    if (!rs->checksums_told)
+        tell_checksum_verdict(rs);
+    report_if_due(rs, rs->last_packet_us);
+}
+
 /* Live, between reads (at least every 100 ms): reloads, reopens and
  * rotates the logs, writes buffered lines out, frees. */
 static void on_capture_idle(void *ctx)
 {
     struct run_state *rs = ctx;
+    if (rs->by_ring)
+        follow_lanes(rs);
     reload_service(&rs->reload, rs->opt, rs->detect, rs->engine, &reload_requested);
     if (!rs->detect && !(rs->opt->n_rules && !rs->opt->cfg.conn_only))
         reload_requested = 0; /* nothing to reload: SIGHUP only reopens the logs */
@@ -153,22 +191,13 @@ static void on_packet(void *ctx, unsigned lane, int linktype, int64_t ts_us, con
                       uint32_t wirelen)
 {
     struct run_state *rs = ctx;
-    engine_packet_lane(rs->engine, rs->by_ring ? lane : ENGINE_LANE_HASH, linktype, ts_us, data, caplen, wirelen);
+    engine_packet(rs->engine, linktype, ts_us, data, caplen, wirelen);
     rs->packets++;
     rs->bytes += caplen;
     rs->last_packet_us = ts_us;
     if (__builtin_expect(!rs->checksums_told, 0))
         tell_checksum_verdict(rs);
-    if (rs->live && rs->detect) {
-        if (ts_us >= rs->next_report_us) {
-            if (rs->next_report_us) {
-                engine_scan_open_flows(rs->engine, ts_us - rs->opt->behavior.long_conn_us);
-                detect_report(rs->detect, ts_us, false);
-            }
-            rs->next_report_us = ts_us + rs->opt->report_interval_us;
-            detect_collect(rs->detect);
-        }
-    }
+    report_if_due(rs, ts_us);
     if (rs->flush_interval_s > 0 && !rs->live && (rs->packets & 0xff) == 0 &&
         seconds_since(&rs->last_flush) >= rs->flush_interval_s) {
         clock_gettime(CLOCK_MONOTONIC, &rs->last_flush);
@@ -271,7 +300,8 @@ static int run_captures(const struct options *o, struct capture **caps, struct r
     for (unsigned i = 0; i < o->n_captures && !stop_requested; i++) {
         char msg[512] = "";
         rs->current = caps[i];
-        enum capture_status st = capture_run(caps[i], on_packet, rs, &stop_requested, msg, sizeof msg);
+        enum capture_status st =
+            capture_run(caps[i], rs->by_ring ? on_lane_packet : on_packet, rs, &stop_requested, msg, sizeof msg);
         rs->bytes_before += capture_size(caps[i]);
         rs->current = NULL;
         if (st == CAPTURE_DAMAGED) {
@@ -327,11 +357,11 @@ static void print_detection_summary(struct detect *d)
 }
 
 /* --kafka: the producer, owned by the output from here on. */
-static bool open_kafka(const struct options *o, struct output *out)
+static bool open_kafka(const struct options *o, struct output *out, bool live)
 {
     struct kafka_options ko;
     char err[512];
-    kafka_cli_producer(&o->kafka, &ko);
+    kafka_cli_producer(&o->kafka, live, &ko);
     struct kafka_out *k = kafka_out_open(&ko, err, sizeof err);
     if (k == NULL) {
         fprintf(stderr, "vigil: %s\n", err);
@@ -346,6 +376,8 @@ static void print_kafka_summary(const struct kafka_stats *k, const char *spool_d
     fprintf(stderr, "vigil: kafka: %llu messages, %llu delivered, %llu spooled, %llu dropped",
             (unsigned long long)k->produced, (unsigned long long)k->delivered, (unsigned long long)k->spooled,
             (unsigned long long)k->dropped);
+    if (k->waited)
+        fprintf(stderr, "; %llu waited for room in the queue", (unsigned long long)k->waited);
     if (k->spool_bytes)
         fprintf(stderr, "; %llu bytes left in the spool %s for the next run", (unsigned long long)k->spool_bytes,
                 spool_dir);
@@ -364,6 +396,8 @@ static int run_session(struct options *o, bool live)
     /* before anything slow: a HUP or TERM during setup must not kill the run with the default action */
     install_signal_handlers();
     o->capture.rings = o->cfg.workers;
+    o->capture.cpus = o->cfg.cpus;
+    o->capture.n_cpus = o->cfg.n_cpus;
     int rc = open_inputs(o, caps, live, &rs.total_bytes);
     char err[512];
     if (rc == EXIT_OK && live) {
@@ -399,7 +433,7 @@ static int run_session(struct options *o, bool live)
         }
         rs.out = out;
     }
-    if (rc == EXIT_OK && o->kafka.brokers && !open_kafka(o, out))
+    if (rc == EXIT_OK && o->kafka.brokers && !open_kafka(o, out, live))
         rc = EXIT_USAGE;
     /* documents and mail: one inspection context for the files seam and the detectors */
     struct doc_setup doc = {.weights_path = o->weights_path, .keywords_path = o->keywords_path,
@@ -475,6 +509,7 @@ static int run_session(struct options *o, bool live)
         }
     }
     if (rc == EXIT_OK) {
+        o->cfg.lanes = rs.by_ring;
         rs.engine = engine_new(&o->cfg, out, rs.detect, err, sizeof err);
         if (!rs.engine) {
             fprintf(stderr, "vigil: %s\n", err);
@@ -491,7 +526,11 @@ static int run_session(struct options *o, bool live)
             fprintf(stderr, "vigil: out of memory for stats.log; it is not written\n");
         if (live)
             capture_set_idle(caps[0], on_capture_idle, &rs);
+        if (rs.by_ring)
+            capture_set_lane_idle(caps[0], on_lane_idle, &rs);
         rc = run_captures(o, caps, &rs);
+        if (rs.by_ring)
+            engine_lane_progress(rs.engine, &rs.packets, &rs.bytes, &rs.last_packet_us);
         if (live)
             capture_get_stats(caps[0], &rs.kernel);
         else if (stop_requested && rc == EXIT_OK)
@@ -502,11 +541,13 @@ static int run_session(struct options *o, bool live)
         reload_finish(&rs.reload);
         if (rs.detect)
             detect_report(rs.detect, 0, true);
-        struct kafka_stats kafka;
-        output_kafka_close(out, &kafka); /* the last stats.log row is then in the file only */
+        /* every line delivered first, so the last stats.log row, which also goes to Kafka, has final counters */
+        output_kafka_flush(out);
         if (stats_log)
             live_stats_tick(&rs.stats, &(struct live_counts){rs.packets, rs.bytes, rs.last_packet_us,
                                                             engine_flows_logged(rs.engine)}, true);
+        struct kafka_stats kafka;
+        output_kafka_close(out, &kafka);
         if (o->kafka.brokers && kafka.dropped && rc == EXIT_OK)
             rc = EXIT_LINES_LOST;
         if (!o->quiet) {

@@ -100,16 +100,28 @@ void checksum_probe_decide(struct checksum_probe *p, struct checksum_verdict *v)
     v->offloaded = v->bad > 0 && v->bad * INVALID_RATIO > v->verified;
 }
 
-void checksum_probe_replay(struct checksum_probe *p, checksum_probe_replay_fn fn, void *ctx)
+static void replay_held(const struct checksum_probe *p, bool every_lane, unsigned lane, checksum_probe_replay_fn fn,
+                        void *ctx)
 {
     size_t off = 0;
     while (off < p->used) {
         struct held_frame h;
         memcpy(&h, p->held + off, sizeof h);
-        fn(ctx, h.lane, h.linktype, h.ts_us, p->held + off + sizeof h, h.caplen, h.wirelen);
+        if (every_lane || h.lane == lane)
+            fn(ctx, h.lane, h.linktype, h.ts_us, p->held + off + sizeof h, h.caplen, h.wirelen);
         off += sizeof h + h.caplen;
     }
+}
+
+void checksum_probe_replay(struct checksum_probe *p, checksum_probe_replay_fn fn, void *ctx)
+{
+    replay_held(p, true, 0, fn, ctx);
     free(p->held);
     p->held = NULL;
     p->used = p->cap = 0;
+}
+
+void checksum_probe_replay_lane(const struct checksum_probe *p, unsigned lane, checksum_probe_replay_fn fn, void *ctx)
+{
+    replay_held(p, false, lane, fn, ctx);
 }

@@ -39,5 +39,9 @@ typedef void (*checksum_probe_replay_fn)(void *ctx, unsigned lane, int linktype,
 
 /* Hands every held packet, in order, to fn, and lets them go. */
 void checksum_probe_replay(struct checksum_probe *p, checksum_probe_replay_fn fn, void *ctx);
+/* Hands the held packets of one lane, in order, to fn, and keeps them:
+ * once decided, the probe is read-only, so each lane's own thread replays
+ * its packets concurrently with the others (live on AF_PACKET rings). */
+void checksum_probe_replay_lane(const struct checksum_probe *p, unsigned lane, checksum_probe_replay_fn fn, void *ctx);
 
 #endif

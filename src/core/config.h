@@ -43,6 +43,9 @@ struct vigil_config {
      * (Suricata's stream.midstream); Zeek's HTTP, SMTP and SOCKS do not. */
     bool app_midstream;
     unsigned workers;
+    /* Live on AF_PACKET rings: worker i is driven by ring i's own capture
+     * thread (engine_lane_packet), which --cpus pins; no worker threads. */
+    bool lanes;
     /* --cpus: worker i runs on cpus[i % n_cpus] (with one worker, the
      * thread that feeds the engine); n_cpus 0: where the scheduler puts it. */
     unsigned n_cpus;

@@ -1,7 +1,11 @@
 /* The engine: decode -> flow -> output, on the caller's thread or on worker
  * threads. With workers, the reader packs frames into batches per worker
  * (chosen by a symmetric address hash) and hands over whole batches, so the
- * only synchronisation is one lock per batch, never per packet. */
+ * only synchronisation is one lock per batch, never per packet. With lanes
+ * (live on AF_PACKET rings), each worker runs on its ring's capture thread
+ * and takes the packets straight from the ring: requests from the thread
+ * that drives the run (flush, open-flow scans, rule and feed reloads) are
+ * flags the lane picks up between packets. */
 #include "core/engine.h"
 
 #include <netinet/in.h>
@@ -26,6 +30,10 @@
 #define BATCH_BYTES (256 * 1024)
 #define QUEUE_DEPTH 8
 #define MAX_WORKERS 64
+/* Lanes take the run's requests every this many packets (a power of two). */
+#define LANE_SYNC_EVERY 64
+/* The lane of a packet whose worker the engine's address hash chooses. */
+#define ENGINE_LANE_HASH 0xffffffffu
 
 struct frame_header {
     int64_t ts_us;
@@ -66,6 +74,12 @@ struct worker {
     int64_t scanned_before;    /* the last open-flow scan this worker did */
     uint64_t packets, bytes, wire_bytes, weirds;
     atomic_uint_fast64_t conns_logged; /* read by live's stats.log while the worker runs */
+    /* lanes: written by the lane's thread only, read by the run's (stats.log, reports) */
+    atomic_uint_fast64_t lane_packets, lane_bytes;
+    atomic_int_fast64_t lane_last_ts;
+    atomic_bool flush_requested;       /* lanes: write the buffered lines out at the next chance */
+    bool probe_replayed;               /* lanes: this lane's packets held by the checksum probe went through */
+    uint64_t lane_number;              /* lanes: packets handed to this worker, for struct packet's number */
     pthread_t thread;
     struct batch_queue full, empty;
     struct batch *filling;
@@ -82,6 +96,8 @@ struct engine {
     atomic_uint_fast64_t rules_epoch;
     unsigned n_workers;
     bool threaded;
+    bool lanes;             /* each worker driven by its capture ring's thread (cfg.lanes) */
+    pthread_mutex_t probe_lock; /* lanes: guards probe, checksum and checksum_decided */
     int64_t last_ts_us;     /* the newest packet time seen by any worker */
     uint64_t packets_routed; /* numbers the packets in the order the capture gave them */
     struct checksum_probe *probe;      /* holding the first packets (checksums_auto) */
@@ -407,7 +423,7 @@ static void worker_scan_open(struct worker *w)
 void engine_scan_open_flows(struct engine *e, int64_t started_before)
 {
     atomic_store(&e->scan_before, started_before);
-    if (!e->threaded)
+    if (!e->threaded && !e->lanes)
         worker_scan_open(&e->workers[0]);
 }
 
@@ -501,6 +517,8 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
         return false;
     }
     unsigned index = (unsigned)(w - e->workers);
+    if (e->lanes)
+        return true; /* the capture pins each ring's thread */
     if (!e->threaded) {
         if (!pin_thread(e, pthread_self(), index)) {
             snprintf(err, errlen, "--cpus: cannot run on CPU %u", e->cfg.cpus[index % e->cfg.n_cpus]);
@@ -547,7 +565,9 @@ struct engine *engine_new(const struct vigil_config *cfg, struct output *out, st
     e->out = out;
     e->detect = detect;
     e->n_workers = cfg->workers < 1 ? 1 : cfg->workers > MAX_WORKERS ? MAX_WORKERS : cfg->workers;
-    e->threaded = e->n_workers > 1;
+    e->lanes = cfg->lanes;
+    e->threaded = e->n_workers > 1 && !e->lanes;
+    pthread_mutex_init(&e->probe_lock, NULL);
     if (cfg->checksums_auto && cfg->decode.verify_checksums) {
         e->probe = checksum_probe_new(&cfg->decode);
         if (!e->probe) {
@@ -621,8 +641,8 @@ static void settle_checksums(struct engine *e)
     checksum_probe_free(p);
 }
 
-void engine_packet_lane(struct engine *e, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data,
-                        uint32_t caplen, uint32_t wirelen)
+static void engine_packet_lane(struct engine *e, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data,
+                               uint32_t caplen, uint32_t wirelen)
 {
     if (__builtin_expect(e->probe != NULL, 0)) {
         if (checksum_probe_add(e->probe, lane, linktype, ts_us, data, caplen, wirelen))
@@ -638,12 +658,118 @@ void engine_packet(struct engine *e, int linktype, int64_t ts_us, const uint8_t 
     engine_packet_lane(e, ENGINE_LANE_HASH, linktype, ts_us, data, caplen, wirelen);
 }
 
-bool engine_checksum_verdict(const struct engine *e, struct checksum_verdict *v)
+bool engine_checksum_verdict(struct engine *e, struct checksum_verdict *v)
 {
-    if (!e->checksum_decided)
+    pthread_mutex_lock(&e->probe_lock);
+    bool decided = e->checksum_decided;
+    if (decided)
+        *v = e->checksum;
+    pthread_mutex_unlock(&e->probe_lock);
+    return decided;
+}
+
+/* --- lanes: each worker on its capture ring's thread --- */
+
+/* What the run's thread asked for, taken between packets. */
+static void lane_sync(struct worker *w)
+{
+    if (w->detect) {
+        detect_worker_sync(w->detect);
+        worker_scan_open(w);
+    }
+    worker_sync_rules(w);
+    if (atomic_load_explicit(&w->flush_requested, memory_order_relaxed) &&
+        atomic_exchange(&w->flush_requested, false) && w->out)
+        output_worker_flush(w->out);
+}
+
+/* A packet into its lane's worker, numbered in the lane's order (EVE's
+ * pcap_cnt is for capture files only). */
+static void lane_worker_packet(struct worker *w, int linktype, int64_t ts_us, const uint8_t *data, uint32_t caplen,
+                               uint32_t wirelen)
+{
+    struct frame_header fh = {.ts_us = ts_us, .number = ++w->lane_number, .caplen = caplen, .wirelen = wirelen,
+                              .linktype = linktype};
+    worker_packet(w, &fh, data);
+}
+
+static void lane_replayed_packet(void *ctx, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data,
+                                 uint32_t caplen, uint32_t wirelen)
+{
+    lane_worker_packet(ctx, linktype, ts_us, data, caplen, wirelen);
+}
+
+/* The checksum probe, shared by the lanes: true while it holds the packet.
+ * Once it has decided, each lane applies the verdict to its own decoder and
+ * replays its own held packets, on its own thread. */
+static bool lane_probe(struct engine *e, struct worker *w, unsigned lane, int linktype, int64_t ts_us,
+                       const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+    if (w->probe_replayed)
         return false;
-    *v = e->checksum;
-    return true;
+    pthread_mutex_lock(&e->probe_lock);
+    bool held = !e->checksum_decided && data != NULL;
+    if (held && checksum_probe_add(e->probe, lane, linktype, ts_us, data, caplen, wirelen)) {
+        checksum_probe_decide(e->probe, &e->checksum);
+        e->checksum_decided = true;
+    }
+    bool decided = e->checksum_decided;
+    pthread_mutex_unlock(&e->probe_lock);
+    if (decided) {
+        if (e->checksum.offloaded)
+            decoder_set_verify_checksums(w->decoder, false);
+        checksum_probe_replay_lane(e->probe, lane, lane_replayed_packet, w);
+        w->probe_replayed = true;
+    }
+    return held;
+}
+
+/* Counts the packet where the run's thread can read it; its number. */
+static uint64_t lane_progress(struct worker *w, int64_t ts_us, uint32_t caplen)
+{
+    uint64_t n = atomic_load_explicit(&w->lane_packets, memory_order_relaxed) + 1;
+    atomic_store_explicit(&w->lane_packets, n, memory_order_relaxed);
+    atomic_store_explicit(&w->lane_bytes, atomic_load_explicit(&w->lane_bytes, memory_order_relaxed) + caplen,
+                          memory_order_relaxed);
+    if (ts_us > atomic_load_explicit(&w->lane_last_ts, memory_order_relaxed))
+        atomic_store_explicit(&w->lane_last_ts, ts_us, memory_order_relaxed);
+    return n;
+}
+
+void engine_lane_packet(struct engine *e, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data,
+                        uint32_t caplen, uint32_t wirelen)
+{
+    struct worker *w = &e->workers[lane % e->n_workers];
+    /* between packets, as often as a batch of the threaded engine: the requests are not urgent (idle lanes
+     * take them in engine_lane_idle) */
+    if ((lane_progress(w, ts_us, caplen) & (LANE_SYNC_EVERY - 1)) == 1)
+        lane_sync(w);
+    if (__builtin_expect(e->probe != NULL, 0) &&
+        lane_probe(e, w, lane % e->n_workers, linktype, ts_us, data, caplen, wirelen))
+        return;
+    lane_worker_packet(w, linktype, ts_us, data, caplen, wirelen);
+}
+
+void engine_lane_idle(struct engine *e, unsigned lane)
+{
+    struct worker *w = &e->workers[lane % e->n_workers];
+    lane_sync(w);
+    if (__builtin_expect(e->probe != NULL, 0))
+        lane_probe(e, w, lane % e->n_workers, 0, 0, NULL, 0, 0);
+}
+
+void engine_lane_progress(const struct engine *e, uint64_t *packets, uint64_t *bytes, int64_t *last_ts_us)
+{
+    *packets = *bytes = 0;
+    *last_ts_us = 0;
+    for (unsigned i = 0; i < e->n_workers; i++) {
+        const struct worker *w = &e->workers[i];
+        *packets += atomic_load_explicit(&w->lane_packets, memory_order_relaxed);
+        *bytes += atomic_load_explicit(&w->lane_bytes, memory_order_relaxed);
+        int64_t ts = atomic_load_explicit(&w->lane_last_ts, memory_order_relaxed);
+        if (ts > *last_ts_us)
+            *last_ts_us = ts;
+    }
 }
 
 static void worker_stop(struct engine *e, struct worker *w)
@@ -671,6 +797,10 @@ void engine_flush_tick(struct engine *e)
 {
     for (unsigned i = 0; i < e->n_workers; i++) {
         struct worker *w = &e->workers[i];
+        if (e->lanes) {
+            atomic_store(&w->flush_requested, true);
+            continue;
+        }
         if (!e->threaded) {
             /* an idle worker still takes a reloaded indicator set, so the old one can be freed */
             if (w->detect)
@@ -686,9 +816,32 @@ void engine_flush_tick(struct engine *e)
     }
 }
 
+/* Lanes at the end (their threads are gone): the probe decides if it had
+ * not, and each lane's held packets not yet replayed go through. */
+static void settle_lanes(struct engine *e)
+{
+    for (unsigned i = 0; i < e->n_workers; i++) {
+        int64_t ts = atomic_load(&e->workers[i].lane_last_ts);
+        if (ts > e->last_ts_us)
+            e->last_ts_us = ts;
+    }
+    if (e->probe == NULL)
+        return;
+    if (!e->checksum_decided) {
+        checksum_probe_decide(e->probe, &e->checksum);
+        e->checksum_decided = true;
+    }
+    for (unsigned i = 0; i < e->n_workers; i++)
+        lane_probe(e, &e->workers[i], i, 0, 0, NULL, 0, 0);
+    checksum_probe_free(e->probe);
+    e->probe = NULL;
+}
+
 void engine_finish(struct engine *e)
 {
-    if (e->probe)
+    if (e->lanes)
+        settle_lanes(e);
+    else if (e->probe)
         settle_checksums(e);
     for (unsigned i = 0; i < e->n_workers; i++)
         worker_stop(e, &e->workers[i]);
@@ -762,5 +915,6 @@ void engine_free(struct engine *e)
         file_ctx_free(w->app.files);
     }
     checksum_probe_free(e->probe);
+    pthread_mutex_destroy(&e->probe_lock);
     free(e);
 }

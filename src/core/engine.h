@@ -34,13 +34,19 @@ struct engine *engine_new(const struct vigil_config *cfg, struct output *out, st
                           char *err, size_t errlen);
 void engine_packet(struct engine *e, int linktype, int64_t ts_us,
                    const uint8_t *data, uint32_t caplen, uint32_t wirelen);
-/* The same, for a packet whose worker was chosen before it arrived: a
- * capture ring of an AF_PACKET fanout group, where the kernel keeps each
- * flow on one ring; it goes to worker lane % workers.
- * ENGINE_LANE_HASH: the engine's own address hash (engine_packet). */
-#define ENGINE_LANE_HASH 0xffffffffu
-void engine_packet_lane(struct engine *e, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data,
+/* Lanes (cfg.lanes: live on AF_PACKET rings): worker lane % workers is
+ * driven by the thread of capture ring `lane`, which calls these, and only
+ * that thread (concurrently with the other lanes' threads). The packet goes
+ * straight to that worker. engine_lane_idle: the ring had nothing for a
+ * while (call at least every 100 ms): the worker takes the run's requests
+ * (flush, reloads, open-flow scans). Every other engine call comes from the
+ * thread that drives the run; engine_finish once the lanes' threads ended. */
+void engine_lane_packet(struct engine *e, unsigned lane, int linktype, int64_t ts_us, const uint8_t *data,
                         uint32_t caplen, uint32_t wirelen);
+void engine_lane_idle(struct engine *e, unsigned lane);
+/* Lanes: packets and bytes taken so far and the newest packet time, safe
+ * to call while the lanes run. */
+void engine_lane_progress(const struct engine *e, uint64_t *packets, uint64_t *bytes, int64_t *last_ts_us);
 /* Live: hands every flow open since before started_before to the
  * detectors (long connections still open). Done by each worker at its next
  * batch, or at once without worker threads. */
@@ -63,7 +69,7 @@ uint64_t engine_flows_logged(const struct engine *e);
 
 /* With checksums_auto: true once the offload probe has decided, *v saying
  * what it found (the first call after that is the time to say so). */
-bool engine_checksum_verdict(const struct engine *e, struct checksum_verdict *v);
+bool engine_checksum_verdict(struct engine *e, struct checksum_verdict *v);
 void engine_free(struct engine *e);
 
 #endif

@@ -42,6 +42,9 @@ struct fetch {
     struct assigned *parts;
     size_t n_parts;
     bool assigned_once;
+    bool paused;                 /* --kafka-members: the share is still too large */
+    bool revoked;                /* a rebalance took the partitions; the next assignment is due */
+    double paused_since;
     double last_change;          /* a record or a rebalance */
     char broker_error[256];      /* the last error librdkafka reported */
     char write_error[4096 + 256];
@@ -77,6 +80,33 @@ static void take_assignment(struct fetch *f, const rd_kafka_topic_partition_list
     f->st->partitions += f->n_parts;
 }
 
+/* The partitions of topic in the cluster's metadata; 0 when unknown. */
+static int topic_partitions(const rd_kafka_metadata_t *md, const char *topic)
+{
+    for (int i = 0; i < md->topic_cnt; i++)
+        if (strcmp(md->topics[i].topic, topic) == 0)
+            return md->topics[i].partition_cnt;
+    return 0;
+}
+
+/* --kafka-members N: whether this member's share of every topic is at
+ * most what the range assignor gives each of N members, ceil(P / N). */
+static bool share_fits_members(rd_kafka_t *rk, const rd_kafka_topic_partition_list_t *list, unsigned members)
+{
+    const rd_kafka_metadata_t *md;
+    if (rd_kafka_metadata(rk, 1, NULL, &md, 2000) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return true; /* cannot tell: do not hold the hunt */
+    bool ok = true;
+    for (int i = 0; ok && i < list->cnt; i++) {
+        int mine = 0, total = topic_partitions(md, list->elems[i].topic);
+        for (int j = 0; j < list->cnt; j++)
+            mine += strcmp(list->elems[j].topic, list->elems[i].topic) == 0;
+        ok = total == 0 || mine <= (total + (int)members - 1) / (int)members;
+    }
+    rd_kafka_metadata_destroy(md);
+    return ok;
+}
+
 static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *list, void *opaque)
 {
     struct fetch *f = opaque;
@@ -86,11 +116,24 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
         rd_kafka_assign(rk, list);
         take_assignment(f, list);
         f->assigned_once = true;
+        f->revoked = false;
+        bool wait = f->opt->members > 1 && list->cnt > 0 && !f->st->members_missing &&
+                    !share_fits_members(rk, list, f->opt->members);
+        if (wait) {
+            rd_kafka_pause_partitions(rk, list);
+            if (!f->paused)
+                f->paused_since = f->last_change;
+        } else {
+            rd_kafka_resume_partitions(rk, list);
+        }
+        f->paused = wait;
     } else {
         /* what was read is kept: the next owner starts after it */
         rd_kafka_commit(rk, NULL, 0);
         rd_kafka_assign(rk, NULL);
         take_assignment(f, NULL);
+        /* no partition is not "every partition at its end": the group is rebalancing */
+        f->revoked = true;
     }
 }
 
@@ -257,6 +300,19 @@ static int subscribe(rd_kafka_t *rk, const char *prefix, char *err, size_t errle
     return 0;
 }
 
+/* The group stayed smaller than --kafka-members: read what was given. */
+static void stop_waiting_for_members(struct fetch *f, rd_kafka_t *rk)
+{
+    rd_kafka_topic_partition_list_t *mine = NULL;
+    if (rd_kafka_assignment(rk, &mine) == RD_KAFKA_RESP_ERR_NO_ERROR && mine != NULL) {
+        rd_kafka_resume_partitions(rk, mine);
+        rd_kafka_topic_partition_list_destroy(mine);
+    }
+    f->paused = false;
+    f->st->members_missing = true;
+    f->last_change = now_ms();
+}
+
 static void consume(struct fetch *f, rd_kafka_t *rk)
 {
     double start = now_ms();
@@ -269,8 +325,12 @@ static void consume(struct fetch *f, rd_kafka_t *rk)
             rd_kafka_message_destroy(m);
         }
         double now = now_ms();
-        if (f->assigned_once && all_at_end(f) && now - f->last_change >= SETTLE_MS)
+        if (f->paused && now - f->paused_since >= wait)
+            stop_waiting_for_members(f, rk);
+        if (f->assigned_once && !f->paused && !f->revoked && all_at_end(f) && now - f->last_change >= SETTLE_MS)
             break;
+        if (f->revoked && now - f->last_change >= wait)
+            break; /* taken out of the group and not let back in: what was read stays read */
         if (!f->assigned_once && now - start >= wait)
             break;
     }

@@ -17,6 +17,9 @@
  * fewer than this, so a long outage's spool drains without filling memory. */
 #define DRAIN_WINDOW 20000
 #define SERVICE_POLL_MS 100
+/* A line waiting for room serves delivery reports itself this often (each
+ * report frees a slot). */
+#define ROOM_POLL_MS 5
 #define TOPIC_MAX (KAFKA_SPOOL_MAX_TOPIC + 1)
 
 /* Vigil's defaults, before the user's --kafka-option settings: a bounded
@@ -36,6 +39,8 @@ struct kafka_out {
     rd_kafka_t *rk;
     char prefix[128];
     unsigned flush_timeout_ms;
+    unsigned queue_wait_ms;
+    int queue_max;              /* queue.buffering.max.messages as configured */
     pthread_t service;
     bool service_running;
     pthread_mutex_t lock;       /* guards everything below */
@@ -44,7 +49,16 @@ struct kafka_out {
     bool brokers_up;            /* the last delivery succeeded (or none failed yet) */
     bool stop;
     bool down_told;             /* the outage was said on stderr */
+    bool congested;             /* a wait for room ran out: no waiting until the queue is half empty */
+    double flush_deadline;      /* set by the first flush; 0: none yet */
 };
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 static bool valid_port(const char *p)
 {
@@ -129,13 +143,17 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     pthread_mutex_unlock(&k->lock);
 }
 
-/* librdkafka's errors are retried by itself; say the first of an outage once. */
+/* librdkafka's errors are retried by itself; say the first of an outage once.
+ * Every broker down: lines stop waiting for room (they go to the spool)
+ * until a delivery succeeds again. */
 static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
     struct kafka_out *k = opaque;
     pthread_mutex_lock(&k->lock);
     bool tell = !k->down_told;
     k->down_told = true;
+    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
+        k->brokers_up = false;
     pthread_mutex_unlock(&k->lock);
     if (tell)
         fprintf(stderr, "vigil: kafka: %s (messages wait in the queue, then the spool)\n", reason);
@@ -213,6 +231,11 @@ static rd_kafka_conf_t *build_conf(struct kafka_out *k, const struct kafka_optio
         rd_kafka_conf_destroy(conf);
         return NULL;
     }
+    char max[32];
+    size_t max_len = sizeof max;
+    k->queue_max = rd_kafka_conf_get(conf, "queue.buffering.max.messages", max, &max_len) == RD_KAFKA_CONF_OK
+                       ? (int)strtol(max, NULL, 10)
+                       : 100000;
     rd_kafka_conf_set_opaque(conf, k);
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     rd_kafka_conf_set_error_cb(conf, on_error);
@@ -248,6 +271,7 @@ struct kafka_out *kafka_out_open(const struct kafka_options *opt, char *err, siz
     pthread_mutex_init(&k->lock, NULL);
     k->brokers_up = true;
     k->flush_timeout_ms = opt->flush_timeout_ms ? opt->flush_timeout_ms : KAFKA_DEFAULT_FLUSH_TIMEOUT_MS;
+    k->queue_wait_ms = opt->queue_wait_ms;
     if (strlen(prefix) + 64 > KAFKA_SPOOL_MAX_TOPIC || strlen(prefix) >= sizeof k->prefix) {
         snprintf(err, errlen, "--kafka-topic-prefix '%s' is too long", prefix);
         kafka_out_free(k);
@@ -278,6 +302,43 @@ struct kafka_out *kafka_out_open(const struct kafka_options *opt, char *err, siz
     return k;
 }
 
+/* Whether a line that found the queue full may wait for room: the brokers
+ * answer and no wait ran out since the queue was last half empty. */
+static bool may_wait(struct kafka_out *k)
+{
+    pthread_mutex_lock(&k->lock);
+    if (k->congested && rd_kafka_outq_len(k->rk) <= k->queue_max / 2)
+        k->congested = false;
+    bool wait = k->brokers_up && !k->congested && k->queue_wait_ms > 0;
+    pthread_mutex_unlock(&k->lock);
+    return wait;
+}
+
+/* Backpressure: the queue is full, the brokers answer: wait for room
+ * (serving delivery reports, which free it) up to queue_wait_ms. */
+static rd_kafka_resp_err_t produce_when_room(struct kafka_out *k, const char *topic, const void *key,
+                                             size_t key_len, const void *payload, size_t len, uint32_t hint)
+{
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__QUEUE_FULL;
+    if (!may_wait(k))
+        return e;
+    double deadline = now_s() + k->queue_wait_ms / 1000.0;
+    while (e == RD_KAFKA_RESP_ERR__QUEUE_FULL && may_wait(k)) {
+        if (now_s() >= deadline) {
+            pthread_mutex_lock(&k->lock);
+            k->congested = true;
+            pthread_mutex_unlock(&k->lock);
+            break;
+        }
+        rd_kafka_poll(k->rk, ROOM_POLL_MS);
+        e = produce(k, topic, key, key_len, payload, len, hint);
+    }
+    pthread_mutex_lock(&k->lock);
+    k->st.waited++;
+    pthread_mutex_unlock(&k->lock);
+    return e;
+}
+
 void kafka_out_line(struct kafka_out *k, const char *log, const char *line, size_t len, const char *key,
                     uint32_t host_hint)
 {
@@ -289,6 +350,8 @@ void kafka_out_line(struct kafka_out *k, const char *log, const char *line, size
     rd_kafka_resp_err_t e =
         n > 0 && (size_t)n < sizeof topic ? produce(k, topic, key_len ? key : NULL, key_len, line, len, host_hint)
                                           : RD_KAFKA_RESP_ERR__INVALID_ARG;
+    if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL)
+        e = produce_when_room(k, topic, key_len ? key : NULL, key_len, line, len, host_hint);
     pthread_mutex_lock(&k->lock);
     k->st.produced++;
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
@@ -305,19 +368,45 @@ void kafka_out_get_stats(struct kafka_out *k, struct kafka_stats *st)
     pthread_mutex_unlock(&k->lock);
 }
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static bool all_sent(struct kafka_out *k)
 {
     pthread_mutex_lock(&k->lock);
     bool done = rd_kafka_outq_len(k->rk) == 0 && (k->spool == NULL || kafka_spool_bytes(k->spool) == 0);
     pthread_mutex_unlock(&k->lock);
     return done;
+}
+
+/* Polls and drains until everything is sent or the flush deadline passes. */
+static void wait_all_sent(struct kafka_out *k)
+{
+    pthread_mutex_lock(&k->lock);
+    if (k->flush_deadline == 0)
+        k->flush_deadline = now_s() + k->flush_timeout_ms / 1000.0;
+    double deadline = k->flush_deadline;
+    pthread_mutex_unlock(&k->lock);
+    while (!all_sent(k) && now_s() < deadline) {
+        rd_kafka_poll(k->rk, SERVICE_POLL_MS);
+        drain_spool(k);
+    }
+}
+
+/* Everything delivered, or the flush deadline passed: then what is still
+ * queued goes to the spool for the next run, or is counted lost. */
+static void finish_sending(struct kafka_out *k)
+{
+    wait_all_sent(k);
+    if (rd_kafka_outq_len(k->rk) == 0)
+        return;
+    rd_kafka_purge(k->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    for (int i = 0; i < 50 && rd_kafka_outq_len(k->rk) > 0; i++)
+        rd_kafka_poll(k->rk, SERVICE_POLL_MS);
+    rd_kafka_poll(k->rk, 0);
+}
+
+void kafka_out_flush(struct kafka_out *k)
+{
+    if (k != NULL)
+        finish_sending(k);
 }
 
 void kafka_out_close(struct kafka_out *k, struct kafka_stats *final)
@@ -331,16 +420,7 @@ void kafka_out_close(struct kafka_out *k, struct kafka_stats *final)
     pthread_mutex_unlock(&k->lock);
     if (k->service_running)
         pthread_join(k->service, NULL);
-    double deadline = now_s() + k->flush_timeout_ms / 1000.0;
-    while (!all_sent(k) && now_s() < deadline) {
-        rd_kafka_poll(k->rk, SERVICE_POLL_MS);
-        drain_spool(k);
-    }
-    /* what is still queued goes to the spool for the next run, or is counted lost */
-    rd_kafka_purge(k->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-    for (int i = 0; i < 50 && rd_kafka_outq_len(k->rk) > 0; i++)
-        rd_kafka_poll(k->rk, SERVICE_POLL_MS);
-    rd_kafka_poll(k->rk, 0);
+    finish_sending(k);
     kafka_out_get_stats(k, final);
     kafka_out_free(k);
 }

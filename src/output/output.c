@@ -169,6 +169,12 @@ void output_set_kafka(struct output *o, struct kafka_out *k)
     o->kafka = k;
 }
 
+void output_kafka_flush(struct output *o)
+{
+    if (o != NULL)
+        kafka_out_flush(o->kafka);
+}
+
 void output_kafka_close(struct output *o, struct kafka_stats *final)
 {
     if (o == NULL) {

@@ -87,6 +87,9 @@ size_t output_failing_logs(struct output *o, const char **names, size_t max);
 struct kafka_out;
 struct kafka_stats;
 void output_set_kafka(struct output *o, struct kafka_out *k);
+/* Waits (bounded by the flush timeout) until every line so far is
+ * delivered; Kafka stays attached (the last stats.log row goes after). */
+void output_kafka_flush(struct output *o);
 /* Flushes Kafka (bounded wait), detaches and frees it; later lines go to
  * the files only. final: its last counters. Idempotent; output_close does
  * it too. */

@@ -44,9 +44,16 @@ check() {
 # expect_error NAME CODE PATTERN ARGS...: vigil ARGS exits CODE with one
 # stderr line matching PATTERN.
 expect_error() {
-    local name=$1 code=$2 pattern=$3 lines
+    local name=$1 code=$2 pattern=$3
     shift 3
     run "$name" "$@"
+    error_verdict "$name" "$code" "$pattern"
+}
+
+# error_verdict NAME CODE PATTERN: PASS when the run NAME (its $rc) ended
+# with CODE and one stderr line matching PATTERN.
+error_verdict() {
+    local name=$1 code=$2 pattern=$3 lines
     lines=$(wc -l <"$tmp/$name.err")
     if [[ $rc == "$code" && $lines == 1 ]] && grep -qE -- "$pattern" "$tmp/$name.err"; then
         pass "$name"

@@ -145,9 +145,16 @@ for w in 1 2; do
         ko "$w workers: did not start: $(cat "$out/w$w.err")"
         continue
     fi
+    # each ring read by a thread of its own (named vigil-ringN), which runs its worker
+    rings=$(grep -l '^vigil-ring[0-9]*$' /proc/"$pid"/task/*/comm 2>/dev/null | wc -l)
+    [ "$rings" = "$w" ] && ok "$w workers: one capture thread per ring" || ko "$w workers: $rings ring threads"
     if [ "$w" = 2 ]; then
-        pinned=$(grep -l '^Cpus_allowed_list:[[:space:]]*0$' /proc/"$pid"/task/*/status 2>/dev/null | wc -l)
-        [ "$pinned" = 2 ] && ok "--cpus 0: both worker threads pinned to CPU 0" || ko "--cpus 0: $pinned threads on CPU 0"
+        pinned=0
+        for t in /proc/"$pid"/task/*; do
+            grep -q '^vigil-ring' "$t/comm" 2>/dev/null && grep -q '^Cpus_allowed_list:[[:space:]]*0$' "$t/status" &&
+                pinned=$((pinned + 1))
+        done
+        [ "$pinned" = 2 ] && ok "--cpus 0: both ring threads pinned to CPU 0" || ko "--cpus 0: $pinned ring threads on CPU 0"
     fi
     sent=$(replay --pps 1000 "$out/mix.pcap")
     sleep 0.5
