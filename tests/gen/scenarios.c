@@ -1161,6 +1161,9 @@ static const struct scenario scenarios[] = {
     {"smb", "SMB2/DCE-RPC lateral movement (PsExec over ADMIN$ and svcctl, a Zerologon burst, a DCSync) beside "
             "file sharing, a NETLOGON secure channel and two domain controllers replicating",
      false, scenario_smb},
+    {"short-capture", "two minutes: an ICMP tunnel, iodine- and dns2tcp-like DNS tunnels, a DGA burst, a TXT "
+                      "command channel, beside pings, a big-MTU ping, a traceroute, browsing, a CDN, SPF lookups",
+     false, scenario_short_capture},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };
