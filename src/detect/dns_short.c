@@ -293,7 +293,7 @@ static void dns_short_transaction(void *worker, const struct app_conn *c, enum e
 {
     struct dns_short_worker *w = worker;
     const struct dns_txn *t = txn;
-    if (kind != EVENT_DNS || t->row == NULL || !t->row->has_query || t->row->is_netbios)
+    if (kind != EVENT_DNS || t->row == NULL || !t->row->has_query || t->row->query.n == 0 || t->row->is_netbios)
         return;
     const struct dns_row *row = t->row;
     char raw[NAME_MAX_LEN + 8], q[NAME_MAX_LEN + 1];
