@@ -81,7 +81,9 @@ const char usage_detect[] =
     "      --domain-controllers ADDR,...  hosts that are domain controllers (others are learned:\n"
     "                           DRSUAPI or NETLOGON answered); their replication is not DCSync\n"
     "      --lateral-policy FILE  the lateral-movement operations and thresholds instead of\n"
-    "                           data/lateral_movement.tsv\n";
+    "                           data/lateral_movement.tsv\n"
+    "      --short-thresholds FILE  thresholds of the short-capture detections: ICMP and DNS\n"
+    "                           tunnels, DGA bursts, DNS TXT channels (default data/short_capture.tsv)\n";
 
 static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -158,6 +160,8 @@ enum { OPT_CAPTURE = 1024, OPT_RING_SIZE, OPT_BLOCK_SIZE, OPT_CPUS, OPT_UID_KEY,
 enum { OPT_KAFKA = 2048 };
 /* Lateral movement over SMB and DCE-RPC (detect/lateral.c). */
 enum { OPT_DOMAIN_CONTROLLERS = 0x500, OPT_LATERAL_POLICY };
+/* Short-capture detections (detect/icmp_tunnel.c, detect/dns_short.c). */
+enum { OPT_SHORT_THRESHOLDS = 0x580 };
 /* EVE fields as Suricata's `extended: yes` (issue #12). */
 enum { OPT_EVE_DHCP_EXTENDED = 0x600 };
 
@@ -228,6 +232,7 @@ static const struct option long_options[] = {
     {"kafka-members", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_MEMBERS},
     {"domain-controllers", required_argument, NULL, OPT_DOMAIN_CONTROLLERS},
     {"lateral-policy", required_argument, NULL, OPT_LATERAL_POLICY},
+    {"short-thresholds", required_argument, NULL, OPT_SHORT_THRESHOLDS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -537,6 +542,9 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case OPT_LATERAL_POLICY:
             o->lateral_policy_path = optarg;
+            break;
+        case OPT_SHORT_THRESHOLDS:
+            o->short_thresholds = optarg;
             break;
         case OPT_DEVICES:
             o->devices = true;

@@ -61,6 +61,7 @@ struct options {
     const char *lateral_thresholds;     /* --lateral-thresholds FILE */
     const char *domain_controllers;  /* --domain-controllers ADDR,... (checked when the run starts) */
     const char *lateral_policy_path; /* --lateral-policy FILE */
+    const char *short_thresholds;    /* --short-thresholds FILE */
     bool devices;
     struct devices_config devices_cfg;
     int64_t report_interval_us;

@@ -71,6 +71,7 @@ struct worker {
     uint64_t packet_number;     /* its number (struct packet's) */
     const struct packet *pkt;   /* it, while the flow table handles it (NULL otherwise) */
     bool neighbors;            /* the detectors want ARP/NDP bindings */
+    bool icmp_echoes;          /* the detectors want ICMP echo packets */
     int64_t scanned_before;    /* the last open-flow scan this worker did */
     uint64_t packets, bytes, wire_bytes, weirds;
     atomic_uint_fast64_t conns_logged; /* read by live's stats.log while the worker runs */
@@ -234,10 +235,22 @@ static struct sig_flow_info sig_info(const struct flow_ref *r)
                                   .payload_encrypted = r->payload_encrypted, .app_proto = r->app_proto};
 }
 
+static bool is_icmp_echo(const struct packet *pkt)
+{
+    if (pkt->l4_proto == IPPROTO_ICMP)
+        return pkt->icmp_type == 8 || pkt->icmp_type == 0;
+    return pkt->l4_proto == IPPROTO_ICMPV6 && (pkt->icmp_type == 128 || pkt->icmp_type == 129);
+}
+
 static void on_packet(void *ctx, const struct packet *pkt, const struct flow_ref *ref)
 {
+    struct worker *w = ctx;
+    if (w->icmp_echoes && is_icmp_echo(pkt))
+        detect_icmp_echo(w->detect, pkt, ref);
+    if (!w->sig)
+        return;
     struct sig_flow_info fi = sig_info(ref);
-    sig_packet(((struct worker *)ctx)->sig, pkt, &fi);
+    sig_packet(w->sig, pkt, &fi);
 }
 
 /* The packet being handled, when it belongs to the flow (a timeout of
@@ -283,7 +296,7 @@ static bool worker_sync_rules(struct worker *w)
     }
     sig_worker_free(w->sig);
     w->sig = fresh;
-    w->app.packet = fresh ? on_packet : NULL;
+    w->app.packet = fresh || w->icmp_echoes ? on_packet : NULL;
     w->app.stream = fresh ? on_stream : NULL;
     atomic_store(&w->rules_epoch, epoch);
     return true;
@@ -506,6 +519,9 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
     struct detect_sink reports = output_detect_sink(w->out);
     w->detect = e->detect ? detect_worker_new(e->detect, &reports) : NULL;
     w->neighbors = w->detect && detect_wants_neighbors(w->detect);
+    w->icmp_echoes = w->detect && detect_wants_icmp_echo(w->detect);
+    if (w->icmp_echoes)
+        w->app.packet = on_packet;
     if (!w->decoder || !w->flows || (e->out && !w->out) || (e->detect && !w->detect)) {
         snprintf(err, errlen, "out of memory setting up a worker (--max-flows %u)", e->cfg.max_flows);
         return false;

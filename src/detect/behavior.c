@@ -40,7 +40,6 @@
 #include "detect/allowlist.h"
 #include "detect/behavior_internal.h"
 
-#define DEFAULT_PSL_PATH "/usr/share/publicsuffix/public_suffix_list.dafsa"
 #define UID_SEED 0x75696462696e6431ULL
 #define HOSTADDR_SEED 0x686f737461646472ULL
 
@@ -229,23 +228,8 @@ static bool load_local_nets(struct behavior *b, const struct behavior_config *cf
 
 static bool load_psl(struct behavior *b, const char *path, char *err, size_t errlen)
 {
-    const char *p = path ? path : DEFAULT_PSL_PATH;
-    b->psl = psl_load_file(p);
-    if (b->psl != NULL) {
-        b->psl_owned = true;
-        return true;
-    }
-    if (path != NULL) {
-        snprintf(err, errlen, "%s: cannot load the public suffix list", path);
-        return false;
-    }
-    b->psl = (psl_ctx_t *)psl_builtin();
-    if (b->psl == NULL) {
-        snprintf(err, errlen, "no public suffix list: %s is unreadable and libpsl has no built-in list",
-                 DEFAULT_PSL_PATH);
-        return false;
-    }
-    return true;
+    b->psl = dns_psl_load(path, &b->psl_owned, err, errlen);
+    return b->psl != NULL;
 }
 
 struct behavior *behavior_new(const struct behavior_config *cfg, finding_fn emit, void *ctx, char *err,

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "detect/behavior.h"
+#include "detect/dns_name.h"
 #include "detect/sketch.h"
 
 /* Stored uids are cut to 31 bytes (Zeek's are 18, EVE flow ids 20 digits). */
@@ -197,7 +198,6 @@ struct chain_table {
 
 /* ------------------------------------------------------ DNS tunnels and DGA */
 
-#define DNS_CHAR_BINS 40            /* a-z, 0-9, '-', '_', other, (unused) */
 #define TOP_CLIENTS 4
 
 struct top_client {

@@ -30,6 +30,9 @@ struct detect_config {
      * caller. NULL: the lateral-movement detector keeps its own. */
     struct dc_registry *domain_controllers;
     const char *lateral_policy_path;    /* --lateral-policy; NULL: data/lateral_movement.tsv */
+    /* --short-thresholds: the short-capture detectors' thresholds (NULL:
+     * data/short_capture.tsv); they run with the behaviour detectors. */
+    const char *short_thresholds;
 };
 
 #endif

@@ -208,6 +208,19 @@ void detect_neighbor(struct detect_worker *w, int64_t ts_us, const struct neighb
     EACH_DETECTOR(w, neighbor, ts_us, b, ndp);
 }
 
+bool detect_wants_icmp_echo(const struct detect_worker *w)
+{
+    for (size_t i = 0; i < w->d->n; i++)
+        if (w->state[i] && w->d->table[i]->icmp_echo)
+            return true;
+    return false;
+}
+
+void detect_icmp_echo(struct detect_worker *w, const struct packet *pkt, const struct flow_ref *ref)
+{
+    EACH_DETECTOR(w, icmp_echo, pkt, ref);
+}
+
 void detect_report(struct detect *d, int64_t now_us, bool final)
 {
     pthread_mutex_lock(&d->report_lock);

@@ -23,6 +23,8 @@
 #include "intel/intel.h"
 
 struct app_conn;
+struct flow_ref;
+struct packet;
 
 struct detect;
 struct detect_worker;
@@ -75,6 +77,10 @@ void detect_transaction(struct detect_worker *w, const struct app_conn *c, enum 
 /* Link-layer address bindings (ARP, NDP): only when some detector wants them. */
 bool detect_wants_neighbors(const struct detect_worker *w);
 void detect_neighbor(struct detect_worker *w, int64_t ts_us, const struct neighbor_binding *b, bool ndp);
+/* ICMP echo requests and replies (the icmp_echo hook of detect/detector.h):
+ * only when some detector wants them. */
+bool detect_wants_icmp_echo(const struct detect_worker *w);
+void detect_icmp_echo(struct detect_worker *w, const struct packet *pkt, const struct flow_ref *ref);
 
 /* Run-level reports (behaviour findings) so far (live: every report
  * interval), or all of them at the end of input (final), then the run's

@@ -23,6 +23,8 @@
 
 struct app_conn;
 struct detect_config;
+struct flow_ref;
+struct packet;
 
 struct detector {
     const char *name;
@@ -42,6 +44,11 @@ struct detector {
     void (*open_conn)(void *worker, const struct conn_record *c);
     /* A link-layer address binding (ARP, IPv6 neighbour discovery). */
     void (*neighbor)(void *worker, int64_t ts_us, const struct neighbor_binding *b, bool ndp);
+    /* An ICMP or ICMPv6 echo request or reply (pkt->icmp_type says which;
+     * pkt->payload is what follows the echo header's id and sequence), after
+     * its flow handled it; ref names the flow (flow/flow.h). Only while some
+     * detector has this hook does the engine look at ICMP packets. */
+    void (*icmp_echo)(void *worker, const struct packet *pkt, const struct flow_ref *ref);
     /* A parser's transaction (after its log line was written). */
     void (*transaction)(void *worker, const struct app_conn *c, enum event_kind kind, const void *txn);
     /* Reports what needs the whole run (final: end of input) through the

@@ -3,8 +3,10 @@
  * (detect/detector.h), and one line here lists it. */
 #include "asset/devices_detector.h"
 #include "detect/behavior_detector.h"
+#include "detect/dns_short.h"
 #include "detect/document.h"
 #include "detect/fanout.h"
+#include "detect/icmp_tunnel.h"
 #include "detect/intel_detector.h"
 #include "detect/kerberos_abuse.h"
 #include "detect/lateral.h"
@@ -19,6 +21,8 @@ static const struct detector *const detectors[] = {
     &kerberos_abuse_detector,
     &fanout_detector,
     &lateral_detector,
+    &icmp_tunnel_detector,
+    &dns_short_detector,
 };
 
 const struct detector *const *detect_detectors(size_t *n)

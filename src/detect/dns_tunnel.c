@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "detect/behavior_internal.h"
+#include "detect/dns_name.h"
 #include "util/hash.h"
 
 #define DOMAIN_SEED 0x646f6d61696e7321ULL
@@ -170,24 +171,6 @@ static struct host *host_get(struct behavior *b, const struct ip_addr *addr)
 
 /* ---------------------------------------------------------------- features */
 
-static unsigned char_bin(unsigned char ch)
-{
-    if (ch >= 'a' && ch <= 'z')
-        return ch - 'a';
-    if (ch >= '0' && ch <= '9')
-        return 26u + (ch - '0');
-    if (ch == '-')
-        return 36;
-    if (ch == '_')
-        return 37;
-    return 38;
-}
-
-static bool odd_qtype(uint16_t t)
-{
-    return t == 5 || t == 10 || t == 15 || t == 16 || t == 255 || (t >= 65280 && t <= 65534);
-}
-
 /* The 263 most frequent letter pairs of English text (about 39 % of all
  * pairs): bit j of row i is the pair ('a' + i, 'a' + j). Words and names
  * built from words are mostly such pairs; random letters only by chance. */
@@ -225,7 +208,7 @@ double dga_label_score(const char *label, size_t n)
     size_t vowels = 0, letters = 0, run = 0, longest_run = 0, common = 0, switches = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)label[i];
-        counts[char_bin(ch)]++;
+        counts[dns_char_bin(ch)]++;
         bool letter = is_letter(ch);
         bool digit = ch >= '0' && ch <= '9';
         letters += letter;
@@ -289,11 +272,6 @@ static const struct top_client *top_first(const struct top_client *top)
     return best;
 }
 
-static bool is_reverse_zone(const char *q, size_t n)
-{
-    return (n == 4 && memcmp(q, "arpa", 4) == 0) || (n > 5 && memcmp(q + n - 5, ".arpa", 5) == 0);
-}
-
 /* ---------------------------------------------------------------- observing */
 
 static void observe_tunnel(struct behavior *b, const struct obs_dns *dq, const char *key, size_t key_len,
@@ -309,7 +287,7 @@ static void observe_tunnel(struct behavior *b, const struct obs_dns *dq, const c
         for (size_t i = 0; i < sub_len; i++) {
             if (sub[i] == '.')
                 continue;
-            uint32_t *c = &d->chars[char_bin((unsigned char)sub[i])];
+            uint32_t *c = &d->chars[dns_char_bin((unsigned char)sub[i])];
             if (*c == UINT32_MAX)
                 for (unsigned k = 0; k < DNS_CHAR_BINS; k++)
                     d->chars[k] /= 2;
@@ -317,7 +295,7 @@ static void observe_tunnel(struct behavior *b, const struct obs_dns *dq, const c
         }
         distinct_add(&d->subs, hash64(sub, sub_len, SUB_SEED));
     }
-    if (odd_qtype(dq->qtype))
+    if (dns_qtype_is_odd(dq->qtype))
         d->odd_types++;
     if (dq->rcode == 3)
         d->nxdomain++;
@@ -362,48 +340,16 @@ static void observe_dga(struct behavior *b, const struct obs_dns *dq, const char
     }
 }
 
-/* "lan", "corp", "internal": letters only and short, as a TLD-like word. */
-static bool word_like_label(const char *label)
-{
-    size_t n = 0;
-    for (; label[n]; n++)
-        if (label[n] < 'a' || label[n] > 'z')
-            return false;
-    return n > 0 && n <= 12;
-}
-
 void dns_observe(struct behavior *b, const struct obs_dns *d)
 {
     char q[NAME_MAX_LEN + 1];
     size_t n = behavior_normalize_name(d->query, false, q);
-    if (n == 0 || is_reverse_zone(q, n))
+    struct dns_name_parts parts;
+    if (n == 0 || !dns_name_split(b->psl, q, n, &parts))
         return;
-    /* libpsl wants UTF-8 or ASCII; data labels may carry any byte (iodine's
-     * raw mode). It sees a copy with those bytes masked; offsets are the same. */
-    char ascii[NAME_MAX_LEN + 1];
-    for (size_t i = 0; i <= n; i++)
-        ascii[i] = (unsigned char)q[i] >= 0x80 ? '_' : q[i];
-    const char *last_dot = strrchr(ascii, '.');
-    if (last_dot != NULL && !word_like_label(last_dot + 1) &&
-        !psl_is_public_suffix2(b->psl, last_dot + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
-        /* The last label is no top-level domain and not a word either (an
-         * internal ".lan" or ".corp" is): the name is data sent straight to
-         * the resolver ("dnscat.<hex>.<hex>"), so group by the first label. */
-        const char *first_dot = memchr(q, '.', n);
-        if (first_dot == q)
-            return;
-        observe_tunnel(b, d, q, (size_t)(first_dot - q), first_dot + 1, n - (size_t)(first_dot + 1 - q));
-        return;
-    }
-    const char *reg_ascii = psl_registrable_domain(b->psl, ascii);
-    if (reg_ascii == NULL || reg_ascii < ascii || reg_ascii >= ascii + n)
-        return;
-    const char *reg = q + (reg_ascii - ascii);
-    size_t reg_len = n - (size_t)(reg - q);
-    size_t sub_len = reg > q ? (size_t)(reg - q) - 1 : 0; /* without the dot before reg */
-    observe_tunnel(b, d, reg, reg_len, q, sub_len);
-    if (d->rcode == 3)
-        observe_dga(b, d, reg, reg_len);
+    observe_tunnel(b, d, parts.key, parts.key_len, parts.sub, parts.sub_len);
+    if (parts.registered && d->rcode == 3)
+        observe_dga(b, d, parts.key, parts.key_len);
 }
 
 /* ----------------------------------------------------------------- scoring */

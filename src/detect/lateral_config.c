@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "detect/config-t.h"
-#include "util/datadir.h"
 #include "util/tsv.h"
 
 enum setting_kind { SET_COUNT, SET_SECONDS, SET_ETYPES, SET_PORTS };
@@ -53,8 +52,10 @@ static bool number(const char *v, long lo, long hi, long *out)
     return true;
 }
 
-static bool apply(struct lateral_thresholds *t, const struct setting *s, const char *v)
+static bool apply(void *ctx, const void *setting, const char *v)
 {
+    struct lateral_thresholds *t = ctx;
+    const struct setting *s = setting;
     char *base = (char *)t;
     long x;
     switch (s->kind) {
@@ -91,51 +92,9 @@ static bool apply(struct lateral_thresholds *t, const struct setting *s, const c
 
 bool lateral_thresholds_load(const char *path, struct lateral_thresholds *t, char *err, size_t errlen)
 {
-    char shipped[4096];
-    if (path == NULL) {
-        vigil_data_path("data/lateral.tsv", shipped, sizeof shipped);
-        path = shipped;
-    }
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return false;
-    }
     memset(t, 0, sizeof *t);
-    bool seen[N_SETTINGS] = {false};
-    char line[1024];
-    struct tsv_reader lines = {.f = f};
-    bool ok = true;
-    while (ok && tsv_next_line(&lines, line, sizeof line)) {
-        char *tab = strchr(line, '\t');
-        if (tab == NULL) {
-            snprintf(err, errlen, "%s:%u: expected setting<TAB>value", path, lines.lineno);
-            ok = false;
-            break;
-        }
-        *tab = '\0';
-        char *value = tab + 1;
-        char *why = strchr(value, '\t');
-        if (why)
-            *why = '\0';
-        size_t i = 0;
-        while (i < N_SETTINGS && strcmp(settings[i].name, line) != 0)
-            i++;
-        if (i == N_SETTINGS || !apply(t, &settings[i], value)) {
-            snprintf(err, errlen, "%s:%u: %s '%s'", path, lines.lineno, i == N_SETTINGS ? "unknown setting" : "bad value for",
-                     i == N_SETTINGS ? line : settings[i].name);
-            ok = false;
-            break;
-        }
-        seen[i] = true;
-    }
-    fclose(f);
-    for (size_t i = 0; ok && i < N_SETTINGS; i++)
-        if (!seen[i]) {
-            snprintf(err, errlen, "%s: setting %s is missing", path, settings[i].name);
-            ok = false;
-        }
-    return ok;
+    const struct tsv_settings s = {settings, sizeof settings[0], N_SETTINGS, apply, t};
+    return tsv_settings_read(path, "data/lateral.tsv", &s, err, errlen);
 }
 
 bool lateral_run_open(const struct detect_config *cfg, size_t size, size_t n_windows, size_t max_keys, void **state,

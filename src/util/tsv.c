@@ -1,8 +1,11 @@
 #include "util/tsv.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/datadir.h"
 
 size_t tsv_split(char *line, char **fields, size_t max)
 {
@@ -39,4 +42,65 @@ bool tsv_parse_u64(const char *s, uint64_t max, uint64_t *out)
         return false;
     *out = v;
     return true;
+}
+
+static const char *setting_name(const struct tsv_settings *s, size_t i)
+{
+    const char *const *name = (const void *)((const char *)s->table + i * s->stride);
+    return *name;
+}
+
+/* One line of a settings file; false with err set. */
+static bool settings_line(const struct tsv_settings *s, char *line, bool *seen, const char *path, unsigned lineno,
+                          char *err, size_t errlen)
+{
+    char *fields[3];
+    if (tsv_split(line, fields, 3) < 2) {
+        snprintf(err, errlen, "%s:%u: expected setting<TAB>value", path, lineno);
+        return false;
+    }
+    size_t i = 0;
+    while (i < s->n && strcmp(setting_name(s, i), fields[0]) != 0)
+        i++;
+    if (i == s->n) {
+        snprintf(err, errlen, "%s:%u: unknown setting '%s'", path, lineno, fields[0]);
+        return false;
+    }
+    if (!s->apply(s->ctx, (const char *)s->table + i * s->stride, fields[1])) {
+        snprintf(err, errlen, "%s:%u: bad value for '%s'", path, lineno, setting_name(s, i));
+        return false;
+    }
+    seen[i] = true;
+    return true;
+}
+
+bool tsv_settings_read(const char *path, const char *shipped, const struct tsv_settings *s, char *err, size_t errlen)
+{
+    char shipped_path[4096];
+    if (path == NULL) {
+        vigil_data_path(shipped, shipped_path, sizeof shipped_path);
+        path = shipped_path;
+    }
+    if (s->n > TSV_SETTINGS_MAX) {
+        snprintf(err, errlen, "%s: more than %d settings", path, TSV_SETTINGS_MAX);
+        return false;
+    }
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    bool seen[TSV_SETTINGS_MAX] = {false};
+    char line[1024];
+    struct tsv_reader lines = {.f = f};
+    bool ok = true;
+    while (ok && tsv_next_line(&lines, line, sizeof line))
+        ok = settings_line(s, line, seen, path, lines.lineno, err, errlen);
+    fclose(f);
+    for (size_t i = 0; ok && i < s->n; i++)
+        if (!seen[i]) {
+            snprintf(err, errlen, "%s: setting %s is missing", path, setting_name(s, i));
+            ok = false;
+        }
+    return ok;
 }

@@ -23,4 +23,21 @@ bool tsv_next_line(struct tsv_reader *r, char *line, size_t size);
 /* A decimal count, all of s, at most max ("-1", "", "12x" refused). */
 bool tsv_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
+/* A thresholds file of "setting<TAB>value[<TAB>why]" lines (data/lateral.tsv,
+ * data/short_capture.tsv), described by the caller's table of n settings
+ * (at most TSV_SETTINGS_MAX), each `stride` bytes and beginning with its
+ * name (a const char *); apply() stores a value (false: a bad one). Every
+ * setting must be there. */
+#define TSV_SETTINGS_MAX 64
+struct tsv_settings {
+    const void *table;
+    size_t stride, n;
+    bool (*apply)(void *ctx, const void *setting, const char *value);
+    void *ctx;
+};
+/* Reads path, or the shipped data file `shipped` (util/datadir.h) when path
+ * is NULL. false with one line in err naming the file (and line): unreadable,
+ * not setting<TAB>value, unknown setting, bad value, a setting missing. */
+bool tsv_settings_read(const char *path, const char *shipped, const struct tsv_settings *s, char *err, size_t errlen);
+
 #endif

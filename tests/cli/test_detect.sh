@@ -181,5 +181,16 @@ run lateral-workers read -q -o "$tmp/lat-w2" --workers 2 "$tmp/kerberos.pcap"
 [[ $rc == 0 ]] && grep -q Vigil::Kerberoasting "$tmp/lat-w2/notice.log" && pass lateral-workers ||
     fail lateral-workers "exit $rc: no Kerberoasting notice with 2 workers"
 
+# --- short-capture detections: the thresholds file, and the same notices with 2 workers ---
+"$gen" short-capture "$tmp/short.pcap" >/dev/null 2>&1
+printf 'icmp_varying_share\t1.5\n' >"$tmp/bad-short.tsv"
+expect_error short-bad-thresholds 2 "bad-short.tsv:1: bad value for 'icmp_varying_share'" \
+    read -q -o "$tmp/short-bad" --short-thresholds "$tmp/bad-short.tsv" "$tmp/short.pcap"
+sed 's/^icmp_min_requests\t20/icmp_min_requests\t1000/' "$repo/data/short_capture.tsv" >"$tmp/short-strict.tsv"
+run short-workers read -q -o "$tmp/short-w2" --workers 2 --short-thresholds "$tmp/short-strict.tsv" "$tmp/short.pcap"
+notes=$(grep -v '^#' "$tmp/short-w2/notice.log" 2>/dev/null | cut -f 3,11 | sort | tr '\t\n' ' ')
+[[ $rc == 0 && $notes == "10.50.0.31 Vigil::DNS_Tunnel 10.50.0.32 Vigil::DNS_Tunnel 10.50.0.41 Vigil::DGA_Burst 10.50.0.51 Vigil::DNS_TXT_Channel " ]] &&
+    pass short-workers || fail short-workers "exit $rc: notices '$notes' (no ICMP tunnel under 1000 requests; the DNS ones as with one worker)"
+
 echo "detect: $failures failed"
 ((failures == 0))

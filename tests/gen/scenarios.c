@@ -1234,6 +1234,9 @@ static const struct scenario scenarios[] = {
     {"midstream", "HTTP connections first seen after their handshake (one from the server's reply on), beside a "
                   "whole one (read with --midstream)",
      false, scenario_midstream},
+    {"short-capture", "two minutes: an ICMP tunnel, iodine- and dns2tcp-like DNS tunnels, a DGA burst, a TXT "
+                      "command channel, beside pings, a big-MTU ping, a traceroute, browsing, a CDN, SPF lookups",
+     false, scenario_short_capture},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };

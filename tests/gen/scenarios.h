@@ -66,6 +66,7 @@ bool scenario_hunt(struct gen *g);   /* hunt_scenario.c */
 bool scenario_sig(struct gen *g);    /* sig_scenario.c */
 bool scenario_smb(struct gen *g);    /* smb_scenario.c */
 bool scenario_incident(struct gen *g); /* incident_scenario.c */
+bool scenario_short_capture(struct gen *g); /* tunnel_scenario.c */
 bool scenario_bench(struct gen *g);
 bool scenario_http_edge(struct gen *g); /* edge_scenario.c */
 bool scenario_midstream(struct gen *g); /* edge_scenario.c */
