@@ -580,34 +580,69 @@ static void handle_message(struct krb_state *st, struct app_env *env, bool from_
 
 /* ---- GSS-API ---------------------------------------------------------------------- */
 
-/* The Kerberos 5 mechanism OIDs as DER (RFC 4121 and Microsoft's variant). */
-static const uint8_t krb5_oid[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};
-static const uint8_t krb5_ms_oid[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x82, 0xf7, 0x12, 0x01, 0x02, 0x02};
+/* The mechanism OIDs' contents (RFC 4121's Kerberos 5, Microsoft's
+ * variant of it, RFC 4178's SPNEGO). */
+static const uint8_t krb5_oid[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};
+static const uint8_t krb5_ms_oid[] = {0x2a, 0x86, 0x48, 0x82, 0xf7, 0x12, 0x01, 0x02, 0x02};
+static const uint8_t spnego_oid[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x02};
 
-/* The Kerberos message of the first krb5 token in blob: the mechanism OID
- * followed by a token id (01 00 AP-REQ, 02 00 AP-REP, 03 00 KRB-ERROR) and
- * the message's APPLICATION tag. In a mechTypes list the OID is followed by
- * another OID, so the list alone never matches. */
-static const uint8_t *gss_krb_token(const uint8_t *p, size_t n, size_t *len)
+static bool oid_is(const struct ber_item *it, const uint8_t *oid, size_t n)
 {
-    static const uint8_t app_tag[] = {0, 0x6e, 0x6f, 0x7e};
-    size_t k = sizeof krb5_oid;
-    for (size_t i = 0; i + k + 3 <= n; i++) {
-        if (p[i] != 0x06 || (memcmp(p + i, krb5_oid, k) != 0 && memcmp(p + i, krb5_ms_oid, k) != 0))
-            continue;
-        const uint8_t *tok = p + i + k;
-        if (tok[1] == 0 && tok[0] >= 1 && tok[0] <= 3 && tok[2] == app_tag[tok[0]]) {
-            *len = n - (i + k + 2);
-            return tok + 2;
-        }
+    return it->cls == BER_UNIVERSAL && it->tag == 6 && it->len == n && memcmp(it->value, oid, n) == 0;
+}
+
+/* SPNEGO's mechToken / responseToken: field [2] of a NegTokenInit ([0]) or
+ * NegTokenResp ([1]). */
+static bool spnego_inner_token(const struct ber_item *choice, struct ber_item *token)
+{
+    struct krb_fields neg;
+    struct byte_reader r = ber_contents(choice);
+    struct ber_item seq;
+    if (choice->cls != BER_CONTEXT || choice->tag > 1 || !ber_next(&r, &seq) || !read_fields(&seq, &neg) ||
+        !field_present(&neg, 2) || neg.f[2].tag != BER_TAG_OCTET_STRING)
+        return false;
+    *token = neg.f[2];
+    return true;
+}
+
+/* The Kerberos message of a security blob: a GSS token of the krb5
+ * mechanism (RFC 4121 4.1: [APPLICATION 0] { OID, TOK_ID, message }), or
+ * one inside SPNEGO, where Windows also puts the bare message. depth: one
+ * SPNEGO level holds one token, never more. */
+static const uint8_t *gss_krb_token(const uint8_t *p, size_t n, size_t *len, int depth)
+{
+    if (depth > 1 || n < 2)
+        return NULL;
+    if (depth == 1 && (p[0] == 0x6e || p[0] == 0x6f || p[0] == 0x7e)) {
+        *len = n;
+        return p;
     }
+    struct byte_reader r = {p, n, 0, false};
+    struct ber_item outer, oid, token;
+    if (!ber_next(&r, &outer))
+        return NULL;
+    if (outer.cls == BER_CONTEXT) /* a NegTokenResp without its GSS header */
+        return spnego_inner_token(&outer, &token) ? gss_krb_token(token.value, token.len, len, depth + 1) : NULL;
+    struct byte_reader in = ber_contents(&outer);
+    if (outer.cls != BER_APPLICATION || outer.tag != 0 || !ber_next(&in, &oid))
+        return NULL;
+    if (oid_is(&oid, krb5_oid, sizeof krb5_oid) || oid_is(&oid, krb5_ms_oid, sizeof krb5_ms_oid)) {
+        /* TOK_ID 01 00 AP-REQ, 02 00 AP-REP, 03 00 KRB-ERROR */
+        if (reader_left(&in) < 3 || in.p[in.off + 1] != 0 || in.p[in.off] < 1 || in.p[in.off] > 3)
+            return NULL;
+        *len = reader_left(&in) - 2;
+        return in.p + in.off + 2;
+    }
+    struct ber_item choice;
+    if (oid_is(&oid, spnego_oid, sizeof spnego_oid) && ber_next(&in, &choice) && spnego_inner_token(&choice, &token))
+        return gss_krb_token(token.value, token.len, len, depth + 1);
     return NULL;
 }
 
 void krb_gss_blob(struct krb_gss_session *s, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)
 {
     size_t len;
-    const uint8_t *msg = p ? gss_krb_token(p, n, &len) : NULL;
+    const uint8_t *msg = p ? gss_krb_token(p, n, &len, 0) : NULL;
     if (msg == NULL)
         return;
     struct krb_message *m = calloc(1, sizeof *m);
