@@ -16,6 +16,7 @@
 #define SMB2_FLAGS_ASYNC 0x00000002u
 #define SMB2_FLAGS_RELATED 0x00000004u
 #define FSCTL_PIPE_TRANSCEIVE 0x0011C017u
+#define FILE_DELETE_ON_CLOSE 0x00001000u
 
 enum smb2_command {
     SMB2_NEGOTIATE = 0,
@@ -96,6 +97,7 @@ static void create_request(struct smb_state *s, struct app_env *env, const struc
     struct smb_pending *p = smb_pending_add(s, env, h->mid);
     p->command = SMB2_CREATE;
     p->tree_id = h->tree_id;
+    p->create_options = load_le32(m + SMB2_HEADER + 40);
     p->text = name && name_len ? smb_utf16_dup(name, name_len) : strdup("<share_root>");
 }
 
@@ -125,6 +127,10 @@ static void create_response(struct smb_state *s, struct app_env *env, const stru
         f->times_us[SMB_CHANGED] = smb_filetime_us(load_le64(b + 32));
     }
     smb_file_publish(s, env, f, smb_action_name("OPEN", f->share_type), 0, NULL, 0);
+    /* Zeek (smb2-main.zeek) raises smb2_file_delete after the open's row
+     * when the create asked for FILE_DELETE_ON_CLOSE */
+    if (p->create_options & FILE_DELETE_ON_CLOSE)
+        smb_file_publish(s, env, f, "SMB::FILE_DELETE", 0, NULL, 0);
 }
 
 static void close_request(struct smb_state *s, struct app_env *env, const struct smb2_header *h, const uint8_t *m,

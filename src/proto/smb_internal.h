@@ -59,6 +59,7 @@ struct smb_pending {
     uint32_t tree_id;
     uint64_t fid_p, fid_v;
     uint64_t offset;
+    uint32_t create_options;            /* SMB2 create: FILE_DELETE_ON_CLOSE and the rest */
     int64_t ts_us;
     char *text;                         /* tree connect: the path; create: the name */
 };
