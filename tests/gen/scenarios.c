@@ -1161,6 +1161,11 @@ static const struct scenario scenarios[] = {
     {"smb", "SMB2/DCE-RPC lateral movement (PsExec over ADMIN$ and svcctl, a Zerologon burst, a DCSync) beside "
             "file sharing, a NETLOGON secure channel and two domain controllers replicating",
      false, scenario_smb},
+    {"schtask", "a scheduled task registered remotely: SMB1 with Kerberos, ITaskSchedulerService "
+                "SchRpcRegisterTask over \\pipe\\atsvc",
+     false, scenario_schtask},
+    {"wmi", "WMI over DCOM: IRemoteSCMActivator RemoteCreateInstance on 135, IWbemServices ExecMethod", false,
+     scenario_wmi},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };
