@@ -425,7 +425,7 @@ static int run_session(struct options *o, bool live)
         struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior,
                                    .devices = o->devices, .devices_cfg = o->devices_cfg,
                                    .protect_path = o->protect_path, .doc = inspecting ? &doc.ctx : NULL,
-                                   .documents = o->inspect_files, .lateral_thresholds = o->lateral_thresholds,
+                                   .documents = o->inspect_files,
                                    .domain_controllers = dcs, .lateral_policy_path = o->lateral_policy_path};
         struct detect_sink findings = {0};
         if (out && !output_detect_sink_open(out, &findings)) {

@@ -89,11 +89,22 @@ static bool apply(struct lateral_thresholds *t, const struct setting *s, const c
     return false;
 }
 
+bool lateral_thresholds_is_setting(const char *name)
+{
+    for (size_t i = 0; i < N_SETTINGS; i++)
+        if (strcmp(settings[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* The file is the lateral-movement policy (lateral_policy.h reads the rest
+ * of it, and refuses what neither knows): only its "threshold" lines of
+ * these settings are read here. */
 bool lateral_thresholds_load(const char *path, struct lateral_thresholds *t, char *err, size_t errlen)
 {
     char shipped[4096];
     if (path == NULL) {
-        vigil_data_path("data/lateral.tsv", shipped, sizeof shipped);
+        vigil_data_path(LATERAL_POLICY_FILE, shipped, sizeof shipped);
         path = shipped;
     }
     FILE *f = fopen(path, "r");
@@ -107,23 +118,17 @@ bool lateral_thresholds_load(const char *path, struct lateral_thresholds *t, cha
     struct tsv_reader lines = {.f = f};
     bool ok = true;
     while (ok && tsv_next_line(&lines, line, sizeof line)) {
-        char *tab = strchr(line, '\t');
-        if (tab == NULL) {
-            snprintf(err, errlen, "%s:%u: expected setting<TAB>value", path, lines.lineno);
-            ok = false;
-            break;
-        }
-        *tab = '\0';
-        char *value = tab + 1;
-        char *why = strchr(value, '\t');
-        if (why)
-            *why = '\0';
+        char *fields[4];
+        size_t n = tsv_split(line, fields, 4);
+        if (strcmp(fields[0], "threshold") != 0)
+            continue;
         size_t i = 0;
-        while (i < N_SETTINGS && strcmp(settings[i].name, line) != 0)
+        while (n >= 2 && i < N_SETTINGS && strcmp(settings[i].name, fields[1]) != 0)
             i++;
-        if (i == N_SETTINGS || !apply(t, &settings[i], value)) {
-            snprintf(err, errlen, "%s:%u: %s '%s'", path, lines.lineno, i == N_SETTINGS ? "unknown setting" : "bad value for",
-                     i == N_SETTINGS ? line : settings[i].name);
+        if (n < 2 || i == N_SETTINGS)
+            continue; /* the policy's own thresholds */
+        if (n != 3 || !apply(t, &settings[i], fields[2])) {
+            snprintf(err, errlen, "%s:%u: bad value for '%s'", path, lines.lineno, settings[i].name);
             ok = false;
             break;
         }
@@ -132,7 +137,7 @@ bool lateral_thresholds_load(const char *path, struct lateral_thresholds *t, cha
     fclose(f);
     for (size_t i = 0; ok && i < N_SETTINGS; i++)
         if (!seen[i]) {
-            snprintf(err, errlen, "%s: setting %s is missing", path, settings[i].name);
+            snprintf(err, errlen, "%s: threshold %s is missing", path, settings[i].name);
             ok = false;
         }
     return ok;
@@ -149,7 +154,7 @@ bool lateral_run_open(const struct detect_config *cfg, size_t size, size_t n_win
         snprintf(err, errlen, "out of memory");
         return false;
     }
-    if (!lateral_thresholds_load(cfg->lateral_thresholds, &r->th, err, errlen)) {
+    if (!lateral_thresholds_load(cfg->lateral_policy_path, &r->th, err, errlen)) {
         free(r);
         return false;
     }
