@@ -31,6 +31,7 @@ struct capture {
     bool rpc_rtt;
     size_t stub_len;
     struct ntlm_txn ntlm;
+    struct krb_row krb;
     char weirds[16][48];
 };
 
@@ -65,6 +66,8 @@ static void cap_publish(struct app_env *env, enum event_kind kind, const void *t
     } else if (kind == EVENT_KRB) {
         const struct krb_txn *t = txn;
         c->n_krb_rows += t->row != NULL;
+        if (t->row)
+            c->krb = *t->row;
     } else if (kind == EVENT_NTLM) {
         c->n_ntlm++;
         memcpy(&c->ntlm, txn, sizeof c->ntlm);
@@ -732,6 +735,32 @@ static void test_krb_gss_deep_nesting(void **state)
     assert_int_equal(c.n_krb_rows, 0);
 }
 
+/* HTTP Negotiate with Kerberos: the AP-REQ in Authorization, the AP-REP in
+ * WWW-Authenticate: one kerberos.log row, as Zeek writes it. */
+static void test_http_negotiate_kerberos(void **state)
+{
+    (void)state;
+    struct session s;
+    session_open(&s, &http_parser);
+    static const char request[] =
+        "GET / HTTP/1.1\r\nHost: web.corp\r\nAuthorization: Negotiate "
+        "YH4GCSqGSIb3EgECAgEAbm8wbaADAgEFoQMCAQ6iBwMFAAAAAACjQ2FBMD+gAwIBBaEGGwRDT1JQohswGaADAgECoRIwEBsESFRUUBsId2ViLmNv"
+        "cnCjEzARoAMCARKiCgQIAAAAAAAAAACkEzARoAMCARKiCgQIAAAAAAAAAAA=\r\n\r\n";
+    static const char response[] = "HTTP/1.1 200 OK\r\nWWW-Authenticate: Negotiate "
+                                   "YDAGCSqGSIb3EgECAgIAbyEwH6ADAgEFoQMCAQ+iEzARoAMCARKiCgQIAAAAAAAAAAA=\r\n"
+                                   "Content-Length: 0\r\n\r\n";
+    parser_run_feed(&s.run, true, request, sizeof request - 1, 0);
+    parser_run_feed(&s.run, false, response, sizeof response - 1, 0);
+    session_close(&s);
+    assert_int_equal(s.cap.n_krb_rows, 1);
+    assert_string_equal(s.cap.krb.request_type, "AP");
+    assert_string_equal(s.cap.krb.client.text, "/CORP");
+    assert_string_equal(s.cap.krb.service.text, "HTTP/web.corp");
+    assert_true(s.cap.krb.has_cipher && s.cap.krb.cipher == 18);
+    assert_true(s.cap.krb.has_success && s.cap.krb.success);
+    assert_int_equal(s.cap.n_ntlm, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -748,6 +777,7 @@ int main(void)
         cmocka_unit_test(test_smb1_tree_and_pipe),
         cmocka_unit_test(test_smb1_andx_loop),
         cmocka_unit_test(test_krb_gss_deep_nesting),
+        cmocka_unit_test(test_http_negotiate_kerberos),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
