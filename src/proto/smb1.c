@@ -70,19 +70,21 @@ static uint64_t word64(const struct smb1_block *b, size_t at)
 }
 
 /* A NUL-terminated string at *at (an offset from the header), Unicode when
- * the header says so (then aligned to two bytes from the header's start),
+ * the field may be and the header says so (then aligned to two bytes from
+ * the header's start),
  * cut at the block's end; *at moves past it. NULL when nothing is there. */
 static char *block_string(const struct smb1_header *h, const struct smb1_block *b, const uint8_t *m, size_t *at,
                           bool unicode)
 {
     size_t end = b->bytes_at + b->n_bytes;
-    if (unicode && (*at & 1))
+    bool wide = unicode && (h->flags2 & SMB1_FLAGS2_UNICODE);
+    if (wide && (*at & 1))
         (*at)++;
     if (*at >= end)
         return NULL;
     const uint8_t *p = m + *at;
     size_t room = end - *at, len = 0;
-    if (unicode && (h->flags2 & SMB1_FLAGS2_UNICODE)) {
+    if (wide) {
         while (len + 1 < room && (p[len] || p[len + 1]))
             len += 2;
         *at += len + 2;
