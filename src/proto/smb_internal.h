@@ -21,6 +21,7 @@
 #define SMB_MAX_FILES 256                    /* files open at once per connection */
 #define SMB_RECENT 64                        /* Zeek's recent_files, as a ring of hashes */
 #define SMB_NAME_MAX 1024
+#define SMB_MAX_CLIENT_DIALECTS 16           /* a negotiate offers five or so */
 
 #define STATUS_SUCCESS 0x00000000u
 #define STATUS_PENDING 0x00000103u
@@ -59,9 +60,10 @@ struct smb_pending {
     uint32_t tree_id;
     uint64_t fid_p, fid_v;
     uint64_t offset;
-    uint32_t create_options;            /* SMB2 create: FILE_DELETE_ON_CLOSE and the rest */
+    uint32_t disposition, create_options; /* SMB2 create */
     int64_t ts_us;
     char *text;                         /* tree connect: the path; create: the name */
+    bool ntlm_auth;                     /* session setup: the request carried the NTLM AUTHENTICATE */
 };
 
 struct smb_reader {
@@ -88,6 +90,13 @@ struct smb_state {
     uint64_t last_fid_p, last_fid_v;    /* related compound requests refer to the previous create's */
     bool encrypted_reported;
     bool too_many_files_reported;
+    struct smb_command_info cur;        /* the message being read (SMB2) */
+    uint64_t n_txns;                    /* EVE smb.id of the last */
+    uint16_t dialect;
+    uint16_t client_dialects[SMB_MAX_CLIENT_DIALECTS];
+    size_t n_client_dialects;
+    uint8_t client_guid[16];
+    bool has_client_guid;
 };
 
 /* Names of at most SMB_NAME_MAX characters, malloc'd (the caller frees). */

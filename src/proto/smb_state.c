@@ -135,7 +135,9 @@ struct smb_file *smb_file_find(struct smb_state *s, uint64_t p, uint64_t v)
 
 static struct dce_rpc_carrier pipe_carrier(struct smb_state *s, struct app_env *env, const struct smb_file *f)
 {
-    return (struct dce_rpc_carrier){.names = env->worker_state, .ntlm = &s->ntlm, .smb_share = f->path};
+    return (struct dce_rpc_carrier){.names = env->worker_state, .ntlm = &s->ntlm, .smb_share = f->path,
+                                    /* SMB2's command info; SMB1 pipes carry none (plain dcerpc events) */
+                                    .smb = s->cur.has_status ? &s->cur : NULL};
 }
 
 /* Ends what a file holds: its bytes' analysis (keeping the fuid) and its pipe. */

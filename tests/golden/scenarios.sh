@@ -12,7 +12,8 @@ scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badhead
     basic@sll basic@sll2 basic@raw basic@null basic@loop
     dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident devices iot-exploits
     kerberos rdp ldap fanout
-    smb schtask wmi)
+    smb schtask wmi
+    http-eve)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
@@ -25,6 +26,10 @@ args_of() {
         devices) echo "--devices --no-behavior" ;;
         # each published camera/router exploit beside a benign request to the same device
         iot-exploits) echo "--rules rules/devices.rules --no-behavior" ;;
+        # every DHCP message with Suricata's extended fields (devices shows the default: the ACKs)
+        dhcp) echo "--eve-dhcp-extended" ;;
+        # ET-style SMB and DCE-RPC rules: those that fire and those that must not (#14)
+        smb) echo "--rules tests/golden/smb-rules" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33
