@@ -74,14 +74,13 @@ const char usage_detect[] =
     "      --weights FILE, --keywords FILE  verdict weights and macro keywords, as for vigil inspect\n"
     "      --no-behavior        no beaconing / long connection / DNS tunnel / exfiltration detectors\n"
     "                           (nor the lateral-movement ones)\n"
-    "      --lateral-thresholds FILE  thresholds of Kerberoasting, AS-REP roasting, account and\n"
-    "                           internal fan-out (default data/lateral.tsv)\n"
     "      --beacon-threshold X report beacons scoring at least X (0..1, default 0.70)\n"
     "      --long-conn SECONDS  report connections open at least this long (default 3600)\n"
     "      --domain-controllers ADDR,...  hosts that are domain controllers (others are learned:\n"
     "                           DRSUAPI or NETLOGON answered); their replication is not DCSync\n"
-    "      --lateral-policy FILE  the lateral-movement operations and thresholds instead of\n"
-    "                           data/lateral_movement.tsv\n"
+    "      --lateral-policy FILE  the lateral-movement operations and thresholds (PsExec, tasks,\n"
+    "                           WMI, Zerologon, DCSync, Kerberoasting, fan-out) instead of\n"
+    "                           data/lateral_movement.tsv (--lateral-thresholds: the same)\n"
     "      --short-thresholds FILE  thresholds of the short-capture detections: ICMP and DNS\n"
     "                           tunnels, DGA bursts, DNS TXT channels (default data/short_capture.tsv)\n";
 
@@ -534,13 +533,11 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
         case OPT_NO_BEHAVIOR:
             o->no_behavior = true;
             break;
-        case OPT_LATERAL_THRESHOLDS:
-            o->lateral_thresholds = optarg;
-            break;
         case OPT_DOMAIN_CONTROLLERS:
             o->domain_controllers = optarg;
             break;
         case OPT_LATERAL_POLICY:
+        case OPT_LATERAL_THRESHOLDS: /* the older name of the same file */
             o->lateral_policy_path = optarg;
             break;
         case OPT_SHORT_THRESHOLDS:

@@ -58,9 +58,8 @@ struct options {
     uint64_t inspect_max_file;
     const char *yara_path, *weights_path, *keywords_path;
     bool no_behavior;
-    const char *lateral_thresholds;     /* --lateral-thresholds FILE */
     const char *domain_controllers;  /* --domain-controllers ADDR,... (checked when the run starts) */
-    const char *lateral_policy_path; /* --lateral-policy FILE */
+    const char *lateral_policy_path; /* --lateral-policy FILE (alias --lateral-thresholds) */
     const char *short_thresholds;    /* --short-thresholds FILE */
     bool devices;
     struct devices_config devices_cfg;

@@ -461,7 +461,7 @@ static int run_session(struct options *o, bool live)
         struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior,
                                    .devices = o->devices, .devices_cfg = o->devices_cfg,
                                    .protect_path = o->protect_path, .doc = inspecting ? &doc.ctx : NULL,
-                                   .documents = o->inspect_files, .lateral_thresholds = o->lateral_thresholds,
+                                   .documents = o->inspect_files,
                                    .domain_controllers = dcs, .lateral_policy_path = o->lateral_policy_path,
                                    .short_thresholds = o->short_thresholds};
         struct detect_sink findings = {0};

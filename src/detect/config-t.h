@@ -22,14 +22,14 @@ struct detect_config {
      * document detectors judge with; NULL: the shipped weights. */
     const struct doc_ctx *doc;
     bool documents;                     /* --inspect-files: Vigil::Malicious_Document alerts */
-    /* --lateral-thresholds: the lateral-movement detectors' thresholds
-     * (NULL: data/lateral.tsv); they run with the behaviour detectors. */
-    const char *lateral_thresholds;
     /* The run's domain controllers (detect/domain_controllers.h), given
      * (--domain-controllers) and learned; shared, thread-safe; owned by the
      * caller. NULL: the lateral-movement detector keeps its own. */
     struct dc_registry *domain_controllers;
-    const char *lateral_policy_path;    /* --lateral-policy; NULL: data/lateral_movement.tsv */
+    /* --lateral-policy (alias --lateral-thresholds): the lateral-movement
+     * detectors' operations and thresholds (NULL: data/lateral_movement.tsv);
+     * they run with the behaviour detectors. */
+    const char *lateral_policy_path;
     /* --short-thresholds: the short-capture detectors' thresholds (NULL:
      * data/short_capture.tsv); they run with the behaviour detectors. */
     const char *short_thresholds;

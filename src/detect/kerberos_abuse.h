@@ -1,7 +1,7 @@
 /* detect/kerberos_abuse: Kerberos used against the domain, from the
  * messages of proto/krb.c: Kerberoasting (T1558.003), AS-REP roasting
  * (T1558.004), one account getting tickets for many hosts (T1078.002,
- * T1021). Thresholds: data/lateral.tsv (detect/lateral_config.h). */
+ * T1021). Thresholds: data/lateral_movement.tsv (detect/lateral_config.h). */
 #ifndef VIGIL_DETECT_KERBEROS_ABUSE_H
 #define VIGIL_DETECT_KERBEROS_ABUSE_H
 

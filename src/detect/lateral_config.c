@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "detect/config-t.h"
+#include "util/datadir.h"
 #include "util/tsv.h"
 
 enum setting_kind { SET_COUNT, SET_SECONDS, SET_ETYPES, SET_PORTS };
@@ -90,11 +91,58 @@ static bool apply(void *ctx, const void *setting, const char *v)
     return false;
 }
 
+bool lateral_thresholds_is_setting(const char *name)
+{
+    for (size_t i = 0; i < N_SETTINGS; i++)
+        if (strcmp(settings[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* The file is the lateral-movement policy (lateral_policy.h reads the rest
+ * of it, and refuses what neither knows): only its "threshold" lines of
+ * these settings are read here. */
 bool lateral_thresholds_load(const char *path, struct lateral_thresholds *t, char *err, size_t errlen)
 {
+    char shipped[4096];
+    if (path == NULL) {
+        vigil_data_path(LATERAL_POLICY_FILE, shipped, sizeof shipped);
+        path = shipped;
+    }
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return false;
+    }
     memset(t, 0, sizeof *t);
-    const struct tsv_settings s = {settings, sizeof settings[0], N_SETTINGS, apply, t};
-    return tsv_settings_read(path, "data/lateral.tsv", &s, err, errlen);
+    bool seen[N_SETTINGS] = {false};
+    char line[1024];
+    struct tsv_reader lines = {.f = f};
+    bool ok = true;
+    while (ok && tsv_next_line(&lines, line, sizeof line)) {
+        char *fields[4];
+        size_t n = tsv_split(line, fields, 4);
+        if (strcmp(fields[0], "threshold") != 0)
+            continue;
+        size_t i = 0;
+        while (n >= 2 && i < N_SETTINGS && strcmp(settings[i].name, fields[1]) != 0)
+            i++;
+        if (n < 2 || i == N_SETTINGS)
+            continue; /* the policy's own thresholds */
+        if (n != 3 || !apply(t, &settings[i], fields[2])) {
+            snprintf(err, errlen, "%s:%u: bad value for '%s'", path, lines.lineno, settings[i].name);
+            ok = false;
+            break;
+        }
+        seen[i] = true;
+    }
+    fclose(f);
+    for (size_t i = 0; ok && i < N_SETTINGS; i++)
+        if (!seen[i]) {
+            snprintf(err, errlen, "%s: threshold %s is missing", path, settings[i].name);
+            ok = false;
+        }
+    return ok;
 }
 
 bool lateral_run_open(const struct detect_config *cfg, size_t size, size_t n_windows, size_t max_keys, void **state,
@@ -108,7 +156,7 @@ bool lateral_run_open(const struct detect_config *cfg, size_t size, size_t n_win
         snprintf(err, errlen, "out of memory");
         return false;
     }
-    if (!lateral_thresholds_load(cfg->lateral_thresholds, &r->th, err, errlen)) {
+    if (!lateral_thresholds_load(cfg->lateral_policy_path, &r->th, err, errlen)) {
         free(r);
         return false;
     }

@@ -1,8 +1,9 @@
 /* detect/lateral_config: what the lateral-movement detectors
- * (kerberos_abuse.c, fanout.c) share: their thresholds, read from
- * data/lateral.tsv or the file of --lateral-thresholds ("setting<TAB>value
- * <TAB>why" lines, # comments), and the run and worker states both build on:
- * the windowed counts behind one lock, shared by the workers. */
+ * (kerberos_abuse.c, fanout.c) share: their thresholds, the "threshold
+ * NAME VALUE" lines of the lateral-movement policy (data/lateral_movement.tsv
+ * or the file of --lateral-policy, lateral_policy.h), and the run and
+ * worker states both build on: the windowed counts behind one lock, shared
+ * by the workers. */
 #ifndef VIGIL_DETECT_LATERAL_CONFIG_H
 #define VIGIL_DETECT_LATERAL_CONFIG_H
 
@@ -34,10 +35,16 @@ struct lateral_thresholds {
     uint16_t fanout_ports[LATERAL_LIST_MAX];
 };
 
-/* Reads path (NULL: the shipped data/lateral.tsv). false with one line in
- * err naming the file and line when it cannot be read or a value is bad;
- * every setting must be there. */
+/* The policy file the lateral-movement detectors share (--lateral-policy replaces it). */
+#define LATERAL_POLICY_FILE "data/lateral_movement.tsv"
+
+/* Reads the thresholds of path (NULL: the shipped LATERAL_POLICY_FILE).
+ * false with one line in err naming the file and line when it cannot be
+ * read or a value is bad; every setting must be there. */
 bool lateral_thresholds_load(const char *path, struct lateral_thresholds *t, char *err, size_t errlen);
+/* Whether name is one of these thresholds (for the policy's reader, which
+ * refuses names neither knows). */
+bool lateral_thresholds_is_setting(const char *name);
 
 /* Whether v is one of list[0..n). */
 bool lateral_list_has(const int32_t *list, size_t n, int32_t v);

@@ -6,10 +6,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "detect/lateral_config.h"
 #include "util/datadir.h"
 #include "util/tsv.h"
 
-#define POLICY_FILE "data/lateral_movement.tsv"
 #define POLICY_MAX_LINES 4096
 
 static const struct {
@@ -43,6 +43,8 @@ static bool parse_threshold(struct lateral_policy *p, char **f, size_t n)
 {
     if (n != 3)
         return false;
+    if (lateral_thresholds_is_setting(f[1]))
+        return true; /* the Kerberos and fan-out detectors' (lateral_config.c checks its value) */
     char *end;
     errno = 0;
     unsigned long long v = strtoull(f[2], &end, 10);
@@ -122,7 +124,7 @@ bool lateral_policy_load(struct lateral_policy *p, const char *path, char *err, 
     memset(p, 0, sizeof *p);
     char found[4096];
     if (path == NULL) {
-        if (!vigil_data_path(POLICY_FILE, found, sizeof found)) {
+        if (!vigil_data_path(LATERAL_POLICY_FILE, found, sizeof found)) {
             snprintf(err, errlen, "%s: not found", found);
             return false;
         }

@@ -1,6 +1,8 @@
-/* The lateral-movement detector's policy: data/lateral_movement.tsv (or
+/* The lateral-movement detectors' policy: data/lateral_movement.tsv (or
  * --lateral-policy FILE): the RPC operations that mark each technique, the
- * thresholds, the executable endings and the admin shares. */
+ * thresholds, the executable endings and the admin shares. This reader
+ * keeps what detect/lateral.c needs; the Kerberos and fan-out thresholds
+ * of the same file are lateral_config.h's. */
 #ifndef VIGIL_DETECT_LATERAL_POLICY_H
 #define VIGIL_DETECT_LATERAL_POLICY_H
 

@@ -559,8 +559,9 @@ static void authorization_header(struct http_entry *e, const uint8_t *v, size_t 
 }
 
 /* "NTLM <base64>" or "Negotiate <base64>" (Authorization, WWW-Authenticate):
- * the token goes to the connection's NTLM session (ntlm.log). */
-static void ntlm_header(struct http_state *st, struct app_env *env, const uint8_t *v, size_t n)
+ * the token goes to the connection's NTLM session (ntlm.log) and, for
+ * Negotiate, its Kerberos one (kerberos.log). */
+static void ntlm_header(struct http_state *st, struct app_env *env, int dir, const uint8_t *v, size_t n)
 {
     size_t skip = 0;
     if (n > 5 && bytes_prefix_nocase(v, n, "ntlm "))
@@ -576,6 +577,8 @@ static void ntlm_header(struct http_state *st, struct app_env *env, const uint8_
     uint8_t token[4096];
     size_t len = b64_decode(v + skip, n - skip, token, sizeof token);
     ntlm_session_blob(st->ntlm, env, "HTTP", token, len);
+    if (skip >= 10 && (st->krb != NULL || (st->krb = calloc(1, sizeof *st->krb)) != NULL))
+        krb_gss_blob(st->krb, env, dir == 0, token, len);
 }
 
 static const char *const proxy_headers[] = {
@@ -610,7 +613,7 @@ static void log_header(struct http_state *st, struct app_env *env, int dir, cons
         ntlm_session_result(st->ntlm, env, st->reply_code != 401 && st->reply_code != 407);
     if (bytes_eq_nocase(name, name_len, dir == 1 ? "www-authenticate" : "authorization") ||
         bytes_eq_nocase(name, name_len, dir == 1 ? "proxy-authenticate" : "proxy-authorization"))
-        ntlm_header(st, env, v, n);
+        ntlm_header(st, env, dir, v, n);
     if (dir == 1) {
         if (bytes_eq_nocase(name, name_len, "content-type"))
             http_hbuf_set(&e->response_ctype, v, n);
@@ -1255,6 +1258,10 @@ static void http_close(void *state, struct app_env *env)
         ntlm_session_close(st->ntlm, env);
     free(st->ntlm);
     st->ntlm = NULL;
+    if (st->krb)
+        krb_gss_close(st->krb, env);
+    free(st->krb);
+    st->krb = NULL;
 }
 
 static const uint16_t http_ports[] = {80, 81, 631, 1080, 3128, 8000, 8080, 8888};

@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "proto/http.h"
+#include "proto/krb.h"
 #include "proto/ntlm.h"
 #include "proto/parser.h"
 
@@ -132,6 +133,7 @@ struct http_state {
     uint8_t *scratch;           /* inflate output, INFLATE_SCRATCH bytes */
     uint64_t files_begun;       /* per-connection file counter, for fuids */
     struct ntlm_session *ntlm;  /* NTLM in Authorization/WWW-Authenticate; allocated on first use */
+    struct krb_gss_session *krb; /* Kerberos in Negotiate tokens; allocated on first use */
 };
 
 enum { UA_HEAD = 1, UA_CONNECT = 2 };

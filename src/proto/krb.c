@@ -20,9 +20,7 @@
 #define KRB_TCP_RECORD_MAX (256 * 1024)
 
 struct krb_state {
-    struct krb_row row;
-    bool session;               /* Zeek's c$krb exists */
-    bool logged;
+    struct krb_session log;
     unsigned last_request;      /* Suricata's req_id: what a KRB-ERROR answers */
     bool last_as_seen, last_as_preauth; /* the last AS-REQ, for its AS-REP */
     bool stopped;
@@ -363,6 +361,32 @@ static bool parse_error(const struct ber_item *seq, struct krb_message *m)
     return true;
 }
 
+/* AP-REQ: the ticket's realm, service and cipher (what Zeek's
+ * krb_ap_request sees; the authenticator is encrypted). */
+static bool parse_ap_req(const struct ber_item *seq, struct krb_message *m)
+{
+    struct krb_fields req, ticket;
+    if (!read_fields(seq, &req) || !header_ok(&req, 0, m->msg_type))
+        return false;
+    if (field_present(&req, 3) && req.f[3].cls == BER_APPLICATION && req.f[3].tag == 1) {
+        struct byte_reader r = ber_contents(&req.f[3]);
+        struct ber_item tseq;
+        if (ber_next(&r, &tseq) && read_fields(&tseq, &ticket)) {
+            field_string(&ticket, 1, &m->realm);
+            principal_name(&ticket, 2, &m->sname);
+            if (field_present(&ticket, 3))
+                m->has_ticket_etype = encrypted_etype(&ticket.f[3], &m->ticket_etype);
+        }
+    }
+    return true;
+}
+
+static bool parse_ap_rep(const struct ber_item *seq, struct krb_message *m)
+{
+    struct krb_fields rep;
+    return read_fields(seq, &rep) && header_ok(&rep, 0, m->msg_type);
+}
+
 /* One message; false when it is not Kerberos. */
 static bool parse_message(const uint8_t *p, size_t n, struct krb_message *m)
 {
@@ -384,7 +408,9 @@ static bool parse_message(const uint8_t *p, size_t n, struct krb_message *m)
     case KRB_MSG_ERROR:
         return parse_error(&seq, m);
     case KRB_MSG_AP_REQ:
-        return true;
+        return parse_ap_req(&seq, m);
+    case KRB_MSG_AP_REP:
+        return parse_ap_rep(&seq, m);
     default:
         return false;
     }
@@ -399,7 +425,7 @@ static void weird(struct app_env *env, const char *name)
 }
 
 /* Zeek's set_session: true when the row was already written. */
-static bool set_session(struct krb_state *st, struct app_env *env)
+static bool set_session(struct krb_session *st, struct app_env *env)
 {
     if (!st->session) {
         memset(&st->row, 0, sizeof st->row);
@@ -445,7 +471,7 @@ static void request_options(struct krb_row *row, const struct krb_message *m)
 
 /* Folds a message into the row as main.zeek's handlers do; true when the
  * row is to be written now. */
-static bool update_row(struct krb_state *st, struct app_env *env, const struct krb_message *m)
+static bool update_row(struct krb_session *st, struct app_env *env, const struct krb_message *m)
 {
     struct krb_row *row = &st->row;
     if (m->msg_type == KRB_MSG_ERROR) {
@@ -481,6 +507,22 @@ static bool update_row(struct krb_state *st, struct app_env *env, const struct k
         row->request_type = "TGS";
         request_options(row, m);
         return false;
+    case KRB_MSG_AP_REQ:
+        /* Zeek: the ticket's service and cipher, the client only as "/realm" */
+        row->request_type = "AP";
+        if (m->sname.set)
+            row->service = m->sname;
+        row->has_cipher = m->has_ticket_etype;
+        row->cipher = m->ticket_etype;
+        if (m->realm.set) {
+            struct krb_text none = {0};
+            client_of(&row->client, &none, &m->realm, true);
+        }
+        return false;
+    case KRB_MSG_AP_REP:
+        row->has_success = true;
+        row->success = true;
+        return true;
     case KRB_MSG_AS_REP:
     case KRB_MSG_TGS_REP:
         if (!row->client.set && (m->cname.set || m->realm.set))
@@ -496,7 +538,7 @@ static bool update_row(struct krb_state *st, struct app_env *env, const struct k
     }
 }
 
-static void publish(struct krb_state *st, struct app_env *env, const struct krb_message *m, bool write_row)
+static void publish(struct krb_session *st, struct app_env *env, const struct krb_message *m, bool write_row)
 {
     struct krb_txn t = {m, NULL};
     if (write_row && st->session && !st->logged) {
@@ -529,14 +571,95 @@ static void handle_message(struct krb_state *st, struct app_env *env, bool from_
         m->request_preauth = !st->last_as_seen || st->last_as_preauth;
     if (m->msg_type == KRB_MSG_ERROR)
         m->failed_request = st->last_request;
-    if (m->msg_type == KRB_MSG_AP_REQ) {
-        set_session(st, env);
-        free(m);
-        return;
-    }
-    bool write_row = update_row(st, env, m);
-    publish(st, env, m, write_row);
+    bool write_row = update_row(&st->log, env, m);
+    /* an AP exchange is not a krb5 transaction of Suricata's: the row only */
+    bool ap = m->msg_type == KRB_MSG_AP_REQ || m->msg_type == KRB_MSG_AP_REP;
+    publish(&st->log, env, ap ? NULL : m, write_row);
     free(m);
+}
+
+/* ---- GSS-API ---------------------------------------------------------------------- */
+
+/* The mechanism OIDs' contents (RFC 4121's Kerberos 5, Microsoft's
+ * variant of it, RFC 4178's SPNEGO). */
+static const uint8_t krb5_oid[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};
+static const uint8_t krb5_ms_oid[] = {0x2a, 0x86, 0x48, 0x82, 0xf7, 0x12, 0x01, 0x02, 0x02};
+static const uint8_t spnego_oid[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x02};
+
+static bool oid_is(const struct ber_item *it, const uint8_t *oid, size_t n)
+{
+    return it->cls == BER_UNIVERSAL && it->tag == 6 && it->len == n && memcmp(it->value, oid, n) == 0;
+}
+
+/* SPNEGO's mechToken / responseToken: field [2] of a NegTokenInit ([0]) or
+ * NegTokenResp ([1]). */
+static bool spnego_inner_token(const struct ber_item *choice, struct ber_item *token)
+{
+    struct krb_fields neg;
+    struct byte_reader r = ber_contents(choice);
+    struct ber_item seq;
+    if (choice->cls != BER_CONTEXT || choice->tag > 1 || !ber_next(&r, &seq) || !read_fields(&seq, &neg) ||
+        !field_present(&neg, 2) || neg.f[2].tag != BER_TAG_OCTET_STRING)
+        return false;
+    *token = neg.f[2];
+    return true;
+}
+
+/* The Kerberos message of a security blob: a GSS token of the krb5
+ * mechanism (RFC 4121 4.1: [APPLICATION 0] { OID, TOK_ID, message }), or
+ * one inside SPNEGO, where Windows also puts the bare message. depth: one
+ * SPNEGO level holds one token, never more. */
+static const uint8_t *gss_krb_token(const uint8_t *p, size_t n, size_t *len, int depth)
+{
+    if (depth > 1 || n < 2)
+        return NULL;
+    if (depth == 1 && (p[0] == 0x6e || p[0] == 0x6f || p[0] == 0x7e)) {
+        *len = n;
+        return p;
+    }
+    struct byte_reader r = {p, n, 0, false};
+    struct ber_item outer, oid, token;
+    if (!ber_next(&r, &outer))
+        return NULL;
+    if (outer.cls == BER_CONTEXT) /* a NegTokenResp without its GSS header */
+        return spnego_inner_token(&outer, &token) ? gss_krb_token(token.value, token.len, len, depth + 1) : NULL;
+    struct byte_reader in = ber_contents(&outer);
+    if (outer.cls != BER_APPLICATION || outer.tag != 0 || !ber_next(&in, &oid))
+        return NULL;
+    if (oid_is(&oid, krb5_oid, sizeof krb5_oid) || oid_is(&oid, krb5_ms_oid, sizeof krb5_ms_oid)) {
+        /* TOK_ID 01 00 AP-REQ, 02 00 AP-REP, 03 00 KRB-ERROR */
+        if (reader_left(&in) < 3 || in.p[in.off + 1] != 0 || in.p[in.off] < 1 || in.p[in.off] > 3)
+            return NULL;
+        *len = reader_left(&in) - 2;
+        return in.p + in.off + 2;
+    }
+    struct ber_item choice;
+    if (oid_is(&oid, spnego_oid, sizeof spnego_oid) && ber_next(&in, &choice) && spnego_inner_token(&choice, &token))
+        return gss_krb_token(token.value, token.len, len, depth + 1);
+    return NULL;
+}
+
+void krb_gss_blob(struct krb_gss_session *s, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)
+{
+    size_t len;
+    const uint8_t *msg = p ? gss_krb_token(p, n, &len, 0) : NULL;
+    if (msg == NULL)
+        return;
+    struct krb_message *m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return;
+    m->ts_us = env->ts_us;
+    m->from_orig = from_orig;
+    if (parse_message(msg, len, m))
+        publish(&s->log, env, NULL, update_row(&s->log, env, m));
+    else
+        weird(env, "KRB_invalid_message");
+    free(m);
+}
+
+void krb_gss_close(struct krb_gss_session *s, struct app_env *env)
+{
+    publish(&s->log, env, NULL, true); /* Zeek's finalize_krb */
 }
 
 /* ---- UDP ------------------------------------------------------------------------ */
@@ -550,7 +673,7 @@ static void krb_udp_data(void *state, struct app_env *env, bool from_orig, const
 static void krb_close(void *state, struct app_env *env)
 {
     struct krb_state *st = state;
-    publish(st, env, NULL, true); /* Zeek's finalize_krb */
+    publish(&st->log, env, NULL, true); /* Zeek's finalize_krb */
     for (int d = 0; d < 2; d++)
         free(st->buf[d]);
 }

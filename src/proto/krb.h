@@ -3,7 +3,7 @@
  * krb5 transaction: one EVE event); the connection's kerberos.log row, as
  * Zeek's base/protocols/krb fills c$krb, rides along when Zeek would write
  * it (a reply or error, or the end of the connection; once per connection).
- * Type-only. */
+ * The same rows come from Kerberos inside GSS-API (krb_gss_blob). */
 #ifndef VIGIL_PROTO_KRB_H
 #define VIGIL_PROTO_KRB_H
 
@@ -23,6 +23,7 @@ enum krb_msg_type {
     KRB_MSG_TGS_REQ = 12,
     KRB_MSG_TGS_REP = 13,
     KRB_MSG_AP_REQ = 14,
+    KRB_MSG_AP_REP = 15,
     KRB_MSG_ERROR = 30,
 };
 
@@ -77,6 +78,26 @@ struct krb_row {
     bool has_kdc_options;
     bool forwardable, renewable;
 };
+
+/* A connection's kerberos.log row in the making (Zeek's c$krb). */
+struct krb_session {
+    struct krb_row row;
+    bool session;                   /* Zeek's c$krb exists */
+    bool logged;
+};
+
+/* Kerberos inside GSS-API tokens (RFC 4121, in SPNEGO or bare), as SMB
+ * session setups, LDAP SASL binds and HTTP Negotiate carry them: a carrier
+ * keeps one zeroed krb_gss_session per connection and feeds it every
+ * security blob. The token is found by its mechanism OID and token id; an
+ * AP-REQ starts the row (request_type "AP", the ticket's service, realm
+ * and cipher), an AP-REP or KRB-ERROR writes it, as Zeek's krb_ap_request
+ * and krb_ap_response do; krb_gss_close writes a row not written yet. */
+struct krb_gss_session {
+    struct krb_session log;
+};
+void krb_gss_blob(struct krb_gss_session *s, struct app_env *env, bool from_orig, const uint8_t *p, size_t n);
+void krb_gss_close(struct krb_gss_session *s, struct app_env *env);
 
 /* What EVENT_KRB points at: msg, row or both (borrowed for the call). */
 struct krb_txn {

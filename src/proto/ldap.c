@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/krb.h"
+#include "proto/ntlm.h"
 #include "util/ber.h"
 #include "util/bytes.h"
 
@@ -68,6 +70,11 @@ struct ldap_state {
     int64_t starttls_id;
     bool stopped, handed_over;
     bool sasl_noted;            /* conn.log service "gssapi" added */
+    /* The binds' NTLMSSP and Kerberos tokens. Zeek reads the client's only
+     * (ntlm.log without the server's names or success, kerberos.log without
+     * the AP-REP's success): so does this parser. */
+    struct ntlm_session ntlm;
+    struct krb_gss_session krb;
 };
 
 /* ---- names -------------------------------------------------------------------- */
@@ -419,7 +426,14 @@ static bool ldap_result(struct byte_reader *r, int64_t *code, struct ber_item *d
     return ber_next(r, &rc) && ber_int(&rc, code) && ber_next(r, &matched) && ber_next(r, diag);
 }
 
-static void bind_request(struct ldap_row *m, const struct ber_item *op)
+/* A client's security token (SASL credentials, Sicily NTLMSSP). */
+static void bind_token(struct ldap_state *st, struct app_env *env, const uint8_t *p, size_t n)
+{
+    ntlm_session_blob(&st->ntlm, env, "LDAP", p, n);
+    krb_gss_blob(&st->krb, env, true, p, n);
+}
+
+static void bind_request(struct ldap_state *st, struct app_env *env, struct ldap_row *m, const struct ber_item *op)
 {
     struct byte_reader r = ber_contents(op);
     struct ber_item version, name, auth;
@@ -439,10 +453,12 @@ static void bind_request(struct ldap_row *m, const struct ber_item *op)
         break;
     case 3: {
         struct byte_reader sr = ber_contents(&auth);
-        struct ber_item mech;
+        struct ber_item mech, creds;
         m->opcode = "bind SASL";
         if (ber_next(&sr, &mech))
             text_set_item(&m->argument, &mech);
+        if (reader_left(&sr) > 0 && ber_next(&sr, &creds))
+            bind_token(st, env, creds.value, creds.len);
         break;
     }
     case 9: m->opcode = "sicily_package_discovery"; break;
@@ -450,8 +466,10 @@ static void bind_request(struct ldap_row *m, const struct ber_item *op)
     case 11: m->opcode = "sicily_response"; break;
     default: m->opcode = "unknown"; break;
     }
-    if ((auth.tag == 10 || auth.tag == 11) && auth.len >= 7 && memcmp(auth.value, "NTLMSSP", 7) == 0)
+    if ((auth.tag == 10 || auth.tag == 11) && auth.len >= 7 && memcmp(auth.value, "NTLMSSP", 7) == 0) {
         text_set(&m->argument, "NTLMSSP", 7);
+        bind_token(st, env, auth.value, auth.len);
+    }
 }
 
 static const char *const modify_ops[] = {"add", "delete", "replace", "increment"};
@@ -585,7 +603,7 @@ static void handle_op(struct ldap_state *st, struct app_env *env, int64_t id, co
         return;
     switch (tag) {
     case OP_BIND_REQUEST:
-        bind_request(m, op);
+        bind_request(st, env, m, op);
         break;
     case OP_MODIFY_REQUEST:
         m->opcode = op_name(tag);
@@ -779,6 +797,8 @@ static void ldap_close(void *state, struct app_env *env)
         publish_search(st, env, 0);
     for (int i = 0; i < 2; i++)
         free(st->dir[i].buf);
+    ntlm_session_close(&st->ntlm, env);
+    krb_gss_close(&st->krb, env);
 }
 
 /* An LDAPMessage: SEQUENCE, INTEGER message id, an APPLICATION operation. */

@@ -166,15 +166,18 @@ if "$gen" demo "$tmp/demo.pcap" >/dev/null 2>&1; then
     [[ $rc == 0 && ! -e $tmp/demo-nob/beacon.log ]] && pass read-no-behavior || fail read-no-behavior "exit $rc"
 fi
 
-# --- lateral movement: the thresholds file, and the Kerberoasting client flagged with 2 workers too ---
+# --- lateral movement: the thresholds of the policy file (--lateral-thresholds is --lateral-policy's
+# older name), and the Kerberoasting client flagged with 2 workers too ---
 "$gen" kerberos "$tmp/kerberos.pcap" >/dev/null 2>&1
-printf 'kerberoast_services\tmany\n' >"$tmp/bad-lateral.tsv"
-expect_error lateral-bad-thresholds 2 "bad-lateral.tsv:1: bad value for 'kerberoast_services'" \
+sed 's/^threshold\tkerberoast_services\t10$/threshold\tkerberoast_services\tmany/' \
+    "$repo/data/lateral_movement.tsv" >"$tmp/bad-lateral.tsv"
+expect_error lateral-bad-thresholds 2 "bad value for 'kerberoast_services'" \
     read -q -o "$tmp/lat-bad" --lateral-thresholds "$tmp/bad-lateral.tsv" "$tmp/kerberos.pcap"
 expect_error lateral-missing-thresholds 2 "no-such-lateral.tsv" \
-    read -q -o "$tmp/lat-missing" --lateral-thresholds "$tmp/no-such-lateral.tsv" "$tmp/kerberos.pcap"
-sed 's/^kerberoast_services\t10/kerberoast_services\t30/' "$repo/data/lateral.tsv" >"$tmp/lenient.tsv"
-run lateral-lenient read -q -o "$tmp/lat-lenient" --lateral-thresholds "$tmp/lenient.tsv" "$tmp/kerberos.pcap"
+    read -q -o "$tmp/lat-missing" --lateral-policy "$tmp/no-such-lateral.tsv" "$tmp/kerberos.pcap"
+sed 's/^threshold\tkerberoast_services\t10$/threshold\tkerberoast_services\t30/' \
+    "$repo/data/lateral_movement.tsv" >"$tmp/lenient.tsv"
+run lateral-lenient read -q -o "$tmp/lat-lenient" --lateral-policy "$tmp/lenient.tsv" "$tmp/kerberos.pcap"
 [[ $rc == 0 ]] && ! grep -q Kerberoasting "$tmp/lat-lenient/notice.log" && grep -q ASREP_Roasting "$tmp/lat-lenient/notice.log" &&
     pass lateral-lenient || fail lateral-lenient "exit $rc: a threshold of 30 services must not flag 20"
 run lateral-workers read -q -o "$tmp/lat-w2" --workers 2 "$tmp/kerberos.pcap"

@@ -451,11 +451,13 @@ class ZeekSource:
     """One zeek command of a test: the traces it read and whether -C was set."""
     traces: tuple
     ignore_checksums: bool
+    bpf: str = ""   # zeek -f 'FILTER': vigil read --filter
 
     def options(self):
         # Zeek verifies checksums unless -C: Vigil's Suricata-like auto mode
         # would turn verification off on offloaded captures.
-        return ["-C"] if self.ignore_checksums else ["--checksums", "verify"]
+        opts = ["-C"] if self.ignore_checksums else ["--checksums", "verify"]
+        return opts + (["--filter", self.bpf] if self.bpf else [])
 
 
 @dataclass
@@ -471,8 +473,8 @@ class ZeekJob:
 
 
 def baseline_log_name(path):
-    """conn.log, conn-1.log, conn-2.log -> conn"""
-    return re.sub(r"(-\d+)?\.log$", "", path.name)
+    """conn.log, conn-1.log, conn-2.log -> conn; krb.kerberos.log (krb/kerberos.log) -> kerberos"""
+    return re.sub(r"(-\d+)?\.log$", "", path.name).split(".")[-1]
 
 
 def _shell_segments(line):
@@ -494,11 +496,17 @@ def trace_sources(meta, test_dir):
         for seg in _shell_segments(line):
             if re.search(r"(^|[\s|])zeek\s+-", seg):
                 traces = tuple(local_of.get(rel, test_dir / "traces" / rel)
-                               for rel in re.findall(r"\$TRACES/(\S+)", seg))
+                               for rel in re.findall(r"\$\{?TRACES\}?/(\S+)", seg))
                 flags = "".join(w[1:] for w in seg.split() if re.fullmatch(r"-[A-Za-z]+", w))
-                source = ZeekSource(traces, "C" in flags)
+                words = shlex.split(seg.split("|")[-1])
+                bpf = words[words.index("-f") + 1] if "-f" in words[:-1] else ""
+                source = ZeekSource(traces, "C" in flags, bpf)
                 for name in log_files:
                     state[name] = [source]
+            elif m := re.fullmatch(r"mv\s+\*\.log\s+(\w+)", seg):
+                # `mkdir krb && mv *.log krb`: btest names krb/ldap.log's baseline krb.ldap.log
+                for name in [n for n in state if "/" not in n and "." not in n[:-4]]:
+                    state[f"{m.group(1)}.{name}"] = state.pop(name)
             elif m := re.fullmatch(r"mv\s+(\S+)\s+(\S+)", seg):
                 if m.group(1) in state:
                     state[m.group(2)] = state.pop(m.group(1))
@@ -511,7 +519,7 @@ def trace_sources(meta, test_dir):
             elif m := re.fullmatch(r"rm\s+(?:-f\s+)?(\S+)", seg):
                 state.pop(m.group(1), None)
             elif "btest-diff" in seg and "TEST_BASELINE" not in seg:
-                name = seg.split()[-1]
+                name = seg.split()[-1].replace("/", ".")
                 if name in state and name not in bound:
                     bound[name] = list(state[name])
     for name, sources in state.items():

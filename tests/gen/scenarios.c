@@ -1237,6 +1237,11 @@ static const struct scenario scenarios[] = {
     {"short-capture", "two minutes: an ICMP tunnel, iodine- and dns2tcp-like DNS tunnels, a DGA burst, a TXT "
                       "command channel, beside pings, a big-MTU ping, a traceroute, browsing, a CDN, SPF lookups",
      false, scenario_short_capture},
+    {"schtask", "a scheduled task registered remotely: SMB1 with Kerberos, ITaskSchedulerService "
+                "SchRpcRegisterTask over \\pipe\\atsvc",
+     false, scenario_schtask},
+    {"wmi", "WMI over DCOM: IRemoteSCMActivator RemoteCreateInstance on 135, IWbemServices ExecMethod", false,
+     scenario_wmi},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };

@@ -65,6 +65,8 @@ bool scenario_intel(struct gen *g);  /* intel_scenario.c */
 bool scenario_hunt(struct gen *g);   /* hunt_scenario.c */
 bool scenario_sig(struct gen *g);    /* sig_scenario.c */
 bool scenario_smb(struct gen *g);    /* smb_scenario.c */
+bool scenario_schtask(struct gen *g); /* smb_scenario.c */
+bool scenario_wmi(struct gen *g);    /* smb_scenario.c */
 bool scenario_incident(struct gen *g); /* incident_scenario.c */
 bool scenario_short_capture(struct gen *g); /* tunnel_scenario.c */
 bool scenario_bench(struct gen *g);

@@ -689,3 +689,386 @@ bool scenario_smb(struct gen *g)
     replication(g, &pa, &ip, 50151, t + SEC(60));
     return true;
 }
+
+/* ---- the schtask scenario: SMB1, Kerberos, a task registered over \pipe\atsvc ---- */
+
+static const struct iface TASKSCHD = {0x86d35949, 0x83c9, 0x4044, {0xb4, 0x24, 0xdb, 0x36, 0x32, 0x31, 0xfd, 0x0c}, 1};
+static const struct iface SCM_ACTIVATOR = {0x000001a0, 0x0000, 0x0000, {0xc0, 0, 0, 0, 0, 0, 0, 0x46}, 0};
+static const struct iface WBEM_SERVICES = {0x9556dc99, 0x828c, 0x11cf, {0xa3, 0x7e, 0x00, 0xaa, 0x00, 0x32, 0x40, 0xc7}, 0};
+
+/* DER: a tag and a definite length (short or two-byte long form), then the contents. */
+static void der(struct msg *m, uint8_t tag, const struct msg *contents)
+{
+    le8(m, tag);
+    if (contents->n < 128) {
+        le8(m, (uint32_t)contents->n);
+    } else {
+        le8(m, 0x82);
+        le8(m, (uint32_t)(contents->n >> 8));
+        le8(m, (uint32_t)(contents->n & 0xff));
+    }
+    le_bytes(m, contents->b, contents->n);
+}
+
+static void der_raw(struct msg *m, uint8_t tag, const void *p, size_t n)
+{
+    struct msg c = {.n = 0};
+    le_bytes(&c, p, n);
+    der(m, tag, &c);
+}
+
+/* [n] EXPLICIT INTEGER */
+static void der_int_field(struct msg *m, uint8_t n, uint8_t v)
+{
+    struct msg i = {.n = 0};
+    le8(&i, 0x02);
+    le8(&i, 1);
+    le8(&i, v);
+    der(m, (uint8_t)(0xa0 | n), &i);
+}
+
+/* An AP-REQ for service/host@realm with a ticket of etype 18 (AES256). */
+static void krb_ap_req(struct msg *m, const char *realm, const char *service, const char *host)
+{
+    struct msg names = {.n = 0}, seq = {.n = 0}, pn = {.n = 0}, f = {.n = 0}, enc = {.n = 0}, tkt = {.n = 0};
+    der_raw(&names, 0x1b, service, strlen(service));
+    der_raw(&names, 0x1b, host, strlen(host));
+    der(&seq, 0x30, &names);
+    der_int_field(&pn, 0, 2);              /* NT-SRV-INST */
+    der(&pn, 0xa1, &seq);
+    seq.n = 0;
+    der(&seq, 0x30, &pn);                  /* PrincipalName */
+    der_int_field(&enc, 0, 18);
+    der_int_field(&enc, 1, 3);
+    uint8_t cipher[64];
+    memset(cipher, 0x5a, sizeof cipher);
+    struct msg ct = {.n = 0};
+    der_raw(&ct, 0x04, cipher, sizeof cipher);
+    der(&enc, 0xa2, &ct);
+    struct msg encd = {.n = 0};
+    der(&encd, 0x30, &enc);                /* EncryptedData */
+    der_int_field(&f, 0, 5);               /* tkt-vno */
+    struct msg r = {.n = 0};
+    der_raw(&r, 0x1b, realm, strlen(realm));
+    der(&f, 0xa1, &r);
+    der(&f, 0xa2, &seq);
+    der(&f, 0xa3, &encd);
+    struct msg ts = {.n = 0}, ticket = {.n = 0};
+    der(&ts, 0x30, &f);
+    der(&ticket, 0x61, &ts);               /* Ticket ::= [APPLICATION 1] */
+    der_int_field(&tkt, 0, 5);
+    der_int_field(&tkt, 1, 14);
+    struct msg opts = {.n = 0};
+    der_raw(&opts, 0x03, "\x00\x20\x00\x00\x00", 5);  /* mutual-required */
+    der(&tkt, 0xa2, &opts);
+    der(&tkt, 0xa3, &ticket);
+    der(&tkt, 0xa4, &encd);                /* the authenticator, as opaque as the ticket */
+    struct msg body = {.n = 0};
+    der(&body, 0x30, &tkt);
+    der(m, 0x6e, &body);
+}
+
+/* SPNEGO NegTokenInit with Windows' bare AP-REQ as its mechToken. */
+static void spnego_init_krb(struct msg *m)
+{
+    static const uint8_t spnego[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x02};
+    static const uint8_t ms_krb5[] = {0x2a, 0x86, 0x48, 0x82, 0xf7, 0x12, 0x01, 0x02, 0x02};
+    struct msg mechs = {.n = 0}, list = {.n = 0}, fields = {.n = 0}, tok = {.n = 0}, ap = {.n = 0};
+    der_raw(&mechs, 0x06, ms_krb5, sizeof ms_krb5);
+    der(&list, 0x30, &mechs);
+    der(&fields, 0xa0, &list);
+    krb_ap_req(&ap, "CORP.EXAMPLE", "cifs", "fs21.corp.example");
+    der(&tok, 0x04, &ap);
+    der(&fields, 0xa2, &tok);
+    struct msg seq = {.n = 0}, init = {.n = 0}, gss = {.n = 0};
+    der(&seq, 0x30, &fields);
+    der(&init, 0xa0, &seq);
+    der_raw(&gss, 0x06, spnego, sizeof spnego);
+    le_bytes(&gss, init.b, init.n);
+    der(m, 0x60, &gss);
+}
+
+/* SPNEGO NegTokenResp accepting, with a GSS-wrapped AP-REP (RFC 4121 token id 02 00). */
+static void spnego_resp_krb(struct msg *m)
+{
+    static const uint8_t krb5[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};
+    struct msg rep = {.n = 0}, enc = {.n = 0}, encd = {.n = 0}, seq = {.n = 0};
+    der_int_field(&rep, 0, 5);
+    der_int_field(&rep, 1, 15);
+    der_int_field(&enc, 0, 18);
+    struct msg ct = {.n = 0};
+    der_raw(&ct, 0x04, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
+    der(&enc, 0xa2, &ct);
+    der(&encd, 0x30, &enc);
+    der(&rep, 0xa2, &encd);
+    der(&seq, 0x30, &rep);
+    struct msg aprep = {.n = 0}, inner = {.n = 0}, gss = {.n = 0};
+    der(&aprep, 0x6f, &seq);
+    der_raw(&inner, 0x06, krb5, sizeof krb5);
+    le_bytes(&inner, "\x02\x00", 2);
+    le_bytes(&inner, aprep.b, aprep.n);
+    der(&gss, 0x60, &inner);
+    struct msg fields = {.n = 0}, state = {.n = 0}, tok = {.n = 0};
+    der_raw(&state, 0x0a, "\x00", 1);      /* accept-completed */
+    der(&fields, 0xa0, &state);
+    der(&tok, 0x04, &gss);
+    der(&fields, 0xa2, &tok);
+    struct msg s2 = {.n = 0};
+    der(&s2, 0x30, &fields);
+    der(m, 0xa1, &s2);
+}
+
+enum { SMB1_CLOSE = 0x04, SMB1_TRANS = 0x25, SMB1_SESSION_SETUP = 0x73, SMB1_TREE_CONNECT = 0x75,
+       SMB1_NT_CREATE = 0xa2 };
+
+struct smb1_conn {
+    struct smb_conn c;
+    uint16_t mid, tid, uid;
+};
+
+/* NetBIOS length and the SMB1 header (Unicode, NT status, extended security). */
+static void smb1_header(struct msg *m, struct smb1_conn *s, uint8_t cmd, bool response)
+{
+    le32(m, 0);
+    le_bytes(m, "\xffSMB", 4);
+    le8(m, cmd);
+    le32(m, 0);
+    le8(m, response ? 0x98 : 0x18);
+    le16(m, 0xc807);
+    le16(m, 0);
+    le_zeros(m, 8);
+    le16(m, 0);
+    le16(m, s->tid);
+    le16(m, 0xfeff);
+    le16(m, s->uid);
+    le16(m, s->mid);
+}
+
+/* WordCount words (already in w), then ByteCount and bytes. */
+static void smb1_block(struct msg *m, const struct msg *words, const struct msg *bytes)
+{
+    le8(m, (uint32_t)words->n / 2);
+    le_bytes(m, words->b, words->n);
+    le16(m, (uint32_t)bytes->n);
+    le_bytes(m, bytes->b, bytes->n);
+}
+
+static void smb1_andx_none(struct msg *w)
+{
+    le8(w, 0xff);
+    le8(w, 0);
+    le16(w, 0);
+}
+
+static void smb1_session_setup(struct smb1_conn *s)
+{
+    struct msg m = {.n = 0}, w = {.n = 0}, b = {.n = 0};
+    smb1_header(&m, s, SMB1_SESSION_SETUP, false);
+    spnego_init_krb(&b);
+    smb1_andx_none(&w);
+    le16(&w, 16644);
+    le16(&w, 50);
+    le16(&w, 0);
+    le32(&w, 0);
+    le16(&w, (uint32_t)b.n);
+    le32(&w, 0);
+    le32(&w, 0x8000e3fc);
+    smb1_block(&m, &w, &b);
+    smb2_send(&s->c, 0, &m);
+    m.n = w.n = b.n = 0;
+    s->uid = 0x0800;
+    smb1_header(&m, s, SMB1_SESSION_SETUP, true);
+    spnego_resp_krb(&b);
+    smb1_andx_none(&w);
+    le16(&w, 0);
+    le16(&w, (uint32_t)b.n);
+    smb1_block(&m, &w, &b);
+    smb2_send(&s->c, 1, &m);
+    s->mid++;
+}
+
+static void smb1_tree_connect(struct smb1_conn *s, const char *path, uint16_t tid)
+{
+    struct msg m = {.n = 0}, w = {.n = 0}, b = {.n = 0};
+    smb1_header(&m, s, SMB1_TREE_CONNECT, false);
+    smb1_andx_none(&w);
+    le16(&w, 0x0008);
+    le16(&w, 1);
+    le8(&b, 0);                            /* the password: one byte */
+    /* the path is Unicode, aligned on the header: header 32 + 1 + 8 + 2 + 1 = 44, even */
+    le_utf16(&b, path);
+    le16(&b, 0);
+    le_bytes(&b, "?????", 6);
+    smb1_block(&m, &w, &b);
+    smb2_send(&s->c, 0, &m);
+    m.n = w.n = b.n = 0;
+    s->tid = tid;
+    smb1_header(&m, s, SMB1_TREE_CONNECT, true);
+    smb1_andx_none(&w);
+    le16(&w, 1);
+    le32(&w, 0x001f01ff);
+    le32(&w, 0x001f01ff);
+    le_bytes(&b, "IPC", 4);
+    le8(&b, 0);                            /* pad to Unicode */
+    le16(&b, 0);                           /* an empty native file system */
+    smb1_block(&m, &w, &b);
+    smb2_send(&s->c, 1, &m);
+    s->mid++;
+}
+
+static void smb1_nt_create(struct smb1_conn *s, const char *name, uint16_t fid)
+{
+    struct msg m = {.n = 0}, w = {.n = 0}, b = {.n = 0};
+    smb1_header(&m, s, SMB1_NT_CREATE, false);
+    smb1_andx_none(&w);
+    le8(&w, 0);
+    le16(&w, (uint32_t)strlen(name) * 2);
+    le32(&w, 0x16);
+    le32(&w, 0);
+    le32(&w, 0x0002019f);
+    le64(&w, 0);
+    le32(&w, 0);
+    le32(&w, 3);
+    le32(&w, 1);
+    le32(&w, 0);
+    le32(&w, 2);
+    le8(&w, 0);
+    le8(&b, 0);                            /* pad: 32 + 1 + 48 + 2 = 83, odd */
+    le_utf16(&b, name);
+    le16(&b, 0);
+    smb1_block(&m, &w, &b);
+    smb2_send(&s->c, 0, &m);
+    m.n = w.n = b.n = 0;
+    smb1_header(&m, s, SMB1_NT_CREATE, true);
+    smb1_andx_none(&w);
+    le8(&w, 0);
+    le16(&w, fid);
+    le32(&w, 1);
+    le_zeros(&w, 32);                      /* no times: a pipe's */
+    le32(&w, 0x80);
+    le64(&w, 4096);
+    le64(&w, 0);
+    le16(&w, 2);                           /* a message-mode pipe */
+    le16(&w, 0x05ff);
+    le8(&w, 0);
+    smb1_block(&m, &w, &b);
+    smb2_send(&s->c, 1, &m);
+    s->mid++;
+}
+
+/* TRANSACTION TransactNmPipe: a DCE-RPC PDU in, one out. */
+static void smb1_transact(struct smb1_conn *s, uint16_t fid, const struct msg *in, const struct msg *out)
+{
+    struct msg m = {.n = 0}, w = {.n = 0}, b = {.n = 0};
+    smb1_header(&m, s, SMB1_TRANS, false);
+    size_t data_at = 32 + 1 + 32 + 2 + 1 + 14;  /* header, words, byte count, pad, name */
+    le16(&w, 0);
+    le16(&w, (uint32_t)in->n);
+    le16(&w, 0);
+    le16(&w, 4280);
+    le8(&w, 0);
+    le8(&w, 0);
+    le16(&w, 0);
+    le32(&w, 0);
+    le16(&w, 0);
+    le16(&w, 0);
+    le16(&w, (uint32_t)data_at);
+    le16(&w, (uint32_t)in->n);
+    le16(&w, (uint32_t)data_at);
+    le8(&w, 2);
+    le8(&w, 0);
+    le16(&w, 0x26);
+    le16(&w, fid);
+    le8(&b, 0);                            /* pad: 32 + 1 + 32 + 2 = 67, odd */
+    le_utf16(&b, "\\PIPE\\");
+    le16(&b, 0);
+    le_bytes(&b, in->b, in->n);
+    smb1_block(&m, &w, &b);
+    smb2_send(&s->c, 0, &m);
+    m.n = w.n = b.n = 0;
+    smb1_header(&m, s, SMB1_TRANS, true);
+    size_t resp_at = 32 + 1 + 20 + 2 + 1;
+    le16(&w, 0);
+    le16(&w, (uint32_t)out->n);
+    le16(&w, 0);
+    le16(&w, 0);
+    le16(&w, (uint32_t)resp_at);
+    le16(&w, 0);
+    le16(&w, (uint32_t)out->n);
+    le16(&w, (uint32_t)resp_at);
+    le16(&w, 0);
+    le8(&w, 0);
+    le8(&w, 0);
+    le8(&b, 0);
+    le_bytes(&b, out->b, out->n);
+    smb1_block(&m, &w, &b);
+    smb2_send(&s->c, 1, &m);
+    s->mid++;
+}
+
+static void smb1_close(struct smb1_conn *s, uint16_t fid)
+{
+    struct msg m = {.n = 0}, w = {.n = 0}, b = {.n = 0};
+    smb1_header(&m, s, SMB1_CLOSE, false);
+    le16(&w, fid);
+    le32(&w, 0xffffffff);
+    smb1_block(&m, &w, &b);
+    smb2_send(&s->c, 0, &m);
+    m.n = w.n = 0;
+    smb1_header(&m, s, SMB1_CLOSE, true);
+    smb1_block(&m, &w, &b);
+    smb2_send(&s->c, 1, &m);
+    s->mid++;
+}
+
+/* A task registered remotely (schtasks /s, Impacket's atexec): SMB1 with
+ * Kerberos, \pipe\atsvc, ITaskSchedulerService SchRpcRegisterTask. */
+static void remote_task(struct gen *g, struct path *pa, const struct ip_pair *ip, uint64_t t)
+{
+    struct smb1_conn s = {.mid = 1};
+    tcp_flow_init(&s.c.f, g, pa, ip, 49811, 445, t);
+    tcp_handshake(&s.c.f);
+    smb1_session_setup(&s);
+    smb1_tree_connect(&s, "\\\\10.1.1.21\\IPC$", 0x0801);
+    smb1_nt_create(&s, "\\atsvc", 0x4001);
+    struct msg in = {.n = 0}, out = {.n = 0};
+    rpc_bind(&in, &TASKSCHD);
+    rpc_bind_ack(&out, "\\PIPE\\atsvc");
+    smb1_transact(&s, 0x4001, &in, &out);
+    uint8_t stub[512] = {0};
+    in.n = out.n = 0;
+    rpc_request(&in, 2, 1, stub, 200);     /* SchRpcRegisterTask */
+    rpc_response(&out, 2, 24);
+    smb1_transact(&s, 0x4001, &in, &out);
+    smb1_close(&s, 0x4001);
+    tcp_close(&s.c.f, 0);
+}
+
+bool scenario_schtask(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    struct ip_pair ip;
+    struct path pa;
+    route(&pa, &ip, iface, "10.1.1.51", "10.1.1.21");
+    remote_task(g, &pa, &ip, GEN_BASE_TIME_US);
+    return true;
+}
+
+/* WMI over DCOM (wmic /node, Impacket's wmiexec): the activation on 135,
+ * then IWbemServices ExecMethod (Win32_Process.Create) on the port it gave. */
+bool scenario_wmi(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    uint64_t t = GEN_BASE_TIME_US;
+    struct ip_pair ip;
+    struct path pa;
+    struct rpc_tcp r;
+    route(&pa, &ip, iface, "10.1.1.52", "10.1.1.22");
+    rpc_tcp_begin(&r, g, &pa, &ip, 49821, 135, t, &SCM_ACTIVATOR);
+    rpc_tcp_call(&r, 4, 160, 240);         /* RemoteCreateInstance */
+    tcp_close(&r.f, 0);
+    rpc_tcp_begin(&r, g, &pa, &ip, 49822, 49700, t + SEC(1), &WBEM_SERVICES);
+    rpc_tcp_call(&r, 24, 200, 64);         /* ExecMethod */
+    tcp_close(&r.f, 0);
+    return true;
+}

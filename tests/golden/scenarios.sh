@@ -12,7 +12,7 @@ scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badhead
     basic@sll basic@sll2 basic@raw basic@null basic@loop
     dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident devices iot-exploits
     kerberos rdp ldap fanout
-    smb
+    smb schtask wmi
     short-capture
     http-eve
     ftp starttls openvpn ranges

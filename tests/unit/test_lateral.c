@@ -1,6 +1,7 @@
-/* The lateral-movement detectors' pieces: the thresholds file (the shipped
- * one loads; a missing setting, an unknown one, a bad value each give one
- * error line naming the file) and the windowed distinct counts. */
+/* The lateral-movement detectors' pieces: the thresholds of the policy
+ * file (the shipped one loads; a missing setting, an unknown one, a bad
+ * value each give one error line naming the file) and the windowed
+ * distinct counts. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 #include "detect/domain_controllers.h"
 #include "detect/kerberos_abuse.h"
 #include "detect/lateral_config.h"
+#include "detect/lateral_policy.h"
 #include "detect/window_count.h"
 #include "detect/sink-t.h"
 #include "proto/conn-t.h"
@@ -25,7 +27,7 @@ static void test_shipped_thresholds(void **unused)
 {
     struct lateral_thresholds t;
     char err[256] = "";
-    assert_true(lateral_thresholds_load("data/lateral.tsv", &t, err, sizeof err));
+    assert_true(lateral_thresholds_load("data/lateral_movement.tsv", &t, err, sizeof err));
     assert_int_equal(t.kerberoast_services, 10);
     assert_int_equal(t.kerberoast_window_us, 600LL * 1000000);
     assert_true(lateral_list_has(t.kerberoast_etypes, t.n_kerberoast_etypes, 23));
@@ -56,19 +58,41 @@ static void load_text(const char *text, bool expect_ok, const char *expect_in_er
 
 static void test_bad_thresholds(void **unused)
 {
-    static const char all[] = "kerberoast_services\t10\nkerberoast_window_seconds\t600\nkerberoast_etypes\t23,24\n"
-                              "asrep_roast_etypes\t23\naccount_hosts\t15\naccount_window_seconds\t300\n"
-                              "fanout_hosts\t10\nfanout_window_seconds\t600\nfanout_ports\t445,3389\n";
+    static const char all[] = "threshold\tkerberoast_services\t10\nthreshold\tkerberoast_window_seconds\t600\n"
+                              "threshold\tkerberoast_etypes\t23,24\nthreshold\tasrep_roast_etypes\t23\n"
+                              "threshold\taccount_hosts\t15\nthreshold\taccount_window_seconds\t300\n"
+                              "threshold\tfanout_hosts\t10\nthreshold\tfanout_window_seconds\t600\n"
+                              "threshold\tfanout_ports\t445,3389\n"
+                              "operation\ttask_create\tatsvc\tNetrJobAdd\nthreshold\tzerologon_calls\t20\n";
     load_text(all, true, NULL);
-    load_text("kerberoast_services\t10\n", false, "missing");
-    load_text("kerberoast_services\tten\n", false, "bad value for 'kerberoast_services'");
-    load_text("fanout_ports\t445,99999\n", false, "bad value for 'fanout_ports'");
-    load_text("no_such\t1\n", false, "unknown setting 'no_such'");
-    load_text("kerberoast_services 10\n", false, "expected setting<TAB>value");
+    load_text("threshold\tkerberoast_services\t10\n", false, "missing");
+    load_text("threshold\tkerberoast_services\tten\n", false, "bad value for 'kerberoast_services'");
+    load_text("threshold\tfanout_ports\t445,99999\n", false, "bad value for 'fanout_ports'");
     struct lateral_thresholds t;
     char err[256];
     assert_false(lateral_thresholds_load("/nonexistent/lateral.tsv", &t, err, sizeof err));
     assert_non_null(strstr(err, "/nonexistent/lateral.tsv"));
+}
+
+/* One file for both readers: each takes its lines, the policy's reader
+ * refuses a threshold neither knows. */
+static void test_one_policy_file(void **unused)
+{
+    struct lateral_policy p;
+    char err[256] = "";
+    assert_true(lateral_policy_load(&p, "data/lateral_movement.tsv", err, sizeof err));
+    assert_int_equal(p.zerologon_calls, 20);
+    lateral_policy_free(&p);
+    char path[] = "/tmp/vigil-lateral-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs("threshold\tzerologon_calls\t20\nthreshold\tkerberoast_services\t10\nthreshold\tno_such\t1\n", f);
+    fclose(f);
+    assert_false(lateral_policy_load(&p, path, err, sizeof err));
+    assert_non_null(strstr(err, ":3: "));
+    unlink(path);
 }
 
 static void test_window_counts(void **unused)
@@ -133,6 +157,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shipped_thresholds),
         cmocka_unit_test(test_bad_thresholds),
+        cmocka_unit_test(test_one_policy_file),
         cmocka_unit_test(test_window_counts),
         cmocka_unit_test(test_kdc_answers_feed_the_dc_registry),
     };

@@ -1,8 +1,10 @@
-/* SMB2, DCE-RPC and NTLM parsers: a tree connect, a file opened and
- * closed, a named pipe carrying a bind and a call, the same bytes one at a
- * time; and the bad input of issue #14: a compound chain that never ends,
- * a NextCommand past the message, request fragments that never end, NTLM
- * fields that point outside the message, a message larger than the cap. */
+/* SMB1, SMB2, DCE-RPC and NTLM parsers: a tree connect, a file opened and
+ * closed, a named pipe carrying a bind and a call (over SMB2 IOCTL and SMB1
+ * TRANSACTION), the same bytes one at a time; and the bad input of issue
+ * #14: a compound chain that never ends, an SMB1 AndX chain that loops or
+ * runs on, a NextCommand past the message, request fragments that never
+ * end, NTLM fields that point outside the message, a Kerberos token in
+ * SPNEGO nested 10,000 deep, a message larger than the cap. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,11 +19,12 @@
 
 #include "proto/dce_rpc.h"
 #include "proto/http.h"
+#include "proto/krb.h"
 #include "proto/ntlm.h"
 #include "proto/smb.h"
 
 struct capture {
-    int n_mapping, n_files, n_logged_files, n_rpc, n_ntlm, n_weird, n_smb;
+    int n_mapping, n_files, n_logged_files, n_rpc, n_ntlm, n_krb_rows, n_weird, n_smb;
     struct smb_command_info smb_cmd;         /* the last EVENT_SMB's */
     char smb_share[64], smb_filename[64];
     bool smb_is_pipe;
@@ -32,6 +35,7 @@ struct capture {
     bool rpc_rtt;
     size_t stub_len;
     struct ntlm_txn ntlm;
+    struct krb_row krb;
     char weirds[16][48];
 };
 
@@ -63,6 +67,11 @@ static void cap_publish(struct app_env *env, enum event_kind kind, const void *t
         copy(c->named_pipe, sizeof c->named_pipe, t->named_pipe);
         c->rpc_rtt = t->has_rtt;
         c->stub_len = t->stub_len;
+    } else if (kind == EVENT_KRB) {
+        const struct krb_txn *t = txn;
+        c->n_krb_rows += t->row != NULL;
+        if (t->row)
+            c->krb = *t->row;
     } else if (kind == EVENT_SMB) {
         const struct smb_txn *t = txn;
         c->n_smb++;
@@ -521,6 +530,261 @@ static void test_http_ntlm(void **state)
     http_ntlm(401, false);
 }
 
+/* ---- SMB1 ---- */
+
+/* The SMB1 header (Unicode, NT status) after the NetBIOS length. */
+static void smb1_header(struct msg *m, uint8_t cmd, bool response, uint16_t tid, uint16_t mid)
+{
+    u32(m, 0x424d53ff);
+    u8(m, cmd);
+    u32(m, 0);
+    u8(m, response ? 0x98 : 0x18);
+    u16(m, 0xc801);
+    zeros(m, 12);
+    u16(m, tid);
+    u16(m, 0xfeff);
+    u16(m, 0x0800);
+    u16(m, mid);
+}
+
+static void smb1_feed(struct session *s, bool from_orig, struct msg *m, size_t step)
+{
+    netbios_end(m, 0);
+    parser_run_feed(&s->run, from_orig, m->b, m->n, step);
+    m->n = 0;
+    netbios_begin(m);
+}
+
+/* A DCE-RPC bind to svcctl (request) or its ack, and a call to CreateServiceW. */
+static void svcctl_pdu(struct msg *m, uint8_t type)
+{
+    size_t at = m->n;
+    pdu_header(m, type, 3, type == 0 || type == 2 ? 2 : 1);
+    if (type == 11 || type == 12) {
+        u16(m, 4280);
+        u16(m, 4280);
+        u32(m, 0);
+        if (type == 12) {
+            u16(m, 13);
+            memcpy(m->b + m->n, "\\PIPE\\svcctl", 13);
+            m->n += 13;
+            zeros(m, 1); /* the results align on 4 */
+        }
+        u32(m, 1);
+        u16(m, 0);
+        u16(m, 1);
+        memcpy(m->b + m->n, svcctl_uuid, 16);
+        m->n += 16;
+        u32(m, 2);
+        zeros(m, 20);
+    } else {
+        u32(m, 8);
+        u16(m, 0);
+        u16(m, type == 0 ? 12 : 0);
+        zeros(m, 8);
+    }
+    pdu_end(m, at);
+}
+
+/* TRANSACTION TransactNmPipe on fid carrying a PDU each way. */
+static void smb1_transact(struct session *s, struct msg *m, uint16_t mid, uint8_t type, size_t step)
+{
+    smb1_header(m, 0x25, false, 1, mid);
+    size_t words = m->n;
+    u8(m, 16);
+    zeros(m, 32);
+    u16(m, 0);                                       /* byte count, set below */
+    size_t data_at = m->n - 4;
+    svcctl_pdu(m, type);
+    m->b[words + 1 + 22] = (uint8_t)(m->n - 4 - data_at);   /* DataCount */
+    m->b[words + 1 + 24] = (uint8_t)data_at;                /* DataOffset */
+    m->b[words + 1 + 26] = 2;                               /* SetupCount */
+    m->b[words + 1 + 28] = 0x26;                            /* TransactNmPipe */
+    m->b[words + 1 + 30] = 0x07;                            /* FID 0x4007 */
+    m->b[words + 1 + 31] = 0x40;
+    m->b[words + 33] = (uint8_t)(m->n - words - 35);
+    smb1_feed(s, true, m, step);
+    smb1_header(m, 0x25, true, 1, mid);
+    words = m->n;
+    u8(m, 10);
+    zeros(m, 20);
+    u16(m, 0);
+    data_at = m->n - 4;
+    svcctl_pdu(m, type == 11 ? 12 : 2);
+    m->b[words + 1 + 12] = (uint8_t)(m->n - 4 - data_at);
+    m->b[words + 1 + 14] = (uint8_t)data_at;
+    m->b[words + 21] = (uint8_t)(m->n - words - 23);
+    smb1_feed(s, false, m, step);
+}
+
+static void smb1_session(size_t step)
+{
+    struct session s;
+    session_open(&s, &smb_parser);
+    struct msg m = {.n = 0};
+    netbios_begin(&m);
+    /* TREE_CONNECT_ANDX: password (1 byte), the path in UTF-16 (aligned), the service */
+    smb1_header(&m, 0x75, false, 0, 1);
+    u8(&m, 4);
+    u32(&m, 0xff);
+    u16(&m, 0);
+    u16(&m, 1);
+    u16(&m, 1 + 2 * 10 + 2 + 6);
+    u8(&m, 0);
+    utf16(&m, "\\\\srv\\IPC$");
+    zeros(&m, 2);
+    memcpy(m.b + m.n, "?????", 6);
+    m.n += 6;
+    smb1_feed(&s, true, &m, step);
+    smb1_header(&m, 0x75, true, 1, 1);
+    u8(&m, 3);
+    u32(&m, 0xff);
+    u16(&m, 1);
+    u16(&m, 7);
+    memcpy(m.b + m.n, "IPC\0\0\0\0", 7); /* the service, a pad, an empty native file system */
+    m.n += 7;
+    smb1_feed(&s, false, &m, step);
+    /* NT_CREATE_ANDX "\svcctl" */
+    smb1_header(&m, 0xa2, false, 1, 2);
+    u8(&m, 24);
+    u32(&m, 0xff);
+    u8(&m, 0);
+    u16(&m, 14);
+    zeros(&m, 41);
+    u16(&m, 17);
+    u8(&m, 0);
+    utf16(&m, "\\svcctl");
+    zeros(&m, 2);
+    smb1_feed(&s, true, &m, step);
+    smb1_header(&m, 0xa2, true, 1, 2);
+    u8(&m, 34);
+    u32(&m, 0xff);
+    u8(&m, 0);
+    u16(&m, 0x4007);
+    zeros(&m, 61);
+    u16(&m, 0);
+    smb1_feed(&s, false, &m, step);
+    smb1_transact(&s, &m, 3, 11, step);
+    smb1_transact(&s, &m, 4, 0, step);
+    assert_int_equal(s.cap.n_mapping, 1);
+    assert_string_equal(s.cap.path, "\\\\srv\\IPC$");
+    assert_string_equal(s.cap.share_type, "PIPE");
+    assert_string_equal(s.cap.name, "\\svcctl");
+    assert_string_equal(s.cap.action, "SMB::FILE_OPEN");
+    assert_int_equal(s.cap.n_rpc, 1);
+    assert_string_equal(s.cap.endpoint, "svcctl");
+    assert_string_equal(s.cap.operation, "CreateServiceW");
+    assert_string_equal(s.cap.named_pipe, "\\PIPE\\svcctl");
+    assert_int_equal(s.cap.n_weird, 0);
+    session_close(&s);
+}
+
+static void test_smb1_tree_and_pipe(void **state)
+{
+    (void)state;
+    smb1_session(0);
+    smb1_session(1);
+}
+
+/* An AndX block naming itself as the next, and a chain of forward blocks
+ * longer than the cap: each a weird, both ended. */
+static void test_smb1_andx_loop(void **state)
+{
+    (void)state;
+    struct session s;
+    session_open(&s, &smb_parser);
+    struct msg m = {.n = 0};
+    netbios_begin(&m);
+    smb1_header(&m, 0x74, false, 1, 1); /* LOGOFF_ANDX */
+    u8(&m, 2);
+    u8(&m, 0x74);
+    u8(&m, 0);
+    u16(&m, 32);                        /* back at its own block */
+    u16(&m, 0);
+    smb1_feed(&s, true, &m, 0);
+    assert_true(saw_weird(&s.cap, "SMB1_andx_chain_loop"));
+    smb1_header(&m, 0x74, false, 1, 2);
+    for (int i = 0; i < 40; i++) {
+        u8(&m, 2);
+        u8(&m, 0x74);
+        u8(&m, 0);
+        u16(&m, (uint32_t)(32 + 7 * (i + 1)));
+        u16(&m, 0);
+    }
+    smb1_feed(&s, true, &m, 0);
+    assert_true(saw_weird(&s.cap, "SMB1_andx_chain_too_long"));
+    session_close(&s);
+}
+
+/* A SPNEGO token whose mechToken holds 10,000 nested elements: the
+ * Kerberos reader walks one level at a time, never recursing. */
+static void test_krb_gss_deep_nesting(void **state)
+{
+    (void)state;
+    size_t depth = 10000, inner = depth * 6 + 2;
+    uint8_t *p = malloc(inner + 64);
+    assert_non_null(p);
+    static const uint8_t head[] = {0x60, 0x84, 0, 0, 0, 0, 0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02,
+                                   0xa0, 0x84, 0, 0, 0, 0, 0x30, 0x84, 0, 0, 0, 0, 0xa2, 0x84, 0, 0, 0, 0,
+                                   0x04, 0x84, 0, 0, 0, 0};
+    size_t h = sizeof head, n = h + inner;
+    memcpy(p, head, h);
+    const size_t len_at[] = {2, 16, 22, 28, 34};
+    for (size_t i = 0; i < 5; i++) {
+        size_t left = n - (len_at[i] + 4);
+        p[len_at[i]] = (uint8_t)(left >> 24);
+        p[len_at[i] + 1] = (uint8_t)(left >> 16);
+        p[len_at[i] + 2] = (uint8_t)(left >> 8);
+        p[len_at[i] + 3] = (uint8_t)left;
+    }
+    for (size_t i = 0; i < depth; i++) {
+        size_t left = inner - (i + 1) * 6;
+        uint8_t *e = p + h + i * 6;
+        e[0] = i == 0 ? 0x6e : (i % 2 ? 0x30 : 0xa3);
+        e[1] = 0x84;
+        e[2] = (uint8_t)(left >> 24);
+        e[3] = (uint8_t)(left >> 16);
+        e[4] = (uint8_t)(left >> 8);
+        e[5] = (uint8_t)left;
+    }
+    p[n - 2] = 0x05;
+    p[n - 1] = 0x00;
+    struct capture c = {0};
+    struct app_env env = ntlm_env(&c);
+    struct krb_gss_session ks = {0};
+    krb_gss_blob(&ks, &env, true, p, n);
+    krb_gss_close(&ks, &env);
+    free(p);
+    assert_true(saw_weird(&c, "KRB_invalid_message"));
+    assert_int_equal(c.n_krb_rows, 0);
+}
+
+/* HTTP Negotiate with Kerberos: the AP-REQ in Authorization, the AP-REP in
+ * WWW-Authenticate: one kerberos.log row, as Zeek writes it. */
+static void test_http_negotiate_kerberos(void **state)
+{
+    (void)state;
+    struct session s;
+    session_open(&s, &http_parser);
+    static const char request[] =
+        "GET / HTTP/1.1\r\nHost: web.corp\r\nAuthorization: Negotiate "
+        "YH4GCSqGSIb3EgECAgEAbm8wbaADAgEFoQMCAQ6iBwMFAAAAAACjQ2FBMD+gAwIBBaEGGwRDT1JQohswGaADAgECoRIwEBsESFRUUBsId2ViLmNv"
+        "cnCjEzARoAMCARKiCgQIAAAAAAAAAACkEzARoAMCARKiCgQIAAAAAAAAAAA=\r\n\r\n";
+    static const char response[] = "HTTP/1.1 200 OK\r\nWWW-Authenticate: Negotiate "
+                                   "YDAGCSqGSIb3EgECAgIAbyEwH6ADAgEFoQMCAQ+iEzARoAMCARKiCgQIAAAAAAAAAAA=\r\n"
+                                   "Content-Length: 0\r\n\r\n";
+    parser_run_feed(&s.run, true, request, sizeof request - 1, 0);
+    parser_run_feed(&s.run, false, response, sizeof response - 1, 0);
+    session_close(&s);
+    assert_int_equal(s.cap.n_krb_rows, 1);
+    assert_string_equal(s.cap.krb.request_type, "AP");
+    assert_string_equal(s.cap.krb.client.text, "/CORP");
+    assert_string_equal(s.cap.krb.service.text, "HTTP/web.corp");
+    assert_true(s.cap.krb.has_cipher && s.cap.krb.cipher == 18);
+    assert_true(s.cap.krb.has_success && s.cap.krb.success);
+    assert_int_equal(s.cap.n_ntlm, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -534,6 +798,10 @@ int main(void)
         cmocka_unit_test(test_ntlm_authenticate),
         cmocka_unit_test(test_ntlm_offsets_outside),
         cmocka_unit_test(test_http_ntlm),
+        cmocka_unit_test(test_smb1_tree_and_pipe),
+        cmocka_unit_test(test_smb1_andx_loop),
+        cmocka_unit_test(test_krb_gss_deep_nesting),
+        cmocka_unit_test(test_http_negotiate_kerberos),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
