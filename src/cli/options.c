@@ -79,7 +79,11 @@ const char usage_detect[] =
     "      --domain-controllers ADDR,...  hosts that are domain controllers (others are learned:\n"
     "                           DRSUAPI or NETLOGON answered); their replication is not DCSync\n"
     "      --lateral-policy FILE  the lateral-movement operations and thresholds instead of\n"
-    "                           data/lateral_movement.tsv\n";
+    "                           data/lateral_movement.tsv\n"
+    "      --intel-strict-validity  drop intel matches outside the indicator's validity window\n"
+    "                           (default: reported, intel.log validity before_valid_from/after_valid_until)\n"
+    "      --intel-suppress SECONDS  after an indicator's first alert from a host, count its hits\n"
+    "                           and summarise them in sightings.log (default 3600; 0: alert every hit)\n";
 
 static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -156,6 +160,8 @@ enum { OPT_CAPTURE = 1024, OPT_RING_SIZE, OPT_BLOCK_SIZE, OPT_CPUS, OPT_UID_KEY,
 enum { OPT_KAFKA = 2048 };
 /* Lateral movement over SMB and DCE-RPC (detect/lateral.c). */
 enum { OPT_DOMAIN_CONTROLLERS = 0x500, OPT_LATERAL_POLICY };
+/* Threat-intel validity windows and repeated hits (detect/intel_detector.c). */
+enum { OPT_INTEL_STRICT_VALIDITY = 0x600, OPT_INTEL_SUPPRESS };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -222,6 +228,8 @@ static const struct option long_options[] = {
     {"kafka-wait", required_argument, NULL, OPT_KAFKA + KAFKA_OPT_WAIT},
     {"domain-controllers", required_argument, NULL, OPT_DOMAIN_CONTROLLERS},
     {"lateral-policy", required_argument, NULL, OPT_LATERAL_POLICY},
+    {"intel-strict-validity", no_argument, NULL, OPT_INTEL_STRICT_VALIDITY},
+    {"intel-suppress", required_argument, NULL, OPT_INTEL_SUPPRESS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -357,6 +365,7 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
     vigil_config_defaults(&o->cfg);
     behavior_config_defaults(&o->behavior);
     o->report_interval_us = (int64_t)DEFAULT_REPORT_INTERVAL_S * 1000000;
+    o->intel_suppress_us = (int64_t)DEFAULT_INTEL_SUPPRESS_S * 1000000;
     o->out_dir = ".";
     o->formats = OUTPUT_ZEEK_TSV | OUTPUT_EVE;
     optind = 1;
@@ -528,6 +537,14 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case OPT_LATERAL_POLICY:
             o->lateral_policy_path = optarg;
+            break;
+        case OPT_INTEL_STRICT_VALIDITY:
+            o->intel_strict_validity = true;
+            break;
+        case OPT_INTEL_SUPPRESS:
+            if (!parse_uint(optarg, 86400 * 365, &v))
+                return usage_error("--intel-suppress takes a number of seconds (0: every hit), not '%s'", optarg);
+            o->intel_suppress_us = (int64_t)v * 1000000;
             break;
         case OPT_DEVICES:
             o->devices = true;

@@ -4,7 +4,10 @@
  * Tracked per (internal source, external address) and per (internal source,
  * name) -- the name from SNI/Host or the DNS answer the address came from, so
  * a beacon that rotates through a CDN's addresses still shows up. Both kinds
- * are scored and reported ("beacon to address", "beacon to name").
+ * are scored; a beacon whose address only ever carried one name (and whose
+ * name only ever led to that address) is one finding naming both ("beacon
+ * to address and name"), else each is its own ("beacon to address",
+ * "beacon to name").
  *
  * Not counted: ICMP, and UDP to ports 53, 67, 68, 123, 137, 138 and 5353
  * (resolvers, DHCP, NTP and local discovery are regular by design).
@@ -650,6 +653,24 @@ bool beacon_score(const struct behavior *b, const struct pair *p, struct finding
     return true;
 }
 
+/* The other pair of the same beacon: the (source, name) pair of an address
+ * that only ever carried that name, and the reverse, when the name only
+ * ever led to that address. One beacon, one finding naming both. */
+static struct pair *twin_of(struct behavior *b, const struct pair *p)
+{
+    if (p->kind == PAIR_ADDR) {
+        if (p->name_id == STRPOOL_NONE || (p->flags & PF_MULTI_NAME))
+            return NULL;
+        struct pair_key k = {PAIR_NAME, &p->src, NULL, p->name_id};
+        struct pair *np = pairs_lookup(b, &k, pair_hash(&k));
+        return np && !(np->flags & PF_MULTI_DST) && memcmp(np->dst.b, p->dst.b, 16) == 0 ? np : NULL;
+    }
+    if (p->flags & PF_MULTI_DST)
+        return NULL;
+    struct pair *ap = pairs_find_addr(b, &p->src, &p->dst);
+    return ap && ap->name_id == p->name_id && !(ap->flags & PF_MULTI_NAME) ? ap : NULL;
+}
+
 void beacon_collect(struct behavior *b, struct finding_list *out)
 {
     for (uint32_t id = 0; id < b->pairs.t.ids.next_fresh; id++) {
@@ -660,6 +681,9 @@ void beacon_collect(struct behavior *b, struct finding_list *out)
         if (!beacon_score(b, p, &f))
             continue;
         p->flags &= ~(uint32_t)PF_DIRTY;
+        struct pair *twin = twin_of(b, p);
+        if (twin != NULL)
+            f.reason = "beacon to address and name";
         if (f.score < b->cfg.beacon_threshold)
             continue;
         if (behavior_allowed(b, &f)) {
@@ -671,6 +695,8 @@ void beacon_collect(struct behavior *b, struct finding_list *out)
             continue;
         }
         p->flags |= PF_BEACON_DONE;
+        if (twin != NULL)
+            twin->flags |= PF_BEACON_DONE;
         struct pair *ap = p->kind == PAIR_ADDR ? p : f.has_dst ? pairs_find_addr(b, &p->src, &p->dst) : NULL;
         if (ap != NULL)
             ap->flags |= PF_BEACON_REPORTED;

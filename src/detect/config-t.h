@@ -30,6 +30,12 @@ struct detect_config {
      * caller. NULL: the lateral-movement detector keeps its own. */
     struct dc_registry *domain_controllers;
     const char *lateral_policy_path;    /* --lateral-policy; NULL: data/lateral_movement.tsv */
+    /* Threat intel: drop matches outside an indicator's validity window
+     * (--intel-strict-validity); after an indicator's first sighting from
+     * a host, how long its further hits are only counted (--intel-suppress;
+     * 0: every hit is reported). */
+    bool intel_strict_validity;
+    int64_t intel_suppress_us;
 };
 
 #endif

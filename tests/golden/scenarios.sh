@@ -16,7 +16,8 @@ scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badhead
 # vigil read options of a scenario.
 args_of() {
     case $1 in
-        intel) echo "--intel $golden/intel-feeds --no-behavior" ;;
+        # every hit (no suppression): the scenario pins each match point
+        intel) echo "--intel $golden/intel-feeds --no-behavior --intel-suppress 0" ;;
         # relative to the repository (run from there): notice.log's sub names the rule file
         sig) echo "--rules rules --rules tests/golden/sig-rules --no-behavior" ;;
         # every incident from the detectors: the mail and its document (--protect, --inspect-files), the
