@@ -83,7 +83,9 @@ const char usage_detect[] =
     "      --intel-strict-validity  drop intel matches outside the indicator's validity window\n"
     "                           (default: reported, intel.log validity before_valid_from/after_valid_until)\n"
     "      --intel-suppress SECONDS  after an indicator's first alert from a host, count its hits\n"
-    "                           and summarise them in sightings.log (default 3600; 0: alert every hit)\n";
+    "                           and summarise them in sightings.log (default 3600; 0: alert every hit)\n"
+    "      --beacon-weights FILE  the beacon score's weights and prevalence instead of\n"
+    "                           data/beacon_weights.tsv\n";
 
 static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -161,7 +163,7 @@ enum { OPT_KAFKA = 2048 };
 /* Lateral movement over SMB and DCE-RPC (detect/lateral.c). */
 enum { OPT_DOMAIN_CONTROLLERS = 0x500, OPT_LATERAL_POLICY };
 /* Threat-intel validity windows and repeated hits (detect/intel_detector.c). */
-enum { OPT_INTEL_STRICT_VALIDITY = 0x600, OPT_INTEL_SUPPRESS };
+enum { OPT_INTEL_STRICT_VALIDITY = 0x600, OPT_INTEL_SUPPRESS, OPT_BEACON_WEIGHTS };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -230,6 +232,7 @@ static const struct option long_options[] = {
     {"lateral-policy", required_argument, NULL, OPT_LATERAL_POLICY},
     {"intel-strict-validity", no_argument, NULL, OPT_INTEL_STRICT_VALIDITY},
     {"intel-suppress", required_argument, NULL, OPT_INTEL_SUPPRESS},
+    {"beacon-weights", required_argument, NULL, OPT_BEACON_WEIGHTS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -545,6 +548,9 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             if (!parse_uint(optarg, 86400 * 365, &v))
                 return usage_error("--intel-suppress takes a number of seconds (0: every hit), not '%s'", optarg);
             o->intel_suppress_us = (int64_t)v * 1000000;
+            break;
+        case OPT_BEACON_WEIGHTS:
+            o->behavior.beacon_weights_path = optarg;
             break;
         case OPT_DEVICES:
             o->devices = true;

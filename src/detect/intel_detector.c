@@ -225,9 +225,9 @@ void intel_detector_get_stats(void *state, struct intel_detector_stats *st)
     st->alerts += atomic_load(&r->alerts);
 }
 
-/* The summaries of suppressed hits, once per report interval (Zeek's notice
- * suppression summarises at the end of its interval; a report interval is
- * the nearest moment this detector has). */
+/* The summaries of suppressed hits whose interval ended (Zeek's notice
+ * suppression ends at its interval; a report is the nearest moment this
+ * detector has to notice it). */
 static void intel_report(void *state, const struct detect_sink *sink, int64_t now_us, bool final)
 {
     struct intel_run *r = state;

@@ -86,13 +86,6 @@ static void summarise(const struct suppressed_pair *p, const struct detect_sink 
     sink_summary(sink, &sum);
 }
 
-static void clear_pending(struct suppressed_pair *p)
-{
-    p->count = 0;
-    memset(p->by_validity, 0, sizeof p->by_validity);
-    p->n_peers = p->n_uids = 0;
-}
-
 static void count_hit(struct suppressed_pair *p, const struct intel_sighting *hit)
 {
     if (p->count == 0) {
@@ -172,14 +165,11 @@ void intel_suppress_report(struct intel_suppress *s, const struct detect_sink *s
     for (unsigned i = 0; i < SETS; i++) {
         for (unsigned k = 0; k < WAYS; k++) {
             struct suppressed_pair *p = &s->slots[i][k];
-            if (p->store == NULL)
+            if (p->store == NULL || !(final || p->store != current || now_us >= p->until_us))
                 continue;
-            if (p->count > 0) {
+            if (p->count > 0)
                 summarise(p, sink);
-                clear_pending(p);
-            }
-            if (final || p->store != current || now_us >= p->until_us)
-                memset(p, 0, sizeof *p);
+            memset(p, 0, sizeof *p);
         }
     }
     pthread_mutex_unlock(&s->lock);

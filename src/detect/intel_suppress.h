@@ -1,10 +1,11 @@
 /* detect/intel_suppress: repeated threat-intel hits, as Zeek's notice
  * suppression treats repeated notices. The first sighting of an indicator
  * from a host is reported as it is (intel.log, EVE alert); for the next
- * `interval` its further hits from that host are only counted, and each
- * report interval the counts are summarised (one sightings.log row per
- * indicator and host: count, first and last time, uids). A hit after the
- * interval alerts again and starts a new one.
+ * `interval` its further hits from that host are only counted, and when
+ * the interval ends (seen at the next report, or by the next hit) the count
+ * is summarised: one sightings.log row per indicator and host (count, first
+ * and last time, addresses, uids). A hit after the interval alerts again
+ * and starts a new one.
  *
  * Shared by every worker of a run behind one lock: hits are rare (a few
  * per flow at most), so the lock is cheap. Fixed size: 1024 (indicator,
@@ -31,10 +32,9 @@ void intel_suppress_free(struct intel_suppress *s);
 bool intel_suppress_admit(struct intel_suppress *s, const struct intel_store *store, const struct intel_sighting *hit,
                           const struct detect_sink *sink);
 
-/* Summarises every pair with hits counted since the last call through
- * sink, then forgets the pairs whose interval ended by now_us, those of
- * stores other than `current` (a reload: their entries are about to be
- * freed) and, when final, all of them. */
+/* Summarises through sink, and forgets, the pairs whose interval ended by
+ * now_us, those of stores other than `current` (a reload: their entries are
+ * about to be freed) and, when final, all of them. */
 void intel_suppress_report(struct intel_suppress *s, const struct detect_sink *sink, const struct intel_store *current,
                            int64_t now_us, bool final);
 

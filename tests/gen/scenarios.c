@@ -1161,6 +1161,9 @@ static const struct scenario scenarios[] = {
     {"smb", "SMB2/DCE-RPC lateral movement (PsExec over ADMIN$ and svcctl, a Zerologon burst, a DCSync) beside "
             "file sharing, a NETLOGON secure channel and two domain controllers replicating",
      false, scenario_smb},
+    {"prevalence", "three hours of twenty hosts polling one popular destination every 5 minutes, and one host "
+                   "polling a rare destination the same way",
+     false, scenario_prevalence},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };

@@ -58,6 +58,7 @@ bool scenario_intel(struct gen *g);  /* intel_scenario.c */
 bool scenario_hunt(struct gen *g);   /* hunt_scenario.c */
 bool scenario_sig(struct gen *g);    /* sig_scenario.c */
 bool scenario_smb(struct gen *g);    /* smb_scenario.c */
+bool scenario_prevalence(struct gen *g); /* prevalence_scenario.c */
 bool scenario_incident(struct gen *g); /* incident_scenario.c */
 bool scenario_bench(struct gen *g);
 

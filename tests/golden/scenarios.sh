@@ -12,7 +12,8 @@ scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badhead
     basic@sll basic@sll2 basic@raw basic@null basic@loop
     dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident devices iot-exploits
     kerberos rdp ldap fanout
-    smb)
+    smb
+    prevalence)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
@@ -26,6 +27,9 @@ args_of() {
         devices) echo "--devices --no-behavior" ;;
         # each published camera/router exploit beside a benign request to the same device
         iot-exploits) echo "--rules rules/devices.rules --no-behavior" ;;
+        # one indicator published after the traffic, one expired before it: reported with their validity;
+        # each alerts once per host, its 35 repeats summarised once (a suppression longer than the capture)
+        prevalence) echo "--intel $golden/prevalence-feeds --intel-suppress 14400" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33
@@ -35,6 +39,7 @@ pinned_of() {
         hunt) echo "beacon.log long_conn.log tunnel_dns.log dga.log exfil.log" ;;
         sig | iot-exploits) echo "notice.log eve.json" ;;
         incident) echo "beacon.log exfil.log intel.log smtp.log files.log http.log notice.log phish.log incident.log" ;;
+        prevalence) echo "beacon.log intel.log sightings.log" ;;
     esac
 }
 # Scenarios whose logs are then read back by `vigil hunt`, which must find
@@ -43,5 +48,6 @@ hunt_check_of() {
     case $1 in
         intel) echo intel ;;
         hunt) echo findings ;;
+        prevalence) echo findings ;;
     esac
 }
