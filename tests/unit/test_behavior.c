@@ -633,7 +633,8 @@ static void test_names_by_dns(void **state)
                                     .port = 8443, .out = 400, .in = 1400});
     }
     behavior_flush(b, T0 + DAY, true);
-    const struct captured *c = find(&out, FINDING_BEACON, "beacon to name", "beacon.example.com");
+    /* the address only carried that name for this client, and the name led only there: one finding */
+    const struct captured *c = find(&out, FINDING_BEACON, "beacon to address and name", "beacon.example.com");
     assert_non_null(c);
     assert_true(c->f.has_dst); /* one address used */
     assert_int_equal(ip_addr_cmp(&c->f.dst, &dst), 0);
@@ -641,7 +642,7 @@ static void test_names_by_dns(void **state)
     assert_null(find(&out, FINDING_BEACON, NULL, "old.example.com"));
     size_t by_name = 0;
     for (size_t i = 0; i < out.n; i++)
-        by_name += strcmp(out.v[i].f.reason, "beacon to name") == 0;
+        by_name += strstr(out.v[i].f.reason, "name") != NULL;
     assert_int_equal(by_name, 1);
     struct behavior_stats st;
     behavior_get_stats(b, &st);
