@@ -158,19 +158,36 @@ bool intel_suppress_admit(struct intel_suppress *s, const struct intel_store *st
     return admit;
 }
 
+/* Summaries in a stable order (the slots are hashed on a store's address,
+ * which changes from run to run): first hit, indicator, host. */
+static int compare_pending(const void *a, const void *b)
+{
+    const struct suppressed_pair *x = *(const struct suppressed_pair *const *)a;
+    const struct suppressed_pair *y = *(const struct suppressed_pair *const *)b;
+    if (x->first_us != y->first_us)
+        return x->first_us < y->first_us ? -1 : 1;
+    int c = strcmp(x->entry->indicator, y->entry->indicator);
+    return c ? c : memcmp(&x->host, &y->host, sizeof x->host);
+}
+
 void intel_suppress_report(struct intel_suppress *s, const struct detect_sink *sink, const struct intel_store *current,
                            int64_t now_us, bool final)
 {
+    struct suppressed_pair *ending[SETS * WAYS];
+    size_t n = 0;
     pthread_mutex_lock(&s->lock);
     for (unsigned i = 0; i < SETS; i++) {
         for (unsigned k = 0; k < WAYS; k++) {
             struct suppressed_pair *p = &s->slots[i][k];
-            if (p->store == NULL || !(final || p->store != current || now_us >= p->until_us))
-                continue;
-            if (p->count > 0)
-                summarise(p, sink);
-            memset(p, 0, sizeof *p);
+            if (p->store != NULL && (final || p->store != current || now_us >= p->until_us))
+                ending[n++] = p;
         }
+    }
+    qsort(ending, n, sizeof ending[0], compare_pending);
+    for (size_t i = 0; i < n; i++) {
+        if (ending[i]->count > 0)
+            summarise(ending[i], sink);
+        memset(ending[i], 0, sizeof *ending[i]);
     }
     pthread_mutex_unlock(&s->lock);
 }
