@@ -46,6 +46,8 @@ const char usage_common[] =
     "      --eve-alert-packet   EVE alert: also the packet's frame (packet, packet_info)\n"
     "      --eve-dns-version 2|3  EVE dns as Suricata 7 (2: a query event per question, an\n"
     "                           answer event with grouped answers) or 8 (3, the default)\n"
+    "      --eve-dhcp-extended  EVE dhcp: every message, with Suricata's extended fields (params,\n"
+    "                           lease times, routers...); default: the ACKs, basic fields\n"
     "      --extract-files DIR  write files seen (HTTP bodies...) into DIR, named by SHA-256\n"
     "      --extract-max-file BYTES   bytes written per file (default 104857600)\n"
     "      --extract-max-total BYTES  bytes written per worker and run (default 1073741824)\n"
@@ -162,8 +164,10 @@ enum { OPT_CAPTURE = 1024, OPT_RING_SIZE, OPT_BLOCK_SIZE, OPT_CPUS, OPT_UID_KEY,
 enum { OPT_KAFKA = 2048 };
 /* Lateral movement over SMB and DCE-RPC (detect/lateral.c). */
 enum { OPT_DOMAIN_CONTROLLERS = 0x500, OPT_LATERAL_POLICY };
-/* Threat-intel validity windows and repeated hits (detect/intel_detector.c). */
-enum { OPT_INTEL_STRICT_VALIDITY = 0x600, OPT_INTEL_SUPPRESS, OPT_BEACON_WEIGHTS };
+/* EVE fields as Suricata's `extended: yes` (issue #12). */
+enum { OPT_EVE_DHCP_EXTENDED = 0x600 };
+/* Threat-intel validity windows and repeated hits (detect/intel_detector.c), the beacon weights. */
+enum { OPT_INTEL_STRICT_VALIDITY = 0x700, OPT_INTEL_SUPPRESS, OPT_BEACON_WEIGHTS };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -184,6 +188,7 @@ static const struct option long_options[] = {
     {"eve-alert-payload", no_argument, NULL, OPT_EVE_ALERT_PAYLOAD},
     {"eve-alert-packet", no_argument, NULL, OPT_EVE_ALERT_PACKET},
     {"eve-dns-version", required_argument, NULL, OPT_EVE_DNS_VERSION},
+    {"eve-dhcp-extended", no_argument, NULL, OPT_EVE_DHCP_EXTENDED},
     {"extract-files", required_argument, NULL, OPT_EXTRACT_FILES},
     {"extract-max-file", required_argument, NULL, OPT_EXTRACT_MAX_FILE},
     {"extract-max-total", required_argument, NULL, OPT_EXTRACT_MAX_TOTAL},
@@ -473,6 +478,9 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
                 o->eve_options &= ~(unsigned)OUTPUT_EVE_DNS_V2;
             else
                 return usage_error("--eve-dns-version takes 2 or 3, not '%s'", optarg);
+            break;
+        case OPT_EVE_DHCP_EXTENDED:
+            o->eve_options |= OUTPUT_EVE_DHCP_EXTENDED;
             break;
         case OPT_EXTRACT_FILES:
             o->cfg.extract_dir = optarg;

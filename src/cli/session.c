@@ -387,7 +387,9 @@ static int run_session(struct options *o, bool live)
         rc = EXIT_USAGE;
     }
     if (rc == EXIT_OK) {
-        out = output_open(o->out_dir, o->formats | o->eve_options, err, sizeof err);
+        /* Suricata numbers the packets of capture files only (pcap_cnt) */
+        unsigned packet_numbers = live ? 0 : OUTPUT_EVE_PCAP_CNT;
+        out = output_open(o->out_dir, o->formats | o->eve_options | packet_numbers, err, sizeof err);
         if (!out) {
             fprintf(stderr, "vigil: %s\n", err);
             rc = EXIT_USAGE;

@@ -29,6 +29,7 @@
 
 struct frame_header {
     int64_t ts_us;
+    uint64_t number;    /* struct packet's */
     uint32_t caplen, wirelen;
     int32_t linktype;
 };
@@ -59,6 +60,7 @@ struct worker {
     uint64_t sig_alerts;        /* of the rule sets replaced by reloads */
     atomic_uint_fast64_t rules_epoch; /* the rule set this worker matches with */
     int64_t now_us;             /* the packet being processed */
+    uint64_t packet_number;     /* its number (struct packet's) */
     const struct packet *pkt;   /* it, while the flow table handles it (NULL otherwise) */
     bool neighbors;            /* the detectors want ARP/NDP bindings */
     int64_t scanned_before;    /* the last open-flow scan this worker did */
@@ -81,6 +83,7 @@ struct engine {
     unsigned n_workers;
     bool threaded;
     int64_t last_ts_us;     /* the newest packet time seen by any worker */
+    uint64_t packets_routed; /* numbers the packets in the order the capture gave them */
     struct checksum_probe *probe;      /* holding the first packets (checksums_auto) */
     bool checksum_decided;
     struct checksum_verdict checksum;
@@ -180,7 +183,7 @@ static void on_flow_weird(void *ctx, const struct weird_record *rec)
 static void on_decode_weird(void *ctx, const struct packet *pkt, const char *name, const char *addl)
 {
     struct worker *w = ctx;
-    struct weird_record r = {.ts_us = pkt->ts_us, .name = name, .addl = addl};
+    struct weird_record r = {.ts_us = pkt->ts_us, .name = name, .addl = addl, .packet_number = w->packet_number};
     if (pkt->ip_version) {
         r.has_addrs = true;
         r.orig_h = pkt->src;
@@ -212,7 +215,7 @@ static struct sig_flow_info sig_info(const struct flow_ref *r)
 {
     return (struct sig_flow_info){.flow_id = r->flow_id, .to_server = r->from_orig,
                                   .established = r->established, .fill_conn = fill_conn, .flow_ctx = r,
-                                  .payload_encrypted = r->payload_encrypted};
+                                  .payload_encrypted = r->payload_encrypted, .app_proto = r->app_proto};
 }
 
 static void on_packet(void *ctx, const struct packet *pkt, const struct flow_ref *ref)
@@ -314,6 +317,7 @@ static uint64_t track_outer_udp(struct worker *w, const struct packet *inner, co
     outer.l4_len = l->udp_payload_len + 8;
     outer.payload_len = l->udp_payload_len;
     outer.outer_tunnel = (uint8_t)l->type;
+    outer.number = inner->number;
     return flow_table_packet(w->flows, &outer, parents, n_parents);
 }
 
@@ -342,12 +346,15 @@ static void observe_neighbors(struct worker *w, const struct packet *pkt, enum d
         detect_neighbor(w->detect, pkt->ts_us, &b, true);
 }
 
-static void worker_packet(struct worker *w, int linktype, int64_t ts, const uint8_t *data, uint32_t caplen,
-                          uint32_t wirelen)
+static void worker_packet(struct worker *w, const struct frame_header *h, const uint8_t *data)
 {
     struct packet pkt;
+    int linktype = h->linktype;
+    int64_t ts = h->ts_us;
+    uint32_t caplen = h->caplen, wirelen = h->wirelen;
     w->packets++;
     w->now_us = ts;
+    w->packet_number = h->number;
     w->bytes += caplen;
     w->wire_bytes += wirelen;
     enum decode_result r = decode_packet(w->decoder, linktype, ts, data, caplen, wirelen, &pkt);
@@ -355,6 +362,7 @@ static void worker_packet(struct worker *w, int linktype, int64_t ts, const uint
         observe_neighbors(w, &pkt, r);
     if (r != DECODE_OK)
         return;
+    pkt.number = h->number;
     uint64_t parents[PACKET_MAX_TUNNELS];
     unsigned n = 0;
     for (unsigned i = 0; i < pkt.tunnel_depth && i < PACKET_MAX_TUNNELS; i++) {
@@ -376,7 +384,7 @@ static void worker_run_batch(struct worker *w, const struct batch *b)
         struct frame_header h;
         memcpy(&h, b->data + off, sizeof h);
         off += sizeof h;
-        worker_packet(w, h.linktype, h.ts_us, b->data + off, h.caplen, h.wirelen);
+        worker_packet(w, &h, b->data + off);
         off += h.caplen;
     }
 }
@@ -561,9 +569,10 @@ struct engine *engine_new(const struct vigil_config *cfg, struct output *out, st
     return e;
 }
 
-static void dispatch(struct engine *e, unsigned lane, int linktype, int64_t ts, const uint8_t *data,
-                     uint32_t caplen, uint32_t wirelen)
+static void dispatch(struct engine *e, unsigned lane, const struct frame_header *fh, const uint8_t *data)
 {
+    int linktype = fh->linktype;
+    uint32_t caplen = fh->caplen;
     uint32_t h = lane == ENGINE_LANE_HASH ? decode_dispatch_hash(linktype, data, caplen) : lane;
     struct worker *w = &e->workers[h % e->n_workers];
     size_t need = sizeof(struct frame_header) + caplen;
@@ -573,9 +582,8 @@ static void dispatch(struct engine *e, unsigned lane, int linktype, int64_t ts, 
         queue_push(&w->full, w->filling);
         w->filling = queue_pop(&w->empty);
     }
-    struct frame_header fh = {.ts_us = ts, .caplen = caplen, .wirelen = wirelen, .linktype = linktype};
-    memcpy(w->filling->data + w->filling->used, &fh, sizeof fh);
-    memcpy(w->filling->data + w->filling->used + sizeof fh, data, caplen);
+    memcpy(w->filling->data + w->filling->used, fh, sizeof *fh);
+    memcpy(w->filling->data + w->filling->used + sizeof *fh, data, caplen);
     w->filling->used += need;
 }
 
@@ -585,14 +593,16 @@ static void route_packet(void *ctx, unsigned lane, int linktype, int64_t ts_us, 
     struct engine *e = ctx;
     if (ts_us > e->last_ts_us)
         e->last_ts_us = ts_us;
+    struct frame_header fh = {.ts_us = ts_us, .number = ++e->packets_routed, .caplen = caplen, .wirelen = wirelen,
+                              .linktype = linktype};
     if (e->threaded)
-        dispatch(e, lane, linktype, ts_us, data, caplen, wirelen);
+        dispatch(e, lane, &fh, data);
     else {
         struct worker *w = &e->workers[0];
         /* A new indicator set is picked up between packets (SIGHUP reload). */
         if (w->detect)
             detect_worker_sync(w->detect);
-        worker_packet(w, linktype, ts_us, data, caplen, wirelen);
+        worker_packet(w, &fh, data);
     }
 }
 

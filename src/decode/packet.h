@@ -106,6 +106,10 @@ struct packet {
     /* Set by the engine on the outer packet of a UDP tunnel: the tunnel
      * type, which names the outer connection's service ("vxlan", "gtpv1"). */
     uint8_t outer_tunnel;     /* enum tunnel_type, TUNNEL_NONE otherwise */
+
+    /* Set by the engine: the packet's 1-based number in the order the
+     * capture delivered it (Suricata's pcap_cnt), never 0. */
+    uint64_t number;
 };
 
 #endif

@@ -96,6 +96,9 @@ struct alert {
     const uint8_t *packet;
     size_t packet_len;
     int linktype;                       /* libpcap DLT_ of the frame */
+    /* The packet that raised a signature alert (struct packet's number):
+     * EVE pcap_cnt and pkt_src; 0 = none (a detector's verdict). */
+    uint64_t packet_number;
 };
 
 #endif

@@ -310,25 +310,38 @@ static struct app_slot *detect(struct flow_table *t, struct flow *f, bool from_o
     return fresh;
 }
 
+/* The chunk to the signatures, once the parser is chosen: a rule over a
+ * protocol (alert smb) inspects only its connections, the first chunk too. */
+static void stream_hook(struct flow_table *t, struct flow *f, bool from_orig, const uint8_t *p, size_t n)
+{
+    const struct app_hooks *hooks = flow_table_app_hooks(t);
+    /* Encrypted bytes are not inspected (Suricata's no-inspection after the TLS handshake). */
+    if (!hooks->stream || f->key.proto != IPPROTO_TCP || f->payload_encrypted)
+        return;
+    struct flow_ref ref;
+    flow_make_ref(t, f, from_orig, &ref);
+    /* stream.c advanced the contiguous end past these bytes; data starts at relative seq 1 */
+    uint32_t end = f->ep[from_orig ? 0 : 1].reassem_rel;
+    ref.stream_offset = end > n ? end - 1 - n : 0;
+    ref.app_proto = app_layer_parser_name(f);
+    hooks->stream(hooks->ctx, &ref, f->last_us, p, n);
+}
+
 void app_layer_data(struct flow_table *t, struct flow *f, bool from_orig, const uint8_t *p, size_t n)
 {
     const struct app_hooks *hooks = flow_table_app_hooks(t);
     if (n == 0 || !hooks)
         return;
-    /* Encrypted bytes are not inspected (Suricata's no-inspection after the TLS handshake). */
-    if (hooks->stream && f->key.proto == IPPROTO_TCP && !f->payload_encrypted) {
-        struct flow_ref ref;
-        flow_make_ref(t, f, from_orig, &ref);
-        /* stream.c advanced the contiguous end past these bytes; data starts at relative seq 1 */
-        uint32_t end = f->ep[from_orig ? 0 : 1].reassem_rel;
-        ref.stream_offset = end > n ? end - 1 - n : 0;
-        hooks->stream(hooks->ctx, &ref, f->last_us, p, n);
-    }
     struct app_slot *s = f->app;
     if (!s || !s->parser) {
+        const uint8_t *chunk = p;  /* detect may hand the parser held bytes instead */
+        size_t chunk_len = n;
         s = detect(t, f, from_orig, &p, &n);
+        stream_hook(t, f, from_orig, chunk, chunk_len);
         if (!s)
             return;
+    } else {
+        stream_hook(t, f, from_orig, p, n);
     }
     s->flow = f;
     if (n) {
@@ -360,6 +373,11 @@ void app_layer_close(struct flow_table *t, struct flow *f)
     if (s->parser && s->parser->close)
         s->parser->close(s->state, &env);
     /* Keep the slot for the record's service; flow_table frees it after. */
+}
+
+const char *app_layer_parser_name(const struct flow *f)
+{
+    return f->app && f->app->parser ? f->app->parser->name : NULL;
 }
 
 const char *app_layer_service(const struct flow *f, char *buf, size_t n)

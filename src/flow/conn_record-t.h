@@ -72,6 +72,7 @@ struct weird_record {
     uint8_t proto;
     bool has_addrs;             /* addresses known though no conn (decode-level weird) */
     char community_id[64];
+    uint64_t packet_number;     /* the packet that raised it (struct app_conn's), 0: none */
 };
 
 #endif

@@ -85,6 +85,7 @@ struct flow {
     bool tcp_long_timeout;     /* handshake done: tcp_inactivity_timeout applies (else udp's) */
     uint8_t app_tries;         /* payload chunks probed without finding a parser */
     bool payload_encrypted;    /* the parser said so (app_env.payload_encrypted): no content matching */
+    uint64_t packet_number;    /* the packet being handled while the table handles it, else 0 */
     struct app_slot *app;      /* the attached parser and its state, NULL when none */
     union {
         struct tcp_endpoint ep[2]; /* TCP: [0] originator, [1] responder */
@@ -108,6 +109,7 @@ struct flow_ref {
     bool established;          /* TCP: both sides past the handshake; UDP: both sides sent */
     uint64_t stream_offset;    /* stream hook: where its bytes start in their direction (gaps count) */
     bool payload_encrypted;    /* from here on: the packet hook's payload is not for content rules */
+    const char *app_proto;     /* the attached parser's name, NULL when none yet (static) */
 };
 /* The flow's identity as transactions carry it (uid, community id...). */
 void flow_ref_conn(const struct flow_ref *r, void *conn /* struct app_conn */);

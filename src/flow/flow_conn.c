@@ -112,6 +112,7 @@ void flow_weird_from(struct flow_table *t, const struct flow *f, const char *nam
     w.flow_id = uid_flow_id(h);
     flow_endpoints(f, &w.orig_h, &w.orig_p, &w.resp_h, &w.resp_p);
     w.proto = f->key.proto;
+    w.packet_number = f->packet_number;
     flow_community_id(t, f, &w.orig_h, w.orig_p, &w.resp_h, w.resp_p, w.community_id);
     t->sink.weird(t->sink.ctx, &w);
 }
@@ -149,6 +150,7 @@ void flow_app_conn_counts(const struct flow *f, struct app_conn *out)
     out->pkts_toclient = f->resp_pkts;
     out->bytes_toserver = f->orig_frame_bytes;
     out->bytes_toclient = f->resp_frame_bytes;
+    out->packet_number = f->packet_number;
 }
 
 void flow_ref_conn(const struct flow_ref *r, void *conn)
@@ -164,6 +166,7 @@ void flow_make_ref(const struct flow_table *t, const struct flow *f, bool from_o
     flow_endpoints(f, &r->orig_h, &r->orig_p, &r->resp_h, &r->resp_p);
     r->from_orig = from_orig;
     r->payload_encrypted = f->payload_encrypted;
+    r->app_proto = NULL;       /* the callers that know the parser set it (app_layer.c, flow_table.c) */
     /* A connection picked up midway is established only with --midstream
      * (Suricata's stream.midstream). */
     if (f->key.proto == IPPROTO_TCP)

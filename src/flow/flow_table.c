@@ -682,6 +682,7 @@ uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const
     bool is_orig = is_from_orig(f, &v);
     if (pkt->outer_tunnel)
         f->outer_tunnel = pkt->outer_tunnel;
+    f->packet_number = pkt->number;
     if (deliver(t, f, pkt, is_orig)) {
         /* The TCP machine may have flipped roles. */
         count_packet(f, pkt, is_from_orig(f, &v));
@@ -690,8 +691,10 @@ uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const
     if (hooks && hooks->packet) {
         struct flow_ref ref;
         flow_make_ref(t, f, is_from_orig(f, &v), &ref);
+        ref.app_proto = app_layer_parser_name(f);
         hooks->packet(hooks->ctx, pkt, &ref);
     }
+    f->packet_number = 0;
     lru_touch(t, f);
     return flow_uid_hash(f);
 }

@@ -257,6 +257,8 @@ void alert_eve_write(struct output_worker *w, const struct alert *a)
         t.dst = &a->dst;
         t.no_ports = true;
     }
+    if (a->packet_number != 0)
+        eve_tuple_packet(w, &t, a->packet_number);
     eve_header(j, a->ts_us, a->has_conn ? a->flow_id : 0, "alert", &t);
     if (a->has_conn && a->community_id && a->community_id[0])
         eve_community_id(j, a->community_id);

@@ -1,8 +1,10 @@
 /* dce_rpc.log as Zeek's base/protocols/dce-rpc writes it: one row per call
- * answered, except Zeek's DCE_RPC::ignored_operations (t->logged). */
+ * answered, except Zeek's DCE_RPC::ignored_operations (t->logged); the EVE
+ * side is output/smb_eve.c's. */
 #include "output/dce_rpc_log.h"
 
 #include "output/conn_id.h"
+#include "output/smb_eve.h"
 #include "output/zeek_log.h"
 
 static const struct zeek_field dce_rpc_fields[] = {
@@ -14,7 +16,7 @@ static const struct zeek_field dce_rpc_fields[] = {
 };
 static const struct zeek_schema dce_rpc_schema = ZEEK_SCHEMA("dce_rpc", dce_rpc_fields);
 
-void output_dce_rpc(struct output_worker *w, const struct app_conn *c, const struct dce_rpc_txn *t)
+static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct dce_rpc_txn *t)
 {
     if (!t->logged)
         return;
@@ -33,4 +35,10 @@ void output_dce_rpc(struct output_worker *w, const struct app_conn *c, const str
     zrow_end(r);
 }
 
-TXN_WRITER(dce_rpc);
+/* Suricata logs every call, Zeek's ignored operations too. */
+static void write_eve(struct output_worker *w, const struct app_conn *c, const struct dce_rpc_txn *t)
+{
+    output_dce_rpc_eve(w, c, t);
+}
+
+TXN_WRITER_ZEEK_EVE(dce_rpc, struct dce_rpc_txn);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "output/eve.h"
+#include "output/output_internal.h"
 #include "output/zeek_log.h"
 
 static const struct zeek_field dhcp_fields[] = {
@@ -131,8 +132,13 @@ static void ipv4_array(struct json_writer *j, const char *key, const struct dhcp
     json_array_end(j);
 }
 
-static void eve_option(struct json_writer *j, const struct dhcp_option *o)
+/* Suricata's rust/src/dhcp/logger.rs: `extended: no` leaves out every
+ * option but the client id, renewal time, host name and message type. */
+static void eve_option(struct json_writer *j, const struct dhcp_option *o, bool extended)
 {
+    bool basic = o->code == 61 || o->code == 58 || o->code == 12 || o->code == 53;
+    if (!basic && !extended)
+        return;
     switch (o->code) {
     case 61: /* client id: the bytes after the hardware type */
         if (o->len > 1)
@@ -167,12 +173,20 @@ static void eve_option(struct json_writer *j, const struct dhcp_option *o)
         break;
     case 6: ipv4_array(j, "dns_servers", o); break;
     case 3: ipv4_array(j, "routers", o); break;
+    case 60:
+        if (o->len > 0)
+            json_kv_strn(j, "vendor_class_identifier", o->data, o->len);
+        break;
     default: break;
     }
 }
 
 static void write_message(struct output_worker *w, const struct app_conn *c, const struct dhcp_message *m)
 {
+    /* Without `extended`, Suricata logs the ACKs only. */
+    bool extended = (w->o->formats & OUTPUT_EVE_DHCP_EXTENDED) != 0;
+    if (!extended && !(m->has_msg_type && m->msg_type == 5))
+        return;
     /* One event per datagram: addressed as the packet travelled. */
     struct json_writer *j = eve_begin_app(w, c, m->from_orig, m->ts_us, "dhcp");
     if (j == NULL)
@@ -183,13 +197,15 @@ static void write_message(struct output_worker *w, const struct app_conn *c, con
     json_kv_uint(j, "id", m->xid);
     kv_hex(j, "client_mac", m->chaddr, m->hlen < 16 ? m->hlen : 16);
     kv_ipv4(j, "assigned_ip", m->yiaddr, 4);
-    kv_ipv4(j, "client_ip", m->ciaddr, 4);
-    if (m->op == 2) {
-        kv_ipv4(j, "relay_ip", m->giaddr, 4);
-        kv_ipv4(j, "next_server_ip", m->siaddr, 4);
+    if (extended) {
+        kv_ipv4(j, "client_ip", m->ciaddr, 4);
+        if (m->op == 2) {
+            kv_ipv4(j, "relay_ip", m->giaddr, 4);
+            kv_ipv4(j, "next_server_ip", m->siaddr, 4);
+        }
     }
     for (size_t i = 0; i < m->n_options && i < DHCP_MAX_OPTIONS; i++)
-        eve_option(j, &m->options[i]);
+        eve_option(j, &m->options[i], extended);
     json_object_end(j);
     eve_community_id(j, c->community_id);
     eve_end(w);

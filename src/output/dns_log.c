@@ -146,6 +146,28 @@ static void eve_txt(struct json_writer *j, const char *key, struct byte_view raw
         json_string(j, text, n);
 }
 
+/* One character-string of a TXT record's rdata, from *at; false at the end.
+ * A length running past the rdata is cut to it. */
+static bool txt_next(struct byte_view raw, size_t *at, struct byte_view *out)
+{
+    if (*at >= raw.n)
+        return false;
+    size_t len = raw.p[(*at)++];
+    if (len > raw.n - *at)
+        len = raw.n - *at;
+    out->p = raw.p + *at;
+    out->n = len;
+    *at += len;
+    return true;
+}
+
+/* Suricata 7 and 8 write a TXT record as one answer (and one grouped value)
+ * per character-string, an empty one included (rust/src/dns/log.rs). */
+static bool is_txt_per_string(const struct dns_rr *rr)
+{
+    return rr->kind == DNS_RDATA_TXT && rr->rrtype == 16;
+}
+
 static void eve_soa(struct json_writer *j, const struct dns_rr *rr)
 {
     json_object_begin(j);
@@ -190,14 +212,16 @@ static bool is_name_type(uint16_t t)
 /* Suricata's schema allows the srv and sshfp objects in answers only: in
  * the authority and additional sections an SRV record gives its target as
  * rdata, and an SSHFP record its name and type alone. */
-static void eve_rr(struct json_writer *j, const struct dns_rr *rr, bool answer)
+static void eve_rr(struct json_writer *j, const struct dns_rr *rr, bool answer, const struct byte_view *txt_string)
 {
     char tmp[16];
     json_object_begin(j);
     eve_name(j, "rrname", rr->name);
     json_kv_str(j, "rrtype", dns_suricata_rrtype_name(rr->rrtype, tmp, sizeof tmp));
     json_kv_uint(j, "ttl", rr->ttl);
-    if (rr->kind == DNS_RDATA_ADDR) {
+    if (txt_string != NULL) {
+        json_kv_strn(j, "rdata", txt_string->p, txt_string->n);
+    } else if (rr->kind == DNS_RDATA_ADDR) {
         eve_addr(j, "rdata", rr);
     } else if (rr->kind == DNS_RDATA_NAME && is_name_type(rr->rrtype)) {
         eve_name(j, "rdata", rr->target);
@@ -243,6 +267,10 @@ static bool eve_grouped_value(struct json_writer *j, const struct dns_rr *rr, bo
             json_cstr(j, "<root>");
         else
             json_string(j, rr->target.p, rr->target.n);
+    } else if (is_txt_per_string(rr)) {
+        struct byte_view s;
+        for (size_t at = 0; txt_next(rr->raw, &at, &s);)
+            json_string(j, s.p, s.n);
     } else if (rr->kind == DNS_RDATA_TXT) {
         eve_txt(j, NULL, rr->raw);
     } else if (rr->rrtype == 10) {
@@ -273,7 +301,13 @@ static void eve_section(struct json_writer *j, const char *key, const struct dns
             json_array_begin(j);
             open = true;
         }
-        eve_rr(j, rr, s == DNS_SECTION_ANSWER);
+        if (!is_txt_per_string(rr)) {
+            eve_rr(j, rr, s == DNS_SECTION_ANSWER, NULL);
+            continue;
+        }
+        struct byte_view str;
+        for (size_t at = 0; txt_next(rr->raw, &at, &str);)
+            eve_rr(j, rr, s == DNS_SECTION_ANSWER, &str);
     }
     if (open)
         json_array_end(j);

@@ -134,15 +134,35 @@ static void put_addr(struct json_writer *j, const char *key, const struct ip_add
     json_kv_strn(j, key, text, n);
 }
 
+static void put_tuple(struct json_writer *j, const struct eve_tuple *t);
+
+void eve_tuple_packet(const struct output_worker *w, struct eve_tuple *t, uint64_t packet_number)
+{
+    t->pcap_cnt = w != NULL && w->o != NULL && (w->o->formats & OUTPUT_EVE_PCAP_CNT) ? packet_number : 0;
+    /* Suricata's PktSrcToString: a packet from the capture, or the pseudo
+     * packet of a flow that timed out (or was flushed at the end) */
+    t->pkt_src = packet_number != 0 ? "wire/pcap" : "stream (flow timeout)";
+}
+
 void eve_header(struct json_writer *j, int64_t ts_us, uint64_t flow_id, const char *event_type,
                 const struct eve_tuple *t)
 {
     eve_kv_time(j, "timestamp", ts_us);
     if (flow_id != 0)
         json_kv_uint(j, "flow_id", flow_id);
+    if (t != NULL && t->pcap_cnt != 0)
+        json_kv_uint(j, "pcap_cnt", t->pcap_cnt);
     json_kv_str(j, "event_type", event_type);
-    if (t == NULL || t->src == NULL || t->dst == NULL)
+    if (t == NULL)
         return;
+    if (t->src != NULL && t->dst != NULL)
+        put_tuple(j, t);
+    if (t->pkt_src != NULL)
+        json_kv_str(j, "pkt_src", t->pkt_src);
+}
+
+static void put_tuple(struct json_writer *j, const struct eve_tuple *t)
+{
     put_vlans(j, t->vlan);
     put_addr(j, "src_ip", t->src);
     bool ports = has_ports(t->proto) && !t->no_ports;
@@ -174,6 +194,7 @@ struct json_writer *eve_begin_app(struct output_worker *w, const struct app_conn
         .proto = c->proto,
         .vlan = {c->vlan, c->inner_vlan},
     };
+    eve_tuple_packet(w, &tuple, c->packet_number);
     eve_header(j, ts_us, c->flow_id, event_type, &tuple);
     return j;
 }
@@ -358,8 +379,10 @@ void eve_write_anomaly(struct output_worker *w, const struct weird_record *r)
             t.no_ports = true; /* a decode weird knows no ports: do not invent 0s */
         }
     }
+    eve_tuple_packet(w, &t, r->packet_number);
+    /* an anomaly is always a packet's, even one raised when its flow ends */
+    t.pkt_src = "wire/pcap";
     eve_header(j, r->ts_us, r->has_conn ? r->flow_id : 0, "anomaly", &t);
-    json_kv_str(j, "pkt_src", "wire/pcap");
     if (r->has_conn)
         eve_community_id(j, r->community_id);
 

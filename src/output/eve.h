@@ -34,7 +34,17 @@ struct eve_tuple {
     uint16_t vlan[2];                /* 0 = absent; outer first */
     bool has_icmp;                   /* ICMP/ICMPv6: type and code below */
     uint8_t icmp_type, icmp_code;
+    /* The packet that triggered the event (eve_tuple_packet fills both):
+     * pcap_cnt, 0 = not written; pkt_src, NULL = not written. */
+    uint64_t pcap_cnt;
+    const char *pkt_src;
 };
+
+/* Suricata's pcap_cnt and pkt_src for an event raised by packet
+ * packet_number (struct app_conn's; 0: none, the flow timed out or the run
+ * ended, as Suricata's flow-timeout pseudo packets). pcap_cnt is written
+ * for capture files only (OUTPUT_EVE_PCAP_CNT), as Suricata does. */
+void eve_tuple_packet(const struct output_worker *w, struct eve_tuple *t, uint64_t packet_number);
 
 /* Opens the event object in the worker's eve.json buffer. */
 struct json_writer *eve_begin(struct output_worker *w);
@@ -42,8 +52,8 @@ struct json_writer *eve_begin(struct output_worker *w);
 void eve_end(struct output_worker *w);
 void eve_abort(struct output_worker *w);
 
-/* timestamp, flow_id (0 = none), event_type, vlan, src_ip, src_port,
- * dest_ip, dest_port, proto, ip_v, icmp_type/icmp_code: the header
+/* timestamp, flow_id (0 = none), pcap_cnt, event_type, vlan, src_ip,
+ * src_port, dest_ip, dest_port, proto, ip_v, icmp_type/icmp_code, pkt_src: the header
  * Suricata's CreateEveHeader writes for packet-triggered events. */
 void eve_header(struct json_writer *j, int64_t ts_us, uint64_t flow_id, const char *event_type,
                 const struct eve_tuple *t);

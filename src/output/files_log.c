@@ -176,7 +176,6 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     struct json_writer *j = eve_begin_app(w, c, f->is_orig, f->ts_us + f->duration_us, "fileinfo");
     if (j == NULL)
         return;
-    json_kv_str(j, "pkt_src", "wire/pcap");
     eve_community_id(j, c->community_id);
     const char *app = eve_app_proto_of(f->source);
     if (app != NULL)

@@ -205,7 +205,6 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     struct json_writer *j = eve_begin_app(w, c, true, t->ts_us, "http");
     if (j == NULL)
         return;
-    json_kv_str(j, "pkt_src", "wire/pcap");
     eve_community_id(j, c->community_id);
     json_kv_uint(j, "tx_id", t->trans_depth > 0 ? t->trans_depth - 1 : 0);
     json_key(j, "http");
@@ -243,6 +242,9 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
         json_kv_uint(j, "status", t->status_code);
         if (t->location.p != NULL)
             json_kv_strn(j, "redirect", t->location.p, t->location.n);
+    } else if (t->has_status && t->response_seen && t->status_token.p != NULL) {
+        /* Suricata: the status as sent when libhtp finds no number in it */
+        json_kv_strn(j, "status_string", t->status_token.p, t->status_token.n);
     }
     json_kv_uint(j, "length", t->response_transfer_len);
     json_object_end(j);

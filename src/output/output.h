@@ -26,6 +26,10 @@ enum output_format {
      * Suricata's eve-log alert `payload: yes` + `payload-printable: yes` */
     OUTPUT_EVE_ALERT_PAYLOAD = 1 << 7,
     OUTPUT_EVE_ALERT_PACKET = 1 << 8,   /* EVE alert: the frame (packet, packet_info), `packet: yes` */
+    /* EVE pcap_cnt, the packet's number in the capture files (read, not live, as Suricata) */
+    OUTPUT_EVE_PCAP_CNT = 1 << 12,
+    /* EVE dhcp as Suricata's `extended: yes`: every message, all fields (default: ACKs, basic fields) */
+    OUTPUT_EVE_DHCP_EXTENDED = 1 << 13,
 };
 
 struct output;

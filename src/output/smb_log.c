@@ -1,5 +1,5 @@
 /* smb_mapping.log and smb_files.log as Zeek's base/protocols/smb writes
- * them. Suricata's EVE `smb` event is not written (yet). */
+ * them. Suricata's EVE `smb` event is output/smb_eve.c's. */
 #include "output/smb_log.h"
 
 #include "output/conn_id.h"

@@ -105,6 +105,27 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
 }
 
 /* Suricata splits To/Cc on commas and skips the blanks after each comma. */
+/* The end of the address starting at i: the next comma outside a quoted
+ * display name ("Doe, John" <j@d.example>) and outside <...>. */
+static size_t address_end(struct byte_view s, size_t i)
+{
+    bool quoted = false, angle = false;
+    for (; i < s.n; i++) {
+        uint8_t c = s.p[i];
+        if (quoted && c == '\\' && i + 1 < s.n)
+            i++;
+        else if (c == '"' && !angle)
+            quoted = !quoted;
+        else if (!quoted && c == '<')
+            angle = true;
+        else if (!quoted && c == '>')
+            angle = false;
+        else if (!quoted && !angle && c == ',')
+            break;
+    }
+    return i;
+}
+
 static void comma_list(struct json_writer *j, const char *key, struct byte_view s)
 {
     if (s.p == NULL)
@@ -113,9 +134,7 @@ static void comma_list(struct json_writer *j, const char *key, struct byte_view 
     json_array_begin(j);
     size_t i = 0;
     for (;;) {
-        size_t e = i;
-        while (e < s.n && s.p[e] != ',')
-            e++;
+        size_t e = address_end(s, i);
         size_t a = i;
         while (a < e && (s.p[a] == ' ' || s.p[a] == '\t'))
             a++;
@@ -124,6 +143,18 @@ static void comma_list(struct json_writer *j, const char *key, struct byte_view 
             break;
         i = e + 1;
     }
+    json_array_end(j);
+}
+
+/* Suricata's email `custom: [received]`: every Received header, in order. */
+static void received_list(struct json_writer *j, const struct smtp_txn *t)
+{
+    if (t->n_received == 0)
+        return;
+    json_key(j, "received");
+    json_array_begin(j);
+    for (size_t i = 0; i < t->n_received && i < SMTP_MAX_RECEIVED; i++)
+        json_string(j, t->received[i].p, t->received[i].n);
     json_array_end(j);
 }
 
@@ -146,13 +177,13 @@ static void subject_md5(struct json_writer *j, struct byte_view subject)
 
 static void write_eve(struct output_worker *w, const struct app_conn *c, const struct smtp_txn *t)
 {
-    /* Suricata has a transaction once the client started a mail. */
-    if (t->mail_from_raw.p == NULL && t->n_rcpt_raw == 0 && !t->message_seen)
+    /* Suricata has a transaction once the client started a mail, and logs
+     * the one a STARTTLS ends (its helo, and a mail begun before it) */
+    if (t->mail_from_raw.p == NULL && t->n_rcpt_raw == 0 && !t->message_seen && !t->tls)
         return;
     struct json_writer *j = eve_begin_app(w, c, true, t->end_ts_us ? t->end_ts_us : t->ts_us, "smtp");
     if (j == NULL)
         return;
-    json_kv_str(j, "pkt_src", "wire/pcap");
     eve_community_id(j, c->community_id);
     json_kv_uint(j, "tx_id", t->trans_depth > 0 ? t->trans_depth - 1 : 0);
     json_key(j, "smtp");
@@ -192,6 +223,7 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
             json_array_end(j);
         }
         if (w->o->formats & OUTPUT_EVE_EMAIL_EXTENDED) {
+            received_list(j, t);
             subject_md5(j, t->subject);
             if (t->has_body_md5)
                 json_kv_str(j, "body_md5", t->body_md5);

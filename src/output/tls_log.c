@@ -544,12 +544,20 @@ const char *tls_eve_version_name(uint16_t v, char *tmp, size_t n)
     case 0x0302: return "TLS 1.1";
     case 0x0303: return "TLS 1.2";
     case 0x0304: return "TLS 1.3";
+    case 0xfb14: return "TLS 1.3 draft-20-fb";
+    case 0xfb15: return "TLS 1.3 draft-21-fb";
+    case 0xfb16: return "TLS 1.3 draft-22-fb";
     case 0xfb17: return "TLS 1.3 draft-23-fb";
     case 0xfb1a: return "TLS 1.3 draft-26-fb";
     default: break;
     }
-    if ((v >> 8) == 0x7f)
-        snprintf(tmp, n, "TLS 1.3 draft-%u", (unsigned)(v & 0xff));
+    /* Suricata names drafts 16 to 28 (0x7f10-0x7f1c) by number and folds
+     * the earlier ones (0x7f01-0x7f0f) into one; anything else is hex */
+    unsigned draft = v & 0xff;
+    if ((v >> 8) == 0x7f && draft >= 16 && draft <= 28)
+        snprintf(tmp, n, "TLS 1.3 draft-%u", draft);
+    else if ((v >> 8) == 0x7f && draft >= 1 && draft < 16)
+        snprintf(tmp, n, "TLS 1.3 draft-<16");
     else
         snprintf(tmp, n, "0x%04x", (unsigned)v);
     return tmp;

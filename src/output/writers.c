@@ -12,6 +12,7 @@
 #include "output/ntlm_log.h"
 #include "output/quic_log.h"
 #include "output/rdp_log.h"
+#include "output/smb_eve.h"
 #include "output/smb_log.h"
 #include "output/smtp_log.h"
 #include "output/socks_log.h"
@@ -37,6 +38,7 @@ static const struct txn_writer *const writers[EVENT_KIND_COUNT] = {
     [EVENT_SMB_FILES] = &smb_files_writer,
     [EVENT_DCE_RPC] = &dce_rpc_writer,
     [EVENT_NTLM] = &ntlm_writer,
+    [EVENT_SMB] = &smb_writer,
 };
 
 void output_transaction(struct output_worker *w, const struct app_conn *c, enum event_kind kind, const void *txn)

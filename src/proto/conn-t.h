@@ -26,6 +26,10 @@ struct app_conn {
     /* Packets and frame bytes each way so far (refreshed before each
      * transaction is published): a signature alert's EVE flow object. */
     uint64_t pkts_toserver, pkts_toclient, bytes_toserver, bytes_toclient;
+    /* The number (struct packet's) of the packet of this connection whose
+     * handling published the transaction; 0 when none did (the connection
+     * timed out or the run ended): EVE pcap_cnt and pkt_src. */
+    uint64_t packet_number;
 };
 
 #endif

@@ -52,7 +52,7 @@ void dce_rpc_assoc_init(struct dce_rpc_assoc *a)
     memset(a, 0, sizeof *a);
 }
 
-static void context_bind(struct dce_rpc_assoc *a, uint16_t id, const uint8_t uuid[16])
+static void context_bind(struct dce_rpc_assoc *a, uint16_t id, const uint8_t *syntax)
 {
     struct dce_rpc_context *free_slot = NULL;
     for (size_t i = 0; i < DCE_RPC_MAX_CONTEXTS; i++) {
@@ -68,16 +68,29 @@ static void context_bind(struct dce_rpc_assoc *a, uint16_t id, const uint8_t uui
         free_slot = &a->ctx[id % DCE_RPC_MAX_CONTEXTS];  /* full: a context churn overwrites, bounded */
     free_slot->used = true;
     free_slot->id = id;
-    memcpy(free_slot->uuid, uuid, 16);
-    memcpy(a->last_uuid, uuid, 16);
+    memcpy(free_slot->uuid, syntax, 16);
+    free_slot->version = (uint16_t)load_le16(syntax + 16);
+    free_slot->version_minor = (uint16_t)load_le16(syntax + 18);
+    memcpy(a->last_uuid, syntax, 16);
+    a->last_version = free_slot->version;
+    a->last_version_minor = free_slot->version_minor;
     a->has_uuid = true;
 }
 
-static const uint8_t *context_uuid(const struct dce_rpc_assoc *a, uint16_t id)
+/* The interface a context was bound to (its uuid, major and minor
+ * version); without that context, the last one bound. */
+static const uint8_t *context_uuid(const struct dce_rpc_assoc *a, uint16_t id, uint16_t *version,
+                                   uint16_t *version_minor)
 {
-    for (size_t i = 0; i < DCE_RPC_MAX_CONTEXTS; i++)
-        if (a->ctx[i].used && a->ctx[i].id == id)
+    for (size_t i = 0; i < DCE_RPC_MAX_CONTEXTS; i++) {
+        if (a->ctx[i].used && a->ctx[i].id == id) {
+            *version = a->ctx[i].version;
+            *version_minor = a->ctx[i].version_minor;
             return a->ctx[i].uuid;
+        }
+    }
+    *version = a->last_version;
+    *version_minor = a->last_version_minor;
     return a->has_uuid ? a->last_uuid : NULL;
 }
 
@@ -106,7 +119,7 @@ static void pdu_bind(struct dce_rpc_assoc *a, struct app_env *env, const uint8_t
         }
         uint16_t id = (uint16_t)load_le16(p + off);
         size_t n_syntaxes = p[off + 2];
-        context_bind(a, id, p + off + 4);
+        context_bind(a, id, p + off + 4);  /* the abstract syntax: uuid, major, minor version */
         off += 24 + 20 * n_syntaxes;
     }
 }
@@ -189,15 +202,18 @@ static void pdu_request(struct dce_rpc_assoc *a, struct app_env *env, const uint
     if (n < start)
         return;
     uint32_t call_id = load_le32(p + 12);
-    if (p[3] & PFC_FIRST_FRAG || call_id != a->stub_call) {
+    bool first = (p[3] & PFC_FIRST_FRAG) || call_id != a->stub_call;
+    if (first) {
         a->stub_len = 0;
         a->stub_cut = false;
         a->stub_call = call_id;
     }
     stub_append(a, env, p + start, stub_end(p, n, start) - start);
     struct dce_rpc_call *c = call_slot(a, call_id);
+    uint32_t frags = first || !c->used || c->call_id != call_id ? 1 : c->req_frags + 1;
     *c = (struct dce_rpc_call){.used = true, .call_id = call_id, .ctx_id = (uint16_t)load_le16(p + PDU_HEADER + 4),
-                               .opnum = (uint16_t)load_le16(p + PDU_HEADER + 6), .ts_us = env->ts_us};
+                               .opnum = (uint16_t)load_le16(p + PDU_HEADER + 6), .ts_us = env->ts_us,
+                               .rpc_version_minor = p[1], .req_frags = frags};
     a->pending = true;
     a->last = *c;
 }
@@ -205,10 +221,15 @@ static void pdu_request(struct dce_rpc_assoc *a, struct app_env *env, const uint
 static void publish_call(struct dce_rpc_assoc *a, const struct dce_rpc_carrier *car, struct app_env *env,
                          const struct dce_rpc_call *c, bool answered)
 {
-    const uint8_t *uuid = context_uuid(a, c->ctx_id);
+    uint16_t version, version_minor;
+    const uint8_t *uuid = context_uuid(a, c->ctx_id, &version, &version_minor);
     if (uuid == NULL)
         return;  /* Zeek logs nothing without an endpoint */
-    struct dce_rpc_txn t = {.ts_us = c->ts_us, .opnum = c->opnum, .smb_share = car->smb_share, .answered = answered};
+    struct dce_rpc_txn t = {.ts_us = c->ts_us, .opnum = c->opnum, .smb_share = car->smb_share, .smb = car->smb,
+                            .answered = answered,
+                            .if_version = version, .if_version_minor = version_minor, .call_id = c->call_id,
+                            .rpc_version_minor = c->rpc_version_minor, .req_frags = c->req_frags,
+                            .res_frags = c->res_frags, .res_stub_len = c->res_stub_len};
     dce_rpc_uuid_str(uuid, t.uuid);
     char unknown_ep[8 + DCE_RPC_UUID_STR], unknown_op[24];
     t.endpoint = dce_rpc_endpoint_name(car->names, t.uuid);
@@ -233,16 +254,21 @@ static void publish_call(struct dce_rpc_assoc *a, const struct dce_rpc_carrier *
     env->publish(env, EVENT_DCE_RPC, &t);
 }
 
+/* A response's fragments are counted (EVE res.frag_cnt, stub_data_size);
+ * the last one publishes the call. */
 static void pdu_response(struct dce_rpc_assoc *a, const struct dce_rpc_carrier *car, struct app_env *env,
                          const uint8_t *p, size_t n)
 {
-    if (!(p[3] & PFC_LAST_FRAG))
-        return;
     uint32_t call_id = load_le32(p + 12);
     for (size_t i = 0; i < DCE_RPC_MAX_CALLS; i++) {
         struct dce_rpc_call *c = &a->calls[i];
         if (!c->used || c->call_id != call_id)
             continue;
+        c->res_frags++;
+        if (p[2] == PDU_RESPONSE && n >= PDU_HEADER + 8)
+            c->res_stub_len += stub_end(p, n, PDU_HEADER + 8) - (PDU_HEADER + 8);
+        if (!(p[3] & PFC_LAST_FRAG))
+            return;
         c->used = false;
         if (p[2] == PDU_RESPONSE)
             publish_call(a, car, env, c, true);

@@ -15,6 +15,7 @@
 #include "proto/dce_rpc_names.h"
 #include "proto/ntlm.h"
 #include "proto/parser.h"
+#include "proto/smb_command.h"
 
 #define DCE_RPC_UUID_STR 37
 #define DCE_RPC_PIPE_MAX 128         /* bind_ack secondary address kept */
@@ -33,9 +34,15 @@ struct dce_rpc_txn {
     const char *endpoint;            /* "svcctl", "unknown-<uuid>" */
     const char *operation;           /* "CreateServiceW", "unknown-<opnum>" */
     char uuid[DCE_RPC_UUID_STR];     /* the interface, "" when no bind was seen */
+    uint16_t if_version, if_version_minor; /* the interface's, as bound */
     uint16_t opnum;
+    uint32_t call_id;
+    uint8_t rpc_version_minor;       /* 5.x */
+    uint32_t req_frags, res_frags;   /* PDUs of the request and of the response */
+    size_t res_stub_len;             /* response stub bytes (not kept) */
     bool logged;                     /* false: one of Zeek's ignored_operations (published for detectors) */
     const char *smb_share;           /* over SMB: the tree path of the pipe ("\\host\IPC$"); NULL over TCP */
+    const struct smb_command_info *smb; /* over SMB: the message that ended the call; NULL over TCP */
     const uint8_t *stub;             /* the request's stub data (first DCE_RPC_MAX_STUB bytes) */
     size_t stub_len;
     bool answered;                   /* a response came (false: a fault, or none before the end) */
@@ -46,12 +53,16 @@ struct dce_rpc_call {
     uint32_t call_id;
     uint16_t ctx_id, opnum;
     int64_t ts_us;
+    uint8_t rpc_version_minor;
+    uint32_t req_frags, res_frags;
+    size_t res_stub_len;
 };
 
 struct dce_rpc_context {
     bool used;
     uint16_t id;
     uint8_t uuid[16];
+    uint16_t version, version_minor;
 };
 
 /* One direction's PDU assembly: a PDU is at most 65535 bytes. */
@@ -67,6 +78,7 @@ struct dce_rpc_assoc {
     struct dce_rpc_context ctx[DCE_RPC_MAX_CONTEXTS];
     struct dce_rpc_call calls[DCE_RPC_MAX_CALLS];
     uint8_t last_uuid[16];
+    uint16_t last_version, last_version_minor;
     bool has_uuid;
     char named_pipe[DCE_RPC_PIPE_MAX];
     uint8_t *stub;                   /* the request being reassembled */
@@ -82,6 +94,7 @@ struct dce_rpc_carrier {
     const struct dce_rpc_names *names;   /* NULL: every name unknown */
     struct ntlm_session *ntlm;           /* the connection's (may be NULL) */
     const char *smb_share;               /* NULL over TCP */
+    const struct smb_command_info *smb;  /* NULL over TCP */
 };
 
 void dce_rpc_assoc_init(struct dce_rpc_assoc *a);

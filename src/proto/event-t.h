@@ -24,6 +24,7 @@ enum event_kind {
     EVENT_SMB_FILES,   /* struct smb_file_txn (proto/smb.h) */
     EVENT_DCE_RPC,     /* struct dce_rpc_txn (proto/dce_rpc.h) */
     EVENT_NTLM,        /* struct ntlm_txn (proto/ntlm.h) */
+    EVENT_SMB,         /* struct smb_txn (proto/smb.h): EVE smb, not a Zeek log */
     EVENT_KIND_COUNT,
 };
 

@@ -65,7 +65,7 @@ static void entry_free(struct http_entry *e)
 {
     struct hbuf *all[] = {&e->method, &e->host, &e->uri, &e->raw_uri, &e->referrer,
                           &e->user_agent, &e->origin, &e->username, &e->status_msg,
-                          &e->info_msg, &e->request_protocol, &e->request_ctype,
+                          &e->status_token, &e->info_msg, &e->request_protocol, &e->request_ctype,
                           &e->response_ctype, &e->location, &e->xff, &e->content_range,
                           &e->server, &e->www_authenticate};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -119,6 +119,7 @@ static void publish_entry(struct app_env *env, const struct http_entry *e)
     t.has_status = e->has_status;
     t.status_code = e->status_code;
     t.status_msg = str_of(&e->status_msg);
+    t.status_token = str_of(&e->status_token);
     t.has_info = e->has_info;
     t.info_code = e->info_code;
     t.info_msg = str_of(&e->info_msg);
@@ -903,8 +904,9 @@ static void request_line(struct http_state *st, struct app_env *env, const uint8
         http_report_weird(env, "unknown_HTTP_method", p, end_of_method, NULL);
 }
 
-/* The http_reply script handler. */
-static void reply_started(struct http_state *st, struct app_env *env, int code,
+/* The http_reply script handler. A status that is not a number (code 0)
+ * keeps its token for EVE's status_string. */
+static void reply_started(struct http_state *st, struct app_env *env, int code, struct byte_view token,
                           const uint8_t *reason, size_t reason_len, bool has_reason)
 {
     if (st->connect_request && code != 200)
@@ -920,6 +922,8 @@ static void reply_started(struct http_state *st, struct app_env *env, int code,
         e->response_seen = true;
         e->has_status = true;
         e->status_code = (uint16_t)code;
+        if (code == 0 && token.n > 0)
+            http_hbuf_set(&e->status_token, token.p, token.n);
         if (has_reason)
             http_hbuf_set(&e->status_msg, reason, reason_len);
         else
@@ -968,15 +972,18 @@ static void reply_line(struct http_state *st, struct app_env *env, const uint8_t
     if (p[i] >= '0' && p[i] <= '9' && p[i + 1] >= '0' && p[i + 1] <= '9' && p[i + 2] >= '0' &&
         p[i + 2] <= '9')
         code = (p[i] - '0') * 100 + (p[i + 1] - '0') * 10 + (p[i + 2] - '0');
+    struct byte_view token = {.p = p + i};
+    while (token.n < n - i && !http_is_ws(token.p[token.n]))
+        token.n++;
     for (i += 3; i < n; i++)
         if (http_is_ws(p[i]))
             break;
     if (i >= n) {
-        reply_started(st, env, code, NULL, 0, false);
+        reply_started(st, env, code, token, NULL, 0, false);
         return;
     }
     i = http_skip_ws(p, i, n);
-    reply_started(st, env, code, p + i, n - i, true);
+    reply_started(st, env, code, token, p + i, n - i, true);
 }
 
 /* ---- line assembly and dispatch ---- */
@@ -1036,7 +1043,7 @@ static void start_http09_reply(struct http_state *st, struct app_env *env)
     set_version(st, env, &st->reply_version, v);
     ua_pop(st);
     st->connection_close = true;
-    reply_started(st, env, 0, NULL, 0, false);
+    reply_started(st, env, 0, (struct byte_view){0}, NULL, 0, false);
     end_of_headers(st, env, 1);
 }
 

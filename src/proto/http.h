@@ -57,6 +57,7 @@ struct http_txn {
     bool has_status;
     uint16_t status_code;
     struct byte_view status_msg;
+    struct byte_view status_token; /* the status as sent when it is not a number (code 0), else unset */
     bool has_info;
     uint16_t info_code;
     struct byte_view info_msg;

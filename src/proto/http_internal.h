@@ -34,7 +34,7 @@ struct http_entry {
     int64_t ts_us;
     uint64_t trans_depth;
     struct hbuf method, host, uri, raw_uri, referrer, user_agent, origin, username;
-    struct hbuf status_msg, info_msg, request_protocol, request_ctype, response_ctype;
+    struct hbuf status_msg, status_token, info_msg, request_protocol, request_ctype, response_ctype;
     struct hbuf location, xff, content_range, server, www_authenticate;
     struct hbuf proxied[HTTP_MAX_PROXIED];
     size_t n_proxied;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "proto/parser.h"
+#include "proto/smb_command.h"
 
 /* Strings are NUL-terminated, NULL when unset, borrowed for the publish call. */
 struct smb_mapping_txn {
@@ -42,6 +43,37 @@ struct smb_file_txn {
     uint64_t offset;
     const uint8_t *data;
     size_t data_len;
+};
+
+/* One SMB request answered, as Suricata's SMB transaction (EVE `smb`,
+ * the rule buffers smb.share, smb.named_pipe, smb.ntlmssp_*): every SMB2
+ * command but the file reads, writes and info queries (those are files:
+ * smb_file_txn) and the pipe calls (DCE-RPC: dce_rpc_txn). Published as
+ * EVENT_SMB when the response comes; strings borrowed for the call. */
+struct smb_txn {
+    int64_t ts_us;                  /* the request */
+    struct smb_command_info cmd;
+    /* tree connect */
+    const char *share;              /* the path asked for ("\\host\IPC$") */
+    bool is_pipe;                   /* the share is IPC$ (share type PIPE) */
+    uint8_t share_type;             /* MS-SMB2 ShareType: 1 disk, 2 pipe, 3 print */
+    /* create */
+    const char *filename;           /* "<share_root>" for the share itself */
+    bool directory;
+    bool has_create;
+    uint32_t disposition;
+    bool delete_on_close;
+    uint64_t size;
+    int64_t created, accessed, modified, changed; /* Unix seconds, 0 unknown */
+    uint64_t fid_p, fid_v;
+    /* session setup: the NTLMSSP AUTHENTICATE's names, NULL when none */
+    const char *ntlmssp_user, *ntlmssp_domain, *ntlmssp_host;
+    /* negotiate: the dialects the client offered, both GUIDs (16 bytes as
+     * on the wire, NULL when not seen), the server's read and write sizes */
+    const uint16_t *client_dialects;
+    size_t n_client_dialects;
+    const uint8_t *client_guid, *server_guid;
+    uint32_t max_read_size, max_write_size;
 };
 
 extern const struct app_parser smb_parser;

@@ -25,6 +25,7 @@
 #define SMB_MAX_FILES 256                    /* files open at once per connection */
 #define SMB_RECENT 64                        /* Zeek's recent_files, as a ring of hashes */
 #define SMB_NAME_MAX 1024
+#define SMB_MAX_CLIENT_DIALECTS 16           /* a negotiate offers five or so */
 
 #define SMB2_FLAGS_RESPONSE 0x00000001u
 #define SMB2_FLAGS_ASYNC 0x00000002u
@@ -45,8 +46,12 @@ enum smb2_command {
     SMB2_READ = 8,
     SMB2_WRITE = 9,
     SMB2_IOCTL = 11,
+    SMB2_QUERY_INFO = 16,
     SMB2_SET_INFO = 17,
 };
+
+#define FILE_DELETE_ON_CLOSE 0x00001000u
+#define FILE_ATTRIBUTE_DIRECTORY 0x00000010u
 
 enum share_type { SHARE_UNKNOWN = 0, SHARE_DISK = 1, SHARE_PIPE = 2, SHARE_PRINT = 3 };
 
@@ -82,6 +87,8 @@ struct smb_pending {
     uint64_t offset;
     int64_t ts_us;
     char *text;                         /* tree connect: the path; create: the name */
+    uint32_t disposition, create_options; /* create */
+    bool ntlm_auth;                     /* session setup: the request carried the NTLM AUTHENTICATE */
 };
 
 struct smb_reader {
@@ -107,6 +114,13 @@ struct smb_state {
     uint64_t last_fid_p, last_fid_v;    /* related compound requests refer to the previous create's */
     bool encrypted_reported;
     bool too_many_files_reported;
+    struct smb_command_info cur;        /* the message being read */
+    uint64_t n_txns;                    /* EVE smb.id of the last */
+    uint16_t dialect;
+    uint16_t client_dialects[SMB_MAX_CLIENT_DIALECTS];
+    size_t n_client_dialects;
+    uint8_t client_guid[16];
+    bool has_client_guid;
 };
 
 /* The SMB2 header fields this parser reads. */
@@ -115,6 +129,7 @@ struct smb2_header {
     uint16_t command;
     uint64_t mid;
     uint32_t tree_id;
+    uint64_t session_id;
 };
 
 static const char *share_type_name(uint8_t t)
@@ -239,7 +254,7 @@ static struct smb_file *file_find(struct smb_state *s, uint64_t p, uint64_t v)
 
 static struct dce_rpc_carrier pipe_carrier(struct smb_state *s, struct app_env *env, const struct smb_file *f)
 {
-    return (struct dce_rpc_carrier){.names = env->worker_state, .ntlm = &s->ntlm, .smb_share = f->path};
+    return (struct dce_rpc_carrier){.names = env->worker_state, .ntlm = &s->ntlm, .smb_share = f->path, .smb = &s->cur};
 }
 
 /* Ends what a file holds: its bytes' analysis (keeping the fuid) and its pipe. */
@@ -418,6 +433,21 @@ static void fid_of(struct smb_state *s, const struct smb2_header *h, const uint8
     }
 }
 
+static void negotiate_request(struct smb_state *s, const uint8_t *m, size_t n)
+{
+    if (n < SMB2_HEADER + 36)
+        return;
+    size_t count = load_le16(m + SMB2_HEADER + 2);
+    memcpy(s->client_guid, m + SMB2_HEADER + 12, 16);
+    s->has_client_guid = true;
+    s->n_client_dialects = 0;
+    for (size_t i = 0; i < count && s->n_client_dialects < SMB_MAX_CLIENT_DIALECTS; i++) {
+        if (SMB2_HEADER + 36 + 2 * i + 2 > n)
+            break;
+        s->client_dialects[s->n_client_dialects++] = (uint16_t)load_le16(m + SMB2_HEADER + 36 + 2 * i);
+    }
+}
+
 static void session_setup(struct smb_state *s, struct app_env *env, const struct smb2_header *h, const uint8_t *m,
                           size_t n, bool request)
 {
@@ -425,8 +455,14 @@ static void session_setup(struct smb_state *s, struct app_env *env, const struct
     if (n < at + 4)
         return;
     const uint8_t *blob = span(m, n, load_le16(m + at), load_le16(m + at + 2));
+    bool was_authenticated = s->ntlm.authenticated;
     if (blob)
         ntlm_session_blob(&s->ntlm, env, "SMB", blob, load_le16(m + at + 2));
+    if (request && s->ntlm.authenticated && !was_authenticated) {
+        struct smb_pending *p = pending_add(s, env, h->mid);
+        p->command = SMB2_SESSION_SETUP;
+        p->ntlm_auth = true;  /* the answer's EVE smb event shows the names */
+    }
     if (request || h->status == STATUS_MORE_PROCESSING_REQUIRED)
         return;
     if (h->status == STATUS_SUCCESS)
@@ -471,6 +507,8 @@ static void create_request(struct smb_state *s, struct app_env *env, const struc
     p->command = SMB2_CREATE;
     p->tree_id = h->tree_id;
     p->text = name && name_len ? utf16_dup(name, name_len) : strdup("<share_root>");
+    p->disposition = load_le32(m + SMB2_HEADER + 36);
+    p->create_options = load_le32(m + SMB2_HEADER + 40);
 }
 
 static void create_response(struct smb_state *s, struct app_env *env, const struct smb2_header *h,
@@ -616,10 +654,19 @@ static void set_info_request(struct smb_state *s, struct app_env *env, const str
     }
 }
 
+/* Commands that are a Suricata SMB transaction of their own (EVE smb):
+ * reads, writes and info queries are a file's, pipe transceives a call's. */
+static bool is_command_txn(uint16_t command)
+{
+    return command != SMB2_READ && command != SMB2_WRITE && command != SMB2_QUERY_INFO &&
+           command != SMB2_SET_INFO && command != SMB2_IOCTL;
+}
+
 static void smb2_request(struct smb_state *s, struct app_env *env, const struct smb2_header *h, const uint8_t *m,
                          size_t n)
 {
     switch (h->command) {
+    case SMB2_NEGOTIATE: negotiate_request(s, m, n); break;
     case SMB2_SESSION_SETUP: session_setup(s, env, h, m, n, true); break;
     case SMB2_TREE_CONNECT: tree_connect_request(s, env, h, m, n); break;
     case SMB2_TREE_DISCONNECT: {
@@ -638,31 +685,115 @@ static void smb2_request(struct smb_state *s, struct app_env *env, const struct 
     }
 }
 
+static int64_t filetime_unix(uint64_t ft)
+{
+    return ft ? (int64_t)(ft / 10000000u) - 11644473600 : 0;
+}
+
+/* The create response's file, as the transaction shows it. */
+static void command_create(struct smb_state *s, const uint8_t *m, size_t n, const struct smb_pending *p,
+                           struct smb_txn *t)
+{
+    t->filename = p ? p->text : NULL;
+    if (p) {
+        t->has_create = true;
+        t->disposition = p->disposition;
+        t->delete_on_close = (p->create_options & FILE_DELETE_ON_CLOSE) != 0;
+    }
+    if (s->cur.status != STATUS_SUCCESS || n < SMB2_HEADER + 88)
+        return;
+    const uint8_t *b = m + SMB2_HEADER;
+    t->created = filetime_unix(load_le64(b + 8));
+    t->accessed = filetime_unix(load_le64(b + 16));
+    t->modified = filetime_unix(load_le64(b + 24));
+    t->changed = filetime_unix(load_le64(b + 32));
+    t->size = load_le64(b + 48);
+    t->directory = (load_le32(b + 56) & FILE_ATTRIBUTE_DIRECTORY) != 0;
+    t->fid_p = load_le64(b + 64);
+    t->fid_v = load_le64(b + 72);
+    const struct smb_file *f = file_find(s, t->fid_p, t->fid_v);
+    if (f && f->name)
+        t->filename = f->name;
+}
+
+/* One request answered: EVENT_SMB (after the command's own handling). */
+static void publish_command(struct smb_state *s, struct app_env *env, const uint8_t *m, size_t n,
+                            const struct smb_pending *p)
+{
+    struct smb_txn t = {.ts_us = env->ts_us, .cmd = s->cur};
+    t.cmd.id = ++s->n_txns;
+    switch (s->cur.command) {
+    case SMB2_NEGOTIATE:
+        t.client_dialects = s->client_dialects;
+        t.n_client_dialects = s->n_client_dialects;
+        t.client_guid = s->has_client_guid ? s->client_guid : NULL;
+        if (s->cur.status == STATUS_SUCCESS && n >= SMB2_HEADER + 40) {
+            t.server_guid = m + SMB2_HEADER + 8;
+            t.max_read_size = load_le32(m + SMB2_HEADER + 32);
+            t.max_write_size = load_le32(m + SMB2_HEADER + 36);
+        }
+        break;
+    case SMB2_SESSION_SETUP:
+        if (p && p->ntlm_auth) {
+            const struct ntlm_txn *a = &s->ntlm.info;
+            t.ntlmssp_user = a->has_username ? a->username : "";
+            t.ntlmssp_domain = a->has_domainname ? a->domainname : "";
+            t.ntlmssp_host = a->has_hostname ? a->hostname : "";
+        }
+        break;
+    case SMB2_TREE_CONNECT: {
+        const struct smb_tree *tree = tree_find(s, s->cur.tree_id);
+        t.share = p && p->text ? p->text : tree && s->cur.status == STATUS_SUCCESS ? tree->path : NULL;
+        if (s->cur.status == STATUS_SUCCESS && n >= SMB2_HEADER + 4)
+            t.share_type = m[SMB2_HEADER + 2];
+        t.is_pipe = t.share_type == SHARE_PIPE;
+        break;
+    }
+    case SMB2_CREATE: command_create(s, m, n, p, &t); break;
+    default: break;
+    }
+    env->publish(env, EVENT_SMB, &t);
+}
+
 static void smb2_response(struct smb_state *s, struct app_env *env, const struct smb2_header *h, const uint8_t *m,
                           size_t n)
 {
-    if (h->command == SMB2_SESSION_SETUP) {
-        session_setup(s, env, h, m, n, false);
-        return;
-    }
+    if (h->status == STATUS_PENDING && (h->flags & SMB2_FLAGS_ASYNC))
+        return;  /* an interim answer: the final one follows */
+    if (h->command == SMB2_NEGOTIATE && h->status == STATUS_SUCCESS && n >= SMB2_HEADER + 6)
+        s->dialect = (uint16_t)load_le16(m + SMB2_HEADER + 4);
+    s->cur = (struct smb_command_info){.dialect = s->dialect, .command = h->command, .has_status = true,
+                                       .status = h->status, .session_id = h->session_id, .tree_id = h->tree_id,
+                                       .id = s->n_txns + 1};
     if (h->command == SMB2_IOCTL) {
+        s->cur.id = ++s->n_txns;  /* a pipe's call (EVE smb with dcerpc), or an ioctl not logged */
         ioctl_message(s, env, h, m, n, false);
         return;
     }
-    if (h->status == STATUS_PENDING && (h->flags & SMB2_FLAGS_ASYNC))
-        return;  /* an interim answer: the final one follows */
     struct smb_pending *p = pending_find(s, h->mid);
-    if (p == NULL)
-        return;
-    if (p->command == h->command) {
-        switch (h->command) {
-        case SMB2_TREE_CONNECT: tree_connect_response(s, env, h, m, n, p); break;
-        case SMB2_CREATE: create_response(s, env, h, m, n, p); break;
-        case SMB2_READ: read_response(s, env, h, m, n, p); break;
-        default: break;
-        }
+    if (p && p->command != h->command)
+        p = NULL;
+    switch (h->command) {
+    case SMB2_SESSION_SETUP: session_setup(s, env, h, m, n, false); break;
+    case SMB2_TREE_CONNECT:
+        if (p)
+            tree_connect_response(s, env, h, m, n, p);
+        break;
+    case SMB2_CREATE:
+        if (p)
+            create_response(s, env, h, m, n, p);
+        break;
+    case SMB2_READ:
+        if (p)
+            read_response(s, env, h, m, n, p);
+        break;
+    default: break;
     }
-    pending_free(p);
+    if (is_command_txn(h->command))
+        publish_command(s, env, m, n, p);
+    p = pending_find(s, h->mid);
+    if (p)
+        pending_free(p);
 }
 
 static bool smb2_header_read(const uint8_t *m, size_t n, struct smb2_header *h)
@@ -675,6 +806,7 @@ static bool smb2_header_read(const uint8_t *m, size_t n, struct smb2_header *h)
     h->next = load_le32(m + 20);
     h->mid = load_le64(m + 24);
     h->tree_id = (h->flags & SMB2_FLAGS_ASYNC) ? 0 : load_le32(m + 36);
+    h->session_id = load_le64(m + 40);
     return true;
 }
 

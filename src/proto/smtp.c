@@ -373,6 +373,10 @@ static void smtp_header(struct smtp_work *w, const uint8_t *name, size_t nl, con
     } else if (ieq(name, nl, "RECEIVED")) {
         store_received(w, v, vn);
         received_path(w, v, vn);
+        /* EVE's list takes at most half the arena: Zeek's fields come after
+         * the Received block and must still find room */
+        if (t->n_received < SMTP_MAX_RECEIVED && w->arena_used + vn < SMTP_TXN_ARENA / 2)
+            set_str(w, &t->received[t->n_received++], v, vn);
     } else if (ieq(name, nl, "IN-REPLY-TO")) {
         set_str(w, &t->in_reply_to, v, vn);
     } else if (ieq(name, nl, "SUBJECT")) {

@@ -31,6 +31,7 @@
 #define SMTP_MAX_URL_LEN 1024
 /* Files (MIME leaf entities) and attachment names per message. */
 #define SMTP_MAX_FILES 64
+#define SMTP_MAX_RECEIVED 32            /* Received headers kept for EVE (a mail crosses few relays) */
 /* Bytes of strings one transaction may hold (header values, addresses...). */
 #define SMTP_TXN_ARENA (64 * 1024)
 /* A single header value or reply text kept. */
@@ -71,6 +72,8 @@ struct smtp_txn {
     struct byte_view rcpt_raw[SMTP_MAX_RCPT];
     struct byte_view eve_from;       /* first From/To/Cc header values */
     struct byte_view eve_to, eve_cc;
+    size_t n_received;               /* every Received header, in order (EVE email.received) */
+    struct byte_view received[SMTP_MAX_RECEIVED];
     bool message_seen;              /* DATA/BDAT content was parsed */
     bool message_done;              /* ... up to its end (Suricata PARSE_DONE) */
     size_t n_attachments;

@@ -315,7 +315,10 @@ static void handle_client_hello(struct tls_state *st, struct app_env *env, bool 
         memcpy(st->session_id, sid.p, st->session_id_len);
         st->client_ticket_empty_session_seen = false;
     }
-    tls_ja3(&st->txn, &v);
+    /* Suricata keeps the JA3 of the first ClientHello of a session (a
+     * duplicated or retried hello does not replace it) */
+    if (!st->txn.has_ja3)
+        tls_ja3(&st->txn, &v);
     tls_ja4(&st->txn, st->ja4_transport, &v);
     add_history(st, env, from_client, 'c');
 }

@@ -1,13 +1,16 @@
 /* The sticky buffers over Vigil's transactions: which bytes of an HTTP,
- * DNS, TLS, SSH or SMTP transaction each rule buffer names. */
+ * DNS, TLS, SSH, SMTP, Kerberos, SMB or DCE-RPC transaction each rule
+ * buffer names. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "proto/event-t.h"
+#include "proto/dce_rpc.h"
 #include "proto/dns.h"
 #include "proto/http.h"
 #include "proto/krb.h"
+#include "proto/smb.h"
 #include "proto/smtp.h"
 #include "proto/ssh.h"
 #include "proto/tls.h"
@@ -289,6 +292,38 @@ static bool krb_buffer(const struct krb_txn *t, unsigned b, unsigned index, stru
     }
 }
 
+/* Suricata's SMB buffers are those of one transaction: the tree connect's
+ * share (as a share or as a named pipe) and the session setup's NTLMSSP. */
+static bool smb_buffer(const struct smb_txn *t, unsigned b, struct sig_bytes *out)
+{
+    switch (b) {
+    case SIG_BUF_SMB_SHARE: return t->share && !t->is_pipe && from_text(t->share, strlen(t->share), out);
+    case SIG_BUF_SMB_NAMED_PIPE: return t->share && t->is_pipe && from_text(t->share, strlen(t->share), out);
+    case SIG_BUF_SMB_NTLMSSP_USER: return t->ntlmssp_user && from_text(t->ntlmssp_user, strlen(t->ntlmssp_user), out);
+    case SIG_BUF_SMB_NTLMSSP_DOMAIN:
+        return t->ntlmssp_domain && from_text(t->ntlmssp_domain, strlen(t->ntlmssp_domain), out);
+    default: return false;
+    }
+}
+
+static bool dcerpc_buffer(const struct dce_rpc_txn *t, unsigned b, bool response, struct sig_bytes *out)
+{
+    if (b != SIG_BUF_DCERPC_STUB_DATA || response || t->stub == NULL)
+        return false;  /* the response's stub is not kept */
+    return from_text((const char *)t->stub, t->stub_len, out);
+}
+
+bool sig_txn_dcerpc(int kind, const void *txn, const char **iface, uint16_t *version, uint16_t *opnum)
+{
+    if (kind != EVENT_DCE_RPC)
+        return false;
+    const struct dce_rpc_txn *t = txn;
+    *iface = t->uuid;
+    *version = t->if_version;
+    *opnum = t->opnum;
+    return true;
+}
+
 bool sig_txn_buffer(int kind, const void *txn, unsigned buffer, unsigned index, bool response,
                     struct sig_scratch *s, struct sig_bytes *out)
 {
@@ -299,11 +334,13 @@ bool sig_txn_buffer(int kind, const void *txn, unsigned buffer, unsigned index, 
     case EVENT_SMTP: return smtp_buffer(txn, buffer, index, out);
     case EVENT_DNS: return dns_buffer(txn, buffer, index, out);
     case EVENT_KRB: return krb_buffer(txn, buffer, index, s, out);
+    case EVENT_SMB: return index == 0 && smb_buffer(txn, buffer, out);
+    case EVENT_DCE_RPC: return index == 0 && dcerpc_buffer(txn, buffer, response, out);
     default: return false;
     }
 }
 
-int sig_app_of_kind(int kind)
+int sig_app_of_txn(int kind, const void *txn)
 {
     switch (kind) {
     case EVENT_HTTP: return SIG_APP_HTTP;
@@ -314,6 +351,8 @@ int sig_app_of_kind(int kind)
     case EVENT_QUIC: return SIG_APP_QUIC;
     case EVENT_DHCP: return SIG_APP_DHCP;
     case EVENT_KRB: return SIG_APP_KRB5;
+    case EVENT_SMB: return SIG_APP_SMB;
+    case EVENT_DCE_RPC: return ((const struct dce_rpc_txn *)txn)->smb ? SIG_APP_SMB : SIG_APP_DCERPC;
     default: return SIG_APP_NONE;
     }
 }

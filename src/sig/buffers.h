@@ -23,7 +23,11 @@ struct sig_scratch {
  * buffers both messages have (http.header, file.data...). */
 bool sig_txn_buffer(int kind, const void *txn, unsigned buffer, unsigned index, bool response,
                     struct sig_scratch *s, struct sig_bytes *out);
-int sig_app_of_kind(int kind);
+/* The app a transaction belongs to (DCE-RPC over an SMB pipe is SMB's). */
+int sig_app_of_txn(int kind, const void *txn);
+/* A DCE-RPC request's interface (text), its major version and the opnum;
+ * false when the transaction is not one. */
+bool sig_txn_dcerpc(int kind, const void *txn, const char **iface, uint16_t *version, uint16_t *opnum);
 bool sig_buffer_is_response(unsigned buffer);
 bool sig_buffer_has_sides(unsigned buffer);
 bool sig_buffer_is_request(unsigned buffer);

@@ -83,6 +83,11 @@ static const struct buffer_def buffers[] = {
     {"krb5.sname", "krb5_sname", NULL, SIG_BUF_KRB5_SNAME, SIG_APP_KRB5},
     {"krb5_msg_type", NULL, NULL, SIG_BUF_KRB5_MSG_TYPE, SIG_APP_KRB5},
     {"krb5_err_code", NULL, NULL, SIG_BUF_KRB5_ERR_CODE, SIG_APP_KRB5},
+    {"smb.share", NULL, NULL, SIG_BUF_SMB_SHARE, SIG_APP_SMB},
+    {"smb.named_pipe", NULL, NULL, SIG_BUF_SMB_NAMED_PIPE, SIG_APP_SMB},
+    {"smb.ntlmssp_user", NULL, NULL, SIG_BUF_SMB_NTLMSSP_USER, SIG_APP_SMB},
+    {"smb.ntlmssp_domain", NULL, NULL, SIG_BUF_SMB_NTLMSSP_DOMAIN, SIG_APP_SMB},
+    {"dcerpc.stub_data", "dce_stub_data", NULL, SIG_BUF_DCERPC_STUB_DATA, SIG_APP_DCERPC},
 };
 
 const char *sig_buffer_name(unsigned b);
@@ -120,6 +125,8 @@ static enum sig_parse_result set_app(struct sig_parse *p, unsigned app, const ch
 {
     if (app == SIG_APP_NONE)
         return OK;
+    if (app == SIG_APP_DCERPC && p->r->app == SIG_APP_SMB)
+        return OK; /* DCE-RPC keywords read SMB's pipes too: the rule stays an smb one */
     if (p->r->app != SIG_APP_NONE && p->r->app != app)
         return fail(p, ERR, "'%s' does not apply to the rule's protocol", kw);
     p->r->app = (uint8_t)app;
@@ -1002,7 +1009,7 @@ static enum sig_parse_result kw_app_layer_protocol(struct sig_parse *p, const ch
     } apps[] = {
         {"http", SIG_APP_HTTP}, {"http1", SIG_APP_HTTP}, {"tls", SIG_APP_TLS}, {"dns", SIG_APP_DNS},
         {"ssh", SIG_APP_SSH}, {"smtp", SIG_APP_SMTP}, {"quic", SIG_APP_QUIC}, {"dhcp", SIG_APP_DHCP},
-        {"krb5", SIG_APP_KRB5},
+        {"krb5", SIG_APP_KRB5}, {"smb", SIG_APP_SMB}, {"dcerpc", SIG_APP_DCERPC},
     };
     for (size_t i = 0; i < sizeof apps / sizeof apps[0]; i++)
         if (strcmp(v, apps[i].name) == 0)
@@ -1131,6 +1138,68 @@ static enum sig_parse_result kw_krb5_err_code(struct sig_parse *p, const char *v
     return kw_krb5_number(p, SIG_BUF_KRB5_ERR_CODE, "krb5_err_code", v);
 }
 
+/* dcerpc.iface:<uuid>[,<op><version>][,any_frag]; (dce_iface): the
+ * interface a request's context was bound to, optionally its major version
+ * compared with <, >, = or !. Calls are matched reassembled, so any_frag
+ * changes nothing. */
+static enum sig_parse_result kw_dcerpc_iface(struct sig_parse *p, const char *v)
+{
+    char buf[128], *parts[3];
+    if (!dup_value(p, v, buf, sizeof buf))
+        return ERR;
+    size_t n = split_commas(buf, parts, 3);
+    struct sig_dcerpc *d = &p->r->dcerpc;
+    const char *u = parts[0];
+    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    if (strlen(u) != sizeof shape - 1 || d->has_iface)
+        return fail(p, ERR, "bad dcerpc.iface '%s'", v);
+    for (size_t i = 0; i < sizeof shape - 1; i++) {
+        if (shape[i] == '-' ? u[i] != '-' : !isxdigit((unsigned char)u[i]))
+            return fail(p, ERR, "bad dcerpc.iface '%s'", v);
+        d->iface[i] = (char)tolower((unsigned char)u[i]);
+    }
+    d->iface[sizeof shape - 1] = '\0';
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(parts[i], "any_frag") == 0) {
+            d->any_frag = true;
+        } else if (!d->has_version && strchr("<>=!", parts[i][0]) && parse_range(parts[i], &d->version) &&
+                   d->version.lo <= 65535) {
+            d->has_version = true;
+        } else {
+            return fail(p, ERR, "bad dcerpc.iface option '%s'", parts[i]);
+        }
+    }
+    d->has_iface = true;
+    return set_app(p, SIG_APP_DCERPC, "dcerpc.iface");
+}
+
+/* dcerpc.opnum:<n>[,<n>|<lo>-<hi>]...; (dce_opnum). */
+static enum sig_parse_result kw_dcerpc_opnum(struct sig_parse *p, const char *v)
+{
+    char buf[256], *parts[SIG_MAX_OPNUM_RANGES + 1];
+    if (!dup_value(p, v, buf, sizeof buf))
+        return ERR;
+    size_t n = split_commas(buf, parts, SIG_MAX_OPNUM_RANGES + 1);
+    struct sig_dcerpc *d = &p->r->dcerpc;
+    if (n > SIG_MAX_OPNUM_RANGES || d->n_opnums)
+        return fail(p, SKIP, "dcerpc.opnum with more than 8 values or twice: '%s'", v);
+    for (size_t i = 0; i < n; i++) {
+        char *dash = strchr(parts[i], '-');
+        if (dash)
+            *dash = '\0';
+        uint32_t lo, hi;
+        if (!sig_parse_u32(sig_trim(parts[i]), &lo) || lo > 65535)
+            return fail(p, ERR, "bad dcerpc.opnum '%s'", v);
+        hi = lo;
+        if (dash && (!sig_parse_u32(sig_trim(dash + 1), &hi) || hi > 65535 || hi <= lo))
+            return fail(p, ERR, "bad dcerpc.opnum '%s'", v);
+        d->opnums[i].lo = (uint16_t)lo;
+        d->opnums[i].hi = (uint16_t)hi;
+    }
+    d->n_opnums = (uint8_t)n;
+    return set_app(p, SIG_APP_DCERPC, "dcerpc.opnum");
+}
+
 /* --- the table --- */
 
 typedef enum sig_parse_result (*kw_fn)(struct sig_parse *p, const char *value);
@@ -1149,6 +1218,8 @@ static const struct {
     {"threshold", kw_threshold}, {"detection_filter", kw_detection_filter},
     {"app-layer-protocol", kw_app_layer_protocol}, {"ip_proto", kw_ip_proto}, {"flags", kw_flags},
     {"krb5_msg_type", kw_krb5_msg_type}, {"krb5_err_code", kw_krb5_err_code},
+    {"dcerpc.iface", kw_dcerpc_iface}, {"dce_iface", kw_dcerpc_iface},
+    {"dcerpc.opnum", kw_dcerpc_opnum}, {"dce_opnum", kw_dcerpc_opnum},
 };
 
 /* Every table's names in one hash index, built once per set: a rule set

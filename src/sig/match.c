@@ -5,6 +5,7 @@
  * is the worker's own: no lock. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -236,6 +237,38 @@ static bool packet_fields_match(const struct sig_rule *r, const struct sig_event
     return true;
 }
 
+/* An smb or dcerpc rule over packets and streams inspects SMB (and, for
+ * dcerpc, DCE-RPC over TCP) connections only, as Suricata checks a rule's
+ * app-layer protocol; a connection whose protocol is not known yet (its
+ * first bytes) is inspected. */
+static bool flow_app_fits(const struct sig_rule *r, const struct sig_event *e)
+{
+    if ((r->app != SIG_APP_SMB && r->app != SIG_APP_DCERPC) || !e->fi || !e->fi->app_proto)
+        return true;
+    const char *app = e->fi->app_proto;
+    return strcmp(app, "smb") == 0 || (r->app == SIG_APP_DCERPC && strcmp(app, "dce_rpc") == 0);
+}
+
+/* dcerpc.iface and dcerpc.opnum on a DCE-RPC request. */
+static bool dcerpc_matches(const struct sig_rule *r, const struct sig_event *e)
+{
+    const struct sig_dcerpc *d = &r->dcerpc;
+    if (!d->has_iface && !d->n_opnums)
+        return true;
+    const char *iface;
+    uint16_t version, opnum;
+    if (e->kind < 0 || !sig_txn_dcerpc(e->kind, e->txn, &iface, &version, &opnum))
+        return false;
+    if (d->has_iface && (strcasecmp(iface, d->iface) != 0 || (d->has_version && !sig_range_match(&d->version, version))))
+        return false;
+    if (!d->n_opnums)
+        return true;
+    for (unsigned i = 0; i < d->n_opnums; i++)
+        if (opnum >= d->opnums[i].lo && opnum <= d->opnums[i].hi)
+            return true;
+    return false;
+}
+
 /* Whether the rule reads the response of a transaction. */
 static bool rule_reads_response(const struct sig_rule *r)
 {
@@ -370,7 +403,9 @@ static void emit(struct sig_worker *w, const struct sig_rule *r, const struct si
 static bool rule_matches(struct sig_worker *w, const struct sig_rule *r, const struct sig_event *e)
 {
     w->stats.candidates++;
-    if (!header_matches(r, e) || !flow_matches(r, e) || !packet_fields_match(r, e))
+    if (!header_matches(r, e) || !flow_matches(r, e) || !packet_fields_match(r, e) || !dcerpc_matches(r, e))
+        return false;
+    if (e->kind < 0 && !flow_app_fits(r, e))
         return false;
     if (!sig_flowbits_check(&w->state, r, e->flow_id))
         return false;
@@ -537,7 +572,7 @@ void sig_stream(struct sig_worker *w, const struct sig_flow_info *fi, const stru
 void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, const void *txn, int64_t ts_us)
 {
     const struct sig_prefilter *pf = w->set->prefilter;
-    int app = sig_app_of_kind(kind);
+    int app = sig_app_of_txn(kind, txn);
     if (!pf || app == SIG_APP_NONE)
         return;
     begin_event(w);
@@ -561,11 +596,14 @@ void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, c
     }
     for (size_t i = 0; i < pf->n_always[app]; i++)
         add_candidate(w, pf->always[app][i]);
+    if (app == SIG_APP_SMB) /* dcerpc rules read SMB's pipes too */
+        for (size_t i = 0; i < pf->n_always[SIG_APP_DCERPC]; i++)
+            add_candidate(w, pf->always[SIG_APP_DCERPC][i]);
     /* Keep the candidates of this app that can read this transaction. */
     size_t kept = 0;
     for (size_t i = 0; i < w->n_cand; i++) {
         const struct sig_rule *r = w->set->rules[w->cand[i]];
-        if (r->app == app && direction_fits(r))
+        if ((r->app == app || (r->app == SIG_APP_DCERPC && app == SIG_APP_SMB)) && direction_fits(r))
             w->cand[kept++] = w->cand[i];
     }
     w->n_cand = kept;

@@ -369,6 +369,8 @@ static void index_free(struct sig_addr_index *x)
  * packets and streams when it only has the payload. */
 static bool is_app_rule(const struct sig_rule *r)
 {
+    if (r->dcerpc.has_iface || r->dcerpc.n_opnums)
+        return true; /* a DCE-RPC request's fields */
     for (size_t i = 0; i < r->n_lists; i++)
         if (r->lists[i].buffer != SIG_BUF_PAYLOAD && r->lists[i].buffer != SIG_BUF_BASE64)
             return true;

@@ -8,6 +8,7 @@
 #include "detect/alert.h"
 #include "decode/packet.h"
 #include "detect/sink.h"
+#include "proto/dce_rpc.h"
 #include "proto/dns.h"
 #include "proto/event-t.h"
 #include "proto/http.h"
@@ -204,9 +205,11 @@ static const char *app_object(int kind, const void *txn, const struct sig_flow_t
     return b->data + 1;
 }
 
-static const char *app_proto_name(int kind)
+static const char *app_proto_name(int kind, const void *txn)
 {
     switch (kind) {
+    case EVENT_SMB: return "smb";
+    case EVENT_DCE_RPC: return ((const struct dce_rpc_txn *)txn)->smb ? "smb" : "dcerpc";
     case EVENT_HTTP: return "http";
     case EVENT_DNS: return "dns";
     case EVENT_TLS: return "tls";
@@ -310,9 +313,11 @@ void sig_report(const struct detect_sink *sink, const struct sig_match *m, struc
         a.proto = m->ipproto;
     }
     if (m->kind >= 0)
-        a.app_proto = app_proto_name(m->kind);
+        a.app_proto = app_proto_name(m->kind, m->txn);
     a.eve_extra = app_object(m->kind, m->txn, m->tags, s);
     inspected_bytes(&a, m, &s->frame);
+    const struct packet *raised_by = m->pkt ? m->pkt : m->frame;
+    a.packet_number = raised_by ? raised_by->number : m->conn ? m->conn->packet_number : 0;
     /* Zeek's signature notices: "src: msg". */
     char src[IP_ADDR_STRLEN];
     ip_addr_format(&m->src, src, sizeof src);

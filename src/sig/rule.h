@@ -65,13 +65,20 @@ enum sig_buffer {
     SIG_BUF_KRB5_SNAME,
     SIG_BUF_KRB5_MSG_TYPE,   /* krb5_msg_type / krb5_err_code: the number in decimal, matched whole */
     SIG_BUF_KRB5_ERR_CODE,
+    SIG_BUF_SMB_SHARE,       /* the tree connect's path, a share that is not a pipe (Suricata's smb.share) */
+    SIG_BUF_SMB_NAMED_PIPE,  /* ... the path when the share is IPC$ (smb.named_pipe) */
+    SIG_BUF_SMB_NTLMSSP_USER,
+    SIG_BUF_SMB_NTLMSSP_DOMAIN,
+    SIG_BUF_DCERPC_STUB_DATA, /* the request's stub, reassembled across fragments */
     SIG_BUF_BASE64,          /* base64_data: what the last base64_decode produced */
     SIG_BUF_COUNT,
 };
 
 enum sig_app {
     SIG_APP_NONE, SIG_APP_HTTP, SIG_APP_TLS, SIG_APP_DNS, SIG_APP_SSH, SIG_APP_SMTP,
-    SIG_APP_QUIC, SIG_APP_DHCP, SIG_APP_KRB5, SIG_APP_COUNT,
+    SIG_APP_QUIC, SIG_APP_DHCP, SIG_APP_KRB5, SIG_APP_SMB,
+    SIG_APP_DCERPC,             /* DCE-RPC over TCP, and over SMB pipes (Suricata's AppProtoEquals) */
+    SIG_APP_COUNT,
 };
 
 enum sig_transform {
@@ -203,6 +210,19 @@ struct sig_threshold {
     uint32_t multiplier;        /* backoff */
 };
 
+/* dcerpc.iface and dcerpc.opnum (Suricata's dcerpc keywords): checked on
+ * a DCE-RPC request, over TCP or an SMB pipe. */
+#define SIG_MAX_OPNUM_RANGES 8
+struct sig_dcerpc {
+    bool has_iface, has_version, any_frag;
+    char iface[37];             /* the interface UUID, lower case text */
+    struct sig_range version;   /* on the interface's major version */
+    uint8_t n_opnums;           /* 0: no dcerpc.opnum */
+    struct {
+        uint16_t lo, hi;
+    } opnums[SIG_MAX_OPNUM_RANGES];
+};
+
 enum sig_action { SIG_ACTION_ALERT, SIG_ACTION_PASS, SIG_ACTION_DROP, SIG_ACTION_REJECT };
 
 struct sig_rule {
@@ -225,6 +245,8 @@ struct sig_rule {
     bool ip_proto_neg;
     uint8_t flags_set, flags_ignore, flags_mode;  /* mode: 0 exact, '+' all of, '*' any of, '!' none of */
     bool has_flags;
+
+    struct sig_dcerpc dcerpc;
 
     uint8_t n_flowbits;
     struct sig_flowbit flowbits[8];

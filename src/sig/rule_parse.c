@@ -27,6 +27,7 @@ static const struct {
     {"dns", 0, SIG_APP_DNS, false, false}, {"ssh", 6, SIG_APP_SSH, false, false},
     {"smtp", 6, SIG_APP_SMTP, false, false}, {"quic", 17, SIG_APP_QUIC, false, false},
     {"dhcp", 17, SIG_APP_DHCP, false, false}, {"krb5", 0, SIG_APP_KRB5, false, false},
+    {"smb", 6, SIG_APP_SMB, false, false}, {"dcerpc", 6, SIG_APP_DCERPC, false, false},
 };
 
 /* Next header token; a [...] group may hold spaces. */

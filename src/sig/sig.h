@@ -98,6 +98,8 @@ struct sig_flow_info {
     /* The flow's payload is encrypted (past the TLS handshake): content
      * rules are not matched on its packets, as Suricata's no-inspection. */
     bool payload_encrypted;
+    /* The parser the flow was given ("smb", "dce_rpc"...), NULL not known yet. */
+    const char *app_proto;
 };
 
 void sig_packet(struct sig_worker *w, const struct packet *pkt, const struct sig_flow_info *fi);

@@ -924,7 +924,8 @@ SURICATA_VERSION = (8, 0, 7)
 SURICATA_FEATURES = {"HAVE_JA3"}
 # Event types in scope; checks on others (alert, netflow, ftp, stats...) are
 # skipped with their reason.
-SV_EVENT_TYPES = ("dns", "http", "tls", "smtp", "quic", "dhcp", "ssh", "fileinfo", "flow", "anomaly")
+SV_EVENT_TYPES = ("dns", "http", "tls", "smtp", "quic", "dhcp", "ssh", "fileinfo", "flow", "anomaly",
+                  "smb", "dcerpc")
 # Event types whose pass rate fails the run below SV_MIN_RATE.
 SV_GATED = ("dns", "http", "tls", "smtp", "quic", "dhcp")
 SV_MIN_RATE = 90.0
@@ -956,6 +957,11 @@ SV_CONFIG_OPTIONS = [
     (r"(?m)^[ \t]+packet:\s*yes\b", lambda m: ["--eve-alert-packet"]),
     # eve-log dns `version: 2`: Suricata 7's query/answer events
     (r"-\s*dns:\s*\n(?:[ \t]+\S.*\n)*?[ \t]+version:\s*2\b", lambda m: ["--eve-dns-version", "2"]),
+    # eve-log dhcp `extended: yes`: every message, with the extended fields
+    (r"-\s*dhcp:\s*\n(?:[ \t]+[^-\s].*\n)*?[ \t]+extended:\s*(?:yes|true)\b",
+     lambda m: ["--eve-dhcp-extended"]),
+    # eve-log smtp `custom: [..., received, ...]` (an uncommented line)
+    (r"(?m)^[ \t]+custom:\s*\[[^\]\n]*\breceived\b", lambda m: ["--eve-email-extended"]),
 ]
 # ...and output settings Vigil has no equivalent of: checks that rely on them
 # are skipped with the reason. (config regex or None = always, match key
@@ -1144,6 +1150,7 @@ class SvCase:
     checks: list
     skip: str = None
     run: tuple = None
+    run_before: tuple = None    # --before: the same case run by the other binary
 
 
 def load_sv_case(case_dir, rules_dir=None):
@@ -1179,10 +1186,7 @@ def load_sv_case(case_dir, rules_dir=None):
             shutil.copy(r, rules_dir / r.name)
         shutil.copy(REPO / "rules" / "classification.config", rules_dir / "classification.config")
         case.options += ["--rules", str(rules_dir)]
-    if rules_dir is None and (str(meta.get("needs_rules", "no")).startswith("yes") or (
-            not meta and rules)):
-        case.skip = "needs rules (alert checks)"
-    elif "command" in test:
+    if "command" in test:
         case.skip = "runs its own command"
     elif not pcaps:
         case.skip = "no pcap"
@@ -1199,6 +1203,8 @@ def load_sv_case(case_dir, rules_dir=None):
         check = SvCheck(i, etype, config)
         if config.get("filename", "eve.json") != "eve.json":
             check.skip = f"reads {config['filename']}"
+        elif etype == "alert" and rules_dir is None:
+            check.skip = "needs rules (alert checks: the sv-rules suite runs rules)"
         elif etype not in SV_EVENT_TYPES and not (rules_dir is not None and etype == "alert"):
             check.skip = f"event type {etype} out of scope"
         else:
@@ -1224,8 +1230,57 @@ def plan_sv_suite(args, cache):
             continue
         if not case.skip:
             case.run = cache.request(case.pcaps, case.options)
+            if args.before_cache is not None:
+                case.run_before = args.before_cache.request(
+                    case.pcaps, [o for o in case.options if known_option(args.before_help, o)])
         cases.append(case)
     return cases
+
+
+def known_option(help_text, option):
+    """--before: an option the other binary's help does not list is left out
+    (an option added since), its value kept only after a known option."""
+    return not option.startswith("--") or re.search(re.escape(option) + r"\b", help_text) is not None
+
+
+def sv_check_passes(check, events, run):
+    match = check.config.get("match") or {}
+    count = sum(1 for e in events if event_matches(match, e))
+    want = check.config.get("count")
+    ok = (count >= 1 if want is None else count == want) and not run.failed
+    return ok, count, want
+
+
+def sv_tally(cases, cache, run_of):
+    """{event type: [checks passing, checks]} over the evaluated cases."""
+    tally = {}
+    for case in cases:
+        if case.skip or run_of(case) is None:
+            continue
+        run = cache.get(run_of(case))
+        events = read_eve(run.outdir / "eve.json")
+        for check in case.checks:
+            if check.skip:
+                continue
+            ok, _, _ = sv_check_passes(check, events, run)
+            t = tally.setdefault(check.event_type, [0, 0])
+            t[1] += 1
+            t[0] += ok
+    return tally
+
+
+def print_before_after(args, cases, cache):
+    """--before: per event type, the share of checks passing with the other
+    binary (before) and with this one (after)."""
+    before = sv_tally(cases, args.before_cache, lambda c: c.run_before)
+    after = sv_tally(cases, cache, lambda c: c.run)
+    print(f"  before ({args.before}) -> after ({args.vigil}), checks passing per event type:")
+    for etype in sorted(set(before) | set(after)):
+        b, a = before.get(etype, [0, 0]), after.get(etype, [0, 0])
+        print(f"      {etype}: {b[0]}/{b[1]} ({rate(*b):.1f}%) -> {a[0]}/{a[1]} ({rate(*a):.1f}%)")
+    b = [sum(v[0] for v in before.values()), sum(v[1] for v in before.values())]
+    a = [sum(v[0] for v in after.values()), sum(v[1] for v in after.values())]
+    print(f"      overall: {b[0]}/{b[1]} ({rate(*b):.1f}%) -> {a[0]}/{a[1]} ({rate(*a):.1f}%)")
 
 
 def plan_sv_rules_suite(args, cache):
@@ -1356,13 +1411,11 @@ def report_sv_suite(args, cache, cases):
                     failures.append(f"check {check.index} skipped: {check.skip}")
                 continue
             match = check.config.get("match") or {}
-            count = sum(1 for e in events if event_matches(match, e))
-            want = check.config.get("count")
-            ok = count >= 1 if want is None else count == want
+            ok, count, want = sv_check_passes(check, events, run)
             t = tally.setdefault(check.event_type, [0, 0])
             t[1] += 1
             total += 1
-            if ok and not run.failed:
+            if ok:
                 t[0] += 1
                 passed += 1
             else:
@@ -1413,6 +1466,8 @@ def report_sv_suite(args, cache, cases):
         else:
             print(f"  info {name}: {passed}/{total} checks ({r:.1f}%, informative, never fails)")
     print(f"  suricata-verify overall: {overall[0]}/{overall[1]} checks ({rate(*overall):.1f}%)")
+    if args.before_cache is not None:
+        print_before_after(args, cases, cache)
     return ok
 
 
@@ -1487,6 +1542,8 @@ def main():
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2,
                         help="vigil runs at once (default: number of CPUs)")
     parser.add_argument("--keep", action="store_true", help="keep vigil's outputs (prints where)")
+    parser.add_argument("--before", type=Path, help="another vigil binary (main's): the suricata-verify "
+                        "suite also runs it and prints per event type the checks passing before and after")
     args = parser.parse_args()
     suites = SUITES if not args.suite or "all" in args.suite else args.suite
 
@@ -1500,6 +1557,15 @@ def main():
 
     scratch = Path(tempfile.mkdtemp(prefix="vigil-conformance."))
     cache = RunCache(args.vigil, scratch, args.timeout, max(1, args.jobs))
+    args.before_cache, args.before_help = None, ""
+    if args.before is not None:
+        if not os.access(args.before, os.X_OK):
+            print(f"FAIL conformance (--before {args.before} is not an executable)")
+            return 1
+        args.before = args.before.resolve()
+        args.before_help = subprocess.run([str(args.before), "read", "--help"], capture_output=True,
+                                          text=True).stdout
+        args.before_cache = RunCache(args.before, scratch / "before", args.timeout, max(1, args.jobs))
     planners = {"zeek": (plan_zeek_suite, report_zeek_suite),
                 "community-id": (plan_community_id_suite, report_community_id_suite),
                 "ja4": (plan_ja4_suite, report_ja4_suite),
@@ -1518,6 +1584,8 @@ def main():
         ok &= not crashes
     finally:
         cache.pool.shutdown(wait=True)
+        if args.before_cache is not None:
+            args.before_cache.pool.shutdown(wait=True)
         if args.keep:
             print(f"outputs kept in {scratch}")
         else:

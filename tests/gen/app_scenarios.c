@@ -144,9 +144,10 @@ static bool run_dns_tcp(struct gen *g)
     dns_query(&q, 0x1a05, "vigil-test.example", DNS_TXT);
     wdns_header(&a, 0x1a05, DNS_ANSWER, "vigil-test.example", DNS_TXT, 2, 0);
     static const char *const spf[] = {"v=spf1 mx ip4:203.0.113.0/24 -all"};
-    static const char *const verification[] = {"vigil-site-verification=", "3f9a1c0e7b2d"};
+    /* several character-strings, an empty one among them: Suricata writes one answer per string */
+    static const char *const verification[] = {"vigil-site-verification=", "", "3f9a1c0e7b2d"};
     dns_rr_txt(&a, NULL, 3600, spf, 1);
-    dns_rr_txt(&a, NULL, 3600, verification, 2);
+    dns_rr_txt(&a, NULL, 3600, verification, 3);
     dns_udp(g, &pa, &ip, 50005, t + MS(400), &q, &a);
 
     w_init(&q, qb, sizeof qb); w_init(&a, ab, sizeof ab);
@@ -409,6 +410,49 @@ static bool run_http(struct gen *g)
     return ok;
 }
 
+/* EVE details of issue #12: an upload answered by two 100 Continue before
+ * its 200 (one transaction, one file per body), and a server whose status
+ * is no number (EVE http.status_string). */
+static bool run_http_eve(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    uint64_t t = GEN_BASE_TIME_US;
+    struct ip_pair ip;
+    struct path pa;
+    ip_pair_v4(&ip, "10.81.0.10", "203.0.113.20");
+    path_for(&pa, iface, &ip);
+    const char *host = "upload.vigil-test.example";
+    char req[1024];
+    uint8_t resp[1024];
+    struct tcp_flow f;
+
+    tcp_flow_init(&f, g, &pa, &ip, 52180, 80, t);
+    tcp_handshake(&f);
+    static const char body[] = "report=quarterly&format=csv&rows=1024&checksum=9b2f";
+    size_t n = http_request(req, sizeof req, "POST", "/upload", host,
+                            "Content-Type: application/x-www-form-urlencoded\r\nExpect: 100-continue\r\n",
+                            sizeof body - 1);
+    app_say_bytes(&f, 0, req, n);
+    app_say(&f, 1, "HTTP/1.1 100 Continue\r\n\r\n");
+    app_say(&f, 1, "HTTP/1.1 100 Continue\r\n\r\n");
+    app_say(&f, 0, body);
+    static const char done[] = "{\"stored\":true,\"rows\":1024}";
+    size_t rn = http_response(resp, sizeof resp, "201 Created", "application/json", (const uint8_t *)done,
+                              sizeof done - 1);
+    app_say_bytes(&f, 1, resp, rn);
+    tcp_close(&f, 0);
+
+    tcp_flow_init(&f, g, &pa, &ip, 52181, 80, t + SEC(1));
+    tcp_handshake(&f);
+    n = http_request(req, sizeof req, "GET", "/status", host, "", 0);
+    app_say_bytes(&f, 0, req, n);
+    static const char up[] = "up\n";
+    rn = http_response(resp, sizeof resp, "OK 200", "text/plain", (const uint8_t *)up, sizeof up - 1);
+    app_say_bytes(&f, 1, resp, rn);
+    tcp_close(&f, 0);
+    return rn > 0;
+}
+
 /* ---- TLS ---------------------------------------------------------------------- */
 
 enum { TLS_CCS = 20, TLS_ALERT = 21, TLS_HANDSHAKE = 22, TLS_APPDATA = 23 };
@@ -418,6 +462,7 @@ struct client_hello_opts {
     const char *const *alpn;
     size_t n_alpn;
     bool tls13;          /* supported_versions, key_share, psk_key_exchange_modes */
+    uint16_t tls13_version; /* offered in supported_versions: 0 = TLS 1.3, 0x7fNN = draft NN */
     bool quic;           /* QUIC's hello: TLS 1.3 suites only, transport parameters */
     const uint8_t *scid; /* QUIC initial_source_connection_id */
     size_t scid_len;
@@ -514,7 +559,7 @@ static void client_hello(struct gen *g, struct wr *w, const struct client_hello_
         w_close(w, e, 2);
         e = ext_open(w, 0x002b); /* supported_versions */
         w_u8(w, o->quic ? 2 : 4);
-        w_u16(w, 0x0304);
+        w_u16(w, o->tls13_version ? o->tls13_version : 0x0304);
         if (!o->quic)
             w_u16(w, 0x0303);
         w_close(w, e, 2);
@@ -662,6 +707,22 @@ static bool tls12_session(struct gen *g, struct tcp_flow *f, const char *sni, co
     return ok && !w.overflow;
 }
 
+/* The client's first flight: a random 32-byte session id (into sid) and
+ * the ClientHello record that offers it. */
+static bool client_hello_flight(struct gen *g, struct tcp_flow *f, const struct client_hello_opts *o, uint8_t sid[32])
+{
+    uint8_t buf[4096];
+    struct wr w;
+    for (size_t i = 0; i < 32; i++)
+        sid[i] = (uint8_t)rng_next(g);
+    w_init(&w, buf, sizeof buf);
+    size_t r = tls_record_open(&w, TLS_HANDSHAKE, 0x0301);
+    client_hello(g, &w, o, sid);
+    w_close(&w, r, 2);
+    app_say_bytes(f, 0, w.buf, w.len);
+    return !w.overflow;
+}
+
 /* TLS 1.3: ClientHello, ServerHello + CCS + the encrypted flight, then data. */
 static bool tls13_session(struct gen *g, struct tcp_flow *f, const char *sni, const char *const *alpn,
                           size_t n_alpn, size_t response_len)
@@ -669,18 +730,11 @@ static bool tls13_session(struct gen *g, struct tcp_flow *f, const char *sni, co
     uint8_t buf[16384];
     struct wr w;
     uint8_t sid[32];
-    for (size_t i = 0; i < sizeof sid; i++)
-        sid[i] = (uint8_t)rng_next(g);
     struct client_hello_opts o = {.sni = sni, .alpn = alpn, .n_alpn = n_alpn, .tls13 = true};
-    w_init(&w, buf, sizeof buf);
-    size_t r = tls_record_open(&w, TLS_HANDSHAKE, 0x0301);
-    client_hello(g, &w, &o, sid);
-    w_close(&w, r, 2);
-    bool ok = !w.overflow;
-    app_say_bytes(f, 0, w.buf, w.len);
+    bool ok = client_hello_flight(g, f, &o, sid);
 
     w_init(&w, buf, sizeof buf);
-    r = tls_record_open(&w, TLS_HANDSHAKE, 0x0303);
+    size_t r = tls_record_open(&w, TLS_HANDSHAKE, 0x0303);
     server_hello(g, &w, 0x1301, sid, true, NULL);
     w_close(&w, r, 2);
     tls_record_ccs(&w);
@@ -698,6 +752,40 @@ static bool tls13_session(struct gen *g, struct tcp_flow *f, const char *sni, co
     tls_record_encrypted(g, &w, TLS_APPDATA, 250);
     app_say_bytes(f, 1, w.buf, w.len);
     tls_appdata(f, 1, response_len);
+    return ok;
+}
+
+/* A TLS 1.3 draft handshake from before draft 22: the ServerHello names the
+ * draft in its version field and has no session id nor compression method. */
+static bool tls13_draft_session(struct gen *g, struct tcp_flow *f, const char *sni, uint16_t draft_version)
+{
+    uint8_t buf[4096];
+    struct wr w;
+    uint8_t sid[32];
+    struct client_hello_opts o = {.sni = sni, .tls13 = true, .tls13_version = draft_version};
+    bool ok = client_hello_flight(g, f, &o, sid);
+
+    w_init(&w, buf, sizeof buf);
+    size_t r = tls_record_open(&w, TLS_HANDSHAKE, 0x0301);
+    w_u8(&w, 2);
+    size_t hs = w_open(&w, 3);
+    w_u16(&w, draft_version);
+    w_random(g, &w, 32);
+    w_u16(&w, 0x1301);
+    size_t exts = w_open(&w, 2);
+    size_t e = ext_open(&w, 0x0033); /* key_share: x25519 */
+    w_u16(&w, 0x001d);
+    w_u16(&w, 32);
+    w_random(g, &w, 32);
+    w_close(&w, e, 2);
+    w_close(&w, exts, 2);
+    w_close(&w, hs, 3);
+    w_close(&w, r, 2);
+    tls_record_encrypted(g, &w, TLS_APPDATA, 1900); /* EncryptedExtensions .. Finished */
+    ok = ok && !w.overflow;
+    app_say_bytes(f, 1, w.buf, w.len);
+    tls_appdata(f, 0, 53);  /* client Finished */
+    tls_appdata(f, 1, 400);
     return ok;
 }
 
@@ -735,6 +823,12 @@ static bool run_tls(struct gen *g)
     tcp_flow_init(&f, g, &pa, &ip, 53445, 8443, t + SEC(4));
     tcp_handshake(&f);
     ok = tls13_session(g, &f, "admin.vigil-test.example", h1, 1, 1500) && ok;
+    tcp_close(&f, 0);
+
+    /* A TLS 1.3 draft-18 client and server (EVE tls.version "TLS 1.3 draft-18"). */
+    tcp_flow_init(&f, g, &pa, &ip, 53446, 443, t + SEC(6));
+    tcp_handshake(&f);
+    ok = tls13_draft_session(g, &f, "draft.vigil-test.example", 0x7f12) && ok;
     tcp_close(&f, 0);
     return ok;
 }
@@ -1315,6 +1409,8 @@ static const struct scenario app_scenarios[] = {
     {"dns-tcp", "DNS over UDP (A, AAAA, CNAME chain, MX, TXT, NXDOMAIN, truncated) and TCP (two per segment, split)",
      false, run_dns_tcp},
     {"http", "HTTP/1.1 pipelining, chunked gzip, POST, 404, port 8080 and content-detected 5080", false, run_http},
+    {"http-eve", "HTTP upload answered by two 100 Continue, a status that is no number (EVE, issue #12)", false,
+     run_http_eve},
     {"tls", "TLS 1.2 with a real certificate chain, TLS 1.3 with ALPN, TLS 1.3 on 8443", false, run_tls},
     {"quic", "QUIC v1 Initials protected per RFC 9001 (ClientHello SNI, ALPN h3), short-header packets", false,
      run_quic},

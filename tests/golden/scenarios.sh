@@ -13,6 +13,7 @@ scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badhead
     dns-tcp http tls quic smtp dhcp ssh intel hunt sig incident devices iot-exploits
     kerberos rdp ldap fanout
     smb
+    http-eve
     prevalence)
 # vigil read options of a scenario.
 args_of() {
@@ -27,6 +28,10 @@ args_of() {
         devices) echo "--devices --no-behavior" ;;
         # each published camera/router exploit beside a benign request to the same device
         iot-exploits) echo "--rules rules/devices.rules --no-behavior" ;;
+        # every DHCP message with Suricata's extended fields (devices shows the default: the ACKs)
+        dhcp) echo "--eve-dhcp-extended" ;;
+        # ET-style SMB and DCE-RPC rules: those that fire and those that must not (#14)
+        smb) echo "--rules tests/golden/smb-rules" ;;
         # one indicator published after the traffic, one expired before it: reported with their validity;
         # each alerts once per host, its 35 repeats summarised once (a suppression longer than the capture)
         prevalence) echo "--intel $golden/prevalence-feeds --intel-suppress 14400" ;;

@@ -49,8 +49,8 @@ static void test_parse_outcomes(void **state)
     assert_int_equal(add(s, "alert tcp any any -> any any (msg:\"ok\"; content:\"a|42 43|\"; sid:1;)", why, sizeof why), 0);
     assert_int_equal(add(s, "alert tcp any any -> any any (msg:\"x\"; xbits:set,a,track ip_src; sid:2;)", why, sizeof why), 1);
     assert_string_equal(why, "unsupported keyword 'xbits'");
-    assert_int_equal(add(s, "alert smb any any -> any any (msg:\"x\"; sid:3;)", why, sizeof why), 1);
-    assert_string_equal(why, "unsupported protocol 'smb'");
+    assert_int_equal(add(s, "alert modbus any any -> any any (msg:\"x\"; sid:3;)", why, sizeof why), 1);
+    assert_string_equal(why, "unsupported protocol 'modbus'");
     static const char *const bad[][2] = {
         {"alert tcp any any -> any any (msg:\"x; content:\"a\"; sid:4;)", "unbalanced quotes"},
         {"alert tcp any any -> any any (msg:\"x\"; content:\"a\"; sid:4;", "unbalanced parentheses"},

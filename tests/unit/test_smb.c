@@ -21,7 +21,11 @@
 #include "proto/smb.h"
 
 struct capture {
-    int n_mapping, n_files, n_logged_files, n_rpc, n_ntlm, n_weird;
+    int n_mapping, n_files, n_logged_files, n_rpc, n_ntlm, n_weird, n_smb;
+    struct smb_command_info smb_cmd;         /* the last EVENT_SMB's */
+    char smb_share[64], smb_filename[64];
+    bool smb_is_pipe;
+    uint64_t smb_fid;
     char path[128], share_type[8], name[128], action[32];
     uint64_t size;
     char endpoint[64], operation[64], named_pipe[64];
@@ -59,6 +63,14 @@ static void cap_publish(struct app_env *env, enum event_kind kind, const void *t
         copy(c->named_pipe, sizeof c->named_pipe, t->named_pipe);
         c->rpc_rtt = t->has_rtt;
         c->stub_len = t->stub_len;
+    } else if (kind == EVENT_SMB) {
+        const struct smb_txn *t = txn;
+        c->n_smb++;
+        c->smb_cmd = t->cmd;
+        copy(c->smb_share, sizeof c->smb_share, t->share);
+        copy(c->smb_filename, sizeof c->smb_filename, t->filename);
+        c->smb_is_pipe = t->is_pipe;
+        c->smb_fid = t->fid_p;
     } else if (kind == EVENT_NTLM) {
         c->n_ntlm++;
         memcpy(&c->ntlm, txn, sizeof c->ntlm);
@@ -203,7 +215,19 @@ static void smb_session(size_t step)
     assert_int_equal(s.cap.n_mapping, 1);
     assert_string_equal(s.cap.path, "\\\\fs\\docs");
     assert_string_equal(s.cap.share_type, "DISK");
+    /* the EVE smb transaction of the same tree connect */
+    assert_int_equal(s.cap.n_smb, 1);
+    assert_int_equal(s.cap.smb_cmd.id, 1);
+    assert_int_equal(s.cap.smb_cmd.command, 3);
+    assert_int_equal(s.cap.smb_cmd.tree_id, 5);
+    assert_true(s.cap.smb_cmd.has_status && s.cap.smb_cmd.status == 0);
+    assert_string_equal(s.cap.smb_share, "\\\\fs\\docs");
+    assert_false(s.cap.smb_is_pipe);
     create(&s, "a\\report.pdf", 2, 5, 0x42, step);
+    assert_int_equal(s.cap.n_smb, 2);
+    assert_int_equal(s.cap.smb_cmd.id, 2);
+    assert_string_equal(s.cap.smb_filename, "a\\report.pdf");
+    assert_int_equal(s.cap.smb_fid, 0x42);
     assert_int_equal(s.cap.n_files, 1);
     assert_int_equal(s.cap.n_logged_files, 1);
     assert_string_equal(s.cap.action, "SMB::FILE_OPEN");

@@ -2,7 +2,10 @@
  * ServerHello was seen (Suricata bug 5713), subjectaltname and the client
  * certificate object, the certificate/chain fields only under
  * --eve-tls-extended (OUTPUT_EVE_TLS_EXTENDED), and email subject_md5 /
- * body_md5 only under --eve-email-extended. */
+ * body_md5 only under --eve-email-extended. Issue #12's EVE fields: the
+ * header's pcap_cnt and pkt_src, TLS 1.3 draft names, email.to/cc split
+ * outside quoted names, email.received, the smtp event of a STARTTLS
+ * session, http.status_string. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,15 +17,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "output/http_log.h"
 #include "output/output.h"
 #include "output/smtp_log.h"
 #include "output/tls_log.h"
 #include "unit/tmpdir_harness.h"
 
-/* eve.json of dir, then dir removed. */
+/* eve.json of dir ("" when no event made the file), then dir removed. */
 static char *read_eve(const char *dir)
 {
     char *data = tmpdir_read(dir, "eve.json");
+    if (data == NULL)
+        data = strdup("");
     assert_non_null(data);
     assert_int_equal(tmpdir_remove(dir), 0);
     return data;
@@ -51,8 +57,13 @@ static void write_smtp(struct output_worker *w, const struct app_conn *c, const 
     output_smtp(w, c, txn);
 }
 
-/* The eve.json written for one transaction (caller frees). */
-static char *eve_of(write_fn fn, const void *txn, unsigned extra_formats)
+static void write_http(struct output_worker *w, const struct app_conn *c, const void *txn)
+{
+    output_http(w, c, txn);
+}
+
+/* The eve.json written for one transaction of connection c (caller frees). */
+static char *eve_of_conn(write_fn fn, const void *txn, unsigned extra_formats, const struct app_conn *c)
 {
     char *dir = tmpdir_new("tls-log");
     char err[256];
@@ -60,14 +71,20 @@ static char *eve_of(write_fn fn, const void *txn, unsigned extra_formats)
     assert_non_null(o);
     struct output_worker *w = output_worker_new(o);
     assert_non_null(w);
-    struct app_conn c;
-    conn_of(&c);
-    fn(w, &c, txn);
+    fn(w, c, txn);
     output_worker_free(w);
     assert_int_equal(output_close(o, err, sizeof(err)), 0);
     char *eve = read_eve(dir);
     free(dir);
     return eve;
+}
+
+/* The eve.json written for one transaction (caller frees). */
+static char *eve_of(write_fn fn, const void *txn, unsigned extra_formats)
+{
+    struct app_conn c;
+    conn_of(&c);
+    return eve_of_conn(fn, txn, extra_formats, &c);
 }
 
 static void test_version_without_server_hello(void **unused)
@@ -194,9 +211,119 @@ static void test_email_md5_when_extended(void **unused)
     free(t);
 }
 
+static void set_view(struct byte_view *v, const char *s)
+{
+    v->p = (const uint8_t *)s;
+    v->n = strlen(s);
+}
+
+static void test_tls13_draft_names(void **unused)
+{
+    char tmp[32];
+    assert_string_equal(tls_eve_version_name(0x7f12, tmp, sizeof tmp), "TLS 1.3 draft-18");
+    assert_string_equal(tls_eve_version_name(0x7f10, tmp, sizeof tmp), "TLS 1.3 draft-16");
+    assert_string_equal(tls_eve_version_name(0x7f1c, tmp, sizeof tmp), "TLS 1.3 draft-28");
+    assert_string_equal(tls_eve_version_name(0x7f0e, tmp, sizeof tmp), "TLS 1.3 draft-<16");
+    assert_string_equal(tls_eve_version_name(0x7f01, tmp, sizeof tmp), "TLS 1.3 draft-<16");
+    assert_string_equal(tls_eve_version_name(0x7f1d, tmp, sizeof tmp), "0x7f1d");
+    assert_string_equal(tls_eve_version_name(0x7f00, tmp, sizeof tmp), "0x7f00");
+    assert_string_equal(tls_eve_version_name(0xfb14, tmp, sizeof tmp), "TLS 1.3 draft-20-fb");
+    assert_string_equal(tls_eve_version_name(0x0304, tmp, sizeof tmp), "TLS 1.3");
+}
+
+static void test_pcap_cnt_and_pkt_src(void **unused)
+{
+    struct smtp_txn *t = calloc(1, sizeof(*t));
+    assert_non_null(t);
+    set_view(&t->mail_from_raw, "<a@example.org>");
+    struct app_conn c;
+    conn_of(&c);
+    c.packet_number = 7;
+    char *eve = eve_of_conn(write_smtp, t, OUTPUT_EVE_PCAP_CNT, &c);
+    assert_non_null(strstr(eve, "\"flow_id\":42,\"pcap_cnt\":7,\"event_type\":\"smtp\""));
+    assert_non_null(strstr(eve, "\"ip_v\":4,\"pkt_src\":\"wire/pcap\""));
+    free(eve);
+    /* live: no pcap_cnt, the packet source all the same */
+    eve = eve_of_conn(write_smtp, t, 0, &c);
+    assert_null(strstr(eve, "pcap_cnt"));
+    assert_non_null(strstr(eve, "\"pkt_src\":\"wire/pcap\""));
+    free(eve);
+    /* published when the flow ended: Suricata's flow-timeout pseudo packet */
+    c.packet_number = 0;
+    eve = eve_of_conn(write_smtp, t, OUTPUT_EVE_PCAP_CNT, &c);
+    assert_null(strstr(eve, "pcap_cnt"));
+    assert_non_null(strstr(eve, "\"pkt_src\":\"stream (flow timeout)\""));
+    free(eve);
+    free(t);
+}
+
+static void test_email_addresses_received_and_starttls(void **unused)
+{
+    struct smtp_txn *t = calloc(1, sizeof(*t));
+    assert_non_null(t);
+    set_view(&t->mail_from_raw, "<a@example.org>");
+    t->message_seen = true;
+    set_view(&t->eve_to, "\"Doe, John\" <john@example.org>, \"Q \\\" , R\" <q@example.org>,bob@example.org");
+    set_view(&t->eve_cc, "<x,y@example.org>");
+    t->n_received = 2;
+    set_view(&t->received[0], "from b by c; Mon, 4 Mar 2024 09:00:00 +0000");
+    set_view(&t->received[1], "from a by b; Mon, 4 Mar 2024 08:59:59 +0000");
+    char *eve = eve_of(write_smtp, t, 0);
+    assert_non_null(strstr(eve, "\"to\":[\"\\\"Doe, John\\\" <john@example.org>\",\"\\\"Q \\\\\\\" , R\\\" <q@example.org>\","
+                                "\"bob@example.org\"]"));
+    assert_non_null(strstr(eve, "\"cc\":[\"<x,y@example.org>\"]"));
+    assert_null(strstr(eve, "received"));
+    free(eve);
+    eve = eve_of(write_smtp, t, OUTPUT_EVE_EMAIL_EXTENDED);
+    assert_non_null(strstr(eve, "\"received\":[\"from b by c; Mon, 4 Mar 2024 09:00:00 +0000\","
+                                "\"from a by b; Mon, 4 Mar 2024 08:59:59 +0000\"]"));
+    free(eve);
+
+    /* EHLO then STARTTLS: no mail, but Suricata logs the session's helo */
+    memset(t, 0, sizeof(*t));
+    set_view(&t->helo, "client.example.org");
+    eve = eve_of(write_smtp, t, 0);
+    assert_string_equal(eve, "");
+    free(eve);
+    t->tls = true;
+    eve = eve_of(write_smtp, t, 0);
+    assert_non_null(strstr(eve, "\"smtp\":{\"helo\":\"client.example.org\"}"));
+    assert_null(strstr(eve, "\"email\""));
+    free(eve);
+    free(t);
+}
+
+static void test_http_status_string(void **unused)
+{
+    struct http_txn *t = calloc(1, sizeof(*t));
+    assert_non_null(t);
+    t->trans_depth = 1;
+    set_view(&t->method, "GET");
+    set_view(&t->raw_uri, "/");
+    t->request_seen = t->response_seen = true;
+    t->has_status = true;
+    t->status_code = 200;
+    char *eve = eve_of(write_http, t, 0);
+    assert_non_null(strstr(eve, "\"status\":200"));
+    assert_null(strstr(eve, "status_string"));
+    free(eve);
+    /* "HTTP/1.1 OK 200": libhtp finds no number, Suricata writes the token */
+    t->status_code = 0;
+    set_view(&t->status_token, "OK");
+    eve = eve_of(write_http, t, 0);
+    assert_non_null(strstr(eve, "\"status_string\":\"OK\""));
+    assert_null(strstr(eve, "\"status\":"));
+    free(eve);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tls13_draft_names),
+        cmocka_unit_test(test_pcap_cnt_and_pkt_src),
+        cmocka_unit_test(test_email_addresses_received_and_starttls),
+        cmocka_unit_test(test_http_status_string),
         cmocka_unit_test(test_version_without_server_hello),
         cmocka_unit_test(test_client_object_and_sans),
         cmocka_unit_test(test_certificates_when_extended),
