@@ -16,14 +16,17 @@ static void poll(struct gen *g, int iface, const char *src, uint16_t first_port,
                  uint64_t start)
 {
     uint64_t t = start;
-    size_t out_len = 300 + rng_below(g, 40), in_len = 520 + rng_below(g, 80);
+    size_t out_len = 300 + rng_below(g, 40);
+    size_t in_len = 520 + rng_below(g, 80);
     for (unsigned i = 0; i < CHECKINS; i++) {
         struct ip_pair ip;
         ip_pair_v4(&ip, src, dst);
         struct path pa;
         path_ethernet(&pa, iface, &ip);
-        tls_checkin_session(g, &pa, &ip, (uint16_t)(first_port + i), 443, t, sni, out_len + rng_below(g, 8),
-                            in_len + rng_below(g, 16));
+        /* one draw per statement: argument order is unspecified (gcc and clang differ) */
+        size_t out = out_len + rng_below(g, 8);
+        size_t in = in_len + rng_below(g, 16);
+        tls_checkin_session(g, &pa, &ip, (uint16_t)(first_port + i), 443, t, sni, out, in);
         t += SEC(INTERVAL_S) - SEC(INTERVAL_S) / 20 + rng_below(g, (uint32_t)(SEC(INTERVAL_S) / 10));
     }
 }
