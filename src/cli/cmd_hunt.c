@@ -135,6 +135,7 @@ static int run_hunt(int argc, char **argv)
             .paths = from_kafka ? fetched_paths : o->inputs,
             .n_paths = from_kafka ? 1 : o->n_inputs,
             .intel = intel,
+            .intel_strict_validity = o->intel_strict_validity,
             .behavior = !o->no_behavior,
             .behavior_cfg = o->behavior,
             .sink = &reports,

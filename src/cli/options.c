@@ -82,7 +82,13 @@ const char usage_detect[] =
     "                           WMI, Zerologon, DCSync, Kerberoasting, fan-out) instead of\n"
     "                           data/lateral_movement.tsv (--lateral-thresholds: the same)\n"
     "      --short-thresholds FILE  thresholds of the short-capture detections: ICMP and DNS\n"
-    "                           tunnels, DGA bursts, DNS TXT channels (default data/short_capture.tsv)\n";
+    "                           tunnels, DGA bursts, DNS TXT channels (default data/short_capture.tsv)\n"
+    "      --intel-strict-validity  drop intel matches outside the indicator's validity window\n"
+    "                           (default: reported, intel.log validity before_valid_from/after_valid_until)\n"
+    "      --intel-suppress SECONDS  after an indicator's first alert from a host, count its hits\n"
+    "                           and summarise them in sightings.log (default 3600; 0: alert every hit)\n"
+    "      --beacon-weights FILE  the beacon score's weights and prevalence instead of\n"
+    "                           data/beacon_weights.tsv\n";
 
 static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -163,6 +169,8 @@ enum { OPT_DOMAIN_CONTROLLERS = 0x500, OPT_LATERAL_POLICY };
 enum { OPT_SHORT_THRESHOLDS = 0x580 };
 /* EVE fields as Suricata's `extended: yes` (issue #12). */
 enum { OPT_EVE_DHCP_EXTENDED = 0x600 };
+/* Threat-intel validity windows and repeated hits (detect/intel_detector.c), the beacon weights. */
+enum { OPT_INTEL_STRICT_VALIDITY = 0x700, OPT_INTEL_SUPPRESS, OPT_BEACON_WEIGHTS };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -232,6 +240,9 @@ static const struct option long_options[] = {
     {"domain-controllers", required_argument, NULL, OPT_DOMAIN_CONTROLLERS},
     {"lateral-policy", required_argument, NULL, OPT_LATERAL_POLICY},
     {"short-thresholds", required_argument, NULL, OPT_SHORT_THRESHOLDS},
+    {"intel-strict-validity", no_argument, NULL, OPT_INTEL_STRICT_VALIDITY},
+    {"intel-suppress", required_argument, NULL, OPT_INTEL_SUPPRESS},
+    {"beacon-weights", required_argument, NULL, OPT_BEACON_WEIGHTS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -367,6 +378,7 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
     vigil_config_defaults(&o->cfg);
     behavior_config_defaults(&o->behavior);
     o->report_interval_us = (int64_t)DEFAULT_REPORT_INTERVAL_S * 1000000;
+    o->intel_suppress_us = (int64_t)DEFAULT_INTEL_SUPPRESS_S * 1000000;
     o->out_dir = ".";
     o->formats = OUTPUT_ZEEK_TSV | OUTPUT_EVE;
     optind = 1;
@@ -542,6 +554,17 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
             break;
         case OPT_SHORT_THRESHOLDS:
             o->short_thresholds = optarg;
+            break;
+        case OPT_INTEL_STRICT_VALIDITY:
+            o->intel_strict_validity = true;
+            break;
+        case OPT_INTEL_SUPPRESS:
+            if (!parse_uint(optarg, 86400 * 365, &v))
+                return usage_error("--intel-suppress takes a number of seconds (0: every hit), not '%s'", optarg);
+            o->intel_suppress_us = (int64_t)v * 1000000;
+            break;
+        case OPT_BEACON_WEIGHTS:
+            o->behavior.beacon_weights_path = optarg;
             break;
         case OPT_DEVICES:
             o->devices = true;

@@ -15,6 +15,8 @@
 #define MAX_INPUTS 1024
 #define MAX_INTEL_PATHS 64
 #define MAX_DEFAULT_RULES 8
+/* Zeek's default notice suppression interval (Notice::default_suppression_interval). */
+#define DEFAULT_INTEL_SUPPRESS_S 3600
 
 struct options {
     struct config_args args;   /* what was parsed: --config's options, then argv; every string below points into it */
@@ -61,6 +63,8 @@ struct options {
     const char *domain_controllers;  /* --domain-controllers ADDR,... (checked when the run starts) */
     const char *lateral_policy_path; /* --lateral-policy FILE (alias --lateral-thresholds) */
     const char *short_thresholds;    /* --short-thresholds FILE */
+    bool intel_strict_validity;      /* --intel-strict-validity */
+    int64_t intel_suppress_us;       /* --intel-suppress SECONDS (0: every hit alerts) */
     bool devices;
     struct devices_config devices_cfg;
     int64_t report_interval_us;

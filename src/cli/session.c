@@ -463,7 +463,9 @@ static int run_session(struct options *o, bool live)
                                    .protect_path = o->protect_path, .doc = inspecting ? &doc.ctx : NULL,
                                    .documents = o->inspect_files,
                                    .domain_controllers = dcs, .lateral_policy_path = o->lateral_policy_path,
-                                   .short_thresholds = o->short_thresholds};
+                                   .short_thresholds = o->short_thresholds,
+                                   .intel_strict_validity = o->intel_strict_validity,
+                                   .intel_suppress_us = o->intel_suppress_us};
         struct detect_sink findings = {0};
         if (out && !output_detect_sink_open(out, &findings)) {
             snprintf(err, sizeof err, "out of memory for the detectors' output");

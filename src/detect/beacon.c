@@ -4,7 +4,10 @@
  * Tracked per (internal source, external address) and per (internal source,
  * name) -- the name from SNI/Host or the DNS answer the address came from, so
  * a beacon that rotates through a CDN's addresses still shows up. Both kinds
- * are scored and reported ("beacon to address", "beacon to name").
+ * are scored; a beacon whose address only ever carried one name (and whose
+ * name only ever led to that address) is one finding naming both ("beacon
+ * to address and name"), else each is its own ("beacon to address",
+ * "beacon to name").
  *
  * Not counted: ICMP, and UDP to ports 53, 67, 68, 123, 137, 138 and 5353
  * (resolvers, DHCP, NTP and local discovery are regular by design).
@@ -19,7 +22,9 @@
  * timestamps). About 470 bytes per pair, plus 1 KiB of histograms once it
  * has 16 connections.
  *
- * SCORE = 0.50 * TS + 0.15 * HIST + 0.15 * SIZE + 0.20 * COUNT
+ * BASE = 0.50 * TS + 0.15 * HIST + 0.15 * SIZE + 0.20 * COUNT
+ * SCORE = BASE * (1 - 0.50 * PREVALENCE)
+ * (the weights are data/beacon_weights.tsv's, shown with their shipped values)
  *
  * TS (timing): Q1, Q2, Q3 are the quartiles of the intervals, MAD their
  *   median absolute deviation from Q2, k the number of intervals.
@@ -61,6 +66,12 @@
  * browsing, bursty visits, 4-a-day update checks and mail polled every
  * 1-15 min 0.16-0.59.
  *
+ * PREVALENCE, after RITA: the internal hosts with a pair to the destination
+ *   (its address; for a name pair, or an address that only carried one name,
+ *   its name: the larger) over the internal hosts with any pair, counted
+ *   from prevalence_min_hosts hosts on (0 below). Twenty hosts polling one
+ *   update server score half what one host polling a rare server does.
+ *
  * A pair is scored once it has beacon_min_conns connections and reported
  * when SCORE >= beacon_threshold: once per pair per run. ATT&CK T1573 when
  * every connection was TLS/QUIC/DTLS (by service, or by port 443, 853, 993
@@ -76,10 +87,6 @@
 #define PAIR_SEED 0x7061697273656564ULL
 
 #define CHECKIN_GAP_US US_PER_S
-#define W_TS 0.50
-#define W_HIST 0.15
-#define W_SIZE 0.15
-#define W_COUNT 0.20
 #define JITTER_ZERO 0.45           /* relative MAD at which regularity is gone */
 #define SKEW_FULL_SPREAD 0.5       /* (Q3 - Q1) / Q2 from which skew counts fully */
 #define FULL_COUNT 24.0            /* check-ins for a full count score */
@@ -92,6 +99,64 @@
 #define INTERVAL_RATIO 1.055
 #define SIZE_BASE 1.0
 #define SIZE_RATIO 1.09
+
+/* -------------------------------------------------------------- prevalence */
+
+/* A destination (address or name) or a source, as a sketch key. */
+enum prevalence_key { PREV_DST_ADDR = 1, PREV_DST_NAME, PREV_SRC };
+
+static uint32_t prevalence_update(struct prevalence *pv, enum prevalence_key kind, const struct ip_addr *a,
+                                  uint32_t name_id, int delta)
+{
+    uint8_t key[1 + 16] = {(uint8_t)kind};
+    if (a != NULL)
+        memcpy(key + 1, a->b, 16);
+    else
+        memcpy(key + 1, &name_id, sizeof name_id);
+    uint32_t estimate = UINT32_MAX;
+    for (unsigned row = 0; row < PREVALENCE_ROWS; row++) {
+        uint32_t *c = &pv->count[row][hash_keyed(key, sizeof key, PAIR_SEED + row + 1) & (PREVALENCE_SLOTS - 1)];
+        if (delta > 0 && *c < UINT32_MAX)
+            (*c)++;
+        else if (delta < 0 && *c > 0)
+            (*c)--;
+        if (*c < estimate)
+            estimate = *c;
+    }
+    return estimate;
+}
+
+static void prevalence_pair(struct behavior *b, const struct pair *p, int delta)
+{
+    struct prevalence *pv = b->prevalence;
+    if (p->kind == PAIR_NAME) {
+        prevalence_update(pv, PREV_DST_NAME, NULL, p->name_id, delta);
+        return;
+    }
+    prevalence_update(pv, PREV_DST_ADDR, &p->dst, 0, delta);
+    uint32_t left = prevalence_update(pv, PREV_SRC, &p->src, 0, delta);
+    if (delta > 0 && left == 1)
+        pv->sources++;
+    else if (delta < 0 && left == 0 && pv->sources > 0)
+        pv->sources--;
+}
+
+/* The share of internal hosts reaching the pair's destination, 0..1. */
+static double prevalence_of(const struct behavior *b, const struct pair *p)
+{
+    struct prevalence *pv = b->prevalence;
+    uint32_t hosts = 0;
+    if (p->kind == PAIR_ADDR)
+        hosts = prevalence_update(pv, PREV_DST_ADDR, &p->dst, 0, 0);
+    if (p->name_id != STRPOOL_NONE && (p->kind == PAIR_NAME || !(p->flags & PF_MULTI_NAME))) {
+        uint32_t by_name = prevalence_update(pv, PREV_DST_NAME, NULL, p->name_id, 0);
+        if (by_name > hosts)
+            hosts = by_name;
+    }
+    if (hosts < b->weights.prevalence_min_hosts || pv->sources == 0)
+        return 0.0;
+    return clamp01((double)hosts / (double)pv->sources);
+}
 
 /* ------------------------------------------------------------- the table */
 
@@ -140,6 +205,8 @@ static void pair_evict(void *ctx, uint32_t id)
 {
     struct behavior *b = ctx;
     struct pair *p = &b->pairs.e[id];
+    if (p->kind == PAIR_ADDR || p->name_id != STRPOOL_NONE)
+        prevalence_pair(b, p, -1);
     hindex_remove(&b->pairs.t.index, p->hash32, id);
     strpool_unref(&b->pool, p->name_id);
     free(p->hist);
@@ -150,6 +217,9 @@ bool pairs_init(struct behavior *b)
 {
     loghist_scale_init(&b->interval_scale, INTERVAL_BASE_S, INTERVAL_RATIO);
     loghist_scale_init(&b->size_scale, SIZE_BASE, SIZE_RATIO);
+    b->prevalence = calloc(1, sizeof *b->prevalence);
+    if (b->prevalence == NULL)
+        return false;
     b->pairs.e = calloc(b->cfg.max_pairs, sizeof *b->pairs.e);
     if (b->pairs.e == NULL)
         return false;
@@ -171,6 +241,8 @@ void pairs_free(struct behavior *b)
     free(b->pairs.e);
     b->pairs.e = NULL;
     table_free(&b->pairs.t);
+    free(b->prevalence);
+    b->prevalence = NULL;
 }
 
 static struct pair *pairs_lookup(struct behavior *b, const struct pair_key *k, uint32_t h)
@@ -196,6 +268,8 @@ static struct pair *pairs_create(struct behavior *b, const struct pair_key *k, u
         p->dst = *k->dst;
     p->hash32 = h;
     p->name_id = STRPOOL_NONE;
+    if (p->kind == PAIR_ADDR)
+        prevalence_pair(b, p, +1);
     return p;
 }
 
@@ -241,6 +315,7 @@ struct pair *pairs_get_name(struct behavior *b, const struct ip_addr *src, uint3
     if (p != NULL) {
         strpool_ref(&b->pool, name_id);
         p->name_id = name_id;
+        prevalence_pair(b, p, +1);
     }
     return p;
 }
@@ -625,7 +700,9 @@ bool beacon_score(const struct behavior *b, const struct pair *p, struct finding
     f->kind = FINDING_BEACON;
     f->reason = p->kind == PAIR_ADDR ? "beacon to address" : "beacon to name";
     f->attack = (p->flags & PF_NOT_TLS) ? "T1071" : "T1573";
-    f->score = W_TS * ts + W_HIST * hist + W_SIZE * size + W_COUNT * count;
+    const struct beacon_weights *w = &b->weights;
+    double base = w->timing * ts + w->hours * hist + w->size * size + w->count * count;
+    f->score = base * (1.0 - w->prevalence_weight * prevalence_of(b, p));
     f->first_us = p->first_us;
     f->last_us = p->last_us;
     f->src = p->src;
@@ -650,6 +727,24 @@ bool beacon_score(const struct behavior *b, const struct pair *p, struct finding
     return true;
 }
 
+/* The other pair of the same beacon: the (source, name) pair of an address
+ * that only ever carried that name, and the reverse, when the name only
+ * ever led to that address. One beacon, one finding naming both. */
+static struct pair *twin_of(struct behavior *b, const struct pair *p)
+{
+    if (p->kind == PAIR_ADDR) {
+        if (p->name_id == STRPOOL_NONE || (p->flags & PF_MULTI_NAME))
+            return NULL;
+        struct pair_key k = {PAIR_NAME, &p->src, NULL, p->name_id};
+        struct pair *np = pairs_lookup(b, &k, pair_hash(&k));
+        return np && !(np->flags & PF_MULTI_DST) && memcmp(np->dst.b, p->dst.b, 16) == 0 ? np : NULL;
+    }
+    if (p->flags & PF_MULTI_DST)
+        return NULL;
+    struct pair *ap = pairs_find_addr(b, &p->src, &p->dst);
+    return ap && ap->name_id == p->name_id && !(ap->flags & PF_MULTI_NAME) ? ap : NULL;
+}
+
 void beacon_collect(struct behavior *b, struct finding_list *out)
 {
     for (uint32_t id = 0; id < b->pairs.t.ids.next_fresh; id++) {
@@ -660,6 +755,9 @@ void beacon_collect(struct behavior *b, struct finding_list *out)
         if (!beacon_score(b, p, &f))
             continue;
         p->flags &= ~(uint32_t)PF_DIRTY;
+        struct pair *twin = twin_of(b, p);
+        if (twin != NULL)
+            f.reason = "beacon to address and name";
         if (f.score < b->cfg.beacon_threshold)
             continue;
         if (behavior_allowed(b, &f)) {
@@ -671,6 +769,8 @@ void beacon_collect(struct behavior *b, struct finding_list *out)
             continue;
         }
         p->flags |= PF_BEACON_DONE;
+        if (twin != NULL)
+            twin->flags |= PF_BEACON_DONE;
         struct pair *ap = p->kind == PAIR_ADDR ? p : f.has_dst ? pairs_find_addr(b, &p->src, &p->dst) : NULL;
         if (ap != NULL)
             ap->flags |= PF_BEACON_REPORTED;

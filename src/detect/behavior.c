@@ -260,7 +260,8 @@ struct behavior *behavior_new(const struct behavior_config *cfg, finding_fn emit
         behavior_free(b);
         return NULL;
     }
-    if (!load_psl(b, cfg->psl_path, err, errlen)) {
+    if (!load_psl(b, cfg->psl_path, err, errlen) ||
+        !beacon_weights_load(cfg->beacon_weights_path, &b->weights, err, errlen)) {
         behavior_free(b);
         return NULL;
     }

@@ -35,6 +35,7 @@ struct behavior_config {
      * it is reported when its score >= beacon_threshold. */
     unsigned beacon_min_conns;          /* default 6 */
     double beacon_threshold;            /* default 0.70 */
+    const char *beacon_weights_path;    /* the score's weights (--beacon-weights); NULL: data/beacon_weights.tsv */
     /* Long connections: one flow, or a chain of flows between the same pair
      * and port each starting within long_conn_chain_gap_us of the previous
      * one's end, lasting at least long_conn_us. */

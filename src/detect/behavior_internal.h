@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "detect/beacon_weights.h"
 #include "detect/behavior.h"
 #include "detect/dns_name.h"
 #include "detect/sketch.h"
@@ -160,6 +161,17 @@ struct pair_table {
     struct pair *e;
 };
 
+/* Prevalence (beacon.c): how many internal sources have a pair with each
+ * destination address or name, and how many sources have any, as a
+ * count-min sketch kept as pairs come and go (an estimate: a collision in
+ * every row can only raise a count). */
+#define PREVALENCE_ROWS 2
+#define PREVALENCE_SLOTS (1u << 15)
+struct prevalence {
+    uint32_t count[PREVALENCE_ROWS][PREVALENCE_SLOTS];
+    uint64_t sources;           /* internal hosts with at least one pair */
+};
+
 /* ------------------------------------------------------- long connections */
 
 enum chain_flag {
@@ -298,6 +310,8 @@ struct behavior {
     struct strpool pool;
     struct names names;
     struct pair_table pairs;
+    struct beacon_weights weights;
+    struct prevalence *prevalence;
     struct chain_table chains;
     struct domain_table domains;
     struct host_table hosts;

@@ -33,6 +33,12 @@ struct detect_config {
     /* --short-thresholds: the short-capture detectors' thresholds (NULL:
      * data/short_capture.tsv); they run with the behaviour detectors. */
     const char *short_thresholds;
+    /* Threat intel: drop matches outside an indicator's validity window
+     * (--intel-strict-validity); after an indicator's first sighting from
+     * a host, how long its further hits are only counted (--intel-suppress;
+     * 0: every hit is reported). */
+    bool intel_strict_validity;
+    int64_t intel_suppress_us;
 };
 
 #endif

@@ -10,6 +10,7 @@
 #include "detect/config-t.h"
 #include "detect/intel_match.h"
 #include "detect/intel_points.h"
+#include "detect/intel_suppress.h"
 #include "detect/sink.h"
 
 /* Reloads faster than workers pick them up keep at most this many old
@@ -29,6 +30,8 @@ struct intel_run {
     pthread_mutex_t lock;      /* the worker list */
     struct intel_worker *workers;
     atomic_uint_fast64_t lookups, hits, alerts;  /* folded in from workers that ended */
+    bool strict_validity;      /* --intel-strict-validity */
+    struct intel_suppress *suppress;   /* repeated hits (--intel-suppress); NULL: every hit alerts */
 };
 
 struct intel_worker {
@@ -50,6 +53,15 @@ static bool intel_open(const struct detect_config *cfg, void **state, char *err,
     }
     atomic_init(&r->store, NULL);
     atomic_init(&r->epoch, 1);
+    r->strict_validity = cfg->intel_strict_validity;
+    if (cfg->intel_suppress_us > 0) {
+        r->suppress = intel_suppress_new(cfg->intel_suppress_us);
+        if (r->suppress == NULL) {
+            free(r);
+            snprintf(err, errlen, "out of memory for threat intel");
+            return false;
+        }
+    }
     pthread_mutex_init(&r->lock, NULL);
     *state = r;
     return true;
@@ -61,6 +73,7 @@ static void intel_close(void *state)
     for (unsigned i = 0; i < r->n_retired; i++)
         intel_store_free(r->retired[i].store);
     intel_store_free(atomic_load(&r->store));
+    intel_suppress_free(r->suppress);
     pthread_mutex_destroy(&r->lock);
     free(r);
 }
@@ -85,7 +98,9 @@ void intel_detector_collect(void *state)
     uint64_t oldest = oldest_seen_epoch(r);
     unsigned kept = 0;
     for (unsigned i = 0; i < r->n_retired; i++) {
-        if (r->retired[i].epoch <= oldest)
+        /* a suppressed pair still names one of its entries until the next report */
+        bool held = r->suppress != NULL && intel_suppress_holds(r->suppress, r->retired[i].store);
+        if (r->retired[i].epoch <= oldest && !held)
             intel_store_free(r->retired[i].store);
         else
             r->retired[kept++] = r->retired[i];
@@ -104,6 +119,8 @@ void intel_detector_set_store(void *state, struct intel_store *intel)
         return;
     while (r->n_retired == MAX_RETIRED) {
         intel_detector_collect(r);
+        if (r->n_retired == MAX_RETIRED && r->suppress != NULL)
+            intel_suppress_drop_others(r->suppress, intel); /* reloads faster than reports: counts lost */
         if (r->n_retired == MAX_RETIRED) {
             struct timespec ts = {0, 10 * 1000 * 1000};
             nanosleep(&ts, NULL);
@@ -116,6 +133,8 @@ void intel_detector_set_store(void *state, struct intel_store *intel)
 static void emit_sighting(void *ctx, const struct intel_sighting *s)
 {
     struct intel_worker *w = ctx;
+    if (w->run->suppress != NULL && !intel_suppress_admit(w->run->suppress, w->matcher.store, s, &w->sink))
+        return;
     w->alerts++;
     sink_sighting(&w->sink, s);
 }
@@ -147,6 +166,7 @@ static void *intel_worker_open(void *state, const struct detect_sink *sink)
         return NULL;
     }
     w->matcher.emit = emit_sighting;
+    w->matcher.strict_validity = r->strict_validity;
     w->matcher.ctx = w;
     pthread_mutex_lock(&r->lock);
     w->next = r->workers;
@@ -205,6 +225,18 @@ void intel_detector_get_stats(void *state, struct intel_detector_stats *st)
     st->alerts += atomic_load(&r->alerts);
 }
 
+/* The summaries of suppressed hits whose interval ended (Zeek's notice
+ * suppression ends at its interval; a report is the nearest moment this
+ * detector has to notice it). */
+static void intel_report(void *state, const struct detect_sink *sink, int64_t now_us, bool final)
+{
+    struct intel_run *r = state;
+    if (r->suppress == NULL)
+        return;
+    intel_suppress_report(r->suppress, sink, atomic_load(&r->store), now_us, final);
+    intel_detector_collect(r);
+}
+
 const struct detector intel_detector = {
     .name = "intel",
     .open = intel_open,
@@ -214,4 +246,5 @@ const struct detector intel_detector = {
     .worker_sync = intel_worker_sync,
     .conn = intel_conn,
     .transaction = intel_transaction,
+    .report = intel_report,
 };

@@ -54,25 +54,13 @@ bool intel_dedup_first(struct intel_dedup *d, uint64_t flow_id, uint32_t entry_i
     return true;
 }
 
-static bool valid_at(const struct intel_entry *e, int64_t ts_us)
-{
-    if (e->n_meta == 0)
-        return true;
-    for (uint32_t i = 0; i < e->n_meta; i++) {
-        const struct intel_meta *m = e->meta[i];
-        if ((m->valid_from_us == 0 || ts_us >= m->valid_from_us) &&
-            (m->valid_until_us == 0 || ts_us < m->valid_until_us))
-            return true;
-    }
-    return false;
-}
-
 static bool report(struct intel_matcher *m, const struct intel_sighting *base, const struct intel_entry *e,
                    enum intel_type t, const char *value, size_t len, const char *where)
 {
     if (e == NULL)
         return false;
-    if (!valid_at(e, base->ts_us))
+    enum intel_validity validity = intel_validity_at(e, base->ts_us);
+    if (m->strict_validity && validity != INTEL_VALIDITY_IN_WINDOW)
         return false;
     m->hits++;
     if (!intel_dedup_first(m->dedup, base->flow_id, e->id, where)) {
@@ -85,6 +73,7 @@ static bool report(struct intel_matcher *m, const struct intel_sighting *base, c
     s.seen_type = t;
     s.where = where;
     s.entry = e;
+    s.validity = validity;
     m->emit(m->ctx, &s);
     return true;
 }

@@ -41,12 +41,16 @@ struct intel_matcher {
     struct intel_dedup *dedup;
     sighting_fn emit;
     void *ctx;
+    /* --intel-strict-validity: drop matches outside the indicator's
+     * validity windows instead of reporting them with their validity. */
+    bool strict_validity;
     uint64_t lookups, hits, suppressed;
 };
 
 /* Looks `value` up as type t (DOMAIN: with its parents; ADDR: also
  * subnets; URL: normalised) and emits a sighting based on `base` when it
- * matches and the indicator is valid at base->ts_us. Returns true on a hit. */
+ * matches, with where base->ts_us falls against the indicator's validity
+ * windows (outside them: no sighting when strict_validity). Returns true on a hit. */
 bool intel_match_value(struct intel_matcher *m, const struct intel_sighting *base, enum intel_type t,
                        const char *value, size_t len, const char *where);
 bool intel_match_addr(struct intel_matcher *m, const struct intel_sighting *base, const struct ip_addr *a,

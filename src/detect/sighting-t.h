@@ -31,6 +31,9 @@ struct intel_sighting {
     const char *where;
     /* What matched: the feed's entry (for a domain, maybe a parent of `seen`). */
     const struct intel_entry *entry;
+    /* When the traffic was seen against the entry's validity windows
+     * (intel.log `validity`): a retro-hunt reports matches outside them. */
+    enum intel_validity validity;
     /* Files::IN_HASH sightings */
     const char *fuid;
     const char *file_mime_type;
@@ -47,6 +50,7 @@ struct sighting_summary {
     enum intel_type seen_type;
     int64_t first_us, last_us;
     uint64_t count;
+    uint64_t by_validity[INTEL_VALIDITY_COUNT];   /* count split by intel_sighting.validity */
     unsigned n_hosts, n_uids;
     struct ip_addr hosts[SIGHTING_MAX_HOSTS];
     char uids[SIGHTING_MAX_UIDS][32];

@@ -842,9 +842,15 @@ static void on_summary(void *ctx, const struct sighting_summary *s)
         struct tm tm;
         strftime(first, sizeof first, "%Y-%m-%d %H:%M:%S", gmtime_r(&t0, &tm));
         strftime(last, sizeof last, "%Y-%m-%d %H:%M:%S", gmtime_r(&t1, &tm));
-        fprintf(h->opt->report, "  %-14s %-40s %-26s %6llu rows, %u hosts, %s .. %s\n",
+        fprintf(h->opt->report, "  %-14s %-40s %-26s %6llu rows, %u hosts, %s .. %s",
                 intel_type_zeek_name(s->entry->type), s->entry->indicator, s->where, (unsigned long long)s->count,
                 s->n_hosts, first, last);
+        /* a retro-hunt's point: traffic older than the indicator is shown, and said to be */
+        for (int v = INTEL_VALIDITY_IN_WINDOW + 1; v < INTEL_VALIDITY_COUNT; v++)
+            if (s->by_validity[v])
+                fprintf(h->opt->report, ", %llu %s", (unsigned long long)s->by_validity[v],
+                        intel_validity_name((enum intel_validity)v));
+        fputc('\n', h->opt->report);
     }
 }
 
@@ -861,7 +867,8 @@ int hunt_run(const struct hunt_options *o, struct hunt_stats *st, char *err, siz
     struct hunt h = {.opt = o, .st = st};
     int rc = 0;
     h.sightings = sightings_new();
-    h.matcher = (struct intel_matcher){.store = o->intel, .dedup = intel_dedup_new(), .emit = on_sighting, .ctx = &h};
+    h.matcher = (struct intel_matcher){.store = o->intel, .dedup = intel_dedup_new(), .emit = on_sighting, .ctx = &h,
+                                       .strict_validity = o->intel_strict_validity};
     h.fps.slots = calloc(FP_MAP_CAP, sizeof *h.fps.slots);
     if (!h.sightings || !h.matcher.dedup || !h.fps.slots) {
         snprintf(err, errlen, "out of memory");

@@ -25,6 +25,7 @@ struct hunt_options {
     const char *const *paths;
     size_t n_paths;
     const struct intel_store *intel;    /* NULL: no indicator sweep */
+    bool intel_strict_validity;         /* drop matches outside an indicator's validity window */
     bool behavior;                      /* run the behaviour detectors */
     struct behavior_config behavior_cfg;
     const struct detect_sink *sink;     /* findings and sighting summaries (beacon.log, sightings.log...); NULL: report only */

@@ -102,6 +102,8 @@ void sightings_add(struct sightings *s, const struct intel_sighting *hit)
     if (it == NULL)
         return;
     it->count++;
+    if ((unsigned)hit->validity < INTEL_VALIDITY_COUNT)
+        it->by_validity[hit->validity]++;
     if (hit->ts_us < it->first_us)
         it->first_us = hit->ts_us;
     if (hit->ts_us > it->last_us)

@@ -149,6 +149,20 @@ enum intel_add_result {
 enum intel_add_result intel_store_add(struct intel_store *s, enum intel_type t, const char *value, size_t len,
                                       const struct intel_meta *meta);
 
+/* Where a moment falls against an indicator's validity windows (one per
+ * feed that lists it): inside one of them, or before them all (the traffic
+ * predates the indicator: what a retro-hunt finds), or after them. An
+ * entry with no window, or a window bound of 0, is open on that side. */
+enum intel_validity {
+    INTEL_VALIDITY_IN_WINDOW,
+    INTEL_VALIDITY_BEFORE_VALID_FROM,
+    INTEL_VALIDITY_AFTER_VALID_UNTIL,
+    INTEL_VALIDITY_COUNT,
+};
+enum intel_validity intel_validity_at(const struct intel_entry *e, int64_t ts_us);
+/* "in_window", "before_valid_from", "after_valid_until". */
+const char *intel_validity_name(enum intel_validity v);
+
 /* Lookups. All take raw wire values and normalise them themselves (a cheap
  * path for values that are already canonical: lower-case names and hashes).
  * They return NULL when nothing matches. */

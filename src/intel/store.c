@@ -694,3 +694,26 @@ const struct intel_entry *intel_lookup(const struct intel_store *s, enum intel_t
     size_t n = intel_normalize(t, value, len, norm, sizeof norm);
     return n == 0 ? NULL : lookup_exact(s, t, norm, n);
 }
+
+enum intel_validity intel_validity_at(const struct intel_entry *e, int64_t ts_us)
+{
+    bool before = false;
+    for (uint32_t i = 0; i < e->n_meta; i++) {
+        const struct intel_meta *m = e->meta[i];
+        if (m->valid_from_us != 0 && ts_us < m->valid_from_us)
+            before = true;
+        else if (m->valid_until_us == 0 || ts_us < m->valid_until_us)
+            return INTEL_VALIDITY_IN_WINDOW;
+    }
+    if (e->n_meta == 0)
+        return INTEL_VALIDITY_IN_WINDOW;
+    /* before one feed's window and after another's: the nearer story for a
+     * hunter is that the traffic came first */
+    return before ? INTEL_VALIDITY_BEFORE_VALID_FROM : INTEL_VALIDITY_AFTER_VALID_UNTIL;
+}
+
+const char *intel_validity_name(enum intel_validity v)
+{
+    static const char *const names[INTEL_VALIDITY_COUNT] = {"in_window", "before_valid_from", "after_valid_until"};
+    return (unsigned)v < INTEL_VALIDITY_COUNT ? names[v] : "in_window";
+}

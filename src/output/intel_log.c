@@ -1,7 +1,9 @@
 /* intel.log: Zeek's Intel::Info columns (ts, uid, id, seen.*, matched,
  * sources, fuid, file_mime_type, file_desc), then Vigil's: the feed entry
- * that matched (a parent domain or a subnet may match what was seen) and
- * what the feeds say of it, so a responder needs no second lookup. */
+ * that matched (a parent domain or a subnet may match what was seen),
+ * what the feeds say of it, so a responder needs no second lookup, and
+ * `validity`: whether the traffic fell inside the indicator's validity
+ * window or predates it (a retro-hunt) or follows its expiry. */
 #include "output/intel_log.h"
 
 #include <stdbool.h>
@@ -28,6 +30,7 @@ static const struct zeek_field intel_fields[] = {
     {"actor", ZEEK_STRING},
     {"attack", ZEEK_SET_STRING},
     {"threat_level", ZEEK_STRING},
+    {"validity", ZEEK_STRING},
 };
 static const struct zeek_schema intel_schema = ZEEK_SCHEMA("intel", intel_fields);
 
@@ -136,6 +139,7 @@ static void write_zeek(struct output_worker *w, const struct intel_sighting *s)
     else
         zrow_unset(r);
     zrow_cstr(r, intel_threat_level_name(intel_entry_threat_level(e)));
+    zrow_cstr(r, intel_validity_name(s->validity));
     zrow_end(r);
 }
 
@@ -175,6 +179,7 @@ static void write_eve(struct output_worker *w, const struct intel_sighting *s)
     alert_meta_str(j, "indicator_type", intel_type_zeek_name(e->type));
     alert_meta_strn(j, "seen", s->seen, s->seen_len);
     alert_meta_str(j, "where", s->where);
+    alert_meta_str(j, "validity", intel_validity_name(s->validity));
     alert_meta_list(j, "feed", join_meta(e, META(source), buf, sizeof buf));
     const char *desc = join_meta(e, META(desc), buf, sizeof buf);
     if (desc)

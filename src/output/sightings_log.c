@@ -20,6 +20,7 @@ static const struct zeek_field sightings_fields[] = {
     {"desc", ZEEK_STRING},
     {"actor", ZEEK_STRING},
     {"threat_level", ZEEK_STRING},
+    {"validity", ZEEK_SET_STRING},
 };
 static const struct zeek_schema sightings_schema = ZEEK_SCHEMA("sightings", sightings_fields);
 
@@ -62,5 +63,10 @@ void output_sighting(struct output_worker *w, const struct sighting_summary *s)
     zrow_cstr(r, first_desc);
     zrow_cstr(r, first_actor);
     zrow_cstr(r, intel_threat_level_name(intel_entry_threat_level(e)));
+    zrow_list_begin(r);
+    for (int v = 0; v < INTEL_VALIDITY_COUNT; v++)
+        if (s->by_validity[v])
+            zrow_item_cstr(r, intel_validity_name((enum intel_validity)v));
+    zrow_list_end(r);
     zrow_end(r);
 }

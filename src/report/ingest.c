@@ -255,12 +255,14 @@ static void intel_row(struct ingest *in, const struct log_row *r, struct inciden
     set_str(ev->source, sizeof ev->source, "intel");
     set_str(ev->kind, sizeof ev->kind, "intel");
     FIELD(r, ev->where, "seen.where");
-    char indicator[EVENT_NAME_LEN], type[48], desc[160];
+    char indicator[EVENT_NAME_LEN], type[48], desc[160], validity[32];
     FIELD(r, indicator, "seen.indicator");
     FIELD(r, type, "seen.indicator_type");
     FIELD(r, desc, "desc");
-    snprintf(ev->reason, sizeof ev->reason, "threat intel: %.*s%s%.*s", 120, indicator, desc[0] ? " - " : "",
-             100, desc);
+    FIELD(r, validity, "validity");
+    bool outside = validity[0] && strcmp(validity, "in_window") != 0; /* intel.log validity */
+    snprintf(ev->reason, sizeof ev->reason, "threat intel: %.*s%s%.*s%s%.20s%s", 110, indicator,
+             desc[0] ? " - " : "", 100, desc, outside ? " (" : "", outside ? validity : "", outside ? ")" : "");
     struct ip_addr a, b;
     bool ha = ADDR(r, &a, "id.orig_h"), hb = ADDR(r, &b, "id.resp_h");
     correlator_assign_ends(in->c, ev, &a, ha, &b, hb, false);

@@ -203,7 +203,9 @@ static void from_sighting(const struct correlator *c, const struct intel_sightin
     if (n)
         memcpy(seen, s->seen, n);
     seen[n] = '\0';
-    snprintf(ev->reason, sizeof ev->reason, "threat intel: %.200s", seen);
+    bool outside = s->validity != INTEL_VALIDITY_IN_WINDOW;
+    snprintf(ev->reason, sizeof ev->reason, "threat intel: %.200s%s%s%s", seen, outside ? " (" : "",
+             outside ? intel_validity_name(s->validity) : "", outside ? ")" : "");
     switch (s->seen_type) {
     case INTEL_FILE_HASH: set_str(ev->file_hash, sizeof ev->file_hash, seen); break;
     case INTEL_DOMAIN: set_str(ev->peer_name, sizeof ev->peer_name, seen); break;

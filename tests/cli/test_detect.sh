@@ -110,7 +110,8 @@ expect_error hunt-usage 2 'hunt needs' hunt
 
 # --- read --intel then hunt over the logs in several shapes ---
 if [[ -d $feeds ]]; then
-    run read-intel read -q -o "$tmp/logs" --intel "$feeds" "$tmp/intel.pcap"
+    # every hit in intel.log (--intel-suppress 0), as hunt counts every row
+    run read-intel read -q -o "$tmp/logs" --intel "$feeds" --intel-suppress 0 "$tmp/intel.pcap"
     n_alerts=$(grep -vc '^#' "$tmp/logs/intel.log" 2>/dev/null || echo 0)
     [[ $rc == 0 ]] && ((n_alerts > 0)) && grep -q '"event_type":"alert"' "$tmp/logs/eve.json" &&
         pass "read-intel ($n_alerts intel.log rows)" || fail read-intel "exit $rc, $n_alerts rows: $(head -c 200 "$tmp/read-intel.err")"
@@ -128,7 +129,7 @@ if [[ -d $feeds ]]; then
     python3 tests/golden/compare_hunt.py intel "$tmp/logs-gz-view" "$tmp/hunt-gz" >"$tmp/cmp-gz.out" 2>&1 &&
         pass "hunt-gzip-rotated ($(tail -n 1 "$tmp/cmp-gz.out"))" || fail hunt-gzip-rotated "$(tail -n 3 "$tmp/cmp-gz.out" | tr '\n' '|')"
     # Zeek JSON logs
-    run read-json read -q -o "$tmp/logs-json" --format json --intel "$feeds" "$tmp/intel.pcap"
+    run read-json read -q -o "$tmp/logs-json" --format json --intel "$feeds" --intel-suppress 0 "$tmp/intel.pcap"
     run hunt-json hunt -q -o "$tmp/hunt-json" --no-behavior --intel "$feeds" "$tmp/logs-json"
     python3 tests/golden/compare_hunt.py intel "$tmp/logs" "$tmp/hunt-json" >"$tmp/cmp-json.out" 2>&1 &&
         pass "hunt-zeek-json ($(tail -n 1 "$tmp/cmp-json.out"))" || fail hunt-zeek-json "$(tail -n 3 "$tmp/cmp-json.out" | tr '\n' '|')"
@@ -152,7 +153,7 @@ fi
 # --- behaviour detectors and the allow-list, on the demo capture's beacon ---
 if "$gen" demo "$tmp/demo.pcap" >/dev/null 2>&1; then
     run read-beacon read -q -o "$tmp/demo-logs" "$tmp/demo.pcap"
-    grep -qP '\tbeacon to address\t.*\tT1573\t' "$tmp/demo-logs/beacon.log" 2>/dev/null &&
+    grep -qP '\tbeacon to address and name\t.*\tT1573\t' "$tmp/demo-logs/beacon.log" 2>/dev/null &&
         grep -q '"signature_id":9200000' "$tmp/demo-logs/eve.json" &&
         pass "read-beacon (beacon.log and an EVE alert)" || fail read-beacon "$(head -c 300 "$tmp/demo-logs/beacon.log" 2>/dev/null)"
     printf '# the implant is a known-good updater, say\n192.168.10.0/24  miniboxmail.com  beacon\n' >"$tmp/good.allow"
@@ -164,6 +165,38 @@ if "$gen" demo "$tmp/demo.pcap" >/dev/null 2>&1; then
         fail hunt-allowlisted "exit $rc: $(head -c 200 "$tmp/hunt-allowlisted.err")"
     run read-no-behavior read -q -o "$tmp/demo-nob" --no-behavior "$tmp/demo.pcap"
     [[ $rc == 0 && ! -e $tmp/demo-nob/beacon.log ]] && pass read-no-behavior || fail read-no-behavior "exit $rc"
+    printf 'timing\t0.5\nhours\t2\n' >"$tmp/bad-weights.tsv"
+    expect_error beacon-weights-bad 2 'bad-weights.tsv:2' read -q -o "$tmp/x" --beacon-weights "$tmp/bad-weights.tsv" \
+        "$tmp/demo.pcap"
+
+    # --- intel validity and repeated hits, on the demo's beacon to cloud-sync.miniboxmail.com ---
+    # An indicator published after the traffic (valid_from 2030): a retro-hunt reports it, saying so.
+    cat >"$tmp/retro.json" <<'EOF2'
+{"type": "bundle", "id": "bundle--1", "objects": [
+ {"type": "indicator", "spec_version": "2.1", "id": "indicator--1", "name": "C2 published later",
+  "pattern": "[domain-name:value = 'miniboxmail.com']", "pattern_type": "stix", "valid_from": "2030-01-01T00:00:00Z"}]}
+EOF2
+    run retro-hunt hunt -o "$tmp/retro-hunt" --no-behavior --intel "$tmp/retro.json" "$tmp/demo-logs"
+    [[ $rc == 0 ]] && grep -qP '\tminiboxmail.com\t.*\tbefore_valid_from$' "$tmp/retro-hunt/sightings.log" &&
+        grep -q 'before_valid_from' "$tmp/retro-hunt.out" && pass retro-hunt ||
+        fail retro-hunt "exit $rc: $(grep -v '^#' "$tmp/retro-hunt/sightings.log" 2>/dev/null | head -c 300)"
+    run retro-hunt-strict hunt -o "$tmp/retro-strict" --no-behavior --intel-strict-validity --intel "$tmp/retro.json" \
+        "$tmp/demo-logs"
+    [[ $rc == 0 && ! -s $tmp/retro-strict/sightings.log ]] && pass retro-hunt-strict ||
+        fail retro-hunt-strict "exit $rc: --intel-strict-validity still reports the future indicator"
+    # vigil read: the first sighting from the host alerts (intel.log, EVE), the repeats are one summary
+    run retro-read read -q -o "$tmp/retro-read" --no-behavior --intel "$tmp/retro.json" "$tmp/demo.pcap"
+    n_rows=$(grep -vc '^#' "$tmp/retro-read/intel.log" 2>/dev/null)
+    n_alerts=$(grep -c '"validity":\["before_valid_from"\]' "$tmp/retro-read/eve.json" 2>/dev/null)
+    [[ $rc == 0 && $n_rows == 1 && $n_alerts == 1 ]] && grep -qP '\tbefore_valid_from$' "$tmp/retro-read/intel.log" &&
+        grep -qP '\tcloud-sync.miniboxmail.com\t[^\t]+\t[0-9]+\t.*\tbefore_valid_from$' "$tmp/retro-read/sightings.log" &&
+        pass "retro-read-suppressed (1 alert, 1 summary)" ||
+        fail retro-read-suppressed "exit $rc, $n_rows intel.log rows, $n_alerts EVE alerts"
+    run retro-read-every read -q -o "$tmp/retro-every" --no-behavior --intel-suppress 0 --intel "$tmp/retro.json" \
+        "$tmp/demo.pcap"
+    n_every=$(grep -vc '^#' "$tmp/retro-every/intel.log" 2>/dev/null)
+    [[ $rc == 0 ]] && ((n_every > 10)) && [[ ! -e $tmp/retro-every/sightings.log ]] &&
+        pass "retro-read-every-hit ($n_every intel.log rows)" || fail retro-read-every-hit "exit $rc, $n_every rows"
 fi
 
 # --- lateral movement: the thresholds of the policy file (--lateral-thresholds is --lateral-policy's

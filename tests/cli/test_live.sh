@@ -58,7 +58,7 @@ fi
 # SIGHUP reloads the --intel feeds: an HTTP Host not in the feed, then in it
 # after a reload, then a broken feed that must keep the loaded set.
 printf 'type,value\ndomain,first-feed.example\n' >"$out/feed.csv"
-"$VIGIL" live lo -C -o "$out/reload" --intel "$out/feed.csv" --no-behavior -f 'port 39997' 2>"$out/reload.err" &
+"$VIGIL" live lo -C -o "$out/reload" --intel "$out/feed.csv" --intel-suppress 0 --no-behavior -f 'port 39997' 2>"$out/reload.err" &
 pid=$!
 sleep 1.5
 http_get() {

@@ -1242,6 +1242,9 @@ static const struct scenario scenarios[] = {
      false, scenario_schtask},
     {"wmi", "WMI over DCOM: IRemoteSCMActivator RemoteCreateInstance on 135, IWbemServices ExecMethod", false,
      scenario_wmi},
+    {"prevalence", "three hours of twenty hosts polling one popular destination every 5 minutes, and one host "
+                   "polling a rare destination the same way",
+     false, scenario_prevalence},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };

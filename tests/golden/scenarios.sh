@@ -16,11 +16,13 @@ scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badhead
     short-capture
     http-eve
     ftp starttls openvpn ranges
-    basic@nflog basic@wlan basic@radiotap basic@frelay http-edge midstream)
+    basic@nflog basic@wlan basic@radiotap basic@frelay http-edge midstream
+    prevalence)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
-        intel) echo "--intel $golden/intel-feeds --no-behavior" ;;
+        # every hit (no suppression): the scenario pins each match point
+        intel) echo "--intel $golden/intel-feeds --no-behavior --intel-suppress 0" ;;
         # relative to the repository (run from there): notice.log's sub names the rule file
         sig) echo "--rules rules --rules tests/golden/sig-rules --no-behavior" ;;
         # every incident from the detectors: the mail and its document (--protect, --inspect-files), the
@@ -35,6 +37,9 @@ args_of() {
         smb) echo "--rules tests/golden/smb-rules" ;;
         # connections first seen after their handshake are parsed only on request (Suricata's stream.midstream)
         midstream) echo "--midstream --no-behavior" ;;
+        # one indicator published after the traffic, one expired before it: reported with their validity;
+        # each alerts once per host, its 35 repeats summarised once (a suppression longer than the capture)
+        prevalence) echo "--intel $golden/prevalence-feeds --intel-suppress 14400" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33
@@ -46,6 +51,7 @@ pinned_of() {
         incident) echo "beacon.log exfil.log intel.log smtp.log files.log http.log notice.log phish.log incident.log" ;;
         # two minutes of tunnels and their look-alikes: the notices (and the run-long findings) say which were caught
         short-capture) echo "notice.log tunnel_dns.log dga.log incident.log" ;;
+        prevalence) echo "beacon.log intel.log sightings.log" ;;
     esac
 }
 # Scenarios whose logs are then read back by `vigil hunt`, which must find
@@ -54,5 +60,6 @@ hunt_check_of() {
     case $1 in
         intel) echo intel ;;
         hunt) echo findings ;;
+        prevalence) echo findings ;;
     esac
 }

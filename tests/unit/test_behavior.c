@@ -633,7 +633,8 @@ static void test_names_by_dns(void **state)
                                     .port = 8443, .out = 400, .in = 1400});
     }
     behavior_flush(b, T0 + DAY, true);
-    const struct captured *c = find(&out, FINDING_BEACON, "beacon to name", "beacon.example.com");
+    /* the address only carried that name for this client, and the name led only there: one finding */
+    const struct captured *c = find(&out, FINDING_BEACON, "beacon to address and name", "beacon.example.com");
     assert_non_null(c);
     assert_true(c->f.has_dst); /* one address used */
     assert_int_equal(ip_addr_cmp(&c->f.dst, &dst), 0);
@@ -641,11 +642,47 @@ static void test_names_by_dns(void **state)
     assert_null(find(&out, FINDING_BEACON, NULL, "old.example.com"));
     size_t by_name = 0;
     for (size_t i = 0; i < out.n; i++)
-        by_name += strcmp(out.v[i].f.reason, "beacon to name") == 0;
+        by_name += strstr(out.v[i].f.reason, "name") != NULL;
     assert_int_equal(by_name, 1);
     struct behavior_stats st;
     behavior_get_stats(b, &st);
     assert_int_equal(st.name_bindings, 1); /* (client, address) bindings stay */
+    behavior_free(b);
+    sink_free(&out);
+}
+
+/* Prevalence: the same 5-minute polling scores far lower to a destination
+ * twenty hosts poll than to one only one host reaches; a destination below
+ * prevalence_min_hosts hosts keeps its score. */
+static void test_prevalence(void **state)
+{
+    struct sink out = {0};
+    struct behavior *b = make_default(&out);
+    struct ip_addr popular = v4(198, 51, 100, 20), rare = v4(203, 0, 113, 99), pair_dst = v4(203, 0, 113, 98);
+    for (int i = 0; i < 40; i++) {
+        int64_t t = T0 + i * 5 * MINUTE;
+        for (uint8_t h = 0; h < 20; h++)
+            conn(b, &(struct conn_args){.ts = t + h * US, .dur = US, .uid = "Cp", .src = v4(10, 0, 1, h),
+                                        .dst = popular, .port = 443, .out = 400, .in = 900});
+        conn(b, &(struct conn_args){.ts = t + 30 * US, .dur = US, .uid = "Cr", .src = v4(10, 0, 2, 1), .dst = rare,
+                                    .port = 443, .out = 400, .in = 900});
+        /* two hosts sharing a destination: under the floor of three */
+        for (uint8_t h = 0; h < 2; h++)
+            conn(b, &(struct conn_args){.ts = t + 40 * US + h * US, .dur = US, .uid = "Cs", .src = v4(10, 0, 3, h),
+                                        .dst = pair_dst, .port = 443, .out = 400, .in = 900});
+    }
+    behavior_flush(b, T0 + DAY, true);
+    size_t to_popular = 0, to_rare = 0, to_pair = 0;
+    for (size_t i = 0; i < out.n; i++) {
+        if (out.v[i].f.kind != FINDING_BEACON)
+            continue;
+        to_popular += ip_addr_cmp(&out.v[i].f.dst, &popular) == 0;
+        to_rare += ip_addr_cmp(&out.v[i].f.dst, &rare) == 0;
+        to_pair += ip_addr_cmp(&out.v[i].f.dst, &pair_dst) == 0;
+    }
+    assert_int_equal(to_popular, 0);
+    assert_int_equal(to_rare, 1);
+    assert_int_equal(to_pair, 2);
     behavior_free(b);
     sink_free(&out);
 }
@@ -1063,6 +1100,7 @@ int main(void)
         cmocka_unit_test(test_exfil_over_c2),
         cmocka_unit_test(test_names_by_uid),
         cmocka_unit_test(test_names_by_dns),
+        cmocka_unit_test(test_prevalence),
         cmocka_unit_test(test_name_bindings_bounded),
         cmocka_unit_test(test_allowlist_at_report_time),
         cmocka_unit_test(test_caps_bound_memory),
