@@ -33,8 +33,10 @@ sed 's/^threshold\tzerologon_calls\t20$/threshold\tzerologon_calls\t500/' data/l
 run policy read -q -o "$tmp/policy" --lateral-policy "$tmp/policy.tsv" "$tmp/smb.pcap"
 check policy-threshold test "$(notes "$tmp/policy")" = "Vigil::DCSync Vigil::Remote_Service_Execution "
 
-printf 'threshold\tzerologon_calls\tmany\n' >"$tmp/broken.tsv"
-expect_error policy-broken 2 "broken.tsv:1: " read -q -o "$tmp/broken" --lateral-policy "$tmp/broken.tsv" "$tmp/smb.pcap"
+# the whole policy with one value broken: the error names its file and line
+sed 's/^threshold\tzerologon_calls\t20$/threshold\tzerologon_calls\tmany/' data/lateral_movement.tsv >"$tmp/broken.tsv"
+broken_line=$(grep -n "zerologon_calls"$'\t'"many" "$tmp/broken.tsv" | cut -d: -f1)
+expect_error policy-broken 2 "broken.tsv:$broken_line: " read -q -o "$tmp/broken" --lateral-policy "$tmp/broken.tsv" "$tmp/smb.pcap"
 expect_error policy-missing 2 "nowhere.tsv: No such file" read -q -o "$tmp/missing" --lateral-policy "$tmp/nowhere.tsv" \
     "$tmp/smb.pcap"
 
