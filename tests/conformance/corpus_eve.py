@@ -3,7 +3,8 @@
 validated against Suricata's schema (issue #11).
 
   corpus_eve.py --vigil build/gcc/vigil [--asan-vigil build/asan/vigil
-                [--asan-every K]] [--corpus ../shared/corpus] [--jobs N]
+                [--asan-every K]] [--hunt] [--devices-report]
+                [--corpus ../shared/corpus] [--jobs N]
 
 A capture is any file of the corpus that starts like a pcap or pcapng file
 (gzip'd ones too: vigil reads them directly). Each is read once with
@@ -12,6 +13,11 @@ validate against suricata-eve-schema/schema.json. --asan-vigil reads every
 K-th capture (default 16) again with that (sanitizer) build: a crash or a
 sanitizer report is a FAIL, and its EVE is validated too. The corpus-wide
 runs use the release build so that the whole corpus stays a few minutes.
+--hunt and --devices-report print what hunt_corpus.py and devices_corpus.py
+print, from the logs of these same reads (the behaviour detectors and the
+device inventory write the same logs with EVE on; their captures are read
+here when they are not captures by the test above): each capture is read
+once for the three checks.
 Prints PASS/FAIL lines; exits 1 on a FAIL, 0 otherwise (and after a SKIP
 line when the corpus or python3-jsonschema is missing)."""
 import argparse
@@ -27,6 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eve_schema import eve_errors, load_validator  # noqa: E402
+import devices_corpus  # noqa: E402
+import hunt_corpus  # noqa: E402
 
 PCAP_MAGICS = (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d",
                b"\x0a\x0d\x0d\x0a")
@@ -54,24 +62,24 @@ def captures(corpus):
 
 
 def read_capture(vigil, capture, outdir, timeout):
-    """(problem or None, exit status)"""
+    """(problem or None, exit status, stderr)"""
     os.makedirs(outdir, exist_ok=True)
     try:
         p = subprocess.run([vigil, *OPTIONS, "-o", outdir, capture], stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, timeout=timeout, env=dict(os.environ, TZ="UTC"))
     except subprocess.TimeoutExpired:
-        return f"timed out after {timeout} s", None
+        return f"timed out after {timeout} s", None, ""
     except OSError as e:  # the binary missing or being rebuilt
-        return f"cannot run {vigil}: {e.strerror}", None
+        return f"cannot run {vigil}: {e.strerror}", None, ""
     err = p.stderr.decode("utf-8", "replace")
     if p.returncode < 0 or p.returncode > 2 or "Sanitizer" in err or "runtime error" in err:
         detail = next((l for l in err.splitlines() if "ERROR: AddressSanitizer" in l or "runtime error" in l),
                       err.strip().splitlines()[0] if err.strip() else "")
-        return f"exit {p.returncode}: {detail[:200]}", p.returncode
+        return f"exit {p.returncode}: {detail[:200]}", p.returncode, err
     if p.returncode == 2 and capture not in err:
         # a capture vigil cannot read is named in the error; anything else is a setup error
-        return f"exit 2: {err.strip()[:200]}", p.returncode
-    return None, p.returncode
+        return f"exit 2: {err.strip()[:200]}", p.returncode, err
+    return None, p.returncode, err
 
 
 _validator = None
@@ -97,6 +105,9 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--timeout", type=int, default=300, help="seconds per vigil run")
     ap.add_argument("--max-details", type=int, default=20)
+    ap.add_argument("--hunt", action="store_true", help="also print hunt_corpus.py's lines, from these reads")
+    ap.add_argument("--devices-report", action="store_true",
+                    help="also print devices_corpus.py's lines, from these reads")
     a = ap.parse_args()
     corpus = os.path.abspath(a.corpus)
     if not os.path.isdir(corpus):
@@ -106,9 +117,17 @@ def main():
     if validator is None:
         print(f"SKIP corpus-eve ({why})")
         return 0
-    runs = [(os.path.abspath(a.vigil), c, "release") for c in captures(corpus)]
+    tests = captures(corpus)
+    malicious = hunt_corpus.malicious_captures(corpus) if a.hunt else []
+    benign = hunt_corpus.benign_captures(corpus) if a.hunt else []
+    device_reads = devices_corpus.device_captures(corpus) if a.devices_report else []
+    tested = set(tests)
+    others = sorted({c for c in [m[1] for m in malicious] + benign + device_reads if c not in tested})
+    runs = [(os.path.abspath(a.vigil), c, "release") for c in tests + others]
+    hunt_of, device_of = {}, {}
+    wanted_hunt, wanted_devices = {m[1] for m in malicious} | set(benign), set(device_reads)
     if a.asan_vigil:
-        runs += [(os.path.abspath(a.asan_vigil), c, "asan") for c in [r[1] for r in runs][::max(1, a.asan_every)]]
+        runs += [(os.path.abspath(a.asan_vigil), c, "asan") for c in tests[::max(1, a.asan_every)]]
     problems, errors, unread = [], [], 0
     lines = {"release": 0, "asan": 0}
     validated = {"release": 0, "asan": 0}
@@ -124,13 +143,20 @@ def main():
         for f in concurrent.futures.as_completed(reads):
             i, capture, build = reads[f]
             label = f"{os.path.relpath(capture, corpus)}" + (" (asan)" if build == "asan" else "")
-            problem, rc = f.result()
+            problem, rc, err = f.result()
+            outdir = os.path.join(tmp, str(i))
+            if build == "release" and capture in wanted_hunt:
+                hunt_of[capture] = None if rc is None else hunt_corpus.summary(outdir)
+            if build == "release" and capture in wanted_devices:
+                device_of[capture] = ("timeout", None) if rc is None else devices_corpus.result(outdir, rc, err)
+            if capture not in tested:
+                shutil.rmtree(outdir, ignore_errors=True)
+                continue
             if problem:
                 problems.append(f"{label}: {problem}")
                 continue
             if rc == 2:
                 unread += build == "release"  # not a capture vigil reads (link type...): said on stderr
-            outdir = os.path.join(tmp, str(i))
             checks[validators.submit(validate, os.path.join(outdir, "eve.json"), label)] = (build, outdir)
         for f in concurrent.futures.as_completed(checks):
             build, outdir = checks[f]
@@ -141,7 +167,7 @@ def main():
             shutil.rmtree(outdir, ignore_errors=True)
     for p in sorted(problems):
         print(f"FAIL corpus-eve/crash ({p})")
-    total = len(runs) - sum(1 for r in runs if r[2] == "asan")
+    total = len(tests)
     summary = (f"{lines['release']} EVE lines of {validated['release']} captures "
                f"({total} captures in the corpus, {unread} not readable by vigil)")
     if a.asan_vigil:
@@ -152,7 +178,14 @@ def main():
             print(f"  {e}")
     else:
         print(f"PASS corpus-eve ({summary} validate against Suricata's schema)")
-    return 1 if errors or problems else 0
+    ok = not errors and not problems
+    if a.hunt:
+        for name, capture in malicious:
+            ok &= hunt_corpus.report_malicious(name, hunt_of.get(capture))
+        hunt_corpus.report_benign(corpus, {c: hunt_of.get(c) for c in benign})
+    if a.devices_report:
+        ok &= devices_corpus.report(corpus, {c: device_of.get(c, ("not read", None)) for c in device_reads})
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

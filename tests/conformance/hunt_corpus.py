@@ -10,7 +10,9 @@
   finding is counted and the rate per 10,000 flows printed (informative;
   the goal is under one).
 Prints PASS/FAIL/INFO lines; exits 1 on a FAIL, 0 otherwise (and when the
-corpus is missing, after a SKIP line)."""
+corpus is missing, after a SKIP line). make test has corpus_eve.py print
+these lines from the logs of its own reads (`--hunt`: each capture read
+once for all the corpus checks)."""
 import argparse
 import concurrent.futures
 import os
@@ -37,9 +39,34 @@ def run(vigil, pcap, outdir):
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
     except subprocess.TimeoutExpired:
         return None
+    return summary(outdir)
+
+
+def summary(outdir):
+    """(flows, {finding log: rows}) of a read's Zeek logs."""
     flows = len(rows(os.path.join(outdir, "conn.log")))
     findings = {k: rows(os.path.join(outdir, k + ".log")) for k in FINDING_LOGS}
     return flows, findings
+
+
+def malicious_captures(corpus):
+    """[(name, capture)] of malicious/, each folder's captures in order."""
+    mal = os.path.join(corpus, "malicious")
+    out = []
+    for name in sorted(os.listdir(mal)) if os.path.isdir(mal) else []:
+        d = os.path.join(mal, name)
+        pcaps = sorted(f for f in os.listdir(d) if f.endswith((".pcap", ".pcapng"))) if os.path.isdir(d) else []
+        out += [(name, os.path.join(d, p)) for p in pcaps]
+    return out
+
+
+def benign_captures(corpus):
+    """The benign traces under bench/, sorted."""
+    bench = os.path.join(corpus, "bench")
+    pcaps = []
+    for root, _, files in os.walk(bench):
+        pcaps += [os.path.join(root, f) for f in files if f.endswith((".pcap", ".pcapng", ".cap"))]
+    return sorted(p for p in pcaps if not NOT_BENIGN.search(os.path.basename(p)))
 
 
 def describe(kind, r):
@@ -47,6 +74,46 @@ def describe(kind, r):
     dst = r.get("dst", "")
     return f"{kind}: {r.get('src')} -> {dst if dst != '-' else ''} {what if what != '-' else ''} " \
            f"({r.get('reason')}, score {float(r.get('score', 0)):.2f}, {r.get('attack')})"
+
+
+def report_malicious(name, res):
+    """Prints a malicious capture's line; False on a FAIL."""
+    if res is None:
+        print(f"FAIL hunt-corpus/{name} (timeout)")
+        return False
+    flows, findings = res
+    found = [describe(k, r) for k in FINDING_LOGS for r in findings[k]]
+    if name in MUST_TUNNEL:
+        if findings["tunnel_dns"]:
+            print(f"PASS hunt-corpus/{name} (DNS tunnel reported: {describe('tunnel_dns', findings['tunnel_dns'][0])})")
+            return True
+        print(f"FAIL hunt-corpus/{name} (no DNS tunnel reported; {len(found)} other findings)")
+        return False
+    print(f"  info hunt-corpus/{name}: {flows} flows, {len(found)} findings" +
+          ("".join("\n    " + f for f in found[:10])))
+    return True
+
+
+def report_benign(corpus, results):
+    """Prints the benign rate from {capture: summary or None}."""
+    bench = os.path.join(corpus, "bench")
+    total_flows, total = 0, {k: 0 for k in FINDING_LOGS}
+    examples = []
+    for pcap, res in results.items():
+        if res is None:
+            continue
+        flows, findings = res
+        total_flows += flows
+        for k in FINDING_LOGS:
+            total[k] += len(findings[k])
+            for r in findings[k][:2]:
+                examples.append(f"{os.path.relpath(pcap, bench)}: {describe(k, r)}")
+    n = sum(total.values())
+    rate = n * 10000 / total_flows if total_flows else 0
+    print(f"  info hunt-corpus/benign: {len(results)} captures, {total_flows} flows, {n} findings "
+          f"({', '.join(f'{v} {k}' for k, v in total.items())}) = {rate:.2f} per 10,000 flows (goal < 1)")
+    for e in sorted(examples)[:30]:
+        print("    " + e)
 
 
 def main():
@@ -62,52 +129,12 @@ def main():
         return 0
     failed = False
     with tempfile.TemporaryDirectory(prefix="vigil-hunt-corpus.") as tmp:
-        mal = os.path.join(corpus, "malicious")
-        for name in sorted(os.listdir(mal)) if os.path.isdir(mal) else []:
-            d = os.path.join(mal, name)
-            pcaps = sorted(f for f in os.listdir(d) if f.endswith((".pcap", ".pcapng"))) if os.path.isdir(d) else []
-            for p in pcaps:
-                res = run(vigil, os.path.join(d, p), os.path.join(tmp, "mal", name))
-                if res is None:
-                    print(f"FAIL hunt-corpus/{name} (timeout)")
-                    failed = True
-                    continue
-                flows, findings = res
-                found = [describe(k, r) for k in FINDING_LOGS for r in findings[k]]
-                if name in MUST_TUNNEL:
-                    if findings["tunnel_dns"]:
-                        print(f"PASS hunt-corpus/{name} (DNS tunnel reported: {describe('tunnel_dns', findings['tunnel_dns'][0])})")
-                    else:
-                        print(f"FAIL hunt-corpus/{name} (no DNS tunnel reported; {len(found)} other findings)")
-                        failed = True
-                else:
-                    print(f"  info hunt-corpus/{name}: {flows} flows, {len(found)} findings" +
-                          ("".join("\n    " + f for f in found[:10])))
-        bench = os.path.join(corpus, "bench")
-        pcaps = []
-        for root, _, files in os.walk(bench):
-            pcaps += [os.path.join(root, f) for f in files if f.endswith((".pcap", ".pcapng", ".cap"))]
-        pcaps = sorted(p for p in pcaps if not NOT_BENIGN.search(os.path.basename(p)))
-        total_flows, total = 0, {k: 0 for k in FINDING_LOGS}
-        examples = []
+        for name, pcap in malicious_captures(corpus):
+            failed |= not report_malicious(name, run(vigil, pcap, os.path.join(tmp, "mal", name)))
+        pcaps = benign_captures(corpus)
         with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
-            futs = {ex.submit(run, vigil, p, os.path.join(tmp, "benign", str(i))): p for i, p in enumerate(pcaps)}
-            for f in concurrent.futures.as_completed(futs):
-                res = f.result()
-                if res is None:
-                    continue
-                flows, findings = res
-                total_flows += flows
-                for k in FINDING_LOGS:
-                    total[k] += len(findings[k])
-                    for r in findings[k][:2]:
-                        examples.append(f"{os.path.relpath(futs[f], bench)}: {describe(k, r)}")
-        n = sum(total.values())
-        rate = n * 10000 / total_flows if total_flows else 0
-        print(f"  info hunt-corpus/benign: {len(pcaps)} captures, {total_flows} flows, {n} findings "
-              f"({', '.join(f'{v} {k}' for k, v in total.items())}) = {rate:.2f} per 10,000 flows (goal < 1)")
-        for e in sorted(examples)[:30]:
-            print("    " + e)
+            futs = {p: ex.submit(run, vigil, p, os.path.join(tmp, "benign", str(i))) for i, p in enumerate(pcaps)}
+            report_benign(corpus, {p: f.result() for p, f in futs.items()})
     return 1 if failed else 0
 
 

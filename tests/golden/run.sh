@@ -50,24 +50,23 @@ normalize() {
     grep -v -E '^#(open|close)' "$1"
 }
 
-failures=0
-for scenario in "${scenarios[@]}"; do
+# run_scenario SCENARIO: its PASS or FAIL line (and the diffs under it).
+run_scenario() {
+    local scenario=$1 work gen_args rc expected problems compared_logs check log
     work=$tmp/$scenario
     mkdir -p "$work/logs"
     gen_args=("${scenario%@*}" "$work/in.pcap")
     [[ $scenario == *@* ]] && gen_args+=(--linktype "${scenario#*@}")
     if ! "$gen" "${gen_args[@]}" >"$work/gen.out" 2>&1; then
         echo "FAIL golden/$scenario (vigil-gen $scenario failed: $(head -c 200 "$work/gen.out"))"
-        failures=$((failures + 1))
-        continue
+        return
     fi
     # shellcheck disable=SC2046  # options are words
     "$vigil" read -o "$work/logs" --format all -q $(args_of "$scenario") "$work/in.pcap" >"$work/vigil.out" 2>&1
     rc=$?
     if ((rc != 0 && rc != 1)); then
         echo "FAIL golden/$scenario (vigil exited $rc: $(head -c 300 "$work/vigil.out"))"
-        failures=$((failures + 1))
-        continue
+        return
     fi
 
     expected=$golden/$scenario/expected
@@ -79,13 +78,12 @@ for scenario in "${scenarios[@]}"; do
         done
         [[ $scenario == incident ]] && "$golden/incident/check.sh" "$vigil" "$work/logs" "$work/incident" --update
         echo "PASS golden/$scenario (expected output updated; review with git diff)"
-        continue
+        return
     fi
 
     if [[ ! -d $expected ]]; then
         echo "FAIL golden/$scenario (no expected output; run tests/golden/run.sh --update and review)"
-        failures=$((failures + 1))
-        continue
+        return
     fi
     problems=()
     compared_logs=($( (logs_of "$expected"; logs_of "$work/logs" "$scenario") | sort -u))
@@ -123,12 +121,24 @@ for scenario in "${scenarios[@]}"; do
     if ((${#problems[@]} == 0)); then
         echo "PASS golden/$scenario"
     else
-        failures=$((failures + 1))
         echo "FAIL golden/$scenario (${problems[*]})"
         for log in "${compared_logs[@]}"; do
             [[ -s $work/$log.diff ]] && head -n 30 "$work/$log.diff" | sed 's/^/  /'
         done
     fi
+}
+
+# The scenarios are independent: one per core, their lines printed in order.
+jobs=$(nproc 2>/dev/null || echo 2)
+for scenario in "${scenarios[@]}"; do
+    while (($(jobs -rp | wc -l) >= jobs)); do wait -n; done
+    run_scenario "$scenario" >"$tmp/result.${scenario//@/_}" 2>&1 &
+done
+wait
+failures=0
+for scenario in "${scenarios[@]}"; do
+    cat "$tmp/result.${scenario//@/_}"
+    grep -q "^FAIL golden/$scenario " "$tmp/result.${scenario//@/_}" && failures=$((failures + 1))
 done
 
 ((failures == 0))
