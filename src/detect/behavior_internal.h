@@ -317,6 +317,7 @@ struct behavior {
     struct host_table hosts;
     struct upload_table uploads;
     struct behavior_stats stats;
+    struct dns_name_cache dns_names;   /* dns_tunnel.c's last splits */
 };
 
 /* behavior.c */

@@ -35,6 +35,9 @@ struct detect_worker {
     void *state[MAX_DETECTORS];
     struct detect_sink sink;         /* borrowed from the engine worker (teed to the subscriber) */
     struct sink_pair pair;
+    /* the detectors with a worker_sync hook: the engine asks before every packet */
+    size_t n_syncing;
+    size_t syncing[MAX_DETECTORS];
 };
 
 /* The run state of one detector of the table, NULL when it is off. */
@@ -145,6 +148,8 @@ struct detect_worker *detect_worker_new(struct detect *d, const struct detect_si
             detect_worker_free(w);
             return NULL;
         }
+        if (d->table[i]->worker_sync)
+            w->syncing[w->n_syncing++] = i;
     }
     return w;
 }
@@ -171,7 +176,10 @@ void detect_worker_free(struct detect_worker *w)
 
 void detect_worker_sync(struct detect_worker *w)
 {
-    EACH_DETECTOR(w, worker_sync);
+    for (size_t k = 0; k < w->n_syncing; k++) {
+        size_t i = w->syncing[k];
+        w->d->table[i]->worker_sync(w->state[i]);
+    }
 }
 
 void detect_conn(struct detect_worker *w, const struct conn_record *c)

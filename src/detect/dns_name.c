@@ -86,3 +86,39 @@ psl_ctx_t *dns_psl_load(const char *path, bool *owned, char *err, size_t errlen)
                  DEFAULT_PSL_PATH);
     return psl;
 }
+
+/* FNV-1a: the cache is only a shortcut (a collision costs a lookup, never
+ * a wrong answer: the whole name is compared), so no keyed hash is needed. */
+static size_t cache_slot_of(const char *q, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)q[i]) * 16777619u;
+    return h % DNS_NAME_CACHE_SLOTS;
+}
+
+bool dns_name_split_cached(const psl_ctx_t *psl, struct dns_name_cache *c, const char *q, size_t n,
+                           struct dns_name_parts *out)
+{
+    if (n == 0 || n > DNS_NAME_CACHE_LEN)
+        return dns_name_split(psl, q, n, out);
+    struct dns_name_cached *e = &c->slot[cache_slot_of(q, n)];
+    if (e->len != n || memcmp(e->name, q, n) != 0) {
+        struct dns_name_parts p;
+        e->len = (uint16_t)n;
+        memcpy(e->name, q, n);
+        e->split = dns_name_split(psl, q, n, &p);
+        if (e->split) {
+            e->registered = p.registered;
+            e->key_off = (uint16_t)(p.key - q);
+            e->key_len = (uint16_t)p.key_len;
+            e->sub_off = (uint16_t)(p.sub - q);
+            e->sub_len = (uint16_t)p.sub_len;
+        }
+    }
+    if (!e->split)
+        return false;
+    *out = (struct dns_name_parts){.key = q + e->key_off, .key_len = e->key_len, .sub = q + e->sub_off,
+                                   .sub_len = e->sub_len, .registered = e->registered};
+    return true;
+}

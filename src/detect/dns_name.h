@@ -41,4 +41,24 @@ bool dns_qtype_is_odd(uint16_t t);
  * release it. NULL with err set when none can be had. */
 psl_ctx_t *dns_psl_load(const char *path, bool *owned, char *err, size_t errlen);
 
+/* The splits of the names seen last, as dns_name_split gives them: clients
+ * ask the same names over and over, and each split is a Public Suffix List
+ * lookup (most of the DNS detectors' time per query). Direct-mapped; a
+ * zeroed struct is an empty cache; one per user, never shared between
+ * threads. */
+#define DNS_NAME_CACHE_SLOTS 256
+#define DNS_NAME_CACHE_LEN 253      /* the longest name, as dns_name_split's */
+struct dns_name_cache {
+    struct dns_name_cached {
+        uint16_t len;               /* of name; 0: an empty slot */
+        bool split, registered;     /* what dns_name_split said */
+        uint16_t key_off, key_len, sub_off, sub_len;
+        char name[DNS_NAME_CACHE_LEN];
+    } slot[DNS_NAME_CACHE_SLOTS];
+};
+
+/* dns_name_split through the cache: the same answer (parts point into q). */
+bool dns_name_split_cached(const psl_ctx_t *psl, struct dns_name_cache *c, const char *q, size_t n,
+                           struct dns_name_parts *out);
+
 #endif

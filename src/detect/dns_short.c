@@ -65,6 +65,7 @@ struct dns_short_worker {
     const struct dns_short_run *run;
     const struct detect_sink *sink;
     struct short_table tunnels, txts, clients;
+    struct dns_name_cache names;    /* the last names' splits */
 };
 
 /* One DNS row as the three detectors read it. */
@@ -302,7 +303,7 @@ static void dns_short_transaction(void *worker, const struct app_conn *c, enum e
     size_t n = behavior_normalize_name(raw, false, q);
     struct dns_look d = {.c = c, .ts_us = row->ts_us, .qtype = row->has_qclass ? row->qtype : 0,
                          .rcode = row->has_rcode ? row->rcode : -1};
-    if (n == 0 || !dns_name_split(w->run->psl, q, n, &d.name))
+    if (n == 0 || !dns_name_split_cached(w->run->psl, &w->names, q, n, &d.name))
         return;
     look_tunnel(w, &d);
     look_txt(w, &d, t->msg);

@@ -345,7 +345,7 @@ void dns_observe(struct behavior *b, const struct obs_dns *d)
     char q[NAME_MAX_LEN + 1];
     size_t n = behavior_normalize_name(d->query, false, q);
     struct dns_name_parts parts;
-    if (n == 0 || !dns_name_split(b->psl, q, n, &parts))
+    if (n == 0 || !dns_name_split_cached(b->psl, &b->dns_names, q, n, &parts))
         return;
     observe_tunnel(b, d, parts.key, parts.key_len, parts.sub, parts.sub_len);
     if (parts.registered && d->rcode == 3)
