@@ -20,6 +20,7 @@
 #include "detect/sink-t.h"
 #include "sig/sig.h"
 #include "unit/sig_harness.h"
+#include "unit/tmpdir_harness.h"
 
 /* A set of rules compiled with the prefilter cache in dir (NULL: none). */
 static struct sig_set *set_of(const char *const *rules, size_t n, const char *cache)
@@ -239,13 +240,8 @@ static void test_shared_variable_groups(void **state)
                                          "flow:to_server; content:\"ZZZZ\"; sid:1;)", "v.rules", 1, why, sizeof why), 0);
     assert_int_equal(sig_set_add_rule(s, "alert tcp [$HOME_NET,!192.168.1.10] any -> any any (msg:\"not that host\"; "
                                          "content:\"ZZZZ\"; sid:2;)", "v.rules", 2, why, sizeof why), 0);
-    char path[] = "/tmp/vigil-sigvars-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *vf = fdopen(fd, "w");
-    assert_non_null(vf);
-    fputs("HOME_NET: \"[10.0.0.0/8]\"\n", vf);
-    fclose(vf);
+    char path[64];
+    tmpfile_with(path, sizeof path, "sigvars", "HOME_NET: \"[10.0.0.0/8]\"\n");
     assert_true(sig_set_load_vars(s, path, why, sizeof why));
     unlink(path);
     assert_int_equal(sig_set_add_rule(s, "alert tcp $HOME_NET any -> any any (msg:\"new home\"; content:\"ZZZZ\"; "
