@@ -14,11 +14,6 @@
 
 /* ---- session helpers -------------------------------------------------------- */
 
-static void path_for(struct path *pa, int iface, const struct ip_pair *ip)
-{
-    path_ethernet(pa, iface, ip);
-}
-
 /* Exactly one segment (PSH), not acked yet: lets a scenario choose message boundaries. */
 static void one_segment(struct tcp_flow *f, int dir, const void *data, size_t len)
 {
@@ -108,8 +103,7 @@ static bool run_dns_tcp(struct gen *g)
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.53.0.10", "10.53.0.1");
-    path_for(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.53.0.10", "10.53.0.1");
     uint8_t qb[512], ab[4096];
     struct wr q, a;
 
@@ -304,8 +298,7 @@ static bool run_http(struct gen *g)
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.80.0.10", "203.0.113.10");
-    path_for(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.80.0.10", "203.0.113.10");
     const char *host = "www.vigil-test.example";
     char req[3][1024];
     size_t req_len[3];
@@ -385,8 +378,7 @@ static bool run_http(struct gen *g)
     tcp_close(&f, 0);
 
     /* Connection 3: port 8080 with Basic authentication. */
-    ip_pair_v4(&ip, "10.80.0.10", "203.0.113.12");
-    path_for(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.80.0.10", "203.0.113.12");
     tcp_flow_init(&f, g, &pa, &ip, 52082, 8080, t + SEC(4));
     tcp_handshake(&f);
     req_len[0] = http_request(req[0], sizeof req[0], "GET", "/admin/status", "intranet.vigil-test.example:8080",
@@ -419,8 +411,7 @@ static bool run_http_eve(struct gen *g)
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.81.0.10", "203.0.113.20");
-    path_for(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.81.0.10", "203.0.113.20");
     const char *host = "upload.vigil-test.example";
     char req[1024];
     uint8_t resp[1024];
@@ -805,15 +796,13 @@ static bool run_tls(struct gen *g)
     static const char *const h1[] = {"http/1.1"};
     static const char *const h2[] = {"h2", "http/1.1"};
 
-    ip_pair_v4(&ip, "10.44.3.10", "203.0.113.10");
-    path_for(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.44.3.10", "203.0.113.10");
     tcp_flow_init(&f, g, &pa, &ip, 53443, 443, t);
     tcp_handshake(&f);
     bool ok = tls12_session(g, &f, "www.vigil-test.example", h1, 1, leaf, leaf_len, ca, ca_len);
     tcp_close(&f, 0);
 
-    ip_pair_v4(&ip, "10.44.3.10", "203.0.113.11");
-    path_for(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.44.3.10", "203.0.113.11");
     tcp_flow_init(&f, g, &pa, &ip, 53444, 443, t + SEC(2));
     tcp_handshake(&f);
     ok = tls13_session(g, &f, "api.vigil-test.example", h2, 2, 9000) && ok;
@@ -994,11 +983,9 @@ static bool run_quic(struct gen *g)
     int iface = add_ethernet_iface(g, 65535);
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.44.4.10", "203.0.113.20");
-    path_for(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.44.4.10", "203.0.113.20");
     bool ok = quic_session(g, &pa, &ip, 51234, GEN_BASE_TIME_US, "www.vigil-test.example");
-    ip_pair_v6(&ip, "2001:db8:44::10", "2001:db8:cafe::20");
-    path_for(&pa, iface, &ip);
+    ethernet_v6(&ip, &pa, iface, "2001:db8:44::10", "2001:db8:cafe::20");
     return quic_session(g, &pa, &ip, 51235, GEN_BASE_TIME_US + SEC(3), "video.vigil-test.example") && ok;
 }
 
@@ -1047,8 +1034,7 @@ static bool run_smtp(struct gen *g)
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.25.0.10", "10.25.0.25");
-    path_for(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.25.0.10", "10.25.0.25");
     uint8_t docx[8192], msg[32768];
     size_t docx_len = docx_skeleton(docx, sizeof docx);
     if (!docx_len)
@@ -1329,8 +1315,7 @@ static bool run_ssh(struct gen *g)
     int iface = add_ethernet_iface(g, 65535);
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.22.0.10", "10.22.0.22");
-    path_for(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.22.0.10", "10.22.0.22");
     struct tcp_flow f;
     tcp_flow_init(&f, g, &pa, &ip, 55022, 22, GEN_BASE_TIME_US);
     tcp_handshake(&f);

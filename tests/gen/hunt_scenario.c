@@ -247,9 +247,8 @@ static void lookup_a(struct hunt *h, struct host *src, uint64_t t, const char *n
 {
     struct gen *g = h->g;
     struct ip_pair ip;
-    ip_pair_v4(&ip, src->ip, RESOLVER);
     struct path pa;
-    path_ethernet(&pa, h->iface, &ip);
+    ethernet_v4(&ip, &pa, h->iface, src->ip, RESOLVER);
     uint8_t qb[512], ab[1024];
     struct wr q, a;
     uint16_t id = (uint16_t)rng_next(g);
@@ -296,8 +295,7 @@ struct conn {
 
 static void conn_open(struct hunt *h, struct conn *c, struct host *src, const char *dst, uint16_t port, uint64_t t)
 {
-    ip_pair_v4(&c->ip, src->ip, dst);
-    path_ethernet(&c->pa, h->iface, &c->ip);
+    ethernet_v4(&c->ip, &c->pa, h->iface, src->ip, dst);
     tcp_flow_init(&c->f, h->g, &c->pa, &c->ip, ephemeral(src), port, t);
     tcp_handshake(&c->f);
 }
@@ -482,9 +480,8 @@ static void run_beacon(struct hunt *h, const struct beacon_plan *b)
             http_checkin(h, &src, dst, c, b->name, out, in);
         } else {
             struct ip_pair ip;
-            ip_pair_v4(&ip, src.ip, dst);
             struct path pa;
-            path_ethernet(&pa, h->iface, &ip);
+            ethernet_v4(&ip, &pa, h->iface, src.ip, dst);
             tls_checkin_session(g, &pa, &ip, ephemeral(&src), 443, c, b->name, out, in);
         }
     }
@@ -570,9 +567,8 @@ static void run_iodine(struct hunt *h)
     struct host src;
     host_init(&src, g, "10.30.66.50");
     struct ip_pair ip;
-    ip_pair_v4(&ip, src.ip, RESOLVER);
     struct path pa;
-    path_ethernet(&pa, h->iface, &ip);
+    ethernet_v4(&ip, &pa, h->iface, src.ip, RESOLVER);
     uint16_t sport = ephemeral(&src);
     uint64_t t = at(h, 0, 15, 0);
     uint8_t qb[512], ab[1024], rdata[240];
@@ -605,9 +601,8 @@ static void run_dnscat(struct hunt *h)
     struct host src;
     host_init(&src, g, "10.30.66.51");
     struct ip_pair ip;
-    ip_pair_v4(&ip, src.ip, RESOLVER);
     struct path pa;
-    path_ethernet(&pa, h->iface, &ip);
+    ethernet_v4(&ip, &pa, h->iface, src.ip, RESOLVER);
     uint64_t t = at(h, 1, 11, 0);
     static const uint16_t types[] = {WDNS_TXT, WDNS_CNAME, WDNS_MX};
     uint8_t qb[512], ab[1024];
@@ -648,9 +643,8 @@ static void run_dga(struct hunt *h)
     struct host src;
     host_init(&src, g, "10.30.66.55");
     struct ip_pair ip;
-    ip_pair_v4(&ip, src.ip, RESOLVER);
     struct path pa;
-    path_ethernet(&pa, h->iface, &ip);
+    ethernet_v4(&ip, &pa, h->iface, src.ip, RESOLVER);
     uint64_t t = at(h, 1, 10, 0);
     static const char *const tlds[] = {"com", "net", "org"};
     uint8_t qb[512], ab[1024];
@@ -893,9 +887,8 @@ static void run_ntp(struct hunt *h, uint64_t end)
     host_init(&hst, g, "10.30.0.10");
     static const char *const addr[] = {"192.0.2.123"};
     struct ip_pair ip;
-    ip_pair_v4(&ip, hst.ip, addr[0]);
     struct path pa;
-    path_ethernet(&pa, h->iface, &ip);
+    ethernet_v4(&ip, &pa, h->iface, hst.ip, addr[0]);
     struct dns_cache cache = {0};
     for (uint64_t t = h->t0 + SEC(7); t < end; t += SEC(1024)) {
         uint64_t c = resolve(h, &hst, &cache, t, "0.pool.ntp.org", addr, 1);
@@ -967,9 +960,8 @@ static void run_video_call(struct hunt *h)
     struct dns_cache cache = {0};
     uint64_t t = resolve(h, &hst, &cache, at(h, 1, 10, 30), "turn.meetings.example", addr, 1);
     struct ip_pair ip;
-    ip_pair_v4(&ip, hst.ip, addr[0]);
     struct path pa;
-    path_ethernet(&pa, h->iface, &ip);
+    ethernet_v4(&ip, &pa, h->iface, hst.ip, addr[0]);
     uint16_t sport = ephemeral(&hst);
     uint8_t dgram[400];
     uint64_t end = t + SEC(40 * 60);

@@ -102,9 +102,8 @@ static void lookup(struct intel *x, const char *src, uint16_t sport, uint64_t t,
 {
     struct gen *g = x->g;
     struct ip_pair ip;
-    ip_pair_v4(&ip, src, RESOLVER);
     struct path pa;
-    path_ethernet(&pa, x->iface, &ip);
+    ethernet_v4(&ip, &pa, x->iface, src, RESOLVER);
     uint8_t qb[512], ab[1024];
     struct wr q, a;
     uint16_t id = (uint16_t)rng_next(g);
@@ -141,9 +140,8 @@ static void dns_indicators(struct intel *x)
 
     /* The answer carries the indicators: a listed CNAME target, then a listed address. */
     struct ip_pair ip;
-    ip_pair_v4(&ip, "10.20.0.15", RESOLVER);
     struct path pa;
-    path_ethernet(&pa, x->iface, &ip);
+    ethernet_v4(&ip, &pa, x->iface, "10.20.0.15", RESOLVER);
     uint8_t qb[512], ab[1024];
     struct wr q, a;
     w_init(&q, qb, sizeof qb);
@@ -191,14 +189,11 @@ static void endpoint_indicators(struct intel *x)
     /* Inside 192.0.2.128/25, then just outside it; then the IPv6 address. */
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.20.0.12", "192.0.2.200");
-    path_ethernet(&pa, x->iface, &ip);
+    ethernet_v4(&ip, &pa, x->iface, "10.20.0.12", "192.0.2.200");
     tls_checkin_session(g, &pa, &ip, 50013, 443, t + SEC(10), "files.example-storage.net", 520, 3100);
-    ip_pair_v4(&ip, "10.20.0.12", "192.0.2.100");
-    path_ethernet(&pa, x->iface, &ip);
+    ethernet_v4(&ip, &pa, x->iface, "10.20.0.12", "192.0.2.100");
     tls_checkin_session(g, &pa, &ip, 50014, 443, t + SEC(12), "www.example-storage.net", 520, 2900);
-    ip_pair_v6(&ip, "2001:db8:10::11", "2001:db8:bad::1");
-    path_ethernet(&pa, x->iface, &ip);
+    ethernet_v6(&ip, &pa, x->iface, "2001:db8:10::11", "2001:db8:bad::1");
     tls_checkin_session(g, &pa, &ip, 50015, 443, t + SEC(15), "v6.example-cloud.net", 480, 2200);
 }
 
@@ -560,9 +555,8 @@ static bool quic_session(struct intel *x, uint64_t t)
 {
     struct gen *g = x->g;
     struct ip_pair ip;
-    ip_pair_v4(&ip, "10.20.0.23", "203.0.113.90");
     struct path pa;
-    path_ethernet(&pa, x->iface, &ip);
+    ethernet_v4(&ip, &pa, x->iface, "10.20.0.23", "203.0.113.90");
     uint8_t odcid[QUIC_CID], ccid[QUIC_CID], scid[QUIC_CID];
     for (int i = 0; i < QUIC_CID; i++) {
         odcid[i] = (uint8_t)rng_next(g);

@@ -147,8 +147,7 @@ static bool run_starttls(struct gen *g)
     struct ip_pair ip;
     struct path pa;
     struct tcp_flow f;
-    ip_pair_v4(&ip, "10.26.0.10", "10.26.0.30");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.26.0.10", "10.26.0.30");
 
     tcp_flow_init(&f, g, &pa, &ip, 51143, 143, t);
     tcp_handshake(&f);
@@ -357,8 +356,7 @@ static bool run_openvpn(struct gen *g)
         return false;
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.27.0.10", "198.51.100.94");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.27.0.10", "198.51.100.94");
     bool ok = ovpn_session(g, &pa, &ip, 51194, GEN_BASE_TIME_US, 0, &c);
     return ovpn_session(g, &pa, &ip, 51195, GEN_BASE_TIME_US + SEC(3), 20 + 8, &c) && ok;
 }
@@ -402,8 +400,7 @@ static bool run_ranges(struct gen *g)
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.28.0.10", "203.0.113.80");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.28.0.10", "203.0.113.80");
     uint8_t file[RANGE_FILE_LEN];
     for (size_t i = 0; i < sizeof file; i++) /* a text file, so its MIME type is known */
         file[i] = (uint8_t)(i % 64 == 63 ? '\n' : 'a' + (i / 64) % 26);

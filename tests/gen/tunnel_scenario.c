@@ -56,8 +56,7 @@ static void ping(struct gen *g, int iface, const char *from, const char *to, uns
 {
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, from, to);
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, from, to);
     uint8_t payload[1500];
     for (size_t i = 16; i < len; i++)
         payload[i] = (uint8_t)(0x10 + (i - 16));
@@ -79,8 +78,7 @@ static void traceroute(struct gen *g, int iface, const char *from, const char *t
     uint8_t zeros[64] = {0};
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, from, to);
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, from, to);
     uint16_t seq = 1;
     for (int hop = 1; hop <= 8; hop++) {
         for (int k = 0; k < 3; k++, seq++, t += MS(300)) {
@@ -93,8 +91,7 @@ static void traceroute(struct gen *g, int iface, const char *from, const char *t
             snprintf(router, sizeof router, "192.0.2.%d", hop);
             struct ip_pair back;
             struct path rp;
-            ip_pair_v4(&back, router, from);
-            path_ethernet(&rp, iface, &back);
+            ethernet_v4(&back, &rp, iface, router, from);
             struct pkt *p = &g->pkt;
             pkt_reset(p);
             pkt_append_bytes(p, zeros, 28); /* the expired datagram's header and first 8 bytes */
@@ -109,8 +106,7 @@ static void icmp_tunnel(struct gen *g, int iface, const char *from, const char *
 {
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, from, to);
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, from, to);
     uint8_t payload[1200];
     for (uint16_t seq = 1; t < GEN_BASE_TIME_US + SPAN; seq++, t += MS(500)) {
         size_t up = 64 + rng_below(g, 900), down = 64 + rng_below(g, 1100);
@@ -133,8 +129,7 @@ struct dns_host {
 static void dns_host_init(struct dns_host *h, struct gen *g, int iface, const char *client)
 {
     h->g = g;
-    ip_pair_v4(&h->ip, client, RESOLVER);
-    path_ethernet(&h->pa, iface, &h->ip);
+    ethernet_v4(&h->ip, &h->pa, iface, client, RESOLVER);
     h->port = 40000;
     h->id = 0x100;
 }
