@@ -588,12 +588,11 @@ static void ldap_send(struct tcp_flow *f, int dir, int id, uint8_t tag, const st
 
 static bool run_ldap(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
     struct tcp_flow f;
-    ethernet_v4(&ip, &pa, iface, "10.89.0.10", "10.89.0.1");
+    ethernet_start_v4(g, &ip, &pa, "10.89.0.10", "10.89.0.1");
 
     /* A simple bind, a subtree search with two entries, an unbind. */
     tcp_flow_init(&f, g, &pa, &ip, 50389, 389, t);

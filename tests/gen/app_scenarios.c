@@ -99,11 +99,10 @@ static void dns_answer_www_aaaa(struct wr *w, uint16_t id)
 
 static bool run_dns_tcp(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ethernet_v4(&ip, &pa, iface, "10.53.0.10", "10.53.0.1");
+    ethernet_start_v4(g, &ip, &pa, "10.53.0.10", "10.53.0.1");
     uint8_t qb[512], ab[4096];
     struct wr q, a;
 
@@ -294,11 +293,10 @@ static size_t http_response(uint8_t *out, size_t cap, const char *status, const 
 
 static bool run_http(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ethernet_v4(&ip, &pa, iface, "10.80.0.10", "203.0.113.10");
+    int iface = ethernet_start_v4(g, &ip, &pa, "10.80.0.10", "203.0.113.10");
     const char *host = "www.vigil-test.example";
     char req[3][1024];
     size_t req_len[3];
@@ -407,11 +405,10 @@ static bool run_http(struct gen *g)
  * is no number (EVE http.status_string). */
 static bool run_http_eve(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ethernet_v4(&ip, &pa, iface, "10.81.0.10", "203.0.113.20");
+    ethernet_start_v4(g, &ip, &pa, "10.81.0.10", "203.0.113.20");
     const char *host = "upload.vigil-test.example";
     char req[1024];
     uint8_t resp[1024];
@@ -980,10 +977,9 @@ static bool quic_session(struct gen *g, struct path *pa, const struct ip_pair *i
 
 static bool run_quic(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     struct ip_pair ip;
     struct path pa;
-    ethernet_v4(&ip, &pa, iface, "10.44.4.10", "203.0.113.20");
+    int iface = ethernet_start_v4(g, &ip, &pa, "10.44.4.10", "203.0.113.20");
     bool ok = quic_session(g, &pa, &ip, 51234, GEN_BASE_TIME_US, "www.vigil-test.example");
     ethernet_v6(&ip, &pa, iface, "2001:db8:44::10", "2001:db8:cafe::20");
     return quic_session(g, &pa, &ip, 51235, GEN_BASE_TIME_US + SEC(3), "video.vigil-test.example") && ok;
@@ -1030,11 +1026,10 @@ static void smtp_greeting(struct tcp_flow *f, bool with_starttls)
 
 static bool run_smtp(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ethernet_v4(&ip, &pa, iface, "10.25.0.10", "10.25.0.25");
+    ethernet_start_v4(g, &ip, &pa, "10.25.0.10", "10.25.0.25");
     uint8_t docx[8192], msg[32768];
     size_t docx_len = docx_skeleton(docx, sizeof docx);
     if (!docx_len)
@@ -1312,10 +1307,9 @@ static void ssh_encrypted(struct tcp_flow *f, int dir, size_t plain)
 
 static bool run_ssh(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     struct ip_pair ip;
     struct path pa;
-    ethernet_v4(&ip, &pa, iface, "10.22.0.10", "10.22.0.22");
+    ethernet_start_v4(g, &ip, &pa, "10.22.0.10", "10.22.0.22");
     struct tcp_flow f;
     tcp_flow_init(&f, g, &pa, &ip, 55022, 22, GEN_BASE_TIME_US);
     tcp_handshake(&f);

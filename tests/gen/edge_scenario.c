@@ -80,11 +80,10 @@ bool scenario_http_edge(struct gen *g)
 
 bool scenario_midstream(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ethernet_v4(&ip, &pa, iface, "10.13.0.7", "10.13.0.80");
+    ethernet_start_v4(g, &ip, &pa, "10.13.0.7", "10.13.0.80");
 
     /* The capture starts after the handshake: two requests on a kept-alive connection. */
     static const char req1[] = "GET /first.txt HTTP/1.1\r\nHost: mid.example\r\nUser-Agent: midstream-test\r\n\r\n";

@@ -10,6 +10,13 @@ int add_ethernet_iface(struct gen *g, uint32_t snaplen)
     return pw_add_interface(&g->writer, LINKTYPE_ETHERNET, snaplen);
 }
 
+int ethernet_start_v4(struct gen *g, struct ip_pair *ip, struct path *pa, const char *src, const char *dst)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    ethernet_v4(ip, pa, iface, src, dst);
+    return iface;
+}
+
 /* ---- protocol payload helpers ------------------------------------------ */
 
 static size_t dns_put_name(uint8_t *buf, size_t cap, const char *name)
@@ -355,10 +362,9 @@ static void exchange_some(struct tcp_flow *f)
 
 static bool run_tcp_states(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     struct ip_pair ip;
     struct path pa;
-    ethernet_v4(&ip, &pa, iface, "10.0.0.1", "10.0.0.2");
+    ethernet_start_v4(g, &ip, &pa, "10.0.0.1", "10.0.0.2");
     struct tcp_flow f;
     unsigned i = 0;
 
@@ -1090,10 +1096,9 @@ static bool run_corrupt(struct gen *g)
 
 static bool run_cut(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     struct ip_pair ip;
     struct path pa;
-    ethernet_v4(&ip, &pa, iface, "10.8.0.1", "10.8.0.2");
+    int iface = ethernet_start_v4(g, &ip, &pa, "10.8.0.1", "10.8.0.2");
     struct tcp_flow f;
     tcp_flow_init(&f, g, &pa, &ip, 48000, 80, GEN_BASE_TIME_US);
     tcp_handshake(&f);
@@ -1116,10 +1121,9 @@ static bool run_cut(struct gen *g)
 
 static bool run_badheader(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     struct ip_pair ip;
     struct path pa;
-    ethernet_v4(&ip, &pa, iface, "10.8.1.1", "10.8.1.2");
+    ethernet_start_v4(g, &ip, &pa, "10.8.1.1", "10.8.1.2");
     struct tcp_flow f;
     tcp_flow_init(&f, g, &pa, &ip, 48001, 80, GEN_BASE_TIME_US);
     tcp_handshake(&f);
@@ -1139,11 +1143,10 @@ static bool run_badheader(struct gen *g)
 
 static bool run_timeouts(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     struct ip_pair ip;
     struct path pa;
     uint64_t t = GEN_BASE_TIME_US;
-    ethernet_v4(&ip, &pa, iface, "10.6.0.1", "10.6.0.2");
+    ethernet_start_v4(g, &ip, &pa, "10.6.0.1", "10.6.0.2");
 
     /* UDP: 90 s of silence splits it in two under Zeek's 60 s udp_inactivity_timeout. */
     static const uint8_t ping[] = "udp-keepalive";

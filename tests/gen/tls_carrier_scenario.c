@@ -396,11 +396,10 @@ static uint64_t range_fetch(struct gen *g, struct path *pa, const struct ip_pair
 
 static bool run_ranges(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ethernet_v4(&ip, &pa, iface, "10.28.0.10", "203.0.113.80");
+    ethernet_start_v4(g, &ip, &pa, "10.28.0.10", "203.0.113.80");
     uint8_t file[RANGE_FILE_LEN];
     for (size_t i = 0; i < sizeof file; i++) /* a text file, so its MIME type is known */
         file[i] = (uint8_t)(i % 64 == 63 ? '\n' : 'a' + (i / 64) % 26);
