@@ -592,16 +592,7 @@ static void client_hello(struct gen *g, struct wr *w, const struct client_hello_
 static void server_hello(struct gen *g, struct wr *w, uint16_t cipher, const uint8_t *session_id, bool tls13,
                          const char *alpn)
 {
-    w_u8(w, 2);
-    size_t hs = w_open(w, 3);
-    w_u16(w, 0x0303);
-    w_random(g, w, 32);
-    w_u8(w, session_id ? 32 : 0);
-    if (session_id)
-        w_bytes(w, session_id, 32);
-    w_u16(w, cipher);
-    w_u8(w, 0);
-    size_t exts = w_open(w, 2);
+    struct tls_hello_marks m = tls_server_hello_open(g, w, session_id, session_id ? 32 : 0, cipher);
     size_t e;
     if (tls13) {
         e = ext_open(w, 0x0033);
@@ -625,8 +616,7 @@ static void server_hello(struct gen *g, struct wr *w, uint16_t cipher, const uin
         if (alpn)
             ext_alpn(w, &alpn, 1);
     }
-    w_close(w, exts, 2);
-    w_close(w, hs, 3);
+    tls_server_hello_close(w, m);
 }
 
 /* Encrypted application data of `total` bytes in records of at most 16 KB. */

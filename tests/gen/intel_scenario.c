@@ -378,19 +378,10 @@ static void client_hello(struct gen *g, struct wr *w, const struct hello_profile
 /* A TLS 1.2 ServerHello: cipher, echoed session id, renegotiation_info and EMS. */
 static void server_hello12(struct gen *g, struct wr *w, uint16_t cipher, const uint8_t *sid)
 {
-    w_u8(w, 2);
-    size_t hs = w_open(w, 3);
-    w_u16(w, 0x0303);
-    w_random(g, w, 32);
-    w_u8(w, 32);
-    w_bytes(w, sid, 32);
-    w_u16(w, cipher);
-    w_u8(w, 0);
-    size_t exts = w_open(w, 2);
+    struct tls_hello_marks m = tls_server_hello_open(g, w, sid, 32, cipher);
     w_u16(w, 0xff01), w_u16(w, 1), w_u8(w, 0);
     w_u16(w, 0x0017), w_u16(w, 0);
-    w_close(w, exts, 2);
-    w_close(w, hs, 3);
+    tls_server_hello_close(w, m);
 }
 
 /* The implant's ClientHello: an old-fashioned TLS 1.2-only list with GREASE,
@@ -580,19 +571,11 @@ static bool quic_session(struct intel *x, uint64_t t)
 
     /* ServerHello: TLS 1.3, x25519 share, supported_versions. */
     w_init(&h, hello, sizeof hello);
-    w_u8(&h, 2);
-    size_t hs = w_open(&h, 3);
-    w_u16(&h, 0x0303);
-    w_random(g, &h, 32);
-    w_u8(&h, 0);
-    w_u16(&h, 0x1301);
-    w_u8(&h, 0);
-    size_t exts = w_open(&h, 2);
+    struct tls_hello_marks m = tls_server_hello_open(g, &h, NULL, 0, 0x1301);
     w_u16(&h, 0x0033), w_u16(&h, 36), w_u16(&h, 0x001d), w_u16(&h, 32);
     w_random(g, &h, 32);
     w_u16(&h, 0x002b), w_u16(&h, 2), w_u16(&h, 0x0304);
-    w_close(&h, exts, 2);
-    w_close(&h, hs, 3);
+    tls_server_hello_close(&h, m);
     w_init(&fr, frames, sizeof frames);
     w_u8(&fr, 0x02), w_varint(&fr, 0), w_varint(&fr, 25), w_varint(&fr, 0), w_varint(&fr, 0); /* ACK 0 */
     quic_crypto_frame(&fr, h.buf, h.len);

@@ -287,19 +287,11 @@ static size_t ovpn_server_flight(struct gen *g, uint8_t *buf, size_t cap, const 
     struct wr w;
     w_init(&w, buf, cap);
     size_t r = tls_record_open(&w, 22, 0x0303);
-    w_u8(&w, 2);
-    size_t hs = w_open(&w, 3);
-    w_u16(&w, 0x0303);
-    w_random(g, &w, 32);
-    w_u8(&w, 0);
-    w_u16(&w, 0xc02b);
-    w_u8(&w, 0);
-    size_t exts = w_open(&w, 2);
+    struct tls_hello_marks m = tls_server_hello_open(g, &w, NULL, 0, 0xc02b);
     w_u16(&w, 0xff01); /* renegotiation_info */
     w_u16(&w, 1);
     w_u8(&w, 0);
-    w_close(&w, exts, 2);
-    w_close(&w, hs, 3);
+    tls_server_hello_close(&w, m);
     tls_certificate_chain(&w, c->leaf, c->leaf_len, c->ca, c->ca_len);
     tls_server_key_exchange_and_done(g, &w);
     w_close(&w, r, 2);
