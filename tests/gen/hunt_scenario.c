@@ -249,23 +249,15 @@ static void lookup_a(struct hunt *h, struct host *src, uint64_t t, const char *n
     struct ip_pair ip;
     struct path pa;
     ethernet_v4(&ip, &pa, h->iface, src->ip, RESOLVER);
-    uint8_t qb[512], ab[1024];
-    struct wr q, a;
-    uint16_t id = (uint16_t)rng_next(g);
-    w_init(&q, qb, sizeof qb);
-    wdns_header(&q, id, WDNS_QUERY, name, WDNS_A, 0, 0);
-    w_init(&a, ab, sizeof ab);
-    wdns_header(&a, id, WDNS_ANSWER, name, WDNS_A, (uint16_t)n, 0);
+    struct wdns_pair d;
+    wdns_pair_query(&d, (uint16_t)rng_next(g), name, WDNS_A);
+    wdns_pair_answer(&d, WDNS_ANSWER, (uint16_t)n, 0);
     for (size_t i = 0; i < n; i++) {
         struct ip_pair addr;
         ip_pair_v4(&addr, addrs[i], addrs[i]);
-        wdns_rr_addr(&a, NULL, DNS_TTL_S, &addr);
+        wdns_rr_addr(&d.a, NULL, DNS_TTL_S, &addr);
     }
-    if (q.overflow || a.overflow) {
-        g->failed = true;
-        return;
-    }
-    wdns_exchange(g, &pa, &ip, ephemeral(src), t, &q, &a, 3000 + rng_below(g, 25000));
+    wdns_pair_send(g, &d, &pa, &ip, ephemeral(src), t, 3000 + rng_below(g, 25000));
 }
 
 /* A host's cached answer for one name. */
@@ -571,25 +563,19 @@ static void run_iodine(struct hunt *h)
     ethernet_v4(&ip, &pa, h->iface, src.ip, RESOLVER);
     uint16_t sport = ephemeral(&src);
     uint64_t t = at(h, 0, 15, 0);
-    uint8_t qb[512], ab[1024], rdata[240];
+    uint8_t rdata[240];
     for (unsigned i = 0; i < 400; i++) {
         char label[64], name[128];
         random_label(g, label, 55, "abcdefghijklmnopqrstuvwxyz012345");
         snprintf(name, sizeof name, "%s.t.tun-relay.org", label);
-        uint16_t id = (uint16_t)rng_next(g);
-        struct wr q, a;
-        w_init(&q, qb, sizeof qb);
-        wdns_header(&q, id, WDNS_QUERY, name, WDNS_NULL, 0, 0);
-        w_init(&a, ab, sizeof ab);
-        wdns_header(&a, id, WDNS_ANSWER, name, WDNS_NULL, 1, 0);
+        struct wdns_pair d;
+        wdns_pair_query(&d, (uint16_t)rng_next(g), name, WDNS_NULL);
+        wdns_pair_answer(&d, WDNS_ANSWER, 1, 0);
         size_t n = 100 + rng_below(g, 120);
         fill_random(g, rdata, n);
-        wdns_rr_raw(&a, NULL, WDNS_NULL, 0, rdata, n);
-        if (q.overflow || a.overflow) {
-            g->failed = true;
+        wdns_rr_raw(&d.a, NULL, WDNS_NULL, 0, rdata, n);
+        if (!wdns_pair_send(g, &d, &pa, &ip, sport, t, 20000 + rng_below(g, 30000)))
             return;
-        }
-        wdns_exchange(g, &pa, &ip, sport, t, &q, &a, 20000 + rng_below(g, 30000));
         t += MS(1000) + rng_below(g, 4000000); /* 400 in about 20 minutes */
     }
 }
@@ -605,33 +591,26 @@ static void run_dnscat(struct hunt *h)
     ethernet_v4(&ip, &pa, h->iface, src.ip, RESOLVER);
     uint64_t t = at(h, 1, 11, 0);
     static const uint16_t types[] = {WDNS_TXT, WDNS_CNAME, WDNS_MX};
-    uint8_t qb[512], ab[1024];
     for (unsigned i = 0; i < 300; i++) {
         char a1[31], a2[31], name[128], reply[128], txt[61];
         random_label(g, a1, 30, "0123456789abcdef");
         random_label(g, a2, 30, "0123456789abcdef");
         snprintf(name, sizeof name, "%s.%s.dnscat-c2.com", a1, a2);
         uint16_t type = types[i % 3];
-        uint16_t id = (uint16_t)rng_next(g);
-        struct wr q, a;
-        w_init(&q, qb, sizeof qb);
-        wdns_header(&q, id, WDNS_QUERY, name, type, 0, 0);
-        w_init(&a, ab, sizeof ab);
-        wdns_header(&a, id, WDNS_ANSWER, name, type, 1, 0);
+        struct wdns_pair d;
+        wdns_pair_query(&d, (uint16_t)rng_next(g), name, type);
+        wdns_pair_answer(&d, WDNS_ANSWER, 1, 0);
         random_label(g, a1, 30, "0123456789abcdef");
         random_label(g, a2, 30, "0123456789abcdef");
         if (type == WDNS_TXT) {
             snprintf(txt, sizeof txt, "%s%s", a1, a2);
-            wdns_rr_txt(&a, NULL, 1, txt);
+            wdns_rr_txt(&d.a, NULL, 1, txt);
         } else {
             snprintf(reply, sizeof reply, "%s.%s.dnscat-c2.com", a1, a2);
-            wdns_rr_target(&a, NULL, type, 1, type == WDNS_MX ? 10 : -1, reply);
+            wdns_rr_target(&d.a, NULL, type, 1, type == WDNS_MX ? 10 : -1, reply);
         }
-        if (q.overflow || a.overflow) {
-            g->failed = true;
+        if (!wdns_pair_send(g, &d, &pa, &ip, ephemeral(&src), t, 20000 + rng_below(g, 30000)))
             return;
-        }
-        wdns_exchange(g, &pa, &ip, ephemeral(&src), t, &q, &a, 20000 + rng_below(g, 30000));
         t += MS(1500) + rng_below(g, 5000000); /* 300 in about 20 minutes */
     }
 }
@@ -647,24 +626,17 @@ static void run_dga(struct hunt *h)
     ethernet_v4(&ip, &pa, h->iface, src.ip, RESOLVER);
     uint64_t t = at(h, 1, 10, 0);
     static const char *const tlds[] = {"com", "net", "org"};
-    uint8_t qb[512], ab[1024];
     for (unsigned i = 0; i < 60; i++) {
         char label[20], name[32];
         random_label(g, label, 12 + rng_below(g, 5), "abcdefghijklmnopqrstuvwxyz");
         const char *tld = tlds[rng_below(g, 3)];
         snprintf(name, sizeof name, "%s.%s", label, tld);
-        uint16_t id = (uint16_t)rng_next(g);
-        struct wr q, a;
-        w_init(&q, qb, sizeof qb);
-        wdns_header(&q, id, WDNS_QUERY, name, WDNS_A, 0, 0);
-        w_init(&a, ab, sizeof ab);
-        wdns_header(&a, id, WDNS_NXDOMAIN, name, WDNS_A, 0, 1);
-        wdns_rr_soa(&a, tld, 900);
-        if (q.overflow || a.overflow) {
-            g->failed = true;
+        struct wdns_pair d;
+        wdns_pair_query(&d, (uint16_t)rng_next(g), name, WDNS_A);
+        wdns_pair_answer(&d, WDNS_NXDOMAIN, 0, 1);
+        wdns_rr_soa(&d.a, tld, 900);
+        if (!wdns_pair_send(g, &d, &pa, &ip, ephemeral(&src), t, 15000 + rng_below(g, 40000)))
             return;
-        }
-        wdns_exchange(g, &pa, &ip, ephemeral(&src), t, &q, &a, 15000 + rng_below(g, 40000));
         t += MS(5000) + rng_below(g, 10000000); /* 60 in about 10 minutes */
     }
 }

@@ -104,26 +104,17 @@ static void lookup(struct intel *x, const char *src, uint16_t sport, uint64_t t,
     struct ip_pair ip;
     struct path pa;
     ethernet_v4(&ip, &pa, x->iface, src, RESOLVER);
-    uint8_t qb[512], ab[1024];
-    struct wr q, a;
-    uint16_t id = (uint16_t)rng_next(g);
-    w_init(&q, qb, sizeof qb);
-    wdns_header(&q, id, WDNS_QUERY, name, qtype, 0, 0);
-    w_init(&a, ab, sizeof ab);
+    struct wdns_pair d;
+    wdns_pair_query(&d, (uint16_t)rng_next(g), name, qtype);
     if (addr) {
         struct ip_pair answer;
         pair_of(&answer, addr, addr);
-        wdns_header(&a, id, WDNS_ANSWER, name, qtype, 1, 0);
-        wdns_rr_addr(&a, NULL, 300, &answer);
+        wdns_pair_answer(&d, WDNS_ANSWER, 1, 0);
+        wdns_rr_addr(&d.a, NULL, 300, &answer);
     } else {
-        const char *tld = strrchr(name, '.');
-        wdns_header(&a, id, WDNS_NXDOMAIN, name, qtype, 0, 1);
-        wdns_rr_soa(&a, tld ? tld + 1 : name, 900);
+        wdns_pair_nxdomain(&d);
     }
-    if (q.overflow || a.overflow)
-        g->failed = true;
-    else
-        wdns_exchange(g, &pa, &ip, sport, t, &q, &a, 8000 + rng_below(g, 20000));
+    wdns_pair_send(g, &d, &pa, &ip, sport, t, 8000 + rng_below(g, 20000));
 }
 
 static void dns_indicators(struct intel *x)
@@ -142,20 +133,14 @@ static void dns_indicators(struct intel *x)
     struct ip_pair ip;
     struct path pa;
     ethernet_v4(&ip, &pa, x->iface, "10.20.0.15", RESOLVER);
-    uint8_t qb[512], ab[1024];
-    struct wr q, a;
-    w_init(&q, qb, sizeof qb);
-    wdns_header(&q, 0x4e01, WDNS_QUERY, "img.partner-news.com", WDNS_A, 0, 0);
-    w_init(&a, ab, sizeof ab);
-    wdns_header(&a, 0x4e01, WDNS_ANSWER, "img.partner-news.com", WDNS_A, 2, 0);
-    wdns_rr_target(&a, NULL, WDNS_CNAME, 3600, -1, "edge.badcdn.net");
+    struct wdns_pair d;
+    wdns_pair_query(&d, 0x4e01, "img.partner-news.com", WDNS_A);
+    wdns_pair_answer(&d, WDNS_ANSWER, 2, 0);
+    wdns_rr_target(&d.a, NULL, WDNS_CNAME, 3600, -1, "edge.badcdn.net");
     struct ip_pair addr;
     ip_pair_v4(&addr, "203.0.113.99", "203.0.113.99");
-    wdns_rr_addr(&a, "edge.badcdn.net", 60, &addr);
-    if (q.overflow || a.overflow)
-        g->failed = true;
-    else
-        wdns_exchange(g, &pa, &ip, 53005, t + SEC(10), &q, &a, 14000);
+    wdns_rr_addr(&d.a, "edge.badcdn.net", 60, &addr);
+    wdns_pair_send(g, &d, &pa, &ip, 53005, t + SEC(10), 14000);
 
     lookup(x, "10.20.0.16", 53006, t + SEC(14), "portal.mofa-update.net", WDNS_AAAA, "2001:db8:bad::99");
 }

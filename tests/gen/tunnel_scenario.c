@@ -138,29 +138,23 @@ static void dns_host_init(struct dns_host *h, struct gen *g, int iface, const ch
 static void lookup(struct dns_host *h, uint64_t t, const char *name, uint16_t qtype, int rcode, const char *txt,
                    const uint8_t *rdata, size_t rdata_len)
 {
-    uint8_t qb[512], ab[1024];
-    struct wr q, a;
-    w_init(&q, qb, sizeof qb);
-    w_init(&a, ab, sizeof ab);
-    uint16_t id = h->id++;
-    wdns_header(&q, id, WDNS_QUERY, name, qtype, 0, 0);
+    struct wdns_pair d;
+    wdns_pair_query(&d, h->id++, name, qtype);
     if (rcode == 3) {
-        wdns_header(&a, id, WDNS_NXDOMAIN, name, qtype, 0, 1);
-        const char *tld = strrchr(name, '.');
-        wdns_rr_soa(&a, tld ? tld + 1 : name, 900);
+        wdns_pair_nxdomain(&d);
     } else if (txt) {
-        wdns_header(&a, id, WDNS_ANSWER, name, qtype, 1, 0);
-        wdns_rr_txt(&a, NULL, 0, txt);
+        wdns_pair_answer(&d, WDNS_ANSWER, 1, 0);
+        wdns_rr_txt(&d.a, NULL, 0, txt);
     } else if (rdata) {
-        wdns_header(&a, id, WDNS_ANSWER, name, qtype, 1, 0);
-        wdns_rr_raw(&a, NULL, qtype, 0, rdata, rdata_len);
+        wdns_pair_answer(&d, WDNS_ANSWER, 1, 0);
+        wdns_rr_raw(&d.a, NULL, qtype, 0, rdata, rdata_len);
     } else {
         struct ip_pair addr;
         ip_pair_v4(&addr, "203.0.113.80", "0.0.0.0");
-        wdns_header(&a, id, WDNS_ANSWER, name, qtype, 1, 0);
-        wdns_rr_addr(&a, NULL, 300, &addr);
+        wdns_pair_answer(&d, WDNS_ANSWER, 1, 0);
+        wdns_rr_addr(&d.a, NULL, 300, &addr);
     }
-    wdns_exchange(h->g, &h->pa, &h->ip, h->port++, t, &q, &a, 18000);
+    wdns_pair_send(h->g, &d, &h->pa, &h->ip, h->port++, t, 18000);
 }
 
 /* iodine: NULL queries for base32 labels of upstream data, NULL answers of downstream data. */
