@@ -18,4 +18,16 @@ static inline void *fuzz_exact_copy(const uint8_t *d, size_t n)
     return p;
 }
 
+/* For inputs whose first byte picks a mode: that byte into *mode and the
+ * rest in an exact-size copy the caller frees; NULL when the input is
+ * empty or out of memory. *len is the copy's length. */
+static inline uint8_t *fuzz_mode_and_copy(const uint8_t *d, size_t n, uint8_t *mode, size_t *len)
+{
+    if (n < 1)
+        return NULL;
+    *mode = d[0];
+    *len = n - 1;
+    return fuzz_exact_copy(d + 1, n - 1);
+}
+
 #endif

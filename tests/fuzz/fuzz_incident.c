@@ -50,15 +50,14 @@ static void run_passes(struct ingest *in, const uint8_t *data, size_t len, const
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
     static const char *const file_names[] = {"notice.log", "eve.json", "dns.log", "conn.log"};
-    if (n < 1)
-        return 0;
-    uint8_t mode = d[0];
-    uint8_t *data = fuzz_exact_copy(d + 1, n - 1);
+    uint8_t mode;
+    size_t len;
+    uint8_t *data = fuzz_mode_and_copy(d, n, &mode, &len);
     if (data == NULL)
         return 0;
     char err[256];
     if (mode & 1) {
-        killchain_free(killchain_parse((const char *)data, n - 1, "fuzz.map", err, sizeof err));
+        killchain_free(killchain_parse((const char *)data, len, "fuzz.map", err, sizeof err));
         free(data);
         return 0;
     }
@@ -73,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     struct correlator *c = map ? correlator_new(&cfg, err, sizeof err) : NULL;
     if (c != NULL) {
         struct ingest in = {.c = c};
-        run_passes(&in, data, n - 1, file_names[(mode >> 1) & 3]);
+        run_passes(&in, data, len, file_names[(mode >> 1) & 3]);
         correlator_finish(c);
         FILE *sink = fopen("/dev/null", "w");
         if (sink) {

@@ -31,14 +31,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
     static const char *const file_names[] = {"conn.log", "logs/eve.json", "dns_20240101.log.gz", "x"};
     static const char *const wanted[] = {"dns", "conn", NULL};
-    if (n < 1)
-        return 0;
-    uint8_t mode = d[0];
-    uint8_t *data = fuzz_exact_copy(d + 1, n - 1);
+    uint8_t mode;
+    size_t len;
+    uint8_t *data = fuzz_mode_and_copy(d, n, &mode, &len);
     if (data == NULL)
         return 0;
     char err[256];
-    struct logread *r = logread_open_memory(data, n - 1, file_names[mode & 3], err, sizeof err);
+    struct logread *r = logread_open_memory(data, len, file_names[mode & 3], err, sizeof err);
     if (r == NULL) {
         free(data);
         return 0;
