@@ -41,16 +41,24 @@ static void record(struct byte_builder *out, uint8_t type, unsigned epoch, uint6
     putn(out, body, n);
 }
 
+/* A handshake fragment's header: the message's type and length, its
+ * sequence number, and the fragment's offset and length. */
+static void hs_header(struct byte_builder *b, uint8_t type, unsigned msg_len, unsigned msg_seq, unsigned off,
+                      unsigned frag_len)
+{
+    put8(b, type);
+    put24(b, msg_len);
+    put16(b, msg_seq);
+    put24(b, off);
+    put24(b, frag_len);
+}
+
 /* Appends one handshake record carrying msg[off..off+len) of a message. */
 static void hs_fragment(struct byte_builder *out, uint64_t rec_seq, uint8_t type, uint16_t msg_seq, const struct byte_builder *msg,
                         size_t off, size_t len)
 {
     struct byte_builder body = {.n = 0};
-    put8(&body, type);
-    put24(&body, (unsigned)msg->n);
-    put16(&body, msg_seq);
-    put24(&body, (unsigned)off);
-    put24(&body, (unsigned)len);
+    hs_header(&body, type, (unsigned)msg->n, msg_seq, (unsigned)off, (unsigned)len);
     putn(&body, msg->b + off, len);
     record(out, 22, 0, rec_seq, body.b, body.n);
 }
@@ -258,11 +266,7 @@ static void test_oversized_and_lying_fragments(void **unused)
     struct session s;
     session_open(&s);
     struct byte_builder body = {.n = 0}, d = {.n = 0};
-    put8(&body, 11);
-    put24(&body, 0xffffff); /* a 16 MiB certificate */
-    put16(&body, 0);
-    put24(&body, 0);
-    put24(&body, 4);
+    hs_header(&body, 11, 0xffffff, 0, 0, 4); /* a 16 MiB certificate */
     putn(&body, "abcd", 4);
     record(&d, 22, 0, 0, body.b, body.n);
     datagram(&s, false, &d);
@@ -270,11 +274,7 @@ static void test_oversized_and_lying_fragments(void **unused)
 
     body.n = 0;
     d.n = 0;
-    put8(&body, 1);
-    put24(&body, 10);
-    put16(&body, 0);
-    put24(&body, 8);
-    put24(&body, 4); /* past the message's end */
+    hs_header(&body, 1, 10, 0, 8, 4); /* past the message's end */
     putn(&body, "abcd", 4);
     record(&d, 22, 0, 1, body.b, body.n);
     datagram(&s, true, &d);
@@ -282,11 +282,7 @@ static void test_oversized_and_lying_fragments(void **unused)
 
     body.n = 0;
     d.n = 0;
-    put8(&body, 1);
-    put24(&body, 10);
-    put16(&body, 0);
-    put24(&body, 0);
-    put24(&body, 500); /* longer than the record */
+    hs_header(&body, 1, 10, 0, 0, 500); /* longer than the record */
     putn(&body, "abcd", 4);
     record(&d, 22, 0, 2, body.b, body.n);
     datagram(&s, true, &d);
