@@ -174,4 +174,14 @@ static inline void intel_harness_load_real_dir(struct intel_store *s, intel_load
     free(names);
 }
 
+/* The attribution an entry's metadata carries: actor, malware and ATT&CK
+ * technique lists, each as the store joins them. */
+static inline void intel_harness_expect_attribution(const struct intel_meta *m, const char *actor, const char *malware,
+                                                    const char *attack)
+{
+    assert_string_equal(m->actor, actor);
+    assert_string_equal(m->malware, malware);
+    assert_string_equal(m->attack, attack);
+}
+
 #endif

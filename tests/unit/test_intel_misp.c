@@ -93,9 +93,7 @@ static void test_event_attributes_and_objects(void **unused)
     assert_string_equal(m->ref, "misp:event:5b3c2d1e-0000-4000-8000-00000000abcd");
     assert_int_equal(m->threat_level, 2);
     assert_string_equal(m->tags, "tlp:white,misp-galaxy:sector=\"Defence\",kill-chain:c2");
-    assert_string_equal(m->actor, "APT28,Sofacy");
-    assert_string_equal(m->malware, "X-Agent");
-    assert_string_equal(m->attack, "T1566.001,T1071.001,T1043");
+    intel_harness_expect_attribution(m, "APT28,Sofacy", "X-Agent", "T1566.001,T1071.001,T1043");
     assert_int_equal(m->valid_from_us, 0); /* first_seen is not validity */
     assert_int_equal(m->valid_until_us, 0);
 

@@ -414,9 +414,7 @@ static void test_bundle_meta(void **unused)
     assert_string_equal(m->desc, "Evil C2");
     assert_string_equal(m->ref, "stix:indicator--1");
     assert_string_equal(m->tags, "apt,c2,malicious-activity");
-    assert_string_equal(m->malware, "Poison Ivy");
-    assert_string_equal(m->actor, "APT Nine,Evil Actor");
-    assert_string_equal(m->attack, "Web Protocols; HTTP,T1566.001");
+    intel_harness_expect_attribution(m, "APT Nine,Evil Actor", "Poison Ivy", "Web Protocols; HTTP,T1566.001");
     assert_int_equal(m->threat_level, 0);
     assert_int_equal(m->valid_from_us, INT64_C(1459973028123456));
     assert_int_equal(m->valid_until_us, INT64_C(1459973028500000) + INT64_C(3600000000));
