@@ -18,6 +18,7 @@
 
 #include "hunt/logread.h"
 #include "unit/tmpdir_harness.h"
+#include "unit/deflate_harness.h"
 
 #define TSV_HEADER(path)                                                        \
     "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n"              \
@@ -167,22 +168,6 @@ static void expect_ts(const struct log_row *row, double want)
 {
     if (fabs(row->ts - want) > 1e-6)
         fail_msg("ts: expected %.6f, got %.6f", want, row->ts);
-}
-
-/* Output of deflate in gzip framing, for in-memory tests. */
-static size_t gzip_memory(const char *text, uint8_t *out, size_t cap)
-{
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    zs.next_in = (Bytef *)(uintptr_t)text;
-    zs.avail_in = (uInt)strlen(text);
-    zs.next_out = out;
-    zs.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-    size_t n = cap - zs.avail_out;
-    deflateEnd(&zs);
-    return n;
 }
 
 /* ---- Zeek TSV ---- */
@@ -799,7 +784,7 @@ static void test_memory_input(void **state)
     logread_close(r);
 
     uint8_t gz[512];
-    size_t n = gzip_memory("#separator \\x09\n#fields\tts\tq\n9\tz\n", gz, sizeof gz);
+    size_t n = deflate_text("#separator \\x09\n#fields\tts\tq\n9\tz\n", 6, DEFLATE_GZIP, gz, sizeof gz);
     r = logread_open_memory(gz, n, "q.log", err, sizeof err);
     assert_non_null(r);
     next_row(r, &row);
