@@ -184,4 +184,19 @@ static inline void intel_harness_expect_attribution(const struct intel_meta *m, 
     assert_string_equal(m->attack, attack);
 }
 
+/* Each name of listed (separated by spaces) is in the store's domains,
+ * none of absent is. */
+static inline void intel_harness_expect_domains(const struct intel_store *s, const char *listed, const char *absent)
+{
+    for (int want = 1; want >= 0; want--) {
+        const char *p = want ? listed : absent;
+        while (*p) {
+            size_t n = strcspn(p, " ");
+            if ((intel_lookup_domain(s, p, n) != NULL) != (want == 1))
+                fail_msg("%.*s: listed %d, expected %d", (int)n, p, !want, want);
+            p += n + strspn(p + n, " ");
+        }
+    }
+}
+
 #endif

@@ -456,8 +456,7 @@ static void test_revoked_and_pattern_types(void **unused)
     assert_true(has_example(&rep, "b.json: indicator indicator--y: unsupported pattern_type: yara"));
     assert_true(has_example(&rep, "b.json: indicator indicator--s: unsupported pattern_type: snort"));
     assert_true(has_example(&rep, "b.json: indicator indicator--t: unsupported pattern_type"));
-    assert_null(intel_lookup_domain(s, "r.example", 9));
-    assert_non_null(intel_lookup_domain(s, "n.example", 9));
+    intel_harness_expect_domains(s, "n.example", "r.example");
     intel_store_free(s);
 }
 
@@ -486,9 +485,7 @@ static void test_unsupported_patterns_listed(void **unused)
                                          "[domain-name:value = 'broken.example'");
     assert_string_equal(rep.examples[3], "b.json: indicator indicator--5: invalid Intel::ADDR: not-an-address");
     assert_string_equal(rep.examples[4], "b.json: indicator indicator--6: indicator without a pattern string");
-    assert_non_null(intel_lookup_domain(s, "p.example", 9));
-    assert_non_null(intel_lookup_domain(s, "q.example", 9));
-    assert_null(intel_lookup_domain(s, "broken.example", 14));
+    intel_harness_expect_domains(s, "p.example q.example", "broken.example");
     intel_store_free(s);
 }
 
@@ -520,9 +517,7 @@ static void test_versions(void **unused)
     assert_int_equal(rep.skipped_revoked, 1);
     assert_int_equal(rep.added[INTEL_DOMAIN], 1);
     assert_int_equal(rep.errors, 0);
-    assert_null(intel_lookup_domain(s, "v1.example", 10));
-    assert_null(intel_lookup_domain(s, "old.example", 11));
-    assert_null(intel_lookup_domain(s, "mid.example", 11));
+    intel_harness_expect_domains(s, "", "v1.example old.example mid.example");
     const struct intel_meta *m = domain_meta(s, "new.example");
     assert_string_equal(m->malware, "New Name");
     assert_null(m->actor);
