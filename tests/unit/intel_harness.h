@@ -199,4 +199,26 @@ static inline void intel_harness_expect_domains(const struct intel_store *s, con
     }
 }
 
+/* The indicators the load added per type, as "DOMAIN=1 ADDR=2" (types by
+ * their Zeek name without "Intel::"); a type not named is not checked. */
+static inline void intel_harness_expect_added(const struct intel_load_report *rep, const char *counts)
+{
+    const char *p = counts;
+    while (*p) {
+        size_t n = strcspn(p, "=");
+        char *end;
+        unsigned long want = strtoul(p + n + 1, &end, 10);
+        int type = 0;
+        while (type < INTEL_TYPE_COUNT &&
+               !(strlen(intel_type_zeek_name((enum intel_type)type)) == n + 7 &&
+                 strncmp(intel_type_zeek_name((enum intel_type)type) + 7, p, n) == 0))
+            type++;
+        if (p[n] != '=' || end == p + n + 1 || type == INTEL_TYPE_COUNT)
+            fail_msg("intel_harness_expect_added: bad counts '%s'", counts);
+        if (rep->added[type] != want)
+            fail_msg("%.*s: %llu added, expected %lu", (int)n, p, (unsigned long long)rep->added[type], want);
+        p = end + strspn(end, " ");
+    }
+}
+
 #endif

@@ -76,12 +76,7 @@ static void test_event_attributes_and_objects(void **unused)
     struct intel_store *s = misp_load_q(full_event, &rep);
     print_examples(&rep);
     assert_int_equal(rep.errors, 0);
-    assert_int_equal(rep.added[INTEL_DOMAIN], 1);
-    assert_int_equal(rep.added[INTEL_ADDR], 2);
-    assert_int_equal(rep.added[INTEL_SUBNET], 1);
-    assert_int_equal(rep.added[INTEL_URL], 1);
-    assert_int_equal(rep.added[INTEL_FILE_HASH], 2);
-    assert_int_equal(rep.added[INTEL_EMAIL], 1);
+    intel_harness_expect_added(&rep, "DOMAIN=1 ADDR=2 SUBNET=1 URL=1 FILE_HASH=2 EMAIL=1");
     assert_int_equal(total_added(&rep), 8);
     assert_int_equal(rep.unsupported, 1); /* the filename */
     assert_true(has_example(&rep, "t.json: attribute o2: unsupported MISP type 'filename'"));
@@ -182,9 +177,7 @@ static void test_composite_types(void **unused)
         "  {'type': 'regkey|value', 'value': 'HKLM\\\\Run|x'}]}}",
         &rep);
     print_examples(&rep);
-    assert_int_equal(rep.added[INTEL_DOMAIN], 2);
-    assert_int_equal(rep.added[INTEL_ADDR], 3);
-    assert_int_equal(rep.added[INTEL_FILE_HASH], 3);
+    intel_harness_expect_added(&rep, "DOMAIN=2 ADDR=3 FILE_HASH=3");
     assert_int_equal(rep.duplicates, 1); /* the malware sample's md5 */
     assert_int_equal(rep.invalid, 1);
     assert_int_equal(rep.unsupported, 3);

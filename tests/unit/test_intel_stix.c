@@ -404,9 +404,7 @@ static void test_bundle_meta(void **unused)
     assert_int_equal(rep.errors, 0);
     assert_int_equal(rep.unsupported, 0);
     assert_int_equal(rep.n_examples, 0);
-    assert_int_equal(rep.added[INTEL_DOMAIN], 1);
-    assert_int_equal(rep.added[INTEL_ADDR], 1);
-    assert_int_equal(rep.added[INTEL_FILE_HASH], 1);
+    intel_harness_expect_added(&rep, "DOMAIN=1 ADDR=1 FILE_HASH=1");
     assert_int_equal(total_added(&rep), 3);
 
     const struct intel_meta *m = domain_meta(s, "www.c2.evil.example");
