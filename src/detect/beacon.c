@@ -19,7 +19,7 @@
  * per bin) and per-hour counters. Timestamps are folded into the summary in
  * sorted order, 8 at a time, as the window fills; a start less than 1 s
  * after the previous check-in is the same check-in (RITA counts distinct
- * timestamps). About 490 bytes per pair, plus 1.5 KiB of histograms (the
+ * timestamps). About 500 bytes per pair, plus 1.5 KiB of histograms (the
  * request sizes too) once it has 16 connections.
  *
  * BASE = 0.50 * TS + 0.15 * HIST + 0.15 * SIZE + 0.20 * COUNT
