@@ -19,11 +19,11 @@
  * per bin) and per-hour counters. Timestamps are folded into the summary in
  * sorted order, 8 at a time, as the window fills; a start less than 1 s
  * after the previous check-in is the same check-in (RITA counts distinct
- * timestamps). About 470 bytes per pair, plus 1 KiB of histograms once it
- * has 16 connections.
+ * timestamps). About 500 bytes per pair, plus 1.5 KiB of histograms (the
+ * request sizes too) once it has 16 connections.
  *
  * BASE = 0.50 * TS + 0.15 * HIST + 0.15 * SIZE + 0.20 * COUNT
- * SCORE = BASE * (1 - 0.50 * PREVALENCE)
+ * SCORE = BASE * (1 - 0.50 * PREVALENCE) * (1 - 0.50 * KEEPALIVE) * (1 - 0.40 * UNSTEADY)
  * (the weights are data/beacon_weights.tsv's, shown with their shipped values)
  *
  * TS (timing): Q1, Q2, Q3 are the quartiles of the intervals, MAD their
@@ -71,6 +71,20 @@
  *   its name: the larger) over the internal hosts with any pair, counted
  *   from prevalence_min_hosts hosts on (0 below). Twenty hosts polling one
  *   update server score half what one host polling a rare server does.
+ *
+ * KEEPALIVE (1 or 0): every connection on one 5-tuple (one socket whose
+ *   records the inactivity timeout split: a UDP, TCP or NAT keepalive, a
+ *   STUN refresh) with a median exchange of at most keepalive_max_bytes
+ *   (512). A session keeping itself alive is steady by design; an implant
+ *   opens a new connection, from a new source port, for each check-in.
+ * UNSTEADY (0..1): RITA scores the data size of what the source sends, as
+ *   an implant sends the same check-in each time (the answer varies with
+ *   its tasking). SHARE = the largest share of the requests (orig_bytes)
+ *   within request_band_percent (40 %) of one size; UNSTEADY = 0 from
+ *   request_share_high (0.60) up, 1 at request_share_low (0.30) and below,
+ *   linear between. Voice and video probes, chat and games send whatever
+ *   they have (nDPI's discord.pcap: a voice server probed every 60 s from a
+ *   new socket, requests of 74 to 3296 bytes, SHARE about a third).
  *
  * A pair is scored once it has beacon_min_conns connections and reported
  * when SCORE >= beacon_threshold: once per pair per run. ATT&CK T1573 when
@@ -440,8 +454,10 @@ static void fold_batch(const struct behavior *b, struct pair *p)
     memmove(t->win, t->win + BEACON_FOLD, (size_t)(t->n_win - BEACON_FOLD) * sizeof t->win[0]);
     t->n_win -= BEACON_FOLD;
     if (have) {
-        for (unsigned i = 0; i < t->n_sizes; i++)
+        for (unsigned i = 0; i < t->n_sizes; i++) {
             loghist_add_bin(&p->hist->size, t->sizes[i]);
+            loghist_add_bin(&p->hist->request, t->requests[i]);
+        }
         t->n_sizes = 0;
     }
 }
@@ -459,13 +475,17 @@ static void window_insert(const struct behavior *b, struct pair *p, int64_t ts)
         fold_batch(b, p);
 }
 
-static void record_size(const struct behavior *b, struct pair *p, uint64_t bytes)
+static void record_size(const struct behavior *b, struct pair *p, uint64_t request, uint64_t answer)
 {
-    unsigned bin = loghist_bin(&b->size_scale, (double)bytes + 1.0);
-    if (p->track.n_sizes < BEACON_WINDOW)
+    unsigned bin = loghist_bin(&b->size_scale, (double)add_sat_u64(request, answer) + 1.0);
+    unsigned request_bin = loghist_bin(&b->size_scale, (double)request + 1.0);
+    if (p->track.n_sizes < BEACON_WINDOW) {
+        p->track.requests[p->track.n_sizes] = (uint8_t)request_bin;
         p->track.sizes[p->track.n_sizes++] = (uint8_t)bin;
-    else if (p->hist != NULL)
+    } else if (p->hist != NULL) {
         loghist_add_bin(&p->hist->size, bin);
+        loghist_add_bin(&p->hist->request, request_bin);
+    }
 }
 
 void beacon_observe(struct behavior *b, struct pair *p, const struct obs_conn *c, uint32_t name_id)
@@ -473,12 +493,15 @@ void beacon_observe(struct behavior *b, struct pair *p, const struct obs_conn *c
     if (p->n == 0) {
         p->first_us = p->last_us = c->ts_us;
         p->port = c->resp_p;
+        p->src_port = c->orig_p;
         p->proto = c->proto;
         if (p->kind == PAIR_NAME)
             p->dst = c->resp_h;
     } else {
         if (p->port != c->resp_p)
             p->flags |= PF_MULTI_PORT;
+        if (p->src_port != c->orig_p)
+            p->flags |= PF_MULTI_SRC_PORT;
         if (p->proto != c->proto)
             p->flags |= PF_MULTI_PROTO;
         if (p->kind == PAIR_NAME && memcmp(p->dst.b, c->resp_h.b, 16) != 0)
@@ -503,7 +526,7 @@ void beacon_observe(struct behavior *b, struct pair *p, const struct obs_conn *c
     p->n++;
     p->bytes_out = add_sat_u64(p->bytes_out, c->orig_bytes);
     p->bytes_in = add_sat_u64(p->bytes_in, c->resp_bytes);
-    record_size(b, p, add_sat_u64(c->orig_bytes, c->resp_bytes));
+    record_size(b, p, c->orig_bytes, c->resp_bytes);
     window_insert(b, p, c->ts_us);
     p->flags |= PF_DIRTY;
 }
@@ -512,7 +535,7 @@ void beacon_observe(struct behavior *b, struct pair *p, const struct obs_conn *c
 
 struct beacon_view {
     struct beacon_track t;
-    struct loghist interval, size;
+    struct loghist interval, size, request;
 };
 
 /* The pair's summary with its window folded in, leaving the pair as it was. */
@@ -522,15 +545,19 @@ static void view_of(const struct behavior *b, const struct pair *p, struct beaco
     if (p->hist != NULL) {
         v->interval = p->hist->interval;
         v->size = p->hist->size;
+        v->request = p->hist->request;
     } else {
         memset(&v->interval, 0, sizeof v->interval);
         memset(&v->size, 0, sizeof v->size);
+        memset(&v->request, 0, sizeof v->request);
     }
     for (unsigned i = 0; i < v->t.n_win; i++)
         track_fold(&v->t, &b->interval_scale, &v->interval, v->t.win[i]);
     v->t.n_win = 0;
-    for (unsigned i = 0; i < v->t.n_sizes; i++)
+    for (unsigned i = 0; i < v->t.n_sizes; i++) {
         loghist_add_bin(&v->size, v->t.sizes[i]);
+        loghist_add_bin(&v->request, v->t.requests[i]);
+    }
     v->t.n_sizes = 0;
 }
 
@@ -668,6 +695,47 @@ static double count_score(const struct pair *p, uint64_t checkins, double median
     return clamp01((double)checkins / expected) * clamp01((double)checkins / FULL_COUNT);
 }
 
+/* A session's keepalives: one socket (every connection on one 5-tuple,
+ * records split by the inactivity timeout) exchanging tiny fixed messages. */
+static bool keepalive_shaped(const struct behavior *b, const struct pair *p, const struct beacon_view *v)
+{
+    if (p->flags & (PF_MULTI_SRC_PORT | PF_MULTI_PORT | PF_MULTI_PROTO | PF_MULTI_DST))
+        return false;
+    double median = loghist_quantile(&v->size, &b->size_scale, 0.5) - 1.0; /* sizes are stored plus one */
+    return median <= (double)b->weights.keepalive_max_bytes;
+}
+
+/* The largest share of the histogram's entries within `ratio` of one value. */
+static double densest_share(const struct loghist *h, const struct loghist_scale *s, double ratio)
+{
+    if (h->total == 0)
+        return 1.0;
+    unsigned width = (unsigned)lround(log(ratio) / s->log_ratio);
+    if (width < 1)
+        width = 1;
+    if (width > LOGHIST_BINS)
+        width = LOGHIST_BINS;
+    uint64_t in = 0, best = 0;
+    for (unsigned i = 0; i < LOGHIST_BINS; i++) {
+        in += h->c[i];
+        if (i >= width)
+            in -= h->c[i - width];
+        if (in > best)
+            best = in;
+    }
+    return (double)best / (double)h->total;
+}
+
+/* 0 for requests of a steady size (an implant's check-in, the odd tasking
+ * result aside), up to 1 for requests of no steady size at all (media
+ * probes, chat, games). */
+static double request_unsteadiness(const struct behavior *b, const struct beacon_view *v)
+{
+    const struct beacon_weights *w = &b->weights;
+    double share = densest_share(&v->request, &b->size_scale, 1.0 + w->request_band_percent / 100.0);
+    return clamp01((w->request_share_high - share) / (w->request_share_high - w->request_share_low));
+}
+
 bool beacon_score(const struct behavior *b, const struct pair *p, struct finding *f)
 {
     if (p->n < b->cfg.beacon_min_conns)
@@ -703,6 +771,11 @@ bool beacon_score(const struct behavior *b, const struct pair *p, struct finding
     const struct beacon_weights *w = &b->weights;
     double base = w->timing * ts + w->hours * hist + w->size * size + w->count * count;
     f->score = base * (1.0 - w->prevalence_weight * prevalence_of(b, p));
+    if (keepalive_shaped(b, p, &v))
+        f->score *= 1.0 - w->keepalive_weight;
+    double unsteady = request_unsteadiness(b, &v);
+    if (unsteady > 0.0)
+        f->score *= 1.0 - w->request_weight * unsteady;
     f->first_us = p->first_us;
     f->last_us = p->last_us;
     f->src = p->src;

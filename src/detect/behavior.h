@@ -52,7 +52,7 @@ struct behavior_config {
     uint64_t exfil_http_body_bytes;     /* one HTTP POST/PUT body: 10 MB */
     uint64_t exfil_smtp_bytes;          /* one mail to an external server: 20 MB */
     /* Caps (entries); see the header comment. */
-    size_t max_pairs;                   /* default 200,000 per pair table (about 300 MB at worst) */
+    size_t max_pairs;                   /* default 200,000 per pair table (about 410 MB at worst) */
     size_t max_domains;                 /* default 100,000 registered domains */
     size_t max_hosts;                   /* default 100,000 internal hosts */
     size_t max_names;                   /* default 1,000,000 uid->name and (client, address)->name bindings */

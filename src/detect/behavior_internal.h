@@ -101,11 +101,13 @@ enum pair_flag {
     PF_DAILY_HIT = 1u << 8,
     PF_DAILY_DONE = 1u << 9,
     PF_EXFIL_SEEN = 1u << 10,
+    PF_MULTI_SRC_PORT = 1u << 11,  /* not every connection came from one source port */
 };
 
 struct beacon_hist {
     struct loghist interval;   /* seconds between check-ins */
     struct loghist size;       /* orig_bytes + resp_bytes + 1 */
+    struct loghist request;    /* orig_bytes + 1 */
 };
 
 /* Everything the timing, hour and size scores read besides the histograms;
@@ -124,6 +126,7 @@ struct beacon_track {
     uint8_t n_win;
     uint8_t n_sizes;
     uint8_t sizes[BEACON_WINDOW];       /* size bins waiting to go into `hist` */
+    uint8_t requests[BEACON_WINDOW];    /* request (orig_bytes) bins, alongside */
 };
 
 /* Exfiltration's per-day byte counts for an address pair. */
@@ -146,6 +149,7 @@ struct pair {
     uint8_t kind;               /* enum pair_kind */
     uint8_t proto;
     uint16_t port;
+    uint16_t src_port;          /* of the first connection (PF_MULTI_SRC_PORT once another differs) */
     uint32_t flags;             /* enum pair_flag */
     uint64_t n;                 /* connections counted for beaconing */
     int64_t first_us, last_us;  /* of those connections */

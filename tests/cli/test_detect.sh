@@ -168,6 +168,10 @@ if "$gen" demo "$tmp/demo.pcap" >/dev/null 2>&1; then
     printf 'timing\t0.5\nhours\t2\n' >"$tmp/bad-weights.tsv"
     expect_error beacon-weights-bad 2 'bad-weights.tsv:2' read -q -o "$tmp/x" --beacon-weights "$tmp/bad-weights.tsv" \
         "$tmp/demo.pcap"
+    # the shipped file with its request bands crossed: refused, naming both settings
+    sed 's/^request_share_low\t0\.30/request_share_low\t0.70/' "$repo/data/beacon_weights.tsv" >"$tmp/crossed-weights.tsv"
+    expect_error beacon-weights-crossed 2 'request_share_low must be below request_share_high' read -q -o "$tmp/x" \
+        --beacon-weights "$tmp/crossed-weights.tsv" "$tmp/demo.pcap"
 
     # --- intel validity and repeated hits, on the demo's beacon to cloud-sync.miniboxmail.com ---
     # An indicator published after the traffic (valid_from 2030): a retro-hunt reports it, saying so.

@@ -1236,6 +1236,9 @@ static const struct scenario scenarios[] = {
     {"prevalence", "three hours of twenty hosts polling one popular destination every 5 minutes, and one host "
                    "polling a rare destination the same way",
      false, scenario_prevalence},
+    {"keepalive", "two hours of a UDP session kept alive every 90 s, a voice server probed every 60 s from new "
+                  "sockets, and a TLS beacon every 60 s with 20 % jitter",
+     false, scenario_keepalive},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };

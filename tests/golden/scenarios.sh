@@ -18,6 +18,8 @@ scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badhead
     ftp starttls openvpn ranges
     basic@nflog basic@wlan basic@radiotap basic@frelay http-edge midstream
     prevalence)
+# a session's keepalives and a voice server's probes beside a jittered beacon (#12)
+scenarios+=(keepalive)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
@@ -52,6 +54,8 @@ pinned_of() {
         # two minutes of tunnels and their look-alikes: the notices (and the run-long findings) say which were caught
         short-capture) echo "notice.log tunnel_dns.log dga.log incident.log" ;;
         prevalence) echo "beacon.log intel.log sightings.log" ;;
+        # a session's keepalives and a voice server's probes beside a jittered beacon: only the beacon is reported
+        keepalive) echo "beacon.log long_conn.log" ;;
     esac
 }
 # Scenarios whose logs are then read back by `vigil hunt`, which must find
@@ -61,5 +65,6 @@ hunt_check_of() {
         intel) echo intel ;;
         hunt) echo findings ;;
         prevalence) echo findings ;;
+        keepalive) echo findings ;;
     esac
 }

@@ -75,13 +75,14 @@ struct conn_args {
     const char *service;
     uint64_t out, in;
     bool open;
+    uint16_t src_port;          /* 0: 49152 */
 };
 
 static void conn(struct behavior *b, const struct conn_args *a)
 {
     struct obs_conn c = {
         .ts_us = a->ts, .duration_us = a->dur, .uid = a->uid, .orig_h = a->src, .resp_h = a->dst,
-        .orig_p = 49152, .resp_p = a->port, .proto = a->proto ? a->proto : IPPROTO_TCP, .service = a->service,
+        .orig_p = a->src_port ? a->src_port : 49152, .resp_p = a->port, .proto = a->proto ? a->proto : IPPROTO_TCP, .service = a->service,
         .orig_bytes = a->out, .resp_bytes = a->in, .still_open = a->open,
     };
     behavior_conn(b, &c);
@@ -687,6 +688,53 @@ static void test_prevalence(void **state)
     sink_free(&out);
 }
 
+static bool beacon_to(const struct sink *s, const struct ip_addr *dst)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].f.kind == FINDING_BEACON && s->v[i].f.has_dst && ip_addr_cmp(&s->v[i].f.dst, dst) == 0)
+            return true;
+    return false;
+}
+
+/* Periodic but not an implant: a session's keepalives (one socket, tiny
+ * exchanges) and a voice server probed with requests of no steady size,
+ * beside a beacon with 20 % jitter, which alone is reported; the same
+ * keepalives from a new socket each time are a beacon again. */
+static void test_keepalive_and_unsteady_requests(void **state)
+{
+    struct sink out = {0};
+    struct behavior *b = make_default(&out);
+    struct ip_addr session = v4(198, 51, 100, 50), fresh = v4(198, 51, 100, 51), voice = v4(203, 0, 113, 51),
+                   c2 = v4(203, 0, 113, 52);
+    uint32_t x = 12345;
+    for (int i = 0; i < 80; i++) {
+        int64_t t = T0 + i * 90 * US;
+        conn(b, &(struct conn_args){.ts = t, .dur = 30000, .uid = "Ck", .src = v4(10, 0, 1, 1), .dst = session,
+                                    .port = 3478, .proto = IPPROTO_UDP, .out = 20, .in = 32, .src_port = 40000});
+        conn(b, &(struct conn_args){.ts = t, .dur = 30000, .uid = "Cf", .src = v4(10, 0, 1, 2), .dst = fresh,
+                                    .port = 3478, .proto = IPPROTO_UDP, .out = 20, .in = 32,
+                                    .src_port = (uint16_t)(40000 + i)});
+        x = x * 1103515245u + 12345u;
+        uint64_t media = 700 + (x >> 8) % 2500, control = 8 + (x >> 20) % 200;
+        bool up = (x >> 4) & 1;
+        conn(b, &(struct conn_args){.ts = t + 5 * US, .dur = US / 10, .uid = "Cv", .src = v4(10, 0, 1, 3),
+                                    .dst = voice, .port = 50004, .proto = IPPROTO_UDP,
+                                    .out = 74 + (up ? media : control), .in = 74 + (up ? control : media),
+                                    .src_port = (uint16_t)(52000 + i)});
+        int64_t jitter = (int64_t)((x >> 12) % 24) - 12;
+        conn(b, &(struct conn_args){.ts = T0 + i * MINUTE + jitter * US, .dur = US, .uid = "Cb", .src = v4(10, 0, 1, 4),
+                                    .dst = c2, .port = 443, .out = 400 + (x >> 24) % 8, .in = 900,
+                                    .src_port = (uint16_t)(45000 + i)});
+    }
+    behavior_flush(b, T0 + DAY, true);
+    assert_false(beacon_to(&out, &session));
+    assert_false(beacon_to(&out, &voice));
+    assert_true(beacon_to(&out, &fresh));
+    assert_true(beacon_to(&out, &c2));
+    behavior_free(b);
+    sink_free(&out);
+}
+
 static void test_name_bindings_bounded(void **state)
 {
     struct behavior_config cfg;
@@ -848,8 +896,9 @@ static void feed_mixture(struct behavior *b, uint64_t seed)
             conn(b, &(struct conn_args){.ts = T0 + n * MINUTE, .dur = US, .uid = uid, .src = src, .dst = dst,
                                         .port = 443, .out = 300, .in = 300});
         } else if (k < 10) {
+            /* a session each time, from its own source port (one socket would be a keepalive) */
             conn(b, &(struct conn_args){.ts = T0 + n * 4 * HOUR, .dur = 3 * HOUR, .uid = uid, .src = src, .dst = dst,
-                                        .port = 22});
+                                        .port = 22, .src_port = (uint16_t)(50000 + n)});
         } else if (k < 14) {
             rng_chars(&r, l, 40, hexdigits);
             snprintf(q, sizeof q, "%s.t%d-tunnel.com", l, k);
@@ -1101,6 +1150,7 @@ int main(void)
         cmocka_unit_test(test_names_by_uid),
         cmocka_unit_test(test_names_by_dns),
         cmocka_unit_test(test_prevalence),
+        cmocka_unit_test(test_keepalive_and_unsteady_requests),
         cmocka_unit_test(test_name_bindings_bounded),
         cmocka_unit_test(test_allowlist_at_report_time),
         cmocka_unit_test(test_caps_bound_memory),
