@@ -22,6 +22,7 @@
 
 #include "files/files.h"
 #include "proto/parser.h"
+#include "util/grow.h"
 
 /* ---- small helpers ---- */
 
@@ -40,23 +41,7 @@ static bool grow_append(uint8_t **buf, size_t *len, size_t *cap, const uint8_t *
         n = limit - *len;
         complete = false;
     }
-    if (n == 0)
-        return complete;
-    if (*len + n > *cap) {
-        size_t want = *cap ? *cap : 128;
-        while (want < *len + n)
-            want *= 2;
-        if (want > limit)
-            want = limit;
-        uint8_t *nb = realloc(*buf, want);
-        if (nb == NULL)
-            return false;
-        *buf = nb;
-        *cap = want;
-    }
-    memcpy(*buf + *len, p, n);
-    *len += n;
-    return complete;
+    return grow_bytes_append(buf, len, cap, p, n, 128, limit) && complete;
 }
 
 /* ---- pending request/response records (main.zeek's http_state) ---- */

@@ -9,6 +9,7 @@
  * several of which may share one) are kept, the latter in a buffer of at
  * most TLS_HS_BUF_MAX bytes. */
 #include "proto/tls.h"
+#include "util/grow.h"
 #include "util/reader.h"
 
 #include <stdio.h>
@@ -615,21 +616,7 @@ static size_t hs_message_cap(uint8_t type)
 
 static bool hs_reserve(struct tls_dir *d, size_t need, size_t limit)
 {
-    if (need <= d->hs_cap)
-        return true;
-    if (need > limit)
-        return false;
-    size_t cap = d->hs_cap ? d->hs_cap : 1024;
-    while (cap < need)
-        cap *= 2;
-    if (cap > limit)
-        cap = limit;
-    uint8_t *p = realloc(d->hs, cap);
-    if (p == NULL)
-        return false;
-    d->hs = p;
-    d->hs_cap = cap;
-    return true;
+    return grow_bytes(&d->hs, &d->hs_cap, need, 1024, limit);
 }
 
 /* Feeds handshake-record bytes and processes every complete message. */
