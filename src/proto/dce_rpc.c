@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/bytes.h"
 #include "util/grow.h"
 #include "util/reader.h"
 
@@ -322,11 +323,7 @@ void dce_rpc_assoc_data(struct dce_rpc_assoc *a, const struct dce_rpc_carrier *c
             r->lost = true;
             break;
         }
-        size_t take = want - r->len < n ? want - r->len : n;
-        memcpy(r->buf + r->len, p, take);
-        r->len += take;
-        p += take;
-        n -= take;
+        bytes_fill(r->buf, &r->len, want, &p, &n);
         if (r->len == PDU_HEADER && want == PDU_HEADER) {
             if (!header_ok(r->buf)) {
                 env->weird(env, "DCE_RPC_bad_header", NULL, "DCE_RPC");

@@ -16,6 +16,7 @@
  * dropped and, within the first DPD_IGNORE_VIOLATIONS_AFTER bytes of the
  * connection, the analyzer is disabled (Zeek's DPD framework does that). */
 #include "proto/quic.h"
+#include "util/bytes.h"
 #include "util/grow.h"
 #include "util/reader.h"
 
@@ -339,11 +340,7 @@ static void cid_set(struct quic_cid *c, const uint8_t *p, size_t n)
 
 static void str_set(struct quic_str *s, const char *p, size_t n)
 {
-    if (n >= sizeof(s->text))
-        n = sizeof(s->text) - 1;
-    memcpy(s->text, p, n);
-    s->text[n] = '\0';
-    s->len = n;
+    s->len = bytes_copy_cstr(s->text, sizeof s->text, p, n);
     s->set = true;
 }
 

@@ -9,6 +9,7 @@
  * closed (hand-over or end of connection), and only when the proxy replied
  * to the request: Zeek logs confirmed connections only. */
 #include "proto/socks.h"
+#include "util/bytes.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -62,11 +63,7 @@ static void set_session(struct socks_state *st, struct app_env *env, uint8_t ver
 
 static void set_name(struct socks_address *a, const uint8_t *p, size_t n)
 {
-    if (n >= sizeof(a->name))
-        n = sizeof(a->name) - 1;
-    memcpy(a->name, p, n);
-    a->name[n] = '\0';
-    a->name_len = n;
+    a->name_len = bytes_copy_cstr(a->name, sizeof a->name, p, n);
     a->has_name = true;
 }
 

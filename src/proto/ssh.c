@@ -4,6 +4,7 @@
  * authentication outcome from the sizes of the first encrypted segments.
  * Suricata's view (banner split, HASSH) is filled in on the way. */
 #include "proto/ssh.h"
+#include "proto/probe.h"
 #include "util/grow.h"
 #include "util/reader.h"
 
@@ -691,11 +692,7 @@ static void ssh_close(void *state, struct app_env *env)
 static enum app_probe ssh_probe(const uint8_t *p, size_t n, bool from_orig)
 {
     (void)from_orig;
-    static const char magic[] = "SSH-";
-    size_t k = n < 4 ? n : 4;
-    if (memcmp(p, magic, k) != 0)
-        return APP_PROBE_NO;
-    return n < 4 ? APP_PROBE_MAYBE : APP_PROBE_YES;
+    return probe_magic(p, n, "SSH-", 4);
 }
 
 static const uint16_t ssh_ports[] = {22};

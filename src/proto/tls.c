@@ -9,6 +9,7 @@
  * several of which may share one) are kept, the latter in a buffer of at
  * most TLS_HS_BUF_MAX bytes. */
 #include "proto/tls.h"
+#include "util/bytes.h"
 #include "util/grow.h"
 #include "util/reader.h"
 
@@ -119,11 +120,7 @@ static void weird(struct app_env *env, const char *name, const char *addl)
 
 static void str_set(struct tls_str *s, const uint8_t *p, size_t n)
 {
-    if (n >= sizeof(s->text))
-        n = sizeof(s->text) - 1;
-    memcpy(s->text, p, n);
-    s->text[n] = '\0';
-    s->len = n;
+    s->len = bytes_copy_cstr(s->text, sizeof s->text, p, n);
     s->set = true;
 }
 
