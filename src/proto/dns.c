@@ -343,6 +343,23 @@ static void hex_text(struct pool_builder *b, const uint8_t *p, size_t n)
     }
 }
 
+/* Types Zeek parses but neither logs (no text) nor answers (no do_reply). */
+static bool zeek_ignores(uint16_t rrtype)
+{
+    switch (rrtype) {
+    case DNS_TYPE_HINFO:
+    case DNS_TYPE_CAA:
+    case DNS_TYPE_OPT:
+    case DNS_TYPE_TSIG:
+    case DNS_TYPE_SVCB:
+    case DNS_TYPE_HTTPS:
+    case DNS_TYPE_NB:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* The domain name that ends an NS, CNAME, PTR, DNAME, MX or SRV rdata at
  * *pos: rr's target and, lower-cased, its Zeek text (a DNAME has none). */
 static bool read_target(struct dns_parse *ps, struct dns_rr *rr, size_t *pos, size_t end)
@@ -500,20 +517,15 @@ static bool parse_rdata(struct dns_parse *ps, struct dns_rr *rr, size_t start, s
         return true;
     /* Zeek parses these but its scripts log nothing for them. */
     case DNS_TYPE_WKS:
-    case DNS_TYPE_HINFO:
-    case DNS_TYPE_CAA:
-    case DNS_TYPE_OPT:
-    case DNS_TYPE_TSIG:
-    case DNS_TYPE_SVCB:
-    case DNS_TYPE_HTTPS:
     case DNS_TYPE_A6:
-    case DNS_TYPE_NB:
         rr->kind = DNS_RDATA_RAW;
         rr->raw = pool_add(ps, d, dn);
         return true;
     default:
         rr->kind = DNS_RDATA_RAW;
         rr->raw = pool_add(ps, d, dn);
+        if (zeek_ignores(rr->rrtype))
+            return true;
         rr->zeek_text = pool_printf(ps, "<unknown type=%u>", rr->rrtype);
         snprintf(tmp, sizeof tmp, "%u", rr->rrtype);
         weird(ps->env, "DNS_RR_unknown_type", tmp);
@@ -525,14 +537,9 @@ static bool parse_rdata(struct dns_parse *ps, struct dns_rr *rr, size_t start, s
  * sets AA, RA and rtt even when the text is empty, as for WKS). */
 static bool zeek_replies_to(const struct dns_parse *ps, uint16_t rrtype)
 {
+    if (zeek_ignores(rrtype))
+        return false;
     switch (rrtype) {
-    case DNS_TYPE_HINFO:
-    case DNS_TYPE_CAA:
-    case DNS_TYPE_OPT:
-    case DNS_TYPE_TSIG:
-    case DNS_TYPE_SVCB:
-    case DNS_TYPE_HTTPS:
-    case DNS_TYPE_NB:
     case DNS_TYPE_DNAME:
         return false;
     case DNS_TYPE_SRV:

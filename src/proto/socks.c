@@ -369,13 +369,7 @@ static void socks_data(void *state, struct app_env *env, bool from_orig, const u
     struct socks_state *st = state;
     struct socks_dir *d = &st->dir[from_orig ? 0 : 1];
     while (n > 0 && !st->stopped && !(st->request_done && st->reply_done)) {
-        size_t k = sizeof(d->buf) - d->len;
-        if (k > n)
-            k = n;
-        memcpy(d->buf + d->len, p, k);
-        d->len += k;
-        p += k;
-        n -= k;
+        size_t k = bytes_fill(d->buf, &d->len, sizeof d->buf, &p, &n);
         size_t before = d->len;
         drain(st, env, from_orig);
         if ((d->len == before && k == 0) || (from_orig ? st->request_done : st->reply_done))

@@ -787,13 +787,7 @@ static void tls_data(void *state, struct app_env *env, bool from_client, const u
     struct tls_dir *d = &st->dir[from_client ? 0 : 1];
     while (n > 0 && !st->done && !d->lost) {
         if (d->mode == REC_HEADER) {
-            size_t k = 5 - d->hdr_len;
-            if (k > n)
-                k = n;
-            memcpy(d->hdr + d->hdr_len, p, k);
-            d->hdr_len += k;
-            p += k;
-            n -= k;
+            bytes_fill(d->hdr, &d->hdr_len, 5, &p, &n);
             if (d->hdr_len == 5) {
                 start_record(st, env, from_client);
                 if (d->body_left == 0) {
