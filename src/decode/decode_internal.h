@@ -78,6 +78,15 @@ void decode_weird(struct decoder *d, const struct packet *pkt, const char *name,
 /* Clears everything a new (inner) IP layer fills, keeping L2 and tunnels. */
 void packet_reset_l3(struct packet *pkt);
 
+/* What every IP version records of its header but the addresses. */
+static inline void packet_set_l3(struct packet *pkt, uint8_t version, uint8_t ttl, const uint8_t *l3, uint32_t cap)
+{
+    pkt->ip_version = version;
+    pkt->ttl = ttl;
+    pkt->l3 = l3;
+    pkt->l3_caplen = cap;
+}
+
 /* L2 */
 enum decode_result decode_ethernet(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t cap, uint32_t wire);
 enum decode_result decode_ethertype(struct decoder *d, struct packet *pkt, uint32_t type, const uint8_t *p, uint32_t cap, uint32_t wire);

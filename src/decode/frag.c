@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
 #include "util/hash.h"
 
 #define FRAG_MAX_RANGES 64     /* disjoint pieces per datagram before we give up */
@@ -216,11 +217,7 @@ static bool grow_data(struct decoder *d, struct frag_datagram *g, uint32_t end)
 {
     if (end <= g->data_cap)
         return true;
-    uint32_t cap = g->data_cap ? g->data_cap : 1024;
-    while (cap < end)
-        cap *= 2;
-    if (cap > FRAG_MAX_PAYLOAD)
-        cap = FRAG_MAX_PAYLOAD;
+    uint32_t cap = (uint32_t)grow_capacity(g->data_cap, end, 1024, FRAG_MAX_PAYLOAD);
     if (!make_room(d, cap - g->data_cap, g))
         return false;
     uint8_t *nd = realloc(g->data, cap);

@@ -8,12 +8,9 @@ enum decode_result decode_ipv4(struct decoder *d, struct packet *pkt, const uint
     uint32_t hdr_len = (uint32_t)(p[0] & 0x0f) * 4;
     uint32_t total_len = load16be(p + 2);
 
-    pkt->ip_version = 4;
+    packet_set_l3(pkt, 4, p[8], p, cap);
     ip_addr_from_v4(&pkt->src, p + 12);
     ip_addr_from_v4(&pkt->dst, p + 16);
-    pkt->ttl = p[8];
-    pkt->l3 = p;
-    pkt->l3_caplen = cap;
 
     if (total_len == 0) {
         decode_weird(d, pkt, "ip_hdr_len_zero", NULL);

@@ -62,12 +62,9 @@ static enum decode_result decode_ipv6_layer(struct decoder *d, struct packet *pk
     /* decode_ip guarantees cap >= 40. */
     uint32_t total_len = (uint32_t)load16be(p + 4) + 40;
 
-    pkt->ip_version = 6;
+    packet_set_l3(pkt, 6, p[7], p, cap);
     ip_addr_from_v6(&pkt->src, p + 8);
     ip_addr_from_v6(&pkt->dst, p + 24);
-    pkt->ttl = p[7];
-    pkt->l3 = p;
-    pkt->l3_caplen = cap;
 
     if (wire < total_len) {
         decode_weird(d, pkt, "truncated_IP_len", NULL);

@@ -215,6 +215,20 @@ static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
     env->ctx = s;
 }
 
+/* A slot with state_size bytes of state, f's from now on (no parser yet);
+ * NULL when out of memory. */
+static struct app_slot *slot_new(struct flow_table *t, struct flow *f, size_t state_size)
+{
+    struct app_slot *s = calloc(1, sizeof *s + state_size);
+    if (!s)
+        return NULL;
+    s->table = t;
+    s->flow = f;
+    flow_fill_app_conn(t, f, &s->conn);
+    f->app = s;
+    return s;
+}
+
 static struct app_slot *attach(struct flow_table *t, struct flow *f, const struct app_parser *p);
 
 /* Closes the current parser and starts the next one (or none: detect again),
@@ -235,14 +249,7 @@ static void do_hand_over(struct flow_table *t, struct flow *f, struct app_slot *
     struct app_slot *s = next ? attach(t, f, next) : NULL;
     if (!s && services[0]) {
         /* Detection starts again but the services found so far stay. */
-        s = calloc(1, sizeof *s);
-        if (!s)
-            return;
-        s->parser = NULL;
-        s->table = t;
-        s->flow = f;
-        flow_fill_app_conn(t, f, &s->conn);
-        f->app = s;
+        s = slot_new(t, f, 0);
     }
     if (s)
         memcpy(s->services, services, sizeof services);
@@ -250,16 +257,12 @@ static void do_hand_over(struct flow_table *t, struct flow *f, struct app_slot *
 
 static struct app_slot *attach(struct flow_table *t, struct flow *f, const struct app_parser *p)
 {
-    struct app_slot *s = calloc(1, sizeof *s + p->state_size);
+    struct app_slot *s = slot_new(t, f, p->state_size);
     if (!s)
         return NULL;
     s->parser = p;
-    s->table = t;
-    s->flow = f;
-    flow_fill_app_conn(t, f, &s->conn);
     if (p->open)
         p->open(s->state);
-    f->app = s;
     return s;
 }
 
@@ -271,14 +274,10 @@ static void hold(struct flow_table *t, struct flow *f, bool from_orig, const uin
     if (n > APP_HOLD_MAX || (s && (!s->can_hold || s->held)))
         return;
     if (!s) {
-        s = calloc(1, sizeof *s + APP_HOLD_MAX);
+        s = slot_new(t, f, APP_HOLD_MAX);
         if (!s)
             return;
-        s->table = t;
-        s->flow = f;
         s->can_hold = true;
-        flow_fill_app_conn(t, f, &s->conn);
-        f->app = s;
     }
     memcpy(s->state, p, n);
     s->held = (uint16_t)n;

@@ -54,6 +54,13 @@ uint64_t flow_uid_hash(const struct flow *f)
     return f->uid_hash;
 }
 
+void flow_uid_fill(const struct flow *f, char uid[UID_LEN], uint64_t *flow_id)
+{
+    uint64_t h = flow_uid_hash(f);
+    uid_format(h, 'C', uid);
+    *flow_id = uid_flow_id(h);
+}
+
 void flow_endpoints(const struct flow *f, struct ip_addr *oh, uint16_t *op, struct ip_addr *rh, uint16_t *rp)
 {
     if (f->orig_is_a) {
@@ -107,9 +114,7 @@ void flow_weird_from(struct flow_table *t, const struct flow *f, const char *nam
     if (!t->sink.weird)
         return;
     struct weird_record w = {.ts_us = t->now_us, .name = name, .addl = addl, .source = source, .has_conn = true};
-    uint64_t h = flow_uid_hash(f);
-    uid_format(h, 'C', w.uid);
-    w.flow_id = uid_flow_id(h);
+    flow_uid_fill(f, w.uid, &w.flow_id);
     flow_endpoints(f, &w.orig_h, &w.orig_p, &w.resp_h, &w.resp_p);
     w.proto = f->key.proto;
     w.packet_number = f->packet_number;
@@ -130,10 +135,8 @@ const struct app_hooks *flow_table_app_hooks(const struct flow_table *t)
 void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct app_conn *out)
 {
     memset(out, 0, sizeof *out);
-    uint64_t h = flow_uid_hash(f);
     out->start_us = f->start_us;
-    uid_format(h, 'C', out->uid);
-    out->flow_id = uid_flow_id(h);
+    flow_uid_fill(f, out->uid, &out->flow_id);
     flow_endpoints(f, &out->orig_h, &out->orig_p, &out->resp_h, &out->resp_p);
     out->proto = f->key.proto;
     out->vlan = f->key.vlan;

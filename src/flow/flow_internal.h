@@ -69,6 +69,8 @@ bool flow_timer_due(const struct flow *f, uint32_t timer_ms, int64_t now_us);
 void flow_weird(struct flow_table *t, const struct flow *f, const char *name, const char *addl);
 void flow_flip_roles(struct flow *f);
 uint64_t flow_uid_hash(const struct flow *f);
+/* The connection's uid ("C...") and EVE flow_id, both from flow_uid_hash. */
+void flow_uid_fill(const struct flow *f, char uid[UID_LEN], uint64_t *flow_id);
 /* The originator's and responder's address and port. */
 void flow_endpoints(const struct flow *f, struct ip_addr *oh, uint16_t *op, struct ip_addr *rh, uint16_t *rp);
 void flow_community_id(const struct flow_table *t, const struct flow *f, const struct ip_addr *oh, uint16_t op,

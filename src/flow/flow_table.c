@@ -192,11 +192,9 @@ void flow_make_record(const struct flow_table *t, const struct flow *f, enum flo
                       struct conn_record *rec)
 {
     memset(rec, 0, offsetof(struct conn_record, history));
-    uint64_t h = flow_uid_hash(f);
     rec->ts_us = f->start_us;
     rec->last_ts_us = f->last_us;
-    uid_format(h, 'C', rec->uid);
-    rec->flow_id = uid_flow_id(h);
+    flow_uid_fill(f, rec->uid, &rec->flow_id);
     flow_endpoints(f, &rec->orig_h, &rec->orig_p, &rec->resp_h, &rec->resp_p);
     rec->proto = f->key.proto;
     rec->vlan = f->key.vlan;

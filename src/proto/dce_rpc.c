@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/bytes.h"
+#include "util/grow.h"
 #include "util/reader.h"
 
 #define PDU_HEADER 16
@@ -178,22 +180,7 @@ static void stub_append(struct dce_rpc_assoc *a, struct app_env *env, const uint
         a->stub_cut = true;
         n = room;
     }
-    if (n == 0)
-        return;
-    if (a->stub_len + n > a->stub_cap) {
-        size_t cap = a->stub_cap ? a->stub_cap : 1024;
-        while (cap < a->stub_len + n)
-            cap *= 2;
-        if (cap > DCE_RPC_MAX_STUB)
-            cap = DCE_RPC_MAX_STUB;
-        uint8_t *stub = realloc(a->stub, cap);
-        if (stub == NULL)
-            return;
-        a->stub = stub;
-        a->stub_cap = cap;
-    }
-    memcpy(a->stub + a->stub_len, p, n);
-    a->stub_len += n;
+    grow_bytes_append(&a->stub, &a->stub_len, &a->stub_cap, p, n, 1024, DCE_RPC_MAX_STUB);
 }
 
 static void pdu_request(struct dce_rpc_assoc *a, struct app_env *env, const uint8_t *p, size_t n)
@@ -314,14 +301,7 @@ static bool header_ok(const uint8_t *p)
 
 static bool reader_reserve(struct dce_rpc_reader *r, size_t need)
 {
-    if (need <= r->cap)
-        return true;
-    uint8_t *b = realloc(r->buf, need);
-    if (b == NULL)
-        return false;
-    r->buf = b;
-    r->cap = need;
-    return true;
+    return grow_bytes(&r->buf, &r->cap, need, PDU_HEADER, SIZE_MAX);
 }
 
 void dce_rpc_assoc_data(struct dce_rpc_assoc *a, const struct dce_rpc_carrier *car, struct app_env *env,
@@ -343,11 +323,7 @@ void dce_rpc_assoc_data(struct dce_rpc_assoc *a, const struct dce_rpc_carrier *c
             r->lost = true;
             break;
         }
-        size_t take = want - r->len < n ? want - r->len : n;
-        memcpy(r->buf + r->len, p, take);
-        r->len += take;
-        p += take;
-        n -= take;
+        bytes_fill(r->buf, &r->len, want, &p, &n);
         if (r->len == PDU_HEADER && want == PDU_HEADER) {
             if (!header_ok(r->buf)) {
                 env->weird(env, "DCE_RPC_bad_header", NULL, "DCE_RPC");

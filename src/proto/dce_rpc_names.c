@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/datadir.h"
+#include "util/grow.h"
 #include "util/tsv.h"
 
 #define NAMES_FILE "data/dce_rpc_operations.tsv"
@@ -65,14 +66,8 @@ static bool parse_line(char *line, struct dce_rpc_op *op)
 
 static bool names_add(struct dce_rpc_names *names, const struct dce_rpc_op *op)
 {
-    if (names->n == names->cap) {
-        size_t cap = names->cap ? names->cap * 2 : 256;
-        struct dce_rpc_op *ops = realloc(names->ops, cap * sizeof *ops);
-        if (ops == NULL)
-            return false;
-        names->ops = ops;
-        names->cap = cap;
-    }
+    if (grow_array((void **)&names->ops, &names->cap, names->n + 1, sizeof *names->ops, 256) < 0)
+        return false;
     names->ops[names->n++] = *op;
     return true;
 }

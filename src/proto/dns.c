@@ -343,6 +343,35 @@ static void hex_text(struct pool_builder *b, const uint8_t *p, size_t n)
     }
 }
 
+/* Types Zeek parses but neither logs (no text) nor answers (no do_reply). */
+static bool zeek_ignores(uint16_t rrtype)
+{
+    switch (rrtype) {
+    case DNS_TYPE_HINFO:
+    case DNS_TYPE_CAA:
+    case DNS_TYPE_OPT:
+    case DNS_TYPE_TSIG:
+    case DNS_TYPE_SVCB:
+    case DNS_TYPE_HTTPS:
+    case DNS_TYPE_NB:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The domain name that ends an NS, CNAME, PTR, DNAME, MX or SRV rdata at
+ * *pos: rr's target and, lower-cased, its Zeek text (a DNAME has none). */
+static bool read_target(struct dns_parse *ps, struct dns_rr *rr, size_t *pos, size_t end)
+{
+    if (!read_name(ps, pos, &rr->target, NULL) || *pos > end)
+        return false;
+    rr->kind = DNS_RDATA_NAME;
+    if (rr->rrtype != DNS_TYPE_DNAME)
+        rr->zeek_text = pool_lower(ps, rr->target);
+    return true;
+}
+
 /* Parses the rdata of rr at [start, end) and sets its Zeek text. Returns
  * false when the record is malformed in a way that stops Zeek's parse. */
 static bool parse_rdata(struct dns_parse *ps, struct dns_rr *rr, size_t start, size_t end)
@@ -372,24 +401,13 @@ static bool parse_rdata(struct dns_parse *ps, struct dns_rr *rr, size_t start, s
     case DNS_TYPE_CNAME:
     case DNS_TYPE_PTR:
     case DNS_TYPE_DNAME:
-        if (dn == 0)
-            return true;
-        if (!read_name(ps, &pos, &rr->target, NULL) || pos > end)
-            return false;
-        rr->kind = DNS_RDATA_NAME;
-        if (rr->rrtype != DNS_TYPE_DNAME)
-            rr->zeek_text = pool_lower(ps, rr->target);
-        return true;
+        return dn == 0 || read_target(ps, rr, &pos, end);
     case DNS_TYPE_MX:
         if (dn < 3)
             return dn == 0;
         rr->preference = load_be16(d);
         pos += 2;
-        if (!read_name(ps, &pos, &rr->target, NULL) || pos > end)
-            return false;
-        rr->kind = DNS_RDATA_NAME;
-        rr->zeek_text = pool_lower(ps, rr->target);
-        return true;
+        return read_target(ps, rr, &pos, end);
     case DNS_TYPE_SRV:
         if (ps->netbios)
             return true;    /* NBSTAT: nothing Zeek logs */
@@ -399,11 +417,7 @@ static bool parse_rdata(struct dns_parse *ps, struct dns_rr *rr, size_t start, s
         rr->weight = load_be16(d + 2);
         rr->port = load_be16(d + 4);
         pos += 6;
-        if (!read_name(ps, &pos, &rr->target, NULL) || pos > end)
-            return false;
-        rr->kind = DNS_RDATA_NAME;
-        rr->zeek_text = pool_lower(ps, rr->target);
-        return true;
+        return read_target(ps, rr, &pos, end);
     case DNS_TYPE_SOA:
         if (dn == 0)
             return true;
@@ -503,20 +517,15 @@ static bool parse_rdata(struct dns_parse *ps, struct dns_rr *rr, size_t start, s
         return true;
     /* Zeek parses these but its scripts log nothing for them. */
     case DNS_TYPE_WKS:
-    case DNS_TYPE_HINFO:
-    case DNS_TYPE_CAA:
-    case DNS_TYPE_OPT:
-    case DNS_TYPE_TSIG:
-    case DNS_TYPE_SVCB:
-    case DNS_TYPE_HTTPS:
     case DNS_TYPE_A6:
-    case DNS_TYPE_NB:
         rr->kind = DNS_RDATA_RAW;
         rr->raw = pool_add(ps, d, dn);
         return true;
     default:
         rr->kind = DNS_RDATA_RAW;
         rr->raw = pool_add(ps, d, dn);
+        if (zeek_ignores(rr->rrtype))
+            return true;
         rr->zeek_text = pool_printf(ps, "<unknown type=%u>", rr->rrtype);
         snprintf(tmp, sizeof tmp, "%u", rr->rrtype);
         weird(ps->env, "DNS_RR_unknown_type", tmp);
@@ -528,14 +537,9 @@ static bool parse_rdata(struct dns_parse *ps, struct dns_rr *rr, size_t start, s
  * sets AA, RA and rtt even when the text is empty, as for WKS). */
 static bool zeek_replies_to(const struct dns_parse *ps, uint16_t rrtype)
 {
+    if (zeek_ignores(rrtype))
+        return false;
     switch (rrtype) {
-    case DNS_TYPE_HINFO:
-    case DNS_TYPE_CAA:
-    case DNS_TYPE_OPT:
-    case DNS_TYPE_TSIG:
-    case DNS_TYPE_SVCB:
-    case DNS_TYPE_HTTPS:
-    case DNS_TYPE_NB:
     case DNS_TYPE_DNAME:
         return false;
     case DNS_TYPE_SRV:
@@ -1092,29 +1096,15 @@ static void dns_close(void *state, struct app_env *env)
 static const uint16_t dns_udp_ports[] = {53, 137, 5353, 5355};
 static const uint16_t dns_tcp_ports[] = {53};
 
-const struct app_parser dns_parser = {
-    .name = "dns",
-    .ipproto = 17,
-    .ports = dns_udp_ports,
-    .n_ports = sizeof dns_udp_ports / sizeof dns_udp_ports[0],
-    .probe = dns_probe,
-    .state_size = sizeof(struct dns_state),
-    .open = dns_open,
-    .data = dns_data,
-    .gap = dns_gap,
-    .close = dns_close,
-};
+/* One parser over each transport (the engine matches parsers by transport):
+ * the same functions, their own ports. */
+#define DNS_PARSER(transport, port_list)                                                           \
+    {                                                                                              \
+        .name = "dns", .ipproto = (transport), .ports = (port_list),                               \
+        .n_ports = sizeof(port_list) / sizeof(port_list)[0], .probe = dns_probe,                   \
+        .state_size = sizeof(struct dns_state), .open = dns_open, .data = dns_data, .gap = dns_gap, \
+        .close = dns_close,                                                                        \
+    }
 
-/* The same parser for DNS over TCP: the engine matches parsers by transport. */
-const struct app_parser dns_tcp_parser = {
-    .name = "dns",
-    .ipproto = 6,
-    .ports = dns_tcp_ports,
-    .n_ports = sizeof dns_tcp_ports / sizeof dns_tcp_ports[0],
-    .probe = dns_probe,
-    .state_size = sizeof(struct dns_state),
-    .open = dns_open,
-    .data = dns_data,
-    .gap = dns_gap,
-    .close = dns_close,
-};
+const struct app_parser dns_parser = DNS_PARSER(17, dns_udp_ports);
+const struct app_parser dns_tcp_parser = DNS_PARSER(6, dns_tcp_ports);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "proto/tls_session.h"
+#include "util/grow.h"
 #include "util/reader.h"
 
 #define DTLS_RECORD_HEADER 13
@@ -92,19 +93,7 @@ static bool add_range(struct dtls_dir *d, uint32_t start, uint32_t end)
 
 static bool reserve(struct dtls_dir *d, size_t need)
 {
-    if (need <= d->cap)
-        return true;
-    size_t cap = d->cap ? d->cap : 1024;
-    while (cap < need)
-        cap *= 2;
-    if (cap > DTLS_MESSAGE_MAX)
-        cap = DTLS_MESSAGE_MAX;
-    uint8_t *p = realloc(d->buf, cap);
-    if (p == NULL)
-        return false;
-    d->buf = p;
-    d->cap = cap;
-    return true;
+    return grow_bytes(&d->buf, &d->cap, need, 1024, DTLS_MESSAGE_MAX);
 }
 
 static void message_done(struct dtls_dir *d, uint16_t seq)

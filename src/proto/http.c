@@ -22,6 +22,7 @@
 
 #include "files/files.h"
 #include "proto/parser.h"
+#include "util/grow.h"
 
 /* ---- small helpers ---- */
 
@@ -40,23 +41,7 @@ static bool grow_append(uint8_t **buf, size_t *len, size_t *cap, const uint8_t *
         n = limit - *len;
         complete = false;
     }
-    if (n == 0)
-        return complete;
-    if (*len + n > *cap) {
-        size_t want = *cap ? *cap : 128;
-        while (want < *len + n)
-            want *= 2;
-        if (want > limit)
-            want = limit;
-        uint8_t *nb = realloc(*buf, want);
-        if (nb == NULL)
-            return false;
-        *buf = nb;
-        *cap = want;
-    }
-    memcpy(*buf + *len, p, n);
-    *len += n;
-    return complete;
+    return grow_bytes_append(buf, len, cap, p, n, 128, limit) && complete;
 }
 
 /* ---- pending request/response records (main.zeek's http_state) ---- */
@@ -516,27 +501,6 @@ static void framing_header(struct http_state *st, struct app_env *env, int dir,
         st->upgrade_protocol = tl > 0;
 }
 
-
-/* Lenient base64: stops at '=' or the first byte outside the alphabet. */
-static size_t b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
-{
-    uint32_t acc = 0;
-    int bits = 0;
-    size_t o = 0;
-    for (size_t i = 0; i < n && o < cap; i++) {
-        int v = base64_value(in[i]);
-        if (v < 0)
-            break;
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (uint8_t)(acc >> bits);
-        }
-    }
-    return o;
-}
-
 static void authorization_header(struct http_entry *e, const uint8_t *v, size_t n)
 {
     if (!(n > 6 && bytes_prefix_nocase(v, n, "basic ")))
@@ -545,7 +509,7 @@ static void authorization_header(struct http_entry *e, const uint8_t *v, size_t 
     while (i < n && http_is_ws(v[i]))
         i++;
     uint8_t decoded[512];
-    size_t dl = b64_decode(v + i, n - i, decoded, sizeof decoded);
+    size_t dl = base64_decode_lenient(v + i, n - i, decoded, sizeof decoded, false);
     const uint8_t *colon = memchr(decoded, ':', dl);
     if (colon != NULL) {
         http_hbuf_set(&e->username, decoded, (size_t)(colon - decoded));
@@ -575,7 +539,7 @@ static void ntlm_header(struct http_state *st, struct app_env *env, int dir, con
     while (skip < n && http_is_ws(v[skip]))
         skip++;
     uint8_t token[4096];
-    size_t len = b64_decode(v + skip, n - skip, token, sizeof token);
+    size_t len = base64_decode_lenient(v + skip, n - skip, token, sizeof token, false);
     ntlm_session_blob(st->ntlm, env, "HTTP", token, len);
     if (skip >= 10 && (st->krb != NULL || (st->krb = calloc(1, sizeof *st->krb)) != NULL))
         krb_gss_blob(st->krb, env, dir == 0, token, len);

@@ -4,6 +4,7 @@
  * Nothing else is parsed. */
 #include <string.h>
 
+#include "proto/probe.h"
 #include "proto/starttls.h"
 #include "proto/tls_carriers.h"
 
@@ -12,7 +13,6 @@
 struct imap_state {
     struct starttls_lines lines;
     bool greeted;
-    bool upgraded;
     size_t tag_len;             /* the tag of a pending STARTTLS; 0: none */
     char tag[IMAP_TAG_MAX];
 };
@@ -30,18 +30,14 @@ static bool imap_line(void *ctx, struct app_env *env, bool from_orig, const char
         }
         return true;
     }
-    if (!st->greeted && (starttls_starts_with(line, len, "* OK") || starttls_starts_with(line, len, "* PREAUTH"))) {
-        st->greeted = true;
-        if (env->add_service != NULL)
-            env->add_service(env, "imap");
-    }
+    if (!st->greeted && (starttls_starts_with(line, len, "* OK") || starttls_starts_with(line, len, "* PREAUTH")))
+        starttls_greeted(&st->greeted, env, "imap");
     if (st->tag_len == 0 || len <= st->tag_len || memcmp(line, st->tag, st->tag_len) != 0 || line[st->tag_len] != ' ')
         return true;
     bool ok = starttls_starts_with(line + st->tag_len + 1, len - st->tag_len - 1, "OK");
     st->tag_len = 0;
     if (!ok)
         return true;
-    st->upgraded = true;
     starttls_upgrade(env, "imap");
     return false;
 }
@@ -49,20 +45,16 @@ static bool imap_line(void *ctx, struct app_env *env, bool from_orig, const char
 static void imap_deliver(void *state, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)
 {
     struct imap_state *st = state;
-    if (!st->upgraded)
-        starttls_lines_feed(&st->lines, env, from_orig, p, n, imap_line, st);
+    starttls_lines_feed(&st->lines, env, from_orig, p, n, imap_line, st);
 }
 
 static enum app_probe imap_probe(const uint8_t *p, size_t n, bool from_orig)
 {
-    static const char greeting[] = "* OK";
     if (from_orig)
         return APP_PROBE_NO;
-    size_t k = n < 4 ? n : 4;
-    if (memcmp(p, greeting, k) != 0)
-        return APP_PROBE_NO;
-    if (n < 4)
-        return APP_PROBE_MAYBE;
+    enum app_probe greeting = probe_magic(p, n, "* OK", 4);
+    if (greeting != APP_PROBE_YES)
+        return greeting;
     /* "* OK" is also POP3-like servers' and others' banner: IMAP names itself */
     return memmem(p, n, "IMAP", 4) != NULL ? APP_PROBE_YES : APP_PROBE_MAYBE;
 }

@@ -14,6 +14,7 @@
 
 #include "util/ber.h"
 #include "util/bytes.h"
+#include "util/grow.h"
 
 /* A TCP record longer than this is not Kerberos (tickets with a PAC are a
  * few KB; Windows caps the token at 64 KB). */
@@ -682,19 +683,7 @@ static void krb_close(void *state, struct app_env *env)
 
 static bool buffer_append(struct krb_state *st, int d, const uint8_t *p, size_t n)
 {
-    if (st->len[d] + n > st->cap[d]) {
-        size_t cap = st->cap[d] ? st->cap[d] : 2048;
-        while (cap < st->len[d] + n)
-            cap *= 2;
-        uint8_t *nb = realloc(st->buf[d], cap);
-        if (nb == NULL)
-            return false;
-        st->buf[d] = nb;
-        st->cap[d] = cap;
-    }
-    memcpy(st->buf[d] + st->len[d], p, n);
-    st->len[d] += n;
-    return true;
+    return grow_bytes_append(&st->buf[d], &st->len[d], &st->cap[d], p, n, 2048, SIZE_MAX);
 }
 
 static void krb_tcp_data(void *state, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)

@@ -15,6 +15,7 @@
 #include "proto/ntlm.h"
 #include "util/ber.h"
 #include "util/bytes.h"
+#include "util/grow.h"
 
 #define LDAP_MSG_MAX (1024 * 1024)   /* a message is kept whole; a larger one ends the analysis */
 #define LDAP_MAX_PENDING 100          /* Zeek's LDAP::max_pending_messages / searches */
@@ -700,21 +701,7 @@ static void sasl_buffer(struct ldap_state *st, struct app_env *env, const uint8_
 
 static bool dir_append(struct ldap_dir *d, const uint8_t *p, size_t n)
 {
-    if (n == 0) /* an empty delivery on an empty buffer: no pointer arithmetic on NULL */
-        return true;
-    if (d->len + n > d->cap) {
-        size_t cap = d->cap ? d->cap : 4096;
-        while (cap < d->len + n)
-            cap *= 2;
-        uint8_t *nb = realloc(d->buf, cap);
-        if (nb == NULL)
-            return false;
-        d->buf = nb;
-        d->cap = cap;
-    }
-    memcpy(d->buf + d->len, p, n);
-    d->len += n;
-    return true;
+    return grow_bytes_append(&d->buf, &d->len, &d->cap, p, n, 4096, SIZE_MAX);
 }
 
 /* The whole PDU at the head of d (an LDAPMessage or a SASL buffer): its

@@ -6,6 +6,7 @@
 
 #include "proto/starttls.h"
 #include "proto/tls_carriers.h"
+#include "util/bytes.h"
 #include "util/reader.h"
 
 #define MYSQL_CLIENT_SSL 0x0800u
@@ -30,15 +31,10 @@ static void mysql_deliver(void *state, struct app_env *env, bool from_orig, cons
     int d = from_orig ? 1 : 0;
     if (st->done)
         return;
-    size_t take = MYSQL_HEAD_MAX - st->head_len[d] < n ? MYSQL_HEAD_MAX - st->head_len[d] : n;
-    memcpy(st->head[d] + st->head_len[d], p, take);
-    st->head_len[d] += take;
+    bytes_fill(st->head[d], &st->head_len[d], MYSQL_HEAD_MAX, &p, &n);
     if (!from_orig) {
-        if (!st->greeted && is_handshake_v10(st->head[0], st->head_len[0])) {
-            st->greeted = true;
-            if (env->add_service != NULL)
-                env->add_service(env, "mysql");
-        }
+        if (!st->greeted && is_handshake_v10(st->head[0], st->head_len[0]))
+            starttls_greeted(&st->greeted, env, "mysql");
         return;
     }
     if (st->head_len[1] < 8)

@@ -3,6 +3,7 @@
  * ("pop3,ssl"). Nothing else is parsed. */
 #include <string.h>
 
+#include "proto/probe.h"
 #include "proto/starttls.h"
 #include "proto/tls_carriers.h"
 
@@ -10,7 +11,6 @@ struct pop3_state {
     struct starttls_lines lines;
     bool greeted;
     bool stls_pending;
-    bool upgraded;
 };
 
 static bool pop3_line(void *ctx, struct app_env *env, bool from_orig, const char *line, size_t len)
@@ -21,9 +21,7 @@ static bool pop3_line(void *ctx, struct app_env *env, bool from_orig, const char
         return true;
     }
     if (!st->greeted && starttls_starts_with(line, len, "+OK")) {
-        st->greeted = true;
-        if (env->add_service != NULL)
-            env->add_service(env, "pop3");
+        starttls_greeted(&st->greeted, env, "pop3");
         return true;
     }
     if (!st->stls_pending)
@@ -31,7 +29,6 @@ static bool pop3_line(void *ctx, struct app_env *env, bool from_orig, const char
     st->stls_pending = false;
     if (!starttls_starts_with(line, len, "+OK"))
         return true;
-    st->upgraded = true;
     starttls_upgrade(env, "pop3");
     return false;
 }
@@ -39,18 +36,12 @@ static bool pop3_line(void *ctx, struct app_env *env, bool from_orig, const char
 static void pop3_deliver(void *state, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)
 {
     struct pop3_state *st = state;
-    if (!st->upgraded)
-        starttls_lines_feed(&st->lines, env, from_orig, p, n, pop3_line, st);
+    starttls_lines_feed(&st->lines, env, from_orig, p, n, pop3_line, st);
 }
 
 static enum app_probe pop3_probe(const uint8_t *p, size_t n, bool from_orig)
 {
-    if (from_orig)
-        return APP_PROBE_NO;
-    size_t k = n < 4 ? n : 4;
-    if (memcmp(p, "+OK ", k) != 0)
-        return APP_PROBE_NO;
-    return n < 4 ? APP_PROBE_MAYBE : APP_PROBE_YES;
+    return from_orig ? APP_PROBE_NO : probe_magic(p, n, "+OK ", 4);
 }
 
 static const uint16_t pop3_ports[] = {110};

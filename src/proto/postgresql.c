@@ -6,6 +6,7 @@
 
 #include "proto/starttls.h"
 #include "proto/tls_carriers.h"
+#include "util/bytes.h"
 #include "util/reader.h"
 
 #define PG_SSL_REQUEST 80877103u
@@ -31,9 +32,7 @@ static void postgresql_deliver(void *state, struct app_env *env, bool from_orig,
     if (from_orig) {
         if (st->head_len == sizeof st->head)
             return;
-        size_t take = sizeof st->head - st->head_len < n ? sizeof st->head - st->head_len : n;
-        memcpy(st->head + st->head_len, p, take);
-        st->head_len += take;
+        bytes_fill(st->head, &st->head_len, sizeof st->head, &p, &n);
         if (st->head_len < sizeof st->head)
             return;
         st->ssl_requested = is_ssl_request(st->head);

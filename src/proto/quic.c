@@ -16,6 +16,8 @@
  * dropped and, within the first DPD_IGNORE_VIOLATIONS_AFTER bytes of the
  * connection, the analyzer is disabled (Zeek's DPD framework does that). */
 #include "proto/quic.h"
+#include "util/bytes.h"
+#include "util/grow.h"
 #include "util/reader.h"
 
 #include <stdio.h>
@@ -281,14 +283,7 @@ static bool aes_gcm_open(const struct quic_keys *k, const uint8_t nonce[12], con
 
 static bool scratch_reserve(struct quic_state *st, size_t need)
 {
-    if (need <= st->scratch_cap)
-        return true;
-    uint8_t *p = realloc(st->scratch, need);
-    if (p == NULL)
-        return false;
-    st->scratch = p;
-    st->scratch_cap = need;
-    return true;
+    return grow_bytes(&st->scratch, &st->scratch_cap, need, need, SIZE_MAX);
 }
 
 /* Removes header protection and decrypts the Initial packet pkt[0, end),
@@ -345,11 +340,7 @@ static void cid_set(struct quic_cid *c, const uint8_t *p, size_t n)
 
 static void str_set(struct quic_str *s, const char *p, size_t n)
 {
-    if (n >= sizeof(s->text))
-        n = sizeof(s->text) - 1;
-    memcpy(s->text, p, n);
-    s->text[n] = '\0';
-    s->len = n;
+    s->len = bytes_copy_cstr(s->text, sizeof s->text, p, n);
     s->set = true;
 }
 
@@ -563,22 +554,14 @@ static bool crypto_reserve(struct crypto_stream *cs, size_t need)
 {
     if (need <= cs->cap)
         return true;
-    size_t cap = cs->cap ? cs->cap : 4096;
-    while (cap < need)
-        cap *= 2;
-    if (cap > QUIC_CRYPTO_MAX)
-        cap = QUIC_CRYPTO_MAX;
-    uint8_t *b = realloc(cs->buf, cap);
-    if (b == NULL)
-        return false;
-    cs->buf = b;
+    /* the bitmap grows first, to the capacity grow_bytes gives the bytes */
+    size_t cap = grow_capacity(cs->cap, need, 4096, QUIC_CRYPTO_MAX);
     uint8_t *h = realloc(cs->have, cap / 8);
     if (h == NULL)
         return false;
     memset(h + cs->cap / 8, 0, (cap - cs->cap) / 8);
     cs->have = h;
-    cs->cap = cap;
-    return true;
+    return grow_bytes(&cs->buf, &cs->cap, need, 4096, QUIC_CRYPTO_MAX);
 }
 
 static void crypto_release(struct crypto_stream *cs)

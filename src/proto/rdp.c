@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "util/ber.h"
+#include "util/bytes.h"
 
 #define TPKT_MAX 16384          /* a Connect-Initial is a few hundred bytes; larger is not RDP */
 #define X224_CR 0xe0
@@ -326,11 +327,7 @@ static void rdp_data(void *state, struct app_env *env, bool from_orig, const uin
                 return;
             }
         }
-        size_t take = need - d->len < n ? need - d->len : n;
-        memcpy(d->buf + d->len, p, take);
-        d->len += take;
-        p += take;
-        n -= take;
+        bytes_fill(d->buf, &d->len, need, &p, &n);
         if (d->len == need && need > 4) {
             d->len = 0;
             if (!tpkt(st, env, from_orig, d->buf, need))

@@ -8,6 +8,7 @@
 
 #include "proto/banner.h"
 #include "proto/parser.h"
+#include "proto/probe.h"
 
 #define RTSP_MAX_LINE 1024
 #define RTSP_MAX_LINES 256
@@ -25,17 +26,7 @@ static enum app_probe rtsp_probe(const uint8_t *p, size_t n, bool from_orig)
 {
     static const char *const starts[] = {"OPTIONS rtsp://", "DESCRIBE rtsp://", "SETUP rtsp://", "PLAY rtsp://",
                                          "RTSP/1.0 "};
-    bool maybe = false;
-    for (size_t i = 0; i < sizeof starts / sizeof *starts; i++) {
-        size_t k = strlen(starts[i]);
-        size_t m = n < k ? n : k;
-        if (strncasecmp((const char *)p, starts[i], m) == 0) {
-            if (n >= k)
-                return APP_PROBE_YES;
-            maybe = true;
-        }
-    }
-    return maybe ? APP_PROBE_MAYBE : APP_PROBE_NO;
+    return probe_prefixes(p, n, starts, sizeof starts / sizeof *starts);
 }
 
 static void reply_line(struct rtsp_state *st, struct app_env *env)

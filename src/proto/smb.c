@@ -10,6 +10,7 @@
 
 #include "proto/dce_rpc.h"
 #include "proto/smb_internal.h"
+#include "util/grow.h"
 
 static bool smb_protocol_id(const uint8_t *p)
 {
@@ -48,17 +49,7 @@ static const uint8_t *smb_next_start(const uint8_t *p, size_t n)
 
 static bool reader_reserve(struct smb_reader *r, size_t need)
 {
-    if (need <= r->cap)
-        return true;
-    size_t cap = r->cap ? r->cap : 4096;
-    while (cap < need)
-        cap *= 2;
-    uint8_t *b = realloc(r->buf, cap);
-    if (b == NULL)
-        return false;
-    r->buf = b;
-    r->cap = cap;
-    return true;
+    return grow_bytes(&r->buf, &r->cap, need, 4096, SIZE_MAX);
 }
 
 static void smb_data(void *state, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)

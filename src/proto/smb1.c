@@ -206,14 +206,26 @@ static void read_request(struct smb_state *s, struct app_env *env, const struct 
         smb_file_publish(s, env, f, smb_action_name("READ", SHARE_DISK), offset, NULL, 0);
 }
 
+/* The request of command cmd that h answers, and in *f its file when the
+ * answer carries data (a success, or a part with more to follow). */
+static struct smb_pending *answered(struct smb_state *s, const struct smb1_header *h, uint8_t cmd,
+                                    struct smb_file **f)
+{
+    struct smb_pending *p = smb_pending_find(s, pending_key(h, cmd));
+    *f = NULL;
+    if (p != NULL && (h->status == STATUS_SUCCESS || h->status == STATUS_BUFFER_OVERFLOW))
+        *f = smb_file_find(s, p->fid_p, 0);
+    return p;
+}
+
 static void read_response(struct smb_state *s, struct app_env *env, const struct smb1_header *h,
                           const struct smb1_block *b, const uint8_t *m, size_t n)
 {
-    struct smb_pending *p = smb_pending_find(s, pending_key(h, SMB1_READ_ANDX));
+    struct smb_file *f;
+    struct smb_pending *p = answered(s, h, SMB1_READ_ANDX, &f);
     if (p == NULL)
         return;
-    struct smb_file *f = smb_file_find(s, p->fid_p, 0);
-    if (f && (h->status == STATUS_SUCCESS || h->status == STATUS_BUFFER_OVERFLOW) && b->n_words >= 24) {
+    if (f && b->n_words >= 24) {
         uint64_t len = word16(b, 10) | (uint64_t)word16(b, 14) << 16;
         const uint8_t *data = smb_span(m, n, word16(b, 12), len);
         if (data)
@@ -274,11 +286,11 @@ static void transaction_request(struct smb_state *s, struct app_env *env, const 
 static void transaction_response(struct smb_state *s, struct app_env *env, const struct smb1_header *h,
                                  const struct smb1_block *b, const uint8_t *m, size_t n)
 {
-    struct smb_pending *p = smb_pending_find(s, pending_key(h, SMB1_TRANSACTION));
+    struct smb_file *f;
+    struct smb_pending *p = answered(s, h, SMB1_TRANSACTION, &f);
     if (p == NULL)
         return;
-    struct smb_file *f = smb_file_find(s, p->fid_p, 0);
-    if (f && (h->status == STATUS_SUCCESS || h->status == STATUS_BUFFER_OVERFLOW) && b->n_words >= 20) {
+    if (f && b->n_words >= 20) {
         uint16_t len = word16(b, 12);
         const uint8_t *data = smb_span(m, n, word16(b, 14), len);
         if (data)

@@ -20,6 +20,7 @@
 #include "mime/address.h"
 #include "mime/mime.h"
 #include "proto/parser.h"
+#include "proto/probe.h"
 #include "util/buf.h"
 
 /* Zeek's SMTP_cmd.def order does not matter here; END_OF_DATA and
@@ -1101,28 +1102,13 @@ static void deliver(struct smtp_work *w, bool from_orig, const uint8_t *p, size_
 
 /* ---- the parser interface ---- */
 
-static enum app_probe probe_prefix(const uint8_t *p, size_t n, const char *const *prefixes, size_t np)
-{
-    bool maybe = false;
-    for (size_t i = 0; i < np; i++) {
-        size_t k = strlen(prefixes[i]);
-        size_t m = n < k ? n : k;
-        if (strncasecmp((const char *)p, prefixes[i], m) == 0) {
-            if (n >= k)
-                return APP_PROBE_YES;
-            maybe = true;
-        }
-    }
-    return maybe ? APP_PROBE_MAYBE : APP_PROBE_NO;
-}
-
 static enum app_probe smtp_probe(const uint8_t *p, size_t n, bool from_orig)
 {
     static const char *const client[] = {"EHLO ", "HELO "};
     static const char *const server[] = {"220 ", "220-"};
     if (n == 0)
         return APP_PROBE_MAYBE;
-    return from_orig ? probe_prefix(p, n, client, 2) : probe_prefix(p, n, server, 2);
+    return from_orig ? probe_prefixes(p, n, client, 2) : probe_prefixes(p, n, server, 2);
 }
 
 static void smtp_open(void *state)

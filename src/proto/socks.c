@@ -9,6 +9,7 @@
  * closed (hand-over or end of connection), and only when the proxy replied
  * to the request: Zeek logs confirmed connections only. */
 #include "proto/socks.h"
+#include "util/bytes.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -62,11 +63,7 @@ static void set_session(struct socks_state *st, struct app_env *env, uint8_t ver
 
 static void set_name(struct socks_address *a, const uint8_t *p, size_t n)
 {
-    if (n >= sizeof(a->name))
-        n = sizeof(a->name) - 1;
-    memcpy(a->name, p, n);
-    a->name[n] = '\0';
-    a->name_len = n;
+    a->name_len = bytes_copy_cstr(a->name, sizeof a->name, p, n);
     a->has_name = true;
 }
 
@@ -372,13 +369,7 @@ static void socks_data(void *state, struct app_env *env, bool from_orig, const u
     struct socks_state *st = state;
     struct socks_dir *d = &st->dir[from_orig ? 0 : 1];
     while (n > 0 && !st->stopped && !(st->request_done && st->reply_done)) {
-        size_t k = sizeof(d->buf) - d->len;
-        if (k > n)
-            k = n;
-        memcpy(d->buf + d->len, p, k);
-        d->len += k;
-        p += k;
-        n -= k;
+        size_t k = bytes_fill(d->buf, &d->len, sizeof d->buf, &p, &n);
         size_t before = d->len;
         drain(st, env, from_orig);
         if ((d->len == before && k == 0) || (from_orig ? st->request_done : st->reply_done))

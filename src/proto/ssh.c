@@ -4,6 +4,8 @@
  * authentication outcome from the sizes of the first encrypted segments.
  * Suricata's view (banner split, HASSH) is filled in on the way. */
 #include "proto/ssh.h"
+#include "proto/probe.h"
+#include "util/grow.h"
 #include "util/reader.h"
 
 #include <openssl/evp.h>
@@ -77,19 +79,7 @@ static bool read_string(const uint8_t *p, size_t n, size_t *off, const uint8_t *
 
 static bool reserve(struct ssh_dir *d, size_t need)
 {
-    if (need <= d->cap)
-        return true;
-    if (need > SSH_MAX_PACKET + 8)
-        return false;
-    size_t cap = d->cap ? d->cap : 256;
-    while (cap < need)
-        cap *= 2;
-    uint8_t *nb = realloc(d->buf, cap);
-    if (nb == NULL)
-        return false;
-    d->buf = nb;
-    d->cap = cap;
-    return true;
+    return grow_bytes(&d->buf, &d->cap, need, 256, SSH_MAX_PACKET + 8);
 }
 
 static void field_set(struct ssh_field *f, const char *s, size_t n)
@@ -702,11 +692,7 @@ static void ssh_close(void *state, struct app_env *env)
 static enum app_probe ssh_probe(const uint8_t *p, size_t n, bool from_orig)
 {
     (void)from_orig;
-    static const char magic[] = "SSH-";
-    size_t k = n < 4 ? n : 4;
-    if (memcmp(p, magic, k) != 0)
-        return APP_PROBE_NO;
-    return n < 4 ? APP_PROBE_MAYBE : APP_PROBE_YES;
+    return probe_magic(p, n, "SSH-", 4);
 }
 
 static const uint16_t ssh_ports[] = {22};

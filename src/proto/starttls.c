@@ -8,7 +8,7 @@ void starttls_lines_feed(struct starttls_lines *l, struct app_env *env, bool fro
                          starttls_line_fn fn, void *ctx)
 {
     int d = from_orig ? 1 : 0;
-    while (n > 0) {
+    while (n > 0 && !l->stopped) {
         const uint8_t *nl = memchr(p, '\n', n);
         size_t take = nl ? (size_t)(nl - p) + 1 : n;
         size_t body = nl ? take - 1 : take;
@@ -28,8 +28,7 @@ void starttls_lines_feed(struct starttls_lines *l, struct app_env *env, bool fro
             len--;
         l->len[d] = 0;
         l->cut[d] = false;
-        if (!fn(ctx, env, from_orig, l->buf[d], len))
-            return;
+        l->stopped = !fn(ctx, env, from_orig, l->buf[d], len);
     }
 }
 
@@ -37,6 +36,15 @@ bool starttls_starts_with(const char *line, size_t len, const char *word)
 {
     size_t k = strlen(word);
     return len >= k && strncasecmp(line, word, k) == 0;
+}
+
+void starttls_greeted(bool *greeted, struct app_env *env, const char *service)
+{
+    if (*greeted)
+        return;
+    *greeted = true;
+    if (env->add_service != NULL)
+        env->add_service(env, service);
 }
 
 void starttls_upgrade(struct app_env *env, const char *service)

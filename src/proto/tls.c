@@ -9,6 +9,8 @@
  * several of which may share one) are kept, the latter in a buffer of at
  * most TLS_HS_BUF_MAX bytes. */
 #include "proto/tls.h"
+#include "util/bytes.h"
+#include "util/grow.h"
 #include "util/reader.h"
 
 #include <stdio.h>
@@ -118,11 +120,7 @@ static void weird(struct app_env *env, const char *name, const char *addl)
 
 static void str_set(struct tls_str *s, const uint8_t *p, size_t n)
 {
-    if (n >= sizeof(s->text))
-        n = sizeof(s->text) - 1;
-    memcpy(s->text, p, n);
-    s->text[n] = '\0';
-    s->len = n;
+    s->len = bytes_copy_cstr(s->text, sizeof s->text, p, n);
     s->set = true;
 }
 
@@ -615,21 +613,7 @@ static size_t hs_message_cap(uint8_t type)
 
 static bool hs_reserve(struct tls_dir *d, size_t need, size_t limit)
 {
-    if (need <= d->hs_cap)
-        return true;
-    if (need > limit)
-        return false;
-    size_t cap = d->hs_cap ? d->hs_cap : 1024;
-    while (cap < need)
-        cap *= 2;
-    if (cap > limit)
-        cap = limit;
-    uint8_t *p = realloc(d->hs, cap);
-    if (p == NULL)
-        return false;
-    d->hs = p;
-    d->hs_cap = cap;
-    return true;
+    return grow_bytes(&d->hs, &d->hs_cap, need, 1024, limit);
 }
 
 /* Feeds handshake-record bytes and processes every complete message. */
@@ -803,13 +787,7 @@ static void tls_data(void *state, struct app_env *env, bool from_client, const u
     struct tls_dir *d = &st->dir[from_client ? 0 : 1];
     while (n > 0 && !st->done && !d->lost) {
         if (d->mode == REC_HEADER) {
-            size_t k = 5 - d->hdr_len;
-            if (k > n)
-                k = n;
-            memcpy(d->hdr + d->hdr_len, p, k);
-            d->hdr_len += k;
-            p += k;
-            n -= k;
+            bytes_fill(d->hdr, &d->hdr_len, 5, &p, &n);
             if (d->hdr_len == 5) {
                 start_record(st, env, from_client);
                 if (d->body_left == 0) {

@@ -114,28 +114,6 @@ static bool byte_test(const struct sig_inspect *in, const struct sig_byte *b, ui
     return b->negated ? !r : r;
 }
 
-static size_t base64_decode(const uint8_t *p, size_t n, uint8_t *out, size_t cap)
-{
-    uint32_t acc = 0;
-    int bits = 0;
-    size_t o = 0;
-    for (size_t i = 0; i < n && o < cap; i++) {
-        int v = base64_value(p[i]);
-        if (v < 0) {
-            if (p[i] == '=' || isspace(p[i]))
-                continue;
-            break;
-        }
-        acc = acc << 6 | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (uint8_t)(acc >> bits);
-        }
-    }
-    return o;
-}
-
 static bool step(struct sig_inspect *in, const struct sig_list *l, size_t i, const uint8_t *buf, size_t len,
                  size_t prev);
 
@@ -301,7 +279,7 @@ static bool step(struct sig_inspect *in, const struct sig_list *l, size_t i, con
             size_t n = len - start;
             if (b->bytes && b->bytes < n)
                 n = b->bytes;
-            in->b64_len = base64_decode(buf + start, n, in->b64, sizeof in->b64);
+            in->b64_len = base64_decode_lenient(buf + start, n, in->b64, sizeof in->b64, true);
             if (in->b64_len == 0)
                 return false;
             break;

@@ -3,6 +3,9 @@
 #ifndef VIGIL_UTIL_BASE64_H
 #define VIGIL_UTIL_BASE64_H
 
+#include <ctype.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* The 6-bit value of a base64 character, or -1 outside the alphabet. */
@@ -19,6 +22,33 @@ static inline int base64_value(uint8_t c)
     if (c == '/')
         return 63;
     return -1;
+}
+
+/* Decodes in[0, n) into out (cap bytes at most); the bytes written. Stops
+ * at the first byte outside the alphabet; with skip_pad_space, '=' and white
+ * space are passed over instead (Suricata's from_base64 does; HTTP's
+ * Authorization decoding, like Zeek's, stops there). */
+static inline size_t base64_decode_lenient(const uint8_t *in, size_t n, uint8_t *out, size_t cap,
+                                           bool skip_pad_space)
+{
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n && o < cap; i++) {
+        int v = base64_value(in[i]);
+        if (v < 0) {
+            if (skip_pad_space && (in[i] == '=' || isspace(in[i])))
+                continue;
+            break;
+        }
+        acc = acc << 6 | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[o++] = (uint8_t)(acc >> bits);
+        }
+    }
+    return o;
 }
 
 #endif

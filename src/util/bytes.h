@@ -27,4 +27,18 @@ static inline size_t bytes_copy_cstr(char *dst, size_t cap, const void *p, size_
     return n;
 }
 
+/* Moves bytes from the front of the input (*p, *n bytes) to the end of dst
+ * (*len bytes held) until dst holds want bytes or the input is spent, as a
+ * framed parser gathers a header or a message; the bytes moved. */
+static inline size_t bytes_fill(uint8_t *dst, size_t *len, size_t want, const uint8_t **p, size_t *n)
+{
+    size_t take = want - *len < *n ? want - *len : *n;
+    if (take > 0)
+        memcpy(dst + *len, *p, take);
+    *len += take;
+    *p += take;
+    *n -= take;
+    return take;
+}
+
 #endif

@@ -60,31 +60,31 @@ static inline uint32_t reader_u8(struct byte_reader *r)
     return reader_has(r, 1) ? r->p[r->off++] : 0;
 }
 
+/* The next width (1 to 4) bytes as a big-endian number, 0 when short. */
+static inline uint32_t reader_be(struct byte_reader *r, size_t width)
+{
+    if (!reader_has(r, width))
+        return 0;
+    uint32_t v = 0;
+    for (size_t i = 0; i < width; i++)
+        v = v << 8 | r->p[r->off + i];
+    r->off += width;
+    return v;
+}
+
 static inline uint32_t reader_u16(struct byte_reader *r)
 {
-    if (!reader_has(r, 2))
-        return 0;
-    uint32_t v = load_be16(r->p + r->off);
-    r->off += 2;
-    return v;
+    return reader_be(r, 2);
 }
 
 static inline uint32_t reader_u24(struct byte_reader *r)
 {
-    if (!reader_has(r, 3))
-        return 0;
-    uint32_t v = load_be24(r->p + r->off);
-    r->off += 3;
-    return v;
+    return reader_be(r, 3);
 }
 
 static inline uint32_t reader_u32(struct byte_reader *r)
 {
-    if (!reader_has(r, 4))
-        return 0;
-    uint32_t v = load_be32(r->p + r->off);
-    r->off += 4;
-    return v;
+    return reader_be(r, 4);
 }
 
 /* The next len bytes, or NULL when they are not there. */
