@@ -10,6 +10,7 @@
 #include <pcre2.h>
 
 #include "sig/sig_internal.h"
+#include "util/grow.h"
 
 #define OK SIG_PARSE_OK
 #define SKIP SIG_PARSE_SKIP
@@ -165,15 +166,9 @@ static struct sig_sm *add_sm(struct sig_parse *p, unsigned type)
     }
     p->cur_list = idx;
     struct sig_list *l = &p->r->lists[idx];
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 4;
-        struct sig_sm *ns = realloc(l->sm, nc * sizeof *ns);
-        if (!ns) {
-            fail(p, ERR, "out of memory%s", "");
-            return NULL;
-        }
-        l->sm = ns;
-        l->cap = nc;
+    if (grow_array((void **)&l->sm, &l->cap, l->n + 1, sizeof *l->sm, 4) != 0) {
+        fail(p, ERR, "out of memory%s", "");
+        return NULL;
     }
     struct sig_sm *sm = &l->sm[l->n++];
     memset(sm, 0, sizeof *sm);
