@@ -20,15 +20,11 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
 {
     if (!t->logged)
         return;
-    struct zrow *r = zrow_begin(w, &dce_rpc_schema);
+    struct zrow *r = zrow_begin_conn(w, &dce_rpc_schema, t->ts_us, c);
     if (r == NULL)
         return;
-    zrow_time(r, t->ts_us);
-    zrow_conn_id(r, c);
-    if (t->has_rtt)
+    if (zrow_present(r, t->has_rtt))
         zrow_interval(r, t->rtt_us);
-    else
-        zrow_unset(r);
     zrow_cstr(r, t->named_pipe);
     zrow_cstr(r, t->endpoint);
     zrow_cstr(r, t->operation);

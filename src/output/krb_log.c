@@ -36,18 +36,14 @@ static void text_or_unset(struct zrow *r, const struct krb_text *t)
 
 static void bool_or_unset(struct zrow *r, bool present, bool v)
 {
-    if (present)
+    if (zrow_present(r, present))
         zrow_bool(r, v);
-    else
-        zrow_unset(r);
 }
 
 static void time_or_unset(struct zrow *r, bool present, int64_t us)
 {
-    if (present)
+    if (zrow_present(r, present))
         zrow_time(r, us);
-    else
-        zrow_unset(r);
 }
 
 static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct krb_txn *t)
@@ -55,11 +51,9 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     const struct krb_row *row = t->row;
     if (row == NULL)
         return;
-    struct zrow *r = zrow_begin(w, &krb_schema);
+    struct zrow *r = zrow_begin_conn(w, &krb_schema, row->ts_us, c);
     if (r == NULL)
         return;
-    zrow_time(r, row->ts_us);
-    zrow_conn_id(r, c);
     zrow_cstr(r, row->request_type);
     text_or_unset(r, &row->client);
     text_or_unset(r, &row->service);

@@ -39,16 +39,12 @@ static void text(struct zrow *r, const struct ldap_text *t)
 
 static void write_message(struct output_worker *w, const struct app_conn *c, const struct ldap_row *m)
 {
-    struct zrow *r = zrow_begin(w, &ldap_schema);
+    struct zrow *r = zrow_begin_conn(w, &ldap_schema, m->ts_us, c);
     if (r == NULL)
         return;
-    zrow_time(r, m->ts_us);
-    zrow_conn_id(r, c);
     zrow_int(r, m->message_id);
-    if (m->has_version)
+    if (zrow_present(r, m->has_version))
         zrow_int(r, m->version);
-    else
-        zrow_unset(r);
     zrow_cstr(r, m->opcode);
     zrow_cstr(r, m->result);
     text(r, &m->diagnostic_message);
@@ -59,11 +55,9 @@ static void write_message(struct output_worker *w, const struct app_conn *c, con
 
 static void write_search(struct output_worker *w, const struct app_conn *c, const struct ldap_search_row *s)
 {
-    struct zrow *r = zrow_begin(w, &ldap_search_schema);
+    struct zrow *r = zrow_begin_conn(w, &ldap_search_schema, s->ts_us, c);
     if (r == NULL)
         return;
-    zrow_time(r, s->ts_us);
-    zrow_conn_id(r, c);
     zrow_int(r, s->message_id);
     zrow_cstr(r, s->scope);
     zrow_cstr(r, s->deref_aliases);

@@ -18,21 +18,17 @@ static const struct zeek_schema ntlm_schema = ZEEK_SCHEMA("ntlm", ntlm_fields);
 
 void output_ntlm(struct output_worker *w, const struct app_conn *c, const struct ntlm_txn *t)
 {
-    struct zrow *r = zrow_begin(w, &ntlm_schema);
+    struct zrow *r = zrow_begin_conn(w, &ntlm_schema, t->ts_us, c);
     if (r == NULL)
         return;
-    zrow_time(r, t->ts_us);
-    zrow_conn_id(r, c);
     zrow_cstr(r, t->has_username ? t->username : NULL);
     zrow_cstr(r, t->has_hostname ? t->hostname : NULL);
     zrow_cstr(r, t->has_domainname ? t->domainname : NULL);
     zrow_cstr(r, t->has_server_nb ? t->server_nb_computer_name : NULL);
     zrow_cstr(r, t->has_server_dns ? t->server_dns_computer_name : NULL);
     zrow_cstr(r, t->has_server_tree ? t->server_tree_name : NULL);
-    if (t->has_success)
+    if (zrow_present(r, t->has_success))
         zrow_bool(r, t->success);
-    else
-        zrow_unset(r);
     zrow_end(r);
 }
 

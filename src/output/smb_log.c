@@ -31,11 +31,9 @@ static const struct zeek_schema smb_files_schema = ZEEK_SCHEMA("smb_files", smb_
 
 void output_smb_mapping(struct output_worker *w, const struct app_conn *c, const struct smb_mapping_txn *t)
 {
-    struct zrow *r = zrow_begin(w, &smb_mapping_schema);
+    struct zrow *r = zrow_begin_conn(w, &smb_mapping_schema, t->ts_us, c);
     if (r == NULL)
         return;
-    zrow_time(r, t->ts_us);
-    zrow_conn_id(r, c);
     zrow_cstr(r, t->path);
     zrow_cstr(r, t->service);
     zrow_cstr(r, t->native_file_system);
@@ -47,11 +45,9 @@ void output_smb_files(struct output_worker *w, const struct app_conn *c, const s
 {
     if (!t->logged)
         return;
-    struct zrow *r = zrow_begin(w, &smb_files_schema);
+    struct zrow *r = zrow_begin_conn(w, &smb_files_schema, t->ts_us, c);
     if (r == NULL)
         return;
-    zrow_time(r, t->ts_us);
-    zrow_conn_id(r, c);
     zrow_cstr(r, t->fuid);
     zrow_enum(r, t->action);
     zrow_cstr(r, t->path);
@@ -59,10 +55,8 @@ void output_smb_files(struct output_worker *w, const struct app_conn *c, const s
     zrow_count(r, t->size);
     zrow_cstr(r, t->prev_name);
     for (int i = 0; i < SMB_TIMES; i++) {
-        if (t->has_times)
+        if (zrow_present(r, t->has_times))
             zrow_time(r, t->times_us[i]);
-        else
-            zrow_unset(r);
     }
     zrow_end(r);
 }

@@ -62,15 +62,11 @@ static void hassh_side(struct zrow *r, const struct ssh_side *s)
 
 static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct ssh_txn *t)
 {
-    struct zrow *r = zrow_begin(w, &ssh_schema);
+    struct zrow *r = zrow_begin_conn(w, &ssh_schema, t->ts_us, c);
     if (r == NULL)
         return;
-    zrow_time(r, t->ts_us);
-    zrow_conn_id(r, c);
-    if (t->has_version)
+    if (zrow_present(r, t->has_version))
         zrow_count(r, t->version);
-    else
-        zrow_unset(r);
     if (t->auth == SSH_AUTH_UNKNOWN)
         zrow_unset(r);
     else

@@ -233,7 +233,7 @@ static const struct zeek_field *next_field(struct zrow *r)
         r->bad = true;
         return NULL;
     }
-    const struct zeek_field *f = &r->schema->fields[r->field++];
+    const struct zeek_field *f = zeek_schema_field(r->schema, r->field++);
     if (r->tsv && r->field > 1)
         buf_putc(&r->tsv->buf, '\t');
     return f;
@@ -287,26 +287,32 @@ void zrow_time(struct zrow *r, int64_t us)
         json_append_zeek_time(json, us);
 }
 
-/* An interval: its TSV text from us, its JSON number given. */
-static void interval_value(struct zrow *r, int64_t us, double seconds)
+static void tsv_append_double(struct buf *b, double v);
+
+/* A JSON number: a double, or an interval (interval_us not NULL: its TSV
+ * text is the exact microseconds, not the double's). */
+static void double_value(struct zrow *r, double v, const int64_t *interval_us)
 {
     struct buf *tsv, *json;
     if (!next_value(r, &tsv, &json))
         return;
-    if (tsv)
-        json_append_us6(tsv, us);
+    if (tsv && interval_us)
+        json_append_us6(tsv, *interval_us);
+    else if (tsv)
+        tsv_append_double(tsv, v);
     if (json)
-        json_append_double(json, seconds);
+        json_append_double(json, v);
 }
 
 void zrow_interval(struct zrow *r, int64_t us)
 {
-    interval_value(r, us, (double)us / 1e6);
+    double_value(r, (double)us / 1e6, &us);
 }
 
 void zrow_interval_between(struct zrow *r, int64_t start_us, int64_t end_us)
 {
-    interval_value(r, end_us - start_us, zeek_time_double(end_us) - zeek_time_double(start_us));
+    int64_t us = end_us - start_us;
+    double_value(r, zeek_time_double(end_us) - zeek_time_double(start_us), &us);
 }
 
 void zrow_string(struct zrow *r, const void *p, size_t n)
@@ -324,34 +330,26 @@ void zrow_string(struct zrow *r, const void *p, size_t n)
 
 void zrow_opt_string(struct zrow *r, bool present, const void *p, size_t n)
 {
-    if (present)
+    if (zrow_present(r, present))
         zrow_string(r, p, n);
-    else
-        zrow_unset(r);
 }
 
 void zrow_opt_addr(struct zrow *r, bool present, const struct ip_addr *a)
 {
-    if (present)
+    if (zrow_present(r, present))
         zrow_addr(r, a);
-    else
-        zrow_unset(r);
 }
 
 void zrow_opt_port(struct zrow *r, bool present, uint16_t port)
 {
-    if (present)
+    if (zrow_present(r, present))
         zrow_port(r, port);
-    else
-        zrow_unset(r);
 }
 
 void zrow_opt_count(struct zrow *r, bool present, uint64_t v)
 {
-    if (present)
+    if (zrow_present(r, present))
         zrow_count(r, v);
-    else
-        zrow_unset(r);
 }
 
 void zrow_cstr(struct zrow *r, const char *s)
@@ -445,13 +443,7 @@ static void tsv_append_double(struct buf *b, double v)
 
 void zrow_double(struct zrow *r, double v)
 {
-    struct buf *tsv, *json;
-    if (!next_value(r, &tsv, &json))
-        return;
-    if (tsv)
-        tsv_append_double(tsv, v);
-    if (json)
-        json_append_double(json, v);
+    double_value(r, v, NULL);
 }
 
 void zrow_bool(struct zrow *r, bool v)

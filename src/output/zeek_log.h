@@ -88,6 +88,46 @@ struct zeek_schema {
     const char *path;   /* "conn": the file is conn.log, #path conn */
     const struct zeek_field *fields;
     size_t n_fields;
+    size_t stride;      /* bytes from one field to the next: a table of zeek_field or of zeek_column */
+};
+
+/* The i-th field of a schema. */
+static inline const struct zeek_field *zeek_schema_field(const struct zeek_schema *s, size_t i)
+{
+    return (const struct zeek_field *)(const void *)((const char *)s->fields + i * s->stride);
+}
+
+/* A log declared as one table of columns: each column's Zeek field and
+ * where its value is in the record the log writes, so that zrow_record
+ * writes a whole row (ZEEK_COLUMN_SCHEMA):
+ *
+ *     #define COL(name, type, value, member) {{name, type}, value, offsetof(struct finding, member), 0}
+ *     static const struct zeek_column dga_columns[] = {
+ *         COL("ts", ZEEK_TIME, ZV_TIME, last_us), COL("example", ZEEK_STRING, ZV_CSTR, name), ...
+ *     };
+ *     static const struct zeek_schema dga_schema = ZEEK_COLUMN_SCHEMA("dga", dga_columns);
+ *     zrow_record(w, &dga_schema, f);
+ */
+enum zeek_value {
+    ZV_TIME,            /* int64_t microseconds since the epoch */
+    ZV_INTERVAL_US,     /* int64_t microseconds */
+    ZV_INTERVAL_S,      /* double seconds, written as whole microseconds */
+    ZV_COUNT_U64,       /* uint64_t */
+    ZV_COUNT_U32,       /* uint32_t */
+    ZV_DOUBLE,          /* double */
+    ZV_BOOL,            /* bool */
+    ZV_CSTR,            /* const char *: NULL is unset */
+    ZV_ADDR_IF,         /* struct ip_addr, unset unless the bool at `present` is true */
+    ZV_ADDR,            /* struct ip_addr */
+    ZV_PORT_NONZERO,    /* uint16_t, unset when 0 */
+    ZV_TRANSPORT,       /* uint8_t IP protocol as Zeek's transport_proto enum, unset when 0 */
+};
+
+struct zeek_column {
+    struct zeek_field field;    /* first: the schema's fields are the columns' */
+    uint8_t value;              /* enum zeek_value */
+    uint16_t offset;            /* of the value in the record */
+    uint16_t present;           /* ZV_ADDR_IF: of its bool in the record */
 };
 
 /* The columns most logs start with: ts, uid and the connection's id.* (the
@@ -97,7 +137,9 @@ struct zeek_schema {
         {"id.resp_h", ZEEK_ADDR}, {"id.resp_p", ZEEK_PORT}
 
 #define ZEEK_SCHEMA(path_, fields_) \
-    { (path_), (fields_), sizeof(fields_) / sizeof((fields_)[0]) }
+    { (path_), (fields_), sizeof(fields_) / sizeof((fields_)[0]), sizeof((fields_)[0]) }
+#define ZEEK_COLUMN_SCHEMA(path_, columns_) \
+    { (path_), &(columns_)[0].field, sizeof(columns_) / sizeof((columns_)[0]), sizeof((columns_)[0]) }
 
 /* Zeek's name of a type for the #types line: "set[string]", "interval". */
 const char *zeek_type_name(enum zeek_type t);
@@ -112,8 +154,16 @@ struct zrow *zrow_begin(struct output_worker *w, const struct zeek_schema *schem
 void zrow_end(struct zrow *r);
 /* Drops the row being built. */
 void zrow_abort(struct zrow *r);
+/* A whole row of a ZEEK_COLUMN_SCHEMA log, its values read from record. */
+void zrow_record(struct output_worker *w, const struct zeek_schema *schema, const void *record);
 
 void zrow_unset(struct zrow *r);
+/* n fields in a row unset. */
+static inline void zrow_unset_n(struct zrow *r, unsigned n)
+{
+    while (n-- > 0)
+        zrow_unset(r);
+}
 void zrow_time(struct zrow *r, int64_t us);
 void zrow_interval(struct zrow *r, int64_t us);
 /* An interval computed as Zeek computes it, the difference of two packet
@@ -134,6 +184,14 @@ static inline void zrow_view(struct zrow *r, struct byte_view s)
 static inline void zrow_nonempty_cstr(struct zrow *r, const char *s)
 {
     zrow_cstr(r, s != NULL && s[0] != '\0' ? s : NULL);
+}
+/* A value a record may not have: false, and the field written unset,
+ * unless present; `if (zrow_present(r, t->has_rtt)) zrow_interval(r, t->rtt_us);` */
+static inline bool zrow_present(struct zrow *r, bool present)
+{
+    if (!present)
+        zrow_unset(r);
+    return present;
 }
 /* Values a record may not have: unset unless present. */
 void zrow_opt_addr(struct zrow *r, bool present, const struct ip_addr *a);
