@@ -310,7 +310,8 @@ static size_t name_index(const void *table, size_t count, size_t stride, const c
     return count;
 }
 
-#define NAME_INDEX(table, name, cmp) name_index((table), sizeof(table) / sizeof((table)[0]), sizeof((table)[0]), (name), (cmp))
+#define NAME_INDEX(table, name, cmp) \
+    name_index((table), sizeof(table) / sizeof((table)[0]), sizeof((table)[0]), (name), (cmp))
 
 /* --- meta --- */
 
@@ -958,8 +959,10 @@ static enum sig_parse_result kw_range(struct sig_parse *p, const char *kw, const
 
 static enum sig_parse_result kw_ip_proto(struct sig_parse *p, const char *v)
 {
-    static const struct name_code names[] = {{"tcp", 6}, {"udp", 17}, {"icmp", 1}, {"ipv6-icmp", 58}, {"gre", 47}, {"esp", 50},
-                 {"ah", 51}, {"igmp", 2}, {"sctp", 132}, {"ipip", 4}, {"pim", 103}};
+    static const struct name_code names[] = {
+        {"tcp", 6}, {"udp", 17}, {"icmp", 1}, {"ipv6-icmp", 58}, {"gre", 47}, {"esp", 50},
+        {"ah", 51}, {"igmp", 2}, {"sctp", 132}, {"ipip", 4}, {"pim", 103},
+    };
     if (*v == '!') {
         p->r->ip_proto_neg = true;
         v++;
@@ -1193,7 +1196,9 @@ static const struct {
 
 /* Every table's names in one hash index, built once per set: a rule set
  * names keywords some 200,000 times, and the tables hold some 200 names. */
-enum kw_kind { KW_KEYWORD, KW_LIST, KW_CONTENT, KW_TRANSFORM, KW_STICKY, KW_MODIFIER, KW_NUMBER, KW_FLAG, KW_POSITION, KW_RANGE };
+enum kw_kind {
+    KW_KEYWORD, KW_LIST, KW_CONTENT, KW_TRANSFORM, KW_STICKY, KW_MODIFIER, KW_NUMBER, KW_FLAG, KW_POSITION, KW_RANGE,
+};
 
 struct kw_entry {
     const char *name;           /* NULL: empty slot */
