@@ -10,7 +10,7 @@
 
 /* Each finding log as one table: its columns and where each value is in
  * struct finding. */
-#define COL(name, type, value, member) {{(name), (type)}, (value), offsetof(struct finding, member), 0}
+#define COL(name, type, value, member) ZEEK_COLUMN(struct finding, name, type, value, member)
 
 /* Columns every finding log starts with. */
 #define COMMON_COLUMNS                                                                                         \
@@ -21,7 +21,7 @@
 
 /* The destination of a finding about a pair. */
 #define DST_COLUMNS                                                                                            \
-    {{"dst", ZEEK_ADDR}, ZV_ADDR_IF, offsetof(struct finding, dst), offsetof(struct finding, has_dst)},        \
+    ZEEK_COLUMN_IF(struct finding, "dst", ZEEK_ADDR, ZV_ADDR, dst, has_dst),                                  \
         COL("dst_port", ZEEK_PORT, ZV_PORT_NONZERO, dst_port), COL("proto", ZEEK_ENUM, ZV_TRANSPORT, proto), \
         COL("name", ZEEK_STRING, ZV_CSTR, name)
 
@@ -177,6 +177,6 @@ void output_finding(struct output_worker *w, const struct finding *f)
 {
     if (w == NULL || f == NULL || f->kind >= FINDING_KIND_COUNT)
         return;
-    zrow_record(w, &finding_schemas[f->kind], f);
+    zrow_record(w, &finding_schemas[f->kind], NULL, f);
     write_eve(w, f);
 }

@@ -101,12 +101,13 @@ static inline const struct zeek_field *zeek_schema_field(const struct zeek_schem
  * where its value is in the record the log writes, so that zrow_record
  * writes a whole row (ZEEK_COLUMN_SCHEMA):
  *
- *     #define COL(name, type, value, member) {{name, type}, value, offsetof(struct finding, member), 0}
- *     static const struct zeek_column dga_columns[] = {
- *         COL("ts", ZEEK_TIME, ZV_TIME, last_us), COL("example", ZEEK_STRING, ZV_CSTR, name), ...
+ *     #define COL(name, type, value, member) ZEEK_COLUMN(struct ntlm_txn, name, type, value, member)
+ *     static const struct zeek_column ntlm_columns[] = {
+ *         ZEEK_COLUMNS_TS_UID_ID(struct ntlm_txn, ts_us),
+ *         ZEEK_COLUMN_IF(struct ntlm_txn, "username", ZEEK_STRING, ZV_CHARS, username, has_username), ...
  *     };
- *     static const struct zeek_schema dga_schema = ZEEK_COLUMN_SCHEMA("dga", dga_columns);
- *     zrow_record(w, &dga_schema, f);
+ *     static const struct zeek_schema ntlm_schema = ZEEK_COLUMN_SCHEMA("ntlm", ntlm_columns);
+ *     zrow_record(w, &ntlm_schema, c, t);
  */
 enum zeek_value {
     ZV_TIME,            /* int64_t microseconds since the epoch */
@@ -117,17 +118,29 @@ enum zeek_value {
     ZV_DOUBLE,          /* double */
     ZV_BOOL,            /* bool */
     ZV_CSTR,            /* const char *: NULL is unset */
-    ZV_ADDR_IF,         /* struct ip_addr, unset unless the bool at `present` is true */
     ZV_ADDR,            /* struct ip_addr */
     ZV_PORT_NONZERO,    /* uint16_t, unset when 0 */
     ZV_TRANSPORT,       /* uint8_t IP protocol as Zeek's transport_proto enum, unset when 0 */
+    ZV_CHARS,           /* char[]: a C string in the record */
+    ZV_CHARS_N,         /* char[] of the size_t length at `length` */
+    ZV_UNSET,           /* a column Vigil never fills */
+    ZV_FN,              /* computed: the column's fn writes it from the record */
+    ZV_INT,             /* int64_t */
+    ZV_CONN_UID,        /* the uid and id.* of the connection zrow_record is given */
+    ZV_CONN_ORIG_H,
+    ZV_CONN_ORIG_P,
+    ZV_CONN_RESP_H,
+    ZV_CONN_RESP_P,
+    ZV_IF = 0x80,       /* or'ed with one of the above: unset unless the bool at `present` is true */
 };
 
 struct zeek_column {
     struct zeek_field field;    /* first: the schema's fields are the columns' */
     uint8_t value;              /* enum zeek_value */
     uint16_t offset;            /* of the value in the record */
-    uint16_t present;           /* ZV_ADDR_IF: of its bool in the record */
+    uint16_t present;           /* ZV_IF: of its bool in the record */
+    uint16_t length;            /* ZV_CHARS_N: of its size_t in the record */
+    void (*fn)(struct zrow *r, const void *record); /* ZV_FN: one zrow_* call */
 };
 
 /* The columns most logs start with: ts, uid and the connection's id.* (the
@@ -138,6 +151,24 @@ struct zeek_column {
 
 #define ZEEK_SCHEMA(path_, fields_) \
     { (path_), (fields_), sizeof(fields_) / sizeof((fields_)[0]), sizeof((fields_)[0]) }
+#define ZEEK_COLUMN(type_, name_, ztype_, value_, member_) \
+    {{(name_), (ztype_)}, (value_), offsetof(type_, member_), 0, 0, NULL}
+#define ZEEK_COLUMN_IF(type_, name_, ztype_, value_, member_, present_) \
+    {{(name_), (ztype_)}, (value_) | ZV_IF, offsetof(type_, member_), offsetof(type_, present_), 0, NULL}
+/* A string of a length the record holds, unset unless present_. */
+#define ZEEK_COLUMN_TEXT_IF(type_, name_, text_, length_, present_) \
+    {{(name_), ZEEK_STRING}, ZV_CHARS_N | ZV_IF, offsetof(type_, text_), offsetof(type_, present_), \
+     offsetof(type_, length_), NULL}
+/* A value computed by fn(r, record), which makes one zrow_* call. */
+#define ZEEK_COLUMN_FN(name_, ztype_, fn_) {{(name_), (ztype_)}, ZV_FN, 0, 0, 0, (fn_)}
+/* ts from the record's member, then the connection's uid and id.* */
+#define ZEEK_CONN_COLUMN(name_, ztype_, value_) {{(name_), (ztype_)}, (value_), 0, 0, 0, NULL}
+#define ZEEK_COLUMNS_TS_UID_ID(type_, ts_)                                                                       \
+    ZEEK_COLUMN(type_, "ts", ZEEK_TIME, ZV_TIME, ts_), ZEEK_CONN_COLUMN("uid", ZEEK_STRING, ZV_CONN_UID),         \
+        ZEEK_CONN_COLUMN("id.orig_h", ZEEK_ADDR, ZV_CONN_ORIG_H),                                            \
+        ZEEK_CONN_COLUMN("id.orig_p", ZEEK_PORT, ZV_CONN_ORIG_P),                                            \
+        ZEEK_CONN_COLUMN("id.resp_h", ZEEK_ADDR, ZV_CONN_RESP_H),                                            \
+        ZEEK_CONN_COLUMN("id.resp_p", ZEEK_PORT, ZV_CONN_RESP_P)
 #define ZEEK_COLUMN_SCHEMA(path_, columns_) \
     { (path_), &(columns_)[0].field, sizeof(columns_) / sizeof((columns_)[0]), sizeof((columns_)[0]) }
 
@@ -154,8 +185,11 @@ struct zrow *zrow_begin(struct output_worker *w, const struct zeek_schema *schem
 void zrow_end(struct zrow *r);
 /* Drops the row being built. */
 void zrow_abort(struct zrow *r);
-/* A whole row of a ZEEK_COLUMN_SCHEMA log, its values read from record. */
-void zrow_record(struct output_worker *w, const struct zeek_schema *schema, const void *record);
+/* A whole row of a ZEEK_COLUMN_SCHEMA log, its values read from record
+ * and its uid and id.* columns from conn (NULL when it has none). */
+struct app_conn;
+void zrow_record(struct output_worker *w, const struct zeek_schema *schema, const struct app_conn *conn,
+                 const void *record);
 
 void zrow_unset(struct zrow *r);
 /* n fields in a row unset. */
