@@ -134,13 +134,15 @@ enum zeek_value {
     ZV_IF = 0x80,       /* or'ed with one of the above: unset unless the bool at `present` is true */
 };
 
+struct app_conn;
 struct zeek_column {
     struct zeek_field field;    /* first: the schema's fields are the columns' */
     uint8_t value;              /* enum zeek_value */
     uint16_t offset;            /* of the value in the record */
     uint16_t present;           /* ZV_IF: of its bool in the record */
     uint16_t length;            /* ZV_CHARS_N: of its size_t in the record */
-    void (*fn)(struct zrow *r, const void *record); /* ZV_FN: one zrow_* call */
+    /* ZV_FN: one zrow_* call, from the record and the row's connection (NULL when it has none) */
+    void (*fn)(struct zrow *r, const struct app_conn *conn, const void *record);
 };
 
 /* The columns most logs start with: ts, uid and the connection's id.* (the
@@ -159,7 +161,7 @@ struct zeek_column {
 #define ZEEK_COLUMN_TEXT_IF(type_, name_, text_, length_, present_) \
     {{(name_), ZEEK_STRING}, ZV_CHARS_N | ZV_IF, offsetof(type_, text_), offsetof(type_, present_), \
      offsetof(type_, length_), NULL}
-/* A value computed by fn(r, record), which makes one zrow_* call. */
+/* A value computed by fn(r, conn, record), which makes one zrow_* call. */
 #define ZEEK_COLUMN_FN(name_, ztype_, fn_) {{(name_), (ztype_)}, ZV_FN, 0, 0, 0, (fn_)}
 /* ts from the record's member, then the connection's uid and id.* */
 #define ZEEK_CONN_COLUMN(name_, ztype_, value_) {{(name_), (ztype_)}, (value_), 0, 0, 0, NULL}
@@ -187,7 +189,6 @@ void zrow_end(struct zrow *r);
 void zrow_abort(struct zrow *r);
 /* A whole row of a ZEEK_COLUMN_SCHEMA log, its values read from record
  * and its uid and id.* columns from conn (NULL when it has none). */
-struct app_conn;
 void zrow_record(struct output_worker *w, const struct zeek_schema *schema, const struct app_conn *conn,
                  const void *record);
 

@@ -19,7 +19,8 @@ static void write_conn_value(struct zrow *r, enum zeek_value value, const struct
     }
 }
 
-static void write_value(struct zrow *r, const struct zeek_column *col, enum zeek_value value, const char *record)
+static void write_value(struct zrow *r, const struct zeek_column *col, enum zeek_value value,
+                        const struct app_conn *conn, const char *record)
 {
     const void *v = record + col->offset;
     size_t n;
@@ -41,7 +42,7 @@ static void write_value(struct zrow *r, const struct zeek_column *col, enum zeek
     case ZV_BOOL: memcpy(&b, v, sizeof b); zrow_bool(r, b); return;
     case ZV_CSTR: zrow_cstr(r, *(const char *const *)v); return;
     case ZV_CHARS: zrow_cstr(r, v); return;
-    case ZV_FN: col->fn(r, record); return;
+    case ZV_FN: col->fn(r, conn, record); return;
     case ZV_CHARS_N: memcpy(&n, record + col->length, sizeof n); zrow_string(r, v, n); return;
     case ZV_ADDR: zrow_addr(r, v); return;
     case ZV_PORT_NONZERO: memcpy(&port, v, sizeof port); zrow_opt_port(r, port != 0, port); return;
@@ -74,7 +75,7 @@ void zrow_record(struct output_worker *w, const struct zeek_schema *schema, cons
         else if (value >= ZV_CONN_UID && value <= ZV_CONN_RESP_P && conn != NULL)
             write_conn_value(r, value, conn);
         else
-            write_value(r, col, value, record);
+            write_value(r, col, value, conn, record);
     }
     zrow_end(r);
 }
