@@ -77,12 +77,9 @@ void doc_report_json_fields(struct json_writer *w, const struct doc_report *r, c
     doc_reasons_json(w, r);
     json_kv_str(w, "type", r->type);
     json_kv_uint(w, "size", r->size);
-    json_key(w, "hashes");
-    json_object_begin(w);
-    json_kv_str(w, "md5", r->md5);
-    json_kv_str(w, "sha1", r->sha1);
-    json_kv_str(w, "sha256", r->sha256);
-    json_object_end(w);
+    json_kv_str_object(w, "hashes", (const struct json_str_member[]){{"md5", r->md5, JSON_CSTR},
+                                                                    {"sha1", r->sha1, JSON_CSTR},
+                                                                    {"sha256", r->sha256, JSON_CSTR}}, 3);
     doc_indicators_json(w, r, true);
     if (r->n_children > 0) {
         json_key(w, "contents");

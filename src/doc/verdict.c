@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/tsv.h"
+
 #define MAX_CODES 64
 #define MAX_KEYWORDS 512
 
@@ -16,6 +18,7 @@ struct doc_weights {
     int weight[MAX_CODES];
     bool strong[MAX_CODES];
     int suspicious_at, malicious_at;
+    bool has_suspicious, has_malicious;
 };
 
 struct doc_keywords {
@@ -23,26 +26,6 @@ struct doc_keywords {
     enum keyword_kind kind[MAX_KEYWORDS];
     char word[MAX_KEYWORDS][48];
 };
-
-/* Splits a line into at most max tab-separated fields (in place); comments
- * (#) and blank lines give 0. */
-static size_t split_tabs(char *line, char **f, size_t max)
-{
-    line[strcspn(line, "\r\n")] = 0;
-    if (line[0] == '#' || line[0] == 0)
-        return 0;
-    size_t k = 0;
-    char *s = line;
-    while (k < max) {
-        f[k++] = s;
-        char *t = strchr(s, '\t');
-        if (t == NULL)
-            break;
-        *t = 0;
-        s = t + 1;
-    }
-    return k;
-}
 
 static bool parse_int(const char *s, int *out)
 {
@@ -54,49 +37,66 @@ static bool parse_int(const char *s, int *out)
     return true;
 }
 
-struct doc_weights *weights_load(const char *path, char *err, size_t errlen)
+/* Reads a data file into a new record of `size` bytes (zeroed): its lines
+ * (comments and blank lines skipped), each split at its tabs into at most
+ * max_fields (up to 4), handed to line(). NULL with one line in err: the
+ * file cannot be opened, no memory, or line() refused a line (err then says
+ * what one should look like, `expected`). The caller frees the record. */
+static void *read_lines(const char *path, size_t size, size_t max_fields,
+                        bool (*line)(void *into, char **fld, size_t n), const char *expected, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
     if (f == NULL) {
         snprintf(err, errlen, "%s: cannot open", path);
         return NULL;
     }
-    struct doc_weights *w = calloc(1, sizeof *w);
-    char line[512];
-    unsigned lineno = 0;
-    bool ok = w != NULL;
-    if (ok)
-        w->suspicious_at = w->malicious_at = -1;
-    else
+    void *into = calloc(1, size);
+    bool ok = into != NULL;
+    if (!ok)
         snprintf(err, errlen, "%s: out of memory", path);
-    while (ok && fgets(line, sizeof line, f) != NULL) {
-        lineno++;
-        char *fld[4];
-        size_t k = split_tabs(line, fld, 4);
-        if (k == 0)
-            continue;
-        int v;
-        if (k >= 2 && strcmp(fld[0], "threshold-suspicious") == 0 && parse_int(fld[1], &v)) {
-            w->suspicious_at = v;
-        } else if (k >= 2 && strcmp(fld[0], "threshold-malicious") == 0 && parse_int(fld[1], &v)) {
-            w->malicious_at = v;
-        } else if (k >= 3 && w->n < MAX_CODES && strlen(fld[0]) < 32 && parse_int(fld[1], &v) &&
-                   (strcmp(fld[2], "strong") == 0 || strcmp(fld[2], "-") == 0)) {
-            snprintf(w->code[w->n], sizeof w->code[w->n], "%s", fld[0]);
-            w->weight[w->n] = v;
-            w->strong[w->n] = strcmp(fld[2], "strong") == 0;
-            w->n++;
-        } else {
-            snprintf(err, errlen, "%s:%u: expected 'code TAB weight TAB strong|- TAB description'", path, lineno);
-            ok = false;
-        }
+    struct tsv_reader r = {.f = f};
+    char text[512], *fld[4];
+    while (ok && tsv_next_line(&r, text, sizeof text)) {
+        ok = line(into, fld, tsv_split(text, fld, max_fields));
+        if (!ok)
+            snprintf(err, errlen, "%s:%u: expected '%s'", path, r.lineno, expected);
     }
     fclose(f);
-    if (ok && (w->suspicious_at < 0 || w->malicious_at < 0)) {
-        snprintf(err, errlen, "%s: threshold-suspicious and threshold-malicious are required", path);
-        ok = false;
-    }
     if (!ok) {
+        free(into);
+        return NULL;
+    }
+    return into;
+}
+
+static bool weights_line(void *into, char **fld, size_t k)
+{
+    struct doc_weights *w = into;
+    int v;
+    if (k >= 2 && strcmp(fld[0], "threshold-suspicious") == 0 && parse_int(fld[1], &v)) {
+        w->suspicious_at = v;
+        w->has_suspicious = true;
+    } else if (k >= 2 && strcmp(fld[0], "threshold-malicious") == 0 && parse_int(fld[1], &v)) {
+        w->malicious_at = v;
+        w->has_malicious = true;
+    } else if (k >= 3 && w->n < MAX_CODES && strlen(fld[0]) < 32 && parse_int(fld[1], &v) &&
+               (strcmp(fld[2], "strong") == 0 || strcmp(fld[2], "-") == 0)) {
+        snprintf(w->code[w->n], sizeof w->code[w->n], "%s", fld[0]);
+        w->weight[w->n] = v;
+        w->strong[w->n] = strcmp(fld[2], "strong") == 0;
+        w->n++;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+struct doc_weights *weights_load(const char *path, char *err, size_t errlen)
+{
+    struct doc_weights *w =
+        read_lines(path, sizeof *w, 4, weights_line, "code TAB weight TAB strong|- TAB description", err, errlen);
+    if (w && !(w->has_suspicious && w->has_malicious)) {
+        snprintf(err, errlen, "%s: threshold-suspicious and threshold-malicious are required", path);
         free(w);
         return NULL;
     }
@@ -148,43 +148,26 @@ void verdict_decide(const struct doc_weights *w, struct doc_report *r)
         r->verdict = worst_child;
 }
 
-struct doc_keywords *keywords_load(const char *path, char *err, size_t errlen)
+static bool keywords_line(void *into, char **fld, size_t nf)
 {
     static const char *const kinds[KW_COUNT] = {"auto-exec", "suspicious-call"};
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: cannot open", path);
-        return NULL;
-    }
-    struct doc_keywords *k = calloc(1, sizeof *k);
-    char line[256];
-    unsigned lineno = 0;
-    bool ok = k != NULL;
-    while (ok && fgets(line, sizeof line, f) != NULL) {
-        lineno++;
-        char *fld[2];
-        size_t nf = split_tabs(line, fld, 2);
-        if (nf == 0)
-            continue;
-        int kind = -1;
-        for (int i = 0; i < KW_COUNT; i++)
-            if (nf == 2 && strcmp(fld[0], kinds[i]) == 0)
-                kind = i;
-        if (kind < 0 || strlen(fld[1]) == 0 || strlen(fld[1]) >= 48 || k->n >= MAX_KEYWORDS) {
-            snprintf(err, errlen, "%s:%u: expected 'auto-exec|suspicious-call TAB word'", path, lineno);
-            ok = false;
-            break;
-        }
-        k->kind[k->n] = (enum keyword_kind)kind;
-        snprintf(k->word[k->n], sizeof k->word[k->n], "%s", fld[1]);
-        k->n++;
-    }
-    fclose(f);
-    if (!ok) {
-        free(k);
-        return NULL;
-    }
-    return k;
+    struct doc_keywords *k = into;
+    int kind = -1;
+    for (int i = 0; i < KW_COUNT; i++)
+        if (nf == 2 && strcmp(fld[0], kinds[i]) == 0)
+            kind = i;
+    if (kind < 0 || strlen(fld[1]) == 0 || strlen(fld[1]) >= 48 || k->n >= MAX_KEYWORDS)
+        return false;
+    k->kind[k->n] = (enum keyword_kind)kind;
+    snprintf(k->word[k->n], sizeof k->word[k->n], "%s", fld[1]);
+    k->n++;
+    return true;
+}
+
+struct doc_keywords *keywords_load(const char *path, char *err, size_t errlen)
+{
+    return read_lines(path, sizeof(struct doc_keywords), 2, keywords_line, "auto-exec|suspicious-call TAB word", err,
+                      errlen);
 }
 
 void keywords_free(struct doc_keywords *k) { free(k); }

@@ -243,17 +243,8 @@ static void nft_set(FILE *f, const struct block_list *b, const char *name, const
     fprintf(f, "\t}\n");
 }
 
-static int write_nft(const struct block_list *b, char *err, size_t errlen)
+static void nft_body(FILE *f, const struct block_list *b)
 {
-    char path[4096];
-    FILE *f = open_out(b->o->dir, "block.nft",
-                       "#!/usr/sbin/nft -f\n# Vigil: addresses to block, from its incidents (see incident.log).\n"
-                       "# Load with: nft -f block.nft    (replaces the table vigil_block)\n"
-                       "table inet vigil_block\ndelete table inet vigil_block\n"
-                       "table inet vigil_block {\n",
-                       path, sizeof path, err, errlen);
-    if (f == NULL)
-        return -1;
     nft_set(f, b, "blocked_v4", "ipv4_addr", true);
     nft_set(f, b, "blocked_v6", "ipv6_addr", false);
     fprintf(f, "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n"
@@ -261,21 +252,10 @@ static int write_nft(const struct block_list *b, char *err, size_t errlen)
                "\t\tip saddr @blocked_v4 counter drop\n\t\tip6 saddr @blocked_v6 counter drop\n\t}\n"
                "\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n"
                "\t\tip daddr @blocked_v4 counter drop\n\t\tip6 daddr @blocked_v6 counter drop\n\t}\n}\n");
-    return close_out(f, path, err, errlen);
 }
 
-static int write_rpz(const struct block_list *b, char *err, size_t errlen)
+static void rpz_body(FILE *f, const struct block_list *b)
 {
-    char path[4096];
-    FILE *f = open_out(b->o->dir, "rpz.zone",
-                       "; Vigil: names to block (DNS response policy zone), from its incidents.\n"
-                       "; In named.conf: zone \"rpz.vigil\" { type primary; file \"rpz.zone\"; };\n"
-                       ";                response-policy { zone \"rpz.vigil\"; };\n"
-                       "$TTL 300\n@\tIN\tSOA\tlocalhost. hostmaster.localhost. 1 3600 600 86400 300\n"
-                       "@\tIN\tNS\tlocalhost.\n",
-                       path, sizeof path, err, errlen);
-    if (f == NULL)
-        return -1;
     for (size_t i = 0; i < b->n; i++) {
         const struct indicator *x = &b->items[i];
         if (x->type != IND_DOMAIN)
@@ -285,7 +265,6 @@ static int write_rpz(const struct block_list *b, char *err, size_t errlen)
         fprintf(f, "%s\tIN\tCNAME\t.\t; %s %s\n*.%s\tIN\tCNAME\t.\t; %s\n", x->value, ids,
                 kc_stage_name(x->stage), x->value, ids);
     }
-    return close_out(f, path, err, errlen);
 }
 
 /* A blocked name is dropped wherever it shows: DNS query, TLS SNI, HTTP
@@ -299,13 +278,8 @@ static const struct {
     {"http", "Host", "http.host", false},
 };
 
-static int write_rules(const struct block_list *b, char *err, size_t errlen)
+static void rules_body(FILE *f, const struct block_list *b)
 {
-    char path[4096];
-    FILE *f = open_out(b->o->dir, "block.rules", "# Vigil: Suricata drop rules (IPS mode), from its incidents.\n",
-                       path, sizeof path, err, errlen);
-    if (f == NULL)
-        return -1;
     unsigned sid = BLOCK_SID_BASE;
     for (size_t i = 0; i < b->n; i++) {
         const struct indicator *x = &b->items[i];
@@ -324,7 +298,41 @@ static int write_rules(const struct block_list *b, char *err, size_t errlen)
                         name_rules[k].nocase ? "nocase; " : "", ++sid, ids);
         }
     }
-    return close_out(f, path, err, errlen);
+}
+
+/* The block lists written as text: file, header, body. */
+static const struct {
+    const char *name, *header;
+    void (*body)(FILE *f, const struct block_list *b);
+} text_lists[] = {
+    {"block.nft",
+     "#!/usr/sbin/nft -f\n# Vigil: addresses to block, from its incidents (see incident.log).\n"
+     "# Load with: nft -f block.nft    (replaces the table vigil_block)\n"
+     "table inet vigil_block\ndelete table inet vigil_block\n"
+     "table inet vigil_block {\n",
+     nft_body},
+    {"rpz.zone",
+     "; Vigil: names to block (DNS response policy zone), from its incidents.\n"
+     "; In named.conf: zone \"rpz.vigil\" { type primary; file \"rpz.zone\"; };\n"
+     ";                response-policy { zone \"rpz.vigil\"; };\n"
+     "$TTL 300\n@\tIN\tSOA\tlocalhost. hostmaster.localhost. 1 3600 600 86400 300\n"
+     "@\tIN\tNS\tlocalhost.\n",
+     rpz_body},
+    {"block.rules", "# Vigil: Suricata drop rules (IPS mode), from its incidents.\n", rules_body},
+};
+
+static int write_text_lists(const struct block_list *b, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof text_lists / sizeof text_lists[0]; i++) {
+        char path[4096];
+        FILE *f = open_out(b->o->dir, text_lists[i].name, text_lists[i].header, path, sizeof path, err, errlen);
+        if (f == NULL)
+            return -1;
+        text_lists[i].body(f, b);
+        if (close_out(f, path, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* A UUID (version 4 layout) derived from text, so reruns give the same ids. */
@@ -517,11 +525,7 @@ int block_write(const struct correlator *c, const struct block_options *o, struc
     iso_time(first, date, sizeof date);
     date[10] = '\0';
     if (rc == 0)
-        rc = write_nft(&b, err, errlen);
-    if (rc == 0)
-        rc = write_rpz(&b, err, errlen);
-    if (rc == 0)
-        rc = write_rules(&b, err, errlen);
+        rc = write_text_lists(&b, err, errlen);
     if (rc == 0)
         rc = write_misp(&b, date, err, errlen);
     if (rc == 0)

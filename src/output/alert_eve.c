@@ -169,13 +169,8 @@ static const char *linktype_name(int linktype)
  * direction (Suricata's alert `flow` object). */
 static void flow_object(struct json_writer *j, const struct alert *a)
 {
-    json_key(j, "flow");
-    json_object_begin(j);
-    json_kv_uint(j, "pkts_toserver", a->pkts_toserver);
-    json_kv_uint(j, "pkts_toclient", a->pkts_toclient);
-    json_kv_uint(j, "bytes_toserver", a->bytes_toserver);
-    json_kv_uint(j, "bytes_toclient", a->bytes_toclient);
-    eve_kv_time(j, "start", a->flow_start_us);
+    eve_flow_begin(j, (const uint64_t[4]){a->pkts_toserver, a->pkts_toclient, a->bytes_toserver, a->bytes_toclient},
+                   a->flow_start_us);
     char addr[IP_ADDR_STRLEN];
     ip_addr_format_eve(&a->orig_h, addr, sizeof addr);
     json_kv_str(j, "src_ip", addr);

@@ -7,6 +7,11 @@
 #include "proto/parser.h"
 
 void zrow_conn_id(struct zrow *r, const struct app_conn *c);
+/* Starts a row of a log whose columns begin with ZEEK_FIELDS_TS_UID_ID
+ * and writes them: ts_us, then c's uid and id.*. NULL: the run writes no
+ * Zeek logs (zrow_begin). */
+struct zrow *zrow_begin_conn(struct output_worker *w, const struct zeek_schema *schema, int64_t ts_us,
+                             const struct app_conn *c);
 /* The row belongs to connection c (zrow_conn_id says so itself): with
  * --kafka its message is keyed by c's Community ID and partitioned by c's
  * originator, though the row has no id columns (x509.log). c is borrowed

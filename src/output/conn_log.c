@@ -67,9 +67,7 @@ void zeek_write_conn(struct output_worker *w, const struct conn_record *c)
         zrow_count(r, c->orig_bytes);
         zrow_count(r, c->resp_bytes);
     } else {
-        zrow_unset(r);
-        zrow_unset(r);
-        zrow_unset(r);
+        zrow_unset_n(r, 3);
     }
     zrow_cstr(r, c->conn_state);
     optional_bool(r, c->local_orig);

@@ -3,36 +3,23 @@
  * side is output/smb_eve.c's. */
 #include "output/dce_rpc_log.h"
 
-#include "output/conn_id.h"
 #include "output/smb_eve.h"
 #include "output/zeek_log.h"
 
-static const struct zeek_field dce_rpc_fields[] = {
-    ZEEK_FIELDS_TS_UID_ID,
-    {"rtt", ZEEK_INTERVAL},
-    {"named_pipe", ZEEK_STRING},
-    {"endpoint", ZEEK_STRING},
-    {"operation", ZEEK_STRING},
+#define COL(name, type, value, member) ZEEK_COLUMN(struct dce_rpc_txn, name, type, value, member)
+
+static const struct zeek_column dce_rpc_columns[] = {
+    ZEEK_COLUMNS_TS_UID_ID(struct dce_rpc_txn, ts_us),
+    ZEEK_COLUMN_IF(struct dce_rpc_txn, "rtt", ZEEK_INTERVAL, ZV_INTERVAL_US, rtt_us, has_rtt),
+    COL("named_pipe", ZEEK_STRING, ZV_CSTR, named_pipe), COL("endpoint", ZEEK_STRING, ZV_CSTR, endpoint),
+    COL("operation", ZEEK_STRING, ZV_CSTR, operation),
 };
-static const struct zeek_schema dce_rpc_schema = ZEEK_SCHEMA("dce_rpc", dce_rpc_fields);
+static const struct zeek_schema dce_rpc_schema = ZEEK_COLUMN_SCHEMA("dce_rpc", dce_rpc_columns);
 
 static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct dce_rpc_txn *t)
 {
-    if (!t->logged)
-        return;
-    struct zrow *r = zrow_begin(w, &dce_rpc_schema);
-    if (r == NULL)
-        return;
-    zrow_time(r, t->ts_us);
-    zrow_conn_id(r, c);
-    if (t->has_rtt)
-        zrow_interval(r, t->rtt_us);
-    else
-        zrow_unset(r);
-    zrow_cstr(r, t->named_pipe);
-    zrow_cstr(r, t->endpoint);
-    zrow_cstr(r, t->operation);
-    zrow_end(r);
+    if (t->logged)
+        zrow_record(w, &dce_rpc_schema, c, t);
 }
 
 /* Suricata logs every call, Zeek's ignored operations too. */

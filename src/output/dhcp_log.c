@@ -56,10 +56,8 @@ static void write_summary(struct output_worker *w, const struct dhcp_summary *s)
     zrow_opt_string(r, s->domain.set, s->domain.bytes, s->domain.len);
     zrow_opt_addr(r, s->has_requested_addr, &s->requested_addr);
     zrow_opt_addr(r, s->has_assigned_addr, &s->assigned_addr);
-    if (s->has_lease_time)
+    if (zrow_present(r, s->has_lease_time))
         zrow_interval(r, (int64_t)s->lease_time_s * 1000000);
-    else
-        zrow_unset(r);
     zrow_opt_string(r, s->client_message.set, s->client_message.bytes, s->client_message.len);
     zrow_opt_string(r, s->server_message.set, s->server_message.bytes, s->server_message.len);
     zrow_list_begin(r);

@@ -8,6 +8,7 @@
 
 #include "output/conn_id.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,22 +43,16 @@ static const struct zeek_schema dns_schema = ZEEK_SCHEMA("dns", dns_fields);
 
 static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct dns_row *d)
 {
-    struct zrow *r = zrow_begin(w, &dns_schema);
+    char tmp[32];
+    struct zrow *r = zrow_begin_conn(w, &dns_schema, d->ts_us, c);
     if (r == NULL)
         return;
-    char tmp[32];
-    zrow_time(r, d->ts_us);
-    zrow_conn_id(r, c);
     zrow_enum(r, c->proto == 6 ? "tcp" : "udp");
     zrow_count(r, d->trans_id);
-    if (d->has_rtt)
+    if (zrow_present(r, d->has_rtt))
         zrow_interval_between(r, d->rtt_from_us, d->rtt_to_us);
-    else
-        zrow_unset(r);
-    if (d->has_query)
+    if (zrow_present(r, d->has_query))
         zrow_string(r, d->query.p, d->query.n);
-    else
-        zrow_unset(r);
     if (d->has_qclass) {
         zrow_count(r, d->qclass);
         zrow_cstr(r, dns_zeek_class_name(d->qclass, tmp, sizeof tmp));
@@ -68,15 +63,13 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
             qtype_name = "NBSTAT";
         zrow_cstr(r, qtype_name);
     } else {
-        for (int i = 0; i < 4; i++)
-            zrow_unset(r);
+        zrow_unset_n(r, 4);
     }
     if (d->has_rcode) {
         zrow_count(r, d->rcode);
         zrow_cstr(r, dns_zeek_rcode_name(d->rcode, tmp, sizeof tmp));
     } else {
-        zrow_unset(r);
-        zrow_unset(r);
+        zrow_unset_n(r, 2);
     }
     zrow_bool(r, d->AA);
     zrow_bool(r, d->TC);
@@ -84,8 +77,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     zrow_bool(r, d->RA);
     zrow_count(r, d->Z);
     if (d->n_answers == 0) {
-        zrow_unset(r);
-        zrow_unset(r);
+        zrow_unset_n(r, 2);
     } else {
         zrow_list_begin(r);
         for (size_t i = 0; i < d->n_answers; i++)
@@ -168,16 +160,43 @@ static bool is_txt_per_string(const struct dns_rr *rr)
     return rr->kind == DNS_RDATA_TXT && rr->rrtype == 16;
 }
 
+/* A record's numbers as members of its EVE object, in a table's order. */
+struct rr_number {
+    const char *key;
+    size_t offset;              /* in struct dns_rr */
+    size_t size;                /* 1, 2 or 4 bytes */
+};
+#define RR_NUMBER(key, member) {(key), offsetof(struct dns_rr, member), sizeof(((struct dns_rr *)0)->member)}
+
+static const struct rr_number soa_numbers[] = {
+    RR_NUMBER("serial", serial), RR_NUMBER("refresh", refresh), RR_NUMBER("retry", retry),
+    RR_NUMBER("expire", expire), RR_NUMBER("minimum", minimum),
+};
+static const struct rr_number sshfp_numbers[] = {RR_NUMBER("algo", sshfp_algo), RR_NUMBER("type", sshfp_type)};
+static const struct rr_number srv_numbers[] = {
+    RR_NUMBER("priority", priority), RR_NUMBER("weight", weight), RR_NUMBER("port", port),
+};
+
+static void eve_numbers(struct json_writer *j, const struct dns_rr *rr, const struct rr_number *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *at = (const char *)rr + v[i].offset;
+        uint32_t u32 = 0;
+        uint16_t u16 = 0;
+        if (v[i].size == 4)
+            memcpy(&u32, at, 4);
+        else if (v[i].size == 2)
+            memcpy(&u16, at, 2);
+        json_kv_uint(j, v[i].key, v[i].size == 4 ? u32 : v[i].size == 2 ? u16 : *(const uint8_t *)at);
+    }
+}
+
 static void eve_soa(struct json_writer *j, const struct dns_rr *rr)
 {
     json_object_begin(j);
     eve_name(j, "mname", rr->target);
     eve_name(j, "rname", rr->rname);
-    json_kv_uint(j, "serial", rr->serial);
-    json_kv_uint(j, "refresh", rr->refresh);
-    json_kv_uint(j, "retry", rr->retry);
-    json_kv_uint(j, "expire", rr->expire);
-    json_kv_uint(j, "minimum", rr->minimum);
+    eve_numbers(j, rr, soa_numbers, sizeof soa_numbers / sizeof soa_numbers[0]);
     json_object_end(j);
 }
 
@@ -189,17 +208,14 @@ static void eve_sshfp(struct json_writer *j, const struct dns_rr *rr)
         n += (size_t)snprintf(hex + n, sizeof hex - n, "%s%02x", i ? ":" : "", rr->raw.p[i]);
     json_object_begin(j);
     json_kv_strn(j, "fingerprint", hex, n);
-    json_kv_uint(j, "algo", rr->sshfp_algo);
-    json_kv_uint(j, "type", rr->sshfp_type);
+    eve_numbers(j, rr, sshfp_numbers, sizeof sshfp_numbers / sizeof sshfp_numbers[0]);
     json_object_end(j);
 }
 
 static void eve_srv(struct json_writer *j, const struct dns_rr *rr)
 {
     json_object_begin(j);
-    json_kv_uint(j, "priority", rr->priority);
-    json_kv_uint(j, "weight", rr->weight);
-    json_kv_uint(j, "port", rr->port);
+    eve_numbers(j, rr, srv_numbers, sizeof srv_numbers / sizeof srv_numbers[0]);
     eve_name(j, "name", rr->target);
     json_object_end(j);
 }
@@ -357,28 +373,43 @@ static void eve_flags(struct json_writer *j, const struct dns_message *m)
             json_kv_bool(j, bits[i].key, true);
 }
 
+/* An EVE dns event up to its "type"; NULL: no EVE output. */
+static struct json_writer *dns_event_begin(struct output_worker *w, const struct app_conn *c,
+                                           const struct dns_message *m, unsigned version, const char *type)
+{
+    struct json_writer *j = eve_begin_app(w, c, m->from_orig, m->ts_us, "dns");
+    if (j == NULL)
+        return NULL;
+    json_key(j, "dns");
+    json_object_begin(j);
+    json_kv_uint(j, "version", version);
+    json_kv_str(j, "type", type);
+    return j;
+}
+
+static void dns_event_end(struct output_worker *w, struct json_writer *j, const struct app_conn *c)
+{
+    json_object_end(j);
+    eve_community_id(j, c->community_id);
+    eve_end(w);
+}
+
 /* Suricata 7 (dns version 2): a request is one "query" event per question. */
 static void write_eve_v2_queries(struct output_worker *w, const struct app_conn *c, const struct dns_message *m)
 {
     char tmp[16];
     for (size_t i = 0; i < m->n_questions; i++) {
-        struct json_writer *j = eve_begin_app(w, c, m->from_orig, m->ts_us, "dns");
+        /* Suricata writes the version in query events since 7.0.7 */
+        struct json_writer *j = dns_event_begin(w, c, m, 2, "query");
         if (j == NULL)
             return;
         const struct dns_question *q = &m->questions[i];
-        json_key(j, "dns");
-        json_object_begin(j);
-        /* Suricata writes it in query events since 7.0.7 */
-        json_kv_uint(j, "version", 2);
-        json_kv_str(j, "type", "query");
         json_kv_uint(j, "id", m->id);
         eve_name(j, "rrname", q->name);
         json_kv_str(j, "rrtype", dns_suricata_rrtype_name(q->qtype, tmp, sizeof tmp));
         json_kv_uint(j, "tx_id", m->tx_id);
         json_kv_uint(j, "opcode", m->opcode);
-        json_object_end(j);
-        eve_community_id(j, c->community_id);
-        eve_end(w);
+        dns_event_end(w, j, c);
     }
 }
 
@@ -386,14 +417,10 @@ static void write_eve_v2_queries(struct output_worker *w, const struct app_conn 
  * first question's name and type and the answers also grouped by type. */
 static void write_eve_v2_answer(struct output_worker *w, const struct app_conn *c, const struct dns_message *m)
 {
-    struct json_writer *j = eve_begin_app(w, c, m->from_orig, m->ts_us, "dns");
+    struct json_writer *j = dns_event_begin(w, c, m, 2, "answer");
     if (j == NULL)
         return;
     char tmp[16];
-    json_key(j, "dns");
-    json_object_begin(j);
-    json_kv_uint(j, "version", 2);
-    json_kv_str(j, "type", "answer");
     json_kv_uint(j, "id", m->id);
     eve_flags(j, m);
     json_kv_uint(j, "opcode", m->opcode);
@@ -405,9 +432,7 @@ static void write_eve_v2_answer(struct output_worker *w, const struct app_conn *
     eve_section(j, "answers", m, DNS_SECTION_ANSWER);
     eve_grouped(j, m);
     eve_section(j, "authorities", m, DNS_SECTION_AUTHORITY);
-    json_object_end(j);
-    eve_community_id(j, c->community_id);
-    eve_end(w);
+    dns_event_end(w, j, c);
 }
 
 static void write_eve(struct output_worker *w, const struct app_conn *c, const struct dns_message *m)
@@ -419,14 +444,10 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
             write_eve_v2_queries(w, c, m);
         return;
     }
-    struct json_writer *j = eve_begin_app(w, c, m->from_orig, m->ts_us, "dns");
+    struct json_writer *j = dns_event_begin(w, c, m, 3, m->qr ? "response" : "request");
     if (j == NULL)
         return;
     char tmp[16];
-    json_key(j, "dns");
-    json_object_begin(j);
-    json_kv_uint(j, "version", 3);
-    json_kv_str(j, "type", m->qr ? "response" : "request");
     json_kv_uint(j, "tx_id", m->tx_id);
     json_kv_uint(j, "id", m->id);
     eve_flags(j, m);
@@ -450,9 +471,7 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     eve_grouped(j, m);
     eve_section(j, "authorities", m, DNS_SECTION_AUTHORITY);
     eve_section(j, "additionals", m, DNS_SECTION_ADDITIONAL);
-    json_object_end(j);
-    eve_community_id(j, c->community_id);
-    eve_end(w);
+    dns_event_end(w, j, c);
 }
 
 void output_dns(struct output_worker *w, const struct app_conn *c, const struct dns_txn *t)

@@ -62,6 +62,16 @@ void eve_kv_time(struct json_writer *j, const char *key, int64_t us)
     json_kv_strn(j, key, text, n);
 }
 
+void eve_flow_begin(struct json_writer *j, const uint64_t counters[4], int64_t start_us)
+{
+    static const char *const keys[4] = {"pkts_toserver", "pkts_toclient", "bytes_toserver", "bytes_toclient"};
+    json_key(j, "flow");
+    json_object_begin(j);
+    for (int i = 0; i < 4; i++)
+        json_kv_uint(j, keys[i], counters[i]);
+    eve_kv_time(j, "start", start_us);
+}
+
 const char *eve_proto_name(uint8_t proto, char tmp[4])
 {
     /* the names Suricata takes from its protocol table (/etc/protocols aliases) */
@@ -331,13 +341,8 @@ void eve_write_flow(struct output_worker *w, const struct conn_record *c)
     if (app_proto != NULL)
         json_kv_str(j, "app_proto", app_proto);
 
-    json_key(j, "flow");
-    json_object_begin(j);
-    json_kv_uint(j, "pkts_toserver", c->orig_pkts);
-    json_kv_uint(j, "pkts_toclient", c->resp_pkts);
-    json_kv_uint(j, "bytes_toserver", c->orig_frame_bytes);
-    json_kv_uint(j, "bytes_toclient", c->resp_frame_bytes);
-    eve_kv_time(j, "start", c->ts_us);
+    eve_flow_begin(j, (const uint64_t[4]){c->orig_pkts, c->resp_pkts, c->orig_frame_bytes, c->resp_frame_bytes},
+                   c->ts_us);
     eve_kv_time(j, "end", c->last_ts_us);
     int64_t start_s = c->ts_us / 1000000, end_s = c->last_ts_us / 1000000;
     json_kv_uint(j, "age", end_s > start_s ? (uint64_t)(end_s - start_s) : 0);

@@ -68,6 +68,10 @@ void eve_community_id(struct json_writer *j, const char *id);
 /* "2026-11-27T18:38:28.123456+0000"; out needs 40 bytes. */
 size_t eve_format_time(char *out, int64_t us);
 void eve_kv_time(struct json_writer *j, const char *key, int64_t us);
+/* Opens Suricata's `flow` object with its counters (pkts_toserver,
+ * pkts_toclient, bytes_toserver, bytes_toclient, in that order) and
+ * `start`; the caller adds the rest and closes it. */
+void eve_flow_begin(struct json_writer *j, const uint64_t counters[4], int64_t start_us);
 /* A JSON string of the standard base64 (with padding) of p. */
 void eve_base64(struct json_writer *j, const uint8_t *p, size_t n);
 /* Suricata's protocol name ("TCP", "IPv6-ICMP") or the number as text. */

@@ -118,10 +118,8 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     zrow_item_cstr(r, "SHA256");
     zrow_list_end(r);
     zrow_nonempty_cstr(r, f->mime_type);
-    if (f->filename != NULL)
+    if (zrow_present(r, f->filename != NULL))
         zrow_string(r, f->filename, f->filename_len);
-    else
-        zrow_unset(r);
     zrow_interval_between(r, f->ts_us, f->ts_us + f->duration_us);
     /* Zeek: whether the sender of the file is local */
     int8_t local = f->is_orig ? c->local_orig : c->local_resp;
@@ -131,10 +129,8 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
         zrow_bool(r, local != 0);
     zrow_bool(r, f->is_orig);
     zrow_count(r, f->seen_bytes);
-    if (f->total_bytes > 0)
+    if (zrow_present(r, f->total_bytes > 0))
         zrow_count(r, f->total_bytes);
-    else
-        zrow_unset(r);
     zrow_count(r, f->missing_bytes);
     zrow_count(r, 0); /* overflow_bytes: nothing is reassembled out of order here */
     zrow_bool(r, f->timedout);
@@ -147,9 +143,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
         zrow_bool(r, f->extracted_cutoff);
         zrow_count(r, f->extracted_size);
     } else {
-        zrow_unset(r);
-        zrow_unset(r);
-        zrow_unset(r);
+        zrow_unset_n(r, 3);
     }
     if (f->inspecting)
         write_zeek_verdict(r, f->verdict);

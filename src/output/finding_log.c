@@ -1,149 +1,70 @@
 #include "output/finding_log.h"
 
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "output/alert_eve.h"
 #include "output/zeek_log.h"
 
-/* Columns every finding log starts with. */
-#define COMMON_FIELDS                                                                                   \
-    {"ts", ZEEK_TIME}, {"uid", ZEEK_STRING}, {"src", ZEEK_ADDR}, {"reason", ZEEK_STRING},             \
-        {"score", ZEEK_DOUBLE}, {"attack", ZEEK_STRING}, {"first_seen", ZEEK_TIME}, {"last_seen", ZEEK_TIME}
+/* Each finding log as one table: its columns and where each value is in
+ * struct finding. */
+#define COL(name, type, value, member) ZEEK_COLUMN(struct finding, name, type, value, member)
 
-static const struct zeek_field beacon_fields[] = {
-    COMMON_FIELDS,
-    {"dst", ZEEK_ADDR},
-    {"dst_port", ZEEK_PORT},
-    {"proto", ZEEK_ENUM},
-    {"name", ZEEK_STRING},
-    {"connections", ZEEK_COUNT},
-    {"interval", ZEEK_INTERVAL},
-    {"jitter", ZEEK_DOUBLE},
-    {"ts_score", ZEEK_DOUBLE},
-    {"size_score", ZEEK_DOUBLE},
-    {"hist_score", ZEEK_DOUBLE},
-    {"count_score", ZEEK_DOUBLE},
-    {"bytes_out", ZEEK_COUNT},
-    {"bytes_in", ZEEK_COUNT},
+/* Columns every finding log starts with. */
+#define COMMON_COLUMNS                                                                                         \
+    COL("ts", ZEEK_TIME, ZV_TIME, last_us), COL("uid", ZEEK_STRING, ZV_CSTR, uid),                          \
+        COL("src", ZEEK_ADDR, ZV_ADDR, src), COL("reason", ZEEK_STRING, ZV_CSTR, reason),                   \
+        COL("score", ZEEK_DOUBLE, ZV_DOUBLE, score), COL("attack", ZEEK_STRING, ZV_CSTR, attack),           \
+        COL("first_seen", ZEEK_TIME, ZV_TIME, first_us), COL("last_seen", ZEEK_TIME, ZV_TIME, last_us)
+
+/* The destination of a finding about a pair. */
+#define DST_COLUMNS                                                                                            \
+    ZEEK_COLUMN_IF(struct finding, "dst", ZEEK_ADDR, ZV_ADDR, dst, has_dst),                                  \
+        COL("dst_port", ZEEK_PORT, ZV_PORT_NONZERO, dst_port), COL("proto", ZEEK_ENUM, ZV_TRANSPORT, proto), \
+        COL("name", ZEEK_STRING, ZV_CSTR, name)
+
+static const struct zeek_column beacon_columns[] = {
+    COMMON_COLUMNS, DST_COLUMNS,
+    COL("connections", ZEEK_COUNT, ZV_COUNT_U64, count), COL("interval", ZEEK_INTERVAL, ZV_INTERVAL_S, interval_s),
+    COL("jitter", ZEEK_DOUBLE, ZV_DOUBLE, jitter), COL("ts_score", ZEEK_DOUBLE, ZV_DOUBLE, ts_score),
+    COL("size_score", ZEEK_DOUBLE, ZV_DOUBLE, size_score), COL("hist_score", ZEEK_DOUBLE, ZV_DOUBLE, hist_score),
+    COL("count_score", ZEEK_DOUBLE, ZV_DOUBLE, count_score), COL("bytes_out", ZEEK_COUNT, ZV_COUNT_U64, bytes_out),
+    COL("bytes_in", ZEEK_COUNT, ZV_COUNT_U64, bytes_in),
 };
-static const struct zeek_field long_conn_fields[] = {
-    COMMON_FIELDS,
-    {"dst", ZEEK_ADDR},
-    {"dst_port", ZEEK_PORT},
-    {"proto", ZEEK_ENUM},
-    {"name", ZEEK_STRING},
-    {"duration", ZEEK_INTERVAL},
-    {"flows", ZEEK_COUNT},
-    {"open", ZEEK_BOOL},
-    {"bytes_out", ZEEK_COUNT},
-    {"bytes_in", ZEEK_COUNT},
+static const struct zeek_column long_conn_columns[] = {
+    COMMON_COLUMNS, DST_COLUMNS,
+    COL("duration", ZEEK_INTERVAL, ZV_INTERVAL_US, duration_us), COL("flows", ZEEK_COUNT, ZV_COUNT_U32, chain),
+    COL("open", ZEEK_BOOL, ZV_BOOL, open), COL("bytes_out", ZEEK_COUNT, ZV_COUNT_U64, bytes_out),
+    COL("bytes_in", ZEEK_COUNT, ZV_COUNT_U64, bytes_in),
 };
-static const struct zeek_field dns_tunnel_fields[] = {
-    COMMON_FIELDS,
-    {"domain", ZEEK_STRING},
-    {"queries", ZEEK_COUNT},
-    {"unique_names", ZEEK_COUNT},
-    {"avg_label_len", ZEEK_DOUBLE},
-    {"entropy", ZEEK_DOUBLE},
-    {"odd_type_share", ZEEK_DOUBLE},
-    {"nxdomains", ZEEK_COUNT},
+static const struct zeek_column dns_tunnel_columns[] = {
+    COMMON_COLUMNS,
+    COL("domain", ZEEK_STRING, ZV_CSTR, name), COL("queries", ZEEK_COUNT, ZV_COUNT_U64, count),
+    COL("unique_names", ZEEK_COUNT, ZV_COUNT_U64, unique_names),
+    COL("avg_label_len", ZEEK_DOUBLE, ZV_DOUBLE, avg_label_len), COL("entropy", ZEEK_DOUBLE, ZV_DOUBLE, entropy),
+    COL("odd_type_share", ZEEK_DOUBLE, ZV_DOUBLE, odd_type_share),
+    COL("nxdomains", ZEEK_COUNT, ZV_COUNT_U64, nxdomains),
 };
-static const struct zeek_field dga_fields[] = {
-    COMMON_FIELDS,
-    {"example", ZEEK_STRING},
-    {"nxdomains", ZEEK_COUNT},
-    {"unique_names", ZEEK_COUNT},
-    {"entropy", ZEEK_DOUBLE},
+static const struct zeek_column dga_columns[] = {
+    COMMON_COLUMNS,
+    COL("example", ZEEK_STRING, ZV_CSTR, name), COL("nxdomains", ZEEK_COUNT, ZV_COUNT_U64, nxdomains),
+    COL("unique_names", ZEEK_COUNT, ZV_COUNT_U64, unique_names), COL("entropy", ZEEK_DOUBLE, ZV_DOUBLE, entropy),
 };
-static const struct zeek_field exfil_fields[] = {
-    COMMON_FIELDS,
-    {"dst", ZEEK_ADDR},
-    {"dst_port", ZEEK_PORT},
-    {"proto", ZEEK_ENUM},
-    {"name", ZEEK_STRING},
-    {"connections", ZEEK_COUNT},
-    {"bytes_out", ZEEK_COUNT},
-    {"bytes_in", ZEEK_COUNT},
+static const struct zeek_column exfil_columns[] = {
+    COMMON_COLUMNS, DST_COLUMNS,
+    COL("connections", ZEEK_COUNT, ZV_COUNT_U64, count), COL("bytes_out", ZEEK_COUNT, ZV_COUNT_U64, bytes_out),
+    COL("bytes_in", ZEEK_COUNT, ZV_COUNT_U64, bytes_in),
 };
 
 static const struct zeek_schema finding_schemas[FINDING_KIND_COUNT] = {
-    [FINDING_BEACON] = ZEEK_SCHEMA("beacon", beacon_fields),
-    [FINDING_LONG_CONN] = ZEEK_SCHEMA("long_conn", long_conn_fields),
-    [FINDING_DNS_TUNNEL] = ZEEK_SCHEMA("tunnel_dns", dns_tunnel_fields),
-    [FINDING_DGA] = ZEEK_SCHEMA("dga", dga_fields),
-    [FINDING_EXFIL] = ZEEK_SCHEMA("exfil", exfil_fields),
+    [FINDING_BEACON] = ZEEK_COLUMN_SCHEMA("beacon", beacon_columns),
+    [FINDING_LONG_CONN] = ZEEK_COLUMN_SCHEMA("long_conn", long_conn_columns),
+    [FINDING_DNS_TUNNEL] = ZEEK_COLUMN_SCHEMA("tunnel_dns", dns_tunnel_columns),
+    [FINDING_DGA] = ZEEK_COLUMN_SCHEMA("dga", dga_columns),
+    [FINDING_EXFIL] = ZEEK_COLUMN_SCHEMA("exfil", exfil_columns),
 };
-
-static void dst_columns(struct zrow *r, const struct finding *f)
-{
-    zrow_opt_addr(r, f->has_dst, &f->dst);
-    zrow_opt_port(r, f->dst_port != 0, f->dst_port);
-    zrow_enum(r, f->proto ? zeek_transport_name(f->proto) : NULL);
-    zrow_cstr(r, f->name);
-}
-
-static void write_zeek(struct output_worker *w, const struct finding *f)
-{
-    struct zrow *r = zrow_begin(w, &finding_schemas[f->kind]);
-    if (r == NULL)
-        return;
-    zrow_time(r, f->last_us);
-    zrow_cstr(r, f->uid);
-    zrow_addr(r, &f->src);
-    zrow_cstr(r, f->reason);
-    zrow_double(r, f->score);
-    zrow_cstr(r, f->attack);
-    zrow_time(r, f->first_us);
-    zrow_time(r, f->last_us);
-    switch (f->kind) {
-    case FINDING_BEACON:
-        dst_columns(r, f);
-        zrow_count(r, f->count);
-        zrow_interval(r, (int64_t)(f->interval_s * 1e6));
-        zrow_double(r, f->jitter);
-        zrow_double(r, f->ts_score);
-        zrow_double(r, f->size_score);
-        zrow_double(r, f->hist_score);
-        zrow_double(r, f->count_score);
-        zrow_count(r, f->bytes_out);
-        zrow_count(r, f->bytes_in);
-        break;
-    case FINDING_LONG_CONN:
-        dst_columns(r, f);
-        zrow_interval(r, f->duration_us);
-        zrow_count(r, f->chain);
-        zrow_bool(r, f->open);
-        zrow_count(r, f->bytes_out);
-        zrow_count(r, f->bytes_in);
-        break;
-    case FINDING_DNS_TUNNEL:
-        zrow_cstr(r, f->name);
-        zrow_count(r, f->count);
-        zrow_count(r, f->unique_names);
-        zrow_double(r, f->avg_label_len);
-        zrow_double(r, f->entropy);
-        zrow_double(r, f->odd_type_share);
-        zrow_count(r, f->nxdomains);
-        break;
-    case FINDING_DGA:
-        zrow_cstr(r, f->name);
-        zrow_count(r, f->nxdomains);
-        zrow_count(r, f->unique_names);
-        zrow_double(r, f->entropy);
-        break;
-    case FINDING_EXFIL:
-        dst_columns(r, f);
-        zrow_count(r, f->count);
-        zrow_count(r, f->bytes_out);
-        zrow_count(r, f->bytes_in);
-        break;
-    case FINDING_KIND_COUNT:
-        break;
-    }
-    zrow_end(r);
-}
 
 static const char *category_of(enum finding_kind k)
 {
@@ -256,6 +177,6 @@ void output_finding(struct output_worker *w, const struct finding *f)
 {
     if (w == NULL || f == NULL || f->kind >= FINDING_KIND_COUNT)
         return;
-    write_zeek(w, f);
+    zrow_record(w, &finding_schemas[f->kind], NULL, f);
     write_eve(w, f);
 }

@@ -34,11 +34,9 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
 {
     if (!t->zeek_log)
         return;
-    struct zrow *r = zrow_begin(w, &ftp_schema);
+    struct zrow *r = zrow_begin_conn(w, &ftp_schema, t->ts_us, c);
     if (r == NULL)
         return;
-    zrow_time(r, t->ts_us);
-    zrow_conn_id(r, c);
     zrow_string(r, t->user, t->user_len);
     zrow_opt_string(r, t->password != NULL, t->password, t->password_len);
     zrow_cstr(r, t->has_command ? t->command : "<init>");

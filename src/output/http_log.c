@@ -82,11 +82,9 @@ static void write_files(struct zrow *r, const struct http_txn *t, int dir)
 
 static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct http_txn *t)
 {
-    struct zrow *r = zrow_begin(w, &http_schema);
+    struct zrow *r = zrow_begin_conn(w, &http_schema, t->ts_us, c);
     if (r == NULL)
         return;
-    zrow_time(r, t->ts_us);
-    zrow_conn_id(r, c);
     zrow_count(r, t->trans_depth);
     zrow_view(r, t->method);
     zrow_view(r, t->host);
@@ -97,15 +95,11 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     zrow_view(r, t->origin);
     zrow_count(r, t->request_body_len);
     zrow_count(r, t->response_body_len);
-    if (t->has_status)
+    if (zrow_present(r, t->has_status))
         zrow_count(r, t->status_code);
-    else
-        zrow_unset(r);
     zrow_view(r, t->status_msg);
-    if (t->has_info)
+    if (zrow_present(r, t->has_info))
         zrow_count(r, t->info_code);
-    else
-        zrow_unset(r);
     zrow_view(r, t->info_msg);
     zrow_list_begin(r); /* tags: always present, empty until a script adds one */
     zrow_list_end(r);

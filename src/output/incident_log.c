@@ -1,5 +1,6 @@
 #include "output/incident_log.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -143,6 +144,27 @@ static void json_opt_str(struct json_writer *j, const char *key, const char *v)
         json_kv_str(j, key, v);
 }
 
+/* An evidence's optional texts, as members when not empty: those before
+ * its signature_id, then those after. */
+struct evidence_text {
+    const char *key;
+    size_t offset;              /* of a char array in struct evidence */
+};
+#define EVIDENCE_TEXT(key, member) {(key), offsetof(struct evidence, member)}
+static const struct evidence_text texts_before_sid[] = {
+    EVIDENCE_TEXT("tactic", tactic), EVIDENCE_TEXT("technique", technique), EVIDENCE_TEXT("peer", peer),
+    EVIDENCE_TEXT("uid", uid), EVIDENCE_TEXT("community_id", community_id), EVIDENCE_TEXT("file_sha256", file_hash),
+};
+static const struct evidence_text texts_after_sid[] = {
+    EVIDENCE_TEXT("rule_source", rule_file), EVIDENCE_TEXT("reason", reason), EVIDENCE_TEXT("link", link),
+};
+
+static void evidence_texts(struct json_writer *j, const struct evidence *e, const struct evidence_text *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        json_opt_str(j, t[i].key, (const char *)e + t[i].offset);
+}
+
 static void write_evidence(struct json_writer *j, const struct evidence *e)
 {
     json_object_begin(j);
@@ -150,17 +172,10 @@ static void write_evidence(struct json_writer *j, const struct evidence *e)
     json_kv_str(j, "stage", kc_stage_name(e->stage));
     json_kv_str(j, "kind", e->kind);
     json_kv_str(j, "source", e->source);
-    json_opt_str(j, "tactic", e->tactic);
-    json_opt_str(j, "technique", e->technique);
-    json_opt_str(j, "peer", e->peer);
-    json_opt_str(j, "uid", e->uid);
-    json_opt_str(j, "community_id", e->community_id);
-    json_opt_str(j, "file_sha256", e->file_hash);
+    evidence_texts(j, e, texts_before_sid, sizeof texts_before_sid / sizeof texts_before_sid[0]);
     if (e->sid)
         json_kv_uint(j, "signature_id", e->sid);
-    json_opt_str(j, "rule_source", e->rule_file);
-    json_opt_str(j, "reason", e->reason);
-    json_opt_str(j, "link", e->link);
+    evidence_texts(j, e, texts_after_sid, sizeof texts_after_sid / sizeof texts_after_sid[0]);
     json_object_end(j);
 }
 

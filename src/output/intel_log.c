@@ -134,10 +134,8 @@ static void write_zeek(struct output_worker *w, const struct intel_sighting *s)
     zrow_cstr(r, join_meta(e, META(desc), buf, sizeof buf));
     zrow_cstr(r, join_meta(e, META(actor), buf, sizeof buf));
     const char *attack = join_meta(e, META(attack), buf, sizeof buf);
-    if (attack)
+    if (zrow_present(r, attack))
         zrow_comma_set(r, attack);
-    else
-        zrow_unset(r);
     zrow_cstr(r, intel_threat_level_name(intel_entry_threat_level(e)));
     zrow_cstr(r, intel_validity_name(s->validity));
     zrow_end(r);

@@ -6,67 +6,12 @@
 
 #include <stdio.h>
 
-#include "output/conn_id.h"
 #include "output/eve.h"
 #include "output/zeek_log.h"
 
-static const struct zeek_field krb_fields[] = {
-    ZEEK_FIELDS_TS_UID_ID,
-    {"request_type", ZEEK_STRING},
-    {"client", ZEEK_STRING},
-    {"service", ZEEK_STRING},
-    {"success", ZEEK_BOOL},
-    {"error_msg", ZEEK_STRING},
-    {"from", ZEEK_TIME},
-    {"till", ZEEK_TIME},
-    {"cipher", ZEEK_STRING},
-    {"forwardable", ZEEK_BOOL},
-    {"renewable", ZEEK_BOOL},
-    {"client_cert_subject", ZEEK_STRING},
-    {"client_cert_fuid", ZEEK_STRING},
-    {"server_cert_subject", ZEEK_STRING},
-    {"server_cert_fuid", ZEEK_STRING},
-};
-static const struct zeek_schema krb_schema = ZEEK_SCHEMA("kerberos", krb_fields);
-
-static void text_or_unset(struct zrow *r, const struct krb_text *t)
+static void cipher_column(struct zrow *r, const struct app_conn *c, const void *record)
 {
-    zrow_opt_string(r, t->set, t->text, t->len);
-}
-
-static void bool_or_unset(struct zrow *r, bool present, bool v)
-{
-    if (present)
-        zrow_bool(r, v);
-    else
-        zrow_unset(r);
-}
-
-static void time_or_unset(struct zrow *r, bool present, int64_t us)
-{
-    if (present)
-        zrow_time(r, us);
-    else
-        zrow_unset(r);
-}
-
-static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct krb_txn *t)
-{
-    const struct krb_row *row = t->row;
-    if (row == NULL)
-        return;
-    struct zrow *r = zrow_begin(w, &krb_schema);
-    if (r == NULL)
-        return;
-    zrow_time(r, row->ts_us);
-    zrow_conn_id(r, c);
-    zrow_cstr(r, row->request_type);
-    text_or_unset(r, &row->client);
-    text_or_unset(r, &row->service);
-    bool_or_unset(r, row->has_success, row->success);
-    text_or_unset(r, &row->error_msg);
-    time_or_unset(r, row->has_from, row->from_us);
-    time_or_unset(r, row->has_till, row->till_us);
+    const struct krb_row *row = record;
     char unknown[32];
     const char *cipher = NULL;
     if (row->has_cipher) {
@@ -77,11 +22,30 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
         }
     }
     zrow_cstr(r, cipher);
-    bool_or_unset(r, row->has_kdc_options, row->forwardable);
-    bool_or_unset(r, row->has_kdc_options, row->renewable);
-    for (int i = 0; i < 4; i++)
-        zrow_unset(r); /* client_cert_subject, client_cert_fuid, server_cert_subject, server_cert_fuid */
-    zrow_end(r);
+}
+
+#define TEXT(name, member) ZEEK_COLUMN_TEXT_IF(struct krb_row, name, member.text, member.len, member.set)
+#define COL_IF(name, type, value, member, present) ZEEK_COLUMN_IF(struct krb_row, name, type, value, member, present)
+#define NOT_PARSED(name) ZEEK_COLUMN(struct krb_row, name, ZEEK_STRING, ZV_UNSET, ts_us)
+
+/* The client_cert_* and server_cert_* columns stay unset. */
+static const struct zeek_column krb_columns[] = {
+    ZEEK_COLUMNS_TS_UID_ID(struct krb_row, ts_us),
+    ZEEK_COLUMN(struct krb_row, "request_type", ZEEK_STRING, ZV_CSTR, request_type),
+    TEXT("client", client), TEXT("service", service), COL_IF("success", ZEEK_BOOL, ZV_BOOL, success, has_success),
+    TEXT("error_msg", error_msg), COL_IF("from", ZEEK_TIME, ZV_TIME, from_us, has_from),
+    COL_IF("till", ZEEK_TIME, ZV_TIME, till_us, has_till), ZEEK_COLUMN_FN("cipher", ZEEK_STRING, cipher_column),
+    COL_IF("forwardable", ZEEK_BOOL, ZV_BOOL, forwardable, has_kdc_options),
+    COL_IF("renewable", ZEEK_BOOL, ZV_BOOL, renewable, has_kdc_options),
+    NOT_PARSED("client_cert_subject"), NOT_PARSED("client_cert_fuid"), NOT_PARSED("server_cert_subject"),
+    NOT_PARSED("server_cert_fuid"),
+};
+static const struct zeek_schema krb_schema = ZEEK_COLUMN_SCHEMA("kerberos", krb_columns);
+
+static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct krb_txn *t)
+{
+    if (t->row != NULL)
+        zrow_record(w, &krb_schema, c, t->row);
 }
 
 static void eve_text(struct json_writer *j, const char *key, const struct krb_text *t)

@@ -3,87 +3,44 @@
  * No EVE event: Vigil does not write Suricata 8's ldap event yet. */
 #include "output/ldap_log.h"
 
-#include "output/conn_id.h"
 #include "output/zeek_log.h"
 
-static const struct zeek_field ldap_fields[] = {
-    ZEEK_FIELDS_TS_UID_ID,
-    {"message_id", ZEEK_INT},
-    {"version", ZEEK_INT},
-    {"opcode", ZEEK_STRING},
-    {"result", ZEEK_STRING},
-    {"diagnostic_message", ZEEK_STRING},
-    {"object", ZEEK_STRING},
-    {"argument", ZEEK_STRING},
+#define MESSAGE(name, type, value, member) ZEEK_COLUMN(struct ldap_row, name, type, value, member)
+#define MESSAGE_TEXT(name, member) \
+    ZEEK_COLUMN_TEXT_IF(struct ldap_row, name, member.text, member.len, member.set)
+#define SEARCH(name, type, value, member) ZEEK_COLUMN(struct ldap_search_row, name, type, value, member)
+#define SEARCH_TEXT(name, member) \
+    ZEEK_COLUMN_TEXT_IF(struct ldap_search_row, name, member.text, member.len, member.set)
+
+static const struct zeek_column ldap_columns[] = {
+    ZEEK_COLUMNS_TS_UID_ID(struct ldap_row, ts_us),
+    MESSAGE("message_id", ZEEK_INT, ZV_INT, message_id),
+    ZEEK_COLUMN_IF(struct ldap_row, "version", ZEEK_INT, ZV_INT, version, has_version),
+    MESSAGE("opcode", ZEEK_STRING, ZV_CSTR, opcode), MESSAGE("result", ZEEK_STRING, ZV_CSTR, result),
+    MESSAGE_TEXT("diagnostic_message", diagnostic_message), MESSAGE_TEXT("object", object),
+    MESSAGE_TEXT("argument", argument),
 };
-static const struct zeek_schema ldap_schema = ZEEK_SCHEMA("ldap", ldap_fields);
+static const struct zeek_schema ldap_schema = ZEEK_COLUMN_SCHEMA("ldap", ldap_columns);
 
-static const struct zeek_field ldap_search_fields[] = {
-    ZEEK_FIELDS_TS_UID_ID,
-    {"message_id", ZEEK_INT},
-    {"scope", ZEEK_STRING},
-    {"deref_aliases", ZEEK_STRING},
-    {"base_object", ZEEK_STRING},
-    {"result_count", ZEEK_COUNT},
-    {"result", ZEEK_STRING},
-    {"diagnostic_message", ZEEK_STRING},
-    {"filter", ZEEK_STRING},
-    {"attributes", ZEEK_VECTOR_STRING},
+static const struct zeek_column ldap_search_columns[] = {
+    ZEEK_COLUMNS_TS_UID_ID(struct ldap_search_row, ts_us),
+    SEARCH("message_id", ZEEK_INT, ZV_INT, message_id), SEARCH("scope", ZEEK_STRING, ZV_CSTR, scope),
+    SEARCH("deref_aliases", ZEEK_STRING, ZV_CSTR, deref_aliases), SEARCH_TEXT("base_object", base_object),
+    SEARCH("result_count", ZEEK_COUNT, ZV_COUNT_U64, result_count), SEARCH("result", ZEEK_STRING, ZV_CSTR, result),
+    SEARCH_TEXT("diagnostic_message", diagnostic_message),
+    ZEEK_COLUMN_TEXT_IF(struct ldap_search_row, "filter", filter, filter_len, has_filter),
+    SEARCH("attributes", ZEEK_VECTOR_STRING, ZV_UNSET, ts_us),
 };
-static const struct zeek_schema ldap_search_schema = ZEEK_SCHEMA("ldap_search", ldap_search_fields);
-
-static void text(struct zrow *r, const struct ldap_text *t)
-{
-    zrow_opt_string(r, t->set, t->text, t->len);
-}
-
-static void write_message(struct output_worker *w, const struct app_conn *c, const struct ldap_row *m)
-{
-    struct zrow *r = zrow_begin(w, &ldap_schema);
-    if (r == NULL)
-        return;
-    zrow_time(r, m->ts_us);
-    zrow_conn_id(r, c);
-    zrow_int(r, m->message_id);
-    if (m->has_version)
-        zrow_int(r, m->version);
-    else
-        zrow_unset(r);
-    zrow_cstr(r, m->opcode);
-    zrow_cstr(r, m->result);
-    text(r, &m->diagnostic_message);
-    text(r, &m->object);
-    text(r, &m->argument);
-    zrow_end(r);
-}
-
-static void write_search(struct output_worker *w, const struct app_conn *c, const struct ldap_search_row *s)
-{
-    struct zrow *r = zrow_begin(w, &ldap_search_schema);
-    if (r == NULL)
-        return;
-    zrow_time(r, s->ts_us);
-    zrow_conn_id(r, c);
-    zrow_int(r, s->message_id);
-    zrow_cstr(r, s->scope);
-    zrow_cstr(r, s->deref_aliases);
-    text(r, &s->base_object);
-    zrow_count(r, s->result_count);
-    zrow_cstr(r, s->result);
-    text(r, &s->diagnostic_message);
-    zrow_opt_string(r, s->has_filter, s->filter, s->filter_len);
-    zrow_unset(r); /* attributes */
-    zrow_end(r);
-}
+static const struct zeek_schema ldap_search_schema = ZEEK_COLUMN_SCHEMA("ldap_search", ldap_search_columns);
 
 void output_ldap(struct output_worker *w, const struct app_conn *c, const struct ldap_txn *t)
 {
     if (w == NULL || c == NULL || t == NULL)
         return;
     if (t->message)
-        write_message(w, c, t->message);
+        zrow_record(w, &ldap_schema, c, t->message);
     if (t->search)
-        write_search(w, c, t->search);
+        zrow_record(w, &ldap_search_schema, c, t->search);
 }
 
 TXN_WRITER(ldap);

@@ -72,20 +72,16 @@ static void indicators_of(const struct doc_report *r, struct zrow *z, struct jso
 
 static void write_zeek(struct output_worker *w, const struct phish_record *m)
 {
-    struct zrow *r = zrow_begin(w, &phish_schema);
+    const struct doc_report *rep = m->report;
+    struct zrow *r = zrow_begin_conn(w, &phish_schema, m->ts_us, m->conn); /* uid and id.* */
     if (r == NULL)
         return;
-    const struct doc_report *rep = m->report;
-    zrow_time(r, m->ts_us);
-    zrow_conn_id(r, m->conn); /* uid and id.* */
     zrow_count(r, m->trans_depth);
     zrow_nonempty_cstr(r, m->message_id);
     zrow_nonempty_cstr(r, m->from);
     zrow_opt_string(r, m->mailfrom.p != NULL, m->mailfrom.p, m->mailfrom.n);
-    if (m->n_rcptto > 0)
+    if (zrow_present(r, m->n_rcptto > 0))
         zrow_strings(r, m->rcptto, m->n_rcptto);
-    else
-        zrow_unset(r);
     zrow_nonempty_cstr(r, m->subject);
     zrow_cstr(r, verdict_name(rep->verdict));
     zrow_int(r, rep->score);

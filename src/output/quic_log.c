@@ -67,20 +67,16 @@ static void cid_field(struct zrow *r, const struct quic_cid *c)
 
 static void str_field(struct zrow *r, const struct quic_str *s)
 {
-    if (s->set)
+    if (zrow_present(r, s->set))
         zrow_string(r, s->text, s->len);
-    else
-        zrow_unset(r);
 }
 
 static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct quic_txn *t)
 {
-    struct zrow *r = zrow_begin(w, &quic_schema);
+    char tmp[32];
+    struct zrow *r = zrow_begin_conn(w, &quic_schema, t->ts_us, c);
     if (r == NULL)
         return;
-    char tmp[32];
-    zrow_time(r, t->ts_us);
-    zrow_conn_id(r, c);
     zrow_cstr(r, quic_zeek_version_name(t->version, tmp, sizeof tmp));
     cid_field(r, &t->client_initial_dcid);
     cid_field(r, &t->client_scid);

@@ -37,11 +37,9 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     if (t->event != RDP_EVENT_LOG)
         return;
     const struct rdp_info *i = t->info;
-    struct zrow *r = zrow_begin(w, &rdp_schema);
+    struct zrow *r = zrow_begin_conn(w, &rdp_schema, i->ts_us, c);
     if (r == NULL)
         return;
-    zrow_time(r, i->ts_us);
-    zrow_conn_id(r, c);
     zrow_opt_string(r, i->has_cookie, i->cookie, i->cookie_len);
     zrow_cstr(r, i->result);
     zrow_cstr(r, i->has_security_protocol ? rdp_security_protocol_name(i->security_protocol) : NULL);

@@ -154,14 +154,10 @@ static void smb_type_data(struct json_writer *j, const struct smb_txn *t)
             json_kv_uint(j, "max_write_size", t->max_write_size);
         break;
     case 1: /* session setup */
-        if (t->ntlmssp_user) {
-            json_key(j, "ntlmssp");
-            json_object_begin(j);
-            json_kv_str(j, "domain", t->ntlmssp_domain);
-            json_kv_str(j, "user", t->ntlmssp_user);
-            json_kv_str(j, "host", t->ntlmssp_host);
-            json_object_end(j);
-        }
+        if (t->ntlmssp_user)
+            json_kv_str_object(j, "ntlmssp", (const struct json_str_member[]){{"domain", t->ntlmssp_domain, JSON_CSTR},
+                                                                              {"user", t->ntlmssp_user, JSON_CSTR},
+                                                                              {"host", t->ntlmssp_host, JSON_CSTR}}, 3);
         break;
     case 3: /* tree connect */
         if (t->share)

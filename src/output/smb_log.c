@@ -2,69 +2,40 @@
  * them. Suricata's EVE `smb` event is output/smb_eve.c's. */
 #include "output/smb_log.h"
 
-#include "output/conn_id.h"
 #include "output/zeek_log.h"
 
-static const struct zeek_field smb_mapping_fields[] = {
-    ZEEK_FIELDS_TS_UID_ID,
-    {"path", ZEEK_STRING},
-    {"service", ZEEK_STRING},
-    {"native_file_system", ZEEK_STRING},
-    {"share_type", ZEEK_STRING},
-};
-static const struct zeek_schema smb_mapping_schema = ZEEK_SCHEMA("smb_mapping", smb_mapping_fields);
+#define MAPPING(name, type, value, member) ZEEK_COLUMN(struct smb_mapping_txn, name, type, value, member)
+#define FILES(name, type, value, member) ZEEK_COLUMN(struct smb_file_txn, name, type, value, member)
+#define FILE_TIME(name, which) \
+    ZEEK_COLUMN_IF(struct smb_file_txn, name, ZEEK_TIME, ZV_TIME, times_us[which], has_times)
 
-static const struct zeek_field smb_files_fields[] = {
-    ZEEK_FIELDS_TS_UID_ID,
-    {"fuid", ZEEK_STRING},
-    {"action", ZEEK_ENUM},
-    {"path", ZEEK_STRING},
-    {"name", ZEEK_STRING},
-    {"size", ZEEK_COUNT},
-    {"prev_name", ZEEK_STRING},
-    {"times.modified", ZEEK_TIME},
-    {"times.accessed", ZEEK_TIME},
-    {"times.created", ZEEK_TIME},
-    {"times.changed", ZEEK_TIME},
+static const struct zeek_column smb_mapping_columns[] = {
+    ZEEK_COLUMNS_TS_UID_ID(struct smb_mapping_txn, ts_us),
+    MAPPING("path", ZEEK_STRING, ZV_CSTR, path), MAPPING("service", ZEEK_STRING, ZV_CSTR, service),
+    MAPPING("native_file_system", ZEEK_STRING, ZV_CSTR, native_file_system),
+    MAPPING("share_type", ZEEK_STRING, ZV_CSTR, share_type),
 };
-static const struct zeek_schema smb_files_schema = ZEEK_SCHEMA("smb_files", smb_files_fields);
+static const struct zeek_schema smb_mapping_schema = ZEEK_COLUMN_SCHEMA("smb_mapping", smb_mapping_columns);
+
+static const struct zeek_column smb_files_columns[] = {
+    ZEEK_COLUMNS_TS_UID_ID(struct smb_file_txn, ts_us),
+    FILES("fuid", ZEEK_STRING, ZV_CSTR, fuid), FILES("action", ZEEK_ENUM, ZV_CSTR, action),
+    FILES("path", ZEEK_STRING, ZV_CSTR, path), FILES("name", ZEEK_STRING, ZV_CSTR, name),
+    FILES("size", ZEEK_COUNT, ZV_COUNT_U64, size), FILES("prev_name", ZEEK_STRING, ZV_CSTR, prev_name),
+    FILE_TIME("times.modified", SMB_MODIFIED), FILE_TIME("times.accessed", SMB_ACCESSED),
+    FILE_TIME("times.created", SMB_CREATED), FILE_TIME("times.changed", SMB_CHANGED),
+};
+static const struct zeek_schema smb_files_schema = ZEEK_COLUMN_SCHEMA("smb_files", smb_files_columns);
 
 void output_smb_mapping(struct output_worker *w, const struct app_conn *c, const struct smb_mapping_txn *t)
 {
-    struct zrow *r = zrow_begin(w, &smb_mapping_schema);
-    if (r == NULL)
-        return;
-    zrow_time(r, t->ts_us);
-    zrow_conn_id(r, c);
-    zrow_cstr(r, t->path);
-    zrow_cstr(r, t->service);
-    zrow_cstr(r, t->native_file_system);
-    zrow_cstr(r, t->share_type);
-    zrow_end(r);
+    zrow_record(w, &smb_mapping_schema, c, t);
 }
 
 void output_smb_files(struct output_worker *w, const struct app_conn *c, const struct smb_file_txn *t)
 {
-    if (!t->logged)
-        return;
-    struct zrow *r = zrow_begin(w, &smb_files_schema);
-    if (r == NULL)
-        return;
-    zrow_time(r, t->ts_us);
-    zrow_conn_id(r, c);
-    zrow_cstr(r, t->fuid);
-    zrow_enum(r, t->action);
-    zrow_cstr(r, t->path);
-    zrow_cstr(r, t->name);
-    zrow_count(r, t->size);
-    zrow_cstr(r, t->prev_name);
-    for (int i = 0; i < SMB_TIMES; i++) {
-        if (t->has_times)
-            zrow_time(r, t->times_us[i]);
-        else
-            zrow_unset(r);
-    }
-    zrow_end(r);
+    if (t->logged)
+        zrow_record(w, &smb_files_schema, c, t);
 }
 
 TXN_WRITER(smb_mapping);

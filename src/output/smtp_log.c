@@ -55,11 +55,9 @@ static void opt_set(struct zrow *r, bool present, const struct byte_view *items,
 
 static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct smtp_txn *t)
 {
-    struct zrow *r = zrow_begin(w, &smtp_schema);
+    struct zrow *r = zrow_begin_conn(w, &smtp_schema, t->ts_us, c);
     if (r == NULL)
         return;
-    zrow_time(r, t->ts_us);
-    zrow_conn_id(r, c);
     zrow_count(r, t->trans_depth);
     zrow_view(r, t->helo);
     zrow_view(r, t->mailfrom);
@@ -72,10 +70,8 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     zrow_view(r, t->msg_id);
     zrow_view(r, t->in_reply_to);
     zrow_view(r, t->subject);
-    if (t->has_x_originating_ip)
+    if (zrow_present(r, t->has_x_originating_ip))
         zrow_addr(r, &t->x_originating_ip);
-    else
-        zrow_unset(r);
     zrow_view(r, t->first_received);
     zrow_view(r, t->second_received);
     zrow_view(r, t->last_reply);

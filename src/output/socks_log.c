@@ -23,32 +23,22 @@ static const struct zeek_schema socks_schema = ZEEK_SCHEMA("socks", socks_fields
 /* host, name, port of a SOCKS::Address and its port; all unset when absent. */
 static void address(struct zrow *r, bool present, const struct socks_address *a, uint16_t port)
 {
-    if (present && a->has_host)
+    if (zrow_present(r, present && a->has_host))
         zrow_addr(r, &a->host);
-    else
-        zrow_unset(r);
-    if (present && a->has_name)
+    if (zrow_present(r, present && a->has_name))
         zrow_string(r, a->name, a->name_len);
-    else
-        zrow_unset(r);
-    if (present)
+    if (zrow_present(r, present))
         zrow_port(r, port);
-    else
-        zrow_unset(r);
 }
 
 void output_socks(struct output_worker *w, const struct app_conn *c, const struct socks_txn *t)
 {
-    struct zrow *r = zrow_begin(w, &socks_schema);
+    struct zrow *r = zrow_begin_conn(w, &socks_schema, t->ts_us, c);
     if (r == NULL)
         return;
-    zrow_time(r, t->ts_us);
-    zrow_conn_id(r, c);
     zrow_count(r, t->version);
-    if (t->has_user)
+    if (zrow_present(r, t->has_user))
         zrow_string(r, t->user, t->user_len);
-    else
-        zrow_unset(r);
     zrow_unset(r); /* password */
     zrow_cstr(r, t->has_status ? t->status : NULL);
     address(r, t->has_request, &t->request, t->request_p);

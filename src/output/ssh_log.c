@@ -2,95 +2,58 @@
  * event (with HASSH, as app-layer.protocols.ssh.hassh=yes logs it). */
 #include "output/ssh_log.h"
 
-#include "output/conn_id.h"
-
 #include <string.h>
 
 #include "output/eve.h"
 #include "output/zeek_log.h"
 
-static const struct zeek_field ssh_fields[] = {
-    ZEEK_FIELDS_TS_UID_ID,
-    {"version", ZEEK_COUNT},
-    {"auth_success", ZEEK_BOOL},
-    {"auth_attempts", ZEEK_COUNT},
-    {"direction", ZEEK_ENUM},
-    {"client", ZEEK_STRING},
-    {"server", ZEEK_STRING},
-    {"cipher_alg", ZEEK_STRING},
-    {"mac_alg", ZEEK_STRING},
-    {"compression_alg", ZEEK_STRING},
-    {"kex_alg", ZEEK_STRING},
-    {"host_key_alg", ZEEK_STRING},
-    {"host_key_fingerprint", ZEEK_STRING},
-    /* the hassh package's hassh.zeek (salesforce/hassh), in its order */
-    {"hasshVersion", ZEEK_STRING},
-    {"hassh", ZEEK_STRING},
-    {"hasshServer", ZEEK_STRING},
-    {"cshka", ZEEK_STRING},
-    {"hasshAlgorithms", ZEEK_STRING},
-    {"sshka", ZEEK_STRING},
-    {"hasshServerAlgorithms", ZEEK_STRING},
-};
-static const struct zeek_schema ssh_schema = ZEEK_SCHEMA("ssh", ssh_fields);
-
-static void field_or_unset(struct zrow *r, const struct ssh_field *f)
+static void auth_success(struct zrow *r, const struct app_conn *c, const void *record)
 {
-    zrow_opt_string(r, f->set, f->text, f->len);
-}
-
-static void banner_or_unset(struct zrow *r, const struct ssh_side *s)
-{
-    zrow_opt_string(r, s->has_banner, s->banner, s->banner_len);
+    const struct ssh_txn *t = record;
+    if (zrow_present(r, t->auth != SSH_AUTH_UNKNOWN))
+        zrow_bool(r, t->auth == SSH_AUTH_SUCCESS);
 }
 
 /* Zeek sets a direction only when exactly one end is local. */
-static const char *direction(const struct app_conn *c)
+static void direction(struct zrow *r, const struct app_conn *c, const void *record)
 {
-    if (c->local_orig < 0 || c->local_resp < 0 || c->local_orig == c->local_resp)
-        return NULL;
-    return c->local_orig ? "OUTBOUND" : "INBOUND";
+    bool one_local = c->local_orig >= 0 && c->local_resp >= 0 && c->local_orig != c->local_resp;
+    zrow_enum(r, one_local ? (c->local_orig ? "OUTBOUND" : "INBOUND") : NULL);
 }
 
-/* cshka then hasshAlgorithms (or sshka, hasshServerAlgorithms): both are
- * set together, from the side's KEXINIT. */
-static void hassh_side(struct zrow *r, const struct ssh_side *s)
+static void hassh_version(struct zrow *r, const struct app_conn *c, const void *record)
 {
-    zrow_opt_string(r, s->has_hassh, s->host_key_algs, s->host_key_algs_len);
-    zrow_opt_string(r, s->has_hassh, s->hassh_string, s->hassh_string_len);
+    const struct ssh_txn *t = record;
+    zrow_cstr(r, t->client.has_hassh || t->server.has_hassh ? "1.1" : NULL);
 }
+
+#define COL(name, type, value, member) ZEEK_COLUMN(struct ssh_txn, name, type, value, member)
+#define ALG(name, member) ZEEK_COLUMN_TEXT_IF(struct ssh_txn, name, member.text, member.len, member.set)
+#define BANNER(name, side) \
+    ZEEK_COLUMN_TEXT_IF(struct ssh_txn, name, side.banner, side.banner_len, side.has_banner)
+/* the hassh package's hassh.zeek (salesforce/hassh) columns of a side:
+ * all set together, from the side's KEXINIT */
+#define HASSH(name, side) ZEEK_COLUMN_IF(struct ssh_txn, name, ZEEK_STRING, ZV_CHARS, side.hassh, side.has_hassh)
+#define HASSH_TEXT(name, side, text) \
+    ZEEK_COLUMN_TEXT_IF(struct ssh_txn, name, side.text, side.text##_len, side.has_hassh)
+
+static const struct zeek_column ssh_columns[] = {
+    ZEEK_COLUMNS_TS_UID_ID(struct ssh_txn, ts_us),
+    ZEEK_COLUMN_IF(struct ssh_txn, "version", ZEEK_COUNT, ZV_COUNT_U32, version, has_version),
+    ZEEK_COLUMN_FN("auth_success", ZEEK_BOOL, auth_success),
+    COL("auth_attempts", ZEEK_COUNT, ZV_COUNT_U64, auth_attempts), ZEEK_COLUMN_FN("direction", ZEEK_ENUM, direction),
+    BANNER("client", client), BANNER("server", server), ALG("cipher_alg", cipher_alg), ALG("mac_alg", mac_alg),
+    ALG("compression_alg", compression_alg), ALG("kex_alg", kex_alg), ALG("host_key_alg", host_key_alg),
+    ZEEK_COLUMN_IF(struct ssh_txn, "host_key_fingerprint", ZEEK_STRING, ZV_CHARS, host_key_fingerprint, has_host_key),
+    ZEEK_COLUMN_FN("hasshVersion", ZEEK_STRING, hassh_version), HASSH("hassh", client), HASSH("hasshServer", server),
+    HASSH_TEXT("cshka", client, host_key_algs), HASSH_TEXT("hasshAlgorithms", client, hassh_string),
+    HASSH_TEXT("sshka", server, host_key_algs), HASSH_TEXT("hasshServerAlgorithms", server, hassh_string),
+};
+static const struct zeek_schema ssh_schema = ZEEK_COLUMN_SCHEMA("ssh", ssh_columns);
 
 static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct ssh_txn *t)
 {
-    struct zrow *r = zrow_begin(w, &ssh_schema);
-    if (r == NULL)
-        return;
-    zrow_time(r, t->ts_us);
-    zrow_conn_id(r, c);
-    if (t->has_version)
-        zrow_count(r, t->version);
-    else
-        zrow_unset(r);
-    if (t->auth == SSH_AUTH_UNKNOWN)
-        zrow_unset(r);
-    else
-        zrow_bool(r, t->auth == SSH_AUTH_SUCCESS);
-    zrow_count(r, t->auth_attempts);
-    zrow_enum(r, direction(c));
-    banner_or_unset(r, &t->client);
-    banner_or_unset(r, &t->server);
-    field_or_unset(r, &t->cipher_alg);
-    field_or_unset(r, &t->mac_alg);
-    field_or_unset(r, &t->compression_alg);
-    field_or_unset(r, &t->kex_alg);
-    field_or_unset(r, &t->host_key_alg);
-    zrow_cstr(r, t->has_host_key ? t->host_key_fingerprint : NULL);
-    zrow_cstr(r, t->client.has_hassh || t->server.has_hassh ? "1.1" : NULL);
-    zrow_cstr(r, t->client.has_hassh ? t->client.hassh : NULL);
-    zrow_cstr(r, t->server.has_hassh ? t->server.hassh : NULL);
-    hassh_side(r, &t->client);
-    hassh_side(r, &t->server);
-    zrow_end(r);
+    zrow_record(w, &ssh_schema, c, t);
 }
 
 static void eve_side(struct json_writer *j, const char *key, const struct ssh_side *s)

@@ -100,7 +100,7 @@ struct stats_log *stats_log_new(struct output *o)
     for (size_t i = 0; s->kafka && i < N_KAFKA_COLUMNS; i++)
         s->fields[n++] = kafka_columns[i].field;
     s->fields[n++] = (struct zeek_field){"failing_logs", ZEEK_SET_STRING};
-    s->schema = (struct zeek_schema){"stats", s->fields, n};
+    s->schema = (struct zeek_schema){"stats", s->fields, n, sizeof s->fields[0]};
     return s;
 }
 

@@ -603,12 +603,10 @@ static void fps(struct zrow *r, bool set, const char (*list)[65], size_t n)
 
 static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct tls_txn *t)
 {
-    struct zrow *r = zrow_begin(w, &ssl_schema);
+    char tmp[48];
+    struct zrow *r = zrow_begin_conn(w, &ssl_schema, t->ts_us, c);
     if (r == NULL)
         return;
-    char tmp[48];
-    zrow_time(r, t->ts_us);
-    zrow_conn_id(r, c);
     zrow_cstr(r, t->has_version ? tls_version_name(t->version_num, tmp, sizeof(tmp)) : NULL);
     zrow_cstr(r, t->has_cipher ? tls_cipher_name(t->cipher, tmp, sizeof(tmp)) : NULL);
     zrow_cstr(r, t->has_curve ? tls_curve_name(t->curve, tmp, sizeof(tmp)) : NULL);
@@ -745,20 +743,12 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     }
     if (with_certificates)
         certificate_fields(j, t->server_chain, t->server_chain_len);
-    if (t->has_ja3) {
-        json_key(j, "ja3");
-        json_object_begin(j);
-        json_kv_str(j, "hash", t->ja3_hash);
-        json_kv_strn(j, "string", t->ja3, t->ja3_len);
-        json_object_end(j);
-    }
-    if (t->has_ja3s) {
-        json_key(j, "ja3s");
-        json_object_begin(j);
-        json_kv_str(j, "hash", t->ja3s_hash);
-        json_kv_strn(j, "string", t->ja3s, t->ja3s_len);
-        json_object_end(j);
-    }
+    if (t->has_ja3)
+        json_kv_str_object(j, "ja3", (const struct json_str_member[]){{"hash", t->ja3_hash, JSON_CSTR},
+                                                                      {"string", t->ja3, t->ja3_len}}, 2);
+    if (t->has_ja3s)
+        json_kv_str_object(j, "ja3s", (const struct json_str_member[]){{"hash", t->ja3s_hash, JSON_CSTR},
+                                                                       {"string", t->ja3s, t->ja3s_len}}, 2);
     if (t->has_ja4)
         json_kv_str(j, "ja4", t->ja4);
     alpn_array(j, "client_alpns", t->client_alpns, t->n_client_alpns);

@@ -88,10 +88,8 @@ void output_x509(struct output_worker *w, const struct app_conn *c, const struct
             zrow_item_addr(r, &x->san_ip[i]);
         zrow_list_end(r);
     }
-    if (x->has_basic_constraints)
+    if (zrow_present(r, x->has_basic_constraints))
         zrow_bool(r, x->ca);
-    else
-        zrow_unset(r);
     zrow_opt_count(r, x->has_path_len, x->path_len);
     zrow_bool(r, x->host_cert);
     zrow_bool(r, x->client_cert);

@@ -52,12 +52,12 @@ void zeek_write_tsv_header(struct buf *b, const struct zeek_schema *s, time_t op
     buf_puts(b, "\n#fields");
     for (size_t i = 0; i < s->n_fields; i++) {
         buf_putc(b, '\t');
-        buf_puts(b, s->fields[i].name);
+        buf_puts(b, zeek_schema_field(s, i)->name);
     }
     buf_puts(b, "\n#types");
     for (size_t i = 0; i < s->n_fields; i++) {
         buf_putc(b, '\t');
-        buf_puts(b, zeek_type_name(s->fields[i].type));
+        buf_puts(b, zeek_type_name(zeek_schema_field(s, i)->type));
     }
     buf_putc(b, '\n');
 }

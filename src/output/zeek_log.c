@@ -3,6 +3,7 @@
  * buffers. */
 #include "output/output_internal.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -232,7 +233,7 @@ static const struct zeek_field *next_field(struct zrow *r)
         r->bad = true;
         return NULL;
     }
-    const struct zeek_field *f = &r->schema->fields[r->field++];
+    const struct zeek_field *f = zeek_schema_field(r->schema, r->field++);
     if (r->tsv && r->field > 1)
         buf_putc(&r->tsv->buf, '\t');
     return f;
@@ -250,6 +251,21 @@ static void json_field_key(struct zrow *r, const struct zeek_field *f)
     buf_append(b, "\":", 2);
 }
 
+/* Claims the next field for a value: *tsv is where its TSV text goes and
+ * *json where its JSON value goes, after the key (each NULL when the run
+ * writes no such format); false when the row takes no more values. */
+static inline bool next_value(struct zrow *r, struct buf **tsv, struct buf **json)
+{
+    const struct zeek_field *f = next_field(r);
+    if (f == NULL)
+        return false;
+    *tsv = tsv_buf(r);
+    *json = json_buf(r);
+    if (*json)
+        json_field_key(r, f);
+    return true;
+}
+
 void zrow_unset(struct zrow *r)
 {
     if (next_field(r) == NULL)
@@ -260,91 +276,80 @@ void zrow_unset(struct zrow *r)
 
 void zrow_time(struct zrow *r, int64_t us)
 {
-    const struct zeek_field *f = next_field(r);
-    if (f == NULL)
+    struct buf *tsv, *json;
+    if (!next_value(r, &tsv, &json))
         return;
-    if (r->tsv)
-        json_append_us6(tsv_buf(r), us);
-    if (r->json) {
-        json_field_key(r, f);
-        if (r->worker->o->formats & OUTPUT_ZEEK_JSON_ISO8601)
-            json_append_iso8601(json_buf(r), us);
-        else
-            json_append_zeek_time(json_buf(r), us);
-    }
+    if (tsv)
+        json_append_us6(tsv, us);
+    if (json && (r->worker->o->formats & OUTPUT_ZEEK_JSON_ISO8601))
+        json_append_iso8601(json, us);
+    else if (json)
+        json_append_zeek_time(json, us);
+}
+
+static void tsv_append_double(struct buf *b, double v);
+
+/* A JSON number: a double, or an interval (interval_us not NULL: its TSV
+ * text is the exact microseconds, not the double's). */
+static void double_value(struct zrow *r, double v, const int64_t *interval_us)
+{
+    struct buf *tsv, *json;
+    if (!next_value(r, &tsv, &json))
+        return;
+    if (tsv && interval_us)
+        json_append_us6(tsv, *interval_us);
+    else if (tsv)
+        tsv_append_double(tsv, v);
+    if (json)
+        json_append_double(json, v);
 }
 
 void zrow_interval(struct zrow *r, int64_t us)
 {
-    const struct zeek_field *f = next_field(r);
-    if (f == NULL)
-        return;
-    if (r->tsv)
-        json_append_us6(tsv_buf(r), us);
-    if (r->json) {
-        json_field_key(r, f);
-        json_append_double(json_buf(r), (double)us / 1e6);
-    }
+    double_value(r, (double)us / 1e6, &us);
 }
 
 void zrow_interval_between(struct zrow *r, int64_t start_us, int64_t end_us)
 {
-    const struct zeek_field *f = next_field(r);
-    if (f == NULL)
-        return;
-    if (r->tsv)
-        json_append_us6(tsv_buf(r), end_us - start_us);
-    if (r->json) {
-        json_field_key(r, f);
-        json_append_double(json_buf(r), zeek_time_double(end_us) - zeek_time_double(start_us));
-    }
+    int64_t us = end_us - start_us;
+    double_value(r, zeek_time_double(end_us) - zeek_time_double(start_us), &us);
 }
 
 void zrow_string(struct zrow *r, const void *p, size_t n)
 {
-    const struct zeek_field *f = next_field(r);
-    if (f == NULL)
+    struct buf *tsv, *json;
+    if (!next_value(r, &tsv, &json))
         return;
     if (p == NULL)
         n = 0;
-    if (r->tsv)
-        tsv_append_string(tsv_buf(r), p, n, false);
-    if (r->json) {
-        json_field_key(r, f);
-        json_append_string(json_buf(r), p, n, JSON_ZEEK);
-    }
+    if (tsv)
+        tsv_append_string(tsv, p, n, false);
+    if (json)
+        json_append_string(json, p, n, JSON_ZEEK);
 }
 
 void zrow_opt_string(struct zrow *r, bool present, const void *p, size_t n)
 {
-    if (present)
+    if (zrow_present(r, present))
         zrow_string(r, p, n);
-    else
-        zrow_unset(r);
 }
 
 void zrow_opt_addr(struct zrow *r, bool present, const struct ip_addr *a)
 {
-    if (present)
+    if (zrow_present(r, present))
         zrow_addr(r, a);
-    else
-        zrow_unset(r);
 }
 
 void zrow_opt_port(struct zrow *r, bool present, uint16_t port)
 {
-    if (present)
+    if (zrow_present(r, present))
         zrow_port(r, port);
-    else
-        zrow_unset(r);
 }
 
 void zrow_opt_count(struct zrow *r, bool present, uint64_t v)
 {
-    if (present)
+    if (zrow_present(r, present))
         zrow_count(r, v);
-    else
-        zrow_unset(r);
 }
 
 void zrow_cstr(struct zrow *r, const char *s)
@@ -360,57 +365,41 @@ void zrow_enum(struct zrow *r, const char *s)
     zrow_cstr(r, s);
 }
 
-static void write_addr_text(struct zrow *r, const struct zeek_field *f, const char *text, size_t n)
+/* A value whose TSV text is its JSON text, quoted or not in JSON. */
+static void text_value(struct zrow *r, const char *text, size_t n, bool quoted)
 {
-    if (r->tsv)
-        buf_append(tsv_buf(r), text, n);
-    if (r->json) {
-        json_field_key(r, f);
-        struct buf *b = json_buf(r);
-        buf_putc(b, '"');
-        buf_append(b, text, n);
-        buf_putc(b, '"');
-    }
+    struct buf *tsv, *json;
+    if (!next_value(r, &tsv, &json))
+        return;
+    if (tsv)
+        buf_append(tsv, text, n);
+    if (json && quoted)
+        buf_putc(json, '"');
+    if (json)
+        buf_append(json, text, n);
+    if (json && quoted)
+        buf_putc(json, '"');
 }
 
 void zrow_addr(struct zrow *r, const struct ip_addr *a)
 {
-    if (a == NULL) {
-        zrow_unset(r);
-        return;
-    }
-    const struct zeek_field *f = next_field(r);
-    if (f == NULL)
-        return;
-    char text[IP_ADDR_STRLEN];
-    size_t n = ip_addr_format(a, text, sizeof(text));
-    write_addr_text(r, f, text, n);
+    zrow_subnet(r, a, UINT_MAX);
 }
 
+/* prefix_len UINT_MAX: an address. */
 void zrow_subnet(struct zrow *r, const struct ip_addr *a, unsigned prefix_len)
 {
     if (a == NULL) {
         zrow_unset(r);
         return;
     }
-    const struct zeek_field *f = next_field(r);
-    if (f == NULL)
-        return;
     char text[IP_ADDR_STRLEN + 8];
     size_t n = ip_addr_format(a, text, IP_ADDR_STRLEN);
-    text[n++] = '/';
-    n += json_fmt_u64(text + n, prefix_len);
-    write_addr_text(r, f, text, n);
-}
-
-static void write_number_text(struct zrow *r, const struct zeek_field *f, const char *text, size_t n)
-{
-    if (r->tsv)
-        buf_append(tsv_buf(r), text, n);
-    if (r->json) {
-        json_field_key(r, f);
-        buf_append(json_buf(r), text, n);
+    if (prefix_len != UINT_MAX) {
+        text[n++] = '/';
+        n += json_fmt_u64(text + n, prefix_len);
     }
+    text_value(r, text, n, true);
 }
 
 void zrow_port(struct zrow *r, uint16_t port)
@@ -420,20 +409,14 @@ void zrow_port(struct zrow *r, uint16_t port)
 
 void zrow_count(struct zrow *r, uint64_t v)
 {
-    const struct zeek_field *f = next_field(r);
-    if (f == NULL)
-        return;
     char text[24];
-    write_number_text(r, f, text, json_fmt_u64(text, v));
+    text_value(r, text, json_fmt_u64(text, v), false);
 }
 
 void zrow_int(struct zrow *r, int64_t v)
 {
-    const struct zeek_field *f = next_field(r);
-    if (f == NULL)
-        return;
     char text[24];
-    write_number_text(r, f, text, json_fmt_i64(text, v));
+    text_value(r, text, json_fmt_i64(text, v), false);
 }
 
 /* Zeek's TSV double: up to 6 decimals, trailing zeros dropped, ".0" kept
@@ -460,31 +443,18 @@ static void tsv_append_double(struct buf *b, double v)
 
 void zrow_double(struct zrow *r, double v)
 {
-    const struct zeek_field *f = next_field(r);
-    if (f == NULL)
-        return;
-    if (r->tsv)
-        tsv_append_double(tsv_buf(r), v);
-    if (r->json) {
-        json_field_key(r, f);
-        json_append_double(json_buf(r), v);
-    }
+    double_value(r, v, NULL);
 }
 
 void zrow_bool(struct zrow *r, bool v)
 {
-    const struct zeek_field *f = next_field(r);
-    if (f == NULL)
+    struct buf *tsv, *json;
+    if (!next_value(r, &tsv, &json))
         return;
-    if (r->tsv)
-        buf_putc(tsv_buf(r), v ? 'T' : 'F');
-    if (r->json) {
-        json_field_key(r, f);
-        if (v)
-            buf_append(json_buf(r), "true", 4);
-        else
-            buf_append(json_buf(r), "false", 5);
-    }
+    if (tsv)
+        buf_putc(tsv, v ? 'T' : 'F');
+    if (json)
+        buf_puts(json, v ? "true" : "false");
 }
 
 void zrow_list_begin(struct zrow *r)

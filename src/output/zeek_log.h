@@ -88,6 +88,61 @@ struct zeek_schema {
     const char *path;   /* "conn": the file is conn.log, #path conn */
     const struct zeek_field *fields;
     size_t n_fields;
+    size_t stride;      /* bytes from one field to the next: a table of zeek_field or of zeek_column */
+};
+
+/* The i-th field of a schema. */
+static inline const struct zeek_field *zeek_schema_field(const struct zeek_schema *s, size_t i)
+{
+    return (const struct zeek_field *)(const void *)((const char *)s->fields + i * s->stride);
+}
+
+/* A log declared as one table of columns: each column's Zeek field and
+ * where its value is in the record the log writes, so that zrow_record
+ * writes a whole row (ZEEK_COLUMN_SCHEMA):
+ *
+ *     #define COL(name, type, value, member) ZEEK_COLUMN(struct ntlm_txn, name, type, value, member)
+ *     static const struct zeek_column ntlm_columns[] = {
+ *         ZEEK_COLUMNS_TS_UID_ID(struct ntlm_txn, ts_us),
+ *         ZEEK_COLUMN_IF(struct ntlm_txn, "username", ZEEK_STRING, ZV_CHARS, username, has_username), ...
+ *     };
+ *     static const struct zeek_schema ntlm_schema = ZEEK_COLUMN_SCHEMA("ntlm", ntlm_columns);
+ *     zrow_record(w, &ntlm_schema, c, t);
+ */
+enum zeek_value {
+    ZV_TIME,            /* int64_t microseconds since the epoch */
+    ZV_INTERVAL_US,     /* int64_t microseconds */
+    ZV_INTERVAL_S,      /* double seconds, written as whole microseconds */
+    ZV_COUNT_U64,       /* uint64_t */
+    ZV_COUNT_U32,       /* uint32_t */
+    ZV_DOUBLE,          /* double */
+    ZV_BOOL,            /* bool */
+    ZV_CSTR,            /* const char *: NULL is unset */
+    ZV_ADDR,            /* struct ip_addr */
+    ZV_PORT_NONZERO,    /* uint16_t, unset when 0 */
+    ZV_TRANSPORT,       /* uint8_t IP protocol as Zeek's transport_proto enum, unset when 0 */
+    ZV_CHARS,           /* char[]: a C string in the record */
+    ZV_CHARS_N,         /* char[] of the size_t length at `length` */
+    ZV_UNSET,           /* a column Vigil never fills */
+    ZV_FN,              /* computed: the column's fn writes it from the record */
+    ZV_INT,             /* int64_t */
+    ZV_CONN_UID,        /* the uid and id.* of the connection zrow_record is given */
+    ZV_CONN_ORIG_H,
+    ZV_CONN_ORIG_P,
+    ZV_CONN_RESP_H,
+    ZV_CONN_RESP_P,
+    ZV_IF = 0x80,       /* or'ed with one of the above: unset unless the bool at `present` is true */
+};
+
+struct app_conn;
+struct zeek_column {
+    struct zeek_field field;    /* first: the schema's fields are the columns' */
+    uint8_t value;              /* enum zeek_value */
+    uint16_t offset;            /* of the value in the record */
+    uint16_t present;           /* ZV_IF: of its bool in the record */
+    uint16_t length;            /* ZV_CHARS_N: of its size_t in the record */
+    /* ZV_FN: one zrow_* call, from the record and the row's connection (NULL when it has none) */
+    void (*fn)(struct zrow *r, const struct app_conn *conn, const void *record);
 };
 
 /* The columns most logs start with: ts, uid and the connection's id.* (the
@@ -97,7 +152,27 @@ struct zeek_schema {
         {"id.resp_h", ZEEK_ADDR}, {"id.resp_p", ZEEK_PORT}
 
 #define ZEEK_SCHEMA(path_, fields_) \
-    { (path_), (fields_), sizeof(fields_) / sizeof((fields_)[0]) }
+    { (path_), (fields_), sizeof(fields_) / sizeof((fields_)[0]), sizeof((fields_)[0]) }
+#define ZEEK_COLUMN(type_, name_, ztype_, value_, member_) \
+    {{(name_), (ztype_)}, (value_), offsetof(type_, member_), 0, 0, NULL}
+#define ZEEK_COLUMN_IF(type_, name_, ztype_, value_, member_, present_) \
+    {{(name_), (ztype_)}, (value_) | ZV_IF, offsetof(type_, member_), offsetof(type_, present_), 0, NULL}
+/* A string of a length the record holds, unset unless present_. */
+#define ZEEK_COLUMN_TEXT_IF(type_, name_, text_, length_, present_) \
+    {{(name_), ZEEK_STRING}, ZV_CHARS_N | ZV_IF, offsetof(type_, text_), offsetof(type_, present_), \
+     offsetof(type_, length_), NULL}
+/* A value computed by fn(r, conn, record), which makes one zrow_* call. */
+#define ZEEK_COLUMN_FN(name_, ztype_, fn_) {{(name_), (ztype_)}, ZV_FN, 0, 0, 0, (fn_)}
+/* ts from the record's member, then the connection's uid and id.* */
+#define ZEEK_CONN_COLUMN(name_, ztype_, value_) {{(name_), (ztype_)}, (value_), 0, 0, 0, NULL}
+#define ZEEK_COLUMNS_TS_UID_ID(type_, ts_)                                                                       \
+    ZEEK_COLUMN(type_, "ts", ZEEK_TIME, ZV_TIME, ts_), ZEEK_CONN_COLUMN("uid", ZEEK_STRING, ZV_CONN_UID),         \
+        ZEEK_CONN_COLUMN("id.orig_h", ZEEK_ADDR, ZV_CONN_ORIG_H),                                            \
+        ZEEK_CONN_COLUMN("id.orig_p", ZEEK_PORT, ZV_CONN_ORIG_P),                                            \
+        ZEEK_CONN_COLUMN("id.resp_h", ZEEK_ADDR, ZV_CONN_RESP_H),                                            \
+        ZEEK_CONN_COLUMN("id.resp_p", ZEEK_PORT, ZV_CONN_RESP_P)
+#define ZEEK_COLUMN_SCHEMA(path_, columns_) \
+    { (path_), &(columns_)[0].field, sizeof(columns_) / sizeof((columns_)[0]), sizeof((columns_)[0]) }
 
 /* Zeek's name of a type for the #types line: "set[string]", "interval". */
 const char *zeek_type_name(enum zeek_type t);
@@ -112,8 +187,18 @@ struct zrow *zrow_begin(struct output_worker *w, const struct zeek_schema *schem
 void zrow_end(struct zrow *r);
 /* Drops the row being built. */
 void zrow_abort(struct zrow *r);
+/* A whole row of a ZEEK_COLUMN_SCHEMA log, its values read from record
+ * and its uid and id.* columns from conn (NULL when it has none). */
+void zrow_record(struct output_worker *w, const struct zeek_schema *schema, const struct app_conn *conn,
+                 const void *record);
 
 void zrow_unset(struct zrow *r);
+/* n fields in a row unset. */
+static inline void zrow_unset_n(struct zrow *r, unsigned n)
+{
+    while (n-- > 0)
+        zrow_unset(r);
+}
 void zrow_time(struct zrow *r, int64_t us);
 void zrow_interval(struct zrow *r, int64_t us);
 /* An interval computed as Zeek computes it, the difference of two packet
@@ -134,6 +219,14 @@ static inline void zrow_view(struct zrow *r, struct byte_view s)
 static inline void zrow_nonempty_cstr(struct zrow *r, const char *s)
 {
     zrow_cstr(r, s != NULL && s[0] != '\0' ? s : NULL);
+}
+/* A value a record may not have: false, and the field written unset,
+ * unless present; `if (zrow_present(r, t->has_rtt)) zrow_interval(r, t->rtt_us);` */
+static inline bool zrow_present(struct zrow *r, bool present)
+{
+    if (!present)
+        zrow_unset(r);
+    return present;
 }
 /* Values a record may not have: unset unless present. */
 void zrow_opt_addr(struct zrow *r, bool present, const struct ip_addr *a);

@@ -224,32 +224,27 @@ static void add_locked(struct incident_live *l, struct incident_event *ev)
     pthread_mutex_unlock(&l->lock);
 }
 
-static void on_alert(void *ctx, const struct alert *a)
+enum report_kind { REPORT_ALERT, REPORT_FINDING, REPORT_SIGHTING };
+
+/* A detector's report (an alert, finding or sighting, by kind) as an
+ * incident event, handed to the correlator. */
+static void add_report(void *ctx, enum report_kind kind, const void *report)
 {
     struct incident_live *l = ctx;
     struct incident_event ev;
     memset(&ev, 0, sizeof ev);
-    from_alert(l->c, a, &ev);
+    if (kind == REPORT_ALERT)
+        from_alert(l->c, report, &ev);
+    else if (kind == REPORT_FINDING)
+        from_finding(l->c, report, &ev);
+    else
+        from_sighting(l->c, report, &ev);
     add_locked(l, &ev);
 }
 
-static void on_finding(void *ctx, const struct finding *f)
-{
-    struct incident_live *l = ctx;
-    struct incident_event ev;
-    memset(&ev, 0, sizeof ev);
-    from_finding(l->c, f, &ev);
-    add_locked(l, &ev);
-}
-
-static void on_sighting(void *ctx, const struct intel_sighting *s)
-{
-    struct incident_live *l = ctx;
-    struct incident_event ev;
-    memset(&ev, 0, sizeof ev);
-    from_sighting(l->c, s, &ev);
-    add_locked(l, &ev);
-}
+static void on_alert(void *ctx, const struct alert *a) { add_report(ctx, REPORT_ALERT, a); }
+static void on_finding(void *ctx, const struct finding *f) { add_report(ctx, REPORT_FINDING, f); }
+static void on_sighting(void *ctx, const struct intel_sighting *s) { add_report(ctx, REPORT_SIGHTING, s); }
 
 static void on_conn(void *ctx, const struct conn_record *r)
 {

@@ -10,6 +10,7 @@
 #include <pcre2.h>
 
 #include "sig/sig_internal.h"
+#include "util/grow.h"
 
 #define OK SIG_PARSE_OK
 #define SKIP SIG_PARSE_SKIP
@@ -90,6 +91,14 @@ static const struct buffer_def buffers[] = {
     {"dcerpc.stub_data", "dce_stub_data", NULL, SIG_BUF_DCERPC_STUB_DATA, SIG_APP_DCERPC},
 };
 
+static const struct buffer_def *buffer_def(unsigned buffer)
+{
+    for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++)
+        if (buffers[i].buffer == buffer)
+            return &buffers[i];
+    return NULL;
+}
+
 const char *sig_buffer_name(unsigned b);
 const char *sig_buffer_name(unsigned b)
 {
@@ -97,10 +106,8 @@ const char *sig_buffer_name(unsigned b)
         return "payload";
     if (b == SIG_BUF_BASE64)
         return "base64_data";
-    for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++)
-        if (buffers[i].buffer == b)
-            return buffers[i].sticky;
-    return "?";
+    const struct buffer_def *d = buffer_def(b);
+    return d ? d->sticky : "?";
 }
 
 static struct sig_list *list_for(struct sig_parse *p, unsigned buffer, int *index)
@@ -121,6 +128,16 @@ static struct sig_list *list_for(struct sig_parse *p, unsigned buffer, int *inde
     return l;
 }
 
+/* Makes `buffer`'s list the one the next contents go to. */
+static enum sig_parse_result enter_list(struct sig_parse *p, unsigned buffer)
+{
+    int idx;
+    if (!list_for(p, buffer, &idx))
+        return fail(p, SKIP, "more than 8 buffers in one rule%s", "");
+    p->cur_list = idx;
+    return OK;
+}
+
 static enum sig_parse_result set_app(struct sig_parse *p, unsigned app, const char *kw)
 {
     if (app == SIG_APP_NONE)
@@ -136,29 +153,22 @@ static enum sig_parse_result set_app(struct sig_parse *p, unsigned app, const ch
 static enum sig_parse_result kw_sticky(struct sig_parse *p, const struct buffer_def *b, const char *kw)
 {
     enum sig_parse_result res = set_app(p, b->app, kw);
-    if (res != OK)
-        return res;
-    int idx;
-    if (!list_for(p, b->buffer, &idx))
-        return fail(p, SKIP, "more than 8 buffers in one rule%s", "");
-    p->cur_list = idx;
-    return OK;
+    return res == OK ? enter_list(p, b->buffer) : res;
 }
 
+/* NULL: no memory (p->why says so). */
 static struct sig_sm *add_sm(struct sig_parse *p, unsigned type)
 {
     int idx = p->cur_list;
-    if (idx < 0 && !list_for(p, SIG_BUF_PAYLOAD, &idx))
+    if (idx < 0 && !list_for(p, SIG_BUF_PAYLOAD, &idx)) {
+        fail(p, ERR, "out of memory%s", "");
         return NULL;
+    }
     p->cur_list = idx;
     struct sig_list *l = &p->r->lists[idx];
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 4;
-        struct sig_sm *ns = realloc(l->sm, nc * sizeof *ns);
-        if (!ns)
-            return NULL;
-        l->sm = ns;
-        l->cap = nc;
+    if (grow_array((void **)&l->sm, &l->cap, l->n + 1, sizeof *l->sm, 4) != 0) {
+        fail(p, ERR, "out of memory%s", "");
+        return NULL;
     }
     struct sig_sm *sm = &l->sm[l->n++];
     memset(sm, 0, sizeof *sm);
@@ -166,16 +176,21 @@ static struct sig_sm *add_sm(struct sig_parse *p, unsigned type)
     return sm;
 }
 
-/* The last content (for content modifiers). */
-static struct sig_content *last_content(struct sig_parse *p, const char *kw, enum sig_parse_result *res)
+/* The element just added is the one the next modifiers apply to. */
+static enum sig_parse_result mark_last(struct sig_parse *p)
 {
-    if (p->last_list < 0) {
-        *res = fail(p, ERR, "'%s' without a preceding content", kw);
-        return NULL;
-    }
-    struct sig_sm *sm = &p->r->lists[p->last_list].sm[p->last_sm];
-    if (sm->type != SIG_SM_CONTENT) {
-        *res = fail(p, ERR, "'%s' without a preceding content", kw);
+    p->last_list = p->cur_list;
+    p->last_sm = (int)p->r->lists[p->cur_list].n - 1;
+    return OK;
+}
+
+/* The last content (for content modifiers); NULL: none (p->why says so,
+ * a SIG_PARSE_ERROR). */
+static struct sig_content *last_content(struct sig_parse *p, const char *kw)
+{
+    struct sig_sm *sm = p->last_list < 0 ? NULL : &p->r->lists[p->last_list].sm[p->last_sm];
+    if (sm == NULL || sm->type != SIG_SM_CONTENT) {
+        fail(p, ERR, "'%s' without a preceding content", kw);
         return NULL;
     }
     return &sm->u.content;
@@ -200,16 +215,15 @@ static enum sig_parse_result move_last(struct sig_parse *p, const struct buffer_
     struct sig_sm sm = from->sm[p->last_sm];
     memmove(&from->sm[p->last_sm], &from->sm[p->last_sm + 1], (from->n - (size_t)p->last_sm - 1) * sizeof sm);
     from->n--;
-    int saved = p->cur_list, idx;
-    if (!list_for(p, b->buffer, &idx))
-        return fail(p, SKIP, "more than 8 buffers in one rule%s", "");
-    p->cur_list = idx;
+    int saved = p->cur_list;
+    res = enter_list(p, b->buffer);
+    if (res != OK)
+        return res;
     struct sig_sm *dst = add_sm(p, sm.type);
     if (!dst)
-        return fail(p, ERR, "out of memory%s", "");
+        return ERR;
     *dst = sm;
-    p->last_list = idx;
-    p->last_sm = (int)p->r->lists[idx].n - 1;
+    mark_last(p);
     p->cur_list = saved;
     return OK;
 }
@@ -279,15 +293,25 @@ static size_t split_commas(char *v, char **parts, size_t max)
     return n;
 }
 
-static char *dup_value(struct sig_parse *p, const char *v, char *buf, size_t n)
+/* A keyword's word and the number it stands for. */
+struct name_code {
+    const char *name;
+    uint8_t code;
+};
+
+/* Where `name` is in a table whose elements start with their name (a
+ * `const char *`): its index, or count when it is not there. */
+static size_t name_index(const void *table, size_t count, size_t stride, const char *name,
+                         int (*cmp)(const char *, const char *))
 {
-    if (strlen(v) >= n) {
-        snprintf(p->why, p->whylen, "value too long");
-        return NULL;
-    }
-    memcpy(buf, v, strlen(v) + 1);
-    return buf;
+    for (size_t i = 0; i < count; i++)
+        if (cmp(*(const char *const *)((const char *)table + i * stride), name) == 0)
+            return i;
+    return count;
 }
+
+#define NAME_INDEX(table, name, cmp) \
+    name_index((table), sizeof(table) / sizeof((table)[0]), sizeof((table)[0]), (name), (cmp))
 
 /* --- meta --- */
 
@@ -385,38 +409,34 @@ static enum sig_parse_result kw_target(struct sig_parse *p, const char *v)
 
 /* --- content --- */
 
+/* A leading '!' (after blanks): true, and *v moves past it. */
+static bool take_negation(const char **v)
+{
+    while (isspace((unsigned char)**v))
+        (*v)++;
+    if (**v != '!')
+        return false;
+    (*v)++;
+    return true;
+}
+
 static enum sig_parse_result kw_content(struct sig_parse *p, const char *v)
 {
-    bool neg = false;
-    while (isspace((unsigned char)*v))
-        v++;
-    if (*v == '!') {
-        neg = true;
-        v++;
-    }
+    bool neg = take_negation(&v);
     uint8_t *pat;
     uint32_t len;
     if (!sig_decode_content(v, &pat, &len, p->why, p->whylen))
         return ERR;
     struct sig_sm *sm = add_sm(p, SIG_SM_CONTENT);
-    if (!sm) {
+    if (sm)
+        sm->u.content = (struct sig_content){.pat = pat, .len = len, .negated = neg};
+    else
         free(pat);
-        return fail(p, ERR, "out of memory%s", "");
-    }
-    sm->u.content.pat = pat;
-    sm->u.content.len = len;
-    sm->u.content.negated = neg;
-    p->last_list = p->cur_list;
-    p->last_sm = (int)p->r->lists[p->cur_list].n - 1;
-    return OK;
+    return sm ? mark_last(p) : ERR;
 }
 
-static enum sig_parse_result kw_nocase(struct sig_parse *p, const char *v)
+static enum sig_parse_result mod_nocase(struct sig_parse *p, struct sig_content *c)
 {
-    enum sig_parse_result res = OK;
-    struct sig_content *c = last_content(p, "nocase", &res);
-    if (!c)
-        return res;
     if (c->nocase)
         return fail(p, ERR, "nocase twice on one content%s", "");
     c->nocase = true;
@@ -425,12 +445,9 @@ static enum sig_parse_result kw_nocase(struct sig_parse *p, const char *v)
 
 enum pos_kw { POS_OFFSET, POS_DEPTH, POS_DISTANCE, POS_WITHIN };
 
-static enum sig_parse_result kw_position(struct sig_parse *p, const char *kw, const char *v, enum pos_kw which)
+static enum sig_parse_result mod_position(struct sig_parse *p, struct sig_content *c, const char *kw, const char *v,
+                                          enum pos_kw which)
 {
-    enum sig_parse_result res = OK;
-    struct sig_content *c = last_content(p, kw, &res);
-    if (!c)
-        return res;
     struct sig_num n;
     if (!parse_num(p, v, &n))
         return fail(p, ERR, "bad value for %s", kw);
@@ -452,34 +469,22 @@ static enum sig_parse_result kw_position(struct sig_parse *p, const char *kw, co
     return OK;
 }
 
-static enum sig_parse_result kw_startswith(struct sig_parse *p, const char *v)
+static enum sig_parse_result mod_startswith(struct sig_parse *p, struct sig_content *c)
 {
-    enum sig_parse_result res = OK;
-    struct sig_content *c = last_content(p, "startswith", &res);
-    if (!c)
-        return res;
     if (c->has_offset || c->has_depth || c->has_distance || c->has_within)
         return fail(p, ERR, "startswith mixed with offset/depth/distance/within%s", "");
     c->startswith = true;
     return OK;
 }
 
-static enum sig_parse_result kw_endswith(struct sig_parse *p, const char *v)
+static enum sig_parse_result mod_endswith(struct sig_parse *p, struct sig_content *c)
 {
-    enum sig_parse_result res = OK;
-    struct sig_content *c = last_content(p, "endswith", &res);
-    if (!c)
-        return res;
     c->endswith = true;
     return OK;
 }
 
-static enum sig_parse_result kw_fast_pattern(struct sig_parse *p, const char *v)
+static enum sig_parse_result mod_fast_pattern(struct sig_parse *p, struct sig_content *c)
 {
-    enum sig_parse_result res = OK;
-    struct sig_content *c = last_content(p, "fast_pattern", &res);
-    if (!c)
-        return res;
     for (size_t i = 0; i < p->r->n_lists; i++)
         for (size_t j = 0; j < p->r->lists[i].n; j++)
             if (p->r->lists[i].sm[j].type == SIG_SM_CONTENT && p->r->lists[i].sm[j].u.content.fast_pattern)
@@ -490,21 +495,16 @@ static enum sig_parse_result kw_fast_pattern(struct sig_parse *p, const char *v)
     return OK;
 }
 
-static enum sig_parse_result kw_rawbytes(struct sig_parse *p, const char *v)
+static enum sig_parse_result mod_rawbytes(struct sig_parse *p, struct sig_content *c)
 {
-    enum sig_parse_result res = OK;
-    return last_content(p, "rawbytes", &res) ? OK : res;
+    return OK;
 }
 
-static enum sig_parse_result kw_isdataat(struct sig_parse *p, const char *v)
+static enum sig_parse_result kw_isdataat(struct sig_parse *p, const char *v, char **parts, size_t n)
 {
-    char buf[128], *parts[3];
-    if (!dup_value(p, v, buf, sizeof buf))
-        return ERR;
-    size_t n = split_commas(buf, parts, 3);
     struct sig_sm *sm = add_sm(p, SIG_SM_ISDATAAT);
     if (!sm)
-        return fail(p, ERR, "out of memory%s", "");
+        return ERR;
     char *num = parts[0];
     if (*num == '!') {
         sm->u.isdataat.negated = true;
@@ -530,17 +530,13 @@ static enum sig_parse_result kw_bsize(struct sig_parse *p, const char *v)
         return fail(p, ERR, "bsize outside a sticky buffer%s", "");
     struct sig_sm *sm = add_sm(p, SIG_SM_BSIZE);
     if (!sm)
-        return fail(p, ERR, "out of memory%s", "");
+        return ERR;
     sm->u.bsize = r;
     return OK;
 }
 
-static enum sig_parse_result kw_urilen(struct sig_parse *p, const char *v)
+static enum sig_parse_result kw_urilen(struct sig_parse *p, const char *v, char **parts, size_t n)
 {
-    char buf[64], *parts[2];
-    if (!dup_value(p, v, buf, sizeof buf))
-        return ERR;
-    size_t n = split_commas(buf, parts, 2);
     struct sig_range r;
     if (!parse_range(parts[0], &r))
         return fail(p, ERR, "bad urilen '%s'", v);
@@ -548,14 +544,14 @@ static enum sig_parse_result kw_urilen(struct sig_parse *p, const char *v)
     enum sig_parse_result res = set_app(p, SIG_APP_HTTP, "urilen");
     if (res != OK)
         return res;
-    int idx, saved = p->cur_list;
-    if (!list_for(p, buffer, &idx))
-        return fail(p, SKIP, "more than 8 buffers in one rule%s", "");
-    p->cur_list = idx;
+    int saved = p->cur_list;
+    res = enter_list(p, buffer);
+    if (res != OK)
+        return res;
     struct sig_sm *sm = add_sm(p, SIG_SM_BSIZE);
     p->cur_list = saved;
     if (!sm)
-        return fail(p, ERR, "out of memory%s", "");
+        return ERR;
     sm->u.bsize = r;
     return OK;
 }
@@ -579,23 +575,9 @@ static const struct pcre_flag pcre_flags[] = {
     {'Z', 0, SIG_BUF_HTTP_HOST_RAW},
 };
 
-static const struct buffer_def *buffer_def(unsigned buffer)
-{
-    for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++)
-        if (buffers[i].buffer == buffer)
-            return &buffers[i];
-    return NULL;
-}
-
 static enum sig_parse_result kw_pcre(struct sig_parse *p, const char *v)
 {
-    bool neg = false;
-    while (isspace((unsigned char)*v))
-        v++;
-    if (*v == '!') {
-        neg = true;
-        v++;
-    }
+    bool neg = take_negation(&v);
     size_t n = strlen(v);
     bool quoted = n >= 2 && v[0] == '"' && v[n - 1] == '"';
     if (!quoted && (v[0] == '"' || (n && v[n - 1] == '"')))
@@ -642,13 +624,10 @@ static enum sig_parse_result kw_pcre(struct sig_parse *p, const char *v)
     struct sig_sm *sm = add_sm(p, SIG_SM_PCRE);
     if (!sm) {
         pcre2_code_free(code);
-        return fail(p, ERR, "out of memory%s", "");
+        return ERR;
     }
-    sm->u.pcre.code = code;
-    sm->u.pcre.negated = neg;
-    sm->u.pcre.relative = relative;
-    p->last_list = p->cur_list;
-    p->last_sm = (int)p->r->lists[p->cur_list].n - 1;
+    sm->u.pcre = (struct sig_pcre){.code = code, .negated = neg, .relative = relative};
+    mark_last(p);
     if (buffer >= 0) {
         const struct buffer_def *b = buffer_def((unsigned)buffer);
         if (b)
@@ -700,30 +679,21 @@ static enum sig_parse_result check_byte(struct sig_parse *p, const struct sig_by
     return OK;
 }
 
-/* A byte_* keyword's start: its value split at commas into parts[0..*n)
- * (at most 12, within buf) and its element added, with no variables yet.
- * NULL: the value is too long or no memory (p->why says which). */
-static struct sig_byte *byte_begin(struct sig_parse *p, const char *v, unsigned type, char *buf, size_t bufsz,
-                                   char **parts, size_t *n)
+/* A byte_* keyword's element, added with no variables yet; NULL: no
+ * memory (p->why says so). */
+static struct sig_byte *byte_begin(struct sig_parse *p, unsigned type)
 {
-    if (!dup_value(p, v, buf, bufsz))
-        return NULL;
-    *n = split_commas(buf, parts, 12);
     struct sig_sm *sm = add_sm(p, type);
-    if (!sm) {
-        fail(p, ERR, "out of memory%s", "");
+    if (!sm)
         return NULL;
-    }
     sm->u.byte.var = -1;
     sm->u.byte.nbytes_var = -1;
     return &sm->u.byte;
 }
 
-static enum sig_parse_result kw_byte_test(struct sig_parse *p, const char *v)
+static enum sig_parse_result kw_byte_test(struct sig_parse *p, const char *v, char **parts, size_t n)
 {
-    char buf[256], *parts[12];
-    size_t n;
-    struct sig_byte *b = byte_begin(p, v, SIG_SM_BYTE_TEST, buf, sizeof buf, parts, &n);
+    struct sig_byte *b = byte_begin(p, SIG_SM_BYTE_TEST);
     if (!b)
         return ERR;
     if (n < 4 || !byte_count(parts[0], b))
@@ -734,10 +704,7 @@ static enum sig_parse_result kw_byte_test(struct sig_parse *p, const char *v)
         op++;
     }
     static const char *const ops[] = {"<", ">", "=", "<=", ">=", "&", "^"};
-    size_t i;
-    for (i = 0; i < 7; i++)
-        if (strcmp(op, ops[i]) == 0)
-            break;
+    size_t i = NAME_INDEX(ops, op, strcmp);
     if (i == 7)
         return fail(p, ERR, "bad byte_test operator '%s'", parts[1]);
     b->op = (uint8_t)i;
@@ -756,11 +723,9 @@ static enum sig_parse_result kw_byte_test(struct sig_parse *p, const char *v)
     return check_byte(p, b, "byte_test");
 }
 
-static enum sig_parse_result kw_byte_jump(struct sig_parse *p, const char *v)
+static enum sig_parse_result kw_byte_jump(struct sig_parse *p, const char *v, char **parts, size_t n)
 {
-    char buf[256], *parts[12];
-    size_t n;
-    struct sig_byte *b = byte_begin(p, v, SIG_SM_BYTE_JUMP, buf, sizeof buf, parts, &n);
+    struct sig_byte *b = byte_begin(p, SIG_SM_BYTE_JUMP);
     if (!b)
         return ERR;
     struct sig_num count;
@@ -781,11 +746,9 @@ static enum sig_parse_result kw_byte_jump(struct sig_parse *p, const char *v)
     return check_byte(p, b, "byte_jump");
 }
 
-static enum sig_parse_result kw_byte_extract(struct sig_parse *p, const char *v)
+static enum sig_parse_result kw_byte_extract(struct sig_parse *p, const char *v, char **parts, size_t n)
 {
-    char buf[256], *parts[12];
-    size_t n;
-    struct sig_byte *b = byte_begin(p, v, SIG_SM_BYTE_EXTRACT, buf, sizeof buf, parts, &n);
+    struct sig_byte *b = byte_begin(p, SIG_SM_BYTE_EXTRACT);
     if (!b)
         return ERR;
     if (n < 3 || !byte_count(parts[0], b) || !parse_num(p, parts[1], &b->offset))
@@ -807,43 +770,30 @@ static enum sig_parse_result kw_byte_extract(struct sig_parse *p, const char *v)
     return check_byte(p, b, "byte_extract");
 }
 
-static enum sig_parse_result kw_base64_decode(struct sig_parse *p, const char *v)
+static enum sig_parse_result kw_base64_decode(struct sig_parse *p, const char *v, char **parts, size_t n)
 {
-    char buf[128], *parts[4];
     struct sig_base64 b64 = {0};
-    if (v && *v) {
-        if (!dup_value(p, v, buf, sizeof buf))
-            return ERR;
-        size_t n = split_commas(buf, parts, 4);
-        for (size_t i = 0; i < n; i++) {
-            if (strncmp(parts[i], "bytes ", 6) == 0 && sig_parse_u32(parts[i] + 6, &b64.bytes)) {}
-            else if (strncmp(parts[i], "offset ", 7) == 0 && sig_parse_u32(parts[i] + 7, &b64.offset)) {}
-            else if (strcmp(parts[i], "relative") == 0) b64.relative = true;
-            else return fail(p, ERR, "bad base64_decode option '%s'", parts[i]);
-        }
+    for (size_t i = 0; *v && i < n; i++) { /* no value: no options */
+        if (strncmp(parts[i], "bytes ", 6) == 0 && sig_parse_u32(parts[i] + 6, &b64.bytes)) {}
+        else if (strncmp(parts[i], "offset ", 7) == 0 && sig_parse_u32(parts[i] + 7, &b64.offset)) {}
+        else if (strcmp(parts[i], "relative") == 0) b64.relative = true;
+        else return fail(p, ERR, "bad base64_decode option '%s'", parts[i]);
     }
     struct sig_sm *sm = add_sm(p, SIG_SM_BASE64_DECODE);
     if (!sm)
-        return fail(p, ERR, "out of memory%s", "");
+        return ERR;
     sm->u.base64 = b64;
     return OK;
 }
 
 static enum sig_parse_result kw_base64_data(struct sig_parse *p, const char *v)
 {
-    int idx;
-    if (!list_for(p, SIG_BUF_BASE64, &idx))
-        return fail(p, SKIP, "more than 8 buffers in one rule%s", "");
-    p->cur_list = idx;
-    return OK;
+    return enter_list(p, SIG_BUF_BASE64);
 }
 
 /* --- transforms --- */
 
-static const struct {
-    const char *name;
-    uint8_t xf;
-} transforms[] = {
+static const struct name_code transforms[] = {
     {"dotprefix", SIG_XF_DOTPREFIX}, {"to_lowercase", SIG_XF_TO_LOWERCASE},
     {"to_uppercase", SIG_XF_TO_UPPERCASE}, {"strip_whitespace", SIG_XF_STRIP_WHITESPACE},
     {"compress_whitespace", SIG_XF_COMPRESS_WHITESPACE}, {"url_decode", SIG_XF_URL_DECODE},
@@ -864,16 +814,9 @@ static enum sig_parse_result kw_transform(struct sig_parse *p, uint8_t xf, const
 
 /* --- flow, flowbits, thresholds --- */
 
-static enum sig_parse_result kw_flow(struct sig_parse *p, const char *v)
+static enum sig_parse_result kw_flow(struct sig_parse *p, const char *v, char **parts, size_t n)
 {
-    char buf[128], *parts[6];
-    if (!dup_value(p, v, buf, sizeof buf))
-        return ERR;
-    size_t n = split_commas(buf, parts, 6);
-    static const struct {
-        const char *name;
-        uint8_t bit;
-    } opts[] = {
+    static const struct name_code opts[] = {
         {"established", SIG_FLOW_ESTABLISHED}, {"not_established", SIG_FLOW_NOT_ESTABLISHED},
         {"to_server", SIG_FLOW_TO_SERVER}, {"from_client", SIG_FLOW_TO_SERVER},
         {"to_client", SIG_FLOW_TO_CLIENT}, {"from_server", SIG_FLOW_TO_CLIENT},
@@ -881,13 +824,10 @@ static enum sig_parse_result kw_flow(struct sig_parse *p, const char *v)
         {"stateless", SIG_FLOW_STATELESS},
     };
     for (size_t i = 0; i < n; i++) {
-        size_t k;
-        for (k = 0; k < sizeof opts / sizeof opts[0]; k++)
-            if (strcmp(parts[i], opts[k].name) == 0)
-                break;
+        size_t k = NAME_INDEX(opts, parts[i], strcmp);
         if (k == sizeof opts / sizeof opts[0])
             return fail(p, SKIP, "unsupported flow option '%s'", parts[i]);
-        p->r->flow |= opts[k].bit;
+        p->r->flow |= opts[k].code;
     }
     uint8_t f = p->r->flow;
     if (((f & SIG_FLOW_TO_SERVER) && (f & SIG_FLOW_TO_CLIENT)) ||
@@ -897,17 +837,10 @@ static enum sig_parse_result kw_flow(struct sig_parse *p, const char *v)
     return OK;
 }
 
-static enum sig_parse_result kw_flowbits(struct sig_parse *p, const char *v)
+static enum sig_parse_result kw_flowbits(struct sig_parse *p, const char *v, char **parts, size_t n)
 {
-    char buf[512], *parts[2];
-    if (!dup_value(p, v, buf, sizeof buf))
-        return ERR;
-    size_t n = split_commas(buf, parts, 2);
     static const char *const cmds[] = {"set", "isset", "isnotset", "toggle", "unset", "noalert"};
-    size_t c;
-    for (c = 0; c < 6; c++)
-        if (strcmp(parts[0], cmds[c]) == 0)
-            break;
+    size_t c = NAME_INDEX(cmds, parts[0], strcmp);
     if (c == 6)
         return fail(p, ERR, "bad flowbits command '%s'", parts[0]);
     if (c == SIG_FB_NOALERT) {
@@ -943,14 +876,11 @@ static enum sig_parse_result kw_flowbits(struct sig_parse *p, const char *v)
     return OK;
 }
 
-static enum sig_parse_result parse_threshold(struct sig_parse *p, const char *v, bool detection_filter)
+static enum sig_parse_result parse_threshold(struct sig_parse *p, const char *v, char **parts, size_t n,
+                                             bool detection_filter)
 {
     if (p->r->threshold.type != SIG_THR_NONE)
         return fail(p, ERR, "threshold and detection_filter together or twice%s", "");
-    char buf[256], *parts[6];
-    if (!dup_value(p, v, buf, sizeof buf))
-        return ERR;
-    size_t n = split_commas(buf, parts, 6);
     struct sig_threshold t = {.type = detection_filter ? SIG_THR_DETECTION_FILTER : SIG_THR_NONE, .track = 0xff};
     bool has_count = false, has_seconds = false;
     for (size_t i = 0; i < n; i++) {
@@ -991,30 +921,27 @@ static enum sig_parse_result parse_threshold(struct sig_parse *p, const char *v,
     return OK;
 }
 
-static enum sig_parse_result kw_threshold(struct sig_parse *p, const char *v)
+static enum sig_parse_result kw_threshold(struct sig_parse *p, const char *v, char **parts, size_t n)
 {
-    return parse_threshold(p, v, false);
+    return parse_threshold(p, v, parts, n, false);
 }
 
-static enum sig_parse_result kw_detection_filter(struct sig_parse *p, const char *v)
+static enum sig_parse_result kw_detection_filter(struct sig_parse *p, const char *v, char **parts, size_t n)
 {
-    return parse_threshold(p, v, true);
+    return parse_threshold(p, v, parts, n, true);
 }
 
 static enum sig_parse_result kw_app_layer_protocol(struct sig_parse *p, const char *v)
 {
-    static const struct {
-        const char *name;
-        uint8_t app;
-    } apps[] = {
+    static const struct name_code apps[] = {
         {"http", SIG_APP_HTTP}, {"http1", SIG_APP_HTTP}, {"tls", SIG_APP_TLS}, {"dns", SIG_APP_DNS},
         {"ssh", SIG_APP_SSH}, {"smtp", SIG_APP_SMTP}, {"quic", SIG_APP_QUIC}, {"dhcp", SIG_APP_DHCP},
         {"krb5", SIG_APP_KRB5}, {"smb", SIG_APP_SMB}, {"dcerpc", SIG_APP_DCERPC},
     };
-    for (size_t i = 0; i < sizeof apps / sizeof apps[0]; i++)
-        if (strcmp(v, apps[i].name) == 0)
-            return set_app(p, apps[i].app, "app-layer-protocol");
-    return fail(p, SKIP, "unsupported app-layer-protocol '%s'", v);
+    size_t i = NAME_INDEX(apps, v, strcmp);
+    if (i == sizeof apps / sizeof apps[0])
+        return fail(p, SKIP, "unsupported app-layer-protocol '%s'", v);
+    return set_app(p, apps[i].code, "app-layer-protocol");
 }
 
 /* --- packet header conditions --- */
@@ -1032,11 +959,10 @@ static enum sig_parse_result kw_range(struct sig_parse *p, const char *kw, const
 
 static enum sig_parse_result kw_ip_proto(struct sig_parse *p, const char *v)
 {
-    static const struct {
-        const char *name;
-        uint8_t num;
-    } names[] = {{"tcp", 6}, {"udp", 17}, {"icmp", 1}, {"ipv6-icmp", 58}, {"gre", 47}, {"esp", 50},
-                 {"ah", 51}, {"igmp", 2}, {"sctp", 132}, {"ipip", 4}, {"pim", 103}};
+    static const struct name_code names[] = {
+        {"tcp", 6}, {"udp", 17}, {"icmp", 1}, {"ipv6-icmp", 58}, {"gre", 47}, {"esp", 50},
+        {"ah", 51}, {"igmp", 2}, {"sctp", 132}, {"ipip", 4}, {"pim", 103},
+    };
     if (*v == '!') {
         p->r->ip_proto_neg = true;
         v++;
@@ -1045,24 +971,17 @@ static enum sig_parse_result kw_ip_proto(struct sig_parse *p, const char *v)
     if (sig_parse_u32(v, &n) && n < 256) {
         p->r->ip_proto = (uint8_t)n;
     } else {
-        size_t i;
-        for (i = 0; i < sizeof names / sizeof names[0]; i++)
-            if (strcasecmp(v, names[i].name) == 0)
-                break;
+        size_t i = NAME_INDEX(names, v, strcasecmp);
         if (i == sizeof names / sizeof names[0])
             return fail(p, SKIP, "unsupported ip_proto '%s'", v);
-        p->r->ip_proto = names[i].num;
+        p->r->ip_proto = names[i].code;
     }
     p->r->has_ip_proto = true;
     return OK;
 }
 
-static enum sig_parse_result kw_flags(struct sig_parse *p, const char *v)
+static enum sig_parse_result kw_flags(struct sig_parse *p, const char *v, char **parts, size_t n)
 {
-    char buf[64], *parts[2];
-    if (!dup_value(p, v, buf, sizeof buf))
-        return ERR;
-    size_t n = split_commas(buf, parts, 2);
     static const char bits[] = "FSRPAUEC";
     uint8_t set = 0, ignore = 0;
     char mode = 0;
@@ -1110,20 +1029,17 @@ static enum sig_parse_result kw_krb5_number(struct sig_parse *p, unsigned buffer
         end++;
     if (errno != 0 || end == v || *end != '\0' || n < -2147483647L || n > 2147483647L)
         return fail(p, ERR, "bad %s value", kw);
-    const struct buffer_def *b = NULL;
-    for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++)
-        if (buffers[i].buffer == buffer)
-            b = &buffers[i];
+    const struct buffer_def *b = buffer_def(buffer);
     int saved = p->cur_list;
     enum sig_parse_result res = kw_sticky(p, b, kw);
     char quoted[32];
     snprintf(quoted, sizeof quoted, "\"%ld\"", n);
     if (res == OK)
         res = kw_content(p, quoted);
-    if (res == OK)
-        res = kw_startswith(p, "");
-    if (res == OK)
-        res = kw_endswith(p, "");
+    if (res == OK) {
+        struct sig_content *c = last_content(p, kw);
+        c->startswith = c->endswith = true;
+    }
     p->cur_list = saved;
     return res;
 }
@@ -1142,12 +1058,8 @@ static enum sig_parse_result kw_krb5_err_code(struct sig_parse *p, const char *v
  * interface a request's context was bound to, optionally its major version
  * compared with <, >, = or !. Calls are matched reassembled, so any_frag
  * changes nothing. */
-static enum sig_parse_result kw_dcerpc_iface(struct sig_parse *p, const char *v)
+static enum sig_parse_result kw_dcerpc_iface(struct sig_parse *p, const char *v, char **parts, size_t n)
 {
-    char buf[128], *parts[3];
-    if (!dup_value(p, v, buf, sizeof buf))
-        return ERR;
-    size_t n = split_commas(buf, parts, 3);
     struct sig_dcerpc *d = &p->r->dcerpc;
     const char *u = parts[0];
     static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
@@ -1174,12 +1086,8 @@ static enum sig_parse_result kw_dcerpc_iface(struct sig_parse *p, const char *v)
 }
 
 /* dcerpc.opnum:<n>[,<n>|<lo>-<hi>]...; (dce_opnum). */
-static enum sig_parse_result kw_dcerpc_opnum(struct sig_parse *p, const char *v)
+static enum sig_parse_result kw_dcerpc_opnum(struct sig_parse *p, const char *v, char **parts, size_t n)
 {
-    char buf[256], *parts[SIG_MAX_OPNUM_RANGES + 1];
-    if (!dup_value(p, v, buf, sizeof buf))
-        return ERR;
-    size_t n = split_commas(buf, parts, SIG_MAX_OPNUM_RANGES + 1);
     struct sig_dcerpc *d = &p->r->dcerpc;
     if (n > SIG_MAX_OPNUM_RANGES || d->n_opnums)
         return fail(p, SKIP, "dcerpc.opnum with more than 8 values or twice: '%s'", v);
@@ -1203,6 +1111,8 @@ static enum sig_parse_result kw_dcerpc_opnum(struct sig_parse *p, const char *v)
 /* --- the table --- */
 
 typedef enum sig_parse_result (*kw_fn)(struct sig_parse *p, const char *value);
+/* A keyword whose value is a comma list: the value and its parts (n >= 1). */
+typedef enum sig_parse_result (*kw_list_fn)(struct sig_parse *p, const char *value, char **parts, size_t n);
 
 static const struct {
     const char *name;
@@ -1210,21 +1120,85 @@ static const struct {
 } keywords[] = {
     {"msg", kw_msg}, {"classtype", kw_classtype}, {"reference", kw_reference}, {"metadata", kw_metadata},
     {"priority", kw_priority}, {"target", kw_target}, {"tag", ignored}, {"content", kw_content},
-    {"nocase", kw_nocase}, {"startswith", kw_startswith}, {"endswith", kw_endswith},
-    {"fast_pattern", kw_fast_pattern}, {"rawbytes", kw_rawbytes}, {"isdataat", kw_isdataat},
-    {"bsize", kw_bsize}, {"urilen", kw_urilen}, {"pcre", kw_pcre}, {"byte_test", kw_byte_test},
-    {"byte_jump", kw_byte_jump}, {"byte_extract", kw_byte_extract}, {"base64_decode", kw_base64_decode},
-    {"base64_data", kw_base64_data}, {"flow", kw_flow}, {"flowbits", kw_flowbits},
-    {"threshold", kw_threshold}, {"detection_filter", kw_detection_filter},
-    {"app-layer-protocol", kw_app_layer_protocol}, {"ip_proto", kw_ip_proto}, {"flags", kw_flags},
+    {"bsize", kw_bsize}, {"pcre", kw_pcre},
+    {"base64_data", kw_base64_data}, {"app-layer-protocol", kw_app_layer_protocol}, {"ip_proto", kw_ip_proto},
     {"krb5_msg_type", kw_krb5_msg_type}, {"krb5_err_code", kw_krb5_err_code},
-    {"dcerpc.iface", kw_dcerpc_iface}, {"dce_iface", kw_dcerpc_iface},
-    {"dcerpc.opnum", kw_dcerpc_opnum}, {"dce_opnum", kw_dcerpc_opnum},
+};
+
+#define KW_MAX_PARTS 12
+#define KW_MAX_LIST 512
+
+/* Keywords whose value is a comma list, split before the call. */
+static const struct list_keyword {
+    const char *name;
+    kw_list_fn fn;
+    uint16_t max_len;           /* a longer value is refused ("value too long"); at most KW_MAX_LIST */
+    uint8_t max_parts;          /* parts beyond it stay in the last one; at most KW_MAX_PARTS */
+} list_keywords[] = {
+    {"isdataat", kw_isdataat, 128, 3}, {"urilen", kw_urilen, 64, 2}, {"byte_test", kw_byte_test, 256, 12},
+    {"byte_jump", kw_byte_jump, 256, 12}, {"byte_extract", kw_byte_extract, 256, 12},
+    {"base64_decode", kw_base64_decode, 128, 4}, {"flow", kw_flow, 128, 6}, {"flowbits", kw_flowbits, 512, 2},
+    {"threshold", kw_threshold, 256, 6}, {"detection_filter", kw_detection_filter, 256, 6},
+    {"flags", kw_flags, 64, 2}, {"dcerpc.iface", kw_dcerpc_iface, 128, 3}, {"dce_iface", kw_dcerpc_iface, 128, 3},
+    {"dcerpc.opnum", kw_dcerpc_opnum, 256, SIG_MAX_OPNUM_RANGES + 1},
+    {"dce_opnum", kw_dcerpc_opnum, 256, SIG_MAX_OPNUM_RANGES + 1},
+};
+
+static enum sig_parse_result apply_list_keyword(struct sig_parse *p, const struct list_keyword *k, const char *v)
+{
+    char buf[KW_MAX_LIST], *parts[KW_MAX_PARTS];
+    size_t len = strlen(v);
+    if (len >= k->max_len) {
+        snprintf(p->why, p->whylen, "value too long");
+        return ERR;
+    }
+    memcpy(buf, v, len + 1);
+    return k->fn(p, v, parts, split_commas(buf, parts, k->max_parts));
+}
+
+/* Content modifiers: they apply to the last content. */
+static const struct {
+    const char *name;
+    enum sig_parse_result (*fn)(struct sig_parse *p, struct sig_content *c);
+} modifiers[] = {
+    {"nocase", mod_nocase}, {"startswith", mod_startswith}, {"endswith", mod_endswith},
+    {"fast_pattern", mod_fast_pattern}, {"rawbytes", mod_rawbytes},
+};
+
+/* Options that only set a field of the rule: a number (sid:1;), a flag
+ * (noalert;), a content's position (depth:4;) or a packet header range
+ * (ttl:<5;). */
+static const struct {
+    const char *name;
+    size_t field;               /* uint32_t in struct sig_rule */
+} numbers[] = {{"sid", offsetof(struct sig_rule, sid)}, {"gid", offsetof(struct sig_rule, gid)},
+               {"rev", offsetof(struct sig_rule, rev)}};
+
+static const struct {
+    const char *name;
+    size_t field;               /* bool in struct sig_rule */
+} flags[] = {{"noalert", offsetof(struct sig_rule, noalert)}, {"sameip", offsetof(struct sig_rule, sameip)}};
+
+static const struct {
+    const char *name;
+    enum pos_kw which;
+} positions[] = {{"depth", POS_DEPTH}, {"offset", POS_OFFSET}, {"distance", POS_DISTANCE}, {"within", POS_WITHIN}};
+
+static const struct {
+    const char *name;
+    size_t has, range;          /* bool and struct sig_range in struct sig_rule */
+} ranges[] = {
+    {"dsize", offsetof(struct sig_rule, has_dsize), offsetof(struct sig_rule, dsize)},
+    {"ttl", offsetof(struct sig_rule, has_ttl), offsetof(struct sig_rule, ttl)},
+    {"itype", offsetof(struct sig_rule, has_itype), offsetof(struct sig_rule, itype)},
+    {"icode", offsetof(struct sig_rule, has_icode), offsetof(struct sig_rule, icode)},
 };
 
 /* Every table's names in one hash index, built once per set: a rule set
  * names keywords some 200,000 times, and the tables hold some 200 names. */
-enum kw_kind { KW_KEYWORD, KW_TRANSFORM, KW_STICKY, KW_MODIFIER };
+enum kw_kind {
+    KW_KEYWORD, KW_LIST, KW_CONTENT, KW_TRANSFORM, KW_STICKY, KW_MODIFIER, KW_NUMBER, KW_FLAG, KW_POSITION, KW_RANGE,
+};
 
 struct kw_entry {
     const char *name;           /* NULL: empty slot */
@@ -1259,15 +1233,29 @@ static void kw_insert(struct sig_kw_index *x, const char *name, uint8_t kind, si
     }
 }
 
+/* The tables whose elements start with their name, in the order they are
+ * searched: the rule's own fields first (they were matched before the
+ * tables), the sticky buffers last. */
+#define KW_TABLE(t, kind) {(t), sizeof(t) / sizeof((t)[0]), sizeof((t)[0]), (kind)}
+static const struct {
+    const void *table;
+    size_t count, stride;
+    uint8_t kind;
+} kw_tables[] = {
+    KW_TABLE(numbers, KW_NUMBER), KW_TABLE(flags, KW_FLAG), KW_TABLE(positions, KW_POSITION),
+    KW_TABLE(ranges, KW_RANGE), KW_TABLE(keywords, KW_KEYWORD), KW_TABLE(list_keywords, KW_LIST),
+    KW_TABLE(modifiers, KW_CONTENT), KW_TABLE(transforms, KW_TRANSFORM),
+};
+
 static struct sig_kw_index *kw_index_new(void)
 {
     struct sig_kw_index *x = calloc(1, sizeof *x);
     if (!x)
         return NULL;
-    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-        kw_insert(x, keywords[i].name, KW_KEYWORD, i);
-    for (size_t i = 0; i < sizeof transforms / sizeof transforms[0]; i++)
-        kw_insert(x, transforms[i].name, KW_TRANSFORM, i);
+    for (size_t t = 0; t < sizeof kw_tables / sizeof kw_tables[0]; t++)
+        for (size_t i = 0; i < kw_tables[t].count; i++)
+            kw_insert(x, *(const char *const *)((const char *)kw_tables[t].table + i * kw_tables[t].stride),
+                      kw_tables[t].kind, i);
     for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++) {
         kw_insert(x, buffers[i].sticky, KW_STICKY, i);
         if (buffers[i].alias)
@@ -1295,48 +1283,37 @@ static const struct kw_entry *kw_find(struct sig_set *s, const char *name)
     return NULL;
 }
 
+static enum sig_parse_result apply_content_modifier(struct sig_parse *p, const struct kw_entry *k, const char *name,
+                                                    const char *value)
+{
+    struct sig_content *c = last_content(p, name);
+    if (!c)
+        return ERR;
+    if (k->kind == KW_POSITION)
+        return mod_position(p, c, name, value, positions[k->index].which);
+    return modifiers[k->index].fn(p, c);
+}
+
 enum sig_parse_result sig_apply_option(struct sig_parse *p, const char *name, const char *value)
 {
-    struct sig_rule *r = p->r;
     if (!value)
         value = ""; /* `sid;` without a value: every parser below then says "bad" */
-    if (strcmp(name, "sid") == 0)
-        return kw_u32(p, "sid", value, &r->sid);
-    if (strcmp(name, "gid") == 0)
-        return kw_u32(p, "gid", value, &r->gid);
-    if (strcmp(name, "rev") == 0)
-        return kw_u32(p, "rev", value, &r->rev);
-    if (strcmp(name, "noalert") == 0) {
-        r->noalert = true;
-        return OK;
-    }
-    if (strcmp(name, "sameip") == 0) {
-        r->sameip = true;
-        return OK;
-    }
-    if (strcmp(name, "depth") == 0)
-        return kw_position(p, name, value, POS_DEPTH);
-    if (strcmp(name, "offset") == 0)
-        return kw_position(p, name, value, POS_OFFSET);
-    if (strcmp(name, "distance") == 0)
-        return kw_position(p, name, value, POS_DISTANCE);
-    if (strcmp(name, "within") == 0)
-        return kw_position(p, name, value, POS_WITHIN);
-    if (strcmp(name, "dsize") == 0)
-        return kw_range(p, name, value, &r->has_dsize, &r->dsize);
-    if (strcmp(name, "ttl") == 0)
-        return kw_range(p, name, value, &r->has_ttl, &r->ttl);
-    if (strcmp(name, "itype") == 0)
-        return kw_range(p, name, value, &r->has_itype, &r->itype);
-    if (strcmp(name, "icode") == 0)
-        return kw_range(p, name, value, &r->has_icode, &r->icode);
     const struct kw_entry *k = kw_find(p->set, name);
     if (k) {
+        char *rule = (char *)p->r;
         switch (k->kind) {
         case KW_KEYWORD: return keywords[k->index].fn(p, value);
-        case KW_TRANSFORM: return kw_transform(p, transforms[k->index].xf, name);
+        case KW_LIST: return apply_list_keyword(p, &list_keywords[k->index], value);
+        case KW_TRANSFORM: return kw_transform(p, transforms[k->index].code, name);
         case KW_STICKY: return kw_sticky(p, &buffers[k->index], name);
         case KW_MODIFIER: return move_last(p, &buffers[k->index], name);
+        case KW_NUMBER: return kw_u32(p, name, value, (uint32_t *)(rule + numbers[k->index].field));
+        case KW_FLAG: *(bool *)(rule + flags[k->index].field) = true; return OK;
+        case KW_CONTENT:
+        case KW_POSITION: return apply_content_modifier(p, k, name, value);
+        case KW_RANGE:
+            return kw_range(p, name, value, (bool *)(rule + ranges[k->index].has),
+                            (struct sig_range *)(rule + ranges[k->index].range));
         }
     }
     return fail(p, SKIP, "unsupported keyword '%s'", name);

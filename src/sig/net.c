@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sig/sig_internal.h"
+#include "util/grow.h"
 
 #define MAX_VAR_DEPTH 16
 
@@ -65,14 +66,8 @@ static bool memo_add(const struct net_parser *np, const char *name, const char *
     struct sig_net_memos *m = np->set->net_memos;
     if (!m)
         return false;
-    if (m->n == m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 16;
-        struct sig_net_memo *nv = realloc(m->v, nc * sizeof *nv);
-        if (!nv)
-            return false;
-        m->v = nv;
-        m->cap = nc;
-    }
+    if (grow_array((void **)&m->v, &m->cap, m->n + 1, sizeof *m->v, 16) != 0)
+        return false;
     char *n = strdup(name), *v = strdup(value);
     if (!n || !v) {
         free(n);

@@ -9,6 +9,7 @@
 
 #include "sig/hs_cache.h"
 #include "sig/prefilter.h"
+#include "util/grow.h"
 
 static bool same_chain(const struct sig_pf_db *db, const struct sig_list *l, uint8_t ipproto, uint8_t dir)
 {
@@ -37,14 +38,8 @@ static struct sig_pf_db *db_for(struct sig_prefilter *pf, const struct sig_list 
 
 static bool push_u32(uint32_t **v, size_t *n, size_t *cap, uint32_t x)
 {
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 64;
-        uint32_t *nv = realloc(*v, nc * sizeof *nv);
-        if (!nv)
-            return false;
-        *v = nv;
-        *cap = nc;
-    }
+    if (grow_array((void **)v, cap, *n + 1, sizeof **v, 64) != 0)
+        return false;
     (*v)[(*n)++] = x;
     return true;
 }
@@ -147,14 +142,8 @@ static bool index_add(struct sig_addr_index *x, const struct ip_prefix *p, uint3
         t->len = p->len;
         masks_of(p->len, &t->mask_hi, &t->mask_lo);
     }
-    if (t->n == t->cap) {
-        size_t nc = t->cap ? t->cap * 2 : 64;
-        struct sig_addr_entry *nv = realloc(t->v, nc * sizeof *nv);
-        if (!nv)
-            return false;
-        t->v = nv;
-        t->cap = nc;
-    }
+    if (grow_array((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v, 64) != 0)
+        return false;
     struct sig_addr_entry *e = &t->v[t->n++];
     halves(&p->addr, &e->hi, &e->lo);
     e->hi &= t->mask_hi;
@@ -284,14 +273,8 @@ static size_t list_ports(const struct sig_net *n, uint16_t *out, size_t have, si
 
 static bool port_add(struct sig_port_index *x, uint16_t port, uint32_t rule)
 {
-    if (x->n == x->cap) {
-        size_t nc = x->cap ? x->cap * 2 : 64;
-        struct sig_port_entry *nv = realloc(x->v, nc * sizeof *nv);
-        if (!nv)
-            return false;
-        x->v = nv;
-        x->cap = nc;
-    }
+    if (grow_array((void **)&x->v, &x->cap, x->n + 1, sizeof *x->v, 64) != 0)
+        return false;
     x->v[x->n++] = (struct sig_port_entry){.port = port, .rule = rule};
     return true;
 }

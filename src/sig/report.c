@@ -110,13 +110,9 @@ static void tls_object(struct json_writer *j, const struct tls_txn *t)
     }
     if (t->server_name.set)
         json_kv_strn(j, "sni", t->server_name.text, t->server_name.len);
-    if (t->has_ja3) {
-        json_key(j, "ja3");
-        json_object_begin(j);
-        json_kv_str(j, "hash", t->ja3_hash);
-        json_kv_strn(j, "string", t->ja3, t->ja3_len);
-        json_object_end(j);
-    }
+    if (t->has_ja3)
+        json_kv_str_object(j, "ja3", (const struct json_str_member[]){{"hash", t->ja3_hash, JSON_CSTR},
+                                                                      {"string", t->ja3, t->ja3_len}}, 2);
     json_object_end(j);
 }
 

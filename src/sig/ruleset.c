@@ -85,15 +85,7 @@ static int file_index(struct sig_set *s, const char *file)
 {
     if (s->n_files && strcmp(s->files[s->n_files - 1], file) == 0)
         return (int)s->n_files - 1;
-    if (s->n_files >= UINT16_MAX)
-        return -1;
-    char **nf = realloc(s->files, (s->n_files + 1) * sizeof *nf);
-    if (!nf)
-        return -1;
-    s->files = nf;
-    if (!(nf[s->n_files] = strdup(file)))
-        return -1;
-    return (int)s->n_files++;
+    return sig_names_append(&s->files, &s->n_files, file);
 }
 
 int sig_set_add_rule(struct sig_set *s, const char *text, const char *file, unsigned line, char *why,

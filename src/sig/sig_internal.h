@@ -80,6 +80,9 @@ void sig_kw_index_free(struct sig_kw_index *x);
 const char *sig_var_get(const struct sig_set *s, const char *name);
 const struct sig_class *sig_class_get(const struct sig_set *s, const char *name);
 int sig_flowbit_id(struct sig_set *s, const char *name);
+/* Appends a copy of name to one of the set's lists of names (files,
+ * flowbits): its index, or -1 when out of memory or at 65,535 names. */
+int sig_names_append(char ***names, size_t *n, const char *name);
 void sig_set_defaults(struct sig_set *s);
 
 /* net.c: address and port groups, variables expanded. */

@@ -245,13 +245,18 @@ int sig_flowbit_id(struct sig_set *s, const char *name)
     for (size_t i = 0; i < s->n_flowbits; i++)
         if (strcmp(s->flowbits[i], name) == 0)
             return (int)i;
-    if (s->n_flowbits >= UINT16_MAX)
+    return sig_names_append(&s->flowbits, &s->n_flowbits, name);
+}
+
+int sig_names_append(char ***names, size_t *n, const char *name)
+{
+    if (*n >= UINT16_MAX)
         return -1;
-    char **nf = realloc(s->flowbits, (s->n_flowbits + 1) * sizeof *nf);
-    if (!nf)
+    char **nv = realloc(*names, (*n + 1) * sizeof *nv);
+    if (!nv)
         return -1;
-    s->flowbits = nf;
-    if (!(nf[s->n_flowbits] = strdup(name)))
+    *names = nv;
+    if (!(nv[*n] = strdup(name)))
         return -1;
-    return (int)s->n_flowbits++;
+    return (int)(*n)++;
 }

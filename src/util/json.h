@@ -99,4 +99,27 @@ void json_kv_bool(struct json_writer *w, const char *key, bool v);
 /* True once every container opened has been closed and nothing was misused. */
 bool json_complete(const struct json_writer *w);
 
+/* An object of string members, `"key":{"k0":"v0",...}` in the members'
+ * order (EVE's ja3, hashes, ntlmssp objects); a value of len JSON_CSTR is
+ * a C string, written as json_kv_str writes it. */
+#define JSON_CSTR ((size_t)-1)
+struct json_str_member {
+    const char *key;
+    const char *value;
+    size_t len;
+};
+static inline void json_kv_str_object(struct json_writer *w, const char *key, const struct json_str_member *m,
+                                      size_t n)
+{
+    json_key(w, key);
+    json_object_begin(w);
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].len == JSON_CSTR)
+            json_kv_str(w, m[i].key, m[i].value);
+        else
+            json_kv_strn(w, m[i].key, m[i].value, m[i].len);
+    }
+    json_object_end(w);
+}
+
 #endif
