@@ -221,6 +221,12 @@ static void on_transaction(void *ctx, const struct app_conn *conn, enum event_ki
         sig_transaction(w->sig, conn, kind, txn, w->now_us);
 }
 
+static void on_acked(void *ctx, uint64_t flow_id, uint8_t dir, uint32_t up_to, uint64_t packet_number)
+{
+    struct worker *w = ctx;
+    output_eve_acked(w->out, flow_id, dir, up_to, packet_number);
+}
+
 /* --- signatures: packets and streams (transactions above) --- */
 
 static void fill_conn(const void *flow_ref, struct app_conn *out)
@@ -484,6 +490,7 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
 {
     w->engine = e;
     w->app.publish = on_transaction;
+    w->app.acked = on_acked;
     w->app.ctx = w;
     if (!e->cfg.conn_only) {
         struct file_config filecfg = {
@@ -925,8 +932,10 @@ void engine_free(struct engine *e)
         flow_table_free(w->flows);
         sig_worker_free(w->sig); /* reports through the detect worker's sink */
         detect_worker_free(w->detect);
-        if (w->out)
+        if (w->out) {
+            output_eve_release_all(w->out);
             output_worker_free(w->out);
+        }
         decoder_free(w->decoder);
         file_ctx_free(w->app.files);
     }

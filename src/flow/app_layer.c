@@ -28,6 +28,13 @@ struct app_slot {
     bool can_hold;                         /* a placeholder with APP_HOLD_MAX bytes in state[] */
     bool held_from_orig;
     uint16_t held;                         /* bytes held in state[] */
+    /* env->logger_ready: the direction (1 orig, 2 resp; 0 none) and relative
+     * sequence its bytes end at, and the packet that acknowledged them (0: not yet) */
+    uint8_t ready_dir;
+    uint32_t ready_seq;
+    uint64_t ready_acked_by;
+    struct app_conn ready_counts;          /* the flow's counters after that packet */
+    bool ready_counted;                    /* ready_counts taken */
     _Alignas(16) uint8_t state[];
 };
 
@@ -112,10 +119,52 @@ static void env_publish(struct app_env *env, enum event_kind kind, const void *t
         if (!s->parser->no_service)
             env_add_service(env, s->parser->name);
     }
-    if (s->flow && env->conn == &s->conn)
+    if (s->flow && env->conn == &s->conn) {
         flow_app_conn_counts(s->flow, &s->conn);
+        if (s->ready_dir != 0) {
+            s->conn.ack_dir = s->ready_acked_by ? 0 : s->ready_dir;
+            s->conn.ack_wait = s->ready_seq;
+            if (s->ready_acked_by) {
+                /* as Suricata saw the flow when it logged: at that packet */
+                s->conn.packet_number = s->ready_acked_by;
+                s->conn.pkts_toserver = s->ready_counts.pkts_toserver;
+                s->conn.pkts_toclient = s->ready_counts.pkts_toclient;
+                s->conn.bytes_toserver = s->ready_counts.bytes_toserver;
+                s->conn.bytes_toclient = s->ready_counts.bytes_toclient;
+            }
+        }
+        flow_ack_await(s->flow, &s->conn);
+    }
     if (h && h->publish)
         h->publish(h->ctx, env->conn, kind, txn);
+}
+
+static void env_logger_ready(struct app_env *env)
+{
+    struct app_slot *s = env->ctx;
+    struct flow *f = s->flow;
+    if (!f || f->key.proto != IPPROTO_TCP || f->delivering == 0 || s->ready_dir != 0)
+        return;
+    s->ready_dir = f->delivering;
+    s->ready_seq = f->ep[f->delivering - 1].reassem_rel;
+}
+
+void app_layer_acked(struct flow *f, bool orig_data, int64_t rel_ack)
+{
+    struct app_slot *s = f->app;
+    if (s && s->ready_dir == (orig_data ? 1 : 2) && s->ready_acked_by == 0 && rel_ack >= (int64_t)s->ready_seq) {
+        s->ready_acked_by = f->packet_number;
+        s->ready_counted = false;
+    }
+}
+
+void app_layer_packet_counted(struct flow *f)
+{
+    struct app_slot *s = f->app;
+    if (s && s->ready_acked_by != 0 && !s->ready_counted && s->ready_acked_by == f->packet_number) {
+        flow_app_conn_counts(f, &s->ready_counts);
+        s->ready_counted = true;
+    }
 }
 
 static void env_weird(struct app_env *env, const char *name, const char *addl, const char *source)
@@ -210,6 +259,7 @@ static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
     env->add_service = env_add_service;
     env->hand_over = env_hand_over;
     env->payload_encrypted = env_payload_encrypted;
+    env->logger_ready = env_logger_ready;
     env->worker_state = worker_state_of(s->table, s->parser);
     env->files = flow_table_app_hooks(s->table) ? flow_table_app_hooks(s->table)->files : NULL;
     env->ctx = s;
@@ -230,6 +280,15 @@ static struct app_slot *slot_new(struct flow_table *t, struct flow *f, size_t st
 }
 
 static struct app_slot *attach(struct flow_table *t, struct flow *f, const struct app_parser *p);
+
+/* Bytes to the parser; what it publishes meanwhile was completed by them
+ * (flow_app_conn_counts: the ack that event waits for). */
+static void parse(struct app_slot *s, struct flow *f, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)
+{
+    f->delivering = from_orig ? 1 : 2;
+    s->parser->data(s->state, env, from_orig, p, n);
+    f->delivering = 0;
+}
 
 /* Closes the current parser and starts the next one (or none: detect again),
  * keeping the services already found for conn.log. */
@@ -334,7 +393,7 @@ static struct app_slot *detect(struct flow_table *t, struct flow *f, bool from_o
             fresh->flow = f;
             struct app_env env;
             make_env(fresh, &env, f->last_us);
-            fresh->parser->data(fresh->state, &env, from_orig, probe_p, probe_n);
+            parse(fresh, f, &env, from_orig, probe_p, probe_n);
             *n = 0;
         }
     }
@@ -379,7 +438,7 @@ void app_layer_data(struct flow_table *t, struct flow *f, bool from_orig, const 
     if (n) {
         struct app_env env;
         make_env(s, &env, f->last_us);
-        s->parser->data(s->state, &env, from_orig, p, n);
+        parse(s, f, &env, from_orig, p, n);
     }
     if (s->hand_over)
         do_hand_over(t, f, s);

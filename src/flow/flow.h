@@ -43,6 +43,11 @@ struct tcp_endpoint {
     uint8_t state, prev_state;
     bool did_close;
     bool eof_delivered;        /* the parser was told this direction ended (FIN reached in order) */
+    /* Transactions this direction's data completed wait for the peer's
+     * ack (struct app_conn's ack_wait): the lowest and highest relative
+     * sequence awaited, valid while ack_pending. */
+    bool ack_pending;
+    uint32_t ack_wait_lo, ack_wait_hi;
     scaled_counter_t rxmit, win0, chksum, gap;
 };
 
@@ -87,6 +92,7 @@ struct flow {
     uint8_t app_tries;         /* payload chunks probed without finding a parser */
     bool payload_encrypted;    /* the parser said so (app_env.payload_encrypted): no content matching */
     uint64_t packet_number;    /* the packet being handled while the table handles it, else 0 */
+    uint8_t delivering;        /* TCP: 1 the originator's, 2 the responder's bytes are with the parser, else 0 */
     struct app_slot *app;      /* the attached parser and its state, NULL when none */
     union {
         struct tcp_endpoint ep[2]; /* TCP: [0] originator, [1] responder */
@@ -121,6 +127,11 @@ struct app_hooks {
      * the in-order bytes of each TCP direction. */
     void (*packet)(void *ctx, const struct packet *pkt, const struct flow_ref *ref);
     void (*stream)(void *ctx, const struct flow_ref *ref, int64_t ts_us, const uint8_t *p, size_t n);
+    /* Optional: the transactions of flow flow_id that waited for an ack
+     * (struct app_conn's ack_dir, ack_wait) are acknowledged up to relative
+     * sequence up_to of direction dir by packet packet_number; at the
+     * flow's end dir 0 (both), up_to UINT32_MAX and packet_number 0. */
+    void (*acked)(void *ctx, uint64_t flow_id, uint8_t dir, uint32_t up_to, uint64_t packet_number);
     void *ctx;
     struct file_ctx *files;          /* handed to parsers through app_env */
 };

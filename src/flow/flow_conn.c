@@ -154,6 +154,44 @@ void flow_app_conn_counts(const struct flow *f, struct app_conn *out)
     out->bytes_toserver = f->orig_frame_bytes;
     out->bytes_toclient = f->resp_frame_bytes;
     out->packet_number = f->packet_number;
+    out->ack_dir = f->key.proto == IPPROTO_TCP ? f->delivering : 0;
+    out->ack_wait = out->ack_dir ? f->ep[out->ack_dir - 1].reassem_rel : 0;
+}
+
+void flow_ack_await(struct flow *f, const struct app_conn *c)
+{
+    if (c->ack_dir == 0 || f->key.proto != IPPROTO_TCP)
+        return;
+    struct tcp_endpoint *ep = &f->ep[c->ack_dir - 1];
+    if (!ep->ack_pending || c->ack_wait < ep->ack_wait_lo)
+        ep->ack_wait_lo = c->ack_wait;
+    if (!ep->ack_pending || c->ack_wait > ep->ack_wait_hi)
+        ep->ack_wait_hi = c->ack_wait;
+    ep->ack_pending = true;
+}
+
+void flow_ack_release(struct flow_table *t, struct flow *f, struct tcp_endpoint *ep, int64_t rel_ack)
+{
+    if (!ep->ack_pending || rel_ack < (int64_t)ep->ack_wait_lo)
+        return;
+    uint32_t up_to = rel_ack >= (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)rel_ack;
+    if (up_to >= ep->ack_wait_hi)
+        ep->ack_pending = false;
+    else
+        ep->ack_wait_lo = up_to + 1; /* the next ack past this one looks again */
+    const struct app_hooks *h = t->cfg.app;
+    if (h && h->acked)
+        h->acked(h->ctx, uid_flow_id(flow_uid_hash(f)), ep == &f->ep[0] ? 1 : 2, up_to, f->packet_number);
+}
+
+void flow_ack_release_all(struct flow_table *t, struct flow *f)
+{
+    if (f->key.proto != IPPROTO_TCP || !(f->ep[0].ack_pending || f->ep[1].ack_pending))
+        return;
+    f->ep[0].ack_pending = f->ep[1].ack_pending = false;
+    const struct app_hooks *h = t->cfg.app;
+    if (h && h->acked)
+        h->acked(h->ctx, uid_flow_id(flow_uid_hash(f)), 0, UINT32_MAX, 0);
 }
 
 void flow_ref_conn(const struct flow_ref *r, void *conn)

@@ -84,6 +84,13 @@ const struct app_hooks *flow_table_app_hooks(const struct flow_table *t);
 void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct app_conn *out);
 /* Only the packet and byte counters of out. */
 void flow_app_conn_counts(const struct flow *f, struct app_conn *out);
+/* Ack-deferred transactions (struct app_conn's ack_dir, ack_wait): c was
+ * published awaiting the peer's ack; ep's data is acknowledged up to
+ * rel_ack by the packet being handled; the flow ends (everything left goes,
+ * with no packet). Each calls app_hooks.acked when something waited. */
+void flow_ack_await(struct flow *f, const struct app_conn *c);
+void flow_ack_release(struct flow_table *t, struct flow *f, struct tcp_endpoint *ep, int64_t rel_ack);
+void flow_ack_release_all(struct flow_table *t, struct flow *f);
 /* What the packet and stream hooks learn of a flow (flow.h: struct flow_ref). */
 void flow_make_ref(const struct flow_table *t, const struct flow *f, bool from_orig, struct flow_ref *r);
 /* The per-worker parser states kept by the table, one slot per registered parser. */

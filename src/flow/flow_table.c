@@ -295,6 +295,7 @@ static void flow_release(struct flow_table *t, struct flow *f)
 
 static void flow_finish(struct flow_table *t, struct flow *f, enum flow_end_reason why)
 {
+    flow_ack_release_all(t, f);
     app_layer_close(t, f);
     if (t->sink.conn) {
         struct conn_record rec;
@@ -684,6 +685,7 @@ uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const
     if (deliver(t, f, pkt, is_orig)) {
         /* The TCP machine may have flipped roles. */
         count_packet(f, pkt, is_from_orig(f, &v));
+        app_layer_packet_counted(f);
     }
     const struct app_hooks *hooks = t->cfg.app;
     if (hooks && hooks->packet) {

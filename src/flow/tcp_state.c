@@ -449,6 +449,8 @@ static void ack_received(struct flow_table *t, struct flow *f, struct tcp_endpoi
     /* The FIN's octet is not data. */
     if (ep->fin_cnt > 0 && rel_ack >= (int64_t)ep->fin_seq_rel)
         rel_ack = (int64_t)ep->fin_seq_rel - 1;
+    flow_ack_release(t, f, ep, rel_ack);
+    app_layer_acked(f, ep_is_orig(f, ep), rel_ack);
     if (rel_ack <= (int64_t)ep->reassem_rel)
         return;
     /* A partial connection's faked ISN makes its first ack look like a gap. */

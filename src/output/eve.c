@@ -14,6 +14,7 @@ struct json_writer *eve_begin(struct output_worker *w)
         return NULL;
     if (w->eve_active)
         eve_abort(w);
+    w->hold_next = false;
     if (w->eve_log == NULL) {
         w->eve_log = output_worker_log(w, NULL, LOG_EVE);
         if (w->eve_log == NULL)
@@ -45,8 +46,10 @@ void eve_end(struct output_worker *w)
         output_count_bad_row(w);
         return;
     }
-    buf_putc(&w->eve_log->buf, '\n');
     w->eve_active = false;
+    if (eve_hold_take(w))
+        return;
+    buf_putc(&w->eve_log->buf, '\n');
     output_worker_commit(w, w->eve_log, w->eve_start);
 }
 
@@ -205,6 +208,9 @@ struct json_writer *eve_begin_app(struct output_worker *w, const struct app_conn
         .vlan = {c->vlan, c->inner_vlan},
     };
     eve_tuple_packet(w, &tuple, c->packet_number);
+    eve_hold_begin(w, c);
+    if (w->hold_next)
+        tuple.pcap_cnt = 0; /* written when the ack comes */
     eve_header(j, ts_us, c->flow_id, event_type, &tuple);
     return j;
 }

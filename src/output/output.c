@@ -266,6 +266,10 @@ void output_worker_free(struct output_worker *w)
     }
     for (size_t i = 0; i < w->n_logs; i++)
         buf_free(&w->logs[i].buf);
+    /* held EVE lines went out with output_eve_release_all, or are lost with a worker never drained */
+    for (size_t i = 0; i < w->n_held; i++)
+        free(w->held[i]);
+    free(w->held);
     free(w);
 }
 

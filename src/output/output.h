@@ -46,6 +46,17 @@ struct output_worker *output_worker_new(struct output *o);
 void output_worker_flush(struct output_worker *w);
 void output_worker_free(struct output_worker *w); /* flushes first */
 
+/* The EVE lines of flow flow_id's transactions that waited for an ack
+ * (struct app_conn's ack_dir, ack_wait) of direction dir up to relative
+ * sequence up_to go out with pcap_cnt packet_number; dir 0 with
+ * packet_number 0: the flow ended, every one goes (flow app_hooks.acked). */
+void output_eve_acked(struct output_worker *w, uint64_t flow_id, uint8_t dir, uint32_t up_to,
+                      uint64_t packet_number);
+
+/* Every held EVE line goes out now, with the number of the packet that
+ * carried its data (before output_worker_free, when flows were not all ended). */
+void output_eve_release_all(struct output_worker *w);
+
 void output_conn(struct output_worker *w, const struct conn_record *c);
 void output_weird(struct output_worker *w, const struct weird_record *r);
 

@@ -79,6 +79,14 @@ struct output_worker {
     struct json_writer eve;
     size_t eve_start;
     bool eve_active;
+    /* EVE lines held until the ack of the data that completed their
+     * transaction (eve_hold.c), in the order they were written */
+    struct eve_held **held;
+    size_t n_held, cap_held, held_bytes;
+    bool hold_next;            /* the event being written is held at eve_end */
+    uint8_t hold_dir;
+    uint32_t hold_ack_wait;
+    uint64_t hold_conn_flow_id, hold_carried_by;
 };
 
 struct output {
@@ -107,6 +115,14 @@ struct worker_log *output_worker_log(struct output_worker *w, const struct zeek_
  * drops it if the buffer overflowed, flushes when the buffer is full. */
 void output_worker_commit(struct output_worker *w, struct worker_log *l, size_t line_start);
 void output_count_bad_row(struct output_worker *w);
+
+/* eve_hold.c: eve_hold_begin marks the event being written (after its
+ * header) as waiting for c's ack, when c says so and pcap_cnt is written;
+ * eve_hold_take keeps that finished line (true) instead of committing it;
+ * the oldest held line goes out with its carrying packet's number. */
+void eve_hold_begin(struct output_worker *w, const struct app_conn *c);
+bool eve_hold_take(struct output_worker *w);
+void eve_hold_release_oldest(struct output_worker *w);
 
 /* log_file.c: opens the file on first use, appends whole lines (a failed
  * write leaves none torn, counts the lost ones, says so on stderr once per

@@ -30,6 +30,14 @@ struct app_conn {
      * handling published the transaction; 0 when none did (the connection
      * timed out or the run ended): EVE pcap_cnt and pkt_src. */
     uint64_t packet_number;
+    /* TCP, when the data of one direction completed the transaction: that
+     * direction (1 the originator's, 2 the responder's; 0 none: published
+     * at a FIN, a gap or the flow's end) and the relative sequence number
+     * just past that data. Suricata (IDS mode) parses data once the peer
+     * acknowledges it, so its event carries the number of the packet that
+     * acknowledged this (EVE holds the line until then: app_hooks.acked). */
+    uint8_t ack_dir;
+    uint32_t ack_wait;
 };
 
 #endif

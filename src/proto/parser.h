@@ -36,6 +36,12 @@ struct app_env {
      * payload, as Suricata's APP_LAYER_PARSER_NO_INSPECTION_PAYLOAD. May be
      * NULL. */
     void (*payload_encrypted)(struct app_env *env);
+    /* Says the transaction being built is complete as Suricata's logger
+     * sees it with the bytes delivered so far (TLS: the ServerHelloDone),
+     * though it is published later (Zeek's established): its EVE event
+     * carries the number of the packet that acknowledged those bytes, not
+     * the later ones. May be NULL. */
+    void (*logger_ready)(struct app_env *env);
     /* The worker's file analysis (files/files.h), NULL when files are off. */
     struct file_ctx *files;
     /* The parser's per-worker state (see worker_open), NULL when it has none. */

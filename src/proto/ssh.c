@@ -191,6 +191,9 @@ static void handle_line(struct ssh_state *st, struct app_env *env, bool from_ori
     st->txn.has_version = v != 0;
     st->txn.version = v;
     st->wire_version = v;
+    /* Suricata logs the session once both banners are parsed */
+    if (st->txn.client.has_banner && st->txn.server.has_banner && env->logger_ready)
+        env->logger_ready(env);
 }
 
 /* ---- key exchange ------------------------------------------------------- */

@@ -591,7 +591,12 @@ static void handle_handshake_message(struct tls_state *st, struct app_env *env, 
     case HS_HELLO_RETRY_REQUEST: letter = 'j'; break;
     case HS_ENCRYPTED_EXTENSIONS: letter = 'o'; break;
     case HS_CERTIFICATE_REQUEST: letter = 'r'; break;
-    case HS_SERVER_HELLO_DONE: letter = 'n'; break;
+    case HS_SERVER_HELLO_DONE:
+        /* Suricata logs a TLS 1.2 session once the server's clear handshake is done */
+        if (!from_client && env->logger_ready)
+            env->logger_ready(env);
+        letter = 'n';
+        break;
     case HS_CERTIFICATE_VERIFY: letter = 'y'; break;
     case HS_FINISHED: letter = 'f'; break;
     case HS_CERTIFICATE_URL: letter = 'w'; break;
