@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "files/files.h"
+#include "proto/app_anomaly-t.h"
 #include "proto/parser.h"
 
 /* ---- small helpers ---- */
@@ -1051,6 +1052,28 @@ static void start_http09_reply(struct http_state *st, struct app_env *env)
     end_of_headers(st, env, 1);
 }
 
+/* libhtp's check after a request line without a version: when what follows
+ * it in the same data is more than a little junk (over 16 bytes, or any
+ * byte that is not whitespace), the request is not HTTP/0.9 but one whose
+ * protocol is missing, an anomaly for Suricata. Zeek still reads it as 0.9. */
+#define HTTP09_MAX_JUNK_LEN 16
+
+static void probe_missing_protocol(struct app_env *env, const uint8_t *rest, size_t n)
+{
+    bool junk_only = n <= HTTP09_MAX_JUNK_LEN;
+    for (size_t k = 0; junk_only && k < n; k++)
+        junk_only = rest[k] == ' ' || (rest[k] >= '\t' && rest[k] <= '\r');
+    if (junk_only)
+        return;
+    struct app_anomaly a = {
+        .ts_us = env->ts_us,
+        .app_proto = "http",
+        .event = "REQUEST_LINE_MISSING_PROTOCOL",
+        .to_server = true,
+    };
+    env->publish(env, EVENT_APP_ANOMALY, &a);
+}
+
 static void half_data(struct http_state *st, struct app_env *env, int dir, const uint8_t *p,
                       size_t n)
 {
@@ -1116,7 +1139,10 @@ static void half_data(struct http_state *st, struct app_env *env, int dir, const
         size_t len = h->line_len;
         h->line_len = 0;
         h->line_too_long = false;
+        bool was_http09 = st->http09_reply;
         process_line(st, env, dir, h->line ? h->line : (const uint8_t *)"", len);
+        if (dir == 0 && !was_http09 && st->http09_reply)
+            probe_missing_protocol(env, p + i, n - i);
     }
 }
 
