@@ -1290,6 +1290,22 @@ static void http_close(void *state, struct app_env *env)
     st->krb = NULL;
 }
 
+/* The worker's HTTP state: at the end of the run, the files fetched in
+ * byte ranges that still wait for parts are logged as they are (Zeek logs
+ * its open files when it terminates). */
+static void *http_worker_open(void)
+{
+    return calloc(1, sizeof(struct http_worker));
+}
+
+static void http_worker_close(void *worker_state, struct app_env *env)
+{
+    const struct http_worker *w = worker_state;
+    if (w->range_parts > 0)
+        file_ctx_flush_parts(env->files, env);
+    free(worker_state);
+}
+
 static const uint16_t http_ports[] = {80, 81, 631, 1080, 3128, 8000, 8080, 8888};
 
 const struct app_parser http_parser = {
@@ -1304,4 +1320,6 @@ const struct app_parser http_parser = {
     .data = http_data,
     .gap = http_gap,
     .close = http_close,
+    .worker_open = http_worker_open,
+    .worker_close = http_worker_close,
 };

@@ -93,8 +93,10 @@ static struct file_analysis *range_part_begin(struct http_state *st, struct app_
     if (uri > 0)
         memcpy(key + n, e->uri.p, uri);
     n += uri;
-    return file_begin_part(env->files, env->conn, "HTTP", false, key, n, h->range_first, h->range_total, env->ts_us,
-                           st->files_begun++);
+    struct http_worker *w = env->worker_state;
+    if (w != NULL)
+        w->range_parts++;
+    return file_begin_part(env->files, env, "HTTP", false, key, n, h->range_first, h->range_total, st->files_begun++);
 }
 
 /* Starts the body's file on its first byte (or gap), as Zeek's file

@@ -138,6 +138,12 @@ struct http_state {
 
 enum { UA_HEAD = 1, UA_CONNECT = 2 };
 
+/* Per worker (env->worker_state): byte-range parts begun, so the end of the
+ * run knows range files may wait in files/. */
+struct http_worker {
+    uint64_t range_parts;
+};
+
 /* ---- http_util.c ---- */
 
 static inline bool http_is_ws(uint8_t c)
