@@ -279,6 +279,7 @@ static void message_begin(struct http_half *h, bool body_not_expected)
     h->header_len = 0;
     file_abort(h->file); /* message_done always ended it; never leak one */
     h->file = NULL;
+    http_multipart_free(h);
     http_hbuf_free(&h->entity_filename);
 }
 
@@ -300,6 +301,7 @@ static void message_done(struct http_state *st, struct app_env *env, int dir, bo
     if (h->line_counting && h->body_line_open)
         h->body_len += 2;
     struct http_entry *e = set_state(st, env, dir == 0);
+    http_multipart_end(st, env, dir);
     http_file_finish(st, env, dir, interrupted, e);
     if (dir == 0) {
         if (e != NULL)
@@ -488,6 +490,8 @@ static void framing_header(struct http_state *st, struct app_env *env, int dir,
         }
     } else if (bytes_eq_nocase(name, name_len, "content-type")) {
         h->multipart = bytes_eq_nocase(tok, tl, "multipart") || bytes_eq_nocase(tok, tl, "message");
+        if (bytes_eq_nocase(tok, tl, "multipart") && env->files != NULL)
+            http_multipart_begin(st, dir, v, n);
     } else if (bytes_eq_nocase(name, name_len, "content-encoding")) {
         if (bytes_eq_nocase(tok, tl, "gzip") || bytes_eq_nocase(tok, tl, "x-gzip"))
             h->encoding = ENC_GZIP;
@@ -1138,10 +1142,11 @@ static void half_data(struct http_state *st, struct app_env *env, int dir, const
         i = j + 1;
         size_t len = h->line_len;
         h->line_len = 0;
+        bool line_cut = h->line_too_long; /* its version may be what was cut */
         h->line_too_long = false;
         bool was_http09 = st->http09_reply;
         process_line(st, env, dir, h->line ? h->line : (const uint8_t *)"", len);
-        if (dir == 0 && !was_http09 && st->http09_reply)
+        if (dir == 0 && !was_http09 && st->http09_reply && !line_cut)
             probe_missing_protocol(env, p + i, n - i);
     }
 }
@@ -1270,6 +1275,7 @@ static void http_close(void *state, struct app_env *env)
         struct http_half *h = &st->half[d];
         file_abort(h->file);
         h->file = NULL;
+        http_multipart_free(h);
         http_hbuf_free(&h->entity_filename);
         http_inflate_stop(h);
         free(h->line);
