@@ -1227,6 +1227,14 @@ static void http_gap(void *state, struct app_env *env, bool from_orig, uint64_t 
         }
         return;
     }
+    if ((h->state == H_BODY_LENGTH || h->state == H_CHUNK_DATA) && h->line_len == 0 && h->remaining > 0) {
+        /* the hole runs past the body's end: the body's file ends in it
+         * (holed and cut short, as Suricata's); Zeek refuses such a gap, so
+         * the body length stays what came */
+        http_file_ensure(st, env, dir);
+        file_gap(h->file, h->remaining);
+        h->remaining = 0;
+    }
     /* Otherwise the framing is lost. A request gap also stops the replies:
      * whether a reply has a body depends on the request. */
     if (dir == 0) {
