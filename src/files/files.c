@@ -30,6 +30,10 @@
  * past them a part is analysed as a file of its own / its bytes are missing. */
 #define FILES_JOINED_MAX 16
 #define FILES_JOINED_HOLD_MAX ((size_t)1 << 20)
+/* A joined file whose parts have all ended waits this long (packet time) for
+ * the next part before it is logged as it is: Zeek's
+ * Files::default_timeout_interval (2 min), after which Zeek's file times out. */
+#define FILES_JOINED_IDLE_US (120 * (int64_t)1000000)
 
 enum { DIGEST_MD5, DIGEST_SHA1, DIGEST_SHA256, DIGEST_COUNT };
 
@@ -82,6 +86,8 @@ struct file_joined {
     unsigned parts_open;
     struct held_part *held;
     size_t held_bytes;
+    struct app_conn conn;        /* the first part's connection: the file's, in the logs */
+    int64_t last_us;             /* when the last part began or ended */
 };
 
 struct file_ctx {
@@ -418,28 +424,91 @@ struct file_analysis *file_begin(struct file_ctx *fc, const struct app_conn *con
 
 /* ---- byte-range parts ---- */
 
-struct file_analysis *file_begin_part(struct file_ctx *fc, const struct app_conn *conn, const char *source,
-                                      bool is_orig, const void *key, size_t key_len, uint64_t offset, uint64_t total,
-                                      int64_t ts_us, uint64_t seq)
+/* Logs a joined file as it is: the parts held above a hole are delivered
+ * after it, as Zeek's file reassembler flushes, what never came counted
+ * missing. On env's connection when it completes the file (on_first false),
+ * else on its first part's (no packet of that connection raised it). Frees
+ * the slot. */
+static void joined_publish(struct file_joined *j, struct app_env *env, bool on_first, bool timedout,
+                           char fuid_out[UID_LEN], char mime_out[96])
 {
-    if (fc == NULL || conn == NULL)
-        return NULL;
-    uint64_t h = hash64_bytes(key, key_len, 0x7a49e);
-    struct file_joined *j = NULL, *free_slot = NULL;
-    for (size_t i = 0; i < FILES_JOINED_MAX && j == NULL; i++) {
-        if (fc->joined[i].used && fc->joined[i].key == h)
-            j = &fc->joined[i];
-        else if (!fc->joined[i].used && free_slot == NULL)
-            free_slot = &fc->joined[i];
+    struct file_analysis *whole = j->whole;
+    for (struct held_part *h = j->held; h != NULL; h = h->next) {
+        if (h->off + h->len <= j->next)
+            continue;
+        if (h->off > j->next) {
+            file_gap(whole, h->off - j->next);
+            j->next = h->off;
+        }
+        size_t skip = (size_t)(j->next - h->off);
+        file_data(whole, h->data + skip, h->len - skip, whole->last_ts_us);
+        j->next += h->len - skip;
     }
-    if (j == NULL) {
-        if (free_slot == NULL) /* too many at once: this part is a file of its own */
-            return file_begin_seq(fc, conn, source, is_orig, NULL, 0, 0, ts_us, seq);
+    uint64_t total = whole->info.total_bytes;
+    if (total > j->next)
+        file_gap(whole, total - j->next);
+    whole->info.timedout = timedout;
+    struct app_env first_env = env != NULL ? *env : (struct app_env){0};
+    struct app_conn first_conn = j->conn;
+    first_conn.packet_number = 0;
+    first_env.conn = &first_conn;
+    joined_release(j);
+    file_end(whole, on_first || env == NULL ? &first_env : env, fuid_out, mime_out);
+}
+
+/* Joined files idle past FILES_JOINED_IDLE_US at now_us are logged, timed
+ * out, as Zeek's file manager does. */
+static void joined_expire(struct file_ctx *fc, struct app_env *env, int64_t now_us)
+{
+    for (size_t i = 0; i < FILES_JOINED_MAX; i++) {
+        struct file_joined *j = &fc->joined[i];
+        if (j->used && j->parts_open == 0 && now_us - j->last_us > FILES_JOINED_IDLE_US)
+            joined_publish(j, env, true, true, NULL, NULL);
+    }
+}
+
+/* The slot of key h, else a free one (*found false), else the idle one that
+ * waited longest, logged to free it, else NULL. */
+static struct file_joined *joined_slot(struct file_ctx *fc, struct app_env *env, uint64_t h, bool *found)
+{
+    struct file_joined *free_slot = NULL, *idlest = NULL;
+    *found = false;
+    for (size_t i = 0; i < FILES_JOINED_MAX; i++) {
+        struct file_joined *j = &fc->joined[i];
+        if (j->used && j->key == h) {
+            *found = true;
+            return j;
+        }
+        if (!j->used && free_slot == NULL)
+            free_slot = j;
+        else if (j->used && j->parts_open == 0 && (idlest == NULL || j->last_us < idlest->last_us))
+            idlest = j;
+    }
+    if (free_slot == NULL && idlest != NULL) {
+        joined_publish(idlest, env, true, false, NULL, NULL);
+        free_slot = idlest;
+    }
+    return free_slot;
+}
+
+struct file_analysis *file_begin_part(struct file_ctx *fc, struct app_env *env, const char *source, bool is_orig,
+                                      const void *key, size_t key_len, uint64_t offset, uint64_t total, uint64_t seq)
+{
+    if (fc == NULL || env == NULL || env->conn == NULL)
+        return NULL;
+    const struct app_conn *conn = env->conn;
+    int64_t ts_us = env->ts_us;
+    joined_expire(fc, env, ts_us);
+    uint64_t h = hash64_bytes(key, key_len, 0x7a49e);
+    bool found;
+    struct file_joined *j = joined_slot(fc, env, h, &found);
+    if (j == NULL) /* too many at once: this part is a file of its own */
+        return file_begin_seq(fc, conn, source, is_orig, NULL, 0, 0, ts_us, seq);
+    if (!found) {
         struct file_analysis *whole = file_begin_seq(fc, conn, source, is_orig, NULL, 0, total, ts_us, seq);
         if (whole == NULL)
             return NULL;
-        j = free_slot;
-        *j = (struct file_joined){.used = true, .key = h, .whole = whole};
+        *j = (struct file_joined){.used = true, .key = h, .whole = whole, .conn = *conn};
     }
     struct file_analysis *part = analysis_get(fc);
     if (part == NULL)
@@ -447,7 +516,17 @@ struct file_analysis *file_begin_part(struct file_ctx *fc, const struct app_conn
     part->joined = j;
     part->part_off = offset;
     j->parts_open++;
+    j->last_us = ts_us;
     return part;
+}
+
+void file_ctx_flush_parts(struct file_ctx *fc, struct app_env *env)
+{
+    if (fc == NULL)
+        return;
+    for (size_t i = 0; i < FILES_JOINED_MAX; i++)
+        if (fc->joined[i].used && fc->joined[i].parts_open == 0)
+            joined_publish(&fc->joined[i], env, true, false, NULL, NULL);
 }
 
 static void joined_feed(struct file_joined *j, const uint8_t *p, size_t n, int64_t ts_us)
@@ -500,19 +579,19 @@ static void part_data(struct file_analysis *part, const uint8_t *p, size_t n, in
     j->held_bytes += n;
 }
 
-/* A part ends: the joined file is published once complete, or when its
- * last open part ends without completing it (the rest counted missing). */
+/* A part ends: the joined file is published once complete; otherwise it
+ * waits for more parts, over later connections too (Zeek keeps a range
+ * reply's file open after its connection: its handle names the URL, not the
+ * connection), until it times out or the run ends (file_ctx_flush_parts). */
 static void part_end(struct file_analysis *part, struct app_env *env, char fuid_out[UID_LEN], char mime_out[96])
 {
     struct file_joined *j = part->joined;
     struct file_analysis *whole = j->whole;
     j->parts_open--;
+    j->last_us = env != NULL ? env->ts_us : j->last_us;
     uint64_t total = whole->info.total_bytes;
-    if ((total > 0 && j->next >= total) || j->parts_open == 0) {
-        if (total > j->next)
-            file_gap(whole, total - j->next);
-        joined_release(j);
-        file_end(whole, env, fuid_out, mime_out);
+    if (total > 0 && j->next >= total) {
+        joined_publish(j, env, false, false, fuid_out, mime_out);
     } else {
         if (fuid_out != NULL)
             memcpy(fuid_out, whole->info.fuid, UID_LEN);
@@ -834,12 +913,8 @@ void file_abort(struct file_analysis *fa)
     if (fa == NULL)
         return;
     if (fa->joined != NULL) {
-        struct file_joined *j = fa->joined;
-        if (--j->parts_open == 0) {
-            struct file_analysis *whole = j->whole;
-            joined_release(j);
-            file_abort(whole);
-        }
+        /* the whole file still waits for its other parts */
+        fa->joined->parts_open--;
         analysis_put(fa);
         return;
     }

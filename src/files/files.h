@@ -123,16 +123,20 @@ struct file_analysis *file_begin_seq(struct file_ctx *fc, const struct app_conn 
                                      int64_t ts_us, uint64_t seq);
 /* A part of a file fetched by byte range (HTTP 206 Content-Range): bytes
  * from `offset` of a file of `total` bytes named by key (Zeek's file handle
- * for range replies: the originator and the URL; bytes copied). Parts with
- * the same key, over any connections of the worker, are one file (the first
- * part's connection, time and seq name it): its bytes are joined in offset
- * order (parts above the joined end held, bounded), and it is published,
- * with the total size, by the file_end of the part that completes it, or of
- * the last open part (what never came counted missing). The other calls
+ * for range replies: the originator and the URL; bytes copied), seen on
+ * env->conn at env->ts_us. Parts with the same key, over any connections of
+ * the worker and at any time, are one file (the first part's connection,
+ * time and seq name it): its bytes are joined in offset order (parts above
+ * the joined end held, bounded), and it is published, with the total size,
+ * by the file_end of the part that completes it; else it waits for more
+ * parts until it has been idle for 2 minutes (logged timed out, at the next
+ * part of any range file), or until file_ctx_flush_parts. The other calls
  * take the part like any file; file_end gives the joined file's fuid. */
-struct file_analysis *file_begin_part(struct file_ctx *fc, const struct app_conn *conn, const char *source,
-                                      bool is_orig, const void *key, size_t key_len, uint64_t offset, uint64_t total,
-                                      int64_t ts_us, uint64_t seq);
+struct file_analysis *file_begin_part(struct file_ctx *fc, struct app_env *env, const char *source, bool is_orig,
+                                      const void *key, size_t key_len, uint64_t offset, uint64_t total, uint64_t seq);
+/* Publishes, through env (on each file's first connection), the range files
+ * still waiting for parts: the end of the run. */
+void file_ctx_flush_parts(struct file_ctx *fc, struct app_env *env);
 /* The fuid the file will be logged with (valid until file_end/abort). */
 const char *file_fuid(const struct file_analysis *fa);
 /* Marks the file as cut short (EVE state TRUNCATED). */

@@ -245,6 +245,7 @@ void app_layer_finish_worker(struct flow_table *t)
         env.publish = env_publish;
         env.weird = NULL;
         env.add_service = NULL;
+        env.files = flow_table_app_hooks(t) ? flow_table_app_hooks(t)->files : NULL;
         all[i]->worker_close(states[i], &env);
         states[i] = NULL;
     }

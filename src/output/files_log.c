@@ -195,7 +195,8 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     if (f->sha256[0])
         json_kv_str(j, "sha256", f->sha256);
     json_kv_bool(j, "stored", f->extracted != NULL);
-    json_kv_uint(j, "size", f->seen_bytes);
+    /* Suricata's size counts the holes too (FileAppendGAP appends them) */
+    json_kv_uint(j, "size", f->seen_bytes + f->missing_bytes);
     if (f->has_tx_id)
         json_kv_uint(j, "tx_id", f->tx_id);
     if (f->verdict != NULL)

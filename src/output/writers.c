@@ -2,6 +2,7 @@
  * its file defines a `struct txn_writer` and one line here lists it. */
 #include "output/writers.h"
 
+#include "output/app_anomaly_eve.h"
 #include "output/dce_rpc_log.h"
 #include "output/dhcp_log.h"
 #include "output/dns_log.h"
@@ -42,6 +43,7 @@ static const struct txn_writer *const writers[EVENT_KIND_COUNT] = {
     [EVENT_SMB] = &smb_writer,
     [EVENT_FTP] = &ftp_writer,
     [EVENT_FTP_DATA] = &ftp_data_writer,
+    [EVENT_APP_ANOMALY] = &app_anomaly_writer,
 };
 
 void output_transaction(struct output_worker *w, const struct app_conn *c, enum event_kind kind, const void *txn)

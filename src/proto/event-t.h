@@ -27,6 +27,7 @@ enum event_kind {
     EVENT_SMB,         /* struct smb_txn (proto/smb.h): EVE smb, not a Zeek log */
     EVENT_FTP,         /* struct ftp_txn (proto/ftp.h) */
     EVENT_FTP_DATA,    /* struct ftp_data_txn (proto/ftp.h): EVE only */
+    EVENT_APP_ANOMALY, /* struct app_anomaly (proto/app_anomaly-t.h): EVE anomaly only */
     EVENT_KIND_COUNT,
 };
 

@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "files/files.h"
+#include "proto/app_anomaly-t.h"
 #include "proto/parser.h"
 #include "util/grow.h"
 
@@ -263,6 +264,7 @@ static void message_begin(struct http_half *h, bool body_not_expected)
     h->header_len = 0;
     file_abort(h->file); /* message_done always ended it; never leak one */
     h->file = NULL;
+    http_multipart_free(h);
     http_hbuf_free(&h->entity_filename);
 }
 
@@ -284,6 +286,7 @@ static void message_done(struct http_state *st, struct app_env *env, int dir, bo
     if (h->line_counting && h->body_line_open)
         h->body_len += 2;
     struct http_entry *e = set_state(st, env, dir == 0);
+    http_multipart_end(st, env, dir);
     http_file_finish(st, env, dir, interrupted, e);
     if (dir == 0) {
         if (e != NULL)
@@ -472,6 +475,8 @@ static void framing_header(struct http_state *st, struct app_env *env, int dir,
         }
     } else if (bytes_eq_nocase(name, name_len, "content-type")) {
         h->multipart = bytes_eq_nocase(tok, tl, "multipart") || bytes_eq_nocase(tok, tl, "message");
+        if (bytes_eq_nocase(tok, tl, "multipart") && env->files != NULL)
+            http_multipart_begin(st, dir, v, n);
     } else if (bytes_eq_nocase(name, name_len, "content-encoding")) {
         if (bytes_eq_nocase(tok, tl, "gzip") || bytes_eq_nocase(tok, tl, "x-gzip"))
             h->encoding = ENC_GZIP;
@@ -1015,6 +1020,28 @@ static void start_http09_reply(struct http_state *st, struct app_env *env)
     end_of_headers(st, env, 1);
 }
 
+/* libhtp's check after a request line without a version: when what follows
+ * it in the same data is more than a little junk (over 16 bytes, or any
+ * byte that is not whitespace), the request is not HTTP/0.9 but one whose
+ * protocol is missing, an anomaly for Suricata. Zeek still reads it as 0.9. */
+#define HTTP09_MAX_JUNK_LEN 16
+
+static void probe_missing_protocol(struct app_env *env, const uint8_t *rest, size_t n)
+{
+    bool junk_only = n <= HTTP09_MAX_JUNK_LEN;
+    for (size_t k = 0; junk_only && k < n; k++)
+        junk_only = rest[k] == ' ' || (rest[k] >= '\t' && rest[k] <= '\r');
+    if (junk_only)
+        return;
+    struct app_anomaly a = {
+        .ts_us = env->ts_us,
+        .app_proto = "http",
+        .event = "REQUEST_LINE_MISSING_PROTOCOL",
+        .to_server = true,
+    };
+    env->publish(env, EVENT_APP_ANOMALY, &a);
+}
+
 static void half_data(struct http_state *st, struct app_env *env, int dir, const uint8_t *p,
                       size_t n)
 {
@@ -1079,8 +1106,12 @@ static void half_data(struct http_state *st, struct app_env *env, int dir, const
         i = j + 1;
         size_t len = h->line_len;
         h->line_len = 0;
+        bool line_cut = h->line_too_long; /* its version may be what was cut */
         h->line_too_long = false;
+        bool was_http09 = st->http09_reply;
         process_line(st, env, dir, h->line ? h->line : (const uint8_t *)"", len);
+        if (dir == 0 && !was_http09 && st->http09_reply && !line_cut)
+            probe_missing_protocol(env, p + i, n - i);
     }
 }
 
@@ -1160,6 +1191,14 @@ static void http_gap(void *state, struct app_env *env, bool from_orig, uint64_t 
         }
         return;
     }
+    if ((h->state == H_BODY_LENGTH || h->state == H_CHUNK_DATA) && h->line_len == 0 && h->remaining > 0) {
+        /* the hole runs past the body's end: the body's file ends in it
+         * (holed and cut short, as Suricata's); Zeek refuses such a gap, so
+         * the body length stays what came */
+        http_file_ensure(st, env, dir);
+        file_gap(h->file, h->remaining);
+        h->remaining = 0;
+    }
     /* Otherwise the framing is lost. A request gap also stops the replies:
      * whether a reply has a body depends on the request. */
     if (dir == 0) {
@@ -1208,6 +1247,7 @@ static void http_close(void *state, struct app_env *env)
         struct http_half *h = &st->half[d];
         file_abort(h->file);
         h->file = NULL;
+        http_multipart_free(h);
         http_hbuf_free(&h->entity_filename);
         http_inflate_stop(h);
         free(h->line);
@@ -1228,6 +1268,22 @@ static void http_close(void *state, struct app_env *env)
     st->krb = NULL;
 }
 
+/* The worker's HTTP state: at the end of the run, the files fetched in
+ * byte ranges that still wait for parts are logged as they are (Zeek logs
+ * its open files when it terminates). */
+static void *http_worker_open(void)
+{
+    return calloc(1, sizeof(struct http_worker));
+}
+
+static void http_worker_close(void *worker_state, struct app_env *env)
+{
+    const struct http_worker *w = worker_state;
+    if (w->range_parts > 0)
+        file_ctx_flush_parts(env->files, env);
+    free(worker_state);
+}
+
 static const uint16_t http_ports[] = {80, 81, 631, 1080, 3128, 8000, 8080, 8888};
 
 const struct app_parser http_parser = {
@@ -1242,4 +1298,6 @@ const struct app_parser http_parser = {
     .data = http_data,
     .gap = http_gap,
     .close = http_close,
+    .worker_open = http_worker_open,
+    .worker_close = http_worker_close,
 };

@@ -42,12 +42,6 @@ static void head_append(struct http_state *st, int dir, const uint8_t *p, size_t
 
 /* ---- bodies as files (files/files.h) ---- */
 
-static struct http_entry *current_entry(struct http_state *st, int dir)
-{
-    size_t i = http_find_pending(st, dir == 0 ? st->current_request : st->current_response);
-    return i == SIZE_MAX ? NULL : st->pending[i];
-}
-
 /* The path of a request URI, as Suricata names an HTTP file: no scheme or
  * authority, no query or fragment. */
 static struct byte_view uri_path(const struct hbuf *raw)
@@ -93,13 +87,15 @@ static struct file_analysis *range_part_begin(struct http_state *st, struct app_
     if (uri > 0)
         memcpy(key + n, e->uri.p, uri);
     n += uri;
-    return file_begin_part(env->files, env->conn, "HTTP", false, key, n, h->range_first, h->range_total, env->ts_us,
-                           st->files_begun++);
+    struct http_worker *w = env->worker_state;
+    if (w != NULL)
+        w->range_parts++;
+    return file_begin_part(env->files, env, "HTTP", false, key, n, h->range_first, h->range_total, st->files_begun++);
 }
 
 /* Starts the body's file on its first byte (or gap), as Zeek's file
- * manager does: an empty body is no file. Multipart bodies are files per
- * part in Zeek, which needs a MIME splitter: not analysed yet. */
+ * manager does: an empty body is no file. A multipart body is no file
+ * itself: its parts are (http_multipart.c). */
 void http_file_ensure(struct http_state *st, struct app_env *env, int dir)
 {
     struct http_half *h = &st->half[dir];
@@ -110,7 +106,7 @@ void http_file_ensure(struct http_state *st, struct app_env *env, int dir)
         !(dir == 1 && st->reply_code == 206))
         total = (uint64_t)h->content_length;
     const struct hbuf *fn = &h->entity_filename;
-    struct http_entry *e = current_entry(st, dir);
+    struct http_entry *e = http_body_entry(st, dir);
     if (dir == 1 && st->reply_code == 206 && h->has_range && e != NULL)
         h->file = range_part_begin(st, env, h, e);
     else
@@ -130,6 +126,8 @@ static void file_feed(struct http_state *st, struct app_env *env, int dir, const
 {
     if (n == 0)
         return;
+    if (st->half[dir].parts != NULL)
+        http_multipart_data(st, env, dir, p, n);
     http_file_ensure(st, env, dir);
     file_data(st->half[dir].file, p, n, env ? env->ts_us : 0);
 }
@@ -146,19 +144,9 @@ void http_file_finish(struct http_state *st, struct app_env *env, int dir, bool 
         file_set_truncated(h->file);
     file_end(h->file, env, fuid, mime);
     h->file = NULL;
-    if (e == NULL || e->n_files[dir] >= HTTP_MAX_FILES)
-        return;
-    if (e->files[dir] == NULL) {
-        e->files[dir] = calloc(HTTP_MAX_FILES, sizeof *e->files[dir]);
-        if (e->files[dir] == NULL)
-            return;
-    }
-    struct file_record *r = &e->files[dir][e->n_files[dir]++];
-    memcpy(r->fuid, fuid, sizeof r->fuid);
-    memcpy(r->mime, mime, sizeof r->mime);
-    if (h->entity_filename.p != NULL)
-        http_hbuf_set(&r->filename, h->entity_filename.p, h->entity_filename.n);
+    http_entry_add_file(e, dir, fuid, mime, h->entity_filename.p, h->entity_filename.n);
 }
+
 
 static void body_clear(struct http_state *st, struct app_env *env, int dir, const uint8_t *p,
                        size_t n)

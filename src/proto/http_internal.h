@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <zlib.h>
 
+#include "mime/mime.h"
 #include "proto/http.h"
 #include "proto/krb.h"
 #include "proto/ntlm.h"
@@ -114,6 +115,9 @@ struct http_half {
      * bytes from range_first of a file of range_total (joined by files/). */
     bool has_range;
     uint64_t range_first, range_total;
+    /* A multipart body split into its parts (http_multipart.c), allocated
+     * when the Content-Type says multipart/. */
+    struct http_multipart *parts;
 };
 
 struct http_state {
@@ -138,6 +142,12 @@ struct http_state {
 
 enum { UA_HEAD = 1, UA_CONNECT = 2 };
 
+/* Per worker (env->worker_state): byte-range parts begun, so the end of the
+ * run knows range files may wait in files/. */
+struct http_worker {
+    uint64_t range_parts;
+};
+
 /* ---- http_util.c ---- */
 
 static inline bool http_is_ws(uint8_t c)
@@ -153,12 +163,49 @@ void http_hbuf_free(struct hbuf *b);
 void http_report_weird(struct app_env *env, const char *name, const void *addl, size_t addl_len,
                        const char *source);
 void http_weird(struct app_env *env, const char *name);
+/* The transaction a body of direction dir belongs to, or NULL. */
+struct http_entry *http_body_entry(struct http_state *st, int dir);
+/* Lists an ended file in e's files of direction dir (HTTP_MAX_FILES at
+ * most, as Zeek); e and filename may be NULL. */
+void http_entry_add_file(struct http_entry *e, int dir, const char fuid[UID_LEN], const char mime[96],
+                         const uint8_t *filename, size_t filename_len);
 /* The index of the pending entry with key, or SIZE_MAX. */
 size_t http_find_pending(const struct http_state *st, uint64_t key);
 /* MIME's value token: leading whitespace skipped, then token characters. */
 void http_value_token(const uint8_t *v, size_t n, size_t *tok_start, size_t *tok_len);
 /* A non-negative decimal (base 10) or hexadecimal (16) number below 2^63. */
 bool http_parse_u63(const uint8_t *p, size_t n, int base, int64_t *out);
+
+/* ---- http_multipart.c ---- */
+
+/* Longest line of a multipart body kept whole; longer ones reach the MIME
+ * parser in pieces (a boundary line is far shorter). */
+#define HTTP_MULTIPART_LINE 1024
+
+/* A multipart body read as MIME entities, each part's bytes a file (Zeek's
+ * HTTP_Entity: a file per entity with data; Suricata's multipart upload:
+ * the part's Content-Disposition filename names it). */
+struct http_multipart {
+    struct mime_parser mime;
+    struct http_state *st;
+    struct app_env *env;        /* the current call's */
+    int dir;
+    struct file_analysis *file[MIME_MAX_DEPTH + 1];
+    uint8_t line[HTTP_MULTIPART_LINE];
+    size_t line_len;
+    bool cr, piece;             /* line ends at CR?; a long line's later pieces */
+};
+
+/* The body of direction dir is multipart, Content-Type value v: its parts
+ * will be files. */
+void http_multipart_begin(struct http_state *st, int dir, const uint8_t *v, size_t n);
+/* n body bytes (after dechunking). */
+void http_multipart_data(struct http_state *st, struct app_env *env, int dir, const uint8_t *p, size_t n);
+/* The body ended: the open parts end (each part is listed in its
+ * transaction's files as it ends). */
+void http_multipart_end(struct http_state *st, struct app_env *env, int dir);
+/* Frees the splitter of h without publishing (a new message, the close). */
+void http_multipart_free(struct http_half *h);
 
 /* ---- http_body.c ---- */
 

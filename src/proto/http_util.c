@@ -103,3 +103,26 @@ bool http_parse_u63(const uint8_t *p, size_t n, int base, int64_t *out)
     *out = (int64_t)v;
     return true;
 }
+
+struct http_entry *http_body_entry(struct http_state *st, int dir)
+{
+    size_t i = http_find_pending(st, dir == 0 ? st->current_request : st->current_response);
+    return i == SIZE_MAX ? NULL : st->pending[i];
+}
+
+void http_entry_add_file(struct http_entry *e, int dir, const char fuid[UID_LEN], const char mime[96],
+                         const uint8_t *filename, size_t filename_len)
+{
+    if (e == NULL || e->n_files[dir] >= HTTP_MAX_FILES)
+        return;
+    if (e->files[dir] == NULL) {
+        e->files[dir] = calloc(HTTP_MAX_FILES, sizeof *e->files[dir]);
+        if (e->files[dir] == NULL)
+            return;
+    }
+    struct file_record *r = &e->files[dir][e->n_files[dir]++];
+    memcpy(r->fuid, fuid, sizeof r->fuid);
+    memcpy(r->mime, mime, sizeof r->mime);
+    if (filename != NULL)
+        http_hbuf_set(&r->filename, filename, filename_len);
+}

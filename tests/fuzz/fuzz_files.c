@@ -1,10 +1,13 @@
 /* libFuzzer target for the files layer: MIME sniffing (libmagic), hashing
  * and the file life cycle on attacker bytes.
  *
- * Input: [1 byte: number of files 1..4] then chunks [1 control byte][bytes]:
- * the control byte's low two bits pick the file, bit 2 makes the chunk a gap
- * instead of data, bit 3 ends the file, the upper four bits plus one times 16
- * give the chunk length (a length past the end takes what is left). */
+ * Input: [1 byte: number of files 1..4, bit 7: the files are byte-range
+ * parts of one file] then chunks [1 control byte][bytes]: the control
+ * byte's low two bits pick the file, bit 2 makes the chunk a gap instead of
+ * data, bit 3 ends the file (a part is followed by the next part, 20 s
+ * later, so joined files wait, time out and complete), the upper four bits
+ * plus one times 16 give the chunk length (a length past the end takes what
+ * is left). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +17,12 @@
 #include "proto/parser.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Byte-range parts: where each begins, the file's size, the pause between
+ * one part's end and the next part's start. */
+#define PART_STEP 48
+#define PART_TOTAL 400
+#define PART_PAUSE_US (20 * (int64_t)1000000)
 
 static void fuzz_publish(struct app_env *env, enum event_kind kind, const void *txn)
 {
@@ -69,8 +78,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned n_files = (unsigned)(data[0] % MAX_FILES) + 1;
     size_t off = 1;
     int64_t ts = 1;
-    for (unsigned i = 0; i < n_files; i++)
-        open_files[i] = file_begin(fc, &conn, (i & 1) ? "SMTP" : "HTTP", i & 1, "name.bin", 8, 0, ts);
+    bool parts = (data[0] & 0x80u) != 0;
+    uint64_t next_part = 0;
+    for (unsigned i = 0; i < n_files; i++) {
+        if (parts) {
+            env.ts_us = ts;
+            open_files[i] = file_begin_part(fc, &env, "HTTP", false, "key", 3, next_part, PART_TOTAL, i);
+            next_part += PART_STEP;
+        } else {
+            open_files[i] = file_begin(fc, &conn, (i & 1) ? "SMTP" : "HTTP", i & 1, "name.bin", 8, 0, ts);
+        }
+    }
     while (off < size) {
         uint8_t ctl = data[off++];
         unsigned which = ctl & 3u;
@@ -89,10 +107,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             char fuid[UID_LEN], mime[96];
             file_end(fa, &env, fuid, mime);
             open_files[which % n_files] = NULL;
+            if (parts) {
+                ts += PART_PAUSE_US;
+                env.ts_us = ts;
+                open_files[which % n_files] =
+                    file_begin_part(fc, &env, "HTTP", false, "key", 3, next_part % PART_TOTAL, PART_TOTAL, which);
+                next_part += PART_STEP;
+            }
         }
     }
     for (unsigned i = 0; i < n_files; i++)
         if (open_files[i])
             file_end(open_files[i], &env, NULL, NULL);
+    file_ctx_flush_parts(fc, &env);
     return 0;
 }

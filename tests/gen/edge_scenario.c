@@ -1,6 +1,8 @@
 /* Captures of the edges a real sensor meets: HTTP/0.9 and request lines
  * without a version, Ethernet padding after short IP packets, 802.11 frames
- * that carry nothing to decode, and connections seen from their middle. */
+ * that carry nothing to decode, and connections seen from their middle;
+ * a multipart/form-data upload. */
+#include <stdio.h>
 #include <string.h>
 
 #include "scenarios.h"
@@ -73,6 +75,28 @@ bool scenario_http_edge(struct gen *g)
     udp_datagram(g, &pa, &ip, 41006, 514, 0, t + SEC(10), tiny, sizeof tiny - 1);
     ethernet_v4(&ip, &pa, iface, "10.12.0.5", "10.12.0.53");
     dns_exchange(g, &pa, &ip, 41007, t + SEC(11), "pad.example", 1, answer_addr, 4);
+
+    ip_pair_v4(&ip, "10.12.0.5", "10.12.0.80");
+    path_ethernet(&pa, iface, &ip);
+    /* a multipart/form-data upload: a form field and a file (a bare LF inside it) */
+    static const char form[] = "--vigilFormBoundary7\r\n"
+                               "Content-Disposition: form-data; name=\"comment\"\r\n\r\n"
+                               "quarterly numbers\r\n"
+                               "--vigilFormBoundary7\r\n"
+                               "Content-Disposition: form-data; name=\"upload\"; filename=\"report.csv\"\r\n"
+                               "Content-Type: text/csv\r\n\r\n"
+                               "region,total\nnorth,12\r\nsouth,30\r\n"
+                               "--vigilFormBoundary7--\r\n";
+    char upload[1024];
+    snprintf(upload, sizeof upload,
+             "POST /upload HTTP/1.1\r\nHost: files.example\r\nUser-Agent: curl/8.5.0\r\n"
+             "Content-Type: multipart/form-data; boundary=vigilFormBoundary7\r\nContent-Length: %zu\r\n\r\n%s",
+             sizeof form - 1, form);
+    http_raw_exchange(g, &pa, &ip, 41008, t + SEC(12), upload,
+                      "HTTP/1.1 201 Created\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    /* no version on the request line, yet headers follow: libhtp's missing protocol */
+    http_raw_exchange(g, &pa, &ip, 41009, t + SEC(13), "GET /noversion\r\nHost: files.example\r\n\r\n",
+                      "<html>old server</html>\n");
     return true;
 }
 

@@ -6,7 +6,9 @@
  *  openvpn  OpenVPN over TCP: hard resets, the TLS handshake in P_CONTROL_V1
  *           packets (one session without, one with tls-auth), data packets
  *  ranges   one file fetched in two byte ranges over two parallel HTTP
- *           connections (206 Partial Content), and a plain download */
+ *           connections (206 Partial Content), a plain download, one file
+ *           in two ranges fetched 30 s apart, one whose second range comes
+ *           after the file timed out */
 #include "scenarios.h"
 
 #include <stdio.h>
@@ -399,6 +401,13 @@ static bool run_ranges(struct gen *g)
     range_fetch(g, &pa, &ip, 52080, t, "/pkg/update-2.4.1.txt", file, 0, 1499, MS(400));
     range_fetch(g, &pa, &ip, 52081, t + MS(60), "/pkg/update-2.4.1.txt", file, 1500, 2999, MS(20));
     http_session(g, &pa, &ip, 52082, t + SEC(2), "updates.vigil-test.example", "/pkg/index.html", 700);
+    /* ranges fetched one after another, 30 s apart: still one file (Zeek's
+     * handle is the URL); a range left alone until the end of the capture;
+     * a range whose next one comes after the 2 minutes a file waits */
+    range_fetch(g, &pa, &ip, 52083, t + SEC(3), "/pkg/update-2.4.2.txt", file, 0, 999, MS(20));
+    range_fetch(g, &pa, &ip, 52084, t + SEC(33), "/pkg/update-2.4.2.txt", file, 1000, 2999, MS(20));
+    range_fetch(g, &pa, &ip, 52085, t + SEC(40), "/pkg/stale.txt", file, 0, 999, MS(20));
+    range_fetch(g, &pa, &ip, 52086, t + SEC(200), "/pkg/stale.txt", file, 1000, 1999, MS(20));
     return true;
 }
 
@@ -410,7 +419,8 @@ static const struct scenario tls_carrier_scenarios[] = {
      false, run_starttls},
     {"openvpn", "OpenVPN over TCP: the TLS handshake in control packets, without and with tls-auth; data packets",
      false, run_openvpn},
-    {"ranges", "a file fetched in two byte ranges over two parallel connections (206), joined into one file",
+    {"ranges", "a file fetched in two byte ranges over two parallel connections (206), joined into one file; "
+               "ranges fetched 30 s apart (joined) and 160 s apart (timed out)",
      false, run_ranges},
 };
 

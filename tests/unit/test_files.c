@@ -25,6 +25,7 @@
 
 struct seen_file {
     struct file_info info;       /* pointers inside are dangling after the call */
+    char conn_uid[UID_LEN];      /* the connection it was published on */
     char filename[256];
     bool has_filename;
     char eve_filename[256];
@@ -72,6 +73,7 @@ static void on_publish(struct app_env *env, enum event_kind kind, const void *p)
             return;
         struct seen_file *s = &c->files[c->n_files++];
         s->info = *f;
+        memcpy(s->conn_uid, env->conn->uid, UID_LEN);
         s->has_filename = f->filename != NULL;
         if (f->filename)
             copy_bytes(s->filename, sizeof s->filename, f->filename, f->filename_len);
@@ -265,9 +267,17 @@ static void test_gap_drops_hashes(void **state)
     harness_free(&h);
 }
 
+/* The environment of a part seen on conn at ts_us. */
+static struct app_env part_env(const struct harness *h, const struct app_conn *conn, int64_t ts_us)
+{
+    struct app_env env = h->env;
+    env.conn = conn;
+    env.ts_us = ts_us;
+    return env;
+}
+
 /* Byte-range parts of one file, the later range first and on another
- * connection, become one file with the whole content's hashes; a lone part
- * whose file never completes is published with the rest missing. */
+ * connection, become one file with the whole content's hashes. */
 static void test_range_parts_joined(void **state)
 {
     struct harness h;
@@ -276,18 +286,19 @@ static void test_range_parts_joined(void **state)
     other.orig_p++;
     other.uid[1] ^= 1;
     static const char key[] = "10.0.0.1 host/file.txt";
-    struct file_analysis *late = file_begin_part(h.fc, &other, "HTTP", false, key, sizeof key, 5, 12, 2, 7);
-    struct file_analysis *early = file_begin_part(h.fc, &h.conn, "HTTP", false, key, sizeof key, 0, 12, 1, 0);
+    struct app_env on_other = part_env(&h, &other, 2), on_first = part_env(&h, &h.conn, 1);
+    struct file_analysis *late = file_begin_part(h.fc, &on_other, "HTTP", false, key, sizeof key, 5, 12, 7);
+    struct file_analysis *early = file_begin_part(h.fc, &on_first, "HTTP", false, key, sizeof key, 0, 12, 0);
     assert_non_null(late);
     assert_non_null(early);
     assert_string_equal(file_fuid(late), file_fuid(early));
     file_data(late, (const uint8_t *)hello + 5, sizeof hello - 1 - 5, 3);
     char fuid[UID_LEN], mime[96];
-    file_end(late, &h.env, fuid, mime);
+    file_end(late, &on_other, fuid, mime);
     assert_int_equal(h.cap->n_files, 0); /* bytes 0-4 still to come */
     file_data(early, (const uint8_t *)hello, 2, 4);
     file_data(early, (const uint8_t *)hello + 2, 3, 4);
-    file_end(early, &h.env, NULL, NULL);
+    file_end(early, &on_first, NULL, NULL);
     assert_int_equal(h.cap->n_files, 1);
     const struct file_info *f = &h.cap->files[0].info;
     assert_string_equal(f->fuid, fuid);
@@ -296,18 +307,58 @@ static void test_range_parts_joined(void **state)
     assert_int_equal(f->seen_bytes, 12);
     assert_int_equal(f->total_bytes, 12);
     assert_int_equal(f->missing_bytes, 0);
+    assert_false(f->timedout);
+    harness_free(&h);
+}
 
-    struct file_analysis *lone = file_begin_part(h.fc, &h.conn, "HTTP", false, "k", 1, 0, 100, 5, 1);
-    file_data(lone, (const uint8_t *)hello, 5, 5);
-    file_end(lone, &h.env, NULL, NULL);
+/* Ranges fetched one after another, each part's connection closed before
+ * the next opens (Zeek keeps the file open: its handle is the URL), are one
+ * file; a file idle for over two minutes is logged timed out when the next
+ * range file starts; the end of the run logs what still waits. */
+static void test_range_parts_sequential(void **state)
+{
+    struct harness h;
+    harness_init(&h, NULL);
+    struct app_conn second = h.conn;
+    second.orig_p++;
+    second.uid[1] ^= 1;
+    struct app_env at_1s = part_env(&h, &h.conn, 1000000), at_40s = part_env(&h, &second, 40000000);
+    struct file_analysis *first = file_begin_part(h.fc, &at_1s, "HTTP", false, "seq", 3, 0, 12, 0);
+    file_data(first, (const uint8_t *)hello, 5, 1000000);
+    file_end(first, &at_1s, NULL, NULL);
+    assert_int_equal(h.cap->n_files, 0);
+    struct file_analysis *rest = file_begin_part(h.fc, &at_40s, "HTTP", false, "seq", 3, 5, 12, 0);
+    file_data(rest, (const uint8_t *)hello + 5, sizeof hello - 1 - 5, 40000000);
+    file_end(rest, &at_40s, NULL, NULL);
+    assert_int_equal(h.cap->n_files, 1);
+    assert_string_equal(h.cap->files[0].info.md5, HELLO_MD5);
+    assert_memory_equal(h.cap->files[0].conn_uid, second.uid, UID_LEN); /* the connection that completed it */
+
+    struct app_env at_50s = part_env(&h, &h.conn, 50000000), at_4min = part_env(&h, &second, 240000000);
+    struct file_analysis *lone = file_begin_part(h.fc, &at_50s, "HTTP", false, "k", 1, 0, 100, 1);
+    file_data(lone, (const uint8_t *)hello, 5, 50000000);
+    file_end(lone, &at_50s, NULL, NULL);
+    assert_int_equal(h.cap->n_files, 1);
+    struct file_analysis *next = file_begin_part(h.fc, &at_4min, "HTTP", false, "j", 1, 0, 10, 2);
     assert_int_equal(h.cap->n_files, 2);
-    assert_int_equal(h.cap->files[1].info.seen_bytes, 5);
-    assert_int_equal(h.cap->files[1].info.missing_bytes, 95);
-    assert_string_equal(h.cap->files[1].info.md5, "");
+    const struct file_info *timed_out = &h.cap->files[1].info;
+    assert_memory_equal(h.cap->files[1].conn_uid, h.conn.uid, UID_LEN); /* its only part's connection */
+    assert_true(timed_out->timedout);
+    assert_int_equal(timed_out->seen_bytes, 5);
+    assert_int_equal(timed_out->missing_bytes, 95);
+    assert_string_equal(timed_out->md5, "");
 
-    /* a part left open is dropped with the context, nothing leaks */
-    struct file_analysis *open_part = file_begin_part(h.fc, &h.conn, "HTTP", false, "j", 1, 0, 10, 6, 2);
-    file_data(open_part, (const uint8_t *)hello, 3, 6);
+    file_data(next, (const uint8_t *)hello, 3, 240000000);
+    file_end(next, &at_4min, NULL, NULL);
+    assert_int_equal(h.cap->n_files, 2);
+    file_ctx_flush_parts(h.fc, &h.env);
+    assert_int_equal(h.cap->n_files, 3);
+    assert_false(h.cap->files[2].info.timedout);
+    assert_int_equal(h.cap->files[2].info.missing_bytes, 7);
+
+    /* a part aborted, its file left waiting, is dropped with the context: nothing leaks */
+    struct file_analysis *open_part = file_begin_part(h.fc, &at_4min, "HTTP", false, "i", 1, 0, 10, 3);
+    file_data(open_part, (const uint8_t *)hello, 3, 240000000);
     file_abort(open_part);
     harness_free(&h);
 }
@@ -937,6 +988,7 @@ int main(void)
         cmocka_unit_test(test_fuids_deterministic),
         cmocka_unit_test(test_gap_drops_hashes),
         cmocka_unit_test(test_range_parts_joined),
+        cmocka_unit_test(test_range_parts_sequential),
         cmocka_unit_test(test_empty_and_null),
         cmocka_unit_test(test_extract),
         cmocka_unit_test(test_extract_caps),
