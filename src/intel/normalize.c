@@ -259,14 +259,28 @@ static bool refang_trimmed(const char *value, size_t len, char *buf, size_t cap,
     return true;
 }
 
-static size_t normalize_domain(const char *value, size_t len, char *out, size_t outlen)
+typedef size_t (*refanged_normalizer)(const char *p, size_t n, char *out, size_t outlen);
+
+/* Refangs and trims value, then hands the result to `then`. */
+static size_t normalize_refanged(const char *value, size_t len, char *out, size_t outlen, bool url,
+                                 refanged_normalizer then)
 {
     char buf[INTEL_VALUE_MAX];
     const char *p;
     size_t n;
-    if (!refang_trimmed(value, len, buf, sizeof buf, false, &p, &n))
+    if (!refang_trimmed(value, len, buf, sizeof buf, url, &p, &n))
         return 0;
+    return then(p, n, out, outlen);
+}
+
+static size_t normalize_refanged_domain(const char *p, size_t n, char *out, size_t outlen)
+{
     return normalize_host(p, n, out, outlen, true);
+}
+
+static size_t normalize_domain(const char *value, size_t len, char *out, size_t outlen)
+{
+    return normalize_refanged(value, len, out, outlen, false, normalize_refanged_domain);
 }
 
 /* ---- addresses ---- */
@@ -588,13 +602,8 @@ static bool put_host(struct out_buf *o, const char *host, size_t hl)
     return true;
 }
 
-static size_t normalize_url(const char *value, size_t len, char *out, size_t outlen)
+static size_t normalize_refanged_url(const char *p, size_t n, char *out, size_t outlen)
 {
-    char buf[INTEL_VALUE_MAX];
-    const char *p;
-    size_t n;
-    if (!refang_trimmed(value, len, buf, sizeof buf, true, &p, &n))
-        return 0;
     size_t sl = scheme_length(p, n);
     unsigned dport = sl ? default_port(p, sl) : 0;
     if (sl) {
@@ -659,6 +668,11 @@ static size_t normalize_url(const char *value, size_t len, char *out, size_t out
         return 0;
     out[o.n] = '\0';
     return o.n;
+}
+
+static size_t normalize_url(const char *value, size_t len, char *out, size_t outlen)
+{
+    return normalize_refanged(value, len, out, outlen, true, normalize_refanged_url);
 }
 
 /* ---- e-mail ---- */
