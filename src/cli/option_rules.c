@@ -123,6 +123,8 @@ static bool apply(const struct option_rule *r, const char *arg, void *target)
             return false;
         *(double *)p = x;
         return true;
+    case RULE_PARSE:
+        return r->parse(arg, p);
     }
     return false;
 }

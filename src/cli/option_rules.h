@@ -18,6 +18,7 @@ enum option_rule_kind {
     RULE_NUMBER,   /* a decimal count from min to max, times scale, stored in width bytes at field */
     RULE_BYTES,    /* a byte count with an optional k/M/G suffix (powers of 1024), from min to max */
     RULE_FRACTION, /* a real number from lo to hi, a double at field */
+    RULE_PARSE,    /* parse(arg, the member at field): the option's own parser */
 };
 
 struct option_rule {
@@ -32,6 +33,7 @@ struct option_rule {
     uint64_t scale;        /* RULE_NUMBER: the stored value is the number times this (0: 1) */
     unsigned width;        /* sizeof the integer member (RULE_LIST: the count), 2, 4 or 8; never negative */
     double lo, hi;         /* RULE_FRACTION */
+    bool (*parse)(const char *arg, void *member); /* RULE_PARSE; false on a bad argument (arg NULL: a flag) */
     const char *error;     /* the usage error, one %s: the argument, or error_arg */
     const char *error_arg; /* what the error's %s shows instead of the argument (RULE_LIST: the cap) */
 };

@@ -239,13 +239,96 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* --cpus 0,2-3: CPU numbers and ranges, in the order the workers take them. */
+static bool parse_cpus(const char *list, void *member)
+{
+    struct vigil_config *cfg = member;
+    cfg->n_cpus = 0;
+    const char *p = list;
+    for (;;) {
+        char *end;
+        errno = 0;
+        unsigned long lo = strtoul(p, &end, 10), hi = lo;
+        if (errno || end == p || *p == '-' || lo >= CPU_SETSIZE)
+            return false;
+        if (*end == '-') {
+            const char *q = end + 1;
+            hi = strtoul(q, &end, 10);
+            if (errno || end == q || *q == '-' || hi < lo || hi >= CPU_SETSIZE)
+                return false;
+        }
+        for (unsigned long cpu = lo; cpu <= hi; cpu++) {
+            if (cfg->n_cpus == VIGIL_MAX_CPUS)
+                return false;
+            cfg->cpus[cfg->n_cpus++] = (uint16_t)cpu;
+        }
+        if (*end == '\0')
+            return true;
+        if (*end != ',')
+            return false;
+        p = end + 1;
+    }
+}
+
+static bool parse_format_option(const char *arg, void *formats)
+{
+    return parse_formats(arg, formats);
+}
+
+static bool parse_local_nets_option(const char *arg, void *cfg)
+{
+    return parse_local_nets(arg, cfg);
+}
+
+static bool parse_checksums_off(const char *arg, void *cfg)
+{
+    ((struct vigil_config *)cfg)->decode.verify_checksums = false;
+    return true;
+}
+
+static bool parse_checksums(const char *arg, void *member)
+{
+    struct vigil_config *cfg = member;
+    if (strcmp(arg, "auto") == 0 || strcmp(arg, "verify") == 0) {
+        cfg->decode.verify_checksums = true;
+        cfg->checksums_auto = arg[0] == 'a';
+        return true;
+    }
+    return strcmp(arg, "off") == 0 && parse_checksums_off(arg, cfg);
+}
+
+static bool parse_capture_method(const char *arg, void *method)
+{
+    if (strcmp(arg, "afpacket") == 0)
+        *(enum capture_method *)method = CAPTURE_METHOD_AFPACKET;
+    else if (strcmp(arg, "pcap") == 0)
+        *(enum capture_method *)method = CAPTURE_METHOD_PCAP;
+    else
+        return false;
+    return true;
+}
+
+static bool parse_user(const char *arg, void *user)
+{
+    *(const char **)user = arg;
+    return arg[0] != '\0';
+}
+
+static bool parse_uid_key(const char *arg, void *key)
+{
+    char *end;
+    errno = 0;
+    *(uint64_t *)key = strtoull(arg, &end, 16);
+    return !(errno || end == arg || *end || arg[0] == '-' || strlen(arg) > 16);
+}
+
 #define FIELD(name) offsetof(struct options, name)
 #define WIDTH(name) OPTION_MEMBER_SIZE(struct options, name)
 #define ALSO(name) (offsetof(struct options, name) + 1)
 #define YEAR_S (86400 * 365)
 
-/* The options that only store what they are given; parse_options and
- * parse_live_option keep the ones with logic of their own. */
+/* What each option does: most only store what they are given; the others
+ * name their parser. --config (read before) and -h are parse_option's. */
 static const struct option_rule option_rules[] = {
     {.id = 'o', .kind = RULE_STRING, .field = FIELD(out_dir), .also = ALSO(out_given)},
     {.id = 'f', .kind = RULE_STRING, .field = FIELD(filter)},
@@ -339,117 +422,35 @@ static const struct option_rule option_rules[] = {
     {.id = OPT_UID_WINDOW, .kind = RULE_NUMBER, .field = FIELD(cfg.uid_window_us), .also = ALSO(uid_window_given),
      .max = 86400, .scale = 1000000, .width = WIDTH(cfg.uid_window_us),
      .error = "--uid-window takes seconds from 0 to 86400, not '%s'"},
+    {.id = OPT_FORMAT, .kind = RULE_PARSE, .field = FIELD(formats), .also = ALSO(format_given),
+     .parse = parse_format_option, .error = "unknown --format '%s' (zeek, json, eve or all, or a comma list of them)"},
+    {.id = 'C', .kind = RULE_PARSE, .field = FIELD(cfg), .parse = parse_checksums_off},
+    {.id = OPT_CHECKSUMS, .kind = RULE_PARSE, .field = FIELD(cfg), .parse = parse_checksums,
+     .error = "--checksums takes auto, verify or off, not '%s'"},
+    {.id = OPT_LOCAL_NETS, .kind = RULE_PARSE, .field = FIELD(cfg), .parse = parse_local_nets_option,
+     .error = "--local-nets: bad CIDR list '%s'"},
+    {.id = OPT_CAPTURE, .kind = RULE_PARSE, .field = FIELD(capture.method), .also = ALSO(live_only_given),
+     .parse = parse_capture_method, .error = "--capture takes afpacket or pcap, not '%s'"},
+    {.id = OPT_CPUS, .kind = RULE_PARSE, .field = FIELD(cfg), .parse = parse_cpus,
+     .error = "--cpus takes CPU numbers and ranges, e.g. 0,2-3 (at most 64), not '%s'"},
+    {.id = 'u', .kind = RULE_PARSE, .field = FIELD(user), .also = ALSO(live_only_given), .parse = parse_user,
+     .error = "-u takes a user name%s", .error_arg = ""},
+    {.id = OPT_UID_KEY, .kind = RULE_PARSE, .field = FIELD(cfg.uid_key), .parse = parse_uid_key,
+     .error = "--uid-key takes up to 16 hexadecimal digits, not '%s'"},
 };
 
-/* --cpus 0,2-3: CPU numbers and ranges, in the order the workers take them. */
-static bool parse_cpus(const char *list, struct vigil_config *cfg)
-{
-    cfg->n_cpus = 0;
-    const char *p = list;
-    for (;;) {
-        char *end;
-        errno = 0;
-        unsigned long lo = strtoul(p, &end, 10), hi = lo;
-        if (errno || end == p || *p == '-' || lo >= CPU_SETSIZE)
-            return false;
-        if (*end == '-') {
-            const char *q = end + 1;
-            hi = strtoul(q, &end, 10);
-            if (errno || end == q || *q == '-' || hi < lo || hi >= CPU_SETSIZE)
-                return false;
-        }
-        for (unsigned long cpu = lo; cpu <= hi; cpu++) {
-            if (cfg->n_cpus == VIGIL_MAX_CPUS)
-                return false;
-            cfg->cpus[cfg->n_cpus++] = (uint16_t)cpu;
-        }
-        if (*end == '\0')
-            return true;
-        if (*end != ',')
-            return false;
-        p = end + 1;
-    }
-}
-
-/* live's options with logic of their own; OPTION_RULE_NONE for any other. */
-static int parse_live_option(int c, const char *arg, struct options *o)
-{
-    char *end;
-    switch (c) {
-    case OPT_CAPTURE:
-        if (strcmp(arg, "afpacket") == 0)
-            o->capture.method = CAPTURE_METHOD_AFPACKET;
-        else if (strcmp(arg, "pcap") == 0)
-            o->capture.method = CAPTURE_METHOD_PCAP;
-        else
-            return usage_error("--capture takes afpacket or pcap, not '%s'", arg);
-        o->live_only_given = true;
-        return OPTION_RULE_APPLIED;
-    case OPT_CPUS:
-        if (!parse_cpus(arg, &o->cfg))
-            return usage_error("--cpus takes CPU numbers and ranges, e.g. 0,2-3 (at most 64), not '%s'", arg);
-        return OPTION_RULE_APPLIED;
-    case 'u':
-        if (arg[0] == '\0')
-            return usage_error("-u takes a user name%s", "");
-        o->user = arg;
-        o->live_only_given = true;
-        return OPTION_RULE_APPLIED;
-    case OPT_UID_KEY:
-        errno = 0;
-        o->cfg.uid_key = strtoull(arg, &end, 16);
-        if (errno || end == arg || *end || arg[0] == '-' || strlen(arg) > 16)
-            return usage_error("--uid-key takes up to 16 hexadecimal digits, not '%s'", arg);
-        return OPTION_RULE_APPLIED;
-    default:
-        return OPTION_RULE_NONE;
-    }
-}
-
-/* The options with logic of their own (besides live's); OPTION_RULE_NONE
- * for an option nobody knows. */
-static int parse_own_option(int c, const char *arg, const struct cli_command *cmd, struct options *o)
-{
-    switch (c) {
-    case OPT_FORMAT:
-        if (!parse_formats(arg, &o->formats))
-            return usage_error("unknown --format '%s' (zeek, json, eve or all, or a comma list of them)", arg);
-        o->format_given = true;
-        return OPTION_RULE_APPLIED;
-    case 'C':
-        o->cfg.decode.verify_checksums = false;
-        return OPTION_RULE_APPLIED;
-    case OPT_CONFIG:
-        return usage_error("--config given twice ('%s')", arg);
-    case OPT_CHECKSUMS:
-        if (strcmp(arg, "auto") == 0 || strcmp(arg, "verify") == 0) {
-            o->cfg.decode.verify_checksums = true;
-            o->cfg.checksums_auto = arg[0] == 'a';
-        } else if (strcmp(arg, "off") == 0) {
-            o->cfg.decode.verify_checksums = false;
-        } else {
-            return usage_error("--checksums takes auto, verify or off, not '%s'", arg);
-        }
-        return OPTION_RULE_APPLIED;
-    case OPT_LOCAL_NETS:
-        if (!parse_local_nets(arg, &o->cfg))
-            return usage_error("--local-nets: bad CIDR list '%s'", arg);
-        return OPTION_RULE_APPLIED;
-    case 'h':
-        cmd->help();
-        return EXIT_OK;
-    default:
-        return parse_live_option(c, arg, o);
-    }
-}
-
-/* One option: a table rule, a --kafka option or one with code of its own. */
+/* One option: a --kafka option, a table rule, --help or --config. */
 static int parse_option(int c, const char *arg, const struct cli_command *cmd, struct options *o)
 {
     if (c >= OPT_KAFKA && c < OPT_KAFKA + KAFKA_OPT_COUNT)
         return kafka_cli_option((enum kafka_cli_option)(c - OPT_KAFKA), arg, &o->kafka);
-    int rc = option_rules_apply(option_rules, sizeof option_rules / sizeof option_rules[0], c, arg, o);
-    return rc == OPTION_RULE_NONE ? parse_own_option(c, arg, cmd, o) : rc;
+    if (c == 'h') {
+        cmd->help();
+        return EXIT_OK;
+    }
+    if (c == OPT_CONFIG)
+        return usage_error("--config given twice ('%s')", arg);
+    return option_rules_apply(option_rules, sizeof option_rules / sizeof option_rules[0], c, arg, o);
 }
 
 void options_free(struct options *o)
