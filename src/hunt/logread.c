@@ -16,6 +16,7 @@
 
 #include "hunt/logread.h"
 #include "hunt/logread_internal.h"
+#include "util/grow.h"
 
 /* Compressed bytes read per read() for gzip files. */
 #define LOGREAD_RAW_SIZE ((size_t)256 << 10)
@@ -120,14 +121,8 @@ static void warn(struct logread *r, const char *fmt, ...)
 
 static int add_file(struct logread *r, const char *path)
 {
-    if (r->nfiles == r->nfiles_cap) {
-        size_t cap = r->nfiles_cap ? r->nfiles_cap * 2 : 16;
-        char **f = realloc(r->files, cap * sizeof *f);
-        if (f == NULL)
-            return -1;
-        r->files = f;
-        r->nfiles_cap = cap;
-    }
+    if (grow_array((void **)&r->files, &r->nfiles_cap, r->nfiles + 1, sizeof *r->files, 16) < 0)
+        return -1;
     char *copy = strdup(path);
     if (copy == NULL)
         return -1;
