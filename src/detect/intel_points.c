@@ -12,38 +12,21 @@
 #include "proto/tls.h"
 #include "proto/x509.h"
 
+/* A sighting's connection fields, from an app_conn or a conn_record (the
+ * two name them alike). */
+#define SIGHTING_CONN_FIELDS(c)                                                                                        \
+    .has_conn = true, .uid = (c)->uid, .flow_id = (c)->flow_id, .orig_h = (c)->orig_h, .resp_h = (c)->resp_h,          \
+    .orig_p = (c)->orig_p, .resp_p = (c)->resp_p, .proto = (c)->proto, .community_id = (c)->community_id
+
 static void base_from_conn(struct intel_sighting *b, const struct app_conn *c, int64_t ts_us,
                            const char *app_proto)
 {
-    *b = (struct intel_sighting){
-        .ts_us = ts_us,
-        .has_conn = true,
-        .uid = c->uid,
-        .flow_id = c->flow_id,
-        .orig_h = c->orig_h,
-        .resp_h = c->resp_h,
-        .orig_p = c->orig_p,
-        .resp_p = c->resp_p,
-        .proto = c->proto,
-        .community_id = c->community_id,
-        .app_proto = app_proto,
-    };
+    *b = (struct intel_sighting){.ts_us = ts_us, SIGHTING_CONN_FIELDS(c), .app_proto = app_proto};
 }
 
 void intel_points_conn(struct intel_matcher *m, const struct conn_record *c)
 {
-    struct intel_sighting b = {
-        .ts_us = c->ts_us,
-        .has_conn = true,
-        .uid = c->uid,
-        .flow_id = c->flow_id,
-        .orig_h = c->orig_h,
-        .resp_h = c->resp_h,
-        .orig_p = c->orig_p,
-        .resp_p = c->resp_p,
-        .proto = c->proto,
-        .community_id = c->community_id,
-    };
+    struct intel_sighting b = {.ts_us = c->ts_us, SIGHTING_CONN_FIELDS(c)};
     intel_match_addr(m, &b, &c->orig_h, "Conn::IN_ORIG");
     intel_match_addr(m, &b, &c->resp_h, "Conn::IN_RESP");
 }
