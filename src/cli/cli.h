@@ -38,4 +38,9 @@ int cli_main(int argc, char **argv);
  * stderr, as one line; returns EXIT_USAGE. */
 int usage_error(const char *fmt, const char *arg);
 
+/* For a command whose operands are all paths: -h or --help first prints
+ * usage on stdout (EXIT_OK), no operand prints it on stderr (EXIT_USAGE);
+ * -1 when there are operands to go on with. */
+int cli_operands_or_usage(int argc, char **argv, const char *usage);
+
 #endif
