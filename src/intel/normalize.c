@@ -386,15 +386,26 @@ static bool split_prefix(const char *p, size_t n, size_t *addr_len, unsigned *pr
     return true;
 }
 
+#define ADDR_TEXT_MAX 128
+
+/* An address or subnet value prepared into buf (ADDR_TEXT_MAX bytes, *n of
+ * them used) and split at its '/' (split_prefix); false when there is no
+ * room to write or no address text. */
+static bool prepare_split(const char *value, size_t len, const char *out, size_t outlen, char *buf, size_t *n,
+                          size_t *al, unsigned *prefix)
+{
+    if (value == NULL || out == NULL || outlen == 0)
+        return false;
+    *n = prepare_addr(value, len, buf, ADDR_TEXT_MAX);
+    return *n != 0 && split_prefix(buf, *n, al, prefix);
+}
+
 size_t intel_normalize_addr(const char *value, size_t len, char *out, size_t outlen, struct ip_addr *a)
 {
-    char buf[128];
-    if (value == NULL || out == NULL || outlen == 0)
-        return 0;
-    size_t n = prepare_addr(value, len, buf, sizeof buf);
-    size_t al;
+    char buf[ADDR_TEXT_MAX];
+    size_t n, al;
     unsigned prefix;
-    if (n == 0 || !split_prefix(buf, n, &al, &prefix))
+    if (!prepare_split(value, len, out, outlen, buf, &n, &al, &prefix))
         return 0;
     if (prefix != UINT32_MAX) {
         if (!parse_ip_span(buf, al, a))
@@ -412,13 +423,10 @@ size_t intel_normalize_addr(const char *value, size_t len, char *out, size_t out
 
 size_t intel_normalize_subnet(const char *value, size_t len, char *out, size_t outlen, struct ip_prefix *p)
 {
-    char buf[128];
-    if (value == NULL || out == NULL || outlen == 0)
-        return 0;
-    size_t n = prepare_addr(value, len, buf, sizeof buf);
-    size_t al;
+    char buf[ADDR_TEXT_MAX];
+    size_t n, al;
     unsigned prefix;
-    if (n == 0 || !split_prefix(buf, n, &al, &prefix))
+    if (!prepare_split(value, len, out, outlen, buf, &n, &al, &prefix))
         return 0;
     if (!parse_ip_span(buf, al, &p->addr))
         return 0;
