@@ -1,7 +1,7 @@
 /* The command line's shared pieces: exit codes, the subcommand table's
  * entry type, usage errors. A subcommand is one file cli/cmd_NAME.c that
- * defines `const struct cli_command cli_command_NAME` and one line in
- * cli/commands.def. */
+ * defines `cli_run_NAME` and `cli_help_NAME`, and one line in
+ * cli/commands.def (its name, operands and summary). */
 #ifndef VIGIL_CLI_CLI_H
 #define VIGIL_CLI_CLI_H
 
@@ -27,7 +27,12 @@ struct cli_command {
     void (*help)(void);
 };
 
-#define CLI_COMMAND(id) extern const struct cli_command cli_command_##id;
+/* Each command's entry (defined in commands.c from its commands.def line)
+ * and the two functions its cli/cmd_id.c defines. */
+#define CLI_COMMAND(id, name, operands, summary)                                                                      \
+    extern const struct cli_command cli_command_##id;                                                                  \
+    int cli_run_##id(int argc, char **argv);                                                                           \
+    void cli_help_##id(void);
 #include "cli/commands.def"
 #undef CLI_COMMAND
 

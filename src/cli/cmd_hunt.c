@@ -14,7 +14,7 @@
 #include "output/detect_sink.h"
 #include "output/output.h"
 
-static void help_hunt(void)
+void cli_help_hunt(void)
 {
     printf("usage: vigil hunt PATH... [OPTIONS]\n"
            "       vigil hunt --kafka BROKERS --group NAME [OPTIONS]\n\n"
@@ -75,7 +75,7 @@ static bool fetch_from_kafka(const struct options *o, char *dir, size_t dirlen, 
     return true;
 }
 
-static int run_hunt(int argc, char **argv)
+int cli_run_hunt(int argc, char **argv)
 {
     struct options *o = calloc(1, sizeof *o);
     if (!o) {
@@ -174,11 +174,3 @@ static int run_hunt(int argc, char **argv)
     options_free(o);
     return rc;
 }
-
-const struct cli_command cli_command_hunt = {
-    .name = "hunt",
-    .operands = "PATH...",
-    .summary = "threat intel and behaviour detectors over stored Zeek/EVE logs",
-    .run = run_hunt,
-    .help = help_hunt,
-};

@@ -13,12 +13,12 @@ static const char intel_check_usage[] =
     "format, indicators per type, duplicates, and what could not be used, with examples.\n"
     "Exit status: 0 ok, 1 some records could not be parsed, 2 a feed could not be read or holds nothing.\n";
 
-static void help_intel_check(void)
+void cli_help_intel_check(void)
 {
     fputs(intel_check_usage, stdout);
 }
 
-static int intel_check(int argc, char **argv)
+int cli_run_intel_check(int argc, char **argv)
 {
     int rc = cli_operands_or_usage(argc, argv, intel_check_usage);
     if (rc >= 0)
@@ -76,11 +76,3 @@ static int intel_check(int argc, char **argv)
     }
     return rc;
 }
-
-const struct cli_command cli_command_intel_check = {
-    .name = "intel check",
-    .operands = "FEED...",
-    .summary = "validate threat-intel feeds and count what they hold",
-    .run = intel_check,
-    .help = help_intel_check,
-};

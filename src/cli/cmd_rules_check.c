@@ -40,12 +40,12 @@ static const char rules_check_usage[] =
     "ends with `N of M rules loaded`.\n"
     "Exit status: 0 ok, 1 some rules are malformed, 2 a path could not be read.\n";
 
-static void help_rules_check(void)
+void cli_help_rules_check(void)
 {
     fputs(rules_check_usage, stdout);
 }
 
-static int rules_check(int argc, char **argv)
+int cli_run_rules_check(int argc, char **argv)
 {
     int usage_rc = cli_operands_or_usage(argc, argv, rules_check_usage);
     if (usage_rc >= 0)
@@ -80,11 +80,3 @@ static int rules_check(int argc, char **argv)
         rc = EXIT_DAMAGED;
     return rc;
 }
-
-const struct cli_command cli_command_rules_check = {
-    .name = "rules check",
-    .operands = "FILE_OR_DIR...",
-    .summary = "load Suricata rules and say which load, which are skipped and why",
-    .run = rules_check,
-    .help = help_rules_check,
-};

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli/cli.h"
 #include "cli/option_rules.h"
 
 const char usage_kafka[] =
@@ -48,7 +49,8 @@ static const struct option_rule kafka_rules[] = {
 
 int kafka_cli_option(enum kafka_cli_option which, const char *arg, struct kafka_cli *k)
 {
-    int rc = option_rules_apply(kafka_rules, sizeof kafka_rules / sizeof kafka_rules[0], (int)which, arg, k);
+    int rc = option_rules_apply(kafka_rules, sizeof kafka_rules / sizeof kafka_rules[0], (int)which, arg, k,
+                                usage_error);
     if (rc >= 0)
         return rc;
     if (which == KAFKA_OPT_FLUSH_TIMEOUT && k->flush_timeout_ms == 0)

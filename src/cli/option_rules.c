@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
 #include "util/tsv.h"
 
 bool option_parse_bytes(const char *s, uint64_t *out)
@@ -129,7 +128,8 @@ static bool apply(const struct option_rule *r, const char *arg, void *target)
     return false;
 }
 
-int option_rules_apply(const struct option_rule *rules, size_t n, int id, const char *arg, void *target)
+int option_rules_apply(const struct option_rule *rules, size_t n, int id, const char *arg, void *target,
+                       option_error_fn error)
 {
     for (size_t i = 0; i < n; i++) {
         const struct option_rule *r = &rules[i];
@@ -138,7 +138,7 @@ int option_rules_apply(const struct option_rule *rules, size_t n, int id, const 
         if (r->also != 0)
             *(bool *)member(target, r->also - 1) = true;
         if (!apply(r, arg, target))
-            return usage_error(r->error, r->error_arg ? r->error_arg : arg);
+            return error(r->error, r->error_arg ? r->error_arg : arg);
         return OPTION_RULE_APPLIED;
     }
     return OPTION_RULE_NONE;

@@ -44,10 +44,14 @@ struct option_rule {
 #define OPTION_RULE_APPLIED (-1)
 #define OPTION_RULE_NONE (-2)
 
+/* Prints a usage error (fmt with one %s for arg) and returns its exit code. */
+typedef int (*option_error_fn)(const char *fmt, const char *arg);
+
 /* Applies the rule of option `id` (from rules[0..n)) to target with the
  * option's argument: OPTION_RULE_APPLIED, OPTION_RULE_NONE when no rule
- * names id, or the exit code of the usage error it reported. */
-int option_rules_apply(const struct option_rule *rules, size_t n, int id, const char *arg, void *target);
+ * names id, or the exit code of the usage error it reported with error. */
+int option_rules_apply(const struct option_rule *rules, size_t n, int id, const char *arg, void *target,
+                       option_error_fn error);
 
 /* "256M", "64k", "1G" or plain bytes (powers of 1024). */
 bool option_parse_bytes(const char *s, uint64_t *out);

@@ -270,12 +270,12 @@ static bool parse_cpus(const char *list, void *member)
     }
 }
 
-static bool parse_format_option(const char *arg, void *formats)
+bool option_formats(const char *arg, void *formats)
 {
     return parse_formats(arg, formats);
 }
 
-static bool parse_local_nets_option(const char *arg, void *cfg)
+bool option_local_nets(const char *arg, void *cfg)
 {
     return parse_local_nets(arg, cfg);
 }
@@ -423,11 +423,11 @@ static const struct option_rule option_rules[] = {
      .max = 86400, .scale = 1000000, .width = WIDTH(cfg.uid_window_us),
      .error = "--uid-window takes seconds from 0 to 86400, not '%s'"},
     {.id = OPT_FORMAT, .kind = RULE_PARSE, .field = FIELD(formats), .also = ALSO(format_given),
-     .parse = parse_format_option, .error = "unknown --format '%s' (zeek, json, eve or all, or a comma list of them)"},
+     .parse = option_formats, .error = "unknown --format '%s' (zeek, json, eve or all, or a comma list of them)"},
     {.id = 'C', .kind = RULE_PARSE, .field = FIELD(cfg), .parse = parse_checksums_off},
     {.id = OPT_CHECKSUMS, .kind = RULE_PARSE, .field = FIELD(cfg), .parse = parse_checksums,
      .error = "--checksums takes auto, verify or off, not '%s'"},
-    {.id = OPT_LOCAL_NETS, .kind = RULE_PARSE, .field = FIELD(cfg), .parse = parse_local_nets_option,
+    {.id = OPT_LOCAL_NETS, .kind = RULE_PARSE, .field = FIELD(cfg), .parse = option_local_nets,
      .error = "--local-nets: bad CIDR list '%s'"},
     {.id = OPT_CAPTURE, .kind = RULE_PARSE, .field = FIELD(capture.method), .also = ALSO(live_only_given),
      .parse = parse_capture_method, .error = "--capture takes afpacket or pcap, not '%s'"},
@@ -450,7 +450,7 @@ static int parse_option(int c, const char *arg, const struct cli_command *cmd, s
     }
     if (c == OPT_CONFIG)
         return usage_error("--config given twice ('%s')", arg);
-    return option_rules_apply(option_rules, sizeof option_rules / sizeof option_rules[0], c, arg, o);
+    return option_rules_apply(option_rules, sizeof option_rules / sizeof option_rules[0], c, arg, o, usage_error);
 }
 
 void options_free(struct options *o)

@@ -87,6 +87,11 @@ bool parse_formats(const char *s, unsigned *formats);
  * on a bad prefix or too many. */
 bool parse_local_nets(const char *list, struct vigil_config *cfg);
 
+/* The two as option_rules parsers (RULE_PARSE): formats is an unsigned,
+ * cfg a struct vigil_config. */
+bool option_formats(const char *arg, void *formats);
+bool option_local_nets(const char *arg, void *cfg);
+
 /* Frees o (calloc'd) and the arguments parse_options kept. */
 void options_free(struct options *o);
 
