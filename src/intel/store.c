@@ -209,6 +209,24 @@ size_t intel_store_memory(const struct intel_store *s)
     return m;
 }
 
+/* ---- tables ---- */
+
+/* A grown table's cap slots, all empty (every byte 0xff: id NO_ENTRY), and
+ * its zeroed filter of filter_words words; false (nothing held) when out of
+ * memory. */
+static bool slots_new(size_t cap, size_t slot_size, size_t filter_words, void **slots, uint64_t **filter)
+{
+    *slots = malloc(cap * slot_size);
+    *filter = calloc(filter_words, sizeof **filter);
+    if (*slots == NULL || *filter == NULL) {
+        free(*slots);
+        free(*filter);
+        return false;
+    }
+    memset(*slots, 0xff, cap * slot_size);
+    return true;
+}
+
 /* ---- string-keyed table ---- */
 
 static uint32_t str_hash(enum intel_type t, const char *v, size_t n)
@@ -239,14 +257,10 @@ static bool str_grow(struct intel_store *s)
     if (s->str_cap != 0 && (s->str_used + 1) * 2 <= s->str_cap)
         return true;
     size_t cap = s->str_cap ? s->str_cap * 2 : 1024;
-    struct str_slot *slots = malloc(cap * sizeof *slots);
-    uint64_t *filter = calloc(cap * 8 / 64, sizeof *filter);
-    if (slots == NULL || filter == NULL) {
-        free(slots);
-        free(filter);
+    struct str_slot *slots;
+    uint64_t *filter;
+    if (!slots_new(cap, sizeof *slots, cap * 8 / 64, (void **)&slots, &filter))
         return false;
-    }
-    memset(slots, 0xff, cap * sizeof *slots);
     for (size_t i = 0; i < s->str_cap; i++) {
         struct str_slot *old = &s->str_slots[i];
         if (old->id == NO_ENTRY)
@@ -291,14 +305,10 @@ static bool addr_grow(struct addr_table *t)
     if (t->cap != 0 && (t->used + 1) * 2 <= t->cap)
         return true;
     size_t cap = t->cap ? t->cap * 2 : 64;
-    struct addr_slot *slots = malloc(cap * sizeof *slots);
-    uint64_t *filter = calloc(filter_bits(cap) / 64, sizeof *filter);
-    if (slots == NULL || filter == NULL) {
-        free(slots);
-        free(filter);
+    struct addr_slot *slots;
+    uint64_t *filter;
+    if (!slots_new(cap, sizeof *slots, filter_bits(cap) / 64, (void **)&slots, &filter))
         return false;
-    }
-    memset(slots, 0xff, cap * sizeof *slots);
     for (size_t i = 0; i < t->cap; i++) {
         struct addr_slot *old = &t->slots[i];
         if (old->id == NO_ENTRY)
