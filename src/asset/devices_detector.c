@@ -135,10 +135,8 @@ static bool shipped_path(const char *rel, char *out, size_t n, char *err, size_t
 static bool load_allowed(const char *path, struct inventory_config *ic, char *err, size_t errlen)
 {
     struct tsv_lines lines;
-    if (!tsv_lines_open(&lines, path)) {
-        snprintf(err, errlen, "%s: cannot open the device allow list", path);
+    if (!tsv_lines_open(&lines, path, " the device allow list", err, errlen))
         return false;
-    }
     bool ok = true;
     while (ok && tsv_lines_next(&lines)) {
         char *s = lines.line;

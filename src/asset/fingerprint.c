@@ -166,10 +166,8 @@ static bool head_matches(const struct fp_rule *r, const char *value, size_t n)
 static bool load_file(struct fingerprint_db *db, const char *path, char *err, size_t errlen)
 {
     struct tsv_lines lines;
-    if (!tsv_lines_open(&lines, path)) {
-        snprintf(err, errlen, "%s: cannot open fingerprint file", path);
+    if (!tsv_lines_open(&lines, path, " fingerprint file", err, errlen))
         return false;
-    }
     bool ok = true;
     while (tsv_lines_next(&lines)) {
         char *cols[8];

@@ -69,10 +69,8 @@ static bool push_entry(struct vendor_policy *p, char **cols)
 struct vendor_policy *vendor_policy_load(const char *path, char *err, size_t errlen)
 {
     struct tsv_lines lines;
-    if (!tsv_lines_open(&lines, path)) {
-        snprintf(err, errlen, "%s: cannot open the vendor policy", path);
+    if (!tsv_lines_open(&lines, path, " the vendor policy", err, errlen))
         return NULL;
-    }
     struct vendor_policy *p = calloc(1, sizeof *p);
     bool ok = p != NULL;
     if (!ok)

@@ -95,10 +95,8 @@ void registered_domain(const struct mail_ctx *c, const char *host, char *out, si
 static bool load_list(const char *path, struct str_set *s, char *err, size_t errlen)
 {
     struct tsv_lines lines;
-    if (!tsv_lines_open(&lines, path)) {
-        snprintf(err, errlen, "%s: cannot open", path);
+    if (!tsv_lines_open(&lines, path, "", err, errlen))
         return false;
-    }
     while (tsv_lines_next(&lines)) {
         lines.line[strcspn(lines.line, "\r\n \t")] = 0;
         if (lines.line[0] != 0)
@@ -111,10 +109,8 @@ static bool load_list(const char *path, struct str_set *s, char *err, size_t err
 static bool load_protect(struct mail_ctx *c, const char *path, char *err, size_t errlen)
 {
     struct tsv_lines lines;
-    if (!tsv_lines_open(&lines, path)) {
-        snprintf(err, errlen, "%s: cannot open", path);
+    if (!tsv_lines_open(&lines, path, "", err, errlen))
         return false;
-    }
     bool ok = true;
     while (ok && tsv_lines_next(&lines)) {
         char *line = lines.line;

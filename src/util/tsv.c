@@ -105,10 +105,13 @@ bool tsv_settings_read(const char *path, const char *shipped, const struct tsv_s
     return ok;
 }
 
-bool tsv_lines_open(struct tsv_lines *r, const char *path)
+bool tsv_lines_open(struct tsv_lines *r, const char *path, const char *what, char *err, size_t errlen)
 {
     *r = (struct tsv_lines){.f = fopen(path, "r")};
-    return r->f != NULL;
+    if (r->f != NULL)
+        return true;
+    snprintf(err, errlen, "%s: cannot open%s", path, what);
+    return false;
 }
 
 bool tsv_lines_next(struct tsv_lines *r)
