@@ -74,21 +74,29 @@ cli = socket.create_connection(("127.0.0.1", 39997))
 cli.sendall(b"GET / HTTP/1.1\r\nHost: " + sys.argv[1].encode() + b"\r\n\r\n"); cli.recv(1000); cli.close(); t.join()
 PY
 }
-http_get www.second-feed.example
-sleep 0.5
-printf 'type,value\ndomain,first-feed.example\ndomain,second-feed.example\n' >"$out/feed.csv"
-kill -HUP "$pid"
-sleep 1.5
-http_get api.second-feed.example
-sleep 0.5
-head -c 4096 /dev/urandom >"$out/feed.csv"
-kill -HUP "$pid"
-sleep 1.5
-http_get cdn.second-feed.example
-sleep 0.5
-kill -INT "$pid"
-wait "$pid"
-rc=$?
+# hup_twice DOMAIN CHANGE BREAK: requests to www., api. and cdn.DOMAIN
+# around two SIGHUPs of the running vigil ($pid), the first after the
+# function CHANGE, the second after BREAK; then SIGINT, and rc its exit.
+hup_twice() {
+    http_get "www.$1"
+    sleep 0.5
+    "$2"
+    kill -HUP "$pid"
+    sleep 1.5
+    http_get "api.$1"
+    sleep 0.5
+    "$3"
+    kill -HUP "$pid"
+    sleep 1.5
+    http_get "cdn.$1"
+    sleep 0.5
+    kill -INT "$pid"
+    wait "$pid"
+    rc=$?
+}
+feed_names_second() { printf 'type,value\ndomain,first-feed.example\ndomain,second-feed.example\n' >"$out/feed.csv"; }
+feed_broken() { head -c 4096 /dev/urandom >"$out/feed.csv"; }
+hup_twice second-feed.example feed_names_second feed_broken
 [ "$rc" = 0 ] && ok "reload run exits 0" || ko "reload run exit $rc: $(cat "$out/reload.err")"
 grep -q 'reload: 2 indicators loaded' "$out/reload.err" && ok "SIGHUP reloaded the feed" || ko "no reload message: $(cat "$out/reload.err")"
 grep -q 'reload failed, keeping the current indicators' "$out/reload.err" && ok "broken feed on SIGHUP kept the old set" ||
@@ -105,21 +113,11 @@ echo 'alert http any any -> any any (msg:"first"; http.host; content:"first-rule
 "$VIGIL" live lo -C -o "$out/rreload" --rules "$out/rules" --no-default-rules --no-behavior -f 'port 39997' 2>"$out/rreload.err" &
 pid=$!
 sleep 1.5
-http_get www.second-rule.example
-sleep 0.5
-echo 'alert http any any -> any any (msg:"second"; http.host; content:"second-rule.example"; sid:2;)' >>"$out/rules/r.rules"
-kill -HUP "$pid"
-sleep 1.5
-http_get api.second-rule.example
-sleep 0.5
-mv "$out/rules" "$out/rules.gone"
-kill -HUP "$pid"
-sleep 1.5
-http_get cdn.second-rule.example
-sleep 0.5
-kill -INT "$pid"
-wait "$pid"
-rc=$?
+rules_name_second() {
+    echo 'alert http any any -> any any (msg:"second"; http.host; content:"second-rule.example"; sid:2;)' >>"$out/rules/r.rules"
+}
+rules_gone() { mv "$out/rules" "$out/rules.gone"; }
+hup_twice second-rule.example rules_name_second rules_gone
 [ "$rc" = 0 ] && ok "rules reload run exits 0" || ko "rules reload run exit $rc: $(cat "$out/rreload.err")"
 grep -q 'reload: 2 rules loaded' "$out/rreload.err" && ok "SIGHUP reloaded the rules" || ko "no rules reload message: $(cat "$out/rreload.err")"
 grep -q 'reload failed, keeping the current rules' "$out/rreload.err" && ok "unreadable rules on SIGHUP kept the old set" ||

@@ -4,6 +4,7 @@
 #ifndef VIGIL_TESTS_FUZZ_EXACT_COPY_H
 #define VIGIL_TESTS_FUZZ_EXACT_COPY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,25 @@ static inline void *fuzz_exact_copy(const uint8_t *d, size_t n)
     if (p != NULL && n > 0)
         memcpy(p, d, n);
     return p;
+}
+
+/* An input whose first byte picks a mode: the mode, and the rest in an
+ * exact-size copy the caller frees. */
+struct fuzz_moded_input {
+    uint8_t mode;
+    uint8_t *data;
+    size_t len;
+};
+
+/* False when the input is empty or out of memory (nothing to free). */
+static inline bool fuzz_mode_and_copy(const uint8_t *d, size_t n, struct fuzz_moded_input *in)
+{
+    if (n < 1)
+        return false;
+    in->mode = d[0];
+    in->len = n - 1;
+    in->data = fuzz_exact_copy(d + 1, n - 1);
+    return in->data != NULL;
 }
 
 #endif

@@ -1,14 +1,14 @@
 /* libFuzzer target for the DNS parser. The first byte picks the transport
  * (bit 0: TCP), the port (bits 1-2: 53, 137, 5353, 5355) and whether gaps
  * are injected (bit 3); then chunks of [2-byte length][bytes] alternate
- * directions, each a datagram (UDP) or a segment (TCP). */
+ * directions, each a datagram (UDP) or a segment (TCP): stream_driver.h's
+ * length chunks, whose gaps this target injects itself. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "proto/dns.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+#include "stream_driver.h"
 
 static void nop_publish(struct app_env *env, enum event_kind kind, const void *txn)
 {
@@ -29,9 +29,6 @@ static void nop_publish(struct app_env *env, enum event_kind kind, const void *t
     (void)sink;
 }
 
-static void nop_weird(struct app_env *env, const char *name, const char *addl, const char *source) {}
-static void nop_service(struct app_env *env, const char *service) {}
-
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
     if (n < 1)
@@ -40,42 +37,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     uint8_t mode = d[0];
     d++;
     n--;
-    struct app_conn conn;
-    memset(&conn, 0, sizeof conn);
-    conn.proto = (mode & 1) ? 6 : 17;
-    conn.orig_p = 40000;
-    conn.resp_p = ports[(mode >> 1) & 3];
-    struct app_env env = {
-        .conn = &conn, .publish = nop_publish, .weird = nop_weird, .add_service = nop_service,
-    };
-    const struct app_parser *p = (mode & 1) ? &dns_tcp_parser : &dns_parser;
-    (void)p->probe(d, n, true);
-    void *state = calloc(1, p->state_size);
-    if (state == NULL)
+    struct fuzz_conn fc;
+    if (!fuzz_conn_open(&fc, (mode & 1) ? &dns_tcp_parser : &dns_parser, nop_publish))
         return 0;
-    p->open(state);
-    bool from_orig = true;
-    while (n >= 2) {
-        size_t len = ((size_t)d[0] << 8) | d[1];
-        d += 2;
-        n -= 2;
-        if (len > n)
-            len = n;
-        /* an exact-size copy so reads past the chunk are caught */
-        uint8_t *chunk = malloc(len ? len : 1);
-        if (chunk == NULL)
-            break;
-        memcpy(chunk, d, len);
-        env.ts_us += 1000;
-        p->data(state, &env, from_orig, chunk, len);
-        free(chunk);
-        if ((mode & 8) && len > 0 && (d[0] & 1))
-            p->gap(state, &env, from_orig, d[0]);
-        d += len;
-        n -= len;
-        from_orig = !from_orig;
+    fc.conn.proto = (mode & 1) ? 6 : 17;
+    fc.conn.orig_p = 40000;
+    fc.conn.resp_p = ports[(mode >> 1) & 3];
+    fc.env.ts_us = 0;
+    (void)fc.parser->probe(d, n, true);
+    struct fuzz_chunk c = {0};
+    size_t off = 0;
+    while (fuzz_next_length_chunk(d, n, &off, &c)) {
+        fc.env.ts_us += 1000;
+        fc.parser->data(fc.state, &fc.env, c.from_orig, c.p, c.n);
+        if ((mode & 8) && c.n > 0 && (c.p[0] & 1))
+            fc.parser->gap(fc.state, &fc.env, c.from_orig, c.p[0]);
     }
-    p->close(state, &env);
-    free(state);
+    fuzz_conn_close(&fc);
     return 0;
 }

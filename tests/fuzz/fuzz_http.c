@@ -32,14 +32,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct fuzz_conn fc;
     if (!fuzz_conn_open(&fc, &http_parser, fuzz_publish))
         return 0;
-    http_parser.probe(data, size, true);
-    http_parser.probe(data, size, false);
-    struct fuzz_chunk c;
-    size_t off = 0;
-    while (fuzz_next_control_chunk(data, size, &off, &c)) {
-        fuzz_conn_feed(&fc, &c);
-        fc.env.ts_us++;
-    }
-    fuzz_conn_close(&fc);
+    fuzz_conn_run_control(&fc, data, size, NULL);
     return 0;
 }

@@ -50,16 +50,13 @@ static void run_passes(struct ingest *in, const uint8_t *data, size_t len, const
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
     static const char *const file_names[] = {"notice.log", "eve.json", "dns.log", "conn.log"};
-    if (n < 1)
-        return 0;
-    uint8_t mode = d[0];
-    uint8_t *data = fuzz_exact_copy(d + 1, n - 1);
-    if (data == NULL)
+    struct fuzz_moded_input input;
+    if (!fuzz_mode_and_copy(d, n, &input))
         return 0;
     char err[256];
-    if (mode & 1) {
-        killchain_free(killchain_parse((const char *)data, n - 1, "fuzz.map", err, sizeof err));
-        free(data);
+    if (input.mode & 1) {
+        killchain_free(killchain_parse((const char *)input.data, input.len, "fuzz.map", err, sizeof err));
+        free(input.data);
         return 0;
     }
     struct killchain_map *map = killchain_parse(map_text, sizeof map_text - 1, "map", err, sizeof err);
@@ -73,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     struct correlator *c = map ? correlator_new(&cfg, err, sizeof err) : NULL;
     if (c != NULL) {
         struct ingest in = {.c = c};
-        run_passes(&in, data, n - 1, file_names[(mode >> 1) & 3]);
+        run_passes(&in, input.data, input.len, file_names[(input.mode >> 1) & 3]);
         correlator_finish(c);
         FILE *sink = fopen("/dev/null", "w");
         if (sink) {
@@ -84,6 +81,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     }
     correlator_free(c);
     killchain_free(map);
-    free(data);
+    free(input.data);
     return 0;
 }

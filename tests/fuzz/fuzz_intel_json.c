@@ -8,6 +8,7 @@
 
 #include "intel/intel.h"
 #include "exact_copy.h"
+#include "intel_touch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
@@ -18,22 +19,6 @@ static void touch_report(const struct intel_load_report *rep)
         __builtin_trap();
     for (unsigned i = 0; i < rep->n_examples; i++)
         sink += strlen(rep->examples[i]);
-    (void)sink;
-}
-
-static void touch_meta(const struct intel_entry *e)
-{
-    volatile size_t sink = 0;
-    if (e == NULL)
-        return;
-    sink += strlen(e->indicator);
-    for (uint32_t i = 0; i < e->n_meta; i++) {
-        const struct intel_meta *m = e->meta[i];
-        const char *fields[] = {m->source, m->desc, m->ref, m->tags, m->actor, m->malware, m->attack};
-        for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
-            if (fields[k] != NULL)
-                sink += strlen(fields[k]);
-    }
     (void)sink;
 }
 
@@ -55,10 +40,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     touch_report(&rep);
     static const char *const names[] = {"evil.example", "a.example", "x.example"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        touch_meta(intel_lookup_domain(s, names[i], strlen(names[i])));
+        fuzz_touch_intel_entry(intel_lookup_domain(s, names[i], strlen(names[i])));
     struct ip_addr a;
     if (ip_addr_parse("198.51.100.7", &a))
-        touch_meta(intel_lookup_addr(s, &a));
+        fuzz_touch_intel_entry(intel_lookup_addr(s, &a));
     intel_store_free(s);
     return 0;
 }

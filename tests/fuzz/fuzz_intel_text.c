@@ -8,23 +8,11 @@
 
 #include "intel/intel.h"
 #include "exact_copy.h"
+#include "intel_touch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 #define MAX_LINES 64
-
-static void touch_entry(const struct intel_entry *e)
-{
-    volatile size_t sink = strlen(e->indicator);
-    for (uint32_t i = 0; i < e->n_meta; i++) {
-        const struct intel_meta *m = e->meta[i];
-        const char *s[] = {m->source, m->desc, m->ref, m->tags, m->actor, m->malware, m->attack};
-        for (size_t k = 0; k < sizeof s / sizeof s[0]; k++)
-            if (s[k] != NULL)
-                sink += strlen(s[k]);
-    }
-    (void)sink;
-}
 
 static void check_value(struct intel_store *loaded, struct intel_store *probe, const char *v, size_t len)
 {
@@ -38,7 +26,7 @@ static void check_value(struct intel_store *loaded, struct intel_store *probe, c
         }
         const struct intel_entry *e = intel_lookup(loaded, (enum intel_type)t, v, len);
         if (e != NULL)
-            touch_entry(e);
+            fuzz_touch_intel_entry(e);
         enum intel_add_result r = intel_store_add(probe, (enum intel_type)t, v, len, NULL);
         if ((r == INTEL_ADD_INVALID) != (a == 0))
             abort(); /* the store and intel_normalize disagree */
@@ -86,12 +74,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         check_value(s, probe, v, len);
         const struct intel_entry *e = intel_lookup_domain(s, v, len);
         if (e != NULL)
-            touch_entry(e);
+            fuzz_touch_intel_entry(e);
         struct ip_addr a;
         memset(&a, 0, sizeof a);
         memcpy(a.b, v, len < 16 ? len : 16);
         if ((e = intel_lookup_addr(s, &a)) != NULL)
-            touch_entry(e);
+            fuzz_touch_intel_entry(e);
         off += len + 1;
     }
 out:

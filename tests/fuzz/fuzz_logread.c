@@ -31,21 +31,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
     static const char *const file_names[] = {"conn.log", "logs/eve.json", "dns_20240101.log.gz", "x"};
     static const char *const wanted[] = {"dns", "conn", NULL};
-    if (n < 1)
-        return 0;
-    uint8_t mode = d[0];
-    uint8_t *data = fuzz_exact_copy(d + 1, n - 1);
-    if (data == NULL)
+    struct fuzz_moded_input in;
+    if (!fuzz_mode_and_copy(d, n, &in))
         return 0;
     char err[256];
-    struct logread *r = logread_open_memory(data, n - 1, file_names[mode & 3], err, sizeof err);
+    struct logread *r = logread_open_memory(in.data, in.len, file_names[in.mode & 3], err, sizeof err);
     if (r == NULL) {
-        free(data);
+        free(in.data);
         return 0;
     }
-    if (mode & 4)
+    if (in.mode & 4)
         logread_filter(r, wanted);
-    if (mode & 8)
+    if (in.mode & 8)
         logread_set_max_line(r, 128);
     struct log_row row;
     volatile unsigned sum = 0;
@@ -66,6 +63,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     struct logread_stats st;
     logread_get_stats(r, &st);
     logread_close(r);
-    free(data);
+    free(in.data);
     return 0;
 }

@@ -3,22 +3,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exact_copy.h"
 #include "proto/ntlm.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
-
-static void no_publish(struct app_env *env, enum event_kind kind, const void *txn) {}
-static void no_weird(struct app_env *env, const char *name, const char *addl, const char *source) {}
+#include "stream_driver.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    uint8_t *copy = malloc(n ? n : 1);
+    uint8_t *copy = fuzz_exact_copy(d, n);
     if (copy == NULL)
         return 0;
-    memcpy(copy, d, n);
     struct app_conn conn;
     memset(&conn, 0, sizeof conn);
-    struct app_env env = {.conn = &conn, .publish = no_publish, .weird = no_weird};
+    struct app_env env = {.conn = &conn, .publish = fuzz_no_publish, .weird = fuzz_no_weird};
     struct ntlm_session s;
     memset(&s, 0, sizeof s);
     ntlm_session_blob(&s, &env, "SMB", copy, n);

@@ -12,12 +12,8 @@
 #include <openssl/evp.h>
 
 #include "proto/quic.h"
+#include "stream_driver.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
-
-static void no_publish(struct app_env *env, enum event_kind kind, const void *txn) {}
-static void no_weird(struct app_env *env, const char *name, const char *addl, const char *source) {}
-static void no_service(struct app_env *env, const char *service) {}
 
 struct keys {
     uint8_t key[16], iv[12], hp[16];
@@ -94,22 +90,15 @@ static size_t wrap_initial(const struct keys *k, bool from_client, const uint8_t
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    void *state = calloc(1, quic_parser.state_size);
+    struct fuzz_conn fc;
     uint8_t *pkt = malloc(4096 + 64);
-    if (state == NULL || pkt == NULL) {
-        free(state);
+    if (pkt == NULL)
+        return 0;
+    if (!fuzz_conn_open(&fc, &quic_parser, NULL)) {
         free(pkt);
         return 0;
     }
-    struct app_conn conn;
-    memset(&conn, 0, sizeof(conn));
-    struct app_env env;
-    memset(&env, 0, sizeof(env));
-    env.conn = &conn;
-    env.publish = no_publish;
-    env.weird = no_weird;
-    env.add_service = no_service;
-    quic_parser.open(state);
+    fc.env.ts_us = 0;
     bool from_orig = true;
     size_t i = 0;
     while (n - i >= 3) {
@@ -121,15 +110,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         if (flags & 0x80) {
             size_t m = wrap_initial(from_orig ? &client_keys : &server_keys, from_orig, d + i, len, pkt);
             if (m > 0)
-                quic_parser.data(state, &env, from_orig, pkt, m);
+                quic_parser.data(fc.state, &fc.env, from_orig, pkt, m);
         } else if (len > 0) {
-            quic_parser.data(state, &env, from_orig, d + i, len);
+            quic_parser.data(fc.state, &fc.env, from_orig, d + i, len);
         }
         i += len;
         from_orig = !from_orig;
     }
-    quic_parser.close(state, &env);
-    free(state);
+    fuzz_conn_close(&fc);
     free(pkt);
     return 0;
 }

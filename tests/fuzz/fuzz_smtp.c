@@ -20,6 +20,18 @@ static void touch(struct byte_view s, volatile uint8_t *sink)
         *sink ^= s.p[k];
 }
 
+static void touch_all(const struct byte_view *v, size_t n, volatile uint8_t *sink)
+{
+    for (size_t i = 0; i < n; i++)
+        touch(v[i], sink);
+}
+
+/* Between chunks, as the engine after a STARTTLS reply. */
+static void take_over_tls(struct fuzz_conn *fc)
+{
+    smtp_tls_takeover(fc->state, NULL);
+}
+
 static void fuzz_publish(struct app_env *env, enum event_kind kind, const void *txn)
 {
     if (kind != EVENT_SMTP)
@@ -32,20 +44,13 @@ static void fuzz_publish(struct app_env *env, enum event_kind kind, const void *
                                    t->first_received, t->second_received, t->last_reply,   t->user_agent,
                                    t->mail_from_raw, t->eve_from,       t->eve_to,         t->eve_cc,
                                    t->auth_mechanism};
-    for (size_t i = 0; i < sizeof one / sizeof one[0]; i++)
-        touch(one[i], &sink);
-    for (size_t i = 0; i < t->n_rcptto; i++)
-        touch(t->rcptto[i], &sink);
-    for (size_t i = 0; i < t->n_rcpt_raw; i++)
-        touch(t->rcpt_raw[i], &sink);
-    for (size_t i = 0; i < t->n_to; i++)
-        touch(t->to[i], &sink);
-    for (size_t i = 0; i < t->n_cc; i++)
-        touch(t->cc[i], &sink);
-    for (size_t i = 0; i < t->n_attachments; i++)
-        touch(t->attachments[i], &sink);
-    for (size_t i = 0; i < t->n_urls; i++)
-        touch(t->urls[i], &sink);
+    touch_all(one, sizeof one / sizeof one[0], &sink);
+    touch_all(t->rcptto, t->n_rcptto, &sink);
+    touch_all(t->rcpt_raw, t->n_rcpt_raw, &sink);
+    touch_all(t->to, t->n_to, &sink);
+    touch_all(t->cc, t->n_cc, &sink);
+    touch_all(t->attachments, t->n_attachments, &sink);
+    touch_all(t->urls, t->n_urls, &sink);
     touch(t->message, &sink);
     (void)sink;
 }
@@ -62,15 +67,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!fuzz_conn_open(&fc, &smtp_parser, fuzz_publish))
         return 0;
     fc.env.files = files;
-    smtp_parser.probe(data, size, true);
-    smtp_parser.probe(data, size, false);
-    struct fuzz_chunk c;
-    size_t off = 0;
-    while (fuzz_next_control_chunk(data, size, &off, &c)) {
-        fuzz_conn_feed(&fc, &c);
-        smtp_tls_takeover(fc.state, NULL);
-        fc.env.ts_us++;
-    }
-    fuzz_conn_close(&fc);
+    fuzz_conn_run_control(&fc, data, size, take_over_tls);
     return 0;
 }

@@ -125,4 +125,25 @@ static inline void fuzz_conn_close(struct fuzz_conn *fc)
     fc->state = NULL;
 }
 
+/* The whole input probed as each direction's first bytes (where the parser
+ * probes), then delivered in control chunks one microsecond apart; after
+ * each chunk, after_chunk (NULL: nothing) sees the connection. Closes fc. */
+static inline void fuzz_conn_run_control(struct fuzz_conn *fc, const uint8_t *d, size_t size,
+                                         void (*after_chunk)(struct fuzz_conn *))
+{
+    if (fc->parser->probe != NULL) {
+        fc->parser->probe(d, size, true);
+        fc->parser->probe(d, size, false);
+    }
+    struct fuzz_chunk c;
+    size_t off = 0;
+    while (fuzz_next_control_chunk(d, size, &off, &c)) {
+        fuzz_conn_feed(fc, &c);
+        if (after_chunk != NULL)
+            after_chunk(fc);
+        fc->env.ts_us++;
+    }
+    fuzz_conn_close(fc);
+}
+
 #endif

@@ -273,8 +273,7 @@ static void krb_udp_exchange(struct gen *g, int iface, const char *client, uint1
 {
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, client, KDC_IP);
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, client, KDC_IP);
     udp_datagram(g, &pa, &ip, sport, 88, 0, t, req, req_len);
     udp_datagram(g, &pa, &ip, sport, 88, 1, t + MS(2), rep, rep_len);
 }
@@ -323,8 +322,7 @@ static bool run_kerberos(struct gen *g)
         struct ip_pair ip;
         struct path pa;
         struct tcp_flow f;
-        ip_pair_v4(&ip, "10.88.1.11", KDC_IP);
-        path_ethernet(&pa, iface, &ip);
+        ethernet_v4(&ip, &pa, iface, "10.88.1.11", KDC_IP);
         tcp_flow_init(&f, g, &pa, &ip, 50200, 88, t + SEC(40));
         tcp_handshake(&f);
         struct krb_req as = {10, "bob", "krbtgt/" KRB_REALM, etypes_windows, 5, true};
@@ -504,8 +502,7 @@ static void rdp_session(struct gen *g, int iface, const char *client, const char
     struct tcp_flow f;
     uint8_t buf[2048];
     struct wr w;
-    ip_pair_v4(&ip, client, server);
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, client, server);
     tcp_flow_init(&f, g, &pa, &ip, cport, 3389, t);
     tcp_handshake(&f);
     w_init(&w, buf, sizeof buf);
@@ -591,13 +588,11 @@ static void ldap_send(struct tcp_flow *f, int dir, int id, uint8_t tag, const st
 
 static bool run_ldap(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
     struct tcp_flow f;
-    ip_pair_v4(&ip, "10.89.0.10", "10.89.0.1");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_start_v4(g, &ip, &pa, "10.89.0.10", "10.89.0.1");
 
     /* A simple bind, a subtree search with two entries, an unbind. */
     tcp_flow_init(&f, g, &pa, &ip, 50389, 389, t);
@@ -692,8 +687,7 @@ static void short_session(struct gen *g, int iface, const char *client, const ch
     struct ip_pair ip;
     struct path pa;
     struct tcp_flow f;
-    ip_pair_v4(&ip, client, server);
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, client, server);
     tcp_flow_init(&f, g, &pa, &ip, cport, sport, t);
     tcp_handshake(&f);
     tcp_send_filler(&f, 0, 120);

@@ -14,11 +14,6 @@
 
 /* ---- session helpers -------------------------------------------------------- */
 
-static void path_for(struct path *pa, int iface, const struct ip_pair *ip)
-{
-    path_ethernet(pa, iface, ip);
-}
-
 /* Exactly one segment (PSH), not acked yet: lets a scenario choose message boundaries. */
 static void one_segment(struct tcp_flow *f, int dir, const void *data, size_t len)
 {
@@ -104,12 +99,10 @@ static void dns_answer_www_aaaa(struct wr *w, uint16_t id)
 
 static bool run_dns_tcp(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.53.0.10", "10.53.0.1");
-    path_for(&pa, iface, &ip);
+    ethernet_start_v4(g, &ip, &pa, "10.53.0.10", "10.53.0.1");
     uint8_t qb[512], ab[4096];
     struct wr q, a;
 
@@ -300,12 +293,10 @@ static size_t http_response(uint8_t *out, size_t cap, const char *status, const 
 
 static bool run_http(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.80.0.10", "203.0.113.10");
-    path_for(&pa, iface, &ip);
+    int iface = ethernet_start_v4(g, &ip, &pa, "10.80.0.10", "203.0.113.10");
     const char *host = "www.vigil-test.example";
     char req[3][1024];
     size_t req_len[3];
@@ -385,8 +376,7 @@ static bool run_http(struct gen *g)
     tcp_close(&f, 0);
 
     /* Connection 3: port 8080 with Basic authentication. */
-    ip_pair_v4(&ip, "10.80.0.10", "203.0.113.12");
-    path_for(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.80.0.10", "203.0.113.12");
     tcp_flow_init(&f, g, &pa, &ip, 52082, 8080, t + SEC(4));
     tcp_handshake(&f);
     req_len[0] = http_request(req[0], sizeof req[0], "GET", "/admin/status", "intranet.vigil-test.example:8080",
@@ -415,12 +405,10 @@ static bool run_http(struct gen *g)
  * is no number (EVE http.status_string). */
 static bool run_http_eve(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.81.0.10", "203.0.113.20");
-    path_for(&pa, iface, &ip);
+    ethernet_start_v4(g, &ip, &pa, "10.81.0.10", "203.0.113.20");
     const char *host = "upload.vigil-test.example";
     char req[1024];
     uint8_t resp[1024];
@@ -604,16 +592,7 @@ static void client_hello(struct gen *g, struct wr *w, const struct client_hello_
 static void server_hello(struct gen *g, struct wr *w, uint16_t cipher, const uint8_t *session_id, bool tls13,
                          const char *alpn)
 {
-    w_u8(w, 2);
-    size_t hs = w_open(w, 3);
-    w_u16(w, 0x0303);
-    w_random(g, w, 32);
-    w_u8(w, session_id ? 32 : 0);
-    if (session_id)
-        w_bytes(w, session_id, 32);
-    w_u16(w, cipher);
-    w_u8(w, 0);
-    size_t exts = w_open(w, 2);
+    struct tls_hello_marks m = tls_server_hello_open(g, w, session_id, session_id ? 32 : 0, cipher);
     size_t e;
     if (tls13) {
         e = ext_open(w, 0x0033);
@@ -637,8 +616,7 @@ static void server_hello(struct gen *g, struct wr *w, uint16_t cipher, const uin
         if (alpn)
             ext_alpn(w, &alpn, 1);
     }
-    w_close(w, exts, 2);
-    w_close(w, hs, 3);
+    tls_server_hello_close(w, m);
 }
 
 /* Encrypted application data of `total` bytes in records of at most 16 KB. */
@@ -805,15 +783,13 @@ static bool run_tls(struct gen *g)
     static const char *const h1[] = {"http/1.1"};
     static const char *const h2[] = {"h2", "http/1.1"};
 
-    ip_pair_v4(&ip, "10.44.3.10", "203.0.113.10");
-    path_for(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.44.3.10", "203.0.113.10");
     tcp_flow_init(&f, g, &pa, &ip, 53443, 443, t);
     tcp_handshake(&f);
     bool ok = tls12_session(g, &f, "www.vigil-test.example", h1, 1, leaf, leaf_len, ca, ca_len);
     tcp_close(&f, 0);
 
-    ip_pair_v4(&ip, "10.44.3.10", "203.0.113.11");
-    path_for(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.44.3.10", "203.0.113.11");
     tcp_flow_init(&f, g, &pa, &ip, 53444, 443, t + SEC(2));
     tcp_handshake(&f);
     ok = tls13_session(g, &f, "api.vigil-test.example", h2, 2, 9000) && ok;
@@ -991,14 +967,11 @@ static bool quic_session(struct gen *g, struct path *pa, const struct ip_pair *i
 
 static bool run_quic(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.44.4.10", "203.0.113.20");
-    path_for(&pa, iface, &ip);
+    int iface = ethernet_start_v4(g, &ip, &pa, "10.44.4.10", "203.0.113.20");
     bool ok = quic_session(g, &pa, &ip, 51234, GEN_BASE_TIME_US, "www.vigil-test.example");
-    ip_pair_v6(&ip, "2001:db8:44::10", "2001:db8:cafe::20");
-    path_for(&pa, iface, &ip);
+    ethernet_v6(&ip, &pa, iface, "2001:db8:44::10", "2001:db8:cafe::20");
     return quic_session(g, &pa, &ip, 51235, GEN_BASE_TIME_US + SEC(3), "video.vigil-test.example") && ok;
 }
 
@@ -1043,12 +1016,10 @@ static void smtp_greeting(struct tcp_flow *f, bool with_starttls)
 
 static bool run_smtp(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.25.0.10", "10.25.0.25");
-    path_for(&pa, iface, &ip);
+    ethernet_start_v4(g, &ip, &pa, "10.25.0.10", "10.25.0.25");
     uint8_t docx[8192], msg[32768];
     size_t docx_len = docx_skeleton(docx, sizeof docx);
     if (!docx_len)
@@ -1326,11 +1297,9 @@ static void ssh_encrypted(struct tcp_flow *f, int dir, size_t plain)
 
 static bool run_ssh(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.22.0.10", "10.22.0.22");
-    path_for(&pa, iface, &ip);
+    ethernet_start_v4(g, &ip, &pa, "10.22.0.10", "10.22.0.22");
     struct tcp_flow f;
     tcp_flow_init(&f, g, &pa, &ip, 55022, 22, GEN_BASE_TIME_US);
     tcp_handshake(&f);

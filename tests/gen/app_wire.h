@@ -43,6 +43,39 @@ static inline void tls_record_encrypted(struct gen *g, struct wr *w, uint8_t typ
     w_close(w, r, 2);
 }
 
+/* Where a ServerHello's two open lengths are: the message's and its
+ * extensions'. */
+struct tls_hello_marks {
+    size_t hs, exts;
+};
+
+/* A TLS 1.2-format ServerHello up to its extensions: the message header,
+ * version 0x0303, a random, the session id (sid_len bytes; 0: empty), the
+ * cipher, null compression, and the extensions block left open for the
+ * caller's; tls_server_hello_close ends both. */
+static inline struct tls_hello_marks tls_server_hello_open(struct gen *g, struct wr *w, const uint8_t *sid,
+                                                           size_t sid_len, uint16_t cipher)
+{
+    struct tls_hello_marks m;
+    w_u8(w, 2);
+    m.hs = w_open(w, 3);
+    w_u16(w, 0x0303);
+    w_random(g, w, 32);
+    w_u8(w, (uint8_t)sid_len);
+    if (sid_len > 0)
+        w_bytes(w, sid, sid_len);
+    w_u16(w, cipher);
+    w_u8(w, 0);
+    m.exts = w_open(w, 2);
+    return m;
+}
+
+static inline void tls_server_hello_close(struct wr *w, struct tls_hello_marks m)
+{
+    w_close(w, m.exts, 2);
+    w_close(w, m.hs, 3);
+}
+
 static inline void tls_record_ccs(struct wr *w)
 {
     size_t r = tls_record_open(w, 20 /* change_cipher_spec */, 0x0303);

@@ -31,9 +31,8 @@ static void lookup(struct gen *g, struct office_host *h, uint64_t t, const char 
                    const char *answer_ip)
 {
     struct ip_pair dns;
-    ip_pair_v4(&dns, h->ip, (const char *)resolver_ip_text);
     struct path pa;
-    path_ethernet(&pa, 0, &dns);
+    ethernet_v4(&dns, &pa, 0, h->ip, (const char *)resolver_ip_text);
     struct ip_pair answer;
     ip_pair_v4(&answer, answer_ip, answer_ip);
     dns_exchange(g, &pa, &dns, h->next_port++, t, name, 1, answer.src, 4);
@@ -43,9 +42,8 @@ static void browse(struct gen *g, struct office_host *h, uint64_t t, const struc
 {
     lookup(g, h, t, s->host, s->ip);
     struct ip_pair ip;
-    ip_pair_v4(&ip, h->ip, s->ip);
     struct path pa;
-    path_ethernet(&pa, 0, &ip);
+    ethernet_v4(&ip, &pa, 0, h->ip, s->ip);
     uint64_t start = t + MS(40);
     if (s->tls)
         tls_session(g, &pa, &ip, h->next_port++, start, s->host, 2000 + rng_below(g, 30000));
@@ -63,9 +61,8 @@ static void mail_submission(struct gen *g, struct office_host *h, uint64_t t)
 {
     lookup(g, h, t, "mail.corp.example", "192.168.10.5");
     struct ip_pair ip;
-    ip_pair_v4(&ip, h->ip, "192.168.10.5");
     struct path pa;
-    path_ethernet(&pa, 0, &ip);
+    ethernet_v4(&ip, &pa, 0, h->ip, "192.168.10.5");
     struct tcp_flow f;
     tcp_flow_init(&f, g, &pa, &ip, h->next_port++, 587, t + MS(30));
     tcp_handshake(&f);
@@ -95,9 +92,8 @@ static void mail_submission(struct gen *g, struct office_host *h, uint64_t t)
 static void ssh_session(struct gen *g, struct office_host *h, uint64_t t, unsigned keystrokes)
 {
     struct ip_pair ip;
-    ip_pair_v4(&ip, h->ip, "192.168.10.6");
     struct path pa;
-    path_ethernet(&pa, 0, &ip);
+    ethernet_v4(&ip, &pa, 0, h->ip, "192.168.10.6");
     struct tcp_flow f;
     tcp_flow_init(&f, g, &pa, &ip, h->next_port++, 22, t);
     tcp_handshake(&f);
@@ -130,9 +126,8 @@ static void twisted_panda_lure(struct gen *g, struct office_host *h, uint64_t t)
                                    "no macro inside)\r\n";
     lookup(g, h, t, "minzdravros.com", "203.0.113.45");
     struct ip_pair ip;
-    ip_pair_v4(&ip, h->ip, "203.0.113.45");
     struct path pa;
-    path_ethernet(&pa, 0, &ip);
+    ethernet_v4(&ip, &pa, 0, h->ip, "203.0.113.45");
     struct tcp_flow f;
     tcp_flow_init(&f, g, &pa, &ip, h->next_port++, 80, t + MS(40));
     tcp_handshake(&f);
@@ -157,9 +152,8 @@ static void spinel_implant(struct gen *g, struct office_host *h, uint64_t t, uns
 {
     lookup(g, h, t, "cloud-sync.miniboxmail.com", "203.0.113.77");
     struct ip_pair ip;
-    ip_pair_v4(&ip, h->ip, "203.0.113.77");
     struct path pa;
-    path_ethernet(&pa, 0, &ip);
+    ethernet_v4(&ip, &pa, 0, h->ip, "203.0.113.77");
     t += MS(40);
     for (unsigned k = 0; k < checkins; k++) {
         size_t out = 350 + rng_below(g, 8), in = 610 + rng_below(g, 16);
@@ -184,9 +178,8 @@ bool scenario_demo(struct gen *g)
 
     for (size_t i = 0; i < nhosts; i++) {
         struct ip_pair ip;
-        ip_pair_v4(&ip, hosts[i].ip, "192.168.10.1");
         struct path pa;
-        path_ethernet(&pa, 0, &ip);
+        ethernet_v4(&ip, &pa, 0, hosts[i].ip, "192.168.10.1");
         ntp_exchange(g, &pa, &ip, 123, t0 + MS(500 + 1700 * i));
     }
 
@@ -204,11 +197,9 @@ bool scenario_demo(struct gen *g)
 
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, hosts[3].ip, "192.168.10.1");
-    path_ethernet(&pa, 0, &ip);
+    ethernet_v4(&ip, &pa, 0, hosts[3].ip, "192.168.10.1");
     icmp_echo(g, &pa, &ip, 0x0d0d, 4, t0 + SEC(45), 400);
-    ip_pair_v4(&ip, hosts[3].ip, "8.8.8.8");
-    path_ethernet(&pa, 0, &ip);
+    ethernet_v4(&ip, &pa, 0, hosts[3].ip, "8.8.8.8");
     icmp_echo(g, &pa, &ip, 0x0d0e, 4, t0 + SEC(50), 11000);
     /* dave is a printer-like device: periodic lookups it never follows up on. */
     for (unsigned k = 0; k < 8; k++)

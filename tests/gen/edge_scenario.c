@@ -54,8 +54,7 @@ bool scenario_http_edge(struct gen *g)
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.12.0.5", "10.12.0.80");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.12.0.5", "10.12.0.80");
 
     /* HTTP/0.9: no version on the request line, a reply without status line or headers */
     http_raw_exchange(g, &pa, &ip, 41001, t, "GET /old.html\r\n", "<html>HTTP/0.9 page</html>\n");
@@ -72,8 +71,7 @@ bool scenario_http_edge(struct gen *g)
     http_padded_exchange(g, &pa, &ip, 41005, t + SEC(8), 3);
     static const uint8_t tiny[] = "<1>";
     udp_datagram(g, &pa, &ip, 41006, 514, 0, t + SEC(10), tiny, sizeof tiny - 1);
-    ip_pair_v4(&ip, "10.12.0.5", "10.12.0.53");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.12.0.5", "10.12.0.53");
     dns_exchange(g, &pa, &ip, 41007, t + SEC(11), "pad.example", 1, answer_addr, 4);
     return true;
 }
@@ -82,12 +80,10 @@ bool scenario_http_edge(struct gen *g)
 
 bool scenario_midstream(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.13.0.7", "10.13.0.80");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_start_v4(g, &ip, &pa, "10.13.0.7", "10.13.0.80");
 
     /* The capture starts after the handshake: two requests on a kept-alive connection. */
     static const char req1[] = "GET /first.txt HTTP/1.1\r\nHost: mid.example\r\nUser-Agent: midstream-test\r\n\r\n";

@@ -247,26 +247,17 @@ static void lookup_a(struct hunt *h, struct host *src, uint64_t t, const char *n
 {
     struct gen *g = h->g;
     struct ip_pair ip;
-    ip_pair_v4(&ip, src->ip, RESOLVER);
     struct path pa;
-    path_ethernet(&pa, h->iface, &ip);
-    uint8_t qb[512], ab[1024];
-    struct wr q, a;
-    uint16_t id = (uint16_t)rng_next(g);
-    w_init(&q, qb, sizeof qb);
-    wdns_header(&q, id, WDNS_QUERY, name, WDNS_A, 0, 0);
-    w_init(&a, ab, sizeof ab);
-    wdns_header(&a, id, WDNS_ANSWER, name, WDNS_A, (uint16_t)n, 0);
+    ethernet_v4(&ip, &pa, h->iface, src->ip, RESOLVER);
+    struct wdns_pair d;
+    wdns_pair_query(&d, (uint16_t)rng_next(g), name, WDNS_A);
+    wdns_pair_answer(&d, WDNS_ANSWER, (uint16_t)n, 0);
     for (size_t i = 0; i < n; i++) {
         struct ip_pair addr;
         ip_pair_v4(&addr, addrs[i], addrs[i]);
-        wdns_rr_addr(&a, NULL, DNS_TTL_S, &addr);
+        wdns_rr_addr(&d.a, NULL, DNS_TTL_S, &addr);
     }
-    if (q.overflow || a.overflow) {
-        g->failed = true;
-        return;
-    }
-    wdns_exchange(g, &pa, &ip, ephemeral(src), t, &q, &a, 3000 + rng_below(g, 25000));
+    wdns_pair_send(g, &d, &pa, &ip, ephemeral(src), t, 3000 + rng_below(g, 25000));
 }
 
 /* A host's cached answer for one name. */
@@ -296,8 +287,7 @@ struct conn {
 
 static void conn_open(struct hunt *h, struct conn *c, struct host *src, const char *dst, uint16_t port, uint64_t t)
 {
-    ip_pair_v4(&c->ip, src->ip, dst);
-    path_ethernet(&c->pa, h->iface, &c->ip);
+    ethernet_v4(&c->ip, &c->pa, h->iface, src->ip, dst);
     tcp_flow_init(&c->f, h->g, &c->pa, &c->ip, ephemeral(src), port, t);
     tcp_handshake(&c->f);
 }
@@ -482,9 +472,8 @@ static void run_beacon(struct hunt *h, const struct beacon_plan *b)
             http_checkin(h, &src, dst, c, b->name, out, in);
         } else {
             struct ip_pair ip;
-            ip_pair_v4(&ip, src.ip, dst);
             struct path pa;
-            path_ethernet(&pa, h->iface, &ip);
+            ethernet_v4(&ip, &pa, h->iface, src.ip, dst);
             tls_checkin_session(g, &pa, &ip, ephemeral(&src), 443, c, b->name, out, in);
         }
     }
@@ -570,30 +559,23 @@ static void run_iodine(struct hunt *h)
     struct host src;
     host_init(&src, g, "10.30.66.50");
     struct ip_pair ip;
-    ip_pair_v4(&ip, src.ip, RESOLVER);
     struct path pa;
-    path_ethernet(&pa, h->iface, &ip);
+    ethernet_v4(&ip, &pa, h->iface, src.ip, RESOLVER);
     uint16_t sport = ephemeral(&src);
     uint64_t t = at(h, 0, 15, 0);
-    uint8_t qb[512], ab[1024], rdata[240];
+    uint8_t rdata[240];
     for (unsigned i = 0; i < 400; i++) {
         char label[64], name[128];
         random_label(g, label, 55, "abcdefghijklmnopqrstuvwxyz012345");
         snprintf(name, sizeof name, "%s.t.tun-relay.org", label);
-        uint16_t id = (uint16_t)rng_next(g);
-        struct wr q, a;
-        w_init(&q, qb, sizeof qb);
-        wdns_header(&q, id, WDNS_QUERY, name, WDNS_NULL, 0, 0);
-        w_init(&a, ab, sizeof ab);
-        wdns_header(&a, id, WDNS_ANSWER, name, WDNS_NULL, 1, 0);
+        struct wdns_pair d;
+        wdns_pair_query(&d, (uint16_t)rng_next(g), name, WDNS_NULL);
+        wdns_pair_answer(&d, WDNS_ANSWER, 1, 0);
         size_t n = 100 + rng_below(g, 120);
         fill_random(g, rdata, n);
-        wdns_rr_raw(&a, NULL, WDNS_NULL, 0, rdata, n);
-        if (q.overflow || a.overflow) {
-            g->failed = true;
+        wdns_rr_raw(&d.a, NULL, WDNS_NULL, 0, rdata, n);
+        if (!wdns_pair_send(g, &d, &pa, &ip, sport, t, 20000 + rng_below(g, 30000)))
             return;
-        }
-        wdns_exchange(g, &pa, &ip, sport, t, &q, &a, 20000 + rng_below(g, 30000));
         t += MS(1000) + rng_below(g, 4000000); /* 400 in about 20 minutes */
     }
 }
@@ -605,38 +587,30 @@ static void run_dnscat(struct hunt *h)
     struct host src;
     host_init(&src, g, "10.30.66.51");
     struct ip_pair ip;
-    ip_pair_v4(&ip, src.ip, RESOLVER);
     struct path pa;
-    path_ethernet(&pa, h->iface, &ip);
+    ethernet_v4(&ip, &pa, h->iface, src.ip, RESOLVER);
     uint64_t t = at(h, 1, 11, 0);
     static const uint16_t types[] = {WDNS_TXT, WDNS_CNAME, WDNS_MX};
-    uint8_t qb[512], ab[1024];
     for (unsigned i = 0; i < 300; i++) {
         char a1[31], a2[31], name[128], reply[128], txt[61];
         random_label(g, a1, 30, "0123456789abcdef");
         random_label(g, a2, 30, "0123456789abcdef");
         snprintf(name, sizeof name, "%s.%s.dnscat-c2.com", a1, a2);
         uint16_t type = types[i % 3];
-        uint16_t id = (uint16_t)rng_next(g);
-        struct wr q, a;
-        w_init(&q, qb, sizeof qb);
-        wdns_header(&q, id, WDNS_QUERY, name, type, 0, 0);
-        w_init(&a, ab, sizeof ab);
-        wdns_header(&a, id, WDNS_ANSWER, name, type, 1, 0);
+        struct wdns_pair d;
+        wdns_pair_query(&d, (uint16_t)rng_next(g), name, type);
+        wdns_pair_answer(&d, WDNS_ANSWER, 1, 0);
         random_label(g, a1, 30, "0123456789abcdef");
         random_label(g, a2, 30, "0123456789abcdef");
         if (type == WDNS_TXT) {
             snprintf(txt, sizeof txt, "%s%s", a1, a2);
-            wdns_rr_txt(&a, NULL, 1, txt);
+            wdns_rr_txt(&d.a, NULL, 1, txt);
         } else {
             snprintf(reply, sizeof reply, "%s.%s.dnscat-c2.com", a1, a2);
-            wdns_rr_target(&a, NULL, type, 1, type == WDNS_MX ? 10 : -1, reply);
+            wdns_rr_target(&d.a, NULL, type, 1, type == WDNS_MX ? 10 : -1, reply);
         }
-        if (q.overflow || a.overflow) {
-            g->failed = true;
+        if (!wdns_pair_send(g, &d, &pa, &ip, ephemeral(&src), t, 20000 + rng_below(g, 30000)))
             return;
-        }
-        wdns_exchange(g, &pa, &ip, ephemeral(&src), t, &q, &a, 20000 + rng_below(g, 30000));
         t += MS(1500) + rng_below(g, 5000000); /* 300 in about 20 minutes */
     }
 }
@@ -648,29 +622,21 @@ static void run_dga(struct hunt *h)
     struct host src;
     host_init(&src, g, "10.30.66.55");
     struct ip_pair ip;
-    ip_pair_v4(&ip, src.ip, RESOLVER);
     struct path pa;
-    path_ethernet(&pa, h->iface, &ip);
+    ethernet_v4(&ip, &pa, h->iface, src.ip, RESOLVER);
     uint64_t t = at(h, 1, 10, 0);
     static const char *const tlds[] = {"com", "net", "org"};
-    uint8_t qb[512], ab[1024];
     for (unsigned i = 0; i < 60; i++) {
         char label[20], name[32];
         random_label(g, label, 12 + rng_below(g, 5), "abcdefghijklmnopqrstuvwxyz");
         const char *tld = tlds[rng_below(g, 3)];
         snprintf(name, sizeof name, "%s.%s", label, tld);
-        uint16_t id = (uint16_t)rng_next(g);
-        struct wr q, a;
-        w_init(&q, qb, sizeof qb);
-        wdns_header(&q, id, WDNS_QUERY, name, WDNS_A, 0, 0);
-        w_init(&a, ab, sizeof ab);
-        wdns_header(&a, id, WDNS_NXDOMAIN, name, WDNS_A, 0, 1);
-        wdns_rr_soa(&a, tld, 900);
-        if (q.overflow || a.overflow) {
-            g->failed = true;
+        struct wdns_pair d;
+        wdns_pair_query(&d, (uint16_t)rng_next(g), name, WDNS_A);
+        wdns_pair_answer(&d, WDNS_NXDOMAIN, 0, 1);
+        wdns_rr_soa(&d.a, tld, 900);
+        if (!wdns_pair_send(g, &d, &pa, &ip, ephemeral(&src), t, 15000 + rng_below(g, 40000)))
             return;
-        }
-        wdns_exchange(g, &pa, &ip, ephemeral(&src), t, &q, &a, 15000 + rng_below(g, 40000));
         t += MS(5000) + rng_below(g, 10000000); /* 60 in about 10 minutes */
     }
 }
@@ -893,9 +859,8 @@ static void run_ntp(struct hunt *h, uint64_t end)
     host_init(&hst, g, "10.30.0.10");
     static const char *const addr[] = {"192.0.2.123"};
     struct ip_pair ip;
-    ip_pair_v4(&ip, hst.ip, addr[0]);
     struct path pa;
-    path_ethernet(&pa, h->iface, &ip);
+    ethernet_v4(&ip, &pa, h->iface, hst.ip, addr[0]);
     struct dns_cache cache = {0};
     for (uint64_t t = h->t0 + SEC(7); t < end; t += SEC(1024)) {
         uint64_t c = resolve(h, &hst, &cache, t, "0.pool.ntp.org", addr, 1);
@@ -967,9 +932,8 @@ static void run_video_call(struct hunt *h)
     struct dns_cache cache = {0};
     uint64_t t = resolve(h, &hst, &cache, at(h, 1, 10, 30), "turn.meetings.example", addr, 1);
     struct ip_pair ip;
-    ip_pair_v4(&ip, hst.ip, addr[0]);
     struct path pa;
-    path_ethernet(&pa, h->iface, &ip);
+    ethernet_v4(&ip, &pa, h->iface, hst.ip, addr[0]);
     uint16_t sport = ephemeral(&hst);
     uint8_t dgram[400];
     uint64_t end = t + SEC(40 * 60);

@@ -102,29 +102,19 @@ static void lookup(struct intel *x, const char *src, uint16_t sport, uint64_t t,
 {
     struct gen *g = x->g;
     struct ip_pair ip;
-    ip_pair_v4(&ip, src, RESOLVER);
     struct path pa;
-    path_ethernet(&pa, x->iface, &ip);
-    uint8_t qb[512], ab[1024];
-    struct wr q, a;
-    uint16_t id = (uint16_t)rng_next(g);
-    w_init(&q, qb, sizeof qb);
-    wdns_header(&q, id, WDNS_QUERY, name, qtype, 0, 0);
-    w_init(&a, ab, sizeof ab);
+    ethernet_v4(&ip, &pa, x->iface, src, RESOLVER);
+    struct wdns_pair d;
+    wdns_pair_query(&d, (uint16_t)rng_next(g), name, qtype);
     if (addr) {
         struct ip_pair answer;
         pair_of(&answer, addr, addr);
-        wdns_header(&a, id, WDNS_ANSWER, name, qtype, 1, 0);
-        wdns_rr_addr(&a, NULL, 300, &answer);
+        wdns_pair_answer(&d, WDNS_ANSWER, 1, 0);
+        wdns_rr_addr(&d.a, NULL, 300, &answer);
     } else {
-        const char *tld = strrchr(name, '.');
-        wdns_header(&a, id, WDNS_NXDOMAIN, name, qtype, 0, 1);
-        wdns_rr_soa(&a, tld ? tld + 1 : name, 900);
+        wdns_pair_nxdomain(&d);
     }
-    if (q.overflow || a.overflow)
-        g->failed = true;
-    else
-        wdns_exchange(g, &pa, &ip, sport, t, &q, &a, 8000 + rng_below(g, 20000));
+    wdns_pair_send(g, &d, &pa, &ip, sport, t, 8000 + rng_below(g, 20000));
 }
 
 static void dns_indicators(struct intel *x)
@@ -141,23 +131,16 @@ static void dns_indicators(struct intel *x)
 
     /* The answer carries the indicators: a listed CNAME target, then a listed address. */
     struct ip_pair ip;
-    ip_pair_v4(&ip, "10.20.0.15", RESOLVER);
     struct path pa;
-    path_ethernet(&pa, x->iface, &ip);
-    uint8_t qb[512], ab[1024];
-    struct wr q, a;
-    w_init(&q, qb, sizeof qb);
-    wdns_header(&q, 0x4e01, WDNS_QUERY, "img.partner-news.com", WDNS_A, 0, 0);
-    w_init(&a, ab, sizeof ab);
-    wdns_header(&a, 0x4e01, WDNS_ANSWER, "img.partner-news.com", WDNS_A, 2, 0);
-    wdns_rr_target(&a, NULL, WDNS_CNAME, 3600, -1, "edge.badcdn.net");
+    ethernet_v4(&ip, &pa, x->iface, "10.20.0.15", RESOLVER);
+    struct wdns_pair d;
+    wdns_pair_query(&d, 0x4e01, "img.partner-news.com", WDNS_A);
+    wdns_pair_answer(&d, WDNS_ANSWER, 2, 0);
+    wdns_rr_target(&d.a, NULL, WDNS_CNAME, 3600, -1, "edge.badcdn.net");
     struct ip_pair addr;
     ip_pair_v4(&addr, "203.0.113.99", "203.0.113.99");
-    wdns_rr_addr(&a, "edge.badcdn.net", 60, &addr);
-    if (q.overflow || a.overflow)
-        g->failed = true;
-    else
-        wdns_exchange(g, &pa, &ip, 53005, t + SEC(10), &q, &a, 14000);
+    wdns_rr_addr(&d.a, "edge.badcdn.net", 60, &addr);
+    wdns_pair_send(g, &d, &pa, &ip, 53005, t + SEC(10), 14000);
 
     lookup(x, "10.20.0.16", 53006, t + SEC(14), "portal.mofa-update.net", WDNS_AAAA, "2001:db8:bad::99");
 }
@@ -191,14 +174,11 @@ static void endpoint_indicators(struct intel *x)
     /* Inside 192.0.2.128/25, then just outside it; then the IPv6 address. */
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.20.0.12", "192.0.2.200");
-    path_ethernet(&pa, x->iface, &ip);
+    ethernet_v4(&ip, &pa, x->iface, "10.20.0.12", "192.0.2.200");
     tls_checkin_session(g, &pa, &ip, 50013, 443, t + SEC(10), "files.example-storage.net", 520, 3100);
-    ip_pair_v4(&ip, "10.20.0.12", "192.0.2.100");
-    path_ethernet(&pa, x->iface, &ip);
+    ethernet_v4(&ip, &pa, x->iface, "10.20.0.12", "192.0.2.100");
     tls_checkin_session(g, &pa, &ip, 50014, 443, t + SEC(12), "www.example-storage.net", 520, 2900);
-    ip_pair_v6(&ip, "2001:db8:10::11", "2001:db8:bad::1");
-    path_ethernet(&pa, x->iface, &ip);
+    ethernet_v6(&ip, &pa, x->iface, "2001:db8:10::11", "2001:db8:bad::1");
     tls_checkin_session(g, &pa, &ip, 50015, 443, t + SEC(15), "v6.example-cloud.net", 480, 2200);
 }
 
@@ -383,19 +363,10 @@ static void client_hello(struct gen *g, struct wr *w, const struct hello_profile
 /* A TLS 1.2 ServerHello: cipher, echoed session id, renegotiation_info and EMS. */
 static void server_hello12(struct gen *g, struct wr *w, uint16_t cipher, const uint8_t *sid)
 {
-    w_u8(w, 2);
-    size_t hs = w_open(w, 3);
-    w_u16(w, 0x0303);
-    w_random(g, w, 32);
-    w_u8(w, 32);
-    w_bytes(w, sid, 32);
-    w_u16(w, cipher);
-    w_u8(w, 0);
-    size_t exts = w_open(w, 2);
+    struct tls_hello_marks m = tls_server_hello_open(g, w, sid, 32, cipher);
     w_u16(w, 0xff01), w_u16(w, 1), w_u8(w, 0);
     w_u16(w, 0x0017), w_u16(w, 0);
-    w_close(w, exts, 2);
-    w_close(w, hs, 3);
+    tls_server_hello_close(w, m);
 }
 
 /* The implant's ClientHello: an old-fashioned TLS 1.2-only list with GREASE,
@@ -560,9 +531,8 @@ static bool quic_session(struct intel *x, uint64_t t)
 {
     struct gen *g = x->g;
     struct ip_pair ip;
-    ip_pair_v4(&ip, "10.20.0.23", "203.0.113.90");
     struct path pa;
-    path_ethernet(&pa, x->iface, &ip);
+    ethernet_v4(&ip, &pa, x->iface, "10.20.0.23", "203.0.113.90");
     uint8_t odcid[QUIC_CID], ccid[QUIC_CID], scid[QUIC_CID];
     for (int i = 0; i < QUIC_CID; i++) {
         odcid[i] = (uint8_t)rng_next(g);
@@ -586,19 +556,11 @@ static bool quic_session(struct intel *x, uint64_t t)
 
     /* ServerHello: TLS 1.3, x25519 share, supported_versions. */
     w_init(&h, hello, sizeof hello);
-    w_u8(&h, 2);
-    size_t hs = w_open(&h, 3);
-    w_u16(&h, 0x0303);
-    w_random(g, &h, 32);
-    w_u8(&h, 0);
-    w_u16(&h, 0x1301);
-    w_u8(&h, 0);
-    size_t exts = w_open(&h, 2);
+    struct tls_hello_marks m = tls_server_hello_open(g, &h, NULL, 0, 0x1301);
     w_u16(&h, 0x0033), w_u16(&h, 36), w_u16(&h, 0x001d), w_u16(&h, 32);
     w_random(g, &h, 32);
     w_u16(&h, 0x002b), w_u16(&h, 2), w_u16(&h, 0x0304);
-    w_close(&h, exts, 2);
-    w_close(&h, hs, 3);
+    tls_server_hello_close(&h, m);
     w_init(&fr, frames, sizeof frames);
     w_u8(&fr, 0x02), w_varint(&fr, 0), w_varint(&fr, 25), w_varint(&fr, 0), w_varint(&fr, 0); /* ACK 0 */
     quic_crypto_frame(&fr, h.buf, h.len);

@@ -20,9 +20,8 @@ static void poll(struct gen *g, int iface, const char *src, uint16_t first_port,
     size_t in_len = 520 + rng_below(g, 80);
     for (unsigned i = 0; i < CHECKINS; i++) {
         struct ip_pair ip;
-        ip_pair_v4(&ip, src, dst);
         struct path pa;
-        path_ethernet(&pa, iface, &ip);
+        ethernet_v4(&ip, &pa, iface, src, dst);
         /* one draw per statement: argument order is unspecified (gcc and clang differ) */
         size_t out = out_len + rng_below(g, 8);
         size_t in = in_len + rng_below(g, 16);

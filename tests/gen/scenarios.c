@@ -10,6 +10,13 @@ int add_ethernet_iface(struct gen *g, uint32_t snaplen)
     return pw_add_interface(&g->writer, LINKTYPE_ETHERNET, snaplen);
 }
 
+int ethernet_start_v4(struct gen *g, struct ip_pair *ip, struct path *pa, const char *src, const char *dst)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    ethernet_v4(ip, pa, iface, src, dst);
+    return iface;
+}
+
 /* ---- protocol payload helpers ------------------------------------------ */
 
 static size_t dns_put_name(uint8_t *buf, size_t cap, const char *name)
@@ -355,11 +362,9 @@ static void exchange_some(struct tcp_flow *f)
 
 static bool run_tcp_states(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     struct ip_pair ip;
-    ip_pair_v4(&ip, "10.0.0.1", "10.0.0.2");
     struct path pa;
-    path_ethernet(&pa, iface, &ip);
+    ethernet_start_v4(g, &ip, &pa, "10.0.0.1", "10.0.0.2");
     struct tcp_flow f;
     unsigned i = 0;
 
@@ -571,8 +576,7 @@ static bool run_frag(struct gen *g)
     struct ip_pair ip;
     struct path pa;
     uint64_t t = GEN_BASE_TIME_US;
-    ip_pair_v4(&ip, "10.2.0.1", "10.2.0.2");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.2.0.1", "10.2.0.2");
 
     static const struct {
         unsigned n;
@@ -605,8 +609,7 @@ static bool run_frag(struct gen *g)
     }
 
     /* IPv6: a fragmented UDP datagram and a TCP session with a fragmented segment. */
-    ip_pair_v6(&ip, "2001:db8:f::1", "2001:db8:f::2");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v6(&ip, &pa, iface, "2001:db8:f::1", "2001:db8:f::2");
     {
         size_t len = build_udp_datagram(g, &ip, 5200, 7000, 3500, 0, dgram);
         send_fragments(g, &pa, dgram, len, 3, FRAG_SHUFFLED, t + SEC(14), 0xabcd0001);
@@ -757,8 +760,7 @@ static bool run_ipv6(struct gen *g)
     struct ip_pair ip;
     struct path pa;
     uint64_t t = GEN_BASE_TIME_US;
-    ip_pair_v6(&ip, "2001:db8:6::1", "2001:db8:6::2");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v6(&ip, &pa, iface, "2001:db8:6::1", "2001:db8:6::2");
     uint8_t mac1[6], mac2[6];
     mac_for_ip(mac1, &ip, false);
     mac_for_ip(mac2, &ip, true);
@@ -932,11 +934,9 @@ static bool run_truncated(struct gen *g)
     struct ip_pair ip;
     struct path pa;
     uint64_t t = GEN_BASE_TIME_US;
-    ip_pair_v4(&ip, "192.168.5.10", "93.184.216.34");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "192.168.5.10", "93.184.216.34");
     http_session(g, &pa, &ip, 46000, t, "www.example.com", "/big", 6000);
-    ip_pair_v4(&ip, "192.168.5.10", "192.168.5.1");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "192.168.5.10", "192.168.5.1");
     dns_exchange(g, &pa, &ip, 46001, t + SEC(2), "a-rather-long-name-to-be-cut.example.com", 1, addr_example, 4);
     icmp_echo(g, &pa, &ip, 0x4646, 2, t + SEC(3), 900);
     return true;
@@ -991,10 +991,8 @@ static bool run_corrupt(struct gen *g)
     struct ip_pair ip, bad;
     struct path pa, bad_pa;
     uint64_t t = GEN_BASE_TIME_US;
-    ip_pair_v4(&ip, "10.7.0.1", "10.7.0.2");
-    path_ethernet(&pa, iface, &ip);
-    ip_pair_v4(&bad, "10.7.0.66", "10.7.0.2");
-    path_ethernet(&bad_pa, iface, &bad);
+    ethernet_v4(&ip, &pa, iface, "10.7.0.1", "10.7.0.2");
+    ethernet_v4(&bad, &bad_pa, iface, "10.7.0.66", "10.7.0.2");
 
     /* The valid session spans the whole capture; damage lands between its packets. */
     struct tcp_flow f;
@@ -1047,9 +1045,8 @@ static bool run_corrupt(struct gen *g)
 
     { /* truncated IPv6 extension chain: a hop-by-hop header cut after 4 of its 8 bytes */
         struct ip_pair v6;
-        ip_pair_v6(&v6, "2001:db8:7::66", "2001:db8:7::2");
         struct path v6_pa;
-        path_ethernet(&v6_pa, iface, &v6);
+        ethernet_v6(&v6, &v6_pa, iface, "2001:db8:7::66", "2001:db8:7::2");
         struct pkt *p = &g->pkt;
         pkt_reset(p);
         static const uint8_t partial_hbh[4] = {17, 0, 1, 4};
@@ -1099,11 +1096,9 @@ static bool run_corrupt(struct gen *g)
 
 static bool run_cut(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.8.0.1", "10.8.0.2");
-    path_ethernet(&pa, iface, &ip);
+    int iface = ethernet_start_v4(g, &ip, &pa, "10.8.0.1", "10.8.0.2");
     struct tcp_flow f;
     tcp_flow_init(&f, g, &pa, &ip, 48000, 80, GEN_BASE_TIME_US);
     tcp_handshake(&f);
@@ -1126,11 +1121,9 @@ static bool run_cut(struct gen *g)
 
 static bool run_badheader(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.8.1.1", "10.8.1.2");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_start_v4(g, &ip, &pa, "10.8.1.1", "10.8.1.2");
     struct tcp_flow f;
     tcp_flow_init(&f, g, &pa, &ip, 48001, 80, GEN_BASE_TIME_US);
     tcp_handshake(&f);
@@ -1150,12 +1143,10 @@ static bool run_badheader(struct gen *g)
 
 static bool run_timeouts(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     struct ip_pair ip;
     struct path pa;
     uint64_t t = GEN_BASE_TIME_US;
-    ip_pair_v4(&ip, "10.6.0.1", "10.6.0.2");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_start_v4(g, &ip, &pa, "10.6.0.1", "10.6.0.2");
 
     /* UDP: 90 s of silence splits it in two under Zeek's 60 s udp_inactivity_timeout. */
     static const uint8_t ping[] = "udp-keepalive";

@@ -19,6 +19,9 @@ const struct scenario *scenario_at(size_t i); /* NULL past the end */
 #define MS(n) ((uint64_t)(n) * 1000ull)
 
 int add_ethernet_iface(struct gen *g, uint32_t snaplen);
+/* How most scenarios begin: an Ethernet interface (snaplen 65535) and on it
+ * the IPv4 pair src, dst and its path (ethernet_v4). Returns the interface. */
+int ethernet_start_v4(struct gen *g, struct ip_pair *ip, struct path *pa, const char *src, const char *dst);
 
 /* Wire-format DNS message: one question, and for a response one A/AAAA
  * answer (answer_len 4 or 16) or none (NXDOMAIN when rcode is 3). */

@@ -144,6 +144,18 @@ void path_ethernet(struct path *pa, int iface, const struct ip_pair *ip)
     path_push_eth(pa, ip);
 }
 
+void ethernet_v4(struct ip_pair *ip, struct path *pa, int iface, const char *src, const char *dst)
+{
+    ip_pair_v4(ip, src, dst);
+    path_ethernet(pa, iface, ip);
+}
+
+void ethernet_v6(struct ip_pair *ip, struct path *pa, int iface, const char *src, const char *dst)
+{
+    ip_pair_v6(ip, src, dst);
+    path_ethernet(pa, iface, ip);
+}
+
 void path_apply(struct path *pa, struct pkt *p, int dir)
 {
     pa->counter++;

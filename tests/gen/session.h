@@ -97,6 +97,9 @@ struct path {
 void mac_for_ip(uint8_t mac[6], const struct ip_pair *ip, bool dst);
 /* A plain Ethernet path between the MACs derived from ip's addresses. */
 void path_ethernet(struct path *pa, int iface, const struct ip_pair *ip);
+/* ip_pair_v4 (or _v6) of src and dst, then path_ethernet on iface. */
+void ethernet_v4(struct ip_pair *ip, struct path *pa, int iface, const char *src, const char *dst);
+void ethernet_v6(struct ip_pair *ip, struct path *pa, int iface, const char *src, const char *dst);
 void path_push(struct path *pa, const struct layer *l);
 void path_push_eth(struct path *pa, const struct ip_pair *ip);
 void path_apply(struct path *pa, struct pkt *p, int dir);

@@ -13,8 +13,7 @@ static void tcp_talk(struct gen *g, int iface, const char *client, const char *s
 {
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, client, server);
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, client, server);
     struct tcp_flow f;
     tcp_flow_init(&f, g, &pa, &ip, cport, sport, t);
     tcp_handshake(&f);
@@ -29,8 +28,7 @@ static void dns_lookup(struct gen *g, int iface, uint16_t sport, uint64_t t, con
 {
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "192.168.7.10", "192.168.7.1");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "192.168.7.10", "192.168.7.1");
     dns_exchange(g, &pa, &ip, sport, t, name, 1, addr_test, 4);
 }
 
@@ -42,14 +40,12 @@ bool scenario_sig(struct gen *g)
     struct path pa;
 
     /* rules/vigil.rules: HTTP URI, DNS, TLS SNI, TCP payload marker */
-    ip_pair_v4(&ip, "192.168.7.10", "203.0.113.80");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "192.168.7.10", "203.0.113.80");
     http_session(g, &pa, &ip, 50001, t, "www.sig-test.example", "/vigil-sig-test/run", 200);
     http_session(g, &pa, &ip, 50002, t + SEC(1), "www.sig-test.example", "/x/vigil-sig-test", 200); /* not at start */
     dns_lookup(g, iface, 40001, t + SEC(2), "a.sig-test.example");
     dns_lookup(g, iface, 40002, t + SEC(3), "notsig-test.example"); /* dotprefix: not a subdomain */
-    ip_pair_v4(&ip, "192.168.7.10", "203.0.113.44");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "192.168.7.10", "203.0.113.44");
     tls_session(g, &pa, &ip, 50003, t + SEC(4), "login.sig-test.example", 3000);
     tcp_talk(g, iface, "192.168.7.10", "203.0.113.9", 50004, 7000, t + SEC(5), "hello VIGIL-SIG-MARKER", "ok");
 

@@ -662,8 +662,7 @@ static void replication(struct gen *g, struct path *pa, const struct ip_pair *ip
 
 static void route(struct path *pa, struct ip_pair *ip, int iface, const char *client, const char *server)
 {
-    ip_pair_v4(ip, client, server);
-    path_ethernet(pa, iface, ip);
+    ethernet_v4(ip, pa, iface, client, server);
 }
 
 bool scenario_smb(struct gen *g)

@@ -147,8 +147,7 @@ static bool run_starttls(struct gen *g)
     struct ip_pair ip;
     struct path pa;
     struct tcp_flow f;
-    ip_pair_v4(&ip, "10.26.0.10", "10.26.0.30");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.26.0.10", "10.26.0.30");
 
     tcp_flow_init(&f, g, &pa, &ip, 51143, 143, t);
     tcp_handshake(&f);
@@ -288,19 +287,11 @@ static size_t ovpn_server_flight(struct gen *g, uint8_t *buf, size_t cap, const 
     struct wr w;
     w_init(&w, buf, cap);
     size_t r = tls_record_open(&w, 22, 0x0303);
-    w_u8(&w, 2);
-    size_t hs = w_open(&w, 3);
-    w_u16(&w, 0x0303);
-    w_random(g, &w, 32);
-    w_u8(&w, 0);
-    w_u16(&w, 0xc02b);
-    w_u8(&w, 0);
-    size_t exts = w_open(&w, 2);
+    struct tls_hello_marks m = tls_server_hello_open(g, &w, NULL, 0, 0xc02b);
     w_u16(&w, 0xff01); /* renegotiation_info */
     w_u16(&w, 1);
     w_u8(&w, 0);
-    w_close(&w, exts, 2);
-    w_close(&w, hs, 3);
+    tls_server_hello_close(&w, m);
     tls_certificate_chain(&w, c->leaf, c->leaf_len, c->ca, c->ca_len);
     tls_server_key_exchange_and_done(g, &w);
     w_close(&w, r, 2);
@@ -357,8 +348,7 @@ static bool run_openvpn(struct gen *g)
         return false;
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.27.0.10", "198.51.100.94");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, "10.27.0.10", "198.51.100.94");
     bool ok = ovpn_session(g, &pa, &ip, 51194, GEN_BASE_TIME_US, 0, &c);
     return ovpn_session(g, &pa, &ip, 51195, GEN_BASE_TIME_US + SEC(3), 20 + 8, &c) && ok;
 }
@@ -398,12 +388,10 @@ static uint64_t range_fetch(struct gen *g, struct path *pa, const struct ip_pair
 
 static bool run_ranges(struct gen *g)
 {
-    int iface = add_ethernet_iface(g, 65535);
     uint64_t t = GEN_BASE_TIME_US;
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, "10.28.0.10", "203.0.113.80");
-    path_ethernet(&pa, iface, &ip);
+    ethernet_start_v4(g, &ip, &pa, "10.28.0.10", "203.0.113.80");
     uint8_t file[RANGE_FILE_LEN];
     for (size_t i = 0; i < sizeof file; i++) /* a text file, so its MIME type is known */
         file[i] = (uint8_t)(i % 64 == 63 ? '\n' : 'a' + (i / 64) % 26);

@@ -56,8 +56,7 @@ static void ping(struct gen *g, int iface, const char *from, const char *to, uns
 {
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, from, to);
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, from, to);
     uint8_t payload[1500];
     for (size_t i = 16; i < len; i++)
         payload[i] = (uint8_t)(0x10 + (i - 16));
@@ -79,8 +78,7 @@ static void traceroute(struct gen *g, int iface, const char *from, const char *t
     uint8_t zeros[64] = {0};
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, from, to);
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, from, to);
     uint16_t seq = 1;
     for (int hop = 1; hop <= 8; hop++) {
         for (int k = 0; k < 3; k++, seq++, t += MS(300)) {
@@ -93,8 +91,7 @@ static void traceroute(struct gen *g, int iface, const char *from, const char *t
             snprintf(router, sizeof router, "192.0.2.%d", hop);
             struct ip_pair back;
             struct path rp;
-            ip_pair_v4(&back, router, from);
-            path_ethernet(&rp, iface, &back);
+            ethernet_v4(&back, &rp, iface, router, from);
             struct pkt *p = &g->pkt;
             pkt_reset(p);
             pkt_append_bytes(p, zeros, 28); /* the expired datagram's header and first 8 bytes */
@@ -109,8 +106,7 @@ static void icmp_tunnel(struct gen *g, int iface, const char *from, const char *
 {
     struct ip_pair ip;
     struct path pa;
-    ip_pair_v4(&ip, from, to);
-    path_ethernet(&pa, iface, &ip);
+    ethernet_v4(&ip, &pa, iface, from, to);
     uint8_t payload[1200];
     for (uint16_t seq = 1; t < GEN_BASE_TIME_US + SPAN; seq++, t += MS(500)) {
         size_t up = 64 + rng_below(g, 900), down = 64 + rng_below(g, 1100);
@@ -133,8 +129,7 @@ struct dns_host {
 static void dns_host_init(struct dns_host *h, struct gen *g, int iface, const char *client)
 {
     h->g = g;
-    ip_pair_v4(&h->ip, client, RESOLVER);
-    path_ethernet(&h->pa, iface, &h->ip);
+    ethernet_v4(&h->ip, &h->pa, iface, client, RESOLVER);
     h->port = 40000;
     h->id = 0x100;
 }
@@ -143,29 +138,23 @@ static void dns_host_init(struct dns_host *h, struct gen *g, int iface, const ch
 static void lookup(struct dns_host *h, uint64_t t, const char *name, uint16_t qtype, int rcode, const char *txt,
                    const uint8_t *rdata, size_t rdata_len)
 {
-    uint8_t qb[512], ab[1024];
-    struct wr q, a;
-    w_init(&q, qb, sizeof qb);
-    w_init(&a, ab, sizeof ab);
-    uint16_t id = h->id++;
-    wdns_header(&q, id, WDNS_QUERY, name, qtype, 0, 0);
+    struct wdns_pair d;
+    wdns_pair_query(&d, h->id++, name, qtype);
     if (rcode == 3) {
-        wdns_header(&a, id, WDNS_NXDOMAIN, name, qtype, 0, 1);
-        const char *tld = strrchr(name, '.');
-        wdns_rr_soa(&a, tld ? tld + 1 : name, 900);
+        wdns_pair_nxdomain(&d);
     } else if (txt) {
-        wdns_header(&a, id, WDNS_ANSWER, name, qtype, 1, 0);
-        wdns_rr_txt(&a, NULL, 0, txt);
+        wdns_pair_answer(&d, WDNS_ANSWER, 1, 0);
+        wdns_rr_txt(&d.a, NULL, 0, txt);
     } else if (rdata) {
-        wdns_header(&a, id, WDNS_ANSWER, name, qtype, 1, 0);
-        wdns_rr_raw(&a, NULL, qtype, 0, rdata, rdata_len);
+        wdns_pair_answer(&d, WDNS_ANSWER, 1, 0);
+        wdns_rr_raw(&d.a, NULL, qtype, 0, rdata, rdata_len);
     } else {
         struct ip_pair addr;
         ip_pair_v4(&addr, "203.0.113.80", "0.0.0.0");
-        wdns_header(&a, id, WDNS_ANSWER, name, qtype, 1, 0);
-        wdns_rr_addr(&a, NULL, 300, &addr);
+        wdns_pair_answer(&d, WDNS_ANSWER, 1, 0);
+        wdns_rr_addr(&d.a, NULL, 300, &addr);
     }
-    wdns_exchange(h->g, &h->pa, &h->ip, h->port++, t, &q, &a, 18000);
+    wdns_pair_send(h->g, &d, &h->pa, &h->ip, h->port++, t, 18000);
 }
 
 /* iodine: NULL queries for base32 labels of upstream data, NULL answers of downstream data. */

@@ -234,4 +234,53 @@ static inline void wdns_exchange(struct gen *g, struct path *pa, const struct ip
     udp_datagram(g, pa, ip, sport, 53, 1, t + rtt_us, answer->buf, answer->len);
 }
 
+/* One DNS exchange being written: the query of one question and its
+ * answer, which repeats the id and the question; the buffers are the
+ * struct's (do not copy it once started). */
+struct wdns_pair {
+    uint8_t qb[512], ab[1024];
+    struct wr q, a;
+    uint16_t id, qtype;
+    const char *name;
+};
+
+/* Writes the query and readies the answer. */
+static inline void wdns_pair_query(struct wdns_pair *d, uint16_t id, const char *name, uint16_t qtype)
+{
+    d->id = id;
+    d->name = name;
+    d->qtype = qtype;
+    w_init(&d->q, d->qb, sizeof d->qb);
+    wdns_header(&d->q, id, WDNS_QUERY, name, qtype, 0, 0);
+    w_init(&d->a, d->ab, sizeof d->ab);
+}
+
+/* The answer's header: flags (WDNS_ANSWER, WDNS_NXDOMAIN...) and the
+ * answer and authority counts of the records that follow. */
+static inline void wdns_pair_answer(struct wdns_pair *d, uint16_t flags, uint16_t an, uint16_t ns)
+{
+    wdns_header(&d->a, d->id, flags, d->name, d->qtype, an, ns);
+}
+
+/* An NXDOMAIN answer with the SOA of the name's top-level domain. */
+static inline void wdns_pair_nxdomain(struct wdns_pair *d)
+{
+    const char *tld = strrchr(d->name, '.');
+    wdns_pair_answer(d, WDNS_NXDOMAIN, 0, 1);
+    wdns_rr_soa(&d->a, tld ? tld + 1 : d->name, 900);
+}
+
+/* Sends the query and the answer rtt_us later; false, and the run failed,
+ * when either did not fit. */
+static inline bool wdns_pair_send(struct gen *g, struct wdns_pair *d, struct path *pa, const struct ip_pair *ip,
+                                  uint16_t sport, uint64_t t, uint32_t rtt_us)
+{
+    if (d->q.overflow || d->a.overflow) {
+        g->failed = true;
+        return false;
+    }
+    wdns_exchange(g, pa, ip, sport, t, &d->q, &d->a, rtt_us);
+    return true;
+}
+
 #endif

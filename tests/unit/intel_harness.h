@@ -174,4 +174,51 @@ static inline void intel_harness_load_real_dir(struct intel_store *s, intel_load
     free(names);
 }
 
+/* The attribution an entry's metadata carries: actor, malware and ATT&CK
+ * technique lists, each as the store joins them. */
+static inline void intel_harness_expect_attribution(const struct intel_meta *m, const char *actor, const char *malware,
+                                                    const char *attack)
+{
+    assert_string_equal(m->actor, actor);
+    assert_string_equal(m->malware, malware);
+    assert_string_equal(m->attack, attack);
+}
+
+/* Each name of listed (separated by spaces) is in the store's domains,
+ * none of absent is. */
+static inline void intel_harness_expect_domains(const struct intel_store *s, const char *listed, const char *absent)
+{
+    for (int want = 1; want >= 0; want--) {
+        const char *p = want ? listed : absent;
+        while (*p) {
+            size_t n = strcspn(p, " ");
+            if ((intel_lookup_domain(s, p, n) != NULL) != (want == 1))
+                fail_msg("%.*s: listed %d, expected %d", (int)n, p, !want, want);
+            p += n + strspn(p + n, " ");
+        }
+    }
+}
+
+/* The indicators the load added per type, as "DOMAIN=1 ADDR=2" (types by
+ * their Zeek name without "Intel::"); a type not named is not checked. */
+static inline void intel_harness_expect_added(const struct intel_load_report *rep, const char *counts)
+{
+    const char *p = counts;
+    while (*p) {
+        size_t n = strcspn(p, "=");
+        char *end;
+        unsigned long want = strtoul(p + n + 1, &end, 10);
+        int type = 0;
+        while (type < INTEL_TYPE_COUNT &&
+               !(strlen(intel_type_zeek_name((enum intel_type)type)) == n + 7 &&
+                 strncmp(intel_type_zeek_name((enum intel_type)type) + 7, p, n) == 0))
+            type++;
+        if (p[n] != '=' || end == p + n + 1 || type == INTEL_TYPE_COUNT)
+            fail_msg("intel_harness_expect_added: bad counts '%s'", counts);
+        if (rep->added[type] != want)
+            fail_msg("%.*s: %llu added, expected %lu", (int)n, p, (unsigned long long)rep->added[type], want);
+        p = end + strspn(end, " ");
+    }
+}
+
 #endif

@@ -14,6 +14,7 @@
 
 #include "detect/alert-t.h"
 #include "decode/packet.h"
+#include "proto/conn-t.h"
 #include "detect/sink-t.h"
 #include "sig/sig.h"
 
@@ -122,6 +123,58 @@ static inline void test_stream_at(struct sig_worker *w, uint64_t flow, bool to_s
     if (!to_server)
         e = (struct sig_endpoints){.src = e.dst, .dst = e.src, .sp = e.dp, .dp = e.sp, .offset = offset};
     sig_stream(w, &fi, &e, ts, (const uint8_t *)data, n);
+}
+
+/* The rules a fixture test runs on (its cmocka initial state), compiled as
+ * one set read from file. */
+struct sig_rules {
+    const char *file;
+    const char *const *rules;
+    size_t n;
+};
+
+/* A fixture test's state: the compiled rules and one worker whose alerts
+ * land in f. */
+struct sig_case {
+    struct sig_set *set;
+    struct sig_worker *w;
+    struct fired f;
+};
+
+static inline int sig_case_setup(void **state)
+{
+    const struct sig_rules *r = *state;
+    struct sig_case *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    c->set = rules_set(r->rules, r->n, r->file, NULL);
+    c->w = worker_for(c->set, &c->f);
+    *state = c;
+    return 0;
+}
+
+static inline int sig_case_teardown(void **state)
+{
+    struct sig_case *c = *state;
+    sig_worker_free(c->w);
+    sig_set_free(c->set);
+    free(c);
+    return 0;
+}
+
+/* A cmocka test of fn on the rules of the array `rules`, read from file. */
+#define SIG_CASE_TEST(fn, file, rules)                                                                       \
+    cmocka_unit_test_prestate_setup_teardown(fn, sig_case_setup, sig_case_teardown,                           \
+                                             ((void *)&(const struct sig_rules){file, rules, sizeof rules / sizeof rules[0]}))
+
+/* A connection of the given protocol to the server port, as a transaction's. */
+static inline struct app_conn test_conn(uint8_t proto, uint16_t resp_p, uint64_t flow_id)
+{
+    struct app_conn c;
+    memset(&c, 0, sizeof c);
+    c.proto = proto;
+    c.resp_p = resp_p;
+    c.flow_id = flow_id;
+    return c;
 }
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "detect/allowlist.h"
+#include "unit/tmpdir_harness.h"
 
 static struct ip_addr ip(const char *s)
 {
@@ -182,12 +183,8 @@ static void test_malformed(void **state)
 
 static void test_load_file(void **state)
 {
-    char path[] = "/tmp/vigil-allow-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    static const char text[] = "* :443 beacon\n10.0.0.1 bad/dst\n";
-    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
-    close(fd);
+    char path[64];
+    tmpfile_with(path, sizeof path, "allow", "* :443 beacon\n10.0.0.1 bad/dst\n");
     char err[512];
     assert_null(allowlist_load(path, err, sizeof err));
     char expected[600];

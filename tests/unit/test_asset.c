@@ -19,6 +19,7 @@
 #include "asset/inventory.h"
 #include "asset/oui.h"
 #include "asset/vendor_policy.h"
+#include "unit/tmpdir_harness.h"
 
 /* ---- ieee-data ---- */
 
@@ -172,12 +173,7 @@ static void test_mac_flags(void **state)
 static char *write_temp(const char *text)
 {
     static char path[64];
-    snprintf(path, sizeof path, "/tmp/vigil-asset-test-XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    fputs(text, f);
-    fclose(f);
+    tmpfile_with(path, sizeof path, "asset", text);
     return path;
 }
 
@@ -385,11 +381,8 @@ static void test_inventory_vendor_change(void **state)
 
 static bool behaviour_from_text(const char *text, struct device_behaviour *b, char *err, size_t errlen)
 {
-    char path[] = "/tmp/vigil-behaviour-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
+    char path[64];
+    tmpfile_with(path, sizeof path, "behaviour", text);
     bool ok = device_behaviour_load(path, b, err, errlen);
     unlink(path);
     return ok;

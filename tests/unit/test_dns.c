@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "proto/dns.h"
+#include "unit/bytes_harness.h"
 
 #define MAX_SEEN 256
 
@@ -137,16 +138,7 @@ static bool saw_weird(const struct harness *h, const char *name)
 
 /* ---- message builder ------------------------------------------------------ */
 
-struct msgbuf {
-    uint8_t b[4096];
-    size_t n;
-};
-
-static void put8(struct msgbuf *m, uint8_t v) { m->b[m->n++] = v; }
-static void put16(struct msgbuf *m, uint16_t v) { put8(m, (uint8_t)(v >> 8)); put8(m, (uint8_t)v); }
-static void put32(struct msgbuf *m, uint32_t v) { put16(m, (uint16_t)(v >> 16)); put16(m, (uint16_t)v); }
-
-static void put_name(struct msgbuf *m, const char *name)
+static void put_name(struct byte_builder *m, const char *name)
 {
     while (*name) {
         const char *dot = strchr(name, '.');
@@ -159,20 +151,20 @@ static void put_name(struct msgbuf *m, const char *name)
     put8(m, 0);
 }
 
-static void header(struct msgbuf *m, uint16_t id, uint16_t flags, uint16_t qd, uint16_t an, uint16_t ns, uint16_t ar)
+static void header(struct byte_builder *m, uint16_t id, uint16_t flags, uint16_t qd, uint16_t an, uint16_t ns, uint16_t ar)
 {
     m->n = 0;
     put16(m, id); put16(m, flags); put16(m, qd); put16(m, an); put16(m, ns); put16(m, ar);
 }
 
-static void question(struct msgbuf *m, const char *name, uint16_t type)
+static void question(struct byte_builder *m, const char *name, uint16_t type)
 {
     put_name(m, name);
     put16(m, type);
     put16(m, 1);
 }
 
-static void rr_head(struct msgbuf *m, uint16_t ptr_or_0, const char *name, uint16_t type, uint32_t ttl, uint16_t rdlen)
+static void rr_head(struct byte_builder *m, uint16_t ptr_or_0, const char *name, uint16_t type, uint32_t ttl, uint16_t rdlen)
 {
     if (ptr_or_0)
         put16(m, (uint16_t)(0xc000 | ptr_or_0));
@@ -184,14 +176,14 @@ static void rr_head(struct msgbuf *m, uint16_t ptr_or_0, const char *name, uint1
     put16(m, rdlen);
 }
 
-static void build_query(struct msgbuf *m, uint16_t id, const char *name, uint16_t type)
+static void build_query(struct byte_builder *m, uint16_t id, const char *name, uint16_t type)
 {
     header(m, id, 0x0100, 1, 0, 0, 0);
     question(m, name, type);
 }
 
 /* Response to "WWW.Example.com A": CNAME example.com, A 192.0.2.1 */
-static void build_response(struct msgbuf *m, uint16_t id)
+static void build_response(struct byte_builder *m, uint16_t id)
 {
     header(m, id, 0x8180, 1, 2, 0, 0);
     question(m, "WWW.Example.com", 1);
@@ -206,7 +198,7 @@ static void build_response(struct msgbuf *m, uint16_t id)
 static void test_udp_pairing(void **unused)
 {
     struct harness *h = harness_new(17, 53);
-    struct msgbuf q, r;
+    struct byte_builder q, r;
     build_query(&q, 0x1234, "WWW.Example.com", 1);
     build_response(&r, 0x1234);
     harness_feed(h, 1000000, true, q.b, q.n);
@@ -226,7 +218,7 @@ static void test_udp_pairing(void **unused)
 static void test_unanswered_and_unsolicited(void **unused)
 {
     struct harness *h = harness_new(17, 53);
-    struct msgbuf q, r;
+    struct byte_builder q, r;
     build_query(&q, 1, "a.example", 28);
     harness_feed(h, 1, true, q.b, q.n);
     build_response(&r, 2);
@@ -247,7 +239,7 @@ static void test_unanswered_and_unsolicited(void **unused)
 static void test_rejected_and_txt(void **unused)
 {
     struct harness *h = harness_new(17, 53);
-    struct msgbuf m;
+    struct byte_builder m;
     header(&m, 7, 0x8185, 1, 0, 0, 0);  /* REFUSED, nothing else */
     question(&m, "x.test", 1);
     harness_feed(h, 5, false, m.b, m.n);
@@ -265,7 +257,7 @@ static void test_rejected_and_txt(void **unused)
 static void test_unknown_type(void **unused)
 {
     struct harness *h = harness_new(17, 53);
-    struct msgbuf m;
+    struct byte_builder m;
     header(&m, 9, 0x8180, 1, 1, 0, 0);
     question(&m, "n.test", 10);
     rr_head(&m, 12, NULL, 10, 10, 3);
@@ -279,7 +271,7 @@ static void test_unknown_type(void **unused)
 static void test_compression_loop_and_forward_pointer(void **unused)
 {
     struct harness *h = harness_new(17, 53);
-    struct msgbuf m;
+    struct byte_builder m;
     header(&m, 1, 0x0100, 1, 0, 0, 0);
     put16(&m, 0xc000 | 12);   /* points at itself */
     put16(&m, 1); put16(&m, 1);
@@ -291,7 +283,7 @@ static void test_compression_loop_and_forward_pointer(void **unused)
 static void test_compression_chain_depth(void **unused)
 {
     struct harness *h = harness_new(17, 53);
-    struct msgbuf m;
+    struct byte_builder m;
     header(&m, 1, 0x8180, 1, 2, 0, 0);
     question(&m, "a", 1);           /* name at 12 */
     /* a NULL record whose rdata is a chain of 60 pointers, each to the
@@ -313,7 +305,7 @@ static void test_compression_chain_depth(void **unused)
 static void test_label_too_long(void **unused)
 {
     struct harness *h = harness_new(17, 53);
-    struct msgbuf m;
+    struct byte_builder m;
     header(&m, 1, 0x0100, 1, 0, 0, 0);
     put8(&m, 64);
     memset(m.b + m.n, 'a', 64);
@@ -326,7 +318,7 @@ static void test_label_too_long(void **unused)
 
 static void test_every_truncation(void **unused)
 {
-    struct msgbuf r;
+    struct byte_builder r;
     build_response(&r, 3);
     for (size_t cut = 0; cut <= r.n; cut++) {
         struct harness *h = harness_new(17, 53);
@@ -352,7 +344,7 @@ static void run_tcp(struct harness *h, const uint8_t *stream, size_t n, size_t c
 
 static void test_tcp_framing_incremental(void **unused)
 {
-    struct msgbuf q1, q2;
+    struct byte_builder q1, q2;
     build_query(&q1, 10, "one.test", 1);
     build_query(&q2, 11, "two.test", 28);
     uint8_t stream[512];
@@ -378,7 +370,7 @@ static void test_tcp_framing_incremental(void **unused)
 
 static void test_tcp_gap_resync(void **unused)
 {
-    struct msgbuf q;
+    struct byte_builder q;
     build_query(&q, 10, "one.test", 1);
     uint8_t framed[256];
     framed[0] = (uint8_t)(q.n >> 8);
@@ -396,7 +388,7 @@ static void test_tcp_gap_resync(void **unused)
 static void test_pending_cap(void **unused)
 {
     struct harness *h = harness_new(17, 53);
-    struct msgbuf q;
+    struct byte_builder q;
     for (int i = 0; i < 100; i++) {
         build_query(&q, (uint16_t)i, "p.test", 1);
         harness_feed(h, i, true, q.b, q.n);
@@ -414,7 +406,7 @@ static void test_pending_cap(void **unused)
 static void test_mdns_no_pairing(void **unused)
 {
     struct harness *h = harness_new(17, 5353);
-    struct msgbuf q, r;
+    struct byte_builder q, r;
     build_query(&q, 0, "host.local", 1);
     build_response(&r, 0);
     harness_feed(h, 1, true, q.b, q.n);
@@ -428,7 +420,7 @@ static void test_mdns_no_pairing(void **unused)
 static void test_netbios_name(void **unused)
 {
     struct harness *h = harness_new(17, 137);
-    struct msgbuf q;
+    struct byte_builder q;
     /* "WORKGROUP" padded with spaces, suffix 0x00, first-level encoded */
     char enc[33];
     const char *plain = "WORKGROUP      ";
@@ -448,7 +440,7 @@ static void test_netbios_name(void **unused)
 
 static void test_probe(void **unused)
 {
-    struct msgbuf q;
+    struct byte_builder q;
     build_query(&q, 1, "www.example.com", 1);
     assert_int_equal(dns_parser.probe(q.b, q.n, true), APP_PROBE_YES);
     assert_int_equal(dns_parser.probe(q.b, 6, true), APP_PROBE_MAYBE);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "proto/dtls.h"
+#include "unit/bytes_harness.h"
 
 struct capture {
     int n_tls;
@@ -29,28 +30,8 @@ static void cap_publish(struct app_env *env, enum event_kind kind, const void *t
     }
 }
 
-struct buf {
-    uint8_t b[2048];
-    size_t n;
-};
-
-static void put8(struct buf *b, unsigned v) { b->b[b->n++] = (uint8_t)v; }
-static void put16(struct buf *b, unsigned v) { put8(b, v >> 8); put8(b, v & 0xff); }
-static void put24(struct buf *b, unsigned v) { put8(b, v >> 16); put16(b, v & 0xffff); }
-static void put48(struct buf *b, uint64_t v)
-{
-    put16(b, (unsigned)(v >> 32));
-    put16(b, (unsigned)(v >> 16) & 0xffff);
-    put16(b, (unsigned)v & 0xffff);
-}
-static void putn(struct buf *b, const void *p, size_t n)
-{
-    memcpy(b->b + b->n, p, n);
-    b->n += n;
-}
-
 /* Appends one record holding body[0..n). */
-static void record(struct buf *out, uint8_t type, unsigned epoch, uint64_t seq, const void *body, size_t n)
+static void record(struct byte_builder *out, uint8_t type, unsigned epoch, uint64_t seq, const void *body, size_t n)
 {
     put8(out, type);
     put16(out, 0xfefd);
@@ -60,21 +41,29 @@ static void record(struct buf *out, uint8_t type, unsigned epoch, uint64_t seq, 
     putn(out, body, n);
 }
 
+/* A handshake fragment's header: the message's type and length, its
+ * sequence number, and the fragment's offset and length. */
+static void hs_header(struct byte_builder *b, uint8_t type, unsigned msg_len, unsigned msg_seq, unsigned off,
+                      unsigned frag_len)
+{
+    put8(b, type);
+    put24(b, msg_len);
+    put16(b, msg_seq);
+    put24(b, off);
+    put24(b, frag_len);
+}
+
 /* Appends one handshake record carrying msg[off..off+len) of a message. */
-static void hs_fragment(struct buf *out, uint64_t rec_seq, uint8_t type, uint16_t msg_seq, const struct buf *msg,
+static void hs_fragment(struct byte_builder *out, uint64_t rec_seq, uint8_t type, uint16_t msg_seq, const struct byte_builder *msg,
                         size_t off, size_t len)
 {
-    struct buf body = {.n = 0};
-    put8(&body, type);
-    put24(&body, (unsigned)msg->n);
-    put16(&body, msg_seq);
-    put24(&body, (unsigned)off);
-    put24(&body, (unsigned)len);
+    struct byte_builder body = {.n = 0};
+    hs_header(&body, type, (unsigned)msg->n, msg_seq, (unsigned)off, (unsigned)len);
     putn(&body, msg->b + off, len);
     record(out, 22, 0, rec_seq, body.b, body.n);
 }
 
-static void client_hello(struct buf *m, size_t cookie_len)
+static void client_hello(struct byte_builder *m, size_t cookie_len)
 {
     m->n = 0;
     put16(m, 0xfefd);
@@ -98,7 +87,7 @@ static void client_hello(struct buf *m, size_t cookie_len)
     putn(m, "dtls", 4);
 }
 
-static void server_hello(struct buf *m)
+static void server_hello(struct byte_builder *m)
 {
     m->n = 0;
     put16(m, 0xfefd);
@@ -122,7 +111,7 @@ static void session_open(struct session *s)
     parser_run_open(&s->run, &dtls_parser, &hooks, &s->cap);
 }
 
-static void datagram(struct session *s, bool from_orig, const struct buf *d)
+static void datagram(struct session *s, bool from_orig, const struct byte_builder *d)
 {
     parser_run_feed(&s->run, from_orig, d->b, d->n, 0);
 }
@@ -135,9 +124,9 @@ enum hello_delivery { HELLO_IN_ORDER, HELLO_REVERSED, HELLO_RETRANSMITTED };
  * + CCS + encrypted Finished, CCS + encrypted Finished. */
 static void handshake(struct session *s, enum hello_delivery how)
 {
-    struct buf msg, d;
+    struct byte_builder msg, d;
     client_hello(&msg, 0);
-    struct buf first = {.n = 0}, second = {.n = 0};
+    struct byte_builder first = {.n = 0}, second = {.n = 0};
     hs_fragment(&first, 0, 1, 0, &msg, 0, 20);
     hs_fragment(&second, 1, 1, 0, &msg, 20, msg.n - 20);
     if (how == HELLO_REVERSED) {
@@ -148,7 +137,7 @@ static void handshake(struct session *s, enum hello_delivery how)
         datagram(s, true, &second);
     }
 
-    struct buf hvr = {.n = 0};
+    struct byte_builder hvr = {.n = 0};
     put16(&hvr, 0xfefd);
     put8(&hvr, 4);
     put16(&hvr, 0xabcd);
@@ -168,7 +157,7 @@ static void handshake(struct session *s, enum hello_delivery how)
     datagram(s, true, &d);
 
     server_hello(&msg);
-    struct buf empty = {.n = 0};
+    struct byte_builder empty = {.n = 0};
     d.n = 0;
     hs_fragment(&d, 1, 2, 1, &msg, 0, msg.n);
     hs_fragment(&d, 2, 14, 2, &empty, 0, 0);
@@ -176,7 +165,7 @@ static void handshake(struct session *s, enum hello_delivery how)
     if (how == HELLO_RETRANSMITTED)
         datagram(s, false, &d); /* the server's flight again */
 
-    struct buf cke = {.n = 0};
+    struct byte_builder cke = {.n = 0};
     put8(&cke, 1);
     put8(&cke, 0x55);
     static const uint8_t ccs = 1, sealed[24] = {0};
@@ -226,7 +215,7 @@ static void test_handshake(void **unused)
 
 static void test_close_publishes_unfinished(void **unused)
 {
-    struct buf msg, d = {.n = 0};
+    struct byte_builder msg, d = {.n = 0};
     client_hello(&msg, 0);
     hs_fragment(&d, 0, 1, 0, &msg, 0, msg.n);
     struct session s;
@@ -241,11 +230,11 @@ static void test_close_publishes_unfinished(void **unused)
 
 static void test_every_truncation(void **unused)
 {
-    struct buf msg, d = {.n = 0};
+    struct byte_builder msg, d = {.n = 0};
     client_hello(&msg, 0);
     hs_fragment(&d, 0, 1, 0, &msg, 0, msg.n);
     for (size_t cut = 0; cut < d.n; cut++) {
-        struct buf part = d;
+        struct byte_builder part = d;
         part.n = cut;
         struct session s;
         session_open(&s);
@@ -257,7 +246,7 @@ static void test_every_truncation(void **unused)
 
 static void test_too_many_fragments(void **unused)
 {
-    struct buf msg, d;
+    struct byte_builder msg, d;
     client_hello(&msg, 100);
     struct session s;
     session_open(&s);
@@ -276,12 +265,8 @@ static void test_oversized_and_lying_fragments(void **unused)
 {
     struct session s;
     session_open(&s);
-    struct buf body = {.n = 0}, d = {.n = 0};
-    put8(&body, 11);
-    put24(&body, 0xffffff); /* a 16 MiB certificate */
-    put16(&body, 0);
-    put24(&body, 0);
-    put24(&body, 4);
+    struct byte_builder body = {.n = 0}, d = {.n = 0};
+    hs_header(&body, 11, 0xffffff, 0, 0, 4); /* a 16 MiB certificate */
     putn(&body, "abcd", 4);
     record(&d, 22, 0, 0, body.b, body.n);
     datagram(&s, false, &d);
@@ -289,11 +274,7 @@ static void test_oversized_and_lying_fragments(void **unused)
 
     body.n = 0;
     d.n = 0;
-    put8(&body, 1);
-    put24(&body, 10);
-    put16(&body, 0);
-    put24(&body, 8);
-    put24(&body, 4); /* past the message's end */
+    hs_header(&body, 1, 10, 0, 8, 4); /* past the message's end */
     putn(&body, "abcd", 4);
     record(&d, 22, 0, 1, body.b, body.n);
     datagram(&s, true, &d);
@@ -301,11 +282,7 @@ static void test_oversized_and_lying_fragments(void **unused)
 
     body.n = 0;
     d.n = 0;
-    put8(&body, 1);
-    put24(&body, 10);
-    put16(&body, 0);
-    put24(&body, 0);
-    put24(&body, 500); /* longer than the record */
+    hs_header(&body, 1, 10, 0, 0, 500); /* longer than the record */
     putn(&body, "abcd", 4);
     record(&d, 22, 0, 2, body.b, body.n);
     datagram(&s, true, &d);
@@ -317,12 +294,12 @@ static void test_not_dtls_stops(void **unused)
 {
     struct session s;
     session_open(&s);
-    struct buf junk = {.n = 0};
+    struct byte_builder junk = {.n = 0};
     for (int i = 0; i < 20; i++)
         put8(&junk, 0x17);
     for (int i = 0; i < 11; i++)
         datagram(&s, true, &junk);
-    struct buf msg, d = {.n = 0};
+    struct byte_builder msg, d = {.n = 0};
     client_hello(&msg, 0);
     hs_fragment(&d, 0, 1, 0, &msg, 0, msg.n);
     datagram(&s, true, &d);
@@ -332,7 +309,7 @@ static void test_not_dtls_stops(void **unused)
 
 static void test_probe(void **unused)
 {
-    struct buf msg, d = {.n = 0};
+    struct byte_builder msg, d = {.n = 0};
     client_hello(&msg, 0);
     hs_fragment(&d, 0, 1, 0, &msg, 0, msg.n);
     assert_int_equal(dtls_parser.probe(d.b, d.n, true), APP_PROBE_YES);

@@ -18,6 +18,7 @@
 #include "files/sniff.h"
 #include "proto/http.h"
 #include "proto/parser.h"
+#include "unit/deflate_harness.h"
 
 #define MAX_FILES 16
 #define MAX_TXNS 16
@@ -592,21 +593,6 @@ static void test_http_filename_forms(void **state)
     harness_free(&h);
 }
 
-static size_t gzip_text(const char *text, uint8_t *out, size_t cap)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    z.next_in = (Bytef *)(uintptr_t)text;
-    z.avail_in = (uInt)strlen(text);
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    size_t n = cap - z.avail_out;
-    deflateEnd(&z);
-    return n;
-}
-
 static void test_http_decoded_bodies(void **state)
 {
     for (int bytewise = 0; bytewise < 2; bytewise++) {
@@ -614,7 +600,7 @@ static void test_http_decoded_bodies(void **state)
         harness_init(&h, NULL);
         http_open(&h);
         uint8_t gz[256];
-        size_t gzn = gzip_text(hello, gz, sizeof gz);
+        size_t gzn = deflate_text(hello, 6, DEFLATE_GZIP, gz, sizeof gz);
         char head[256];
         snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %zu\r\n\r\n", gzn);
         http_str(&h, true, "GET /1 HTTP/1.1\r\n\r\nPOST /2 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", bytewise);

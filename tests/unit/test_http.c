@@ -14,6 +14,7 @@
 
 #include "proto/http.h"
 #include "proto/parser.h"
+#include "unit/deflate_harness.h"
 
 #define MAX_TXNS 256
 #define MAX_WEIRDS 64
@@ -263,27 +264,12 @@ static void test_chunked_with_trailers(void **unused)
     }
 }
 
-static size_t compress_body(const char *text, int window, uint8_t *out, size_t cap)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, window, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    z.next_in = (Bytef *)(uintptr_t)text;
-    z.avail_in = (uInt)strlen(text);
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    size_t n = cap - z.avail_out;
-    deflateEnd(&z);
-    return n;
-}
-
 static void run_encoded(const char *encoding, int window, bool chunked, bool bytewise)
 {
     static const char plain[] = "the quick brown fox jumps over the lazy dog, again and again and "
                                 "again and again and again and again";
     uint8_t body[512];
-    size_t n = compress_body(plain, window, body, sizeof body);
+    size_t n = deflate_text(plain, 9, window, body, sizeof body);
     char head[256];
     if (chunked)
         snprintf(head, sizeof head,

@@ -76,12 +76,7 @@ static void test_event_attributes_and_objects(void **unused)
     struct intel_store *s = misp_load_q(full_event, &rep);
     print_examples(&rep);
     assert_int_equal(rep.errors, 0);
-    assert_int_equal(rep.added[INTEL_DOMAIN], 1);
-    assert_int_equal(rep.added[INTEL_ADDR], 2);
-    assert_int_equal(rep.added[INTEL_SUBNET], 1);
-    assert_int_equal(rep.added[INTEL_URL], 1);
-    assert_int_equal(rep.added[INTEL_FILE_HASH], 2);
-    assert_int_equal(rep.added[INTEL_EMAIL], 1);
+    intel_harness_expect_added(&rep, "DOMAIN=1 ADDR=2 SUBNET=1 URL=1 FILE_HASH=2 EMAIL=1");
     assert_int_equal(total_added(&rep), 8);
     assert_int_equal(rep.unsupported, 1); /* the filename */
     assert_true(has_example(&rep, "t.json: attribute o2: unsupported MISP type 'filename'"));
@@ -93,9 +88,7 @@ static void test_event_attributes_and_objects(void **unused)
     assert_string_equal(m->ref, "misp:event:5b3c2d1e-0000-4000-8000-00000000abcd");
     assert_int_equal(m->threat_level, 2);
     assert_string_equal(m->tags, "tlp:white,misp-galaxy:sector=\"Defence\",kill-chain:c2");
-    assert_string_equal(m->actor, "APT28,Sofacy");
-    assert_string_equal(m->malware, "X-Agent");
-    assert_string_equal(m->attack, "T1566.001,T1071.001,T1043");
+    intel_harness_expect_attribution(m, "APT28,Sofacy", "X-Agent", "T1566.001,T1071.001,T1043");
     assert_int_equal(m->valid_from_us, 0); /* first_seen is not validity */
     assert_int_equal(m->valid_until_us, 0);
 
@@ -161,11 +154,7 @@ static void test_to_ids_and_deleted(void **unused)
     assert_int_equal(rep.skipped_not_ids, 5);
     assert_int_equal(rep.added[INTEL_DOMAIN], 2);
     assert_int_equal(rep.errors, 0);
-    assert_null(intel_lookup_domain(s, "a.example", 9));
-    assert_null(intel_lookup_domain(s, "e.example", 9));
-    assert_null(intel_lookup_domain(s, "h.example", 9));
-    assert_non_null(intel_lookup_domain(s, "f.example", 9));
-    assert_non_null(intel_lookup_domain(s, "g.example", 9));
+    intel_harness_expect_domains(s, "f.example g.example", "a.example e.example h.example");
     intel_store_free(s);
 }
 
@@ -188,9 +177,7 @@ static void test_composite_types(void **unused)
         "  {'type': 'regkey|value', 'value': 'HKLM\\\\Run|x'}]}}",
         &rep);
     print_examples(&rep);
-    assert_int_equal(rep.added[INTEL_DOMAIN], 2);
-    assert_int_equal(rep.added[INTEL_ADDR], 3);
-    assert_int_equal(rep.added[INTEL_FILE_HASH], 3);
+    intel_harness_expect_added(&rep, "DOMAIN=2 ADDR=3 FILE_HASH=3");
     assert_int_equal(rep.duplicates, 1); /* the malware sample's md5 */
     assert_int_equal(rep.invalid, 1);
     assert_int_equal(rep.unsupported, 3);
@@ -203,8 +190,7 @@ static void test_composite_types(void **unused)
     assert_non_null(addr_entry(s, "198.51.100.1"));
     assert_non_null(addr_entry(s, "198.51.100.2"));
     assert_non_null(addr_entry(s, "2001:db8::5"));
-    assert_non_null(intel_lookup_domain(s, "www.c3.example", 14));
-    assert_null(intel_lookup_domain(s, "c3.example", 10));
+    intel_harness_expect_domains(s, "www.c3.example", "c3.example");
     assert_non_null(hash_entry(s, MD5_A));
     assert_non_null(hash_entry(s, SHA1_A));
     assert_non_null(hash_entry(s, SHA256_A));

@@ -404,9 +404,7 @@ static void test_bundle_meta(void **unused)
     assert_int_equal(rep.errors, 0);
     assert_int_equal(rep.unsupported, 0);
     assert_int_equal(rep.n_examples, 0);
-    assert_int_equal(rep.added[INTEL_DOMAIN], 1);
-    assert_int_equal(rep.added[INTEL_ADDR], 1);
-    assert_int_equal(rep.added[INTEL_FILE_HASH], 1);
+    intel_harness_expect_added(&rep, "DOMAIN=1 ADDR=1 FILE_HASH=1");
     assert_int_equal(total_added(&rep), 3);
 
     const struct intel_meta *m = domain_meta(s, "www.c2.evil.example");
@@ -414,9 +412,7 @@ static void test_bundle_meta(void **unused)
     assert_string_equal(m->desc, "Evil C2");
     assert_string_equal(m->ref, "stix:indicator--1");
     assert_string_equal(m->tags, "apt,c2,malicious-activity");
-    assert_string_equal(m->malware, "Poison Ivy");
-    assert_string_equal(m->actor, "APT Nine,Evil Actor");
-    assert_string_equal(m->attack, "Web Protocols; HTTP,T1566.001");
+    intel_harness_expect_attribution(m, "APT Nine,Evil Actor", "Poison Ivy", "Web Protocols; HTTP,T1566.001");
     assert_int_equal(m->threat_level, 0);
     assert_int_equal(m->valid_from_us, INT64_C(1459973028123456));
     assert_int_equal(m->valid_until_us, INT64_C(1459973028500000) + INT64_C(3600000000));
@@ -458,8 +454,7 @@ static void test_revoked_and_pattern_types(void **unused)
     assert_true(has_example(&rep, "b.json: indicator indicator--y: unsupported pattern_type: yara"));
     assert_true(has_example(&rep, "b.json: indicator indicator--s: unsupported pattern_type: snort"));
     assert_true(has_example(&rep, "b.json: indicator indicator--t: unsupported pattern_type"));
-    assert_null(intel_lookup_domain(s, "r.example", 9));
-    assert_non_null(intel_lookup_domain(s, "n.example", 9));
+    intel_harness_expect_domains(s, "n.example", "r.example");
     intel_store_free(s);
 }
 
@@ -488,9 +483,7 @@ static void test_unsupported_patterns_listed(void **unused)
                                          "[domain-name:value = 'broken.example'");
     assert_string_equal(rep.examples[3], "b.json: indicator indicator--5: invalid Intel::ADDR: not-an-address");
     assert_string_equal(rep.examples[4], "b.json: indicator indicator--6: indicator without a pattern string");
-    assert_non_null(intel_lookup_domain(s, "p.example", 9));
-    assert_non_null(intel_lookup_domain(s, "q.example", 9));
-    assert_null(intel_lookup_domain(s, "broken.example", 14));
+    intel_harness_expect_domains(s, "p.example q.example", "broken.example");
     intel_store_free(s);
 }
 
@@ -522,9 +515,7 @@ static void test_versions(void **unused)
     assert_int_equal(rep.skipped_revoked, 1);
     assert_int_equal(rep.added[INTEL_DOMAIN], 1);
     assert_int_equal(rep.errors, 0);
-    assert_null(intel_lookup_domain(s, "v1.example", 10));
-    assert_null(intel_lookup_domain(s, "old.example", 11));
-    assert_null(intel_lookup_domain(s, "mid.example", 11));
+    intel_harness_expect_domains(s, "", "v1.example old.example mid.example");
     const struct intel_meta *m = domain_meta(s, "new.example");
     assert_string_equal(m->malware, "New Name");
     assert_null(m->actor);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "intel/intel.h"
+#include "unit/intel_harness.h"
 
 struct fixture {
     struct intel_store *s;
@@ -125,9 +126,7 @@ static void test_csv_quoting_and_meta(void **state)
     assert_string_equal(find(f, INTEL_DOMAIN, "spaced.example")->meta[0]->desc, "  kept ");
     assert_string_equal(m->tags, "t1,t2");
     assert_int_equal(m->threat_level, 1);
-    assert_string_equal(m->actor, "APT1");
-    assert_string_equal(m->malware, "Foo");
-    assert_string_equal(m->attack, "T1566");
+    intel_harness_expect_attribution(m, "APT1", "Foo", "T1566");
     assert_string_equal(m->ref, "https://r/1");
 
     e = find(f, INTEL_ADDR, "1.2.3.4");

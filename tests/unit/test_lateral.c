@@ -22,6 +22,7 @@
 #include "detect/sink-t.h"
 #include "proto/conn-t.h"
 #include "proto/krb.h"
+#include "unit/tmpdir_harness.h"
 
 static void test_shipped_thresholds(void **unused)
 {
@@ -38,13 +39,8 @@ static void test_shipped_thresholds(void **unused)
 
 static void load_text(const char *text, bool expect_ok, const char *expect_in_err)
 {
-    char path[] = "/tmp/vigil-lateral-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    char path[64];
+    tmpfile_with(path, sizeof path, "lateral", text);
     struct lateral_thresholds t;
     char err[256] = "";
     assert_int_equal(lateral_thresholds_load(path, &t, err, sizeof err), expect_ok);
@@ -83,13 +79,9 @@ static void test_one_policy_file(void **unused)
     assert_true(lateral_policy_load(&p, "data/lateral_movement.tsv", err, sizeof err));
     assert_int_equal(p.zerologon_calls, 20);
     lateral_policy_free(&p);
-    char path[] = "/tmp/vigil-lateral-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    assert_non_null(f);
-    fputs("threshold\tzerologon_calls\t20\nthreshold\tkerberoast_services\t10\nthreshold\tno_such\t1\n", f);
-    fclose(f);
+    char path[64];
+    tmpfile_with(path, sizeof path, "lateral",
+                 "threshold\tzerologon_calls\t20\nthreshold\tkerberoast_services\t10\nthreshold\tno_such\t1\n");
     assert_false(lateral_policy_load(&p, path, err, sizeof err));
     assert_non_null(strstr(err, ":3: "));
     unlink(path);

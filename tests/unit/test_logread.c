@@ -18,6 +18,7 @@
 
 #include "hunt/logread.h"
 #include "unit/tmpdir_harness.h"
+#include "unit/deflate_harness.h"
 
 #define TSV_HEADER(path)                                                        \
     "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n"              \
@@ -116,6 +117,21 @@ static struct logread_stats stats_of(const struct logread *r)
     return st;
 }
 
+/* The file rel of dir written with text, then opened. */
+static struct logread *open_text(const char *dir, const char *rel, const char *text)
+{
+    write_text(dir, rel, text);
+    return open_rel(dir, rel);
+}
+
+/* No row left, none refused on the way; closes r. */
+static void expect_clean_end(struct logread *r)
+{
+    expect_end(r);
+    assert_int_equal(stats_of(r).bad_lines, 0);
+    logread_close(r);
+}
+
 /* log_row_get's value compared as bytes; want == NULL: absent or unset. */
 static void expect_get(const struct log_row *row, const char *name, const char *want)
 {
@@ -167,22 +183,6 @@ static void expect_ts(const struct log_row *row, double want)
 {
     if (fabs(row->ts - want) > 1e-6)
         fail_msg("ts: expected %.6f, got %.6f", want, row->ts);
-}
-
-/* Output of deflate in gzip framing, for in-memory tests. */
-static size_t gzip_memory(const char *text, uint8_t *out, size_t cap)
-{
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    zs.next_in = (Bytef *)(uintptr_t)text;
-    zs.avail_in = (uInt)strlen(text);
-    zs.next_out = out;
-    zs.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-    size_t n = cap - zs.avail_out;
-    deflateEnd(&zs);
-    return n;
 }
 
 /* ---- Zeek TSV ---- */
@@ -278,9 +278,7 @@ static void test_tsv_header_blocks(void **state)
     next_row(r, &row);
     expect_get(&row, "query", NULL);
     expect_get(&row, "answers", "");
-    expect_end(r);
-    assert_int_equal(stats_of(r).bad_lines, 0);
-    logread_close(r);
+    expect_clean_end(r);
 }
 
 static void test_tsv_without_types(void **state)
@@ -288,11 +286,10 @@ static void test_tsv_without_types(void **state)
     const char *dir = *state;
     /* no #types: nothing is known to be a set, so each yields the whole
      * (unescaped) column; no #path: the file's stem names the log */
-    write_text(dir, "weird_20240101.log",
+    struct logread *r = open_text(dir, "weird_20240101.log",
                "#separator \\x09\n"
                "#fields\tts\tname\taddl\n"
                "5\tbad_thing\ta,b\\x2cc\n");
-    struct logread *r = open_rel(dir, "weird_20240101.log");
     struct log_row row;
     next_row(r, &row);
     assert_string_equal(row.path, "weird");
@@ -336,11 +333,10 @@ static void test_tsv_broken_headers(void **state)
     const char *dir = *state;
     /* an empty field name and a multi-byte separator make their blocks'
      * rows bad; the next good header recovers */
-    write_text(dir, "conn.log",
+    struct logread *r = open_text(dir, "conn.log",
                "#separator \\x09\n#fields\tts\t\tuid\n1\t2\t3\n"
                "#separator ab\n#fields\tts\n1\n"
                "#separator \\x09\n#fields\tts\tuid\n7\tC7\n");
-    struct logread *r = open_rel(dir, "conn.log");
     struct log_row row;
     next_row(r, &row);
     expect_get(&row, "uid", "C7");
@@ -369,10 +365,9 @@ static void count_and_nest(void *ctx, const char *val, size_t len)
 static void test_tsv_nested_each(void **state)
 {
     const char *dir = *state;
-    write_text(dir, "t.log",
+    struct logread *r = open_text(dir, "t.log",
                "#separator \\x09\n#fields\ta\tb\n#types\tset[string]\tset[string]\n"
                "x\\x2c1,x2\tp\\x2cq,r\n");
-    struct logread *r = open_rel(dir, "t.log");
     struct log_row row;
     next_row(r, &row);
     struct nest_ctx n = {.row = &row};
@@ -395,9 +390,7 @@ static void test_crlf_and_bom(void **state)
     next_row(r, &row);
     expect_each(&row, "service", "dns|http", 2);
     expect_get(&row, "service", "dns,http");
-    expect_end(r);
-    assert_int_equal(stats_of(r).bad_lines, 0);
-    logread_close(r);
+    expect_clean_end(r);
 
     r = open_rel(dir, "http.json");
     next_row(r, &row);
@@ -405,9 +398,7 @@ static void test_crlf_and_bom(void **state)
     expect_get(&row, "host", "h");
     next_row(r, &row);
     expect_ts(&row, 3);
-    expect_end(r);
-    assert_int_equal(stats_of(r).bad_lines, 0);
-    logread_close(r);
+    expect_clean_end(r);
 }
 
 /* ---- Zeek JSON ---- */
@@ -415,13 +406,12 @@ static void test_crlf_and_bom(void **state)
 static void test_zeek_json(void **state)
 {
     const char *dir = *state;
-    write_text(dir, "current/dns.04:00:00-05:00:00.log",
+    struct logread *r = open_text(dir, "current/dns.04:00:00-05:00:00.log",
                "{\"ts\":1704103200.5,\"uid\":\"C1\",\"id.orig_h\":\"10.0.0.1\",\"id.orig_p\":5353,"
                "\"query\":\"example.com\",\"answers\":[\"1.2.3.4\",\"x\"],\"TTLs\":[60.0,30.0],"
                "\"rejected\":false,\"empty\":[],\"blank\":\"\"}\n"
                "{\"_path\":\"http\",\"ts\":\"2024-01-01T10:00:00.250000Z\",\"uid\":\"C2\",\"host\":\"a\\\"b\"}\n"
                "  { \"ts\" : null , \"uid\" : \"C3\" , \"n\" : -1.5e3 }  \n");
-    struct logread *r = open_rel(dir, "current/dns.04:00:00-05:00:00.log");
     struct log_row row;
     next_row(r, &row);
     assert_int_equal(row.source, LOG_ZEEK_JSON);
@@ -450,9 +440,7 @@ static void test_zeek_json(void **state)
     expect_get(&row, "ts", NULL);
     expect_get(&row, "uid", "C3");
     expect_get(&row, "n", "-1.5e3");
-    expect_end(r);
-    assert_int_equal(stats_of(r).bad_lines, 0);
-    logread_close(r);
+    expect_clean_end(r);
 }
 
 /* ---- Suricata EVE ---- */
@@ -460,7 +448,7 @@ static void test_zeek_json(void **state)
 static void test_eve_fields(void **state)
 {
     const char *dir = *state;
-    write_text(dir, "eve.json",
+    struct logread *r = open_text(dir, "eve.json",
                "{\"timestamp\":\"2024-01-01T10:00:00.123456+0000\",\"flow_id\":1,\"event_type\":\"dns\","
                "\"src_ip\":\"10.0.0.1\",\"src_port\":5353,\"dest_ip\":\"8.8.8.8\",\"dest_port\":53,"
                "\"dns\":{\"version\":3,\"type\":\"response\",\"queries\":[{\"rrname\":\"example.com\","
@@ -475,7 +463,6 @@ static void test_eve_fields(void **state)
                "\"www.example.com\",\"url\":\"\\/index.html?a=1\",\"http_user_agent\":\"curl\\/8.0\"}}\n"
                "{\"timestamp\":\"2024-01-01T10:00:00\",\"event_type\":\"fileinfo\",\"fileinfo\":{\"sha256\":\"ff00\"},"
                "\"flow\":{\"bytes_toserver\":100,\"start\":\"2024-01-01T09:59:59.000000+0000\"}}\n");
-    struct logread *r = open_rel(dir, "eve.json");
     struct log_row row;
 
     next_row(r, &row);
@@ -528,9 +515,7 @@ static void test_eve_fields(void **state)
     expect_get(&row, "fileinfo.sha256", "ff00");
     expect_get(&row, "flow.bytes_toserver", "100");
     expect_get(&row, "flow.start", "2024-01-01T09:59:59.000000+0000");
-    expect_end(r);
-    assert_int_equal(stats_of(r).bad_lines, 0);
-    logread_close(r);
+    expect_clean_end(r);
 }
 
 /* A line of `levels` nested arrays inside the top-level object. */
@@ -617,11 +602,10 @@ static void test_eve_odd_names(void **state)
     const char *dir = *state;
     /* escaped member names, a name spelled flat and nested, nulls in arrays,
      * an event_type that is not a plain string */
-    write_text(dir, "eve.json",
+    struct logread *r = open_text(dir, "eve.json",
                "{\"event_type\":\"dns\",\"d\\u006es\":{\"rrname\":\"a\"},\"dns.rrname\":\"b\","
                "\"list\":[null,\"x\",[\"y\",{\"z\":\"w\"}]],\"list.z\":\"v\"}\n"
                "{\"event_\\u0074ype\":\"flow\",\"flow\":{}}\n");
-    struct logread *r = open_rel(dir, "eve.json");
     struct log_row row;
     next_row(r, &row);
     expect_each(&row, "dns.rrname", "a|b", 2);
@@ -799,7 +783,7 @@ static void test_memory_input(void **state)
     logread_close(r);
 
     uint8_t gz[512];
-    size_t n = gzip_memory("#separator \\x09\n#fields\tts\tq\n9\tz\n", gz, sizeof gz);
+    size_t n = deflate_text("#separator \\x09\n#fields\tts\tq\n9\tz\n", 6, DEFLATE_GZIP, gz, sizeof gz);
     r = logread_open_memory(gz, n, "q.log", err, sizeof err);
     assert_non_null(r);
     next_row(r, &row);
@@ -886,8 +870,7 @@ static void test_open_errors(void **state)
     assert_true(err[0] != '\0');
 
     /* an empty file is fine and has no rows */
-    write_text(dir, "empty.log", "");
-    struct logread *r = open_rel(dir, "empty.log");
+    struct logread *r = open_text(dir, "empty.log", "");
     expect_end(r);
     expect_end(r);
     struct logread_stats st = stats_of(r);

@@ -154,8 +154,7 @@ static const char icmp6_json[] =
 
 static void test_conn_tsv(void **state)
 {
-    (void)state;
-    char *dir = tmpdir_new("output");
+    const char *dir = *state;
     struct conn_record cs[2];
     dns_conn(&cs[0]);
     icmp6_conn(&cs[1]);
@@ -186,14 +185,11 @@ static void test_conn_tsv(void **state)
     assert_int_equal(strlen(p), 7 + 19 + 1);
     assert_int_equal(p[strlen(p) - 1], '\n');
     free(text);
-    tmpdir_remove(dir);
-    free(dir);
 }
 
 static void test_conn_json(void **state)
 {
-    (void)state;
-    char *dir = tmpdir_new("output");
+    const char *dir = *state;
     struct conn_record cs[2];
     dns_conn(&cs[0]);
     icmp6_conn(&cs[1]);
@@ -214,14 +210,11 @@ static void test_conn_json(void **state)
     free(rows);
     free(text);
     assert_null(tmpdir_read(dir, "eve.json"));
-    tmpdir_remove(dir);
-    free(dir);
 }
 
 static void test_conn_eve(void **state)
 {
-    (void)state;
-    char *dir = tmpdir_new("output");
+    const char *dir = *state;
     struct conn_record cs[3];
     dns_conn(&cs[0]);
     tcp_conn(&cs[1]);
@@ -253,8 +246,6 @@ static void test_conn_eve(void **state)
         "\"age\":0,\"state\":\"new\",\"reason\":\"shutdown\",\"alerted\":false}}\n";
     assert_string_equal(text, want);
     free(text);
-    tmpdir_remove(dir);
-    free(dir);
 }
 
 static void weird_pair(struct weird_record *with, struct weird_record *without)
@@ -282,8 +273,7 @@ static void weird_pair(struct weird_record *with, struct weird_record *without)
 
 static void test_weird(void **state)
 {
-    (void)state;
-    char *dir = tmpdir_new("output");
+    const char *dir = *state;
     struct weird_record rs[2];
     weird_pair(&rs[0], &rs[1]);
     char err[256];
@@ -317,8 +307,6 @@ static void test_weird(void **state)
         "{\"timestamp\":\"2011-03-18T19:06:07.500000+0000\",\"event_type\":\"anomaly\","
         "\"pkt_src\":\"wire/pcap\",\"anomaly\":{\"type\":\"decode\",\"event\":\"truncated_IP\"}}\n");
     free(text);
-    tmpdir_remove(dir);
-    free(dir);
 }
 
 static const struct zeek_field esc_fields[] = {
@@ -350,8 +338,7 @@ static void write_escape_row(struct output_worker *w)
 
 static void test_escaping(void **state)
 {
-    (void)state;
-    char *dir = tmpdir_new("output");
+    const char *dir = *state;
     char err[256];
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON, err, sizeof(err));
     struct output_worker *w = output_worker_new(o);
@@ -382,20 +369,17 @@ static void test_escaping(void **state)
                               "\"set\":[\"a,b\",\"-\",\"\"],\"vec\":[],\"d\":2.5}\n"
                               "{\"s1\":\"only\"}\n");
     free(text);
-    tmpdir_remove(dir);
-    free(dir);
 }
 
 /* Zeek's rule: a piece of a string between escape sequences keeps its
  * multibyte characters only when no byte of it needs \xNN. */
 static void test_zeek_utf8_tsv(void **state)
 {
-    (void)state;
     static const struct zeek_field fields[] = {
         {"a", ZEEK_STRING}, {"b", ZEEK_STRING}, {"c", ZEEK_STRING}, {"d", ZEEK_STRING}, {"e", ZEEK_STRING},
     };
     static const struct zeek_schema schema = ZEEK_SCHEMA("utf", fields);
-    char *dir = tmpdir_new("output");
+    const char *dir = *state;
     char err[256];
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
     struct output_worker *w = output_worker_new(o);
@@ -414,8 +398,6 @@ static void test_zeek_utf8_tsv(void **state)
                               "\xc3\xb1\xe2\x82\xa1\n");
     free(rows);
     free(text);
-    tmpdir_remove(dir);
-    free(dir);
 }
 
 struct writer_arg {
@@ -442,8 +424,7 @@ static void *writer_thread(void *p)
 
 static void test_two_threads(void **state)
 {
-    (void)state;
-    char *dir = tmpdir_new("output");
+    const char *dir = *state;
     char err[256];
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
     assert_non_null(o);
@@ -491,14 +472,11 @@ static void test_two_threads(void **state)
     assert_int_equal(per_thread[0], LINES_PER_THREAD);
     assert_int_equal(per_thread[1], LINES_PER_THREAD);
     free(text);
-    tmpdir_remove(dir);
-    free(dir);
 }
 
 static void test_unwritable_dir(void **state)
 {
-    (void)state;
-    char *dir = tmpdir_new("output");
+    const char *dir = *state;
     char path[512];
     snprintf(path, sizeof(path), "%s/plainfile", dir);
     FILE *f = fopen(path, "w");
@@ -509,16 +487,13 @@ static void test_unwritable_dir(void **state)
     assert_null(output_open(path, OUTPUT_ZEEK_TSV, err, sizeof(err)));
     assert_non_null(strstr(err, "plainfile"));
     assert_null(strchr(err, '\n'));
-    tmpdir_remove(dir);
-    free(dir);
 }
 
 /* A conn.log symlink planted in the output directory must not get its
  * target truncated and overwritten (issue 10.4). */
 static void test_symlinked_log_is_refused_not_followed(void **state)
 {
-    (void)state;
-    char *dir = tmpdir_new("output");
+    const char *dir = *state;
     char path[512], victim[512];
     snprintf(path, sizeof(path), "%s/conn.log", dir);
     snprintf(victim, sizeof(victim), "%s/victim", dir);
@@ -542,16 +517,13 @@ static void test_symlinked_log_is_refused_not_followed(void **state)
     char *kept = tmpdir_read(dir, "victim");
     assert_string_equal(kept, "precious\n");
     free(kept);
-    tmpdir_remove(dir);
-    free(dir);
 }
 
 /* A FIFO (or any non-regular file) under a log's name is refused without
  * blocking the open. */
 static void test_fifo_log_is_refused_without_blocking(void **state)
 {
-    (void)state;
-    char *dir = tmpdir_new("output");
+    const char *dir = *state;
     char path[512];
     snprintf(path, sizeof(path), "%s/conn.log", dir);
     assert_int_equal(mkfifo(path, 0600), 0);
@@ -564,15 +536,12 @@ static void test_fifo_log_is_refused_without_blocking(void **state)
     output_worker_free(w);
     assert_int_equal(output_close(o, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "not a regular file"));
-    tmpdir_remove(dir);
-    free(dir);
 }
 
 /* Logs are created without group write or any access for others. */
 static void test_logs_created_0640(void **state)
 {
-    (void)state;
-    char *dir = tmpdir_new("output");
+    const char *dir = *state;
     char err[256] = "", path[512];
     mode_t old = umask(0);
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
@@ -587,14 +556,11 @@ static void test_logs_created_0640(void **state)
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0640);
-    tmpdir_remove(dir);
-    free(dir);
 }
 
 static void test_no_zeek_formats(void **state)
 {
-    (void)state;
-    char *dir = tmpdir_new("output");
+    const char *dir = *state;
     char err[256];
     struct output *o = output_open(dir, OUTPUT_EVE, err, sizeof(err));
     struct output_worker *w = output_worker_new(o);
@@ -607,8 +573,6 @@ static void test_no_zeek_formats(void **state)
     assert_int_equal(output_close(o, err, sizeof(err)), 0);
     assert_null(tmpdir_read(dir, "eve.json"));
     assert_null(tmpdir_read(dir, "esc.log"));
-    tmpdir_remove(dir);
-    free(dir);
 }
 
 static void test_eve_time(void **state)
@@ -654,8 +618,7 @@ static void set(struct stats_sample *s, enum stats_counter k, uint64_t v)
 
 static void test_rows_show_changes_levels_unset_and_failing_logs(void **state)
 {
-    (void)state;
-    char *dir = tmpdir_new("output");
+    const char *dir = *state;
     char err[256];
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof err);
     assert_non_null(o);
@@ -692,16 +655,13 @@ static void test_rows_show_changes_levels_unset_and_failing_logs(void **state)
     assert_string_equal(row, "1700000001.000000\tvigil\t7\t15\t600\t-\t-\t1.500000"
                              "\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-"
                              "\t-\t3\t3\t-\t-\t-\t-\tdns.log,eve.json");
-    tmpdir_remove(dir);
-    free(dir);
 }
 
 /* Per worker (a capture ring each): one vector item per worker, the change
  * since the previous row, as the scalar counts; flows logged likewise. */
 static void test_worker_vectors_show_changes(void **state)
 {
-    (void)state;
-    char *dir = tmpdir_new("output");
+    const char *dir = *state;
     char err[256];
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof err);
     assert_non_null(o);
@@ -733,15 +693,12 @@ static void test_worker_vectors_show_changes(void **state)
     stats_row(dir, 1, row, sizeof row);
     assert_non_null(strstr(row, "\t-\t-\t-\t-\t7\t5,30\t500,3000\t0,4\t(empty)"));
     assert_non_null(strstr(row, "\tvigil\t-\t-\t-\t4\t"));
-    tmpdir_remove(dir);
-    free(dir);
 }
 
 /* A log refused (a planted symlink) is named among the failing ones. */
 static void test_failing_logs_named(void **state)
 {
-    (void)state;
-    char *dir = tmpdir_new("output");
+    const char *dir = *state;
     char err[256], path[512];
     snprintf(path, sizeof path, "%s/stats.log", dir);
     assert_int_equal(symlink("/dev/null", path), 0);
@@ -756,22 +713,20 @@ static void test_failing_logs_named(void **state)
     assert_int_equal(output_lines_lost(o), 1);
     assert_int_equal(output_close(o, err, sizeof err), -1);
     stats_log_free(log);
-    tmpdir_remove(dir);
-    free(dir);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_conn_tsv),      cmocka_unit_test(test_conn_json),
-        cmocka_unit_test(test_conn_eve),      cmocka_unit_test(test_weird),
-        cmocka_unit_test(test_escaping), cmocka_unit_test(test_zeek_utf8_tsv), cmocka_unit_test(test_two_threads),
-        cmocka_unit_test(test_unwritable_dir), cmocka_unit_test(test_symlinked_log_is_refused_not_followed),
-        cmocka_unit_test(test_fifo_log_is_refused_without_blocking), cmocka_unit_test(test_logs_created_0640),
-        cmocka_unit_test(test_no_zeek_formats), cmocka_unit_test(test_eve_time),
-        cmocka_unit_test(test_rows_show_changes_levels_unset_and_failing_logs),
-        cmocka_unit_test(test_failing_logs_named),
-        cmocka_unit_test(test_worker_vectors_show_changes),
+        cmocka_unit_test_setup_teardown(test_conn_tsv, tmpdir_setup, tmpdir_teardown),      cmocka_unit_test_setup_teardown(test_conn_json, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_conn_eve, tmpdir_setup, tmpdir_teardown),      cmocka_unit_test_setup_teardown(test_weird, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_escaping, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_zeek_utf8_tsv, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_two_threads, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_unwritable_dir, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_symlinked_log_is_refused_not_followed, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_fifo_log_is_refused_without_blocking, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_logs_created_0640, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_no_zeek_formats, tmpdir_setup, tmpdir_teardown), cmocka_unit_test(test_eve_time),
+        cmocka_unit_test_setup_teardown(test_rows_show_changes_levels_unset_and_failing_logs, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_failing_logs_named, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_worker_vectors_show_changes, tmpdir_setup, tmpdir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

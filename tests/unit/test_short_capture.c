@@ -54,21 +54,15 @@ static void test_shipped_thresholds(void **unused)
 /* The thresholds in text fail to load with expect_in_err in one error line naming the file. */
 static void load_expecting(const char *text, const char *expect_in_err)
 {
-    char *dir = tmpdir_new("short");
-    char path[512];
-    snprintf(path, sizeof path, "%s/short.tsv", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    char path[64];
+    tmpfile_with(path, sizeof path, "short", text);
     struct short_thresholds t;
     char err[256] = "";
     assert_false(short_thresholds_load(path, &t, err, sizeof err));
     assert_non_null(strstr(err, expect_in_err));
     assert_non_null(strstr(err, path));
     assert_null(strchr(err, '\n'));
-    tmpdir_remove(dir);
-    free(dir);
+    unlink(path);
 }
 
 static void test_bad_thresholds(void **unused)

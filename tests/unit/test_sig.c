@@ -30,14 +30,20 @@ static int add(struct sig_set *s, const char *rule, char *why, size_t n)
     return sig_set_add_rule(s, rule, "test.rules", 1, why, n);
 }
 
-static struct sig_set *set_of(const char *const *rules, size_t n)
-{
-    return rules_set(rules, n, "test.rules", NULL);
-}
-
 static void stream(struct sig_worker *w, uint64_t flow, bool to_server, const char *data, int64_t ts)
 {
     test_stream_at(w, flow, to_server, 80, 0, ts, data, strlen(data));
+}
+
+/* A TCP segment from the test client to the server's port on an
+ * established flow, seen as a packet; what fired before is forgotten. */
+static void established_packet(struct sig_case *c, uint64_t flow, uint16_t dport, const char *payload, bool encrypted)
+{
+    struct packet p;
+    test_packet(&p, 6, TEST_CLIENT, 40000, TEST_SERVER, dport, payload);
+    struct sig_flow_info fi = {.flow_id = flow, .to_server = true, .established = true, .payload_encrypted = encrypted};
+    c->f.n = 0;
+    sig_packet(c->w, &p, &fi);
 }
 
 /* --- parser --- */
@@ -129,54 +135,50 @@ static void test_load_file_reports(void **state)
 
 /* --- payload: content modifiers, pcre, byte_*, base64 --- */
 
+static const char *const content_modifiers_rules[] = {
+    "alert tcp any any -> any 80 (msg:\"depth\"; content:\"GET\"; depth:3; sid:1;)",
+    "alert tcp any any -> any 80 (msg:\"offset miss\"; content:\"GET\"; offset:1; sid:2;)",
+    "alert tcp any any -> any 80 (msg:\"distance within\"; content:\"GET\"; content:\"admin\"; distance:2; within:6; sid:3;)",
+    "alert tcp any any -> any 80 (msg:\"within miss\"; content:\"GET\"; content:\"admin\"; distance:0; within:5; sid:4;)",
+    "alert tcp any any -> any 80 (msg:\"nocase\"; content:\"get /ADMIN\"; nocase; sid:5;)",
+    "alert tcp any any -> any 80 (msg:\"case miss\"; content:\"get /ADMIN\"; sid:6;)",
+    "alert tcp any any -> any 80 (msg:\"negated\"; content:\"GET\"; content:!\"POST\"; sid:7;)",
+    "alert tcp any any -> any 80 (msg:\"negated miss\"; content:\"GET\"; content:!\"admin\"; sid:8;)",
+    "alert tcp any any -> any 80 (msg:\"pcre R\"; content:\"/admin\"; pcre:\"/^\\.php\\?id=\\d+/R\"; sid:9;)",
+    "alert tcp any any -> any 80 (msg:\"pcre miss\"; content:\"/admin\"; pcre:\"/^\\.asp/R\"; sid:10;)",
+    "alert tcp any any -> any 80 (msg:\"isdataat\"; content:\"id=\"; isdataat:2,relative; sid:11;)",
+    "alert tcp any any -> any 80 (msg:\"isdataat miss\"; content:\"id=\"; isdataat:!1,relative; sid:12;)",
+    "alert tcp any any -> any 80 (msg:\"startswith endswith\"; content:\"GET\"; startswith; content:\"42\"; endswith; sid:13;)",
+    "alert tcp any any -> any 80 (msg:\"endswith miss\"; content:\"id\"; endswith; sid:14;)",
+    "alert tcp any any -> any 80 (msg:\"backtrack\"; content:\"a\"; content:\"i\"; distance:0; within:4; content:\"n\"; distance:0; within:1; sid:15;)",
+};
+
 static void test_content_modifiers(void **state)
 {
-    static const char *const rules[] = {
-        "alert tcp any any -> any 80 (msg:\"depth\"; content:\"GET\"; depth:3; sid:1;)",
-        "alert tcp any any -> any 80 (msg:\"offset miss\"; content:\"GET\"; offset:1; sid:2;)",
-        "alert tcp any any -> any 80 (msg:\"distance within\"; content:\"GET\"; content:\"admin\"; distance:2; within:6; sid:3;)",
-        "alert tcp any any -> any 80 (msg:\"within miss\"; content:\"GET\"; content:\"admin\"; distance:0; within:5; sid:4;)",
-        "alert tcp any any -> any 80 (msg:\"nocase\"; content:\"get /ADMIN\"; nocase; sid:5;)",
-        "alert tcp any any -> any 80 (msg:\"case miss\"; content:\"get /ADMIN\"; sid:6;)",
-        "alert tcp any any -> any 80 (msg:\"negated\"; content:\"GET\"; content:!\"POST\"; sid:7;)",
-        "alert tcp any any -> any 80 (msg:\"negated miss\"; content:\"GET\"; content:!\"admin\"; sid:8;)",
-        "alert tcp any any -> any 80 (msg:\"pcre R\"; content:\"/admin\"; pcre:\"/^\\.php\\?id=\\d+/R\"; sid:9;)",
-        "alert tcp any any -> any 80 (msg:\"pcre miss\"; content:\"/admin\"; pcre:\"/^\\.asp/R\"; sid:10;)",
-        "alert tcp any any -> any 80 (msg:\"isdataat\"; content:\"id=\"; isdataat:2,relative; sid:11;)",
-        "alert tcp any any -> any 80 (msg:\"isdataat miss\"; content:\"id=\"; isdataat:!1,relative; sid:12;)",
-        "alert tcp any any -> any 80 (msg:\"startswith endswith\"; content:\"GET\"; startswith; content:\"42\"; endswith; sid:13;)",
-        "alert tcp any any -> any 80 (msg:\"endswith miss\"; content:\"id\"; endswith; sid:14;)",
-        "alert tcp any any -> any 80 (msg:\"backtrack\"; content:\"a\"; content:\"i\"; distance:0; within:4; content:\"n\"; distance:0; within:1; sid:15;)",
-    };
-    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
-    stream(w, 1, true, "GET /admin.php?id=42", 1);
+    struct sig_case *c = *state;
+    stream(c->w, 1, true, "GET /admin.php?id=42", 1);
     for (uint32_t sid = 1; sid <= 15; sid += 2)
-        if (!fired(&f, sid))
+        if (!fired(&c->f, sid))
             fail_msg("sid %u did not fire", sid);
     for (uint32_t sid = 2; sid <= 14; sid += 2)
-        if (fired(&f, sid))
+        if (fired(&c->f, sid))
             fail_msg("near miss sid %u fired", sid);
-    assert_string_equal(f.file, "test.rules");
-    sig_worker_free(w);
-    sig_set_free(s);
+    assert_string_equal(c->f.file, "test.rules");
 }
+
+static const char *const byte_keywords_and_base64_rules[] = {
+    "alert tcp any any -> any any (msg:\"byte_test\"; content:\"LEN\"; byte_test:2,>,255,0,relative; sid:1;)",
+    "alert tcp any any -> any any (msg:\"byte_test miss\"; content:\"LEN\"; byte_test:2,<,255,0,relative; sid:2;)",
+    "alert tcp any any -> any any (msg:\"byte_jump\"; content:\"LEN\"; byte_jump:2,0,relative; content:\"END\"; within:3; sid:3;)",
+    "alert tcp any any -> any any (msg:\"byte_extract\"; content:\"CNT\"; byte_extract:1,0,n,relative; isdataat:n,relative; sid:5;)",
+    "alert tcp any any -> any any (msg:\"string dec\"; content:\"SZ=\"; byte_test:3,=,123,0,relative,string,dec; sid:7;)",
+    "alert tcp any any -> any any (msg:\"b64\"; content:\"B=\"; base64_decode:relative; base64_data; content:\"secret\"; sid:9;)",
+    "alert tcp any any -> any any (msg:\"b64 miss\"; content:\"B=\"; base64_decode:relative; base64_data; content:\"public\"; sid:10;)",
+};
 
 static void test_byte_keywords_and_base64(void **state)
 {
-    static const char *const rules[] = {
-        "alert tcp any any -> any any (msg:\"byte_test\"; content:\"LEN\"; byte_test:2,>,255,0,relative; sid:1;)",
-        "alert tcp any any -> any any (msg:\"byte_test miss\"; content:\"LEN\"; byte_test:2,<,255,0,relative; sid:2;)",
-        "alert tcp any any -> any any (msg:\"byte_jump\"; content:\"LEN\"; byte_jump:2,0,relative; content:\"END\"; within:3; sid:3;)",
-        "alert tcp any any -> any any (msg:\"byte_extract\"; content:\"CNT\"; byte_extract:1,0,n,relative; isdataat:n,relative; sid:5;)",
-        "alert tcp any any -> any any (msg:\"string dec\"; content:\"SZ=\"; byte_test:3,=,123,0,relative,string,dec; sid:7;)",
-        "alert tcp any any -> any any (msg:\"b64\"; content:\"B=\"; base64_decode:relative; base64_data; content:\"secret\"; sid:9;)",
-        "alert tcp any any -> any any (msg:\"b64 miss\"; content:\"B=\"; base64_decode:relative; base64_data; content:\"public\"; sid:10;)",
-    };
-    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
+    struct sig_case *c = *state;
     /* LEN 0x0103 = 259, then 259 bytes, then END */
     static char msg[600];
     size_t o = 0;
@@ -187,86 +189,74 @@ static void test_byte_keywords_and_base64(void **state)
     memcpy(msg + o, "END CNT\x05" "abcde SZ=123 B=c2VjcmV0IQ==", 35);
     o += 35;
     msg[o] = '\0';
-    test_stream_at(w, 7, true, 80, 0, 1, msg, o);
-    expect_sids(&f, "1 3 5 7 9", "2 10");
-    sig_worker_free(w);
-    sig_set_free(s);
+    test_stream_at(c->w, 7, true, 80, 0, 1, msg, o);
+    expect_sids(&c->f, "1 3 5 7 9", "2 10");
 }
 
 /* tcp-pkt rules match TCP packets and tcp-stream / tcp rules the stream;
  * byte_jump's from_end moves the jump, not the read; its count may be a
  * byte_extract variable; dsize:!N needs a payload; rev 0 and the flow's
  * traffic/ flowbits reach the alert and the flow's tags. */
+static const char *const packet_stream_split_and_jumps_rules[] = {
+    "alert tcp-pkt any any -> any any (msg:\"pkt\"; content:\"EVIL\"; sid:1; rev:3;)",
+    "alert tcp-stream any any -> any any (msg:\"stream\"; content:\"EVIL\"; sid:2;)",
+    "alert tcp any any -> any any (msg:\"from_end\"; content:\"Q?\"; byte_jump:2,0,relative,string,dec,from_end,post_offset -31; content:\"pandemic\"; distance:0; within:8; sid:3;)",
+    "alert tcp any any -> any any (msg:\"from_end miss\"; content:\"Q?\"; byte_jump:2,0,relative,string,dec,from_end,post_offset -30; content:\"pandemic\"; distance:0; within:8; sid:4;)",
+    "alert tcp any any -> any any (msg:\"var count\"; content:\"N\"; byte_extract:1,0,k,relative,string,dec; byte_jump:k,0,relative,string,dec; content:\"Z\"; within:1; sid:5;)",
+    "alert tcp any any -> any any (msg:\"dsize not\"; dsize:!9; sid:6;)",
+    "alert tcp any any -> any any (msg:\"tag\"; content:\"EVIL\"; flowbits:set,traffic/id/evil; flowbits:set,traffic/label/bad; sid:7;)",
+};
+
 static void test_packet_stream_split_and_jumps(void **state)
 {
-    static const char *const rules[] = {
-        "alert tcp-pkt any any -> any any (msg:\"pkt\"; content:\"EVIL\"; sid:1; rev:3;)",
-        "alert tcp-stream any any -> any any (msg:\"stream\"; content:\"EVIL\"; sid:2;)",
-        "alert tcp any any -> any any (msg:\"from_end\"; content:\"Q?\"; byte_jump:2,0,relative,string,dec,from_end,post_offset -31; content:\"pandemic\"; distance:0; within:8; sid:3;)",
-        "alert tcp any any -> any any (msg:\"from_end miss\"; content:\"Q?\"; byte_jump:2,0,relative,string,dec,from_end,post_offset -30; content:\"pandemic\"; distance:0; within:8; sid:4;)",
-        "alert tcp any any -> any any (msg:\"var count\"; content:\"N\"; byte_extract:1,0,k,relative,string,dec; byte_jump:k,0,relative,string,dec; content:\"Z\"; within:1; sid:5;)",
-        "alert tcp any any -> any any (msg:\"dsize not\"; dsize:!9; sid:6;)",
-        "alert tcp any any -> any any (msg:\"tag\"; content:\"EVIL\"; flowbits:set,traffic/id/evil; flowbits:set,traffic/label/bad; sid:7;)",
-    };
-    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
-    struct packet p;
-    test_packet(&p, 6, TEST_CLIENT, 40000, TEST_SERVER, 80, "xEVILx");
-    struct sig_flow_info fi = {.flow_id = 9, .to_server = true, .established = true};
-    sig_packet(w, &p, &fi);
-    assert_true(fired(&f, 1));
-    assert_false(fired(&f, 2));
-    assert_false(fired(&f, 7)); /* a tcp rule's content is for the stream */
-    assert_true(fired(&f, 6));
-    f.n = 0;
-    p.payload = NULL;
-    p.payload_caplen = p.payload_len = 0;
-    sig_packet(w, &p, &fi);
-    assert_false(fired(&f, 6)); /* dsize:!9 on an empty packet */
-    f.n = 0;
-    stream(w, 9, true, "xEVILx Q?12 when will the pandemic end? N200Z", 2);
-    expect_sids(&f, "2 3 5 7", "1 4");
-    assert_non_null(strstr(f.extra, "\"traffic\":{\"id\":[\"evil\"],\"label\":[\"bad\"]}"));
+    struct sig_case *c = *state;
+    established_packet(c, 9, 80, "xEVILx", false);
+    assert_true(fired(&c->f, 1));
+    assert_false(fired(&c->f, 2));
+    assert_false(fired(&c->f, 7)); /* a tcp rule's content is for the stream */
+    assert_true(fired(&c->f, 6));
+    established_packet(c, 9, 80, NULL, false);
+    assert_false(fired(&c->f, 6)); /* dsize:!9 on an empty packet */
+    c->f.n = 0;
+    stream(c->w, 9, true, "xEVILx Q?12 when will the pandemic end? N200Z", 2);
+    expect_sids(&c->f, "2 3 5 7", "1 4");
+    assert_non_null(strstr(c->f.extra, "\"traffic\":{\"id\":[\"evil\"],\"label\":[\"bad\"]}"));
     struct sig_flow_tags tags;
-    sig_flow_tags(w, 9, &tags);
+    sig_flow_tags(c->w, 9, &tags);
     assert_true(tags.alerted);
     assert_int_equal(tags.n_ids, 1);
     assert_string_equal(tags.ids[0], "evil");
     assert_int_equal(tags.n_labels, 1);
-    sig_flow_tags(w, 10, &tags);
+    sig_flow_tags(c->w, 10, &tags);
     assert_false(tags.alerted);
-    sig_worker_free(w);
-    sig_set_free(s);
 }
 
 /* --- flow, flowbits, thresholds --- */
 
+static const char *const flow_flowbits_threshold_rules[] = {
+    "alert tcp any any -> any any (msg:\"to_server\"; flow:established,to_server; content:\"LOGIN\"; flowbits:set,login; flowbits:noalert; sid:1;)",
+    "alert tcp any any -> any any (msg:\"after login\"; flow:established,to_client; content:\"OK\"; flowbits:isset,login; sid:2;)",
+    "alert tcp any any -> any any (msg:\"wrong dir\"; flow:to_client; content:\"LOGIN\"; sid:3;)",
+    "alert tcp any any -> any any (msg:\"limit\"; content:\"PING\"; threshold:type limit, track by_src, count 2, seconds 60; sid:4;)",
+    "alert tcp any any -> any any (msg:\"threshold\"; content:\"PING\"; threshold:type threshold, track by_src, count 3, seconds 60; sid:5;)",
+    "alert tcp any any -> any any (msg:\"detection_filter\"; content:\"PING\"; detection_filter:track by_dst, count 3, seconds 60; sid:6;)",
+};
+
 static void test_flow_flowbits_threshold(void **state)
 {
-    static const char *const rules[] = {
-        "alert tcp any any -> any any (msg:\"to_server\"; flow:established,to_server; content:\"LOGIN\"; flowbits:set,login; flowbits:noalert; sid:1;)",
-        "alert tcp any any -> any any (msg:\"after login\"; flow:established,to_client; content:\"OK\"; flowbits:isset,login; sid:2;)",
-        "alert tcp any any -> any any (msg:\"wrong dir\"; flow:to_client; content:\"LOGIN\"; sid:3;)",
-        "alert tcp any any -> any any (msg:\"limit\"; content:\"PING\"; threshold:type limit, track by_src, count 2, seconds 60; sid:4;)",
-        "alert tcp any any -> any any (msg:\"threshold\"; content:\"PING\"; threshold:type threshold, track by_src, count 3, seconds 60; sid:5;)",
-        "alert tcp any any -> any any (msg:\"detection_filter\"; content:\"PING\"; detection_filter:track by_dst, count 3, seconds 60; sid:6;)",
-    };
-    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
-    stream(w, 10, false, "OK", 1); /* flowbit not set yet */
-    assert_int_equal(f.n, 0);
-    stream(w, 10, true, "LOGIN", 2);
-    assert_int_equal(f.n, 0); /* noalert */
-    stream(w, 11, false, "OK", 3); /* another flow: bit not set there */
-    assert_int_equal(f.n, 0);
-    stream(w, 10, false, "OK", 4);
-    assert_int_equal(f.n, 1);
-    assert_true(fired(&f, 2));
+    struct sig_case *c = *state;
+    stream(c->w, 10, false, "OK", 1); /* flowbit not set yet */
+    assert_int_equal(c->f.n, 0);
+    stream(c->w, 10, true, "LOGIN", 2);
+    assert_int_equal(c->f.n, 0); /* noalert */
+    stream(c->w, 11, false, "OK", 3); /* another flow: bit not set there */
+    assert_int_equal(c->f.n, 0);
+    stream(c->w, 10, false, "OK", 4);
+    assert_int_equal(c->f.n, 1);
+    assert_true(fired(&c->f, 2));
 
     struct fired g = {0};
-    struct sig_worker *w2 = worker_for(s, &g);
+    struct sig_worker *w2 = worker_for(c->set, &g);
     unsigned limit = 0, thr = 0, df = 0;
     for (int i = 0; i < 5; i++) {
         g.n = 0;
@@ -282,79 +272,71 @@ static void test_flow_flowbits_threshold(void **state)
     stream(w2, 20, true, "PING", 1000000 + 61 * 1000000LL); /* a new window */
     assert_true(fired(&g, 4));
     sig_worker_free(w2);
-    sig_worker_free(w);
-    sig_set_free(s);
 }
+
+static const char *const pass_backoff_by_flow_rules[] = {
+    "alert tcp any any -> any any (msg:\"any X\"; content:\"X\"; sid:1;)",
+    "pass tcp any any -> any any (msg:\"pass XOK\"; content:\"XOK\"; sid:2;)",
+    "alert tcp any any -> any any (msg:\"backoff\"; content:\"B\"; threshold:type backoff, track by_flow, count 1, multiplier 2; sid:3;)",
+    "alert tcp any any -> any any (msg:\"by_flow limit\"; content:\"L\"; threshold:type limit, track by_flow, count 1, seconds 60; sid:4;)",
+};
 
 static void test_pass_backoff_by_flow(void **state)
 {
-    static const char *const rules[] = {
-        "alert tcp any any -> any any (msg:\"any X\"; content:\"X\"; sid:1;)",
-        "pass tcp any any -> any any (msg:\"pass XOK\"; content:\"XOK\"; sid:2;)",
-        "alert tcp any any -> any any (msg:\"backoff\"; content:\"B\"; threshold:type backoff, track by_flow, count 1, multiplier 2; sid:3;)",
-        "alert tcp any any -> any any (msg:\"by_flow limit\"; content:\"L\"; threshold:type limit, track by_flow, count 1, seconds 60; sid:4;)",
-    };
-    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
-    stream(w, 1, true, "X", 1);
-    assert_true(fired(&f, 1));
-    f.n = 0;
-    stream(w, 1, true, "XOK", 2); /* the pass rule silences the alert */
-    assert_int_equal(f.n, 0);
+    struct sig_case *c = *state;
+    stream(c->w, 1, true, "X", 1);
+    assert_true(fired(&c->f, 1));
+    c->f.n = 0;
+    stream(c->w, 1, true, "XOK", 2); /* the pass rule silences the alert */
+    assert_int_equal(c->f.n, 0);
     unsigned alerts = 0;
     for (int i = 1; i <= 8; i++) {
-        f.n = 0;
-        stream(w, 2, true, "B", 10 + i);
-        alerts += fired(&f, 3);
-        if (fired(&f, 3) && i != 1 && i != 2 && i != 4 && i != 8)
+        c->f.n = 0;
+        stream(c->w, 2, true, "B", 10 + i);
+        alerts += fired(&c->f, 3);
+        if (fired(&c->f, 3) && i != 1 && i != 2 && i != 4 && i != 8)
             fail_msg("backoff alerted on match %d", i);
     }
     assert_int_equal(alerts, 4); /* 1, 2, 4, 8 */
-    f.n = 0;
-    stream(w, 3, true, "L", 20);
-    stream(w, 3, true, "L", 21);
-    stream(w, 4, true, "L", 22); /* another flow: its own count */
-    assert_int_equal(f.n, 2);
-    sig_worker_free(w);
-    sig_set_free(s);
+    c->f.n = 0;
+    stream(c->w, 3, true, "L", 20);
+    stream(c->w, 3, true, "L", 21);
+    stream(c->w, 4, true, "L", 22); /* another flow: its own count */
+    assert_int_equal(c->f.n, 2);
 }
 
 /* --- packets: header fields and address groups --- */
 
+static const char *const packet_fields_rules[] = {
+    "alert icmp any any -> any any (msg:\"echo\"; itype:8; icode:0; sid:1;)",
+    "alert icmp any any -> any any (msg:\"reply\"; itype:0; sid:2;)",
+    "alert udp $HOME_NET any -> !$HOME_NET 53 (msg:\"dsize ttl\"; dsize:<100; ttl:64; sid:3;)",
+    "alert udp $EXTERNAL_NET any -> any 53 (msg:\"from outside\"; sid:4;)",
+    "alert udp any any -> any [!53,1000:2000] (msg:\"ports\"; sid:5;)",
+    "alert ip any any -> any any (msg:\"ip_proto\"; ip_proto:17; content:\"QQ\"; sid:6;)",
+    "alert ip [8.8.8.8,203.0.113.0/24] any -> any any (msg:\"reputation src miss\"; sid:7;)",
+    "alert ip any any -> [1.1.1.1,8.8.8.0/24] any (msg:\"reputation dst\"; sid:8;)",
+    "alert ip [8.8.8.8] any <> $HOME_NET any (msg:\"reputation bidir\"; sid:9;)",
+    "alert ip [192.168.1.10,10.0.0.0/8] any -> [9.9.9.9] any (msg:\"reputation dst miss\"; sid:10;)",
+};
+
 static void test_packet_fields(void **state)
 {
-    static const char *const rules[] = {
-        "alert icmp any any -> any any (msg:\"echo\"; itype:8; icode:0; sid:1;)",
-        "alert icmp any any -> any any (msg:\"reply\"; itype:0; sid:2;)",
-        "alert udp $HOME_NET any -> !$HOME_NET 53 (msg:\"dsize ttl\"; dsize:<100; ttl:64; sid:3;)",
-        "alert udp $EXTERNAL_NET any -> any 53 (msg:\"from outside\"; sid:4;)",
-        "alert udp any any -> any [!53,1000:2000] (msg:\"ports\"; sid:5;)",
-        "alert ip any any -> any any (msg:\"ip_proto\"; ip_proto:17; content:\"QQ\"; sid:6;)",
-        "alert ip [8.8.8.8,203.0.113.0/24] any -> any any (msg:\"reputation src miss\"; sid:7;)",
-        "alert ip any any -> [1.1.1.1,8.8.8.0/24] any (msg:\"reputation dst\"; sid:8;)",
-        "alert ip [8.8.8.8] any <> $HOME_NET any (msg:\"reputation bidir\"; sid:9;)",
-        "alert ip [192.168.1.10,10.0.0.0/8] any -> [9.9.9.9] any (msg:\"reputation dst miss\"; sid:10;)",
-    };
-    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
+    struct sig_case *c = *state;
     struct packet p;
     test_packet(&p, 1, TEST_CLIENT, 0, "8.8.8.8", 0, NULL);
     p.icmp_type = 8;
-    sig_packet(w, &p, NULL);
-    expect_sids(&f, "1 8 9", "2 7 10");
-    f.n = 0;
+    sig_packet(c->w, &p, NULL);
+    expect_sids(&c->f, "1 8 9", "2 7 10");
+    c->f.n = 0;
     p.l4_proto = 17;
     p.sport = 5353;
     p.dport = 53;
     p.ttl = 64;
     p.payload = (const uint8_t *)"QQ";
     p.payload_caplen = p.payload_len = 2;
-    sig_packet(w, &p, NULL);
-    expect_sids(&f, "3 6", "4 5");
-    sig_worker_free(w);
-    sig_set_free(s);
+    sig_packet(c->w, &p, NULL);
+    expect_sids(&c->f, "3 6", "4 5");
 }
 
 /* --- transactions: sticky buffers and transforms --- */
@@ -364,26 +346,25 @@ static struct byte_view hs(const char *s)
     return (struct byte_view){.p = (const uint8_t *)s, .n = strlen(s)};
 }
 
+static const char *const http_buffers_rules[] = {
+    "alert http any any -> any any (msg:\"uri\"; flow:established,to_server; http.method; content:\"POST\"; http.uri; content:\"/Login.php\"; startswith; sid:1;)",
+    "alert http any any -> any any (msg:\"host\"; http.host; content:\"example.com\"; endswith; bsize:11; sid:2;)",
+    "alert http any any -> any any (msg:\"ua header\"; http.user_agent; content:\"curl/\"; http.header; content:\"X-Token|3a 20|abc\"; sid:3;)",
+    "alert http any any -> any any (msg:\"cookie\"; http.cookie; content:\"session=1\"; sid:4;)",
+    "alert http any any -> any any (msg:\"header names\"; http.header_names; content:\"|0d 0a|Host|0d 0a|\"; sid:5;)",
+    "alert http any any -> any any (msg:\"body\"; http.request_body; content:\"user=admin\"; sid:6;)",
+    "alert http any any -> any any (msg:\"stat\"; flow:to_client; http.stat_code; content:\"302\"; http.location; content:\"evil\"; sid:7;)",
+    "alert http any any -> any any (msg:\"lower\"; http.uri; to_lowercase; content:\"/login.php\"; sid:8;)",
+    "alert http any any -> any any (msg:\"request line\"; http.request_line; content:\"POST /Login.php HTTP/1.1\"; sid:9;)",
+    "alert http any any -> any any (msg:\"uri miss (case)\"; http.uri; content:\"/login.php\"; sid:10;)",
+    "alert http any any -> any any (msg:\"legacy\"; content:\"POST\"; http_method; content:\"Login\"; http_uri; pcre:\"/php$/U\"; sid:11;)",
+    "alert http any any -> any any (msg:\"urilen miss\"; urilen:>100; sid:12;)",
+    "alert http any any -> any any (msg:\"dir miss\"; flow:to_client; http.method; content:\"POST\"; sid:14;)",
+};
+
 static void test_http_buffers(void **state)
 {
-    static const char *const rules[] = {
-        "alert http any any -> any any (msg:\"uri\"; flow:established,to_server; http.method; content:\"POST\"; http.uri; content:\"/Login.php\"; startswith; sid:1;)",
-        "alert http any any -> any any (msg:\"host\"; http.host; content:\"example.com\"; endswith; bsize:11; sid:2;)",
-        "alert http any any -> any any (msg:\"ua header\"; http.user_agent; content:\"curl/\"; http.header; content:\"X-Token|3a 20|abc\"; sid:3;)",
-        "alert http any any -> any any (msg:\"cookie\"; http.cookie; content:\"session=1\"; sid:4;)",
-        "alert http any any -> any any (msg:\"header names\"; http.header_names; content:\"|0d 0a|Host|0d 0a|\"; sid:5;)",
-        "alert http any any -> any any (msg:\"body\"; http.request_body; content:\"user=admin\"; sid:6;)",
-        "alert http any any -> any any (msg:\"stat\"; flow:to_client; http.stat_code; content:\"302\"; http.location; content:\"evil\"; sid:7;)",
-        "alert http any any -> any any (msg:\"lower\"; http.uri; to_lowercase; content:\"/login.php\"; sid:8;)",
-        "alert http any any -> any any (msg:\"request line\"; http.request_line; content:\"POST /Login.php HTTP/1.1\"; sid:9;)",
-        "alert http any any -> any any (msg:\"uri miss (case)\"; http.uri; content:\"/login.php\"; sid:10;)",
-        "alert http any any -> any any (msg:\"legacy\"; content:\"POST\"; http_method; content:\"Login\"; http_uri; pcre:\"/php$/U\"; sid:11;)",
-        "alert http any any -> any any (msg:\"urilen miss\"; urilen:>100; sid:12;)",
-        "alert http any any -> any any (msg:\"dir miss\"; flow:to_client; http.method; content:\"POST\"; sid:14;)",
-    };
-    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
+    struct sig_case *c = *state;
     struct http_txn t;
     memset(&t, 0, sizeof t);
     t.method = hs("POST");
@@ -398,127 +379,99 @@ static void test_http_buffers(void **state)
     t.has_status = true;
     t.status_code = 302;
     t.version = hs("1.1");
-    struct app_conn c;
-    memset(&c, 0, sizeof c);
-    assert_true(ip_addr_parse("192.168.1.10", &c.orig_h));
-    assert_true(ip_addr_parse("93.184.216.34", &c.resp_h));
-    c.orig_p = 40000;
-    c.resp_p = 80;
-    c.proto = 6;
-    c.flow_id = 99;
-    sig_transaction(w, &c, EVENT_HTTP, &t, 1);
+    struct app_conn conn = test_conn(6, 80, 99);
+    assert_true(ip_addr_parse(TEST_CLIENT, &conn.orig_h));
+    assert_true(ip_addr_parse(TEST_SERVER, &conn.resp_h));
+    conn.orig_p = 40000;
+    sig_transaction(c->w, &conn, EVENT_HTTP, &t, 1);
     for (uint32_t sid = 1; sid <= 11; sid++) {
         bool want = sid != 10 && sid != 2; /* host has a port: the normalised host is "www.example.com" */
-        if (fired(&f, sid) != want)
-            fail_msg("sid %u: fired %d, expected %d", sid, fired(&f, sid), want);
+        if (fired(&c->f, sid) != want)
+            fail_msg("sid %u: fired %d, expected %d", sid, fired(&c->f, sid), want);
     }
-    assert_false(fired(&f, 12));
-    assert_false(fired(&f, 14));
+    assert_false(fired(&c->f, 12));
+    assert_false(fired(&c->f, 14));
     /* the alert carries the transaction's app-layer object, as Suricata's */
-    assert_non_null(strstr(f.extra, "\"http\":{\"hostname\":\"www.Example.com:8080\",\"url\":\"/Login.php\""));
-    sig_worker_free(w);
-    sig_set_free(s);
+    assert_non_null(strstr(c->f.extra, "\"http\":{\"hostname\":\"www.Example.com:8080\",\"url\":\"/Login.php\""));
 }
+
+static const char *const dns_dotprefix_rules[] = {
+    "alert dns any any -> any any (msg:\"dotprefix\"; dns.query; dotprefix; content:\".evil.example\"; nocase; endswith; sid:1;)",
+    "alert dns any any -> any any (msg:\"suffix trap\"; dns.query; dotprefix; content:\".vil.example\"; endswith; sid:2;)",
+};
 
 static void test_dns_dotprefix(void **state)
 {
-    static const char *const rules[] = {
-        "alert dns any any -> any any (msg:\"dotprefix\"; dns.query; dotprefix; content:\".evil.example\"; nocase; endswith; sid:1;)",
-        "alert dns any any -> any any (msg:\"suffix trap\"; dns.query; dotprefix; content:\".vil.example\"; endswith; sid:2;)",
-    };
-    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
+    struct sig_case *c = *state;
     struct dns_message m;
     memset(&m, 0, sizeof m);
     m.n_questions = 1;
     m.questions[0].name = (struct byte_view){.p = (const uint8_t *)"a.EVIL.example", .n = 14};
     struct dns_txn t = {.msg = &m};
-    struct app_conn c;
-    memset(&c, 0, sizeof c);
-    c.proto = 17;
-    c.resp_p = 53;
-    c.flow_id = 5;
-    sig_transaction(w, &c, EVENT_DNS, &t, 1);
-    assert_true(fired(&f, 1));
-    assert_false(fired(&f, 2));
-    f.n = 0;
+    struct app_conn conn = test_conn(17, 53, 5);
+    sig_transaction(c->w, &conn, EVENT_DNS, &t, 1);
+    assert_true(fired(&c->f, 1));
+    assert_false(fired(&c->f, 2));
+    c->f.n = 0;
     m.qr = true; /* a response: dns.query reads requests */
-    sig_transaction(w, &c, EVENT_DNS, &t, 2);
-    assert_int_equal(f.n, 0);
-    sig_worker_free(w);
-    sig_set_free(s);
+    sig_transaction(c->w, &conn, EVENT_DNS, &t, 2);
+    assert_int_equal(c->f.n, 0);
 }
 
 /* A NUL byte inside the issuer's name (a classic certificate-spoofing trick)
  * is part of tls.cert_issuer, as Suricata's buffer keeps it. */
+static const char *const tls_issuer_with_nul_rules[] = {
+    "alert tls any any -> any any (msg:\"nul issuer\"; tls.cert_issuer; content:\"CN=Good|00| CA\"; sid:1;)",
+    "alert tls any any -> any any (msg:\"near miss\"; tls.cert_issuer; content:\"CN=Good|00| CB\"; sid:2;)",
+};
+
 static void test_tls_issuer_with_nul(void **state)
 {
-    static const char *const rules[] = {
-        "alert tls any any -> any any (msg:\"nul issuer\"; tls.cert_issuer; content:\"CN=Good|00| CA\"; sid:1;)",
-        "alert tls any any -> any any (msg:\"near miss\"; tls.cert_issuer; content:\"CN=Good|00| CB\"; sid:2;)",
-    };
-    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
+    struct sig_case *c = *state;
     struct tls_txn *t = calloc(1, sizeof *t);
     assert_non_null(t);
     t->has_server_cert = true;
     static const char issuer[] = "C=US, CN=Good\0 CA";
     memcpy(t->issuerdn, issuer, sizeof issuer);
     t->issuerdn_len = sizeof issuer - 1;
-    struct app_conn c;
-    memset(&c, 0, sizeof c);
-    c.proto = 6;
-    c.resp_p = 443;
-    c.flow_id = 7;
-    sig_transaction(w, &c, EVENT_TLS, t, 1);
-    assert_true(fired(&f, 1));
-    assert_false(fired(&f, 2));
+    struct app_conn conn = test_conn(6, 443, 7);
+    sig_transaction(c->w, &conn, EVENT_TLS, t, 1);
+    assert_true(fired(&c->f, 1));
+    assert_false(fired(&c->f, 2));
     free(t);
-    sig_worker_free(w);
-    sig_set_free(s);
 }
 
 /* Past the TLS handshake a flow's payload is not for content rules (as
  * Suricata's no-inspection); header rules still see its packets. */
+static const char *const encrypted_payload_not_inspected_rules[] = {
+    "alert tcp-pkt any any -> any any (msg:\"pkt content\"; content:\"EVIL\"; sid:1;)",
+    "alert tcp any any -> any 443 (msg:\"header\"; dsize:>3; sid:2;)",
+};
+
 static void test_encrypted_payload_not_inspected(void **state)
 {
-    static const char *const rules[] = {
-        "alert tcp-pkt any any -> any any (msg:\"pkt content\"; content:\"EVIL\"; sid:1;)",
-        "alert tcp any any -> any 443 (msg:\"header\"; dsize:>3; sid:2;)",
-    };
-    struct sig_set *s = set_of(rules, sizeof rules / sizeof rules[0]);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
-    struct packet p;
-    test_packet(&p, 6, TEST_CLIENT, 40000, TEST_SERVER, 443, "xEVILx");
-    struct sig_flow_info fi = {.flow_id = 3, .to_server = true, .established = true};
-    sig_packet(w, &p, &fi);
-    expect_sids(&f, "1 2", "");
-    f.n = 0;
-    fi.payload_encrypted = true;
-    sig_packet(w, &p, &fi);
-    expect_sids(&f, "2", "1");
-    sig_worker_free(w);
-    sig_set_free(s);
+    struct sig_case *c = *state;
+    established_packet(c, 3, 443, "xEVILx", false);
+    expect_sids(&c->f, "1 2", "");
+    established_packet(c, 3, 443, "xEVILx", true);
+    expect_sids(&c->f, "2", "1");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_outcomes),
-        cmocka_unit_test(test_tls_issuer_with_nul),
-        cmocka_unit_test(test_encrypted_payload_not_inspected),
+        SIG_CASE_TEST(test_tls_issuer_with_nul, "test.rules", tls_issuer_with_nul_rules),
+        SIG_CASE_TEST(test_encrypted_payload_not_inspected, "test.rules", encrypted_payload_not_inspected_rules),
         cmocka_unit_test(test_load_file_reports),
-        cmocka_unit_test(test_content_modifiers),
-        cmocka_unit_test(test_byte_keywords_and_base64),
-        cmocka_unit_test(test_packet_stream_split_and_jumps),
-        cmocka_unit_test(test_flow_flowbits_threshold),
-        cmocka_unit_test(test_pass_backoff_by_flow),
-        cmocka_unit_test(test_packet_fields),
-        cmocka_unit_test(test_http_buffers),
-        cmocka_unit_test(test_dns_dotprefix),
+        SIG_CASE_TEST(test_content_modifiers, "test.rules", content_modifiers_rules),
+        SIG_CASE_TEST(test_byte_keywords_and_base64, "test.rules", byte_keywords_and_base64_rules),
+        SIG_CASE_TEST(test_packet_stream_split_and_jumps, "test.rules", packet_stream_split_and_jumps_rules),
+        SIG_CASE_TEST(test_flow_flowbits_threshold, "test.rules", flow_flowbits_threshold_rules),
+        SIG_CASE_TEST(test_pass_backoff_by_flow, "test.rules", pass_backoff_by_flow_rules),
+        SIG_CASE_TEST(test_packet_fields, "test.rules", packet_fields_rules),
+        SIG_CASE_TEST(test_http_buffers, "test.rules", http_buffers_rules),
+        SIG_CASE_TEST(test_dns_dotprefix, "test.rules", dns_dotprefix_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

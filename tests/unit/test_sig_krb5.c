@@ -19,47 +19,42 @@ static void text(struct krb_text *t, const char *s)
     memcpy(t->text, s, t->len + 1);
 }
 
+static const char *const krb5_rules[] = {
+    "alert krb5 any any -> any any (msg:\"TGS-REP\"; krb5_msg_type:13; sid:1;)",
+    "alert krb5 any any -> any any (msg:\"TGS-REQ\"; krb5_msg_type:12; sid:2;)",
+    "alert krb5 any any -> any any (msg:\"not 1\"; krb5_msg_type:1; sid:3;)",
+    "alert krb5 any any -> any any (msg:\"sname host\"; krb5.sname; content:\"sql01.corp\"; sid:4;)",
+    "alert krb5 any any -> any any (msg:\"sname class\"; krb5.sname; content:\"MSSQLSvc\"; startswith; endswith; sid:5;)",
+    "alert krb5 any any -> any any (msg:\"cname\"; krb5.cname; content:\"mallory\"; sid:6;)",
+    "alert krb5 any any -> any any (msg:\"preauth\"; krb5_err_code:25; sid:7;)",
+};
+
 static void test_krb5_keywords(void **state)
 {
-    static const char *const rules[] = {
-        "alert krb5 any any -> any any (msg:\"TGS-REP\"; krb5_msg_type:13; sid:1;)",
-        "alert krb5 any any -> any any (msg:\"TGS-REQ\"; krb5_msg_type:12; sid:2;)",
-        "alert krb5 any any -> any any (msg:\"not 1\"; krb5_msg_type:1; sid:3;)",
-        "alert krb5 any any -> any any (msg:\"sname host\"; krb5.sname; content:\"sql01.corp\"; sid:4;)",
-        "alert krb5 any any -> any any (msg:\"sname class\"; krb5.sname; content:\"MSSQLSvc\"; startswith; endswith; sid:5;)",
-        "alert krb5 any any -> any any (msg:\"cname\"; krb5.cname; content:\"mallory\"; sid:6;)",
-        "alert krb5 any any -> any any (msg:\"preauth\"; krb5_err_code:25; sid:7;)",
-    };
-    struct sig_set *s = rules_set(rules, sizeof rules / sizeof rules[0], "krb5.rules", NULL);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
+    struct sig_case *c = *state;
     struct krb_message m;
     memset(&m, 0, sizeof m);
     m.msg_type = KRB_MSG_TGS_REP;
     text(&m.cname, "mallory");
     text(&m.sname, "MSSQLSvc/sql01.corp:1433");
     struct krb_txn t = {.msg = &m};
-    struct app_conn c;
-    memset(&c, 0, sizeof c);
+    struct app_conn conn = test_conn(17, 88, 9);
     for (int proto = 0; proto < 2; proto++) {
-        c.proto = proto ? 6 : 17;
-        c.resp_p = 88;
-        c.flow_id = 9 + (uint64_t)proto;
-        f.n = 0;
-        sig_transaction(w, &c, EVENT_KRB, &t, 1);
-        expect_sids(&f, "1 4 5 6", "2 3 7"); /* 3: "13" holds "1" but is not it */
+        conn.proto = proto ? 6 : 17;
+        conn.flow_id = 9 + (uint64_t)proto;
+        c->f.n = 0;
+        sig_transaction(c->w, &conn, EVENT_KRB, &t, 1);
+        expect_sids(&c->f, "1 4 5 6", "2 3 7"); /* 3: "13" holds "1" but is not it */
     }
     memset(&m, 0, sizeof m);
     m.msg_type = KRB_MSG_ERROR;
     m.has_error = true;
     m.error_code = 25;
-    f.n = 0;
-    c.flow_id = 20;
-    sig_transaction(w, &c, EVENT_KRB, &t, 2);
-    assert_true(fired(&f, 7));
-    assert_int_equal(f.n, 1);
-    sig_worker_free(w);
-    sig_set_free(s);
+    c->f.n = 0;
+    conn.flow_id = 20;
+    sig_transaction(c->w, &conn, EVENT_KRB, &t, 2);
+    assert_true(fired(&c->f, 7));
+    assert_int_equal(c->f.n, 1);
 }
 
 static void test_krb5_bad_numbers(void **state)
@@ -81,7 +76,7 @@ int main(void)
     (void)test_packet; /* the harness's packet and stream helpers: not needed here */
     (void)test_stream_at;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_krb5_keywords),
+        SIG_CASE_TEST(test_krb5_keywords, "krb5.rules", krb5_rules),
         cmocka_unit_test(test_krb5_bad_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

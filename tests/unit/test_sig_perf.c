@@ -20,6 +20,7 @@
 #include "detect/sink-t.h"
 #include "sig/sig.h"
 #include "unit/sig_harness.h"
+#include "unit/tmpdir_harness.h"
 
 /* A set of rules compiled with the prefilter cache in dir (NULL: none). */
 static struct sig_set *set_of(const char *const *rules, size_t n, const char *cache)
@@ -181,56 +182,50 @@ static void test_prefilter_cache(void **state)
     rmdir(base);
 }
 
+static const char *const stream_depth_rules[] = {
+    "alert tcp any any -> any any (msg:\"marker\"; flow:to_server; content:\"MARKER\"; sid:1;)",
+};
+
 /* Suricata's stream.reassembly.depth: 1 MiB per direction is inspected, all
  * of it on the SMB ports. */
 static void test_stream_depth(void **state)
 {
-    static const char *const rules[] = {
-        "alert tcp any any -> any any (msg:\"marker\"; flow:to_server; content:\"MARKER\"; sid:1;)",
-    };
-    struct sig_set *s = set_of(rules, 1, NULL);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
+    struct sig_case *c = *state;
     const uint64_t depth = SIG_STREAM_DEPTH;
-    stream_at(w, 1, true, 80, depth - 100, "xxMARKERxx", 10);
-    assert_true(fired(&f, 1));
-    f.n = 0;
-    stream_at(w, 2, true, 80, depth, "xxMARKERxx", 10);
-    assert_int_equal(f.n, 0);
+    stream_at(c->w, 1, true, 80, depth - 100, "xxMARKERxx", 10);
+    assert_true(fired(&c->f, 1));
+    c->f.n = 0;
+    stream_at(c->w, 2, true, 80, depth, "xxMARKERxx", 10);
+    assert_int_equal(c->f.n, 0);
     /* a chunk across the depth: what starts before it is seen, the rest not */
-    stream_at(w, 3, true, 80, depth - 6, "MARKERxx", 8);
-    assert_true(fired(&f, 1));
-    f.n = 0;
-    stream_at(w, 4, true, 80, depth - 4, "xxMARKER", 8);
-    assert_int_equal(f.n, 0);
-    stream_at(w, 5, true, 445, 5 * depth, "xxMARKERxx", 10);
-    assert_true(fired(&f, 1));
-    f.n = 0;
-    stream_at(w, 6, false, 139, 5 * depth, "xxMARKERxx", 10); /* wrong direction for the rule */
-    assert_int_equal(f.n, 0);
-    sig_worker_free(w);
-    sig_set_free(s);
+    stream_at(c->w, 3, true, 80, depth - 6, "MARKERxx", 8);
+    assert_true(fired(&c->f, 1));
+    c->f.n = 0;
+    stream_at(c->w, 4, true, 80, depth - 4, "xxMARKER", 8);
+    assert_int_equal(c->f.n, 0);
+    stream_at(c->w, 5, true, 445, 5 * depth, "xxMARKERxx", 10);
+    assert_true(fired(&c->f, 1));
+    c->f.n = 0;
+    stream_at(c->w, 6, false, 139, 5 * depth, "xxMARKERxx", 10); /* wrong direction for the rule */
+    assert_int_equal(c->f.n, 0);
 }
+
+static const char *const direction_groups_rules[] = {
+    "alert tcp any any -> any any (msg:\"to server\"; flow:to_server; content:\"AAAA\"; sid:1;)",
+    "alert tcp any any -> any any (msg:\"to client\"; flow:to_client; content:\"AAAA\"; sid:2;)",
+    "alert tcp any any -> any any (msg:\"either\"; content:\"AAAA\"; sid:3;)",
+    "alert tcp any any <> any any (msg:\"bidir to client\"; flow:established,to_client; content:\"BBBB\"; sid:4;)",
+};
 
 /* Payload prefilters are split by direction; a rule without one is in both. */
 static void test_direction_groups(void **state)
 {
-    static const char *const rules[] = {
-        "alert tcp any any -> any any (msg:\"to server\"; flow:to_server; content:\"AAAA\"; sid:1;)",
-        "alert tcp any any -> any any (msg:\"to client\"; flow:to_client; content:\"AAAA\"; sid:2;)",
-        "alert tcp any any -> any any (msg:\"either\"; content:\"AAAA\"; sid:3;)",
-        "alert tcp any any <> any any (msg:\"bidir to client\"; flow:established,to_client; content:\"BBBB\"; sid:4;)",
-    };
-    struct sig_set *s = set_of(rules, 4, NULL);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
-    stream(w, 1, true, "..AAAA..BBBB");
-    expect_sids(&f, "1 3", "2 4");
-    f.n = 0;
-    stream(w, 1, false, "..AAAA..BBBB");
-    expect_sids(&f, "2 3 4", "1");
-    sig_worker_free(w);
-    sig_set_free(s);
+    struct sig_case *c = *state;
+    stream(c->w, 1, true, "..AAAA..BBBB");
+    expect_sids(&c->f, "1 3", "2 4");
+    c->f.n = 0;
+    stream(c->w, 1, false, "..AAAA..BBBB");
+    expect_sids(&c->f, "2 3 4", "1");
 }
 
 /* $HOME_NET parsed once, shared by plain and negated uses; a variable
@@ -245,13 +240,8 @@ static void test_shared_variable_groups(void **state)
                                          "flow:to_server; content:\"ZZZZ\"; sid:1;)", "v.rules", 1, why, sizeof why), 0);
     assert_int_equal(sig_set_add_rule(s, "alert tcp [$HOME_NET,!192.168.1.10] any -> any any (msg:\"not that host\"; "
                                          "content:\"ZZZZ\"; sid:2;)", "v.rules", 2, why, sizeof why), 0);
-    char path[] = "/tmp/vigil-sigvars-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *vf = fdopen(fd, "w");
-    assert_non_null(vf);
-    fputs("HOME_NET: \"[10.0.0.0/8]\"\n", vf);
-    fclose(vf);
+    char path[64];
+    tmpfile_with(path, sizeof path, "sigvars", "HOME_NET: \"[10.0.0.0/8]\"\n");
     assert_true(sig_set_load_vars(s, path, why, sizeof why));
     unlink(path);
     assert_int_equal(sig_set_add_rule(s, "alert tcp $HOME_NET any -> any any (msg:\"new home\"; content:\"ZZZZ\"; "
@@ -288,39 +278,36 @@ static void test_pcre_per_worker(void **state)
     sig_set_free(s);
 }
 
+static const char *const address_index_rules[] = {
+    "alert ip [198.51.100.7,198.51.100.9,203.0.113.0/24,2001:db8::1] any -> any any (msg:\"listed\"; sid:1;)",
+};
+
 /* The address index's filter: a listed address is found, a neighbour not. */
 static void test_address_index(void **state)
 {
-    static const char *const rules[] = {
-        "alert ip [198.51.100.7,198.51.100.9,203.0.113.0/24,2001:db8::1] any -> any any (msg:\"listed\"; sid:1;)",
-    };
-    struct sig_set *s = set_of(rules, 1, NULL);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
+    struct sig_case *c = *state;
     static const char *const addrs[] = {"198.51.100.7", "198.51.100.8", "203.0.113.200", "203.0.114.1",
                                         "2001:db8::1", "2001:db8::2"};
     static const bool listed[] = {true, false, true, false, true, false};
     for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++) {
         struct packet p;
         test_packet(&p, 17, addrs[i], 0, strchr(addrs[i], ':') ? "2001:db8::99" : "192.168.1.1", 0, NULL);
-        f.n = 0;
-        sig_packet(w, &p, NULL);
-        if (fired(&f, 1) != listed[i])
-            fail_msg("%s: fired %d, want %d", addrs[i], fired(&f, 1), listed[i]);
+        c->f.n = 0;
+        sig_packet(c->w, &p, NULL);
+        if (fired(&c->f, 1) != listed[i])
+            fail_msg("%s: fired %d, want %d", addrs[i], fired(&c->f, 1), listed[i]);
     }
-    sig_worker_free(w);
-    sig_set_free(s);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_prefilter_cache),
-        cmocka_unit_test(test_stream_depth),
-        cmocka_unit_test(test_direction_groups),
+        SIG_CASE_TEST(test_stream_depth, "perf.rules", stream_depth_rules),
+        SIG_CASE_TEST(test_direction_groups, "perf.rules", direction_groups_rules),
         cmocka_unit_test(test_shared_variable_groups),
         cmocka_unit_test(test_pcre_per_worker),
-        cmocka_unit_test(test_address_index),
+        SIG_CASE_TEST(test_address_index, "perf.rules", address_index_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,63 +37,45 @@ static const char *const smb_rules[] = {
     "sid:13;)",
 };
 
-static struct app_conn conn(uint64_t flow_id, uint16_t port)
-{
-    struct app_conn c;
-    memset(&c, 0, sizeof c);
-    c.proto = 6;
-    c.resp_p = port;
-    c.flow_id = flow_id;
-    return c;
-}
-
 static void test_smb_buffers(void **state)
 {
-    struct sig_set *s = rules_set(smb_rules, sizeof smb_rules / sizeof smb_rules[0], "smb.rules", NULL);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
-    struct app_conn c = conn(1, 445);
+    struct sig_case *c = *state;
+    struct app_conn conn = test_conn(6, 445, 1);
     struct smb_txn share = {.cmd = {.command = 3}, .share = "\\\\10.0.0.2\\ADMIN$", .share_type = 1};
-    sig_transaction(w, &c, EVENT_SMB, &share, 1);
-    expect_sids(&f, "1", "2 3 4 5 6 7 8 9 10 11 12 13");
-    f.n = 0;
+    sig_transaction(c->w, &conn, EVENT_SMB, &share, 1);
+    expect_sids(&c->f, "1", "2 3 4 5 6 7 8 9 10 11 12 13");
+    c->f.n = 0;
     struct smb_txn pipe = {.cmd = {.command = 3}, .share = "\\\\10.0.0.2\\IPC$", .share_type = 2, .is_pipe = true};
-    sig_transaction(w, &c, EVENT_SMB, &pipe, 2);
-    expect_sids(&f, "2", "1 3 4 5");
-    f.n = 0;
+    sig_transaction(c->w, &conn, EVENT_SMB, &pipe, 2);
+    expect_sids(&c->f, "2", "1 3 4 5");
+    c->f.n = 0;
     struct smb_txn setup = {.cmd = {.command = 1}, .ntlmssp_user = "alice", .ntlmssp_domain = "CORP",
                             .ntlmssp_host = "WKS1"};
-    sig_transaction(w, &c, EVENT_SMB, &setup, 3);
-    expect_sids(&f, "4", "1 2 3 5");
-    sig_worker_free(w);
-    sig_set_free(s);
+    sig_transaction(c->w, &conn, EVENT_SMB, &setup, 3);
+    expect_sids(&c->f, "4", "1 2 3 5");
 }
 
 static void test_dcerpc_keywords(void **state)
 {
-    struct sig_set *s = rules_set(smb_rules, sizeof smb_rules / sizeof smb_rules[0], "smb.rules", NULL);
-    struct fired f = {0};
-    struct sig_worker *w = worker_for(s, &f);
+    struct sig_case *c = *state;
     static const uint8_t stub[] = "\\\\host PSEXESVC.exe";
     struct smb_command_info ioctl = {.id = 7, .command = 11};
     struct dce_rpc_txn t = {.uuid = "367abb81-9844-35f1-ad32-98f038001003", .if_version = 2, .opnum = 12,
                             .stub = stub, .stub_len = sizeof stub - 1, .smb = &ioctl, .answered = true};
-    struct app_conn c = conn(2, 445);
-    sig_transaction(w, &c, EVENT_DCE_RPC, &t, 1); /* over an SMB pipe: smb and dcerpc rules */
-    expect_sids(&f, "6 7 9 11 12", "1 2 3 4 5 8 10 13");
-    f.n = 0;
+    struct app_conn conn = test_conn(6, 445, 2);
+    sig_transaction(c->w, &conn, EVENT_DCE_RPC, &t, 1); /* over an SMB pipe: smb and dcerpc rules */
+    expect_sids(&c->f, "6 7 9 11 12", "1 2 3 4 5 8 10 13");
+    c->f.n = 0;
     t.smb = NULL; /* over TCP: dcerpc rules only */
-    c = conn(3, 49670);
-    sig_transaction(w, &c, EVENT_DCE_RPC, &t, 2);
-    expect_sids(&f, "6 7 9 11", "12 8 10 13");
-    f.n = 0;
+    conn = test_conn(6, 49670, 3);
+    sig_transaction(c->w, &conn, EVENT_DCE_RPC, &t, 2);
+    expect_sids(&c->f, "6 7 9 11", "12 8 10 13");
+    c->f.n = 0;
     t.if_version = 3;
     t.opnum = 13;
-    c = conn(4, 49670);
-    sig_transaction(w, &c, EVENT_DCE_RPC, &t, 3);
-    expect_sids(&f, "8 9 10", "6 7 12");
-    sig_worker_free(w);
-    sig_set_free(s);
+    conn = test_conn(6, 49670, 4);
+    sig_transaction(c->w, &conn, EVENT_DCE_RPC, &t, 3);
+    expect_sids(&c->f, "8 9 10", "6 7 12");
 }
 
 static void test_dcerpc_bad_options(void **state)
@@ -121,8 +103,8 @@ int main(void)
     (void)test_packet; /* the harness's packet and stream helpers: not needed here */
     (void)test_stream_at;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_smb_buffers),
-        cmocka_unit_test(test_dcerpc_keywords),
+        SIG_CASE_TEST(test_smb_buffers, "smb.rules", smb_rules),
+        SIG_CASE_TEST(test_dcerpc_keywords, "smb.rules", smb_rules),
         cmocka_unit_test(test_dcerpc_bad_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "proto/ssh.h"
+#include "unit/bytes_harness.h"
 
 /* ---- a fake engine ------------------------------------------------------ */
 
@@ -56,50 +57,31 @@ static void session_feed(struct session *s, bool from_orig, const void *p, size_
 
 /* ---- message builders --------------------------------------------------- */
 
-struct bytes {
-    uint8_t d[4096];
-    size_t n;
-};
-
-static void put_u32(struct bytes *b, uint32_t v)
+static void put_str(struct byte_builder *b, const char *s)
 {
-    b->d[b->n++] = (uint8_t)(v >> 24);
-    b->d[b->n++] = (uint8_t)(v >> 16);
-    b->d[b->n++] = (uint8_t)(v >> 8);
-    b->d[b->n++] = (uint8_t)v;
-}
-
-static void put_raw(struct bytes *b, const void *p, size_t n)
-{
-    memcpy(b->d + b->n, p, n);
-    b->n += n;
-}
-
-static void put_str(struct bytes *b, const char *s)
-{
-    put_u32(b, (uint32_t)strlen(s));
-    put_raw(b, s, strlen(s));
+    put32(b, (uint32_t)strlen(s));
+    putn(b, s, strlen(s));
 }
 
 /* Wraps a payload (msg type first) in the binary packet framing. */
-static void put_packet(struct bytes *out, const struct bytes *payload)
+static void put_packet(struct byte_builder *out, const struct byte_builder *payload)
 {
     size_t pad = 8 - ((5 + payload->n) % 8);
     if (pad < 4)
         pad += 8;
-    put_u32(out, (uint32_t)(1 + payload->n + pad));
-    out->d[out->n++] = (uint8_t)pad;
-    put_raw(out, payload->d, payload->n);
-    memset(out->d + out->n, 0, pad);
-    out->n += pad;
+    put32(out, (uint32_t)(1 + payload->n + pad));
+    put8(out, (unsigned)pad);
+    putn(out, payload->b, payload->n);
+    static const uint8_t zeros[16];
+    putn(out, zeros, pad);
 }
 
-static void put_kexinit(struct bytes *out, const char *kex, const char *hostkey, const char *enc, const char *mac,
+static void put_kexinit(struct byte_builder *out, const char *kex, const char *hostkey, const char *enc, const char *mac,
                         const char *comp)
 {
-    struct bytes p = {.n = 0};
-    p.d[p.n++] = 20;
-    memset(p.d + p.n, 0xab, 16);
+    struct byte_builder p = {.n = 0};
+    put8(&p, 20);
+    memset(p.b + p.n, 0xab, 16);
     p.n += 16;
     put_str(&p, kex);
     put_str(&p, hostkey);
@@ -111,22 +93,22 @@ static void put_kexinit(struct bytes *out, const char *kex, const char *hostkey,
     put_str(&p, comp);
     put_str(&p, "");
     put_str(&p, "");
-    p.d[p.n++] = 0;
-    put_u32(&p, 0);
+    put8(&p, 0);
+    put32(&p, 0);
     put_packet(out, &p);
 }
 
-static void put_simple(struct bytes *out, uint8_t msg)
+static void put_simple(struct byte_builder *out, uint8_t msg)
 {
-    struct bytes p = {.n = 0};
-    p.d[p.n++] = msg;
+    struct byte_builder p = {.n = 0};
+    put8(&p, msg);
     put_packet(out, &p);
 }
 
-static void put_ecdh_reply(struct bytes *out, const char *key_blob)
+static void put_ecdh_reply(struct byte_builder *out, const char *key_blob)
 {
-    struct bytes p = {.n = 0};
-    p.d[p.n++] = 31;
+    struct byte_builder p = {.n = 0};
+    put8(&p, 31);
     put_str(&p, key_blob);
     put_str(&p, "Q_S");
     put_str(&p, "signature");
@@ -134,18 +116,18 @@ static void put_ecdh_reply(struct bytes *out, const char *key_blob)
 }
 
 /* A whole cleartext conversation: client stream and server stream. */
-static void build_handshake(struct bytes *client, struct bytes *server, const char *client_banner,
+static void build_handshake(struct byte_builder *client, struct byte_builder *server, const char *client_banner,
                             const char *server_banner, const char *client_comp)
 {
     client->n = server->n = 0;
-    put_raw(client, client_banner, strlen(client_banner));
-    put_raw(server, server_banner, strlen(server_banner));
+    putn(client, client_banner, strlen(client_banner));
+    putn(server, server_banner, strlen(server_banner));
     put_kexinit(client, "curve25519-sha256@libssh.org,ecdh-sha2-nistp256", "ssh-ed25519,ssh-rsa",
                 "aes128-ctr,aes256-ctr", "hmac-sha1", client_comp);
     put_kexinit(server, "ecdh-sha2-nistp256,curve25519-sha256@libssh.org", "ssh-rsa,ssh-ed25519", "aes256-ctr",
                 "hmac-md5,hmac-sha1", "none,zlib@openssh.com");
-    struct bytes init = {.n = 0};
-    init.d[init.n++] = 30;
+    struct byte_builder init = {.n = 0};
+    put8(&init, 30);
     put_str(&init, "Q_C");
     put_packet(client, &init);
     put_ecdh_reply(server, "host-key-blob");
@@ -157,14 +139,14 @@ static const uint8_t encrypted[512];
 
 static void run_handshake(struct session *s, const char *cb, const char *sb, const char *comp)
 {
-    struct bytes client, server;
+    struct byte_builder client, server;
     build_handshake(&client, &server, cb, sb, comp);
     /* Banners first: Zeek cannot frame a packet before both are known. */
     size_t cbl = strlen(cb), sbl = strlen(sb);
-    session_feed(s, true, client.d, cbl);
-    session_feed(s, false, server.d, sbl);
-    session_feed(s, true, client.d + cbl, client.n - cbl);
-    session_feed(s, false, server.d + sbl, server.n - sbl);
+    session_feed(s, true, client.b, cbl);
+    session_feed(s, false, server.b, sbl);
+    session_feed(s, true, client.b + cbl, client.n - cbl);
+    session_feed(s, false, server.b + sbl, server.n - sbl);
 }
 
 /* ---- tests -------------------------------------------------------------- */
@@ -252,7 +234,7 @@ static void test_compression_hides_auth(void **state)
 static void test_byte_by_byte(void **state)
 {
     (void)state;
-    struct bytes client, server;
+    struct byte_builder client, server;
     const char *cb = "SSH-2.0-OpenSSH_6.6\r\n", *sb = "SSH-1.99-OpenSSH_6.6\r\n";
     build_handshake(&client, &server, cb, sb, "none");
     struct session whole, bytewise;
@@ -263,14 +245,14 @@ static void test_byte_by_byte(void **state)
     session_open(&bytewise);
     size_t ci = 0, si = 0;
     for (; ci < strlen(cb); ci++)
-        session_feed(&bytewise, true, client.d + ci, 1);
+        session_feed(&bytewise, true, client.b + ci, 1);
     for (; si < strlen(sb); si++)
-        session_feed(&bytewise, false, server.d + si, 1);
+        session_feed(&bytewise, false, server.b + si, 1);
     while (ci < client.n || si < server.n) {
         if (ci < client.n)
-            session_feed(&bytewise, true, client.d + ci++, 1);
+            session_feed(&bytewise, true, client.b + ci++, 1);
         if (si < server.n)
-            session_feed(&bytewise, false, server.d + si++, 1);
+            session_feed(&bytewise, false, server.b + si++, 1);
     }
     parser_run_close(&bytewise.run);
     assert_int_equal(whole.cap.published, 1);
@@ -289,15 +271,15 @@ static void test_byte_by_byte(void **state)
 static void test_every_truncation(void **state)
 {
     (void)state;
-    struct bytes client, server;
+    struct byte_builder client, server;
     build_handshake(&client, &server, "SSH-2.0-c\r\n", "SSH-2.0-s\r\n", "none");
     for (size_t cut = 0; cut <= client.n + server.n; cut++) {
         struct session s;
         session_open(&s);
         size_t from_client = cut < client.n ? cut : client.n;
-        session_feed(&s, true, client.d, from_client);
+        session_feed(&s, true, client.b, from_client);
         if (cut > client.n)
-            session_feed(&s, false, server.d, cut - client.n);
+            session_feed(&s, false, server.b, cut - client.n);
         parser_run_close(&s.run);
         assert_true(s.cap.published <= 1);
     }
@@ -323,9 +305,9 @@ static void test_version_rules(void **state)
 
     /* one side only: no version, and Zeek cannot frame packets */
     session_open(&s);
-    struct bytes client, server;
+    struct byte_builder client, server;
     build_handshake(&client, &server, "SSH-2.0-c\n", "SSH-2.0-s\n", "none");
-    session_feed(&s, true, client.d, client.n);
+    session_feed(&s, true, client.b, client.n);
     parser_run_close(&s.run);
     assert_false(s.cap.last.has_version);
     assert_true(s.cap.last.client.has_banner);
@@ -412,14 +394,14 @@ static void test_gap_stops(void **state)
 {
     (void)state;
     struct session s;
-    struct bytes client, server;
+    struct byte_builder client, server;
     build_handshake(&client, &server, "SSH-2.0-c\n", "SSH-2.0-s\n", "none");
     session_open(&s);
     session_feed(&s, true, "SSH-2.0-c\n", 10);
     session_feed(&s, false, "SSH-2.0-s\n", 10);
     ssh_parser.gap(s.run.state, &s.run.env, true, 100);
-    session_feed(&s, true, client.d + 10, client.n - 10);
-    session_feed(&s, false, server.d + 10, server.n - 10);
+    session_feed(&s, true, client.b + 10, client.n - 10);
+    session_feed(&s, false, server.b + 10, server.n - 10);
     parser_run_close(&s.run);
     assert_int_equal(s.cap.published, 1);
     assert_false(s.cap.last.kex_alg.set);
@@ -429,16 +411,16 @@ static void test_negotiation_failure(void **state)
 {
     (void)state;
     struct session s;
-    struct bytes client = {.n = 0}, server = {.n = 0};
-    put_raw(&client, "SSH-2.0-c\n", 10);
-    put_raw(&server, "SSH-2.0-s\n", 10);
+    struct byte_builder client = {.n = 0}, server = {.n = 0};
+    putn(&client, "SSH-2.0-c\n", 10);
+    putn(&server, "SSH-2.0-s\n", 10);
     put_kexinit(&client, ",,weird-kex,", "ssh-rsa", "a,b", "m1", "none");
     put_kexinit(&server, "other-kex", "ssh-rsa", "b", "m2", "none");
     session_open(&s);
-    session_feed(&s, true, client.d, 10);
-    session_feed(&s, false, server.d, 10);
-    session_feed(&s, true, client.d + 10, client.n - 10);
-    session_feed(&s, false, server.d + 10, server.n - 10);
+    session_feed(&s, true, client.b, 10);
+    session_feed(&s, false, server.b, 10);
+    session_feed(&s, true, client.b + 10, client.n - 10);
+    session_feed(&s, false, server.b + 10, server.n - 10);
     parser_run_close(&s.run);
     assert_string_equal(s.cap.last.kex_alg.text, "Algorithm negotiation failed");
     assert_string_equal(s.cap.last.cipher_alg.text, "b");

@@ -16,6 +16,7 @@
 
 #include "proto/tls.h"
 #include "proto/x509.h"
+#include "unit/bytes_harness.h"
 
 struct capture {
     int n_tls, n_x509;
@@ -52,32 +53,8 @@ static void cap_encrypted(struct app_env *env)
     c->n_encrypted++;
 }
 
-struct buf_builder {
-    uint8_t b[4096];
-    size_t n;
-};
-
-static void put8(struct buf_builder *b, unsigned v) { b->b[b->n++] = (uint8_t)v; }
-static void put16(struct buf_builder *b, unsigned v) { put8(b, v >> 8); put8(b, v & 0xff); }
-static void put24(struct buf_builder *b, unsigned v) { put8(b, v >> 16); put16(b, v & 0xffff); }
-static void putn(struct buf_builder *b, const void *p, size_t n)
-{
-    memcpy(b->b + b->n, p, n);
-    b->n += n;
-}
-static void patch16(struct buf_builder *b, size_t at, size_t v)
-{
-    b->b[at] = (uint8_t)(v >> 8);
-    b->b[at + 1] = (uint8_t)v;
-}
-static void patch24(struct buf_builder *b, size_t at, size_t v)
-{
-    b->b[at] = (uint8_t)(v >> 16);
-    patch16(b, at + 1, v & 0xffff);
-}
-
 /* Wraps body[0..n) as one handshake message in one record. */
-static void record_hs(struct buf_builder *out, uint8_t type, const struct buf_builder *body)
+static void record_hs(struct byte_builder *out, uint8_t type, const struct byte_builder *body)
 {
     put8(out, 22);
     put16(out, 0x0301);
@@ -90,9 +67,9 @@ static void record_hs(struct buf_builder *out, uint8_t type, const struct buf_bu
 /* ClientHello: ciphers 1301, GREASE 0a0a, c02b, 002f; extensions GREASE
  * 2a2a, SNI example.com, groups {1a1a, 001d, 0017}, points {0}, sigalgs
  * {0403, 0804}, ALPN {h2, http/1.1}, versions {3a3a, 0304, 0303}. */
-static void client_hello(struct buf_builder *rec)
+static void client_hello(struct byte_builder *rec)
 {
-    struct buf_builder m = {.n = 0};
+    struct byte_builder m = {.n = 0};
     put16(&m, 0x0303);
     for (int i = 0; i < 32; i++)
         put8(&m, i);
@@ -147,9 +124,9 @@ static void client_hello(struct buf_builder *rec)
 }
 
 /* ServerHello TLS 1.2, cipher c02f, ALPN h2. */
-static void server_hello(struct buf_builder *rec)
+static void server_hello(struct byte_builder *rec)
 {
-    struct buf_builder m = {.n = 0};
+    struct byte_builder m = {.n = 0};
     put16(&m, 0x0303);
     for (int i = 0; i < 32; i++)
         put8(&m, 0x40 + i);
@@ -165,7 +142,7 @@ static void server_hello(struct buf_builder *rec)
     record_hs(rec, 2, &m);
 }
 
-static void ccs(struct buf_builder *rec)
+static void ccs(struct byte_builder *rec)
 {
     put8(rec, 20);
     put16(rec, 0x0303);
@@ -173,7 +150,7 @@ static void ccs(struct buf_builder *rec)
     put8(rec, 1);
 }
 
-static void app_data(struct buf_builder *rec)
+static void app_data(struct byte_builder *rec)
 {
     put8(rec, 23);
     put16(rec, 0x0303);
@@ -196,7 +173,7 @@ static void session_open(struct session *s)
     parser_run_open(&s->run, &tls_parser, &hooks, &s->cap);
 }
 
-static void session_feed(struct session *s, bool from_orig, const struct buf_builder *b, size_t step)
+static void session_feed(struct session *s, bool from_orig, const struct byte_builder *b, size_t step)
 {
     parser_run_feed(&s->run, from_orig, b->b, b->n, step);
 }
@@ -204,7 +181,7 @@ static void session_feed(struct session *s, bool from_orig, const struct buf_bui
 
 static void run_full_handshake(struct session *s, size_t step)
 {
-    struct buf_builder c1 = {.n = 0}, s1 = {.n = 0}, c2 = {.n = 0}, s2 = {.n = 0};
+    struct byte_builder c1 = {.n = 0}, s1 = {.n = 0}, c2 = {.n = 0}, s2 = {.n = 0};
     client_hello(&c1);
     server_hello(&s1);
     ccs(&s1);
@@ -263,7 +240,7 @@ static void test_byte_by_byte(void **unused)
 /* Two handshake messages in one record, then one message split over two records. */
 static void test_record_packing(void **unused)
 {
-    struct buf_builder sh = {.n = 0}, sh2 = {.n = 0}, packed = {.n = 0};
+    struct byte_builder sh = {.n = 0}, sh2 = {.n = 0}, packed = {.n = 0};
     server_hello(&sh);
     /* sh: 5-byte record header + message; append a ServerHelloDone to the same record */
     memcpy(packed.b, sh.b, sh.n);
@@ -274,7 +251,7 @@ static void test_record_packing(void **unused)
 
     struct session s;
     session_open(&s);
-    struct buf_builder c1 = {.n = 0};
+    struct byte_builder c1 = {.n = 0};
     client_hello(&c1);
     session_feed(&s, true, &c1, c1.n);
     session_feed(&s, false, &packed, packed.n);
@@ -283,7 +260,7 @@ static void test_record_packing(void **unused)
     assert_false(s.cap.last.established);
 
     /* the ClientHello message split across two records */
-    struct buf_builder split = {.n = 0};
+    struct byte_builder split = {.n = 0};
     size_t msg = c1.n - 5, first = msg / 3;
     put8(&split, 22);
     put16(&split, 0x0301);
@@ -304,10 +281,10 @@ static void test_record_packing(void **unused)
 
 static void test_every_truncation(void **unused)
 {
-    struct buf_builder c1 = {.n = 0};
+    struct byte_builder c1 = {.n = 0};
     client_hello(&c1);
     for (size_t cut = 0; cut < c1.n; cut++) {
-        struct buf_builder part = {.n = 0};
+        struct byte_builder part = {.n = 0};
         putn(&part, c1.b, cut);
         /* also lie about the lengths inside: shrink the record to the cut */
         struct session s;
@@ -316,7 +293,7 @@ static void test_every_truncation(void **unused)
         parser_run_close(&s.run);
         assert_int_equal(s.cap.n_tls, 0);
         if (cut > 9) {
-            struct buf_builder lie = {.n = 0};
+            struct byte_builder lie = {.n = 0};
             putn(&lie, c1.b, cut);
             patch16(&lie, 3, cut - 5);
             patch24(&lie, 6, cut - 9);
@@ -331,7 +308,7 @@ static void test_alert_and_failure(void **unused)
 {
     struct session s;
     session_open(&s);
-    struct buf_builder c1 = {.n = 0}, a = {.n = 0};
+    struct byte_builder c1 = {.n = 0}, a = {.n = 0};
     client_hello(&c1);
     put8(&a, 21);
     put16(&a, 0x0303);
@@ -339,7 +316,7 @@ static void test_alert_and_failure(void **unused)
     put8(&a, 2);
     put8(&a, 40);
     session_feed(&s, true, &c1, c1.n);
-    struct buf_builder one = {.n = 0};
+    struct byte_builder one = {.n = 0};
     put8(&one, 21);
     session_feed(&s, false, &one, one.n); /* a stray byte: the next header is garbage */
     session_feed(&s, false, &a, a.n);
@@ -359,7 +336,7 @@ static void test_alert_and_failure(void **unused)
 
 static void test_garbage_certificate(void **unused)
 {
-    struct buf_builder cert = {.n = 0}, rec = {.n = 0};
+    struct byte_builder cert = {.n = 0}, rec = {.n = 0};
     put24(&cert, 3 + 10);
     put24(&cert, 10);
     for (int i = 0; i < 10; i++)
@@ -367,13 +344,13 @@ static void test_garbage_certificate(void **unused)
     record_hs(&rec, 11, &cert);
     struct session s;
     session_open(&s);
-    struct buf_builder c1 = {.n = 0}, sh = {.n = 0};
+    struct byte_builder c1 = {.n = 0}, sh = {.n = 0};
     client_hello(&c1);
     server_hello(&sh);
     session_feed(&s, true, &c1, c1.n);
     session_feed(&s, false, &sh, sh.n);
     session_feed(&s, false, &rec, 3);
-    struct buf_builder rest = {.n = 0};
+    struct byte_builder rest = {.n = 0};
     putn(&rest, rec.b + 3, rec.n - 3);
     session_feed(&s, false, &rest, rest.n);
     parser_run_close(&s.run);
@@ -388,8 +365,8 @@ static void test_garbage_certificate(void **unused)
  * for EVE's certificate/chain fields; a second one does not replace it. */
 static void test_certificate_lists_kept(void **unused)
 {
-    struct buf_builder scert = {.n = 0}, ccert = {.n = 0}, again = {.n = 0};
-    struct buf_builder srec = {.n = 0}, crec = {.n = 0}, arec = {.n = 0};
+    struct byte_builder scert = {.n = 0}, ccert = {.n = 0}, again = {.n = 0};
+    struct byte_builder srec = {.n = 0}, crec = {.n = 0}, arec = {.n = 0};
     put24(&scert, 3 + 4 + 3 + 2);
     put24(&scert, 4);
     putn(&scert, "abcd", 4);
@@ -407,7 +384,7 @@ static void test_certificate_lists_kept(void **unused)
     for (size_t step = 1; step <= 64; step += 63) {
         struct session s;
         session_open(&s);
-        struct buf_builder c1 = {.n = 0}, sh = {.n = 0};
+        struct byte_builder c1 = {.n = 0}, sh = {.n = 0};
         client_hello(&c1);
         server_hello(&sh);
         session_feed(&s, true, &c1, step);
@@ -430,13 +407,13 @@ static void test_oversized_message(void **unused)
     /* a 1 MiB ServerKeyExchange, announced and then sent in 16 KiB records */
     struct session s;
     session_open(&s);
-    struct buf_builder c1 = {.n = 0};
+    struct byte_builder c1 = {.n = 0};
     client_hello(&c1);
     session_feed(&s, true, &c1, c1.n);
     size_t total = 1u << 20, sent = 0;
     bool first = true;
     while (sent < total + 4) {
-        struct buf_builder r = {.n = 0};
+        struct byte_builder r = {.n = 0};
         size_t body = 4000;
         put8(&r, 22);
         put16(&r, 0x0303);
@@ -458,7 +435,7 @@ static void test_oversized_message(void **unused)
 
 static void test_probe(void **unused)
 {
-    struct buf_builder c1 = {.n = 0};
+    struct byte_builder c1 = {.n = 0};
     client_hello(&c1);
     assert_int_equal(tls_parser.probe(c1.b, c1.n, true), APP_PROBE_YES);
     assert_int_equal(tls_parser.probe(c1.b, 3, true), APP_PROBE_MAYBE);
@@ -472,7 +449,7 @@ static void test_not_tls_stops(void **unused)
 {
     struct session s;
     session_open(&s);
-    struct buf_builder junk = {.n = 0};
+    struct byte_builder junk = {.n = 0};
     putn(&junk, "SSH-2.0-OpenSSH\r\n", 17);
     session_feed(&s, true, &junk, junk.n);
     parser_run_close(&s.run);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A new directory /tmp/vigil-test-NAME-XXXXXX; the caller frees the path. */
 static inline char *tmpdir_new(const char *name)
@@ -72,6 +73,19 @@ static inline int tmpdir_teardown(void **state)
     int rc = tmpdir_remove(dir);
     free(dir);
     return rc;
+}
+
+/* A new file /tmp/vigil-test-NAME-XXXXXX holding text, its path written
+ * into path (cap bytes); the caller unlinks it. */
+static inline void tmpfile_with(char *path, size_t cap, const char *name, const char *text)
+{
+    int n = snprintf(path, cap, "/tmp/vigil-test-%s-XXXXXX", name);
+    assert_true(n > 0 && (size_t)n < cap);
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    size_t len = strlen(text);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    assert_int_equal(close(fd), 0);
 }
 
 #endif
