@@ -82,7 +82,7 @@ int cli_run_hunt(int argc, char **argv)
         fprintf(stderr, "vigil: out of memory\n");
         return EXIT_USAGE;
     }
-    int rc = parse_options(argc, argv, &cli_command_hunt, o);
+    int rc = parse_options(argc, argv, cli_help_hunt, o);
     if (rc >= 0) {
         options_free(o);
         return rc;

@@ -36,5 +36,5 @@ void cli_help_live(void)
 
 int cli_run_live(int argc, char **argv)
 {
-    return run_capture_command(argc, argv, &cli_command_live, true);
+    return run_capture_command(argc, argv, cli_help_live, true);
 }

@@ -17,5 +17,5 @@ void cli_help_read(void)
 
 int cli_run_read(int argc, char **argv)
 {
-    return run_capture_command(argc, argv, &cli_command_read, false);
+    return run_capture_command(argc, argv, cli_help_read, false);
 }

@@ -440,12 +440,12 @@ static const struct option_rule option_rules[] = {
 };
 
 /* One option: a --kafka option, a table rule, --help or --config. */
-static int parse_option(int c, const char *arg, const struct cli_command *cmd, struct options *o)
+static int parse_option(int c, const char *arg, void (*help)(void), struct options *o)
 {
     if (c >= OPT_KAFKA && c < OPT_KAFKA + KAFKA_OPT_COUNT)
         return kafka_cli_option((enum kafka_cli_option)(c - OPT_KAFKA), arg, &o->kafka);
     if (c == 'h') {
-        cmd->help();
+        help();
         return EXIT_OK;
     }
     if (c == OPT_CONFIG)
@@ -460,7 +460,7 @@ void options_free(struct options *o)
     free(o);
 }
 
-int parse_options(int argc, char **argv, const struct cli_command *cmd, struct options *o)
+int parse_options(int argc, char **argv, void (*help)(void), struct options *o)
 {
     char err[512];
     if (!config_args_build(argc, argv, long_options, &o->args, err, sizeof err)) {
@@ -479,7 +479,7 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "o:f:r:Cqhu:", long_options, NULL)) != -1) {
-        int rc = parse_option(c, optarg, cmd, o);
+        int rc = parse_option(c, optarg, help, o);
         if (rc == OPTION_RULE_NONE)
             return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
         if (rc != OPTION_RULE_APPLIED)
@@ -488,7 +488,7 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
     if (strcmp(o->out_dir, "-") == 0 && !o->format_given)
         o->formats = OUTPUT_EVE; /* -o -: EVE on standard output */
     for (int i = optind; i < argc; i++) {
-        int rc = parse_option('r', argv[i], cmd, o);
+        int rc = parse_option('r', argv[i], help, o);
         if (rc != OPTION_RULE_APPLIED)
             return rc;
     }

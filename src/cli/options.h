@@ -79,8 +79,8 @@ extern const char usage_common[];
 extern const char usage_detect[];
 
 /* Fills o from argv (defaults first). Returns -1 to continue, or an exit
- * code: cmd's help printed, or a usage error reported. */
-int parse_options(int argc, char **argv, const struct cli_command *cmd, struct options *o);
+ * code: help() called for -h, or a usage error reported. */
+int parse_options(int argc, char **argv, void (*help)(void), struct options *o);
 /* --format zeek|json|eve|all into OUTPUT_* bits; false on another word. */
 bool parse_formats(const char *s, unsigned *formats);
 /* --local-nets: a comma list of CIDRs appended to cfg->local_nets; false
