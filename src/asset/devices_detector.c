@@ -17,6 +17,7 @@
 #include "detect/sink.h"
 #include "util/buf.h"
 #include "util/datadir.h"
+#include "util/tsv.h"
 
 /* Device alerts: gid 1, sids 9700001 + enum asset_alert_kind. */
 #define DEVICES_SID_BASE 9700001
@@ -133,17 +134,12 @@ static bool shipped_path(const char *rel, char *out, size_t n, char *err, size_t
 /* One address or CIDR prefix per line, '#' comments. */
 static bool load_allowed(const char *path, struct inventory_config *ic, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: cannot open the device allow list", path);
+    struct tsv_lines lines;
+    if (!tsv_lines_open(&lines, path, " the device allow list", err, errlen))
         return false;
-    }
-    char line[256];
-    size_t lineno = 0;
     bool ok = true;
-    while (ok && fgets(line, sizeof line, f)) {
-        lineno++;
-        char *s = line;
+    while (ok && tsv_lines_next(&lines)) {
+        char *s = lines.line;
         s[strcspn(s, "#\r\n")] = '\0';
         s += strspn(s, " \t");
         s[strcspn(s, " \t")] = '\0';
@@ -153,7 +149,7 @@ static bool load_allowed(const char *path, struct inventory_config *ic, char *er
         if (strchr(s, '/') == NULL && ip_addr_parse(s, &p.addr)) {
             p.len = 128;
         } else if (!ip_prefix_parse(s, &p)) {
-            snprintf(err, errlen, "%s:%zu: not an address or CIDR prefix: %s", path, lineno, s);
+            snprintf(err, errlen, "%s:%u: not an address or CIDR prefix: %s", path, lines.lineno, s);
             ok = false;
             break;
         }
@@ -164,7 +160,7 @@ static bool load_allowed(const char *path, struct inventory_config *ic, char *er
         }
         ic->allowed[ic->n_allowed++] = p;
     }
-    fclose(f);
+    tsv_lines_close(&lines);
     return ok;
 }
 

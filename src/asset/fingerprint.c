@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "asset/pattern_head.h"
+#include "util/grow.h"
+#include "util/tsv.h"
 
 /* A value longer than this is matched on its first bytes only: banners
  * are short, and a pattern's cost grows with what it scans. */
@@ -65,32 +67,10 @@ static int source_of(const char *name)
     return -1;
 }
 
-/* Splits line (modified in place) at tabs into at most max columns. */
-static size_t split_tabs(char *line, char **cols, size_t max)
-{
-    size_t n = 0;
-    char *p = line;
-    while (n < max) {
-        cols[n++] = p;
-        char *tab = strchr(p, '\t');
-        if (tab == NULL)
-            break;
-        *tab = '\0';
-        p = tab + 1;
-    }
-    return n;
-}
-
 static bool list_push(struct fp_list *l, const struct fp_rule *r)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        struct fp_rule *p = realloc(l->r, cap * sizeof *p);
-        if (p == NULL)
-            return false;
-        l->r = p;
-        l->cap = cap;
-    }
+    if (grow_array((void **)&l->r, &l->cap, l->n + 1, sizeof *l->r, 64) < 0)
+        return false;
     l->r[l->n++] = *r;
     return true;
 }
@@ -185,22 +165,13 @@ static bool head_matches(const struct fp_rule *r, const char *value, size_t n)
 
 static bool load_file(struct fingerprint_db *db, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: cannot open fingerprint file", path);
+    struct tsv_lines lines;
+    if (!tsv_lines_open(&lines, path, " fingerprint file", err, errlen))
         return false;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
     bool ok = true;
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        if (len == 0 || line[0] == '#')
-            continue;
+    while (tsv_lines_next(&lines)) {
         char *cols[8];
-        if (split_tabs(line, cols, 8) != 8) {
+        if (tsv_split(lines.line, cols, 8) != 8) {
             db->skipped++;
             continue;
         }
@@ -213,8 +184,7 @@ static bool load_file(struct fingerprint_db *db, const char *path, char *err, si
         if (r == 0)
             db->skipped++;
     }
-    free(line);
-    fclose(f);
+    tsv_lines_close(&lines);
     return ok;
 }
 

@@ -11,6 +11,7 @@
 #include "asset/oui.h"
 #include "asset/record_text.h"
 #include "asset/vendor_policy.h"
+#include "util/grow.h"
 #include "util/hash.h"
 
 /* Distinct off-subnet addresses remembered per device to count them (the
@@ -306,14 +307,8 @@ static struct device *new_device(struct inventory *inv, const struct key *k, int
         inv->dropped++;
         return NULL;
     }
-    if (inv->n_devs == inv->cap_devs) {
-        size_t cap = inv->cap_devs ? inv->cap_devs * 2 : 64;
-        struct device **p = realloc(inv->devs, cap * sizeof *p);
-        if (p == NULL)
-            return NULL;
-        inv->devs = p;
-        inv->cap_devs = cap;
-    }
+    if (grow_array((void **)&inv->devs, &inv->cap_devs, inv->n_devs + 1, sizeof *inv->devs, 64) < 0)
+        return NULL;
     if (inv->slabs == NULL || inv->slabs->used == DEVICES_PER_SLAB) {
         struct device_slab *slab = calloc(1, sizeof *slab);
         if (slab == NULL)

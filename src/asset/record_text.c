@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "util/strcut.h"
+
 const char *asset_event_name(enum asset_event ev)
 {
     switch (ev) {
@@ -23,12 +25,7 @@ void asset_service_text(const struct asset_service *s, char *out, size_t n)
     size_t plen = strlen(proto);
     memcpy(text + len, proto, plen + 1);
     len += plen;
-    if (n == 0)
-        return;
-    if (len >= n)
-        len = n - 1;
-    memcpy(out, text, len);
-    out[len] = '\0';
+    strcut_copy(out, n, text, len);
 }
 
 void asset_text_join(char *out, size_t n, const char *const *parts, size_t k)

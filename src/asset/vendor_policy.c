@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+#include "util/tsv.h"
+
 #define NAME_MAX_LEN 256
 
 struct policy_entry {
@@ -38,14 +41,8 @@ static void normalise(const char *in, char *out, size_t n)
 
 static bool push_entry(struct vendor_policy *p, char **cols)
 {
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 32;
-        struct policy_entry *e = realloc(p->e, cap * sizeof *e);
-        if (e == NULL)
-            return false;
-        p->e = e;
-        p->cap = cap;
-    }
+    if (grow_array((void **)&p->e, &p->cap, p->n + 1, sizeof *p->e, 32) < 0)
+        return false;
     char norm[NAME_MAX_LEN];
     normalise(cols[2], norm, sizeof norm);
     size_t lens[4] = {strlen(cols[0]) + 1, strlen(cols[1]) + 1, strlen(cols[3]) + 1, strlen(cols[4]) + 1};
@@ -71,47 +68,25 @@ static bool push_entry(struct vendor_policy *p, char **cols)
 
 struct vendor_policy *vendor_policy_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: cannot open the vendor policy", path);
+    struct tsv_lines lines;
+    if (!tsv_lines_open(&lines, path, " the vendor policy", err, errlen))
         return NULL;
-    }
     struct vendor_policy *p = calloc(1, sizeof *p);
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
-    ssize_t len;
     bool ok = p != NULL;
     if (!ok)
         snprintf(err, errlen, "out of memory for the vendor policy");
-    while (ok && (len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        if (len == 0 || line[0] == '#')
-            continue;
+    while (ok && tsv_lines_next(&lines)) {
         char *cols[5];
-        size_t n = 0;
-        for (char *c = line; n < 5; n++) {
-            cols[n] = c;
-            char *tab = strchr(c, '\t');
-            if (tab == NULL) {
-                n++;
-                break;
-            }
-            *tab = '\0';
-            c = tab + 1;
-        }
-        if (n != 5 || cols[0][0] == '\0' || cols[2][0] == '\0') {
-            snprintf(err, errlen, "%s:%zu: expected group, level, name, reason, source separated by tabs", path,
-                     lineno);
+        if (tsv_split(lines.line, cols, 5) != 5 || cols[0][0] == '\0' || cols[2][0] == '\0') {
+            snprintf(err, errlen, "%s:%u: expected group, level, name, reason, source separated by tabs", path,
+                     lines.lineno);
             ok = false;
         } else if (!push_entry(p, cols)) {
             snprintf(err, errlen, "out of memory for the vendor policy");
             ok = false;
         }
     }
-    free(line);
-    fclose(f);
+    tsv_lines_close(&lines);
     if (!ok) {
         vendor_policy_free(p);
         return NULL;

@@ -1,7 +1,7 @@
 /* The command line's shared pieces: exit codes, the subcommand table's
  * entry type, usage errors. A subcommand is one file cli/cmd_NAME.c that
- * defines `const struct cli_command cli_command_NAME` and one line in
- * cli/commands.def. */
+ * defines `cli_run_NAME` and `cli_help_NAME`, and one line in
+ * cli/commands.def (its name, operands and summary). */
 #ifndef VIGIL_CLI_CLI_H
 #define VIGIL_CLI_CLI_H
 
@@ -27,7 +27,12 @@ struct cli_command {
     void (*help)(void);
 };
 
-#define CLI_COMMAND(id) extern const struct cli_command cli_command_##id;
+/* Each command's entry (defined in commands.c from its commands.def line)
+ * and the two functions its cli/cmd_id.c defines. */
+#define CLI_COMMAND(id, name, operands, summary)                                                                      \
+    extern const struct cli_command cli_command_##id;                                                                  \
+    int cli_run_##id(int argc, char **argv);                                                                           \
+    void cli_help_##id(void);
 #include "cli/commands.def"
 #undef CLI_COMMAND
 
@@ -37,5 +42,10 @@ int cli_main(int argc, char **argv);
 /* Prints "vigil: " fmt (with one %s for arg) and a pointer to --help on
  * stderr, as one line; returns EXIT_USAGE. */
 int usage_error(const char *fmt, const char *arg);
+
+/* For a command whose operands are all paths: -h or --help first prints
+ * usage on stdout (EXIT_OK), no operand prints it on stderr (EXIT_USAGE);
+ * -1 when there are operands to go on with. */
+int cli_operands_or_usage(int argc, char **argv, const char *usage);
 
 #endif

@@ -36,7 +36,7 @@ struct assets_table {
     uint64_t dropped;
 };
 
-static void help_assets(void)
+void cli_help_assets(void)
 {
     printf("usage: vigil assets LOGDIR... [--json]\n\n"
            "Prints the device inventory recorded by `vigil read --devices`: the latest record of every device\n"
@@ -189,7 +189,7 @@ static int read_assets(struct assets_table *t, const char *const *paths, size_t 
     return st.bad_lines || st.bad_files ? EXIT_DAMAGED : EXIT_OK;
 }
 
-static int run_assets(int argc, char **argv)
+int cli_run_assets(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
@@ -201,7 +201,7 @@ static int run_assets(int argc, char **argv)
         if (c == 'j') {
             json = true;
         } else if (c == 'h') {
-            help_assets();
+            cli_help_assets();
             return EXIT_OK;
         } else {
             return usage_error("assets: unknown option '%s'", argv[optind - 1]);
@@ -234,11 +234,3 @@ static int run_assets(int argc, char **argv)
     free(t.rows);
     return rc;
 }
-
-const struct cli_command cli_command_assets = {
-    .name = "assets",
-    .operands = "LOGDIR...",
-    .summary = "the device inventory from stored assets.log / EVE asset events",
-    .run = run_assets,
-    .help = help_assets,
-};

@@ -14,7 +14,7 @@
 #include "output/detect_sink.h"
 #include "output/output.h"
 
-static void help_hunt(void)
+void cli_help_hunt(void)
 {
     printf("usage: vigil hunt PATH... [OPTIONS]\n"
            "       vigil hunt --kafka BROKERS --group NAME [OPTIONS]\n\n"
@@ -75,14 +75,14 @@ static bool fetch_from_kafka(const struct options *o, char *dir, size_t dirlen, 
     return true;
 }
 
-static int run_hunt(int argc, char **argv)
+int cli_run_hunt(int argc, char **argv)
 {
     struct options *o = calloc(1, sizeof *o);
     if (!o) {
         fprintf(stderr, "vigil: out of memory\n");
         return EXIT_USAGE;
     }
-    int rc = parse_options(argc, argv, &cli_command_hunt, o);
+    int rc = parse_options(argc, argv, cli_help_hunt, o);
     if (rc >= 0) {
         options_free(o);
         return rc;
@@ -174,11 +174,3 @@ static int run_hunt(int argc, char **argv)
     options_free(o);
     return rc;
 }
-
-const struct cli_command cli_command_hunt = {
-    .name = "hunt",
-    .operands = "PATH...",
-    .summary = "threat intel and behaviour detectors over stored Zeek/EVE logs",
-    .run = run_hunt,
-    .help = help_hunt,
-};

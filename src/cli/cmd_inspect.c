@@ -26,7 +26,7 @@ static void print_inspect_usage(FILE *f)
             doc_setup_help);
 }
 
-static void help_inspect(void) { print_inspect_usage(stdout); }
+void cli_help_inspect(void) { print_inspect_usage(stdout); }
 
 /* Inspects one regular file and prints its object; returns its verdict,
  * or -1 when it cannot be read. */
@@ -109,7 +109,7 @@ static int inspect_path(const struct doc_ctx *ctx, const char *path, unsigned de
     return worst;
 }
 
-static int run_inspect(int argc, char **argv)
+int cli_run_inspect(int argc, char **argv)
 {
     struct doc_setup s = {0};
     char **paths = calloc((size_t)argc + 1, sizeof *paths);
@@ -118,7 +118,7 @@ static int run_inspect(int argc, char **argv)
         return EXIT_USAGE;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            help_inspect();
+            cli_help_inspect();
             free(paths);
             return EXIT_OK;
         }
@@ -156,11 +156,3 @@ static int run_inspect(int argc, char **argv)
     free(paths);
     return worst < 0 ? EXIT_USAGE : worst > 0 ? EXIT_DAMAGED : EXIT_OK;
 }
-
-const struct cli_command cli_command_inspect = {
-    .name = "inspect",
-    .operands = "FILE...",
-    .summary = "inspect documents, archives and files; one JSON verdict per file",
-    .run = run_inspect,
-    .help = help_inspect,
-};

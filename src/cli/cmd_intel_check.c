@@ -7,26 +7,23 @@
 #include "cli/cli.h"
 #include "intel/intel.h"
 
-static void print_intel_check_usage(FILE *f)
+static const char intel_check_usage[] =
+    "usage: vigil intel check FEED...\n\n"
+    "Loads each feed (file or directory) as --intel would and prints what it holds: files per\n"
+    "format, indicators per type, duplicates, and what could not be used, with examples.\n"
+    "Exit status: 0 ok, 1 some records could not be parsed, 2 a feed could not be read or holds nothing.\n";
+
+void cli_help_intel_check(void)
 {
-    fprintf(f, "usage: vigil intel check FEED...\n\n"
-               "Loads each feed (file or directory) as --intel would and prints what it holds: files per\n"
-               "format, indicators per type, duplicates, and what could not be used, with examples.\n"
-               "Exit status: 0 ok, 1 some records could not be parsed, 2 a feed could not be read or holds nothing.\n");
+    fputs(intel_check_usage, stdout);
 }
 
-static void help_intel_check(void)
+int cli_run_intel_check(int argc, char **argv)
 {
-    print_intel_check_usage(stdout);
-}
-
-static int intel_check(int argc, char **argv)
-{
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        print_intel_check_usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : EXIT_OK;
-    }
-    int rc = EXIT_OK;
+    int rc = cli_operands_or_usage(argc, argv, intel_check_usage);
+    if (rc >= 0)
+        return rc;
+    rc = EXIT_OK;
     for (int i = 1; i < argc; i++) {
         struct intel_store *s = intel_store_new();
         struct intel_load_report *rep = calloc(1, sizeof *rep);
@@ -79,11 +76,3 @@ static int intel_check(int argc, char **argv)
     }
     return rc;
 }
-
-const struct cli_command cli_command_intel_check = {
-    .name = "intel check",
-    .operands = "FEED...",
-    .summary = "validate threat-intel feeds and count what they hold",
-    .run = intel_check,
-    .help = help_intel_check,
-};

@@ -4,7 +4,7 @@
 #include "cli/options.h"
 #include "cli/session.h"
 
-static void help_live(void)
+void cli_help_live(void)
 {
     printf("usage: vigil live IFACE [OPTIONS]\n\n"
            "Captures from IFACE until SIGINT or SIGTERM, then flushes and closes every log.\n"
@@ -34,15 +34,7 @@ static void help_live(void)
            usage_common, usage_detect, usage_kafka);
 }
 
-static int run_live(int argc, char **argv)
+int cli_run_live(int argc, char **argv)
 {
-    return run_capture_command(argc, argv, &cli_command_live, true);
+    return run_capture_command(argc, argv, cli_help_live, true);
 }
-
-const struct cli_command cli_command_live = {
-    .name = "live",
-    .operands = "IFACE",
-    .summary = "capture from a network interface until SIGINT/SIGTERM",
-    .run = run_live,
-    .help = help_live,
-};

@@ -27,7 +27,7 @@ static void print_mail_usage(FILE *f)
             doc_setup_help);
 }
 
-static void help_mail(void) { print_mail_usage(stdout); }
+void cli_help_mail(void) { print_mail_usage(stdout); }
 
 struct mail_run {
     struct mail_ctx *ctx;
@@ -46,7 +46,7 @@ static void on_message(void *ctx, const char *source, const uint8_t *p, size_t n
         run->worst = (int)v;
 }
 
-static int run_mail(int argc, char **argv)
+int cli_run_mail(int argc, char **argv)
 {
     struct doc_setup s = {0};
     struct mail_options mo = {0};
@@ -60,7 +60,7 @@ static int run_mail(int argc, char **argv)
     }
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            help_mail();
+            cli_help_mail();
             goto done;
         }
         int o = doc_setup_option(&s, argc, argv, &i);
@@ -134,11 +134,3 @@ done:
     free(intel);
     return rc;
 }
-
-const struct cli_command cli_command_mail = {
-    .name = "mail",
-    .operands = "PATH...",
-    .summary = "analyse .eml, mbox and Maildir messages; one JSON verdict per message",
-    .run = run_mail,
-    .help = help_mail,
-};

@@ -4,7 +4,7 @@
 #include "cli/options.h"
 #include "cli/session.h"
 
-static void help_read(void)
+void cli_help_read(void)
 {
     printf("usage: vigil read FILE... [OPTIONS]\n\n"
            "Reads pcap and pcapng files in order as one capture (\"-\" = standard input).\n"
@@ -15,15 +15,7 @@ static void help_read(void)
            usage_common, usage_detect, usage_kafka);
 }
 
-static int run_read(int argc, char **argv)
+int cli_run_read(int argc, char **argv)
 {
-    return run_capture_command(argc, argv, &cli_command_read, false);
+    return run_capture_command(argc, argv, cli_help_read, false);
 }
-
-const struct cli_command cli_command_read = {
-    .name = "read",
-    .operands = "FILE...",
-    .summary = "analyse pcap/pcapng files (\"-\" reads standard input)",
-    .run = run_read,
-    .help = help_read,
-};

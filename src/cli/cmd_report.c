@@ -1,11 +1,13 @@
 /* vigil report LOGDIR... -o OUTDIR: incidents, report.html and block
  * lists from stored logs (incident/report.h does the work). */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/option_rules.h"
 #include "cli/options.h"
 #include "detect/allowlist.h"
 #include "report/report.h"
@@ -55,13 +57,37 @@ struct report_cli {
     bool quiet;
 };
 
+#define FIELD(name) offsetof(struct report_cli, name)
+
+static const struct option_rule report_rules[] = {
+    {.id = 'o', .kind = RULE_STRING, .field = FIELD(ro.out_dir)},
+    {.id = 'q', .kind = RULE_FLAG, .field = FIELD(quiet)},
+    {.id = OPT_FORMAT, .kind = RULE_PARSE, .field = FIELD(ro.formats), .parse = option_formats,
+     .error = "--format must be zeek, json, eve or all, not %s"},
+    {.id = OPT_KILLCHAIN, .kind = RULE_STRING, .field = FIELD(ro.killchain_path)},
+    {.id = OPT_ALLOWLIST, .kind = RULE_STRING, .field = FIELD(allowlist_path)},
+    {.id = OPT_FORCE, .kind = RULE_FLAG, .field = FIELD(ro.force_block)},
+    {.id = OPT_POPULAR, .kind = RULE_NUMBER, .field = FIELD(ro.popular_hosts), .min = 1, .max = 32,
+     .width = OPTION_MEMBER_SIZE(struct report_cli, ro.popular_hosts), .error = "--popular-hosts must be 1..32, not %s"},
+    {.id = OPT_LOCAL_NETS, .kind = RULE_PARSE, .field = FIELD(local), .parse = option_local_nets,
+     .error = "bad --local-nets list: %s"},
+};
+
 static int usage(const char *what, const char *arg)
 {
     fprintf(stderr, "vigil: report: %s%s (see 'vigil report --help')\n", what, arg);
     return EXIT_USAGE;
 }
 
-static void help_report(void) { fputs(report_usage, stdout); }
+/* The option rules' error printer: report's own prefix and help pointer. */
+static int report_usage_error(const char *fmt, const char *arg)
+{
+    char what[512];
+    snprintf(what, sizeof what, fmt, arg);
+    return usage(what, "");
+}
+
+void cli_help_report(void) { fputs(report_usage, stdout); }
 
 /* Private space plus --local-nets; none given: the correlator's default,
  * which is exactly private space. */
@@ -89,31 +115,16 @@ static int parse(struct report_cli *c, int argc, char **argv)
     optind = 1;
     int ch;
     while ((ch = getopt_long(argc, argv, "o:qh", report_options_long, NULL)) != -1) {
-        char *end;
-        unsigned long v;
-        switch (ch) {
-        case 'o': c->ro.out_dir = optarg; break;
-        case 'q': c->quiet = true; break;
-        case 'h': help_report(); return EXIT_OK;
-        case OPT_FORMAT:
-            if (!parse_formats(optarg, &c->ro.formats))
-                return usage("--format must be zeek, json, eve or all, not ", optarg);
-            break;
-        case OPT_KILLCHAIN: c->ro.killchain_path = optarg; break;
-        case OPT_ALLOWLIST: c->allowlist_path = optarg; break;
-        case OPT_FORCE: c->ro.force_block = true; break;
-        case OPT_POPULAR:
-            v = strtoul(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || v == 0 || v > 32)
-                return usage("--popular-hosts must be 1..32, not ", optarg);
-            c->ro.popular_hosts = (unsigned)v;
-            break;
-        case OPT_LOCAL_NETS:
-            if (!parse_local_nets(optarg, &c->local))
-                return usage("bad --local-nets list: ", optarg);
-            break;
-        default: return usage("unknown option", "");
+        if (ch == 'h') {
+            cli_help_report();
+            return EXIT_OK;
         }
+        int rc = option_rules_apply(report_rules, sizeof report_rules / sizeof report_rules[0], ch, optarg, c,
+                                    report_usage_error);
+        if (rc == OPTION_RULE_NONE)
+            return usage("unknown option", "");
+        if (rc != OPTION_RULE_APPLIED)
+            return rc;
     }
     for (int i = optind; i < argc; i++) {
         if (c->ro.n_paths >= REPORT_MAX_INPUTS)
@@ -127,7 +138,7 @@ static int parse(struct report_cli *c, int argc, char **argv)
     return -1;
 }
 
-static int run_report(int argc, char **argv)
+int cli_run_report(int argc, char **argv)
 {
     struct report_cli *c = calloc(1, sizeof *c);
     if (c == NULL) {
@@ -170,11 +181,3 @@ static int run_report(int argc, char **argv)
     free(c);
     return rc;
 }
-
-const struct cli_command cli_command_report = {
-    .name = "report",
-    .operands = "LOGDIR... -o OUTDIR",
-    .summary = "incidents, report.html and block lists from stored Zeek/EVE logs",
-    .run = run_report,
-    .help = help_report,
-};

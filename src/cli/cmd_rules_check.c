@@ -32,27 +32,24 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static void print_rules_check_usage(FILE *f)
+static const char rules_check_usage[] =
+    "usage: vigil rules check FILE_OR_DIR...\n\n"
+    "Loads Suricata rules as --rules would (a directory: its *.rules files, with its own\n"
+    "classification.config, reference.config and vars.yaml) and prints per file the rules\n"
+    "loaded and skipped, the reasons grouped, one line per malformed rule on stderr, and\n"
+    "ends with `N of M rules loaded`.\n"
+    "Exit status: 0 ok, 1 some rules are malformed, 2 a path could not be read.\n";
+
+void cli_help_rules_check(void)
 {
-    fprintf(f, "usage: vigil rules check FILE_OR_DIR...\n\n"
-                   "Loads Suricata rules as --rules would (a directory: its *.rules files, with its own\n"
-                   "classification.config, reference.config and vars.yaml) and prints per file the rules\n"
-                   "loaded and skipped, the reasons grouped, one line per malformed rule on stderr, and\n"
-                   "ends with `N of M rules loaded`.\n"
-                   "Exit status: 0 ok, 1 some rules are malformed, 2 a path could not be read.\n");
+    fputs(rules_check_usage, stdout);
 }
 
-static void help_rules_check(void)
+int cli_run_rules_check(int argc, char **argv)
 {
-    print_rules_check_usage(stdout);
-}
-
-static int rules_check(int argc, char **argv)
-{
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        print_rules_check_usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : EXIT_OK;
-    }
+    int usage_rc = cli_operands_or_usage(argc, argv, rules_check_usage);
+    if (usage_rc >= 0)
+        return usage_rc;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct sig_set *s = sig_set_new(stderr);
@@ -83,11 +80,3 @@ static int rules_check(int argc, char **argv)
         rc = EXIT_DAMAGED;
     return rc;
 }
-
-const struct cli_command cli_command_rules_check = {
-    .name = "rules check",
-    .operands = "FILE_OR_DIR...",
-    .summary = "load Suricata rules and say which load, which are skipped and why",
-    .run = rules_check,
-    .help = help_rules_check,
-};

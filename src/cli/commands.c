@@ -11,8 +11,14 @@
 #define VIGIL_VERSION "0.0.0"
 #endif
 
+#define CLI_COMMAND(id, name_, operands_, summary_)                                                                    \
+    const struct cli_command cli_command_##id = {                                                                      \
+        .name = name_, .operands = operands_, .summary = summary_, .run = cli_run_##id, .help = cli_help_##id};
+#include "cli/commands.def"
+#undef CLI_COMMAND
+
 static const struct cli_command *const commands[] = {
-#define CLI_COMMAND(id) &cli_command_##id,
+#define CLI_COMMAND(id, name, operands, summary) &cli_command_##id,
 #include "cli/commands.def"
 #undef CLI_COMMAND
 };

@@ -1,10 +1,10 @@
 #include "cli/kafka_cli.h"
 
-#include <errno.h>
-#include <stdlib.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "cli/cli.h"
-#include "util/tsv.h"
+#include "cli/option_rules.h"
 
 const char usage_kafka[] =
     "kafka:\n"
@@ -25,50 +25,36 @@ const char usage_kafka_hunt[] =
     "      --kafka-members N    read nothing until the group has N hunters (at most --kafka-wait)\n"
     "      --kafka-topic-prefix P, --kafka-option KEY=VALUE  as for read\n";
 
+#define KAFKA_FIELD(name) offsetof(struct kafka_cli, name)
+#define KAFKA_WIDTH(name) OPTION_MEMBER_SIZE(struct kafka_cli, name)
+
+static const struct option_rule kafka_rules[] = {
+    {.id = KAFKA_OPT_BROKERS, .kind = RULE_STRING, .field = KAFKA_FIELD(brokers)},
+    {.id = KAFKA_OPT_TOPIC_PREFIX, .kind = RULE_STRING, .field = KAFKA_FIELD(topic_prefix)},
+    {.id = KAFKA_OPT_SPOOL_DIR, .kind = RULE_STRING, .field = KAFKA_FIELD(spool_dir)},
+    {.id = KAFKA_OPT_SPOOL_MAX, .kind = RULE_NUMBER, .field = KAFKA_FIELD(spool_max), .min = 1,
+     .max = UINT64_MAX / 2, .width = KAFKA_WIDTH(spool_max),
+     .error = "--kafka-spool-max takes a positive number of bytes, not '%s'"},
+    {.id = KAFKA_OPT_FLUSH_TIMEOUT, .kind = RULE_NUMBER, .field = KAFKA_FIELD(flush_timeout_ms), .max = 3600,
+     .scale = 1000, .width = KAFKA_WIDTH(flush_timeout_ms), .error = "--kafka-flush-timeout takes seconds from 0 to 3600, not '%s'"},
+    {.id = KAFKA_OPT_SETTING, .kind = RULE_LIST, .field = KAFKA_FIELD(settings), .count = KAFKA_FIELD(n_settings),
+     .max = KAFKA_CLI_MAX_SETTINGS, .width = KAFKA_WIDTH(n_settings),
+     .error = "too many --kafka-option settings (at most %s)", .error_arg = "32"},
+    {.id = KAFKA_OPT_GROUP, .kind = RULE_STRING, .field = KAFKA_FIELD(group)},
+    {.id = KAFKA_OPT_WAIT, .kind = RULE_NUMBER, .field = KAFKA_FIELD(wait_ms), .min = 1, .max = 3600,
+     .scale = 1000, .width = KAFKA_WIDTH(wait_ms), .error = "--kafka-wait takes seconds from 1 to 3600, not '%s'"},
+    {.id = KAFKA_OPT_MEMBERS, .kind = RULE_NUMBER, .field = KAFKA_FIELD(members), .min = 1, .max = 4096,
+     .width = KAFKA_WIDTH(members), .error = "--kafka-members takes a number from 1 to 4096, not '%s'"},
+};
+
 int kafka_cli_option(enum kafka_cli_option which, const char *arg, struct kafka_cli *k)
 {
-    uint64_t v;
-    switch (which) {
-    case KAFKA_OPT_BROKERS:
-        k->brokers = arg;
-        break;
-    case KAFKA_OPT_TOPIC_PREFIX:
-        k->topic_prefix = arg;
-        break;
-    case KAFKA_OPT_SPOOL_DIR:
-        k->spool_dir = arg;
-        break;
-    case KAFKA_OPT_SPOOL_MAX:
-        if (!tsv_parse_u64(arg, UINT64_MAX / 2, &v) || v == 0)
-            return usage_error("--kafka-spool-max takes a positive number of bytes, not '%s'", arg);
-        k->spool_max = v;
-        break;
-    case KAFKA_OPT_FLUSH_TIMEOUT:
-        if (!tsv_parse_u64(arg, 3600, &v))
-            return usage_error("--kafka-flush-timeout takes seconds from 0 to 3600, not '%s'", arg);
-        k->flush_timeout_ms = v ? (unsigned)v * 1000 : 1; /* 0: do not wait */
-        break;
-    case KAFKA_OPT_SETTING:
-        if (k->n_settings == KAFKA_CLI_MAX_SETTINGS)
-            return usage_error("too many --kafka-option settings (at most %s)", "32");
-        k->settings[k->n_settings++] = arg;
-        break;
-    case KAFKA_OPT_GROUP:
-        k->group = arg;
-        break;
-    case KAFKA_OPT_WAIT:
-        if (!tsv_parse_u64(arg, 3600, &v) || v == 0)
-            return usage_error("--kafka-wait takes seconds from 1 to 3600, not '%s'", arg);
-        k->wait_ms = (unsigned)v * 1000;
-        break;
-    case KAFKA_OPT_MEMBERS:
-        if (!tsv_parse_u64(arg, 4096, &v) || v == 0)
-            return usage_error("--kafka-members takes a number from 1 to 4096, not '%s'", arg);
-        k->members = (unsigned)v;
-        break;
-    case KAFKA_OPT_COUNT:
-        break;
-    }
+    int rc = option_rules_apply(kafka_rules, sizeof kafka_rules / sizeof kafka_rules[0], (int)which, arg, k,
+                                usage_error);
+    if (rc >= 0)
+        return rc;
+    if (which == KAFKA_OPT_FLUSH_TIMEOUT && k->flush_timeout_ms == 0)
+        k->flush_timeout_ms = 1; /* 0: do not wait */
     return -1;
 }
 

@@ -4,10 +4,12 @@
 #include <getopt.h>
 #include <limits.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/option_rules.h"
 #include "cli/options.h"
 #include "output/output.h"
 
@@ -89,17 +91,6 @@ const char usage_detect[] =
     "                           and summarise them in sightings.log (default 3600; 0: alert every hit)\n"
     "      --beacon-weights FILE  the beacon score's weights and prevalence instead of\n"
     "                           data/beacon_weights.tsv\n";
-
-static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || end == s || *end || s[0] == '-' || v > max)
-        return false;
-    *out = v;
-    return true;
-}
 
 static bool parse_format(const char *s, size_t len, unsigned *formats)
 {
@@ -248,32 +239,10 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* "256M", "64k", "1G" or plain bytes (powers of 1024). */
-static bool parse_bytes(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || s[0] == '-')
-        return false;
-    unsigned shift = 0;
-    if (*end == 'k' || *end == 'K')
-        shift = 10;
-    else if (*end == 'm' || *end == 'M')
-        shift = 20;
-    else if (*end == 'g' || *end == 'G')
-        shift = 30;
-    if (shift)
-        end++;
-    if (*end || v > (UINT64_MAX >> shift))
-        return false;
-    *out = (uint64_t)v << shift;
-    return true;
-}
-
 /* --cpus 0,2-3: CPU numbers and ranges, in the order the workers take them. */
-static bool parse_cpus(const char *list, struct vigil_config *cfg)
+static bool parse_cpus(const char *list, void *member)
 {
+    struct vigil_config *cfg = member;
     cfg->n_cpus = 0;
     const char *p = list;
     for (;;) {
@@ -301,62 +270,187 @@ static bool parse_cpus(const char *list, struct vigil_config *cfg)
     }
 }
 
-enum { LIVE_OPTION_OK = -1, LIVE_OPTION_NOT_MINE = -2 };
-
-/* live's capture and operation options (and the uid settings that make
- * sensors agree); LIVE_OPTION_NOT_MINE for any other option. */
-static int parse_live_option(int c, const char *arg, struct options *o)
+bool option_formats(const char *arg, void *formats)
 {
-    uint64_t bytes;
-    unsigned long v;
-    char *end;
-    switch (c) {
-    case OPT_CAPTURE:
-        if (strcmp(arg, "afpacket") == 0)
-            o->capture.method = CAPTURE_METHOD_AFPACKET;
-        else if (strcmp(arg, "pcap") == 0)
-            o->capture.method = CAPTURE_METHOD_PCAP;
-        else
-            return usage_error("--capture takes afpacket or pcap, not '%s'", arg);
-        o->live_only_given = true;
-        return LIVE_OPTION_OK;
-    case OPT_RING_SIZE:
-        if (!parse_bytes(arg, &bytes) || bytes == 0)
-            return usage_error("--ring-size takes a byte count (e.g. 256M), not '%s'", arg);
-        o->capture.ring_bytes = bytes;
-        o->live_only_given = true;
-        return LIVE_OPTION_OK;
-    case OPT_BLOCK_SIZE:
-        if (!parse_bytes(arg, &bytes) || bytes == 0 || bytes > (1u << 30))
-            return usage_error("--block-size takes a byte count up to 1G (e.g. 1M), not '%s'", arg);
-        o->capture.block_bytes = (uint32_t)bytes;
-        o->live_only_given = true;
-        return LIVE_OPTION_OK;
-    case OPT_CPUS:
-        if (!parse_cpus(arg, &o->cfg))
-            return usage_error("--cpus takes CPU numbers and ranges, e.g. 0,2-3 (at most 64), not '%s'", arg);
-        return LIVE_OPTION_OK;
-    case 'u':
-        if (arg[0] == '\0')
-            return usage_error("-u takes a user name%s", "");
-        o->user = arg;
-        o->live_only_given = true;
-        return LIVE_OPTION_OK;
-    case OPT_UID_KEY:
-        errno = 0;
-        o->cfg.uid_key = strtoull(arg, &end, 16);
-        if (errno || end == arg || *end || arg[0] == '-' || strlen(arg) > 16)
-            return usage_error("--uid-key takes up to 16 hexadecimal digits, not '%s'", arg);
-        return LIVE_OPTION_OK;
-    case OPT_UID_WINDOW:
-        if (!parse_uint(arg, 86400, &v))
-            return usage_error("--uid-window takes seconds from 0 to 86400, not '%s'", arg);
-        o->cfg.uid_window_us = (int64_t)v * 1000000;
-        o->uid_window_given = true;
-        return LIVE_OPTION_OK;
-    default:
-        return LIVE_OPTION_NOT_MINE;
+    return parse_formats(arg, formats);
+}
+
+bool option_local_nets(const char *arg, void *cfg)
+{
+    return parse_local_nets(arg, cfg);
+}
+
+static bool parse_checksums_off(const char *arg, void *cfg)
+{
+    ((struct vigil_config *)cfg)->decode.verify_checksums = false;
+    return true;
+}
+
+static bool parse_checksums(const char *arg, void *member)
+{
+    struct vigil_config *cfg = member;
+    if (strcmp(arg, "auto") == 0 || strcmp(arg, "verify") == 0) {
+        cfg->decode.verify_checksums = true;
+        cfg->checksums_auto = arg[0] == 'a';
+        return true;
     }
+    return strcmp(arg, "off") == 0 && parse_checksums_off(arg, cfg);
+}
+
+static bool parse_capture_method(const char *arg, void *method)
+{
+    if (strcmp(arg, "afpacket") == 0)
+        *(enum capture_method *)method = CAPTURE_METHOD_AFPACKET;
+    else if (strcmp(arg, "pcap") == 0)
+        *(enum capture_method *)method = CAPTURE_METHOD_PCAP;
+    else
+        return false;
+    return true;
+}
+
+static bool parse_user(const char *arg, void *user)
+{
+    *(const char **)user = arg;
+    return arg[0] != '\0';
+}
+
+static bool parse_uid_key(const char *arg, void *key)
+{
+    char *end;
+    errno = 0;
+    *(uint64_t *)key = strtoull(arg, &end, 16);
+    return !(errno || end == arg || *end || arg[0] == '-' || strlen(arg) > 16);
+}
+
+#define FIELD(name) offsetof(struct options, name)
+#define WIDTH(name) OPTION_MEMBER_SIZE(struct options, name)
+#define ALSO(name) (offsetof(struct options, name) + 1)
+#define YEAR_S (86400 * 365)
+
+/* What each option does: most only store what they are given; the others
+ * name their parser. --config (read before) and -h are parse_option's. */
+static const struct option_rule option_rules[] = {
+    {.id = 'o', .kind = RULE_STRING, .field = FIELD(out_dir), .also = ALSO(out_given)},
+    {.id = 'f', .kind = RULE_STRING, .field = FIELD(filter)},
+    {.id = 'r', .kind = RULE_LIST, .field = FIELD(inputs), .count = FIELD(n_inputs), .max = MAX_INPUTS,
+     .width = WIDTH(n_inputs), .error = "too many inputs (at most %s)", .error_arg = "1024"},
+    {.id = 'q', .kind = RULE_FLAG, .field = FIELD(quiet)},
+    {.id = OPT_JSON_TIMESTAMPS, .kind = RULE_WORDS, .field = FIELD(eve_options), .bits = OUTPUT_ZEEK_JSON_ISO8601,
+     .words = {"iso8601", "epoch"}, .error = "--json-timestamps takes epoch or iso8601, not '%s'"},
+    {.id = OPT_WORKERS, .kind = RULE_NUMBER, .field = FIELD(cfg.workers), .min = 1, .max = 64,
+     .width = WIDTH(cfg.workers), .error = "--workers takes a number from 1 to 64, not '%s'"},
+    {.id = OPT_MAX_FLOWS, .kind = RULE_NUMBER, .field = FIELD(cfg.max_flows), .min = 1, .max = 1UL << 30,
+     .width = WIDTH(cfg.max_flows), .error = "--max-flows takes a positive number, not '%s'"},
+    {.id = OPT_CID_SEED, .kind = RULE_NUMBER, .field = FIELD(cfg.community_id_seed), .max = 65535,
+     .width = WIDTH(cfg.community_id_seed), .error = "--community-id-seed takes a number from 0 to 65535, not '%s'"},
+    {.id = OPT_CONN_ONLY, .kind = RULE_FLAG, .field = FIELD(cfg.conn_only)},
+    {.id = OPT_MIDSTREAM, .kind = RULE_FLAG, .field = FIELD(cfg.app_midstream)},
+    {.id = OPT_EVE_TLS_EXTENDED, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_TLS_EXTENDED},
+    {.id = OPT_EVE_EMAIL_EXTENDED, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_EMAIL_EXTENDED},
+    {.id = OPT_EVE_ALERT_PAYLOAD, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_ALERT_PAYLOAD},
+    {.id = OPT_EVE_ALERT_PACKET, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_ALERT_PACKET},
+    {.id = OPT_EVE_DNS_VERSION, .kind = RULE_WORDS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_DNS_V2,
+     .words = {"2", "3"}, .error = "--eve-dns-version takes 2 or 3, not '%s'"},
+    {.id = OPT_EVE_DHCP_EXTENDED, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_DHCP_EXTENDED},
+    {.id = OPT_EXTRACT_FILES, .kind = RULE_STRING, .field = FIELD(cfg.extract_dir)},
+    {.id = OPT_EXTRACT_MAX_FILE, .kind = RULE_NUMBER, .field = FIELD(cfg.extract_max_file), .min = 1,
+     .max = ULONG_MAX, .width = WIDTH(cfg.extract_max_file),
+     .error = "--extract-max-file/--extract-max-total take a positive byte count, not '%s'"},
+    {.id = OPT_EXTRACT_MAX_TOTAL, .kind = RULE_NUMBER, .field = FIELD(cfg.extract_max_total), .min = 1,
+     .max = ULONG_MAX, .width = WIDTH(cfg.extract_max_total),
+     .error = "--extract-max-file/--extract-max-total take a positive byte count, not '%s'"},
+    {.id = OPT_RULES, .kind = RULE_LIST, .field = FIELD(rules_paths), .count = FIELD(n_rules), .max = MAX_INTEL_PATHS,
+     .width = WIDTH(n_rules), .error = "too many --rules paths (at most %s)", .error_arg = "64"},
+    {.id = OPT_NO_DEFAULT_RULES, .kind = RULE_FLAG, .field = FIELD(no_default_rules)},
+    {.id = OPT_DEFAULT_RULES, .kind = RULE_LIST, .field = FIELD(default_rules_paths), .count = FIELD(n_default_rules),
+     .max = MAX_DEFAULT_RULES, .width = WIDTH(n_default_rules),
+     .error = "too many --default-rules paths (at most %s)", .error_arg = "8"},
+    {.id = OPT_INTEL, .kind = RULE_LIST, .field = FIELD(intel_paths), .count = FIELD(n_intel), .max = MAX_INTEL_PATHS,
+     .width = WIDTH(n_intel), .error = "too many --intel paths (at most %s)", .error_arg = "64"},
+    {.id = OPT_ALLOWLIST, .kind = RULE_STRING, .field = FIELD(allowlist_path)},
+    {.id = OPT_PROTECT, .kind = RULE_STRING, .field = FIELD(protect_path)},
+    {.id = OPT_INSPECT_FILES, .kind = RULE_FLAG, .field = FIELD(inspect_files)},
+    {.id = OPT_INSPECT_MAX_FILE, .kind = RULE_NUMBER, .field = FIELD(inspect_max_file), .also = ALSO(inspect_files),
+     .min = 1, .max = ULONG_MAX, .width = WIDTH(inspect_max_file),
+     .error = "--inspect-max-file takes a positive byte count, not '%s'"},
+    {.id = OPT_YARA_RULES, .kind = RULE_STRING, .field = FIELD(yara_path), .also = ALSO(inspect_files)},
+    {.id = OPT_WEIGHTS, .kind = RULE_STRING, .field = FIELD(weights_path)},
+    {.id = OPT_KEYWORDS, .kind = RULE_STRING, .field = FIELD(keywords_path)},
+    {.id = OPT_NO_BEHAVIOR, .kind = RULE_FLAG, .field = FIELD(no_behavior)},
+    {.id = OPT_DOMAIN_CONTROLLERS, .kind = RULE_STRING, .field = FIELD(domain_controllers)},
+    {.id = OPT_LATERAL_POLICY, .kind = RULE_STRING, .field = FIELD(lateral_policy_path)},
+    /* the older name of the same file */
+    {.id = OPT_LATERAL_THRESHOLDS, .kind = RULE_STRING, .field = FIELD(lateral_policy_path)},
+    {.id = OPT_SHORT_THRESHOLDS, .kind = RULE_STRING, .field = FIELD(short_thresholds)},
+    {.id = OPT_INTEL_STRICT_VALIDITY, .kind = RULE_FLAG, .field = FIELD(intel_strict_validity)},
+    {.id = OPT_INTEL_SUPPRESS, .kind = RULE_NUMBER, .field = FIELD(intel_suppress_us), .max = YEAR_S,
+     .scale = 1000000, .width = WIDTH(intel_suppress_us),
+     .error = "--intel-suppress takes a number of seconds (0: every hit), not '%s'"},
+    {.id = OPT_BEACON_WEIGHTS, .kind = RULE_STRING, .field = FIELD(behavior.beacon_weights_path)},
+    {.id = OPT_DEVICES, .kind = RULE_FLAG, .field = FIELD(devices)},
+    {.id = OPT_VENDOR_POLICY, .kind = RULE_STRING, .field = FIELD(devices_cfg.vendor_policy), .also = ALSO(devices)},
+    {.id = OPT_DEVICE_ALLOW, .kind = RULE_STRING, .field = FIELD(devices_cfg.allow_file), .also = ALSO(devices)},
+    {.id = OPT_DEVICE_BEHAVIOUR, .kind = RULE_STRING, .field = FIELD(devices_cfg.behaviour_file),
+     .also = ALSO(devices)},
+    {.id = OPT_IEEE_DATA, .kind = RULE_STRING, .field = FIELD(devices_cfg.ieee_dir), .also = ALSO(devices)},
+    {.id = OPT_FINGERPRINTS, .kind = RULE_LIST, .field = FIELD(devices_cfg.fingerprints), .also = ALSO(devices),
+     .count = FIELD(devices_cfg.n_fingerprints), .max = DEVICES_MAX_FINGERPRINT_FILES,
+     .width = WIDTH(devices_cfg.n_fingerprints), .error = "too many --fingerprints files (at most %s)",
+     .error_arg = "8"},
+    {.id = OPT_REPORT_INTERVAL, .kind = RULE_NUMBER, .field = FIELD(report_interval_us), .min = 1, .max = YEAR_S,
+     .scale = 1000000, .width = WIDTH(report_interval_us),
+     .error = "--report-interval takes a positive number of seconds, not '%s'"},
+    {.id = OPT_LONG_CONN, .kind = RULE_NUMBER, .field = FIELD(behavior.long_conn_us), .min = 1, .max = YEAR_S,
+     .scale = 1000000, .width = WIDTH(behavior.long_conn_us),
+     .error = "--long-conn takes a positive number of seconds, not '%s'"},
+    {.id = OPT_BEACON_THRESHOLD, .kind = RULE_FRACTION, .field = FIELD(behavior.beacon_threshold), .lo = 0, .hi = 1,
+     .error = "--beacon-threshold takes a number from 0 to 1, not '%s'"},
+    {.id = OPT_ROTATE, .kind = RULE_NUMBER, .field = FIELD(rotate_s), .min = 1, .max = YEAR_S, .width = WIDTH(rotate_s),
+     .error = "--rotate takes a positive number of seconds, not '%s'"},
+    {.id = OPT_FLUSH_INTERVAL, .kind = RULE_FRACTION, .field = FIELD(flush_interval_s), .lo = 0.01, .hi = 3600,
+     .error = "--flush-interval takes seconds from 0.01 to 3600, not '%s'"},
+    {.id = OPT_COMPRESS, .kind = RULE_FLAG, .field = FIELD(compress)},
+    {.id = OPT_STATS_INTERVAL, .kind = RULE_NUMBER, .field = FIELD(stats_interval_s), .min = 1, .max = YEAR_S,
+     .width = WIDTH(stats_interval_s), .error = "--stats-interval takes a positive number of seconds, not '%s'"},
+    /* live's capture and operation options (and the uid settings that make sensors agree) */
+    {.id = OPT_RING_SIZE, .kind = RULE_BYTES, .field = FIELD(capture.ring_bytes), .also = ALSO(live_only_given),
+     .min = 1, .max = UINT64_MAX, .width = WIDTH(capture.ring_bytes),
+     .error = "--ring-size takes a byte count (e.g. 256M), not '%s'"},
+    {.id = OPT_BLOCK_SIZE, .kind = RULE_BYTES, .field = FIELD(capture.block_bytes), .also = ALSO(live_only_given),
+     .min = 1, .max = 1u << 30, .width = WIDTH(capture.block_bytes),
+     .error = "--block-size takes a byte count up to 1G (e.g. 1M), not '%s'"},
+    {.id = OPT_UID_WINDOW, .kind = RULE_NUMBER, .field = FIELD(cfg.uid_window_us), .also = ALSO(uid_window_given),
+     .max = 86400, .scale = 1000000, .width = WIDTH(cfg.uid_window_us),
+     .error = "--uid-window takes seconds from 0 to 86400, not '%s'"},
+    {.id = OPT_FORMAT, .kind = RULE_PARSE, .field = FIELD(formats), .also = ALSO(format_given),
+     .parse = option_formats, .error = "unknown --format '%s' (zeek, json, eve or all, or a comma list of them)"},
+    {.id = 'C', .kind = RULE_PARSE, .field = FIELD(cfg), .parse = parse_checksums_off},
+    {.id = OPT_CHECKSUMS, .kind = RULE_PARSE, .field = FIELD(cfg), .parse = parse_checksums,
+     .error = "--checksums takes auto, verify or off, not '%s'"},
+    {.id = OPT_LOCAL_NETS, .kind = RULE_PARSE, .field = FIELD(cfg), .parse = option_local_nets,
+     .error = "--local-nets: bad CIDR list '%s'"},
+    {.id = OPT_CAPTURE, .kind = RULE_PARSE, .field = FIELD(capture.method), .also = ALSO(live_only_given),
+     .parse = parse_capture_method, .error = "--capture takes afpacket or pcap, not '%s'"},
+    {.id = OPT_CPUS, .kind = RULE_PARSE, .field = FIELD(cfg), .parse = parse_cpus,
+     .error = "--cpus takes CPU numbers and ranges, e.g. 0,2-3 (at most 64), not '%s'"},
+    {.id = 'u', .kind = RULE_PARSE, .field = FIELD(user), .also = ALSO(live_only_given), .parse = parse_user,
+     .error = "-u takes a user name%s", .error_arg = ""},
+    {.id = OPT_UID_KEY, .kind = RULE_PARSE, .field = FIELD(cfg.uid_key), .parse = parse_uid_key,
+     .error = "--uid-key takes up to 16 hexadecimal digits, not '%s'"},
+};
+
+/* One option: a --kafka option, a table rule, --help or --config. */
+static int parse_option(int c, const char *arg, void (*help)(void), struct options *o)
+{
+    if (c >= OPT_KAFKA && c < OPT_KAFKA + KAFKA_OPT_COUNT)
+        return kafka_cli_option((enum kafka_cli_option)(c - OPT_KAFKA), arg, &o->kafka);
+    if (c == 'h') {
+        help();
+        return EXIT_OK;
+    }
+    if (c == OPT_CONFIG)
+        return usage_error("--config given twice ('%s')", arg);
+    return option_rules_apply(option_rules, sizeof option_rules / sizeof option_rules[0], c, arg, o, usage_error);
 }
 
 void options_free(struct options *o)
@@ -366,7 +460,7 @@ void options_free(struct options *o)
     free(o);
 }
 
-int parse_options(int argc, char **argv, const struct cli_command *cmd, struct options *o)
+int parse_options(int argc, char **argv, void (*help)(void), struct options *o)
 {
     char err[512];
     if (!config_args_build(argc, argv, long_options, &o->args, err, sizeof err)) {
@@ -384,268 +478,19 @@ int parse_options(int argc, char **argv, const struct cli_command *cmd, struct o
     optind = 1;
     opterr = 0;
     int c;
-    unsigned long v;
     while ((c = getopt_long(argc, argv, "o:f:r:Cqhu:", long_options, NULL)) != -1) {
-        int live_rc = parse_live_option(c, optarg, o);
-        if (live_rc != LIVE_OPTION_NOT_MINE) {
-            if (live_rc != LIVE_OPTION_OK)
-                return live_rc;
-            continue;
-        }
-        if (c >= OPT_KAFKA && c < OPT_KAFKA + KAFKA_OPT_COUNT) {
-            int rc = kafka_cli_option((enum kafka_cli_option)(c - OPT_KAFKA), optarg, &o->kafka);
-            if (rc >= 0)
-                return rc;
-            continue;
-        }
-        switch (c) {
-        case 'r':
-            if (o->n_inputs == MAX_INPUTS)
-                return usage_error("too many inputs (at most %s)", "1024");
-            o->inputs[o->n_inputs++] = optarg;
-            break;
-        case 'o':
-            o->out_dir = optarg;
-            o->out_given = true;
-            break;
-        case 'f':
-            o->filter = optarg;
-            break;
-        case OPT_FORMAT:
-            if (!parse_formats(optarg, &o->formats))
-                return usage_error("unknown --format '%s' (zeek, json, eve or all, or a comma list of them)", optarg);
-            o->format_given = true;
-            break;
-        case 'C':
-            o->cfg.decode.verify_checksums = false;
-            break;
-        case OPT_CONFIG:
-            return usage_error("--config given twice ('%s')", optarg);
-        case OPT_JSON_TIMESTAMPS:
-            if (strcmp(optarg, "iso8601") == 0)
-                o->eve_options |= OUTPUT_ZEEK_JSON_ISO8601;
-            else if (strcmp(optarg, "epoch") == 0)
-                o->eve_options &= ~(unsigned)OUTPUT_ZEEK_JSON_ISO8601;
-            else
-                return usage_error("--json-timestamps takes epoch or iso8601, not '%s'", optarg);
-            break;
-        case OPT_CHECKSUMS:
-            if (strcmp(optarg, "auto") == 0 || strcmp(optarg, "verify") == 0) {
-                o->cfg.decode.verify_checksums = true;
-                o->cfg.checksums_auto = optarg[0] == 'a';
-            } else if (strcmp(optarg, "off") == 0) {
-                o->cfg.decode.verify_checksums = false;
-            } else {
-                return usage_error("--checksums takes auto, verify or off, not '%s'", optarg);
-            }
-            break;
-        case OPT_WORKERS:
-            if (!parse_uint(optarg, 64, &v) || v == 0)
-                return usage_error("--workers takes a number from 1 to 64, not '%s'", optarg);
-            o->cfg.workers = (unsigned)v;
-            break;
-        case OPT_LOCAL_NETS:
-            if (!parse_local_nets(optarg, &o->cfg))
-                return usage_error("--local-nets: bad CIDR list '%s'", optarg);
-            break;
-        case OPT_MAX_FLOWS:
-            if (!parse_uint(optarg, 1UL << 30, &v) || v == 0)
-                return usage_error("--max-flows takes a positive number, not '%s'", optarg);
-            o->cfg.max_flows = (uint32_t)v;
-            break;
-        case OPT_CID_SEED:
-            if (!parse_uint(optarg, 65535, &v))
-                return usage_error("--community-id-seed takes a number from 0 to 65535, not '%s'", optarg);
-            o->cfg.community_id_seed = (uint16_t)v;
-            break;
-        case OPT_CONN_ONLY:
-            o->cfg.conn_only = true;
-            break;
-        case OPT_MIDSTREAM:
-            o->cfg.app_midstream = true;
-            break;
-        case OPT_EVE_TLS_EXTENDED:
-            o->eve_options |= OUTPUT_EVE_TLS_EXTENDED;
-            break;
-        case OPT_EVE_EMAIL_EXTENDED:
-            o->eve_options |= OUTPUT_EVE_EMAIL_EXTENDED;
-            break;
-        case OPT_EVE_ALERT_PAYLOAD:
-            o->eve_options |= OUTPUT_EVE_ALERT_PAYLOAD;
-            break;
-        case OPT_EVE_ALERT_PACKET:
-            o->eve_options |= OUTPUT_EVE_ALERT_PACKET;
-            break;
-        case OPT_EVE_DNS_VERSION:
-            if (strcmp(optarg, "2") == 0)
-                o->eve_options |= OUTPUT_EVE_DNS_V2;
-            else if (strcmp(optarg, "3") == 0)
-                o->eve_options &= ~(unsigned)OUTPUT_EVE_DNS_V2;
-            else
-                return usage_error("--eve-dns-version takes 2 or 3, not '%s'", optarg);
-            break;
-        case OPT_EVE_DHCP_EXTENDED:
-            o->eve_options |= OUTPUT_EVE_DHCP_EXTENDED;
-            break;
-        case OPT_EXTRACT_FILES:
-            o->cfg.extract_dir = optarg;
-            break;
-        case OPT_EXTRACT_MAX_FILE:
-        case OPT_EXTRACT_MAX_TOTAL:
-            if (!parse_uint(optarg, ULONG_MAX, &v) || v == 0)
-                return usage_error("--extract-max-file/--extract-max-total take a positive byte count, not '%s'", optarg);
-            if (c == OPT_EXTRACT_MAX_FILE)
-                o->cfg.extract_max_file = v;
-            else
-                o->cfg.extract_max_total = v;
-            break;
-        case OPT_RULES:
-            if (o->n_rules == MAX_INTEL_PATHS)
-                return usage_error("too many --rules paths (at most %s)", "64");
-            o->rules_paths[o->n_rules++] = optarg;
-            break;
-        case OPT_NO_DEFAULT_RULES:
-            o->no_default_rules = true;
-            break;
-        case OPT_DEFAULT_RULES:
-            if (o->n_default_rules == MAX_DEFAULT_RULES)
-                return usage_error("too many --default-rules paths (at most %s)", "8");
-            o->default_rules_paths[o->n_default_rules++] = optarg;
-            break;
-        case OPT_INTEL:
-            if (o->n_intel == MAX_INTEL_PATHS)
-                return usage_error("too many --intel paths (at most %s)", "64");
-            o->intel_paths[o->n_intel++] = optarg;
-            break;
-        case OPT_ALLOWLIST:
-            o->allowlist_path = optarg;
-            break;
-        case OPT_PROTECT:
-            o->protect_path = optarg;
-            break;
-        case OPT_INSPECT_FILES:
-            o->inspect_files = true;
-            break;
-        case OPT_INSPECT_MAX_FILE:
-            if (!parse_uint(optarg, ULONG_MAX, &v) || v == 0)
-                return usage_error("--inspect-max-file takes a positive byte count, not '%s'", optarg);
-            o->inspect_max_file = v;
-            o->inspect_files = true;
-            break;
-        case OPT_YARA_RULES:
-            o->yara_path = optarg;
-            o->inspect_files = true;
-            break;
-        case OPT_WEIGHTS:
-            o->weights_path = optarg;
-            break;
-        case OPT_KEYWORDS:
-            o->keywords_path = optarg;
-            break;
-        case OPT_NO_BEHAVIOR:
-            o->no_behavior = true;
-            break;
-        case OPT_DOMAIN_CONTROLLERS:
-            o->domain_controllers = optarg;
-            break;
-        case OPT_LATERAL_POLICY:
-        case OPT_LATERAL_THRESHOLDS: /* the older name of the same file */
-            o->lateral_policy_path = optarg;
-            break;
-        case OPT_SHORT_THRESHOLDS:
-            o->short_thresholds = optarg;
-            break;
-        case OPT_INTEL_STRICT_VALIDITY:
-            o->intel_strict_validity = true;
-            break;
-        case OPT_INTEL_SUPPRESS:
-            if (!parse_uint(optarg, 86400 * 365, &v))
-                return usage_error("--intel-suppress takes a number of seconds (0: every hit), not '%s'", optarg);
-            o->intel_suppress_us = (int64_t)v * 1000000;
-            break;
-        case OPT_BEACON_WEIGHTS:
-            o->behavior.beacon_weights_path = optarg;
-            break;
-        case OPT_DEVICES:
-            o->devices = true;
-            break;
-        case OPT_VENDOR_POLICY:
-            o->devices = true;
-            o->devices_cfg.vendor_policy = optarg;
-            break;
-        case OPT_DEVICE_ALLOW:
-            o->devices = true;
-            o->devices_cfg.allow_file = optarg;
-            break;
-        case OPT_DEVICE_BEHAVIOUR:
-            o->devices = true;
-            o->devices_cfg.behaviour_file = optarg;
-            break;
-        case OPT_IEEE_DATA:
-            o->devices = true;
-            o->devices_cfg.ieee_dir = optarg;
-            break;
-        case OPT_FINGERPRINTS:
-            o->devices = true;
-            if (o->devices_cfg.n_fingerprints == DEVICES_MAX_FINGERPRINT_FILES)
-                return usage_error("too many --fingerprints files (at most %s)", "8");
-            o->devices_cfg.fingerprints[o->devices_cfg.n_fingerprints++] = optarg;
-            break;
-        case OPT_REPORT_INTERVAL:
-            if (!parse_uint(optarg, 86400 * 365, &v) || v == 0)
-                return usage_error("--report-interval takes a positive number of seconds, not '%s'", optarg);
-            o->report_interval_us = (int64_t)v * 1000000;
-            break;
-        case OPT_LONG_CONN:
-            if (!parse_uint(optarg, 86400 * 365, &v) || v == 0)
-                return usage_error("--long-conn takes a positive number of seconds, not '%s'", optarg);
-            o->behavior.long_conn_us = (int64_t)v * 1000000;
-            break;
-        case OPT_BEACON_THRESHOLD: {
-            char *end;
-            double x = strtod(optarg, &end);
-            if (end == optarg || *end || !(x >= 0 && x <= 1))
-                return usage_error("--beacon-threshold takes a number from 0 to 1, not '%s'", optarg);
-            o->behavior.beacon_threshold = x;
-            break;
-        }
-        case OPT_ROTATE:
-            if (!parse_uint(optarg, 86400 * 365, &v) || v == 0)
-                return usage_error("--rotate takes a positive number of seconds, not '%s'", optarg);
-            o->rotate_s = (unsigned)v;
-            break;
-        case OPT_FLUSH_INTERVAL: {
-            char *end;
-            double x = strtod(optarg, &end);
-            if (end == optarg || *end || !(x >= 0.01 && x <= 3600))
-                return usage_error("--flush-interval takes seconds from 0.01 to 3600, not '%s'", optarg);
-            o->flush_interval_s = x;
-            break;
-        }
-        case OPT_COMPRESS:
-            o->compress = true;
-            break;
-        case OPT_STATS_INTERVAL:
-            if (!parse_uint(optarg, 86400 * 365, &v) || v == 0)
-                return usage_error("--stats-interval takes a positive number of seconds, not '%s'", optarg);
-            o->stats_interval_s = (unsigned)v;
-            break;
-        case 'q':
-            o->quiet = true;
-            break;
-        case 'h':
-            cmd->help();
-            return EXIT_OK;
-        default:
+        int rc = parse_option(c, optarg, help, o);
+        if (rc == OPTION_RULE_NONE)
             return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
-        }
+        if (rc != OPTION_RULE_APPLIED)
+            return rc;
     }
     if (strcmp(o->out_dir, "-") == 0 && !o->format_given)
         o->formats = OUTPUT_EVE; /* -o -: EVE on standard output */
     for (int i = optind; i < argc; i++) {
-        if (o->n_inputs == MAX_INPUTS)
-            return usage_error("too many inputs (at most %s)", "1024");
-        o->inputs[o->n_inputs++] = argv[i];
+        int rc = parse_option('r', argv[i], help, o);
+        if (rc != OPTION_RULE_APPLIED)
+            return rc;
     }
     return -1;
 }

@@ -79,13 +79,18 @@ extern const char usage_common[];
 extern const char usage_detect[];
 
 /* Fills o from argv (defaults first). Returns -1 to continue, or an exit
- * code: cmd's help printed, or a usage error reported. */
-int parse_options(int argc, char **argv, const struct cli_command *cmd, struct options *o);
+ * code: help() called for -h, or a usage error reported. */
+int parse_options(int argc, char **argv, void (*help)(void), struct options *o);
 /* --format zeek|json|eve|all into OUTPUT_* bits; false on another word. */
 bool parse_formats(const char *s, unsigned *formats);
 /* --local-nets: a comma list of CIDRs appended to cfg->local_nets; false
  * on a bad prefix or too many. */
 bool parse_local_nets(const char *list, struct vigil_config *cfg);
+
+/* The two as option_rules parsers (RULE_PARSE): formats is an unsigned,
+ * cfg a struct vigil_config. */
+bool option_formats(const char *arg, void *formats);
+bool option_local_nets(const char *arg, void *cfg);
 
 /* Frees o (calloc'd) and the arguments parse_options kept. */
 void options_free(struct options *o);

@@ -586,7 +586,7 @@ static int run_session(struct options *o, bool live)
     return rc;
 }
 
-int run_capture_command(int argc, char **argv, const struct cli_command *cmd, bool live)
+int run_capture_command(int argc, char **argv, void (*help)(void), bool live)
 {
     /* large (local nets, inputs): on the heap, not the stack */
     struct options *o = calloc(1, sizeof *o);
@@ -594,7 +594,7 @@ int run_capture_command(int argc, char **argv, const struct cli_command *cmd, bo
         fprintf(stderr, "vigil: out of memory\n");
         return EXIT_USAGE;
     }
-    int rc = parse_options(argc, argv, cmd, o);
+    int rc = parse_options(argc, argv, help, o);
     if (rc < 0) {
         if (o->n_inputs == 0)
             rc = usage_error(live ? "live needs an interface%s" : "read needs at least one capture file%s", "");

@@ -8,8 +8,9 @@
 
 #include "cli/cli.h"
 
-/* Parses argv as cmd's options and runs the session; live: one interface,
- * else capture files. Returns the exit code. */
-int run_capture_command(int argc, char **argv, const struct cli_command *cmd, bool live);
+/* Parses argv as read's or live's options (help: the command's, for -h) and
+ * runs the session; live: one interface, else capture files. Returns the
+ * exit code. */
+int run_capture_command(int argc, char **argv, void (*help)(void), bool live);
 
 #endif

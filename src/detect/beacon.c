@@ -234,15 +234,8 @@ bool pairs_init(struct behavior *b)
     b->prevalence = calloc(1, sizeof *b->prevalence);
     if (b->prevalence == NULL)
         return false;
-    b->pairs.e = calloc(b->cfg.max_pairs, sizeof *b->pairs.e);
-    if (b->pairs.e == NULL)
-        return false;
-    if (!table_init(&b->pairs.t, b->cfg.max_pairs)) {
-        free(b->pairs.e);
-        b->pairs.e = NULL;
-        return false;
-    }
-    return true;
+    b->pairs.e = table_entries_new(&b->pairs.t, b->cfg.max_pairs, sizeof *b->pairs.e);
+    return b->pairs.e != NULL;
 }
 
 void pairs_free(struct behavior *b)
@@ -267,13 +260,9 @@ static struct pair *pairs_lookup(struct behavior *b, const struct pair_key *k, u
 
 static struct pair *pairs_create(struct behavior *b, const struct pair_key *k, uint32_t h)
 {
-    uint32_t id = table_claim(&b->pairs.t, pair_evidence, pair_evict, b, &b->stats.evicted);
+    uint32_t id = table_claim(&b->pairs.t, h, pair_evidence, pair_evict, b, &b->stats.evicted);
     if (id == HINDEX_NONE)
         return NULL;
-    if (!hindex_insert(&b->pairs.t.index, h, id)) {
-        idalloc_put(&b->pairs.t.ids, id);
-        return NULL;
-    }
     struct pair *p = &b->pairs.e[id];
     memset(p, 0, sizeof *p);
     p->kind = k->kind;

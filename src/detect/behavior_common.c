@@ -28,8 +28,8 @@ void table_free(struct table *t)
     idalloc_free(&t->ids);
 }
 
-uint32_t table_claim(struct table *t, table_evidence_fn evidence, table_evict_fn evict, void *ctx,
-                     uint64_t *evicted)
+static uint32_t claim_id(struct table *t, table_evidence_fn evidence, table_evict_fn evict, void *ctx,
+                         uint64_t *evicted)
 {
     uint32_t id = idalloc_get(&t->ids);
     if (id != HINDEX_NONE)
@@ -50,6 +50,28 @@ uint32_t table_claim(struct table *t, table_evidence_fn evidence, table_evict_fn
     idalloc_put(&t->ids, victim);
     (*evicted)++;
     return idalloc_get(&t->ids);
+}
+
+uint32_t table_claim(struct table *t, uint32_t hash32, table_evidence_fn evidence, table_evict_fn evict, void *ctx,
+                     uint64_t *evicted)
+{
+    uint32_t id = claim_id(t, evidence, evict, ctx, evicted);
+    if (id == HINDEX_NONE)
+        return HINDEX_NONE;
+    if (!hindex_insert(&t->index, hash32, id)) {
+        idalloc_put(&t->ids, id);
+        return HINDEX_NONE;
+    }
+    return id;
+}
+
+void *table_entries_new(struct table *t, size_t cap, size_t size)
+{
+    void *e = calloc(cap, size);
+    if (e != NULL && table_init(t, cap))
+        return e;
+    free(e);
+    return NULL;
 }
 
 void copy_uid(char dst[UID_MAX], const char *uid)

@@ -38,11 +38,16 @@ typedef void (*table_evict_fn)(void *ctx, uint32_t id);
 
 bool table_init(struct table *t, size_t cap);
 void table_free(struct table *t);
-/* A free id; when the table is full, the entry with the least evidence among
- * the next 8 of the eviction clock is evicted first (*evicted counts it).
- * HINDEX_NONE only on a zero-capacity table. */
-uint32_t table_claim(struct table *t, table_evidence_fn evidence, table_evict_fn evict, void *ctx,
+/* A free id, indexed under hash32; when the table is full, the entry with
+ * the least evidence among the next 8 of the eviction clock is evicted first
+ * (*evicted counts it). HINDEX_NONE on a zero-capacity table or when the
+ * index could not grow (nothing claimed then). */
+uint32_t table_claim(struct table *t, uint32_t hash32, table_evidence_fn evidence, table_evict_fn evict, void *ctx,
                      uint64_t *evicted);
+/* cap zeroed entries of `size` bytes for the owner's array, and their table
+ * initialised; NULL, with nothing held, when either allocation failed. The
+ * owner frees the array and table_free()s the table. */
+void *table_entries_new(struct table *t, size_t cap, size_t size);
 /* The id is live when in 0..ids.next_fresh and marked live by the owner. */
 
 void copy_uid(char dst[UID_MAX], const char *uid);

@@ -203,12 +203,18 @@ void detect_transaction(struct detect_worker *w, const struct app_conn *c, enum 
     EACH_DETECTOR(w, transaction, c, kind, txn);
 }
 
+/* Whether a detector that runs on this worker has callback fn. */
+#define ANY_DETECTOR_HAS(w, fn)                                         \
+    do {                                                                \
+        for (size_t i_ = 0; i_ < (w)->d->n; i_++)                       \
+            if ((w)->state[i_] && (w)->d->table[i_]->fn)                \
+                return true;                                            \
+        return false;                                                   \
+    } while (0)
+
 bool detect_wants_neighbors(const struct detect_worker *w)
 {
-    for (size_t i = 0; i < w->d->n; i++)
-        if (w->state[i] && w->d->table[i]->neighbor)
-            return true;
-    return false;
+    ANY_DETECTOR_HAS(w, neighbor);
 }
 
 void detect_neighbor(struct detect_worker *w, int64_t ts_us, const struct neighbor_binding *b, bool ndp)
@@ -218,10 +224,7 @@ void detect_neighbor(struct detect_worker *w, int64_t ts_us, const struct neighb
 
 bool detect_wants_icmp_echo(const struct detect_worker *w)
 {
-    for (size_t i = 0; i < w->d->n; i++)
-        if (w->state[i] && w->d->table[i]->icmp_echo)
-            return true;
-    return false;
+    ANY_DETECTOR_HAS(w, icmp_echo);
 }
 
 void detect_icmp_echo(struct detect_worker *w, const struct packet *pkt, const struct flow_ref *ref)

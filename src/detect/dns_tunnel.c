@@ -96,13 +96,9 @@ static void host_evict(void *ctx, uint32_t id)
 
 bool dns_init(struct behavior *b)
 {
-    b->domains.e = calloc(b->cfg.max_domains, sizeof *b->domains.e);
-    b->hosts.e = calloc(b->cfg.max_hosts, sizeof *b->hosts.e);
-    if (b->domains.e == NULL || b->hosts.e == NULL)
-        return false;
-    if (!table_init(&b->domains.t, b->cfg.max_domains))
-        return false;
-    return table_init(&b->hosts.t, b->cfg.max_hosts);
+    b->domains.e = table_entries_new(&b->domains.t, b->cfg.max_domains, sizeof *b->domains.e);
+    b->hosts.e = table_entries_new(&b->hosts.t, b->cfg.max_hosts, sizeof *b->hosts.e);
+    return b->domains.e != NULL && b->hosts.e != NULL;
 }
 
 void dns_free(struct behavior *b)
@@ -133,10 +129,8 @@ static struct domain *domain_get(struct behavior *b, const char *name, size_t le
     uint32_t name_id = strpool_intern(&b->pool, name, len);
     if (name_id == STRPOOL_NONE)
         return NULL;
-    id = table_claim(&b->domains.t, domain_evidence, domain_evict, b, &b->stats.evicted);
-    if (id == HINDEX_NONE || !hindex_insert(&b->domains.t.index, h, id)) {
-        if (id != HINDEX_NONE)
-            idalloc_put(&b->domains.t.ids, id);
+    id = table_claim(&b->domains.t, h, domain_evidence, domain_evict, b, &b->stats.evicted);
+    if (id == HINDEX_NONE) {
         strpool_unref(&b->pool, name_id);
         return NULL;
     }
@@ -154,13 +148,9 @@ static struct host *host_get(struct behavior *b, const struct ip_addr *addr)
     uint32_t id = hindex_find(&b->hosts.t.index, h, host_eq, b, addr);
     if (id != HINDEX_NONE)
         return &b->hosts.e[id];
-    id = table_claim(&b->hosts.t, host_evidence, host_evict, b, &b->stats.evicted);
+    id = table_claim(&b->hosts.t, h, host_evidence, host_evict, b, &b->stats.evicted);
     if (id == HINDEX_NONE)
         return NULL;
-    if (!hindex_insert(&b->hosts.t.index, h, id)) {
-        idalloc_put(&b->hosts.t.ids, id);
-        return NULL;
-    }
     struct host *ho = &b->hosts.e[id];
     memset(ho, 0, sizeof *ho);
     ho->addr = *addr;

@@ -1,6 +1,7 @@
 /* A small set of addresses under a mutex: controllers are few and lookups
  * come with DCE-RPC calls (not packets), so a sorted array does. */
 #include "detect/domain_controllers.h"
+#include "util/grow.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -65,14 +66,8 @@ static void dc_add_locked(struct dc_registry *r, const struct ip_addr *addr, uns
     }
     if (r->n == DC_REGISTRY_MAX)
         return;
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        struct dc_entry *h = realloc(r->hosts, cap * sizeof *h);
-        if (h == NULL)
-            return;
-        r->hosts = h;
-        r->cap = cap;
-    }
+    if (grow_array((void **)&r->hosts, &r->cap, r->n + 1, sizeof *r->hosts, 16) < 0)
+        return;
     memmove(r->hosts + i + 1, r->hosts + i, (r->n - i) * sizeof *r->hosts);
     r->hosts[i] = (struct dc_entry){.addr = *addr, .evidence = evidence};
     r->n++;

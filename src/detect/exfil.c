@@ -70,10 +70,8 @@ static void upload_evict(void *ctx, uint32_t id)
 
 bool uploads_init(struct behavior *b)
 {
-    b->uploads.e = calloc(b->cfg.max_pairs, sizeof *b->uploads.e);
-    if (b->uploads.e == NULL)
-        return false;
-    return table_init(&b->uploads.t, b->cfg.max_pairs);
+    b->uploads.e = table_entries_new(&b->uploads.t, b->cfg.max_pairs, sizeof *b->uploads.e);
+    return b->uploads.e != NULL;
 }
 
 void uploads_free(struct behavior *b)
@@ -105,13 +103,9 @@ static void upload_add(struct behavior *b, const struct upload_event *ev)
     uint32_t id = hindex_find(&b->uploads.t.index, h, upload_eq, &b->uploads, &k);
     struct upload_agg *u;
     if (id == HINDEX_NONE) {
-        id = table_claim(&b->uploads.t, upload_evidence, upload_evict, b, &b->stats.evicted);
+        id = table_claim(&b->uploads.t, h, upload_evidence, upload_evict, b, &b->stats.evicted);
         if (id == HINDEX_NONE)
             return;
-        if (!hindex_insert(&b->uploads.t.index, h, id)) {
-            idalloc_put(&b->uploads.t.ids, id);
-            return;
-        }
         u = &b->uploads.e[id];
         memset(u, 0, sizeof *u);
         u->reason = ev->reason;

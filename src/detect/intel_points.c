@@ -12,44 +12,28 @@
 #include "proto/tls.h"
 #include "proto/x509.h"
 
+/* A sighting's connection fields, from an app_conn or a conn_record (the
+ * two name them alike). */
+#define SIGHTING_CONN_FIELDS(c)                                                                                        \
+    .has_conn = true, .uid = (c)->uid, .flow_id = (c)->flow_id, .orig_h = (c)->orig_h, .resp_h = (c)->resp_h,          \
+    .orig_p = (c)->orig_p, .resp_p = (c)->resp_p, .proto = (c)->proto, .community_id = (c)->community_id
+
 static void base_from_conn(struct intel_sighting *b, const struct app_conn *c, int64_t ts_us,
                            const char *app_proto)
 {
-    *b = (struct intel_sighting){
-        .ts_us = ts_us,
-        .has_conn = true,
-        .uid = c->uid,
-        .flow_id = c->flow_id,
-        .orig_h = c->orig_h,
-        .resp_h = c->resp_h,
-        .orig_p = c->orig_p,
-        .resp_p = c->resp_p,
-        .proto = c->proto,
-        .community_id = c->community_id,
-        .app_proto = app_proto,
-    };
+    *b = (struct intel_sighting){.ts_us = ts_us, SIGHTING_CONN_FIELDS(c), .app_proto = app_proto};
 }
 
 void intel_points_conn(struct intel_matcher *m, const struct conn_record *c)
 {
-    struct intel_sighting b = {
-        .ts_us = c->ts_us,
-        .has_conn = true,
-        .uid = c->uid,
-        .flow_id = c->flow_id,
-        .orig_h = c->orig_h,
-        .resp_h = c->resp_h,
-        .orig_p = c->orig_p,
-        .resp_p = c->resp_p,
-        .proto = c->proto,
-        .community_id = c->community_id,
-    };
+    struct intel_sighting b = {.ts_us = c->ts_us, SIGHTING_CONN_FIELDS(c)};
     intel_match_addr(m, &b, &c->orig_h, "Conn::IN_ORIG");
     intel_match_addr(m, &b, &c->resp_h, "Conn::IN_RESP");
 }
 
-static void match_dns(struct intel_matcher *m, const struct app_conn *c, const struct dns_txn *t)
+static void match_dns(struct intel_matcher *m, const struct app_conn *c, const void *txn)
 {
+    const struct dns_txn *t = txn;
     const struct dns_row *r = t->row;
     if (r == NULL)
         return;
@@ -62,8 +46,9 @@ static void match_dns(struct intel_matcher *m, const struct app_conn *c, const s
             intel_match_dns_answer(m, &b, (const char *)r->answers[i].p, r->answers[i].n);
 }
 
-static void match_http(struct intel_matcher *m, const struct app_conn *c, const struct http_txn *t)
+static void match_http(struct intel_matcher *m, const struct app_conn *c, const void *txn)
 {
+    const struct http_txn *t = txn;
     struct intel_sighting b;
     base_from_conn(&b, c, t->ts_us, "http");
     char host[OBSERVE_NAME_MAX];
@@ -81,8 +66,9 @@ static void match_http(struct intel_matcher *m, const struct app_conn *c, const 
                           "HTTP::IN_USER_AGENT_HEADER");
 }
 
-static void match_tls(struct intel_matcher *m, const struct app_conn *c, const struct tls_txn *t)
+static void match_tls(struct intel_matcher *m, const struct app_conn *c, const void *txn)
 {
+    const struct tls_txn *t = txn;
     struct intel_sighting b;
     base_from_conn(&b, c, t->ts_us, "tls");
     if (t->server_name.set)
@@ -97,8 +83,9 @@ static void match_tls(struct intel_matcher *m, const struct app_conn *c, const s
         intel_match_value(m, &b, INTEL_CERT_HASH, t->server_fps[0], strlen(t->server_fps[0]), "X509::IN_CERT");
 }
 
-static void match_x509(struct intel_matcher *m, const struct app_conn *c, const struct x509_cert *x)
+static void match_x509(struct intel_matcher *m, const struct app_conn *c, const void *txn)
 {
+    const struct x509_cert *x = txn;
     if (x->client_cert)
         return;
     struct intel_sighting b;
@@ -112,8 +99,9 @@ static void match_x509(struct intel_matcher *m, const struct app_conn *c, const 
     }
 }
 
-static void match_smtp(struct intel_matcher *m, const struct app_conn *c, const struct smtp_txn *t)
+static void match_smtp(struct intel_matcher *m, const struct app_conn *c, const void *txn)
 {
+    const struct smtp_txn *t = txn;
     struct intel_sighting b;
     base_from_conn(&b, c, t->ts_us, "smtp");
     if (t->mailfrom.n)
@@ -128,8 +116,9 @@ static void match_smtp(struct intel_matcher *m, const struct app_conn *c, const 
         intel_match_value(m, &b, INTEL_URL, (const char *)t->urls[i].p, t->urls[i].n, "SMTP::IN_MESSAGE");
 }
 
-static void match_file(struct intel_matcher *m, const struct app_conn *c, const struct file_info *f)
+static void match_file(struct intel_matcher *m, const struct app_conn *c, const void *txn)
 {
+    const struct file_info *f = txn;
     struct intel_sighting b;
     base_from_conn(&b, c, f->ts_us, NULL);
     b.fuid = f->fuid;
@@ -141,28 +130,16 @@ static void match_file(struct intel_matcher *m, const struct app_conn *c, const 
             intel_match_value(m, &b, INTEL_FILE_HASH, hashes[i], strlen(hashes[i]), "Files::IN_HASH");
 }
 
+typedef void (*txn_matcher)(struct intel_matcher *m, const struct app_conn *c, const void *txn);
+
+/* What each event kind offers the matcher (Zeek's Intel::seen calls). */
+static const txn_matcher matchers[EVENT_KIND_COUNT] = {
+    [EVENT_DNS] = match_dns,   [EVENT_HTTP] = match_http, [EVENT_TLS] = match_tls,
+    [EVENT_X509] = match_x509, [EVENT_SMTP] = match_smtp, [EVENT_FILE] = match_file,
+};
+
 void intel_points_transaction(struct intel_matcher *m, const struct app_conn *c, enum event_kind kind, const void *txn)
 {
-    switch (kind) {
-    case EVENT_DNS:
-        match_dns(m, c, txn);
-        break;
-    case EVENT_HTTP:
-        match_http(m, c, txn);
-        break;
-    case EVENT_TLS:
-        match_tls(m, c, txn);
-        break;
-    case EVENT_X509:
-        match_x509(m, c, txn);
-        break;
-    case EVENT_SMTP:
-        match_smtp(m, c, txn);
-        break;
-    case EVENT_FILE:
-        match_file(m, c, txn);
-        break;
-    default:
-        break;
-    }
+    if ((unsigned)kind < EVENT_KIND_COUNT && matchers[kind] != NULL)
+        matchers[kind](m, c, txn);
 }

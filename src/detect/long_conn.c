@@ -72,15 +72,8 @@ static void chain_evict(void *ctx, uint32_t id)
 
 bool chains_init(struct behavior *b)
 {
-    b->chains.e = calloc(b->cfg.max_pairs, sizeof *b->chains.e);
-    if (b->chains.e == NULL)
-        return false;
-    if (!table_init(&b->chains.t, b->cfg.max_pairs)) {
-        free(b->chains.e);
-        b->chains.e = NULL;
-        return false;
-    }
-    return true;
+    b->chains.e = table_entries_new(&b->chains.t, b->cfg.max_pairs, sizeof *b->chains.e);
+    return b->chains.e != NULL;
 }
 
 void chains_free(struct behavior *b)
@@ -100,13 +93,9 @@ static struct chain *chain_get(struct behavior *b, const struct chain_key *k, bo
         return &b->chains.e[id];
     if (!may_create)
         return NULL;
-    id = table_claim(&b->chains.t, chain_evidence, chain_evict, b, &b->stats.evicted);
+    id = table_claim(&b->chains.t, h, chain_evidence, chain_evict, b, &b->stats.evicted);
     if (id == HINDEX_NONE)
         return NULL;
-    if (!hindex_insert(&b->chains.t.index, h, id)) {
-        idalloc_put(&b->chains.t.ids, id);
-        return NULL;
-    }
     struct chain *c = &b->chains.e[id];
     memset(c, 0, sizeof *c);
     c->src = *k->src;

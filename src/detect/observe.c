@@ -9,6 +9,7 @@
 #include "proto/parser.h"
 #include "proto/quic.h"
 #include "proto/tls.h"
+#include "util/strcut.h"
 
 void observe_conn(const struct conn_record *c, struct obs_conn *o)
 {
@@ -54,14 +55,6 @@ size_t observe_host_name(const char *host, size_t n, char *out, size_t outlen)
     return end - start;
 }
 
-static void copy_cstr(char *dst, size_t cap, const void *p, size_t n)
-{
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(dst, p, n);
-    dst[n] = '\0';
-}
-
 static bool observe_dns(const struct app_conn *c, const struct dns_txn *t, struct observations *o)
 {
     const struct dns_row *r = t->row;
@@ -78,7 +71,7 @@ static bool observe_dns(const struct app_conn *c, const struct dns_txn *t, struc
         .answer_addrs = o->addrs,
     };
     if (r->has_query) {
-        copy_cstr(o->query, sizeof o->query, r->query.p, r->query.n);
+        strcut_copy(o->query, sizeof o->query, r->query.p, r->query.n);
         o->dns.query = o->query;
     }
     for (size_t i = 0; i < r->n_answers && o->dns.n_answer_addrs < OBSERVE_MAX_ADDRS; i++) {

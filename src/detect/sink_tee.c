@@ -2,46 +2,26 @@
 
 #include "detect/sink.h"
 
-static void tee_alert(void *ctx, const struct alert *a)
-{
-    struct sink_pair *p = ctx;
-    sink_alert(&p->first, a);
-    sink_alert(&p->second, a);
-}
+/* Each record handed to both sinks, first then second. */
+#define TEE(kind, type)                                                                                                \
+    static void tee_##kind(void *ctx, const type *record)                                                              \
+    {                                                                                                                  \
+        struct sink_pair *p = ctx;                                                                                     \
+        sink_##kind(&p->first, record);                                                                                \
+        sink_##kind(&p->second, record);                                                                               \
+    }
 
-static void tee_finding(void *ctx, const struct finding *f)
-{
-    struct sink_pair *p = ctx;
-    sink_finding(&p->first, f);
-    sink_finding(&p->second, f);
-}
-
-static void tee_sighting(void *ctx, const struct intel_sighting *s)
-{
-    struct sink_pair *p = ctx;
-    sink_sighting(&p->first, s);
-    sink_sighting(&p->second, s);
-}
-
-static void tee_summary(void *ctx, const struct sighting_summary *s)
-{
-    struct sink_pair *p = ctx;
-    sink_summary(&p->first, s);
-    sink_summary(&p->second, s);
-}
+TEE(alert, struct alert)
+TEE(finding, struct finding)
+TEE(sighting, struct intel_sighting)
+TEE(summary, struct sighting_summary)
+TEE(phish, struct phish_record)
 
 static void tee_asset(void *ctx, int event, int64_t ts_us, const struct asset_record *r)
 {
     struct sink_pair *p = ctx;
     sink_asset(&p->first, event, ts_us, r);
     sink_asset(&p->second, event, ts_us, r);
-}
-
-static void tee_phish(void *ctx, const struct phish_record *m)
-{
-    struct sink_pair *p = ctx;
-    sink_phish(&p->first, m);
-    sink_phish(&p->second, m);
 }
 
 static void tee_flush(void *ctx)

@@ -5,48 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ------------------------------------------------------------------ hash64 */
-
-static inline uint64_t load64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static inline uint64_t rotl64(uint64_t v, unsigned r)
-{
-    return (v << r) | (v >> (64 - r));
-}
-
-/* Murmur3's finaliser: every input bit reaches every output bit. */
-static inline uint64_t fmix64(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
-uint64_t hash64(const void *data, size_t n, uint64_t seed)
-{
-    const uint8_t *p = data;
-    uint64_t h = seed ^ ((uint64_t)n * 0x9e3779b97f4a7c15ULL);
-    while (n >= 8) {
-        h = rotl64(h ^ (load64(p) * 0x87c37b91114253d5ULL), 31) * 0x4cf5ad432745937fULL;
-        p += 8;
-        n -= 8;
-    }
-    if (n > 0) {
-        uint8_t tail[8] = {0};
-        memcpy(tail, p, n);
-        h = rotl64(h ^ (load64(tail) * 0x87c37b91114253d5ULL), 31) * 0x4cf5ad432745937fULL;
-    }
-    return fmix64(h);
-}
-
 /* ----------------------------------------------------------------- loghist */
 
 void loghist_scale_init(struct loghist_scale *s, double base, double ratio)

@@ -1,7 +1,7 @@
 /* detect/sketch: the fixed-size building blocks the behaviour detectors keep
  * per pair, domain or host, and the capped tables (util/hindex.h) that hold them.
  *
- *  - hash64: an unkeyed 64-bit hash, for the distinct-count estimates only
+ *  - the distinct-count estimates hash with util/hash's unkeyed hash64
  *    (their value must not change from run to run). Table indexes use the
  *    run-keyed util/hash: which entry a full table evicts follows the id
  *    clock, never a slot, so the key never shows in a finding.
@@ -22,9 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/hash.h"
 #include "util/hindex.h"
-
-uint64_t hash64(const void *p, size_t n, uint64_t seed);
 
 /* --- loghist --- */
 

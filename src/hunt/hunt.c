@@ -58,14 +58,8 @@ static bool log_file_name(const char *name)
 
 static bool push_file(struct unit *u, const char *path)
 {
-    if (u->n == u->cap) {
-        size_t cap = u->cap ? u->cap * 2 : 16;
-        char **f = realloc(u->files, cap * sizeof *f);
-        if (f == NULL)
-            return false;
-        u->files = f;
-        u->cap = cap;
-    }
+    if (grow_array((void **)&u->files, &u->cap, u->n + 1, sizeof *u->files, 16) < 0)
+        return false;
     u->files[u->n] = strdup(path);
     if (u->files[u->n] == NULL)
         return false;

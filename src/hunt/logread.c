@@ -16,6 +16,8 @@
 
 #include "hunt/logread.h"
 #include "hunt/logread_internal.h"
+#include "util/grow.h"
+#include "util/strcut.h"
 
 /* Compressed bytes read per read() for gzip files. */
 #define LOGREAD_RAW_SIZE ((size_t)256 << 10)
@@ -120,14 +122,8 @@ static void warn(struct logread *r, const char *fmt, ...)
 
 static int add_file(struct logread *r, const char *path)
 {
-    if (r->nfiles == r->nfiles_cap) {
-        size_t cap = r->nfiles_cap ? r->nfiles_cap * 2 : 16;
-        char **f = realloc(r->files, cap * sizeof *f);
-        if (f == NULL)
-            return -1;
-        r->files = f;
-        r->nfiles_cap = cap;
-    }
+    if (grow_array((void **)&r->files, &r->nfiles_cap, r->nfiles + 1, sizeof *r->files, 16) < 0)
+        return -1;
     char *copy = strdup(path);
     if (copy == NULL)
         return -1;
@@ -384,10 +380,7 @@ static void file_stem(const char *path, char *out, size_t cap)
         d--;
     if (n - d >= 8 && d > 1 && (base[d - 1] == '_' || base[d - 1] == '-'))
         n = d - 1;
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(out, base, n);
-    out[n] = '\0';
+    strcut_copy(out, cap, base, n);
 }
 
 /* More compressed bytes into zs. */
@@ -728,14 +721,6 @@ static int next_line(struct logread *r, const char **line, size_t *len)
 
 /* ---- rows ---- */
 
-static void copy_name(char *dst, size_t cap, const char *p, size_t n)
-{
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(dst, p, n);
-    dst[n] = '\0';
-}
-
 /* Whether a JSON line's log is filtered out, decided without parsing when
  * the line spells its event_type or _path plainly. */
 static bool json_filtered_out(const struct logread *r, const char *line, size_t len)
@@ -763,15 +748,15 @@ static int json_row(struct logread *r, const char *line, size_t len, struct log_
     double ts = 0;
     if (json_get(&r->json, "event_type", &v)) {
         row->source = LOG_EVE;
-        copy_name(r->path, sizeof r->path, v.val, v.len);
+        strcut_copy(r->path, sizeof r->path, v.val, v.len);
         if (json_get(&r->json, "timestamp", &v) && !logread_parse_iso8601(v.val, v.len, &ts))
             ts = 0;
     } else {
         row->source = LOG_ZEEK_JSON;
         if (json_get(&r->json, "_path", &v))
-            copy_name(r->path, sizeof r->path, v.val, v.len);
+            strcut_copy(r->path, sizeof r->path, v.val, v.len);
         else
-            copy_name(r->path, sizeof r->path, r->stem, strlen(r->stem));
+            strcut_copy(r->path, sizeof r->path, r->stem, strlen(r->stem));
         if (json_get(&r->json, "ts", &v) && !logread_parse_epoch(v.val, v.len, &ts) &&
             !logread_parse_iso8601(v.val, v.len, &ts))
             ts = 0;

@@ -13,6 +13,7 @@
 #include "hunt/logread_internal.h"
 #include "util/ascii.h"
 #include "util/grow.h"
+#include "util/utf8.h"
 
 void json_index_free(struct json_index *ix)
 {
@@ -41,30 +42,6 @@ static long hex4(const char *s)
         v = v << 4 | d;
     }
     return v;
-}
-
-static size_t put_utf8(char *dst, unsigned long cp)
-{
-    if (cp < 0x80) {
-        dst[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        dst[0] = (char)(0xC0 | cp >> 6);
-        dst[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        dst[0] = (char)(0xE0 | cp >> 12);
-        dst[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        dst[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    dst[0] = (char)(0xF0 | cp >> 18);
-    dst[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-    dst[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-    dst[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
 }
 
 /* A string's inside with its escapes decoded. Never longer than the input:
@@ -107,7 +84,7 @@ static size_t json_unescape(const char *s, size_t n, char *dst)
             }
             if (cp >= 0xD800 && cp <= 0xDFFF)
                 cp = 0xFFFD;
-            o += put_utf8(dst + o, (unsigned long)cp);
+            o += utf8_encode((uint32_t)cp, dst + o);
             break;
         }
         default: dst[o++] = e; break;   /* " \ / */

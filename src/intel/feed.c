@@ -199,28 +199,20 @@ static void file_error(struct walk *w, const char *path, const char *why)
     note_problem(w, "%s: %s", path, why);
 }
 
+typedef void (*feed_loader)(struct intel_store *s, const char *name, const uint8_t *p, size_t n,
+                            struct intel_load_report *rep);
+
+static const feed_loader loaders[INTEL_FORMAT_COUNT] = {
+    [INTEL_FORMAT_MISP] = intel_load_misp, [INTEL_FORMAT_STIX] = intel_load_stix,
+    [INTEL_FORMAT_CSV] = intel_load_csv,   [INTEL_FORMAT_LIST] = intel_load_list,
+    [INTEL_FORMAT_ZEEK] = intel_load_zeek,
+};
+
 static void run_loader(struct walk *w, enum intel_format f, const char *path, const uint8_t *p, size_t n)
 {
-    switch (f) {
-    case INTEL_FORMAT_MISP:
-        intel_load_misp(w->s, path, p, n, w->rep);
-        break;
-    case INTEL_FORMAT_STIX:
-        intel_load_stix(w->s, path, p, n, w->rep);
-        break;
-    case INTEL_FORMAT_CSV:
-        intel_load_csv(w->s, path, p, n, w->rep);
-        break;
-    case INTEL_FORMAT_LIST:
-        intel_load_list(w->s, path, p, n, w->rep);
-        break;
-    case INTEL_FORMAT_ZEEK:
-        intel_load_zeek(w->s, path, p, n, w->rep);
-        break;
-    case INTEL_FORMAT_AUTO:
-    case INTEL_FORMAT_COUNT:
+    if ((unsigned)f >= INTEL_FORMAT_COUNT || loaders[f] == NULL)
         return;
-    }
+    loaders[f](w->s, path, p, n, w->rep);
     w->rep->per_format[f]++;
     w->feeds++;
 }

@@ -160,14 +160,10 @@ static void context_add_galaxies(struct feed_context *c, const json_t *galaxies)
 {
     size_t i;
     const json_t *galaxy;
-    if (!json_is_array(galaxies))
-        return;
-    json_array_foreach(galaxies, i, galaxy) {
+    json_array_foreach(galaxies, i, galaxy) { /* none when galaxies is no array */
         size_t type_len = 0;
         const char *type = json_text(galaxy, "type", &type_len);
         const json_t *clusters = json_object_get(galaxy, "GalaxyCluster");
-        if (!json_is_array(clusters))
-            continue;
         size_t k;
         const json_t *cluster;
         json_array_foreach(clusters, k, cluster) {
@@ -191,9 +187,7 @@ static void context_add_tags(struct feed_context *c, const json_t *tags)
     static const char prefix[] = "misp-galaxy:";
     size_t i;
     const json_t *tag;
-    if (!json_is_array(tags))
-        return;
-    json_array_foreach(tags, i, tag) {
+    json_array_foreach(tags, i, tag) { /* none when tags is no array */
         size_t len = 0;
         const char *name = json_text(tag, "name", &len);
         if (name == NULL)

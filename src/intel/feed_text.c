@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/strcut.h"
+
 #define TEXT_MAX_LINE (64u << 10)
 #define CSV_MAX_FIELDS 256
 #define CSV_MAX_TYPED 16
@@ -62,16 +64,6 @@ static bool next_usable_line(struct lines *l, struct intel_load_report *rep, con
         intel_feed_reject(rep, &rep->errors, file, l->line_no, "line longer than 64 KiB", *line, *len);
     }
     return false;
-}
-
-static void copy_cut(char *dst, size_t cap, const char *src, size_t n)
-{
-    if (cap == 0)
-        return;
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(dst, src, n);
-    dst[n] = '\0';
 }
 
 static bool is_blank(char c)
@@ -264,7 +256,7 @@ static void read_note(struct list_notes *notes, const char *l, size_t n)
             const char *v = l + k;
             size_t vn = n - k;
             intel_trim(&v, &vn);
-            copy_cut((char *)notes + keys[i].off, LIST_NOTE_MAX, v, vn);
+            strcut_copy((char *)notes + keys[i].off, LIST_NOTE_MAX, v, vn);
         }
     }
 }
@@ -846,7 +838,7 @@ static void zeek_directive(struct zeek_header *h, struct intel_load_report *rep,
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
         size_t k = strlen(values[i].key);
         if (len > k && memcmp(line, values[i].key, k) == 0 && line[k] == h->sep)
-            copy_cut((char *)h + values[i].off, 16, line + k + 1, len - k - 1);
+            strcut_copy((char *)h + values[i].off, 16, line + k + 1, len - k - 1);
     }
 }
 

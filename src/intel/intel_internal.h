@@ -10,10 +10,6 @@
 #include "intel/intel.h"
 #include "util/addr.h"
 
-/* 64-bit hash of a byte string (not cryptographic: tables are sized and
- * probed so a bad distribution costs time, never memory). */
-uint64_t intel_hash_bytes(const void *p, size_t n, uint64_t seed);
-
 /* intel_normalize for ADDR that also returns the parsed address. */
 size_t intel_normalize_addr(const char *value, size_t len, char *out, size_t outlen, struct ip_addr *a);
 /* intel_normalize for SUBNET that also returns the prefix (len on the 16-byte form, host bits cleared). */

@@ -259,14 +259,28 @@ static bool refang_trimmed(const char *value, size_t len, char *buf, size_t cap,
     return true;
 }
 
-static size_t normalize_domain(const char *value, size_t len, char *out, size_t outlen)
+typedef size_t (*refanged_normalizer)(const char *p, size_t n, char *out, size_t outlen);
+
+/* Refangs and trims value, then hands the result to `then`. */
+static size_t normalize_refanged(const char *value, size_t len, char *out, size_t outlen, bool url,
+                                 refanged_normalizer then)
 {
     char buf[INTEL_VALUE_MAX];
     const char *p;
     size_t n;
-    if (!refang_trimmed(value, len, buf, sizeof buf, false, &p, &n))
+    if (!refang_trimmed(value, len, buf, sizeof buf, url, &p, &n))
         return 0;
+    return then(p, n, out, outlen);
+}
+
+static size_t normalize_refanged_domain(const char *p, size_t n, char *out, size_t outlen)
+{
     return normalize_host(p, n, out, outlen, true);
+}
+
+static size_t normalize_domain(const char *value, size_t len, char *out, size_t outlen)
+{
+    return normalize_refanged(value, len, out, outlen, false, normalize_refanged_domain);
 }
 
 /* ---- addresses ---- */
@@ -372,15 +386,26 @@ static bool split_prefix(const char *p, size_t n, size_t *addr_len, unsigned *pr
     return true;
 }
 
+#define ADDR_TEXT_MAX 128
+
+/* An address or subnet value prepared into buf (ADDR_TEXT_MAX bytes, *n of
+ * them used) and split at its '/' (split_prefix); false when there is no
+ * room to write or no address text. */
+static bool prepare_split(const char *value, size_t len, const char *out, size_t outlen, char *buf, size_t *n,
+                          size_t *al, unsigned *prefix)
+{
+    if (value == NULL || out == NULL || outlen == 0)
+        return false;
+    *n = prepare_addr(value, len, buf, ADDR_TEXT_MAX);
+    return *n != 0 && split_prefix(buf, *n, al, prefix);
+}
+
 size_t intel_normalize_addr(const char *value, size_t len, char *out, size_t outlen, struct ip_addr *a)
 {
-    char buf[128];
-    if (value == NULL || out == NULL || outlen == 0)
-        return 0;
-    size_t n = prepare_addr(value, len, buf, sizeof buf);
-    size_t al;
+    char buf[ADDR_TEXT_MAX];
+    size_t n, al;
     unsigned prefix;
-    if (n == 0 || !split_prefix(buf, n, &al, &prefix))
+    if (!prepare_split(value, len, out, outlen, buf, &n, &al, &prefix))
         return 0;
     if (prefix != UINT32_MAX) {
         if (!parse_ip_span(buf, al, a))
@@ -398,13 +423,10 @@ size_t intel_normalize_addr(const char *value, size_t len, char *out, size_t out
 
 size_t intel_normalize_subnet(const char *value, size_t len, char *out, size_t outlen, struct ip_prefix *p)
 {
-    char buf[128];
-    if (value == NULL || out == NULL || outlen == 0)
-        return 0;
-    size_t n = prepare_addr(value, len, buf, sizeof buf);
-    size_t al;
+    char buf[ADDR_TEXT_MAX];
+    size_t n, al;
     unsigned prefix;
-    if (n == 0 || !split_prefix(buf, n, &al, &prefix))
+    if (!prepare_split(value, len, out, outlen, buf, &n, &al, &prefix))
         return 0;
     if (!parse_ip_span(buf, al, &p->addr))
         return 0;
@@ -588,13 +610,8 @@ static bool put_host(struct out_buf *o, const char *host, size_t hl)
     return true;
 }
 
-static size_t normalize_url(const char *value, size_t len, char *out, size_t outlen)
+static size_t normalize_refanged_url(const char *p, size_t n, char *out, size_t outlen)
 {
-    char buf[INTEL_VALUE_MAX];
-    const char *p;
-    size_t n;
-    if (!refang_trimmed(value, len, buf, sizeof buf, true, &p, &n))
-        return 0;
     size_t sl = scheme_length(p, n);
     unsigned dport = sl ? default_port(p, sl) : 0;
     if (sl) {
@@ -659,6 +676,11 @@ static size_t normalize_url(const char *value, size_t len, char *out, size_t out
         return 0;
     out[o.n] = '\0';
     return o.n;
+}
+
+static size_t normalize_url(const char *value, size_t len, char *out, size_t outlen)
+{
+    return normalize_refanged(value, len, out, outlen, true, normalize_refanged_url);
 }
 
 /* ---- e-mail ---- */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hash.h"
+
 /* An indicator listed by more feeds than this keeps the first ones only: a
  * value in thousands of MISP events would otherwise cost quadratic merging. */
 #define MAX_META_PER_ENTRY 1024
@@ -100,34 +102,10 @@ struct intel_store {
 
 /* ---- hashing ---- */
 
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 32;
-    x *= 0xd6e8feb86659fd93ULL;
-    x ^= x >> 32;
-    x *= 0xd6e8feb86659fd93ULL;
-    x ^= x >> 32;
-    return x;
-}
-
-uint64_t intel_hash_bytes(const void *p, size_t n, uint64_t seed)
-{
-    const unsigned char *b = p;
-    uint64_t h = seed ^ (0x9e3779b97f4a7c15ULL * (n + 1));
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, b, 8);
-        h = (h ^ mix64(w)) * 0x9e3779b97f4a7c15ULL;
-        h ^= h >> 29;
-        b += 8;
-        n -= 8;
-    }
-    uint64_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        w |= (uint64_t)b[i] << (8 * i);
-    h = (h ^ mix64(w ^ 0x5bd1e995u)) * 0x9e3779b97f4a7c15ULL;
-    return mix64(h);
-}
+/* Indicators come from feed files and lookups from the wire: every table
+ * hashes under the run's key (util/hash), and nothing walks a table in slot
+ * order, so the key never shows. */
+enum { STR_DOMAIN = 0x1000193, INTERN_DOMAIN = 0x51ed27, META_DOMAIN = 0x3e7a, ADDR_DOMAIN = 0xadd7 };
 
 /* ---- arena ---- */
 
@@ -231,11 +209,29 @@ size_t intel_store_memory(const struct intel_store *s)
     return m;
 }
 
+/* ---- tables ---- */
+
+/* A grown table's cap slots, all empty (every byte 0xff: id NO_ENTRY), and
+ * its zeroed filter of filter_words words; false (nothing held) when out of
+ * memory. */
+static bool slots_new(size_t cap, size_t slot_size, size_t filter_words, void **slots, uint64_t **filter)
+{
+    *slots = malloc(cap * slot_size);
+    *filter = calloc(filter_words, sizeof **filter);
+    if (*slots == NULL || *filter == NULL) {
+        free(*slots);
+        free(*filter);
+        return false;
+    }
+    memset(*slots, 0xff, cap * slot_size);
+    return true;
+}
+
 /* ---- string-keyed table ---- */
 
 static uint32_t str_hash(enum intel_type t, const char *v, size_t n)
 {
-    return (uint32_t)intel_hash_bytes(v, n, 0x1000193u * ((uint64_t)t + 1));
+    return (uint32_t)hash_keyed(v, n, STR_DOMAIN * ((uint64_t)t + 1));
 }
 
 static bool entry_matches(const struct intel_store *s, uint32_t id, enum intel_type t, const char *v, size_t n)
@@ -261,14 +257,10 @@ static bool str_grow(struct intel_store *s)
     if (s->str_cap != 0 && (s->str_used + 1) * 2 <= s->str_cap)
         return true;
     size_t cap = s->str_cap ? s->str_cap * 2 : 1024;
-    struct str_slot *slots = malloc(cap * sizeof *slots);
-    uint64_t *filter = calloc(cap * 8 / 64, sizeof *filter);
-    if (slots == NULL || filter == NULL) {
-        free(slots);
-        free(filter);
+    struct str_slot *slots;
+    uint64_t *filter;
+    if (!slots_new(cap, sizeof *slots, cap * 8 / 64, (void **)&slots, &filter))
         return false;
-    }
-    memset(slots, 0xff, cap * sizeof *slots);
     for (size_t i = 0; i < s->str_cap; i++) {
         struct str_slot *old = &s->str_slots[i];
         if (old->id == NO_ENTRY)
@@ -295,7 +287,7 @@ static uint32_t addr_hash(const struct ip_addr *a)
     uint64_t x, y;
     memcpy(&x, a->b, 8);
     memcpy(&y, a->b + 8, 8);
-    return (uint32_t)mix64(x * 0x9e3779b97f4a7c15ULL ^ mix64(y));
+    return (uint32_t)hash_keyed_pair(x, y, ADDR_DOMAIN);
 }
 
 static struct addr_slot *addr_find(const struct addr_table *t, const struct ip_addr *a)
@@ -313,14 +305,10 @@ static bool addr_grow(struct addr_table *t)
     if (t->cap != 0 && (t->used + 1) * 2 <= t->cap)
         return true;
     size_t cap = t->cap ? t->cap * 2 : 64;
-    struct addr_slot *slots = malloc(cap * sizeof *slots);
-    uint64_t *filter = calloc(filter_bits(cap) / 64, sizeof *filter);
-    if (slots == NULL || filter == NULL) {
-        free(slots);
-        free(filter);
+    struct addr_slot *slots;
+    uint64_t *filter;
+    if (!slots_new(cap, sizeof *slots, filter_bits(cap) / 64, (void **)&slots, &filter))
         return false;
-    }
-    memset(slots, 0xff, cap * sizeof *slots);
     for (size_t i = 0; i < t->cap; i++) {
         struct addr_slot *old = &t->slots[i];
         if (old->id == NO_ENTRY)
@@ -380,7 +368,7 @@ static const char *intern_string(struct intel_store *s, const char *str)
         s->intern = slots;
         s->intern_cap = cap;
     }
-    uint32_t h = (uint32_t)intel_hash_bytes(str, n, 0x51ed27u);
+    uint32_t h = (uint32_t)hash_keyed(str, n, INTERN_DOMAIN);
     size_t mask = s->intern_cap - 1;
     size_t i = h & mask;
     for (; s->intern[i].s != NULL; i = (i + 1) & mask)
@@ -410,7 +398,7 @@ static uint64_t meta_hash(const struct intel_meta *m)
         (uintptr_t)m->actor,  (uintptr_t)m->malware, (uintptr_t)m->attack, (uintptr_t)m->threat_level,
         (uintptr_t)m->valid_from_us, (uintptr_t)m->valid_until_us,
     };
-    return intel_hash_bytes(words, sizeof words, 0x3e7au);
+    return hash_keyed(words, sizeof words, META_DOMAIN);
 }
 
 static struct meta_rec *intern_meta(struct intel_store *s, const struct intel_meta *in)

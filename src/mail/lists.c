@@ -15,12 +15,14 @@
 #include <idn2.h>
 #include <libpsl.h>
 
+#include "util/hash.h"
+#include "util/tsv.h"
+
+/* The seen-domain set fills from log files and mail headers, so it hashes
+ * under the run's key; nothing walks it in slot order. */
 static uint64_t hash_str(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    return h;
+    return hash_keyed(s, strlen(s), 0x5eed5e7);
 }
 
 static bool grow(struct str_set *s)
@@ -92,36 +94,27 @@ void registered_domain(const struct mail_ctx *c, const char *host, char *out, si
 /* Reads a list file: one entry per line, # comments. */
 static bool load_list(const char *path, struct str_set *s, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: cannot open", path);
+    struct tsv_lines lines;
+    if (!tsv_lines_open(&lines, path, "", err, errlen))
         return false;
+    while (tsv_lines_next(&lines)) {
+        lines.line[strcspn(lines.line, "\r\n \t")] = 0;
+        if (lines.line[0] != 0)
+            str_set_add(s, lines.line);
     }
-    char line[512];
-    while (fgets(line, sizeof line, f) != NULL) {
-        line[strcspn(line, "\r\n \t")] = 0;
-        if (line[0] != 0 && line[0] != '#')
-            str_set_add(s, line);
-    }
-    fclose(f);
+    tsv_lines_close(&lines);
     return true;
 }
 
 static bool load_protect(struct mail_ctx *c, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: cannot open", path);
+    struct tsv_lines lines;
+    if (!tsv_lines_open(&lines, path, "", err, errlen))
         return false;
-    }
-    char line[4096];
-    unsigned lineno = 0;
     bool ok = true;
-    while (ok && fgets(line, sizeof line, f) != NULL) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = 0;
-        if (line[0] == 0 || line[0] == '#')
-            continue;
+    while (ok && tsv_lines_next(&lines)) {
+        char *line = lines.line;
+        unsigned lineno = lines.lineno;
         char *tab = strchr(line, '\t');
         if (tab == NULL || tab == line || c->n_protected >= MAIL_MAX_PROTECTED) {
             snprintf(err, errlen, "%s:%u: expected 'domain TAB name;name...'", path, lineno);
@@ -156,7 +149,7 @@ static bool load_protect(struct mail_ctx *c, const char *path, char *err, size_t
             s = semi + 1;
         }
     }
-    fclose(f);
+    tsv_lines_close(&lines);
     return ok;
 }
 

@@ -12,6 +12,7 @@
 #include "doc/report_json.h"
 #include "mime/address.h"
 #include "mime/mime.h"
+#include "util/strcut.h"
 
 #define BODY_MAX (2u << 20)         /* decoded text kept for link extraction */
 #define MAX_ATTACHMENTS 64
@@ -39,13 +40,6 @@ static void on_weird(void *ctx, const char *name, const char *addl)
     report_reason(a->r, "incomplete", "MIME: %s%s%s", name, addl ? " " : "", addl ? addl : "");
 }
 
-static void keep(char *dst, size_t cap, const uint8_t *v, size_t n)
-{
-    size_t k = n < cap - 1 ? n : cap - 1;
-    memcpy(dst, v, k);
-    dst[k] = 0;
-}
-
 static bool is(const uint8_t *name, size_t nl, const char *s) { return strlen(s) == nl && strncasecmp((const char *)name, s, nl) == 0; }
 
 static void on_header(void *ctx, unsigned level, const uint8_t *name, size_t nl, const uint8_t *v, size_t vn)
@@ -55,17 +49,17 @@ static void on_header(void *ctx, unsigned level, const uint8_t *name, size_t nl,
     if (level != 0 || a->mime.entity_count > 1)
         return;
     if (is(name, nl, "From"))
-        keep(h->from, sizeof h->from, v, vn);
+        strcut_copy(h->from, sizeof h->from, v, vn);
     else if (is(name, nl, "Reply-To"))
-        keep(h->reply_to, sizeof h->reply_to, v, vn);
+        strcut_copy(h->reply_to, sizeof h->reply_to, v, vn);
     else if (is(name, nl, "Return-Path"))
-        keep(h->return_path, sizeof h->return_path, v, vn);
+        strcut_copy(h->return_path, sizeof h->return_path, v, vn);
     else if (is(name, nl, "Message-ID"))
-        keep(h->message_id, sizeof h->message_id, v, vn);
+        strcut_copy(h->message_id, sizeof h->message_id, v, vn);
     else if (is(name, nl, "Subject"))
         decode_rfc2047((const char *)v, vn, h->subject, sizeof h->subject);
     else if (is(name, nl, "Date"))
-        keep(h->date, sizeof h->date, v, vn);
+        strcut_copy(h->date, sizeof h->date, v, vn);
     else if (is(name, nl, "To"))
         decode_rfc2047((const char *)v, vn, h->to, sizeof h->to);
     else if (is(name, nl, "Authentication-Results") || is(name, nl, "ARC-Authentication-Results")) {
@@ -164,6 +158,16 @@ static void feed_lines(struct analysis *a, const uint8_t *p, size_t n)
     mime_end(&a->mime);
 }
 
+/* key: {name: value, ...} of n strings. */
+static void kv_string_object(struct json_writer *w, const char *key, const char *const fields[][2], size_t n)
+{
+    json_key(w, key);
+    json_object_begin(w);
+    for (size_t i = 0; i < n; i++)
+        json_kv_str(w, fields[i][0], fields[i][1]);
+    json_object_end(w);
+}
+
 static void write_json(const struct analysis *a, const char *source, struct buf *out)
 {
     const struct doc_report *r = a->r;
@@ -178,28 +182,17 @@ static void write_json(const struct analysis *a, const char *source, struct buf 
     doc_reasons_json(&w, r);
     json_kv_str(&w, "type", "message");
     json_kv_uint(&w, "size", r->size);
-    json_key(&w, "hashes");
-    json_object_begin(&w);
-    json_kv_str(&w, "md5", r->md5);
-    json_kv_str(&w, "sha256", r->sha256);
-    json_object_end(&w);
+    const char *const hashes[][2] = {{"md5", r->md5}, {"sha256", r->sha256}};
+    kv_string_object(&w, "hashes", hashes, 2);
     json_kv_str(&w, "subject", h->subject);
     json_kv_str(&w, "date", h->date);
-    json_key(&w, "from");
-    json_object_begin(&w);
-    json_kv_str(&w, "address", h->address);
-    json_kv_str(&w, "display_name", h->display_name);
-    json_kv_str(&w, "domain", h->domain);
-    json_object_end(&w);
+    const char *const from[][2] = {{"address", h->address}, {"display_name", h->display_name}, {"domain", h->domain}};
+    kv_string_object(&w, "from", from, 3);
     json_kv_str(&w, "reply_to", h->reply_to);
     json_kv_str(&w, "return_path", h->return_path);
     json_kv_str(&w, "to", h->to);
-    json_key(&w, "auth");
-    json_object_begin(&w);
-    json_kv_str(&w, "spf", h->spf);
-    json_kv_str(&w, "dkim", h->dkim);
-    json_kv_str(&w, "dmarc", h->dmarc);
-    json_object_end(&w);
+    const char *const auth[][2] = {{"spf", h->spf}, {"dkim", h->dkim}, {"dmarc", h->dmarc}};
+    kv_string_object(&w, "auth", auth, 3);
     json_key(&w, "received");
     json_array_begin(&w);
     for (size_t i = 0; i < h->n_received; i++)
@@ -259,10 +252,10 @@ static struct analysis *analysis_run(struct mail_ctx *c, const uint8_t *p, size_
     doc_hash(p, n, a->r); /* of the message as stored */
     feed_lines(a, p, n);
     if (a->h.return_path[0] == 0 && envelope_from != NULL)
-        keep(a->h.return_path, sizeof a->h.return_path, (const uint8_t *)envelope_from, strlen(envelope_from));
+        strcut_copy(a->h.return_path, sizeof a->h.return_path, (const uint8_t *)envelope_from, strlen(envelope_from));
     sender_analyze(c, &a->h, a->r);
     urls_analyze(c, &a->urls, a->r);
-    keep(a->r->name, sizeof a->r->name, (const uint8_t *)a->h.message_id, strlen(a->h.message_id));
+    strcut_copy(a->r->name, sizeof a->r->name, (const uint8_t *)a->h.message_id, strlen(a->h.message_id));
     verdict_decide(c->doc->weights, a->r);
     return a;
 }
@@ -289,11 +282,11 @@ bool mail_judge(struct mail_ctx *c, const uint8_t *p, size_t n, const char *enve
     if (h->display_name[0] && h->address[0])
         snprintf(out->from, sizeof out->from, "\"%.500s\" <%.500s>", h->display_name, h->address);
     else
-        keep(out->from, sizeof out->from, (const uint8_t *)h->from, strlen(h->from));
-    keep(out->subject, sizeof out->subject, (const uint8_t *)h->subject, strlen(h->subject));
-    keep(out->message_id, sizeof out->message_id, (const uint8_t *)h->message_id, strlen(h->message_id));
-    keep(out->address, sizeof out->address, (const uint8_t *)h->address, strlen(h->address));
-    keep(out->display_name, sizeof out->display_name, (const uint8_t *)h->display_name, strlen(h->display_name));
+        strcut_copy(out->from, sizeof out->from, (const uint8_t *)h->from, strlen(h->from));
+    strcut_copy(out->subject, sizeof out->subject, (const uint8_t *)h->subject, strlen(h->subject));
+    strcut_copy(out->message_id, sizeof out->message_id, (const uint8_t *)h->message_id, strlen(h->message_id));
+    strcut_copy(out->address, sizeof out->address, (const uint8_t *)h->address, strlen(h->address));
+    strcut_copy(out->display_name, sizeof out->display_name, (const uint8_t *)h->display_name, strlen(h->display_name));
     out->n_urls = a->urls.n;
     out->report = a->r;
     a->r = NULL;
@@ -312,7 +305,7 @@ void mail_judgement_free(struct mail_judgement *j)
 static void copy_field(char *dst, size_t cap, const char *s)
 {
     if (s != NULL)
-        keep(dst, cap, (const uint8_t *)s, strlen(s));
+        strcut_copy(dst, cap, s, strlen(s));
 }
 
 void mail_judge_fields(struct mail_ctx *c, const struct mail_fields *f, struct doc_report *r)
@@ -334,7 +327,7 @@ void mail_judge_fields(struct mail_ctx *c, const struct mail_fields *f, struct d
         urls_extract(&urls, (const uint8_t *)f->urls[i], f->url_lens[i], false);
     sender_analyze(c, h, r);
     urls_analyze(c, &urls, r);
-    keep(r->name, sizeof r->name, (const uint8_t *)h->message_id, strlen(h->message_id));
+    strcut_copy(r->name, sizeof r->name, (const uint8_t *)h->message_id, strlen(h->message_id));
     snprintf(r->type, sizeof r->type, "message");
     verdict_decide(c->doc->weights, r);
     free(items);

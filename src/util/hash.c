@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/mix.h"
+
 static struct hash_key run_key;
 static pthread_once_t run_key_once = PTHREAD_ONCE_INIT;
 
@@ -130,4 +132,36 @@ uint64_t hash_keyed(const void *data, size_t n, uint64_t domain)
 {
     struct hash_key k;
     return siphash13(hash_domain_key(domain, &k), data, n);
+}
+
+uint64_t hash_keyed_pair(uint64_t x, uint64_t y, uint64_t domain)
+{
+    const struct hash_key *run = hash_run_key();
+    return mix64((x ^ run->k0 ^ domain) * 0x9e3779b97f4a7c15ULL ^ mix64(y ^ run->k1));
+}
+
+static inline uint64_t load64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint64_t murmur_round(uint64_t h, uint64_t word)
+{
+    return rotl(h ^ (word * 0x87c37b91114253d5ULL), 31) * 0x4cf5ad432745937fULL;
+}
+
+uint64_t hash64(const void *data, size_t n, uint64_t seed)
+{
+    const uint8_t *p = data;
+    uint64_t h = seed ^ ((uint64_t)n * 0x9e3779b97f4a7c15ULL);
+    for (; n >= 8; p += 8, n -= 8)
+        h = murmur_round(h, load64(p));
+    if (n > 0) {
+        uint8_t tail[8] = {0};
+        memcpy(tail, p, n);
+        h = murmur_round(h, load64(tail));
+    }
+    return mix64_murmur(h);
 }

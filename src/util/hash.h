@@ -40,4 +40,12 @@ const struct hash_key *hash_domain_key(uint64_t domain, struct hash_key *out);
  * same bytes for different purposes. */
 uint64_t hash_keyed(const void *data, size_t n, uint64_t domain);
 
+/* A keyed mix of one 128-bit value (an address) under the run's key: a
+ * table's index where SipHash would cost too much per lookup. */
+uint64_t hash_keyed_pair(uint64_t x, uint64_t y, uint64_t domain);
+
+/* Unkeyed, for the distinct-count estimates only (detect/sketch): their
+ * value must not change from run to run, and no table is indexed by it. */
+uint64_t hash64(const void *data, size_t n, uint64_t seed);
+
 #endif

@@ -104,3 +104,33 @@ bool tsv_settings_read(const char *path, const char *shipped, const struct tsv_s
         }
     return ok;
 }
+
+bool tsv_lines_open(struct tsv_lines *r, const char *path, const char *what, char *err, size_t errlen)
+{
+    *r = (struct tsv_lines){.f = fopen(path, "r")};
+    if (r->f != NULL)
+        return true;
+    snprintf(err, errlen, "%s: cannot open%s", path, what);
+    return false;
+}
+
+bool tsv_lines_next(struct tsv_lines *r)
+{
+    ssize_t len;
+    while ((len = getline(&r->line, &r->cap, r->f)) >= 0) {
+        r->lineno++;
+        while (len > 0 && (r->line[len - 1] == '\n' || r->line[len - 1] == '\r'))
+            r->line[--len] = '\0';
+        if (len > 0 && r->line[0] != '#')
+            return true;
+    }
+    return false;
+}
+
+void tsv_lines_close(struct tsv_lines *r)
+{
+    free(r->line);
+    if (r->f != NULL)
+        fclose(r->f);
+    *r = (struct tsv_lines){0};
+}

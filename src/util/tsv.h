@@ -40,4 +40,21 @@ struct tsv_settings {
  * not setting<TAB>value, unknown setting, bad value, a setting missing. */
 bool tsv_settings_read(const char *path, const char *shipped, const struct tsv_settings *s, char *err, size_t errlen);
 
+/* A data file of lines of any length (regular expressions, long names):
+ * after tsv_lines_next, r->line holds the next line that is neither blank
+ * nor a '#' comment, its trailing CR/LF cut; it is owned by r and valid
+ * until the next call. r->lineno counts every line read. tsv_lines_open
+ * is false when the file cannot be opened, with "PATH: cannot open" and
+ * `what` (the caller's name for the file: " the vendor policy", or "") in
+ * err; tsv_lines_close frees the line and closes the file. */
+struct tsv_lines {
+    FILE *f;
+    unsigned lineno;
+    char *line;
+    size_t cap;
+};
+bool tsv_lines_open(struct tsv_lines *r, const char *path, const char *what, char *err, size_t errlen);
+bool tsv_lines_next(struct tsv_lines *r);
+void tsv_lines_close(struct tsv_lines *r);
+
 #endif

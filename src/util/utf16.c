@@ -1,28 +1,6 @@
 #include "util/utf16.h"
 
-static size_t encode_utf8(uint32_t cp, char tmp[4])
-{
-    if (cp < 0x80) {
-        tmp[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        tmp[0] = (char)(0xC0 | cp >> 6);
-        tmp[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        tmp[0] = (char)(0xE0 | cp >> 12);
-        tmp[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        tmp[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    tmp[0] = (char)(0xF0 | cp >> 18);
-    tmp[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-    tmp[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-    tmp[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
+#include "util/utf8.h"
 
 size_t utf16le_to_utf8(const uint8_t *p, size_t n, char *out, size_t cap)
 {
@@ -42,7 +20,7 @@ size_t utf16le_to_utf8(const uint8_t *p, size_t n, char *out, size_t cap)
             cp = 0xFFFD;
         }
         char tmp[4];
-        size_t k = encode_utf8(cp, tmp);
+        size_t k = utf8_encode(cp, tmp);
         if (o + k + 1 > cap)
             break;
         for (size_t j = 0; j < k; j++)
