@@ -447,7 +447,8 @@ static void joined_publish(struct file_joined *j, struct app_env *env, bool on_f
     uint64_t total = whole->info.total_bytes;
     if (total > j->next)
         file_gap(whole, total - j->next);
-    whole->info.timedout = timedout;
+    /* A complete file whose straggling part never ended did not time out. */
+    whole->info.timedout = timedout && !(total > 0 && j->next >= total);
     struct app_env first_env = env != NULL ? *env : (struct app_env){0};
     struct app_conn first_conn = j->conn;
     first_conn.packet_number = 0;
@@ -590,7 +591,10 @@ static void part_end(struct file_analysis *part, struct app_env *env, char fuid_
     j->parts_open--;
     j->last_us = env != NULL ? env->ts_us : j->last_us;
     uint64_t total = whole->info.total_bytes;
-    if (total > 0 && j->next >= total) {
+    /* Published only once no other part is open: those parts point at this
+     * slot, which publishing frees (an overlapping part still in flight
+     * ends the file when it ends). */
+    if (total > 0 && j->next >= total && j->parts_open == 0) {
         joined_publish(j, env, false, false, fuid_out, mime_out);
     } else {
         if (fuid_out != NULL)
