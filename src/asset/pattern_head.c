@@ -19,7 +19,7 @@ static const char *skip_class(const char *p)
     if (*p == ']')
         p++; /* a ']' first is a member */
     while (*p && *p != ']')
-        p += *p == '\\' && p[1] ? 2 : 1;
+        p += *p != '\\' || !p[1] ? 1 : p[1] == 'c' && p[2] ? 3 : 2; /* \cX takes X, even a backslash */
     return p;
 }
 
@@ -33,6 +33,8 @@ static bool top_level_alternation(const char *p)
             if (p[1] == '\0')
                 break;
             p++;
+            if (*p == 'c' && p[1] != '\0')
+                p++; /* \cX: X belongs to the escape, even a backslash or a '|' */
         } else if (*p == '[') {
             p = skip_class(p);
             if (*p == '\0')
