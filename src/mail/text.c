@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/ascii.h"
 #include "util/base64.h"
 #include "util/utf8.h"
 
@@ -65,38 +66,19 @@ void fold_utf8(const char *in, char *out, size_t outlen)
     out[k] = 0;
 }
 
-static int hexv(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Decodes the text of one encoded word (B or Q) into raw bytes. */
 static size_t decode_word_text(char enc, const char *t, size_t tn, char *raw, size_t cap)
 {
     size_t k = 0;
     if (enc == 'B' || enc == 'b') {
-        uint32_t acc = 0;
-        int bits = 0;
-        for (size_t i = 0; i < tn && k < cap; i++) {
-            int v = base64_value((uint8_t)t[i]);
-            if (v < 0)
-                continue;
-            acc = acc << 6 | (uint32_t)v;
-            bits += 6;
-            if (bits >= 8) {
-                bits -= 8;
-                raw[k++] = (char)(acc >> bits);
-            }
-        }
+        k = base64_decode_lenient((const uint8_t *)t, tn, (uint8_t *)raw, cap, BASE64_SKIP_ANY);
     } else {
         for (size_t i = 0; i < tn && k < cap; i++) {
             if (t[i] == '_') {
                 raw[k++] = ' ';
-            } else if (t[i] == '=' && i + 2 < tn && hexv((uint8_t)t[i + 1]) >= 0 && hexv((uint8_t)t[i + 2]) >= 0) {
-                raw[k++] = (char)(hexv((uint8_t)t[i + 1]) << 4 | hexv((uint8_t)t[i + 2]));
+            } else if (t[i] == '=' && i + 2 < tn && hex_value((uint8_t)t[i + 1]) >= 0 &&
+                       hex_value((uint8_t)t[i + 2]) >= 0) {
+                raw[k++] = (char)(hex_value((uint8_t)t[i + 1]) << 4 | hex_value((uint8_t)t[i + 2]));
                 i += 2;
             } else {
                 raw[k++] = t[i];

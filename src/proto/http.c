@@ -514,7 +514,7 @@ static void authorization_header(struct http_entry *e, const uint8_t *v, size_t 
     while (i < n && http_is_ws(v[i]))
         i++;
     uint8_t decoded[512];
-    size_t dl = base64_decode_lenient(v + i, n - i, decoded, sizeof decoded, false);
+    size_t dl = base64_decode_lenient(v + i, n - i, decoded, sizeof decoded, BASE64_STOP);
     const uint8_t *colon = memchr(decoded, ':', dl);
     if (colon != NULL) {
         http_hbuf_set(&e->username, decoded, (size_t)(colon - decoded));
@@ -544,7 +544,7 @@ static void ntlm_header(struct http_state *st, struct app_env *env, int dir, con
     while (skip < n && http_is_ws(v[skip]))
         skip++;
     uint8_t token[4096];
-    size_t len = base64_decode_lenient(v + skip, n - skip, token, sizeof token, false);
+    size_t len = base64_decode_lenient(v + skip, n - skip, token, sizeof token, BASE64_STOP);
     ntlm_session_blob(st->ntlm, env, "HTTP", token, len);
     if (skip >= 10 && (st->krb != NULL || (st->krb = calloc(1, sizeof *st->krb)) != NULL))
         krb_gss_blob(st->krb, env, dir == 0, token, len);

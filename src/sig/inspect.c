@@ -279,7 +279,7 @@ static bool step(struct sig_inspect *in, const struct sig_list *l, size_t i, con
             size_t n = len - start;
             if (b->bytes && b->bytes < n)
                 n = b->bytes;
-            in->b64_len = base64_decode_lenient(buf + start, n, in->b64, sizeof in->b64, true);
+            in->b64_len = base64_decode_lenient(buf + start, n, in->b64, sizeof in->b64, BASE64_SKIP_PAD_SPACE);
             if (in->b64_len == 0)
                 return false;
             break;

@@ -24,12 +24,16 @@ static inline int base64_value(uint8_t c)
     return -1;
 }
 
-/* Decodes in[0, n) into out (cap bytes at most); the bytes written. Stops
- * at the first byte outside the alphabet; with skip_pad_space, '=' and white
- * space are passed over instead (Suricata's from_base64 does; HTTP's
- * Authorization decoding, like Zeek's, stops there). */
+/* What base64_decode_lenient does with a byte outside the alphabet. */
+enum base64_stray {
+    BASE64_STOP,           /* stop there (HTTP's Authorization, like Zeek's) */
+    BASE64_SKIP_PAD_SPACE, /* pass over '=' and white space, stop at others (Suricata's from_base64) */
+    BASE64_SKIP_ANY,       /* pass over every one (MIME encoded words) */
+};
+
+/* Decodes in[0, n) into out (cap bytes at most); the bytes written. */
 static inline size_t base64_decode_lenient(const uint8_t *in, size_t n, uint8_t *out, size_t cap,
-                                           bool skip_pad_space)
+                                           enum base64_stray stray)
 {
     uint32_t acc = 0;
     int bits = 0;
@@ -37,7 +41,7 @@ static inline size_t base64_decode_lenient(const uint8_t *in, size_t n, uint8_t 
     for (size_t i = 0; i < n && o < cap; i++) {
         int v = base64_value(in[i]);
         if (v < 0) {
-            if (skip_pad_space && (in[i] == '=' || isspace(in[i])))
+            if (stray == BASE64_SKIP_ANY || (stray == BASE64_SKIP_PAD_SPACE && (in[i] == '=' || isspace(in[i]))))
                 continue;
             break;
         }

@@ -100,14 +100,14 @@ static void test_base64_stops_or_skips_padding_and_space(void **state)
     (void)state;
     uint8_t out[32];
     const uint8_t in[] = "dXNlcjpw YXNz";
-    assert_int_equal(base64_decode_lenient(in, sizeof in - 1, out, sizeof out, false), 6);
+    assert_int_equal(base64_decode_lenient(in, sizeof in - 1, out, sizeof out, BASE64_STOP), 6);
     assert_memory_equal(out, "user:p", 6);
-    assert_int_equal(base64_decode_lenient(in, sizeof in - 1, out, sizeof out, true), 9);
+    assert_int_equal(base64_decode_lenient(in, sizeof in - 1, out, sizeof out, BASE64_SKIP_PAD_SPACE), 9);
     assert_memory_equal(out, "user:pass", 9);
     const uint8_t padded[] = "YQ==YQ==";
-    assert_int_equal(base64_decode_lenient(padded, sizeof padded - 1, out, sizeof out, false), 1);
-    assert_int_equal(base64_decode_lenient(padded, sizeof padded - 1, out, sizeof out, true), 3);
-    assert_int_equal(base64_decode_lenient(in, sizeof in - 1, out, 3, true), 3);
+    assert_int_equal(base64_decode_lenient(padded, sizeof padded - 1, out, sizeof out, BASE64_STOP), 1);
+    assert_int_equal(base64_decode_lenient(padded, sizeof padded - 1, out, sizeof out, BASE64_SKIP_PAD_SPACE), 3);
+    assert_int_equal(base64_decode_lenient(in, sizeof in - 1, out, 3, BASE64_SKIP_PAD_SPACE), 3);
 }
 
 static void test_probes_answer_maybe_until_the_magic_is_whole(void **state)
