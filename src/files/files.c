@@ -643,6 +643,12 @@ void file_set_tx_id(struct file_analysis *fa, uint64_t tx_id)
     fa->info.tx_id = tx_id;
 }
 
+void file_set_not_in_eve(struct file_analysis *fa)
+{
+    if (fa != NULL && fa->joined == NULL)
+        fa->info.not_in_eve = true;
+}
+
 /* ---- extraction ---- */
 
 static void extract_fail(struct file_analysis *fa)
@@ -880,14 +886,10 @@ static void hex(const unsigned char *d, unsigned n, char *out)
     out[2 * n] = '\0';
 }
 
-void file_end(struct file_analysis *fa, struct app_env *env, char fuid_out[UID_LEN], char mime_out[96])
+void file_finish(struct file_analysis *fa, char fuid_out[UID_LEN], char mime_out[96])
 {
     if (fa == NULL)
         return;
-    if (fa->joined != NULL) {
-        part_end(fa, env, fuid_out, mime_out);
-        return;
-    }
     struct file_info *fi = &fa->info;
     sniff(fa);
     if (fa->hashing && fi->seen_bytes > 0) {
@@ -903,13 +905,32 @@ void file_end(struct file_analysis *fa, struct app_env *env, char fuid_out[UID_L
     inspect_finish(fa);
     extract_finish(fa);
     fa->fc->stats.files++;
-    if (env != NULL && env->publish != NULL)
-        env->publish(env, EVENT_FILE, fi);
     if (fuid_out != NULL)
         memcpy(fuid_out, fi->fuid, UID_LEN);
     if (mime_out != NULL)
         memcpy(mime_out, fi->mime_type, sizeof fi->mime_type);
+}
+
+void file_publish(struct file_analysis *fa, struct app_env *env, const struct smtp_txn *smtp)
+{
+    if (fa == NULL)
+        return;
+    fa->info.smtp = smtp;
+    if (env != NULL && env->publish != NULL)
+        env->publish(env, EVENT_FILE, &fa->info);
     analysis_put(fa);
+}
+
+void file_end(struct file_analysis *fa, struct app_env *env, char fuid_out[UID_LEN], char mime_out[96])
+{
+    if (fa == NULL)
+        return;
+    if (fa->joined != NULL) {
+        part_end(fa, env, fuid_out, mime_out);
+        return;
+    }
+    file_finish(fa, fuid_out, mime_out);
+    file_publish(fa, env, NULL);
 }
 
 void file_abort(struct file_analysis *fa)

@@ -15,6 +15,8 @@
 #include "proto/conn-t.h"
 #include "proto/parser.h"
 
+struct smtp_txn;
+
 #define FILE_VERDICT_MAX_REASONS 16
 #define FILE_VERDICT_MAX_INDICATORS 4
 
@@ -92,6 +94,13 @@ struct file_info {
     uint64_t tx_id;               /* Suricata's transaction index of the carrier */
     bool extract_attached;        /* extraction was on for this file (analyzer EXTRACT) */
     bool inspecting;              /* the run inspects files (files.log has the doc_* columns) */
+    /* Suricata opens files only for MIME parts with a name (SMTP
+     * attachments, uploads): an unnamed part is in files.log, not in EVE. */
+    bool not_in_eve;
+    /* The SMTP transaction that carried the file, complete (EVE fileinfo
+     * writes its smtp and email objects, as Suricata's); NULL otherwise.
+     * Borrowed for the publish call. */
+    const struct smtp_txn *smtp;
     const struct file_verdict *verdict; /* NULL: this file was not inspected */
 };
 
@@ -113,6 +122,15 @@ void file_gap(struct file_analysis *fa, uint64_t n);
 /* Ends the file: publishes EVENT_FILE through env, copies the fuid and MIME
  * type into the caller's buffers (either may be NULL), frees fa. */
 void file_end(struct file_analysis *fa, struct app_env *env, char fuid_out[UID_LEN], char mime_out[96]);
+/* file_end in two steps, for a parser that logs its files with their
+ * transaction (SMTP: Suricata writes an attachment's fileinfo when the mail
+ * completes, with the mail's smtp and email objects). file_finish ends the
+ * analysis (digests, MIME type, extraction) and copies the fuid and MIME
+ * type out (either may be NULL); fa stays the caller's until file_publish
+ * publishes EVENT_FILE through env, with smtp (borrowed for the call, may be
+ * NULL) as its carrier, and frees fa. Not for byte-range parts. */
+void file_finish(struct file_analysis *fa, char fuid_out[UID_LEN], char mime_out[96]);
+void file_publish(struct file_analysis *fa, struct app_env *env, const struct smtp_txn *smtp);
 /* Drops a file without publishing (parser torn down by an error path). */
 void file_abort(struct file_analysis *fa);
 
@@ -144,6 +162,9 @@ void file_set_truncated(struct file_analysis *fa);
 /* Suricata's file name when it differs from Zeek's (bytes copied). */
 void file_set_eve_filename(struct file_analysis *fa, const char *name, size_t len);
 void file_set_tx_id(struct file_analysis *fa, uint64_t tx_id);
+/* The file is no file to Suricata (a MIME part without a name): files.log
+ * only, no EVE fileinfo. */
+void file_set_not_in_eve(struct file_analysis *fa);
 
 /* Bytes of an SMTP message to keep for the mail detector (0: none). */
 uint64_t file_message_cap(const struct file_ctx *fc);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "output/eve.h"
+#include "output/smtp_log.h"
 #include "output/zeek_log.h"
 
 /* Zeek's columns, then (with --inspect-files only) Vigil's verdict of the
@@ -165,12 +166,17 @@ static const char *eve_app_proto_of(const char *source)
 
 static void write_eve(struct output_worker *w, const struct app_conn *c, const struct file_info *f)
 {
+    if (f->not_in_eve)
+        return;
     /* Suricata orients a file event along the file: a download comes from
      * the server. */
     struct json_writer *j = eve_begin_app(w, c, f->is_orig, f->ts_us + f->duration_us, "fileinfo");
     if (j == NULL)
         return;
     eve_community_id(j, c->community_id);
+    /* output-json-file.c: the carrying transaction's objects first */
+    if (f->smtp != NULL)
+        smtp_eve_objects(w, j, f->smtp);
     const char *app = eve_app_proto_of(f->source);
     if (app != NULL)
         json_kv_str(j, "app_proto", app);

@@ -171,17 +171,8 @@ static void subject_md5(struct json_writer *j, struct byte_view subject)
     json_kv_str(j, "subject_md5", text);
 }
 
-static void write_eve(struct output_worker *w, const struct app_conn *c, const struct smtp_txn *t)
+void smtp_eve_objects(struct output_worker *w, struct json_writer *j, const struct smtp_txn *t)
 {
-    /* Suricata has a transaction once the client started a mail, and logs
-     * the one a STARTTLS ends (its helo, and a mail begun before it) */
-    if (t->mail_from_raw.p == NULL && t->n_rcpt_raw == 0 && !t->message_seen && !t->tls)
-        return;
-    struct json_writer *j = eve_begin_app(w, c, true, t->end_ts_us ? t->end_ts_us : t->ts_us, "smtp");
-    if (j == NULL)
-        return;
-    eve_community_id(j, c->community_id);
-    json_kv_uint(j, "tx_id", t->trans_depth > 0 ? t->trans_depth - 1 : 0);
     json_key(j, "smtp");
     json_object_begin(j);
     if (t->helo.p != NULL)
@@ -226,6 +217,20 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
         }
         json_object_end(j);
     }
+}
+
+static void write_eve(struct output_worker *w, const struct app_conn *c, const struct smtp_txn *t)
+{
+    /* Suricata has a transaction once the client started a mail, and logs
+     * the one a STARTTLS ends (its helo, and a mail begun before it) */
+    if (t->mail_from_raw.p == NULL && t->n_rcpt_raw == 0 && !t->message_seen && !t->tls)
+        return;
+    struct json_writer *j = eve_begin_app(w, c, true, t->end_ts_us ? t->end_ts_us : t->ts_us, "smtp");
+    if (j == NULL)
+        return;
+    eve_community_id(j, c->community_id);
+    json_kv_uint(j, "tx_id", t->trans_depth > 0 ? t->trans_depth - 1 : 0);
+    smtp_eve_objects(w, j, t);
     eve_end(w);
 }
 

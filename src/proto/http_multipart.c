@@ -25,6 +25,8 @@ static void part_data(void *ctx, unsigned level, const struct mime_entity *e, co
             return;
         if (e->has_eve_filename)
             file_set_eve_filename(mp->file[level], (const char *)e->eve_filename, e->eve_filename_len);
+        else
+            file_set_not_in_eve(mp->file[level]); /* a form field: Suricata opens files for named parts only */
         struct http_entry *entry = http_body_entry(mp->st, mp->dir);
         if (entry != NULL)
             file_set_tx_id(mp->file[level], entry->trans_depth > 0 ? entry->trans_depth - 1 : 0);

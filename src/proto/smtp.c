@@ -124,6 +124,11 @@ struct smtp_work {
     /* MIME */
     struct mime_parser mime;
     struct file_analysis *file[MIME_MAX_DEPTH + 1]; /* the open file of each level */
+    /* Files of the current transaction, ended, published with it: Suricata
+     * logs an attachment when its mail completes, with the mail's smtp and
+     * email objects. */
+    struct file_analysis *ended[SMTP_MAX_FILES];
+    size_t n_ended;
     size_t url_len;
     bool url_overflow;
     uint8_t url_line[SMTP_MAX_URL_LEN];
@@ -213,8 +218,21 @@ static bool set_add(struct smtp_work *w, struct byte_view *items, size_t *n, siz
     return true;
 }
 
+/* Publishes the ended files, with the transaction that carried them (NULL:
+ * it is not logged). */
+static void publish_files(struct smtp_work *w, const struct smtp_txn *carrier)
+{
+    for (size_t i = 0; i < w->n_ended; i++) {
+        if (carrier != NULL)
+            file_set_tx_id(w->ended[i], carrier->trans_depth > 0 ? carrier->trans_depth - 1 : 0);
+        file_publish(w->ended[i], w->env, carrier);
+    }
+    w->n_ended = 0;
+}
+
 static void new_txn(struct smtp_work *w)
 {
+    publish_files(w, NULL);
     memset(&w->cur, 0, sizeof w->cur);
     w->arena_used = 0;
     w->arena_full_reported = false;
@@ -251,6 +269,7 @@ static void publish_cur(struct smtp_work *w)
             w->cur.message.n = w->msg.len;
             w->cur.message_cut = w->msg_cut;
         }
+        publish_files(w, &w->cur);
         w->env->publish(w->env, EVENT_SMTP, &w->cur);
     }
 }
@@ -489,6 +508,8 @@ static void mime_data(void *ctx, unsigned level, const struct mime_entity *e, co
                                         w->env->ts_us);
             if (w->file[level] != NULL && e->has_eve_filename)
                 file_set_eve_filename(w->file[level], (const char *)e->eve_filename, e->eve_filename_len);
+            else
+                file_set_not_in_eve(w->file[level]); /* Suricata: no attachment, no file */
         }
         if (w->file[level] != NULL)
             file_data(w->file[level], p, n, w->env->ts_us);
@@ -505,7 +526,11 @@ static void mime_entity_end(void *ctx, unsigned level, const struct mime_entity 
     w->url_len = 0;
     if (w->file[level] != NULL) {
         char fuid[UID_LEN] = "";
-        file_end(w->file[level], w->env, fuid, NULL);
+        file_finish(w->file[level], fuid, NULL);
+        if (w->n_ended < SMTP_MAX_FILES)
+            w->ended[w->n_ended++] = w->file[level];
+        else
+            file_publish(w->file[level], w->env, NULL);
         w->file[level] = NULL;
         if (fuid[0] != 0 && !w->cur.tls && w->cur.n_fuids < SMTP_MAX_FILES) {
             memcpy(w->cur.fuids[w->cur.n_fuids], fuid, UID_LEN);
@@ -610,6 +635,7 @@ static void message_abort(struct smtp_work *w)
             file_abort(w->file[i]);
         w->file[i] = NULL;
     }
+    publish_files(w, NULL);
     w->mail_active = false;
 }
 
