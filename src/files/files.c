@@ -46,6 +46,10 @@ struct file_analysis {
     char eve_name[FILES_MAX_NAME];
     EVP_MD_CTX *md[DIGEST_COUNT];
     bool hashing;                /* false after a gap: a hash of partial content would lie */
+    /* After a gap, with extraction on, SHA-256 goes on over the bytes that
+     * come: Suricata's file-store forces SHA-256 and logs it for a
+     * truncated file too (FileCloseFilePtr, g_file_force_sha256). */
+    bool sha256_over_gaps;
     uint8_t head[FILES_MAGIC_BYTES];
     size_t head_len;
     bool sniffed;
@@ -839,6 +843,8 @@ void file_data(struct file_analysis *fa, const uint8_t *p, size_t n, int64_t ts_
         for (int i = 0; i < DIGEST_COUNT; i++)
             if (EVP_DigestUpdate(fa->md[i], p, n) != 1)
                 fa->hashing = false;
+    if (fa->sha256_over_gaps && EVP_DigestUpdate(fa->md[DIGEST_SHA256], p, n) != 1)
+        fa->sha256_over_gaps = false;
     bool decided = fa->inspect_decided;
     size_t take = 0;
     if (!fa->sniffed) {
@@ -868,6 +874,8 @@ void file_gap(struct file_analysis *fa, uint64_t n)
         return;
     }
     fa->info.missing_bytes += n;
+    if (fa->hashing && fa->fc->dir_fd >= 0)
+        fa->sha256_over_gaps = true;
     fa->hashing = false;
     sniff(fa); /* as Zeek: the BOF buffer is sniffed when a gap ends it */
     inspect_decide(fa);
@@ -886,6 +894,25 @@ static void hex(const unsigned char *d, unsigned n, char *out)
     out[2 * n] = '\0';
 }
 
+void file_data_zeek_tail(struct file_analysis *fa, const uint8_t *p, size_t n, int64_t ts_us)
+{
+    if (fa == NULL || fa->joined != NULL || n == 0)
+        return;
+    struct file_info *fi = &fa->info;
+    fi->eve_own_digests = true;
+    fi->eve_size = fi->seen_bytes + fi->missing_bytes;
+    char *outs[DIGEST_COUNT] = {fi->eve_md5, fi->eve_sha1, fi->eve_sha256};
+    EVP_MD_CTX *copy = fa->hashing && fi->seen_bytes > 0 ? EVP_MD_CTX_new() : NULL;
+    for (int i = 0; copy != NULL && i < DIGEST_COUNT; i++) {
+        unsigned char d[EVP_MAX_MD_SIZE];
+        unsigned len = 0;
+        if (EVP_MD_CTX_copy_ex(copy, fa->md[i]) == 1 && EVP_DigestFinal_ex(copy, d, &len) == 1 && len * 2 < 65)
+            hex(d, len, outs[i]);
+    }
+    EVP_MD_CTX_free(copy);
+    file_data(fa, p, n, ts_us);
+}
+
 void file_finish(struct file_analysis *fa, char fuid_out[UID_LEN], char mime_out[96])
 {
     if (fa == NULL)
@@ -900,6 +927,15 @@ void file_finish(struct file_analysis *fa, char fuid_out[UID_LEN], char mime_out
             if (EVP_DigestFinal_ex(fa->md[i], d, &len) == 1 && len * 2 < 65)
                 hex(d, len, outs[i]);
         }
+    }
+    if (fa->sha256_over_gaps && fi->seen_bytes > 0) {
+        unsigned char d[EVP_MAX_MD_SIZE];
+        unsigned len = 0;
+        if (!fi->eve_own_digests)
+            fi->eve_size = fi->seen_bytes + fi->missing_bytes;
+        fi->eve_own_digests = true;
+        if (EVP_DigestFinal_ex(fa->md[DIGEST_SHA256], d, &len) == 1 && len * 2 < 65)
+            hex(d, len, fi->eve_sha256);
     }
     fi->duration_us = fa->last_ts_us - fi->ts_us;
     inspect_finish(fa);

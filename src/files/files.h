@@ -97,6 +97,13 @@ struct file_info {
     /* Suricata opens files only for MIME parts with a name (SMTP
      * attachments, uploads): an unnamed part is in files.log, not in EVE. */
     bool not_in_eve;
+    /* Suricata's size and digests, when Zeek counts bytes at the file's end
+     * that Suricata does not (file_data_zeek_tail), or, with extraction on,
+     * a file with gaps (eve_sha256: the SHA-256 of the bytes that came, as
+     * Suricata's file-store logs it); else those above. */
+    bool eve_own_digests;
+    uint64_t eve_size;
+    char eve_md5[33], eve_sha1[41], eve_sha256[65];
     /* The SMTP transaction that carried the file, complete (EVE fileinfo
      * writes its smtp and email objects, as Suricata's); NULL otherwise.
      * Borrowed for the publish call. */
@@ -119,6 +126,10 @@ struct file_analysis *file_begin(struct file_ctx *fc, const struct app_conn *con
                                  const char *filename, size_t filename_len, uint64_t total_bytes, int64_t ts_us);
 void file_data(struct file_analysis *fa, const uint8_t *p, size_t n, int64_t ts_us);
 void file_gap(struct file_analysis *fa, uint64_t n);
+/* The file's last bytes, which Zeek counts and Suricata does not (a
+ * quoted-printable part's last line end): EVE fileinfo keeps the size and
+ * digests of the bytes before them. Call it last, before file_end. */
+void file_data_zeek_tail(struct file_analysis *fa, const uint8_t *p, size_t n, int64_t ts_us);
 /* Ends the file: publishes EVENT_FILE through env, copies the fuid and MIME
  * type into the caller's buffers (either may be NULL), frees fa. */
 void file_end(struct file_analysis *fa, struct app_env *env, char fuid_out[UID_LEN], char mime_out[96]);

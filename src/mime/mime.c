@@ -581,8 +581,34 @@ static void decode_base64(struct mime_parser *m, unsigned level, const uint8_t *
     }
 }
 
+/* A line end of decoded content: the CRLF before a boundary belongs to the
+ * boundary, so a part's is held until more of the part comes. */
+static void line_end(struct mime_parser *m, unsigned level)
+{
+    if (level > 0 && m->ent[level - 1].kind == MIME_MULTIPART) {
+        m->ent[level].delay_crlf = true;
+    } else {
+        out_byte(m, level, '\r');
+        out_byte(m, level, '\n');
+    }
+}
+
+static void delayed_line_end(struct mime_parser *m, unsigned level)
+{
+    struct mime_entity *e = &m->ent[level];
+    if (e->delay_crlf) {
+        e->delay_crlf = false;
+        out_byte(m, level, '\r');
+        out_byte(m, level, '\n');
+    }
+}
+
+/* Quoted-printable: a hard line end is data, except, to Suricata, the one
+ * before a boundary; Zeek's MIME_Entity keeps that one too (end_entity
+ * hands it to the zeek_tail hook). */
 static void decode_qp(struct mime_parser *m, unsigned level, const uint8_t *p, size_t n, bool eol)
 {
+    delayed_line_end(m, level);
     size_t end = n;
     while (end > 0 && is_lws(p[end - 1]))
         end--;
@@ -601,30 +627,16 @@ static void decode_qp(struct mime_parser *m, unsigned level, const uint8_t *p, s
             out_byte(m, level, p[i]);
         }
     }
-    if (!soft && eol) {
-        out_byte(m, level, '\r');
-        out_byte(m, level, '\n');
-    }
+    if (!soft && eol)
+        line_end(m, level);
 }
 
 static void decode_binary(struct mime_parser *m, unsigned level, const uint8_t *p, size_t n, bool eol)
 {
-    struct mime_entity *e = &m->ent[level];
-    if (e->delay_crlf) {
-        e->delay_crlf = false;
-        out_byte(m, level, '\r');
-        out_byte(m, level, '\n');
-    }
+    delayed_line_end(m, level);
     out_bytes(m, level, p, n);
-    if (eol) {
-        /* the CRLF before a boundary belongs to the boundary */
-        if (level > 0 && m->ent[level - 1].kind == MIME_MULTIPART) {
-            e->delay_crlf = true;
-        } else {
-            out_byte(m, level, '\r');
-            out_byte(m, level, '\n');
-        }
-    }
+    if (eol)
+        line_end(m, level);
 }
 
 static void decode_line(struct mime_parser *m, unsigned level, const uint8_t *p, size_t n, bool eol)
@@ -696,6 +708,14 @@ static void end_entity(struct mime_parser *m, unsigned level)
         if (e->encoding == ENC_BASE64) {
             b64_emit(m, level, e);
             flush_out(m, level);
+        }
+        if (e->encoding == ENC_QP && e->delay_crlf) {
+            e->delay_crlf = false;
+            static const uint8_t crlf[2] = {'\r', '\n'};
+            if (m->hooks.zeek_tail != NULL)
+                m->hooks.zeek_tail(m->hooks.ctx, level, e, crlf, sizeof crlf);
+            else if (m->hooks.data != NULL)
+                m->hooks.data(m->hooks.ctx, level, e, crlf, sizeof crlf);
         }
     }
     if (m->hooks.entity_end != NULL)

@@ -66,6 +66,11 @@ struct mime_hooks {
     void (*entity_begin)(void *ctx, unsigned level);
     /* Decoded bytes of a leaf entity (text or other), in order. */
     void (*data)(void *ctx, unsigned level, const struct mime_entity *e, const uint8_t *p, size_t n);
+    /* Bytes Zeek counts as an entity's data and Suricata does not: the line
+     * end of a quoted-printable part's last line, which belongs to the
+     * boundary after it. Called once, before entity_end; NULL: they go to
+     * data. */
+    void (*zeek_tail)(void *ctx, unsigned level, const struct mime_entity *e, const uint8_t *p, size_t n);
     /* The entity ended (its children first); called once per entity. */
     void (*entity_end)(void *ctx, unsigned level, const struct mime_entity *e);
 };

@@ -194,15 +194,18 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     /* Suricata: a file with a hole, or cut short, is TRUNCATED */
     bool closed = !f->truncated && f->missing_bytes == 0;
     json_kv_str(j, "state", closed ? "CLOSED" : "TRUNCATED");
-    if (closed && f->md5[0])
-        json_kv_str(j, "md5", f->md5);
-    if (closed && f->sha1[0])
-        json_kv_str(j, "sha1", f->sha1);
-    if (f->sha256[0])
-        json_kv_str(j, "sha256", f->sha256);
+    const char *md5 = f->eve_own_digests ? f->eve_md5 : f->md5;
+    const char *sha1 = f->eve_own_digests ? f->eve_sha1 : f->sha1;
+    const char *sha256 = f->eve_own_digests ? f->eve_sha256 : f->sha256;
+    if (closed && md5[0])
+        json_kv_str(j, "md5", md5);
+    if (closed && sha1[0])
+        json_kv_str(j, "sha1", sha1);
+    if (sha256[0])
+        json_kv_str(j, "sha256", sha256);
     json_kv_bool(j, "stored", f->extracted != NULL);
     /* Suricata's size counts the holes too (FileAppendGAP appends them) */
-    json_kv_uint(j, "size", f->seen_bytes + f->missing_bytes);
+    json_kv_uint(j, "size", f->eve_own_digests ? f->eve_size : f->seen_bytes + f->missing_bytes);
     if (f->has_tx_id)
         json_kv_uint(j, "tx_id", f->tx_id);
     if (f->verdict != NULL)

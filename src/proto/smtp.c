@@ -518,6 +518,17 @@ static void mime_data(void *ctx, unsigned level, const struct mime_entity *e, co
         url_feed(w, p, n);
 }
 
+static void mime_zeek_tail(void *ctx, unsigned level, const struct mime_entity *e, const uint8_t *p, size_t n)
+{
+    struct smtp_work *w = hook_work(ctx);
+    if (w->file[level] == NULL) {
+        mime_data(ctx, level, e, p, n); /* the part's only bytes: a file to Zeek */
+        return;
+    }
+    w->cur.body_bytes += n;
+    file_data_zeek_tail(w->file[level], p, n, w->env->ts_us);
+}
+
 static void mime_entity_end(void *ctx, unsigned level, const struct mime_entity *e)
 {
     struct smtp_work *w = hook_work(ctx);
@@ -1154,6 +1165,7 @@ static void smtp_open(void *state)
         .header = mime_header,
         .entity_begin = mime_entity_begin,
         .data = mime_data,
+        .zeek_tail = mime_zeek_tail,
         .entity_end = mime_entity_end,
     };
     mime_init(&s->w->mime, &hooks);

@@ -421,6 +421,7 @@ class RunCache:
     def _run(self, traces, options, outdir):
         outdir.mkdir(parents=True, exist_ok=True)
         traces = [self._prepare_trace(t) for t in traces]
+        options = [o.replace("{outdir}", str(outdir)) for o in options]
         cmd = [str(self.vigil), "read", "-o", str(outdir), "-q", "--format", "all",
                *options, *map(str, traces)]
         env = dict(os.environ, TZ="UTC")
@@ -978,6 +979,9 @@ SV_CONFIG_OPTIONS = [
      lambda m: ["--eve-dhcp-extended"]),
     # eve-log smtp `custom: [..., received, ...]` (an uncommented line)
     (r"(?m)^[ \t]+custom:\s*\[[^\]\n]*\breceived\b", lambda m: ["--eve-email-extended"]),
+    # file-store `force-filestore: yes`: every file stored (fileinfo.stored),
+    # as --extract-files does; {outdir} is the run's output folder
+    (r"(?m)^[ \t]+force-filestore:\s*(?:yes|true)\b", lambda m: ["--extract-files", "{outdir}/filestore"]),
 ]
 # ...and output settings Vigil has no equivalent of: checks that rely on them
 # are skipped with the reason. (config regex or None = always, match key
