@@ -939,6 +939,7 @@ void file_finish(struct file_analysis *fa, char fuid_out[UID_LEN], char mime_out
     }
     fi->duration_us = fa->last_ts_us - fi->ts_us;
     inspect_finish(fa);
+    buf_free(&fa->kept); /* inspected: a file held for its transaction keeps only its verdict */
     extract_finish(fa);
     fa->fc->stats.files++;
     if (fuid_out != NULL)
