@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/ascii.h"
 #include "util/fs.h"
 #include "util/grow.h"
 
@@ -95,15 +96,7 @@ static bool parse_domain(const struct field *f, char out[MAX_FIELD + 1], size_t 
 {
     const char *p = f->p;
     size_t n = f->n;
-    if (n >= 2 && p[0] == '*' && p[1] == '.') {
-        p += 2;
-        n -= 2;
-    } else if (n >= 1 && p[0] == '.') {
-        p++;
-        n--;
-    }
-    if (n > 0 && p[n - 1] == '.')
-        n--;
+    domain_text_trim(&p, &n);
     if (n == 0 || n > 253)
         return false;
     size_t label = 0;

@@ -198,15 +198,7 @@ static bool valid_utf8(const unsigned char *s, size_t n)
 static size_t normalize_host(const char *in, size_t n, char *out, size_t outlen, bool need_two_labels)
 {
     char buf[DOMAIN_MAX * 4 + 8];
-    if (n >= 2 && in[0] == '*' && in[1] == '.') {
-        in += 2;
-        n -= 2;
-    } else if (n >= 1 && in[0] == '.') {
-        in++;
-        n--;
-    }
-    if (n > 0 && in[n - 1] == '.')
-        n--;
+    domain_text_trim(&in, &n);
     if (n == 0 || n >= sizeof buf)
         return 0;
     bool ascii = true;
