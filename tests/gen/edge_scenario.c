@@ -131,5 +131,11 @@ bool scenario_midstream(struct gen *g)
 
     /* A normal connection beside them, for comparison. */
     http_session(g, &pa, &ip, 42003, t + SEC(6), "mid.example", "/whole.txt", 300);
+
+    /* A DNS answer whose query went by before the capture: still the
+     * client's conversation, so Suricata's answer event names it as src. */
+    uint8_t answer[512];
+    size_t n = dns_message(answer, sizeof answer, 0x5151, "mid.example", 1, true, 0, answer_addr, sizeof answer_addr);
+    udp_datagram(g, &pa, &ip, 42004, 53, 1, t + SEC(6) + 200000, answer, n);
     return true;
 }

@@ -1223,7 +1223,7 @@ static const struct scenario scenarios[] = {
                   "TCP segments and a short UDP datagram",
      false, scenario_http_edge},
     {"midstream", "HTTP connections first seen after their handshake (one from the server's reply on), beside a "
-                  "whole one (read with --midstream)",
+                  "whole one, and a DNS answer whose query was not seen (read with --midstream)",
      false, scenario_midstream},
     {"short-capture", "two minutes: an ICMP tunnel, iodine- and dns2tcp-like DNS tunnels, a DGA burst, a TXT "
                       "command channel, beside pings, a big-MTU ping, a traceroute, browsing, a CDN, SPF lookups",
