@@ -1220,7 +1220,7 @@ static const struct scenario scenarios[] = {
             "file sharing, a NETLOGON secure channel and two domain controllers replicating",
      false, scenario_smb},
     {"http-edge", "HTTP/0.9 requests and replies, request lines without a version, Ethernet padding after short "
-                  "TCP segments and a short UDP datagram",
+                  "TCP segments and a short UDP datagram, requests asked on after the server said Connection: close",
      false, scenario_http_edge},
     {"midstream", "HTTP connections first seen after their handshake (one from the server's reply on), beside a "
                   "whole one, and a DNS answer whose query was not seen (read with --midstream)",
