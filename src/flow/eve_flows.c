@@ -19,15 +19,18 @@
 
 #define SURICATA_NEW_TIMEOUT_US (30 * 1000000LL)
 
+/* Grown a part at a time (most flows that have any have one), up to
+ * CONN_MAX_EVE_PARTS: a table full of one-way flows costs tens of bytes
+ * per flow, not the cap's worth. */
 struct eve_flows {
-    unsigned n;
+    unsigned n, cap;
     bool whole;                 /* the parts are every EVE flow of the connection (ESP) */
     /* the part still open (not ESP): where it starts and who sent first,
      * and the connection's counters before it, orig then resp */
     int64_t open_start_us;
     bool open_from_orig;
     uint64_t base_pkts[2], base_bytes[2];
-    struct eve_flow_part part[CONN_MAX_EVE_PARTS];
+    struct eve_flow_part part[];
 };
 
 static struct eve_flows *eve_flows_of(struct flow *f)
@@ -37,11 +40,21 @@ static struct eve_flows *eve_flows_of(struct flow *f)
     return f->eve_flows; /* NULL: counted by the allocator wrapper; EVE writes the connection as one flow */
 }
 
-static struct eve_flow_part *eve_part_add(const struct flow *f, struct eve_flows *e, bool from_orig, int64_t ts_us)
+/* A new part at the end of f's, NULL at the cap or out of memory. */
+static struct eve_flow_part *eve_part_add(struct flow *f, bool from_orig, int64_t ts_us)
 {
+    struct eve_flows *e = f->eve_flows;
     if (e->n == CONN_MAX_EVE_PARTS)
         return NULL;
+    if (e->n == e->cap) {
+        struct eve_flows *grown = realloc(e, sizeof *e + (e->cap + 1) * sizeof e->part[0]);
+        if (grown == NULL)
+            return NULL; /* counted by the allocator wrapper */
+        f->eve_flows = e = grown;
+        e->cap++;
+    }
     struct eve_flow_part *part = &e->part[e->n];
+    memset(part, 0, sizeof *part);
     uint64_t h = flow_uid_hash(f);
     part->from_orig = from_orig;
     /* the first ESP association is the connection itself: its anomalies carry that flow_id */
@@ -75,7 +88,7 @@ static void esp_packet(struct flow *f, const struct packet *pkt, bool is_orig)
         if (e->part[i].spi == spi)
             sa = &e->part[i];
     if (sa == NULL) {
-        sa = eve_part_add(f, e, is_orig, pkt->ts_us);
+        sa = eve_part_add(f, is_orig, pkt->ts_us);
         if (sa == NULL)
             return; /* past the cap: in conn.log, not in EVE */
         sa->has_spi = true;
@@ -99,9 +112,10 @@ static void split_if_timed_out(struct flow *f, const struct packet *pkt, bool is
     if ((e = eve_flows_of(f)) == NULL)
         return;
     bool from_orig = sent_orig > 0;
-    struct eve_flow_part *part = eve_part_add(f, e, from_orig, e->n ? e->open_start_us : f->start_us);
+    struct eve_flow_part *part = eve_part_add(f, from_orig, e->n ? e->open_start_us : f->start_us);
     if (part == NULL)
         return; /* past the cap: the open part goes on */
+    e = f->eve_flows; /* moved if it grew */
     uint64_t frames[2] = {f->orig_frame_bytes - e->base_bytes[0], f->resp_frame_bytes - e->base_bytes[1]};
     part->pkts[0] = from_orig ? sent_orig : sent_resp;
     part->bytes[0] = from_orig ? frames[0] : frames[1];
