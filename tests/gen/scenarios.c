@@ -1239,6 +1239,9 @@ static const struct scenario scenarios[] = {
     {"keepalive", "two hours of a UDP session kept alive every 90 s, a voice server probed every 60 s from new "
                   "sockets, and a TLS beacon every 60 s with 20 % jitter",
      false, scenario_keepalive},
+    {"anomaly", "ICMPv4 of an unknown type and of an unknown code beside a ping, an SMTP server answering with a "
+                "reply code Suricata does not know",
+     false, scenario_anomaly},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };

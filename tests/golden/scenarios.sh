@@ -20,6 +20,8 @@ scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badhead
     prevalence)
 # a session's keepalives and a voice server's probes beside a jittered beacon (#12)
 scenarios+=(keepalive)
+# Suricata's anomalies Zeek does not raise: ICMPv4 unknown type and code, an SMTP reply code it does not know (#12)
+scenarios+=(anomaly)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
@@ -42,6 +44,8 @@ args_of() {
         # one indicator published after the traffic, one expired before it: reported with their validity;
         # each alerts once per host, its 35 repeats summarised once (a suppression longer than the capture)
         prevalence) echo "--intel $golden/prevalence-feeds --intel-suppress 14400" ;;
+        # decode anomalies with the head of their frame (Suricata's anomaly `packethdr: yes`)
+        anomaly) echo "--eve-anomaly-packethdr --no-behavior" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33

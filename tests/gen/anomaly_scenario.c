@@ -1,0 +1,61 @@
+/* The "anomaly" scenario: what Suricata reports as EVE anomalies and Zeek
+ * does not, or under another name (#12):
+ *
+ * - a ping, then ICMPv4 of a type no RFC defines (42) and a destination
+ *   unreachable with a code it does not have (16): Suricata's
+ *   decoder.icmpv4.unknown_type and unknown_code, no weird.log row
+ *   (the corrupt scenario has the anomalies Zeek names too);
+ * - an SMTP session whose server answers MAIL FROM with a code Suricata
+ *   does not know (472) and then a line without a code: one INVALID_REPLY.
+ *
+ * Read with --eve-anomaly-packethdr: each decode anomaly carries the first
+ * 32 bytes of its frame. */
+#include <string.h>
+
+#include "scenarios.h"
+
+#include "app_wire.h"
+#include "packet_builder.h"
+
+static void icmp_message(struct gen *g, struct path *pa, const struct ip_pair *ip, uint8_t type, uint8_t code,
+                         uint64_t t, uint16_t ip_id)
+{
+    static const uint8_t payload[24] = "vigil anomaly scenario";
+    struct pkt *p = &g->pkt;
+    pkt_reset(p);
+    pkt_append_bytes(p, payload, sizeof payload);
+    pb_icmp4(p, type, code, 0);
+    emit_ip(g, pa, ip, 0, t, ip_id);
+}
+
+static void smtp_invalid_reply(struct gen *g, struct path *pa, const struct ip_pair *ip, uint64_t t)
+{
+    struct tcp_flow f;
+    tcp_flow_init(&f, g, pa, ip, 49740, 25, t);
+    tcp_handshake(&f);
+    app_say(&f, 1, "220 mx.vigil-test.example ESMTP\r\n");
+    app_say(&f, 0, "EHLO ws.vigil-test.example\r\n");
+    app_say(&f, 1, "250-mx.vigil-test.example\r\n250 PIPELINING\r\n");
+    app_say(&f, 0, "MAIL FROM:<alice@vigil-test.example>\r\n");
+    app_say(&f, 1, "472 sender domain has no A record\r\n");
+    app_say(&f, 0, "QUIT\r\n");
+    app_say(&f, 1, "4.7.0 deferred\r\n");
+    tcp_close(&f, 0);
+}
+
+bool scenario_anomaly(struct gen *g)
+{
+    struct ip_pair ip;
+    struct path pa;
+    int iface = ethernet_start_v4(g, &ip, &pa, "10.12.0.5", "10.12.0.9");
+    uint64_t t = GEN_BASE_TIME_US;
+    t = icmp_echo(g, &pa, &ip, 7, 1, t, 800);
+    icmp_message(g, &pa, &ip, 42, 0, t, 101);
+    icmp_message(g, &pa, &ip, 3, 16, t + MS(200), 102);
+
+    struct ip_pair mail;
+    struct path mail_pa;
+    ethernet_v4(&mail, &mail_pa, iface, "10.12.0.5", "10.12.0.25");
+    smtp_invalid_reply(g, &mail_pa, &mail, t + SEC(1));
+    return true;
+}
