@@ -114,6 +114,8 @@ struct smtp_work {
     bool has_client_activity;
     bool client_line_seen;        /* Suricata has a transaction to hang an anomaly on */
     bool invalid_reply_reported;  /* Suricata's parser gives up after the first */
+    size_t data_line_len;         /* the DATA line so far (it may come in pieces) */
+    bool long_line_reported, long_enc_line_reported; /* this message's MIME_LONG_* anomalies */
     bool process_received_from;
     struct smtp_txn cur;
     size_t arena_used;
@@ -568,9 +570,40 @@ static void message_keep(struct smtp_work *w, const uint8_t *p, size_t n)
         w->msg_cut = true;
 }
 
+static void publish_anomaly(struct smtp_work *w, const char *event)
+{
+    struct app_anomaly a = {.ts_us = w->env->ts_us, .app_proto = "smtp", .event = event, .to_server = true};
+    w->env->publish(w->env, EVENT_APP_ANOMALY, &a);
+}
+
+/* Suricata's MIME decoder: a DATA line over RFC 5322's 998 bytes is
+ * MIME_LONG_LINE, an attachment's base64 or quoted-printable line over RFC
+ * 2045's 76 MIME_LONG_ENC_LINE (rust/src/mime/smtp.rs). Suricata raises
+ * them per line; once per message each here, so that a mailer's long
+ * lines do not flood EVE. Zeek has no weird for either. */
+#define MIME_MAX_LINE_LEN 998
+#define MIME_MAX_ENC_LINE_LEN 76
+
+static void check_data_line_length(struct smtp_work *w, size_t n, bool cont)
+{
+    w->data_line_len = cont ? w->data_line_len + n : n;
+    if (w->env == NULL)
+        return;
+    if (w->data_line_len > MIME_MAX_LINE_LEN && !w->long_line_reported) {
+        w->long_line_reported = true;
+        publish_anomaly(w, "MIME_LONG_LINE");
+    }
+    if (w->data_line_len > MIME_MAX_ENC_LINE_LEN && !w->long_enc_line_reported &&
+        mime_in_encoded_attachment(&w->mime)) {
+        w->long_enc_line_reported = true;
+        publish_anomaly(w, "MIME_LONG_ENC_LINE");
+    }
+}
+
 /* A line of the message to MIME, and to the kept copy. */
 static void message_line(struct smtp_work *w, const uint8_t *p, size_t n, bool eol, bool cont)
 {
+    check_data_line_length(w, n, cont);
     mime_line(&w->mime, p, n, eol, cont);
     message_keep(w, p, n);
     if (eol)
@@ -586,6 +619,7 @@ static void message_begin(struct smtp_work *w)
     w->msg.failed = false;
     w->msg_cut = false;
     w->url_len = 0;
+    w->long_line_reported = w->long_enc_line_reported = false;
     mime_begin(&w->mime);
     w->mail_active = true;
     w->cur.message_seen = true;
@@ -983,8 +1017,7 @@ static void check_reply_code(struct smtp_work *w, const uint8_t *line, size_t le
     if (w->invalid_reply_reported || !w->client_line_seen || w->env == NULL || is_suricata_reply_code(line, len))
         return;
     w->invalid_reply_reported = true;
-    struct app_anomaly a = {.ts_us = w->env->ts_us, .app_proto = "smtp", .event = "INVALID_REPLY", .to_server = true};
-    w->env->publish(w->env, EVENT_APP_ANOMALY, &a);
+    publish_anomaly(w, "INVALID_REPLY");
 }
 
 static void receiver_line(struct smtp_work *w, const uint8_t *line, size_t len)

@@ -741,6 +741,39 @@ static void test_invalid_reply(void **unused)
     session_free(&s);
 }
 
+/* Suricata's MIME_LONG_LINE (a DATA line over 998 bytes) and
+ * MIME_LONG_ENC_LINE (an attachment's base64 line over 76), each once per
+ * message; a long line of a text part is not an encoded one. */
+static void test_mime_long_lines(void **unused)
+{
+    static const char head[] = "EHLO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n"
+                               "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+                               "--b\r\nContent-Type: text/plain\r\n\r\n";
+    char text[1200], b64[100];
+    memset(text, 'x', sizeof text - 3);
+    memcpy(text + sizeof text - 3, "\r\n", 3);
+    memset(b64, 'Q', sizeof b64 - 3);
+    memcpy(b64 + sizeof b64 - 3, "\r\n", 3);
+    for (int how = WHOLE; how <= BYTES; how++) {
+        struct session s;
+        session_open(&s, false);
+        session_feed(&s, false, (const uint8_t *)"220 x\r\n", 7, WHOLE);
+        session_feed(&s, true, (const uint8_t *)head, strlen(head), how);
+        session_feed(&s, true, (const uint8_t *)text, strlen(text), how);
+        assert_string_equal(s.cap.anomalies, "MIME_LONG_LINE;");
+        static const char part[] = "--b\r\nContent-Type: application/octet-stream; name=\"a.bin\"\r\n"
+                                   "Content-Transfer-Encoding: base64\r\n\r\n";
+        session_feed(&s, true, (const uint8_t *)part, strlen(part), how);
+        session_feed(&s, true, (const uint8_t *)b64, strlen(b64), how);
+        session_feed(&s, true, (const uint8_t *)b64, strlen(b64), how);
+        session_feed(&s, true, (const uint8_t *)text, strlen(text), how);
+        session_feed(&s, true, (const uint8_t *)"--b--\r\n.\r\n", 11, how);
+        assert_string_equal(s.cap.anomalies, "MIME_LONG_LINE;MIME_LONG_ENC_LINE;");
+        session_close(&s);
+        session_free(&s);
+    }
+}
+
 static void test_probe(void **unused)
 {
     assert_int_equal(smtp_parser.probe((const uint8_t *)"220 mx ESMTP", 12, false), APP_PROBE_YES);
@@ -801,6 +834,7 @@ int main(void)
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_garbage_and_gap),
         cmocka_unit_test(test_invalid_reply),
+        cmocka_unit_test(test_mime_long_lines),
         cmocka_unit_test(test_probe),
         cmocka_unit_test(test_message_kept),
     };
