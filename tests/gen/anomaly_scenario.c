@@ -6,7 +6,9 @@
  *   decoder.icmpv4.unknown_type and unknown_code, no weird.log row
  *   (the corrupt scenario has the anomalies Zeek names too);
  * - an SMTP session whose server answers MAIL FROM with a code Suricata
- *   does not know (472) and then a line without a code: one INVALID_REPLY.
+ *   does not know (472) and then a line without a code: one INVALID_REPLY;
+ * - a mail whose attachment is base64 in one line of 1,200 bytes:
+ *   MIME_LONG_LINE and MIME_LONG_ENC_LINE.
  *
  * Read with --eve-anomaly-packethdr: each decode anomaly carries the first
  * 32 bytes of its frame. */
@@ -43,6 +45,37 @@ static void smtp_invalid_reply(struct gen *g, struct path *pa, const struct ip_p
     tcp_close(&f, 0);
 }
 
+static void smtp_long_line(struct gen *g, struct path *pa, const struct ip_pair *ip, uint64_t t)
+{
+    static const char head[] = "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"p\"\r\n\r\n"
+                               "--p\r\nContent-Type: text/plain\r\n\r\nreport attached\r\n"
+                               "--p\r\nContent-Type: application/octet-stream; name=\"r.bin\"\r\n"
+                               "Content-Transfer-Encoding: base64\r\n\r\n";
+    char line[1202];
+    for (size_t i = 0; i < 1200; i++)
+        line[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[i % 64];
+    memcpy(line + 1200, "\r\n", 2);
+    struct tcp_flow f;
+    tcp_flow_init(&f, g, pa, ip, 49741, 25, t);
+    tcp_handshake(&f);
+    app_say(&f, 1, "220 mx.vigil-test.example ESMTP\r\n");
+    app_say(&f, 0, "HELO ws.vigil-test.example\r\n");
+    app_say(&f, 1, "250 mx.vigil-test.example\r\n");
+    app_say(&f, 0, "MAIL FROM:<alice@vigil-test.example>\r\n");
+    app_say(&f, 1, "250 ok\r\n");
+    app_say(&f, 0, "RCPT TO:<bob@vigil-test.example>\r\n");
+    app_say(&f, 1, "250 ok\r\n");
+    app_say(&f, 0, "DATA\r\n");
+    app_say(&f, 1, "354 go ahead\r\n");
+    app_say(&f, 0, head);
+    app_say_bytes(&f, 0, line, sizeof line);
+    app_say(&f, 0, "--p--\r\n.\r\n");
+    app_say(&f, 1, "250 queued\r\n");
+    app_say(&f, 0, "QUIT\r\n");
+    app_say(&f, 1, "221 bye\r\n");
+    tcp_close(&f, 0);
+}
+
 bool scenario_anomaly(struct gen *g)
 {
     struct ip_pair ip;
@@ -57,5 +90,6 @@ bool scenario_anomaly(struct gen *g)
     struct path mail_pa;
     ethernet_v4(&mail, &mail_pa, iface, "10.12.0.5", "10.12.0.25");
     smtp_invalid_reply(g, &mail_pa, &mail, t + SEC(1));
+    smtp_long_line(g, &mail_pa, &mail, t + SEC(3));
     return true;
 }
