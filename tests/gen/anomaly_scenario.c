@@ -8,7 +8,9 @@
  * - an SMTP session whose server answers MAIL FROM with a code Suricata
  *   does not know (472) and then a line without a code: one INVALID_REPLY;
  * - a mail whose attachment is base64 in one line of 1,200 bytes:
- *   MIME_LONG_LINE and MIME_LONG_ENC_LINE.
+ *   MIME_LONG_LINE and MIME_LONG_ENC_LINE;
+ * - curl's HTTP request to an SSH server, answered with its banner:
+ *   APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS (layer proto_detect).
  *
  * Read with --eve-anomaly-packethdr: each decode anomaly carries the first
  * 32 bytes of its frame. */
@@ -76,6 +78,17 @@ static void smtp_long_line(struct gen *g, struct path *pa, const struct ip_pair 
     tcp_close(&f, 0);
 }
 
+static void http_to_ssh(struct gen *g, struct path *pa, const struct ip_pair *ip, uint64_t t)
+{
+    struct tcp_flow f;
+    tcp_flow_init(&f, g, pa, ip, 32928, 22, t);
+    tcp_handshake(&f);
+    app_say(&f, 0, "GET / HTTP/1.1\r\nHost: 10.12.0.22:22\r\nUser-Agent: curl/7.52.1\r\nAccept: */*\r\n\r\n");
+    app_say(&f, 1, "SSH-2.0-OpenSSH_6.6.1\r\n");
+    app_say(&f, 1, "Protocol mismatch.\n");
+    tcp_close(&f, 1);
+}
+
 bool scenario_anomaly(struct gen *g)
 {
     struct ip_pair ip;
@@ -91,5 +104,10 @@ bool scenario_anomaly(struct gen *g)
     ethernet_v4(&mail, &mail_pa, iface, "10.12.0.5", "10.12.0.25");
     smtp_invalid_reply(g, &mail_pa, &mail, t + SEC(1));
     smtp_long_line(g, &mail_pa, &mail, t + SEC(3));
+
+    struct ip_pair ssh;
+    struct path ssh_pa;
+    ethernet_v4(&ssh, &ssh_pa, iface, "10.12.0.5", "10.12.0.22");
+    http_to_ssh(g, &ssh_pa, &ssh, t + SEC(5));
     return true;
 }

@@ -1240,7 +1240,8 @@ static const struct scenario scenarios[] = {
                   "sockets, and a TLS beacon every 60 s with 20 % jitter",
      false, scenario_keepalive},
     {"anomaly", "ICMPv4 of an unknown type and of an unknown code beside a ping, an SMTP server answering with a "
-                "reply code Suricata does not know, a mail attachment in one base64 line of 1,200 bytes",
+                "reply code Suricata does not know, a mail attachment in one base64 line of 1,200 bytes, an SSH "
+                "server answering an HTTP request",
      false, scenario_anomaly},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
