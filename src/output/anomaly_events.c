@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/datadir.h"
 #include "util/grow.h"
 #include "util/tsv.h"
 
@@ -73,10 +72,7 @@ static bool table_add(struct anomaly_events *t, char *line, const struct anomaly
 struct anomaly_events *anomaly_events_load(const char *path, char *err, size_t errlen)
 {
     char shipped[4096];
-    if (path == NULL) {
-        vigil_data_path(ANOMALY_EVENTS_FILE, shipped, sizeof shipped);
-        path = shipped;
-    }
+    path = tsv_data_path(path, ANOMALY_EVENTS_FILE, shipped, sizeof shipped);
     struct tsv_lines lines;
     if (!tsv_lines_open(&lines, path, " (the anomaly names)", err, errlen))
         return NULL;
