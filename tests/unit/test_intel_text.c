@@ -108,10 +108,7 @@ static void test_csv_quoting_and_meta(void **state)
              "\r\n"
              "# a comment row\r\n"
              "domain|ip,both.example|5.6.7.8,,,,,,,,\r\n");
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 2);
-    assert_int_equal(f->rep.added[INTEL_ADDR], 2);
-    assert_int_equal(f->rep.added[INTEL_FILE_HASH], 1);
-    assert_int_equal(f->rep.added[INTEL_URL], 1);
+    intel_harness_expect_report(&f->rep, "DOMAIN=2 ADDR=2 FILE_HASH=1 URL=1");
     assert_int_equal(f->rep.invalid + f->rep.unsupported + f->rep.errors + f->rep.duplicates, 0);
 
     const struct intel_entry *e = find(f, INTEL_DOMAIN, "www.evil.example");
@@ -146,10 +143,7 @@ static void test_csv_inferred_and_typed_columns(void **state)
     struct fixture *f = *state;
     /* no type column: guessed */
     load_csv(f, "ioc.csv", "ioc;description\n10.0.0.0/8;net\nevil.example;dom\nhttp://x.example/;u\nnonsense;n\n");
-    assert_int_equal(f->rep.added[INTEL_SUBNET], 1);
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 1);
-    assert_int_equal(f->rep.added[INTEL_URL], 1);
-    assert_int_equal(f->rep.invalid, 1);
+    intel_harness_expect_report(&f->rep, "SUBNET=1 DOMAIN=1 URL=1 invalid=1");
     assert_example(&f->rep, 0, "ioc.csv:5: not an indicator: nonsense");
     assert_string_equal(find(f, INTEL_DOMAIN, "evil.example")->meta[0]->desc, "dom");
 
@@ -160,16 +154,15 @@ static void test_csv_inferred_and_typed_columns(void **state)
              "644087ccca16d2a728ef7685a4106f09, eabd6974ac71efd72d9e0688d5a6131f336d169c, "
              "385e31c97e3a07bbb81513f0cd0979e64e6b014943902efd002f57b21eadd41e\n"
              ",,\n");
-    assert_int_equal(f->rep.added[INTEL_FILE_HASH], 3);
-    assert_int_equal(f->rep.invalid, 1); /* the empty row */
+    /* invalid: the empty row */
+    intel_harness_expect_report(&f->rep, "FILE_HASH=3 invalid=1");
 
     /* one column named after a type plus a type column: the cell decides, the name is the default */
     memset(&f->rep, 0, sizeof f->rep);
     load_csv(f, "t.csv", "hash,type\nd41d8cd98f00b204e9800998ecf8427e,md5\n"
                          "e7d705a3286e19ea42f587b344ee6865,ja3\n"
                          "da39a3ee5e6b4b0d3255bfef95601890afd80709,\n");
-    assert_int_equal(f->rep.added[INTEL_FILE_HASH], 2);
-    assert_int_equal(f->rep.added[INTEL_JA3], 1);
+    intel_harness_expect_report(&f->rep, "FILE_HASH=2 JA3=1");
     assert_non_null(find(f, INTEL_JA3, "e7d705a3286e19ea42f587b344ee6865"));
 
     /* tab-separated, the header after comment lines in abuse.ch style */
@@ -201,11 +194,8 @@ static void test_csv_bad_records(void **state)
              ",domain\n"                      /* 12: empty value */
              "\"unterminated,domain\n"        /* 13: unterminated quote: the rest of that line dropped */
              "after.example,domain\n");       /* 14: still loaded */
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 4); /* good, x, evil, after */
-    assert_int_equal(f->rep.duplicates, 1);
-    assert_int_equal(f->rep.unsupported, 2);
-    assert_int_equal(f->rep.errors, 1);  /* 13 */
-    assert_int_equal(f->rep.invalid, 5); /* 2, 10 x2, 11, 12 */
+    /* DOMAIN: good, x, evil, after; errors: 13; invalid: 2, 10 x2, 11, 12 */
+    intel_harness_expect_report(&f->rep, "DOMAIN=4 duplicates=1 unsupported=2 errors=1 invalid=5");
     assert_example(&f->rep, 0, "bad.csv:2: invalid Intel::ADDR: evil.example");
     assert_example(&f->rep, 1, "bad.csv:3: unsupported type filename: a.exe");
     assert_example(&f->rep, 2, "bad.csv:5: unknown type, value not recognised: what ever");
@@ -237,8 +227,7 @@ static void test_csv_unterminated_and_overlong(void **state)
     off += big;
     off += (size_t)snprintf(text + off, 200, ".example,domain\nshort.example,domain\n");
     intel_load_csv(f->s, "long.csv", (const uint8_t *)text, off, &f->rep);
-    assert_int_equal(f->rep.errors, 1);
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 1);
+    intel_harness_expect_report(&f->rep, "errors=1 DOMAIN=1");
     assert_true(strncmp(f->rep.examples[0], "long.csv:2: record longer than 64 KiB: longaaa", 46) == 0);
     assert_int_equal(strlen(f->rep.examples[0]), strlen("long.csv:2: record longer than 64 KiB: ") + 120);
 
@@ -297,15 +286,8 @@ static void test_list(void **state)
               "EVIL.EXAMPLE\r\n"
               "e.g.\r\n"
               "last.example");
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 4);
-    assert_int_equal(f->rep.added[INTEL_ADDR], 2);
-    assert_int_equal(f->rep.added[INTEL_URL], 2);
-    assert_int_equal(f->rep.added[INTEL_FILE_HASH], 1);
-    assert_int_equal(f->rep.added[INTEL_SUBNET], 1);
-    assert_int_equal(f->rep.added[INTEL_EMAIL], 1);
-    assert_int_equal(f->rep.duplicates, 1);
-    assert_int_equal(f->rep.invalid, 2);
-    assert_int_equal(f->rep.unsupported, 1);
+    intel_harness_expect_report(&f->rep, "DOMAIN=4 ADDR=2 URL=2 FILE_HASH=1 SUBNET=1 EMAIL=1 duplicates=1 invalid=2 "
+                                          "unsupported=1");
     assert_example(&f->rep, 0, "feeds/apt_x.txt:17: not an indicator: not an indicator at all");
     assert_example(&f->rep, 1, "feeds/apt_x.txt:18: URL path without a host: /path/only.php");
     assert_example(&f->rep, 2, "feeds/apt_x.txt:20: not an indicator: e.g.");
@@ -346,8 +328,7 @@ static void test_list_overlong_and_garbage(void **state)
     memset(&f->rep, 0, sizeof f->rep);
     static const uint8_t junk[] = "a\0b.example\n\x01\x02\x03\nfine.example\n\xff\xfe\n";
     intel_load_list(f->s, "j.txt", junk, sizeof junk - 1, &f->rep);
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 1);
-    assert_int_equal(f->rep.invalid, 3);
+    intel_harness_expect_report(&f->rep, "DOMAIN=1 invalid=3");
     assert_example(&f->rep, 0, "j.txt:1: not an indicator: a?b.example");
     intel_load_list(f->s, "n", NULL, 0, &f->rep);
     intel_load_list(f->s, "n", (const uint8_t *)"", 0, &f->rep);
@@ -380,9 +361,7 @@ static void test_zeek(void **state)
     for (int t = 0; t < INTEL_TYPE_COUNT; t++)
         if (f->rep.added[t] != 1)
             fail_msg("type %s: %llu added", intel_type_zeek_name(t), (unsigned long long)f->rep.added[t]);
-    assert_int_equal(f->rep.unsupported, 1);
-    assert_int_equal(f->rep.invalid, 3);
-    assert_int_equal(f->rep.duplicates, 1);
+    intel_harness_expect_report(&f->rep, "unsupported=1 invalid=3 duplicates=1");
     assert_example(&f->rep, 0, "intel.dat:13: unsupported type Intel::FILE_NAME: evil.exe");
     assert_example(&f->rep, 1, "intel.dat:14: invalid Intel::DOMAIN: not a domain");
     assert_example(&f->rep, 2, "intel.dat:15: short line: short.example");
@@ -417,8 +396,8 @@ static void test_zeek_malformed(void **state)
               "#fields,indicator,indicator_type\n"
               "comma.example,Intel::DOMAIN\n"
               "#separator \\xZZ\n");
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 1);
-    assert_int_equal(f->rep.errors, 5); /* 2 rows before, bad #fields, its row, bad #separator */
+    /* errors: 2 rows before, bad #fields, its row, bad #separator */
+    intel_harness_expect_report(&f->rep, "DOMAIN=1 errors=5");
     assert_example(&f->rep, 0, "z.dat:1: row before a usable #fields line: evil.example?Intel::DOMAIN");
     assert_example(&f->rep, 1, "z.dat:3: #fields without indicator and indicator_type: #fields?indicator?meta.source");
     assert_example(&f->rep, 2, "z.dat:8: bad #separator: #separator \\xZZ");
@@ -483,10 +462,8 @@ static void test_load_directory(void **state)
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_CSV], 1);
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_LIST], 1);
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_ZEEK], 1);
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 2);
-    assert_int_equal(f->rep.added[INTEL_ADDR], 1);
-    assert_int_equal(f->rep.duplicates, 2); /* shared.example in three files */
-    assert_int_equal(f->rep.errors, 2);     /* binary and prose */
+    /* duplicates: shared.example in three files; errors: binary and prose */
+    intel_harness_expect_report(&f->rep, "DOMAIN=2 ADDR=1 duplicates=2 errors=2");
     char want[256];
     snprintf(want, sizeof want, "%s/bin.dat: not an intel feed (binary data)", f->dir);
     assert_example(&f->rep, 0, want);
@@ -627,8 +604,8 @@ static void test_misp_folder(void **state)
     assert_int_equal(intel_load_path(f->s, path, INTEL_FORMAT_AUTO, &f->rep, err, sizeof err), 0);
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_MISP], 1);
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_CSV], 0);
-    assert_int_equal(f->rep.files, 2); /* manifest + the event */
-    assert_int_equal(f->rep.errors, 2);
+    /* files: manifest + the event */
+    intel_harness_expect_report(&f->rep, "files=2 errors=2");
     char want[300];
     snprintf(want, sizeof want, "%s/misp/manifest.json:0: manifest key is not an event UUID: ../etc/passwd", f->dir);
     assert_example(&f->rep, 0, want);
@@ -683,9 +660,8 @@ static void test_shared_feeds(void **state)
     assert_int_equal(intel_load_path(f->s, SHARED "/twisted_panda_iocs.csv", INTEL_FORMAT_AUTO, &f->rep, err,
                                      sizeof err), 0);
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_CSV], 1);
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 5);
-    assert_int_equal(f->rep.added[INTEL_FILE_HASH], 10);
-    assert_int_equal(f->rep.unsupported, 5); /* file names, a path, an e-mail subject */
+    /* unsupported: file names, a path, an e-mail subject */
+    intel_harness_expect_report(&f->rep, "DOMAIN=5 FILE_HASH=10 unsupported=5");
     assert_int_equal(f->rep.invalid + f->rep.errors, 0);
     const struct intel_entry *e = find(f, INTEL_DOMAIN, "mail.minzdravros.com");
     assert_non_null(e);
