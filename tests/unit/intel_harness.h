@@ -261,6 +261,32 @@ static inline void intel_harness_expect_report(const struct intel_load_report *r
     }
 }
 
+/* Each indicator of listed, "TYPE:value" separated by spaces (TYPE its Zeek
+ * name without "Intel::"), is in the store; domains are looked up as
+ * traffic would be (a listed parent matches). */
+static inline void intel_harness_expect_found(const struct intel_store *s, const char *listed)
+{
+    const char *p = listed;
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        size_t type_len = strcspn(p, ":");
+        int type = 0;
+        while (type < INTEL_TYPE_COUNT &&
+               !(strlen(intel_type_zeek_name((enum intel_type)type)) == type_len + 7 &&
+                 strncmp(intel_type_zeek_name((enum intel_type)type) + 7, p, type_len) == 0))
+            type++;
+        if (type_len >= n || type == INTEL_TYPE_COUNT)
+            fail_msg("intel_harness_expect_found: bad list '%s'", listed);
+        const char *value = p + type_len + 1;
+        size_t len = n - type_len - 1;
+        const struct intel_entry *e = type == INTEL_DOMAIN ? intel_lookup_domain(s, value, len)
+                                                           : intel_lookup(s, (enum intel_type)type, value, len);
+        if (e == NULL)
+            fail_msg("%.*s: not found", (int)n, p);
+        p += n + strspn(p + n, " ");
+    }
+}
+
 /* The indicators the load added per type, as "DOMAIN=1 ADDR=2" (types by
  * their Zeek name without "Intel::"); a type not named is not checked. */
 static inline void intel_harness_expect_added(const struct intel_load_report *rep, const char *counts)

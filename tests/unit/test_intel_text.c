@@ -17,6 +17,7 @@
 
 #include "intel/intel.h"
 #include "unit/intel_harness.h"
+#include "unit/tmpdir_harness.h"
 
 struct fixture {
     struct intel_store *s;
@@ -24,15 +25,18 @@ struct fixture {
     char dir[64];
 };
 
+/* cmocka setup/teardown: a fresh store and a directory of its own. */
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     if (f == NULL)
         return -1;
     f->s = intel_store_new();
-    snprintf(f->dir, sizeof f->dir, "/tmp/vigil-intel-test.XXXXXX");
-    if (f->s == NULL || mkdtemp(f->dir) == NULL)
+    if (f->s == NULL)
         return -1;
+    char *dir = tmpdir_new("intel");
+    snprintf(f->dir, sizeof f->dir, "%s", dir);
+    free(dir);
     *state = f;
     return 0;
 }
@@ -40,15 +44,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char cmd[128];
-    /* the directory name comes from mkdtemp: no shell metacharacters */
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int rc = tmpdir_remove(f->dir);
     intel_store_free(f->s);
     free(f);
-    return 0;
+    return rc;
 }
+
+#define FIXTURE_TEST(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 
 static void load_csv(struct fixture *f, const char *name, const char *text)
 {
@@ -132,10 +134,8 @@ static void test_csv_quoting_and_meta(void **state)
     assert_string_equal(e->meta[0]->source, "a.csv"); /* empty source cell: the file's base name */
     assert_int_equal(e->meta[0]->threat_level, 2);
     assert_null(e->meta[0]->tags);
-    assert_non_null(find(f, INTEL_FILE_HASH, "d41d8cd98f00b204e9800998ecf8427e"));
-    assert_non_null(find(f, INTEL_URL, "http://bad.example/x?y=1"));
-    assert_non_null(find(f, INTEL_DOMAIN, "both.example"));
-    assert_non_null(find(f, INTEL_ADDR, "5.6.7.8"));
+    intel_harness_expect_found(f->s, "FILE_HASH:d41d8cd98f00b204e9800998ecf8427e URL:http://bad.example/x?y=1 "
+                                     "DOMAIN:both.example ADDR:5.6.7.8");
 }
 
 static void test_csv_inferred_and_typed_columns(void **state)
@@ -215,8 +215,7 @@ static void test_csv_unterminated_and_overlong(void **state)
     /* the quote swallows the rest of the file: the record is dropped, later lines are read again */
     assert_int_equal(f->rep.errors, 1);
     assert_example(&f->rep, 0, "u.csv:3: unterminated quoted field: \"never closed,domain");
-    assert_non_null(find(f, INTEL_DOMAIN, "ok.example"));
-    assert_non_null(find(f, INTEL_DOMAIN, "last.example"));
+    intel_harness_expect_found(f->s, "DOMAIN:ok.example DOMAIN:last.example");
 
     memset(&f->rep, 0, sizeof f->rep);
     size_t big = 70 * 1024;
@@ -297,15 +296,10 @@ static void test_list(void **state)
     assert_string_equal(e->meta[0]->source, "apt_x.txt");
     assert_string_equal(e->meta[0]->actor, "apt-x, panda");
     assert_string_equal(e->meta[0]->ref, "https://example.org/report");
-    assert_non_null(find(f, INTEL_ADDR, "178.128.110.214"));
-    assert_non_null(find(f, INTEL_URL, "141.108.2.157/"));
-    assert_non_null(find(f, INTEL_URL, "https://defanged.example/path"));
-    assert_non_null(find(f, INTEL_DOMAIN, "bad.example.org"));
-    assert_non_null(find(f, INTEL_DOMAIN, "www.xn--e1afmkfd.xn--p1ai"));
-    assert_non_null(find(f, INTEL_FILE_HASH, "D41D8CD98F00B204E9800998ECF8427E"));
-    assert_non_null(find(f, INTEL_ADDR, "10.9.9.9"));
-    assert_non_null(find(f, INTEL_EMAIL, "Bad@Evil.Example"));
-    assert_non_null(find(f, INTEL_DOMAIN, "last.example"));
+    intel_harness_expect_found(f->s, "ADDR:178.128.110.214 URL:141.108.2.157/ URL:https://defanged.example/path "
+                                     "DOMAIN:bad.example.org DOMAIN:www.xn--e1afmkfd.xn--p1ai "
+                                     "FILE_HASH:D41D8CD98F00B204E9800998ECF8427E ADDR:10.9.9.9 "
+                                     "EMAIL:Bad@Evil.Example DOMAIN:last.example");
     assert_null(find(f, INTEL_DOMAIN, "notevil.example"));
 }
 
@@ -710,22 +704,22 @@ static void test_shared_feeds(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_csv_quoting_and_meta, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_csv_inferred_and_typed_columns, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_csv_bad_records, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_csv_unterminated_and_overlong, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_csv_header_only_empty_no_header, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_list, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_list_overlong_and_garbage, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_zeek, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_zeek_malformed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_detect_format, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_load_directory, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_load_path_failures, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_huge_and_random_files, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_misp_folder, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_report_examples_capped, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_shared_feeds, setup, teardown),
+        FIXTURE_TEST(test_csv_quoting_and_meta),
+        FIXTURE_TEST(test_csv_inferred_and_typed_columns),
+        FIXTURE_TEST(test_csv_bad_records),
+        FIXTURE_TEST(test_csv_unterminated_and_overlong),
+        FIXTURE_TEST(test_csv_header_only_empty_no_header),
+        FIXTURE_TEST(test_list),
+        FIXTURE_TEST(test_list_overlong_and_garbage),
+        FIXTURE_TEST(test_zeek),
+        FIXTURE_TEST(test_zeek_malformed),
+        FIXTURE_TEST(test_detect_format),
+        FIXTURE_TEST(test_load_directory),
+        FIXTURE_TEST(test_load_path_failures),
+        FIXTURE_TEST(test_huge_and_random_files),
+        FIXTURE_TEST(test_misp_folder),
+        FIXTURE_TEST(test_report_examples_capped),
+        FIXTURE_TEST(test_shared_feeds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -747,15 +747,15 @@ static void test_failing_logs_named(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_conn_tsv, tmpdir_setup, tmpdir_teardown),      cmocka_unit_test_setup_teardown(test_conn_json, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_conn_eve, tmpdir_setup, tmpdir_teardown),      cmocka_unit_test_setup_teardown(test_weird, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_escaping, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_zeek_utf8_tsv, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_two_threads, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_unwritable_dir, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_symlinked_log_is_refused_not_followed, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_fifo_log_is_refused_without_blocking, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_logs_created_0640, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_no_zeek_formats, tmpdir_setup, tmpdir_teardown), cmocka_unit_test(test_eve_time),
-        cmocka_unit_test_setup_teardown(test_rows_show_changes_levels_unset_and_failing_logs, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_failing_logs_named, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_worker_vectors_show_changes, tmpdir_setup, tmpdir_teardown),
+        TMPDIR_TEST(test_conn_tsv),      TMPDIR_TEST(test_conn_json),
+        TMPDIR_TEST(test_conn_eve),      TMPDIR_TEST(test_weird),
+        TMPDIR_TEST(test_escaping), TMPDIR_TEST(test_zeek_utf8_tsv), TMPDIR_TEST(test_two_threads),
+        TMPDIR_TEST(test_unwritable_dir), TMPDIR_TEST(test_symlinked_log_is_refused_not_followed),
+        TMPDIR_TEST(test_fifo_log_is_refused_without_blocking), TMPDIR_TEST(test_logs_created_0640),
+        TMPDIR_TEST(test_no_zeek_formats), cmocka_unit_test(test_eve_time),
+        TMPDIR_TEST(test_rows_show_changes_levels_unset_and_failing_logs),
+        TMPDIR_TEST(test_failing_logs_named),
+        TMPDIR_TEST(test_worker_vectors_show_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
