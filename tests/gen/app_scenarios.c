@@ -1029,14 +1029,8 @@ static bool run_smtp(struct gen *g)
     tcp_flow_init(&f, g, &pa, &ip, 54025, 25, t);
     tcp_handshake(&f);
     smtp_greeting(&f, false);
-    app_say(&f, 0, "MAIL FROM:<compliance@partner-bank.example> SIZE=6400\r\n");
-    app_say(&f, 1, "250 2.1.0 Ok\r\n");
-    app_say(&f, 0, "RCPT TO:<alice@vigil-test.example>\r\n");
-    app_say(&f, 1, "250 2.1.5 Ok\r\n");
-    app_say(&f, 0, "RCPT TO:<bob@vigil-test.example>\r\n");
-    app_say(&f, 1, "250 2.1.5 Ok\r\n");
-    app_say(&f, 0, "DATA\r\n");
-    app_say(&f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
+    static const char *const rcpts[] = {"<alice@vigil-test.example>", "<bob@vigil-test.example>"};
+    smtp_envelope(&f, &APP_PACE, "<compliance@partner-bank.example> SIZE=6400", rcpts, 2);
     struct wr w;
     w_init(&w, msg, sizeof msg);
     w_str(&w, "Received: from [192.0.2.77] (unknown [192.0.2.77])\r\n"

@@ -20,9 +20,12 @@ static inline void app_say_bytes(struct tcp_flow *f, int dir, const void *data, 
     tcp_wait(f, MS(2) + rng_below(f->g, 8000));
 }
 
+/* The application scenarios' pace: 2 to 10 ms after each turn. */
+static const struct tcp_pace APP_PACE = {MS(2), 8000};
+
 static inline void app_say(struct tcp_flow *f, int dir, const char *text)
 {
-    app_say_bytes(f, dir, text, strlen(text));
+    tcp_say(f, dir, text, &APP_PACE);
 }
 
 /* ---- TLS ----------------------------------------------------------------- */

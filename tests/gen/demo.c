@@ -51,10 +51,12 @@ static void browse(struct gen *g, struct office_host *h, uint64_t t, const struc
         http_session(g, &pa, &ip, h->next_port++, start, s->host, "/", 1000 + rng_below(g, 12000));
 }
 
+/* The demo's conversations: 5 to 25 ms after each turn. */
+static const struct tcp_pace DEMO_PACE = {MS(5), 20000};
+
 static void say(struct tcp_flow *f, int dir, const char *text)
 {
-    tcp_send(f, dir, (const uint8_t *)text, strlen(text));
-    tcp_wait(f, MS(5) + rng_below(f->g, 20000));
+    tcp_say(f, dir, text, &DEMO_PACE);
 }
 
 static void mail_submission(struct gen *g, struct office_host *h, uint64_t t)
@@ -72,12 +74,8 @@ static void mail_submission(struct gen *g, struct office_host *h, uint64_t t)
                "250-8BITMIME\r\n250 SMTPUTF8\r\n");
     say(&f, 0, "AUTH PLAIN AGJvYgBodW50ZXIy\r\n");
     say(&f, 1, "235 2.7.0 Authentication successful\r\n");
-    say(&f, 0, "MAIL FROM:<bob@corp.example>\r\n");
-    say(&f, 1, "250 2.1.0 Ok\r\n");
-    say(&f, 0, "RCPT TO:<carol@corp.example>\r\n");
-    say(&f, 1, "250 2.1.5 Ok\r\n");
-    say(&f, 0, "DATA\r\n");
-    say(&f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
+    static const char *const rcpts[] = {"<carol@corp.example>"};
+    smtp_envelope(&f, &DEMO_PACE, "<bob@corp.example>", rcpts, 1);
     say(&f, 0, "From: Bob <bob@corp.example>\r\nTo: Carol <carol@corp.example>\r\n"
                "Subject: Quarterly numbers\r\nDate: Mon, 4 Mar 2024 09:01:10 +0000\r\n"
                "Message-ID: <20240304090110.1@corp.example>\r\nMIME-Version: 1.0\r\n"

@@ -292,10 +292,12 @@ static void conn_open(struct hunt *h, struct conn *c, struct host *src, const ch
     tcp_handshake(&c->f);
 }
 
+/* The hunt's conversations: 2 to 22 ms after each turn. */
+static const struct tcp_pace HUNT_PACE = {MS(2), 20000};
+
 static void say(struct tcp_flow *f, int dir, const char *text)
 {
-    tcp_send(f, dir, (const uint8_t *)text, strlen(text));
-    tcp_wait(f, MS(2) + rng_below(f->g, 20000));
+    tcp_say(f, dir, text, &HUNT_PACE);
 }
 
 /* One TLS record of `len` bytes (header included, len >= 6) from dir, captured whole. */
@@ -722,12 +724,8 @@ static void run_smtp_exfil(struct hunt *h)
     say(&c.f, 1, "220 mx.mailbox-relay.org ESMTP Postfix\r\n");
     say(&c.f, 0, "EHLO ws-0663.office.example\r\n");
     say(&c.f, 1, "250-mx.mailbox-relay.org\r\n250-PIPELINING\r\n250-SIZE 52428800\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n");
-    say(&c.f, 0, "MAIL FROM:<j.doe@office.example> SIZE=26000000\r\n");
-    say(&c.f, 1, "250 2.1.0 Ok\r\n");
-    say(&c.f, 0, "RCPT TO:<archive.4471@mailbox-relay.org>\r\n");
-    say(&c.f, 1, "250 2.1.5 Ok\r\n");
-    say(&c.f, 0, "DATA\r\n");
-    say(&c.f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
+    static const char *const rcpts[] = {"<archive.4471@mailbox-relay.org>"};
+    smtp_envelope(&c.f, &HUNT_PACE, "<j.doe@office.example> SIZE=26000000", rcpts, 1);
     /* Captured whole, unlike other bulk data: an SMTP parser ends a message
      * at a content gap (as Zeek's does), and the message size is the point. */
     static const char head[] =

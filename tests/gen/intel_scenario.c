@@ -619,14 +619,8 @@ static bool smtp_indicators(struct intel *x)
     struct wr w;
 
     smtp_open(x, &c, 50025, t);
-    app_say(&c.f, 0, "MAIL FROM:<press@mfa-gov.org>\r\n");
-    app_say(&c.f, 1, "250 2.1.0 Ok\r\n");
-    app_say(&c.f, 0, "RCPT TO:<drop@exfil-mail.net>\r\n");
-    app_say(&c.f, 1, "250 2.1.5 Ok\r\n");
-    app_say(&c.f, 0, "RCPT TO:<a.petrova@partner-institute.example>\r\n");
-    app_say(&c.f, 1, "250 2.1.5 Ok\r\n");
-    app_say(&c.f, 0, "DATA\r\n");
-    app_say(&c.f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
+    static const char *const rcpts[] = {"<drop@exfil-mail.net>", "<a.petrova@partner-institute.example>"};
+    smtp_envelope(&c.f, &APP_PACE, "<press@mfa-gov.org>", rcpts, 2);
     w_init(&w, msg, sizeof msg);
     w_str(&w, "From: Ministry of Foreign Affairs <noreply@mid-rf.org>\r\n"
               "To: <a.petrova@partner-institute.example>\r\n"
@@ -660,12 +654,8 @@ static bool smtp_indicators(struct intel *x)
 
     /* Near-miss: the listed sender's address inside a longer domain. */
     smtp_open(x, &c, 50026, t + SEC(20));
-    app_say(&c.f, 0, "MAIL FROM:<press@mfa-gov.org.example.com>\r\n");
-    app_say(&c.f, 1, "250 2.1.0 Ok\r\n");
-    app_say(&c.f, 0, "RCPT TO:<a.petrova@partner-institute.example>\r\n");
-    app_say(&c.f, 1, "250 2.1.5 Ok\r\n");
-    app_say(&c.f, 0, "DATA\r\n");
-    app_say(&c.f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
+    static const char *const near_miss_rcpts[] = {"<a.petrova@partner-institute.example>"};
+    smtp_envelope(&c.f, &APP_PACE, "<press@mfa-gov.org.example.com>", near_miss_rcpts, 1);
     app_say(&c.f, 0,
             "From: Press Office <press@mfa-gov.org.example.com>\r\n"
             "To: <a.petrova@partner-institute.example>\r\n"

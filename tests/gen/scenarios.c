@@ -1257,3 +1257,19 @@ const struct scenario *scenario_at(size_t i)
     size_t n = sizeof scenarios / sizeof scenarios[0];
     return i < n ? &scenarios[i] : app_scenario_at(i - n);
 }
+
+void smtp_envelope(struct tcp_flow *f, const struct tcp_pace *pace, const char *from, const char *const *rcpts,
+                   size_t n)
+{
+    char line[512];
+    snprintf(line, sizeof line, "MAIL FROM:%s\r\n", from);
+    tcp_say(f, 0, line, pace);
+    tcp_say(f, 1, "250 2.1.0 Ok\r\n", pace);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(line, sizeof line, "RCPT TO:%s\r\n", rcpts[i]);
+        tcp_say(f, 0, line, pace);
+        tcp_say(f, 1, "250 2.1.5 Ok\r\n", pace);
+    }
+    tcp_say(f, 0, "DATA\r\n", pace);
+    tcp_say(f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n", pace);
+}

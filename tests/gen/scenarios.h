@@ -57,6 +57,13 @@ struct tcp_flow;
 bool tls12_session(struct gen *g, struct tcp_flow *f, const char *sni, const char *const *alpn, size_t n_alpn,
                    const uint8_t *leaf, size_t leaf_len, const uint8_t *ca, size_t ca_len);
 
+/* An SMTP envelope on f, each turn paced by pace: "MAIL FROM:" from (the
+ * address in <> and any parameters) and its 250, then for each of the n
+ * rcpts "RCPT TO:" rcpt and its 250, then DATA and its 354. */
+struct tcp_pace;
+void smtp_envelope(struct tcp_flow *f, const struct tcp_pace *pace, const char *from, const char *const *rcpts,
+                   size_t n);
+
 /* The application-protocol scenarios (app_scenarios.c); NULL past the end. */
 const struct scenario *app_scenario_at(size_t i);
 const struct scenario *device_scenario_at(size_t i); /* device_scenario.c */

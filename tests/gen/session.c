@@ -298,6 +298,12 @@ void tcp_wait(struct tcp_flow *f, uint64_t us)
     f->now += us;
 }
 
+void tcp_say(struct tcp_flow *f, int dir, const char *text, const struct tcp_pace *pace)
+{
+    tcp_send(f, dir, (const uint8_t *)text, strlen(text));
+    tcp_wait(f, pace->base_us + rng_below(f->g, pace->jitter_us));
+}
+
 void tcp_handshake(struct tcp_flow *f)
 {
     tcp_segment(f, 0, TCP_SYN_FLAG, NULL, 0);

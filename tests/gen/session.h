@@ -143,6 +143,14 @@ void tcp_reset(struct tcp_flow *f, int dir);
 /* Loses n bytes from dir: the sender's seq moves on, nothing is captured. */
 void tcp_skip(struct tcp_flow *f, int dir, uint32_t n);
 void tcp_wait(struct tcp_flow *f, uint64_t us);
+/* How a scripted conversation paces its turns: each turn is followed by a
+ * wait of base_us plus a random part below jitter_us. */
+struct tcp_pace {
+    uint64_t base_us;
+    uint32_t jitter_us;
+};
+/* One turn of a conversation: text sent from dir, then the pace's wait. */
+void tcp_say(struct tcp_flow *f, int dir, const char *text, const struct tcp_pace *pace);
 
 /* A UDP datagram from dir (0: ip.src -> ip.dst). */
 void udp_datagram(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t sport, uint16_t dport,
