@@ -811,7 +811,6 @@ static bool run_tls(struct gen *g)
 
 /* ---- QUIC --------------------------------------------------------------------- */
 
-#define QUIC_CID_LEN 8
 #define QUIC_MIN_DATAGRAM 1200
 
 struct quic_conn {
@@ -831,30 +830,9 @@ struct quic_conn {
 static bool quic_initial(struct quic_conn *c, struct wr *w, int dir, const uint8_t *frames, size_t frames_len,
                          size_t size)
 {
-    size_t start = w->len;
     const uint8_t *dcid = dir ? c->client_cid : c->odcid;
     const uint8_t *scid = dir ? c->server_cid : c->client_cid;
-    const size_t pn_len = 2;
-    w_u8(w, (uint8_t)(0xc0 | (pn_len - 1))); /* long header, Initial */
-    w_u32(w, 1);
-    w_u8(w, QUIC_CID_LEN);
-    w_bytes(w, dcid, QUIC_CID_LEN);
-    w_u8(w, QUIC_CID_LEN);
-    w_bytes(w, scid, QUIC_CID_LEN);
-    w_u8(w, 0); /* token length */
-    size_t header = w->len - start + 2;
-    size_t payload_len = frames_len;
-    if (size > header + pn_len + frames_len + 16)
-        payload_len = size - header - pn_len - 16;
-    w_u16(w, (uint16_t)(0x4000 | (pn_len + payload_len + 16)));
-    uint64_t pn = c->next_pn[dir]++;
-    w_be(w, pn, pn_len);
-    w_bytes(w, frames, frames_len);
-    w_zero(w, payload_len - frames_len + 16);
-    if (w->overflow)
-        return false;
-    return quic_protect(&c->keys[dir], w->buf + start, header, pn_len, pn, payload_len) ==
-           header + pn_len + payload_len + 16;
+    return quic_initial_packet(w, &c->keys[dir], dcid, scid, c->next_pn[dir]++, frames, frames_len, size);
 }
 
 /* A Handshake packet: keys this scenario never derives, so random bytes. */
@@ -879,14 +857,6 @@ static void quic_short_packet(struct quic_conn *c, uint64_t ts, int dir, size_t 
     w_bytes(&w, dir ? c->client_cid : c->server_cid, QUIC_CID_LEN);
     w_random(c->g, &w, payload_len);
     udp_datagram(c->g, c->pa, &c->ip, c->cport, c->sport, dir, ts, w.buf, w.len);
-}
-
-static void quic_crypto_frame(struct wr *w, uint64_t offset, const uint8_t *data, size_t len)
-{
-    w_u8(w, 0x06);
-    w_varint(w, offset);
-    w_varint(w, len);
-    w_bytes(w, data, len);
 }
 
 static void quic_ack_frame(struct wr *w, uint64_t largest)

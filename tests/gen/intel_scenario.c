@@ -488,43 +488,6 @@ static bool certificate_session(struct intel *x, uint64_t t)
 
 /* ---- QUIC -------------------------------------------------------------------------- */
 
-#define QUIC_CID 8
-
-/* One Initial packet from dir (0 client) carrying `frames`, padded to
- * `size` bytes on the wire (0: no padding), protected with the keys. */
-static bool quic_initial(struct wr *w, const struct quic_initial_keys *k, const uint8_t *dcid, const uint8_t *scid,
-                         uint64_t pn, const uint8_t *frames, size_t frames_len, size_t size)
-{
-    size_t start = w->len;
-    const size_t pn_len = 2;
-    w_u8(w, (uint8_t)(0xc0 | (pn_len - 1)));
-    w_u32(w, 1);
-    w_u8(w, QUIC_CID);
-    w_bytes(w, dcid, QUIC_CID);
-    w_u8(w, QUIC_CID);
-    w_bytes(w, scid, QUIC_CID);
-    w_u8(w, 0); /* token length */
-    size_t header = w->len - start + 2;
-    size_t payload = frames_len;
-    if (size > header + pn_len + frames_len + 16)
-        payload = size - header - pn_len - 16;
-    w_u16(w, (uint16_t)(0x4000 | (pn_len + payload + 16)));
-    w_be(w, pn, pn_len);
-    w_bytes(w, frames, frames_len);
-    w_zero(w, payload - frames_len + 16); /* PADDING frames, then room for the tag */
-    if (w->overflow)
-        return false;
-    return quic_protect(k, w->buf + start, header, pn_len, pn, payload) == header + pn_len + payload + 16;
-}
-
-static void quic_crypto_frame(struct wr *w, const uint8_t *data, size_t len)
-{
-    w_u8(w, 0x06);
-    w_varint(w, 0);
-    w_varint(w, len);
-    w_bytes(w, data, len);
-}
-
 /* A client Initial with the ClientHello, the server's Initial (ACK +
  * ServerHello) and Handshake bytes, then short-header packets both ways. */
 static bool quic_session(struct intel *x, uint64_t t)
@@ -533,14 +496,15 @@ static bool quic_session(struct intel *x, uint64_t t)
     struct ip_pair ip;
     struct path pa;
     ethernet_v4(&ip, &pa, x->iface, "10.20.0.23", "203.0.113.90");
-    uint8_t odcid[QUIC_CID], ccid[QUIC_CID], scid[QUIC_CID];
-    for (int i = 0; i < QUIC_CID; i++) {
+    uint8_t odcid[QUIC_CID_LEN], ccid[QUIC_CID_LEN], scid[QUIC_CID_LEN];
+    for (int i = 0; i < QUIC_CID_LEN; i++) {
         odcid[i] = (uint8_t)rng_next(g);
         ccid[i] = (uint8_t)rng_next(g);
         scid[i] = (uint8_t)rng_next(g);
     }
     struct quic_initial_keys ck, sk;
-    if (!quic_initial_keys_derive(odcid, QUIC_CID, false, &ck) || !quic_initial_keys_derive(odcid, QUIC_CID, true, &sk))
+    if (!quic_initial_keys_derive(odcid, QUIC_CID_LEN, false, &ck) ||
+        !quic_initial_keys_derive(odcid, QUIC_CID_LEN, true, &sk))
         return false;
     const struct hello_profile p = {quic_suites, N(quic_suites), quic_exts, N(quic_exts), common_groups, 3,
                                     common_sigalgs, N(common_sigalgs), tls13_only, 1, alpn_h3, 1};
@@ -549,9 +513,9 @@ static bool quic_session(struct intel *x, uint64_t t)
     w_init(&h, hello, sizeof hello);
     client_hello(g, &h, &p, "quic.spinel-cdn.net", NULL, 0, ccid);
     w_init(&fr, frames, sizeof frames);
-    quic_crypto_frame(&fr, h.buf, h.len);
+    quic_crypto_frame(&fr, 0, h.buf, h.len);
     w_init(&d, dgram, sizeof dgram);
-    bool ok = !h.overflow && !fr.overflow && quic_initial(&d, &ck, odcid, ccid, 0, fr.buf, fr.len, 1200);
+    bool ok = !h.overflow && !fr.overflow && quic_initial_packet(&d, &ck, odcid, ccid, 0, fr.buf, fr.len, 1200);
     udp_datagram(g, &pa, &ip, 50023, 443, 0, t, d.buf, d.len);
 
     /* ServerHello: TLS 1.3, x25519 share, supported_versions. */
@@ -563,14 +527,14 @@ static bool quic_session(struct intel *x, uint64_t t)
     tls_server_hello_close(&h, m);
     w_init(&fr, frames, sizeof frames);
     w_u8(&fr, 0x02), w_varint(&fr, 0), w_varint(&fr, 25), w_varint(&fr, 0), w_varint(&fr, 0); /* ACK 0 */
-    quic_crypto_frame(&fr, h.buf, h.len);
+    quic_crypto_frame(&fr, 0, h.buf, h.len);
     w_init(&d, dgram, sizeof dgram);
-    ok = ok && !h.overflow && !fr.overflow && quic_initial(&d, &sk, ccid, scid, 0, fr.buf, fr.len, 0);
+    ok = ok && !h.overflow && !fr.overflow && quic_initial_packet(&d, &sk, ccid, scid, 0, fr.buf, fr.len, 0);
     /* A Handshake packet (its keys are never derived: random bytes) fills the datagram. */
     w_u8(&d, (uint8_t)(0xe0 | (rng_next(g) & 0x0f)));
     w_u32(&d, 1);
-    w_u8(&d, QUIC_CID), w_bytes(&d, ccid, QUIC_CID);
-    w_u8(&d, QUIC_CID), w_bytes(&d, scid, QUIC_CID);
+    w_u8(&d, QUIC_CID_LEN), w_bytes(&d, ccid, QUIC_CID_LEN);
+    w_u8(&d, QUIC_CID_LEN), w_bytes(&d, scid, QUIC_CID_LEN);
     size_t rest = d.len < 1200 - 2 ? 1200 - 2 - d.len : 20;
     w_u16(&d, (uint16_t)(0x4000 | rest));
     w_random(g, &d, rest);
@@ -583,7 +547,7 @@ static bool quic_session(struct intel *x, uint64_t t)
         int dir = i == 0 || i == 5 ? 0 : 1;
         w_init(&d, dgram, sizeof dgram);
         w_u8(&d, (uint8_t)(0x40 | (rng_next(g) & 0x3f)));
-        w_bytes(&d, dir ? ccid : scid, QUIC_CID);
+        w_bytes(&d, dir ? ccid : scid, QUIC_CID_LEN);
         w_random(g, &d, dir ? 1100 : 60);
         udp_datagram(g, &pa, &ip, 50023, 443, dir, ts, d.buf, d.len);
         ts += MS(3);
