@@ -393,6 +393,39 @@ static const uint16_t quic_exts[] = {0x0000, 0x000a, 0x0010, 0x0033, 0x002b, 0x0
 static const uint16_t tls13_only[] = {0x0304};
 static const char *const alpn_h3[] = {"h3"};
 
+/* n random bytes of a TLS session id. */
+static void random_session_id(struct gen *g, uint8_t *sid, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sid[i] = (uint8_t)rng_next(g);
+}
+
+/* The client's first flight on c: a record with the ClientHello of profile p
+ * (sni and session id optional). False when it did not fit. */
+static bool send_client_hello(struct gen *g, struct conn *c, const struct hello_profile *p, const char *sni,
+                              const uint8_t *sid, size_t sid_len)
+{
+    uint8_t buf[4096];
+    struct wr w;
+    w_init(&w, buf, sizeof buf);
+    size_t r = tls_record_open(&w, 22, 0x0301);
+    client_hello(g, &w, p, sni, sid, sid_len, NULL);
+    w_close(&w, r, 2);
+    app_say_bytes(&c->f, 0, w.buf, w.len);
+    return !w.overflow;
+}
+
+/* One application data record of len bytes from dir on c. */
+static bool send_app_data(struct gen *g, struct conn *c, int dir, size_t len)
+{
+    uint8_t buf[4096];
+    struct wr w;
+    w_init(&w, buf, sizeof buf);
+    tls_record_encrypted(g, &w, 23, len);
+    app_say_bytes(&c->f, dir, w.buf, w.len);
+    return !w.overflow;
+}
+
 /* The implant resumes a TLS 1.2 session: ClientHello, ServerHello echoing
  * the session id + CCS + Finished, the client's CCS + Finished, data. */
 static bool spinel_session(struct intel *x, uint64_t t)
@@ -401,20 +434,14 @@ static bool spinel_session(struct intel *x, uint64_t t)
     const struct hello_profile p = {spinel_suites, N(spinel_suites), spinel_exts, N(spinel_exts), spinel_groups,
                                     N(spinel_groups), spinel_sigalgs, N(spinel_sigalgs), NULL, 0, NULL, 0};
     uint8_t sid[32], buf[4096];
-    for (size_t i = 0; i < sizeof sid; i++)
-        sid[i] = (uint8_t)rng_next(g);
+    random_session_id(g, sid, sizeof sid);
     struct conn c;
     conn_open(x, &c, "10.20.0.21", 50021, "203.0.113.88", 443, t);
+    bool ok = send_client_hello(g, &c, &p, "c2.spinelbackdoor.com", sid, sizeof sid);
+
     struct wr w;
     w_init(&w, buf, sizeof buf);
-    size_t r = tls_record_open(&w, 22, 0x0301);
-    client_hello(g, &w, &p, "c2.spinelbackdoor.com", sid, sizeof sid, NULL);
-    w_close(&w, r, 2);
-    bool ok = !w.overflow;
-    app_say_bytes(&c.f, 0, w.buf, w.len);
-
-    w_init(&w, buf, sizeof buf);
-    r = tls_record_open(&w, 22, 0x0303);
+    size_t r = tls_record_open(&w, 22, 0x0303);
     server_hello12(g, &w, 0xc02f, sid);
     w_close(&w, r, 2);
     tls_record_ccs(&w);
@@ -427,9 +454,7 @@ static bool spinel_session(struct intel *x, uint64_t t)
     tls_record_encrypted(g, &w, 22, 40);
     tls_record_encrypted(g, &w, 23, 310);
     app_say_bytes(&c.f, 0, w.buf, w.len);
-    w_init(&w, buf, sizeof buf);
-    tls_record_encrypted(g, &w, 23, 1210);
-    app_say_bytes(&c.f, 1, w.buf, w.len);
+    ok = send_app_data(g, &c, 1, 1210) && ok;
     tcp_close(&c.f, 0);
     return ok && !w.overflow;
 }
@@ -448,20 +473,14 @@ static bool certificate_session(struct intel *x, uint64_t t)
     const struct hello_profile p = {tls12_suites, N(tls12_suites), tls12_exts, N(tls12_exts), common_groups,
                                     N(common_groups), common_sigalgs, N(common_sigalgs), NULL, 0, alpn_http11, 1};
     uint8_t sid[32];
-    for (size_t i = 0; i < sizeof sid; i++)
-        sid[i] = (uint8_t)rng_next(g);
+    random_session_id(g, sid, sizeof sid);
     struct conn c;
     conn_open(x, &c, "10.20.0.22", 50022, "198.51.100.31", 443, t);
+    bool ok = send_client_hello(g, &c, &p, NULL, NULL, 0);
+
     struct wr w;
     w_init(&w, buf, sizeof buf);
-    size_t r = tls_record_open(&w, 22, 0x0301);
-    client_hello(g, &w, &p, NULL, NULL, 0, NULL);
-    w_close(&w, r, 2);
-    bool ok = !w.overflow;
-    app_say_bytes(&c.f, 0, w.buf, w.len);
-
-    w_init(&w, buf, sizeof buf);
-    r = tls_record_open(&w, 22, 0x0303);
+    size_t r = tls_record_open(&w, 22, 0x0303);
     server_hello12(g, &w, 0xc02b, sid);
     tls_certificate_chain(&w, leaf, leaf_len, ca, ca_len);
     tls_server_key_exchange_and_done(g, &w);
@@ -476,12 +495,8 @@ static bool certificate_session(struct intel *x, uint64_t t)
     tls_record_ccs(&w);
     tls_record_encrypted(g, &w, 22, 40);
     app_say_bytes(&c.f, 1, w.buf, w.len);
-    w_init(&w, buf, sizeof buf);
-    tls_record_encrypted(g, &w, 23, 380);
-    app_say_bytes(&c.f, 0, w.buf, w.len);
-    w_init(&w, buf, sizeof buf);
-    tls_record_encrypted(g, &w, 23, 2400);
-    app_say_bytes(&c.f, 1, w.buf, w.len);
+    ok = send_app_data(g, &c, 0, 380) && ok;
+    ok = send_app_data(g, &c, 1, 2400) && ok;
     tcp_close(&c.f, 0);
     return ok && !w.overflow;
 }
