@@ -66,8 +66,7 @@ static void mail_submission(struct gen *g, struct office_host *h, uint64_t t)
     struct path pa;
     ethernet_v4(&ip, &pa, 0, h->ip, "192.168.10.5");
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, h->next_port++, 587, t + MS(30));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, h->next_port++, 587, t + MS(30));
     say(&f, 1, "220 mail.corp.example ESMTP Postfix (Debian/GNU)\r\n");
     say(&f, 0, "EHLO bob-laptop.corp.example\r\n");
     say(&f, 1, "250-mail.corp.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-AUTH PLAIN LOGIN\r\n"
@@ -93,8 +92,7 @@ static void ssh_session(struct gen *g, struct office_host *h, uint64_t t, unsign
     struct path pa;
     ethernet_v4(&ip, &pa, 0, h->ip, "192.168.10.6");
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, h->next_port++, 22, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, h->next_port++, 22, t);
     say(&f, 1, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2\r\n");
     say(&f, 0, "SSH-2.0-OpenSSH_9.6\r\n");
     uint8_t blob[1500];
@@ -127,8 +125,7 @@ static void twisted_panda_lure(struct gen *g, struct office_host *h, uint64_t t)
     struct path pa;
     ethernet_v4(&ip, &pa, 0, h->ip, "203.0.113.45");
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, h->next_port++, 80, t + MS(40));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, h->next_port++, 80, t + MS(40));
     say(&f, 0, "GET /documents/sanctions_list.docm HTTP/1.1\r\nHost: minzdravros.com\r\n"
                "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
                "Chrome/122.0.0.0 Safari/537.36\r\nAccept: */*\r\nConnection: close\r\n\r\n");

@@ -203,8 +203,7 @@ static uint64_t tcp_exchange(struct gen *g, int iface, uint64_t t, const uint8_t
     struct path pa;
     eth_path(&pa, iface, cmac, smac);
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, cport, sport, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, cport, sport, t);
     if (request && *request)
         tcp_send(&f, 0, (const uint8_t *)request, strlen(request));
     tcp_wait(&f, 2000);
@@ -444,8 +443,7 @@ static void upnp_huge(struct gen *g, int iface, uint64_t t)
     struct path pa;
     eth_path(&pa, iface, mac_pc, mac_router);
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 50200, 49152, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 50200, 49152, t);
     static const char req[] = "GET /upnp/desc.xml HTTP/1.1\r\nHost: 192.168.50.1:49152\r\n\r\n";
     tcp_send(&f, 0, (const uint8_t *)req, sizeof req - 1);
     const size_t body = 100u * 1024 * 1024;

@@ -288,8 +288,7 @@ struct conn {
 static void conn_open(struct hunt *h, struct conn *c, struct host *src, const char *dst, uint16_t port, uint64_t t)
 {
     ethernet_v4(&c->ip, &c->pa, h->iface, src->ip, dst);
-    tcp_flow_init(&c->f, h->g, &c->pa, &c->ip, ephemeral(src), port, t);
-    tcp_handshake(&c->f);
+    tcp_connect(&c->f, h->g, &c->pa, &c->ip, ephemeral(src), port, t);
 }
 
 /* The hunt's conversations: 2 to 22 ms after each turn. */
@@ -321,8 +320,7 @@ uint64_t tls_checkin_session(struct gen *g, struct path *pa, const struct ip_pai
     if (strlen(sni) > 255)
         return t;
     struct tcp_flow f;
-    tcp_flow_init(&f, g, pa, ip, cport, sport, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, pa, ip, cport, sport, t);
     size_t ch = tls_client_hello(g, hello, sni);
     tcp_send(&f, 0, hello, ch);
     size_t sh = tls_server_hello(g, hello);

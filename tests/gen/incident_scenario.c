@@ -83,8 +83,7 @@ static void tcp_between(struct office *o, struct tcp_flow *f, struct path *pa, s
 {
     ip_pair_v4(ip, src, dst);
     office_path(pa, ip);
-    tcp_flow_init(f, o->g, pa, ip, sport, dport, t);
-    tcp_handshake(f);
+    tcp_connect(f, o->g, pa, ip, sport, dport, t);
 }
 
 static void resolve(struct office *o, const char *client, uint64_t t, const char *name, const char *answer_ip)

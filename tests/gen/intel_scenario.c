@@ -45,8 +45,7 @@ static void conn_open(struct intel *x, struct conn *c, const char *src, uint16_t
 {
     pair_of(&c->ip, src, dst);
     path_ethernet(&c->pa, x->iface, &c->ip);
-    tcp_flow_init(&c->f, x->g, &c->pa, &c->ip, sport, dport, t);
-    tcp_handshake(&c->f);
+    tcp_connect(&c->f, x->g, &c->pa, &c->ip, sport, dport, t);
 }
 
 /* ---- files: fixed bytes, so their hashes are fixed ---------------------------- */

@@ -112,8 +112,7 @@ uint64_t http_session(struct gen *g, struct path *pa, const struct ip_pair *ip, 
                       const char *host, const char *uri, size_t body_len)
 {
     struct tcp_flow f;
-    tcp_flow_init(&f, g, pa, ip, cport, 80, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, pa, ip, cport, 80, t);
     char req[512];
     int rn = snprintf(req, sizeof req,
                       "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:115.0) "
@@ -224,8 +223,7 @@ uint64_t tls_session(struct gen *g, struct path *pa, const struct ip_pair *ip, u
 {
     static uint8_t buf[20000];
     struct tcp_flow f;
-    tcp_flow_init(&f, g, pa, ip, cport, 443, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, pa, ip, cport, 443, t);
     tcp_send(&f, 0, buf, tls_client_hello(g, buf, sni));
     tcp_send(&f, 1, buf, tls_server_hello(g, buf));
     tcp_send(&f, 0, buf, tls_app_records(g, buf, sizeof buf, 80 + rng_below(g, 400)));
@@ -329,8 +327,7 @@ static bool run_basic_on(struct gen *g, int linktype)
     ip_pair_v6(&ip, "2001:db8:1::10", "2001:db8:2::443");
     path_for_link(&pa, iface, linktype, &ip);
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 40022, 8080, t + SEC(8));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 40022, 8080, t + SEC(8));
     tcp_send_filler(&f, 0, 300);
     tcp_send_filler(&f, 1, 5000);
     tcp_close(&f, 0);
@@ -616,8 +613,7 @@ static bool run_frag(struct gen *g)
     }
     {
         struct tcp_flow f;
-        tcp_flow_init(&f, g, &pa, &ip, 41000, 9000, t + SEC(16));
-        tcp_handshake(&f);
+        tcp_connect(&f, g, &pa, &ip, 41000, 9000, t + SEC(16));
         /* A 2800-byte segment built whole, then cut in two IPv6 fragments. */
         struct pkt *p = &g->pkt;
         pkt_reset(p);
@@ -642,8 +638,7 @@ static uint64_t small_tcp_session(struct gen *g, struct path *pa, const struct i
                                   uint16_t sport, uint64_t t)
 {
     struct tcp_flow f;
-    tcp_flow_init(&f, g, pa, ip, cport, sport, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, pa, ip, cport, sport, t);
     tcp_send_filler(&f, 0, 200);
     tcp_send_filler(&f, 1, 2000);
     tcp_close(&f, 0);
@@ -996,8 +991,7 @@ static bool run_corrupt(struct gen *g)
 
     /* The valid session spans the whole capture; damage lands between its packets. */
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 47000, 80, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 47000, 80, t);
     for (int i = 0; i < 12; i++) {
         tcp_send_filler(&f, 0, 100);
         tcp_send_filler(&f, 1, 1500);
@@ -1076,8 +1070,7 @@ static bool run_corrupt(struct gen *g)
 
     { /* bad TCP checksum on one data segment of a short session; retransmitted intact */
         struct tcp_flow c;
-        tcp_flow_init(&c, g, &bad_pa, &bad, 50010, 80, d += MS(500));
-        tcp_handshake(&c);
+        tcp_connect(&c, g, &bad_pa, &bad, 50010, 80, d += MS(500));
         static const uint8_t msg[] = "GET /checksum HTTP/1.1\r\nHost: c\r\n\r\n";
         uint32_t seq = c.seq[0];
         c.corrupt_next_checksum = true;
@@ -1100,8 +1093,7 @@ static bool run_cut(struct gen *g)
     struct path pa;
     int iface = ethernet_start_v4(g, &ip, &pa, "10.8.0.1", "10.8.0.2");
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 48000, 80, GEN_BASE_TIME_US);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 48000, 80, GEN_BASE_TIME_US);
     tcp_send_filler(&f, 0, 300);
     tcp_send_filler(&f, 1, 3000);
     /* The last record: a 1000-byte frame of which only 37 bytes made it to disk. */
@@ -1125,8 +1117,7 @@ static bool run_badheader(struct gen *g)
     struct path pa;
     ethernet_start_v4(g, &ip, &pa, "10.8.1.1", "10.8.1.2");
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 48001, 80, GEN_BASE_TIME_US);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 48001, 80, GEN_BASE_TIME_US);
     tcp_send_filler(&f, 0, 300);
     tcp_send_filler(&f, 1, 3000);
     tcp_close(&f, 0);
@@ -1160,8 +1151,7 @@ static bool run_timeouts(struct gen *g)
 
     /* TCP: 6 minutes of silence, past Zeek's 5 min tcp_inactivity_timeout. */
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 49001, 22, t + SEC(5));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 49001, 22, t + SEC(5));
     tcp_send_filler(&f, 0, 100);
     tcp_send_filler(&f, 1, 100);
     tcp_wait(&f, SEC(360));

@@ -304,6 +304,13 @@ void tcp_say(struct tcp_flow *f, int dir, const char *text, const struct tcp_pac
     tcp_wait(f, pace->base_us + rng_below(f->g, pace->jitter_us));
 }
 
+void tcp_connect(struct tcp_flow *f, struct gen *g, struct path *path, const struct ip_pair *ip, uint16_t client_port,
+                 uint16_t server_port, uint64_t start_us)
+{
+    tcp_flow_init(f, g, path, ip, client_port, server_port, start_us);
+    tcp_handshake(f);
+}
+
 void tcp_handshake(struct tcp_flow *f)
 {
     tcp_segment(f, 0, TCP_SYN_FLAG, NULL, 0);

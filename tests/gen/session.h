@@ -133,6 +133,9 @@ void tcp_segment(struct tcp_flow *f, int dir, uint8_t flags, const uint8_t *data
 /* One segment at an explicit seq, without moving the side's seq (retransmissions, reordering). */
 void tcp_segment_at(struct tcp_flow *f, int dir, uint8_t flags, uint32_t seq, const uint8_t *data, size_t len);
 void tcp_handshake(struct tcp_flow *f);
+/* tcp_flow_init, then the handshake. */
+void tcp_connect(struct tcp_flow *f, struct gen *g, struct path *path, const struct ip_pair *ip, uint16_t client_port,
+                 uint16_t server_port, uint64_t start_us);
 /* Sends data in MSS-sized segments, the peer acking every second one and the last. */
 void tcp_send(struct tcp_flow *f, int dir, const uint8_t *data, size_t len);
 /* Sends n bytes of pseudo-random printable filler. */

@@ -39,8 +39,7 @@ static uint64_t ftp_data_connection(struct gen *g, struct path *pa, const struct
                                 uint16_t sport, uint64_t t, int dir, const char *text)
 {
     struct tcp_flow d;
-    tcp_flow_init(&d, g, pa, ip, cport, sport, t);
-    tcp_handshake(&d);
+    tcp_connect(&d, g, pa, ip, cport, sport, t);
     app_say(&d, dir, text);
     tcp_close(&d, dir);
     return d.now;
@@ -72,8 +71,7 @@ static bool run_ftp(struct gen *g)
     path_ethernet(&back_pa, iface, &back);
 
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 50021, 21, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 50021, 21, t);
     app_say(&f, 1, "220 (vsFTPd 3.0.3)\r\n");
     app_say(&f, 0, "USER alice\r\n");
     app_say(&f, 1, "331 Please specify the password.\r\n");
@@ -105,8 +103,7 @@ static bool run_ftp(struct gen *g)
     app_say(&f, 1, "150 Ok to send data.\r\n");
     {
         struct tcp_flow d;
-        tcp_flow_init(&d, g, &back_pa, &back, 20, 196 * 256 + 10, f.now);
-        tcp_handshake(&d);
+        tcp_connect(&d, g, &back_pa, &back, 20, 196 * 256 + 10, f.now);
         app_say(&d, 1, ftp_upload); /* the client (the responder here) sends the file */
         tcp_close(&d, 1);
         ftp_after(&f, d.now);
@@ -151,8 +148,7 @@ static bool run_starttls(struct gen *g)
     struct tcp_flow f;
     ethernet_v4(&ip, &pa, iface, "10.26.0.10", "10.26.0.30");
 
-    tcp_flow_init(&f, g, &pa, &ip, 51143, 143, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 51143, 143, t);
     app_say(&f, 1, "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Dovecot ready.\r\n");
     app_say(&f, 0, "a001 CAPABILITY\r\n");
     app_say(&f, 1, "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\na001 OK Pre-login capabilities listed.\r\n");
@@ -160,8 +156,7 @@ static bool run_starttls(struct gen *g)
     app_say(&f, 1, "a002 OK Begin TLS negotiation now.\r\n");
     bool ok = starttls_tls(g, &f, "mail.vigil-test.example", &c);
 
-    tcp_flow_init(&f, g, &pa, &ip, 51110, 110, t + SEC(2));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 51110, 110, t + SEC(2));
     app_say(&f, 1, "+OK Dovecot ready.\r\n");
     app_say(&f, 0, "CAPA\r\n");
     app_say(&f, 1, "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nSTLS\r\n.\r\n");
@@ -169,16 +164,14 @@ static bool run_starttls(struct gen *g)
     app_say(&f, 1, "+OK Begin TLS negotiation now.\r\n");
     ok = starttls_tls(g, &f, "mail.vigil-test.example", &c) && ok;
 
-    tcp_flow_init(&f, g, &pa, &ip, 51021, 21, t + SEC(4));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 51021, 21, t + SEC(4));
     app_say(&f, 1, "220 ProFTPD Server (files.vigil-test.example) ready\r\n");
     app_say(&f, 0, "AUTH TLS\r\n");
     app_say(&f, 1, "234 AUTH TLS successful\r\n");
     ok = starttls_tls(g, &f, "files.vigil-test.example", &c) && ok;
 
     static const uint8_t ssl_request[] = {0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f};
-    tcp_flow_init(&f, g, &pa, &ip, 51432, 5432, t + SEC(6));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 51432, 5432, t + SEC(6));
     app_say_bytes(&f, 0, ssl_request, sizeof ssl_request);
     app_say(&f, 1, "S");
     ok = starttls_tls(g, &f, "db.vigil-test.example", &c) && ok;
@@ -208,8 +201,7 @@ static bool run_starttls(struct gen *g)
     w_u8(&w, 0);
     size_t body = w.len - at - 4;
     buf[at] = (uint8_t)body, buf[at + 1] = (uint8_t)(body >> 8), buf[at + 2] = (uint8_t)(body >> 16);
-    tcp_flow_init(&f, g, &pa, &ip, 51306, 3306, t + SEC(8));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 51306, 3306, t + SEC(8));
     app_say_bytes(&f, 1, buf, w.len);
     w_init(&w, buf, sizeof buf);
     w_le(&w, 32, 3);
@@ -304,8 +296,7 @@ static bool ovpn_session(struct gen *g, struct path *pa, const struct ip_pair *i
                          size_t auth_len, const struct cert_pair *c)
 {
     struct tcp_flow f;
-    tcp_flow_init(&f, g, pa, ip, cport, 1194, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, pa, ip, cport, 1194, t);
     struct ovpn o = {.g = g, .f = &f, .auth_len = auth_len};
     rng_fill(g, o.session[0], 8);
     rng_fill(g, o.session[1], 8);
@@ -365,8 +356,7 @@ static uint64_t range_fetch(struct gen *g, struct path *pa, const struct ip_pair
                             const char *uri, const uint8_t *file, size_t first, size_t last, uint64_t pause)
 {
     struct tcp_flow f;
-    tcp_flow_init(&f, g, pa, ip, cport, 80, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, pa, ip, cport, 80, t);
     char text[512];
     int n = snprintf(text, sizeof text,
                      "GET %s HTTP/1.1\r\nHost: updates.vigil-test.example\r\nUser-Agent: Wget/1.21.3\r\n"
