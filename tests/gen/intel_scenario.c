@@ -26,12 +26,6 @@ struct intel {
     uint64_t t0;
 };
 
-struct conn {
-    struct ip_pair ip;
-    struct path pa;
-    struct tcp_flow f;
-};
-
 static void pair_of(struct ip_pair *ip, const char *src, const char *dst)
 {
     if (strchr(src, ':'))
@@ -40,7 +34,7 @@ static void pair_of(struct ip_pair *ip, const char *src, const char *dst)
         ip_pair_v4(ip, src, dst);
 }
 
-static void conn_open(struct intel *x, struct conn *c, const char *src, uint16_t sport, const char *dst,
+static void conn_open(struct intel *x, struct tcp_conn *c, const char *src, uint16_t sport, const char *dst,
                       uint16_t dport, uint64_t t)
 {
     pair_of(&c->ip, src, dst);
@@ -149,7 +143,7 @@ static void dns_indicators(struct intel *x)
 static void filler_session(struct intel *x, const char *src, uint16_t sport, const char *dst, uint16_t dport,
                            uint64_t t, size_t up, size_t down)
 {
-    struct conn c;
+    struct tcp_conn c;
     conn_open(x, &c, src, sport, dst, dport, t);
     tcp_send_filler(&c.f, 0, up);
     tcp_send_filler(&c.f, 1, down);
@@ -164,7 +158,7 @@ static void endpoint_indicators(struct intel *x)
     filler_session(x, "10.20.0.11", 50012, "203.0.113.67", 8443, t + SEC(2), 420, 1800); /* near-miss */
 
     /* Inbound: the listed address is the originator, a scanner that takes the banner and leaves. */
-    struct conn c;
+    struct tcp_conn c;
     conn_open(x, &c, "198.51.100.77", 51022, "10.20.0.5", 22, t + SEC(5));
     app_say(&c.f, 1, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
     app_say(&c.f, 0, "SSH-2.0-libssh2_1.10.0\r\n");
@@ -213,7 +207,7 @@ static void http_ok(struct tcp_flow *f, const char *content_type, const uint8_t 
 static void http_indicators(struct intel *x)
 {
     uint64_t t = x->t0 + SEC(40);
-    struct conn c;
+    struct tcp_conn c;
     static const char check[] = "{\"update\":false,\"version\":\"2.4.1\"}";
     static const char docm_type[] = "application/vnd.ms-word.document.macroEnabled.12";
     uint8_t file[4096];
@@ -401,7 +395,7 @@ static void random_session_id(struct gen *g, uint8_t *sid, size_t n)
 
 /* The client's first flight on c: a record with the ClientHello of profile p
  * (sni and session id optional). False when it did not fit. */
-static bool send_client_hello(struct gen *g, struct conn *c, const struct hello_profile *p, const char *sni,
+static bool send_client_hello(struct gen *g, struct tcp_conn *c, const struct hello_profile *p, const char *sni,
                               const uint8_t *sid, size_t sid_len)
 {
     uint8_t buf[4096];
@@ -415,7 +409,7 @@ static bool send_client_hello(struct gen *g, struct conn *c, const struct hello_
 }
 
 /* One application data record of len bytes from dir on c. */
-static bool send_app_data(struct gen *g, struct conn *c, int dir, size_t len)
+static bool send_app_data(struct gen *g, struct tcp_conn *c, int dir, size_t len)
 {
     uint8_t buf[4096];
     struct wr w;
@@ -434,7 +428,7 @@ static bool spinel_session(struct intel *x, uint64_t t)
                                     N(spinel_groups), spinel_sigalgs, N(spinel_sigalgs), NULL, 0, NULL, 0};
     uint8_t sid[32], buf[4096];
     random_session_id(g, sid, sizeof sid);
-    struct conn c;
+    struct tcp_conn c;
     conn_open(x, &c, "10.20.0.21", 50021, "203.0.113.88", 443, t);
     bool ok = send_client_hello(g, &c, &p, "c2.spinelbackdoor.com", sid, sizeof sid);
 
@@ -473,7 +467,7 @@ static bool certificate_session(struct intel *x, uint64_t t)
                                     N(common_groups), common_sigalgs, N(common_sigalgs), NULL, 0, alpn_http11, 1};
     uint8_t sid[32];
     random_session_id(g, sid, sizeof sid);
-    struct conn c;
+    struct tcp_conn c;
     conn_open(x, &c, "10.20.0.22", 50022, "198.51.100.31", 443, t);
     bool ok = send_client_hello(g, &c, &p, NULL, NULL, 0);
 
@@ -571,7 +565,7 @@ static bool quic_session(struct intel *x, uint64_t t)
 
 /* ---- SMTP -------------------------------------------------------------------------- */
 
-static void smtp_open(struct intel *x, struct conn *c, uint16_t sport, uint64_t t)
+static void smtp_open(struct intel *x, struct tcp_conn *c, uint16_t sport, uint64_t t)
 {
     conn_open(x, c, "10.20.0.25", sport, "198.51.100.25", 25, t);
     app_say(&c->f, 1, "220 mx.partner-institute.example ESMTP Postfix\r\n");
@@ -581,7 +575,7 @@ static void smtp_open(struct intel *x, struct conn *c, uint16_t sport, uint64_t 
             "250-8BITMIME\r\n250 SMTPUTF8\r\n");
 }
 
-static void smtp_close(struct conn *c)
+static void smtp_close(struct tcp_conn *c)
 {
     app_say(&c->f, 1, "250 2.0.0 Ok: queued as 7A1B2C3D4E\r\n");
     app_say(&c->f, 0, "QUIT\r\n");
@@ -592,7 +586,7 @@ static void smtp_close(struct conn *c)
 static bool smtp_indicators(struct intel *x)
 {
     uint64_t t = x->t0 + SEC(100);
-    struct conn c;
+    struct tcp_conn c;
     uint8_t msg[8192];
     struct wr w;
 

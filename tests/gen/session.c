@@ -311,6 +311,13 @@ void tcp_connect(struct tcp_flow *f, struct gen *g, struct path *path, const str
     tcp_handshake(f);
 }
 
+void tcp_conn_open_v4(struct tcp_conn *c, struct gen *g, int iface, const char *src, uint16_t sport, const char *dst,
+                      uint16_t dport, uint64_t start_us)
+{
+    ethernet_v4(&c->ip, &c->pa, iface, src, dst);
+    tcp_connect(&c->f, g, &c->pa, &c->ip, sport, dport, start_us);
+}
+
 void tcp_handshake(struct tcp_flow *f)
 {
     tcp_segment(f, 0, TCP_SYN_FLAG, NULL, 0);

@@ -133,6 +133,17 @@ void tcp_segment(struct tcp_flow *f, int dir, uint8_t flags, const uint8_t *data
 /* One segment at an explicit seq, without moving the side's seq (retransmissions, reordering). */
 void tcp_segment_at(struct tcp_flow *f, int dir, uint8_t flags, uint32_t seq, const uint8_t *data, size_t len);
 void tcp_handshake(struct tcp_flow *f);
+/* A TCP flow with the address pair and path it points into (not to be
+ * copied once opened). */
+struct tcp_conn {
+    struct ip_pair ip;
+    struct path pa;
+    struct tcp_flow f;
+};
+/* Opens c over Ethernet on iface, IPv4 src:sport to dst:dport, the
+ * handshake starting at start_us. */
+void tcp_conn_open_v4(struct tcp_conn *c, struct gen *g, int iface, const char *src, uint16_t sport, const char *dst,
+                      uint16_t dport, uint64_t start_us);
 /* tcp_flow_init, then the handshake. */
 void tcp_connect(struct tcp_flow *f, struct gen *g, struct path *path, const struct ip_pair *ip, uint16_t client_port,
                  uint16_t server_port, uint64_t start_us);
