@@ -1247,21 +1247,18 @@ static void ssh_encrypted(struct tcp_flow *f, int dir, size_t plain)
 
 static bool run_ssh(struct gen *g)
 {
-    struct ip_pair ip;
-    struct path pa;
-    ethernet_start_v4(g, &ip, &pa, "10.22.0.10", "10.22.0.22");
-    struct tcp_flow f;
-    tcp_connect(&f, g, &pa, &ip, 55022, 22, GEN_BASE_TIME_US);
-    app_say(&f, 1, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
-    app_say(&f, 0, "SSH-2.0-OpenSSH_9.6\r\n");
+    struct tcp_conn c;
+    tcp_conn_start_v4(g, &c, "10.22.0.10", 55022, "10.22.0.22", 22);
+    app_say(&c.f, 1, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
+    app_say(&c.f, 0, "SSH-2.0-OpenSSH_9.6\r\n");
     uint8_t buf[4096];
     struct wr w;
     w_init(&w, buf, sizeof buf);
     ssh_kexinit(g, &w, false);
-    app_say_bytes(&f, 0, w.buf, w.len);
+    app_say_bytes(&c.f, 0, w.buf, w.len);
     w_init(&w, buf, sizeof buf);
     ssh_kexinit(g, &w, true);
-    app_say_bytes(&f, 1, w.buf, w.len);
+    app_say_bytes(&c.f, 1, w.buf, w.len);
     bool ok = !w.overflow;
 
     /* SSH_MSG_KEX_ECDH_INIT / REPLY (curve25519), then NEWKEYS each way. */
@@ -1273,7 +1270,7 @@ static bool run_ssh(struct gen *g)
     w_random(g, &p, 32);
     w_init(&w, buf, sizeof buf);
     ssh_packet(g, &w, p.buf, p.len);
-    app_say_bytes(&f, 0, w.buf, w.len);
+    app_say_bytes(&c.f, 0, w.buf, w.len);
     w_init(&p, payload, sizeof payload);
     w_u8(&p, 31);
     size_t blob = w_open(&p, 4);
@@ -1292,32 +1289,32 @@ static bool run_ssh(struct gen *g)
     w_init(&w, buf, sizeof buf);
     ssh_packet(g, &w, p.buf, p.len);
     ssh_packet(g, &w, newkeys, 1);
-    app_say_bytes(&f, 1, w.buf, w.len);
+    app_say_bytes(&c.f, 1, w.buf, w.len);
     w_init(&w, buf, sizeof buf);
     ssh_packet(g, &w, newkeys, 1);
-    app_say_bytes(&f, 0, w.buf, w.len);
+    app_say_bytes(&c.f, 0, w.buf, w.len);
     ok = ok && !p.overflow && !w.overflow;
 
     /* Encrypted: SERVICE_REQUEST/ACCEPT, a "none" attempt refused, a
      * publickey attempt accepted (USERAUTH_SUCCESS, 16 bytes shorter than
      * SERVICE_ACCEPT), a channel, a short shell session. */
-    ssh_encrypted(&f, 0, 17);  /* SERVICE_REQUEST "ssh-userauth" */
-    ssh_encrypted(&f, 1, 17);  /* SERVICE_ACCEPT */
-    ssh_encrypted(&f, 0, 47);  /* USERAUTH_REQUEST none */
-    ssh_encrypted(&f, 1, 35);  /* USERAUTH_FAILURE publickey,password */
-    ssh_encrypted(&f, 0, 420); /* USERAUTH_REQUEST publickey with signature */
-    ssh_encrypted(&f, 1, 1);   /* USERAUTH_SUCCESS */
-    ssh_encrypted(&f, 0, 24);  /* CHANNEL_OPEN session */
-    ssh_encrypted(&f, 1, 500); /* global request: hostkeys-00@openssh.com */
-    ssh_encrypted(&f, 1, 16);  /* CHANNEL_OPEN_CONFIRMATION */
+    ssh_encrypted(&c.f, 0, 17);  /* SERVICE_REQUEST "ssh-userauth" */
+    ssh_encrypted(&c.f, 1, 17);  /* SERVICE_ACCEPT */
+    ssh_encrypted(&c.f, 0, 47);  /* USERAUTH_REQUEST none */
+    ssh_encrypted(&c.f, 1, 35);  /* USERAUTH_FAILURE publickey,password */
+    ssh_encrypted(&c.f, 0, 420); /* USERAUTH_REQUEST publickey with signature */
+    ssh_encrypted(&c.f, 1, 1);   /* USERAUTH_SUCCESS */
+    ssh_encrypted(&c.f, 0, 24);  /* CHANNEL_OPEN session */
+    ssh_encrypted(&c.f, 1, 500); /* global request: hostkeys-00@openssh.com */
+    ssh_encrypted(&c.f, 1, 16);  /* CHANNEL_OPEN_CONFIRMATION */
     for (int i = 0; i < 12; i++) {
-        ssh_encrypted(&f, 0, 14 + (size_t)(i % 3));
-        ssh_encrypted(&f, 1, 14 + (size_t)(i % 5 == 0 ? 300 : 0));
-        tcp_wait(&f, MS(120) + rng_below(g, 300000));
+        ssh_encrypted(&c.f, 0, 14 + (size_t)(i % 3));
+        ssh_encrypted(&c.f, 1, 14 + (size_t)(i % 5 == 0 ? 300 : 0));
+        tcp_wait(&c.f, MS(120) + rng_below(g, 300000));
     }
-    ssh_encrypted(&f, 0, 9); /* CHANNEL_EOF / CLOSE */
-    ssh_encrypted(&f, 1, 9);
-    tcp_close(&f, 0);
+    ssh_encrypted(&c.f, 0, 9); /* CHANNEL_EOF / CLOSE */
+    ssh_encrypted(&c.f, 1, 9);
+    tcp_close(&c.f, 0);
     return ok;
 }
 

@@ -17,6 +17,14 @@ int ethernet_start_v4(struct gen *g, struct ip_pair *ip, struct path *pa, const 
     return iface;
 }
 
+int tcp_conn_start_v4(struct gen *g, struct tcp_conn *c, const char *src, uint16_t sport, const char *dst,
+                      uint16_t dport)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    tcp_conn_open_v4(c, g, iface, src, sport, dst, dport, GEN_BASE_TIME_US);
+    return iface;
+}
+
 /* ---- protocol payload helpers ------------------------------------------ */
 
 static size_t dns_put_name(uint8_t *buf, size_t cap, const char *name)
@@ -1089,38 +1097,32 @@ static bool run_corrupt(struct gen *g)
 
 static bool run_cut(struct gen *g)
 {
-    struct ip_pair ip;
-    struct path pa;
-    int iface = ethernet_start_v4(g, &ip, &pa, "10.8.0.1", "10.8.0.2");
-    struct tcp_flow f;
-    tcp_connect(&f, g, &pa, &ip, 48000, 80, GEN_BASE_TIME_US);
-    tcp_send_filler(&f, 0, 300);
-    tcp_send_filler(&f, 1, 3000);
+    struct tcp_conn c;
+    int iface = tcp_conn_start_v4(g, &c, "10.8.0.1", 48000, "10.8.0.2", 80);
+    tcp_send_filler(&c.f, 0, 300);
+    tcp_send_filler(&c.f, 1, 3000);
     /* The last record: a 1000-byte frame of which only 37 bytes made it to disk. */
     struct pkt *p = &g->pkt;
     pkt_reset(p);
     size_t payload = 1000 - 14 - 20 - 20;
     rng_fill(g, pkt_append(p, payload), payload);
-    struct ip_pair o = ip;
+    struct ip_pair o = c.ip;
     ip_pair_swap(&o);
-    pb_tcp(p, &o, 80, 48000, f.seq[1], f.seq[0], TCP_ACK_FLAG, f.win[1], NULL);
+    pb_tcp(p, &o, 80, 48000, c.f.seq[1], c.f.seq[0], TCP_ACK_FLAG, c.f.win[1], NULL);
     struct ipv4_params ipp = {.ttl = 57, .id = 777, .df = true};
     pb_ipv4(p, &o, &ipp);
-    path_apply(&pa, p, 1);
-    gen_queue_lying(g, iface, f.now + MS(50), pkt_data(p), 37, (uint32_t)p->len, (uint32_t)p->len);
+    path_apply(&c.pa, p, 1);
+    gen_queue_lying(g, iface, c.f.now + MS(50), pkt_data(p), 37, (uint32_t)p->len, (uint32_t)p->len);
     return true;
 }
 
 static bool run_badheader(struct gen *g)
 {
-    struct ip_pair ip;
-    struct path pa;
-    ethernet_start_v4(g, &ip, &pa, "10.8.1.1", "10.8.1.2");
-    struct tcp_flow f;
-    tcp_connect(&f, g, &pa, &ip, 48001, 80, GEN_BASE_TIME_US);
-    tcp_send_filler(&f, 0, 300);
-    tcp_send_filler(&f, 1, 3000);
-    tcp_close(&f, 0);
+    struct tcp_conn c;
+    tcp_conn_start_v4(g, &c, "10.8.1.1", 48001, "10.8.1.2", 80);
+    tcp_send_filler(&c.f, 0, 300);
+    tcp_send_filler(&c.f, 1, 3000);
+    tcp_close(&c.f, 0);
     /* The third packet in time order is the handshake's ACK: its record header lies. */
     if (g->queue_len >= 3) {
         struct queued_packet *q = &g->queue[2];

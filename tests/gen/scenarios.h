@@ -22,6 +22,11 @@ int add_ethernet_iface(struct gen *g, uint32_t snaplen);
 /* How most scenarios begin: an Ethernet interface (snaplen 65535) and on it
  * the IPv4 pair src, dst and its path (ethernet_v4). Returns the interface. */
 int ethernet_start_v4(struct gen *g, struct ip_pair *ip, struct path *pa, const char *src, const char *dst);
+/* The same with a connected TCP flow (tcp_conn_open_v4) starting at the
+ * base time. Returns the interface. */
+struct tcp_conn;
+int tcp_conn_start_v4(struct gen *g, struct tcp_conn *c, const char *src, uint16_t sport, const char *dst,
+                      uint16_t dport);
 
 /* Wire-format DNS message: one question, and for a response one A/AAAA
  * answer (answer_len 4 or 16) or none (NXDOMAIN when rcode is 3). */
