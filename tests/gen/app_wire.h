@@ -28,6 +28,22 @@ static inline void app_say(struct tcp_flow *f, int dir, const char *text)
     tcp_say(f, dir, text, &APP_PACE);
 }
 
+/* One turn of a scripted conversation: who speaks and what. */
+struct app_turn {
+    int dir;
+    const char *text;
+};
+
+/* The turns in order, each paced as app_say. */
+static inline void app_converse(struct tcp_flow *f, const struct app_turn *turns, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        app_say(f, turns[i].dir, turns[i].text);
+}
+
+/* app_converse over a whole array of turns. */
+#define APP_CONVERSE(f, turns) app_converse((f), (turns), sizeof(turns) / sizeof((turns)[0]))
+
 /* ---- TLS ----------------------------------------------------------------- */
 
 /* A record header; its length is filled in by w_close(w, at, 2). */

@@ -72,35 +72,44 @@ static bool run_ftp(struct gen *g)
 
     struct tcp_flow f;
     tcp_connect(&f, g, &pa, &ip, 50021, 21, t);
-    app_say(&f, 1, "220 (vsFTPd 3.0.3)\r\n");
-    app_say(&f, 0, "USER alice\r\n");
-    app_say(&f, 1, "331 Please specify the password.\r\n");
-    app_say(&f, 0, "PASS s3cret-Pw\r\n");
-    app_say(&f, 1, "230 Login successful.\r\n");
-    app_say(&f, 0, "SYST\r\n");
-    app_say(&f, 1, "215 UNIX Type: L8\r\n");
-    app_say(&f, 0, "PWD\r\n");
-    app_say(&f, 1, "257 \"/home/alice\" is the current directory\r\n");
-    app_say(&f, 0, "CWD reports\r\n");
-    app_say(&f, 1, "250 Directory successfully changed.\r\n");
-    app_say(&f, 0, "TYPE I\r\n");
-    app_say(&f, 1, "200 Switching to Binary mode.\r\n");
+    static const struct app_turn ftp_login[] = {
+        {1, "220 (vsFTPd 3.0.3)\r\n"},
+        {0, "USER alice\r\n"},
+        {1, "331 Please specify the password.\r\n"},
+        {0, "PASS s3cret-Pw\r\n"},
+        {1, "230 Login successful.\r\n"},
+        {0, "SYST\r\n"},
+        {1, "215 UNIX Type: L8\r\n"},
+        {0, "PWD\r\n"},
+        {1, "257 \"/home/alice\" is the current directory\r\n"},
+        {0, "CWD reports\r\n"},
+        {1, "250 Directory successfully changed.\r\n"},
+        {0, "TYPE I\r\n"},
+        {1, "200 Switching to Binary mode.\r\n"},
+    };
+    APP_CONVERSE(&f, ftp_login);
 
     /* passive: the client connects to the port the server names */
-    app_say(&f, 0, "PASV\r\n");
-    app_say(&f, 1, "227 Entering Passive Mode (10,21,0,21,195,81).\r\n");
-    app_say(&f, 0, "SIZE q1.csv\r\n");
-    app_say(&f, 1, "213 100\r\n");
-    app_say(&f, 0, "RETR q1.csv\r\n");
-    app_say(&f, 1, "150 Opening BINARY mode data connection for q1.csv (100 bytes).\r\n");
+    static const struct app_turn ftp_passive_retr[] = {
+        {0, "PASV\r\n"},
+        {1, "227 Entering Passive Mode (10,21,0,21,195,81).\r\n"},
+        {0, "SIZE q1.csv\r\n"},
+        {1, "213 100\r\n"},
+        {0, "RETR q1.csv\r\n"},
+        {1, "150 Opening BINARY mode data connection for q1.csv (100 bytes).\r\n"},
+    };
+    APP_CONVERSE(&f, ftp_passive_retr);
     ftp_after(&f, ftp_data_connection(g, &pa, &ip, 50022, 195 * 256 + 81, f.now, 1, ftp_report));
     app_say(&f, 1, "226 Transfer complete.\r\n");
 
     /* active: the server connects from port 20 to the port the client names */
-    app_say(&f, 0, "PORT 10,21,0,10,196,10\r\n");
-    app_say(&f, 1, "200 PORT command successful. Consider using PASV.\r\n");
-    app_say(&f, 0, "STOR ../upload/collect.sh\r\n");
-    app_say(&f, 1, "150 Ok to send data.\r\n");
+    static const struct app_turn ftp_active_stor[] = {
+        {0, "PORT 10,21,0,10,196,10\r\n"},
+        {1, "200 PORT command successful. Consider using PASV.\r\n"},
+        {0, "STOR ../upload/collect.sh\r\n"},
+        {1, "150 Ok to send data.\r\n"},
+    };
+    APP_CONVERSE(&f, ftp_active_stor);
     {
         struct tcp_flow d;
         tcp_connect(&d, g, &back_pa, &back, 20, 196 * 256 + 10, f.now);
@@ -111,17 +120,23 @@ static bool run_ftp(struct gen *g)
     app_say(&f, 1, "226 Transfer complete.\r\n");
 
     /* a listing over extended passive mode */
-    app_say(&f, 0, "EPSV\r\n");
-    app_say(&f, 1, "229 Entering Extended Passive Mode (|||50400|)\r\n");
-    app_say(&f, 0, "LIST\r\n");
-    app_say(&f, 1, "150 Here comes the directory listing.\r\n");
+    static const struct app_turn ftp_epsv_list[] = {
+        {0, "EPSV\r\n"},
+        {1, "229 Entering Extended Passive Mode (|||50400|)\r\n"},
+        {0, "LIST\r\n"},
+        {1, "150 Here comes the directory listing.\r\n"},
+    };
+    APP_CONVERSE(&f, ftp_epsv_list);
     ftp_after(&f, ftp_data_connection(g, &pa, &ip, 50023, 50400, f.now, 1,
                                       "-rw-r--r--    1 1000     1000          100 Mar 04 08:58 q1.csv\r\n"));
-    app_say(&f, 1, "226 Directory send OK.\r\n");
-    app_say(&f, 0, "DELE q0.csv\r\n");
-    app_say(&f, 1, "550 Delete operation failed.\r\n");
-    app_say(&f, 0, "QUIT\r\n");
-    app_say(&f, 1, "221 Goodbye.\r\n");
+    static const struct app_turn ftp_dele_quit[] = {
+        {1, "226 Directory send OK.\r\n"},
+        {0, "DELE q0.csv\r\n"},
+        {1, "550 Delete operation failed.\r\n"},
+        {0, "QUIT\r\n"},
+        {1, "221 Goodbye.\r\n"},
+    };
+    APP_CONVERSE(&f, ftp_dele_quit);
     tcp_close(&f, 1);
     return true;
 }
@@ -149,19 +164,25 @@ static bool run_starttls(struct gen *g)
     ethernet_v4(&ip, &pa, iface, "10.26.0.10", "10.26.0.30");
 
     tcp_connect(&f, g, &pa, &ip, 51143, 143, t);
-    app_say(&f, 1, "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Dovecot ready.\r\n");
-    app_say(&f, 0, "a001 CAPABILITY\r\n");
-    app_say(&f, 1, "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\na001 OK Pre-login capabilities listed.\r\n");
-    app_say(&f, 0, "a002 STARTTLS\r\n");
-    app_say(&f, 1, "a002 OK Begin TLS negotiation now.\r\n");
+    static const struct app_turn imap_to_starttls[] = {
+        {1, "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Dovecot ready.\r\n"},
+        {0, "a001 CAPABILITY\r\n"},
+        {1, "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\na001 OK Pre-login capabilities listed.\r\n"},
+        {0, "a002 STARTTLS\r\n"},
+        {1, "a002 OK Begin TLS negotiation now.\r\n"},
+    };
+    APP_CONVERSE(&f, imap_to_starttls);
     bool ok = starttls_tls(g, &f, "mail.vigil-test.example", &c);
 
     tcp_connect(&f, g, &pa, &ip, 51110, 110, t + SEC(2));
-    app_say(&f, 1, "+OK Dovecot ready.\r\n");
-    app_say(&f, 0, "CAPA\r\n");
-    app_say(&f, 1, "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nSTLS\r\n.\r\n");
-    app_say(&f, 0, "STLS\r\n");
-    app_say(&f, 1, "+OK Begin TLS negotiation now.\r\n");
+    static const struct app_turn pop3_to_stls[] = {
+        {1, "+OK Dovecot ready.\r\n"},
+        {0, "CAPA\r\n"},
+        {1, "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nSTLS\r\n.\r\n"},
+        {0, "STLS\r\n"},
+        {1, "+OK Begin TLS negotiation now.\r\n"},
+    };
+    APP_CONVERSE(&f, pop3_to_stls);
     ok = starttls_tls(g, &f, "mail.vigil-test.example", &c) && ok;
 
     tcp_connect(&f, g, &pa, &ip, 51021, 21, t + SEC(4));
