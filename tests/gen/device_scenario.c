@@ -136,7 +136,7 @@ static void mdns_announce(struct gen *g, int iface, uint64_t t, const uint8_t ma
     uint8_t buf[512];
     struct wr w;
     w_init(&w, buf, sizeof buf);
-    w_u16(&w, 0), w_u16(&w, 0x8400), w_u16(&w, 0), w_u16(&w, 1), w_u16(&w, 0), w_u16(&w, 0);
+    wdns_fixed_header(&w, 0, 0x8400, 0, 1, 0, 0);
     struct ip_pair a;
     ip_pair_v4(&a, addr, "224.0.0.251");
     wdns_rr_addr(&w, name, 120, &a);
@@ -166,7 +166,7 @@ static void netbios_register(struct gen *g, int iface, uint64_t t, const uint8_t
     uint8_t buf[256];
     struct wr w;
     w_init(&w, buf, sizeof buf);
-    w_u16(&w, 0x1234), w_u16(&w, 0x2910), w_u16(&w, 1), w_u16(&w, 0), w_u16(&w, 0), w_u16(&w, 1);
+    wdns_fixed_header(&w, 0x1234, 0x2910, 1, 0, 0, 1);
     netbios_name(&w, name);
     w_u16(&w, 32), w_u16(&w, 1);
     w_u8(&w, 0xc0), w_u8(&w, 12);
@@ -409,7 +409,7 @@ static void mdns_loop(struct gen *g, int iface, uint64_t t)
     uint8_t m[96];
     struct wr w;
     w_init(&w, m, sizeof m);
-    w_u16(&w, 0), w_u16(&w, 0x8400), w_u16(&w, 1), w_u16(&w, 1), w_u16(&w, 0), w_u16(&w, 0);
+    wdns_fixed_header(&w, 0, 0x8400, 1, 1, 0, 0);
     w_str(&w, "\x04loop\x05local");
     w_u8(&w, 0), w_u16(&w, 1), w_u16(&w, 1);
     size_t self = w.len;
