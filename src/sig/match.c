@@ -464,13 +464,25 @@ static void evaluate(struct sig_worker *w, const struct sig_rule *r, const struc
     emit(w, r, e);
 }
 
-/* A matching pass rule ends the inspection of the event: nothing alerts. */
+/* A matching pass rule ends the inspection of the event: nothing alerts.
+ * On TCP it passes the rest of the flow too, as Suricata documents (the
+ * flow is still logged). */
+static void mark_passed(struct sig_worker *w, const struct sig_event *e)
+{
+    if (e->ipproto == 6)
+        sig_flow_pass(&w->state, e->flow_id);
+}
+
 static bool passed(struct sig_worker *w, const struct sig_event *e)
 {
+    if (e->ipproto == 6 && sig_flow_passed(&w->state, e->flow_id))
+        return true;
     for (size_t i = 0; i < w->n_cand; i++) {
         const struct sig_rule *r = w->set->rules[w->cand[i]];
-        if (r->action == SIG_ACTION_PASS && rule_matches(w, r, e))
+        if (r->action == SIG_ACTION_PASS && rule_matches(w, r, e)) {
+            mark_passed(w, e);
             return true;
+        }
     }
     return false;
 }
@@ -652,6 +664,8 @@ void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, c
     }
     w->n_cand = kept;
     qsort(w->cand, w->n_cand, sizeof *w->cand, cmp_u32);
+    if (w->set->has_pass && c->proto == 6 && sig_flow_passed(&w->state, c->flow_id))
+        return;
     /* DNS and TLS rules describe the client's side; a rule reading the
      * response is matched in the server's direction. */
     for (int pass = w->set->has_pass ? 0 : 1; pass < 2; pass++) {
@@ -662,8 +676,10 @@ void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, c
             event_from_conn(&e, c, !rule_reads_response(r));
             if (pass == 1)
                 evaluate(w, r, &e);
-            else if (rule_matches(w, r, &e))
+            else if (rule_matches(w, r, &e)) {
+                mark_passed(w, &e);
                 return;
+            }
             if (pass == 1 && reads_both_sides(kind, r)) {
                 event_from_conn(&e, c, false);
                 evaluate(w, r, &e);

@@ -1212,10 +1212,10 @@ static const struct scenario scenarios[] = {
             "file sharing, a NETLOGON secure channel and two domain controllers replicating",
      false, scenario_smb},
     {"http-edge", "HTTP/0.9 requests and replies, request lines without a version, Ethernet padding after short "
-                  "TCP segments and a short UDP datagram",
+                  "TCP segments and a short UDP datagram, requests asked on after the server said Connection: close",
      false, scenario_http_edge},
     {"midstream", "HTTP connections first seen after their handshake (one from the server's reply on), beside a "
-                  "whole one (read with --midstream)",
+                  "whole one, and a DNS answer whose query was not seen (read with --midstream)",
      false, scenario_midstream},
     {"short-capture", "two minutes: an ICMP tunnel, iodine- and dns2tcp-like DNS tunnels, a DGA burst, a TXT "
                       "command channel, beside pings, a big-MTU ping, a traceroute, browsing, a CDN, SPF lookups",

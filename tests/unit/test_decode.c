@@ -401,6 +401,22 @@ static void test_bad_ip_checksum(void **state)
     fixture_free(f);
 }
 
+/* A segment whose total length offload zeroed (read with -C): decoded from
+ * what was captured, yet its ip_bytes are the header's 0, as Zeek counts. */
+static void test_ipv4_zero_length_counts_no_ip_bytes(void **state)
+{
+    (void)state;
+    struct fixture *f = fixture_without_checksums();
+    uint8_t fr[600];
+    size_t n = frame_eth_ipv4_tcp(fr, IP4_A, IP4_B, 1234, 80);
+    wr16(fr + 14 + 2, 0);
+    assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, n), DECODE_OK);
+    assert_true(has_weird(&f->w, "ip_hdr_len_zero"));
+    assert_int_equal(f->pkt.payload_len, 5);
+    assert_int_equal(f->pkt.ip_len, 0);
+    fixture_free(f);
+}
+
 static void test_ipv4_options(void **state)
 {
     struct fixture *f = *state;
@@ -1773,6 +1789,7 @@ int main(void)
         FIXTURE_TEST(test_ipv4_options),
         FIXTURE_TEST(test_ipv4_header_errors),
         FIXTURE_TEST(test_snaplen_truncated_is_normal),
+        cmocka_unit_test(test_ipv4_zero_length_counts_no_ip_bytes),
         FIXTURE_TEST(test_vlan_qinq_mpls_pppoe),
         FIXTURE_TEST(test_ppp),
         FIXTURE_TEST(test_other_link_types),

@@ -289,6 +289,8 @@ static void test_pass_backoff_by_flow(void **state)
     c->f.n = 0;
     stream(c->w, 1, true, "XOK", 2); /* the pass rule silences the alert */
     assert_int_equal(c->f.n, 0);
+    stream(c->w, 1, true, "X", 3); /* and passes the rest of the TCP flow */
+    assert_int_equal(c->f.n, 0);
     unsigned alerts = 0;
     for (int i = 1; i <= 8; i++) {
         c->f.n = 0;
