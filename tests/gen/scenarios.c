@@ -266,7 +266,7 @@ static void path_for_link(struct path *pa, int iface, int linktype, const struct
     path_push(pa, &l);
 }
 
-static void path_with(struct path *pa, int iface, const struct ip_pair *ip, const struct layer *inner, size_t n)
+void path_with(struct path *pa, int iface, const struct ip_pair *ip, const struct layer *inner, size_t n)
 {
     memset(pa, 0, sizeof *pa);
     pa->iface = iface;
@@ -1231,6 +1231,9 @@ static const struct scenario scenarios[] = {
     {"keepalive", "two hours of a UDP session kept alive every 90 s, a voice server probed every 60 s from new "
                   "sockets, and a TLS beacon every 60 s with 20 % jitter",
      false, scenario_keepalive},
+    {"encap", "what Suricata's EVE keys or times apart from Zeek: three stacked VLAN tags, IPsec ESP with three "
+              "SPIs, NTP inside VXLAN, a one-way UDP flow silent for 40 s",
+     false, scenario_encap},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };

@@ -20,6 +20,8 @@ scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badhead
     prevalence)
 # a session's keepalives and a voice server's probes beside a jittered beacon (#12)
 scenarios+=(keepalive)
+# three VLAN tags, ESP by SPI, NTP in VXLAN, a one-way UDP flow past Suricata's 30 s (#12)
+scenarios+=(encap)
 # vigil read options of a scenario.
 args_of() {
     case $1 in

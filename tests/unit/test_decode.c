@@ -526,6 +526,7 @@ static void test_vlan_qinq_mpls_pppoe(void **state)
     assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, n + iplen), DECODE_OK);
     assert_int_equal(f->pkt.vlan, 100);
     assert_int_equal(f->pkt.inner_vlan, 200);
+    assert_int_equal(f->pkt.middle_vlan, 0);
 
     /* triple tag: weird, inner overwritten */
     n = eth(fr, 0x88a8);
@@ -535,6 +536,7 @@ static void test_vlan_qinq_mpls_pppoe(void **state)
     memcpy(fr + n, ipb, iplen);
     assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, n + iplen), DECODE_OK);
     assert_int_equal(f->pkt.inner_vlan, 300);
+    assert_int_equal(f->pkt.middle_vlan, 200); /* kept for EVE's vlan [100, 200, 300] */
     assert_true(has_weird(&f->w, "triple_tagged_vlan_unsupported"));
 
     /* MPLS: two labels */
