@@ -323,8 +323,7 @@ static bool run_kerberos(struct gen *g)
         struct path pa;
         struct tcp_flow f;
         ethernet_v4(&ip, &pa, iface, "10.88.1.11", KDC_IP);
-        tcp_flow_init(&f, g, &pa, &ip, 50200, 88, t + SEC(40));
-        tcp_handshake(&f);
+        tcp_connect(&f, g, &pa, &ip, 50200, 88, t + SEC(40));
         struct krb_req as = {10, "bob", "krbtgt/" KRB_REALM, etypes_windows, 5, true};
         size_t rq = krb_request(g, req + 4, sizeof req - 4, &as);
         size_t rp = krb_reply(g, rep + 4, sizeof rep - 4, 11, "bob", "krbtgt/" KRB_REALM, 18, 18);
@@ -503,8 +502,7 @@ static void rdp_session(struct gen *g, int iface, const char *client, const char
     uint8_t buf[2048];
     struct wr w;
     ethernet_v4(&ip, &pa, iface, client, server);
-    tcp_flow_init(&f, g, &pa, &ip, cport, 3389, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, cport, 3389, t);
     w_init(&w, buf, sizeof buf);
     rdp_connection_request(&w, cookie, 0x0b);
     tcp_send(&f, 0, buf, w.len);
@@ -595,8 +593,7 @@ static bool run_ldap(struct gen *g)
     ethernet_start_v4(g, &ip, &pa, "10.89.0.10", "10.89.0.1");
 
     /* A simple bind, a subtree search with two entries, an unbind. */
-    tcp_flow_init(&f, g, &pa, &ip, 50389, 389, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 50389, 389, t);
     struct der bind = {0}, resp = {0}, search = {0}, entry = {0}, done = {0};
     der_int(&bind, 0x02, 3);
     der_str(&bind, 0x04, "CN=alice,CN=Users,DC=corp,DC=vigil-test,DC=example");
@@ -637,8 +634,7 @@ static bool run_ldap(struct gen *g)
     tcp_close(&f, 0);
 
     /* StartTLS, then TLS. */
-    tcp_flow_init(&f, g, &pa, &ip, 50390, 389, t + SEC(3));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 50390, 389, t + SEC(3));
     struct der ext = {0}, ext_resp = {0};
     der_str(&ext, 0x80, "1.3.6.1.4.1.1466.20037");
     ldap_send(&f, 0, 1, 0x77, &ext);
@@ -688,8 +684,7 @@ static void short_session(struct gen *g, int iface, const char *client, const ch
     struct path pa;
     struct tcp_flow f;
     ethernet_v4(&ip, &pa, iface, client, server);
-    tcp_flow_init(&f, g, &pa, &ip, cport, sport, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, cport, sport, t);
     tcp_send_filler(&f, 0, 120);
     tcp_send_filler(&f, 1, 200);
     tcp_close(&f, 0);

@@ -152,8 +152,7 @@ static bool run_dns_tcp(struct gen *g)
     /* TCP 1: two framed queries in one segment; the first answer is split
      * across two segments, the second answer comes whole in a third. */
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 41053, 53, t + SEC(1));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 41053, 53, t + SEC(1));
     uint8_t seg[4096];
     struct wr s;
     w_init(&s, seg, sizeof seg);
@@ -187,8 +186,7 @@ static bool run_dns_tcp(struct gen *g)
     dns_query(&q, 0x3c01, "keys.vigil-test.example", DNS_TXT);
     wdns_header(&a, 0x3c01, DNS_ANSWER | 0x0200, "keys.vigil-test.example", DNS_TXT, 0, 0);
     dns_udp(g, &pa, &ip, 50007, t2, &q, &a);
-    tcp_flow_init(&f, g, &pa, &ip, 41054, 53, t2 + MS(40));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 41054, 53, t2 + MS(40));
     w_init(&s, seg, sizeof seg);
     at = w_open(&s, 2);
     dns_query(&s, 0x3c02, "keys.vigil-test.example", DNS_TXT);
@@ -307,8 +305,7 @@ static bool run_http(struct gen *g)
 
     /* Connection 1: three pipelined GETs, then the three responses in order. */
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 52080, 80, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 52080, 80, t);
     req_len[0] = http_request(req[0], sizeof req[0], "GET", "/index.html", host, "", 0);
     req_len[1] = http_request(req[1], sizeof req[1], "GET", "/news/today.html", host,
                               "Referer: http://www.vigil-test.example/index.html\r\n", 0);
@@ -353,8 +350,7 @@ static bool run_http(struct gen *g)
     tcp_close(&f, 0);
 
     /* Connection 2 (keep-alive): a form POST, then a GET answered 404. */
-    tcp_flow_init(&f, g, &pa, &ip, 52081, 80, t + SEC(2));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 52081, 80, t + SEC(2));
     static const char form[] = "username=alice&password=correct+horse+battery+staple&remember=1";
     char post[2048];
     size_t post_len = http_request(post, sizeof post, "POST", "/account/login", host,
@@ -377,8 +373,7 @@ static bool run_http(struct gen *g)
 
     /* Connection 3: port 8080 with Basic authentication. */
     ethernet_v4(&ip, &pa, iface, "10.80.0.10", "203.0.113.12");
-    tcp_flow_init(&f, g, &pa, &ip, 52082, 8080, t + SEC(4));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 52082, 8080, t + SEC(4));
     req_len[0] = http_request(req[0], sizeof req[0], "GET", "/admin/status", "intranet.vigil-test.example:8080",
                               "Authorization: Basic YWRtaW46czNjcjN0\r\n", 0);
     app_say_bytes(&f, 0, req[0], req_len[0]);
@@ -388,8 +383,7 @@ static bool run_http(struct gen *g)
     tcp_close(&f, 0);
 
     /* Connection 4: port 5080, which no parser claims: found by content. */
-    tcp_flow_init(&f, g, &pa, &ip, 52083, 5080, t + SEC(5));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 52083, 5080, t + SEC(5));
     req_len[0] = http_request(req[0], sizeof req[0], "GET", "/metrics", "203.0.113.12:5080", "", 0);
     app_say_bytes(&f, 0, req[0], req_len[0]);
     static const char metrics[] = "# TYPE requests_total counter\nrequests_total 1027\n";
@@ -414,8 +408,7 @@ static bool run_http_eve(struct gen *g)
     uint8_t resp[1024];
     struct tcp_flow f;
 
-    tcp_flow_init(&f, g, &pa, &ip, 52180, 80, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 52180, 80, t);
     static const char body[] = "report=quarterly&format=csv&rows=1024&checksum=9b2f";
     size_t n = http_request(req, sizeof req, "POST", "/upload", host,
                             "Content-Type: application/x-www-form-urlencoded\r\nExpect: 100-continue\r\n",
@@ -430,8 +423,7 @@ static bool run_http_eve(struct gen *g)
     app_say_bytes(&f, 1, resp, rn);
     tcp_close(&f, 0);
 
-    tcp_flow_init(&f, g, &pa, &ip, 52181, 80, t + SEC(1));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 52181, 80, t + SEC(1));
     n = http_request(req, sizeof req, "GET", "/status", host, "", 0);
     app_say_bytes(&f, 0, req, n);
     static const char up[] = "up\n";
@@ -784,26 +776,22 @@ static bool run_tls(struct gen *g)
     static const char *const h2[] = {"h2", "http/1.1"};
 
     ethernet_v4(&ip, &pa, iface, "10.44.3.10", "203.0.113.10");
-    tcp_flow_init(&f, g, &pa, &ip, 53443, 443, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 53443, 443, t);
     bool ok = tls12_session(g, &f, "www.vigil-test.example", h1, 1, leaf, leaf_len, ca, ca_len);
     tcp_close(&f, 0);
 
     ethernet_v4(&ip, &pa, iface, "10.44.3.10", "203.0.113.11");
-    tcp_flow_init(&f, g, &pa, &ip, 53444, 443, t + SEC(2));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 53444, 443, t + SEC(2));
     ok = tls13_session(g, &f, "api.vigil-test.example", h2, 2, 9000) && ok;
     tcp_close(&f, 1);
 
     /* 8443 is no TLS port: found by content. */
-    tcp_flow_init(&f, g, &pa, &ip, 53445, 8443, t + SEC(4));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 53445, 8443, t + SEC(4));
     ok = tls13_session(g, &f, "admin.vigil-test.example", h1, 1, 1500) && ok;
     tcp_close(&f, 0);
 
     /* A TLS 1.3 draft-18 client and server (EVE tls.version "TLS 1.3 draft-18"). */
-    tcp_flow_init(&f, g, &pa, &ip, 53446, 443, t + SEC(6));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 53446, 443, t + SEC(6));
     ok = tls13_draft_session(g, &f, "draft.vigil-test.example", 0x7f12) && ok;
     tcp_close(&f, 0);
     return ok;
@@ -811,7 +799,6 @@ static bool run_tls(struct gen *g)
 
 /* ---- QUIC --------------------------------------------------------------------- */
 
-#define QUIC_CID_LEN 8
 #define QUIC_MIN_DATAGRAM 1200
 
 struct quic_conn {
@@ -831,30 +818,9 @@ struct quic_conn {
 static bool quic_initial(struct quic_conn *c, struct wr *w, int dir, const uint8_t *frames, size_t frames_len,
                          size_t size)
 {
-    size_t start = w->len;
     const uint8_t *dcid = dir ? c->client_cid : c->odcid;
     const uint8_t *scid = dir ? c->server_cid : c->client_cid;
-    const size_t pn_len = 2;
-    w_u8(w, (uint8_t)(0xc0 | (pn_len - 1))); /* long header, Initial */
-    w_u32(w, 1);
-    w_u8(w, QUIC_CID_LEN);
-    w_bytes(w, dcid, QUIC_CID_LEN);
-    w_u8(w, QUIC_CID_LEN);
-    w_bytes(w, scid, QUIC_CID_LEN);
-    w_u8(w, 0); /* token length */
-    size_t header = w->len - start + 2;
-    size_t payload_len = frames_len;
-    if (size > header + pn_len + frames_len + 16)
-        payload_len = size - header - pn_len - 16;
-    w_u16(w, (uint16_t)(0x4000 | (pn_len + payload_len + 16)));
-    uint64_t pn = c->next_pn[dir]++;
-    w_be(w, pn, pn_len);
-    w_bytes(w, frames, frames_len);
-    w_zero(w, payload_len - frames_len + 16);
-    if (w->overflow)
-        return false;
-    return quic_protect(&c->keys[dir], w->buf + start, header, pn_len, pn, payload_len) ==
-           header + pn_len + payload_len + 16;
+    return quic_initial_packet(w, &c->keys[dir], dcid, scid, c->next_pn[dir]++, frames, frames_len, size);
 }
 
 /* A Handshake packet: keys this scenario never derives, so random bytes. */
@@ -879,14 +845,6 @@ static void quic_short_packet(struct quic_conn *c, uint64_t ts, int dir, size_t 
     w_bytes(&w, dir ? c->client_cid : c->server_cid, QUIC_CID_LEN);
     w_random(c->g, &w, payload_len);
     udp_datagram(c->g, c->pa, &c->ip, c->cport, c->sport, dir, ts, w.buf, w.len);
-}
-
-static void quic_crypto_frame(struct wr *w, uint64_t offset, const uint8_t *data, size_t len)
-{
-    w_u8(w, 0x06);
-    w_varint(w, offset);
-    w_varint(w, len);
-    w_bytes(w, data, len);
 }
 
 static void quic_ack_frame(struct wr *w, uint64_t largest)
@@ -1026,17 +984,10 @@ static bool run_smtp(struct gen *g)
         return false;
 
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 54025, 25, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 54025, 25, t);
     smtp_greeting(&f, false);
-    app_say(&f, 0, "MAIL FROM:<compliance@partner-bank.example> SIZE=6400\r\n");
-    app_say(&f, 1, "250 2.1.0 Ok\r\n");
-    app_say(&f, 0, "RCPT TO:<alice@vigil-test.example>\r\n");
-    app_say(&f, 1, "250 2.1.5 Ok\r\n");
-    app_say(&f, 0, "RCPT TO:<bob@vigil-test.example>\r\n");
-    app_say(&f, 1, "250 2.1.5 Ok\r\n");
-    app_say(&f, 0, "DATA\r\n");
-    app_say(&f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
+    static const char *const rcpts[] = {"<alice@vigil-test.example>", "<bob@vigil-test.example>"};
+    smtp_envelope(&f, &APP_PACE, "<compliance@partner-bank.example> SIZE=6400", rcpts, 2);
     struct wr w;
     w_init(&w, msg, sizeof msg);
     w_str(&w, "Received: from [192.0.2.77] (unknown [192.0.2.77])\r\n"
@@ -1079,8 +1030,7 @@ static bool run_smtp(struct gen *g)
     tcp_close(&f, 1);
 
     /* Session 2: STARTTLS, then TLS on the same connection. */
-    tcp_flow_init(&f, g, &pa, &ip, 54026, 25, t + SEC(3));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 54026, 25, t + SEC(3));
     smtp_greeting(&f, true);
     app_say(&f, 0, "STARTTLS\r\n");
     app_say(&f, 1, "220 2.0.0 Ready to start TLS\r\n");
@@ -1297,22 +1247,18 @@ static void ssh_encrypted(struct tcp_flow *f, int dir, size_t plain)
 
 static bool run_ssh(struct gen *g)
 {
-    struct ip_pair ip;
-    struct path pa;
-    ethernet_start_v4(g, &ip, &pa, "10.22.0.10", "10.22.0.22");
-    struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 55022, 22, GEN_BASE_TIME_US);
-    tcp_handshake(&f);
-    app_say(&f, 1, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
-    app_say(&f, 0, "SSH-2.0-OpenSSH_9.6\r\n");
+    struct tcp_conn c;
+    tcp_conn_start_v4(g, &c, "10.22.0.10", 55022, "10.22.0.22", 22);
+    app_say(&c.f, 1, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
+    app_say(&c.f, 0, "SSH-2.0-OpenSSH_9.6\r\n");
     uint8_t buf[4096];
     struct wr w;
     w_init(&w, buf, sizeof buf);
     ssh_kexinit(g, &w, false);
-    app_say_bytes(&f, 0, w.buf, w.len);
+    app_say_bytes(&c.f, 0, w.buf, w.len);
     w_init(&w, buf, sizeof buf);
     ssh_kexinit(g, &w, true);
-    app_say_bytes(&f, 1, w.buf, w.len);
+    app_say_bytes(&c.f, 1, w.buf, w.len);
     bool ok = !w.overflow;
 
     /* SSH_MSG_KEX_ECDH_INIT / REPLY (curve25519), then NEWKEYS each way. */
@@ -1324,7 +1270,7 @@ static bool run_ssh(struct gen *g)
     w_random(g, &p, 32);
     w_init(&w, buf, sizeof buf);
     ssh_packet(g, &w, p.buf, p.len);
-    app_say_bytes(&f, 0, w.buf, w.len);
+    app_say_bytes(&c.f, 0, w.buf, w.len);
     w_init(&p, payload, sizeof payload);
     w_u8(&p, 31);
     size_t blob = w_open(&p, 4);
@@ -1343,32 +1289,32 @@ static bool run_ssh(struct gen *g)
     w_init(&w, buf, sizeof buf);
     ssh_packet(g, &w, p.buf, p.len);
     ssh_packet(g, &w, newkeys, 1);
-    app_say_bytes(&f, 1, w.buf, w.len);
+    app_say_bytes(&c.f, 1, w.buf, w.len);
     w_init(&w, buf, sizeof buf);
     ssh_packet(g, &w, newkeys, 1);
-    app_say_bytes(&f, 0, w.buf, w.len);
+    app_say_bytes(&c.f, 0, w.buf, w.len);
     ok = ok && !p.overflow && !w.overflow;
 
     /* Encrypted: SERVICE_REQUEST/ACCEPT, a "none" attempt refused, a
      * publickey attempt accepted (USERAUTH_SUCCESS, 16 bytes shorter than
      * SERVICE_ACCEPT), a channel, a short shell session. */
-    ssh_encrypted(&f, 0, 17);  /* SERVICE_REQUEST "ssh-userauth" */
-    ssh_encrypted(&f, 1, 17);  /* SERVICE_ACCEPT */
-    ssh_encrypted(&f, 0, 47);  /* USERAUTH_REQUEST none */
-    ssh_encrypted(&f, 1, 35);  /* USERAUTH_FAILURE publickey,password */
-    ssh_encrypted(&f, 0, 420); /* USERAUTH_REQUEST publickey with signature */
-    ssh_encrypted(&f, 1, 1);   /* USERAUTH_SUCCESS */
-    ssh_encrypted(&f, 0, 24);  /* CHANNEL_OPEN session */
-    ssh_encrypted(&f, 1, 500); /* global request: hostkeys-00@openssh.com */
-    ssh_encrypted(&f, 1, 16);  /* CHANNEL_OPEN_CONFIRMATION */
+    ssh_encrypted(&c.f, 0, 17);  /* SERVICE_REQUEST "ssh-userauth" */
+    ssh_encrypted(&c.f, 1, 17);  /* SERVICE_ACCEPT */
+    ssh_encrypted(&c.f, 0, 47);  /* USERAUTH_REQUEST none */
+    ssh_encrypted(&c.f, 1, 35);  /* USERAUTH_FAILURE publickey,password */
+    ssh_encrypted(&c.f, 0, 420); /* USERAUTH_REQUEST publickey with signature */
+    ssh_encrypted(&c.f, 1, 1);   /* USERAUTH_SUCCESS */
+    ssh_encrypted(&c.f, 0, 24);  /* CHANNEL_OPEN session */
+    ssh_encrypted(&c.f, 1, 500); /* global request: hostkeys-00@openssh.com */
+    ssh_encrypted(&c.f, 1, 16);  /* CHANNEL_OPEN_CONFIRMATION */
     for (int i = 0; i < 12; i++) {
-        ssh_encrypted(&f, 0, 14 + (size_t)(i % 3));
-        ssh_encrypted(&f, 1, 14 + (size_t)(i % 5 == 0 ? 300 : 0));
-        tcp_wait(&f, MS(120) + rng_below(g, 300000));
+        ssh_encrypted(&c.f, 0, 14 + (size_t)(i % 3));
+        ssh_encrypted(&c.f, 1, 14 + (size_t)(i % 5 == 0 ? 300 : 0));
+        tcp_wait(&c.f, MS(120) + rng_below(g, 300000));
     }
-    ssh_encrypted(&f, 0, 9); /* CHANNEL_EOF / CLOSE */
-    ssh_encrypted(&f, 1, 9);
-    tcp_close(&f, 0);
+    ssh_encrypted(&c.f, 0, 9); /* CHANNEL_EOF / CLOSE */
+    ssh_encrypted(&c.f, 1, 9);
+    tcp_close(&c.f, 0);
     return ok;
 }
 

@@ -20,10 +20,29 @@ static inline void app_say_bytes(struct tcp_flow *f, int dir, const void *data, 
     tcp_wait(f, MS(2) + rng_below(f->g, 8000));
 }
 
+/* The application scenarios' pace: 2 to 10 ms after each turn. */
+static const struct tcp_pace APP_PACE = {MS(2), 8000};
+
 static inline void app_say(struct tcp_flow *f, int dir, const char *text)
 {
-    app_say_bytes(f, dir, text, strlen(text));
+    tcp_say(f, dir, text, &APP_PACE);
 }
+
+/* One turn of a scripted conversation: who speaks and what. */
+struct app_turn {
+    int dir;
+    const char *text;
+};
+
+/* The turns in order, each paced as app_say. */
+static inline void app_converse(struct tcp_flow *f, const struct app_turn *turns, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        app_say(f, turns[i].dir, turns[i].text);
+}
+
+/* app_converse over a whole array of turns. */
+#define APP_CONVERSE(f, turns) app_converse((f), (turns), sizeof(turns) / sizeof((turns)[0]))
 
 /* ---- TLS ----------------------------------------------------------------- */
 
@@ -164,6 +183,47 @@ static inline void quic_transport_param(struct wr *w, uint64_t id, uint64_t valu
     w_varint(w, id);
     w_varint(w, v.len);
     w_bytes(w, tmp, v.len);
+}
+
+/* The connection IDs the scenarios use: 8 bytes each way. */
+#define QUIC_CID_LEN 8
+
+/* One Initial packet (RFC 9001) with dcid and scid, carrying `frames`,
+ * padded with PADDING frames to `size` bytes on the wire (0: no padding),
+ * packet number pn, protected with the keys; appended to w. */
+static inline bool quic_initial_packet(struct wr *w, const struct quic_initial_keys *k, const uint8_t *dcid,
+                                       const uint8_t *scid, uint64_t pn, const uint8_t *frames, size_t frames_len,
+                                       size_t size)
+{
+    size_t start = w->len;
+    const size_t pn_len = 2;
+    w_u8(w, (uint8_t)(0xc0 | (pn_len - 1))); /* long header, Initial */
+    w_u32(w, 1);
+    w_u8(w, QUIC_CID_LEN);
+    w_bytes(w, dcid, QUIC_CID_LEN);
+    w_u8(w, QUIC_CID_LEN);
+    w_bytes(w, scid, QUIC_CID_LEN);
+    w_u8(w, 0); /* token length */
+    size_t header = w->len - start + 2;
+    size_t payload_len = frames_len;
+    if (size > header + pn_len + frames_len + 16)
+        payload_len = size - header - pn_len - 16;
+    w_u16(w, (uint16_t)(0x4000 | (pn_len + payload_len + 16)));
+    w_be(w, pn, pn_len);
+    w_bytes(w, frames, frames_len);
+    w_zero(w, payload_len - frames_len + 16); /* PADDING frames, then room for the tag */
+    if (w->overflow)
+        return false;
+    return quic_protect(k, w->buf + start, header, pn_len, pn, payload_len) == header + pn_len + payload_len + 16;
+}
+
+/* A CRYPTO frame holding len bytes of the handshake stream at offset. */
+static inline void quic_crypto_frame(struct wr *w, uint64_t offset, const uint8_t *data, size_t len)
+{
+    w_u8(w, 0x06);
+    w_varint(w, offset);
+    w_varint(w, len);
+    w_bytes(w, data, len);
 }
 
 /* ---- files ----------------------------------------------------------------- */

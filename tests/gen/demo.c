@@ -51,70 +51,60 @@ static void browse(struct gen *g, struct office_host *h, uint64_t t, const struc
         http_session(g, &pa, &ip, h->next_port++, start, s->host, "/", 1000 + rng_below(g, 12000));
 }
 
+/* The demo's conversations: 5 to 25 ms after each turn. */
+static const struct tcp_pace DEMO_PACE = {MS(5), 20000};
+
 static void say(struct tcp_flow *f, int dir, const char *text)
 {
-    tcp_send(f, dir, (const uint8_t *)text, strlen(text));
-    tcp_wait(f, MS(5) + rng_below(f->g, 20000));
+    tcp_say(f, dir, text, &DEMO_PACE);
 }
 
 static void mail_submission(struct gen *g, struct office_host *h, uint64_t t)
 {
     lookup(g, h, t, "mail.corp.example", "192.168.10.5");
-    struct ip_pair ip;
-    struct path pa;
-    ethernet_v4(&ip, &pa, 0, h->ip, "192.168.10.5");
-    struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, h->next_port++, 587, t + MS(30));
-    tcp_handshake(&f);
-    say(&f, 1, "220 mail.corp.example ESMTP Postfix (Debian/GNU)\r\n");
-    say(&f, 0, "EHLO bob-laptop.corp.example\r\n");
-    say(&f, 1, "250-mail.corp.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-AUTH PLAIN LOGIN\r\n"
+    struct tcp_conn c;
+    tcp_conn_open_v4(&c, g, 0, h->ip, h->next_port++, "192.168.10.5", 587, t + MS(30));
+    say(&c.f, 1, "220 mail.corp.example ESMTP Postfix (Debian/GNU)\r\n");
+    say(&c.f, 0, "EHLO bob-laptop.corp.example\r\n");
+    say(&c.f, 1, "250-mail.corp.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-AUTH PLAIN LOGIN\r\n"
                "250-8BITMIME\r\n250 SMTPUTF8\r\n");
-    say(&f, 0, "AUTH PLAIN AGJvYgBodW50ZXIy\r\n");
-    say(&f, 1, "235 2.7.0 Authentication successful\r\n");
-    say(&f, 0, "MAIL FROM:<bob@corp.example>\r\n");
-    say(&f, 1, "250 2.1.0 Ok\r\n");
-    say(&f, 0, "RCPT TO:<carol@corp.example>\r\n");
-    say(&f, 1, "250 2.1.5 Ok\r\n");
-    say(&f, 0, "DATA\r\n");
-    say(&f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
-    say(&f, 0, "From: Bob <bob@corp.example>\r\nTo: Carol <carol@corp.example>\r\n"
+    say(&c.f, 0, "AUTH PLAIN AGJvYgBodW50ZXIy\r\n");
+    say(&c.f, 1, "235 2.7.0 Authentication successful\r\n");
+    static const char *const rcpts[] = {"<carol@corp.example>"};
+    smtp_envelope(&c.f, &DEMO_PACE, "<bob@corp.example>", rcpts, 1);
+    say(&c.f, 0, "From: Bob <bob@corp.example>\r\nTo: Carol <carol@corp.example>\r\n"
                "Subject: Quarterly numbers\r\nDate: Mon, 4 Mar 2024 09:01:10 +0000\r\n"
                "Message-ID: <20240304090110.1@corp.example>\r\nMIME-Version: 1.0\r\n"
                "Content-Type: text/plain; charset=utf-8\r\n\r\n"
                "Hi Carol,\r\n\r\nthe numbers look fine, see you at the meeting.\r\n\r\nBob\r\n.\r\n");
-    say(&f, 1, "250 2.0.0 Ok: queued as 4Tp2Qs1Hk3z9\r\n");
-    say(&f, 0, "QUIT\r\n");
-    say(&f, 1, "221 2.0.0 Bye\r\n");
-    tcp_close(&f, 0);
+    say(&c.f, 1, "250 2.0.0 Ok: queued as 4Tp2Qs1Hk3z9\r\n");
+    say(&c.f, 0, "QUIT\r\n");
+    say(&c.f, 1, "221 2.0.0 Bye\r\n");
+    tcp_close(&c.f, 0);
 }
 
 static void ssh_session(struct gen *g, struct office_host *h, uint64_t t, unsigned keystrokes)
 {
-    struct ip_pair ip;
-    struct path pa;
-    ethernet_v4(&ip, &pa, 0, h->ip, "192.168.10.6");
-    struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, h->next_port++, 22, t);
-    tcp_handshake(&f);
-    say(&f, 1, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2\r\n");
-    say(&f, 0, "SSH-2.0-OpenSSH_9.6\r\n");
+    struct tcp_conn c;
+    tcp_conn_open_v4(&c, g, 0, h->ip, h->next_port++, "192.168.10.6", 22, t);
+    say(&c.f, 1, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2\r\n");
+    say(&c.f, 0, "SSH-2.0-OpenSSH_9.6\r\n");
     uint8_t blob[1500];
     for (int i = 0; i < 4; i++) { /* key exchange: binary packets of plausible sizes */
         size_t n = (size_t)(i % 2 ? 1100 : 600) + rng_below(g, 300);
         for (size_t k = 0; k < n; k++)
             blob[k] = (uint8_t)rng_next(g);
         put32(blob, (uint32_t)(n - 4));
-        tcp_send(&f, i % 2, blob, n);
+        tcp_send(&c.f, i % 2, blob, n);
     }
     for (unsigned k = 0; k < keystrokes; k++) {
         for (size_t i = 0; i < 36; i++)
             blob[i] = (uint8_t)rng_next(g);
-        tcp_send(&f, 0, blob, 36);
-        tcp_send(&f, 1, blob, 36 + (k % 7 == 0 ? 400 : 0));
-        tcp_wait(&f, MS(150) + rng_below(g, 900000));
+        tcp_send(&c.f, 0, blob, 36);
+        tcp_send(&c.f, 1, blob, 36 + (k % 7 == 0 ? 400 : 0));
+        tcp_wait(&c.f, MS(150) + rng_below(g, 900000));
     }
-    tcp_close(&f, 0);
+    tcp_close(&c.f, 0);
 }
 
 /* Twisted Panda's spear-phishing lure: the document behind the link, on
@@ -125,13 +115,9 @@ static void twisted_panda_lure(struct gen *g, struct office_host *h, uint64_t t)
     static const char document[] = "PK\003\004 vigil demo lure: sanctions_list.docm (not a real document, "
                                    "no macro inside)\r\n";
     lookup(g, h, t, "minzdravros.com", "203.0.113.45");
-    struct ip_pair ip;
-    struct path pa;
-    ethernet_v4(&ip, &pa, 0, h->ip, "203.0.113.45");
-    struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, h->next_port++, 80, t + MS(40));
-    tcp_handshake(&f);
-    say(&f, 0, "GET /documents/sanctions_list.docm HTTP/1.1\r\nHost: minzdravros.com\r\n"
+    struct tcp_conn c;
+    tcp_conn_open_v4(&c, g, 0, h->ip, h->next_port++, "203.0.113.45", 80, t + MS(40));
+    say(&c.f, 0, "GET /documents/sanctions_list.docm HTTP/1.1\r\nHost: minzdravros.com\r\n"
                "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
                "Chrome/122.0.0.0 Safari/537.36\r\nAccept: */*\r\nConnection: close\r\n\r\n");
     char head[256];
@@ -142,8 +128,8 @@ static void twisted_panda_lure(struct gen *g, struct office_host *h, uint64_t t)
     uint8_t resp[512];
     memcpy(resp, head, (size_t)n);
     memcpy(resp + n, document, sizeof document - 1);
-    tcp_send(&f, 1, resp, (size_t)n + sizeof document - 1);
-    tcp_close(&f, 1);
+    tcp_send(&c.f, 1, resp, (size_t)n + sizeof document - 1);
+    tcp_close(&c.f, 1);
 }
 
 /* The implant the lure drops: it resolves its C2 (cloud-sync.miniboxmail.com,

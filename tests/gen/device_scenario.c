@@ -32,6 +32,25 @@ static void eth_path(struct path *pa, int iface, const uint8_t src[6], const uin
     path_push(pa, &l);
 }
 
+/* Two hosts of the segment, by address and MAC. */
+struct lan_hop {
+    const char *src;
+    const uint8_t *src_mac;
+    const char *dst;
+    const uint8_t *dst_mac;
+};
+
+/* A UDP datagram from hop's source to its destination. */
+static void lan_datagram(struct gen *g, int iface, const struct lan_hop *hop, uint16_t sport, uint16_t dport,
+                         uint64_t t, const uint8_t *data, size_t len)
+{
+    struct ip_pair ip;
+    ip_pair_v4(&ip, hop->src, hop->dst);
+    struct path pa;
+    eth_path(&pa, iface, hop->src_mac, hop->dst_mac);
+    udp_datagram(g, &pa, &ip, sport, dport, 0, t, data, len);
+}
+
 static void arp_frame(struct gen *g, int iface, uint64_t ts, uint16_t op, const uint8_t smac[6], const char *sip,
                       const uint8_t tmac[6], const char *tip)
 {
@@ -117,13 +136,12 @@ static void mdns_announce(struct gen *g, int iface, uint64_t t, const uint8_t ma
     uint8_t buf[512];
     struct wr w;
     w_init(&w, buf, sizeof buf);
-    w_u16(&w, 0), w_u16(&w, 0x8400), w_u16(&w, 0), w_u16(&w, 1), w_u16(&w, 0), w_u16(&w, 0);
+    wdns_fixed_header(&w, 0, 0x8400, 0, 1, 0, 0);
     struct ip_pair a;
     ip_pair_v4(&a, addr, "224.0.0.251");
     wdns_rr_addr(&w, name, 120, &a);
-    struct path pa;
-    eth_path(&pa, iface, mac, mac_mdns);
-    udp_datagram(g, &pa, &a, 5353, 5353, 0, t, w.buf, w.len);
+    const struct lan_hop hop = {addr, mac, "224.0.0.251", mac_mdns};
+    lan_datagram(g, iface, &hop, 5353, 5353, t, w.buf, w.len);
 }
 
 /* NetBIOS first-level encoding of a 15-character name plus suffix 0x00. */
@@ -148,7 +166,7 @@ static void netbios_register(struct gen *g, int iface, uint64_t t, const uint8_t
     uint8_t buf[256];
     struct wr w;
     w_init(&w, buf, sizeof buf);
-    w_u16(&w, 0x1234), w_u16(&w, 0x2910), w_u16(&w, 1), w_u16(&w, 0), w_u16(&w, 0), w_u16(&w, 1);
+    wdns_fixed_header(&w, 0x1234, 0x2910, 1, 0, 0, 1);
     netbios_name(&w, name);
     w_u16(&w, 32), w_u16(&w, 1);
     w_u8(&w, 0xc0), w_u8(&w, 12);
@@ -156,9 +174,8 @@ static void netbios_register(struct gen *g, int iface, uint64_t t, const uint8_t
     struct ip_pair a;
     ip_pair_v4(&a, addr, "192.168.50.255");
     w_bytes(&w, a.src, 4);
-    struct path pa;
-    eth_path(&pa, iface, mac, mac_bcast);
-    udp_datagram(g, &pa, &a, 137, 137, 0, t, w.buf, w.len);
+    const struct lan_hop hop = {addr, mac, "192.168.50.255", mac_bcast};
+    lan_datagram(g, iface, &hop, 137, 137, t, w.buf, w.len);
 }
 
 static void ssdp_notify(struct gen *g, int iface, uint64_t t, const uint8_t mac[6], const char *addr,
@@ -170,11 +187,8 @@ static void ssdp_notify(struct gen *g, int iface, uint64_t t, const uint8_t mac[
                      "LOCATION: http://%s:80/upnp/desc.xml\r\nNT: %s\r\nNTS: ssdp:alive\r\nSERVER: %s\r\n"
                      "USN: uuid:0123-%s::%s\r\n\r\n",
                      addr, nt, server, addr, nt);
-    struct ip_pair a;
-    ip_pair_v4(&a, addr, "239.255.255.250");
-    struct path pa;
-    eth_path(&pa, iface, mac, mac_ssdp);
-    udp_datagram(g, &pa, &a, 1900, 1900, 0, t, (const uint8_t *)msg, (size_t)n);
+    const struct lan_hop hop = {addr, mac, "239.255.255.250", mac_ssdp};
+    lan_datagram(g, iface, &hop, 1900, 1900, t, (const uint8_t *)msg, (size_t)n);
 }
 
 /* ---- TCP exchanges ---- */
@@ -189,8 +203,7 @@ static uint64_t tcp_exchange(struct gen *g, int iface, uint64_t t, const uint8_t
     struct path pa;
     eth_path(&pa, iface, cmac, smac);
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, cport, sport, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, cport, sport, t);
     if (request && *request)
         tcp_send(&f, 0, (const uint8_t *)request, strlen(request));
     tcp_wait(&f, 2000);
@@ -385,11 +398,8 @@ static void dhcp_malformed(struct gen *g, int iface, uint64_t t)
     w_u8(&w, 81), w_u8(&w, 1), w_u8(&w, 0);
     w_u8(&w, 60), w_u8(&w, 4), w_str(&w, "\x01\x02\x7f\n");
     w_u8(&w, 12), w_u8(&w, 200), w_str(&w, "cut-short");
-    struct ip_pair ip;
-    ip_pair_v4(&ip, "0.0.0.0", "255.255.255.255");
-    struct path pa;
-    eth_path(&pa, iface, mac, mac_bcast);
-    udp_datagram(g, &pa, &ip, 68, 67, 0, t, w.buf, w.len);
+    const struct lan_hop hop = {"0.0.0.0", mac, "255.255.255.255", mac_bcast};
+    lan_datagram(g, iface, &hop, 68, 67, t, w.buf, w.len);
 }
 
 /* An mDNS answer whose owner name points at itself, after a question
@@ -399,18 +409,15 @@ static void mdns_loop(struct gen *g, int iface, uint64_t t)
     uint8_t m[96];
     struct wr w;
     w_init(&w, m, sizeof m);
-    w_u16(&w, 0), w_u16(&w, 0x8400), w_u16(&w, 1), w_u16(&w, 1), w_u16(&w, 0), w_u16(&w, 0);
+    wdns_fixed_header(&w, 0, 0x8400, 1, 1, 0, 0);
     w_str(&w, "\x04loop\x05local");
     w_u8(&w, 0), w_u16(&w, 1), w_u16(&w, 1);
     size_t self = w.len;
     w_u8(&w, 0xc0), w_u8(&w, (uint8_t)self); /* the answer's name is a pointer to itself */
     w_u16(&w, 1), w_u16(&w, 1), w_u32(&w, 120), w_u16(&w, 4);
     w_u8(&w, 192), w_u8(&w, 168), w_u8(&w, 50), w_u8(&w, 66);
-    struct ip_pair a;
-    ip_pair_v4(&a, "192.168.50.66", "224.0.0.251");
-    struct path pa;
-    eth_path(&pa, iface, mac_hik_cam, mac_mdns);
-    udp_datagram(g, &pa, &a, 5353, 5353, 0, t, w.buf, w.len);
+    const struct lan_hop hop = {"192.168.50.66", mac_hik_cam, "224.0.0.251", mac_mdns};
+    lan_datagram(g, iface, &hop, 5353, 5353, t, w.buf, w.len);
 }
 
 /* An SSDP announcement with as many headers as a datagram holds, its
@@ -424,11 +431,8 @@ static void ssdp_flood(struct gen *g, int iface, uint64_t t)
     while (w.len + 40 < sizeof msg)
         w_str(&w, "A:b\r\n");
     w_str(&w, "SERVER: Hikvision-Webs\r\n\r\n");
-    struct ip_pair a;
-    ip_pair_v4(&a, "192.168.50.67", "239.255.255.250");
-    struct path pa;
-    eth_path(&pa, iface, mac_dahua_cam, mac_ssdp);
-    udp_datagram(g, &pa, &a, 1900, 1900, 0, t, w.buf, w.len);
+    const struct lan_hop hop = {"192.168.50.67", mac_dahua_cam, "239.255.255.250", mac_ssdp};
+    lan_datagram(g, iface, &hop, 1900, 1900, t, w.buf, w.len);
 }
 
 /* A UPnP device description of 100 MB. */
@@ -439,8 +443,7 @@ static void upnp_huge(struct gen *g, int iface, uint64_t t)
     struct path pa;
     eth_path(&pa, iface, mac_pc, mac_router);
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 50200, 49152, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 50200, 49152, t);
     static const char req[] = "GET /upnp/desc.xml HTTP/1.1\r\nHost: 192.168.50.1:49152\r\n\r\n";
     tcp_send(&f, 0, (const uint8_t *)req, sizeof req - 1);
     const size_t body = 100u * 1024 * 1024;

@@ -15,8 +15,7 @@ static uint64_t http_raw_exchange(struct gen *g, struct path *pa, const struct i
                                   uint64_t t, const char *request, const char *reply)
 {
     struct tcp_flow f;
-    tcp_flow_init(&f, g, pa, ip, cport, 80, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, pa, ip, cport, 80, t);
     tcp_send(&f, 0, (const uint8_t *)request, strlen(request));
     tcp_wait(&f, 3000);
     if (reply)
@@ -34,8 +33,7 @@ static uint64_t http_padded_exchange(struct gen *g, struct path *pa, const struc
     static const char request[] = "GET /padded HTTP/1.0\r\nHost: pad.example\r\n\r\n";
     static const char reply[] = "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok";
     struct tcp_flow f;
-    tcp_flow_init(&f, g, pa, ip, cport, 80, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, pa, ip, cport, 80, t);
     for (size_t off = 0; off < sizeof request - 1; off += piece) {
         size_t n = sizeof request - 1 - off < piece ? sizeof request - 1 - off : piece;
         tcp_segment(&f, 0, TCP_ACK_FLAG | TCP_PSH_FLAG, (const uint8_t *)request + off, n);

@@ -279,23 +279,17 @@ static uint64_t resolve(struct hunt *h, struct host *src, struct dns_cache *c, u
 
 /* ---- sessions ------------------------------------------------------------------ */
 
-struct conn {
-    struct ip_pair ip;
-    struct path pa;
-    struct tcp_flow f;
-};
-
-static void conn_open(struct hunt *h, struct conn *c, struct host *src, const char *dst, uint16_t port, uint64_t t)
+static void conn_open(struct hunt *h, struct tcp_conn *c, struct host *src, const char *dst, uint16_t port, uint64_t t)
 {
-    ethernet_v4(&c->ip, &c->pa, h->iface, src->ip, dst);
-    tcp_flow_init(&c->f, h->g, &c->pa, &c->ip, ephemeral(src), port, t);
-    tcp_handshake(&c->f);
+    tcp_conn_open_v4(c, h->g, h->iface, src->ip, ephemeral(src), dst, port, t);
 }
+
+/* The hunt's conversations: 2 to 22 ms after each turn. */
+static const struct tcp_pace HUNT_PACE = {MS(2), 20000};
 
 static void say(struct tcp_flow *f, int dir, const char *text)
 {
-    tcp_send(f, dir, (const uint8_t *)text, strlen(text));
-    tcp_wait(f, MS(2) + rng_below(f->g, 20000));
+    tcp_say(f, dir, text, &HUNT_PACE);
 }
 
 /* One TLS record of `len` bytes (header included, len >= 6) from dir, captured whole. */
@@ -319,8 +313,7 @@ uint64_t tls_checkin_session(struct gen *g, struct path *pa, const struct ip_pai
     if (strlen(sni) > 255)
         return t;
     struct tcp_flow f;
-    tcp_flow_init(&f, g, pa, ip, cport, sport, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, pa, ip, cport, sport, t);
     size_t ch = tls_client_hello(g, hello, sni);
     tcp_send(&f, 0, hello, ch);
     size_t sh = tls_server_hello(g, hello);
@@ -342,7 +335,7 @@ static uint64_t https_transfer(struct hunt *h, struct host *src, const char *dst
 {
     struct gen *g = h->g;
     size_t mark = g->queue_len;
-    struct conn c;
+    struct tcp_conn c;
     conn_open(h, &c, src, dst, 443, t);
     uint8_t hello[768];
     tcp_send(&c.f, 0, hello, tls_client_hello(g, hello, sni));
@@ -367,7 +360,7 @@ static uint64_t http_fetch(struct hunt *h, struct host *src, const char *dst, ui
 {
     struct gen *g = h->g;
     size_t mark = g->queue_len;
-    struct conn c;
+    struct tcp_conn c;
     conn_open(h, &c, src, dst, 80, t);
     char text[1024];
     snprintf(text, sizeof text,
@@ -390,7 +383,7 @@ static uint64_t http_checkin(struct hunt *h, struct host *src, const char *dst, 
                              size_t out_len, size_t in_len)
 {
     struct gen *g = h->g;
-    struct conn c;
+    struct tcp_conn c;
     conn_open(h, &c, src, dst, 80, t);
     char req[1024];
     int n = snprintf(req, sizeof req,
@@ -487,7 +480,7 @@ static uint64_t long_session(struct hunt *h, struct host *src, const char *dst, 
                              const char *sni, uint64_t every, uint64_t until, bool leave_open)
 {
     struct gen *g = h->g;
-    struct conn c;
+    struct tcp_conn c;
     conn_open(h, &c, src, dst, port, t);
     uint8_t hello[768];
     tcp_send(&c.f, 0, hello, tls_client_hello(g, hello, sni));
@@ -693,7 +686,7 @@ static void run_http_post_exfil(struct hunt *h)
     static const char *const addr[] = {"203.0.113.62"};
     uint64_t t = resolve(h, &src, &cache, at(h, 1, 11, 30), "upload.paste-bin-host.net", addr, 1);
     size_t mark = g->queue_len;
-    struct conn c;
+    struct tcp_conn c;
     conn_open(h, &c, &src, addr[0], 80, t);
     const uint64_t body = 12ull << 20;
     char head[512];
@@ -717,17 +710,13 @@ static void run_smtp_exfil(struct hunt *h)
     static const char *const addr[] = {"203.0.113.63"};
     uint64_t t = resolve(h, &src, &cache, at(h, 1, 16, 0), "mx.mailbox-relay.org", addr, 1);
     size_t mark = g->queue_len;
-    struct conn c;
+    struct tcp_conn c;
     conn_open(h, &c, &src, addr[0], 25, t);
     say(&c.f, 1, "220 mx.mailbox-relay.org ESMTP Postfix\r\n");
     say(&c.f, 0, "EHLO ws-0663.office.example\r\n");
     say(&c.f, 1, "250-mx.mailbox-relay.org\r\n250-PIPELINING\r\n250-SIZE 52428800\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n");
-    say(&c.f, 0, "MAIL FROM:<j.doe@office.example> SIZE=26000000\r\n");
-    say(&c.f, 1, "250 2.1.0 Ok\r\n");
-    say(&c.f, 0, "RCPT TO:<archive.4471@mailbox-relay.org>\r\n");
-    say(&c.f, 1, "250 2.1.5 Ok\r\n");
-    say(&c.f, 0, "DATA\r\n");
-    say(&c.f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
+    static const char *const rcpts[] = {"<archive.4471@mailbox-relay.org>"};
+    smtp_envelope(&c.f, &HUNT_PACE, "<j.doe@office.example> SIZE=26000000", rcpts, 1);
     /* Captured whole, unlike other bulk data: an SMTP parser ends a message
      * at a content gap (as Zeek's does), and the message size is the point. */
     static const char head[] =
@@ -889,7 +878,7 @@ static void run_outbound_mail(struct hunt *h, uint64_t end)
         size_t i = rng_below(g, sizeof mx / sizeof mx[0]);
         uint64_t c = resolve(h, &hst, &cache[i], t, mx[i].name, &mx[i].addr, 1);
         size_t mark = g->queue_len;
-        struct conn cn;
+        struct tcp_conn cn;
         conn_open(h, &cn, &hst, mx[i].addr, 25, c);
         char line[256];
         snprintf(line, sizeof line, "220 %s ESMTP\r\n", mx[i].name);

@@ -83,8 +83,7 @@ static void tcp_between(struct office *o, struct tcp_flow *f, struct path *pa, s
 {
     ip_pair_v4(ip, src, dst);
     office_path(pa, ip);
-    tcp_flow_init(f, o->g, pa, ip, sport, dport, t);
-    tcp_handshake(f);
+    tcp_connect(f, o->g, pa, ip, sport, dport, t);
 }
 
 static void resolve(struct office *o, const char *client, uint64_t t, const char *name, const char *answer_ip)
@@ -97,10 +96,12 @@ static void resolve(struct office *o, const char *client, uint64_t t, const char
     dns_exchange(o->g, &pa, &dns, port_of(o), t, name, 1, answer.src, 4);
 }
 
+/* The incident's conversations: 3 to 11 ms after each turn. */
+static const struct tcp_pace CHAT_PACE = {MS(3), 8000};
+
 static void chat(struct tcp_flow *f, int dir, const char *text)
 {
-    tcp_send(f, dir, (const uint8_t *)text, strlen(text));
-    tcp_wait(f, MS(3) + rng_below(f->g, 8000));
+    tcp_say(f, dir, text, &CHAT_PACE);
 }
 
 static void browse(struct office *o, const char *client, uint64_t t)
@@ -163,12 +164,8 @@ static void phishing_mail(struct office *o, uint64_t t)
     chat(&f, 1, "220 ws31.corp.example ESMTP\r\n");
     chat(&f, 0, "EHLO mail.mfa-gov.example\r\n");
     chat(&f, 1, "250-ws31.corp.example\r\n250 8BITMIME\r\n");
-    chat(&f, 0, "MAIL FROM:<press@mfa-gov.example>\r\n");
-    chat(&f, 1, "250 2.1.0 Ok\r\n");
-    chat(&f, 0, "RCPT TO:<erin@corp.example>\r\n");
-    chat(&f, 1, "250 2.1.5 Ok\r\n");
-    chat(&f, 0, "DATA\r\n");
-    chat(&f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
+    static const char *const rcpts[] = {"<erin@corp.example>"};
+    smtp_envelope(&f, &CHAT_PACE, "<press@mfa-gov.example>", rcpts, 1);
     char body[4096];
     int n = snprintf(body, sizeof body,
                      "From: Press Office <press@mfa-gov.example>\r\nTo: Erin <erin@corp.example>\r\n"

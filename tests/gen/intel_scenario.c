@@ -26,12 +26,6 @@ struct intel {
     uint64_t t0;
 };
 
-struct conn {
-    struct ip_pair ip;
-    struct path pa;
-    struct tcp_flow f;
-};
-
 static void pair_of(struct ip_pair *ip, const char *src, const char *dst)
 {
     if (strchr(src, ':'))
@@ -40,13 +34,12 @@ static void pair_of(struct ip_pair *ip, const char *src, const char *dst)
         ip_pair_v4(ip, src, dst);
 }
 
-static void conn_open(struct intel *x, struct conn *c, const char *src, uint16_t sport, const char *dst,
+static void conn_open(struct intel *x, struct tcp_conn *c, const char *src, uint16_t sport, const char *dst,
                       uint16_t dport, uint64_t t)
 {
     pair_of(&c->ip, src, dst);
     path_ethernet(&c->pa, x->iface, &c->ip);
-    tcp_flow_init(&c->f, x->g, &c->pa, &c->ip, sport, dport, t);
-    tcp_handshake(&c->f);
+    tcp_connect(&c->f, x->g, &c->pa, &c->ip, sport, dport, t);
 }
 
 /* ---- files: fixed bytes, so their hashes are fixed ---------------------------- */
@@ -150,7 +143,7 @@ static void dns_indicators(struct intel *x)
 static void filler_session(struct intel *x, const char *src, uint16_t sport, const char *dst, uint16_t dport,
                            uint64_t t, size_t up, size_t down)
 {
-    struct conn c;
+    struct tcp_conn c;
     conn_open(x, &c, src, sport, dst, dport, t);
     tcp_send_filler(&c.f, 0, up);
     tcp_send_filler(&c.f, 1, down);
@@ -165,7 +158,7 @@ static void endpoint_indicators(struct intel *x)
     filler_session(x, "10.20.0.11", 50012, "203.0.113.67", 8443, t + SEC(2), 420, 1800); /* near-miss */
 
     /* Inbound: the listed address is the originator, a scanner that takes the banner and leaves. */
-    struct conn c;
+    struct tcp_conn c;
     conn_open(x, &c, "198.51.100.77", 51022, "10.20.0.5", 22, t + SEC(5));
     app_say(&c.f, 1, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
     app_say(&c.f, 0, "SSH-2.0-libssh2_1.10.0\r\n");
@@ -214,7 +207,7 @@ static void http_ok(struct tcp_flow *f, const char *content_type, const uint8_t 
 static void http_indicators(struct intel *x)
 {
     uint64_t t = x->t0 + SEC(40);
-    struct conn c;
+    struct tcp_conn c;
     static const char check[] = "{\"update\":false,\"version\":\"2.4.1\"}";
     static const char docm_type[] = "application/vnd.ms-word.document.macroEnabled.12";
     uint8_t file[4096];
@@ -393,6 +386,39 @@ static const uint16_t quic_exts[] = {0x0000, 0x000a, 0x0010, 0x0033, 0x002b, 0x0
 static const uint16_t tls13_only[] = {0x0304};
 static const char *const alpn_h3[] = {"h3"};
 
+/* n random bytes of a TLS session id. */
+static void random_session_id(struct gen *g, uint8_t *sid, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sid[i] = (uint8_t)rng_next(g);
+}
+
+/* The client's first flight on c: a record with the ClientHello of profile p
+ * (sni and session id optional). False when it did not fit. */
+static bool send_client_hello(struct gen *g, struct tcp_conn *c, const struct hello_profile *p, const char *sni,
+                              const uint8_t *sid, size_t sid_len)
+{
+    uint8_t buf[4096];
+    struct wr w;
+    w_init(&w, buf, sizeof buf);
+    size_t r = tls_record_open(&w, 22, 0x0301);
+    client_hello(g, &w, p, sni, sid, sid_len, NULL);
+    w_close(&w, r, 2);
+    app_say_bytes(&c->f, 0, w.buf, w.len);
+    return !w.overflow;
+}
+
+/* One application data record of len bytes from dir on c. */
+static bool send_app_data(struct gen *g, struct tcp_conn *c, int dir, size_t len)
+{
+    uint8_t buf[4096];
+    struct wr w;
+    w_init(&w, buf, sizeof buf);
+    tls_record_encrypted(g, &w, 23, len);
+    app_say_bytes(&c->f, dir, w.buf, w.len);
+    return !w.overflow;
+}
+
 /* The implant resumes a TLS 1.2 session: ClientHello, ServerHello echoing
  * the session id + CCS + Finished, the client's CCS + Finished, data. */
 static bool spinel_session(struct intel *x, uint64_t t)
@@ -401,20 +427,14 @@ static bool spinel_session(struct intel *x, uint64_t t)
     const struct hello_profile p = {spinel_suites, N(spinel_suites), spinel_exts, N(spinel_exts), spinel_groups,
                                     N(spinel_groups), spinel_sigalgs, N(spinel_sigalgs), NULL, 0, NULL, 0};
     uint8_t sid[32], buf[4096];
-    for (size_t i = 0; i < sizeof sid; i++)
-        sid[i] = (uint8_t)rng_next(g);
-    struct conn c;
+    random_session_id(g, sid, sizeof sid);
+    struct tcp_conn c;
     conn_open(x, &c, "10.20.0.21", 50021, "203.0.113.88", 443, t);
+    bool ok = send_client_hello(g, &c, &p, "c2.spinelbackdoor.com", sid, sizeof sid);
+
     struct wr w;
     w_init(&w, buf, sizeof buf);
-    size_t r = tls_record_open(&w, 22, 0x0301);
-    client_hello(g, &w, &p, "c2.spinelbackdoor.com", sid, sizeof sid, NULL);
-    w_close(&w, r, 2);
-    bool ok = !w.overflow;
-    app_say_bytes(&c.f, 0, w.buf, w.len);
-
-    w_init(&w, buf, sizeof buf);
-    r = tls_record_open(&w, 22, 0x0303);
+    size_t r = tls_record_open(&w, 22, 0x0303);
     server_hello12(g, &w, 0xc02f, sid);
     w_close(&w, r, 2);
     tls_record_ccs(&w);
@@ -427,9 +447,7 @@ static bool spinel_session(struct intel *x, uint64_t t)
     tls_record_encrypted(g, &w, 22, 40);
     tls_record_encrypted(g, &w, 23, 310);
     app_say_bytes(&c.f, 0, w.buf, w.len);
-    w_init(&w, buf, sizeof buf);
-    tls_record_encrypted(g, &w, 23, 1210);
-    app_say_bytes(&c.f, 1, w.buf, w.len);
+    ok = send_app_data(g, &c, 1, 1210) && ok;
     tcp_close(&c.f, 0);
     return ok && !w.overflow;
 }
@@ -448,20 +466,14 @@ static bool certificate_session(struct intel *x, uint64_t t)
     const struct hello_profile p = {tls12_suites, N(tls12_suites), tls12_exts, N(tls12_exts), common_groups,
                                     N(common_groups), common_sigalgs, N(common_sigalgs), NULL, 0, alpn_http11, 1};
     uint8_t sid[32];
-    for (size_t i = 0; i < sizeof sid; i++)
-        sid[i] = (uint8_t)rng_next(g);
-    struct conn c;
+    random_session_id(g, sid, sizeof sid);
+    struct tcp_conn c;
     conn_open(x, &c, "10.20.0.22", 50022, "198.51.100.31", 443, t);
+    bool ok = send_client_hello(g, &c, &p, NULL, NULL, 0);
+
     struct wr w;
     w_init(&w, buf, sizeof buf);
-    size_t r = tls_record_open(&w, 22, 0x0301);
-    client_hello(g, &w, &p, NULL, NULL, 0, NULL);
-    w_close(&w, r, 2);
-    bool ok = !w.overflow;
-    app_say_bytes(&c.f, 0, w.buf, w.len);
-
-    w_init(&w, buf, sizeof buf);
-    r = tls_record_open(&w, 22, 0x0303);
+    size_t r = tls_record_open(&w, 22, 0x0303);
     server_hello12(g, &w, 0xc02b, sid);
     tls_certificate_chain(&w, leaf, leaf_len, ca, ca_len);
     tls_server_key_exchange_and_done(g, &w);
@@ -476,54 +488,13 @@ static bool certificate_session(struct intel *x, uint64_t t)
     tls_record_ccs(&w);
     tls_record_encrypted(g, &w, 22, 40);
     app_say_bytes(&c.f, 1, w.buf, w.len);
-    w_init(&w, buf, sizeof buf);
-    tls_record_encrypted(g, &w, 23, 380);
-    app_say_bytes(&c.f, 0, w.buf, w.len);
-    w_init(&w, buf, sizeof buf);
-    tls_record_encrypted(g, &w, 23, 2400);
-    app_say_bytes(&c.f, 1, w.buf, w.len);
+    ok = send_app_data(g, &c, 0, 380) && ok;
+    ok = send_app_data(g, &c, 1, 2400) && ok;
     tcp_close(&c.f, 0);
     return ok && !w.overflow;
 }
 
 /* ---- QUIC -------------------------------------------------------------------------- */
-
-#define QUIC_CID 8
-
-/* One Initial packet from dir (0 client) carrying `frames`, padded to
- * `size` bytes on the wire (0: no padding), protected with the keys. */
-static bool quic_initial(struct wr *w, const struct quic_initial_keys *k, const uint8_t *dcid, const uint8_t *scid,
-                         uint64_t pn, const uint8_t *frames, size_t frames_len, size_t size)
-{
-    size_t start = w->len;
-    const size_t pn_len = 2;
-    w_u8(w, (uint8_t)(0xc0 | (pn_len - 1)));
-    w_u32(w, 1);
-    w_u8(w, QUIC_CID);
-    w_bytes(w, dcid, QUIC_CID);
-    w_u8(w, QUIC_CID);
-    w_bytes(w, scid, QUIC_CID);
-    w_u8(w, 0); /* token length */
-    size_t header = w->len - start + 2;
-    size_t payload = frames_len;
-    if (size > header + pn_len + frames_len + 16)
-        payload = size - header - pn_len - 16;
-    w_u16(w, (uint16_t)(0x4000 | (pn_len + payload + 16)));
-    w_be(w, pn, pn_len);
-    w_bytes(w, frames, frames_len);
-    w_zero(w, payload - frames_len + 16); /* PADDING frames, then room for the tag */
-    if (w->overflow)
-        return false;
-    return quic_protect(k, w->buf + start, header, pn_len, pn, payload) == header + pn_len + payload + 16;
-}
-
-static void quic_crypto_frame(struct wr *w, const uint8_t *data, size_t len)
-{
-    w_u8(w, 0x06);
-    w_varint(w, 0);
-    w_varint(w, len);
-    w_bytes(w, data, len);
-}
 
 /* A client Initial with the ClientHello, the server's Initial (ACK +
  * ServerHello) and Handshake bytes, then short-header packets both ways. */
@@ -533,14 +504,15 @@ static bool quic_session(struct intel *x, uint64_t t)
     struct ip_pair ip;
     struct path pa;
     ethernet_v4(&ip, &pa, x->iface, "10.20.0.23", "203.0.113.90");
-    uint8_t odcid[QUIC_CID], ccid[QUIC_CID], scid[QUIC_CID];
-    for (int i = 0; i < QUIC_CID; i++) {
+    uint8_t odcid[QUIC_CID_LEN], ccid[QUIC_CID_LEN], scid[QUIC_CID_LEN];
+    for (int i = 0; i < QUIC_CID_LEN; i++) {
         odcid[i] = (uint8_t)rng_next(g);
         ccid[i] = (uint8_t)rng_next(g);
         scid[i] = (uint8_t)rng_next(g);
     }
     struct quic_initial_keys ck, sk;
-    if (!quic_initial_keys_derive(odcid, QUIC_CID, false, &ck) || !quic_initial_keys_derive(odcid, QUIC_CID, true, &sk))
+    if (!quic_initial_keys_derive(odcid, QUIC_CID_LEN, false, &ck) ||
+        !quic_initial_keys_derive(odcid, QUIC_CID_LEN, true, &sk))
         return false;
     const struct hello_profile p = {quic_suites, N(quic_suites), quic_exts, N(quic_exts), common_groups, 3,
                                     common_sigalgs, N(common_sigalgs), tls13_only, 1, alpn_h3, 1};
@@ -549,9 +521,9 @@ static bool quic_session(struct intel *x, uint64_t t)
     w_init(&h, hello, sizeof hello);
     client_hello(g, &h, &p, "quic.spinel-cdn.net", NULL, 0, ccid);
     w_init(&fr, frames, sizeof frames);
-    quic_crypto_frame(&fr, h.buf, h.len);
+    quic_crypto_frame(&fr, 0, h.buf, h.len);
     w_init(&d, dgram, sizeof dgram);
-    bool ok = !h.overflow && !fr.overflow && quic_initial(&d, &ck, odcid, ccid, 0, fr.buf, fr.len, 1200);
+    bool ok = !h.overflow && !fr.overflow && quic_initial_packet(&d, &ck, odcid, ccid, 0, fr.buf, fr.len, 1200);
     udp_datagram(g, &pa, &ip, 50023, 443, 0, t, d.buf, d.len);
 
     /* ServerHello: TLS 1.3, x25519 share, supported_versions. */
@@ -563,14 +535,14 @@ static bool quic_session(struct intel *x, uint64_t t)
     tls_server_hello_close(&h, m);
     w_init(&fr, frames, sizeof frames);
     w_u8(&fr, 0x02), w_varint(&fr, 0), w_varint(&fr, 25), w_varint(&fr, 0), w_varint(&fr, 0); /* ACK 0 */
-    quic_crypto_frame(&fr, h.buf, h.len);
+    quic_crypto_frame(&fr, 0, h.buf, h.len);
     w_init(&d, dgram, sizeof dgram);
-    ok = ok && !h.overflow && !fr.overflow && quic_initial(&d, &sk, ccid, scid, 0, fr.buf, fr.len, 0);
+    ok = ok && !h.overflow && !fr.overflow && quic_initial_packet(&d, &sk, ccid, scid, 0, fr.buf, fr.len, 0);
     /* A Handshake packet (its keys are never derived: random bytes) fills the datagram. */
     w_u8(&d, (uint8_t)(0xe0 | (rng_next(g) & 0x0f)));
     w_u32(&d, 1);
-    w_u8(&d, QUIC_CID), w_bytes(&d, ccid, QUIC_CID);
-    w_u8(&d, QUIC_CID), w_bytes(&d, scid, QUIC_CID);
+    w_u8(&d, QUIC_CID_LEN), w_bytes(&d, ccid, QUIC_CID_LEN);
+    w_u8(&d, QUIC_CID_LEN), w_bytes(&d, scid, QUIC_CID_LEN);
     size_t rest = d.len < 1200 - 2 ? 1200 - 2 - d.len : 20;
     w_u16(&d, (uint16_t)(0x4000 | rest));
     w_random(g, &d, rest);
@@ -583,7 +555,7 @@ static bool quic_session(struct intel *x, uint64_t t)
         int dir = i == 0 || i == 5 ? 0 : 1;
         w_init(&d, dgram, sizeof dgram);
         w_u8(&d, (uint8_t)(0x40 | (rng_next(g) & 0x3f)));
-        w_bytes(&d, dir ? ccid : scid, QUIC_CID);
+        w_bytes(&d, dir ? ccid : scid, QUIC_CID_LEN);
         w_random(g, &d, dir ? 1100 : 60);
         udp_datagram(g, &pa, &ip, 50023, 443, dir, ts, d.buf, d.len);
         ts += MS(3);
@@ -593,7 +565,7 @@ static bool quic_session(struct intel *x, uint64_t t)
 
 /* ---- SMTP -------------------------------------------------------------------------- */
 
-static void smtp_open(struct intel *x, struct conn *c, uint16_t sport, uint64_t t)
+static void smtp_open(struct intel *x, struct tcp_conn *c, uint16_t sport, uint64_t t)
 {
     conn_open(x, c, "10.20.0.25", sport, "198.51.100.25", 25, t);
     app_say(&c->f, 1, "220 mx.partner-institute.example ESMTP Postfix\r\n");
@@ -603,7 +575,7 @@ static void smtp_open(struct intel *x, struct conn *c, uint16_t sport, uint64_t 
             "250-8BITMIME\r\n250 SMTPUTF8\r\n");
 }
 
-static void smtp_close(struct conn *c)
+static void smtp_close(struct tcp_conn *c)
 {
     app_say(&c->f, 1, "250 2.0.0 Ok: queued as 7A1B2C3D4E\r\n");
     app_say(&c->f, 0, "QUIT\r\n");
@@ -614,19 +586,13 @@ static void smtp_close(struct conn *c)
 static bool smtp_indicators(struct intel *x)
 {
     uint64_t t = x->t0 + SEC(100);
-    struct conn c;
+    struct tcp_conn c;
     uint8_t msg[8192];
     struct wr w;
 
     smtp_open(x, &c, 50025, t);
-    app_say(&c.f, 0, "MAIL FROM:<press@mfa-gov.org>\r\n");
-    app_say(&c.f, 1, "250 2.1.0 Ok\r\n");
-    app_say(&c.f, 0, "RCPT TO:<drop@exfil-mail.net>\r\n");
-    app_say(&c.f, 1, "250 2.1.5 Ok\r\n");
-    app_say(&c.f, 0, "RCPT TO:<a.petrova@partner-institute.example>\r\n");
-    app_say(&c.f, 1, "250 2.1.5 Ok\r\n");
-    app_say(&c.f, 0, "DATA\r\n");
-    app_say(&c.f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
+    static const char *const rcpts[] = {"<drop@exfil-mail.net>", "<a.petrova@partner-institute.example>"};
+    smtp_envelope(&c.f, &APP_PACE, "<press@mfa-gov.org>", rcpts, 2);
     w_init(&w, msg, sizeof msg);
     w_str(&w, "From: Ministry of Foreign Affairs <noreply@mid-rf.org>\r\n"
               "To: <a.petrova@partner-institute.example>\r\n"
@@ -660,12 +626,8 @@ static bool smtp_indicators(struct intel *x)
 
     /* Near-miss: the listed sender's address inside a longer domain. */
     smtp_open(x, &c, 50026, t + SEC(20));
-    app_say(&c.f, 0, "MAIL FROM:<press@mfa-gov.org.example.com>\r\n");
-    app_say(&c.f, 1, "250 2.1.0 Ok\r\n");
-    app_say(&c.f, 0, "RCPT TO:<a.petrova@partner-institute.example>\r\n");
-    app_say(&c.f, 1, "250 2.1.5 Ok\r\n");
-    app_say(&c.f, 0, "DATA\r\n");
-    app_say(&c.f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n");
+    static const char *const near_miss_rcpts[] = {"<a.petrova@partner-institute.example>"};
+    smtp_envelope(&c.f, &APP_PACE, "<press@mfa-gov.org.example.com>", near_miss_rcpts, 1);
     app_say(&c.f, 0,
             "From: Press Office <press@mfa-gov.org.example.com>\r\n"
             "To: <a.petrova@partner-institute.example>\r\n"

@@ -17,6 +17,14 @@ int ethernet_start_v4(struct gen *g, struct ip_pair *ip, struct path *pa, const 
     return iface;
 }
 
+int tcp_conn_start_v4(struct gen *g, struct tcp_conn *c, const char *src, uint16_t sport, const char *dst,
+                      uint16_t dport)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    tcp_conn_open_v4(c, g, iface, src, sport, dst, dport, GEN_BASE_TIME_US);
+    return iface;
+}
+
 /* ---- protocol payload helpers ------------------------------------------ */
 
 static size_t dns_put_name(uint8_t *buf, size_t cap, const char *name)
@@ -112,8 +120,7 @@ uint64_t http_session(struct gen *g, struct path *pa, const struct ip_pair *ip, 
                       const char *host, const char *uri, size_t body_len)
 {
     struct tcp_flow f;
-    tcp_flow_init(&f, g, pa, ip, cport, 80, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, pa, ip, cport, 80, t);
     char req[512];
     int rn = snprintf(req, sizeof req,
                       "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:115.0) "
@@ -224,8 +231,7 @@ uint64_t tls_session(struct gen *g, struct path *pa, const struct ip_pair *ip, u
 {
     static uint8_t buf[20000];
     struct tcp_flow f;
-    tcp_flow_init(&f, g, pa, ip, cport, 443, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, pa, ip, cport, 443, t);
     tcp_send(&f, 0, buf, tls_client_hello(g, buf, sni));
     tcp_send(&f, 1, buf, tls_server_hello(g, buf));
     tcp_send(&f, 0, buf, tls_app_records(g, buf, sizeof buf, 80 + rng_below(g, 400)));
@@ -329,8 +335,7 @@ static bool run_basic_on(struct gen *g, int linktype)
     ip_pair_v6(&ip, "2001:db8:1::10", "2001:db8:2::443");
     path_for_link(&pa, iface, linktype, &ip);
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 40022, 8080, t + SEC(8));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 40022, 8080, t + SEC(8));
     tcp_send_filler(&f, 0, 300);
     tcp_send_filler(&f, 1, 5000);
     tcp_close(&f, 0);
@@ -616,8 +621,7 @@ static bool run_frag(struct gen *g)
     }
     {
         struct tcp_flow f;
-        tcp_flow_init(&f, g, &pa, &ip, 41000, 9000, t + SEC(16));
-        tcp_handshake(&f);
+        tcp_connect(&f, g, &pa, &ip, 41000, 9000, t + SEC(16));
         /* A 2800-byte segment built whole, then cut in two IPv6 fragments. */
         struct pkt *p = &g->pkt;
         pkt_reset(p);
@@ -642,8 +646,7 @@ static uint64_t small_tcp_session(struct gen *g, struct path *pa, const struct i
                                   uint16_t sport, uint64_t t)
 {
     struct tcp_flow f;
-    tcp_flow_init(&f, g, pa, ip, cport, sport, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, pa, ip, cport, sport, t);
     tcp_send_filler(&f, 0, 200);
     tcp_send_filler(&f, 1, 2000);
     tcp_close(&f, 0);
@@ -996,8 +999,7 @@ static bool run_corrupt(struct gen *g)
 
     /* The valid session spans the whole capture; damage lands between its packets. */
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 47000, 80, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 47000, 80, t);
     for (int i = 0; i < 12; i++) {
         tcp_send_filler(&f, 0, 100);
         tcp_send_filler(&f, 1, 1500);
@@ -1076,8 +1078,7 @@ static bool run_corrupt(struct gen *g)
 
     { /* bad TCP checksum on one data segment of a short session; retransmitted intact */
         struct tcp_flow c;
-        tcp_flow_init(&c, g, &bad_pa, &bad, 50010, 80, d += MS(500));
-        tcp_handshake(&c);
+        tcp_connect(&c, g, &bad_pa, &bad, 50010, 80, d += MS(500));
         static const uint8_t msg[] = "GET /checksum HTTP/1.1\r\nHost: c\r\n\r\n";
         uint32_t seq = c.seq[0];
         c.corrupt_next_checksum = true;
@@ -1096,40 +1097,32 @@ static bool run_corrupt(struct gen *g)
 
 static bool run_cut(struct gen *g)
 {
-    struct ip_pair ip;
-    struct path pa;
-    int iface = ethernet_start_v4(g, &ip, &pa, "10.8.0.1", "10.8.0.2");
-    struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 48000, 80, GEN_BASE_TIME_US);
-    tcp_handshake(&f);
-    tcp_send_filler(&f, 0, 300);
-    tcp_send_filler(&f, 1, 3000);
+    struct tcp_conn c;
+    int iface = tcp_conn_start_v4(g, &c, "10.8.0.1", 48000, "10.8.0.2", 80);
+    tcp_send_filler(&c.f, 0, 300);
+    tcp_send_filler(&c.f, 1, 3000);
     /* The last record: a 1000-byte frame of which only 37 bytes made it to disk. */
     struct pkt *p = &g->pkt;
     pkt_reset(p);
     size_t payload = 1000 - 14 - 20 - 20;
     rng_fill(g, pkt_append(p, payload), payload);
-    struct ip_pair o = ip;
+    struct ip_pair o = c.ip;
     ip_pair_swap(&o);
-    pb_tcp(p, &o, 80, 48000, f.seq[1], f.seq[0], TCP_ACK_FLAG, f.win[1], NULL);
+    pb_tcp(p, &o, 80, 48000, c.f.seq[1], c.f.seq[0], TCP_ACK_FLAG, c.f.win[1], NULL);
     struct ipv4_params ipp = {.ttl = 57, .id = 777, .df = true};
     pb_ipv4(p, &o, &ipp);
-    path_apply(&pa, p, 1);
-    gen_queue_lying(g, iface, f.now + MS(50), pkt_data(p), 37, (uint32_t)p->len, (uint32_t)p->len);
+    path_apply(&c.pa, p, 1);
+    gen_queue_lying(g, iface, c.f.now + MS(50), pkt_data(p), 37, (uint32_t)p->len, (uint32_t)p->len);
     return true;
 }
 
 static bool run_badheader(struct gen *g)
 {
-    struct ip_pair ip;
-    struct path pa;
-    ethernet_start_v4(g, &ip, &pa, "10.8.1.1", "10.8.1.2");
-    struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 48001, 80, GEN_BASE_TIME_US);
-    tcp_handshake(&f);
-    tcp_send_filler(&f, 0, 300);
-    tcp_send_filler(&f, 1, 3000);
-    tcp_close(&f, 0);
+    struct tcp_conn c;
+    tcp_conn_start_v4(g, &c, "10.8.1.1", 48001, "10.8.1.2", 80);
+    tcp_send_filler(&c.f, 0, 300);
+    tcp_send_filler(&c.f, 1, 3000);
+    tcp_close(&c.f, 0);
     /* The third packet in time order is the handshake's ACK: its record header lies. */
     if (g->queue_len >= 3) {
         struct queued_packet *q = &g->queue[2];
@@ -1160,8 +1153,7 @@ static bool run_timeouts(struct gen *g)
 
     /* TCP: 6 minutes of silence, past Zeek's 5 min tcp_inactivity_timeout. */
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 49001, 22, t + SEC(5));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 49001, 22, t + SEC(5));
     tcp_send_filler(&f, 0, 100);
     tcp_send_filler(&f, 1, 100);
     tcp_wait(&f, SEC(360));
@@ -1263,4 +1255,20 @@ const struct scenario *scenario_at(size_t i)
 {
     size_t n = sizeof scenarios / sizeof scenarios[0];
     return i < n ? &scenarios[i] : app_scenario_at(i - n);
+}
+
+void smtp_envelope(struct tcp_flow *f, const struct tcp_pace *pace, const char *from, const char *const *rcpts,
+                   size_t n)
+{
+    char line[512];
+    snprintf(line, sizeof line, "MAIL FROM:%s\r\n", from);
+    tcp_say(f, 0, line, pace);
+    tcp_say(f, 1, "250 2.1.0 Ok\r\n", pace);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(line, sizeof line, "RCPT TO:%s\r\n", rcpts[i]);
+        tcp_say(f, 0, line, pace);
+        tcp_say(f, 1, "250 2.1.5 Ok\r\n", pace);
+    }
+    tcp_say(f, 0, "DATA\r\n", pace);
+    tcp_say(f, 1, "354 End data with <CR><LF>.<CR><LF>\r\n", pace);
 }

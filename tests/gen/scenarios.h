@@ -24,6 +24,11 @@ void path_with(struct path *pa, int iface, const struct ip_pair *ip, const struc
 /* How most scenarios begin: an Ethernet interface (snaplen 65535) and on it
  * the IPv4 pair src, dst and its path (ethernet_v4). Returns the interface. */
 int ethernet_start_v4(struct gen *g, struct ip_pair *ip, struct path *pa, const char *src, const char *dst);
+/* The same with a connected TCP flow (tcp_conn_open_v4) starting at the
+ * base time. Returns the interface. */
+struct tcp_conn;
+int tcp_conn_start_v4(struct gen *g, struct tcp_conn *c, const char *src, uint16_t sport, const char *dst,
+                      uint16_t dport);
 
 /* Wire-format DNS message: one question, and for a response one A/AAAA
  * answer (answer_len 4 or 16) or none (NXDOMAIN when rcode is 3). */
@@ -58,6 +63,13 @@ uint64_t tls_checkin_session(struct gen *g, struct path *pa, const struct ip_pai
 struct tcp_flow;
 bool tls12_session(struct gen *g, struct tcp_flow *f, const char *sni, const char *const *alpn, size_t n_alpn,
                    const uint8_t *leaf, size_t leaf_len, const uint8_t *ca, size_t ca_len);
+
+/* An SMTP envelope on f, each turn paced by pace: "MAIL FROM:" from (the
+ * address in <> and any parameters) and its 250, then for each of the n
+ * rcpts "RCPT TO:" rcpt and its 250, then DATA and its 354. */
+struct tcp_pace;
+void smtp_envelope(struct tcp_flow *f, const struct tcp_pace *pace, const char *from, const char *const *rcpts,
+                   size_t n);
 
 /* The application-protocol scenarios (app_scenarios.c); NULL past the end. */
 const struct scenario *app_scenario_at(size_t i);

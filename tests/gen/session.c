@@ -298,6 +298,26 @@ void tcp_wait(struct tcp_flow *f, uint64_t us)
     f->now += us;
 }
 
+void tcp_say(struct tcp_flow *f, int dir, const char *text, const struct tcp_pace *pace)
+{
+    tcp_send(f, dir, (const uint8_t *)text, strlen(text));
+    tcp_wait(f, pace->base_us + rng_below(f->g, pace->jitter_us));
+}
+
+void tcp_connect(struct tcp_flow *f, struct gen *g, struct path *path, const struct ip_pair *ip, uint16_t client_port,
+                 uint16_t server_port, uint64_t start_us)
+{
+    tcp_flow_init(f, g, path, ip, client_port, server_port, start_us);
+    tcp_handshake(f);
+}
+
+void tcp_conn_open_v4(struct tcp_conn *c, struct gen *g, int iface, const char *src, uint16_t sport, const char *dst,
+                      uint16_t dport, uint64_t start_us)
+{
+    ethernet_v4(&c->ip, &c->pa, iface, src, dst);
+    tcp_connect(&c->f, g, &c->pa, &c->ip, sport, dport, start_us);
+}
+
 void tcp_handshake(struct tcp_flow *f)
 {
     tcp_segment(f, 0, TCP_SYN_FLAG, NULL, 0);

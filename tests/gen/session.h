@@ -133,6 +133,20 @@ void tcp_segment(struct tcp_flow *f, int dir, uint8_t flags, const uint8_t *data
 /* One segment at an explicit seq, without moving the side's seq (retransmissions, reordering). */
 void tcp_segment_at(struct tcp_flow *f, int dir, uint8_t flags, uint32_t seq, const uint8_t *data, size_t len);
 void tcp_handshake(struct tcp_flow *f);
+/* A TCP flow with the address pair and path it points into (not to be
+ * copied once opened). */
+struct tcp_conn {
+    struct ip_pair ip;
+    struct path pa;
+    struct tcp_flow f;
+};
+/* Opens c over Ethernet on iface, IPv4 src:sport to dst:dport, the
+ * handshake starting at start_us. */
+void tcp_conn_open_v4(struct tcp_conn *c, struct gen *g, int iface, const char *src, uint16_t sport, const char *dst,
+                      uint16_t dport, uint64_t start_us);
+/* tcp_flow_init, then the handshake. */
+void tcp_connect(struct tcp_flow *f, struct gen *g, struct path *path, const struct ip_pair *ip, uint16_t client_port,
+                 uint16_t server_port, uint64_t start_us);
 /* Sends data in MSS-sized segments, the peer acking every second one and the last. */
 void tcp_send(struct tcp_flow *f, int dir, const uint8_t *data, size_t len);
 /* Sends n bytes of pseudo-random printable filler. */
@@ -143,6 +157,14 @@ void tcp_reset(struct tcp_flow *f, int dir);
 /* Loses n bytes from dir: the sender's seq moves on, nothing is captured. */
 void tcp_skip(struct tcp_flow *f, int dir, uint32_t n);
 void tcp_wait(struct tcp_flow *f, uint64_t us);
+/* How a scripted conversation paces its turns: each turn is followed by a
+ * wait of base_us plus a random part below jitter_us. */
+struct tcp_pace {
+    uint64_t base_us;
+    uint32_t jitter_us;
+};
+/* One turn of a conversation: text sent from dir, then the pace's wait. */
+void tcp_say(struct tcp_flow *f, int dir, const char *text, const struct tcp_pace *pace);
 
 /* A UDP datagram from dir (0: ip.src -> ip.dst). */
 void udp_datagram(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t sport, uint16_t dport,

@@ -15,8 +15,7 @@ static void tcp_talk(struct gen *g, int iface, const char *client, const char *s
     struct path pa;
     ethernet_v4(&ip, &pa, iface, client, server);
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, cport, sport, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, cport, sport, t);
     if (ask)
         tcp_send(&f, 0, (const uint8_t *)ask, strlen(ask));
     if (answer)

@@ -544,8 +544,7 @@ static void smb_begin(struct smb_conn *c, struct gen *g, struct path *pa, const 
                       uint64_t t)
 {
     memset(c, 0, sizeof *c);
-    tcp_flow_init(&c->f, g, pa, ip, cport, 445, t);
-    tcp_handshake(&c->f);
+    tcp_connect(&c->f, g, pa, ip, cport, 445, t);
     negotiate(c);
     session_setup(c);
 }
@@ -611,8 +610,7 @@ static void rpc_tcp_begin(struct rpc_tcp *r, struct gen *g, struct path *pa, con
 {
     memset(r, 0, sizeof *r);
     r->call_id = 1;
-    tcp_flow_init(&r->f, g, pa, ip, cport, sport, t);
-    tcp_handshake(&r->f);
+    tcp_connect(&r->f, g, pa, ip, cport, sport, t);
     struct msg m = {.n = 0};
     rpc_bind(&m, i);
     tcp_send(&r->f, 0, m.b, m.n);
@@ -1025,8 +1023,7 @@ static void smb1_close(struct smb1_conn *s, uint16_t fid)
 static void remote_task(struct gen *g, struct path *pa, const struct ip_pair *ip, uint64_t t)
 {
     struct smb1_conn s = {.mid = 1};
-    tcp_flow_init(&s.c.f, g, pa, ip, 49811, 445, t);
-    tcp_handshake(&s.c.f);
+    tcp_connect(&s.c.f, g, pa, ip, 49811, 445, t);
     smb1_session_setup(&s);
     smb1_tree_connect(&s, "\\\\10.1.1.21\\IPC$", 0x0801);
     smb1_nt_create(&s, "\\atsvc", 0x4001);

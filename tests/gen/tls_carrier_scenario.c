@@ -39,8 +39,7 @@ static uint64_t ftp_data_connection(struct gen *g, struct path *pa, const struct
                                 uint16_t sport, uint64_t t, int dir, const char *text)
 {
     struct tcp_flow d;
-    tcp_flow_init(&d, g, pa, ip, cport, sport, t);
-    tcp_handshake(&d);
+    tcp_connect(&d, g, pa, ip, cport, sport, t);
     app_say(&d, dir, text);
     tcp_close(&d, dir);
     return d.now;
@@ -72,41 +71,48 @@ static bool run_ftp(struct gen *g)
     path_ethernet(&back_pa, iface, &back);
 
     struct tcp_flow f;
-    tcp_flow_init(&f, g, &pa, &ip, 50021, 21, t);
-    tcp_handshake(&f);
-    app_say(&f, 1, "220 (vsFTPd 3.0.3)\r\n");
-    app_say(&f, 0, "USER alice\r\n");
-    app_say(&f, 1, "331 Please specify the password.\r\n");
-    app_say(&f, 0, "PASS s3cret-Pw\r\n");
-    app_say(&f, 1, "230 Login successful.\r\n");
-    app_say(&f, 0, "SYST\r\n");
-    app_say(&f, 1, "215 UNIX Type: L8\r\n");
-    app_say(&f, 0, "PWD\r\n");
-    app_say(&f, 1, "257 \"/home/alice\" is the current directory\r\n");
-    app_say(&f, 0, "CWD reports\r\n");
-    app_say(&f, 1, "250 Directory successfully changed.\r\n");
-    app_say(&f, 0, "TYPE I\r\n");
-    app_say(&f, 1, "200 Switching to Binary mode.\r\n");
+    tcp_connect(&f, g, &pa, &ip, 50021, 21, t);
+    static const struct app_turn ftp_login[] = {
+        {1, "220 (vsFTPd 3.0.3)\r\n"},
+        {0, "USER alice\r\n"},
+        {1, "331 Please specify the password.\r\n"},
+        {0, "PASS s3cret-Pw\r\n"},
+        {1, "230 Login successful.\r\n"},
+        {0, "SYST\r\n"},
+        {1, "215 UNIX Type: L8\r\n"},
+        {0, "PWD\r\n"},
+        {1, "257 \"/home/alice\" is the current directory\r\n"},
+        {0, "CWD reports\r\n"},
+        {1, "250 Directory successfully changed.\r\n"},
+        {0, "TYPE I\r\n"},
+        {1, "200 Switching to Binary mode.\r\n"},
+    };
+    APP_CONVERSE(&f, ftp_login);
 
     /* passive: the client connects to the port the server names */
-    app_say(&f, 0, "PASV\r\n");
-    app_say(&f, 1, "227 Entering Passive Mode (10,21,0,21,195,81).\r\n");
-    app_say(&f, 0, "SIZE q1.csv\r\n");
-    app_say(&f, 1, "213 100\r\n");
-    app_say(&f, 0, "RETR q1.csv\r\n");
-    app_say(&f, 1, "150 Opening BINARY mode data connection for q1.csv (100 bytes).\r\n");
+    static const struct app_turn ftp_passive_retr[] = {
+        {0, "PASV\r\n"},
+        {1, "227 Entering Passive Mode (10,21,0,21,195,81).\r\n"},
+        {0, "SIZE q1.csv\r\n"},
+        {1, "213 100\r\n"},
+        {0, "RETR q1.csv\r\n"},
+        {1, "150 Opening BINARY mode data connection for q1.csv (100 bytes).\r\n"},
+    };
+    APP_CONVERSE(&f, ftp_passive_retr);
     ftp_after(&f, ftp_data_connection(g, &pa, &ip, 50022, 195 * 256 + 81, f.now, 1, ftp_report));
     app_say(&f, 1, "226 Transfer complete.\r\n");
 
     /* active: the server connects from port 20 to the port the client names */
-    app_say(&f, 0, "PORT 10,21,0,10,196,10\r\n");
-    app_say(&f, 1, "200 PORT command successful. Consider using PASV.\r\n");
-    app_say(&f, 0, "STOR ../upload/collect.sh\r\n");
-    app_say(&f, 1, "150 Ok to send data.\r\n");
+    static const struct app_turn ftp_active_stor[] = {
+        {0, "PORT 10,21,0,10,196,10\r\n"},
+        {1, "200 PORT command successful. Consider using PASV.\r\n"},
+        {0, "STOR ../upload/collect.sh\r\n"},
+        {1, "150 Ok to send data.\r\n"},
+    };
+    APP_CONVERSE(&f, ftp_active_stor);
     {
         struct tcp_flow d;
-        tcp_flow_init(&d, g, &back_pa, &back, 20, 196 * 256 + 10, f.now);
-        tcp_handshake(&d);
+        tcp_connect(&d, g, &back_pa, &back, 20, 196 * 256 + 10, f.now);
         app_say(&d, 1, ftp_upload); /* the client (the responder here) sends the file */
         tcp_close(&d, 1);
         ftp_after(&f, d.now);
@@ -114,17 +120,23 @@ static bool run_ftp(struct gen *g)
     app_say(&f, 1, "226 Transfer complete.\r\n");
 
     /* a listing over extended passive mode */
-    app_say(&f, 0, "EPSV\r\n");
-    app_say(&f, 1, "229 Entering Extended Passive Mode (|||50400|)\r\n");
-    app_say(&f, 0, "LIST\r\n");
-    app_say(&f, 1, "150 Here comes the directory listing.\r\n");
+    static const struct app_turn ftp_epsv_list[] = {
+        {0, "EPSV\r\n"},
+        {1, "229 Entering Extended Passive Mode (|||50400|)\r\n"},
+        {0, "LIST\r\n"},
+        {1, "150 Here comes the directory listing.\r\n"},
+    };
+    APP_CONVERSE(&f, ftp_epsv_list);
     ftp_after(&f, ftp_data_connection(g, &pa, &ip, 50023, 50400, f.now, 1,
                                       "-rw-r--r--    1 1000     1000          100 Mar 04 08:58 q1.csv\r\n"));
-    app_say(&f, 1, "226 Directory send OK.\r\n");
-    app_say(&f, 0, "DELE q0.csv\r\n");
-    app_say(&f, 1, "550 Delete operation failed.\r\n");
-    app_say(&f, 0, "QUIT\r\n");
-    app_say(&f, 1, "221 Goodbye.\r\n");
+    static const struct app_turn ftp_dele_quit[] = {
+        {1, "226 Directory send OK.\r\n"},
+        {0, "DELE q0.csv\r\n"},
+        {1, "550 Delete operation failed.\r\n"},
+        {0, "QUIT\r\n"},
+        {1, "221 Goodbye.\r\n"},
+    };
+    APP_CONVERSE(&f, ftp_dele_quit);
     tcp_close(&f, 1);
     return true;
 }
@@ -151,34 +163,36 @@ static bool run_starttls(struct gen *g)
     struct tcp_flow f;
     ethernet_v4(&ip, &pa, iface, "10.26.0.10", "10.26.0.30");
 
-    tcp_flow_init(&f, g, &pa, &ip, 51143, 143, t);
-    tcp_handshake(&f);
-    app_say(&f, 1, "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Dovecot ready.\r\n");
-    app_say(&f, 0, "a001 CAPABILITY\r\n");
-    app_say(&f, 1, "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\na001 OK Pre-login capabilities listed.\r\n");
-    app_say(&f, 0, "a002 STARTTLS\r\n");
-    app_say(&f, 1, "a002 OK Begin TLS negotiation now.\r\n");
+    tcp_connect(&f, g, &pa, &ip, 51143, 143, t);
+    static const struct app_turn imap_to_starttls[] = {
+        {1, "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Dovecot ready.\r\n"},
+        {0, "a001 CAPABILITY\r\n"},
+        {1, "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\na001 OK Pre-login capabilities listed.\r\n"},
+        {0, "a002 STARTTLS\r\n"},
+        {1, "a002 OK Begin TLS negotiation now.\r\n"},
+    };
+    APP_CONVERSE(&f, imap_to_starttls);
     bool ok = starttls_tls(g, &f, "mail.vigil-test.example", &c);
 
-    tcp_flow_init(&f, g, &pa, &ip, 51110, 110, t + SEC(2));
-    tcp_handshake(&f);
-    app_say(&f, 1, "+OK Dovecot ready.\r\n");
-    app_say(&f, 0, "CAPA\r\n");
-    app_say(&f, 1, "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nSTLS\r\n.\r\n");
-    app_say(&f, 0, "STLS\r\n");
-    app_say(&f, 1, "+OK Begin TLS negotiation now.\r\n");
+    tcp_connect(&f, g, &pa, &ip, 51110, 110, t + SEC(2));
+    static const struct app_turn pop3_to_stls[] = {
+        {1, "+OK Dovecot ready.\r\n"},
+        {0, "CAPA\r\n"},
+        {1, "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nSTLS\r\n.\r\n"},
+        {0, "STLS\r\n"},
+        {1, "+OK Begin TLS negotiation now.\r\n"},
+    };
+    APP_CONVERSE(&f, pop3_to_stls);
     ok = starttls_tls(g, &f, "mail.vigil-test.example", &c) && ok;
 
-    tcp_flow_init(&f, g, &pa, &ip, 51021, 21, t + SEC(4));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 51021, 21, t + SEC(4));
     app_say(&f, 1, "220 ProFTPD Server (files.vigil-test.example) ready\r\n");
     app_say(&f, 0, "AUTH TLS\r\n");
     app_say(&f, 1, "234 AUTH TLS successful\r\n");
     ok = starttls_tls(g, &f, "files.vigil-test.example", &c) && ok;
 
     static const uint8_t ssl_request[] = {0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f};
-    tcp_flow_init(&f, g, &pa, &ip, 51432, 5432, t + SEC(6));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 51432, 5432, t + SEC(6));
     app_say_bytes(&f, 0, ssl_request, sizeof ssl_request);
     app_say(&f, 1, "S");
     ok = starttls_tls(g, &f, "db.vigil-test.example", &c) && ok;
@@ -208,8 +222,7 @@ static bool run_starttls(struct gen *g)
     w_u8(&w, 0);
     size_t body = w.len - at - 4;
     buf[at] = (uint8_t)body, buf[at + 1] = (uint8_t)(body >> 8), buf[at + 2] = (uint8_t)(body >> 16);
-    tcp_flow_init(&f, g, &pa, &ip, 51306, 3306, t + SEC(8));
-    tcp_handshake(&f);
+    tcp_connect(&f, g, &pa, &ip, 51306, 3306, t + SEC(8));
     app_say_bytes(&f, 1, buf, w.len);
     w_init(&w, buf, sizeof buf);
     w_le(&w, 32, 3);
@@ -304,8 +317,7 @@ static bool ovpn_session(struct gen *g, struct path *pa, const struct ip_pair *i
                          size_t auth_len, const struct cert_pair *c)
 {
     struct tcp_flow f;
-    tcp_flow_init(&f, g, pa, ip, cport, 1194, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, pa, ip, cport, 1194, t);
     struct ovpn o = {.g = g, .f = &f, .auth_len = auth_len};
     rng_fill(g, o.session[0], 8);
     rng_fill(g, o.session[1], 8);
@@ -365,8 +377,7 @@ static uint64_t range_fetch(struct gen *g, struct path *pa, const struct ip_pair
                             const char *uri, const uint8_t *file, size_t first, size_t last, uint64_t pause)
 {
     struct tcp_flow f;
-    tcp_flow_init(&f, g, pa, ip, cport, 80, t);
-    tcp_handshake(&f);
+    tcp_connect(&f, g, pa, ip, cport, 80, t);
     char text[512];
     int n = snprintf(text, sizeof text,
                      "GET %s HTTP/1.1\r\nHost: updates.vigil-test.example\r\nUser-Agent: Wget/1.21.3\r\n"

@@ -139,16 +139,23 @@ static inline void wdns_name(struct wr *w, const char *name)
     w_u8(w, 0);
 }
 
+/* The 12-byte DNS header: id, flags and the four section counts. */
+static inline void wdns_fixed_header(struct wr *w, uint16_t id, uint16_t flags, uint16_t questions, uint16_t answers,
+                                     uint16_t authority, uint16_t additional)
+{
+    w_u16(w, id);
+    w_u16(w, flags);
+    w_u16(w, questions);
+    w_u16(w, answers);
+    w_u16(w, authority);
+    w_u16(w, additional);
+}
+
 /* Header and the one question; the record counts must match the rr calls. */
 static inline void wdns_header(struct wr *w, uint16_t id, uint16_t flags, const char *qname, uint16_t qtype,
                                uint16_t answers, uint16_t authority)
 {
-    w_u16(w, id);
-    w_u16(w, flags);
-    w_u16(w, 1);
-    w_u16(w, answers);
-    w_u16(w, authority);
-    w_u16(w, 0);
+    wdns_fixed_header(w, id, flags, 1, answers, authority, 0);
     wdns_name(w, qname);
     w_u16(w, qtype);
     w_u16(w, 1);

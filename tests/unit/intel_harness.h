@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,26 +200,108 @@ static inline void intel_harness_expect_domains(const struct intel_store *s, con
     }
 }
 
-/* The indicators the load added per type, as "DOMAIN=1 ADDR=2" (types by
- * their Zeek name without "Intel::"); a type not named is not checked. */
-static inline void intel_harness_expect_added(const struct intel_load_report *rep, const char *counts)
+/* A load report's counter named in lower case in a report spec, or NULL. */
+static inline const uint64_t *intel_harness_report_counter(const struct intel_load_report *rep, const char *name,
+                                                           size_t n)
+{
+    static const struct {
+        const char *name;
+        size_t offset;
+    } counters[] = {
+        {"files", offsetof(struct intel_load_report, files)},
+        {"duplicates", offsetof(struct intel_load_report, duplicates)},
+        {"invalid", offsetof(struct intel_load_report, invalid)},
+        {"unsupported", offsetof(struct intel_load_report, unsupported)},
+        {"not_ids", offsetof(struct intel_load_report, skipped_not_ids)},
+        {"revoked", offsetof(struct intel_load_report, skipped_revoked)},
+        {"errors", offsetof(struct intel_load_report, errors)},
+    };
+    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++)
+        if (strlen(counters[i].name) == n && strncmp(counters[i].name, name, n) == 0)
+            return (const uint64_t *)((const char *)rep + counters[i].offset);
+    return NULL;
+}
+
+/* What a load reported, as "DOMAIN=1 ADDR=2 total=3 errors=0": an upper-case
+ * name is an indicator type's added count (its Zeek name without "Intel::"),
+ * a lower-case one the report's counter of that name (files, duplicates,
+ * invalid, unsupported, not_ids, revoked, errors), examples its example
+ * count, total the indicators added of every type; what is not named is not
+ * checked. */
+static inline void intel_harness_expect_report(const struct intel_load_report *rep, const char *counts)
 {
     const char *p = counts;
     while (*p) {
         size_t n = strcspn(p, "=");
         char *end;
-        unsigned long want = strtoul(p + n + 1, &end, 10);
-        int type = 0;
-        while (type < INTEL_TYPE_COUNT &&
-               !(strlen(intel_type_zeek_name((enum intel_type)type)) == n + 7 &&
-                 strncmp(intel_type_zeek_name((enum intel_type)type) + 7, p, n) == 0))
-            type++;
-        if (p[n] != '=' || end == p + n + 1 || type == INTEL_TYPE_COUNT)
-            fail_msg("intel_harness_expect_added: bad counts '%s'", counts);
-        if (rep->added[type] != want)
-            fail_msg("%.*s: %llu added, expected %lu", (int)n, p, (unsigned long long)rep->added[type], want);
+        unsigned long long want = strtoull(p + n + 1, &end, 10);
+        if (p[n] != '=' || end == p + n + 1)
+            fail_msg("intel_harness_expect_report: bad counts '%s'", counts);
+        const uint64_t *counter = intel_harness_report_counter(rep, p, n);
+        uint64_t got;
+        if (counter != NULL) {
+            got = *counter;
+        } else if (n == 5 && strncmp(p, "total", 5) == 0) {
+            got = intel_harness_total_added(rep);
+        } else if (n == 8 && strncmp(p, "examples", 8) == 0) {
+            got = rep->n_examples;
+        } else {
+            int type = 0;
+            while (type < INTEL_TYPE_COUNT &&
+                   !(strlen(intel_type_zeek_name((enum intel_type)type)) == n + 7 &&
+                     strncmp(intel_type_zeek_name((enum intel_type)type) + 7, p, n) == 0))
+                type++;
+            if (type == INTEL_TYPE_COUNT)
+                fail_msg("intel_harness_expect_report: bad counts '%s'", counts);
+            got = rep->added[type];
+        }
+        if (got != want)
+            fail_msg("%.*s: %llu, expected %llu", (int)n, p, (unsigned long long)got, want);
         p = end + strspn(end, " ");
     }
+}
+
+/* Each indicator of listed, "TYPE:value" separated by spaces (TYPE its Zeek
+ * name without "Intel::"), is in the store; domains are looked up as
+ * traffic would be (a listed parent matches). */
+static inline void intel_harness_expect_found(const struct intel_store *s, const char *listed)
+{
+    const char *p = listed;
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        size_t type_len = strcspn(p, ":");
+        int type = 0;
+        while (type < INTEL_TYPE_COUNT &&
+               !(strlen(intel_type_zeek_name((enum intel_type)type)) == type_len + 7 &&
+                 strncmp(intel_type_zeek_name((enum intel_type)type) + 7, p, type_len) == 0))
+            type++;
+        if (type_len >= n || type == INTEL_TYPE_COUNT)
+            fail_msg("intel_harness_expect_found: bad list '%s'", listed);
+        const char *value = p + type_len + 1;
+        size_t len = n - type_len - 1;
+        const struct intel_entry *e = type == INTEL_DOMAIN ? intel_lookup_domain(s, value, len)
+                                                           : intel_lookup(s, (enum intel_type)type, value, len);
+        if (e == NULL)
+            fail_msg("%.*s: not found", (int)n, p);
+        p += n + strspn(p + n, " ");
+    }
+}
+
+/* The indicators the load added per type, as "DOMAIN=1 ADDR=2" (types by
+ * their Zeek name without "Intel::"); a type not named is not checked. */
+static inline void intel_harness_expect_added(const struct intel_load_report *rep, const char *counts)
+{
+    intel_harness_expect_report(rep, counts);
+}
+
+/* The metadata's source, description, reference and tags. */
+static inline void intel_harness_expect_meta(const struct intel_meta *m, const char *source, const char *desc,
+                                             const char *ref, const char *tags)
+{
+    assert_string_equal(m->source, source);
+    assert_string_equal(m->desc, desc);
+    assert_string_equal(m->ref, ref);
+    assert_string_equal(m->tags, tags);
 }
 
 #endif

@@ -66,6 +66,31 @@ static void fixture_free(struct fixture *f)
     free(f);
 }
 
+/* A fixture whose decoder does not verify checksums. */
+static struct fixture *fixture_without_checksums(void)
+{
+    struct decode_config cfg;
+    decode_config_defaults(&cfg);
+    cfg.verify_checksums = false;
+    return fixture_new(&cfg);
+}
+
+/* cmocka setup/teardown: a fixture with the default configuration, for the
+ * tests that need no other (listed in main with FIXTURE_TEST). */
+static int fixture_setup(void **state)
+{
+    *state = fixture_new(NULL);
+    return 0;
+}
+
+static int fixture_teardown(void **state)
+{
+    fixture_free(*state);
+    return 0;
+}
+
+#define FIXTURE_TEST(test) cmocka_unit_test_setup_teardown(test, fixture_setup, fixture_teardown)
+
 static enum decode_result run(struct fixture *f, int lt, int64_t ts, const uint8_t *p, size_t n)
 {
     return decode_packet(f->d, lt, ts, p, (uint32_t)n, (uint32_t)n, &f->pkt);
@@ -280,8 +305,7 @@ static void test_checksum_matches_reference(void **state)
 
 static void test_ethernet_ipv4_tcp(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t fr[600];
     size_t n = frame_eth_ipv4_tcp(fr, IP4_A, IP4_B, 40000, 80);
     assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, n), DECODE_OK);
@@ -310,13 +334,11 @@ static void test_ethernet_ipv4_tcp(void **state)
     assert_int_equal(p->tunnel_depth, 0);
     assert_int_equal(f->w.n, 0);
     assert_int_equal(decoder_stats(f->d)->packets, 1);
-    fixture_free(f);
 }
 
 static void test_ethernet_padding_ignored(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t fr[600] = {0};
     uint8_t l4[64], ip[128];
     size_t n = tcp(l4, 1, 2, TCP_ACK, NULL, 0, NULL);
@@ -340,7 +362,6 @@ static void test_ethernet_padding_ignored(void **state)
     assert_int_equal(f->pkt.payload_caplen, 3);
     assert_false(f->pkt.l4_checksum_bad);
     assert_int_equal(f->w.n, 0);
-    fixture_free(f);
 }
 
 static void test_bad_tcp_checksum_flag(void **state)
@@ -355,10 +376,7 @@ static void test_bad_tcp_checksum_flag(void **state)
     assert_int_equal(f->w.n, 0);
     fixture_free(f);
 
-    struct decode_config cfg;
-    decode_config_defaults(&cfg);
-    cfg.verify_checksums = false;
-    f = fixture_new(&cfg);
+    f = fixture_without_checksums();
     assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, n), DECODE_OK);
     assert_false(f->pkt.l4_checksum_bad);
     fixture_free(f);
@@ -377,10 +395,7 @@ static void test_bad_ip_checksum(void **state)
     assert_int_equal(decoder_stats(f->d)->malformed, 1);
     fixture_free(f);
 
-    struct decode_config cfg;
-    decode_config_defaults(&cfg);
-    cfg.verify_checksums = false;
-    f = fixture_new(&cfg);
+    f = fixture_without_checksums();
     assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, n), DECODE_OK);
     assert_int_equal(f->w.n, 0);
     fixture_free(f);
@@ -391,10 +406,7 @@ static void test_bad_ip_checksum(void **state)
 static void test_ipv4_zero_length_counts_no_ip_bytes(void **state)
 {
     (void)state;
-    struct decode_config cfg;
-    decode_config_defaults(&cfg);
-    cfg.verify_checksums = false;
-    struct fixture *f = fixture_new(&cfg);
+    struct fixture *f = fixture_without_checksums();
     uint8_t fr[600];
     size_t n = frame_eth_ipv4_tcp(fr, IP4_A, IP4_B, 1234, 80);
     wr16(fr + 14 + 2, 0);
@@ -407,8 +419,7 @@ static void test_ipv4_zero_length_counts_no_ip_bytes(void **state)
 
 static void test_ipv4_options(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t fr[600], l4[64], ip[256];
     static const uint8_t opts[8] = {7, 7, 4, 1, 2, 3, 4, 0}; /* record route, EOL */
     size_t n = udp(l4, 1000, 2000, (const uint8_t *)"xyz", 3);
@@ -421,13 +432,11 @@ static void test_ipv4_options(void **state)
     assert_int_equal(f->pkt.sport, 1000);
     assert_int_equal(f->pkt.payload_len, 3);
     assert_false(f->pkt.l4_checksum_bad);
-    fixture_free(f);
 }
 
 static void test_ipv4_header_errors(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t l4[64], ip[256];
     size_t n = udp(l4, 1, 2, NULL, 0);
     n = ipv4(ip, 17, IP4_A, IP4_B, l4, n);
@@ -463,13 +472,11 @@ static void test_ipv4_header_errors(void **state)
 
     assert_int_equal(run(f, LINKTYPE_RAW, 1, bad, 19), DECODE_MALFORMED);
     assert_true(has_weird(&f->w, "truncated_IP"));
-    fixture_free(f);
 }
 
 static void test_snaplen_truncated_is_normal(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t fr[600];
     size_t n = frame_eth_ipv4_tcp(fr, IP4_A, IP4_B, 1234, 80);
     /* captured up to two payload bytes */
@@ -494,13 +501,11 @@ static void test_snaplen_truncated_is_normal(void **state)
     assert_int_equal(decode_packet(f->d, LINKTYPE_ETHERNET, 1, copy, cap, (uint32_t)n, &f->pkt), DECODE_MALFORMED);
     assert_true(has_weird(&f->w, "internally_truncated_header"));
     free(copy);
-    fixture_free(f);
 }
 
 static void test_vlan_qinq_mpls_pppoe(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t ipb[512], l4[64], fr[700];
     size_t iplen = ipv4(ipb, 6, IP4_A, IP4_B, l4, tcp(l4, 5, 6, TCP_SYN, NULL, 0, NULL));
 
@@ -579,13 +584,11 @@ static void test_vlan_qinq_mpls_pppoe(void **state)
     memset(fr + n, 0, 28);
     assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, n + 28), DECODE_NOT_IP);
     assert_int_equal(f->pkt.ip_version, 0);
-    fixture_free(f);
 }
 
 static void test_other_link_types(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t ipb[512], ip6[512], l4[64], fr[700];
     size_t iplen = ipv4(ipb, 17, IP4_A, IP4_B, l4, udp(l4, 7, 9, (const uint8_t *)"x", 1));
     size_t ip6len = ipv6(ip6, 17, IP6_A, IP6_B, l4, udp(l4, 7, 9, (const uint8_t *)"x", 1));
@@ -644,25 +647,30 @@ static void test_other_link_types(void **state)
     assert_false(decode_linktype_supported(104)); /* Cisco HDLC: not decoded */
     assert_int_equal(run(f, 104, 1, ipb, iplen), DECODE_NOT_IP);
     assert_int_equal(f->w.n, 0);
-    fixture_free(f);
 }
 
 /* ---------------- IPv6 ---------------- */
 
+/* An 8-byte hop-by-hop or destination options header holding one PadN
+ * option, followed by next; its length. */
+static size_t padn_options(uint8_t *out, uint8_t next)
+{
+    out[0] = next;
+    out[1] = 0;
+    out[2] = 1;
+    out[3] = 4;
+    memset(out + 4, 0, 4);
+    return 8;
+}
+
 static void test_ipv6_extension_chain(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t body[512], ip[600], l4[64];
     size_t l4len = tcp(l4, 443, 5555, TCP_ACK, NULL, 0, "data");
     size_t b = 0;
     /* hop-by-hop (8 bytes, PadN) -> routing type 0 (one address, segments left 1) -> dest opts -> TCP */
-    body[b + 0] = 43;
-    body[b + 1] = 0;
-    body[b + 2] = 1;
-    body[b + 3] = 4;
-    memset(body + b + 4, 0, 4);
-    b += 8;
+    b += padn_options(body + b, 43);
     body[b + 0] = 60;
     body[b + 1] = 2; /* 24 bytes */
     body[b + 2] = 0; /* type 0 */
@@ -670,12 +678,7 @@ static void test_ipv6_extension_chain(void **state)
     memset(body + b + 4, 0, 4);
     memcpy(body + b + 8, IP6_C, 16);
     b += 24;
-    body[b + 0] = 6;
-    body[b + 1] = 0;
-    body[b + 2] = 1;
-    body[b + 3] = 4;
-    memset(body + b + 4, 0, 4);
-    b += 8;
+    b += padn_options(body + b, 6);
     memcpy(body + b, l4, l4len);
     size_t n = ipv6_full(ip, 0, IP6_A, IP6_B, body, b + l4len, b, 6, IP6_C);
     assert_int_equal(run(f, LINKTYPE_RAW, 1, ip, n), DECODE_OK);
@@ -719,13 +722,21 @@ static void test_ipv6_extension_chain(void **state)
     memcpy(big + 40, longb, lb);
     assert_int_equal(run(f, LINKTYPE_RAW, 1, big, 40 + lb), DECODE_OK);
     free(big);
-    fixture_free(f);
+}
+
+/* The raw IP packet ip decoded with a good ICMP checksum, then again with its
+ * last payload byte flipped: still decoded, the checksum marked bad. */
+static void expect_payload_flip_caught(struct fixture *f, uint8_t *ip, size_t n)
+{
+    assert_false(f->pkt.l4_checksum_bad);
+    ip[n - 1] ^= 1;
+    assert_int_equal(run(f, LINKTYPE_RAW, 1, ip, n), DECODE_OK);
+    assert_true(f->pkt.l4_checksum_bad);
 }
 
 static void test_icmp_and_icmpv6(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t msg[64] = {8, 0, 0, 0, 0x12, 0x34, 0, 1, 'p', 'i', 'n', 'g'};
     uint8_t ip[256];
     size_t n = ipv4(ip, 1, IP4_A, IP4_B, msg, 12);
@@ -734,27 +745,20 @@ static void test_icmp_and_icmpv6(void **state)
     assert_int_equal(f->pkt.icmp_type, 8);
     assert_int_equal(f->pkt.icmp_code, 0);
     assert_int_equal(f->pkt.payload_len, 4);
-    assert_false(f->pkt.l4_checksum_bad);
-    ip[n - 1] ^= 1;
     /* the IP header checksum does not cover the payload */
-    assert_int_equal(run(f, LINKTYPE_RAW, 1, ip, n), DECODE_OK);
-    assert_true(f->pkt.l4_checksum_bad);
+    expect_payload_flip_caught(f, ip, n);
 
     uint8_t m6[64] = {128, 0, 0, 0, 0, 1, 0, 2, 'x'};
     n = ipv6(ip, 58, IP6_A, IP6_B, m6, 9);
     assert_int_equal(run(f, LINKTYPE_RAW, 1, ip, n), DECODE_OK);
     assert_int_equal(f->pkt.l4_proto, 58);
     assert_int_equal(f->pkt.icmp_type, 128);
-    assert_false(f->pkt.l4_checksum_bad);
-    ip[n - 1] ^= 1;
-    assert_int_equal(run(f, LINKTYPE_RAW, 1, ip, n), DECODE_OK);
-    assert_true(f->pkt.l4_checksum_bad);
+    expect_payload_flip_caught(f, ip, n);
 
     /* A 4-byte ICMP message: Zeek's truncated_header */
     n = ipv4(ip, 1, IP4_A, IP4_B, msg, 4);
     assert_int_equal(run(f, LINKTYPE_RAW, 1, ip, n), DECODE_MALFORMED);
     assert_true(has_weird(&f->w, "truncated_header"));
-    fixture_free(f);
 }
 
 /* Suricata's ICMPv4 decoder events (decode-icmpv4.c): a type it does not
@@ -791,8 +795,7 @@ static void test_icmpv4_unknown_type_and_code(void **state)
 
 static void test_udp_checksum_zero_and_unknown_proto(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t l4[64], ip[256];
     size_t n = udp(l4, 1, 2, (const uint8_t *)"zz", 2);
     n = ipv4(ip, 17, IP4_A, IP4_B, l4, n);
@@ -820,7 +823,6 @@ static void test_udp_checksum_zero_and_unknown_proto(void **state)
     n = ipv4(ip, 6, IP4_A, IP4_B, t, tl);
     assert_int_equal(run(f, LINKTYPE_RAW, 1, ip, n), DECODE_MALFORMED);
     assert_true(has_weird(&f->w, "truncated_header"));
-    fixture_free(f);
 }
 
 /* ---------------- tunnels ---------------- */
@@ -844,8 +846,7 @@ static void assert_inner_tcp(const struct packet *p)
 
 static void test_ip_in_ip(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t inner[256], outer[512], fr[700];
     size_t in = inner_ipv4_tcp(inner);
 
@@ -894,7 +895,6 @@ static void test_ip_in_ip(void **state)
     f->w.n = 0;
     assert_int_equal(run(f, LINKTYPE_RAW, 1, outer, n4), DECODE_MALFORMED);
     assert_true(has_weird(&f->w, "exceeded_tunnel_max_depth"));
-    fixture_free(f);
 }
 
 static size_t gre_hdr(uint8_t *out, uint16_t flags, uint16_t proto)
@@ -919,10 +919,21 @@ static size_t gre_hdr(uint8_t *out, uint16_t flags, uint16_t proto)
     return n;
 }
 
+/* body's GRE (and ERSPAN) headers of length g, then Ethernet and the inner
+ * IPv4/TCP packet, sent in IPv4 to IP4_B: the inner TCP is decoded. */
+static void expect_gre_bridges_inner(struct fixture *f, uint8_t *body, size_t g, const uint8_t *inner, size_t in,
+                                     uint8_t *outer)
+{
+    size_t e = eth(body + g, 0x0800);
+    memcpy(body + g + e, inner, in);
+    size_t on = ipv4(outer, 47, IP4_A, IP4_B, body, g + e + in);
+    assert_int_equal(run(f, LINKTYPE_RAW, 1, outer, on), DECODE_OK);
+    assert_inner_tcp(&f->pkt);
+}
+
 static void test_gre(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t inner[256], body[700], outer[800];
     size_t in = inner_ipv4_tcp(inner);
 
@@ -951,11 +962,7 @@ static void test_gre(void **state)
     memset(body + g, 0, 8);
     body[g] = 0x10;
     g += 8;
-    e = eth(body + g, 0x0800);
-    memcpy(body + g + e, inner, in);
-    on = ipv4(outer, 47, IP4_A, IP4_B, body, g + e + in);
-    assert_int_equal(run(f, LINKTYPE_RAW, 1, outer, on), DECODE_OK);
-    assert_inner_tcp(&f->pkt);
+    expect_gre_bridges_inner(f, body, g, inner, in, outer);
 
     /* ERSPAN type III with the optional sub-header */
     g = gre_hdr(body, 0x1000, 0x22eb);
@@ -964,11 +971,7 @@ static void test_gre(void **state)
     g += 12;
     memset(body + g, 0, 8);
     g += 8;
-    e = eth(body + g, 0x0800);
-    memcpy(body + g + e, inner, in);
-    on = ipv4(outer, 47, IP4_A, IP4_B, body, g + e + in);
-    assert_int_equal(run(f, LINKTYPE_RAW, 1, outer, on), DECODE_OK);
-    assert_inner_tcp(&f->pkt);
+    expect_gre_bridges_inner(f, body, g, inner, in, outer);
 
     /* PPTP: enhanced GRE v1 with key and sequence, PPP header, IPv4 */
     g = gre_hdr(body, 0x2000 | 0x1000 | 1, 0x880b);
@@ -1006,7 +1009,6 @@ static void test_gre(void **state)
     on = ipv4(outer, 47, IP4_A, IP4_B, body, g + 28);
     assert_int_equal(run(f, LINKTYPE_RAW, 1, outer, on), DECODE_NOT_IP);
     assert_int_equal(f->w.n, 0);
-    fixture_free(f);
 }
 
 static size_t udp_tunnel_frame(uint8_t *fr, uint16_t sp, uint16_t dp, const uint8_t *hdr, size_t hl,
@@ -1024,8 +1026,7 @@ static size_t udp_tunnel_frame(uint8_t *fr, uint16_t sp, uint16_t dp, const uint
 
 static void test_udp_tunnels(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t inner[256], ieth[400], fr[1200];
     size_t in = inner_ipv4_tcp(inner);
     size_t ie = eth(ieth, 0x0800);
@@ -1109,7 +1110,6 @@ static void test_udp_tunnels(void **state)
     assert_int_equal(f->pkt.tunnel_depth, 2);
     assert_int_equal(f->pkt.l4_proto, 17);
     assert_int_equal(f->pkt.sport, 1);
-    fixture_free(f);
 }
 
 /* ---------------- fragments ---------------- */
@@ -1132,10 +1132,21 @@ static size_t make_udp_payload(uint8_t *l4, size_t datalen)
     return n;
 }
 
+/* p is the reassembled UDP datagram l4 (total bytes, 8 of them the header),
+ * from sport, its checksum good. */
+static void expect_reassembled_udp(const struct packet *p, const uint8_t *l4, size_t total, uint16_t sport)
+{
+    assert_true(p->reassembled);
+    assert_int_equal(p->l4_proto, 17);
+    assert_int_equal(p->sport, sport);
+    assert_int_equal(p->payload_len, total - 8);
+    assert_false(p->l4_checksum_bad);
+    assert_memory_equal(p->l4, l4, total);
+}
+
 static void test_ipv4_fragments(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t l4[4100], fr[4200];
     size_t total = make_udp_payload(l4, 1992); /* 2000 bytes of UDP */
 
@@ -1143,14 +1154,9 @@ static void test_ipv4_fragments(void **state)
     assert_int_equal(run(f, LINKTYPE_RAW, 1, fr, frag4(fr, l4, 0, 800, true, 1, 17)), DECODE_HELD);
     assert_int_equal(run(f, LINKTYPE_RAW, 2, fr, frag4(fr, l4, 800, 1600, true, 1, 17)), DECODE_HELD);
     assert_int_equal(run(f, LINKTYPE_RAW, 3, fr, frag4(fr, l4, 1600, total, false, 1, 17)), DECODE_OK);
-    assert_true(f->pkt.reassembled);
+    expect_reassembled_udp(&f->pkt, l4, total, 4444);
     assert_int_equal(f->pkt.ip_len, 20 + total);
-    assert_int_equal(f->pkt.l4_proto, 17);
-    assert_int_equal(f->pkt.sport, 4444);
-    assert_int_equal(f->pkt.payload_len, 1992);
     assert_int_equal(f->pkt.payload_caplen, 1992);
-    assert_false(f->pkt.l4_checksum_bad);
-    assert_memory_equal(f->pkt.l4, l4, total);
     assert_int_equal(load16be(f->pkt.l3 + 6), 0);
     assert_int_equal(f->w.n, 0);
     const struct decode_stats *st = decoder_stats(f->d);
@@ -1195,7 +1201,6 @@ static void test_ipv4_fragments(void **state)
     assert_int_equal(run(f, LINKTYPE_RAW, 12, fr, frag4(fr, l4, 800, 1600, false, 5, 17)), DECODE_HELD);
     assert_int_equal(run(f, LINKTYPE_RAW, 13, fr, frag4(fr, l4, 1600, total, false, 5, 17)), DECODE_HELD);
     assert_true(has_weird(&f->w, "fragment_size_inconsistency"));
-    fixture_free(f);
 }
 
 static void test_ipv4_fragment_timeout_and_limits(void **state)
@@ -1315,8 +1320,7 @@ static size_t frag6(uint8_t *out, const uint8_t *payload, size_t start, size_t e
 
 static void test_ipv6_fragments(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t data[1600], l4[1700], fr[2000];
     for (size_t i = 0; i < sizeof data; i++)
         data[i] = (uint8_t)i;
@@ -1329,13 +1333,8 @@ static void test_ipv6_fragments(void **state)
         assert_int_equal(run(f, LINKTYPE_RAW, 1, fr, frag6(fr, l4, 1000, total, false, id, hbh)), DECODE_HELD);
         assert_int_equal(run(f, LINKTYPE_RAW, 1, fr, frag6(fr, l4, 0, 504, true, id, hbh)), DECODE_HELD);
         assert_int_equal(run(f, LINKTYPE_RAW, 1, fr, frag6(fr, l4, 504, 1000, true, id, hbh)), DECODE_OK);
-        assert_true(f->pkt.reassembled);
+        expect_reassembled_udp(&f->pkt, l4, total, 7000);
         assert_int_equal(f->pkt.ip_version, 6);
-        assert_int_equal(f->pkt.l4_proto, 17);
-        assert_int_equal(f->pkt.sport, 7000);
-        assert_int_equal(f->pkt.payload_len, 1500);
-        assert_false(f->pkt.l4_checksum_bad);
-        assert_memory_equal(f->pkt.l4, l4, total);
         assert_int_equal(f->pkt.l3[6], hbh ? 0 : 17);
     }
     /* atomic fragment */
@@ -1352,13 +1351,11 @@ static void test_ipv6_fragments(void **state)
     assert_int_equal(run(f, LINKTYPE_RAW, 1, fr, n), DECODE_OK);
     assert_true(f->pkt.reassembled);
     assert_int_equal(f->pkt.l4_proto, 44);
-    fixture_free(f);
 }
 
 static void test_fragment_in_tunnel(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t l4[4100], fr[4200], outer[4400];
     size_t total = make_udp_payload(l4, 1992);
     size_t n = frag4(fr, l4, 0, 1000, true, 55, 17);
@@ -1371,7 +1368,6 @@ static void test_fragment_in_tunnel(void **state)
     assert_true(f->pkt.reassembled);
     assert_int_equal(f->pkt.sport, 4444);
     assert_memory_equal(f->pkt.tunnels[0].src.b + 12, IP4_C, 4);
-    fixture_free(f);
 }
 
 /* ---------------- truncation at every length ---------------- */
@@ -1422,8 +1418,7 @@ static void truncate_everywhere(struct fixture *f, int lt, const uint8_t *frame,
  * front of a datagram reassembled from PPP fragments. */
 static void test_ppp(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t ipb[512], ip6[512], l4[64], fr[700];
     size_t iplen = ipv4(ipb, 17, IP4_A, IP4_B, l4, udp(l4, 7, 9, (const uint8_t *)"x", 1));
     size_t ip6len = ipv6(ip6, 17, IP6_A, IP6_B, l4, udp(l4, 7, 9, (const uint8_t *)"x", 1));
@@ -1468,7 +1463,6 @@ static void test_ppp(void **state)
     assert_true(f->pkt.reassembled);
     assert_int_equal(f->pkt.frag_prefix_len, 1);
     assert_int_equal(f->pkt.payload_len, 500);
-    fixture_free(f);
 }
 
 /* ---------------- NFLOG, 802.11 (+ radiotap), Frame Relay, PPPoE with PFC ---------------- */
@@ -1505,8 +1499,7 @@ static size_t wlan_frame(uint8_t *out, bool qos, uint8_t flags, const uint8_t *i
 
 static void test_nflog_wlan_frame_relay(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     uint8_t inner[300], fr[700], rt[720];
     size_t in = inner_ipv4_tcp(inner);
 
@@ -1599,7 +1592,6 @@ static void test_nflog_wlan_frame_relay(void **state)
     assert_int_equal(decode_dispatch_hash(LINKTYPE_ETHERNET, fr, (uint32_t)(n + 7 + in)),
                      decode_dispatch_hash(LINKTYPE_RAW, inner, (uint32_t)in));
     truncate_everywhere(f, LINKTYPE_ETHERNET, fr, n + 7 + in);
-    fixture_free(f);
 }
 
 static void test_truncated_at_every_length(void **state)
@@ -1723,8 +1715,7 @@ static void test_truncated_at_every_length(void **state)
 
 static void test_random_bytes_do_not_crash(void **state)
 {
-    (void)state;
-    struct fixture *f = fixture_new(NULL);
+    struct fixture *f = *state;
     static const int lts[] = {LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2,
                               LINKTYPE_NULL, LINKTYPE_PPP_ETHER, LINKTYPE_PPP, LINKTYPE_NFLOG,
                               LINKTYPE_IEEE802_11, LINKTYPE_IEEE802_11_RADIOTAP, LINKTYPE_FRELAY};
@@ -1744,7 +1735,6 @@ static void test_random_bytes_do_not_crash(void **state)
         (void)decode_dispatch_hash(lt, buf, (uint32_t)n);
         free(buf);
     }
-    fixture_free(f);
 }
 
 /* ---------------- dispatch hash ---------------- */
@@ -1826,31 +1816,31 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_checksum_matches_reference),
-        cmocka_unit_test(test_ethernet_ipv4_tcp),
-        cmocka_unit_test(test_ethernet_padding_ignored),
+        FIXTURE_TEST(test_ethernet_ipv4_tcp),
+        FIXTURE_TEST(test_ethernet_padding_ignored),
         cmocka_unit_test(test_bad_tcp_checksum_flag),
         cmocka_unit_test(test_bad_ip_checksum),
-        cmocka_unit_test(test_ipv4_options),
-        cmocka_unit_test(test_ipv4_header_errors),
-        cmocka_unit_test(test_snaplen_truncated_is_normal),
+        FIXTURE_TEST(test_ipv4_options),
+        FIXTURE_TEST(test_ipv4_header_errors),
+        FIXTURE_TEST(test_snaplen_truncated_is_normal),
         cmocka_unit_test(test_ipv4_zero_length_counts_no_ip_bytes),
-        cmocka_unit_test(test_vlan_qinq_mpls_pppoe),
-        cmocka_unit_test(test_ppp),
-        cmocka_unit_test(test_other_link_types),
-        cmocka_unit_test(test_ipv6_extension_chain),
-        cmocka_unit_test(test_icmp_and_icmpv6),
+        FIXTURE_TEST(test_vlan_qinq_mpls_pppoe),
+        FIXTURE_TEST(test_ppp),
+        FIXTURE_TEST(test_other_link_types),
+        FIXTURE_TEST(test_ipv6_extension_chain),
+        FIXTURE_TEST(test_icmp_and_icmpv6),
         cmocka_unit_test(test_icmpv4_unknown_type_and_code),
-        cmocka_unit_test(test_udp_checksum_zero_and_unknown_proto),
-        cmocka_unit_test(test_ip_in_ip),
-        cmocka_unit_test(test_gre),
-        cmocka_unit_test(test_udp_tunnels),
-        cmocka_unit_test(test_ipv4_fragments),
+        FIXTURE_TEST(test_udp_checksum_zero_and_unknown_proto),
+        FIXTURE_TEST(test_ip_in_ip),
+        FIXTURE_TEST(test_gre),
+        FIXTURE_TEST(test_udp_tunnels),
+        FIXTURE_TEST(test_ipv4_fragments),
         cmocka_unit_test(test_ipv4_fragment_timeout_and_limits),
-        cmocka_unit_test(test_ipv6_fragments),
-        cmocka_unit_test(test_fragment_in_tunnel),
-        cmocka_unit_test(test_nflog_wlan_frame_relay),
+        FIXTURE_TEST(test_ipv6_fragments),
+        FIXTURE_TEST(test_fragment_in_tunnel),
+        FIXTURE_TEST(test_nflog_wlan_frame_relay),
         cmocka_unit_test(test_truncated_at_every_length),
-        cmocka_unit_test(test_random_bytes_do_not_crash),
+        FIXTURE_TEST(test_random_bytes_do_not_crash),
         cmocka_unit_test(test_dispatch_hash),
         cmocka_unit_test(test_frag_table_spreads_keys_colliding_under_unkeyed_hash),
         cmocka_unit_test(test_config_defaults),

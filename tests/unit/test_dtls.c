@@ -261,32 +261,34 @@ static void test_too_many_fragments(void **unused)
     assert_int_equal(s.cap.n_tls, 0);
 }
 
+/* A handshake header that lies about its sizes, with a 4-byte body, in a
+ * record of its own: the weird it raises. */
+struct lying_fragment {
+    bool from_orig;
+    uint64_t record_seq;
+    uint8_t msg_type;
+    unsigned msg_len, off, frag_len;
+    const char *weird;
+};
+
 static void test_oversized_and_lying_fragments(void **unused)
 {
+    static const struct lying_fragment cases[] = {
+        {false, 0, 11, 0xffffff, 0, 4, "DTLS_handshake_message_too_large"}, /* a 16 MiB certificate */
+        {true, 1, 1, 10, 8, 4, "DTLS_fragment_past_message_end"},       /* past the message's end */
+        {true, 2, 1, 10, 0, 500, "DTLS_truncated_handshake_fragment"},  /* longer than the record */
+    };
     struct session s;
     session_open(&s);
-    struct byte_builder body = {.n = 0}, d = {.n = 0};
-    hs_header(&body, 11, 0xffffff, 0, 0, 4); /* a 16 MiB certificate */
-    putn(&body, "abcd", 4);
-    record(&d, 22, 0, 0, body.b, body.n);
-    datagram(&s, false, &d);
-    assert_string_equal(s.run.weirds.last, "DTLS_handshake_message_too_large");
-
-    body.n = 0;
-    d.n = 0;
-    hs_header(&body, 1, 10, 0, 8, 4); /* past the message's end */
-    putn(&body, "abcd", 4);
-    record(&d, 22, 0, 1, body.b, body.n);
-    datagram(&s, true, &d);
-    assert_string_equal(s.run.weirds.last, "DTLS_fragment_past_message_end");
-
-    body.n = 0;
-    d.n = 0;
-    hs_header(&body, 1, 10, 0, 0, 500); /* longer than the record */
-    putn(&body, "abcd", 4);
-    record(&d, 22, 0, 2, body.b, body.n);
-    datagram(&s, true, &d);
-    assert_string_equal(s.run.weirds.last, "DTLS_truncated_handshake_fragment");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct lying_fragment *c = &cases[i];
+        struct byte_builder body = {.n = 0}, d = {.n = 0};
+        hs_header(&body, c->msg_type, c->msg_len, 0, c->off, c->frag_len);
+        putn(&body, "abcd", 4);
+        record(&d, 22, 0, c->record_seq, body.b, body.n);
+        datagram(&s, c->from_orig, &d);
+        assert_string_equal(s.run.weirds.last, c->weird);
+    }
     parser_run_close(&s.run);
 }
 

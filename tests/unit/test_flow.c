@@ -127,11 +127,33 @@ static void test_sf_with_data(void **state)
     flow_table_free(t);
 }
 
-static const char *single_state(void (*script)(struct flow_table *), char *history_out)
+/* One packet of a conn-state case's script. */
+struct scripted_packet {
+    int from;
+    int64_t ts_ms;
+    uint8_t flags;
+    uint32_t seq, ack, len;
+};
+
+/* A connection scripted as the handshake (or not) and then up to two
+ * packets, and the conn_state and history Zeek gives it. */
+struct conn_state_case {
+    const char *conn_state, *history;
+    bool handshake;
+    size_t n;
+    struct scripted_packet pkts[2];
+};
+
+static const char *single_state(const struct conn_state_case *k, char *history_out)
 {
     static struct collected c;
     struct flow_table *t = new_table(&c, 100);
-    script(t);
+    if (k->handshake)
+        handshake(t);
+    for (size_t i = 0; i < k->n; i++) {
+        const struct scripted_packet *sp = &k->pkts[i];
+        feed(t, tcp_pkt(sp->from, sp->ts_ms, sp->flags, sp->seq, sp->ack, sp->len));
+    }
     flow_table_flush(t, 0);
     flow_table_free(t);
     if (c.n != 1)
@@ -140,90 +162,29 @@ static const char *single_state(void (*script)(struct flow_table *), char *histo
     return c.recs[0].conn_state;
 }
 
-static void script_s0(struct flow_table *t)
-{
-    feed(t, tcp_pkt(CLIENT, 0, TCP_SYN, C_ISN, 0, 0));
-}
-
-static void script_rej(struct flow_table *t)
-{
-    feed(t, tcp_pkt(CLIENT, 0, TCP_SYN, C_ISN, 0, 0));
-    feed(t, tcp_pkt(SERVER, 1, TCP_RST | TCP_ACK, 0, C_ISN + 1, 0));
-}
-
-static void script_s1(struct flow_table *t)
-{
-    handshake(t);
-}
-
-static void script_rsto(struct flow_table *t)
-{
-    handshake(t);
-    feed(t, tcp_pkt(CLIENT, 30, TCP_RST | TCP_ACK, C_ISN + 1, S_ISN + 1, 0));
-}
-
-static void script_rstr(struct flow_table *t)
-{
-    handshake(t);
-    feed(t, tcp_pkt(SERVER, 30, TCP_RST | TCP_ACK, S_ISN + 1, C_ISN + 1, 0));
-}
-
-static void script_sh(struct flow_table *t)
-{
-    feed(t, tcp_pkt(CLIENT, 0, TCP_SYN, C_ISN, 0, 0));
-    feed(t, tcp_pkt(CLIENT, 1, TCP_FIN, C_ISN + 1, 0, 0));
-}
-
-static void script_s2(struct flow_table *t)
-{
-    handshake(t);
-    feed(t, tcp_pkt(CLIENT, 30, TCP_ACK | TCP_FIN, C_ISN + 1, S_ISN + 1, 0));
-}
-
-static void script_s3(struct flow_table *t)
-{
-    handshake(t);
-    feed(t, tcp_pkt(SERVER, 30, TCP_ACK | TCP_FIN, S_ISN + 1, C_ISN + 1, 0));
-}
-
-static void script_rstos0(struct flow_table *t)
-{
-    feed(t, tcp_pkt(CLIENT, 0, TCP_SYN, C_ISN, 0, 0));
-    feed(t, tcp_pkt(CLIENT, 1, TCP_RST, C_ISN + 1, 0, 0));
-}
-
-static void script_rstrh(struct flow_table *t)
-{
-    feed(t, tcp_pkt(SERVER, 0, TCP_SYN | TCP_ACK, S_ISN, C_ISN + 1, 0));
-    feed(t, tcp_pkt(SERVER, 1, TCP_RST, S_ISN + 1, 0, 0));
-}
-
-static void script_oth_midstream(struct flow_table *t)
-{
-    feed(t, tcp_pkt(CLIENT, 0, TCP_ACK | TCP_PSH, C_ISN + 1, S_ISN + 1, 50));
-    feed(t, tcp_pkt(SERVER, 1, TCP_ACK | TCP_PSH, S_ISN + 1, C_ISN + 51, 50));
-}
-
-static void script_shr(struct flow_table *t)
-{
-    feed(t, tcp_pkt(SERVER, 0, TCP_ACK | TCP_FIN, S_ISN + 1, C_ISN + 1, 0));
-}
-
 static void test_conn_states(void **state)
 {
     (void)state;
-    struct {
-        void (*script)(struct flow_table *);
-        const char *conn_state, *history;
-    } cases[] = {
-        {script_s0, "S0", "S"},         {script_rej, "REJ", "Sr"},       {script_s1, "S1", "ShA"},
-        {script_rsto, "RSTO", "ShAR"},  {script_rstr, "RSTR", "ShAr"},   {script_sh, "SH", "SF"},
-        {script_s2, "S2", "ShAF"},      {script_s3, "S3", "ShAf"},       {script_rstos0, "RSTOS0", "SR"},
-        {script_rstrh, "RSTRH", "^hr"}, {script_oth_midstream, "OTH", "Dd"}, {script_shr, "SHR", "^f"},
+    static const struct conn_state_case cases[] = {
+        {"S0", "S", false, 1, {{CLIENT, 0, TCP_SYN, C_ISN, 0, 0}}},
+        {"REJ", "Sr", false, 2, {{CLIENT, 0, TCP_SYN, C_ISN, 0, 0}, {SERVER, 1, TCP_RST | TCP_ACK, 0, C_ISN + 1, 0}}},
+        {"S1", "ShA", true, 0, {{0}}},
+        {"RSTO", "ShAR", true, 1, {{CLIENT, 30, TCP_RST | TCP_ACK, C_ISN + 1, S_ISN + 1, 0}}},
+        {"RSTR", "ShAr", true, 1, {{SERVER, 30, TCP_RST | TCP_ACK, S_ISN + 1, C_ISN + 1, 0}}},
+        {"SH", "SF", false, 2, {{CLIENT, 0, TCP_SYN, C_ISN, 0, 0}, {CLIENT, 1, TCP_FIN, C_ISN + 1, 0, 0}}},
+        {"S2", "ShAF", true, 1, {{CLIENT, 30, TCP_ACK | TCP_FIN, C_ISN + 1, S_ISN + 1, 0}}},
+        {"S3", "ShAf", true, 1, {{SERVER, 30, TCP_ACK | TCP_FIN, S_ISN + 1, C_ISN + 1, 0}}},
+        {"RSTOS0", "SR", false, 2, {{CLIENT, 0, TCP_SYN, C_ISN, 0, 0}, {CLIENT, 1, TCP_RST, C_ISN + 1, 0, 0}}},
+        {"RSTRH", "^hr", false, 2,
+         {{SERVER, 0, TCP_SYN | TCP_ACK, S_ISN, C_ISN + 1, 0}, {SERVER, 1, TCP_RST, S_ISN + 1, 0, 0}}},
+        {"OTH", "Dd", false, 2, /* midstream */
+         {{CLIENT, 0, TCP_ACK | TCP_PSH, C_ISN + 1, S_ISN + 1, 50},
+          {SERVER, 1, TCP_ACK | TCP_PSH, S_ISN + 1, C_ISN + 51, 50}}},
+        {"SHR", "^f", false, 1, {{SERVER, 0, TCP_ACK | TCP_FIN, S_ISN + 1, C_ISN + 1, 0}}},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char history[64] = "";
-        const char *st = single_state(cases[i].script, history);
+        const char *st = single_state(&cases[i], history);
         if (strcmp(st, cases[i].conn_state) != 0 || strcmp(history, cases[i].history) != 0)
             fail_msg("case %zu: got %s/%s, want %s/%s", i, st, history, cases[i].conn_state, cases[i].history);
     }

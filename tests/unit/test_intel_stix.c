@@ -401,17 +401,10 @@ static void test_bundle_meta(void **unused)
     struct intel_load_report rep;
     struct intel_store *s = stix_load_q(bundle, &rep);
     print_examples(&rep);
-    assert_int_equal(rep.errors, 0);
-    assert_int_equal(rep.unsupported, 0);
-    assert_int_equal(rep.n_examples, 0);
-    intel_harness_expect_added(&rep, "DOMAIN=1 ADDR=1 FILE_HASH=1");
-    assert_int_equal(total_added(&rep), 3);
+    intel_harness_expect_report(&rep, "errors=0 unsupported=0 examples=0 DOMAIN=1 ADDR=1 FILE_HASH=1 total=3");
 
     const struct intel_meta *m = domain_meta(s, "www.c2.evil.example");
-    assert_string_equal(m->source, "ACME CERT");
-    assert_string_equal(m->desc, "Evil C2");
-    assert_string_equal(m->ref, "stix:indicator--1");
-    assert_string_equal(m->tags, "apt,c2,malicious-activity");
+    intel_harness_expect_meta(m, "ACME CERT", "Evil C2", "stix:indicator--1", "apt,c2,malicious-activity");
     intel_harness_expect_attribution(m, "APT Nine,Evil Actor", "Poison Ivy", "Web Protocols; HTTP,T1566.001");
     assert_int_equal(m->threat_level, 0);
     assert_int_equal(m->valid_from_us, INT64_C(1459973028123456));
@@ -448,9 +441,7 @@ static void test_revoked_and_pattern_types(void **unused)
         "]}",
         &rep);
     print_examples(&rep);
-    assert_int_equal(rep.skipped_revoked, 1);
-    assert_int_equal(rep.added[INTEL_DOMAIN], 1);
-    assert_int_equal(rep.unsupported, 3);
+    intel_harness_expect_report(&rep, "revoked=1 DOMAIN=1 unsupported=3");
     assert_true(has_example(&rep, "b.json: indicator indicator--y: unsupported pattern_type: yara"));
     assert_true(has_example(&rep, "b.json: indicator indicator--s: unsupported pattern_type: snort"));
     assert_true(has_example(&rep, "b.json: indicator indicator--t: unsupported pattern_type"));
@@ -471,10 +462,7 @@ static void test_unsupported_patterns_listed(void **unused)
         " {`type`: `indicator`, `id`: `indicator--7`, `pattern`: [1]}]",
         &rep);
     print_examples(&rep);
-    assert_int_equal(rep.added[INTEL_DOMAIN], 2);
-    assert_int_equal(rep.unsupported, 2);
-    assert_int_equal(rep.errors, 3);
-    assert_int_equal(rep.invalid, 1);
+    intel_harness_expect_report(&rep, "DOMAIN=2 unsupported=2 errors=3 invalid=1");
     assert_string_equal(rep.examples[0], "b.json: indicator indicator--1: unsupported STIX pattern (object path Vigil "
                                          "cannot match): [file:name = 'CBricksDoc']");
     assert_string_equal(rep.examples[1], "b.json: indicator indicator--2: STIX pattern partly unsupported (object path "
@@ -512,9 +500,7 @@ static void test_versions(void **unused)
         "]}",
         &rep);
     print_examples(&rep);
-    assert_int_equal(rep.skipped_revoked, 1);
-    assert_int_equal(rep.added[INTEL_DOMAIN], 1);
-    assert_int_equal(rep.errors, 0);
+    intel_harness_expect_report(&rep, "revoked=1 DOMAIN=1 errors=0");
     intel_harness_expect_domains(s, "", "v1.example old.example mid.example");
     const struct intel_meta *m = domain_meta(s, "new.example");
     assert_string_equal(m->malware, "New Name");

@@ -17,6 +17,7 @@
 
 #include "intel/intel.h"
 #include "unit/intel_harness.h"
+#include "unit/tmpdir_harness.h"
 
 struct fixture {
     struct intel_store *s;
@@ -24,15 +25,18 @@ struct fixture {
     char dir[64];
 };
 
+/* cmocka setup/teardown: a fresh store and a directory of its own. */
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     if (f == NULL)
         return -1;
     f->s = intel_store_new();
-    snprintf(f->dir, sizeof f->dir, "/tmp/vigil-intel-test.XXXXXX");
-    if (f->s == NULL || mkdtemp(f->dir) == NULL)
+    if (f->s == NULL)
         return -1;
+    char *dir = tmpdir_new("intel");
+    snprintf(f->dir, sizeof f->dir, "%s", dir);
+    free(dir);
     *state = f;
     return 0;
 }
@@ -40,15 +44,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char cmd[128];
-    /* the directory name comes from mkdtemp: no shell metacharacters */
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int rc = tmpdir_remove(f->dir);
     intel_store_free(f->s);
     free(f);
-    return 0;
+    return rc;
 }
+
+#define FIXTURE_TEST(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 
 static void load_csv(struct fixture *f, const char *name, const char *text)
 {
@@ -108,10 +110,7 @@ static void test_csv_quoting_and_meta(void **state)
              "\r\n"
              "# a comment row\r\n"
              "domain|ip,both.example|5.6.7.8,,,,,,,,\r\n");
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 2);
-    assert_int_equal(f->rep.added[INTEL_ADDR], 2);
-    assert_int_equal(f->rep.added[INTEL_FILE_HASH], 1);
-    assert_int_equal(f->rep.added[INTEL_URL], 1);
+    intel_harness_expect_report(&f->rep, "DOMAIN=2 ADDR=2 FILE_HASH=1 URL=1");
     assert_int_equal(f->rep.invalid + f->rep.unsupported + f->rep.errors + f->rep.duplicates, 0);
 
     const struct intel_entry *e = find(f, INTEL_DOMAIN, "www.evil.example");
@@ -135,10 +134,8 @@ static void test_csv_quoting_and_meta(void **state)
     assert_string_equal(e->meta[0]->source, "a.csv"); /* empty source cell: the file's base name */
     assert_int_equal(e->meta[0]->threat_level, 2);
     assert_null(e->meta[0]->tags);
-    assert_non_null(find(f, INTEL_FILE_HASH, "d41d8cd98f00b204e9800998ecf8427e"));
-    assert_non_null(find(f, INTEL_URL, "http://bad.example/x?y=1"));
-    assert_non_null(find(f, INTEL_DOMAIN, "both.example"));
-    assert_non_null(find(f, INTEL_ADDR, "5.6.7.8"));
+    intel_harness_expect_found(f->s, "FILE_HASH:d41d8cd98f00b204e9800998ecf8427e URL:http://bad.example/x?y=1 "
+                                     "DOMAIN:both.example ADDR:5.6.7.8");
 }
 
 static void test_csv_inferred_and_typed_columns(void **state)
@@ -146,10 +143,7 @@ static void test_csv_inferred_and_typed_columns(void **state)
     struct fixture *f = *state;
     /* no type column: guessed */
     load_csv(f, "ioc.csv", "ioc;description\n10.0.0.0/8;net\nevil.example;dom\nhttp://x.example/;u\nnonsense;n\n");
-    assert_int_equal(f->rep.added[INTEL_SUBNET], 1);
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 1);
-    assert_int_equal(f->rep.added[INTEL_URL], 1);
-    assert_int_equal(f->rep.invalid, 1);
+    intel_harness_expect_report(&f->rep, "SUBNET=1 DOMAIN=1 URL=1 invalid=1");
     assert_example(&f->rep, 0, "ioc.csv:5: not an indicator: nonsense");
     assert_string_equal(find(f, INTEL_DOMAIN, "evil.example")->meta[0]->desc, "dom");
 
@@ -160,16 +154,15 @@ static void test_csv_inferred_and_typed_columns(void **state)
              "644087ccca16d2a728ef7685a4106f09, eabd6974ac71efd72d9e0688d5a6131f336d169c, "
              "385e31c97e3a07bbb81513f0cd0979e64e6b014943902efd002f57b21eadd41e\n"
              ",,\n");
-    assert_int_equal(f->rep.added[INTEL_FILE_HASH], 3);
-    assert_int_equal(f->rep.invalid, 1); /* the empty row */
+    /* invalid: the empty row */
+    intel_harness_expect_report(&f->rep, "FILE_HASH=3 invalid=1");
 
     /* one column named after a type plus a type column: the cell decides, the name is the default */
     memset(&f->rep, 0, sizeof f->rep);
     load_csv(f, "t.csv", "hash,type\nd41d8cd98f00b204e9800998ecf8427e,md5\n"
                          "e7d705a3286e19ea42f587b344ee6865,ja3\n"
                          "da39a3ee5e6b4b0d3255bfef95601890afd80709,\n");
-    assert_int_equal(f->rep.added[INTEL_FILE_HASH], 2);
-    assert_int_equal(f->rep.added[INTEL_JA3], 1);
+    intel_harness_expect_report(&f->rep, "FILE_HASH=2 JA3=1");
     assert_non_null(find(f, INTEL_JA3, "e7d705a3286e19ea42f587b344ee6865"));
 
     /* tab-separated, the header after comment lines in abuse.ch style */
@@ -201,11 +194,8 @@ static void test_csv_bad_records(void **state)
              ",domain\n"                      /* 12: empty value */
              "\"unterminated,domain\n"        /* 13: unterminated quote: the rest of that line dropped */
              "after.example,domain\n");       /* 14: still loaded */
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 4); /* good, x, evil, after */
-    assert_int_equal(f->rep.duplicates, 1);
-    assert_int_equal(f->rep.unsupported, 2);
-    assert_int_equal(f->rep.errors, 1);  /* 13 */
-    assert_int_equal(f->rep.invalid, 5); /* 2, 10 x2, 11, 12 */
+    /* DOMAIN: good, x, evil, after; errors: 13; invalid: 2, 10 x2, 11, 12 */
+    intel_harness_expect_report(&f->rep, "DOMAIN=4 duplicates=1 unsupported=2 errors=1 invalid=5");
     assert_example(&f->rep, 0, "bad.csv:2: invalid Intel::ADDR: evil.example");
     assert_example(&f->rep, 1, "bad.csv:3: unsupported type filename: a.exe");
     assert_example(&f->rep, 2, "bad.csv:5: unknown type, value not recognised: what ever");
@@ -225,8 +215,7 @@ static void test_csv_unterminated_and_overlong(void **state)
     /* the quote swallows the rest of the file: the record is dropped, later lines are read again */
     assert_int_equal(f->rep.errors, 1);
     assert_example(&f->rep, 0, "u.csv:3: unterminated quoted field: \"never closed,domain");
-    assert_non_null(find(f, INTEL_DOMAIN, "ok.example"));
-    assert_non_null(find(f, INTEL_DOMAIN, "last.example"));
+    intel_harness_expect_found(f->s, "DOMAIN:ok.example DOMAIN:last.example");
 
     memset(&f->rep, 0, sizeof f->rep);
     size_t big = 70 * 1024;
@@ -237,8 +226,7 @@ static void test_csv_unterminated_and_overlong(void **state)
     off += big;
     off += (size_t)snprintf(text + off, 200, ".example,domain\nshort.example,domain\n");
     intel_load_csv(f->s, "long.csv", (const uint8_t *)text, off, &f->rep);
-    assert_int_equal(f->rep.errors, 1);
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 1);
+    intel_harness_expect_report(&f->rep, "errors=1 DOMAIN=1");
     assert_true(strncmp(f->rep.examples[0], "long.csv:2: record longer than 64 KiB: longaaa", 46) == 0);
     assert_int_equal(strlen(f->rep.examples[0]), strlen("long.csv:2: record longer than 64 KiB: ") + 120);
 
@@ -297,15 +285,8 @@ static void test_list(void **state)
               "EVIL.EXAMPLE\r\n"
               "e.g.\r\n"
               "last.example");
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 4);
-    assert_int_equal(f->rep.added[INTEL_ADDR], 2);
-    assert_int_equal(f->rep.added[INTEL_URL], 2);
-    assert_int_equal(f->rep.added[INTEL_FILE_HASH], 1);
-    assert_int_equal(f->rep.added[INTEL_SUBNET], 1);
-    assert_int_equal(f->rep.added[INTEL_EMAIL], 1);
-    assert_int_equal(f->rep.duplicates, 1);
-    assert_int_equal(f->rep.invalid, 2);
-    assert_int_equal(f->rep.unsupported, 1);
+    intel_harness_expect_report(&f->rep, "DOMAIN=4 ADDR=2 URL=2 FILE_HASH=1 SUBNET=1 EMAIL=1 duplicates=1 invalid=2 "
+                                          "unsupported=1");
     assert_example(&f->rep, 0, "feeds/apt_x.txt:17: not an indicator: not an indicator at all");
     assert_example(&f->rep, 1, "feeds/apt_x.txt:18: URL path without a host: /path/only.php");
     assert_example(&f->rep, 2, "feeds/apt_x.txt:20: not an indicator: e.g.");
@@ -315,15 +296,10 @@ static void test_list(void **state)
     assert_string_equal(e->meta[0]->source, "apt_x.txt");
     assert_string_equal(e->meta[0]->actor, "apt-x, panda");
     assert_string_equal(e->meta[0]->ref, "https://example.org/report");
-    assert_non_null(find(f, INTEL_ADDR, "178.128.110.214"));
-    assert_non_null(find(f, INTEL_URL, "141.108.2.157/"));
-    assert_non_null(find(f, INTEL_URL, "https://defanged.example/path"));
-    assert_non_null(find(f, INTEL_DOMAIN, "bad.example.org"));
-    assert_non_null(find(f, INTEL_DOMAIN, "www.xn--e1afmkfd.xn--p1ai"));
-    assert_non_null(find(f, INTEL_FILE_HASH, "D41D8CD98F00B204E9800998ECF8427E"));
-    assert_non_null(find(f, INTEL_ADDR, "10.9.9.9"));
-    assert_non_null(find(f, INTEL_EMAIL, "Bad@Evil.Example"));
-    assert_non_null(find(f, INTEL_DOMAIN, "last.example"));
+    intel_harness_expect_found(f->s, "ADDR:178.128.110.214 URL:141.108.2.157/ URL:https://defanged.example/path "
+                                     "DOMAIN:bad.example.org DOMAIN:www.xn--e1afmkfd.xn--p1ai "
+                                     "FILE_HASH:D41D8CD98F00B204E9800998ECF8427E ADDR:10.9.9.9 "
+                                     "EMAIL:Bad@Evil.Example DOMAIN:last.example");
     assert_null(find(f, INTEL_DOMAIN, "notevil.example"));
 }
 
@@ -346,8 +322,7 @@ static void test_list_overlong_and_garbage(void **state)
     memset(&f->rep, 0, sizeof f->rep);
     static const uint8_t junk[] = "a\0b.example\n\x01\x02\x03\nfine.example\n\xff\xfe\n";
     intel_load_list(f->s, "j.txt", junk, sizeof junk - 1, &f->rep);
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 1);
-    assert_int_equal(f->rep.invalid, 3);
+    intel_harness_expect_report(&f->rep, "DOMAIN=1 invalid=3");
     assert_example(&f->rep, 0, "j.txt:1: not an indicator: a?b.example");
     intel_load_list(f->s, "n", NULL, 0, &f->rep);
     intel_load_list(f->s, "n", (const uint8_t *)"", 0, &f->rep);
@@ -380,9 +355,7 @@ static void test_zeek(void **state)
     for (int t = 0; t < INTEL_TYPE_COUNT; t++)
         if (f->rep.added[t] != 1)
             fail_msg("type %s: %llu added", intel_type_zeek_name(t), (unsigned long long)f->rep.added[t]);
-    assert_int_equal(f->rep.unsupported, 1);
-    assert_int_equal(f->rep.invalid, 3);
-    assert_int_equal(f->rep.duplicates, 1);
+    intel_harness_expect_report(&f->rep, "unsupported=1 invalid=3 duplicates=1");
     assert_example(&f->rep, 0, "intel.dat:13: unsupported type Intel::FILE_NAME: evil.exe");
     assert_example(&f->rep, 1, "intel.dat:14: invalid Intel::DOMAIN: not a domain");
     assert_example(&f->rep, 2, "intel.dat:15: short line: short.example");
@@ -417,8 +390,8 @@ static void test_zeek_malformed(void **state)
               "#fields,indicator,indicator_type\n"
               "comma.example,Intel::DOMAIN\n"
               "#separator \\xZZ\n");
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 1);
-    assert_int_equal(f->rep.errors, 5); /* 2 rows before, bad #fields, its row, bad #separator */
+    /* errors: 2 rows before, bad #fields, its row, bad #separator */
+    intel_harness_expect_report(&f->rep, "DOMAIN=1 errors=5");
     assert_example(&f->rep, 0, "z.dat:1: row before a usable #fields line: evil.example?Intel::DOMAIN");
     assert_example(&f->rep, 1, "z.dat:3: #fields without indicator and indicator_type: #fields?indicator?meta.source");
     assert_example(&f->rep, 2, "z.dat:8: bad #separator: #separator \\xZZ");
@@ -483,10 +456,8 @@ static void test_load_directory(void **state)
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_CSV], 1);
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_LIST], 1);
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_ZEEK], 1);
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 2);
-    assert_int_equal(f->rep.added[INTEL_ADDR], 1);
-    assert_int_equal(f->rep.duplicates, 2); /* shared.example in three files */
-    assert_int_equal(f->rep.errors, 2);     /* binary and prose */
+    /* duplicates: shared.example in three files; errors: binary and prose */
+    intel_harness_expect_report(&f->rep, "DOMAIN=2 ADDR=1 duplicates=2 errors=2");
     char want[256];
     snprintf(want, sizeof want, "%s/bin.dat: not an intel feed (binary data)", f->dir);
     assert_example(&f->rep, 0, want);
@@ -627,8 +598,8 @@ static void test_misp_folder(void **state)
     assert_int_equal(intel_load_path(f->s, path, INTEL_FORMAT_AUTO, &f->rep, err, sizeof err), 0);
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_MISP], 1);
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_CSV], 0);
-    assert_int_equal(f->rep.files, 2); /* manifest + the event */
-    assert_int_equal(f->rep.errors, 2);
+    /* files: manifest + the event */
+    intel_harness_expect_report(&f->rep, "files=2 errors=2");
     char want[300];
     snprintf(want, sizeof want, "%s/misp/manifest.json:0: manifest key is not an event UUID: ../etc/passwd", f->dir);
     assert_example(&f->rep, 0, want);
@@ -683,9 +654,8 @@ static void test_shared_feeds(void **state)
     assert_int_equal(intel_load_path(f->s, SHARED "/twisted_panda_iocs.csv", INTEL_FORMAT_AUTO, &f->rep, err,
                                      sizeof err), 0);
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_CSV], 1);
-    assert_int_equal(f->rep.added[INTEL_DOMAIN], 5);
-    assert_int_equal(f->rep.added[INTEL_FILE_HASH], 10);
-    assert_int_equal(f->rep.unsupported, 5); /* file names, a path, an e-mail subject */
+    /* unsupported: file names, a path, an e-mail subject */
+    intel_harness_expect_report(&f->rep, "DOMAIN=5 FILE_HASH=10 unsupported=5");
     assert_int_equal(f->rep.invalid + f->rep.errors, 0);
     const struct intel_entry *e = find(f, INTEL_DOMAIN, "mail.minzdravros.com");
     assert_non_null(e);
@@ -734,22 +704,22 @@ static void test_shared_feeds(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_csv_quoting_and_meta, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_csv_inferred_and_typed_columns, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_csv_bad_records, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_csv_unterminated_and_overlong, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_csv_header_only_empty_no_header, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_list, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_list_overlong_and_garbage, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_zeek, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_zeek_malformed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_detect_format, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_load_directory, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_load_path_failures, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_huge_and_random_files, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_misp_folder, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_report_examples_capped, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_shared_feeds, setup, teardown),
+        FIXTURE_TEST(test_csv_quoting_and_meta),
+        FIXTURE_TEST(test_csv_inferred_and_typed_columns),
+        FIXTURE_TEST(test_csv_bad_records),
+        FIXTURE_TEST(test_csv_unterminated_and_overlong),
+        FIXTURE_TEST(test_csv_header_only_empty_no_header),
+        FIXTURE_TEST(test_list),
+        FIXTURE_TEST(test_list_overlong_and_garbage),
+        FIXTURE_TEST(test_zeek),
+        FIXTURE_TEST(test_zeek_malformed),
+        FIXTURE_TEST(test_detect_format),
+        FIXTURE_TEST(test_load_directory),
+        FIXTURE_TEST(test_load_path_failures),
+        FIXTURE_TEST(test_huge_and_random_files),
+        FIXTURE_TEST(test_misp_folder),
+        FIXTURE_TEST(test_report_examples_capped),
+        FIXTURE_TEST(test_shared_feeds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

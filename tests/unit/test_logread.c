@@ -117,6 +117,20 @@ static struct logread_stats stats_of(const struct logread *r)
     return st;
 }
 
+#define ANY (-1)
+
+/* r's counts of files, rows, bad lines and bad files (ANY: not checked). */
+static void expect_stats(const struct logread *r, int64_t files, int64_t rows, int64_t bad_lines, int64_t bad_files)
+{
+    struct logread_stats st = stats_of(r);
+    const int64_t want[] = {files, rows, bad_lines, bad_files};
+    const uint64_t got[] = {st.files, st.rows, st.bad_lines, st.bad_files};
+    static const char *const names[] = {"files", "rows", "bad_lines", "bad_files"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        if (want[i] != ANY && got[i] != (uint64_t)want[i])
+            fail_msg("%s: %llu, expected %lld", names[i], (unsigned long long)got[i], (long long)want[i]);
+}
+
 /* The file rel of dir written with text, then opened. */
 static struct logread *open_text(const char *dir, const char *rel, const char *text)
 {
@@ -147,6 +161,13 @@ static void expect_get(const struct log_row *row, const char *name, const char *
         fail_msg("%s: expected '%s', got nothing", name, want);
     if (v.len != strlen(want) || memcmp(v.val, want, v.len) != 0)
         fail_msg("%s: expected '%s', got '%.*s'", name, want, (int)v.len, v.val);
+}
+
+/* The next row of r, its field name's value compared as expect_get does. */
+static void expect_next_get(struct logread *r, struct log_row *row, const char *name, const char *want)
+{
+    next_row(r, row);
+    expect_get(row, name, want);
 }
 
 struct joined {
@@ -232,11 +253,7 @@ static void test_tsv_sets_escapes_unset_empty(void **state)
     expect_get(&row, "rejected", "T");
 
     expect_end(r);
-    struct logread_stats st = stats_of(r);
-    assert_int_equal(st.files, 1);
-    assert_int_equal(st.rows, 2);
-    assert_int_equal(st.bad_lines, 0);
-    assert_int_equal(st.bad_files, 0);
+    expect_stats(r, 1, 2, 0, 0);
     assert_null(logread_warning(r));
     logread_close(r);
 }
@@ -275,8 +292,7 @@ static void test_tsv_header_blocks(void **state)
     expect_get(&row, "id.orig_h", NULL);
     expect_get(&row, "query", "a.example");
     expect_each(&row, "answers", "x|y", 2);
-    next_row(r, &row);
-    expect_get(&row, "query", NULL);
+    expect_next_get(r, &row, "query", NULL);
     expect_get(&row, "answers", "");
     expect_clean_end(r);
 }
@@ -313,18 +329,13 @@ static void test_tsv_bad_rows(void **state)
                "4\tC4\t10.0.0.4\n");
     struct logread *r = open_rel(dir, "conn.log");
     struct log_row row;
-    next_row(r, &row);
-    expect_get(&row, "uid", "C1");
-    next_row(r, &row);
-    expect_get(&row, "uid", "");
+    expect_next_get(r, &row, "uid", "C1");
+    expect_next_get(r, &row, "uid", "");
     expect_ts(&row, 0);
-    next_row(r, &row);
-    expect_get(&row, "uid", "C4");
+    expect_next_get(r, &row, "uid", "C4");
     assert_int_equal(row.line, 13);
     expect_end(r);
-    struct logread_stats st = stats_of(r);
-    assert_int_equal(st.rows, 3);
-    assert_int_equal(st.bad_lines, 3);
+    expect_stats(r, ANY, 3, 3, ANY);
     logread_close(r);
 }
 
@@ -338,8 +349,7 @@ static void test_tsv_broken_headers(void **state)
                "#separator ab\n#fields\tts\n1\n"
                "#separator \\x09\n#fields\tts\tuid\n7\tC7\n");
     struct log_row row;
-    next_row(r, &row);
-    expect_get(&row, "uid", "C7");
+    expect_next_get(r, &row, "uid", "C7");
     expect_end(r);
     assert_int_equal(stats_of(r).bad_lines, 2);
     logread_close(r);
@@ -591,9 +601,7 @@ static void test_eve_malformed(void **state)
     expect_get(&row, "alert.signature_id", "1");
     expect_ts(&row, 0);
     expect_end(r);
-    struct logread_stats st = stats_of(r);
-    assert_int_equal(st.rows, 2);
-    assert_int_equal(st.bad_lines, nbad + 1);
+    expect_stats(r, ANY, 2, nbad + 1, ANY);
     logread_close(r);
 }
 
@@ -636,19 +644,14 @@ static void test_gzip_files(void **state)
     struct logread *r = logread_open(paths, 2, err, sizeof err);
     assert_non_null(r);
     struct log_row row;
-    next_row(r, &row);
-    expect_get(&row, "uid", "C1");
-    next_row(r, &row);
-    expect_get(&row, "uid", "C2");
+    expect_next_get(r, &row, "uid", "C1");
+    expect_next_get(r, &row, "uid", "C2");
     assert_int_equal(row.line, 9);
     next_row(r, &row);
     assert_string_equal(row.path, "plain");
     expect_get(&row, "uid", "C3");
     expect_end(r);
-    struct logread_stats st = stats_of(r);
-    assert_int_equal(st.files, 2);
-    assert_int_equal(st.rows, 3);
-    assert_int_equal(st.bad_files, 0);
+    expect_stats(r, 2, 3, ANY, 0);
     assert_null(logread_warning(r));
     logread_close(r);
 }
@@ -689,8 +692,7 @@ static void test_gzip_truncated(void **state)
     assert_non_null(strstr(w, "conn.log.gz"));
     assert_null(logread_warning(r));    /* once */
     struct logread_stats st = stats_of(r);
-    assert_int_equal(st.rows, rows);
-    assert_int_equal(st.bad_files, 0);
+    expect_stats(r, ANY, rows, ANY, 0);
     assert_true(st.bad_lines <= 1);     /* the cut line, unless cut at a newline */
     logread_close(r);
 }
@@ -723,10 +725,7 @@ static void test_gzip_corrupt(void **state)
     next_row(r, &row);
     expect_ts(&row, 2);
     expect_end(r);
-    struct logread_stats st = stats_of(r);
-    assert_int_equal(st.files, 3);
-    assert_int_equal(st.rows, 2);
-    assert_int_equal(st.bad_files, 2);
+    expect_stats(r, 3, 2, ANY, 2);
     /* one warning per damaged file, oldest first */
     const char *w = logread_warning(r);
     assert_non_null(w);
@@ -786,8 +785,7 @@ static void test_memory_input(void **state)
     size_t n = deflate_text("#separator \\x09\n#fields\tts\tq\n9\tz\n", 6, DEFLATE_GZIP, gz, sizeof gz);
     r = logread_open_memory(gz, n, "q.log", err, sizeof err);
     assert_non_null(r);
-    next_row(r, &row);
-    expect_get(&row, "q", "z");
+    expect_next_get(r, &row, "q", "z");
     expect_ts(&row, 9);
     expect_end(r);
     logread_close(r);
@@ -795,8 +793,7 @@ static void test_memory_input(void **state)
     /* the same stream cut short */
     r = logread_open_memory(gz, n - 4, "q.log", err, sizeof err);
     assert_non_null(r);
-    next_row(r, &row);
-    expect_get(&row, "q", "z");
+    expect_next_get(r, &row, "q", "z");
     expect_end(r);
     assert_non_null(logread_warning(r));
     logread_close(r);
@@ -836,8 +833,7 @@ static void test_directory_tree(void **state)
     static const char *const want_path[] = {"conn", "conn", "conn", "Z", "a", "b", "conn", "notes"};
     struct log_row row;
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        next_row(r, &row);
-        expect_get(&row, "uid", want[i]);
+        expect_next_get(r, &row, "uid", want[i]);
         assert_string_equal(row.path, want_path[i]);
     }
     expect_end(r);
@@ -873,10 +869,7 @@ static void test_open_errors(void **state)
     struct logread *r = open_text(dir, "empty.log", "");
     expect_end(r);
     expect_end(r);
-    struct logread_stats st = stats_of(r);
-    assert_int_equal(st.files, 1);
-    assert_int_equal(st.rows, 0);
-    assert_int_equal(st.bad_lines, 0);
+    expect_stats(r, 1, 0, 0, ANY);
     logread_close(r);
 
     /* a file that disappears between open and read */
@@ -923,19 +916,14 @@ static void test_filter(void **state)
     next_row(r, &row);
     assert_string_equal(row.path, "dns");
     expect_get(&row, "query", "q3");
-    next_row(r, &row);
-    expect_get(&row, "n", "2");
-    next_row(r, &row);
-    expect_get(&row, "n", "4");
-    next_row(r, &row);
-    expect_get(&row, "n", "5");
-    next_row(r, &row);
-    expect_get(&row, "n", "7");
-    next_row(r, &row);
-    expect_get(&row, "n", "9");
+    expect_next_get(r, &row, "n", "2");
+    expect_next_get(r, &row, "n", "4");
+    expect_next_get(r, &row, "n", "5");
+    expect_next_get(r, &row, "n", "7");
+    expect_next_get(r, &row, "n", "9");
     expect_end(r);
     struct logread_stats st = stats_of(r);
-    assert_int_equal(st.rows, 6);
+    expect_stats(r, ANY, 6, ANY, ANY);
     /* c/conn.log's broken line is skipped unparsed (its stem is not wanted),
      * c/dns.log's is parsed and counted */
     assert_int_equal(st.bad_lines, 1);
@@ -1041,26 +1029,26 @@ static void test_zeek_baselines(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_tsv_sets_escapes_unset_empty, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_tsv_header_blocks, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_tsv_without_types, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_tsv_bad_rows, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_tsv_broken_headers, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_tsv_nested_each, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_crlf_and_bom, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_zeek_json, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_eve_fields, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_eve_malformed, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_eve_odd_names, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_gzip_files, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_gzip_truncated, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_gzip_corrupt, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_warning_queue, tmpdir_setup, tmpdir_teardown),
+        TMPDIR_TEST(test_tsv_sets_escapes_unset_empty),
+        TMPDIR_TEST(test_tsv_header_blocks),
+        TMPDIR_TEST(test_tsv_without_types),
+        TMPDIR_TEST(test_tsv_bad_rows),
+        TMPDIR_TEST(test_tsv_broken_headers),
+        TMPDIR_TEST(test_tsv_nested_each),
+        TMPDIR_TEST(test_crlf_and_bom),
+        TMPDIR_TEST(test_zeek_json),
+        TMPDIR_TEST(test_eve_fields),
+        TMPDIR_TEST(test_eve_malformed),
+        TMPDIR_TEST(test_eve_odd_names),
+        TMPDIR_TEST(test_gzip_files),
+        TMPDIR_TEST(test_gzip_truncated),
+        TMPDIR_TEST(test_gzip_corrupt),
+        TMPDIR_TEST(test_warning_queue),
         cmocka_unit_test(test_memory_input),
-        cmocka_unit_test_setup_teardown(test_directory_tree, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_open_errors, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_filter, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_long_lines, tmpdir_setup, tmpdir_teardown),
+        TMPDIR_TEST(test_directory_tree),
+        TMPDIR_TEST(test_open_errors),
+        TMPDIR_TEST(test_filter),
+        TMPDIR_TEST(test_long_lines),
         cmocka_unit_test(test_zeek_baselines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

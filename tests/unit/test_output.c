@@ -44,18 +44,34 @@ static void addr(struct ip_addr *a, const char *text)
     assert_true(ip_addr_parse(text, a));
 }
 
-static void dns_conn(struct conn_record *c)
+struct conn_tuple {
+    const char *orig_h;
+    uint16_t orig_p;
+    const char *resp_h;
+    uint16_t resp_p;
+    uint8_t proto;
+};
+
+/* c zeroed, then named: first packet, uid, flow id and 5-tuple. */
+static void conn_start(struct conn_record *c, int64_t ts_us, const char *uid, uint64_t flow_id,
+                       const struct conn_tuple *t)
 {
     memset(c, 0, sizeof(*c));
-    c->ts_us = TS0;
+    c->ts_us = ts_us;
+    snprintf(c->uid, sizeof(c->uid), "%s", uid);
+    c->flow_id = flow_id;
+    addr(&c->orig_h, t->orig_h);
+    addr(&c->resp_h, t->resp_h);
+    c->orig_p = t->orig_p;
+    c->resp_p = t->resp_p;
+    c->proto = t->proto;
+}
+
+static void dns_conn(struct conn_record *c)
+{
+    const struct conn_tuple dns = {"141.142.220.118", 43927, "141.142.2.2", 53, 17};
+    conn_start(c, TS0, "CHhAvVGS1DHFjwGM9", 1234, &dns);
     c->last_ts_us = TS0 + 435;
-    snprintf(c->uid, sizeof(c->uid), "CHhAvVGS1DHFjwGM9");
-    c->flow_id = 1234;
-    addr(&c->orig_h, "141.142.220.118");
-    addr(&c->resp_h, "141.142.2.2");
-    c->orig_p = 43927;
-    c->resp_p = 53;
-    c->proto = 17;
     c->service = "dns";
     c->has_duration = true;
     c->duration_us = 435;
@@ -78,16 +94,9 @@ static void dns_conn(struct conn_record *c)
 
 static void icmp6_conn(struct conn_record *c)
 {
-    memset(c, 0, sizeof(*c));
-    c->ts_us = 1300475168000000LL;
+    const struct conn_tuple nd = {"fe80::217:f2ff:fed7:cf65", 135, "ff02::1", 136, 58};
+    conn_start(c, 1300475168000000LL, "Cuid2", 77, &nd);
     c->last_ts_us = c->ts_us;
-    snprintf(c->uid, sizeof(c->uid), "Cuid2");
-    c->flow_id = 77;
-    addr(&c->orig_h, "fe80::217:f2ff:fed7:cf65");
-    addr(&c->resp_h, "ff02::1");
-    c->orig_p = 135;
-    c->resp_p = 136;
-    c->proto = 58;
     c->conn_state = "OTH";
     c->local_orig = -1;
     c->local_resp = -1;
@@ -117,6 +126,16 @@ static void tcp_conn(struct conn_record *c)
     c->eve_state = "closed";
 }
 
+/* dns_conn's record written through one worker of o. */
+static void write_dns_conn(struct output *o)
+{
+    struct output_worker *w = output_worker_new(o);
+    struct conn_record c;
+    dns_conn(&c);
+    output_conn(w, &c);
+    output_worker_free(w);
+}
+
 /* Writes records through one worker and returns the named file. */
 static char *run_conns(const char *dir, unsigned formats, const struct conn_record *cs, size_t n,
                        const char *name)
@@ -131,6 +150,17 @@ static char *run_conns(const char *dir, unsigned formats, const struct conn_reco
     output_worker_free(w);
     assert_int_equal(output_close(o, err, sizeof(err)), 0);
     return tmpdir_read(dir, name);
+}
+
+/* run_conns with dns_conn's and icmp6_conn's records; the file, not NULL. */
+static char *run_dns_and_icmp6(const char *dir, unsigned formats, const char *name)
+{
+    struct conn_record cs[2];
+    dns_conn(&cs[0]);
+    icmp6_conn(&cs[1]);
+    char *text = run_conns(dir, formats, cs, 2, name);
+    assert_non_null(text);
+    return text;
 }
 
 static const char dns_tsv[] =
@@ -156,11 +186,7 @@ static const char icmp6_json[] =
 static void test_conn_tsv(void **state)
 {
     const char *dir = *state;
-    struct conn_record cs[2];
-    dns_conn(&cs[0]);
-    icmp6_conn(&cs[1]);
-    char *text = run_conns(dir, OUTPUT_ZEEK_TSV, cs, 2, "conn.log");
-    assert_non_null(text);
+    char *text = run_dns_and_icmp6(dir, OUTPUT_ZEEK_TSV, "conn.log");
 
     static const char head[] =
         "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#open\t";
@@ -191,18 +217,16 @@ static void test_conn_tsv(void **state)
 static void test_conn_json(void **state)
 {
     const char *dir = *state;
-    struct conn_record cs[2];
-    dns_conn(&cs[0]);
-    icmp6_conn(&cs[1]);
     /* JSON alone: conn.log holds JSON lines, no header (LogAscii::use_json=T) */
-    char *text = run_conns(dir, OUTPUT_ZEEK_JSON, cs, 2, "conn.log");
-    assert_non_null(text);
+    char *text = run_dns_and_icmp6(dir, OUTPUT_ZEEK_JSON, "conn.log");
     char want[2048];
     snprintf(want, sizeof(want), "%s%s", dns_json, icmp6_json);
     assert_string_equal(text, want);
     free(text);
     /* both: TSV in conn.log, JSON in conn.json */
-    text = run_conns(dir, OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON, cs, 1, "conn.json");
+    struct conn_record dns;
+    dns_conn(&dns);
+    text = run_conns(dir, OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON, &dns, 1, "conn.json");
     assert_string_equal(text, dns_json);
     free(text);
     text = tmpdir_read(dir, "conn.log");
@@ -555,11 +579,7 @@ static void test_symlinked_log_is_refused_not_followed(void **state)
     char err[256] = "";
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
     assert_non_null(o);
-    struct output_worker *w = output_worker_new(o);
-    struct conn_record c;
-    dns_conn(&c);
-    output_conn(w, &c);
-    output_worker_free(w);
+    write_dns_conn(o);
     assert_int_equal(output_lines_lost(o), 1);
     assert_int_equal(output_close(o, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "conn.log"));
@@ -579,11 +599,7 @@ static void test_fifo_log_is_refused_without_blocking(void **state)
     assert_int_equal(mkfifo(path, 0600), 0);
     char err[256] = "";
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
-    struct output_worker *w = output_worker_new(o);
-    struct conn_record c;
-    dns_conn(&c);
-    output_conn(w, &c);
-    output_worker_free(w);
+    write_dns_conn(o);
     assert_int_equal(output_close(o, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "not a regular file"));
 }
@@ -595,11 +611,7 @@ static void test_logs_created_0640(void **state)
     char err[256] = "", path[512];
     mode_t old = umask(0);
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
-    struct output_worker *w = output_worker_new(o);
-    struct conn_record c;
-    dns_conn(&c);
-    output_conn(w, &c);
-    output_worker_free(w);
+    write_dns_conn(o);
     assert_int_equal(output_close(o, err, sizeof(err)), 0);
     umask(old);
     snprintf(path, sizeof(path), "%s/conn.log", dir);
@@ -666,21 +678,48 @@ static void set(struct stats_sample *s, enum stats_counter k, uint64_t v)
     s->known[k] = true;
 }
 
+/* A stats log written into dir's Zeek TSV output. */
+struct stats_run {
+    struct output *o;
+    struct stats_log *log;
+};
+
+static struct stats_run stats_run_open(const char *dir)
+{
+    char err[256];
+    struct stats_run run = {.o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof err)};
+    assert_non_null(run.o);
+    run.log = stats_log_new(run.o);
+    assert_non_null(run.log);
+    return run;
+}
+
+/* The output closed cleanly, then the stats log freed. */
+static void stats_run_close(struct stats_run *run)
+{
+    char err[256];
+    assert_int_equal(output_close(run->o, err, sizeof err), 0);
+    stats_log_free(run->log);
+}
+
+/* Every per-worker counter of two workers. */
+static void set_two_workers(struct stats_sample *s, const uint64_t values[STATS_WORKER_COUNTERS][2])
+{
+    for (int k = 0; k < STATS_WORKER_COUNTERS; k++)
+        memcpy(s->worker[k], values[k], sizeof values[k]);
+}
+
 static void test_rows_show_changes_levels_unset_and_failing_logs(void **state)
 {
     const char *dir = *state;
-    char err[256];
-    struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof err);
-    assert_non_null(o);
-    struct stats_log *log = stats_log_new(o);
-    assert_non_null(log);
+    struct stats_run run = stats_run_open(dir);
 
     struct stats_sample s = {.wall_us = 1700000000000000LL};
     set(&s, STATS_MEM_MB, 7);
     set(&s, STATS_PKTS_PROC, 10);
     set(&s, STATS_BYTES_RECV, 1000);
     set(&s, STATS_LOG_LINES_LOST, 0);
-    stats_log_write(log, &s);
+    stats_log_write(run.log, &s);
     s.wall_us += 1000000;
     set(&s, STATS_PKTS_PROC, 25);
     set(&s, STATS_BYTES_RECV, 1600);
@@ -689,9 +728,8 @@ static void test_rows_show_changes_levels_unset_and_failing_logs(void **state)
     s.failing_logs[0] = "dns.log";
     s.failing_logs[1] = "eve.json";
     s.n_failing = 2;
-    stats_log_write(log, &s);
-    assert_int_equal(output_close(o, err, sizeof err), 0);
-    stats_log_free(log);
+    stats_log_write(run.log, &s);
+    stats_run_close(&run);
 
     char row[1024];
     /* ts peer mem pkts_proc bytes_recv pkts_dropped pkts_link pkt_lag, 19 Zeek columns Vigil has no
@@ -712,29 +750,20 @@ static void test_rows_show_changes_levels_unset_and_failing_logs(void **state)
 static void test_worker_vectors_show_changes(void **state)
 {
     const char *dir = *state;
-    char err[256];
-    struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof err);
-    assert_non_null(o);
-    struct stats_log *log = stats_log_new(o);
-    assert_non_null(log);
+    struct stats_run run = stats_run_open(dir);
     struct stats_sample s = {.wall_us = 1700000000000000LL, .n_workers = 2};
     set(&s, STATS_PKTS_DROPPED, 4);
     set(&s, STATS_FLOWS_LOGGED, 3);
     const uint64_t first[STATS_WORKER_COUNTERS][2] = {{10, 20}, {1000, 2000}, {1, 3}};
     const uint64_t second[STATS_WORKER_COUNTERS][2] = {{15, 50}, {1500, 5000}, {1, 7}};
-    memcpy(s.worker[STATS_WORKER_PKTS], first[STATS_WORKER_PKTS], sizeof first[0]);
-    memcpy(s.worker[STATS_WORKER_BYTES], first[STATS_WORKER_BYTES], sizeof first[0]);
-    memcpy(s.worker[STATS_WORKER_DROPPED], first[STATS_WORKER_DROPPED], sizeof first[0]);
-    stats_log_write(log, &s);
+    set_two_workers(&s, first);
+    stats_log_write(run.log, &s);
     s.wall_us += 1000000;
     set(&s, STATS_PKTS_DROPPED, 8);
     set(&s, STATS_FLOWS_LOGGED, 10);
-    memcpy(s.worker[STATS_WORKER_PKTS], second[STATS_WORKER_PKTS], sizeof second[0]);
-    memcpy(s.worker[STATS_WORKER_BYTES], second[STATS_WORKER_BYTES], sizeof second[0]);
-    memcpy(s.worker[STATS_WORKER_DROPPED], second[STATS_WORKER_DROPPED], sizeof second[0]);
-    stats_log_write(log, &s);
-    assert_int_equal(output_close(o, err, sizeof err), 0);
-    stats_log_free(log);
+    set_two_workers(&s, second);
+    stats_log_write(run.log, &s);
+    stats_run_close(&run);
 
     char row[1024];
     stats_row(dir, 0, row, sizeof row);
@@ -768,16 +797,16 @@ static void test_failing_logs_named(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_conn_tsv, tmpdir_setup, tmpdir_teardown),      cmocka_unit_test_setup_teardown(test_conn_json, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_conn_eve, tmpdir_setup, tmpdir_teardown),      cmocka_unit_test_setup_teardown(test_weird, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_weird_anomaly_events, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_escaping, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_zeek_utf8_tsv, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_two_threads, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_unwritable_dir, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_symlinked_log_is_refused_not_followed, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_fifo_log_is_refused_without_blocking, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_logs_created_0640, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_no_zeek_formats, tmpdir_setup, tmpdir_teardown), cmocka_unit_test(test_eve_time),
-        cmocka_unit_test_setup_teardown(test_rows_show_changes_levels_unset_and_failing_logs, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_failing_logs_named, tmpdir_setup, tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_worker_vectors_show_changes, tmpdir_setup, tmpdir_teardown),
+        TMPDIR_TEST(test_conn_tsv),      TMPDIR_TEST(test_conn_json),
+        TMPDIR_TEST(test_conn_eve),      TMPDIR_TEST(test_weird),
+        TMPDIR_TEST(test_weird_anomaly_events),
+        TMPDIR_TEST(test_escaping), TMPDIR_TEST(test_zeek_utf8_tsv), TMPDIR_TEST(test_two_threads),
+        TMPDIR_TEST(test_unwritable_dir), TMPDIR_TEST(test_symlinked_log_is_refused_not_followed),
+        TMPDIR_TEST(test_fifo_log_is_refused_without_blocking), TMPDIR_TEST(test_logs_created_0640),
+        TMPDIR_TEST(test_no_zeek_formats), cmocka_unit_test(test_eve_time),
+        TMPDIR_TEST(test_rows_show_changes_levels_unset_and_failing_logs),
+        TMPDIR_TEST(test_failing_logs_named),
+        TMPDIR_TEST(test_worker_vectors_show_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

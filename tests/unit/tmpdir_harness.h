@@ -75,6 +75,9 @@ static inline int tmpdir_teardown(void **state)
     return rc;
 }
 
+/* A test given its own directory (the path in *state), for main's table. */
+#define TMPDIR_TEST(test) cmocka_unit_test_setup_teardown(test, tmpdir_setup, tmpdir_teardown)
+
 /* A new file /tmp/vigil-test-NAME-XXXXXX holding text, its path written
  * into path (cap bytes); the caller unlinks it. */
 static inline void tmpfile_with(char *path, size_t cap, const char *name, const char *text)
