@@ -20,6 +20,25 @@ static inline uint64_t add_carry(uint64_t acc, uint64_t w)
     return acc + (acc < w);
 }
 
+/* Adds the next word of the tail when width (4, 2 or 1, a constant at each
+ * call so that the copy is a single load) bytes remain. The word sits in the
+ * low bytes of a zero 64-bit word: on a little-endian host that is its value
+ * as a 32- or 16-bit load, and an odd last byte is the high byte of a
+ * zero-padded network-order word as RFC 1071 wants; on a big-endian host the
+ * bytes land 32, 48 or 56 bits higher, a shift by a multiple of 16 for the
+ * 4- and 2-byte words (2^16 == 1 mod 0xffff) and the network-order high byte
+ * for the odd one. */
+static inline uint64_t add_tail_word(uint64_t acc, const uint8_t **pp, size_t *np, size_t width)
+{
+    if (*np < width)
+        return acc;
+    uint64_t w = 0;
+    memcpy(&w, *pp, width);
+    *pp += width;
+    *np -= width;
+    return add_carry(acc, w);
+}
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 
@@ -68,31 +87,12 @@ uint64_t checksum_add(uint64_t acc, const uint8_t *p, size_t n)
         p += 8;
         n -= 8;
     }
-    /* The tail as a 4-byte and a 2-byte word with constant widths (a
-     * zero-padded copy of a variable length costs a memcpy call per
-     * packet on this hot path). */
-    if (n >= 4) {
-        uint32_t w;
-        memcpy(&w, p, 4);
-        acc = add_carry(acc, w);
-        p += 4;
-        n -= 4;
-    }
-    if (n >= 2) {
-        uint16_t w;
-        memcpy(&w, p, 2);
-        acc = add_carry(acc, w);
-        p += 2;
-        n -= 2;
-    }
-    if (n) {
-        /* The odd byte is the high byte of a zero-padded network-order word. */
-        uint8_t last[2] = {p[0], 0};
-        uint16_t w;
-        memcpy(&w, last, 2);
-        acc = add_carry(acc, w);
-    }
-    return acc;
+    /* The tail: a 4-byte, a 2-byte and an odd 1-byte word, each a load of
+     * a constant width (a zero-padded copy of a variable length costs a
+     * memcpy call per packet on this hot path). */
+    acc = add_tail_word(acc, &p, &n, 4);
+    acc = add_tail_word(acc, &p, &n, 2);
+    return add_tail_word(acc, &p, &n, 1);
 }
 
 uint16_t checksum_fold(uint64_t acc)

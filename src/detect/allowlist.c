@@ -9,12 +9,13 @@
  * bytes, a file at most 16 MiB, 1,000,000 rules. */
 #include "detect/allowlist.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "util/ascii.h"
+#include "util/fs.h"
 #include "util/grow.h"
 
 #define MAX_FIELD 255
@@ -95,15 +96,7 @@ static bool parse_domain(const struct field *f, char out[MAX_FIELD + 1], size_t 
 {
     const char *p = f->p;
     size_t n = f->n;
-    if (n >= 2 && p[0] == '*' && p[1] == '.') {
-        p += 2;
-        n -= 2;
-    } else if (n >= 1 && p[0] == '.') {
-        p++;
-        n--;
-    }
-    if (n > 0 && p[n - 1] == '.')
-        n--;
+    domain_text_trim(&p, &n);
     if (n == 0 || n > 253)
         return false;
     size_t label = 0;
@@ -293,25 +286,10 @@ struct allowlist *allowlist_parse(const char *text, size_t n, const char *name, 
 
 struct allowlist *allowlist_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    size_t n;
+    char *buf = fs_read_file(path, MAX_FILE_BYTES, &n, err, errlen);
+    if (buf == NULL)
         return NULL;
-    }
-    char *buf = malloc(MAX_FILE_BYTES + 1);
-    if (buf == NULL) {
-        fclose(f);
-        snprintf(err, errlen, "%s: out of memory", path);
-        return NULL;
-    }
-    size_t n = fread(buf, 1, MAX_FILE_BYTES + 1, f);
-    bool bad = ferror(f) != 0;
-    fclose(f);
-    if (bad || n > MAX_FILE_BYTES) {
-        free(buf);
-        snprintf(err, errlen, "%s: %s", path, bad ? "read error" : "larger than 16 MiB");
-        return NULL;
-    }
     struct allowlist *a = allowlist_parse(buf, n, path, err, errlen);
     free(buf);
     return a;

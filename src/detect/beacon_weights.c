@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/datadir.h"
 #include "util/tsv.h"
 
 #define FIELD(f) offsetof(struct beacon_weights, f)
@@ -62,19 +61,13 @@ static bool apply(struct beacon_weights *w, const char *name, const char *value,
 bool beacon_weights_load(const char *path, struct beacon_weights *w, char *err, size_t errlen)
 {
     char shipped[4096];
-    if (path == NULL) {
-        vigil_data_path("data/beacon_weights.tsv", shipped, sizeof shipped);
-        path = shipped;
-    }
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    path = tsv_data_path(path, "data/beacon_weights.tsv", shipped, sizeof shipped);
+    struct tsv_reader lines;
+    if (!tsv_reader_open(&lines, path, err, errlen))
         return false;
-    }
     memset(w, 0, sizeof *w);
     bool seen[N_WEIGHTS] = {false};
     char line[1024];
-    struct tsv_reader lines = {.f = f};
     bool ok = true;
     while (ok && tsv_next_line(&lines, line, sizeof line)) {
         char *fields[3];
@@ -84,7 +77,7 @@ bool beacon_weights_load(const char *path, struct beacon_weights *w, char *err, 
             ok = false;
         }
     }
-    fclose(f);
+    fclose(lines.f);
     for (size_t i = 0; ok && i < N_WEIGHTS; i++) {
         if (!seen[i]) {
             snprintf(err, errlen, "%s: setting %s is missing", path, weights[i].name);

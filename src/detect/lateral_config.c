@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "detect/config-t.h"
-#include "util/datadir.h"
 #include "util/tsv.h"
 
 enum setting_kind { SET_COUNT, SET_SECONDS, SET_ETYPES, SET_PORTS };
@@ -105,19 +104,13 @@ bool lateral_thresholds_is_setting(const char *name)
 bool lateral_thresholds_load(const char *path, struct lateral_thresholds *t, char *err, size_t errlen)
 {
     char shipped[4096];
-    if (path == NULL) {
-        vigil_data_path(LATERAL_POLICY_FILE, shipped, sizeof shipped);
-        path = shipped;
-    }
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    path = tsv_data_path(path, LATERAL_POLICY_FILE, shipped, sizeof shipped);
+    struct tsv_reader lines;
+    if (!tsv_reader_open(&lines, path, err, errlen))
         return false;
-    }
     memset(t, 0, sizeof *t);
     bool seen[N_SETTINGS] = {false};
     char line[1024];
-    struct tsv_reader lines = {.f = f};
     bool ok = true;
     while (ok && tsv_next_line(&lines, line, sizeof line)) {
         char *fields[4];
@@ -136,7 +129,7 @@ bool lateral_thresholds_load(const char *path, struct lateral_thresholds *t, cha
         }
         seen[i] = true;
     }
-    fclose(f);
+    fclose(lines.f);
     for (size_t i = 0; ok && i < N_SETTINGS; i++)
         if (!seen[i]) {
             snprintf(err, errlen, "%s: threshold %s is missing", path, settings[i].name);

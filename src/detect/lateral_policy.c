@@ -130,13 +130,10 @@ bool lateral_policy_load(struct lateral_policy *p, const char *path, char *err, 
         }
         path = found;
     }
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    struct tsv_reader lines;
+    if (!tsv_reader_open(&lines, path, err, errlen))
         return false;
-    }
     char line[512];
-    struct tsv_reader lines = {.f = f};
     bool ok = true;
     while (ok && tsv_next_line(&lines, line, sizeof line)) {
         if (lines.lineno > POLICY_MAX_LINES || !parse_line(p, line)) {
@@ -144,7 +141,7 @@ bool lateral_policy_load(struct lateral_policy *p, const char *path, char *err, 
             ok = false;
         }
     }
-    fclose(f);
+    fclose(lines.f);
     if (ok && (p->zerologon_calls == 0 || p->zerologon_window_us == 0 || p->exec_after_write_us == 0 ||
                p->service_start_us == 0)) {
         snprintf(err, errlen, "%s: a threshold is missing (zerologon_calls, zerologon_window, "

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "util/fs.h"
 #include "util/grow.h"
 
 enum kc_field { F_KIND, F_SID, F_CATEGORY, F_TECHNIQUE, F_WHERE, F_CVE, F_SOURCE };
@@ -217,20 +218,10 @@ fail:
 
 struct killchain_map *killchain_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    size_t n;
+    char *text = fs_read_file(path, KC_MAX_FILE, &n, err, errlen);
+    if (text == NULL)
         return NULL;
-    }
-    char *text = malloc(KC_MAX_FILE);
-    size_t n = text ? fread(text, 1, KC_MAX_FILE, f) : 0;
-    bool too_big = text && n == KC_MAX_FILE;
-    fclose(f);
-    if (text == NULL || too_big) {
-        free(text);
-        snprintf(err, errlen, "%s: %s", path, text ? "larger than 16 MiB" : "out of memory");
-        return NULL;
-    }
     struct killchain_map *m = killchain_parse(text, n, path, err, errlen);
     free(text);
     return m;

@@ -198,15 +198,7 @@ static bool valid_utf8(const unsigned char *s, size_t n)
 static size_t normalize_host(const char *in, size_t n, char *out, size_t outlen, bool need_two_labels)
 {
     char buf[DOMAIN_MAX * 4 + 8];
-    if (n >= 2 && in[0] == '*' && in[1] == '.') {
-        in += 2;
-        n -= 2;
-    } else if (n >= 1 && in[0] == '.') {
-        in++;
-        n--;
-    }
-    if (n > 0 && in[n - 1] == '.')
-        n--;
+    domain_text_trim(&in, &n);
     if (n == 0 || n >= sizeof buf)
         return 0;
     bool ascii = true;
@@ -388,32 +380,43 @@ static bool split_prefix(const char *p, size_t n, size_t *addr_len, unsigned *pr
 
 #define ADDR_TEXT_MAX 128
 
-/* An address or subnet value prepared into buf (ADDR_TEXT_MAX bytes, *n of
- * them used) and split at its '/' (split_prefix); false when there is no
- * room to write or no address text. */
-static bool prepare_split(const char *value, size_t len, const char *out, size_t outlen, char *buf, size_t *n,
-                          size_t *al, unsigned *prefix)
+/* An address or subnet value as prepare_addr leaves it, split at its '/'. */
+struct addr_text {
+    char buf[ADDR_TEXT_MAX];
+    size_t n;                   /* bytes of buf used */
+    size_t addr_len;            /* bytes before the '/' (all n when there is none) */
+    unsigned prefix;            /* the number after the '/'; UINT32_MAX when there is none */
+};
+
+/* false when there is no room to write, no address text or a bad '/'. */
+static bool addr_text_prepare(struct addr_text *t, const char *value, size_t len, const char *out, size_t outlen)
 {
     if (value == NULL || out == NULL || outlen == 0)
         return false;
-    *n = prepare_addr(value, len, buf, ADDR_TEXT_MAX);
-    return *n != 0 && split_prefix(buf, *n, al, prefix);
+    t->n = prepare_addr(value, len, t->buf, sizeof t->buf);
+    return t->n != 0 && split_prefix(t->buf, t->n, &t->addr_len, &t->prefix);
+}
+
+/* Parses the text before the '/' into a and returns the address's full
+ * prefix length: 32 for IPv4 written as such, 128 otherwise (an IPv4-mapped
+ * address written with ':' is IPv6); 0 when it does not parse. */
+static unsigned addr_text_parse(const struct addr_text *t, struct ip_addr *a)
+{
+    if (!parse_ip_span(t->buf, t->addr_len, a))
+        return 0;
+    return ip_addr_is_v4(a) && memchr(t->buf, ':', t->addr_len) == NULL ? 32 : 128;
 }
 
 size_t intel_normalize_addr(const char *value, size_t len, char *out, size_t outlen, struct ip_addr *a)
 {
-    char buf[ADDR_TEXT_MAX];
-    size_t n, al;
-    unsigned prefix;
-    if (!prepare_split(value, len, out, outlen, buf, &n, &al, &prefix))
+    struct addr_text t;
+    if (!addr_text_prepare(&t, value, len, out, outlen))
         return 0;
-    if (prefix != UINT32_MAX) {
-        if (!parse_ip_span(buf, al, a))
+    if (t.prefix != UINT32_MAX) {
+        unsigned full = addr_text_parse(&t, a);
+        if (full == 0 || t.prefix != full)
             return 0;
-        bool v4 = ip_addr_is_v4(a) && memchr(buf, ':', al) == NULL;
-        if (prefix != (v4 ? 32u : 128u))
-            return 0;
-    } else if (!parse_addr_with_port(buf, n, a)) {
+    } else if (!parse_addr_with_port(t.buf, t.n, a)) {
         return 0;
     }
     char text[IP_ADDR_STRLEN];
@@ -423,17 +426,14 @@ size_t intel_normalize_addr(const char *value, size_t len, char *out, size_t out
 
 size_t intel_normalize_subnet(const char *value, size_t len, char *out, size_t outlen, struct ip_prefix *p)
 {
-    char buf[ADDR_TEXT_MAX];
-    size_t n, al;
-    unsigned prefix;
-    if (!prepare_split(value, len, out, outlen, buf, &n, &al, &prefix))
+    struct addr_text t;
+    if (!addr_text_prepare(&t, value, len, out, outlen))
         return 0;
-    if (!parse_ip_span(buf, al, &p->addr))
+    unsigned max = addr_text_parse(&t, &p->addr);
+    if (max == 0)
         return 0;
-    bool v4 = ip_addr_is_v4(&p->addr) && memchr(buf, ':', al) == NULL;
-    unsigned max = v4 ? 32 : 128;
-    if (prefix == UINT32_MAX)
-        prefix = max;
+    bool v4 = max == 32;
+    unsigned prefix = t.prefix == UINT32_MAX ? max : t.prefix;
     if (prefix > max)
         return 0;
     p->len = (uint8_t)(v4 ? prefix + 96 : prefix);

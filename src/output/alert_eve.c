@@ -40,10 +40,7 @@ void alert_meta_list(struct json_writer *j, const char *key, const char *list)
 {
     if (list == NULL)
         return;
-    struct {
-        const char *p;
-        size_t n;
-    } items[META_MAX_ITEMS];
+    struct byte_view items[META_MAX_ITEMS];
     size_t n_items = 0;
     const char *p = list;
     while (*p && n_items < META_MAX_ITEMS) {
@@ -59,7 +56,7 @@ void alert_meta_list(struct json_writer *j, const char *key, const char *list)
         for (size_t i = 0; i < n_items && !dup; i++)
             dup = items[i].n == (size_t)(e - b) && memcmp(items[i].p, b, items[i].n) == 0;
         if (e > b && !dup) {
-            items[n_items].p = b;
+            items[n_items].p = (const uint8_t *)b;
             items[n_items].n = (size_t)(e - b);
             n_items++;
         }
@@ -67,11 +64,7 @@ void alert_meta_list(struct json_writer *j, const char *key, const char *list)
     }
     if (n_items == 0)
         return;
-    json_key(j, key);
-    json_array_begin(j);
-    for (size_t i = 0; i < n_items; i++)
-        json_string(j, items[i].p, items[i].n);
-    json_array_end(j);
+    eve_kv_views(j, key, items, n_items);
 }
 
 void alert_meta_strn(struct json_writer *j, const char *key, const char *value, size_t n)

@@ -65,6 +65,15 @@ void eve_kv_time(struct json_writer *j, const char *key, int64_t us)
     json_kv_strn(j, key, text, n);
 }
 
+void eve_kv_views(struct json_writer *j, const char *key, const struct byte_view *v, size_t n)
+{
+    json_key(j, key);
+    json_array_begin(j);
+    for (size_t i = 0; i < n; i++)
+        json_string(j, v[i].p, v[i].n);
+    json_array_end(j);
+}
+
 void eve_flow_begin(struct json_writer *j, const uint64_t counters[4], int64_t start_us)
 {
     static const char *const keys[4] = {"pkts_toserver", "pkts_toclient", "bytes_toserver", "bytes_toclient"};

@@ -21,6 +21,7 @@
 
 #include "proto/conn-t.h"
 #include "util/addr.h"
+#include "util/bytes.h"
 #include "util/json.h"
 
 struct output_worker;
@@ -68,6 +69,8 @@ void eve_community_id(struct json_writer *j, const char *id);
 /* "2026-11-27T18:38:28.123456+0000"; out needs 40 bytes. */
 size_t eve_format_time(char *out, int64_t us);
 void eve_kv_time(struct json_writer *j, const char *key, int64_t us);
+/* key: [the n views as strings], empty or not. */
+void eve_kv_views(struct json_writer *j, const char *key, const struct byte_view *v, size_t n);
 /* Opens Suricata's `flow` object with its counters (pkts_toserver,
  * pkts_toclient, bytes_toserver, bytes_toclient, in that order) and
  * `start`; the caller adds the rest and closes it. */

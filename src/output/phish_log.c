@@ -127,11 +127,7 @@ static void write_eve(struct output_worker *w, const struct phish_record *m)
     json_kv_str(j, "from", m->from);
     if (m->mailfrom.p != NULL)
         json_kv_strn(j, "mail_from", m->mailfrom.p, m->mailfrom.n);
-    json_key(j, "rcpt_to");
-    json_array_begin(j);
-    for (size_t i = 0; i < m->n_rcptto; i++)
-        json_string(j, m->rcptto[i].p, m->rcptto[i].n);
-    json_array_end(j);
+    eve_kv_views(j, "rcpt_to", m->rcptto, m->n_rcptto);
     json_kv_str(j, "subject", m->subject);
     json_kv_str(j, "verdict", verdict_name(rep->verdict));
     json_kv_int(j, "score", rep->score);

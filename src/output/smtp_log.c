@@ -142,16 +142,19 @@ static void comma_list(struct json_writer *j, const char *key, struct byte_view 
     json_array_end(j);
 }
 
+/* A count bounded by its array's size: the parser keeps it there, and the
+ * writer never reads past the array whatever the record says. */
+static size_t capped(size_t n, size_t max)
+{
+    return n < max ? n : max;
+}
+
 /* Suricata's email `custom: [received]`: every Received header, in order. */
 static void received_list(struct json_writer *j, const struct smtp_txn *t)
 {
     if (t->n_received == 0)
         return;
-    json_key(j, "received");
-    json_array_begin(j);
-    for (size_t i = 0; i < t->n_received && i < SMTP_MAX_RECEIVED; i++)
-        json_string(j, t->received[i].p, t->received[i].n);
-    json_array_end(j);
+    eve_kv_views(j, "received", t->received, capped(t->n_received, SMTP_MAX_RECEIVED));
 }
 
 /* Suricata's email `md5: [subject]`: the MD5 of the Subject value. */
@@ -188,13 +191,8 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
         json_kv_strn(j, "helo", t->helo.p, t->helo.n);
     if (t->mail_from_raw.p != NULL)
         json_kv_strn(j, "mail_from", t->mail_from_raw.p, t->mail_from_raw.n);
-    if (t->n_rcpt_raw > 0) {
-        json_key(j, "rcpt_to");
-        json_array_begin(j);
-        for (size_t i = 0; i < t->n_rcpt_raw && i < SMTP_MAX_RCPT; i++)
-            json_string(j, t->rcpt_raw[i].p, t->rcpt_raw[i].n);
-        json_array_end(j);
-    }
+    if (t->n_rcpt_raw > 0)
+        eve_kv_views(j, "rcpt_to", t->rcpt_raw, capped(t->n_rcpt_raw, SMTP_MAX_RCPT));
     json_object_end(j);
     if (t->message_seen) {
         json_key(j, "email");
@@ -204,20 +202,10 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
         comma_list(j, "to", t->eve_to);
         comma_list(j, "cc", t->eve_cc);
         json_kv_str(j, "status", "PARSE_DONE");
-        if (t->n_attachments > 0) {
-            json_key(j, "attachment");
-            json_array_begin(j);
-            for (size_t i = 0; i < t->n_attachments && i < SMTP_MAX_FILES; i++)
-                json_string(j, t->attachments[i].p, t->attachments[i].n);
-            json_array_end(j);
-        }
-        if (t->n_urls > 0) {
-            json_key(j, "url");
-            json_array_begin(j);
-            for (size_t i = 0; i < t->n_urls && i < SMTP_MAX_URLS; i++)
-                json_string(j, t->urls[i].p, t->urls[i].n);
-            json_array_end(j);
-        }
+        if (t->n_attachments > 0)
+            eve_kv_views(j, "attachment", t->attachments, capped(t->n_attachments, SMTP_MAX_FILES));
+        if (t->n_urls > 0)
+            eve_kv_views(j, "url", t->urls, capped(t->n_urls, SMTP_MAX_URLS));
         if (w->o->formats & OUTPUT_EVE_EMAIL_EXTENDED) {
             received_list(j, t);
             subject_md5(j, t->subject);

@@ -74,14 +74,11 @@ static bool names_add(struct dce_rpc_names *names, const struct dce_rpc_op *op)
 
 struct dce_rpc_names *dce_rpc_names_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    struct tsv_reader lines;
+    if (!tsv_reader_open(&lines, path, err, errlen))
         return NULL;
-    }
     struct dce_rpc_names *names = calloc(1, sizeof *names);
     char line[512];
-    struct tsv_reader lines = {.f = f};
     bool ok = names != NULL;
     if (!ok)
         snprintf(err, errlen, "out of memory");
@@ -96,7 +93,7 @@ struct dce_rpc_names *dce_rpc_names_load(const char *path, char *err, size_t err
             ok = false;
         }
     }
-    fclose(f);
+    fclose(lines.f);
     if (!ok) {
         dce_rpc_names_free(names);
         return NULL;

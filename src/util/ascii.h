@@ -40,4 +40,20 @@ static inline bool bytes_prefix_nocase(const void *p, size_t n, const char *s)
     return n >= k && strncasecmp((const char *)p, s, k) == 0;
 }
 
+/* A domain as feeds and allow-lists write it, cut to the name: a leading
+ * "*." or "." (which only say "and its subdomains") and one trailing dot
+ * (the root) go. */
+static inline void domain_text_trim(const char **p, size_t *n)
+{
+    if (*n >= 2 && (*p)[0] == '*' && (*p)[1] == '.') {
+        *p += 2;
+        *n -= 2;
+    } else if (*n >= 1 && (*p)[0] == '.') {
+        (*p)++;
+        (*n)--;
+    }
+    if (*n > 0 && (*p)[*n - 1] == '.')
+        (*n)--;
+}
+
 #endif

@@ -33,6 +33,24 @@ bool tsv_next_line(struct tsv_reader *r, char *line, size_t size)
     return false;
 }
 
+bool tsv_reader_open(struct tsv_reader *r, const char *path, char *err, size_t errlen)
+{
+    *r = (struct tsv_reader){.f = fopen(path, "r")};
+    if (r->f == NULL) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+const char *tsv_data_path(const char *path, const char *shipped, char *buf, size_t cap)
+{
+    if (path != NULL)
+        return path;
+    vigil_data_path(shipped, buf, cap);
+    return buf;
+}
+
 bool tsv_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
     char *end;
@@ -77,26 +95,20 @@ static bool settings_line(const struct tsv_settings *s, char *line, bool *seen, 
 bool tsv_settings_read(const char *path, const char *shipped, const struct tsv_settings *s, char *err, size_t errlen)
 {
     char shipped_path[4096];
-    if (path == NULL) {
-        vigil_data_path(shipped, shipped_path, sizeof shipped_path);
-        path = shipped_path;
-    }
+    path = tsv_data_path(path, shipped, shipped_path, sizeof shipped_path);
     if (s->n > TSV_SETTINGS_MAX) {
         snprintf(err, errlen, "%s: more than %d settings", path, TSV_SETTINGS_MAX);
         return false;
     }
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    struct tsv_reader lines;
+    if (!tsv_reader_open(&lines, path, err, errlen))
         return false;
-    }
     bool seen[TSV_SETTINGS_MAX] = {false};
     char line[1024];
-    struct tsv_reader lines = {.f = f};
     bool ok = true;
     while (ok && tsv_next_line(&lines, line, sizeof line))
         ok = settings_line(s, line, seen, path, lines.lineno, err, errlen);
-    fclose(f);
+    fclose(lines.f);
     for (size_t i = 0; ok && i < s->n; i++)
         if (!seen[i]) {
             snprintf(err, errlen, "%s: setting %s is missing", path, setting_name(s, i));

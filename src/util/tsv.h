@@ -19,6 +19,12 @@ struct tsv_reader {
     unsigned lineno;
 };
 bool tsv_next_line(struct tsv_reader *r, char *line, size_t size);
+/* Opens path into a fresh r (the caller fcloses r->f); false with
+ * "PATH: why it cannot be opened" in err. */
+bool tsv_reader_open(struct tsv_reader *r, const char *path, char *err, size_t errlen);
+/* path, or when it is NULL where the shipped data file `shipped` is
+ * (util/datadir.h), written into buf (cap bytes). */
+const char *tsv_data_path(const char *path, const char *shipped, char *buf, size_t cap);
 
 /* A decimal count, all of s, at most max ("-1", "", "12x" refused). */
 bool tsv_parse_u64(const char *s, uint64_t max, uint64_t *out);

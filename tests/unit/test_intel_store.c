@@ -104,6 +104,10 @@ static void test_normalize_addr_subnet(void **state)
     assert_string_equal(norm(INTEL_ADDR, "::ffff:10.0.0.1"), "10.0.0.1");
     assert_string_equal(norm(INTEL_ADDR, "10.0.0.1/32"), "10.0.0.1");
     assert_string_equal(norm(INTEL_ADDR, "10.0.0.0/8"), "");
+    /* written with ':' an IPv4-mapped address is IPv6: its full prefix is 128 */
+    assert_string_equal(norm(INTEL_ADDR, "::ffff:10.0.0.1/128"), "10.0.0.1");
+    assert_string_equal(norm(INTEL_ADDR, "::ffff:10.0.0.1/32"), "");
+    assert_string_equal(norm(INTEL_ADDR, "1.2.3/32"), "");
     assert_string_equal(norm(INTEL_ADDR, "1.2.3"), "");
     assert_string_equal(norm(INTEL_ADDR, "1.2.3.4:99999"), "");
     assert_string_equal(norm(INTEL_ADDR, "fe80::1%eth0"), "");
@@ -116,6 +120,9 @@ static void test_normalize_addr_subnet(void **state)
     assert_string_equal(norm(INTEL_SUBNET, "10.0.0.0/+8"), "");
     assert_string_equal(norm(INTEL_SUBNET, "10.0.0.0/"), "");
     assert_string_equal(norm(INTEL_SUBNET, "2001:db8::/129"), "");
+    assert_string_equal(norm(INTEL_SUBNET, "::ffff:10.1.2.3/104"), "10.0.0.0/8");
+    assert_string_equal(norm(INTEL_SUBNET, "::ffff:10.1.2.3"), "10.1.2.3/32");
+    assert_string_equal(norm(INTEL_SUBNET, "1.2.3/8"), "");
 }
 
 static void test_normalize_hash_email_text(void **state)

@@ -67,7 +67,10 @@ static void test_bad_thresholds(void **unused)
     struct lateral_thresholds t;
     char err[256];
     assert_false(lateral_thresholds_load("/nonexistent/lateral.tsv", &t, err, sizeof err));
-    assert_non_null(strstr(err, "/nonexistent/lateral.tsv"));
+    assert_string_equal(err, "/nonexistent/lateral.tsv: No such file or directory");
+    struct lateral_policy p;
+    assert_false(lateral_policy_load(&p, "/nonexistent/lateral.tsv", err, sizeof err));
+    assert_string_equal(err, "/nonexistent/lateral.tsv: No such file or directory");
 }
 
 /* One file for both readers: each takes its lines, the policy's reader
