@@ -4,6 +4,7 @@
 #include "mime/mime.h"
 #include "util/ascii.h"
 #include "util/base64.h"
+#include "util/bytes.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -548,13 +549,7 @@ static void out_bytes(struct mime_parser *m, unsigned level, const uint8_t *p, s
     while (n > 0) {
         if (m->out_len == sizeof m->out)
             flush_out(m, level);
-        size_t take = sizeof m->out - m->out_len;
-        if (take > n)
-            take = n;
-        memcpy(m->out + m->out_len, p, take);
-        m->out_len += take;
-        p += take;
-        n -= take;
+        bytes_fill(m->out, &m->out_len, sizeof m->out, &p, &n);
     }
 }
 

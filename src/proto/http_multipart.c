@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "files/files.h"
+#include "util/bytes.h"
 
 static void part_data(void *ctx, unsigned level, const struct mime_entity *e, const uint8_t *p, size_t n)
 {
@@ -90,13 +91,7 @@ static void line_flush(struct http_multipart *mp, bool eol)
 static void line_put(struct http_multipart *mp, const uint8_t *p, size_t n)
 {
     while (n > 0) {
-        size_t take = sizeof mp->line - mp->line_len;
-        if (take > n)
-            take = n;
-        memcpy(mp->line + mp->line_len, p, take);
-        mp->line_len += take;
-        p += take;
-        n -= take;
+        bytes_fill(mp->line, &mp->line_len, sizeof mp->line, &p, &n);
         if (mp->line_len == sizeof mp->line)
             line_flush(mp, false);
     }
