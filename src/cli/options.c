@@ -39,6 +39,8 @@ const char usage_common[] =
     "      --default-rules PATH load PATH instead of the default rules (repeatable)\n"
     "      --midstream          parse HTTP, SMTP, SOCKS on connections whose start was not seen\n"
     "                           (Suricata's stream.midstream; Zeek does not)\n"
+    "      --stream-inline      rules inspect an HTTP request on the packet completing it\n"
+    "                           (Suricata's stream.inline), not after the server's ack\n"
     "      --json-timestamps epoch|iso8601  Zeek JSON times as epoch seconds (default) or\n"
     "                           ISO 8601 UTC (Zeek's JSON::TS_ISO8601)\n"
     "      --eve-tls-extended   EVE tls: also the certificates as sent (certificate, chain,\n"
@@ -149,7 +151,8 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
        OPT_STATS_INTERVAL, OPT_CHECKSUMS, OPT_JSON_TIMESTAMPS, OPT_CONFIG, OPT_DEVICES, OPT_VENDOR_POLICY,
        OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS, OPT_FLUSH_INTERVAL, OPT_NO_DEFAULT_RULES,
        OPT_DEFAULT_RULES, OPT_DEVICE_BEHAVIOUR, OPT_INSPECT_FILES, OPT_INSPECT_MAX_FILE, OPT_YARA_RULES,
-       OPT_WEIGHTS, OPT_KEYWORDS, OPT_EVE_ALERT_PAYLOAD, OPT_EVE_ALERT_PACKET, OPT_MIDSTREAM };
+       OPT_WEIGHTS, OPT_KEYWORDS, OPT_EVE_ALERT_PAYLOAD, OPT_EVE_ALERT_PACKET, OPT_MIDSTREAM,
+       OPT_STREAM_INLINE };
 /* live's capture and operation options */
 enum { OPT_CAPTURE = 1024, OPT_RING_SIZE, OPT_BLOCK_SIZE, OPT_CPUS, OPT_UID_KEY, OPT_UID_WINDOW };
 /* --kafka...: OPT_KAFKA + enum kafka_cli_option (cli/kafka_cli.h) */
@@ -177,6 +180,7 @@ static const struct option long_options[] = {
     {"community-id-seed", required_argument, NULL, OPT_CID_SEED},
     {"conn-only", no_argument, NULL, OPT_CONN_ONLY},
     {"midstream", no_argument, NULL, OPT_MIDSTREAM},
+    {"stream-inline", no_argument, NULL, OPT_STREAM_INLINE},
     {"eve-tls-extended", no_argument, NULL, OPT_EVE_TLS_EXTENDED},
     {"eve-email-extended", no_argument, NULL, OPT_EVE_EMAIL_EXTENDED},
     {"eve-alert-payload", no_argument, NULL, OPT_EVE_ALERT_PAYLOAD},
@@ -345,6 +349,7 @@ static const struct option_rule option_rules[] = {
      .width = WIDTH(cfg.community_id_seed), .error = "--community-id-seed takes a number from 0 to 65535, not '%s'"},
     {.id = OPT_CONN_ONLY, .kind = RULE_FLAG, .field = FIELD(cfg.conn_only)},
     {.id = OPT_MIDSTREAM, .kind = RULE_FLAG, .field = FIELD(cfg.app_midstream)},
+    {.id = OPT_STREAM_INLINE, .kind = RULE_FLAG, .field = FIELD(cfg.stream_inline)},
     {.id = OPT_EVE_TLS_EXTENDED, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_TLS_EXTENDED},
     {.id = OPT_EVE_EMAIL_EXTENDED, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_EMAIL_EXTENDED},
     {.id = OPT_EVE_ALERT_PAYLOAD, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_ALERT_PAYLOAD},

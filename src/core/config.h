@@ -42,6 +42,9 @@ struct vigil_config {
     /* Parse the application layer of connections whose start was not seen
      * (Suricata's stream.midstream); Zeek's HTTP, SMTP and SOCKS do not. */
     bool app_midstream;
+    /* Signatures inspect a request on the packet that completes it
+     * (Suricata's stream.inline), not after the server's ack. */
+    bool stream_inline;
     unsigned workers;
     /* Live on AF_PACKET rings: worker i is driven by ring i's own capture
      * thread (engine_lane_packet), which --cpus pins; no worker threads. */

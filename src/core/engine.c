@@ -214,6 +214,11 @@ static void on_decode_weird(void *ctx, const struct packet *pkt, const char *nam
 static void on_transaction(void *ctx, const struct app_conn *conn, enum event_kind kind, const void *txn)
 {
     struct worker *w = ctx;
+    if (kind == EVENT_HTTP_REQUEST) { /* for signatures only: the transaction is logged when complete */
+        if (w->sig)
+            sig_transaction(w->sig, conn, kind, txn, w->now_us);
+        return;
+    }
     output_transaction(w->out, conn, kind, txn);
     if (w->detect)
         detect_transaction(w->detect, conn, kind, txn);
@@ -517,6 +522,7 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
         .uid_window_us = e->cfg.uid_window_us,
         .community_id = e->cfg.community_id,
         .app_midstream = e->cfg.app_midstream,
+        .stream_inline = e->cfg.stream_inline,
         .n_local_nets = e->cfg.n_local_nets,
         .local_nets = e->cfg.local_nets,
     };

@@ -35,6 +35,10 @@ struct app_slot {
     uint64_t ready_acked_by;
     struct app_conn ready_counts;          /* the flow's counters after that packet */
     bool ready_counted;                    /* ready_counts taken */
+    /* env->request_parsed deferred: the originator's relative sequence the
+     * requests end at, and whether the responder acknowledged it */
+    bool inspect_pending, inspect_acked;
+    uint32_t inspect_seq;
     _Alignas(16) uint8_t state[];
 };
 
@@ -149,21 +153,48 @@ static void env_logger_ready(struct app_env *env)
     s->ready_seq = f->ep[f->delivering - 1].reassem_rel;
 }
 
+/* Suricata in IDS mode parses a request once the server acknowledges it,
+ * and inspects the client's transactions on a packet from the client: the
+ * parser's requests wait for both (app_layer_acked, then
+ * app_layer_packet_counted). Inline it inspects them on their own packet. */
+static bool env_request_parsed(struct app_env *env)
+{
+    struct app_slot *s = env->ctx;
+    struct flow *f = s->flow;
+    if (!f || f->key.proto != IPPROTO_TCP || f->delivering != 1 || s->table->cfg.stream_inline ||
+        !s->parser->inspect_requests)
+        return true;
+    if (!s->inspect_acked) /* once acked, the client's next packet shows this one too */
+        s->inspect_seq = f->ep[0].reassem_rel;
+    s->inspect_pending = true;
+    return false;
+}
+
 void app_layer_acked(struct flow *f, bool orig_data, int64_t rel_ack)
 {
     struct app_slot *s = f->app;
+    if (s && orig_data && s->inspect_pending && rel_ack >= (int64_t)s->inspect_seq)
+        s->inspect_acked = true;
     if (s && s->ready_dir == (orig_data ? 1 : 2) && s->ready_acked_by == 0 && rel_ack >= (int64_t)s->ready_seq) {
         s->ready_acked_by = f->packet_number;
         s->ready_counted = false;
     }
 }
 
-void app_layer_packet_counted(struct flow *f)
+static void make_env(struct app_slot *s, struct app_env *env, int64_t ts);
+
+void app_layer_packet_counted(struct flow *f, bool from_orig)
 {
     struct app_slot *s = f->app;
     if (s && s->ready_acked_by != 0 && !s->ready_counted && s->ready_acked_by == f->packet_number) {
         flow_app_conn_counts(f, &s->ready_counts);
         s->ready_counted = true;
+    }
+    if (s && s->inspect_acked && from_orig) {
+        s->inspect_pending = s->inspect_acked = false;
+        struct app_env env;
+        make_env(s, &env, f->last_us);
+        s->parser->inspect_requests(s->state, &env);
     }
 }
 
@@ -261,6 +292,7 @@ static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
     env->hand_over = env_hand_over;
     env->payload_encrypted = env_payload_encrypted;
     env->logger_ready = env_logger_ready;
+    env->request_parsed = env_request_parsed;
     env->worker_state = worker_state_of(s->table, s->parser);
     env->files = flow_table_app_hooks(s->table) ? flow_table_app_hooks(s->table)->files : NULL;
     env->ctx = s;

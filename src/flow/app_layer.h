@@ -19,8 +19,9 @@ void app_layer_end_of_data(struct flow_table *t, struct flow *f, bool from_orig)
 /* The packet being handled acknowledges the bytes of a direction (of the
  * originator when orig_data) up to relative sequence rel_ack. */
 void app_layer_acked(struct flow *f, bool orig_data, int64_t rel_ack);
-/* The packet being handled was counted in its flow's counters. */
-void app_layer_packet_counted(struct flow *f);
+/* The packet being handled (from the originator when from_orig) was
+ * counted in its flow's counters. */
+void app_layer_packet_counted(struct flow *f, bool from_orig);
 /* The flow ends: the parser publishes what is pending and is freed. */
 void app_layer_close(struct flow_table *t, struct flow *f);
 /* End of run: parsers with per-worker state publish what they hold. */

@@ -146,6 +146,10 @@ struct flow_config {
     uint64_t uid_key;                /* uids: core/config.h says how they are made */
     int64_t uid_window_us;
     bool app_midstream;              /* partial connections get every parser (--midstream) */
+    /* Requests are inspected by signatures on the packet that completes
+     * them (--stream-inline, Suricata's stream.inline), not on the client's
+     * next packet after the server's ack (IDS mode). */
+    bool stream_inline;
     unsigned n_local_nets;
     const struct ip_prefix *local_nets;
 };

@@ -685,7 +685,7 @@ uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const
     if (deliver(t, f, pkt, is_orig)) {
         /* The TCP machine may have flipped roles. */
         count_packet(f, pkt, is_from_orig(f, &v));
-        app_layer_packet_counted(f);
+        app_layer_packet_counted(f, is_from_orig(f, &v));
     }
     const struct app_hooks *hooks = t->cfg.app;
     if (hooks && hooks->packet) {

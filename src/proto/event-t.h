@@ -28,6 +28,9 @@ enum event_kind {
     EVENT_FTP,         /* struct ftp_txn (proto/ftp.h) */
     EVENT_FTP_DATA,    /* struct ftp_data_txn (proto/ftp.h): EVE only */
     EVENT_APP_ANOMALY, /* struct app_anomaly (proto/app_anomaly-t.h): EVE anomaly only */
+    EVENT_HTTP_REQUEST, /* struct http_txn (proto/http.h): a request parsed as far as a
+                         * signature reads it, before its transaction is published; for
+                         * signatures only, not logged */
     EVENT_KIND_COUNT,
 };
 

@@ -76,7 +76,8 @@ static struct byte_view str_of(const struct hbuf *b)
     return s;
 }
 
-static void publish_entry(struct app_env *env, const struct http_entry *e)
+/* kind: EVENT_HTTP, or EVENT_HTTP_REQUEST for a request's progress. */
+static void publish_entry_as(struct app_env *env, const struct http_entry *e, enum event_kind kind)
 {
     if (env == NULL || env->publish == NULL)
         return;
@@ -124,6 +125,8 @@ static void publish_entry(struct app_env *env, const struct http_entry *e)
     t.response_transfer_len = e->response_transfer_len;
     t.request_seen = e->request_seen;
     t.response_seen = e->response_seen;
+    t.request_progress = e->request_progress;
+    t.request_inspected = e->request_inspected;
     t.request_body_head = e->head[0];
     t.request_body_head_len = e->head_len[0];
     t.response_body_head = e->head[1];
@@ -140,7 +143,47 @@ static void publish_entry(struct app_env *env, const struct http_entry *e)
             t.files[d][i].mime_type = e->files[d][i].mime;
         }
     }
-    env->publish(env, EVENT_HTTP, &t);
+    env->publish(env, kind, &t);
+}
+
+static void publish_entry(struct app_env *env, const struct http_entry *e)
+{
+    publish_entry_as(env, e, EVENT_HTTP);
+}
+
+/* Each pending request parsed further than its last EVENT_HTTP_REQUEST
+ * showed, to the signatures. */
+static void publish_request_progress(struct http_state *st, struct app_env *env)
+{
+    for (size_t i = 0; i < st->n_pending; i++) {
+        struct http_entry *e = st->pending[i];
+        if (e->key == 0 || e->request_progress <= e->request_inspected)
+            continue;
+        /* the response body so far, as Suricata's http object shows it then */
+        uint64_t body_len = e->response_body_len;
+        if (e->key == st->current_response && st->half[1].message_ongoing)
+            e->response_body_len = st->half[1].body_len;
+        publish_entry_as(env, e, EVENT_HTTP_REQUEST);
+        e->response_body_len = body_len;
+        e->request_inspected = e->request_progress;
+    }
+}
+
+/* Suricata inspects a request's rules once the request is parsed, not when
+ * the response completes its transaction. */
+static void request_progressed(struct http_state *st, struct app_env *env, struct http_entry *e,
+                               enum http_request_progress progress)
+{
+    if (e == NULL || env == NULL || env->request_parsed == NULL || progress <= e->request_progress)
+        return;
+    e->request_progress = (uint8_t)progress;
+    if (env->request_parsed(env))
+        publish_request_progress(st, env);
+}
+
+static void http_inspect_requests(void *state, struct app_env *env)
+{
+    publish_request_progress(state, env);
 }
 
 static void remove_pending_at(struct http_state *st, size_t i)
@@ -291,6 +334,8 @@ static void message_done(struct http_state *st, struct app_env *env, int dir, bo
     if (dir == 0) {
         if (e != NULL)
             e->request_body_len = h->body_len;
+        if (!interrupted)
+            request_progressed(st, env, e, HTTP_REQUEST_COMPLETE);
         if (interrupted)
             stop_half(h);
         else
@@ -359,6 +404,9 @@ static void end_of_headers(struct http_state *st, struct app_env *env, int dir)
     } else {
         message_done(st, env, dir, false);
     }
+    size_t current = dir == 0 ? http_find_pending(st, st->current_request) : SIZE_MAX;
+    if (current != SIZE_MAX) /* a request without a body is complete already: a no-op then */
+        request_progressed(st, env, st->pending[current], HTTP_REQUEST_HEADERS);
 }
 
 /* ---- headers ---- */
@@ -1300,4 +1348,5 @@ const struct app_parser http_parser = {
     .close = http_close,
     .worker_open = http_worker_open,
     .worker_close = http_worker_close,
+    .inspect_requests = http_inspect_requests,
 };

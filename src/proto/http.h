@@ -41,6 +41,14 @@ struct http_file_ref {
     const char *mime_type;      /* "" when unknown */
 };
 
+/* Suricata's request progress, as far as signatures care: the request
+ * line and headers, then the body. */
+enum http_request_progress {
+    HTTP_REQUEST_NONE,
+    HTTP_REQUEST_HEADERS,
+    HTTP_REQUEST_COMPLETE,
+};
+
 struct http_txn {
     int64_t ts_us;              /* when Zeek created the record (request, or orphan reply) */
     uint64_t trans_depth;
@@ -77,6 +85,11 @@ struct http_txn {
     struct byte_view www_authenticate;   /* first WWW-Authenticate of the response */
     uint64_t response_transfer_len;     /* body bytes after dechunking, before inflating */
     bool request_seen, response_seen;
+    /* How far the request is parsed (enum http_request_progress), and how
+     * far an EVENT_HTTP_REQUEST already showed it before this event:
+     * signatures run a request's rules once, at the first event that shows
+     * what they read. */
+    uint8_t request_progress, request_inspected;
     const uint8_t *request_body_head;   /* first decoded bytes, <= HTTP_BODY_HEAD_MAX */
     size_t request_body_head_len;
     const uint8_t *response_body_head;

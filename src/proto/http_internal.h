@@ -49,6 +49,7 @@ struct http_entry {
     uint16_t status_code, info_code;
     uint64_t request_body_len, response_body_len, response_transfer_len;
     bool request_seen, response_seen;
+    uint8_t request_progress, request_inspected; /* enum http_request_progress */
     uint8_t *head[2];       /* first body bytes: [0] request, [1] response */
     size_t head_len[2];
     struct file_record *files[2]; /* HTTP_MAX_FILES each, allocated on the first */

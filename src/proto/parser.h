@@ -42,6 +42,13 @@ struct app_env {
      * carries the number of the packet that acknowledged those bytes, not
      * the later ones. May be NULL. */
     void (*logger_ready)(struct app_env *env);
+    /* Says a request got further (HTTP: its headers, then its body). true:
+     * the parser publishes it for signatures now (EVENT_HTTP_REQUEST), as
+     * Suricata inline, or UDP; false: the flow layer calls the parser's
+     * inspect_requests later, as Suricata in IDS mode inspects a request on
+     * the client's first packet after the server acknowledged it. NULL: no
+     * request events. */
+    bool (*request_parsed)(struct app_env *env);
     /* The worker's file analysis (files/files.h), NULL when files are off. */
     struct file_ctx *files;
     /* The parser's per-worker state (see worker_open), NULL when it has none. */
@@ -95,6 +102,9 @@ struct app_parser {
     /* Optional: a TCP direction reached its FIN in order (Zeek's
      * EndpointEOF): everything that direction will send was delivered. */
     void (*end_of_data)(void *state, struct app_env *env, bool from_orig);
+    /* Optional: the requests env->request_parsed deferred may be inspected
+     * now; the parser publishes them (EVENT_HTTP_REQUEST). */
+    void (*inspect_requests)(void *state, struct app_env *env);
 };
 
 /* registry.c */

@@ -12,6 +12,7 @@
 
 #include "proto/event-t.h"
 #include "decode/packet.h"
+#include "proto/http.h"
 #include "proto/parser.h"
 #include "sig/buffers.h"
 #include "sig/inspect.h"
@@ -314,6 +315,43 @@ static bool reads_both_sides(int kind, const struct sig_rule *r)
     return kind == EVENT_HTTP && file_data;
 }
 
+/* How far an HTTP request must be parsed for the rule to be inspected on
+ * it (enum http_request_progress: its headers, or its body); NONE for a
+ * rule that reads the response, either body or nothing: it waits for the
+ * whole transaction. A buffer both messages have reads the request's when
+ * the rule names no direction (rule_reads_response). */
+static uint8_t request_progress_needed(const struct sig_rule *r)
+{
+    if (r->app != SIG_APP_HTTP || r->n_lists == 0 || (r->flow & SIG_FLOW_TO_CLIENT))
+        return HTTP_REQUEST_NONE;
+    uint8_t need = HTTP_REQUEST_HEADERS;
+    for (size_t i = 0; i < r->n_lists; i++) {
+        unsigned b = r->lists[i].buffer;
+        if (b == SIG_BUF_BASE64)
+            continue; /* what an earlier list decoded */
+        if (b == SIG_BUF_FILE_DATA && !(r->flow & SIG_FLOW_TO_SERVER))
+            return HTTP_REQUEST_NONE; /* either body: reads_both_sides */
+        if (!sig_buffer_is_request(b) && !sig_buffer_has_sides(b))
+            return HTTP_REQUEST_NONE;
+        if (b == SIG_BUF_HTTP_REQUEST_BODY || b == SIG_BUF_FILE_DATA)
+            need = HTTP_REQUEST_COMPLETE;
+    }
+    return need;
+}
+
+/* Whether the rule is inspected on this HTTP event: a rule of the request
+ * on the first EVENT_HTTP_REQUEST that shows what it reads (Suricata
+ * inspects a request when it is parsed, not when the response completes
+ * it), else with the whole transaction, once; every other rule with the
+ * whole transaction. t: NULL for other protocols. */
+static bool inspected_now(const struct sig_rule *r, const struct http_txn *t, bool request_event)
+{
+    uint8_t need = t ? request_progress_needed(r) : HTTP_REQUEST_NONE;
+    if (request_event)
+        return need != HTTP_REQUEST_NONE && need > t->request_inspected && need <= t->request_progress;
+    return need == HTTP_REQUEST_NONE || need > t->request_inspected;
+}
+
 static bool list_has_pcre(const struct sig_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -426,13 +464,25 @@ static void evaluate(struct sig_worker *w, const struct sig_rule *r, const struc
     emit(w, r, e);
 }
 
-/* A matching pass rule ends the inspection of the event: nothing alerts. */
+/* A matching pass rule ends the inspection of the event: nothing alerts.
+ * On TCP it passes the rest of the flow too, as Suricata documents (the
+ * flow is still logged). */
+static void mark_passed(struct sig_worker *w, const struct sig_event *e)
+{
+    if (e->ipproto == 6)
+        sig_flow_pass(&w->state, e->flow_id);
+}
+
 static bool passed(struct sig_worker *w, const struct sig_event *e)
 {
+    if (e->ipproto == 6 && sig_flow_passed(&w->state, e->flow_id))
+        return true;
     for (size_t i = 0; i < w->n_cand; i++) {
         const struct sig_rule *r = w->set->rules[w->cand[i]];
-        if (r->action == SIG_ACTION_PASS && rule_matches(w, r, e))
+        if (r->action == SIG_ACTION_PASS && rule_matches(w, r, e)) {
+            mark_passed(w, e);
             return true;
+        }
     }
     return false;
 }
@@ -572,6 +622,10 @@ void sig_stream(struct sig_worker *w, const struct sig_flow_info *fi, const stru
 void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, const void *txn, int64_t ts_us)
 {
     const struct sig_prefilter *pf = w->set->prefilter;
+    bool request_event = kind == EVENT_HTTP_REQUEST;
+    if (request_event)
+        kind = EVENT_HTTP; /* the same struct http_txn, its request parsed so far */
+    const struct http_txn *http = kind == EVENT_HTTP ? txn : NULL;
     int app = sig_app_of_txn(kind, txn);
     if (!pf || app == SIG_APP_NONE)
         return;
@@ -581,7 +635,8 @@ void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, c
         const struct sig_pf_db *db = &pf->dbs[i];
         if (db->buffer == SIG_BUF_PAYLOAD)
             continue;
-        for (int side = 0; side < (sig_buffer_has_sides(db->buffer) ? 2 : 1); side++) {
+        int sides = sig_buffer_has_sides(db->buffer) && !request_event ? 2 : 1;
+        for (int side = 0; side < sides; side++) {
             for (unsigned idx = 0; idx < 64; idx++) {
                 struct sig_bytes b;
                 if (!sig_txn_buffer(kind, txn, db->buffer, idx, side == 1, &w->buf, &b))
@@ -603,11 +658,14 @@ void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, c
     size_t kept = 0;
     for (size_t i = 0; i < w->n_cand; i++) {
         const struct sig_rule *r = w->set->rules[w->cand[i]];
-        if ((r->app == app || (r->app == SIG_APP_DCERPC && app == SIG_APP_SMB)) && direction_fits(r))
+        if ((r->app == app || (r->app == SIG_APP_DCERPC && app == SIG_APP_SMB)) && direction_fits(r) &&
+            inspected_now(r, http, request_event))
             w->cand[kept++] = w->cand[i];
     }
     w->n_cand = kept;
     qsort(w->cand, w->n_cand, sizeof *w->cand, cmp_u32);
+    if (w->set->has_pass && c->proto == 6 && sig_flow_passed(&w->state, c->flow_id))
+        return;
     /* DNS and TLS rules describe the client's side; a rule reading the
      * response is matched in the server's direction. */
     for (int pass = w->set->has_pass ? 0 : 1; pass < 2; pass++) {
@@ -618,8 +676,10 @@ void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, c
             event_from_conn(&e, c, !rule_reads_response(r));
             if (pass == 1)
                 evaluate(w, r, &e);
-            else if (rule_matches(w, r, &e))
+            else if (rule_matches(w, r, &e)) {
+                mark_passed(w, &e);
                 return;
+            }
             if (pass == 1 && reads_both_sides(kind, r)) {
                 event_from_conn(&e, c, false);
                 evaluate(w, r, &e);

@@ -64,7 +64,11 @@ static void http_object(struct json_writer *j, const struct http_txn *t)
     put_view(j, "hostname", &t->host);
     put_view(j, "url", &t->raw_uri);
     put_view(j, "http_user_agent", &t->user_agent);
-    put_view(j, "http_content_type", &t->response_content_type);
+    if (t->response_content_type.p) { /* the media type, without parameters, as Suricata's http logger */
+        const uint8_t *semi = memchr(t->response_content_type.p, ';', t->response_content_type.n);
+        size_t len = semi ? (size_t)(semi - t->response_content_type.p) : t->response_content_type.n;
+        json_kv_strn(j, "http_content_type", t->response_content_type.p, len);
+    }
     put_view(j, "http_method", &t->method);
     put_view(j, "protocol", &t->request_protocol);
     if (t->has_status)

@@ -93,6 +93,19 @@ void sig_flow_alerted(struct sig_state *st, uint64_t flow_id)
         f->alerted = true;
 }
 
+void sig_flow_pass(struct sig_state *st, uint64_t flow_id)
+{
+    struct sig_flow_bits *f = flow_entry(st, flow_id, true);
+    if (f)
+        f->passed = true;
+}
+
+bool sig_flow_passed(struct sig_state *st, uint64_t flow_id)
+{
+    const struct sig_flow_bits *f = flow_entry(st, flow_id, false);
+    return f && f->passed;
+}
+
 const struct sig_flow_bits *sig_flow_state(struct sig_state *st, uint64_t flow_id)
 {
     return flow_entry(st, flow_id, false);

@@ -18,6 +18,7 @@ struct sig_flow_bits {
     uint16_t ids[SIG_FLOWBITS_PER_FLOW];
     uint8_t iponly_done;        /* bit 0: to server, bit 1: to client (IP-only rules checked) */
     bool alerted;               /* a rule alerted on the flow (EVE flow.alerted) */
+    bool passed;                /* a pass rule matched on this TCP flow: nothing more alerts */
 };
 
 struct sig_thr_entry {
@@ -42,6 +43,9 @@ bool sig_flowbits_check(struct sig_state *st, const struct sig_rule *r, uint64_t
 void sig_flowbits_apply(struct sig_state *st, const struct sig_rule *r, uint64_t flow_id);
 /* A rule alerted on the flow. */
 void sig_flow_alerted(struct sig_state *st, uint64_t flow_id);
+/* A pass rule matched on a TCP flow: Suricata passes the whole flow. */
+void sig_flow_pass(struct sig_state *st, uint64_t flow_id);
+bool sig_flow_passed(struct sig_state *st, uint64_t flow_id);
 /* The flow's entry (flowbits, alerted); NULL when it has none. */
 const struct sig_flow_bits *sig_flow_state(struct sig_state *st, uint64_t flow_id);
 /* IP-only rules are checked on the first packet of each flow direction:

@@ -954,6 +954,7 @@ SV_ARGS = [
     (r"--simulate-ips", [], None),                      # no effect on logging
     (r"--set\s+runmode=\S+", [], None),
     (r"--set\s+stream\.midstream=true", ["--midstream"], None),
+    (r"--set\s+stream\.inline=true", ["--stream-inline"], None),
     (r"--set\s+(\S+)", [], "option {0} has no Vigil equivalent"),
 ]
 

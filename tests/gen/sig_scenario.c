@@ -32,6 +32,25 @@ static void dns_lookup(struct gen *g, int iface, uint16_t sport, uint64_t t, con
     dns_exchange(g, &pa, &ip, sport, t, name, 1, addr_test, 4);
 }
 
+/* A request rule fires on the client's first packet after the server
+ * acknowledged the request's headers (Suricata in IDS mode): here the
+ * request's body, sent before any response. */
+static void http_request_before_response(struct gen *g, int iface, uint64_t t)
+{
+    static const char head[] = "POST /upload HTTP/1.1\r\nHost: sig-test.example\r\nContent-Length: 4\r\n\r\n";
+    static const char answer[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    struct ip_pair ip;
+    struct path pa;
+    ethernet_v4(&ip, &pa, iface, "192.168.7.17", "203.0.113.80");
+    struct tcp_flow f;
+    tcp_flow_init(&f, g, &pa, &ip, 50060, 80, t);
+    tcp_handshake(&f);
+    tcp_send(&f, 0, (const uint8_t *)head, strlen(head));
+    tcp_send(&f, 0, (const uint8_t *)"data", 4);
+    tcp_send(&f, 1, (const uint8_t *)answer, strlen(answer));
+    tcp_close(&f, 0);
+}
+
 bool scenario_sig(struct gen *g)
 {
     int iface = add_ethernet_iface(g, 65535);
@@ -65,5 +84,6 @@ bool scenario_sig(struct gen *g)
     tcp_talk(g, iface, "192.168.7.15", "203.0.113.9", 50041, 7004, t + SEC(14), "ID=12a45;", NULL); /* pcre miss */
     tcp_talk(g, iface, "192.168.7.16", "203.0.113.9", 50050, 7005, t + SEC(15), "LEN\x01\x10rest", NULL);
     tcp_talk(g, iface, "192.168.7.16", "203.0.113.9", 50051, 7005, t + SEC(16), "LEN\x00\x10rest", NULL); /* byte_test */
+    http_request_before_response(g, iface, t + SEC(17));
     return true;
 }

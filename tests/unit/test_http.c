@@ -684,6 +684,61 @@ static void test_probe(void **unused)
     assert_int_equal(p->probe((const uint8_t *)"SSH-2.0-OpenSSH\r\n", 17, false), APP_PROBE_NO);
 }
 
+/* What the parser showed the signatures: each EVENT_HTTP_REQUEST's
+ * progress and what an earlier one had shown; defer: the flow layer holds
+ * them until it calls inspect_requests (Suricata in IDS mode). */
+struct request_events {
+    unsigned n;
+    uint8_t progress[8], inspected[8];
+    char uri[8][32];
+    bool defer;
+};
+
+static void on_request_event(struct app_env *env, enum event_kind kind, const void *p)
+{
+    struct request_events *r = env->ctx;
+    if (kind != EVENT_HTTP_REQUEST || r->n >= 8)
+        return;
+    const struct http_txn *t = p;
+    r->progress[r->n] = t->request_progress;
+    r->inspected[r->n] = t->request_inspected;
+    copy_str(r->uri[r->n], sizeof r->uri[0], t->uri, NULL);
+    r->n++;
+}
+
+static bool request_parsed(struct app_env *env)
+{
+    return !((struct request_events *)env->ctx)->defer;
+}
+
+static void test_request_progress_events(void **state)
+{
+    static const struct app_env progress_hooks = {.publish = on_request_event, .request_parsed = request_parsed};
+    struct request_events r = {0};
+    struct parser_run run;
+    parser_run_open(&run, &http_parser, &progress_hooks, &r);
+    static const char post[] = "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n";
+    static const char get[] = "GET /b HTTP/1.1\r\nHost: x\r\n\r\n";
+    parser_run_feed(&run, true, post, strlen(post), 0);
+    assert_int_equal(r.n, 1); /* the headers, at once */
+    assert_int_equal(r.progress[0], HTTP_REQUEST_HEADERS);
+    assert_int_equal(r.inspected[0], HTTP_REQUEST_NONE);
+    parser_run_feed(&run, true, "data", 4, 0);
+    assert_int_equal(r.n, 2); /* the body */
+    assert_int_equal(r.progress[1], HTTP_REQUEST_COMPLETE);
+    assert_int_equal(r.inspected[1], HTTP_REQUEST_HEADERS);
+    r.defer = true;
+    parser_run_feed(&run, true, get, strlen(get), 0);
+    assert_int_equal(r.n, 2); /* held */
+    http_parser.inspect_requests(run.state, &run.env);
+    assert_int_equal(r.n, 3); /* a request without a body is complete with its headers: one event */
+    assert_int_equal(r.progress[2], HTTP_REQUEST_COMPLETE);
+    assert_string_equal(r.uri[2], "/b");
+    http_parser.inspect_requests(run.state, &run.env);
+    assert_int_equal(r.n, 3); /* each progress shown once */
+    parser_run_close(&run);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -709,6 +764,7 @@ int main(void)
         cmocka_unit_test(test_gap_outside_body_stops),
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_probe),
+        cmocka_unit_test(test_request_progress_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

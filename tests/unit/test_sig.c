@@ -289,6 +289,8 @@ static void test_pass_backoff_by_flow(void **state)
     c->f.n = 0;
     stream(c->w, 1, true, "XOK", 2); /* the pass rule silences the alert */
     assert_int_equal(c->f.n, 0);
+    stream(c->w, 1, true, "X", 3); /* and passes the rest of the TCP flow */
+    assert_int_equal(c->f.n, 0);
     unsigned alerts = 0;
     for (int i = 1; i <= 8; i++) {
         c->f.n = 0;
@@ -395,6 +397,44 @@ static void test_http_buffers(void **state)
     assert_non_null(strstr(c->f.extra, "\"http\":{\"hostname\":\"www.Example.com:8080\",\"url\":\"/Login.php\""));
 }
 
+static const char *const http_request_progress_rules[] = {
+    "alert http any any -> any any (msg:\"request line\"; http.method; content:\"POST\"; sid:1;)",
+    "alert http any any -> any any (msg:\"request body\"; http.request_body; content:\"user=\"; sid:2;)",
+    "alert http any any -> any any (msg:\"response\"; http.stat_code; content:\"302\"; sid:3;)",
+};
+
+/* A request's rules run at the first EVENT_HTTP_REQUEST that shows what
+ * they read (headers, then body), the response's with the transaction,
+ * and the transaction does not run the request's again. */
+static void test_http_request_progress(void **state)
+{
+    struct sig_case *c = *state;
+    struct http_txn t;
+    memset(&t, 0, sizeof t);
+    t.method = hs("POST");
+    t.request_body_head = (const uint8_t *)"user=admin";
+    t.request_body_head_len = 10;
+    t.has_status = true;
+    t.status_code = 302;
+    struct app_conn conn = test_conn(6, 80, 99);
+    t.request_progress = HTTP_REQUEST_HEADERS;
+    sig_transaction(c->w, &conn, EVENT_HTTP_REQUEST, &t, 1);
+    expect_sids(&c->f, "1", "2 3");
+    c->f.n = 0;
+    t.request_inspected = HTTP_REQUEST_HEADERS;
+    t.request_progress = HTTP_REQUEST_COMPLETE;
+    sig_transaction(c->w, &conn, EVENT_HTTP_REQUEST, &t, 2);
+    expect_sids(&c->f, "2", "1 3");
+    c->f.n = 0;
+    t.request_inspected = HTTP_REQUEST_COMPLETE;
+    sig_transaction(c->w, &conn, EVENT_HTTP, &t, 3);
+    expect_sids(&c->f, "3", "1 2");
+    c->f.n = 0;
+    t.request_inspected = HTTP_REQUEST_NONE; /* no request event before: the transaction runs them all */
+    sig_transaction(c->w, &conn, EVENT_HTTP, &t, 4);
+    expect_sids(&c->f, "1 2 3", "");
+}
+
 static const char *const dns_dotprefix_rules[] = {
     "alert dns any any -> any any (msg:\"dotprefix\"; dns.query; dotprefix; content:\".evil.example\"; nocase; endswith; sid:1;)",
     "alert dns any any -> any any (msg:\"suffix trap\"; dns.query; dotprefix; content:\".vil.example\"; endswith; sid:2;)",
@@ -472,6 +512,7 @@ int main(void)
         SIG_CASE_TEST(test_packet_fields, "test.rules", packet_fields_rules),
         SIG_CASE_TEST(test_http_buffers, "test.rules", http_buffers_rules),
         SIG_CASE_TEST(test_dns_dotprefix, "test.rules", dns_dotprefix_rules),
+        SIG_CASE_TEST(test_http_request_progress, "test.rules", http_request_progress_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
