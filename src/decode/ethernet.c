@@ -20,6 +20,8 @@ static enum decode_result decode_vlan(struct decoder *d, struct packet *pkt, con
         pkt->vlan = id;
     } else {
         if (pkt->inner_vlan) {
+            if (!pkt->middle_vlan)
+                pkt->middle_vlan = pkt->inner_vlan;
             snprintf(d->addl, sizeof d->addl, "overwrote inner vlan ID of %u with %u",
                      (unsigned)pkt->inner_vlan, (unsigned)id);
             decode_weird(d, pkt, "triple_tagged_vlan_unsupported", d->addl);

@@ -40,7 +40,9 @@ enum decode_result decode_ipv4(struct decoder *d, struct packet *pkt, const uint
         return DECODE_MALFORMED;
     }
 
-    pkt->ip_len = total_len;
+    /* ip_bytes count the length the header states, as Zeek's conn.log
+     * does: nothing for a segment whose length offload zeroed. */
+    pkt->ip_len = load16be(p + 2);
     /* Ethernet padding past the datagram is not part of it. */
     cap = min_u32(cap, total_len);
     pkt->l3_caplen = cap;

@@ -69,6 +69,10 @@ struct packet {
     const uint8_t *eth_src, *eth_dst; /* 6 bytes each */
     uint16_t vlan;            /* outer 802.1Q/802.1ad VLAN id, 0 = untagged */
     uint16_t inner_vlan;      /* QinQ inner id, 0 = none */
+    /* Three stacked tags: the middle one. Zeek overwrites inner_vlan with
+     * the third (triple_tagged_vlan_unsupported); Suricata keeps all three
+     * and writes them in EVE's "vlan". 0 = fewer than three tags. */
+    uint16_t middle_vlan;
     /* A frame that carries no IP (DECODE_NOT_IP): its ethertype and payload,
      * for the link-layer observers (ARP). l2_type 0 when unknown. */
     uint16_t l2_type;

@@ -33,6 +33,7 @@ bool tunnel_push(struct decoder *d, struct packet *pkt, enum tunnel_type type)
     /* The inner packet has its own VLAN tags, if any (Ethernet inside). */
     pkt->vlan = 0;
     pkt->inner_vlan = 0;
+    pkt->middle_vlan = 0;
     packet_reset_l3(pkt);
     return true;
 }

@@ -36,7 +36,7 @@ struct alert {
     struct ip_addr orig_h, resp_h;
     uint16_t orig_p, resp_p;
     uint8_t proto;                      /* IPPROTO_TCP ... */
-    uint16_t vlan[2];                   /* outer first; 0 = none */
+    uint16_t vlan[3];                   /* outer, middle (three tags only), inner; 0 = none */
     const char *community_id;           /* may be NULL or "" */
     const char *app_proto;              /* EVE app_proto ("http", "tls"...); NULL = none */
     bool to_client;                     /* the triggering packet went resp -> orig (EVE src/dest swapped) */

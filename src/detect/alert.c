@@ -12,7 +12,8 @@
         (a)->resp_p = (c)->resp_p;                                                                                     \
         (a)->proto = (c)->proto;                                                                                       \
         (a)->vlan[0] = (c)->vlan;                                                                                      \
-        (a)->vlan[1] = (c)->inner_vlan;                                                                                \
+        (a)->vlan[1] = (c)->middle_vlan;                                                                               \
+        (a)->vlan[2] = (c)->inner_vlan;                                                                                \
         (a)->community_id = (c)->community_id;                                                                         \
     } while (0)
 

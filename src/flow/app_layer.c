@@ -55,6 +55,11 @@ static enum app_probe probe(const struct app_parser *p, const uint8_t *d, size_t
     return p->probe ? p->probe(d, n, from_orig) : APP_PROBE_NO;
 }
 
+static enum app_probe probe_by_content(const struct app_parser *p, const uint8_t *d, size_t n, bool from_orig)
+{
+    return p->port_probe_only ? APP_PROBE_NO : probe(p, d, n, from_orig);
+}
+
 static uint16_t resp_port(const struct flow *f)
 {
     return f->orig_is_a ? f->key.port_b : f->key.port_a;
@@ -85,7 +90,7 @@ static const struct app_parser *choose(const struct flow_table *t, const struct 
         const struct app_parser *p = all[i];
         if (!p || p->ipproto != f->key.proto || (p->skip_partial && partial))
             continue;
-        enum app_probe r = probe(p, d, n, from_orig);
+        enum app_probe r = probe_by_content(p, d, n, from_orig);
         if (r == APP_PROBE_YES)
             return p;
         if (r == APP_PROBE_MAYBE)
@@ -512,6 +517,12 @@ void app_layer_close(struct flow_table *t, struct flow *f)
 const char *app_layer_parser_name(const struct flow *f)
 {
     return f->app && f->app->parser ? f->app->parser->name : NULL;
+}
+
+const char *app_layer_eve_app_proto(const struct flow *f)
+{
+    const struct app_slot *s = f->app;
+    return s && s->parser && s->parser->eve_app_proto ? s->parser->name : NULL;
 }
 
 const char *app_layer_service(const struct flow *f, char *buf, size_t n)

@@ -21,6 +21,24 @@ enum flow_end_reason {
 
 #define CONN_MAX_TRAFFIC_TAGS 8
 
+/* One EVE flow inside a connection, where Suricata cuts flows where Zeek
+ * does not (flow/eve_flows.c): an ESP security association (Suricata keys
+ * ESP by SPI, Zeek by addresses only), or the part of a flow that had heard
+ * no reply before 30 s of silence (Suricata's "new" timeout; Zeek's is 60 s). */
+struct eve_flow_part {
+    bool has_spi;
+    uint32_t spi;
+    bool from_orig;             /* its first packet came from the connection's originator */
+    uint64_t flow_id;           /* its EVE flow_id */
+    int64_t first_us, last_us;
+    uint64_t pkts[2], bytes[2]; /* frames and their bytes: [0] sent by its first sender, [1] back */
+};
+
+/* Parts kept per connection: more (an ESP rekeying storm, a one-way flow
+ * with a silence every 30 s for hours) stay in the last EVE flow or, for
+ * ESP SPIs, in conn.log only. */
+#define CONN_MAX_EVE_PARTS 8
+
 struct conn_record {
     int64_t ts_us;              /* first packet */
     int64_t last_ts_us;         /* last packet */
@@ -30,8 +48,10 @@ struct conn_record {
     uint16_t orig_p, resp_p;    /* for ICMP: type and counterpart type/code, as Zeek */
     uint8_t proto;              /* IPPROTO_TCP, _UDP, _ICMP, _ICMPV6, or another IP protocol */
     uint16_t vlan, inner_vlan;  /* 0 = none */
+    uint16_t middle_vlan;       /* the second of three tags (EVE only: Zeek keeps two), 0 = none */
     const char *service;        /* NULL when unknown; may point into service_buf */
     char service_buf[32];       /* "ssl,smtp" when a connection carried two */
+    const char *eve_app_proto;  /* static: EVE's app_proto when service is NULL (a parser Zeek lacks), else NULL */
     bool has_duration;          /* Zeek leaves duration/orig_bytes/resp_bytes unset when duration == 0 */
     int64_t duration_us;
     uint64_t orig_bytes, resp_bytes;
@@ -56,6 +76,14 @@ struct conn_record {
     bool alerted;
     unsigned n_traffic_ids, n_traffic_labels;
     const char *traffic_ids[CONN_MAX_TRAFFIC_TAGS], *traffic_labels[CONN_MAX_TRAFFIC_TAGS];
+    /* The EVE flows Suricata would have cut from this connection, oldest
+     * first (borrowed for the call); n_eve_parts 0: the connection is one
+     * EVE flow. eve_parts_whole: they are all of it (ESP SPIs); else
+     * eve_rest, what they left, is the last (with the connection's flow_id). */
+    const struct eve_flow_part *eve_parts;
+    unsigned n_eve_parts;
+    bool eve_parts_whole;
+    struct eve_flow_part eve_rest;
 };
 
 /* A weird: Zeek's weird.log record / EVE anomaly event. */

@@ -31,6 +31,7 @@ typedef uint32_t scaled_counter_t;
  * conn log and the state machine need. Sequence numbers are absolute. */
 struct ooo_segment;
 struct app_slot;
+struct eve_flows;
 
 struct tcp_endpoint {
     uint32_t start_seq, last_seq, ack_seq;
@@ -60,7 +61,10 @@ struct flow_key {
     uint16_t port_a, port_b;
     uint16_t vlan, inner_vlan;
     uint8_t proto;
-    uint8_t pad[3];
+    uint8_t pad[1];
+    /* struct packet's: the second of three tags. Where padding was, so the
+     * key bytes (and every uid hashed from them) are unchanged without it. */
+    uint16_t middle_vlan;
 };
 
 struct flow {
@@ -98,6 +102,7 @@ struct flow {
         struct tcp_endpoint ep[2]; /* TCP: [0] originator, [1] responder */
         struct {                   /* UDP/ICMP payload sums, -1 = nothing yet */
             int64_t udp_orig_len, udp_resp_len;
+            struct eve_flows *eve_flows; /* EVE flows Suricata cuts from it (eve_flows.c), NULL: none */
         };
     };
 };

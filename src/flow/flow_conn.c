@@ -141,6 +141,7 @@ void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct
     out->proto = f->key.proto;
     out->vlan = f->key.vlan;
     out->inner_vlan = f->key.inner_vlan;
+    out->middle_vlan = f->key.middle_vlan;
     flow_community_id(t, f, &out->orig_h, out->orig_p, &out->resp_h, out->resp_p, out->community_id);
     out->local_orig = flow_is_local(t, &out->orig_h);
     out->local_resp = flow_is_local(t, &out->resp_h);

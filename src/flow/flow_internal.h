@@ -114,6 +114,14 @@ uint64_t tcp_endpoint_size(const struct tcp_endpoint *ep, const struct tcp_endpo
 bool tcp_flow_both_closed(const struct flow *f);
 const char *tcp_eve_state(const struct flow *f);
 
+/* Suricata's EVE flows inside a connection (eve_flows.c): a packet about
+ * to be counted on f (ESP: under its SPI; else it may end the EVE flow open
+ * before it); the record's parts (borrowed from f, valid while it lives);
+ * freeing them when f goes. Each does nothing for TCP. */
+void flow_eve_packet(struct flow *f, const struct packet *pkt, bool is_orig);
+void flow_eve_record(const struct flow *f, struct conn_record *rec);
+void flow_eve_free(struct flow *f);
+
 /* Zeek's likely_server_ports heuristic (likely_ports.c). */
 bool likely_server_port(uint8_t proto, uint16_t port);
 

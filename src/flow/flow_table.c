@@ -199,9 +199,12 @@ void flow_make_record(const struct flow_table *t, const struct flow *f, enum flo
     rec->proto = f->key.proto;
     rec->vlan = f->key.vlan;
     rec->inner_vlan = f->key.inner_vlan;
+    rec->middle_vlan = f->key.middle_vlan;
+    flow_eve_record(f, rec);
     rec->service = app_layer_service(f, rec->service_buf, sizeof rec->service_buf);
     if (!rec->service)
         rec->service = tunnel_service(f->outer_tunnel);
+    rec->eve_app_proto = app_layer_eve_app_proto(f);
     rec->duration_us = f->last_us - f->start_us;
     rec->has_duration = rec->duration_us > 0;
     if (f->key.proto == IPPROTO_TCP) {
@@ -286,6 +289,7 @@ static void flow_release(struct flow_table *t, struct flow *f)
         stream_free(t, &f->ep[0]);
         stream_free(t, &f->ep[1]);
     }
+    flow_eve_free(f);
     bucket_remove(t, f);
     lru_unlink(t, f);
     f->next_in_bucket = t->free_head;
@@ -448,6 +452,7 @@ static void make_view(const struct packet *pkt, struct packet_view *v)
     }
     v->key.vlan = pkt->vlan;
     v->key.inner_vlan = pkt->inner_vlan;
+    v->key.middle_vlan = pkt->middle_vlan;
     v->key.proto = pkt->l4_proto;
 }
 
@@ -682,6 +687,7 @@ uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const
     if (pkt->outer_tunnel)
         f->outer_tunnel = pkt->outer_tunnel;
     f->packet_number = pkt->number;
+    flow_eve_packet(f, pkt, is_orig);
     if (deliver(t, f, pkt, is_orig)) {
         /* The TCP machine may have flipped roles. */
         count_packet(f, pkt, is_from_orig(f, &v));

@@ -238,8 +238,7 @@ void alert_eve_write(struct output_worker *w, const struct alert *a)
         t.src_port = flip ? a->resp_p : a->orig_p;
         t.dst_port = flip ? a->orig_p : a->resp_p;
         t.proto = a->proto;
-        t.vlan[0] = a->vlan[0];
-        t.vlan[1] = a->vlan[1];
+        memcpy(t.vlan, a->vlan, sizeof t.vlan);
     } else if (a->has_src && a->has_dst) {
         t.src = &a->src;
         t.dst = &a->dst;

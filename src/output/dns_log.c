@@ -373,11 +373,15 @@ static void eve_flags(struct json_writer *j, const struct dns_message *m)
             json_kv_bool(j, bits[i].key, true);
 }
 
-/* An EVE dns event up to its "type"; NULL: no EVE output. */
+/* An EVE dns event up to its "type"; NULL: no EVE output. Version 3
+ * events are addressed as their packet travelled; version 2 ones along the
+ * connection (client to server, Suricata's LOG_DIR_FLOW), so a version 2
+ * answer names the client as src_ip, even when its query was never seen. */
 static struct json_writer *dns_event_begin(struct output_worker *w, const struct app_conn *c,
                                            const struct dns_message *m, unsigned version, const char *type)
 {
-    struct json_writer *j = eve_begin_app(w, c, m->from_orig, m->ts_us, "dns");
+    bool along_connection = version == 2 || m->from_orig;
+    struct json_writer *j = eve_begin_app(w, c, along_connection, m->ts_us, "dns");
     if (j == NULL)
         return NULL;
     json_key(j, "dns");

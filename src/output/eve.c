@@ -137,15 +137,16 @@ static bool has_ports(uint8_t proto)
     return proto == 6 || proto == 17 || proto == 132;
 }
 
-static void put_vlans(struct json_writer *j, const uint16_t vlan[2])
+/* Suricata's "vlan": every tag, outer first (up to three). */
+static void put_vlans(struct json_writer *j, const uint16_t vlan[3])
 {
     if (vlan[0] == 0)
         return;
     json_key(j, "vlan");
     json_array_begin(j);
-    json_uint(j, vlan[0]);
-    if (vlan[1] != 0)
-        json_uint(j, vlan[1]);
+    for (int i = 0; i < 3; i++)
+        if (vlan[i] != 0)
+            json_uint(j, vlan[i]);
     json_array_end(j);
 }
 
@@ -214,7 +215,7 @@ struct json_writer *eve_begin_app(struct output_worker *w, const struct app_conn
         .src_port = from_orig ? c->orig_p : c->resp_p,
         .dst_port = from_orig ? c->resp_p : c->orig_p,
         .proto = c->proto,
-        .vlan = {c->vlan, c->inner_vlan},
+        .vlan = {c->vlan, c->middle_vlan, c->inner_vlan},
     };
     eve_tuple_packet(w, &tuple, c->packet_number);
     eve_hold_begin(w, c);
@@ -319,25 +320,38 @@ static void put_tcp(struct json_writer *j, const struct conn_record *c)
     json_object_end(j);
 }
 
-void eve_write_flow(struct output_worker *w, const struct conn_record *c)
+/* What one EVE flow event reports: the connection, or one of the flows
+ * Suricata cuts from it (an ESP SPI, a part ended by Suricata's timeout). */
+struct eve_flow_view {
+    uint64_t flow_id;
+    const struct ip_addr *src, *dst;
+    uint16_t src_port, dst_port;
+    uint64_t counters[4];       /* pkts_toserver, pkts_toclient, bytes_toserver, bytes_toclient */
+    int64_t start_us, end_us;
+    const char *state;
+    bool has_spi;
+    uint32_t spi;
+};
+
+static void write_flow_event(struct output_worker *w, const struct conn_record *c, const struct eve_flow_view *v)
 {
     struct json_writer *j = eve_begin(w);
     if (j == NULL)
         return;
     /* Suricata stamps a flow event with the engine time when the flow is
      * logged; the flow's last packet is the deterministic equivalent. */
-    eve_kv_time(j, "timestamp", c->last_ts_us);
-    if (c->flow_id != 0)
-        json_kv_uint(j, "flow_id", c->flow_id);
+    eve_kv_time(j, "timestamp", v->end_us);
+    if (v->flow_id != 0)
+        json_kv_uint(j, "flow_id", v->flow_id);
     json_kv_str(j, "event_type", "flow");
-    uint16_t vlan[2] = {c->vlan, c->vlan ? c->inner_vlan : 0};
+    uint16_t vlan[3] = {c->vlan, c->vlan ? c->middle_vlan : 0, c->vlan ? c->inner_vlan : 0};
     put_vlans(j, vlan);
-    put_addr(j, "src_ip", &c->orig_h);
+    put_addr(j, "src_ip", v->src);
     if (has_ports(c->proto))
-        json_kv_uint(j, "src_port", c->orig_p);
-    put_addr(j, "dest_ip", &c->resp_h);
+        json_kv_uint(j, "src_port", v->src_port);
+    put_addr(j, "dest_ip", v->dst);
     if (has_ports(c->proto))
-        json_kv_uint(j, "dest_port", c->resp_p);
+        json_kv_uint(j, "dest_port", v->dst_port);
     json_kv_uint(j, "ip_v", ip_addr_is_v4(&c->orig_h) ? 4 : 6);
     char tmp[4];
     json_kv_str(j, "proto", eve_proto_name(c->proto, tmp));
@@ -351,17 +365,18 @@ void eve_write_flow(struct output_worker *w, const struct conn_record *c)
             json_kv_uint(j, "response_icmp_code", 0);
         }
     }
+    if (v->has_spi)
+        json_kv_uint(j, "spi", v->spi);
     char app[32];
-    const char *app_proto = eve_app_proto(c->service, app, sizeof(app));
+    const char *app_proto = eve_app_proto(c->service ? c->service : c->eve_app_proto, app, sizeof(app));
     if (app_proto != NULL)
         json_kv_str(j, "app_proto", app_proto);
 
-    eve_flow_begin(j, (const uint64_t[4]){c->orig_pkts, c->resp_pkts, c->orig_frame_bytes, c->resp_frame_bytes},
-                   c->ts_us);
-    eve_kv_time(j, "end", c->last_ts_us);
-    int64_t start_s = c->ts_us / 1000000, end_s = c->last_ts_us / 1000000;
+    eve_flow_begin(j, v->counters, v->start_us);
+    eve_kv_time(j, "end", v->end_us);
+    int64_t start_s = v->start_us / 1000000, end_s = v->end_us / 1000000;
     json_kv_uint(j, "age", end_s > start_s ? (uint64_t)(end_s - start_s) : 0);
-    json_kv_str(j, "state", c->eve_state ? c->eve_state : "new");
+    json_kv_str(j, "state", v->state);
     json_kv_str(j, "reason", flow_end_reason(c->end_reason));
     json_kv_bool(j, "alerted", c->alerted);
     json_object_end(j);
@@ -371,6 +386,48 @@ void eve_write_flow(struct output_worker *w, const struct conn_record *c)
     if (c->proto == 6)
         put_tcp(j, c);
     eve_end(w);
+}
+
+/* One of Suricata's flows inside the connection, its first sender as src_ip. */
+static void write_flow_part(struct output_worker *w, const struct conn_record *c, const struct eve_flow_part *part)
+{
+    struct eve_flow_view v = {
+        .flow_id = part->flow_id,
+        .src = part->from_orig ? &c->orig_h : &c->resp_h,
+        .dst = part->from_orig ? &c->resp_h : &c->orig_h,
+        .src_port = part->from_orig ? c->orig_p : c->resp_p,
+        .dst_port = part->from_orig ? c->resp_p : c->orig_p,
+        .counters = {part->pkts[0], part->pkts[1], part->bytes[0], part->bytes[1]},
+        .start_us = part->first_us,
+        .end_us = part->last_us,
+        .state = part->pkts[0] && part->pkts[1] ? "established" : "new",
+        .has_spi = part->has_spi,
+        .spi = part->spi,
+    };
+    write_flow_event(w, c, &v);
+}
+
+void eve_write_flow(struct output_worker *w, const struct conn_record *c)
+{
+    if (c->n_eve_parts > 0) {
+        for (unsigned i = 0; i < c->n_eve_parts; i++)
+            write_flow_part(w, c, &c->eve_parts[i]);
+        if (!c->eve_parts_whole)
+            write_flow_part(w, c, &c->eve_rest);
+        return;
+    }
+    struct eve_flow_view v = {
+        .flow_id = c->flow_id,
+        .src = &c->orig_h,
+        .dst = &c->resp_h,
+        .src_port = c->orig_p,
+        .dst_port = c->resp_p,
+        .counters = {c->orig_pkts, c->resp_pkts, c->orig_frame_bytes, c->resp_frame_bytes},
+        .start_us = c->ts_us,
+        .end_us = c->last_ts_us,
+        .state = c->eve_state ? c->eve_state : "new",
+    };
+    write_flow_event(w, c, &v);
 }
 
 static bool is_transport_source(const char *s)

@@ -32,7 +32,7 @@ struct eve_tuple {
     uint16_t src_port, dst_port;     /* written for TCP, UDP and SCTP only */
     bool no_ports;                   /* ports unknown: omit them even for TCP/UDP */
     uint8_t proto;
-    uint16_t vlan[2];                /* 0 = absent; outer first */
+    uint16_t vlan[3];                /* 0 = absent; outer, middle (three tags only), inner */
     bool has_icmp;                   /* ICMP/ICMPv6: type and code below */
     uint8_t icmp_type, icmp_code;
     /* The packet that triggered the event (eve_tuple_packet fills both):

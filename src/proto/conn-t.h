@@ -19,6 +19,7 @@ struct app_conn {
     uint16_t orig_p, resp_p;
     uint8_t proto;          /* IPPROTO_TCP / IPPROTO_UDP */
     uint16_t vlan, inner_vlan;
+    uint16_t middle_vlan;   /* the second of three tags (EVE only), 0 = none */
     char community_id[64];
     /* Zeek's Site::is_local_addr of each end, as conn_record: -1 unknown,
      * 0 F, 1 T. ssh.log's direction needs it. */

@@ -395,14 +395,17 @@ static void end_of_headers(struct http_state *st, struct app_env *env, int dir)
         } else {
             message_done(st, env, dir, false);
         }
+    } else if (dir == 0) {
+        /* A request has a body only when its headers frame one (RFC 9112
+         * 6.3, libhtp): the server's "Connection: close" frames nothing, and
+         * the next request line is not read as this one's body (Zeek's is). */
+        message_done(st, env, dir, false);
     } else if (st->connection_close || h->encoding != ENC_IDENTITY) {
         h->state = H_BODY_CLOSE;
-    } else if (dir == 1) {
+    } else {
         /* Zeek reads such a reply as lines until the connection ends */
         h->state = H_BODY_CLOSE;
         h->line_counting = true;
-    } else {
-        message_done(st, env, dir, false);
     }
     size_t current = dir == 0 ? http_find_pending(st, st->current_request) : SIZE_MAX;
     if (current != SIZE_MAX) /* a request without a body is complete already: a no-op then */

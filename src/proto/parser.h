@@ -70,6 +70,12 @@ struct app_parser {
     /* The connection's conn.log service is not set by this parser (Zeek has
      * no analyzer for it: ssdp, rtsp, telnet feed the inventory only). */
     bool no_service;
+    /* With no_service: EVE's flow app_proto still names the parser (Suricata
+     * has a parser for it though Zeek's conn.log shows no service: ntp). */
+    bool eve_app_proto;
+    /* The probe only vetoes a connection on the parser's ports: it is never
+     * chosen by content elsewhere (a header too plain to tell: ntp). */
+    bool port_probe_only;
     /* Zeek's analyzers that ignore connections picked up mid-stream (no SYN seen). */
     bool skip_partial;
     /* Content detection on the first bytes the originator (from_orig) or

@@ -12,6 +12,7 @@
 #include "proto/http.h"
 #include "proto/krb.h"
 #include "proto/ldap.h"
+#include "proto/ntp.h"
 #include "proto/parser.h"
 #include "proto/quic.h"
 #include "proto/rdp.h"
@@ -30,7 +31,7 @@ const struct app_parser *const *app_parsers(size_t *n)
         &krb_parser, &krb_tcp_parser, &rdp_parser, &ldap_parser, &ldap_udp_parser,
         &smb_parser, &dce_rpc_parser,
         &ftp_parser, &ftp_data_parser,
-        &imap_parser, &pop3_parser, &postgresql_parser, &mysql_parser, &openvpn_parser,
+        &imap_parser, &pop3_parser, &postgresql_parser, &mysql_parser, &openvpn_parser, &ntp_parser,
     };
     *n = sizeof all / sizeof *all;
     return all;

@@ -48,6 +48,28 @@ static uint64_t http_padded_exchange(struct gen *g, struct path *pa, const struc
     return f.now;
 }
 
+/* The server answers "Connection: close" yet the client asks on (the
+ * case of suricata-verify's http-gap-beyond-body): a request without a
+ * length has no body, so the next request line is a request, not the
+ * body of the one before it. */
+static void http_asks_on_after_close(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t cport,
+                                     uint64_t t)
+{
+    static const char first[] = "GET /first HTTP/1.0\r\nHost: files.example\r\n\r\n";
+    static const char reply[] = "HTTP/1.0 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok";
+    static const char second[] = "GET /second HTTP/1.0\r\nHost: files.example\r\n\r\n";
+    static const char third[] = "GET /third HTTP/1.0\r\nHost: files.example\r\n\r\n";
+    struct tcp_flow f;
+    tcp_flow_init(&f, g, pa, ip, cport, 80, t);
+    tcp_handshake(&f);
+    tcp_send(&f, 0, (const uint8_t *)first, sizeof first - 1);
+    tcp_wait(&f, 3000);
+    tcp_send(&f, 1, (const uint8_t *)reply, sizeof reply - 1);
+    tcp_send(&f, 0, (const uint8_t *)second, sizeof second - 1);
+    tcp_send(&f, 0, (const uint8_t *)third, sizeof third - 1);
+    tcp_close(&f, 1);
+}
+
 bool scenario_http_edge(struct gen *g)
 {
     int iface = add_ethernet_iface(g, 65535);
@@ -97,6 +119,7 @@ bool scenario_http_edge(struct gen *g)
     /* no version on the request line, yet headers follow: libhtp's missing protocol */
     http_raw_exchange(g, &pa, &ip, 41009, t + SEC(13), "GET /noversion\r\nHost: files.example\r\n\r\n",
                       "<html>old server</html>\n");
+    http_asks_on_after_close(g, &pa, &ip, 41010, t + SEC(14));
     return true;
 }
 
@@ -131,5 +154,11 @@ bool scenario_midstream(struct gen *g)
 
     /* A normal connection beside them, for comparison. */
     http_session(g, &pa, &ip, 42003, t + SEC(6), "mid.example", "/whole.txt", 300);
+
+    /* A DNS answer whose query went by before the capture: still the
+     * client's conversation, so Suricata's answer event names it as src. */
+    uint8_t answer[512];
+    size_t n = dns_message(answer, sizeof answer, 0x5151, "mid.example", 1, true, 0, answer_addr, sizeof answer_addr);
+    udp_datagram(g, &pa, &ip, 42004, 53, 1, t + SEC(6) + 200000, answer, n);
     return true;
 }

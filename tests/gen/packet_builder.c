@@ -157,6 +157,7 @@ uint8_t pkt_ipproto(const struct pkt *p)
     case PK_IPV4: return 4;
     case PK_IPV6: return 41;
     case PK_GRE: return 47;
+    case PK_ESP: return 50;
     default: return 59; /* IPv6 "no next header" */
     }
 }
@@ -433,6 +434,14 @@ void pb_null(struct pkt *p, bool loop_network_order)
         h[0] = (uint8_t)family, h[1] = 0, h[2] = 0, h[3] = 0; /* little-endian host order */
     }
     p->kind = PK_LINK;
+}
+
+void pb_esp(struct pkt *p, uint32_t spi, uint32_t seq)
+{
+    uint8_t *h = pkt_prepend(p, 8);
+    put32(h, spi);
+    put32(h + 4, seq);
+    p->kind = PK_ESP;
 }
 
 void pb_gre(struct pkt *p, bool with_seq, uint32_t seq)

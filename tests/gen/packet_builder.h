@@ -16,6 +16,7 @@ enum pkt_kind {
     PK_PAYLOAD, PK_TCP, PK_UDP, PK_ICMP4, PK_ICMP6, PK_IP6_EXT, PK_IPV4, PK_IPV6,
     PK_ETH, PK_VLAN, PK_SVLAN, PK_MPLS, PK_PPPOE, PK_GRE, PK_ERSPAN2, PK_VXLAN, PK_GTPU,
     PK_ERSPAN3,
+    PK_ESP,
     PK_LINK, /* a capture link header: nothing else goes outside it */
 };
 
@@ -116,6 +117,9 @@ void pb_gtpu(struct pkt *p, uint32_t teid);
 void pb_erspan3(struct pkt *p, uint16_t session, uint32_t timestamp);
 /* GTP-U with a sequence number and a PDU session container extension header. */
 void pb_gtpu_ext(struct pkt *p, uint32_t teid, uint16_t seq);
+
+/* IPsec ESP (RFC 4303): SPI and sequence number before the (opaque) payload. */
+void pb_esp(struct pkt *p, uint32_t spi, uint32_t seq);
 
 uint16_t pkt_ethertype(const struct pkt *p);
 uint8_t pkt_ipproto(const struct pkt *p);

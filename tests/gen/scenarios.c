@@ -260,7 +260,7 @@ static void path_for_link(struct path *pa, int iface, int linktype, const struct
     path_push(pa, &l);
 }
 
-static void path_with(struct path *pa, int iface, const struct ip_pair *ip, const struct layer *inner, size_t n)
+void path_with(struct path *pa, int iface, const struct ip_pair *ip, const struct layer *inner, size_t n)
 {
     memset(pa, 0, sizeof *pa);
     pa->iface = iface;
@@ -1220,10 +1220,10 @@ static const struct scenario scenarios[] = {
             "file sharing, a NETLOGON secure channel and two domain controllers replicating",
      false, scenario_smb},
     {"http-edge", "HTTP/0.9 requests and replies, request lines without a version, Ethernet padding after short "
-                  "TCP segments and a short UDP datagram",
+                  "TCP segments and a short UDP datagram, requests asked on after the server said Connection: close",
      false, scenario_http_edge},
     {"midstream", "HTTP connections first seen after their handshake (one from the server's reply on), beside a "
-                  "whole one (read with --midstream)",
+                  "whole one, and a DNS answer whose query was not seen (read with --midstream)",
      false, scenario_midstream},
     {"short-capture", "two minutes: an ICMP tunnel, iodine- and dns2tcp-like DNS tunnels, a DGA burst, a TXT "
                       "command channel, beside pings, a big-MTU ping, a traceroute, browsing, a CDN, SPF lookups",
@@ -1239,6 +1239,9 @@ static const struct scenario scenarios[] = {
     {"keepalive", "two hours of a UDP session kept alive every 90 s, a voice server probed every 60 s from new "
                   "sockets, and a TLS beacon every 60 s with 20 % jitter",
      false, scenario_keepalive},
+    {"encap", "what Suricata's EVE keys or times apart from Zeek: three stacked VLAN tags, IPsec ESP with three "
+              "SPIs, NTP inside VXLAN, a one-way UDP flow silent for 40 s",
+     false, scenario_encap},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };

@@ -19,6 +19,8 @@ const struct scenario *scenario_at(size_t i); /* NULL past the end */
 #define MS(n) ((uint64_t)(n) * 1000ull)
 
 int add_ethernet_iface(struct gen *g, uint32_t snaplen);
+/* pa: the layers inner[0..n) (innermost first) inside an Ethernet header. */
+void path_with(struct path *pa, int iface, const struct ip_pair *ip, const struct layer *inner, size_t n);
 /* How most scenarios begin: an Ethernet interface (snaplen 65535) and on it
  * the IPv4 pair src, dst and its path (ethernet_v4). Returns the interface. */
 int ethernet_start_v4(struct gen *g, struct ip_pair *ip, struct path *pa, const char *src, const char *dst);
@@ -77,5 +79,6 @@ bool scenario_short_capture(struct gen *g); /* tunnel_scenario.c */
 bool scenario_bench(struct gen *g);
 bool scenario_http_edge(struct gen *g); /* edge_scenario.c */
 bool scenario_midstream(struct gen *g); /* edge_scenario.c */
+bool scenario_encap(struct gen *g);  /* encap_scenario.c */
 
 #endif

@@ -20,6 +20,8 @@ scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badhead
     prevalence)
 # a session's keepalives and a voice server's probes beside a jittered beacon (#12)
 scenarios+=(keepalive)
+# three VLAN tags, ESP by SPI, NTP in VXLAN, a one-way UDP flow past Suricata's 30 s (#12)
+scenarios+=(encap)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
@@ -37,8 +39,8 @@ args_of() {
         dhcp) echo "--eve-dhcp-extended" ;;
         # ET-style SMB and DCE-RPC rules: those that fire and those that must not (#14)
         smb) echo "--rules tests/golden/smb-rules" ;;
-        # connections first seen after their handshake are parsed only on request (Suricata's stream.midstream)
-        midstream) echo "--midstream --no-behavior" ;;
+        # connections first seen after their handshake are parsed only on request (Suricata's stream.midstream); a DNS answer alone (dns v2: its event names the client as src)
+        midstream) echo "--midstream --no-behavior --eve-dns-version 2" ;;
         # one indicator published after the traffic, one expired before it: reported with their validity;
         # each alerts once per host, its 35 repeats summarised once (a suppression longer than the capture)
         prevalence) echo "--intel $golden/prevalence-feeds --intel-suppress 14400" ;;

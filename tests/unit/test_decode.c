@@ -386,6 +386,25 @@ static void test_bad_ip_checksum(void **state)
     fixture_free(f);
 }
 
+/* A segment whose total length offload zeroed (read with -C): decoded from
+ * what was captured, yet its ip_bytes are the header's 0, as Zeek counts. */
+static void test_ipv4_zero_length_counts_no_ip_bytes(void **state)
+{
+    (void)state;
+    struct decode_config cfg;
+    decode_config_defaults(&cfg);
+    cfg.verify_checksums = false;
+    struct fixture *f = fixture_new(&cfg);
+    uint8_t fr[600];
+    size_t n = frame_eth_ipv4_tcp(fr, IP4_A, IP4_B, 1234, 80);
+    wr16(fr + 14 + 2, 0);
+    assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, n), DECODE_OK);
+    assert_true(has_weird(&f->w, "ip_hdr_len_zero"));
+    assert_int_equal(f->pkt.payload_len, 5);
+    assert_int_equal(f->pkt.ip_len, 0);
+    fixture_free(f);
+}
+
 static void test_ipv4_options(void **state)
 {
     (void)state;
@@ -502,6 +521,7 @@ static void test_vlan_qinq_mpls_pppoe(void **state)
     assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, n + iplen), DECODE_OK);
     assert_int_equal(f->pkt.vlan, 100);
     assert_int_equal(f->pkt.inner_vlan, 200);
+    assert_int_equal(f->pkt.middle_vlan, 0);
 
     /* triple tag: weird, inner overwritten */
     n = eth(fr, 0x88a8);
@@ -511,6 +531,7 @@ static void test_vlan_qinq_mpls_pppoe(void **state)
     memcpy(fr + n, ipb, iplen);
     assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, n + iplen), DECODE_OK);
     assert_int_equal(f->pkt.inner_vlan, 300);
+    assert_int_equal(f->pkt.middle_vlan, 200); /* kept for EVE's vlan [100, 200, 300] */
     assert_true(has_weird(&f->w, "triple_tagged_vlan_unsupported"));
 
     /* MPLS: two labels */
@@ -1780,6 +1801,7 @@ int main(void)
         cmocka_unit_test(test_ipv4_options),
         cmocka_unit_test(test_ipv4_header_errors),
         cmocka_unit_test(test_snaplen_truncated_is_normal),
+        cmocka_unit_test(test_ipv4_zero_length_counts_no_ip_bytes),
         cmocka_unit_test(test_vlan_qinq_mpls_pppoe),
         cmocka_unit_test(test_ppp),
         cmocka_unit_test(test_other_link_types),

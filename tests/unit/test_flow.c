@@ -16,6 +16,7 @@
 
 struct collected {
     struct conn_record recs[MAX_RECS];
+    struct eve_flow_part parts[MAX_RECS][CONN_MAX_EVE_PARTS]; /* recs[i].eve_parts, kept past the call */
     int n;
     char weirds[32][48];
     int n_weirds;
@@ -24,8 +25,12 @@ struct collected {
 static void collect_conn(void *ctx, const struct conn_record *r)
 {
     struct collected *c = ctx;
-    if (c->n < MAX_RECS)
-        c->recs[c->n++] = *r;
+    if (c->n >= MAX_RECS)
+        return;
+    memcpy(c->parts[c->n], r->eve_parts ? r->eve_parts : c->parts[c->n], r->n_eve_parts * sizeof *r->eve_parts);
+    c->recs[c->n] = *r;
+    c->recs[c->n].eve_parts = c->parts[c->n];
+    c->n++;
 }
 
 static void collect_weird(void *ctx, const struct weird_record *w)
@@ -289,8 +294,7 @@ static void test_bad_checksum_not_counted(void **state)
     flow_table_free(t);
 }
 
-static struct packet udp_pkt(const char *src, uint16_t sport, const char *dst, uint16_t dport, int64_t ts_ms,
-                             uint32_t len)
+static struct packet ipv4_pkt(const char *src, const char *dst, int64_t ts_ms, uint8_t proto)
 {
     struct packet p;
     memset(&p, 0, sizeof p);
@@ -298,13 +302,86 @@ static struct packet udp_pkt(const char *src, uint16_t sport, const char *dst, u
     p.ip_version = 4;
     ip_addr_parse(src, &p.src);
     ip_addr_parse(dst, &p.dst);
+    p.l4_proto = proto;
+    return p;
+}
+
+static struct packet udp_pkt(const char *src, uint16_t sport, const char *dst, uint16_t dport, int64_t ts_ms,
+                             uint32_t len)
+{
+    struct packet p = ipv4_pkt(src, dst, ts_ms, IPPROTO_UDP);
     p.sport = sport;
     p.dport = dport;
-    p.l4_proto = IPPROTO_UDP;
     p.l4_len = 8 + len;
     p.payload_len = len;
     p.ip_len = 28 + len;
     return p;
+}
+
+/* Suricata ends a flow without reply after 30 s of silence (Zeek: 60 s):
+ * one connection, two EVE flows; a flow with a reply stays one. */
+static void test_eve_flow_split_without_reply(void **state)
+{
+    (void)state;
+    struct collected c;
+    struct flow_table *t = new_table(&c, 100);
+    feed(t, udp_pkt("10.0.0.1", 40000, "10.0.0.2", 514, 0, 20));
+    feed(t, udp_pkt("10.0.0.1", 40000, "10.0.0.2", 514, 1000, 20));
+    feed(t, udp_pkt("10.0.0.1", 40000, "10.0.0.2", 514, 41000, 20));
+    feed(t, udp_pkt("10.0.0.1", 40001, "10.0.0.2", 9000, 0, 20));
+    feed(t, udp_pkt("10.0.0.2", 9000, "10.0.0.1", 40001, 10, 20));
+    feed(t, udp_pkt("10.0.0.1", 40001, "10.0.0.2", 9000, 40010, 20));
+    flow_table_flush(t, 0);
+    assert_int_equal(c.n, 2);
+    const struct conn_record *oneway = c.recs[0].orig_p == 40000 ? &c.recs[0] : &c.recs[1];
+    const struct conn_record *answered = oneway == &c.recs[0] ? &c.recs[1] : &c.recs[0];
+    assert_int_equal(oneway->orig_pkts, 3);
+    assert_int_equal(oneway->n_eve_parts, 1);
+    assert_false(oneway->eve_parts_whole);
+    assert_int_equal(oneway->eve_parts[0].pkts[0], 2);
+    assert_int_equal(oneway->eve_parts[0].last_us, 1000 * 1000);
+    assert_true(oneway->eve_parts[0].flow_id != oneway->flow_id);
+    assert_int_equal(oneway->eve_rest.pkts[0], 1);
+    assert_int_equal(oneway->eve_rest.first_us, 41000 * 1000);
+    assert_int_equal(oneway->eve_rest.flow_id, oneway->flow_id);
+    assert_false(oneway->eve_rest.has_spi);
+    assert_int_equal(answered->n_eve_parts, 0);
+    flow_table_free(t);
+}
+
+static struct packet esp_pkt(const char *src, const char *dst, int64_t ts_ms, const uint8_t *esp_header)
+{
+    struct packet p = ipv4_pkt(src, dst, ts_ms, IPPROTO_ESP);
+    p.l4 = esp_header;
+    p.l4_caplen = p.l4_len = 8;
+    p.ip_len = 28;
+    p.wirelen = 42;
+    return p;
+}
+
+/* ESP: one connection per address pair (Zeek), one EVE flow per SPI (Suricata). */
+static void test_esp_flows_per_spi(void **state)
+{
+    (void)state;
+    struct collected c;
+    struct flow_table *t = new_table(&c, 100);
+    static const uint8_t spi_123[8] = {0, 0, 0, 123, 0, 0, 0, 1}, spi_321[8] = {0, 0, 0x01, 0x41, 0, 0, 0, 1};
+    feed(t, esp_pkt("190.0.0.1", "190.0.0.2", 0, spi_123));
+    feed(t, esp_pkt("190.0.0.1", "190.0.0.2", 1, spi_123));
+    feed(t, esp_pkt("190.0.0.1", "190.0.0.2", 2, spi_321));
+    feed(t, esp_pkt("190.0.0.2", "190.0.0.1", 3, spi_321));
+    flow_table_flush(t, 0);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.recs[0].orig_pkts + c.recs[0].resp_pkts, 4);
+    assert_int_equal(c.recs[0].n_eve_parts, 2);
+    assert_true(c.recs[0].eve_parts_whole);
+    assert_int_equal(c.recs[0].eve_parts[0].spi, 123);
+    assert_int_equal(c.recs[0].eve_parts[0].pkts[0], 2);
+    assert_int_equal(c.recs[0].eve_parts[0].bytes[0], 84);
+    assert_int_equal(c.recs[0].eve_parts[1].spi, 321);
+    assert_int_equal(c.recs[0].eve_parts[1].pkts[0], 1);
+    assert_int_equal(c.recs[0].eve_parts[1].pkts[1], 1);
+    flow_table_free(t);
 }
 
 static void test_udp_timeout_and_flip(void **state)
@@ -418,6 +495,8 @@ int main(void)
         cmocka_unit_test(test_uid_keyed_and_windowed),
         cmocka_unit_test(test_memcap_evicts_oldest),
         cmocka_unit_test(test_community_id_known_value),
+        cmocka_unit_test(test_eve_flow_split_without_reply),
+        cmocka_unit_test(test_esp_flows_per_spi),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
