@@ -48,6 +48,8 @@ const char usage_common[] =
     "      --eve-email-extended EVE email: also subject_md5 and body_md5\n"
     "      --eve-alert-payload  EVE alert: also the inspected bytes (payload, payload_printable, stream)\n"
     "      --eve-alert-packet   EVE alert: also the packet's frame (packet, packet_info)\n"
+    "      --eve-anomaly-packethdr  EVE decode anomalies: also the frame's first 32 bytes\n"
+    "                           (packet, packet_info)\n"
     "      --eve-dns-version 2|3  EVE dns as Suricata 7 (2: a query event per question, an\n"
     "                           answer event with grouped answers) or 8 (3, the default)\n"
     "      --eve-dhcp-extended  EVE dhcp: every message, with Suricata's extended fields (params,\n"
@@ -152,7 +154,7 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
        OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS, OPT_FLUSH_INTERVAL, OPT_NO_DEFAULT_RULES,
        OPT_DEFAULT_RULES, OPT_DEVICE_BEHAVIOUR, OPT_INSPECT_FILES, OPT_INSPECT_MAX_FILE, OPT_YARA_RULES,
        OPT_WEIGHTS, OPT_KEYWORDS, OPT_EVE_ALERT_PAYLOAD, OPT_EVE_ALERT_PACKET, OPT_MIDSTREAM,
-       OPT_STREAM_INLINE };
+       OPT_EVE_ANOMALY_PACKETHDR, OPT_STREAM_INLINE };
 /* live's capture and operation options */
 enum { OPT_CAPTURE = 1024, OPT_RING_SIZE, OPT_BLOCK_SIZE, OPT_CPUS, OPT_UID_KEY, OPT_UID_WINDOW };
 /* --kafka...: OPT_KAFKA + enum kafka_cli_option (cli/kafka_cli.h) */
@@ -185,6 +187,7 @@ static const struct option long_options[] = {
     {"eve-email-extended", no_argument, NULL, OPT_EVE_EMAIL_EXTENDED},
     {"eve-alert-payload", no_argument, NULL, OPT_EVE_ALERT_PAYLOAD},
     {"eve-alert-packet", no_argument, NULL, OPT_EVE_ALERT_PACKET},
+    {"eve-anomaly-packethdr", no_argument, NULL, OPT_EVE_ANOMALY_PACKETHDR},
     {"eve-dns-version", required_argument, NULL, OPT_EVE_DNS_VERSION},
     {"eve-dhcp-extended", no_argument, NULL, OPT_EVE_DHCP_EXTENDED},
     {"extract-files", required_argument, NULL, OPT_EXTRACT_FILES},
@@ -354,6 +357,8 @@ static const struct option_rule option_rules[] = {
     {.id = OPT_EVE_EMAIL_EXTENDED, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_EMAIL_EXTENDED},
     {.id = OPT_EVE_ALERT_PAYLOAD, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_ALERT_PAYLOAD},
     {.id = OPT_EVE_ALERT_PACKET, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_ALERT_PACKET},
+    {.id = OPT_EVE_ANOMALY_PACKETHDR, .kind = RULE_BITS, .field = FIELD(eve_options),
+     .bits = OUTPUT_EVE_ANOMALY_PACKETHDR},
     {.id = OPT_EVE_DNS_VERSION, .kind = RULE_WORDS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_DNS_V2,
      .words = {"2", "3"}, .error = "--eve-dns-version takes 2 or 3, not '%s'"},
     {.id = OPT_EVE_DHCP_EXTENDED, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_DHCP_EXTENDED},

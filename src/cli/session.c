@@ -23,6 +23,7 @@
 #include "detect/sink.h"
 #include "doc/file_inspect.h"
 #include "mail/mail.h"
+#include "output/anomaly_events.h"
 #include "output/detect_sink.h"
 #include "output/kafka.h"
 #include "report/live.h"
@@ -424,10 +425,13 @@ static int run_session(struct options *o, bool live)
         /* Suricata numbers the packets of capture files only (pcap_cnt) */
         unsigned packet_numbers = live ? 0 : OUTPUT_EVE_PCAP_CNT;
         out = output_open(o->out_dir, o->formats | o->eve_options | packet_numbers, err, sizeof err);
-        if (!out) {
+        struct anomaly_events *anomaly_names = out ? anomaly_events_load(NULL, err, sizeof err) : NULL;
+        if (!out || !anomaly_names) {
             fprintf(stderr, "vigil: %s\n", err);
             rc = EXIT_USAGE;
-        } else if (live) {
+        }
+        output_set_anomaly_events(out, anomaly_names);
+        if (out && live) {
             struct output_files files = {.append = true, .rotate_s = o->rotate_s, .compress = o->compress};
             output_set_files(out, &files);
         }

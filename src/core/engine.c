@@ -200,7 +200,9 @@ static void on_flow_weird(void *ctx, const struct weird_record *rec)
 static void on_decode_weird(void *ctx, const struct packet *pkt, const char *name, const char *addl)
 {
     struct worker *w = ctx;
-    struct weird_record r = {.ts_us = pkt->ts_us, .name = name, .addl = addl, .packet_number = w->packet_number};
+    struct weird_record r = {.ts_us = pkt->ts_us, .name = name, .addl = addl, .packet_number = w->packet_number,
+                             .proto = pkt->l4_proto, /* 0 until the IP layer is read */
+                             .frame = pkt->data, .frame_caplen = pkt->caplen, .linktype = pkt->linktype};
     if (pkt->ip_version) {
         r.has_addrs = true;
         r.orig_h = pkt->src;

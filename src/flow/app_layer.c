@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/app_anomaly-t.h"
+
 #define APP_MAX_TRIES 4
 #define APP_MAX_SERVICES 2
 /* A first payload no parser recognises yet but one might ("GET /a/b"
@@ -35,6 +37,7 @@ struct app_slot {
     uint64_t ready_acked_by;
     struct app_conn ready_counts;          /* the flow's counters after that packet */
     bool ready_counted;                    /* ready_counts taken */
+    uint8_t dirs_seen;                     /* 1 orig, 2 resp: directions whose first payload this parser had */
     /* env->request_parsed deferred: the originator's relative sequence the
      * requests end at, and whether the responder acknowledged it */
     bool inspect_pending, inspect_acked;
@@ -123,7 +126,8 @@ static void env_publish(struct app_env *env, enum event_kind kind, const void *t
 {
     struct app_slot *s = env->ctx;
     const struct app_hooks *h = flow_table_app_hooks(s->table);
-    if (!s->published) {
+    /* an anomaly (EVE only) does not make the connection the parser's protocol in conn.log */
+    if (!s->published && kind != EVENT_APP_ANOMALY) {
         s->published = true;
         if (!s->parser->no_service)
             env_add_service(env, s->parser->name);
@@ -348,8 +352,10 @@ static void do_hand_over(struct flow_table *t, struct flow *f, struct app_slot *
         /* Detection starts again but the services found so far stay. */
         s = slot_new(t, f, 0);
     }
-    if (s)
+    if (s) {
         memcpy(s->services, services, sizeof services);
+        s->dirs_seen = 3; /* an upgrade (STARTTLS): both directions were detected before it */
+    }
 }
 
 static struct app_slot *attach(struct flow_table *t, struct flow *f, const struct app_parser *p)
@@ -361,6 +367,37 @@ static struct app_slot *attach(struct flow_table *t, struct flow *f, const struc
     if (p->open)
         p->open(s->state);
     return s;
+}
+
+/* Suricata detects each direction's protocol on its own: when a second
+ * direction's first payload is plainly another protocol's (the parser's
+ * probe refuses it, another parser's accepts it: SSH answering an HTTP
+ * request), it reports APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS (layer
+ * proto_detect) and keeps the first direction's parser, as this does. */
+static void check_second_direction(struct app_slot *s, struct flow *f, bool from_orig, const uint8_t *p, size_t n)
+{
+    uint8_t dir = from_orig ? 1 : 2;
+    if (s->dirs_seen & dir)
+        return;
+    bool second = s->dirs_seen != 0;
+    s->dirs_seen |= dir;
+    if (!second || !s->parser->probe || probe(s->parser, p, n, from_orig) != APP_PROBE_NO)
+        return;
+    size_t count;
+    const struct app_parser *const *all = app_parsers(&count);
+    for (size_t i = 0; i < count; i++) {
+        const struct app_parser *other = all[i];
+        if (other && other != s->parser && other->ipproto == f->key.proto &&
+            probe(other, p, n, from_orig) == APP_PROBE_YES) {
+            struct app_env env;
+            make_env(s, &env, f->last_us);
+            struct app_anomaly a = {.ts_us = f->last_us, .app_proto = s->parser->name,
+                                    .event = "APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS",
+                                    .to_server = from_orig, .layer = "proto_detect"};
+            env.publish(&env, EVENT_APP_ANOMALY, &a);
+            return;
+        }
+    }
 }
 
 /* Keeps a payload some parser's probe may still accept, in a placeholder
@@ -469,8 +506,10 @@ void app_layer_data(struct flow_table *t, struct flow *f, bool from_orig, const 
         stream_hook(t, f, from_orig, chunk, chunk_len);
         if (!s)
             return;
+        s->dirs_seen |= from_orig ? 1 : 2;
     } else {
         stream_hook(t, f, from_orig, p, n);
+        check_second_direction(s, f, from_orig, p, n);
     }
     s->flow = f;
     if (n) {

@@ -101,6 +101,10 @@ struct weird_record {
     bool has_addrs;             /* addresses known though no conn (decode-level weird) */
     char community_id[64];
     uint64_t packet_number;     /* the packet that raised it (struct app_conn's), 0: none */
+    /* a decoder's weird: the frame that raised it (borrowed for the call; NULL: none) */
+    const uint8_t *frame;
+    uint32_t frame_caplen;
+    int linktype;
 };
 
 #endif

@@ -794,3 +794,17 @@ void mime_begin(struct mime_parser *m)
 void mime_end(struct mime_parser *m) { end_entity(m, 0); }
 
 bool mime_in_message_header(const struct mime_parser *m) { return m->ent[0].in_header; }
+
+bool mime_in_encoded_attachment(const struct mime_parser *m)
+{
+    for (unsigned level = 0; level <= MIME_MAX_DEPTH; level++) {
+        const struct mime_entity *e = &m->ent[level];
+        if (e->in_header || e->end_of_data)
+            return false;
+        if (e->kind != MIME_MULTIPART && e->kind != MIME_MESSAGE)
+            return e->has_eve_filename && (e->encoding == ENC_BASE64 || e->encoding == ENC_QP);
+        if (!e->has_child)
+            return false;
+    }
+    return false;
+}

@@ -93,5 +93,9 @@ void mime_line(struct mime_parser *m, const uint8_t *p, size_t n, bool eol, bool
 void mime_end(struct mime_parser *m);
 /* True while the message's own header block is being read. */
 bool mime_in_message_header(const struct mime_parser *m);
+/* True while the next body line goes to a named part (an attachment) in
+ * base64 or quoted-printable: where Suricata checks RFC 2045's 76-byte
+ * limit on encoded lines. */
+bool mime_in_encoded_attachment(const struct mime_parser *m);
 
 #endif

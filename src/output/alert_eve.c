@@ -142,22 +142,6 @@ static void write_metadata(struct json_writer *j, const struct alert *a)
     json_object_end(j);
 }
 
-/* Suricata's names for the link types it prints in packet_info. */
-static const char *linktype_name(int linktype)
-{
-    switch (linktype) {
-    case 0: return "NULL";
-    case 1: return "EN10MB";
-    case 9: return "PPP";
-    case 12: case 101: return "RAW";
-    case 113: return "LINUX_SLL";
-    case 228: return "IPv4";
-    case 229: return "IPv6";
-    case 276: return "LINUX_SLL2";
-    default: return NULL;
-    }
-}
-
 /* The flow's counters when the alert fired, addresses in the originator's
  * direction (Suricata's alert `flow` object). */
 static void flow_object(struct json_writer *j, const struct alert *a)
@@ -212,17 +196,8 @@ static void inspected_bytes(struct json_writer *j, const struct alert *a, unsign
         payload_printable(j, a->payload, a->payload_len);
         json_kv_uint(j, "stream", a->stream ? 1 : 0);
     }
-    if ((formats & OUTPUT_EVE_ALERT_PACKET) && a->packet) {
-        json_key(j, "packet");
-        eve_base64(j, a->packet, a->packet_len);
-        json_key(j, "packet_info");
-        json_object_begin(j);
-        json_kv_uint(j, "linktype", (uint64_t)a->linktype);
-        const char *name = linktype_name(a->linktype);
-        if (name)
-            json_kv_str(j, "linktype_name", name);
-        json_object_end(j);
-    }
+    if ((formats & OUTPUT_EVE_ALERT_PACKET) && a->packet)
+        eve_packet(j, a->packet, a->packet_len, a->linktype);
 }
 
 void alert_eve_write(struct output_worker *w, const struct alert *a)

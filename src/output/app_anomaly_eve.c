@@ -1,6 +1,7 @@
 /* Suricata's output-json-anomaly.c for an app-layer decoder event: the
  * packet's tuple (as the side that sent the bytes), then
- * {"app_proto", "type": "applayer", "event", "layer": "proto_parser"}. */
+ * {"app_proto", "type": "applayer", "event", "layer": "proto_parser" or
+ * "proto_detect"}. */
 #include "output/app_anomaly_eve.h"
 
 #include "output/eve.h"
@@ -18,7 +19,7 @@ void output_app_anomaly(struct output_worker *w, const struct app_conn *c, const
     json_kv_str(j, "app_proto", a->app_proto);
     json_kv_str(j, "type", "applayer");
     json_kv_str(j, "event", a->event);
-    json_kv_str(j, "layer", "proto_parser");
+    json_kv_str(j, "layer", a->layer ? a->layer : "proto_parser");
     json_object_end(j);
     eve_end(w);
 }

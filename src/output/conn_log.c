@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "output/anomaly_events.h"
+
 static const struct zeek_field conn_fields[] = {
     ZEEK_FIELDS_TS_UID_ID,
     {"proto", ZEEK_ENUM},
@@ -150,8 +152,10 @@ void output_weird(struct output_worker *w, const struct weird_record *r)
 {
     if (w == NULL || w->o == NULL || r == NULL)
         return;
-    if (w->o->formats & (OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON))
+    unsigned ip_version = r->has_conn || r->has_addrs ? (ip_addr_is_v4(&r->orig_h) ? 4 : 6) : 0;
+    const struct anomaly_event *as = anomaly_events_find(w->o->anomaly_events, r->name, ip_version);
+    if ((w->o->formats & (OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON)) && (as == NULL || as->weird_log))
         zeek_write_weird(w, r);
     if (w->o->formats & OUTPUT_EVE)
-        eve_write_anomaly(w, r);
+        eve_write_anomaly(w, r, as);
 }

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "output/anomaly_events.h"
 #include "output/output_internal.h"
 
 struct json_writer *eve_begin(struct output_worker *w)
@@ -439,7 +440,39 @@ static bool is_transport_source(const char *s)
     return false;
 }
 
-void eve_write_anomaly(struct output_worker *w, const struct weird_record *r)
+/* Suricata's names for the link types it prints in packet_info. */
+static const char *linktype_name(int linktype)
+{
+    switch (linktype) {
+    case 0: return "NULL";
+    case 1: return "EN10MB";
+    case 9: return "PPP";
+    case 12: case 101: return "RAW";
+    case 113: return "LINUX_SLL";
+    case 228: return "IPv4";
+    case 229: return "IPv6";
+    case 276: return "LINUX_SLL2";
+    default: return NULL;
+    }
+}
+
+void eve_packet(struct json_writer *j, const uint8_t *frame, size_t len, int linktype)
+{
+    json_key(j, "packet");
+    eve_base64(j, frame, len);
+    json_key(j, "packet_info");
+    json_object_begin(j);
+    json_kv_uint(j, "linktype", (uint64_t)linktype);
+    const char *name = linktype_name(linktype);
+    if (name)
+        json_kv_str(j, "linktype_name", name);
+    json_object_end(j);
+}
+
+/* Suricata's packethdr: the first 32 bytes of the frame (output-json-anomaly.c) */
+#define EVE_ANOMALY_PACKETHDR_LEN 32
+
+void eve_write_anomaly(struct output_worker *w, const struct weird_record *r, const struct anomaly_event *as)
 {
     struct json_writer *j = eve_begin(w);
     if (j == NULL)
@@ -466,7 +499,14 @@ void eve_write_anomaly(struct output_worker *w, const struct weird_record *r)
     json_key(j, "anomaly");
     json_object_begin(j);
     const char *name = r->name ? r->name : "";
-    if (!r->has_conn) {
+    if (as != NULL) {
+        if (as->eve_app_proto)
+            json_kv_str(j, "app_proto", as->eve_app_proto);
+        json_kv_str(j, "type", as->eve_type);
+        json_kv_str(j, "event", as->eve_event);
+        if (as->eve_app_proto)
+            json_kv_str(j, "layer", "proto_parser");
+    } else if (!r->has_conn) {
         json_kv_str(j, "type", "decode");
         json_kv_str(j, "event", name);
     } else if (r->source != NULL && r->source[0] != '\0' && !is_transport_source(r->source)) {
@@ -480,6 +520,9 @@ void eve_write_anomaly(struct output_worker *w, const struct weird_record *r)
         json_kv_str(j, "event", name);
     }
     json_object_end(j);
+    if ((w->o->formats & OUTPUT_EVE_ANOMALY_PACKETHDR) && !r->has_conn && r->frame != NULL)
+        eve_packet(j, r->frame, r->frame_caplen < EVE_ANOMALY_PACKETHDR_LEN ? r->frame_caplen : EVE_ANOMALY_PACKETHDR_LEN,
+                   r->linktype);
     eve_end(w);
 }
 

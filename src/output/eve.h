@@ -77,6 +77,9 @@ void eve_kv_views(struct json_writer *j, const char *key, const struct byte_view
 void eve_flow_begin(struct json_writer *j, const uint64_t counters[4], int64_t start_us);
 /* A JSON string of the standard base64 (with padding) of p. */
 void eve_base64(struct json_writer *j, const uint8_t *p, size_t n);
+/* Suricata's `packet` (base64 of the len first bytes of the frame) and
+ * `packet_info` (linktype, linktype_name when Suricata names it). */
+void eve_packet(struct json_writer *j, const uint8_t *frame, size_t len, int linktype);
 /* Suricata's protocol name ("TCP", "IPv6-ICMP") or the number as text. */
 const char *eve_proto_name(uint8_t proto, char tmp[4]);
 /* Suricata's app_proto for a Zeek service name ("ssl" -> "tls"). */

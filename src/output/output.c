@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "output/anomaly_events.h"
 #include "output/kafka_key.h"
 #include "util/fs.h"
 
@@ -49,6 +50,16 @@ struct output *output_open(const char *dir, unsigned formats, char *err, size_t 
     o->to_stdout = to_stdout;
     pthread_mutex_init(&o->lock, NULL);
     return o;
+}
+
+void output_set_anomaly_events(struct output *o, struct anomaly_events *names)
+{
+    if (o == NULL) {
+        anomaly_events_free(names);
+        return;
+    }
+    anomaly_events_free(o->anomaly_events);
+    o->anomaly_events = names;
 }
 
 static void flush_log(struct output *o, struct worker_log *l)
@@ -296,6 +307,7 @@ int output_close(struct output *o, char *err, size_t errlen)
         free(o->files[i]);
     }
     pthread_mutex_destroy(&o->lock);
+    anomaly_events_free(o->anomaly_events);
     free(o);
     return rc;
 }

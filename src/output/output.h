@@ -26,6 +26,8 @@ enum output_format {
      * Suricata's eve-log alert `payload: yes` + `payload-printable: yes` */
     OUTPUT_EVE_ALERT_PAYLOAD = 1 << 7,
     OUTPUT_EVE_ALERT_PACKET = 1 << 8,   /* EVE alert: the frame (packet, packet_info), `packet: yes` */
+    /* EVE decode anomalies: the frame's first 32 bytes (packet, packet_info), anomaly `packethdr: yes` */
+    OUTPUT_EVE_ANOMALY_PACKETHDR = 1 << 20,
     /* EVE pcap_cnt, the packet's number in the capture files (read, not live, as Suricata) */
     OUTPUT_EVE_PCAP_CNT = 1 << 12,
     /* EVE dhcp as Suricata's `extended: yes`: every message, all fields (default: ACKs, basic fields) */
@@ -80,6 +82,13 @@ struct output_files {
     bool compress;          /* gzip archived logs (in the background) */
 };
 void output_set_files(struct output *o, const struct output_files *opt);
+
+/* How weirds are written (output/anomaly_events.h, loaded by the caller
+ * before the workers start): which get a weird.log row, and Suricata's
+ * names for the EVE anomaly. The output takes ownership. Without one, every
+ * weird goes to weird.log and to EVE under its own name. */
+struct anomaly_events;
+void output_set_anomaly_events(struct output *o, struct anomaly_events *names);
 /* Rotates when the interval is up (call it at least once a second). */
 void output_rotate_if_due(struct output *o, time_t now);
 /* Closes every open log (Zeek footer written); each is opened again, under

@@ -105,6 +105,7 @@ struct output {
     struct kafka_out *kafka;        /* NULL: no Kafka output (now); owned */
     bool kafka_closed;              /* kafka_final holds the counters of the closed one */
     struct kafka_stats kafka_final;
+    struct anomaly_events *anomaly_events; /* owned; read-only once workers run; NULL: names as raised */
 };
 
 /* The worker's buffer for one log, registering the log on first use; NULL
@@ -145,6 +146,9 @@ extern const struct zeek_schema zeek_weird_schema;
 void zeek_write_conn(struct output_worker *w, const struct conn_record *c);
 void zeek_write_weird(struct output_worker *w, const struct weird_record *r);
 void eve_write_flow(struct output_worker *w, const struct conn_record *c);
-void eve_write_anomaly(struct output_worker *w, const struct weird_record *r);
+/* r's EVE anomaly, under Suricata's name when as (its row of the run's
+ * anomaly_events) is not NULL. */
+struct anomaly_event;
+void eve_write_anomaly(struct output_worker *w, const struct weird_record *r, const struct anomaly_event *as);
 
 #endif

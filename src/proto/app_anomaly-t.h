@@ -12,6 +12,7 @@ struct app_anomaly {
     const char *app_proto;      /* Suricata's name: "http" */
     const char *event;          /* Suricata's event name: "REQUEST_LINE_MISSING_PROTOCOL" */
     bool to_server;             /* raised on the originator's bytes */
+    const char *layer;          /* Suricata's layer: NULL is "proto_parser" (a parser's), "proto_detect" */
 };
 
 #endif

@@ -19,6 +19,7 @@
 #include "files/files.h"
 #include "mime/address.h"
 #include "mime/mime.h"
+#include "proto/app_anomaly-t.h"
 #include "proto/parser.h"
 #include "proto/probe.h"
 #include "util/buf.h"
@@ -111,6 +112,10 @@ struct smtp_work {
     unsigned invalid_transactions;
     bool have_cur;
     bool has_client_activity;
+    bool client_line_seen;        /* Suricata has a transaction to hang an anomaly on */
+    bool invalid_reply_reported;  /* Suricata's parser gives up after the first */
+    size_t data_line_len;         /* the DATA line so far (it may come in pieces) */
+    bool long_line_reported, long_enc_line_reported; /* this message's MIME_LONG_* anomalies */
     bool process_received_from;
     struct smtp_txn cur;
     size_t arena_used;
@@ -565,9 +570,40 @@ static void message_keep(struct smtp_work *w, const uint8_t *p, size_t n)
         w->msg_cut = true;
 }
 
+static void publish_anomaly(struct smtp_work *w, const char *event)
+{
+    struct app_anomaly a = {.ts_us = w->env->ts_us, .app_proto = "smtp", .event = event, .to_server = true};
+    w->env->publish(w->env, EVENT_APP_ANOMALY, &a);
+}
+
+/* Suricata's MIME decoder: a DATA line over RFC 5322's 998 bytes is
+ * MIME_LONG_LINE, an attachment's base64 or quoted-printable line over RFC
+ * 2045's 76 MIME_LONG_ENC_LINE (rust/src/mime/smtp.rs). Suricata raises
+ * them per line; once per message each here, so that a mailer's long
+ * lines do not flood EVE. Zeek has no weird for either. */
+#define MIME_MAX_LINE_LEN 998
+#define MIME_MAX_ENC_LINE_LEN 76
+
+static void check_data_line_length(struct smtp_work *w, size_t n, bool cont)
+{
+    w->data_line_len = cont ? w->data_line_len + n : n;
+    if (w->env == NULL)
+        return;
+    if (w->data_line_len > MIME_MAX_LINE_LEN && !w->long_line_reported) {
+        w->long_line_reported = true;
+        publish_anomaly(w, "MIME_LONG_LINE");
+    }
+    if (w->data_line_len > MIME_MAX_ENC_LINE_LEN && !w->long_enc_line_reported &&
+        mime_in_encoded_attachment(&w->mime)) {
+        w->long_enc_line_reported = true;
+        publish_anomaly(w, "MIME_LONG_ENC_LINE");
+    }
+}
+
 /* A line of the message to MIME, and to the kept copy. */
 static void message_line(struct smtp_work *w, const uint8_t *p, size_t n, bool eol, bool cont)
 {
+    check_data_line_length(w, n, cont);
     mime_line(&w->mime, p, n, eol, cont);
     message_keep(w, p, n);
     if (eol)
@@ -583,6 +619,7 @@ static void message_begin(struct smtp_work *w)
     w->msg.failed = false;
     w->msg_cut = false;
     w->url_len = 0;
+    w->long_line_reported = w->long_enc_line_reported = false;
     mime_begin(&w->mime);
     w->mail_active = true;
     w->cur.message_seen = true;
@@ -957,8 +994,35 @@ static void sender_line(struct smtp_work *w, const uint8_t *line, size_t len, bo
     }
 }
 
+/* Suricata's SMTP reply codes (app-layer-smtp.c, smtp_reply_map): a reply
+ * line that does not begin with one is its INVALID_REPLY anomaly. */
+static bool is_suricata_reply_code(const uint8_t *line, size_t len)
+{
+    static const char codes[][4] = {"211", "214", "220", "221", "235", "250", "251", "252", "334",
+                                    "354", "421", "450", "451", "452", "455", "500", "501", "502",
+                                    "503", "504", "550", "551", "552", "553", "554", "555"};
+    if (len < 3)
+        return false;
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (memcmp(line, codes[i], 3) == 0)
+            return true;
+    return false;
+}
+
+/* Suricata raises INVALID_REPLY on the transaction a client line opened and
+ * then stops parsing the connection: one anomaly per connection at most, and
+ * none before the client said anything. Zeek has no weird for it. */
+static void check_reply_code(struct smtp_work *w, const uint8_t *line, size_t len)
+{
+    if (w->invalid_reply_reported || !w->client_line_seen || w->env == NULL || is_suricata_reply_code(line, len))
+        return;
+    w->invalid_reply_reported = true;
+    publish_anomaly(w, "INVALID_REPLY");
+}
+
 static void receiver_line(struct smtp_work *w, const uint8_t *line, size_t len)
 {
+    check_reply_code(w, line, len);
     const uint8_t *end = line + len;
     int code = -1;
     if (len >= 3 && line[0] >= '0' && line[0] <= '9' && line[1] >= '0' && line[1] <= '9' && line[2] >= '0' &&
@@ -988,8 +1052,10 @@ static void process_line(struct smtp_work *w, bool from_orig, const uint8_t *lin
     if (eol)
         while (len > 0 && line[len - 1] == '\r')
             len--;
-    if (from_orig)
+    if (from_orig) {
+        w->client_line_seen = true;
         sender_line(w, line, len, eol, cont);
+    }
     else if (!cont)
         receiver_line(w, line, len);
 }

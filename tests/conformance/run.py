@@ -972,6 +972,8 @@ SV_CONFIG_OPTIONS = [
     # eve-log alert `payload: yes` / `packet: yes` (uncommented lines)
     (r"(?m)^[ \t]+payload:\s*yes\b", lambda m: ["--eve-alert-payload"]),
     (r"(?m)^[ \t]+packet:\s*yes\b", lambda m: ["--eve-alert-packet"]),
+    # eve-log anomaly `packethdr: yes`: decode anomalies carry the frame's head
+    (r"(?m)^[ \t]+packethdr:\s*yes\b", lambda m: ["--eve-anomaly-packethdr"]),
     # eve-log dns `version: 2`: Suricata 7's query/answer events
     (r"-\s*dns:\s*\n(?:[ \t]+\S.*\n)*?[ \t]+version:\s*2\b", lambda m: ["--eve-dns-version", "2"]),
     # eve-log dhcp `extended: yes`: every message, with the extended fields

@@ -1242,6 +1242,10 @@ static const struct scenario scenarios[] = {
     {"encap", "what Suricata's EVE keys or times apart from Zeek: three stacked VLAN tags, IPsec ESP with three "
               "SPIs, NTP inside VXLAN, a one-way UDP flow silent for 40 s",
      false, scenario_encap},
+    {"anomaly", "ICMPv4 of an unknown type and of an unknown code beside a ping, an SMTP server answering with a "
+                "reply code Suricata does not know, a mail attachment in one base64 line of 1,200 bytes, an SSH "
+                "server answering an HTTP request",
+     false, scenario_anomaly},
     {"bench", "benchmark mix: >= --flows flows (1,000,000) and --packets packets (10,000,000)", false,
      scenario_bench},
 };

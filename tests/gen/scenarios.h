@@ -74,6 +74,7 @@ bool scenario_schtask(struct gen *g); /* smb_scenario.c */
 bool scenario_wmi(struct gen *g);    /* smb_scenario.c */
 bool scenario_prevalence(struct gen *g); /* prevalence_scenario.c */
 bool scenario_keepalive(struct gen *g); /* keepalive_scenario.c */
+bool scenario_anomaly(struct gen *g);  /* anomaly_scenario.c */
 bool scenario_incident(struct gen *g); /* incident_scenario.c */
 bool scenario_short_capture(struct gen *g); /* tunnel_scenario.c */
 bool scenario_bench(struct gen *g);

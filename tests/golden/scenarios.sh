@@ -22,6 +22,8 @@ scenarios=(basic tcp-states frag vlan ipv6 tunnels truncated corrupt cut badhead
 scenarios+=(keepalive)
 # three VLAN tags, ESP by SPI, NTP in VXLAN, a one-way UDP flow past Suricata's 30 s (#12)
 scenarios+=(encap)
+# Suricata's anomalies Zeek does not raise: ICMPv4 unknown type and code, an SMTP reply code it does not know (#12)
+scenarios+=(anomaly)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
@@ -44,6 +46,8 @@ args_of() {
         # one indicator published after the traffic, one expired before it: reported with their validity;
         # each alerts once per host, its 35 repeats summarised once (a suppression longer than the capture)
         prevalence) echo "--intel $golden/prevalence-feeds --intel-suppress 14400" ;;
+        # decode anomalies with the head of their frame (Suricata's anomaly `packethdr: yes`)
+        anomaly) echo "--eve-anomaly-packethdr --no-behavior" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33

@@ -757,6 +757,38 @@ static void test_icmp_and_icmpv6(void **state)
     fixture_free(f);
 }
 
+/* Suricata's ICMPv4 decoder events (decode-icmpv4.c): a type it does not
+ * know, a code its type does not have; still decoded. ICMPv6 raises neither. */
+static void test_icmpv4_unknown_type_and_code(void **state)
+{
+    (void)state;
+    static const struct {
+        uint8_t type, code;
+        const char *weird; /* NULL: none */
+    } cases[] = {
+        {8, 0, NULL}, {3, 15, NULL}, {11, 1, NULL}, {3, 16, "ICMP_unknown_code"}, {0, 23, "ICMP_unknown_code"},
+        {9, 0, "ICMP_unknown_type"}, {19, 0, "ICMP_unknown_type"}, {255, 0, "ICMP_unknown_type"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct fixture *f = fixture_new(NULL);
+        uint8_t msg[16] = {cases[i].type, cases[i].code};
+        uint8_t ip[256];
+        size_t n = ipv4(ip, 1, IP4_A, IP4_B, msg, sizeof msg);
+        assert_int_equal(run(f, LINKTYPE_RAW, 1, ip, n), DECODE_OK);
+        assert_int_equal(f->w.n, cases[i].weird ? 1 : 0);
+        if (cases[i].weird)
+            assert_string_equal(f->w.names[0], cases[i].weird);
+        fixture_free(f);
+    }
+    struct fixture *f = fixture_new(NULL);
+    uint8_t m6[16] = {200, 99};
+    uint8_t ip[256];
+    size_t n = ipv6(ip, 58, IP6_A, IP6_B, m6, sizeof m6);
+    assert_int_equal(run(f, LINKTYPE_RAW, 1, ip, n), DECODE_OK);
+    assert_int_equal(f->w.n, 0);
+    fixture_free(f);
+}
+
 static void test_udp_checksum_zero_and_unknown_proto(void **state)
 {
     (void)state;
@@ -1807,6 +1839,7 @@ int main(void)
         cmocka_unit_test(test_other_link_types),
         cmocka_unit_test(test_ipv6_extension_chain),
         cmocka_unit_test(test_icmp_and_icmpv6),
+        cmocka_unit_test(test_icmpv4_unknown_type_and_code),
         cmocka_unit_test(test_udp_checksum_zero_and_unknown_proto),
         cmocka_unit_test(test_ip_in_ip),
         cmocka_unit_test(test_gre),

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "output/anomaly_events.h"
 #include "output/eve.h"
 #include "output/output.h"
 #include "output/stats_log.h"
@@ -307,6 +308,55 @@ static void test_weird(void **state)
         "{\"timestamp\":\"2011-03-18T19:06:07.500000+0000\",\"event_type\":\"anomaly\","
         "\"pkt_src\":\"wire/pcap\",\"anomaly\":{\"type\":\"decode\",\"event\":\"truncated_IP\"}}\n");
     free(text);
+}
+
+/* data/anomaly_events.tsv's rows: a weird renamed for EVE (IPv4 only), one
+ * kept out of weird.log, an app-layer one; unlisted weirds unchanged. */
+static void test_weird_anomaly_events(void **state)
+{
+    const char *dir = *state;
+    char path[64], err[256];
+    tmpfile_with(path, sizeof path, "anomaly-events", "# comment\n"
+                 "truncated_IP_len\t4\tT\tdecode\t-\tdecoder.ipv4.trunc_pkt\n"
+                 "ICMP_unknown_type\t-\tF\tdecode\t-\tdecoder.icmpv4.unknown_type\n"
+                 "smtp_x\t-\tT\tapplayer\tsmtp\tINVALID_X\n");
+    struct anomaly_events *names = anomaly_events_load(path, err, sizeof err);
+    unlink(path);
+    assert_non_null(names);
+    assert_null(anomaly_events_find(names, "truncated_IP_len", 6));
+    assert_string_equal(anomaly_events_find(names, "smtp_x", 4)->eve_app_proto, "smtp");
+
+    struct output *o = output_open(dir, OUTPUT_ZEEK_TSV | OUTPUT_EVE, err, sizeof(err));
+    assert_non_null(o);
+    output_set_anomaly_events(o, names);
+    struct output_worker *w = output_worker_new(o);
+    struct weird_record r = {.ts_us = 1300475167500000LL, .name = "truncated_IP_len", .has_addrs = true};
+    ip_addr_from_v4(&r.orig_h, (const uint8_t[]){10, 0, 0, 1});
+    ip_addr_from_v4(&r.resp_h, (const uint8_t[]){10, 0, 0, 2});
+    output_weird(w, &r);
+    r.name = "ICMP_unknown_type";
+    output_weird(w, &r);
+    r.name = "unlisted";
+    output_weird(w, &r);
+    output_worker_free(w);
+    assert_int_equal(output_close(o, err, sizeof(err)), 0);
+    char *text = tmpdir_read(dir, "weird.log");
+    char *rows = data_lines(text);
+    assert_non_null(strstr(rows, "\ttruncated_IP_len\t"));
+    assert_null(strstr(rows, "ICMP_unknown_type"));
+    assert_non_null(strstr(rows, "\tunlisted\t"));
+    free(rows);
+    free(text);
+    text = tmpdir_read(dir, "eve.json");
+    assert_non_null(strstr(text, "\"event\":\"decoder.ipv4.trunc_pkt\""));
+    assert_non_null(strstr(text, "\"event\":\"decoder.icmpv4.unknown_type\""));
+    assert_non_null(strstr(text, "\"event\":\"unlisted\""));
+    free(text);
+
+    tmpfile_with(path, sizeof path, "anomaly-events", "ok\t-\tT\tdecode\t-\tx\nbad\t5\tT\tdecode\t-\ty\n");
+    assert_null(anomaly_events_load(path, err, sizeof err));
+    unlink(path);
+    assert_non_null(strstr(err, ":2: "));
 }
 
 static const struct zeek_field esc_fields[] = {
@@ -720,6 +770,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_conn_tsv, tmpdir_setup, tmpdir_teardown),      cmocka_unit_test_setup_teardown(test_conn_json, tmpdir_setup, tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_conn_eve, tmpdir_setup, tmpdir_teardown),      cmocka_unit_test_setup_teardown(test_weird, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_weird_anomaly_events, tmpdir_setup, tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_escaping, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_zeek_utf8_tsv, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_two_threads, tmpdir_setup, tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_unwritable_dir, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_symlinked_log_is_refused_not_followed, tmpdir_setup, tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_fifo_log_is_refused_without_blocking, tmpdir_setup, tmpdir_teardown), cmocka_unit_test_setup_teardown(test_logs_created_0640, tmpdir_setup, tmpdir_teardown),

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "files/files.h"
+#include "proto/app_anomaly-t.h"
 #include "proto/parser.h"
 #include "proto/smtp.h"
 
@@ -24,6 +25,7 @@ struct capture {
     char *out;              /* serialised transactions and files */
     size_t len;
     int n_txn;
+    char anomalies[256];    /* EVENT_APP_ANOMALY names, each followed by ';' */
     char weirds[8192];
     char services[64];
     struct smtp_txn last;   /* scalar fields of the last txn */
@@ -67,6 +69,13 @@ static void fake_publish(struct app_env *env, enum event_kind kind, const void *
         append(c, "FILE name=%.*s size=%llu md5=%s mime=%s eve=%.*s\n", fi->filename ? (int)fi->filename_len : 1,
                fi->filename ? fi->filename : "-", (unsigned long long)fi->seen_bytes, fi->md5, fi->mime_type,
                fi->eve_filename ? (int)fi->eve_filename_len : 1, fi->eve_filename ? fi->eve_filename : "-");
+        return;
+    }
+    if (kind == EVENT_APP_ANOMALY) {
+        const struct app_anomaly *a = txn;
+        assert_string_equal(a->app_proto, "smtp");
+        size_t used = strlen(c->anomalies);
+        snprintf(c->anomalies + used, sizeof c->anomalies - used, "%s;", a->event);
         return;
     }
     assert_int_equal(kind, EVENT_SMTP);
@@ -713,6 +722,58 @@ static void test_garbage_and_gap(void **unused)
     session_free(&s);
 }
 
+/* Suricata's INVALID_REPLY: a reply line that does not begin with a code it
+ * knows, once per connection (its parser gives up there), and only once the
+ * client has said something (it needs a transaction to hang it on). */
+static void test_invalid_reply(void **unused)
+{
+    struct session s;
+    session_open(&s, false);
+    session_feed(&s, false, (const uint8_t *)"472 not yet\r\n", 13, WHOLE);
+    assert_string_equal(s.cap.anomalies, "");
+    session_feed(&s, true, (const uint8_t *)"EHLO x\r\n", 8, WHOLE);
+    session_feed(&s, false, (const uint8_t *)"250-x\r\n250 ok\r\n", 15, WHOLE);
+    assert_string_equal(s.cap.anomalies, "");
+    session_feed(&s, true, (const uint8_t *)"MAIL FROM:<a@b>\r\n", 17, WHOLE);
+    session_feed(&s, false, (const uint8_t *)"472 unusual\r\n4.7.0 deferred\r\n", 28, WHOLE);
+    assert_string_equal(s.cap.anomalies, "INVALID_REPLY;");
+    session_close(&s);
+    session_free(&s);
+}
+
+/* Suricata's MIME_LONG_LINE (a DATA line over 998 bytes) and
+ * MIME_LONG_ENC_LINE (an attachment's base64 line over 76), each once per
+ * message; a long line of a text part is not an encoded one. */
+static void test_mime_long_lines(void **unused)
+{
+    static const char head[] = "EHLO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n"
+                               "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+                               "--b\r\nContent-Type: text/plain\r\n\r\n";
+    char text[1200], b64[100];
+    memset(text, 'x', sizeof text - 3);
+    memcpy(text + sizeof text - 3, "\r\n", 3);
+    memset(b64, 'Q', sizeof b64 - 3);
+    memcpy(b64 + sizeof b64 - 3, "\r\n", 3);
+    for (int how = WHOLE; how <= BYTES; how++) {
+        struct session s;
+        session_open(&s, false);
+        session_feed(&s, false, (const uint8_t *)"220 x\r\n", 7, WHOLE);
+        session_feed(&s, true, (const uint8_t *)head, strlen(head), how);
+        session_feed(&s, true, (const uint8_t *)text, strlen(text), how);
+        assert_string_equal(s.cap.anomalies, "MIME_LONG_LINE;");
+        static const char part[] = "--b\r\nContent-Type: application/octet-stream; name=\"a.bin\"\r\n"
+                                   "Content-Transfer-Encoding: base64\r\n\r\n";
+        session_feed(&s, true, (const uint8_t *)part, strlen(part), how);
+        session_feed(&s, true, (const uint8_t *)b64, strlen(b64), how);
+        session_feed(&s, true, (const uint8_t *)b64, strlen(b64), how);
+        session_feed(&s, true, (const uint8_t *)text, strlen(text), how);
+        session_feed(&s, true, (const uint8_t *)"--b--\r\n.\r\n", 11, how);
+        assert_string_equal(s.cap.anomalies, "MIME_LONG_LINE;MIME_LONG_ENC_LINE;");
+        session_close(&s);
+        session_free(&s);
+    }
+}
+
 static void test_probe(void **unused)
 {
     assert_int_equal(smtp_parser.probe((const uint8_t *)"220 mx ESMTP", 12, false), APP_PROBE_YES);
@@ -772,6 +833,8 @@ int main(void)
         cmocka_unit_test(test_mime_nested_1000_deep),
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_garbage_and_gap),
+        cmocka_unit_test(test_invalid_reply),
+        cmocka_unit_test(test_mime_long_lines),
         cmocka_unit_test(test_probe),
         cmocka_unit_test(test_message_kept),
     };
