@@ -4,6 +4,7 @@
 #include "mime/mime.h"
 #include "util/ascii.h"
 #include "util/base64.h"
+#include "util/bytes.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -542,10 +543,14 @@ static void out_byte(struct mime_parser *m, unsigned level, uint8_t c)
     m->out[m->out_len++] = c;
 }
 
+/* out_byte's effect for each byte, a copy per run that fits. */
 static void out_bytes(struct mime_parser *m, unsigned level, const uint8_t *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        out_byte(m, level, p[i]);
+    while (n > 0) {
+        if (m->out_len == sizeof m->out)
+            flush_out(m, level);
+        bytes_fill(m->out, &m->out_len, sizeof m->out, &p, &n);
+    }
 }
 
 

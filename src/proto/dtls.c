@@ -254,4 +254,5 @@ const struct app_parser dtls_parser = {
     .open = dtls_open,
     .data = dtls_data,
     .close = dtls_close,
+    .worker_state_of = "ssl", /* TLS's certificate cache (proto/x509.h) */
 };

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "files/files.h"
+#include "util/bytes.h"
 
 static void part_data(void *ctx, unsigned level, const struct mime_entity *e, const uint8_t *p, size_t n)
 {
@@ -88,30 +89,42 @@ static void line_flush(struct http_multipart *mp, bool eol)
     mp->line_len = 0;
 }
 
+/* Appends to the line, handing a full line to MIME as a piece. */
+static void line_put(struct http_multipart *mp, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        bytes_fill(mp->line, &mp->line_len, sizeof mp->line, &p, &n);
+        if (mp->line_len == sizeof mp->line)
+            line_flush(mp, false);
+    }
+}
+
 void http_multipart_data(struct http_state *st, struct app_env *env, int dir, const uint8_t *p, size_t n)
 {
     struct http_multipart *mp = st->half[dir].parts;
     if (mp == NULL)
         return;
     mp->env = env;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    while (i < n) {
         if (mp->cr) {
             mp->cr = false;
             if (p[i] == '\n') {
                 line_flush(mp, true);
+                i++;
                 continue;
             }
-            mp->line[mp->line_len++] = '\r'; /* a bare CR is data */
-            if (mp->line_len == sizeof mp->line)
-                line_flush(mp, false);
+            line_put(mp, (const uint8_t *)"\r", 1); /* a bare CR is data */
         }
-        if (p[i] == '\r') {
+        /* a part's bytes run up to the next CR in one copy */
+        const uint8_t *cr = memchr(p + i, '\r', n - i);
+        size_t end = cr != NULL ? (size_t)(cr - p) : n;
+        line_put(mp, p + i, end - i);
+        i = end;
+        if (cr != NULL) {
             mp->cr = true;
-            continue;
+            i++;
         }
-        mp->line[mp->line_len++] = p[i];
-        if (mp->line_len == sizeof mp->line)
-            line_flush(mp, false);
     }
 }
 

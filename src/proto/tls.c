@@ -507,9 +507,10 @@ static void handle_certificate(struct tls_state *st, struct app_env *env, bool f
         bool server_leaf = !from_client && index == 0 && !t->has_server_cert;
         bool client_leaf = from_client && index == 0 && !t->has_client_cert;
         const char *sni = server_leaf && t->server_name.set ? t->server_name.text : NULL;
-        /* Only the TCP parser's worker state is a certificate cache (DTLS and
-         * QUIC drive this code with their own env). */
-        struct x509_cache *cache = st->ja4_transport == '\0' ? env->worker_state : NULL;
+        /* The worker state of TLS over TCP and of DTLS (which shares it) is a
+         * certificate cache; QUIC drives this code with its own env. */
+        struct x509_cache *cache =
+            st->ja4_transport == '\0' || st->ja4_transport == 'd' ? env->worker_state : NULL;
         if (!x509_cert_parse_cached(cache, der.p, der.n, c, &scratch->eve, sni, t->server_name.len)) {
             weird(env, "x509_certificate_parse_error", NULL);
             index++;

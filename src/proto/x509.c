@@ -13,8 +13,11 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/decoder.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/provider.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -117,14 +120,109 @@ static void fill_serial(X509 *x, struct x509_cert *c, struct x509_eve_view *eve)
     OPENSSL_free(der);
 }
 
-static void fill_key(X509 *x, struct x509_cert *c)
-{
-    X509_PUBKEY *xpk = X509_get_X509_PUBKEY(x);
-    ASN1_OBJECT *alg = NULL;
-    if (xpk != NULL && X509_PUBKEY_get0_param(&alg, NULL, NULL, NULL, xpk) == 1)
-        object_text(alg, c->key_alg, sizeof(c->key_alg));
+/* d2i_X509 decodes the public key through OpenSSL 3's decoder framework,
+ * which builds a decoder context for every key (~1.2 M instructions, most
+ * of a certificate's cost). The cache parses in a library context holding
+ * only the null provider, where that step finds no decoder and is cheap,
+ * and decodes the key itself with one decoder context per key type, built
+ * once: d2i_X509's arguments (key type named by OBJ_obj2txt of the key's
+ * algorithm, "DER", "SubjectPublicKeyInfo", the default library context),
+ * so the same key comes out. */
+#define X509_KEY_DECODERS 8
+/* d2i_X509's buffer for the key type's name (OpenSSL's OSSL_MAX_NAME_SIZE). */
+#define X509_KEY_TYPE_MAX 50
 
-    EVP_PKEY *pkey = X509_get0_pubkey(x);
+struct key_decoder {
+    char key_type[X509_KEY_TYPE_MAX];
+    OSSL_DECODER_CTX *ctx;
+    EVP_PKEY *decoded;           /* where ctx puts each key it decodes */
+};
+
+struct key_decoders {
+    OSSL_LIB_CTX *bare;          /* only the null provider: d2i_X509 leaves keys undecoded */
+    OSSL_PROVIDER *null_provider;
+    size_t n;
+    struct key_decoder dec[X509_KEY_DECODERS];
+};
+
+static bool key_decoders_init(struct key_decoders *kd)
+{
+    kd->bare = OSSL_LIB_CTX_new();
+    if (kd->bare != NULL)
+        kd->null_provider = OSSL_PROVIDER_load(kd->bare, "null");
+    return kd->null_provider != NULL;
+}
+
+static void key_decoders_free(struct key_decoders *kd)
+{
+    for (size_t i = 0; i < kd->n; i++)
+        OSSL_DECODER_CTX_free(kd->dec[i].ctx);
+    if (kd->null_provider != NULL)
+        OSSL_PROVIDER_unload(kd->null_provider);
+    OSSL_LIB_CTX_free(kd->bare);
+    memset(kd, 0, sizeof *kd);
+}
+
+/* The decoder of a key type, made on first use; NULL when all are taken. */
+static struct key_decoder *key_decoder_for(struct key_decoders *kd, const char *key_type)
+{
+    for (size_t i = 0; i < kd->n; i++)
+        if (strcmp(kd->dec[i].key_type, key_type) == 0)
+            return &kd->dec[i];
+    if (kd->n == X509_KEY_DECODERS)
+        return NULL;
+    struct key_decoder *d = &kd->dec[kd->n];
+    d->decoded = NULL;
+    d->ctx = OSSL_DECODER_CTX_new_for_pkey(&d->decoded, "DER", "SubjectPublicKeyInfo", key_type,
+                                           EVP_PKEY_PUBLIC_KEY, NULL, NULL);
+    if (d->ctx == NULL)
+        return NULL;
+    snprintf(d->key_type, sizeof d->key_type, "%s", key_type);
+    kd->n++;
+    return d;
+}
+
+/* The certificate's key as d2i_X509 would have decoded it, or NULL; the
+ * caller frees it. */
+static EVP_PKEY *decode_key(struct key_decoders *kd, X509_PUBKEY *xpk)
+{
+    ASN1_OBJECT *alg = NULL;
+    char key_type[X509_KEY_TYPE_MAX];
+    if (X509_PUBKEY_get0_param(&alg, NULL, NULL, NULL, xpk) != 1 ||
+        OBJ_obj2txt(key_type, sizeof key_type, alg, 0) <= 0)
+        return NULL;
+    unsigned char *spki = NULL;
+    int len = i2d_X509_PUBKEY(xpk, &spki);
+    if (len <= 0)
+        return NULL;
+    EVP_PKEY *pkey = NULL;
+    ERR_set_mark(); /* opportunistic, as d2i_X509: a key that does not decode leaves no error */
+    const unsigned char *p = spki;
+    size_t left = (size_t)len;
+    struct key_decoder *d = key_decoder_for(kd, key_type);
+    if (d != NULL) {
+        d->decoded = NULL;
+        if (OSSL_DECODER_from_data(d->ctx, &p, &left) && left == 0)
+            pkey = d->decoded;
+        else
+            EVP_PKEY_free(d->decoded);
+        d->decoded = NULL;
+    } else {
+        OSSL_DECODER_CTX *ctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, "DER", "SubjectPublicKeyInfo", key_type,
+                                                              EVP_PKEY_PUBLIC_KEY, NULL, NULL);
+        if (ctx == NULL || !OSSL_DECODER_from_data(ctx, &p, &left) || left != 0) {
+            EVP_PKEY_free(pkey);
+            pkey = NULL;
+        }
+        OSSL_DECODER_CTX_free(ctx);
+    }
+    ERR_pop_to_mark();
+    OPENSSL_free(spki);
+    return pkey;
+}
+
+static void fill_key_type(EVP_PKEY *pkey, struct x509_cert *c)
+{
     if (pkey == NULL)
         return;
     int id = EVP_PKEY_get_base_id(pkey);
@@ -164,6 +262,22 @@ static void fill_key(X509 *x, struct x509_cert *c)
             c->key_length = (uint64_t)bits;
         }
     }
+}
+
+/* kd NULL: the key d2i_X509 decoded. */
+static void fill_key(X509 *x, struct x509_cert *c, struct key_decoders *kd)
+{
+    X509_PUBKEY *xpk = X509_get_X509_PUBKEY(x);
+    ASN1_OBJECT *alg = NULL;
+    if (xpk != NULL && X509_PUBKEY_get0_param(&alg, NULL, NULL, NULL, xpk) == 1)
+        object_text(alg, c->key_alg, sizeof(c->key_alg));
+    if (kd == NULL) {
+        fill_key_type(X509_get0_pubkey(x), c);
+        return;
+    }
+    EVP_PKEY *pkey = xpk != NULL ? decode_key(kd, xpk) : NULL;
+    fill_key_type(pkey, c);
+    EVP_PKEY_free(pkey);
 }
 
 static void add_san(struct x509_cert *c, enum x509_san_kind kind, const ASN1_STRING *s)
@@ -278,6 +392,8 @@ struct x509_cache_entry {
 struct x509_cache {
     uint64_t clock;
     EVP_MD *sha256;
+    struct key_decoders keys;
+    bool has_keys;               /* false: certificates go through plain d2i_X509 */
     struct x509_cache_entry entries[X509_CACHE_ENTRIES];
 };
 
@@ -298,13 +414,29 @@ static void collect_common_names(X509 *x, struct x509_cache_entry *e)
     }
 }
 
+/* kd NULL: plain d2i_X509. */
+static X509 *decode_cert(const uint8_t *der, size_t n, struct key_decoders *kd)
+{
+    const unsigned char *p = der;
+    if (kd == NULL)
+        return d2i_X509(NULL, &p, (long)n);
+    X509 *x = X509_new_ex(kd->bare, NULL);
+    if (x == NULL)
+        return NULL;
+    ERR_set_mark(); /* the key's failed decoding */
+    X509 *got = d2i_X509(&x, &p, (long)n);
+    ERR_pop_to_mark();
+    if (got == NULL)
+        X509_free(x); /* NULL when d2i freed it */
+    return got;
+}
+
 static bool parse_der(const uint8_t *der, size_t n, struct x509_cert *out, struct x509_eve_view *eve,
-                      const char *sni, size_t sni_len, struct x509_cache_entry *cn_sink)
+                      const char *sni, size_t sni_len, struct x509_cache_entry *cn_sink, struct key_decoders *kd)
 {
     if (der == NULL || n == 0 || n > X509_DER_MAX)
         return false;
-    const unsigned char *p = der;
-    X509 *x = d2i_X509(NULL, &p, (long)n);
+    X509 *x = decode_cert(der, n, kd);
     if (x == NULL)
         return false;
 
@@ -331,7 +463,7 @@ static bool parse_der(const uint8_t *der, size_t n, struct x509_cert *out, struc
         X509_ALGOR_get0(&obj, NULL, NULL, sig);
         object_text(obj, out->sig_alg, sizeof(out->sig_alg));
     }
-    fill_key(x, out);
+    fill_key(x, out, kd);
     fill_san(x, out);
     fill_basic_constraints(x, out);
 
@@ -356,7 +488,7 @@ static bool parse_der(const uint8_t *der, size_t n, struct x509_cert *out, struc
 bool x509_cert_parse(const uint8_t *der, size_t n, struct x509_cert *out,
                      struct x509_eve_view *eve, const char *sni, size_t sni_len)
 {
-    return parse_der(der, n, out, eve, sni, sni_len, NULL);
+    return parse_der(der, n, out, eve, sni, sni_len, NULL, NULL);
 }
 
 /* ---- the per-worker cache ---- */
@@ -364,8 +496,12 @@ bool x509_cert_parse(const uint8_t *der, size_t n, struct x509_cert *out,
 struct x509_cache *x509_cache_new(void)
 {
     struct x509_cache *c = calloc(1, sizeof *c);
-    if (c)
+    if (c) {
         c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+        c->has_keys = key_decoders_init(&c->keys);
+        if (!c->has_keys)
+            key_decoders_free(&c->keys);
+    }
     return c;
 }
 
@@ -374,6 +510,8 @@ void x509_cache_free(struct x509_cache *c)
     if (!c)
         return;
     EVP_MD_free(c->sha256);
+    if (c->has_keys)
+        key_decoders_free(&c->keys);
     free(c);
 }
 
@@ -425,7 +563,7 @@ bool x509_cert_parse_cached(struct x509_cache *cache, const uint8_t *der, size_t
         e->used = false;
         e->cert.ts_us = 0;
         e->cert.host_cert = e->cert.client_cert = false;
-        if (!parse_der(der, n, &e->cert, &e->eve, NULL, 0, e))
+        if (!parse_der(der, n, &e->cert, &e->eve, NULL, 0, e, cache->has_keys ? &cache->keys : NULL))
             return false;
         memcpy(e->key, key, 32);
         e->used = true;

@@ -74,7 +74,9 @@ bool x509_cert_parse(const uint8_t *der, size_t n, struct x509_cert *out,
 /* Parsed certificates by SHA-256 of their DER, per worker: the same server
  * certificates come back in connection after connection, and OpenSSL's
  * d2i_X509 (public key decoding above all) is the dearest step of TLS
- * analysis. Bounded; the least recently used entry is replaced. */
+ * analysis. Bounded; the least recently used entry is replaced. A new
+ * certificate's key is decoded through decoder contexts the cache keeps,
+ * one per key type, instead of one built per certificate: the same fields. */
 struct x509_cache;
 struct x509_cache *x509_cache_new(void);
 void x509_cache_free(struct x509_cache *c);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "proto/dtls.h"
+#include "proto/tls.h"
 #include "unit/bytes_harness.h"
 
 struct capture {
@@ -325,6 +326,16 @@ static void test_probe(void **unused)
     assert_int_equal(dtls_parser.probe(quic, sizeof(quic), true), APP_PROBE_NO);
 }
 
+/* DTLS certificates go through the TLS parser's worker state, the
+ * certificate cache (proto/x509.h), rather than plain d2i_X509 each time. */
+static void test_shares_tls_certificate_cache(void **unused)
+{
+    assert_non_null(dtls_parser.worker_state_of);
+    assert_string_equal(dtls_parser.worker_state_of, tls_parser.name);
+    assert_non_null(tls_parser.worker_open);
+    assert_null(dtls_parser.worker_open);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -335,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_oversized_and_lying_fragments),
         cmocka_unit_test(test_not_dtls_stops),
         cmocka_unit_test(test_probe),
+        cmocka_unit_test(test_shares_tls_certificate_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -282,6 +282,39 @@ static void test_buf_cap(void **state)
     buf_free(&b);
 }
 
+/* Every byte value at every place of a string longer than the 8-byte scan
+ * step: a byte that needs escaping is escaped wherever it sits (0x7f is
+ * written as it is, but through the escaping path), any other is copied. */
+static void test_escape_found_anywhere(void **state)
+{
+    (void)state;
+    struct buf b;
+    buf_init(&b, 0, 0);
+    for (int dialect = JSON_SURICATA; dialect <= JSON_ZEEK; dialect++) {
+        for (unsigned c = 0; c < 256; c++) {
+            bool plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+            for (size_t at = 0; at < 19; at++) {
+                char s[19], quoted[22];
+                memset(s, 'a', sizeof s);
+                s[at] = (char)c;
+                quoted[0] = '"';
+                memcpy(quoted + 1, s, sizeof s);
+                quoted[20] = '"';
+                quoted[21] = '\0';
+                json_append_string(&b, s, sizeof s, (enum json_dialect)dialect);
+                buf_putc(&b, '\0');
+                assert_false(b.failed);
+                if (plain)
+                    assert_string_equal(b.data, quoted);
+                else if (c != 0x7f)
+                    assert_string_not_equal(b.data, quoted);
+                buf_reset(&b);
+            }
+        }
+    }
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_utf8),          cmocka_unit_test(test_writer),
         cmocka_unit_test(test_zeek_utf8_cases),
         cmocka_unit_test(test_buf_cap),
+        cmocka_unit_test(test_escape_found_anywhere),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
