@@ -1,31 +1,22 @@
 /* The configuration file turned into the long options it stands for. */
-#include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/config_file.h"
+#include "util/fs.h"
 
 #define CONFIG_MAX_BYTES (1u << 20)
 
 static char *read_text(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "--config %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *text = malloc(CONFIG_MAX_BYTES + 1);
-    size_t n = text ? fread(text, 1, CONFIG_MAX_BYTES + 1, f) : 0;
-    bool failed = !text || ferror(f);
-    fclose(f);
-    if (failed || n > CONFIG_MAX_BYTES) {
-        snprintf(err, errlen, "--config %s: %s", path, failed ? "cannot be read" : "larger than 1 MiB");
-        free(text);
-        return NULL;
-    }
-    text[n] = '\0';
+    char why[PATH_MAX + 64];
+    size_t len;
+    char *text = fs_read_file(path, CONFIG_MAX_BYTES, &len, why, sizeof why);
+    if (!text)
+        snprintf(err, errlen, "--config %s", why);
     return text;
 }
 

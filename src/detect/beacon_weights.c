@@ -11,11 +11,12 @@
 
 #define FIELD(f) offsetof(struct beacon_weights, f)
 /* Each setting: a double in 0..1, or (max > 0) an unsigned count in min..max. */
-static const struct {
-    const char *name;
+struct weight {
+    const char *name; /* first: util/tsv's settings table reads it */
     size_t offset;
     uint64_t min, max;
-} weights[] = {
+};
+static const struct weight weights[] = {
     {"timing", FIELD(timing), 0, 0},
     {"hours", FIELD(hours), 0, 0},
     {"size", FIELD(size), 0, 0},
@@ -32,61 +33,38 @@ static const struct {
 #undef FIELD
 #define N_WEIGHTS (sizeof weights / sizeof weights[0])
 
-/* One "setting value" line into w; false when the setting is unknown or the value out of range. */
-static bool apply(struct beacon_weights *w, const char *name, const char *value, bool *seen)
+/* One setting's value into the weights; false when out of range. */
+static bool apply(void *ctx, const void *setting, const char *value)
 {
-    for (size_t i = 0; i < N_WEIGHTS; i++) {
-        if (strcmp(weights[i].name, name) != 0)
-            continue;
-        void *field = (char *)w + weights[i].offset;
-        if (weights[i].max > 0) {
-            uint64_t n;
-            if (!tsv_parse_u64(value, weights[i].max, &n) || n < weights[i].min)
-                return false;
-            *(unsigned *)field = (unsigned)n;
-        } else {
-            char *end;
-            errno = 0;
-            double v = strtod(value, &end);
-            if (errno != 0 || end == value || *end != '\0' || !isfinite(v) || v < 0.0 || v > 1.0)
-                return false;
-            *(double *)field = v;
-        }
-        seen[i] = true;
+    const struct weight *weight = setting;
+    void *field = (char *)ctx + weight->offset;
+    if (weight->max > 0) {
+        uint64_t n;
+        if (!tsv_parse_u64(value, weight->max, &n) || n < weight->min)
+            return false;
+        *(unsigned *)field = (unsigned)n;
         return true;
     }
-    return false;
+    char *end;
+    errno = 0;
+    double v = strtod(value, &end);
+    if (errno != 0 || end == value || *end != '\0' || !isfinite(v) || v < 0.0 || v > 1.0)
+        return false;
+    *(double *)field = v;
+    return true;
 }
 
 bool beacon_weights_load(const char *path, struct beacon_weights *w, char *err, size_t errlen)
 {
     char shipped[4096];
     path = tsv_data_path(path, "data/beacon_weights.tsv", shipped, sizeof shipped);
-    struct tsv_reader lines;
-    if (!tsv_reader_open(&lines, path, err, errlen))
-        return false;
     memset(w, 0, sizeof *w);
-    bool seen[N_WEIGHTS] = {false};
-    char line[1024];
-    bool ok = true;
-    while (ok && tsv_next_line(&lines, line, sizeof line)) {
-        char *fields[3];
-        if (tsv_split(line, fields, 3) < 2 || !apply(w, fields[0], fields[1], seen)) {
-            snprintf(err, errlen, "%s:%u: expected a known setting<TAB>a value in range (weights 0..1)", path,
-                     lines.lineno);
-            ok = false;
-        }
-    }
-    fclose(lines.f);
-    for (size_t i = 0; ok && i < N_WEIGHTS; i++) {
-        if (!seen[i]) {
-            snprintf(err, errlen, "%s: setting %s is missing", path, weights[i].name);
-            ok = false;
-        }
-    }
-    if (ok && !(w->request_share_low < w->request_share_high)) {
+    const struct tsv_settings settings = {weights, sizeof weights[0], N_WEIGHTS, apply, w};
+    if (!tsv_settings_read(path, NULL, &settings, err, errlen))
+        return false;
+    if (!(w->request_share_low < w->request_share_high)) {
         snprintf(err, errlen, "%s: request_share_low must be below request_share_high", path);
-        ok = false;
+        return false;
     }
-    return ok;
+    return true;
 }

@@ -160,6 +160,12 @@ rc=$?
 if ((rc == 2)) && grep -q "bad.conf:2: unknown option 'no-such-option'" "$tmp/bad-conf.err" \
     && [[ $(wc -l <"$tmp/bad-conf.err") == 1 ]]; then pass config-file-bad-key
 else fail config-file-bad-key "exit $rc: $(head -c 200 "$tmp/bad-conf.err")"; fi
+# a directory given as the configuration file: one line, exit 2
+"$vigil" read -q --config "$tmp" "$tmp/http.pcap" 2>"$tmp/dir-conf.err"
+rc=$?
+if ((rc == 2)) && grep -q -- "--config $tmp: read error" "$tmp/dir-conf.err" \
+    && [[ $(wc -l <"$tmp/dir-conf.err") == 1 ]]; then pass config-file-directory
+else fail config-file-directory "exit $rc: $(head -c 200 "$tmp/dir-conf.err")"; fi
 
 # --- make install and the man page ------------------------------------------
 if make -s -C "$repo" install DESTDIR="$tmp/dest" PREFIX=/usr INSTALL_BIN="$vigil" >"$tmp/install.log" 2>&1 \
