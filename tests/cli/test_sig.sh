@@ -49,8 +49,8 @@ check rules-check-missing-line grep -q "nope.rules" "$tmp/missing.err"
 "$vigil" read "$tmp/sig.pcap" -o "$tmp/out" --no-behavior --rules "$repo/rules" \
     --rules "$repo/tests/golden/sig-rules" >"$tmp/read.out" 2>"$tmp/read.err"
 check read-rules-exit test $? = 0
-check read-rules-loaded grep -q "rules: 26 of 26 loaded from 3 files" "$tmp/read.err"
-check read-rules-alerts grep -q "signatures: 19 alerts" "$tmp/read.err"
+check read-rules-loaded grep -q "rules: 27 of 27 loaded from 3 files" "$tmp/read.err"
+check read-rules-alerts grep -q "signatures: 21 alerts" "$tmp/read.err"
 "$vigil" read "$tmp/sig.pcap" -o "$tmp/out2" --rules "$tmp/nope.rules" >"$tmp/rm.out" 2>"$tmp/rm.err"
 check read-rules-missing test $? = 2
 check read-rules-missing-line test "$(wc -l <"$tmp/rm.err")" = 1
