@@ -58,11 +58,6 @@ struct correlator {
     struct correlator_stats st;
 };
 
-static const char *const default_local[] = {
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
-    "169.254.0.0/16", "fc00::/7", "fe80::/10",
-};
-
 static const char *const severity_names[] = {"none", "low", "medium", "high", "critical"};
 
 const char *incident_severity_name(enum incident_severity s)
@@ -211,16 +206,14 @@ static struct infra *infra_get(struct correlator *c, const char *text)
 static bool load_local(struct correlator *c)
 {
     unsigned n = c->cfg.local_nets ? c->cfg.n_local_nets : 0;
-    unsigned count = n ? n : (unsigned)(sizeof default_local / sizeof default_local[0]);
+    unsigned count = n ? n : IP_PRIVATE_PREFIXES;
     c->local = calloc(count, sizeof *c->local);
     if (c->local == NULL)
         return false;
-    for (unsigned i = 0; i < count; i++) {
-        if (n)
-            c->local[i] = c->cfg.local_nets[i];
-        else if (!ip_prefix_parse(default_local[i], &c->local[i]))
-            return false;
-    }
+    if (n)
+        memcpy(c->local, c->cfg.local_nets, n * sizeof *c->local);
+    else
+        ip_private_prefixes(c->local);
     c->n_local = count;
     return true;
 }
