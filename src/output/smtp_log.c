@@ -75,14 +75,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     zrow_view(r, t->first_received);
     zrow_view(r, t->second_received);
     zrow_view(r, t->last_reply);
-    if (t->n_path == 0) {
-        zrow_unset(r);
-    } else {
-        zrow_list_begin(r);
-        for (size_t i = 0; i < t->n_path && i < SMTP_MAX_PATH; i++)
-            zrow_item_addr(r, &t->path[i]);
-        zrow_list_end(r);
-    }
+    zrow_opt_addrs(r, t->path, t->n_path < SMTP_MAX_PATH ? t->n_path : SMTP_MAX_PATH);
     zrow_view(r, t->user_agent);
     zrow_bool(r, t->tls);
     zrow_list_begin(r);

@@ -509,6 +509,15 @@ void json_kv_bool(struct json_writer *w, const char *key, bool v)
     json_bool(w, v);
 }
 
+void json_kv_texts(struct json_writer *w, const char *key, const char *texts, size_t width, size_t n)
+{
+    json_key(w, key);
+    json_array_begin(w);
+    for (size_t i = 0; i < n; i++)
+        json_cstr(w, texts + i * width);
+    json_array_end(w);
+}
+
 static void traffic_list(struct json_writer *w, const char *key, const char *const *v, unsigned n)
 {
     if (n == 0)
