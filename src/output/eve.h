@@ -69,6 +69,12 @@ void eve_community_id(struct json_writer *j, const char *id);
 /* "2026-11-27T18:38:28.123456+0000"; out needs 40 bytes. */
 size_t eve_format_time(char *out, int64_t us);
 void eve_kv_time(struct json_writer *j, const char *key, int64_t us);
+/* key: the view as a string, when it was seen (p not NULL). */
+static inline void eve_kv_view(struct json_writer *j, const char *key, struct byte_view v)
+{
+    if (v.p != NULL)
+        json_kv_strn(j, key, v.p, v.n);
+}
 /* key: [the n views as strings], empty or not. */
 void eve_kv_views(struct json_writer *j, const char *key, const struct byte_view *v, size_t n);
 /* Opens Suricata's `flow` object with its counters (pkts_toserver,

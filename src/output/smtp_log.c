@@ -171,18 +171,15 @@ void smtp_eve_objects(struct output_worker *w, struct json_writer *j, const stru
 {
     json_key(j, "smtp");
     json_object_begin(j);
-    if (t->helo.p != NULL)
-        json_kv_strn(j, "helo", t->helo.p, t->helo.n);
-    if (t->mail_from_raw.p != NULL)
-        json_kv_strn(j, "mail_from", t->mail_from_raw.p, t->mail_from_raw.n);
+    eve_kv_view(j, "helo", t->helo);
+    eve_kv_view(j, "mail_from", t->mail_from_raw);
     if (t->n_rcpt_raw > 0)
         eve_kv_views(j, "rcpt_to", t->rcpt_raw, capped(t->n_rcpt_raw, SMTP_MAX_RCPT));
     json_object_end(j);
     if (t->message_seen) {
         json_key(j, "email");
         json_object_begin(j);
-        if (t->eve_from.p != NULL)
-            json_kv_strn(j, "from", t->eve_from.p, t->eve_from.n);
+        eve_kv_view(j, "from", t->eve_from);
         comma_list(j, "to", t->eve_to);
         comma_list(j, "cc", t->eve_cc);
         json_kv_str(j, "status", "PARSE_DONE");

@@ -53,7 +53,8 @@ static bool parse_line(char *line, struct dce_rpc_op *op)
     op->opnum = (uint16_t)opnum;
     op->logged = f[4][0] == 'T';
     return strlen(f[0]) == 36 && strcut_copy_whole(op->uuid, sizeof op->uuid, f[0]) &&
-           strcut_copy_whole(op->endpoint, sizeof op->endpoint, f[1]) && strcut_copy_whole(op->operation, sizeof op->operation, f[3]);
+           strcut_copy_whole(op->endpoint, sizeof op->endpoint, f[1]) &&
+           strcut_copy_whole(op->operation, sizeof op->operation, f[3]);
 }
 
 static bool names_add(struct dce_rpc_names *names, const struct dce_rpc_op *op)
