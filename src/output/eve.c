@@ -226,6 +226,17 @@ struct json_writer *eve_begin_app(struct output_worker *w, const struct app_conn
     return j;
 }
 
+struct json_writer *eve_begin_app_object(struct output_worker *w, const struct app_conn *c, bool from_orig,
+                                         int64_t ts_us, const char *event_type)
+{
+    struct json_writer *j = eve_begin_app(w, c, from_orig, ts_us, event_type);
+    if (j == NULL)
+        return NULL;
+    json_key(j, event_type);
+    json_object_begin(j);
+    return j;
+}
+
 void eve_community_id(struct json_writer *j, const char *id)
 {
     if (id != NULL && id[0] != '\0')

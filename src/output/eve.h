@@ -63,6 +63,11 @@ void eve_header(struct json_writer *j, int64_t ts_us, uint64_t flow_id, const ch
  * other way (a DNS response, a download). NULL when EVE is off. */
 struct json_writer *eve_begin_app(struct output_worker *w, const struct app_conn *c, bool from_orig, int64_t ts_us,
                                   const char *event_type);
+/* eve_begin_app, then the event's own object opened under the event type's
+ * name ("dns": {...}), as most of Suricata's app-layer events are laid
+ * out; the caller closes it. NULL when EVE is off. */
+struct json_writer *eve_begin_app_object(struct output_worker *w, const struct app_conn *c, bool from_orig,
+                                         int64_t ts_us, const char *event_type);
 /* "community_id":"1:..." when id is non-empty. */
 void eve_community_id(struct json_writer *j, const char *id);
 

@@ -125,11 +125,9 @@ static void eve_version(struct json_writer *j, uint32_t v)
 
 static void write_eve(struct output_worker *w, const struct app_conn *c, const struct quic_txn *t)
 {
-    struct json_writer *j = eve_begin_app(w, c, true, t->ts_us, "quic");
+    struct json_writer *j = eve_begin_app_object(w, c, true, t->ts_us, "quic");
     if (j == NULL)
         return;
-    json_key(j, "quic");
-    json_object_begin(j);
     eve_version(j, t->version);
     const struct tls_txn *h = t->client_hello;
     if (h != NULL && h->server_name.set)

@@ -101,11 +101,9 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
 {
     if (t->event == RDP_EVENT_LOG)
         return;
-    struct json_writer *j = eve_begin_app(w, c, t->event != RDP_EVENT_RESPONSE, t->ts_us, "rdp");
+    struct json_writer *j = eve_begin_app_object(w, c, t->event != RDP_EVENT_RESPONSE, t->ts_us, "rdp");
     if (j == NULL)
         return;
-    json_key(j, "rdp");
-    json_object_begin(j);
     if (t->event == RDP_EVENT_REQUEST)
         eve_request(j, t->info);
     else if (t->event == RDP_EVENT_RESPONSE)
