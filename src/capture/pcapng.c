@@ -361,17 +361,11 @@ static bool read_packet(struct pcapng_reader *r, struct pcapng_packet *pkt, char
     const uint8_t *h;
     switch (r->type) {
     case BT_EPB:
-        if (!(h = take(r, 20, msg, msglen)))
-            return false;
-        iface = get32(r, h);
-        t = (uint64_t)get32(r, h + 4) << 32 | get32(r, h + 8);
-        caplen = get32(r, h + 12);
-        wirelen = get32(r, h + 16);
-        break;
     case BT_PB:
         if (!(h = take(r, 20, msg, msglen)))
             return false;
-        iface = get16(r, h);
+        /* the obsolete PB: a 16-bit interface id, then a 16-bit drop count */
+        iface = r->type == BT_EPB ? get32(r, h) : get16(r, h);
         t = (uint64_t)get32(r, h + 4) << 32 | get32(r, h + 8);
         caplen = get32(r, h + 12);
         wirelen = get32(r, h + 16);

@@ -103,6 +103,20 @@ static void epb(struct file *f, uint32_t iface, uint64_t ts, const uint8_t *data
     block(f, 6, &body);
 }
 
+/* The obsolete Packet Block: a 16-bit interface id and a 16-bit drop count. */
+static void pb(struct file *f, uint16_t iface, uint64_t ts, const uint8_t *data, uint32_t caplen)
+{
+    struct file body = {.swapped = f->swapped};
+    put16(&body, iface);
+    put16(&body, 7);
+    put32(&body, (uint32_t)(ts >> 32));
+    put32(&body, (uint32_t)ts);
+    put32(&body, caplen);
+    put32(&body, caplen);
+    put(&body, data, caplen);
+    block(f, 2, &body);
+}
+
 static void spb(struct file *f, const uint8_t *data, uint32_t len)
 {
     struct file body = {.swapped = f->swapped};
@@ -139,6 +153,7 @@ static void test_each_interface_keeps_its_link_type_and_snaplen(void **state)
     epb(&f, 0, 1000001, frame, 60, 60);
     epb(&f, 1, 2000002, frame, 16, 40);
     epb(&f, 2, 3000003, frame, 20, 20);
+    pb(&f, 1, 4000004, frame, 12);
     struct pcapng_reader *r = reader_of(&f, 0);
     struct pcapng_packet p;
     char msg[256];
@@ -155,6 +170,10 @@ static void test_each_interface_keeps_its_link_type_and_snaplen(void **state)
     assert_int_equal(pcapng_next(r, &p, msg, sizeof msg), PCAPNG_PACKET);
     assert_int_equal(p.linktype, 101);
     assert_int_equal(p.ts.tv_sec, 3);
+    assert_int_equal(pcapng_next(r, &p, msg, sizeof msg), PCAPNG_PACKET);
+    assert_int_equal(p.linktype, 113);
+    assert_int_equal(p.caplen, 12);
+    assert_int_equal(p.ts.tv_usec, 4);
     assert_int_equal(pcapng_next(r, &p, msg, sizeof msg), PCAPNG_END);
     assert_int_equal(pcapng_position(r), f.len);
     pcapng_close(r);
