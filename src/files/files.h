@@ -104,6 +104,11 @@ struct file_info {
     bool eve_own_digests;
     uint64_t eve_size;
     char eve_md5[33], eve_sha1[41], eve_sha256[65];
+    /* Suricata stopped following the file before its end (file_eve_stop:
+     * libhtp's body limit): the eve_* fields above and eve_gaps are its
+     * view, and the state TRUNCATED. */
+    bool eve_stopped;
+    bool eve_gaps;
     /* The SMTP transaction that carried the file, complete (EVE fileinfo
      * writes its smtp and email objects, as Suricata's); NULL otherwise.
      * Borrowed for the publish call. */
@@ -130,6 +135,15 @@ void file_gap(struct file_analysis *fa, uint64_t n);
  * quoted-printable part's last line end): EVE fileinfo keeps the size and
  * digests of the bytes before them. Call it last, before file_end. */
 void file_data_zeek_tail(struct file_analysis *fa, const uint8_t *p, size_t n, int64_t ts_us);
+/* Suricata's file ends here and Zeek's goes on (an HTTP body past libhtp's
+ * body limit): EVE fileinfo keeps the size, gaps and digests of what came
+ * before, state TRUNCATED; later calls count for files.log only. Idempotent;
+ * no effect on a byte-range part. */
+void file_eve_stop(struct file_analysis *fa);
+/* A hole Zeek counts and Suricata's file size does not (the part of an HTTP
+ * gap beyond the body limit, cut by Suricata's chunk length): files.log's
+ * missing_bytes, not EVE's size. */
+void file_gap_past_eve(struct file_analysis *fa, uint64_t n);
 /* Ends the file: publishes EVENT_FILE through env, copies the fuid and MIME
  * type into the caller's buffers (either may be NULL), frees fa. */
 void file_end(struct file_analysis *fa, struct app_env *env, char fuid_out[UID_LEN], char mime_out[96]);
