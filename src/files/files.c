@@ -106,6 +106,7 @@ struct file_ctx {
     uint64_t last_key, last_count; /* file_begin's fuid disambiguator */
     const struct file_inspector *inspector;
     uint64_t message_max_bytes;
+    uint64_t eve_body_limit;
     struct file_stats stats;
     struct file_joined joined[FILES_JOINED_MAX];
 };
@@ -143,6 +144,7 @@ struct file_ctx *file_ctx_new(const struct file_config *cfg, char *err, size_t e
     fc->max_total = cfg && cfg->extract_max_total ? cfg->extract_max_total : FILES_DEFAULT_EXTRACT_MAX_TOTAL;
     fc->inspector = cfg ? cfg->inspector : NULL;
     fc->message_max_bytes = cfg ? cfg->message_max_bytes : 0;
+    fc->eve_body_limit = cfg && cfg->eve_body_limit ? cfg->eve_body_limit : FILES_DEFAULT_EVE_BODY_LIMIT;
     static const char *const names[DIGEST_COUNT] = {"MD5", "SHA1", "SHA256"};
     for (int i = 0; i < DIGEST_COUNT; i++) {
         fc->digest[i] = EVP_MD_fetch(NULL, names[i], NULL);
@@ -214,6 +216,11 @@ void file_ctx_free(struct file_ctx *fc)
 uint64_t file_message_cap(const struct file_ctx *fc)
 {
     return fc ? fc->message_max_bytes : 0;
+}
+
+uint64_t file_eve_body_limit(const struct file_ctx *fc)
+{
+    return fc ? fc->eve_body_limit : UINT64_MAX;
 }
 
 void file_ctx_stats(const struct file_ctx *fc, struct file_stats *out)

@@ -61,6 +61,11 @@ struct file_config {
     /* SMTP messages kept whole, up to this many bytes, for the mail
      * detector (0: none); parsers read it with file_message_cap(). */
     uint64_t message_max_bytes;
+    /* Suricata's limit on an HTTP body's file (libhtp's request- and
+     * response-body-limit), in decoded data bytes: EVE fileinfo stops
+     * there (file_eve_stop). 0: FILES_DEFAULT_EVE_BODY_LIMIT; UINT64_MAX:
+     * none. Parsers read it with file_eve_body_limit(). */
+    uint64_t eve_body_limit;
 };
 
 struct file_ctx *file_ctx_new(const struct file_config *cfg, char *err, size_t errlen);
@@ -119,6 +124,9 @@ struct file_info {
 /* Defaults of struct file_config when a cap is 0. */
 #define FILES_DEFAULT_EXTRACT_MAX_FILE ((uint64_t)100 << 20)
 #define FILES_DEFAULT_EXTRACT_MAX_TOTAL ((uint64_t)1 << 30)
+/* Suricata's default suricata.yaml: request-body-limit and
+ * response-body-limit 100 KiB. */
+#define FILES_DEFAULT_EVE_BODY_LIMIT ((uint64_t)100 << 10)
 /* Bytes of a file's start kept for MIME detection (Zeek's default BOF buffer). */
 #define FILES_MAGIC_BYTES 4096
 /* Longest file name kept (longer ones are cut). */
@@ -193,6 +201,8 @@ void file_set_not_in_eve(struct file_analysis *fa);
 
 /* Bytes of an SMTP message to keep for the mail detector (0: none). */
 uint64_t file_message_cap(const struct file_ctx *fc);
+/* Decoded bytes of an HTTP body Suricata's file takes (UINT64_MAX: all). */
+uint64_t file_eve_body_limit(const struct file_ctx *fc);
 
 /* Counters of one worker's file analysis. */
 struct file_stats {

@@ -112,7 +112,7 @@ struct http_half {
     /* The body as a file (files/): begun on its first byte or gap. */
     struct file_analysis *file;
     /* Decoded body bytes (not holes) Suricata's file took, against its body
-     * limit (HTTP_EVE_BODY_LIMIT, http_body.c). */
+     * limit (file_eve_body_limit, http_body.c). */
     uint64_t eve_body_data;
     struct hbuf entity_filename; /* Zeek's current_entity$filename */
     /* A 206 reply's Content-Range with a known instance length: the body is

@@ -816,6 +816,41 @@ static void test_http_body_limit_whole_bodies(void **state)
     harness_free(&h);
 }
 
+/* --eve-http-body-limit's setting (file_config.eve_body_limit): another
+ * limit, or none. */
+static void test_http_body_limit_configured(void **state)
+{
+    const struct file_config small = {.eve_body_limit = 1000}, none = {.eve_body_limit = UINT64_MAX};
+    struct harness h;
+    harness_init(&h, &small);
+    const long long body[] = {600, -300, 600};
+    limit_reply(&h, 1500, body, 3);
+    assert_true(h.cap->files[0].info.eve_stopped);
+    assert_int_equal(h.cap->files[0].info.eve_size, 600 + 300 + 400);
+    harness_free(&h);
+    harness_init(&h, &none);
+    const long long big[] = {150000};
+    limit_reply(&h, 150000, big, 1);
+    assert_false(h.cap->files[0].info.eve_stopped);
+    assert_false(h.cap->files[0].info.truncated);
+    harness_free(&h);
+
+    /* with extraction (Suricata's file-store forces SHA-256): the SHA-256
+     * of the bytes Suricata's file took; the extracted file is whole */
+    char dir[64];
+    make_temp_dir(dir, sizeof dir);
+    const struct file_config store = {.extract_dir = dir, .eve_body_limit = 1000};
+    harness_init(&h, &store);
+    const long long two[] = {3000};
+    limit_reply(&h, 3000, two, 1);
+    const struct seen_file *sf = &h.cap->files[0];
+    assert_true(sf->info.eve_stopped);
+    assert_string_equal(sf->info.eve_sha256, "44f8354494a5ba03ba1792a8d3e9c534c47a9181980fde7a3f44b06ef2ae7c7f");
+    assert_int_equal(sf->info.extracted_size, 3000);
+    harness_free(&h);
+    remove_dir(dir);
+}
+
 /* Bad input: a hole far larger than any body (a 2^62-byte Content-Length)
  * neither wraps the counts nor moves EVE past the limit; the next message
  * of the connection starts its count afresh. */
@@ -1153,6 +1188,7 @@ int main(void)
         cmocka_unit_test(test_http_body_limit_with_gaps),
         cmocka_unit_test(test_http_body_limit_whole_bodies),
         cmocka_unit_test(test_http_body_limit_huge_hole),
+        cmocka_unit_test(test_http_body_limit_configured),
         cmocka_unit_test(test_http_empty_and_multipart),
         cmocka_unit_test(test_http_many_files),
         cmocka_unit_test(test_http_gzip_bomb),
