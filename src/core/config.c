@@ -15,4 +15,5 @@ void vigil_config_defaults(struct vigil_config *c)
     c->community_id = true;
     c->checksums_auto = true;
     c->workers = 1;
+    ftp_settings_default(&c->ftp);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "decode/decode.h"
+#include "proto/ftp.h"
 #include "util/addr.h"
 
 #define VIGIL_MAX_LOCAL_NETS 256
@@ -66,6 +67,8 @@ struct vigil_config {
     /* --rules: the compiled signature set every worker matches (NULL: none).
      * Owned by the caller; outlives the engine. */
     const struct sig_set *rules;
+    /* Zeek's FTP options (--ftp-...): Zeek's defaults unless given. */
+    struct ftp_settings ftp;
 };
 
 void vigil_config_defaults(struct vigil_config *c);
