@@ -38,7 +38,8 @@ static const struct ftp_settings default_settings = {
     .max_command_length = 100,
 };
 /* Zeek's file_cmds: their argument is logged as a URL. */
-static const char *const file_commands[] = {"APPE", "RETR", "STOR", "STOU"};
+static const char *const file_commands[] = {"APPE", "CWD", "DELE", "MKD",  "RETR", "RMD", "RNFR",
+                                            "RNTO", "STOR", "STOU", "REST", "SIZE", "MDTM"};
 /* Commands whose data connection carries a file Suricata names (ftp_data). */
 static const char *const data_commands[] = {"RETR", "STOR", "APPE", "STOU", "LIST", "NLST", "MLSD"};
 
