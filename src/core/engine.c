@@ -500,6 +500,7 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
     w->app.acked = on_acked;
     w->app.ctx = w;
     w->app.settings.ftp = &e->cfg.ftp;
+    w->app.settings.limits = &e->cfg.app_limits;
     if (!e->cfg.conn_only) {
         struct file_config filecfg = {
             .extract_dir = e->cfg.extract_dir,
@@ -528,7 +529,6 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
         .uid_window_us = e->cfg.uid_window_us,
         .community_id = e->cfg.community_id,
         .app_midstream = e->cfg.app_midstream,
-        .app_limits = e->cfg.app_limits,
         .stream_inline = e->cfg.stream_inline,
         .n_local_nets = e->cfg.n_local_nets,
         .local_nets = e->cfg.local_nets,

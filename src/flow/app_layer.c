@@ -336,7 +336,6 @@ static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
     env->files = flow_table_app_hooks(s->table) ? flow_table_app_hooks(s->table)->files : NULL;
     env->settings = flow_table_app_hooks(s->table) ? &flow_table_app_hooks(s->table)->settings : NULL;
     env->ctx = s;
-    env->limits = &s->table->cfg.app_limits;
     env->flip_roles = env_flip_roles;
     env->violation = env_violation;
 }

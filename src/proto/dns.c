@@ -905,8 +905,8 @@ static void handle_message(struct dns_state *st, struct app_env *env, bool from_
         from_orig = false;
     }
     m->from_orig = from_orig;
-    uint32_t max_depth = env != NULL && env->limits != NULL ? env->limits->dns_max_compression_depth
-                                                            : APP_DNS_MAX_COMPRESSION_DEPTH;
+    const struct app_limits *limits = env != NULL && env->settings != NULL ? env->settings->limits : NULL;
+    uint32_t max_depth = limits != NULL ? limits->dns_max_compression_depth : APP_DNS_MAX_COMPRESSION_DEPTH;
     struct dns_parse ps = {.p = p, .n = n, .env = env, .netbios = st->is_netbios, .msg = m, .pool = sc->pool,
                            .max_depth = max_depth};
     parse_body(&ps);

@@ -375,7 +375,8 @@ static struct ldap_search_row *search_for(struct ldap_state *st, struct app_env 
     for (size_t i = 0; i < st->n_searches; i++)
         if (st->searches[i]->row.message_id == id)
             return &st->searches[i]->row;
-    uint32_t max = env->limits ? env->limits->ldap_max_pending_searches : APP_LDAP_MAX_PENDING_SEARCHES;
+    const struct app_limits *limits = env->settings ? env->settings->limits : NULL;
+    uint32_t max = limits ? limits->ldap_max_pending_searches : APP_LDAP_MAX_PENDING_SEARCHES;
     if (max > LDAP_MAX_PENDING)
         max = LDAP_MAX_PENDING;
     if (st->n_searches >= max) {

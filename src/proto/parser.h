@@ -20,7 +20,8 @@ struct ftp_settings;
 /* The run's protocol options (core/config.h), one member per protocol that
  * has some; a NULL member: that parser's defaults. */
 struct app_settings {
-    const struct ftp_settings *ftp; /* proto/ftp.h */
+    const struct ftp_settings *ftp;  /* proto/ftp.h */
+    const struct app_limits *limits; /* proto/app_limits-t.h: DNS, LDAP */
 };
 
 /* What a parser may use. Valid during the call only. */
@@ -83,8 +84,6 @@ struct app_env {
     /* The parser's per-worker state (see worker_open), NULL when it has none. */
     void *worker_state;
     void *ctx;              /* the engine's, opaque */
-    /* The run's parser limits (Zeek's redefs); NULL: Zeek's defaults. */
-    const struct app_limits *limits;
 };
 
 enum app_probe {

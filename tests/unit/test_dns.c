@@ -345,7 +345,8 @@ static void test_compression_depth_limit(void **unused)
     for (size_t k = 0; k < 2; k++) {
         struct harness *h = harness_new(17, 53);
         struct app_limits limits = {.ldap_max_pending_searches = 100, .dns_max_compression_depth = depths[k]};
-        h->run.env.limits = &limits;
+        const struct app_settings settings = {.limits = &limits};
+        h->run.env.settings = &settings;
         h->run.env.violation = fake_violation;
         struct byte_builder m;
         chained_answers(&m);

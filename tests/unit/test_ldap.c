@@ -209,7 +209,8 @@ static void test_pending_searches_limit(void **unused)
     struct parser_run r;
     uint8_t req[sizeof search_req];
     parser_run_open(&r, &ldap_parser, &limit_hooks, &ctx);
-    r.env.limits = &limits;
+    const struct app_settings settings = {.limits = &limits};
+    r.env.settings = &settings;
     for (int i = 1; i <= 10; i++) {
         memcpy(req, search_req, sizeof req);
         req[4] = (uint8_t)i;
