@@ -41,6 +41,8 @@ const char usage_common[] =
     "                           (Suricata's stream.midstream; Zeek does not)\n"
     "      --stream-inline      rules inspect an HTTP request on the packet completing it\n"
     "                           (Suricata's stream.inline), not after the server's ack\n"
+    "      --smb-log-reads-writes  smb_files.log also shows file reads and writes (Zeek's\n"
+    "                           SMB::logged_file_actions += { SMB::FILE_READ, SMB::FILE_WRITE })\n"
     "      --json-timestamps epoch|iso8601  Zeek JSON times as epoch seconds (default) or\n"
     "                           ISO 8601 UTC (Zeek's JSON::TS_ISO8601)\n"
     "      --eve-tls-extended   EVE tls: also the certificates as sent (certificate, chain,\n"
@@ -165,6 +167,8 @@ enum { OPT_DOMAIN_CONTROLLERS = 0x500, OPT_LATERAL_POLICY };
 enum { OPT_SHORT_THRESHOLDS = 0x580 };
 /* EVE fields as Suricata's `extended: yes` (issue #12). */
 enum { OPT_EVE_DHCP_EXTENDED = 0x600 };
+/* Zeek log contents a script redef changes (issue #12). */
+enum { OPT_SMB_LOG_READS_WRITES = 0x680 };
 /* Threat-intel validity windows and repeated hits (detect/intel_detector.c), the beacon weights. */
 enum { OPT_INTEL_STRICT_VALIDITY = 0x700, OPT_INTEL_SUPPRESS, OPT_BEACON_WEIGHTS };
 
@@ -183,6 +187,7 @@ static const struct option long_options[] = {
     {"conn-only", no_argument, NULL, OPT_CONN_ONLY},
     {"midstream", no_argument, NULL, OPT_MIDSTREAM},
     {"stream-inline", no_argument, NULL, OPT_STREAM_INLINE},
+    {"smb-log-reads-writes", no_argument, NULL, OPT_SMB_LOG_READS_WRITES},
     {"eve-tls-extended", no_argument, NULL, OPT_EVE_TLS_EXTENDED},
     {"eve-email-extended", no_argument, NULL, OPT_EVE_EMAIL_EXTENDED},
     {"eve-alert-payload", no_argument, NULL, OPT_EVE_ALERT_PAYLOAD},
@@ -353,6 +358,7 @@ static const struct option_rule option_rules[] = {
     {.id = OPT_CONN_ONLY, .kind = RULE_FLAG, .field = FIELD(cfg.conn_only)},
     {.id = OPT_MIDSTREAM, .kind = RULE_FLAG, .field = FIELD(cfg.app_midstream)},
     {.id = OPT_STREAM_INLINE, .kind = RULE_FLAG, .field = FIELD(cfg.stream_inline)},
+    {.id = OPT_SMB_LOG_READS_WRITES, .kind = RULE_FLAG, .field = FIELD(cfg.smb_log_reads_writes)},
     {.id = OPT_EVE_TLS_EXTENDED, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_TLS_EXTENDED},
     {.id = OPT_EVE_EMAIL_EXTENDED, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_EMAIL_EXTENDED},
     {.id = OPT_EVE_ALERT_PAYLOAD, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_ALERT_PAYLOAD},

@@ -45,6 +45,9 @@ struct vigil_config {
     /* Signatures inspect a request on the packet that completes it
      * (Suricata's stream.inline), not after the server's ack. */
     bool stream_inline;
+    /* smb_files.log also shows reads and writes (Zeek's SMB::logged_file_actions
+     * += { SMB::FILE_READ, SMB::FILE_WRITE }). */
+    bool smb_log_reads_writes;
     unsigned workers;
     /* Live on AF_PACKET rings: worker i is driven by ring i's own capture
      * thread (engine_lane_packet), which --cpus pins; no worker threads. */

@@ -525,6 +525,7 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
         .community_id = e->cfg.community_id,
         .app_midstream = e->cfg.app_midstream,
         .stream_inline = e->cfg.stream_inline,
+        .smb_log_reads_writes = e->cfg.smb_log_reads_writes,
         .n_local_nets = e->cfg.n_local_nets,
         .local_nets = e->cfg.local_nets,
     };

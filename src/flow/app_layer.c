@@ -304,6 +304,7 @@ static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
     env->request_parsed = env_request_parsed;
     env->worker_state = worker_state_of(s->table, s->parser);
     env->files = flow_table_app_hooks(s->table) ? flow_table_app_hooks(s->table)->files : NULL;
+    env->smb_log_reads_writes = s->table->cfg.smb_log_reads_writes;
     env->ctx = s;
 }
 

@@ -155,6 +155,7 @@ struct flow_config {
      * them (--stream-inline, Suricata's stream.inline), not on the client's
      * next packet after the server's ack (IDS mode). */
     bool stream_inline;
+    bool smb_log_reads_writes;       /* handed to parsers through app_env */
     unsigned n_local_nets;
     const struct ip_prefix *local_nets;
 };

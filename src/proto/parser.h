@@ -51,6 +51,8 @@ struct app_env {
     bool (*request_parsed)(struct app_env *env);
     /* The worker's file analysis (files/files.h), NULL when files are off. */
     struct file_ctx *files;
+    /* smb_files.log also shows reads and writes (--smb-log-reads-writes). */
+    bool smb_log_reads_writes;
     /* The parser's per-worker state (see worker_open), NULL when it has none. */
     void *worker_state;
     void *ctx;              /* the engine's, opaque */

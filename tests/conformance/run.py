@@ -28,7 +28,7 @@ import sys
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -453,12 +453,25 @@ class ZeekSource:
     traces: tuple
     ignore_checksums: bool
     bpf: str = ""   # zeek -f 'FILTER': vigil read --filter
+    redef_options: tuple = ()   # ZEEK_REDEF_OPTIONS of the test's redefs
 
     def options(self):
         # Zeek verifies checksums unless -C: Vigil's Suricata-like auto mode
         # would turn verification off on offloaded captures.
         opts = ["-C"] if self.ignore_checksums else ["--checksums", "verify"]
-        return opts + (["--filter", self.bpf] if self.bpf else [])
+        return opts + (["--filter", self.bpf] if self.bpf else []) + list(self.redef_options)
+
+
+# A test's script redefs that a Vigil option follows: (regex, options).
+ZEEK_REDEF_OPTIONS = [
+    (r"SMB::logged_file_actions\s*\+=\s*\{\s*SMB::FILE_READ\s*,\s*SMB::FILE_WRITE\s*\}",
+     ("--smb-log-reads-writes",)),
+]
+
+
+def redef_options(meta):
+    return tuple(opt for pattern, opts in ZEEK_REDEF_OPTIONS
+                 for redef in meta.get("redefs", []) if re.search(pattern, redef) for opt in opts)
 
 
 @dataclass
@@ -548,9 +561,11 @@ def jobs_for_test(test_dir):
     sources = trace_sources(meta, test_dir)
     all_traces = tuple(test_dir / t["local"] for t in meta.get("traces", []))
     fallback = [ZeekSource(all_traces, bool(meta.get("ignore_checksums_C")))]
+    redefs = redef_options(meta)
     jobs = []
     for name in sorted(log_of):
         srcs = [s for s in sources.get(name, []) if s.traces] or fallback
+        srcs = [replace(s, redef_options=redefs) for s in srcs]
         jobs.append(ZeekJob(test=test_dir.name, baseline=test_dir / "baseline" / name,
                             spec=specs[log_of[name]], sources=srcs,
                             bare=bool(meta.get("bare_mode"))))
