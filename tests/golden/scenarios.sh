@@ -26,6 +26,8 @@ scenarios+=(encap)
 scenarios+=(anomaly)
 # SMB2 reads and writes as Zeek logs them with FILE_READ/FILE_WRITE logged; a read file in files.log at its size (#12)
 scenarios+=(smb-rw)
+# a pcapng whose interfaces differ in link type and snapshot length: libpcap 1.10 refuses it, capture/pcapng.c reads it (#12)
+scenarios+=(linktypes)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
