@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "decode/decode.h"
+#include "proto/app_limits-t.h"
 #include "util/addr.h"
 
 #define VIGIL_MAX_LOCAL_NETS 256
@@ -48,6 +49,8 @@ struct vigil_config {
     /* smb_files.log also shows reads and writes (Zeek's SMB::logged_file_actions
      * += { SMB::FILE_READ, SMB::FILE_WRITE }). */
     bool smb_log_reads_writes;
+    /* Zeek's parser limits the run may redefine (proto/app_limits-t.h). */
+    struct app_limits app_limits;
     unsigned workers;
     /* Live on AF_PACKET rings: worker i is driven by ring i's own capture
      * thread (engine_lane_packet), which --cpus pins; no worker threads. */
