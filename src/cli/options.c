@@ -49,6 +49,14 @@ const char usage_common[] =
     "                           beyond (Zeek's dns_max_compression_chain_depth; default 20)\n"
     "      --json-timestamps epoch|iso8601  Zeek JSON times as epoch seconds (default) or\n"
     "                           ISO 8601 UTC (Zeek's JSON::TS_ISO8601)\n"
+    "      --ftp-logged-commands LIST  commands with an ftp.log row (FTP::logged_commands):\n"
+    "                           a comma list, or +LIST to add to Zeek's default set\n"
+    "      --ftp-capture-password  ftp.log shows every password (FTP::default_capture_password)\n"
+    "      --ftp-max-arg-length N, --ftp-max-reply-msg-length N, --ftp-max-user-length N,\n"
+    "      --ftp-max-password-length N  ftp.log fields cut to N bytes, with Zeek's weird (Zeek's\n"
+    "                           FTP::max_*: 4096, 4096, 128, 128)\n"
+    "      --ftp-max-command-length N  lines with a longer command word are dropped, with a weird\n"
+    "                           (FTP::max_command_length, default 100; 0: no limit)\n"
     "      --eve-tls-extended   EVE tls: also the certificates as sent (certificate, chain,\n"
     "                           client.certificate, client.chain; base64 DER)\n"
     "      --eve-email-extended EVE email: also subject_md5 and body_md5\n"
@@ -63,6 +71,9 @@ const char usage_common[] =
     "      --extract-files DIR  write files seen (HTTP bodies...) into DIR, named by SHA-256\n"
     "      --extract-max-file BYTES   bytes written per file (default 104857600)\n"
     "      --extract-max-total BYTES  bytes written per worker and run (default 1073741824)\n"
+    "      --eve-http-body-limit BYTES  EVE fileinfo follows an HTTP body's file for this many\n"
+    "                           data bytes, as Suricata's libhtp request/response-body-limit\n"
+    "                           (default 102400, Suricata's; 0: no limit); files.log is whole\n"
     "      --devices            device inventory (assets.log) and device alerts\n"
     "      --vendor-policy FILE, --device-allow FILE, --ieee-data DIR, --fingerprints FILE,\n"
     "      --device-behaviour FILE  replace the shipped vendor policy, allowed destinations, IEEE\n"
@@ -160,7 +171,7 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
        OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS, OPT_FLUSH_INTERVAL, OPT_NO_DEFAULT_RULES,
        OPT_DEFAULT_RULES, OPT_DEVICE_BEHAVIOUR, OPT_INSPECT_FILES, OPT_INSPECT_MAX_FILE, OPT_YARA_RULES,
        OPT_WEIGHTS, OPT_KEYWORDS, OPT_EVE_ALERT_PAYLOAD, OPT_EVE_ALERT_PACKET, OPT_MIDSTREAM,
-       OPT_EVE_ANOMALY_PACKETHDR, OPT_STREAM_INLINE };
+       OPT_EVE_ANOMALY_PACKETHDR, OPT_STREAM_INLINE, OPT_EVE_HTTP_BODY_LIMIT };
 /* live's capture and operation options */
 enum { OPT_CAPTURE = 1024, OPT_RING_SIZE, OPT_BLOCK_SIZE, OPT_CPUS, OPT_UID_KEY, OPT_UID_WINDOW };
 /* --kafka...: OPT_KAFKA + enum kafka_cli_option (cli/kafka_cli.h) */
@@ -172,7 +183,10 @@ enum { OPT_SHORT_THRESHOLDS = 0x580 };
 /* EVE fields as Suricata's `extended: yes` (issue #12). */
 enum { OPT_EVE_DHCP_EXTENDED = 0x600 };
 /* Zeek log contents a script redef changes (issue #12). */
-enum { OPT_SMB_LOG_READS_WRITES = 0x680 };
+enum { OPT_SMB_LOG_READS_WRITES = 0x6c0 };
+/* Zeek's FTP options (proto/ftp.h's struct ftp_settings). */
+enum { OPT_FTP_LOGGED_COMMANDS = 0x680, OPT_FTP_CAPTURE_PASSWORD, OPT_FTP_MAX_ARG_LENGTH, OPT_FTP_MAX_REPLY_MSG_LENGTH,
+       OPT_FTP_MAX_USER_LENGTH, OPT_FTP_MAX_PASSWORD_LENGTH, OPT_FTP_MAX_COMMAND_LENGTH };
 /* Threat-intel validity windows and repeated hits (detect/intel_detector.c), the beacon weights. */
 enum { OPT_INTEL_STRICT_VALIDITY = 0x700, OPT_INTEL_SUPPRESS, OPT_BEACON_WEIGHTS };
 /* Zeek's parser limits, as its redefs set them (proto/app_limits-t.h). */
@@ -194,6 +208,13 @@ static const struct option long_options[] = {
     {"midstream", no_argument, NULL, OPT_MIDSTREAM},
     {"stream-inline", no_argument, NULL, OPT_STREAM_INLINE},
     {"smb-log-reads-writes", no_argument, NULL, OPT_SMB_LOG_READS_WRITES},
+    {"ftp-logged-commands", required_argument, NULL, OPT_FTP_LOGGED_COMMANDS},
+    {"ftp-capture-password", no_argument, NULL, OPT_FTP_CAPTURE_PASSWORD},
+    {"ftp-max-arg-length", required_argument, NULL, OPT_FTP_MAX_ARG_LENGTH},
+    {"ftp-max-reply-msg-length", required_argument, NULL, OPT_FTP_MAX_REPLY_MSG_LENGTH},
+    {"ftp-max-user-length", required_argument, NULL, OPT_FTP_MAX_USER_LENGTH},
+    {"ftp-max-password-length", required_argument, NULL, OPT_FTP_MAX_PASSWORD_LENGTH},
+    {"ftp-max-command-length", required_argument, NULL, OPT_FTP_MAX_COMMAND_LENGTH},
     {"eve-tls-extended", no_argument, NULL, OPT_EVE_TLS_EXTENDED},
     {"eve-email-extended", no_argument, NULL, OPT_EVE_EMAIL_EXTENDED},
     {"eve-alert-payload", no_argument, NULL, OPT_EVE_ALERT_PAYLOAD},
@@ -203,6 +224,7 @@ static const struct option long_options[] = {
     {"eve-dhcp-extended", no_argument, NULL, OPT_EVE_DHCP_EXTENDED},
     {"extract-files", required_argument, NULL, OPT_EXTRACT_FILES},
     {"extract-max-file", required_argument, NULL, OPT_EXTRACT_MAX_FILE},
+    {"eve-http-body-limit", required_argument, NULL, OPT_EVE_HTTP_BODY_LIMIT},
     {"extract-max-total", required_argument, NULL, OPT_EXTRACT_MAX_TOTAL},
     {"intel", required_argument, NULL, OPT_INTEL},
     {"rules", required_argument, NULL, OPT_RULES},
@@ -328,6 +350,11 @@ static bool parse_capture_method(const char *arg, void *method)
     return true;
 }
 
+static bool parse_ftp_logged_commands(const char *arg, void *ftp)
+{
+    return ftp_settings_logged_commands(ftp, arg);
+}
+
 static bool parse_user(const char *arg, void *user)
 {
     *(const char **)user = arg;
@@ -377,6 +404,9 @@ static const struct option_rule option_rules[] = {
      .words = {"2", "3"}, .error = "--eve-dns-version takes 2 or 3, not '%s'"},
     {.id = OPT_EVE_DHCP_EXTENDED, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_DHCP_EXTENDED},
     {.id = OPT_EXTRACT_FILES, .kind = RULE_STRING, .field = FIELD(cfg.extract_dir)},
+    {.id = OPT_EVE_HTTP_BODY_LIMIT, .kind = RULE_NUMBER, .field = FIELD(cfg.eve_http_body_limit),
+     .also = ALSO(cfg.eve_http_body_limit_set), .min = 0, .max = ULONG_MAX, .width = WIDTH(cfg.eve_http_body_limit),
+     .error = "--eve-http-body-limit takes a byte count (0: none), not '%s'"},
     {.id = OPT_EXTRACT_MAX_FILE, .kind = RULE_NUMBER, .field = FIELD(cfg.extract_max_file), .min = 1,
      .max = ULONG_MAX, .width = WIDTH(cfg.extract_max_file),
      .error = "--extract-max-file/--extract-max-total take a positive byte count, not '%s'"},
@@ -465,6 +495,22 @@ static const struct option_rule option_rules[] = {
      .error = "--cpus takes CPU numbers and ranges, e.g. 0,2-3 (at most 64), not '%s'"},
     {.id = 'u', .kind = RULE_PARSE, .field = FIELD(user), .also = ALSO(live_only_given), .parse = parse_user,
      .error = "-u takes a user name%s", .error_arg = ""},
+    {.id = OPT_FTP_LOGGED_COMMANDS, .kind = RULE_PARSE, .field = FIELD(cfg.ftp), .parse = parse_ftp_logged_commands,
+     .error = "--ftp-logged-commands takes a comma list of commands, or +LIST to add to the default set, not '%s'"},
+    {.id = OPT_FTP_CAPTURE_PASSWORD, .kind = RULE_FLAG, .field = FIELD(cfg.ftp.capture_password)},
+    {.id = OPT_FTP_MAX_ARG_LENGTH, .kind = RULE_NUMBER, .field = FIELD(cfg.ftp.max_arg_length), .max = UINT32_MAX,
+     .width = WIDTH(cfg.ftp.max_arg_length), .error = "--ftp-max-arg-length takes a number of bytes, not '%s'"},
+    {.id = OPT_FTP_MAX_REPLY_MSG_LENGTH, .kind = RULE_NUMBER, .field = FIELD(cfg.ftp.max_reply_msg_length),
+     .max = UINT32_MAX, .width = WIDTH(cfg.ftp.max_reply_msg_length),
+     .error = "--ftp-max-reply-msg-length takes a number of bytes, not '%s'"},
+    {.id = OPT_FTP_MAX_USER_LENGTH, .kind = RULE_NUMBER, .field = FIELD(cfg.ftp.max_user_length), .max = UINT32_MAX,
+     .width = WIDTH(cfg.ftp.max_user_length), .error = "--ftp-max-user-length takes a number of bytes, not '%s'"},
+    {.id = OPT_FTP_MAX_PASSWORD_LENGTH, .kind = RULE_NUMBER, .field = FIELD(cfg.ftp.max_password_length),
+     .max = UINT32_MAX, .width = WIDTH(cfg.ftp.max_password_length),
+     .error = "--ftp-max-password-length takes a number of bytes, not '%s'"},
+    {.id = OPT_FTP_MAX_COMMAND_LENGTH, .kind = RULE_NUMBER, .field = FIELD(cfg.ftp.max_command_length),
+     .max = UINT32_MAX, .width = WIDTH(cfg.ftp.max_command_length),
+     .error = "--ftp-max-command-length takes a number of bytes (0: no limit), not '%s'"},
     {.id = OPT_UID_KEY, .kind = RULE_PARSE, .field = FIELD(cfg.uid_key), .parse = parse_uid_key,
      .error = "--uid-key takes up to 16 hexadecimal digits, not '%s'"},
 };

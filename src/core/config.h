@@ -7,6 +7,7 @@
 
 #include "decode/decode.h"
 #include "proto/app_limits-t.h"
+#include "proto/ftp.h"
 #include "util/addr.h"
 
 #define VIGIL_MAX_LOCAL_NETS 256
@@ -67,11 +68,17 @@ struct vigil_config {
      * SMTP messages kept whole for the phishing detector (0: none). */
     const struct file_inspector *file_inspector;
     uint64_t message_max_bytes;
+    /* --eve-http-body-limit: Suricata's libhtp body limit for EVE's HTTP
+     * files (0: none); unset: files/'s default, Suricata's 100 KiB. */
+    uint64_t eve_http_body_limit;
+    bool eve_http_body_limit_set;
     unsigned n_local_nets;
     struct ip_prefix local_nets[VIGIL_MAX_LOCAL_NETS];
     /* --rules: the compiled signature set every worker matches (NULL: none).
      * Owned by the caller; outlives the engine. */
     const struct sig_set *rules;
+    /* Zeek's FTP options (--ftp-...): Zeek's defaults unless given. */
+    struct ftp_settings ftp;
 };
 
 void vigil_config_defaults(struct vigil_config *c);

@@ -16,6 +16,7 @@ Prints a match rate per trace and per protocol, then one PASS/FAIL/SKIP line
 per verdict. See tests/conformance/README.md. Python 3 standard library only.
 """
 import argparse
+import dataclasses
 import gzip
 import ipaddress
 import json
@@ -28,7 +29,7 @@ import sys
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -119,8 +120,7 @@ LOG_SPECS = [
     LogSpec("ntlm", FIVE_TUPLE[:4] + (
         "username", "hostname", "domainname", "server_nb_computer_name",
         "server_dns_computer_name", "server_tree_name", "success"), min_rate=50.0),  # LDAP's SASL NTLM: not fed yet
-    # issue #12: FTP (the cases that redefine FTP::logged_commands, the
-    # password capture or the length caps count as misses)
+    # issue #12: FTP (the cases' FTP redefs run as --ftp-... options, REDEF_OPTIONS)
     LogSpec("ftp", FIVE_TUPLE[:4] + (
         "user", "password", "command", "arg", "mime_type", "file_size", "reply_code", "reply_msg",
         "data_channel.passive", "data_channel.orig_h", "data_channel.resp_h", "data_channel.resp_p"),
@@ -150,9 +150,6 @@ class ZeekLog:
 # guards against regressions; once met they print PASS like any other check.
 # Remove an entry when its gap is closed.
 KNOWN_GAPS = {
-    "conformance/zeek-ftp": "most Zeek FTP cases redefine FTP::logged_commands, the password capture or "
-                            "the length caps, which Vigil has no option for; the cases on Zeek's defaults "
-                            "(ftp-ipv4, ftp-get-file-size) match row for row",
 }
 
 # Zeek cases of protocols Vigil does not parse yet. Their conn.log rows are
@@ -447,31 +444,48 @@ def crash_lines(cache, label_of):
 # --------------------------------------------------------------------------
 # Zeek suite
 
+# A test's `redef`s that Vigil has an option for: (regex over the redef,
+# the options it stands for, with \1 the regex's group). A test with other
+# redefs runs as before, on Vigil's defaults.
+REDEF_OPTIONS = [
+    (r'redef FTP::logged_commands \+= \{(.*)\};', ["--ftp-logged-commands", "+\\1"]),
+    (r'redef FTP::logged_commands = \{(.*)\};', ["--ftp-logged-commands", "\\1"]),
+    (r'redef FTP::default_capture_password = T;', ["--ftp-capture-password"]),
+    (r'redef FTP::default_capture_password = F;', []),
+    (r'redef FTP::max_arg_length = (\d+);', ["--ftp-max-arg-length", "\\1"]),
+    (r'redef FTP::max_reply_msg_length = (\d+);', ["--ftp-max-reply-msg-length", "\\1"]),
+    (r'redef FTP::max_user_length = (\d+);', ["--ftp-max-user-length", "\\1"]),
+    (r'redef FTP::max_password_length = (\d+);', ["--ftp-max-password-length", "\\1"]),
+    (r'redef FTP::max_command_length = (\d+);', ["--ftp-max-command-length", "\\1"]),
+    (r'redef SMB::logged_file_actions \+= \{ ?SMB::FILE_READ, ?SMB::FILE_WRITE ?\};', ["--smb-log-reads-writes"]),
+]
+
+
+def redef_options(meta):
+    """The Vigil options of a test's redefs (its set literals as comma lists)."""
+    opts = []
+    for redef in meta.get("redefs", []):
+        for pattern, words in REDEF_OPTIONS:
+            m = re.fullmatch(pattern, redef.strip())
+            if m:
+                opts += [m.expand(w).replace('"', "").replace(" ", "") for w in words]
+                break
+    return tuple(opts)
+
+
 @dataclass
 class ZeekSource:
     """One zeek command of a test: the traces it read and whether -C was set."""
     traces: tuple
     ignore_checksums: bool
     bpf: str = ""   # zeek -f 'FILTER': vigil read --filter
-    redef_options: tuple = ()   # ZEEK_REDEF_OPTIONS of the test's redefs
+    settings: tuple = ()   # the test's redefs as Vigil options (REDEF_OPTIONS)
 
     def options(self):
         # Zeek verifies checksums unless -C: Vigil's Suricata-like auto mode
         # would turn verification off on offloaded captures.
         opts = ["-C"] if self.ignore_checksums else ["--checksums", "verify"]
-        return opts + (["--filter", self.bpf] if self.bpf else []) + list(self.redef_options)
-
-
-# A test's script redefs that a Vigil option follows: (regex, options).
-ZEEK_REDEF_OPTIONS = [
-    (r"SMB::logged_file_actions\s*\+=\s*\{\s*SMB::FILE_READ\s*,\s*SMB::FILE_WRITE\s*\}",
-     ("--smb-log-reads-writes",)),
-]
-
-
-def redef_options(meta):
-    return tuple(opt for pattern, opts in ZEEK_REDEF_OPTIONS
-                 for redef in meta.get("redefs", []) if re.search(pattern, redef) for opt in opts)
+        return opts + (["--filter", self.bpf] if self.bpf else []) + list(self.settings)
 
 
 @dataclass
@@ -561,11 +575,11 @@ def jobs_for_test(test_dir):
     sources = trace_sources(meta, test_dir)
     all_traces = tuple(test_dir / t["local"] for t in meta.get("traces", []))
     fallback = [ZeekSource(all_traces, bool(meta.get("ignore_checksums_C")))]
-    redefs = redef_options(meta)
+    settings = redef_options(meta)
     jobs = []
     for name in sorted(log_of):
         srcs = [s for s in sources.get(name, []) if s.traces] or fallback
-        srcs = [replace(s, redef_options=redefs) for s in srcs]
+        srcs = [dataclasses.replace(s, settings=settings) for s in srcs]
         jobs.append(ZeekJob(test=test_dir.name, baseline=test_dir / "baseline" / name,
                             spec=specs[log_of[name]], sources=srcs,
                             bare=bool(meta.get("bare_mode"))))
@@ -648,7 +662,8 @@ def report_zeek_suite(args, cache, jobs):
         trace_names = ",".join(t.name for s in job.sources for t in s.traces)
         flags = (" -C" if any(s.ignore_checksums for s in job.sources) else "") + \
                 (" (bare mode)" if job.bare else "") + \
-                (f" ({len(job.sources)} runs)" if len(job.sources) > 1 else "")
+                (f" ({len(job.sources)} runs)" if len(job.sources) > 1 else "") + \
+                "".join(f" {o}" for o in job.sources[0].settings)
         print(f"  {label} [{trace_names}{flags}]: {result.matched}/{result.total} "
               f"({rate(result.matched, result.total):.1f}%)")
         for note in result.notes:
@@ -1022,6 +1037,11 @@ SV_CONFIG_OPTIONS = [
     # file-store `force-filestore: yes`: every file stored (fileinfo.stored),
     # as --extract-files does; {outdir} is the run's output folder
     (r"(?m)^[ \t]+force-filestore:\s*(?:yes|true)\b", lambda m: ["--extract-files", "{outdir}/filestore"]),
+    # libhtp `response-body-limit: 200kb`: how far Suricata's HTTP files go
+    # (Vigil's one limit serves requests too: the cases that set both set them equal)
+    (r"(?im)^[ \t]+response-body-limit:\s*(\d+)\s*([kmg]?)i?b?\s*$",
+     lambda m: ["--eve-http-body-limit",
+                str(int(m.group(1)) << {"": 0, "k": 10, "m": 20, "g": 30}[m.group(2).lower()])]),
 ]
 # ...and output settings Vigil has no equivalent of: checks that rely on them
 # are skipped with the reason. (config regex or None = always, match key

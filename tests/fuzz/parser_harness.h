@@ -72,11 +72,19 @@ static inline int fuzz_parser_setup(const struct app_parser *p, const struct app
     return 0;
 }
 
+/* fuzz_parser with the parser's per-worker state (NULL: none) and the
+ * run's protocol options (NULL: the defaults). */
+static inline int fuzz_parser_settings(const struct app_parser *p, void *worker_state,
+                                       const struct app_settings *settings, const uint8_t *d, size_t n)
+{
+    struct app_env setup = {.worker_state = worker_state, .settings = settings};
+    return fuzz_parser_setup(p, &setup, d, n);
+}
+
 /* fuzz_parser with the parser's per-worker state (NULL: none). */
 static inline int fuzz_parser_with(const struct app_parser *p, void *worker_state, const uint8_t *d, size_t n)
 {
-    struct app_env setup = {.worker_state = worker_state};
-    return fuzz_parser_setup(p, &setup, d, n);
+    return fuzz_parser_settings(p, worker_state, NULL, d, n);
 }
 
 static inline int fuzz_parser(const struct app_parser *p, const uint8_t *d, size_t n)
