@@ -10,7 +10,14 @@
  * - a mail whose attachment is base64 in one line of 1,200 bytes:
  *   MIME_LONG_LINE and MIME_LONG_ENC_LINE;
  * - curl's HTTP request to an SSH server, answered with its banner:
- *   APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS (layer proto_detect).
+ *   APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS (layer proto_detect);
+ * - an SMTP client that sends junk lines before the server's greeting (no
+ *   parser takes them), answered with the greeting, "500" per line, and
+ *   one "500" whose quoted junk holds a bare LF, so a line starts "1+l":
+ *   INVALID_REPLY (Suricata's parser saw the client's lines first);
+ * - a backup agent on port 7025 that greets with "220 " (this parser takes
+ *   it) and answers the client's LOGIN with 330, a code SMTP does not know:
+ *   no INVALID_REPLY, Suricata's detection would not call it SMTP.
  *
  * Read with --eve-anomaly-packethdr: each decode anomaly carries the first
  * 32 bytes of its frame. */
@@ -102,6 +109,24 @@ static const struct turn http_to_ssh[] = {
     {1, "Protocol mismatch.\n", 0},
 };
 
+static const struct turn junk_before_greeting[] = {
+    {0, "g\x09" "dYiXHO~?\x04Z\r\n6ZfpOZsVhZ\r\nyj:@\x12k\x13(XbT\nNfde{\\mravmo\r\n", 0},
+    {1,
+     "220 mx.vigil-test.example ESMTP Sendmail\r\n"
+     "500 5.5.1 Command unrecognized: \"g\x09" "dYiXHO~?\x04Z\"\r\n"
+     "500 5.5.1 Command unrecognized: \"6ZfpOZsVhZ\"\r\n"
+     "500 5.5.1 Command unrecognized: \"yj:@\x12k\x13(XbT\n1+l\x07\x18" "Dl#}\"\r\n",
+     0},
+};
+
+static const struct turn greets_like_smtp[] = {
+    {1, "220 backup-agent ready\r\n", 0},
+    {0, "LOGIN nightly\r\n", 0},
+    {1, "330 token?\r\n", 0},
+    {0, "TOKEN 8c1f\r\n", 0},
+    {1, "230 welcome\r\n", 0},
+};
+
 bool scenario_anomaly(struct gen *g)
 {
     struct ip_pair ip;
@@ -122,5 +147,11 @@ bool scenario_anomaly(struct gen *g)
     struct path ssh_pa;
     ethernet_v4(&ssh, &ssh_pa, iface, "10.12.0.5", "10.12.0.22");
     converse(g, &ssh_pa, &ssh, 32928, 22, t + SEC(5), http_to_ssh, N_TURNS(http_to_ssh), 1);
+
+    converse(g, &mail_pa, &mail, 49274, 25, t + SEC(7), junk_before_greeting, N_TURNS(junk_before_greeting), 0);
+    struct ip_pair agent;
+    struct path agent_pa;
+    ethernet_v4(&agent, &agent_pa, iface, "10.12.0.5", "10.12.0.21");
+    converse(g, &agent_pa, &agent, 49275, 7025, t + SEC(9), greets_like_smtp, N_TURNS(greets_like_smtp), 0);
     return true;
 }
