@@ -41,6 +41,8 @@ const char usage_common[] =
     "                           (Suricata's stream.midstream; Zeek does not)\n"
     "      --stream-inline      rules inspect an HTTP request on the packet completing it\n"
     "                           (Suricata's stream.inline), not after the server's ack\n"
+    "      --smb-log-reads-writes  smb_files.log also shows file reads and writes (Zeek's\n"
+    "                           SMB::logged_file_actions += { SMB::FILE_READ, SMB::FILE_WRITE })\n"
     "      --ldap-max-pending-searches N  LDAP searches awaiting their result per connection,\n"
     "                           a weird beyond (Zeek's LDAP::max_pending_searches; 1..100, default 100)\n"
     "      --dns-max-compression-depth N  compression pointers followed in one DNS name, a weird\n"
@@ -180,6 +182,8 @@ enum { OPT_DOMAIN_CONTROLLERS = 0x500, OPT_LATERAL_POLICY };
 enum { OPT_SHORT_THRESHOLDS = 0x580 };
 /* EVE fields as Suricata's `extended: yes` (issue #12). */
 enum { OPT_EVE_DHCP_EXTENDED = 0x600 };
+/* Zeek log contents a script redef changes (issue #12). */
+enum { OPT_SMB_LOG_READS_WRITES = 0x6c0 };
 /* Zeek's FTP options (proto/ftp.h's struct ftp_settings). */
 enum { OPT_FTP_LOGGED_COMMANDS = 0x680, OPT_FTP_CAPTURE_PASSWORD, OPT_FTP_MAX_ARG_LENGTH, OPT_FTP_MAX_REPLY_MSG_LENGTH,
        OPT_FTP_MAX_USER_LENGTH, OPT_FTP_MAX_PASSWORD_LENGTH, OPT_FTP_MAX_COMMAND_LENGTH };
@@ -203,6 +207,7 @@ static const struct option long_options[] = {
     {"conn-only", no_argument, NULL, OPT_CONN_ONLY},
     {"midstream", no_argument, NULL, OPT_MIDSTREAM},
     {"stream-inline", no_argument, NULL, OPT_STREAM_INLINE},
+    {"smb-log-reads-writes", no_argument, NULL, OPT_SMB_LOG_READS_WRITES},
     {"ftp-logged-commands", required_argument, NULL, OPT_FTP_LOGGED_COMMANDS},
     {"ftp-capture-password", no_argument, NULL, OPT_FTP_CAPTURE_PASSWORD},
     {"ftp-max-arg-length", required_argument, NULL, OPT_FTP_MAX_ARG_LENGTH},
@@ -388,6 +393,7 @@ static const struct option_rule option_rules[] = {
     {.id = OPT_CONN_ONLY, .kind = RULE_FLAG, .field = FIELD(cfg.conn_only)},
     {.id = OPT_MIDSTREAM, .kind = RULE_FLAG, .field = FIELD(cfg.app_midstream)},
     {.id = OPT_STREAM_INLINE, .kind = RULE_FLAG, .field = FIELD(cfg.stream_inline)},
+    {.id = OPT_SMB_LOG_READS_WRITES, .kind = RULE_FLAG, .field = FIELD(cfg.smb_log_reads_writes)},
     {.id = OPT_EVE_TLS_EXTENDED, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_TLS_EXTENDED},
     {.id = OPT_EVE_EMAIL_EXTENDED, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_EMAIL_EXTENDED},
     {.id = OPT_EVE_ALERT_PAYLOAD, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_ALERT_PAYLOAD},

@@ -47,6 +47,9 @@ struct vigil_config {
     /* Signatures inspect a request on the packet that completes it
      * (Suricata's stream.inline), not after the server's ack. */
     bool stream_inline;
+    /* smb_files.log also shows reads and writes (Zeek's SMB::logged_file_actions
+     * += { SMB::FILE_READ, SMB::FILE_WRITE }). */
+    bool smb_log_reads_writes;
     /* Zeek's parser limits the run may redefine (proto/app_limits-t.h). */
     struct app_limits app_limits;
     unsigned workers;

@@ -501,6 +501,7 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
     w->app.ctx = w;
     w->app.settings.ftp = &e->cfg.ftp;
     w->app.settings.limits = &e->cfg.app_limits;
+    w->app.settings.smb_log_reads_writes = e->cfg.smb_log_reads_writes;
     if (!e->cfg.conn_only) {
         struct file_config filecfg = {
             .extract_dir = e->cfg.extract_dir,

@@ -50,7 +50,7 @@ static void document_transaction(void *worker, const struct app_conn *c, enum ev
         return;
     const struct file_info *f = txn;
     const struct file_verdict *v = f->verdict;
-    if (v == NULL || strcmp(v->verdict, "malicious") != 0)
+    if (f->eve_only || v == NULL || strcmp(v->verdict, "malicious") != 0)
         return;
     struct alert_meta meta[2 + FILE_VERDICT_MAX_REASONS + FILE_VERDICT_MAX_INDICATORS];
     size_t n_meta = 0;

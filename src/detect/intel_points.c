@@ -119,6 +119,8 @@ static void match_smtp(struct intel_matcher *m, const struct app_conn *c, const 
 static void match_file(struct intel_matcher *m, const struct app_conn *c, const void *txn)
 {
     const struct file_info *f = txn;
+    if (f->eve_only)  /* seen at its files.log publish already */
+        return;
     struct intel_sighting b;
     base_from_conn(&b, c, f->ts_us, NULL);
     b.fuid = f->fuid;

@@ -1015,6 +1015,19 @@ void file_publish(struct file_analysis *fa, struct app_env *env, const struct sm
     analysis_put(fa);
 }
 
+void file_publish_zeek(struct file_analysis *fa, struct app_env *env, char fuid_out[UID_LEN])
+{
+    if (fa == NULL)
+        return;
+    file_finish(fa, fuid_out, NULL);
+    bool not_in_eve = fa->info.not_in_eve;
+    fa->info.not_in_eve = true;
+    if (env != NULL && env->publish != NULL)
+        env->publish(env, EVENT_FILE, &fa->info);
+    fa->info.not_in_eve = not_in_eve;
+    fa->info.eve_only = true;
+}
+
 void file_end(struct file_analysis *fa, struct app_env *env, char fuid_out[UID_LEN], char mime_out[96])
 {
     if (fa == NULL)

@@ -102,6 +102,9 @@ struct file_info {
     /* Suricata opens files only for MIME parts with a name (SMTP
      * attachments, uploads): an unnamed part is in files.log, not in EVE. */
     bool not_in_eve;
+    /* files.log and the detectors had the file at its Zeek end
+     * (file_publish_zeek): this publish is its EVE fileinfo alone. */
+    bool eve_only;
     /* Suricata's size and digests, when Zeek counts bytes at the file's end
      * that Suricata does not (file_data_zeek_tail), or, with extraction on,
      * a file with gaps (eve_sha256: the SHA-256 of the bytes that came, as
@@ -164,6 +167,11 @@ void file_end(struct file_analysis *fa, struct app_env *env, char fuid_out[UID_L
  * NULL) as its carrier, and frees fa. Not for byte-range parts. */
 void file_finish(struct file_analysis *fa, char fuid_out[UID_LEN], char mime_out[96]);
 void file_publish(struct file_analysis *fa, struct app_env *env, const struct smtp_txn *smtp);
+/* Zeek ends a file once its announced size has come, Suricata at its
+ * carrier's end (an SMB close): file_finish, then EVENT_FILE for files.log
+ * and the detectors, without EVE; fa stays the caller's, takes no more
+ * bytes, and its file_publish later writes the EVE fileinfo alone. */
+void file_publish_zeek(struct file_analysis *fa, struct app_env *env, char fuid_out[UID_LEN]);
 /* Drops a file without publishing (parser torn down by an error path). */
 void file_abort(struct file_analysis *fa);
 

@@ -92,6 +92,8 @@ static void write_eve_verdict(struct json_writer *j, const struct file_verdict *
 
 static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct file_info *f)
 {
+    if (f->eve_only)
+        return;
     struct zrow *r = zrow_begin(w, f->inspecting ? &files_doc_schema : &files_schema);
     if (r == NULL)
         return;

@@ -22,6 +22,8 @@ struct ftp_settings;
 struct app_settings {
     const struct ftp_settings *ftp;  /* proto/ftp.h */
     const struct app_limits *limits; /* proto/app_limits-t.h: DNS, LDAP */
+    /* smb_files.log also shows reads and writes (--smb-log-reads-writes). */
+    bool smb_log_reads_writes;
 };
 
 /* What a parser may use. Valid during the call only. */

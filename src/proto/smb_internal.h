@@ -50,6 +50,8 @@ struct smb_file {
     struct file_analysis *fa;           /* the file's bytes, once read or written */
     uint64_t next_offset;
     bool fa_is_orig;
+    bool fa_complete;                   /* all its size read: in files.log, later bytes are re-reads */
+    const char *action;                 /* the last smb_file_publish's (Zeek's current action) */
     char fuid[UID_LEN];
 };
 
@@ -126,8 +128,8 @@ void smb_file_on_tree(struct smb_state *s, struct smb_file *f, uint32_t tree_id)
 
 /* Zeek's SMB::Action of a verb ("OPEN", "READ", "WRITE", "CLOSE") on a share type. */
 const char *smb_action_name(const char *verb, uint8_t share_type);
-/* One EVENT_SMB_FILES. */
-void smb_file_publish(struct smb_state *s, struct app_env *env, const struct smb_file *f, const char *action,
+/* One EVENT_SMB_FILES; action (a static string) becomes the file's current one. */
+void smb_file_publish(struct smb_state *s, struct app_env *env, struct smb_file *f, const char *action,
                       uint64_t offset, const uint8_t *data, size_t data_len);
 /* File bytes at offset (to files/), or named-pipe bytes (to DCE-RPC). */
 void smb_file_bytes(struct smb_state *s, struct app_env *env, struct smb_file *f, bool from_orig, uint64_t offset,

@@ -143,10 +143,11 @@ static struct dce_rpc_carrier pipe_carrier(struct smb_state *s, struct app_env *
 /* Ends what a file holds: its bytes' analysis (keeping the fuid) and its pipe. */
 void smb_file_release(struct smb_state *s, struct app_env *env, struct smb_file *f)
 {
-    if (f->fa) {
+    if (f->fa && f->fa_complete)  /* files.log has it: its EVE fileinfo, at the close as Suricata's */
+        file_publish(f->fa, env, NULL);
+    else if (f->fa)
         file_end(f->fa, env, f->fuid, NULL);
-        f->fa = NULL;
-    }
+    f->fa = NULL;
     if (f->rpc) {
         struct dce_rpc_carrier car = pipe_carrier(s, env, f);
         dce_rpc_assoc_close(f->rpc, &car, env);
@@ -208,9 +209,13 @@ const char *smb_action_name(const char *verb, uint8_t share_type)
     return verb;  /* RENAME, DELETE: Zeek's FILE_ action whatever the share */
 }
 
-/* Zeek's default SMB::logged_file_actions. */
-static bool action_logged(const char *action)
+/* Zeek's default SMB::logged_file_actions, with --smb-log-reads-writes the
+ * redef that adds SMB::FILE_READ and SMB::FILE_WRITE. */
+static bool action_logged(const struct app_env *env, const char *action)
 {
+    if (env->settings && env->settings->smb_log_reads_writes &&
+        (strcmp(action, "SMB::FILE_READ") == 0 || strcmp(action, "SMB::FILE_WRITE") == 0))
+        return true;
     return strcmp(action, "SMB::FILE_OPEN") == 0 || strcmp(action, "SMB::FILE_RENAME") == 0 ||
            strcmp(action, "SMB::FILE_DELETE") == 0 || strcmp(action, "SMB::PRINT_OPEN") == 0 ||
            strcmp(action, "SMB::PRINT_CLOSE") == 0;
@@ -237,16 +242,17 @@ static bool recently_logged(struct smb_state *s, const struct smb_file_txn *t)
     return false;
 }
 
-void smb_file_publish(struct smb_state *s, struct app_env *env, const struct smb_file *f, const char *action,
-                         uint64_t offset, const uint8_t *data, size_t data_len)
+void smb_file_publish(struct smb_state *s, struct app_env *env, struct smb_file *f, const char *action,
+                      uint64_t offset, const uint8_t *data, size_t data_len)
 {
+    f->action = action;
     struct smb_file_txn t = {
         .ts_us = f->ts_us, .fuid = f->fuid[0] ? f->fuid : NULL, .action = action, .path = f->path, .name = f->name,
         .size = f->size, .prev_name = f->prev_name, .has_times = f->has_times, .share_type = smb_share_type_name(f->share_type),
         .offset = offset, .data = data, .data_len = data_len,
     };
     memcpy(t.times_us, f->times_us, sizeof t.times_us);
-    t.logged = t.name != NULL && action_logged(action) && !recently_logged(s, &t);
+    t.logged = t.name != NULL && action_logged(env, action) && !recently_logged(s, &t);
     env->publish(env, EVENT_SMB_FILES, &t);
 }
 
@@ -281,7 +287,7 @@ void smb_file_bytes(struct smb_state *s, struct app_env *env, struct smb_file *f
         smb_pipe_data(s, env, f, from_orig, p, n);
         return;
     }
-    if (env->files == NULL || n == 0)
+    if (env->files == NULL || n == 0 || f->fa_complete)
         return;
     if (f->fa == NULL) {
         const char *name = f->name ? f->name : "";
@@ -292,6 +298,11 @@ void smb_file_bytes(struct smb_state *s, struct app_env *env, struct smb_file *f
         f->fa_is_orig = from_orig;
         f->next_offset = 0;
         snprintf(f->fuid, sizeof f->fuid, "%s", file_fuid(f->fa));
+        /* Zeek's file_over_new_connection writes the file's row again, now
+         * with its fuid, under the action that brought the bytes (a read or
+         * a write: shown only when those are logged) */
+        if (f->action && action_logged(env, f->action))
+            smb_file_publish(s, env, f, f->action, offset, NULL, 0);
     }
     if (offset + n <= f->next_offset)
         return;
@@ -302,6 +313,13 @@ void smb_file_bytes(struct smb_state *s, struct app_env *env, struct smb_file *f
     size_t skip = (size_t)(f->next_offset - offset);
     file_data(f->fa, p + skip, n - skip, env->ts_us);
     f->next_offset = offset + n;
+    /* A read file is done for Zeek once its size (the create's end of
+     * file) has come, as its file analysis ends a file whose total_bytes
+     * are seen: files.log has it then; Suricata's fileinfo waits for the close */
+    if (!f->fa_is_orig && f->size > 0 && f->next_offset >= f->size) {
+        file_publish_zeek(f->fa, env, f->fuid);
+        f->fa_complete = true;
+    }
 }
 
 

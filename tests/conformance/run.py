@@ -457,6 +457,7 @@ REDEF_OPTIONS = [
     (r'redef FTP::max_user_length = (\d+);', ["--ftp-max-user-length", "\\1"]),
     (r'redef FTP::max_password_length = (\d+);', ["--ftp-max-password-length", "\\1"]),
     (r'redef FTP::max_command_length = (\d+);', ["--ftp-max-command-length", "\\1"]),
+    (r'redef SMB::logged_file_actions \+= \{ ?SMB::FILE_READ, ?SMB::FILE_WRITE ?\};', ["--smb-log-reads-writes"]),
 ]
 
 

@@ -29,19 +29,22 @@ static void harness_weird(struct app_env *env, const char *name, const char *add
 static void harness_service(struct app_env *env, const char *service) {}
 static void harness_hand_over(struct app_env *env, const char *parser_name) {}
 
-/* fuzz_parser with the parser's per-worker state (NULL: none) and the
- * run's protocol options (NULL: the defaults). */
-static inline int fuzz_parser_settings(const struct app_parser *p, void *worker_state,
-                                       const struct app_settings *settings, const uint8_t *d, size_t n)
+/* fuzz_parser with what the parser is given besides the callbacks (the
+ * per-worker state, file analysis, options) taken from setup. */
+static inline int fuzz_parser_setup(const struct app_parser *p, const struct app_env *setup, const uint8_t *d,
+                                    size_t n)
 {
     void *state = calloc(1, p->state_size ? p->state_size : 1);
     if (state == NULL)
         return 0;
     struct app_conn conn;
     memset(&conn, 0, sizeof conn);
-    struct app_env env = {.conn = &conn, .publish = harness_publish, .weird = harness_weird,
-                          .add_service = harness_service, .hand_over = harness_hand_over,
-                          .worker_state = worker_state, .settings = settings};
+    struct app_env env = *setup;
+    env.conn = &conn;
+    env.publish = harness_publish;
+    env.weird = harness_weird;
+    env.add_service = harness_service;
+    env.hand_over = harness_hand_over;
     if (p->open)
         p->open(state);
     bool from_orig = true;
@@ -69,6 +72,16 @@ static inline int fuzz_parser_settings(const struct app_parser *p, void *worker_
     return 0;
 }
 
+/* fuzz_parser with the parser's per-worker state (NULL: none) and the
+ * run's protocol options (NULL: the defaults). */
+static inline int fuzz_parser_settings(const struct app_parser *p, void *worker_state,
+                                       const struct app_settings *settings, const uint8_t *d, size_t n)
+{
+    struct app_env setup = {.worker_state = worker_state, .settings = settings};
+    return fuzz_parser_setup(p, &setup, d, n);
+}
+
+/* fuzz_parser with the parser's per-worker state (NULL: none). */
 static inline int fuzz_parser_with(const struct app_parser *p, void *worker_state, const uint8_t *d, size_t n)
 {
     return fuzz_parser_settings(p, worker_state, NULL, d, n);

@@ -1222,6 +1222,9 @@ static const struct scenario scenarios[] = {
     {"short-capture", "two minutes: an ICMP tunnel, iodine- and dns2tcp-like DNS tunnels, a DGA burst, a TXT "
                       "command channel, beside pings, a big-MTU ping, a traceroute, browsing, a CDN, SPF lookups",
      false, scenario_short_capture},
+    {"smb-rw", "SMB2 reads of a file to its size (never closed) and writes of a new one (read with "
+               "--smb-log-reads-writes: Zeek's FILE_READ and FILE_WRITE rows)",
+     false, scenario_smb_rw},
     {"schtask", "a scheduled task registered remotely: SMB1 with Kerberos, ITaskSchedulerService "
                 "SchRpcRegisterTask over \\pipe\\atsvc",
      false, scenario_schtask},

@@ -84,6 +84,7 @@ bool scenario_sig(struct gen *g);    /* sig_scenario.c */
 bool scenario_smb(struct gen *g);    /* smb_scenario.c */
 bool scenario_schtask(struct gen *g); /* smb_scenario.c */
 bool scenario_wmi(struct gen *g);    /* smb_scenario.c */
+bool scenario_smb_rw(struct gen *g); /* smb_scenario.c */
 bool scenario_prevalence(struct gen *g); /* prevalence_scenario.c */
 bool scenario_keepalive(struct gen *g); /* keepalive_scenario.c */
 bool scenario_anomaly(struct gen *g);  /* anomaly_scenario.c */

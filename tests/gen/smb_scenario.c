@@ -687,6 +687,37 @@ bool scenario_smb(struct gen *g)
     return true;
 }
 
+/* Reads and writes as Zeek logs them with SMB::logged_file_actions +=
+ * { FILE_READ, FILE_WRITE } (vigil read --smb-log-reads-writes): each
+ * request's row, then the row with the fuid its first bytes got, the
+ * repeats of one action dropped; the file read to its size is in files.log
+ * at its last read, though closed only when the connection ends, before
+ * the file written and closed meanwhile. */
+bool scenario_smb_rw(struct gen *g)
+{
+    int iface = add_ethernet_iface(g, 65535);
+    struct ip_pair ip;
+    struct path pa;
+    struct smb_conn c;
+    route(&pa, &ip, iface, "10.1.1.71", "10.1.1.31");
+    smb_begin(&c, g, &pa, &ip, 49911, GEN_BASE_TIME_US);
+    tree_connect(&c, "\\\\10.1.1.31\\finance", 1, 11);
+    uint8_t sheet[1800];
+    for (size_t i = 0; i < sizeof sheet; i++)
+        sheet[i] = (uint8_t)('a' + i % 26);
+    create(&c, "q3\\budget.csv", 0x31, sizeof sheet);
+    read_file(&c, 0x31, 0, sheet, 900);
+    read_file(&c, 0x31, 900, sheet + 900, 900);
+    read_file(&c, 0x31, 0, sheet, 900);  /* a re-read: no second file */
+    static const char memo[] = "approved: travel budget for the audit team\n";
+    create(&c, "q3\\memo.txt", 0x32, 0);
+    write_file(&c, 0x32, 0, (const uint8_t *)memo, 20);
+    write_file(&c, 0x32, 20, (const uint8_t *)memo + 20, sizeof memo - 21);
+    close_file(&c, 0x32);
+    tcp_close(&c.f, 0);
+    return true;
+}
+
 /* ---- the schtask scenario: SMB1, Kerberos, a task registered over \pipe\atsvc ---- */
 
 static const struct iface TASKSCHD = {0x86d35949, 0x83c9, 0x4044, {0xb4, 0x24, 0xdb, 0x36, 0x32, 0x31, 0xfd, 0x0c}, 1};

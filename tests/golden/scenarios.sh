@@ -24,6 +24,8 @@ scenarios+=(keepalive)
 scenarios+=(encap)
 # Suricata's anomalies Zeek does not raise: ICMPv4 unknown type and code, an SMTP reply code it does not know (#12)
 scenarios+=(anomaly)
+# SMB2 reads and writes as Zeek logs them with FILE_READ/FILE_WRITE logged; a read file in files.log at its size (#12)
+scenarios+=(smb-rw)
 # a pcapng whose interfaces differ in link type and snapshot length: libpcap 1.10 refuses it, capture/pcapng.c reads it (#12)
 scenarios+=(linktypes)
 # vigil read options of a scenario.
@@ -50,6 +52,8 @@ args_of() {
         prevalence) echo "--intel $golden/prevalence-feeds --intel-suppress 14400" ;;
         # decode anomalies with the head of their frame (Suricata's anomaly `packethdr: yes`)
         anomaly) echo "--eve-anomaly-packethdr --no-behavior" ;;
+        # Zeek's SMB::logged_file_actions += { SMB::FILE_READ, SMB::FILE_WRITE }
+        smb-rw) echo "--smb-log-reads-writes --no-behavior" ;;
     esac
 }
 # The logs pinned for a scenario (default: all). The hunt capture spans 33
