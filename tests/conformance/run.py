@@ -1364,9 +1364,7 @@ def report_sv_rules_suite(args, cache, cases):
             if check.skip:
                 continue
             match = check.config.get("match") or {}
-            count = sum(1 for e in events if event_matches(match, e))
-            want = check.config.get("count")
-            ok = (count >= 1 if want is None else count == want) and not run.failed
+            ok, count, want = sv_check_passes(check, events, run)
             t = per_type.setdefault(check.event_type, [0, 0])
             t[1] += 1
             case_total += 1
