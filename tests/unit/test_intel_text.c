@@ -74,21 +74,6 @@ static const struct intel_entry *find(struct fixture *f, enum intel_type t, cons
     return intel_lookup(f->s, t, v, strlen(v));
 }
 
-static void write_file(const char *path, const void *data, size_t n)
-{
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(data, 1, n, fp), n);
-    assert_int_equal(fclose(fp), 0);
-}
-
-static void write_text(struct fixture *f, const char *rel, const char *text)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", f->dir, rel);
-    write_file(path, text, strlen(text));
-}
-
 static void assert_example(const struct intel_load_report *rep, unsigned i, const char *want)
 {
     if (i >= rep->n_examples)
@@ -441,14 +426,16 @@ static void test_load_directory(void **state)
     char path[256];
     snprintf(path, sizeof path, "%s/sub", f->dir);
     assert_int_equal(mkdir(path, 0700), 0);
-    write_text(f, "a.csv", "type,value\ndomain,shared.example\nip,9.9.9.9\n");
-    write_text(f, "b.txt", "# list\nshared.example\nlist-only.example\n");
-    write_text(f, "sub/c.dat", "#fields\tindicator\tindicator_type\nshared.example\tIntel::DOMAIN\n");
-    write_text(f, ".hidden.txt", "hidden.example\n");
-    write_text(f, "empty.txt", "");
-    write_text(f, "prose.md", "Nothing to see here.\n");
-    snprintf(path, sizeof path, "%s/bin.dat", f->dir);
-    write_file(path, "\x7f" "ELF\0\0\0\x01", 8);
+    static const struct tmpdir_file files[] = {
+        {"a.csv", "type,value\ndomain,shared.example\nip,9.9.9.9\n"},
+        {"b.txt", "# list\nshared.example\nlist-only.example\n"},
+        {"sub/c.dat", "#fields\tindicator\tindicator_type\nshared.example\tIntel::DOMAIN\n"},
+        {".hidden.txt", "hidden.example\n"},
+        {"empty.txt", ""},
+        {"prose.md", "Nothing to see here.\n"},
+    };
+    TMPDIR_WRITE_FILES(f->dir, files);
+    tmpdir_write(f->dir, "bin.dat", "\x7f" "ELF\0\0\0\x01", 8);
 
     char err[256];
     assert_int_equal(intel_load_path(f->s, f->dir, INTEL_FORMAT_AUTO, &f->rep, err, sizeof err), 0);
@@ -494,15 +481,15 @@ static void test_load_path_failures(void **state)
     assert_string_equal(err, want);
 
     snprintf(path, sizeof path, "%s/empty.txt", f->dir);
-    write_text(f, "empty.txt", "");
+    tmpdir_write_text(f->dir, "empty.txt", "");
     assert_int_equal(intel_load_path(f->s, path, INTEL_FORMAT_AUTO, &f->rep, err, sizeof err), -1);
     snprintf(want, sizeof want, "%s: empty file", path);
     assert_string_equal(err, want);
 
     snprintf(path, sizeof path, "%s/d", f->dir);
     assert_int_equal(mkdir(path, 0700), 0);
-    write_text(f, "d/x.md", "prose only\n");
-    write_text(f, "d/y.md", "more prose\n");
+    tmpdir_write_text(f->dir, "d/x.md", "prose only\n");
+    tmpdir_write_text(f->dir, "d/y.md", "more prose\n");
     assert_int_equal(intel_load_path(f->s, path, INTEL_FORMAT_AUTO, &f->rep, err, sizeof err), -1);
     snprintf(want, sizeof want, "%s: no intel feed found (2 files looked at)", path);
     assert_string_equal(err, want);
@@ -551,7 +538,7 @@ static void test_huge_and_random_files(void **state)
         junk[i] = (uint8_t)x;
     }
     snprintf(path, sizeof path, "%s/random.bin", f->dir);
-    write_file(path, junk, n);
+    tmpdir_write(f->dir, "random.bin", junk, n);
     assert_int_equal(intel_load_path(f->s, path, INTEL_FORMAT_AUTO, &f->rep, err, sizeof err), -1);
     assert_int_equal(f->rep.errors, 3);
     /* the loaders themselves over the same bytes: no crash, nothing valid */
@@ -567,7 +554,7 @@ static void test_huge_and_random_files(void **state)
     char head[8192];
     memset(head, ' ', sizeof head);
     memcpy(head, "{\"Event\": {\"info\": \"", 20);
-    write_file(path, head, sizeof head);
+    tmpdir_write(f->dir, "huge.json", head, sizeof head);
     fd = open(path, O_WRONLY);
     assert_true(fd >= 0);
     assert_int_equal(ftruncate(fd, (off_t)513 << 20), 0);
@@ -585,16 +572,16 @@ static void test_misp_folder(void **state)
     snprintf(path, sizeof path, "%s/misp", f->dir);
     assert_int_equal(mkdir(path, 0700), 0);
     const char *uuid = "5f8e1c2a-0d1e-4b6c-9a3e-1234567890ab";
-    write_text(f, "misp/manifest.json",
+    tmpdir_write_text(f->dir, "misp/manifest.json",
                "{\"5f8e1c2a-0d1e-4b6c-9a3e-1234567890ab\": {\"info\": \"one\"},"
                " \"0a0a0a0a-0000-4000-8000-000000000000\": {\"info\": \"missing\"},"
                " \"../etc/passwd\": {}}");
     char rel[128];
     snprintf(rel, sizeof rel, "misp/%s.json", uuid);
-    write_text(f, rel,
+    tmpdir_write_text(f->dir, rel,
                "{\"Event\": {\"info\": \"one\", \"uuid\": \"5f8e1c2a-0d1e-4b6c-9a3e-1234567890ab\", \"Attribute\": ["
                "{\"type\": \"domain\", \"value\": \"misp.example\", \"to_ids\": true}]}}");
-    write_text(f, "misp/hashes.csv", "md5\nd41d8cd98f00b204e9800998ecf8427e\n"); /* not in the manifest: ignored */
+    tmpdir_write_text(f->dir, "misp/hashes.csv", "md5\nd41d8cd98f00b204e9800998ecf8427e\n"); /* not in the manifest: ignored */
     assert_int_equal(intel_load_path(f->s, path, INTEL_FORMAT_AUTO, &f->rep, err, sizeof err), 0);
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_MISP], 1);
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_CSV], 0);
@@ -615,7 +602,7 @@ static void test_misp_folder(void **state)
 
     /* a broken manifest */
     memset(&f->rep, 0, sizeof f->rep);
-    write_text(f, "misp/manifest.json", "{\"unterminated");
+    tmpdir_write_text(f->dir, "misp/manifest.json", "{\"unterminated");
     snprintf(path, sizeof path, "%s/misp", f->dir);
     assert_int_equal(intel_load_path(f->s, path, INTEL_FORMAT_AUTO, &f->rep, err, sizeof err), -1);
     assert_int_equal(f->rep.errors, 1);

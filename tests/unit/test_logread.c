@@ -26,47 +26,13 @@
 
 /* ---- helpers ---- */
 
-static void path_in(const char *dir, const char *rel, char *out, size_t cap)
-{
-    int n = snprintf(out, cap, "%s/%s", dir, rel);
-    assert_true(n > 0 && (size_t)n < cap);
-}
-
-/* Creates dir/rel's parent directories. */
-static void make_parents(const char *dir, const char *rel)
-{
-    char path[1024];
-    path_in(dir, rel, path, sizeof path);
-    for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')) != NULL; p++) {
-        *p = '\0';
-        mkdir(path, 0700);
-        *p = '/';
-    }
-}
-
-static void write_bytes(const char *dir, const char *rel, const void *data, size_t len)
-{
-    char path[1024];
-    make_parents(dir, rel);
-    path_in(dir, rel, path, sizeof path);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-}
-
-static void write_text(const char *dir, const char *rel, const char *text)
-{
-    write_bytes(dir, rel, text, strlen(text));
-}
-
 /* Writes text as gzip through zlib's gzopen; mode "wb" or "ab" (a second
  * member). */
 static void write_gz(const char *dir, const char *rel, const char *text, const char *mode)
 {
     char path[1024];
-    make_parents(dir, rel);
-    path_in(dir, rel, path, sizeof path);
+    tmpdir_make_parents(dir, rel);
+    tmpdir_path(dir, rel, path, sizeof path);
     gzFile g = gzopen(path, mode);
     assert_non_null(g);
     size_t len = strlen(text);
@@ -78,7 +44,7 @@ static long file_size(const char *dir, const char *rel)
 {
     char path[1024];
     struct stat st;
-    path_in(dir, rel, path, sizeof path);
+    tmpdir_path(dir, rel, path, sizeof path);
     assert_int_equal(stat(path, &st), 0);
     return (long)st.st_size;
 }
@@ -87,7 +53,7 @@ static struct logread *open_rel(const char *dir, const char *rel)
 {
     char path[1024];
     char err[256] = "";
-    path_in(dir, rel, path, sizeof path);
+    tmpdir_path(dir, rel, path, sizeof path);
     const char *paths[] = {path};
     struct logread *r = logread_open(paths, 1, err, sizeof err);
     if (r == NULL)
@@ -134,7 +100,7 @@ static void expect_stats(const struct logread *r, int64_t files, int64_t rows, i
 /* The file rel of dir written with text, then opened. */
 static struct logread *open_text(const char *dir, const char *rel, const char *text)
 {
-    write_text(dir, rel, text);
+    tmpdir_write_text(dir, rel, text);
     return open_rel(dir, rel);
 }
 
@@ -211,7 +177,7 @@ static void expect_ts(const struct log_row *row, double want)
 static void test_tsv_sets_escapes_unset_empty(void **state)
 {
     const char *dir = *state;
-    write_text(dir, "dns.log",
+    tmpdir_write_text(dir, "dns.log",
                TSV_HEADER("dns")
                "#fields\tts\tuid\tquery\tanswers\tTTLs\trejected\tnote\ttags\n"
                "#types\ttime\tstring\tstring\tvector[string]\tvector[interval]\tbool\tstring\tset[string]\n"
@@ -263,7 +229,7 @@ static void test_tsv_header_blocks(void **state)
     const char *dir = *state;
     /* two logs concatenated, the second with other separators and markers;
      * a Zeek baseline's comment line before the first */
-    write_text(dir, "mixed.log",
+    tmpdir_write_text(dir, "mixed.log",
                "### BTest baseline data\n"
                TSV_HEADER("conn")
                "#fields\tts\tuid\tid.orig_h\n"
@@ -318,7 +284,7 @@ static void test_tsv_without_types(void **state)
 static void test_tsv_bad_rows(void **state)
 {
     const char *dir = *state;
-    write_text(dir, "conn.log",
+    tmpdir_write_text(dir, "conn.log",
                "orphan row before any header\n"
                TSV_HEADER("conn")
                "#fields\tts\tuid\tid.orig_h\n"
@@ -391,10 +357,10 @@ static void test_tsv_nested_each(void **state)
 static void test_crlf_and_bom(void **state)
 {
     const char *dir = *state;
-    write_text(dir, "conn.log",
+    tmpdir_write_text(dir, "conn.log",
                "\xEF\xBB\xBF#separator \\x09\r\n#path\tconn\r\n#fields\tts\tuid\tservice\r\n"
                "#types\ttime\tstring\tset[string]\r\n1\tC1\tdns,http\r\n\r\n");
-    write_text(dir, "http.json", "{\"ts\":2,\"host\":\"h\"}\r\n{\"ts\":3}\r\n");
+    tmpdir_write_text(dir, "http.json", "{\"ts\":2,\"host\":\"h\"}\r\n{\"ts\":3}\r\n");
     struct logread *r = open_rel(dir, "conn.log");
     struct log_row row;
     next_row(r, &row);
@@ -584,7 +550,7 @@ static void test_eve_malformed(void **state)
     n += (size_t)snprintf(text + n, cap - n, "%s%s{\"event_type\":\"alert\",\"alert\":{\"signature_id\":1}}\n",
                           deep_ok, deep_bad);
     assert_true(n < cap);
-    write_text(dir, "eve.json", text);
+    tmpdir_write_text(dir, "eve.json", text);
     free(text);
     free(deep_ok);
     free(deep_bad);
@@ -635,10 +601,10 @@ static void test_gzip_files(void **state)
     /* gzip found by its magic whatever the name; several members read on */
     write_gz(dir, "conn.log", TSV_HEADER("conn") "#fields\tts\tuid\n1\tC1\n", "wb");
     write_gz(dir, "conn.log", "2\tC2\n", "ab");
-    write_text(dir, "plain.log.gz", "{\"ts\":3,\"uid\":\"C3\"}\n");
+    tmpdir_write_text(dir, "plain.log.gz", "{\"ts\":3,\"uid\":\"C3\"}\n");
     char a[1024], b[1024];
-    path_in(dir, "conn.log", a, sizeof a);
-    path_in(dir, "plain.log.gz", b, sizeof b);
+    tmpdir_path(dir, "conn.log", a, sizeof a);
+    tmpdir_path(dir, "plain.log.gz", b, sizeof b);
     const char *paths[] = {a, b};
     char err[256];
     struct logread *r = logread_open(paths, 2, err, sizeof err);
@@ -672,7 +638,7 @@ static void test_gzip_truncated(void **state)
     free(text);
     long size = file_size(dir, "conn.log.gz");
     char path[1024];
-    path_in(dir, "conn.log.gz", path, sizeof path);
+    tmpdir_path(dir, "conn.log.gz", path, sizeof path);
     assert_int_equal(truncate(path, size / 2), 0);
 
     struct logread *r = open_rel(dir, "conn.log.gz");
@@ -702,11 +668,11 @@ static void test_gzip_corrupt(void **state)
     const char *dir = *state;
     /* a gzip header followed by a deflate block of the reserved type */
     static const uint8_t bad_block[] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x07, 0, 0, 0, 0};
-    write_bytes(dir, "a.log", bad_block, sizeof bad_block);
+    tmpdir_write(dir, "a.log", bad_block, sizeof bad_block);
     /* a whole stream whose CRC does not match: rows come, then the error */
     write_gz(dir, "b.log", "{\"ts\":1}\n{\"ts\":2}\n", "wb");
     char path[1024];
-    path_in(dir, "b.log", path, sizeof path);
+    tmpdir_path(dir, "b.log", path, sizeof path);
     FILE *f = fopen(path, "r+b");
     assert_non_null(f);
     assert_int_equal(fseek(f, -8, SEEK_END), 0);
@@ -715,7 +681,7 @@ static void test_gzip_corrupt(void **state)
     fputc(c ^ 0xff, f);
     assert_int_equal(fclose(f), 0);
     /* just the magic */
-    write_bytes(dir, "c.log", "\x1f\x8b", 2);
+    tmpdir_write(dir, "c.log", "\x1f\x8b", 2);
 
     struct logread *r = open_rel(dir, ".");
     struct log_row row;
@@ -747,7 +713,7 @@ static void test_warning_queue(void **state)
     for (int i = 0; i < 20; i++) {
         char name[32];
         snprintf(name, sizeof name, "bad%02d.log", i);
-        write_bytes(dir, name, bad_block, sizeof bad_block);
+        tmpdir_write(dir, name, bad_block, sizeof bad_block);
     }
     struct logread *r = open_rel(dir, ".");
     expect_end(r);
@@ -807,24 +773,26 @@ static void test_directory_tree(void **state)
     write_gz(dir, "logs/2024-01-02/conn.00:00:00-01:00:00.log.gz", "{\"uid\":\"C3\"}\n", "wb");
     write_gz(dir, "logs/2024-01-01/conn.01:00:00-02:00:00.log.gz", "{\"uid\":\"C2\"}\n", "wb");
     write_gz(dir, "logs/2024-01-01/conn.00:00:00-01:00:00.log.gz", "{\"uid\":\"C1\"}\n", "wb");
-    write_text(dir, "logs/2024-01-01/.hidden.log", "{\"uid\":\"hidden\"}\n");
-    write_text(dir, "logs/2024-01-01/notes.txt", "{\"uid\":\"txt\"}\n");
-    write_text(dir, "logs/2024-01-01/conn.log.1", "{\"uid\":\"rotated\"}\n");
-    write_text(dir, "logs/.git/x.log", "{\"uid\":\"git\"}\n");
-    write_text(dir, "logs/Z.jsonl", "{\"uid\":\"Z\"}\n");
-    write_text(dir, "logs/a.ndjson", "{\"uid\":\"a\"}\n");
-    write_text(dir, "logs/b.eve", "{\"uid\":\"b\"}\n");
-    write_text(dir, "logs/current/conn.log",
-               TSV_HEADER("conn") "#fields\tts\tuid\n1\tC4\n");
+    static const struct tmpdir_file files[] = {
+        {"logs/2024-01-01/.hidden.log", "{\"uid\":\"hidden\"}\n"},
+        {"logs/2024-01-01/notes.txt", "{\"uid\":\"txt\"}\n"},
+        {"logs/2024-01-01/conn.log.1", "{\"uid\":\"rotated\"}\n"},
+        {"logs/.git/x.log", "{\"uid\":\"git\"}\n"},
+        {"logs/Z.jsonl", "{\"uid\":\"Z\"}\n"},
+        {"logs/a.ndjson", "{\"uid\":\"a\"}\n"},
+        {"logs/b.eve", "{\"uid\":\"b\"}\n"},
+        {"logs/current/conn.log", TSV_HEADER("conn") "#fields\tts\tuid\n1\tC4\n"},
+    };
+    TMPDIR_WRITE_FILES(dir, files);
     char link[1024], target[1024];
-    path_in(dir, "logs/current/loop", link, sizeof link);
-    path_in(dir, "logs", target, sizeof target);
+    tmpdir_path(dir, "logs/current/loop", link, sizeof link);
+    tmpdir_path(dir, "logs", target, sizeof target);
     assert_int_equal(symlink(target, link), 0);
-    write_text(dir, "other/notes.txt", "{\"uid\":\"explicit\"}\n");
+    tmpdir_write_text(dir, "other/notes.txt", "{\"uid\":\"explicit\"}\n");
 
     char logs[1024], notes[1024];
-    path_in(dir, "logs", logs, sizeof logs);
-    path_in(dir, "other/notes.txt", notes, sizeof notes);
+    tmpdir_path(dir, "logs", logs, sizeof logs);
+    tmpdir_path(dir, "other/notes.txt", notes, sizeof notes);
     const char *paths[] = {logs, notes};
     char err[256];
     struct logread *r = logread_open(paths, 2, err, sizeof err);
@@ -845,16 +813,16 @@ static void test_open_errors(void **state)
 {
     const char *dir = *state;
     char missing[1024], empty_dir[1024];
-    path_in(dir, "no/such/file.log", missing, sizeof missing);
+    tmpdir_path(dir, "no/such/file.log", missing, sizeof missing);
     char err[256] = "";
     const char *paths[] = {missing};
     assert_null(logread_open(paths, 1, err, sizeof err));
     assert_non_null(strstr(err, missing));
     assert_non_null(strstr(err, "No such file"));
 
-    path_in(dir, "empty", empty_dir, sizeof empty_dir);
+    tmpdir_path(dir, "empty", empty_dir, sizeof empty_dir);
     assert_int_equal(mkdir(empty_dir, 0700), 0);
-    write_text(dir, "empty/readme.txt", "x\n");
+    tmpdir_write_text(dir, "empty/readme.txt", "x\n");
     paths[0] = empty_dir;
     err[0] = '\0';
     assert_null(logread_open(paths, 1, err, sizeof err));
@@ -873,10 +841,10 @@ static void test_open_errors(void **state)
     logread_close(r);
 
     /* a file that disappears between open and read */
-    write_text(dir, "gone.log", "{\"ts\":1}\n");
+    tmpdir_write_text(dir, "gone.log", "{\"ts\":1}\n");
     r = open_rel(dir, "gone.log");
     char gone[1024];
-    path_in(dir, "gone.log", gone, sizeof gone);
+    tmpdir_path(dir, "gone.log", gone, sizeof gone);
     assert_int_equal(unlink(gone), 0);
     expect_end(r);
     assert_int_equal(stats_of(r).bad_files, 1);
@@ -891,21 +859,21 @@ static void test_open_errors(void **state)
 static void test_filter(void **state)
 {
     const char *dir = *state;
-    write_text(dir, "a/mixed.log",
+    tmpdir_write_text(dir, "a/mixed.log",
                TSV_HEADER("conn") "#fields\tts\tuid\n1\tC1\n2\tC2\n"
                TSV_HEADER("dns") "#fields\tts\tquery\n3\tq3\n"
                TSV_HEADER("conn") "#fields\tts\tuid\n4\tC4\n");
-    write_text(dir, "b/eve.json",
+    tmpdir_write_text(dir, "b/eve.json",
                "{\"event_type\":\"flow\",\"n\":1}\n"
                "{\"event_type\":\"dns\",\"n\":2}\n"
                "{\"event_type\": \"flow\",\"n\":3}\n"
                "{\"x\":{\"event_type\":\"flow\"},\"event_type\":\"dns\",\"n\":4}\n"
                "{\"event_type\":\"dn\\u0073\",\"n\":5}\n"
                "{\"event_type\":\"alert\",\"n\":6\n");   /* malformed but filtered out unparsed */
-    write_text(dir, "c/conn.log", "{\"uid\":\"J1\"}\n{\"_path\":\"dns\",\"n\":7}\n{broken\n");
-    write_text(dir, "c/dns.log", "{\"_path\":\"conn\",\"n\":8}\n{\"n\":9}\n{broken\n");
+    tmpdir_write_text(dir, "c/conn.log", "{\"uid\":\"J1\"}\n{\"_path\":\"dns\",\"n\":7}\n{broken\n");
+    tmpdir_write_text(dir, "c/dns.log", "{\"_path\":\"conn\",\"n\":8}\n{\"n\":9}\n{broken\n");
     char root[1024];
-    path_in(dir, ".", root, sizeof root);
+    tmpdir_path(dir, ".", root, sizeof root);
     const char *paths[] = {root};
     char err[256];
     struct logread *r = logread_open(paths, 1, err, sizeof err);
@@ -956,7 +924,7 @@ static void test_long_lines(void **state)
     memset(text + n, 'y', big);
     n += big;
     n += (size_t)snprintf(text + n, 64, "\"}");
-    write_bytes(dir, "long.log", text, n);
+    tmpdir_write(dir, "long.log", text, n);
     write_gz(dir, "long.log.gz", text, "wb");   /* stops at the NUL: same text */
     free(text);
     for (int gz = 0; gz < 2; gz++) {
