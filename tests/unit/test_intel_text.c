@@ -128,8 +128,11 @@ static void test_csv_inferred_and_typed_columns(void **state)
     struct fixture *f = *state;
     /* no type column: guessed */
     load_csv(f, "ioc.csv", "ioc;description\n10.0.0.0/8;net\nevil.example;dom\nhttp://x.example/;u\nnonsense;n\n");
-    intel_harness_expect_report(&f->rep, "SUBNET=1 DOMAIN=1 URL=1 invalid=1");
-    assert_example(&f->rep, 0, "ioc.csv:5: not an indicator: nonsense");
+    intel_harness_expect_load(&f->rep, f->s, &(const struct intel_harness_expect){
+        .counts = "SUBNET=1 DOMAIN=1 URL=1 invalid=1",
+        .examples = {"ioc.csv:5: not an indicator: nonsense"},
+        .ordered = true,
+    });
     assert_string_equal(find(f, INTEL_DOMAIN, "evil.example")->meta[0]->desc, "dom");
 
     /* columns named after types (MISP's CSV export of hashes) */
@@ -180,15 +183,20 @@ static void test_csv_bad_records(void **state)
              "\"unterminated,domain\n"        /* 13: unterminated quote: the rest of that line dropped */
              "after.example,domain\n");       /* 14: still loaded */
     /* DOMAIN: good, x, evil, after; errors: 13; invalid: 2, 10 x2, 11, 12 */
-    intel_harness_expect_report(&f->rep, "DOMAIN=4 duplicates=1 unsupported=2 errors=1 invalid=5");
-    assert_example(&f->rep, 0, "bad.csv:2: invalid Intel::ADDR: evil.example");
-    assert_example(&f->rep, 1, "bad.csv:3: unsupported type filename: a.exe");
-    assert_example(&f->rep, 2, "bad.csv:5: unknown type, value not recognised: what ever");
-    assert_example(&f->rep, 3, "bad.csv:10: invalid Intel::DOMAIN: bad_domain!");
-    assert_example(&f->rep, 4, "bad.csv:10: invalid Intel::ADDR: 80");
-    assert_example(&f->rep, 5, "bad.csv:11: composite value without '|': nobar.example");
-    assert_example(&f->rep, 6, "bad.csv:12: empty value: ,domain");
-    assert_example(&f->rep, 7, "bad.csv:13: unterminated quoted field: \"unterminated,domain");
+    intel_harness_expect_load(&f->rep, f->s, &(const struct intel_harness_expect){
+        .counts = "DOMAIN=4 duplicates=1 unsupported=2 errors=1 invalid=5",
+        .examples = {
+            "bad.csv:2: invalid Intel::ADDR: evil.example",
+            "bad.csv:3: unsupported type filename: a.exe",
+            "bad.csv:5: unknown type, value not recognised: what ever",
+            "bad.csv:10: invalid Intel::DOMAIN: bad_domain!",
+            "bad.csv:10: invalid Intel::ADDR: 80",
+            "bad.csv:11: composite value without '|': nobar.example",
+            "bad.csv:12: empty value: ,domain",
+            "bad.csv:13: unterminated quoted field: \"unterminated,domain",
+        },
+        .ordered = true,
+    });
     assert_non_null(find(f, INTEL_DOMAIN, "after.example"));
     assert_null(find(f, INTEL_DOMAIN, "unterminated"));
 }
@@ -270,11 +278,15 @@ static void test_list(void **state)
               "EVIL.EXAMPLE\r\n"
               "e.g.\r\n"
               "last.example");
-    intel_harness_expect_report(&f->rep, "DOMAIN=4 ADDR=2 URL=2 FILE_HASH=1 SUBNET=1 EMAIL=1 duplicates=1 invalid=2 "
-                                          "unsupported=1");
-    assert_example(&f->rep, 0, "feeds/apt_x.txt:17: not an indicator: not an indicator at all");
-    assert_example(&f->rep, 1, "feeds/apt_x.txt:18: URL path without a host: /path/only.php");
-    assert_example(&f->rep, 2, "feeds/apt_x.txt:20: not an indicator: e.g.");
+    intel_harness_expect_load(&f->rep, f->s, &(const struct intel_harness_expect){
+        .counts = "DOMAIN=4 ADDR=2 URL=2 FILE_HASH=1 SUBNET=1 EMAIL=1 duplicates=1 invalid=2 unsupported=1",
+        .examples = {
+            "feeds/apt_x.txt:17: not an indicator: not an indicator at all",
+            "feeds/apt_x.txt:18: URL path without a host: /path/only.php",
+            "feeds/apt_x.txt:20: not an indicator: e.g.",
+        },
+        .ordered = true,
+    });
 
     const struct intel_entry *e = find(f, INTEL_DOMAIN, "a.evil.example");
     assert_non_null(e);
@@ -307,8 +319,11 @@ static void test_list_overlong_and_garbage(void **state)
     memset(&f->rep, 0, sizeof f->rep);
     static const uint8_t junk[] = "a\0b.example\n\x01\x02\x03\nfine.example\n\xff\xfe\n";
     intel_load_list(f->s, "j.txt", junk, sizeof junk - 1, &f->rep);
-    intel_harness_expect_report(&f->rep, "DOMAIN=1 invalid=3");
-    assert_example(&f->rep, 0, "j.txt:1: not an indicator: a?b.example");
+    intel_harness_expect_load(&f->rep, f->s, &(const struct intel_harness_expect){
+        .counts = "DOMAIN=1 invalid=3",
+        .examples = {"j.txt:1: not an indicator: a?b.example"},
+        .ordered = true,
+    });
     intel_load_list(f->s, "n", NULL, 0, &f->rep);
     intel_load_list(f->s, "n", (const uint8_t *)"", 0, &f->rep);
     assert_int_equal(f->rep.invalid, 3);
@@ -340,11 +355,16 @@ static void test_zeek(void **state)
     for (int t = 0; t < INTEL_TYPE_COUNT; t++)
         if (f->rep.added[t] != 1)
             fail_msg("type %s: %llu added", intel_type_zeek_name(t), (unsigned long long)f->rep.added[t]);
-    intel_harness_expect_report(&f->rep, "unsupported=1 invalid=3 duplicates=1");
-    assert_example(&f->rep, 0, "intel.dat:13: unsupported type Intel::FILE_NAME: evil.exe");
-    assert_example(&f->rep, 1, "intel.dat:14: invalid Intel::DOMAIN: not a domain");
-    assert_example(&f->rep, 2, "intel.dat:15: short line: short.example");
-    assert_example(&f->rep, 3, "intel.dat:16: unset indicator: -?Intel::DOMAIN");
+    intel_harness_expect_load(&f->rep, f->s, &(const struct intel_harness_expect){
+        .counts = "unsupported=1 invalid=3 duplicates=1",
+        .examples = {
+            "intel.dat:13: unsupported type Intel::FILE_NAME: evil.exe",
+            "intel.dat:14: invalid Intel::DOMAIN: not a domain",
+            "intel.dat:15: short line: short.example",
+            "intel.dat:16: unset indicator: -?Intel::DOMAIN",
+        },
+        .ordered = true,
+    });
 
     const struct intel_entry *e = find(f, INTEL_DOMAIN, "evil.example");
     assert_non_null(e);
@@ -376,10 +396,15 @@ static void test_zeek_malformed(void **state)
               "comma.example,Intel::DOMAIN\n"
               "#separator \\xZZ\n");
     /* errors: 2 rows before, bad #fields, its row, bad #separator */
-    intel_harness_expect_report(&f->rep, "DOMAIN=1 errors=5");
-    assert_example(&f->rep, 0, "z.dat:1: row before a usable #fields line: evil.example?Intel::DOMAIN");
-    assert_example(&f->rep, 1, "z.dat:3: #fields without indicator and indicator_type: #fields?indicator?meta.source");
-    assert_example(&f->rep, 2, "z.dat:8: bad #separator: #separator \\xZZ");
+    intel_harness_expect_load(&f->rep, f->s, &(const struct intel_harness_expect){
+        .counts = "DOMAIN=1 errors=5",
+        .examples = {
+            "z.dat:1: row before a usable #fields line: evil.example?Intel::DOMAIN",
+            "z.dat:3: #fields without indicator and indicator_type: #fields?indicator?meta.source",
+            "z.dat:8: bad #separator: #separator \\xZZ",
+        },
+        .ordered = true,
+    });
     assert_non_null(find(f, INTEL_DOMAIN, "comma.example"));
     assert_null(find(f, INTEL_DOMAIN, "evil.example"));
 }
