@@ -314,7 +314,8 @@ static inline void intel_harness_expect_load(const struct intel_load_report *rep
         bool seen = want->ordered ? i < rep->n_examples && strcmp(rep->examples[i], want->examples[i]) == 0
                                   : intel_harness_has_example(rep, want->examples[i]);
         if (!seen)
-            fail_msg("example %u missing: %s", i, want->examples[i]);
+            print_message("example %u missing: %s\n", i, want->examples[i]);
+        assert_true(seen);
     }
     if (want->listed != NULL || want->absent != NULL)
         intel_harness_expect_domains(s, want->listed ? want->listed : "", want->absent ? want->absent : "");
