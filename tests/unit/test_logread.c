@@ -129,13 +129,6 @@ static void expect_get(const struct log_row *row, const char *name, const char *
         fail_msg("%s: expected '%s', got '%.*s'", name, want, (int)v.len, v.val);
 }
 
-/* The next row of r, its field name's value compared as expect_get does. */
-static void expect_next_get(struct logread *r, struct log_row *row, const char *name, const char *want)
-{
-    next_row(r, row);
-    expect_get(row, name, want);
-}
-
 struct joined {
     char text[4096];
     size_t len;
@@ -172,6 +165,28 @@ static void expect_ts(const struct log_row *row, double want)
         fail_msg("ts: expected %.6f, got %.6f", want, row->ts);
 }
 
+/* A field a row must hold (value NULL: absent or unset), in a FIELDS list. */
+struct field {
+    const char *name, *value;
+};
+
+#define FIELDS(...) ((const struct field[]){__VA_ARGS__, {NULL, NULL}})
+#define NO_TS NAN
+
+/* The next row of r: its log path (NULL: not checked), its ts (NO_TS: not
+ * checked) and fields (NULL-ended, or NULL), each as expect_get compares it. */
+static void expect_row(struct logread *r, struct log_row *row, const char *path, double ts,
+                       const struct field *fields)
+{
+    next_row(r, row);
+    if (path != NULL)
+        assert_string_equal(row->path, path);
+    if (!isnan(ts))
+        expect_ts(row, ts);
+    for (; fields != NULL && fields->name != NULL; fields++)
+        expect_get(row, fields->name, fields->value);
+}
+
 /* ---- Zeek TSV ---- */
 
 static void test_tsv_sets_escapes_unset_empty(void **state)
@@ -187,14 +202,10 @@ static void test_tsv_sets_escapes_unset_empty(void **state)
     struct logread *r = open_rel(dir, "dns.log");
     struct log_row row;
 
-    next_row(r, &row);
+    expect_row(r, &row, "dns", 1704103200.123456, FIELDS({"uid", "CAbc"}, {"query", "www.example.com"}));
     assert_int_equal(row.source, LOG_ZEEK_TSV);
-    assert_string_equal(row.path, "dns");
     assert_int_equal(row.line, 9);
     assert_non_null(strstr(row.file, "/dns.log"));
-    expect_ts(&row, 1704103200.123456);
-    expect_get(&row, "uid", "CAbc");
-    expect_get(&row, "query", "www.example.com");
     /* get is raw, each splits and unescapes, skipping unset/empty elements */
     expect_get(&row, "answers", "1.2.3.4,a\\x2cb,-,(empty),x\\\\y");
     expect_each(&row, "answers", "1.2.3.4|a,b|x\\y", 3);
@@ -205,10 +216,8 @@ static void test_tsv_sets_escapes_unset_empty(void **state)
     expect_get(&row, "no_such_field", NULL);
     expect_each(&row, "no_such_field", "", 0);
 
-    next_row(r, &row);
+    expect_row(r, &row, NULL, 1704103201.0, FIELDS({"query", NULL}));
     assert_int_equal(row.line, 10);
-    expect_ts(&row, 1704103201.0);
-    expect_get(&row, "query", NULL);
     expect_each(&row, "query", "", 0);
     expect_get(&row, "answers", "");    /* (empty): present, no elements */
     expect_each(&row, "answers", "", 0);
@@ -247,18 +256,10 @@ static void test_tsv_header_blocks(void **state)
                "3|NONE|EMPTY\n");
     struct logread *r = open_rel(dir, "mixed.log");
     struct log_row row;
-    next_row(r, &row);
-    assert_string_equal(row.path, "conn");
-    expect_ts(&row, 1.5);
-    expect_get(&row, "id.orig_h", "10.0.0.1");
-    expect_get(&row, "query", NULL);
-    next_row(r, &row);
-    assert_string_equal(row.path, "dns");
-    expect_ts(&row, 2.25);
-    expect_get(&row, "id.orig_h", NULL);
-    expect_get(&row, "query", "a.example");
+    expect_row(r, &row, "conn", 1.5, FIELDS({"id.orig_h", "10.0.0.1"}, {"query", NULL}));
+    expect_row(r, &row, "dns", 2.25, FIELDS({"id.orig_h", NULL}, {"query", "a.example"}));
     expect_each(&row, "answers", "x|y", 2);
-    expect_next_get(r, &row, "query", NULL);
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"query", NULL}));
     expect_get(&row, "answers", "");
     expect_clean_end(r);
 }
@@ -273,9 +274,7 @@ static void test_tsv_without_types(void **state)
                "#fields\tts\tname\taddl\n"
                "5\tbad_thing\ta,b\\x2cc\n");
     struct log_row row;
-    next_row(r, &row);
-    assert_string_equal(row.path, "weird");
-    expect_ts(&row, 5);
+    expect_row(r, &row, "weird", 5, NULL);
     expect_each(&row, "addl", "a,b,c", 1);
     expect_end(r);
     logread_close(r);
@@ -295,10 +294,10 @@ static void test_tsv_bad_rows(void **state)
                "4\tC4\t10.0.0.4\n");
     struct logread *r = open_rel(dir, "conn.log");
     struct log_row row;
-    expect_next_get(r, &row, "uid", "C1");
-    expect_next_get(r, &row, "uid", "");
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", "C1"}));
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", ""}));
     expect_ts(&row, 0);
-    expect_next_get(r, &row, "uid", "C4");
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", "C4"}));
     assert_int_equal(row.line, 13);
     expect_end(r);
     expect_stats(r, ANY, 3, 3, ANY);
@@ -315,7 +314,7 @@ static void test_tsv_broken_headers(void **state)
                "#separator ab\n#fields\tts\n1\n"
                "#separator \\x09\n#fields\tts\tuid\n7\tC7\n");
     struct log_row row;
-    expect_next_get(r, &row, "uid", "C7");
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", "C7"}));
     expect_end(r);
     assert_int_equal(stats_of(r).bad_lines, 2);
     logread_close(r);
@@ -369,9 +368,7 @@ static void test_crlf_and_bom(void **state)
     expect_clean_end(r);
 
     r = open_rel(dir, "http.json");
-    next_row(r, &row);
-    assert_string_equal(row.path, "http");
-    expect_get(&row, "host", "h");
+    expect_row(r, &row, "http", NO_TS, FIELDS({"host", "h"}));
     next_row(r, &row);
     expect_ts(&row, 3);
     expect_clean_end(r);
@@ -389,13 +386,11 @@ static void test_zeek_json(void **state)
                "{\"_path\":\"http\",\"ts\":\"2024-01-01T10:00:00.250000Z\",\"uid\":\"C2\",\"host\":\"a\\\"b\"}\n"
                "  { \"ts\" : null , \"uid\" : \"C3\" , \"n\" : -1.5e3 }  \n");
     struct log_row row;
-    next_row(r, &row);
+    expect_row(r, &row, "dns", 1704103200.5,
+               FIELDS({"id.orig_h", "10.0.0.1"},
+                      {"id.orig_p", "5353"},
+                      {"answers", "1.2.3.4"}));
     assert_int_equal(row.source, LOG_ZEEK_JSON);
-    assert_string_equal(row.path, "dns");
-    expect_ts(&row, 1704103200.5);
-    expect_get(&row, "id.orig_h", "10.0.0.1");
-    expect_get(&row, "id.orig_p", "5353");
-    expect_get(&row, "answers", "1.2.3.4");
     expect_each(&row, "answers", "1.2.3.4|x", 2);
     expect_each(&row, "TTLs", "60.0|30.0", 2);
     expect_get(&row, "rejected", "false");
@@ -405,17 +400,9 @@ static void test_zeek_json(void **state)
     expect_get(&row, "id", NULL);
     expect_get(&row, "orig_h", NULL);
 
-    next_row(r, &row);
-    assert_string_equal(row.path, "http");
-    expect_ts(&row, 1704103200.25);
-    expect_get(&row, "host", "a\"b");
+    expect_row(r, &row, "http", 1704103200.25, FIELDS({"host", "a\"b"}));
 
-    next_row(r, &row);
-    assert_string_equal(row.path, "dns");
-    expect_ts(&row, 0);
-    expect_get(&row, "ts", NULL);
-    expect_get(&row, "uid", "C3");
-    expect_get(&row, "n", "-1.5e3");
+    expect_row(r, &row, "dns", 0, FIELDS({"ts", NULL}, {"uid", "C3"}, {"n", "-1.5e3"}));
     expect_clean_end(r);
 }
 
@@ -441,13 +428,11 @@ static void test_eve_fields(void **state)
                "\"flow\":{\"bytes_toserver\":100,\"start\":\"2024-01-01T09:59:59.000000+0000\"}}\n");
     struct log_row row;
 
-    next_row(r, &row);
+    expect_row(r, &row, "dns", 1704103200.123456,
+               FIELDS({"src_ip", "10.0.0.1"},
+                      {"dest_port", "53"},
+                      {"dns.type", "response"}));
     assert_int_equal(row.source, LOG_EVE);
-    assert_string_equal(row.path, "dns");
-    expect_ts(&row, 1704103200.123456);
-    expect_get(&row, "src_ip", "10.0.0.1");
-    expect_get(&row, "dest_port", "53");
-    expect_get(&row, "dns.type", "response");
     expect_each(&row, "dns.queries.rrname", "example.com", 1);
     expect_each(&row, "dns.answers.rdata", "1.2.3.4|5.6.7.8", 2);
     expect_get(&row, "dns.answers.ttl", "60");
@@ -456,16 +441,12 @@ static void test_eve_fields(void **state)
     expect_get(&row, "dns.answers", NULL);
     expect_get(&row, "rrname", NULL);
 
-    next_row(r, &row);
-    assert_string_equal(row.path, "tls");
-    expect_ts(&row, 1704103200.5);
-    expect_get(&row, "tls.sni", "caf\xc3\xa9.example");
-    expect_get(&row, "tls.ja3.hash", "abc");
-    expect_get(&row, "tls.fingerprint", "aa:bb");
+    expect_row(r, &row, "tls", 1704103200.5,
+               FIELDS({"tls.sni", "caf\xc3\xa9.example"},
+                      {"tls.ja3.hash", "abc"},
+                      {"tls.fingerprint", "aa:bb"}));
 
-    next_row(r, &row);
-    assert_string_equal(row.path, "smtp");
-    expect_ts(&row, 1704103200);
+    expect_row(r, &row, "smtp", 1704103200, NULL);
     expect_each(&row, "email.to", "<c@d>|<e@f>", 2);
     /* two decoded values held at once: both stay valid */
     struct log_value subject, from;
@@ -485,12 +466,10 @@ static void test_eve_fields(void **state)
     expect_get(&row, "http.url", "/index.html?a=1");
     expect_get(&row, "http.http_user_agent", "curl/8.0");
 
-    next_row(r, &row);
-    assert_string_equal(row.path, "fileinfo");
-    expect_ts(&row, 1704103200);
-    expect_get(&row, "fileinfo.sha256", "ff00");
-    expect_get(&row, "flow.bytes_toserver", "100");
-    expect_get(&row, "flow.start", "2024-01-01T09:59:59.000000+0000");
+    expect_row(r, &row, "fileinfo", 1704103200,
+               FIELDS({"fileinfo.sha256", "ff00"},
+                      {"flow.bytes_toserver", "100"},
+                      {"flow.start", "2024-01-01T09:59:59.000000+0000"}));
     expect_clean_end(r);
 }
 
@@ -561,11 +540,8 @@ static void test_eve_malformed(void **state)
     assert_string_equal(row.path, "x");
     assert_int_equal(row.line, nbad + 1);
     expect_each(&row, "a", "1", 1);
-    next_row(r, &row);
-    assert_string_equal(row.path, "alert");
+    expect_row(r, &row, "alert", 0, FIELDS({"alert.signature_id", "1"}));
     assert_int_equal(row.line, nbad + 3);
-    expect_get(&row, "alert.signature_id", "1");
-    expect_ts(&row, 0);
     expect_end(r);
     expect_stats(r, ANY, 2, nbad + 1, ANY);
     logread_close(r);
@@ -610,12 +586,10 @@ static void test_gzip_files(void **state)
     struct logread *r = logread_open(paths, 2, err, sizeof err);
     assert_non_null(r);
     struct log_row row;
-    expect_next_get(r, &row, "uid", "C1");
-    expect_next_get(r, &row, "uid", "C2");
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", "C1"}));
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", "C2"}));
     assert_int_equal(row.line, 9);
-    next_row(r, &row);
-    assert_string_equal(row.path, "plain");
-    expect_get(&row, "uid", "C3");
+    expect_row(r, &row, "plain", NO_TS, FIELDS({"uid", "C3"}));
     expect_end(r);
     expect_stats(r, 2, 3, ANY, 0);
     assert_null(logread_warning(r));
@@ -685,9 +659,7 @@ static void test_gzip_corrupt(void **state)
 
     struct logread *r = open_rel(dir, ".");
     struct log_row row;
-    next_row(r, &row);
-    expect_ts(&row, 1);
-    assert_string_equal(row.path, "b");
+    expect_row(r, &row, "b", 1, NULL);
     next_row(r, &row);
     expect_ts(&row, 2);
     expect_end(r);
@@ -751,7 +723,7 @@ static void test_memory_input(void **state)
     size_t n = deflate_text("#separator \\x09\n#fields\tts\tq\n9\tz\n", 6, DEFLATE_GZIP, gz, sizeof gz);
     r = logread_open_memory(gz, n, "q.log", err, sizeof err);
     assert_non_null(r);
-    expect_next_get(r, &row, "q", "z");
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"q", "z"}));
     expect_ts(&row, 9);
     expect_end(r);
     logread_close(r);
@@ -759,7 +731,7 @@ static void test_memory_input(void **state)
     /* the same stream cut short */
     r = logread_open_memory(gz, n - 4, "q.log", err, sizeof err);
     assert_non_null(r);
-    expect_next_get(r, &row, "q", "z");
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"q", "z"}));
     expect_end(r);
     assert_non_null(logread_warning(r));
     logread_close(r);
@@ -801,7 +773,7 @@ static void test_directory_tree(void **state)
     static const char *const want_path[] = {"conn", "conn", "conn", "Z", "a", "b", "conn", "notes"};
     struct log_row row;
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        expect_next_get(r, &row, "uid", want[i]);
+        expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", want[i]}));
         assert_string_equal(row.path, want_path[i]);
     }
     expect_end(r);
@@ -881,14 +853,12 @@ static void test_filter(void **state)
     const char *const only_dns[] = {"dns", NULL};
     logread_filter(r, only_dns);
     struct log_row row;
-    next_row(r, &row);
-    assert_string_equal(row.path, "dns");
-    expect_get(&row, "query", "q3");
-    expect_next_get(r, &row, "n", "2");
-    expect_next_get(r, &row, "n", "4");
-    expect_next_get(r, &row, "n", "5");
-    expect_next_get(r, &row, "n", "7");
-    expect_next_get(r, &row, "n", "9");
+    expect_row(r, &row, "dns", NO_TS, FIELDS({"query", "q3"}));
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"n", "2"}));
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"n", "4"}));
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"n", "5"}));
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"n", "7"}));
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"n", "9"}));
     expect_end(r);
     struct logread_stats st = stats_of(r);
     expect_stats(r, ANY, 6, ANY, ANY);
