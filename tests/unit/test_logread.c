@@ -192,14 +192,13 @@ static void expect_row(struct logread *r, struct log_row *row, const char *path,
 static void test_tsv_sets_escapes_unset_empty(void **state)
 {
     const char *dir = *state;
-    tmpdir_write_text(dir, "dns.log",
+    struct logread *r = open_text(dir, "dns.log",
                TSV_HEADER("dns")
                "#fields\tts\tuid\tquery\tanswers\tTTLs\trejected\tnote\ttags\n"
                "#types\ttime\tstring\tstring\tvector[string]\tvector[interval]\tbool\tstring\tset[string]\n"
                "1704103200.123456\tCAbc\twww.example.com\t1.2.3.4,a\\x2cb,-,(empty),x\\\\y\t60.0,30.0\tF\ttab\\x09here\tz\n"
                "1704103201\tCDef\t-\t(empty)\t-\tT\t(empty)\t-\n"
                "#close\t2024-01-01-01-00-00\n");
-    struct logread *r = open_rel(dir, "dns.log");
     struct log_row row;
 
     expect_row(r, &row, "dns", 1704103200.123456, FIELDS({"uid", "CAbc"}, {"query", "www.example.com"}));
@@ -238,7 +237,7 @@ static void test_tsv_header_blocks(void **state)
     const char *dir = *state;
     /* two logs concatenated, the second with other separators and markers;
      * a Zeek baseline's comment line before the first */
-    tmpdir_write_text(dir, "mixed.log",
+    struct logread *r = open_text(dir, "mixed.log",
                "### BTest baseline data\n"
                TSV_HEADER("conn")
                "#fields\tts\tuid\tid.orig_h\n"
@@ -254,7 +253,6 @@ static void test_tsv_header_blocks(void **state)
                "#types|time|string|set[string]\n"
                "2.25|a.example|x;y;NONE;EMPTY\n"
                "3|NONE|EMPTY\n");
-    struct logread *r = open_rel(dir, "mixed.log");
     struct log_row row;
     expect_row(r, &row, "conn", 1.5, FIELDS({"id.orig_h", "10.0.0.1"}, {"query", NULL}));
     expect_row(r, &row, "dns", 2.25, FIELDS({"id.orig_h", NULL}, {"query", "a.example"}));
@@ -283,7 +281,7 @@ static void test_tsv_without_types(void **state)
 static void test_tsv_bad_rows(void **state)
 {
     const char *dir = *state;
-    tmpdir_write_text(dir, "conn.log",
+    struct logread *r = open_text(dir, "conn.log",
                "orphan row before any header\n"
                TSV_HEADER("conn")
                "#fields\tts\tuid\tid.orig_h\n"
@@ -292,7 +290,6 @@ static void test_tsv_bad_rows(void **state)
                "3\tC3\t10.0.0.3\textra\n"     /* too many */
                "\t\t\n"                       /* right count, all empty */
                "4\tC4\t10.0.0.4\n");
-    struct logread *r = open_rel(dir, "conn.log");
     struct log_row row;
     expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", "C1"}));
     expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", ""}));
@@ -356,11 +353,10 @@ static void test_tsv_nested_each(void **state)
 static void test_crlf_and_bom(void **state)
 {
     const char *dir = *state;
-    tmpdir_write_text(dir, "conn.log",
+    struct logread *r = open_text(dir, "conn.log",
                "\xEF\xBB\xBF#separator \\x09\r\n#path\tconn\r\n#fields\tts\tuid\tservice\r\n"
                "#types\ttime\tstring\tset[string]\r\n1\tC1\tdns,http\r\n\r\n");
     tmpdir_write_text(dir, "http.json", "{\"ts\":2,\"host\":\"h\"}\r\n{\"ts\":3}\r\n");
-    struct logread *r = open_rel(dir, "conn.log");
     struct log_row row;
     next_row(r, &row);
     expect_each(&row, "service", "dns|http", 2);
@@ -529,12 +525,10 @@ static void test_eve_malformed(void **state)
     n += (size_t)snprintf(text + n, cap - n, "%s%s{\"event_type\":\"alert\",\"alert\":{\"signature_id\":1}}\n",
                           deep_ok, deep_bad);
     assert_true(n < cap);
-    tmpdir_write_text(dir, "eve.json", text);
+    struct logread *r = open_text(dir, "eve.json", text);
     free(text);
     free(deep_ok);
     free(deep_bad);
-
-    struct logread *r = open_rel(dir, "eve.json");
     struct log_row row;
     next_row(r, &row);
     assert_string_equal(row.path, "x");
