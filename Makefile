@@ -56,7 +56,7 @@ $(BUILD)/vigil: $(MAIN_OBJ) $(HOOK_OBJ) $(LIB_A)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -DVIGIL_VERSION='"$(VERSION)"' -DVIGIL_DATADIR='"$(CURDIR)/data"' -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) -DVIGIL_VERSION='"$(VERSION)"' -DVIGIL_SOURCE_ROOT='"$(CURDIR)"' -c -o $@ $<
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(HOOK_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -107,11 +107,14 @@ bench: deps
 fuzz:
 	@scripts/run-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-# `make install` (PREFIX, DESTDIR as usual): the binary and the man page,
-# doc/vigil.1, which scripts/gen-man writes from README.md's option table.
+# `make install` (PREFIX, DESTDIR as usual): the binary, the man page
+# (doc/vigil.1, which scripts/gen-man writes from README.md's option table)
+# and the shipped data/ and rules/ in $(PREFIX)/share/vigil, where the
+# binary finds them (util/datadir: bin/../share/vigil).
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+SHAREDIR ?= $(PREFIX)/share/vigil
 # The binary installed: the release build unless told (the tests install theirs).
 INSTALL_BIN ?= vigil
 
@@ -119,6 +122,8 @@ install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/vigil
 	install -m 0644 doc/vigil.1 $(DESTDIR)$(MANDIR)/man1/vigil.1
+	install -d $(DESTDIR)$(SHAREDIR)
+	cp -R data rules $(DESTDIR)$(SHAREDIR)/
 
 # The pkg-config packages, for scripts that link outside make.
 print-pkgs:

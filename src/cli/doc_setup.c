@@ -31,11 +31,11 @@ bool doc_setup_load(struct doc_setup *s, char *err, size_t errlen)
 {
     char path[4096];
     doc_limits_default(&s->ctx.limits);
-    snprintf(path, sizeof path, "%s/verdict_weights.tsv", doc_data_dir());
+    vigil_data_path("data/verdict_weights.tsv", path, sizeof path);
     s->ctx.weights = weights_load(s->weights_path ? s->weights_path : path, err, errlen);
     if (s->ctx.weights == NULL)
         return false;
-    snprintf(path, sizeof path, "%s/doc_keywords.tsv", doc_data_dir());
+    vigil_data_path("data/doc_keywords.tsv", path, sizeof path);
     s->ctx.keywords = keywords_load(s->keywords_path ? s->keywords_path : path, err, errlen);
     if (s->ctx.keywords == NULL)
         return false;

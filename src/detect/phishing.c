@@ -16,6 +16,7 @@
 #include "doc/doc.h"
 #include "mail/mail.h"
 #include "proto/smtp.h"
+#include "util/datadir.h"
 
 #define PHISH_SID_SUSPICIOUS 9300001u
 #define PHISH_SID_MALICIOUS 9300002u
@@ -46,7 +47,7 @@ static bool phish_open(const struct detect_config *cfg, void **state, char *err,
     if (r->doc == NULL) {
         char path[4096];
         doc_limits_default(&r->own.limits);
-        snprintf(path, sizeof path, "%s/verdict_weights.tsv", doc_data_dir());
+        vigil_data_path("data/verdict_weights.tsv", path, sizeof path);
         r->own.weights = weights_load(path, err, errlen);
         r->doc = &r->own;
     }

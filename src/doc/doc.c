@@ -8,10 +8,6 @@
 
 #include <openssl/evp.h>
 
-#ifndef VIGIL_DATADIR
-#define VIGIL_DATADIR "data"
-#endif
-
 void doc_limits_default(struct doc_limits *l)
 {
     l->max_depth = 4;
@@ -20,12 +16,6 @@ void doc_limits_default(struct doc_limits *l)
     l->max_total_bytes = 256u << 20;
     l->max_ratio = 200;
     l->max_pdf_objects = 200000;
-}
-
-const char *doc_data_dir(void)
-{
-    const char *d = getenv("VIGIL_DATA");
-    return d != NULL && d[0] != 0 ? d : VIGIL_DATADIR;
 }
 
 static void hex_digest(const EVP_MD *md, const uint8_t *p, size_t n, char *out)

@@ -34,9 +34,6 @@ struct doc_ctx {
 
 void doc_limits_default(struct doc_limits *l);
 
-/* Where the shipped data files live: $VIGIL_DATA, else the build's data/. */
-const char *doc_data_dir(void);
-
 /* Inspects one file held in memory; `name` is the path or member name (its
  * extension matters). Fills r (zero it first; report_free() after) with
  * type, hashes, reasons, indicators and members, and its verdict. */

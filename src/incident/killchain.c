@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "util/datadir.h"
 #include "util/fs.h"
 #include "util/grow.h"
 
@@ -277,29 +278,7 @@ bool killchain_classify(const struct killchain_map *m, struct incident_event *ev
     return false;
 }
 
-static bool readable(const char *path) { return access(path, R_OK) == 0; }
-
 bool killchain_default_path(char *out, size_t n)
 {
-    const char *env = getenv("VIGIL_DATA");
-    if (env && env[0]) {
-        snprintf(out, n, "%s/incident/killchain.map", env);
-        if (readable(out))
-            return true;
-    }
-    char exe[4096];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len <= 0)
-        return false;
-    exe[len] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash)
-        *slash = '\0';
-    static const char *const rel[] = {"data", "../../data", "../share/vigil"};
-    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-        snprintf(out, n, "%s/%s/incident/killchain.map", exe, rel[i]);
-        if (readable(out))
-            return true;
-    }
-    return false;
+    return vigil_data_path("data/incident/killchain.map", out, n);
 }

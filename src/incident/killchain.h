@@ -38,10 +38,9 @@ bool kc_stage_parse(const char *s, enum kc_stage *out);
 
 
 
-/* Where the shipped map is: $VIGIL_DATA/incident/killchain.map, else
- * data/incident/killchain.map beside the executable or two folders up
- * (build trees), else ../share/vigil/incident/killchain.map from it.
- * False when none is readable. */
+/* Where the shipped map is: data/incident/killchain.map under the roots
+ * util/datadir searches ($VIGIL_DATA_DIR first). False when none is
+ * readable. */
 bool killchain_default_path(char *out, size_t n);
 
 #endif

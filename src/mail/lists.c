@@ -15,6 +15,7 @@
 #include <idn2.h>
 #include <libpsl.h>
 
+#include "util/datadir.h"
 #include "util/hash.h"
 #include "util/tsv.h"
 
@@ -199,9 +200,9 @@ struct mail_ctx *mail_ctx_new(const struct mail_options *o, char *err, size_t er
         c->psl = (psl_ctx_t *)psl_builtin();
     char path[4096];
     bool ok = true;
-    snprintf(path, sizeof path, "%s/freemail_domains.txt", doc_data_dir());
+    vigil_data_path("data/freemail_domains.txt", path, sizeof path);
     ok = ok && load_list(path, &c->freemail, err, errlen);
-    snprintf(path, sizeof path, "%s/url_shorteners.txt", doc_data_dir());
+    vigil_data_path("data/url_shorteners.txt", path, sizeof path);
     ok = ok && load_list(path, &c->shorteners, err, errlen);
     if (ok && o->protect_path != NULL)
         ok = load_protect(c, o->protect_path, err, errlen);

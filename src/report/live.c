@@ -370,7 +370,7 @@ struct incident_live *incident_live_new(const struct incident_live_config *cfg, 
     if (map_path == NULL && killchain_default_path(path, sizeof path))
         map_path = path;
     if (map_path == NULL) {
-        snprintf(err, errlen, "cannot find data/incident/killchain.map (set VIGIL_DATA)");
+        snprintf(err, errlen, "cannot find data/incident/killchain.map (set VIGIL_DATA_DIR to the folder holding data/)");
         incident_live_free(l);
         return NULL;
     }

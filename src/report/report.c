@@ -18,7 +18,7 @@ static struct killchain_map *load_map(const char *path, char *err, size_t errlen
     char found[4096];
     if (path == NULL) {
         if (!killchain_default_path(found, sizeof found)) {
-            snprintf(err, errlen, "cannot find data/incident/killchain.map (set VIGIL_DATA or use --killchain FILE)");
+            snprintf(err, errlen, "cannot find data/incident/killchain.map (set VIGIL_DATA_DIR to the folder holding data/, or use --killchain FILE)");
             return NULL;
         }
         path = found;

@@ -6,6 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifndef VIGIL_SOURCE_ROOT
+#define VIGIL_SOURCE_ROOT "."
+#endif
+
 static bool exists_under(const char *root, const char *rel, char *out, size_t n)
 {
     int len = snprintf(out, n, "%s/%s", root, rel);
@@ -29,13 +33,19 @@ bool vigil_data_path(const char *rel, char *out, size_t n)
         if (slash)
             *slash = '\0';
         char root[PATH_MAX + 8];
-        static const char *const ups[] = {"", "/..", "/../.."};
+        /* the folder itself (an unpacked tree), the build trees
+         * (build/<variant>/vigil) and an installed prefix's share/vigil */
+        static const char *const ups[] = {"", "/..", "/../..", "/../share/vigil"};
         for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
             snprintf(root, sizeof root, "%s%s", exe, ups[i]);
             if (exists_under(root, rel, out, n))
                 return true;
         }
     }
+    /* the tree it was built from, so a binary copied elsewhere (a test's
+     * scratch folder, /usr/local/bin without `make install`) still runs */
+    if (exists_under(VIGIL_SOURCE_ROOT, rel, out, n))
+        return true;
     static const char *const system_roots[] = {"/usr/local/share/vigil", "/usr/share/vigil"};
     for (size_t i = 0; i < sizeof system_roots / sizeof *system_roots; i++)
         if (exists_under(system_roots[i], rel, out, n))

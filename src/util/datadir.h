@@ -1,7 +1,8 @@
 /* util/datadir: where the files Vigil ships (data/, rules/) are found at
- * run time: $VIGIL_DATA_DIR, then next to the executable (an installed
- * tree or the source tree: ./vigil, build/<variant>/vigil), then
- * /usr/local/share/vigil and /usr/share/vigil. */
+ * run time: $VIGIL_DATA_DIR, then next to the executable (the source tree:
+ * ./vigil, build/<variant>/vigil; an installed prefix: bin/../share/vigil),
+ * then the source tree it was built from, then /usr/local/share/vigil and
+ * /usr/share/vigil. The one lookup every loader of shipped data uses. */
 #ifndef VIGIL_UTIL_DATADIR_H
 #define VIGIL_UTIL_DATADIR_H
 

@@ -174,6 +174,14 @@ if make -s -C "$repo" install DESTDIR="$tmp/dest" PREFIX=/usr INSTALL_BIN="$vigi
 else fail make-install "$(tail -n 1 "$tmp/install.log")"; fi
 if "$repo/scripts/gen-man" --check 2>"$tmp/gen-man.err"; then pass man-page-current
 else fail man-page-current "$(cat "$tmp/gen-man.err")"; fi
+# the installed binary reads the installed data/ and rules/ (bin/../share/vigil),
+# not the tree it was built from: a rule added there is loaded
+printf 'alert tcp any any -> any 1 (msg:"installed copy"; sid:9999001; rev:1;)\n' \
+    >>"$tmp/dest/usr/share/vigil/rules/devices.rules"
+installed_rules=$(grep -c '^alert' "$tmp/dest/usr/share/vigil/rules/devices.rules")
+if env -u VIGIL_DATA_DIR "$tmp/dest/usr/bin/vigil" read -o "$tmp/installed-logs" --format zeek "$tmp/http.pcap" 2>&1 \
+    | grep -q "rules: $installed_rules of $installed_rules loaded"; then pass install-finds-shared-data
+else fail install-finds-shared-data "the installed binary did not load $installed_rules rules from share/vigil"; fi
 if command -v man >/dev/null; then
     if MANWIDTH=80 man -l "$tmp/dest/usr/share/man/man1/vigil.1" 2>/dev/null | grep -q -- "--checksums"; then pass man-page-renders
     else fail man-page-renders "man -l shows no --checksums"; fi

@@ -15,7 +15,7 @@ vigil=${VIGIL:-$repo/build/release/vigil}
 [[ $vigil == /* ]] || vigil=$repo/$vigil
 check=$repo/tests/cli/check_incident.py
 export TZ=UTC
-export VIGIL_DATA=$repo/data
+export VIGIL_DATA_DIR=$repo
 
 tmp=$(mktemp -d /tmp/vigil-incident.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

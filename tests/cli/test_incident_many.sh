@@ -22,7 +22,7 @@ vigil=${VIGIL:-$repo/build/release/vigil}
 n=${1:-10000000}
 counts_only=${2:-}
 export TZ=UTC
-export VIGIL_DATA=$repo/data
+export VIGIL_DATA_DIR=$repo
 
 tmp=$(mktemp -d /tmp/vigil-incident-many.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 check=$repo/tests/cli/check_incident.py
 tmp=$work
-export VIGIL_DATA=$repo/data TZ=UTC
+export VIGIL_DATA_DIR=$repo TZ=UTC
 
 failures=0
 pass() { echo "PASS golden/incident-$1"; }

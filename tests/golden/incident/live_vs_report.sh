@@ -10,7 +10,7 @@ set -uo pipefail
 vigil=$1 logs=$2 work=$3
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
 check=$repo/tests/cli/check_incident.py
-export VIGIL_DATA=$repo/data TZ=UTC
+export VIGIL_DATA_DIR=$repo TZ=UTC
 mkdir -p "$work"
 if ! "$vigil" report "$logs" -o "$work/report" -q >"$work/report.out" 2>&1; then
     echo "vigil report over the logs failed: $(head -c 200 "$work/report.out")"
