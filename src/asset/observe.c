@@ -10,6 +10,7 @@
 #include "proto/http.h"
 #include "proto/ssh.h"
 #include "proto/x509.h"
+#include "util/ascii.h"
 
 /* UPnP description and ONVIF fields read from the first response bytes. */
 #define XML_FIELD_MAX 96
@@ -66,14 +67,9 @@ static void param_list_text(const struct dhcp_option *o, char *out)
 {
     size_t len = 0;
     for (size_t i = 0; i < o->len && i < 255; i++) {
-        unsigned v = o->data[i];
         if (i)
             out[len++] = ',';
-        if (v >= 100)
-            out[len++] = (char)('0' + v / 100);
-        if (v >= 10)
-            out[len++] = (char)('0' + v / 10 % 10);
-        out[len++] = (char)('0' + v % 10);
+        len += ascii_u8_decimal(out + len, o->data[i]);
     }
     out[len] = '\0';
 }

@@ -93,14 +93,9 @@ void cli_help_report(void) { fputs(report_usage, stdout); }
  * which is exactly private space. */
 static void set_internal_nets(struct report_cli *c)
 {
-    static const char *const private_nets[] = {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
-                                               "169.254.0.0/16", "fc00::/7", "fe80::/10"};
     if (c->local.n_local_nets == 0)
         return;
-    unsigned n = 0;
-    for (size_t i = 0; i < sizeof private_nets / sizeof private_nets[0]; i++)
-        if (ip_prefix_parse(private_nets[i], &c->nets[n]))
-            n++;
+    unsigned n = ip_private_prefixes(c->nets);
     for (unsigned i = 0; i < c->local.n_local_nets; i++)
         c->nets[n++] = c->local.local_nets[i];
     c->ro.n_local_nets = n;

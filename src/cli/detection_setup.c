@@ -51,12 +51,7 @@ struct intel_store *load_intel(struct options *o, bool strict, bool verbose, cha
  * get both lists as one. */
 static void set_internal_nets(struct options *o)
 {
-    static const char *const private_nets[] = {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
-                                               "169.254.0.0/16", "fc00::/7", "fe80::/10"};
-    unsigned n = 0;
-    for (size_t i = 0; i < sizeof private_nets / sizeof private_nets[0]; i++)
-        if (ip_prefix_parse(private_nets[i], &o->internal_nets[n]))
-            n++;
+    unsigned n = ip_private_prefixes(o->internal_nets);
     for (unsigned i = 0; i < o->cfg.n_local_nets; i++)
         o->internal_nets[n++] = o->cfg.local_nets[i];
     o->behavior.local_nets = o->internal_nets;

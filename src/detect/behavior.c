@@ -65,10 +65,6 @@ void behavior_config_defaults(struct behavior_config *c)
 
 /* ------------------------------------------------------- internal / external */
 
-static const char *const default_local[] = {
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10",
-};
-
 static bool is_v4(const struct ip_addr *a)
 {
     static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
@@ -211,17 +207,14 @@ static bool load_local_nets(struct behavior *b, const struct behavior_config *cf
     unsigned n = cfg->n_local_nets;
     if (n > 0 && cfg->local_nets == NULL)
         n = 0;
-    unsigned count = n ? n : (unsigned)(sizeof default_local / sizeof default_local[0]);
+    unsigned count = n ? n : IP_PRIVATE_PREFIXES;
     b->local = calloc(count, sizeof *b->local);
     if (b->local == NULL)
         return false;
-    if (n > 0) {
+    if (n > 0)
         memcpy(b->local, cfg->local_nets, n * sizeof *b->local);
-    } else {
-        for (unsigned i = 0; i < count; i++)
-            if (!ip_prefix_parse(default_local[i], &b->local[i]))
-                return false;
-    }
+    else
+        ip_private_prefixes(b->local);
     b->n_local = count;
     return true;
 }

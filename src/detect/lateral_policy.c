@@ -8,6 +8,7 @@
 
 #include "detect/lateral_config.h"
 #include "util/datadir.h"
+#include "util/strcut.h"
 #include "util/tsv.h"
 
 #define POLICY_MAX_LINES 4096
@@ -28,15 +29,6 @@ void lateral_policy_free(struct lateral_policy *p)
     free(p->extensions);
     free(p->admin_shares);
     memset(p, 0, sizeof *p);
-}
-
-static bool copy_name(char *out, size_t cap, const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n >= cap)
-        return false;
-    memcpy(out, s, n + 1);
-    return true;
 }
 
 static bool parse_threshold(struct lateral_policy *p, char **f, size_t n)
@@ -71,8 +63,8 @@ static bool parse_operation(struct lateral_policy *p, char **f, size_t n)
     for (size_t i = 0; i < sizeof class_names / sizeof *class_names; i++)
         if (strcmp(f[1], class_names[i].name) == 0)
             op.cls = class_names[i].cls;
-    if (op.cls == LATERAL_NONE || !copy_name(op.endpoint, sizeof op.endpoint, f[2]) ||
-        !copy_name(op.operation, sizeof op.operation, f[3]))
+    if (op.cls == LATERAL_NONE || !strcut_copy_whole(op.endpoint, sizeof op.endpoint, f[2]) ||
+        !strcut_copy_whole(op.operation, sizeof op.operation, f[3]))
         return false;
     struct lateral_operation *ops = realloc(p->ops, (p->n_ops + 1) * sizeof *ops);
     if (ops == NULL)
@@ -90,7 +82,7 @@ static bool parse_word(char (**list)[LATERAL_NAME_MAX], size_t *count, char **f,
     if (l == NULL)
         return false;
     *list = l;
-    return copy_name(l[(*count)++], LATERAL_NAME_MAX, f[1]);
+    return strcut_copy_whole(l[(*count)++], LATERAL_NAME_MAX, f[1]);
 }
 
 static bool parse_extension(struct lateral_policy *p, char **f, size_t n)
@@ -101,7 +93,7 @@ static bool parse_extension(struct lateral_policy *p, char **f, size_t n)
     if (l == NULL)
         return false;
     p->extensions = l;
-    return copy_name(l[p->n_extensions++], sizeof *l, f[1]);
+    return strcut_copy_whole(l[p->n_extensions++], sizeof *l, f[1]);
 }
 
 static bool parse_line(struct lateral_policy *p, char *line)

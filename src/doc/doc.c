@@ -47,6 +47,17 @@ static void set_type(struct doc_report *r, const char *t)
     r->type[k] = 0;
 }
 
+/* The container readers, tried in this order; the first that knows the
+ * magic names the type and reads the file. */
+static const struct {
+    const char *type;
+    bool (*is)(const uint8_t *p, size_t n);
+    void (*inspect)(struct doc_run *run, const uint8_t *p, size_t n, struct doc_report *r);
+} readers[] = {
+    {"ole2", ole2_is, ole2_inspect}, {"ooxml", ooxml_is, ooxml_inspect},         {"rtf", rtf_is, rtf_inspect},
+    {"pdf", pdf_is, pdf_inspect},    {"archive", archive_is, archive_inspect},
+};
+
 static void inspect_into(struct doc_run *run, const char *name, const uint8_t *p, size_t n, struct doc_report *r)
 {
     size_t nl = strlen(name) < DOC_MAX_NAME - 1 ? strlen(name) : DOC_MAX_NAME - 1;
@@ -55,21 +66,12 @@ static void inspect_into(struct doc_run *run, const char *name, const uint8_t *p
     r->size = n;
     doc_hash(p, n, r);
     set_type(r, "data");
-    if (ole2_is(p, n)) {
-        set_type(r, "ole2");
-        ole2_inspect(run, p, n, r);
-    } else if (ooxml_is(p, n)) {
-        set_type(r, "ooxml");
-        ooxml_inspect(run, p, n, r);
-    } else if (rtf_is(p, n)) {
-        set_type(r, "rtf");
-        rtf_inspect(run, p, n, r);
-    } else if (pdf_is(p, n)) {
-        set_type(r, "pdf");
-        pdf_inspect(run, p, n, r);
-    } else if (archive_is(p, n)) {
-        set_type(r, "archive");
-        archive_inspect(run, p, n, r);
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+        if (readers[i].is(p, n)) {
+            set_type(r, readers[i].type);
+            readers[i].inspect(run, p, n, r);
+            break;
+        }
     }
     filetype_inspect(name, p, n, r);
     if (strcmp(r->type, "data") == 0 && (report_has(r, "executable") || report_has(r, "lnk")))

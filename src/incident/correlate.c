@@ -58,11 +58,6 @@ struct correlator {
     struct correlator_stats st;
 };
 
-static const char *const default_local[] = {
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
-    "169.254.0.0/16", "fc00::/7", "fe80::/10",
-};
-
 static const char *const severity_names[] = {"none", "low", "medium", "high", "critical"};
 
 const char *incident_severity_name(enum incident_severity s)
@@ -211,16 +206,14 @@ static struct infra *infra_get(struct correlator *c, const char *text)
 static bool load_local(struct correlator *c)
 {
     unsigned n = c->cfg.local_nets ? c->cfg.n_local_nets : 0;
-    unsigned count = n ? n : (unsigned)(sizeof default_local / sizeof default_local[0]);
+    unsigned count = n ? n : IP_PRIVATE_PREFIXES;
     c->local = calloc(count, sizeof *c->local);
     if (c->local == NULL)
         return false;
-    for (unsigned i = 0; i < count; i++) {
-        if (n)
-            c->local[i] = c->cfg.local_nets[i];
-        else if (!ip_prefix_parse(default_local[i], &c->local[i]))
-            return false;
-    }
+    if (n)
+        memcpy(c->local, c->cfg.local_nets, n * sizeof *c->local);
+    else
+        ip_private_prefixes(c->local);
     c->n_local = count;
     return true;
 }
@@ -441,26 +434,17 @@ static void count_peer(struct incident *inc, const struct incident_event *ev)
     p->count = 1;
 }
 
-static void add_unique(char (*list)[16], unsigned *n, const char *v)
+/* v added once to a char[INCIDENT_TECH_CAP][width] list (the incident's
+ * techniques and tactics); "" and "-" are no value. */
+static void add_unique(char *list, size_t width, unsigned *n, const char *v)
 {
     if (v[0] == '\0' || strcmp(v, "-") == 0)
         return;
     for (unsigned i = 0; i < *n; i++)
-        if (strcmp(list[i], v) == 0)
+        if (strcmp(list + i * width, v) == 0)
             return;
     if (*n < INCIDENT_TECH_CAP)
-        copy_str(list[(*n)++], 16, v);
-}
-
-static void add_tactic(struct incident *inc, const char *v)
-{
-    if (v[0] == '\0' || strcmp(v, "-") == 0)
-        return;
-    for (unsigned i = 0; i < inc->n_tactics; i++)
-        if (strcmp(inc->tactics[i], v) == 0)
-            return;
-    if (inc->n_tactics < INCIDENT_TECH_CAP)
-        copy_str(inc->tactics[inc->n_tactics++], sizeof inc->tactics[0], v);
+        copy_str(list + (*n)++ * width, width, v);
 }
 
 static void format_peer(const struct incident_event *ev, char *out, size_t n)
@@ -643,8 +627,8 @@ static struct incident *add_classified(struct correlator *c, struct incident_eve
     inc->stage_events[s]++;
     count_kind(inc, ev);
     count_peer(inc, ev);
-    add_unique(inc->techniques, &inc->n_techniques, ev->technique);
-    add_tactic(inc, ev->tactic);
+    add_unique((char *)inc->techniques, sizeof inc->techniques[0], &inc->n_techniques, ev->technique);
+    add_unique((char *)inc->tactics, sizeof inc->tactics[0], &inc->n_tactics, ev->tactic);
     remember_template(inc, ev->template_host);
     if (ev->device[0] && inc->device[0] == '\0')
         copy_str(inc->device, sizeof inc->device, ev->device);

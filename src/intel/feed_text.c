@@ -126,15 +126,7 @@ static bool fold_name(const char *s, size_t n, char out[NAME_MAX_LEN])
     intel_trim(&s, &n);
     if (n >= NAME_MAX_LEN)
         return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        else if (c == ' ' || c == '-')
-            c = '_';
-        out[i] = c;
-    }
-    out[n] = '\0';
+    intel_fold_name(s, n, ' ', '-', '_', out);
     return true;
 }
 

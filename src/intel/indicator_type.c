@@ -144,15 +144,7 @@ static size_t fold_type_name(const char *name, size_t len, char out[TYPE_NAME_MA
     }
     if (len == 0 || len >= TYPE_NAME_MAX)
         return 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = name[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        else if (c == '_' || c == ' ')
-            c = '-';
-        out[i] = c;
-    }
-    out[len] = '\0';
+    intel_fold_name(name, len, '_', ' ', '-', out);
     return len;
 }
 

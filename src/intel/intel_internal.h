@@ -24,6 +24,11 @@ bool intel_hash_is_canonical(enum intel_type t, const char *value, size_t len);
 /* ASCII whitespace trimmed from both ends. */
 void intel_trim(const char **p, size_t *len);
 
+/* A feed's type or column name folded for lookup: s[0..n) in ASCII lower
+ * case, each of the two separators sep_a and sep_b as `to`, and a NUL, into
+ * out (n + 1 bytes). The text feeds fold to '_', MISP and STIX types to '-'. */
+void intel_fold_name(const char *s, size_t n, char sep_a, char sep_b, char to, char *out);
+
 /* Longest value cut into an example line. */
 #define INTEL_EXAMPLE_VALUE_MAX 120
 

@@ -19,6 +19,19 @@ static bool is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
+void intel_fold_name(const char *s, size_t n, char sep_a, char sep_b, char to, char *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        else if (c == sep_a || c == sep_b)
+            c = to;
+        out[i] = c;
+    }
+    out[n] = '\0';
+}
+
 void intel_trim(const char **p, size_t *len)
 {
     const char *s = *p;
@@ -445,11 +458,7 @@ size_t intel_normalize_subnet(const char *value, size_t len, char *out, size_t o
         return 0;
     unsigned shown = ip_addr_is_v4(&p->addr) && p->len >= 96 ? p->len - 96u : p->len;
     text[tl++] = '/';
-    if (shown >= 100)
-        text[tl++] = (char)('0' + shown / 100);
-    if (shown >= 10)
-        text[tl++] = (char)('0' + shown / 10 % 10);
-    text[tl++] = (char)('0' + shown % 10);
+    tl += ascii_u8_decimal(text + tl, shown);
     return emit(text, tl, out, outlen);
 }
 

@@ -55,10 +55,7 @@ static void write_zeek(struct output_worker *w, enum asset_event ev, int64_t ts,
     zrow_cstr(z, opt(r->vendor));
     zrow_bool(z, r->local_admin);
     zrow_bool(z, r->gateway);
-    zrow_list_begin(z);
-    for (size_t i = 0; i < r->n_addrs; i++)
-        zrow_item_addr(z, &r->addrs[i]);
-    zrow_list_end(z);
+    zrow_addrs(z, r->addrs, r->n_addrs);
     zrow_cstr(z, opt(r->host_name));
     zrow_cstr(z, r->host_name[0] ? r->host_name_source : NULL);
     zrow_cstr(z, opt(r->dhcp_fingerprint));

@@ -75,11 +75,7 @@ void zeek_write_conn(struct output_worker *w, const struct conn_record *c)
     optional_bool(r, c->local_orig);
     optional_bool(r, c->local_resp);
     zrow_count(r, c->missed_bytes);
-    size_t hist_len = strnlen(c->history, sizeof(c->history));
-    if (hist_len == 0)
-        zrow_unset(r);
-    else
-        zrow_string(r, c->history, hist_len);
+    zrow_text_or_unset(r, c->history, sizeof(c->history));
     zrow_count(r, c->orig_pkts);
     zrow_count(r, c->orig_ip_bytes);
     zrow_count(r, c->resp_pkts);
@@ -97,11 +93,7 @@ void zeek_write_conn(struct output_worker *w, const struct conn_record *c)
         zrow_list_end(r);
     }
     zrow_count(r, c->proto);
-    size_t cid_len = strnlen(c->community_id, sizeof(c->community_id));
-    if (cid_len == 0)
-        zrow_unset(r);
-    else
-        zrow_string(r, c->community_id, cid_len);
+    zrow_text_or_unset(r, c->community_id, sizeof(c->community_id));
     zrow_end(r);
 }
 

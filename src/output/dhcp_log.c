@@ -186,11 +186,9 @@ static void write_message(struct output_worker *w, const struct app_conn *c, con
     if (!extended && !(m->has_msg_type && m->msg_type == 5))
         return;
     /* One event per datagram: addressed as the packet travelled. */
-    struct json_writer *j = eve_begin_app(w, c, m->from_orig, m->ts_us, "dhcp");
+    struct json_writer *j = eve_begin_app_object(w, c, m->from_orig, m->ts_us, "dhcp");
     if (j == NULL)
         return;
-    json_key(j, "dhcp");
-    json_object_begin(j);
     json_kv_str(j, "type", m->op == 1 ? "request" : m->op == 2 ? "reply" : "<unknown>");
     json_kv_uint(j, "id", m->xid);
     kv_hex(j, "client_mac", m->chaddr, m->hlen < 16 ? m->hlen : 16);

@@ -381,11 +381,9 @@ static struct json_writer *dns_event_begin(struct output_worker *w, const struct
                                            const struct dns_message *m, unsigned version, const char *type)
 {
     bool along_connection = version == 2 || m->from_orig;
-    struct json_writer *j = eve_begin_app(w, c, along_connection, m->ts_us, "dns");
+    struct json_writer *j = eve_begin_app_object(w, c, along_connection, m->ts_us, "dns");
     if (j == NULL)
         return NULL;
-    json_key(j, "dns");
-    json_object_begin(j);
     json_kv_uint(j, "version", version);
     json_kv_str(j, "type", type);
     return j;

@@ -226,6 +226,17 @@ struct json_writer *eve_begin_app(struct output_worker *w, const struct app_conn
     return j;
 }
 
+struct json_writer *eve_begin_app_object(struct output_worker *w, const struct app_conn *c, bool from_orig,
+                                         int64_t ts_us, const char *event_type)
+{
+    struct json_writer *j = eve_begin_app(w, c, from_orig, ts_us, event_type);
+    if (j == NULL)
+        return NULL;
+    json_key(j, event_type);
+    json_object_begin(j);
+    return j;
+}
+
 void eve_community_id(struct json_writer *j, const char *id)
 {
     if (id != NULL && id[0] != '\0')
@@ -271,27 +282,12 @@ static void put_hex_flags(struct json_writer *j, const char *key, uint8_t flags)
     json_kv_strn(j, key, text, 2);
 }
 
-static void traffic_list(struct json_writer *j, const char *key, const char *const *v, unsigned n)
-{
-    if (n == 0)
-        return;
-    json_key(j, key);
-    json_array_begin(j);
-    for (unsigned i = 0; i < n && i < CONN_MAX_TRAFFIC_TAGS; i++)
-        json_cstr(j, v[i]);
-    json_array_end(j);
-}
-
 /* Suricata's `traffic` object: the flowbits named traffic/id/ and traffic/label/. */
 static void write_traffic(struct json_writer *j, const struct conn_record *c)
 {
-    if (c->n_traffic_ids == 0 && c->n_traffic_labels == 0)
-        return;
-    json_key(j, "traffic");
-    json_object_begin(j);
-    traffic_list(j, "id", c->traffic_ids, c->n_traffic_ids);
-    traffic_list(j, "label", c->traffic_labels, c->n_traffic_labels);
-    json_object_end(j);
+    unsigned n_ids = c->n_traffic_ids < CONN_MAX_TRAFFIC_TAGS ? c->n_traffic_ids : CONN_MAX_TRAFFIC_TAGS;
+    unsigned n_labels = c->n_traffic_labels < CONN_MAX_TRAFFIC_TAGS ? c->n_traffic_labels : CONN_MAX_TRAFFIC_TAGS;
+    json_kv_traffic(j, c->traffic_ids, n_ids, c->traffic_labels, n_labels);
 }
 
 static void put_tcp(struct json_writer *j, const struct conn_record *c)

@@ -63,12 +63,23 @@ void eve_header(struct json_writer *j, int64_t ts_us, uint64_t flow_id, const ch
  * other way (a DNS response, a download). NULL when EVE is off. */
 struct json_writer *eve_begin_app(struct output_worker *w, const struct app_conn *c, bool from_orig, int64_t ts_us,
                                   const char *event_type);
+/* eve_begin_app, then the event's own object opened under the event type's
+ * name ("dns": {...}), as most of Suricata's app-layer events are laid
+ * out; the caller closes it. NULL when EVE is off. */
+struct json_writer *eve_begin_app_object(struct output_worker *w, const struct app_conn *c, bool from_orig,
+                                         int64_t ts_us, const char *event_type);
 /* "community_id":"1:..." when id is non-empty. */
 void eve_community_id(struct json_writer *j, const char *id);
 
 /* "2026-11-27T18:38:28.123456+0000"; out needs 40 bytes. */
 size_t eve_format_time(char *out, int64_t us);
 void eve_kv_time(struct json_writer *j, const char *key, int64_t us);
+/* key: the view as a string, when it was seen (p not NULL). */
+static inline void eve_kv_view(struct json_writer *j, const char *key, struct byte_view v)
+{
+    if (v.p != NULL)
+        json_kv_strn(j, key, v.p, v.n);
+}
 /* key: [the n views as strings], empty or not. */
 void eve_kv_views(struct json_writer *j, const char *key, const struct byte_view *v, size_t n);
 /* Opens Suricata's `flow` object with its counters (pkts_toserver,

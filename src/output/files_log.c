@@ -64,14 +64,8 @@ static void write_zeek_verdict(struct zrow *r, const struct file_verdict *v)
     zrow_cstr(r, v->verdict);
     zrow_int(r, v->score);
     zrow_nonempty_cstr(r, v->type);
-    zrow_list_begin(r);
-    for (size_t i = 0; i < v->n_reasons; i++)
-        zrow_item_cstr(r, v->reasons[i]);
-    zrow_list_end(r);
-    zrow_list_begin(r);
-    for (size_t i = 0; i < v->n_indicators; i++)
-        zrow_item_cstr(r, v->indicators[i]);
-    zrow_list_end(r);
+    zrow_texts(r, (const char *)v->reasons, sizeof v->reasons[0], v->n_reasons);
+    zrow_texts(r, (const char *)v->indicators, sizeof v->indicators[0], v->n_indicators);
 }
 
 /* EVE fileinfo's `doc`: Vigil's addition (Suricata's schema has no such
@@ -92,11 +86,7 @@ static void write_eve_verdict(struct json_writer *j, const struct file_verdict *
         json_object_end(j);
     }
     json_array_end(j);
-    json_key(j, "indicators");
-    json_array_begin(j);
-    for (size_t i = 0; i < v->n_indicators; i++)
-        json_cstr(j, v->indicators[i]);
-    json_array_end(j);
+    json_kv_texts(j, "indicators", (const char *)v->indicators, sizeof v->indicators[0], v->n_indicators);
     json_object_end(j);
 }
 

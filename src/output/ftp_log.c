@@ -61,11 +61,9 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
 
 static void write_eve(struct output_worker *w, const struct app_conn *c, const struct ftp_txn *t)
 {
-    struct json_writer *j = eve_begin_app(w, c, true, t->ts_us, "ftp");
+    struct json_writer *j = eve_begin_app_object(w, c, true, t->ts_us, "ftp");
     if (j == NULL)
         return;
-    json_key(j, "ftp");
-    json_object_begin(j);
     if (t->has_command) {
         json_kv_str(j, "command", t->command);
         if (t->raw_arg_len > 0)
@@ -111,11 +109,9 @@ void output_ftp_data(struct output_worker *w, const struct app_conn *c, const st
 {
     if (w == NULL || c == NULL || t == NULL)
         return;
-    struct json_writer *j = eve_begin_app(w, c, t->from_orig, t->ts_us, "ftp_data");
+    struct json_writer *j = eve_begin_app_object(w, c, t->from_orig, t->ts_us, "ftp_data");
     if (j == NULL)
         return;
-    json_key(j, "ftp_data");
-    json_object_begin(j);
     if (t->filename_len > 0)
         json_kv_strn(j, "filename", t->filename, t->filename_len);
     json_kv_str(j, "command", t->command);

@@ -209,12 +209,9 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
         if (host.has_port)
             json_kv_uint(j, "http_port", host.port);
     }
-    if (t->raw_uri.p != NULL)
-        json_kv_strn(j, "url", t->raw_uri.p, t->raw_uri.n);
-    if (t->user_agent.p != NULL)
-        json_kv_strn(j, "http_user_agent", t->user_agent.p, t->user_agent.n);
-    if (t->xff.p != NULL)
-        json_kv_strn(j, "xff", t->xff.p, t->xff.n);
+    eve_kv_view(j, "url", t->raw_uri);
+    eve_kv_view(j, "http_user_agent", t->user_agent);
+    eve_kv_view(j, "xff", t->xff);
     if (t->response_content_type.p != NULL) {
         const uint8_t *semi = memchr(t->response_content_type.p, ';', t->response_content_type.n);
         size_t len = semi ? (size_t)(semi - t->response_content_type.p) : t->response_content_type.n;
@@ -226,16 +223,12 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
         json_kv_strn(j, "raw", t->content_range.p, t->content_range.n);
         json_object_end(j);
     }
-    if (t->referrer.p != NULL)
-        json_kv_strn(j, "http_refer", t->referrer.p, t->referrer.n);
-    if (t->method.p != NULL)
-        json_kv_strn(j, "http_method", t->method.p, t->method.n);
-    if (t->request_protocol.p != NULL)
-        json_kv_strn(j, "protocol", t->request_protocol.p, t->request_protocol.n);
+    eve_kv_view(j, "http_refer", t->referrer);
+    eve_kv_view(j, "http_method", t->method);
+    eve_kv_view(j, "protocol", t->request_protocol);
     if (t->has_status && t->response_seen && t->status_code > 0) {
         json_kv_uint(j, "status", t->status_code);
-        if (t->location.p != NULL)
-            json_kv_strn(j, "redirect", t->location.p, t->location.n);
+        eve_kv_view(j, "redirect", t->location);
     } else if (t->has_status && t->response_seen && t->status_token.p != NULL) {
         /* Suricata: the status as sent when libhtp finds no number in it */
         json_kv_strn(j, "status_string", t->status_token.p, t->status_token.n);

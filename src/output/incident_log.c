@@ -92,14 +92,8 @@ static void write_zeek(struct output_worker *w, const struct incident *inc)
         if (inc->stage_events[s])
             zrow_item_cstr(r, kc_stage_name((enum kc_stage)s));
     zrow_list_end(r);
-    zrow_list_begin(r);
-    for (unsigned i = 0; i < inc->n_tactics; i++)
-        zrow_item_cstr(r, inc->tactics[i]);
-    zrow_list_end(r);
-    zrow_list_begin(r);
-    for (unsigned i = 0; i < inc->n_techniques; i++)
-        zrow_item_cstr(r, inc->techniques[i]);
-    zrow_list_end(r);
+    zrow_texts(r, (const char *)inc->tactics, sizeof inc->tactics[0], inc->n_tactics);
+    zrow_texts(r, (const char *)inc->techniques, sizeof inc->techniques[0], inc->n_techniques);
     zrow_time(r, inc->first_us);
     zrow_time(r, inc->last_us);
     zrow_count(r, inc->events);
@@ -215,16 +209,8 @@ static void write_eve(struct output_worker *w, const struct incident *inc)
         json_object_end(j);
     }
     json_array_end(j);
-    json_key(j, "tactics");
-    json_array_begin(j);
-    for (unsigned i = 0; i < inc->n_tactics; i++)
-        json_cstr(j, inc->tactics[i]);
-    json_array_end(j);
-    json_key(j, "techniques");
-    json_array_begin(j);
-    for (unsigned i = 0; i < inc->n_techniques; i++)
-        json_cstr(j, inc->techniques[i]);
-    json_array_end(j);
+    json_kv_texts(j, "tactics", (const char *)inc->tactics, sizeof inc->tactics[0], inc->n_tactics);
+    json_kv_texts(j, "techniques", (const char *)inc->techniques, sizeof inc->techniques[0], inc->n_techniques);
     json_key(j, "peers");
     json_array_begin(j);
     for (unsigned i = 0; i < inc->n_peers; i++) {

@@ -125,8 +125,7 @@ static void write_eve(struct output_worker *w, const struct phish_record *m)
     json_object_begin(j);
     json_kv_str(j, "message_id", m->message_id);
     json_kv_str(j, "from", m->from);
-    if (m->mailfrom.p != NULL)
-        json_kv_strn(j, "mail_from", m->mailfrom.p, m->mailfrom.n);
+    eve_kv_view(j, "mail_from", m->mailfrom);
     eve_kv_views(j, "rcpt_to", m->rcptto, m->n_rcptto);
     json_kv_str(j, "subject", m->subject);
     json_kv_str(j, "verdict", verdict_name(rep->verdict));

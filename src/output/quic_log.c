@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "output/eve.h"
+#include "output/tls_log.h"
 #include "output/zeek_log.h"
 
 static const struct zeek_field quic_fields[] = {
@@ -124,32 +125,20 @@ static void eve_version(struct json_writer *j, uint32_t v)
 
 static void write_eve(struct output_worker *w, const struct app_conn *c, const struct quic_txn *t)
 {
-    struct json_writer *j = eve_begin_app(w, c, true, t->ts_us, "quic");
+    struct json_writer *j = eve_begin_app_object(w, c, true, t->ts_us, "quic");
     if (j == NULL)
         return;
-    json_key(j, "quic");
-    json_object_begin(j);
     eve_version(j, t->version);
     const struct tls_txn *h = t->client_hello;
     if (h != NULL && h->server_name.set)
         json_kv_strn(j, "sni", h->server_name.text, h->server_name.len);
-    if (h != NULL && h->has_ja3) {
-        json_key(j, "ja3");
-        json_object_begin(j);
-        json_kv_str(j, "hash", h->ja3_hash);
-        json_kv_strn(j, "string", h->ja3, h->ja3_len);
-        json_object_end(j);
-    }
+    if (h != NULL && h->has_ja3)
+        tls_eve_ja3(j, "ja3", h->ja3_hash, h->ja3, h->ja3_len);
     if (h != NULL && h->has_ja4)
         json_kv_str(j, "ja4", h->ja4);
     const struct tls_txn *s = t->server_hello;
-    if (s != NULL && s->has_ja3s) {
-        json_key(j, "ja3s");
-        json_object_begin(j);
-        json_kv_str(j, "hash", s->ja3s_hash);
-        json_kv_strn(j, "string", s->ja3s, s->ja3s_len);
-        json_object_end(j);
-    }
+    if (s != NULL && s->has_ja3s)
+        tls_eve_ja3(j, "ja3s", s->ja3s_hash, s->ja3s, s->ja3s_len);
     if (h != NULL && t->n_exts > 0) {
         json_key(j, "extensions");
         json_array_begin(j);

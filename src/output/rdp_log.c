@@ -43,14 +43,8 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     zrow_opt_string(r, i->has_cookie, i->cookie, i->cookie_len);
     zrow_cstr(r, i->result);
     zrow_cstr(r, i->has_security_protocol ? rdp_security_protocol_name(i->security_protocol) : NULL);
-    if (i->has_channels) {
-        zrow_list_begin(r);
-        for (size_t k = 0; k < i->n_channels; k++)
-            zrow_item_cstr(r, i->channels[k]);
-        zrow_list_end(r);
-    } else {
-        zrow_unset(r);
-    }
+    if (zrow_present(r, i->has_channels))
+        zrow_texts(r, (const char *)i->channels, sizeof i->channels[0], i->n_channels);
     zrow_unset(r); /* keyboard_layout */
     zrow_unset(r); /* client_build */
     zrow_cstr(r, i->has_core ? i->client_name : NULL);
@@ -99,24 +93,17 @@ static void eve_connect(struct json_writer *j, const struct rdp_info *i)
     if (i->has_dig_product_id)
         json_kv_str(j, "id", i->dig_product_id);
     json_object_end(j);
-    if (i->has_channels && i->n_channels > 0) {
-        json_key(j, "channels");
-        json_array_begin(j);
-        for (size_t k = 0; k < i->n_channels; k++)
-            json_cstr(j, i->channels[k]);
-        json_array_end(j);
-    }
+    if (i->has_channels && i->n_channels > 0)
+        json_kv_texts(j, "channels", (const char *)i->channels, sizeof i->channels[0], i->n_channels);
 }
 
 static void write_eve(struct output_worker *w, const struct app_conn *c, const struct rdp_txn *t)
 {
     if (t->event == RDP_EVENT_LOG)
         return;
-    struct json_writer *j = eve_begin_app(w, c, t->event != RDP_EVENT_RESPONSE, t->ts_us, "rdp");
+    struct json_writer *j = eve_begin_app_object(w, c, t->event != RDP_EVENT_RESPONSE, t->ts_us, "rdp");
     if (j == NULL)
         return;
-    json_key(j, "rdp");
-    json_object_begin(j);
     if (t->event == RDP_EVENT_REQUEST)
         eve_request(j, t->info);
     else if (t->event == RDP_EVENT_RESPONSE)

@@ -37,14 +37,8 @@ void output_sighting(struct output_worker *w, const struct sighting_summary *s)
     zrow_cstr(r, s->seen);
     zrow_enum(r, s->where);
     zrow_count(r, s->count);
-    zrow_list_begin(r);
-    for (unsigned i = 0; i < s->n_hosts; i++)
-        zrow_item_addr(r, &s->hosts[i]);
-    zrow_list_end(r);
-    zrow_list_begin(r);
-    for (unsigned i = 0; i < s->n_uids; i++)
-        zrow_item_cstr(r, s->uids[i]);
-    zrow_list_end(r);
+    zrow_addrs(r, s->hosts, s->n_hosts);
+    zrow_texts(r, (const char *)s->uids, sizeof s->uids[0], s->n_uids);
     zrow_list_begin(r);
     const char *first_desc = NULL, *first_actor = NULL;
     for (uint32_t i = 0; i < e->n_meta; i++) {

@@ -179,11 +179,9 @@ void output_smb(struct output_worker *w, const struct app_conn *c, const struct 
 {
     if (w == NULL || c == NULL || t == NULL)
         return;
-    struct json_writer *j = eve_begin_app(w, c, true, t->ts_us, "smb");
+    struct json_writer *j = eve_begin_app_object(w, c, true, t->ts_us, "smb");
     if (j == NULL)
         return;
-    json_key(j, "smb");
-    json_object_begin(j);
     smb_common(j, &t->cmd);
     smb_type_data(j, t);
     json_object_end(j);

@@ -75,14 +75,7 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     zrow_view(r, t->first_received);
     zrow_view(r, t->second_received);
     zrow_view(r, t->last_reply);
-    if (t->n_path == 0) {
-        zrow_unset(r);
-    } else {
-        zrow_list_begin(r);
-        for (size_t i = 0; i < t->n_path && i < SMTP_MAX_PATH; i++)
-            zrow_item_addr(r, &t->path[i]);
-        zrow_list_end(r);
-    }
+    zrow_opt_addrs(r, t->path, t->n_path < SMTP_MAX_PATH ? t->n_path : SMTP_MAX_PATH);
     zrow_view(r, t->user_agent);
     zrow_bool(r, t->tls);
     zrow_list_begin(r);
@@ -178,18 +171,15 @@ void smtp_eve_objects(struct output_worker *w, struct json_writer *j, const stru
 {
     json_key(j, "smtp");
     json_object_begin(j);
-    if (t->helo.p != NULL)
-        json_kv_strn(j, "helo", t->helo.p, t->helo.n);
-    if (t->mail_from_raw.p != NULL)
-        json_kv_strn(j, "mail_from", t->mail_from_raw.p, t->mail_from_raw.n);
+    eve_kv_view(j, "helo", t->helo);
+    eve_kv_view(j, "mail_from", t->mail_from_raw);
     if (t->n_rcpt_raw > 0)
         eve_kv_views(j, "rcpt_to", t->rcpt_raw, capped(t->n_rcpt_raw, SMTP_MAX_RCPT));
     json_object_end(j);
     if (t->message_seen) {
         json_key(j, "email");
         json_object_begin(j);
-        if (t->eve_from.p != NULL)
-            json_kv_strn(j, "from", t->eve_from.p, t->eve_from.n);
+        eve_kv_view(j, "from", t->eve_from);
         comma_list(j, "to", t->eve_to);
         comma_list(j, "cc", t->eve_cc);
         json_kv_str(j, "status", "PARSE_DONE");

@@ -82,11 +82,9 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     bool has_server = t->server.has_banner && t->server.proto_version_len > 0;
     if (!has_client && !has_server)
         return; /* Suricata logs nothing without a protocol version */
-    struct json_writer *j = eve_begin_app(w, c, true, t->eve_ts_us, "ssh");
+    struct json_writer *j = eve_begin_app_object(w, c, true, t->eve_ts_us, "ssh");
     if (j == NULL)
         return;
-    json_key(j, "ssh");
-    json_object_begin(j);
     eve_side(j, "client", &t->client);
     eve_side(j, "server", &t->server);
     json_object_end(j);

@@ -534,6 +534,11 @@ const char *tls_alert_name(uint8_t v, char *tmp, size_t n)
     return s != NULL ? s : unknown(v, tmp, n);
 }
 
+void tls_eve_ja3(struct json_writer *j, const char *key, const char *hash, const char *text, size_t len)
+{
+    json_kv_str_object(j, key, (const struct json_str_member[]){{"hash", hash, JSON_CSTR}, {"string", text, len}}, 2);
+}
+
 const char *tls_eve_version_name(uint16_t v, char *tmp, size_t n)
 {
     switch (v) {
@@ -744,11 +749,9 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
     if (with_certificates)
         certificate_fields(j, t->server_chain, t->server_chain_len);
     if (t->has_ja3)
-        json_kv_str_object(j, "ja3", (const struct json_str_member[]){{"hash", t->ja3_hash, JSON_CSTR},
-                                                                      {"string", t->ja3, t->ja3_len}}, 2);
+        tls_eve_ja3(j, "ja3", t->ja3_hash, t->ja3, t->ja3_len);
     if (t->has_ja3s)
-        json_kv_str_object(j, "ja3s", (const struct json_str_member[]){{"hash", t->ja3s_hash, JSON_CSTR},
-                                                                       {"string", t->ja3s, t->ja3s_len}}, 2);
+        tls_eve_ja3(j, "ja3s", t->ja3s_hash, t->ja3s, t->ja3s_len);
     if (t->has_ja4)
         json_kv_str(j, "ja4", t->ja4);
     alpn_array(j, "client_alpns", t->client_alpns, t->n_client_alpns);

@@ -9,6 +9,7 @@
 #include "proto/tls.h"
 #include "output/writers.h"
 
+struct json_writer;
 struct output_worker;
 
 void output_tls(struct output_worker *w, const struct app_conn *c, const struct tls_txn *t);
@@ -22,6 +23,9 @@ const char *tls_curve_name(uint16_t v, char *tmp, size_t n);
 const char *tls_alert_name(uint8_t v, char *tmp, size_t n);
 /* Suricata's version text: "TLS 1.2", "TLSv1", "TLS 1.3 draft-19". */
 const char *tls_eve_version_name(uint16_t v, char *tmp, size_t n);
+/* Suricata's `ja3` or `ja3s` object (key), {"hash", "string"}: the tls and
+ * the quic events write it alike. */
+void tls_eve_ja3(struct json_writer *j, const char *key, const char *hash, const char *text, size_t len);
 
 /* The entry of output/writers.c for EVENT_TLS. */
 extern const struct txn_writer tls_writer;

@@ -32,15 +32,6 @@ static const struct zeek_field x509_fields[] = {
 };
 static const struct zeek_schema x509_schema = ZEEK_SCHEMA("x509", x509_fields);
 
-static void text_or_unset(struct zrow *r, const char *s, size_t cap)
-{
-    size_t n = strnlen(s, cap);
-    if (n == 0)
-        zrow_unset(r);
-    else
-        zrow_string(r, s, n);
-}
-
 static void san_list(struct zrow *r, const struct x509_cert *x, enum x509_san_kind kind)
 {
     size_t n = x->n_san[kind];
@@ -71,23 +62,16 @@ void output_x509(struct output_worker *w, const struct app_conn *c, const struct
     zrow_string(r, x->issuer, strnlen(x->issuer, sizeof(x->issuer)));
     zrow_time(r, x->not_valid_before_s * 1000000);
     zrow_time(r, x->not_valid_after_s * 1000000);
-    text_or_unset(r, x->key_alg, sizeof(x->key_alg));
-    text_or_unset(r, x->sig_alg, sizeof(x->sig_alg));
+    zrow_text_or_unset(r, x->key_alg, sizeof(x->key_alg));
+    zrow_text_or_unset(r, x->sig_alg, sizeof(x->sig_alg));
     zrow_cstr(r, x->key_type);
     zrow_opt_count(r, x->has_key_length, x->key_length);
-    text_or_unset(r, x->exponent, sizeof(x->exponent));
-    text_or_unset(r, x->curve, sizeof(x->curve));
+    zrow_text_or_unset(r, x->exponent, sizeof(x->exponent));
+    zrow_text_or_unset(r, x->curve, sizeof(x->curve));
     san_list(r, x, X509_SAN_DNS);
     san_list(r, x, X509_SAN_URI);
     san_list(r, x, X509_SAN_EMAIL);
-    if (x->n_san_ip == 0) {
-        zrow_unset(r);
-    } else {
-        zrow_list_begin(r);
-        for (size_t i = 0; i < x->n_san_ip && i < X509_SAN_MAX; i++)
-            zrow_item_addr(r, &x->san_ip[i]);
-        zrow_list_end(r);
-    }
+    zrow_opt_addrs(r, x->san_ip, x->n_san_ip < X509_SAN_MAX ? x->n_san_ip : X509_SAN_MAX);
     if (zrow_present(r, x->has_basic_constraints))
         zrow_bool(r, x->ca);
     zrow_opt_count(r, x->has_path_len, x->path_len);

@@ -570,6 +570,31 @@ void zrow_strings(struct zrow *r, const struct byte_view *items, size_t n)
     zrow_list_end(r);
 }
 
+void zrow_text_or_unset(struct zrow *r, const char *s, size_t cap)
+{
+    size_t n = strnlen(s, cap);
+    if (n == 0)
+        zrow_unset(r);
+    else
+        zrow_string(r, s, n);
+}
+
+void zrow_texts(struct zrow *r, const char *texts, size_t width, size_t n)
+{
+    zrow_list_begin(r);
+    for (size_t i = 0; i < n; i++)
+        zrow_item_cstr(r, texts + i * width);
+    zrow_list_end(r);
+}
+
+void zrow_addrs(struct zrow *r, const struct ip_addr *a, size_t n)
+{
+    zrow_list_begin(r);
+    for (size_t i = 0; i < n; i++)
+        zrow_item_addr(r, &a[i]);
+    zrow_list_end(r);
+}
+
 void zrow_end(struct zrow *r)
 {
     if (r == NULL || !r->active)

@@ -210,6 +210,9 @@ void zrow_cstr(struct zrow *r, const char *s);   /* NULL = unset */
 /* A string that a parser may not have seen: unset unless present. */
 void zrow_opt_string(struct zrow *r, bool present, const void *p, size_t n);
 void zrow_enum(struct zrow *r, const char *s);   /* NULL = unset */
+/* A record's fixed char array (cap bytes, NUL-terminated when shorter):
+ * unset when empty. */
+void zrow_text_or_unset(struct zrow *r, const char *s, size_t cap);
 /* A parser's byte view: unset when it was not seen (p NULL). */
 static inline void zrow_view(struct zrow *r, struct byte_view s)
 {
@@ -251,5 +254,17 @@ void zrow_item_interval(struct zrow *r, int64_t us);
 void zrow_list_end(struct zrow *r);
 /* Shorthand: a whole set/vector of strings; n == 0 writes an empty one. */
 void zrow_strings(struct zrow *r, const struct byte_view *items, size_t n);
+/* Shorthand: a whole set/vector of the n strings of a record's
+ * char[n][width] table (texts: the table, as (const char *)t). */
+void zrow_texts(struct zrow *r, const char *texts, size_t width, size_t n);
+/* Shorthand: a whole set/vector of addresses; n == 0 writes an empty one. */
+void zrow_addrs(struct zrow *r, const struct ip_addr *a, size_t n);
+/* The same, but unset when n == 0 (Zeek's optional address vectors:
+ * smtp.log path, x509.log san.ip). */
+static inline void zrow_opt_addrs(struct zrow *r, const struct ip_addr *a, size_t n)
+{
+    if (zrow_present(r, n != 0))
+        zrow_addrs(r, a, n);
+}
 
 #endif

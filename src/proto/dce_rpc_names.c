@@ -10,6 +10,7 @@
 
 #include "util/datadir.h"
 #include "util/grow.h"
+#include "util/strcut.h"
 #include "util/tsv.h"
 
 #define NAMES_FILE "data/dce_rpc_operations.tsv"
@@ -37,15 +38,6 @@ void dce_rpc_names_free(struct dce_rpc_names *names)
     free(names);
 }
 
-static bool field_copy(char *out, size_t cap, const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n >= cap)
-        return false;
-    memcpy(out, s, n + 1);
-    return true;
-}
-
 static bool parse_line(char *line, struct dce_rpc_op *op)
 {
     char *f[6];
@@ -60,8 +52,9 @@ static bool parse_line(char *line, struct dce_rpc_op *op)
         return false;
     op->opnum = (uint16_t)opnum;
     op->logged = f[4][0] == 'T';
-    return strlen(f[0]) == 36 && field_copy(op->uuid, sizeof op->uuid, f[0]) &&
-           field_copy(op->endpoint, sizeof op->endpoint, f[1]) && field_copy(op->operation, sizeof op->operation, f[3]);
+    return strlen(f[0]) == 36 && strcut_copy_whole(op->uuid, sizeof op->uuid, f[0]) &&
+           strcut_copy_whole(op->endpoint, sizeof op->endpoint, f[1]) &&
+           strcut_copy_whole(op->operation, sizeof op->operation, f[3]);
 }
 
 static bool names_add(struct dce_rpc_names *names, const struct dce_rpc_op *op)

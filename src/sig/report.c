@@ -147,27 +147,11 @@ static void smtp_object(struct json_writer *j, const struct smtp_txn *t)
     json_object_end(j);
 }
 
-static void tag_list(struct json_writer *j, const char *key, const char *const *v, unsigned n)
-{
-    if (n == 0)
-        return;
-    json_key(j, key);
-    json_array_begin(j);
-    for (unsigned i = 0; i < n; i++)
-        json_cstr(j, v[i]);
-    json_array_end(j);
-}
-
 /* Suricata's `traffic` object: the flow's traffic/id/ and traffic/label/ flowbits. */
 static void traffic_object(struct json_writer *j, const struct sig_flow_tags *t)
 {
-    if (!t || (t->n_ids == 0 && t->n_labels == 0))
-        return;
-    json_key(j, "traffic");
-    json_object_begin(j);
-    tag_list(j, "id", t->ids, t->n_ids);
-    tag_list(j, "label", t->labels, t->n_labels);
-    json_object_end(j);
+    if (t)
+        json_kv_traffic(j, t->ids, t->n_ids, t->labels, t->n_labels);
 }
 
 /* The transaction's app-layer object and the flow's traffic object as JSON

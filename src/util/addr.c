@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/ascii.h"
+
 static const uint8_t v4_mapped_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 void ip_addr_from_v4(struct ip_addr *a, const uint8_t v4[4])
@@ -29,12 +31,7 @@ static size_t format_v4(const uint8_t *q, char *buf, size_t n)
     char tmp[16];
     size_t len = 0;
     for (int i = 0; i < 4; i++) {
-        unsigned v = q[i];
-        if (v >= 100)
-            tmp[len++] = (char)('0' + v / 100);
-        if (v >= 10)
-            tmp[len++] = (char)('0' + v / 10 % 10);
-        tmp[len++] = (char)('0' + v % 10);
+        len += ascii_u8_decimal(tmp + len, q[i]);
         if (i < 3)
             tmp[len++] = '.';
     }
@@ -150,6 +147,16 @@ bool ip_prefix_parse(const char *s, struct ip_prefix *p)
     for (unsigned i = p->len; i < 128; i++)
         p->addr.b[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
     return true;
+}
+
+unsigned ip_private_prefixes(struct ip_prefix *out)
+{
+    static const char *const private_nets[IP_PRIVATE_PREFIXES] = {
+        "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10",
+    };
+    for (unsigned i = 0; i < IP_PRIVATE_PREFIXES; i++)
+        ip_prefix_parse(private_nets[i], &out[i]); /* constant text: cannot fail */
+    return IP_PRIVATE_PREFIXES;
 }
 
 bool ip_prefix_contains(const struct ip_prefix *p, const struct ip_addr *a)

@@ -35,4 +35,11 @@ struct ip_prefix {
 bool ip_prefix_parse(const char *s, struct ip_prefix *p);
 bool ip_prefix_contains(const struct ip_prefix *p, const struct ip_addr *a);
 
+/* The space Vigil calls internal when no --local-nets is given (RFC 1918,
+ * shared 100.64/10, link-local, IPv6 unique local and link-local): the
+ * behaviour detectors, the correlator and the command line share one list. */
+#define IP_PRIVATE_PREFIXES 7
+/* Fills out[0..IP_PRIVATE_PREFIXES-1]; returns IP_PRIVATE_PREFIXES. */
+unsigned ip_private_prefixes(struct ip_prefix *out);
+
 #endif

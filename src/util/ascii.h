@@ -20,6 +20,19 @@ static inline int hex_value(int c)
     return -1;
 }
 
+/* v (0..255) in decimal, no leading zero, at out: 1 to 3 bytes, no NUL;
+ * returns how many. By hand, for the dotted quads of every log line. */
+static inline size_t ascii_u8_decimal(char *out, unsigned v)
+{
+    size_t len = 0;
+    if (v >= 100)
+        out[len++] = (char)('0' + v / 100);
+    if (v >= 10)
+        out[len++] = (char)('0' + v / 10 % 10);
+    out[len++] = (char)('0' + v % 10);
+    return len;
+}
+
 /* ASCII only, whatever the locale. */
 static inline char ascii_lower(char c)
 {

@@ -509,6 +509,38 @@ void json_kv_bool(struct json_writer *w, const char *key, bool v)
     json_bool(w, v);
 }
 
+void json_kv_texts(struct json_writer *w, const char *key, const char *texts, size_t width, size_t n)
+{
+    json_key(w, key);
+    json_array_begin(w);
+    for (size_t i = 0; i < n; i++)
+        json_cstr(w, texts + i * width);
+    json_array_end(w);
+}
+
+static void traffic_list(struct json_writer *w, const char *key, const char *const *v, unsigned n)
+{
+    if (n == 0)
+        return;
+    json_key(w, key);
+    json_array_begin(w);
+    for (unsigned i = 0; i < n; i++)
+        json_cstr(w, v[i]);
+    json_array_end(w);
+}
+
+void json_kv_traffic(struct json_writer *w, const char *const *ids, unsigned n_ids, const char *const *labels,
+                     unsigned n_labels)
+{
+    if (n_ids == 0 && n_labels == 0)
+        return;
+    json_key(w, "traffic");
+    json_object_begin(w);
+    traffic_list(w, "id", ids, n_ids);
+    traffic_list(w, "label", labels, n_labels);
+    json_object_end(w);
+}
+
 bool json_complete(const struct json_writer *w)
 {
     return w->depth == 0 && !w->after_key && !w->misused;

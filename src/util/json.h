@@ -95,6 +95,15 @@ void json_kv_strn(struct json_writer *w, const char *key, const void *p, size_t 
 void json_kv_uint(struct json_writer *w, const char *key, uint64_t v);
 void json_kv_int(struct json_writer *w, const char *key, int64_t v);
 void json_kv_bool(struct json_writer *w, const char *key, bool v);
+/* key: an array of the n strings of a record's char[n][width] table
+ * (texts: the table, as (const char *)t). */
+void json_kv_texts(struct json_writer *w, const char *key, const char *texts, size_t width, size_t n);
+/* Suricata's EVE `traffic` object, the flowbits traffic/id/NAME and
+ * traffic/label/NAME: {"id": [...], "label": [...]}, an empty array left
+ * out and the whole object when both are empty. Flows (output/eve.c) and
+ * alerts (sig/report.c) write it alike. */
+void json_kv_traffic(struct json_writer *w, const char *const *ids, unsigned n_ids, const char *const *labels,
+                     unsigned n_labels);
 
 /* True once every container opened has been closed and nothing was misused. */
 bool json_complete(const struct json_writer *w);
