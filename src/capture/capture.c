@@ -1,5 +1,6 @@
 #include "capture/capture.h"
 #include "capture/gzip_stream.h"
+#include "capture/pcapng.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +23,7 @@
  * map: a file that shrinks under a map (a tcpdump -W ring reusing it, a copy
  * rewritten in place) faults on the next access and kills the process, while
  * a read only comes back short. pcapng, standard input and live capture go
- * through libpcap. */
+ * through libpcap, except the pcapng files libpcap gives up on (pcapng.h). */
 struct pcap_reader {
     int fd;
     uint8_t *buf;
@@ -37,6 +38,31 @@ struct pcap_reader {
     bool has_filter;
 };
 
+/* A file libpcap refused part way, read on by pcapng.c: the filter is
+ * compiled once per link type met, up to NG_MAX_FILTERS of them (a file can
+ * declare thousands and each compilation costs); packets of a link type past
+ * that, or one the filter does not compile for, do not match. */
+#define NG_MAX_FILTERS 64
+
+struct ng_filter {
+    int linktype;
+    bool compiled;
+    struct bpf_program prog;
+};
+
+struct ng_fallback {
+    struct pcapng_reader *reader;
+    struct ng_filter filters[NG_MAX_FILTERS];
+    unsigned n_filters;
+};
+
+/* Where a file read by libpcap came from, to read it again from the start. */
+enum file_source {
+    SOURCE_NONE,   /* standard input, live: cannot be read twice */
+    SOURCE_PLAIN,
+    SOURCE_GZIP,
+};
+
 struct capture {
 #ifdef __linux__
     struct afpacket *afpacket;  /* live through AF_PACKET rings (then pcap is NULL) */
@@ -45,6 +71,9 @@ struct capture {
     pcap_t *dead;
     struct pcap_reader rd;
     bool own_reader;
+    enum file_source source;
+    char *filter_text;          /* a file read by libpcap: the filter, for a fallback's link types */
+    struct ng_fallback *ng;     /* set once libpcap has given up on a pcapng file */
     const char *name;
     bool live;
     uint64_t size;
@@ -88,6 +117,14 @@ static ssize_t reader_fill(struct pcap_reader *r, size_t need)
         r->end += (size_t)k;
     }
     return (ssize_t)r->end;
+}
+
+/* The DLT_ value libpcap compiles filters for, of a file's LINKTYPE_ value:
+ * they differ only for raw IP among the link types the decoders read
+ * (libpcap's linktype_to_dlt, not exported). */
+static int filter_dlt(int linktype)
+{
+    return linktype == 101 ? DLT_RAW : linktype;
 }
 
 /* Opens the reader when the file is a classic pcap; false means "use libpcap". */
@@ -204,12 +241,15 @@ struct capture *capture_open_file(const char *path, char *err, size_t errlen)
                 fclose(gz);
             /* No position in the compressed file: no progress bar. */
             size = 0;
-            return finish_open(p, path, perr, size, err, errlen);
+            struct capture *c = finish_open(p, path, perr, size, err, errlen);
+            if (c)
+                c->source = SOURCE_GZIP;
+            return c;
         }
         struct pcap_reader rd = {.fd = -1};
         if (S_ISREG(st.st_mode) && open_classic_pcap(fd, size, &rd)) {
             struct capture *c = calloc(1, sizeof *c);
-            pcap_t *dead = pcap_open_dead(rd.linktype, PCAP_MAX_RECORD);
+            pcap_t *dead = pcap_open_dead(filter_dlt(rd.linktype), PCAP_MAX_RECORD);
             if (!c || !dead) {
                 free(c);
                 if (dead)
@@ -235,6 +275,10 @@ struct capture *capture_open_file(const char *path, char *err, size_t errlen)
         p = pcap_fopen_offline(f, perr);
         if (!p)
             fclose(f);
+        struct capture *c = finish_open(p, path, perr, size, err, errlen);
+        if (c)
+            c->source = SOURCE_PLAIN;
+        return c;
     }
     return finish_open(p, path, perr, size, err, errlen);
 }
@@ -362,6 +406,14 @@ bool capture_set_filter(struct capture *c, const char *filter, char *err, size_t
         snprintf(err, errlen, "cannot install BPF filter '%s': %s", filter, pcap_geterr(c->pcap));
         return false;
     }
+    if (c->source != SOURCE_NONE) {
+        free(c->filter_text);
+        c->filter_text = strdup(filter);
+        if (!c->filter_text) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+    }
     return true;
 }
 
@@ -382,6 +434,8 @@ const char *capture_linktype_name(const struct capture *c)
 
 uint64_t capture_position(const struct capture *c)
 {
+    if (c->ng)
+        return pcapng_position(c->ng->reader);
     if (c->own_reader)
         return c->rd.buf_off + c->rd.start;
     if (c->live)
@@ -525,6 +579,89 @@ static enum capture_status run_reader(struct capture *c, capture_packet_fn fn, v
     return CAPTURE_END;
 }
 
+/* libpcap 1.10 reads a pcapng file with one link type, one snapshot length
+ * and one byte order only, and says so only in words: these. */
+static bool pcap_refused_pcapng(const char *why)
+{
+    return strstr(why, "different from the type of the first interface") ||
+           strstr(why, "different from the snapshot length of the first interface") ||
+           strstr(why, "sections with different byte orders");
+}
+
+/* Reads the file again from its start through pcapng.c, which skips the
+ * packet blocks before `at` (where libpcap stopped: it delivered those). */
+static bool ng_start(struct capture *c, long at)
+{
+    FILE *f = NULL;
+    if (at < 0)
+        return false;
+    if (c->source == SOURCE_PLAIN) {
+        f = fopen(c->name, "rb");
+    } else if (c->source == SOURCE_GZIP) {
+        int fd = open(c->name, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0)
+            f = gzip_stream_open(fd);
+    }
+    if (!f)
+        return false;
+    c->ng = calloc(1, sizeof *c->ng);
+    if (!c->ng) {
+        fclose(f);
+        return false;
+    }
+    c->ng->reader = pcapng_open(f, (uint64_t)at);
+    if (!c->ng->reader) {
+        free(c->ng);
+        c->ng = NULL;
+        return false;
+    }
+    return true;
+}
+
+/* The filter of capture_set_filter, compiled for this packet's link type. */
+static bool ng_filter_match(struct capture *c, int linktype, const struct pcap_pkthdr *h, const uint8_t *data)
+{
+    struct ng_fallback *ng = c->ng;
+    struct ng_filter *f = NULL;
+    for (unsigned i = 0; i < ng->n_filters && !f; i++)
+        if (ng->filters[i].linktype == linktype)
+            f = &ng->filters[i];
+    if (!f) {
+        if (ng->n_filters == NG_MAX_FILTERS)
+            return false;
+        f = &ng->filters[ng->n_filters++];
+        f->linktype = linktype;
+        pcap_t *dead = pcap_open_dead(filter_dlt(linktype), PCAP_MAX_RECORD);
+        f->compiled = dead && pcap_compile(dead, &f->prog, c->filter_text, 1, PCAP_NETMASK_UNKNOWN) == 0;
+        if (dead)
+            pcap_close(dead);
+    }
+    return f->compiled && pcap_offline_filter(&f->prog, h, data);
+}
+
+static enum capture_status run_ng(struct capture *c, capture_packet_fn fn, void *ctx, volatile sig_atomic_t *stop,
+                                  char *msg, size_t msglen)
+{
+    char why[PCAP_ERRBUF_SIZE];
+    struct pcapng_packet pkt;
+    while (!*stop) {
+        enum pcapng_status st = pcapng_next(c->ng->reader, &pkt, why, sizeof why);
+        if (st == PCAPNG_END)
+            return CAPTURE_END;
+        if (st == PCAPNG_DAMAGED) {
+            snprintf(msg, msglen, "%s: %s", c->name, why);
+            return CAPTURE_DAMAGED;
+        }
+        if (c->filter_text) {
+            struct pcap_pkthdr ph = {.caplen = pkt.caplen, .len = pkt.wirelen};
+            if (!ng_filter_match(c, pkt.linktype, &ph, pkt.data))
+                continue;
+        }
+        fn(ctx, 0, pkt.linktype, to_us(&pkt.ts), pkt.data, pkt.caplen, pkt.wirelen);
+    }
+    return CAPTURE_END;
+}
+
 void capture_get_stats(struct capture *c, struct capture_stats *st)
 {
     struct pcap_stat ps;
@@ -559,6 +696,8 @@ enum capture_status capture_run(struct capture *c, capture_packet_fn fn, void *c
 {
     if (c->own_reader)
         return run_reader(c, fn, ctx, stop, msg, msglen);
+    if (c->ng)
+        return run_ng(c, fn, ctx, stop, msg, msglen);
 #ifdef __linux__
     if (c->afpacket)
         return afpacket_run(c->afpacket,
@@ -582,6 +721,8 @@ enum capture_status capture_run(struct capture *c, capture_packet_fn fn, void *c
             continue; /* live timeout: check the stop flag */
         if (rc == PCAP_ERROR_BREAK)
             return CAPTURE_END;
+        if (!c->live && pcap_refused_pcapng(pcap_geterr(c->pcap)) && ng_start(c, ftell(pcap_file(c->pcap))))
+            return run_ng(c, fn, ctx, stop, msg, msglen);
         snprintf(msg, msglen, "%s: %s", c->name, pcap_geterr(c->pcap));
         return c->live ? CAPTURE_FAILED : CAPTURE_DAMAGED;
     }
@@ -608,5 +749,13 @@ void capture_close(struct capture *c)
     } else {
         pcap_close(c->pcap);
     }
+    if (c->ng) {
+        for (unsigned i = 0; i < c->ng->n_filters; i++)
+            if (c->ng->filters[i].compiled)
+                pcap_freecode(&c->ng->filters[i].prog);
+        pcapng_close(c->ng->reader);
+        free(c->ng);
+    }
+    free(c->filter_text);
     free(c);
 }

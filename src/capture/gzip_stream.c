@@ -23,6 +23,21 @@ static ssize_t gz_read(void *cookie, char *buf, size_t size)
     return n;
 }
 
+/* Telling only (ftell): where libpcap stopped in the inflated bytes, for
+ * the pcapng fallback to read on from there. */
+static int gz_seek(void *cookie, off64_t *offset, int whence)
+{
+    if (whence != SEEK_CUR || *offset != 0) {
+        errno = ESPIPE;
+        return -1;
+    }
+    z_off_t at = gztell((gzFile)cookie);
+    if (at < 0)
+        return -1;
+    *offset = at;
+    return 0;
+}
+
 static int gz_close(void *cookie)
 {
     return gzclose((gzFile)cookie) == Z_OK ? 0 : EOF;
@@ -36,7 +51,7 @@ FILE *gzip_stream_open(int fd)
         return NULL;
     }
     gzbuffer(gz, 256 * 1024);
-    cookie_io_functions_t io = {.read = gz_read, .close = gz_close};
+    cookie_io_functions_t io = {.read = gz_read, .seek = gz_seek, .close = gz_close};
     FILE *f = fopencookie(gz, "rb", io);
     if (!f)
         gzclose(gz);

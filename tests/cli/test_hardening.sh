@@ -199,6 +199,59 @@ test_fcs_in_linktype_and_coarse_pcapng_timestamps() {
         eval '[ "$rc" -le 1 ] && ! grep -q "runtime error\|Sanitizer" "$tmp/coarse.err"'
 }
 
+# --- 12: pcapng files libpcap 1.10 refuses, read by capture/pcapng.c ------------
+# dns.log rows of the 10.9.N.1 clients of vigil-gen's linktypes capture.
+dns_clients() {
+    grep -v '^#' "$1/dns.log" 2>/dev/null | cut -f3 | sort | uniq -c | awk '{print $2 "x" $1}' | tr '\n' ' '
+}
+
+# ng_read NAME FILE [OPTIONS...]: vigil read FILE into $tmp/ng-NAME (stderr in
+# $tmp/ng-NAME.err), its exit status in rc and its DNS clients in clients.
+ng_read() {
+    local name=$1 file=$2
+    shift 2
+    "$VIGIL" read "$file" -q "$@" -o "$tmp/ng-$name" 2>"$tmp/ng-$name.err"
+    rc=$?
+    clients=$(dns_clients "$tmp/ng-$name")
+}
+
+test_pcapng_interfaces_of_different_link_types_and_damage() {
+    local here rc clients v all="10.9.1.1x1 10.9.2.1x1 10.9.3.1x1 10.9.4.1x1 10.9.6.1x1 10.9.7.1x1 2001:db8:9:5::1x1 "
+    here=$(dirname "$0")
+    "$VIGIL_GEN" linktypes "$tmp/mixed.pcapng" >/dev/null 2>&1 || { ko "pcapng: vigil-gen linktypes failed"; return; }
+    python3 "$here/pcapng_variants.py" "$tmp/mixed.pcapng" "$tmp" || { ko "pcapng: pcapng_variants.py failed"; return; }
+    ng_read mixed "$tmp/mixed.pcapng"
+    check "pcapng, 7 interfaces of 6 link types and 5 snapshot lengths: exit $rc, each one's DNS exchange logged" \
+        eval '[ "$rc" = 0 ] && [ "$clients" = "$all" ]'
+    gzip -c "$tmp/mixed.pcapng" >"$tmp/mixed.pcapng.gz"
+    ng_read gz "$tmp/mixed.pcapng.gz"
+    check "the same pcapng gzip-compressed: read on after libpcap's refusal too (exit $rc)" \
+        eval '[ "$rc" = 0 ] && [ "$clients" = "$all" ]'
+    ng_read udp "$tmp/mixed.pcapng" -f udp
+    check "pcapng with -f udp: the filter compiled for each link type passes them all (exit $rc)" \
+        eval '[ "$rc" = 0 ] && [ "$clients" = "$all" ]'
+    ng_read port "$tmp/mixed.pcapng" -f "udp port 45003"
+    check "pcapng with -f 'udp port 45003': only the raw IPv4 interface's exchange" [ "$clients" = "10.9.4.1x1 " ]
+    "$VIGIL_GEN" basic "$tmp/raw.pcap" --linktype raw >/dev/null 2>&1
+    ng_read raw "$tmp/raw.pcap" -f udp
+    check "classic raw-IP pcap (LINKTYPE 101) with -f udp: compiled for DLT_RAW (exit $rc)" \
+        eval '[ "$rc" = 0 ] && [ -s "$tmp/ng-raw/dns.log" ]'
+    ng_read two "$tmp/two-sections.pcapng"
+    check "pcapng, a second section big-endian: exit $rc, every exchange logged twice" \
+        eval '[ "$rc" = 0 ] && [ "$clients" = "${all//x1/x2}" ]'
+    for v in cut:"truncated pcapng dump file" trailer:"block total length in header" \
+        huge:"pcapng block size 2147483632 > maximum" noiface:"a packet arrived on interface 99"; do
+        ng_read "${v%%:*}" "$tmp/${v%%:*}.pcapng"
+        check "pcapng ${v%%:*}: exit 1 (got $rc), damage named ('${v#*:}'), no sanitizer report" \
+            eval '[ "$rc" = 1 ] && grep -q "capture damaged, processed up to the damage: .*${v#*:}" "$tmp/ng-${v%%:*}.err" &&
+                  ! grep -q "runtime error\|Sanitizer" "$tmp/ng-${v%%:*}.err"'
+    done
+    check "pcapng cut in the last interface's query: the six exchanges before it logged" \
+        [ "$(dns_clients "$tmp/ng-cut")" = "${all/10.9.7.1x1 /}" ]
+    check "pcapng damaged at its 10th block: the packet before it logged" \
+        [ "$(dns_clients "$tmp/ng-trailer")" = "10.9.1.1x1 " ]
+}
+
 # --- 10.8 an interrupted read says so -------------------------------------------
 test_interrupted_read_has_its_own_exit_status() {
     local cap=$tmp/long.pcap rc i

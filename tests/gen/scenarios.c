@@ -902,18 +902,20 @@ static bool run_linktypes(struct gen *g)
 {
     if (g->opt.linktype >= 0)
         return run_basic(g);
+    /* snapshot lengths differ too, as a sensor's interfaces' do (#12) */
     static const struct {
         int linktype;
+        uint32_t snaplen;
         const char *src, *dst;
     } links[] = {
-        {LINKTYPE_ETHERNET, "10.9.1.1", "10.9.1.2"}, {LINKTYPE_LINUX_SLL, "10.9.2.1", "10.9.2.2"},
-        {LINKTYPE_LINUX_SLL2, "10.9.3.1", "10.9.3.2"}, {LINKTYPE_RAW, "10.9.4.1", "10.9.4.2"},
-        {LINKTYPE_RAW, "2001:db8:9:5::1", "2001:db8:9:5::2"}, {LINKTYPE_NULL, "10.9.6.1", "10.9.6.2"},
-        {LINKTYPE_LOOP, "10.9.7.1", "10.9.7.2"},
+        {LINKTYPE_ETHERNET, 65535, "10.9.1.1", "10.9.1.2"}, {LINKTYPE_LINUX_SLL, 8192, "10.9.2.1", "10.9.2.2"},
+        {LINKTYPE_LINUX_SLL2, 262144, "10.9.3.1", "10.9.3.2"}, {LINKTYPE_RAW, 2048, "10.9.4.1", "10.9.4.2"},
+        {LINKTYPE_RAW, 65535, "2001:db8:9:5::1", "2001:db8:9:5::2"}, {LINKTYPE_NULL, 4096, "10.9.6.1", "10.9.6.2"},
+        {LINKTYPE_LOOP, 65535, "10.9.7.1", "10.9.7.2"},
     };
     int ifaces[8];
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
-        ifaces[i] = pw_add_interface(&g->writer, (uint16_t)links[i].linktype, 65535);
+        ifaces[i] = pw_add_interface(&g->writer, (uint16_t)links[i].linktype, links[i].snaplen);
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
         struct ip_pair ip;
         if (strchr(links[i].src, ':'))
@@ -1185,8 +1187,8 @@ static const struct scenario scenarios[] = {
                 "each with a full session",
      false,
      run_tunnels},
-    {"linktypes", "pcapng with Ethernet, SLL, SLL2, raw IPv4/IPv6, null and loop interfaces (--linktype: classic "
-                  "pcap of basic)",
+    {"linktypes", "pcapng with Ethernet, SLL, SLL2, raw IPv4/IPv6, null and loop interfaces of different snapshot "
+                  "lengths (--linktype: classic pcap of basic)",
      true, run_linktypes},
     {"truncated", "captured with snaplen 60: payloads cut, headers intact", false, run_truncated},
     {"corrupt", "malformed IPv4/TCP/UDP/IPv6/Ethernet packets interleaved with a valid session", false,

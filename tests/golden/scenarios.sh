@@ -24,6 +24,8 @@ scenarios+=(keepalive)
 scenarios+=(encap)
 # Suricata's anomalies Zeek does not raise: ICMPv4 unknown type and code, an SMTP reply code it does not know (#12)
 scenarios+=(anomaly)
+# a pcapng whose interfaces differ in link type and snapshot length: libpcap 1.10 refuses it, capture/pcapng.c reads it (#12)
+scenarios+=(linktypes)
 # vigil read options of a scenario.
 args_of() {
     case $1 in
