@@ -41,6 +41,10 @@ const char usage_common[] =
     "                           (Suricata's stream.midstream; Zeek does not)\n"
     "      --stream-inline      rules inspect an HTTP request on the packet completing it\n"
     "                           (Suricata's stream.inline), not after the server's ack\n"
+    "      --ldap-max-pending-searches N  LDAP searches awaiting their result per connection,\n"
+    "                           a weird beyond (Zeek's LDAP::max_pending_searches; 1..100, default 100)\n"
+    "      --dns-max-compression-depth N  compression pointers followed in one DNS name, a weird\n"
+    "                           beyond (Zeek's dns_max_compression_chain_depth; default 20)\n"
     "      --json-timestamps epoch|iso8601  Zeek JSON times as epoch seconds (default) or\n"
     "                           ISO 8601 UTC (Zeek's JSON::TS_ISO8601)\n"
     "      --eve-tls-extended   EVE tls: also the certificates as sent (certificate, chain,\n"
@@ -167,6 +171,8 @@ enum { OPT_SHORT_THRESHOLDS = 0x580 };
 enum { OPT_EVE_DHCP_EXTENDED = 0x600 };
 /* Threat-intel validity windows and repeated hits (detect/intel_detector.c), the beacon weights. */
 enum { OPT_INTEL_STRICT_VALIDITY = 0x700, OPT_INTEL_SUPPRESS, OPT_BEACON_WEIGHTS };
+/* Zeek's parser limits, as its redefs set them (proto/app_limits-t.h). */
+enum { OPT_LDAP_MAX_PENDING_SEARCHES = 0x780, OPT_DNS_MAX_COMPRESSION_DEPTH };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -241,6 +247,8 @@ static const struct option long_options[] = {
     {"intel-strict-validity", no_argument, NULL, OPT_INTEL_STRICT_VALIDITY},
     {"intel-suppress", required_argument, NULL, OPT_INTEL_SUPPRESS},
     {"beacon-weights", required_argument, NULL, OPT_BEACON_WEIGHTS},
+    {"ldap-max-pending-searches", required_argument, NULL, OPT_LDAP_MAX_PENDING_SEARCHES},
+    {"dns-max-compression-depth", required_argument, NULL, OPT_DNS_MAX_COMPRESSION_DEPTH},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -397,6 +405,12 @@ static const struct option_rule option_rules[] = {
      .scale = 1000000, .width = WIDTH(intel_suppress_us),
      .error = "--intel-suppress takes a number of seconds (0: every hit), not '%s'"},
     {.id = OPT_BEACON_WEIGHTS, .kind = RULE_STRING, .field = FIELD(behavior.beacon_weights_path)},
+    {.id = OPT_LDAP_MAX_PENDING_SEARCHES, .kind = RULE_NUMBER, .field = FIELD(cfg.app_limits.ldap_max_pending_searches),
+     .min = 1, .max = APP_LDAP_MAX_PENDING_SEARCHES, .width = WIDTH(cfg.app_limits.ldap_max_pending_searches),
+     .error = "--ldap-max-pending-searches takes a number from 1 to 100, not '%s'"},
+    {.id = OPT_DNS_MAX_COMPRESSION_DEPTH, .kind = RULE_NUMBER, .field = FIELD(cfg.app_limits.dns_max_compression_depth),
+     .min = 1, .max = 255, .width = WIDTH(cfg.app_limits.dns_max_compression_depth),
+     .error = "--dns-max-compression-depth takes a number from 1 to 255, not '%s'"},
     {.id = OPT_DEVICES, .kind = RULE_FLAG, .field = FIELD(devices)},
     {.id = OPT_VENDOR_POLICY, .kind = RULE_STRING, .field = FIELD(devices_cfg.vendor_policy), .also = ALSO(devices)},
     {.id = OPT_DEVICE_ALLOW, .kind = RULE_STRING, .field = FIELD(devices_cfg.allow_file), .also = ALSO(devices)},

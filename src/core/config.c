@@ -15,4 +15,6 @@ void vigil_config_defaults(struct vigil_config *c)
     c->community_id = true;
     c->checksums_auto = true;
     c->workers = 1;
+    c->app_limits.ldap_max_pending_searches = APP_LDAP_MAX_PENDING_SEARCHES;
+    c->app_limits.dns_max_compression_depth = APP_DNS_MAX_COMPRESSION_DEPTH;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "decode/decode.h"
+#include "proto/app_limits-t.h"
 #include "util/addr.h"
 
 #define VIGIL_MAX_LOCAL_NETS 256
@@ -45,6 +46,8 @@ struct vigil_config {
     /* Signatures inspect a request on the packet that completes it
      * (Suricata's stream.inline), not after the server's ack. */
     bool stream_inline;
+    /* Zeek's parser limits the run may redefine (proto/app_limits-t.h). */
+    struct app_limits app_limits;
     unsigned workers;
     /* Live on AF_PACKET rings: worker i is driven by ring i's own capture
      * thread (engine_lane_packet), which --cpus pins; no worker threads. */

@@ -42,6 +42,7 @@ struct app_slot {
      * requests end at, and whether the responder acknowledged it */
     bool inspect_pending, inspect_acked;
     uint32_t inspect_seq;
+    bool disabled;                         /* env->violation: no more bytes for the parser */
     _Alignas(16) uint8_t state[];
 };
 
@@ -107,6 +108,24 @@ static void env_payload_encrypted(struct app_env *env)
     struct app_slot *s = env->ctx;
     if (s->flow && s->flow->key.proto == IPPROTO_TCP) /* TLS, not DTLS: Suricata's TLS parser only */
         s->flow->payload_encrypted = true;
+}
+
+static void env_flip_roles(struct app_env *env)
+{
+    struct app_slot *s = env->ctx;
+    if (!s->flow || s->flow->key.proto != IPPROTO_UDP)
+        return;
+    flow_flip_roles(s->flow);
+    flow_fill_app_conn(s->table, s->flow, &s->conn);
+}
+
+static void env_violation(struct app_env *env)
+{
+    struct app_slot *s = env->ctx;
+    if (s->disabled || !s->flow)
+        return;
+    s->disabled = true;
+    flow_add_history(s->flow, 'X');
 }
 
 static void env_add_service(struct app_env *env, const char *service)
@@ -305,6 +324,9 @@ static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
     env->worker_state = worker_state_of(s->table, s->parser);
     env->files = flow_table_app_hooks(s->table) ? flow_table_app_hooks(s->table)->files : NULL;
     env->ctx = s;
+    env->limits = &s->table->cfg.app_limits;
+    env->flip_roles = env_flip_roles;
+    env->violation = env_violation;
 }
 
 /* A slot with state_size bytes of state, f's from now on (no parser yet);
@@ -327,6 +349,8 @@ static struct app_slot *attach(struct flow_table *t, struct flow *f, const struc
  * (flow_app_conn_counts: the ack that event waits for). */
 static void parse(struct app_slot *s, struct flow *f, struct app_env *env, bool from_orig, const uint8_t *p, size_t n)
 {
+    if (s->disabled)
+        return;
     f->delivering = from_orig ? 1 : 2;
     s->parser->data(s->state, env, from_orig, p, n);
     f->delivering = 0;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "decode/packet.h"
+#include "proto/app_limits-t.h"
 #include "proto/conn-t.h"
 #include "proto/event-t.h"
 #include "flow/conn_record-t.h"
@@ -155,6 +156,7 @@ struct flow_config {
      * them (--stream-inline, Suricata's stream.inline), not on the client's
      * next packet after the server's ack (IDS mode). */
     bool stream_inline;
+    struct app_limits app_limits;    /* handed to parsers as app_env.limits */
     unsigned n_local_nets;
     const struct ip_prefix *local_nets;
 };

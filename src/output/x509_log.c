@@ -50,6 +50,8 @@ static void san_list(struct zrow *r, const struct x509_cert *x, enum x509_san_ki
 
 void output_x509(struct output_worker *w, const struct app_conn *c, const struct x509_cert *x)
 {
+    if (x->known)
+        return;  /* Zeek's known_log_certs: a repeat within a day is not logged */
     struct zrow *r = zrow_begin(w, &x509_schema);
     if (r == NULL)
         return;

@@ -19,9 +19,13 @@
 #define PFC_FIRST_FRAG 0x01
 #define PFC_LAST_FRAG 0x02
 #define PFC_OBJECT_UUID 0x80
+#define PDU_TYPE_MAX 0x13         /* orphaned, the last connection-oriented type Zeek's signature admits */
 #define AUTH_TRAILER 8
 #define AUTH_SPNEGO 9
 #define AUTH_NTLM 10
+#define AUTH_SCHANNEL 14
+#define AUTH_KERBEROS 16
+#define AUTH_NETLOGON 68
 #define MAX_BIND_CONTEXTS 64      /* a bind lists a handful; n_context_elem is one byte */
 
 enum pdu_type {
@@ -46,6 +50,14 @@ bool dce_rpc_looks_like_bind(const uint8_t *p, size_t n)
     if (n < PDU_HEADER)
         return false;
     return p[0] == 5 && p[1] <= 1 && (p[2] == PDU_BIND || p[2] == PDU_ALTER_CONTEXT) &&
+           (p[3] & (PFC_FIRST_FRAG | PFC_LAST_FRAG)) == (PFC_FIRST_FRAG | PFC_LAST_FRAG) && load_le16(p + 8) >= PDU_HEADER;
+}
+
+bool dce_rpc_looks_like_pdu(const uint8_t *p, size_t n)
+{
+    if (n < PDU_HEADER)
+        return false;
+    return p[0] == 5 && p[1] <= 1 && p[2] <= PDU_TYPE_MAX &&
            (p[3] & (PFC_FIRST_FRAG | PFC_LAST_FRAG)) == (PFC_FIRST_FRAG | PFC_LAST_FRAG) && load_le16(p + 8) >= PDU_HEADER;
 }
 
@@ -96,15 +108,40 @@ static const uint8_t *context_uuid(const struct dce_rpc_assoc *a, uint16_t id, u
     return a->has_uuid ? a->last_uuid : NULL;
 }
 
-/* The auth value of a PDU, for NTLM (bind, alter_context, auth3 and their answers). */
+/* The auth trailer of any PDU that has one. Zeek's forward_auth
+ * (dce_rpc-auth.pac) looks at every such PDU's auth type: SPNEGO, NTLM and
+ * Kerberos go to their analyzers, the TLS (SChannel) and Netlogon secure
+ * channel types are weirds with the type as addl, any other type the
+ * unknown weird. NTLM here reads the bind family's messages only (bind,
+ * alter_context, auth3 and their answers): a request's trailer is a
+ * signature, never an NTLMSSP message. */
 static void pdu_auth(const struct dce_rpc_carrier *car, struct app_env *env, const uint8_t *p, size_t n)
 {
     size_t auth_len = load_le16(p + 10);
-    if (auth_len == 0 || car->ntlm == NULL || n < PDU_HEADER + AUTH_TRAILER + auth_len)
+    if (auth_len == 0 || n < PDU_HEADER + AUTH_TRAILER + auth_len)
         return;
     uint8_t type = p[n - auth_len - AUTH_TRAILER];
-    if (type == AUTH_NTLM || type == AUTH_SPNEGO)
-        ntlm_session_blob(car->ntlm, env, "DCE_RPC", p + n - auth_len, auth_len);
+    char addl[4];
+    snprintf(addl, sizeof addl, "%u", (unsigned)type);
+    switch (type) {
+    case AUTH_SPNEGO:
+    case AUTH_NTLM:
+        if (car->ntlm && (p[2] == PDU_BIND || p[2] == PDU_BIND_ACK || p[2] == PDU_ALTER_CONTEXT ||
+                          p[2] == PDU_ALTER_CONTEXT_RESP || p[2] == PDU_AUTH3))
+            ntlm_session_blob(car->ntlm, env, "DCE_RPC", p + n - auth_len, auth_len);
+        break;
+    case AUTH_KERBEROS:
+        break;
+    case AUTH_SCHANNEL:
+        env->weird(env, "tls_dce_rpc_auth_type", addl, "DCE_RPC");
+        break;
+    case AUTH_NETLOGON:
+        env->weird(env, "netlogon_dce_rpc_auth_type", addl, "DCE_RPC");
+        break;
+    default:
+        env->weird(env, "unknown_dce_rpc_auth_type", addl, "DCE_RPC");
+        break;
+    }
 }
 
 static void pdu_bind(struct dce_rpc_assoc *a, struct app_env *env, const uint8_t *p, size_t n)
@@ -272,15 +309,9 @@ static void pdu(struct dce_rpc_assoc *a, const struct dce_rpc_carrier *car, stru
     case PDU_BIND:
     case PDU_ALTER_CONTEXT:
         pdu_bind(a, env, p, n);
-        pdu_auth(car, env, p, n);
         break;
     case PDU_BIND_ACK:
         pdu_bind_ack(a, p, n);
-        pdu_auth(car, env, p, n);
-        break;
-    case PDU_ALTER_CONTEXT_RESP:
-    case PDU_AUTH3:
-        pdu_auth(car, env, p, n);
         break;
     case PDU_REQUEST:
         pdu_request(a, env, p, n);
@@ -292,6 +323,7 @@ static void pdu(struct dce_rpc_assoc *a, const struct dce_rpc_carrier *car, stru
     default:
         break;
     }
+    pdu_auth(car, env, p, n);
 }
 
 static bool header_ok(const uint8_t *p)

@@ -107,6 +107,10 @@ void dce_rpc_assoc_gap(struct dce_rpc_assoc *a, bool from_orig);
 void dce_rpc_assoc_close(struct dce_rpc_assoc *a, const struct dce_rpc_carrier *car, struct app_env *env);
 /* True when p starts like a DCE-RPC bind (content detection). */
 bool dce_rpc_looks_like_bind(const uint8_t *p, size_t n);
+/* True when p starts like any whole connection-oriented PDU (version 5.0
+ * or 5.1, a known type, first and last fragment): Zeek's dpd_dce_rpc
+ * signature, which matches either direction. */
+bool dce_rpc_looks_like_pdu(const uint8_t *p, size_t n);
 /* The text form of a wire UUID (first three fields little-endian). */
 void dce_rpc_uuid_str(const uint8_t uuid[16], char out[DCE_RPC_UUID_STR]);
 

@@ -14,13 +14,19 @@ static struct dce_rpc_carrier tcp_carrier(struct dce_rpc_tcp *s, struct app_env 
     return (struct dce_rpc_carrier){.names = env->worker_state, .ntlm = &s->ntlm};
 }
 
+/* Zeek's dpd_dce_rpc signature has no direction: a connection caught after
+ * its bind (no handshake seen, the server's bind_ack or alter_context_resp
+ * first, even as the "originator") is DCE-RPC too. Zeek's signature asks
+ * for flags 0x03 exactly in its latest form and for no flags in older
+ * ones; both fragment bits with the header-signing bit allowed is what a
+ * Windows bind_ack carries (dce_rpc_ntlm.pcapng's 0x07). */
 static enum app_probe tcp_probe(const uint8_t *p, size_t n, bool from_orig)
 {
-    if (!from_orig)
-        return APP_PROBE_NO;
     if (n < 16)
         return n >= 1 && p[0] == 5 ? APP_PROBE_MAYBE : APP_PROBE_NO;
-    return dce_rpc_looks_like_bind(p, n) ? APP_PROBE_YES : APP_PROBE_NO;
+    if (from_orig && dce_rpc_looks_like_bind(p, n))
+        return APP_PROBE_YES;
+    return dce_rpc_looks_like_pdu(p, n) ? APP_PROBE_YES : APP_PROBE_NO;
 }
 
 static void tcp_open(void *state)

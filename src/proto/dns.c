@@ -18,8 +18,6 @@
 #define DNS_HEADER_LEN 12
 /* Zeek's dns_max_queries: more questions than this is not DNS. */
 #define DNS_MAX_QDCOUNT 25
-/* Zeek's dns_max_compression_chain_depth. */
-#define DNS_MAX_COMPRESSION_DEPTH 50
 /* Queries awaiting a response per connection (Zeek allows 50 ids x 50). */
 #define DNS_MAX_PENDING 32
 /* Zeek's dns.log answers of one row. */
@@ -110,6 +108,8 @@ struct dns_parse {
     uint8_t *pool;
     size_t pool_used;
     bool rr_cap_reported;
+    uint32_t max_depth;     /* compression pointers followed in one name */
+    bool chain_too_deep;    /* the message's parsing stopped there: no truncation weird */
 };
 
 struct dns_scratch {
@@ -248,8 +248,13 @@ static bool read_name(struct dns_parse *ps, size_t *pos, struct byte_view *out, 
                 weird(ps->env, "DNS_label_forward_compress_offset", addl);
                 goto done;
             }
-            if (++depth > DNS_MAX_COMPRESSION_DEPTH) {
+            if (++depth > ps->max_depth) {
+                /* Zeek's weird, then its analyzer violation: DPD disables
+                 * the analyzer, conn.log's history gets 'X' */
                 weird_num(ps->env, "DNS_max_compression_chain_depth_exceeded", depth);
+                if (ps->env != NULL && ps->env->violation != NULL)
+                    ps->env->violation(ps->env);
+                ps->chain_too_deep = true;
                 return false;
             }
             limit = cur;
@@ -563,7 +568,8 @@ static bool parse_rr(struct dns_parse *ps, size_t *pos, enum dns_section section
     rr->section = section;
     rr->zeek_text.p = ps->pool;
     if (!read_name(ps, pos, &rr->name, NULL)) {
-        weird(ps->env, "DNS_truncated_ans_too_short", NULL);
+        if (!ps->chain_too_deep)
+            weird(ps->env, "DNS_truncated_ans_too_short", NULL);
         return false;
     }
     if (ps->n - *pos < 10) {
@@ -620,7 +626,8 @@ static void parse_body(struct dns_parse *ps)
     for (unsigned i = 0; i < m->qdcount; i++) {
         struct dns_question q;
         if (!read_name(ps, &pos, &q.name, &q.name_truncated) || ps->n - pos < 4) {
-            weird(ps->env, "DNS_truncated_quest_too_short", NULL);
+            if (!ps->chain_too_deep)
+                weird(ps->env, "DNS_truncated_quest_too_short", NULL);
             return;
         }
         q.qtype = load_be16(ps->p + pos);
@@ -866,6 +873,11 @@ static struct dns_pending *pending_free_slot(struct dns_state *st, struct app_en
     return oldest;
 }
 
+static bool addr_is_multicast(const struct ip_addr *a)
+{
+    return ip_addr_is_v4(a) ? (a->b[12] & 0xf0) == 0xe0 : a->b[0] == 0xff;
+}
+
 static void handle_message(struct dns_state *st, struct app_env *env, bool from_orig, const uint8_t *p,
                            size_t n)
 {
@@ -877,13 +889,26 @@ static void handle_message(struct dns_state *st, struct app_env *env, bool from_
     struct dns_scratch scratch;
     struct dns_scratch *sc = &scratch;
     struct dns_message *m = &sc->msg;
+    bool first = st->messages == 0;
     m->ts_us = env != NULL ? env->ts_us : 0;
-    m->from_orig = from_orig;
     m->tx_id = st->messages++;
     m->n_questions = 0;
     m->n_rrs = 0;
     parse_header(m, p);
-    struct dns_parse ps = {.p = p, .n = n, .env = env, .netbios = st->is_netbios, .msg = m, .pool = sc->pool};
+    /* Zeek's DNS_Interpreter::ParseMessage: a first message that is a reply
+     * from the originator turns the connection round, unless the responder
+     * is a multicast group (UDP here; Zeek does it on TCP too, rarer than
+     * rare, and a flip inside a TCP stream is not worth its risk). */
+    if (first && m->qr && from_orig && !st->is_tcp && env != NULL && env->flip_roles != NULL && env->conn != NULL &&
+        !addr_is_multicast(&env->conn->resp_h)) {
+        env->flip_roles(env);
+        from_orig = false;
+    }
+    m->from_orig = from_orig;
+    uint32_t max_depth = env != NULL && env->limits != NULL ? env->limits->dns_max_compression_depth
+                                                            : APP_DNS_MAX_COMPRESSION_DEPTH;
+    struct dns_parse ps = {.p = p, .n = n, .env = env, .netbios = st->is_netbios, .msg = m, .pool = sc->pool,
+                           .max_depth = max_depth};
     parse_body(&ps);
 
     bool tracked = m->opcode == DNS_OPCODE_QUERY || m->opcode == DNS_OPCODE_NOTIFY ||

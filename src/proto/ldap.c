@@ -1,8 +1,10 @@
 /* LDAP (RFC 4511) as Zeek's LDAP analyzer and base/protocols/ldap see it.
  * Messages are BER SEQUENCEs framed by their own length (TCP) or one per
  * datagram (UDP, CLDAP). Operations waiting for their response are kept per
- * message id, at most LDAP_MAX_PENDING of each kind (a client that never
- * reads its answers, or a loop of requests, is capped and a weird says so).
+ * message id, at most LDAP_MAX_PENDING messages (a client that never reads
+ * its answers, or a loop of requests, is capped and a weird says so); at
+ * --ldap-max-pending-searches pending searches (at most LDAP_MAX_PENDING)
+ * a weird says so and they are logged as they stand, as Zeek does.
  * Search filters are rendered as RFC 4515 strings, as Zeek logs them; a
  * filter nested deeper than BER_MAX_DEPTH is cut there. */
 #include "proto/ldap.h"
@@ -363,16 +365,25 @@ static struct ldap_row *message_for(struct ldap_state *st, struct app_env *env, 
     return &m->row;
 }
 
+static void publish_search(struct ldap_state *st, struct app_env *env, size_t i);
+
+/* A search's pending row. At LDAP::max_pending_searches (--ldap-max-pending-searches)
+ * Zeek raises the weird, logs every pending search as it stands and starts
+ * the table again with the new one, so no search goes unlogged. */
 static struct ldap_search_row *search_for(struct ldap_state *st, struct app_env *env, int64_t id)
 {
     for (size_t i = 0; i < st->n_searches; i++)
         if (st->searches[i]->row.message_id == id)
             return &st->searches[i]->row;
-    if (st->n_searches == LDAP_MAX_PENDING) {
+    uint32_t max = env->limits ? env->limits->ldap_max_pending_searches : APP_LDAP_MAX_PENDING_SEARCHES;
+    if (max > LDAP_MAX_PENDING)
+        max = LDAP_MAX_PENDING;
+    if (st->n_searches >= max) {
         char addl[24];
-        snprintf(addl, sizeof addl, "%d", LDAP_MAX_PENDING);
+        snprintf(addl, sizeof addl, "%u", (unsigned)max);
         weird(env, "LDAP_max_pending_searches_exceeded", addl);
-        return NULL;
+        while (st->n_searches > 0)
+            publish_search(st, env, 0);
     }
     struct pending_search *s = calloc(1, sizeof *s);
     if (s == NULL)

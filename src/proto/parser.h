@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "proto/app_limits-t.h"
 #include "proto/conn-t.h"
 #include "proto/event-t.h"
 
@@ -36,6 +37,16 @@ struct app_env {
      * payload, as Suricata's APP_LAYER_PARSER_NO_INSPECTION_PAYLOAD. May be
      * NULL. */
     void (*payload_encrypted)(struct app_env *env);
+    /* Swaps originator and responder, as Zeek's Connection::FlipRoles (a
+     * UDP DNS connection whose first message is a reply from its
+     * "originator"); conn.log's history gets '^'. UDP only; env->conn shows
+     * the new roles on return. May be NULL. */
+    void (*flip_roles)(struct app_env *env);
+    /* The parser stops at a protocol violation, as Zeek's analyzer is
+     * disabled after AnalyzerViolation: conn.log's history gets 'X' (once)
+     * and the parser gets no more bytes of the connection (close still
+     * comes). May be NULL. */
+    void (*violation)(struct app_env *env);
     /* Says the transaction being built is complete as Suricata's logger
      * sees it with the bytes delivered so far (TLS: the ServerHelloDone),
      * though it is published later (Zeek's established): its EVE event
@@ -54,6 +65,8 @@ struct app_env {
     /* The parser's per-worker state (see worker_open), NULL when it has none. */
     void *worker_state;
     void *ctx;              /* the engine's, opaque */
+    /* The run's parser limits (Zeek's redefs); NULL: Zeek's defaults. */
+    const struct app_limits *limits;
 };
 
 enum app_probe {

@@ -543,6 +543,7 @@ static void handle_certificate(struct tls_state *st, struct app_env *env, bool f
             t->client_notbefore_s = c->not_valid_before_s;
             t->client_notafter_s = c->not_valid_after_s;
         }
+        c->known = x509_cache_seen_before(cache, c);
         if (env->publish != NULL)
             env->publish(env, EVENT_X509, c);
         index++;

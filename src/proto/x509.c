@@ -21,6 +21,10 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "util/grow.h"
+#include "util/hash.h"
+#include "util/hindex.h"
+
 /* d2i_X509 takes a long; certificates beyond this are not certificates. */
 #define X509_DER_MAX (1024 * 1024)
 
@@ -376,6 +380,15 @@ static bool cert_matches_host(X509 *x, const struct x509_cert *c, const char *ho
 
 #define X509_CACHE_ENTRIES 256
 #define X509_CACHE_CN_MAX 4
+/* Zeek's X509::relog_known_certificates_after (1day): a certificate logged
+ * is not logged again for a day, counted from its first row (the set's
+ * &create_expire), per worker as Zeek's non-broker set is. */
+#define X509_RELOG_AFTER_US (86400LL * 1000000)
+/* Zeek's known_log_certs_maximum_size is 1000000; a worker keeps at most
+ * this many (48 bytes each). A full set adds nothing and logs every new
+ * certificate, as Zeek's does. */
+#define X509_KNOWN_MAX 65536
+#define X509_KNOWN_DOMAIN 0x78353039u  /* "x509": the keyed hash's table domain */
 
 struct x509_cache_entry {
     uint8_t key[32];            /* SHA-256 of the DER */
@@ -389,12 +402,23 @@ struct x509_cache_entry {
     uint16_t cn_len[X509_CACHE_CN_MAX];
 };
 
+/* One row of Zeek's known_log_certs: X509::LogCertHash and when it was added. */
+struct x509_known {
+    char fingerprint[65];
+    bool host_cert, client_cert;
+    int64_t added_us;
+};
+
 struct x509_cache {
     uint64_t clock;
     EVP_MD *sha256;
     struct key_decoders keys;
     bool has_keys;               /* false: certificates go through plain d2i_X509 */
     struct x509_cache_entry entries[X509_CACHE_ENTRIES];
+    struct hindex known_index;   /* x509_known ids by keyed hash */
+    bool has_known_index;
+    struct x509_known *known;    /* grown as needed, never beyond X509_KNOWN_MAX */
+    size_t n_known, known_cap;
 };
 
 /* The subject's common names, kept by the cache for SNI checks on later connections. */
@@ -512,7 +536,58 @@ void x509_cache_free(struct x509_cache *c)
     EVP_MD_free(c->sha256);
     if (c->has_keys)
         key_decoders_free(&c->keys);
+    if (c->has_known_index)
+        hindex_free(&c->known_index);
+    free(c->known);
     free(c);
+}
+
+static uint32_t known_hash(const struct x509_cert *cert)
+{
+    uint8_t key[66];
+    memcpy(key, cert->fingerprint, 64);
+    key[64] = cert->host_cert;
+    key[65] = cert->client_cert;
+    return (uint32_t)hash_keyed(key, sizeof key, X509_KNOWN_DOMAIN);
+}
+
+static bool known_eq(const void *ctx, uint32_t id, const void *key)
+{
+    const struct x509_known *k = &((const struct x509_cache *)ctx)->known[id];
+    const struct x509_cert *cert = key;
+    return k->host_cert == cert->host_cert && k->client_cert == cert->client_cert &&
+           memcmp(k->fingerprint, cert->fingerprint, 64) == 0;
+}
+
+bool x509_cache_seen_before(struct x509_cache *c, const struct x509_cert *cert)
+{
+    if (c == NULL || cert->fingerprint[0] == '\0')
+        return false;
+    if (!c->has_known_index)
+        c->has_known_index = hindex_init(&c->known_index, 64);
+    if (!c->has_known_index)
+        return false;
+    uint32_t h = known_hash(cert);
+    uint32_t id = hindex_find(&c->known_index, h, known_eq, c, cert);
+    if (id != HINDEX_NONE) {
+        struct x509_known *k = &c->known[id];
+        if (cert->ts_us - k->added_us < X509_RELOG_AFTER_US)
+            return true;
+        k->added_us = cert->ts_us;  /* expired: logged again, and known again from now */
+        return false;
+    }
+    if (c->n_known >= X509_KNOWN_MAX)
+        return false;
+    if (grow_array((void **)&c->known, &c->known_cap, c->n_known + 1, sizeof *c->known, 64) != 0)
+        return false;
+    struct x509_known *k = &c->known[c->n_known];
+    memcpy(k->fingerprint, cert->fingerprint, sizeof k->fingerprint);
+    k->host_cert = cert->host_cert;
+    k->client_cert = cert->client_cert;
+    k->added_us = cert->ts_us;
+    if (hindex_insert(&c->known_index, h, (uint32_t)c->n_known))
+        c->n_known++;
+    return false;
 }
 
 

@@ -51,6 +51,7 @@ struct x509_cert {
     uint64_t path_len;
     bool host_cert;             /* first certificate of the server's chain */
     bool client_cert;           /* first certificate of the client's chain */
+    bool known;                 /* logged before, within Zeek's relog window: no x509.log row */
 };
 
 /* Extras the TLS log wants from the same certificate, in Suricata's form. */
@@ -80,6 +81,11 @@ bool x509_cert_parse(const uint8_t *der, size_t n, struct x509_cert *out,
 struct x509_cache;
 struct x509_cache *x509_cache_new(void);
 void x509_cache_free(struct x509_cache *c);
+/* Zeek's x509.log deduplication (base/files/x509 main.zeek): true when
+ * the same fingerprint with the same host_cert and client_cert flags was
+ * first seen less than relog_known_certificates_after (1 day) before
+ * cert->ts_us; false adds it (the caller logs it). NULL cache: false. */
+bool x509_cache_seen_before(struct x509_cache *c, const struct x509_cert *cert);
 /* x509_cert_parse through the cache (cache may be NULL: no caching). */
 bool x509_cert_parse_cached(struct x509_cache *cache, const uint8_t *der, size_t n, struct x509_cert *out,
                             struct x509_eve_view *eve, const char *sni, size_t sni_len);

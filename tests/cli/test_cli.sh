@@ -191,6 +191,12 @@ if expect_exit eve-dns-v2 0 read -o "$tmp/o-dns2" --format eve --eve-dns-version
     else pass eve-dns-v2; fi
 fi
 expect_exit eve-dns-bad-version 2 read -o "$tmp/o-dns4" --eve-dns-version 4 "$base" && pass eve-dns-bad-version
+# Zeek's parser limits (--ldap-max-pending-searches, --dns-max-compression-depth), on the command line and as --config keys
+expect_exit ldap-pending-bad 2 read -o "$tmp/o-ldap" --ldap-max-pending-searches 101 "$base" && pass ldap-pending-bad
+printf 'ldap-max-pending-searches = 5\ndns-max-compression-depth = 5\n' >"$tmp/limits.conf"
+expect_exit limits-config 0 read -o "$tmp/o-limits" --config "$tmp/limits.conf" "$base" && pass limits-config
+printf 'dns-max-compression-depth = 0\n' >"$tmp/limits-bad.conf"
+expect_exit dns-depth-config-bad 2 read -o "$tmp/o-dnsd" --config "$tmp/limits-bad.conf" "$base" && pass dns-depth-config-bad
 if expect_exit format-zeek 0 read -o "$tmp/o-zeek" --format zeek "$base"; then
     if [[ -f $tmp/o-zeek/eve.json ]]; then fail format-zeek "eve.json written"
     elif ! why=$("${tool[@]}" check-tsv "$tmp/o-zeek/conn.log" 2>&1); then fail format-zeek "$why"

@@ -573,12 +573,35 @@ def skip_suite(name, why):
     return True
 
 
+# Zeek's parser limits that a test redefines (in its script or as a
+# `name=value` word of its zeek command) and the Vigil option for each.
+ZEEK_LIMIT_OPTIONS = {
+    "LDAP::max_pending_searches": "--ldap-max-pending-searches",
+    "dns_max_compression_chain_depth": "--dns-max-compression-depth",
+}
+
+
+def zeek_limit_options(test_dir):
+    meta = json.loads((test_dir / "test.json").read_text())
+    words = [w for line in meta.get("test_exec_lines", []) if re.search(r"(^|\s)zeek\s", line)
+             for w in line.split()]
+    words += [re.sub(r"^redef\s+|\s|;$", "", r) for r in meta.get("redefs", [])]
+    opts = []
+    for w in words:
+        name, _, value = w.partition("=")
+        if name in ZEEK_LIMIT_OPTIONS and value.isdigit():
+            opts += [ZEEK_LIMIT_OPTIONS[name], value]
+    return opts
+
+
 def plan_zeek_suite(args, cache):
+    zeek_dir = args.corpus / "zeek"
     jobs = []
-    for test_dir in corpus_entries(args, args.corpus / "zeek"):
+    for test_dir in corpus_entries(args, zeek_dir):
         jobs.extend(jobs_for_test(test_dir))
     for job in jobs:
-        job.runs = [cache.request(s.traces, s.options()) for s in job.sources]
+        limits = zeek_limit_options(zeek_dir / job.test)
+        job.runs = [cache.request(s.traces, s.options() + limits) for s in job.sources]
     return jobs
 
 

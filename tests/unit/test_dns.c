@@ -33,6 +33,8 @@ struct capture {
     struct seen_row rows[MAX_SEEN];
     size_t n_weirds;
     char weirds[64][64];
+    char addls[64][64];
+    int flips, violations;
 };
 
 static void fake_publish(struct app_env *env, enum event_kind kind, const void *txn)
@@ -81,8 +83,22 @@ static void fake_publish(struct app_env *env, enum event_kind kind, const void *
 static void fake_weird(struct app_env *env, const char *name, const char *addl, const char *source)
 {
     struct capture *cap = env->ctx;
-    if (cap->n_weirds < 64)
+    if (cap->n_weirds < 64) {
+        snprintf(cap->addls[cap->n_weirds], 64, "%s", addl ? addl : "-");
         snprintf(cap->weirds[cap->n_weirds++], 64, "%s", name);
+    }
+}
+
+static void fake_flip_roles(struct app_env *env)
+{
+    struct capture *cap = env->ctx;
+    cap->flips++;
+}
+
+static void fake_violation(struct app_env *env)
+{
+    struct capture *cap = env->ctx;
+    cap->violations++;
 }
 
 static void fake_add_service(struct app_env *env, const char *service) {}
@@ -294,6 +310,77 @@ static void test_compression_chain_depth(void **unused)
     harness_free(h);
 }
 
+/* A reply whose seven answers are each named by a pointer to the previous
+ * answer's name (max-compression-depth.pcap's shape): the last name is six
+ * pointers deep. */
+static void chained_answers(struct byte_builder *m)
+{
+    header(m, 0x1234, 0x8180, 1, 7, 0, 0);
+    question(m, "a", 1);
+    size_t prev = m->n;
+    rr_head(m, 0, "a", 1, 300, 4);
+    put32(m, 0x7f000001);
+    for (uint32_t i = 2; i <= 7; i++) {
+        size_t here = m->n;
+        rr_head(m, (uint16_t)prev, NULL, 1, 300, 4);
+        put32(m, 0x7f000000 + i);
+        prev = here;
+    }
+}
+
+/* Zeek's dns_max_compression_chain_depth as --dns-max-compression-depth
+ * sets it: one pointer beyond is the weird (the depth reached as addl), an
+ * analyzer violation and no truncation weird besides. */
+static void test_compression_depth_limit(void **unused)
+{
+    static const uint32_t depths[] = {5, 6};
+    for (size_t k = 0; k < 2; k++) {
+        struct harness *h = harness_new(17, 53);
+        struct app_limits limits = {.ldap_max_pending_searches = 100, .dns_max_compression_depth = depths[k]};
+        h->run.env.limits = &limits;
+        h->run.env.violation = fake_violation;
+        struct byte_builder m;
+        chained_answers(&m);
+        harness_feed(h, 1, false, m.b, m.n);
+        if (depths[k] == 5) {
+            assert_int_equal(h->cap.n_weirds, 1);
+            assert_string_equal(h->cap.weirds[0], "DNS_max_compression_chain_depth_exceeded");
+            assert_string_equal(h->cap.addls[0], "6");
+            assert_int_equal(h->cap.violations, 1);
+        } else {
+            assert_int_equal(h->cap.n_weirds, 0);
+            assert_int_equal(h->cap.violations, 0);
+            assert_int_equal(h->cap.rows[0].n_answers, 7);
+        }
+        harness_free(h);
+    }
+}
+
+/* Zeek flips a connection whose first message is a reply sent by its
+ * originator, unless the responder is a multicast group; later messages
+ * and queries never flip. */
+static void test_reply_from_originator_flips(void **unused)
+{
+    static const uint8_t multicast[16] = {[10] = 0xff, [11] = 0xff, [12] = 224, [15] = 251};
+    static const uint8_t unicast[16] = {[10] = 0xff, [11] = 0xff, [12] = 5, [13] = 6, [14] = 7, [15] = 8};
+    for (int k = 0; k < 3; k++) {
+        struct harness *h = harness_new(17, 53);
+        h->run.env.flip_roles = fake_flip_roles;
+        memcpy(h->run.conn.resp_h.b, k == 1 ? multicast : unicast, 16);
+        struct byte_builder m;
+        if (k == 2) {
+            header(&m, 7, 0x0100, 1, 0, 0, 0);  /* a query first */
+            question(&m, "a", 1);
+            harness_feed(h, 1, true, m.b, m.n);
+        }
+        chained_answers(&m);
+        harness_feed(h, 2, true, m.b, m.n);
+        harness_feed(h, 3, true, m.b, m.n);
+        assert_int_equal(h->cap.flips, k == 0 ? 1 : 0);
+        harness_free(h);
+    }
+}
+
 static void test_label_too_long(void **unused)
 {
     struct harness *h = harness_new(17, 53);
@@ -454,6 +541,8 @@ int main(void)
         cmocka_unit_test(test_unknown_type),
         cmocka_unit_test(test_compression_loop_and_forward_pointer),
         cmocka_unit_test(test_compression_chain_depth),
+        cmocka_unit_test(test_compression_depth_limit),
+        cmocka_unit_test(test_reply_from_originator_flips),
         cmocka_unit_test(test_label_too_long),
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_tcp_framing_incremental),

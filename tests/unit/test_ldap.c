@@ -161,8 +161,9 @@ static void test_deep_filter(void **unused)
     free(p);
 }
 
-/* The same request again and again, never answered: one row per id, at
- * most 100 pending; the rest is a weird, memory stays bounded. */
+/* The same request again and again, never answered: at 100 pending a weird,
+ * and the pending rows are logged as they stand (Zeek's flush), so every
+ * request is a row and memory stays bounded. */
 static void test_unanswered_loop(void **unused)
 {
     struct parser_run r;
@@ -174,9 +175,51 @@ static void test_unanswered_loop(void **unused)
         req[4] = (uint8_t)(i % 250 + 1);
         parser_run_feed(&r, true, req, sizeof req, 0);
     }
+    assert_int_equal(c.n_search_rows, 900);
     parser_run_close(&r);
-    assert_int_equal(c.n_search_rows, 100);
+    assert_int_equal(c.n_search_rows, 1000);
     assert_string_equal(r.weirds.last, "LDAP_max_pending_searches_exceeded");
+}
+
+/* The rows and the weirds of one run: env.ctx points at it (c first, as cap_publish reads it). */
+struct limit_run {
+    struct capture c;
+    int n_weirds;
+    char addl[16];
+};
+
+static void limit_weird(struct app_env *env, const char *name, const char *addl, const char *source)
+{
+    struct limit_run *w = env->ctx;
+    assert_string_equal(name, "LDAP_max_pending_searches_exceeded");
+    assert_string_equal(source, "LDAP");
+    w->n_weirds++;
+    snprintf(w->addl, sizeof w->addl, "%s", addl);
+}
+
+/* LDAP::max_pending_searches = 5 (--ldap-max-pending-searches 5), ten
+ * searches never answered (pending-searches-10.pcap): the sixth raises the
+ * weird with the limit as addl and logs the five pending, the close the
+ * other five. */
+static void test_pending_searches_limit(void **unused)
+{
+    struct limit_run ctx = {0};
+    const struct app_env limit_hooks = {.publish = cap_publish, .hand_over = cap_hand_over, .weird = limit_weird};
+    const struct app_limits limits = {.ldap_max_pending_searches = 5, .dns_max_compression_depth = 20};
+    struct parser_run r;
+    uint8_t req[sizeof search_req];
+    parser_run_open(&r, &ldap_parser, &limit_hooks, &ctx);
+    r.env.limits = &limits;
+    for (int i = 1; i <= 10; i++) {
+        memcpy(req, search_req, sizeof req);
+        req[4] = (uint8_t)i;
+        parser_run_feed(&r, true, req, sizeof req, 0);
+        assert_int_equal(ctx.c.n_search_rows, i <= 5 ? 0 : 5);
+    }
+    parser_run_close(&r);
+    assert_int_equal(ctx.c.n_search_rows, 10);
+    assert_int_equal(ctx.n_weirds, 1);
+    assert_string_equal(ctx.addl, "5");
 }
 
 static void test_bad_lengths(void **unused)
@@ -212,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_starttls_hands_over),
         cmocka_unit_test(test_deep_filter),
         cmocka_unit_test(test_unanswered_loop),
+        cmocka_unit_test(test_pending_searches_limit),
         cmocka_unit_test(test_bad_lengths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

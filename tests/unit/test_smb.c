@@ -37,6 +37,7 @@ struct capture {
     struct ntlm_txn ntlm;
     struct krb_row krb;
     char weirds[16][48];
+    char addls[16][16];
 };
 
 static void copy(char *dst, size_t cap, const char *s)
@@ -89,8 +90,10 @@ static void cap_publish(struct app_env *env, enum event_kind kind, const void *t
 static void cap_weird(struct app_env *env, const char *name, const char *addl, const char *source)
 {
     struct capture *c = env->ctx;
-    if (c->n_weird < 16)
+    if (c->n_weird < 16) {
         copy(c->weirds[c->n_weird], sizeof c->weirds[0], name);
+        copy(c->addls[c->n_weird], sizeof c->addls[0], addl);
+    }
     c->n_weird++;
 }
 
@@ -422,6 +425,109 @@ static void test_dce_rpc_garbage(void **state)
     assert_true(saw_weird(&s.cap, "DCE_RPC_bad_header"));
     session_close(&s);
     assert_int_equal(s.cap.n_rpc, 0);
+}
+
+/* A PDU of type ptype with a body of body_len zero bytes and an auth
+ * trailer of auth_type carrying blob. */
+static void auth_pdu(struct session *s, bool from_orig, uint8_t ptype, size_t body_len, uint8_t auth_type,
+                     const uint8_t *blob, size_t blob_len)
+{
+    struct msg m = {.n = 0};
+    pdu_header(&m, ptype, 7, 1);
+    zeros(&m, body_len);
+    u8(&m, auth_type);
+    u8(&m, 2);     /* level: connect */
+    u8(&m, 0);     /* no padding */
+    u8(&m, 0);
+    u32(&m, 0);
+    memcpy(m.b + m.n, blob, blob_len);
+    m.n += blob_len;
+    m.b[10] = (uint8_t)blob_len;
+    pdu_end(&m, 0);
+    parser_run_feed(&s->run, from_orig, m.b, m.n, 0);
+}
+
+/* Zeek's dpd_dce_rpc signature has no direction: a connection picked up
+ * after its bind is found by the server's bind_ack (header-signing flag
+ * too); a middle fragment or any other first byte is not. */
+static void test_dce_rpc_probe_either_direction(void **state)
+{
+    (void)state;
+    static const uint8_t bind_ack[16] = {5, 0, 12, 7, 0x10, 0, 0, 0, 0x8b, 0, 0, 0, 2, 0, 0, 0};
+    static const uint8_t middle[16] = {5, 0, 0, 0, 0x10, 0, 0, 0, 0x20, 0, 0, 0, 2, 0, 0, 0};
+    static const uint8_t beyond[16] = {5, 0, 0x14, 3, 0x10, 0, 0, 0, 0x20, 0, 0, 0, 2, 0, 0, 0};
+    assert_int_equal(dce_rpc_parser.probe(bind_ack, sizeof bind_ack, false), APP_PROBE_YES);
+    assert_int_equal(dce_rpc_parser.probe(bind_ack, sizeof bind_ack, true), APP_PROBE_YES);
+    assert_int_equal(dce_rpc_parser.probe(middle, sizeof middle, true), APP_PROBE_NO);
+    assert_int_equal(dce_rpc_parser.probe(beyond, sizeof beyond, false), APP_PROBE_NO);
+    assert_int_equal(dce_rpc_parser.probe(bind_ack, 3, false), APP_PROBE_MAYBE);
+    assert_int_equal(dce_rpc_parser.probe((const uint8_t *)"GET / HTTP/1.1\r\n", 16, true), APP_PROBE_NO);
+}
+
+/* Zeek's forward_auth: every PDU's auth trailer; Netlogon's secure channel
+ * (68) and SChannel (14) are weirds naming the type, an unknown type too;
+ * NTLM and Kerberos are not. */
+static void test_dce_rpc_auth_types(void **state)
+{
+    (void)state;
+    static const uint8_t verifier[16] = {1};
+    static const struct {
+        uint8_t type;
+        const char *weird, *addl;
+    } cases[] = {
+        {68, "netlogon_dce_rpc_auth_type", "68"},
+        {14, "tls_dce_rpc_auth_type", "14"},
+        {0x42, "unknown_dce_rpc_auth_type", "66"},
+        {10, NULL, NULL},
+        {16, NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct session s;
+        session_open(&s, &dce_rpc_parser);
+        bind(&s, 0);
+        auth_pdu(&s, true, 0, 8, cases[i].type, verifier, sizeof verifier);   /* a request */
+        auth_pdu(&s, false, 2, 8, cases[i].type, verifier, sizeof verifier);  /* its response */
+        session_close(&s);
+        if (cases[i].weird == NULL) {
+            assert_int_equal(s.cap.n_weird, 0);
+            continue;
+        }
+        assert_int_equal(s.cap.n_weird, 2);  /* the flow layer keeps one a connection */
+        assert_string_equal(s.cap.weirds[0], cases[i].weird);
+        assert_string_equal(s.cap.addls[0], cases[i].addl);
+    }
+}
+
+static void ntlm_field(struct msg *m, size_t at, size_t len, size_t off);
+
+/* dce_rpc_ntlm.pcapng: only the server's side is seen (the client's
+ * packets had bad checksums), so the connection's first bytes are its
+ * bind_ack and the NTLM CHALLENGE comes in an alter_context_resp from the
+ * "originator": Zeek still logs a row with the server's names. */
+static void test_dce_rpc_challenge_only(void **state)
+{
+    (void)state;
+    struct msg ch = {.n = 0};
+    memcpy(ch.b, "NTLMSSP", 8);
+    ch.n = 8;
+    u32(&ch, 2);
+    zeros(&ch, 44);
+    ntlm_field(&ch, 40, 14, 56);
+    u16(&ch, 1);   /* MsvAvNbComputerName */
+    u16(&ch, 6);
+    memcpy(ch.b + ch.n, "S\0R\0V\0", 6);
+    ch.n += 6;
+    u16(&ch, 0);   /* MsvAvEOL */
+    u16(&ch, 0);
+    struct session s;
+    session_open(&s, &dce_rpc_parser);
+    auth_pdu(&s, true, 15, 28, 10, ch.b, ch.n);
+    session_close(&s);
+    assert_int_equal(s.cap.n_ntlm, 1);
+    assert_true(s.cap.ntlm.has_server_nb);
+    assert_string_equal(s.cap.ntlm.server_nb_computer_name, "SRV");
+    assert_false(s.cap.ntlm.has_username);
+    assert_int_equal(s.cap.n_weird, 0);
 }
 
 /* ---- NTLM ---- */
@@ -795,6 +901,9 @@ int main(void)
         cmocka_unit_test(test_dce_rpc_tcp_call),
         cmocka_unit_test(test_dce_rpc_endless_fragments),
         cmocka_unit_test(test_dce_rpc_garbage),
+        cmocka_unit_test(test_dce_rpc_probe_either_direction),
+        cmocka_unit_test(test_dce_rpc_auth_types),
+        cmocka_unit_test(test_dce_rpc_challenge_only),
         cmocka_unit_test(test_ntlm_authenticate),
         cmocka_unit_test(test_ntlm_offsets_outside),
         cmocka_unit_test(test_http_ntlm),

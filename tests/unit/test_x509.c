@@ -2,7 +2,9 @@
  * decoder contexts (d2i_X509 in a null-provider library context); every
  * field must come out as plain d2i_X509 gives it, for RSA and EC keys, a
  * key that does not decode, and key types alternating through the cache.
- * The certificates are made here with OpenSSL (self-signed, fixed fields). */
+ * The certificates are made here with OpenSSL (self-signed, fixed fields).
+ * The cache also keeps Zeek's known_log_certs: a certificate is logged once
+ * a day per fingerprint, host_cert and client_cert. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -121,11 +123,42 @@ static void test_undecodable_key_dropped_alike(void **unused)
     EVP_PKEY_free(ec);
 }
 
+static struct x509_cert *known_cert(const char *fp_char, bool host, bool client, int64_t ts_s)
+{
+    static struct x509_cert c;
+    memset(&c, 0, sizeof c);
+    memset(c.fingerprint, fp_char[0], 64);
+    c.host_cert = host;
+    c.client_cert = client;
+    c.ts_us = ts_s * 1000000;
+    return &c;
+}
+
+/* Zeek's X509 log deduplication: the index is (fingerprint, host_cert,
+ * client_cert); an entry expires a day after it was added, and then the
+ * certificate is logged (and known) again. */
+static void test_known_certificates(void **unused)
+{
+    struct x509_cache *cache = x509_cache_new();
+    assert_non_null(cache);
+    assert_false(x509_cache_seen_before(cache, known_cert("a", true, false, 1000)));
+    assert_true(x509_cache_seen_before(cache, known_cert("a", true, false, 1001)));
+    assert_false(x509_cache_seen_before(cache, known_cert("a", false, false, 1002)));   /* in a chain */
+    assert_false(x509_cache_seen_before(cache, known_cert("a", true, true, 1003)));    /* from a client */
+    assert_false(x509_cache_seen_before(cache, known_cert("b", true, false, 1004)));
+    assert_true(x509_cache_seen_before(cache, known_cert("a", true, false, 1000 + 86399)));
+    assert_false(x509_cache_seen_before(cache, known_cert("a", true, false, 1000 + 86400)));
+    assert_true(x509_cache_seen_before(cache, known_cert("a", true, false, 1000 + 86401)));
+    assert_false(x509_cache_seen_before(NULL, known_cert("a", true, false, 1000)));
+    x509_cache_free(cache);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cached_keys_match_d2i),
         cmocka_unit_test(test_undecodable_key_dropped_alike),
+        cmocka_unit_test(test_known_certificates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
