@@ -61,6 +61,9 @@ const char usage_common[] =
     "      --extract-files DIR  write files seen (HTTP bodies...) into DIR, named by SHA-256\n"
     "      --extract-max-file BYTES   bytes written per file (default 104857600)\n"
     "      --extract-max-total BYTES  bytes written per worker and run (default 1073741824)\n"
+    "      --eve-http-body-limit BYTES  EVE fileinfo follows an HTTP body's file for this many\n"
+    "                           data bytes, as Suricata's libhtp request/response-body-limit\n"
+    "                           (default 102400, Suricata's; 0: no limit); files.log is whole\n"
     "      --devices            device inventory (assets.log) and device alerts\n"
     "      --vendor-policy FILE, --device-allow FILE, --ieee-data DIR, --fingerprints FILE,\n"
     "      --device-behaviour FILE  replace the shipped vendor policy, allowed destinations, IEEE\n"
@@ -158,7 +161,7 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
        OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS, OPT_FLUSH_INTERVAL, OPT_NO_DEFAULT_RULES,
        OPT_DEFAULT_RULES, OPT_DEVICE_BEHAVIOUR, OPT_INSPECT_FILES, OPT_INSPECT_MAX_FILE, OPT_YARA_RULES,
        OPT_WEIGHTS, OPT_KEYWORDS, OPT_EVE_ALERT_PAYLOAD, OPT_EVE_ALERT_PACKET, OPT_MIDSTREAM,
-       OPT_EVE_ANOMALY_PACKETHDR, OPT_STREAM_INLINE };
+       OPT_EVE_ANOMALY_PACKETHDR, OPT_STREAM_INLINE, OPT_EVE_HTTP_BODY_LIMIT };
 /* live's capture and operation options */
 enum { OPT_CAPTURE = 1024, OPT_RING_SIZE, OPT_BLOCK_SIZE, OPT_CPUS, OPT_UID_KEY, OPT_UID_WINDOW };
 /* --kafka...: OPT_KAFKA + enum kafka_cli_option (cli/kafka_cli.h) */
@@ -198,6 +201,7 @@ static const struct option long_options[] = {
     {"eve-dhcp-extended", no_argument, NULL, OPT_EVE_DHCP_EXTENDED},
     {"extract-files", required_argument, NULL, OPT_EXTRACT_FILES},
     {"extract-max-file", required_argument, NULL, OPT_EXTRACT_MAX_FILE},
+    {"eve-http-body-limit", required_argument, NULL, OPT_EVE_HTTP_BODY_LIMIT},
     {"extract-max-total", required_argument, NULL, OPT_EXTRACT_MAX_TOTAL},
     {"intel", required_argument, NULL, OPT_INTEL},
     {"rules", required_argument, NULL, OPT_RULES},
@@ -371,6 +375,9 @@ static const struct option_rule option_rules[] = {
      .words = {"2", "3"}, .error = "--eve-dns-version takes 2 or 3, not '%s'"},
     {.id = OPT_EVE_DHCP_EXTENDED, .kind = RULE_BITS, .field = FIELD(eve_options), .bits = OUTPUT_EVE_DHCP_EXTENDED},
     {.id = OPT_EXTRACT_FILES, .kind = RULE_STRING, .field = FIELD(cfg.extract_dir)},
+    {.id = OPT_EVE_HTTP_BODY_LIMIT, .kind = RULE_NUMBER, .field = FIELD(cfg.eve_http_body_limit),
+     .also = ALSO(cfg.eve_http_body_limit_set), .min = 0, .max = ULONG_MAX, .width = WIDTH(cfg.eve_http_body_limit),
+     .error = "--eve-http-body-limit takes a byte count (0: none), not '%s'"},
     {.id = OPT_EXTRACT_MAX_FILE, .kind = RULE_NUMBER, .field = FIELD(cfg.extract_max_file), .min = 1,
      .max = ULONG_MAX, .width = WIDTH(cfg.extract_max_file),
      .error = "--extract-max-file/--extract-max-total take a positive byte count, not '%s'"},

@@ -64,6 +64,10 @@ struct vigil_config {
      * SMTP messages kept whole for the phishing detector (0: none). */
     const struct file_inspector *file_inspector;
     uint64_t message_max_bytes;
+    /* --eve-http-body-limit: Suricata's libhtp body limit for EVE's HTTP
+     * files (0: none); unset: files/'s default, Suricata's 100 KiB. */
+    uint64_t eve_http_body_limit;
+    bool eve_http_body_limit_set;
     unsigned n_local_nets;
     struct ip_prefix local_nets[VIGIL_MAX_LOCAL_NETS];
     /* --rules: the compiled signature set every worker matches (NULL: none).

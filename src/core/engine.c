@@ -506,6 +506,9 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
             .extract_max_total = e->cfg.extract_max_total,
             .inspector = e->cfg.file_inspector,
             .message_max_bytes = e->cfg.message_max_bytes,
+            .eve_body_limit = !e->cfg.eve_http_body_limit_set ? 0
+                              : e->cfg.eve_http_body_limit == 0 ? UINT64_MAX
+                                                                : e->cfg.eve_http_body_limit,
         };
         w->app.files = file_ctx_new(&filecfg, err, errlen);
         if (!w->app.files)

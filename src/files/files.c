@@ -50,6 +50,7 @@ struct file_analysis {
      * come: Suricata's file-store forces SHA-256 and logs it for a
      * truncated file too (FileCloseFilePtr, g_file_force_sha256). */
     bool sha256_over_gaps;
+    uint64_t eve_uncounted;      /* hole bytes Suricata's size leaves out (file_gap_past_eve) */
     uint8_t head[FILES_MAGIC_BYTES];
     size_t head_len;
     bool sniffed;
@@ -105,6 +106,7 @@ struct file_ctx {
     uint64_t last_key, last_count; /* file_begin's fuid disambiguator */
     const struct file_inspector *inspector;
     uint64_t message_max_bytes;
+    uint64_t eve_body_limit;
     struct file_stats stats;
     struct file_joined joined[FILES_JOINED_MAX];
 };
@@ -142,6 +144,7 @@ struct file_ctx *file_ctx_new(const struct file_config *cfg, char *err, size_t e
     fc->max_total = cfg && cfg->extract_max_total ? cfg->extract_max_total : FILES_DEFAULT_EXTRACT_MAX_TOTAL;
     fc->inspector = cfg ? cfg->inspector : NULL;
     fc->message_max_bytes = cfg ? cfg->message_max_bytes : 0;
+    fc->eve_body_limit = cfg && cfg->eve_body_limit ? cfg->eve_body_limit : FILES_DEFAULT_EVE_BODY_LIMIT;
     static const char *const names[DIGEST_COUNT] = {"MD5", "SHA1", "SHA256"};
     for (int i = 0; i < DIGEST_COUNT; i++) {
         fc->digest[i] = EVP_MD_fetch(NULL, names[i], NULL);
@@ -213,6 +216,11 @@ void file_ctx_free(struct file_ctx *fc)
 uint64_t file_message_cap(const struct file_ctx *fc)
 {
     return fc ? fc->message_max_bytes : 0;
+}
+
+uint64_t file_eve_body_limit(const struct file_ctx *fc)
+{
+    return fc ? fc->eve_body_limit : UINT64_MAX;
 }
 
 void file_ctx_stats(const struct file_ctx *fc, struct file_stats *out)
@@ -894,23 +902,67 @@ static void hex(const unsigned char *d, unsigned n, char *out)
     out[2 * n] = '\0';
 }
 
+/* The digests of the bytes so far into out (NULL: skipped), the running
+ * ones left to go on. */
+static void digests_so_far(struct file_analysis *fa, char *outs[DIGEST_COUNT])
+{
+    EVP_MD_CTX *copy = EVP_MD_CTX_new();
+    for (int i = 0; copy != NULL && i < DIGEST_COUNT; i++) {
+        unsigned char d[EVP_MAX_MD_SIZE];
+        unsigned len = 0;
+        if (outs[i] != NULL && EVP_MD_CTX_copy_ex(copy, fa->md[i]) == 1 &&
+            EVP_DigestFinal_ex(copy, d, &len) == 1 && len * 2 < 65)
+            hex(d, len, outs[i]);
+    }
+    EVP_MD_CTX_free(copy);
+}
+
+static uint64_t eve_size_so_far(const struct file_analysis *fa)
+{
+    return fa->info.seen_bytes + fa->info.missing_bytes - fa->eve_uncounted;
+}
+
 void file_data_zeek_tail(struct file_analysis *fa, const uint8_t *p, size_t n, int64_t ts_us)
 {
     if (fa == NULL || fa->joined != NULL || n == 0)
         return;
     struct file_info *fi = &fa->info;
-    fi->eve_own_digests = true;
-    fi->eve_size = fi->seen_bytes + fi->missing_bytes;
-    char *outs[DIGEST_COUNT] = {fi->eve_md5, fi->eve_sha1, fi->eve_sha256};
-    EVP_MD_CTX *copy = fa->hashing && fi->seen_bytes > 0 ? EVP_MD_CTX_new() : NULL;
-    for (int i = 0; copy != NULL && i < DIGEST_COUNT; i++) {
-        unsigned char d[EVP_MAX_MD_SIZE];
-        unsigned len = 0;
-        if (EVP_MD_CTX_copy_ex(copy, fa->md[i]) == 1 && EVP_DigestFinal_ex(copy, d, &len) == 1 && len * 2 < 65)
-            hex(d, len, outs[i]);
+    if (!fi->eve_stopped) {
+        fi->eve_own_digests = true;
+        fi->eve_size = eve_size_so_far(fa);
+        char *outs[DIGEST_COUNT] = {fi->eve_md5, fi->eve_sha1, fi->eve_sha256};
+        if (fa->hashing && fi->seen_bytes > 0)
+            digests_so_far(fa, outs);
     }
-    EVP_MD_CTX_free(copy);
     file_data(fa, p, n, ts_us);
+}
+
+void file_eve_stop(struct file_analysis *fa)
+{
+    if (fa == NULL || fa->joined != NULL || fa->info.eve_stopped)
+        return;
+    struct file_info *fi = &fa->info;
+    fi->eve_stopped = true;
+    fi->truncated = true;
+    fi->eve_gaps = fi->missing_bytes > 0;
+    fi->eve_own_digests = true;
+    fi->eve_size = eve_size_so_far(fa);
+    fi->eve_md5[0] = fi->eve_sha1[0] = fi->eve_sha256[0] = '\0';
+    /* A truncated file has no digests in Suricata's log, but for the
+     * SHA-256 its file-store forces (extraction here): that of the bytes it
+     * took (FileCloseFilePtr, g_file_force_sha256). */
+    char *outs[DIGEST_COUNT] = {NULL, NULL, fi->eve_sha256};
+    if (fa->fc->dir_fd >= 0 && (fa->hashing || fa->sha256_over_gaps) && fi->seen_bytes > 0)
+        digests_so_far(fa, outs);
+}
+
+void file_gap_past_eve(struct file_analysis *fa, uint64_t n)
+{
+    if (fa == NULL || n == 0)
+        return;
+    file_gap(fa, n);
+    if (fa->joined == NULL)
+        fa->eve_uncounted += n;
 }
 
 void file_finish(struct file_analysis *fa, char fuid_out[UID_LEN], char mime_out[96])
@@ -928,14 +980,19 @@ void file_finish(struct file_analysis *fa, char fuid_out[UID_LEN], char mime_out
                 hex(d, len, outs[i]);
         }
     }
-    if (fa->sha256_over_gaps && fi->seen_bytes > 0) {
+    if (fa->sha256_over_gaps && fi->seen_bytes > 0 && !fi->eve_stopped) {
         unsigned char d[EVP_MAX_MD_SIZE];
         unsigned len = 0;
         if (!fi->eve_own_digests)
-            fi->eve_size = fi->seen_bytes + fi->missing_bytes;
+            fi->eve_size = eve_size_so_far(fa);
         fi->eve_own_digests = true;
         if (EVP_DigestFinal_ex(fa->md[DIGEST_SHA256], d, &len) == 1 && len * 2 < 65)
             hex(d, len, fi->eve_sha256);
+    }
+    if (fa->eve_uncounted > 0 && !fi->eve_own_digests) {
+        /* holed, so no digests: only the size is Suricata's own */
+        fi->eve_own_digests = true;
+        fi->eve_size = eve_size_so_far(fa);
     }
     fi->duration_us = fa->last_ts_us - fi->ts_us;
     inspect_finish(fa);

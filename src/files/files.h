@@ -61,6 +61,11 @@ struct file_config {
     /* SMTP messages kept whole, up to this many bytes, for the mail
      * detector (0: none); parsers read it with file_message_cap(). */
     uint64_t message_max_bytes;
+    /* Suricata's limit on an HTTP body's file (libhtp's request- and
+     * response-body-limit), in decoded data bytes: EVE fileinfo stops
+     * there (file_eve_stop). 0: FILES_DEFAULT_EVE_BODY_LIMIT; UINT64_MAX:
+     * none. Parsers read it with file_eve_body_limit(). */
+    uint64_t eve_body_limit;
 };
 
 struct file_ctx *file_ctx_new(const struct file_config *cfg, char *err, size_t errlen);
@@ -104,6 +109,11 @@ struct file_info {
     bool eve_own_digests;
     uint64_t eve_size;
     char eve_md5[33], eve_sha1[41], eve_sha256[65];
+    /* Suricata stopped following the file before its end (file_eve_stop:
+     * libhtp's body limit): the eve_* fields above and eve_gaps are its
+     * view, and the state TRUNCATED. */
+    bool eve_stopped;
+    bool eve_gaps;
     /* The SMTP transaction that carried the file, complete (EVE fileinfo
      * writes its smtp and email objects, as Suricata's); NULL otherwise.
      * Borrowed for the publish call. */
@@ -114,6 +124,9 @@ struct file_info {
 /* Defaults of struct file_config when a cap is 0. */
 #define FILES_DEFAULT_EXTRACT_MAX_FILE ((uint64_t)100 << 20)
 #define FILES_DEFAULT_EXTRACT_MAX_TOTAL ((uint64_t)1 << 30)
+/* Suricata's default suricata.yaml: request-body-limit and
+ * response-body-limit 100 KiB. */
+#define FILES_DEFAULT_EVE_BODY_LIMIT ((uint64_t)100 << 10)
 /* Bytes of a file's start kept for MIME detection (Zeek's default BOF buffer). */
 #define FILES_MAGIC_BYTES 4096
 /* Longest file name kept (longer ones are cut). */
@@ -130,6 +143,15 @@ void file_gap(struct file_analysis *fa, uint64_t n);
  * quoted-printable part's last line end): EVE fileinfo keeps the size and
  * digests of the bytes before them. Call it last, before file_end. */
 void file_data_zeek_tail(struct file_analysis *fa, const uint8_t *p, size_t n, int64_t ts_us);
+/* Suricata's file ends here and Zeek's goes on (an HTTP body past libhtp's
+ * body limit): EVE fileinfo keeps the size, gaps and digests of what came
+ * before, state TRUNCATED; later calls count for files.log only. Idempotent;
+ * no effect on a byte-range part. */
+void file_eve_stop(struct file_analysis *fa);
+/* A hole Zeek counts and Suricata's file size does not (the part of an HTTP
+ * gap beyond the body limit, cut by Suricata's chunk length): files.log's
+ * missing_bytes, not EVE's size. */
+void file_gap_past_eve(struct file_analysis *fa, uint64_t n);
 /* Ends the file: publishes EVENT_FILE through env, copies the fuid and MIME
  * type into the caller's buffers (either may be NULL), frees fa. */
 void file_end(struct file_analysis *fa, struct app_env *env, char fuid_out[UID_LEN], char mime_out[96]);
@@ -179,6 +201,8 @@ void file_set_not_in_eve(struct file_analysis *fa);
 
 /* Bytes of an SMTP message to keep for the mail detector (0: none). */
 uint64_t file_message_cap(const struct file_ctx *fc);
+/* Decoded bytes of an HTTP body Suricata's file takes (UINT64_MAX: all). */
+uint64_t file_eve_body_limit(const struct file_ctx *fc);
 
 /* Counters of one worker's file analysis. */
 struct file_stats {

@@ -180,9 +180,11 @@ static void write_eve(struct output_worker *w, const struct app_conn *c, const s
         json_kv_str(j, "filename", "");
     /* "sid" lists the signatures that matched the file: Suricata leaves it
      * out when there are none, and no signature inspects files here. */
-    json_kv_bool(j, "gaps", f->missing_bytes > 0);
+    /* a file Suricata stopped following has the holes of its part only */
+    bool gaps = f->eve_stopped ? f->eve_gaps : f->missing_bytes > 0;
+    json_kv_bool(j, "gaps", gaps);
     /* Suricata: a file with a hole, or cut short, is TRUNCATED */
-    bool closed = !f->truncated && f->missing_bytes == 0;
+    bool closed = !f->truncated && !gaps;
     json_kv_str(j, "state", closed ? "CLOSED" : "TRUNCATED");
     const char *md5 = f->eve_own_digests ? f->eve_md5 : f->md5;
     const char *sha1 = f->eve_own_digests ? f->eve_sha1 : f->sha1;

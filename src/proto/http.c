@@ -299,6 +299,7 @@ static void message_begin(struct http_half *h, bool body_not_expected)
     h->inflate_dead = false;
     h->zhead_len = 0;
     h->inflated = 0;
+    h->eve_body_data = 0;
     h->multipart = false;
     h->line_counting = false;
     h->body_line_open = false;
@@ -1225,8 +1226,7 @@ static void http_gap(void *state, struct app_env *env, bool from_orig, uint64_t 
     if ((h->state == H_BODY_LENGTH || h->state == H_CHUNK_DATA) && h->remaining >= len &&
         h->line_len == 0) {
         /* the hole is inside the body: count it, as Zeek does, and go on */
-        http_file_ensure(st, env, dir);
-        file_gap(h->file, len);
+        http_file_gap(st, env, dir, len);
         h->body_len += len;
         h->transfer_len += len;
         h->remaining -= len;
@@ -1246,8 +1246,7 @@ static void http_gap(void *state, struct app_env *env, bool from_orig, uint64_t 
         /* the hole runs past the body's end: the body's file ends in it
          * (holed and cut short, as Suricata's); Zeek refuses such a gap, so
          * the body length stays what came */
-        http_file_ensure(st, env, dir);
-        file_gap(h->file, h->remaining);
+        http_file_gap(st, env, dir, h->remaining);
         h->remaining = 0;
     }
     /* Otherwise the framing is lost. A request gap also stops the replies:

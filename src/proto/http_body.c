@@ -122,14 +122,58 @@ void http_file_ensure(struct http_state *st, struct app_env *env, int dir)
     }
 }
 
+/* Suricata's libhtp request-body-limit and response-body-limit
+ * (file_eve_body_limit: 100 KiB by default, as its suricata.yaml): its HTTP
+ * file takes body bytes until it has that many, counting data only (a hole
+ * adds to the file's size, not to the count: HtpBodyAppendChunk skips it);
+ * the chunk that reaches the limit is cut to it, the hole that would pass it
+ * too, and the next chunk closes the file TRUNCATED
+ * (HTPCallbackResponseBodyData, AppLayerHtpCheckDepth,
+ * AppLayerHtpComputeChunkLength). Only a filestore rule lifts it, and no
+ * rule here stores files. Zeek has no such limit: files.log counts on.
+ * Bytes Suricata's file still takes before the limit: */
+static uint64_t eve_room(const struct http_half *h, const struct app_env *env)
+{
+    uint64_t limit = file_eve_body_limit(env ? env->files : NULL);
+    return h->eve_body_data < limit ? limit - h->eve_body_data : 0;
+}
+
 static void file_feed(struct http_state *st, struct app_env *env, int dir, const uint8_t *p, size_t n)
 {
     if (n == 0)
         return;
-    if (st->half[dir].parts != NULL)
+    struct http_half *h = &st->half[dir];
+    if (h->parts != NULL)
         http_multipart_data(st, env, dir, p, n);
     http_file_ensure(st, env, dir);
-    file_data(st->half[dir].file, p, n, env ? env->ts_us : 0);
+    if (h->file == NULL)
+        return;
+    int64_t ts = env ? env->ts_us : 0;
+    uint64_t room = eve_room(h, env);
+    size_t in_eve = room < n ? (size_t)room : n;
+    h->eve_body_data += in_eve;
+    file_data(h->file, p, in_eve, ts);
+    if (in_eve < n) {
+        file_eve_stop(h->file);
+        file_data(h->file, p + in_eve, n - in_eve, ts);
+    }
+}
+
+void http_file_gap(struct http_state *st, struct app_env *env, int dir, uint64_t len)
+{
+    struct http_half *h = &st->half[dir];
+    http_file_ensure(st, env, dir);
+    if (h->file == NULL || len == 0)
+        return;
+    uint64_t room = eve_room(h, env);
+    if (room == 0)
+        file_eve_stop(h->file);
+    if (len <= room || room == 0) {
+        file_gap(h->file, len);
+        return;
+    }
+    file_gap(h->file, room);
+    file_gap_past_eve(h->file, len - room);
 }
 
 /* Ends the body's file and lists it in the transaction (HTTP_MAX_FILES at most, as Zeek). */

@@ -111,6 +111,9 @@ struct http_half {
     bool line_counting, body_line_open, body_cr;
     /* The body as a file (files/): begun on its first byte or gap. */
     struct file_analysis *file;
+    /* Decoded body bytes (not holes) Suricata's file took, against its body
+     * limit (file_eve_body_limit, http_body.c). */
+    uint64_t eve_body_data;
     struct hbuf entity_filename; /* Zeek's current_entity$filename */
     /* A 206 reply's Content-Range with a known instance length: the body is
      * bytes from range_first of a file of range_total (joined by files/). */
@@ -216,6 +219,9 @@ void http_body_deliver(struct http_state *st, struct app_env *env, int dir, cons
 void http_inflate_stop(struct http_half *h);
 /* Starts the body's file, if it has none yet. */
 void http_file_ensure(struct http_state *st, struct app_env *env, int dir);
+/* A hole of len bytes inside the body: its file (begun if need be) counts
+ * it, Suricata's view up to its body limit. */
+void http_file_gap(struct http_state *st, struct app_env *env, int dir, uint64_t len);
 /* Ends the body's file and lists it in e (HTTP_MAX_FILES at most, as Zeek). */
 void http_file_finish(struct http_state *st, struct app_env *env, int dir, bool truncated,
                       struct http_entry *e);

@@ -1013,6 +1013,11 @@ SV_CONFIG_OPTIONS = [
     # file-store `force-filestore: yes`: every file stored (fileinfo.stored),
     # as --extract-files does; {outdir} is the run's output folder
     (r"(?m)^[ \t]+force-filestore:\s*(?:yes|true)\b", lambda m: ["--extract-files", "{outdir}/filestore"]),
+    # libhtp `response-body-limit: 200kb`: how far Suricata's HTTP files go
+    # (Vigil's one limit serves requests too: the cases that set both set them equal)
+    (r"(?im)^[ \t]+response-body-limit:\s*(\d+)\s*([kmg]?)i?b?\s*$",
+     lambda m: ["--eve-http-body-limit",
+                str(int(m.group(1)) << {"": 0, "k": 10, "m": 20, "g": 30}[m.group(2).lower()])]),
 ]
 # ...and output settings Vigil has no equivalent of: checks that rely on them
 # are skipped with the reason. (config regex or None = always, match key

@@ -7,7 +7,9 @@
  * data, bit 3 ends the file (a part is followed by the next part, 20 s
  * later, so joined files wait, time out and complete), the upper four bits
  * plus one times 16 give the chunk length (a length past the end takes what
- * is left). */
+ * is left). A gap with bit 4 set is one EVE does not count
+ * (file_gap_past_eve); data of the longest length first ends EVE's view of
+ * the file (file_eve_stop). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,10 +100,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct file_analysis *fa = open_files[which % n_files];
         if (!fa)
             continue;
-        if (ctl & 4u)
-            file_gap(fa, len);
-        else
+        /* a hole beyond EVE's view on bit 4; the longest data chunks end
+         * EVE's view first (HTTP's body limit) */
+        if (ctl & 4u) {
+            if (ctl & 0x10u)
+                file_gap_past_eve(fa, len);
+            else
+                file_gap(fa, len);
+        } else {
+            if ((ctl >> 4) == 0xfu)
+                file_eve_stop(fa);
             file_data(fa, data + off, len, ++ts);
+        }
         off += len;
         if (ctl & 8u) {
             char fuid[UID_LEN], mime[96];

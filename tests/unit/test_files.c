@@ -705,6 +705,177 @@ static void test_http_gap_and_truncation(void **state)
     harness_free(&h);
 }
 
+/* Suricata's HTTP body limit (libhtp's 100 KiB): its file takes decoded
+ * body bytes until 102400 of them came, holes counted in its size but not
+ * against the limit; files.log counts on, as Zeek has no such limit. */
+#define EVE_LIMIT 102400
+
+/* A GET answered with Content-Length cl; the reply's body then comes as
+ * `steps`: > 0 that many data bytes, < 0 a hole of that many. */
+static void limit_reply(struct harness *h, uint64_t cl, const long long *steps, size_t n_steps)
+{
+    static uint8_t fill[160000];
+    memset(fill, 'x', sizeof fill);
+    http_open(h);
+    http_str(h, true, "GET /big HTTP/1.1\r\n\r\n", false);
+    char head[128];
+    snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Length: %llu\r\n\r\n", (unsigned long long)cl);
+    http_str(h, false, head, false);
+    for (size_t i = 0; i < n_steps; i++) {
+        if (steps[i] > 0) {
+            assert_true((size_t)steps[i] <= sizeof fill);
+            http_feed(h, false, fill, (size_t)steps[i], false);
+        } else {
+            http_parser.gap(h->http, &h->env, false, (uint64_t)-steps[i]);
+        }
+    }
+    http_close(h);
+}
+
+static void test_http_body_limit_with_gaps(void **state)
+{
+    /* 60000 data, a 30000 hole, then data past the limit: Suricata's file
+     * takes 42400 bytes of the 50000 chunk (60000 + 42400 = 102400 data)
+     * and is cut there, holed (bug-4953's arithmetic, smaller) */
+    struct harness h;
+    harness_init(&h, NULL);
+    const long long steps[] = {60000, -30000, 50000, 60000};
+    limit_reply(&h, 200000, steps, 4);
+    assert_int_equal(h.cap->n_files, 1);
+    const struct file_info *f = &h.cap->files[0].info;
+    assert_true(f->eve_stopped);
+    assert_true(f->truncated);
+    assert_true(f->eve_gaps);
+    assert_true(f->eve_own_digests);
+    assert_int_equal(f->eve_size, 60000 + 30000 + 42400);
+    /* Zeek's view is whole */
+    assert_int_equal(f->seen_bytes, 170000);
+    assert_int_equal(f->missing_bytes, 30000);
+    assert_int_equal(f->total_bytes, 200000);
+    harness_free(&h);
+
+    /* a hole that would pass the limit is cut to it (Suricata's chunk
+     * length), and the file goes on: its data stays under the limit */
+    harness_init(&h, NULL);
+    const long long cut_hole[] = {100000, -10000, 1000};
+    limit_reply(&h, 111000, cut_hole, 3);
+    f = &h.cap->files[0].info;
+    assert_false(f->eve_stopped);
+    assert_true(f->eve_own_digests);
+    assert_int_equal(f->eve_size, 100000 + 2400 + 1000);
+    assert_int_equal(f->missing_bytes, 10000);
+    assert_int_equal(f->seen_bytes, 101000);
+    harness_free(&h);
+
+    /* a hole once the limit is reached closes Suricata's file, without it */
+    harness_init(&h, NULL);
+    const long long hole_after[] = {EVE_LIMIT, -500, 100};
+    limit_reply(&h, EVE_LIMIT + 600, hole_after, 3);
+    f = &h.cap->files[0].info;
+    assert_true(f->eve_stopped);
+    assert_false(f->eve_gaps);
+    assert_int_equal(f->eve_size, EVE_LIMIT);
+    assert_int_equal(f->missing_bytes, 500);
+    harness_free(&h);
+}
+
+static void test_http_body_limit_whole_bodies(void **state)
+{
+    /* no hole: cut at the limit, no digests in EVE, Zeek's still there */
+    struct harness h;
+    harness_init(&h, NULL);
+    const long long big[] = {150000};
+    limit_reply(&h, 150000, big, 1);
+    const struct file_info *f = &h.cap->files[0].info;
+    assert_true(f->eve_stopped);
+    assert_false(f->eve_gaps);
+    assert_int_equal(f->eve_size, EVE_LIMIT);
+    assert_string_equal(f->eve_md5, "");
+    assert_string_equal(f->eve_sha256, "");
+    assert_int_equal(strlen(f->md5), 32);
+    assert_int_equal(f->seen_bytes, 150000);
+    harness_free(&h);
+
+    /* exactly the limit: nothing comes after, Suricata closes it whole */
+    harness_init(&h, NULL);
+    const long long exact[] = {EVE_LIMIT};
+    limit_reply(&h, EVE_LIMIT, exact, 1);
+    f = &h.cap->files[0].info;
+    assert_false(f->eve_stopped);
+    assert_false(f->truncated);
+    assert_false(f->eve_own_digests);
+    assert_int_equal(f->seen_bytes, EVE_LIMIT);
+    harness_free(&h);
+}
+
+/* --eve-http-body-limit's setting (file_config.eve_body_limit): another
+ * limit, or none. */
+static void test_http_body_limit_configured(void **state)
+{
+    const struct file_config small = {.eve_body_limit = 1000}, none = {.eve_body_limit = UINT64_MAX};
+    struct harness h;
+    harness_init(&h, &small);
+    const long long body[] = {600, -300, 600};
+    limit_reply(&h, 1500, body, 3);
+    assert_true(h.cap->files[0].info.eve_stopped);
+    assert_int_equal(h.cap->files[0].info.eve_size, 600 + 300 + 400);
+    harness_free(&h);
+    harness_init(&h, &none);
+    const long long big[] = {150000};
+    limit_reply(&h, 150000, big, 1);
+    assert_false(h.cap->files[0].info.eve_stopped);
+    assert_false(h.cap->files[0].info.truncated);
+    harness_free(&h);
+
+    /* with extraction (Suricata's file-store forces SHA-256): the SHA-256
+     * of the bytes Suricata's file took; the extracted file is whole */
+    char dir[64];
+    make_temp_dir(dir, sizeof dir);
+    const struct file_config store = {.extract_dir = dir, .eve_body_limit = 1000};
+    harness_init(&h, &store);
+    const long long two[] = {3000};
+    limit_reply(&h, 3000, two, 1);
+    const struct seen_file *sf = &h.cap->files[0];
+    assert_true(sf->info.eve_stopped);
+    assert_string_equal(sf->info.eve_sha256, "44f8354494a5ba03ba1792a8d3e9c534c47a9181980fde7a3f44b06ef2ae7c7f");
+    assert_int_equal(sf->info.extracted_size, 3000);
+    harness_free(&h);
+    remove_dir(dir);
+}
+
+/* Bad input: a hole far larger than any body (a 2^62-byte Content-Length)
+ * neither wraps the counts nor moves EVE past the limit; the next message
+ * of the connection starts its count afresh. */
+static void test_http_body_limit_huge_hole(void **state)
+{
+    struct harness h;
+    harness_init(&h, NULL);
+    http_open(&h);
+    uint8_t fill[4096];
+    memset(fill, 'y', sizeof fill);
+    http_str(&h, true, "GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n", false);
+    http_str(&h, false, "HTTP/1.1 200 OK\r\nContent-Length: 4611686018427387904\r\n\r\n", false);
+    http_feed(&h, false, fill, 1000, false);
+    http_parser.gap(h.http, &h.env, false, (uint64_t)1 << 61);
+    http_feed(&h, false, fill, 10, false);
+    http_parser.gap(h.http, &h.env, false, ((uint64_t)1 << 61) - 1010); /* the rest of the body */
+    http_str(&h, false, "HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n", false);
+    http_feed(&h, false, fill, sizeof fill, false);
+    http_close(&h);
+    assert_int_equal(h.cap->n_files, 2);
+    const struct file_info *f = &h.cap->files[0].info;
+    assert_false(f->eve_stopped); /* 1010 data bytes: under the limit */
+    /* each hole is cut to what the data left of the limit */
+    assert_int_equal(f->eve_size, 1000 + (EVE_LIMIT - 1000) + 10 + (EVE_LIMIT - 1010));
+    assert_int_equal(f->missing_bytes, ((uint64_t)1 << 62) - 1010);
+    assert_int_equal(f->seen_bytes, 1010);
+    f = &h.cap->files[1].info;
+    assert_false(f->eve_stopped);
+    assert_false(f->truncated);
+    assert_int_equal(f->seen_bytes, sizeof fill);
+    harness_free(&h);
+}
+
 static void test_http_empty_and_multipart(void **state)
 {
     struct harness h;
@@ -1006,6 +1177,10 @@ int main(void)
         cmocka_unit_test(test_http_filename_forms),
         cmocka_unit_test(test_http_decoded_bodies),
         cmocka_unit_test(test_http_gap_and_truncation),
+        cmocka_unit_test(test_http_body_limit_with_gaps),
+        cmocka_unit_test(test_http_body_limit_whole_bodies),
+        cmocka_unit_test(test_http_body_limit_huge_hole),
+        cmocka_unit_test(test_http_body_limit_configured),
         cmocka_unit_test(test_http_empty_and_multipart),
         cmocka_unit_test(test_http_many_files),
         cmocka_unit_test(test_http_gzip_bomb),
