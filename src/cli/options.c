@@ -47,6 +47,14 @@ const char usage_common[] =
     "                           beyond (Zeek's dns_max_compression_chain_depth; default 20)\n"
     "      --json-timestamps epoch|iso8601  Zeek JSON times as epoch seconds (default) or\n"
     "                           ISO 8601 UTC (Zeek's JSON::TS_ISO8601)\n"
+    "      --ftp-logged-commands LIST  commands with an ftp.log row (FTP::logged_commands):\n"
+    "                           a comma list, or +LIST to add to Zeek's default set\n"
+    "      --ftp-capture-password  ftp.log shows every password (FTP::default_capture_password)\n"
+    "      --ftp-max-arg-length N, --ftp-max-reply-msg-length N, --ftp-max-user-length N,\n"
+    "      --ftp-max-password-length N  ftp.log fields cut to N bytes, with Zeek's weird (Zeek's\n"
+    "                           FTP::max_*: 4096, 4096, 128, 128)\n"
+    "      --ftp-max-command-length N  lines with a longer command word are dropped, with a weird\n"
+    "                           (FTP::max_command_length, default 100; 0: no limit)\n"
     "      --eve-tls-extended   EVE tls: also the certificates as sent (certificate, chain,\n"
     "                           client.certificate, client.chain; base64 DER)\n"
     "      --eve-email-extended EVE email: also subject_md5 and body_md5\n"
@@ -172,6 +180,9 @@ enum { OPT_DOMAIN_CONTROLLERS = 0x500, OPT_LATERAL_POLICY };
 enum { OPT_SHORT_THRESHOLDS = 0x580 };
 /* EVE fields as Suricata's `extended: yes` (issue #12). */
 enum { OPT_EVE_DHCP_EXTENDED = 0x600 };
+/* Zeek's FTP options (proto/ftp.h's struct ftp_settings). */
+enum { OPT_FTP_LOGGED_COMMANDS = 0x680, OPT_FTP_CAPTURE_PASSWORD, OPT_FTP_MAX_ARG_LENGTH, OPT_FTP_MAX_REPLY_MSG_LENGTH,
+       OPT_FTP_MAX_USER_LENGTH, OPT_FTP_MAX_PASSWORD_LENGTH, OPT_FTP_MAX_COMMAND_LENGTH };
 /* Threat-intel validity windows and repeated hits (detect/intel_detector.c), the beacon weights. */
 enum { OPT_INTEL_STRICT_VALIDITY = 0x700, OPT_INTEL_SUPPRESS, OPT_BEACON_WEIGHTS };
 /* Zeek's parser limits, as its redefs set them (proto/app_limits-t.h). */
@@ -192,6 +203,13 @@ static const struct option long_options[] = {
     {"conn-only", no_argument, NULL, OPT_CONN_ONLY},
     {"midstream", no_argument, NULL, OPT_MIDSTREAM},
     {"stream-inline", no_argument, NULL, OPT_STREAM_INLINE},
+    {"ftp-logged-commands", required_argument, NULL, OPT_FTP_LOGGED_COMMANDS},
+    {"ftp-capture-password", no_argument, NULL, OPT_FTP_CAPTURE_PASSWORD},
+    {"ftp-max-arg-length", required_argument, NULL, OPT_FTP_MAX_ARG_LENGTH},
+    {"ftp-max-reply-msg-length", required_argument, NULL, OPT_FTP_MAX_REPLY_MSG_LENGTH},
+    {"ftp-max-user-length", required_argument, NULL, OPT_FTP_MAX_USER_LENGTH},
+    {"ftp-max-password-length", required_argument, NULL, OPT_FTP_MAX_PASSWORD_LENGTH},
+    {"ftp-max-command-length", required_argument, NULL, OPT_FTP_MAX_COMMAND_LENGTH},
     {"eve-tls-extended", no_argument, NULL, OPT_EVE_TLS_EXTENDED},
     {"eve-email-extended", no_argument, NULL, OPT_EVE_EMAIL_EXTENDED},
     {"eve-alert-payload", no_argument, NULL, OPT_EVE_ALERT_PAYLOAD},
@@ -325,6 +343,11 @@ static bool parse_capture_method(const char *arg, void *method)
     else
         return false;
     return true;
+}
+
+static bool parse_ftp_logged_commands(const char *arg, void *ftp)
+{
+    return ftp_settings_logged_commands(ftp, arg);
 }
 
 static bool parse_user(const char *arg, void *user)
@@ -466,6 +489,22 @@ static const struct option_rule option_rules[] = {
      .error = "--cpus takes CPU numbers and ranges, e.g. 0,2-3 (at most 64), not '%s'"},
     {.id = 'u', .kind = RULE_PARSE, .field = FIELD(user), .also = ALSO(live_only_given), .parse = parse_user,
      .error = "-u takes a user name%s", .error_arg = ""},
+    {.id = OPT_FTP_LOGGED_COMMANDS, .kind = RULE_PARSE, .field = FIELD(cfg.ftp), .parse = parse_ftp_logged_commands,
+     .error = "--ftp-logged-commands takes a comma list of commands, or +LIST to add to the default set, not '%s'"},
+    {.id = OPT_FTP_CAPTURE_PASSWORD, .kind = RULE_FLAG, .field = FIELD(cfg.ftp.capture_password)},
+    {.id = OPT_FTP_MAX_ARG_LENGTH, .kind = RULE_NUMBER, .field = FIELD(cfg.ftp.max_arg_length), .max = UINT32_MAX,
+     .width = WIDTH(cfg.ftp.max_arg_length), .error = "--ftp-max-arg-length takes a number of bytes, not '%s'"},
+    {.id = OPT_FTP_MAX_REPLY_MSG_LENGTH, .kind = RULE_NUMBER, .field = FIELD(cfg.ftp.max_reply_msg_length),
+     .max = UINT32_MAX, .width = WIDTH(cfg.ftp.max_reply_msg_length),
+     .error = "--ftp-max-reply-msg-length takes a number of bytes, not '%s'"},
+    {.id = OPT_FTP_MAX_USER_LENGTH, .kind = RULE_NUMBER, .field = FIELD(cfg.ftp.max_user_length), .max = UINT32_MAX,
+     .width = WIDTH(cfg.ftp.max_user_length), .error = "--ftp-max-user-length takes a number of bytes, not '%s'"},
+    {.id = OPT_FTP_MAX_PASSWORD_LENGTH, .kind = RULE_NUMBER, .field = FIELD(cfg.ftp.max_password_length),
+     .max = UINT32_MAX, .width = WIDTH(cfg.ftp.max_password_length),
+     .error = "--ftp-max-password-length takes a number of bytes, not '%s'"},
+    {.id = OPT_FTP_MAX_COMMAND_LENGTH, .kind = RULE_NUMBER, .field = FIELD(cfg.ftp.max_command_length),
+     .max = UINT32_MAX, .width = WIDTH(cfg.ftp.max_command_length),
+     .error = "--ftp-max-command-length takes a number of bytes (0: no limit), not '%s'"},
     {.id = OPT_UID_KEY, .kind = RULE_PARSE, .field = FIELD(cfg.uid_key), .parse = parse_uid_key,
      .error = "--uid-key takes up to 16 hexadecimal digits, not '%s'"},
 };

@@ -17,4 +17,5 @@ void vigil_config_defaults(struct vigil_config *c)
     c->workers = 1;
     c->app_limits.ldap_max_pending_searches = APP_LDAP_MAX_PENDING_SEARCHES;
     c->app_limits.dns_max_compression_depth = APP_DNS_MAX_COMPRESSION_DEPTH;
+    ftp_settings_default(&c->ftp);
 }

@@ -7,6 +7,7 @@
 
 #include "decode/decode.h"
 #include "proto/app_limits-t.h"
+#include "proto/ftp.h"
 #include "util/addr.h"
 
 #define VIGIL_MAX_LOCAL_NETS 256
@@ -73,6 +74,8 @@ struct vigil_config {
     /* --rules: the compiled signature set every worker matches (NULL: none).
      * Owned by the caller; outlives the engine. */
     const struct sig_set *rules;
+    /* Zeek's FTP options (--ftp-...): Zeek's defaults unless given. */
+    struct ftp_settings ftp;
 };
 
 void vigil_config_defaults(struct vigil_config *c);

@@ -499,6 +499,7 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
     w->app.publish = on_transaction;
     w->app.acked = on_acked;
     w->app.ctx = w;
+    w->app.settings.ftp = &e->cfg.ftp;
     if (!e->cfg.conn_only) {
         struct file_config filecfg = {
             .extract_dir = e->cfg.extract_dir,

@@ -119,13 +119,20 @@ static void env_flip_roles(struct app_env *env)
     flow_fill_app_conn(s->table, s->flow, &s->conn);
 }
 
+static void env_history_unknown(struct app_env *env)
+{
+    struct app_slot *s = env->ctx;
+    if (s->flow)
+        flow_check_history(s->flow, HIST_UNKNOWN_PKT, 'X');
+}
+
 static void env_violation(struct app_env *env)
 {
     struct app_slot *s = env->ctx;
     if (s->disabled || !s->flow)
         return;
     s->disabled = true;
-    flow_add_history(s->flow, 'X');
+    env_history_unknown(env);
 }
 
 static void env_add_service(struct app_env *env, const char *service)
@@ -305,6 +312,7 @@ void app_layer_finish_worker(struct flow_table *t)
         env.weird = NULL;
         env.add_service = NULL;
         env.files = flow_table_app_hooks(t) ? flow_table_app_hooks(t)->files : NULL;
+        env.settings = flow_table_app_hooks(t) ? &flow_table_app_hooks(t)->settings : NULL;
         all[i]->worker_close(states[i], &env);
         states[i] = NULL;
     }
@@ -319,10 +327,12 @@ static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
     env->add_service = env_add_service;
     env->hand_over = env_hand_over;
     env->payload_encrypted = env_payload_encrypted;
+    env->history_unknown = env_history_unknown;
     env->logger_ready = env_logger_ready;
     env->request_parsed = env_request_parsed;
     env->worker_state = worker_state_of(s->table, s->parser);
     env->files = flow_table_app_hooks(s->table) ? flow_table_app_hooks(s->table)->files : NULL;
+    env->settings = flow_table_app_hooks(s->table) ? &flow_table_app_hooks(s->table)->settings : NULL;
     env->ctx = s;
     env->limits = &s->table->cfg.app_limits;
     env->flip_roles = env_flip_roles;

@@ -10,6 +10,7 @@
 #include "proto/app_limits-t.h"
 #include "proto/conn-t.h"
 #include "proto/event-t.h"
+#include "proto/parser.h"
 #include "flow/conn_record-t.h"
 #include "util/addr.h"
 
@@ -140,6 +141,7 @@ struct app_hooks {
     void (*acked)(void *ctx, uint64_t flow_id, uint8_t dir, uint32_t up_to, uint64_t packet_number);
     void *ctx;
     struct file_ctx *files;          /* handed to parsers through app_env */
+    struct app_settings settings;    /* handed to parsers through app_env (pointers outlive the table) */
 };
 
 struct flow_config {

@@ -17,6 +17,7 @@ enum {
     HIST_ACK_PKT = 0x20,
     HIST_MULTI_FLAG_PKT = 0x40,
     HIST_CORRUPT_PKT = 0x80,
+    HIST_UNKNOWN_PKT = 0x100, /* 'X', set by an analyzer (app_env.history_unknown) */
 };
 
 /* Zeek's timers, in microseconds (init-bare.zeek defaults). */

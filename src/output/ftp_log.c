@@ -61,6 +61,8 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
 
 static void write_eve(struct output_worker *w, const struct app_conn *c, const struct ftp_txn *t)
 {
+    if (t->zeek_only)
+        return;
     struct json_writer *j = eve_begin_app_object(w, c, true, t->ts_us, "ftp");
     if (j == NULL)
         return;

@@ -26,11 +26,20 @@
 
 /* Zeek's FTP::guest_ids: their passwords are logged. */
 static const char *const guest_ids[] = {"anonymous", "ftp", "ftpuser", "guest"};
-/* Zeek's FTP::logged_commands (default). */
-static const char *const logged_commands[] = {"APPE", "DELE", "RETR", "STOR", "STOU",
-                                              "ACCT", "PORT", "PASV", "EPRT", "EPSV"};
+/* Zeek's defaults of the FTP options (main.zeek; FTP::max_command_length
+ * is the analyzer's). */
+static const struct ftp_settings default_settings = {
+    .n_logged = 10,
+    .logged = {"APPE", "DELE", "RETR", "STOR", "STOU", "ACCT", "PORT", "PASV", "EPRT", "EPSV"},
+    .max_arg_length = 4096,
+    .max_reply_msg_length = 4096,
+    .max_user_length = 128,
+    .max_password_length = 128,
+    .max_command_length = 100,
+};
 /* Zeek's file_cmds: their argument is logged as a URL. */
-static const char *const file_commands[] = {"APPE", "RETR", "STOR", "STOU"};
+static const char *const file_commands[] = {"APPE", "CWD", "DELE", "MKD",  "RETR", "RMD", "RNFR",
+                                            "RNTO", "STOR", "STOU", "REST", "SIZE", "MDTM"};
 /* Commands whose data connection carries a file Suricata names (ftp_data). */
 static const char *const data_commands[] = {"RETR", "STOR", "APPE", "STOU", "LIST", "NLST", "MLSD"};
 
@@ -91,6 +100,7 @@ struct pending {
     char arg[FTP_LINE_MAX];
     size_t arg_len;
     bool truncated;
+    bool zeek_hidden;       /* Zeek's analyzer dropped the line (over-long command): EVE's alone */
     uint16_t dynamic_port;
     bool active_mode;
     size_t n_replies, pool_used;
@@ -109,12 +119,25 @@ struct line_buf {
 };
 
 struct ftp_session {
+    const struct ftp_settings *set; /* the run's, or default_settings */
     struct line_buf line[2];        /* [0] replies, [1] commands */
     struct pending pending[FTP_PENDING_MAX];
     size_t n_pending;
     uint64_t command_seq;
     bool stopped;
     bool tls_requested;             /* AUTH TLS/SSL sent */
+    bool confirmed;                 /* a command was parsed (Zeek's AnalyzerConfirmed) */
+    /* Zeek's summary of a session that logged nothing (finalize_ftp): the
+     * last command published while no ftp.log row was, written at the end
+     * when a USER came. */
+    bool logged_any, has_user, has_last;
+    struct pending last;            /* up to its pool: the EVE reply lines are not kept */
+    /* Zeek's cmdarg: the command answered while no other waited, whose
+     * ftp.log row waits for the next command (and takes the replies that
+     * come meanwhile) */
+    bool has_held;
+    struct pending held;
+    bool zeek_stopped;              /* after an analyzer violation: EVE only */
     unsigned multiline_code;        /* inside a "ddd-" reply: its code */
     bool has_link;
     struct ftp_link_ref link;
@@ -451,19 +474,54 @@ static bool is_guest(const struct ftp_session *s)
     return false;
 }
 
+static bool logged_command(const struct ftp_settings *set, const char *cmd)
+{
+    for (size_t i = 0; i < set->n_logged; i++)
+        if (strcmp(set->logged[i], cmd) == 0)
+            return true;
+    return false;
+}
+
+/* main.zeek's caps of ftp_message and ftp_request: *len cut to max, with
+ * the weird naming the length it had. */
+static void cap_length(struct app_env *env, const char *name, size_t *len, uint32_t max)
+{
+    if (*len <= max)
+        return;
+    char was[24];
+    snprintf(was, sizeof was, "%zu", *len);
+    if (env->weird != NULL)
+        env->weird(env, name, was, "FTP");
+    *len = max;
+}
+
+/* Suricata logs a command when its final reply comes; Zeek's script when
+ * the next command comes, unless others wait (ftp_request, ftp_reply), or
+ * at the end: the two views of one command are published apart when they
+ * differ. */
+enum publish_mode {
+    PUBLISH_BOTH,    /* EVE, and the ftp.log row of a logged command */
+    PUBLISH_EVE,     /* EVE alone: Zeek's row comes later, or never */
+    PUBLISH_ZEEK,    /* the ftp.log row alone, of a logged command */
+    PUBLISH_SUMMARY, /* the ftp.log row alone, whatever the command */
+};
+
 /* ftp_message: publishes the command p with the session's fields. */
-static void publish(struct ftp_session *s, struct app_env *env, const struct pending *p, bool answered)
+static void publish(struct ftp_session *s, struct app_env *env, const struct pending *p, bool answered,
+                    enum publish_mode mode)
 {
     static const char hidden[] = "<hidden>";
-    bool guest = is_guest(s);
+    bool show_password = s->set->capture_password || is_guest(s);
+    bool zeek = mode != PUBLISH_EVE;
     struct ftp_txn t = {
         .ts_us = p->ts_us,
-        .zeek_log = IN_LIST(p->cmd, logged_commands),
+        .zeek_log = mode == PUBLISH_SUMMARY || (zeek && logged_command(s->set, p->cmd)),
+        .zeek_only = mode == PUBLISH_ZEEK || mode == PUBLISH_SUMMARY,
         .has_command = strcmp(p->cmd, "<init>") != 0,
         .user = s->user_len ? s->user : "<unknown>",
         .user_len = s->user_len ? s->user_len : strlen("<unknown>"),
-        .password = s->has_password ? (guest ? s->password : hidden) : NULL,
-        .password_len = s->has_password ? (guest ? s->password_len : strlen(hidden)) : 0,
+        .password = s->has_password ? (show_password ? s->password : hidden) : NULL,
+        .password_len = s->has_password ? (show_password ? s->password_len : strlen(hidden)) : 0,
         .arg = p->arg,
         .arg_len = p->arg_len,
         .raw_arg = p->arg,
@@ -488,10 +546,7 @@ static void publish(struct ftp_session *s, struct app_env *env, const struct pen
     };
     snprintf(t.command, sizeof t.command, "%s", p->cmd);
     memcpy(t.replies, p->replies, sizeof t.replies);
-    if (strcmp(p->cmd, "PASS") == 0 && !guest) {
-        t.arg = hidden;
-        t.arg_len = strlen(hidden);
-    } else if (IN_LIST(p->cmd, file_commands)) {
+    if (IN_LIST(p->cmd, file_commands)) {
         char path[FTP_LINE_MAX + 8];
         size_t len = build_path_compressed(s->cwd, p->arg, p->arg_len, path, sizeof path);
         char host[64];
@@ -502,8 +557,60 @@ static void publish(struct ftp_session *s, struct app_env *env, const struct pen
         t.arg = s->url;
         t.arg_len = n < 0 ? 0 : (size_t)n >= sizeof s->url ? sizeof s->url - 1 : (size_t)n;
     }
+    if (mode == PUBLISH_BOTH || mode == PUBLISH_ZEEK) {
+        cap_length(env, "FTP_arg_too_long", &t.arg_len, s->set->max_arg_length);
+        if (t.has_reply)
+            cap_length(env, "FTP_reply_msg_too_long", &t.reply_msg_len, s->set->max_reply_msg_length);
+    } else {
+        /* EVE's event has its own copies; the summary repeats a command whose weirds were raised */
+        t.arg_len = t.arg_len > s->set->max_arg_length ? s->set->max_arg_length : t.arg_len;
+        t.reply_msg_len = t.reply_msg_len > s->set->max_reply_msg_length ? s->set->max_reply_msg_length
+                                                                          : t.reply_msg_len;
+    }
+    /* after the cap, as ftp_message: the password itself is never cut into arg */
+    if (strcmp(p->cmd, "PASS") == 0 && !show_password) {
+        t.arg = hidden;
+        t.arg_len = strlen(hidden);
+    }
     env->publish(env, EVENT_FTP, &t);
+    if (!zeek)
+        return;
+    if (t.zeek_log) {
+        s->logged_any = true;
+    } else if (!s->logged_any) {
+        memcpy(&s->last, p, offsetof(struct pending, pool));
+        s->last.n_replies = 0;
+        s->has_last = true;
+    }
     s->has_mime = s->has_file_size = s->has_data_channel = s->has_fuid = false;
+}
+
+/* ftp_request's first step: the answered command Zeek keeps as its cmdarg
+ * gets its row now, with what the session holds since its reply. */
+static void flush_held(struct ftp_session *s, struct app_env *env)
+{
+    if (!s->has_held)
+        return;
+    s->has_held = false;
+    read_link(s, env);
+    publish(s, env, &s->held, true, PUBLISH_ZEEK);
+}
+
+/* An analyzer violation (a reply line that is none): Zeek's FTP analyzer
+ * is gone, so ftp.log ends here; what waits is logged as it stands
+ * (finalize_ftp), and EVE goes on as Suricata's parser does. */
+static void zeek_violation(struct ftp_session *s, struct app_env *env)
+{
+    if (s->zeek_stopped)
+        return;
+    flush_held(s, env);
+    for (size_t i = 0; i < s->n_pending; i++) {
+        if (s->pending[i].ts_us == 0)
+            s->pending[i].ts_us = env->ts_us;
+        if (!s->pending[i].zeek_hidden)
+            publish(s, env, &s->pending[i], false, PUBLISH_ZEEK);
+    }
+    s->zeek_stopped = true;
 }
 
 /* ---- commands ---- */
@@ -526,6 +633,23 @@ static void note_transfer(struct ftp_session *s, struct app_env *env, const stru
     set_text(l->filename, sizeof l->filename, &l->filename_len, p->arg, p->arg_len);
 }
 
+/* The FTP analyzer drops a line whose command word is longer than
+ * FTP::max_command_length, with a weird once a command was parsed
+ * (Suricata's parser keeps it: an EVE transaction alone). */
+static bool command_too_long(struct ftp_session *s, struct app_env *env, size_t word_len)
+{
+    if (s->set->max_command_length == 0 || word_len <= s->set->max_command_length)
+        return false;
+    if (s->confirmed && env->history_unknown != NULL)
+        env->history_unknown(env);
+    if (s->confirmed && env->weird != NULL) {
+        char addl[48];
+        snprintf(addl, sizeof addl, "%zu > %u", word_len, s->set->max_command_length);
+        env->weird(env, "FTP_max_command_length_exceeded", addl, "FTP");
+    }
+    return true;
+}
+
 static void command_line(struct ftp_session *s, struct app_env *env, const char *line, size_t len, bool cut)
 {
     size_t i = 0;
@@ -537,15 +661,26 @@ static void command_line(struct ftp_session *s, struct app_env *env, const char 
         i++;
     }
     cmd[k] = '\0';
+    bool hidden = command_too_long(s, env, i);
+    if (!hidden) {
+        s->confirmed = true;
+        flush_held(s, env);
+    }
     while (i < len && line[i] == ' ')
         i++;
     const char *arg = line + i;
     size_t arg_len = len - i;
     struct pending *p = add_pending(s, env->ts_us, cmd, arg, arg_len, cut);
+    p->zeek_hidden = hidden;
+    if (hidden)
+        return;
     if (strcmp(cmd, "USER") == 0) {
+        s->has_user = true;
+        cap_length(env, "FTP_user_too_long", &arg_len, s->set->max_user_length);
         set_text(s->user, sizeof s->user, &s->user_len, arg, arg_len);
     } else if (strcmp(cmd, "PASS") == 0) {
         s->has_password = true;
+        cap_length(env, "FTP_password_too_long", &arg_len, s->set->max_password_length);
         set_text(s->password, sizeof s->password, &s->password_len, arg, arg_len);
     } else if (strcmp(cmd, "PORT") == 0 || strcmp(cmd, "EPRT") == 0) {
         struct ip_addr h;
@@ -592,6 +727,8 @@ static void directory_change(struct ftp_session *s, const struct pending *p, uns
 static void reply(struct ftp_session *s, struct app_env *env, unsigned code, const char *msg, size_t n, bool cont,
                   bool coded, bool cut)
 {
+    /* with none waiting, Zeek gives the reply to its cmdarg (the held
+     * command: only the session's reply changes) or to a "<missing>" stand-in */
     if (s->n_pending == 0)
         add_pending(s, env->ts_us, "<missing>", "", 0, false);
     size_t i = best_pending(s, code, msg, n);
@@ -599,9 +736,11 @@ static void reply(struct ftp_session *s, struct app_env *env, unsigned code, con
     if (p->ts_us == 0)
         p->ts_us = env->ts_us; /* the <init> shim: set_ftp_session's network_time() */
     keep_reply_line(p, coded ? code : 0, msg, n, cut);
-    s->has_reply = true;
-    s->reply_code = code;
-    set_text(s->reply_msg, sizeof s->reply_msg, &s->reply_msg_len, msg, n);
+    if (!s->zeek_stopped) { /* ftp.log's view ended at the violation */
+        s->has_reply = true;
+        s->reply_code = code;
+        set_text(s->reply_msg, sizeof s->reply_msg, &s->reply_msg_len, msg, n);
+    }
     if (cont)
         return;
     uint64_t size;
@@ -625,8 +764,18 @@ static void reply(struct ftp_session *s, struct app_env *env, unsigned code, con
         return; /* preliminary: the command goes on */
     read_link(s, env);
     struct pending done = *p;
+    bool alone = s->n_pending == 1;
     remove_pending(s, i);
-    publish(s, env, &done, true);
+    if (strcmp(done.cmd, "<missing>") == 0 || done.zeek_hidden || s->zeek_stopped) {
+        publish(s, env, &done, true, PUBLISH_EVE); /* get_pending_cmd's stand-in is never logged */
+    } else if (alone) {
+        publish(s, env, &done, true, PUBLISH_EVE);
+        memcpy(&s->held, &done, offsetof(struct pending, pool));
+        s->held.n_replies = 0;
+        s->has_held = true;
+    } else {
+        publish(s, env, &done, true, PUBLISH_BOTH);
+    }
     if (strcmp(done.cmd, "AUTH") == 0 && code == 234 && s->tls_requested) {
         if (env->add_service != NULL) {
             env->add_service(env, "ftp");
@@ -644,7 +793,8 @@ static void reply_line(struct ftp_session *s, struct app_env *env, const char *l
                  isdigit((unsigned char)line[2]);
     unsigned code = coded ? (unsigned)((line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0')) : 0;
     if (s->multiline_code != 0) {
-        bool last = coded && code == s->multiline_code && (len == 3 || line[3] == ' ');
+        /* the FTP analyzer ends a multi-line reply only on "ddd " */
+        bool last = coded && code == s->multiline_code && len > 3 && line[3] == ' ';
         if (!last) {
             reply(s, env, s->multiline_code, line, len, true, false, cut);
             return;
@@ -652,9 +802,15 @@ static void reply_line(struct ftp_session *s, struct app_env *env, const char *l
         s->multiline_code = 0;
     } else if (!coded) {
         weird(env, "FTP_reply_without_code");
+        zeek_violation(s, env);
         return;
     } else if (len > 3 && line[3] == '-') {
         s->multiline_code = code;
+    } else if (code < 100 || (len > 3 && line[3] != ' ')) {
+        /* the analyzer's violations "invalid reply code", "invalid reply
+         * line" ("230_no_space", no weird): Zeek's FTP analyzer stops,
+         * Suricata's parser takes the line as a reply */
+        zeek_violation(s, env);
     }
     size_t m = 3;
     if (m < len && (line[m] == ' ' || line[m] == '-'))
@@ -686,6 +842,7 @@ static void ftp_deliver(void *state, struct app_env *env, bool from_orig, const 
         return;
     if (!s->has_link)
         s->has_link = ftp_link_new(env->worker_state, &s->link);
+    s->set = env->settings != NULL && env->settings->ftp != NULL ? env->settings->ftp : &default_settings;
     struct line_buf *lb = &s->line[from_orig ? 1 : 0];
     while (n > 0 && !s->stopped) {
         const uint8_t *nl = memchr(p, '\n', n);
@@ -739,6 +896,7 @@ static void ftp_open(void *state)
     st->s = calloc(1, sizeof *st->s);
     if (st->s == NULL)
         return;
+    st->s->set = &default_settings;
     memcpy(st->s->cwd, ".", 2);
     /* set_ftp_session's shim: the greeting answers it */
     add_pending(st->s, 0, "<init>", "", 0, false);
@@ -764,17 +922,60 @@ static void ftp_close(void *state, struct app_env *env)
         return;
     /* connection_state_remove: what is still pending is logged as it stands */
     if (!s->stopped) {
+        flush_held(s, env);
         read_link(s, env);
         for (size_t i = 0; i < s->n_pending; i++) {
             if (s->pending[i].ts_us == 0)
                 s->pending[i].ts_us = env->ts_us;
-            publish(s, env, &s->pending[i], false);
+            bool eve_only = s->zeek_stopped || s->pending[i].zeek_hidden;
+            publish(s, env, &s->pending[i], false, eve_only ? PUBLISH_EVE : PUBLISH_BOTH);
         }
+    } else {
+        flush_held(s, env); /* handed to TLS: the AUTH's row */
     }
+    /* a session of logins alone (a brute-force try) still shows in
+     * ftp.log: its last command, as Zeek's finalize_ftp writes it */
+    if (!s->logged_any && s->has_user && s->has_last)
+        publish(s, env, &s->last, true, PUBLISH_SUMMARY);
     if (s->has_link)
         ftp_link_release(env->worker_state, s->link);
     free(s);
     st->s = NULL;
+}
+
+/* ---- the run's options ---- */
+
+void ftp_settings_default(struct ftp_settings *set)
+{
+    *set = default_settings;
+}
+
+bool ftp_settings_logged_commands(struct ftp_settings *set, const char *list)
+{
+    bool add = list[0] == '+';
+    struct ftp_settings out = *set;
+    if (!add)
+        out.n_logged = 0;
+    for (const char *p = list + (add ? 1 : 0);;) {
+        size_t n = strcspn(p, ",");
+        if (n == 0 || n >= FTP_CMD_MAX)
+            return false;
+        char word[FTP_CMD_MAX];
+        /* Zeek compares with the analyzer's upper-cased command; the "<init>" shim stays as it is */
+        for (size_t i = 0; i < n; i++)
+            word[i] = p[0] == '<' ? p[i] : (char)toupper((unsigned char)p[i]);
+        word[n] = '\0';
+        if (!logged_command(&out, word)) {
+            if (out.n_logged == FTP_LOGGED_MAX)
+                return false;
+            memcpy(out.logged[out.n_logged++], word, n + 1);
+        }
+        if (p[n] == '\0')
+            break;
+        p += n + 1;
+    }
+    *set = out;
+    return true;
 }
 
 static const uint16_t ftp_ports[] = {21};

@@ -5,7 +5,8 @@
  * its bytes go through files/ as an FTP_DATA file. The data connection is
  * recognised because the control connection announced it (PASV, EPSV, PORT,
  * EPRT). AUTH TLS answered 234 hands the control connection to TLS.
- * Type-only. */
+ * struct ftp_settings: Zeek's FTP options of a run (--ftp-...), which the
+ * parser reads through app_env.settings. */
 #ifndef VIGIL_PROTO_FTP_H
 #define VIGIL_PROTO_FTP_H
 
@@ -21,6 +22,24 @@
 #define FTP_REPLIES_MAX 8        /* reply lines kept per command for EVE */
 #define FTP_REPLY_POOL 2048
 
+/* Commands a run may log (FTP::logged_commands); Zeek's default set is 10. */
+#define FTP_LOGGED_MAX 64
+
+/* Zeek's FTP options, with Zeek's meaning and defaults
+ * (base/protocols/ftp/main.zeek, the analyzer's FTP::max_command_length). */
+struct ftp_settings {
+    size_t n_logged;
+    char logged[FTP_LOGGED_MAX][FTP_CMD_MAX]; /* FTP::logged_commands, upper case ("<init>" as is) */
+    bool capture_password;                    /* FTP::default_capture_password: no "<hidden>" */
+    uint32_t max_arg_length;                  /* FTP::max_arg_length (4096): arg cut, FTP_arg_too_long */
+    uint32_t max_reply_msg_length;            /* FTP::max_reply_msg_length (4096): FTP_reply_msg_too_long */
+    uint32_t max_user_length;                 /* FTP::max_user_length (128): FTP_user_too_long */
+    uint32_t max_password_length;             /* FTP::max_password_length (128): FTP_password_too_long */
+    /* FTP::max_command_length (100; 0: none): a longer command word drops
+     * its line, FTP_max_command_length_exceeded */
+    uint32_t max_command_length;
+};
+
 /* Zeek's FTP::ExpectedDataChannel. */
 struct ftp_data_channel {
     bool passive;
@@ -32,6 +51,7 @@ struct ftp_data_channel {
 struct ftp_txn {
     int64_t ts_us;                  /* the command's time */
     bool zeek_log;                  /* a row in ftp.log (FTP::logged_commands) */
+    bool zeek_only;                 /* a command published before, again for its ftp.log row alone (no EVE) */
     bool has_command;               /* false: the server's greeting (Zeek "<init>", EVE without command) */
     char command[FTP_CMD_MAX];
     const char *user;               /* Zeek's user ("<unknown>" before USER) */
@@ -77,6 +97,13 @@ struct ftp_data_txn {
 };
 
 extern const struct app_parser ftp_parser;
+
+/* Zeek's defaults. */
+void ftp_settings_default(struct ftp_settings *s);
+/* --ftp-logged-commands: a comma list replacing the set, or "+LIST" adding
+ * to it (Zeek's `redef FTP::logged_commands += {...}`); false on an empty
+ * or over-long name or more than FTP_LOGGED_MAX commands. */
+bool ftp_settings_logged_commands(struct ftp_settings *s, const char *list);
 extern const struct app_parser ftp_data_parser;
 
 #endif

@@ -15,6 +15,13 @@
 #include "proto/event-t.h"
 
 struct file_ctx;
+struct ftp_settings;
+
+/* The run's protocol options (core/config.h), one member per protocol that
+ * has some; a NULL member: that parser's defaults. */
+struct app_settings {
+    const struct ftp_settings *ftp; /* proto/ftp.h */
+};
 
 /* What a parser may use. Valid during the call only. */
 struct app_env {
@@ -47,6 +54,10 @@ struct app_env {
      * and the parser gets no more bytes of the connection (close still
      * comes). May be NULL. */
     void (*violation)(struct app_env *env);
+    /* Adds 'X' to the connection's conn.log history (Zeek's
+     * HIST_UNKNOWN_PKT: data the analyzer could not make sense of, as FTP's
+     * over-long command). May be NULL. */
+    void (*history_unknown)(struct app_env *env);
     /* Says the transaction being built is complete as Suricata's logger
      * sees it with the bytes delivered so far (TLS: the ServerHelloDone),
      * though it is published later (Zeek's established): its EVE event
@@ -62,6 +73,8 @@ struct app_env {
     bool (*request_parsed)(struct app_env *env);
     /* The worker's file analysis (files/files.h), NULL when files are off. */
     struct file_ctx *files;
+    /* The run's protocol options; NULL: every parser's defaults. */
+    const struct app_settings *settings;
     /* The parser's per-worker state (see worker_open), NULL when it has none. */
     void *worker_state;
     void *ctx;              /* the engine's, opaque */

@@ -16,6 +16,7 @@ Prints a match rate per trace and per protocol, then one PASS/FAIL/SKIP line
 per verdict. See tests/conformance/README.md. Python 3 standard library only.
 """
 import argparse
+import dataclasses
 import gzip
 import ipaddress
 import json
@@ -119,8 +120,7 @@ LOG_SPECS = [
     LogSpec("ntlm", FIVE_TUPLE[:4] + (
         "username", "hostname", "domainname", "server_nb_computer_name",
         "server_dns_computer_name", "server_tree_name", "success"), min_rate=50.0),  # LDAP's SASL NTLM: not fed yet
-    # issue #12: FTP (the cases that redefine FTP::logged_commands, the
-    # password capture or the length caps count as misses)
+    # issue #12: FTP (the cases' FTP redefs run as --ftp-... options, REDEF_OPTIONS)
     LogSpec("ftp", FIVE_TUPLE[:4] + (
         "user", "password", "command", "arg", "mime_type", "file_size", "reply_code", "reply_msg",
         "data_channel.passive", "data_channel.orig_h", "data_channel.resp_h", "data_channel.resp_p"),
@@ -150,9 +150,6 @@ class ZeekLog:
 # guards against regressions; once met they print PASS like any other check.
 # Remove an entry when its gap is closed.
 KNOWN_GAPS = {
-    "conformance/zeek-ftp": "most Zeek FTP cases redefine FTP::logged_commands, the password capture or "
-                            "the length caps, which Vigil has no option for; the cases on Zeek's defaults "
-                            "(ftp-ipv4, ftp-get-file-size) match row for row",
 }
 
 # Zeek cases of protocols Vigil does not parse yet. Their conn.log rows are
@@ -447,18 +444,47 @@ def crash_lines(cache, label_of):
 # --------------------------------------------------------------------------
 # Zeek suite
 
+# A test's `redef`s that Vigil has an option for: (regex over the redef,
+# the options it stands for, with \1 the regex's group). A test with other
+# redefs runs as before, on Vigil's defaults.
+REDEF_OPTIONS = [
+    (r'redef FTP::logged_commands \+= \{(.*)\};', ["--ftp-logged-commands", "+\\1"]),
+    (r'redef FTP::logged_commands = \{(.*)\};', ["--ftp-logged-commands", "\\1"]),
+    (r'redef FTP::default_capture_password = T;', ["--ftp-capture-password"]),
+    (r'redef FTP::default_capture_password = F;', []),
+    (r'redef FTP::max_arg_length = (\d+);', ["--ftp-max-arg-length", "\\1"]),
+    (r'redef FTP::max_reply_msg_length = (\d+);', ["--ftp-max-reply-msg-length", "\\1"]),
+    (r'redef FTP::max_user_length = (\d+);', ["--ftp-max-user-length", "\\1"]),
+    (r'redef FTP::max_password_length = (\d+);', ["--ftp-max-password-length", "\\1"]),
+    (r'redef FTP::max_command_length = (\d+);', ["--ftp-max-command-length", "\\1"]),
+]
+
+
+def redef_options(meta):
+    """The Vigil options of a test's redefs (its set literals as comma lists)."""
+    opts = []
+    for redef in meta.get("redefs", []):
+        for pattern, words in REDEF_OPTIONS:
+            m = re.fullmatch(pattern, redef.strip())
+            if m:
+                opts += [m.expand(w).replace('"', "").replace(" ", "") for w in words]
+                break
+    return tuple(opts)
+
+
 @dataclass
 class ZeekSource:
     """One zeek command of a test: the traces it read and whether -C was set."""
     traces: tuple
     ignore_checksums: bool
     bpf: str = ""   # zeek -f 'FILTER': vigil read --filter
+    settings: tuple = ()   # the test's redefs as Vigil options (REDEF_OPTIONS)
 
     def options(self):
         # Zeek verifies checksums unless -C: Vigil's Suricata-like auto mode
         # would turn verification off on offloaded captures.
         opts = ["-C"] if self.ignore_checksums else ["--checksums", "verify"]
-        return opts + (["--filter", self.bpf] if self.bpf else [])
+        return opts + (["--filter", self.bpf] if self.bpf else []) + list(self.settings)
 
 
 @dataclass
@@ -548,9 +574,11 @@ def jobs_for_test(test_dir):
     sources = trace_sources(meta, test_dir)
     all_traces = tuple(test_dir / t["local"] for t in meta.get("traces", []))
     fallback = [ZeekSource(all_traces, bool(meta.get("ignore_checksums_C")))]
+    settings = redef_options(meta)
     jobs = []
     for name in sorted(log_of):
         srcs = [s for s in sources.get(name, []) if s.traces] or fallback
+        srcs = [dataclasses.replace(s, settings=settings) for s in srcs]
         jobs.append(ZeekJob(test=test_dir.name, baseline=test_dir / "baseline" / name,
                             spec=specs[log_of[name]], sources=srcs,
                             bare=bool(meta.get("bare_mode"))))
@@ -645,7 +673,8 @@ def report_zeek_suite(args, cache, jobs):
         trace_names = ",".join(t.name for s in job.sources for t in s.traces)
         flags = (" -C" if any(s.ignore_checksums for s in job.sources) else "") + \
                 (" (bare mode)" if job.bare else "") + \
-                (f" ({len(job.sources)} runs)" if len(job.sources) > 1 else "")
+                (f" ({len(job.sources)} runs)" if len(job.sources) > 1 else "") + \
+                "".join(f" {o}" for o in job.sources[0].settings)
         print(f"  {label} [{trace_names}{flags}]: {result.matched}/{result.total} "
               f"({rate(result.matched, result.total):.1f}%)")
         for note in result.notes:

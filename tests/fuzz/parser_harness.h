@@ -29,8 +29,10 @@ static void harness_weird(struct app_env *env, const char *name, const char *add
 static void harness_service(struct app_env *env, const char *service) {}
 static void harness_hand_over(struct app_env *env, const char *parser_name) {}
 
-/* fuzz_parser with the parser's per-worker state (NULL: none). */
-static inline int fuzz_parser_with(const struct app_parser *p, void *worker_state, const uint8_t *d, size_t n)
+/* fuzz_parser with the parser's per-worker state (NULL: none) and the
+ * run's protocol options (NULL: the defaults). */
+static inline int fuzz_parser_settings(const struct app_parser *p, void *worker_state,
+                                       const struct app_settings *settings, const uint8_t *d, size_t n)
 {
     void *state = calloc(1, p->state_size ? p->state_size : 1);
     if (state == NULL)
@@ -39,7 +41,7 @@ static inline int fuzz_parser_with(const struct app_parser *p, void *worker_stat
     memset(&conn, 0, sizeof conn);
     struct app_env env = {.conn = &conn, .publish = harness_publish, .weird = harness_weird,
                           .add_service = harness_service, .hand_over = harness_hand_over,
-                          .worker_state = worker_state};
+                          .worker_state = worker_state, .settings = settings};
     if (p->open)
         p->open(state);
     bool from_orig = true;
@@ -65,6 +67,11 @@ static inline int fuzz_parser_with(const struct app_parser *p, void *worker_stat
         p->close(state, &env);
     free(state);
     return 0;
+}
+
+static inline int fuzz_parser_with(const struct app_parser *p, void *worker_state, const uint8_t *d, size_t n)
+{
+    return fuzz_parser_settings(p, worker_state, NULL, d, n);
 }
 
 static inline int fuzz_parser(const struct app_parser *p, const uint8_t *d, size_t n)
