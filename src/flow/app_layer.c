@@ -38,6 +38,7 @@ struct app_slot {
     struct app_conn ready_counts;          /* the flow's counters after that packet */
     bool ready_counted;                    /* ready_counts taken */
     uint8_t dirs_seen;                     /* 1 orig, 2 resp: directions whose first payload this parser had */
+    bool orig_unparsed;                    /* chosen on the responder's payload after the originator's (app_env's) */
     /* env->request_parsed deferred: the originator's relative sequence the
      * requests end at, and whether the responder acknowledged it */
     bool inspect_pending, inspect_acked;
@@ -330,6 +331,7 @@ static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
     env->history_unknown = env_history_unknown;
     env->logger_ready = env_logger_ready;
     env->request_parsed = env_request_parsed;
+    env->orig_unparsed = s->orig_unparsed;
     env->worker_state = worker_state_of(s->table, s->parser);
     env->files = flow_table_app_hooks(s->table) ? flow_table_app_hooks(s->table)->files : NULL;
     env->settings = flow_table_app_hooks(s->table) ? &flow_table_app_hooks(s->table)->settings : NULL;
@@ -497,6 +499,8 @@ static struct app_slot *detect(struct flow_table *t, struct flow *f, bool from_o
     struct app_slot *fresh = attach(t, f, parser);
     if (fresh) {
         memcpy(fresh->services, kept, sizeof kept);
+        /* data starts at relative seq 1: past it, the originator's bytes went by unparsed */
+        fresh->orig_unparsed = !from_orig && f->key.proto == IPPROTO_TCP && f->ep[0].reassem_rel > 1;
         if (joined) {
             /* the held bytes outlive the placeholder in the caller's hands */
             fresh->flow = f;

@@ -71,6 +71,11 @@ struct app_env {
      * the client's first packet after the server acknowledged it. NULL: no
      * request events. */
     bool (*request_parsed)(struct app_env *env);
+    /* TCP: the originator had sent payload that no parser took before this
+     * parser was chosen on the responder's first payload (the bytes are not
+     * replayed). Suricata hands such bytes to the parser the other direction
+     * chose (TCPProtoDetectTriggerOpposingSide), so its parser has seen them. */
+    bool orig_unparsed;
     /* The worker's file analysis (files/files.h), NULL when files are off. */
     struct file_ctx *files;
     /* The run's protocol options; NULL: every parser's defaults. */

@@ -113,6 +113,8 @@ struct smtp_work {
     bool have_cur;
     bool has_client_activity;
     bool client_line_seen;        /* Suricata has a transaction to hang an anomaly on */
+    bool suricata_smtp;           /* Suricata's detection would name the connection smtp */
+    bool first_line_done[2];      /* the responder's, the originator's first line was looked at */
     bool invalid_reply_reported;  /* Suricata's parser gives up after the first */
     size_t data_line_len;         /* the DATA line so far (it may come in pieces) */
     bool long_line_reported, long_enc_line_reported; /* this message's MIME_LONG_* anomalies */
@@ -1048,10 +1050,14 @@ static bool is_suricata_reply_code(const uint8_t *line, size_t len)
 
 /* Suricata raises INVALID_REPLY on the transaction a client line opened and
  * then stops parsing the connection: one anomaly per connection at most, and
- * none before the client said anything. Zeek has no weird for it. */
+ * none before the client said anything. Zeek has no weird for it. Only on a
+ * connection Suricata would parse as SMTP: this parser also takes any server
+ * that greets with "220 " (an FTP server on another port), Suricata's
+ * detection does not. */
 static void check_reply_code(struct smtp_work *w, const uint8_t *line, size_t len)
 {
-    if (w->invalid_reply_reported || !w->client_line_seen || w->env == NULL || is_suricata_reply_code(line, len))
+    if (w->invalid_reply_reported || !w->client_line_seen || !w->suricata_smtp || w->env == NULL ||
+        is_suricata_reply_code(line, len))
         return;
     w->invalid_reply_reported = true;
     publish_anomaly(w, "INVALID_REPLY");
@@ -1084,11 +1090,28 @@ static void receiver_line(struct smtp_work *w, const uint8_t *line, size_t len)
     reply_event(w, code, w->last_replied_cmd, msg, (size_t)(end - msg), w->pending_reply > 0);
 }
 
+/* Suricata's SMTP detection: its patterns on the client's first bytes
+ * (EHLO, HELO, QUIT, any case, at offset 0), or its probe of a server reply
+ * on the SMTP ports (a 3-digit code: "400 4.5.2 Error" on 465 is SMTP too). */
+static bool suricata_detects_smtp(const struct smtp_work *w, bool from_orig, const uint8_t *line, size_t len)
+{
+    if (!from_orig) {
+        uint16_t port = w->env->conn->resp_p;
+        return port == 25 || port == 465 || port == 587;
+    }
+    return istarts(line, len, "EHLO") || istarts(line, len, "HELO") || istarts(line, len, "QUIT");
+}
+
 static void process_line(struct smtp_work *w, bool from_orig, const uint8_t *line, size_t len, bool eol, bool cont)
 {
     if (eol)
         while (len > 0 && line[len - 1] == '\r')
             len--;
+    if (!w->first_line_done[from_orig ? 1 : 0]) {
+        w->first_line_done[from_orig ? 1 : 0] = true;
+        if (w->env != NULL && suricata_detects_smtp(w, from_orig, line, len))
+            w->suricata_smtp = true;
+    }
     if (from_orig) {
         w->client_line_seen = true;
         sender_line(w, line, len, eol, cont);
@@ -1251,6 +1274,9 @@ static void smtp_data(void *state, struct app_env *env, bool from_orig, const ui
         return;
     }
     w->tls_leftover = 0;
+    /* Suricata's parser saw those bytes first: lines, so a transaction */
+    if (!from_orig && env->orig_unparsed)
+        w->client_line_seen = true;
     deliver(w, from_orig, p, n);
     w->env = NULL;
 }

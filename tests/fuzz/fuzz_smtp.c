@@ -67,6 +67,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!fuzz_conn_open(&fc, &smtp_parser, fuzz_publish))
         return 0;
     fc.env.files = files;
+    /* from the length, so the chunk format stays as it is: the client's
+     * bytes went by unparsed, and a port Suricata probes SMTP replies on or not */
+    fc.env.orig_unparsed = size & 1;
+    fc.conn.resp_p = size & 2 ? 25 : 7025;
     fuzz_conn_run_control(&fc, data, size, take_over_tls);
     return 0;
 }

@@ -756,6 +756,44 @@ static void test_invalid_reply(void **unused)
     session_free(&s);
 }
 
+/* The client's junk lines went by before the parser was chosen on the
+ * greeting (app_env.orig_unparsed): Suricata's parser saw them first, so a
+ * reply line without a code is INVALID_REPLY; without them, there is no
+ * transaction to hang it on. */
+static void test_invalid_reply_after_unparsed_client(void **unused)
+{
+    static const char replies[] = "220 mx ESMTP\r\n500 5.5.1 unrecognized: \"g\"\r\n500 5.5.1 unrecognized: \"y\n"
+                                  "1+l\x07junk\"\r\n";
+    for (int unparsed = 0; unparsed < 2; unparsed++) {
+        struct session s;
+        session_open(&s, false);
+        s.run.env.orig_unparsed = unparsed;
+        session_feed(&s, false, (const uint8_t *)replies, sizeof replies - 1, BYTES);
+        assert_string_equal(s.cap.anomalies, unparsed ? "INVALID_REPLY;" : "");
+        session_close(&s);
+        session_free(&s);
+    }
+}
+
+/* A service on another port that greets with "220 " is not SMTP to
+ * Suricata unless the client's first line is EHLO, HELO or QUIT: no
+ * INVALID_REPLY for its other codes. */
+static void test_invalid_reply_needs_suricata_smtp(void **unused)
+{
+    static const char *const first[] = {"LOGIN nightly\r\n", "EHLO ws\r\n"};
+    for (int i = 0; i < 2; i++) {
+        struct session s;
+        session_open(&s, false);
+        s.run.conn.resp_p = 7025;
+        session_feed(&s, false, (const uint8_t *)"220 agent ready\r\n", 17, WHOLE);
+        session_feed(&s, true, (const uint8_t *)first[i], strlen(first[i]), WHOLE);
+        session_feed(&s, false, (const uint8_t *)"330 token?\r\n", 12, WHOLE);
+        assert_string_equal(s.cap.anomalies, i == 1 ? "INVALID_REPLY;" : "");
+        session_close(&s);
+        session_free(&s);
+    }
+}
+
 /* Suricata's MIME_LONG_LINE (a DATA line over 998 bytes) and
  * MIME_LONG_ENC_LINE (an attachment's base64 line over 76), each once per
  * message; a long line of a text part is not an encoded one. */
@@ -849,6 +887,8 @@ int main(void)
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_garbage_and_gap),
         cmocka_unit_test(test_invalid_reply),
+        cmocka_unit_test(test_invalid_reply_after_unparsed_client),
+        cmocka_unit_test(test_invalid_reply_needs_suricata_smtp),
         cmocka_unit_test(test_mime_long_lines),
         cmocka_unit_test(test_probe),
         cmocka_unit_test(test_message_kept),
