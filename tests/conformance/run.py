@@ -586,6 +586,22 @@ def jobs_for_test(test_dir):
     return jobs
 
 
+def corpus_entries(args, folder, dirs_only=True):
+    """A corpus folder's entries (its folders, or with dirs_only=False all
+    of them) in name order, those --only names; none when it is missing:
+    each suite's plan walks its folder so."""
+    if not folder.is_dir():
+        return []
+    return [p for p in sorted(folder.iterdir())
+            if (p.is_dir() or not dirs_only) and not (args.only and not re.search(args.only, p.name))]
+
+
+def skip_suite(name, why):
+    """A suite with nothing to compare prints one SKIP line and does not fail the run."""
+    print(f"SKIP {name} ({why})")
+    return True
+
+
 # Zeek's parser limits that a test redefines (in its script or as a
 # `name=value` word of its zeek command) and the Vigil option for each.
 ZEEK_LIMIT_OPTIONS = {
@@ -610,11 +626,8 @@ def zeek_limit_options(test_dir):
 def plan_zeek_suite(args, cache):
     zeek_dir = args.corpus / "zeek"
     jobs = []
-    if zeek_dir.is_dir():
-        for test_dir in sorted(p for p in zeek_dir.iterdir() if p.is_dir()):
-            if args.only and not re.search(args.only, test_dir.name):
-                continue
-            jobs.extend(jobs_for_test(test_dir))
+    for test_dir in corpus_entries(args, zeek_dir):
+        jobs.extend(jobs_for_test(test_dir))
     for job in jobs:
         limits = zeek_limit_options(zeek_dir / job.test)
         job.runs = [cache.request(s.traces, s.options() + limits) for s in job.sources]
@@ -630,8 +643,7 @@ def read_vigil_log(runs, name):
 
 def report_zeek_suite(args, cache, jobs):
     if not jobs:
-        print(f"SKIP conformance/zeek (no baseline to compare in {args.corpus / 'zeek'})")
-        return True
+        return skip_suite("conformance/zeek", f"no baseline to compare in {args.corpus / 'zeek'}")
     print("Zeek conformance ({} baselines; ts is masked in the baselines, so not compared)"
           .format(len(jobs)))
     totals, produced = {}, {}
@@ -761,8 +773,7 @@ def plan_community_id_suite(args, cache):
 def report_community_id_suite(args, cache, plan):
     base_dir = args.corpus / "community-id"
     if not any(plan.values()) or not (base_dir / "baseline").is_dir():
-        print(f"SKIP conformance/community-id (no pcaps or baseline in {base_dir})")
-        return True
+        return skip_suite("conformance/community-id", f"no pcaps or baseline in {base_dir}")
     print("Community ID (flow events of eve.json against pycommunityid's baseline)")
     ok = True
     for seed, baseline_name in SEEDS:
@@ -886,11 +897,7 @@ def vigil_ja4(outdir):
 def plan_ja4_suite(args, cache):
     base = args.corpus / "ja4"
     plan = []
-    if not (base / "pcap").is_dir():
-        return plan
-    for pcap in sorted((base / "pcap").iterdir()):
-        if args.only and not re.search(args.only, pcap.name):
-            continue
+    for pcap in corpus_entries(args, base / "pcap", dirs_only=False):
         expected = expected_ja4(base, pcap.name)
         if expected:
             # JA4 ignores checksums, and these captures were taken on hosts
@@ -901,8 +908,7 @@ def plan_ja4_suite(args, cache):
 
 def report_ja4_suite(args, cache, plan):
     if not plan:
-        print(f"SKIP conformance/ja4 (no pcap with expected JA4 in {args.corpus / 'ja4'})")
-        return True
+        return skip_suite("conformance/ja4", f"no pcap with expected JA4 in {args.corpus / 'ja4'}")
     print("JA4 (ClientHello fingerprints of eve.json tls/quic events, ssl.log ja4)")
     tally = {"tcp": [0, 0], "udp": [0, 0]}
     retry = {"first": 0, "second": 0, "total": 0}
@@ -1301,13 +1307,8 @@ def load_sv_case(case_dir, rules_dir=None):
 
 
 def plan_sv_suite(args, cache):
-    base = args.corpus / "suricata-verify"
     cases = []
-    if not base.is_dir():
-        return cases
-    for case_dir in sorted(p for p in base.iterdir() if p.is_dir()):
-        if args.only and not re.search(args.only, case_dir.name):
-            continue
+    for case_dir in corpus_entries(args, args.corpus / "suricata-verify"):
         case = load_sv_case(case_dir)
         if case is None:
             continue
@@ -1367,13 +1368,8 @@ def print_before_after(args, cases, cache):
 
 
 def plan_sv_rules_suite(args, cache):
-    base = args.corpus / "suricata-verify-rules"
     cases = []
-    if not base.is_dir():
-        return cases
-    for case_dir in sorted(p for p in base.iterdir() if p.is_dir()):
-        if args.only and not re.search(args.only, case_dir.name):
-            continue
+    for case_dir in corpus_entries(args, args.corpus / "suricata-verify-rules"):
         case = load_sv_case(case_dir, cache.scratch / "rules" / case_dir.name)
         if case is None:
             continue
@@ -1407,8 +1403,7 @@ def load_known_failures(path):
 
 def report_sv_rules_suite(args, cache, cases):
     if not cases:
-        print(f"SKIP conformance/sv-rules (no case in {args.corpus / 'suricata-verify-rules'})")
-        return True
+        return skip_suite("conformance/sv-rules", f"no case in {args.corpus / 'suricata-verify-rules'}")
     print("suricata-verify cases with rules (--rules; alert and app-layer EVE checks)")
     passed = total = 0
     per_type = {}
@@ -1427,9 +1422,7 @@ def report_sv_rules_suite(args, cache, cases):
             if check.skip:
                 continue
             match = check.config.get("match") or {}
-            count = sum(1 for e in events if event_matches(match, e))
-            want = check.config.get("count")
-            ok = (count >= 1 if want is None else count == want) and not run.failed
+            ok, count, want = sv_check_passes(check, events, run)
             t = per_type.setdefault(check.event_type, [0, 0])
             t[1] += 1
             case_total += 1
@@ -1473,8 +1466,7 @@ def report_sv_rules_suite(args, cache, cases):
 
 def report_sv_suite(args, cache, cases):
     if not cases:
-        print(f"SKIP conformance/suricata-verify (no case in {args.corpus / 'suricata-verify'})")
-        return True
+        return skip_suite("conformance/suricata-verify", f"no case in {args.corpus / 'suricata-verify'}")
     print(f"suricata-verify (EVE filter checks; Suricata {'.'.join(map(str, SURICATA_VERSION))} "
           f"behaviour; pcap_cnt compared; flow_id, tx_id, pkt_src only when Vigil writes them)")
     tally, produced = {}, set()
@@ -1579,8 +1571,7 @@ def plan_eve_schema_suite(args, cache):
 def report_eve_schema_suite(args, cache, plan):
     validator, why = load_validator(args.corpus)
     if validator is None:
-        print(f"SKIP eve-schema ({why})")
-        return True
+        return skip_suite("eve-schema", why)
     lines = runs = 0
     failures = []
     for key, run in cache.runs():

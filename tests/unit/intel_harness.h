@@ -222,6 +222,18 @@ static inline const uint64_t *intel_harness_report_counter(const struct intel_lo
     return NULL;
 }
 
+/* The indicator type whose Zeek name without "Intel::" is the n bytes at
+ * name, or INTEL_TYPE_COUNT. */
+static inline int intel_harness_type_named(const char *name, size_t n)
+{
+    int type = 0;
+    while (type < INTEL_TYPE_COUNT &&
+           !(strlen(intel_type_zeek_name((enum intel_type)type)) == n + 7 &&
+             strncmp(intel_type_zeek_name((enum intel_type)type) + 7, name, n) == 0))
+        type++;
+    return type;
+}
+
 /* What a load reported, as "DOMAIN=1 ADDR=2 total=3 errors=0": an upper-case
  * name is an indicator type's added count (its Zeek name without "Intel::"),
  * a lower-case one the report's counter of that name (files, duplicates,
@@ -246,11 +258,7 @@ static inline void intel_harness_expect_report(const struct intel_load_report *r
         } else if (n == 8 && strncmp(p, "examples", 8) == 0) {
             got = rep->n_examples;
         } else {
-            int type = 0;
-            while (type < INTEL_TYPE_COUNT &&
-                   !(strlen(intel_type_zeek_name((enum intel_type)type)) == n + 7 &&
-                     strncmp(intel_type_zeek_name((enum intel_type)type) + 7, p, n) == 0))
-                type++;
+            int type = intel_harness_type_named(p, n);
             if (type == INTEL_TYPE_COUNT)
                 fail_msg("intel_harness_expect_report: bad counts '%s'", counts);
             got = rep->added[type];
@@ -270,11 +278,7 @@ static inline void intel_harness_expect_found(const struct intel_store *s, const
     while (*p) {
         size_t n = strcspn(p, " ");
         size_t type_len = strcspn(p, ":");
-        int type = 0;
-        while (type < INTEL_TYPE_COUNT &&
-               !(strlen(intel_type_zeek_name((enum intel_type)type)) == type_len + 7 &&
-                 strncmp(intel_type_zeek_name((enum intel_type)type) + 7, p, type_len) == 0))
-            type++;
+        int type = intel_harness_type_named(p, type_len);
         if (type_len >= n || type == INTEL_TYPE_COUNT)
             fail_msg("intel_harness_expect_found: bad list '%s'", listed);
         const char *value = p + type_len + 1;
@@ -287,11 +291,36 @@ static inline void intel_harness_expect_found(const struct intel_store *s, const
     }
 }
 
-/* The indicators the load added per type, as "DOMAIN=1 ADDR=2" (types by
- * their Zeek name without "Intel::"); a type not named is not checked. */
-static inline void intel_harness_expect_added(const struct intel_load_report *rep, const char *counts)
+/* What a load must have reported and stored, checked in one call by the
+ * feed tests: the report's counts (intel_harness_expect_report), lines
+ * among its examples (NULL-ended; with ordered, the first examples in that
+ * order), domains the store lists and does not
+ * (intel_harness_expect_domains) and indicators it holds
+ * (intel_harness_expect_found). A NULL field is not checked. */
+struct intel_harness_expect {
+    const char *counts;
+    const char *examples[9];
+    bool ordered;
+    const char *listed, *absent, *found;
+};
+
+static inline void intel_harness_expect_load(const struct intel_load_report *rep, const struct intel_store *s,
+                                             const struct intel_harness_expect *want)
 {
-    intel_harness_expect_report(rep, counts);
+    intel_harness_print_examples(rep);
+    if (want->counts != NULL)
+        intel_harness_expect_report(rep, want->counts);
+    for (unsigned i = 0; i < sizeof want->examples / sizeof want->examples[0] && want->examples[i] != NULL; i++) {
+        bool seen = want->ordered ? i < rep->n_examples && strcmp(rep->examples[i], want->examples[i]) == 0
+                                  : intel_harness_has_example(rep, want->examples[i]);
+        if (!seen)
+            print_message("example %u missing: %s\n", i, want->examples[i]);
+        assert_true(seen);
+    }
+    if (want->listed != NULL || want->absent != NULL)
+        intel_harness_expect_domains(s, want->listed ? want->listed : "", want->absent ? want->absent : "");
+    if (want->found != NULL)
+        intel_harness_expect_found(s, want->found);
 }
 
 /* The metadata's source, description, reference and tags. */

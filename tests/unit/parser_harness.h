@@ -15,6 +15,18 @@
 
 #include "proto/parser.h"
 
+/* n bytes at p as a C string in dst (cap bytes), cut to fit: how the tests'
+ * callbacks keep a published text beyond the call (the parser's are
+ * borrowed). */
+static inline void parser_text_copy(char *dst, size_t cap, const void *p, size_t n)
+{
+    if (n > cap - 1)
+        n = cap - 1;
+    if (n > 0)
+        memcpy(dst, p, n);
+    dst[n] = '\0';
+}
+
 /* The weirds the parser raised, when the test's hooks leave .weird unset. */
 struct parser_weirds {
     int n;

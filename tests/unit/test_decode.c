@@ -509,35 +509,32 @@ static void test_vlan_qinq_mpls_pppoe(void **state)
     uint8_t ipb[512], l4[64], fr[700];
     size_t iplen = ipv4(ipb, 6, IP4_A, IP4_B, l4, tcp(l4, 5, 6, TCP_SYN, NULL, 0, NULL));
 
-    /* 802.1Q */
-    size_t n = eth(fr, 0x8100);
-    n += vlan_tag(fr + n, 0x2000 | 42, 0x0800);
-    memcpy(fr + n, ipb, iplen);
-    assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, n + iplen), DECODE_OK);
-    assert_int_equal(f->pkt.vlan, 42);
-    assert_int_equal(f->pkt.inner_vlan, 0);
-    assert_int_equal(f->pkt.sport, 5);
-
-    /* 802.1ad QinQ */
-    n = eth(fr, 0x88a8);
-    n += vlan_tag(fr + n, 100, 0x8100);
-    n += vlan_tag(fr + n, 200, 0x0800);
-    memcpy(fr + n, ipb, iplen);
-    assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, n + iplen), DECODE_OK);
-    assert_int_equal(f->pkt.vlan, 100);
-    assert_int_equal(f->pkt.inner_vlan, 200);
-    assert_int_equal(f->pkt.middle_vlan, 0);
-
-    /* triple tag: weird, inner overwritten */
-    n = eth(fr, 0x88a8);
-    n += vlan_tag(fr + n, 100, 0x8100);
-    n += vlan_tag(fr + n, 200, 0x8100);
-    n += vlan_tag(fr + n, 300, 0x0800);
-    memcpy(fr + n, ipb, iplen);
-    assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, n + iplen), DECODE_OK);
-    assert_int_equal(f->pkt.inner_vlan, 300);
-    assert_int_equal(f->pkt.middle_vlan, 200); /* kept for EVE's vlan [100, 200, 300] */
-    assert_true(has_weird(&f->w, "triple_tagged_vlan_unsupported"));
+    /* 802.1Q, 802.1ad QinQ, and a triple tag: a weird, the inner id
+     * overwritten, the middle one kept for EVE's vlan [100, 200, 300] */
+    static const struct {
+        uint16_t tpid, tci[3];
+        size_t ntags;
+        uint16_t vlan, middle, inner;
+        const char *weird;
+    } tagged[] = {
+        {0x8100, {0x2000 | 42}, 1, 42, 0, 0, NULL},
+        {0x88a8, {100, 200}, 2, 100, 0, 200, NULL},
+        {0x88a8, {100, 200, 300}, 3, 100, 200, 300, "triple_tagged_vlan_unsupported"},
+    };
+    size_t n;
+    for (size_t i = 0; i < sizeof tagged / sizeof tagged[0]; i++) {
+        n = eth(fr, tagged[i].tpid);
+        for (size_t k = 0; k < tagged[i].ntags; k++)
+            n += vlan_tag(fr + n, tagged[i].tci[k], k + 1 < tagged[i].ntags ? 0x8100 : 0x0800);
+        memcpy(fr + n, ipb, iplen);
+        assert_int_equal(run(f, LINKTYPE_ETHERNET, 1, fr, n + iplen), DECODE_OK);
+        assert_int_equal(f->pkt.vlan, tagged[i].vlan);
+        assert_int_equal(f->pkt.middle_vlan, tagged[i].middle);
+        assert_int_equal(f->pkt.inner_vlan, tagged[i].inner);
+        assert_int_equal(f->pkt.sport, 5);
+        if (tagged[i].weird != NULL)
+            assert_true(has_weird(&f->w, tagged[i].weird));
+    }
 
     /* MPLS: two labels */
     n = eth(fr, 0x8847);

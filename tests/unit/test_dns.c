@@ -37,14 +37,6 @@ struct capture {
     int flips, violations;
 };
 
-static void str_copy(char *dst, size_t cap, const void *p, size_t n)
-{
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(dst, p, n);
-    dst[n] = '\0';
-}
-
 static void fake_publish(struct app_env *env, enum event_kind kind, const void *txn)
 {
     struct capture *cap = env->ctx;
@@ -65,7 +57,7 @@ static void fake_publish(struct app_env *env, enum event_kind kind, const void *
         s->trans_id = r->trans_id;
         s->has_query = r->has_query;
         if (r->has_query)
-            str_copy(s->query, sizeof s->query, r->query.p, r->query.n);
+            parser_text_copy(s->query, sizeof s->query, r->query.p, r->query.n);
         s->has_rcode = r->has_rcode;
         s->rcode = r->rcode;
         s->has_rtt = r->has_rtt;

@@ -19,6 +19,7 @@
 #include "proto/http.h"
 #include "proto/parser.h"
 #include "unit/deflate_harness.h"
+#include "unit/parser_harness.h"
 
 #define MAX_FILES 16
 #define MAX_TXNS 16
@@ -53,15 +54,6 @@ struct capture {
     size_t n_order;
 };
 
-static void copy_bytes(char *dst, size_t cap, const void *p, size_t n)
-{
-    if (n > cap - 1)
-        n = cap - 1;
-    if (n > 0)
-        memcpy(dst, p, n);
-    dst[n] = '\0';
-}
-
 static void on_publish(struct app_env *env, enum event_kind kind, const void *p)
 {
     struct capture *c = env->ctx;
@@ -76,12 +68,12 @@ static void on_publish(struct app_env *env, enum event_kind kind, const void *p)
         memcpy(s->conn_uid, env->conn->uid, UID_LEN);
         s->has_filename = f->filename != NULL;
         if (f->filename)
-            copy_bytes(s->filename, sizeof s->filename, f->filename, f->filename_len);
+            parser_text_copy(s->filename, sizeof s->filename, f->filename, f->filename_len);
         s->has_eve_filename = f->eve_filename != NULL;
         if (f->eve_filename)
-            copy_bytes(s->eve_filename, sizeof s->eve_filename, f->eve_filename, f->eve_filename_len);
+            parser_text_copy(s->eve_filename, sizeof s->eve_filename, f->eve_filename, f->eve_filename_len);
         if (f->extracted)
-            copy_bytes(s->extracted, sizeof s->extracted, f->extracted, strlen(f->extracted));
+            parser_text_copy(s->extracted, sizeof s->extracted, f->extracted, strlen(f->extracted));
         s->has_verdict = f->verdict != NULL;
         if (f->verdict)
             s->verdict = *f->verdict;
@@ -96,11 +88,11 @@ static void on_publish(struct app_env *env, enum event_kind kind, const void *p)
     for (int d = 0; d < 2; d++) {
         s->n_files[d] = t->n_files[d];
         for (size_t i = 0; i < t->n_files[d] && i < 4; i++) {
-            copy_bytes(s->fuid[d][i], UID_LEN, t->files[d][i].fuid, strlen(t->files[d][i].fuid));
+            parser_text_copy(s->fuid[d][i], UID_LEN, t->files[d][i].fuid, strlen(t->files[d][i].fuid));
             s->has_filename[d][i] = t->files[d][i].filename.p != NULL;
             if (t->files[d][i].filename.p)
-                copy_bytes(s->filename[d][i], 64, t->files[d][i].filename.p, t->files[d][i].filename.n);
-            copy_bytes(s->mime[d][i], 96, t->files[d][i].mime_type, strlen(t->files[d][i].mime_type));
+                parser_text_copy(s->filename[d][i], 64, t->files[d][i].filename.p, t->files[d][i].filename.n);
+            parser_text_copy(s->mime[d][i], 96, t->files[d][i].mime_type, strlen(t->files[d][i].mime_type));
         }
     }
 }

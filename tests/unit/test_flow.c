@@ -279,20 +279,34 @@ static struct packet udp_pkt(const char *src, uint16_t sport, const char *dst, u
     return p;
 }
 
+/* A table of 100 flows fed the packets in order, then flushed: what the
+ * connection tests below collect in c. */
+static struct flow_table *table_after(struct collected *c, const struct packet *pkts, size_t n)
+{
+    struct flow_table *t = new_table(c, 100);
+    for (size_t i = 0; i < n; i++)
+        feed(t, pkts[i]);
+    flow_table_flush(t, 0);
+    return t;
+}
+
+#define TABLE_AFTER(c, pkts) table_after((c), (pkts), sizeof(pkts) / sizeof((pkts)[0]))
+
 /* Suricata ends a flow without reply after 30 s of silence (Zeek: 60 s):
  * one connection, two EVE flows; a flow with a reply stays one. */
 static void test_eve_flow_split_without_reply(void **state)
 {
     (void)state;
     struct collected c;
-    struct flow_table *t = new_table(&c, 100);
-    feed(t, udp_pkt("10.0.0.1", 40000, "10.0.0.2", 514, 0, 20));
-    feed(t, udp_pkt("10.0.0.1", 40000, "10.0.0.2", 514, 1000, 20));
-    feed(t, udp_pkt("10.0.0.1", 40000, "10.0.0.2", 514, 41000, 20));
-    feed(t, udp_pkt("10.0.0.1", 40001, "10.0.0.2", 9000, 0, 20));
-    feed(t, udp_pkt("10.0.0.2", 9000, "10.0.0.1", 40001, 10, 20));
-    feed(t, udp_pkt("10.0.0.1", 40001, "10.0.0.2", 9000, 40010, 20));
-    flow_table_flush(t, 0);
+    const struct packet pkts[] = {
+        udp_pkt("10.0.0.1", 40000, "10.0.0.2", 514, 0, 20),
+        udp_pkt("10.0.0.1", 40000, "10.0.0.2", 514, 1000, 20),
+        udp_pkt("10.0.0.1", 40000, "10.0.0.2", 514, 41000, 20),
+        udp_pkt("10.0.0.1", 40001, "10.0.0.2", 9000, 0, 20),
+        udp_pkt("10.0.0.2", 9000, "10.0.0.1", 40001, 10, 20),
+        udp_pkt("10.0.0.1", 40001, "10.0.0.2", 9000, 40010, 20),
+    };
+    struct flow_table *t = TABLE_AFTER(&c, pkts);
     assert_int_equal(c.n, 2);
     const struct conn_record *oneway = c.recs[0].orig_p == 40000 ? &c.recs[0] : &c.recs[1];
     const struct conn_record *answered = oneway == &c.recs[0] ? &c.recs[1] : &c.recs[0];
@@ -325,13 +339,14 @@ static void test_esp_flows_per_spi(void **state)
 {
     (void)state;
     struct collected c;
-    struct flow_table *t = new_table(&c, 100);
     static const uint8_t spi_123[8] = {0, 0, 0, 123, 0, 0, 0, 1}, spi_321[8] = {0, 0, 0x01, 0x41, 0, 0, 0, 1};
-    feed(t, esp_pkt("190.0.0.1", "190.0.0.2", 0, spi_123));
-    feed(t, esp_pkt("190.0.0.1", "190.0.0.2", 1, spi_123));
-    feed(t, esp_pkt("190.0.0.1", "190.0.0.2", 2, spi_321));
-    feed(t, esp_pkt("190.0.0.2", "190.0.0.1", 3, spi_321));
-    flow_table_flush(t, 0);
+    const struct packet pkts[] = {
+        esp_pkt("190.0.0.1", "190.0.0.2", 0, spi_123),
+        esp_pkt("190.0.0.1", "190.0.0.2", 1, spi_123),
+        esp_pkt("190.0.0.1", "190.0.0.2", 2, spi_321),
+        esp_pkt("190.0.0.2", "190.0.0.1", 3, spi_321),
+    };
+    struct flow_table *t = TABLE_AFTER(&c, pkts);
     assert_int_equal(c.n, 1);
     assert_int_equal(c.recs[0].orig_pkts + c.recs[0].resp_pkts, 4);
     assert_int_equal(c.recs[0].n_eve_parts, 2);
@@ -349,13 +364,14 @@ static void test_udp_timeout_and_flip(void **state)
 {
     (void)state;
     struct collected c;
-    struct flow_table *t = new_table(&c, 100);
-    /* A reply seen first from port 53 is flipped: the client is the originator. */
-    feed(t, udp_pkt("192.0.2.53", 53, "10.0.0.1", 33333, 0, 80));
-    feed(t, udp_pkt("10.0.0.1", 33333, "192.0.2.53", 53, 10, 30));
-    /* 90 s of silence: Zeek's 60 s UDP timeout makes this a new connection. */
-    feed(t, udp_pkt("10.0.0.1", 33333, "192.0.2.53", 53, 90010, 30));
-    flow_table_flush(t, 0);
+    const struct packet pkts[] = {
+        /* A reply seen first from port 53 is flipped: the client is the originator. */
+        udp_pkt("192.0.2.53", 53, "10.0.0.1", 33333, 0, 80),
+        udp_pkt("10.0.0.1", 33333, "192.0.2.53", 53, 10, 30),
+        /* 90 s of silence: Zeek's 60 s UDP timeout makes this a new connection. */
+        udp_pkt("10.0.0.1", 33333, "192.0.2.53", 53, 90010, 30),
+    };
+    struct flow_table *t = TABLE_AFTER(&c, pkts);
     assert_int_equal(c.n, 2);
     assert_string_equal(c.recs[0].history, "^dD");
     assert_string_equal(c.recs[0].conn_state, "SF");

@@ -44,10 +44,7 @@ static void copy_str(char *dst, size_t cap, struct byte_view s, bool *has)
 {
     if (has != NULL)
         *has = s.p != NULL;
-    size_t n = s.p == NULL ? 0 : (s.n < cap - 1 ? s.n : cap - 1);
-    if (n > 0)
-        memcpy(dst, s.p, n);
-    dst[n] = '\0';
+    parser_text_copy(dst, cap, s.p, s.p == NULL ? 0 : s.n);
 }
 
 static void on_publish(struct app_env *env, enum event_kind kind, const void *p)

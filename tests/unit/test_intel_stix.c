@@ -440,12 +440,16 @@ static void test_revoked_and_pattern_types(void **unused)
         " {`type`: `indicator`, `id`: `indicator--t`, `pattern_type`: 5, `pattern`: `[domain-name:value = 't.example']`}"
         "]}",
         &rep);
-    print_examples(&rep);
-    intel_harness_expect_report(&rep, "revoked=1 DOMAIN=1 unsupported=3");
-    assert_true(has_example(&rep, "b.json: indicator indicator--y: unsupported pattern_type: yara"));
-    assert_true(has_example(&rep, "b.json: indicator indicator--s: unsupported pattern_type: snort"));
-    assert_true(has_example(&rep, "b.json: indicator indicator--t: unsupported pattern_type"));
-    intel_harness_expect_domains(s, "n.example", "r.example");
+    intel_harness_expect_load(&rep, s, &(const struct intel_harness_expect){
+        .counts = "revoked=1 DOMAIN=1 unsupported=3",
+        .examples = {
+            "b.json: indicator indicator--y: unsupported pattern_type: yara",
+            "b.json: indicator indicator--s: unsupported pattern_type: snort",
+            "b.json: indicator indicator--t: unsupported pattern_type",
+        },
+        .listed = "n.example",
+        .absent = "r.example",
+    });
     intel_store_free(s);
 }
 
@@ -461,17 +465,22 @@ static void test_unsupported_patterns_listed(void **unused)
         " {`type`: `indicator`, `id`: `indicator--6`},"
         " {`type`: `indicator`, `id`: `indicator--7`, `pattern`: [1]}]",
         &rep);
-    print_examples(&rep);
-    intel_harness_expect_report(&rep, "DOMAIN=2 unsupported=2 errors=3 invalid=1");
-    assert_string_equal(rep.examples[0], "b.json: indicator indicator--1: unsupported STIX pattern (object path Vigil "
-                                         "cannot match): [file:name = 'CBricksDoc']");
-    assert_string_equal(rep.examples[1], "b.json: indicator indicator--2: STIX pattern partly unsupported (object path "
-                                         "Vigil cannot match): [domain-name:value = 'p.example' OR file:name = 'p.exe']");
-    assert_string_equal(rep.examples[2], "b.json: indicator indicator--4: bad STIX pattern ('[' or '(' not closed): "
-                                         "[domain-name:value = 'broken.example'");
-    assert_string_equal(rep.examples[3], "b.json: indicator indicator--5: invalid Intel::ADDR: not-an-address");
-    assert_string_equal(rep.examples[4], "b.json: indicator indicator--6: indicator without a pattern string");
-    intel_harness_expect_domains(s, "p.example q.example", "broken.example");
+    intel_harness_expect_load(&rep, s, &(const struct intel_harness_expect){
+        .counts = "DOMAIN=2 unsupported=2 errors=3 invalid=1",
+        .examples = {
+            "b.json: indicator indicator--1: unsupported STIX pattern (object path Vigil cannot match): "
+            "[file:name = 'CBricksDoc']",
+            "b.json: indicator indicator--2: STIX pattern partly unsupported (object path Vigil cannot match): "
+            "[domain-name:value = 'p.example' OR file:name = 'p.exe']",
+            "b.json: indicator indicator--4: bad STIX pattern ('[' or '(' not closed): "
+            "[domain-name:value = 'broken.example'",
+            "b.json: indicator indicator--5: invalid Intel::ADDR: not-an-address",
+            "b.json: indicator indicator--6: indicator without a pattern string",
+        },
+        .ordered = true,
+        .listed = "p.example q.example",
+        .absent = "broken.example",
+    });
     intel_store_free(s);
 }
 
@@ -499,9 +508,10 @@ static void test_versions(void **unused)
         " {`type`: `malware`, `id`: `malware--1`, `modified`: `bad`, `name`: `Old Name`}"
         "]}",
         &rep);
-    print_examples(&rep);
-    intel_harness_expect_report(&rep, "revoked=1 DOMAIN=1 errors=0");
-    intel_harness_expect_domains(s, "", "v1.example old.example mid.example");
+    intel_harness_expect_load(&rep, s, &(const struct intel_harness_expect){
+        .counts = "revoked=1 DOMAIN=1 errors=0",
+        .absent = "v1.example old.example mid.example",
+    });
     const struct intel_meta *m = domain_meta(s, "new.example");
     assert_string_equal(m->malware, "New Name");
     assert_null(m->actor);

@@ -74,21 +74,6 @@ static const struct intel_entry *find(struct fixture *f, enum intel_type t, cons
     return intel_lookup(f->s, t, v, strlen(v));
 }
 
-static void write_file(const char *path, const void *data, size_t n)
-{
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(data, 1, n, fp), n);
-    assert_int_equal(fclose(fp), 0);
-}
-
-static void write_text(struct fixture *f, const char *rel, const char *text)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", f->dir, rel);
-    write_file(path, text, strlen(text));
-}
-
 static void assert_example(const struct intel_load_report *rep, unsigned i, const char *want)
 {
     if (i >= rep->n_examples)
@@ -143,8 +128,11 @@ static void test_csv_inferred_and_typed_columns(void **state)
     struct fixture *f = *state;
     /* no type column: guessed */
     load_csv(f, "ioc.csv", "ioc;description\n10.0.0.0/8;net\nevil.example;dom\nhttp://x.example/;u\nnonsense;n\n");
-    intel_harness_expect_report(&f->rep, "SUBNET=1 DOMAIN=1 URL=1 invalid=1");
-    assert_example(&f->rep, 0, "ioc.csv:5: not an indicator: nonsense");
+    intel_harness_expect_load(&f->rep, f->s, &(const struct intel_harness_expect){
+        .counts = "SUBNET=1 DOMAIN=1 URL=1 invalid=1",
+        .examples = {"ioc.csv:5: not an indicator: nonsense"},
+        .ordered = true,
+    });
     assert_string_equal(find(f, INTEL_DOMAIN, "evil.example")->meta[0]->desc, "dom");
 
     /* columns named after types (MISP's CSV export of hashes) */
@@ -195,15 +183,20 @@ static void test_csv_bad_records(void **state)
              "\"unterminated,domain\n"        /* 13: unterminated quote: the rest of that line dropped */
              "after.example,domain\n");       /* 14: still loaded */
     /* DOMAIN: good, x, evil, after; errors: 13; invalid: 2, 10 x2, 11, 12 */
-    intel_harness_expect_report(&f->rep, "DOMAIN=4 duplicates=1 unsupported=2 errors=1 invalid=5");
-    assert_example(&f->rep, 0, "bad.csv:2: invalid Intel::ADDR: evil.example");
-    assert_example(&f->rep, 1, "bad.csv:3: unsupported type filename: a.exe");
-    assert_example(&f->rep, 2, "bad.csv:5: unknown type, value not recognised: what ever");
-    assert_example(&f->rep, 3, "bad.csv:10: invalid Intel::DOMAIN: bad_domain!");
-    assert_example(&f->rep, 4, "bad.csv:10: invalid Intel::ADDR: 80");
-    assert_example(&f->rep, 5, "bad.csv:11: composite value without '|': nobar.example");
-    assert_example(&f->rep, 6, "bad.csv:12: empty value: ,domain");
-    assert_example(&f->rep, 7, "bad.csv:13: unterminated quoted field: \"unterminated,domain");
+    intel_harness_expect_load(&f->rep, f->s, &(const struct intel_harness_expect){
+        .counts = "DOMAIN=4 duplicates=1 unsupported=2 errors=1 invalid=5",
+        .examples = {
+            "bad.csv:2: invalid Intel::ADDR: evil.example",
+            "bad.csv:3: unsupported type filename: a.exe",
+            "bad.csv:5: unknown type, value not recognised: what ever",
+            "bad.csv:10: invalid Intel::DOMAIN: bad_domain!",
+            "bad.csv:10: invalid Intel::ADDR: 80",
+            "bad.csv:11: composite value without '|': nobar.example",
+            "bad.csv:12: empty value: ,domain",
+            "bad.csv:13: unterminated quoted field: \"unterminated,domain",
+        },
+        .ordered = true,
+    });
     assert_non_null(find(f, INTEL_DOMAIN, "after.example"));
     assert_null(find(f, INTEL_DOMAIN, "unterminated"));
 }
@@ -285,11 +278,15 @@ static void test_list(void **state)
               "EVIL.EXAMPLE\r\n"
               "e.g.\r\n"
               "last.example");
-    intel_harness_expect_report(&f->rep, "DOMAIN=4 ADDR=2 URL=2 FILE_HASH=1 SUBNET=1 EMAIL=1 duplicates=1 invalid=2 "
-                                          "unsupported=1");
-    assert_example(&f->rep, 0, "feeds/apt_x.txt:17: not an indicator: not an indicator at all");
-    assert_example(&f->rep, 1, "feeds/apt_x.txt:18: URL path without a host: /path/only.php");
-    assert_example(&f->rep, 2, "feeds/apt_x.txt:20: not an indicator: e.g.");
+    intel_harness_expect_load(&f->rep, f->s, &(const struct intel_harness_expect){
+        .counts = "DOMAIN=4 ADDR=2 URL=2 FILE_HASH=1 SUBNET=1 EMAIL=1 duplicates=1 invalid=2 unsupported=1",
+        .examples = {
+            "feeds/apt_x.txt:17: not an indicator: not an indicator at all",
+            "feeds/apt_x.txt:18: URL path without a host: /path/only.php",
+            "feeds/apt_x.txt:20: not an indicator: e.g.",
+        },
+        .ordered = true,
+    });
 
     const struct intel_entry *e = find(f, INTEL_DOMAIN, "a.evil.example");
     assert_non_null(e);
@@ -322,8 +319,11 @@ static void test_list_overlong_and_garbage(void **state)
     memset(&f->rep, 0, sizeof f->rep);
     static const uint8_t junk[] = "a\0b.example\n\x01\x02\x03\nfine.example\n\xff\xfe\n";
     intel_load_list(f->s, "j.txt", junk, sizeof junk - 1, &f->rep);
-    intel_harness_expect_report(&f->rep, "DOMAIN=1 invalid=3");
-    assert_example(&f->rep, 0, "j.txt:1: not an indicator: a?b.example");
+    intel_harness_expect_load(&f->rep, f->s, &(const struct intel_harness_expect){
+        .counts = "DOMAIN=1 invalid=3",
+        .examples = {"j.txt:1: not an indicator: a?b.example"},
+        .ordered = true,
+    });
     intel_load_list(f->s, "n", NULL, 0, &f->rep);
     intel_load_list(f->s, "n", (const uint8_t *)"", 0, &f->rep);
     assert_int_equal(f->rep.invalid, 3);
@@ -355,11 +355,16 @@ static void test_zeek(void **state)
     for (int t = 0; t < INTEL_TYPE_COUNT; t++)
         if (f->rep.added[t] != 1)
             fail_msg("type %s: %llu added", intel_type_zeek_name(t), (unsigned long long)f->rep.added[t]);
-    intel_harness_expect_report(&f->rep, "unsupported=1 invalid=3 duplicates=1");
-    assert_example(&f->rep, 0, "intel.dat:13: unsupported type Intel::FILE_NAME: evil.exe");
-    assert_example(&f->rep, 1, "intel.dat:14: invalid Intel::DOMAIN: not a domain");
-    assert_example(&f->rep, 2, "intel.dat:15: short line: short.example");
-    assert_example(&f->rep, 3, "intel.dat:16: unset indicator: -?Intel::DOMAIN");
+    intel_harness_expect_load(&f->rep, f->s, &(const struct intel_harness_expect){
+        .counts = "unsupported=1 invalid=3 duplicates=1",
+        .examples = {
+            "intel.dat:13: unsupported type Intel::FILE_NAME: evil.exe",
+            "intel.dat:14: invalid Intel::DOMAIN: not a domain",
+            "intel.dat:15: short line: short.example",
+            "intel.dat:16: unset indicator: -?Intel::DOMAIN",
+        },
+        .ordered = true,
+    });
 
     const struct intel_entry *e = find(f, INTEL_DOMAIN, "evil.example");
     assert_non_null(e);
@@ -391,10 +396,15 @@ static void test_zeek_malformed(void **state)
               "comma.example,Intel::DOMAIN\n"
               "#separator \\xZZ\n");
     /* errors: 2 rows before, bad #fields, its row, bad #separator */
-    intel_harness_expect_report(&f->rep, "DOMAIN=1 errors=5");
-    assert_example(&f->rep, 0, "z.dat:1: row before a usable #fields line: evil.example?Intel::DOMAIN");
-    assert_example(&f->rep, 1, "z.dat:3: #fields without indicator and indicator_type: #fields?indicator?meta.source");
-    assert_example(&f->rep, 2, "z.dat:8: bad #separator: #separator \\xZZ");
+    intel_harness_expect_load(&f->rep, f->s, &(const struct intel_harness_expect){
+        .counts = "DOMAIN=1 errors=5",
+        .examples = {
+            "z.dat:1: row before a usable #fields line: evil.example?Intel::DOMAIN",
+            "z.dat:3: #fields without indicator and indicator_type: #fields?indicator?meta.source",
+            "z.dat:8: bad #separator: #separator \\xZZ",
+        },
+        .ordered = true,
+    });
     assert_non_null(find(f, INTEL_DOMAIN, "comma.example"));
     assert_null(find(f, INTEL_DOMAIN, "evil.example"));
 }
@@ -441,14 +451,16 @@ static void test_load_directory(void **state)
     char path[256];
     snprintf(path, sizeof path, "%s/sub", f->dir);
     assert_int_equal(mkdir(path, 0700), 0);
-    write_text(f, "a.csv", "type,value\ndomain,shared.example\nip,9.9.9.9\n");
-    write_text(f, "b.txt", "# list\nshared.example\nlist-only.example\n");
-    write_text(f, "sub/c.dat", "#fields\tindicator\tindicator_type\nshared.example\tIntel::DOMAIN\n");
-    write_text(f, ".hidden.txt", "hidden.example\n");
-    write_text(f, "empty.txt", "");
-    write_text(f, "prose.md", "Nothing to see here.\n");
-    snprintf(path, sizeof path, "%s/bin.dat", f->dir);
-    write_file(path, "\x7f" "ELF\0\0\0\x01", 8);
+    static const struct tmpdir_file files[] = {
+        {"a.csv", "type,value\ndomain,shared.example\nip,9.9.9.9\n"},
+        {"b.txt", "# list\nshared.example\nlist-only.example\n"},
+        {"sub/c.dat", "#fields\tindicator\tindicator_type\nshared.example\tIntel::DOMAIN\n"},
+        {".hidden.txt", "hidden.example\n"},
+        {"empty.txt", ""},
+        {"prose.md", "Nothing to see here.\n"},
+    };
+    TMPDIR_WRITE_FILES(f->dir, files);
+    tmpdir_write(f->dir, "bin.dat", "\x7f" "ELF\0\0\0\x01", 8);
 
     char err[256];
     assert_int_equal(intel_load_path(f->s, f->dir, INTEL_FORMAT_AUTO, &f->rep, err, sizeof err), 0);
@@ -494,15 +506,15 @@ static void test_load_path_failures(void **state)
     assert_string_equal(err, want);
 
     snprintf(path, sizeof path, "%s/empty.txt", f->dir);
-    write_text(f, "empty.txt", "");
+    tmpdir_write_text(f->dir, "empty.txt", "");
     assert_int_equal(intel_load_path(f->s, path, INTEL_FORMAT_AUTO, &f->rep, err, sizeof err), -1);
     snprintf(want, sizeof want, "%s: empty file", path);
     assert_string_equal(err, want);
 
     snprintf(path, sizeof path, "%s/d", f->dir);
     assert_int_equal(mkdir(path, 0700), 0);
-    write_text(f, "d/x.md", "prose only\n");
-    write_text(f, "d/y.md", "more prose\n");
+    tmpdir_write_text(f->dir, "d/x.md", "prose only\n");
+    tmpdir_write_text(f->dir, "d/y.md", "more prose\n");
     assert_int_equal(intel_load_path(f->s, path, INTEL_FORMAT_AUTO, &f->rep, err, sizeof err), -1);
     snprintf(want, sizeof want, "%s: no intel feed found (2 files looked at)", path);
     assert_string_equal(err, want);
@@ -551,7 +563,7 @@ static void test_huge_and_random_files(void **state)
         junk[i] = (uint8_t)x;
     }
     snprintf(path, sizeof path, "%s/random.bin", f->dir);
-    write_file(path, junk, n);
+    tmpdir_write(f->dir, "random.bin", junk, n);
     assert_int_equal(intel_load_path(f->s, path, INTEL_FORMAT_AUTO, &f->rep, err, sizeof err), -1);
     assert_int_equal(f->rep.errors, 3);
     /* the loaders themselves over the same bytes: no crash, nothing valid */
@@ -567,7 +579,7 @@ static void test_huge_and_random_files(void **state)
     char head[8192];
     memset(head, ' ', sizeof head);
     memcpy(head, "{\"Event\": {\"info\": \"", 20);
-    write_file(path, head, sizeof head);
+    tmpdir_write(f->dir, "huge.json", head, sizeof head);
     fd = open(path, O_WRONLY);
     assert_true(fd >= 0);
     assert_int_equal(ftruncate(fd, (off_t)513 << 20), 0);
@@ -585,16 +597,16 @@ static void test_misp_folder(void **state)
     snprintf(path, sizeof path, "%s/misp", f->dir);
     assert_int_equal(mkdir(path, 0700), 0);
     const char *uuid = "5f8e1c2a-0d1e-4b6c-9a3e-1234567890ab";
-    write_text(f, "misp/manifest.json",
+    tmpdir_write_text(f->dir, "misp/manifest.json",
                "{\"5f8e1c2a-0d1e-4b6c-9a3e-1234567890ab\": {\"info\": \"one\"},"
                " \"0a0a0a0a-0000-4000-8000-000000000000\": {\"info\": \"missing\"},"
                " \"../etc/passwd\": {}}");
     char rel[128];
     snprintf(rel, sizeof rel, "misp/%s.json", uuid);
-    write_text(f, rel,
+    tmpdir_write_text(f->dir, rel,
                "{\"Event\": {\"info\": \"one\", \"uuid\": \"5f8e1c2a-0d1e-4b6c-9a3e-1234567890ab\", \"Attribute\": ["
                "{\"type\": \"domain\", \"value\": \"misp.example\", \"to_ids\": true}]}}");
-    write_text(f, "misp/hashes.csv", "md5\nd41d8cd98f00b204e9800998ecf8427e\n"); /* not in the manifest: ignored */
+    tmpdir_write_text(f->dir, "misp/hashes.csv", "md5\nd41d8cd98f00b204e9800998ecf8427e\n"); /* not in the manifest: ignored */
     assert_int_equal(intel_load_path(f->s, path, INTEL_FORMAT_AUTO, &f->rep, err, sizeof err), 0);
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_MISP], 1);
     assert_int_equal(f->rep.per_format[INTEL_FORMAT_CSV], 0);
@@ -615,7 +627,7 @@ static void test_misp_folder(void **state)
 
     /* a broken manifest */
     memset(&f->rep, 0, sizeof f->rep);
-    write_text(f, "misp/manifest.json", "{\"unterminated");
+    tmpdir_write_text(f->dir, "misp/manifest.json", "{\"unterminated");
     snprintf(path, sizeof path, "%s/misp", f->dir);
     assert_int_equal(intel_load_path(f->s, path, INTEL_FORMAT_AUTO, &f->rep, err, sizeof err), -1);
     assert_int_equal(f->rep.errors, 1);

@@ -26,47 +26,13 @@
 
 /* ---- helpers ---- */
 
-static void path_in(const char *dir, const char *rel, char *out, size_t cap)
-{
-    int n = snprintf(out, cap, "%s/%s", dir, rel);
-    assert_true(n > 0 && (size_t)n < cap);
-}
-
-/* Creates dir/rel's parent directories. */
-static void make_parents(const char *dir, const char *rel)
-{
-    char path[1024];
-    path_in(dir, rel, path, sizeof path);
-    for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')) != NULL; p++) {
-        *p = '\0';
-        mkdir(path, 0700);
-        *p = '/';
-    }
-}
-
-static void write_bytes(const char *dir, const char *rel, const void *data, size_t len)
-{
-    char path[1024];
-    make_parents(dir, rel);
-    path_in(dir, rel, path, sizeof path);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-}
-
-static void write_text(const char *dir, const char *rel, const char *text)
-{
-    write_bytes(dir, rel, text, strlen(text));
-}
-
 /* Writes text as gzip through zlib's gzopen; mode "wb" or "ab" (a second
  * member). */
 static void write_gz(const char *dir, const char *rel, const char *text, const char *mode)
 {
     char path[1024];
-    make_parents(dir, rel);
-    path_in(dir, rel, path, sizeof path);
+    tmpdir_make_parents(dir, rel);
+    tmpdir_path(dir, rel, path, sizeof path);
     gzFile g = gzopen(path, mode);
     assert_non_null(g);
     size_t len = strlen(text);
@@ -78,7 +44,7 @@ static long file_size(const char *dir, const char *rel)
 {
     char path[1024];
     struct stat st;
-    path_in(dir, rel, path, sizeof path);
+    tmpdir_path(dir, rel, path, sizeof path);
     assert_int_equal(stat(path, &st), 0);
     return (long)st.st_size;
 }
@@ -87,7 +53,7 @@ static struct logread *open_rel(const char *dir, const char *rel)
 {
     char path[1024];
     char err[256] = "";
-    path_in(dir, rel, path, sizeof path);
+    tmpdir_path(dir, rel, path, sizeof path);
     const char *paths[] = {path};
     struct logread *r = logread_open(paths, 1, err, sizeof err);
     if (r == NULL)
@@ -134,7 +100,7 @@ static void expect_stats(const struct logread *r, int64_t files, int64_t rows, i
 /* The file rel of dir written with text, then opened. */
 static struct logread *open_text(const char *dir, const char *rel, const char *text)
 {
-    write_text(dir, rel, text);
+    tmpdir_write_text(dir, rel, text);
     return open_rel(dir, rel);
 }
 
@@ -161,13 +127,6 @@ static void expect_get(const struct log_row *row, const char *name, const char *
         fail_msg("%s: expected '%s', got nothing", name, want);
     if (v.len != strlen(want) || memcmp(v.val, want, v.len) != 0)
         fail_msg("%s: expected '%s', got '%.*s'", name, want, (int)v.len, v.val);
-}
-
-/* The next row of r, its field name's value compared as expect_get does. */
-static void expect_next_get(struct logread *r, struct log_row *row, const char *name, const char *want)
-{
-    next_row(r, row);
-    expect_get(row, name, want);
 }
 
 struct joined {
@@ -206,29 +165,46 @@ static void expect_ts(const struct log_row *row, double want)
         fail_msg("ts: expected %.6f, got %.6f", want, row->ts);
 }
 
+/* A field a row must hold (value NULL: absent or unset), in a FIELDS list. */
+struct field {
+    const char *name, *value;
+};
+
+#define FIELDS(...) ((const struct field[]){__VA_ARGS__, {NULL, NULL}})
+#define NO_TS NAN
+
+/* The next row of r: its log path (NULL: not checked), its ts (NO_TS: not
+ * checked) and fields (NULL-ended, or NULL), each as expect_get compares it. */
+static void expect_row(struct logread *r, struct log_row *row, const char *path, double ts,
+                       const struct field *fields)
+{
+    next_row(r, row);
+    if (path != NULL)
+        assert_string_equal(row->path, path);
+    if (!isnan(ts))
+        expect_ts(row, ts);
+    for (; fields != NULL && fields->name != NULL; fields++)
+        expect_get(row, fields->name, fields->value);
+}
+
 /* ---- Zeek TSV ---- */
 
 static void test_tsv_sets_escapes_unset_empty(void **state)
 {
     const char *dir = *state;
-    write_text(dir, "dns.log",
+    struct logread *r = open_text(dir, "dns.log",
                TSV_HEADER("dns")
                "#fields\tts\tuid\tquery\tanswers\tTTLs\trejected\tnote\ttags\n"
                "#types\ttime\tstring\tstring\tvector[string]\tvector[interval]\tbool\tstring\tset[string]\n"
                "1704103200.123456\tCAbc\twww.example.com\t1.2.3.4,a\\x2cb,-,(empty),x\\\\y\t60.0,30.0\tF\ttab\\x09here\tz\n"
                "1704103201\tCDef\t-\t(empty)\t-\tT\t(empty)\t-\n"
                "#close\t2024-01-01-01-00-00\n");
-    struct logread *r = open_rel(dir, "dns.log");
     struct log_row row;
 
-    next_row(r, &row);
+    expect_row(r, &row, "dns", 1704103200.123456, FIELDS({"uid", "CAbc"}, {"query", "www.example.com"}));
     assert_int_equal(row.source, LOG_ZEEK_TSV);
-    assert_string_equal(row.path, "dns");
     assert_int_equal(row.line, 9);
     assert_non_null(strstr(row.file, "/dns.log"));
-    expect_ts(&row, 1704103200.123456);
-    expect_get(&row, "uid", "CAbc");
-    expect_get(&row, "query", "www.example.com");
     /* get is raw, each splits and unescapes, skipping unset/empty elements */
     expect_get(&row, "answers", "1.2.3.4,a\\x2cb,-,(empty),x\\\\y");
     expect_each(&row, "answers", "1.2.3.4|a,b|x\\y", 3);
@@ -239,10 +215,8 @@ static void test_tsv_sets_escapes_unset_empty(void **state)
     expect_get(&row, "no_such_field", NULL);
     expect_each(&row, "no_such_field", "", 0);
 
-    next_row(r, &row);
+    expect_row(r, &row, NULL, 1704103201.0, FIELDS({"query", NULL}));
     assert_int_equal(row.line, 10);
-    expect_ts(&row, 1704103201.0);
-    expect_get(&row, "query", NULL);
     expect_each(&row, "query", "", 0);
     expect_get(&row, "answers", "");    /* (empty): present, no elements */
     expect_each(&row, "answers", "", 0);
@@ -263,7 +237,7 @@ static void test_tsv_header_blocks(void **state)
     const char *dir = *state;
     /* two logs concatenated, the second with other separators and markers;
      * a Zeek baseline's comment line before the first */
-    write_text(dir, "mixed.log",
+    struct logread *r = open_text(dir, "mixed.log",
                "### BTest baseline data\n"
                TSV_HEADER("conn")
                "#fields\tts\tuid\tid.orig_h\n"
@@ -279,20 +253,11 @@ static void test_tsv_header_blocks(void **state)
                "#types|time|string|set[string]\n"
                "2.25|a.example|x;y;NONE;EMPTY\n"
                "3|NONE|EMPTY\n");
-    struct logread *r = open_rel(dir, "mixed.log");
     struct log_row row;
-    next_row(r, &row);
-    assert_string_equal(row.path, "conn");
-    expect_ts(&row, 1.5);
-    expect_get(&row, "id.orig_h", "10.0.0.1");
-    expect_get(&row, "query", NULL);
-    next_row(r, &row);
-    assert_string_equal(row.path, "dns");
-    expect_ts(&row, 2.25);
-    expect_get(&row, "id.orig_h", NULL);
-    expect_get(&row, "query", "a.example");
+    expect_row(r, &row, "conn", 1.5, FIELDS({"id.orig_h", "10.0.0.1"}, {"query", NULL}));
+    expect_row(r, &row, "dns", 2.25, FIELDS({"id.orig_h", NULL}, {"query", "a.example"}));
     expect_each(&row, "answers", "x|y", 2);
-    expect_next_get(r, &row, "query", NULL);
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"query", NULL}));
     expect_get(&row, "answers", "");
     expect_clean_end(r);
 }
@@ -307,9 +272,7 @@ static void test_tsv_without_types(void **state)
                "#fields\tts\tname\taddl\n"
                "5\tbad_thing\ta,b\\x2cc\n");
     struct log_row row;
-    next_row(r, &row);
-    assert_string_equal(row.path, "weird");
-    expect_ts(&row, 5);
+    expect_row(r, &row, "weird", 5, NULL);
     expect_each(&row, "addl", "a,b,c", 1);
     expect_end(r);
     logread_close(r);
@@ -318,7 +281,7 @@ static void test_tsv_without_types(void **state)
 static void test_tsv_bad_rows(void **state)
 {
     const char *dir = *state;
-    write_text(dir, "conn.log",
+    struct logread *r = open_text(dir, "conn.log",
                "orphan row before any header\n"
                TSV_HEADER("conn")
                "#fields\tts\tuid\tid.orig_h\n"
@@ -327,12 +290,11 @@ static void test_tsv_bad_rows(void **state)
                "3\tC3\t10.0.0.3\textra\n"     /* too many */
                "\t\t\n"                       /* right count, all empty */
                "4\tC4\t10.0.0.4\n");
-    struct logread *r = open_rel(dir, "conn.log");
     struct log_row row;
-    expect_next_get(r, &row, "uid", "C1");
-    expect_next_get(r, &row, "uid", "");
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", "C1"}));
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", ""}));
     expect_ts(&row, 0);
-    expect_next_get(r, &row, "uid", "C4");
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", "C4"}));
     assert_int_equal(row.line, 13);
     expect_end(r);
     expect_stats(r, ANY, 3, 3, ANY);
@@ -349,7 +311,7 @@ static void test_tsv_broken_headers(void **state)
                "#separator ab\n#fields\tts\n1\n"
                "#separator \\x09\n#fields\tts\tuid\n7\tC7\n");
     struct log_row row;
-    expect_next_get(r, &row, "uid", "C7");
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", "C7"}));
     expect_end(r);
     assert_int_equal(stats_of(r).bad_lines, 2);
     logread_close(r);
@@ -391,11 +353,10 @@ static void test_tsv_nested_each(void **state)
 static void test_crlf_and_bom(void **state)
 {
     const char *dir = *state;
-    write_text(dir, "conn.log",
+    struct logread *r = open_text(dir, "conn.log",
                "\xEF\xBB\xBF#separator \\x09\r\n#path\tconn\r\n#fields\tts\tuid\tservice\r\n"
                "#types\ttime\tstring\tset[string]\r\n1\tC1\tdns,http\r\n\r\n");
-    write_text(dir, "http.json", "{\"ts\":2,\"host\":\"h\"}\r\n{\"ts\":3}\r\n");
-    struct logread *r = open_rel(dir, "conn.log");
+    tmpdir_write_text(dir, "http.json", "{\"ts\":2,\"host\":\"h\"}\r\n{\"ts\":3}\r\n");
     struct log_row row;
     next_row(r, &row);
     expect_each(&row, "service", "dns|http", 2);
@@ -403,9 +364,7 @@ static void test_crlf_and_bom(void **state)
     expect_clean_end(r);
 
     r = open_rel(dir, "http.json");
-    next_row(r, &row);
-    assert_string_equal(row.path, "http");
-    expect_get(&row, "host", "h");
+    expect_row(r, &row, "http", NO_TS, FIELDS({"host", "h"}));
     next_row(r, &row);
     expect_ts(&row, 3);
     expect_clean_end(r);
@@ -423,13 +382,11 @@ static void test_zeek_json(void **state)
                "{\"_path\":\"http\",\"ts\":\"2024-01-01T10:00:00.250000Z\",\"uid\":\"C2\",\"host\":\"a\\\"b\"}\n"
                "  { \"ts\" : null , \"uid\" : \"C3\" , \"n\" : -1.5e3 }  \n");
     struct log_row row;
-    next_row(r, &row);
+    expect_row(r, &row, "dns", 1704103200.5,
+               FIELDS({"id.orig_h", "10.0.0.1"},
+                      {"id.orig_p", "5353"},
+                      {"answers", "1.2.3.4"}));
     assert_int_equal(row.source, LOG_ZEEK_JSON);
-    assert_string_equal(row.path, "dns");
-    expect_ts(&row, 1704103200.5);
-    expect_get(&row, "id.orig_h", "10.0.0.1");
-    expect_get(&row, "id.orig_p", "5353");
-    expect_get(&row, "answers", "1.2.3.4");
     expect_each(&row, "answers", "1.2.3.4|x", 2);
     expect_each(&row, "TTLs", "60.0|30.0", 2);
     expect_get(&row, "rejected", "false");
@@ -439,17 +396,9 @@ static void test_zeek_json(void **state)
     expect_get(&row, "id", NULL);
     expect_get(&row, "orig_h", NULL);
 
-    next_row(r, &row);
-    assert_string_equal(row.path, "http");
-    expect_ts(&row, 1704103200.25);
-    expect_get(&row, "host", "a\"b");
+    expect_row(r, &row, "http", 1704103200.25, FIELDS({"host", "a\"b"}));
 
-    next_row(r, &row);
-    assert_string_equal(row.path, "dns");
-    expect_ts(&row, 0);
-    expect_get(&row, "ts", NULL);
-    expect_get(&row, "uid", "C3");
-    expect_get(&row, "n", "-1.5e3");
+    expect_row(r, &row, "dns", 0, FIELDS({"ts", NULL}, {"uid", "C3"}, {"n", "-1.5e3"}));
     expect_clean_end(r);
 }
 
@@ -475,13 +424,11 @@ static void test_eve_fields(void **state)
                "\"flow\":{\"bytes_toserver\":100,\"start\":\"2024-01-01T09:59:59.000000+0000\"}}\n");
     struct log_row row;
 
-    next_row(r, &row);
+    expect_row(r, &row, "dns", 1704103200.123456,
+               FIELDS({"src_ip", "10.0.0.1"},
+                      {"dest_port", "53"},
+                      {"dns.type", "response"}));
     assert_int_equal(row.source, LOG_EVE);
-    assert_string_equal(row.path, "dns");
-    expect_ts(&row, 1704103200.123456);
-    expect_get(&row, "src_ip", "10.0.0.1");
-    expect_get(&row, "dest_port", "53");
-    expect_get(&row, "dns.type", "response");
     expect_each(&row, "dns.queries.rrname", "example.com", 1);
     expect_each(&row, "dns.answers.rdata", "1.2.3.4|5.6.7.8", 2);
     expect_get(&row, "dns.answers.ttl", "60");
@@ -490,16 +437,12 @@ static void test_eve_fields(void **state)
     expect_get(&row, "dns.answers", NULL);
     expect_get(&row, "rrname", NULL);
 
-    next_row(r, &row);
-    assert_string_equal(row.path, "tls");
-    expect_ts(&row, 1704103200.5);
-    expect_get(&row, "tls.sni", "caf\xc3\xa9.example");
-    expect_get(&row, "tls.ja3.hash", "abc");
-    expect_get(&row, "tls.fingerprint", "aa:bb");
+    expect_row(r, &row, "tls", 1704103200.5,
+               FIELDS({"tls.sni", "caf\xc3\xa9.example"},
+                      {"tls.ja3.hash", "abc"},
+                      {"tls.fingerprint", "aa:bb"}));
 
-    next_row(r, &row);
-    assert_string_equal(row.path, "smtp");
-    expect_ts(&row, 1704103200);
+    expect_row(r, &row, "smtp", 1704103200, NULL);
     expect_each(&row, "email.to", "<c@d>|<e@f>", 2);
     /* two decoded values held at once: both stay valid */
     struct log_value subject, from;
@@ -519,12 +462,10 @@ static void test_eve_fields(void **state)
     expect_get(&row, "http.url", "/index.html?a=1");
     expect_get(&row, "http.http_user_agent", "curl/8.0");
 
-    next_row(r, &row);
-    assert_string_equal(row.path, "fileinfo");
-    expect_ts(&row, 1704103200);
-    expect_get(&row, "fileinfo.sha256", "ff00");
-    expect_get(&row, "flow.bytes_toserver", "100");
-    expect_get(&row, "flow.start", "2024-01-01T09:59:59.000000+0000");
+    expect_row(r, &row, "fileinfo", 1704103200,
+               FIELDS({"fileinfo.sha256", "ff00"},
+                      {"flow.bytes_toserver", "100"},
+                      {"flow.start", "2024-01-01T09:59:59.000000+0000"}));
     expect_clean_end(r);
 }
 
@@ -584,22 +525,17 @@ static void test_eve_malformed(void **state)
     n += (size_t)snprintf(text + n, cap - n, "%s%s{\"event_type\":\"alert\",\"alert\":{\"signature_id\":1}}\n",
                           deep_ok, deep_bad);
     assert_true(n < cap);
-    write_text(dir, "eve.json", text);
+    struct logread *r = open_text(dir, "eve.json", text);
     free(text);
     free(deep_ok);
     free(deep_bad);
-
-    struct logread *r = open_rel(dir, "eve.json");
     struct log_row row;
     next_row(r, &row);
     assert_string_equal(row.path, "x");
     assert_int_equal(row.line, nbad + 1);
     expect_each(&row, "a", "1", 1);
-    next_row(r, &row);
-    assert_string_equal(row.path, "alert");
+    expect_row(r, &row, "alert", 0, FIELDS({"alert.signature_id", "1"}));
     assert_int_equal(row.line, nbad + 3);
-    expect_get(&row, "alert.signature_id", "1");
-    expect_ts(&row, 0);
     expect_end(r);
     expect_stats(r, ANY, 2, nbad + 1, ANY);
     logread_close(r);
@@ -635,21 +571,19 @@ static void test_gzip_files(void **state)
     /* gzip found by its magic whatever the name; several members read on */
     write_gz(dir, "conn.log", TSV_HEADER("conn") "#fields\tts\tuid\n1\tC1\n", "wb");
     write_gz(dir, "conn.log", "2\tC2\n", "ab");
-    write_text(dir, "plain.log.gz", "{\"ts\":3,\"uid\":\"C3\"}\n");
+    tmpdir_write_text(dir, "plain.log.gz", "{\"ts\":3,\"uid\":\"C3\"}\n");
     char a[1024], b[1024];
-    path_in(dir, "conn.log", a, sizeof a);
-    path_in(dir, "plain.log.gz", b, sizeof b);
+    tmpdir_path(dir, "conn.log", a, sizeof a);
+    tmpdir_path(dir, "plain.log.gz", b, sizeof b);
     const char *paths[] = {a, b};
     char err[256];
     struct logread *r = logread_open(paths, 2, err, sizeof err);
     assert_non_null(r);
     struct log_row row;
-    expect_next_get(r, &row, "uid", "C1");
-    expect_next_get(r, &row, "uid", "C2");
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", "C1"}));
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", "C2"}));
     assert_int_equal(row.line, 9);
-    next_row(r, &row);
-    assert_string_equal(row.path, "plain");
-    expect_get(&row, "uid", "C3");
+    expect_row(r, &row, "plain", NO_TS, FIELDS({"uid", "C3"}));
     expect_end(r);
     expect_stats(r, 2, 3, ANY, 0);
     assert_null(logread_warning(r));
@@ -672,7 +606,7 @@ static void test_gzip_truncated(void **state)
     free(text);
     long size = file_size(dir, "conn.log.gz");
     char path[1024];
-    path_in(dir, "conn.log.gz", path, sizeof path);
+    tmpdir_path(dir, "conn.log.gz", path, sizeof path);
     assert_int_equal(truncate(path, size / 2), 0);
 
     struct logread *r = open_rel(dir, "conn.log.gz");
@@ -702,11 +636,11 @@ static void test_gzip_corrupt(void **state)
     const char *dir = *state;
     /* a gzip header followed by a deflate block of the reserved type */
     static const uint8_t bad_block[] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x07, 0, 0, 0, 0};
-    write_bytes(dir, "a.log", bad_block, sizeof bad_block);
+    tmpdir_write(dir, "a.log", bad_block, sizeof bad_block);
     /* a whole stream whose CRC does not match: rows come, then the error */
     write_gz(dir, "b.log", "{\"ts\":1}\n{\"ts\":2}\n", "wb");
     char path[1024];
-    path_in(dir, "b.log", path, sizeof path);
+    tmpdir_path(dir, "b.log", path, sizeof path);
     FILE *f = fopen(path, "r+b");
     assert_non_null(f);
     assert_int_equal(fseek(f, -8, SEEK_END), 0);
@@ -715,13 +649,11 @@ static void test_gzip_corrupt(void **state)
     fputc(c ^ 0xff, f);
     assert_int_equal(fclose(f), 0);
     /* just the magic */
-    write_bytes(dir, "c.log", "\x1f\x8b", 2);
+    tmpdir_write(dir, "c.log", "\x1f\x8b", 2);
 
     struct logread *r = open_rel(dir, ".");
     struct log_row row;
-    next_row(r, &row);
-    expect_ts(&row, 1);
-    assert_string_equal(row.path, "b");
+    expect_row(r, &row, "b", 1, NULL);
     next_row(r, &row);
     expect_ts(&row, 2);
     expect_end(r);
@@ -747,7 +679,7 @@ static void test_warning_queue(void **state)
     for (int i = 0; i < 20; i++) {
         char name[32];
         snprintf(name, sizeof name, "bad%02d.log", i);
-        write_bytes(dir, name, bad_block, sizeof bad_block);
+        tmpdir_write(dir, name, bad_block, sizeof bad_block);
     }
     struct logread *r = open_rel(dir, ".");
     expect_end(r);
@@ -785,7 +717,7 @@ static void test_memory_input(void **state)
     size_t n = deflate_text("#separator \\x09\n#fields\tts\tq\n9\tz\n", 6, DEFLATE_GZIP, gz, sizeof gz);
     r = logread_open_memory(gz, n, "q.log", err, sizeof err);
     assert_non_null(r);
-    expect_next_get(r, &row, "q", "z");
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"q", "z"}));
     expect_ts(&row, 9);
     expect_end(r);
     logread_close(r);
@@ -793,7 +725,7 @@ static void test_memory_input(void **state)
     /* the same stream cut short */
     r = logread_open_memory(gz, n - 4, "q.log", err, sizeof err);
     assert_non_null(r);
-    expect_next_get(r, &row, "q", "z");
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"q", "z"}));
     expect_end(r);
     assert_non_null(logread_warning(r));
     logread_close(r);
@@ -807,24 +739,26 @@ static void test_directory_tree(void **state)
     write_gz(dir, "logs/2024-01-02/conn.00:00:00-01:00:00.log.gz", "{\"uid\":\"C3\"}\n", "wb");
     write_gz(dir, "logs/2024-01-01/conn.01:00:00-02:00:00.log.gz", "{\"uid\":\"C2\"}\n", "wb");
     write_gz(dir, "logs/2024-01-01/conn.00:00:00-01:00:00.log.gz", "{\"uid\":\"C1\"}\n", "wb");
-    write_text(dir, "logs/2024-01-01/.hidden.log", "{\"uid\":\"hidden\"}\n");
-    write_text(dir, "logs/2024-01-01/notes.txt", "{\"uid\":\"txt\"}\n");
-    write_text(dir, "logs/2024-01-01/conn.log.1", "{\"uid\":\"rotated\"}\n");
-    write_text(dir, "logs/.git/x.log", "{\"uid\":\"git\"}\n");
-    write_text(dir, "logs/Z.jsonl", "{\"uid\":\"Z\"}\n");
-    write_text(dir, "logs/a.ndjson", "{\"uid\":\"a\"}\n");
-    write_text(dir, "logs/b.eve", "{\"uid\":\"b\"}\n");
-    write_text(dir, "logs/current/conn.log",
-               TSV_HEADER("conn") "#fields\tts\tuid\n1\tC4\n");
+    static const struct tmpdir_file files[] = {
+        {"logs/2024-01-01/.hidden.log", "{\"uid\":\"hidden\"}\n"},
+        {"logs/2024-01-01/notes.txt", "{\"uid\":\"txt\"}\n"},
+        {"logs/2024-01-01/conn.log.1", "{\"uid\":\"rotated\"}\n"},
+        {"logs/.git/x.log", "{\"uid\":\"git\"}\n"},
+        {"logs/Z.jsonl", "{\"uid\":\"Z\"}\n"},
+        {"logs/a.ndjson", "{\"uid\":\"a\"}\n"},
+        {"logs/b.eve", "{\"uid\":\"b\"}\n"},
+        {"logs/current/conn.log", TSV_HEADER("conn") "#fields\tts\tuid\n1\tC4\n"},
+    };
+    TMPDIR_WRITE_FILES(dir, files);
     char link[1024], target[1024];
-    path_in(dir, "logs/current/loop", link, sizeof link);
-    path_in(dir, "logs", target, sizeof target);
+    tmpdir_path(dir, "logs/current/loop", link, sizeof link);
+    tmpdir_path(dir, "logs", target, sizeof target);
     assert_int_equal(symlink(target, link), 0);
-    write_text(dir, "other/notes.txt", "{\"uid\":\"explicit\"}\n");
+    tmpdir_write_text(dir, "other/notes.txt", "{\"uid\":\"explicit\"}\n");
 
     char logs[1024], notes[1024];
-    path_in(dir, "logs", logs, sizeof logs);
-    path_in(dir, "other/notes.txt", notes, sizeof notes);
+    tmpdir_path(dir, "logs", logs, sizeof logs);
+    tmpdir_path(dir, "other/notes.txt", notes, sizeof notes);
     const char *paths[] = {logs, notes};
     char err[256];
     struct logread *r = logread_open(paths, 2, err, sizeof err);
@@ -833,7 +767,7 @@ static void test_directory_tree(void **state)
     static const char *const want_path[] = {"conn", "conn", "conn", "Z", "a", "b", "conn", "notes"};
     struct log_row row;
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        expect_next_get(r, &row, "uid", want[i]);
+        expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", want[i]}));
         assert_string_equal(row.path, want_path[i]);
     }
     expect_end(r);
@@ -845,16 +779,16 @@ static void test_open_errors(void **state)
 {
     const char *dir = *state;
     char missing[1024], empty_dir[1024];
-    path_in(dir, "no/such/file.log", missing, sizeof missing);
+    tmpdir_path(dir, "no/such/file.log", missing, sizeof missing);
     char err[256] = "";
     const char *paths[] = {missing};
     assert_null(logread_open(paths, 1, err, sizeof err));
     assert_non_null(strstr(err, missing));
     assert_non_null(strstr(err, "No such file"));
 
-    path_in(dir, "empty", empty_dir, sizeof empty_dir);
+    tmpdir_path(dir, "empty", empty_dir, sizeof empty_dir);
     assert_int_equal(mkdir(empty_dir, 0700), 0);
-    write_text(dir, "empty/readme.txt", "x\n");
+    tmpdir_write_text(dir, "empty/readme.txt", "x\n");
     paths[0] = empty_dir;
     err[0] = '\0';
     assert_null(logread_open(paths, 1, err, sizeof err));
@@ -873,10 +807,10 @@ static void test_open_errors(void **state)
     logread_close(r);
 
     /* a file that disappears between open and read */
-    write_text(dir, "gone.log", "{\"ts\":1}\n");
+    tmpdir_write_text(dir, "gone.log", "{\"ts\":1}\n");
     r = open_rel(dir, "gone.log");
     char gone[1024];
-    path_in(dir, "gone.log", gone, sizeof gone);
+    tmpdir_path(dir, "gone.log", gone, sizeof gone);
     assert_int_equal(unlink(gone), 0);
     expect_end(r);
     assert_int_equal(stats_of(r).bad_files, 1);
@@ -891,21 +825,21 @@ static void test_open_errors(void **state)
 static void test_filter(void **state)
 {
     const char *dir = *state;
-    write_text(dir, "a/mixed.log",
+    tmpdir_write_text(dir, "a/mixed.log",
                TSV_HEADER("conn") "#fields\tts\tuid\n1\tC1\n2\tC2\n"
                TSV_HEADER("dns") "#fields\tts\tquery\n3\tq3\n"
                TSV_HEADER("conn") "#fields\tts\tuid\n4\tC4\n");
-    write_text(dir, "b/eve.json",
+    tmpdir_write_text(dir, "b/eve.json",
                "{\"event_type\":\"flow\",\"n\":1}\n"
                "{\"event_type\":\"dns\",\"n\":2}\n"
                "{\"event_type\": \"flow\",\"n\":3}\n"
                "{\"x\":{\"event_type\":\"flow\"},\"event_type\":\"dns\",\"n\":4}\n"
                "{\"event_type\":\"dn\\u0073\",\"n\":5}\n"
                "{\"event_type\":\"alert\",\"n\":6\n");   /* malformed but filtered out unparsed */
-    write_text(dir, "c/conn.log", "{\"uid\":\"J1\"}\n{\"_path\":\"dns\",\"n\":7}\n{broken\n");
-    write_text(dir, "c/dns.log", "{\"_path\":\"conn\",\"n\":8}\n{\"n\":9}\n{broken\n");
+    tmpdir_write_text(dir, "c/conn.log", "{\"uid\":\"J1\"}\n{\"_path\":\"dns\",\"n\":7}\n{broken\n");
+    tmpdir_write_text(dir, "c/dns.log", "{\"_path\":\"conn\",\"n\":8}\n{\"n\":9}\n{broken\n");
     char root[1024];
-    path_in(dir, ".", root, sizeof root);
+    tmpdir_path(dir, ".", root, sizeof root);
     const char *paths[] = {root};
     char err[256];
     struct logread *r = logread_open(paths, 1, err, sizeof err);
@@ -913,14 +847,12 @@ static void test_filter(void **state)
     const char *const only_dns[] = {"dns", NULL};
     logread_filter(r, only_dns);
     struct log_row row;
-    next_row(r, &row);
-    assert_string_equal(row.path, "dns");
-    expect_get(&row, "query", "q3");
-    expect_next_get(r, &row, "n", "2");
-    expect_next_get(r, &row, "n", "4");
-    expect_next_get(r, &row, "n", "5");
-    expect_next_get(r, &row, "n", "7");
-    expect_next_get(r, &row, "n", "9");
+    expect_row(r, &row, "dns", NO_TS, FIELDS({"query", "q3"}));
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"n", "2"}));
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"n", "4"}));
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"n", "5"}));
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"n", "7"}));
+    expect_row(r, &row, NULL, NO_TS, FIELDS({"n", "9"}));
     expect_end(r);
     struct logread_stats st = stats_of(r);
     expect_stats(r, ANY, 6, ANY, ANY);
@@ -956,7 +888,7 @@ static void test_long_lines(void **state)
     memset(text + n, 'y', big);
     n += big;
     n += (size_t)snprintf(text + n, 64, "\"}");
-    write_bytes(dir, "long.log", text, n);
+    tmpdir_write(dir, "long.log", text, n);
     write_gz(dir, "long.log.gz", text, "wb");   /* stops at the NUL: same text */
     free(text);
     for (int gz = 0; gz < 2; gz++) {

@@ -552,10 +552,7 @@ static void test_unwritable_dir(void **state)
 {
     const char *dir = *state;
     char path[512];
-    snprintf(path, sizeof(path), "%s/plainfile", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fclose(f);
+    tmpdir_write_text(dir, "plainfile", "");
     snprintf(path, sizeof(path), "%s/plainfile/logs", dir);
     char err[256] = "";
     assert_null(output_open(path, OUTPUT_ZEEK_TSV, err, sizeof(err)));
@@ -571,10 +568,7 @@ static void test_symlinked_log_is_refused_not_followed(void **state)
     char path[512], victim[512];
     snprintf(path, sizeof(path), "%s/conn.log", dir);
     snprintf(victim, sizeof(victim), "%s/victim", dir);
-    FILE *v = fopen(victim, "w");
-    assert_non_null(v);
-    fputs("precious\n", v);
-    fclose(v);
+    tmpdir_write_text(dir, "victim", "precious\n");
     assert_int_equal(symlink(victim, path), 0);
     char err[256] = "";
     struct output *o = output_open(dir, OUTPUT_ZEEK_TSV, err, sizeof(err));
