@@ -458,13 +458,21 @@ REDEF_OPTIONS = [
     (r'redef FTP::max_password_length = (\d+);', ["--ftp-max-password-length", "\\1"]),
     (r'redef FTP::max_command_length = (\d+);', ["--ftp-max-command-length", "\\1"]),
     (r'redef SMB::logged_file_actions \+= \{ ?SMB::FILE_READ, ?SMB::FILE_WRITE ?\};', ["--smb-log-reads-writes"]),
+    (r'redef LDAP::max_pending_searches = (\d+);', ["--ldap-max-pending-searches", "\\1"]),
+    (r'redef dns_max_compression_chain_depth = (\d+);', ["--dns-max-compression-depth", "\\1"]),
 ]
 
 
 def redef_options(meta):
     """The Vigil options of a test's redefs (its set literals as comma lists)."""
+    redefs = list(meta.get("redefs", []))
+    # a `name=value` word of the zeek command line is a redef too
+    for line in meta.get("test_exec_lines", []):
+        if re.search(r"(^|\s)zeek\s", line):
+            redefs += [f"redef {w.replace('=', ' = ', 1)};" for w in line.split()
+                       if re.fullmatch(r"[A-Za-z_:]+=\S+", w)]
     opts = []
-    for redef in meta.get("redefs", []):
+    for redef in redefs:
         for pattern, words in REDEF_OPTIONS:
             m = re.fullmatch(pattern, redef.strip())
             if m:
@@ -602,35 +610,13 @@ def skip_suite(name, why):
     return True
 
 
-# Zeek's parser limits that a test redefines (in its script or as a
-# `name=value` word of its zeek command) and the Vigil option for each.
-ZEEK_LIMIT_OPTIONS = {
-    "LDAP::max_pending_searches": "--ldap-max-pending-searches",
-    "dns_max_compression_chain_depth": "--dns-max-compression-depth",
-}
-
-
-def zeek_limit_options(test_dir):
-    meta = json.loads((test_dir / "test.json").read_text())
-    words = [w for line in meta.get("test_exec_lines", []) if re.search(r"(^|\s)zeek\s", line)
-             for w in line.split()]
-    words += [re.sub(r"^redef\s+|\s|;$", "", r) for r in meta.get("redefs", [])]
-    opts = []
-    for w in words:
-        name, _, value = w.partition("=")
-        if name in ZEEK_LIMIT_OPTIONS and value.isdigit():
-            opts += [ZEEK_LIMIT_OPTIONS[name], value]
-    return opts
-
-
 def plan_zeek_suite(args, cache):
     zeek_dir = args.corpus / "zeek"
     jobs = []
     for test_dir in corpus_entries(args, zeek_dir):
         jobs.extend(jobs_for_test(test_dir))
     for job in jobs:
-        limits = zeek_limit_options(zeek_dir / job.test)
-        job.runs = [cache.request(s.traces, s.options() + limits) for s in job.sources]
+        job.runs = [cache.request(s.traces, s.options()) for s in job.sources]
     return jobs
 
 
