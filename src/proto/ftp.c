@@ -268,10 +268,14 @@ static void keep_reply_line(struct pending *p, unsigned code, const char *msg, s
 
 /* ---- Zeek's paths.zeek: build_path_compressed ---- */
 
-/* Removes the first "segment/.." (compress_path's cdup_sep); false when none. */
-static bool drop_one_cdup(char *path, size_t *len)
+/* Removes the first "segment/.." at or after *from (compress_path's
+ * cdup_sep); false when none. Nothing before the removed run can start a
+ * new match except the two bytes joined to it, so the next call resumes
+ * there: a hostile session's long path is compressed in one pass, not one
+ * rescan per "..". */
+static bool drop_one_cdup(char *path, size_t *len, size_t *from)
 {
-    for (size_t i = 0; i + 2 < *len; i++) {
+    for (size_t i = *from; i + 2 < *len; i++) {
         if (path[i] != '/' || path[i + 1] != '.' || path[i + 2] != '.')
             continue;
         size_t slashes = i; /* start of the slash run before ".." */
@@ -294,6 +298,7 @@ static bool drop_one_cdup(char *path, size_t *len)
         memcpy(path + start, put, put_len);
         *len = start + put_len + (*len - end);
         path[*len] = '\0';
+        *from = start >= 2 ? start - 2 : 0;
         return true;
     }
     return false;
@@ -335,7 +340,8 @@ static size_t build_path_compressed(const char *dir, const char *file, size_t fi
         len = (size_t)snprintf(out, n, "%s/%.*s", dir, (int)file_len, file);
     if (len >= n)
         len = n - 1;
-    for (int guard = 0; guard < 256 && drop_one_cdup(out, &len); guard++)
+    size_t from = 0;
+    for (int guard = 0; guard < 256 && drop_one_cdup(out, &len, &from); guard++)
         ;
     squeeze_slashes(out, &len);
     return len;
