@@ -500,6 +500,15 @@ static void test_dce_rpc_auth_types(void **state)
 
 static void ntlm_field(struct msg *m, size_t at, size_t len, size_t off);
 
+/* An NTLMSSP CHALLENGE (type 2) up to its target info, which the test fills. */
+static void ntlm_challenge_header(struct msg *m)
+{
+    memcpy(m->b, "NTLMSSP", 8);
+    m->n = 8;
+    u32(m, 2);
+    zeros(m, 44);
+}
+
 /* dce_rpc_ntlm.pcapng: only the server's side is seen (the client's
  * packets had bad checksums), so the connection's first bytes are its
  * bind_ack and the NTLM CHALLENGE comes in an alter_context_resp from the
@@ -508,10 +517,7 @@ static void test_dce_rpc_challenge_only(void **state)
 {
     (void)state;
     struct msg ch = {.n = 0};
-    memcpy(ch.b, "NTLMSSP", 8);
-    ch.n = 8;
-    u32(&ch, 2);
-    zeros(&ch, 44);
+    ntlm_challenge_header(&ch);
     ntlm_field(&ch, 40, 14, 56);
     u16(&ch, 1);   /* MsvAvNbComputerName */
     u16(&ch, 6);
@@ -592,10 +598,7 @@ static void test_ntlm_offsets_outside(void **state)
     ntlm_session_blob(&ns, &env, "SMB", m.b, m.n);
     /* a challenge whose AV pair runs past its target info */
     struct msg ch = {.n = 0};
-    memcpy(ch.b, "NTLMSSP", 8);
-    ch.n = 8;
-    u32(&ch, 2);
-    zeros(&ch, 44);
+    ntlm_challenge_header(&ch);
     ntlm_field(&ch, 40, 8, 56);
     u16(&ch, 1);
     u16(&ch, 500);
