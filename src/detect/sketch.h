@@ -5,9 +5,8 @@
  *    (their value must not change from run to run). Table indexes use the
  *    run-keyed util/hash: which entry a full table evicts follows the id
  *    clock, never a slot, so the key never shows in a finding.
- *  - hindex: open addressing (linear probing, backward-shift deletion) from a
- *    32-bit hash to a caller's entry id; the caller keeps entries in arrays.
- *  - idalloc: hands out entry ids 0..cap-1 and takes them back.
+ *  - the tables' index and ids are util/hindex.h's generic hindex and
+ *    idalloc; the caller keeps entries in arrays.
  *  - loghist: counts of values in 256 log-spaced bins (uint16, halved when
  *    one saturates), with interpolated quantiles and median absolute
  *    deviation.
