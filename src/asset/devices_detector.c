@@ -299,10 +299,10 @@ static void devices_conn(void *worker, const struct conn_record *c)
 
 static void devices_transaction(void *worker, const struct app_conn *c, enum event_kind kind, const void *txn)
 {
-    if (!asset_transaction_relevant(c, (int)kind, txn))
+    if (!asset_transaction_relevant(c, kind, txn))
         return;
     struct devices_run *run = enter(worker, 0);
-    asset_observe_transaction(run->inv, c, (int)kind, txn);
+    asset_observe_transaction(run->inv, c, kind, txn);
     leave(run);
 }
 

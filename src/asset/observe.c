@@ -20,7 +20,7 @@ enum { DHCP_OPT_DNS = 6, DHCP_OPT_HOSTNAME = 12, DHCP_OPT_REQUESTED = 50, DHCP_O
        DHCP_OPT_VENDOR = 60, DHCP_OPT_FQDN = 81 };
 enum { DNS_TYPE_A = 1, DNS_TYPE_NB = 32, DNS_TYPE_AAAA = 28 };
 
-bool asset_transaction_relevant(const struct app_conn *c, int kind, const void *txn)
+bool asset_transaction_relevant(const struct app_conn *c, enum event_kind kind, const void *txn)
 {
     switch (kind) {
     case EVENT_DHCP:
@@ -234,7 +234,7 @@ static void observe_banner(struct inventory *inv, const struct app_conn *c, cons
     inventory_evidence(inv, ts, who, local, sources[b->kind], b->text, b->len);
 }
 
-void asset_observe_transaction(struct inventory *inv, const struct app_conn *c, int kind, const void *txn)
+void asset_observe_transaction(struct inventory *inv, const struct app_conn *c, enum event_kind kind, const void *txn)
 {
     switch (kind) {
     case EVENT_DHCP: {

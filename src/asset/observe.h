@@ -6,10 +6,10 @@
 #include "asset/inventory.h"
 #include "proto/parser.h"
 
-void asset_observe_transaction(struct inventory *inv, const struct app_conn *c, int kind, const void *txn);
+void asset_observe_transaction(struct inventory *inv, const struct app_conn *c, enum event_kind kind, const void *txn);
 
 /* Cheap pre-check, without the inventory's lock: could this transaction
  * tell the inventory anything? */
-bool asset_transaction_relevant(const struct app_conn *c, int kind, const void *txn);
+bool asset_transaction_relevant(const struct app_conn *c, enum event_kind kind, const void *txn);
 
 #endif

@@ -16,7 +16,6 @@
 #include <stdint.h>
 
 #include "decode/neighbor.h"
-#include "proto/event-t.h"
 #include "detect/sink-t.h"
 #include "flow/conn_record-t.h"
 #include "proto/event-t.h"

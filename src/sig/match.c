@@ -619,7 +619,7 @@ void sig_stream(struct sig_worker *w, const struct sig_flow_info *fi, const stru
     payload_event(w, &e);
 }
 
-void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, const void *txn, int64_t ts_us)
+void sig_transaction(struct sig_worker *w, const struct app_conn *c, enum event_kind kind, const void *txn, int64_t ts_us)
 {
     const struct sig_prefilter *pf = w->set->prefilter;
     bool request_event = kind == EVENT_HTTP_REQUEST;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "proto/event-t.h"
 #include "util/addr.h"
 
 struct sig_set;
@@ -117,7 +118,7 @@ struct sig_endpoints {
 /* In-order stream bytes of one direction of a TCP connection. */
 void sig_stream(struct sig_worker *w, const struct sig_flow_info *fi, const struct sig_endpoints *ends, int64_t ts_us,
                 const uint8_t *p, size_t n);
-void sig_transaction(struct sig_worker *w, const struct app_conn *c, int kind, const void *txn, int64_t ts_us);
+void sig_transaction(struct sig_worker *w, const struct app_conn *c, enum event_kind kind, const void *txn, int64_t ts_us);
 
 /* What matches left on a flow, for its EVE flow event: whether a rule
  * alerted, and its flowbits named traffic/id/NAME and traffic/label/NAME
