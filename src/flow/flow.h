@@ -125,7 +125,7 @@ struct flow_ref {
     const char *app_proto;     /* the attached parser's name, NULL when none yet (static) */
 };
 /* The flow's identity as transactions carry it (uid, community id...). */
-void flow_ref_conn(const struct flow_ref *r, void *conn /* struct app_conn */);
+void flow_ref_conn(const struct flow_ref *r, struct app_conn *conn);
 
 struct app_hooks {
     void (*publish)(void *ctx, const struct app_conn *conn, enum event_kind kind, const void *txn);

@@ -195,7 +195,7 @@ void flow_ack_release_all(struct flow_table *t, struct flow *f)
         h->acked(h->ctx, uid_flow_id(flow_uid_hash(f)), 0, UINT32_MAX, 0);
 }
 
-void flow_ref_conn(const struct flow_ref *r, void *conn)
+void flow_ref_conn(const struct flow_ref *r, struct app_conn *conn)
 {
     flow_fill_app_conn(r->table, r->flow, conn);
 }
