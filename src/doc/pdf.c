@@ -10,6 +10,8 @@
 
 #include <zlib.h>
 
+#include "util/ascii.h"
+
 #define PDF_MAX_INFLATE (64u << 20)     /* inflated bytes per file */
 #define PDF_MAX_STREAM_OUT (8u << 20)   /* per stream */
 
@@ -32,14 +34,6 @@ static bool delim(uint8_t c)
 {
     return c <= ' ' || c == '/' || c == '[' || c == ']' || c == '<' || c == '>' || c == '(' || c == ')' ||
            c == '{' || c == '}' || c == '%';
-}
-
-static int hexv(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 static void name_seen(struct pdf_scan *s, const char *name)
@@ -93,8 +87,8 @@ static void scan_tokens(struct pdf_scan *s, const uint8_t *p, size_t n, bool nes
             size_t k = 0, j = i + 1;
             for (; j < n && !delim(p[j]); j++) {
                 uint8_t v = p[j];
-                if (v == '#' && j + 2 < n && hexv(p[j + 1]) >= 0 && hexv(p[j + 2]) >= 0) {
-                    v = (uint8_t)(hexv(p[j + 1]) << 4 | hexv(p[j + 2]));
+                if (v == '#' && j + 2 < n && hex_value(p[j + 1]) >= 0 && hex_value(p[j + 2]) >= 0) {
+                    v = (uint8_t)(hex_value(p[j + 1]) << 4 | hex_value(p[j + 2]));
                     j += 2;
                     s->escaped = true;
                 }

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/ascii.h"
+
 #define RTF_MAX_OBJDATA (32u << 20)
 #define RTF_MAX_OBJECTS 64
 #define RTF_MAX_WORD 32     /* the RTF spec's limit on a control word */
@@ -24,14 +26,6 @@ struct rtf_scan {
     size_t odd_words, odd_params, junk_in_hex, bin_in_object;
     bool objupdate;
 };
-
-static int hexv(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
 
 /* Equation Editor 3.0's class, as a name or CLSID {0002CE02-...}. */
 static bool is_equation(const uint8_t *d, size_t n)
@@ -73,12 +67,12 @@ static size_t read_objdata(struct rtf_scan *s, const uint8_t *p, size_t n, size_
             if (j < n && p[j] == ' ')
                 j++;
             i = j - 1;
-        } else if (hexv(c) >= 0) {
+        } else if (hex_value(c) >= 0) {
             if (hi < 0) {
-                hi = hexv(c);
+                hi = hex_value(c);
             } else {
                 if (out != NULL && len < cap)
-                    out[len++] = (uint8_t)(hi << 4 | hexv(c));
+                    out[len++] = (uint8_t)(hi << 4 | hex_value(c));
                 hi = -1;
             }
         } else if (!isspace(c)) {

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/ascii.h"
+
 /* Text: no NUL and few control bytes (UTF-8 and Latin-1 bytes count as text). */
 static bool looks_like_text(const uint8_t *p, size_t n)
 {
@@ -18,18 +20,12 @@ static bool looks_like_text(const uint8_t *p, size_t n)
     return control * 100 <= n;
 }
 
-static bool starts_nocase(const uint8_t *p, size_t n, const char *prefix)
-{
-    size_t k = strlen(prefix);
-    return n >= k && strncasecmp((const char *)p, prefix, k) == 0;
-}
-
 static bool is_html(const uint8_t *p, size_t n)
 {
     static const char *const tags[] = {"<!doctype html", "<html", "<head", "<body", "<title", "<script",
                                        "<meta", "<iframe", "<h1", "<div", "<table", "<a href", "<p>", "<br"};
     for (size_t i = 0; i < sizeof tags / sizeof *tags; i++)
-        if (starts_nocase(p, n, tags[i]))
+        if (bytes_prefix_nocase(p, n, tags[i]))
             return true;
     return false;
 }
@@ -76,7 +72,7 @@ const char *sniff_common_type(const uint8_t *p, size_t n)
         skip++;
     p += skip;
     n -= skip;
-    if (starts_nocase(p, n, "<?xml"))
+    if (bytes_prefix_nocase(p, n, "<?xml"))
         return "application/xml";
     if (is_html(p, n))
         return "text/html";

@@ -12,6 +12,7 @@
 #include "doc/report_json.h"
 #include "mime/address.h"
 #include "mime/mime.h"
+#include "util/ascii.h"
 #include "util/strcut.h"
 
 #define BODY_MAX (2u << 20)         /* decoded text kept for link extraction */
@@ -40,7 +41,6 @@ static void on_weird(void *ctx, const char *name, const char *addl)
     report_reason(a->r, "incomplete", "MIME: %s%s%s", name, addl ? " " : "", addl ? addl : "");
 }
 
-static bool is(const uint8_t *name, size_t nl, const char *s) { return strlen(s) == nl && strncasecmp((const char *)name, s, nl) == 0; }
 
 static void on_header(void *ctx, unsigned level, const uint8_t *name, size_t nl, const uint8_t *v, size_t vn)
 {
@@ -48,28 +48,28 @@ static void on_header(void *ctx, unsigned level, const uint8_t *name, size_t nl,
     struct mail_headers *h = &a->h;
     if (level != 0 || a->mime.entity_count > 1)
         return;
-    if (is(name, nl, "From"))
+    if (bytes_eq_nocase(name, nl, "From"))
         strcut_copy(h->from, sizeof h->from, v, vn);
-    else if (is(name, nl, "Reply-To"))
+    else if (bytes_eq_nocase(name, nl, "Reply-To"))
         strcut_copy(h->reply_to, sizeof h->reply_to, v, vn);
-    else if (is(name, nl, "Return-Path"))
+    else if (bytes_eq_nocase(name, nl, "Return-Path"))
         strcut_copy(h->return_path, sizeof h->return_path, v, vn);
-    else if (is(name, nl, "Message-ID"))
+    else if (bytes_eq_nocase(name, nl, "Message-ID"))
         strcut_copy(h->message_id, sizeof h->message_id, v, vn);
-    else if (is(name, nl, "Subject"))
+    else if (bytes_eq_nocase(name, nl, "Subject"))
         decode_rfc2047((const char *)v, vn, h->subject, sizeof h->subject);
-    else if (is(name, nl, "Date"))
+    else if (bytes_eq_nocase(name, nl, "Date"))
         strcut_copy(h->date, sizeof h->date, v, vn);
-    else if (is(name, nl, "To"))
+    else if (bytes_eq_nocase(name, nl, "To"))
         decode_rfc2047((const char *)v, vn, h->to, sizeof h->to);
-    else if (is(name, nl, "Authentication-Results") || is(name, nl, "ARC-Authentication-Results")) {
+    else if (bytes_eq_nocase(name, nl, "Authentication-Results") || bytes_eq_nocase(name, nl, "ARC-Authentication-Results")) {
         size_t used = strlen(h->auth);
         if (used + vn + 2 < sizeof h->auth) {
             memcpy(h->auth + used, v, vn);
             h->auth[used + vn] = ';';
             h->auth[used + vn + 1] = 0;
         }
-    } else if (is(name, nl, "Received") && h->n_received < MAIL_MAX_RECEIVED) {
+    } else if (bytes_eq_nocase(name, nl, "Received") && h->n_received < MAIL_MAX_RECEIVED) {
         struct ip_addr ips[2];
         size_t k = mail_extract_ips(v, vn, true, ips, 2);
         if (k > 0)

@@ -14,6 +14,7 @@
 
 #include "util/ber.h"
 #include "util/bytes.h"
+#include "util/reader.h"
 
 #define TPKT_MAX 16384          /* a Connect-Initial is a few hundred bytes; larger is not RDP */
 #define X224_CR 0xe0
@@ -52,9 +53,6 @@ static const char *failure_name(uint32_t code)
     };
     return code < sizeof names / sizeof *names ? names[code] : NULL;
 }
-
-static uint32_t le16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
-static uint32_t le32(const uint8_t *p) { return le16(p) | le16(p + 2) << 16; }
 
 static void weird(struct app_env *env, const char *name)
 {
@@ -112,10 +110,10 @@ static void connection_request(struct rdp_state *st, struct app_env *env, const 
     size_t used = parse_cookie(&st->info, p, n);
     p += used;
     n -= used;
-    if (n >= 8 && p[0] == 0x01 && le16(p + 2) == 8) {
+    if (n >= 8 && p[0] == 0x01 && load_le16(p + 2) == 8) {
         st->info.has_requested = true;
         st->info.request_flags = p[1];
-        st->info.requested_protocols = le32(p + 4);
+        st->info.requested_protocols = load_le32(p + 4);
     }
     st->saw_request = true;
     emit(st, env, RDP_EVENT_REQUEST);
@@ -129,7 +127,7 @@ static bool connection_confirm(struct rdp_state *st, struct app_env *env, const 
     bool tls = false;
     if (n >= 8 && p[0] == 0x02) {
         st->info.has_security_protocol = true;
-        st->info.security_protocol = le32(p + 4);
+        st->info.security_protocol = load_le32(p + 4);
         st->info.response_flags = p[1];
         if (st->info.security_protocol != 0) {
             /* Zeek's rdp_begin_encryption */
@@ -139,7 +137,7 @@ static bool connection_confirm(struct rdp_state *st, struct app_env *env, const 
         }
     } else if (n >= 8 && p[0] == 0x03) {
         st->info.has_failure = true;
-        st->info.failure_code = le32(p + 4);
+        st->info.failure_code = load_le32(p + 4);
         st->info.result = failure_name(st->info.failure_code);
         if (st->info.result == NULL)
             st->info.result = "unknown";
@@ -155,7 +153,7 @@ static void utf16_field(char *out, size_t cap, const uint8_t *p, size_t n)
 {
     size_t k = 0;
     for (size_t i = 0; i + 1 < n && k + 4 < cap; i += 2) {
-        uint32_t c = le16(p + i);
+        uint32_t c = load_le16(p + i);
         if (c == 0)
             break;
         if (c < 0x80) {
@@ -190,15 +188,15 @@ static void client_core(struct rdp_info *info, const uint8_t *p, size_t n)
     if (n < 132)
         return;
     info->has_core = true;
-    info->desktop_width = (uint16_t)le16(p + 8);
-    info->desktop_height = (uint16_t)le16(p + 10);
-    info->keyboard_layout = le32(p + 16);
-    info->client_build = le32(p + 20);
+    info->desktop_width = (uint16_t)load_le16(p + 8);
+    info->desktop_height = (uint16_t)load_le16(p + 10);
+    info->keyboard_layout = load_le32(p + 16);
+    info->client_build = load_le32(p + 20);
     utf16_field(info->client_name, sizeof info->client_name, p + 24, 32);
     /* optional fields, each present only when the block is long enough (2.2.1.3.2) */
     if (n >= 142)
-        info->color_depth = high_color_depth(le16(p + 140));
-    if (n >= 146 && (le16(p + 144) & 0x0002)) /* RNS_UD_CS_WANT_32BPP_SESSION */
+        info->color_depth = high_color_depth(load_le16(p + 140));
+    if (n >= 146 && (load_le16(p + 144) & 0x0002)) /* RNS_UD_CS_WANT_32BPP_SESSION */
         info->color_depth = "32bit";
     if (n >= 210) {
         info->has_dig_product_id = true;
@@ -210,7 +208,7 @@ static void client_network(struct rdp_info *info, const uint8_t *p, size_t n)
 {
     if (n < 8)
         return;
-    uint32_t count = le32(p + 4);
+    uint32_t count = load_le32(p + 4);
     info->has_channels = true;
     for (uint32_t i = 0; i < count && info->n_channels < RDP_CHANNELS_MAX && 8 + 12 * (size_t)(i + 1) <= n; i++) {
         const uint8_t *c = p + 8 + 12 * (size_t)i;
@@ -237,7 +235,7 @@ static bool gcc_user_data(struct rdp_info *info, const uint8_t *p, size_t n)
         return false;
     i += (p[i] & 0x80) ? 2 : 1; /* PER length of the blocks */
     while (i + 4 <= n) {
-        uint32_t type = le16(p + i), len = le16(p + i + 2);
+        uint32_t type = load_le16(p + i), len = load_le16(p + i + 2);
         if (len < 4 || len > n - i)
             break;
         if (type == 0xc001)

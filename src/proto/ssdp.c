@@ -7,6 +7,7 @@
 
 #include "proto/banner.h"
 #include "proto/parser.h"
+#include "util/ascii.h"
 
 #define SSDP_MAX_HEADERS 64
 
@@ -14,17 +15,11 @@ struct ssdp_state {
     unsigned messages;
 };
 
-static bool starts_with_ci(const uint8_t *p, size_t n, const char *prefix)
-{
-    size_t k = strlen(prefix);
-    return n >= k && strncasecmp((const char *)p, prefix, k) == 0;
-}
-
 static enum app_probe ssdp_probe(const uint8_t *p, size_t n, bool from_orig)
 {
     static const char *const starts[] = {"NOTIFY * HTTP/1.", "M-SEARCH * HTTP/1.", "HTTP/1.1 200 OK"};
     for (size_t i = 0; i < sizeof starts / sizeof *starts; i++) {
-        if (starts_with_ci(p, n, starts[i]))
+        if (bytes_prefix_nocase(p, n, starts[i]))
             return APP_PROBE_YES; /* a datagram is whole: too short is no */
     }
     return APP_PROBE_NO;
@@ -62,9 +57,9 @@ static void ssdp_data(void *state, struct app_env *env, bool from_orig, const ui
         }
         if (lines == 1)
             continue; /* the start line */
-        if (starts_with_ci(line, len, "SERVER:"))
+        if (bytes_prefix_nocase(line, len, "SERVER:"))
             publish_value(env, BANNER_SSDP_SERVER, from_orig, line + 7, len - 7);
-        else if ((starts_with_ci(line, len, "NT:") || starts_with_ci(line, len, "ST:")) &&
+        else if ((bytes_prefix_nocase(line, len, "NT:") || bytes_prefix_nocase(line, len, "ST:")) &&
                  memmem(line, len, ":device:", 8))
             publish_value(env, BANNER_SSDP_TYPE, from_orig, line + 3, len - 3);
     }

@@ -7,14 +7,7 @@
 #include <string.h>
 
 #include "sig/sig_internal.h"
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
+#include "util/ascii.h"
 
 bool sig_decode_content(const char *v, uint8_t **out, uint32_t *len, char *why, size_t whylen)
 {
@@ -57,7 +50,7 @@ bool sig_decode_content(const char *v, uint8_t **out, uint32_t *len, char *why, 
         if (hex) {
             if (isspace(c))
                 continue;
-            int h = hexval(c);
+            int h = hex_value(c);
             if (h < 0)
                 goto bad_hex;
             if (hi < 0) {
