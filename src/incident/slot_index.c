@@ -2,16 +2,17 @@
 
 #include <stdlib.h>
 
-#include "util/hash.h"
-
-#define SLOT_HASH_DOMAIN 0x736c6f74ULL /* "slot" */
-
-/* Keyed per run: the keys (hosts, domains, fuids) come from the wire and
- * from log files, and a linear probe is what an attacker who knew the hash
- * would lengthen. */
 uint64_t slot_hash_bytes(const void *p, size_t n)
 {
-    return hash_keyed(p, n, SLOT_HASH_DOMAIN);
+    const uint8_t *b = p;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 32);
 }
 
 int64_t slot_find(const struct slot_index *ix, uint64_t hash, slot_eq_fn eq, const void *ctx)

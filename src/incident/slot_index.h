@@ -1,8 +1,6 @@
 /* incident/slot_index: an open-addressing index from a 64-bit hash to the
  * position of an entry in the caller's array. The caller owns the entries
- * and says which one equals the key, so any key type works. Nothing is
- * ever read in slot order, so the run's hash key (slot_hash_bytes,
- * util/hash.h) never shows in what is written. */
+ * and says which one equals the key, so any key type works. */
 #ifndef VIGIL_INCIDENT_SLOT_INDEX_H
 #define VIGIL_INCIDENT_SLOT_INDEX_H
 
