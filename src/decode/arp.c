@@ -9,9 +9,9 @@ bool arp_parse(const uint8_t *p, uint32_t n, struct neighbor_binding *out)
 {
     if (p == NULL || n < ARP_LEN)
         return false;
-    if (load16be(p) != ARP_HTYPE_ETHERNET || load16be(p + 2) != ARP_PTYPE_IPV4 || p[4] != 6 || p[5] != 4)
+    if (load_be16(p) != ARP_HTYPE_ETHERNET || load_be16(p + 2) != ARP_PTYPE_IPV4 || p[4] != 6 || p[5] != 4)
         return false;
-    uint16_t op = load16be(p + 6);
+    uint16_t op = load_be16(p + 6);
     if (op != 1 && op != 2)
         return false;
     static const uint8_t unspecified[4];

@@ -173,7 +173,7 @@ static uint32_t hash_mix(uint32_t h, uint32_t v)
 static uint32_t hash_bytes(uint32_t h, const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i + 4 <= n; i += 4)
-        h = hash_mix(h, load32be(p + i));
+        h = hash_mix(h, load_be32(p + i));
     return h;
 }
 
@@ -185,9 +185,9 @@ static bool is_dhcp_v4(const uint8_t *p, uint32_t cap)
     if (cap < 20 || (p[0] >> 4) != 4 || p[9] != 17)
         return false;
     uint32_t ihl = (uint32_t)(p[0] & 0x0f) * 4;
-    if (ihl < 20 || cap < ihl + 4 || (load16be(p + 6) & 0x1fff) != 0)
+    if (ihl < 20 || cap < ihl + 4 || (load_be16(p + 6) & 0x1fff) != 0)
         return false;
-    uint16_t sport = load16be(p + ihl), dport = load16be(p + ihl + 2);
+    uint16_t sport = load_be16(p + ihl), dport = load_be16(p + ihl + 2);
     return (sport == 67 || sport == 68) && (dport == 67 || dport == 68);
 }
 
@@ -237,8 +237,8 @@ static uint32_t hash_after_ethertype(uint32_t type, const uint8_t *p, uint32_t c
             if (cap < 4)
                 return 0;
             if (!vlan)
-                vlan = load16be(p) & 0x0fff;
-            type = load16be(p + 2);
+                vlan = load_be16(p) & 0x0fff;
+            type = load_be16(p + 2);
             p += 4;
             cap -= 4;
             break;
@@ -270,7 +270,7 @@ static uint32_t hash_wlan(const uint8_t *p, uint32_t cap)
 {
     const char *weird;
     uint32_t off = wlan_payload_offset(p, cap, &weird);
-    return off ? hash_after_ethertype(load16be(p + off), p + off + 2, cap - off - 2) : 0;
+    return off ? hash_after_ethertype(load_be16(p + off), p + off + 2, cap - off - 2) : 0;
 }
 
 uint32_t decode_dispatch_hash(int linktype, const uint8_t *data, uint32_t caplen)
@@ -281,7 +281,7 @@ uint32_t decode_dispatch_hash(int linktype, const uint8_t *data, uint32_t caplen
     case LINKTYPE_ETHERNET:
         if (caplen < 14)
             return 0;
-        return hash_after_ethertype(load16be(data + 12), data + 14, caplen - 14);
+        return hash_after_ethertype(load_be16(data + 12), data + 14, caplen - 14);
     case LINKTYPE_RAW:
     case LINKTYPE_IPV4:
     case LINKTYPE_IPV6:
@@ -291,11 +291,11 @@ uint32_t decode_dispatch_hash(int linktype, const uint8_t *data, uint32_t caplen
     case LINKTYPE_LINUX_SLL:
         if (caplen < 16)
             return 0;
-        return hash_after_ethertype(load16be(data + 14), data + 16, caplen - 16);
+        return hash_after_ethertype(load_be16(data + 14), data + 16, caplen - 16);
     case LINKTYPE_LINUX_SLL2:
         if (caplen < 20)
             return 0;
-        return hash_after_ethertype(load16be(data), data + 20, caplen - 20);
+        return hash_after_ethertype(load_be16(data), data + 20, caplen - 20);
     case LINKTYPE_NULL:
     case LINKTYPE_LOOP:
         if (caplen < 4)
@@ -323,7 +323,7 @@ uint32_t decode_dispatch_hash(int linktype, const uint8_t *data, uint32_t caplen
         uint32_t type = 0, off = frame_relay_payload(data, caplen, &type);
         if (off && type == ETHERTYPE_TEB && caplen - off >= 14) {
             off += 14;
-            type = load16be(data + off - 2);
+            type = load_be16(data + off - 2);
         }
         return off && type && type != ETHERTYPE_TEB ? hash_after_ethertype(type, data + off, caplen - off) : 0;
     }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "decode/decode.h"
+#include "util/reader.h"   /* load_be16, load_be32, load_le32: the header checks lengths first */
 
 /* Zeek's Tunnel::max_depth. */
 #define DECODE_MAX_TUNNEL_DEPTH 2
@@ -51,21 +52,6 @@ static inline bool checksum_counted_bad(struct decoder *d, bool bad)
     d->stats.checksums_verified++;
     d->stats.checksums_bad += bad;
     return bad;
-}
-
-static inline uint16_t load16be(const uint8_t *p)
-{
-    return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
-}
-
-static inline uint32_t load32be(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
-static inline uint32_t load32le(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static inline uint32_t min_u32(uint32_t a, uint32_t b)

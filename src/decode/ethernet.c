@@ -15,7 +15,7 @@ static enum decode_result decode_vlan(struct decoder *d, struct packet *pkt, con
         decode_weird(d, pkt, "truncated_VLAN_header", NULL);
         return DECODE_MALFORMED;
     }
-    uint16_t id = load16be(p) & 0x0fff;
+    uint16_t id = load_be16(p) & 0x0fff;
     if (!pkt->vlan) {
         pkt->vlan = id;
     } else {
@@ -28,7 +28,7 @@ static enum decode_result decode_vlan(struct decoder *d, struct packet *pkt, con
         }
         pkt->inner_vlan = id;
     }
-    *type = load16be(p + 2);
+    *type = load_be16(p + 2);
     if (*type > 1500 && *type < 1536) {
         decode_weird(d, pkt, "undefined_vlan_protocol", NULL);
         return DECODE_MALFORMED;
@@ -75,7 +75,7 @@ uint32_t ppp_protocol_len(const uint8_t *p, uint32_t cap, bool *ip)
     uint32_t len = (p[0] & 1) ? 1 : 2;
     if (len > cap)
         return 0;
-    uint16_t proto = len == 1 ? p[0] : load16be(p);
+    uint16_t proto = len == 1 ? p[0] : load_be16(p);
     *ip = proto == 0x0021 || proto == 0x0057;
     return len;
 }
@@ -160,7 +160,7 @@ enum decode_result decode_ethernet(struct decoder *d, struct packet *pkt, const 
     }
     pkt->eth_dst = p;
     pkt->eth_src = p + 6;
-    uint32_t type = load16be(p + 12);
+    uint32_t type = load_be16(p + 12);
     if (type > 1500 && type < 1536) {
         decode_weird(d, pkt, "undefined_ether_type", NULL);
         return DECODE_MALFORMED;

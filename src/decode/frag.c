@@ -432,11 +432,11 @@ static const uint8_t *frag_add(struct decoder *d, struct packet *pkt, const stru
 const uint8_t *frag_add_ipv4(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t hdr_len,
                              uint32_t total_len, uint32_t *out_len)
 {
-    uint16_t frag = load16be(p + 6);
+    uint16_t frag = load_be16(p + 6);
     struct frag_piece f = {
         .version = 4,
         .proto = p[9],
-        .id = load16be(p + 4),
+        .id = load_be16(p + 4),
         .src = p + 12,
         .dst = p + 16,
         .alen = 4,
@@ -457,11 +457,11 @@ const uint8_t *frag_add_ipv6(struct decoder *d, struct packet *pkt, const uint8_
                              uint32_t prev_nh_off, uint32_t total_len, uint32_t *out_len)
 {
     const uint8_t *fh = p + frag_hdr_off;
-    uint16_t off_flags = load16be(fh + 2);
+    uint16_t off_flags = load_be16(fh + 2);
     struct frag_piece f = {
         .version = 6,
         .proto = 0,
-        .id = load32be(fh + 4),
+        .id = load_be32(fh + 4),
         .src = p + 8,
         .dst = p + 24,
         .alen = 16,

@@ -23,7 +23,7 @@ uint32_t frame_relay_payload(const uint8_t *p, uint32_t cap, uint32_t *type)
         return 0;
     off++; /* the byte with the EA bit */
     if (p[off] != FR_UI) {
-        *type = load16be(p + off);
+        *type = load_be16(p + off);
         return off + 2;
     }
     off++;
@@ -41,12 +41,12 @@ uint32_t frame_relay_payload(const uint8_t *p, uint32_t cap, uint32_t *type)
         if (cap - off <= SNAP_HDR)
             return 0;
         if (p[off] == 0 && p[off + 1] == 0 && p[off + 2] == 0) {
-            *type = load16be(p + off + 3);
+            *type = load_be16(p + off + 3);
             return off + SNAP_HDR;
         }
         /* 802.1 organisation code, PID 0x0001/0x0007: bridged Ethernet (with, without FCS) */
         if (p[off] == 0x00 && p[off + 1] == 0x80 && p[off + 2] == 0xc2 &&
-            (load16be(p + off + 3) == 0x0001 || load16be(p + off + 3) == 0x0007)) {
+            (load_be16(p + off + 3) == 0x0001 || load_be16(p + off + 3) == 0x0007)) {
             *type = ETHERTYPE_TEB;
             return off + SNAP_HDR + 2 < cap ? off + SNAP_HDR + 2 : 0; /* two pad bytes before the frame */
         }

@@ -89,14 +89,14 @@ enum decode_result decode_ieee80211(struct decoder *d, struct packet *pkt, const
         return DECODE_MALFORMED;
     }
     wlan_addresses(pkt, p);
-    return decode_ethertype(d, pkt, load16be(p + off), p + off + 2, cap - off - 2, wire - off - 2);
+    return decode_ethertype(d, pkt, load_be16(p + off), p + off + 2, cap - off - 2, wire - off - 2);
 }
 
 uint32_t radiotap_header_len(const uint8_t *p, uint32_t cap)
 {
     if (cap < RADIOTAP_MIN)
         return 0;
-    uint32_t len = (uint32_t)p[2] | (uint32_t)p[3] << 8; /* little-endian, as every radiotap field */
+    uint32_t len = load_le16(p + 2); /* little-endian, as every radiotap field */
     return len >= RADIOTAP_MIN && len <= cap ? len : 0;
 }
 

@@ -61,8 +61,8 @@ enum decode_result decode_transport(struct decoder *d, struct packet *pkt, uint8
         return decode_gre(d, pkt, l4, cap, len);
     case 132: /* SCTP: ports only, for the flow key and Community ID */
         if (cap >= 4) {
-            pkt->sport = load16be(l4);
-            pkt->dport = load16be(l4 + 2);
+            pkt->sport = load_be16(l4);
+            pkt->dport = load_be16(l4 + 2);
         }
         return DECODE_OK;
     case PROTO_NONE:

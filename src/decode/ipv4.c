@@ -6,7 +6,7 @@ enum decode_result decode_ipv4(struct decoder *d, struct packet *pkt, const uint
 {
     /* decode_ip guarantees cap >= 20. */
     uint32_t hdr_len = (uint32_t)(p[0] & 0x0f) * 4;
-    uint32_t total_len = load16be(p + 2);
+    uint32_t total_len = load_be16(p + 2);
 
     packet_set_l3(pkt, 4, p[8], p, cap);
     ip_addr_from_v4(&pkt->src, p + 12);
@@ -42,12 +42,12 @@ enum decode_result decode_ipv4(struct decoder *d, struct packet *pkt, const uint
 
     /* ip_bytes count the length the header states, as Zeek's conn.log
      * does: nothing for a segment whose length offload zeroed. */
-    pkt->ip_len = load16be(p + 2);
+    pkt->ip_len = load_be16(p + 2);
     /* Ethernet padding past the datagram is not part of it. */
     cap = min_u32(cap, total_len);
     pkt->l3_caplen = cap;
 
-    uint16_t frag = load16be(p + 6);
+    uint16_t frag = load_be16(p + 6);
     if (__builtin_expect((frag & 0x3fff) != 0, 0)) {
         d->stats.fragments++;
         if (cap < total_len) {

@@ -60,7 +60,7 @@ static enum decode_result decode_ipv6_layer(struct decoder *d, struct packet *pk
                                             uint32_t cap, uint32_t wire, bool from_reassembly)
 {
     /* decode_ip guarantees cap >= 40. */
-    uint32_t total_len = (uint32_t)load16be(p + 4) + 40;
+    uint32_t total_len = (uint32_t)load_be16(p + 4) + 40;
 
     packet_set_l3(pkt, 6, p[7], p, cap);
     ip_addr_from_v6(&pkt->src, p + 8);
@@ -103,7 +103,7 @@ static enum decode_result decode_ipv6_layer(struct decoder *d, struct packet *pk
 
     if (__builtin_expect(frag_off != 0, 0)) {
         const uint8_t *fh = p + frag_off;
-        uint16_t frag_offset = load16be(fh + 2) & 0xfff8;
+        uint16_t frag_offset = load_be16(fh + 2) & 0xfff8;
         d->stats.fragments++;
         if (cap < total_len) {
             decode_weird(d, pkt, "incompletely_captured_fragment", NULL);

@@ -24,7 +24,7 @@ static enum decode_result decode_sll(struct decoder *d, struct packet *pkt, cons
     }
     pkt->eth_src = p + l->source;
     pkt->eth_dst = zero_mac;
-    return decode_ethertype(d, pkt, load16be(p + l->protocol), p + l->header, cap - l->header,
+    return decode_ethertype(d, pkt, load_be16(p + l->protocol), p + l->header, cap - l->header,
                             wire - l->header);
 }
 

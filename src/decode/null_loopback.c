@@ -10,10 +10,10 @@ enum decode_result decode_null(struct decoder *d, struct packet *pkt, const uint
         decode_weird(d, pkt, "null_analyzer_failed", NULL);
         return DECODE_MALFORMED;
     }
-    uint32_t family = network_order ? load32be(p) : load32le(p);
+    uint32_t family = network_order ? load_be32(p) : load_le32(p);
     /* A DLT_NULL file written on a big-endian host: the family sits in the top byte. */
     if (!network_order && family > 0xffff)
-        family = load32be(p);
+        family = load_be32(p);
     switch (family) {
     case 2:
     case 24:

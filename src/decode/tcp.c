@@ -39,12 +39,12 @@ enum decode_result decode_tcp(struct decoder *d, struct packet *pkt, const uint8
         decode_weird(d, pkt, "truncated_header", NULL);
         return DECODE_MALFORMED;
     }
-    pkt->sport = load16be(l4);
-    pkt->dport = load16be(l4 + 2);
-    pkt->tcp_seq = load32be(l4 + 4);
-    pkt->tcp_ack = load32be(l4 + 8);
+    pkt->sport = load_be16(l4);
+    pkt->dport = load_be16(l4 + 2);
+    pkt->tcp_seq = load_be32(l4 + 4);
+    pkt->tcp_ack = load_be32(l4 + 8);
     pkt->tcp_flags = l4[13];
-    pkt->tcp_win = load16be(l4 + 14);
+    pkt->tcp_win = load_be16(l4 + 14);
     if (hdr_len > 20)
         pkt->tcp_wscale = parse_window_scale(l4 + 20, hdr_len - 20);
     pkt->payload = l4 + hdr_len;

@@ -73,13 +73,13 @@ static bool check_inner_ip(struct decoder *d, struct packet *pkt, int proto, con
             decode_weird(d, pkt, "invalid_inner_IP_version", NULL);
             return false;
         }
-        total = (uint32_t)load16be(p + 4) + 40;
+        total = (uint32_t)load_be16(p + 4) + 40;
     } else {
         if (cap < 20 || (p[0] >> 4) != 4) {
             decode_weird(d, pkt, "invalid_inner_IP_version", NULL);
             return false;
         }
-        total = load16be(p + 2);
+        total = load_be16(p + 2);
     }
     if (cap < total) {
         decode_weird(d, pkt, "truncated_inner_IP", NULL);
@@ -98,8 +98,8 @@ enum decode_result decode_gre(struct decoder *d, struct packet *pkt, const uint8
         decode_weird(d, pkt, "truncated_GRE", NULL);
         return DECODE_MALFORMED;
     }
-    unsigned flags_ver = load16be(p);
-    unsigned proto_type = load16be(p + 2);
+    unsigned flags_ver = load_be16(p);
+    unsigned proto_type = load_be16(p + 2);
     unsigned version = flags_ver & 0x7u;
     unsigned gre_len = gre_header_len(flags_ver);
     unsigned pptp_len = version == 1 ? 4 : 0;
@@ -159,7 +159,7 @@ enum decode_result decode_gre(struct decoder *d, struct packet *pkt, const uint8
     if (cap < gre_len + pptp_len + eth_len + erspan_len)
         goto truncated;
     if (version == 1) {
-        unsigned ppp_proto = load16be(p + gre_len + 2);
+        unsigned ppp_proto = load_be16(p + gre_len + 2);
         if (ppp_proto != 0x0021 && ppp_proto != 0x0057) {
             decode_weird(d, pkt, "non_ip_packet_in_encap", NULL);
             return DECODE_MALFORMED;
@@ -247,7 +247,7 @@ bool decode_udp_tunnel(struct decoder *d, struct packet *pkt, enum decode_result
         if (cap < 8 || (p[0] >> 6) != 0)
             return false;
         hdr = 8 + (uint32_t)(p[0] & 0x3f) * 4;
-        uint16_t proto = load16be(p + 2);
+        uint16_t proto = load_be16(p + 2);
         if (proto == ETHERTYPE_TEB)
             inner_ethernet = true;
         else if (proto == ETHERTYPE_IPV4 || proto == ETHERTYPE_IPV6)

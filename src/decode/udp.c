@@ -6,13 +6,13 @@ enum decode_result decode_udp(struct decoder *d, struct packet *pkt, const uint8
 {
     if (!check_header_trunc(d, pkt, 8, cap, len))
         return DECODE_MALFORMED;
-    pkt->sport = load16be(l4);
-    pkt->dport = load16be(l4 + 2);
+    pkt->sport = load_be16(l4);
+    pkt->dport = load_be16(l4 + 2);
     pkt->payload = l4 + 8;
     pkt->payload_caplen = cap - 8;
     pkt->payload_len = len - 8;
     if (d->cfg.verify_checksums && cap == len) {
-        uint16_t field = load16be(l4 + 6);
+        uint16_t field = load_be16(l4 + 6);
         /* Zero means "no checksum" for IPv4 only. */
         if (field != 0 || pkt->ip_version == 6) {
             uint64_t acc = checksum_pseudo(pkt, PROTO_UDP, len);

@@ -1154,7 +1154,7 @@ static void test_ipv4_fragments(void **state)
     expect_reassembled_udp(&f->pkt, l4, total, 4444);
     assert_int_equal(f->pkt.ip_len, 20 + total);
     assert_int_equal(f->pkt.payload_caplen, 1992);
-    assert_int_equal(load16be(f->pkt.l3 + 6), 0);
+    assert_int_equal(load_be16(f->pkt.l3 + 6), 0);
     assert_int_equal(f->w.n, 0);
     const struct decode_stats *st = decoder_stats(f->d);
     assert_int_equal(st->fragments, 3);
