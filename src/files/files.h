@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "proto/app_env-t.h"
 #include "proto/conn-t.h"
-#include "proto/parser.h"
 
 struct smtp_txn;
 
