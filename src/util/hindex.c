@@ -39,6 +39,12 @@ void hindex_free(struct hindex *h)
     memset(h, 0, sizeof *h);
 }
 
+void hindex_clear(struct hindex *h)
+{
+    memset(h->slots, 0, ((size_t)h->mask + 1) * sizeof *h->slots);
+    h->count = 0;
+}
+
 uint32_t hindex_find(const struct hindex *h, uint32_t hash32, hindex_eq_fn eq, const void *ctx, const void *key)
 {
     uint32_t i = hash32 & h->mask;
@@ -118,6 +124,31 @@ void hindex_remove(struct hindex *h, uint32_t hash32, uint32_t id)
     }
     h->slots[hole] = 0;
     h->count--;
+}
+
+/* -------------------------------------------------------- tables of slots */
+
+bool hindex_slots_regrow(void **slots, size_t *cap, size_t new_cap, size_t size, int empty,
+                         bool (*used)(const void *slot), uint64_t (*hash)(const void *slot))
+{
+    unsigned char *fresh = malloc(new_cap * size);
+    if (fresh == NULL)
+        return false;
+    memset(fresh, empty, new_cap * size);
+    const unsigned char *old = *slots;
+    for (size_t i = 0; i < *cap; i++) {
+        const unsigned char *o = old + i * size;
+        if (!used(o))
+            continue;
+        size_t j = hash(o) & (new_cap - 1);
+        while (used(fresh + j * size))
+            j = (j + 1) & (new_cap - 1);
+        memcpy(fresh + j * size, o, size);
+    }
+    free(*slots);
+    *slots = fresh;
+    *cap = new_cap;
+    return true;
 }
 
 /* ----------------------------------------------------------------- idalloc */
