@@ -18,12 +18,7 @@ struct sightings {
 
 struct sightings *sightings_new(void)
 {
-    struct sightings *s = calloc(1, sizeof *s);
-    if (s != NULL && !hindex_init(&s->index, 128)) {
-        free(s);
-        return NULL;
-    }
-    return s;
+    return calloc(1, sizeof(struct sightings));
 }
 
 void sightings_free(struct sightings *s)

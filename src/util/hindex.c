@@ -41,12 +41,15 @@ void hindex_free(struct hindex *h)
 
 void hindex_clear(struct hindex *h)
 {
-    memset(h->slots, 0, ((size_t)h->mask + 1) * sizeof *h->slots);
+    if (h->slots != NULL)
+        memset(h->slots, 0, ((size_t)h->mask + 1) * sizeof *h->slots);
     h->count = 0;
 }
 
 uint32_t hindex_find(const struct hindex *h, uint32_t hash32, hindex_eq_fn eq, const void *ctx, const void *key)
 {
+    if (h->slots == NULL)
+        return HINDEX_NONE;
     uint32_t i = hash32 & h->mask;
     for (;;) {
         uint64_t s = h->slots[i];
@@ -85,6 +88,8 @@ static bool hindex_grow(struct hindex *h)
 
 bool hindex_insert(struct hindex *h, uint32_t hash32, uint32_t id)
 {
+    if (h->slots == NULL && !hindex_init(h, 8))
+        return false;
     if (((size_t)h->count + 1) * 2 > (size_t)h->mask + 1 && !hindex_grow(h))
         return false;
     place(h->slots, h->mask, ((uint64_t)hash32 << 32) | ((uint64_t)id + 1));
@@ -102,6 +107,8 @@ static bool may_move(uint32_t hole, uint32_t j, uint32_t home)
 
 void hindex_remove(struct hindex *h, uint32_t hash32, uint32_t id)
 {
+    if (h->slots == NULL)
+        return;
     uint32_t i = hash32 & h->mask;
     for (;;) {
         uint64_t s = h->slots[i];

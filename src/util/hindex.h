@@ -23,7 +23,8 @@ typedef bool (*hindex_eq_fn)(const void *ctx, uint32_t id, const void *key);
 #define HINDEX_NONE UINT32_MAX
 
 /* Starts with room for `cap` ids at load <= 1/2 and grows (doubling) past
- * that. False on allocation failure. */
+ * that. False on allocation failure. A zeroed struct hindex is an empty
+ * index too: its first insert allocates. */
 bool hindex_init(struct hindex *h, size_t cap);
 void hindex_free(struct hindex *h);
 /* Empties h and keeps its room: as many inserts as it held before cannot
