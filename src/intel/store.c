@@ -217,10 +217,10 @@ size_t intel_store_memory(const struct intel_store *s)
  * them: eight bits a slot, the bit of each key's hash set. False (nothing
  * changed) when out of memory. */
 static bool table_grow(void **slots, size_t *cap, uint64_t **filter, size_t new_cap, size_t size,
-                       bool (*used)(const void *), uint64_t (*hash)(const void *))
+                       bool (*used)(const void *), uint64_t (*hash)(const void *, const void *))
 {
     uint64_t *f = calloc(filter_bits(new_cap) / 64, sizeof *f);
-    if (f == NULL || !hindex_slots_regrow(slots, cap, new_cap, size, 0xff, used, hash)) {
+    if (f == NULL || !hindex_slots_regrow(slots, cap, new_cap, size, 0xff, used, hash, NULL)) {
         free(f);
         return false;
     }
@@ -228,7 +228,7 @@ static bool table_grow(void **slots, size_t *cap, uint64_t **filter, size_t new_
     for (size_t i = 0; i < new_cap; i++) {
         if (!used(p + i * size))
             continue;
-        size_t bit = hash(p + i * size) & (filter_bits(new_cap) - 1);
+        size_t bit = hash(NULL, p + i * size) & (filter_bits(new_cap) - 1);
         f[bit / 64] |= 1ULL << (bit % 64);
     }
     free(*filter);
@@ -266,7 +266,7 @@ static bool str_slot_used(const void *slot)
     return ((const struct str_slot *)slot)->id != NO_ENTRY;
 }
 
-static uint64_t str_slot_hash(const void *slot)
+static uint64_t str_slot_hash(const void *ctx, const void *slot)
 {
     return ((const struct str_slot *)slot)->hash;
 }
@@ -304,7 +304,7 @@ static bool addr_slot_used(const void *slot)
     return ((const struct addr_slot *)slot)->id != NO_ENTRY;
 }
 
-static uint64_t addr_slot_hash(const void *slot)
+static uint64_t addr_slot_hash(const void *ctx, const void *slot)
 {
     return addr_hash(&((const struct addr_slot *)slot)->key);
 }
@@ -337,7 +337,7 @@ static bool intern_slot_used(const void *slot)
     return ((const struct intern_slot *)slot)->s != NULL;
 }
 
-static uint64_t intern_slot_hash(const void *slot)
+static uint64_t intern_slot_hash(const void *ctx, const void *slot)
 {
     return ((const struct intern_slot *)slot)->hash;
 }
@@ -351,7 +351,7 @@ static const char *intern_string(struct intel_store *s, const char *str)
         return NULL;
     if ((s->intern_cap == 0 || (s->intern_used + 1) * 2 > s->intern_cap) &&
         !hindex_slots_regrow((void **)&s->intern, &s->intern_cap, s->intern_cap ? s->intern_cap * 2 : 256,
-                             sizeof *s->intern, 0, intern_slot_used, intern_slot_hash))
+                             sizeof *s->intern, 0, intern_slot_used, intern_slot_hash, NULL))
         return NULL;
     uint32_t h = (uint32_t)hash_keyed(str, n, INTERN_DOMAIN);
     size_t mask = s->intern_cap - 1;
@@ -391,7 +391,7 @@ static bool meta_slot_used(const void *slot)
     return *(struct meta_rec *const *)slot != NULL;
 }
 
-static uint64_t meta_slot_hash(const void *slot)
+static uint64_t meta_slot_hash(const void *ctx, const void *slot)
 {
     return (*(struct meta_rec *const *)slot)->hash;
 }
@@ -409,7 +409,7 @@ static struct meta_rec *intern_meta(struct intel_store *s, const struct intel_me
     }
     if ((s->meta_cap == 0 || (s->meta_used + 1) * 2 > s->meta_cap) &&
         !hindex_slots_regrow((void **)&s->metas, &s->meta_cap, s->meta_cap ? s->meta_cap * 2 : 64, sizeof *s->metas,
-                             0, meta_slot_used, meta_slot_hash))
+                             0, meta_slot_used, meta_slot_hash, NULL))
         return NULL;
     uint64_t h = meta_hash(&m);
     size_t mask = s->meta_cap - 1;

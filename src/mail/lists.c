@@ -32,7 +32,7 @@ static bool slot_used(const void *slot)
     return *(char *const *)slot != NULL;
 }
 
-static uint64_t slot_hash(const void *slot)
+static uint64_t slot_hash(const void *ctx, const void *slot)
 {
     return hash_str(*(char *const *)slot);
 }
@@ -53,7 +53,7 @@ bool str_set_add(struct str_set *s, const char *v)
         return false;
     if ((s->n + 1) * 2 > s->cap &&
         !hindex_slots_regrow((void **)&s->slot, &s->cap, s->cap ? s->cap * 2 : 256, sizeof *s->slot, 0, slot_used,
-                             slot_hash))
+                             slot_hash, NULL))
         return false;
     size_t k = hash_str(v) & (s->cap - 1);
     while (s->slot[k] != NULL)

@@ -136,7 +136,8 @@ void hindex_remove(struct hindex *h, uint32_t hash32, uint32_t id)
 /* -------------------------------------------------------- tables of slots */
 
 bool hindex_slots_regrow(void **slots, size_t *cap, size_t new_cap, size_t size, int empty,
-                         bool (*used)(const void *slot), uint64_t (*hash)(const void *slot))
+                         bool (*used)(const void *slot), uint64_t (*hash)(const void *ctx, const void *slot),
+                         const void *ctx)
 {
     unsigned char *fresh = malloc(new_cap * size);
     if (fresh == NULL)
@@ -147,7 +148,7 @@ bool hindex_slots_regrow(void **slots, size_t *cap, size_t new_cap, size_t size,
         const unsigned char *o = old + i * size;
         if (!used(o))
             continue;
-        size_t j = hash(o) & (new_cap - 1);
+        size_t j = hash(ctx, o) & (new_cap - 1);
         while (used(fresh + j * size))
             j = (j + 1) & (new_cap - 1);
         memcpy(fresh + j * size, o, size);

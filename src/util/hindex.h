@@ -41,12 +41,13 @@ void hindex_remove(struct hindex *h, uint32_t hash32, uint32_t id);
  * power of two, or 0), becomes a fresh table of new_cap slots (a power of
  * two, larger), every byte `empty` (0, or 0xff for tables whose empty slot
  * holds an all-ones id), and each used slot moves to the first empty one
- * from hash(slot) & (new_cap - 1), in slot order: the table inserting them
- * again would give. used(slot) tells a used slot; hash(slot) gives back the
+ * from hash(ctx, slot) & (new_cap - 1), in slot order: the table inserting
+ * them again would give. used(slot) tells a used slot; hash gives back the
  * hash its key was placed by. False (the table unchanged) when out of
  * memory. */
 bool hindex_slots_regrow(void **slots, size_t *cap, size_t new_cap, size_t size, int empty,
-                         bool (*used)(const void *slot), uint64_t (*hash)(const void *slot));
+                         bool (*used)(const void *slot), uint64_t (*hash)(const void *ctx, const void *slot),
+                         const void *ctx);
 
 /* idalloc */
 
