@@ -1321,6 +1321,27 @@ def sv_check_passes(check, events, run):
     return ok, count, want
 
 
+def sv_case_checks(case, events, run, tally):
+    """Evaluates the case's checks that are not skipped, each counted in
+    tally[event type] ([passing, checks]); returns (passing, checks, failing)
+    with failing a list of (check, events counted, the count wanted as text)."""
+    passed = total = 0
+    failing = []
+    for check in case.checks:
+        if check.skip:
+            continue
+        ok, count, want = sv_check_passes(check, events, run)
+        t = tally.setdefault(check.event_type, [0, 0])
+        t[1] += 1
+        total += 1
+        if ok:
+            t[0] += 1
+            passed += 1
+        else:
+            failing.append((check, count, "at least 1" if want is None else str(want)))
+    return passed, total, failing
+
+
 def sv_tally(cases, cache, run_of):
     """{event type: [checks passing, checks]} over the evaluated cases."""
     tally = {}
@@ -1328,14 +1349,7 @@ def sv_tally(cases, cache, run_of):
         if case.skip or run_of(case) is None:
             continue
         run = cache.get(run_of(case))
-        events = read_eve(run.outdir / "eve.json")
-        for check in case.checks:
-            if check.skip:
-                continue
-            ok, _, _ = sv_check_passes(check, events, run)
-            t = tally.setdefault(check.event_type, [0, 0])
-            t[1] += 1
-            t[0] += ok
+        sv_case_checks(case, read_eve(run.outdir / "eve.json"), run, tally)
     return tally
 
 
@@ -1402,27 +1416,15 @@ def report_sv_rules_suite(args, cache, cases):
         run = cache.get(case.run)
         if run.failed:
             problems.append(f"{case.name}: vigil exited {run.rc}: {first_line(run.stderr)}")
-        events = read_eve(run.outdir / "eve.json")
-        case_passed = case_total = 0
-        for check in case.checks:
-            if check.skip:
-                continue
+        case_passed, case_total, failing = sv_case_checks(case, read_eve(run.outdir / "eve.json"), run, per_type)
+        for check, count, want_text in failing:
             match = check.config.get("match") or {}
-            ok, count, want = sv_check_passes(check, events, run)
-            t = per_type.setdefault(check.event_type, [0, 0])
-            t[1] += 1
-            case_total += 1
-            if ok:
-                t[0] += 1
-                case_passed += 1
-            else:
-                want_text = "at least 1" if want is None else str(want)
-                reason = known.get((case.name, check.index)) or known.get((case.name, "*"))
-                if reason is None:
-                    unexplained.append(f"{case.name} check {check.index}")
-                failures.append(f"{case.name} check {check.index} ({check.event_type}): want {want_text}, "
-                                f"got {count}: {json.dumps(match, sort_keys=True)[:200]}\n"
-                                f"          {'known: ' + reason if reason else 'NOT EXPLAINED in ' + SV_RULES_KNOWN.name}")
+            reason = known.get((case.name, check.index)) or known.get((case.name, "*"))
+            if reason is None:
+                unexplained.append(f"{case.name} check {check.index}")
+            failures.append(f"{case.name} check {check.index} ({check.event_type}): want {want_text}, "
+                            f"got {count}: {json.dumps(match, sort_keys=True)[:200]}\n"
+                            f"          {'known: ' + reason if reason else 'NOT EXPLAINED in ' + SV_RULES_KNOWN.name}")
         passed += case_passed
         total += case_total
         print(f"  {case.name}: {case_passed}/{case_total} checks")
@@ -1464,25 +1466,15 @@ def report_sv_suite(args, cache, cases):
         run = cache.get(case.run)
         events = read_eve(run.outdir / "eve.json")
         produced.update(str(e.get("event_type")) for e in events)
-        passed = total = 0
-        failures = []
-        for check in case.checks:
-            if check.skip:
-                if args.verbose:
-                    failures.append(f"check {check.index} skipped: {check.skip}")
-                continue
-            match = check.config.get("match") or {}
-            ok, count, want = sv_check_passes(check, events, run)
-            t = tally.setdefault(check.event_type, [0, 0])
-            t[1] += 1
-            total += 1
-            if ok:
-                t[0] += 1
-                passed += 1
-            else:
-                want_text = "at least 1" if want is None else str(want)
-                failures.append(f"FAILED check {check.index} ({check.event_type}): want {want_text} "
-                                f"events, got {count}: {json.dumps(match, sort_keys=True)[:300]}")
+        passed, total, failing = sv_case_checks(case, events, run, tally)
+        # in the order of the checks: the skipped (with -v) among the failed
+        details = [(check.index, f"check {check.index} skipped: {check.skip}")
+                   for check in case.checks if check.skip and args.verbose]
+        details += [(check.index, f"FAILED check {check.index} ({check.event_type}): want {want_text} "
+                                  f"events, got {count}: "
+                                  f"{json.dumps(check.config.get('match') or {}, sort_keys=True)[:300]}")
+                    for check, count, want_text in failing]
+        failures = [line for _, line in sorted(details, key=lambda d: d[0])]
         if run.failed:
             problems.append(f"{case.name}: vigil exited {run.rc}: {first_line(run.stderr)}")
         flags = " ".join(case.options)
