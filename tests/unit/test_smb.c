@@ -22,6 +22,7 @@
 #include "proto/krb.h"
 #include "proto/ntlm.h"
 #include "proto/smb.h"
+#include "unit/bytes_harness.h"
 
 struct capture {
     int n_mapping, n_files, n_logged_files, n_rpc, n_ntlm, n_krb_rows, n_smb;
@@ -826,25 +827,9 @@ static void test_krb_gss_deep_nesting(void **state)
     size_t h = sizeof head, n = h + inner;
     memcpy(p, head, h);
     const size_t len_at[] = {2, 16, 22, 28, 34};
-    for (size_t i = 0; i < 5; i++) {
-        size_t left = n - (len_at[i] + 4);
-        p[len_at[i]] = (uint8_t)(left >> 24);
-        p[len_at[i] + 1] = (uint8_t)(left >> 16);
-        p[len_at[i] + 2] = (uint8_t)(left >> 8);
-        p[len_at[i] + 3] = (uint8_t)left;
-    }
-    for (size_t i = 0; i < depth; i++) {
-        size_t left = inner - (i + 1) * 6;
-        uint8_t *e = p + h + i * 6;
-        e[0] = i == 0 ? 0x6e : (i % 2 ? 0x30 : 0xa3);
-        e[1] = 0x84;
-        e[2] = (uint8_t)(left >> 24);
-        e[3] = (uint8_t)(left >> 16);
-        e[4] = (uint8_t)(left >> 8);
-        e[5] = (uint8_t)left;
-    }
-    p[n - 2] = 0x05;
-    p[n - 1] = 0x00;
+    for (size_t i = 0; i < 5; i++)
+        be32_at(p + len_at[i], n - (len_at[i] + 4));
+    der_deep_nest(p + h, depth, 0x6e, 0xa3); /* AP-REQ, ticket */
     struct capture c = {0};
     struct app_env env = ntlm_env(&c);
     struct krb_gss_session ks = {0};
