@@ -664,11 +664,9 @@ def report_zeek_suite(args, cache, jobs):
                 "".join(f" {o}" for o in job.sources[0].settings)
         print(f"  {label} [{trace_names}{flags}]: {result.matched}/{result.total} "
               f"({rate(result.matched, result.total):.1f}%)")
-        for note in result.notes:
-            print(f"      {note}")
+        print_details(result.notes)
         if args.verbose:
-            for detail in result.details[: args.max_details]:
-                print(f"      {detail}")
+            print_details(result.details[: args.max_details])
 
     ok = True
     gated = [0, 0]
@@ -778,8 +776,7 @@ def report_community_id_suite(args, cache, plan):
         wrong = [cid for cid in got if cid not in want]
         total = len(want) + len(wrong)
         print(f"  seed {seed}: {len(matched)}/{total} ({rate(len(matched), total):.1f}%)")
-        for problem in problems:
-            print(f"      {problem}")
+        print_details(problems)
         if args.verbose:
             for cid in want:
                 if cid not in got:
@@ -945,10 +942,8 @@ def report_ja4_suite(args, cache, plan):
             parts.append(f"quic {per['udp'][0]}/{per['udp'][1]} ({rate(*per['udp']):.1f}%)")
         print(f"  {pcap.name} [-C]: " + ", ".join(parts))
         if args.verbose:
-            for d in details[: args.max_details]:
-                print(f"      {d}")
-    for p in problems:
-        print(f"      {p}")
+            print_details(details[: args.max_details])
+    print_details(problems)
     if retry["total"]:
         print(f"  connections with a HelloRetryRequest: {retry['total']} (Vigil fingerprinted the "
               f"first ClientHello on {retry['first']}, the second on {retry['second']}; the second "
@@ -1431,13 +1426,10 @@ def report_sv_rules_suite(args, cache, cases):
     for etype, (p, t) in sorted(per_type.items()):
         print(f"  {etype}: {p}/{t} checks ({rate(p, t):.1f}%)")
     print(f"  skipped cases: {len(skipped)}")
-    for line in skipped:
-        print(f"      {line}")
+    print_details(skipped)
     print(f"  failing checks: {len(failures)}")
-    for line in failures:
-        print(f"      {line}")
-    for line in problems:
-        print(f"      {line}")
+    print_details(failures)
+    print_details(problems)
     r = rate(passed, total)
     goal = "meets" if r >= SV_RULES_GOAL else "below"
     print(f"  info conformance/sv-rules: {passed}/{total} checks pass ({r:.1f}%; {goal} the "
@@ -1480,11 +1472,9 @@ def report_sv_suite(args, cache, cases):
         flags = " ".join(case.options)
         print(f"  {case.name} [{','.join(p.name for p in case.pcaps)}{' ' + flags if flags else ''}]: "
               f"{passed}/{total} checks ({rate(passed, total):.1f}%)")
-        for note in case.notes:
-            print(f"      {note}")
+        print_details(case.notes)
         if args.verbose:
-            for f in failures[: args.max_details]:
-                print(f"      {f}")
+            print_details(failures[: args.max_details])
     skipped_checks = {}
     for case in cases:
         if not case.skip:
@@ -1495,10 +1485,8 @@ def report_sv_suite(args, cache, cases):
     for reason, n in sorted(skipped_checks.items(), key=lambda kv: -kv[1]):
         print(f"      {n} x {reason}")
     print(f"  skipped cases: {len(skipped_cases)}")
-    for s in skipped_cases:
-        print(f"      {s}")
-    for p in problems:
-        print(f"      {p}")
+    print_details(skipped_cases)
+    print_details(problems)
     ok = not problems
     overall = [0, 0]
     for etype in SV_EVENT_TYPES:
@@ -1525,6 +1513,12 @@ def report_sv_suite(args, cache, cases):
 
 
 # --------------------------------------------------------------------------
+
+def print_details(lines):
+    """Each line indented under the line of its trace, case or suite."""
+    for line in lines:
+        print(f"      {line}")
+
 
 def rate(matched, total):
     return 100.0 * matched / total if total else 100.0
