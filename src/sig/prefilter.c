@@ -2,6 +2,7 @@
  * transform chain), holding every rule's fast pattern in that buffer. A
  * buffer is scanned once; only the rules whose fast pattern occurs, plus
  * the few with no content at all, are evaluated in full. */
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,15 +110,16 @@ static bool compile_db(struct sig_pf_db *db, struct sig_set *s, char *err, size_
 
 /* --- the address index --- */
 
+/* The address as two big-endian words, so that prefixes compare as integers.
+ * Two loads rather than a byte loop: every packet and stream chunk looks up
+ * both of its addresses. */
 static void halves(const struct ip_addr *a, uint64_t *hi, uint64_t *lo)
 {
-    uint64_t h = 0, l = 0;
-    for (int i = 0; i < 8; i++) {
-        h = h << 8 | a->b[i];
-        l = l << 8 | a->b[8 + i];
-    }
-    *hi = h;
-    *lo = l;
+    uint64_t h, l;
+    memcpy(&h, a->b, 8);
+    memcpy(&l, a->b + 8, 8);
+    *hi = be64toh(h);
+    *lo = be64toh(l);
 }
 
 static void masks_of(unsigned len, uint64_t *mhi, uint64_t *mlo)
