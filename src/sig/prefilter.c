@@ -2,7 +2,6 @@
  * transform chain), holding every rule's fast pattern in that buffer. A
  * buffer is scanned once; only the rules whose fast pattern occurs, plus
  * the few with no content at all, are evaluated in full. */
-#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,18 +109,6 @@ static bool compile_db(struct sig_pf_db *db, struct sig_set *s, char *err, size_
 
 /* --- the address index --- */
 
-/* The address as two big-endian words, so that prefixes compare as integers.
- * Two loads rather than a byte loop: every packet and stream chunk looks up
- * both of its addresses. */
-static void halves(const struct ip_addr *a, uint64_t *hi, uint64_t *lo)
-{
-    uint64_t h, l;
-    memcpy(&h, a->b, 8);
-    memcpy(&l, a->b + 8, 8);
-    *hi = be64toh(h);
-    *lo = be64toh(l);
-}
-
 static void masks_of(unsigned len, uint64_t *mhi, uint64_t *mlo)
 {
     *mhi = len >= 64 ? UINT64_MAX : len == 0 ? 0 : UINT64_MAX << (64 - len);
@@ -147,7 +134,7 @@ static bool index_add(struct sig_addr_index *x, const struct ip_prefix *p, uint3
     if (grow_array((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v, 64) != 0)
         return false;
     struct sig_addr_entry *e = &t->v[t->n++];
-    halves(&p->addr, &e->hi, &e->lo);
+    ip_addr_halves(&p->addr, &e->hi, &e->lo);
     e->hi &= t->mask_hi;
     e->lo &= t->mask_lo;
     e->rule = rule;
@@ -195,7 +182,7 @@ void sig_addr_lookup(const struct sig_addr_index *x, const struct ip_addr *a, vo
                      void *ctx)
 {
     uint64_t ahi, alo;
-    halves(a, &ahi, &alo);
+    ip_addr_halves(a, &ahi, &alo); /* every packet and stream chunk: both its addresses */
     for (size_t i = 0; i < x->n_tables; i++) {
         const struct sig_addr_table *t = &x->tables[i];
         uint64_t hi = ahi & t->mask_hi, lo = alo & t->mask_lo;

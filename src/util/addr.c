@@ -129,7 +129,12 @@ bool ip_addr_parse(const char *s, struct ip_addr *a)
 
 int ip_addr_cmp(const struct ip_addr *x, const struct ip_addr *y)
 {
-    return memcmp(x->b, y->b, 16);
+    uint64_t xh, xl, yh, yl;
+    ip_addr_halves(x, &xh, &xl);
+    ip_addr_halves(y, &yh, &yl);
+    if (xh != yh)
+        return xh < yh ? -1 : 1;
+    return (xl > yl) - (xl < yl);
 }
 
 bool ip_prefix_parse(const char *s, struct ip_prefix *p)
@@ -172,11 +177,13 @@ unsigned ip_private_prefixes(struct ip_prefix *out)
 
 bool ip_prefix_contains(const struct ip_prefix *p, const struct ip_addr *a)
 {
-    unsigned full = p->len / 8, rest = p->len % 8;
-    if (memcmp(p->addr.b, a->b, full) != 0)
-        return false;
-    if (rest == 0)
-        return true;
-    uint8_t mask = (uint8_t)(0xff00u >> rest);
-    return (p->addr.b[full] & mask) == (a->b[full] & mask);
+    /* The first len bits of both, as masked words: local-network checks
+     * run over a list of prefixes for every connection. */
+    unsigned len = p->len < 128 ? p->len : 128;
+    uint64_t mask_hi = len >= 64 ? UINT64_MAX : len == 0 ? 0 : UINT64_MAX << (64 - len);
+    uint64_t mask_lo = len <= 64 ? 0 : len == 128 ? UINT64_MAX : UINT64_MAX << (128 - len);
+    uint64_t ph, pl, ah, al;
+    ip_addr_halves(&p->addr, &ph, &pl);
+    ip_addr_halves(a, &ah, &al);
+    return ((ph ^ ah) & mask_hi) == 0 && ((pl ^ al) & mask_lo) == 0;
 }
