@@ -22,6 +22,21 @@ static const char digit_pairs[] = "00010203040506070809"
                                   "80818283848586878889"
                                   "90919293949596979899";
 
+static size_t put2(char *out, unsigned v)
+{
+    memcpy(out, digit_pairs + v % 100 * 2, 2);
+    return 2;
+}
+
+/* v (below 1000000) as six digits, leading zeros kept: a timestamp's
+ * microseconds. */
+static void put6(char *out, uint64_t v)
+{
+    memcpy(out, digit_pairs + v / 10000 % 100 * 2, 2);
+    memcpy(out + 2, digit_pairs + v / 100 % 100 * 2, 2);
+    memcpy(out + 4, digit_pairs + v % 100 * 2, 2);
+}
+
 size_t json_fmt_u64(char *out, uint64_t v)
 {
     char tmp[20]; /* UINT64_MAX has 20 digits */
@@ -61,11 +76,7 @@ size_t json_fmt_us6(char *out, int64_t us)
         out[n++] = '-';
     n += json_fmt_u64(out + n, mag / 1000000);
     out[n++] = '.';
-    uint64_t frac = mag % 1000000;
-    for (int i = 5; i >= 0; i--) {
-        out[n + (size_t)i] = (char)('0' + frac % 10);
-        frac /= 10;
-    }
+    put6(out + n, mag % 1000000);
     return n + 6;
 }
 
@@ -81,12 +92,20 @@ void json_append_u64(struct buf *b, uint64_t v)
 
 void json_append_i64(struct buf *b, int64_t v)
 {
+    if (b->cap - b->len >= 21) {
+        b->len += json_fmt_i64(b->data + b->len, v);
+        return;
+    }
     char tmp[24];
     buf_append(b, tmp, json_fmt_i64(tmp, v));
 }
 
 void json_append_us6(struct buf *b, int64_t us)
 {
+    if (b->cap - b->len >= 28) { /* sign, 20 digits, point, 6 digits */
+        b->len += json_fmt_us6(b->data + b->len, us);
+        return;
+    }
     char tmp[32];
     buf_append(b, tmp, json_fmt_us6(tmp, us));
 }
@@ -428,7 +447,7 @@ void json_init(struct json_writer *w, struct buf *b, enum json_dialect dialect)
 }
 
 /* Writes the comma a new member or element needs, unless it follows a key. */
-static void before_value(struct json_writer *w)
+static inline void before_value(struct json_writer *w)
 {
     if (w->after_key) {
         w->after_key = false;
@@ -616,13 +635,6 @@ bool json_complete(const struct json_writer *w)
     return w->depth == 0 && !w->after_key && !w->misused;
 }
 
-static size_t put2(char *out, unsigned v)
-{
-    out[0] = (char)('0' + v / 10 % 10);
-    out[1] = (char)('0' + v % 10);
-    return 2;
-}
-
 size_t json_fmt_utc_us(char *out, int64_t us)
 {
     int64_t sec = us / 1000000, usec = us % 1000000;
@@ -656,10 +668,7 @@ size_t json_fmt_utc_us(char *out, int64_t us)
     out[n++] = ':';
     n += put2(out + n, (unsigned)(rem % 60));
     out[n++] = '.';
-    for (int i = 5; i >= 0; i--) {
-        out[n + (size_t)i] = (char)('0' + usec % 10);
-        usec /= 10;
-    }
+    put6(out + n, (uint64_t)usec);
     n += 6;
     memcpy(out + n, "+0000", 5);
     return n + 5;
