@@ -28,11 +28,16 @@ bool ip_addr_is_v4(const struct ip_addr *a)
 static size_t format_v4(const uint8_t *q, char *buf, size_t n)
 {
     char tmp[16];
+    char *out = n >= sizeof tmp ? buf : tmp; /* room for any: written in place */
     size_t len = 0;
     for (int i = 0; i < 4; i++) {
-        len += ascii_u8_decimal(tmp + len, q[i]);
+        len += ascii_u8_decimal(out + len, q[i]);
         if (i < 3)
-            tmp[len++] = '.';
+            out[len++] = '.';
+    }
+    if (out == buf) {
+        buf[len] = '\0';
+        return len;
     }
     if (len + 1 > n) {
         if (n)

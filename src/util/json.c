@@ -30,7 +30,7 @@ static size_t put2(char *out, unsigned v)
 
 /* v (below 1000000) as six digits, leading zeros kept: a timestamp's
  * microseconds. */
-static void put6(char *out, uint64_t v)
+static inline void put6(char *out, uint64_t v)
 {
     memcpy(out, digit_pairs + v / 10000 % 100 * 2, 2);
     memcpy(out + 2, digit_pairs + v / 100 % 100 * 2, 2);
