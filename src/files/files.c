@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <magic.h>
 #include <openssl/evp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,8 +43,6 @@ struct file_analysis {
     struct file_analysis *next_free;
     struct file_info info;
     char source[16];
-    char filename[FILES_MAX_NAME];
-    char eve_name[FILES_MAX_NAME];
     EVP_MD_CTX *md[DIGEST_COUNT];
     bool hashing;                /* false after a gap: a hash of partial content would lie */
     /* After a gap, with extraction on, SHA-256 goes on over the bytes that
@@ -51,7 +50,6 @@ struct file_analysis {
      * truncated file too (FileCloseFilePtr, g_file_force_sha256). */
     bool sha256_over_gaps;
     uint64_t eve_uncounted;      /* hole bytes Suricata's size leaves out (file_gap_past_eve) */
-    uint8_t head[FILES_MAGIC_BYTES];
     size_t head_len;
     bool sniffed;
     int64_t last_ts_us;
@@ -67,10 +65,17 @@ struct file_analysis {
     bool keeping;                /* bytes still go into kept */
     bool kept_cut;               /* longer than max_bytes, or holed */
     struct buf kept;             /* capped at the inspector's max_bytes */
-    struct file_verdict verdict;
     /* a byte-range part: its bytes go to the joined file at part_off */
     struct file_joined *joined;
     uint64_t part_off;
+    /* Last, and not zeroed when a finished analysis is reused (10 of the
+     * struct's 11 KiB, per file): each is read only up to a length written
+     * with it (head_len, info.filename_len, info.eve_filename_len) or
+     * written before it is read (verdict, in inspect_finish). */
+    uint8_t head[FILES_MAGIC_BYTES];
+    char filename[FILES_MAX_NAME];
+    char eve_name[FILES_MAX_NAME];
+    struct file_verdict verdict;
 };
 
 /* Bytes of a part that came above the joined file's contiguous end. */
@@ -336,7 +341,7 @@ static struct file_analysis *analysis_get(struct file_ctx *fc)
     }
     EVP_MD_CTX *md[DIGEST_COUNT];
     memcpy(md, fa->md, sizeof md);
-    memset(fa, 0, sizeof *fa);
+    memset(fa, 0, offsetof(struct file_analysis, head));
     memcpy(fa->md, md, sizeof md);
     fa->fc = fc;
     fa->fd = -1;

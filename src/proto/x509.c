@@ -57,6 +57,17 @@ static size_t name_text(const X509_NAME *name, unsigned long flags, char *out, s
     return len;
 }
 
+/* n bytes as 2n lowercase hex digits and a NUL. */
+static void hex_bytes(const uint8_t *d, size_t n, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
 static void hex_digest(const uint8_t *p, size_t n, const EVP_MD *md, bool colons, char *out,
                        size_t outn)
 {
@@ -455,8 +466,11 @@ static X509 *decode_cert(const uint8_t *der, size_t n, struct key_decoders *kd)
     return got;
 }
 
+/* sha256: the DER's SHA-256 when the caller has it (the cache's key), NULL
+ * to compute it for the fingerprint. */
 static bool parse_der(const uint8_t *der, size_t n, struct x509_cert *out, struct x509_eve_view *eve,
-                      const char *sni, size_t sni_len, struct x509_cache_entry *cn_sink, struct key_decoders *kd)
+                      const char *sni, size_t sni_len, struct x509_cache_entry *cn_sink, struct key_decoders *kd,
+                      const uint8_t sha256[32])
 {
     if (der == NULL || n == 0 || n > X509_DER_MAX)
         return false;
@@ -471,7 +485,10 @@ static bool parse_der(const uint8_t *der, size_t n, struct x509_cert *out, struc
     out->host_cert = host;
     out->client_cert = client;
 
-    hex_digest(der, n, EVP_sha256(), false, out->fingerprint, sizeof(out->fingerprint));
+    if (sha256 != NULL)
+        hex_bytes(sha256, 32, out->fingerprint);
+    else
+        hex_digest(der, n, EVP_sha256(), false, out->fingerprint, sizeof(out->fingerprint));
     out->version = (uint64_t)X509_get_version(x) + 1;
     fill_serial(x, out, eve);
     /* Zeek: RFC 2253 but non-ASCII bytes left as they are */
@@ -512,7 +529,7 @@ static bool parse_der(const uint8_t *der, size_t n, struct x509_cert *out, struc
 bool x509_cert_parse(const uint8_t *der, size_t n, struct x509_cert *out,
                      struct x509_eve_view *eve, const char *sni, size_t sni_len)
 {
-    return parse_der(der, n, out, eve, sni, sni_len, NULL, NULL);
+    return parse_der(der, n, out, eve, sni, sni_len, NULL, NULL, NULL);
 }
 
 /* ---- the per-worker cache ---- */
@@ -638,7 +655,7 @@ bool x509_cert_parse_cached(struct x509_cache *cache, const uint8_t *der, size_t
         e->used = false;
         e->cert.ts_us = 0;
         e->cert.host_cert = e->cert.client_cert = false;
-        if (!parse_der(der, n, &e->cert, &e->eve, NULL, 0, e, cache->has_keys ? &cache->keys : NULL))
+        if (!parse_der(der, n, &e->cert, &e->eve, NULL, 0, e, cache->has_keys ? &cache->keys : NULL, key))
             return false;
         memcpy(e->key, key, 32);
         e->used = true;

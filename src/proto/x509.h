@@ -68,7 +68,9 @@ struct x509_eve_view {
 
 /* Parses one DER certificate (at most n bytes are read). Returns false on
  * garbage: *out is then unspecified and nothing is allocated. `sni` (may
- * be NULL) is matched against the certificate's names into eve->sni_*. */
+ * be NULL) is matched against the certificate's names into eve->sni_*.
+ * out->ts_us, host_cert and client_cert are the caller's and kept; every
+ * other field of *out (and of *eve) is written: *out needs no zeroing. */
 bool x509_cert_parse(const uint8_t *der, size_t n, struct x509_cert *out,
                      struct x509_eve_view *eve, const char *sni, size_t sni_len);
 

@@ -162,6 +162,14 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Candidates in rule order. Most events have none or one (every packet and
+ * stream chunk is an event), and qsort's call costs more than its sort. */
+static void sort_candidates(struct sig_worker *w)
+{
+    if (w->n_cand > 1)
+        qsort(w->cand, w->n_cand, sizeof *w->cand, cmp_u32);
+}
+
 /* --- rule evaluation --- */
 
 static bool header_matches(const struct sig_rule *r, const struct sig_event *e)
@@ -514,7 +522,7 @@ static void evaluate_candidates(struct sig_worker *w, const struct sig_event *e)
 {
     drop_misplaced(w, e);
     /* Rule order, so flowbits set by an earlier rule are seen by a later one. */
-    qsort(w->cand, w->n_cand, sizeof *w->cand, cmp_u32);
+    sort_candidates(w);
     if (w->set->has_pass && passed(w, e))
         return;
     for (size_t i = 0; i < w->n_cand; i++) {
@@ -663,7 +671,7 @@ void sig_transaction(struct sig_worker *w, const struct app_conn *c, enum event_
             w->cand[kept++] = w->cand[i];
     }
     w->n_cand = kept;
-    qsort(w->cand, w->n_cand, sizeof *w->cand, cmp_u32);
+    sort_candidates(w);
     if (w->set->has_pass && c->proto == 6 && sig_flow_passed(&w->state, c->flow_id))
         return;
     /* DNS and TLS rules describe the client's side; a rule reading the

@@ -109,17 +109,6 @@ static bool compile_db(struct sig_pf_db *db, struct sig_set *s, char *err, size_
 
 /* --- the address index --- */
 
-static void halves(const struct ip_addr *a, uint64_t *hi, uint64_t *lo)
-{
-    uint64_t h = 0, l = 0;
-    for (int i = 0; i < 8; i++) {
-        h = h << 8 | a->b[i];
-        l = l << 8 | a->b[8 + i];
-    }
-    *hi = h;
-    *lo = l;
-}
-
 static void masks_of(unsigned len, uint64_t *mhi, uint64_t *mlo)
 {
     *mhi = len >= 64 ? UINT64_MAX : len == 0 ? 0 : UINT64_MAX << (64 - len);
@@ -145,7 +134,7 @@ static bool index_add(struct sig_addr_index *x, const struct ip_prefix *p, uint3
     if (grow_array((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v, 64) != 0)
         return false;
     struct sig_addr_entry *e = &t->v[t->n++];
-    halves(&p->addr, &e->hi, &e->lo);
+    ip_addr_halves(&p->addr, &e->hi, &e->lo);
     e->hi &= t->mask_hi;
     e->lo &= t->mask_lo;
     e->rule = rule;
@@ -193,7 +182,7 @@ void sig_addr_lookup(const struct sig_addr_index *x, const struct ip_addr *a, vo
                      void *ctx)
 {
     uint64_t ahi, alo;
-    halves(a, &ahi, &alo);
+    ip_addr_halves(a, &ahi, &alo); /* every packet and stream chunk: both its addresses */
     for (size_t i = 0; i < x->n_tables; i++) {
         const struct sig_addr_table *t = &x->tables[i];
         uint64_t hi = ahi & t->mask_hi, lo = alo & t->mask_lo;

@@ -1,7 +1,6 @@
 #include "util/addr.h"
 
 #include <arpa/inet.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,11 +28,16 @@ bool ip_addr_is_v4(const struct ip_addr *a)
 static size_t format_v4(const uint8_t *q, char *buf, size_t n)
 {
     char tmp[16];
+    char *out = n >= sizeof tmp ? buf : tmp; /* room for any: written in place */
     size_t len = 0;
     for (int i = 0; i < 4; i++) {
-        len += ascii_u8_decimal(tmp + len, q[i]);
+        len += ascii_u8_decimal(out + len, q[i]);
         if (i < 3)
-            tmp[len++] = '.';
+            out[len++] = '.';
+    }
+    if (out == buf) {
+        buf[len] = '\0';
+        return len;
     }
     if (len + 1 > n) {
         if (n)
@@ -60,11 +64,23 @@ size_t ip_addr_format(const struct ip_addr *a, char *buf, size_t n)
 
 size_t ip6_format_full(const uint8_t b[16], char *buf, size_t n)
 {
-    int k = snprintf(buf, n, "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x", b[0], b[1],
-                     b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-    if (k < 0)
+    /* By hand rather than snprintf's 16 conversions: EVE writes every IPv6
+     * address of every event this way. Cut to n - 1 bytes as snprintf would. */
+    static const char hex[] = "0123456789abcdef";
+    char tmp[39];
+    size_t k = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i > 0 && i % 2 == 0)
+            tmp[k++] = ':';
+        tmp[k++] = hex[b[i] >> 4];
+        tmp[k++] = hex[b[i] & 15];
+    }
+    if (n == 0)
         return 0;
-    return (size_t)k < n ? (size_t)k : n ? n - 1 : 0;
+    size_t len = k < n ? k : n - 1;
+    memcpy(buf, tmp, len);
+    buf[len] = '\0';
+    return len;
 }
 
 size_t ip_addr_format_eve(const struct ip_addr *a, char *buf, size_t n)
@@ -118,7 +134,12 @@ bool ip_addr_parse(const char *s, struct ip_addr *a)
 
 int ip_addr_cmp(const struct ip_addr *x, const struct ip_addr *y)
 {
-    return memcmp(x->b, y->b, 16);
+    uint64_t xh, xl, yh, yl;
+    ip_addr_halves(x, &xh, &xl);
+    ip_addr_halves(y, &yh, &yl);
+    if (xh != yh)
+        return xh < yh ? -1 : 1;
+    return (xl > yl) - (xl < yl);
 }
 
 bool ip_prefix_parse(const char *s, struct ip_prefix *p)
@@ -161,11 +182,13 @@ unsigned ip_private_prefixes(struct ip_prefix *out)
 
 bool ip_prefix_contains(const struct ip_prefix *p, const struct ip_addr *a)
 {
-    unsigned full = p->len / 8, rest = p->len % 8;
-    if (memcmp(p->addr.b, a->b, full) != 0)
-        return false;
-    if (rest == 0)
-        return true;
-    uint8_t mask = (uint8_t)(0xff00u >> rest);
-    return (p->addr.b[full] & mask) == (a->b[full] & mask);
+    /* The first len bits of both, as masked words: local-network checks
+     * run over a list of prefixes for every connection. */
+    unsigned len = p->len < 128 ? p->len : 128;
+    uint64_t mask_hi = len >= 64 ? UINT64_MAX : len == 0 ? 0 : UINT64_MAX << (64 - len);
+    uint64_t mask_lo = len <= 64 ? 0 : len == 128 ? UINT64_MAX : UINT64_MAX << (128 - len);
+    uint64_t ph, pl, ah, al;
+    ip_addr_halves(&p->addr, &ph, &pl);
+    ip_addr_halves(a, &ah, &al);
+    return ((ph ^ ah) & mask_hi) == 0 && ((pl ^ al) & mask_lo) == 0;
 }

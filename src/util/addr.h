@@ -3,9 +3,11 @@
 #ifndef VIGIL_UTIL_ADDR_H
 #define VIGIL_UTIL_ADDR_H
 
+#include <endian.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct ip_addr {
     uint8_t b[16];
@@ -25,7 +27,18 @@ size_t ip_addr_format_eve(const struct ip_addr *a, char *buf, size_t n);
 size_t ip6_format_full(const uint8_t b[16], char *buf, size_t n);
 /* Parses "1.2.3.4" or "2001:db8::1". Returns false on garbage. */
 bool ip_addr_parse(const char *s, struct ip_addr *a);
+/* Byte order (memcmp's sign); the flow table orders every packet's ends with it. */
 int ip_addr_cmp(const struct ip_addr *x, const struct ip_addr *y);
+/* The 16 bytes as two big-endian words: addresses and prefixes compare as
+ * integers, two loads rather than a loop over the bytes. */
+static inline void ip_addr_halves(const struct ip_addr *a, uint64_t *hi, uint64_t *lo)
+{
+    uint64_t h, l;
+    memcpy(&h, a->b, 8);
+    memcpy(&l, a->b + 8, 8);
+    *hi = be64toh(h);
+    *lo = be64toh(l);
+}
 
 /* A CIDR prefix; IPv4 prefixes are stored with len+96 on the mapped form. */
 struct ip_prefix {

@@ -1,10 +1,11 @@
-/* ASCII helpers that parsers of wire and feed text share: no locale, no
- * allocation. */
+/* ASCII helpers that parsers of wire and feed text share, and the 8-byte
+ * word tests of the log writers' string scans: no locale, no allocation. */
 #ifndef VIGIL_UTIL_ASCII_H
 #define VIGIL_UTIL_ASCII_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -31,6 +32,25 @@ static inline size_t ascii_u8_decimal(char *out, unsigned v)
         out[len++] = (char)('0' + v / 10 % 10);
     out[len++] = (char)('0' + v % 10);
     return len;
+}
+
+/* Eight bytes at a time, for the writers' scans of log strings (the bit
+ * tricks of "Bit Twiddling Hacks": haszero, hasless). Each is exact as a
+ * yes/no over the word w loaded with memcpy. Whether a byte of w is c: */
+static inline bool ascii_word_has(uint64_t w, uint8_t c)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t x = w ^ (ones * c);
+    return ((x - ones) & ~x & highs) != 0;
+}
+
+/* Whether a byte of w is below 0x20 or 0x7f and up (not printable ASCII). */
+static inline bool ascii_word_unprintable(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t below_space = (w - ones * 0x20) & ~w;
+    uint64_t from_del = (w + ones) | w; /* a byte above 0x7e sets its high bit */
+    return ((below_space | from_del) & highs) != 0;
 }
 
 /* ASCII only, whatever the locale. */

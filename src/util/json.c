@@ -1,4 +1,5 @@
 #include "util/json.h"
+#include "util/ascii.h"
 #include "util/civil.h"
 
 #include <math.h>
@@ -8,16 +9,53 @@
 
 static const char hex_lower[] = "0123456789abcdef";
 
+/* "00" to "99": two digits a division. Every count, port, flow id and
+ * timestamp of the logs goes through json_fmt_u64. */
+static const char digit_pairs[] = "00010203040506070809"
+                                  "10111213141516171819"
+                                  "20212223242526272829"
+                                  "30313233343536373839"
+                                  "40414243444546474849"
+                                  "50515253545556575859"
+                                  "60616263646566676869"
+                                  "70717273747576777879"
+                                  "80818283848586878889"
+                                  "90919293949596979899";
+
+static size_t put2(char *out, unsigned v)
+{
+    memcpy(out, digit_pairs + v % 100 * 2, 2);
+    return 2;
+}
+
+/* v (below 1000000) as six digits, leading zeros kept: a timestamp's
+ * microseconds. */
+static inline void put6(char *out, uint64_t v)
+{
+    memcpy(out, digit_pairs + v / 10000 % 100 * 2, 2);
+    memcpy(out + 2, digit_pairs + v / 100 % 100 * 2, 2);
+    memcpy(out + 4, digit_pairs + v % 100 * 2, 2);
+}
+
 size_t json_fmt_u64(char *out, uint64_t v)
 {
-    char tmp[20];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    for (size_t i = 0; i < n; i++)
-        out[i] = tmp[n - 1 - i];
+    char tmp[20]; /* UINT64_MAX has 20 digits */
+    size_t i = sizeof tmp;
+    while (v >= 100) {
+        size_t d = (size_t)(v % 100) * 2;
+        v /= 100;
+        tmp[--i] = digit_pairs[d + 1];
+        tmp[--i] = digit_pairs[d];
+    }
+    if (v >= 10) {
+        tmp[--i] = digit_pairs[v * 2 + 1];
+        tmp[--i] = digit_pairs[v * 2];
+    } else {
+        tmp[--i] = (char)('0' + v);
+    }
+    size_t n = sizeof tmp - i;
+    for (size_t k = 0; k < n; k++)
+        out[k] = tmp[i + k];
     return n;
 }
 
@@ -38,28 +76,36 @@ size_t json_fmt_us6(char *out, int64_t us)
         out[n++] = '-';
     n += json_fmt_u64(out + n, mag / 1000000);
     out[n++] = '.';
-    uint64_t frac = mag % 1000000;
-    for (int i = 5; i >= 0; i--) {
-        out[n + (size_t)i] = (char)('0' + frac % 10);
-        frac /= 10;
-    }
+    put6(out + n, mag % 1000000);
     return n + 6;
 }
 
 void json_append_u64(struct buf *b, uint64_t v)
 {
+    if (b->cap - b->len >= 20) { /* room for any: the digits go straight in */
+        b->len += json_fmt_u64(b->data + b->len, v);
+        return;
+    }
     char tmp[24];
     buf_append(b, tmp, json_fmt_u64(tmp, v));
 }
 
 void json_append_i64(struct buf *b, int64_t v)
 {
+    if (b->cap - b->len >= 21) {
+        b->len += json_fmt_i64(b->data + b->len, v);
+        return;
+    }
     char tmp[24];
     buf_append(b, tmp, json_fmt_i64(tmp, v));
 }
 
 void json_append_us6(struct buf *b, int64_t us)
 {
+    if (b->cap - b->len >= 28) { /* sign, 20 digits, point, 6 digits */
+        b->len += json_fmt_us6(b->data + b->len, us);
+        return;
+    }
     char tmp[32];
     buf_append(b, tmp, json_fmt_us6(tmp, us));
 }
@@ -220,10 +266,32 @@ static char short_escape(uint8_t c)
     }
 }
 
+/* 1 for a byte a JSON string escapes: below 0x20, '"', '\\', and 0x7f and
+ * up. A table, as the bytes that end a string's 8-byte steps are looked at
+ * one by one. */
+static const uint8_t escaped_byte[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x10 */
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20: '"' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x30 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x40 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 0x50: '\\' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x60 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, /* 0x70: DEL */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x80 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x90 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xa0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xb0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xc0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xd0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xe0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xf0 */
+};
+
 /* DEL is escaped by Zeek only; Suricata copies it. */
 static inline bool needs_escape(uint8_t c)
 {
-    return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f;
+    return escaped_byte[c] != 0;
 }
 
 /* Writes "\\xNN": the JSON text of a literal backslash, 'x' and two hex digits. */
@@ -316,13 +384,7 @@ static void escape_zeek(struct buf *b, const uint8_t *p, size_t n)
  * bytes a step make their scan a third of the cost of one byte a step. */
 static inline bool word_needs_escape(uint64_t w)
 {
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
-    uint64_t below_space = (w - ones * 0x20) & ~w;
-    uint64_t zero_quote = (quote - ones) & ~quote;
-    uint64_t zero_backslash = (backslash - ones) & ~backslash;
-    uint64_t from_del = (w + ones) | w; /* a byte above 0x7e sets its high bit */
-    return ((below_space | zero_quote | zero_backslash | from_del) & highs) != 0;
+    return ascii_word_unprintable(w) || ascii_word_has(w, '"') || ascii_word_has(w, '\\');
 }
 
 /* The length of p's longest prefix that needs no escape. */
@@ -334,6 +396,14 @@ static size_t plain_prefix(const uint8_t *p, size_t n)
         memcpy(&w, p + i, 8);
         if (word_needs_escape(w))
             break;
+    }
+    if (i < n && i + 8 > n && n >= 8) {
+        /* the last 8 bytes, overlapping the words already seen, rather
+         * than the tail byte by byte */
+        uint64_t w;
+        memcpy(&w, p + n - 8, 8);
+        if (!word_needs_escape(w))
+            return n;
     }
     while (i < n && !needs_escape(p[i]))
         i++;
@@ -377,7 +447,7 @@ void json_init(struct json_writer *w, struct buf *b, enum json_dialect dialect)
 }
 
 /* Writes the comma a new member or element needs, unless it follows a key. */
-static void before_value(struct json_writer *w)
+static inline void before_value(struct json_writer *w)
 {
     if (w->after_key) {
         w->after_key = false;
@@ -418,12 +488,31 @@ void json_object_end(struct json_writer *w) { close_container(w, '}'); }
 void json_array_begin(struct json_writer *w) { open_container(w, '['); }
 void json_array_end(struct json_writer *w) { close_container(w, ']'); }
 
+/* Keys are short names that need no escape: written in the pass that scans
+ * them when the buffer already has room for this many bytes and more. */
+#define JSON_KEY_FAST 32
+
 void json_key(struct json_writer *w, const char *key)
 {
     before_value(w);
-    json_append_string(w->b, key, strlen(key), w->dialect);
-    buf_putc(w->b, ':');
     w->after_key = true;
+    struct buf *b = w->b;
+    if (b->cap - b->len >= JSON_KEY_FAST + 3) {
+        char *out = b->data + b->len;
+        size_t i = 0;
+        out[0] = '"';
+        for (; i < JSON_KEY_FAST && key[i] != '\0' && !needs_escape((uint8_t)key[i]); i++)
+            out[1 + i] = key[i];
+        if (key[i] == '\0') {
+            out[1 + i] = '"';
+            out[2 + i] = ':';
+            b->len += i + 3;
+            return;
+        }
+        /* longer, or escaped: nothing was counted, the general way writes it over */
+    }
+    json_append_string(b, key, strlen(key), w->dialect);
+    buf_putc(b, ':');
 }
 
 void json_string(struct json_writer *w, const void *p, size_t n)
@@ -546,13 +635,6 @@ bool json_complete(const struct json_writer *w)
     return w->depth == 0 && !w->after_key && !w->misused;
 }
 
-static size_t put2(char *out, unsigned v)
-{
-    out[0] = (char)('0' + v / 10 % 10);
-    out[1] = (char)('0' + v % 10);
-    return 2;
-}
-
 size_t json_fmt_utc_us(char *out, int64_t us)
 {
     int64_t sec = us / 1000000, usec = us % 1000000;
@@ -586,10 +668,7 @@ size_t json_fmt_utc_us(char *out, int64_t us)
     out[n++] = ':';
     n += put2(out + n, (unsigned)(rem % 60));
     out[n++] = '.';
-    for (int i = 5; i >= 0; i--) {
-        out[n + (size_t)i] = (char)('0' + usec % 10);
-        usec /= 10;
-    }
+    put6(out + n, (uint64_t)usec);
     n += 6;
     memcpy(out + n, "+0000", 5);
     return n + 5;
