@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hash.h"
+
 /* 64 Ki entries of 16 bytes: 1 MiB per worker. Hits are rare, so a slot
  * group is almost never full and a repeat is suppressed for as long as a
  * flow lives; if it is evicted the price is one duplicate line. */
@@ -18,11 +20,17 @@ struct dedup_slot {
 struct intel_dedup {
     struct dedup_slot slots[DEDUP_SETS][DEDUP_WAYS];
     uint8_t next[DEDUP_SETS];
+    struct hash_key key;   /* the run's, for this cache */
 };
+
+#define DEDUP_HASH_DOMAIN 0x696e74656c646564ULL /* "inteldedup" */
 
 struct intel_dedup *intel_dedup_new(void)
 {
-    return calloc(1, sizeof(struct intel_dedup));
+    struct intel_dedup *d = calloc(1, sizeof *d);
+    if (d != NULL)
+        hash_domain_key(DEDUP_HASH_DOMAIN, &d->key);
+    return d;
 }
 
 void intel_dedup_free(struct intel_dedup *d)
@@ -30,19 +38,19 @@ void intel_dedup_free(struct intel_dedup *d)
     free(d);
 }
 
-static uint32_t str_hash(const char *s)
+/* Keyed: `where` is a field of the wire (a host name, a URL), and under a
+ * fixed hash many of them planned to share a slot group would evict a
+ * repeat's entry and make every hit of one indicator alert again. */
+static uint32_t where_hash(const struct intel_dedup *d, const char *where)
 {
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 16777619u;
-    return h | 1; /* 0 marks an empty slot */
+    return (uint32_t)siphash13(&d->key, where, strlen(where)) | 1; /* 0 marks an empty slot */
 }
 
 bool intel_dedup_first(struct intel_dedup *d, uint64_t flow_id, uint32_t entry_id, const char *where)
 {
     if (flow_id == 0 || d == NULL)
         return true;
-    uint32_t wh = str_hash(where);
+    uint32_t wh = where_hash(d, where);
     uint64_t h = (flow_id ^ ((uint64_t)entry_id << 32 | wh)) * 0x9e3779b97f4a7c15ull;
     uint32_t set = (uint32_t)(h >> 50) & (DEDUP_SETS - 1);
     struct dedup_slot *s = d->slots[set];

@@ -4,14 +4,18 @@
 
 #include "sig/state.h"
 
+#include "util/mix.h"
+
 #define FLOW_SLOTS (1u << 14)
 #define THR_SLOTS (1u << 14)
 #define PROBES 8
+#define SIG_STATE_HASH_DOMAIN 0x7369677374617465ULL /* "sigstate" */
 
 bool sig_state_init(struct sig_state *st)
 {
     st->flows = calloc(FLOW_SLOTS, sizeof *st->flows);
     st->thr = calloc(THR_SLOTS, sizeof *st->thr);
+    hash_domain_key(SIG_STATE_HASH_DOMAIN, &st->key);
     return st->flows && st->thr;
 }
 
@@ -23,12 +27,13 @@ void sig_state_free(struct sig_state *st)
     st->thr = NULL;
 }
 
-static uint64_t mix(uint64_t x)
+/* The tables' slots and the threshold entries' identity come from keyed
+ * hashes: the addresses a threshold tracks are the attacker's, and under a
+ * fixed hash one could plan a source that shares a victim's counter (and so
+ * spends its `limit`) or a flood of sources that evicts it. */
+static uint64_t keyed_mix(const struct sig_state *st, uint64_t x)
 {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return x;
+    return mix64(x ^ st->key.k0) ^ st->key.k1;
 }
 
 /* The flow's entry; create: claim one (replacing the least recently used
@@ -37,7 +42,7 @@ static struct sig_flow_bits *flow_entry(struct sig_state *st, uint64_t flow_id, 
 {
     if (flow_id == 0)
         return NULL;
-    uint64_t h = mix(flow_id);
+    uint64_t h = keyed_mix(st, flow_id);
     struct sig_flow_bits *victim = NULL;
     for (unsigned i = 0; i < PROBES; i++) {
         struct sig_flow_bits *f = &st->flows[(h + i) & (FLOW_SLOTS - 1)];
@@ -165,12 +170,9 @@ bool sig_iponly_first(struct sig_state *st, uint64_t flow_id, bool to_server)
     return true;
 }
 
-static uint64_t addr_hash(const struct ip_addr *a)
+static uint64_t addr_hash(const struct sig_state *st, const struct ip_addr *a)
 {
-    uint64_t x, y;
-    memcpy(&x, a->b, 8);
-    memcpy(&y, a->b + 8, 8);
-    return mix(x ^ mix(y));
+    return siphash13(&st->key, a->b, sizeof a->b);
 }
 
 bool sig_threshold_pass(struct sig_state *st, const struct sig_rule *r, const struct ip_addr *src,
@@ -179,20 +181,20 @@ bool sig_threshold_pass(struct sig_state *st, const struct sig_rule *r, const st
     const struct sig_threshold *t = &r->threshold;
     if (t->type == SIG_THR_NONE)
         return true;
-    uint64_t key = mix((uint64_t)r->gid << 32 | r->sid) ^ 0x9e3779b97f4a7c15ULL;
+    uint64_t key = keyed_mix(st, (uint64_t)r->gid << 32 | r->sid);
     if (t->track == SIG_TRACK_SRC)
-        key ^= addr_hash(src);
+        key ^= addr_hash(st, src);
     else if (t->track == SIG_TRACK_DST)
-        key ^= addr_hash(dst);
+        key ^= addr_hash(st, dst);
     else if (t->track == SIG_TRACK_BOTH)
-        key ^= addr_hash(src) * 3 + addr_hash(dst);
+        key ^= addr_hash(st, src) * 3 + addr_hash(st, dst);
     else if (t->track == SIG_TRACK_FLOW)
-        key ^= mix(flow_id + 1);
+        key ^= keyed_mix(st, flow_id + 1);
     if (key == 0)
         key = 1;
     struct sig_thr_entry *e = NULL, *victim = NULL;
     for (unsigned i = 0; i < PROBES; i++) {
-        struct sig_thr_entry *c = &st->thr[(mix(key) + i) & (THR_SLOTS - 1)];
+        struct sig_thr_entry *c = &st->thr[(mix64(key) + i) & (THR_SLOTS - 1)];
         if (c->key == key) {
             e = c;
             break;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "sig/sig_internal.h"
+#include "util/hash.h"
 
 #define SIG_FLOWBITS_PER_FLOW 16
 
@@ -32,6 +33,7 @@ struct sig_state {
     struct sig_flow_bits *flows;
     struct sig_thr_entry *thr;
     uint64_t clock;
+    struct hash_key key;        /* this state's (util/hash: the run's, for this table) */
 };
 
 bool sig_state_init(struct sig_state *st);

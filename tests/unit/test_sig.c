@@ -21,6 +21,7 @@
 #include "detect/alert-t.h"
 #include "detect/sink-t.h"
 #include "sig/sig.h"
+#include "sig/state.h"
 #include "unit/sig_harness.h"
 
 /* --- helpers --- */
@@ -274,6 +275,41 @@ static void test_flow_flowbits_threshold(void **state)
     sig_worker_free(w2);
 }
 
+/* The unkeyed hash the threshold table once used: x ^ mix(y) over an
+ * address's two halves, so any source can be given a partner. */
+static uint64_t unkeyed_mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return x;
+}
+
+/* An attacker's source planned to share the victim's counter under a fixed
+ * hash must count on its own: the victim's `limit` is not spent by it. */
+static void test_threshold_sources_not_plannable(void **unused)
+{
+    struct sig_state st;
+    assert_true(sig_state_init(&st));
+    struct sig_rule *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    r->sid = 7;
+    r->threshold.type = SIG_THR_LIMIT;
+    r->threshold.track = SIG_TRACK_SRC;
+    r->threshold.count = 1;
+    r->threshold.seconds = 60;
+    uint64_t victim[2] = {0x20010db8u, 0}, planned[2] = {0, 1};
+    planned[0] = victim[0] ^ unkeyed_mix(victim[1]) ^ unkeyed_mix(planned[1]);
+    struct ip_addr src_victim, src_planned, dst = {{0}};
+    memcpy(src_victim.b, victim, 16);
+    memcpy(src_planned.b, planned, 16);
+    assert_true(sig_threshold_pass(&st, r, &src_planned, &dst, 0, 1000000));
+    assert_true(sig_threshold_pass(&st, r, &src_victim, &dst, 0, 1000001));
+    assert_false(sig_threshold_pass(&st, r, &src_victim, &dst, 0, 1000002)); /* its own limit */
+    free(r);
+    sig_state_free(&st);
+}
+
 static const char *const pass_backoff_by_flow_rules[] = {
     "alert tcp any any -> any any (msg:\"any X\"; content:\"X\"; sid:1;)",
     "pass tcp any any -> any any (msg:\"pass XOK\"; content:\"XOK\"; sid:2;)",
@@ -508,6 +544,7 @@ int main(void)
         SIG_CASE_TEST(test_byte_keywords_and_base64, "test.rules", byte_keywords_and_base64_rules),
         SIG_CASE_TEST(test_packet_stream_split_and_jumps, "test.rules", packet_stream_split_and_jumps_rules),
         SIG_CASE_TEST(test_flow_flowbits_threshold, "test.rules", flow_flowbits_threshold_rules),
+        cmocka_unit_test(test_threshold_sources_not_plannable),
         SIG_CASE_TEST(test_pass_backoff_by_flow, "test.rules", pass_backoff_by_flow_rules),
         SIG_CASE_TEST(test_packet_fields, "test.rules", packet_fields_rules),
         SIG_CASE_TEST(test_http_buffers, "test.rules", http_buffers_rules),
