@@ -562,9 +562,13 @@ bool tcp_flow_segment(struct flow_table *t, struct flow *f, const struct packet 
         }
     }
 
+    /* Suricata's StreamTcpPacketIsRetransmission: data wholly before where
+     * its direction ended; a segment without data never is one */
+    bool rexmit = s.len > 0 && seq_delta(s.seq + (uint32_t)s.len, ep->last_seq) <= 0;
     int32_t delta_last = update_last_seq(f, ep, seq_past, &s);
     struct close_decision d = {false};
     update_state_machine(t, f, &ep, &peer, &s, delta_last, &d);
+    eve_tcp_packet(f, ep_is_orig(f, ep), s.flags, rexmit, t->cfg.app_midstream);
 
     if (has(&s, TCP_ACK))
         ack_received(t, f, peer, ep, rel_ack);
