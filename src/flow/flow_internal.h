@@ -138,13 +138,6 @@ enum sc_tcp_state {
  * or not; rexmit: its data was all seen before (Suricata's retransmission:
  * it moves no state). midstream: Suricata's stream.midstream. */
 void eve_tcp_segment(struct flow *f, bool from_client, uint8_t flags, bool rexmit, bool midstream);
-/* Per TCP packet, so the common case (data and ACKs of an established
- * session) costs a test, not a call. */
-static inline void eve_tcp_packet(struct flow *f, bool from_client, uint8_t flags, bool rexmit, bool midstream)
-{
-    if (f->sc_state != SC_TCP_ESTABLISHED || (flags & (TCP_SYN | TCP_FIN | TCP_RST)))
-        eve_tcp_segment(f, from_client, flags, rexmit, midstream);
-}
 /* Suricata's name of the session state, NULL for no session (static). */
 const char *eve_tcp_state_name(uint8_t state);
 /* Suricata's flow state for a session state: "new", "established", "closed"
