@@ -13,6 +13,7 @@
 #include "asset/vendor_policy.h"
 #include "util/grow.h"
 #include "util/hash.h"
+#include "util/hindex.h"
 
 /* Distinct off-subnet addresses remembered per device to count them (the
  * behaviour policy's gateway_offnet_addrs is at most this). */
@@ -112,25 +113,21 @@ static struct slot *table_find(struct table *t, const struct key *k, bool for_in
     return for_insert ? tomb : NULL;
 }
 
+static bool slot_live(const void *slot)
+{
+    return ((const struct slot *)slot)->d != NULL;
+}
+
+static uint64_t slot_hash(const void *table, const void *slot)
+{
+    return key_hash(table, &((const struct slot *)slot)->k);
+}
+
+/* Growing drops the tombstones: only live slots move. */
 static bool table_grow(struct table *t)
 {
-    size_t cap = t->cap ? t->cap * 2 : 256;
-    struct slot *s = calloc(cap, sizeof *s);
-    if (s == NULL)
-        return false;
-    struct table old = *t; /* the key stays */
-    t->s = s;
-    t->cap = cap;
-    t->used = 0;
-    for (size_t i = 0; i < old.cap; i++) {
-        if (old.s[i].d) {
-            struct slot *n = table_find(t, &old.s[i].k, true);
-            *n = old.s[i];
-            t->used++;
-        }
-    }
-    free(old.s);
-    return true;
+    return hindex_slots_regrow((void **)&t->s, &t->cap, t->cap ? t->cap * 2 : 256, sizeof *t->s, 0, slot_live,
+                               slot_hash, t);
 }
 
 static struct device *table_get(struct table *t, const struct key *k)

@@ -59,7 +59,7 @@ bool beacon_weights_load(const char *path, struct beacon_weights *w, char *err, 
     char shipped[4096];
     path = tsv_data_path(path, "data/beacon_weights.tsv", shipped, sizeof shipped);
     memset(w, 0, sizeof *w);
-    const struct tsv_settings settings = {weights, sizeof weights[0], N_WEIGHTS, apply, w};
+    const struct tsv_settings settings = {weights, sizeof weights[0], N_WEIGHTS, apply, w, NULL};
     if (!tsv_settings_read(path, NULL, &settings, err, errlen))
         return false;
     if (!(w->request_share_low < w->request_share_high)) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/sighting.h"
 #include "detect/sink.h"
 #include "util/mix.h"
 
@@ -12,23 +13,18 @@
 #define PAIR_PEERS 4
 #define PAIR_UIDS 4
 
-/* One (indicator, host) under suppression, and what was counted since its
- * last summary. */
+/* One (indicator, host) under suppression, and the summary of what was
+ * counted since it began: sum.entry is the indicator, sum.hosts[0] the host
+ * (the peers follow it), the rest is sighting_tally's. */
 struct suppressed_pair {
     const struct intel_store *store;   /* NULL: free slot */
-    const struct intel_entry *entry;
-    struct ip_addr host;
     int64_t until_us;                  /* the alert's time + interval */
-    uint64_t count;
-    uint64_t by_validity[INTEL_VALIDITY_COUNT];
-    int64_t first_us, last_us;
-    const char *where;                 /* of the first hit counted: a match point's literal */
-    char seen[128];
-    enum intel_type seen_type;
-    unsigned n_peers, n_uids;
-    struct ip_addr peers[PAIR_PEERS];
-    char uids[PAIR_UIDS][32];
+    struct sighting_summary sum;
 };
+
+/* The host and PAIR_PEERS peers, PAIR_UIDS uids and the first 127 bytes
+ * of the value seen: what a sightings.log row of a suppression shows. */
+static const struct sighting_caps pair_caps = {.seen = 128, .hosts = 1 + PAIR_PEERS, .uids = PAIR_UIDS};
 
 struct intel_suppress {
     int64_t interval_us;
@@ -66,63 +62,6 @@ static struct suppressed_pair *set_of(struct intel_suppress *s, const struct int
     return s->slots[h % SETS];
 }
 
-static void summarise(const struct suppressed_pair *p, const struct detect_sink *sink)
-{
-    struct sighting_summary sum;
-    memset(&sum, 0, sizeof sum);
-    sum.entry = p->entry;
-    sum.where = p->where;
-    memcpy(sum.seen, p->seen, sizeof p->seen);
-    sum.seen_type = p->seen_type;
-    sum.first_us = p->first_us;
-    sum.last_us = p->last_us;
-    sum.count = p->count;
-    memcpy(sum.by_validity, p->by_validity, sizeof sum.by_validity);
-    sum.hosts[sum.n_hosts++] = p->host;
-    for (unsigned i = 0; i < p->n_peers; i++)
-        sum.hosts[sum.n_hosts++] = p->peers[i];
-    for (unsigned i = 0; i < p->n_uids; i++)
-        memcpy(sum.uids[sum.n_uids++], p->uids[i], sizeof p->uids[i]);
-    sink_summary(sink, &sum);
-}
-
-static void count_hit(struct suppressed_pair *p, const struct intel_sighting *hit)
-{
-    if (p->count == 0) {
-        p->first_us = p->last_us = hit->ts_us;
-        p->where = hit->where;
-        size_t n = hit->seen_len < sizeof p->seen - 1 ? hit->seen_len : sizeof p->seen - 1;
-        memcpy(p->seen, hit->seen, n);
-        p->seen[n] = '\0';
-        p->seen_type = hit->seen_type;
-    }
-    p->count++;
-    if ((unsigned)hit->validity < INTEL_VALIDITY_COUNT)
-        p->by_validity[hit->validity]++;
-    if (hit->ts_us < p->first_us)
-        p->first_us = hit->ts_us;
-    if (hit->ts_us > p->last_us)
-        p->last_us = hit->ts_us;
-    if (hit->has_conn) {
-        bool known = memcmp(&hit->resp_h, &p->host, sizeof p->host) == 0;
-        for (unsigned i = 0; i < p->n_peers && !known; i++)
-            known = memcmp(&hit->resp_h, &p->peers[i], sizeof p->host) == 0;
-        if (!known && p->n_peers < PAIR_PEERS)
-            p->peers[p->n_peers++] = hit->resp_h;
-    }
-    if (hit->uid && hit->uid[0] && p->n_uids < PAIR_UIDS) {
-        bool known = false;
-        for (unsigned i = 0; i < p->n_uids && !known; i++)
-            known = strcmp(p->uids[i], hit->uid) == 0;
-        if (!known) {
-            size_t n = strnlen(hit->uid, sizeof p->uids[0] - 1);
-            memcpy(p->uids[p->n_uids], hit->uid, n);
-            p->uids[p->n_uids][n] = '\0';
-            p->n_uids++;
-        }
-    }
-}
-
 bool intel_suppress_admit(struct intel_suppress *s, const struct intel_store *store, const struct intel_sighting *hit,
                           const struct detect_sink *sink)
 {
@@ -134,24 +73,24 @@ bool intel_suppress_admit(struct intel_suppress *s, const struct intel_store *st
     struct suppressed_pair *p = NULL, *victim = &set[0];
     for (unsigned i = 0; i < WAYS && p == NULL; i++) {
         struct suppressed_pair *c = &set[i];
-        if (c->store == store && c->entry == hit->entry && memcmp(&c->host, &host, sizeof host) == 0)
+        if (c->store == store && c->sum.entry == hit->entry && memcmp(&c->sum.hosts[0], &host, sizeof host) == 0)
             p = c;
         else if (c->store == NULL || (victim->store != NULL && c->until_us < victim->until_us))
             victim = c;
     }
     bool admit = true;
     if (p != NULL && hit->ts_us < p->until_us) {
-        count_hit(p, hit);
+        sighting_tally(&p->sum, hit, &pair_caps);
         admit = false;
     } else {
         if (p == NULL)
             p = victim;
-        if (p->store != NULL && p->count > 0)
-            summarise(p, sink);
+        if (p->store != NULL && p->sum.count > 0)
+            sink_summary(sink, &p->sum);
         memset(p, 0, sizeof *p);
         p->store = store;
-        p->entry = hit->entry;
-        p->host = host;
+        p->sum.entry = hit->entry;
+        p->sum.hosts[p->sum.n_hosts++] = host;
         p->until_us = hit->ts_us + s->interval_us;
     }
     pthread_mutex_unlock(&s->lock);
@@ -164,10 +103,10 @@ static int compare_pending(const void *a, const void *b)
 {
     const struct suppressed_pair *x = *(const struct suppressed_pair *const *)a;
     const struct suppressed_pair *y = *(const struct suppressed_pair *const *)b;
-    if (x->first_us != y->first_us)
-        return x->first_us < y->first_us ? -1 : 1;
-    int c = strcmp(x->entry->indicator, y->entry->indicator);
-    return c ? c : memcmp(&x->host, &y->host, sizeof x->host);
+    if (x->sum.first_us != y->sum.first_us)
+        return x->sum.first_us < y->sum.first_us ? -1 : 1;
+    int c = strcmp(x->sum.entry->indicator, y->sum.entry->indicator);
+    return c ? c : memcmp(&x->sum.hosts[0], &y->sum.hosts[0], sizeof x->sum.hosts[0]);
 }
 
 void intel_suppress_report(struct intel_suppress *s, const struct detect_sink *sink, const struct intel_store *current,
@@ -185,8 +124,8 @@ void intel_suppress_report(struct intel_suppress *s, const struct detect_sink *s
     }
     qsort(ending, n, sizeof ending[0], compare_pending);
     for (size_t i = 0; i < n; i++) {
-        if (ending[i]->count > 0)
-            summarise(ending[i], sink);
+        if (ending[i]->sum.count > 0)
+            sink_summary(sink, &ending[i]->sum);
         memset(ending[i], 0, sizeof *ending[i]);
     }
     pthread_mutex_unlock(&s->lock);
@@ -211,7 +150,7 @@ uint64_t intel_suppress_drop_others(struct intel_suppress *s, const struct intel
         for (unsigned k = 0; k < WAYS; k++) {
             struct suppressed_pair *p = &s->slots[i][k];
             if (p->store != NULL && p->store != current) {
-                lost += p->count;
+                lost += p->sum.count;
                 memset(p, 0, sizeof *p);
             }
         }

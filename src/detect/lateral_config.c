@@ -103,39 +103,9 @@ bool lateral_thresholds_is_setting(const char *name)
  * these settings are read here. */
 bool lateral_thresholds_load(const char *path, struct lateral_thresholds *t, char *err, size_t errlen)
 {
-    char shipped[4096];
-    path = tsv_data_path(path, LATERAL_POLICY_FILE, shipped, sizeof shipped);
-    struct tsv_reader lines;
-    if (!tsv_reader_open(&lines, path, err, errlen))
-        return false;
     memset(t, 0, sizeof *t);
-    bool seen[N_SETTINGS] = {false};
-    char line[1024];
-    bool ok = true;
-    while (ok && tsv_next_line(&lines, line, sizeof line)) {
-        char *fields[4];
-        size_t n = tsv_split(line, fields, 4);
-        if (strcmp(fields[0], "threshold") != 0)
-            continue;
-        size_t i = 0;
-        while (n >= 2 && i < N_SETTINGS && strcmp(settings[i].name, fields[1]) != 0)
-            i++;
-        if (n < 2 || i == N_SETTINGS)
-            continue; /* the policy's own thresholds */
-        if (n != 3 || !apply(t, &settings[i], fields[2])) {
-            snprintf(err, errlen, "%s:%u: bad value for '%s'", path, lines.lineno, settings[i].name);
-            ok = false;
-            break;
-        }
-        seen[i] = true;
-    }
-    fclose(lines.f);
-    for (size_t i = 0; ok && i < N_SETTINGS; i++)
-        if (!seen[i]) {
-            snprintf(err, errlen, "%s: threshold %s is missing", path, settings[i].name);
-            ok = false;
-        }
-    return ok;
+    const struct tsv_settings s = {settings, sizeof settings[0], N_SETTINGS, apply, t, "threshold"};
+    return tsv_settings_read(path, LATERAL_POLICY_FILE, &s, err, errlen);
 }
 
 bool lateral_run_open(const struct detect_config *cfg, size_t size, size_t n_windows, size_t max_keys, void **state,

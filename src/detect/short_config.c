@@ -92,7 +92,7 @@ static bool apply(void *ctx, const void *setting, const char *v)
 bool short_thresholds_load(const char *path, struct short_thresholds *t, char *err, size_t errlen)
 {
     memset(t, 0, sizeof *t);
-    const struct tsv_settings s = {settings, sizeof settings[0], N_SETTINGS, apply, t};
+    const struct tsv_settings s = {settings, sizeof settings[0], N_SETTINGS, apply, t, NULL};
     return tsv_settings_read(path, "data/short_capture.tsv", &s, err, errlen);
 }
 

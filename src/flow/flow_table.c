@@ -756,23 +756,24 @@ static bool icmp_packet(struct flow_table *t, struct flow *f, const struct packe
     return true;
 }
 
+/* One direction's counters; its first packet gives its MAC address. */
+static inline void count_side(uint64_t *pkts, uint64_t *ip_bytes, uint64_t *frame_bytes, uint8_t *flags, uint8_t *l2,
+                              const struct packet *pkt)
+{
+    ++*pkts;
+    *ip_bytes += pkt->ip_len;
+    *frame_bytes += pkt->wirelen;
+    *flags |= pkt->tcp_flags;
+    if (pkt->eth_src && *pkts == 1)
+        memcpy(l2, pkt->eth_src, 6);
+}
+
 static void count_packet(struct flow *f, const struct packet *pkt, bool is_orig)
 {
-    if (is_orig) {
-        f->orig_pkts++;
-        f->orig_ip_bytes += pkt->ip_len;
-        f->orig_frame_bytes += pkt->wirelen;
-        f->flags_orig |= pkt->tcp_flags;
-        if (pkt->eth_src && f->orig_pkts == 1)
-            memcpy(f->orig_l2, pkt->eth_src, 6);
-    } else {
-        f->resp_pkts++;
-        f->resp_ip_bytes += pkt->ip_len;
-        f->resp_frame_bytes += pkt->wirelen;
-        f->flags_resp |= pkt->tcp_flags;
-        if (pkt->eth_src && f->resp_pkts == 1)
-            memcpy(f->resp_l2, pkt->eth_src, 6);
-    }
+    if (is_orig)
+        count_side(&f->orig_pkts, &f->orig_ip_bytes, &f->orig_frame_bytes, &f->flags_orig, f->orig_l2, pkt);
+    else
+        count_side(&f->resp_pkts, &f->resp_ip_bytes, &f->resp_frame_bytes, &f->flags_resp, f->resp_l2, pkt);
 }
 
 static bool deliver(struct flow_table *t, struct flow *f, const struct packet *pkt, bool is_orig)

@@ -16,7 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "incident/slot_index.h"
+#include "util/hash.h"
+#include "util/hindex.h"
 
 #define DEFAULT_PSL_FILE "/usr/share/publicsuffix/public_suffix_list.dafsa"
 #define POPULAR_MAX 32
@@ -39,7 +40,7 @@ struct destination {
 struct table {
     void *items;
     size_t size, n, alloc, max;
-    struct slot_index ix;
+    struct hindex ix;  /* key hash -> position */
 };
 
 struct correlator {
@@ -50,7 +51,7 @@ struct correlator {
     bool psl_owned;
     struct incident **incidents;       /* in creation order: id - 1 */
     size_t n_incidents, alloc_incidents;
-    struct slot_index incident_ix;
+    struct hindex incident_ix;         /* host -> position in incidents */
     struct incident **sorted;          /* correlator_finish's order */
     struct table names, dests, talkers, infra, assets;
     struct ip_addr resolvers[RESOLVER_CAP];
@@ -100,13 +101,21 @@ static void join_str(char *dst, size_t cap, const char *a, const char *sep, cons
 
 static void *table_at(const struct table *t, size_t i) { return (char *)t->items + i * t->size; }
 
-static uint64_t addr_hash(const struct ip_addr *a) { return slot_hash_bytes(a->b, sizeof a->b); }
+/* The tables fill from the wire and from logs: keyed hashes (util/hash);
+ * nothing is ever walked in slot order. */
+enum { ADDR_DOMAIN = 0xc0dd, INFRA_DOMAIN = 0x1f7a };
+
+static uint32_t addr_hash(const struct ip_addr *a)
+{
+    uint64_t x, y;
+    memcpy(&x, a->b, 8);
+    memcpy(&y, a->b + 8, 8);
+    return (uint32_t)hash_keyed_pair(x, y, ADDR_DOMAIN);
+}
 
 /* Appends a zeroed entry starting with the key bytes and indexes it under
- * hash; NULL when the table is full or memory runs out. hash_of and ctx
- * must find the new entry's key at its position (it is written first). */
-static void *table_push(struct table *t, uint64_t hash, slot_hash_fn hash_of, const void *ctx, const void *key,
-                        size_t key_len)
+ * hash; NULL when the table is full or memory runs out. */
+static void *table_push(struct table *t, uint32_t hash, const void *key, size_t key_len)
 {
     if (t->n >= t->max)
         return NULL;
@@ -121,39 +130,27 @@ static void *table_push(struct table *t, uint64_t hash, slot_hash_fn hash_of, co
     void *e = table_at(t, t->n);
     memset(e, 0, t->size);
     memcpy(e, key, key_len);
-    if (!slot_insert(&t->ix, hash, (uint32_t)t->n, hash_of, ctx))
+    if (!hindex_insert(&t->ix, hash, (uint32_t)t->n))
         return NULL;
     t->n++;
     return e;
 }
 
 /* Entries whose first member is a struct ip_addr. */
-static bool addr_entry_eq(const void *ctx, uint32_t pos)
+static bool addr_entry_eq(const void *ctx, uint32_t pos, const void *key)
 {
-    const void *const *c = ctx;
-    const struct table *t = c[0];
-    return memcmp(table_at(t, pos), c[1], sizeof(struct ip_addr)) == 0;
-}
-
-static uint64_t addr_entry_hash(const void *ctx, uint32_t pos)
-{
-    const void *const *c = ctx;
-    return addr_hash(table_at(c[0], pos));
+    return memcmp(table_at(ctx, pos), key, sizeof(struct ip_addr)) == 0;
 }
 
 /* The entry for address a; created zeroed (with its address) when absent
  * and `create`; NULL when absent, or full, or out of memory. */
 static void *table_addr(struct table *t, const struct ip_addr *a, bool create)
 {
-    const void *ctx[2] = {t, a};
-    uint64_t h = addr_hash(a);
-    int64_t pos = slot_find(&t->ix, h, addr_entry_eq, ctx);
-    if (pos >= 0)
-        return table_at(t, (size_t)pos);
-    if (!create)
-        return NULL;
-    void *e = table_push(t, h, addr_entry_hash, ctx, a, sizeof *a);
-    return e;
+    uint32_t h = addr_hash(a);
+    uint32_t pos = hindex_find(&t->ix, h, addr_entry_eq, t, a);
+    if (pos != HINDEX_NONE)
+        return table_at(t, pos);
+    return create ? table_push(t, h, a, sizeof *a) : NULL;
 }
 
 static void table_init(struct table *t, size_t size, size_t max)
@@ -166,26 +163,13 @@ static void table_init(struct table *t, size_t size, size_t max)
 static void table_free(struct table *t)
 {
     free(t->items);
-    slot_free(&t->ix);
+    hindex_free(&t->ix);
 }
 
 /* Infrastructure entries are keyed by their text. */
-struct infra_key_ctx {
-    const struct table *t;
-    const char *key;
-};
-
-static bool infra_eq(const void *ctx, uint32_t pos)
+static bool infra_eq(const void *ctx, uint32_t pos, const void *key)
 {
-    const struct infra_key_ctx *k = ctx;
-    return strcmp(((const struct infra *)table_at(k->t, pos))->key, k->key) == 0;
-}
-
-static uint64_t infra_hash(const void *ctx, uint32_t pos)
-{
-    const struct infra_key_ctx *k = ctx;
-    const char *key = ((const struct infra *)table_at(k->t, pos))->key;
-    return slot_hash_bytes(key, strlen(key));
+    return strcmp(((const struct infra *)table_at(ctx, pos))->key, key) == 0;
 }
 
 static struct infra *infra_get(struct correlator *c, const char *text)
@@ -193,12 +177,11 @@ static struct infra *infra_get(struct correlator *c, const char *text)
     struct table *t = &c->infra;
     char key[sizeof((struct infra *)0)->key]; /* the key as stored: cut to fit */
     copy_str(key, sizeof key, text);
-    struct infra_key_ctx ctx = {t, key};
-    uint64_t h = slot_hash_bytes(key, strlen(key));
-    int64_t pos = slot_find(&t->ix, h, infra_eq, &ctx);
-    if (pos >= 0)
-        return table_at(t, (size_t)pos);
-    return table_push(t, h, infra_hash, &ctx, key, sizeof key);
+    uint32_t h = (uint32_t)hash_keyed(key, strlen(key), INFRA_DOMAIN);
+    uint32_t pos = hindex_find(&t->ix, h, infra_eq, t, key);
+    if (pos != HINDEX_NONE)
+        return table_at(t, pos);
+    return table_push(t, h, key, sizeof key);
 }
 
 /* --------------------------------------------------------------- lifecycle */
@@ -277,7 +260,7 @@ void correlator_free(struct correlator *c)
     }
     free(c->incidents);
     free(c->sorted);
-    slot_free(&c->incident_ix);
+    hindex_free(&c->incident_ix);
     table_free(&c->names);
     table_free(&c->dests);
     table_free(&c->talkers);
@@ -327,25 +310,16 @@ void correlator_assign_ends(const struct correlator *c, struct incident_event *e
 
 /* --------------------------------------------------------------- incidents */
 
-static bool incident_eq(const void *ctx, uint32_t pos)
+static bool incident_eq(const void *ctx, uint32_t pos, const void *key)
 {
-    const void *const *k = ctx;
-    const struct correlator *c = k[0];
-    return memcmp(&c->incidents[pos]->host, k[1], sizeof(struct ip_addr)) == 0;
-}
-
-static uint64_t incident_hash(const void *ctx, uint32_t pos)
-{
-    const void *const *k = ctx;
-    const struct correlator *c = k[0];
-    return addr_hash(&c->incidents[pos]->host);
+    const struct correlator *c = ctx;
+    return memcmp(&c->incidents[pos]->host, key, sizeof(struct ip_addr)) == 0;
 }
 
 static struct incident *find_incident(const struct correlator *c, const struct ip_addr *host)
 {
-    const void *ctx[2] = {c, host};
-    int64_t pos = slot_find(&c->incident_ix, addr_hash(host), incident_eq, ctx);
-    return pos >= 0 ? c->incidents[pos] : NULL;
+    uint32_t pos = hindex_find(&c->incident_ix, addr_hash(host), incident_eq, c, host);
+    return pos != HINDEX_NONE ? c->incidents[pos] : NULL;
 }
 
 static struct incident *new_incident(struct correlator *c, const struct ip_addr *host)
@@ -362,9 +336,7 @@ static struct incident *new_incident(struct correlator *c, const struct ip_addr 
     }
     struct incident *inc = calloc(1, sizeof *inc);
     struct evidence *ev = calloc(INCIDENT_EVIDENCE_CAP, sizeof *ev);
-    const void *ctx[2] = {c, host};
-    if (inc == NULL || ev == NULL ||
-        !slot_insert(&c->incident_ix, addr_hash(host), (uint32_t)c->n_incidents, incident_hash, ctx)) {
+    if (inc == NULL || ev == NULL || !hindex_insert(&c->incident_ix, addr_hash(host), (uint32_t)c->n_incidents)) {
         free(inc);
         free(ev);
         return NULL;
@@ -757,7 +729,7 @@ void correlator_conn(struct correlator *c, int64_t ts_us, const struct ip_addr *
     }
     struct destination *d = table_addr(&c->dests, resp, true);
     if (d && d->n_hosts < c->cfg.popular_hosts) {
-        uint32_t h = (uint32_t)addr_hash(orig);
+        uint32_t h = addr_hash(orig);
         bool seen = false;
         for (uint32_t i = 0; i < d->n_hosts && !seen; i++)
             seen = d->hosts[i] == h;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/hash.h"
+#include "util/hindex.h"
 
 /* An indicator listed by more feeds than this keeps the first ones only: a
  * value in thousands of MISP events would otherwise cost quadratic merging. */
@@ -211,19 +212,27 @@ size_t intel_store_memory(const struct intel_store *s)
 
 /* ---- tables ---- */
 
-/* A grown table's cap slots, all empty (every byte 0xff: id NO_ENTRY), and
- * its zeroed filter of filter_words words; false (nothing held) when out of
- * memory. */
-static bool slots_new(size_t cap, size_t slot_size, size_t filter_words, void **slots, uint64_t **filter)
+/* A string or address table grown to new_cap slots (util/hindex.h; empty
+ * slots hold id NO_ENTRY, every byte 0xff), its filter built again for
+ * them: eight bits a slot, the bit of each key's hash set. False (nothing
+ * changed) when out of memory. */
+static bool table_grow(void **slots, size_t *cap, uint64_t **filter, size_t new_cap, size_t size,
+                       bool (*used)(const void *), uint64_t (*hash)(const void *, const void *))
 {
-    *slots = malloc(cap * slot_size);
-    *filter = calloc(filter_words, sizeof **filter);
-    if (*slots == NULL || *filter == NULL) {
-        free(*slots);
-        free(*filter);
+    uint64_t *f = calloc(filter_bits(new_cap) / 64, sizeof *f);
+    if (f == NULL || !hindex_slots_regrow(slots, cap, new_cap, size, 0xff, used, hash, NULL)) {
+        free(f);
         return false;
     }
-    memset(*slots, 0xff, cap * slot_size);
+    const unsigned char *p = *slots;
+    for (size_t i = 0; i < new_cap; i++) {
+        if (!used(p + i * size))
+            continue;
+        size_t bit = hash(NULL, p + i * size) & (filter_bits(new_cap) - 1);
+        f[bit / 64] |= 1ULL << (bit % 64);
+    }
+    free(*filter);
+    *filter = f;
     return true;
 }
 
@@ -252,32 +261,22 @@ static struct str_slot *str_find(const struct intel_store *s, enum intel_type t,
     }
 }
 
+static bool str_slot_used(const void *slot)
+{
+    return ((const struct str_slot *)slot)->id != NO_ENTRY;
+}
+
+static uint64_t str_slot_hash(const void *ctx, const void *slot)
+{
+    return ((const struct str_slot *)slot)->hash;
+}
+
 static bool str_grow(struct intel_store *s)
 {
     if (s->str_cap != 0 && (s->str_used + 1) * 2 <= s->str_cap)
         return true;
-    size_t cap = s->str_cap ? s->str_cap * 2 : 1024;
-    struct str_slot *slots;
-    uint64_t *filter;
-    if (!slots_new(cap, sizeof *slots, cap * 8 / 64, (void **)&slots, &filter))
-        return false;
-    for (size_t i = 0; i < s->str_cap; i++) {
-        struct str_slot *old = &s->str_slots[i];
-        if (old->id == NO_ENTRY)
-            continue;
-        size_t j = old->hash & (cap - 1);
-        while (slots[j].id != NO_ENTRY)
-            j = (j + 1) & (cap - 1);
-        slots[j] = *old;
-        size_t bit = old->hash & (cap * 8 - 1);
-        filter[bit / 64] |= 1ULL << (bit % 64);
-    }
-    free(s->str_slots);
-    free(s->str_filter);
-    s->str_slots = slots;
-    s->str_filter = filter;
-    s->str_cap = cap;
-    return true;
+    return table_grow((void **)&s->str_slots, &s->str_cap, &s->str_filter, s->str_cap ? s->str_cap * 2 : 1024,
+                      sizeof *s->str_slots, str_slot_used, str_slot_hash);
 }
 
 /* ---- address tables ---- */
@@ -300,33 +299,22 @@ static struct addr_slot *addr_find(const struct addr_table *t, const struct ip_a
     }
 }
 
+static bool addr_slot_used(const void *slot)
+{
+    return ((const struct addr_slot *)slot)->id != NO_ENTRY;
+}
+
+static uint64_t addr_slot_hash(const void *ctx, const void *slot)
+{
+    return addr_hash(&((const struct addr_slot *)slot)->key);
+}
+
 static bool addr_grow(struct addr_table *t)
 {
     if (t->cap != 0 && (t->used + 1) * 2 <= t->cap)
         return true;
-    size_t cap = t->cap ? t->cap * 2 : 64;
-    struct addr_slot *slots;
-    uint64_t *filter;
-    if (!slots_new(cap, sizeof *slots, filter_bits(cap) / 64, (void **)&slots, &filter))
-        return false;
-    for (size_t i = 0; i < t->cap; i++) {
-        struct addr_slot *old = &t->slots[i];
-        if (old->id == NO_ENTRY)
-            continue;
-        size_t j = addr_hash(&old->key) & (cap - 1);
-        while (slots[j].id != NO_ENTRY)
-            j = (j + 1) & (cap - 1);
-        slots[j] = *old;
-    }
-    free(t->slots);
-    free(t->filter);
-    t->slots = slots;
-    t->filter = filter;
-    t->cap = cap;
-    for (size_t i = 0; i < cap; i++)
-        if (slots[i].id != NO_ENTRY)
-            filter_set(t, addr_hash(&slots[i].key));
-    return true;
+    return table_grow((void **)&t->slots, &t->cap, &t->filter, t->cap ? t->cap * 2 : 64, sizeof *t->slots,
+                      addr_slot_used, addr_slot_hash);
 }
 
 static void note_subnet_len(struct intel_store *s, uint8_t len)
@@ -344,6 +332,16 @@ static void note_subnet_len(struct intel_store *s, uint8_t len)
 
 /* ---- interning ---- */
 
+static bool intern_slot_used(const void *slot)
+{
+    return ((const struct intern_slot *)slot)->s != NULL;
+}
+
+static uint64_t intern_slot_hash(const void *ctx, const void *slot)
+{
+    return ((const struct intern_slot *)slot)->hash;
+}
+
 static const char *intern_string(struct intel_store *s, const char *str)
 {
     if (str == NULL)
@@ -351,23 +349,10 @@ static const char *intern_string(struct intel_store *s, const char *str)
     size_t n = strlen(str);
     if (n > UINT32_MAX)
         return NULL;
-    if (s->intern_cap == 0 || (s->intern_used + 1) * 2 > s->intern_cap) {
-        size_t cap = s->intern_cap ? s->intern_cap * 2 : 256;
-        struct intern_slot *slots = calloc(cap, sizeof *slots);
-        if (slots == NULL)
-            return NULL;
-        for (size_t i = 0; i < s->intern_cap; i++) {
-            if (s->intern[i].s == NULL)
-                continue;
-            size_t j = s->intern[i].hash & (cap - 1);
-            while (slots[j].s != NULL)
-                j = (j + 1) & (cap - 1);
-            slots[j] = s->intern[i];
-        }
-        free(s->intern);
-        s->intern = slots;
-        s->intern_cap = cap;
-    }
+    if ((s->intern_cap == 0 || (s->intern_used + 1) * 2 > s->intern_cap) &&
+        !hindex_slots_regrow((void **)&s->intern, &s->intern_cap, s->intern_cap ? s->intern_cap * 2 : 256,
+                             sizeof *s->intern, 0, intern_slot_used, intern_slot_hash, NULL))
+        return NULL;
     uint32_t h = (uint32_t)hash_keyed(str, n, INTERN_DOMAIN);
     size_t mask = s->intern_cap - 1;
     size_t i = h & mask;
@@ -401,6 +386,16 @@ static uint64_t meta_hash(const struct intel_meta *m)
     return hash_keyed(words, sizeof words, META_DOMAIN);
 }
 
+static bool meta_slot_used(const void *slot)
+{
+    return *(struct meta_rec *const *)slot != NULL;
+}
+
+static uint64_t meta_slot_hash(const void *ctx, const void *slot)
+{
+    return (*(struct meta_rec *const *)slot)->hash;
+}
+
 static struct meta_rec *intern_meta(struct intel_store *s, const struct intel_meta *in)
 {
     struct intel_meta m = *in;
@@ -412,23 +407,10 @@ static struct meta_rec *intern_meta(struct intel_store *s, const struct intel_me
         if (*fields[i] == NULL)
             return NULL;
     }
-    if (s->meta_cap == 0 || (s->meta_used + 1) * 2 > s->meta_cap) {
-        size_t cap = s->meta_cap ? s->meta_cap * 2 : 64;
-        struct meta_rec **slots = calloc(cap, sizeof *slots);
-        if (slots == NULL)
-            return NULL;
-        for (size_t i = 0; i < s->meta_cap; i++) {
-            if (s->metas[i] == NULL)
-                continue;
-            size_t j = s->metas[i]->hash & (cap - 1);
-            while (slots[j] != NULL)
-                j = (j + 1) & (cap - 1);
-            slots[j] = s->metas[i];
-        }
-        free(s->metas);
-        s->metas = slots;
-        s->meta_cap = cap;
-    }
+    if ((s->meta_cap == 0 || (s->meta_used + 1) * 2 > s->meta_cap) &&
+        !hindex_slots_regrow((void **)&s->metas, &s->meta_cap, s->meta_cap ? s->meta_cap * 2 : 64, sizeof *s->metas,
+                             0, meta_slot_used, meta_slot_hash, NULL))
+        return NULL;
     uint64_t h = meta_hash(&m);
     size_t mask = s->meta_cap - 1;
     size_t i = h & mask;

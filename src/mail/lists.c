@@ -17,6 +17,7 @@
 
 #include "util/datadir.h"
 #include "util/hash.h"
+#include "util/hindex.h"
 #include "util/tsv.h"
 
 /* The seen-domain set fills from log files and mail headers, so it hashes
@@ -26,24 +27,14 @@ static uint64_t hash_str(const char *s)
     return hash_keyed(s, strlen(s), 0x5eed5e7);
 }
 
-static bool grow(struct str_set *s)
+static bool slot_used(const void *slot)
 {
-    size_t cap = s->cap ? s->cap * 2 : 256;
-    char **slot = calloc(cap, sizeof *slot);
-    if (slot == NULL)
-        return false;
-    for (size_t i = 0; i < s->cap; i++) {
-        if (s->slot[i] == NULL)
-            continue;
-        size_t k = hash_str(s->slot[i]) & (cap - 1);
-        while (slot[k] != NULL)
-            k = (k + 1) & (cap - 1);
-        slot[k] = s->slot[i];
-    }
-    free(s->slot);
-    s->slot = slot;
-    s->cap = cap;
-    return true;
+    return *(char *const *)slot != NULL;
+}
+
+static uint64_t slot_hash(const void *ctx, const void *slot)
+{
+    return hash_str(*(char *const *)slot);
 }
 
 bool str_set_has(const struct str_set *s, const char *v)
@@ -60,7 +51,9 @@ bool str_set_add(struct str_set *s, const char *v)
 {
     if (str_set_has(s, v))
         return false;
-    if ((s->n + 1) * 2 > s->cap && !grow(s))
+    if ((s->n + 1) * 2 > s->cap &&
+        !hindex_slots_regrow((void **)&s->slot, &s->cap, s->cap ? s->cap * 2 : 256, sizeof *s->slot, 0, slot_used,
+                             slot_hash, NULL))
         return false;
     size_t k = hash_str(v) & (s->cap - 1);
     while (s->slot[k] != NULL)

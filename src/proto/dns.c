@@ -8,6 +8,7 @@
  * mDNS (port 5353) is never paired: each message is its own row, because
  * multicast answers are not replies to a particular query. */
 #include "proto/dns.h"
+#include "util/bytes.h"
 #include "util/reader.h"
 
 #include <stdarg.h>
@@ -1021,10 +1022,7 @@ static void tcp_data(struct dns_state *st, struct app_env *env, bool from_orig, 
             d->lost = false;
         }
         if (d->len_have < 2) {
-            d->len_bytes[d->len_have++] = *p++;
-            n--;
-            if (d->len_have == 2) {
-                d->need = load_be16(d->len_bytes);
+            if (bytes_fill_be16(d->len_bytes, &d->len_have, &p, &n, &d->need)) {
                 d->have = 0;
                 if (d->need == 0)
                     d->len_have = 0;

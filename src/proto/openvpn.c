@@ -13,6 +13,7 @@
 
 #include "proto/tls.h"
 #include "proto/tls_carriers.h"
+#include "util/bytes.h"
 #include "util/reader.h"
 
 enum {
@@ -123,12 +124,8 @@ static void openvpn_deliver(void *state, struct app_env *env, bool from_orig, co
     struct openvpn_dir *d = &st->dir[from_orig ? 1 : 0];
     while (n > 0 && !st->stopped) {
         if (d->len_have < 2) {
-            d->len_bytes[d->len_have++] = *p++;
-            n--;
-            if (d->len_have == 2) {
-                d->frame_len = load_be16(d->len_bytes);
+            if (bytes_fill_be16(d->len_bytes, &d->len_have, &p, &n, &d->frame_len))
                 d->frame_have = 0;
-            }
             continue;
         }
         size_t want = d->frame_len - d->frame_have;

@@ -6,6 +6,8 @@
 #include <strings.h>
 #include <math.h>
 
+#include "util/hash.h"
+
 static const char *const context_logs[] = {"dns", "assets", "files", NULL};
 static const char *const zeek_alert_logs[] = {"notice", "intel", "beacon", "long_conn", "tunnel_dns",
                                               "dns_tunnel", "dga", "exfil", NULL};
@@ -176,33 +178,34 @@ static void common_fields(const struct log_row *r, struct incident_event *ev)
 }
 
 /* The held-back signature notices and the malicious documents are arrays
- * of entries that begin with their 64-bit key, indexed by slot_index. */
+ * of entries that begin with their 64-bit key, a keyed hash (util/hash) of
+ * what identifies them, indexed by util/hindex. */
+enum { DOC_DOMAIN = 0xd0cf, TWIN_DOMAIN = 0x7a1e };
+
 struct keyed_array {
     const void *base;
     size_t stride;
-    uint64_t key; /* the key looked up */
 };
 
-static uint64_t keyed_hash(const void *ctx, uint32_t pos)
+static bool keyed_eq(const void *ctx, uint32_t pos, const void *key)
 {
     const struct keyed_array *k = ctx;
-    uint64_t key;
-    memcpy(&key, (const char *)k->base + (size_t)pos * k->stride, sizeof key);
-    return key;
+    return memcmp((const char *)k->base + (size_t)pos * k->stride, key, sizeof(uint64_t)) == 0;
 }
 
-static bool keyed_eq(const void *ctx, uint32_t pos)
+/* The position of the entry keyed `key`, or HINDEX_NONE. */
+static uint32_t keyed_find(const struct hindex *ix, const void *base, size_t stride, uint64_t key)
 {
-    return keyed_hash(ctx, pos) == ((const struct keyed_array *)ctx)->key;
+    const struct keyed_array k = {base, stride};
+    return hindex_find(ix, (uint32_t)key, keyed_eq, &k, &key);
 }
 
 static const struct doc_file *doc_find(const struct ingest *in, const char *fuid)
 {
     if (in->n_docs == 0)
         return NULL;
-    struct keyed_array k = {in->docs, sizeof in->docs[0], slot_hash_bytes(fuid, strlen(fuid))};
-    int64_t at = slot_find(&in->doc_index, k.key, keyed_eq, &k);
-    return at < 0 ? NULL : &in->docs[at];
+    uint32_t at = keyed_find(&in->doc_index, in->docs, sizeof in->docs[0], hash_keyed(fuid, strlen(fuid), DOC_DOMAIN));
+    return at == HINDEX_NONE ? NULL : &in->docs[at];
 }
 
 /* A files.log row: a malicious document is kept for its notice (by fuid). */
@@ -222,11 +225,10 @@ static void files_row(struct ingest *in, const struct log_row *r)
     }
     struct doc_file *d = &in->docs[in->n_docs];
     memset(d, 0, sizeof *d);
-    d->key = slot_hash_bytes(fuid, strlen(fuid));
+    d->key = hash_keyed(fuid, strlen(fuid), DOC_DOMAIN);
     FIELD(r, d->sha256, "sha256");
     document_template(r, "doc_reasons", "doc_indicators", d->template_host, sizeof d->template_host);
-    struct keyed_array k = {in->docs, sizeof in->docs[0], d->key};
-    if (slot_insert(&in->doc_index, d->key, in->n_docs, keyed_hash, &k))
+    if (hindex_insert(&in->doc_index, (uint32_t)d->key, in->n_docs))
         in->n_docs++;
 }
 
@@ -327,13 +329,14 @@ static uint64_t twin_key(const struct log_row *r, const char *a_name, const char
     if (!addr_field(r, an, &a) || !addr_field(r, bn, &b) || !(r->ts > 0) || r->ts > 9.2e12)
         return 0;
     uint64_t ms = (uint64_t)llround(r->ts * 1e3);
-    return slot_hash_bytes(&ms, sizeof ms) ^ slot_hash_bytes(a.b, sizeof a.b) ^ slot_hash_bytes(b.b, sizeof b.b);
+    return hash_keyed(&ms, sizeof ms, TWIN_DOMAIN) ^ hash_keyed(a.b, sizeof a.b, TWIN_DOMAIN) ^
+           hash_keyed(b.b, sizeof b.b, TWIN_DOMAIN);
 }
 
 static int64_t twin_find(const struct ingest *in, uint64_t key)
 {
-    struct keyed_array k = {in->twins, sizeof in->twins[0], key};
-    return slot_find(&in->twin_index, key, keyed_eq, &k);
+    uint32_t at = keyed_find(&in->twin_index, in->twins, sizeof in->twins[0], key);
+    return at == HINDEX_NONE ? -1 : (int64_t)at;
 }
 
 /* Holds a signature notice back for its EVE twin; false when it cannot be (no key, cap). */
@@ -354,8 +357,7 @@ static bool hold_signature_notice(struct ingest *in, const struct log_row *r)
     if (at < 0) {
         in->twins[in->n_twins].pending = 0;
         in->twins[in->n_twins].key = key;
-        struct keyed_array k = {in->twins, sizeof in->twins[0], key};
-        if (!slot_insert(&in->twin_index, key, in->n_twins, keyed_hash, &k))
+        if (!hindex_insert(&in->twin_index, (uint32_t)key, in->n_twins))
             return false;
         at = in->n_twins++;
     }
@@ -379,11 +381,11 @@ static bool takes_signature_notice(struct ingest *in, const struct log_row *r)
 void ingest_free(struct ingest *in)
 {
     free(in->twins);
-    slot_free(&in->twin_index);
+    hindex_free(&in->twin_index);
     in->twins = NULL;
     in->n_twins = in->twins_cap = 0;
     free(in->docs);
-    slot_free(&in->doc_index);
+    hindex_free(&in->doc_index);
     in->docs = NULL;
     in->n_docs = in->docs_cap = 0;
 }

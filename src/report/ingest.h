@@ -24,7 +24,7 @@
 
 #include "hunt/logread.h"
 #include "incident/correlate.h"
-#include "incident/slot_index.h"
+#include "util/hindex.h"
 
 enum ingest_pass {
     INGEST_CONTEXT,        /* dns, assets */
@@ -70,10 +70,10 @@ struct ingest {
     uint64_t skipped_duplicates; /* Vigil's EVE alerts also in Zeek-side logs, signature notices with an EVE twin */
     struct sig_twin *twins;      /* signature notices waiting for their EVE alert */
     uint32_t n_twins, twins_cap;
-    struct slot_index twin_index;
+    struct hindex twin_index;
     struct doc_file *docs;       /* malicious documents of files.log, by fuid */
     uint32_t n_docs, docs_cap;
-    struct slot_index doc_index;
+    struct hindex doc_index;
 };
 /* Frees what the passes kept (the signature twins). */
 void ingest_free(struct ingest *in);

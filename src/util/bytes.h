@@ -41,4 +41,16 @@ static inline size_t bytes_fill(uint8_t *dst, size_t *len, size_t want, const ui
     return take;
 }
 
+/* A 2-byte big-endian length prefix gathered from the input as bytes_fill
+ * does (DNS and OpenVPN over TCP put one before each message): true once
+ * its two bytes are in prefix (*have == 2), with its value in *len. */
+static inline bool bytes_fill_be16(uint8_t prefix[2], size_t *have, const uint8_t **p, size_t *n, size_t *len)
+{
+    bytes_fill(prefix, have, 2, p, n);
+    if (*have < 2)
+        return false;
+    *len = (size_t)prefix[0] << 8 | prefix[1];
+    return true;
+}
+
 #endif

@@ -39,8 +39,17 @@ void hindex_free(struct hindex *h)
     memset(h, 0, sizeof *h);
 }
 
+void hindex_clear(struct hindex *h)
+{
+    if (h->slots != NULL)
+        memset(h->slots, 0, ((size_t)h->mask + 1) * sizeof *h->slots);
+    h->count = 0;
+}
+
 uint32_t hindex_find(const struct hindex *h, uint32_t hash32, hindex_eq_fn eq, const void *ctx, const void *key)
 {
+    if (h->slots == NULL)
+        return HINDEX_NONE;
     uint32_t i = hash32 & h->mask;
     for (;;) {
         uint64_t s = h->slots[i];
@@ -79,6 +88,8 @@ static bool hindex_grow(struct hindex *h)
 
 bool hindex_insert(struct hindex *h, uint32_t hash32, uint32_t id)
 {
+    if (h->slots == NULL && !hindex_init(h, 8))
+        return false;
     if (((size_t)h->count + 1) * 2 > (size_t)h->mask + 1 && !hindex_grow(h))
         return false;
     place(h->slots, h->mask, ((uint64_t)hash32 << 32) | ((uint64_t)id + 1));
@@ -96,6 +107,8 @@ static bool may_move(uint32_t hole, uint32_t j, uint32_t home)
 
 void hindex_remove(struct hindex *h, uint32_t hash32, uint32_t id)
 {
+    if (h->slots == NULL)
+        return;
     uint32_t i = hash32 & h->mask;
     for (;;) {
         uint64_t s = h->slots[i];
@@ -118,6 +131,32 @@ void hindex_remove(struct hindex *h, uint32_t hash32, uint32_t id)
     }
     h->slots[hole] = 0;
     h->count--;
+}
+
+/* -------------------------------------------------------- tables of slots */
+
+bool hindex_slots_regrow(void **slots, size_t *cap, size_t new_cap, size_t size, int empty,
+                         bool (*used)(const void *slot), uint64_t (*hash)(const void *ctx, const void *slot),
+                         const void *ctx)
+{
+    unsigned char *fresh = malloc(new_cap * size);
+    if (fresh == NULL)
+        return false;
+    memset(fresh, empty, new_cap * size);
+    const unsigned char *old = *slots;
+    for (size_t i = 0; i < *cap; i++) {
+        const unsigned char *o = old + i * size;
+        if (!used(o))
+            continue;
+        size_t j = hash(ctx, o) & (new_cap - 1);
+        while (used(fresh + j * size))
+            j = (j + 1) & (new_cap - 1);
+        memcpy(fresh + j * size, o, size);
+    }
+    free(*slots);
+    *slots = fresh;
+    *cap = new_cap;
+    return true;
 }
 
 /* ----------------------------------------------------------------- idalloc */

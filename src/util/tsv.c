@@ -72,19 +72,28 @@ static const char *setting_name(const struct tsv_settings *s, size_t i)
 static bool settings_line(const struct tsv_settings *s, char *line, bool *seen, const char *path, unsigned lineno,
                           char *err, size_t errlen)
 {
-    char *fields[3];
-    if (tsv_split(line, fields, 3) < 2) {
+    char *fields[4];
+    size_t n = tsv_split(line, fields, s->tag ? 4 : 3);
+    char **f = fields;
+    if (s->tag != NULL) {
+        if (strcmp(fields[0], s->tag) != 0 || n < 2)
+            return true; /* another reader's line */
+        f++;
+        n--;
+    } else if (n < 2) {
         snprintf(err, errlen, "%s:%u: expected setting<TAB>value", path, lineno);
         return false;
     }
     size_t i = 0;
-    while (i < s->n && strcmp(setting_name(s, i), fields[0]) != 0)
+    while (i < s->n && strcmp(setting_name(s, i), f[0]) != 0)
         i++;
     if (i == s->n) {
-        snprintf(err, errlen, "%s:%u: unknown setting '%s'", path, lineno, fields[0]);
+        if (s->tag != NULL)
+            return true; /* another reader's setting under the same tag */
+        snprintf(err, errlen, "%s:%u: unknown setting '%s'", path, lineno, f[0]);
         return false;
     }
-    if (!s->apply(s->ctx, (const char *)s->table + i * s->stride, fields[1])) {
+    if ((s->tag != NULL && n != 2) || !s->apply(s->ctx, (const char *)s->table + i * s->stride, f[1])) {
         snprintf(err, errlen, "%s:%u: bad value for '%s'", path, lineno, setting_name(s, i));
         return false;
     }
@@ -111,7 +120,7 @@ bool tsv_settings_read(const char *path, const char *shipped, const struct tsv_s
     fclose(lines.f);
     for (size_t i = 0; ok && i < s->n; i++)
         if (!seen[i]) {
-            snprintf(err, errlen, "%s: setting %s is missing", path, setting_name(s, i));
+            snprintf(err, errlen, "%s: %s %s is missing", path, s->tag ? s->tag : "setting", setting_name(s, i));
             ok = false;
         }
     return ok;

@@ -29,17 +29,22 @@ const char *tsv_data_path(const char *path, const char *shipped, char *buf, size
 /* A decimal count, all of s, at most max ("-1", "", "12x" refused). */
 bool tsv_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
-/* A thresholds file of "setting<TAB>value[<TAB>why]" lines (data/lateral.tsv,
- * data/short_capture.tsv), described by the caller's table of n settings
- * (at most TSV_SETTINGS_MAX), each `stride` bytes and beginning with its
- * name (a const char *); apply() stores a value (false: a bad one). Every
- * setting must be there. */
+/* A thresholds file of "setting<TAB>value[<TAB>why]" lines
+ * (data/short_capture.tsv, data/beacon_weights.tsv), described by the
+ * caller's table of n settings (at most TSV_SETTINGS_MAX), each `stride`
+ * bytes and beginning with its name (a const char *); apply() stores a
+ * value (false: a bad one). Every setting must be there. With a tag, the
+ * settings are the file's "tag<TAB>setting<TAB>value" lines among others
+ * (data/lateral_movement.tsv's "threshold" lines): other lines, and
+ * settings under the tag the table does not name, are left to another
+ * reader. */
 #define TSV_SETTINGS_MAX 64
 struct tsv_settings {
     const void *table;
     size_t stride, n;
     bool (*apply)(void *ctx, const void *setting, const char *value);
     void *ctx;
+    const char *tag;   /* NULL: every line is a setting */
 };
 /* Reads path, or the shipped data file `shipped` (util/datadir.h) when path
  * is NULL. false with one line in err naming the file (and line): unreadable,

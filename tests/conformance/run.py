@@ -664,11 +664,9 @@ def report_zeek_suite(args, cache, jobs):
                 "".join(f" {o}" for o in job.sources[0].settings)
         print(f"  {label} [{trace_names}{flags}]: {result.matched}/{result.total} "
               f"({rate(result.matched, result.total):.1f}%)")
-        for note in result.notes:
-            print(f"      {note}")
+        print_details(result.notes)
         if args.verbose:
-            for detail in result.details[: args.max_details]:
-                print(f"      {detail}")
+            print_details(result.details[: args.max_details])
 
     ok = True
     gated = [0, 0]
@@ -778,8 +776,7 @@ def report_community_id_suite(args, cache, plan):
         wrong = [cid for cid in got if cid not in want]
         total = len(want) + len(wrong)
         print(f"  seed {seed}: {len(matched)}/{total} ({rate(len(matched), total):.1f}%)")
-        for problem in problems:
-            print(f"      {problem}")
+        print_details(problems)
         if args.verbose:
             for cid in want:
                 if cid not in got:
@@ -945,10 +942,8 @@ def report_ja4_suite(args, cache, plan):
             parts.append(f"quic {per['udp'][0]}/{per['udp'][1]} ({rate(*per['udp']):.1f}%)")
         print(f"  {pcap.name} [-C]: " + ", ".join(parts))
         if args.verbose:
-            for d in details[: args.max_details]:
-                print(f"      {d}")
-    for p in problems:
-        print(f"      {p}")
+            print_details(details[: args.max_details])
+    print_details(problems)
     if retry["total"]:
         print(f"  connections with a HelloRetryRequest: {retry['total']} (Vigil fingerprinted the "
               f"first ClientHello on {retry['first']}, the second on {retry['second']}; the second "
@@ -1321,6 +1316,27 @@ def sv_check_passes(check, events, run):
     return ok, count, want
 
 
+def sv_case_checks(case, events, run, tally):
+    """Evaluates the case's checks that are not skipped, each counted in
+    tally[event type] ([passing, checks]); returns (passing, checks, failing)
+    with failing a list of (check, events counted, the count wanted as text)."""
+    passed = total = 0
+    failing = []
+    for check in case.checks:
+        if check.skip:
+            continue
+        ok, count, want = sv_check_passes(check, events, run)
+        t = tally.setdefault(check.event_type, [0, 0])
+        t[1] += 1
+        total += 1
+        if ok:
+            t[0] += 1
+            passed += 1
+        else:
+            failing.append((check, count, "at least 1" if want is None else str(want)))
+    return passed, total, failing
+
+
 def sv_tally(cases, cache, run_of):
     """{event type: [checks passing, checks]} over the evaluated cases."""
     tally = {}
@@ -1328,14 +1344,7 @@ def sv_tally(cases, cache, run_of):
         if case.skip or run_of(case) is None:
             continue
         run = cache.get(run_of(case))
-        events = read_eve(run.outdir / "eve.json")
-        for check in case.checks:
-            if check.skip:
-                continue
-            ok, _, _ = sv_check_passes(check, events, run)
-            t = tally.setdefault(check.event_type, [0, 0])
-            t[1] += 1
-            t[0] += ok
+        sv_case_checks(case, read_eve(run.outdir / "eve.json"), run, tally)
     return tally
 
 
@@ -1402,40 +1411,25 @@ def report_sv_rules_suite(args, cache, cases):
         run = cache.get(case.run)
         if run.failed:
             problems.append(f"{case.name}: vigil exited {run.rc}: {first_line(run.stderr)}")
-        events = read_eve(run.outdir / "eve.json")
-        case_passed = case_total = 0
-        for check in case.checks:
-            if check.skip:
-                continue
+        case_passed, case_total, failing = sv_case_checks(case, read_eve(run.outdir / "eve.json"), run, per_type)
+        for check, count, want_text in failing:
             match = check.config.get("match") or {}
-            ok, count, want = sv_check_passes(check, events, run)
-            t = per_type.setdefault(check.event_type, [0, 0])
-            t[1] += 1
-            case_total += 1
-            if ok:
-                t[0] += 1
-                case_passed += 1
-            else:
-                want_text = "at least 1" if want is None else str(want)
-                reason = known.get((case.name, check.index)) or known.get((case.name, "*"))
-                if reason is None:
-                    unexplained.append(f"{case.name} check {check.index}")
-                failures.append(f"{case.name} check {check.index} ({check.event_type}): want {want_text}, "
-                                f"got {count}: {json.dumps(match, sort_keys=True)[:200]}\n"
-                                f"          {'known: ' + reason if reason else 'NOT EXPLAINED in ' + SV_RULES_KNOWN.name}")
+            reason = known.get((case.name, check.index)) or known.get((case.name, "*"))
+            if reason is None:
+                unexplained.append(f"{case.name} check {check.index}")
+            failures.append(f"{case.name} check {check.index} ({check.event_type}): want {want_text}, "
+                            f"got {count}: {json.dumps(match, sort_keys=True)[:200]}\n"
+                            f"          {'known: ' + reason if reason else 'NOT EXPLAINED in ' + SV_RULES_KNOWN.name}")
         passed += case_passed
         total += case_total
         print(f"  {case.name}: {case_passed}/{case_total} checks")
     for etype, (p, t) in sorted(per_type.items()):
         print(f"  {etype}: {p}/{t} checks ({rate(p, t):.1f}%)")
     print(f"  skipped cases: {len(skipped)}")
-    for line in skipped:
-        print(f"      {line}")
+    print_details(skipped)
     print(f"  failing checks: {len(failures)}")
-    for line in failures:
-        print(f"      {line}")
-    for line in problems:
-        print(f"      {line}")
+    print_details(failures)
+    print_details(problems)
     r = rate(passed, total)
     goal = "meets" if r >= SV_RULES_GOAL else "below"
     print(f"  info conformance/sv-rules: {passed}/{total} checks pass ({r:.1f}%; {goal} the "
@@ -1464,35 +1458,23 @@ def report_sv_suite(args, cache, cases):
         run = cache.get(case.run)
         events = read_eve(run.outdir / "eve.json")
         produced.update(str(e.get("event_type")) for e in events)
-        passed = total = 0
-        failures = []
-        for check in case.checks:
-            if check.skip:
-                if args.verbose:
-                    failures.append(f"check {check.index} skipped: {check.skip}")
-                continue
-            match = check.config.get("match") or {}
-            ok, count, want = sv_check_passes(check, events, run)
-            t = tally.setdefault(check.event_type, [0, 0])
-            t[1] += 1
-            total += 1
-            if ok:
-                t[0] += 1
-                passed += 1
-            else:
-                want_text = "at least 1" if want is None else str(want)
-                failures.append(f"FAILED check {check.index} ({check.event_type}): want {want_text} "
-                                f"events, got {count}: {json.dumps(match, sort_keys=True)[:300]}")
+        passed, total, failing = sv_case_checks(case, events, run, tally)
+        # in the order of the checks: the skipped (with -v) among the failed
+        details = [(check.index, f"check {check.index} skipped: {check.skip}")
+                   for check in case.checks if check.skip and args.verbose]
+        details += [(check.index, f"FAILED check {check.index} ({check.event_type}): want {want_text} "
+                                  f"events, got {count}: "
+                                  f"{json.dumps(check.config.get('match') or {}, sort_keys=True)[:300]}")
+                    for check, count, want_text in failing]
+        failures = [line for _, line in sorted(details, key=lambda d: d[0])]
         if run.failed:
             problems.append(f"{case.name}: vigil exited {run.rc}: {first_line(run.stderr)}")
         flags = " ".join(case.options)
         print(f"  {case.name} [{','.join(p.name for p in case.pcaps)}{' ' + flags if flags else ''}]: "
               f"{passed}/{total} checks ({rate(passed, total):.1f}%)")
-        for note in case.notes:
-            print(f"      {note}")
+        print_details(case.notes)
         if args.verbose:
-            for f in failures[: args.max_details]:
-                print(f"      {f}")
+            print_details(failures[: args.max_details])
     skipped_checks = {}
     for case in cases:
         if not case.skip:
@@ -1503,10 +1485,8 @@ def report_sv_suite(args, cache, cases):
     for reason, n in sorted(skipped_checks.items(), key=lambda kv: -kv[1]):
         print(f"      {n} x {reason}")
     print(f"  skipped cases: {len(skipped_cases)}")
-    for s in skipped_cases:
-        print(f"      {s}")
-    for p in problems:
-        print(f"      {p}")
+    print_details(skipped_cases)
+    print_details(problems)
     ok = not problems
     overall = [0, 0]
     for etype in SV_EVENT_TYPES:
@@ -1533,6 +1513,12 @@ def report_sv_suite(args, cache, cases):
 
 
 # --------------------------------------------------------------------------
+
+def print_details(lines):
+    """Each line indented under the line of its trace, case or suite."""
+    for line in lines:
+        print(f"      {line}")
+
 
 def rate(matched, total):
     return 100.0 * matched / total if total else 100.0

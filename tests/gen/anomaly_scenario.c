@@ -39,92 +39,85 @@ static void icmp_message(struct gen *g, struct path *pa, const struct ip_pair *i
     emit_ip(g, pa, ip, 0, t, ip_id);
 }
 
-/* One turn of a conversation: who says it (0 the client, 1 the server) and
- * what (len 0: a C string). */
-struct turn {
-    int dir;
-    const char *text;
-    size_t len;
-};
-
-#define N_TURNS(turns) (sizeof(turns) / sizeof((turns)[0]))
-
 /* A TCP connection from cport to sport: the handshake, the turns, the
  * closer's FIN (closer: 0 client, 1 server). */
 static void converse(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t cport, uint16_t sport,
-                     uint64_t t, const struct turn *turns, size_t n, int closer)
+                     uint64_t t, const struct app_turn *turns, size_t n, int closer)
 {
     struct tcp_flow f;
-    tcp_flow_init(&f, g, pa, ip, cport, sport, t);
-    tcp_handshake(&f);
-    for (size_t i = 0; i < n; i++)
-        app_say_bytes(&f, turns[i].dir, turns[i].text, turns[i].len ? turns[i].len : strlen(turns[i].text));
+    tcp_connect(&f, g, pa, ip, cport, sport, t);
+    app_converse(&f, turns, n);
     tcp_close(&f, closer);
 }
 
-static const struct turn invalid_reply[] = {
-    {1, "220 mx.vigil-test.example ESMTP\r\n", 0},
-    {0, "EHLO ws.vigil-test.example\r\n", 0},
-    {1, "250-mx.vigil-test.example\r\n250 PIPELINING\r\n", 0},
-    {0, "MAIL FROM:<alice@vigil-test.example>\r\n", 0},
-    {1, "472 sender domain has no A record\r\n", 0},
-    {0, "QUIT\r\n", 0},
-    {1, "4.7.0 deferred\r\n", 0},
+static const struct app_turn invalid_reply[] = {
+    {1, "220 mx.vigil-test.example ESMTP\r\n"},
+    {0, "EHLO ws.vigil-test.example\r\n"},
+    {1, "250-mx.vigil-test.example\r\n250 PIPELINING\r\n"},
+    {0, "MAIL FROM:<alice@vigil-test.example>\r\n"},
+    {1, "472 sender domain has no A record\r\n"},
+    {0, "QUIT\r\n"},
+    {1, "4.7.0 deferred\r\n"},
 };
 
+/* The 1,200-byte base64 line is not a C string (no NUL), so it goes out by
+ * its length between two scripted parts. */
 static void smtp_long_line(struct gen *g, struct path *pa, const struct ip_pair *ip, uint64_t t)
 {
     char line[1202];
     for (size_t i = 0; i < 1200; i++)
         line[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[i % 64];
     memcpy(line + 1200, "\r\n", 2);
-    const struct turn turns[] = {
-        {1, "220 mx.vigil-test.example ESMTP\r\n", 0},
-        {0, "HELO ws.vigil-test.example\r\n", 0},
-        {1, "250 mx.vigil-test.example\r\n", 0},
-        {0, "MAIL FROM:<alice@vigil-test.example>\r\n", 0},
-        {1, "250 ok\r\n", 0},
-        {0, "RCPT TO:<bob@vigil-test.example>\r\n", 0},
-        {1, "250 ok\r\n", 0},
-        {0, "DATA\r\n", 0},
-        {1, "354 go ahead\r\n", 0},
-        {0,
-         "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"p\"\r\n\r\n"
-         "--p\r\nContent-Type: text/plain\r\n\r\nreport attached\r\n"
-         "--p\r\nContent-Type: application/octet-stream; name=\"r.bin\"\r\n"
-         "Content-Transfer-Encoding: base64\r\n\r\n",
-         0},
-        {0, line, sizeof line},
-        {0, "--p--\r\n.\r\n", 0},
-        {1, "250 queued\r\n", 0},
-        {0, "QUIT\r\n", 0},
-        {1, "221 bye\r\n", 0},
+    static const struct app_turn to_attachment[] = {
+        {1, "220 mx.vigil-test.example ESMTP\r\n"},
+        {0, "HELO ws.vigil-test.example\r\n"},
+        {1, "250 mx.vigil-test.example\r\n"},
+        {0, "MAIL FROM:<alice@vigil-test.example>\r\n"},
+        {1, "250 ok\r\n"},
+        {0, "RCPT TO:<bob@vigil-test.example>\r\n"},
+        {1, "250 ok\r\n"},
+        {0, "DATA\r\n"},
+        {1, "354 go ahead\r\n"},
+        {0, "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"p\"\r\n\r\n"
+            "--p\r\nContent-Type: text/plain\r\n\r\nreport attached\r\n"
+            "--p\r\nContent-Type: application/octet-stream; name=\"r.bin\"\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n"},
     };
-    converse(g, pa, ip, 49741, 25, t, turns, N_TURNS(turns), 0);
+    static const struct app_turn after_attachment[] = {
+        {0, "--p--\r\n.\r\n"},
+        {1, "250 queued\r\n"},
+        {0, "QUIT\r\n"},
+        {1, "221 bye\r\n"},
+    };
+    struct tcp_flow f;
+    tcp_connect(&f, g, pa, ip, 49741, 25, t);
+    APP_CONVERSE(&f, to_attachment);
+    app_say_bytes(&f, 0, line, sizeof line);
+    APP_CONVERSE(&f, after_attachment);
+    tcp_close(&f, 0);
 }
 
-static const struct turn http_to_ssh[] = {
-    {0, "GET / HTTP/1.1\r\nHost: 10.12.0.22:22\r\nUser-Agent: curl/7.52.1\r\nAccept: */*\r\n\r\n", 0},
-    {1, "SSH-2.0-OpenSSH_6.6.1\r\n", 0},
-    {1, "Protocol mismatch.\n", 0},
+static const struct app_turn http_to_ssh[] = {
+    {0, "GET / HTTP/1.1\r\nHost: 10.12.0.22:22\r\nUser-Agent: curl/7.52.1\r\nAccept: */*\r\n\r\n"},
+    {1, "SSH-2.0-OpenSSH_6.6.1\r\n"},
+    {1, "Protocol mismatch.\n"},
 };
 
-static const struct turn junk_before_greeting[] = {
-    {0, "g\x09" "dYiXHO~?\x04Z\r\n6ZfpOZsVhZ\r\nyj:@\x12k\x13(XbT\nNfde{\\mravmo\r\n", 0},
+static const struct app_turn junk_before_greeting[] = {
+    {0, "g\x09" "dYiXHO~?\x04Z\r\n6ZfpOZsVhZ\r\nyj:@\x12k\x13(XbT\nNfde{\\mravmo\r\n"},
     {1,
      "220 mx.vigil-test.example ESMTP Sendmail\r\n"
      "500 5.5.1 Command unrecognized: \"g\x09" "dYiXHO~?\x04Z\"\r\n"
      "500 5.5.1 Command unrecognized: \"6ZfpOZsVhZ\"\r\n"
-     "500 5.5.1 Command unrecognized: \"yj:@\x12k\x13(XbT\n1+l\x07\x18" "Dl#}\"\r\n",
-     0},
+     "500 5.5.1 Command unrecognized: \"yj:@\x12k\x13(XbT\n1+l\x07\x18" "Dl#}\"\r\n"},
 };
 
-static const struct turn greets_like_smtp[] = {
-    {1, "220 backup-agent ready\r\n", 0},
-    {0, "LOGIN nightly\r\n", 0},
-    {1, "330 token?\r\n", 0},
-    {0, "TOKEN 8c1f\r\n", 0},
-    {1, "230 welcome\r\n", 0},
+static const struct app_turn greets_like_smtp[] = {
+    {1, "220 backup-agent ready\r\n"},
+    {0, "LOGIN nightly\r\n"},
+    {1, "330 token?\r\n"},
+    {0, "TOKEN 8c1f\r\n"},
+    {1, "230 welcome\r\n"},
 };
 
 bool scenario_anomaly(struct gen *g)
@@ -140,18 +133,18 @@ bool scenario_anomaly(struct gen *g)
     struct ip_pair mail;
     struct path mail_pa;
     ethernet_v4(&mail, &mail_pa, iface, "10.12.0.5", "10.12.0.25");
-    converse(g, &mail_pa, &mail, 49740, 25, t + SEC(1), invalid_reply, N_TURNS(invalid_reply), 0);
+    converse(g, &mail_pa, &mail, 49740, 25, t + SEC(1), invalid_reply, APP_TURNS(invalid_reply), 0);
     smtp_long_line(g, &mail_pa, &mail, t + SEC(3));
 
     struct ip_pair ssh;
     struct path ssh_pa;
     ethernet_v4(&ssh, &ssh_pa, iface, "10.12.0.5", "10.12.0.22");
-    converse(g, &ssh_pa, &ssh, 32928, 22, t + SEC(5), http_to_ssh, N_TURNS(http_to_ssh), 1);
+    converse(g, &ssh_pa, &ssh, 32928, 22, t + SEC(5), http_to_ssh, APP_TURNS(http_to_ssh), 1);
 
-    converse(g, &mail_pa, &mail, 49274, 25, t + SEC(7), junk_before_greeting, N_TURNS(junk_before_greeting), 0);
+    converse(g, &mail_pa, &mail, 49274, 25, t + SEC(7), junk_before_greeting, APP_TURNS(junk_before_greeting), 0);
     struct ip_pair agent;
     struct path agent_pa;
     ethernet_v4(&agent, &agent_pa, iface, "10.12.0.5", "10.12.0.21");
-    converse(g, &agent_pa, &agent, 49275, 7025, t + SEC(9), greets_like_smtp, N_TURNS(greets_like_smtp), 0);
+    converse(g, &agent_pa, &agent, 49275, 7025, t + SEC(9), greets_like_smtp, APP_TURNS(greets_like_smtp), 0);
     return true;
 }

@@ -41,8 +41,9 @@ static inline void app_converse(struct tcp_flow *f, const struct app_turn *turns
         app_say(f, turns[i].dir, turns[i].text);
 }
 
-/* app_converse over a whole array of turns. */
-#define APP_CONVERSE(f, turns) app_converse((f), (turns), sizeof(turns) / sizeof((turns)[0]))
+/* How many turns an array holds; app_converse over all of them. */
+#define APP_TURNS(turns) (sizeof(turns) / sizeof((turns)[0]))
+#define APP_CONVERSE(f, turns) app_converse((f), (turns), APP_TURNS(turns))
 
 /* ---- TLS ----------------------------------------------------------------- */
 

@@ -12,13 +12,7 @@ struct office_host {
     uint16_t next_port;
 };
 
-struct site {
-    const char *host;
-    const char *ip;
-    bool tls;
-};
-
-static const struct site sites[] = {
+static const struct web_site sites[] = {
     {"www.wikipedia.org", "185.15.59.224", true},     {"news.example.com", "93.184.216.34", false},
     {"www.debian.org", "151.101.2.132", true},        {"intranet.corp.example", "192.168.10.7", false},
     {"cdn.jsdelivr.net", "151.101.1.229", true},      {"weather.example.net", "198.51.100.14", false},
@@ -38,7 +32,7 @@ static void lookup(struct gen *g, struct office_host *h, uint64_t t, const char 
     dns_exchange(g, &pa, &dns, h->next_port++, t, name, 1, answer.src, 4);
 }
 
-static void browse(struct gen *g, struct office_host *h, uint64_t t, const struct site *s)
+static void browse(struct gen *g, struct office_host *h, uint64_t t, const struct web_site *s)
 {
     lookup(g, h, t, s->host, s->ip);
     struct ip_pair ip;

@@ -17,15 +17,10 @@
 static void esp_packet(struct gen *g, struct path *pa, const struct ip_pair *ip, int dir, uint64_t ts,
                        uint32_t spi, uint32_t seq)
 {
-    struct pkt *p = &g->pkt;
-    pkt_reset(p);
     uint8_t ciphertext[40];
     rng_fill(g, ciphertext, sizeof ciphertext);
-    pkt_append_bytes(p, ciphertext, sizeof ciphertext);
-    pb_esp(p, spi, seq);
-    struct ip_pair oriented = *ip;
-    if (dir)
-        ip_pair_swap(&oriented);
+    struct ip_pair oriented;
+    pb_esp(pkt_start_from(g, ip, dir, ciphertext, sizeof ciphertext, &oriented), spi, seq);
     emit_ip(g, pa, &oriented, dir, ts, (uint16_t)rng_next(g));
 }
 

@@ -545,16 +545,26 @@ static void random_label(struct gen *g, char *out, size_t len, const char *alpha
     out[len] = '\0';
 }
 
+/* A planted DNS tunnel's client: its ports and its route to the resolver. */
+struct dns_client {
+    struct host src;
+    struct ip_pair ip;
+    struct path pa;
+};
+
+static void dns_client_init(struct hunt *h, struct dns_client *c, const char *addr)
+{
+    host_init(&c->src, h->g, addr);
+    ethernet_v4(&c->ip, &c->pa, h->iface, c->src.ip, RESOLVER);
+}
+
 /* iodine-like: NULL queries for long base32 labels from one socket. */
 static void run_iodine(struct hunt *h)
 {
     struct gen *g = h->g;
-    struct host src;
-    host_init(&src, g, "10.30.66.50");
-    struct ip_pair ip;
-    struct path pa;
-    ethernet_v4(&ip, &pa, h->iface, src.ip, RESOLVER);
-    uint16_t sport = ephemeral(&src);
+    struct dns_client c;
+    dns_client_init(h, &c, "10.30.66.50");
+    uint16_t sport = ephemeral(&c.src);
     uint64_t t = at(h, 0, 15, 0);
     uint8_t rdata[240];
     for (unsigned i = 0; i < 400; i++) {
@@ -567,7 +577,7 @@ static void run_iodine(struct hunt *h)
         size_t n = 100 + rng_below(g, 120);
         fill_random(g, rdata, n);
         wdns_rr_raw(&d.a, NULL, WDNS_NULL, 0, rdata, n);
-        if (!wdns_pair_send(g, &d, &pa, &ip, sport, t, 20000 + rng_below(g, 30000)))
+        if (!wdns_pair_send(g, &d, &c.pa, &c.ip, sport, t, 20000 + rng_below(g, 30000)))
             return;
         t += MS(1000) + rng_below(g, 4000000); /* 400 in about 20 minutes */
     }
@@ -577,11 +587,8 @@ static void run_iodine(struct hunt *h)
 static void run_dnscat(struct hunt *h)
 {
     struct gen *g = h->g;
-    struct host src;
-    host_init(&src, g, "10.30.66.51");
-    struct ip_pair ip;
-    struct path pa;
-    ethernet_v4(&ip, &pa, h->iface, src.ip, RESOLVER);
+    struct dns_client c;
+    dns_client_init(h, &c, "10.30.66.51");
     uint64_t t = at(h, 1, 11, 0);
     static const uint16_t types[] = {WDNS_TXT, WDNS_CNAME, WDNS_MX};
     for (unsigned i = 0; i < 300; i++) {
@@ -602,7 +609,7 @@ static void run_dnscat(struct hunt *h)
             snprintf(reply, sizeof reply, "%s.%s.dnscat-c2.com", a1, a2);
             wdns_rr_target(&d.a, NULL, type, 1, type == WDNS_MX ? 10 : -1, reply);
         }
-        if (!wdns_pair_send(g, &d, &pa, &ip, ephemeral(&src), t, 20000 + rng_below(g, 30000)))
+        if (!wdns_pair_send(g, &d, &c.pa, &c.ip, ephemeral(&c.src), t, 20000 + rng_below(g, 30000)))
             return;
         t += MS(1500) + rng_below(g, 5000000); /* 300 in about 20 minutes */
     }
@@ -612,11 +619,8 @@ static void run_dnscat(struct hunt *h)
 static void run_dga(struct hunt *h)
 {
     struct gen *g = h->g;
-    struct host src;
-    host_init(&src, g, "10.30.66.55");
-    struct ip_pair ip;
-    struct path pa;
-    ethernet_v4(&ip, &pa, h->iface, src.ip, RESOLVER);
+    struct dns_client c;
+    dns_client_init(h, &c, "10.30.66.55");
     uint64_t t = at(h, 1, 10, 0);
     static const char *const tlds[] = {"com", "net", "org"};
     for (unsigned i = 0; i < 60; i++) {
@@ -628,7 +632,7 @@ static void run_dga(struct hunt *h)
         wdns_pair_query(&d, (uint16_t)rng_next(g), name, WDNS_A);
         wdns_pair_answer(&d, WDNS_NXDOMAIN, 0, 1);
         wdns_rr_soa(&d.a, tld, 900);
-        if (!wdns_pair_send(g, &d, &pa, &ip, ephemeral(&src), t, 15000 + rng_below(g, 40000)))
+        if (!wdns_pair_send(g, &d, &c.pa, &c.ip, ephemeral(&c.src), t, 15000 + rng_below(g, 40000)))
             return;
         t += MS(5000) + rng_below(g, 10000000); /* 60 in about 10 minutes */
     }

@@ -58,13 +58,7 @@ struct office {
     uint16_t next_port;
 };
 
-struct office_site {
-    const char *host;
-    const char *ip;
-    bool tls;
-};
-
-static const struct office_site office_sites[] = {
+static const struct web_site office_sites[] = {
     {"www.wikipedia.org", "185.15.59.224", true},      {"news.example.com", "93.184.216.34", false},
     {"www.debian.org", "151.101.2.132", true},         {"cdn.jsdelivr.net", "151.101.1.229", true},
     {"weather.example.net", "198.51.100.14", false},  {"login.microsoftonline.com", "20.190.160.1", true},
@@ -106,7 +100,7 @@ static void chat(struct tcp_flow *f, int dir, const char *text)
 
 static void browse(struct office *o, const char *client, uint64_t t)
 {
-    const struct office_site *s = &office_sites[rng_below(o->g, sizeof office_sites / sizeof office_sites[0])];
+    const struct web_site *s = &office_sites[rng_below(o->g, sizeof office_sites / sizeof office_sites[0])];
     resolve(o, client, t, s->host, s->ip);
     struct ip_pair ip;
     ip_pair_v4(&ip, client, s->ip);

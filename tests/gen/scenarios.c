@@ -712,12 +712,8 @@ static bool run_vlan(struct gen *g)
 static void v6_udp_with_chain(struct gen *g, struct path *pa, const struct ip_pair *ip, int dir, uint64_t ts,
                               const uint8_t *chain, size_t nchain, const uint8_t *data, size_t len)
 {
-    struct ip_pair o = *ip;
-    if (dir)
-        ip_pair_swap(&o);
-    struct pkt *p = &g->pkt;
-    pkt_reset(p);
-    pkt_append_bytes(p, data, len);
+    struct ip_pair o;
+    struct pkt *p = pkt_start_from(g, ip, dir, data, len, &o);
     pb_udp(p, &o, dir ? 33533 : 40053, dir ? 40053 : 33533);
     for (size_t i = nchain; i-- > 0;) {
         uint8_t body[22];

@@ -46,6 +46,14 @@ uint64_t http_session(struct gen *g, struct path *pa, const struct ip_pair *ip, 
 uint64_t tls_session(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t cport, uint64_t t,
                      const char *sni, size_t resp_len);
 
+/* A web site the office scenarios browse (demo.c, incident_scenario.c):
+ * tls_session when it is served over TLS, else http_session. */
+struct web_site {
+    const char *host;
+    const char *ip;
+    bool tls;
+};
+
 /* The ClientHello (TLS 1.3 suites, SNI, groups, ALPN h2/http1.1,
  * supported_versions) and ServerHello + ChangeCipherSpec records of
  * tls_session, into buf (at least 400 + strlen(sni) bytes); return the length. */

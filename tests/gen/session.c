@@ -256,12 +256,8 @@ static uint32_t tcp_tsval(const struct tcp_flow *f, int dir)
 void tcp_segment_at(struct tcp_flow *f, int dir, uint8_t flags, uint32_t seq, const uint8_t *data, size_t len)
 {
     struct gen *g = f->g;
-    struct pkt *p = &g->pkt;
-    pkt_reset(p);
-    pkt_append_bytes(p, data, len);
-    struct ip_pair ip = f->ip;
-    if (dir)
-        ip_pair_swap(&ip);
+    struct ip_pair ip;
+    struct pkt *p = pkt_start_from(g, &f->ip, dir, data, len, &ip);
     struct tcp_opts opts = {.wscale = 0xff};
     if (f->timestamps) {
         opts.timestamps = true;
@@ -379,15 +375,23 @@ void tcp_skip(struct tcp_flow *f, int dir, uint32_t n)
     f->seq[dir] += n;
 }
 
-void udp_datagram(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t sport, uint16_t dport,
-                  int dir, uint64_t ts, const uint8_t *data, size_t len)
+struct pkt *pkt_start_from(struct gen *g, const struct ip_pair *ip, int dir, const void *payload, size_t len,
+                           struct ip_pair *oriented)
 {
     struct pkt *p = &g->pkt;
     pkt_reset(p);
-    pkt_append_bytes(p, data, len);
-    struct ip_pair oriented = *ip;
+    pkt_append_bytes(p, payload, len);
+    *oriented = *ip;
     if (dir)
-        ip_pair_swap(&oriented);
+        ip_pair_swap(oriented);
+    return p;
+}
+
+void udp_datagram(struct gen *g, struct path *pa, const struct ip_pair *ip, uint16_t sport, uint16_t dport,
+                  int dir, uint64_t ts, const uint8_t *data, size_t len)
+{
+    struct ip_pair oriented;
+    struct pkt *p = pkt_start_from(g, ip, dir, data, len, &oriented);
     pb_udp(p, &oriented, dir ? dport : sport, dir ? sport : dport);
     emit_ip(g, pa, &oriented, dir, ts, (uint16_t)rng_next(g));
 }
@@ -401,12 +405,8 @@ uint64_t icmp_echo(struct gen *g, struct path *pa, const struct ip_pair *ip, uin
     uint64_t t = start;
     for (unsigned seq = 1; seq <= count; seq++) {
         for (int dir = 0; dir < 2; dir++) {
-            struct pkt *p = &g->pkt;
-            pkt_reset(p);
-            pkt_append_bytes(p, payload, sizeof payload);
-            struct ip_pair oriented = *ip;
-            if (dir)
-                ip_pair_swap(&oriented);
+            struct ip_pair oriented;
+            struct pkt *p = pkt_start_from(g, ip, dir, payload, sizeof payload, &oriented);
             uint32_t rest = (uint32_t)id << 16 | seq;
             if (ip->v6)
                 pb_icmp6(p, &oriented, dir ? 129 : 128, 0, rest);

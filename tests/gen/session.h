@@ -104,6 +104,12 @@ void path_push(struct path *pa, const struct layer *l);
 void path_push_eth(struct path *pa, const struct ip_pair *ip);
 void path_apply(struct path *pa, struct pkt *p, int dir);
 
+/* Starts the packet in g->pkt with len bytes of payload (the layers go
+ * around it afterwards) and writes ip as seen from dir into oriented (dir 1:
+ * swapped), what emit_ip takes. Returns g->pkt. */
+struct pkt *pkt_start_from(struct gen *g, const struct ip_pair *ip, int dir, const void *payload, size_t len,
+                           struct ip_pair *oriented);
+
 /* Finishes the IP packet in g->pkt (ip addresses already oriented for dir),
  * wraps it in the path and queues it. */
 void emit_ip(struct gen *g, struct path *pa, const struct ip_pair *ip, int dir, uint64_t ts, uint16_t ip_id);

@@ -888,6 +888,18 @@ static void smb1_andx_none(struct msg *w)
     le16(w, 0);
 }
 
+/* The message: header in m, then the words and bytes, sent from dir (0: the
+ * request, 1: the response, which ends the exchange: the next request takes
+ * the next MID); the three buffers are emptied for the next message. */
+static void smb1_send(struct smb1_conn *s, int dir, struct msg *m, struct msg *w, struct msg *b)
+{
+    smb1_block(m, w, b);
+    smb2_send(&s->c, dir, m);
+    m->n = w->n = b->n = 0;
+    if (dir == 1)
+        s->mid++;
+}
+
 static void smb1_session_setup(struct smb1_conn *s)
 {
     struct msg m = {.n = 0}, w = {.n = 0}, b = {.n = 0};
@@ -901,18 +913,14 @@ static void smb1_session_setup(struct smb1_conn *s)
     le16(&w, (uint32_t)b.n);
     le32(&w, 0);
     le32(&w, 0x8000e3fc);
-    smb1_block(&m, &w, &b);
-    smb2_send(&s->c, 0, &m);
-    m.n = w.n = b.n = 0;
+    smb1_send(s, 0, &m, &w, &b);
     s->uid = 0x0800;
     smb1_header(&m, s, SMB1_SESSION_SETUP, true);
     spnego_resp_krb(&b);
     smb1_andx_none(&w);
     le16(&w, 0);
     le16(&w, (uint32_t)b.n);
-    smb1_block(&m, &w, &b);
-    smb2_send(&s->c, 1, &m);
-    s->mid++;
+    smb1_send(s, 1, &m, &w, &b);
 }
 
 static void smb1_tree_connect(struct smb1_conn *s, const char *path, uint16_t tid)
@@ -927,9 +935,7 @@ static void smb1_tree_connect(struct smb1_conn *s, const char *path, uint16_t ti
     le_utf16(&b, path);
     le16(&b, 0);
     le_bytes(&b, "?????", 6);
-    smb1_block(&m, &w, &b);
-    smb2_send(&s->c, 0, &m);
-    m.n = w.n = b.n = 0;
+    smb1_send(s, 0, &m, &w, &b);
     s->tid = tid;
     smb1_header(&m, s, SMB1_TREE_CONNECT, true);
     smb1_andx_none(&w);
@@ -939,9 +945,7 @@ static void smb1_tree_connect(struct smb1_conn *s, const char *path, uint16_t ti
     le_bytes(&b, "IPC", 4);
     le8(&b, 0);                            /* pad to Unicode */
     le16(&b, 0);                           /* an empty native file system */
-    smb1_block(&m, &w, &b);
-    smb2_send(&s->c, 1, &m);
-    s->mid++;
+    smb1_send(s, 1, &m, &w, &b);
 }
 
 static void smb1_nt_create(struct smb1_conn *s, const char *name, uint16_t fid)
@@ -964,9 +968,7 @@ static void smb1_nt_create(struct smb1_conn *s, const char *name, uint16_t fid)
     le8(&b, 0);                            /* pad: 32 + 1 + 48 + 2 = 83, odd */
     le_utf16(&b, name);
     le16(&b, 0);
-    smb1_block(&m, &w, &b);
-    smb2_send(&s->c, 0, &m);
-    m.n = w.n = b.n = 0;
+    smb1_send(s, 0, &m, &w, &b);
     smb1_header(&m, s, SMB1_NT_CREATE, true);
     smb1_andx_none(&w);
     le8(&w, 0);
@@ -979,9 +981,7 @@ static void smb1_nt_create(struct smb1_conn *s, const char *name, uint16_t fid)
     le16(&w, 2);                           /* a message-mode pipe */
     le16(&w, 0x05ff);
     le8(&w, 0);
-    smb1_block(&m, &w, &b);
-    smb2_send(&s->c, 1, &m);
-    s->mid++;
+    smb1_send(s, 1, &m, &w, &b);
 }
 
 /* TRANSACTION TransactNmPipe: a DCE-RPC PDU in, one out. */
@@ -1011,9 +1011,7 @@ static void smb1_transact(struct smb1_conn *s, uint16_t fid, const struct msg *i
     le_utf16(&b, "\\PIPE\\");
     le16(&b, 0);
     le_bytes(&b, in->b, in->n);
-    smb1_block(&m, &w, &b);
-    smb2_send(&s->c, 0, &m);
-    m.n = w.n = b.n = 0;
+    smb1_send(s, 0, &m, &w, &b);
     smb1_header(&m, s, SMB1_TRANS, true);
     size_t resp_at = 32 + 1 + 20 + 2 + 1;
     le16(&w, 0);
@@ -1029,9 +1027,7 @@ static void smb1_transact(struct smb1_conn *s, uint16_t fid, const struct msg *i
     le8(&w, 0);
     le8(&b, 0);
     le_bytes(&b, out->b, out->n);
-    smb1_block(&m, &w, &b);
-    smb2_send(&s->c, 1, &m);
-    s->mid++;
+    smb1_send(s, 1, &m, &w, &b);
 }
 
 static void smb1_close(struct smb1_conn *s, uint16_t fid)
@@ -1040,13 +1036,9 @@ static void smb1_close(struct smb1_conn *s, uint16_t fid)
     smb1_header(&m, s, SMB1_CLOSE, false);
     le16(&w, fid);
     le32(&w, 0xffffffff);
-    smb1_block(&m, &w, &b);
-    smb2_send(&s->c, 0, &m);
-    m.n = w.n = 0;
+    smb1_send(s, 0, &m, &w, &b);
     smb1_header(&m, s, SMB1_CLOSE, true);
-    smb1_block(&m, &w, &b);
-    smb2_send(&s->c, 1, &m);
-    s->mid++;
+    smb1_send(s, 1, &m, &w, &b);
 }
 
 /* A task registered remotely (schtasks /s, Impacket's atexec): SMB1 with

@@ -41,12 +41,8 @@ static void random_bytes(struct gen *g, uint8_t *p, size_t n)
 static void echo(struct gen *g, struct path *pa, const struct ip_pair *ip, int dir, uint64_t t, uint16_t id,
                  uint16_t seq, const uint8_t *payload, size_t len, uint8_t type)
 {
-    struct pkt *p = &g->pkt;
-    pkt_reset(p);
-    pkt_append_bytes(p, payload, len);
-    struct ip_pair oriented = *ip;
-    if (dir)
-        ip_pair_swap(&oriented);
+    struct ip_pair oriented;
+    struct pkt *p = pkt_start_from(g, ip, dir, payload, len, &oriented);
     pb_icmp4(p, type, 0, (uint32_t)id << 16 | seq);
     emit_ip(g, pa, &oriented, dir, t, (uint16_t)(seq * 2 + dir));
 }

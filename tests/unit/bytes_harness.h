@@ -66,4 +66,31 @@ static inline void patch24(struct byte_builder *b, size_t at, size_t v)
     patch16(b, at + 1, v & 0xffff);
 }
 
+/* The 32-bit big-endian value v at p (a raw buffer, not a builder's). */
+static inline void be32_at(uint8_t *p, size_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* depth nested DER headers at p around a NULL (05 00), each with a 4-byte
+ * length of all that follows it: the first tagged outer, the others
+ * SEQUENCE and ctx in turn. What a parser of untrusted DER must take
+ * without recursing that deep. Returns the length, depth * 6 + 2. */
+static inline size_t der_deep_nest(uint8_t *p, size_t depth, uint8_t outer, uint8_t ctx)
+{
+    size_t n = depth * 6 + 2;
+    for (size_t i = 0; i < depth; i++) {
+        uint8_t *h = p + i * 6;
+        h[0] = i == 0 ? outer : (i % 2 ? 0x30 : ctx);
+        h[1] = 0x84;
+        be32_at(h + 2, n - (i + 1) * 6);
+    }
+    p[n - 2] = 0x05;
+    p[n - 1] = 0x00;
+    return n;
+}
+
 #endif

@@ -27,11 +27,37 @@ static inline void parser_text_copy(char *dst, size_t cap, const void *p, size_t
     dst[n] = '\0';
 }
 
-/* The weirds the parser raised, when the test's hooks leave .weird unset. */
+/* The weirds a parser raised: how many, the last one's name, and the names
+ * and addl texts (NULL: "") of the first PARSER_WEIRDS_KEPT. A run keeps
+ * them when the test's hooks leave .weird unset; a test with an environment
+ * of its own records into one from its weird callback. */
+#define PARSER_WEIRDS_KEPT 64
+
 struct parser_weirds {
     int n;
     char last[64];
+    char names[PARSER_WEIRDS_KEPT][64];
+    char addls[PARSER_WEIRDS_KEPT][64];
 };
+
+static inline void parser_weirds_add(struct parser_weirds *w, const char *name, const char *addl)
+{
+    if (w->n < PARSER_WEIRDS_KEPT) {
+        snprintf(w->names[w->n], sizeof w->names[0], "%s", name);
+        snprintf(w->addls[w->n], sizeof w->addls[0], "%s", addl ? addl : "");
+    }
+    w->n++;
+    snprintf(w->last, sizeof w->last, "%s", name);
+}
+
+/* Whether a weird of that name is among those kept. */
+static inline bool parser_weirds_saw(const struct parser_weirds *w, const char *name)
+{
+    for (int i = 0; i < w->n && i < PARSER_WEIRDS_KEPT; i++)
+        if (strcmp(w->names[i], name) == 0)
+            return true;
+    return false;
+}
 
 struct parser_run {
     const struct app_parser *parser;
@@ -45,8 +71,7 @@ struct parser_run {
 static inline void parser_run_weird(struct app_env *env, const char *name, const char *addl, const char *source)
 {
     struct parser_run *r = (struct parser_run *)((char *)env - offsetof(struct parser_run, env));
-    r->weirds.n++;
-    snprintf(r->weirds.last, sizeof r->weirds.last, "%s", name);
+    parser_weirds_add(&r->weirds, name, addl);
 }
 
 /* Opens parser on a zeroed connection. env takes hooks' callbacks (and

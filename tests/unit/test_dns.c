@@ -31,9 +31,6 @@ struct seen_row {
 struct capture {
     size_t n;
     struct seen_row rows[MAX_SEEN];
-    size_t n_weirds;
-    char weirds[64][64];
-    char addls[64][64];
     int flips, violations;
 };
 
@@ -80,15 +77,6 @@ static void fake_publish(struct app_env *env, enum event_kind kind, const void *
     }
 }
 
-static void fake_weird(struct app_env *env, const char *name, const char *addl, const char *source)
-{
-    struct capture *cap = env->ctx;
-    if (cap->n_weirds < 64) {
-        snprintf(cap->addls[cap->n_weirds], 64, "%s", addl ? addl : "-");
-        snprintf(cap->weirds[cap->n_weirds++], 64, "%s", name);
-    }
-}
-
 static void fake_flip_roles(struct app_env *env)
 {
     struct capture *cap = env->ctx;
@@ -108,7 +96,7 @@ struct harness {
     struct capture cap;
 };
 
-static const struct app_env hooks = {.publish = fake_publish, .weird = fake_weird, .add_service = fake_add_service};
+static const struct app_env hooks = {.publish = fake_publish, .add_service = fake_add_service};
 
 static struct harness *harness_new(uint8_t proto, uint16_t resp_p)
 {
@@ -135,14 +123,6 @@ static void harness_free(struct harness *h)
     free(h);
 }
 
-
-static bool saw_weird(const struct harness *h, const char *name)
-{
-    for (size_t i = 0; i < h->cap.n_weirds; i++)
-        if (strcmp(h->cap.weirds[i], name) == 0)
-            return true;
-    return false;
-}
 
 /* ---- message builder ------------------------------------------------------ */
 
@@ -272,7 +252,7 @@ static void test_unknown_type(void **unused)
     put8(&m, 1); put8(&m, 2); put8(&m, 3);
     harness_feed(h, 6, false, m.b, m.n);
     assert_string_equal(h->cap.rows[0].answers, "<unknown type=10>");
-    assert_true(saw_weird(h, "DNS_RR_unknown_type"));
+    assert_true(parser_weirds_saw(&h->run.weirds, "DNS_RR_unknown_type"));
     harness_free(h);
 }
 
@@ -284,7 +264,7 @@ static void test_compression_loop_and_forward_pointer(void **unused)
     put16(&m, 0xc000 | 12);   /* points at itself */
     put16(&m, 1); put16(&m, 1);
     harness_feed(h, 1, true, m.b, m.n);
-    assert_true(saw_weird(h, "DNS_label_forward_compress_offset"));
+    assert_true(parser_weirds_saw(&h->run.weirds, "DNS_label_forward_compress_offset"));
     harness_free(h);
 }
 
@@ -306,7 +286,7 @@ static void test_compression_chain_depth(void **unused)
     rr_head(&m, (uint16_t)prev, NULL, 1, 1, 4);
     put32(&m, 0x7f000001);
     harness_feed(h, 1, false, m.b, m.n);
-    assert_true(saw_weird(h, "DNS_max_compression_chain_depth_exceeded"));
+    assert_true(parser_weirds_saw(&h->run.weirds, "DNS_max_compression_chain_depth_exceeded"));
     harness_free(h);
 }
 
@@ -344,12 +324,12 @@ static void test_compression_depth_limit(void **unused)
         chained_answers(&m);
         harness_feed(h, 1, false, m.b, m.n);
         if (depths[k] == 5) {
-            assert_int_equal(h->cap.n_weirds, 1);
-            assert_string_equal(h->cap.weirds[0], "DNS_max_compression_chain_depth_exceeded");
-            assert_string_equal(h->cap.addls[0], "6");
+            assert_int_equal(h->run.weirds.n, 1);
+            assert_string_equal(h->run.weirds.names[0], "DNS_max_compression_chain_depth_exceeded");
+            assert_string_equal(h->run.weirds.addls[0], "6");
             assert_int_equal(h->cap.violations, 1);
         } else {
-            assert_int_equal(h->cap.n_weirds, 0);
+            assert_int_equal(h->run.weirds.n, 0);
             assert_int_equal(h->cap.violations, 0);
             assert_int_equal(h->cap.rows[0].n_answers, 7);
         }
@@ -392,7 +372,7 @@ static void test_label_too_long(void **unused)
     m.n += 64;
     put8(&m, 0); put16(&m, 1); put16(&m, 1);
     harness_feed(h, 1, true, m.b, m.n);
-    assert_true(saw_weird(h, "DNS_label_too_long"));
+    assert_true(parser_weirds_saw(&h->run.weirds, "DNS_label_too_long"));
     harness_free(h);
 }
 
@@ -406,7 +386,7 @@ static void test_every_truncation(void **unused)
         memcpy(copy, r.b, cut);
         harness_feed(h, 1, false, copy, cut);
         if (cut < 12)
-            assert_true(saw_weird(h, "DNS_truncated_len_lt_hdr_len"));
+            assert_true(parser_weirds_saw(&h->run.weirds, "DNS_truncated_len_lt_hdr_len"));
         else
             assert_int_equal(h->cap.n, 1);
         free(copy);
@@ -473,7 +453,7 @@ static void test_pending_cap(void **unused)
         build_query(&q, (uint16_t)i, "p.test", 1);
         harness_feed(h, i, true, q.b, q.n);
     }
-    assert_true(saw_weird(h, "DNS_too_many_pending_queries"));
+    assert_true(parser_weirds_saw(&h->run.weirds, "DNS_too_many_pending_queries"));
     h->run.parser->close(h->run.state, &h->run.env);
     size_t rows = 0;
     for (size_t i = 0; i < h->cap.n; i++)

@@ -19,7 +19,6 @@
 #include "unit/deflate_harness.h"
 
 #define MAX_TXNS 256
-#define MAX_WEIRDS 64
 
 struct seen_txn {
     char method[64], host[128], uri[256], version[8], user_agent[128], status_msg[64];
@@ -35,9 +34,6 @@ struct seen_txn {
 struct capture {
     struct seen_txn txn[MAX_TXNS];
     size_t n_txn;
-    char weird[MAX_WEIRDS][64];
-    char weird_addl[MAX_WEIRDS][64];
-    size_t n_weird;
 };
 
 static void copy_str(char *dst, size_t cap, struct byte_view s, bool *has)
@@ -83,16 +79,6 @@ static void on_publish(struct app_env *env, enum event_kind kind, const void *p)
         memcpy(s->resp_head, t->response_body_head, s->resp_head_len);
 }
 
-static void on_weird(struct app_env *env, const char *name, const char *addl, const char *source)
-{
-    struct capture *c = env->ctx;
-    if (c->n_weird >= MAX_WEIRDS)
-        return;
-    snprintf(c->weird[c->n_weird], sizeof c->weird[0], "%s", name);
-    snprintf(c->weird_addl[c->n_weird], sizeof c->weird_addl[0], "%s", addl ? addl : "");
-    c->n_weird++;
-}
-
 static void on_service(struct app_env *env, const char *service)
 {
 }
@@ -102,7 +88,7 @@ struct session {
     struct capture *cap;
 };
 
-static const struct app_env hooks = {.publish = on_publish, .weird = on_weird, .add_service = on_service};
+static const struct app_env hooks = {.publish = on_publish, .add_service = on_service};
 
 static void session_open(struct session *s)
 {
@@ -138,14 +124,6 @@ static void session_free(struct session *s)
     free(s->cap);
 }
 
-static bool has_weird(const struct capture *c, const char *name)
-{
-    for (size_t i = 0; i < c->n_weird; i++)
-        if (strcmp(c->weird[i], name) == 0)
-            return true;
-    return false;
-}
-
 static const char simple_req[] = "GET /a%20b?x=1 HTTP/1.1\r\n"
                                  "Host: www.example.com:8080\r\n"
                                  "User-Agent: test/1.0\r\n"
@@ -159,8 +137,9 @@ static const char simple_resp[] = "HTTP/1.1 200 OK\r\n"
                                   "\r\n"
                                   "hello";
 
-static void check_simple(const struct capture *c)
+static void check_simple(const struct session *s)
 {
+    const struct capture *c = s->cap;
     assert_int_equal(c->n_txn, 1);
     const struct seen_txn *t = &c->txn[0];
     assert_string_equal(t->method, "GET");
@@ -181,7 +160,7 @@ static void check_simple(const struct capture *c)
     assert_string_equal(t->content_type, "text/html; charset=utf-8");
     assert_int_equal(t->resp_head_len, 5);
     assert_memory_equal(t->resp_head, "hello", 5);
-    assert_int_equal(c->n_weird, 0);
+    assert_int_equal(s->run.weirds.n, 0);
 }
 
 static void test_simple_exchange(void **unused)
@@ -192,7 +171,7 @@ static void test_simple_exchange(void **unused)
     feed_str(&s, false, simple_resp);
     assert_int_equal(s.cap->n_txn, 1); /* logged when the reply is complete */
     session_close(&s);
-    check_simple(s.cap);
+    check_simple(&s);
     session_free(&s);
 }
 
@@ -203,7 +182,7 @@ static void test_byte_by_byte(void **unused)
     feed_bytes(&s, true, simple_req);
     feed_bytes(&s, false, simple_resp);
     session_close(&s);
-    check_simple(s.cap);
+    check_simple(&s);
     session_free(&s);
 }
 
@@ -258,7 +237,7 @@ static void test_chunked_with_trailers(void **unused)
         assert_int_equal(s.cap->txn[0].transfer_len, 11);
         assert_int_equal(s.cap->txn[1].status, 204);
         assert_int_equal(s.cap->txn[1].resp_len, 0);
-        assert_int_equal(s.cap->n_weird, 0);
+        assert_int_equal(s.run.weirds.n, 0);
         session_free(&s);
     }
 }
@@ -294,7 +273,7 @@ static void run_encoded(const char *encoding, int window, bool chunked, bool byt
     assert_int_equal(s.cap->txn[0].resp_len, strlen(plain));
     assert_int_equal(s.cap->txn[0].transfer_len, n);
     assert_memory_equal(s.cap->txn[0].resp_head, plain, sizeof s.cap->txn[0].resp_head);
-    assert_int_equal(s.cap->n_weird, 0);
+    assert_int_equal(s.run.weirds.n, 0);
     session_free(&s);
 }
 
@@ -317,7 +296,7 @@ static void test_bad_gzip(void **unused)
     session_close(&s);
     assert_int_equal(s.cap->n_txn, 1);
     assert_int_equal(s.cap->txn[0].resp_len, 0);
-    assert_true(has_weird(s.cap, "inflate_failed"));
+    assert_true(parser_weirds_saw(&s.run.weirds, "inflate_failed"));
     session_free(&s);
 }
 
@@ -337,7 +316,7 @@ static void test_100_continue(void **unused)
     assert_string_equal(s.cap->txn[0].info_msg, "Continue");
     assert_int_equal(s.cap->txn[0].req_len, 4);
     assert_int_equal(s.cap->txn[0].resp_len, 2);
-    assert_int_equal(s.cap->n_weird, 0);
+    assert_int_equal(s.run.weirds.n, 0);
     session_free(&s);
 }
 
@@ -353,7 +332,7 @@ static void test_101_upgrade_stops(void **unused)
     assert_int_equal(s.cap->n_txn, 1);
     assert_int_equal(s.cap->txn[0].status, 101);
     assert_int_equal(s.cap->txn[0].info, 101);
-    assert_int_equal(s.cap->n_weird, 0);
+    assert_int_equal(s.run.weirds.n, 0);
     session_free(&s);
 }
 
@@ -370,7 +349,7 @@ static void test_connect_tunnel(void **unused)
     assert_string_equal(s.cap->txn[0].uri, "mail.example:25");
     assert_int_equal(s.cap->txn[0].status, 200);
     assert_int_equal(s.cap->txn[0].resp_len, 0);
-    assert_int_equal(s.cap->n_weird, 0);
+    assert_int_equal(s.run.weirds.n, 0);
     session_free(&s);
 }
 
@@ -383,8 +362,8 @@ static void test_obsolete_fold_and_te_cl(void **unused)
              "0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: target\r\n\r\n");
     session_close(&s);
     assert_int_equal(s.cap->n_txn, 2);
-    assert_true(has_weird(s.cap, "HTTP_obsolete_line_folding"));
-    assert_true(has_weird(s.cap, "HTTP_content_length_and_chunked"));
+    assert_true(parser_weirds_saw(&s.run.weirds, "HTTP_obsolete_line_folding"));
+    assert_true(parser_weirds_saw(&s.run.weirds, "HTTP_content_length_and_chunked"));
     assert_string_equal(s.cap->txn[1].uri, "/smuggled");
     assert_int_equal(s.cap->txn[1].trans_depth, 2);
     session_free(&s);
@@ -401,7 +380,7 @@ static void test_bare_lf(void **unused)
     assert_string_equal(s.cap->txn[0].host, "lf");
     assert_int_equal(s.cap->txn[0].resp_len, 1);
     assert_int_equal(s.cap->txn[1].status, 404);
-    assert_int_equal(s.cap->n_weird, 0); /* Zeek takes bare LF lines silently */
+    assert_int_equal(s.run.weirds.n, 0); /* Zeek takes bare LF lines silently */
     session_free(&s);
 }
 
@@ -419,8 +398,8 @@ static void test_multipart_length(void **unused)
     assert_int_equal(s.cap->n_txn, 2);
     assert_int_equal(s.cap->txn[0].req_len, 21);
     assert_int_equal(s.cap->txn[1].req_len, 12);
-    assert_int_equal(s.cap->n_weird, 1);
-    assert_string_equal(s.cap->weird[0], "line_terminated_without_CRLF");
+    assert_int_equal(s.run.weirds.n, 1);
+    assert_string_equal(s.run.weirds.names[0], "line_terminated_without_CRLF");
     session_free(&s);
 }
 
@@ -529,8 +508,8 @@ static void test_header_flood_is_bounded(void **unused)
     feed_str(&s, false, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     session_close(&s);
     assert_int_equal(s.cap->n_txn, 1);
-    assert_true(has_weird(s.cap, "HTTP_too_many_headers"));
-    assert_int_equal(s.cap->n_weird, 1);
+    assert_true(parser_weirds_saw(&s.run.weirds, "HTTP_too_many_headers"));
+    assert_int_equal(s.run.weirds.n, 1);
     session_free(&s);
 }
 
@@ -548,7 +527,7 @@ static void test_long_line(void **unused)
     free(line);
     feed_str(&s, false, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     session_close(&s);
-    assert_true(has_weird(s.cap, "contentline_size_exceeded"));
+    assert_true(parser_weirds_saw(&s.run.weirds, "contentline_size_exceeded"));
     assert_int_equal(s.cap->n_txn, 1);
     session_free(&s);
 }
@@ -572,7 +551,7 @@ static void test_http09_and_bad_requests(void **unused)
     feed_str(&s, true, "\x01\x02 garbage\r\n\r\n");
     feed_str(&s, false, "HTTP/1.0 400 Bad Request\r\nContent-Length: 3\r\n\r\nbad");
     session_close(&s);
-    assert_true(has_weird(s.cap, "bad_HTTP_request"));
+    assert_true(parser_weirds_saw(&s.run.weirds, "bad_HTTP_request"));
     assert_int_equal(s.cap->n_txn, 1);
     assert_false(s.cap->txn[0].has_method);
     assert_int_equal(s.cap->txn[0].status, 400);
@@ -582,8 +561,8 @@ static void test_http09_and_bad_requests(void **unused)
     session_open(&s);
     feed_str(&s, true, "CCM_POST / HTTP/1.1\r\nHost: a\r\n\r\n");
     session_close(&s);
-    assert_true(has_weird(s.cap, "unknown_HTTP_method"));
-    assert_string_equal(s.cap->weird_addl[0], "CCM_POST");
+    assert_true(parser_weirds_saw(&s.run.weirds, "unknown_HTTP_method"));
+    assert_string_equal(s.run.weirds.addls[0], "CCM_POST");
     assert_int_equal(s.cap->n_txn, 1);
     assert_false(s.cap->txn[0].has_status);
     assert_false(s.cap->txn[0].has_version);
@@ -599,9 +578,9 @@ static void test_version_mismatch_and_uri_weirds(void **unused)
     session_close(&s);
     assert_int_equal(s.cap->n_txn, 2);
     assert_string_equal(s.cap->txn[0].uri, "/a%zz%4");
-    assert_true(has_weird(s.cap, "unescaped_%_in_URI"));
-    assert_true(has_weird(s.cap, "partial_escape_at_end_of_URI"));
-    assert_true(has_weird(s.cap, "HTTP_version_mismatch"));
+    assert_true(parser_weirds_saw(&s.run.weirds, "unescaped_%_in_URI"));
+    assert_true(parser_weirds_saw(&s.run.weirds, "partial_escape_at_end_of_URI"));
+    assert_true(parser_weirds_saw(&s.run.weirds, "HTTP_version_mismatch"));
     assert_string_equal(s.cap->txn[1].version, "1.0");
     session_free(&s);
 }
@@ -612,7 +591,7 @@ static void test_orphan_reply_and_excess_pipelining(void **unused)
     session_open(&s);
     for (int i = 0; i < 150; i++)
         feed_str(&s, true, "GET /p HTTP/1.1\r\nHost: a\r\n\r\n");
-    assert_true(has_weird(s.cap, "HTTP_excessive_pipelining"));
+    assert_true(parser_weirds_saw(&s.run.weirds, "HTTP_excessive_pipelining"));
     session_close(&s);
     assert_int_equal(s.cap->n_txn, 150);
     session_free(&s);

@@ -16,6 +16,7 @@
 
 #include "proto/krb.h"
 #include "util/ber.h"
+#include "unit/bytes_harness.h"
 
 struct capture {
     int n_msgs, n_rows;
@@ -270,21 +271,10 @@ static void test_ignored_error_text(void **unused)
 /* 10,000 nested constructed elements: a weird, no recursion, no crash. */
 static void test_deep_nesting(void **unused)
 {
-    size_t depth = 10000, n = depth * 6 + 2;
-    uint8_t *p = malloc(n);
+    size_t depth = 10000;
+    uint8_t *p = malloc(depth * 6 + 2);
     assert_non_null(p);
-    for (size_t i = 0; i < depth; i++) {
-        size_t left = n - (i + 1) * 6;
-        uint8_t *h = p + i * 6;
-        h[0] = i == 0 ? 0x6a : (i % 2 ? 0x30 : 0xa4);
-        h[1] = 0x84;
-        h[2] = (uint8_t)(left >> 24);
-        h[3] = (uint8_t)(left >> 16);
-        h[4] = (uint8_t)(left >> 8);
-        h[5] = (uint8_t)left;
-    }
-    p[n - 2] = 0x05;
-    p[n - 1] = 0x00;
+    size_t n = der_deep_nest(p, depth, 0x6a, 0xa4); /* AS-REQ, req-body */
     struct parser_run r;
     struct capture c = {0};
     parser_run_open(&r, &krb_parser, &hooks, &c);

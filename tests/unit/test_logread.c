@@ -49,16 +49,26 @@ static long file_size(const char *dir, const char *rel)
     return (long)st.st_size;
 }
 
+/* The n files or directories rels[] of dir opened as one reader. */
+static struct logread *open_rels(const char *dir, const char *const *rels, size_t n)
+{
+    char path[4][1024];
+    const char *paths[4];
+    char err[256] = "";
+    assert_true(n <= 4);
+    for (size_t i = 0; i < n; i++) {
+        tmpdir_path(dir, rels[i], path[i], sizeof path[i]);
+        paths[i] = path[i];
+    }
+    struct logread *r = logread_open(paths, n, err, sizeof err);
+    if (r == NULL)
+        fail_msg("logread_open(%s...): %s", n ? paths[0] : "", err);
+    return r;
+}
+
 static struct logread *open_rel(const char *dir, const char *rel)
 {
-    char path[1024];
-    char err[256] = "";
-    tmpdir_path(dir, rel, path, sizeof path);
-    const char *paths[] = {path};
-    struct logread *r = logread_open(paths, 1, err, sizeof err);
-    if (r == NULL)
-        fail_msg("logread_open(%s): %s", path, err);
-    return r;
+    return open_rels(dir, &rel, 1);
 }
 
 static void next_row(struct logread *r, struct log_row *row)
@@ -572,13 +582,8 @@ static void test_gzip_files(void **state)
     write_gz(dir, "conn.log", TSV_HEADER("conn") "#fields\tts\tuid\n1\tC1\n", "wb");
     write_gz(dir, "conn.log", "2\tC2\n", "ab");
     tmpdir_write_text(dir, "plain.log.gz", "{\"ts\":3,\"uid\":\"C3\"}\n");
-    char a[1024], b[1024];
-    tmpdir_path(dir, "conn.log", a, sizeof a);
-    tmpdir_path(dir, "plain.log.gz", b, sizeof b);
-    const char *paths[] = {a, b};
-    char err[256];
-    struct logread *r = logread_open(paths, 2, err, sizeof err);
-    assert_non_null(r);
+    static const char *const rels[] = {"conn.log", "plain.log.gz"};
+    struct logread *r = open_rels(dir, rels, 2);
     struct log_row row;
     expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", "C1"}));
     expect_row(r, &row, NULL, NO_TS, FIELDS({"uid", "C2"}));
@@ -756,13 +761,8 @@ static void test_directory_tree(void **state)
     assert_int_equal(symlink(target, link), 0);
     tmpdir_write_text(dir, "other/notes.txt", "{\"uid\":\"explicit\"}\n");
 
-    char logs[1024], notes[1024];
-    tmpdir_path(dir, "logs", logs, sizeof logs);
-    tmpdir_path(dir, "other/notes.txt", notes, sizeof notes);
-    const char *paths[] = {logs, notes};
-    char err[256];
-    struct logread *r = logread_open(paths, 2, err, sizeof err);
-    assert_non_null(r);
+    static const char *const rels[] = {"logs", "other/notes.txt"};
+    struct logread *r = open_rels(dir, rels, 2);
     static const char *const want[] = {"C1", "C2", "C3", "Z", "a", "b", "C4", "explicit"};
     static const char *const want_path[] = {"conn", "conn", "conn", "Z", "a", "b", "conn", "notes"};
     struct log_row row;
@@ -838,12 +838,7 @@ static void test_filter(void **state)
                "{\"event_type\":\"alert\",\"n\":6\n");   /* malformed but filtered out unparsed */
     tmpdir_write_text(dir, "c/conn.log", "{\"uid\":\"J1\"}\n{\"_path\":\"dns\",\"n\":7}\n{broken\n");
     tmpdir_write_text(dir, "c/dns.log", "{\"_path\":\"conn\",\"n\":8}\n{\"n\":9}\n{broken\n");
-    char root[1024];
-    tmpdir_path(dir, ".", root, sizeof root);
-    const char *paths[] = {root};
-    char err[256];
-    struct logread *r = logread_open(paths, 1, err, sizeof err);
-    assert_non_null(r);
+    struct logread *r = open_rel(dir, ".");
     const char *const only_dns[] = {"dns", NULL};
     logread_filter(r, only_dns);
     struct log_row row;
@@ -862,8 +857,7 @@ static void test_filter(void **state)
     logread_close(r);
 
     /* an empty list wants nothing; NULL wants everything again */
-    r = logread_open(paths, 1, err, sizeof err);
-    assert_non_null(r);
+    r = open_rel(dir, ".");
     const char *const nothing[] = {NULL};
     logread_filter(r, nothing);
     logread_filter(r, NULL);

@@ -78,23 +78,6 @@ static void damage_cache(const char *dir)
     closedir(d);
 }
 
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static const char *const cache_rules[] = {
     "alert tcp any any -> any any (msg:\"stream\"; flow:to_server; content:\"evil-payload\"; sid:1;)",
     "alert tcp any any -> any any (msg:\"other\"; content:\"harmless-looking\"; sid:2;)",
@@ -113,12 +96,23 @@ static void fires_with(const char *cache)
     sig_set_free(s);
 }
 
+/* The rules compiled with the prefilter cache left to its default (the
+ * environment's VIGIL_RULES_CACHE). */
+static void compile_with_default_cache(void)
+{
+    struct sig_set *s = sig_set_new(NULL);
+    assert_non_null(s);
+    char why[200];
+    assert_int_equal(sig_set_add_rule(s, cache_rules[0], "perf.rules", 1, why, sizeof why), 0);
+    assert_true(sig_set_compile(s, why, sizeof why));
+    sig_set_free(s);
+}
+
 static void test_prefilter_cache(void **state)
 {
-    char base[] = "/tmp/vigil-sigcache-XXXXXX";
-    assert_non_null(mkdtemp(base));
+    const char *base = *state;
     char dir[256];
-    snprintf(dir, sizeof dir, "%s/made/by/vigil", base);
+    tmpdir_path(base, "made/by/vigil", dir, sizeof dir);
     fires_with(dir); /* compiled, and written under directories it creates */
     off_t size = 0;
     unsigned n = cache_files(dir, &size);
@@ -137,7 +131,7 @@ static void test_prefilter_cache(void **state)
 
     /* A directory others may write to is not trusted: nothing read or written. */
     char open_dir[256];
-    snprintf(open_dir, sizeof open_dir, "%s/shared", base);
+    tmpdir_path(base, "shared", open_dir, sizeof open_dir);
     assert_int_equal(mkdir(open_dir, 0700), 0);
     assert_int_equal(chmod(open_dir, 0777), 0);
     fires_with(open_dir);
@@ -146,24 +140,15 @@ static void test_prefilter_cache(void **state)
 
     /* The default comes from the environment; "off" is none. */
     char env_dir[256];
-    snprintf(env_dir, sizeof env_dir, "%s/env", base);
+    tmpdir_path(base, "env", env_dir, sizeof env_dir);
     const char *old = getenv("VIGIL_RULES_CACHE");
     char *saved = old ? strdup(old) : NULL;
     setenv("VIGIL_RULES_CACHE", env_dir, 1);
-    struct sig_set *s = sig_set_new(NULL);
-    assert_non_null(s);
-    char why[200];
-    assert_int_equal(sig_set_add_rule(s, cache_rules[0], "perf.rules", 1, why, sizeof why), 0);
-    assert_true(sig_set_compile(s, why, sizeof why));
-    sig_set_free(s);
+    compile_with_default_cache();
     assert_true(cache_files(env_dir, NULL) >= 1);
-    remove_dir(env_dir);
+    assert_int_equal(tmpdir_remove(env_dir), 0);
     setenv("VIGIL_RULES_CACHE", "off", 1);
-    s = sig_set_new(NULL);
-    assert_non_null(s);
-    assert_int_equal(sig_set_add_rule(s, cache_rules[0], "perf.rules", 1, why, sizeof why), 0);
-    assert_true(sig_set_compile(s, why, sizeof why));
-    sig_set_free(s);
+    compile_with_default_cache();
     struct stat none;
     assert_int_not_equal(stat(env_dir, &none), 0);
     if (saved)
@@ -171,15 +156,6 @@ static void test_prefilter_cache(void **state)
     else
         unsetenv("VIGIL_RULES_CACHE");
     free(saved);
-
-    remove_dir(open_dir);
-    remove_dir(dir);
-    char up[256];
-    snprintf(up, sizeof up, "%s/made/by", base);
-    rmdir(up);
-    snprintf(up, sizeof up, "%s/made", base);
-    rmdir(up);
-    rmdir(base);
 }
 
 static const char *const stream_depth_rules[] = {
@@ -302,7 +278,7 @@ static void test_address_index(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_prefilter_cache),
+        TMPDIR_TEST(test_prefilter_cache),
         SIG_CASE_TEST(test_stream_depth, "perf.rules", stream_depth_rules),
         SIG_CASE_TEST(test_direction_groups, "perf.rules", direction_groups_rules),
         cmocka_unit_test(test_shared_variable_groups),

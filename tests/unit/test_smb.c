@@ -22,9 +22,10 @@
 #include "proto/krb.h"
 #include "proto/ntlm.h"
 #include "proto/smb.h"
+#include "unit/bytes_harness.h"
 
 struct capture {
-    int n_mapping, n_files, n_logged_files, n_rpc, n_ntlm, n_krb_rows, n_weird, n_smb;
+    int n_mapping, n_files, n_logged_files, n_rpc, n_ntlm, n_krb_rows, n_smb;
     struct smb_command_info smb_cmd;         /* the last EVENT_SMB's */
     char smb_share[64], smb_filename[64];
     bool smb_is_pipe;
@@ -36,8 +37,7 @@ struct capture {
     size_t stub_len;
     struct ntlm_txn ntlm;
     struct krb_row krb;
-    char weirds[16][48];
-    char addls[16][16];
+    struct parser_weirds weirds;
 };
 
 static void copy(char *dst, size_t cap, const char *s)
@@ -90,19 +90,7 @@ static void cap_publish(struct app_env *env, enum event_kind kind, const void *t
 static void cap_weird(struct app_env *env, const char *name, const char *addl, const char *source)
 {
     struct capture *c = env->ctx;
-    if (c->n_weird < 16) {
-        copy(c->weirds[c->n_weird], sizeof c->weirds[0], name);
-        copy(c->addls[c->n_weird], sizeof c->addls[0], addl);
-    }
-    c->n_weird++;
-}
-
-static bool saw_weird(const struct capture *c, const char *name)
-{
-    for (int i = 0; i < c->n_weird && i < 16; i++)
-        if (strcmp(c->weirds[i], name) == 0)
-            return true;
-    return false;
+    parser_weirds_add(&c->weirds, name, addl);
 }
 
 struct session {
@@ -249,7 +237,7 @@ static void smb_session(size_t step)
     assert_int_equal(s.cap.n_files, 2);
     assert_int_equal(s.cap.n_logged_files, 1);
     session_close(&s);
-    assert_int_equal(s.cap.n_weird, 0);
+    assert_int_equal(s.cap.weirds.n, 0);
 }
 
 static void test_smb2_tree_and_file(void **state)
@@ -276,14 +264,14 @@ static void test_smb2_compound_chain_capped(void **state)
         smb2_header(&m, 4, false, (uint64_t)i, 1, 64);
     netbios_end(&m, 0);
     parser_run_feed(&s.run, true, m.b, m.n, 0);
-    assert_true(saw_weird(&s.cap, "SMB2_compound_chain_too_long"));
+    assert_true(parser_weirds_saw(&s.cap.weirds, "SMB2_compound_chain_too_long"));
     /* a NextCommand past the message's end */
     m.n = 0;
     netbios_begin(&m);
     smb2_header(&m, 4, false, 99, 1, 4096);
     netbios_end(&m, 0);
     parser_run_feed(&s.run, true, m.b, m.n, 0);
-    assert_true(saw_weird(&s.cap, "SMB2_bad_next_command"));
+    assert_true(parser_weirds_saw(&s.cap.weirds, "SMB2_bad_next_command"));
     session_close(&s);
 }
 
@@ -294,7 +282,7 @@ static void test_smb_message_too_large(void **state)
     session_open(&s, &smb_parser);
     static const uint8_t huge[] = {0, 0xff, 0xff, 0xff, 0xfe, 'S', 'M', 'B'};
     parser_run_feed(&s.run, true, huge, sizeof huge, 0);
-    assert_true(saw_weird(&s.cap, "SMB_message_too_large"));
+    assert_true(parser_weirds_saw(&s.cap.weirds, "SMB_message_too_large"));
     /* the 16 MiB are skipped, not buffered; an encrypted message after it is not read either */
     session_close(&s);
 }
@@ -394,7 +382,7 @@ static void test_dce_rpc_tcp_call(void **state)
         session_close(&s);
         assert_int_equal(s.cap.n_rpc, 3);
         assert_false(s.cap.rpc_rtt);
-        assert_int_equal(s.cap.n_weird, 0);
+        assert_int_equal(s.cap.weirds.n, 0);
     }
 }
 
@@ -408,7 +396,7 @@ static void test_dce_rpc_endless_fragments(void **state)
     call(&s, 2, 12, 1, 8000, false);          /* first fragment */
     for (int i = 0; i < 60; i++)
         call(&s, 2, 12, 0, 8000, false);      /* middle fragments, 480 KB in all */
-    assert_true(saw_weird(&s.cap, "DCE_RPC_stub_too_large"));
+    assert_true(parser_weirds_saw(&s.cap.weirds, "DCE_RPC_stub_too_large"));
     call(&s, 2, 12, 2, 8, true);              /* the last one, answered */
     assert_int_equal(s.cap.n_rpc, 1);
     assert_true(s.cap.stub_len <= DCE_RPC_MAX_STUB);
@@ -422,7 +410,7 @@ static void test_dce_rpc_garbage(void **state)
     session_open(&s, &dce_rpc_parser);
     static const uint8_t junk[] = "\x05\x00\x0b\x03\x10\x00\x00\x00\x05\x00\x00\x00\x00\x00\x00\x00GET / HTTP/1.1";
     parser_run_feed(&s.run, true, junk, sizeof junk - 1, 0); /* a frag length under the header's */
-    assert_true(saw_weird(&s.cap, "DCE_RPC_bad_header"));
+    assert_true(parser_weirds_saw(&s.cap.weirds, "DCE_RPC_bad_header"));
     session_close(&s);
     assert_int_equal(s.cap.n_rpc, 0);
 }
@@ -489,12 +477,12 @@ static void test_dce_rpc_auth_types(void **state)
         auth_pdu(&s, false, 2, 8, cases[i].type, verifier, sizeof verifier);  /* its response */
         session_close(&s);
         if (cases[i].weird == NULL) {
-            assert_int_equal(s.cap.n_weird, 0);
+            assert_int_equal(s.cap.weirds.n, 0);
             continue;
         }
-        assert_int_equal(s.cap.n_weird, 2);  /* the flow layer keeps one a connection */
-        assert_string_equal(s.cap.weirds[0], cases[i].weird);
-        assert_string_equal(s.cap.addls[0], cases[i].addl);
+        assert_int_equal(s.cap.weirds.n, 2);  /* the flow layer keeps one a connection */
+        assert_string_equal(s.cap.weirds.names[0], cases[i].weird);
+        assert_string_equal(s.cap.weirds.addls[0], cases[i].addl);
     }
 }
 
@@ -533,7 +521,7 @@ static void test_dce_rpc_challenge_only(void **state)
     assert_true(s.cap.ntlm.has_server_nb);
     assert_string_equal(s.cap.ntlm.server_nb_computer_name, "SRV");
     assert_false(s.cap.ntlm.has_username);
-    assert_int_equal(s.cap.n_weird, 0);
+    assert_int_equal(s.cap.weirds.n, 0);
 }
 
 /* ---- NTLM ---- */
@@ -605,8 +593,8 @@ static void test_ntlm_offsets_outside(void **state)
     u32(&ch, 0);
     ntlm_session_blob(&ns, &env, "SMB", ch.b, ch.n);
     ntlm_session_close(&ns, &env);
-    assert_true(saw_weird(&c, "NTLM_offset_outside_message"));
-    assert_true(saw_weird(&c, "NTLM_av_pair_outside_message"));
+    assert_true(parser_weirds_saw(&c.weirds, "NTLM_offset_outside_message"));
+    assert_true(parser_weirds_saw(&c.weirds, "NTLM_av_pair_outside_message"));
     assert_int_equal(c.n_ntlm, 1);
     assert_false(c.ntlm.has_username || c.ntlm.has_server_nb); /* the domain, cut at the end, is kept */
 }
@@ -784,7 +772,7 @@ static void smb1_session(size_t step)
     assert_string_equal(s.cap.endpoint, "svcctl");
     assert_string_equal(s.cap.operation, "CreateServiceW");
     assert_string_equal(s.cap.named_pipe, "\\PIPE\\svcctl");
-    assert_int_equal(s.cap.n_weird, 0);
+    assert_int_equal(s.cap.weirds.n, 0);
     session_close(&s);
 }
 
@@ -811,7 +799,7 @@ static void test_smb1_andx_loop(void **state)
     u16(&m, 32);                        /* back at its own block */
     u16(&m, 0);
     smb1_feed(&s, true, &m, 0);
-    assert_true(saw_weird(&s.cap, "SMB1_andx_chain_loop"));
+    assert_true(parser_weirds_saw(&s.cap.weirds, "SMB1_andx_chain_loop"));
     smb1_header(&m, 0x74, false, 1, 2);
     for (int i = 0; i < 40; i++) {
         u8(&m, 2);
@@ -821,7 +809,7 @@ static void test_smb1_andx_loop(void **state)
         u16(&m, 0);
     }
     smb1_feed(&s, true, &m, 0);
-    assert_true(saw_weird(&s.cap, "SMB1_andx_chain_too_long"));
+    assert_true(parser_weirds_saw(&s.cap.weirds, "SMB1_andx_chain_too_long"));
     session_close(&s);
 }
 
@@ -839,32 +827,16 @@ static void test_krb_gss_deep_nesting(void **state)
     size_t h = sizeof head, n = h + inner;
     memcpy(p, head, h);
     const size_t len_at[] = {2, 16, 22, 28, 34};
-    for (size_t i = 0; i < 5; i++) {
-        size_t left = n - (len_at[i] + 4);
-        p[len_at[i]] = (uint8_t)(left >> 24);
-        p[len_at[i] + 1] = (uint8_t)(left >> 16);
-        p[len_at[i] + 2] = (uint8_t)(left >> 8);
-        p[len_at[i] + 3] = (uint8_t)left;
-    }
-    for (size_t i = 0; i < depth; i++) {
-        size_t left = inner - (i + 1) * 6;
-        uint8_t *e = p + h + i * 6;
-        e[0] = i == 0 ? 0x6e : (i % 2 ? 0x30 : 0xa3);
-        e[1] = 0x84;
-        e[2] = (uint8_t)(left >> 24);
-        e[3] = (uint8_t)(left >> 16);
-        e[4] = (uint8_t)(left >> 8);
-        e[5] = (uint8_t)left;
-    }
-    p[n - 2] = 0x05;
-    p[n - 1] = 0x00;
+    for (size_t i = 0; i < 5; i++)
+        be32_at(p + len_at[i], n - (len_at[i] + 4));
+    der_deep_nest(p + h, depth, 0x6e, 0xa3); /* AP-REQ, ticket */
     struct capture c = {0};
     struct app_env env = ntlm_env(&c);
     struct krb_gss_session ks = {0};
     krb_gss_blob(&ks, &env, true, p, n);
     krb_gss_close(&ks, &env);
     free(p);
-    assert_true(saw_weird(&c, "KRB_invalid_message"));
+    assert_true(parser_weirds_saw(&c.weirds, "KRB_invalid_message"));
     assert_int_equal(c.n_krb_rows, 0);
 }
 
