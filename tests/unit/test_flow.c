@@ -318,6 +318,13 @@ static void test_eve_closed_flow_continued(void **state)
     assert_string_equal(e->eve_tcp_state, "last_ack");
     assert_string_equal(e->eve_state, "closed");
     assert_int_equal(e->tcp_flags_tc, TCP_SYN | TCP_ACK | TCP_PSH | TCP_FIN);
+    /* the option off (or no EVE): each connection its own EVE flow */
+    struct collected off;
+    closed_then_late_fin(&off, 0);
+    assert_int_equal(off.n, 2);
+    assert_int_equal(off.recs[0].logs, CONN_LOGS_ALL);
+    assert_int_equal(off.recs[1].logs, CONN_LOGS_ALL);
+    assert_true(off.recs[1].flow_id != off.recs[0].flow_id);
 }
 
 /* The record of c for the client port sport and logs, NULL when none. */
@@ -374,18 +381,6 @@ static void test_eve_closed_flow_new_syn(void **state)
     assert_int_equal(c.recs[2].logs, CONN_LOGS_ALL);
     assert_true(c.recs[2].flow_id != c.recs[0].flow_id);
     assert_string_equal(c.recs[2].eve_tcp_state, "syn_sent");
-}
-
-static void test_eve_closed_flow_off(void **state)
-{
-    (void)state;
-    struct collected c;
-    closed_then_late_fin(&c, 0);
-    /* each connection its own EVE flow, as without EVE output */
-    assert_int_equal(c.n, 2);
-    assert_int_equal(c.recs[0].logs, CONN_LOGS_ALL);
-    assert_int_equal(c.recs[1].logs, CONN_LOGS_ALL);
-    assert_true(c.recs[1].flow_id != c.recs[0].flow_id);
 }
 
 static void test_eve_held_flow_evicted_first(void **state)
@@ -684,7 +679,6 @@ int main(void)
         cmocka_unit_test(test_eve_closed_flow_continued),
         cmocka_unit_test(test_eve_closed_flow_times_out),
         cmocka_unit_test(test_eve_closed_flow_new_syn),
-        cmocka_unit_test(test_eve_closed_flow_off),
         cmocka_unit_test(test_eve_held_flow_evicted_first),
         cmocka_unit_test(test_retransmission_and_gap),
         cmocka_unit_test(test_out_of_order_conflict_is_a_weird),
