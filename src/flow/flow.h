@@ -179,7 +179,9 @@ struct flow_stats {
 };
 
 /* Receives every finished connection (record valid only during the call)
- * and every weird raised by the flow layer. */
+ * and every weird raised by the flow layer. A record's logs says which logs
+ * it is for: a closed TCP connection whose EVE flow is held comes for
+ * conn.log and the detectors, that EVE flow later alone (conn_record-t.h). */
 struct flow_sink {
     void (*conn)(void *ctx, const struct conn_record *rec);
     void (*weird)(void *ctx, const struct weird_record *rec);
