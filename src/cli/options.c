@@ -74,6 +74,10 @@ const char usage_common[] =
     "      --eve-http-body-limit BYTES  EVE fileinfo follows an HTTP body's file for this many\n"
     "                           data bytes, as Suricata's libhtp request/response-body-limit\n"
     "                           (default 102400, Suricata's; 0: no limit); files.log is whole\n"
+    "      --eve-tcp-closed-timeout SECONDS  EVE keeps a TCP flow Suricata saw closed this long\n"
+    "                           after its last packet; later packets of its 5-tuple without a\n"
+    "                           SYN count in it (Suricata's flow-timeouts tcp closed; default\n"
+    "                           60; 0: EVE flows end with conn.log's connections)\n"
     "      --devices            device inventory (assets.log) and device alerts\n"
     "      --vendor-policy FILE, --device-allow FILE, --ieee-data DIR, --fingerprints FILE,\n"
     "      --device-behaviour FILE  replace the shipped vendor policy, allowed destinations, IEEE\n"
@@ -171,7 +175,7 @@ enum { OPT_FORMAT = 256, OPT_WORKERS, OPT_LOCAL_NETS, OPT_MAX_FLOWS, OPT_CID_SEE
        OPT_DEVICE_ALLOW, OPT_IEEE_DATA, OPT_FINGERPRINTS, OPT_FLUSH_INTERVAL, OPT_NO_DEFAULT_RULES,
        OPT_DEFAULT_RULES, OPT_DEVICE_BEHAVIOUR, OPT_INSPECT_FILES, OPT_INSPECT_MAX_FILE, OPT_YARA_RULES,
        OPT_WEIGHTS, OPT_KEYWORDS, OPT_EVE_ALERT_PAYLOAD, OPT_EVE_ALERT_PACKET, OPT_MIDSTREAM,
-       OPT_EVE_ANOMALY_PACKETHDR, OPT_STREAM_INLINE, OPT_EVE_HTTP_BODY_LIMIT };
+       OPT_EVE_ANOMALY_PACKETHDR, OPT_STREAM_INLINE, OPT_EVE_HTTP_BODY_LIMIT, OPT_EVE_TCP_CLOSED_TIMEOUT };
 /* live's capture and operation options */
 enum { OPT_CAPTURE = 1024, OPT_RING_SIZE, OPT_BLOCK_SIZE, OPT_CPUS, OPT_UID_KEY, OPT_UID_WINDOW };
 /* --kafka...: OPT_KAFKA + enum kafka_cli_option (cli/kafka_cli.h) */
@@ -225,6 +229,7 @@ static const struct option long_options[] = {
     {"extract-files", required_argument, NULL, OPT_EXTRACT_FILES},
     {"extract-max-file", required_argument, NULL, OPT_EXTRACT_MAX_FILE},
     {"eve-http-body-limit", required_argument, NULL, OPT_EVE_HTTP_BODY_LIMIT},
+    {"eve-tcp-closed-timeout", required_argument, NULL, OPT_EVE_TCP_CLOSED_TIMEOUT},
     {"extract-max-total", required_argument, NULL, OPT_EXTRACT_MAX_TOTAL},
     {"intel", required_argument, NULL, OPT_INTEL},
     {"rules", required_argument, NULL, OPT_RULES},
@@ -407,6 +412,9 @@ static const struct option_rule option_rules[] = {
     {.id = OPT_EVE_HTTP_BODY_LIMIT, .kind = RULE_NUMBER, .field = FIELD(cfg.eve_http_body_limit),
      .also = ALSO(cfg.eve_http_body_limit_set), .min = 0, .max = ULONG_MAX, .width = WIDTH(cfg.eve_http_body_limit),
      .error = "--eve-http-body-limit takes a byte count (0: none), not '%s'"},
+    {.id = OPT_EVE_TCP_CLOSED_TIMEOUT, .kind = RULE_NUMBER, .field = FIELD(cfg.eve_tcp_closed_timeout_us),
+     .max = YEAR_S, .scale = 1000000, .width = WIDTH(cfg.eve_tcp_closed_timeout_us),
+     .error = "--eve-tcp-closed-timeout takes a number of seconds (0: none), not '%s'"},
     {.id = OPT_EXTRACT_MAX_FILE, .kind = RULE_NUMBER, .field = FIELD(cfg.extract_max_file), .min = 1,
      .max = ULONG_MAX, .width = WIDTH(cfg.extract_max_file),
      .error = "--extract-max-file/--extract-max-total take a positive byte count, not '%s'"},

@@ -424,6 +424,8 @@ static int run_session(struct options *o, bool live)
     if (rc == EXIT_OK) {
         /* Suricata numbers the packets of capture files only (pcap_cnt) */
         unsigned packet_numbers = live ? 0 : OUTPUT_EVE_PCAP_CNT;
+        if (!(o->formats & OUTPUT_EVE))
+            o->cfg.eve_tcp_closed_timeout_us = 0; /* held EVE flows cost nothing without EVE */
         out = output_open(o->out_dir, o->formats | o->eve_options | packet_numbers, err, sizeof err);
         struct anomaly_events *anomaly_names = out ? anomaly_events_load(NULL, err, sizeof err) : NULL;
         if (!out || !anomaly_names) {

@@ -9,6 +9,7 @@ void vigil_config_defaults(struct vigil_config *c)
     c->tcp_timeout_us = 5 * 60 * 1000000LL;
     c->udp_timeout_us = 60 * 1000000LL;
     c->icmp_timeout_us = 60 * 1000000LL;
+    c->eve_tcp_closed_timeout_us = 60 * 1000000LL;
     c->max_flows = 2000000;
     c->stream_memcap = 256u << 20;
     c->community_id_seed = 0;

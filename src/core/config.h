@@ -72,6 +72,12 @@ struct vigil_config {
      * files (0: none); unset: files/'s default, Suricata's 100 KiB. */
     uint64_t eve_http_body_limit;
     bool eve_http_body_limit_set;
+    /* --eve-tcp-closed-timeout: how long EVE keeps a TCP flow Suricata saw
+     * closed after its last packet, later packets of its 5-tuple (no SYN)
+     * counting in it (Suricata's flow-timeouts tcp closed: 60 s); 0: EVE
+     * flows end with Zeek's connections. The command line zeroes it when
+     * the run writes no EVE (flow/flow.h: flow_config). */
+    int64_t eve_tcp_closed_timeout_us;
     unsigned n_local_nets;
     struct ip_prefix local_nets[VIGIL_MAX_LOCAL_NETS];
     /* --rules: the compiled signature set every worker matches (NULL: none).

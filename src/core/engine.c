@@ -182,9 +182,11 @@ static void on_conn(void *ctx, const struct conn_record *rec)
 {
     struct worker *w = ctx;
     struct conn_record tagged;
-    atomic_fetch_add_explicit(&w->conns_logged, 1, memory_order_relaxed);
     if (w->out)
         output_conn(w->out, with_sig_tags(w, rec, &tagged));
+    if (rec->logs == CONN_LOGS_EVE)
+        return; /* a held EVE flow: its connections were counted and seen */
+    atomic_fetch_add_explicit(&w->conns_logged, 1, memory_order_relaxed);
     if (w->detect)
         detect_conn(w->detect, rec);
 }
@@ -531,6 +533,7 @@ static bool worker_init(struct engine *e, struct worker *w, char *err, size_t er
         .community_id = e->cfg.community_id,
         .app_midstream = e->cfg.app_midstream,
         .stream_inline = e->cfg.stream_inline,
+        .eve_tcp_closed_timeout_us = e->cfg.eve_tcp_closed_timeout_us, /* cli/session.c: 0 without EVE */
         .n_local_nets = e->cfg.n_local_nets,
         .local_nets = e->cfg.local_nets,
     };

@@ -601,6 +601,11 @@ const char *app_layer_eve_app_proto(const struct flow *f)
     return s && s->parser && s->parser->eve_app_proto ? s->parser->name : NULL;
 }
 
+const char *app_layer_first_service(const struct flow *f)
+{
+    return f->app ? f->app->services[0] : NULL;
+}
+
 const char *app_layer_service(const struct flow *f, char *buf, size_t n)
 {
     const struct app_slot *s = f->app;

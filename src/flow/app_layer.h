@@ -28,6 +28,8 @@ void app_layer_close(struct flow_table *t, struct flow *f);
 void app_layer_finish_worker(struct flow_table *t);
 /* conn.log's service: comma-separated names into buf, or NULL when none. */
 const char *app_layer_service(const struct flow *f, char *buf, size_t n);
+/* The first of them (what EVE's app_proto names), NULL when none; static. */
+const char *app_layer_first_service(const struct flow *f);
 /* The attached parser's name when it names EVE's app_proto without a
  * conn.log service (struct app_parser's eve_app_proto), else NULL. Static. */
 const char *app_layer_eve_app_proto(const struct flow *f);

@@ -39,6 +39,16 @@ struct eve_flow_part {
  * ESP SPIs, in conn.log only. */
 #define CONN_MAX_EVE_PARTS 8
 
+/* Which logs a record is for: Zeek's connection and Suricata's EVE flow
+ * differ when EVE holds a closed TCP flow past Zeek's connection (flow/
+ * writes the connection for Zeek alone, then the EVE flow alone when it
+ * ends; the detectors see the connection only). */
+enum conn_record_logs {
+    CONN_LOGS_ALL,              /* conn.log, the detectors and EVE */
+    CONN_LOGS_ZEEK,             /* conn.log and the detectors: the EVE flow goes on */
+    CONN_LOGS_EVE,              /* the EVE flow alone, of connections already logged */
+};
+
 struct conn_record {
     int64_t ts_us;              /* first packet */
     int64_t last_ts_us;         /* last packet */
@@ -66,8 +76,10 @@ struct conn_record {
     uint8_t orig_l2[6], resp_l2[6];
     bool has_l2;
     /* EVE flow extras */
+    enum conn_record_logs logs;
     enum flow_end_reason end_reason;
     const char *eve_state;      /* "new", "established", "closed" */
+    const char *eve_tcp_state;  /* static: Suricata's TCP session state ("last_ack"), NULL: no session */
     uint8_t tcp_flags_ts, tcp_flags_tc; /* OR of flags seen to server / to client */
     /* Zeek's pkt byte counts are per IP packet; EVE bytes are per frame */
     uint64_t orig_frame_bytes, resp_frame_bytes;

@@ -98,9 +98,15 @@ struct flow {
     bool payload_encrypted;    /* the parser said so (app_env.payload_encrypted): no content matching */
     uint64_t packet_number;    /* the packet being handled while the table handles it, else 0 */
     uint8_t delivering;        /* TCP: 1 the originator's, 2 the responder's bytes are with the parser, else 0 */
+    uint8_t sc_state;          /* TCP: Suricata's session state (enum sc_tcp_state, flow/eve_tcp.c) */
+    uint8_t eve_held;          /* enum eve_held_kind: a closed TCP connection's EVE flow kept (flow_table.c) */
+    uint32_t eve_parent;       /* the held EVE flow this connection continues, FLOW_NONE: none */
     struct app_slot *app;      /* the attached parser and its state, NULL when none */
     union {
         struct tcp_endpoint ep[2]; /* TCP: [0] originator, [1] responder */
+        struct {                   /* an EVE flow held (eve_held): what its record needs of the parser (static) */
+            const char *service, *eve_app_proto;
+        } held;
         struct {                   /* UDP/ICMP payload sums, -1 = nothing yet */
             int64_t udp_orig_len, udp_resp_len;
             struct eve_flows *eve_flows; /* EVE flows Suricata cuts from it (eve_flows.c), NULL: none */
@@ -157,6 +163,12 @@ struct flow_config {
      * them (--stream-inline, Suricata's stream.inline), not on the client's
      * next packet after the server's ack (IDS mode). */
     bool stream_inline;
+    /* EVE: a TCP connection Suricata sees closed keeps its EVE flow this
+     * long after its last packet (Suricata's flow-timeouts tcp closed), and
+     * the next connection of its 5-tuple without a SYN continues it; conn.log
+     * keeps Zeek's connections. 0: every EVE flow ends with its connection
+     * (no EVE output, or the option set to 0). */
+    int64_t eve_tcp_closed_timeout_us;
     unsigned n_local_nets;
     const struct ip_prefix *local_nets;
 };
@@ -167,7 +179,9 @@ struct flow_stats {
 };
 
 /* Receives every finished connection (record valid only during the call)
- * and every weird raised by the flow layer. */
+ * and every weird raised by the flow layer. A record's logs says which logs
+ * it is for: a closed TCP connection whose EVE flow is held comes for
+ * conn.log and the detectors, that EVE flow later alone (conn_record-t.h). */
 struct flow_sink {
     void (*conn)(void *ctx, const struct conn_record *rec);
     void (*weird)(void *ctx, const struct weird_record *rec);

@@ -54,11 +54,10 @@ uint64_t flow_uid_hash(const struct flow *f)
     return f->uid_hash;
 }
 
-void flow_uid_fill(const struct flow *f, char uid[UID_LEN], uint64_t *flow_id)
+void flow_uid_fill(const struct flow_table *t, const struct flow *f, char uid[UID_LEN], uint64_t *flow_id)
 {
-    uint64_t h = flow_uid_hash(f);
-    uid_format(h, 'C', uid);
-    *flow_id = uid_flow_id(h);
+    uid_format(flow_uid_hash(f), 'C', uid);
+    *flow_id = uid_flow_id(flow_eve_hash(t, f));
 }
 
 void flow_endpoints(const struct flow *f, struct ip_addr *oh, uint16_t *op, struct ip_addr *rh, uint16_t *rp)
@@ -114,7 +113,7 @@ void flow_weird_from(struct flow_table *t, const struct flow *f, const char *nam
     if (!t->sink.weird)
         return;
     struct weird_record w = {.ts_us = t->now_us, .name = name, .addl = addl, .source = source, .has_conn = true};
-    flow_uid_fill(f, w.uid, &w.flow_id);
+    flow_uid_fill(t, f, w.uid, &w.flow_id);
     flow_endpoints(f, &w.orig_h, &w.orig_p, &w.resp_h, &w.resp_p);
     w.proto = f->key.proto;
     w.packet_number = f->packet_number;
@@ -136,7 +135,7 @@ void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct
 {
     memset(out, 0, sizeof *out);
     out->start_us = f->start_us;
-    flow_uid_fill(f, out->uid, &out->flow_id);
+    flow_uid_fill(t, f, out->uid, &out->flow_id);
     flow_endpoints(f, &out->orig_h, &out->orig_p, &out->resp_h, &out->resp_p);
     out->proto = f->key.proto;
     out->vlan = f->key.vlan;
@@ -182,7 +181,7 @@ void flow_ack_release(struct flow_table *t, struct flow *f, struct tcp_endpoint 
         ep->ack_wait_lo = up_to + 1; /* the next ack past this one looks again */
     const struct app_hooks *h = t->cfg.app;
     if (h && h->acked)
-        h->acked(h->ctx, uid_flow_id(flow_uid_hash(f)), ep == &f->ep[0] ? 1 : 2, up_to, f->packet_number);
+        h->acked(h->ctx, uid_flow_id(flow_eve_hash(t, f)), ep == &f->ep[0] ? 1 : 2, up_to, f->packet_number);
 }
 
 void flow_ack_release_all(struct flow_table *t, struct flow *f)
@@ -192,7 +191,7 @@ void flow_ack_release_all(struct flow_table *t, struct flow *f)
     f->ep[0].ack_pending = f->ep[1].ack_pending = false;
     const struct app_hooks *h = t->cfg.app;
     if (h && h->acked)
-        h->acked(h->ctx, uid_flow_id(flow_uid_hash(f)), 0, UINT32_MAX, 0);
+        h->acked(h->ctx, uid_flow_id(flow_eve_hash(t, f)), 0, UINT32_MAX, 0);
 }
 
 void flow_ref_conn(const struct flow_ref *r, struct app_conn *conn)
@@ -204,7 +203,7 @@ void flow_make_ref(const struct flow_table *t, const struct flow *f, bool from_o
 {
     r->table = t;
     r->flow = f;
-    r->flow_id = uid_flow_id(flow_uid_hash(f));
+    r->flow_id = uid_flow_id(flow_eve_hash(t, f));
     flow_endpoints(f, &r->orig_h, &r->orig_p, &r->resp_h, &r->resp_p);
     r->from_orig = from_orig;
     r->payload_encrypted = f->payload_encrypted;

@@ -30,7 +30,9 @@ enum {
 
 /* The worker's table. Its pool and LRU lists are flow_table.c's; the
  * other files reach the sink, settings and budgets through flow_conn.c. */
-enum lru_class { LRU_TCP, LRU_UDP, LRU_OTHER, LRU_CLASSES };
+/* LRU_HELD: held EVE flows (struct flow's eve_held), last so that a flush
+ * reaches them after the connections that are held on the way. */
+enum lru_class { LRU_TCP, LRU_UDP, LRU_OTHER, LRU_HELD, LRU_CLASSES };
 
 struct lru_list {
     uint32_t head, tail;
@@ -50,6 +52,7 @@ struct flow_table {
     struct lru_list lru[LRU_CLASSES];
     int64_t now_us, last_sweep_us;
     struct flow_stats stats;
+    uint32_t n_held;        /* EVE flows held in the buckets (EVE_HELD_WAITING) */
     uint64_t stream_bytes;  /* out-of-order bytes held, all flows */
     uint64_t hash_seed;
     struct community_hasher *hasher;
@@ -70,8 +73,8 @@ bool flow_timer_due(const struct flow *f, uint32_t timer_ms, int64_t now_us);
 void flow_weird(struct flow_table *t, const struct flow *f, const char *name, const char *addl);
 void flow_flip_roles(struct flow *f);
 uint64_t flow_uid_hash(const struct flow *f);
-/* The connection's uid ("C...") and EVE flow_id, both from flow_uid_hash. */
-void flow_uid_fill(const struct flow *f, char uid[UID_LEN], uint64_t *flow_id);
+/* The connection's uid ("C...", from flow_uid_hash) and EVE flow_id (flow_eve_hash). */
+void flow_uid_fill(const struct flow_table *t, const struct flow *f, char uid[UID_LEN], uint64_t *flow_id);
 /* The originator's and responder's address and port. */
 void flow_endpoints(const struct flow *f, struct ip_addr *oh, uint16_t *op, struct ip_addr *rh, uint16_t *rp);
 void flow_community_id(const struct flow_table *t, const struct flow *f, const struct ip_addr *oh, uint16_t op,
@@ -114,6 +117,51 @@ const char *tcp_conn_state(const struct flow *f);
 uint64_t tcp_endpoint_size(const struct tcp_endpoint *ep, const struct tcp_endpoint *peer);
 bool tcp_flow_both_closed(const struct flow *f);
 const char *tcp_eve_state(const struct flow *f);
+
+/* Suricata's TCP session state (eve_tcp.c), one for the session, named
+ * from the server's side as stream-tcp.c does: struct flow's sc_state. */
+enum sc_tcp_state {
+    SC_TCP_NONE,                /* no session: no SYN seen (and no --midstream) */
+    SC_TCP_SYN_SENT,
+    SC_TCP_SYN_RECV,
+    SC_TCP_ESTABLISHED,
+    SC_TCP_FIN_WAIT1,
+    SC_TCP_FIN_WAIT2,
+    SC_TCP_TIME_WAIT,
+    SC_TCP_LAST_ACK,
+    SC_TCP_CLOSE_WAIT,
+    SC_TCP_CLOSING,
+    SC_TCP_CLOSED,
+};
+
+/* A TCP segment the TCP machine accepted, from the client (the originator)
+ * or not; rexmit: its data was all seen before (Suricata's retransmission:
+ * it moves no state). midstream: Suricata's stream.midstream. */
+void eve_tcp_segment(struct flow *f, bool from_client, uint8_t flags, bool rexmit, bool midstream);
+/* Suricata's name of the session state, NULL for no session (static). */
+const char *eve_tcp_state_name(uint8_t state);
+/* Suricata's flow state for a session state: "new", "established", "closed"
+ * (static; NULL for no session). */
+const char *eve_tcp_flow_state(uint8_t state);
+/* Suricata's flow state is closed (LAST_ACK, TIME_WAIT, CLOSED): its
+ * closed-flow timeout applies. */
+bool eve_tcp_is_closed(uint8_t state);
+
+/* struct flow's eve_held: the slot holds a closed connection's EVE flow
+ * (no parser, no streams; its counters and times are the EVE flow's). */
+enum eve_held_kind {
+    EVE_HELD_NONE,
+    EVE_HELD_WAITING,           /* in the buckets and LRU_HELD: the tuple's next packet may continue it */
+    EVE_HELD_CONTINUED,         /* a live connection's eve_parent: out of the buckets and lists */
+};
+/* The hash of f's EVE flow_id: the held flow's it continues, else its own uid's. */
+static inline uint64_t flow_eve_hash(const struct flow_table *t, const struct flow *f)
+{
+    return f->eve_parent == FLOW_NONE ? f->uid_hash : t->pool[f->eve_parent].uid_hash;
+}
+/* Adds what the connection f counted to the held EVE flow h it continues
+ * (counters by address, as f may have flipped roles against h). */
+void eve_tcp_fold(struct flow *h, const struct flow *f, const char *service, const char *eve_app_proto);
 
 /* Suricata's EVE flows inside a connection (eve_flows.c): a packet about
  * to be counted on f (ESP: under its SPI; else it may end the EVE flow open

@@ -21,8 +21,11 @@ static const char *const private_space[] = {
     "2001:db8::/32", "fc00::/7",        "fe80::/10",
 };
 
-static enum lru_class class_of(uint8_t proto)
+static enum lru_class class_of(const struct flow *f)
 {
+    uint8_t proto = f->key.proto;
+    if (f->eve_held)
+        return LRU_HELD;
     return proto == IPPROTO_TCP ? LRU_TCP : proto == IPPROTO_UDP ? LRU_UDP : LRU_OTHER;
 }
 
@@ -38,7 +41,7 @@ static uint32_t index_of(const struct flow_table *t, const struct flow *f)
 
 static void lru_unlink(struct flow_table *t, struct flow *f)
 {
-    struct lru_list *l = &t->lru[class_of(f->key.proto)];
+    struct lru_list *l = &t->lru[class_of(f)];
     if (f->lru_prev != FLOW_NONE)
         flow_at(t, f->lru_prev)->lru_next = f->lru_next;
     else
@@ -51,7 +54,7 @@ static void lru_unlink(struct flow_table *t, struct flow *f)
 
 static void lru_append(struct flow_table *t, struct flow *f)
 {
-    struct lru_list *l = &t->lru[class_of(f->key.proto)];
+    struct lru_list *l = &t->lru[class_of(f)];
     uint32_t idx = index_of(t, f);
     f->lru_next = FLOW_NONE;
     f->lru_prev = l->tail;
@@ -68,7 +71,7 @@ static void lru_append(struct flow_table *t, struct flow *f)
  * second, which is all that timeouts of a minute need. */
 static void lru_touch(struct flow_table *t, struct flow *f)
 {
-    struct lru_list *l = &t->lru[class_of(f->key.proto)];
+    struct lru_list *l = &t->lru[class_of(f)];
     uint32_t sec = (uint32_t)(t->now_us / 1000000);
     if (f->lru_sec == sec || l->tail == index_of(t, f))
         return;
@@ -183,30 +186,76 @@ static const char *non_tcp_state(const struct flow *f)
 
 static const char *eve_state(const struct flow *f)
 {
-    if (f->key.proto == IPPROTO_TCP)
-        return tcp_eve_state(f);
+    if (f->key.proto == IPPROTO_TCP) {
+        const char *suricata = eve_tcp_flow_state(f->sc_state);
+        return suricata ? suricata : tcp_eve_state(f);
+    }
     return f->resp_pkts && f->orig_pkts ? "established" : "new";
 }
 
-void flow_make_record(const struct flow_table *t, const struct flow *f, enum flow_end_reason why,
-                      struct conn_record *rec)
+/* What the records of a connection and of a held EVE flow share: identity,
+ * times, counters and the EVE extras. */
+static void record_common(const struct flow_table *t, const struct flow *f, enum flow_end_reason why,
+                          struct conn_record *rec)
 {
     memset(rec, 0, offsetof(struct conn_record, history));
     rec->ts_us = f->start_us;
     rec->last_ts_us = f->last_us;
-    flow_uid_fill(f, rec->uid, &rec->flow_id);
+    flow_uid_fill(t, f, rec->uid, &rec->flow_id);
     flow_endpoints(f, &rec->orig_h, &rec->orig_p, &rec->resp_h, &rec->resp_p);
     rec->proto = f->key.proto;
     rec->vlan = f->key.vlan;
     rec->inner_vlan = f->key.inner_vlan;
     rec->middle_vlan = f->key.middle_vlan;
+    rec->duration_us = f->last_us - f->start_us;
+    rec->has_duration = rec->duration_us > 0;
+    rec->local_orig = flow_is_local(t, &rec->orig_h);
+    rec->local_resp = flow_is_local(t, &rec->resp_h);
+    rec->orig_pkts = f->orig_pkts;
+    rec->orig_ip_bytes = f->orig_ip_bytes;
+    rec->resp_pkts = f->resp_pkts;
+    rec->resp_ip_bytes = f->resp_ip_bytes;
+    flow_community_id(t, f, &rec->orig_h, rec->orig_p, &rec->resp_h, rec->resp_p, rec->community_id);
+    rec->logs = CONN_LOGS_ALL;
+    rec->end_reason = why;
+    rec->eve_state = eve_state(f);
+    rec->eve_tcp_state = f->key.proto == IPPROTO_TCP ? eve_tcp_state_name(f->sc_state) : NULL;
+    rec->tcp_flags_ts = f->flags_orig;
+    rec->tcp_flags_tc = f->flags_resp;
+    rec->orig_frame_bytes = f->orig_frame_bytes;
+    rec->resp_frame_bytes = f->resp_frame_bytes;
+    rec->alerted = false; /* the engine adds the matcher's marks */
+    rec->n_traffic_ids = rec->n_traffic_labels = 0;
+}
+
+/* A held EVE flow's record: EVE's alone (its connections were logged). */
+static void held_record(const struct flow_table *t, const struct flow *f, enum flow_end_reason why,
+                        struct conn_record *rec)
+{
+    record_common(t, f, why, rec);
+    rec->eve_parts = NULL;
+    rec->n_eve_parts = 0;
+    rec->service = f->held.service;
+    rec->eve_app_proto = f->held.eve_app_proto;
+    rec->history[0] = '\0';
+    rec->n_tunnel_parents = 0;
+    rec->has_l2 = false;
+    rec->logs = CONN_LOGS_EVE;
+}
+
+void flow_make_record(const struct flow_table *t, const struct flow *f, enum flow_end_reason why,
+                      struct conn_record *rec)
+{
+    if (f->eve_held) {
+        held_record(t, f, why, rec);
+        return;
+    }
+    record_common(t, f, why, rec);
     flow_eve_record(f, rec);
     rec->service = app_layer_service(f, rec->service_buf, sizeof rec->service_buf);
     if (!rec->service)
         rec->service = tunnel_service(f->outer_tunnel);
     rec->eve_app_proto = app_layer_eve_app_proto(f);
-    rec->duration_us = f->last_us - f->start_us;
-    rec->has_duration = rec->duration_us > 0;
     if (f->key.proto == IPPROTO_TCP) {
         rec->orig_bytes = tcp_endpoint_size(&f->ep[0], &f->ep[1]);
         rec->resp_bytes = tcp_endpoint_size(&f->ep[1], &f->ep[0]);
@@ -216,30 +265,15 @@ void flow_make_record(const struct flow_table *t, const struct flow *f, enum flo
         rec->resp_bytes = f->udp_resp_len > 0 ? (uint64_t)f->udp_resp_len : 0;
         rec->conn_state = non_tcp_state(f);
     }
-    rec->local_orig = flow_is_local(t, &rec->orig_h);
-    rec->local_resp = flow_is_local(t, &rec->resp_h);
     rec->missed_bytes = f->missed_bytes;
     memcpy(rec->history, f->history, sizeof f->history);
     rec->history[sizeof f->history] = '\0';
-    rec->orig_pkts = f->orig_pkts;
-    rec->orig_ip_bytes = f->orig_ip_bytes;
-    rec->resp_pkts = f->resp_pkts;
-    rec->resp_ip_bytes = f->resp_ip_bytes;
     rec->n_tunnel_parents = f->n_tunnel_parents;
     if (f->n_tunnel_parents)
         uid_format(f->tunnel_parent_hash, 'C', rec->tunnel_parents[0]);
-    flow_community_id(t, f, &rec->orig_h, rec->orig_p, &rec->resp_h, rec->resp_p, rec->community_id);
     memcpy(rec->orig_l2, f->orig_l2, 6);
     memcpy(rec->resp_l2, f->resp_l2, 6);
     rec->has_l2 = true;
-    rec->end_reason = why;
-    rec->eve_state = eve_state(f);
-    rec->tcp_flags_ts = f->flags_orig;
-    rec->tcp_flags_tc = f->flags_resp;
-    rec->orig_frame_bytes = f->orig_frame_bytes;
-    rec->resp_frame_bytes = f->resp_frame_bytes;
-    rec->alerted = false; /* the engine adds the matcher's marks */
-    rec->n_traffic_ids = rec->n_traffic_labels = 0;
 }
 
 /* --- table maintenance --- */
@@ -281,7 +315,15 @@ static void bucket_remove(struct flow_table *t, struct flow *f)
     }
 }
 
-static void flow_release(struct flow_table *t, struct flow *f)
+static void bucket_insert(struct flow_table *t, struct flow *f)
+{
+    uint32_t *slot = &t->buckets[f->hash & t->bucket_mask];
+    f->next_in_bucket = *slot ? *slot - 1 : FLOW_NONE;
+    *slot = index_of(t, f) + 1;
+}
+
+/* The parser and streams of a connection: gone when it ends or is held. */
+static void flow_drop_state(struct flow_table *t, struct flow *f)
 {
     free(f->app);
     f->app = NULL;
@@ -290,24 +332,123 @@ static void flow_release(struct flow_table *t, struct flow *f)
         stream_free(t, &f->ep[1]);
     }
     flow_eve_free(f);
-    bucket_remove(t, f);
-    lru_unlink(t, f);
+}
+
+static void flow_release(struct flow_table *t, struct flow *f)
+{
+    if (f->eve_held == EVE_HELD_WAITING)
+        t->n_held--;
+    if (f->eve_held != EVE_HELD_CONTINUED) {
+        bucket_remove(t, f);
+        lru_unlink(t, f);
+    }
+    if (!f->eve_held)
+        flow_drop_state(t, f);
+    f->eve_held = EVE_HELD_NONE;
     f->next_in_bucket = t->free_head;
     t->free_head = index_of(t, f);
     t->stats.active--;
 }
 
-static void flow_finish(struct flow_table *t, struct flow *f, enum flow_end_reason why)
+/* --- EVE flows held past Zeek's connection ---
+ * Suricata keeps a TCP flow whose session it saw closed for its closed
+ * timeout after the last packet (flow-timeouts tcp closed, 60 s), and
+ * later packets of the 5-tuple that are not a SYN (a reused port) count in
+ * it; Zeek ends the connection tcp_close_delay after the close and makes
+ * a new one of such packets (conn.log's ^f rows). The held EVE flow keeps
+ * its slot in the pool (counted in max_flows, evicted before any live
+ * connection) without parser or streams; the connection that continues it
+ * points at it (eve_parent), shares its flow_id, and adds its counters to
+ * it when it ends (eve_tcp_fold). */
+
+static bool eve_should_hold(const struct flow_table *t, const struct flow *f, enum flow_end_reason why)
+{
+    return t->cfg.eve_tcp_closed_timeout_us > 0 && f->key.proto == IPPROTO_TCP && eve_tcp_is_closed(f->sc_state) &&
+           (why == FLOW_END_TIMEOUT || why == FLOW_END_CLOSED) &&
+           t->now_us - f->last_us < t->cfg.eve_tcp_closed_timeout_us;
+}
+
+static void held_write(struct flow_table *t, struct flow *h, enum flow_end_reason why)
+{
+    if (t->sink.conn) {
+        struct conn_record rec;
+        held_record(t, h, why, &rec);
+        t->sink.conn(t->sink.ctx, &rec);
+    }
+    flow_release(t, h);
+}
+
+static void held_wait(struct flow_table *t, struct flow *h)
+{
+    h->eve_held = EVE_HELD_WAITING;
+    t->n_held++;
+    bucket_insert(t, h);
+    lru_append(t, h);
+}
+
+/* The packet's flow is held h: it continues it (h's index), or ends it
+ * (a SYN, or past the closed timeout) and starts afresh (FLOW_NONE). */
+static uint32_t held_claim(struct flow_table *t, struct flow *h, const struct packet *pkt)
+{
+    if ((pkt->tcp_flags & TCP_SYN) || pkt->ts_us - h->last_us >= t->cfg.eve_tcp_closed_timeout_us) {
+        held_write(t, h, FLOW_END_TIMEOUT);
+        return FLOW_NONE;
+    }
+    bucket_remove(t, h);
+    lru_unlink(t, h);
+    t->n_held--;
+    h->eve_held = EVE_HELD_CONTINUED;
+    return index_of(t, h);
+}
+
+/* Ends f; returns the EVE flow it leaves held (f's slot or the one it
+ * continued), else NULL. */
+static struct flow *flow_finish_as(struct flow_table *t, struct flow *f, enum flow_end_reason why, bool may_hold)
 {
     flow_ack_release_all(t, f);
     app_layer_close(t, f);
+    struct flow *parent = f->eve_parent == FLOW_NONE ? NULL : flow_at(t, f->eve_parent);
+    bool hold = may_hold && eve_should_hold(t, f, why);
     if (t->sink.conn) {
         struct conn_record rec;
         flow_make_record(t, f, why, &rec);
+        if (hold || parent)
+            rec.logs = CONN_LOGS_ZEEK;
         t->sink.conn(t->sink.ctx, &rec);
     }
     t->stats.flows_logged++;
+    if (parent == NULL && !hold) {
+        flow_release(t, f);
+        return NULL;
+    }
+    const char *service = app_layer_first_service(f), *eve_app_proto = app_layer_eve_app_proto(f);
+    if (parent == NULL) {
+        /* this slot becomes the held EVE flow */
+        lru_unlink(t, f);
+        bucket_remove(t, f);
+        flow_drop_state(t, f);
+        f->held.service = service;
+        f->held.eve_app_proto = eve_app_proto;
+        held_wait(t, f);
+        return f;
+    }
+    eve_tcp_fold(parent, f, service, eve_app_proto);
+    f->eve_parent = FLOW_NONE;
     flow_release(t, f);
+    if (!hold) {
+        held_write(t, parent, why);
+        return NULL;
+    }
+    held_wait(t, parent);
+    return parent;
+}
+
+static void flow_finish(struct flow_table *t, struct flow *f, enum flow_end_reason why)
+{
+    if (f->eve_held)
+        held_write(t, f, why);
+    else
+        (void)flow_finish_as(t, f, why, true);
 }
 
 static int64_t inactivity_of(const struct flow_table *t, const struct flow *f)
@@ -321,6 +462,8 @@ static int64_t inactivity_of(const struct flow_table *t, const struct flow *f)
 
 static bool flow_expired(const struct flow_table *t, const struct flow *f, int64_t now)
 {
+    if (f->eve_held)
+        return now - f->last_us >= t->cfg.eve_tcp_closed_timeout_us;
     int64_t timeout = inactivity_of(t, f);
     if (f->key.proto == IPPROTO_TCP)
         return tcp_flow_expired(f, now, timeout);
@@ -365,7 +508,7 @@ void flow_table_visit_open(struct flow_table *t, int64_t started_before,
         for (uint32_t i = t->lru[c].head; i != FLOW_NONE;) {
             const struct flow *f = flow_at(t, i);
             i = f->lru_next;
-            if (f->start_us > started_before)
+            if (f->start_us > started_before || f->eve_held)
                 continue;
             flow_make_record(t, f, FLOW_END_SHUTDOWN, &rec);
             fn(ctx, &rec);
@@ -375,8 +518,9 @@ void flow_table_visit_open(struct flow_table *t, int64_t started_before,
 
 static void evict_oldest(struct flow_table *t)
 {
-    struct flow *oldest = NULL;
-    for (int c = 0; c < LRU_CLASSES; c++) {
+    /* a held EVE flow before any connection: its connections were logged */
+    struct flow *oldest = t->lru[LRU_HELD].head == FLOW_NONE ? NULL : flow_at(t, t->lru[LRU_HELD].head);
+    for (int c = 0; c < LRU_CLASSES && !oldest; c++) {
         if (t->lru[c].head == FLOW_NONE)
             continue;
         struct flow *f = flow_at(t, t->lru[c].head);
@@ -550,6 +694,7 @@ static struct flow *flow_create(struct flow_table *t, const struct packet_view *
     if (!f)
         return NULL;
     memset(f, 0, sizeof *f);
+    f->eve_parent = FLOW_NONE;
     f->key = v->key;
     f->hash = h;
     f->start_us = f->last_us = pkt->ts_us;
@@ -562,9 +707,7 @@ static struct flow *flow_create(struct flow_table *t, const struct packet_view *
     f->n_tunnel_parents = n_parents ? 1 : 0;
     if (n_parents)
         f->tunnel_parent_hash = parents[n_parents - 1];
-    uint32_t *slot = &t->buckets[h & t->bucket_mask];
-    f->next_in_bucket = *slot ? *slot - 1 : FLOW_NONE;
-    *slot = index_of(t, f) + 1;
+    bucket_insert(t, f);
     f->lru_sec = (uint32_t)(pkt->ts_us / 1000000);
     lru_append(t, f);
     if (should_flip(pkt))
@@ -649,19 +792,39 @@ static bool deliver(struct flow_table *t, struct flow *f, const struct packet *p
     }
 }
 
-/* A packet for a connection Zeek would already have removed starts a new one. */
+/* A packet for a connection Zeek would already have removed starts a new
+ * one (NULL); *held: the EVE flow the old one left held, else NULL. */
 static struct flow *retire_if_stale(struct flow_table *t, struct flow *f, const struct packet *pkt,
-                                    const struct packet_view *v)
+                                    const struct packet_view *v, struct flow **held)
 {
     if (flow_expired(t, f, pkt->ts_us)) {
         t->stats.flows_timed_out++;
-        flow_finish(t, f, FLOW_END_TIMEOUT);
+        *held = flow_finish_as(t, f, FLOW_END_TIMEOUT, true);
         return NULL;
     }
     if (pkt->l4_proto == IPPROTO_TCP && tcp_flow_is_reuse(t, f, pkt, is_from_orig(f, v))) {
-        flow_finish(t, f, FLOW_END_CLOSED);
+        (void)flow_finish_as(t, f, FLOW_END_CLOSED, false); /* a new SYN: Suricata's port reuse, a new EVE flow too */
         return NULL;
     }
+    return f;
+}
+
+/* A new connection of the tuple: it continues held, the EVE flow held for
+ * the tuple (NULL: none), unless the packet ends that. */
+static struct flow *flow_start(struct flow_table *t, struct flow *held, const struct packet_view *v, uint32_t h,
+                               const struct packet *pkt, const uint64_t *parents, unsigned n_parents)
+{
+    uint32_t parent = held && held->eve_held == EVE_HELD_WAITING ? held_claim(t, held, pkt) : FLOW_NONE;
+    struct flow *f = flow_create(t, v, h, pkt, parents, n_parents);
+    if (parent == FLOW_NONE)
+        return f;
+    struct flow *p = flow_at(t, parent);
+    if (f == NULL) {
+        held_write(t, p, FLOW_END_EVICTED);
+        return NULL;
+    }
+    f->eve_parent = parent;
+    f->sc_state = p->sc_state;
     return f;
 }
 
@@ -677,11 +840,15 @@ uint64_t flow_table_packet(struct flow_table *t, const struct packet *pkt, const
     struct packet_view v;
     make_view(pkt, &v);
     uint32_t h = key_hash(t, &v.key);
-    struct flow *f = lookup(t, &v.key, h);
-    if (f)
-        f = retire_if_stale(t, f, pkt, &v);
+    struct flow *f = lookup(t, &v.key, h), *held = NULL;
+    if (f && f->eve_held) {
+        held = f;
+        f = NULL;
+    } else if (f) {
+        f = retire_if_stale(t, f, pkt, &v, &held);
+    }
     if (!f)
-        f = flow_create(t, &v, h, pkt, parents, n_parents);
+        f = flow_start(t, held, &v, h, pkt, parents, n_parents);
     if (!f)
         return 0;
     bool is_orig = is_from_orig(f, &v);

@@ -479,6 +479,21 @@ static void set_partial_status(struct flow *f, const struct segment *s)
     }
 }
 
+/* Suricata's session state (eve_tcp.c) after the segment. Per packet, so
+ * the common case (data and ACKs of an established session) costs a test.
+ * delta_last: how far the segment's end, SYN and FIN octets included, is
+ * past where its direction had ended (update_last_seq). A retransmission,
+ * as Suricata's StreamTcpPacketIsRetransmission has it: data all seen
+ * before (a segment without data never is one). */
+static void eve_tcp_update(const struct flow_table *t, struct flow *f, const struct tcp_endpoint *ep,
+                           const struct segment *s, int32_t delta_last)
+{
+    if (f->sc_state == SC_TCP_ESTABLISHED && !has(s, TCP_SYN | TCP_FIN | TCP_RST))
+        return;
+    int32_t data_past = delta_last - has(s, TCP_SYN) - has(s, TCP_FIN);
+    eve_tcp_segment(f, ep_is_orig(f, ep), s->flags, s->len > 0 && data_past <= 0, t->cfg.app_midstream);
+}
+
 void tcp_flow_init(struct flow *f)
 {
     for (int i = 0; i < 2; i++) {
@@ -565,6 +580,7 @@ bool tcp_flow_segment(struct flow_table *t, struct flow *f, const struct packet 
     int32_t delta_last = update_last_seq(f, ep, seq_past, &s);
     struct close_decision d = {false};
     update_state_machine(t, f, &ep, &peer, &s, delta_last, &d);
+    eve_tcp_update(t, f, ep, &s, delta_last);
 
     if (has(&s, TCP_ACK))
         ack_received(t, f, peer, ep, rel_ack);

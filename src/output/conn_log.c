@@ -134,9 +134,9 @@ void output_conn(struct output_worker *w, const struct conn_record *c)
 {
     if (w == NULL || w->o == NULL || c == NULL)
         return;
-    if (w->o->formats & (OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON))
+    if ((w->o->formats & (OUTPUT_ZEEK_TSV | OUTPUT_ZEEK_JSON)) && c->logs != CONN_LOGS_EVE)
         zeek_write_conn(w, c);
-    if (w->o->formats & OUTPUT_EVE)
+    if ((w->o->formats & OUTPUT_EVE) && c->logs != CONN_LOGS_ZEEK)
         eve_write_flow(w, c);
 }
 

@@ -254,27 +254,6 @@ static const char *flow_end_reason(enum flow_end_reason r)
     return "unknown";
 }
 
-/* Suricata's TCP session state at flow end, inferred from Zeek's
- * conn_state (the record carries no TcpSession). NULL: Suricata would have
- * had no session (no SYN seen, midstream pickup off). */
-static const char *tcp_state_from_conn_state(const char *cs)
-{
-    if (cs == NULL)
-        return NULL;
-    static const struct {
-        const char *zeek, *suricata;
-    } map[] = {
-        {"S0", "syn_sent"}, {"SH", "syn_sent"},   {"S1", "established"},
-        {"S2", "fin_wait2"}, {"S3", "close_wait"}, {"SF", "closed"},
-        {"REJ", "closed"},   {"RSTO", "closed"},   {"RSTR", "closed"},
-        {"RSTOS0", "closed"}, {"RSTRH", "closed"},
-    };
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        if (strcmp(cs, map[i].zeek) == 0)
-            return map[i].suricata;
-    return NULL;
-}
-
 static void put_hex_flags(struct json_writer *j, const char *key, uint8_t flags)
 {
     static const char hex[] = "0123456789abcdef";
@@ -308,9 +287,8 @@ static void put_tcp(struct json_writer *j, const struct conn_record *c)
     for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
         if (all & flags[i].bit)
             json_kv_bool(j, flags[i].name, true);
-    const char *state = tcp_state_from_conn_state(c->conn_state);
-    if (state != NULL) {
-        json_kv_str(j, "state", state);
+    if (c->eve_tcp_state != NULL) {
+        json_kv_str(j, "state", c->eve_tcp_state);
         json_kv_uint(j, "ts_max_regions", 1);
         json_kv_uint(j, "tc_max_regions", 1);
     }

@@ -40,7 +40,8 @@ static void collect_weird(void *ctx, const struct weird_record *w)
         snprintf(c->weirds[c->n_weirds++], 48, "%s", w->name);
 }
 
-static struct flow_table *new_table(struct collected *c, uint32_t max_flows)
+/* eve_closed_s: flow_config's eve_tcp_closed_timeout_us in seconds (0: off). */
+static struct flow_table *new_table_eve(struct collected *c, uint32_t max_flows, int64_t eve_closed_s)
 {
     struct flow_config cfg = {
         .tcp_timeout_us = 300 * 1000000LL,
@@ -49,10 +50,16 @@ static struct flow_table *new_table(struct collected *c, uint32_t max_flows)
         .max_flows = max_flows,
         .stream_memcap = 1 << 20,
         .community_id = true,
+        .eve_tcp_closed_timeout_us = eve_closed_s * 1000000,
     };
     struct flow_sink sink = {.conn = collect_conn, .weird = collect_weird, .ctx = c};
     memset(c, 0, sizeof *c);
     return flow_table_new(&cfg, &sink);
+}
+
+static struct flow_table *new_table(struct collected *c, uint32_t max_flows)
+{
+    return new_table_eve(c, max_flows, 0);
 }
 
 enum { CLIENT, SERVER };
@@ -144,18 +151,22 @@ struct conn_state_case {
     struct scripted_packet pkts[2];
 };
 
+/* One connection, the handshake first or not, to its end: its records into c. */
+static void run_script(struct collected *c, bool with_handshake, const struct scripted_packet *pkts, size_t n)
+{
+    struct flow_table *t = new_table(c, 100);
+    if (with_handshake)
+        handshake(t);
+    for (size_t i = 0; i < n; i++)
+        feed(t, tcp_pkt(pkts[i].from, pkts[i].ts_ms, pkts[i].flags, pkts[i].seq, pkts[i].ack, pkts[i].len));
+    flow_table_flush(t, 0);
+    flow_table_free(t);
+}
+
 static const char *single_state(const struct conn_state_case *k, char *history_out)
 {
     static struct collected c;
-    struct flow_table *t = new_table(&c, 100);
-    if (k->handshake)
-        handshake(t);
-    for (size_t i = 0; i < k->n; i++) {
-        const struct scripted_packet *sp = &k->pkts[i];
-        feed(t, tcp_pkt(sp->from, sp->ts_ms, sp->flags, sp->seq, sp->ack, sp->len));
-    }
-    flow_table_flush(t, 0);
-    flow_table_free(t);
+    run_script(&c, k->handshake, k->pkts, k->n);
     if (c.n != 1)
         return "count";
     snprintf(history_out, 64, "%s", c.recs[0].history);
@@ -188,6 +199,205 @@ static void test_conn_states(void **state)
         if (strcmp(st, cases[i].conn_state) != 0 || strcmp(history, cases[i].history) != 0)
             fail_msg("case %zu: got %s/%s, want %s/%s", i, st, history, cases[i].conn_state, cases[i].history);
     }
+}
+
+/* Suricata's session state (EVE tcp.state) and flow state after a script. */
+struct eve_state_case {
+    const char *tcp_state, *flow_state;
+    bool handshake;
+    size_t n;
+    struct scripted_packet pkts[3];
+};
+
+static void test_eve_tcp_states(void **state)
+{
+    (void)state;
+    /* after the handshake: client at C_ISN + 1, server at S_ISN + 1 */
+    static const struct eve_state_case cases[] = {
+        {"syn_sent", "new", false, 1, {{CLIENT, 0, TCP_SYN, C_ISN, 0, 0}}},
+        {"syn_recv", "new", false, 2,
+         {{CLIENT, 0, TCP_SYN, C_ISN, 0, 0}, {SERVER, 1, TCP_SYN | TCP_ACK, S_ISN, C_ISN + 1, 0}}},
+        {"established", "established", true, 0, {{0}}},
+        {"close_wait", "established", true, 1, {{CLIENT, 30, TCP_ACK | TCP_FIN, C_ISN + 1, S_ISN + 1, 0}}},
+        {"fin_wait1", "established", true, 1, {{SERVER, 30, TCP_ACK | TCP_FIN, S_ISN + 1, C_ISN + 1, 0}}},
+        {"fin_wait2", "established", true, 2,
+         {{SERVER, 30, TCP_ACK | TCP_FIN, S_ISN + 1, C_ISN + 1, 0}, {CLIENT, 40, TCP_ACK, C_ISN + 1, S_ISN + 2, 0}}},
+        /* the server's FIN, not acking the client's: its ACK never comes */
+        {"last_ack", "closed", true, 2,
+         {{CLIENT, 30, TCP_ACK | TCP_FIN, C_ISN + 1, S_ISN + 1, 0},
+          {SERVER, 40, TCP_ACK | TCP_FIN | TCP_PSH, S_ISN + 1, C_ISN + 1, 10}}},
+        {"closed", "closed", true, 3,
+         {{CLIENT, 30, TCP_ACK | TCP_FIN, C_ISN + 1, S_ISN + 1, 0},
+          {SERVER, 40, TCP_ACK | TCP_FIN, S_ISN + 1, C_ISN + 2, 0},
+          {CLIENT, 50, TCP_ACK, C_ISN + 2, S_ISN + 2, 0}}},
+        {"time_wait", "closed", true, 2,
+         {{SERVER, 30, TCP_ACK | TCP_FIN, S_ISN + 1, C_ISN + 1, 0},
+          {CLIENT, 40, TCP_ACK | TCP_FIN, C_ISN + 1, S_ISN + 2, 0}}},
+        {"closed", "closed", true, 3,
+         {{SERVER, 30, TCP_ACK | TCP_FIN, S_ISN + 1, C_ISN + 1, 0},
+          {CLIENT, 40, TCP_ACK | TCP_FIN, C_ISN + 1, S_ISN + 2, 0},
+          {SERVER, 50, TCP_ACK, S_ISN + 2, C_ISN + 2, 0}}},
+        {"closed", "closed", true, 1, {{CLIENT, 30, TCP_RST, C_ISN + 1, 0, 0}}},
+        /* no SYN, no --midstream: Suricata has no session (Zeek's states give the flow state) */
+        {NULL, "new", false, 2,
+         {{CLIENT, 0, TCP_ACK | TCP_PSH, C_ISN + 1, S_ISN + 1, 50},
+          {SERVER, 1, TCP_ACK | TCP_PSH, S_ISN + 1, C_ISN + 51, 50}}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const struct eve_state_case *k = &cases[i];
+        struct collected c;
+        run_script(&c, k->handshake, k->pkts, k->n);
+        assert_int_equal(c.n, 1);
+        const char *got = c.recs[0].eve_tcp_state;
+        if ((got == NULL) != (k->tcp_state == NULL) || (got && strcmp(got, k->tcp_state) != 0) ||
+            strcmp(c.recs[0].eve_state, k->flow_state) != 0)
+            fail_msg("case %zu: got %s/%s, want %s/%s", i, got ? got : "none", c.recs[0].eve_state,
+                     k->tcp_state ? k->tcp_state : "none", k->flow_state);
+    }
+}
+
+/* A session closed at 60 ms with the server's FIN unacknowledged (LAST_ACK):
+ * Zeek's connection ends 5 s later (tcp_close_delay). */
+static void closed_session(struct flow_table *t)
+{
+    handshake(t);
+    feed(t, tcp_pkt(CLIENT, 30, TCP_ACK | TCP_PSH, C_ISN + 1, S_ISN + 1, 100));
+    feed(t, tcp_pkt(SERVER, 40, TCP_ACK | TCP_PSH, S_ISN + 1, C_ISN + 101, 300));
+    feed(t, tcp_pkt(CLIENT, 50, TCP_ACK | TCP_FIN, C_ISN + 101, S_ISN + 301, 0));
+    feed(t, tcp_pkt(SERVER, 60, TCP_ACK | TCP_FIN, S_ISN + 301, C_ISN + 101, 0));
+}
+
+/* Another connection's SYN (client port 41000) at ts_ms: its packet runs the sweep. */
+static void other_syn(struct flow_table *t, int64_t ts_ms)
+{
+    struct packet p = tcp_pkt(CLIENT, ts_ms, TCP_SYN, 9000, 0, 0);
+    p.sport = 41000;
+    feed(t, p);
+}
+
+/* The server's FIN again at ts_ms: a new Zeek connection (^f). */
+static void late_fin(struct flow_table *t, int64_t ts_ms)
+{
+    feed(t, tcp_pkt(SERVER, ts_ms, TCP_ACK | TCP_FIN, S_ISN + 301, C_ISN + 102, 0));
+}
+
+/* The closed session, then its server's FIN again 10 s later, to the end. */
+static void closed_then_late_fin(struct collected *c, int64_t eve_closed_s)
+{
+    struct flow_table *t = new_table_eve(c, 100, eve_closed_s);
+    closed_session(t);
+    late_fin(t, 10060);
+    flow_table_flush(t, 10060);
+    flow_table_free(t);
+}
+
+static void test_eve_closed_flow_continued(void **state)
+{
+    (void)state;
+    struct collected c;
+    closed_then_late_fin(&c, 60);
+    /* two conn.log rows, one EVE flow */
+    assert_int_equal(c.n, 3);
+    assert_int_equal(c.recs[0].logs, CONN_LOGS_ZEEK);
+    assert_string_equal(c.recs[0].conn_state, "SF");
+    assert_int_equal(c.recs[0].resp_pkts, 3);
+    assert_int_equal(c.recs[1].logs, CONN_LOGS_ZEEK);
+    assert_string_equal(c.recs[1].history, "^f");
+    assert_int_equal(c.recs[1].resp_pkts, 1);
+    assert_string_not_equal(c.recs[1].uid, c.recs[0].uid);
+    assert_true(c.recs[1].flow_id == c.recs[0].flow_id); /* EVE's flow_id is the held flow's */
+    const struct conn_record *e = &c.recs[2];
+    assert_int_equal(e->logs, CONN_LOGS_EVE);
+    assert_true(e->flow_id == c.recs[0].flow_id);
+    assert_int_equal(e->orig_pkts, 4);
+    assert_int_equal(e->resp_pkts, 4);
+    assert_int_equal(e->resp_frame_bytes, 54 + 354 + 54 + 54);
+    assert_int_equal(e->ts_us, 0);
+    assert_int_equal(e->last_ts_us, 10060000);
+    assert_int_equal(e->end_reason, FLOW_END_SHUTDOWN);
+    assert_string_equal(e->eve_tcp_state, "last_ack");
+    assert_string_equal(e->eve_state, "closed");
+    assert_int_equal(e->tcp_flags_tc, TCP_SYN | TCP_ACK | TCP_PSH | TCP_FIN);
+    /* the option off (or no EVE): each connection its own EVE flow */
+    struct collected off;
+    closed_then_late_fin(&off, 0);
+    assert_int_equal(off.n, 2);
+    assert_int_equal(off.recs[0].logs, CONN_LOGS_ALL);
+    assert_int_equal(off.recs[1].logs, CONN_LOGS_ALL);
+    assert_true(off.recs[1].flow_id != off.recs[0].flow_id);
+}
+
+/* The record of c for the client port sport and logs, NULL when none. */
+static const struct conn_record *record_of(const struct collected *c, uint16_t sport, enum conn_record_logs logs)
+{
+    for (int i = 0; i < c->n; i++)
+        if (c->recs[i].logs == logs && (c->recs[i].orig_p == sport || c->recs[i].resp_p == sport))
+            return &c->recs[i];
+    return NULL;
+}
+
+static void test_eve_closed_flow_times_out(void **state)
+{
+    (void)state;
+    struct collected c;
+    struct flow_table *t = new_table_eve(&c, 100, 60);
+    closed_session(t);
+    other_syn(t, 6000); /* the sweep ends Zeek's connection and holds its EVE flow */
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.recs[0].logs, CONN_LOGS_ZEEK);
+    late_fin(t, 61070); /* 61 s after the last packet Zeek counted (60 ms) */
+    flow_table_flush(t, 61070);
+    flow_table_free(t);
+    assert_int_equal(c.n, 4);
+    const struct conn_record *held = record_of(&c, 40000, CONN_LOGS_EVE);
+    assert_non_null(held); /* ended by the closed timeout */
+    assert_int_equal(held->end_reason, FLOW_END_TIMEOUT);
+    assert_int_equal(held->resp_pkts, 3);
+    assert_int_equal(held->last_ts_us, 60000);
+    assert_true(held->flow_id == c.recs[0].flow_id);
+    const struct conn_record *late = record_of(&c, 40000, CONN_LOGS_ALL); /* its own EVE flow */
+    assert_non_null(late);
+    assert_string_equal(late->history, "^f");
+    assert_true(late->flow_id != held->flow_id);
+    assert_null(late->eve_tcp_state);
+    assert_non_null(record_of(&c, 41000, CONN_LOGS_ALL));
+}
+
+static void test_eve_closed_flow_new_syn(void **state)
+{
+    (void)state;
+    struct collected c;
+    struct flow_table *t = new_table_eve(&c, 100, 60);
+    closed_session(t);
+    /* port reuse 5 s after the close, once Zeek removed the connection */
+    feed(t, tcp_pkt(CLIENT, 5070, TCP_SYN, C_ISN + 7000, 0, 0));
+    flow_table_flush(t, 5070);
+    flow_table_free(t);
+    assert_int_equal(c.n, 3);
+    assert_int_equal(c.recs[0].logs, CONN_LOGS_ZEEK);
+    assert_int_equal(c.recs[1].logs, CONN_LOGS_EVE);
+    assert_int_equal(c.recs[1].end_reason, FLOW_END_TIMEOUT);
+    assert_true(c.recs[1].flow_id == c.recs[0].flow_id);
+    assert_int_equal(c.recs[2].logs, CONN_LOGS_ALL);
+    assert_true(c.recs[2].flow_id != c.recs[0].flow_id);
+    assert_string_equal(c.recs[2].eve_tcp_state, "syn_sent");
+}
+
+static void test_eve_held_flow_evicted_first(void **state)
+{
+    (void)state;
+    struct collected c;
+    struct flow_table *t = new_table_eve(&c, 1, 60);
+    closed_session(t);
+    other_syn(t, 6000); /* Zeek's connection ended at the sweep; its held EVE flow filled the one slot */
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.recs[1].logs, CONN_LOGS_EVE);
+    assert_int_equal(c.recs[1].end_reason, FLOW_END_EVICTED);
+    flow_table_flush(t, 6000);
+    flow_table_free(t);
+    assert_int_equal(c.n, 3);
+    assert_int_equal(c.recs[2].logs, CONN_LOGS_ALL);
+    assert_int_equal(c.recs[2].orig_p, 41000);
 }
 
 static void test_retransmission_and_gap(void **state)
@@ -465,6 +675,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sf_with_data),
         cmocka_unit_test(test_conn_states),
+        cmocka_unit_test(test_eve_tcp_states),
+        cmocka_unit_test(test_eve_closed_flow_continued),
+        cmocka_unit_test(test_eve_closed_flow_times_out),
+        cmocka_unit_test(test_eve_closed_flow_new_syn),
+        cmocka_unit_test(test_eve_held_flow_evicted_first),
         cmocka_unit_test(test_retransmission_and_gap),
         cmocka_unit_test(test_out_of_order_conflict_is_a_weird),
         cmocka_unit_test(test_bad_checksum_not_counted),

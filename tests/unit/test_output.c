@@ -124,6 +124,7 @@ static void tcp_conn(struct conn_record *c)
     c->tcp_flags_tc = 0x12;
     c->end_reason = FLOW_END_EVICTED;
     c->eve_state = "closed";
+    c->eve_tcp_state = "closed";
 }
 
 /* dns_conn's record written through one worker of o. */
@@ -240,11 +241,13 @@ static void test_conn_json(void **state)
 static void test_conn_eve(void **state)
 {
     const char *dir = *state;
-    struct conn_record cs[3];
+    struct conn_record cs[4];
     dns_conn(&cs[0]);
     tcp_conn(&cs[1]);
     icmp6_conn(&cs[2]);
-    char *text = run_conns(dir, OUTPUT_EVE, cs, 3, "eve.json");
+    tcp_conn(&cs[3]);
+    cs[3].logs = CONN_LOGS_ZEEK; /* its EVE flow goes on (flow/ holds it): no line */
+    char *text = run_conns(dir, OUTPUT_EVE, cs, 4, "eve.json");
     assert_non_null(text);
     static const char want[] =
         "{\"timestamp\":\"2011-03-18T19:06:07.096970+0000\",\"flow_id\":1234,\"event_type\":\"flow\","
@@ -271,6 +274,9 @@ static void test_conn_eve(void **state)
         "\"age\":0,\"state\":\"new\",\"reason\":\"shutdown\",\"alerted\":false}}\n";
     assert_string_equal(text, want);
     free(text);
+    /* the EVE flow of connections already logged: no conn.log row */
+    cs[3].logs = CONN_LOGS_EVE;
+    assert_null(run_conns(dir, OUTPUT_ZEEK_TSV, &cs[3], 1, "conn.log"));
 }
 
 static void weird_pair(struct weird_record *with, struct weird_record *without)
