@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <openssl/evp.h>
 
@@ -22,6 +21,7 @@
 #include "proto/app_anomaly-t.h"
 #include "proto/parser.h"
 #include "proto/probe.h"
+#include "util/ascii.h"
 #include "util/buf.h"
 
 /* Zeek's SMTP_cmd.def order does not matter here; END_OF_DATA and
@@ -156,17 +156,6 @@ static bool in_set(uint8_t c, const char *set) { return c != 0 && strchr(set, c)
 static bool is_space(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 static uint8_t to_upper(uint8_t c) { return (c >= 'a' && c <= 'z') ? (uint8_t)(c - 32) : c; }
 
-static bool ieq(const uint8_t *p, size_t n, const char *s)
-{
-    size_t k = strlen(s);
-    return n == k && strncasecmp((const char *)p, s, k) == 0;
-}
-
-static bool istarts(const uint8_t *p, size_t n, const char *s)
-{
-    size_t k = strlen(s);
-    return n >= k && strncasecmp((const char *)p, s, k) == 0;
-}
 
 static void weird(struct smtp_work *w, const char *name, const char *addl)
 {
@@ -395,44 +384,44 @@ static void store_received(struct smtp_work *w, const uint8_t *v, size_t n)
 static void smtp_header(struct smtp_work *w, const uint8_t *name, size_t nl, const uint8_t *v, size_t vn)
 {
     struct smtp_txn *t = &w->cur;
-    if (ieq(name, nl, "MESSAGE-ID")) {
+    if (bytes_eq_nocase(name, nl, "MESSAGE-ID")) {
         set_str(w, &t->msg_id, v, vn);
-    } else if (ieq(name, nl, "RECEIVED")) {
+    } else if (bytes_eq_nocase(name, nl, "RECEIVED")) {
         store_received(w, v, vn);
         received_path(w, v, vn);
         /* EVE's list takes at most half the arena: Zeek's fields come after
          * the Received block and must still find room */
         if (t->n_received < SMTP_MAX_RECEIVED && w->arena_used + vn < SMTP_TXN_ARENA / 2)
             set_str(w, &t->received[t->n_received++], v, vn);
-    } else if (ieq(name, nl, "IN-REPLY-TO")) {
+    } else if (bytes_eq_nocase(name, nl, "IN-REPLY-TO")) {
         set_str(w, &t->in_reply_to, v, vn);
-    } else if (ieq(name, nl, "SUBJECT")) {
+    } else if (bytes_eq_nocase(name, nl, "SUBJECT")) {
         set_str(w, &t->subject, v, vn);
-    } else if (ieq(name, nl, "FROM")) {
+    } else if (bytes_eq_nocase(name, nl, "FROM")) {
         set_str(w, &t->from, v, vn);
         if (t->eve_from.p == NULL)
             t->eve_from = t->from;
-    } else if (ieq(name, nl, "REPLY-TO")) {
+    } else if (bytes_eq_nocase(name, nl, "REPLY-TO")) {
         set_str(w, &t->reply_to, v, vn);
-    } else if (ieq(name, nl, "DATE")) {
+    } else if (bytes_eq_nocase(name, nl, "DATE")) {
         set_str(w, &t->date, v, vn);
-    } else if (ieq(name, nl, "TO")) {
+    } else if (bytes_eq_nocase(name, nl, "TO")) {
         t->to_set = true;
         split_mime_addrs(w, v, vn, t->to, &t->n_to, "smtp_too_many_to_addresses");
         if (t->eve_to.p == NULL)
             set_str(w, &t->eve_to, v, vn);
-    } else if (ieq(name, nl, "CC")) {
+    } else if (bytes_eq_nocase(name, nl, "CC")) {
         t->cc_set = true;
         split_mime_addrs(w, v, vn, t->cc, &t->n_cc, "smtp_too_many_cc_addresses");
         if (t->eve_cc.p == NULL)
             set_str(w, &t->eve_cc, v, vn);
-    } else if (ieq(name, nl, "X-ORIGINATING-IP")) {
+    } else if (bytes_eq_nocase(name, nl, "X-ORIGINATING-IP")) {
         struct ip_addr a;
         if (mail_extract_ips(v, vn, false, &a, 1) == 1) {
             t->has_x_originating_ip = true;
             t->x_originating_ip = a;
         }
-    } else if (ieq(name, nl, "X-MAILER") || ieq(name, nl, "USER-AGENT") || ieq(name, nl, "X-USER-AGENT")) {
+    } else if (bytes_eq_nocase(name, nl, "X-MAILER") || bytes_eq_nocase(name, nl, "USER-AGENT") || bytes_eq_nocase(name, nl, "X-USER-AGENT")) {
         set_str(w, &t->user_agent, v, vn);
     }
 }
@@ -475,9 +464,9 @@ static void scan_urls(struct smtp_work *w)
         size_t skip;
         if (p[i] != 'h' && p[i] != 'H')
             continue;
-        if (istarts(p + i, n - i, "http://"))
+        if (bytes_prefix_nocase(p + i, n - i, "http://"))
             skip = 7;
-        else if (istarts(p + i, n - i, "https://"))
+        else if (bytes_prefix_nocase(p + i, n - i, "https://"))
             skip = 8;
         else
             continue;
@@ -847,7 +836,7 @@ static void new_reply(struct smtp_work *w, int code)
 static int parse_cmd(const uint8_t *p, size_t n)
 {
     for (int c = CMD_EHLO; c <= CMD_X_ANONYMOUSTLS; c++)
-        if (ieq(p, n, cmd_words[c]))
+        if (bytes_eq_nocase(p, n, cmd_words[c]))
             return c;
     return CMD_NONE;
 }
@@ -884,7 +873,7 @@ static bool parse_bdat(const uint8_t *arg, size_t n, uint64_t *size, bool *last)
         return false;
     while (i < n && is_lws(arg[i]))
         i++;
-    *last = ieq(arg + i, n - i, "LAST");
+    *last = bytes_eq_nocase(arg + i, n - i, "LAST");
     *size = v;
     return true;
 }
@@ -916,7 +905,7 @@ static void request_event(struct smtp_work *w, int cmd, const uint8_t *arg, size
         w->trans_rcpt_to_seen = true;
         if (!w->trans_mail_from_seen)
             mail_transaction_invalid(w, "rcpt to missing mail from");
-    } else if (cmd == CMD_MAIL && an >= 5 && istarts(arg, an, "FROM:")) {
+    } else if (cmd == CMD_MAIL && an >= 5 && bytes_prefix_nocase(arg, an, "FROM:")) {
         smtp_message(w);
         t = &w->cur;
         mail_find_addrs(arg, an, first_addr_cb, &(struct addr_target){.w = w, .items = &t->mailfrom});
@@ -930,7 +919,7 @@ static void request_event(struct smtp_work *w, int cmd, const uint8_t *arg, size
     } else if (cmd == CMD_DATA || cmd == CMD_BDAT) {
         if (!w->trans_rcpt_to_seen)
             mail_transaction_invalid(w, "data missing rcpt to");
-        if (cmd == CMD_BDAT && an >= 5 && ieq(arg + an - 5, 5, " LAST")) {
+        if (cmd == CMD_BDAT && an >= 5 && bytes_eq_nocase(arg + an - 5, 5, " LAST")) {
             w->trans_mail_from_seen = false;
             w->trans_rcpt_to_seen = false;
             w->bdat_last_observed = true;
@@ -1099,7 +1088,7 @@ static bool suricata_detects_smtp(const struct smtp_work *w, bool from_orig, con
         uint16_t port = w->env->conn->resp_p;
         return port == 25 || port == 465 || port == 587;
     }
-    return istarts(line, len, "EHLO") || istarts(line, len, "HELO") || istarts(line, len, "QUIT");
+    return bytes_prefix_nocase(line, len, "EHLO") || bytes_prefix_nocase(line, len, "HELO") || bytes_prefix_nocase(line, len, "QUIT");
 }
 
 static void process_line(struct smtp_work *w, bool from_orig, const uint8_t *line, size_t len, bool eol, bool cont)
