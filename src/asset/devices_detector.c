@@ -15,6 +15,7 @@
 #include "detect/alert.h"
 #include "detect/config-t.h"
 #include "detect/sink.h"
+#include "detect/stats-t.h"
 #include "util/buf.h"
 #include "util/datadir.h"
 #include "util/tsv.h"
@@ -318,8 +319,10 @@ static void devices_report(void *state, const struct detect_sink *sink, int64_t 
     pthread_mutex_unlock(&run->lock);
 }
 
-void devices_detector_get_stats(void *state, struct devices_stats *st)
+static void devices_add_stats(void *state, struct detect_stats *all)
 {
+    struct devices_stats *st = &all->devices;
+    all->has_devices = true;
     struct devices_run *run = state;
     struct inventory_stats is;
     pthread_mutex_lock(&run->lock);
@@ -338,4 +341,5 @@ const struct detector devices_detector = {
     .conn = devices_conn,
     .transaction = devices_transaction,
     .report = devices_report,
+    .stats = devices_add_stats,
 };

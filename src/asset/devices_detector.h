@@ -12,9 +12,5 @@
 
 extern const struct detector devices_detector;
 
-struct devices_stats {
-    uint64_t devices, with_vendor, with_type, flagged, alerts, dropped;
-};
-void devices_detector_get_stats(void *state, struct devices_stats *st);
 
 #endif

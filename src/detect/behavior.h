@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "detect/finding-t.h"
+#include "detect/stats-t.h"
 #include "util/addr.h"
 
 struct allowlist;
@@ -134,14 +135,6 @@ void behavior_upload(struct behavior *b, const struct obs_upload *u);
  * Called at the end of input (final = true) and every report interval live. */
 void behavior_flush(struct behavior *b, int64_t now_us, bool final);
 
-struct behavior_stats {
-    uint64_t conns, dns, names, uploads;
-    uint64_t pairs, domains, hosts;          /* tracked now: beacon/exfil pairs (address and name), domains, DGA hosts */
-    uint64_t chains, uploads_tracked;        /* tracked now: long-connection keys, aggregated large uploads */
-    uint64_t name_bindings;                  /* uid and (client, address) name bindings held now */
-    uint64_t evicted;                        /* entries dropped by a cap */
-    uint64_t findings[FINDING_KIND_COUNT];
-};
 void behavior_get_stats(const struct behavior *b, struct behavior_stats *st);
 
 #endif

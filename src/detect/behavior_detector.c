@@ -97,11 +97,11 @@ static void report_findings(void *state, const struct detect_sink *sink, int64_t
     pthread_mutex_unlock(&r->lock);
 }
 
-void behavior_detector_get_stats(void *state, struct behavior_stats *st)
+static void behavior_add_stats(void *state, struct detect_stats *all)
 {
     struct behavior_run *r = state;
     pthread_mutex_lock(&r->lock);
-    behavior_get_stats(r->behavior, st);
+    behavior_get_stats(r->behavior, &all->behavior);
     pthread_mutex_unlock(&r->lock);
 }
 
@@ -114,4 +114,5 @@ const struct detector behavior_detector = {
     .open_conn = feed_open_conn,
     .transaction = feed_transaction,
     .report = report_findings,
+    .stats = behavior_add_stats,
 };

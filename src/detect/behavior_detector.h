@@ -11,6 +11,5 @@
 
 extern const struct detector behavior_detector;
 
-void behavior_detector_get_stats(void *state, struct behavior_stats *st);
 
 #endif

@@ -1,6 +1,7 @@
 /* The hub: runs every detector of detectors.c over the engine's events.
- * It knows no detector's internals except the two the command line talks
- * to directly (the intel store swap, the detection summary). */
+ * It knows no detector's internals except the one the command line talks
+ * to directly (the intel store swap); counters come through each
+ * detector's `stats` hook. */
 #include "detect/detect.h"
 
 #include <pthread.h>
@@ -8,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "asset/devices_detector.h"
-#include "detect/behavior_detector.h"
 #include "detect/detector.h"
 #include "detect/intel_detector.h"
 #include "detect/sink.h"
@@ -245,20 +244,7 @@ void detect_report(struct detect *d, int64_t now_us, bool final)
 void detect_get_stats(struct detect *d, struct detect_stats *st)
 {
     memset(st, 0, sizeof *st);
-    void *intel = state_of(d, &intel_detector);
-    if (intel) {
-        struct intel_detector_stats is;
-        intel_detector_get_stats(intel, &is);
-        st->intel_lookups = is.lookups;
-        st->intel_hits = is.hits;
-        st->intel_alerts = is.alerts;
-    }
-    void *behavior = state_of(d, &behavior_detector);
-    if (behavior)
-        behavior_detector_get_stats(behavior, &st->behavior);
-    void *devices = state_of(d, &devices_detector);
-    if (devices) {
-        st->has_devices = true;
-        devices_detector_get_stats(devices, &st->devices);
-    }
+    for (size_t i = 0; i < d->n; i++)
+        if (d->state[i] && d->table[i]->stats)
+            d->table[i]->stats(d->state[i], st);
 }

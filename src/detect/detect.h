@@ -14,16 +14,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "asset/devices_detector.h"
-#include "detect/behavior.h"
 #include "detect/config-t.h"
 #include "detect/sink-t.h"
+#include "detect/stats-t.h"
 #include "flow/conn_record-t.h"
 #include "proto/event-t.h"
 #include "intel/intel.h"
 
 struct app_conn;
 struct flow_ref;
+struct neighbor_binding;
 struct packet;
 
 struct detect;
@@ -87,12 +87,7 @@ void detect_icmp_echo(struct detect_worker *w, const struct packet *pkt, const s
  * sink is flushed. now_us is packet time. */
 void detect_report(struct detect *d, int64_t now_us, bool final);
 
-struct detect_stats {
-    uint64_t intel_lookups, intel_hits, intel_alerts;
-    struct behavior_stats behavior;
-    bool has_devices;
-    struct devices_stats devices;
-};
+/* Every detector that is on adds its counters (detect/stats-t.h). */
 void detect_get_stats(struct detect *d, struct detect_stats *st);
 
 #endif

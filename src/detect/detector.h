@@ -22,6 +22,7 @@
 
 struct app_conn;
 struct detect_config;
+struct detect_stats;
 struct flow_ref;
 struct packet;
 
@@ -53,6 +54,9 @@ struct detector {
     /* Reports what needs the whole run (final: end of input) through the
      * run's sink; now_us is packet time. */
     void (*report)(void *state, const struct detect_sink *sink, int64_t now_us, bool final);
+    /* Adds this detector's counters to the run's (detect/stats-t.h); from
+     * any thread, so it takes the run state's lock itself. */
+    void (*stats)(void *state, struct detect_stats *st);
 };
 
 /* detectors.c: every detector, in the order they see events. */

@@ -209,20 +209,19 @@ static void intel_transaction(void *worker, const struct app_conn *c, enum event
         intel_points_transaction(&w->matcher, c, kind, txn);
 }
 
-void intel_detector_get_stats(void *state, struct intel_detector_stats *st)
+static void intel_add_stats(void *state, struct detect_stats *st)
 {
     struct intel_run *r = state;
-    memset(st, 0, sizeof *st);
     pthread_mutex_lock(&r->lock);
     for (struct intel_worker *w = r->workers; w; w = w->next) {
-        st->lookups += w->matcher.lookups - w->reported_lookups;
-        st->hits += w->matcher.hits - w->reported_hits;
-        st->alerts += w->alerts;
+        st->intel_lookups += w->matcher.lookups - w->reported_lookups;
+        st->intel_hits += w->matcher.hits - w->reported_hits;
+        st->intel_alerts += w->alerts;
     }
     pthread_mutex_unlock(&r->lock);
-    st->lookups += atomic_load(&r->lookups);
-    st->hits += atomic_load(&r->hits);
-    st->alerts += atomic_load(&r->alerts);
+    st->intel_lookups += atomic_load(&r->lookups);
+    st->intel_hits += atomic_load(&r->hits);
+    st->intel_alerts += atomic_load(&r->alerts);
 }
 
 /* The summaries of suppressed hits whose interval ended (Zeek's notice
@@ -247,4 +246,5 @@ const struct detector intel_detector = {
     .conn = intel_conn,
     .transaction = intel_transaction,
     .report = intel_report,
+    .stats = intel_add_stats,
 };

@@ -20,9 +20,5 @@ extern const struct detector intel_detector;
 void intel_detector_set_store(void *state, struct intel_store *intel);
 void intel_detector_collect(void *state);
 
-struct intel_detector_stats {
-    uint64_t lookups, hits, alerts;
-};
-void intel_detector_get_stats(void *state, struct intel_detector_stats *st);
 
 #endif
