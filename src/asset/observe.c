@@ -3,13 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "proto/banner-t.h"
+#include "proto/dhcp-t.h"
+#include "proto/dns-t.h"
 #include "proto/event-t.h"
-#include "proto/banner.h"
-#include "proto/dhcp.h"
-#include "proto/dns.h"
-#include "proto/http.h"
-#include "proto/ssh.h"
-#include "proto/x509.h"
+#include "proto/http-t.h"
+#include "proto/ssh-t.h"
+#include "proto/x509-t.h"
 #include "util/ascii.h"
 
 /* UPnP description and ONVIF fields read from the first response bytes. */

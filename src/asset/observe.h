@@ -4,7 +4,8 @@
 #define VIGIL_ASSET_OBSERVE_H
 
 #include "asset/inventory.h"
-#include "proto/parser.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
 
 void asset_observe_transaction(struct inventory *inv, const struct app_conn *c, enum event_kind kind, const void *txn);
 

@@ -12,6 +12,7 @@
 #include "cli/option_rules.h"
 #include "cli/options.h"
 #include "output/output.h"
+#include "proto/ftp.h"   /* ftp_settings_logged_commands */
 
 /* Live behaviour reports: every 5 minutes of packet time by default. */
 #define DEFAULT_REPORT_INTERVAL_S 300

@@ -1,4 +1,5 @@
 #include "core/config.h"
+#include "proto/ftp.h"      /* ftp_settings_default */
 
 #include <string.h>
 

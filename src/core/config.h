@@ -7,7 +7,7 @@
 
 #include "decode/decode.h"
 #include "proto/app_limits-t.h"
-#include "proto/ftp.h"
+#include "proto/ftp-t.h"
 #include "util/addr.h"
 
 #define VIGIL_MAX_LOCAL_NETS 256

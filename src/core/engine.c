@@ -16,14 +16,15 @@
 #include <string.h>
 
 #include "core/checksum_probe.h"
-#include "detect/detect.h"
 #include "decode/decode.h"
 #include "decode/neighbor.h"
+#include "detect/detect.h"
 #include "files/files.h"
 #include "flow/flow.h"
 #include "output/detect_sink.h"
 #include "output/writers.h"
-#include "proto/parser.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
 #include "sig/sig.h"
 #include "util/uid.h"
 

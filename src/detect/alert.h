@@ -4,7 +4,7 @@
 
 #include "detect/alert-t.h"
 #include "flow/conn_record-t.h"
-#include "proto/parser.h"
+#include "proto/conn-t.h"
 
 /* The connection fields (uid, flow_id, 5-tuple, VLANs, community_id) from a
  * transaction's connection or a conn record; has_conn becomes true. The

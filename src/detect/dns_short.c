@@ -32,7 +32,7 @@
 #include "detect/short_score.h"
 #include "detect/short_window.h"
 #include "detect/sink.h"
-#include "proto/dns.h"
+#include "proto/dns-t.h"
 #include "util/hash.h"
 
 #define DNS_SID_TUNNEL 9300202u

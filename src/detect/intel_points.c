@@ -2,15 +2,15 @@
 
 #include <string.h>
 
-#include "proto/event-t.h"
 #include "detect/observe.h"
 #include "files/files.h"
-#include "proto/dns.h"
-#include "proto/http.h"
-#include "proto/parser.h"
-#include "proto/smtp.h"
-#include "proto/tls.h"
-#include "proto/x509.h"
+#include "proto/conn-t.h"
+#include "proto/dns-t.h"
+#include "proto/event-t.h"
+#include "proto/http-t.h"
+#include "proto/smtp-t.h"
+#include "proto/tls-t.h"
+#include "proto/x509-t.h"
 
 /* A sighting's connection fields, from an app_conn or a conn_record (the
  * two name them alike). */

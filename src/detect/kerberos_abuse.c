@@ -21,7 +21,7 @@
 #include "detect/lateral_config.h"
 #include "detect/sink.h"
 #include "proto/krb.h"
-#include "proto/ldap.h"
+#include "proto/ldap-t.h"
 #include "util/hash.h"
 
 #define KRB_SID_KERBEROAST 9300101u

@@ -10,8 +10,8 @@
 #include "detect/domain_controllers.h"
 #include "detect/lateral_policy.h"
 #include "detect/sink.h"
-#include "proto/dce_rpc.h"
-#include "proto/smb.h"
+#include "proto/dce_rpc-t.h"
+#include "proto/smb-t.h"
 #include "util/reader.h"
 #include "util/utf16.h"
 

@@ -3,12 +3,12 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "proto/conn-t.h"
+#include "proto/dns-t.h"
 #include "proto/event-t.h"
-#include "proto/dns.h"
-#include "proto/http.h"
-#include "proto/parser.h"
-#include "proto/quic.h"
-#include "proto/tls.h"
+#include "proto/http-t.h"
+#include "proto/quic-t.h"
+#include "proto/tls-t.h"
 #include "util/strcut.h"
 
 void observe_conn(const struct conn_record *c, struct obs_conn *o)

@@ -15,7 +15,7 @@
 #include "detect/sink.h"
 #include "doc/doc.h"
 #include "mail/mail.h"
-#include "proto/smtp.h"
+#include "proto/smtp-t.h"
 #include "util/datadir.h"
 
 #define PHISH_SID_SUSPICIOUS 9300001u

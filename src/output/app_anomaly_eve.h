@@ -5,7 +5,8 @@
 
 #include "output/writers.h"
 #include "proto/app_anomaly-t.h"
-#include "proto/parser.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
 
 struct output_worker;
 

@@ -4,7 +4,7 @@
 #define VIGIL_OUTPUT_CONN_ID_H
 
 #include "output/zeek_log.h"
-#include "proto/parser.h"
+#include "proto/conn-t.h"
 
 void zrow_conn_id(struct zrow *r, const struct app_conn *c);
 /* Starts a row of a log whose columns begin with ZEEK_FIELDS_TS_UID_ID

@@ -3,8 +3,9 @@
 #define VIGIL_OUTPUT_DCE_RPC_LOG_H
 
 #include "output/writers.h"
-#include "proto/dce_rpc.h"
-#include "proto/parser.h"
+#include "proto/conn-t.h"
+#include "proto/dce_rpc-t.h"
+#include "proto/event-t.h"
 
 struct output_worker;
 

@@ -3,9 +3,10 @@
 #ifndef VIGIL_OUTPUT_DHCP_LOG_H
 #define VIGIL_OUTPUT_DHCP_LOG_H
 
-#include "proto/dhcp.h"
-#include "proto/parser.h"
 #include "output/writers.h"
+#include "proto/conn-t.h"
+#include "proto/dhcp-t.h"
+#include "proto/event-t.h"
 
 struct output_worker;
 

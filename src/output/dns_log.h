@@ -2,9 +2,10 @@
 #ifndef VIGIL_OUTPUT_DNS_LOG_H
 #define VIGIL_OUTPUT_DNS_LOG_H
 
-#include "proto/dns.h"
-#include "proto/parser.h"
 #include "output/writers.h"
+#include "proto/conn-t.h"
+#include "proto/dns-t.h"
+#include "proto/event-t.h"
 
 struct output_worker;
 

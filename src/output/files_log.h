@@ -4,8 +4,9 @@
 #define VIGIL_OUTPUT_FILES_LOG_H
 
 #include "files/files.h"
-#include "proto/parser.h"
 #include "output/writers.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
 
 struct output_worker;
 

@@ -3,9 +3,10 @@
 #ifndef VIGIL_OUTPUT_FTP_LOG_H
 #define VIGIL_OUTPUT_FTP_LOG_H
 
-#include "proto/ftp.h"
-#include "proto/parser.h"
 #include "output/writers.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
+#include "proto/ftp-t.h"
 
 struct output_worker;
 

@@ -3,9 +3,10 @@
 #define VIGIL_OUTPUT_HTTP_LOG_H
 
 #include "output/output.h"
-#include "proto/http.h"
-#include "proto/parser.h"
 #include "output/writers.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
+#include "proto/http-t.h"
 
 void output_http(struct output_worker *w, const struct app_conn *c, const struct http_txn *t);
 

@@ -4,7 +4,7 @@
 #define VIGIL_OUTPUT_KRB_LOG_H
 
 #include "output/writers.h"
-#include "proto/krb.h"
+#include "proto/krb-t.h"
 
 struct output_worker;
 

@@ -3,7 +3,7 @@
 #define VIGIL_OUTPUT_LDAP_LOG_H
 
 #include "output/writers.h"
-#include "proto/ldap.h"
+#include "proto/ldap-t.h"
 
 struct output_worker;
 

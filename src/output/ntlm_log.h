@@ -3,8 +3,9 @@
 #define VIGIL_OUTPUT_NTLM_LOG_H
 
 #include "output/writers.h"
-#include "proto/ntlm.h"
-#include "proto/parser.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
+#include "proto/ntlm-t.h"
 
 struct output_worker;
 

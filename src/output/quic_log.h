@@ -5,9 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "proto/parser.h"
-#include "proto/quic.h"
 #include "output/writers.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
+#include "proto/quic-t.h"
 
 struct output_worker;
 

@@ -4,7 +4,7 @@
 #define VIGIL_OUTPUT_RDP_LOG_H
 
 #include "output/writers.h"
-#include "proto/rdp.h"
+#include "proto/rdp-t.h"
 
 struct output_worker;
 

@@ -7,9 +7,10 @@
 #define VIGIL_OUTPUT_SMB_EVE_H
 
 #include "output/writers.h"
-#include "proto/dce_rpc.h"
-#include "proto/parser.h"
-#include "proto/smb.h"
+#include "proto/conn-t.h"
+#include "proto/dce_rpc-t.h"
+#include "proto/event-t.h"
+#include "proto/smb-t.h"
 
 struct output_worker;
 

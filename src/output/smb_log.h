@@ -3,8 +3,9 @@
 #define VIGIL_OUTPUT_SMB_LOG_H
 
 #include "output/writers.h"
-#include "proto/parser.h"
-#include "proto/smb.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
+#include "proto/smb-t.h"
 
 struct output_worker;
 

@@ -2,9 +2,10 @@
 #ifndef VIGIL_OUTPUT_SMTP_LOG_H
 #define VIGIL_OUTPUT_SMTP_LOG_H
 
-#include "proto/parser.h"
-#include "proto/smtp.h"
 #include "output/writers.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
+#include "proto/smtp-t.h"
 
 struct output_worker;
 struct json_writer;

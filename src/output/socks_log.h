@@ -2,9 +2,10 @@
 #ifndef VIGIL_OUTPUT_SOCKS_LOG_H
 #define VIGIL_OUTPUT_SOCKS_LOG_H
 
-#include "proto/parser.h"
-#include "proto/socks.h"
 #include "output/writers.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
+#include "proto/socks-t.h"
 
 struct output_worker;
 

@@ -2,9 +2,10 @@
 #ifndef VIGIL_OUTPUT_SSH_LOG_H
 #define VIGIL_OUTPUT_SSH_LOG_H
 
-#include "proto/parser.h"
-#include "proto/ssh.h"
 #include "output/writers.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
+#include "proto/ssh-t.h"
 
 struct output_worker;
 

@@ -5,9 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "proto/parser.h"
-#include "proto/tls.h"
 #include "output/writers.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
+#include "proto/tls-t.h"
 
 struct json_writer;
 struct output_worker;

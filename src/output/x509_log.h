@@ -2,9 +2,10 @@
 #ifndef VIGIL_OUTPUT_X509_LOG_H
 #define VIGIL_OUTPUT_X509_LOG_H
 
-#include "proto/parser.h"
-#include "proto/x509.h"
 #include "output/writers.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
+#include "proto/x509-t.h"
 
 struct output_worker;
 

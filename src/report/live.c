@@ -9,13 +9,13 @@
 #include "detect/behavior.h"
 #include "detect/detect.h"
 #include "flow/conn_record-t.h"
-#include "proto/dns.h"
-#include "proto/http.h"
 #include "incident/correlate.h"
 #include "incident/killchain.h"
 #include "incident/summary.h"
 #include "output/incident_log.h"
 #include "output/output.h"
+#include "proto/dns-t.h"
+#include "proto/http-t.h"
 
 struct incident_live {
     pthread_mutex_t lock;

@@ -6,14 +6,14 @@
 #include <string.h>
 
 #include "proto/event-t.h"
-#include "proto/dce_rpc.h"
-#include "proto/dns.h"
-#include "proto/http.h"
-#include "proto/krb.h"
-#include "proto/smb.h"
-#include "proto/smtp.h"
-#include "proto/ssh.h"
-#include "proto/tls.h"
+#include "proto/dce_rpc-t.h"
+#include "proto/dns-t.h"
+#include "proto/http-t.h"
+#include "proto/krb-t.h"
+#include "proto/smb-t.h"
+#include "proto/smtp-t.h"
+#include "proto/ssh-t.h"
+#include "proto/tls-t.h"
 #include "sig/buffers.h"
 
 /* The value of header `name` in a "Name: value\r\n" block. */

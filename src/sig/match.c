@@ -10,10 +10,10 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "proto/event-t.h"
 #include "decode/packet.h"
-#include "proto/http.h"
-#include "proto/parser.h"
+#include "proto/conn-t.h"
+#include "proto/event-t.h"
+#include "proto/http-t.h"
 #include "sig/buffers.h"
 #include "sig/inspect.h"
 #include "sig/prefilter.h"

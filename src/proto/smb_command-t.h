@@ -2,8 +2,8 @@
  * command, its status and the session and tree it ran in. Filled by
  * proto/smb2.c, carried by its transactions and by the DCE-RPC calls of
  * its named pipes (proto/dce_rpc.h). Type-only. */
-#ifndef VIGIL_PROTO_SMB_COMMAND_H
-#define VIGIL_PROTO_SMB_COMMAND_H
+#ifndef VIGIL_PROTO_SMB_COMMAND_T_H
+#define VIGIL_PROTO_SMB_COMMAND_T_H
 
 #include <stdbool.h>
 #include <stdint.h>
