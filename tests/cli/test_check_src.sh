@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/check-src on the project (it must pass) and on copies of it with
 # one planted violation each (it must fail and name the violation): a
-# banned function, an include from a lower stage to a higher one, a README
+# banned function, an include from a lower stage to a higher one, a
+# proto/ API header in a stage that takes only its type headers, a README
 # "Depends on" line that lies, and a call circle between two files.
 # Prints PASS/FAIL per check; exits 1 if any failed.
 prefix=check-src
@@ -59,6 +60,16 @@ expect_fail banned-function 'src/util/addr.c:[0-9]+: banned function atoi\(\)' -
 copy_tree
 sed -i '1a #include "output/output.h"' "$tmp/tree/src/detect/detect.c"
 expect_fail upward-include 'src/detect/detect.c:2: detect/ includes output/, a later stage' --root "$tmp/tree"
+
+copy_tree
+sed -i '1a #include "proto/dns.h"' "$tmp/tree/src/output/http_log.c"
+expect_fail type-only-include 'src/output/http_log.c:2: output/ includes proto/dns.h: it takes only type headers' \
+    --root "$tmp/tree"
+
+# A type header of the same stage is what the rule asks for.
+copy_tree
+sed -i '1a #include "proto/dns-t.h"' "$tmp/tree/src/output/http_log.c"
+expect_pass type-header-include --root "$tmp/tree"
 
 copy_tree
 sed -i 's#^Depends on: util/ ([^)]*) and libc.#Depends on: libc.#' "$tmp/tree/src/decode/README.md"
