@@ -22,7 +22,7 @@ static const char digit_pairs[] = "00010203040506070809"
                                   "80818283848586878889"
                                   "90919293949596979899";
 
-static size_t put2(char *out, unsigned v)
+static inline size_t put2(char *out, unsigned v)
 {
     memcpy(out, digit_pairs + v % 100 * 2, 2);
     return 2;
@@ -32,9 +32,9 @@ static size_t put2(char *out, unsigned v)
  * microseconds. */
 static inline void put6(char *out, uint64_t v)
 {
-    memcpy(out, digit_pairs + v / 10000 % 100 * 2, 2);
-    memcpy(out + 2, digit_pairs + v / 100 % 100 * 2, 2);
-    memcpy(out + 4, digit_pairs + v % 100 * 2, 2);
+    put2(out, (unsigned)(v / 10000));
+    put2(out + 2, (unsigned)(v / 100 % 100));
+    put2(out + 4, (unsigned)(v % 100));
 }
 
 size_t json_fmt_u64(char *out, uint64_t v)
