@@ -24,7 +24,7 @@ enum fp_source {
     FP_SOURCE_COUNT,
 };
 
-const char *fp_source_name(enum fp_source s);   /* "http_server", ... */
+const char *fp_source_name(enum fp_source s);   /* static string: "http_server", ... */
 
 struct fp_hint {
     const char *device_type;    /* "camera", "router", ... "" when unknown */
@@ -36,7 +36,8 @@ struct fingerprint_db;
 /* Loads every "*.tsv" listed in paths (n of them). Patterns are compiled
  * when a value first needs them; one PCRE2 cannot compile never matches
  * and is counted (fingerprint_db_skipped). The db is not thread-safe:
- * matching compiles, so callers serialise (the inventory's lock). */
+ * matching compiles, so callers serialise (the inventory's lock). The caller
+ * frees it with fingerprint_db_free(); NULL with err set on failure. */
 struct fingerprint_db *fingerprint_db_load(const char *const *paths, size_t n, char *err, size_t errlen);
 void fingerprint_db_free(struct fingerprint_db *db);
 size_t fingerprint_db_size(const struct fingerprint_db *db);

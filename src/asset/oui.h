@@ -14,7 +14,7 @@ struct oui_registry;
 
 /* Maps oui.csv, mam.csv, oui36.csv and iab.csv from dir (those missing are
  * skipped; none at all is an error) and indexes their assignments. NULL
- * with err set on failure. */
+ * with err set on failure. The caller frees it with oui_registry_free(). */
 struct oui_registry *oui_registry_load(const char *dir, char *err, size_t errlen);
 void oui_registry_free(struct oui_registry *r);
 

@@ -13,7 +13,7 @@
  * most of a record's cost. */
 void asset_text_join(char *out, size_t n, const char *const *parts, size_t k);
 
-const char *asset_event_name(enum asset_event ev);   /* "new", "changed", "final" */
+const char *asset_event_name(enum asset_event ev);   /* static string: "new", "changed", "final" */
 void asset_service_text(const struct asset_service *s, char *out, size_t n);  /* "80/tcp" */
 void asset_hint_text(const struct asset_hint *h, char *out, size_t n);  /* "http_server/camera: ..." */
 void asset_risk_text(const struct asset_record *r, char *out, size_t n);  /* "hikvision/covered" or "" */

@@ -17,12 +17,14 @@ struct vendor_flag {
 
 struct vendor_policy;
 
+/* The caller frees it with vendor_policy_free(); NULL with a one-line reason
+ * in err when the file cannot be read or a line is malformed. */
 struct vendor_policy *vendor_policy_load(const char *path, char *err, size_t errlen);
 void vendor_policy_free(struct vendor_policy *p);
 size_t vendor_policy_size(const struct vendor_policy *p);
 
 /* The entry whose name variant appears, as whole words and case-blind, in
- * organisation; NULL when none does. */
+ * organisation; NULL when none does. Points into p: valid while p lives. */
 const struct vendor_flag *vendor_policy_match(const struct vendor_policy *p, const char *organisation);
 
 #endif

@@ -17,7 +17,7 @@ struct afpacket;
 /* NULL and a one-line reason naming the interface; *unsupported is set
  * when the interface is not an Ethernet-like link (the caller falls back
  * to libpcap). Every socket is opened here: nothing later needs a
- * privilege. */
+ * privilege. The caller closes it with afpacket_close(). */
 struct afpacket *afpacket_open(const char *iface, const struct capture_live_config *cfg, bool *unsupported,
                                char *err, size_t errlen);
 /* Installs the compiled filter on every ring (in the kernel). */

@@ -47,13 +47,14 @@ struct capture;
 
 /* Opens a capture file ("-" = standard input); gzip-compressed files are
  * inflated as they are read. On failure NULL and a one-line reason naming
- * the file. */
+ * the file. The caller closes it with capture_close(). */
 struct capture *capture_open_file(const char *path, char *err, size_t errlen);
 /* cfg NULL: the defaults. Every privileged step (the sockets) is done here,
- * so the caller may drop its privileges once this returns. */
+ * so the caller may drop its privileges once this returns. The caller closes
+ * it with capture_close(); NULL and a one-line reason on failure. */
 struct capture *capture_open_live(const char *iface, const struct capture_live_config *cfg, char *err,
                                   size_t errlen);
-/* "afpacket" or "libpcap": what a live capture runs on. */
+/* "afpacket" or "libpcap" (a static string): what a live capture runs on. */
 const char *capture_method_name(const struct capture *c);
 /* The time of a capture file's first packet (INT64_MAX when it holds none),
  * for ordering the files of a directory. false and a reason when the file
@@ -62,6 +63,7 @@ bool capture_first_packet_time(const char *path, int64_t *ts_us, char *err, size
 /* Compiles and installs a BPF filter; false and a message when it does not compile. */
 bool capture_set_filter(struct capture *c, const char *filter, char *err, size_t errlen);
 int capture_linktype(const struct capture *c);
+/* libpcap's name of the link type, or "unknown"; a static string. */
 const char *capture_linktype_name(const struct capture *c);
 /* Bytes of the file read so far and its size (0 when unknown: stdin, live). */
 uint64_t capture_position(const struct capture *c);

@@ -10,8 +10,8 @@
  * back at 0 afterwards. */
 bool gzip_stream_detect(int fd);
 
-/* A read-only stream of fd's inflated bytes; fclose closes fd. NULL when
- * out of memory (fd is closed then too). */
+/* A read-only stream of fd's inflated bytes; it takes ownership of fd: the
+ * caller's fclose closes both. NULL when out of memory (fd is closed then too). */
 FILE *gzip_stream_open(int fd);
 
 #endif

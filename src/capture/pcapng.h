@@ -37,8 +37,9 @@ struct pcapng_reader;
 /* Reads the pcapng stream f from its start; packet blocks that begin before
  * byte resume_at are read for nothing but skipped (libpcap delivered them
  * before refusing the file), while the sections and interfaces they belong
- * to are still taken in. The reader takes f and closes it, even on failure
- * (NULL: out of memory). */
+ * to are still taken in. The reader takes ownership of f and closes it, even
+ * on failure (NULL: out of memory). The caller closes the reader with
+ * pcapng_close(). */
 struct pcapng_reader *pcapng_open(FILE *f, uint64_t resume_at);
 enum pcapng_status pcapng_next(struct pcapng_reader *r, struct pcapng_packet *pkt, char *msg, size_t msglen);
 /* Bytes of the stream read so far. */

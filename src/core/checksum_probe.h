@@ -20,7 +20,8 @@ struct checksum_verdict {
 
 struct checksum_probe;
 
-/* NULL when out of memory. cfg: the run's decoder settings. */
+/* NULL when out of memory. cfg: the run's decoder settings. The caller frees
+ * it with checksum_probe_free(). */
 struct checksum_probe *checksum_probe_new(const struct decode_config *cfg);
 void checksum_probe_free(struct checksum_probe *p);
 

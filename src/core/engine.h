@@ -29,7 +29,8 @@ struct detect;
 
 /* out may be NULL: everything is analysed and nothing written (fuzzing).
  * detect may be NULL: no detectors; otherwise every worker feeds it (the
- * caller keeps ownership and frees it after engine_free). */
+ * caller keeps ownership and frees it after engine_free). The caller frees
+ * the engine with engine_free(); NULL with err set on failure. */
 struct engine *engine_new(const struct vigil_config *cfg, struct output *out, struct detect *detect,
                           char *err, size_t errlen);
 void engine_packet(struct engine *e, int linktype, int64_t ts_us,

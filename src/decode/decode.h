@@ -37,10 +37,11 @@ struct decode_stats {
 
 struct decoder;
 
+/* The caller frees it with decoder_free(); NULL when out of memory. */
 struct decoder *decoder_new(const struct decode_config *cfg, decode_weird_fn weird, void *weird_ctx);
 void decoder_free(struct decoder *d);
 void decode_config_defaults(struct decode_config *cfg);
-const struct decode_stats *decoder_stats(const struct decoder *d);
+const struct decode_stats *decoder_stats(const struct decoder *d); /* points into d */
 /* Turns checksum verification on or off between packets (checksum offload
  * found after the decoder was made). */
 void decoder_set_verify_checksums(struct decoder *d, bool verify);

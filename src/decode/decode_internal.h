@@ -127,6 +127,7 @@ enum decode_result decode_gre(struct decoder *d, struct packet *pkt, const uint8
 bool decode_udp_tunnel(struct decoder *d, struct packet *pkt, enum decode_result *res);
 
 /* Fragments */
+/* The caller frees it with frag_table_free(); NULL when out of memory. */
 struct frag_table *frag_table_new(const struct decode_config *cfg);
 void frag_table_free(struct frag_table *t);
 void frag_expire(struct decoder *d, int64_t now_us);
@@ -134,7 +135,8 @@ void frag_expire(struct decoder *d, int64_t now_us);
 uint32_t frag_longest_chain(const struct decoder *d);
 /* Fragment of an IP datagram whose header (p) is fully captured and whose
  * payload is complete. Returns the contiguous reassembled datagram (in the
- * decoder's buffer for this IP layer) once complete, NULL while incomplete. */
+ * decoder's buffer for this IP layer, valid until the next datagram of that
+ * layer completes) once complete, NULL while incomplete. */
 const uint8_t *frag_add_ipv4(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t hdr_len,
                              uint32_t total_len, uint32_t *out_len);
 const uint8_t *frag_add_ipv6(struct decoder *d, struct packet *pkt, const uint8_t *p, uint32_t frag_hdr_off,

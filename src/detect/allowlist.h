@@ -19,8 +19,9 @@
 
 struct allowlist;
 
-/* NULL with a one-line reason ("FILE:LINE: ...") when the file cannot be
- * read or a line is malformed. */
+/* The caller frees it with allowlist_free(); NULL with a one-line reason
+ * ("FILE:LINE: ...") when the file cannot be read or a line is malformed.
+ * allowlist_parse reads text (n bytes; name names it in errors) instead. */
 struct allowlist *allowlist_load(const char *path, char *err, size_t errlen);
 struct allowlist *allowlist_parse(const char *text, size_t n, const char *name, char *err, size_t errlen);
 void allowlist_free(struct allowlist *a);

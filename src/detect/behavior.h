@@ -114,13 +114,15 @@ struct obs_upload {
 
 /* --- findings: struct finding is in detect/finding-t.h --- */
 
-const char *finding_kind_name(enum finding_kind k);   /* "beacon", "long_conn", "dns_tunnel", "dga", "exfil" */
+/* A static string: "beacon", "long_conn", "dns_tunnel", "dga", "exfil". */
+const char *finding_kind_name(enum finding_kind k);
 
 typedef void (*finding_fn)(void *ctx, const struct finding *f);
 
 struct behavior;
 
-/* NULL on allocation failure or an unreadable psl_path (err set). */
+/* The caller frees it with behavior_free(); NULL on allocation failure or an
+ * unreadable psl_path (err set). */
 struct behavior *behavior_new(const struct behavior_config *cfg, finding_fn emit, void *ctx,
                               char *err, size_t errlen);
 void behavior_free(struct behavior *b);

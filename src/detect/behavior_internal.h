@@ -46,7 +46,7 @@ uint32_t table_claim(struct table *t, uint32_t hash32, table_evidence_fn evidenc
                      uint64_t *evicted);
 /* cap zeroed entries of `size` bytes for the owner's array, and their table
  * initialised; NULL, with nothing held, when either allocation failed. The
- * owner frees the array and table_free()s the table. */
+ * owner frees the array with free() and table_free()s the table. */
 void *table_entries_new(struct table *t, size_t cap, size_t size);
 /* The id is live when in 0..ids.next_fresh and marked live by the owner. */
 
@@ -347,10 +347,13 @@ void pairs_free(struct behavior *b);
 uint32_t pairs_addr_hash(const struct ip_addr *src, const struct ip_addr *dst);
 uint32_t pairs_name_hash(const struct ip_addr *src, uint32_t name_id);
 void pairs_prefetch(const struct behavior *b, uint32_t hash);
-/* The address pair (src, dst), created when absent; NULL when the table cannot hold it. */
+/* The address pair (src, dst), created when absent; NULL when the table cannot hold it.
+ * A slot of b's pair table: valid until a later pairs_get_* evicts it. */
 struct pair *pairs_get_addr(struct behavior *b, const struct ip_addr *src, const struct ip_addr *dst, uint32_t hash);
-struct pair *pairs_find_addr(struct behavior *b, const struct ip_addr *src, const struct ip_addr *dst);
-/* Name pair; name_id is the caller's (a reference is taken when created). */
+struct pair *pairs_find_addr(struct behavior *b, const struct ip_addr *src, const struct ip_addr *dst); /* NULL when absent */
+/* Name pair; name_id is the caller's (a reference is taken when created).
+ * A slot of b's pair table, as pairs_get_addr's: valid until a later
+ * pairs_get_* evicts it. */
 struct pair *pairs_get_name(struct behavior *b, const struct ip_addr *src, uint32_t name_id, uint32_t hash);
 /* Does this connection count for beaconing (not resolvers, NTP, local discovery, ICMP)? */
 bool beacon_eligible(const struct obs_conn *c);

@@ -59,7 +59,8 @@ struct detector {
     void (*stats)(void *state, struct detect_stats *st);
 };
 
-/* detectors.c: every detector, in the order they see events. */
+/* detectors.c: every detector, in the order they see events (a static table:
+ * valid for the whole run). */
 const struct detector *const *detect_detectors(size_t *n);
 
 #endif

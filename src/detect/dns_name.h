@@ -37,8 +37,9 @@ unsigned dns_char_bin(unsigned char ch);
 bool dns_qtype_is_odd(uint16_t t);
 
 /* The Public Suffix List at path (NULL: the one Debian's publicsuffix
- * installs, else libpsl's built-in). *owned says whether psl_free must
- * release it. NULL with err set when none can be had. */
+ * installs, else libpsl's built-in). *owned says whether the caller must
+ * free it with psl_free (else it is libpsl's static built-in list). NULL
+ * with err set when none can be had. */
 psl_ctx_t *dns_psl_load(const char *path, bool *owned, char *err, size_t errlen);
 
 /* The splits of the names seen last, as dns_name_split gives them: clients

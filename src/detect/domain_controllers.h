@@ -28,6 +28,7 @@ enum dc_evidence {
 
 struct dc_registry;
 
+/* The caller frees it with dc_registry_free(); NULL when out of memory. */
 struct dc_registry *dc_registry_new(void);
 void dc_registry_free(struct dc_registry *r);
 /* Adds "ADDR,ADDR,..." as given controllers; false with err naming the bad

@@ -25,7 +25,8 @@
 #include "intel/intel.h"
 
 /* Remembers which (flow, indicator, where) were reported, in a fixed-size
- * table (a hit evicts the oldest entry of its slot group). */
+ * table (a hit evicts the oldest entry of its slot group). The caller frees
+ * it with intel_dedup_free(); NULL when out of memory. */
 struct intel_dedup;
 struct intel_dedup *intel_dedup_new(void);
 void intel_dedup_free(struct intel_dedup *d);

@@ -22,7 +22,8 @@
 
 struct intel_suppress;
 
-/* interval_us > 0. NULL: out of memory. */
+/* interval_us > 0. The caller frees it with intel_suppress_free(); NULL: out
+ * of memory. */
 struct intel_suppress *intel_suppress_new(int64_t interval_us);
 void intel_suppress_free(struct intel_suppress *s);
 

@@ -71,6 +71,8 @@ bool lateral_run_open(const struct detect_config *cfg, size_t size, size_t n_win
                       char *err, size_t errlen);
 /* Frees what lateral_run_open made (the detector frees its own tables first). */
 void lateral_run_close(void *state);
+/* A worker over state (which must outlive it), emitting through sink; the
+ * caller frees it with lateral_worker_close(). NULL when out of memory. */
 void *lateral_worker_open(void *state, const struct detect_sink *sink);
 void lateral_worker_close(void *worker);
 /* Counts value under key in windows[window] (locks inside). True once per

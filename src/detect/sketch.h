@@ -92,7 +92,7 @@ void strpool_free(struct strpool *p);
 uint32_t strpool_intern(struct strpool *p, const char *s, size_t n);
 void strpool_ref(struct strpool *p, uint32_t id);
 void strpool_unref(struct strpool *p, uint32_t id);
-/* NULL for STRPOOL_NONE. */
+/* NULL for STRPOOL_NONE. Owned by the pool: valid while id holds a reference. */
 const char *strpool_str(const struct strpool *p, uint32_t id);
 
 /* --- small numeric helpers shared by the scorers --- */

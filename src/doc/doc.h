@@ -42,11 +42,13 @@ void doc_inspect(const struct doc_ctx *ctx, const char *name, const uint8_t *p, 
 /* MD5, SHA-1 and SHA-256 of (p, n) into r. */
 void doc_hash(const uint8_t *p, size_t n, struct doc_report *r);
 
-/* Keyword lists (data/doc_keywords.tsv): category TAB word per line. */
+/* Keyword lists (data/doc_keywords.tsv): category TAB word per line. The
+ * caller frees them with keywords_free(); NULL with err set on failure. */
 struct doc_keywords *keywords_load(const char *path, char *err, size_t errlen);
 void keywords_free(struct doc_keywords *k);
 
-/* Reason weights and thresholds (data/verdict_weights.tsv). */
+/* Reason weights and thresholds (data/verdict_weights.tsv). The caller frees
+ * them with weights_free(); NULL with err set on failure. */
 struct doc_weights *weights_load(const char *path, char *err, size_t errlen);
 void weights_free(struct doc_weights *w);
 /* Sets r->score and r->verdict from its reasons and its members'. */
@@ -54,7 +56,8 @@ void verdict_decide(const struct doc_weights *w, struct doc_report *r);
 /* True when code is one of the reason codes the weights file lists. */
 bool weights_known(const struct doc_weights *w, const char *code);
 
-/* YARA rules from a file or a directory of .yar/.yara files, compiled once. */
+/* YARA rules from a file or a directory of .yar/.yara files, compiled once.
+ * The caller frees them with yara_free(); NULL with err set on failure. */
 struct doc_yara *yara_load(const char *path, char *err, size_t errlen);
 void yara_free(struct doc_yara *y);
 

@@ -24,7 +24,7 @@ static inline uint32_t le32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Case-insensitive search of needle in (p, n); NULL when absent. */
+/* Case-insensitive search of needle in (p, n): points into p; NULL when absent. */
 const uint8_t *find_ci(const uint8_t *p, size_t n, const char *needle);
 
 /* Keyword categories of doc_keywords.tsv. */

@@ -46,9 +46,10 @@ void report_reason(struct doc_report *r, const char *code, const char *fmt, ...)
 bool report_has(const struct doc_report *r, const char *code);
 /* Adds an indicator (a URL, domain or hash to block) once. */
 void report_indicator(struct doc_report *r, const char *value, size_t len);
-/* A new child (member) of r, zeroed, or NULL when the cap is reached. */
+/* A new child (member) of r, zeroed, or NULL when the cap is reached (or out
+ * of memory). Owned by r: report_free(r) frees it. */
 struct doc_report *report_child(struct doc_report *r, size_t cap);
 void report_free(struct doc_report *r);
-const char *verdict_name(enum doc_verdict v);
+const char *verdict_name(enum doc_verdict v); /* static string: "clean", "suspicious", "malicious" */
 
 #endif

@@ -68,6 +68,7 @@ struct file_config {
     uint64_t eve_body_limit;
 };
 
+/* The caller frees it with file_ctx_free(); NULL with err set on failure. */
 struct file_ctx *file_ctx_new(const struct file_config *cfg, char *err, size_t errlen);
 void file_ctx_free(struct file_ctx *fc);
 
@@ -137,7 +138,9 @@ struct file_info {
 
 struct file_analysis;
 
-/* Starts a file seen on connection conn. filename may be NULL (bytes copied). */
+/* Starts a file seen on connection conn. filename may be NULL (bytes copied).
+ * The analysis is the caller's until file_end (or file_publish, or
+ * file_abort) frees it; NULL when fc or conn is NULL or memory is short. */
 struct file_analysis *file_begin(struct file_ctx *fc, const struct app_conn *conn, const char *source, bool is_orig,
                                  const char *filename, size_t filename_len, uint64_t total_bytes, int64_t ts_us);
 void file_data(struct file_analysis *fa, const uint8_t *p, size_t n, int64_t ts_us);
@@ -176,7 +179,8 @@ void file_publish_zeek(struct file_analysis *fa, struct app_env *env, char fuid_
 void file_abort(struct file_analysis *fa);
 
 /* Like file_begin, with the parser's own per-connection file counter in the
- * fuid (file_begin derives one from the connection, direction and time). */
+ * fuid (file_begin derives one from the connection, direction and time).
+ * The caller owns it and ends it as file_begin's. */
 struct file_analysis *file_begin_seq(struct file_ctx *fc, const struct app_conn *conn, const char *source,
                                      bool is_orig, const char *filename, size_t filename_len, uint64_t total_bytes,
                                      int64_t ts_us, uint64_t seq);
@@ -190,7 +194,9 @@ struct file_analysis *file_begin_seq(struct file_ctx *fc, const struct app_conn 
  * by the file_end of the part that completes it; else it waits for more
  * parts until it has been idle for 2 minutes (logged timed out, at the next
  * part of any range file), or until file_ctx_flush_parts. The other calls
- * take the part like any file; file_end gives the joined file's fuid. */
+ * take the part like any file; file_end gives the joined file's fuid. The
+ * part is the caller's until file_end or file_abort frees it, as
+ * file_begin's; NULL when out of memory. */
 struct file_analysis *file_begin_part(struct file_ctx *fc, struct app_env *env, const char *source, bool is_orig,
                                       const void *key, size_t key_len, uint64_t offset, uint64_t total, uint64_t seq);
 /* Publishes, through env (on each file's first connection), the range files

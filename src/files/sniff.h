@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The MIME type of a common head, or NULL (ask libmagic). */
+/* The MIME type of a common head (a static string), or NULL (ask libmagic). */
 const char *sniff_common_type(const uint8_t *p, size_t n);
 
 #endif

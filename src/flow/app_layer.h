@@ -26,14 +26,16 @@ void app_layer_packet_counted(struct flow *f, bool from_orig);
 void app_layer_close(struct flow_table *t, struct flow *f);
 /* End of run: parsers with per-worker state publish what they hold. */
 void app_layer_finish_worker(struct flow_table *t);
-/* conn.log's service: comma-separated names into buf, or NULL when none. */
+/* conn.log's service: comma-separated names into buf, or NULL when none.
+ * Returns buf, the caller's buffer. */
 const char *app_layer_service(const struct flow *f, char *buf, size_t n);
-/* The first of them (what EVE's app_proto names), NULL when none; static. */
+/* The first of them (what EVE's app_proto names), NULL when none; a static string. */
 const char *app_layer_first_service(const struct flow *f);
 /* The attached parser's name when it names EVE's app_proto without a
- * conn.log service (struct app_parser's eve_app_proto), else NULL. Static. */
+ * conn.log service (struct app_parser's eve_app_proto), else NULL. A static
+ * string. */
 const char *app_layer_eve_app_proto(const struct flow *f);
-/* The attached parser's name ("smb"), NULL when none yet; static. */
+/* The attached parser's name ("smb"), NULL when none yet; a static string. */
 const char *app_layer_parser_name(const struct flow *f);
 
 #endif

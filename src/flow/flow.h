@@ -190,6 +190,8 @@ struct flow_sink {
 
 struct flow_table;
 
+/* cfg and sink are copied (what they point to must outlive the table). The
+ * caller frees it with flow_table_free(); NULL when out of memory. */
 struct flow_table *flow_table_new(const struct flow_config *cfg, const struct flow_sink *sink);
 void flow_table_free(struct flow_table *t);
 /* Tracks one decoded packet (pkt->ip_version != 0). parents are the uid
@@ -203,7 +205,7 @@ void flow_table_sweep(struct flow_table *t, int64_t now);
  * timers would have ended by packet time `now` ends as a timeout, the others
  * as cut by the shutdown, whatever order the flows are in. */
 void flow_table_flush(struct flow_table *t, int64_t now);
-const struct flow_stats *flow_table_stats(const struct flow_table *t);
+const struct flow_stats *flow_table_stats(const struct flow_table *t); /* points into t */
 /* Live reports: calls fn with the record each open flow that started at or
  * before started_before would have if it ended now (reason: shutdown). The
  * flows stay open; nothing is logged. */

@@ -83,7 +83,8 @@ void flow_community_id(const struct flow_table *t, const struct flow *f, const s
 int8_t flow_is_local(const struct flow_table *t, const struct ip_addr *a);
 /* Raises a weird on the flow (once per name), with the analyzer as source. */
 void flow_weird_from(struct flow_table *t, const struct flow *f, const char *name, const char *addl, const char *source);
-/* What app_layer needs from the table. */
+/* What app_layer needs from the table: the hooks of its config (cfg->app,
+ * borrowed: valid while the table lives), NULL when none. */
 const struct app_hooks *flow_table_app_hooks(const struct flow_table *t);
 void flow_fill_app_conn(const struct flow_table *t, const struct flow *f, struct app_conn *out);
 /* Only the packet and byte counters of out. */
@@ -97,7 +98,8 @@ void flow_ack_release(struct flow_table *t, struct flow *f, struct tcp_endpoint 
 void flow_ack_release_all(struct flow_table *t, struct flow *f);
 /* What the packet and stream hooks learn of a flow (flow.h: struct flow_ref). */
 void flow_make_ref(const struct flow_table *t, const struct flow *f, bool from_orig, struct flow_ref *r);
-/* The per-worker parser states kept by the table, one slot per registered parser. */
+/* The per-worker parser states kept by the table, one slot per registered parser:
+ * the table's array (points into t), valid while t lives. */
 void **flow_table_parser_states(struct flow_table *t, size_t *n);
 /* The worker-wide budget for held stream bytes. */
 bool flow_table_stream_reserve(struct flow_table *t, uint32_t bytes);
@@ -113,9 +115,11 @@ bool tcp_flow_is_reuse(struct flow_table *t, const struct flow *f, const struct 
 /* Whether Zeek's timers (attempt, close, reset, linger) or the inactivity
  * timeout would have removed the connection by `now`. */
 bool tcp_flow_expired(const struct flow *f, int64_t now, int64_t inactivity_us);
+/* conn.log's conn_state ("S0", "SF", "REJ"...); a static string. */
 const char *tcp_conn_state(const struct flow *f);
 uint64_t tcp_endpoint_size(const struct tcp_endpoint *ep, const struct tcp_endpoint *peer);
 bool tcp_flow_both_closed(const struct flow *f);
+/* EVE's flow state: "new", "established" or "closed"; a static string. */
 const char *tcp_eve_state(const struct flow *f);
 
 /* Suricata's TCP session state (eve_tcp.c), one for the session, named
@@ -138,10 +142,10 @@ enum sc_tcp_state {
  * or not; rexmit: its data was all seen before (Suricata's retransmission:
  * it moves no state). midstream: Suricata's stream.midstream. */
 void eve_tcp_segment(struct flow *f, bool from_client, uint8_t flags, bool rexmit, bool midstream);
-/* Suricata's name of the session state, NULL for no session (static). */
+/* Suricata's name of the session state, NULL for no session (a static string). */
 const char *eve_tcp_state_name(uint8_t state);
 /* Suricata's flow state for a session state: "new", "established", "closed"
- * (static; NULL for no session). */
+ * (a static string; NULL for no session). */
 const char *eve_tcp_flow_state(uint8_t state);
 /* Suricata's flow state is closed (LAST_ACK, TIME_WAIT, CLOSED): its
  * closed-flow timeout applies. */

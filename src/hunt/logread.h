@@ -67,11 +67,13 @@ struct logread_stats {
 };
 
 /* Opens the list of paths (files or directories). NULL + one-line reason in
- * err when a path does not exist or nothing readable is found. */
+ * err when a path does not exist or nothing readable is found. The caller
+ * closes it with logread_close(). */
 struct logread *logread_open(const char *const *paths, size_t n, char *err, size_t errlen);
 /* The same over one block of memory (which must outlive the reader), read
  * as a file called `name` (its stem names JSON logs without _path); gzip
- * is detected as for files. For tests and fuzzing. */
+ * is detected as for files. For tests and fuzzing. NULL and a reason as
+ * logread_open; the caller closes it with logread_close(). */
 struct logread *logread_open_memory(const uint8_t *data, size_t len, const char *name,
                                     char *err, size_t errlen);
 /* Lowers the longest line kept (default and maximum 1 MiB, minimum 64);

@@ -12,6 +12,7 @@
 
 /* struct sighting_summary: detect/sighting-t.h */
 struct sightings;
+/* The caller frees it with sightings_free(); NULL when out of memory. */
 struct sightings *sightings_new(void);
 void sightings_free(struct sightings *s);
 void sightings_add(struct sightings *s, const struct intel_sighting *hit);

@@ -33,6 +33,8 @@ void correlator_config_defaults(struct correlator_config *c);
 
 struct correlator;
 
+/* cfg is copied (its map must outlive the correlator). The caller frees it
+ * with correlator_free(); NULL with err set when out of memory. */
 struct correlator *correlator_new(const struct correlator_config *cfg, char *err, size_t errlen);
 void correlator_free(struct correlator *c);
 
@@ -46,7 +48,8 @@ void correlator_assign_ends(const struct correlator *c, struct incident_event *e
 /* An alert or finding. Classifies it through the map (stage, tactic,
  * technique), fills its peer name from DNS answers, and adds it to its
  * host's incident. Returns the incident it grew, or NULL (no stage, no
- * host, or the incident cap reached: counted). */
+ * host, or the incident cap reached: counted). Incidents are owned by c and
+ * valid until correlator_free. */
 struct incident *correlator_add(struct correlator *c, struct incident_event *ev);
 
 /* Context (none of these makes an incident by itself): */
@@ -56,7 +59,8 @@ void correlator_conn(struct correlator *c, int64_t ts_us, const struct ip_addr *
                      uint64_t orig_bytes);
 /* An HTTP request: when its host is a remote template named by a document
  * delivered to this client, a template_fetch event (naming host and uri)
- * joins the incident. uri may be NULL. */
+ * joins the incident. uri may be NULL. Returns the incident it grew (owned
+ * by c, valid until correlator_free), or NULL when none. */
 struct incident *correlator_http(struct correlator *c, int64_t ts_us, const struct ip_addr *client,
                                  const struct ip_addr *server, const char *host, const char *uri, const char *uid);
 void correlator_asset(struct correlator *c, const struct ip_addr *host, const char *vendor, const char *model,
@@ -66,7 +70,9 @@ void correlator_asset(struct correlator *c, const struct ip_addr *host, const ch
 void correlator_finish(struct correlator *c);
 
 size_t correlator_incident_count(const struct correlator *c);
-/* Ordered by severity, then score, then first seen. */
+/* Ordered by severity, then score, then first seen (after correlator_finish).
+ * These return incidents owned by c, valid until correlator_free; NULL when
+ * there is no such incident. */
 const struct incident *correlator_incident(const struct correlator *c, size_t i);
 const struct incident *correlator_incident_by_id(const struct correlator *c, unsigned id);
 const struct incident *correlator_incident_of(const struct correlator *c, const struct ip_addr *host);
@@ -82,13 +88,16 @@ struct infra {
 };
 #define INFRA_INCIDENT_CAP 8
 size_t correlator_infra_count(const struct correlator *c);
+/* Points into c's table: valid until the next call that adds to c. NULL when i is out of range. */
 const struct infra *correlator_infra(const struct correlator *c, size_t i);
 
 /* Block-list guards */
 bool correlator_is_resolver(const struct correlator *c, const struct ip_addr *a);
 unsigned correlator_host_count(const struct correlator *c, const struct ip_addr *dst); /* distinct internal hosts, up to the cap */
 bool correlator_is_popular(const struct correlator *c, const struct ip_addr *dst);
-const char *correlator_name_of(const struct correlator *c, const struct ip_addr *a); /* DNS answer name or NULL */
+/* The DNS answer name of a, or NULL: points into c, valid until the next
+ * correlator_dns_answer. */
+const char *correlator_name_of(const struct correlator *c, const struct ip_addr *a);
 /* Registered domain of name (libpsl) into out; name itself when none. */
 void correlator_registered_domain(const struct correlator *c, const char *name, char *out, size_t n);
 
@@ -105,6 +114,7 @@ struct asset {
     bool flagged;
 };
 size_t correlator_asset_count(const struct correlator *c);
+/* Points into c's table: valid until the next correlator_asset. NULL when i is out of range. */
 const struct asset *correlator_asset_at(const struct correlator *c, size_t i);
 
 struct correlator_stats {

@@ -109,7 +109,7 @@ struct incident {
     uint64_t revision;                   /* grows with every update (live re-emission) */
 };
 
-const char *incident_severity_name(enum incident_severity s);
+const char *incident_severity_name(enum incident_severity s); /* static string: "none", "low" ... "critical" */
 /* "INC-0001" */
 void incident_format_id(unsigned id, char *out, size_t n);
 

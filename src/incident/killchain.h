@@ -22,7 +22,8 @@
 
 struct killchain_map;
 
-/* NULL with "FILE:LINE: reason" in err. */
+/* The caller frees the map with killchain_free(); NULL with "FILE:LINE:
+ * reason" in err. killchain_parse reads text (n bytes, called name) instead. */
 struct killchain_map *killchain_load(const char *path, char *err, size_t errlen);
 struct killchain_map *killchain_parse(const char *text, size_t n, const char *name, char *err, size_t errlen);
 void killchain_free(struct killchain_map *m);
@@ -32,6 +33,7 @@ size_t killchain_rules(const struct killchain_map *m);
  * when no rule matched (the event is then KC_NONE). */
 bool killchain_classify(const struct killchain_map *m, struct incident_event *ev);
 
+/* Static strings. */
 const char *kc_stage_name(enum kc_stage s);            /* "command_and_control" */
 const char *kc_stage_label(enum kc_stage s);           /* "Command and control" */
 bool kc_stage_parse(const char *s, enum kc_stage *out);

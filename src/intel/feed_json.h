@@ -21,7 +21,8 @@ struct name_list {
     size_t len;
 };
 
-/* The string member key of obj (and its length), NULL when absent or not a string. */
+/* The string member key of obj (and its length), NULL when absent or not a string.
+ * Owned by obj: valid while obj lives. */
 const char *json_text(const json_t *obj, const char *key, size_t *len);
 /* The longest prefix of s no longer than max that does not split a UTF-8 sequence. */
 size_t utf8_prefix(const char *s, size_t len, size_t max);
@@ -47,7 +48,7 @@ void feed_context_meta(const struct feed_context *c, struct intel_meta *m);
 bool name_list_has(const struct name_list *l, const char *s, size_t n);
 /* Adds a name unless it is there already or the list is full. */
 void name_list_add(struct name_list *l, const char *s, size_t n);
-/* The list, or NULL when empty. */
+/* The list, or NULL when empty: points into l. */
 const char *name_list_get(const struct name_list *l);
 
 #endif

@@ -32,7 +32,7 @@ enum intel_type {
     INTEL_TYPE_COUNT,
 };
 
-const char *intel_type_zeek_name(enum intel_type t);      /* "Intel::ADDR" */
+const char *intel_type_zeek_name(enum intel_type t);      /* static string: "Intel::ADDR" */
 /* Parses "Intel::ADDR", "ADDR", "ip", "ipv4", "ip-dst", "domain", "hostname",
  * "url", "md5", "sha1", "sha256", "ja3", "ja3-fingerprint-md5", "ja4",
  * "email", "email-src", "x509-fingerprint-sha256", "user-agent", ... (the
@@ -135,6 +135,8 @@ struct intel_entry {
 
 struct intel_store;
 
+/* An empty store; the caller frees it with intel_store_free(). NULL when out
+ * of memory. */
 struct intel_store *intel_store_new(void);
 void intel_store_free(struct intel_store *s);
 size_t intel_store_count(const struct intel_store *s);
@@ -160,19 +162,23 @@ enum intel_validity {
     INTEL_VALIDITY_COUNT,
 };
 enum intel_validity intel_validity_at(const struct intel_entry *e, int64_t ts_us);
-/* "in_window", "before_valid_from", "after_valid_until". */
+/* "in_window", "before_valid_from", "after_valid_until": a static string. */
 const char *intel_validity_name(enum intel_validity v);
 
 /* Lookups. All take raw wire values and normalise them themselves (a cheap
  * path for values that are already canonical: lower-case names and hashes).
- * They return NULL when nothing matches. */
-/* Exact address first, then the longest SUBNET containing it. */
+ * They return NULL when nothing matches, else an entry owned by s: valid
+ * until the next intel_store_add or intel_store_free. */
+/* Exact address first, then the longest SUBNET containing it. Owned by s, as
+ * all lookups' results. */
 const struct intel_entry *intel_lookup_addr(const struct intel_store *s, const struct ip_addr *a);
 /* The name itself, then each parent domain ("a.b.evil.com" -> "b.evil.com"
- * -> "evil.com" -> "com"), so a listed domain matches all its subdomains. */
+ * -> "evil.com" -> "com"), so a listed domain matches all its subdomains.
+ * Owned by s, as all lookups' results. */
 const struct intel_entry *intel_lookup_domain(const struct intel_store *s, const char *name, size_t len);
 /* URL, FILE_HASH, JA3, JA4, EMAIL, CERT_HASH, USER_AGENT: exact after
- * normalisation (for URL pass "scheme://host/path" or "host/path"). */
+ * normalisation (for URL pass "scheme://host/path" or "host/path"). Owned by
+ * s, as all lookups' results. */
 const struct intel_entry *intel_lookup(const struct intel_store *s, enum intel_type t, const char *value, size_t len);
 
 /* --- loaders (intel/feed_*.c) --- */
@@ -186,7 +192,7 @@ enum intel_format {
     INTEL_FORMAT_ZEEK,        /* Zeek intel framework file: #fields indicator indicator_type meta.source ... */
     INTEL_FORMAT_COUNT,
 };
-const char *intel_format_name(enum intel_format f);  /* "misp", "stix", "csv", "list", "zeek" */
+const char *intel_format_name(enum intel_format f);  /* static string: "misp", "stix", "csv", "list", "zeek" */
 
 #define INTEL_REPORT_EXAMPLES 20
 

@@ -53,7 +53,8 @@ bool intel_list_has_indicator(const uint8_t *head, size_t n);
  * without a host (counted as unsupported, not invalid). */
 bool intel_url_is_bare_path(const char *value, size_t len);
 
-/* The last path component, for meta.source and example lines. */
+/* The last path component, for meta.source and example lines: points into
+ * path (a static "" when path is NULL). */
 const char *intel_base_name(const char *path);
 
 #endif

@@ -27,7 +27,8 @@ struct mail_options {
 };
 
 /* Loads the protected list, the shipped free-mail and shortener lists, the
- * Public Suffix List and the history; NULL with err on failure. */
+ * Public Suffix List and the history; NULL with err on failure. The caller
+ * frees it with mail_ctx_free(). */
 struct mail_ctx *mail_ctx_new(const struct mail_options *o, char *err, size_t errlen);
 void mail_ctx_free(struct mail_ctx *c);
 

@@ -28,7 +28,8 @@ struct alert_head {
     int severity;                /* 1 high .. 3 low */
 };
 
-/* Writes everything up to and including `"metadata":{`; NULL when EVE is off. */
+/* Writes everything up to and including `"metadata":{`; NULL when EVE is off.
+ * The worker's writer, borrowed until eve_end or eve_abort. */
 struct json_writer *alert_eve_begin(struct output_worker *w, const struct alert_head *h);
 /* "key":["v1","v2"] from a comma-separated list (items trimmed, empty ones
  * skipped, duplicates dropped); nothing when the list is empty or NULL. */

@@ -21,12 +21,14 @@ struct anomaly_event {
 };
 
 /* path, or the shipped data/anomaly_events.tsv when NULL. NULL with one
- * line in err naming the file (and line) when it cannot be read. */
+ * line in err naming the file (and line) when it cannot be read. The caller
+ * frees it with anomaly_events_free(). */
 struct anomaly_events *anomaly_events_load(const char *path, char *err, size_t errlen);
 void anomaly_events_free(struct anomaly_events *t);
 
 /* The row for an anomaly named name, raised on an IP packet of version
- * ip_version (0: unknown); NULL when the table (or t) has none. */
+ * ip_version (0: unknown); NULL when the table (or t) has none. Points into
+ * t: valid while t lives. */
 const struct anomaly_event *anomaly_events_find(const struct anomaly_events *t, const char *name,
                                                 unsigned ip_version);
 

@@ -9,7 +9,8 @@
 void zrow_conn_id(struct zrow *r, const struct app_conn *c);
 /* Starts a row of a log whose columns begin with ZEEK_FIELDS_TS_UID_ID
  * and writes them: ts_us, then c's uid and id.*. NULL: the run writes no
- * Zeek logs (zrow_begin). */
+ * Zeek logs (zrow_begin). The worker's row, borrowed until zrow_end or
+ * zrow_abort. */
 struct zrow *zrow_begin_conn(struct output_worker *w, const struct zeek_schema *schema, int64_t ts_us,
                              const struct app_conn *c);
 /* The row belongs to connection c (zrow_conn_id says so itself): with

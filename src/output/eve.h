@@ -47,7 +47,9 @@ struct eve_tuple {
  * for capture files only (OUTPUT_EVE_PCAP_CNT), as Suricata does. */
 void eve_tuple_packet(const struct output_worker *w, struct eve_tuple *t, uint64_t packet_number);
 
-/* Opens the event object in the worker's eve.json buffer. */
+/* Opens the event object in the worker's eve.json buffer. Returns the
+ * worker's writer, borrowed until eve_end or eve_abort; NULL when EVE is off
+ * (or its log cannot be registered). */
 struct json_writer *eve_begin(struct output_worker *w);
 /* Closes the object, ends the line, queues it. Drops it if unbalanced. */
 void eve_end(struct output_worker *w);
@@ -60,12 +62,14 @@ void eve_header(struct json_writer *j, int64_t ts_us, uint64_t flow_id, const ch
                 const struct eve_tuple *t);
 /* The app-layer event of connection c (dns, http, tls...): eve_begin and
  * the header, addressed originator -> responder when from_orig, else the
- * other way (a DNS response, a download). NULL when EVE is off. */
+ * other way (a DNS response, a download). NULL when EVE is off. The
+ * writer is borrowed as eve_begin's: valid until eve_end or eve_abort. */
 struct json_writer *eve_begin_app(struct output_worker *w, const struct app_conn *c, bool from_orig, int64_t ts_us,
                                   const char *event_type);
 /* eve_begin_app, then the event's own object opened under the event type's
  * name ("dns": {...}), as most of Suricata's app-layer events are laid
- * out; the caller closes it. NULL when EVE is off. */
+ * out; the caller closes it. NULL when EVE is off. The writer is borrowed
+ * as eve_begin's: valid until eve_end or eve_abort. */
 struct json_writer *eve_begin_app_object(struct output_worker *w, const struct app_conn *c, bool from_orig,
                                          int64_t ts_us, const char *event_type);
 /* "community_id":"1:..." when id is non-empty. */
@@ -91,9 +95,12 @@ void eve_base64(struct json_writer *j, const uint8_t *p, size_t n);
 /* Suricata's `packet` (base64 of the len first bytes of the frame) and
  * `packet_info` (linktype, linktype_name when Suricata names it). */
 void eve_packet(struct json_writer *j, const uint8_t *frame, size_t len, int linktype);
-/* Suricata's protocol name ("TCP", "IPv6-ICMP") or the number as text. */
+/* Suricata's protocol name ("TCP", "IPv6-ICMP"): a static string, or the
+ * number as text in tmp (returns tmp). */
 const char *eve_proto_name(uint8_t proto, char tmp[4]);
-/* Suricata's app_proto for a Zeek service name ("ssl" -> "tls"). */
+/* Suricata's app_proto for a Zeek service name ("ssl" -> "tls"): a static
+ * string, or the lower-cased first service in tmp (returns tmp); NULL when
+ * zeek_service is NULL or empty. */
 const char *eve_app_proto(const char *zeek_service, char *tmp, size_t n);
 
 #endif

@@ -8,7 +8,8 @@
 
 void output_intel(struct output_worker *w, const struct intel_sighting *s);
 
-/* "high", "medium", "low", "undefined" for MISP threat levels 1..4, NULL otherwise. */
+/* "high", "medium", "low", "undefined" for MISP threat levels 1..4 (static
+ * strings), NULL otherwise. */
 const char *intel_threat_level_name(int level);
 /* The highest threat level any feed gave the entry (1 is highest), 0 if none. */
 int intel_entry_threat_level(const struct intel_entry *e);

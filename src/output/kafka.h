@@ -68,7 +68,8 @@ struct kafka_stats {
 struct kafka_out;
 
 /* Connects lazily (an unreachable broker is not an error here, a bad
- * setting or broker list is). NULL and a one-line reason in err. */
+ * setting or broker list is). NULL and a one-line reason in err. The caller
+ * closes it with kafka_out_close(). */
 struct kafka_out *kafka_out_open(const struct kafka_options *opt, char *err, size_t errlen);
 /* One line (without its newline) of log `log` ("conn", "eve"); key: the
  * Community ID or uid, or NULL; host_hint: kafka_host_hint of the

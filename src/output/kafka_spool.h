@@ -42,7 +42,8 @@ struct kafka_spool_record {
 
 /* Opens (creating DIR and the file when needed) a spool of at most max_bytes
  * unread bytes; records left by an earlier run are kept, to be drained.
- * NULL and a one-line reason in err on failure. */
+ * NULL and a one-line reason in err on failure. The caller closes it with
+ * kafka_spool_close(). */
 struct kafka_spool *kafka_spool_open(const char *dir, uint64_t max_bytes, char *err, size_t errlen);
 void kafka_spool_close(struct kafka_spool *s);
 

@@ -39,11 +39,15 @@ struct output_worker;
 
 /* Creates DIR if needed. Files are opened lazily on their first line, so a
  * run writes only the logs it has something for (as Zeek does).
- * On error returns NULL and a one-line reason in err. */
+ * On error returns NULL and a one-line reason in err. The caller closes and
+ * frees it with output_close() (workers still attached are flushed and
+ * detached first). */
 struct output *output_open(const char *dir, unsigned formats, char *err, size_t errlen);
 /* Flushes, writes the Zeek #close footers, closes every file. 0 or -1 (err set). */
 int output_close(struct output *o, char *err, size_t errlen);
 
+/* A worker writing into o; the caller frees it with output_worker_free(),
+ * before or after output_close. NULL when o is NULL or out of memory. */
 struct output_worker *output_worker_new(struct output *o);
 void output_worker_flush(struct output_worker *w);
 void output_worker_free(struct output_worker *w); /* flushes first */

@@ -109,7 +109,8 @@ struct output {
 };
 
 /* The worker's buffer for one log, registering the log on first use; NULL
- * when the registry is full. `schema` is NULL for eve.json. */
+ * when the registry is full. `schema` is NULL for eve.json. Points into w:
+ * valid while w lives. */
 struct worker_log *output_worker_log(struct output_worker *w, const struct zeek_schema *schema,
                                      enum log_kind kind);
 /* Called after a line (ending in '\n') was appended from line_start on:

@@ -15,7 +15,7 @@ struct output_worker;
 void output_quic(struct output_worker *w, const struct app_conn *c, const struct quic_txn *t);
 
 /* Zeek's QUIC::version_strings: "1", "quicv2", "draft-29", else
- * "unknown-<hex>". tmp holds formatted ones. */
+ * "unknown-<hex>". A static string, or a formatted one in tmp (returns tmp). */
 const char *quic_zeek_version_name(uint32_t v, char *tmp, size_t n);
 
 /* The entry of output/writers.c for EVENT_QUIC. */

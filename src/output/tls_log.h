@@ -17,12 +17,14 @@ void output_tls(struct output_worker *w, const struct app_conn *c, const struct 
 
 /* Zeek's names (base/protocols/ssl/consts.zeek): "TLSv12",
  * "TLS_AES_128_GCM_SHA256", "x25519", "handshake_failure"; unknown values
- * as Zeek prints them ("unknown-1234"). tmp holds formatted ones. */
+ * as Zeek prints them ("unknown-1234"). Each returns a static string, or a
+ * formatted one in tmp (returns tmp). */
 const char *tls_version_name(uint16_t v, char *tmp, size_t n);
 const char *tls_cipher_name(uint16_t v, char *tmp, size_t n);
 const char *tls_curve_name(uint16_t v, char *tmp, size_t n);
 const char *tls_alert_name(uint8_t v, char *tmp, size_t n);
-/* Suricata's version text: "TLS 1.2", "TLSv1", "TLS 1.3 draft-19". */
+/* Suricata's version text: "TLS 1.2", "TLSv1", "TLS 1.3 draft-19". A static
+ * string, or a formatted one in tmp (returns tmp). */
 const char *tls_eve_version_name(uint16_t v, char *tmp, size_t n);
 /* Suricata's `ja3` or `ja3s` object (key), {"hash", "string"}: the tls and
  * the quic events write it alike. */

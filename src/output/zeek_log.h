@@ -91,7 +91,7 @@ struct zeek_schema {
     size_t stride;      /* bytes from one field to the next: a table of zeek_field or of zeek_column */
 };
 
-/* The i-th field of a schema. */
+/* The i-th field of a schema: points into s's table. */
 static inline const struct zeek_field *zeek_schema_field(const struct zeek_schema *s, size_t i)
 {
     return (const struct zeek_field *)(const void *)((const char *)s->fields + i * s->stride);
@@ -174,14 +174,16 @@ struct zeek_column {
 #define ZEEK_COLUMN_SCHEMA(path_, columns_) \
     { (path_), &(columns_)[0].field, sizeof(columns_) / sizeof((columns_)[0]), sizeof((columns_)[0]) }
 
-/* Zeek's name of a type for the #types line: "set[string]", "interval". */
+/* Zeek's name of a type for the #types line: "set[string]", "interval"; a
+ * static string. */
 const char *zeek_type_name(enum zeek_type t);
 
 /* Zeek's transport_proto enum for an IP protocol: "tcp", "udp", "icmp"
- * (ICMPv6 too), else "unknown_transport". */
+ * (ICMPv6 too), else "unknown_transport"; a static string. */
 const char *zeek_transport_name(uint8_t proto);
 
-/* Starts a row of `schema`; NULL when the run writes no Zeek logs. */
+/* Starts a row of `schema`; NULL when the run writes no Zeek logs. The
+ * worker's row, borrowed until zrow_end or zrow_abort. */
 struct zrow *zrow_begin(struct output_worker *w, const struct zeek_schema *schema);
 /* Finishes and queues the row (whole-line append to the worker's buffer). */
 void zrow_end(struct zrow *r);

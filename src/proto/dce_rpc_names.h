@@ -20,14 +20,15 @@ struct dce_rpc_names *dce_rpc_names_load(const char *path, char *err, size_t err
 void dce_rpc_names_free(struct dce_rpc_names *names);
 /* The app_parser worker hooks of the parsers that name calls (smb,
  * dce_rpc): the worker state is the shipped names, NULL when they cannot be
- * read (every name is then "unknown-..."). */
+ * read (every name is then "unknown-..."). The worker state is freed with
+ * dce_rpc_names_worker_close. */
 void *dce_rpc_names_worker_open(void);
 void dce_rpc_names_worker_close(void *names, struct app_env *env);
 
 /* The endpoint of a text UUID, NULL when unknown. Valid while names lives. */
 const char *dce_rpc_endpoint_name(const struct dce_rpc_names *names, const char *uuid);
 /* The operation's name, NULL when unknown; *logged receives its log flag
- * (true when unknown). */
+ * (true when unknown). Valid while names lives. */
 const char *dce_rpc_operation_name(const struct dce_rpc_names *names, const char *uuid, uint16_t opnum,
                                    bool *logged);
 

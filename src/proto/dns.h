@@ -14,7 +14,8 @@
 
 extern const struct app_parser dns_parser;     /* UDP */
 extern const struct app_parser dns_tcp_parser; /* TCP: same parser */
-/* proto/dns_names.c: the names Zeek and Suricata print. */
+/* proto/dns_names.c: the names Zeek and Suricata print. Each returns a static
+ * string, or the number formatted in tmp (returns tmp). */
 const char *dns_zeek_qtype_name(uint16_t t, char *tmp, size_t n);   /* "A", "*", "query-N" */
 const char *dns_zeek_class_name(uint16_t c, char *tmp, size_t n);   /* "C_INTERNET", "qclass-N" */
 const char *dns_zeek_rcode_name(uint16_t r, char *tmp, size_t n);   /* "NOERROR", "rcode-N" */

@@ -42,13 +42,16 @@ struct ftp_link {
 
 struct ftp_worker;
 
+/* The worker state (a struct ftp_worker), freed with ftp_worker_close();
+ * NULL when out of memory. */
 void *ftp_worker_open(void);
 void ftp_worker_close(void *worker_state, struct app_env *env);
 
 /* A link for a new control connection; false when the worker state is
  * missing (out of memory). */
 bool ftp_link_new(struct ftp_worker *w, struct ftp_link_ref *out);
-/* The link, or NULL when its control connection is gone. */
+/* The link, or NULL when its control connection is gone. A slot of w: valid
+ * until ftp_link_release(ref). */
 struct ftp_link *ftp_link_get(struct ftp_worker *w, struct ftp_link_ref ref);
 void ftp_link_release(struct ftp_worker *w, struct ftp_link_ref ref);
 

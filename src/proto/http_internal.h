@@ -167,7 +167,8 @@ void http_hbuf_free(struct hbuf *b);
 void http_report_weird(struct app_env *env, const char *name, const void *addl, size_t addl_len,
                        const char *source);
 void http_weird(struct app_env *env, const char *name);
-/* The transaction a body of direction dir belongs to, or NULL. */
+/* The transaction a body of direction dir belongs to, or NULL. Owned by st
+ * (its pending list): valid until the transaction is published. */
 struct http_entry *http_body_entry(struct http_state *st, int dir);
 /* Lists an ended file in e's files of direction dir (HTTP_MAX_FILES at
  * most, as Zeek); e and filename may be NULL. */

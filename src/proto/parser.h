@@ -71,7 +71,8 @@ struct app_parser {
     void (*inspect_requests)(void *state, struct app_env *env);
 };
 
-/* registry.c */
+/* registry.c: the parsers (static data: valid for the whole run), and one by
+ * name (NULL when none). */
 const struct app_parser *const *app_parsers(size_t *n);
 const struct app_parser *app_parser_by_name(const char *name);
 

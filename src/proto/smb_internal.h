@@ -103,11 +103,12 @@ struct smb_state {
 
 /* Names of at most SMB_NAME_MAX characters, malloc'd (the caller frees). */
 char *smb_utf16_dup(const uint8_t *p, size_t n);
-/* The bytes [off, off+len) of a message of n bytes, NULL when outside. */
+/* The bytes [off, off+len) of a message of n bytes (points into msg), NULL
+ * when outside. */
 const uint8_t *smb_span(const uint8_t *msg, size_t n, uint64_t off, uint64_t len);
 /* A FILETIME as Zeek logs it, 0 for 0. */
 int64_t smb_filetime_us(uint64_t ft);
-const char *smb_share_type_name(uint8_t t);
+const char *smb_share_type_name(uint8_t t); /* static string: "DISK", "PIPE", "PRINT" */
 
 /* Tables: each bounded, a cap reached is a weird and a slot reused. The
  * pointers are the state's, valid until the slot is freed. */
@@ -118,7 +119,7 @@ struct smb_tree *smb_tree_find(struct smb_state *s, uint32_t id);
 struct smb_tree *smb_tree_add(struct smb_state *s, struct app_env *env, uint32_t id);
 void smb_tree_free(struct smb_tree *t);
 struct smb_file *smb_file_find(struct smb_state *s, uint64_t p, uint64_t v);
-/* NULL when out of memory. */
+/* NULL when out of memory. Like the others, valid until the slot is freed. */
 struct smb_file *smb_file_add(struct smb_state *s, struct app_env *env, uint64_t p, uint64_t v);
 /* Ends the file's byte analysis and its pipe (the fuid stays). */
 void smb_file_release(struct smb_state *s, struct app_env *env, struct smb_file *f);
@@ -126,7 +127,8 @@ void smb_file_free(struct smb_state *s, struct app_env *env, struct smb_file *f)
 /* The tree's type and path given to a file just opened on it. */
 void smb_file_on_tree(struct smb_state *s, struct smb_file *f, uint32_t tree_id);
 
-/* Zeek's SMB::Action of a verb ("OPEN", "READ", "WRITE", "CLOSE") on a share type. */
+/* Zeek's SMB::Action of a verb ("OPEN", "READ", "WRITE", "CLOSE") on a share type:
+ * a static string, or verb itself (the caller's) when Zeek keeps it. */
 const char *smb_action_name(const char *verb, uint8_t share_type);
 /* One EVENT_SMB_FILES; action (a static string) becomes the file's current one. */
 void smb_file_publish(struct smb_state *s, struct app_env *env, struct smb_file *f, const char *action,

@@ -21,7 +21,7 @@ enum tls_record_body {
 };
 
 /* A session whose JA4 starts with ja4_transport ('d' for DTLS). NULL when
- * out of memory. */
+ * out of memory. The caller frees it with tls_session_free(). */
 struct tls_state *tls_session_new(char ja4_transport);
 /* A record of this content type starts; marks the direction encrypted after
  * ChangeCipherSpec and publishes the row once the session is established. */

@@ -17,6 +17,7 @@
  * other field of *out (and of *eve) is written: *out needs no zeroing. */
 bool x509_cert_parse(const uint8_t *der, size_t n, struct x509_cert *out,
                      struct x509_eve_view *eve, const char *sni, size_t sni_len);
+/* The caller frees it with x509_cache_free(); NULL when out of memory. */
 struct x509_cache *x509_cache_new(void);
 void x509_cache_free(struct x509_cache *c);
 /* Zeek's x509.log deduplication (base/files/x509 main.zeek): true when

@@ -78,7 +78,8 @@ struct ingest {
 /* Frees what the passes kept (the signature twins). */
 void ingest_free(struct ingest *in);
 
-/* The log names a pass reads (NULL-terminated, for logread_filter). */
+/* The log names a pass reads (NULL-terminated, for logread_filter): a static
+ * table; NULL for an unknown pass. */
 const char *const *ingest_pass_logs(enum ingest_pass p);
 void ingest_row(struct ingest *in, enum ingest_pass p, const struct log_row *r);
 

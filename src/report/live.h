@@ -27,6 +27,9 @@ struct incident_live_config {
     FILE *interval_summary;              /* `live`: the summary at each report interval; NULL: none */
 };
 
+/* cfg is copied (out and interval_summary stay the caller's and must outlive
+ * it). The caller frees it with incident_live_free(); NULL with err set on
+ * failure. */
 struct incident_live *incident_live_new(const struct incident_live_config *cfg, char *err, size_t errlen);
 /* The observer: a sink whose callbacks feed the correlator (its flush
  * writes the incidents that grew). No release: incident_live_free. */
@@ -39,7 +42,8 @@ struct detect_observer incident_live_observer(struct incident_live *l);
 /* Writes every incident in its final state and, when summary is not NULL,
  * the terminal summary. Call once, before the output is closed. */
 void incident_live_finish(struct incident_live *l, FILE *summary);
-/* The correlator, to read the incidents once the run is over (no lock). */
+/* The correlator, to read the incidents once the run is over (no lock). Owned
+ * by l: valid until incident_live_free. */
 const struct correlator *incident_live_correlator(const struct incident_live *l);
 void incident_live_free(struct incident_live *l);
 

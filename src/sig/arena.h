@@ -18,7 +18,8 @@ struct sig_arena {
 /* n bytes, 16-byte aligned, zeroed; NULL when out of memory. Valid until
  * sig_arena_free. */
 void *sig_arena_alloc(struct sig_arena *a, size_t n);
-/* A copy of n bytes in the arena; NULL when out of memory. */
+/* A copy of n bytes in the arena; NULL when out of memory. Valid until
+ * sig_arena_free. */
 void *sig_arena_copy(struct sig_arena *a, const void *p, size_t n);
 void sig_arena_free(struct sig_arena *a);
 

@@ -39,7 +39,8 @@ struct sig_file_report {
 /* Called once per rule file after it is read. */
 typedef void (*sig_file_fn)(void *ctx, const struct sig_file_report *r);
 
-/* errors may be NULL (no per-rule error lines). */
+/* errors may be NULL (no per-rule error lines). The caller frees the set with
+ * sig_set_free(); NULL when out of memory. */
 struct sig_set *sig_set_new(FILE *errors);
 void sig_set_free(struct sig_set *s);
 
@@ -70,7 +71,7 @@ struct sig_load_summary {
 };
 /* Loads every path and compiles: what --rules does. Malformed rules are
  * reported one line each on `errors` and left out; NULL when a path cannot
- * be read (err says which). */
+ * be read (err says which). The caller frees the set with sig_set_free(). */
 struct sig_set *sig_set_load_all(const char *const *paths, size_t n, FILE *errors, struct sig_load_summary *sum,
                                  char *err, size_t errlen);
 
@@ -81,7 +82,8 @@ size_t sig_set_count(const struct sig_set *s);
 struct detect_sink;
 
 /* Alerts leave through sink (the worker's detector sink, detect/sink-t.h),
- * which must outlive the matcher. */
+ * which must outlive the matcher. The caller frees it with sig_worker_free()
+ * (before s); NULL when out of memory. */
 struct sig_worker *sig_worker_new(const struct sig_set *s, const struct detect_sink *sink);
 void sig_worker_free(struct sig_worker *w);
 

@@ -56,7 +56,9 @@ enum sig_parse_result sig_parse_rule(struct sig_set *s, const char *text, struct
 /* Frees a rule (a packed one: what it owns outside the arena). */
 void sig_rule_free(struct sig_rule *r);
 /* Moves a parsed rule into the arena and frees its heap blocks; returns
- * the rule to keep: r itself, unchanged, when the arena has no memory. */
+ * the rule to keep: r itself, unchanged, when the arena has no memory. The
+ * packed rule lives in a (valid until sig_arena_free); free it with
+ * sig_rule_free either way. */
 struct sig_rule *sig_rule_pack(struct sig_arena *a, struct sig_rule *r);
 /* Decodes a content string (quoted or not, |hex| and \ escapes). */
 bool sig_decode_content(const char *v, uint8_t **out, uint32_t *len, char *why, size_t whylen);
@@ -76,7 +78,8 @@ struct sig_parse {
 enum sig_parse_result sig_apply_option(struct sig_parse *p, const char *name, const char *value);
 void sig_kw_index_free(struct sig_kw_index *x);
 
-/* vars.c */
+/* vars.c: a variable's value and a classtype, NULL when unknown; they point
+ * into s, valid until s gets more of them or is freed. */
 const char *sig_var_get(const struct sig_set *s, const char *name);
 const struct sig_class *sig_class_get(const struct sig_set *s, const char *name);
 int sig_flowbit_id(struct sig_set *s, const char *name);
@@ -91,6 +94,7 @@ bool sig_parse_ports(const struct sig_set *s, const char *text, struct sig_net *
 bool sig_net_match_addr(const struct sig_net *n, const struct ip_addr *a);
 bool sig_net_match_port(const struct sig_net *n, uint16_t port);
 void sig_net_free(struct sig_net *n);
+/* The caller frees it with sig_net_memos_free(); NULL when out of memory. */
 struct sig_net_memos *sig_net_memos_new(void);
 void sig_net_memos_free(struct sig_net_memos *m);
 
@@ -99,7 +103,7 @@ bool sig_prefilter_build(struct sig_set *s, char *err, size_t errlen);
 void sig_prefilter_free(struct sig_prefilter *p);
 
 /* Small string helpers shared by the parser files. */
-char *sig_trim(char *s);
+char *sig_trim(char *s); /* points into s, trailing blanks cut in place */
 bool sig_parse_u32(const char *s, uint32_t *out);
 bool sig_parse_i32(const char *s, int32_t *out);
 

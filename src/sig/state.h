@@ -48,7 +48,8 @@ void sig_flow_alerted(struct sig_state *st, uint64_t flow_id);
 /* A pass rule matched on a TCP flow: Suricata passes the whole flow. */
 void sig_flow_pass(struct sig_state *st, uint64_t flow_id);
 bool sig_flow_passed(struct sig_state *st, uint64_t flow_id);
-/* The flow's entry (flowbits, alerted); NULL when it has none. */
+/* The flow's entry (flowbits, alerted); NULL when it has none. A slot of st:
+ * valid until a later call on st claims it for another flow. */
 const struct sig_flow_bits *sig_flow_state(struct sig_state *st, uint64_t flow_id);
 /* IP-only rules are checked on the first packet of each flow direction:
  * true the first time it is asked for (flow, direction). */

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+/* As malloc, calloc, realloc and strdup: the caller frees the result with
+ * free(); NULL when out of memory. */
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t k, size_t n);
 void *__real_realloc(void *p, size_t n);

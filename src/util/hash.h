@@ -17,7 +17,8 @@ struct hash_key {
     uint64_t k0, k1;
 };
 
-/* The run's key. Thread-safe; drawn on first use. */
+/* The run's key. Thread-safe; drawn on first use. Static storage: valid for
+ * the whole run. */
 const struct hash_key *hash_run_key(void);
 
 uint64_t siphash13(const struct hash_key *key, const void *data, size_t n);
@@ -33,7 +34,8 @@ void hash_stream_init(struct hash_stream *st, const struct hash_key *key);
 void hash_stream_add(struct hash_stream *st, const void *data, size_t n);
 uint64_t hash_stream_end(const struct hash_stream *st);
 
-/* The run's key mixed with a table's domain constant, written to *out. */
+/* The run's key mixed with a table's domain constant, written to *out;
+ * returns out. */
 const struct hash_key *hash_domain_key(uint64_t domain, struct hash_key *out);
 
 /* SipHash-1-3 under the run's key; `domain` separates tables that hash the

@@ -87,7 +87,8 @@ static inline uint32_t reader_u32(struct byte_reader *r)
     return reader_be(r, 4);
 }
 
-/* The next len bytes, or NULL when they are not there. */
+/* The next len bytes (points into the reader's buffer), or NULL when they are
+ * not there. */
 static inline const uint8_t *reader_bytes(struct byte_reader *r, uint64_t len)
 {
     if (len > SIZE_MAX || !reader_has(r, (size_t)len))

@@ -23,7 +23,8 @@ bool tsv_next_line(struct tsv_reader *r, char *line, size_t size);
  * "PATH: why it cannot be opened" in err. */
 bool tsv_reader_open(struct tsv_reader *r, const char *path, char *err, size_t errlen);
 /* path, or when it is NULL where the shipped data file `shipped` is
- * (util/datadir.h), written into buf (cap bytes). */
+ * (util/datadir.h), written into buf (cap bytes): returns path itself (the
+ * caller's), else returns buf. */
 const char *tsv_data_path(const char *path, const char *shipped, char *buf, size_t cap);
 
 /* A decimal count, all of s, at most max ("-1", "", "12x" refused). */
