@@ -3,7 +3,8 @@
 # one planted violation each (it must fail and name the violation): a
 # banned function, an include from a lower stage to a higher one, a
 # proto/ API header in a stage that takes only its type headers, a README
-# "Depends on" line that lies, and a call circle between two files.
+# "Depends on" line that lies, a call circle between two files, and a
+# header function returning a pointer without an ownership comment.
 # Prints PASS/FAIL per check; exits 1 if any failed.
 prefix=check-src
 # shellcheck source=tests/cli/common.sh
@@ -83,6 +84,24 @@ copy_tree
 mkdir -p "$tmp/tree/src/sonar"
 printf '# sonar/\n\nDepends on: util/.\n' >"$tmp/tree/src/sonar/README.md"
 expect_fail unknown-stage 'src/sonar/: a stage check-src does not know' --root "$tmp/tree"
+
+# A header function returning a pointer says who frees it or how long it
+# lives (docs/STYLE.md): a comment that only names the value does not, nor
+# does none at all, static inline functions included. A group comment above
+# declarations with no blank line between covers them all.
+copy_tree
+printf '%s\n' '/* The planted name. */' 'const char *planted_name(int k);' '' \
+    'static inline char *planted_skip(char *s) { return s + 1; }' >"$tmp/tree/src/util/planted.h"
+expect_fail ownership-comment 'src/util/planted.h:2: planted_name\(\) returns a pointer with no ownership comment' \
+    --root "$tmp/tree"
+expect_fail ownership-comment-inline 'src/util/planted.h:4: planted_skip\(\) returns a pointer with no ownership' \
+    --root "$tmp/tree"
+
+copy_tree
+printf '%s\n' '/* Static strings, NULL when unknown. */' 'const char *planted_name(int k);' \
+    'const char *planted_label(int k);' '' 'char *planted_dup(const char *s); /* the caller frees it with free() */' \
+    >"$tmp/tree/src/util/planted.h"
+expect_pass ownership-comment-group --root "$tmp/tree"
 
 # Call circles, from the objects' symbols: two flow/ files calling each
 # other fail; the same in decode/ (recursive encapsulation) is allowed.
