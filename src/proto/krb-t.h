@@ -3,7 +3,8 @@
  * krb5 transaction: one EVE event); the connection's kerberos.log row, as
  * Zeek's base/protocols/krb fills c$krb, rides along when Zeek would write
  * it (a reply or error, or the end of the connection; once per connection).
- * The same rows come from Kerberos inside GSS-API (krb_gss_blob). */
+ * The same rows come from Kerberos inside GSS-API: struct krb_gss_session
+ * is a carrier's state for it (fed through proto/krb.h). Type-only. */
 #ifndef VIGIL_PROTO_KRB_T_H
 #define VIGIL_PROTO_KRB_T_H
 
