@@ -42,20 +42,30 @@ static void expect_next(struct kafka_spool *s, const char *topic, const char *ke
     kafka_spool_pop(s);
 }
 
-static off_t file_size(const char *path)
+/* dir/KAFKA_SPOOL_FILE: its path (cap bytes in path) and its size, -1 when
+ * it is missing. */
+static off_t spool_file(const char *dir, char *path, size_t cap)
 {
+    tmpdir_path(dir, KAFKA_SPOOL_FILE, path, cap);
     struct stat st;
     return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+/* The spool in dir, of at most max_bytes; one that does not open fails the
+ * test. */
+static struct kafka_spool *spool_open(const char *dir, uint64_t max_bytes)
+{
+    char err[256];
+    struct kafka_spool *s = kafka_spool_open(dir, max_bytes, err, sizeof err);
+    if (s == NULL)
+        fail_msg("%s", err);
+    return s;
 }
 
 static void test_records_come_back_in_order(void **state)
 {
     const char *dir = *state;
-    char file[256];
-    tmpdir_path(dir, KAFKA_SPOOL_FILE, file, sizeof file);
-    char err[256];
-    struct kafka_spool *s = kafka_spool_open(dir, 1 << 20, err, sizeof err);
-    assert_non_null(s);
+    struct kafka_spool *s = spool_open(dir, 1 << 20);
     struct kafka_spool_record a = record("vigil.conn", "1:abc=", "{\"uid\":\"C1\"}", 7);
     struct kafka_spool_record b = record("vigil.x509", NULL, "{\"fingerprint\":\"ff\"}", 0);
     assert_true(kafka_spool_put(s, &a));
@@ -72,18 +82,17 @@ static void test_records_come_back_in_order(void **state)
     assert_int_equal(kafka_spool_peek(s, &none), 0);
     /* drained: nothing left on disk */
     assert_int_equal(kafka_spool_bytes(s), 0);
-    assert_int_equal(file_size(file), 0);
+    char file[256];
+    assert_int_equal(spool_file(dir, file, sizeof file), 0);
     kafka_spool_close(s);
 }
 
 static void test_cap_refuses_what_does_not_fit(void **state)
 {
     const char *dir = *state;
-    char err[256];
     struct kafka_spool_record r = record("vigil.conn", "k", "0123456789012345678901234567890123456789", 0);
     size_t one = 16 + r.topic_len + r.key_len + r.payload_len;
-    struct kafka_spool *s = kafka_spool_open(dir, 2 * one + one / 2, err, sizeof err);
-    assert_non_null(s);
+    struct kafka_spool *s = spool_open(dir, 2 * one + one / 2);
     assert_true(kafka_spool_put(s, &r));
     assert_true(kafka_spool_put(s, &r));
     assert_false(kafka_spool_put(s, &r));
@@ -107,9 +116,7 @@ static void test_cap_refuses_what_does_not_fit(void **state)
 static void test_next_run_drains_what_was_left(void **state)
 {
     const char *dir = *state;
-    char err[256];
-    struct kafka_spool *s = kafka_spool_open(dir, 1 << 20, err, sizeof err);
-    assert_non_null(s);
+    struct kafka_spool *s = spool_open(dir, 1 << 20);
     struct kafka_spool_record a = record("vigil.conn", "1:a=", "{\"n\":1}", 1);
     struct kafka_spool_record b = record("vigil.conn", "1:b=", "{\"n\":2}", 2);
     assert_true(kafka_spool_put(s, &a));
@@ -117,8 +124,7 @@ static void test_next_run_drains_what_was_left(void **state)
     expect_next(s, "vigil.conn", "1:a=", "{\"n\":1}", 1);
     kafka_spool_close(s);
     /* the first record was sent before the exit: the next run sends only the second */
-    s = kafka_spool_open(dir, 1 << 20, err, sizeof err);
-    assert_non_null(s);
+    s = spool_open(dir, 1 << 20);
     expect_next(s, "vigil.conn", "1:b=", "{\"n\":2}", 2);
     struct kafka_spool_record none;
     assert_int_equal(kafka_spool_peek(s, &none), 0);
@@ -128,20 +134,16 @@ static void test_next_run_drains_what_was_left(void **state)
 static void test_damaged_tail_is_discarded(void **state)
 {
     const char *dir = *state;
-    char file[256];
-    tmpdir_path(dir, KAFKA_SPOOL_FILE, file, sizeof file);
-    char err[256];
-    struct kafka_spool *s = kafka_spool_open(dir, 1 << 20, err, sizeof err);
-    assert_non_null(s);
+    struct kafka_spool *s = spool_open(dir, 1 << 20);
     struct kafka_spool_record a = record("vigil.conn", "1:a=", "{\"n\":1}", 1);
     assert_true(kafka_spool_put(s, &a));
     assert_true(kafka_spool_put(s, &a));
     kafka_spool_close(s);
     /* a crash in the middle of the second record's write */
-    off_t size = file_size(file);
+    char file[256];
+    off_t size = spool_file(dir, file, sizeof file);
     assert_int_equal(truncate(file, size - 3), 0);
-    s = kafka_spool_open(dir, 1 << 20, err, sizeof err);
-    assert_non_null(s);
+    s = spool_open(dir, 1 << 20);
     expect_next(s, "vigil.conn", "1:a=", "{\"n\":1}", 1);
     struct kafka_spool_record none;
     assert_int_equal(kafka_spool_peek(s, &none), 0);
@@ -154,8 +156,7 @@ static void test_damaged_tail_is_discarded(void **state)
     const char junk[] = "VKS1\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff and more";
     assert_int_equal(write(fd, junk, sizeof junk - 1), (ssize_t)(sizeof junk - 1));
     close(fd);
-    s = kafka_spool_open(dir, 1 << 20, err, sizeof err);
-    assert_non_null(s);
+    s = spool_open(dir, 1 << 20);
     assert_int_equal(kafka_spool_peek(s, &none), 0);
     assert_int_equal(kafka_spool_damaged(s), 1);
     kafka_spool_close(s);
