@@ -377,6 +377,41 @@ static void test_inventory_vendor_change(void **state)
     oui_registry_free(oui);
 }
 
+/* ---- the --device-allow file ---- */
+
+static bool allow_from_text(const char *text, struct inventory_config *cfg, char *err, size_t errlen)
+{
+    char path[64];
+    tmpfile_with(path, sizeof path, "allow", text);
+    bool ok = inventory_allow_load(cfg, path, err, errlen);
+    unlink(path);
+    return ok;
+}
+
+static void test_device_allow_file(void **state)
+{
+    static struct inventory_config cfg;
+    char err[512];
+    /* addresses and prefixes, comments after them, blanks, CRLF */
+    assert_true(allow_from_text("# cloud\n203.0.113.10\n  198.51.100.0/24  # NTP\r\n\n2001:db8::/32\n", &cfg, err,
+                                sizeof err));
+    assert_int_equal(cfg.n_allowed, 3);
+    assert_int_equal(cfg.allowed[0].len, 128);
+    struct ip_addr a;
+    assert_true(ip_addr_parse("198.51.100.7", &a));
+    assert_true(ip_prefix_contains(&cfg.allowed[1], &a));
+    assert_true(ip_addr_parse("2001:db8::1", &a));
+    assert_true(ip_prefix_contains(&cfg.allowed[2], &a));
+    /* a mistake is named with its line */
+    cfg.n_allowed = 0;
+    assert_false(allow_from_text("10.0.0.0/8\nnot-an-address\n", &cfg, err, sizeof err));
+    assert_non_null(strstr(err, ":2: not an address or CIDR prefix: not-an-address"));
+    cfg.n_allowed = INVENTORY_MAX_ALLOWED;
+    assert_false(allow_from_text("10.0.0.1\n", &cfg, err, sizeof err));
+    assert_non_null(strstr(err, "more than 1024 entries"));
+    assert_false(inventory_allow_load(&cfg, "/nonexistent/allow.txt", err, sizeof err));
+}
+
 /* ---- the behaviour policy ---- */
 
 static bool behaviour_from_text(const char *text, struct device_behaviour *b, char *err, size_t errlen)
@@ -425,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_oui_agrees_with_ieee_data),
         cmocka_unit_test(test_oui_missing_dir),
         cmocka_unit_test(test_device_behaviour_file),
+        cmocka_unit_test(test_device_allow_file),
         cmocka_unit_test(test_mac_flags),
         cmocka_unit_test(test_vendor_policy_shipped),
         cmocka_unit_test(test_vendor_policy_bad_line),
