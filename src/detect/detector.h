@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "decode/neighbor.h"
+#include "decode/neighbor-t.h"
 #include "detect/sink-t.h"
 #include "flow/conn_record-t.h"
 #include "proto/event-t.h"

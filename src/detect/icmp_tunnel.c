@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode/packet.h"
+#include "decode/packet-t.h"
 #include "detect/alert.h"
 #include "detect/config-t.h"
 #include "detect/short_score.h"

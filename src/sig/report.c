@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "detect/alert.h"
-#include "decode/packet.h"
+#include "decode/packet-t.h"
 #include "detect/sink.h"
 #include "proto/dce_rpc-t.h"
 #include "proto/dns-t.h"
