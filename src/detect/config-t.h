@@ -7,7 +7,7 @@
 #include <stdbool.h>
 
 #include "asset/config-t.h"
-#include "detect/behavior.h"
+#include "detect/behavior-t.h"
 
 struct doc_ctx;
 struct dc_registry;
