@@ -74,9 +74,7 @@ struct obs_upload {
     const char *name;           /* HTTP host or first SMTP recipient; may be NULL */
 };
 
-/* --- findings: struct finding is in detect/finding-t.h --- */
-
-const char *finding_kind_name(enum finding_kind k);   /* "beacon", "long_conn", "dns_tunnel", "dga", "exfil" */
+/* --- findings: struct finding and finding_kind_name are in detect/finding-t.h --- */
 
 typedef void (*finding_fn)(void *ctx, const struct finding *f);
 

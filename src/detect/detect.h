@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "detect/config-t.h"
+#include "detect/observer-t.h"
 #include "detect/sink-t.h"
 #include "detect/stats-t.h"
 #include "flow/conn_record-t.h"
@@ -42,15 +43,7 @@ void detect_free(struct detect *d);   /* frees every store it owns */
  * sightings, flushes) besides the run's sink: the incident correlator.
  * Before any detect_worker_new; it must outlive d and is not released. */
 void detect_subscribe(struct detect *d, const struct detect_sink *subscriber);
-/* What a subscriber sees of the traffic itself, as context for the reports
- * (the correlator's DNS answers, fetches, bytes out): every finished
- * connection and every transaction, before the detectors see them. Called
- * from every worker at once: the observer locks. Any callback may be NULL. */
-struct detect_observer {
-    void *ctx;
-    void (*conn)(void *ctx, const struct conn_record *c);
-    void (*transaction)(void *ctx, const struct app_conn *c, enum event_kind kind, const void *txn);
-};
+/* What a subscriber sees of the traffic itself: detect/observer-t.h. */
 /* Before any detect_worker_new; obs is copied, its ctx must outlive d. */
 void detect_observe(struct detect *d, const struct detect_observer *obs);
 /* The sink the worker's other reporters (the signature matcher the engine
