@@ -226,9 +226,9 @@ bool detect_wants_icmp_echo(const struct detect_worker *w)
     ANY_DETECTOR_HAS(w, icmp_echo);
 }
 
-void detect_icmp_echo(struct detect_worker *w, const struct packet *pkt, const struct flow_ref *ref)
+void detect_icmp_echo(struct detect_worker *w, const struct packet *pkt, const struct detect_flow *flow)
 {
-    EACH_DETECTOR(w, icmp_echo, pkt, ref);
+    EACH_DETECTOR(w, icmp_echo, pkt, flow);
 }
 
 void detect_report(struct detect *d, int64_t now_us, bool final)

@@ -23,7 +23,7 @@
 #include "intel/intel.h"
 
 struct app_conn;
-struct flow_ref;
+struct detect_flow;
 struct neighbor_binding;
 struct packet;
 
@@ -73,7 +73,7 @@ void detect_neighbor(struct detect_worker *w, int64_t ts_us, const struct neighb
 /* ICMP echo requests and replies (the icmp_echo hook of detect/detector.h):
  * only when some detector wants them. */
 bool detect_wants_icmp_echo(const struct detect_worker *w);
-void detect_icmp_echo(struct detect_worker *w, const struct packet *pkt, const struct flow_ref *ref);
+void detect_icmp_echo(struct detect_worker *w, const struct packet *pkt, const struct detect_flow *flow);
 
 /* Run-level reports (behaviour findings) so far (live: every report
  * interval), or all of them at the end of input (final), then the run's

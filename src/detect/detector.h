@@ -23,8 +23,16 @@
 struct app_conn;
 struct detect_config;
 struct detect_stats;
-struct flow_ref;
 struct packet;
+
+/* The flow a packet belongs to, as a detector sees it: fill_conn(ctx, out)
+ * fills its identity as transactions carry it (uid, 5-tuple, community
+ * id), only when the detector reports (most packets raise nothing). The
+ * engine fills it from the flow table; borrowed for the call. */
+struct detect_flow {
+    const void *ctx;
+    void (*fill_conn)(const void *ctx, struct app_conn *out);
+};
 
 struct detector {
     const char *name;
@@ -46,9 +54,9 @@ struct detector {
     void (*neighbor)(void *worker, int64_t ts_us, const struct neighbor_binding *b, bool ndp);
     /* An ICMP or ICMPv6 echo request or reply (pkt->icmp_type says which;
      * pkt->payload is what follows the echo header's id and sequence), after
-     * its flow handled it; ref names the flow (flow/flow.h). Only while some
-     * detector has this hook does the engine look at ICMP packets. */
-    void (*icmp_echo)(void *worker, const struct packet *pkt, const struct flow_ref *ref);
+     * its flow handled it; flow names the flow. Only while some detector has
+     * this hook does the engine look at ICMP packets. */
+    void (*icmp_echo)(void *worker, const struct packet *pkt, const struct detect_flow *flow);
     /* A parser's transaction (after its log line was written). */
     void (*transaction)(void *worker, const struct app_conn *c, enum event_kind kind, const void *txn);
     /* Reports what needs the whole run (final: end of input) through the
