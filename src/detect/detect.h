@@ -1,5 +1,6 @@
-/* detect/: the detectors behind `vigil read` and `vigil live`, listed in
- * detectors.c (detect/detector.h says what a detector is). One `struct
+/* detect/: the hub that runs the detectors behind `vigil read` and `vigil
+ * live`, a table the caller hands it (core/detectors.c lists them;
+ * detect/detector.h says what a detector is). One `struct
  * detect` per run holds each detector's run state (the threat-intel store,
  * swappable while workers run: SIGHUP reload; the behaviour detectors,
  * shared by the workers behind a lock); each engine worker has a `struct
@@ -24,19 +25,22 @@
 
 struct app_conn;
 struct detect_flow;
+struct detector;
 struct neighbor_binding;
 struct packet;
 
 struct detect;
 struct detect_worker;
 
-/* report receives what detectors report for the whole run (behaviour
+/* Runs the n detectors of table (borrowed, must outlive the context), in
+ * that order; cfg is read by each detector's open. report receives what
+ * detectors report for the whole run (behaviour
  * findings); the detect context takes it over
  * (released by detect_free, or at once on failure) and leaves *report
  * empty. A zeroed sink reports nothing. intel may be NULL (no indicators
  * yet); the detect context takes ownership of it. */
-struct detect *detect_new(const struct detect_config *cfg, struct detect_sink *report, struct intel_store *intel,
-                          char *err, size_t errlen);
+struct detect *detect_new(const struct detect_config *cfg, const struct detector *const *table, size_t n,
+                          struct detect_sink *report, struct intel_store *intel, char *err, size_t errlen);
 void detect_free(struct detect *d);   /* frees every store it owns */
 
 /* A subscriber that gets a copy of every report (alerts, findings,

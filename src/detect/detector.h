@@ -1,5 +1,5 @@
 /* detect/detector: what a detector is. One file per detector defines one
- * `struct detector` and detectors.c lists it: that line is all detect.c
+ * `struct detector` and core/detectors.c lists it: that line is all detect.c
  * needs to run it. A detector sees finished connections, flows still open
  * and the parsers' transactions, and reports only through the sink it is
  * given (detect/sink.h): it never includes an output/ header.
@@ -67,7 +67,5 @@ struct detector {
     void (*stats)(void *state, struct detect_stats *st);
 };
 
-/* detectors.c: every detector, in the order they see events. */
-const struct detector *const *detect_detectors(size_t *n);
 
 #endif
