@@ -466,7 +466,7 @@ static int run_session(struct options *o, bool live)
     bool detecting = detectors_on || (!o->cfg.conn_only && o->n_rules);
     if (rc == EXIT_OK && detecting) {
         struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior,
-                                   .devices = o->devices, .devices_cfg = o->devices_cfg,
+                                   .devices = o->devices, .devices_cfg = &o->devices_cfg,
                                    .protect_path = o->protect_path, .doc = inspecting ? &doc.ctx : NULL,
                                    .documents = o->inspect_files,
                                    .domain_controllers = dcs, .lateral_policy_path = o->lateral_policy_path,

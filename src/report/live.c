@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "asset/asset-t.h"
 #include "detect/alert-t.h"
 #include "detect/finding-t.h"
 #include "detect/sighting-t.h"
