@@ -203,15 +203,15 @@ static bool parse_kdc_req(const struct ber_item *seq, struct krb_message *m)
     const struct ber_item *opts = &body.f[0];
     if (field_present(&body, 0) && opts->tag == BER_TAG_BIT_STRING && opts->len >= 3) {
         /* bit 1 forwardable, bit 8 renewable, counted from the first content byte's MSB */
-        m->has_kdc_options = true;
-        m->forwardable = (opts->value[1] & 0x40) != 0;
-        m->renewable = (opts->value[2] & 0x80) != 0;
+        m->options.has_kdc_options = true;
+        m->options.forwardable = (opts->value[1] & 0x40) != 0;
+        m->options.renewable = (opts->value[2] & 0x80) != 0;
     }
     principal_name(&body, 1, &m->cname);
     field_string(&body, 2, &m->realm);
     principal_name(&body, 3, &m->sname);
-    m->has_from = field_time(&body, 4, &m->from_us);
-    m->has_till = field_time(&body, 5, &m->till_us);
+    m->options.has_from = field_time(&body, 4, &m->options.from_us);
+    m->options.has_till = field_time(&body, 5, &m->options.till_us);
     if (field_present(&body, 8) && body.f[8].tag == BER_TAG_SEQUENCE) {
         struct byte_reader r = ber_contents(&body.f[8]);
         struct ber_item e;
@@ -359,13 +359,7 @@ static void request_options(struct krb_row *row, const struct krb_message *m)
 {
     if (m->sname.set)
         row->service = m->sname;
-    row->has_from = m->has_from;
-    row->from_us = m->from_us;
-    row->has_till = m->has_till;
-    row->till_us = m->till_us;
-    row->has_kdc_options = m->has_kdc_options;
-    row->forwardable = m->forwardable;
-    row->renewable = m->renewable;
+    row->options = m->options;
 }
 
 /* Folds a message into the row as main.zeek's handlers do; true when the
