@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asset/config-t.h"
 #include "asset/device_behaviour.h"
 #include "asset/fingerprint.h"
 #include "asset/inventory.h"
@@ -204,7 +205,7 @@ static bool devices_open(const struct detect_config *cfg, void **state, char *er
     }
     pthread_mutex_init(&run->lock, NULL);
     buf_init(&run->extra, 4096, ALERT_EXTRA_MAX);
-    bool ok = load_data(run, &cfg->devices_cfg, ic, err, errlen);
+    bool ok = load_data(run, cfg->devices_cfg, ic, err, errlen);
     if (ok && (run->inv = inventory_new(ic, on_record, on_alert, run)) == NULL) {
         snprintf(err, errlen, "out of memory for the device inventory");
         ok = false;

@@ -297,6 +297,15 @@ static const struct app_parser *claimant(struct flow_table *t, const struct flow
     return NULL;
 }
 
+/* What the table hands every parser besides the callbacks: file analysis
+ * and the run's protocol options (none when the table has no hooks). */
+static void env_take_table_hooks(struct app_env *env, const struct flow_table *t)
+{
+    const struct app_hooks *h = flow_table_app_hooks(t);
+    env->files = h ? h->files : NULL;
+    env->settings = h ? &h->settings : NULL;
+}
+
 void app_layer_finish_worker(struct flow_table *t)
 {
     size_t n, slots;
@@ -308,12 +317,8 @@ void app_layer_finish_worker(struct flow_table *t)
         struct app_conn none;
         memset(&none, 0, sizeof none);
         struct app_slot ctx = {.parser = all[i], .table = t, .published = true};
-        struct app_env env = {.conn = &none, .worker_state = states[i], .ctx = &ctx};
-        env.publish = env_publish;
-        env.weird = NULL;
-        env.add_service = NULL;
-        env.files = flow_table_app_hooks(t) ? flow_table_app_hooks(t)->files : NULL;
-        env.settings = flow_table_app_hooks(t) ? &flow_table_app_hooks(t)->settings : NULL;
+        struct app_env env = {.conn = &none, .publish = env_publish, .worker_state = states[i], .ctx = &ctx};
+        env_take_table_hooks(&env, t);
         all[i]->worker_close(states[i], &env);
         states[i] = NULL;
     }
@@ -321,23 +326,15 @@ void app_layer_finish_worker(struct flow_table *t)
 
 static void make_env(struct app_slot *s, struct app_env *env, int64_t ts)
 {
-    env->conn = &s->conn;
-    env->ts_us = ts;
-    env->publish = env_publish;
-    env->weird = env_weird;
-    env->add_service = env_add_service;
-    env->hand_over = env_hand_over;
-    env->payload_encrypted = env_payload_encrypted;
-    env->history_unknown = env_history_unknown;
-    env->logger_ready = env_logger_ready;
-    env->request_parsed = env_request_parsed;
-    env->orig_unparsed = s->orig_unparsed;
-    env->worker_state = worker_state_of(s->table, s->parser);
-    env->files = flow_table_app_hooks(s->table) ? flow_table_app_hooks(s->table)->files : NULL;
-    env->settings = flow_table_app_hooks(s->table) ? &flow_table_app_hooks(s->table)->settings : NULL;
-    env->ctx = s;
-    env->flip_roles = env_flip_roles;
-    env->violation = env_violation;
+    *env = (struct app_env){
+        .conn = &s->conn, .ts_us = ts, .orig_unparsed = s->orig_unparsed,
+        .worker_state = worker_state_of(s->table, s->parser), .ctx = s,
+        .publish = env_publish, .weird = env_weird, .add_service = env_add_service, .hand_over = env_hand_over,
+        .payload_encrypted = env_payload_encrypted, .flip_roles = env_flip_roles, .violation = env_violation,
+        .history_unknown = env_history_unknown, .logger_ready = env_logger_ready,
+        .request_parsed = env_request_parsed,
+    };
+    env_take_table_hooks(env, s->table);
 }
 
 /* A slot with state_size bytes of state, f's from now on (no parser yet);

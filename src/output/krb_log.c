@@ -8,7 +8,8 @@
 
 #include "output/eve.h"
 #include "output/zeek_log.h"
-#include "proto/krb.h"          /* the Zeek and Suricata names of etypes, errors, message types */
+#include "proto/krb-t.h"
+#include "proto/krb_names-t.h"    /* the Zeek and Suricata names of etypes, errors, message types */
 
 static void cipher_column(struct zrow *r, const struct app_conn *c, const void *record)
 {
@@ -34,10 +35,10 @@ static const struct zeek_column krb_columns[] = {
     ZEEK_COLUMNS_TS_UID_ID(struct krb_row, ts_us),
     ZEEK_COLUMN(struct krb_row, "request_type", ZEEK_STRING, ZV_CSTR, request_type),
     TEXT("client", client), TEXT("service", service), COL_IF("success", ZEEK_BOOL, ZV_BOOL, success, has_success),
-    TEXT("error_msg", error_msg), COL_IF("from", ZEEK_TIME, ZV_TIME, from_us, has_from),
-    COL_IF("till", ZEEK_TIME, ZV_TIME, till_us, has_till), ZEEK_COLUMN_FN("cipher", ZEEK_STRING, cipher_column),
-    COL_IF("forwardable", ZEEK_BOOL, ZV_BOOL, forwardable, has_kdc_options),
-    COL_IF("renewable", ZEEK_BOOL, ZV_BOOL, renewable, has_kdc_options),
+    TEXT("error_msg", error_msg), COL_IF("from", ZEEK_TIME, ZV_TIME, options.from_us, options.has_from),
+    COL_IF("till", ZEEK_TIME, ZV_TIME, options.till_us, options.has_till), ZEEK_COLUMN_FN("cipher", ZEEK_STRING, cipher_column),
+    COL_IF("forwardable", ZEEK_BOOL, ZV_BOOL, options.forwardable, options.has_kdc_options),
+    COL_IF("renewable", ZEEK_BOOL, ZV_BOOL, options.renewable, options.has_kdc_options),
     NOT_PARSED("client_cert_subject"), NOT_PARSED("client_cert_fuid"), NOT_PARSED("server_cert_subject"),
     NOT_PARSED("server_cert_fuid"),
 };

@@ -66,12 +66,6 @@ static void cid_field(struct zrow *r, const struct quic_cid *c)
     zrow_string(r, text, 2 * (size_t)c->len);
 }
 
-static void str_field(struct zrow *r, const struct quic_str *s)
-{
-    if (zrow_present(r, s->set))
-        zrow_string(r, s->text, s->len);
-}
-
 static void write_zeek(struct output_worker *w, const struct app_conn *c, const struct quic_txn *t)
 {
     char tmp[32];
@@ -82,8 +76,8 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     cid_field(r, &t->client_initial_dcid);
     cid_field(r, &t->client_scid);
     cid_field(r, &t->server_scid);
-    str_field(r, &t->server_name);
-    str_field(r, &t->client_protocol);
+    tls_zrow_str(r, &t->server_name);
+    tls_zrow_str(r, &t->client_protocol);
     zrow_string(r, t->history, t->history_len);
     zrow_end(r);
 }

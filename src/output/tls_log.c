@@ -589,7 +589,7 @@ static const struct zeek_field ssl_fields[] = {
 };
 static const struct zeek_schema ssl_schema = ZEEK_SCHEMA("ssl", ssl_fields);
 
-static void str_or_unset(struct zrow *r, const struct tls_str *s)
+void tls_zrow_str(struct zrow *r, const struct tls_str *s)
 {
     zrow_opt_string(r, s->set, s->text, s->len);
 }
@@ -615,10 +615,10 @@ static void write_zeek(struct output_worker *w, const struct app_conn *c, const 
     zrow_cstr(r, t->has_version ? tls_version_name(t->version_num, tmp, sizeof(tmp)) : NULL);
     zrow_cstr(r, t->has_cipher ? tls_cipher_name(t->cipher, tmp, sizeof(tmp)) : NULL);
     zrow_cstr(r, t->has_curve ? tls_curve_name(t->curve, tmp, sizeof(tmp)) : NULL);
-    str_or_unset(r, &t->server_name);
+    tls_zrow_str(r, &t->server_name);
     zrow_bool(r, t->resumed);
     zrow_cstr(r, t->has_last_alert ? tls_alert_name(t->last_alert, tmp, sizeof(tmp)) : NULL);
-    str_or_unset(r, &t->next_protocol);
+    tls_zrow_str(r, &t->next_protocol);
     zrow_bool(r, t->established);
     zrow_string(r, t->history, strnlen(t->history, sizeof(t->history)));
     fps(r, t->has_cert_chains, t->server_fps, t->n_server_fps);

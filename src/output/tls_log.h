@@ -12,6 +12,7 @@
 
 struct json_writer;
 struct output_worker;
+struct zrow;
 
 void output_tls(struct output_worker *w, const struct app_conn *c, const struct tls_txn *t);
 
@@ -27,6 +28,9 @@ const char *tls_eve_version_name(uint16_t v, char *tmp, size_t n);
 /* Suricata's `ja3` or `ja3s` object (key), {"hash", "string"}: the tls and
  * the quic events write it alike. */
 void tls_eve_ja3(struct json_writer *j, const char *key, const char *hash, const char *text, size_t len);
+/* A name of the handshake, unset (Zeek's `-`) when not seen: ssl.log's and
+ * quic.log's server_name and ALPN fields. */
+void tls_zrow_str(struct zrow *r, const struct tls_str *s);
 
 /* The entry of output/writers.c for EVENT_TLS. */
 extern const struct txn_writer tls_writer;

@@ -4,7 +4,10 @@
  * (data/dce_rpc_operations.tsv, dce_rpc_names.h). The same PDU stream
  * decoder serves TCP (port 135, and the dynamic ports it hands out) and SMB
  * named pipes (proto/smb2.c feeds it a pipe's writes and reads). NTLM in
- * bind/alter-context/auth3 auth trailers goes to proto/ntlm.h. */
+ * bind/alter-context/auth3 auth trailers goes to proto/ntlm.h. Type-only:
+ * the published struct dce_rpc_txn, the association state a carrier keeps
+ * (struct dce_rpc_assoc) and what it needs of its carrier (struct
+ * dce_rpc_carrier); the decoder's functions are in proto/dce_rpc.h. */
 #ifndef VIGIL_PROTO_DCE_RPC_T_H
 #define VIGIL_PROTO_DCE_RPC_T_H
 

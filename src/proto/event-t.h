@@ -1,7 +1,7 @@
 /* The kinds of typed transaction that parsers (and files/) publish and
  * outputs and detectors consume: output/ keeps one writer per kind in a
  * table indexed by it. Type-only: each payload struct lives in its
- * protocol's header (proto/dns.h: struct dns_txn, ...). */
+ * protocol's type header (proto/dns-t.h: struct dns_txn, ...). */
 #ifndef VIGIL_PROTO_EVENT_T_H
 #define VIGIL_PROTO_EVENT_T_H
 

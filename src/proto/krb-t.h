@@ -3,7 +3,8 @@
  * krb5 transaction: one EVE event); the connection's kerberos.log row, as
  * Zeek's base/protocols/krb fills c$krb, rides along when Zeek would write
  * it (a reply or error, or the end of the connection; once per connection).
- * The same rows come from Kerberos inside GSS-API (krb_gss_blob). */
+ * The same rows come from Kerberos inside GSS-API: struct krb_gss_session
+ * is a carrier's state for it (fed through proto/krb.h). Type-only. */
 #ifndef VIGIL_PROTO_KRB_T_H
 #define VIGIL_PROTO_KRB_T_H
 
@@ -35,6 +36,15 @@ struct krb_text {
     char text[KRB_TEXT_MAX];
 };
 
+/* What a request asks of its ticket: its validity (from, till) and two of
+ * its KDC options; a message parses it and the kerberos.log row keeps it. */
+struct krb_request_options {
+    bool has_from, has_till;
+    int64_t from_us, till_us;
+    bool has_kdc_options;
+    bool forwardable, renewable;
+};
+
 /* One message. For a request: cname/realm/sname of the request body; for a
  * reply: the client's cname/crealm and the ticket's sname; for an error its
  * cname, crealm (realm when absent) and sname. */
@@ -44,10 +54,7 @@ struct krb_message {
     unsigned msg_type;              /* enum krb_msg_type */
     struct krb_text cname, realm, sname;
     /* request */
-    bool has_from, has_till;
-    int64_t from_us, till_us;
-    bool has_kdc_options;
-    bool forwardable, renewable;
+    struct krb_request_options options;
     bool preauth;                   /* padata has PA-ENC-TIMESTAMP (2) or PA-PK-AS-REQ (16) */
     bool request_preauth;           /* reply: the AS-REQ it answers was pre-authenticated (true when unseen) */
     size_t n_etypes;
@@ -71,12 +78,9 @@ struct krb_row {
     bool has_error_code;
     int32_t error_code;
     struct krb_text error_msg;      /* e-text, else Zeek's name of the code */
-    bool has_from, has_till;
-    int64_t from_us, till_us;
+    struct krb_request_options options;
     bool has_cipher;
     int32_t cipher;                 /* the ticket's etype */
-    bool has_kdc_options;
-    bool forwardable, renewable;
 };
 
 /* A connection's kerberos.log row in the making (Zeek's c$krb). */

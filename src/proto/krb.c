@@ -30,108 +30,6 @@ struct krb_state {
     size_t len[2], cap[2];
 };
 
-/* ---- names -------------------------------------------------------------- */
-
-struct krb_name {
-    int32_t code;
-    const char *zeek, *eve;
-};
-
-static const struct krb_name etype_names[] = {
-    {1, "des-cbc-crc", "DES_CBC_CRC"},
-    {2, "des-cbc-md4", "DES_CBC_MD4"},
-    {3, "des-cbc-md5", "DES_CBC_MD5"},
-    {5, "des3-cbc-md5", "DES3_CBC_MD5"},
-    {7, "des3-cbc-sha1", "DES3_CBC_SHA1"},
-    {9, "dsaWithSHA1-CmsOID", "DSAWITHSHA1_CMSOID"},
-    {10, "md5WithRSAEncryption-CmsOID", "MD5WITHRSAENCRYPTION_CMSOID"},
-    {11, "sha1WithRSAEncryption-CmsOID", "SHA1WITHRSAENCRYPTION_CMSOID"},
-    {12, "rc2CBC-EnvOID", "RC2CBC_ENVOID"},
-    {13, "rsaEncryption-EnvOID", "RSAENCRYPTION_ENVOID"},
-    {14, "rsaES-OAEP-ENV-OID", "RSAES_OAEP_ENV_OID"},
-    {15, "des-ede3-cbc-Env-OID", "DES_EDE3_CBC_ENV_OID"},
-    {16, "des3-cbc-sha1-kd", "DES3_CBC_SHA1_KD"},
-    {17, "aes128-cts-hmac-sha1-96", "AES128_CTS_HMAC_SHA1_96"},
-    {18, "aes256-cts-hmac-sha1-96", "AES256_CTS_HMAC_SHA1_96"},
-    {19, NULL, "AES128_CTS_HMAC_SHA256_128"},
-    {20, NULL, "AES256_CTS_HMAC_SHA384_192"},
-    {23, "rc4-hmac", "RC4_HMAC"},
-    {24, "rc4-hmac-exp", "RC4_HMAC_EXP"},
-    {25, "camellia128-cts-cmac", "CAMELLIA128_CTS_CMAC"},
-    {26, "camellia256-cts-cmac", "CAMELLIA256_CTS_CMAC"},
-    {65, "subkey-keymaterial", "SUBKEY_KEYMATERIAL"},
-};
-
-/* RFC 4120 7.5.9 and RFC 4556 names; Zeek's consts.zeek lists the same. */
-static const struct krb_name error_names[] = {
-    {0, "KDC_ERR_NONE", NULL}, {1, "KDC_ERR_NAME_EXP", NULL}, {2, "KDC_ERR_SERVICE_EXP", NULL},
-    {3, "KDC_ERR_BAD_PVNO", NULL}, {4, "KDC_ERR_C_OLD_MAST_KVNO", NULL}, {5, "KDC_ERR_S_OLD_MAST_KVNO", NULL},
-    {6, "KDC_ERR_C_PRINCIPAL_UNKNOWN", NULL}, {7, "KDC_ERR_S_PRINCIPAL_UNKNOWN", NULL},
-    {8, "KDC_ERR_PRINCIPAL_NOT_UNIQUE", NULL}, {9, "KDC_ERR_NULL_KEY", NULL}, {10, "KDC_ERR_CANNOT_POSTDATE", NULL},
-    {11, "KDC_ERR_NEVER_VALID", NULL}, {12, "KDC_ERR_POLICY", NULL}, {13, "KDC_ERR_BADOPTION", NULL},
-    {14, "KDC_ERR_ETYPE_NOSUPP", NULL}, {15, "KDC_ERR_SUMTYPE_NOSUPP", NULL},
-    {16, "KDC_ERR_PADATA_TYPE_NOSUPP", NULL}, {17, "KDC_ERR_TRTYPE_NOSUPP", NULL},
-    {18, "KDC_ERR_CLIENT_REVOKED", NULL}, {19, "KDC_ERR_SERVICE_REVOKED", NULL}, {20, "KDC_ERR_TGT_REVOKED", NULL},
-    {21, "KDC_ERR_CLIENT_NOTYET", NULL}, {22, "KDC_ERR_SERVICE_NOTYET", NULL}, {23, "KDC_ERR_KEY_EXPIRED", NULL},
-    {24, "KDC_ERR_PREAUTH_FAILED", NULL}, {25, "KDC_ERR_PREAUTH_REQUIRED", NULL},
-    {26, "KDC_ERR_SERVER_NOMATCH", NULL}, {27, "KDC_ERR_MUST_USE_USER2USER", NULL},
-    {28, "KDC_ERR_PATH_NOT_ACCEPTED", NULL}, {29, "KDC_ERR_SVC_UNAVAILABLE", NULL},
-    {31, "KRB_AP_ERR_BAD_INTEGRITY", NULL}, {32, "KRB_AP_ERR_TKT_EXPIRED", NULL}, {33, "KRB_AP_ERR_TKT_NYV", NULL},
-    {34, "KRB_AP_ERR_REPEAT", NULL}, {35, "KRB_AP_ERR_NOT_US", NULL}, {36, "KRB_AP_ERR_BADMATCH", NULL},
-    {37, "KRB_AP_ERR_SKEW", NULL}, {38, "KRB_AP_ERR_BADADDR", NULL}, {39, "KRB_AP_ERR_BADVERSION", NULL},
-    {40, "KRB_AP_ERR_MSG_TYPE", NULL}, {41, "KRB_AP_ERR_MODIFIED", NULL}, {42, "KRB_AP_ERR_BADORDER", NULL},
-    {44, "KRB_AP_ERR_BADKEYVER", NULL}, {45, "KRB_AP_ERR_NOKEY", NULL}, {46, "KRB_AP_ERR_MUT_FAIL", NULL},
-    {47, "KRB_AP_ERR_BADDIRECTION", NULL}, {48, "KRB_AP_ERR_METHOD", NULL}, {49, "KRB_AP_ERR_BADSEQ", NULL},
-    {50, "KRB_AP_ERR_INAPP_CKSUM", NULL}, {51, "KRB_AP_PATH_NOT_ACCEPTED", NULL},
-    {52, "KRB_ERR_RESPONSE_TOO_BIG", NULL}, {60, "KRB_ERR_GENERIC", NULL}, {61, "KRB_ERR_FIELD_TOOLONG", NULL},
-    {62, "KDC_ERROR_CLIENT_NOT_TRUSTED", NULL}, {63, "KDC_ERROR_KDC_NOT_TRUSTED", NULL},
-    {64, "KDC_ERROR_INVALID_SIG", NULL}, {65, "KDC_ERR_KEY_TOO_WEAK", NULL},
-    {66, "KDC_ERR_CERTIFICATE_MISMATCH", NULL}, {67, "KRB_AP_ERR_NO_TGT", NULL}, {68, "KDC_ERR_WRONG_REALM", NULL},
-    {69, "KRB_AP_ERR_USER_TO_USER_REQUIRED", NULL}, {70, "KDC_ERR_CANT_VERIFY_CERTIFICATE", NULL},
-    {71, "KDC_ERR_INVALID_CERTIFICATE", NULL}, {72, "KDC_ERR_REVOKED_CERTIFICATE", NULL},
-    {73, "KDC_ERR_REVOCATION_STATUS_UNKNOWN", NULL}, {74, "KDC_ERR_REVOCATION_STATUS_UNAVAILABLE", NULL},
-    {75, "KDC_ERR_CLIENT_NAME_MISMATCH", NULL}, {76, "KDC_ERR_KDC_NAME_MISMATCH", NULL},
-};
-
-static const struct krb_name *find_name(const struct krb_name *t, size_t n, int32_t code)
-{
-    for (size_t i = 0; i < n; i++)
-        if (t[i].code == code)
-            return &t[i];
-    return NULL;
-}
-
-const char *krb_cipher_name(int32_t etype)
-{
-    const struct krb_name *e = find_name(etype_names, sizeof etype_names / sizeof *etype_names, etype);
-    return e ? e->zeek : NULL;
-}
-
-const char *krb_etype_eve_name(int32_t etype)
-{
-    const struct krb_name *e = find_name(etype_names, sizeof etype_names / sizeof *etype_names, etype);
-    return e ? e->eve : NULL;
-}
-
-const char *krb_error_name(int32_t code)
-{
-    const struct krb_name *e = find_name(error_names, sizeof error_names / sizeof *error_names, code);
-    return e ? e->zeek : NULL;
-}
-
-const char *krb_msg_type_name(unsigned type)
-{
-    switch (type) {
-    case KRB_MSG_AS_REQ: return "KRB_AS_REQ";
-    case KRB_MSG_AS_REP: return "KRB_AS_REP";
-    case KRB_MSG_TGS_REQ: return "KRB_TGS_REQ";
-    case KRB_MSG_TGS_REP: return "KRB_TGS_REP";
-    case KRB_MSG_AP_REQ: return "KRB_AP_REQ";
-    case KRB_MSG_ERROR: return "KRB_ERROR";
-    default: return NULL;
-    }
-}
-
 /* ---- DER fields ----------------------------------------------------------- */
 
 static void text_set(struct krb_text *t, const void *p, size_t n)
@@ -305,15 +203,15 @@ static bool parse_kdc_req(const struct ber_item *seq, struct krb_message *m)
     const struct ber_item *opts = &body.f[0];
     if (field_present(&body, 0) && opts->tag == BER_TAG_BIT_STRING && opts->len >= 3) {
         /* bit 1 forwardable, bit 8 renewable, counted from the first content byte's MSB */
-        m->has_kdc_options = true;
-        m->forwardable = (opts->value[1] & 0x40) != 0;
-        m->renewable = (opts->value[2] & 0x80) != 0;
+        m->options.has_kdc_options = true;
+        m->options.forwardable = (opts->value[1] & 0x40) != 0;
+        m->options.renewable = (opts->value[2] & 0x80) != 0;
     }
     principal_name(&body, 1, &m->cname);
     field_string(&body, 2, &m->realm);
     principal_name(&body, 3, &m->sname);
-    m->has_from = field_time(&body, 4, &m->from_us);
-    m->has_till = field_time(&body, 5, &m->till_us);
+    m->options.has_from = field_time(&body, 4, &m->options.from_us);
+    m->options.has_till = field_time(&body, 5, &m->options.till_us);
     if (field_present(&body, 8) && body.f[8].tag == BER_TAG_SEQUENCE) {
         struct byte_reader r = ber_contents(&body.f[8]);
         struct ber_item e;
@@ -461,13 +359,7 @@ static void request_options(struct krb_row *row, const struct krb_message *m)
 {
     if (m->sname.set)
         row->service = m->sname;
-    row->has_from = m->has_from;
-    row->from_us = m->from_us;
-    row->has_till = m->has_till;
-    row->till_us = m->till_us;
-    row->has_kdc_options = m->has_kdc_options;
-    row->forwardable = m->forwardable;
-    row->renewable = m->renewable;
+    row->options = m->options;
 }
 
 /* Folds a message into the row as main.zeek's handlers do; true when the

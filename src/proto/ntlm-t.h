@@ -1,8 +1,9 @@
 /* NTLM authentication (Zeek's ntlm.log) as the carrying protocols see it:
  * SMB session setup (inside SPNEGO), DCE-RPC auth trailers, HTTP
- * Authorization headers. A carrier keeps one `struct ntlm_session` per
- * connection, feeds it every security blob, and tells it the outcome; the
- * session publishes EVENT_NTLM once per connection, as Zeek logs it. */
+ * Authorization headers: the `struct ntlm_session` a carrier keeps per
+ * connection (fed and closed through proto/ntlm.h) and the `struct
+ * ntlm_txn` it publishes as EVENT_NTLM once per connection, as Zeek logs
+ * it. Type-only. */
 #ifndef VIGIL_PROTO_NTLM_T_H
 #define VIGIL_PROTO_NTLM_T_H
 

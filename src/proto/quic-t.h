@@ -18,7 +18,6 @@
 
 #define QUIC_HISTORY_MAX 100       /* Zeek's QUIC::max_history_length */
 #define QUIC_CID_MAX 255           /* the length byte's range; RFC 9000 allows 20 */
-#define QUIC_NAME_MAX 256
 #define QUIC_MAX_EXTS 64           /* ClientHello extensions kept for EVE */
 #define QUIC_EXT_VALUES_MAX 8      /* SNI / ALPN values kept per extension */
 #define QUIC_EXT_POOL 2048         /* bytes of all those values together */
@@ -27,12 +26,6 @@ struct quic_cid {
     bool set;
     uint8_t len;
     uint8_t bytes[QUIC_CID_MAX];
-};
-
-struct quic_str {
-    bool set;
-    size_t len;
-    char text[QUIC_NAME_MAX];
 };
 
 /* One ClientHello extension as Suricata's EVE lists it. */
@@ -49,8 +42,8 @@ struct quic_txn {
     struct quic_cid client_initial_dcid;
     struct quic_cid client_scid;    /* last client long header's SCID */
     struct quic_cid server_scid;    /* last server long header's SCID */
-    struct quic_str server_name;
-    struct quic_str client_protocol;
+    struct tls_str server_name;     /* the ClientHello's, as TLS keeps them */
+    struct tls_str client_protocol; /* its first ALPN name */
     size_t history_len;
     char history[QUIC_HISTORY_MAX + 1];
 

@@ -16,7 +16,6 @@
  * dropped and, within the first DPD_IGNORE_VIOLATIONS_AFTER bytes of the
  * connection, the analyzer is disabled (Zeek's DPD framework does that). */
 #include "proto/quic.h"
-#include "util/bytes.h"
 #include "util/grow.h"
 #include "util/reader.h"
 
@@ -338,12 +337,6 @@ static void cid_set(struct quic_cid *c, const uint8_t *p, size_t n)
         memcpy(c->bytes, p, n);
 }
 
-static void str_set(struct quic_str *s, const char *p, size_t n)
-{
-    s->len = bytes_copy_cstr(s->text, sizeof s->text, p, n);
-    s->set = true;
-}
-
 static void set_session(struct quic_state *st, struct app_env *env, bool from_client, uint32_t version,
                         const uint8_t *dcid, size_t dcid_len, const uint8_t *scid, size_t scid_len)
 {
@@ -534,9 +527,9 @@ static void client_hello_done(struct quic_state *st, struct app_env *env, const 
     struct quic_txn *r = &st->rec;
     const struct tls_txn *h = st->hello;
     if (h->server_name.set)
-        str_set(&r->server_name, h->server_name.text, h->server_name.len);
+        r->server_name = h->server_name;
     if (h->n_client_alpns > 0) {
-        str_set(&r->client_protocol, h->client_alpns[0].text, h->client_alpns[0].len);
+        r->client_protocol = h->client_alpns[0];
         if (h->n_client_alpns > 1) {
             char addl[512];
             alpn_list_text(h, addl, sizeof(addl));

@@ -1,7 +1,7 @@
 /* What Suricata's EVE `smb` event says of every SMB message pair: the
  * command, its status and the session and tree it ran in. Filled by
  * proto/smb2.c, carried by its transactions and by the DCE-RPC calls of
- * its named pipes (proto/dce_rpc.h). Type-only. */
+ * its named pipes (proto/dce_rpc-t.h). Type-only. */
 #ifndef VIGIL_PROTO_SMB_COMMAND_T_H
 #define VIGIL_PROTO_SMB_COMMAND_T_H
 

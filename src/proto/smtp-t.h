@@ -2,10 +2,10 @@
  * message transaction, when Zeek writes its smtp.log row: at the reply to
  * the end of DATA (or to BDAT ... LAST), when a new MAIL FROM starts while
  * the previous transaction was never acknowledged, or when the connection
- * ends with client activity pending (e.g. a STARTTLS). Type-only apart from
- * smtp_tls_takeover() (a query used by tests; the hand-over itself goes
- * through env->hand_over). Everything the txn points to lives during the
- * publish call only. */
+ * ends with client activity pending (e.g. a STARTTLS). Type-only (the
+ * STARTTLS hand-over goes through env->hand_over; proto/smtp.h has the
+ * query the tests make of it). Everything the txn points to lives during
+ * the publish call only. */
 #ifndef VIGIL_PROTO_SMTP_T_H
 #define VIGIL_PROTO_SMTP_T_H
 

@@ -1,7 +1,7 @@
 /* TLS (Zeek's "ssl"): what the parser publishes (EVENT_TLS), once per
  * connection, when Zeek writes its ssl.log row: when the handshake is
  * established, or when the connection ends or the analyzer gives up.
- * Certificates are published separately as EVENT_X509 (proto/x509.h).
+ * Certificates are published separately as EVENT_X509 (proto/x509-t.h).
  * Type-only. */
 #ifndef VIGIL_PROTO_TLS_T_H
 #define VIGIL_PROTO_TLS_T_H

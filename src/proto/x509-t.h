@@ -1,6 +1,7 @@
 /* X.509 certificates seen in TLS handshakes (EVENT_X509): what Zeek's
- * x509.log holds for one certificate. Type-only, apart from the parser's
- * one entry point declared at the end (proto/x509.c). */
+ * x509.log holds for one certificate (struct x509_cert), Suricata's EVE view
+ * of it, and the per-worker certificate cache as an opaque type. Type-only:
+ * the parser's entry point and the cache's functions are in proto/x509.h. */
 #ifndef VIGIL_PROTO_X509_T_H
 #define VIGIL_PROTO_X509_T_H
 

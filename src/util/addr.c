@@ -24,6 +24,21 @@ bool ip_addr_is_v4(const struct ip_addr *a)
     return memcmp(a->b, v4_mapped_prefix, 12) == 0;
 }
 
+/* text[0..len) and a NUL into buf (n bytes), or an empty string and 0 when
+ * it does not fit: an address cut short would read as another address, so
+ * the formatters do as inet_ntop does. */
+static size_t text_out(const char *text, size_t len, char *buf, size_t n)
+{
+    if (len + 1 > n) {
+        if (n)
+            buf[0] = '\0';
+        return 0;
+    }
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    return len;
+}
+
 /* Dotted quad by hand: inet_ntop goes through sprintf, and every log line has two addresses. */
 static size_t format_v4(const uint8_t *q, char *buf, size_t n)
 {
@@ -39,14 +54,7 @@ static size_t format_v4(const uint8_t *q, char *buf, size_t n)
         buf[len] = '\0';
         return len;
     }
-    if (len + 1 > n) {
-        if (n)
-            buf[0] = '\0';
-        return 0;
-    }
-    memcpy(buf, tmp, len);
-    buf[len] = '\0';
-    return len;
+    return text_out(tmp, len, buf, n);
 }
 
 size_t ip_addr_format(const struct ip_addr *a, char *buf, size_t n)
@@ -65,7 +73,7 @@ size_t ip_addr_format(const struct ip_addr *a, char *buf, size_t n)
 size_t ip6_format_full(const uint8_t b[16], char *buf, size_t n)
 {
     /* By hand rather than snprintf's 16 conversions: EVE writes every IPv6
-     * address of every event this way. Cut to n - 1 bytes as snprintf would. */
+     * address of every event this way. */
     static const char hex[] = "0123456789abcdef";
     char tmp[39];
     size_t k = 0;
@@ -75,12 +83,7 @@ size_t ip6_format_full(const uint8_t b[16], char *buf, size_t n)
         tmp[k++] = hex[b[i] >> 4];
         tmp[k++] = hex[b[i] & 15];
     }
-    if (n == 0)
-        return 0;
-    size_t len = k < n ? k : n - 1;
-    memcpy(buf, tmp, len);
-    buf[len] = '\0';
-    return len;
+    return text_out(tmp, k, buf, n);
 }
 
 size_t ip_addr_format_eve(const struct ip_addr *a, char *buf, size_t n)

@@ -18,6 +18,9 @@ struct ip_addr {
 void ip_addr_from_v4(struct ip_addr *a, const uint8_t v4[4]);
 void ip_addr_from_v6(struct ip_addr *a, const uint8_t v6[16]);
 bool ip_addr_is_v4(const struct ip_addr *a);
+/* The formatters return the length written; a buf of n bytes too small for
+ * the whole address gets an empty string and 0, as from inet_ntop
+ * (IP_ADDR_STRLEN bytes always hold it). */
 /* Zeek's textual form: dotted quad for IPv4, RFC 5952 compressed for IPv6. Returns length. */
 size_t ip_addr_format(const struct ip_addr *a, char *buf, size_t n);
 /* Suricata's EVE form: dotted quad for IPv4, every IPv6 group written out

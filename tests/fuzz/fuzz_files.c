@@ -17,8 +17,7 @@
 
 #include "files/files.h"
 #include "proto/parser.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "stream_driver.h"
 
 /* Byte-range parts: where each begins, the file's size, the pause between
  * one part's end and the next part's start. */
@@ -31,10 +30,6 @@ static void fuzz_publish(struct app_env *env, enum event_kind kind, const void *
     const struct file_info *f = txn;
     volatile size_t sink = strlen(f->mime_type) + strlen(f->md5) + strlen(f->sha1) + strlen(f->sha256);
     (void)sink;
-}
-
-static void fuzz_weird(struct app_env *env, const char *name, const char *addl, const char *source)
-{
 }
 
 #define MAX_FILES 4
@@ -75,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct app_conn conn;
     memset(&conn, 0, sizeof conn);
     memcpy(conn.uid, "Cfuzz", 6);
-    struct app_env env = {.conn = &conn, .publish = fuzz_publish, .weird = fuzz_weird, .files = fc};
+    struct app_env env = {.conn = &conn, .publish = fuzz_publish, .weird = fuzz_no_weird, .files = fc};
     struct file_analysis *open_files[MAX_FILES] = {NULL};
     unsigned n_files = (unsigned)(data[0] % MAX_FILES) + 1;
     size_t off = 1;

@@ -2,7 +2,8 @@
  * into chunks that alternate directions (originator first); each chunk's
  * first byte gives its length, and a chunk starting 0xff is followed by a
  * gap. Each chunk is copied to an exact-size buffer so ASan sees any
- * overread. */
+ * overread. The connection and its environment that ignores what the
+ * parser reports are stream_driver.h's (fuzz_conn). */
 #ifndef VIGIL_FUZZ_PARSER_HARNESS_H
 #define VIGIL_FUZZ_PARSER_HARNESS_H
 
@@ -12,6 +13,9 @@
 
 #include "proto/banner.h"
 #include "proto/parser.h"
+#include "stream_driver.h"
+
+#define HARNESS_GAP_AFTER_FF 10 /* bytes lost after a chunk starting 0xff */
 
 static void harness_publish(struct app_env *env, enum event_kind kind, const void *txn)
 {
@@ -25,28 +29,19 @@ static void harness_publish(struct app_env *env, enum event_kind kind, const voi
         }
     }
 }
-static void harness_weird(struct app_env *env, const char *name, const char *addl, const char *source) {}
-static void harness_service(struct app_env *env, const char *service) {}
-static void harness_hand_over(struct app_env *env, const char *parser_name) {}
 
 /* fuzz_parser with what the parser is given besides the callbacks (the
  * per-worker state, file analysis, options) taken from setup. */
 static inline int fuzz_parser_setup(const struct app_parser *p, const struct app_env *setup, const uint8_t *d,
                                     size_t n)
 {
-    void *state = calloc(1, p->state_size ? p->state_size : 1);
-    if (state == NULL)
+    struct fuzz_conn fc;
+    if (!fuzz_conn_open(&fc, p, harness_publish))
         return 0;
-    struct app_conn conn;
-    memset(&conn, 0, sizeof conn);
-    struct app_env env = *setup;
-    env.conn = &conn;
-    env.publish = harness_publish;
-    env.weird = harness_weird;
-    env.add_service = harness_service;
-    env.hand_over = harness_hand_over;
-    if (p->open)
-        p->open(state);
+    fc.env.hand_over = fuzz_no_hand_over;
+    fc.env.worker_state = setup->worker_state;
+    fc.env.files = setup->files;
+    fc.env.settings = setup->settings;
     bool from_orig = true;
     size_t i = 0;
     while (i < n) {
@@ -59,16 +54,14 @@ static inline int fuzz_parser_setup(const struct app_parser *p, const struct app
         memcpy(chunk, d + i, len);
         if (p->probe)
             p->probe(chunk, len, from_orig);
-        p->data(state, &env, from_orig, chunk, len);
+        p->data(fc.state, &fc.env, from_orig, chunk, len);
         if (len > 0 && chunk[0] == 0xff && p->gap)
-            p->gap(state, &env, from_orig, 10);
+            p->gap(fc.state, &fc.env, from_orig, HARNESS_GAP_AFTER_FF);
         free(chunk);
         i += len;
         from_orig = !from_orig;
     }
-    if (p->close)
-        p->close(state, &env);
-    free(state);
+    fuzz_conn_close(&fc);
     return 0;
 }
 

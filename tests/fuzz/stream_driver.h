@@ -38,6 +38,7 @@ struct fuzz_chunk {
 static inline void fuzz_no_publish(struct app_env *env, enum event_kind kind, const void *txn) {}
 static inline void fuzz_no_weird(struct app_env *env, const char *name, const char *addl, const char *source) {}
 static inline void fuzz_no_service(struct app_env *env, const char *service) {}
+static inline void fuzz_no_hand_over(struct app_env *env, const char *parser_name) {}
 
 /* The next control chunk at *off; false at the end of the input. */
 static inline bool fuzz_next_control_chunk(const uint8_t *d, size_t size, size_t *off, struct fuzz_chunk *c)
@@ -100,10 +101,11 @@ static inline bool fuzz_conn_open(struct fuzz_conn *fc, const struct app_parser 
     fc->parser = parser;
     fc->env = (struct app_env){.conn = &fc->conn, .ts_us = 1, .publish = publish ? publish : fuzz_no_publish,
                                .weird = fuzz_no_weird, .add_service = fuzz_no_service};
-    fc->state = calloc(1, parser->state_size);
+    fc->state = calloc(1, parser->state_size ? parser->state_size : 1);
     if (fc->state == NULL)
         return false;
-    parser->open(fc->state);
+    if (parser->open != NULL) /* a parser whose zeroed state is ready has none */
+        parser->open(fc->state);
     return true;
 }
 
@@ -119,7 +121,7 @@ static inline void fuzz_conn_feed(struct fuzz_conn *fc, const struct fuzz_chunk 
 
 static inline void fuzz_conn_close(struct fuzz_conn *fc)
 {
-    if (fc->state != NULL)
+    if (fc->state != NULL && fc->parser->close != NULL)
         fc->parser->close(fc->state, &fc->env);
     free(fc->state);
     fc->state = NULL;

@@ -1,6 +1,6 @@
 /* What the behaviour detector unit tests (test_beacon.c, test_behavior.c)
  * share: a seeded generator for traffic, a sink that keeps copies of the
- * findings, and IPv4 addresses from four bytes. Included by one test file
+ * findings, and (addr_harness.h) addresses. Included by one test file
  * each (static functions, no object). */
 #ifndef VIGIL_TESTS_UNIT_BEHAVIOR_HARNESS_H
 #define VIGIL_TESTS_UNIT_BEHAVIOR_HARNESS_H
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "detect/finding-t.h"
+#include "unit/addr_harness.h"
 #include "util/addr.h"
 
 /* xorshift64*: the same traffic on every run for a seed. */
@@ -76,14 +77,6 @@ static inline void sink_free(struct sink *s)
 {
     free(s->v);
     memset(s, 0, sizeof *s);
-}
-
-static inline struct ip_addr v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-    struct ip_addr x;
-    const uint8_t q[4] = {a, b, c, d};
-    ip_addr_from_v4(&x, q);
-    return x;
 }
 
 #endif

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "intel/intel.h"
+#include "unit/addr_harness.h"
 
 typedef void intel_loader_fn(struct intel_store *s, const char *name, const uint8_t *p, size_t n,
                              struct intel_load_report *rep);
@@ -85,8 +86,7 @@ static inline const struct intel_meta *intel_harness_domain_meta(const struct in
 
 static inline const struct intel_entry *intel_harness_addr_entry(const struct intel_store *s, const char *text)
 {
-    struct ip_addr a;
-    assert_true(ip_addr_parse(text, &a));
+    struct ip_addr a = addr_of(text);
     return intel_lookup_addr(s, &a);
 }
 

@@ -14,18 +14,7 @@
 #include <string.h>
 
 #include "proto/parser.h"
-
-/* n bytes at p as a C string in dst (cap bytes), cut to fit: how the tests'
- * callbacks keep a published text beyond the call (the parser's are
- * borrowed). */
-static inline void parser_text_copy(char *dst, size_t cap, const void *p, size_t n)
-{
-    if (n > cap - 1)
-        n = cap - 1;
-    if (n > 0)
-        memcpy(dst, p, n);
-    dst[n] = '\0';
-}
+#include "util/bytes.h" /* bytes_copy_cstr keeps a published text past the callback */
 
 /* The weirds a parser raised: how many, the last one's name, and the names
  * and addl texts (NULL: "") of the first PARSER_WEIRDS_KEPT. A run keeps

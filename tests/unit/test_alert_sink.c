@@ -38,15 +38,14 @@ static char *last_data_line(char *text)
 }
 
 struct run {
-    char dir[64];
+    char *dir;
     struct output *out;
     struct detect_sink sink;
 };
 
 static void run_open(struct run *r, unsigned formats)
 {
-    snprintf(r->dir, sizeof r->dir, "/tmp/vigil-test-alert-XXXXXX");
-    assert_non_null(mkdtemp(r->dir));
+    r->dir = tmpdir_new("alert");
     char err[256];
     r->out = output_open(r->dir, formats, err, sizeof err);
     assert_non_null(r->out);
@@ -64,6 +63,7 @@ static void run_close(struct run *r)
 static void run_remove(struct run *r)
 {
     assert_int_equal(tmpdir_remove(r->dir), 0);
+    free(r->dir);
 }
 
 static void phishing_alert(struct alert *a, struct app_conn *c, const struct alert_meta *meta, size_t n_meta)

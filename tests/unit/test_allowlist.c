@@ -12,14 +12,8 @@
 #include <unistd.h>
 
 #include "detect/allowlist.h"
+#include "unit/addr_harness.h"
 #include "unit/tmpdir_harness.h"
-
-static struct ip_addr ip(const char *s)
-{
-    struct ip_addr a;
-    assert_true(ip_addr_parse(s, &a));
-    return a;
-}
 
 static struct allowlist *parse_ok(const char *text)
 {
@@ -46,9 +40,9 @@ static void expect_error(const char *text, const char *expected)
 static bool allows(const struct allowlist *a, enum finding_kind k, const char *src, const char *dst, uint16_t port,
                    const char *name)
 {
-    struct ip_addr s = ip(src), d;
+    struct ip_addr s = addr_of(src), d;
     if (dst != NULL)
-        d = ip(dst);
+        d = addr_of(dst);
     return allowlist_allows(a, k, &s, dst ? &d : NULL, port, name);
 }
 

@@ -37,13 +37,6 @@ static void rng_chars(struct rng *r, char *out, size_t n, const char *alphabet)
     out[n] = '\0';
 }
 
-static struct ip_addr ip(const char *s)
-{
-    struct ip_addr a;
-    assert_true(ip_addr_parse(s, &a));
-    return a;
-}
-
 static bool verbose(void)
 {
     const char *v = getenv("VIGIL_TEST_VERBOSE");
@@ -992,7 +985,7 @@ static void test_config_and_errors(void **state)
     conn(b, &(struct conn_args){.ts = T0, .dur = 2 * HOUR, .uid = "C3", .src = v4(192, 0, 2, 1),
                                 .dst = v4(239, 255, 255, 250), .port = 1900, .proto = IPPROTO_UDP});
     conn(b, &(struct conn_args){.ts = T0, .dur = 2 * HOUR, .uid = "C4", .src = v4(192, 0, 2, 1),
-                                .dst = ip("ff02::fb"), .port = 5353, .proto = IPPROTO_UDP});
+                                .dst = addr_of("ff02::fb"), .port = 5353, .proto = IPPROTO_UDP});
     behavior_flush(b, T0 + DAY, true);
     assert_int_equal(out.n, 1);
     assert_string_equal(out.v[0].uid, "C1");
@@ -1002,8 +995,8 @@ static void test_config_and_errors(void **state)
     /* IPv6 internal source to IPv6 external destination */
     behavior_config_defaults(&cfg);
     b = make(&cfg, &out);
-    conn(b, &(struct conn_args){.ts = T0, .dur = 2 * HOUR, .uid = "C6", .src = ip("fd00::5"),
-                                .dst = ip("2001:db8:1::1"), .port = 443});
+    conn(b, &(struct conn_args){.ts = T0, .dur = 2 * HOUR, .uid = "C6", .src = addr_of("fd00::5"),
+                                .dst = addr_of("2001:db8:1::1"), .port = 443});
     behavior_flush(b, T0 + DAY, true);
     assert_int_equal(out.n, 1);
     behavior_free(b);

@@ -54,7 +54,7 @@ static void fake_publish(struct app_env *env, enum event_kind kind, const void *
         s->trans_id = r->trans_id;
         s->has_query = r->has_query;
         if (r->has_query)
-            parser_text_copy(s->query, sizeof s->query, r->query.p, r->query.n);
+            bytes_copy_cstr(s->query, sizeof s->query, r->query.p, r->query.n);
         s->has_rcode = r->has_rcode;
         s->rcode = r->rcode;
         s->has_rtt = r->has_rtt;

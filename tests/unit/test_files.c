@@ -20,6 +20,7 @@
 #include "proto/parser.h"
 #include "unit/deflate_harness.h"
 #include "unit/parser_harness.h"
+#include "unit/tmpdir_harness.h"
 
 #define MAX_FILES 16
 #define MAX_TXNS 16
@@ -68,12 +69,12 @@ static void on_publish(struct app_env *env, enum event_kind kind, const void *p)
         memcpy(s->conn_uid, env->conn->uid, UID_LEN);
         s->has_filename = f->filename != NULL;
         if (f->filename)
-            parser_text_copy(s->filename, sizeof s->filename, f->filename, f->filename_len);
+            bytes_copy_cstr(s->filename, sizeof s->filename, f->filename, f->filename_len);
         s->has_eve_filename = f->eve_filename != NULL;
         if (f->eve_filename)
-            parser_text_copy(s->eve_filename, sizeof s->eve_filename, f->eve_filename, f->eve_filename_len);
+            bytes_copy_cstr(s->eve_filename, sizeof s->eve_filename, f->eve_filename, f->eve_filename_len);
         if (f->extracted)
-            parser_text_copy(s->extracted, sizeof s->extracted, f->extracted, strlen(f->extracted));
+            bytes_copy_cstr(s->extracted, sizeof s->extracted, f->extracted, strlen(f->extracted));
         s->has_verdict = f->verdict != NULL;
         if (f->verdict)
             s->verdict = *f->verdict;
@@ -88,11 +89,11 @@ static void on_publish(struct app_env *env, enum event_kind kind, const void *p)
     for (int d = 0; d < 2; d++) {
         s->n_files[d] = t->n_files[d];
         for (size_t i = 0; i < t->n_files[d] && i < 4; i++) {
-            parser_text_copy(s->fuid[d][i], UID_LEN, t->files[d][i].fuid, strlen(t->files[d][i].fuid));
+            bytes_copy_cstr(s->fuid[d][i], UID_LEN, t->files[d][i].fuid, strlen(t->files[d][i].fuid));
             s->has_filename[d][i] = t->files[d][i].filename.p != NULL;
             if (t->files[d][i].filename.p)
-                parser_text_copy(s->filename[d][i], 64, t->files[d][i].filename.p, t->files[d][i].filename.n);
-            parser_text_copy(s->mime[d][i], 96, t->files[d][i].mime_type, strlen(t->files[d][i].mime_type));
+                bytes_copy_cstr(s->filename[d][i], 64, t->files[d][i].filename.p, t->files[d][i].filename.n);
+            bytes_copy_cstr(s->mime[d][i], 96, t->files[d][i].mime_type, strlen(t->files[d][i].mime_type));
         }
     }
 }
@@ -110,7 +111,7 @@ struct harness {
     struct app_conn conn;
     struct app_env env;
     struct capture *cap;
-    void *http;
+    struct parser_run http; /* tests of HTTP bodies: the parser on a copy of conn */
 };
 
 static void harness_init(struct harness *h, const struct file_config *cfg)
@@ -134,10 +135,7 @@ static void harness_init(struct harness *h, const struct file_config *cfg)
 
 static void harness_free(struct harness *h)
 {
-    if (h->http) {
-        http_parser.close(h->http, &h->env);
-        free(h->http);
-    }
+    parser_run_close(&h->http);
     file_ctx_free(h->fc);
     free(h->cap);
 }
@@ -383,23 +381,12 @@ static void test_empty_and_null(void **state)
 
 /* ---- extraction ---- */
 
-static void make_temp_dir(char *out, size_t n)
-{
-    snprintf(out, n, "/tmp/vigil-files-XXXXXX");
-    assert_non_null(mkdtemp(out));
-}
-
-static void remove_dir(const char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-}
+/* The extraction tests run as TMPDIR_TEST: *state is a fresh directory,
+ * removed with what they wrote after each. */
 
 static void test_extract(void **state)
 {
-    char dir[64];
-    make_temp_dir(dir, sizeof dir);
+    const char *dir = *state;
     struct file_config cfg = {.extract_dir = dir};
     struct harness h;
     harness_init(&h, &cfg);
@@ -438,13 +425,11 @@ static void test_extract(void **state)
     assert_string_equal(s->info.eve_md5, "");
     assert_int_equal(s->info.eve_size, sizeof hello - 1 + 3);
     harness_free(&h);
-    remove_dir(dir);
 }
 
 static void test_extract_caps(void **state)
 {
-    char dir[64];
-    make_temp_dir(dir, sizeof dir);
+    const char *dir = *state;
     struct file_config cfg = {.extract_dir = dir, .extract_max_file = 5, .extract_max_total = 8};
     struct harness h;
     harness_init(&h, &cfg);
@@ -464,13 +449,12 @@ static void test_extract_caps(void **state)
     /* hashes cover the whole file, whatever was written */
     assert_string_equal(h.cap->files[0].info.sha256, HELLO_SHA256);
     harness_free(&h);
-    remove_dir(dir);
 }
 
 static void test_extract_never_follows_links(void **state)
 {
-    char dir[64], victim[128], link[192];
-    make_temp_dir(dir, sizeof dir);
+    const char *dir = *state;
+    char victim[128], link[192];
     snprintf(victim, sizeof victim, "%s.victim", dir);
     FILE *v = fopen(victim, "w");
     assert_non_null(v);
@@ -497,7 +481,6 @@ static void test_extract_never_follows_links(void **state)
     assert_int_equal(lstat(link, &st), 0);
     assert_true(S_ISREG(st.st_mode));
     harness_free(&h);
-    remove_dir(dir);
     unlink(victim);
 }
 
@@ -509,8 +492,8 @@ static void test_extract_dir_errors(void **state)
     assert_non_null(strstr(err, "/nonexistent-parent-vigil/x"));
     assert_null(strchr(err, '\n'));
     /* a missing dir whose parent exists is created */
-    char dir[64], sub[96];
-    make_temp_dir(dir, sizeof dir);
+    const char *dir = *state;
+    char sub[96];
     snprintf(sub, sizeof sub, "%s/new", dir);
     cfg.extract_dir = sub;
     struct file_ctx *fc = file_ctx_new(&cfg, err, sizeof err);
@@ -527,26 +510,20 @@ static void test_extract_dir_errors(void **state)
     fclose(f);
     cfg.extract_dir = file;
     assert_null(file_ctx_new(&cfg, err, sizeof err));
-    remove_dir(dir);
 }
 
 /* ---- HTTP bodies ---- */
 
+/* The HTTP parser on the harness's connection, with its environment. */
 static void http_open(struct harness *h)
 {
-    h->http = calloc(1, http_parser.state_size);
-    assert_non_null(h->http);
-    http_parser.open(h->http);
+    parser_run_open(&h->http, &http_parser, &h->env, h->cap);
+    h->http.conn = h->conn;
 }
 
 static void http_feed(struct harness *h, bool from_orig, const void *p, size_t n, bool bytewise)
 {
-    if (!bytewise) {
-        http_parser.data(h->http, &h->env, from_orig, p, n);
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        http_parser.data(h->http, &h->env, from_orig, (const uint8_t *)p + i, 1);
+    parser_run_feed(&h->http, from_orig, p, n, bytewise ? 1 : 0);
 }
 
 static void http_str(struct harness *h, bool from_orig, const char *s, bool bytewise)
@@ -554,11 +531,14 @@ static void http_str(struct harness *h, bool from_orig, const char *s, bool byte
     http_feed(h, from_orig, s, strlen(s), bytewise);
 }
 
+static void http_gap(struct harness *h, bool from_orig, uint64_t len)
+{
+    http_parser.gap(h->http.state, &h->http.env, from_orig, len);
+}
+
 static void http_close(struct harness *h)
 {
-    http_parser.close(h->http, &h->env);
-    free(h->http);
-    h->http = NULL;
+    parser_run_close(&h->http);
 }
 
 static void test_http_response_file(void **state)
@@ -691,7 +671,7 @@ static void test_http_gap_and_truncation(void **state)
     http_str(&h, true, "GET /big HTTP/1.1\r\n\r\n", false);
     /* 4 GiB announced, a few bytes, a hole, then the connection ends */
     http_str(&h, false, "HTTP/1.1 200 OK\r\nContent-Length: 4294967296\r\n\r\nabcdef", false);
-    http_parser.gap(h.http, &h.env, false, 1000);
+    http_gap(&h, false, 1000);
     http_str(&h, false, "ghi", false);
     http_close(&h);
     assert_int_equal(h.cap->n_files, 1);
@@ -726,7 +706,7 @@ static void limit_reply(struct harness *h, uint64_t cl, const long long *steps, 
             assert_true((size_t)steps[i] <= sizeof fill);
             http_feed(h, false, fill, (size_t)steps[i], false);
         } else {
-            http_parser.gap(h->http, &h->env, false, (uint64_t)-steps[i]);
+            http_gap(h, false, (uint64_t)-steps[i]);
         }
     }
     http_close(h);
@@ -829,8 +809,7 @@ static void test_http_body_limit_configured(void **state)
 
     /* with extraction (Suricata's file-store forces SHA-256): the SHA-256
      * of the bytes Suricata's file took; the extracted file is whole */
-    char dir[64];
-    make_temp_dir(dir, sizeof dir);
+    const char *dir = *state;
     const struct file_config store = {.extract_dir = dir, .eve_body_limit = 1000};
     harness_init(&h, &store);
     const long long two[] = {3000};
@@ -840,7 +819,6 @@ static void test_http_body_limit_configured(void **state)
     assert_string_equal(sf->info.eve_sha256, "44f8354494a5ba03ba1792a8d3e9c534c47a9181980fde7a3f44b06ef2ae7c7f");
     assert_int_equal(sf->info.extracted_size, 3000);
     harness_free(&h);
-    remove_dir(dir);
 }
 
 /* Bad input: a hole far larger than any body (a 2^62-byte Content-Length)
@@ -856,9 +834,9 @@ static void test_http_body_limit_huge_hole(void **state)
     http_str(&h, true, "GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n", false);
     http_str(&h, false, "HTTP/1.1 200 OK\r\nContent-Length: 4611686018427387904\r\n\r\n", false);
     http_feed(&h, false, fill, 1000, false);
-    http_parser.gap(h.http, &h.env, false, (uint64_t)1 << 61);
+    http_gap(&h, false, (uint64_t)1 << 61);
     http_feed(&h, false, fill, 10, false);
-    http_parser.gap(h.http, &h.env, false, ((uint64_t)1 << 61) - 1010); /* the rest of the body */
+    http_gap(&h, false, ((uint64_t)1 << 61) - 1010); /* the rest of the body */
     http_str(&h, false, "HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n", false);
     http_feed(&h, false, fill, sizeof fill, false);
     http_close(&h);
@@ -1168,10 +1146,10 @@ int main(void)
         cmocka_unit_test(test_range_parts_joined),
         cmocka_unit_test(test_range_parts_sequential),
         cmocka_unit_test(test_empty_and_null),
-        cmocka_unit_test(test_extract),
-        cmocka_unit_test(test_extract_caps),
-        cmocka_unit_test(test_extract_never_follows_links),
-        cmocka_unit_test(test_extract_dir_errors),
+        TMPDIR_TEST(test_extract),
+        TMPDIR_TEST(test_extract_caps),
+        TMPDIR_TEST(test_extract_never_follows_links),
+        TMPDIR_TEST(test_extract_dir_errors),
         cmocka_unit_test(test_http_response_file),
         cmocka_unit_test(test_http_eve_name_from_uri),
         cmocka_unit_test(test_http_filename_forms),
@@ -1180,7 +1158,7 @@ int main(void)
         cmocka_unit_test(test_http_body_limit_with_gaps),
         cmocka_unit_test(test_http_body_limit_whole_bodies),
         cmocka_unit_test(test_http_body_limit_huge_hole),
-        cmocka_unit_test(test_http_body_limit_configured),
+        TMPDIR_TEST(test_http_body_limit_configured),
         cmocka_unit_test(test_http_empty_and_multipart),
         cmocka_unit_test(test_http_many_files),
         cmocka_unit_test(test_http_gzip_bomb),

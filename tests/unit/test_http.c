@@ -40,7 +40,7 @@ static void copy_str(char *dst, size_t cap, struct byte_view s, bool *has)
 {
     if (has != NULL)
         *has = s.p != NULL;
-    parser_text_copy(dst, cap, s.p, s.p == NULL ? 0 : s.n);
+    bytes_copy_cstr(dst, cap, s.p, s.p == NULL ? 0 : s.n);
 }
 
 static void on_publish(struct app_env *env, enum event_kind kind, const void *p)

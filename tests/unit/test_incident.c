@@ -14,6 +14,7 @@
 
 #include "incident/correlate.h"
 #include "incident/killchain.h"
+#include "unit/addr_harness.h"
 
 static const char small_map[] =
     "# test map\n"
@@ -64,13 +65,6 @@ static struct incident_event event(const char *kind, const char *host, const cha
         ev.has_peer = true;
     }
     return ev;
-}
-
-static struct ip_addr ip(const char *s)
-{
-    struct ip_addr a;
-    assert_true(ip_addr_parse(s, &a));
-    return a;
 }
 
 struct fixture {
@@ -204,7 +198,7 @@ static void test_chained_stages_raise_severity(void **state)
     correlator_finish(f.c);
     assert_int_equal(correlator_incident_count(f.c), 3);
     const struct incident *a = correlator_incident(f.c, 0);
-    struct ip_addr want = ip("10.0.0.5");
+    struct ip_addr want = addr_of("10.0.0.5");
     assert_memory_equal(&a->host, &want, sizeof want);
     assert_int_equal(a->severity, SEV_CRITICAL);
     assert_true(a->chained);
@@ -213,12 +207,12 @@ static void test_chained_stages_raise_severity(void **state)
     assert_int_equal(a->stage_events[KC_ACTIONS], 1);
     assert_int_equal(a->first_us, 100000000);
     assert_int_equal(a->last_us, 300000000);
-    want = ip("10.0.0.7");
+    want = addr_of("10.0.0.7");
     const struct incident *b = correlator_incident_of(f.c, &want);
     assert_non_null(b);
     assert_int_equal(b->severity, SEV_MEDIUM);
     assert_false(b->chained);
-    want = ip("10.0.0.8");
+    want = addr_of("10.0.0.8");
     const struct incident *c = correlator_incident_of(f.c, &want);
     assert_false(c->chained);
     assert_true(c->severity < SEV_HIGH);
@@ -233,7 +227,7 @@ static void test_dns_answer_names_the_peer(void **state)
 {
     (void)state;
     struct fixture f = setup(0);
-    struct ip_addr client = ip("10.0.0.5"), resolver = ip("10.0.0.53"), answer = ip("203.0.113.66");
+    struct ip_addr client = addr_of("10.0.0.5"), resolver = addr_of("10.0.0.53"), answer = addr_of("203.0.113.66");
     correlator_dns_answer(f.c, &client, &resolver, "C2.Evil.Example", &answer);
     struct incident_event ev = event("beacon", "10.0.0.5", "203.0.113.66", 100);
     correlator_add(f.c, &ev);
@@ -254,7 +248,7 @@ static void test_template_fetch_links(void **state)
 {
     (void)state;
     struct fixture f = setup(0);
-    struct ip_addr host = ip("10.0.0.5"), other = ip("10.0.0.6"), server = ip("203.0.113.80");
+    struct ip_addr host = addr_of("10.0.0.5"), other = addr_of("10.0.0.6"), server = addr_of("203.0.113.80");
     /* before any document, a fetch is nothing */
     assert_null(correlator_http(f.c, 50000000, &host, &server, "tpl.evil.example", "/t.dotm", "C1"));
     struct incident_event ev = event("Vigil::Malicious_Document", "10.0.0.5", "198.51.100.25", 100);
@@ -286,11 +280,11 @@ static void test_shared_infrastructure_relates(void **state)
     snprintf(ev.ja4, sizeof ev.ja4, "t13d1516h2_8daaf6152771_b186095e22b6");
     correlator_add(f.c, &ev);
     correlator_finish(f.c);
-    struct ip_addr h = ip("10.0.0.5");
+    struct ip_addr h = addr_of("10.0.0.5");
     const struct incident *a = correlator_incident_of(f.c, &h);
     assert_int_equal(a->n_related, 1);
     assert_int_equal(a->related[0], 2);
-    h = ip("10.0.0.7");
+    h = addr_of("10.0.0.7");
     assert_int_equal(correlator_incident_of(f.c, &h)->n_related, 0);
     bool found = false;
     for (size_t i = 0; i < correlator_infra_count(f.c); i++) {
@@ -309,22 +303,22 @@ static void test_popularity_and_talkers(void **state)
 {
     (void)state;
     struct fixture f = setup(0);
-    struct ip_addr cdn = ip("93.184.216.34"), c2 = ip("203.0.113.66");
+    struct ip_addr cdn = addr_of("93.184.216.34"), c2 = addr_of("203.0.113.66");
     for (int h = 1; h <= 5; h++) {
         char a[32];
         snprintf(a, sizeof a, "10.0.0.%d", h);
-        struct ip_addr host = ip(a);
+        struct ip_addr host = addr_of(a);
         correlator_conn(f.c, 1000000, &host, &cdn, 100 * (uint64_t)h);
         correlator_conn(f.c, 2000000, &host, &cdn, 100 * (uint64_t)h);
     }
-    struct ip_addr one = ip("10.0.0.9");
+    struct ip_addr one = addr_of("10.0.0.9");
     correlator_conn(f.c, 1000000, &one, &c2, 999999);
     assert_true(correlator_is_popular(f.c, &cdn));
     assert_false(correlator_is_popular(f.c, &c2));
     assert_int_equal(correlator_host_count(f.c, &cdn), 3); /* counted up to the threshold */
     struct talker top[3];
     assert_int_equal(correlator_top_talkers(f.c, top, 3), 3);
-    struct ip_addr want = ip("10.0.0.9");
+    struct ip_addr want = addr_of("10.0.0.9");
     assert_memory_equal(&top[0].host, &want, sizeof want);
     assert_int_equal(top[1].bytes_out, 1000);
     assert_int_equal(top[2].bytes_out, 800);

@@ -20,13 +20,7 @@
 #include "proto/dns.h"
 #include "proto/http.h"
 #include "report/live.h"
-
-static struct ip_addr ip(const char *s)
-{
-    struct ip_addr a;
-    assert_true(ip_addr_parse(s, &a));
-    return a;
-}
+#include "unit/addr_harness.h"
 
 static struct byte_view view(const char *s)
 {
@@ -37,8 +31,8 @@ static struct app_conn conn(const char *orig, const char *resp, const char *uid)
 {
     struct app_conn c;
     memset(&c, 0, sizeof c);
-    c.orig_h = ip(orig);
-    c.resp_h = ip(resp);
+    c.orig_h = addr_of(orig);
+    c.resp_h = addr_of(resp);
     snprintf(c.uid, sizeof c.uid, "%s", uid);
     return c;
 }
@@ -70,8 +64,8 @@ static void test_template_and_dns_links(void **state)
 
     /* the weaponised document delivered to 10.0.0.5 names its remote template */
     struct alert_meta meta[] = {{"remote_template", "http://TPL.evil.example/t.dotm"}};
-    struct alert doc = {.ts_us = 100000000, .has_conn = true, .uid = "Cmail", .orig_h = ip("198.51.100.25"),
-                        .resp_h = ip("10.0.0.5"), .note = "Vigil::Malicious_Document",
+    struct alert doc = {.ts_us = 100000000, .has_conn = true, .uid = "Cmail", .orig_h = addr_of("198.51.100.25"),
+                        .resp_h = addr_of("10.0.0.5"), .note = "Vigil::Malicious_Document",
                         .notice_msg = "document loads a remote template", .meta = meta, .n_meta = 1};
     sink.alert(sink.ctx, &doc);
 
@@ -95,20 +89,20 @@ static void test_template_and_dns_links(void **state)
     struct conn_record cr;
     memset(&cr, 0, sizeof cr);
     cr.ts_us = 130000000;
-    cr.orig_h = ip("10.0.0.5");
-    cr.resp_h = ip("203.0.113.80");
+    cr.orig_h = addr_of("10.0.0.5");
+    cr.resp_h = addr_of("203.0.113.80");
     cr.has_duration = true;
     cr.orig_bytes = 5000;
     obs.conn(obs.ctx, &cr);
     struct finding beacon = {.kind = FINDING_BEACON, .reason = "beacon to address", .attack = "T1071",
-                             .first_us = 130000000, .last_us = 900000000, .src = ip("10.0.0.5"),
-                             .has_dst = true, .dst = ip("203.0.113.80"), .uid = "Cbeacon", .count = 30};
+                             .first_us = 130000000, .last_us = 900000000, .src = addr_of("10.0.0.5"),
+                             .has_dst = true, .dst = addr_of("203.0.113.80"), .uid = "Cbeacon", .count = 30};
     sink.finding(sink.ctx, &beacon);
     incident_live_finish(l, NULL);
 
     const struct correlator *c = incident_live_correlator(l);
     assert_int_equal(correlator_incident_count(c), 1);
-    struct ip_addr host = ip("10.0.0.5");
+    struct ip_addr host = addr_of("10.0.0.5");
     const struct incident *inc = correlator_incident_of(c, &host);
     assert_non_null(inc);
     assert_int_equal(inc->events, 3);
@@ -123,7 +117,7 @@ static void test_template_and_dns_links(void **state)
     assert_string_equal(b->link, "dns_answer");
     assert_non_null(strstr(b->peer, "tpl.evil.example"));
     assert_int_equal(inc->bytes_out, 5000);
-    struct ip_addr resolver = ip("10.0.0.53");
+    struct ip_addr resolver = addr_of("10.0.0.53");
     assert_true(correlator_is_resolver(c, &resolver));
     incident_live_free(l);
 }
@@ -134,8 +128,8 @@ static void test_signature_alert_opens_an_incident(void **state)
     struct incident_live *l = live_new();
     struct detect_sink sink = incident_live_sink(l);
     struct alert_meta meta[] = {{"cve", "CVE-2021-36260"}};
-    struct alert a = {.ts_us = 200000000, .has_conn = true, .uid = "Cexp", .orig_h = ip("192.0.2.77"),
-                      .resp_h = ip("10.0.0.9"), .signature_id = 9600001,
+    struct alert a = {.ts_us = 200000000, .has_conn = true, .uid = "Cexp", .orig_h = addr_of("192.0.2.77"),
+                      .resp_h = addr_of("10.0.0.9"), .signature_id = 9600001,
                       .signature = "VIGIL EXPLOIT Hikvision webLanguage command injection",
                       .category = "Attempted Administrator Privilege Gain", .rule_file = "rules/devices.rules",
                       .note = "Signatures::Sensitive_Signature", .notice_msg = "192.0.2.77: VIGIL EXPLOIT",
@@ -143,7 +137,7 @@ static void test_signature_alert_opens_an_incident(void **state)
     sink.alert(sink.ctx, &a);
     incident_live_finish(l, NULL);
     const struct correlator *c = incident_live_correlator(l);
-    struct ip_addr cam = ip("10.0.0.9");
+    struct ip_addr cam = addr_of("10.0.0.9");
     const struct incident *inc = correlator_incident_of(c, &cam);
     assert_non_null(inc);
     assert_int_equal(inc->stage_events[KC_EXPLOITATION], 1);

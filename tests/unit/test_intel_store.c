@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "intel/intel.h"
+#include "unit/addr_harness.h"
 
 /* Normalises v as t and returns the result ("" when invalid). */
 static const char *norm(enum intel_type t, const char *v)
@@ -393,8 +394,7 @@ static void test_store_meta_merge(void **state)
 
 static const struct intel_entry *addr(const struct intel_store *s, const char *text)
 {
-    struct ip_addr a;
-    assert_true(ip_addr_parse(text, &a));
+    struct ip_addr a = addr_of(text);
     return intel_lookup_addr(s, &a);
 }
 

@@ -18,30 +18,7 @@
 
 #include "output/kafka_key.h"
 #include "output/kafka_spool.h"
-
-struct spool_dir {
-    char path[64];
-    char file[96];
-};
-
-static int make_dir(void **state)
-{
-    struct spool_dir *d = calloc(1, sizeof *d);
-    snprintf(d->path, sizeof d->path, "/tmp/vigil-spool.XXXXXX");
-    assert_non_null(mkdtemp(d->path));
-    snprintf(d->file, sizeof d->file, "%s/%s", d->path, KAFKA_SPOOL_FILE);
-    *state = d;
-    return 0;
-}
-
-static int remove_dir(void **state)
-{
-    struct spool_dir *d = *state;
-    unlink(d->file);
-    rmdir(d->path);
-    free(d);
-    return 0;
-}
+#include "unit/tmpdir_harness.h"
 
 static struct kafka_spool_record record(const char *topic, const char *key, const char *payload, uint32_t hint)
 {
@@ -65,18 +42,30 @@ static void expect_next(struct kafka_spool *s, const char *topic, const char *ke
     kafka_spool_pop(s);
 }
 
-static off_t file_size(const char *path)
+/* dir/KAFKA_SPOOL_FILE: its path (cap bytes in path) and its size, -1 when
+ * it is missing. */
+static off_t spool_file(const char *dir, char *path, size_t cap)
 {
+    tmpdir_path(dir, KAFKA_SPOOL_FILE, path, cap);
     struct stat st;
     return stat(path, &st) == 0 ? st.st_size : -1;
 }
 
+/* The spool in dir, of at most max_bytes; one that does not open fails the
+ * test. */
+static struct kafka_spool *spool_open(const char *dir, uint64_t max_bytes)
+{
+    char err[256];
+    struct kafka_spool *s = kafka_spool_open(dir, max_bytes, err, sizeof err);
+    if (s == NULL)
+        fail_msg("%s", err);
+    return s;
+}
+
 static void test_records_come_back_in_order(void **state)
 {
-    struct spool_dir *d = *state;
-    char err[256];
-    struct kafka_spool *s = kafka_spool_open(d->path, 1 << 20, err, sizeof err);
-    assert_non_null(s);
+    const char *dir = *state;
+    struct kafka_spool *s = spool_open(dir, 1 << 20);
     struct kafka_spool_record a = record("vigil.conn", "1:abc=", "{\"uid\":\"C1\"}", 7);
     struct kafka_spool_record b = record("vigil.x509", NULL, "{\"fingerprint\":\"ff\"}", 0);
     assert_true(kafka_spool_put(s, &a));
@@ -93,18 +82,17 @@ static void test_records_come_back_in_order(void **state)
     assert_int_equal(kafka_spool_peek(s, &none), 0);
     /* drained: nothing left on disk */
     assert_int_equal(kafka_spool_bytes(s), 0);
-    assert_int_equal(file_size(d->file), 0);
+    char file[256];
+    assert_int_equal(spool_file(dir, file, sizeof file), 0);
     kafka_spool_close(s);
 }
 
 static void test_cap_refuses_what_does_not_fit(void **state)
 {
-    struct spool_dir *d = *state;
-    char err[256];
+    const char *dir = *state;
     struct kafka_spool_record r = record("vigil.conn", "k", "0123456789012345678901234567890123456789", 0);
     size_t one = 16 + r.topic_len + r.key_len + r.payload_len;
-    struct kafka_spool *s = kafka_spool_open(d->path, 2 * one + one / 2, err, sizeof err);
-    assert_non_null(s);
+    struct kafka_spool *s = spool_open(dir, 2 * one + one / 2);
     assert_true(kafka_spool_put(s, &r));
     assert_true(kafka_spool_put(s, &r));
     assert_false(kafka_spool_put(s, &r));
@@ -127,10 +115,8 @@ static void test_cap_refuses_what_does_not_fit(void **state)
 
 static void test_next_run_drains_what_was_left(void **state)
 {
-    struct spool_dir *d = *state;
-    char err[256];
-    struct kafka_spool *s = kafka_spool_open(d->path, 1 << 20, err, sizeof err);
-    assert_non_null(s);
+    const char *dir = *state;
+    struct kafka_spool *s = spool_open(dir, 1 << 20);
     struct kafka_spool_record a = record("vigil.conn", "1:a=", "{\"n\":1}", 1);
     struct kafka_spool_record b = record("vigil.conn", "1:b=", "{\"n\":2}", 2);
     assert_true(kafka_spool_put(s, &a));
@@ -138,8 +124,7 @@ static void test_next_run_drains_what_was_left(void **state)
     expect_next(s, "vigil.conn", "1:a=", "{\"n\":1}", 1);
     kafka_spool_close(s);
     /* the first record was sent before the exit: the next run sends only the second */
-    s = kafka_spool_open(d->path, 1 << 20, err, sizeof err);
-    assert_non_null(s);
+    s = spool_open(dir, 1 << 20);
     expect_next(s, "vigil.conn", "1:b=", "{\"n\":2}", 2);
     struct kafka_spool_record none;
     assert_int_equal(kafka_spool_peek(s, &none), 0);
@@ -148,19 +133,17 @@ static void test_next_run_drains_what_was_left(void **state)
 
 static void test_damaged_tail_is_discarded(void **state)
 {
-    struct spool_dir *d = *state;
-    char err[256];
-    struct kafka_spool *s = kafka_spool_open(d->path, 1 << 20, err, sizeof err);
-    assert_non_null(s);
+    const char *dir = *state;
+    struct kafka_spool *s = spool_open(dir, 1 << 20);
     struct kafka_spool_record a = record("vigil.conn", "1:a=", "{\"n\":1}", 1);
     assert_true(kafka_spool_put(s, &a));
     assert_true(kafka_spool_put(s, &a));
     kafka_spool_close(s);
     /* a crash in the middle of the second record's write */
-    off_t size = file_size(d->file);
-    assert_int_equal(truncate(d->file, size - 3), 0);
-    s = kafka_spool_open(d->path, 1 << 20, err, sizeof err);
-    assert_non_null(s);
+    char file[256];
+    off_t size = spool_file(dir, file, sizeof file);
+    assert_int_equal(truncate(file, size - 3), 0);
+    s = spool_open(dir, 1 << 20);
     expect_next(s, "vigil.conn", "1:a=", "{\"n\":1}", 1);
     struct kafka_spool_record none;
     assert_int_equal(kafka_spool_peek(s, &none), 0);
@@ -168,13 +151,12 @@ static void test_damaged_tail_is_discarded(void **state)
     assert_int_equal(kafka_spool_bytes(s), 0);
     kafka_spool_close(s);
     /* garbage instead of a record: nothing read from it */
-    int fd = open(d->file, O_WRONLY | O_TRUNC);
+    int fd = open(file, O_WRONLY | O_TRUNC);
     assert_true(fd >= 0);
     const char junk[] = "VKS1\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff and more";
     assert_int_equal(write(fd, junk, sizeof junk - 1), (ssize_t)(sizeof junk - 1));
     close(fd);
-    s = kafka_spool_open(d->path, 1 << 20, err, sizeof err);
-    assert_non_null(s);
+    s = spool_open(dir, 1 << 20);
     assert_int_equal(kafka_spool_peek(s, &none), 0);
     assert_int_equal(kafka_spool_damaged(s), 1);
     kafka_spool_close(s);
@@ -212,10 +194,10 @@ static void test_key_members(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_records_come_back_in_order, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_cap_refuses_what_does_not_fit, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_next_run_drains_what_was_left, make_dir, remove_dir),
-        cmocka_unit_test_setup_teardown(test_damaged_tail_is_discarded, make_dir, remove_dir),
+        TMPDIR_TEST(test_records_come_back_in_order),
+        TMPDIR_TEST(test_cap_refuses_what_does_not_fit),
+        TMPDIR_TEST(test_next_run_drains_what_was_left),
+        TMPDIR_TEST(test_damaged_tail_is_discarded),
         cmocka_unit_test(test_open_errors_say_why),
         cmocka_unit_test(test_key_members),
     };

@@ -197,13 +197,13 @@ static void test_as_exchange_udp(void **unused)
     assert_string_equal(c.row.client.text, "alice/EXAMPLE.ORG");
     assert_string_equal(c.row.service.text, "krbtgt/EXAMPLE.ORG");
     assert_true(c.row.has_success && c.row.success);
-    assert_true(c.row.has_till);
-    assert_int_equal(c.row.till_us, 2136422885LL * 1000000);
-    assert_false(c.row.has_from);
+    assert_true(c.row.options.has_till);
+    assert_int_equal(c.row.options.till_us, 2136422885LL * 1000000);
+    assert_false(c.row.options.has_from);
     assert_true(c.row.has_cipher);
     assert_string_equal(krb_cipher_name(c.row.cipher), "aes256-cts-hmac-sha1-96");
-    assert_true(c.row.forwardable);
-    assert_true(c.row.renewable);
+    assert_true(c.row.options.forwardable);
+    assert_true(c.row.options.renewable);
 }
 
 /* TCP records arrive byte by byte; the row is written once per connection,

@@ -16,6 +16,7 @@
 #include "output/output.h"
 #include "output/stats_log.h"
 #include "output/zeek_log.h"
+#include "unit/addr_harness.h"
 #include "unit/tmpdir_harness.h"
 
 #define TS0 1300475167096535LL /* 2011-03-18T19:06:07.096535Z */
@@ -39,11 +40,6 @@ static char *data_lines(const char *text)
     return out;
 }
 
-static void addr(struct ip_addr *a, const char *text)
-{
-    assert_true(ip_addr_parse(text, a));
-}
-
 struct conn_tuple {
     const char *orig_h;
     uint16_t orig_p;
@@ -60,8 +56,8 @@ static void conn_start(struct conn_record *c, int64_t ts_us, const char *uid, ui
     c->ts_us = ts_us;
     snprintf(c->uid, sizeof(c->uid), "%s", uid);
     c->flow_id = flow_id;
-    addr(&c->orig_h, t->orig_h);
-    addr(&c->resp_h, t->resp_h);
+    c->orig_h = addr_of(t->orig_h);
+    c->resp_h = addr_of(t->resp_h);
     c->orig_p = t->orig_p;
     c->resp_p = t->resp_p;
     c->proto = t->proto;
@@ -289,8 +285,8 @@ static void weird_pair(struct weird_record *with, struct weird_record *without)
     with->has_conn = true;
     snprintf(with->uid, sizeof(with->uid), "CHhAvVGS1DHFjwGM9");
     with->flow_id = 99;
-    addr(&with->orig_h, "5.6.7.8");
-    addr(&with->resp_h, "1.2.3.4");
+    with->orig_h = addr_of("5.6.7.8");
+    with->resp_h = addr_of("1.2.3.4");
     with->orig_p = 53;
     with->resp_p = 12345;
     with->proto = 17;

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "proto/event-t.h"
-#include "decode/packet.h"
+#include "decode/packet-t.h"
 #include "proto/dns.h"
 #include "proto/http.h"
 #include "proto/parser.h"
@@ -23,6 +23,7 @@
 #include "sig/sig.h"
 #include "sig/state.h"
 #include "unit/sig_harness.h"
+#include "unit/tmpdir_harness.h"
 
 /* --- helpers --- */
 
@@ -97,18 +98,15 @@ static void test_parse_outcomes(void **state)
 
 static void test_load_file_reports(void **state)
 {
-    char dir[] = "/tmp/vigil-sig-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    const char *dir = *state;
     char path[256];
-    snprintf(path, sizeof path, "%s/a.rules", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("# comment\n#alert tcp any any -> any any (sid:9;)\n"
-          "alert tcp any any -> any any (msg:\"one\"; content:\"x\"; \\\n  sid:1;)\n"
-          "alert tcp any any -> any any (msg:\"bad\"; content:\"x; sid:2;)\n"
-          "alert tcp any any -> any any (msg:\"skip\"; stream_size:server,>,1; sid:3;)\n"
-          "alert tcp any any -> any any (msg:\"two\"; content:\"y\"; sid:4;)\n", f);
-    fclose(f);
+    tmpdir_path(dir, "a.rules", path, sizeof path);
+    tmpdir_write_text(dir, "a.rules",
+                      "# comment\n#alert tcp any any -> any any (sid:9;)\n"
+                      "alert tcp any any -> any any (msg:\"one\"; content:\"x\"; \\\n  sid:1;)\n"
+                      "alert tcp any any -> any any (msg:\"bad\"; content:\"x; sid:2;)\n"
+                      "alert tcp any any -> any any (msg:\"skip\"; stream_size:server,>,1; sid:3;)\n"
+                      "alert tcp any any -> any any (msg:\"two\"; content:\"y\"; sid:4;)\n");
     char errors[1024] = "";
     FILE *err_stream = fmemopen(errors, sizeof errors, "w");
     struct sig_set *s = sig_set_new(err_stream);
@@ -130,8 +128,6 @@ static void test_load_file_reports(void **state)
     const char *missing[] = {"/nonexistent/rules"};
     assert_null(sig_set_load_all(missing, 1, NULL, &sum, err, sizeof err));
     assert_non_null(strstr(err, "/nonexistent/rules"));
-    unlink(path);
-    rmdir(dir);
 }
 
 /* --- payload: content modifiers, pcre, byte_*, base64 --- */
@@ -539,7 +535,7 @@ int main(void)
         cmocka_unit_test(test_parse_outcomes),
         SIG_CASE_TEST(test_tls_issuer_with_nul, "test.rules", tls_issuer_with_nul_rules),
         SIG_CASE_TEST(test_encrypted_payload_not_inspected, "test.rules", encrypted_payload_not_inspected_rules),
-        cmocka_unit_test(test_load_file_reports),
+        TMPDIR_TEST(test_load_file_reports),
         SIG_CASE_TEST(test_content_modifiers, "test.rules", content_modifiers_rules),
         SIG_CASE_TEST(test_byte_keywords_and_base64, "test.rules", byte_keywords_and_base64_rules),
         SIG_CASE_TEST(test_packet_stream_split_and_jumps, "test.rules", packet_stream_split_and_jumps_rules),
