@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asset/config-t.h"
 #include "asset/device_behaviour.h"
 #include "asset/fingerprint.h"
 #include "asset/inventory.h"
@@ -18,7 +19,6 @@
 #include "detect/stats-t.h"
 #include "util/buf.h"
 #include "util/datadir.h"
-#include "util/tsv.h"
 
 /* Device alerts: gid 1, sids 9700001 + enum asset_alert_kind. */
 #define DEVICES_SID_BASE 9700001
@@ -132,39 +132,6 @@ static bool shipped_path(const char *rel, char *out, size_t n, char *err, size_t
     return false;
 }
 
-/* One address or CIDR prefix per line, '#' comments. */
-static bool load_allowed(const char *path, struct inventory_config *ic, char *err, size_t errlen)
-{
-    struct tsv_lines lines;
-    if (!tsv_lines_open(&lines, path, " the device allow list", err, errlen))
-        return false;
-    bool ok = true;
-    while (ok && tsv_lines_next(&lines)) {
-        char *s = lines.line;
-        s[strcspn(s, "#\r\n")] = '\0';
-        s += strspn(s, " \t");
-        s[strcspn(s, " \t")] = '\0';
-        if (*s == '\0')
-            continue;
-        struct ip_prefix p;
-        if (strchr(s, '/') == NULL && ip_addr_parse(s, &p.addr)) {
-            p.len = 128;
-        } else if (!ip_prefix_parse(s, &p)) {
-            snprintf(err, errlen, "%s:%u: not an address or CIDR prefix: %s", path, lines.lineno, s);
-            ok = false;
-            break;
-        }
-        if (ic->n_allowed == INVENTORY_MAX_ALLOWED) {
-            snprintf(err, errlen, "%s: more than %d entries", path, INVENTORY_MAX_ALLOWED);
-            ok = false;
-            break;
-        }
-        ic->allowed[ic->n_allowed++] = p;
-    }
-    tsv_lines_close(&lines);
-    return ok;
-}
-
 static bool load_fingerprints(struct devices_run *run, const struct devices_config *cfg, char *err, size_t errlen)
 {
     char paths[DEVICES_MAX_FINGERPRINT_FILES][4096];
@@ -200,7 +167,7 @@ static bool load_data(struct devices_run *run, const struct devices_config *cfg,
     if (run->policy == NULL ||
         !device_behaviour_load(behaviour_path ? behaviour_path : behaviour, &run->behaviour, err, errlen))
         return false;
-    if (cfg->allow_file && !load_allowed(cfg->allow_file, ic, err, errlen))
+    if (cfg->allow_file && !inventory_allow_load(ic, cfg->allow_file, err, errlen))
         return false;
     ic->oui = run->oui;
     ic->fingerprints = run->fingerprints;
@@ -238,7 +205,7 @@ static bool devices_open(const struct detect_config *cfg, void **state, char *er
     }
     pthread_mutex_init(&run->lock, NULL);
     buf_init(&run->extra, 4096, ALERT_EXTRA_MAX);
-    bool ok = load_data(run, &cfg->devices_cfg, ic, err, errlen);
+    bool ok = load_data(run, cfg->devices_cfg, ic, err, errlen);
     if (ok && (run->inv = inventory_new(ic, on_record, on_alert, run)) == NULL) {
         snprintf(err, errlen, "out of memory for the device inventory");
         ok = false;

@@ -1,5 +1,5 @@
 /* asset/devices_detector: the device inventory as a detector (listed in
- * detect/detectors.c): it loads the data the inventory needs (IEEE
+ * core/detectors.c): it loads the data the inventory needs (IEEE
  * registries, fingerprints, vendor policy, allowed destinations), feeds it
  * from every worker behind one lock, and reports device records (sink
  * `asset`) and device alerts (sink `alert`, with the record in EVE). */

@@ -14,6 +14,7 @@
 #include "util/grow.h"
 #include "util/hash.h"
 #include "util/hindex.h"
+#include "util/tsv.h"
 
 /* Distinct off-subnet addresses remembered per device to count them (the
  * behaviour policy's gateway_offnet_addrs is at most this). */
@@ -913,4 +914,46 @@ void inventory_get_stats(const struct inventory *inv, struct inventory_stats *st
     }
     st->devices_dropped = inv->dropped;
     st->alerts = inv->alerts;
+}
+
+/* One line of the allow list, cut in place: 1 with its address or prefix
+ * in p, 0 when it holds none (blank, a comment), -1 when it holds something
+ * else (*line then points to it). */
+static int allow_entry(char **line, struct ip_prefix *p)
+{
+    char *s = *line;
+    s[strcspn(s, "#\r\n")] = '\0';
+    s += strspn(s, " \t");
+    s[strcspn(s, " \t")] = '\0';
+    *line = s;
+    if (*s == '\0')
+        return 0;
+    if (strchr(s, '/') == NULL && ip_addr_parse(s, &p->addr)) {
+        p->len = 128;
+        return 1;
+    }
+    return ip_prefix_parse(s, p) ? 1 : -1;
+}
+
+bool inventory_allow_load(struct inventory_config *cfg, const char *path, char *err, size_t errlen)
+{
+    struct tsv_lines lines;
+    if (!tsv_lines_open(&lines, path, " the device allow list", err, errlen))
+        return false;
+    int got = 0;
+    while (got >= 0 && tsv_lines_next(&lines)) {
+        char *s = lines.line;
+        struct ip_prefix p;
+        got = allow_entry(&s, &p);
+        if (got < 0) {
+            snprintf(err, errlen, "%s:%u: not an address or CIDR prefix: %s", path, lines.lineno, s);
+        } else if (got > 0 && cfg->n_allowed == INVENTORY_MAX_ALLOWED) {
+            snprintf(err, errlen, "%s: more than %d entries", path, INVENTORY_MAX_ALLOWED);
+            got = -1;
+        } else if (got > 0) {
+            cfg->allowed[cfg->n_allowed++] = p;
+        }
+    }
+    tsv_lines_close(&lines);
+    return got >= 0;
 }

@@ -38,6 +38,12 @@ struct inventory_config {
     struct ip_prefix allowed[INVENTORY_MAX_ALLOWED];
 };
 
+/* Reads --device-allow FILE into cfg->allowed (after what it holds): one
+ * address or CIDR prefix per line, '#' comments. false with one line in err
+ * naming the file (and line): unreadable, not an address or prefix, more
+ * than INVENTORY_MAX_ALLOWED. */
+bool inventory_allow_load(struct inventory_config *cfg, const char *path, char *err, size_t errlen);
+
 typedef void (*inventory_record_fn)(void *ctx, enum asset_event ev, int64_t ts_us, const struct asset_record *r);
 typedef void (*inventory_alert_fn)(void *ctx, const struct asset_alert *a);
 

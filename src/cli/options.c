@@ -11,6 +11,7 @@
 
 #include "cli/option_rules.h"
 #include "cli/options.h"
+#include "detect/behavior.h"   /* behavior_config_defaults */
 #include "output/output.h"
 #include "proto/ftp.h"   /* ftp_settings_logged_commands */
 

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "asset/config-t.h"
 #include "cli/cli.h"
 #include "capture/capture.h"
 #include "cli/config_file.h"

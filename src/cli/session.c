@@ -17,6 +17,7 @@
 #include "cli/privileges.h"
 #include "cli/reload.h"
 #include "cli/session.h"
+#include "core/detectors.h"
 #include "core/engine.h"
 #include "decode/decode.h"
 #include "detect/domain_controllers.h"
@@ -465,7 +466,7 @@ static int run_session(struct options *o, bool live)
     bool detecting = detectors_on || (!o->cfg.conn_only && o->n_rules);
     if (rc == EXIT_OK && detecting) {
         struct detect_config dc = {.behavior = !o->no_behavior, .behavior_cfg = o->behavior,
-                                   .devices = o->devices, .devices_cfg = o->devices_cfg,
+                                   .devices = o->devices, .devices_cfg = &o->devices_cfg,
                                    .protect_path = o->protect_path, .doc = inspecting ? &doc.ctx : NULL,
                                    .documents = o->inspect_files,
                                    .domain_controllers = dcs, .lateral_policy_path = o->lateral_policy_path,
@@ -476,7 +477,9 @@ static int run_session(struct options *o, bool live)
         if (out && !output_detect_sink_open(out, &findings)) {
             snprintf(err, sizeof err, "out of memory for the detectors' output");
         } else {
-            rs.detect = detect_new(&dc, &findings, intel, err, sizeof err);
+            size_t n_detectors;
+            const struct detector *const *detectors = core_detectors(&n_detectors);
+            rs.detect = detect_new(&dc, detectors, n_detectors, &findings, intel, err, sizeof err);
             intel = NULL; /* owned by detect now, even on failure */
         }
         if (!rs.detect) {

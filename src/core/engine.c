@@ -19,6 +19,7 @@
 #include "decode/decode.h"
 #include "decode/neighbor.h"
 #include "detect/detect.h"
+#include "detect/detector.h"   /* struct detect_flow */
 #include "files/files.h"
 #include "flow/flow.h"
 #include "output/detect_sink.h"
@@ -261,8 +262,10 @@ static bool is_icmp_echo(const struct packet *pkt)
 static void on_packet(void *ctx, const struct packet *pkt, const struct flow_ref *ref)
 {
     struct worker *w = ctx;
-    if (w->icmp_echoes && is_icmp_echo(pkt))
-        detect_icmp_echo(w->detect, pkt, ref);
+    if (w->icmp_echoes && is_icmp_echo(pkt)) {
+        struct detect_flow flow = {.ctx = ref, .fill_conn = fill_conn};
+        detect_icmp_echo(w->detect, pkt, &flow);
+    }
     if (!w->sig)
         return;
     struct sig_flow_info fi = sig_info(ref);

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "decode/packet.h"
+#include "decode/packet-t.h"
 
 enum decode_result {
     DECODE_OK,           /* IP packet decoded; pkt->l4_proto says how far */

@@ -1,21 +1,14 @@
-/* decode/neighbor: who owns which address on the local segment, as ARP
- * and IPv6 neighbour discovery say it. The inventory (asset/) keys devices
- * by these bindings. */
+/* decode/neighbor: the ARP and IPv6 neighbour discovery parsers that find
+ * who owns which address on the local segment (decode/neighbor-t.h). The
+ * inventory (asset/) keys devices by these bindings. */
 #ifndef VIGIL_DECODE_NEIGHBOR_H
 #define VIGIL_DECODE_NEIGHBOR_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "decode/packet.h"
-#include "util/addr.h"
-
-#define ETHERTYPE_ARP_FRAME 0x0806
-
-struct neighbor_binding {
-    uint8_t mac[6];
-    struct ip_addr ip;
-};
+#include "decode/neighbor-t.h"
+#include "decode/packet-t.h"
 
 /* An Ethernet/IPv4 ARP request or reply (p: the ARP header, n captured
  * bytes): its sender's binding. False for anything else, truncated input

@@ -6,9 +6,9 @@
 
 #include <stdbool.h>
 
-#include "asset/config-t.h"
-#include "detect/behavior.h"
+#include "detect/behavior-t.h"
 
+struct devices_config;
 struct doc_ctx;
 struct dc_registry;
 
@@ -16,7 +16,7 @@ struct detect_config {
     bool behavior;                      /* run the behaviour detectors */
     struct behavior_config behavior_cfg;
     bool devices;                       /* the device inventory and device alerts (--devices) */
-    struct devices_config devices_cfg;
+    const struct devices_config *devices_cfg; /* asset/config-t.h; borrowed; set when devices is */
     const char *protect_path;           /* --protect: the phishing detector runs (NULL: off) */
     /* The inspection context (weights, keywords, YARA) the phishing and
      * document detectors judge with; NULL: the shipped weights. */

@@ -1,4 +1,5 @@
-/* The hub: runs every detector of detectors.c over the engine's events.
+/* The hub: runs every detector of the table it is given (core/detectors.c)
+ * over the engine's events.
  * It knows no detector's internals except the one the command line talks
  * to directly (the intel store swap); counters come through each
  * detector's `stats` hook. */
@@ -14,8 +15,7 @@
 #include "detect/sink.h"
 #include "detect/sink_tee.h"
 
-/* Detectors that have more than this many entries in detectors.c are a
- * build error (detect_new checks). */
+/* A table of more than this many detectors is refused (detect_new checks). */
 #define MAX_DETECTORS 16
 
 struct detect {
@@ -48,8 +48,8 @@ static void *state_of(struct detect *d, const struct detector *which)
     return NULL;
 }
 
-struct detect *detect_new(const struct detect_config *cfg, struct detect_sink *report, struct intel_store *intel,
-                          char *err, size_t errlen)
+struct detect *detect_new(const struct detect_config *cfg, const struct detector *const *table, size_t n,
+                          struct detect_sink *report, struct intel_store *intel, char *err, size_t errlen)
 {
     struct detect *d = calloc(1, sizeof *d);
     if (d == NULL) {
@@ -61,7 +61,8 @@ struct detect *detect_new(const struct detect_config *cfg, struct detect_sink *r
     d->report = *report;
     *report = (struct detect_sink){0};
     pthread_mutex_init(&d->report_lock, NULL);
-    d->table = detect_detectors(&d->n);
+    d->table = table;
+    d->n = n;
     if (d->n > MAX_DETECTORS) {
         snprintf(err, errlen, "%zu detectors, at most %d", d->n, MAX_DETECTORS);
         intel_store_free(intel);
@@ -226,9 +227,9 @@ bool detect_wants_icmp_echo(const struct detect_worker *w)
     ANY_DETECTOR_HAS(w, icmp_echo);
 }
 
-void detect_icmp_echo(struct detect_worker *w, const struct packet *pkt, const struct flow_ref *ref)
+void detect_icmp_echo(struct detect_worker *w, const struct packet *pkt, const struct detect_flow *flow)
 {
-    EACH_DETECTOR(w, icmp_echo, pkt, ref);
+    EACH_DETECTOR(w, icmp_echo, pkt, flow);
 }
 
 void detect_report(struct detect *d, int64_t now_us, bool final)

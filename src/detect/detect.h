@@ -1,5 +1,6 @@
-/* detect/: the detectors behind `vigil read` and `vigil live`, listed in
- * detectors.c (detect/detector.h says what a detector is). One `struct
+/* detect/: the hub that runs the detectors behind `vigil read` and `vigil
+ * live`, a table the caller hands it (core/detectors.c lists them;
+ * detect/detector.h says what a detector is). One `struct
  * detect` per run holds each detector's run state (the threat-intel store,
  * swappable while workers run: SIGHUP reload; the behaviour detectors,
  * shared by the workers behind a lock); each engine worker has a `struct
@@ -15,6 +16,7 @@
 #include <stdint.h>
 
 #include "detect/config-t.h"
+#include "detect/observer-t.h"
 #include "detect/sink-t.h"
 #include "detect/stats-t.h"
 #include "flow/conn_record-t.h"
@@ -22,35 +24,30 @@
 #include "intel/intel.h"
 
 struct app_conn;
-struct flow_ref;
+struct detect_flow;
+struct detector;
 struct neighbor_binding;
 struct packet;
 
 struct detect;
 struct detect_worker;
 
-/* report receives what detectors report for the whole run (behaviour
+/* Runs the n detectors of table (borrowed, must outlive the context), in
+ * that order; cfg is read by each detector's open. report receives what
+ * detectors report for the whole run (behaviour
  * findings); the detect context takes it over
  * (released by detect_free, or at once on failure) and leaves *report
  * empty. A zeroed sink reports nothing. intel may be NULL (no indicators
  * yet); the detect context takes ownership of it. */
-struct detect *detect_new(const struct detect_config *cfg, struct detect_sink *report, struct intel_store *intel,
-                          char *err, size_t errlen);
+struct detect *detect_new(const struct detect_config *cfg, const struct detector *const *table, size_t n,
+                          struct detect_sink *report, struct intel_store *intel, char *err, size_t errlen);
 void detect_free(struct detect *d);   /* frees every store it owns */
 
 /* A subscriber that gets a copy of every report (alerts, findings,
  * sightings, flushes) besides the run's sink: the incident correlator.
  * Before any detect_worker_new; it must outlive d and is not released. */
 void detect_subscribe(struct detect *d, const struct detect_sink *subscriber);
-/* What a subscriber sees of the traffic itself, as context for the reports
- * (the correlator's DNS answers, fetches, bytes out): every finished
- * connection and every transaction, before the detectors see them. Called
- * from every worker at once: the observer locks. Any callback may be NULL. */
-struct detect_observer {
-    void *ctx;
-    void (*conn)(void *ctx, const struct conn_record *c);
-    void (*transaction)(void *ctx, const struct app_conn *c, enum event_kind kind, const void *txn);
-};
+/* What a subscriber sees of the traffic itself: detect/observer-t.h. */
 /* Before any detect_worker_new; obs is copied, its ctx must outlive d. */
 void detect_observe(struct detect *d, const struct detect_observer *obs);
 /* The sink the worker's other reporters (the signature matcher the engine
@@ -80,7 +77,7 @@ void detect_neighbor(struct detect_worker *w, int64_t ts_us, const struct neighb
 /* ICMP echo requests and replies (the icmp_echo hook of detect/detector.h):
  * only when some detector wants them. */
 bool detect_wants_icmp_echo(const struct detect_worker *w);
-void detect_icmp_echo(struct detect_worker *w, const struct packet *pkt, const struct flow_ref *ref);
+void detect_icmp_echo(struct detect_worker *w, const struct packet *pkt, const struct detect_flow *flow);
 
 /* Run-level reports (behaviour findings) so far (live: every report
  * interval), or all of them at the end of input (final), then the run's

@@ -1,5 +1,5 @@
 /* detect/detector: what a detector is. One file per detector defines one
- * `struct detector` and detectors.c lists it: that line is all detect.c
+ * `struct detector` and core/detectors.c lists it: that line is all detect.c
  * needs to run it. A detector sees finished connections, flows still open
  * and the parsers' transactions, and reports only through the sink it is
  * given (detect/sink.h): it never includes an output/ header.
@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "decode/neighbor.h"
+#include "decode/neighbor-t.h"
 #include "detect/sink-t.h"
 #include "flow/conn_record-t.h"
 #include "proto/event-t.h"
@@ -23,8 +23,16 @@
 struct app_conn;
 struct detect_config;
 struct detect_stats;
-struct flow_ref;
 struct packet;
+
+/* The flow a packet belongs to, as a detector sees it: fill_conn(ctx, out)
+ * fills its identity as transactions carry it (uid, 5-tuple, community
+ * id), only when the detector reports (most packets raise nothing). The
+ * engine fills it from the flow table; borrowed for the call. */
+struct detect_flow {
+    const void *ctx;
+    void (*fill_conn)(const void *ctx, struct app_conn *out);
+};
 
 struct detector {
     const char *name;
@@ -46,9 +54,9 @@ struct detector {
     void (*neighbor)(void *worker, int64_t ts_us, const struct neighbor_binding *b, bool ndp);
     /* An ICMP or ICMPv6 echo request or reply (pkt->icmp_type says which;
      * pkt->payload is what follows the echo header's id and sequence), after
-     * its flow handled it; ref names the flow (flow/flow.h). Only while some
-     * detector has this hook does the engine look at ICMP packets. */
-    void (*icmp_echo)(void *worker, const struct packet *pkt, const struct flow_ref *ref);
+     * its flow handled it; flow names the flow. Only while some detector has
+     * this hook does the engine look at ICMP packets. */
+    void (*icmp_echo)(void *worker, const struct packet *pkt, const struct detect_flow *flow);
     /* A parser's transaction (after its log line was written). */
     void (*transaction)(void *worker, const struct app_conn *c, enum event_kind kind, const void *txn);
     /* Reports what needs the whole run (final: end of input) through the
@@ -59,8 +67,5 @@ struct detector {
     void (*stats)(void *state, struct detect_stats *st);
 };
 
-/* detectors.c: every detector, in the order they see events (a static table:
- * valid for the whole run). */
-const struct detector *const *detect_detectors(size_t *n);
 
 #endif

@@ -13,7 +13,7 @@
 #include "detect/alert.h"
 #include "detect/config-t.h"
 #include "detect/sink.h"
-#include "files/files.h"
+#include "files/files-t.h"
 
 #define DOCUMENT_SID_MALICIOUS 9300003u
 

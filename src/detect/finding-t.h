@@ -19,6 +19,20 @@ enum finding_kind {
     FINDING_KIND_COUNT,
 };
 
+/* "beacon", "long_conn", "dns_tunnel", "dga", "exfil": log names,
+ * allow-list kinds, EVE metadata. A static string. */
+static inline const char *finding_kind_name(enum finding_kind k)
+{
+    switch (k) {
+    case FINDING_BEACON: return "beacon";
+    case FINDING_LONG_CONN: return "long_conn";
+    case FINDING_DNS_TUNNEL: return "dns_tunnel";
+    case FINDING_DGA: return "dga";
+    case FINDING_EXFIL: return "exfil";
+    default: return "unknown";
+    }
+}
+
 /* One finding. Fields that do not apply to a kind are 0/NULL. */
 struct finding {
     enum finding_kind kind;

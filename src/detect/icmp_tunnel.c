@@ -19,13 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode/packet.h"
+#include "decode/packet-t.h"
 #include "detect/alert.h"
 #include "detect/config-t.h"
 #include "detect/short_score.h"
 #include "detect/short_window.h"
 #include "detect/sink.h"
-#include "flow/flow.h"
+#include "proto/conn-t.h"
 #include "util/hash.h"
 
 #define ICMP_SID_TUNNEL 9300201u
@@ -89,11 +89,11 @@ static uint64_t pair_key(const struct ip_addr *requester, const struct ip_addr *
     return hash_keyed(k, sizeof k, 0x69636d7070616972ULL);
 }
 
-static void emit(struct icmp_worker *w, const struct packet *pkt, const struct flow_ref *ref,
+static void emit(struct icmp_worker *w, const struct packet *pkt, const struct detect_flow *flow,
                  const struct icmp_pair *p, const char *why)
 {
     struct app_conn c;
-    flow_ref_conn(ref, &c);
+    flow->fill_conn(flow->ctx, &c);
     char from[64], to[64], msg[512];
     ip_addr_format(&c.orig_h, from, sizeof from);
     ip_addr_format(&c.resp_h, to, sizeof to);
@@ -145,7 +145,7 @@ static void count_reply(struct icmp_pair *p, uint16_t id, uint16_t seq, const ui
         p->e.asymmetric++;
 }
 
-static void icmp_echo(void *worker, const struct packet *pkt, const struct flow_ref *ref)
+static void icmp_echo(void *worker, const struct packet *pkt, const struct detect_flow *flow)
 {
     struct icmp_worker *w = worker;
     const struct short_thresholds *th = &w->run->th;
@@ -171,7 +171,7 @@ static void icmp_echo(void *worker, const struct packet *pkt, const struct flow_
     if (!icmp_tunnel_verdict(&p->e, th, why, sizeof why))
         return;
     p->slot.reported_us = pkt->ts_us;
-    emit(w, pkt, ref, p, why);
+    emit(w, pkt, flow, p, why);
 }
 
 const struct detector icmp_tunnel_detector = {

@@ -12,6 +12,7 @@
 #include "detect/intel_points.h"
 #include "detect/intel_suppress.h"
 #include "detect/sink.h"
+#include "detect/stats-t.h"
 
 /* Reloads faster than workers pick them up keep at most this many old
  * stores waiting to be freed; beyond it the reload waits. */

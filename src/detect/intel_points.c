@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "detect/observe.h"
-#include "files/files.h"
+#include "files/files-t.h"
 #include "proto/conn-t.h"
 #include "proto/dns-t.h"
 #include "proto/event-t.h"

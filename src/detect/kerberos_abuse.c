@@ -20,7 +20,8 @@
 #include "detect/domain_controllers.h"
 #include "detect/lateral_config.h"
 #include "detect/sink.h"
-#include "proto/krb.h"
+#include "proto/krb-t.h"
+#include "proto/krb_names-t.h"
 #include "proto/ldap-t.h"
 #include "util/hash.h"
 

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "doc/report.h"
+#include "doc/report-t.h"
 #include "proto/conn-t.h"
 #include "util/bytes.h"
 

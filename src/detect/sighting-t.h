@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "intel/intel.h"
+#include "intel/intel-t.h"
 #include "util/addr.h"
 
 struct intel_sighting {

@@ -11,11 +11,14 @@
 #ifndef VIGIL_DETECT_SINK_T_H
 #define VIGIL_DETECT_SINK_T_H
 
-#include "asset/asset-t.h"
+#include <stdint.h>
+
 #include "detect/alert-t.h"
 #include "detect/finding-t.h"
 #include "detect/phish-t.h"
 #include "detect/sighting-t.h"
+
+struct asset_record;   /* asset/asset-t.h: the device detector's record, above detect/ */
 
 struct detect_sink {
     void *ctx;

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "doc/doc.h"
-#include "files/files.h"
+#include "files/files-t.h"
 
 /* Bytes of a file kept for inspection unless --inspect-max-file says
  * otherwise: a larger file is inspected on its first 32 MiB (`incomplete`). */

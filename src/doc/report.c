@@ -65,9 +65,3 @@ void report_free(struct doc_report *r)
     r->children = NULL;
     r->n_children = 0;
 }
-
-const char *verdict_name(enum doc_verdict v)
-{
-    static const char *const names[] = {"clean", "suspicious", "malicious"};
-    return names[v];
-}

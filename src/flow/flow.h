@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "decode/packet.h"
+#include "decode/packet-t.h"
 #include "proto/conn-t.h"
 #include "proto/event-t.h"
 #include "proto/parser.h"

@@ -9,19 +9,6 @@
 
 #define TYPE_NAME_MAX 64
 
-static const char *const zeek_names[INTEL_TYPE_COUNT] = {
-    [INTEL_ADDR] = "Intel::ADDR",         [INTEL_SUBNET] = "Intel::SUBNET",
-    [INTEL_DOMAIN] = "Intel::DOMAIN",     [INTEL_URL] = "Intel::URL",
-    [INTEL_FILE_HASH] = "Intel::FILE_HASH", [INTEL_JA3] = "Intel::JA3",
-    [INTEL_JA4] = "Intel::JA4",           [INTEL_EMAIL] = "Intel::EMAIL",
-    [INTEL_CERT_HASH] = "Intel::CERT_HASH", [INTEL_USER_AGENT] = "Intel::SOFTWARE",
-};
-
-const char *intel_type_zeek_name(enum intel_type t)
-{
-    return (unsigned)t < INTEL_TYPE_COUNT ? zeek_names[t] : "Intel::UNKNOWN";
-}
-
 static const char *const format_names[INTEL_FORMAT_COUNT] = {
     [INTEL_FORMAT_AUTO] = "auto", [INTEL_FORMAT_MISP] = "misp", [INTEL_FORMAT_STIX] = "stix",
     [INTEL_FORMAT_CSV] = "csv",   [INTEL_FORMAT_LIST] = "list", [INTEL_FORMAT_ZEEK] = "zeek",

@@ -14,25 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "intel/intel-t.h"
 #include "util/addr.h"
 
-/* The kinds of indicator. The comment is Zeek's Intel::Type name, written in
- * intel.log's seen.indicator_type (intel_type_zeek_name). */
-enum intel_type {
-    INTEL_ADDR,        /* Intel::ADDR        IPv4/IPv6 address */
-    INTEL_SUBNET,      /* Intel::SUBNET      CIDR range; matches addresses inside it */
-    INTEL_DOMAIN,      /* Intel::DOMAIN      matches the name and all its subdomains */
-    INTEL_URL,         /* Intel::URL         normalised, without scheme: "host[:port]/path?query" */
-    INTEL_FILE_HASH,   /* Intel::FILE_HASH   MD5, SHA-1 or SHA-256, lower-case hex */
-    INTEL_JA3,         /* Intel::JA3         JA3 MD5 (client) or JA3S */
-    INTEL_JA4,         /* Intel::JA4         JA4 fingerprint */
-    INTEL_EMAIL,       /* Intel::EMAIL       lower-case addr-spec */
-    INTEL_CERT_HASH,   /* Intel::CERT_HASH   certificate SHA-256 (or SHA-1), lower-case hex */
-    INTEL_USER_AGENT,  /* Intel::SOFTWARE    HTTP User-Agent, exact */
-    INTEL_TYPE_COUNT,
-};
-
-const char *intel_type_zeek_name(enum intel_type t);      /* static string: "Intel::ADDR" */
 /* Parses "Intel::ADDR", "ADDR", "ip", "ipv4", "ip-dst", "domain", "hostname",
  * "url", "md5", "sha1", "sha256", "ja3", "ja3-fingerprint-md5", "ja4",
  * "email", "email-src", "x509-fingerprint-sha256", "user-agent", ... (the
@@ -109,30 +93,6 @@ enum intel_type intel_type_refine(enum intel_type declared, const char *value, s
  * Returns the length, or 0 when the value is not valid for the type. */
 size_t intel_normalize(enum intel_type t, const char *value, size_t len, char *out, size_t outlen);
 
-/* What a feed says about an indicator. Strings are owned by the store
- * (interned: equal strings share storage). NULL = not given. */
-struct intel_meta {
-    const char *source;       /* the feed: file name, or MISP Orgc name / feed name */
-    const char *desc;         /* MISP event info, STIX indicator name, CSV context */
-    const char *ref;          /* event or indicator id / URL of the report */
-    const char *tags;         /* comma-separated */
-    const char *actor;        /* threat actor (MISP galaxy, STIX threat-actor, CSV aliases) */
-    const char *malware;      /* malware family names, comma-separated */
-    const char *attack;       /* ATT&CK technique ids, comma-separated: "T1566.001,T1071" */
-    int threat_level;         /* MISP threat_level_id: 1 high, 2 medium, 3 low, 4 undefined; 0 unknown */
-    int64_t valid_from_us;    /* 0 = always */
-    int64_t valid_until_us;   /* 0 = never expires */
-};
-
-/* One indicator as stored. */
-struct intel_entry {
-    enum intel_type type;
-    const char *indicator;    /* normalised */
-    uint32_t id;              /* dense, 0..intel_store_count()-1: detectors key dedup on it */
-    uint32_t n_meta;          /* every feed/event that listed it, duplicates merged */
-    const struct intel_meta *const *meta;
-};
-
 struct intel_store;
 
 /* An empty store; the caller frees it with intel_store_free(). NULL when out
@@ -151,19 +111,7 @@ enum intel_add_result {
 enum intel_add_result intel_store_add(struct intel_store *s, enum intel_type t, const char *value, size_t len,
                                       const struct intel_meta *meta);
 
-/* Where a moment falls against an indicator's validity windows (one per
- * feed that lists it): inside one of them, or before them all (the traffic
- * predates the indicator: what a retro-hunt finds), or after them. An
- * entry with no window, or a window bound of 0, is open on that side. */
-enum intel_validity {
-    INTEL_VALIDITY_IN_WINDOW,
-    INTEL_VALIDITY_BEFORE_VALID_FROM,
-    INTEL_VALIDITY_AFTER_VALID_UNTIL,
-    INTEL_VALIDITY_COUNT,
-};
 enum intel_validity intel_validity_at(const struct intel_entry *e, int64_t ts_us);
-/* "in_window", "before_valid_from", "after_valid_until": a static string. */
-const char *intel_validity_name(enum intel_validity v);
 
 /* Lookups. All take raw wire values and normalise them themselves (a cheap
  * path for values that are already canonical: lower-case names and hashes).

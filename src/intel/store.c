@@ -682,8 +682,3 @@ enum intel_validity intel_validity_at(const struct intel_entry *e, int64_t ts_us
     return before ? INTEL_VALIDITY_BEFORE_VALID_FROM : INTEL_VALIDITY_AFTER_VALID_UNTIL;
 }
 
-const char *intel_validity_name(enum intel_validity v)
-{
-    static const char *const names[INTEL_VALIDITY_COUNT] = {"in_window", "before_valid_from", "after_valid_until"};
-    return (unsigned)v < INTEL_VALIDITY_COUNT ? names[v] : "in_window";
-}

@@ -100,10 +100,12 @@ static void skeleton(const char *domain_ascii, char *sk, size_t sklen, bool *hom
         uint32_t cp = (uint8_t)u[i];
         size_t len = 1;
         if (cp >= 0x80) {
-            len = (cp & 0xE0) == 0xC0 ? 2 : (cp & 0xF0) == 0xE0 ? 3 : 4;
-            cp &= 0x7F >> len;
-            for (size_t j = 1; j < len && u[i + j]; j++)
-                cp = cp << 6 | ((uint8_t)u[i + j] & 0x3F);
+            size_t want = (cp & 0xE0) == 0xC0 ? 2 : (cp & 0xF0) == 0xE0 ? 3 : 4;
+            cp &= 0x7F >> want;
+            /* a sequence cut short by the end (invalid UTF-8 that IDNA
+             * refused) ends there: never step past the NUL */
+            for (; len < want && u[i + len]; len++)
+                cp = cp << 6 | ((uint8_t)u[i + len] & 0x3F);
         }
         i += len;
         if (cp == '.') {

@@ -15,7 +15,8 @@
 #include "output/eve.h"
 #include "output/output_internal.h"
 #include "output/zeek_log.h"
-#include "proto/dns.h"          /* the Zeek and Suricata names of types, classes, rcodes, opcodes */
+#include "proto/dns-t.h"
+#include "proto/dns_names-t.h"    /* the Zeek and Suricata names of types, classes, rcodes, opcodes */
 
 static const struct zeek_field dns_fields[] = {
     ZEEK_FIELDS_TS_UID_ID,

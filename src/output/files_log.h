@@ -3,7 +3,7 @@
 #ifndef VIGIL_OUTPUT_FILES_LOG_H
 #define VIGIL_OUTPUT_FILES_LOG_H
 
-#include "files/files.h"
+#include "files/files-t.h"
 #include "output/writers.h"
 #include "proto/conn-t.h"
 #include "proto/event-t.h"

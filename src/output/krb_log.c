@@ -8,7 +8,8 @@
 
 #include "output/eve.h"
 #include "output/zeek_log.h"
-#include "proto/krb.h"          /* the Zeek and Suricata names of etypes, errors, message types */
+#include "proto/krb-t.h"
+#include "proto/krb_names-t.h"    /* the Zeek and Suricata names of etypes, errors, message types */
 
 static void cipher_column(struct zrow *r, const struct app_conn *c, const void *record)
 {

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "doc/report.h"
+#include "doc/report-t.h"
 #include "doc/report_json.h"
 #include "output/conn_id.h"
 #include "output/eve.h"

@@ -10,7 +10,7 @@
 #include "output/conn_id.h"
 #include "output/eve.h"
 #include "output/zeek_log.h"
-#include "proto/rdp.h"          /* the name of a security protocol */
+#include "proto/rdp-t.h"        /* and the name of a security protocol */
 
 static const struct zeek_field rdp_fields[] = {
     ZEEK_FIELDS_TS_UID_ID,

@@ -60,4 +60,18 @@ struct rdp_txn {
     const struct rdp_info *info;
 };
 
+/* Zeek's RDP::security_protocols name of a selected protocol ("HYBRID"), a literal; NULL when
+ * unknown. */
+static inline const char *rdp_security_protocol_name(uint32_t p)
+{
+    switch (p) {
+    case 0: return "RDP";
+    case 1: return "SSL";
+    case 2: return "HYBRID";
+    case 4: return "RDSTLS";
+    case 8: return "HYBRID_EX";
+    default: return NULL;
+    }
+}
+
 #endif

@@ -33,18 +33,6 @@ struct rdp_state {
     bool saw_request, saw_confirm, saw_connect;
 };
 
-const char *rdp_security_protocol_name(uint32_t p)
-{
-    switch (p) {
-    case 0: return "RDP";
-    case 1: return "SSL";
-    case 2: return "HYBRID";
-    case 4: return "RDSTLS";
-    case 8: return "HYBRID_EX";
-    default: return NULL;
-    }
-}
-
 static const char *failure_name(uint32_t code)
 {
     static const char *const names[] = {

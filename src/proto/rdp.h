@@ -10,9 +10,6 @@
 #include "proto/parser.h"
 #include "proto/rdp-t.h"
 
-/* Zeek's names: RDP::security_protocols, RDP::failure_codes; NULL when unknown,
- * else a static string. */
-const char *rdp_security_protocol_name(uint32_t p);
 extern const struct app_parser rdp_parser;
 
 #endif

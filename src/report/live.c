@@ -6,8 +6,10 @@
 
 #include <jansson.h>
 
-#include "detect/behavior.h"
-#include "detect/detect.h"
+#include "asset/asset-t.h"
+#include "detect/alert-t.h"
+#include "detect/finding-t.h"
+#include "detect/sighting-t.h"
 #include "flow/conn_record-t.h"
 #include "incident/correlate.h"
 #include "incident/killchain.h"

@@ -11,7 +11,7 @@
 
 #include <stdio.h>
 
-#include "detect/detect.h"
+#include "detect/observer-t.h"
 #include "detect/sink-t.h"
 #include "util/addr.h"
 

@@ -10,7 +10,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "decode/packet.h"
+#include "decode/packet-t.h"
 #include "proto/conn-t.h"
 #include "proto/event-t.h"
 #include "proto/http-t.h"

@@ -6,10 +6,11 @@
 #include <string.h>
 
 #include "detect/alert.h"
-#include "decode/packet.h"
+#include "decode/packet-t.h"
 #include "detect/sink.h"
 #include "proto/dce_rpc-t.h"
-#include "proto/dns.h"
+#include "proto/dns-t.h"
+#include "proto/dns_names-t.h"
 #include "proto/event-t.h"
 #include "proto/http-t.h"
 #include "proto/conn-t.h"

@@ -2,7 +2,9 @@
 # scripts/check-src on the project (it must pass) and on copies of it with
 # one planted violation each (it must fail and name the violation): a
 # banned function, an include from a lower stage to a higher one, a
-# proto/ API header in a stage that takes only its type headers, a README
+# proto/ API header in a stage that takes only its type headers, another
+# stage's API from a stage not built directly on it, a type header that
+# includes an API header or declares a function or data, a README
 # "Depends on" line that lies, a call circle between two files, and a
 # header function returning a pointer without an ownership comment.
 # Prints PASS/FAIL per check; exits 1 if any failed.
@@ -66,6 +68,36 @@ copy_tree
 sed -i '1a #include "proto/dns.h"' "$tmp/tree/src/output/http_log.c"
 expect_fail type-only-include 'src/output/http_log.c:2: output/ includes proto/dns.h: it takes only type headers' \
     --root "$tmp/tree"
+
+copy_tree
+sed -i '1a #include "flow/flow.h"' "$tmp/tree/src/sig/match.c"
+expect_fail api-not-directly-below 'src/sig/match.c:2: sig/ includes flow/flow.h: it takes only type headers' \
+    --root "$tmp/tree"
+
+# An API header of a stage named in API_FROM (detect/ is built on intel/).
+copy_tree
+sed -i '1a #include "intel/intel.h"' "$tmp/tree/src/detect/fanout.c"
+expect_pass api-directly-below --root "$tmp/tree"
+
+copy_tree
+sed -i '1a #include "proto/dns.h"' "$tmp/tree/src/proto/http-t.h"
+expect_fail type-header-includes-api 'src/proto/http-t.h:2: a type header includes proto/dns.h' --root "$tmp/tree"
+
+copy_tree
+printf 'int planted_function(int v);\nstatic const char *const planted_names[] = {"a"};\n' >>"$tmp/tree/src/proto/http-t.h"
+expect_fail type-header-declares 'src/proto/http-t.h:[0-9]+: a type header declares a function or data.*planted_function' \
+    --root "$tmp/tree"
+if grep -q 'planted_names' "$tmp/type-header-declares.out"; then
+    pass type-header-data
+else
+    fail type-header-data "static data in a type header not reported"
+fi
+
+# A value-name function, static inline in a type header, is allowed.
+copy_tree
+printf 'static inline const char *planted_name(int v)\n{\n    switch (v) {\n    case 1:\n        return "one";\n    default:\n        return "-";\n    }\n}\n' \
+    >>"$tmp/tree/src/proto/http-t.h"
+expect_pass type-header-inline-name --root "$tmp/tree"
 
 # A type header of the same stage is what the rule asks for.
 copy_tree

@@ -13,10 +13,10 @@
 
 #include "output/kafka_key.h"
 #include "output/kafka_spool.h"
+#include "temp_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
-static char dir[64];
 static volatile unsigned bytes_seen; /* every byte handed out is read */
 
 static unsigned sum_bytes(const char *p, size_t n)
@@ -41,19 +41,11 @@ static void scan_line(const uint8_t *d, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    if (dir[0] == '\0') {
-        snprintf(dir, sizeof dir, "/tmp/vigil-fuzz-spool.XXXXXX");
-        if (mkdtemp(dir) == NULL)
-            abort();
-    }
     scan_line(d, n);
     char path[128];
-    snprintf(path, sizeof path, "%s/%s", dir, KAFKA_SPOOL_FILE);
-    FILE *f = fopen(path, "wb");
-    if (f == NULL || fwrite(d, 1, n, f) != n || fclose(f) != 0)
-        abort();
+    fuzz_temp_write(KAFKA_SPOOL_FILE, d, n, path, sizeof path);
     char err[256];
-    struct kafka_spool *s = kafka_spool_open(dir, 1 << 20, err, sizeof err);
+    struct kafka_spool *s = kafka_spool_open(fuzz_temp_dir(), 1 << 20, err, sizeof err);
     if (s == NULL)
         abort();
     unsigned sum = 0;

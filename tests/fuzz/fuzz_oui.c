@@ -12,47 +12,23 @@
 
 #include "asset/oui.h"
 #include "util/ascii.h"
+#include "temp_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const files[] = {"oui.csv", "mam.csv", "oui36.csv", "iab.csv"};
-static char dir[64];
-
-static void path_of(char *out, size_t n, size_t i)
-{
-    snprintf(out, n, "%s/%s", dir, files[i]);
-}
-
-static void remove_dir(void)
-{
-    char path[128];
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        path_of(path, sizeof path, i);
-        unlink(path);
-    }
-    rmdir(dir);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (dir[0] == '\0') {
-        snprintf(dir, sizeof dir, "/tmp/vigil-fuzz-oui.XXXXXX");
-        if (mkdtemp(dir) == NULL)
-            abort();
-        atexit(remove_dir);
-    }
     if (size == 0)
         return 0;
     char path[128], err[256];
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        path_of(path, sizeof path, i);
+        fuzz_temp_path(files[i], path, sizeof path);
         unlink(path);
     }
-    path_of(path, sizeof path, data[0] & 3);
-    FILE *f = fopen(path, "wb");
-    if (f == NULL || fwrite(data + 1, 1, size - 1, f) != size - 1 || fclose(f) != 0)
-        abort();
-    struct oui_registry *r = oui_registry_load(dir, err, sizeof err);
+    fuzz_temp_write(files[data[0] & 3], data + 1, size - 1, path, sizeof path);
+    struct oui_registry *r = oui_registry_load(fuzz_temp_dir(), err, sizeof err);
     if (r == NULL)
         return 0;
     (void)oui_registry_size(r);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode/packet.h"
+#include "decode/packet-t.h"
 #include "sig/sig.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode/packet.h"
+#include "decode/packet-t.h"
 
 #define BENCH_CONCURRENT 16384
 #define BENCH_SECONDS 600

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode/packet.h"
+#include "decode/packet-t.h"
 #include "scenarios.h"
 
 static int usage_error(const char *what, const char *arg)

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "decode/packet.h"
+#include "decode/packet-t.h"
 
 int add_ethernet_iface(struct gen *g, uint32_t snaplen)
 {

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "detect/alert-t.h"
-#include "decode/packet.h"
+#include "decode/packet-t.h"
 #include "proto/conn-t.h"
 #include "detect/sink-t.h"
 #include "sig/sig.h"

@@ -377,6 +377,43 @@ static void test_inventory_vendor_change(void **state)
     oui_registry_free(oui);
 }
 
+/* ---- the --device-allow file ---- */
+
+static void test_device_allow_file(void **state)
+{
+    static struct inventory_config cfg;
+    char err[512];
+    /* each mistake named with its line; last, addresses and prefixes with
+     * comments after them, blanks and CRLF */
+    static const struct {
+        const char *text;
+        size_t held_before;
+        const char *err; /* NULL: loads */
+    } cases[] = {
+        {"10.0.0.0/8\nnot-an-address\n", 0, ":2: not an address or CIDR prefix: not-an-address"},
+        {"10.0.0.1\n", INVENTORY_MAX_ALLOWED, "more than 1024 entries"},
+        {"# cloud\n203.0.113.10\n  198.51.100.0/24  # NTP\r\n\n2001:db8::/32\n", 0, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char path[64];
+        tmpfile_with(path, sizeof path, "allow", cases[i].text);
+        cfg.n_allowed = cases[i].held_before;
+        bool ok = inventory_allow_load(&cfg, path, err, sizeof err);
+        unlink(path);
+        assert_int_equal(ok, cases[i].err == NULL);
+        if (!ok)
+            assert_non_null(strstr(err, cases[i].err));
+    }
+    assert_int_equal(cfg.n_allowed, 3);
+    assert_int_equal(cfg.allowed[0].len, 128);
+    struct ip_addr a;
+    assert_true(ip_addr_parse("198.51.100.7", &a));
+    assert_true(ip_prefix_contains(&cfg.allowed[1], &a));
+    assert_true(ip_addr_parse("2001:db8::1", &a));
+    assert_true(ip_prefix_contains(&cfg.allowed[2], &a));
+    assert_false(inventory_allow_load(&cfg, "/nonexistent/allow.txt", err, sizeof err));
+}
+
 /* ---- the behaviour policy ---- */
 
 static bool behaviour_from_text(const char *text, struct device_behaviour *b, char *err, size_t errlen)
@@ -425,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_oui_agrees_with_ieee_data),
         cmocka_unit_test(test_oui_missing_dir),
         cmocka_unit_test(test_device_behaviour_file),
+        cmocka_unit_test(test_device_allow_file),
         cmocka_unit_test(test_mac_flags),
         cmocka_unit_test(test_vendor_policy_shipped),
         cmocka_unit_test(test_vendor_policy_bad_line),

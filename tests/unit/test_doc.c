@@ -1,5 +1,6 @@
 /* doc/ and mail/ pieces alone: MS-OVBA decompression (the specification's
- * own example), reports and verdicts, RFC 2047 decoding and folding. */
+ * own example), reports and verdicts, RFC 2047 decoding and folding, the
+ * sender's lookalike check on a domain cut inside a UTF-8 sequence. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,6 +78,35 @@ static void test_rfc2047(void **unused)
     assert_string_equal(folded, "минздрав россии");
 }
 
+/* A sender domain that ends in the first byte of a UTF-8 sequence (IDNA
+ * refuses it, so the lookalike check reads the raw bytes) and fills the
+ * registered domain's buffer: the skeleton stops at its end instead of
+ * stepping past it (under ASan, a read past that stack buffer). */
+static void test_lookalike_cut_utf8(void **unused)
+{
+    char err[256];
+    struct mail_options o = {0};
+    struct mail_ctx *c = mail_ctx_new(&o, err, sizeof err);
+    assert_non_null(c);
+    struct mail_headers *h = calloc(1, sizeof *h);
+    assert_non_null(h);
+    char domain[256];
+    memset(domain, 'a', 254);
+    domain[100] = '.';
+    domain[254] = (char)0xF0;
+    domain[255] = '\0';
+    snprintf(h->from, sizeof h->from, "Someone <x@%s>", domain);
+    struct doc_report *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    sender_analyze(c, h, r);
+    assert_string_equal(h->domain, domain);
+    assert_false(report_has(r, "lookalike-domain"));
+    report_free(r);
+    free(r);
+    free(h);
+    mail_ctx_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -85,6 +115,7 @@ int main(void)
         cmocka_unit_test(test_ovba_output_bound),
         cmocka_unit_test(test_report_dedup_and_indicators),
         cmocka_unit_test(test_rfc2047),
+        cmocka_unit_test(test_lookalike_cut_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "proto/event-t.h"
-#include "decode/packet.h"
+#include "decode/packet-t.h"
 #include "proto/dns.h"
 #include "proto/http.h"
 #include "proto/parser.h"

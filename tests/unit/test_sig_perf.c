@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "decode/packet.h"
+#include "decode/packet-t.h"
 #include "detect/alert-t.h"
 #include "detect/sink-t.h"
 #include "sig/sig.h"

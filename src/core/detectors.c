@@ -1,6 +1,8 @@
 /* Every detector of `vigil read` and `vigil live`, in the order they see
  * each event. Adding a detector: its file defines a `struct detector`
  * (detect/detector.h), and one line here lists it. */
+#include "core/detectors.h"
+
 #include "asset/devices_detector.h"
 #include "detect/behavior_detector.h"
 #include "detect/dns_short.h"
@@ -25,7 +27,7 @@ static const struct detector *const detectors[] = {
     &dns_short_detector,
 };
 
-const struct detector *const *detect_detectors(size_t *n)
+const struct detector *const *core_detectors(size_t *n)
 {
     *n = sizeof detectors / sizeof detectors[0];
     return detectors;

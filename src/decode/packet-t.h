@@ -1,8 +1,8 @@
 /* The decoded packet: what decode/ hands to flow/. Zero-copy: pointers into
  * the captured bytes (or into the fragment reassembler's buffer, valid until
  * the next decode call on the same decoder). Type-only header. */
-#ifndef VIGIL_DECODE_PACKET_H
-#define VIGIL_DECODE_PACKET_H
+#ifndef VIGIL_DECODE_PACKET_T_H
+#define VIGIL_DECODE_PACKET_T_H
 
 #include <stdbool.h>
 #include <stdint.h>
