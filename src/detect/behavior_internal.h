@@ -347,10 +347,11 @@ void pairs_free(struct behavior *b);
 uint32_t pairs_addr_hash(const struct ip_addr *src, const struct ip_addr *dst);
 uint32_t pairs_name_hash(const struct ip_addr *src, uint32_t name_id);
 void pairs_prefetch(const struct behavior *b, uint32_t hash);
-/* The address pair (src, dst), created when absent; NULL when the table cannot hold it.
- * A slot of b's pair table: valid until a later pairs_get_* evicts it. */
+/* The address pair (src, dst), created when absent (pairs_find_addr: NULL
+ * when absent); NULL when the table cannot hold it. A slot of b's pair table:
+ * valid until a later pairs_get_* evicts it. */
 struct pair *pairs_get_addr(struct behavior *b, const struct ip_addr *src, const struct ip_addr *dst, uint32_t hash);
-struct pair *pairs_find_addr(struct behavior *b, const struct ip_addr *src, const struct ip_addr *dst); /* NULL when absent */
+struct pair *pairs_find_addr(struct behavior *b, const struct ip_addr *src, const struct ip_addr *dst);
 /* Name pair; name_id is the caller's (a reference is taken when created).
  * A slot of b's pair table, as pairs_get_addr's: valid until a later
  * pairs_get_* evicts it. */

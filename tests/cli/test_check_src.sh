@@ -95,7 +95,7 @@ fi
 
 # A value-name function, static inline in a type header, is allowed.
 copy_tree
-printf 'static inline const char *planted_name(int v)\n{\n    switch (v) {\n    case 1:\n        return "one";\n    default:\n        return "-";\n    }\n}\n' \
+printf '/* "one" or "-": a static string. */\nstatic inline const char *planted_name(int v)\n{\n    switch (v) {\n    case 1:\n        return "one";\n    default:\n        return "-";\n    }\n}\n' \
     >>"$tmp/tree/src/proto/http-t.h"
 expect_pass type-header-inline-name --root "$tmp/tree"
 
