@@ -49,8 +49,9 @@ typedef void (*inventory_alert_fn)(void *ctx, const struct asset_alert *a);
 
 struct inventory;
 
-/* cfg is copied. The caller frees the inventory with inventory_free(); NULL
- * when cfg has no behaviour table or memory is short. */
+/* cfg is copied (what it points to must outlive the inventory). The caller
+ * frees the inventory with inventory_free(); NULL when cfg has no behaviour
+ * table or memory is short. */
 struct inventory *inventory_new(const struct inventory_config *cfg, inventory_record_fn on_record,
                                 inventory_alert_fn on_alert, void *ctx);
 void inventory_free(struct inventory *inv);

@@ -12,7 +12,8 @@
 /* A reusable SHA-1 context: fetching the digest per call costs a lock in
  * OpenSSL 3. One per worker; NULL works too (slower). */
 struct community_hasher;
-/* The caller frees it with community_hasher_free(); NULL when out of memory. */
+/* The caller frees it with community_hasher_free(); NULL when out of memory
+ * or OpenSSL has no SHA-1. */
 struct community_hasher *community_hasher_new(void);
 void community_hasher_free(struct community_hasher *h);
 

@@ -33,8 +33,9 @@ void correlator_config_defaults(struct correlator_config *c);
 
 struct correlator;
 
-/* cfg is copied (its map must outlive the correlator). The caller frees it
- * with correlator_free(); NULL with err set when out of memory. */
+/* cfg is copied (what it points to, the map and local nets, must outlive the
+ * correlator). The caller frees it with correlator_free(); NULL with err set
+ * when out of memory. */
 struct correlator *correlator_new(const struct correlator_config *cfg, char *err, size_t errlen);
 void correlator_free(struct correlator *c);
 

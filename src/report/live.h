@@ -27,9 +27,9 @@ struct incident_live_config {
     FILE *interval_summary;              /* `live`: the summary at each report interval; NULL: none */
 };
 
-/* cfg is copied (out and interval_summary stay the caller's and must outlive
- * it). The caller frees it with incident_live_free(); NULL with err set on
- * failure. */
+/* What cfg points to (interval_summary, local_nets, out) stays the caller's
+ * and must outlive it. The caller frees it with incident_live_free(); NULL
+ * with err set on failure. */
 struct incident_live *incident_live_new(const struct incident_live_config *cfg, char *err, size_t errlen);
 /* The observer: a sink whose callbacks feed the correlator (its flush
  * writes the incidents that grew). No release: incident_live_free. */
