@@ -67,5 +67,4 @@ struct detector {
     void (*stats)(void *state, struct detect_stats *st);
 };
 
-
 #endif

@@ -15,7 +15,7 @@
 #define GEN_BASE_TIME_US (1709542800ull * 1000000ull)
 #define US_PER_SEC 1000000ull
 
-/* TCP flag bits (named apart from decode/packet.h so the generator stands alone). */
+/* TCP flag bits (named apart from decode/packet-t.h so the generator stands alone). */
 enum {
     TCP_FIN_FLAG = 0x01, TCP_SYN_FLAG = 0x02, TCP_RST_FLAG = 0x04, TCP_PSH_FLAG = 0x08,
     TCP_ACK_FLAG = 0x10, TCP_URG_FLAG = 0x20, TCP_ECE_FLAG = 0x40, TCP_CWR_FLAG = 0x80,
