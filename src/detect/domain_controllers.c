@@ -56,30 +56,38 @@ static size_t dc_find(const struct dc_registry *r, const struct ip_addr *addr, b
     return lo;
 }
 
-static void dc_add_locked(struct dc_registry *r, const struct ip_addr *addr, unsigned evidence)
+/* False when addr is new and the registry is full or out of memory. */
+static bool dc_add_locked(struct dc_registry *r, const struct ip_addr *addr, unsigned evidence)
 {
     bool found;
     size_t i = dc_find(r, addr, &found);
     if (found) {
         r->hosts[i].evidence |= evidence;
-        return;
+        return true;
     }
     if (r->n == DC_REGISTRY_MAX)
-        return;
+        return false;
     if (grow_array((void **)&r->hosts, &r->cap, r->n + 1, sizeof *r->hosts, 16) < 0)
-        return;
+        return false;
     memmove(r->hosts + i + 1, r->hosts + i, (r->n - i) * sizeof *r->hosts);
     r->hosts[i] = (struct dc_entry){.addr = *addr, .evidence = evidence};
     r->n++;
+    return true;
+}
+
+static bool dc_add(struct dc_registry *r, const struct ip_addr *addr, unsigned evidence)
+{
+    pthread_mutex_lock(&r->lock);
+    bool kept = dc_add_locked(r, addr, evidence);
+    pthread_mutex_unlock(&r->lock);
+    return kept;
 }
 
 void dc_registry_add_evidence(struct dc_registry *r, const struct ip_addr *addr, enum dc_evidence evidence)
 {
     if (r == NULL || addr == NULL)
         return;
-    pthread_mutex_lock(&r->lock);
-    dc_add_locked(r, addr, (unsigned)evidence);
-    pthread_mutex_unlock(&r->lock);
+    dc_add(r, addr, (unsigned)evidence);
 }
 
 unsigned dc_registry_evidence(struct dc_registry *r, const struct ip_addr *addr)
@@ -111,7 +119,11 @@ bool dc_registry_add_list(struct dc_registry *r, const char *list, char *err, si
             snprintf(err, errlen, "--domain-controllers: '%s' is not an IP address", one);
             return false;
         }
-        dc_registry_add_evidence(r, &a, DC_EVIDENCE_GIVEN);
+        if (!dc_add(r, &a, DC_EVIDENCE_GIVEN)) {
+            snprintf(err, errlen, "--domain-controllers: more than %d addresses, or out of memory, at '%s'",
+                     DC_REGISTRY_MAX, one);
+            return false;
+        }
         p += len;
         if (*p == ',')
             p++;

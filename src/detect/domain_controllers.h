@@ -23,7 +23,8 @@ enum dc_evidence {
     DC_EVIDENCE_LDAP = 1 << 4,      /* answered LDAP binds/searches */
 };
 
-/* Hosts remembered at most (learned ones beyond it are not kept, counted). */
+/* Hosts remembered at most: a given list longer than this is refused;
+ * evidence for a new host once it is full is not kept. */
 #define DC_REGISTRY_MAX 4096
 
 struct dc_registry;
@@ -32,7 +33,7 @@ struct dc_registry;
 struct dc_registry *dc_registry_new(void);
 void dc_registry_free(struct dc_registry *r);
 /* Adds "ADDR,ADDR,..." as given controllers; false with err naming the bad
- * address. */
+ * address, or the first one past DC_REGISTRY_MAX (or out of memory). */
 bool dc_registry_add_list(struct dc_registry *r, const char *list, char *err, size_t errlen);
 /* Records evidence that addr is a domain controller. Thread-safe. */
 void dc_registry_add_evidence(struct dc_registry *r, const struct ip_addr *addr, enum dc_evidence evidence);

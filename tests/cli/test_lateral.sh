@@ -27,6 +27,9 @@ check given-dc-no-dcsync test "$(notes "$tmp/given")" = "Vigil::Remote_Service_E
 
 expect_error bad-dc 2 "domain-controllers: 'host1' is not an IP address" \
     read -q -o "$tmp/bad" --domain-controllers 10.1.1.9,host1 "$tmp/smb.pcap"
+too_many=$(for i in $(seq 0 4096); do printf '10.%d.%d.1,' $((i / 256)) $((i % 256)); done)
+expect_error too-many-dc 2 "domain-controllers: more than 4096 addresses, or out of memory, at '10.16.0.1'" \
+    read -q -o "$tmp/bad" --domain-controllers "${too_many%,}" "$tmp/smb.pcap"
 
 # the policy is data: a Zerologon threshold above the burst raises none
 sed 's/^threshold\tzerologon_calls\t20$/threshold\tzerologon_calls\t500/' data/lateral_movement.tsv >"$tmp/policy.tsv"

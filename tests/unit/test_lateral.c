@@ -147,6 +147,34 @@ static void test_kdc_answers_feed_the_dc_registry(void **unused)
     dc_registry_free(dcs);
 }
 
+/* A given list is kept whole or refused: the last address that fits is
+ * known, one more fails with a message naming it. */
+static void test_given_dc_list_past_the_limit(void **unused)
+{
+    (void)unused;
+    size_t cap = (DC_REGISTRY_MAX + 1) * 16;
+    char *list = malloc(cap);
+    assert_non_null(list);
+    size_t len = 0;
+    for (int i = 0; i < DC_REGISTRY_MAX; i++)
+        len += (size_t)snprintf(list + len, cap - len, "%s10.%d.%d.1", i ? "," : "", i / 256, i % 256);
+    struct dc_registry *dcs = dc_registry_new();
+    char err[256] = "";
+    assert_true(dc_registry_add_list(dcs, list, err, sizeof err));
+    struct ip_addr last;
+    assert_true(ip_addr_parse("10.15.255.1", &last));
+    assert_int_equal(dc_registry_evidence(dcs, &last), DC_EVIDENCE_GIVEN);
+    dc_registry_free(dcs);
+
+    snprintf(list + len, cap - len, ",192.0.2.7");
+    dcs = dc_registry_new();
+    assert_false(dc_registry_add_list(dcs, list, err, sizeof err));
+    assert_non_null(strstr(err, "more than 4096 addresses"));
+    assert_non_null(strstr(err, "'192.0.2.7'"));
+    dc_registry_free(dcs);
+    free(list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +183,7 @@ int main(void)
         cmocka_unit_test(test_one_policy_file),
         cmocka_unit_test(test_window_counts),
         cmocka_unit_test(test_kdc_answers_feed_the_dc_registry),
+        cmocka_unit_test(test_given_dc_list_past_the_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
