@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Zeek's DNS::query_types name of a qtype ("A", "*"), a literal; NULL when it has none. */
 static inline const char *dns_zeek_qtype_known(uint16_t t)
@@ -207,27 +208,13 @@ static inline const char *dns_suricata_rcode_known(uint8_t r)
     return r <= 10 ? dns_zeek_rcode_known(r) : NULL;
 }
 
-/* name itself, or prefix and v in decimal in tmp (cut to n - 1 bytes and
- * NUL-terminated, as snprintf would) for the numbers a table does not name:
- * returns tmp then. */
+/* name itself, or prefix and v in decimal in tmp (n bytes, cut as
+ * snprintf cuts) for the numbers a table does not name: returns tmp then. */
 static inline const char *dns_name_or_number(const char *name, const char *prefix, unsigned v, char *tmp, size_t n)
 {
     if (name != NULL)
         return name;
-    if (n == 0)
-        return tmp;
-    char digits[10];
-    size_t nd = 0;
-    do {
-        digits[nd++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    size_t len = 0;
-    for (; *prefix != '\0' && len + 1 < n; prefix++)
-        tmp[len++] = *prefix;
-    while (nd > 0 && len + 1 < n)
-        tmp[len++] = digits[--nd];
-    tmp[len] = '\0';
+    snprintf(tmp, n, "%s%u", prefix, v);
     return tmp;
 }
 
